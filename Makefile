@@ -1,0 +1,52 @@
+# Cairn: the two README commands (make demo, make test) and a few helpers.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export UV_LINK_MODE ?= copy
+
+.PHONY: demo test test-fast lint bench install uv serve migrate clean vendor-assets
+
+uv:
+	@command -v uv >/dev/null 2>&1 || [ -x "$(HOME)/.local/bin/uv" ] || { \
+		echo "uv not found: installing it with pip"; \
+		python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv; }
+
+install: uv
+	@$(UV) sync --locked
+
+migrate: install
+	@$(UV) run python manage.py migrate --noinput
+
+## make demo: install, migrate SQLite, load the synthetic demo hub, serve on http://$(HOST):$(PORT)
+demo: migrate
+	@$(UV) run python manage.py demo_data --if-empty
+	@$(UV) run python manage.py demo_logins
+	@echo "Serving Cairn on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	@$(UV) run python manage.py runserver --noreload $(HOST):$(PORT)
+
+## make test: lint, type-check and the full suite (browser tests need /usr/bin/chromium)
+test: install
+	@$(UV) run ruff check .
+	@$(UV) run ruff format --check .
+	@$(UV) run mypy cairn
+	@$(UV) run python manage.py makemigrations --check --dry-run --settings=cairn.settings.test >/dev/null || { echo "Missing migrations: run makemigrations"; exit 1; }
+	@$(UV) run pytest -n 2 --dist loadfile
+
+test-fast: install
+	@$(UV) run pytest -n 2 --dist loadfile -m "not browser"
+
+lint: install
+	@$(UV) run ruff check .
+	@$(UV) run ruff format --check .
+	@$(UV) run mypy cairn
+
+## make bench: person-search latency at scale (see bench/README.md)
+bench: install
+	@$(UV) run python bench/run.py $(BENCH_ARGS)
+
+vendor-assets:
+	@bash scripts/vendor-assets.sh
+
+clean:
+	rm -rf var/cairn-demo.sqlite3* var/test*.sqlite3* var/staticfiles

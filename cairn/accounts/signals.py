@@ -1,0 +1,29 @@
+"""Sign-in, sign-out and failed sign-in are security events in the audit trail."""
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from cairn.audit import services as audit
+
+
+@receiver(user_logged_in)
+def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit.record(actor=user, event="auth.signed_in", justification="Signed in")
+
+
+@receiver(user_logged_out)
+def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit.record(actor=user, event="auth.signed_out", justification="Signed out")
+
+
+@receiver(user_login_failed)
+def _sign_in_failed(sender: Any, credentials: Any, request: Any = None, **kwargs: Any) -> None:
+    username = str((credentials or {}).get("username", ""))[:150]
+    audit.record_system(
+        event="auth.sign_in_failed",
+        justification="Failed sign-in attempt",
+        details={"username": username},
+    )

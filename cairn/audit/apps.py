@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "cairn.audit"
+    label = "audit"
+    verbose_name = "Audit log (DPA 2018 s.62)"

@@ -1,0 +1,115 @@
+"""The append-only audit log. Each row is hash-chained to the one before it, so an edited
+or deleted row is detectable (`manage.py audit_verify`); on PostgreSQL a trigger also
+refuses UPDATE and DELETE at the database (migration 0002)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+
+from .registry import Action
+
+GENESIS_HASH = "0" * 64
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or remove an audit row."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit events are append-only.")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    chain_index = models.BigIntegerField(unique=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
+    event = models.CharField(max_length=64, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    # Snapshots: the log must still read correctly after a user moves agency.
+    actor_username = models.CharField(max_length=150)
+    actor_agency = models.CharField(max_length=200, blank=True)
+    actor_role = models.CharField(max_length=32, blank=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    subject_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    recipient = models.CharField(max_length=300, blank=True)
+    justification = models.CharField(max_length=500, blank=True)
+    request_id = models.CharField(max_length=64, blank=True, db_index=True)
+    source = models.CharField(max_length=20, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-chain_index"]
+        indexes = [
+            models.Index(fields=["actor", "-occurred_at"], name="audit_actor_time"),
+            models.Index(fields=["subject_id", "-occurred_at"], name="audit_subject_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.chain_index} {self.event} by {self.actor_username}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit events are append-only.")
+
+    def hashed_fields(self) -> dict[str, Any]:
+        return {
+            "chain_index": self.chain_index,
+            "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
+            "action": self.action,
+            "event": self.event,
+            "actor_id": self.actor_id,
+            "actor_username": self.actor_username,
+            "actor_agency": self.actor_agency,
+            "actor_role": self.actor_role,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "subject_id": self.subject_id,
+            "recipient": self.recipient,
+            "justification": self.justification,
+            "request_id": self.request_id,
+            "source": self.source,
+            "details": self.details,
+        }
+
+    def compute_hash(self) -> str:
+        payload = json.dumps(
+            self.hashed_fields(), sort_keys=True, separators=(",", ":"), default=str
+        )
+        return hashlib.sha256(f"{self.prev_hash}|{payload}".encode()).hexdigest()
+
+
+class AuditChainHead(models.Model):
+    """One row: the latest chain index and hash. Writers lock it, which serialises the
+    chain; comparing it with the last row detects deletion of the newest events."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_index = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self) -> str:
+        return f"audit head #{self.last_index}"

@@ -1,0 +1,107 @@
+"""The auditor: the only way rows enter the audit log. Every write service and every
+view of personal data calls `record`; an event without an actor raises, except the few
+system events that go through `record_system`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from cairn.core.request_context import current_request_id
+
+from . import registry
+from .models import GENESIS_HASH, AuditChainHead, AuditEvent
+
+
+class MissingActorError(ValueError):
+    pass
+
+
+def _subject_id(subject: Any) -> int | None:
+    if subject is None:
+        return None
+    if isinstance(subject, int):
+        return subject
+    return int(getattr(subject, "pk"))  # noqa: B009
+
+
+def _append(fields: dict[str, Any]) -> AuditEvent:
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = AuditChainHead.objects.create(pk=1, last_index=0, last_hash=GENESIS_HASH)
+        event = AuditEvent(
+            chain_index=head.last_index + 1,
+            prev_hash=head.last_hash,
+            occurred_at=timezone.now(),
+            request_id=current_request_id() or "",
+            **fields,
+        )
+        event.hash = event.compute_hash()
+        event.save(force_insert=True)
+        head.last_index = event.chain_index
+        head.last_hash = event.hash
+        head.save(update_fields=["last_index", "last_hash"])
+    return event
+
+
+def record(
+    *,
+    actor: Any,
+    event: str,
+    obj: models.Model | None = None,
+    subject: Any = None,
+    justification: str = "",
+    recipient: str = "",
+    details: dict[str, Any] | None = None,
+    source: str = "web",
+) -> AuditEvent:
+    """Append one audit row. `obj` is the record acted on; `subject` the person whose data
+    it is (an Entity, Person or entity id) so the IG viewer can filter by data subject."""
+    if actor is None or getattr(actor, "pk", None) is None:
+        raise MissingActorError(f"Audit event {event!r} needs an actor.")
+    event_type = registry.get(event)
+    agency = getattr(actor, "agency", None)
+    return _append(
+        {
+            "action": event_type.action,
+            "event": event_type.name,
+            "actor": actor,
+            "actor_username": actor.get_username(),
+            "actor_agency": agency.name if agency else "",
+            "actor_role": getattr(actor, "role", ""),
+            "object_type": obj._meta.label_lower if obj is not None else "",
+            "object_id": str(obj.pk) if obj is not None else "",
+            "subject_id": _subject_id(subject),
+            "recipient": recipient[:300],
+            "justification": justification[:500],
+            "source": source,
+            "details": details or {},
+        }
+    )
+
+
+def record_system(
+    *, event: str, justification: str, details: dict[str, Any] | None = None
+) -> AuditEvent:
+    """Events with no signed-in actor (failed sign-ins, scheduled jobs, data loads)."""
+    event_type = registry.get(event)
+    return _append(
+        {
+            "action": event_type.action,
+            "event": event_type.name,
+            "actor": None,
+            "actor_username": "system",
+            "actor_agency": "",
+            "actor_role": "",
+            "object_type": "",
+            "object_id": "",
+            "subject_id": None,
+            "recipient": "",
+            "justification": justification[:500],
+            "source": "system",
+            "details": details or {},
+        }
+    )

@@ -1,0 +1,396 @@
+"""Every write to POLE data: keyword-only, actor first, in a transaction, validated,
+and audited. Views and the API call these; nothing else saves POLE models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from cairn.accounts.models import Agency
+from cairn.audit import services as audit
+
+from . import normalise
+from .access import access_entity_by_id, can_change_person
+from .models import (
+    Entity,
+    EntityKind,
+    EntityShare,
+    Link,
+    Location,
+    NameKind,
+    OnlineAccount,
+    Person,
+    PersonName,
+    Phone,
+    Vehicle,
+)
+
+PERSON_FIELDS = (
+    "category",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "estimated_age",
+    "estimated_age_on",
+    "sex",
+    "ethnicity",
+    "first_language",
+    "interpreter_needed",
+    "sen_disability",
+    "has_learning_disability",
+    "looked_after",
+    "description",
+)
+
+
+def _require(actor: Any, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
+    if actor.agency_id is None:
+        raise PermissionDenied("Your account is not attached to an agency.")
+
+
+def _new_entity(
+    *, actor: Any, kind: str, label: str, police_only: bool, hub_shared: bool
+) -> Entity:
+    agency: Agency = actor.agency
+    entity = Entity(
+        kind=kind,
+        label=label[:300],
+        owning_agency=agency,
+        police_only=bool(police_only and agency.is_police),
+        hub_shared=hub_shared,
+        regime=agency.data_regime,
+        created_by=actor,
+    )
+    entity.full_clean()
+    entity.save()
+    return entity
+
+
+def build_name(person: Person, kind: str, given_name: str, family_name: str) -> PersonName:
+    """An unsaved PersonName with its search keys; also used by the bulk generator."""
+    return PersonName(
+        person=person,
+        kind=kind,
+        given_name=given_name,
+        family_name=family_name,
+        given_key=normalise.name_key(given_name),
+        family_key=normalise.name_key(family_name),
+        given_phonetic=normalise.phonetic_key(given_name),
+        family_phonetic=normalise.phonetic_key(family_name),
+    )
+
+
+def _validate_person(person: Person, today: dt.date) -> None:
+    errors: dict[str, str] = {}
+    if person.date_of_birth and person.date_of_birth > today:
+        errors["date_of_birth"] = "Date of birth must be in the past."
+    if person.date_of_birth and person.date_of_birth.year < today.year - 120:
+        errors["date_of_birth"] = "Date of birth must be within the last 120 years."
+    if person.estimated_age is not None and person.estimated_age > 120:
+        errors["estimated_age"] = "Estimated age must be 120 or less."
+    if person.estimated_age is not None and person.estimated_age_on is None:
+        person.estimated_age_on = today
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: Any,
+    given_name: str,
+    category: str,
+    family_name: str = "",
+    aliases: list[tuple[str, str, str]] | None = None,
+    police_only: bool = False,
+    hub_shared: bool = False,
+    justification: str = "",
+    **fields: Any,
+) -> Person:
+    """Create a person with their primary name and any aliases ((kind, given, family))."""
+    _require(actor, "pole.add_person")
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+    person = Person(given_name=given_name.strip(), family_name=family_name.strip(), category=category)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    _validate_person(person, dt.date.today())
+    person.full_clean(exclude=["entity"])
+    person.entity = _new_entity(
+        actor=actor,
+        kind=EntityKind.PERSON,
+        label=person.full_name,
+        police_only=police_only,
+        hub_shared=hub_shared,
+    )
+    person.save(force_insert=True)
+    names = [build_name(person, NameKind.PRIMARY, person.given_name, person.family_name)]
+    for kind, given, family in aliases or []:
+        if given.strip() or family.strip():
+            names.append(build_name(person, kind, given.strip(), family.strip()))
+    PersonName.objects.bulk_create(names)
+    audit.record(
+        actor=actor,
+        event="person.created",
+        obj=person,
+        subject=person,
+        justification=justification or "New person record",
+        details={"category": category, "aliases": len(names) - 1},
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: Person, justification: str = "", **fields: Any) -> Person:
+    if not can_change_person(actor, person):
+        raise PermissionDenied("You cannot change this record.")
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown person fields: {sorted(unknown)}")
+    changed = [name for name, value in fields.items() if getattr(person, name) != value]
+    for name in changed:
+        setattr(person, name, fields[name])
+    if not changed:
+        return person
+    _validate_person(person, dt.date.today())
+    person.full_clean(exclude=["entity"])
+    person.save(update_fields=changed)
+    if {"given_name", "family_name"} & set(changed):
+        primary = person.names.filter(kind=NameKind.PRIMARY).first()
+        fresh = build_name(person, NameKind.PRIMARY, person.given_name, person.family_name)
+        if primary is not None:
+            fresh.pk = primary.pk
+        fresh.save()
+        person.entity.label = person.full_name
+        person.entity.save(update_fields=["label", "updated_at"])
+    audit.record(
+        actor=actor,
+        event="person.changed",
+        obj=person,
+        subject=person,
+        justification=justification or "Person record updated",
+        details={"fields": sorted(changed)},
+    )
+    return person
+
+
+@transaction.atomic
+def person_add_name(
+    *, actor: Any, person: Person, kind: str, given_name: str, family_name: str
+) -> PersonName:
+    if not can_change_person(actor, person):
+        raise PermissionDenied("You cannot change this record.")
+    if kind == NameKind.PRIMARY:
+        raise ValidationError({"kind": "Change the primary name by editing the person."})
+    if not (given_name.strip() or family_name.strip()):
+        raise ValidationError({"given_name": "Enter a name or alias."})
+    name = build_name(person, kind, given_name.strip(), family_name.strip())
+    name.full_clean()
+    name.save()
+    audit.record(
+        actor=actor,
+        event="person.name_added",
+        obj=person,
+        subject=person,
+        justification="Name or alias added",
+        details={"kind": kind},
+    )
+    return name
+
+
+def _audit_entity_created(actor: Any, entity: Entity, obj: Any) -> None:
+    audit.record(
+        actor=actor,
+        event="entity.created",
+        obj=obj,
+        justification=f"New {entity.get_kind_display().lower()} record",
+        details={"kind": entity.kind},
+    )
+
+
+@transaction.atomic
+def vehicle_create(
+    *,
+    actor: Any,
+    registration: str,
+    make: str = "",
+    model: str = "",
+    colour: str = "",
+    police_only: bool = False,
+) -> Vehicle:
+    _require(actor, "pole.add_person")
+    key = normalise.registration(registration)
+    if not 2 <= len(key) <= 10:
+        raise ValidationError({"registration": "Enter a vehicle registration, like AB12 CDE."})
+    entity = _new_entity(
+        actor=actor, kind=EntityKind.VEHICLE, label=key, police_only=police_only, hub_shared=False
+    )
+    vehicle = Vehicle.objects.create(
+        entity=entity,
+        registration=registration.strip().upper(),
+        registration_key=key,
+        make=make.strip(),
+        model=model.strip(),
+        colour=colour.strip(),
+    )
+    _audit_entity_created(actor, entity, vehicle)
+    return vehicle
+
+
+@transaction.atomic
+def phone_create(*, actor: Any, number: str, police_only: bool = False) -> Phone:
+    _require(actor, "pole.add_person")
+    try:
+        e164 = normalise.phone_e164(number)
+    except normalise.InvalidPhoneNumber as exc:
+        raise ValidationError({"number": str(exc)}) from exc
+    entity = _new_entity(
+        actor=actor, kind=EntityKind.PHONE, label=e164, police_only=police_only, hub_shared=False
+    )
+    phone = Phone.objects.create(entity=entity, number_e164=e164, as_given=number.strip())
+    _audit_entity_created(actor, entity, phone)
+    return phone
+
+
+@transaction.atomic
+def online_account_create(
+    *, actor: Any, platform: str, handle: str, police_only: bool = False
+) -> OnlineAccount:
+    _require(actor, "pole.add_person")
+    key = normalise.handle(handle)
+    if not key:
+        raise ValidationError({"handle": "Enter the account's handle or username."})
+    account = OnlineAccount(platform=platform, handle=handle.strip(), handle_key=key)
+    account.full_clean(exclude=["entity"])
+    entity = _new_entity(
+        actor=actor,
+        kind=EntityKind.ONLINE_ACCOUNT,
+        label=f"{account.get_platform_display()} {handle.strip()}",
+        police_only=police_only,
+        hub_shared=False,
+    )
+    account.entity = entity
+    account.save(force_insert=True)
+    _audit_entity_created(actor, entity, account)
+    return account
+
+
+@transaction.atomic
+def location_create(
+    *,
+    actor: Any,
+    address_line_1: str = "",
+    name: str = "",
+    address_line_2: str = "",
+    town: str = "",
+    postcode: str = "",
+    premises_type: str = "residential",
+    latitude: Any = None,
+    longitude: Any = None,
+    police_only: bool = False,
+    hub_shared: bool = False,
+) -> Location:
+    _require(actor, "pole.add_person")
+    if not (name.strip() or address_line_1.strip() or postcode.strip()):
+        raise ValidationError({"address_line_1": "Enter an address, a place name or a postcode."})
+    location = Location(
+        name=name.strip(),
+        address_line_1=address_line_1.strip(),
+        address_line_2=address_line_2.strip(),
+        town=town.strip(),
+        postcode=normalise.postcode(postcode) if postcode else "",
+        premises_type=premises_type,
+        latitude=latitude,
+        longitude=longitude,
+    )
+    location.full_clean(exclude=["entity"])
+    location.entity = _new_entity(
+        actor=actor,
+        kind=EntityKind.LOCATION,
+        label=location.one_line,
+        police_only=police_only,
+        hub_shared=hub_shared,
+    )
+    location.save(force_insert=True)
+    _audit_entity_created(actor, location.entity, location)
+    return location
+
+
+@transaction.atomic
+def link_create(
+    *,
+    actor: Any,
+    from_entity_id: int,
+    to_entity_id: int,
+    link_type: str,
+    started_on: dt.date | None = None,
+    ended_on: dt.date | None = None,
+    source_note: str = "",
+    source_type: str = "",
+    source_id: str = "",
+    police_only: bool = False,
+) -> Link:
+    _require(actor, "pole.add_link")
+    # Both ends must be visible to the actor: you cannot link what you cannot see.
+    from_entity = access_entity_by_id(actor, from_entity_id)
+    to_entity = access_entity_by_id(actor, to_entity_id)
+    if from_entity.pk == to_entity.pk:
+        raise ValidationError({"to_entity": "A record cannot be linked to itself."})
+    if not source_note.strip() and not source_id:
+        raise ValidationError({"source_note": "Say where this link comes from."})
+    link = Link(
+        from_entity=from_entity,
+        to_entity=to_entity,
+        link_type=link_type,
+        started_on=started_on,
+        ended_on=ended_on,
+        source_type=source_type,
+        source_id=source_id,
+        source_note=source_note.strip(),
+        owning_agency=actor.agency,
+        police_only=bool(police_only and actor.is_police),
+        created_by=actor,
+    )
+    link.full_clean()
+    link.save()
+    subject = from_entity if from_entity.kind == EntityKind.PERSON else None
+    if subject is None and to_entity.kind == EntityKind.PERSON:
+        subject = to_entity
+    audit.record(
+        actor=actor,
+        event="link.created",
+        obj=link,
+        subject=subject,
+        justification=source_note.strip()[:500] or "Link recorded",
+        details={"type": link_type, "from": from_entity.pk, "to": to_entity.pk},
+    )
+    return link
+
+
+@transaction.atomic
+def entity_share(*, actor: Any, entity_id: int, agency: Agency, reason: str) -> EntityShare:
+    """Share a record with another agency: a disclosure, recorded with its recipient."""
+    _require(actor, "pole.share_entity")
+    entity = access_entity_by_id(actor, entity_id)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this record is being shared."})
+    if entity.police_only and not agency.is_police and not actor.is_police:
+        raise PermissionDenied("Only police can share a police-only record.")
+    share, _ = EntityShare.objects.get_or_create(
+        entity=entity, agency=agency, defaults={"shared_by": actor, "reason": reason.strip()}
+    )
+    audit.record(
+        actor=actor,
+        event="entity.shared",
+        obj=entity,
+        subject=entity if entity.kind == EntityKind.PERSON else None,
+        recipient=agency.name,
+        justification=reason.strip(),
+    )
+    return share

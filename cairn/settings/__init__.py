@@ -1,0 +1,1 @@
+"""Settings packages: base (shared), demo (local defaults), test, production (strict)."""

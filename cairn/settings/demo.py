@@ -1,0 +1,13 @@
+"""Local demo: SQLite file under var/, DEBUG on, an insecure key that only this file knows."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env, sqlite_database
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env.str("SECRET_KEY", default="demo-only-insecure-key-never-use-in-production")  # noqa: S105
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+if env.str("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+else:
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+    DATABASES = {"default": sqlite_database(BASE_DIR / "var" / "cairn-demo.sqlite3")}

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+admin.site.site_header = "Cairn administration"
+admin.site.site_title = "Cairn administration"
+
+urlpatterns = [
+    path("", include("cairn.core.urls")),
+    path("accounts/", include("cairn.accounts.urls")),
+    path("people/", include("cairn.pole.urls")),
+    path("audit/", include("cairn.audit.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

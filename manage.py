@@ -1,0 +1,17 @@
+#!/usr/bin/env python
+"""Django's command-line utility for Cairn."""
+
+import os
+import sys
+
+
+def main() -> None:
+    # Only the demo has defaults; production must set DJANGO_SETTINGS_MODULE explicitly.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cairn.settings.demo")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

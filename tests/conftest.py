@@ -1,0 +1,76 @@
+"""Shared fixtures: agencies of each kind and a user for every role, so every endpoint
+test can prove both the allowed and the denied case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from cairn.accounts.models import Agency, User
+from cairn.accounts.roles import AgencyKind, Role
+from cairn.pole import services as pole_services
+from cairn.pole.models import Person
+
+from .factories import AgencyFactory, UserFactory
+
+# Which agency each role's fixture user belongs to.
+ROLE_AGENCY = {
+    Role.PRACTITIONER: "trust",
+    Role.FIB_OFFICER: "police",
+    Role.PPU_COORDINATOR: "police",
+    Role.MASH_SCREENER: "trust",
+    Role.SOCIAL_WORKER: "trust",
+    Role.ANALYST: "police",
+    Role.HUB_CHAIR: "police",
+    Role.IG_ADMIN: "trust",
+    Role.SYSTEM_ADMIN: "trust",
+}
+
+
+@pytest.fixture
+def agencies(db: Any) -> dict[str, Agency]:
+    return {
+        "police": AgencyFactory(
+            name="Testshire Police", short_name="TP", kind=AgencyKind.POLICE, is_first_responder=True
+        ),
+        "trust": AgencyFactory(
+            name="Testshire Children's Trust",
+            short_name="TCT",
+            kind=AgencyKind.CHILDRENS_TRUST,
+            is_first_responder=True,
+        ),
+        "school": AgencyFactory(
+            name="Testshire Academy", short_name="TA", kind=AgencyKind.EDUCATION
+        ),
+    }
+
+
+@pytest.fixture
+def make_user(agencies: dict[str, Agency]) -> Callable[..., User]:
+    def make(role: str = Role.PRACTITIONER, agency: str | None = None, **kwargs: Any) -> User:
+        agency_key = agency or ROLE_AGENCY[Role(role)]
+        username = kwargs.pop("username", f"{role}_{agency_key}")
+        return UserFactory(
+            username=username, role=role, agency=agencies[agency_key], **kwargs
+        )
+
+    return make
+
+
+@pytest.fixture
+def users(make_user: Callable[..., User]) -> dict[str, User]:
+    """One user per role, in the agency that role usually sits in."""
+    return {role.value: make_user(role) for role in Role}
+
+
+@pytest.fixture
+def make_person(users: dict[str, User]) -> Callable[..., Person]:
+    def make(actor: User | None = None, **kwargs: Any) -> Person:
+        kwargs.setdefault("given_name", "Amber")
+        kwargs.setdefault("family_name", "Testcase")
+        kwargs.setdefault("category", "child")
+        return pole_services.person_create(actor=actor or users["social_worker"], **kwargs)
+
+    return make

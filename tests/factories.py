@@ -1,0 +1,49 @@
+"""factory_boy factories shared by every test module. Names are clearly fictional."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+
+from cairn.accounts.models import Agency, Team, User
+from cairn.accounts.roles import AgencyKind, Role
+
+TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Testshire Agency {n}")
+    short_name = factory.Sequence(lambda n: f"TA{n}")
+    kind = AgencyKind.CHILDRENS_TRUST
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"User{n}")
+    agency = factory.SubFactory(AgencyFactory)
+    role = Role.PRACTITIONER
+
+    @factory.post_generation
+    def password(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        obj.set_password(extracted or TEST_PASSWORD)
+        if create:
+            obj.save(update_fields=["password"])
