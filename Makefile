@@ -1,6 +1,7 @@
 # Cairn: the two README commands (make demo, make test) and a few helpers.
 SHELL := /bin/bash
-UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# Evaluated at each use, so a uv installed by the `uv` target below is found.
+UV = $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_LINK_MODE ?= copy
@@ -8,9 +9,11 @@ export UV_LINK_MODE ?= copy
 .PHONY: demo test test-fast lint bench install uv serve migrate clean vendor-assets
 
 uv:
-	@command -v uv >/dev/null 2>&1 || [ -x "$(HOME)/.local/bin/uv" ] || { \
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || { \
 		echo "uv not found: installing it with pip"; \
-		python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv; }
+		python3 -m pip install --quiet --user uv 2>/dev/null \
+		|| python3 -m pip install --quiet uv 2>/dev/null \
+		|| python3 -m pip install --quiet --user --break-system-packages uv; }
 
 install: uv
 	@$(UV) sync --locked

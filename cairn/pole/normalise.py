@@ -71,7 +71,9 @@ def phone_e164(text: str, region: str = "GB") -> str:
         parsed = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
         raise InvalidPhoneNumber(f"Enter a phone number, like 07700 900 982: {exc}") from exc
-    if not phonenumbers.is_possible_number(parsed):
+    # Possible, not "valid": Ofcom's drama ranges (used in demos) are not assigned numbers.
+    reason = phonenumbers.is_possible_number_with_reason(parsed)
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
         raise InvalidPhoneNumber("Enter a phone number with the right number of digits.")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 

@@ -1,0 +1,161 @@
+"""Who may see which person: each role's allowed and denied access (404 when denied),
+and a consultation audit row for every profile view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cairn.accounts.roles import Role
+from cairn.audit.models import AuditEvent
+from cairn.pole import services
+from cairn.pole.access import visible_links, visible_people
+from cairn.pole.models import LinkType, Person
+
+pytestmark = pytest.mark.django_db
+
+ALL_ROLES = [r.value for r in Role]
+# A Children's Trust record that is not shared: its own agency and Hub-wide roles see it.
+SEES_TRUST_RECORD = {
+    "practitioner", "social_worker", "mash_screener", "fib_officer", "ppu_coordinator",
+    "analyst", "hub_chair",
+}
+# A police-only record: police roles only (MASH screener sits in the Trust here).
+SEES_POLICE_ONLY = {"fib_officer", "ppu_coordinator", "analyst", "hub_chair"}
+
+
+@pytest.fixture
+def trust_child(make_person: Callable[..., Person]) -> Person:
+    return make_person(given_name="Amber", family_name="Testcase")
+
+
+@pytest.fixture
+def police_only_adult(make_person: Callable[..., Person], users: dict[str, Any]) -> Person:
+    return make_person(
+        actor=users["fib_officer"],
+        given_name="Victor",
+        family_name="Exampleton",
+        category="person_of_concern",
+        police_only=True,
+    )
+
+
+def _profile(client: Client, user: Any, person: Person) -> int:
+    client.force_login(user)
+    return client.get(reverse("pole:person-detail", args=[person.pk])).status_code
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_trust_record_access_by_role(
+    role: str, client: Client, users: dict[str, Any], trust_child: Person
+) -> None:
+    expected = 200 if role in SEES_TRUST_RECORD else 404
+    assert _profile(client, users[role], trust_child) == expected
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_police_only_record_access_by_role(
+    role: str, client: Client, users: dict[str, Any], police_only_adult: Person
+) -> None:
+    expected = 200 if role in SEES_POLICE_ONLY else 404
+    assert _profile(client, users[role], police_only_adult) == expected
+
+
+def test_other_agency_practitioner_is_denied_until_shared(
+    client: Client, users: dict[str, Any], make_user: Callable[..., Any], trust_child: Person,
+    agencies: dict[str, Any],
+) -> None:
+    teacher = make_user("practitioner", agency="school", username="teacher")
+    assert _profile(client, teacher, trust_child) == 404
+    services.entity_share(
+        actor=users["social_worker"], entity_id=trust_child.pk, agency=agencies["school"],
+        reason="School safeguarding lead needs the record for the strategy meeting",
+    )
+    assert _profile(client, teacher, trust_child) == 200
+    shared = AuditEvent.objects.get(event="entity.shared")
+    assert shared.action == "disclosure"
+    assert shared.recipient == "Testshire Academy"
+
+
+def test_hub_shared_record_is_visible_to_member_agencies(
+    client: Client, make_user: Callable[..., Any], make_person: Callable[..., Person]
+) -> None:
+    child = make_person(given_name="Bea", family_name="Hubcase", hub_shared=True)
+    teacher = make_user("practitioner", agency="school", username="teacher")
+    assert _profile(client, teacher, child) == 200
+
+
+def test_missing_and_forbidden_look_the_same(
+    client: Client, make_user: Callable[..., Any], trust_child: Person
+) -> None:
+    teacher = make_user("practitioner", agency="school", username="teacher")
+    client.force_login(teacher)
+    forbidden = client.get(reverse("pole:person-detail", args=[trust_child.pk]))
+    missing = client.get(reverse("pole:person-detail", args=[trust_child.pk + 9999]))
+    assert forbidden.status_code == missing.status_code == 404
+    assert forbidden.content == missing.content
+
+
+def test_every_profile_view_writes_a_consultation_row(
+    client: Client, users: dict[str, Any], trust_child: Person
+) -> None:
+    user = users["social_worker"]
+    client.force_login(user)
+    for _ in range(3):
+        client.get(reverse("pole:person-detail", args=[trust_child.pk]) + "?reason=Case+review")
+    rows = AuditEvent.objects.filter(event="person.viewed", actor=user, subject_id=trust_child.pk)
+    assert rows.count() == 3
+    row = rows.first()
+    assert row is not None
+    assert row.action == "consultation"
+    assert row.justification == "Case review"
+    assert row.actor_agency == "Testshire Children's Trust"
+    assert row.request_id
+
+
+def test_denied_view_writes_no_consultation_row(
+    client: Client, users: dict[str, Any], police_only_adult: Person
+) -> None:
+    _profile(client, users["social_worker"], police_only_adult)
+    assert not AuditEvent.objects.filter(event="person.viewed", actor=users["social_worker"]).exists()
+
+
+def test_profile_shows_marking(client: Client, users: dict[str, Any], trust_child: Person) -> None:
+    client.force_login(users["social_worker"])
+    html = client.get(reverse("pole:person-detail", args=[trust_child.pk])).content.decode()
+    assert "OFFICIAL-SENSITIVE" in html
+    assert "Amber Testcase" in html
+
+
+def test_links_hide_records_the_viewer_cannot_see(
+    users: dict[str, Any], trust_child: Person, police_only_adult: Person
+) -> None:
+    services.link_create(
+        actor=users["fib_officer"], from_entity_id=police_only_adult.pk,
+        to_entity_id=trust_child.pk, link_type=LinkType.ASSOCIATE,
+        source_note="Seen together at the bus station (intel report)",
+    )
+    assert visible_links(users["fib_officer"]).count() == 1
+    # The social worker sees the child but not the police-only adult, so not the link either.
+    assert visible_links(users["social_worker"]).count() == 0
+    assert list(visible_people(users["social_worker"])) == [trust_child]
+
+
+def test_profile_query_count_is_bounded(
+    client: Client, users: dict[str, Any], trust_child: Person, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(8):
+        phone = services.phone_create(actor=users["social_worker"], number=f"07700 900{n:03d}")
+        services.link_create(
+            actor=users["social_worker"], from_entity_id=trust_child.pk,
+            to_entity_id=phone.pk, link_type=LinkType.USES_PHONE, source_note="Told by carer",
+        )
+    client.force_login(users["social_worker"])
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("pole:person-detail", args=[trust_child.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count("+447700900") == 8

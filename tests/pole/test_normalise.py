@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cairn.pole import normalise
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [("O'Neill-Smith", "oneillsmith"), ("Zoë", "zoe"), ("  McDonald ", "mcdonald"), ("", "")],
+)
+def test_name_key(raw: str, key: str) -> None:
+    assert normalise.name_key(raw) == key
+
+
+def test_phonetic_key_joins_spelling_variants() -> None:
+    assert normalise.phonetic_key("Smith") == normalise.phonetic_key("Smyth")
+    assert normalise.phonetic_key("Stephen") == normalise.phonetic_key("Steven")
+    assert normalise.phonetic_key("Smith") != normalise.phonetic_key("Jones")
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12),
+       st.text(alphabet="abcdefghijklmnopqrstuvwxyz", max_size=8))
+def test_prefix_range_contains_exactly_the_keys_with_that_prefix(prefix: str, rest: str) -> None:
+    low, high = normalise.prefix_range(prefix)
+    assert low <= prefix + rest < high
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12),
+       st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12))
+def test_prefix_range_excludes_other_keys(prefix: str, other: str) -> None:
+    low, high = normalise.prefix_range(prefix)
+    if not other.startswith(prefix):
+        assert not (low <= other < high)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("ab12 cde", "AB12CDE"), (" AB-12-CDE ", "AB12CDE"), ("x1", "X1")],
+)
+def test_registration(raw: str, expected: str) -> None:
+    assert normalise.registration(raw) == expected
+
+
+def test_registration_confusable_flags_zero_o_and_one_i() -> None:
+    assert normalise.registration_confusable("AB10 CDE") == normalise.registration_confusable("ABIO CDE")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("nm12ab", "NM1 2AB"), ("NM1  2AB", "NM1 2AB"), ("ec1a1bb", "EC1A 1BB"), ("not a code", "NOT A CODE")],
+)
+def test_postcode(raw: str, expected: str) -> None:
+    assert normalise.postcode(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["07700 900123", "+44 7700 900123", "(07700) 900-123", "447700900123"]
+)
+def test_phone_e164(raw: str) -> None:
+    assert normalise.phone_e164(raw if not raw.startswith("44") else "+" + raw) == "+447700900123"
+
+
+@pytest.mark.parametrize("raw", ["", "hello", "0770"])
+def test_phone_rejects_non_numbers(raw: str) -> None:
+    with pytest.raises(normalise.InvalidPhoneNumber):
+        normalise.phone_e164(raw)
+
+
+def test_handle() -> None:
+    assert normalise.handle(" @Night_Rider99 ") == "night_rider99"
