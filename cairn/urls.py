@@ -10,7 +10,10 @@ urlpatterns = [
     path("", include("cairn.core.urls")),
     path("accounts/", include("cairn.accounts.urls")),
     path("people/", include("cairn.pole.urls")),
+    path("concerns/", include("cairn.concerns.urls")),
+    path("inbox/", include("cairn.notifications.urls")),
     path("audit/", include("cairn.audit.urls")),
+    path("api/tokens/", include("cairn.api_auth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

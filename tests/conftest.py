@@ -29,11 +29,30 @@ ROLE_AGENCY = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Data migrations load reference data (the indicator catalogue); a transactional test
+    (live server) flushes every table afterwards, so put it back for the tests after it."""
+    uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if not uses_db and request.node.get_closest_marker("django_db") is None:
+        return
+    if "live_server" not in request.fixturenames and "transactional_db" not in uses_db:
+        request.getfixturevalue("db")
+    from cairn.concerns.catalogue import install
+    from cairn.concerns.models import Indicator
+
+    if not Indicator.objects.exists():
+        install(Indicator)
+
+
 @pytest.fixture
 def agencies(db: Any) -> dict[str, Agency]:
     return {
         "police": AgencyFactory(
-            name="Testshire Police", short_name="TP", kind=AgencyKind.POLICE, is_first_responder=True
+            name="Testshire Police",
+            short_name="TP",
+            kind=AgencyKind.POLICE,
+            is_first_responder=True,
         ),
         "trust": AgencyFactory(
             name="Testshire Children's Trust",
@@ -52,9 +71,7 @@ def make_user(agencies: dict[str, Agency]) -> Callable[..., User]:
     def make(role: str = Role.PRACTITIONER, agency: str | None = None, **kwargs: Any) -> User:
         agency_key = agency or ROLE_AGENCY[Role(role)]
         username = kwargs.pop("username", f"{role}_{agency_key}")
-        return UserFactory(
-            username=username, role=role, agency=agencies[agency_key], **kwargs
-        )
+        return UserFactory(username=username, role=role, agency=agencies[agency_key], **kwargs)
 
     return make
 

@@ -9,7 +9,7 @@ import factory
 from cairn.accounts.models import Agency, Team, User
 from cairn.accounts.roles import AgencyKind, Role
 
-TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+TEST_PASSWORD = "correct-horse-battery-staple"
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -43,7 +43,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     role = Role.PRACTITIONER
 
     @factory.post_generation
-    def password(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def password(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         obj.set_password(extracted or TEST_PASSWORD)
         if create:
             obj.save(update_fields=["password"])

@@ -31,6 +31,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "pole.share_entity": frozenset(
         {R.FIB_OFFICER, R.PPU_COORDINATOR, R.MASH_SCREENER, R.SOCIAL_WORKER, R.HUB_CHAIR}
     ),
+    # Concerns and screening.
+    "concerns.add_concern": frozenset(CASEWORK),
+    "concerns.view_concern": frozenset(CASEWORK),
     # The audit log (DPA 2018 s.62) is for information governance only.
     "audit.view_auditevent": frozenset({R.IG_ADMIN}),
     "audit.export_auditevent": frozenset({R.IG_ADMIN}),

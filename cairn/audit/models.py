@@ -11,6 +11,9 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 
+from cairn.accounts.roles import Role
+
+from . import registry
 from .registry import Action
 
 GENESIS_HASH = "0" * 64
@@ -24,7 +27,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Audit events are append-only.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("Audit events are append-only.")
 
 
@@ -63,6 +66,7 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["actor", "-occurred_at"], name="audit_actor_time"),
             models.Index(fields=["subject_id", "-occurred_at"], name="audit_subject_time"),
+            models.Index(fields=["actor_username", "-occurred_at"], name="audit_username_time"),
         ]
 
     def __str__(self) -> str:
@@ -75,6 +79,28 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Audit events are append-only.")
+
+    @property
+    def actor_role_label(self) -> str:
+        try:
+            return str(Role(self.actor_role).label)
+        except ValueError:
+            return self.actor_role
+
+    @property
+    def event_description(self) -> str:
+        event_type = registry.EVENTS.get(self.event)
+        return event_type.description if event_type else ""
+
+    @property
+    def object_label(self) -> str:
+        if not self.object_type:
+            return ""
+        return f"{self.object_type} #{self.object_id}" if self.object_id else self.object_type
+
+    def hash_matches(self) -> bool:
+        """Whether the row's contents still match its stored hash (see audit_verify)."""
+        return self.compute_hash() == self.hash
 
     def hashed_fields(self) -> dict[str, Any]:
         return {

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from cairn.core.request_context import current_request_id
+from cairn.core.request_context import current_channel, current_request_id
 
 from . import registry
 from .models import GENESIS_HASH, AuditChainHead, AuditEvent
@@ -56,7 +56,7 @@ def record(
     justification: str = "",
     recipient: str = "",
     details: dict[str, Any] | None = None,
-    source: str = "web",
+    source: str | None = None,
 ) -> AuditEvent:
     """Append one audit row. `obj` is the record acted on; `subject` the person whose data
     it is (an Entity, Person or entity id) so the IG viewer can filter by data subject."""
@@ -77,7 +77,7 @@ def record(
             "subject_id": _subject_id(subject),
             "recipient": recipient[:300],
             "justification": justification[:500],
-            "source": source,
+            "source": source or current_channel(),
             "details": details or {},
         }
     )

@@ -5,4 +5,6 @@ from . import views
 app_name = "audit"
 urlpatterns = [
     path("", views.audit_log, name="log"),
+    path("export.csv", views.audit_export, name="export"),
+    path("<int:chain_index>/", views.audit_event_detail, name="event"),
 ]

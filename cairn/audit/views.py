@@ -1,10 +1,120 @@
+"""The information-governance audit viewer (DPA 2018 s.62): the log with filters, one
+event with its hashes, and a streamed CSV export. Consulting or exporting the log is
+itself audited. Users without the audit permission get 404, as elsewhere."""
+
+from __future__ import annotations
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from . import selectors
+from . import services as audit
+from .export import CHUNK_SIZE, csv_lines
+from .forms import AuditFilterForm
+
+PAGE_SIZE = 25
+
+
+def _require_perm(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise Http404("Page not found.")
+
+
+def _filter_query(request: HttpRequest) -> str:
+    """The current filters as a query string, without the page number."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 @login_required
+@require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("audit.view_auditevent"):
-        raise PermissionDenied
-    return HttpResponse("")
+    _require_perm(request, selectors.VIEW_PERMISSION)
+    form = AuditFilterForm(request.GET)
+    page_obj = None
+    if form.is_valid():
+        filters = form.filters()
+        page_obj = Paginator(selectors.audit_events(request.user, filters), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        # Fetch the page before recording, so the viewer's own event is not in it.
+        page_obj.object_list = list(page_obj.object_list)
+        audit.record(
+            actor=request.user,
+            event="audit.viewed",
+            subject=filters.subject_id,
+            justification="Consulted the audit log",
+            details={
+                "filters": filters.as_details(),
+                "page": page_obj.number,
+                "results": page_obj.paginator.count,
+            },
+        )
+    return render(
+        request,
+        "audit/log.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "filter_query": _filter_query(request),
+            "filtered": any(request.GET.get(name) for name in request.GET if name != "page"),
+            "nav": "audit",
+        },
+    )
+
+
+@login_required
+@require_GET
+def audit_event_detail(request: HttpRequest, chain_index: int) -> HttpResponse:
+    event = selectors.audit_event_by_index(request.user, chain_index)
+    audit.record(
+        actor=request.user,
+        event="audit.viewed",
+        obj=event,
+        subject=event.subject_id,
+        justification="Consulted an audit event",
+        details={"chain_index": event.chain_index},
+    )
+    return render(
+        request,
+        "audit/event_detail.html",
+        {"event": event, "hash_matches": event.hash_matches(), "nav": "audit"},
+    )
+
+
+@login_required
+@require_GET
+def audit_export(request: HttpRequest) -> HttpResponseBase:
+    _require_perm(request, selectors.EXPORT_PERMISSION)
+    form = AuditFilterForm(request.GET)
+    if not form.is_valid():
+        # The log page shows the same form with its errors.
+        return redirect(f"{reverse('audit:log')}?{_filter_query(request)}")
+    filters = form.filters()
+    up_to_index = selectors.audit_head_index()
+    events = selectors.audit_events_for_export(request.user, filters, up_to_index=up_to_index)
+    audit.record(
+        actor=request.user,
+        event="audit.exported",
+        subject=filters.subject_id,
+        recipient=f"CSV download by {request.user.get_username()}",
+        justification="Exported the audit log",
+        details={
+            "filters": filters.as_details(),
+            "rows": events.count(),
+            "up_to_index": up_to_index,
+        },
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    response = StreamingHttpResponse(
+        csv_lines(events.iterator(chunk_size=CHUNK_SIZE)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="cairn-audit-{stamp}.csv"'
+    return response

@@ -6,7 +6,13 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from .request_context import new_request_id, reset_request_id, set_request_id
+from .request_context import (
+    new_request_id,
+    reset_channel,
+    reset_request_id,
+    set_channel,
+    set_request_id,
+)
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -23,9 +29,11 @@ class RequestIdMiddleware:
         request_id = incoming if _SAFE_ID.match(incoming) else new_request_id()
         request.request_id = request_id  # type: ignore[attr-defined]
         token = set_request_id(request_id)
+        channel = set_channel("api" if request.path.startswith("/api/") else "web")
         try:
             response = self.get_response(request)
         finally:
+            reset_channel(channel)
             reset_request_id(token)
         response["X-Request-ID"] = request_id
         return response

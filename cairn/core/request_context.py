@@ -23,3 +23,19 @@ def reset_request_id(token: contextvars.Token[str | None]) -> None:
 
 def current_request_id() -> str | None:
     return _request_id.get()
+
+
+_channel: contextvars.ContextVar[str] = contextvars.ContextVar("cairn_channel", default="system")
+
+
+def set_channel(value: str) -> contextvars.Token[str]:
+    """How the current work arrived: 'web', 'api' or (outside requests) 'system'."""
+    return _channel.set(value)
+
+
+def reset_channel(token: contextvars.Token[str]) -> None:
+    _channel.reset(token)
+
+
+def current_channel() -> str:
+    return _channel.get()

@@ -39,7 +39,7 @@ def entity_visibility_q(user: Any, prefix: str = "") -> Q:
     shared = EntityShare.objects.filter(
         entity_id=OuterRef(f"{prefix}pk" if prefix else "pk"), agency_id=user.agency_id
     )
-    return q & (
+    return q & (  # type: ignore[return-value]
         Q(**{f"{prefix}owning_agency_id": user.agency_id})
         | Q(**{f"{prefix}hub_shared": True})
         | Exists(shared)

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from cairn.core.forms import GovukDateField, GovukForm
 
@@ -18,14 +18,13 @@ class PersonSearchForm(GovukForm):
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off", "width": 20}),
         help_text="First name, last name, nickname or alias. Spelling can be approximate.",
     )
-    dob = GovukDateField(
-        label="Date of birth", required=False, help_text="For example, 27 3 2010"
-    )
+    dob = GovukDateField(label="Date of birth", required=False, help_text="For example, 27 3 2010")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not self.errors and not (data.get("q") or "").strip() and not data.get("dob"):
-            raise forms.ValidationError("Enter a name, an alias or a date of birth to search")
+            # On the name field, so the error summary links to it (GOV.UK error pattern).
+            self.add_error("q", "Enter a name, an alias or a date of birth to search")
         return data
 
 
@@ -39,7 +38,9 @@ class PersonForm(GovukForm):
     given_name = forms.CharField(
         label="First name",
         max_length=100,
-        error_messages={"required": "Enter the person's first name, or a nickname if that is all you know"},
+        error_messages={
+            "required": "Enter the person's first name, or a nickname if that is all you know"
+        },
         widget=forms.TextInput(attrs={"spellcheck": "false", "width": 20}),
         help_text="Full names, not initials.",
     )
@@ -67,22 +68,46 @@ class PersonForm(GovukForm):
         min_value=0,
         max_value=120,
         widget=forms.NumberInput(attrs={"width": 3, "inputmode": "numeric"}),
-        error_messages={"min_value": "Estimated age must be 0 or more", "max_value": "Estimated age must be 120 or less", "invalid": "Estimated age must be a whole number, like 15"},
+        error_messages={
+            "min_value": "Estimated age must be 0 or more",
+            "max_value": "Estimated age must be 120 or less",
+            "invalid": "Estimated age must be a whole number, like 15",
+        },
     )
-    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, initial=Sex.UNKNOWN, widget=forms.RadioSelect(attrs={"inline": True, "small": True}))
-    ethnicity = forms.ChoiceField(label="Ethnicity", choices=Ethnicity.choices, initial=Ethnicity.NOT_KNOWN)
-    first_language = forms.CharField(label="First language (optional)", required=False, max_length=60, widget=forms.TextInput(attrs={"width": 20}))
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=Sex.choices,
+        initial=Sex.UNKNOWN,
+        widget=forms.RadioSelect(attrs={"inline": True, "small": True}),
+    )
+    ethnicity = forms.ChoiceField(
+        label="Ethnicity", choices=Ethnicity.choices, initial=Ethnicity.NOT_KNOWN
+    )
+    first_language = forms.CharField(
+        label="First language (optional)",
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"width": 20}),
+    )
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
     sen_disability = forms.CharField(
-        label="Special educational needs or disability (optional)", required=False, max_length=500,
+        label="Special educational needs or disability (optional)",
+        required=False,
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     has_learning_disability = forms.BooleanField(label="Has a learning disability", required=False)
-    looked_after = forms.ChoiceField(label="Looked-after status", choices=LookedAfter.choices, initial=LookedAfter.NO)
+    looked_after = forms.ChoiceField(
+        label="Looked-after status", choices=LookedAfter.choices, initial=LookedAfter.NO
+    )
     description = forms.CharField(
-        label="Physical description (optional)", required=False, max_length=2000,
+        label="Physical description (optional)",
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Height, build, hair, distinguishing features. Helps police if the person goes missing.",
+        help_text=(
+            "Height, build, hair, distinguishing features. Helps police if the person goes missing."
+        ),
     )
     hub_shared = forms.BooleanField(
         label="Share this record with all Hub member agencies",
@@ -93,10 +118,12 @@ class PersonForm(GovukForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         dob = data.get("date_of_birth")
-        if dob and dob > dt.date.today():
+        if dob and dob > timezone.localdate():
             self.add_error("date_of_birth", "Date of birth must be in the past")
         if dob and data.get("estimated_age") is not None:
-            self.add_error("estimated_age", "Give either a date of birth or an estimated age, not both")
+            self.add_error(
+                "estimated_age", "Give either a date of birth or an estimated age, not both"
+            )
         return data
 
     def alias_tuples(self) -> list[tuple[str, str, str]]:

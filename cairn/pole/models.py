@@ -57,7 +57,9 @@ class EntityShare(models.Model):
 
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="shares")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -94,7 +96,10 @@ class Ethnicity(models.TextChoices):
     BLACK_CARIBBEAN = "black_caribbean", "Black, Black British, Caribbean or African: Caribbean"
     BLACK_OTHER = "black_other", "Black, Black British, Caribbean or African: any other background"
     MIXED_WHITE_ASIAN = "mixed_white_asian", "Mixed or multiple: White and Asian"
-    MIXED_WHITE_BLACK_AFRICAN = "mixed_white_black_african", "Mixed or multiple: White and Black African"
+    MIXED_WHITE_BLACK_AFRICAN = (
+        "mixed_white_black_african",
+        "Mixed or multiple: White and Black African",
+    )
     MIXED_WHITE_BLACK_CARIBBEAN = (
         "mixed_white_black_caribbean",
         "Mixed or multiple: White and Black Caribbean",

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from .access import visible_links
 from .chronology import ChronologyEntry, chronology_for
 from .models import Entity, Link, Person, PersonName
+from .profile_sections import sections_for
 
 
 @dataclass
@@ -50,6 +51,7 @@ class PersonProfile:
     names: list[PersonName]
     links: list[LinkView]
     chronology: list[ChronologyEntry]
+    sections: list[tuple[str, dict[str, Any]]]
 
 
 def person_profile(user: Any, person: Person) -> PersonProfile:
@@ -61,4 +63,37 @@ def person_profile(user: Any, person: Person) -> PersonProfile:
         names=names,
         links=links,
         chronology=chronology_for(user, person, links),
+        sections=sections_for(user, person),
     )
+
+
+def find_visible_object(user: Any, kind: str, fields: dict[str, Any]) -> int | None:
+    """The id of a visible vehicle, phone or online account with the same normalised key
+    as `fields`, so a mention reuses the record instead of duplicating it."""
+    from . import normalise
+    from .access import entity_visibility_q
+    from .models import OnlineAccount, Phone, Vehicle
+
+    visible = entity_visibility_q(user, prefix="entity__")
+    found: Vehicle | Phone | OnlineAccount | None
+    if kind == "vehicle":
+        key = normalise.registration(str(fields.get("registration") or ""))
+        found = Vehicle.objects.filter(visible, registration_key=key).first() if key else None
+    elif kind == "phone":
+        try:
+            e164 = normalise.phone_e164(str(fields.get("number") or ""))
+        except normalise.InvalidPhoneNumber:
+            return None
+        found = Phone.objects.filter(visible, number_e164=e164).first()
+    elif kind == "online_account":
+        handle = normalise.handle(str(fields.get("handle") or ""))
+        found = (
+            OnlineAccount.objects.filter(
+                visible, platform=fields.get("platform") or "other", handle_key=handle
+            ).first()
+            if handle
+            else None
+        )
+    else:
+        return None
+    return found.pk if found is not None else None

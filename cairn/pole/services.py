@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from cairn.accounts.models import Agency
 from cairn.audit import services as audit
@@ -117,10 +118,12 @@ def person_create(
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
-    person = Person(given_name=given_name.strip(), family_name=family_name.strip(), category=category)
+    person = Person(
+        given_name=given_name.strip(), family_name=family_name.strip(), category=category
+    )
     for name, value in fields.items():
         setattr(person, name, value)
-    _validate_person(person, dt.date.today())
+    _validate_person(person, timezone.localdate())
     person.full_clean(exclude=["entity"])
     person.entity = _new_entity(
         actor=actor,
@@ -158,7 +161,7 @@ def person_update(*, actor: Any, person: Person, justification: str = "", **fiel
         setattr(person, name, fields[name])
     if not changed:
         return person
-    _validate_person(person, dt.date.today())
+    _validate_person(person, timezone.localdate())
     person.full_clean(exclude=["entity"])
     person.save(update_fields=changed)
     if {"given_name", "family_name"} & set(changed):

@@ -38,7 +38,11 @@ def person_search(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             event="person.searched",
             justification="Person search",
-            details={"query": query[:100], "dob": dob.isoformat() if dob else None, "results": len(matches)},
+            details={
+                "query": query[:100],
+                "dob": dob.isoformat() if dob else None,
+                "results": len(matches),
+            },
         )
         page_obj = Paginator(matches, 25).get_page(request.GET.get("page"))
     return render(
@@ -82,9 +86,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         name_query = f"{data['given_name']} {data.get('family_name') or ''}"
         possible_matches = [
             m
-            for m in search.search_people(
-                request.user, query=name_query, date_of_birth=None
-            )
+            for m in search.search_people(request.user, query=name_query, date_of_birth=None)
             if m.score >= 85
         ][:10]
         if possible_matches and not request.POST.get("confirm_new"):
@@ -97,9 +99,16 @@ def person_create(request: HttpRequest) -> HttpResponse:
         fields = {
             k: data[k]
             for k in (
-                "date_of_birth", "estimated_age", "sex", "ethnicity", "first_language",
-                "interpreter_needed", "sen_disability", "has_learning_disability",
-                "looked_after", "description",
+                "date_of_birth",
+                "estimated_age",
+                "sex",
+                "ethnicity",
+                "first_language",
+                "interpreter_needed",
+                "sen_disability",
+                "has_learning_disability",
+                "looked_after",
+                "description",
             )
         }
         try:

@@ -4,6 +4,7 @@ only `demo` supplies defaults, and `production` refuses to start without the ess
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -23,10 +24,15 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs assets locally (the CDN would break the CSP)
     "cairn.core",
     "cairn.accounts",
     "cairn.audit",
     "cairn.pole",
+    "cairn.notifications",
+    "cairn.concerns",
+    "cairn.api_auth",
+    "cairn.demo",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "cairn.core.context_processors.service",
+                "cairn.notifications.context_processors.inbox",
             ],
             "builtins": ["cairn.core.templatetags.govuk"],
         },
@@ -128,16 +135,16 @@ AXES_VERBOSE = False
 # Content Security Policy (django-csp 4): no inline script without the per-request nonce.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
-        "base-uri": ["'self'"],
-        "object-src": ["'none'"],
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
     }
 }
 

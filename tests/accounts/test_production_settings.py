@@ -25,7 +25,11 @@ def _load(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
     clean = {k: v for k, v in os.environ.items() if k not in GOOD and k != "DJANGO_SETTINGS_MODULE"}
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True, check=False
+        [sys.executable, "-c", code],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -33,7 +37,12 @@ def test_production_settings_load_with_secure_defaults() -> None:
     result = _load(GOOD)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "True", "True", "63072000", "1800", "False", "Argon2PasswordHasher"
+        "True",
+        "True",
+        "63072000",
+        "1800",
+        "False",
+        "Argon2PasswordHasher",
     ]
 
 

@@ -52,9 +52,13 @@ def test_sign_out_by_get_is_refused(client: Client, users: dict[str, Any]) -> No
     assert client.get(reverse("accounts:logout")).status_code == 405
 
 
-def test_wrong_password_shows_error_and_keeps_username(client: Client, users: dict[str, Any]) -> None:
+def test_wrong_password_shows_error_and_keeps_username(
+    client: Client, users: dict[str, Any]
+) -> None:
     user = users["practitioner"]
-    response = client.post(reverse("accounts:login"), {"username": user.username, "password": "nope"})
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": "nope"}
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "govuk-error-summary" in html
@@ -63,7 +67,9 @@ def test_wrong_password_shows_error_and_keeps_username(client: Client, users: di
     assert AuditEvent.objects.filter(event="auth.sign_in_failed").exists()
 
 
-def test_lockout_after_repeated_failures(client: Client, users: dict[str, Any], settings: Any) -> None:
+def test_lockout_after_repeated_failures(
+    client: Client, users: dict[str, Any], settings: Any
+) -> None:
     user = users["practitioner"]
     url = reverse("accounts:login")
     for _ in range(settings.AXES_FAILURE_LIMIT):

@@ -21,15 +21,19 @@ def test_phonetic_key_joins_spelling_variants() -> None:
     assert normalise.phonetic_key("Smith") != normalise.phonetic_key("Jones")
 
 
-@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12),
-       st.text(alphabet="abcdefghijklmnopqrstuvwxyz", max_size=8))
+@given(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz", max_size=8),
+)
 def test_prefix_range_contains_exactly_the_keys_with_that_prefix(prefix: str, rest: str) -> None:
     low, high = normalise.prefix_range(prefix)
     assert low <= prefix + rest < high
 
 
-@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12),
-       st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12))
+@given(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12),
+)
 def test_prefix_range_excludes_other_keys(prefix: str, other: str) -> None:
     low, high = normalise.prefix_range(prefix)
     if not other.startswith(prefix):
@@ -45,12 +49,19 @@ def test_registration(raw: str, expected: str) -> None:
 
 
 def test_registration_confusable_flags_zero_o_and_one_i() -> None:
-    assert normalise.registration_confusable("AB10 CDE") == normalise.registration_confusable("ABIO CDE")
+    assert normalise.registration_confusable("AB10 CDE") == normalise.registration_confusable(
+        "ABIO CDE"
+    )
 
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("nm12ab", "NM1 2AB"), ("NM1  2AB", "NM1 2AB"), ("ec1a1bb", "EC1A 1BB"), ("not a code", "NOT A CODE")],
+    [
+        ("nm12ab", "NM1 2AB"),
+        ("NM1  2AB", "NM1 2AB"),
+        ("ec1a1bb", "EC1A 1BB"),
+        ("not a code", "NOT A CODE"),
+    ],
 )
 def test_postcode(raw: str, expected: str) -> None:
     assert normalise.postcode(raw) == expected
@@ -71,3 +82,15 @@ def test_phone_rejects_non_numbers(raw: str) -> None:
 
 def test_handle() -> None:
     assert normalise.handle(" @Night_Rider99 ") == "night_rider99"
+
+
+def test_multiple_choice_renders_as_checkboxes_and_choice_as_radios() -> None:
+    from django import forms
+
+    class F(forms.Form):
+        many = forms.MultipleChoiceField(choices=[("a", "A")], widget=forms.CheckboxSelectMultiple)
+        one = forms.ChoiceField(choices=[("a", "A")], widget=forms.RadioSelect)
+
+    html = F().render()
+    assert 'class="govuk-checkboxes__input" id="id_many_0" name="many" type="checkbox"' in html
+    assert 'class="govuk-radios__input" id="id_one_0" name="one" type="radio"' in html

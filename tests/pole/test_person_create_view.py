@@ -36,7 +36,8 @@ def test_create_person(client: Client, users: dict[str, Any]) -> None:
     assert response["Location"] == reverse("pole:person-detail", args=[person.pk])
     assert person.date_of_birth.isoformat() == "2012-11-04"
     assert sorted(person.names.filter(kind="nickname").values_list("given_name", flat=True)) == [
-        "PJ", "Pree"
+        "PJ",
+        "Pree",
     ]
 
 
@@ -81,8 +82,13 @@ def test_possible_duplicate_warning_then_confirm(
 def test_duplicate_warning_never_reveals_invisible_records(
     client: Client, users: dict[str, Any], make_person: Callable[..., Person]
 ) -> None:
-    make_person(actor=users["fib_officer"], given_name="Priya", family_name="Exampleson",
-                police_only=True, category="person_of_concern")
+    make_person(
+        actor=users["fib_officer"],
+        given_name="Priya",
+        family_name="Exampleson",
+        police_only=True,
+        category="person_of_concern",
+    )
     client.force_login(users["social_worker"])
     response = client.post(reverse("pole:person-create"), VALID)
     assert response.status_code == 302

@@ -21,14 +21,23 @@ pytestmark = pytest.mark.django_db
 def people(make_person: Callable[..., Person], users: dict[str, Any]) -> dict[str, Person]:
     return {
         "jason": make_person(
-            given_name="Jason", family_name="Smith", date_of_birth=dt.date(2010, 3, 27),
+            given_name="Jason",
+            family_name="Smith",
+            date_of_birth=dt.date(2010, 3, 27),
             aliases=[(NameKind.NICKNAME, "Jay", "")],
         ),
-        "jade": make_person(given_name="Jade", family_name="Smithers", date_of_birth=dt.date(2009, 1, 2)),
-        "kofi": make_person(given_name="Kofi", family_name="Mensah", date_of_birth=dt.date(2010, 3, 27)),
+        "jade": make_person(
+            given_name="Jade", family_name="Smithers", date_of_birth=dt.date(2009, 1, 2)
+        ),
+        "kofi": make_person(
+            given_name="Kofi", family_name="Mensah", date_of_birth=dt.date(2010, 3, 27)
+        ),
         "hidden": make_person(
-            actor=users["fib_officer"], given_name="Jason", family_name="Smyth",
-            category="person_of_concern", police_only=True,
+            actor=users["fib_officer"],
+            given_name="Jason",
+            family_name="Smyth",
+            category="person_of_concern",
+            police_only=True,
         ),
     }
 
@@ -42,13 +51,17 @@ def test_prefix_search_on_last_name(users: dict[str, Any], people: dict[str, Per
     assert set(names) == {"Jason Smith", "Jade Smithers"}
 
 
-def test_full_name_ranks_exact_match_first(users: dict[str, Any], people: dict[str, Person]) -> None:
+def test_full_name_ranks_exact_match_first(
+    users: dict[str, Any], people: dict[str, Person]
+) -> None:
     matches = search_people(users["social_worker"], query="Jason Smith")
     assert matches[0].person == people["jason"]
     assert "exact name" in matches[0].reasons
 
 
-def test_phonetic_match_finds_spelling_variant(users: dict[str, Any], people: dict[str, Person]) -> None:
+def test_phonetic_match_finds_spelling_variant(
+    users: dict[str, Any], people: dict[str, Person]
+) -> None:
     matches = search_people(users["social_worker"], query="Jayson Smyth")
     assert people["jason"] in [m.person for m in matches]
 
@@ -66,7 +79,9 @@ def test_dob_only_search(users: dict[str, Any], people: dict[str, Person]) -> No
 
 
 def test_name_and_dob_together(users: dict[str, Any], people: dict[str, Person]) -> None:
-    matches = search_people(users["social_worker"], query="smith", date_of_birth=dt.date(2010, 3, 27))
+    matches = search_people(
+        users["social_worker"], query="smith", date_of_birth=dt.date(2010, 3, 27)
+    )
     assert _names(matches) == ["Jason Smith"]
 
 
@@ -94,7 +109,9 @@ def test_search_page_lists_results_and_audits(
     assert event.details["results"] == 2
 
 
-def test_search_page_dob_inputs(client: Client, users: dict[str, Any], people: dict[str, Person]) -> None:
+def test_search_page_dob_inputs(
+    client: Client, users: dict[str, Any], people: dict[str, Person]
+) -> None:
     client.force_login(users["social_worker"])
     response = client.get(
         reverse("pole:person-search"), {"dob_day": "27", "dob_month": "3", "dob_year": "2010"}
@@ -108,11 +125,12 @@ def test_search_page_invalid_date_keeps_input(
 ) -> None:
     client.force_login(users["social_worker"])
     response = client.get(
-        reverse("pole:person-search"), {"q": "smith", "dob_day": "31", "dob_month": "2", "dob_year": "2010"}
+        reverse("pole:person-search"),
+        {"q": "smith", "dob_day": "31", "dob_month": "2", "dob_year": "2010"},
     )
     html = response.content.decode()
     assert "Date of birth must be a real date" in html
-    assert 'href="#id_dob_day"' in html
+    assert 'href="#id_dob_0"' in html
     assert 'value="31"' in html and 'value="smith"' in html
 
 
@@ -122,7 +140,9 @@ def test_search_page_empty_query_error(client: Client, users: dict[str, Any]) ->
     assert "Enter a name, an alias or a date of birth to search" in response.content.decode()
 
 
-def test_search_page_no_results(client: Client, users: dict[str, Any], people: dict[str, Person]) -> None:
+def test_search_page_no_results(
+    client: Client, users: dict[str, Any], people: dict[str, Person]
+) -> None:
     client.force_login(users["social_worker"])
     response = client.get(reverse("pole:person-search"), {"q": "Zebedee"})
     assert "No people found" in response.content.decode()
@@ -135,7 +155,9 @@ def test_search_page_denied_for_admins(client: Client, users: dict[str, Any]) ->
 
 
 def test_search_page_query_count(
-    client: Client, users: dict[str, Any], make_person: Callable[..., Person],
+    client: Client,
+    users: dict[str, Any],
+    make_person: Callable[..., Person],
     django_assert_max_num_queries: Any,
 ) -> None:
     for n in range(30):

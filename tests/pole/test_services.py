@@ -19,8 +19,12 @@ pytestmark = pytest.mark.django_db
 
 def test_person_create_writes_names_keys_and_audit(users: dict[str, Any]) -> None:
     person = services.person_create(
-        actor=users["social_worker"], given_name=" Zoë ", family_name="O'Neill", category="child",
-        date_of_birth=dt.date(2011, 5, 4), aliases=[(NameKind.NICKNAME, "Zo", "")],
+        actor=users["social_worker"],
+        given_name=" Zoë ",
+        family_name="O'Neill",
+        category="child",
+        date_of_birth=dt.date(2011, 5, 4),
+        aliases=[(NameKind.NICKNAME, "Zo", "")],
     )
     assert person.full_name == "Zoë O'Neill"
     assert person.entity.regime == "uk_gdpr"
@@ -29,7 +33,9 @@ def test_person_create_writes_names_keys_and_audit(users: dict[str, Any]) -> Non
     assert person.names.filter(kind=NameKind.NICKNAME, given_name="Zo").exists()
     event = AuditEvent.objects.get(event="person.created")
     assert (event.action, event.subject_id, event.actor_id) == (
-        "collection", person.pk, users["social_worker"].pk
+        "collection",
+        person.pk,
+        users["social_worker"].pk,
     )
 
 
@@ -58,7 +64,9 @@ def test_admins_cannot_create_people(role: str, users: dict[str, Any]) -> None:
 def test_future_date_of_birth_rejected(users: dict[str, Any]) -> None:
     with pytest.raises(ValidationError) as exc:
         services.person_create(
-            actor=users["social_worker"], given_name="Ed", category="child",
+            actor=users["social_worker"],
+            given_name="Ed",
+            category="child",
             date_of_birth=dt.date.today() + dt.timedelta(days=1),
         )
     assert "date_of_birth" in exc.value.message_dict
@@ -78,7 +86,9 @@ def test_person_update_audits_changed_fields_only(
     users: dict[str, Any], make_person: Callable[..., Person]
 ) -> None:
     person = make_person()
-    services.person_update(actor=users["social_worker"], person=person, family_name="Newname", sex="female")
+    services.person_update(
+        actor=users["social_worker"], person=person, family_name="Newname", sex="female"
+    )
     event = AuditEvent.objects.get(event="person.changed")
     assert event.details["fields"] == ["family_name", "sex"]
     person.refresh_from_db()
@@ -98,23 +108,37 @@ def test_other_agency_cannot_update(
 def test_person_add_name(users: dict[str, Any], make_person: Callable[..., Person]) -> None:
     person = make_person()
     services.person_add_name(
-        actor=users["social_worker"], person=person, kind=NameKind.ALIAS, given_name="Bex", family_name=""
+        actor=users["social_worker"],
+        person=person,
+        kind=NameKind.ALIAS,
+        given_name="Bex",
+        family_name="",
     )
     assert person.names.filter(given_key="bex").exists()
     with pytest.raises(ValidationError):
         services.person_add_name(
-            actor=users["social_worker"], person=person, kind=NameKind.ALIAS, given_name=" ", family_name=""
+            actor=users["social_worker"],
+            person=person,
+            kind=NameKind.ALIAS,
+            given_name=" ",
+            family_name="",
         )
 
 
 def test_objects_are_normalised(users: dict[str, Any]) -> None:
     actor = users["fib_officer"]
-    vehicle = services.vehicle_create(actor=actor, registration="nm12 xyz", make="Ford", colour="Silver")
+    vehicle = services.vehicle_create(
+        actor=actor, registration="nm12 xyz", make="Ford", colour="Silver"
+    )
     phone = services.phone_create(actor=actor, number="07700 900 456")
     account = services.online_account_create(actor=actor, platform="snapchat", handle="@Night_Owl")
     location = services.location_create(
-        actor=actor, name="Harbour View Hotel", address_line_1="1 Quay Street", town="Northmoor",
-        postcode="nm12ab", premises_type="hotel",
+        actor=actor,
+        name="Harbour View Hotel",
+        address_line_1="1 Quay Street",
+        town="Northmoor",
+        postcode="nm12ab",
+        premises_type="hotel",
     )
     assert vehicle.registration_key == "NM12XYZ"
     assert phone.number_e164 == "+447700900456"
@@ -128,7 +152,10 @@ def test_objects_are_normalised(users: dict[str, Any]) -> None:
     [
         (lambda a: services.vehicle_create(actor=a, registration="!"), "registration"),
         (lambda a: services.phone_create(actor=a, number="hello"), "number"),
-        (lambda a: services.online_account_create(actor=a, platform="snapchat", handle="@"), "handle"),
+        (
+            lambda a: services.online_account_create(actor=a, platform="snapchat", handle="@"),
+            "handle",
+        ),
         (lambda a: services.location_create(actor=a), "address_line_1"),
     ],
 )
@@ -147,28 +174,44 @@ def test_link_needs_a_source_and_visible_ends(
     )
     with pytest.raises(ValidationError):
         services.link_create(
-            actor=users["fib_officer"], from_entity_id=adult.pk, to_entity_id=child.pk,
+            actor=users["fib_officer"],
+            from_entity_id=adult.pk,
+            to_entity_id=child.pk,
             link_type=LinkType.ASSOCIATE,
         )
     with pytest.raises(Http404):
         services.link_create(
-            actor=users["social_worker"], from_entity_id=child.pk, to_entity_id=adult.pk,
-            link_type=LinkType.ASSOCIATE, source_note="Told by school",
+            actor=users["social_worker"],
+            from_entity_id=child.pk,
+            to_entity_id=adult.pk,
+            link_type=LinkType.ASSOCIATE,
+            source_note="Told by school",
         )
     with pytest.raises(ValidationError):
         services.link_create(
-            actor=users["fib_officer"], from_entity_id=child.pk, to_entity_id=child.pk,
-            link_type=LinkType.ASSOCIATE, source_note="x",
+            actor=users["fib_officer"],
+            from_entity_id=child.pk,
+            to_entity_id=child.pk,
+            link_type=LinkType.ASSOCIATE,
+            source_note="x",
         )
     with pytest.raises(ValidationError):
         services.link_create(
-            actor=users["fib_officer"], from_entity_id=adult.pk, to_entity_id=child.pk,
-            link_type=LinkType.ASSOCIATE, source_note="x",
-            started_on=dt.date(2026, 5, 1), ended_on=dt.date(2026, 4, 1),
+            actor=users["fib_officer"],
+            from_entity_id=adult.pk,
+            to_entity_id=child.pk,
+            link_type=LinkType.ASSOCIATE,
+            source_note="x",
+            started_on=dt.date(2026, 5, 1),
+            ended_on=dt.date(2026, 4, 1),
         )
     link = services.link_create(
-        actor=users["fib_officer"], from_entity_id=adult.pk, to_entity_id=child.pk,
-        link_type=LinkType.ASSOCIATE, source_note="Seen together", started_on=dt.date(2026, 4, 1),
+        actor=users["fib_officer"],
+        from_entity_id=adult.pk,
+        to_entity_id=child.pk,
+        link_type=LinkType.ASSOCIATE,
+        source_note="Seen together",
+        started_on=dt.date(2026, 4, 1),
     )
     event = AuditEvent.objects.get(event="link.created")
     assert event.subject_id == adult.pk

@@ -6,7 +6,13 @@ from typing import Any
 
 from django import template
 from django.forms import BoundField
-from django.forms.widgets import CheckboxInput, CheckboxSelectMultiple, RadioSelect, Select, Textarea
+from django.forms.widgets import (
+    CheckboxInput,
+    CheckboxSelectMultiple,
+    RadioSelect,
+    Select,
+    Textarea,
+)
 
 register = template.Library()
 
@@ -16,10 +22,11 @@ def widget_type(field: BoundField) -> str:
     widget = field.field.widget
     if widget.template_name == "govuk/forms/widgets/date.html":
         return "date"
-    if isinstance(widget, RadioSelect):
-        return "radios"
+    # CheckboxSelectMultiple subclasses RadioSelect, so it must be tested first.
     if isinstance(widget, CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, RadioSelect):
+        return "radios"
     if isinstance(widget, CheckboxInput):
         return "checkbox"
     if isinstance(widget, Select):
@@ -34,7 +41,7 @@ def first_input_id(field: BoundField) -> str:
     """The id an error-summary link should target (first box of a date, first radio)."""
     kind = widget_type(field)
     if kind == "date":
-        return f"{field.auto_id}_day"
+        return f"{field.auto_id}_0"  # MultiWidget numbers its boxes: day is _0
     if kind in ("radios", "checkboxes"):
         return f"{field.auto_id}_0"
     return str(field.auto_id)

@@ -1,3 +1,6 @@
 // Progressive enhancement only: pages work without this file.
-import { initAll } from "../vendor/govuk-frontend/govuk-frontend.min.js";
-initAll();
+import { initAll as initGovukFrontend } from "../vendor/govuk-frontend/govuk-frontend.min.js";
+import { initAll as initMojFrontend } from "../vendor/moj-frontend/moj-frontend.min.js";
+
+initGovukFrontend();
+initMojFrontend();

@@ -1,0 +1,1 @@
+"""Benchmarks at scale (see bench/README.md)."""

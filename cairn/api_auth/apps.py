@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ApiAuthConfig(AppConfig):
+    name = "cairn.api_auth"
+    label = "api_auth"
+    verbose_name = "API tokens"

@@ -1,0 +1,30 @@
+"""Reads of API tokens: a user only ever sees their own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import ApiToken
+
+
+def tokens_for_user(user: Any) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at")
+
+
+def token_for_owner(user: Any, token_id: int) -> ApiToken:
+    """The user's own token; anyone else's (or none) is a 404."""
+    token = tokens_for_user(user).filter(pk=token_id).first()
+    if token is None:
+        raise Http404("No token found.")
+    return token
+
+
+def token_by_hash(token_hash: str) -> ApiToken | None:
+    return (
+        ApiToken.objects.select_related("user", "user__agency")
+        .filter(token_hash=token_hash)
+        .first()
+    )

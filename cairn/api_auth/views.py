@@ -1,0 +1,73 @@
+"""The API tokens page: a user with `api.use` lists their tokens, creates one (the
+secret is shown once) and revokes them. Views parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from . import selectors, services
+from .forms import TokenForm
+
+
+def _require_api_use(request: HttpRequest) -> None:
+    if not request.user.has_perm("api.use"):
+        raise PermissionDenied
+
+
+def _token_rows(request: HttpRequest) -> list[dict[str, object]]:
+    now = timezone.now()
+    return [
+        {"token": token, "status": token.status(now)}
+        for token in selectors.tokens_for_user(request.user)
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list(request: HttpRequest) -> HttpResponse:
+    _require_api_use(request)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.token_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                lifetime_days=form.cleaned_data["lifetime_days"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            # Rendered, not redirected: the secret must never be stored, even in the session.
+            return render(
+                request,
+                "api_auth/token_created.html",
+                {"token": issued.token, "secret": issued.secret, "nav": "api"},
+            )
+    return render(
+        request,
+        "api_auth/token_list.html",
+        {"form": form, "rows": _token_rows(request), "nav": "api"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    _require_api_use(request)
+    if request.method == "POST":
+        token = services.token_revoke(actor=request.user, token_id=token_id)
+        messages.success(request, f"The token “{token.name}” has been revoked.")
+        return redirect("api_auth:token-list")
+    token = selectors.token_for_owner(request.user, token_id)
+    return render(
+        request,
+        "api_auth/token_revoke.html",
+        {"token": token, "status": token.status(timezone.now()), "nav": "api"},
+    )

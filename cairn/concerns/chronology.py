@@ -1,0 +1,61 @@
+"""Concerns, indicator observations and risk decisions in a child's chronology."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from cairn.pole import chronology
+from cairn.pole.models import Person
+
+from .access import visible_concerns
+from .models import ConcernStatus, RiskDecision
+
+
+def _at(day: dt.date | None, fallback: dt.datetime) -> dt.datetime:
+    if day is None:
+        return fallback
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
+@chronology.register
+def concern_entries(user: Any, person: Person) -> list[chronology.ChronologyEntry]:
+    entries = []
+    concerns = (
+        visible_concerns(user)
+        .filter(child=person)
+        .exclude(status=ConcernStatus.DRAFT)
+        .select_related("reporter_agency")
+        .prefetch_related("observations__indicator")
+    )
+    for concern in concerns:
+        labels = ", ".join(o.indicator.label for o in concern.observations.all())
+        entries.append(
+            chronology.ChronologyEntry(
+                when=_at(concern.observed_on, concern.created_at),
+                title=f"Concern {concern.reference} recorded by {concern.reporter_agency.name}",
+                detail=(f"Indicators: {labels}" if labels else concern.narrative[:200]),
+                source="Concerns",
+                url=reverse("concerns:detail", args=[concern.pk]),
+            )
+        )
+    if not user.has_perm("concerns.view_concern"):
+        return entries
+    for decision in RiskDecision.objects.filter(child=person).select_related("decided_by"):
+        entries.append(
+            chronology.ChronologyEntry(
+                when=decision.decided_at,
+                title=f"Risk level decided: {decision.get_level_display()}",
+                detail=(
+                    f"Suggested {decision.get_suggested_level_display()}. "
+                    if decision.overridden
+                    else ""
+                )
+                + decision.rationale[:200],
+                source="Screening",
+            )
+        )
+    return entries

@@ -1,0 +1,206 @@
+"""Reads for concerns: screening a child, recommending pathways, a child's risk picture
+and lists, always scoped through the access layers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from cairn.pole.models import Person
+
+from . import pathways, payload, screening
+from .access import visible_concerns
+from .models import (
+    Concern,
+    ConcernStatus,
+    Indicator,
+    IndicatorObservation,
+    PathwayDecision,
+    RiskDecision,
+)
+
+
+def _observations(child: Person) -> list[screening.Observation]:
+    rows = IndicatorObservation.objects.filter(child=child).select_related("indicator")
+    return [
+        screening.Observation(
+            code=o.indicator.code,
+            label=o.indicator.label,
+            category=o.indicator.category,
+            weight=o.indicator.weight,
+            observed_on=o.observed_on,
+        )
+        for o in rows
+    ]
+
+
+def screening_for_child(
+    child: Person | None,
+    extra: list[screening.Observation] | None = None,
+    today: dt.date | None = None,
+) -> tuple[screening.Screening, dict[str, Any]]:
+    today = today or timezone.localdate()
+    observations = (_observations(child) if child is not None else []) + (extra or [])
+    age = child.age_on(today) if child is not None else None
+    result = screening.screen(
+        observations,
+        today=today,
+        age=age,
+        has_learning_disability=bool(child and child.has_learning_disability),
+    )
+    return result, {"age": age, "has_indicators": bool(observations)}
+
+
+def latest_decision(child: Person) -> RiskDecision | None:
+    return RiskDecision.objects.filter(child=child).order_by("-decided_at", "-pk").first()
+
+
+def _facts(
+    *,
+    concern_types: list[str],
+    codes: set[str],
+    mentions: int,
+    immediate_danger: bool | None,
+    crime_disclosed: bool | None,
+    level: str,
+    actor: Any,
+) -> pathways.PathwayFacts:
+    return pathways.PathwayFacts(
+        immediate_danger=bool(immediate_danger),
+        crime_disclosed=bool(crime_disclosed),
+        level=level,
+        exploitation_types=frozenset(concern_types),
+        indicator_codes=frozenset(codes),
+        mentions=mentions,
+        first_responder=bool(actor.agency and actor.agency.is_first_responder),
+    )
+
+
+def pathways_for(concern: Concern, actor: Any) -> list[pathways.Recommendation]:
+    decision = concern.risk_decisions.order_by("-decided_at", "-pk").first()
+    level = decision.level if decision else "none"
+    codes = set(concern.observations.values_list("indicator__code", flat=True))
+    mentions = len(concern.draft.get("mentions") or [])
+    return pathways.recommend(
+        _facts(
+            concern_types=concern.exploitation_types,
+            codes=codes,
+            mentions=mentions,
+            immediate_danger=concern.immediate_danger,
+            crime_disclosed=concern.crime_disclosed,
+            level=level,
+            actor=actor,
+        )
+    )
+
+
+@dataclass
+class Preview:
+    screening: screening.Screening
+    pathways: list[pathways.Recommendation]
+    errors: payload.Errors
+
+
+def preview(actor: Any, data: dict[str, Any]) -> Preview:
+    """Screening and pathways for a concern that is not stored (live guidance)."""
+    from cairn.pole.access import visible_people
+
+    today = timezone.localdate()
+    clean, errors = payload.clean(data, today=today, require_complete=False)
+    child = None
+    if clean.child_id is not None:
+        child = visible_people(actor).filter(pk=clean.child_id).first()
+        if child is None:
+            errors.setdefault("child_id", []).append(
+                "Choose or add the child this concern is about"
+            )
+    extra = [
+        screening.Observation(
+            code=i.indicator.code,
+            label=i.indicator.label,
+            category=i.indicator.category,
+            weight=i.indicator.weight,
+            observed_on=i.observed_on,
+        )
+        for i in clean.indicators
+    ]
+    result, _ = screening_for_child(child, extra=extra, today=today)
+    recs = pathways.recommend(
+        _facts(
+            concern_types=clean.exploitation_types,
+            codes={i.indicator.code for i in clean.indicators},
+            mentions=len(clean.mentions),
+            immediate_danger=clean.immediate_danger,
+            crime_disclosed=clean.crime_disclosed,
+            level=result.suggested_level,
+            actor=actor,
+        )
+    )
+    return Preview(screening=result, pathways=recs, errors=errors)
+
+
+def concerns_for_child(user: Any, child: Person) -> QuerySet[Concern]:
+    return (
+        visible_concerns(user)
+        .filter(child=child)
+        .exclude(status=ConcernStatus.DRAFT)
+        .select_related("reporter", "reporter_agency")
+        .order_by("-observed_on", "-created_at")
+    )
+
+
+def submitted_concerns(user: Any, *, child: Person | None = None) -> QuerySet[Concern]:
+    qs = visible_concerns(user).exclude(status=ConcernStatus.DRAFT)
+    if child is not None:
+        qs = qs.filter(child=child)
+    return qs.select_related("reporter_agency").order_by("-submitted_at", "-pk")
+
+
+def my_drafts(user: Any) -> QuerySet[Concern]:
+    return (
+        visible_concerns(user)
+        .filter(reporter=user, status=ConcernStatus.DRAFT)
+        .select_related("child")
+        .order_by("-updated_at")
+    )
+
+
+def my_concerns(user: Any) -> QuerySet[Concern]:
+    return (
+        visible_concerns(user)
+        .filter(reporter=user)
+        .exclude(status=ConcernStatus.DRAFT)
+        .select_related("child", "reporter_agency")
+        .order_by("-submitted_at")
+    )
+
+
+def trajectory(child: Person) -> list[RiskDecision]:
+    return list(
+        RiskDecision.objects.filter(child=child)
+        .select_related("decided_by")
+        .order_by("decided_at", "pk")
+    )
+
+
+def pathway_decisions(concern: Concern) -> list[PathwayDecision]:
+    return list(concern.pathway_decisions.order_by("code"))
+
+
+def active_indicators() -> list[Indicator]:
+    return list(Indicator.objects.filter(active=True).order_by("sort_order", "label"))
+
+
+def indicators_by_code(codes: list[str]) -> list[Indicator]:
+    found = {i.code: i for i in Indicator.objects.filter(code__in=codes, active=True)}
+    return [found[c] for c in codes if c in found]
+
+
+def find_children(user: Any, query: str) -> list[Person]:
+    from cairn.pole.search import search_people
+
+    return [m.person for m in search_people(user, query=query) if m.person.category == "child"][:20]

@@ -1,0 +1,364 @@
+"""Every write for concerns: drafts, submission (observations and POLE mentions), risk
+decisions (the trajectory) and pathway decisions. Keyword-only, actor first, atomic,
+validated, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cairn.accounts.models import User
+from cairn.accounts.roles import Role
+from cairn.audit import services as audit
+from cairn.notifications import services as notifications
+from cairn.pole import services as pole
+from cairn.pole.access import access_person_by_id
+from cairn.pole.models import LinkType, NameKind, Person
+
+from . import payload, screening
+from .models import (
+    RISK_ORDER,
+    Concern,
+    ConcernStatus,
+    IndicatorObservation,
+    PathwayDecision,
+    RiskDecision,
+    RiskLevel,
+)
+from .selectors import pathways_for, screening_for_child
+
+DEFAULT_LINK = {
+    "person": LinkType.ASSOCIATE,
+    "vehicle": LinkType.SEEN_IN_VEHICLE,
+    "phone": LinkType.OTHER,
+    "online_account": LinkType.OTHER,
+    "location": LinkType.SEEN_AT,
+}
+
+
+def _require(actor: Any, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+@transaction.atomic
+def concern_start(*, actor: Any, child: Person | None = None) -> Concern:
+    _require(actor, "concerns.add_concern")
+    concern = Concern.objects.create(
+        reporter=actor,
+        reporter_agency=actor.agency,
+        reporter_role=actor.job_title,
+        child=child,
+        draft={"child_id": child.pk} if child else {},
+    )
+    audit.record(
+        actor=actor,
+        event="concern.started",
+        obj=concern,
+        subject=child,
+        justification="Started recording a concern",
+    )
+    return concern
+
+
+@transaction.atomic
+def concern_save_draft(*, actor: Any, concern: Concern, data: dict[str, Any]) -> payload.Errors:
+    """Merge `data` into the server-side draft and save it even when some of it is invalid,
+    so nothing typed is lost; returns the field errors found in what was given."""
+    if concern.reporter_id != actor.pk or concern.status != ConcernStatus.DRAFT:
+        raise PermissionDenied("Only the person who started this draft can change it.")
+    draft = {**concern.draft, **data}
+    _, errors = payload.clean(draft, today=_today(), require_complete=False)
+    concern.draft = draft
+    fields = ["draft", "updated_at"]
+    if "child_id" in data and "child_id" not in errors and data["child_id"]:
+        concern.child = access_person_by_id(actor, int(data["child_id"]))
+        fields.append("child")
+    concern.save(update_fields=fields)
+    audit.record(
+        actor=actor,
+        event="concern.draft_saved",
+        obj=concern,
+        subject=concern.child,
+        justification="Concern draft saved",
+        details={"fields": sorted(data)},
+    )
+    return errors
+
+
+def _mention_entity(actor: Any, mention: dict[str, Any]) -> int:
+    """The POLE entity a mention refers to: an existing visible one, or a new record.
+    Vehicles, phones and accounts reuse a visible record with the same normalised key."""
+    from cairn.pole import selectors as pole_selectors
+
+    if mention.get("entity_id"):
+        from cairn.pole.access import access_entity_by_id
+
+        return access_entity_by_id(actor, int(mention["entity_id"])).pk
+    kind = mention["kind"]
+    try:
+        if kind == "person":
+            dob = payload.parse_date(mention.get("date_of_birth"))
+            nickname = str(mention.get("nickname") or "").strip()
+            person = pole.person_create(
+                actor=actor,
+                given_name=str(mention.get("given_name") or nickname or "Unknown").strip(),
+                family_name=str(mention.get("family_name") or "").strip(),
+                category=mention.get("category") or "person_of_concern",
+                date_of_birth=dob,
+                aliases=[(NameKind.NICKNAME, nickname, "")] if nickname else [],
+                justification="Named in a concern",
+            )
+            return person.pk
+        existing = pole_selectors.find_visible_object(actor, kind, mention)
+        if existing is not None:
+            return existing
+        if kind == "vehicle":
+            return pole.vehicle_create(
+                actor=actor,
+                registration=str(mention.get("registration") or ""),
+                make=str(mention.get("make") or ""),
+                model=str(mention.get("model") or ""),
+                colour=str(mention.get("colour") or ""),
+            ).pk
+        if kind == "phone":
+            return pole.phone_create(actor=actor, number=str(mention.get("number") or "")).pk
+        if kind == "online_account":
+            return pole.online_account_create(
+                actor=actor,
+                platform=str(mention.get("platform") or "other"),
+                handle=str(mention.get("handle") or ""),
+            ).pk
+        return pole.location_create(
+            actor=actor,
+            name=str(mention.get("name") or ""),
+            address_line_1=str(mention.get("address_line_1") or ""),
+            town=str(mention.get("town") or ""),
+            postcode=str(mention.get("postcode") or ""),
+            premises_type=str(mention.get("premises_type") or "other"),
+        ).pk
+    except ValidationError as exc:
+        raise ValidationError({f"mentions.{mention.get('_index', 0)}": exc.messages}) from exc
+
+
+@transaction.atomic
+def concern_submit(*, actor: Any, concern: Concern) -> Concern:
+    if concern.reporter_id != actor.pk or concern.status != ConcernStatus.DRAFT:
+        raise PermissionDenied("Only the person who started this draft can submit it.")
+    clean, errors = payload.clean(concern.draft, today=_today(), require_complete=True)
+    if errors:
+        raise ValidationError(errors)
+    assert clean.child_id is not None
+    child = access_person_by_id(actor, clean.child_id)
+    if child.category != "child":
+        raise ValidationError({"child_id": ["Concerns are about a child: choose a child's record"]})
+    concern.child = child
+    for name in (
+        "reporter_role",
+        "observed_on",
+        "observed_time",
+        "observed_where",
+        "narrative",
+        "exploitation_types",
+        "exploitation_model",
+        "boyfriend_stage",
+        "immediate_danger",
+        "crime_disclosed",
+        "crime_reference",
+    ):
+        setattr(concern, name, getattr(clean, name))
+    concern.status = ConcernStatus.SUBMITTED
+    concern.submitted_at = timezone.now()
+    concern.save()
+    IndicatorObservation.objects.bulk_create(
+        IndicatorObservation(
+            child=child,
+            indicator=item.indicator,
+            concern=concern,
+            observed_on=item.observed_on,
+            evidence=item.evidence,
+            source=f"Concern {concern.reference}",
+            recorded_by=actor,
+        )
+        for item in clean.indicators
+    )
+    for index, mention in enumerate(clean.mentions):
+        entity_id = _mention_entity(actor, {**mention, "_index": index})
+        if entity_id == child.pk:
+            continue
+        pole.link_create(
+            actor=actor,
+            from_entity_id=child.pk,
+            to_entity_id=entity_id,
+            link_type=mention.get("link_type") or DEFAULT_LINK[mention["kind"]],
+            started_on=clean.observed_on,
+            source_type="concerns.concern",
+            source_id=str(concern.pk),
+            source_note=f"Mentioned in concern {concern.reference}"
+            + (f": {mention['note']}" if mention.get("note") else ""),
+        )
+    audit.record(
+        actor=actor,
+        event="concern.submitted",
+        obj=concern,
+        subject=child,
+        justification="Concern recorded",
+        details={"indicators": len(clean.indicators), "mentions": len(clean.mentions)},
+    )
+    return concern
+
+
+@transaction.atomic
+def concern_create(*, actor: Any, data: dict[str, Any]) -> Concern:
+    """Start, fill and submit in one step (the API)."""
+    concern = concern_start(actor=actor)
+    concern.draft = dict(data)
+    concern.save(update_fields=["draft"])
+    return concern_submit(actor=actor, concern=concern)
+
+
+def _ppu_coordinators() -> list[User]:
+    return list(User.objects.filter(role=Role.PPU_COORDINATOR, is_active=True))
+
+
+@transaction.atomic
+def risk_decision_record(
+    *, actor: Any, concern: Concern, level: str, rationale: str
+) -> RiskDecision:
+    _require(actor, "concerns.add_concern")
+    if concern.status == ConcernStatus.DRAFT or concern.child is None:
+        raise ValidationError({"level": ["Submit the concern before deciding the risk level"]})
+    child = access_person_by_id(actor, concern.child.pk)
+    errors: dict[str, list[str]] = {}
+    if level not in RiskLevel.values:
+        errors["level"] = ["Select a risk level"]
+    if not rationale.strip():
+        errors["rationale"] = ["Explain why you chose this level"]
+    result, facts = screening_for_child(child)
+    forbidden = screening.forbidden_levels(
+        has_indicators=facts["has_indicators"],
+        age=facts["age"],
+        has_learning_disability=child.has_learning_disability,
+    )
+    if level in forbidden:
+        errors.setdefault("level", []).append(forbidden[level])
+    if errors:
+        raise ValidationError(errors)
+    previous = RiskDecision.objects.filter(child=child).order_by("-decided_at", "-pk").first()
+    decision = RiskDecision.objects.create(
+        child=child,
+        concern=concern,
+        suggested_level=result.suggested_level,
+        suggested_reasons=result.reasons,
+        level=level,
+        rationale=rationale.strip(),
+        decided_by=actor,
+    )
+    if concern.status == ConcernStatus.SUBMITTED:
+        concern.status = ConcernStatus.SCREENED
+        concern.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=actor,
+        event="risk.decided",
+        obj=decision,
+        subject=child,
+        justification=rationale.strip()[:500],
+        details={
+            "level": level,
+            "suggested": result.suggested_level,
+            "previous": previous.level if previous else None,
+        },
+    )
+    rose = (
+        previous is not None
+        and RISK_ORDER[RiskLevel(level)] > RISK_ORDER[RiskLevel(previous.level)]
+    )
+    if level == RiskLevel.SIGNIFICANT or rose:
+        what = (
+            "assessed as significant risk"
+            if level == RiskLevel.SIGNIFICANT
+            else f"risen to {level}"
+        )
+        notifications.notify(
+            recipients=_ppu_coordinators(),
+            kind="risk.raised",
+            title=f"Concern {concern.reference}: a child has been {what}",
+            body=f"Recorded by {actor.get_full_name() or actor.username} "
+            f"({actor.agency.name if actor.agency else 'no agency'}).",
+            url=reverse("concerns:detail", args=[concern.pk]),
+            obj=concern,
+        )
+    return decision
+
+
+@transaction.atomic
+def pathway_decisions_record(
+    *, actor: Any, concern: Concern, decisions: dict[str, tuple[bool, str]]
+) -> list[PathwayDecision]:
+    """`decisions` maps pathway code to (taken, note). A recommended pathway that was not
+    taken needs a reason; the NRM can only be taken by a first-responder agency."""
+    if concern.reporter_id != actor.pk:
+        raise PermissionDenied("Only the person who recorded the concern records its next steps.")
+    if concern.status not in (ConcernStatus.SCREENED, ConcernStatus.COMPLETE):
+        raise ValidationError({"__all__": ["Decide the risk level before recording next steps"]})
+    recommended = {r.code: r for r in pathways_for(concern, actor)}
+    errors: dict[str, list[str]] = {}
+    for code, rec in recommended.items():
+        if code not in decisions:
+            errors[code] = [f"Say whether you did this: {rec.reason}"]
+    for code, (taken, note) in decisions.items():
+        recommendation = recommended.get(code)
+        if recommendation is not None and not taken and not note.strip():
+            errors[code] = ["Explain why you did not do this"]
+        if code == "nrm" and taken and not (actor.agency and actor.agency.is_first_responder):
+            errors[code] = ["Only first-responder agencies can make an NRM referral"]
+    if errors:
+        raise ValidationError(errors)
+    PathwayDecision.objects.filter(concern=concern).delete()
+    rows = PathwayDecision.objects.bulk_create(
+        PathwayDecision(
+            concern=concern,
+            code=code,
+            recommended=code in recommended,
+            recommendation_reason=recommended[code].reason if code in recommended else "",
+            taken=taken,
+            note=note.strip(),
+            decided_by=actor,
+        )
+        for code, (taken, note) in sorted(decisions.items())
+    )
+    concern.status = ConcernStatus.COMPLETE
+    concern.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=actor,
+        event="concern.pathways_recorded",
+        obj=concern,
+        subject=concern.child,
+        justification="Next steps recorded",
+        details={code: taken for code, (taken, _note) in decisions.items()},
+    )
+    return rows
+
+
+@transaction.atomic
+def concern_discard_draft(*, actor: Any, concern: Concern) -> None:
+    """Delete an unsubmitted draft (its typed content is personal data): an erasure."""
+    if concern.reporter_id != actor.pk or concern.status != ConcernStatus.DRAFT:
+        raise PermissionDenied("Only the person who started this draft can delete it.")
+    audit.record(
+        actor=actor,
+        event="concern.draft_discarded",
+        obj=concern,
+        subject=concern.child,
+        justification="Draft concern deleted by its author",
+    )
+    concern.delete()

@@ -1,0 +1,514 @@
+"""'Record a concern': GOV.UK question pages over a server-side draft, then check your
+answers, screening (suggested level, practitioner decides) and next steps. Every POST is
+saved to the draft before validation, so nothing typed is lost on an error or time-out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cairn.audit import services as audit
+from cairn.pole import services as pole_services
+from cairn.pole.access import access_person_by_id
+from cairn.pole.search import search_people
+
+from . import forms, selectors, services
+from .access import access_concern_by_id, access_own_draft
+from .models import Concern, ConcernStatus, Pathway
+
+STEPS = ["child", "details", "indicators", "indicator-details", "mentions", "questions", "check"]
+STEP_TITLES = {
+    "child": "Which child is this about?",
+    "details": "What happened",
+    "indicators": "Signs you have seen",
+    "indicator-details": "When were the signs seen?",
+    "mentions": "People, vehicles, phones, accounts and places",
+    "questions": "Immediate danger and crimes",
+    "check": "Check your answers",
+}
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _next_url(concern: Concern, step: str, request: HttpRequest) -> str:
+    if request.GET.get("return") == "check" and step != "indicators":
+        return reverse("concerns:step", args=[concern.pk, "check"])
+    following = STEPS[STEPS.index(step) + 1]
+    return reverse("concerns:step", args=[concern.pk, following])
+
+
+def _raw(concern: Concern, step: str) -> dict[str, Any] | None:
+    return (concern.draft.get("_raw") or {}).get(step)
+
+
+def _save(
+    request: HttpRequest, concern: Concern, step: str, data: dict[str, Any], *, valid: bool
+) -> None:
+    """Keep the raw POST for an invalid step (shown again on return), or the clean values."""
+    raw = dict(concern.draft.get("_raw") or {})
+    if valid:
+        raw.pop(step, None)
+    else:
+        raw[step] = {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
+        data = {}
+    services.concern_save_draft(actor=request.user, concern=concern, data={**data, "_raw": raw})
+
+
+def _bound_from_raw(raw: dict[str, list[str]]) -> Any:
+    from django.http import QueryDict
+
+    qd = QueryDict(mutable=True)
+    for key, values in raw.items():
+        qd.setlist(key, values)
+    return qd
+
+
+def _context(concern: Concern, step: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "concern": concern,
+        "step": step,
+        "step_title": STEP_TITLES.get(step, ""),
+        "step_number": STEPS.index(step) + 1 if step in STEPS else None,
+        "step_count": len(STEPS),
+        "nav": "concerns",
+        **extra,
+    }
+
+
+@login_required
+def concern_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "concerns.view_concern")
+    page = Paginator(selectors.my_concerns(request.user), 25).get_page(request.GET.get("page"))
+    audit.record(actor=request.user, event="concern.listed", justification="My concerns list")
+    return render(
+        request,
+        "concerns/list.html",
+        {
+            "page_obj": page,
+            "drafts": selectors.my_drafts(request.user)[:20],
+            "nav": "concerns",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def concern_new(request: HttpRequest) -> HttpResponse:
+    _require(request, "concerns.add_concern")
+    child = None
+    child_id = request.POST.get("child") or request.GET.get("child")
+    if child_id and str(child_id).isdigit():
+        child = access_person_by_id(request.user, int(child_id))
+    if request.method == "POST":
+        concern = services.concern_start(actor=request.user, child=child)
+        step = "details" if child is not None else "child"
+        return redirect("concerns:step", concern_id=concern.pk, step=step)
+    return render(request, "concerns/start.html", {"child": child, "nav": "concerns"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def concern_step(request: HttpRequest, concern_id: int, step: str) -> HttpResponse:
+    concern = access_own_draft(request.user, concern_id)
+    handler = STEP_HANDLERS.get(step)
+    if handler is None:
+        raise Http404("No such step.")
+    return handler(request, concern)
+
+
+def _child_step(request: HttpRequest, concern: Concern) -> HttpResponse:
+    search = forms.ChildSearchForm(request.GET or None)
+    children = []
+    query = ""
+    if search.is_valid():
+        query = search.cleaned_data.get("q") or ""
+        if query.strip():
+            children = selectors.find_children(request.user, query)
+    if concern.child is not None and concern.child not in children:
+        children.insert(0, concern.child)
+    choose = forms.ChooseChildForm(children=children, initial={"child_id": concern.child_id})
+    new_child = forms.NewChildForm(prefix="new")
+    possible: list[Any] = []
+    if request.method == "POST" and request.POST.get("action") == "choose":
+        chosen = (
+            [access_person_by_id(request.user, int(request.POST["child_id"]))]
+            if request.POST.get("child_id", "").isdigit()
+            else []
+        )
+        choose = forms.ChooseChildForm(request.POST, children=chosen or children)
+        if choose.is_valid():
+            _save(
+                request, concern, "child", {"child_id": choose.cleaned_data["child_id"]}, valid=True
+            )
+            return redirect(_next_url(concern, "child", request))
+    elif request.method == "POST" and request.POST.get("action") == "new":
+        new_child = forms.NewChildForm(request.POST, prefix="new")
+        if new_child.is_valid():
+            data = new_child.cleaned_data
+            name = f"{data['given_name']} {data.get('family_name') or ''}"
+            possible = [m for m in search_people(request.user, query=name) if m.score >= 85][:10]
+            if not possible or request.POST.get("confirm_new"):
+                try:
+                    person = pole_services.person_create(
+                        actor=request.user,
+                        given_name=data["given_name"],
+                        family_name=data.get("family_name") or "",
+                        category="child",
+                        date_of_birth=data.get("date_of_birth"),
+                        estimated_age=data.get("estimated_age"),
+                        sex=data["sex"],
+                        justification="New child named in a concern",
+                    )
+                except ValidationError as exc:
+                    for field, errors in exc.message_dict.items():
+                        new_child.add_error(field if field in new_child.fields else None, errors)
+                else:
+                    _save(request, concern, "child", {"child_id": person.pk}, valid=True)
+                    return redirect(_next_url(concern, "child", request))
+    return render(
+        request,
+        "concerns/step_child.html",
+        _context(
+            concern,
+            "child",
+            search=search,
+            query=query,
+            choose=choose,
+            new_child=new_child,
+            children=children,
+            possible_matches=possible,
+        ),
+    )
+
+
+def _simple_step(form_class: type[forms.DraftForm], step: str, template: str) -> Any:
+    def handler(request: HttpRequest, concern: Concern) -> HttpResponse:
+        if request.method == "POST":
+            form = form_class(request.POST)
+            valid = form.is_valid()
+            _save(request, concern, step, form.to_draft() if valid else {}, valid=valid)
+            if valid:
+                return redirect(_next_url(concern, step, request))
+        elif _raw(concern, step):
+            form = form_class(_bound_from_raw(_raw(concern, step) or {}))
+            form.is_valid()
+        else:
+            form = form_class(initial=form_class.initial_from(concern.draft))
+        return render(request, template, _context(concern, step, form=form))
+
+    return handler
+
+
+def _indicators_step(request: HttpRequest, concern: Concern) -> HttpResponse:
+    catalogue = selectors.active_indicators()
+    if request.method == "POST":
+        form = forms.IndicatorChoiceForm(request.POST, indicators=catalogue)
+        if form.is_valid():
+            codes = form.selected_codes()
+            kept = [i for i in concern.draft.get("indicators") or [] if i.get("code") in codes]
+            _save(
+                request,
+                concern,
+                "indicators",
+                {"indicator_codes": codes, "indicators": kept},
+                valid=True,
+            )
+            target = "indicator-details" if codes else "mentions"
+            url = reverse("concerns:step", args=[concern.pk, target])
+            if request.GET.get("return") == "check" and codes:
+                url += "?return=check"
+            elif request.GET.get("return") == "check":
+                url = reverse("concerns:step", args=[concern.pk, "check"])
+            return redirect(url)
+    else:
+        form = forms.IndicatorChoiceForm(
+            initial=forms.IndicatorChoiceForm.initial_from(concern.draft, catalogue),
+            indicators=catalogue,
+        )
+    return render(
+        request, "concerns/step_indicators.html", _context(concern, "indicators", form=form)
+    )
+
+
+def _indicator_details_step(request: HttpRequest, concern: Concern) -> HttpResponse:
+    chosen = selectors.indicators_by_code(list(concern.draft.get("indicator_codes") or []))
+    if not chosen:
+        return redirect("concerns:step", concern_id=concern.pk, step="indicators")
+    if request.method == "POST":
+        form = forms.IndicatorDetailsForm(request.POST, indicators=chosen)
+        valid = form.is_valid()
+        _save(
+            request,
+            concern,
+            "indicator-details",
+            {"indicators": form.to_draft()} if valid else {},
+            valid=valid,
+        )
+        if valid:
+            return redirect(_next_url(concern, "indicator-details", request))
+    elif _raw(concern, "indicator-details"):
+        form = forms.IndicatorDetailsForm(
+            _bound_from_raw(_raw(concern, "indicator-details") or {}), indicators=chosen
+        )
+        form.is_valid()
+    else:
+        form = forms.IndicatorDetailsForm(
+            initial=forms.IndicatorDetailsForm.initial_from(concern.draft), indicators=chosen
+        )
+    return render(
+        request,
+        "concerns/step_indicator_details.html",
+        _context(concern, "indicator-details", form=form),
+    )
+
+
+def _mentions_step(request: HttpRequest, concern: Concern) -> HttpResponse:
+    mentions = list(concern.draft.get("mentions") or [])
+    if request.method == "POST" and request.POST.get("remove", "").isdigit():
+        index = int(request.POST["remove"])
+        if 0 <= index < len(mentions):
+            mentions.pop(index)
+            services.concern_save_draft(
+                actor=request.user, concern=concern, data={"mentions": mentions}
+            )
+        return redirect("concerns:step", concern_id=concern.pk, step="mentions")
+    if request.method == "POST":
+        return redirect(_next_url(concern, "mentions", request))
+    return render(
+        request,
+        "concerns/step_mentions.html",
+        _context(
+            concern,
+            "mentions",
+            mentions=mentions,
+            kinds=forms.MENTION_FORMS,
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mention_add(request: HttpRequest, concern_id: int, kind: str) -> HttpResponse:
+    concern = access_own_draft(request.user, concern_id)
+    if kind not in forms.MENTION_FORMS:
+        raise Http404("No such kind.")
+    form_class, noun = forms.MENTION_FORMS[kind]
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        mentions = [*list(concern.draft.get("mentions") or []), form.to_mention()]  # type: ignore[attr-defined]
+        services.concern_save_draft(
+            actor=request.user, concern=concern, data={"mentions": mentions}
+        )
+        messages.success(request, f"Added {noun}.")
+        return redirect("concerns:step", concern_id=concern.pk, step="mentions")
+    return render(
+        request,
+        "concerns/mention_form.html",
+        _context(concern, "mentions", form=form, noun=noun, kind=kind),
+    )
+
+
+ERROR_STEP = {
+    "child_id": "child",
+    "observed_on": "details",
+    "observed_time": "details",
+    "narrative": "details",
+    "exploitation_types": "details",
+    "exploitation_model": "details",
+    "boyfriend_stage": "details",
+    "immediate_danger": "questions",
+    "crime_disclosed": "questions",
+}
+
+
+def _check_step(request: HttpRequest, concern: Concern) -> HttpResponse:
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        try:
+            services.concern_submit(actor=request.user, concern=concern)
+        except ValidationError as exc:
+            for key, msgs in exc.message_dict.items():
+                step = ERROR_STEP.get(key) or (
+                    "indicator-details" if key.startswith("indicators") else "mentions"
+                )
+                errors.extend((reverse("concerns:step", args=[concern.pk, step]), m) for m in msgs)
+        else:
+            return redirect("concerns:screening", concern_id=concern.pk)
+    indicators = {
+        i.code: i
+        for i in selectors.indicators_by_code(
+            [i.get("code", "") for i in concern.draft.get("indicators") or []]
+        )
+    }
+    return render(
+        request,
+        "concerns/step_check.html",
+        _context(
+            concern,
+            "check",
+            draft=concern.draft,
+            errors=errors,
+            indicators=indicators,
+            labels=_labels(),
+        ),
+    )
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    from .models import BoyfriendStage, ExploitationModel, ExploitationType
+
+    return {
+        "types": dict(ExploitationType.choices),
+        "models": dict(ExploitationModel.choices),
+        "stages": {str(k): v for k, v in BoyfriendStage.choices},
+    }
+
+
+STEP_HANDLERS: dict[str, Any] = {
+    "child": _child_step,
+    "details": _simple_step(forms.DetailsForm, "details", "concerns/step_details.html"),
+    "indicators": _indicators_step,
+    "indicator-details": _indicator_details_step,
+    "mentions": _mentions_step,
+    "questions": _simple_step(forms.QuestionsForm, "questions", "concerns/step_questions.html"),
+    "check": _check_step,
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def concern_screening(request: HttpRequest, concern_id: int) -> HttpResponse:
+    concern = access_concern_by_id(request.user, concern_id)
+    if (
+        concern.status == ConcernStatus.DRAFT
+        or concern.reporter_id != request.user.pk
+        or concern.child is None
+    ):
+        raise Http404("Nothing to screen.")
+    child = access_person_by_id(request.user, concern.child.pk)
+    result, facts = selectors.screening_for_child(child)
+    from . import screening as rules
+
+    forbidden = rules.forbidden_levels(
+        has_indicators=facts["has_indicators"],
+        age=facts["age"],
+        has_learning_disability=child.has_learning_disability,
+    )
+    form = forms.RiskDecisionForm(request.POST or None, initial={"level": result.suggested_level})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_decision_record(
+                actor=request.user,
+                concern=concern,
+                level=form.cleaned_data["level"],
+                rationale=form.cleaned_data["rationale"],
+            )
+        except ValidationError as exc:
+            for field, errs in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            return redirect("concerns:next-steps", concern_id=concern.pk)
+    return render(
+        request,
+        "concerns/screening.html",
+        {
+            "concern": concern,
+            "child": child,
+            "result": result,
+            "form": form,
+            "forbidden": forbidden,
+            "previous": selectors.latest_decision(child),
+            "nav": "concerns",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def concern_next_steps(request: HttpRequest, concern_id: int) -> HttpResponse:
+    concern = access_concern_by_id(request.user, concern_id)
+    if concern.reporter_id != request.user.pk or concern.status not in (
+        ConcernStatus.SCREENED,
+        ConcernStatus.COMPLETE,
+    ):
+        raise Http404("No next steps to record.")
+    recs = selectors.pathways_for(concern, request.user)
+    recommended = {r.code for r in recs}
+    others = [(code, label) for code, label in Pathway.choices if code not in recommended]
+    if not (request.user.agency and request.user.agency.is_first_responder):
+        others = [(c, label) for c, label in others if c != "nrm"]
+    form = forms.PathwayForm(request.POST or None, recommendations=recs, others=others)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pathway_decisions_record(
+                actor=request.user, concern=concern, decisions=form.decisions()
+            )
+        except ValidationError as exc:
+            for code, errs in exc.message_dict.items():
+                field = f"note_{code}" if f"note_{code}" in form.fields else None
+                form.add_error(field, errs)
+        else:
+            messages.success(
+                request, f"Concern {concern.reference} and its next steps have been recorded."
+            )
+            return redirect("concerns:detail", concern_id=concern.pk)
+    return render(
+        request,
+        "concerns/next_steps.html",
+        {
+            "concern": concern,
+            "form": form,
+            "recs": recs,
+            "others": others,
+            "labels": dict(Pathway.choices),
+            "nav": "concerns",
+        },
+    )
+
+
+@login_required
+def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
+    concern = access_concern_by_id(request.user, concern_id)
+    if concern.status == ConcernStatus.DRAFT:
+        return redirect("concerns:step", concern_id=concern.pk, step="check")
+    audit.record(
+        actor=request.user,
+        event="concern.viewed",
+        obj=concern,
+        subject=concern.child,
+        justification="Opened a concern",
+    )
+    return render(
+        request,
+        "concerns/detail.html",
+        {
+            "concern": concern,
+            "observations": concern.observations.select_related("indicator").order_by(
+                "-observed_on"
+            ),
+            "decisions": concern.risk_decisions.select_related("decided_by").order_by("decided_at"),
+            "pathway_decisions": selectors.pathway_decisions(concern),
+            "labels": _labels(),
+            "nav": "concerns",
+        },
+    )
+
+
+@login_required
+@require_POST
+def draft_discard(request: HttpRequest, concern_id: int) -> HttpResponse:
+    concern = access_own_draft(request.user, concern_id)
+    services.concern_discard_draft(actor=request.user, concern=concern)
+    messages.success(request, "The draft has been deleted.")
+    return redirect("concerns:list")

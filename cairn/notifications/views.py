@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    unread_only = request.GET.get("show") == "unread"
+    page = Paginator(selectors.inbox(request.user, unread_only=unread_only), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "notifications/inbox.html",
+        {
+            "page_obj": page,
+            "unread_only": unread_only,
+            "nav": "inbox",
+        },
+    )
+
+
+@login_required
+@require_POST
+def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark read, then follow the link; the target page re-checks access."""
+    notification = selectors.access_notification(request.user, notification_id)
+    services.notification_mark_read(actor=request.user, notification=notification)
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
+        return redirect(notification.url)
+    return redirect("notifications:inbox")

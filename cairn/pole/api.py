@@ -1,0 +1,567 @@
+"""The people, links and records (objects and locations) API. Handlers parse input, call
+one access function, selector or service, and write the consultation audit row for
+every read of personal data (source "api"). Visibility is the access layer's: a record
+the caller may not see is a 404, exactly as if it did not exist."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import model_validator
+
+from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
+from cairn.audit import services as audit
+
+from . import search, selectors, services
+from .access import access_entity_by_id, access_person_by_id
+from .models import (
+    Entity,
+    EntityKind,
+    Ethnicity,
+    LinkType,
+    LookedAfter,
+    NameKind,
+    Person,
+    PersonCategory,
+    PersonName,
+    Platform,
+    PremisesType,
+    SecurityMarking,
+    Sex,
+)
+
+router = Router()
+
+SEARCH_PAGE_SIZE = 25
+LINKS_PAGE_SIZE = 100
+SOURCE = "api"
+
+EntityId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Page = Annotated[int, Query(ge=1, le=100_000)]
+NO_NUL = r"^[^\x00]*$"
+
+
+def _actor(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _require(actor: Any, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
+
+
+# Output schemas: handlers return model objects; these say what the client sees. ---------
+
+
+class AgencyRef(Schema):
+    id: int
+    name: str
+    short_name: str
+    kind: str
+
+
+class EntityRef(Schema):
+    id: int
+    kind: EntityKind
+    label: str
+
+
+class PersonSummaryOut(Schema):
+    id: int
+    given_name: str
+    family_name: str
+    full_name: str
+    category: PersonCategory
+    date_of_birth: dt.date | None
+    estimated_age: int | None
+    estimated_age_on: dt.date | None
+    sex: Sex
+    owning_agency: AgencyRef
+    police_only: bool
+    hub_shared: bool
+
+    @staticmethod
+    def resolve_id(obj: Person) -> int:
+        return int(obj.pk)
+
+    @staticmethod
+    def resolve_owning_agency(obj: Person) -> Any:
+        return obj.entity.owning_agency
+
+    @staticmethod
+    def resolve_police_only(obj: Person) -> bool:
+        return obj.entity.police_only
+
+    @staticmethod
+    def resolve_hub_shared(obj: Person) -> bool:
+        return obj.entity.hub_shared
+
+
+class OtherNameOut(Schema):
+    kind: NameKind
+    given_name: str
+    family_name: str
+    full_name: str
+
+
+class PersonOut(PersonSummaryOut):
+    ethnicity: Ethnicity
+    first_language: str
+    interpreter_needed: bool
+    sen_disability: str
+    has_learning_disability: bool
+    looked_after: LookedAfter
+    description: str
+    marking: SecurityMarking
+    created_at: dt.datetime
+    other_names: list[OtherNameOut]
+
+    @staticmethod
+    def resolve_marking(obj: Person) -> str:
+        return obj.entity.marking
+
+    @staticmethod
+    def resolve_created_at(obj: Person) -> dt.datetime:
+        return obj.entity.created_at
+
+    @staticmethod
+    def resolve_other_names(obj: Person) -> list[PersonName]:
+        # `obj` came through the access layer, so its names are visible too.
+        return list(obj.names.exclude(kind=NameKind.PRIMARY).order_by("kind", "family_name"))
+
+
+class PersonMatchOut(Schema):
+    person: PersonSummaryOut
+    matched_name: str
+    matched_kind: NameKind
+    score: float
+    reasons: list[str]
+
+
+class PersonSearchOut(Schema):
+    count: int
+    page: int
+    num_pages: int
+    page_size: int
+    results: list[PersonMatchOut]
+
+
+class LinkOut(Schema):
+    id: int
+    link_type: LinkType
+    link_type_label: str
+    direction: Literal["outgoing", "incoming"]
+    description: str
+    started_on: dt.date | None
+    ended_on: dt.date | None
+    source_note: str
+    source_type: str
+    police_only: bool
+    owning_agency: AgencyRef
+    created_at: dt.datetime
+    other: EntityRef
+
+
+class LinkPageOut(Schema):
+    count: int
+    page: int
+    num_pages: int
+    page_size: int
+    results: list[LinkOut]
+
+
+class VehicleOut(Schema):
+    registration: str
+    registration_key: str
+    make: str
+    model: str
+    colour: str
+
+
+class PhoneOut(Schema):
+    number_e164: str
+    as_given: str
+
+
+class OnlineAccountOut(Schema):
+    platform: Platform
+    handle: str
+
+
+class LocationOut(Schema):
+    name: str
+    address_line_1: str
+    address_line_2: str
+    town: str
+    postcode: str
+    premises_type: PremisesType
+    latitude: float | None
+    longitude: float | None
+
+
+class EntityOut(Schema):
+    """An object or location; only the part matching `kind` is filled in."""
+
+    id: int
+    kind: EntityKind
+    label: str
+    owning_agency: AgencyRef
+    police_only: bool
+    hub_shared: bool
+    marking: SecurityMarking
+    created_at: dt.datetime
+    vehicle: VehicleOut | None
+    phone: PhoneOut | None
+    online_account: OnlineAccountOut | None
+    location: LocationOut | None
+
+    # Only the detail matching the record's kind is read (already cached after a create).
+    @staticmethod
+    def resolve_vehicle(obj: Entity) -> Any:
+        return obj.vehicle if obj.kind == EntityKind.VEHICLE else None
+
+    @staticmethod
+    def resolve_phone(obj: Entity) -> Any:
+        return obj.phone if obj.kind == EntityKind.PHONE else None
+
+    @staticmethod
+    def resolve_online_account(obj: Entity) -> Any:
+        return obj.online_account if obj.kind == EntityKind.ONLINE_ACCOUNT else None
+
+    @staticmethod
+    def resolve_location(obj: Entity) -> Any:
+        return obj.location if obj.kind == EntityKind.LOCATION else None
+
+
+def _link_out(view: selectors.LinkView) -> dict[str, Any]:
+    link = view.link
+    return {
+        "id": link.pk,
+        "link_type": link.link_type,
+        "link_type_label": link.get_link_type_display(),
+        "direction": "outgoing" if view.outgoing else "incoming",
+        "description": view.description,
+        "started_on": link.started_on,
+        "ended_on": link.ended_on,
+        "source_note": link.source_note,
+        "source_type": link.source_type,
+        "police_only": link.police_only,
+        "owning_agency": link.owning_agency,
+        "created_at": link.created_at,
+        "other": view.other,
+    }
+
+
+def _page(items: list[Any], number: int, size: int) -> tuple[Any, dict[str, int]]:
+    page_obj = Paginator(items, size).get_page(number)
+    meta = {
+        "count": page_obj.paginator.count,
+        "page": page_obj.number,
+        "num_pages": page_obj.paginator.num_pages,
+        "page_size": size,
+    }
+    return page_obj, meta
+
+
+# Input schemas -------------------------------------------------------------------------
+
+
+class AliasIn(InputSchema):
+    kind: Literal["alias", "nickname", "previous"] = "alias"
+    given_name: str = Field("", max_length=100)
+    family_name: str = Field("", max_length=100)
+
+
+class PersonIn(InputSchema):
+    category: PersonCategory
+    given_name: str = Field(..., min_length=1, max_length=100, pattern=r"\S")
+    family_name: str = Field("", max_length=100)
+    date_of_birth: dt.date | None = None
+    estimated_age: int | None = Field(None, ge=0, le=120)
+    sex: Sex = Sex.UNKNOWN
+    ethnicity: Ethnicity = Ethnicity.NOT_KNOWN
+    first_language: str = Field("", max_length=60)
+    interpreter_needed: bool = False
+    sen_disability: str = Field("", max_length=500)
+    has_learning_disability: bool = False
+    looked_after: LookedAfter = LookedAfter.NO
+    description: str = Field("", max_length=2000)
+    aliases: list[AliasIn] = Field(default_factory=list, max_length=20)
+    police_only: bool = Field(False, description="Police-only record (police users only).")
+    hub_shared: bool = Field(False, description="Share the record with every Hub agency.")
+    justification: str = Field("", max_length=500, description="Why the record is created.")
+
+    @model_validator(mode="after")
+    def _one_kind_of_age(self) -> PersonIn:
+        if self.date_of_birth is not None and self.estimated_age is not None:
+            raise ValueError("Give either a date of birth or an estimated age, not both")
+        return self
+
+
+class LinkIn(InputSchema):
+    from_entity_id: int = Field(..., ge=1, le=MAX_ID)
+    to_entity_id: int = Field(..., ge=1, le=MAX_ID)
+    link_type: LinkType
+    started_on: dt.date | None = None
+    ended_on: dt.date | None = None
+    source_note: str = Field(
+        ..., max_length=500, pattern=r"\S", description="Where this link comes from."
+    )
+    police_only: bool = False
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> LinkIn:
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValueError("The end date must be on or after the start date")
+        return self
+
+
+class VehicleIn(InputSchema):
+    registration: str = Field(..., min_length=2, max_length=20)
+    make: str = Field("", max_length=60)
+    model: str = Field("", max_length=60)
+    colour: str = Field("", max_length=40)
+    police_only: bool = False
+
+
+class PhoneIn(InputSchema):
+    number: str = Field(..., min_length=1, max_length=40, examples=["07700 900123"])
+    police_only: bool = False
+
+
+class OnlineAccountIn(InputSchema):
+    platform: Platform
+    handle: str = Field(..., min_length=1, max_length=100)
+    police_only: bool = False
+
+
+class LocationIn(InputSchema):
+    name: str = Field("", max_length=200)
+    address_line_1: str = Field("", max_length=200)
+    address_line_2: str = Field("", max_length=200)
+    town: str = Field("", max_length=100)
+    postcode: str = Field("", max_length=10)
+    premises_type: PremisesType = PremisesType.RESIDENTIAL
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    police_only: bool = False
+    hub_shared: bool = False
+
+
+# People --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/people",
+    response={200: PersonSearchOut, **error_responses(422)},
+    tags=["people"],
+)
+def people_search(
+    request: HttpRequest,
+    q: Annotated[str, Query(max_length=200, pattern=NO_NUL)] = "",
+    dob: dt.date | None = None,
+    page: Page = 1,
+) -> dict[str, Any]:
+    """Search people by name or alias (fuzzy) and/or exact date of birth (YYYY-MM-DD),
+    best match first, with the reasons each matched. Give at least one of `q` and `dob`."""
+    actor = _actor(request)
+    _require(actor, "pole.view_person")
+    if not q.strip() and dob is None:
+        raise NinjaValidationError(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ["query", "q"],
+                    "msg": "Enter a name, an alias or a date of birth to search",
+                }
+            ]
+        )
+    matches = search.search_people(actor, query=q, date_of_birth=dob)
+    audit.record(
+        actor=actor,
+        event="person.searched",
+        justification="Person search",
+        details={
+            "query": q[:100],
+            "dob": dob.isoformat() if dob else None,
+            "results": len(matches),
+        },
+        source=SOURCE,
+    )
+    page_obj, meta = _page(matches, page, SEARCH_PAGE_SIZE)
+    results = [
+        {
+            "person": m.person,
+            "matched_name": m.matched_name,
+            "matched_kind": m.matched_kind,
+            "score": round(m.score, 1),
+            "reasons": m.reasons,
+        }
+        for m in page_obj
+    ]
+    return {**meta, "results": results}
+
+
+@router.post(
+    "/people",
+    response={201: PersonOut, **error_responses(422)},
+    tags=["people"],
+)
+def person_create(request: HttpRequest, payload: PersonIn) -> Status[Person]:
+    """Record a new person with their primary name and any aliases. Unlike the web form
+    this does not stop to show possible duplicates: search first."""
+    actor = _actor(request)
+    data = payload.model_dump(exclude={"aliases", "police_only", "hub_shared", "justification"})
+    person = services.person_create(
+        actor=actor,
+        aliases=[(a.kind, a.given_name, a.family_name) for a in payload.aliases],
+        police_only=payload.police_only,
+        hub_shared=payload.hub_shared,
+        justification=payload.justification,
+        **data,
+    )
+    return Status(201, person)
+
+
+@router.get(
+    "/people/{person_id}",
+    response={200: PersonOut, **error_responses(404, 422)},
+    tags=["people"],
+)
+def person_detail(
+    request: HttpRequest,
+    person_id: EntityId,
+    reason: Annotated[str, Query(max_length=200, pattern=NO_NUL)] = "",
+) -> Person:
+    """A person's record and their other names. Recorded in the audit log as a view;
+    `reason` says why you opened it."""
+    actor = _actor(request)
+    _require(actor, "pole.view_person")
+    person = access_person_by_id(actor, person_id)
+    audit.record(
+        actor=actor,
+        event="person.viewed",
+        obj=person,
+        subject=person,
+        justification=reason or "Opened person record via the API",
+        source=SOURCE,
+    )
+    return person
+
+
+@router.get(
+    "/people/{person_id}/links",
+    response={200: LinkPageOut, **error_responses(404, 422)},
+    tags=["links"],
+)
+def person_links(request: HttpRequest, person_id: EntityId, page: Page = 1) -> dict[str, Any]:
+    """The person's links whose other end you may also see, newest first, each with
+    its type, dates, source note and the record at the other end."""
+    actor = _actor(request)
+    _require(actor, "pole.view_link")
+    person = access_person_by_id(actor, person_id)
+    views = selectors.link_views_for_entity(actor, person.pk)
+    audit.record(
+        actor=actor,
+        event="links.viewed",
+        obj=person,
+        subject=person,
+        justification="Viewed links via the API",
+        details={"links": len(views)},
+        source=SOURCE,
+    )
+    page_obj, meta = _page(views, page, LINKS_PAGE_SIZE)
+    return {**meta, "results": [_link_out(v) for v in page_obj]}
+
+
+@router.post(
+    "/links",
+    response={201: LinkOut, **error_responses(404, 422)},
+    tags=["links"],
+)
+def link_create(request: HttpRequest, payload: LinkIn) -> Status[dict[str, Any]]:
+    """Link two records you can see (404 if either is not visible)."""
+    actor = _actor(request)
+    link = services.link_create(
+        actor=actor,
+        from_entity_id=payload.from_entity_id,
+        to_entity_id=payload.to_entity_id,
+        link_type=payload.link_type,
+        started_on=payload.started_on,
+        ended_on=payload.ended_on,
+        source_note=payload.source_note,
+        police_only=payload.police_only,
+    )
+    view = selectors.LinkView(link=link, other=link.to_entity, outgoing=True)
+    return Status(201, _link_out(view))
+
+
+# Objects and locations -----------------------------------------------------------------
+
+
+@router.get(
+    "/entities/{entity_id}",
+    response={200: EntityOut, **error_responses(404, 422)},
+    tags=["objects and locations"],
+)
+def entity_detail(request: HttpRequest, entity_id: EntityId) -> Entity:
+    """A vehicle, phone, online account or location. People are at /people/{id}."""
+    actor = _actor(request)
+    _require(actor, "pole.view_person")
+    entity = access_entity_by_id(actor, entity_id)
+    # People have their own endpoints (and audit events).
+    if entity.kind == EntityKind.PERSON:
+        raise Http404("No object or location found: people are at /people/{id}.")
+    detail = getattr(entity, entity.kind)
+    audit.record(
+        actor=actor,
+        event="entity.viewed",
+        obj=detail,
+        justification="Opened record via the API",
+        details={"kind": entity.kind},
+        source=SOURCE,
+    )
+    return entity
+
+
+_CREATED = {201: EntityOut, **error_responses(422)}
+
+
+@router.post("/vehicles", response=_CREATED, tags=["objects and locations"])
+def vehicle_create(request: HttpRequest, payload: VehicleIn) -> Status[Entity]:
+    """Record a vehicle by its registration (any spacing or case)."""
+    vehicle = services.vehicle_create(actor=_actor(request), **payload.model_dump())
+    return Status(201, vehicle.entity)
+
+
+@router.post("/phones", response=_CREATED, tags=["objects and locations"])
+def phone_create(request: HttpRequest, payload: PhoneIn) -> Status[Entity]:
+    """Record a phone number (UK numbers may omit +44); it is stored in E.164 form."""
+    phone = services.phone_create(actor=_actor(request), **payload.model_dump())
+    return Status(201, phone.entity)
+
+
+@router.post("/online-accounts", response=_CREATED, tags=["objects and locations"])
+def online_account_create(request: HttpRequest, payload: OnlineAccountIn) -> Status[Entity]:
+    """Record an online account: a platform and a handle."""
+    account = services.online_account_create(actor=_actor(request), **payload.model_dump())
+    return Status(201, account.entity)
+
+
+@router.post("/locations", response=_CREATED, tags=["objects and locations"])
+def location_create(request: HttpRequest, payload: LocationIn) -> Status[Entity]:
+    """Record a location: an address, a place name or a postcode at least."""
+    data = payload.model_dump()
+    # The database keeps six decimal places (about 10 cm): round rather than refuse.
+    for axis in ("latitude", "longitude"):
+        if data[axis] is not None:
+            data[axis] = Decimal(str(round(data[axis], 6)))
+    location = services.location_create(actor=_actor(request), **data)
+    return Status(201, location.entity)

@@ -1,0 +1,302 @@
+"""The 'Record a concern' pages end to end through the Django test client: every step,
+draft recovery after an error, check answers, screening, next steps, and denied access."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cairn.audit.models import AuditEvent
+from cairn.concerns.models import Concern, ConcernStatus, RiskDecision
+from cairn.notifications.models import Notification
+from cairn.pole.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def step(concern: Concern, name: str) -> str:
+    return reverse("concerns:step", args=[concern.pk, name])
+
+
+def _date(prefix: str, day: dt.date) -> dict[str, str]:
+    return {
+        f"{prefix}_day": str(day.day),
+        f"{prefix}_month": str(day.month),
+        f"{prefix}_year": str(day.year),
+    }
+
+
+def start(client: Client) -> Concern:
+    response = client.post(reverse("concerns:new"))
+    assert response.status_code == 302
+    return Concern.objects.latest("pk")
+
+
+def test_full_journey_with_new_child(
+    client: Client, early_help_worker: Any, users: dict[str, Any]
+) -> None:
+    client.force_login(early_help_worker)
+    assert client.get(reverse("concerns:new")).status_code == 200
+    concern = start(client)
+    today = dt.date.today()
+    # Child: add a new one.
+    response = client.post(
+        step(concern, "child"),
+        {
+            "action": "new",
+            "new-given_name": "Skye",
+            "new-family_name": "Examplewood",
+            **_date("new-date_of_birth", dt.date(2012, 2, 14)),
+            "new-sex": "female",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    child = Person.objects.get(family_name="Examplewood")
+    assert child.entity.owning_agency == early_help_worker.agency
+    # Details.
+    response = client.post(
+        step(concern, "details"),
+        {
+            "reporter_role": "Early help worker",
+            **_date("observed_on", today - dt.timedelta(days=1)),
+            "observed_time": "21:30",
+            "observed_where": "Northmoor bus station",
+            "narrative": "Got into a grey car with an older man she called her boyfriend.",
+            "exploitation_types": ["cse"],
+            "exploitation_model": "boyfriend",
+            "boyfriend_stage": "2",
+        },
+    )
+    assert response["Location"] == step(concern, "indicators")
+    # Indicators.
+    response = client.post(
+        step(concern, "indicators"),
+        {
+            "ind_significant": ["getting_into_cars", "older_boyfriend"],
+            "ind_moderate": ["staying_out_late"],
+        },
+    )
+    assert response["Location"] == step(concern, "indicator-details")
+    page = client.get(step(concern, "indicator-details")).content.decode()
+    assert "Older &#x27;boyfriend&#x27; or controlling adult" in page
+    response = client.post(
+        step(concern, "indicator-details"),
+        {
+            **_date("date_getting_into_cars", today - dt.timedelta(days=1)),
+            **_date("date_older_boyfriend", today - dt.timedelta(days=20)),
+            **_date("date_staying_out_late", today - dt.timedelta(days=3)),
+            "evidence_getting_into_cars": "I saw it",
+        },
+    )
+    assert response["Location"] == step(concern, "mentions")
+    # Mentions: a vehicle.
+    response = client.post(
+        reverse("concerns:mention-add", args=[concern.pk, "vehicle"]),
+        {
+            "registration": "NM15 ABC",
+            "make": "Vauxhall",
+            "colour": "Grey",
+        },
+    )
+    assert response.status_code == 302
+    assert "NM15 ABC" in client.get(step(concern, "mentions")).content.decode()
+    response = client.post(step(concern, "mentions"))
+    assert response["Location"] == step(concern, "questions")
+    response = client.post(
+        step(concern, "questions"), {"immediate_danger": "no", "crime_disclosed": "no"}
+    )
+    assert response["Location"] == step(concern, "check")
+    check = client.get(step(concern, "check")).content.decode()
+    assert "Skye Examplewood" in check and "Northmoor bus station" in check
+    response = client.post(step(concern, "check"))
+    assert response["Location"] == reverse("concerns:screening", args=[concern.pk])
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.SUBMITTED
+    # Screening: suggestion with reasons; the worker confirms with a rationale.
+    page = client.get(reverse("concerns:screening", args=[concern.pk])).content.decode()
+    assert "Suggested level" in page
+    assert "2 different significant indicators in the last 6 months" in page
+    response = client.post(
+        reverse("concerns:screening", args=[concern.pk]), {"level": "significant", "rationale": ""}
+    )
+    assert "Explain why you chose this level" in response.content.decode()
+    response = client.post(
+        reverse("concerns:screening", args=[concern.pk]),
+        {"level": "significant", "rationale": "Older boyfriend and cars: agree significant"},
+    )
+    assert response["Location"] == reverse("concerns:next-steps", args=[concern.pk])
+    # PPU co-ordinator is notified.
+    assert Notification.objects.filter(
+        recipient=users["ppu_coordinator"], kind="risk.raised"
+    ).exists()
+    # Next steps.
+    page = client.get(reverse("concerns:next-steps", args=[concern.pk])).content.decode()
+    for code in ("fib", "ppu", "mash"):
+        assert f'data-testid="pathway-{code}"' in page
+    response = client.post(
+        reverse("concerns:next-steps", args=[concern.pk]),
+        {
+            "taken_fib": "yes",
+            "taken_ppu": "yes",
+            "taken_mash": "no",
+            "note_mash": "",
+        },
+    )
+    assert "Explain why you did not do this" in response.content.decode()
+    response = client.post(
+        reverse("concerns:next-steps", args=[concern.pk]),
+        {
+            "taken_fib": "yes",
+            "taken_ppu": "yes",
+            "taken_mash": "no",
+            "note_mash": "Social worker already allocated; spoke to her today",
+        },
+    )
+    assert response["Location"] == reverse("concerns:detail", args=[concern.pk])
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.COMPLETE
+    detail = client.get(reverse("concerns:detail", args=[concern.pk])).content.decode()
+    assert "Social worker already allocated" in detail
+    assert AuditEvent.objects.filter(event="concern.viewed", actor=early_help_worker).exists()
+
+
+def test_validation_error_keeps_draft_and_recovers_after_leaving(
+    client: Client, users: dict[str, Any], child: Person
+) -> None:
+    client.force_login(users["social_worker"])
+    concern = start(client)
+    future = dt.date.today() + dt.timedelta(days=5)
+    response = client.post(
+        step(concern, "details"),
+        {
+            **_date("observed_on", future),
+            "narrative": "Typed carefully, must not be lost",
+            "exploitation_model": "not_known",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Date observed must be today or in the past" in html
+    assert "Typed carefully, must not be lost" in html
+    # Leave and come back (e.g. after a time-out): the typed text and the error return.
+    client.logout()
+    client.force_login(users["social_worker"])
+    html = client.get(step(concern, "details")).content.decode()
+    assert "Typed carefully, must not be lost" in html
+    assert f'value="{future.year}"' in html
+    assert "Date observed must be today or in the past" in html
+
+
+def test_submit_with_missing_answers_links_to_steps(client: Client, users: dict[str, Any]) -> None:
+    client.force_login(users["social_worker"])
+    concern = start(client)
+    html = client.post(step(concern, "check")).content.decode()
+    assert "There is a problem" in html
+    assert "Choose or add the child this concern is about" in html
+    assert f'href="{step(concern, "child")}?return=check"' in html
+    assert f'href="{step(concern, "questions")}?return=check"' in html
+
+
+def test_choose_existing_child_via_search(
+    client: Client, users: dict[str, Any], child: Person
+) -> None:
+    client.force_login(users["social_worker"])
+    concern = start(client)
+    html = client.get(step(concern, "child"), {"q": "amber"}).content.decode()
+    assert "Amber Testcase" in html
+    response = client.post(step(concern, "child"), {"action": "choose", "child_id": str(child.pk)})
+    assert response["Location"] == step(concern, "details")
+    concern.refresh_from_db()
+    assert concern.child == child
+
+
+def test_start_from_child_profile_skips_child_step(
+    client: Client, users: dict[str, Any], child: Person
+) -> None:
+    client.force_login(users["social_worker"])
+    response = client.post(reverse("concerns:new"), {"child": str(child.pk)})
+    concern = Concern.objects.latest("pk")
+    assert response["Location"] == step(concern, "details")
+    assert concern.child == child
+
+
+def test_drafts_are_private_to_their_author(
+    client: Client, users: dict[str, Any], make_user: Callable[..., Any]
+) -> None:
+    client.force_login(users["social_worker"])
+    concern = start(client)
+    client.force_login(users["hub_chair"])
+    assert client.get(step(concern, "details")).status_code == 404
+    assert client.get(reverse("concerns:detail", args=[concern.pk])).status_code == 404
+
+
+def test_submitted_concern_visible_to_those_who_see_the_child(
+    client: Client, users: dict[str, Any], child: Person, make_user: Callable[..., Any]
+) -> None:
+    from cairn.concerns import services
+
+    from .conftest import complete_payload
+
+    concern = services.concern_create(actor=users["social_worker"], data=complete_payload(child.pk))
+    for role, expected in [
+        ("hub_chair", 200),
+        ("mash_screener", 200),
+        ("system_admin", 404),
+        ("ig_admin", 404),
+    ]:
+        client.force_login(users[role])
+        assert client.get(reverse("concerns:detail", args=[concern.pk])).status_code == expected, (
+            role
+        )
+    teacher = make_user("practitioner", agency="school", username="teacher")
+    client.force_login(teacher)
+    assert client.get(reverse("concerns:detail", args=[concern.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["system_admin", "ig_admin"])
+def test_admins_cannot_record_concerns(client: Client, users: dict[str, Any], role: str) -> None:
+    client.force_login(users[role])
+    assert client.get(reverse("concerns:new")).status_code == 403
+    assert client.post(reverse("concerns:new")).status_code == 403
+    assert not Concern.objects.exists()
+
+
+def test_discard_draft_is_an_erasure(client: Client, users: dict[str, Any]) -> None:
+    client.force_login(users["social_worker"])
+    concern = start(client)
+    response = client.post(reverse("concerns:discard", args=[concern.pk]))
+    assert response.status_code == 302
+    assert not Concern.objects.exists()
+    assert AuditEvent.objects.get(event="concern.draft_discarded").action == "erasure"
+
+
+def test_ppu_inbox_lists_and_opens_notification(
+    client: Client, users: dict[str, Any], child: Person
+) -> None:
+    from cairn.concerns import services
+
+    from .conftest import complete_payload
+
+    concern = services.concern_create(actor=users["social_worker"], data=complete_payload(child.pk))
+    services.risk_decision_record(
+        actor=users["social_worker"], concern=concern, level="significant", rationale="Clear risk"
+    )
+    client.force_login(users["ppu_coordinator"])
+    home = client.get(reverse("core:home")).content.decode()
+    assert 'data-testid="inbox-count">1' in home
+    inbox = client.get(reverse("notifications:inbox")).content.decode()
+    assert concern.reference in inbox
+    note = Notification.objects.get(recipient=users["ppu_coordinator"])
+    response = client.post(reverse("notifications:open", args=[note.pk]))
+    assert response["Location"] == reverse("concerns:detail", args=[concern.pk])
+    note.refresh_from_db()
+    assert note.read_at is not None
+    # Someone else cannot open it.
+    client.force_login(users["hub_chair"])
+    assert client.post(reverse("notifications:open", args=[note.pk])).status_code == 404
+    assert RiskDecision.objects.count() == 1
