@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cairn.audit import services as audit
+from cairn.network.selectors import possible_matches
 from cairn.pole import services as pole_services
 from cairn.pole.access import access_person_by_id
-from cairn.pole.search import search_people
 
 from . import forms, selectors, services
 from .access import access_concern_by_id, access_own_draft
@@ -156,8 +156,7 @@ def _child_step(request: HttpRequest, concern: Concern) -> HttpResponse:
         new_child = forms.NewChildForm(request.POST, prefix="new")
         if new_child.is_valid():
             data = new_child.cleaned_data
-            name = f"{data['given_name']} {data.get('family_name') or ''}"
-            possible = [m for m in search_people(request.user, query=name) if m.score >= 85][:10]
+            possible = possible_matches(request.user, data)
             if not possible or request.POST.get("confirm_new"):
                 try:
                     person = pole_services.person_create(

@@ -31,6 +31,11 @@ INSTALLED_APPS = [
     "cairn.pole",
     "cairn.notifications",
     "cairn.concerns",
+    "cairn.referrals",
+    "cairn.intelligence",
+    "cairn.disruption",
+    "cairn.network",
+    "cairn.hub",
     "cairn.api_auth",
     "cairn.demo",
 ]

@@ -16,3 +16,7 @@ else:
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 (BASE_DIR / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
+
+# Notification emails go to the console in the demo (they carry only a link, never details).
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+CAIRN_BASE_URL = env.str("CAIRN_BASE_URL", default="http://127.0.0.1:8000")

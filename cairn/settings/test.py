@@ -24,3 +24,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 (BASE_DIR / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CAIRN_BASE_URL = "http://testserver"

@@ -12,6 +12,7 @@ GOOD = {
     "SECRET_KEY": "x" * 64,
     "DATABASE_URL": "postgres://cairn@db.example.invalid:5432/cairn",
     "ALLOWED_HOSTS": "cairn.example.invalid",
+    "CAIRN_BASE_URL": "https://cairn.example.invalid",
 }
 
 
