@@ -8,7 +8,7 @@ police user and as a Children's Trust practitioner, and prints a markdown table.
 
 Each (backend, scale) runs in its own process (Django is configured once per process);
 results go to bench/results/<backend>-<scale>.json and the EXPLAIN plans of one query of
-each kind to bench/results/explain-<backend>-<scale>.txt.
+each kind (with --explain) to bench/data/explain-<backend>-<scale>.txt.
 
     uv run python bench/run.py                                  # 100k and 1M, both backends
     uv run python bench/run.py --scales 100000 --backends sqlite --queries 100
@@ -45,19 +45,22 @@ def scale_label(scale: int) -> str:
     return str(scale)
 
 
-def result_name(backend: str, scale: int, variant: str) -> str:
-    suffix = "" if variant == "baseline" else f"-{variant}"
-    return f"{backend}-{scale_label(scale)}{suffix}"
+def result_name(backend: str, scale: int, compare: str, db_suffix: str = "") -> str:
+    suffix = f"-vs-{compare.replace(',', '-')}" if compare else ""
+    return f"{backend}-{scale_label(scale)}{db_suffix.replace('_', '-')}{suffix}"
 
 
-def database_env(backend: str, scale: int) -> dict[str, str]:
+def database_env(backend: str, scale: int, db_suffix: str = "") -> dict[str, str]:
+    """Settings for one benchmark database: cairn_bench_<scale><suffix> on PostgreSQL,
+    bench/data/cairn-bench-<scale><suffix>.sqlite3 on SQLite (a suffix names a copy)."""
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", PYTHONPATH=str(ROOT))
     env.pop("DATABASE_URL", None)
+    label = f"{scale_label(scale)}{db_suffix}"
     if backend == "postgres":
-        env["BENCH_DATABASE_URL"] = f"{PG_SERVER}/cairn_bench_{scale_label(scale)}"
+        env["BENCH_DATABASE_URL"] = f"{PG_SERVER}/cairn_bench_{label.replace('-', '_')}"
         env.pop("BENCH_SQLITE_PATH", None)
     else:
-        env["BENCH_SQLITE_PATH"] = str(DATA / f"cairn-bench-{scale_label(scale)}.sqlite3")
+        env["BENCH_SQLITE_PATH"] = str(DATA / f"cairn-bench-{label.replace('_', '-')}.sqlite3")
         env.pop("BENCH_DATABASE_URL", None)
     return env
 
@@ -99,6 +102,12 @@ def ensure_database(backend: str) -> None:
             _pg_admin(f'CREATE DATABASE "{name}"')
 
 
+def _has_people_table() -> bool:
+    from django.db import connection
+
+    return "pole_person" in connection.introspection.table_names()
+
+
 def person_count() -> int:
     from cairn.pole.models import Person
 
@@ -113,7 +122,12 @@ def prepare(backend: str, scale: int, seed: int, regenerate: bool) -> dict[str, 
 
     ensure_database(backend)
     django.setup()
-    call_command("migrate", verbosity=0, skip_checks=True)
+    try:
+        call_command("migrate", verbosity=0, skip_checks=True)
+    except Exception as exc:  # another app's migrations may be mid-edit in a shared tree
+        if regenerate or not _has_people_table():
+            raise
+        print(f"  migrate failed ({exc}); benchmarking the database as it is", flush=True)
     count = person_count()
     info: dict[str, Any] = {"reused": True, "load_seconds": None}
     if count != scale or regenerate:
@@ -214,101 +228,133 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def time_queries(user: Any, queries: list[dict[str, Any]]) -> dict[str, Any]:
-    """Latency percentiles per kind; `found` is the share of queries whose target person
-    (when this user may see them) is among the results."""
+BLOCK = 50  # queries per block when variants are interleaved
+
+
+def _stats(values: list[float], counts: list[int], hits: list[bool]) -> dict[str, Any]:
+    return {
+        "n": len(values),
+        "p50": round(percentile(values, 50), 2),
+        "p95": round(percentile(values, 95), 2),
+        "p99": round(percentile(values, 99), 2),
+        "mean_results": round(statistics.fmean(counts), 1) if counts else 0,
+        "target_found": round(sum(hits) / len(hits), 3) if hits else 0,
+    }
+
+
+def time_queries(
+    user: Any, queries: list[dict[str, Any]], names: list[str]
+) -> dict[str, dict[str, Any]]:
+    """Latency percentiles per variant and query kind. With several variants the queries
+    run in blocks, each block under every variant in rotating order, so load from other
+    processes falls on all variants alike. `found` is the share of queries whose target
+    person (when this user may see them) is among the results."""
+    from bench import variants
+    from cairn.pole import search
     from cairn.pole.access import visible_people
-    from cairn.pole.search import search_people
 
     targets = [q["target"] for q in queries]
     visible = set(visible_people(user).filter(pk__in=targets).values_list("pk", flat=True))
-
     for q in queries[:20]:  # warm caches and connections
-        search_people(user, query=q["query"], date_of_birth=q["dob"])
-    samples: dict[str, list[float]] = {kind: [] for kind in KINDS}
-    results: dict[str, list[int]] = {kind: [] for kind in KINDS}
-    found: dict[str, list[bool]] = {kind: [] for kind in KINDS}
-    for q in queries:
-        started = time.perf_counter()
-        matches = search_people(user, query=q["query"], date_of_birth=q["dob"])
-        samples[q["kind"]].append((time.perf_counter() - started) * 1000)
-        results[q["kind"]].append(len(matches))
-        if q["target"] in visible:
-            found[q["kind"]].append(any(m.person.pk == q["target"] for m in matches))
-    rows = {}
-    everything = [ms for values in samples.values() for ms in values]
-    for kind, values in [*samples.items(), ("all", everything)]:
-        hits = [h for k, v in found.items() if kind in (k, "all") for h in v]
-        counts = [n for k, v in results.items() if kind in (k, "all") for n in v]
-        rows[kind] = {
-            "n": len(values),
-            "p50": round(percentile(values, 50), 2),
-            "p95": round(percentile(values, 95), 2),
-            "p99": round(percentile(values, 99), 2),
-            "mean_results": round(statistics.fmean(counts), 1) if counts else 0,
-            "target_found": round(sum(hits) / len(hits), 3) if hits else 0,
-        }
-    return rows
+        search.search_people(user, query=q["query"], date_of_birth=q["dob"])
+    ms: dict[str, dict[str, list[float]]] = {n: {k: [] for k in KINDS} for n in names}
+    counts: dict[str, dict[str, list[int]]] = {n: {k: [] for k in KINDS} for n in names}
+    found: dict[str, dict[str, list[bool]]] = {n: {k: [] for k in KINDS} for n in names}
+    blocks = [queries[i : i + BLOCK] for i in range(0, len(queries), BLOCK)]
+    for number, block in enumerate(blocks):
+        shift = number % len(names)
+        for name in names[shift:] + names[:shift]:
+            with variants.active(name):
+                search.search_people(user, query=block[0]["query"], date_of_birth=block[0]["dob"])
+                for q in block:
+                    started = time.perf_counter()
+                    matches = search.search_people(user, query=q["query"], date_of_birth=q["dob"])
+                    ms[name][q["kind"]].append((time.perf_counter() - started) * 1000)
+                    counts[name][q["kind"]].append(len(matches))
+                    if q["target"] in visible:
+                        hit = any(m.person.pk == q["target"] for m in matches)
+                        found[name][q["kind"]].append(hit)
+    out: dict[str, dict[str, Any]] = {}
+    for name in names:
+        rows = {k: _stats(ms[name][k], counts[name][k], found[name][k]) for k in KINDS}
+        rows["all"] = _stats(
+            [v for k in KINDS for v in ms[name][k]],
+            [v for k in KINDS for v in counts[name][k]],
+            [v for k in KINDS for v in found[name][k]],
+        )
+        out[name] = rows
+    return out
 
 
-def explain(user: Any, queries: list[dict[str, Any]], backend: str) -> str:
+def explain(user: Any, queries: list[dict[str, Any]], backend: str, name: str) -> str:
     """The plan of the SQL that search_people runs, for one query of each kind."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from cairn.pole.search import search_people
+    from bench import variants
+    from cairn.pole import search
 
     out = []
-    for kind in KINDS:
-        q = next(q for q in queries if q["kind"] == kind)
-        with CaptureQueriesContext(connection) as ctx:
-            search_people(user, query=q["query"], date_of_birth=q["dob"])
-        for captured in ctx.captured_queries:
-            sql = captured["sql"]
-            if "pole_personname" not in sql:
-                continue
-            prefix = "EXPLAIN QUERY PLAN " if backend == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
-            with connection.cursor() as cursor:
-                cursor.execute(prefix + sql)
-                plan = "\n".join(" | ".join(str(c) for c in row) for row in cursor.fetchall())
-            out.append(
-                f"## {kind} {q['query']!r} dob={q['dob']} ({captured['time']} s)\n{sql}\n\n{plan}\n"
-            )
+    with variants.active(name):
+        for kind in KINDS:
+            q = next(q for q in queries if q["kind"] == kind)
+            with CaptureQueriesContext(connection) as ctx:
+                search.search_people(user, query=q["query"], date_of_birth=q["dob"])
+            for captured in ctx.captured_queries:
+                sql = captured["sql"]
+                if "pole_personname" not in sql or not sql.startswith("SELECT"):
+                    continue
+                prefix = (
+                    "EXPLAIN QUERY PLAN " if backend == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+                )
+                with connection.cursor() as cursor:
+                    cursor.execute(prefix + sql)
+                    rows = cursor.fetchall()
+                plan = "\n".join(" | ".join(str(c) for c in row) for row in rows)
+                out.append(
+                    f"## {name}: {kind} {q['query']!r} dob={q['dob']} ({captured['time']} s)"
+                    f"\n{sql}\n\n{plan}\n"
+                )
     return "\n".join(out)
 
 
 def worker(args: argparse.Namespace) -> None:
     backend, scale = args.backend, args.scale
+    names = ["baseline", *[n for n in args.compare.split(",") if n]]
     print(f"[{backend} {scale:,}] preparing", flush=True)
     info = prepare(backend, scale, args.seed, args.regenerate)
     from django.db import connection
 
-    from bench import variants
-
-    variants.apply(args.variant)
     users = bench_users()
     queries = build_queries(args.queries, args.seed)
     result: dict[str, Any] = {
         "backend": backend,
         "scale": scale,
-        "variant": args.variant,
+        "variants": names,
+        "db_suffix": args.db_suffix,
         "people": person_count(),
         "queries": len(queries),
         "database": connection.vendor,
         "server_version": _server_version(),
+        "load_average": os.getloadavg()[0],
         **info,
         "timings": {},
     }
     for key in USERS:
         print(f"[{backend} {scale:,}] timing {len(queries)} queries as {key}", flush=True)
-        result["timings"][key] = time_queries(users[key], queries)
+        result["timings"][key] = time_queries(users[key], queries, names)
+    result["load_average_after"] = os.getloadavg()[0]
     RESULTS.mkdir(parents=True, exist_ok=True)
-    name = result_name(backend, scale, args.variant)
+    name = result_name(backend, scale, args.compare, args.db_suffix)
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2, default=str))
     if args.explain:
-        text = "\n".join(f"# {key}\n\n{explain(users[key], queries, backend)}" for key in USERS)
-        (RESULTS / f"explain-{name}.txt").write_text(text)
-        print(f"  plans written to bench/results/explain-{name}.txt")
+        text = "\n".join(
+            f"# {key}\n\n{explain(users[key], queries, backend, variant)}"
+            for key in USERS
+            for variant in names
+        )
+        (DATA / f"explain-{name}.txt").write_text(text)
+        print(f"  plans written to bench/data/explain-{name}.txt")
 
 
 def _server_version() -> str:
@@ -341,19 +387,22 @@ def machine() -> str:
 
 def table(results: list[dict[str, Any]]) -> str:
     lines = [
-        "| backend | people | user | query | n | p50 ms | p95 ms | p99 ms | results | found |",
-        "|---|---:|---|---|---:|---:|---:|---:|---:|---:|",
+        "| backend | people | variant | user | query | n | p50 ms | p95 ms | p99 ms "
+        "| results | found |",
+        "|---|---:|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        variant = "" if r.get("variant", "baseline") == "baseline" else f" ({r['variant']})"
+        backend = f"{r['backend']} {r['server_version'].split()[0]}"
+        if r.get("db_suffix"):
+            backend += f" ({r['db_suffix'].strip('-_')} copy)"
         for user in USERS:
-            for kind, t in r["timings"][user].items():
-                lines.append(
-                    f"| {r['backend']} {r['server_version'].split()[0]}{variant} | {r['people']:,} "
-                    f"| {user} | {kind} "
-                    f"| {t['n']} | {t['p50']:.1f} | {t['p95']:.1f} | {t['p99']:.1f} "
-                    f"| {t['mean_results']} | {t['target_found']:.0%} |"
-                )
+            for variant, rows in r["timings"][user].items():
+                for kind, t in rows.items():
+                    lines.append(
+                        f"| {backend} | {r['people']:,} | {variant} | {user} | {kind} "
+                        f"| {t['n']} | {t['p50']:.1f} | {t['p95']:.1f} | {t['p99']:.1f} "
+                        f"| {t['mean_results']} | {t['target_found']:.0%} |"
+                    )
     return "\n".join(lines)
 
 
@@ -377,23 +426,29 @@ def runner(args: argparse.Namespace) -> int:
                 "--seed",
                 str(args.seed),
             ]
-            cmd += ["--variant", args.variant]
+            cmd += ["--compare", args.compare, "--db-suffix", args.db_suffix]
             cmd += ["--regenerate"] if args.regenerate else []
             cmd += ["--explain"] if args.explain else []
-            code = subprocess.call(cmd, env=database_env(backend, scale), cwd=ROOT)
+            env = database_env(backend, scale, args.db_suffix)
+            code = subprocess.call(cmd, env=env, cwd=ROOT)
             if code:
                 print(f"{backend} at {scale:,} failed (exit {code})", file=sys.stderr)
                 return code
-            path = RESULTS / f"{result_name(backend, scale, args.variant)}.json"
-            results.append(json.loads(path.read_text()))
+            name = result_name(backend, scale, args.compare, args.db_suffix)
+            results.append(json.loads((RESULTS / f"{name}.json").read_text()))
+    report(results)
+    return 0
+
+
+def report(results: list[dict[str, Any]]) -> None:
     print()
     print(f"Machine: {machine()}")
     for r in results:
         loaded = "reused" if r["reused"] else f"generated in {r['load_seconds']} s"
-        print(f"- {r['backend']} {r['server_version']}, {r['people']:,} people ({loaded})")
+        load = f"load average {r.get('load_average', 0):.1f}"
+        print(f"- {r['backend']} {r['server_version']}, {r['people']:,} people ({loaded}; {load})")
     print()
     print(table(results))
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -405,9 +460,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regenerate", action="store_true", help="rebuild the databases")
     parser.add_argument("--explain", action="store_true", help="write query plans too")
     parser.add_argument(
-        "--variant",
-        default="baseline",
-        help="a search change to try without editing cairn/pole (see bench/variants.py): dnf",
+        "--compare",
+        default="",
+        help="also time search changes, interleaved with the baseline (bench/variants.py): "
+        "index,dnf,index+dnf",
+    )
+    parser.add_argument(
+        "--db-suffix",
+        default="",
+        help="use a copy of each database, e.g. _idx -> cairn_bench_1m_idx (see README)",
+    )
+    parser.add_argument(
+        "--report",
+        default="",
+        help="only print the table for saved results, e.g. sqlite-1m,postgres-1m-dnf",
     )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--backend", help=argparse.SUPPRESS)
@@ -416,6 +482,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         sys.path.insert(0, str(ROOT))
         worker(args)
+        return 0
+    if args.report:
+        names = [n for n in args.report.split(",") if n]
+        report([json.loads((RESULTS / f"{n}.json").read_text()) for n in names])
         return 0
     return runner(args)
 

@@ -15,3 +15,8 @@ else:
     _path.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": sqlite_database(_path)}
 DEBUG = False
+
+# Apps still being written elsewhere can be left out of a run (person search needs only
+# accounts, audit and pole): BENCH_EXCLUDE_APPS=cairn.hub,cairn.concerns
+_exclude = {name for name in os.environ.get("BENCH_EXCLUDE_APPS", "").split(",") if name}
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app not in _exclude]  # noqa: F405

@@ -16,8 +16,13 @@ from cairn.accounts.rules import permissions_for
 from cairn.api_auth.auth import SessionAuth, TokenAuth, signed_in_or_token
 from cairn.api_auth.schemas import error_responses
 from cairn.concerns.api import router as concerns_router
+from cairn.disruption.api import router as disruption_router
+from cairn.hub.api import router as hub_router
+from cairn.intelligence.api import router as intelligence_router
+from cairn.network.api import router as network_router
 from cairn.pole.api import AgencyRef
 from cairn.pole.api import router as pole_router
+from cairn.referrals.api import router as referrals_router
 
 DESCRIPTION = """
 The Cairn API gives scripts and other systems the same view of the Exploitation Hub's
@@ -110,3 +115,8 @@ def me(request: HttpRequest) -> MeOut:
 
 api.add_router("", pole_router)
 api.add_router("", concerns_router)
+api.add_router("", network_router)
+api.add_router("", disruption_router)
+api.add_router("", referrals_router)
+api.add_router("", intelligence_router)
+api.add_router("", hub_router)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from cairn.accounts.models import Agency, User
 from cairn.accounts.roles import AgencyKind, Role
@@ -14,6 +15,10 @@ from cairn.pole import services as pole_services
 from cairn.pole.models import Person
 
 from .factories import AgencyFactory, UserFactory
+
+# CI machines are small and shared: judge properties, not speed (no per-example deadline).
+hypothesis_settings.register_profile("cairn", deadline=None)
+hypothesis_settings.load_profile("cairn")
 
 # Which agency each role's fixture user belongs to.
 ROLE_AGENCY = {

@@ -31,9 +31,51 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "pole.share_entity": frozenset(
         {R.FIB_OFFICER, R.PPU_COORDINATOR, R.MASH_SCREENER, R.SOCIAL_WORKER, R.HUB_CHAIR}
     ),
+    # Identity matching, merges and the network (cairn/network): anyone adding people sees
+    # possible matches among what they may see; the Hub-wide data roles review and merge
+    # duplicates; analysts and FIB export networks (each export a logged disclosure).
+    "network.match_person": frozenset(CASEWORK),
+    "network.merge_person": frozenset(
+        {R.ANALYST, R.FIB_OFFICER, R.MASH_SCREENER, R.PPU_COORDINATOR}
+    ),
+    "network.view_network": frozenset(CASEWORK - {R.PRACTITIONER}),
+    "network.export_network": frozenset({R.ANALYST, R.FIB_OFFICER}),
+    # Disruption (cairn/disruption): tactics, CAWNs, markers, plans. Which records is the
+    # access layer's job (police-only tactics); police-only types are checked in services.
+    "disruption.view_tactic": frozenset(CASEWORK),
+    "disruption.add_tactic": frozenset(CASEWORK - {R.ANALYST}),
+    "disruption.share_tactic": frozenset({R.FIB_OFFICER, R.PPU_COORDINATOR, R.HUB_CHAIR}),
+    "disruption.manage_plan": frozenset({R.FIB_OFFICER, R.PPU_COORDINATOR, R.HUB_CHAIR}),
     # Concerns and screening.
     "concerns.add_concern": frozenset(CASEWORK),
     "concerns.view_concern": frozenset(CASEWORK),
+    # Referrals (cairn/referrals): casework roles refer (the NRM only from first-responder
+    # agencies, checked in services); which referrals is cairn/referrals/access.py's job;
+    # MASH screeners record MASH decisions and strategy discussions.
+    "referrals.view_referral": frozenset(CASEWORK),
+    "referrals.add_referral": frozenset(CASEWORK - {R.ANALYST}),
+    "referrals.decide_mash": frozenset({R.MASH_SCREENER}),
+    # Intelligence (FIB). Any casework role may submit; the FIB grades, sanitises and
+    # disseminates; only FIB officers see protected sources; analysts read sanitised intel.
+    "intelligence.add_submission": frozenset(CASEWORK),
+    "intelligence.view_submission": frozenset(CASEWORK),
+    "intelligence.manage_fib": frozenset({R.FIB_OFFICER}),
+    "intelligence.view_source": frozenset({R.FIB_OFFICER}),
+    "intelligence.view_sanitised": frozenset({R.ANALYST}),
+    # The Exploitation Hub (cairn/hub): the chair runs meetings; casework roles see the
+    # meetings they attend and the actions they or their agency own (scoped in
+    # cairn/hub/access.py); Hub-wide roles see the dashboard and problem profiles.
+    "hub.manage_meeting": frozenset({R.HUB_CHAIR}),
+    "hub.view_meeting": frozenset(CASEWORK),
+    "hub.view_action": frozenset(CASEWORK),
+    "hub.view_dashboard": frozenset(
+        {R.HUB_CHAIR, R.ANALYST, R.PPU_COORDINATOR, R.FIB_OFFICER, R.MASH_SCREENER}
+    ),
+    "hub.view_problem_profile": frozenset(
+        {R.HUB_CHAIR, R.ANALYST, R.PPU_COORDINATOR, R.FIB_OFFICER}
+    ),
+    "hub.view_missing": frozenset(CASEWORK),
+    "hub.add_missing": frozenset(CASEWORK - {R.ANALYST}),
     # The audit log (DPA 2018 s.62) is for information governance only.
     "audit.view_auditevent": frozenset({R.IG_ADMIN}),
     "audit.export_auditevent": frozenset({R.IG_ADMIN}),

@@ -3,8 +3,10 @@ differently lands on the same search key. Pure functions; no database access."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import jellyfish
 import phonenumbers
@@ -81,3 +83,190 @@ def phone_e164(text: str, region: str = "GB") -> str:
 def handle(text: str) -> str:
     """Online handle: lower-case, no leading '@', no surrounding spaces."""
     return (text or "").strip().lstrip("@").lower()
+
+
+# --- Added for identity matching (cairn/network): new functions only. ---------------
+
+# Common UK given-name short forms and nicknames, one group per line: every name in a
+# group is an accepted variant of the others ("Jay Smith" may be Jason Smith). Keys are
+# `name_key` forms. A name may sit in several groups (Alex: Alexander and Alexandra).
+_NICKNAME_GROUPS = """
+abigail abi abby abbie gail
+alexander alex alec alexa xander sandy
+alexandra alex alexa lexi lexie sandra sandy
+alfred alfie alf fred freddie
+amelia millie milly amy
+andrew andy drew
+anthony tony ant
+benjamin ben benji benny
+bethany beth
+catherine katherine kate katie kathy cath cathy kat kitty
+charles charlie chas chuck
+charlotte charlie lottie lotte
+christopher chris kit topher
+daniel dan danny
+david dave davey
+deborah debbie debs deb
+dominic dom
+edward ed eddie ted teddy ned
+eleanor ellie nell nora
+elizabeth liz lizzie beth betty eliza libby bess
+emily emmy em
+frederick fred freddie
+gabriel gabe
+harriet hattie harri
+henry harry hal hank
+isabella isabelle bella izzy issy isobel isabel
+jacob jake
+james jim jimmy jamie jay
+jason jay jase
+jayden jay
+jennifer jen jenny
+jessica jess jessie
+jonathan jon jonny john
+joseph joe joey
+joshua josh
+katherine kath
+kayleigh kay kayla
+kieran kie
+lawrence larry laurie
+leonard leo len lenny
+louise lou
+margaret maggie meg peggy marge
+matthew matt matty
+michael mike mikey mick micky
+nathan nate nat
+nathaniel nate nat
+nicholas nick nicky
+oliver ollie olly
+patrick pat paddy
+peter pete
+rebecca becky bex becca
+richard rich rick ricky dick
+robert rob robbie bob bobby bert
+samantha sam sammy
+samuel sam sammy
+sarah sara sally
+stephen steven steve stevie
+susan sue susie suzy
+theodore theo ted
+thomas tom tommy
+victoria vicky tori
+william will bill billy liam
+zachary zach zak
+"""
+
+
+def _nickname_index() -> dict[str, frozenset[str]]:
+    index: dict[str, set[str]] = {}
+    for line in _NICKNAME_GROUPS.strip().splitlines():
+        group = {name_key(word) for word in line.split() if name_key(word)}
+        for key in group:
+            index.setdefault(key, set()).update(group)
+    return {key: frozenset(names) for key, names in index.items()}
+
+
+NICKNAMES: dict[str, frozenset[str]] = _nickname_index()
+
+
+def given_name_variants(text: str) -> frozenset[str]:
+    """Every `name_key` that `text` may stand for, itself included: 'Bex' ->
+    {'bex', 'rebecca', 'becky', 'becca'}. Unknown names give just their own key."""
+    key = name_key(text)
+    if not key:
+        return frozenset()
+    return NICKNAMES.get(key, frozenset()) | {key}
+
+
+def are_nickname_variants(a: str, b: str) -> bool:
+    """True when the two given names are the same name or known variants of each other."""
+    key_a, key_b = name_key(a), name_key(b)
+    return bool(key_a and key_b) and (key_a == key_b or key_b in given_name_variants(key_a))
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date of birth as far as it is known: a year, a year and month, or a full date."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def is_full(self) -> bool:
+        return self.month is not None and self.day is not None
+
+    def as_date(self) -> dt.date | None:
+        if self.month is None or self.day is None:
+            return None
+        return dt.date(self.year, self.month, self.day)
+
+
+_DATE_PARTS = re.compile(r"\d+")
+
+
+def partial_date(text: str) -> PartialDate | None:
+    """Read a date of birth that may be partial: '1998', '3/1998', 'March 1998' is not
+    supported (digits only), '12/3/1998', '1998-03', '1998-03-12'. Day-first UK order.
+    Anything not a real (partial) date gives None."""
+    parts = [int(p) for p in _DATE_PARTS.findall(text or "")]
+    if not parts or len(parts) > 3:
+        return None
+    if len(str(parts[0])) == 4 and len(parts) > 1:  # ISO order: year first
+        parts = list(reversed(parts))
+    *rest, year = parts
+    if not 1900 <= year <= 2100:
+        return None
+    day: int | None = rest[0] if len(rest) == 2 else None
+    month: int | None = rest[-1] if rest else None
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if day is not None:
+        try:
+            dt.date(year, month or 1, day)
+        except ValueError:
+            return None
+    return PartialDate(year=year, month=month, day=day)
+
+
+def birth_year_range(
+    date_of_birth: dt.date | None,
+    estimated_age: int | None = None,
+    estimated_on: dt.date | None = None,
+    slack: int = 1,
+) -> tuple[int, int] | None:
+    """The birth years a person may have: exact from a date of birth, or an estimated age
+    on a date widened by `slack` years either side (an estimate is often a year out)."""
+    if date_of_birth is not None:
+        return date_of_birth.year, date_of_birth.year
+    if estimated_age is None or estimated_on is None:
+        return None
+    born = estimated_on.year - estimated_age
+    return born - 1 - slack, born + slack
+
+
+def dates_differ_by_typo(a: dt.date, b: dt.date) -> bool:
+    """Two different dates of birth that look like one keying slip: day and month swapped,
+    or exactly one of day, month, year different by one digit."""
+    if a == b:
+        return False
+    if (a.day, a.month, a.year) == (b.month, b.day, b.year):
+        return True
+    same = [a.day == b.day, a.month == b.month, a.year == b.year]
+    if sum(same) != 2:
+        return False
+    pairs = [(a.day, b.day), (a.month, b.month), (a.year, b.year)]
+    x, y = pairs[same.index(False)]
+    sx, sy = f"{x:02d}", f"{y:02d}"
+    return len(sx) == len(sy) and sum(c1 != c2 for c1, c2 in zip(sx, sy, strict=True)) == 1
+
+
+def registrations_confusable(a: str, b: str) -> bool:
+    """True when two registrations differ only by 0/O or 1/I confusions (flag as a
+    *possible* match, never an automatic one); identical registrations are not 'confusable'."""
+    key_a, key_b = registration(a), registration(b)
+    return (
+        bool(key_a)
+        and key_a != key_b
+        and (registration_confusable(key_a) == registration_confusable(key_b))
+    )

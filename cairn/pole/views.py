@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cairn.audit import services as audit
+from cairn.network import selectors as network_selectors
 
 from . import search, selectors, services
 from .access import access_person_by_id, can_change_person
@@ -80,15 +81,10 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 def person_create(request: HttpRequest) -> HttpResponse:
     _require_perm(request, "pole.add_person")
     form = PersonForm(request.POST or None)
-    possible_matches: list[search.PersonMatch] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        name_query = f"{data['given_name']} {data.get('family_name') or ''}"
-        possible_matches = [
-            m
-            for m in search.search_people(request.user, query=name_query, date_of_birth=None)
-            if m.score >= 85
-        ][:10]
+        # Identity matching (cairn/network): blocking indexes + Fellegi-Sunter weights.
+        possible_matches = network_selectors.possible_matches(request.user, data)
         if possible_matches and not request.POST.get("confirm_new"):
             # Show likely existing records before creating another one; nothing typed is lost.
             return render(

@@ -22,7 +22,9 @@ def test_demo_concerns_include_a_boyfriend_model_progression() -> None:
     assert [1, 2, 3] in stages.values()
     child_id = next(k for k, v in stages.items() if v == [1, 2, 3])
     levels = list(
-        RiskDecision.objects.filter(child_id=child_id).order_by("decided_at").values_list("level", flat=True)
+        RiskDecision.objects.filter(child_id=child_id, source="concern")
+        .order_by("decided_at")
+        .values_list("level", flat=True)
     )
     assert levels == ["emerging", "moderate", "significant"]
     assert Notification.objects.filter(kind="risk.raised").exists()

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cairn.audit import services as audit
+from cairn.demo.app_demos import load_app_demos
 from cairn.demo.bulk import BulkProgress, generate_people
 from cairn.demo.constants import DEMO_URL
 from cairn.demo.hub import load_demo_hub
@@ -71,6 +72,7 @@ class Command(BaseCommand):
                 "empty database."
             )
         summary = load_demo_hub(seed=options["seed"])
+        load_app_demos(seed=options["seed"], report=self.stdout.write)
         counts = summary.as_dict()
         self.stdout.write(
             self.style.SUCCESS(

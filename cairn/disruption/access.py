@@ -1,0 +1,105 @@
+"""Who may see a tactic, a plan or a location assessment. Forbidden and missing both 404.
+
+A tactic is visible when both sides allow it (MISP-style, ADR 0009):
+- the tactic itself: police-only tactics are seen by police, and by an agency it has been
+  shared with; other tactics by the owning agency, Hub-wide roles and shared agencies;
+- every POLE record it is linked to (children, persons of concern, places, vehicles) is
+  visible to the user (cairn.pole.access.entity_visibility_q), so a tactic never leaks a
+  record the user may not see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from cairn.accounts.roles import HUB_WIDE_ROLES
+from cairn.pole.access import entity_visibility_q
+
+from .models import DisruptionPlan, LocationAssessment, Tactic, TacticShare, TacticSubject
+
+
+def can_view(user: Any) -> bool:
+    return bool(user.is_authenticated and user.has_perm("disruption.view_tactic"))
+
+
+def _record_q(user: Any, shared: Any) -> Q:
+    """Ownership/police-only rule for a record with owning_agency and police_only.
+    (Q() | X is X in Django, so "everything" is spelt as a condition that always holds.)"""
+    everything = Q(pk__isnull=False)
+    mine = everything if user.role in HUB_WIDE_ROLES else Q(owning_agency_id=user.agency_id)
+    q = mine | shared
+    if not user.is_police:
+        q &= Q(police_only=False) | shared
+    return q
+
+
+def tactic_visibility_q(user: Any) -> Q:
+    if not can_view(user) or user.agency_id is None:
+        return Q(pk__in=[])
+    shared = Exists(TacticShare.objects.filter(tactic_id=OuterRef("pk"), agency_id=user.agency_id))
+    subjects_visible = entity_visibility_q(user, prefix="entity__")
+    if not subjects_visible:  # an empty Q: the user may see every POLE record
+        return _record_q(user, shared)
+    hidden_subject = TacticSubject.objects.filter(tactic_id=OuterRef("pk")).exclude(
+        subjects_visible
+    )
+    return _record_q(user, shared) & Q(~Exists(hidden_subject))
+
+
+def visible_tactics(user: Any) -> QuerySet[Tactic]:
+    return Tactic.objects.filter(tactic_visibility_q(user))
+
+
+def access_tactic_by_id(user: Any, tactic_id: int) -> Tactic:
+    tactic = (
+        visible_tactics(user)
+        .select_related("owner", "owning_agency", "created_by")
+        .filter(pk=tactic_id)
+        .first()
+    )
+    if tactic is None:
+        raise Http404("No tactic found.")
+    return tactic
+
+
+def can_change_tactic(user: Any, tactic: Tactic) -> bool:
+    """The owner, anyone in the owning agency with the permission, or a Hub-wide police
+    role may change a (visible) tactic."""
+    if not user.has_perm("disruption.add_tactic"):
+        return False
+    return bool(
+        tactic.owner_id == user.pk
+        or tactic.owning_agency_id == user.agency_id
+        or (user.role in HUB_WIDE_ROLES and user.is_police)
+    )
+
+
+def visible_plans(user: Any) -> QuerySet[DisruptionPlan]:
+    if not can_view(user) or user.agency_id is None:
+        return DisruptionPlan.objects.none()
+    q = _record_q(user, Q(pk__in=[])) & entity_visibility_q(
+        user, prefix="person_of_concern__entity__"
+    )
+    return DisruptionPlan.objects.filter(q)
+
+
+def access_plan_by_id(user: Any, plan_id: int) -> DisruptionPlan:
+    plan = (
+        visible_plans(user)
+        .select_related("person_of_concern", "owner", "owning_agency")
+        .filter(pk=plan_id)
+        .first()
+    )
+    if plan is None:
+        raise Http404("No plan found.")
+    return plan
+
+
+def visible_assessments(user: Any) -> QuerySet[LocationAssessment]:
+    if not can_view(user) or user.agency_id is None:
+        return LocationAssessment.objects.none()
+    q = _record_q(user, Q(pk__in=[])) & entity_visibility_q(user, prefix="location__entity__")
+    return LocationAssessment.objects.filter(q)

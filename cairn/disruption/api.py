@@ -1,0 +1,439 @@
+"""Disruption API: tactics (list, read, record), CAWN eligibility, issue, service and
+breaches, markers, overdue reviews and disruption plans. Scoped by the access layer:
+records you may not see and records that do not exist both give 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from ninja import Field, Path, Query, Router, Schema, Status
+
+from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
+from cairn.audit import services as audit
+from cairn.pole.access import access_entity_by_id, access_person_by_id
+
+from . import selectors, services
+from .access import access_plan_by_id, access_tactic_by_id, visible_plans
+from .models import (
+    AuthorisedBy,
+    DisruptionPlan,
+    MarkerType,
+    SubjectRole,
+    Tactic,
+    TacticStatus,
+    TacticType,
+)
+
+router = Router(tags=["disruption"])
+SOURCE = "api"
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def _actor(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _require(actor: Any, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
+
+
+class SubjectIn(InputSchema):
+    entity_id: int = Field(ge=1, le=MAX_ID)
+    role: SubjectRole
+
+
+class SubjectOut(Schema):
+    entity_id: int
+    kind: str
+    label: str
+    role: SubjectRole
+
+
+class TacticIn(InputSchema):
+    tactic_type: TacticType
+    title: str = Field(max_length=200)
+    subjects: list[SubjectIn] = Field(max_length=20)
+    legal_basis: str = Field("", max_length=300)
+    status: TacticStatus = TacticStatus.PLANNED
+    planned_on: dt.date | None = None
+    started_on: dt.date | None = None
+    completed_on: dt.date | None = None
+    review_on: dt.date | None = None
+    outcome: str = Field("", max_length=4000)
+    notes: str = Field("", max_length=4000)
+    detail: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Type-specific fields, e.g. address/applied_on/granted_on/executed_on/"
+        "result for a drugs warrant; starts_on/expires_on/court_or_authority/conditions "
+        "for an order; premises/visited_on/found for a visit; person_id/checked_on/result/"
+        "referred_to_immigration_enforcement/referred_on for an immigration check.",
+    )
+
+
+class TacticSummaryOut(Schema):
+    id: int
+    reference: str
+    tactic_type: TacticType
+    title: str
+    status: TacticStatus
+    police_only: bool
+    owning_agency: str
+    review_on: dt.date | None
+    overdue: bool
+
+
+class TacticOut(TacticSummaryOut):
+    legal_basis: str
+    owner: str
+    planned_on: dt.date | None
+    started_on: dt.date | None
+    completed_on: dt.date | None
+    outcome: str
+    subjects: list[SubjectOut]
+    detail: dict[str, Any]
+
+
+class EligibilityOut(Schema):
+    eligible: bool
+    basis: str
+    explanation: str
+    alternative: str
+
+
+class CawnIn(InputSchema):
+    child_id: int = Field(ge=1, le=MAX_ID)
+    person_of_concern_id: int = Field(ge=1, le=MAX_ID)
+    authorised_by: AuthorisedBy
+    authorised_by_name: str = Field(max_length=200)
+    review_on: dt.date
+    notes: str = Field("", max_length=4000)
+
+
+class ServiceIn(InputSchema):
+    served_by_name: str = Field(max_length=200)
+    served_at: dt.datetime
+    served_place: str = Field(max_length=300)
+    copied_to_social_care_on: dt.date | None = None
+    social_care_contact: str = Field("", max_length=200)
+
+
+class BreachIn(InputSchema):
+    occurred_on: dt.date
+    evidence: str = Field(max_length=4000)
+
+
+class MarkerIn(InputSchema):
+    entity_id: int = Field(ge=1, le=MAX_ID)
+    marker_type: MarkerType
+    reason: str = Field(max_length=4000)
+    review_on: dt.date
+
+
+class PlanIn(InputSchema):
+    person_of_concern_id: int = Field(ge=1, le=MAX_ID)
+    objectives: str = Field(max_length=8000)
+    review_on: dt.date
+    tactic_ids: list[int] = Field(default_factory=list, max_length=100)
+
+
+class PlanOut(Schema):
+    id: int
+    person_of_concern_id: int
+    objectives: str
+    review_on: dt.date
+    owner: str
+    owning_agency: str
+    tactics: list[TacticSummaryOut]
+
+
+def _summary(t: Tactic) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "reference": t.reference,
+        "tactic_type": t.tactic_type,
+        "title": t.title,
+        "status": t.status,
+        "police_only": t.police_only,
+        "owning_agency": t.owning_agency.name,
+        "review_on": t.review_on,
+        "overdue": selectors.is_overdue(t),
+    }
+
+
+def _detail_dict(detail: Any) -> dict[str, Any]:
+    if detail is None:
+        return {}
+    out: dict[str, Any] = {}
+    for f in detail._meta.concrete_fields:
+        if f.name == "tactic":
+            continue
+        value = getattr(detail, f.attname)
+        out[f.attname] = value.isoformat() if isinstance(value, dt.date) else value
+    if hasattr(detail, "breaches"):
+        out["breaches"] = [
+            {"occurred_on": b.occurred_on.isoformat(), "evidence": b.evidence}
+            for b in detail.breaches.all()
+        ]
+    return out
+
+
+def _tactic_out(actor: Any, tactic: Tactic) -> dict[str, Any]:
+    view = selectors.tactic_detail(actor, tactic)
+    return {
+        **_summary(tactic),
+        "legal_basis": tactic.legal_basis,
+        "owner": str(tactic.owner),
+        "planned_on": tactic.planned_on,
+        "started_on": tactic.started_on,
+        "completed_on": tactic.completed_on,
+        "outcome": tactic.outcome,
+        "subjects": [
+            {
+                "entity_id": s.entity_id,
+                "kind": s.entity.kind,
+                "label": s.entity.label,
+                "role": s.role,
+            }
+            for s in view.subjects
+        ],
+        "detail": _detail_dict(view.detail),
+    }
+
+
+def _plan_out(actor: Any, plan: DisruptionPlan) -> dict[str, Any]:
+    return {
+        "id": plan.pk,
+        "person_of_concern_id": plan.person_of_concern_id,
+        "objectives": plan.objectives,
+        "review_on": plan.review_on,
+        "owner": str(plan.owner),
+        "owning_agency": plan.owning_agency.name,
+        "tactics": [_summary(t) for t in selectors.plan_tactics(actor, plan)],
+    }
+
+
+@router.get("/disruption/tactics", response={200: dict[str, Any], **error_responses(404)})
+def tactic_list(
+    request: HttpRequest,
+    tactic_type: TacticType | None = None,
+    status: TacticStatus | None = None,
+    entity_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> dict[str, Any]:
+    """Tactics you may see, newest first; optionally of one type, status or record."""
+    actor = _actor(request)
+    _require(actor, "disruption.view_tactic")
+    qs = selectors.tactic_list(actor, tactic_type=tactic_type, status=status)
+    if entity_id is not None:
+        access_entity_by_id(actor, entity_id)
+        qs = qs.filter(subjects__entity_id=entity_id).distinct()
+    current = Paginator(qs, 25).get_page(page)
+    audit.record(
+        actor=actor,
+        event="tactic.listed",
+        source=SOURCE,
+        justification="Tactics listed through the API",
+        details={"page": current.number, "type": tactic_type, "entity": entity_id},
+    )
+    return {
+        "count": current.paginator.count,
+        "page": current.number,
+        "pages": current.paginator.num_pages,
+        "results": [_summary(t) for t in current],
+    }
+
+
+@router.get(
+    "/disruption/reviews/overdue", response={200: list[TacticSummaryOut], **error_responses()}
+)
+def overdue(request: HttpRequest) -> list[dict[str, Any]]:
+    """Open tactics you may see whose review date has passed, oldest first."""
+    actor = _actor(request)
+    _require(actor, "disruption.view_tactic")
+    return [_summary(t) for t in selectors.overdue_reviews(actor)[:200]]
+
+
+@router.get("/disruption/tactics/{tactic_id}", response={200: TacticOut, **error_responses(404)})
+def tactic_detail(request: HttpRequest, tactic_id: Id) -> dict[str, Any]:
+    actor = _actor(request)
+    tactic = access_tactic_by_id(actor, tactic_id)
+    audit.record(
+        actor=actor,
+        event="tactic.viewed",
+        obj=tactic,
+        subject=services._first_person_subject(tactic),
+        source=SOURCE,
+        justification="Tactic read through the API",
+    )
+    return _tactic_out(actor, tactic)
+
+
+@router.post("/disruption/tactics", response={201: TacticOut, **error_responses(404, 422)})
+def tactic_create(request: HttpRequest, payload: TacticIn) -> Status[dict[str, Any]]:
+    """Record a tactic (other than a CAWN or marker, which have their own endpoints)."""
+    actor = _actor(request)
+    if payload.tactic_type in (TacticType.CAWN, TacticType.MARKER):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"tactic_type": "Use the CAWN or marker endpoint"})
+    detail = dict(payload.detail)
+    for key in (
+        "applied_on",
+        "granted_on",
+        "executed_on",
+        "starts_on",
+        "expires_on",
+        "visited_on",
+        "checked_on",
+        "referred_on",
+    ):
+        if isinstance(detail.get(key), str):
+            try:
+                detail[key] = dt.date.fromisoformat(detail[key])
+            except ValueError:
+                from django.core.exceptions import ValidationError
+
+                raise ValidationError({key: "Enter a date as YYYY-MM-DD"}) from None
+    tactic = services.tactic_create(
+        actor=actor,
+        tactic_type=payload.tactic_type,
+        title=payload.title,
+        subjects=[(s.entity_id, s.role) for s in payload.subjects],
+        legal_basis=payload.legal_basis,
+        status=payload.status,
+        planned_on=payload.planned_on,
+        started_on=payload.started_on,
+        completed_on=payload.completed_on,
+        review_on=payload.review_on,
+        outcome=payload.outcome,
+        notes=payload.notes,
+        detail=detail,
+    )
+    return Status(201, _tactic_out(actor, tactic))
+
+
+@router.get(
+    "/disruption/cawn-eligibility/{person_id}",
+    response={200: EligibilityOut, **error_responses(404)},
+)
+def cawn_eligibility(request: HttpRequest, person_id: Id) -> dict[str, Any]:
+    """Whether a CAWN can be issued for this child, and why (or the alternative)."""
+    actor = _actor(request)
+    _require(actor, "disruption.view_tactic")
+    result = selectors.cawn_check(access_person_by_id(actor, person_id))
+    return result.__dict__
+
+
+@router.post("/disruption/cawns", response={201: TacticOut, **error_responses(404, 422)})
+def cawn_issue(request: HttpRequest, payload: CawnIn) -> Status[dict[str, Any]]:
+    actor = _actor(request)
+    cawn = services.cawn_issue(
+        actor=actor,
+        child=access_person_by_id(actor, payload.child_id),
+        person_of_concern=access_person_by_id(actor, payload.person_of_concern_id),
+        authorised_by=payload.authorised_by,
+        authorised_by_name=payload.authorised_by_name,
+        review_on=payload.review_on,
+        notes=payload.notes,
+    )
+    return Status(201, _tactic_out(actor, cawn.tactic))
+
+
+def _cawn_of(actor: Any, tactic_id: int) -> Any:
+    tactic = access_tactic_by_id(actor, tactic_id)
+    if tactic.tactic_type != TacticType.CAWN:
+        from django.http import Http404
+
+        raise Http404("No CAWN found.")
+    return tactic.cawn
+
+
+@router.post(
+    "/disruption/cawns/{tactic_id}/service", response={201: TacticOut, **error_responses(404, 422)}
+)
+def cawn_service(request: HttpRequest, tactic_id: Id, payload: ServiceIn) -> Status[dict[str, Any]]:
+    actor = _actor(request)
+    cawn = _cawn_of(actor, tactic_id)
+    services.cawn_record_service(actor=actor, cawn=cawn, **payload.model_dump())
+    return Status(201, _tactic_out(actor, cawn.tactic))
+
+
+@router.post(
+    "/disruption/cawns/{tactic_id}/breaches", response={201: TacticOut, **error_responses(404, 422)}
+)
+def cawn_breach(request: HttpRequest, tactic_id: Id, payload: BreachIn) -> Status[dict[str, Any]]:
+    actor = _actor(request)
+    cawn = _cawn_of(actor, tactic_id)
+    services.cawn_breach_record(
+        actor=actor, cawn=cawn, occurred_on=payload.occurred_on, evidence=payload.evidence
+    )
+    return Status(201, _tactic_out(actor, cawn.tactic))
+
+
+@router.post("/disruption/markers", response={201: TacticOut, **error_responses(404, 422)})
+def marker_add(request: HttpRequest, payload: MarkerIn) -> Status[dict[str, Any]]:
+    actor = _actor(request)
+    marker = services.marker_add(
+        actor=actor,
+        entity_id=payload.entity_id,
+        marker_type=payload.marker_type,
+        reason=payload.reason,
+        review_on=payload.review_on,
+    )
+    return Status(201, _tactic_out(actor, marker.tactic))
+
+
+@router.get("/disruption/plans", response={200: list[PlanOut], **error_responses(404)})
+def plan_list(
+    request: HttpRequest,
+    person_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> list[dict[str, Any]]:
+    """Disruption plans you may see, optionally for one person of concern."""
+    actor = _actor(request)
+    _require(actor, "disruption.view_tactic")
+    qs = visible_plans(actor).select_related("owner", "owning_agency")
+    if person_id is not None:
+        qs = qs.filter(person_of_concern=access_person_by_id(actor, person_id))
+    plans = list(qs.order_by("-updated_at")[:100])
+    audit.record(
+        actor=actor,
+        event="tactic.listed",
+        source=SOURCE,
+        justification="Disruption plans listed through the API",
+        details={"plans": len(plans), "person": person_id},
+    )
+    return [_plan_out(actor, p) for p in plans]
+
+
+@router.get("/disruption/plans/{plan_id}", response={200: PlanOut, **error_responses(404)})
+def plan_detail(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
+    actor = _actor(request)
+    plan = access_plan_by_id(actor, plan_id)
+    audit.record(
+        actor=actor,
+        event="plan.viewed",
+        obj=plan,
+        subject=plan.person_of_concern,
+        source=SOURCE,
+        justification="Plan read through the API",
+    )
+    return _plan_out(actor, plan)
+
+
+@router.post("/disruption/plans", response={201: PlanOut, **error_responses(404, 422)})
+def plan_create(request: HttpRequest, payload: PlanIn) -> Status[dict[str, Any]]:
+    actor = _actor(request)
+    _require(actor, "disruption.manage_plan")
+    plan = services.plan_save(
+        actor=actor,
+        person_of_concern=access_person_by_id(actor, payload.person_of_concern_id),
+        objectives=payload.objectives,
+        review_on=payload.review_on,
+        tactic_ids=payload.tactic_ids,
+    )
+    return Status(201, _plan_out(actor, plan))

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class DisruptionConfig(AppConfig):
+    name = "cairn.disruption"
+    label = "disruption"
+    verbose_name = "Disruption tactics"
+
+    def ready(self) -> None:
+        from . import audit_events, chronology, profile, tasks  # noqa: F401  (registries)

@@ -1,0 +1,352 @@
+"""Reads for disruption pages and the API, always through the access layers: lists,
+reviews due and overdue, a tactic with its detail, what is recorded against a person,
+a place or a vehicle, and repeated sightings of one vehicle near children."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from cairn.pole.access import entity_visibility_q, visible_links
+from cairn.pole.models import Entity, EntityKind, Person
+
+from .access import visible_assessments, visible_plans, visible_tactics
+from .eligibility import Eligibility, cawn_eligibility
+from .models import (
+    DisruptionPlan,
+    LocationAssessment,
+    Tactic,
+    TacticStatus,
+    TacticSubject,
+    TacticType,
+    VehicleSighting,
+)
+
+OPEN = [TacticStatus.PLANNED, TacticStatus.IN_PROGRESS]
+
+
+def _subjects_prefetch(user: Any) -> Prefetch[Any]:
+    return Prefetch(
+        "subjects",
+        queryset=TacticSubject.objects.filter(
+            entity_visibility_q(user, prefix="entity__")
+        ).select_related("entity"),
+    )
+
+
+def tactic_list(
+    user: Any, *, tactic_type: str | None = None, status: str | None = None
+) -> QuerySet[Tactic]:
+    qs = visible_tactics(user)
+    if tactic_type:
+        qs = qs.filter(tactic_type=tactic_type)
+    if status:
+        qs = qs.filter(status=status)
+    return (
+        qs.select_related("owner", "owning_agency", "marker")
+        .prefetch_related(_subjects_prefetch(user))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _reviewable(user: Any) -> QuerySet[Tactic]:
+    return (
+        visible_tactics(user)
+        .filter(status__in=OPEN, review_on__isnull=False)
+        .exclude(marker__removed_at__isnull=False)
+    )
+
+
+def overdue_reviews(user: Any, today: dt.date | None = None) -> QuerySet[Tactic]:
+    today = today or timezone.localdate()
+    return (
+        _reviewable(user)
+        .filter(review_on__lt=today)
+        .select_related("owner", "owning_agency")
+        .prefetch_related(_subjects_prefetch(user))
+        .order_by("review_on", "pk")
+    )
+
+
+def reviews_due_soon(user: Any, today: dt.date | None = None, days: int = 14) -> QuerySet[Tactic]:
+    today = today or timezone.localdate()
+    return (
+        _reviewable(user)
+        .filter(review_on__gte=today, review_on__lte=today + dt.timedelta(days=days))
+        .select_related("owner", "owning_agency")
+        .prefetch_related(_subjects_prefetch(user))
+        .order_by("review_on", "pk")
+    )
+
+
+def is_overdue(tactic: Tactic, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    if not tactic.is_open or tactic.review_on is None:
+        return False
+    marker = getattr(tactic, "marker", None)
+    if marker is not None and not marker.active:
+        return False
+    return tactic.review_on < today
+
+
+@dataclass
+class TacticView:
+    tactic: Tactic
+    subjects: list[TacticSubject]
+    detail: Any
+    breaches: list[Any] = field(default_factory=list)
+    shares: list[Any] = field(default_factory=list)
+    overdue: bool = False
+
+
+DETAIL_ATTR = {
+    TacticType.CAWN: "cawn",
+    TacticType.MARKER: "marker",
+    TacticType.DRUGS_WARRANT: "drugs_warrant",
+    TacticType.VEHICLE_REPORT: "sighting",
+    TacticType.ENFORCEMENT_VISIT: "visit",
+    TacticType.IMMIGRATION_CHECK: "immigration",
+}
+
+
+def tactic_detail(user: Any, tactic: Tactic) -> TacticView:
+    """`tactic` must come from access_tactic_by_id."""
+    attr = DETAIL_ATTR.get(TacticType(tactic.tactic_type), "order")
+    detail = getattr(tactic, attr, None)
+    breaches = (
+        list(detail.breaches.select_related("recorded_by"))
+        if attr == "cawn" and detail is not None
+        else []
+    )
+    subjects = list(
+        TacticSubject.objects.filter(tactic=tactic)
+        .filter(entity_visibility_q(user, prefix="entity__"))
+        .select_related("entity")
+        .order_by("role", "pk")
+    )
+    return TacticView(
+        tactic=tactic,
+        subjects=subjects,
+        detail=detail,
+        breaches=breaches,
+        shares=list(tactic.shares.select_related("agency", "shared_by")),
+        overdue=is_overdue(tactic),
+    )
+
+
+def tactics_for_entity(user: Any, entity_id: int) -> QuerySet[Tactic]:
+    return (
+        visible_tactics(user)
+        .filter(subjects__entity_id=entity_id)
+        .distinct()
+        .select_related("owner", "owning_agency", "marker")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def tactics_for_person(user: Any, person: Person) -> list[Tactic]:
+    """tactics_for_entity for a profile page, read once per request: the profile section
+    and the chronology entries share the result (cached on the person object)."""
+    cache: dict[int, list[Tactic]] = person.__dict__.setdefault("_disruption_tactics", {})
+    if user.pk not in cache:
+        cache[user.pk] = list(tactics_for_entity(user, person.pk))
+    return cache[user.pk]
+
+
+def cawn_check(person: Person, today: dt.date | None = None) -> Eligibility:
+    today = today or timezone.localdate()
+    return cawn_eligibility(
+        age=person.age_on(today),
+        looked_after=person.looked_after,
+        is_child=person.category == "child",
+    )
+
+
+def linked_people(user: Any, person: Person, category: str) -> list[Person]:
+    """Visible people of `category` linked (either way) to `person` by a visible link."""
+    links = visible_links(user).filter(Q(from_entity_id=person.pk) | Q(to_entity_id=person.pk))
+    ids = set()
+    for from_id, to_id in links.values_list("from_entity_id", "to_entity_id"):
+        ids.add(to_id if from_id == person.pk else from_id)
+    ids.discard(person.pk)
+    return list(
+        Person.objects.filter(
+            entity_visibility_q(user, prefix="entity__"), pk__in=ids, category=category
+        ).order_by("family_name", "given_name")
+    )
+
+
+def plans_for_person(user: Any, person: Person) -> list[DisruptionPlan]:
+    return list(
+        visible_plans(user)
+        .filter(person_of_concern=person)
+        .select_related("owner", "owning_agency")
+        .prefetch_related(Prefetch("tactics", queryset=visible_tactics(user)))
+        .order_by("-updated_at")
+    )
+
+
+def plan_tactic_choices(user: Any, person: Person) -> list[Tactic]:
+    return list(tactics_for_entity(user, person.pk).filter(status__in=[*OPEN, "done"]))
+
+
+def intelligence_count(user: Any, person: Person | Entity) -> int:
+    """Intelligence reports that name the person: the distinct sources of visible links
+    recorded from an intelligence submission (the intelligence app records its links with
+    source_type "intelligence.*"). Only links the user may see are counted."""
+    return (
+        visible_links(user)
+        .filter(Q(from_entity_id=person.pk) | Q(to_entity_id=person.pk))
+        .filter(source_type__startswith="intelligence.")
+        .values("source_type", "source_id")
+        .distinct()
+        .count()
+    )
+
+
+@dataclass
+class SightingGroup:
+    vehicle_label: str
+    vehicle_id: int
+    sightings: list[VehicleSighting]
+    children: list[Entity]
+
+
+def sightings_visible(user: Any) -> QuerySet[VehicleSighting]:
+    return VehicleSighting.objects.filter(tactic__in=visible_tactics(user))
+
+
+def repeated_sightings_near_children(user: Any, minimum: int = 2) -> list[SightingGroup]:
+    """Vehicles seen at least `minimum` times with a child recorded nearby, each vehicle's
+    sightings together (newest first)."""
+    child_sightings = TacticSubject.objects.filter(role="protected_child").values("tactic_id")
+    near_children = sightings_visible(user).filter(tactic_id__in=child_sightings)
+    repeated = (
+        near_children.order_by()
+        .values("vehicle_id")
+        .annotate(n=Count("tactic_id"))
+        .filter(n__gte=minimum)
+        .values("vehicle_id")
+    )
+    rows = (
+        near_children.filter(vehicle_id__in=repeated)
+        .select_related("vehicle")
+        .prefetch_related(_subjects_prefetch_for_sighting(user))
+        .order_by("vehicle_id", "-seen_at")
+    )
+    groups: OrderedDict[int, SightingGroup] = OrderedDict()
+    for sighting in rows:
+        group = groups.setdefault(
+            sighting.vehicle_id,
+            SightingGroup(sighting.vehicle.registration_key, sighting.vehicle_id, [], []),
+        )
+        group.sightings.append(sighting)
+        for subject in sighting.tactic.subjects.all():
+            if subject.role == "protected_child" and subject.entity not in group.children:
+                group.children.append(subject.entity)
+    return list(groups.values())
+
+
+def _subjects_prefetch_for_sighting(user: Any) -> Prefetch[Any]:
+    return Prefetch(
+        "tactic__subjects",
+        queryset=TacticSubject.objects.filter(
+            entity_visibility_q(user, prefix="entity__")
+        ).select_related("entity"),
+    )
+
+
+def vehicle_sightings(user: Any, vehicle_entity_id: int) -> list[VehicleSighting]:
+    return list(
+        sightings_visible(user)
+        .filter(vehicle_id=vehicle_entity_id)
+        .select_related("location")
+        .prefetch_related(_subjects_prefetch_for_sighting(user))
+        .order_by("-seen_at")
+    )
+
+
+@dataclass
+class LocationProfile:
+    entity: Entity
+    tactics: list[Tactic]
+    sightings: list[VehicleSighting]
+    assessments: list[LocationAssessment]
+    people_linked: int
+    concern_count: int | None
+    intelligence_count: int
+
+
+def location_profile(user: Any, entity: Entity) -> LocationProfile:
+    """`entity` must come from access_entity_by_id and be a location."""
+    sightings = list(
+        sightings_visible(user)
+        .filter(Q(location_id=entity.pk) | Q(tactic__subjects__entity_id=entity.pk))
+        .distinct()
+        .select_related("vehicle")
+        .order_by("-seen_at")
+    )
+    assessments = list(
+        visible_assessments(user)
+        .filter(location_id=entity.pk)
+        .select_related("assessed_by", "owning_agency")
+        .prefetch_related("actions")
+    )
+    people = (
+        visible_links(user).filter(Q(from_entity_id=entity.pk) | Q(to_entity_id=entity.pk)).count()
+    )
+    return LocationProfile(
+        entity=entity,
+        tactics=list(tactics_for_entity(user, entity.pk).exclude(tactic_type="vehicle_report")),
+        sightings=sightings,
+        assessments=assessments,
+        people_linked=people,
+        concern_count=_concerns_at(user, entity),
+        intelligence_count=intelligence_count(user, entity),
+    )
+
+
+def _concerns_at(user: Any, entity: Entity) -> int | None:
+    """Concerns whose mentions put someone at this place (a link sourced from a concern)."""
+    if not user.has_perm("concerns.view_concern"):
+        return None
+    return (
+        visible_links(user)
+        .filter(Q(from_entity_id=entity.pk) | Q(to_entity_id=entity.pk))
+        .filter(source_type="concerns.concern")
+        .values("source_id")
+        .distinct()
+        .count()
+    )
+
+
+def locations_with_activity(user: Any) -> list[Entity]:
+    """Places named in visible tactics (for the hotspots list)."""
+    ids = (
+        TacticSubject.objects.filter(tactic__in=visible_tactics(user), role="location")
+        .values_list("entity_id", flat=True)
+        .distinct()
+    )
+    return list(
+        Entity.objects.filter(
+            entity_visibility_q(user), pk__in=ids, kind=EntityKind.LOCATION
+        ).order_by("label")[:100]
+    )
+
+
+def plan_tactics(user: Any, plan: DisruptionPlan) -> list[Tactic]:
+    return list(
+        visible_tactics(user).filter(plans=plan).select_related("owner").order_by("review_on", "pk")
+    )
+
+
+def other_agencies(user: Any) -> list[Any]:
+    """Agencies a tactic can be shared with (every agency but the user's own)."""
+    from cairn.accounts.models import Agency
+
+    return list(Agency.objects.exclude(pk=user.agency_id).order_by("name"))

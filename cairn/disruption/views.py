@@ -1,0 +1,759 @@
+"""Disruption pages: the tracker (reviews overdue and due, filtered list), a tactic and its
+actions, issuing a CAWN (eligibility first), service, breaches and the printable notice,
+markers, other tactics, vehicle sightings, location and vehicle profiles, plans.
+Views parse input, call one service or selector, and render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from cairn.audit import services as audit
+from cairn.pole.access import access_entity_by_id, access_person_by_id
+from cairn.pole.models import EntityKind
+from cairn.pole.search import search_people
+
+from . import forms, selectors, services
+from .access import access_plan_by_id, access_tactic_by_id, can_change_tactic
+from .models import POLICE_TYPES, SubjectRole, Tactic, TacticType
+
+NAV = "disruption"
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _is_police(request: HttpRequest) -> bool:
+    return bool(getattr(request.user, "is_police", False))
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    for key, errors in exc.message_dict.items():
+        form.add_error(key if key in form.fields else None, errors)
+
+
+def _change_or_404(request: HttpRequest, tactic: Tactic) -> None:
+    if not can_change_tactic(request.user, tactic):
+        raise PermissionDenied
+
+
+def _subject(tactic: Tactic) -> int | None:
+    return services._first_person_subject(tactic)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    _require(request, "disruption.view_tactic")
+    filters = forms.TacticFilterForm(request.GET or None)
+    tactic_type = status = None
+    if filters.is_valid():
+        tactic_type = filters.cleaned_data.get("tactic_type") or None
+        status = filters.cleaned_data.get("status") or None
+    today = timezone.localdate()
+    page = Paginator(
+        selectors.tactic_list(request.user, tactic_type=tactic_type, status=status), 25
+    ).get_page(request.GET.get("page"))
+    audit.record(
+        actor=request.user,
+        event="tactic.listed",
+        justification="Disruption tracker",
+        details={"type": tactic_type, "status": status, "page": page.number},
+    )
+    return render(
+        request,
+        "disruption/index.html",
+        {
+            "filters": filters,
+            "page_obj": page,
+            "overdue_ids": {t.pk for t in page if selectors.is_overdue(t, today)},
+            "overdue": list(selectors.overdue_reviews(request.user, today)[:50]),
+            "due_soon": list(selectors.reviews_due_soon(request.user, today)[:50]),
+            "today": today,
+            "nav": NAV,
+        },
+    )
+
+
+@login_required
+def tactic_detail(request: HttpRequest, tactic_id: int) -> HttpResponse:
+    tactic = access_tactic_by_id(request.user, tactic_id)
+    view = selectors.tactic_detail(request.user, tactic)
+    audit.record(
+        actor=request.user,
+        event="tactic.viewed",
+        obj=tactic,
+        subject=_subject(tactic),
+        justification="Opened a disruption tactic",
+    )
+    return render(
+        request,
+        "disruption/tactic_detail.html",
+        {
+            "view": view,
+            "tactic": tactic,
+            "can_change": can_change_tactic(request.user, tactic),
+            "nav": NAV,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tactic_update(request: HttpRequest, tactic_id: int) -> HttpResponse:
+    tactic = access_tactic_by_id(request.user, tactic_id)
+    _change_or_404(request, tactic)
+    form = forms.TacticUpdateForm(
+        request.POST or None,
+        initial={
+            "status": tactic.status,
+            "outcome": tactic.outcome,
+            "completed_on": tactic.completed_on,
+            "review_on": tactic.review_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tactic_update(
+                actor=request.user,
+                tactic=tactic,
+                status=form.cleaned_data["status"],
+                outcome=form.cleaned_data.get("outcome") or "",
+                completed_on=form.cleaned_data.get("completed_on"),
+                review_on=form.cleaned_data.get("review_on"),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Tactic updated.")
+            return redirect("disruption:tactic-detail", tactic_id=tactic.pk)
+    return _form_page(request, form, tactic=tactic, title="Update the tactic", submit="Save")
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    submit: str,
+    tactic: Tactic | None = None,
+    caption: str = "",
+    back_url: str = "",
+    intro: str = "",
+) -> HttpResponse:
+    return render(
+        request,
+        "disruption/form.html",
+        {
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "tactic": tactic,
+            "caption": caption or (tactic.reference if tactic else "Disruption"),
+            "back_url": back_url,
+            "intro": intro,
+            "nav": NAV,
+        },
+    )
+
+
+# CAWNs -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cawn_new(request: HttpRequest, child_id: int) -> HttpResponse:
+    _require(request, "disruption.add_tactic")
+    if not _is_police(request):
+        raise PermissionDenied
+    child = access_person_by_id(request.user, child_id)
+    eligibility = selectors.cawn_check(child)
+    people = selectors.linked_people(request.user, child, "person_of_concern")
+    search = forms.PersonSearchForm(request.GET or None)
+    if search.is_valid() and (search.cleaned_data.get("q") or "").strip():
+        for match in search_people(request.user, query=search.cleaned_data["q"])[:20]:
+            if match.person.pk != child.pk and match.person not in people:
+                people.append(match.person)
+    chosen = request.POST.get("person_of_concern", "")
+    if chosen.isdigit() and all(p.pk != int(chosen) for p in people):
+        people.append(access_person_by_id(request.user, int(chosen)))
+    form = forms.CawnForm(request.POST or None, people=people)
+    if request.method == "POST" and eligibility.eligible and form.is_valid():
+        try:
+            cawn = services.cawn_issue(
+                actor=request.user,
+                child=child,
+                person_of_concern=access_person_by_id(
+                    request.user, form.cleaned_data["person_of_concern"]
+                ),
+                authorised_by=form.cleaned_data["authorised_by"],
+                authorised_by_name=form.cleaned_data["authorised_by_name"],
+                review_on=form.cleaned_data["review_on"],
+                notes=form.cleaned_data.get("notes") or "",
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "CAWN issued. Record its service once it is served.")
+            return redirect("disruption:tactic-detail", tactic_id=cawn.tactic_id)
+    audit.record(
+        actor=request.user,
+        event="person.viewed",
+        obj=child,
+        subject=child,
+        justification="CAWN eligibility checked",
+    )
+    return render(
+        request,
+        "disruption/cawn_new.html",
+        {
+            "child": child,
+            "eligibility": eligibility,
+            "form": form,
+            "search": search,
+            "people": people,
+            "nav": NAV,
+        },
+    )
+
+
+def _cawn(request: HttpRequest, tactic_id: int) -> Any:
+    tactic = access_tactic_by_id(request.user, tactic_id)
+    if tactic.tactic_type != TacticType.CAWN:
+        raise Http404("No CAWN found.")
+    _change_or_404(request, tactic)
+    return tactic.cawn
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cawn_service(request: HttpRequest, tactic_id: int) -> HttpResponse:
+    cawn = _cawn(request, tactic_id)
+    form = forms.CawnServiceForm(
+        request.POST or None,
+        initial={"served_by_name": getattr(request.user, "get_full_name", str)()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cawn_record_service(
+                actor=request.user,
+                cawn=cawn,
+                served_by_name=form.cleaned_data["served_by_name"],
+                served_at=form.served_at(),
+                served_place=form.cleaned_data["served_place"],
+                copied_to_social_care_on=form.cleaned_data.get("copied_to_social_care_on"),
+                social_care_contact=form.cleaned_data.get("social_care_contact") or "",
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Service recorded.")
+            return redirect("disruption:tactic-detail", tactic_id=tactic_id)
+    return _form_page(
+        request, form, tactic=cawn.tactic, title="Record service of the CAWN", submit="Save service"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cawn_breach(request: HttpRequest, tactic_id: int) -> HttpResponse:
+    cawn = _cawn(request, tactic_id)
+    form = forms.BreachForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cawn_breach_record(
+                actor=request.user,
+                cawn=cawn,
+                occurred_on=form.cleaned_data["occurred_on"],
+                evidence=form.cleaned_data["evidence"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Breach logged.")
+            return redirect("disruption:tactic-detail", tactic_id=tactic_id)
+    return _form_page(
+        request,
+        form,
+        tactic=cawn.tactic,
+        title="Log a breach of the CAWN",
+        submit="Log breach",
+        intro="A breach is not itself an offence, but it is evidence (for example for a "
+        "Sexual Risk Order).",
+    )
+
+
+@login_required
+def cawn_notice(request: HttpRequest, tactic_id: int) -> HttpResponse:
+    """The printable notice: a PDF when WeasyPrint is installed and ?format=pdf, otherwise
+    an HTML page with print styles."""
+    tactic = access_tactic_by_id(request.user, tactic_id)
+    if tactic.tactic_type != TacticType.CAWN:
+        raise Http404("No CAWN found.")
+    context = {"tactic": tactic, "cawn": tactic.cawn, "today": timezone.localdate()}
+    audit.record(
+        actor=request.user,
+        event="tactic.printed",
+        obj=tactic,
+        subject=tactic.cawn.child_id,
+        recipient=tactic.cawn.person_of_concern.full_name,
+        justification="CAWN notice printed for service",
+    )
+    if request.GET.get("format") == "pdf":
+        try:
+            from weasyprint import HTML
+        except ImportError:
+            raise Http404("PDF output is not available here; print the page instead.") from None
+        from django.contrib.staticfiles import finders
+        from weasyprint import CSS
+
+        html = render_to_string(
+            "disruption/cawn_notice.html", {**context, "for_pdf": True}, request=request
+        )
+        css_path = finders.find("disruption/notice.css")
+        sheets = [CSS(filename=str(css_path))] if css_path else []
+        pdf = HTML(string=html).write_pdf(stylesheets=sheets)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{tactic.reference}-cawn.pdf"'
+        return response
+    return render(request, "disruption/cawn_notice.html", context)
+
+
+# Markers -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def marker_new(request: HttpRequest, entity_id: int) -> HttpResponse:
+    _require(request, "disruption.add_tactic")
+    if not _is_police(request):
+        raise PermissionDenied
+    entity = access_entity_by_id(request.user, entity_id)
+    form = forms.MarkerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            marker = services.marker_add(
+                actor=request.user,
+                entity_id=entity.pk,
+                marker_type=form.cleaned_data["marker_type"],
+                reason=form.cleaned_data["reason"],
+                review_on=form.cleaned_data["review_on"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Marker added.")
+            return redirect("disruption:tactic-detail", tactic_id=marker.tactic_id)
+    return _form_page(request, form, title=f"Add a marker on {entity.label}", submit="Add marker")
+
+
+def _marker(request: HttpRequest, tactic_id: int) -> Any:
+    tactic = access_tactic_by_id(request.user, tactic_id)
+    if tactic.tactic_type != TacticType.MARKER:
+        raise Http404("No marker found.")
+    _change_or_404(request, tactic)
+    return tactic.marker
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def marker_review(request: HttpRequest, tactic_id: int) -> HttpResponse:
+    marker = _marker(request, tactic_id)
+    form = forms.MarkerReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.marker_review(
+                actor=request.user,
+                marker=marker,
+                next_review_on=form.cleaned_data["next_review_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Marker reviewed.")
+            return redirect("disruption:tactic-detail", tactic_id=tactic_id)
+    return _form_page(
+        request, form, tactic=marker.tactic, title="Review the marker", submit="Save review"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def marker_remove(request: HttpRequest, tactic_id: int) -> HttpResponse:
+    marker = _marker(request, tactic_id)
+    form = forms.RemovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.marker_remove(
+            actor=request.user, marker=marker, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "Marker removed.")
+        return redirect("disruption:tactic-detail", tactic_id=tactic_id)
+    return _form_page(
+        request,
+        form,
+        tactic=marker.tactic,
+        title="Remove the marker",
+        submit="Remove marker",
+    )
+
+
+# Other tactics -----------------------------------------------------------------------
+
+
+def _role_for(entity: Any) -> str:
+    if entity.kind == EntityKind.LOCATION:
+        return SubjectRole.LOCATION
+    if entity.kind == EntityKind.VEHICLE:
+        return SubjectRole.VEHICLE
+    person = getattr(entity, "person", None)
+    if person is not None and person.category == "child":
+        return SubjectRole.PROTECTED_CHILD
+    return SubjectRole.TARGET
+
+
+GENERIC_TYPES = [
+    t
+    for t in TacticType
+    if t not in (TacticType.CAWN, TacticType.MARKER, TacticType.VEHICLE_REPORT)
+]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tactic_new(request: HttpRequest, entity_id: int, tactic_type: str) -> HttpResponse:
+    _require(request, "disruption.add_tactic")
+    if tactic_type not in [t.value for t in GENERIC_TYPES]:
+        raise Http404("No such tactic type.")
+    if tactic_type in POLICE_TYPES and not _is_police(request):
+        raise PermissionDenied
+    entity = access_entity_by_id(request.user, entity_id)
+    if tactic_type == TacticType.IMMIGRATION_CHECK and entity.kind != EntityKind.PERSON:
+        raise Http404("An immigration check is about a person.")
+    label = TacticType(tactic_type).label
+    form = forms.TacticForm(
+        request.POST or None,
+        tactic_type=tactic_type,
+        initial={"title": f"{label}: {entity.label}"[:200]},
+    )
+    if request.method == "POST" and form.is_valid():
+        detail = form.detail()
+        if tactic_type == TacticType.IMMIGRATION_CHECK:
+            detail["person_id"] = entity.pk
+        try:
+            tactic = services.tactic_create(
+                actor=request.user,
+                tactic_type=tactic_type,
+                title=form.cleaned_data["title"],
+                subjects=[(entity.pk, _role_for(entity))],
+                legal_basis=form.cleaned_data.get("legal_basis") or "",
+                status=form.cleaned_data["status"],
+                planned_on=form.cleaned_data.get("planned_on"),
+                review_on=form.cleaned_data.get("review_on"),
+                outcome=form.cleaned_data.get("outcome") or "",
+                detail=detail,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"{label} recorded.")
+            return redirect("disruption:tactic-detail", tactic_id=tactic.pk)
+    return _form_page(
+        request,
+        form,
+        title=label,
+        caption=entity.label,
+        submit="Save",
+    )
+
+
+@login_required
+def tactic_choose(request: HttpRequest, entity_id: int) -> HttpResponse:
+    """Which tactic to record against a person, place or vehicle."""
+    _require(request, "disruption.add_tactic")
+    entity = access_entity_by_id(request.user, entity_id)
+    police = _is_police(request)
+    types = [t for t in GENERIC_TYPES if police or t not in POLICE_TYPES]
+    if entity.kind != EntityKind.PERSON:
+        types = [t for t in types if t != TacticType.IMMIGRATION_CHECK]
+    return render(
+        request,
+        "disruption/tactic_choose.html",
+        {"entity": entity, "types": types, "police": police, "nav": NAV},
+    )
+
+
+# Sharing -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tactic_share(request: HttpRequest, tactic_id: int) -> HttpResponse:
+    _require(request, "disruption.share_tactic")
+    tactic = access_tactic_by_id(request.user, tactic_id)
+    agencies = selectors.other_agencies(request.user)
+    form = forms.ShareForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        agency = next(a for a in agencies if a.pk == form.cleaned_data["agency"])
+        try:
+            services.tactic_share(
+                actor=request.user, tactic=tactic, agency=agency, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Shared with {agency.name}.")
+            return redirect("disruption:tactic-detail", tactic_id=tactic.pk)
+    return _form_page(
+        request,
+        form,
+        tactic=tactic,
+        title="Share this tactic",
+        submit="Share",
+        intro="Sharing discloses the tactic and the records it names to the agency. "
+        "It is recorded in the audit log.",
+    )
+
+
+# Vehicles ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sighting_new(request: HttpRequest) -> HttpResponse:
+    _require(request, "disruption.add_tactic")
+    if not _is_police(request):
+        raise PermissionDenied
+    child = None
+    location = None
+    child_id = request.GET.get("child", "")
+    location_id = request.GET.get("location", "")
+    if child_id.isdigit():
+        child = access_person_by_id(request.user, int(child_id))
+    if location_id.isdigit():
+        location = access_entity_by_id(request.user, int(location_id))
+        if location.kind != EntityKind.LOCATION:
+            raise Http404("No location found.")
+    form = forms.SightingForm(
+        request.POST or None, initial={"registration": request.GET.get("reg", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            sighting = services.sighting_record(
+                actor=request.user,
+                registration=form.cleaned_data["registration"],
+                seen_at=form.seen_at(),
+                place=form.cleaned_data["place"],
+                occupants=form.cleaned_data.get("occupants") or "",
+                direction=form.cleaned_data.get("direction") or "",
+                location_id=location.pk if location else None,
+                child_ids=[child.pk] if child else [],
+                marker_requested=form.cleaned_data.get("marker_requested") or False,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Sighting recorded.")
+            return redirect("disruption:vehicle", entity_id=sighting.vehicle_id)
+    near = []
+    if child:
+        near.append(f"near {child.full_name}")
+    if location:
+        near.append(f"at {location.label}")
+    return _form_page(
+        request,
+        form,
+        title="Record a vehicle sighting",
+        caption=" ".join(near) or "Vehicle report",
+        submit="Save sighting",
+    )
+
+
+@login_required
+def sightings_repeated(request: HttpRequest) -> HttpResponse:
+    _require(request, "disruption.view_tactic")
+    groups = selectors.repeated_sightings_near_children(request.user)
+    audit.record(
+        actor=request.user,
+        event="tactic.listed",
+        justification="Repeated vehicle sightings near children",
+        details={"vehicles": len(groups)},
+    )
+    return render(request, "disruption/sightings.html", {"groups": groups, "nav": NAV})
+
+
+@login_required
+def vehicle_profile(request: HttpRequest, entity_id: int) -> HttpResponse:
+    _require(request, "disruption.view_tactic")
+    entity = access_entity_by_id(request.user, entity_id)
+    if entity.kind != EntityKind.VEHICLE:
+        raise Http404("No vehicle found.")
+    audit.record(
+        actor=request.user,
+        event="vehicle.profile_viewed",
+        obj=entity,
+        justification="Opened a vehicle profile",
+    )
+    return render(
+        request,
+        "disruption/vehicle.html",
+        {
+            "entity": entity,
+            "sightings": selectors.vehicle_sightings(request.user, entity.pk),
+            "tactics": list(
+                selectors.tactics_for_entity(request.user, entity.pk).exclude(
+                    tactic_type=TacticType.VEHICLE_REPORT
+                )
+            ),
+            "nav": NAV,
+        },
+    )
+
+
+# Locations ---------------------------------------------------------------------------
+
+
+def _location(request: HttpRequest, entity_id: int) -> Any:
+    _require(request, "disruption.view_tactic")
+    entity = access_entity_by_id(request.user, entity_id)
+    if entity.kind != EntityKind.LOCATION:
+        raise Http404("No location found.")
+    return entity
+
+
+@login_required
+def location_profile(request: HttpRequest, entity_id: int) -> HttpResponse:
+    entity = _location(request, entity_id)
+    audit.record(
+        actor=request.user,
+        event="location.profile_viewed",
+        obj=entity,
+        justification="Opened a location profile",
+    )
+    return render(
+        request,
+        "disruption/location.html",
+        {
+            "profile": selectors.location_profile(request.user, entity),
+            "entity": entity,
+            "today": timezone.localdate(),
+            "nav": NAV,
+        },
+    )
+
+
+@login_required
+def locations(request: HttpRequest) -> HttpResponse:
+    _require(request, "disruption.view_tactic")
+    return render(
+        request,
+        "disruption/locations.html",
+        {"locations": selectors.locations_with_activity(request.user), "nav": NAV},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_new(request: HttpRequest, entity_id: int) -> HttpResponse:
+    _require(request, "disruption.add_tactic")
+    entity = _location(request, entity_id)
+    form = forms.AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_record(
+                actor=request.user,
+                location_entity_id=entity.pk,
+                assessed_on=form.cleaned_data["assessed_on"],
+                summary=form.cleaned_data["summary"],
+                actions=form.actions(),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Location assessment recorded.")
+            return redirect("disruption:location", entity_id=entity.pk)
+    return _form_page(
+        request,
+        form,
+        title="Record a location assessment",
+        caption=entity.label,
+        submit="Save assessment",
+        intro="A Contextual Safeguarding assessment of the place: what makes it unsafe for "
+        "children, and who will do what about it.",
+    )
+
+
+# Plans -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(
+    request: HttpRequest, person_id: int | None = None, plan_id: int | None = None
+) -> HttpResponse:
+    _require(request, "disruption.manage_plan")
+    plan = access_plan_by_id(request.user, plan_id) if plan_id else None
+    person = plan.person_of_concern if plan else access_person_by_id(request.user, person_id or 0)
+    tactics = selectors.plan_tactic_choices(request.user, person)
+    initial: dict[str, Any] = {}
+    if plan is not None:
+        initial = {
+            "objectives": plan.objectives,
+            "review_on": plan.review_on,
+            "tactics": [t.pk for t in plan.tactics.all()],
+        }
+    form = forms.PlanForm(request.POST or None, tactics=tactics, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.plan_save(
+                actor=request.user,
+                person_of_concern=person,
+                objectives=form.cleaned_data["objectives"],
+                review_on=form.cleaned_data["review_on"],
+                tactic_ids=form.cleaned_data.get("tactics") or [],
+                plan=plan,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Disruption plan saved.")
+            return redirect("disruption:plan-detail", plan_id=saved.pk)
+    return _form_page(
+        request,
+        form,
+        title="Disruption plan",
+        caption=person.full_name,
+        submit="Save plan",
+    )
+
+
+@login_required
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = access_plan_by_id(request.user, plan_id)
+    audit.record(
+        actor=request.user,
+        event="plan.viewed",
+        obj=plan,
+        subject=plan.person_of_concern,
+        justification="Opened a disruption plan",
+    )
+    return render(
+        request,
+        "disruption/plan_detail.html",
+        {
+            "plan": plan,
+            "tactics": selectors.plan_tactics(request.user, plan),
+            "today": timezone.localdate(),
+            "nav": NAV,
+        },
+    )

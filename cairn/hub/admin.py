@@ -1,0 +1,16 @@
+"""Admin for the Hub's set-up only (member agencies, representatives, thresholds). Case
+data (meetings, actions, missing episodes) is changed through the services, never here."""
+
+from django.contrib import admin
+
+from .models import HubMember, HubSetup
+
+
+@admin.register(HubSetup)
+class HubSetupAdmin(admin.ModelAdmin):
+    list_display = ["name", "chair", "frequent_missing_count", "frequent_missing_days"]
+
+
+@admin.register(HubMember)
+class HubMemberAdmin(admin.ModelAdmin):
+    list_display = ["agency", "representative", "deputy"]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class HubConfig(AppConfig):
+    name = "cairn.hub"
+    label = "hub"
+    verbose_name = "Exploitation Hub: meetings, actions, missing episodes"
+
+    def ready(self) -> None:
+        from . import agenda, audit_events, dashboard, integrations, profile  # noqa: F401

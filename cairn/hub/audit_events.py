@@ -1,0 +1,31 @@
+"""Audit event names owned by the Hub app (meetings, actions, missing episodes)."""
+
+from cairn.audit.registry import Action, register
+
+A = Action
+for _name, _action, _description in [
+    ("hub.setup_changed", A.ALTERATION, "The Hub's set-up was changed"),
+    ("hub.meeting_scheduled", A.COLLECTION, "A Hub meeting was scheduled"),
+    ("hub.meeting_viewed", A.CONSULTATION, "A Hub meeting was viewed"),
+    ("hub.attendance_recorded", A.ALTERATION, "Attendance at a Hub meeting was recorded"),
+    ("hub.agenda_generated", A.COMBINATION, "A Hub agenda was built from case data"),
+    ("hub.item_recorded", A.ALTERATION, "A Hub agenda item's discussion was recorded"),
+    ("hub.risk_agreed", A.ALTERATION, "The Hub agreed a child's risk level"),
+    ("hub.minutes_finalised", A.ALTERATION, "Hub meeting minutes were finalised"),
+    ("hub.minutes_printed", A.CONSULTATION, "Hub meeting minutes were opened for print"),
+    ("hub.minutes_distributed", A.DISCLOSURE, "Hub meeting minutes were sent to a recipient"),
+    ("hub.action_created", A.COLLECTION, "A Hub action was recorded"),
+    ("hub.action_completed", A.ALTERATION, "A Hub action was completed"),
+    ("hub.actions_listed", A.CONSULTATION, "Hub actions were listed"),
+    ("hub.reminders_sent", A.SECURITY, "Overdue Hub action reminders were sent"),
+    ("missing.recorded", A.COLLECTION, "A missing episode was recorded"),
+    ("missing.returned", A.ALTERATION, "A child's return from a missing episode was recorded"),
+    ("missing.rhi_recorded", A.ALTERATION, "A return home interview was recorded"),
+    ("missing.viewed", A.CONSULTATION, "A missing episode was viewed"),
+    ("missing.listed", A.CONSULTATION, "Missing episodes were listed"),
+    ("missing.indicator_added", A.COLLECTION, "A missing-related indicator was added to a child"),
+    ("hub.philomena_viewed", A.CONSULTATION, "A child's Philomena profile was viewed"),
+    ("hub.dashboard_viewed", A.CONSULTATION, "The Hub dashboard was viewed"),
+    ("hub.problem_profile_viewed", A.COMBINATION, "A problem profile was compiled"),
+]:
+    register(_name, _action, _description)

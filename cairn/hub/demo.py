@@ -1,0 +1,279 @@
+"""Demo data for the Hub: the set-up (members, chair, terms of reference), missing episodes
+with return home interviews (in time, late, overdue, declined; one child going missing
+often enough to raise the frequent-missing indicator), a past MACE meeting with minutes
+and actions (one overdue, one done, one open), a child whose level rose since, and the
+next meeting with its generated agenda. Created through the services as the demo users,
+then backdated where the story needs the past. All names and places are fictional."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cairn.accounts.models import User
+from cairn.concerns.models import RISK_ORDER, Concern, RiskDecision, RiskLevel
+from cairn.pole.access import visible_people
+from cairn.pole.models import Person
+
+from . import services
+from .models import Action, AgendaItem, HubMember, Meeting
+
+TERMS = (
+    "The Exploitation Hub is a multi-agency child exploitation (MACE) meeting chaired by a "
+    "detective superintendent. It covers child sexual exploitation, child criminal "
+    "exploitation and county lines, and modern slavery.\n\n"
+    "Members: Northmoor Police, the Children's Trust, early help, health, education, youth "
+    "justice and the voluntary sector. The operational meeting sits every two weeks to "
+    "review children at significant risk, persons of concern and locations, and to agree "
+    "actions with owners and due dates. The strategic meeting sits quarterly.\n\n"
+    "Information is shared under the Hub's information sharing agreement, on a need-to-know "
+    "basis. Minutes are OFFICIAL-SENSITIVE and go to member representatives only."
+)
+
+MEMBER_USERS = [
+    "ppu.demo",
+    "sw.demo",
+    "earlyhelp.demo",
+    "health.demo",
+    "school.demo",
+    "yjs.demo",
+    "charity.demo",
+]
+
+
+def _user(username: str) -> User | None:
+    return User.objects.filter(username=username, is_active=True).first()
+
+
+def _at(days_ago: float, hour: int = 10) -> dt.datetime:
+    day = timezone.localdate() - dt.timedelta(days=int(days_ago))
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def _members(chair: User) -> None:
+    services.setup_update(
+        actor=chair, name="Northmoor Exploitation Hub", chair=chair, terms_of_reference=TERMS
+    )
+    for username in MEMBER_USERS:
+        user = _user(username)
+        if (
+            user is not None
+            and user.agency is not None
+            and not HubMember.objects.filter(agency=user.agency).exists()
+        ):
+            services.member_set(actor=chair, agency=user.agency, representative=user)
+
+
+def _missing(sw: User, children: list[Person]) -> None:
+    """Episodes for four children: frequent (3 in 80 days), overnight, overdue, declined."""
+    frequent, overnight, overdue, declined = children[:4]
+    for days, found_after in ((80, 6), (45, 20), (12, 30)):
+        ep = services.episode_record(
+            actor=sw,
+            child=frequent,
+            reported_at=_at(days, 19),
+            reported_by="Foster carer",
+            police_reference=f"NM-{1000 + days}",
+            police_risk_grading="medium",
+            circumstances="Did not return after school; phone switched off.",
+            found_at=_at(days, 19) + dt.timedelta(hours=found_after),
+            where_found="Kettlebridge bus station" if days != 12 else "A flat in another town",
+            out_of_area=days == 12,
+        )
+        assert ep.found_at is not None
+        completed = ep.found_at + dt.timedelta(hours=40 if days != 45 else 90)
+        if days != 12:
+            services.rhi_record(
+                actor=sw,
+                episode=ep,
+                offered_on=timezone.localtime(ep.found_at).date(),
+                accepted=True,
+                completed_at=completed,
+                notes="Spoke with an independent worker; said she was with friends.",
+            )
+    ep = services.episode_record(
+        actor=sw,
+        child=overnight,
+        reported_at=_at(9, 22),
+        reported_by="Parent",
+        police_risk_grading="high",
+        circumstances="Left home late evening after an argument.",
+    )
+    services.episode_return(
+        actor=sw, episode=ep, found_at=_at(8, 7), where_found="Friend's address, Kettlebridge"
+    )
+    services.rhi_record(
+        actor=sw,
+        episode=ep,
+        offered_on=timezone.localdate() - dt.timedelta(8),
+        accepted=True,
+        completed_at=_at(7, 15),
+        notes="Interview done at school with the school nurse present.",
+    )
+    services.episode_record(
+        actor=sw,
+        child=overdue,
+        reported_at=_at(6, 17),
+        reported_by="Residential home",
+        police_risk_grading="medium",
+        found_at=_at(5, 11),
+        where_found="Retail park",
+    )
+    ep = services.episode_record(
+        actor=sw,
+        child=declined,
+        reported_at=_at(20, 16),
+        reported_by="Parent",
+        police_risk_grading="low",
+        found_at=_at(20, 23),
+        where_found="Returned home",
+    )
+    services.rhi_record(
+        actor=sw,
+        episode=ep,
+        offered_on=timezone.localdate() - dt.timedelta(19),
+        accepted=False,
+        notes="Declined; offered again through school.",
+    )
+
+
+def _past_meeting(chair: User, sw: User, ppu: User, eh: User | None) -> Meeting:
+    meeting = services.meeting_schedule(
+        actor=chair,
+        starts_at=_at(14, 10),
+        venue="Kettlebridge Police Station, room 2",
+        title="MACE operational meeting",
+    )
+    for username, status in (
+        ("sw.demo", "attended"),
+        ("ppu.demo", "attended"),
+        ("school.demo", "apologies"),
+        ("health.demo", "attended"),
+    ):
+        user = _user(username)
+        if user is not None:
+            services.attendance_record(actor=chair, meeting=meeting, user=user, status=status)
+    items = services.agenda_generate(actor=chair, meeting=meeting)
+    review_on = timezone.localdate() + dt.timedelta(days=7)
+    owners = [sw, ppu, eh or sw]
+    for index, item in enumerate(items[:5]):
+        is_child = item.kind in ("risk_raised", "overdue_rhi")
+        try:
+            services.item_record(
+                actor=chair,
+                item=item,
+                discussion="Partners shared recent contact. School attendance is falling and "
+                "she has been seen with older associates near the retail park.",
+                agreed_level="significant" if is_child and index == 0 else "",
+                decisions="Safety plan to be reviewed; disruption options to be explored.",
+                next_review_on=review_on if item.subject_id else None,
+            )
+        except ValidationError:
+            services.item_record(actor=chair, item=item, discussion="Discussed; no change.")
+        owner = owners[index % len(owners)]
+        services.action_create(
+            actor=chair,
+            item=item,
+            owner=owner,
+            description=[
+                "Hold a strategy discussion and update the safety plan",
+                "Consider a Child Abduction Warning Notice for the adult named",
+                "Offer a youth worker through early help",
+            ][index % 3],
+            due_on=timezone.localdate() + dt.timedelta(days=3 + index),
+        )
+    # Backdate the story: discussed two weeks ago, minutes final the next day.
+    recorded = meeting.starts_at + dt.timedelta(hours=1)
+    AgendaItem.objects.filter(meeting=meeting).exclude(recorded_at=None).update(
+        recorded_at=recorded
+    )
+    RiskDecision.objects.filter(source="hub", decided_by=chair).update(decided_at=recorded)
+    actions = list(Action.objects.filter(meeting=meeting).order_by("pk"))
+    if actions:
+        Action.objects.filter(pk=actions[0].pk).update(
+            due_on=timezone.localdate() - dt.timedelta(days=4)
+        )
+    if len(actions) > 1:
+        done = actions[1]
+        services.action_complete(
+            actor=done.owner, action=done, note="Strategy discussion held; plan updated."
+        )
+    services.minutes_finalise(actor=chair, meeting=meeting)
+    Meeting.objects.filter(pk=meeting.pk).update(finalised_at=_at(13, 16))
+    meeting.refresh_from_db()
+    agencies = [m.agency for m in HubMember.objects.select_related("agency")[:4]]
+    if agencies:
+        services.minutes_distribute(actor=chair, meeting=meeting, agencies=agencies)
+    return meeting
+
+
+def _raise_one(sw: User, exclude: set[int]) -> None:
+    """A child whose level rises after the last meeting (on the next agenda)."""
+    concerns = (
+        Concern.objects.filter(reporter=sw, child__isnull=False)
+        .exclude(status="draft")
+        .exclude(child_id__in=exclude)
+        .order_by("pk")
+    )
+    from cairn.concerns import services as concern_services
+    from cairn.concerns.selectors import latest_decision
+
+    for concern in concerns:
+        assert concern.child is not None
+        current = latest_decision(concern.child)
+        if current is None or current.level == RiskLevel.SIGNIFICANT:
+            continue
+        higher = next(
+            lvl
+            for lvl in RiskLevel.values
+            if RISK_ORDER[RiskLevel(lvl)] == RISK_ORDER[RiskLevel(current.level)] + 1
+        )
+        try:
+            concern_services.risk_decision_record(
+                actor=sw,
+                concern=concern,
+                level=higher,
+                rationale="New information from school: seen leaving at lunchtime in a car.",
+            )
+        except ValidationError:
+            continue
+        return
+
+
+def load_demo(*, seed: int = 1) -> None:
+    chair, sw, ppu = _user("chair.demo"), _user("sw.demo"), _user("ppu.demo")
+    if chair is None or sw is None or ppu is None or Meeting.objects.exists():
+        return
+    from cairn.concerns.demo import load_demo as load_concerns
+
+    load_concerns(seed=seed)  # does nothing if the concerns are already there
+    rng = random.Random(seed)
+    children = list(visible_people(sw).filter(category="child").order_by("pk")[:40])
+    if len(children) < 6:
+        return
+    with_decisions = set(
+        RiskDecision.objects.filter(child__in=children).values_list("child_id", flat=True)
+    )
+    quiet = [c for c in children if c.pk not in with_decisions]
+    rng.shuffle(quiet)
+    with transaction.atomic():
+        _members(chair)
+        _missing(sw, (quiet + children)[:4])
+        past = _past_meeting(chair, sw, ppu, _user("earlyhelp.demo"))
+        discussed = set(
+            AgendaItem.objects.filter(meeting=past)
+            .exclude(subject=None)
+            .values_list("subject_id", flat=True)
+        )
+        _raise_one(sw, discussed)
+        upcoming = services.meeting_schedule(
+            actor=chair,
+            starts_at=_at(-7, 10),
+            venue="Kettlebridge Police Station, room 2",
+            title="MACE operational meeting",
+        )
+        services.agenda_generate(actor=chair, meeting=upcoming)

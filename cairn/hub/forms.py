@@ -1,0 +1,243 @@
+"""Forms for the Hub pages. They parse and check the shape of input; the services decide
+what is allowed and validate the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from cairn.accounts.models import Agency
+from cairn.concerns.models import RiskLevel
+from cairn.core.forms import GovukDateField, GovukForm
+
+from .models import AttendanceStatus, MeetingType, PoliceRiskGrading
+
+
+def _aware(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
+    if day is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, time or dt.time(0, 0)))
+
+
+def _time_field(label: str, required: bool = True) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        required=required,
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        help_text="24-hour clock, for example 14:30",
+        widget=forms.TextInput(attrs={"width": 5, "inputmode": "numeric"}),
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"{label} must be a time such as 14:30",
+        },
+    )
+
+
+class MeetingForm(GovukForm):
+    meeting_type = forms.ChoiceField(
+        label="Type of meeting",
+        choices=MeetingType.choices,
+        widget=forms.RadioSelect,
+        initial=MeetingType.MACE_OPERATIONAL,
+    )
+    title = forms.CharField(label="Title (optional)", max_length=200, required=False)
+    date = GovukDateField(label="Date")
+    time = _time_field("Start time")
+    venue = forms.CharField(label="Where (optional)", max_length=200, required=False)
+
+    def starts_at(self) -> dt.datetime:
+        value = _aware(self.cleaned_data["date"], self.cleaned_data["time"])
+        assert value is not None
+        return value
+
+
+class AttendanceForm(GovukForm):
+    user: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Who", queryset=None, empty_label="Choose a person"
+    )
+    status = forms.ChoiceField(
+        label="Attendance",
+        choices=AttendanceStatus.choices,
+        widget=forms.RadioSelect(attrs={"inline": True, "small": True}),
+        initial=AttendanceStatus.ATTENDED,
+    )
+
+    def __init__(self, *args: Any, users: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users  # type: ignore[attr-defined]
+        self.fields["user"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda u: f"{u} ({u.agency.short_name or u.agency.name})" if u.agency else str(u)
+        )
+
+
+LEVEL_CHOICES = [("", "No change to the risk level"), *list(RiskLevel.choices)]
+
+
+class ItemForm(GovukForm):
+    discussion = forms.CharField(
+        label="Discussion summary",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10_000,
+        error_messages={"required": "Summarise the discussion"},
+    )
+    agreed_level = forms.ChoiceField(
+        label="Risk level agreed by the Hub",
+        choices=LEVEL_CHOICES,
+        required=False,
+        widget=forms.RadioSelect(attrs={"small": True}),
+        help_text="For a child: the agreed level is added to the child's risk trajectory.",
+    )
+    decisions = forms.CharField(
+        label="Decisions (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=10_000,
+    )
+    next_review_on = GovukDateField(label="Next review date (optional)", required=False)
+
+
+class ActionForm(GovukForm):
+    description = forms.CharField(
+        label="Action",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Describe the action"},
+    )
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Owner",
+        queryset=None,
+        empty_label="Choose the owner",
+        error_messages={"required": "Choose who owns the action"},
+    )
+    due_on = GovukDateField(label="Due date")
+
+    def __init__(self, *args: Any, users: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = users  # type: ignore[attr-defined]
+        self.fields["owner"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda u: f"{u} ({u.agency.name})" if u.agency else str(u)
+        )
+
+
+class CompleteForm(GovukForm):
+    note = forms.CharField(
+        label="What was done",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": "Say what was done"},
+    )
+
+
+class DistributeForm(GovukForm):
+    agencies = forms.ModelMultipleChoiceField(
+        label="Send the minutes to",
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each agency's Hub representative receives them. This is a disclosure and "
+        "is recorded in the audit log.",
+        error_messages={"required": "Choose at least one agency"},
+    )
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class EpisodeForm(GovukForm):
+    reported_on = GovukDateField(label="Date reported missing")
+    reported_time = _time_field("Time reported missing")
+    reported_by = forms.CharField(label="Reported by (optional)", max_length=200, required=False)
+    police_reference = forms.CharField(
+        label="Police reference (optional)", max_length=60, required=False
+    )
+    police_risk_grading = forms.ChoiceField(
+        label="Police risk grading",
+        choices=PoliceRiskGrading.choices,
+        widget=forms.RadioSelect(attrs={"small": True}),
+        initial=PoliceRiskGrading.NOT_GRADED,
+    )
+    circumstances = forms.CharField(
+        label="Circumstances (optional)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=10_000,
+    )
+    found_on = GovukDateField(label="Date found or returned (if known)", required=False)
+    found_time = _time_field("Time found or returned", required=False)
+    where_found = forms.CharField(label="Where found (optional)", max_length=300, required=False)
+    out_of_area = forms.BooleanField(label="Found out of the area", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("found_on") and not data.get("found_time"):
+            self.add_error("found_time", "Enter the time found or returned")
+        return data
+
+    def reported_at(self) -> dt.datetime:
+        value = _aware(self.cleaned_data["reported_on"], self.cleaned_data["reported_time"])
+        assert value is not None
+        return value
+
+    def found_at(self) -> dt.datetime | None:
+        return _aware(self.cleaned_data.get("found_on"), self.cleaned_data.get("found_time"))
+
+
+class ReturnForm(GovukForm):
+    found_on = GovukDateField(label="Date found or returned")
+    found_time = _time_field("Time found or returned")
+    where_found = forms.CharField(label="Where found (optional)", max_length=300, required=False)
+    out_of_area = forms.BooleanField(label="Found out of the area", required=False)
+
+    def found_at(self) -> dt.datetime:
+        value = _aware(self.cleaned_data["found_on"], self.cleaned_data["found_time"])
+        assert value is not None
+        return value
+
+
+class RhiForm(GovukForm):
+    offered_on = GovukDateField(label="Date the interview was offered", required=False)
+    accepted = forms.ChoiceField(
+        label="Did the child accept?",
+        choices=[("", "Not known yet"), ("yes", "Yes"), ("no", "No, declined")],
+        required=False,
+        widget=forms.RadioSelect(attrs={"small": True, "inline": True}),
+    )
+    completed_on = GovukDateField(label="Date the interview was completed", required=False)
+    completed_time = _time_field("Time the interview was completed", required=False)
+    notes = forms.CharField(
+        label="Notes (optional)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=10_000,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("completed_on") and not data.get("completed_time"):
+            self.add_error("completed_time", "Enter the time the interview was completed")
+        return data
+
+    def values(self) -> dict[str, Any]:
+        accepted = {"yes": True, "no": False}.get(self.cleaned_data.get("accepted") or "")
+        return {
+            "offered_on": self.cleaned_data.get("offered_on"),
+            "accepted": accepted,
+            "completed_at": _aware(
+                self.cleaned_data.get("completed_on"), self.cleaned_data.get("completed_time")
+            ),
+            "notes": self.cleaned_data.get("notes") or "",
+        }
+
+
+class AreaForm(GovukForm):
+    postcode = forms.CharField(
+        label="Postcode area or district",
+        max_length=10,
+        min_length=2,
+        help_text="For example TS1 or TS1 4",
+        widget=forms.TextInput(attrs={"width": 10, "spellcheck": "false"}),
+        error_messages={"required": "Enter a postcode area or district"},
+    )

@@ -1,0 +1,356 @@
+"""Reads for the Hub: meetings, agendas, actions, missing episodes, the Philomena profile
+and problem profiles, always through the access layers (cairn/hub/access.py and
+cairn/pole/access.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from cairn.pole.access import visible_entities, visible_links
+from cairn.pole.models import Entity, EntityKind, Link, LinkType, Person, PersonName
+
+from .access import visible_actions, visible_episodes, visible_items, visible_meetings
+from .models import (
+    Action,
+    ActionStatus,
+    AgendaItem,
+    Attendance,
+    HubMember,
+    HubSetup,
+    Meeting,
+    MeetingStatus,
+    MissingEpisode,
+)
+
+
+def hub_setup() -> HubSetup:
+    row = HubSetup.objects.select_related("chair").filter(pk=1).first()
+    return row or HubSetup(pk=1)
+
+
+def hub_members() -> list[HubMember]:
+    return list(HubMember.objects.select_related("agency", "representative", "deputy"))
+
+
+def member_agencies() -> QuerySet[Any]:
+    from cairn.accounts.models import Agency
+
+    return Agency.objects.filter(hub_member__isnull=False).order_by("name")
+
+
+def distribution(meeting: Meeting) -> list[Any]:
+    return list(meeting.distribution.select_related("agency", "recipient", "sent_by"))
+
+
+def item_actions(item: AgendaItem) -> list[Action]:
+    return list(item.actions.select_related("owner", "owner_agency").order_by("due_on", "pk"))
+
+
+def upcoming_meetings(user: Any) -> QuerySet[Meeting]:
+    return (
+        visible_meetings(user)
+        .exclude(status=MeetingStatus.FINALISED)
+        .select_related("chair")
+        .order_by("starts_at")
+    )
+
+
+def past_meetings(user: Any) -> QuerySet[Meeting]:
+    return (
+        visible_meetings(user)
+        .filter(status=MeetingStatus.FINALISED)
+        .select_related("chair")
+        .order_by("-starts_at")
+    )
+
+
+@dataclass
+class MeetingView:
+    meeting: Meeting
+    attendance: list[Attendance]
+    items: list[AgendaItem]
+    hidden_items: int
+    loose_actions: list[Action] = field(default_factory=list)
+
+    @property
+    def attended(self) -> list[Attendance]:
+        return [a for a in self.attendance if a.status == "attended"]
+
+    @property
+    def apologies(self) -> list[Attendance]:
+        return [a for a in self.attendance if a.status == "apologies"]
+
+    @property
+    def invited(self) -> list[Attendance]:
+        return [a for a in self.attendance if a.status == "invited"]
+
+
+def meeting_view(user: Any, meeting: Meeting) -> MeetingView:
+    """A meeting with its attendance, the agenda items the user may see (each with its
+    actions) and the actions not tied to an item."""
+    actions = Action.objects.select_related("owner", "owner_agency")
+    items = list(
+        visible_items(user, meeting)
+        .select_related("subject", "risk_decision", "recorded_by")
+        .prefetch_related(Prefetch("actions", queryset=actions.order_by("due_on", "pk")))
+        .order_by("position", "pk")
+    )
+    total = AgendaItem.objects.filter(meeting=meeting).count()
+    return MeetingView(
+        meeting=meeting,
+        attendance=list(meeting.attendance.select_related("agency", "user")),
+        items=items,
+        hidden_items=total - len(items),
+        loose_actions=list(actions.filter(meeting=meeting, item__isnull=True)),
+    )
+
+
+def my_actions(user: Any) -> QuerySet[Action]:
+    return (
+        visible_actions(user)
+        .filter(owner=user)
+        .select_related("owner", "owner_agency", "meeting")
+        .order_by("status", "due_on", "pk")
+    )
+
+
+def agency_actions(user: Any) -> QuerySet[Action]:
+    return (
+        visible_actions(user)
+        .filter(owner_agency_id=user.agency_id)
+        .select_related("owner", "owner_agency", "meeting")
+        .order_by("status", "due_on", "pk")
+    )
+
+
+def filter_actions(qs: QuerySet[Action], state: str, today: dt.date) -> QuerySet[Action]:
+    if state == "overdue":
+        return qs.filter(status=ActionStatus.OPEN, due_on__lt=today)
+    if state == "due":
+        return qs.filter(status=ActionStatus.OPEN, due_on__gte=today)
+    if state == "complete":
+        return qs.filter(status=ActionStatus.COMPLETE)
+    return qs
+
+
+def owner_choices(agency_id: int | None = None) -> QuerySet[Any]:
+    """People an action can be given to: active users whose role works on Hub actions."""
+    from cairn.accounts.models import User
+    from cairn.accounts.rules import roles_for
+
+    qs = User.objects.filter(is_active=True, role__in=roles_for("hub.view_action"))
+    if agency_id is not None:
+        qs = qs.filter(agency_id=agency_id)
+    return qs.select_related("agency").order_by("agency__name", "last_name", "first_name")
+
+
+def episodes_for_list(user: Any, *, child: Person | None = None) -> QuerySet[MissingEpisode]:
+    qs = visible_episodes(user).select_related("child", "owning_agency")
+    if child is not None:
+        qs = qs.filter(child=child)
+    return qs.order_by("-reported_at", "-pk")
+
+
+def episodes_rhi_outstanding(user: Any) -> QuerySet[MissingEpisode]:
+    return (
+        visible_episodes(user)
+        .filter(rhi_due_at__isnull=False, rhi_completed_at__isnull=True)
+        .exclude(rhi_accepted=False)
+        .select_related("child")
+        .order_by("rhi_due_at")
+    )
+
+
+# The Philomena profile --------------------------------------------------------------------
+
+PLACE_LINKS = {
+    LinkType.LIVES_AT,
+    LinkType.STAYS_AT,
+    LinkType.FREQUENTS,
+    LinkType.SEEN_AT,
+    LinkType.WORKS_AT,
+}
+
+
+@dataclass
+class Linked:
+    entity: Entity
+    link_type: str
+    note: str
+    since: dt.date | None
+
+
+@dataclass
+class PhilomenaProfile:
+    child: Person
+    names: list[PersonName]
+    associates: list[Linked]
+    places: list[Linked]
+    phones: list[Linked]
+    accounts: list[Linked]
+    vehicles: list[Linked]
+    episodes: list[MissingEpisode]
+    generated_at: dt.datetime
+
+
+def philomena_profile(user: Any, child: Person) -> PhilomenaProfile:
+    """What police need when a child goes missing, drawn from the POLE links the user may
+    see (current links only); `child` must come from access_person_by_id."""
+    links = (
+        visible_links(user)
+        .filter(Q(from_entity_id=child.pk) | Q(to_entity_id=child.pk), ended_on__isnull=True)
+        .select_related(
+            "from_entity__person",
+            "to_entity__person",
+            "from_entity__location",
+            "to_entity__location",
+            "from_entity__phone",
+            "to_entity__phone",
+            "from_entity__online_account",
+            "to_entity__online_account",
+            "from_entity__vehicle",
+            "to_entity__vehicle",
+        )
+        .order_by("-started_on", "-created_at")
+    )
+    groups: dict[str, list[Linked]] = defaultdict(list)
+    for link in links:
+        other = link.to_entity if link.from_entity_id == child.pk else link.from_entity
+        item = Linked(other, link.get_link_type_display(), link.source_note, link.started_on)
+        if other.kind == EntityKind.PERSON:
+            groups["associates"].append(item)
+        elif other.kind == EntityKind.LOCATION:
+            groups["places"].append(item)
+        elif other.kind == EntityKind.PHONE:
+            groups["phones"].append(item)
+        elif other.kind == EntityKind.ONLINE_ACCOUNT:
+            groups["accounts"].append(item)
+        else:
+            groups["vehicles"].append(item)
+    return PhilomenaProfile(
+        child=child,
+        names=list(child.names.exclude(kind="primary").order_by("kind", "family_name")),
+        associates=groups["associates"],
+        places=groups["places"],
+        phones=groups["phones"],
+        accounts=groups["accounts"],
+        vehicles=groups["vehicles"],
+        episodes=list(episodes_for_list(user, child=child)[:10]),
+        generated_at=timezone.now(),
+    )
+
+
+# Problem profiles -------------------------------------------------------------------------
+
+MAX_PROFILE_ENTITIES = 500
+
+
+@dataclass
+class ProblemProfile:
+    title: str
+    children: list[Entity]
+    persons_of_concern: list[Entity]
+    other_people: list[Entity]
+    locations: list[Entity]
+    vehicles: list[Entity]
+    phones: list[Entity]
+    accounts: list[Entity]
+    links: list[Link]
+    truncated: bool
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        return [
+            ("Children", len(self.children)),
+            ("Persons of concern", len(self.persons_of_concern)),
+            ("Other people", len(self.other_people)),
+            ("Locations", len(self.locations)),
+            ("Vehicles", len(self.vehicles)),
+            ("Phones", len(self.phones)),
+            ("Online accounts", len(self.accounts)),
+            ("Links", len(self.links)),
+        ]
+
+
+def _expand(user: Any, start: set[int], hops: int) -> tuple[set[int], bool]:
+    seen = set(start)
+    frontier = set(start)
+    live = visible_links(user).filter(ended_on__isnull=True)
+    for _ in range(hops):
+        if not frontier:
+            break
+        pairs = live.filter(
+            Q(from_entity_id__in=frontier) | Q(to_entity_id__in=frontier)
+        ).values_list("from_entity_id", "to_entity_id")
+        found = {e for pair in pairs for e in pair} - seen
+        seen |= found
+        frontier = found
+        if len(seen) > MAX_PROFILE_ENTITIES:
+            return set(sorted(seen)[:MAX_PROFILE_ENTITIES]), True
+    return seen, False
+
+
+def problem_profile(
+    user: Any, *, postcode: str = "", entity: Entity | None = None, hops: int = 2
+) -> ProblemProfile:
+    """Children, persons of concern, locations, vehicles, phones and accounts connected to
+    an area (locations whose postcode starts with `postcode`) or to one record (a network),
+    within `hops` links, through records and links the user may see."""
+    if entity is not None:
+        start = {entity.pk}
+        title = f"Network around {entity.label}"
+    else:
+        prefix = postcode.strip().upper()
+        start = set(
+            visible_entities(user)
+            .filter(kind=EntityKind.LOCATION, location__postcode__istartswith=prefix)
+            .values_list("pk", flat=True)
+        )
+        title = f"Area {prefix}"
+    ids, truncated = _expand(user, start, hops) if start else (set(), False)
+    entities = list(
+        visible_entities(user)
+        .filter(pk__in=ids)
+        .select_related("person", "location", "vehicle", "phone", "online_account")
+        .order_by("label")
+    )
+    links = list(
+        visible_links(user)
+        .filter(from_entity_id__in=ids, to_entity_id__in=ids, ended_on__isnull=True)
+        .select_related("from_entity", "to_entity")
+        .order_by("from_entity__label", "to_entity__label")
+    )
+
+    def people(category: str) -> list[Entity]:
+        return [
+            e
+            for e in entities
+            if e.kind == EntityKind.PERSON
+            and (
+                e.person.category == category
+                if category != "other"
+                else e.person.category not in ("child", "person_of_concern")
+            )
+        ]
+
+    def of(kind: str) -> list[Entity]:
+        return [e for e in entities if e.kind == kind]
+
+    return ProblemProfile(
+        title=title,
+        children=people("child"),
+        persons_of_concern=people("person_of_concern"),
+        other_people=people("other"),
+        locations=of(EntityKind.LOCATION),
+        vehicles=of(EntityKind.VEHICLE),
+        phones=of(EntityKind.PHONE),
+        accounts=of(EntityKind.ONLINE_ACCOUNT),
+        links=links,
+        truncated=truncated,
+    )

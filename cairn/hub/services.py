@@ -1,0 +1,760 @@
+"""Every write for the Hub: meetings, attendance, the generated agenda, the discussion of
+each item (an agreed risk level becomes a RiskDecision with source "hub"), actions,
+minutes (finalising and distribution as disclosures), reminders, missing episodes and
+return home interviews (with the automatic frequent-missing and overnight indicators).
+Keyword-only, actor first, atomic, validated, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cairn.accounts.models import Agency, User
+from cairn.audit import services as audit
+from cairn.concerns import screening
+from cairn.concerns.models import Indicator, IndicatorObservation, RiskDecision, RiskLevel
+from cairn.concerns.selectors import screening_for_child
+from cairn.notifications import services as notifications
+from cairn.pole.access import access_person_by_id
+from cairn.pole.models import Person
+
+from . import agenda
+from .access import is_chair
+from .models import (
+    RHI_HOURS,
+    Action,
+    ActionStatus,
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    HubMember,
+    HubSetup,
+    Meeting,
+    MeetingStatus,
+    MeetingType,
+    MinutesDistribution,
+    MissingEpisode,
+    PoliceRiskGrading,
+)
+
+
+def _require(actor: Any, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
+
+
+def _require_chair(actor: Any) -> None:
+    if not is_chair(actor):
+        raise PermissionDenied("Only the Hub chair can do this.")
+
+
+def setup() -> HubSetup:
+    row, _ = HubSetup.objects.get_or_create(pk=1)
+    return row
+
+
+@transaction.atomic
+def setup_update(*, actor: Any, **fields: Any) -> HubSetup:
+    _require_chair(actor)
+    row = setup()
+    allowed = {
+        "name",
+        "chair",
+        "terms_of_reference",
+        "frequent_missing_count",
+        "frequent_missing_days",
+        "flag_linked_children",
+        "default_lookback_days",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({k: ["Not a set-up field"] for k in unknown})
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.full_clean()
+    row.save()
+    audit.record(
+        actor=actor,
+        event="hub.setup_changed",
+        obj=row,
+        justification="Hub set-up changed",
+        details={"fields": sorted(fields)},
+    )
+    return row
+
+
+@transaction.atomic
+def member_set(
+    *, actor: Any, agency: Agency, representative: User | None, deputy: User | None = None
+) -> HubMember:
+    _require_chair(actor)
+    for user in (representative, deputy):
+        if user is not None and user.agency_id != agency.pk:
+            raise ValidationError({"representative": ["Choose someone from that agency"]})
+    member, _ = HubMember.objects.update_or_create(
+        agency=agency, defaults={"representative": representative, "deputy": deputy}
+    )
+    audit.record(
+        actor=actor,
+        event="hub.setup_changed",
+        obj=member,
+        justification=f"Hub member set: {agency.name}",
+    )
+    return member
+
+
+# Meetings ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    actor: Any,
+    starts_at: dt.datetime,
+    meeting_type: str = MeetingType.MACE_OPERATIONAL,
+    title: str = "",
+    venue: str = "",
+) -> Meeting:
+    """Schedule a meeting chaired by the actor; each member agency's representative is
+    invited."""
+    _require_chair(actor)
+    if meeting_type not in MeetingType.values:
+        raise ValidationError({"meeting_type": ["Choose a meeting type"]})
+    if timezone.is_naive(starts_at):
+        raise ValidationError({"starts_at": ["The start time needs a time zone"]})
+    meeting = Meeting.objects.create(
+        meeting_type=meeting_type,
+        title=(title or MeetingType(meeting_type).label).strip()[:200],
+        starts_at=starts_at,
+        venue=venue.strip(),
+        chair=actor,
+        created_by=actor,
+    )
+    invites = [
+        Attendance(
+            meeting=meeting,
+            agency_id=m.agency_id,
+            user=m.representative,
+            name=str(m.representative) if m.representative else "",
+        )
+        for m in HubMember.objects.select_related("representative")
+        if m.representative is not None and m.representative_id != actor.pk
+    ]
+    invites.append(
+        Attendance(
+            meeting=meeting,
+            agency=actor.agency,
+            user=actor,
+            name=str(actor),
+            status=AttendanceStatus.ATTENDED,
+        )
+    )
+    Attendance.objects.bulk_create(invites)
+    audit.record(
+        actor=actor,
+        event="hub.meeting_scheduled",
+        obj=meeting,
+        justification=f"Scheduled {meeting.title}",
+        details={"starts_at": starts_at.isoformat(), "invited": len(invites)},
+    )
+    return meeting
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    user: User | None = None,
+    agency: Agency | None = None,
+    name: str = "",
+    status: str = AttendanceStatus.ATTENDED,
+) -> Attendance:
+    """Record one person's attendance or apologies (a user of Cairn, or a named guest)."""
+    _require_chair(actor)
+    if status not in AttendanceStatus.values:
+        raise ValidationError({"status": ["Choose attended, apologies or invited"]})
+    if user is None and not name.strip():
+        raise ValidationError({"name": ["Enter the attendee's name"]})
+    agency = agency or (user.agency if user is not None else None)
+    if agency is None:
+        raise ValidationError({"agency": ["Choose the attendee's agency"]})
+    if user is not None:
+        row, _ = Attendance.objects.update_or_create(
+            meeting=meeting,
+            user=user,
+            defaults={"agency": agency, "name": str(user), "status": status},
+        )
+    else:
+        row = Attendance.objects.create(
+            meeting=meeting, agency=agency, name=name.strip(), status=status
+        )
+    audit.record(
+        actor=actor,
+        event="hub.attendance_recorded",
+        obj=meeting,
+        justification="Attendance recorded",
+        details={"attendance": row.pk, "status": status},
+    )
+    return row
+
+
+@transaction.atomic
+def agenda_generate(*, actor: Any, meeting: Meeting) -> list[AgendaItem]:
+    """Build the agenda from the data through the provider registry. Idempotent: an item
+    already on the agenda (same key) is kept as it is, with its notes."""
+    _require_chair(actor)
+    if meeting.status == MeetingStatus.FINALISED:
+        raise ValidationError({"__all__": ["The minutes are final: the agenda cannot change"]})
+    rules = setup()
+    ctx = agenda.AgendaContext(meeting=meeting, setup=rules, since=agenda.since_for(meeting, rules))
+    existing = set(AgendaItem.objects.filter(meeting=meeting).values_list("key", flat=True))
+    position = AgendaItem.objects.filter(meeting=meeting).count()
+    new_items = []
+    for candidate in agenda.candidates(ctx):
+        if candidate.key in existing:
+            continue
+        existing.add(candidate.key)
+        position += 1
+        new_items.append(
+            AgendaItem(
+                meeting=meeting,
+                kind=candidate.kind,
+                key=candidate.key,
+                title=candidate.title[:300],
+                reason=candidate.reason[:500],
+                subject_id=candidate.subject_id,
+                action_id=candidate.action_id,
+                position=position,
+            )
+        )
+    AgendaItem.objects.bulk_create(new_items)
+    meeting.agenda_generated_at = timezone.now()
+    meeting.save(update_fields=["agenda_generated_at"])
+    audit.record(
+        actor=actor,
+        event="hub.agenda_generated",
+        obj=meeting,
+        justification="Agenda built for the chair from case data",
+        details={"added": len(new_items), "since": ctx.since.isoformat()},
+    )
+    return new_items
+
+
+@transaction.atomic
+def item_record(
+    *,
+    actor: Any,
+    item: AgendaItem,
+    discussion: str,
+    agreed_level: str = "",
+    decisions: str = "",
+    next_review_on: dt.date | None = None,
+) -> AgendaItem:
+    """Record the discussion of an agenda item. An agreed risk level for a child becomes a
+    RiskDecision with source "hub" on the child's trajectory (audited as hub.risk_agreed)."""
+    _require_chair(actor)
+    meeting = item.meeting
+    errors: dict[str, list[str]] = {}
+    if meeting.status == MeetingStatus.FINALISED:
+        errors["__all__"] = ["The minutes are final and cannot change"]
+    if not discussion.strip():
+        errors["discussion"] = ["Summarise the discussion"]
+    if agreed_level and agreed_level not in RiskLevel.values:
+        errors["agreed_level"] = ["Choose a risk level"]
+    child: Person | None = None
+    if agreed_level:
+        child = (
+            Person.objects.select_related("entity").filter(pk=item.subject_id).first()
+            if item.subject_id
+            else None
+        )
+        if child is None or child.category != "child":
+            errors["agreed_level"] = ["A risk level can only be agreed for a child"]
+    if next_review_on is not None and next_review_on < meeting.date:
+        errors["next_review_on"] = ["The next review must be on or after the meeting date"]
+    if errors:
+        raise ValidationError(errors)
+    if child is not None and agreed_level:
+        item.risk_decision = _hub_risk_decision(
+            actor=actor, child=child, level=agreed_level, item=item, rationale=discussion
+        )
+    item.discussion = discussion.strip()
+    item.agreed_level = agreed_level
+    item.decisions = decisions.strip()
+    item.next_review_on = next_review_on
+    item.recorded_by = actor
+    item.recorded_at = timezone.now()
+    item.save()
+    if meeting.status == MeetingStatus.SCHEDULED:
+        meeting.status = MeetingStatus.HELD
+        meeting.save(update_fields=["status"])
+    audit.record(
+        actor=actor,
+        event="hub.item_recorded",
+        obj=item,
+        subject=item.subject_id,
+        justification=f"Discussed at {meeting.title}",
+        details={"agreed_level": agreed_level or None},
+    )
+    return item
+
+
+def _hub_risk_decision(
+    *, actor: Any, child: Person, level: str, item: AgendaItem, rationale: str
+) -> RiskDecision:
+    result, facts = screening_for_child(child)
+    forbidden = screening.forbidden_levels(
+        has_indicators=facts["has_indicators"],
+        age=facts["age"],
+        has_learning_disability=child.has_learning_disability,
+    )
+    if level in forbidden:
+        raise ValidationError({"agreed_level": [forbidden[level]]})
+    if item.risk_decision is not None and item.agreed_level == level:
+        return item.risk_decision  # the same agreement recorded again: no new decision
+    previous = RiskDecision.objects.filter(child=child).order_by("-decided_at", "-pk").first()
+    decision = RiskDecision.objects.create(
+        child=child,
+        suggested_level=result.suggested_level,
+        suggested_reasons=result.reasons,
+        level=level,
+        rationale=f"Agreed at {item.meeting.title} ({item.meeting.reference}): "
+        + rationale.strip(),
+        source="hub",
+        decided_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        event="hub.risk_agreed",
+        obj=decision,
+        subject=child,
+        justification=f"Risk level agreed at {item.meeting.reference}",
+        details={
+            "level": level,
+            "suggested": result.suggested_level,
+            "previous": previous.level if previous else None,
+            "meeting": item.meeting_id,
+        },
+    )
+    return decision
+
+
+@transaction.atomic
+def action_create(
+    *,
+    actor: Any,
+    description: str,
+    owner: User,
+    due_on: dt.date,
+    owner_agency: Agency | None = None,
+    meeting: Meeting | None = None,
+    item: AgendaItem | None = None,
+    today: dt.date | None = None,
+) -> Action:
+    _require_chair(actor)
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if not description.strip():
+        errors["description"] = ["Describe the action"]
+    if not owner.is_active or not owner.has_perm("hub.view_action"):
+        errors["owner"] = ["Choose someone who can work on Hub actions"]
+    agency = owner_agency or owner.agency
+    if agency is None:
+        errors["owner_agency"] = ["Choose the owning agency"]
+    if due_on < today:
+        errors["due_on"] = ["The due date must be today or in the future"]
+    if meeting is not None and meeting.status == MeetingStatus.FINALISED:
+        errors["__all__"] = ["The minutes are final: add the action to the next meeting"]
+    if errors:
+        raise ValidationError(errors)
+    assert agency is not None
+    action = Action.objects.create(
+        meeting=meeting or (item.meeting if item else None),
+        item=item,
+        subject_id=item.subject_id if item else None,
+        description=description.strip(),
+        owner=owner,
+        owner_agency=agency,
+        due_on=due_on,
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        event="hub.action_created",
+        obj=action,
+        subject=action.subject_id,
+        justification="Hub action agreed",
+        details={"owner": owner.username, "agency": agency.name, "due_on": due_on.isoformat()},
+    )
+    notifications.notify(
+        recipients=[owner],
+        kind="hub.action",
+        title=f"Hub action {action.reference} for you, due {due_on:%d %b %Y}",
+        body=action.description[:500],
+        url=reverse("hub:action-detail", args=[action.pk]),
+        obj=action,
+    )
+    return action
+
+
+def can_complete(actor: Any, action: Action) -> bool:
+    return bool(
+        action.owner_id == actor.pk or action.owner_agency_id == actor.agency_id or is_chair(actor)
+    )
+
+
+@transaction.atomic
+def action_complete(*, actor: Any, action: Action, note: str) -> Action:
+    if not can_complete(actor, action):
+        raise PermissionDenied("Only the owner, their agency or the chair can complete this.")
+    if action.status == ActionStatus.COMPLETE:
+        raise ValidationError({"__all__": ["This action is already complete"]})
+    if not note.strip():
+        raise ValidationError({"note": ["Say what was done"]})
+    action.status = ActionStatus.COMPLETE
+    action.completed_at = timezone.now()
+    action.completed_by = actor
+    action.completion_note = note.strip()
+    action.save(update_fields=["status", "completed_at", "completed_by", "completion_note"])
+    audit.record(
+        actor=actor,
+        event="hub.action_completed",
+        obj=action,
+        subject=action.subject_id,
+        justification="Hub action completed",
+    )
+    return action
+
+
+@transaction.atomic
+def minutes_finalise(*, actor: Any, meeting: Meeting) -> Meeting:
+    _require_chair(actor)
+    if meeting.status == MeetingStatus.FINALISED:
+        raise ValidationError({"__all__": ["The minutes are already final"]})
+    if not AgendaItem.objects.filter(meeting=meeting, recorded_at__isnull=False).exists():
+        raise ValidationError({"__all__": ["Record the discussion of at least one item first"]})
+    meeting.status = MeetingStatus.FINALISED
+    meeting.finalised_at = timezone.now()
+    meeting.save(update_fields=["status", "finalised_at"])
+    audit.record(
+        actor=actor,
+        event="hub.minutes_finalised",
+        obj=meeting,
+        justification=f"Minutes of {meeting.title} finalised",
+    )
+    return meeting
+
+
+@transaction.atomic
+def minutes_distribute(
+    *, actor: Any, meeting: Meeting, agencies: list[Agency]
+) -> list[MinutesDistribution]:
+    """Send the final minutes to each agency's representative (in-app; the email carries
+    only a link). Each recipient is a disclosure, logged with the recipient's name."""
+    _require_chair(actor)
+    if meeting.status != MeetingStatus.FINALISED:
+        raise ValidationError({"__all__": ["Finalise the minutes before sending them"]})
+    if not agencies:
+        raise ValidationError({"agencies": ["Choose at least one agency"]})
+    members = {
+        m.agency_id: m
+        for m in HubMember.objects.filter(agency__in=agencies).select_related("representative")
+    }
+    rows = []
+    for agency in agencies:
+        member = members.get(agency.pk)
+        recipient = member.representative if member else None
+        if recipient is None:
+            raise ValidationError(
+                {"agencies": [f"{agency.name} has no Hub representative to send the minutes to"]}
+            )
+        rows.append(
+            MinutesDistribution.objects.create(
+                meeting=meeting, agency=agency, recipient=recipient, sent_by=actor
+            )
+        )
+        audit.record(
+            actor=actor,
+            event="hub.minutes_distributed",
+            obj=meeting,
+            recipient=f"{recipient} ({agency.name})",
+            justification=f"Minutes of {meeting.reference} sent to a Hub member",
+        )
+        notifications.notify(
+            recipients=[recipient],
+            kind="hub.minutes",
+            title=f"Minutes of {meeting.title} ({meeting.date:%d %b %Y})",
+            url=reverse("hub:minutes", args=[meeting.pk]),
+            obj=meeting,
+        )
+        Attendance.objects.get_or_create(
+            meeting=meeting,
+            user=recipient,
+            defaults={"agency": agency, "name": str(recipient), "status": "invited"},
+        )
+    return rows
+
+
+def send_overdue_reminders(*, today: dt.date | None = None) -> int:
+    """Remind each owner of each open action past its due date, once (idempotent)."""
+    today = today or timezone.localdate()
+    due = list(
+        Action.objects.filter(
+            status=ActionStatus.OPEN, due_on__lt=today, reminded_on__isnull=True
+        ).select_related("owner")
+    )
+    with transaction.atomic():
+        for action in due:
+            notifications.notify(
+                recipients=[action.owner],
+                kind="hub.action_overdue",
+                title=f"Hub action {action.reference} is overdue (due {action.due_on:%d %b %Y})",
+                url=reverse("hub:action-detail", args=[action.pk]),
+                obj=action,
+            )
+        Action.objects.filter(pk__in=[a.pk for a in due]).update(reminded_on=today)
+        if due:
+            audit.record_system(
+                event="hub.reminders_sent",
+                justification="Overdue Hub action reminders",
+                details={"actions": [a.pk for a in due]},
+            )
+    return len(due)
+
+
+# Missing episodes -------------------------------------------------------------------------
+
+
+def _episode_errors(
+    *, reported_at: dt.datetime, found_at: dt.datetime | None, grading: str
+) -> dict[str, list[str]]:
+    now = timezone.now()
+    errors: dict[str, list[str]] = {}
+    if timezone.is_naive(reported_at):
+        errors["reported_at"] = ["The time needs a time zone"]
+    elif reported_at > now:
+        errors["reported_at"] = ["The time reported missing must be in the past"]
+    if found_at is not None:
+        if timezone.is_naive(found_at):
+            errors["found_at"] = ["The time needs a time zone"]
+        elif found_at > now:
+            errors["found_at"] = ["The time found must be in the past"]
+        elif "reported_at" not in errors and found_at < reported_at:
+            errors["found_at"] = ["The time found must be after the time reported missing"]
+    if grading not in PoliceRiskGrading.values:
+        errors["police_risk_grading"] = ["Choose the police risk grading"]
+    return errors
+
+
+@transaction.atomic
+def episode_record(
+    *,
+    actor: Any,
+    child: Person,
+    reported_at: dt.datetime,
+    reported_by: str = "",
+    police_reference: str = "",
+    police_risk_grading: str = PoliceRiskGrading.NOT_GRADED,
+    circumstances: str = "",
+    found_at: dt.datetime | None = None,
+    where_found: str = "",
+    out_of_area: bool = False,
+) -> MissingEpisode:
+    _require(actor, "hub.add_missing")
+    child = access_person_by_id(actor, child.pk)
+    errors = _episode_errors(
+        reported_at=reported_at, found_at=found_at, grading=police_risk_grading
+    )
+    if child.category != "child":
+        errors["child"] = ["Missing episodes are recorded for children"]
+    if errors:
+        raise ValidationError(errors)
+    episode = MissingEpisode.objects.create(
+        child=child,
+        reported_at=reported_at,
+        reported_by=reported_by.strip(),
+        police_reference=police_reference.strip(),
+        police_risk_grading=police_risk_grading,
+        circumstances=circumstances.strip(),
+        found_at=found_at,
+        where_found=where_found.strip(),
+        out_of_area=out_of_area,
+        rhi_due_at=found_at + dt.timedelta(hours=RHI_HOURS) if found_at else None,
+        owning_agency=actor.agency,
+        recorded_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        event="missing.recorded",
+        obj=episode,
+        subject=child,
+        justification="Missing episode recorded",
+        details={"returned": found_at is not None},
+    )
+    _missing_indicators(actor=actor, episode=episode)
+    return episode
+
+
+@transaction.atomic
+def episode_return(
+    *,
+    actor: Any,
+    episode: MissingEpisode,
+    found_at: dt.datetime,
+    where_found: str = "",
+    out_of_area: bool = False,
+) -> MissingEpisode:
+    """Record the child's return: starts the 72-hour return home interview clock."""
+    _require(actor, "hub.add_missing")
+    errors = _episode_errors(
+        reported_at=episode.reported_at, found_at=found_at, grading=episode.police_risk_grading
+    )
+    if episode.found_at is not None:
+        errors["found_at"] = ["The return is already recorded"]
+    if errors:
+        raise ValidationError(errors)
+    episode.found_at = found_at
+    episode.where_found = where_found.strip()
+    episode.out_of_area = out_of_area
+    episode.rhi_due_at = found_at + dt.timedelta(hours=RHI_HOURS)
+    episode.save(update_fields=["found_at", "where_found", "out_of_area", "rhi_due_at"])
+    audit.record(
+        actor=actor,
+        event="missing.returned",
+        obj=episode,
+        subject=episode.child_id,
+        justification="Return from a missing episode recorded",
+    )
+    _missing_indicators(actor=actor, episode=episode)
+    return episode
+
+
+@transaction.atomic
+def rhi_record(
+    *,
+    actor: Any,
+    episode: MissingEpisode,
+    offered_on: dt.date | None,
+    accepted: bool | None,
+    completed_at: dt.datetime | None = None,
+    notes: str = "",
+) -> MissingEpisode:
+    """Record the return home interview: offered (date), accepted or declined, completed."""
+    _require(actor, "hub.add_missing")
+    errors: dict[str, list[str]] = {}
+    if episode.found_at is None:
+        errors["__all__"] = ["Record the child's return first"]
+    today = timezone.localdate()
+    if offered_on is not None and offered_on > today:
+        errors["offered_on"] = ["The date offered must be today or in the past"]
+    if offered_on is None and (accepted is not None or completed_at is not None):
+        errors["offered_on"] = ["Enter the date the interview was offered"]
+    if completed_at is not None:
+        if accepted is False:
+            errors["completed_at"] = ["An interview that was declined cannot be completed"]
+        elif completed_at > timezone.now():
+            errors["completed_at"] = ["The interview time must be in the past"]
+        elif episode.found_at is not None and completed_at < episode.found_at:
+            errors["completed_at"] = ["The interview must be after the child returned"]
+    if errors:
+        raise ValidationError(errors)
+    episode.rhi_offered_on = offered_on
+    episode.rhi_accepted = True if completed_at is not None else accepted
+    episode.rhi_completed_at = completed_at
+    episode.rhi_notes = notes.strip()
+    episode.rhi_by = actor
+    episode.save(
+        update_fields=[
+            "rhi_offered_on",
+            "rhi_accepted",
+            "rhi_completed_at",
+            "rhi_notes",
+            "rhi_by",
+        ]
+    )
+    audit.record(
+        actor=actor,
+        event="missing.rhi_recorded",
+        obj=episode,
+        subject=episode.child_id,
+        justification="Return home interview recorded",
+        details={"state": episode.rhi_state},
+    )
+    return episode
+
+
+def spans_night(episode: MissingEpisode) -> bool:
+    """Missing overnight: the episode runs past midnight (local time); an episode with no
+    return yet counts once the night after it was reported has begun."""
+    start = timezone.localtime(episode.reported_at).date()
+    end = timezone.localtime(episode.found_at or timezone.now()).date()
+    return end > start
+
+
+def _observe(*, actor: Any, episode: MissingEpisode, code: str, evidence: str) -> bool:
+    indicator = Indicator.objects.filter(code=code).first()
+    source = f"Missing episode {episode.reference}"
+    if (
+        indicator is None
+        or IndicatorObservation.objects.filter(
+            child_id=episode.child_id, indicator=indicator, source=source
+        ).exists()
+    ):
+        return False
+    observation = IndicatorObservation.objects.create(
+        child_id=episode.child_id,
+        indicator=indicator,
+        observed_on=timezone.localtime(episode.reported_at).date(),
+        evidence=evidence,
+        source=source,
+        recorded_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        event="missing.indicator_added",
+        obj=observation,
+        subject=episode.child_id,
+        justification=evidence[:500],
+        details={"indicator": code, "episode": episode.pk},
+    )
+    return True
+
+
+def _missing_indicators(*, actor: Any, episode: MissingEpisode) -> None:
+    rules = setup()
+    start = episode.reported_at - dt.timedelta(days=rules.frequent_missing_days)
+    recent = list(
+        MissingEpisode.objects.filter(
+            child_id=episode.child_id, reported_at__gt=start, reported_at__lte=episode.reported_at
+        )
+        .order_by("reported_at")
+        .values_list("reported_at", flat=True)
+    )
+    if len(recent) >= rules.frequent_missing_count:
+        dates = ", ".join(f"{timezone.localtime(r):%d %b %Y}" for r in recent)
+        _observe(
+            actor=actor,
+            episode=episode,
+            code="frequent_missing",
+            evidence=(
+                f"Added automatically: {len(recent)} missing episodes in "
+                f"{rules.frequent_missing_days} days ({dates})"
+            ),
+        )
+    if episode.found_at is not None and spans_night(episode):
+        _observe(
+            actor=actor,
+            episode=episode,
+            code="missing_overnight",
+            evidence=(
+                "Added automatically: missing from "
+                f"{timezone.localtime(episode.reported_at):%d %b %Y %H:%M} to "
+                f"{timezone.localtime(episode.found_at):%d %b %Y %H:%M}"
+            ),
+        )

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "hub"
+urlpatterns = [
+    path("", views.hub_home, name="home"),
+    path("setup/", views.hub_setup, name="setup"),
+    path("meetings/new/", views.meeting_new, name="meeting-new"),
+    path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:meeting_id>/agenda/", views.agenda_generate, name="agenda-generate"),
+    path("meetings/<int:meeting_id>/attendance/", views.attendance, name="attendance"),
+    path("meetings/<int:meeting_id>/items/<int:item_id>/", views.item_detail, name="item"),
+    path("meetings/<int:meeting_id>/finalise/", views.minutes_finalise, name="finalise"),
+    path("meetings/<int:meeting_id>/minutes/", views.minutes, name="minutes"),
+    path("meetings/<int:meeting_id>/minutes.pdf", views.minutes_pdf, name="minutes-pdf"),
+    path("meetings/<int:meeting_id>/distribute/", views.distribute, name="distribute"),
+    path("actions/", views.action_list, name="actions"),
+    path("actions/<int:action_id>/", views.action_detail, name="action-detail"),
+    path("missing/", views.missing_list, name="missing"),
+    path("missing/new/<int:person_id>/", views.missing_new, name="missing-new"),
+    path("missing/<int:episode_id>/", views.missing_detail, name="missing-detail"),
+    path("children/<int:person_id>/philomena/", views.philomena, name="philomena"),
+    path("dashboard/", views.dashboard_view, name="dashboard"),
+    path("problem-profile/", views.problem_profile, name="problem-profile"),
+]

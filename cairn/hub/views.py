@@ -1,0 +1,560 @@
+"""Hub pages: meetings (schedule, attendance, the generated agenda, recording each item
+with its actions, minutes to print, PDF and distribution), actions ("my actions", "my
+agency's actions"), missing episodes and return home interviews, the Philomena profile,
+the dashboard and problem profiles. Views parse input, call a service or selector, and
+render; access is decided in access.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cairn.audit import services as audit
+from cairn.pole.access import access_entity_by_id, access_person_by_id
+
+from . import dashboard, forms, selectors, services
+from .access import (
+    access_action_by_id,
+    access_episode_by_id,
+    access_item_to_run,
+    access_meeting_by_id,
+    access_meeting_to_run,
+    is_chair,
+)
+from .models import AgendaKind, Meeting, MeetingStatus
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _apply_errors(form: Any, exc: ValidationError, mapping: dict[str, str] | None = None) -> None:
+    mapping = mapping or {}
+    for field, errors in exc.message_dict.items():
+        name = mapping.get(field, field)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+# Hub home, set-up and meetings ------------------------------------------------------------
+
+
+@login_required
+def hub_home(request: HttpRequest) -> HttpResponse:
+    _require(request, "hub.view_meeting")
+    today = timezone.localdate()
+    return render(
+        request,
+        "hub/home.html",
+        {
+            "upcoming": selectors.upcoming_meetings(request.user)[:10],
+            "past": selectors.past_meetings(request.user)[:10],
+            "mine_overdue": selectors.filter_actions(
+                selectors.my_actions(request.user), "overdue", today
+            ).count(),
+            "mine_open": selectors.filter_actions(
+                selectors.my_actions(request.user), "due", today
+            ).count(),
+            "nav": "hub",
+        },
+    )
+
+
+@login_required
+def hub_setup(request: HttpRequest) -> HttpResponse:
+    _require(request, "hub.view_meeting")
+    return render(
+        request,
+        "hub/setup.html",
+        {"setup": selectors.hub_setup(), "members": selectors.hub_members(), "nav": "hub"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    _require(request, "hub.manage_meeting")
+    form = forms.MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_schedule(
+                actor=request.user,
+                starts_at=form.starts_at(),
+                meeting_type=form.cleaned_data["meeting_type"],
+                title=form.cleaned_data["title"],
+                venue=form.cleaned_data["venue"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc, {"starts_at": "date"})
+        else:
+            messages.success(request, f"{meeting.title} scheduled")
+            return redirect("hub:meeting", meeting_id=meeting.pk)
+    return render(request, "hub/meeting_new.html", {"form": form, "nav": "hub"})
+
+
+def _meeting_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
+    view = selectors.meeting_view(request.user, meeting)
+    return {
+        "meeting": meeting,
+        "view": view,
+        "chair": is_chair(request.user),
+        "today": timezone.localdate(),
+        "marking": meeting.get_marking_display(),
+        "nav": "hub",
+        **extra,
+    }
+
+
+@login_required
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting_by_id(request.user, meeting_id)
+    audit.record(
+        actor=request.user,
+        event="hub.meeting_viewed",
+        obj=meeting,
+        justification=f"Opened {meeting.reference}",
+    )
+    return render(request, "hub/meeting.html", _meeting_context(request, meeting))
+
+
+@login_required
+@require_POST
+def agenda_generate(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting_to_run(request.user, meeting_id)
+    try:
+        added = services.agenda_generate(actor=request.user, meeting=meeting)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Agenda built: {len(added)} new item{'s' if len(added) != 1 else ''}"
+            if added
+            else "Agenda is up to date: nothing new to add",
+        )
+    return redirect("hub:meeting", meeting_id=meeting.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting_to_run(request.user, meeting_id)
+    form = forms.AttendanceForm(request.POST or None, users=selectors.owner_choices())
+    if request.method == "POST" and form.is_valid():
+        services.attendance_record(
+            actor=request.user,
+            meeting=meeting,
+            user=form.cleaned_data["user"],
+            status=form.cleaned_data["status"],
+        )
+        messages.success(request, "Attendance recorded")
+        return redirect("hub:attendance", meeting_id=meeting.pk)
+    return render(request, "hub/attendance.html", _meeting_context(request, meeting, form=form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_detail(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    item = access_item_to_run(request.user, item_id)
+    if item.meeting_id != meeting_id:
+        from django.http import Http404
+
+        raise Http404("No agenda item found.")
+    meeting = item.meeting
+    is_child = bool(
+        item.subject_id
+        and item.kind in (AgendaKind.RISK_RAISED, AgendaKind.REVIEW_DUE, AgendaKind.OVERDUE_RHI)
+    )
+    initial = {
+        "discussion": item.discussion,
+        "agreed_level": item.agreed_level,
+        "decisions": item.decisions,
+        "next_review_on": item.next_review_on,
+    }
+    form = forms.ItemForm(
+        request.POST if request.POST.get("form") == "item" else None, initial=initial
+    )
+    if not is_child:
+        form.fields.pop("agreed_level")
+    action_form = forms.ActionForm(
+        request.POST if request.POST.get("form") == "action" else None,
+        users=selectors.owner_choices(),
+        prefix="action",
+    )
+    if request.method == "POST" and request.POST.get("form") == "item" and form.is_valid():
+        try:
+            services.item_record(
+                actor=request.user,
+                item=item,
+                discussion=form.cleaned_data["discussion"],
+                agreed_level=form.cleaned_data.get("agreed_level") or "",
+                decisions=form.cleaned_data["decisions"],
+                next_review_on=form.cleaned_data.get("next_review_on"),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Discussion of {item.title} recorded")
+            return redirect("hub:item", meeting_id=meeting.pk, item_id=item.pk)
+    if request.method == "POST" and request.POST.get("form") == "action" and action_form.is_valid():
+        try:
+            action = services.action_create(
+                actor=request.user,
+                description=action_form.cleaned_data["description"],
+                owner=action_form.cleaned_data["owner"],
+                due_on=action_form.cleaned_data["due_on"],
+                item=item,
+            )
+        except ValidationError as exc:
+            _apply_errors(action_form, exc)
+        else:
+            messages.success(request, f"Action {action.reference} added for {action.owner}")
+            return redirect("hub:item", meeting_id=meeting.pk, item_id=item.pk)
+    return render(
+        request,
+        "hub/item.html",
+        _meeting_context(
+            request,
+            meeting,
+            item=item,
+            form=form,
+            action_form=action_form,
+            item_actions=selectors.item_actions(item),
+            is_child=is_child,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def minutes_finalise(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting_to_run(request.user, meeting_id)
+    try:
+        services.minutes_finalise(actor=request.user, meeting=meeting)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Minutes finalised")
+    return redirect("hub:meeting", meeting_id=meeting.pk)
+
+
+@login_required
+def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting_by_id(request.user, meeting_id)
+    audit.record(
+        actor=request.user,
+        event="hub.minutes_printed",
+        obj=meeting,
+        justification=f"Minutes of {meeting.reference} opened for print",
+    )
+    return render(request, "hub/minutes.html", _meeting_context(request, meeting))
+
+
+@login_required
+def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting_by_id(request.user, meeting_id)
+    audit.record(
+        actor=request.user,
+        event="hub.minutes_printed",
+        obj=meeting,
+        justification=f"Minutes of {meeting.reference} downloaded as PDF",
+        details={"format": "pdf"},
+    )
+    html = render_to_string(
+        "hub/minutes_pdf.html", _meeting_context(request, meeting), request=request
+    )
+    from .printing import pdf_from_html
+
+    response = HttpResponse(pdf_from_html(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{meeting.reference}-minutes.pdf"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def distribute(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting_to_run(request.user, meeting_id)
+    form = forms.DistributeForm(request.POST or None, agencies=selectors.member_agencies())
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = services.minutes_distribute(
+                actor=request.user, meeting=meeting, agencies=list(form.cleaned_data["agencies"])
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Minutes sent to {len(rows)} agencies")
+            return redirect("hub:meeting", meeting_id=meeting.pk)
+    return render(
+        request,
+        "hub/distribute.html",
+        _meeting_context(
+            request,
+            meeting,
+            form=form,
+            sent=selectors.distribution(meeting),
+            final=meeting.status == MeetingStatus.FINALISED,
+        ),
+    )
+
+
+# Actions ----------------------------------------------------------------------------------
+
+ACTION_STATES = {"open": "All open", "overdue": "Overdue", "due": "Due", "complete": "Complete"}
+
+
+@login_required
+def action_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "hub.view_action")
+    scope = "agency" if request.GET.get("view") == "agency" else "mine"
+    state = request.GET.get("state") or "open"
+    if state not in ACTION_STATES:
+        state = "open"
+    today = timezone.localdate()
+    base = (
+        selectors.agency_actions(request.user)
+        if scope == "agency"
+        else selectors.my_actions(request.user)
+    )
+    rows = selectors.filter_actions(base, state, today)
+    if state == "open":
+        rows = rows.filter(status="open")
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    audit.record(
+        actor=request.user,
+        event="hub.actions_listed",
+        justification="My agency's actions" if scope == "agency" else "My actions",
+        details={"state": state},
+    )
+    return render(
+        request,
+        "hub/actions.html",
+        {
+            "page_obj": page,
+            "scope": scope,
+            "state": state,
+            "states": ACTION_STATES,
+            "today": today,
+            "nav": "hub",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = access_action_by_id(request.user, action_id)
+    form = forms.CompleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_complete(
+                actor=request.user, action=action, note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Action {action.reference} completed")
+            return redirect("hub:action-detail", action_id=action.pk)
+    return render(
+        request,
+        "hub/action.html",
+        {
+            "action": action,
+            "form": form,
+            "can_complete": services.can_complete(request.user, action),
+            "overdue": action.is_overdue(),
+            "nav": "hub",
+        },
+    )
+
+
+# Missing episodes -------------------------------------------------------------------------
+
+
+@login_required
+def missing_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "hub.view_missing")
+    page = Paginator(selectors.episodes_for_list(request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    audit.record(actor=request.user, event="missing.listed", justification="Missing episodes")
+    return render(
+        request,
+        "hub/missing_list.html",
+        {
+            "page_obj": page,
+            "outstanding": selectors.episodes_rhi_outstanding(request.user)[:25],
+            "nav": "hub",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def missing_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    _require(request, "hub.add_missing")
+    child = access_person_by_id(request.user, person_id)
+    form = forms.EpisodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            episode = services.episode_record(
+                actor=request.user,
+                child=child,
+                reported_at=form.reported_at(),
+                reported_by=form.cleaned_data["reported_by"],
+                police_reference=form.cleaned_data["police_reference"],
+                police_risk_grading=form.cleaned_data["police_risk_grading"],
+                circumstances=form.cleaned_data["circumstances"],
+                found_at=form.found_at(),
+                where_found=form.cleaned_data["where_found"],
+                out_of_area=form.cleaned_data["out_of_area"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc, {"reported_at": "reported_on", "found_at": "found_on"})
+        else:
+            messages.success(request, f"Missing episode {episode.reference} recorded")
+            return redirect("hub:missing-detail", episode_id=episode.pk)
+    return render(request, "hub/missing_new.html", {"form": form, "child": child, "nav": "hub"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def missing_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode = access_episode_by_id(request.user, episode_id)
+    which = request.POST.get("form")
+    return_form = forms.ReturnForm(request.POST if which == "return" else None, prefix="ret")
+    rhi_initial = {
+        "offered_on": episode.rhi_offered_on,
+        "accepted": {True: "yes", False: "no"}.get(episode.rhi_accepted, ""),  # type: ignore[arg-type]
+        "notes": episode.rhi_notes,
+    }
+    rhi_form = forms.RhiForm(request.POST if which == "rhi" else None, initial=rhi_initial)
+    if request.method == "POST":
+        _require(request, "hub.add_missing")
+        try:
+            if which == "return" and return_form.is_valid():
+                services.episode_return(
+                    actor=request.user,
+                    episode=episode,
+                    found_at=return_form.found_at(),
+                    where_found=return_form.cleaned_data["where_found"],
+                    out_of_area=return_form.cleaned_data["out_of_area"],
+                )
+                messages.success(request, "Return recorded: the interview is due within 72 hours")
+                return redirect("hub:missing-detail", episode_id=episode.pk)
+            if which == "rhi" and rhi_form.is_valid():
+                services.rhi_record(actor=request.user, episode=episode, **rhi_form.values())
+                messages.success(request, "Return home interview recorded")
+                return redirect("hub:missing-detail", episode_id=episode.pk)
+        except ValidationError as exc:
+            target = return_form if which == "return" else rhi_form
+            _apply_errors(
+                target,
+                exc,
+                {"found_at": "found_on", "completed_at": "completed_on"},
+            )
+    else:
+        audit.record(
+            actor=request.user,
+            event="missing.viewed",
+            obj=episode,
+            subject=episode.child,
+            justification=f"Opened {episode.reference}",
+        )
+    return render(
+        request,
+        "hub/missing_detail.html",
+        {
+            "episode": episode,
+            "return_form": return_form,
+            "rhi_form": rhi_form,
+            "can_edit": request.user.has_perm("hub.add_missing"),
+            "nav": "hub",
+        },
+    )
+
+
+@login_required
+def philomena(request: HttpRequest, person_id: int) -> HttpResponse:
+    _require(request, "hub.view_missing")
+    child = access_person_by_id(request.user, person_id)
+    audit.record(
+        actor=request.user,
+        event="hub.philomena_viewed",
+        obj=child,
+        subject=child,
+        justification="Philomena profile opened (to hand to police if the child goes missing)",
+    )
+    return render(
+        request,
+        "hub/philomena.html",
+        {
+            "profile": selectors.philomena_profile(request.user, child),
+            "marking": child.entity.get_marking_display(),
+            "nav": "hub",
+        },
+    )
+
+
+# Dashboard and problem profiles -----------------------------------------------------------
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    _require(request, "hub.view_dashboard")
+    audit.record(actor=request.user, event="hub.dashboard_viewed", justification="Hub dashboard")
+    return render(
+        request,
+        "hub/dashboard.html",
+        {"panels": dashboard.panels(request.user), "nav": "hub"},
+    )
+
+
+@login_required
+def problem_profile(request: HttpRequest) -> HttpResponse:
+    _require(request, "hub.view_problem_profile")
+    entity = None
+    if request.GET.get("entity", "").isdigit():
+        entity = access_entity_by_id(request.user, int(request.GET["entity"]))
+    form = forms.AreaForm(request.GET if "postcode" in request.GET else None)
+    profile = None
+    if entity is not None:
+        profile = selectors.problem_profile(request.user, entity=entity)
+    elif form.is_bound and form.is_valid():
+        profile = selectors.problem_profile(request.user, postcode=form.cleaned_data["postcode"])
+    if profile is not None:
+        audit.record(
+            actor=request.user,
+            event="hub.problem_profile_viewed",
+            obj=entity,
+            justification=f"Problem profile: {profile.title}",
+            details=dict(profile.counts),
+        )
+    query = request.GET.copy()
+    query["format"] = "pdf"
+    context = {
+        "form": form,
+        "profile": profile,
+        "entity": entity,
+        "marking": "OFFICIAL-SENSITIVE",
+        "nav": "hub",
+        "pdf_url": reverse("hub:problem-profile") + "?" + query.urlencode(),
+    }
+    if profile is not None and request.GET.get("format") == "pdf":
+        from .printing import pdf_from_html
+
+        html = render_to_string("hub/problem_profile_pdf.html", context, request=request)
+        response = HttpResponse(pdf_from_html(html), content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="problem-profile.pdf"'
+        return response
+    return render(request, "hub/problem_profile.html", context)

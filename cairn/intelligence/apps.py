@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class IntelligenceConfig(AppConfig):
+    name = "cairn.intelligence"
+    label = "intelligence"
+    verbose_name = "Intelligence (FIB submissions)"
+
+    def ready(self) -> None:
+        from . import audit_events  # noqa: F401  (registry)

@@ -1,0 +1,18 @@
+"""Audit event names owned by the intelligence app."""
+
+from cairn.audit.registry import Action, register
+
+register("intel.started", Action.COLLECTION, "An intelligence submission was started (draft)")
+register("intel.draft_saved", Action.ALTERATION, "An intelligence draft was saved")
+register("intel.draft_discarded", Action.ERASURE, "An intelligence draft was deleted")
+register("intel.checked", Action.CONSULTATION, "A crime-disclosure and quality check was run")
+register("intel.submitted", Action.COLLECTION, "Intelligence was submitted to the FIB")
+register("intel.viewed", Action.CONSULTATION, "An intelligence submission was viewed")
+register("intel.listed", Action.CONSULTATION, "Intelligence submissions were listed")
+register("intel.searched", Action.CONSULTATION, "Sanitised intelligence was searched")
+register("intel.source_viewed", Action.CONSULTATION, "A protected source's identity was viewed")
+register("intel.triaged", Action.ALTERATION, "An intelligence submission was triaged")
+register("intel.evaluated", Action.ALTERATION, "Intelligence was graded (3x5x2)")
+register("intel.sanitised", Action.ALTERATION, "A sanitised version of intelligence was saved")
+register("intel.entity_linked", Action.COMBINATION, "A mention was linked to a POLE record")
+register("intel.disseminated", Action.DISCLOSURE, "Sanitised intelligence was disseminated")

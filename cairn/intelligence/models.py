@@ -1,0 +1,219 @@
+"""Intelligence submissions (the "FIB form"), the protected source record kept apart from
+them, the FIB's 3x5x2 evaluation and sanitised version, the POLE records a submission's
+mentions were linked to (the basis of correlation) and disseminations (disclosures).
+
+Content and source identity live in different tables: `Submission` never holds who the
+source is, `SourceRecord` does, and only FIB officers may read it (every read audited)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from cairn.accounts.models import Agency
+from cairn.pole.models import Entity, Person, SecurityMarking
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    NEW = "new", "New"
+    TRIAGED = "triaged", "Triaged"
+    EVALUATED = "evaluated", "Evaluated"
+    DISSEMINATED = "disseminated", "Disseminated"
+    CLOSED = "closed", "Closed: no further action"
+
+
+class HowKnown(models.TextChoices):
+    FIRST_HAND = "first_hand", "First-hand: the source saw or heard it"
+    TOLD = "told", "Told by someone else"
+    NOT_KNOWN = "not_known", "Don't know"
+
+
+class Priority(models.TextChoices):
+    ROUTINE = "routine", "Routine"
+    PRIORITY = "priority", "Priority"
+    URGENT = "urgent", "Urgent"
+
+
+class SourceGrade(models.TextChoices):
+    RELIABLE = "1", "1: Reliable"
+    UNTESTED = "2", "2: Untested"
+    NOT_RELIABLE = "3", "3: Not reliable"
+
+
+class IntelGrade(models.TextChoices):
+    A = "A", "A: Known directly to the source"
+    B = "B", "B: Known indirectly to the source but corroborated"
+    C = "C", "C: Known indirectly to the source"
+    D = "D", "D: Not known"
+    E = "E", "E: Suspected to be false"
+
+
+class Handling(models.TextChoices):
+    P = "P", "P: Lawful sharing permitted"
+    C = "C", "C: Lawful sharing permitted with conditions"
+
+
+class Submission(models.Model):
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.DRAFT)
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitter_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    concern = models.ForeignKey(
+        "concerns.Concern",
+        on_delete=models.SET_NULL,
+        related_name="intelligence",
+        null=True,
+        blank=True,
+    )
+    # One subject per entry: a known record (e.g. the child from a concern) and/or a name.
+    subject = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    subject_description = models.CharField(max_length=300, blank=True)
+    what = models.TextField("What was seen or heard", blank=True)
+    where = models.CharField(max_length=300, blank=True)
+    when_on = models.DateField(null=True, blank=True)
+    when_time = models.TimeField(null=True, blank=True)
+    how_known = models.CharField(max_length=12, choices=HowKnown.choices, blank=True)
+    further_information = models.TextField(blank=True)
+    # Structured details in the concerns mention format (cairn/concerns/payload.py).
+    mentions = models.JSONField(default=list, blank=True)
+    # Crime-disclosure check as it stood when submitted, and how a flag was resolved.
+    check_result = models.JSONField(default=dict, blank=True)
+    crime_reference = models.CharField(max_length=60, blank=True)
+    intel_only_reason = models.CharField(max_length=500, blank=True)
+    # Server-side draft of the source fields until submission moves them to SourceRecord.
+    draft_source = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    # FIB workflow.
+    priority = models.CharField(max_length=10, choices=Priority.choices, blank=True)
+    triage_note = models.CharField(max_length=1000, blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    source_grade = models.CharField(max_length=1, choices=SourceGrade.choices, blank=True)
+    intel_grade = models.CharField(max_length=1, choices=IntelGrade.choices, blank=True)
+    handling = models.CharField(max_length=1, choices=Handling.choices, blank=True)
+    handling_conditions = models.TextField(blank=True)
+    legacy_grade = models.CharField("Legacy 5x5x5 grade", max_length=8, blank=True)
+    marking = models.CharField(
+        max_length=24, choices=SecurityMarking.choices, default=SecurityMarking.OFFICIAL_SENSITIVE
+    )
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    evaluated_at = models.DateTimeField(null=True, blank=True)
+    sanitised_text = models.TextField(blank=True)
+    sanitised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    sanitised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["status", "-submitted_at"], name="intel_status_time"),
+            models.Index(fields=["submitter", "status"], name="intel_submitter_status"),
+            models.Index(fields=["-submitted_at"], name="intel_submitted"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"INT-{self.pk:06d}"
+
+    @property
+    def grade(self) -> str:
+        if not (self.source_grade and self.intel_grade and self.handling):
+            return ""
+        return f"{self.source_grade}/{self.intel_grade}/{self.handling}"
+
+    @property
+    def is_sanitised(self) -> bool:
+        return bool(self.sanitised_text.strip())
+
+
+class SourceRecord(models.Model):
+    """Who the source is and how to reach them: held apart from the content and visible
+    only to FIB officers (`intelligence.view_source`); every read is audited."""
+
+    submission = models.OneToOneField(
+        Submission, on_delete=models.CASCADE, primary_key=True, related_name="source_record"
+    )
+    source_is_submitter = models.BooleanField(default=False)
+    name = models.CharField(max_length=200, blank=True)
+    contact = models.CharField(max_length=300, blank=True)
+    relationship = models.CharField("Relationship to the subject", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Source for {self.submission_id}"
+
+
+class SubmissionEntity(models.Model):
+    """A mention in a submission linked by the FIB to a POLE record. Correlation counts
+    other submissions sharing an entity, so this table is indexed by entity."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="entities")
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="+")
+    mention_index = models.PositiveSmallIntegerField(null=True, blank=True)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["submission", "mention_index"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "entity"], name="intel_entity_once")
+        ]
+        indexes = [models.Index(fields=["entity", "submission"], name="intel_entity_sub")]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} -> {self.entity_id}"
+
+
+class RecipientKind(models.TextChoices):
+    PPU = "ppu", "Public Protection Unit (PPU / CSE co-ordinator)"
+    HUB = "hub", "The Exploitation Hub (MACE)"
+    AGENCY = "agency", "A partner agency"
+
+
+class Dissemination(models.Model):
+    """The sanitised version and grading shared with a recipient: a disclosure."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="disseminations"
+    )
+    recipient_kind = models.CharField(max_length=10, choices=RecipientKind.choices)
+    recipient_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reason = models.CharField(max_length=1000)
+    disseminated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    disseminated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-disseminated_at"]
+        indexes = [
+            models.Index(fields=["recipient_kind", "recipient_agency"], name="intel_diss_to")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} to {self.recipient_label}"
+
+    @property
+    def recipient_label(self) -> str:
+        if self.recipient_kind == RecipientKind.AGENCY and self.recipient_agency is not None:
+            return self.recipient_agency.name
+        return RecipientKind(self.recipient_kind).label

@@ -1,0 +1,104 @@
+"""Full-text search over sanitised intelligence only (never the original or the source).
+
+PostgreSQL: `to_tsvector('english', sanitised_text)` matched with a websearch query; a GIN
+expression index (migration 0002) serves it. SQLite (the demo): an FTS5 table
+`intelligence_fts(rowid = submission id)` kept in sync by the sanitise service; if the
+SQLite build lacks FTS5, a LIKE fallback over each word. See ADR 0010."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Exists, OuterRef, QuerySet
+
+from .access import sanitised_visible
+from .models import Submission, SubmissionEntity
+
+FTS_TABLE = "intelligence_fts"
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    source_grade: str = ""
+    intel_grade: str = ""
+    entity_id: int | None = None
+    area: str = ""
+
+
+def fts_available() -> bool:
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=%s", [FTS_TABLE])
+        return cursor.fetchone() is not None
+
+
+def fts_sync(submission_id: int, text: str) -> None:
+    """Keep the SQLite FTS5 row for one submission in step with its sanitised text."""
+    if not fts_available():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM intelligence_fts WHERE rowid = %s", [submission_id])
+        if text.strip():
+            cursor.execute(
+                "INSERT INTO intelligence_fts(rowid, body) VALUES (%s, %s)", [submission_id, text]
+            )
+
+
+def _text_filter(qs: QuerySet[Submission], q: str) -> QuerySet[Submission]:
+    words = WORD.findall(q)
+    if not words:
+        return qs
+    if connection.vendor == "postgresql":
+        vector = SearchVector("sanitised_text", config="english")
+        query = SearchQuery(q, search_type="websearch", config="english")
+        return (
+            qs.annotate(search=vector)
+            .filter(search=query)
+            .annotate(rank=SearchRank(vector, query))
+            .order_by("-rank", "-submitted_at")
+        )
+    if fts_available():
+        match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid FROM intelligence_fts WHERE intelligence_fts MATCH %s", [match]
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        return qs.filter(pk__in=ids)
+    for word in words:
+        qs = qs.filter(sanitised_text__icontains=word)
+    return qs
+
+
+def search(user: Any, filters: Filters) -> QuerySet[Submission]:
+    qs = sanitised_visible(user)
+    if filters.date_from:
+        qs = qs.filter(when_on__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(when_on__lte=filters.date_to)
+    if filters.source_grade:
+        qs = qs.filter(source_grade=filters.source_grade)
+    if filters.intel_grade:
+        qs = qs.filter(intel_grade=filters.intel_grade)
+    if filters.area:
+        qs = qs.filter(where__icontains=filters.area)
+    if filters.entity_id:
+        qs = qs.filter(
+            Exists(
+                SubmissionEntity.objects.filter(
+                    submission_id=OuterRef("pk"), entity_id=filters.entity_id
+                )
+            )
+        )
+    qs = qs.order_by("-submitted_at", "-pk")
+    return _text_filter(qs, filters.q)

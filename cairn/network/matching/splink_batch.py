@@ -1,0 +1,221 @@
+"""Batch deduplication with Splink (DuckDB backend, embedded). Trains the model on the
+store (u by random sampling, m by expectation maximisation), returns the model JSON and
+the scored pairs above the review threshold. The comparison levels are those of
+comparisons.LEVELS, in the same order, so the trained m/u feed the online matcher.
+
+Spark: Splink's SparkAPI takes the same settings; `CAIRN_SPLINK_BACKEND=spark` is the
+switch point (not wired here: this machine has no Spark)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from cairn.pole import normalise
+
+from .comparisons import DEFAULT_PRIOR_WEIGHT, JW_SIMILAR, JW_VERY_SIMILAR, LEVELS
+
+log = logging.getLogger(__name__)
+
+# Pairs at or above this match weight go to the review queue (ADR 0008). Nothing is
+# ever merged automatically, whatever the weight.
+REVIEW_THRESHOLD = 6.0
+
+
+@dataclass
+class PersonRow:
+    unique_id: int
+    given_name: str
+    family_name: str
+    dob: dt.date | None
+    birth_year: int | None
+    postcode: str
+    sex: str
+
+
+def to_splink_row(row: PersonRow) -> dict[str, Any]:
+    given = normalise.name_key(row.given_name)
+    family = normalise.name_key(row.family_name)
+    pc = normalise.postcode(row.postcode) if row.postcode else ""
+    year = row.dob.year if row.dob else row.birth_year
+    return {
+        "unique_id": row.unique_id,
+        "given_name": given or None,
+        "given_variants": sorted(normalise.given_name_variants(given)) if given else None,
+        "given_phonetic": normalise.phonetic_key(given) or None,
+        "family_name": family or None,
+        "family_phonetic": normalise.phonetic_key(family) or None,
+        "dob": row.dob.isoformat() if row.dob else None,
+        "birth_year": year,
+        "postcode": pc or None,
+        "postcode_district": pc.split(" ")[0] if pc else None,
+        "sex": row.sex if row.sex in ("female", "male") else None,
+    }
+
+
+def settings() -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    def labelled(name: str) -> list[str]:
+        return [lv.label for lv in LEVELS[name]]
+
+    g, f, d, p, s = (labelled(n) for n in ("given_name", "family_name", "dob", "postcode", "sex"))
+    comparisons: list[Any] = [
+        cl.CustomComparison(
+            output_column_name="given_name",
+            comparison_levels=[
+                cll.NullLevel("given_name"),
+                cll.ExactMatchLevel("given_name").configure(label_for_charts=g[0]),
+                cll.CustomLevel("list_contains(given_variants_l, given_name_r)", g[1]),
+                cll.JaroWinklerLevel("given_name", JW_VERY_SIMILAR).configure(
+                    label_for_charts=g[2]
+                ),
+                cll.JaroWinklerLevel("given_name", JW_SIMILAR).configure(label_for_charts=g[3]),
+                cll.ElseLevel().configure(label_for_charts=g[4]),
+            ],
+        ),
+        cl.CustomComparison(
+            output_column_name="family_name",
+            comparison_levels=[
+                cll.NullLevel("family_name"),
+                cll.ExactMatchLevel("family_name").configure(label_for_charts=f[0]),
+                cll.JaroWinklerLevel("family_name", JW_VERY_SIMILAR).configure(
+                    label_for_charts=f[1]
+                ),
+                cll.JaroWinklerLevel("family_name", JW_SIMILAR).configure(label_for_charts=f[2]),
+                cll.ElseLevel().configure(label_for_charts=f[3]),
+            ],
+        ),
+        cl.CustomComparison(
+            output_column_name="dob",
+            comparison_levels=[
+                cll.CustomLevel("birth_year_l IS NULL OR birth_year_r IS NULL").configure(
+                    is_null_level=True
+                ),
+                cll.CustomLevel("dob_l = dob_r", d[0]),
+                cll.CustomLevel(
+                    "damerau_levenshtein(dob_l, dob_r) <= 1 OR ("
+                    "substr(dob_l, 1, 4) = substr(dob_r, 1, 4) "
+                    "AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2) "
+                    "AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2))",
+                    d[1],
+                ),
+                cll.CustomLevel("birth_year_l = birth_year_r", d[2]),
+                cll.ElseLevel().configure(label_for_charts=d[3]),
+            ],
+        ),
+        cl.CustomComparison(
+            output_column_name="postcode",
+            comparison_levels=[
+                cll.NullLevel("postcode"),
+                cll.ExactMatchLevel("postcode").configure(label_for_charts=p[0]),
+                cll.CustomLevel("postcode_district_l = postcode_district_r", p[1]),
+                cll.ElseLevel().configure(label_for_charts=p[2]),
+            ],
+        ),
+        cl.CustomComparison(
+            output_column_name="sex",
+            comparison_levels=[
+                cll.NullLevel("sex"),
+                cll.ExactMatchLevel("sex").configure(label_for_charts=s[0]),
+                cll.ElseLevel().configure(label_for_charts=s[1]),
+            ],
+        ),
+    ]
+    return SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=[
+            block_on("family_phonetic", "birth_year"),
+            block_on("given_name", "dob"),
+            block_on("given_phonetic", "dob"),
+            block_on("family_name", "given_name"),
+            block_on("family_phonetic", "given_phonetic"),
+            block_on("postcode", "family_phonetic"),
+        ],
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=True,
+    )
+
+
+@dataclass
+class LinkResult:
+    model_json: dict[str, Any]
+    pairs: list[dict[str, Any]]
+    record_count: int
+
+
+def _explain(row: dict[str, Any]) -> dict[str, Any]:
+    """Per-comparison level and weight of one predicted pair."""
+    out: dict[str, Any] = {}
+    for name, levels in LEVELS.items():
+        gamma = row.get(f"gamma_{name}")
+        bf = row.get(f"bf_{name}")
+        mw = row.get(f"mw_{name}")
+        if gamma is None or gamma < 0:
+            out[name] = {"level": "not known", "weight": 0.0}
+            continue
+        # Splink's gamma counts down from the best level (highest) to the else level (0).
+        index = len(levels) - 1 - int(gamma)
+        out[name] = {
+            "level": levels[index].label if 0 <= index < len(levels) else str(gamma),
+            "weight": round(float(mw), 2)
+            if mw is not None
+            else (round(math.log2(bf), 2) if bf else 0.0),
+        }
+    return out
+
+
+def run_linkage(
+    rows: Iterable[PersonRow],
+    *,
+    threshold: float = REVIEW_THRESHOLD,
+    seed: int = 1,
+    max_pairs: float = 1e6,
+) -> LinkResult:
+    import pyarrow as pa
+    from splink import DuckDBAPI, Linker, block_on
+
+    records = [to_splink_row(r) for r in rows]
+    if len(records) < 2:
+        return LinkResult(model_json={}, pairs=[], record_count=len(records))
+    db_api = DuckDBAPI()
+    table = db_api.register(pa.Table.from_pylist(records), table_name="people")
+    linker = Linker(table, settings(), log_level=logging.WARNING)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("given_name", "family_name", "dob"), block_on("family_name", "dob")],
+        recall=0.7,
+    )
+    settings_obj = linker._settings_obj
+    if not 0 < settings_obj._probability_two_random_records_match < 1:
+        # No deterministic matches (a small or clean store): fall back to the documented
+        # prior rather than a zero that makes every weight minus infinity.
+        settings_obj._probability_two_random_records_match = 2**DEFAULT_PRIOR_WEIGHT
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    for rule in (block_on("dob"), block_on("family_name", "given_name")):
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        except Exception as exc:  # small stores may leave a session with no pairs
+            log.warning("EM session %s skipped: %s", rule, exc)
+    predictions = linker.inference.predict(threshold_match_weight=threshold)
+    pairs = []
+    for row in predictions.as_pyarrow_table().to_pylist():
+        a, b = sorted((int(row["unique_id_l"]), int(row["unique_id_r"])))
+        pairs.append(
+            {
+                "person_a": a,
+                "person_b": b,
+                "match_weight": float(row["match_weight"]),
+                "match_probability": float(row["match_probability"]),
+                "explanation": _explain(row),
+            }
+        )
+    return LinkResult(
+        model_json=linker.misc.save_model_to_json(), pairs=pairs, record_count=len(records)
+    )

@@ -1,0 +1,64 @@
+"""The weights the online matcher uses: the latest trained Splink model's m and u
+probabilities, mapped back onto the shared comparison levels by position, or the
+documented defaults when no model has been trained (or it does not fit the levels)."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from .comparisons import DEFAULT_WEIGHTS, LEVELS, Level, Weights
+
+_CACHE: dict[str, Any] = {"checked": 0.0, "weights": None}  # weights: Weights | None
+RECHECK_SECONDS = 60.0
+
+
+def weights_from_settings(settings: dict[str, Any], version: str) -> Weights:
+    """Weights from a Splink model JSON; a comparison Splink did not train (or trained to
+    zero) keeps its default levels."""
+    levels = {name: list(default) for name, default in LEVELS.items()}
+    for comparison in settings.get("comparisons", []):
+        name = comparison.get("output_column_name")
+        if name not in levels:
+            continue
+        trained = [
+            lv for lv in comparison.get("comparison_levels", []) if not lv.get("is_null_level")
+        ]
+        if len(trained) != len(levels[name]):
+            continue
+        fresh = []
+        for default, lv in zip(levels[name], trained, strict=True):
+            m, u = lv.get("m_probability"), lv.get("u_probability")
+            if not m or not u or m <= 0 or u <= 0:
+                fresh.append(default)
+            else:
+                fresh.append(Level(default.label, float(m), float(u)))
+        levels[name] = fresh
+    prior_p = settings.get("probability_two_random_records_match")
+    prior = (
+        math.log2(prior_p / (1 - prior_p)) if prior_p and 0 < prior_p < 1 else DEFAULT_WEIGHTS.prior
+    )
+    return Weights(levels=levels, prior=prior, version=version)
+
+
+def current_weights() -> Weights:
+    """The latest trained weights (re-read at most once a minute), else the defaults."""
+    now = time.monotonic()
+    cached = _CACHE["weights"]
+    if cached is not None and now - _CACHE["checked"] < RECHECK_SECONDS:
+        return cached
+    from cairn.network.models import MatchModel
+
+    model = MatchModel.objects.order_by("-version").first()
+    weights = (
+        weights_from_settings(model.settings_json, f"v{model.version}")
+        if model is not None
+        else DEFAULT_WEIGHTS
+    )
+    _CACHE.update(checked=now, weights=weights)
+    return weights
+
+
+def reset_cache() -> None:
+    _CACHE.update(checked=0.0, weights=None)

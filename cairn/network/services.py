@@ -1,0 +1,302 @@
+"""Writes for identity resolution: storing a trained model and the review queue, deciding
+candidate pairs, and reversible merges of person records. Every write is audited; a merge
+and an unmerge are DPA "combination" events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.apps import apps
+from django.core import serializers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cairn.audit import services as audit
+from cairn.pole import services as pole_services
+from cairn.pole.access import access_person_by_id
+from cairn.pole.models import Entity, EntityShare, Link, NameKind, Person, PersonName
+
+from .matching.splink_batch import LinkResult
+from .matching.weights import reset_cache
+from .models import CandidatePair, MatchModel, PairStatus, PersonMerge
+
+# Fields a merging user chooses between (the survivor's value unless told otherwise).
+MERGE_FIELDS = (
+    "category",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "estimated_age",
+    "estimated_age_on",
+    "sex",
+    "ethnicity",
+    "first_language",
+    "interpreter_needed",
+    "sen_disability",
+    "has_learning_disability",
+    "looked_after",
+    "description",
+)
+DATE_FIELDS = {"date_of_birth", "estimated_age_on"}
+# Our own bookkeeping is never moved by a merge.
+NOT_MOVED = {"network.personmerge", "network.candidatepair", "network.matchmodel"}
+
+
+def _require(actor: Any, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise PermissionDenied("You do not have permission to do this.")
+
+
+# --- Batch linkage results ---------------------------------------------------------
+
+
+@transaction.atomic
+def linkage_store(*, result: LinkResult, splink_version: str) -> tuple[MatchModel | None, int]:
+    """Save the trained model as the next version and add new pairs to the review queue
+    (pairs already decided are left as decided). Returns the model (None when there was
+    no trained model, e.g. pairs scored with the default weights) and pairs added."""
+    model = None
+    if result.model_json:
+        latest = MatchModel.objects.order_by("-version").first()
+        model = MatchModel.objects.create(
+            version=(latest.version + 1) if latest else 1,
+            settings_json=result.model_json,
+            record_count=result.record_count,
+            splink_version=splink_version,
+        )
+    version = f"v{model.version}" if model else "default"
+    existing = set(CandidatePair.objects.values_list("person_a_id", "person_b_id"))
+    fresh = [
+        CandidatePair(
+            person_a_id=p["person_a"],
+            person_b_id=p["person_b"],
+            match_weight=p["match_weight"],
+            match_probability=p["match_probability"],
+            explanation=p["explanation"],
+            model_version=version,
+        )
+        for p in result.pairs
+        if (p["person_a"], p["person_b"]) not in existing
+    ]
+    CandidatePair.objects.bulk_create(fresh, batch_size=1000)
+    audit.record_system(
+        event="linkage.run",
+        justification="Batch identity linkage (never merges automatically)",
+        details={
+            "model_version": model.version if model else None,
+            "records": result.record_count,
+            "pairs_found": len(result.pairs),
+            "pairs_added": len(fresh),
+        },
+    )
+    reset_cache()
+    return model, len(fresh)
+
+
+@transaction.atomic
+def candidate_reject(*, actor: Any, pair: CandidatePair, reason: str = "") -> CandidatePair:
+    _require(actor, "network.merge_person")
+    if pair.status != PairStatus.PENDING:
+        raise ValidationError({"status": "This pair has already been decided."})
+    pair.status = PairStatus.REJECTED
+    pair.decided_by = actor
+    pair.decided_at = timezone.now()
+    pair.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(
+        actor=actor,
+        event="candidate.rejected",
+        obj=pair,
+        subject=pair.person_a_id,
+        justification=reason or "Not the same person",
+        details={"person_a": pair.person_a_id, "person_b": pair.person_b_id},
+    )
+    return pair
+
+
+# --- Merge and unmerge -------------------------------------------------------------
+
+
+def reference_fields() -> list[tuple[type[models.Model], models.Field[Any, Any]]]:
+    """Every foreign key in the project that points at a Person or an Entity, found from
+    the model graph (so apps added later are covered without changes here)."""
+    refs: list[tuple[type[models.Model], models.Field[Any, Any]]] = []
+    for model in apps.get_models(include_auto_created=True):
+        if model is Person or model._meta.label_lower in NOT_MOVED:
+            continue
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model in (Person, Entity):
+                refs.append((model, field))
+    return refs
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _from_json(name: str, value: Any) -> Any:
+    if name in DATE_FIELDS and value:
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _set_primary_name(person: Person) -> None:
+    primary = person.names.filter(kind=NameKind.PRIMARY).first()
+    fresh = pole_services.build_name(
+        person, NameKind.PRIMARY, person.given_name, person.family_name
+    )
+    if primary is not None:
+        fresh.pk = primary.pk
+    fresh.save()
+    Entity.objects.filter(pk=person.pk).update(label=person.full_name[:300])
+
+
+@transaction.atomic
+def person_merge(
+    *,
+    actor: Any,
+    survivor_id: int,
+    absorbed_id: int,
+    reason: str,
+    take_from_absorbed: list[str] | None = None,
+    pair: CandidatePair | None = None,
+) -> PersonMerge:
+    """Merge `absorbed` into `survivor`: every reference to the absorbed record moves to
+    the survivor, the survivor takes the chosen values, the absorbed record is removed
+    (snapshotted in the merge record so `person_unmerge` restores it exactly)."""
+    _require(actor, "network.merge_person")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why these records are the same person"})
+    if survivor_id == absorbed_id:
+        raise ValidationError({"absorbed_id": "Choose two different records"})
+    survivor = access_person_by_id(actor, survivor_id)
+    absorbed = access_person_by_id(actor, absorbed_id)
+    if survivor.entity.police_only != absorbed.entity.police_only:
+        raise ValidationError(
+            "A police-only record cannot be merged with one that is not police-only."
+        )
+    if PersonMerge.objects.filter(survivor_id=absorbed.pk, unmerged_at__isnull=True).exists():
+        raise ValidationError(
+            "The record to be merged away has absorbed another record: keep it instead, "
+            "or undo that merge first."
+        )
+    chosen = set(take_from_absorbed or [])
+    unknown = chosen - set(MERGE_FIELDS)
+    if unknown:
+        raise ValidationError({"take_from_absorbed": f"Unknown fields: {sorted(unknown)}"})
+
+    # Rows removed with the absorbed record, kept whole for an unmerge.
+    between = Link.objects.filter(
+        Q(from_entity_id=absorbed.pk, to_entity_id=survivor.pk)
+        | Q(from_entity_id=survivor.pk, to_entity_id=absorbed.pk)
+    )
+    clashing_shares = EntityShare.objects.filter(
+        entity_id=absorbed.pk,
+        agency_id__in=EntityShare.objects.filter(entity_id=survivor.pk).values("agency_id"),
+    )
+    removed = [absorbed.entity, absorbed, *between, *clashing_shares]
+    snapshot = serializers.serialize("json", removed)
+    between.delete()
+    clashing_shares.delete()
+
+    # Absorbed names become aliases of the survivor (kinds restored on unmerge).
+    renamed = list(
+        PersonName.objects.filter(person_id=absorbed.pk, kind=NameKind.PRIMARY).values_list(
+            "pk", flat=True
+        )
+    )
+    PersonName.objects.filter(pk__in=renamed).update(kind=NameKind.ALIAS)
+
+    moved: list[dict[str, Any]] = []
+    for model, field in reference_fields():
+        manager = model._default_manager
+        ids = list(manager.filter(**{field.attname: absorbed.pk}).values_list("pk", flat=True))
+        if ids:
+            manager.filter(pk__in=ids).update(**{field.attname: survivor.pk})
+            moved.append({"model": model._meta.label_lower, "field": field.attname, "ids": ids})
+
+    before = {name: _json_value(getattr(survivor, name)) for name in MERGE_FIELDS}
+    for name in chosen:
+        setattr(survivor, name, getattr(absorbed, name))
+    survivor.save()
+    if {"given_name", "family_name"} & chosen:
+        _set_primary_name(survivor)
+
+    label = absorbed.full_name
+    Person.objects.filter(pk=absorbed.pk).delete()
+    Entity.objects.filter(pk=absorbed.pk).delete()
+    merge = PersonMerge.objects.create(
+        survivor=survivor,
+        absorbed_id=absorbed.pk,
+        absorbed_label=label,
+        survivor_before=before,
+        snapshot=snapshot,
+        moved=moved,
+        renamed_primary_ids=renamed,
+        reason=reason.strip()[:500],
+        merged_by=actor,
+    )
+    a, b = sorted((survivor.pk, absorbed.pk))
+    CandidatePair.objects.filter(person_a_id=a, person_b_id=b).update(
+        status=PairStatus.MERGED, decided_by=actor, decided_at=timezone.now()
+    )
+    audit.record(
+        actor=actor,
+        event="person.merged",
+        obj=merge,
+        subject=survivor,
+        justification=reason,
+        details={
+            "survivor": survivor.pk,
+            "absorbed": absorbed.pk,
+            "took_from_absorbed": sorted(chosen),
+            "moved": {f"{m['model']}.{m['field']}": len(m["ids"]) for m in moved},
+            "pair": pair.pk if pair else None,
+        },
+    )
+    return merge
+
+
+@transaction.atomic
+def person_unmerge(*, actor: Any, merge: PersonMerge, reason: str) -> Person:
+    """Undo a merge: restore the absorbed record with its id, move back every reference
+    that was moved (references added since stay with the survivor), and restore the
+    survivor's own values."""
+    _require(actor, "network.merge_person")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why this merge is being undone"})
+    merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
+    if not merge.is_active:
+        raise ValidationError("This merge has already been undone.")
+    survivor = access_person_by_id(actor, merge.survivor_id)
+    restored = list(serializers.deserialize("json", merge.snapshot))
+    for obj in restored:
+        obj.save()
+    for entry in merge.moved:
+        model = apps.get_model(entry["model"])
+        model._default_manager.filter(pk__in=entry["ids"], **{entry["field"]: survivor.pk}).update(
+            **{entry["field"]: merge.absorbed_id}
+        )
+    PersonName.objects.filter(pk__in=merge.renamed_primary_ids).update(kind=NameKind.PRIMARY)
+    for name, value in merge.survivor_before.items():
+        setattr(survivor, name, _from_json(name, value))
+    survivor.save()
+    _set_primary_name(survivor)
+    merge.unmerged_by = actor
+    merge.unmerged_at = timezone.now()
+    merge.save(update_fields=["unmerged_by", "unmerged_at"])
+    a, b = sorted((survivor.pk, merge.absorbed_id))
+    CandidatePair.objects.filter(person_a_id=a, person_b_id=b).update(
+        status=PairStatus.PENDING, decided_by=None, decided_at=None
+    )
+    audit.record(
+        actor=actor,
+        event="person.unmerged",
+        obj=merge,
+        subject=survivor,
+        justification=reason,
+        details={"survivor": survivor.pk, "restored": merge.absorbed_id},
+    )
+    return Person.objects.get(pk=merge.absorbed_id)

@@ -1,0 +1,25 @@
+"""The child's referrals on their profile page, with a "Make a referral" button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from cairn.pole import profile_sections
+from cairn.pole.models import Person
+
+from .selectors import referrals_for_child
+
+
+@profile_sections.register
+def referrals_section(user: Any, person: Person) -> profile_sections.Section | None:
+    if person.category != "child" or not user.has_perm("referrals.view_referral"):
+        return None
+    referrals = list(referrals_for_child(user, person)[:20])
+    return "referrals/_child_referrals.html", {
+        "child": person,
+        "referrals": referrals,
+        "now": timezone.now(),
+        "can_refer": user.has_perm("referrals.add_referral"),
+    }

@@ -1,0 +1,151 @@
+"""Hub API: meetings, actions, missing episodes; allowed and denied callers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from cairn.api_auth import services as token_services
+from cairn.audit.models import AuditEvent
+from cairn.hub import services
+from cairn.hub.models import Meeting, MissingEpisode
+from cairn.pole.models import Person
+
+from ..api.conftest import ApiClient
+from .conftest import ago
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api_as() -> Callable[[Any], ApiClient]:
+    def make(user: Any) -> ApiClient:
+        if not user.has_perm("api.use"):
+            return ApiClient(session_user=user)
+        return ApiClient(token_services.token_create(actor=user, name="t").secret)
+
+    return make
+
+
+@pytest.fixture
+def meeting(
+    make_person: Callable[..., Person],
+    decide: Callable[..., Any],
+    schedule: Callable[..., Meeting],
+    chair: Any,
+    members: Any,
+    users: dict[str, Any],
+) -> Meeting:
+    child = make_person(given_name="Api", family_name="Child")
+    decide(child, "significant", ago(days=1))
+    meeting = schedule()
+    [item] = services.agenda_generate(actor=chair, meeting=meeting)
+    services.action_create(
+        actor=chair,
+        item=item,
+        description="Safety plan",
+        owner=users["social_worker"],
+        due_on=timezone.localdate() + dt.timedelta(days=3),
+    )
+    return meeting
+
+
+def test_meetings_allowed_and_denied(
+    api_as: Callable[[Any], ApiClient],
+    users: dict[str, Any],
+    meeting: Meeting,
+    make_user: Callable[..., Any],
+) -> None:
+    chair = api_as(users["hub_chair"])
+    listed = chair.get("/hub/meetings").json()
+    assert [m["id"] for m in listed["results"]] == [meeting.pk]
+    detail = chair.get(f"/hub/meetings/{meeting.pk}")
+    assert detail.status_code == 200
+    body = detail.json()
+    assert body["items"][0]["title"] == "Api Child"
+    assert body["items"][0]["actions"][0]["description"] == "Safety plan"
+    assert AuditEvent.objects.filter(event="hub.meeting_viewed", source="api").exists()
+    # The invited representative sees it; someone not involved gets 404 / an empty list.
+    assert api_as(users["social_worker"]).get(f"/hub/meetings/{meeting.pk}").status_code == 200
+    teacher = api_as(make_user("practitioner", agency="school", username="teacher"))
+    assert teacher.get(f"/hub/meetings/{meeting.pk}").status_code == 404
+    assert teacher.get("/hub/meetings").json()["count"] == 0
+    assert api_as(users["system_admin"]).get("/hub/meetings").status_code == 403
+    assert ApiClient().get("/hub/meetings").status_code == 401
+
+
+def test_actions_list_and_complete(
+    api_as: Callable[[Any], ApiClient], users: dict[str, Any], meeting: Meeting
+) -> None:
+    owner = api_as(users["social_worker"])
+    mine = owner.get("/hub/actions").json()
+    assert mine["count"] == 1 and mine["results"][0]["overdue"] is False
+    action_id = mine["results"][0]["id"]
+    assert owner.get("/hub/actions", state="overdue").json()["count"] == 0
+    police = api_as(users["fib_officer"])
+    assert police.get(f"/hub/actions/{action_id}").status_code == 404
+    assert police.post(f"/hub/actions/{action_id}/complete", {"note": "x"}).status_code == 404
+    assert owner.post(f"/hub/actions/{action_id}/complete", {"note": ""}).status_code == 422
+    done = owner.post(f"/hub/actions/{action_id}/complete", {"note": "Plan agreed"})
+    assert done.status_code == 200 and done.json()["status"] == "complete"
+    assert api_as(users["ig_admin"]).get("/hub/actions").status_code == 403
+
+
+def test_missing_episodes(
+    api_as: Callable[[Any], ApiClient],
+    users: dict[str, Any],
+    make_person: Callable[..., Person],
+    make_user: Callable[..., Any],
+) -> None:
+    child = make_person(given_name="Rue")
+    sw = api_as(users["social_worker"])
+    reported = (timezone.now() - dt.timedelta(days=2)).isoformat()
+    created = sw.post(
+        "/hub/missing-episodes",
+        {"child_id": child.pk, "reported_at": reported, "police_risk_grading": "high"},
+    )
+    assert created.status_code == 201, created.content
+    episode_id = created.json()["id"]
+    assert created.json()["rhi_state"] == "not_due"
+    found = timezone.now() - dt.timedelta(days=1)
+    returned = sw.post(
+        f"/hub/missing-episodes/{episode_id}/return", {"found_at": found.isoformat()}
+    )
+    assert returned.status_code == 200
+    assert returned.json()["rhi_due_at"] is not None
+    done = sw.post(
+        f"/hub/missing-episodes/{episode_id}/interview",
+        {
+            "offered_on": timezone.localdate().isoformat(),
+            "accepted": True,
+            "completed_at": timezone.now().isoformat(),
+        },
+    )
+    assert done.status_code == 200 and done.json()["rhi_state"] == "completed_in_time"
+    assert sw.get("/hub/missing-episodes", child_id=child.pk).json()["count"] == 1
+    bad = sw.post(
+        "/hub/missing-episodes",
+        {"child_id": child.pk, "reported_at": (timezone.now() + dt.timedelta(days=1)).isoformat()},
+    )
+    assert bad.status_code == 422
+    teacher = api_as(make_user("practitioner", agency="school", username="teacher"))
+    assert teacher.get(f"/hub/missing-episodes/{episode_id}").status_code == 404
+    assert teacher.get("/hub/missing-episodes").json()["count"] == 0
+    assert (
+        teacher.post(
+            "/hub/missing-episodes", {"child_id": child.pk, "reported_at": reported}
+        ).status_code
+        == 404
+    )
+    analyst = api_as(users["analyst"])
+    assert (
+        analyst.post(
+            "/hub/missing-episodes", {"child_id": child.pk, "reported_at": reported}
+        ).status_code
+        == 403
+    )
+    assert MissingEpisode.objects.count() == 1

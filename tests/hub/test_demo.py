@@ -1,0 +1,36 @@
+"""The Hub demo: loads on top of the demo hub through the services, tells a coherent
+story (past minutes, an agenda for the next meeting with a risen child, actions in each
+state, missing episodes with interviews) and loads only once."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from cairn.concerns.models import IndicatorObservation
+from cairn.hub.demo import load_demo
+from cairn.hub.models import Action, AgendaItem, HubMember, Meeting, MissingEpisode
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_a_coherent_hub() -> None:
+    call_command("demo_data")
+    load_demo()
+    past, upcoming = Meeting.objects.order_by("starts_at")
+    assert past.status == "finalised" and past.distribution.exists()
+    assert upcoming.status == "scheduled" and upcoming.starts_at > timezone.now()
+    assert AgendaItem.objects.filter(meeting=past).exclude(recorded_at=None).exists()
+    kinds = set(AgendaItem.objects.filter(meeting=upcoming).values_list("kind", flat=True))
+    assert {"risk_raised", "overdue_action", "review_due", "overdue_rhi"} <= kinds
+    assert AgendaItem.objects.filter(meeting=upcoming, reason__startswith="Risen").exists()
+    statuses = [a.is_overdue() for a in Action.objects.filter(status="open")]
+    assert True in statuses and False in statuses
+    assert Action.objects.filter(status="complete").exists()
+    states = {e.rhi_state for e in MissingEpisode.objects.all()}
+    assert {"completed_in_time", "late", "overdue"} <= states
+    assert IndicatorObservation.objects.filter(indicator__code="frequent_missing").exists()
+    assert HubMember.objects.count() >= 4
+    load_demo()
+    assert Meeting.objects.count() == 2
