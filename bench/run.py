@@ -13,6 +13,7 @@ each kind (with --explain) to bench/data/explain-<backend>-<scale>.txt.
     uv run python bench/run.py                                  # 100k and 1M, both backends
     uv run python bench/run.py --scales 100000 --backends sqlite --queries 100
     make bench BENCH_ARGS="--scales 1000000 --backends postgres"
+    uv run python bench/run.py --scales 1000000 --compare index,dnf,index+dnf+prefixcap
 """
 
 from __future__ import annotations

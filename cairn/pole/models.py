@@ -200,6 +200,7 @@ class PersonName(models.Model):
         indexes = [
             models.Index(fields=["family_key", "given_key"], name="pname_family_given"),
             models.Index(fields=["given_key"], name="pname_given"),
+            models.Index(fields=["given_phonetic"], name="pname_given_phonetic"),
             models.Index(fields=["family_phonetic", "given_phonetic"], name="pname_phonetic"),
         ]
 

@@ -5,7 +5,9 @@ phonetic keys), then rapidfuzz ranks them, so it stays fast at a million people.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
 from django.db.models import Q
@@ -16,6 +18,8 @@ from .access import entity_visibility_q
 from .models import Person, PersonName
 
 MAX_CANDIDATES = 400
+# One bare word (no DOB) matches broadly; ranking 400 rows in Python dominated its latency.
+MAX_CANDIDATES_ONE_WORD = 100
 MAX_RESULTS = 200
 
 
@@ -28,25 +32,34 @@ class PersonMatch:
     reasons: list[str] = field(default_factory=list)
 
 
-def _name_q(token: str, which: str) -> Q:
+def _name_terms(token: str, which: str) -> list[Q]:
+    """The index-friendly alternatives for one token: a key prefix range and, for three or
+    more letters, the phonetic key."""
     key = normalise.name_key(token)
     if not key:
-        return Q(pk__in=[])
+        return []
     low, high = normalise.prefix_range(key)
-    q = Q(**{f"{which}_key__gte": low, f"{which}_key__lt": high})
+    terms = [Q(**{f"{which}_key__gte": low, f"{which}_key__lt": high})]
     phon = normalise.phonetic_key(token)
     if phon and len(key) >= 3:
-        q |= Q(**{f"{which}_phonetic": phon})
-    return q
+        terms.append(Q(**{f"{which}_phonetic": phon}))
+    return terms
 
 
 def _candidate_names_q(tokens: list[str]) -> Q:
+    """Written as an OR of ANDs (every branch led by an indexed column) because SQLite
+    cannot use indexes for (a OR b) AND (c OR d): measured 458 -> 45 ms p50 at 1M."""
     if len(tokens) == 1:
-        return _name_q(tokens[0], "family") | _name_q(tokens[0], "given")
-    first, last = tokens[0], tokens[-1]
-    return (_name_q(last, "family") & _name_q(first, "given")) | (
-        _name_q(first, "family") & _name_q(last, "given")
-    )
+        branches = _name_terms(tokens[0], "family") + _name_terms(tokens[0], "given")
+    else:
+        first, last = tokens[0], tokens[-1]
+        branches = [
+            family_term & given_term
+            for family_token, given_token in ((last, first), (first, last))
+            for family_term in _name_terms(family_token, "family")
+            for given_term in _name_terms(given_token, "given")
+        ]
+    return reduce(operator.or_, branches) if branches else Q(pk__in=[])
 
 
 def _score(tokens: list[str], name: PersonName) -> tuple[float, list[str]]:
@@ -83,7 +96,8 @@ def search_people(
         names = names.filter(person__date_of_birth=date_of_birth)
     names = names.select_related("person", "person__entity", "person__entity__owning_agency")
     best: dict[int, PersonMatch] = {}
-    for name in names[:MAX_CANDIDATES]:
+    cap = MAX_CANDIDATES_ONE_WORD if len(tokens) == 1 and date_of_birth is None else MAX_CANDIDATES
+    for name in names[:cap]:
         if tokens:
             score, reasons = _score(tokens, name)
         else:
