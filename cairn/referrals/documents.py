@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -63,8 +64,9 @@ def _context(referral: Referral) -> dict[str, Any]:
     }
 
 
-def render_html(referral: Referral) -> str:
-    return render_to_string("referrals/pdf.html", _context(referral))
+def render_html(referral: Referral, request: HttpRequest | None = None) -> str:
+    """The document as HTML; with the request, its inline stylesheet carries the CSP nonce."""
+    return render_to_string("referrals/pdf.html", _context(referral), request=request)
 
 
 def render_pdf(referral: Referral) -> bytes:

@@ -367,7 +367,7 @@ def referral_print(request: HttpRequest, referral_id: int) -> HttpResponse:
         subject=referral.child_id,
         justification=f"Opened {referral.reference} for printing",
     )
-    return HttpResponse(documents.render_html(referral))
+    return HttpResponse(documents.render_html(referral, request))
 
 
 @login_required

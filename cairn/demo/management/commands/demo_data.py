@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.test.utils import override_settings
 
 from cairn.audit import services as audit
 from cairn.demo.app_demos import load_app_demos
@@ -71,8 +72,10 @@ class Command(BaseCommand):
                 "Demo data is already loaded. Use --if-empty to skip, or start from an "
                 "empty database."
             )
-        summary = load_demo_hub(seed=options["seed"])
-        load_app_demos(seed=options["seed"], report=self.stdout.write)
+        # Demo notifications stay in the in-app inboxes: no console flood of emails.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            summary = load_demo_hub(seed=options["seed"])
+            load_app_demos(seed=options["seed"], report=self.stdout.write)
         counts = summary.as_dict()
         self.stdout.write(
             self.style.SUCCESS(
