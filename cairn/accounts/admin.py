@@ -19,9 +19,13 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
+        if isinstance(obj, User):
+            event = "accounts.user_changed" if change else "accounts.user_created"
+        else:
+            event = "admin.record_changed" if change else "admin.record_created"
         audit.record(
             actor=request.user,
-            event="accounts.user_changed" if change else "accounts.user_created",
+            event=event,
             obj=obj,
             justification=f"Admin {'change' if change else 'creation'} of {obj._meta.verbose_name}",
             details={"fields": sorted(form.changed_data)},

@@ -86,6 +86,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
         for verb in ("view", "add", "change")
         for model in ("agency", "team", "user")
     },
+    # The Hub's set-up (members, chair, thresholds) is reference data for system admins.
+    **{
+        f"hub.{verb}_{model}": frozenset({R.SYSTEM_ADMIN})
+        for verb in ("view", "add", "change")
+        for model in ("hubsetup", "hubmember")
+    },
     "api.use": frozenset(CASEWORK | {R.IG_ADMIN}),
 }
 

@@ -55,6 +55,8 @@ for _name, _action, _description in [
     ("auth.api_token_revoked", A.SECURITY, "An API token was revoked"),
     ("accounts.user_created", A.COLLECTION, "A user account was created"),
     ("accounts.user_changed", A.ALTERATION, "A user account was changed"),
+    ("admin.record_created", A.COLLECTION, "A reference record was created in the admin site"),
+    ("admin.record_changed", A.ALTERATION, "A reference record was changed in the admin site"),
     ("person.created", A.COLLECTION, "A person record was created"),
     ("person.changed", A.ALTERATION, "A person record was changed"),
     ("person.viewed", A.CONSULTATION, "A person record was viewed"),

@@ -3,14 +3,16 @@ data (meetings, actions, missing episodes) is changed through the services, neve
 
 from django.contrib import admin
 
+from cairn.accounts.admin import AuditedAdmin
+
 from .models import HubMember, HubSetup
 
 
 @admin.register(HubSetup)
-class HubSetupAdmin(admin.ModelAdmin):
+class HubSetupAdmin(AuditedAdmin):
     list_display = ["name", "chair", "frequent_missing_count", "frequent_missing_days"]
 
 
 @admin.register(HubMember)
-class HubMemberAdmin(admin.ModelAdmin):
+class HubMemberAdmin(AuditedAdmin):
     list_display = ["agency", "representative", "deputy"]

@@ -33,3 +33,29 @@ def test_inactive_user_has_no_permissions(users: dict[str, Any]) -> None:
     user.is_active = False
     user.save()
     assert not user.has_perm("pole.view_person")
+
+
+def test_system_admin_edits_hub_setup_in_admin_and_it_is_audited(
+    client: Any, users: dict[str, Any]
+) -> None:
+    from cairn.audit.models import AuditEvent
+
+    admin_user = users["system_admin"]
+    admin_user.is_staff = True
+    admin_user.save()
+    client.force_login(admin_user)
+    assert client.get("/admin/hub/hubsetup/").status_code == 200
+    assert client.get("/admin/accounts/agency/").status_code == 200
+    response = client.post(
+        "/admin/accounts/agency/add/",
+        {"name": "Testshire Youth Service", "short_name": "TYS", "kind": "youth_justice"},
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(event="admin.record_created")
+    assert event.object_type == "accounts.agency"
+
+
+def test_case_roles_cannot_use_the_admin(client: Any, users: dict[str, Any]) -> None:
+    user = users["hub_chair"]
+    client.force_login(user)
+    assert client.get("/admin/hub/hubsetup/").status_code == 302
