@@ -16,3 +16,16 @@ class SignInForm(AuthenticationForm):
         )
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class SignInCodeForm(forms.Form):
+    label_suffix = ""
+    token = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=12,
+        help_text="The 6-digit code, for example 123456",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "width": 5}
+        ),
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )

@@ -7,4 +7,6 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("signed-out/", views.signed_out, name="signed-out"),
+    path("two-step/", views.two_step_setup, name="two-step-setup"),
+    path("two-step/verify/", views.two_step_verify, name="two-step-verify"),
 ]

@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "cairn.accounts.middleware.TwoStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -160,6 +161,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CAIRN_SERVICE_NAME = "Cairn"
 CAIRN_HUB_NAME = env.str("CAIRN_HUB_NAME", default="Exploitation Hub")
 CAIRN_PAGE_SIZE = 25
+# Two-step verification (TOTP): required in production unless explicitly turned off.
+CAIRN_REQUIRE_2FA = env.bool("CAIRN_REQUIRE_2FA", default=False)
 
 LOGGING = {
     "version": 1,
