@@ -1,7 +1,8 @@
 """Full-text search over sanitised intelligence only (never the original or the source).
 
-PostgreSQL: `to_tsvector('english', sanitised_text)` matched with a websearch query; a GIN
-expression index (migration 0002) serves it. SQLite (the demo): an FTS5 table
+PostgreSQL: a stored generated column `sanitised_search = to_tsvector('english',
+sanitised_text)` with a GIN index (migration 0003) matched with a websearch query and ranked
+with ts_rank on the stored vector. SQLite (the demo): an FTS5 table
 `intelligence_fts(rowid = submission id)` kept in sync by the sanitise service; if the
 SQLite build lacks FTS5, a LIKE fallback over each word. See ADR 0010."""
 
@@ -12,14 +13,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
 
 from .access import sanitised_visible
 from .models import Submission, SubmissionEntity
 
 FTS_TABLE = "intelligence_fts"
+# PostgreSQL only: GENERATED ALWAYS AS (to_tsvector('english', sanitised_text)) STORED.
+STORED_VECTOR = '"intelligence_submission"."sanitised_search"'
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -59,10 +63,12 @@ def _text_filter(qs: QuerySet[Submission], q: str) -> QuerySet[Submission]:
     if not words:
         return qs
     if connection.vendor == "postgresql":
-        vector = SearchVector("sanitised_text", config="english")
+        # The stored, generated tsvector column (migration 0003) with its GIN index: the
+        # match, its recheck and ts_rank read it instead of recomputing to_tsvector per row.
+        vector = RawSQL(STORED_VECTOR, [], output_field=SearchVectorField())
         query = SearchQuery(q, search_type="websearch", config="english")
         return (
-            qs.annotate(search=vector)
+            qs.alias(search=vector)
             .filter(search=query)
             .annotate(rank=SearchRank(vector, query))
             .order_by("-rank", "-submitted_at")
