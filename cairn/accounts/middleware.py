@@ -33,9 +33,11 @@ class TwoStepMiddleware:
                 reverse("accounts:logout"),
                 reverse("accounts:signed-out"),
             }
-            if request.path not in allowed:
-                if has_two_step(user) and not user.is_verified():
+            # A verified session needs no lookup; otherwise one query says if a device exists.
+            if request.path not in allowed and not user.is_verified():
+                enabled = has_two_step(user)
+                if enabled:
                     return redirect(f"{reverse('accounts:two-step-verify')}?next={request.path}")
-                if getattr(settings, "CAIRN_REQUIRE_2FA", False) and not has_two_step(user):
+                if getattr(settings, "CAIRN_REQUIRE_2FA", False):
                     return redirect("accounts:two-step-setup")
         return self.get_response(request)

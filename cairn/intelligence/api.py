@@ -264,7 +264,8 @@ def search_sanitised(
         entity_id=entity_id,
         area=area,
     )
-    current = Paginator(search.search(actor, filters), 25).get_page(page)
+    paginator = search.SearchPaginator(search.search(actor, filters), 25)
+    current = paginator.get_page(page)
     audit.record(
         actor=actor,
         event="intel.searched",
@@ -273,7 +274,8 @@ def search_sanitised(
         details={"q": q[:100]},
     )
     return {
-        "count": current.paginator.count,
+        "count": paginator.count,
+        "count_capped": paginator.capped,  # true: more than `count` matches
         "page": current.number,
         "results": [
             {

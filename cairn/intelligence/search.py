@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import Any, cast
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
@@ -25,6 +27,8 @@ FTS_TABLE = "intelligence_fts"
 # PostgreSQL only: GENERATED ALWAYS AS (to_tsvector('english', sanitised_text)) STORED.
 STORED_VECTOR = '"intelligence_submission"."sanitised_search"'
 WORD = re.compile(r"\w+", re.UNICODE)
+# A search counts at most this many matches (see SearchPaginator).
+COUNT_CAP = 1000
 
 
 @dataclass
@@ -65,7 +69,7 @@ def _text_filter(qs: QuerySet[Submission], q: str) -> QuerySet[Submission]:
     if connection.vendor == "postgresql":
         # The stored, generated tsvector column (migration 0003) with its GIN index: the
         # match, its recheck and ts_rank read it instead of recomputing to_tsvector per row.
-        vector = RawSQL(STORED_VECTOR, [], output_field=SearchVectorField())
+        vector = RawSQL(STORED_VECTOR, [], output_field=SearchVectorField())  # noqa: S611 - constant
         query = SearchQuery(q, search_type="websearch", config="english")
         return (
             qs.alias(search=vector)
@@ -108,3 +112,27 @@ def search(user: Any, filters: Filters) -> QuerySet[Submission]:
         )
     qs = qs.order_by("-submitted_at", "-pk")
     return _text_filter(qs, filters.q)
+
+
+class SearchPaginator(Paginator):
+    """Pages search results but counts at most COUNT_CAP matches: an exact count of a broad
+    query (tens of thousands of matches) would visit every matching row just to print the
+    total. Past the cap the page says "more than 1,000" and the best-ranked 1,000 can be
+    paged; more words or a filter narrow the rest."""
+
+    @cached_property
+    def _matches(self) -> int:
+        qs = cast(QuerySet[Submission], self.object_list)
+        return qs.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._matches, COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self._matches > COUNT_CAP
+
+    @property
+    def cap_label(self) -> str:
+        return f"{COUNT_CAP:,}"

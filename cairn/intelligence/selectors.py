@@ -200,7 +200,9 @@ def correlations(user: Any, submission: Submission, *, limit: int = 5) -> list[C
     never counted, so a count cannot leak their existence. Three small indexed queries:
     the linked ids, the visible records, then the visible co-mentions of each."""
     linked = list(
-        SubmissionEntity.objects.filter(submission=submission).values_list("entity_id", flat=True)
+        SubmissionEntity.objects.filter(submission=submission)
+        .order_by()  # no Meta ordering: it joins the submission table only to sort
+        .values_list("entity_id", flat=True)
     )
     if not linked:
         return []
@@ -215,6 +217,7 @@ def correlations(user: Any, submission: Submission, *, limit: int = 5) -> list[C
             entity_id__in=[e.pk for e in entities], submission__in=visible.values("pk")
         )
         .exclude(submission_id=submission.pk)
+        .order_by()  # sorted below, per entity
         .values_list("entity_id", "submission_id", "submission__submitted_at")
     )
     found: dict[int, list[tuple[Any, int]]] = {}

@@ -440,7 +440,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
             area=d["area"] or "",
             entity_id=d["entity"],
         )
-        page = Paginator(search.search(request.user, filters), 25).get_page(request.GET.get("page"))
+        page = search.SearchPaginator(search.search(request.user, filters), 25).get_page(
+            request.GET.get("page")
+        )
         audit.record(
             actor=request.user,
             event="intel.searched",
