@@ -33,7 +33,7 @@ test: install
 	@$(UV) run ruff check .
 	@$(UV) run ruff format --check .
 	@$(UV) run mypy cairn
-	@$(UV) run python manage.py makemigrations --check --dry-run --settings=cairn.settings.test >/dev/null || { echo "Missing migrations: run makemigrations"; exit 1; }
+	@DATABASE_URL= $(UV) run python manage.py makemigrations --check --dry-run --settings=cairn.settings.test >/dev/null || { echo "Missing migrations: run makemigrations"; exit 1; }
 	@$(UV) run pytest -n 2 --dist loadfile
 
 test-fast: install
