@@ -137,3 +137,54 @@ def test_trained_weights_are_read_back_by_level_position() -> None:
     assert weights.levels["sex"][0].weight == pytest.approx(1.0)
     assert weights.levels["dob"] == comparisons.LEVELS["dob"]  # wrong shape: defaults kept
     assert weights.prior == pytest.approx(-9.965, abs=0.01)
+
+
+def test_common_name_with_a_full_dob_keeps_only_people_who_could_be_the_same(
+    users: dict[str, Any], make_person: Any
+) -> None:
+    """With a full date of birth typed, the name-only blocks drop same-name people born in
+    another year (they cannot reach the show threshold) but keep a year one keying slip
+    away, no recorded date, and anyone at the same home address."""
+    sw = users["social_worker"]
+    same = {"given_name": "Kai", "family_name": "Commonfield"}
+    slip = make_person(**same, date_of_birth=DOB.replace(year=2021))  # 2012 -> 2021 swap
+    undated = make_person(**same)
+    far = make_person(**same, date_of_birth=dt.date(1990, 7, 1))
+    far_at_home = make_person(**same, date_of_birth=dt.date(1988, 2, 2))
+    _home(sw, far_at_home, postcode="NX4 4AA")
+    typed = {**same, "date_of_birth": DOB}
+
+    found = {m.person.pk for m in match_person(sw, typed, threshold=-100)}
+    assert {slip.pk, undated.pk} <= found
+    assert far.pk not in found and far_at_home.pk not in found
+
+    with_home = {m.person.pk: m for m in match_person(sw, {**typed, "postcode": "nx4 4aa"})}
+    assert far_at_home.pk in with_home
+    assert "same postcode" in with_home[far_at_home.pk].reasons
+    # Without a date typed, every same-name person is a candidate.
+    no_dob = {m.person.pk for m in match_person(sw, same, threshold=-100)}
+    assert {slip.pk, undated.pk, far.pk, far_at_home.pk} <= no_dob
+
+
+def test_the_one_slip_years_are_the_ones_the_dob_comparison_accepts() -> None:
+    for year in (1979, 2008, 2011, 2020):
+        slips = comparisons.years_one_slip_away(year, 2026)
+        assert year not in slips
+        for candidate in range(1900, 2027):
+            a, b = dt.date(year, 6, 15), dt.date(candidate, 6, 15)
+            assert (candidate in slips) == (candidate != year and comparisons.dob_typo(a, b))
+
+
+def test_matching_at_entry_is_one_query_for_a_hub_wide_police_user(
+    users: dict[str, Any], make_person: Any, django_assert_max_num_queries: Any
+) -> None:
+    person = make_person(given_name="Jayden", family_name="Smithson", date_of_birth=DOB)
+    fields = {"given_name": "Jaydon", "family_name": "Smithson", "date_of_birth": DOB}
+    # One for the candidates (postcodes and the matches' own fields included) and the
+    # trained-weights lookup; no visibility query for a user who sees everything, and
+    # the matches shown are built from the row already read.
+    with django_assert_max_num_queries(2):
+        found = match_person(users["fib_officer"], {**fields, "postcode": "NX1 1AA"})
+        assert [m.person.pk for m in found] == [person.pk]
+        assert found[0].person.full_name == "Jayden Smithson"
+        assert found[0].person.get_category_display() == "Child or young person"

@@ -195,3 +195,18 @@ def test_profile_query_count_is_bounded(
     assert many == few
     assert many <= 40
     assert html.count("+447700900") == 8
+
+
+def test_visible_entity_ids_keeps_only_what_the_user_may_see(
+    users: dict[str, Any], make_person: Any, django_assert_num_queries: Any
+) -> None:
+    from cairn.pole.access import visible_entity_ids
+
+    hidden = make_person(actor=users["fib_officer"], given_name="Ash", police_only=True)
+    shared = make_person(actor=users["social_worker"], given_name="Bo", hub_shared=True)
+    ids = {hidden.pk, shared.pk}
+    with django_assert_num_queries(0):  # a Hub-wide police role sees everything
+        assert visible_entity_ids(users["fib_officer"], ids) == ids
+    assert visible_entity_ids(users["social_worker"], ids) == {shared.pk}
+    assert visible_entity_ids(users["ig_admin"], ids) == set()
+    assert visible_entity_ids(users["social_worker"], []) == set()

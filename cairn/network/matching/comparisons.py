@@ -126,6 +126,17 @@ def dob_typo(a: dt.date, b: dt.date) -> bool:
     return a.year == b.year and a.day == b.month and a.month == b.day
 
 
+def years_one_slip_away(year: int, latest: int) -> list[int]:
+    """Birth years (1900 to `latest`) one digit edit or adjacent swap from `year`: with
+    the same month and day, exactly the dates `dob_typo` accepts outside `year` itself."""
+    text = f"{year:04d}"
+    return [
+        y
+        for y in range(1900, latest + 1)
+        if y != year and DamerauLevenshtein.distance(f"{y:04d}", text) <= 1
+    ]
+
+
 def _dob_level(a: Record, b: Record) -> int | None:
     if a.dob is not None and b.dob is not None:
         if a.dob == b.dob:

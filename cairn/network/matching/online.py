@@ -4,6 +4,11 @@ Person.date_of_birth (blocking), scoped by the access layer in the same query; e
 scored in-process with the Fellegi-Sunter weights (trained by Splink when a model exists,
 else the documented defaults). No table scan, no Splink call per query.
 
+Retrieval is one SQL statement (written by hand: at 1M people the ORM's query compilation
+was most of the time per query), visibility is checked by the access layer
+(`visible_entity_ids`, no query for a user who sees everything), and only the few matches
+shown are loaded as models.
+
 Blocking keys (any one retrieves a candidate):
 1. exact date of birth + (nickname-expanded first name, phonetic first name or phonetic
    surname);
@@ -19,14 +24,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
 from django.utils import timezone
 
 from cairn.pole import normalise
-from cairn.pole.access import entity_visibility_q
-from cairn.pole.models import Link, LinkType, Person, PersonName
+from cairn.pole.access import visible_entity_ids
+from cairn.pole.models import Link, LinkType, Location, NameKind, Person, PersonName
 
-from .comparisons import Record, Weights, probability
+from .comparisons import Record, Weights, probability, years_one_slip_away
 
 MAX_CANDIDATES = 300
 HOME_LINKS = (LinkType.LIVES_AT, LinkType.STAYS_AT)
@@ -97,97 +102,212 @@ class CandidateFields:
         )
 
 
-def _year_q(years: tuple[int, int]) -> Q:
-    return Q(
-        person__date_of_birth__gte=dt.date(years[0], 1, 1),
-        person__date_of_birth__lte=dt.date(years[1], 12, 31),
-    )
+def _in(count: int) -> str:
+    return ", ".join(["%s"] * count)
 
 
-def blocking_queries(fields: CandidateFields, today: dt.date) -> list[QuerySet[PersonName]]:
-    """One small query per blocking rule the typed fields allow, each served by one
-    B-tree index (an OR across tables defeats the planner at scale, so they are run
-    separately and their person ids united)."""
+def _tables() -> dict[str, str]:
+    return {
+        "name": PersonName._meta.db_table,
+        "person": Person._meta.db_table,
+        "link": Link._meta.db_table,
+        "location": Location._meta.db_table,
+    }
+
+
+def _dob_compatible(dob: dt.date, today: dt.date) -> tuple[str, list[Any]]:
+    """SQL (over person `p`) true for a date of birth that could be `dob` as typed: none
+    recorded, the same year, or one keying slip away in the year (same day and month)."""
+    slips = []
+    for year in years_one_slip_away(dob.year, today.year):
+        try:
+            slips.append(dob.replace(year=year).isoformat())
+        except ValueError:  # 29 February in a year that has none
+            continue
+    sql = "p.date_of_birth IS NULL OR (p.date_of_birth >= %s AND p.date_of_birth <= %s)"
+    params: list[Any] = [f"{dob.year:04d}-01-01", f"{dob.year:04d}-12-31"]
+    if slips:
+        sql += f" OR p.date_of_birth IN ({_in(len(slips))})"
+        params += slips
+    return f"({sql})", params
+
+
+def blocking_sql(fields: CandidateFields, today: dt.date) -> tuple[str, list[Any]]:
+    """One SELECT of person ids per blocking rule the typed fields allow, each served by
+    one B-tree index, united in one statement (an OR across tables defeats the planner at
+    scale). Returns ("", []) when no rule applies."""
+    t = _tables()
     given_variants = sorted(normalise.given_name_variants(fields.given_name))
     given_ph = normalise.phonetic_key(fields.given_name)
     family_key = normalise.name_key(fields.family_name)
     family_ph = normalise.phonetic_key(fields.family_name)
     dob = fields.date_of_birth
-    names = PersonName.objects.all()
-    queries = []
+    parts: list[str] = []
+    params: list[Any] = []
+
+    def any_name_key(with_given_phonetic: bool) -> tuple[str, list[Any]]:
+        terms: list[str] = []
+        values: list[Any] = []
+        if given_variants:
+            terms.append(f"n.given_key IN ({_in(len(given_variants))})")
+            values += given_variants
+        if with_given_phonetic and given_ph:
+            terms.append("n.given_phonetic = %s")
+            values.append(given_ph)
+        if family_ph:
+            terms.append("n.family_phonetic = %s")
+            values.append(family_ph)
+        return " OR ".join(terms), values
+
     if dob:
         # Person.date_of_birth index: everyone born that day, narrowed by any name key.
-        name_q = Q(pk__in=[])
-        if given_variants:
-            name_q |= Q(given_key__in=given_variants)
-        if given_ph:
-            name_q |= Q(given_phonetic=given_ph)
-        if family_ph:
-            name_q |= Q(family_phonetic=family_ph)
-        queries.append(names.filter(name_q, person__date_of_birth=dob))
-    if family_key and given_variants:
-        queries.append(names.filter(family_key=family_key, given_key__in=given_variants))
+        terms, values = any_name_key(with_given_phonetic=True)
+        if terms:
+            parts.append(
+                f"SELECT n.person_id FROM {t['name']} n JOIN {t['person']} p "
+                f"ON p.entity_id = n.person_id WHERE p.date_of_birth = %s AND ({terms})"
+            )
+            params += [dob.isoformat(), *values]
+    # The two name-only rules return hundreds of people for a common name at 1M. With a
+    # full date of birth typed, they keep only people born the same year, one keying slip
+    # away in the year, or with no date recorded: anyone else scores below the show
+    # threshold unless they share the home postcode, and rule 5 finds those.
+    if dob:
+        near, near_params = _dob_compatible(dob, today)
+        name_join = f"{t['name']} n JOIN {t['person']} p ON p.entity_id = n.person_id"
+        near = f" AND {near}"
+    else:
+        near, near_params, name_join = "", [], f"{t['name']} n"
+    # The exact name itself is in the phonetic block below (a phonetic key is a function
+    # of the name key), so this block adds only the nicknames when that block runs.
+    nicknames = given_variants
     if family_ph and given_ph:
-        queries.append(names.filter(family_phonetic=family_ph, given_phonetic=given_ph))
+        nicknames = [v for v in given_variants if v != normalise.name_key(fields.given_name)]
+    if family_key and nicknames:
+        parts.append(
+            f"SELECT n.person_id FROM {name_join} "
+            f"WHERE n.family_key = %s AND n.given_key IN ({_in(len(nicknames))}){near}"
+        )
+        params += [family_key, *nicknames, *near_params]
+    if family_ph and given_ph:
+        parts.append(
+            f"SELECT n.person_id FROM {name_join} "
+            f"WHERE n.family_phonetic = %s AND n.given_phonetic = %s{near}"
+        )
+        params += [family_ph, given_ph, *near_params]
     years = fields.years(today)
     if family_ph and years and not dob:
         # Only a year or an estimated age: phonetic surname within those birth years.
-        queries.append(names.filter(Q(family_phonetic=family_ph) & _year_q(years)))
-    if fields.postcode and normalise.is_postcode(fields.postcode) and (family_ph or given_variants):
-        homes = Link.objects.filter(
-            link_type__in=HOME_LINKS,
-            to_entity__location__postcode=normalise.postcode(fields.postcode),
-        ).values("from_entity_id")
-        name_q = Q(pk__in=[])
-        if family_ph:
-            name_q |= Q(family_phonetic=family_ph)
-        if given_variants:
-            name_q |= Q(given_key__in=given_variants)
-        queries.append(names.filter(name_q, person_id__in=homes))
-    return queries
-
-
-def candidate_ids(fields: CandidateFields, today: dt.date) -> set[int]:
-    """Person ids from every blocking rule, in one round trip (a UNION)."""
-    queries = [q.values_list("person_id", flat=True) for q in blocking_queries(fields, today)]
-    if not queries:
-        return set()
-    union = queries[0].union(*queries[1:]) if len(queries) > 1 else queries[0]
-    return set(union[: MAX_CANDIDATES * 2])
-
-
-def home_postcodes(person_ids: list[int]) -> dict[int, str]:
-    """One current home postcode per person (the latest lives-at/stays-at link)."""
-    rows = (
-        Link.objects.filter(
-            from_entity_id__in=person_ids, link_type__in=HOME_LINKS, ended_on__isnull=True
+        parts.append(
+            f"SELECT n.person_id FROM {t['name']} n JOIN {t['person']} p "
+            "ON p.entity_id = n.person_id WHERE n.family_phonetic = %s "
+            "AND p.date_of_birth >= %s AND p.date_of_birth <= %s"
         )
-        .exclude(to_entity__location__postcode="")
-        .order_by("from_entity_id", "-started_on", "-pk")
-        .values_list("from_entity_id", "to_entity__location__postcode")
+        params += [family_ph, f"{years[0]:04d}-01-01", f"{years[1]:04d}-12-31"]
+    if fields.postcode and normalise.is_postcode(fields.postcode):
+        terms, values = any_name_key(with_given_phonetic=False)
+        if terms:
+            parts.append(
+                f"SELECT n.person_id FROM {t['name']} n WHERE ({terms}) AND n.person_id IN ("
+                f"SELECT l.from_entity_id FROM {t['link']} l JOIN {t['location']} loc "
+                "ON loc.entity_id = l.to_entity_id "
+                f"WHERE l.link_type IN ({_in(len(HOME_LINKS))}) AND loc.postcode = %s)"
+            )
+            params += [*values, *HOME_LINKS, normalise.postcode(fields.postcode)]
+    return " UNION ".join(parts), params
+
+
+@dataclass(frozen=True)
+class CandidateName:
+    """One name of a candidate person, with what is compared."""
+
+    person_id: int
+    kind: str
+    given_name: str
+    family_name: str
+    dob: dt.date | None
+    birth_year: int | None
+    sex: str
+    postcode: str = ""
+    # The person's own fields (PERSON_FIELDS), to build the model of a match shown.
+    person_values: tuple[Any, ...] = ()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    def person(self) -> Person:
+        # from_db: the fields read are set, every other field is deferred (loaded if used).
+        return Person.from_db(connection.alias, PERSON_FIELDS, list(self.person_values))
+
+
+PERSON_FIELDS = [
+    "entity_id",
+    "category",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "estimated_age",
+    "estimated_age_on",
+    "sex",
+]
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def candidate_names(fields: CandidateFields, today: dt.date) -> list[CandidateName]:
+    """Every name of every person a blocking rule retrieves, with the current home
+    postcode when the typed fields have one to compare, in one round trip."""
+    blocks, params = blocking_sql(fields, today)
+    if not blocks:
+        return []
+    t = _tables()
+    postcode_sql, postcode_params = "''", []
+    if fields.postcode:
+        # The latest current lives-at/stays-at address (index link_from_type).
+        postcode_sql = (
+            f"(SELECT loc.postcode FROM {t['link']} l JOIN {t['location']} loc "
+            "ON loc.entity_id = l.to_entity_id WHERE l.from_entity_id = n.person_id "
+            f"AND l.link_type IN ({_in(len(HOME_LINKS))}) AND l.ended_on IS NULL "
+            "AND loc.postcode <> '' ORDER BY l.started_on DESC, l.id DESC LIMIT 1)"
+        )
+        postcode_params = list(HOME_LINKS)
+    sql = (
+        "SELECT n.person_id, n.kind, n.given_name, n.family_name, p.date_of_birth, "
+        "p.estimated_age, p.estimated_age_on, p.sex, p.category, p.given_name, "
+        f"p.family_name, {postcode_sql} "
+        f"FROM {t['name']} n JOIN {t['person']} p ON p.entity_id = n.person_id "
+        f"WHERE n.person_id IN (SELECT person_id FROM ({blocks} LIMIT %s) blocked) "
+        "LIMIT %s"
     )
-    result: dict[int, str] = {}
-    for person_id, postcode in rows:
-        result.setdefault(person_id, postcode)
-    return result
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*postcode_params, *params, MAX_CANDIDATES * 2, MAX_CANDIDATES * 4])
+        rows = cursor.fetchall()
+    names = []
+    for row in rows:
+        person_id, kind, given, family, dob, est_age, est_on, sex, category = row[:9]
+        person_given, person_family, postcode = row[9:]
+        dob, est_on = _as_date(dob), _as_date(est_on)
+        year = est_on.year - est_age if dob is None and est_age is not None and est_on else None
+        values = (person_id, category, person_given, person_family, dob, est_age, est_on, sex)
+        names.append(
+            CandidateName(person_id, kind, given, family, dob, year, sex, postcode or "", values)
+        )
+    return names
 
 
-def candidate_record(name: PersonName, postcode: str) -> Record:
-    person = name.person
-    year = None
-    if (
-        person.date_of_birth is None
-        and person.estimated_age is not None
-        and person.estimated_age_on is not None
-    ):
-        year = person.estimated_age_on.year - person.estimated_age
+def candidate_record(name: CandidateName) -> Record:
     return Record(
         given_name=name.given_name,
         family_name=name.family_name,
-        dob=person.date_of_birth,
-        birth_year=year,
-        postcode=postcode,
-        sex=person.sex,
+        dob=name.dob,
+        birth_year=name.birth_year,
+        postcode=name.postcode,
+        sex=name.sex,
     )
 
 
@@ -201,8 +321,8 @@ def match_person(
     exclude_ids: tuple[int, ...] = (),
 ) -> list[Match]:
     """People visible to `user` who may be the person described, best first, with the
-    reasons. Only what the user may see is ever a candidate (the access layer's Q is part
-    of the candidate query)."""
+    reasons. Only what the user may see is ever scored (the access layer filters the
+    candidates before scoring)."""
     fields = (
         candidate_fields
         if isinstance(candidate_fields, CandidateFields)
@@ -213,29 +333,27 @@ def match_person(
 
         weights = current_weights()
     today = timezone.localdate()
-    ids = candidate_ids(fields, today) - set(exclude_ids)
-    if not ids:
-        return []
-    names = list(
-        PersonName.objects.filter(entity_visibility_q(user, prefix="person__entity__"))
-        .filter(person_id__in=ids)
-        .select_related("person", "person__entity")[: MAX_CANDIDATES * 2]
-    )
+    excluded = set(exclude_ids)
+    names = [n for n in candidate_names(fields, today) if n.person_id not in excluded]
+    visible = visible_entity_ids(user, {n.person_id for n in names})
+    names = [n for n in names if n.person_id in visible]
     if not names:
         return []
-    postcodes = home_postcodes([n.person_id for n in names]) if fields.postcode else {}
     query = fields.record(today)
-    best: dict[int, Match] = {}
+    kind_labels = dict(NameKind.choices)
+    best: dict[int, tuple[float, list[str], CandidateName]] = {}
     for name in names:
-        weight, reasons = weights.score(
-            query, candidate_record(name, postcodes.get(name.person_id, ""))
-        )
-        if name.kind != "primary":
-            reasons.append(f"matched {name.get_kind_display().lower()}")
+        weight, reasons = weights.score(query, candidate_record(name))
+        if name.kind != NameKind.PRIMARY:
+            reasons.append(f"matched {str(kind_labels.get(name.kind, name.kind)).lower()}")
         current = best.get(name.person_id)
-        if current is None or weight > current.weight:
-            best[name.person_id] = Match(
-                person=name.person, weight=weight, reasons=reasons, matched_name=name.full_name
-            )
-    ranked = sorted((m for m in best.values() if m.weight >= threshold), key=lambda m: -m.weight)
-    return ranked[:limit]
+        if current is None or weight > current[0]:
+            best[name.person_id] = (weight, reasons, name)
+    ranked = sorted(
+        (found for found in best.values() if found[0] >= threshold), key=lambda f: -f[0]
+    )[:limit]
+    # The matches shown are built from the row already read: no further query.
+    return [
+        Match(person=name.person(), weight=weight, reasons=reasons, matched_name=name.full_name)
+        for weight, reasons, name in ranked
+    ]
