@@ -3,8 +3,10 @@ store (u by random sampling, m by expectation maximisation), returns the model J
 the scored pairs above the review threshold. The comparison levels are those of
 comparisons.LEVELS, in the same order, so the trained m/u feed the online matcher.
 
-Spark: Splink's SparkAPI takes the same settings; `CAIRN_SPLINK_BACKEND=spark` is the
-switch point (not wired here: this machine has no Spark)."""
+The backend is chosen by configuration (`CAIRN_SPLINK_BACKEND`): "duckdb" (default,
+embedded, one machine) or "spark" (Splink's SparkAPI, for data beyond one machine; needs
+`uv sync --extra spark`, Java 17+ and `CAIRN_SPARK_MASTER`). The custom comparison levels
+are written in DuckDB's SQL and translated by Splink (sqlglot) for Spark."""
 
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
+
 from cairn.pole import normalise
 
 from .comparisons import DEFAULT_PRIOR_WEIGHT, JW_SIMILAR, JW_VERY_SIMILAR, LEVELS
@@ -24,6 +29,9 @@ log = logging.getLogger(__name__)
 # Pairs at or above this match weight go to the review queue (ADR 0008). Nothing is
 # ever merged automatically, whatever the weight.
 REVIEW_THRESHOLD = 6.0
+BACKENDS = ("duckdb", "spark")
+# The dialect the custom comparison levels below are written in.
+DIALECT = "duckdb"
 
 
 @dataclass
@@ -57,6 +65,26 @@ def to_splink_row(row: PersonRow) -> dict[str, Any]:
     }
 
 
+def _arrow_schema() -> Any:
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("unique_id", pa.int64()),
+            ("given_name", pa.string()),
+            ("given_variants", pa.list_(pa.string())),
+            ("given_phonetic", pa.string()),
+            ("family_name", pa.string()),
+            ("family_phonetic", pa.string()),
+            ("dob", pa.string()),
+            ("birth_year", pa.int64()),
+            ("postcode", pa.string()),
+            ("postcode_district", pa.string()),
+            ("sex", pa.string()),
+        ]
+    )
+
+
 def settings() -> Any:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
@@ -72,7 +100,9 @@ def settings() -> Any:
             comparison_levels=[
                 cll.NullLevel("given_name"),
                 cll.ExactMatchLevel("given_name").configure(label_for_charts=g[0]),
-                cll.CustomLevel("list_contains(given_variants_l, given_name_r)", g[1]),
+                cll.CustomLevel(
+                    "list_contains(given_variants_l, given_name_r)", g[1], base_dialect_str=DIALECT
+                ),
                 cll.JaroWinklerLevel("given_name", JW_VERY_SIMILAR).configure(
                     label_for_charts=g[2]
                 ),
@@ -95,18 +125,19 @@ def settings() -> Any:
         cl.CustomComparison(
             output_column_name="dob",
             comparison_levels=[
-                cll.CustomLevel("birth_year_l IS NULL OR birth_year_r IS NULL").configure(
-                    is_null_level=True
-                ),
-                cll.CustomLevel("dob_l = dob_r", d[0]),
+                cll.CustomLevel(
+                    "birth_year_l IS NULL OR birth_year_r IS NULL", base_dialect_str=DIALECT
+                ).configure(is_null_level=True),
+                cll.CustomLevel("dob_l = dob_r", d[0], base_dialect_str=DIALECT),
                 cll.CustomLevel(
                     "damerau_levenshtein(dob_l, dob_r) <= 1 OR ("
                     "substr(dob_l, 1, 4) = substr(dob_r, 1, 4) "
                     "AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2) "
                     "AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2))",
                     d[1],
+                    base_dialect_str=DIALECT,
                 ),
-                cll.CustomLevel("birth_year_l = birth_year_r", d[2]),
+                cll.CustomLevel("birth_year_l = birth_year_r", d[2], base_dialect_str=DIALECT),
                 cll.ElseLevel().configure(label_for_charts=d[3]),
             ],
         ),
@@ -115,7 +146,9 @@ def settings() -> Any:
             comparison_levels=[
                 cll.NullLevel("postcode"),
                 cll.ExactMatchLevel("postcode").configure(label_for_charts=p[0]),
-                cll.CustomLevel("postcode_district_l = postcode_district_r", p[1]),
+                cll.CustomLevel(
+                    "postcode_district_l = postcode_district_r", p[1], base_dialect_str=DIALECT
+                ),
                 cll.ElseLevel().configure(label_for_charts=p[2]),
             ],
         ),
@@ -172,21 +205,68 @@ def _explain(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def database_api(backend: str) -> Any:
+    """Splink's database API for the configured backend."""
+    if backend == "duckdb":
+        from splink import DuckDBAPI
+
+        return DuckDBAPI()
+    if backend == "spark":
+        try:
+            from pyspark.sql import SparkSession
+            from splink import SparkAPI
+            from splink.backends.spark import similarity_jar_location
+        except ImportError as exc:
+            raise ImproperlyConfigured(
+                "CAIRN_SPLINK_BACKEND=spark needs PySpark: run `uv sync --extra spark` "
+                "(and install Java 17 or later)."
+            ) from exc
+        import tempfile
+
+        spark = (
+            SparkSession.builder.master(django_settings.CAIRN_SPARK_MASTER)
+            .appName("cairn-link-people")
+            # Splink's string-similarity functions (jaro_winkler, damerau_levenshtein).
+            .config("spark.jars", similarity_jar_location())
+            .config("spark.sql.shuffle.partitions", str(django_settings.CAIRN_SPARK_PARTITIONS))
+            .getOrCreate()
+        )
+        # Splink breaks long query lineages by writing parquet under the checkpoint dir.
+        spark.sparkContext.setCheckpointDir(
+            django_settings.CAIRN_SPARK_CHECKPOINT_DIR or tempfile.mkdtemp(prefix="cairn-spark-")
+        )
+        return SparkAPI(
+            spark_session=spark,
+            num_partitions_on_repartition=django_settings.CAIRN_SPARK_PARTITIONS,
+        )
+    raise ImproperlyConfigured(
+        f"CAIRN_SPLINK_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}."
+    )
+
+
 def run_linkage(
     rows: Iterable[PersonRow],
     *,
     threshold: float = REVIEW_THRESHOLD,
     seed: int = 1,
     max_pairs: float = 1e6,
+    backend: str | None = None,
 ) -> LinkResult:
+    """Train on `rows` and predict pairs at or above `threshold`, with the configured
+    backend (or `backend`)."""
     import pyarrow as pa
-    from splink import DuckDBAPI, Linker, block_on
+    from splink import Linker, block_on
 
     records = [to_splink_row(r) for r in rows]
     if len(records) < 2:
         return LinkResult(model_json={}, pairs=[], record_count=len(records))
-    db_api = DuckDBAPI()
-    table = db_api.register(pa.Table.from_pylist(records), table_name="people")
+    db_api = database_api(backend or django_settings.CAIRN_SPLINK_BACKEND)
+    table = db_api.register(
+        # An explicit schema: Spark cannot infer the type of a column that is all null.
+        # No fixed name: Splink then names it and may replace it, which a Spark session
+        # kept between runs needs.
+        pa.Table.from_pylist(records, schema=_arrow_schema())
+    )
     linker = Linker(table, settings(), log_level=logging.WARNING)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("given_name", "family_name", "dob"), block_on("family_name", "dob")],

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from cairn.network import services
-from cairn.network.matching.splink_batch import REVIEW_THRESHOLD, run_linkage
+from cairn.network.matching.splink_batch import BACKENDS, REVIEW_THRESHOLD, run_linkage
 from cairn.network.matching.store import person_rows
 
 
@@ -26,6 +26,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--max-pairs", type=float, default=1e6, help="u-sampling pairs")
+        parser.add_argument(
+            "--backend",
+            choices=BACKENDS,
+            default=None,
+            help="Splink backend (default: the CAIRN_SPLINK_BACKEND setting, duckdb).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         import splink
@@ -38,6 +44,7 @@ class Command(BaseCommand):
             threshold=options["threshold"],
             seed=options["seed"],
             max_pairs=options["max_pairs"],
+            backend=options["backend"],
         )
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
