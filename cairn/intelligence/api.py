@@ -250,9 +250,12 @@ def search_sanitised(
     intel_grade: IntelGrade | None = None,
     entity_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     area: Annotated[str, Query(max_length=100)] = "",
+    sort: Literal["relevance", "newest"] = "relevance",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> dict[str, Any]:
-    """Full-text search over the sanitised versions you may see."""
+    """Full-text search over the sanitised versions you may see. `sort=relevance` (the
+    default) ranks by match, except when more than 1,000 reports match: then results come
+    newest first and `order_reason` is "broad" (add words or a filter to rank)."""
     actor = _actor(request)
     _require(actor, "intelligence.view_submission")
     filters = search.Filters(
@@ -263,8 +266,9 @@ def search_sanitised(
         intel_grade=intel_grade or "",
         entity_id=entity_id,
         area=area,
+        sort=sort,
     )
-    paginator = search.SearchPaginator(search.search(actor, filters), 25)
+    paginator = search.paginate(actor, filters, 25)
     current = paginator.get_page(page)
     audit.record(
         actor=actor,
@@ -276,6 +280,8 @@ def search_sanitised(
     return {
         "count": paginator.count,
         "count_capped": paginator.capped,  # true: more than `count` matches
+        "order": paginator.order,  # "relevance" or "newest"
+        "order_reason": "broad" if paginator.broad else "requested",
         "page": current.number,
         "results": [
             {

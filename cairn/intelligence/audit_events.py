@@ -16,3 +16,5 @@ register("intel.evaluated", Action.ALTERATION, "Intelligence was graded (3x5x2)"
 register("intel.sanitised", Action.ALTERATION, "A sanitised version of intelligence was saved")
 register("intel.entity_linked", Action.COMBINATION, "A mention was linked to a POLE record")
 register("intel.disseminated", Action.DISCLOSURE, "Sanitised intelligence was disseminated")
+register("intel.imported", Action.COLLECTION, "Intelligence was imported from a previous system")
+register("intel.import_run", Action.COLLECTION, "A file of legacy intelligence was imported")

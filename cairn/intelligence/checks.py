@@ -1,20 +1,38 @@
 """The crime-disclosure and quality check for a FIB submission. Pure: text and a few
-answers in, a verdict out; no database, no model files (see ADR 0010).
+answers in, a verdict out; no database, no network, no model download (see ADRs 0010 and
+0013). It is rules plus a small classifier read from a committed file.
 
 Crime disclosure. An intelligence entry creates no crime record, so an offence reported
 as intel gets no investigation and no victim care. The check looks, sentence by sentence,
-for an offence against a person (assault, sexual offences, coercion into crime, detention,
-robbery, supplying drugs to a child) and then for how it is being reported:
+for an offence against a person (assault, sexual offences including sexual activity with a
+child under 16, coercion into crime, detention, robbery, drugs or alcohol given to a child,
+threats to harm, blackmail, a child made to work off a debt or kept from their money or
+passport), against property (burglary or break-in, theft including a bank card taken or
+used without permission, arson and criminal damage) or cruelty to or neglect of a child
+(locked in, not fed, hit with a belt), not negated ("nobody has hurt her"), and then for how
+it is being reported:
 - in progress ("right now", "is being held") -> a disclosure;
 - a victim's own account ("he hit me", "I was ...") -> a disclosure;
 - someone disclosing or describing it to the submitter ("she told me that", "disclosed",
   "I saw him ...") -> a disclosure, including third-party hearsay of a specific offence
   (police record crimes reported by third parties);
 - a bare statement that it happened ("a man punched a pupil") -> a disclosure;
-- only reputation or rumour ("rumoured", "arrested for", "known for", "years ago") with
-  none of the above -> intelligence (it says something about a person, not a new crime).
+- only reputation, rumour or risk ("rumoured", "arrested for", "known for", "years ago",
+  "at risk of") with none of the above -> intelligence (it says something about a person,
+  not a new crime). A threat needs a person as its object ("would smash his face in", not
+  "would kill for those trainers"), and fear of a threat ("worried he is going to get
+  jumped") is not one. A property or neglect offence must be an event, not a possibility
+  ("worried someone may break in"), and a burglary named only as a noun needs a recent time
+  or an address. Hearing something ("I heard") together with a rumour is not a disclosure.
 It is tuned for recall: a wrong flag costs the submitter a rephrase or a recorded reason;
 a missed disclosure costs a child an investigation.
+
+Classifier (ADR 0013). The rules only catch the shapes they were written for, so a text is
+also a disclosure when a small logistic regression (its words plus the rules' building
+blocks as features; weights in data/crime_model.json, written by train_crime_model.py)
+gives it a probability at or above the threshold chosen by cross-validation. The reason
+then says it was the automatic check, the words that weighed most, and the sentence that
+reads most like an offence.
 
 Quality. The seed deck's rules: short and to the point, who is the source and how do you
 know, as much detail as possible (full names not initials, dates of birth or ages), one
@@ -22,8 +40,13 @@ subject per entry, a real time not "recently"."""
 
 from __future__ import annotations
 
+import json
+import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 MAX_WORDS = 300
@@ -44,16 +67,35 @@ HARM_VERBS = (
     r"rob(?:bed|s)?|mug(?:ged|s)?|kidnap(?:ped|s)?|abduct(?:ed|s)?|traffick(?:ed|s)?|"
     r"touch(?:ed|es|ing)?)"
 )
+# A threatened harm: "threatened to kill me", "said they would smash his face in".
+# The harm needs a person (or their home) as its object, so "he would kill for those
+# trainers" and "he will smash it at football" are not threats.
+THREAT_HARM = (
+    r"(?:(?:kill|hurt|harm|stab|shank|shoot|burn|beat|batter|smash|rape|jump|kidnap)\w*\s+"
+    r"(?:me|him|her|them|us|you|my|his|her|their|your|the (?:house|flat|family)|"
+    r"(?:a|the|that) (?:girl|boy|kid|child))\b|do (?:me|him|her|them|you) in\b)"
+)
+# An age under 16 written the way practitioners write it: "(15)", "15yo", "a 12 year old".
+UNDER_16 = (
+    r"(?:\((?:[1-9]|1[0-5])\)|\b(?:[1-9]|1[0-5])\s*(?:yo|y/o|yrs? old|years? old)\b|"
+    r"\baged (?:[1-9]|1[0-5])\b)"
+)
 OFFENCE_PATTERNS: list[tuple[str, str]] = [
-    ("violence or abuse against a person", rf"\b{HARM_VERBS}\s+{VICTIM}\b"),
+    (
+        "violence or abuse against a person",
+        rf"\b{HARM_VERBS}\s+{VICTIM}\b|\b{HARM_VERBS}\s+(?:my|her|his|their)\s+"
+        r"(?:neck|throat|face|head|arm|arms|wrist|hair)\b",
+    ),
     (
         "a person was harmed",
         r"\b(?:was|were|been|being|got)\s+(?:(?:badly|sexually|physically)\s+)?"
         r"(?:hit|punched|kicked|slapped|beaten|battered|attacked|assaulted|stabbed|strangled|"
         r"choked|raped|molested|groped|abused|robbed|mugged|kidnapped|abducted|trafficked|"
-        r"touched|threatened|hurt|injured|burned|held|kept in|locked in|forced|made to)\b"
+        r"touched|threatened|hurt|injured|burned|held|kept in|locked in|forced|made to|"
+        r"pushed|shoved|grabbed|dragged|blackmailed|sexually exploited)\b"
         r"(?!\s+by (?:a|the) (?:ball|football|door|car|bus|bike))|"
-        r"\bnot allowed (?:out|to (?:leave|go))\b",
+        r"(?:\b(?:not|never|\w+nt)|n't) allowed (?:out|to (?:leave|go))\b|"
+        r"\b(?:asking|begging|trying|wants|wanted) to be let (?:out|go)\b",
     ),
     (
         "a sexual offence",
@@ -62,7 +104,10 @@ OFFENCE_PATTERNS: list[tuple[str, str]] = [
         r"(?:ask\w*|pressur\w*|made|forced|told) (?:(?:her|him|me|them) )?(?:for|to send) "
         r"(?:nude|naked|explicit|sexual|indecent)|sent (?:her|him|me|them) (?:nude|naked|"
         r"explicit|sexual|indecent)|(?:nudes?|naked|explicit|indecent) (?:photos?|pictures?|"
-        r"images?|videos?|selfies?) of (?:her|him|me|them))",
+        r"images?|videos?|selfies?) of (?:her|him|me|them)|"
+        r"sen(?:d|ds|ding) (?:her|him|me|them) (?:nude|naked|explicit|sexual|indecent)|"
+        r"(?<!risk of being )sexually exploit\w*)|"
+        rf"^(?=.*{UNDER_16}).*\b(?:having|had|has|have) sex\b",
     ),
     (
         "coercion into crime",
@@ -72,21 +117,139 @@ OFFENCE_PATTERNS: list[tuple[str, str]] = [
     (
         "a person held against their will",
         rf"\b(?:locked|kept|held)\s+{VICTIM}\s+(?:in|up|down|inside|against|hostage)\b|"
+        rf"\b(?:made|make|makes|forced)\s+{VICTIM}\s+stay\b|"
         rf"\b(?:wouldn't|would not|won't|will not|didn't|did not)\s+let\s+{VICTIM}\s+"
         r"(?:leave|go)\b",
     ),
-    ("drugs given to a child", rf"\bgave\s+{VICTIM}\s+(?:drugs|cannabis|weed|cocaine|pills|spice)"),
+    (
+        "drugs or alcohol given to a child",
+        rf"\b(?:gave|give|gives|giving|plied)\s+{VICTIM}\s+(?:\w+\s+)?(?:drugs|cannabis|weed|"
+        r"cocaine|pills|spice|alcohol|vodka)\b|"
+        r"\buntil (?:she|he|i|they) (?:couldn't|could not|couldnt|was unable to) "
+        r"(?:stand|walk|remember)\b",
+    ),
     (
         "a threat with a weapon",
         r"\b(?:pulled|held|waved|showed) (?:a|his|her) (?:knife|gun|machete)",
     ),
-    ("a theft from a person", rf"\bstole\s+(?:from\s+)?{VICTIM}\b|\btook {VICTIM}'?s? phone\b"),
+    (
+        "a theft from a person",
+        rf"\bstole\s+(?:from\s+)?{VICTIM}\b|\btook {VICTIM}'?s? phone\b|"
+        rf"\b(?:snatched|nicked|mugged)\b[^.]{{0,30}}?\b(?:off|from)\s+{VICTIM}|"
+        r"\bat (?:knife|gun) ?point\b|\bby force\b",
+    ),
+    (
+        "a threat to harm a person",
+        rf"\bthreat\w*\s+(?:{VICTIM}\s+)?to\s+{THREAT_HARM}|"
+        r"\b(?:said|saying|says|told \w+|telling \w+|warned|messaged|texted|posted)\b[^.]{0,40}?"
+        rf"\b(?:would|will|'ll|'d|going to|gonna)\s+(?:\w+\s+){{0,3}}?{THREAT_HARM}|"
+        r"\bor (?:they|he|she|we)(?:'ll| will| would|'d| are going to| is going to)\s+"
+        rf"{THREAT_HARM}|"
+        r"\bif (?:i|you|he|she|they|we) (?:tell|tells|talk|talks|grass|grasses|snitch|snitches|"
+        r"go|goes|stop|stops|leave|leaves)\b[^.]{0,40}?\b(?:(?:i'm|im|i am|you're|he's|she's) "
+        r"dead|kill\w*|hurt|harm)\b|"
+        r"^(?!.*\b(?:worr\w*|scared|afraid|fears?|frightened|might|could)\b).*"
+        r"\b(?:he's|she's|he is|she is|you're|you are|i'm|i am)\s+(?:getting|gonna get|going to "
+        r"get)\s+(?:shanked|stabbed|jumped|battered|merked|killed|done in)\b",
+    ),
+    (
+        "blackmail",
+        r"\bblackmail\w*|\bsextort\w*|\bthreat\w* to (?:share|post|send|leak)\b",
+    ),
+    (
+        "a child made to work or kept in debt",
+        r"(?:\b(?:not|never|\w+nt)|n't) allowed to keep (?:any of )?(?:the|his|her|my|their) "
+        r"(?:money|wages|earnings)\b|\b(?:taken|took) (?:away )?(?:his|her|my|their) "
+        r"(?:passport|id|identity documents?)\b|\bwork (?:it|the debt|that) off\b",
+    ),
 ]
+# Offences against property, and cruelty to or neglect of a child. These count only as an
+# event that has happened or is happening ("broke into", "was stolen", "are trying to force
+# the door", "set fire to"), never as a possibility ("worried someone may break in"; see
+# NOT_YET), and a break-in or burglary named only as a noun needs a recent time or an
+# address ("burglary at 14 ... overnight", not "had a break-in last year").
+RECENT = (
+    r"(?:overnight|last night|tonight|this (?:morning|afternoon|evening|week)|today|yesterday|"
+    r"earlier|just now|an hour ago|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+)
+OWNER = r"(?:my|our|her|his|their|your|\w+'s)"
+DOOR_OR_WINDOW = r"(?:doors?|windows?|windscreens?|locks?|letter ?box|tyres?|car|van)"
+EVENT_PATTERNS: list[tuple[str, str]] = [
+    (
+        "a burglary or break-in",
+        r"\b(?:broke|broken|breaking)\s+in(?:to)?\b|\bburgl(?:ed|ing)\b|"
+        r"\b(?:burglary|break-? ?in|attempted break-? ?in)\b[^.]{0,40}?\b(?:at (?:no\.? ?)?\d|"
+        rf"{RECENT})|\b{RECENT}[^.]{{0,40}}?\b(?:burglary|break-? ?in)\b|"
+        r"\b(?:is|are|was|were|been)\s+(?:trying|attempting)\s+to\s+(?:force|break|kick|smash|"
+        r"get)\s+(?:open\s+|in\s+|into\s+)?(?:the|a|an|" + OWNER + r")\s+(?:\w+\s+)?"
+        r"(?:doors?|windows?|locks?|shed|garage|house|flat|car|van)\b|"
+        rf"\b(?:forced|kicked|jemmied|prised|smashed)\s+(?:open\s+)?(?:the|a|{OWNER})\s+"
+        r"(?:\w+\s+)?(?:doors?|windows?)\s+(?:open|in)\b",
+    ),
+    (
+        "a theft",
+        r"\b(?:stole|shoplifted)\b|"
+        r"\b(?:stolen|nicked|pinched|swiped|snatched)\s+(?:from|off)\s+(?:me|us|her|him|them|"
+        rf"{OWNER})\b|\b(?:was|were|been|got|had|has|have|being)\s+(?:\w+\s+)?(?:stolen|nicked|"
+        r"pinched|swiped|snatched)\b|"
+        rf"\b(?:took|taken|takes|taking)\s+{OWNER}\s+(?:bank\s+|debit\s+|"
+        r"credit\s+)?(?:cards?|purse|wallet|pin|savings|benefits|wages)\b|"
+        r"\b(?:bank\s+|debit\s+|credit\s+)?(?:cards?|purse|wallet|pin)\s+(?:was|were|has been|"
+        r"had been|got|being)\s+(?:taken|used|emptied|stolen)\b|"
+        r"\b(?:used|using|spent|spending|took|taken|withdrew|withdrawn|borrowed)\b[^.]{0,40}?"
+        r"\bwithout (?:my|her|his|their|our) (?:permission|consent|knowledge)\b",
+    ),
+    (
+        "arson or criminal damage",
+        r"\b(?:set|sets|setting)\s+(?:fire|light)\s+to\b|\b(?:set|sets|setting)\s+(?:\w+\s+)"
+        r"{1,3}?(?:on fire|alight|ablaze)\b|\b(?:torched|arson|criminal damage|firebomb\w*)\b|"
+        r"\bpo(?:ur|urs|ured|uring)\s+(?:\w+\s+){0,2}?(?:petrol|fuel|diesel|paraffin|"
+        r"lighter fluid|accelerant)\b|"
+        r"\b(?:petrol|fuel|fire|lit|burning|firework|faeces|excrement)\b[^.]{0,30}?\b(?:through|"
+        r"into|in)\s+(?:the|a|" + OWNER + r")\s+letter ?box\b|"
+        r"\b(?:smashed|smashing|damaged|damaging|vandalised|vandalized|slashed|slashing|keyed|"
+        rf"graffitied)\s+(?:in\s+)?(?:the|a|an|all|{OWNER})\s+(?:\w+\s+)?{DOOR_OR_WINDOW}|"
+        rf"\b{DOOR_OR_WINDOW}\s+(?:was\s+|were\s+|had been\s+|has been\s+|have been\s+|got\s+|"
+        r"been\s+)?(?:smashed|slashed|vandalised|vandalized|damaged|kicked in|put through)\b",
+    ),
+    (
+        "cruelty to or neglect of a child",
+        rf"\b(?:lock|locks|locking|locked|shut|shuts|shutting)\s+{VICTIM}\s+(?:in|up|inside)\b|"
+        r"\b(?:locked|shut)\s+in\s+(?:a|the|her|his|their)\s+(?:cupboard|room|bedroom|shed|"
+        r"cellar|basement|garage|car|bathroom)\b|"
+        r"(?:\b(?:not|never|no longer)|n't|\b(?:isnt|wasnt|arent|werent|hasnt|havent|doesnt|"
+        r"dont|didnt))\s+(?:being\s+|been\s+|getting\s+)?(?:fed|given\s+(?:any\s+)?(?:food|"
+        r"meals?|anything to eat|water))\b|"
+        r"(?:\b(?:not|never)|n't|\b(?:isnt|wasnt|arent|werent))\s+allowed\s+(?:any\s+)?(?:food|"
+        r"to eat|meals?|water|a drink|anything to (?:eat|drink))\b|"
+        r"\bleft\s+(?:\w+\s+){0,3}?without\s+(?:any\s+)?(?:food|meals?|water|anything to eat)\b|"
+        r"\b(?:withh[oe]ld\w*|den(?:y|ies|ied|ying)|starv(?:ed|es|ing))\s+(?:\w+\s+){0,2}?"
+        r"(?:food|meals?|water)\b|\bstarv(?:ed|es|ing)\s+(?:her|him|them|me)\b|"
+        r"\b(?:hit|hits|hitting|beat|beats|beaten|beating|smack\w*|whip\w*|lash\w*|struck)\b"
+        r"[^.]{0,30}?\bwith\s+(?:a|an|the|his|her|their)\s+(?:belt|stick|cane|slipper|"
+        r"wooden spoon|cable|wire|hairbrush|shoe|lead|hose)\b|"
+        rf"\b(?:smack(?:ed|s|ing)?|whip(?:ped|s|ping)?|belt(?:ed|s|ing))\s+{VICTIM}\b",
+    ),
+]
+# Before an offence phrase: it did not happen ("nobody has hurt her", "never hit him").
+NEGATED_BEFORE = re.compile(
+    r"(?:\b(?:nobody|no one|no-one|noone|never|not|isnt|wasnt|arent|werent|hasnt|havent|"
+    r"hadnt|doesnt|dont|didnt|wont|cant|couldnt|wouldnt)|n't)\s+(?:(?:has|have|had|been|ever|"
+    r"actually|directly|physically|really|yet|once|even)\s+){0,3}$",
+    re.I,
+)
+# Before a property or neglect phrase: it is only a possibility ("may break in").
+NOT_YET_BEFORE = re.compile(
+    r"\b(?:may|might|could|would|should|will|'ll|going to|gonna|in case|plans? to|planning to|"
+    r"wants? to|try to|tries to)\s+(?:\w+\s+){0,3}$",
+    re.I,
+)
 HEDGES = re.compile(
     r"\b(?:rumou?r\w*|word (?:is|on the street)|apparently|allegedly|supposedly|reputation|"
     r"known for|is said to|people say|believed to|thought to|suspected|history of|"
     r"was arrested|been arrested|arrested for|convicted|conviction|served time|was charged|"
-    r"charged with|was jailed|in prison for|years ago|gossip|bragg\w*|boast\w*|claims to)\b",
+    r"charged with|was jailed|in prison for|years ago|gossip|bragg\w*|boast\w*|claims to|"
+    r"at risk of|vulnerable to)\b",
     re.I,
 )
 IN_PROGRESS = re.compile(
@@ -101,7 +264,8 @@ FIRST_PERSON_VICTIM = re.compile(
 )
 DISCLOSURE = re.compile(
     r"\b(?:disclosed|disclosure|confided|told (?:me|us|staff|the school|(?:her|his|a|the|their)"
-    r" (?:teacher|mum|dad|mother|father|carer|worker|nurse|friend|tutor|foster carer))|"
+    r" (?:teacher|mum|dad|mother|father|carer|worker|nurse|friend|tutor|foster carer|"
+    r"form tutor|social worker))|(?:able|wanted|decided) to tell|reports (?:that )?|"
     r"said (?:that )?(?:he|she|they|a man|a woman|someone|an older|the man|the driver)|"
     r"reported (?:that|to)|has said|admitted|showed (?:me|us|staff)|"
     r"(?:i|we|staff|a teacher|the driver|another pupil|a neighbour|a witness) "
@@ -111,6 +275,17 @@ DISCLOSURE = re.compile(
     re.I,
 )
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+
+MODEL_FILE = Path(__file__).parent / "data" / "crime_model.json"
+TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# The rules' building blocks, as classifier features (never the rules' verdict itself).
+HAND_FEATURES: list[tuple[str, re.Pattern[str]]] = [
+    ("harm_verb", re.compile(rf"\b{HARM_VERBS}\b", re.I)),
+    ("first_person_victim", FIRST_PERSON_VICTIM),
+    ("disclosure_phrase", DISCLOSURE),
+    ("in_progress_phrase", IN_PROGRESS),
+    ("hedge", HEDGES),
+]
 
 INITIALS = re.compile(r"\b(?:[A-Z]\.\s?){2,3}|\b[A-Z]{2}\b(?![-\d])")
 NOT_INITIALS = frozenset(
@@ -148,7 +323,34 @@ class CheckResult:
         }
 
 
-COMPILED = [(label, re.compile(pattern, re.I)) for label, pattern in OFFENCE_PATTERNS]
+COMPILED = [(label, re.compile(pattern, re.I), False) for label, pattern in OFFENCE_PATTERNS] + [
+    (label, re.compile(pattern, re.I), True) for label, pattern in EVENT_PATTERNS
+]
+# Hearing of something ("I heard ...") together with a hedge ("a rumour that", "apparently")
+# is reputation, not a witness or a disclosure.
+HEARD_ONLY = re.compile(r"\b(?:i|we|staff|a neighbour|a witness) heard\b", re.I)
+
+
+def _offence(sentence: str) -> str | None:
+    """The first offence `sentence` describes as real: an offence phrase not negated
+    ("nobody has hurt her") and, for property and neglect, not only a possibility."""
+    for label, pattern, needs_event in COMPILED:
+        for match in pattern.finditer(sentence):
+            before = sentence[: match.start()]
+            if NEGATED_BEFORE.search(before):
+                continue
+            if needs_event and NOT_YET_BEFORE.search(before):
+                continue
+            return label
+    return None
+
+
+def _disclosed(sentence: str) -> bool:
+    found = DISCLOSURE.search(sentence)
+    if not found:
+        return False
+    only_heard = all(HEARD_ONLY.fullmatch(m.group(0)) for m in DISCLOSURE.finditer(sentence))
+    return not (only_heard and HEDGES.search(sentence))
 
 
 def _sentences(text: str) -> list[str]:
@@ -159,20 +361,86 @@ def crime_reasons(text: str) -> list[str]:
     """Why `text` reads as a crime disclosure (empty when it reads as intelligence)."""
     reasons: list[str] = []
     for sentence in _sentences(text):
-        offences = [label for label, pattern in COMPILED if pattern.search(sentence)]
-        if not offences:
+        what = _offence(sentence)
+        if what is None:
             continue
-        what = offences[0]
         quoted = sentence if len(sentence) <= 120 else sentence[:117] + "..."
         if IN_PROGRESS.search(sentence):
             reasons.append(f"It describes {what} that may be happening now: \u201c{quoted}\u201d")
         elif FIRST_PERSON_VICTIM.search(sentence):
             reasons.append(f"It is a victim's own account of {what}: \u201c{quoted}\u201d")
-        elif DISCLOSURE.search(sentence):
+        elif _disclosed(sentence):
             reasons.append(f"Someone disclosed or witnessed {what}: \u201c{quoted}\u201d")
         elif not HEDGES.search(sentence):
             reasons.append(f"It reports {what} as having happened: \u201c{quoted}\u201d")
     return reasons
+
+
+def featurise(text: str) -> set[str]:
+    """The classifier's binary features of a text: its lower-cased words ("w:...") and which
+    of the rules' building blocks it contains ("h:...")."""
+    features = {f"w:{w}" for w in TOKEN.findall(text.lower().replace("\u2019", "'"))}
+    features.update(f"h:{name}" for name, pattern in HAND_FEATURES if pattern.search(text))
+    return features
+
+
+def probability(bias: float, weights: dict[str, float], features: Iterable[str]) -> float:
+    z = bias + sum(weights.get(f, 0.0) for f in sorted(features))  # sorted: same sum every run
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    return math.exp(z) / (1.0 + math.exp(z))
+
+
+@cache
+def crime_model() -> dict[str, Any]:
+    """The committed classifier (bias, weights, threshold), read once per process."""
+    model: dict[str, Any] = json.loads(MODEL_FILE.read_text())
+    return model
+
+
+def classifier_probability(text: str) -> float:
+    model = crime_model()
+    return probability(model["bias"], model["weights"], featurise(text))
+
+
+# Words that carry weight in the model but explain nothing to a submitter.
+NOT_SHOWN = frozenset(
+    TOKEN.findall(
+        "a an and the of to in on at by for with from as is was be it he she they them their "
+        "his i two one some"
+    )
+)
+
+
+def _weighty_words(text: str, weights: dict[str, float]) -> list[str]:
+    """The words (or matched rule phrases) of `text` that pushed hardest towards a flag."""
+    shown: dict[str, float] = {}
+    for feature in featurise(text):
+        weight = weights.get(feature, 0.0)
+        if weight <= 0 or feature[2:] in NOT_SHOWN:
+            continue
+        kind, _, name = feature.partition(":")
+        if kind == "h":
+            match = dict(HAND_FEATURES)[name].search(text)
+            name = match.group(0).strip().lower() if match else name
+        shown[name] = max(weight, shown.get(name, 0.0))
+    return [w for w, _ in sorted(shown.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
+
+
+def classifier_reason(text: str) -> str | None:
+    """A plain-words reason when the classifier flags `text`, else None."""
+    model = crime_model()
+    if not text.strip() or classifier_probability(text) < model["threshold"]:
+        return None
+    sentences = _sentences(text) or [text]
+    sentence = max(sentences, key=classifier_probability)
+    quoted = sentence if len(sentence) <= 120 else sentence[:117] + "..."
+    words = ", ".join(f"\u201c{w}\u201d" for w in _weighty_words(sentence, model["weights"]))
+    weighed = f"; the words that weighed most: {words}" if words else ""
+    return (
+        "It reads like an account of an offence (automatic check, trained on example "
+        f"entries{weighed}): \u201c{quoted}\u201d"
+    )
 
 
 def _person_has_age(mention: dict[str, Any]) -> bool:
@@ -248,6 +516,9 @@ def check(
     when_given: bool = True,
 ) -> CheckResult:
     reasons = crime_reasons(text)
+    if not reasons:
+        # The rules explain themselves; the classifier speaks only when they found nothing.
+        reasons = [r for r in (classifier_reason(text),) if r]
     return CheckResult(
         crime_disclosure=bool(reasons),
         reasons=reasons,

@@ -13,6 +13,7 @@ from cairn.core.forms import GovukDateField, GovukForm
 from cairn.pole.models import SecurityMarking
 
 from .models import Handling, HowKnown, IntelGrade, Priority, RecipientKind, SourceGrade
+from .search import SORTS
 
 
 class SubmissionForm(GovukForm):
@@ -222,6 +223,13 @@ class SearchForm(GovukForm):
         label="Intelligence assessment", choices=[("", "Any"), *IntelGrade.choices], required=False
     )
     area = forms.CharField(label="Area or place", max_length=100, required=False)
+    sort = forms.ChoiceField(
+        label="Order",
+        choices=SORTS,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Best match first needs some words to search for.",
+    )
     entity = forms.IntegerField(
         label="POLE record number (optional)",
         required=False,

@@ -102,6 +102,12 @@ class Submission(models.Model):
     handling = models.CharField(max_length=1, choices=Handling.choices, blank=True)
     handling_conditions = models.TextField(blank=True)
     legacy_grade = models.CharField("Legacy 5x5x5 grade", max_length=8, blank=True)
+    # The record's reference in the previous intelligence system, for entries brought in by
+    # `manage.py import_intelligence`; blank for entries submitted in Cairn. One entry per
+    # reference, so re-running an import skips what it already brought in.
+    external_reference = models.CharField(
+        "Reference in the previous system", max_length=60, blank=True
+    )
     marking = models.CharField(
         max_length=24, choices=SecurityMarking.choices, default=SecurityMarking.OFFICIAL_SENSITIVE
     )
@@ -121,6 +127,13 @@ class Submission(models.Model):
             models.Index(fields=["status", "-submitted_at"], name="intel_status_time"),
             models.Index(fields=["submitter", "status"], name="intel_submitter_status"),
             models.Index(fields=["-submitted_at"], name="intel_submitted"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_reference"],
+                condition=~models.Q(external_reference=""),
+                name="intel_external_ref_once",
+            )
         ]
 
     def __str__(self) -> str:

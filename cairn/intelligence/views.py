@@ -429,7 +429,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
     _require(request, "intelligence.view_submission")
     form = forms.SearchForm(request.GET or None)
     page = None
-    if form.is_valid() and any(v not in (None, "") for v in form.cleaned_data.values()):
+    # The order alone is not a search.
+    if form.is_valid() and any(
+        v not in (None, "") for k, v in form.cleaned_data.items() if k != "sort"
+    ):
         d = form.cleaned_data
         filters = search.Filters(
             q=d["q"] or "",
@@ -439,10 +442,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
             intel_grade=d["intel_grade"] or "",
             area=d["area"] or "",
             entity_id=d["entity"],
+            sort=d["sort"] or search.RELEVANCE,
         )
-        page = search.SearchPaginator(search.search(request.user, filters), 25).get_page(
-            request.GET.get("page")
-        )
+        page = search.paginate(request.user, filters, 25).get_page(request.GET.get("page"))
         audit.record(
             actor=request.user,
             event="intel.searched",

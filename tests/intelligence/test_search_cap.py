@@ -70,3 +70,48 @@ def test_search_page_says_more_than(
     assert "More than 2 results" in page and 'data-testid="result-cap"' in page
     exact = client.get("/intelligence/search/", {"q": "gate 1"}).content.decode()
     assert "1 result<" in exact and "result-cap" not in exact
+
+
+def _ranks() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"  # SQLite's FTS5 table filters, never ranks
+
+
+def test_broad_best_match_search_is_shown_newest_first(
+    three_graded: list[Submission], users: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    paginator = search.paginate(users["analyst"], search.Filters(q="Vauxhall"), 25)
+    assert paginator.order == search.NEWEST and paginator.capped
+    # Only a best-match search that had to fall back is "broad".
+    assert paginator.broad is _ranks()
+    newest_first = sorted(three_graded, key=lambda s: (s.submitted_at, s.pk), reverse=True)
+    assert [s.pk for s in paginator.get_page(1)] == [s.pk for s in newest_first[:2]]
+    # Narrow enough to rank: best match first (where the database ranks).
+    narrow = search.paginate(users["analyst"], search.Filters(q="Vauxhall gate 1"), 25)
+    assert narrow.order == (search.RELEVANCE if _ranks() else search.NEWEST)
+    assert not narrow.broad and narrow.count == 1
+    asked = search.paginate(users["analyst"], search.Filters(q="gate", sort="newest"), 25)
+    assert asked.order == search.NEWEST and not asked.broad
+
+
+def test_search_page_and_api_say_why_results_are_newest_first(
+    three_graded: list[Submission], users: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    client = Client()
+    client.force_login(users["analyst"])
+    page = client.get("/intelligence/search/", {"q": "Vauxhall"}).content.decode()
+    assert "Newest first." in page
+    assert ("so they are shown newest first" in page) is _ranks()
+    # Choosing the order alone is not a search.
+    assert (
+        'data-testid="results"'
+        not in client.get("/intelligence/search/", {"sort": "newest"}).content.decode()
+    )
+    body = client.get("/api/v1/intelligence/search", {"q": "Vauxhall"}).json()
+    assert body["order"] == "newest" and body["count_capped"] is True
+    assert body["order_reason"] == ("broad" if _ranks() else "requested")
+    bad = client.get("/api/v1/intelligence/search", {"q": "Vauxhall", "sort": "oldest"})
+    assert bad.status_code == 422

@@ -183,6 +183,33 @@ def test_list_shows_own_and_shared(graded: Submission, partner: Any, users: dict
     assert b'data-testid="shared"' in page.content and graded.reference.encode() in page.content
 
 
+def _intelligence_links(page: Any) -> list[str]:
+    """Where the menu's and the home page's Intelligence links go."""
+    import re
+
+    html = page.content.decode()
+    return re.findall(r'href="([^"]+)" data-testid="(?:nav|home)-intelligence"', html)
+
+
+def test_fib_officer_lands_on_the_queue_and_can_still_reach_the_list(
+    users: dict[str, Any],
+) -> None:
+    client = client_for(users["fib_officer"])
+    assert _intelligence_links(client.get("/")) == ["/intelligence/fib/", "/intelligence/fib/"]
+    queue = client.get("/intelligence/fib/")
+    assert queue.status_code == 200
+    assert b'<h1 class="govuk-heading-l">FIB queue</h1>' in queue.content
+    assert b'href="/intelligence/" data-testid="own-list"' in queue.content
+    assert client.get("/intelligence/").status_code == 200
+
+
+def test_partner_keeps_the_list(partner: Any) -> None:
+    client = client_for(partner)
+    assert _intelligence_links(client.get("/")) == ["/intelligence/", "/intelligence/"]
+    assert client.get("/intelligence/").status_code == 200
+    assert client.get("/intelligence/fib/").status_code == 403
+
+
 def test_new_from_concern_prefills(users: dict[str, Any], make_person: Callable[..., Any]) -> None:
     from cairn.concerns import services as concern_services
 
