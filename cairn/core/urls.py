@@ -5,5 +5,6 @@ from . import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tools/", views.tools, name="tools"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "cairn.core.context_processors.service",
+                "cairn.core.context_processors.tools",
                 "cairn.notifications.context_processors.inbox",
             ],
             "builtins": ["cairn.core.templatetags.govuk"],
@@ -163,6 +164,12 @@ CAIRN_HUB_NAME = env.str("CAIRN_HUB_NAME", default="Exploitation Hub")
 CAIRN_PAGE_SIZE = 25
 # Two-step verification (TOTP): required in production unless explicitly turned off.
 CAIRN_REQUIRE_2FA = env.bool("CAIRN_REQUIRE_2FA", default=False)
+# Batch identity linkage (manage.py link_people): Splink on embedded DuckDB, or on Spark
+# for data beyond one machine (`uv sync --extra spark`, Java 17+; docs/deployment.md).
+CAIRN_SPLINK_BACKEND = env.str("CAIRN_SPLINK_BACKEND", default="duckdb")
+CAIRN_SPARK_MASTER = env.str("CAIRN_SPARK_MASTER", default="local[*]")
+CAIRN_SPARK_PARTITIONS = env.int("CAIRN_SPARK_PARTITIONS", default=16)
+CAIRN_SPARK_CHECKPOINT_DIR = env.str("CAIRN_SPARK_CHECKPOINT_DIR", default="")
 
 LOGGING = {
     "version": 1,

@@ -143,7 +143,7 @@ def test_early_help_worker_records_a_concern_and_ppu_sees_it(
     page.goto("/accounts/sign-in/")
     login_as(page, ppu)
     expect(page.get_by_test_id("inbox-count")).to_contain_text("1")
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Inbox").click()
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Inbox").click()
     expect(page.get_by_test_id("inbox")).to_contain_text(concern.reference)
     assert_accessible(page)
     page.get_by_role("button", name=f"Open Concern {concern.reference}").click()

@@ -1,8 +1,9 @@
 """Issue 8 acceptance journey: typing a known child with a misspelt name and date of
-birth into a concern shows the existing child as a likely match; an analyst opens the
-network of a person of concern, sees three children linked through a vehicle and a
-location, and downloads an ANX file that is valid XML with the expected entities and
-links. axe on each page."""
+birth into a concern shows the existing child as a likely match, which the worker then
+uses instead of adding a new record; an analyst opens the network of a person of concern,
+sees three children linked through a vehicle and a location, and downloads an ANX file
+that is valid XML with the expected entities and links. The duplicates review is reached
+from the Tools page. axe on each page."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from cairn.concerns.models import Concern
+from cairn.pole.models import Person
 
 from ..network.conftest import Ring, ring  # noqa: F401  (fixture)
 from .test_journey_concern import fill_date
@@ -45,6 +47,15 @@ def test_misspelt_child_is_matched_and_analyst_exports_the_network(
     concern = Concern.objects.latest("pk")
     assert concern.child is None  # nothing created or chosen yet
     assert keira.family_name == "Testwood"
+
+    # The worker uses the existing record instead of adding a new child.
+    people = Person.objects.count()
+    match.get_by_role("button", name="Use this child (Keira Testwood, born 9 Feb 2011)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What happened")
+    expect(page.get_by_text("Record a concern about Keira Testwood")).to_be_visible()
+    concern.refresh_from_db()
+    assert concern.child == keira
+    assert Person.objects.count() == people
 
     # The analyst opens the network of the person of concern from their profile.
     page.context.clear_cookies()
@@ -84,7 +95,6 @@ def test_analyst_reviews_a_duplicate_merges_and_undoes(
     assert_accessible: Callable[[Any], None],
 ) -> None:
     from cairn.network.models import CandidatePair
-    from cairn.pole.models import Person
 
     a = make_person(
         given_name="Jason", family_name="Samplecroft", date_of_birth=dt.date(2010, 1, 2)
@@ -99,7 +109,8 @@ def test_analyst_reviews_a_duplicate_merges_and_undoes(
         explanation={"given_name": {"level": "first name a known nickname", "weight": 6.9}},
     )
     login_as(page, users["analyst"])
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Duplicates").click()
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Tools").click()
+    page.get_by_role("link", name="Duplicate records").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Possible duplicate records")
     assert_accessible(page)
     page.get_by_role("link", name="Jason Samplecroft and Jay Samplecroft").click()

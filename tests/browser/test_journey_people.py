@@ -67,8 +67,8 @@ def test_social_worker_finds_a_person_by_alias_opens_the_profile_and_signs_out(
     assert_accessible(page)
     assert viewed_events(social_worker, person) == 1
 
-    # Sign out from the navigation.
-    page.get_by_role("navigation", name="Menu").get_by_role("button", name="Sign out").click()
+    # Sign out from the account area.
+    page.get_by_role("navigation", name="Account").get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/accounts/signed-out/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
     expect(page.get_by_role("button", name="Sign out")).to_have_count(0)

@@ -215,6 +215,83 @@ def test_choose_existing_child_via_search(
     assert concern.child == child
 
 
+def _new_child_like_amber(concern: Concern, client: Client) -> str:
+    """Type a new child close to Amber Testcase (misspelt, same birthday)."""
+    response = client.post(
+        step(concern, "child"),
+        {
+            "action": "new",
+            "new-given_name": "Amber",
+            "new-family_name": "Testcsae",
+            **_date("new-date_of_birth", dt.date(2011, 6, 1)),
+            "new-sex": "female",
+        },
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_choose_a_possible_match_uses_the_existing_child(
+    client: Client, users: dict[str, Any], child: Person
+) -> None:
+    from cairn.concerns import services
+
+    worker = users["social_worker"]
+    client.force_login(worker)
+    concern = start(client)
+    services.concern_save_draft(
+        actor=worker, concern=concern, data={"observed_where": "Northmoor bus station"}
+    )
+    people = Person.objects.count()
+    html = _new_child_like_amber(concern, client)
+    assert 'data-testid="possible-matches"' in html
+    assert f'name="child_id" value="{child.pk}"' in html
+    assert (
+        'Use this child<span class="govuk-visually-hidden"> (Amber Testcase, born 1 Jun 2011)'
+        in html
+    )
+    assert Person.objects.count() == people  # nothing created while matches are shown
+
+    response = client.post(step(concern, "child"), {"action": "choose", "child_id": str(child.pk)})
+    assert response["Location"] == step(concern, "details")
+    concern.refresh_from_db()
+    assert concern.child == child
+    assert concern.draft["child_id"] == child.pk
+    assert concern.draft["observed_where"] == "Northmoor bus station"
+    assert Person.objects.count() == people
+
+
+def test_possible_matches_offer_only_children_the_user_may_see(
+    client: Client, users: dict[str, Any], make_person: Callable[..., Person]
+) -> None:
+    hidden = make_person(
+        actor=users["fib_officer"],
+        given_name="Amber",
+        family_name="Testcase",
+        date_of_birth=dt.date(2011, 6, 1),
+        police_only=True,
+    )
+    adult = make_person(
+        given_name="Amber",
+        family_name="Testcase",
+        date_of_birth=dt.date(2011, 6, 1),
+        category="person_of_concern",
+    )
+    client.force_login(users["social_worker"])
+    concern = start(client)
+    html = _new_child_like_amber(concern, client)
+    # The adult record is listed as a warning, but only a child record can be used.
+    assert 'data-testid="possible-matches"' in html
+    assert f'name="child_id" value="{adult.pk}"' not in html
+    assert "Use this child" not in html
+    # The police-only child is neither listed nor choosable by a forged post.
+    assert html.count('class="cairn-possible-match"') == 1
+    response = client.post(step(concern, "child"), {"action": "choose", "child_id": str(hidden.pk)})
+    assert response.status_code == 404
+    concern.refresh_from_db()
+    assert concern.child is None
+
+
 def test_start_from_child_profile_skips_child_step(
     client: Client, users: dict[str, Any], child: Person
 ) -> None:

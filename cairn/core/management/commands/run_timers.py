@@ -1,0 +1,41 @@
+"""`manage.py run_timers`: every timed job in one command, for one cron line. Runs
+`referrals_escalate` (statutory referral clocks), `disruption_reminders` and
+`hub_reminders`, in that order, each on its own so a failing job never stops the
+others; prints one line per job and a summary, and exits non-zero if any job failed.
+Every job is idempotent, so running them all every 15 minutes is safe."""
+
+from __future__ import annotations
+
+import logging
+from io import StringIO
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+JOBS = ("referrals_escalate", "disruption_reminders", "hub_reminders")
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = "Run every timed job (referral clocks, disruption and Hub reminders) once."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        failed: list[str] = []
+        for name in JOBS:
+            out = StringIO()
+            try:
+                call_command(name, stdout=out)
+            except Exception as exc:  # one job failing must not stop the others
+                logger.exception("Timed job %s failed", name)
+                failed.append(name)
+                self.stderr.write(f"{name}: FAILED: {type(exc).__name__}: {exc}")
+            else:
+                result = " ".join(out.getvalue().split()) or "done"
+                self.stdout.write(f"{name}: ok: {result}")
+        ran = len(JOBS) - len(failed)
+        summary = f"Timed jobs: {ran} of {len(JOBS)} succeeded"
+        if failed:
+            raise CommandError(f"{summary}; failed: {', '.join(failed)}.", returncode=1)
+        self.stdout.write(self.style.SUCCESS(f"{summary}."))

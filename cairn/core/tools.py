@@ -1,0 +1,68 @@
+"""The Tools page's list: the occasional tools (duplicates, audit log, API, user admin)
+kept out of the main navigation, each shown only to the roles whose permission opens it.
+One list, used by the Tools page and by the header to decide whether to offer Tools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    url_name: str
+    permission: str
+    description: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+TOOLS: tuple[Tool, ...] = (
+    Tool(
+        "Duplicate records",
+        "network:candidates",
+        "network.merge_person",
+        "Review records that may be the same person: merge them (you can undo a merge) "
+        "or mark them as different people.",
+    ),
+    Tool(
+        "Audit log",
+        "audit:log",
+        "audit.view_auditevent",
+        "Who collected, changed, viewed, shared or erased what, and why (DPA 2018 s.62).",
+    ),
+    Tool(
+        "API documentation",
+        "api:openapi-view",
+        "api.use",
+        "The Cairn API's endpoints. Scripts using it see only what you see.",
+    ),
+    Tool(
+        "API tokens",
+        "api_auth:token-list",
+        "api.use",
+        "Create or revoke tokens for scripts using the Cairn API.",
+    ),
+    Tool(
+        "Agencies, teams and users",
+        "admin:index",
+        "accounts.manage_users",
+        "Manage accounts and roles. System administrators cannot open case records.",
+    ),
+)
+
+# The `nav` values of the pages reached from the Tools page: the Tools link is marked
+# as the current section on them.
+TOOL_SECTIONS = frozenset({"tools", "duplicates", "audit", "api"})
+
+
+def tools_for(user: Any) -> list[Tool]:
+    """The tools `user` may use, in the order shown."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    return [tool for tool in TOOLS if user.has_perm(tool.permission)]

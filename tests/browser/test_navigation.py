@@ -1,0 +1,49 @@
+"""Navigation at a 1280px-wide viewport: the FIB officer (the role with the most work
+areas) sees the main menu on one row, with Tools, Inbox and Sign out in the header's
+account area; the Tools page lists their tools and passes axe."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from playwright.sync_api import expect
+
+
+def test_fib_officer_menu_fits_one_row_and_tools_page_is_accessible(
+    page: Any,
+    users: dict[str, Any],
+    login_as: Callable[..., None],
+    assert_accessible: Callable[[Any], None],
+) -> None:
+    assert page.viewport_size["width"] == 1280
+    login_as(page, users["fib_officer"])
+    page.goto("/")
+    menu = page.get_by_role("navigation", name="Menu")
+    items = menu.get_by_role("listitem")
+    expect(items).to_have_count(7)
+    boxes = [items.nth(i).bounding_box() for i in range(items.count())]
+    assert all(box is not None for box in boxes)
+    tops = {round(box["y"]) for box in boxes if box}
+    assert len(tops) == 1, f"The menu wraps onto more than one row: {boxes}"
+    expect(menu.get_by_role("link", name="Home")).to_have_attribute("aria-current", "page")
+
+    account = page.get_by_role("navigation", name="Account")
+    for name in ("Tools", "Inbox"):
+        expect(account.get_by_role("link", name=name)).to_be_visible()
+    expect(account.get_by_role("button", name="Sign out")).to_be_visible()
+    assert_accessible(page)
+
+    account.get_by_role("link", name="Tools").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tools")
+    expect(account.get_by_role("link", name="Tools")).to_have_attribute("aria-current", "page")
+    expect(menu.locator("[aria-current]")).to_have_count(0)
+    tools = page.get_by_test_id("tools")
+    expect(tools.get_by_role("link")).to_have_text(
+        ["Duplicate records", "API documentation", "API tokens"]
+    )
+    assert_accessible(page)
+
+    tools.get_by_role("link", name="Duplicate records").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Possible duplicate records")
+    expect(account.get_by_role("link", name="Tools")).to_have_attribute("aria-current", "true")
