@@ -1,4 +1,5 @@
-"""Who may see a tactic, a plan or a location assessment. Forbidden and missing both 404.
+"""Who may see a tactic, a plan or a location assessment (and change a tactic or an
+assessment's actions). Forbidden and missing both 404.
 
 A tactic is visible when both sides allow it (MISP-style, ADR 0009):
 - the tactic itself: police-only tactics are seen by police, and by an agency it has been
@@ -18,7 +19,14 @@ from django.http import Http404
 from cairn.accounts.roles import HUB_WIDE_ROLES
 from cairn.pole.access import entity_visibility_q
 
-from .models import DisruptionPlan, LocationAssessment, Tactic, TacticShare, TacticSubject
+from .models import (
+    DisruptionPlan,
+    LocationAction,
+    LocationAssessment,
+    Tactic,
+    TacticShare,
+    TacticSubject,
+)
 
 
 def can_view(user: Any) -> bool:
@@ -103,3 +111,30 @@ def visible_assessments(user: Any) -> QuerySet[LocationAssessment]:
         return LocationAssessment.objects.none()
     q = _record_q(user, Q(pk__in=[])) & entity_visibility_q(user, prefix="location__entity__")
     return LocationAssessment.objects.filter(q)
+
+
+def access_location_action_by_id(user: Any, action_id: int) -> LocationAction:
+    """An action of a location assessment the user may see (404 otherwise)."""
+    action = (
+        LocationAction.objects.filter(
+            pk=action_id, assessment__in=visible_assessments(user).values("pk")
+        )
+        .select_related("assessment")
+        .first()
+    )
+    if action is None:
+        raise Http404("No action found.")
+    return action
+
+
+def can_change_assessment(user: Any, assessment: LocationAssessment) -> bool:
+    """Who may mark a (visible) assessment's actions done or reopen them: whoever recorded
+    it, anyone in the owning agency with the permission, or a Hub-wide role (police only,
+    for a police-only assessment)."""
+    if not user.has_perm("disruption.add_tactic"):
+        return False
+    if assessment.assessed_by_id == user.pk:
+        return True
+    if assessment.owning_agency_id == user.agency_id:
+        return True
+    return bool(user.role in HUB_WIDE_ROLES and (user.is_police or not assessment.police_only))

@@ -226,9 +226,26 @@ class TacticForm(GovukForm):
         },
     }
 
-    def __init__(self, *args: Any, tactic_type: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, tactic_type: str, people: list[Any] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.tactic_type = tactic_type
+        if people:  # a warning letter started from a child: to whom is it sent?
+            self.fields = {
+                "person_of_concern": forms.TypedChoiceField(
+                    label="Who is the letter to?",
+                    coerce=int,
+                    choices=[(p.pk, p.full_name) for p in people],
+                    widget=forms.RadioSelect,
+                    help_text="The persons of concern linked to the child.",
+                    error_messages={
+                        "required": "Choose the person of concern the letter is to",
+                        "invalid_choice": "Choose the person of concern the letter is to",
+                    },
+                ),
+                **self.fields,
+            }
         extra: dict[str, forms.Field] = {
             "address": forms.CharField(label="Address", max_length=300),
             "premises": forms.CharField(label="Premises", max_length=300),

@@ -1,6 +1,7 @@
 """Every write for disruption: tactics of every type, CAWN issue/service/breaches, markers
-(review, removal), vehicle sightings, sharing, disruption plans, location assessments and
-review reminders. Keyword-only, actor first, atomic, validated, audited."""
+(review, removal), vehicle sightings, sharing, disruption plans, location assessments (and
+their actions done or reopened) and review reminders. Keyword-only, actor first, atomic,
+validated, audited."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from cairn.pole import services as pole
 from cairn.pole.access import access_entity_by_id, access_person_by_id
 from cairn.pole.models import Entity, EntityKind, Location, Person, Vehicle
 
-from .access import can_change_tactic, visible_tactics
+from .access import can_change_assessment, can_change_tactic, visible_tactics
 from .eligibility import cawn_eligibility
 from .models import (
     LEGAL_BASIS,
@@ -718,6 +719,55 @@ def assessment_record(
         details={"location": entity.pk, "actions": len(actions)},
     )
     return assessment
+
+
+def _location_action_audit(actor: Any, event: str, action: LocationAction, why: str) -> None:
+    audit.record(
+        actor=actor,
+        event=event,
+        obj=action.assessment,
+        justification=why,
+        details={
+            "action": action.pk,
+            "location": action.assessment.location_id,
+            "done_on": action.done_on.isoformat() if action.done_on else None,
+        },
+    )
+
+
+@transaction.atomic
+def location_action_complete(
+    *, actor: Any, action: LocationAction, done_on: dt.date | None = None
+) -> LocationAction:
+    """Mark an action of a location assessment done (today unless `done_on` is given)."""
+    if not can_change_assessment(actor, action.assessment):
+        raise PermissionDenied("You cannot change this location assessment.")
+    done_on = done_on or _today()
+    if done_on > _today():
+        raise ValidationError({"done_on": "The date it was done must be today or in the past"})
+    if done_on < action.assessment.assessed_on:
+        raise ValidationError(
+            {"done_on": "The date it was done must be on or after the date of the assessment"}
+        )
+    if action.done_on is not None:
+        raise ValidationError({"done_on": "This action is already done"})
+    action.done_on = done_on
+    action.save(update_fields=["done_on"])
+    _location_action_audit(actor, "location_action.done", action, "Location action done")
+    return action
+
+
+@transaction.atomic
+def location_action_reopen(*, actor: Any, action: LocationAction) -> LocationAction:
+    """Reopen an action marked done by mistake (or that needs doing again)."""
+    if not can_change_assessment(actor, action.assessment):
+        raise PermissionDenied("You cannot change this location assessment.")
+    if action.done_on is None:
+        raise ValidationError({"done_on": "This action is not done"})
+    action.done_on = None
+    action.save(update_fields=["done_on"])
+    _location_action_audit(actor, "location_action.reopened", action, "Location action reopened")
+    return action
 
 
 # Reminders ---------------------------------------------------------------------------

@@ -23,6 +23,11 @@ urlpatterns = [
     path("locations/", views.locations, name="locations"),
     path("locations/<int:entity_id>/", views.location_profile, name="location"),
     path("locations/<int:entity_id>/assessment/", views.assessment_new, name="assessment-new"),
+    path(
+        "locations/actions/<int:action_id>/done/",
+        views.location_action_done,
+        name="location-action-done",
+    ),
     path("plans/new/<int:person_id>/", views.plan_edit, name="plan-new"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan-detail"),
     path("plans/<int:plan_id>/edit/", views.plan_edit, name="plan-edit"),

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cairn.audit import services as audit
 from cairn.pole.access import access_entity_by_id, access_person_by_id
@@ -23,7 +23,13 @@ from cairn.pole.models import EntityKind
 from cairn.pole.search import search_people
 
 from . import forms, selectors, services
-from .access import access_plan_by_id, access_tactic_by_id, can_change_tactic
+from .access import (
+    access_location_action_by_id,
+    access_plan_by_id,
+    access_tactic_by_id,
+    can_change_assessment,
+    can_change_tactic,
+)
 from .models import POLICE_TYPES, SubjectRole, Tactic, TacticType
 
 NAV = "disruption"
@@ -429,6 +435,28 @@ GENERIC_TYPES = [
 ]
 
 
+def _letter_recipients(request: HttpRequest, entity: Any) -> list[Any]:
+    """Who a warning letter started from a child's page may be sent to: the persons of
+    concern linked to the child, plus a visible person named by ?person= (or the form)."""
+    child = getattr(entity, "person", None)
+    if entity.kind != EntityKind.PERSON or child is None or child.category != "child":
+        return []
+    people = selectors.linked_people(request.user, child, "person_of_concern")
+    named = request.POST.get("person_of_concern") or request.GET.get("person", "")
+    if named.isdigit() and int(named) != child.pk and all(p.pk != int(named) for p in people):
+        people.append(access_person_by_id(request.user, int(named)))
+    return people
+
+
+def _preselected(request: HttpRequest, people: list[Any]) -> Any:
+    """The person to pre-select: the one named by ?person=, or the only one linked."""
+    named = request.GET.get("person", "")
+    for person in people:
+        if named.isdigit() and person.pk == int(named):
+            return person
+    return people[0] if len(people) == 1 else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def tactic_new(request: HttpRequest, entity_id: int, tactic_type: str) -> HttpResponse:
@@ -441,21 +469,28 @@ def tactic_new(request: HttpRequest, entity_id: int, tactic_type: str) -> HttpRe
     if tactic_type == TacticType.IMMIGRATION_CHECK and entity.kind != EntityKind.PERSON:
         raise Http404("An immigration check is about a person.")
     label = TacticType(tactic_type).label
+    initial: dict[str, Any] = {"title": f"{label}: {entity.label}"[:200]}
+    people = _letter_recipients(request, entity) if tactic_type == TacticType.POC_LETTER else []
+    chosen = _preselected(request, people)
+    if chosen is not None:
+        initial["person_of_concern"] = chosen.pk
+        initial["title"] = f"Warning letter to {chosen.full_name} about {entity.label}"[:200]
     form = forms.TacticForm(
-        request.POST or None,
-        tactic_type=tactic_type,
-        initial={"title": f"{label}: {entity.label}"[:200]},
+        request.POST or None, tactic_type=tactic_type, people=people, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         detail = form.detail()
         if tactic_type == TacticType.IMMIGRATION_CHECK:
             detail["person_id"] = entity.pk
+        subjects = [(entity.pk, _role_for(entity))]
+        if form.cleaned_data.get("person_of_concern"):
+            subjects.append((form.cleaned_data["person_of_concern"], SubjectRole.TARGET))
         try:
             tactic = services.tactic_create(
                 actor=request.user,
                 tactic_type=tactic_type,
                 title=form.cleaned_data["title"],
-                subjects=[(entity.pk, _role_for(entity))],
+                subjects=subjects,
                 legal_basis=form.cleaned_data.get("legal_basis") or "",
                 status=form.cleaned_data["status"],
                 planned_on=form.cleaned_data.get("planned_on"),
@@ -640,16 +675,42 @@ def location_profile(request: HttpRequest, entity_id: int) -> HttpResponse:
         obj=entity,
         justification="Opened a location profile",
     )
+    profile = selectors.location_profile(request.user, entity)
     return render(
         request,
         "disruption/location.html",
         {
-            "profile": selectors.location_profile(request.user, entity),
+            "profile": profile,
             "entity": entity,
+            "changeable": {
+                a.pk for a in profile.assessments if can_change_assessment(request.user, a)
+            },
             "today": timezone.localdate(),
             "nav": NAV,
         },
     )
+
+
+@login_required
+@require_POST
+def location_action_done(request: HttpRequest, action_id: int) -> HttpResponse:
+    """Mark an action of a location assessment done, or (reopen=1) not done after all."""
+    _require(request, "disruption.view_tactic")
+    action = access_location_action_by_id(request.user, action_id)
+    if not can_change_assessment(request.user, action.assessment):
+        raise PermissionDenied
+    reopen = request.POST.get("reopen") == "1"
+    try:
+        if reopen:
+            services.location_action_reopen(actor=request.user, action=action)
+        else:
+            services.location_action_complete(actor=request.user, action=action)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        verb = "reopened" if reopen else "marked as done"
+        messages.success(request, f"Action {verb}: {action.description}")
+    return redirect("disruption:location", entity_id=action.assessment.location_id)
 
 
 @login_required

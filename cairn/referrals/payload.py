@@ -260,6 +260,37 @@ def to_details(cleaned: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def draft_details(form: DetailsForm) -> dict[str, Any]:
+    """Every answer on a submitted form, valid or not, as JSON for the draft: the cleaned
+    value where the field is valid, otherwise exactly what was typed (a cleared field is
+    stored empty, so a draft never keeps an answer the user removed). A date that is not
+    yet a real date is kept as its [day, month, year] parts."""
+    out: dict[str, Any] = {}
+    for name, field in form.fields.items():
+        if name in form.cleaned_data:
+            value = form.cleaned_data[name]
+        else:
+            raw = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+            if isinstance(field, GovukDateField):
+                parts = [str(p or "").strip() for p in (raw or ["", "", ""])]
+                value = parts if any(parts) else None
+            elif isinstance(raw, list | tuple):
+                value = [str(v) for v in raw]
+            else:
+                value = "" if raw is None else str(raw)
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        out[name] = value
+    return out
+
+
+def _date_parts(value: Any) -> list[str] | None:
+    """A stored draft date that is not yet a real date: its typed [day, month, year]."""
+    if isinstance(value, list) and len(value) == 3:
+        return [str(v) for v in value]
+    return None
+
+
 def as_form_data(form_class: type[DetailsForm], details: dict[str, Any]) -> QueryDict:
     """A stored details dict as the POST data the kind's form expects."""
     data = QueryDict(mutable=True)
@@ -268,6 +299,10 @@ def as_form_data(form_class: type[DetailsForm], details: dict[str, Any]) -> Quer
         if value in (None, "", []):
             continue
         if isinstance(field, GovukDateField):
+            parts = _date_parts(value)
+            if parts is not None:
+                data[f"{name}_day"], data[f"{name}_month"], data[f"{name}_year"] = parts
+                continue
             try:
                 day = dt.date.fromisoformat(str(value))
             except ValueError:
@@ -289,6 +324,10 @@ def initial_from(details: dict[str, Any], form_class: type[DetailsForm]) -> dict
         if value in (None, ""):
             continue
         if isinstance(field, GovukDateField):
+            parts = _date_parts(value)
+            if parts is not None:
+                initial[name] = parts  # the widget shows the parts as typed
+                continue
             try:
                 value = dt.date.fromisoformat(str(value))
             except ValueError:

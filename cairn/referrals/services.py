@@ -130,6 +130,8 @@ def _check_draft_owner(actor: Any, referral: Referral) -> None:
 
 @transaction.atomic
 def referral_save_draft(*, actor: Any, referral: Referral, details: dict[str, Any]) -> Referral:
+    """Store the answers given, as given: an empty answer replaces the stored one (the draft
+    is what the user last saw); answers not given are kept. Validation waits for submit."""
     _check_draft_owner(actor, referral)
     referral.details = {**referral.details, **details}
     referral.save(update_fields=["details", "updated_at"])

@@ -125,7 +125,7 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
         form = form_class(request.POST, recipients=recipients)
         valid = form.is_valid()
         services.referral_save_draft(
-            actor=request.user, referral=referral, details=payload.to_details(form.cleaned_data)
+            actor=request.user, referral=referral, details=payload.draft_details(form)
         )
         if request.POST.get("action") == "save":
             messages.success(request, f"Draft {referral.reference} saved.")

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -348,3 +349,61 @@ def test_every_kind_renders_its_answers_and_pdf(
     assert expected in page.content.decode()
     pdf = client.get(reverse("referrals:pdf", args=[referral.pk]))
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_clearing_a_required_answer_and_saving_the_draft_keeps_it_cleared(
+    users: dict[str, Any], child: Person
+) -> None:
+    sw_user = users["social_worker"]
+    referral = services.referral_start(actor=sw_user, kind="mash", child=child)
+    client = client_for(sw_user)
+    url = reverse("referrals:edit", args=[referral.pk])
+    recipient = users["mash_screener"].agency_id
+    client.post(url, form_post(mash_details(child_views="Says she is fine."), recipient, "save"))
+    referral.refresh_from_db()
+    assert referral.details["child_views"] == "Says she is fine."
+
+    # Clear the required answer (and one checked in the form's clean()) and save again.
+    cleared = mash_details(child_views="", first_hand="no", information_source="")
+    saved = client.post(url, form_post(cleared, recipient, "save"))
+    assert saved.url == url
+    referral.refresh_from_db()
+    assert referral.details["child_views"] == ""
+    assert referral.details["first_hand"] == "no"
+    assert referral.details["information_source"] == ""
+    assert referral.details["concern_summary"].startswith("Seen getting")  # the rest kept
+    page = client.get(url).content.decode()
+    assert "Says she is fine." not in page
+    assert 'name="child_views"' in page
+
+    # Submitting the draft as it stands names the missing answers.
+    submitted = client.post(url, form_post(cleared, recipient))
+    assert submitted.status_code == 200
+    html = submitted.content.decode()
+    assert "govuk-error-summary" in html
+    assert 'href="#id_child_views"' in html
+    assert "Enter the child&#x27;s views" in html
+    assert "Say where the information came from" in html
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.DRAFT
+    with pytest.raises(ValidationError) as exc:
+        services.referral_submit(actor=sw_user, referral=referral)
+    assert "child_views" in exc.value.message_dict
+
+
+def test_draft_keeps_a_half_typed_date_as_typed(users: dict[str, Any], child: Person) -> None:
+    sw_user = users["social_worker"]
+    referral = services.referral_start(actor=sw_user, kind="nrm", child=child)
+    client = client_for(sw_user)
+    url = reverse("referrals:edit", args=[referral.pk])
+    post = {"date_of_birth_day": "14", "date_of_birth_month": "", "date_of_birth_year": "2011"}
+    client.post(url, {**post, "full_name": "", "action": "save"})
+    referral.refresh_from_db()
+    assert referral.details["date_of_birth"] == ["14", "", "2011"]
+    assert referral.details["full_name"] == ""
+    html = client.get(url).content.decode()
+    assert 'name="date_of_birth_day" type="text" inputmode="numeric" value="14"' in html
+    with pytest.raises(ValidationError) as exc:
+        services.referral_submit(actor=sw_user, referral=referral)
+    assert exc.value.message_dict["date_of_birth"] == ["Date of birth must include a month"]
+    assert "full_name" in exc.value.message_dict
