@@ -29,6 +29,8 @@ STORED_VECTOR = '"intelligence_submission"."sanitised_search"'
 WORD = re.compile(r"\w+", re.UNICODE)
 # A search counts at most this many matches (see SearchPaginator).
 COUNT_CAP = 1000
+# A best-match search with more matches than this is shown newest first (see paginate).
+RANK_LIMIT = 5_000
 RELEVANCE, NEWEST = "relevance", "newest"
 SORTS = ((RELEVANCE, "Best match first"), (NEWEST, "Newest first"))
 
@@ -117,15 +119,16 @@ def search(user: Any, filters: Filters) -> QuerySet[Submission]:
 
 def paginate(user: Any, filters: Filters, per_page: int = 25) -> SearchPaginator:
     """The search, paged. A text search that asks for the best match first but matches
-    more than COUNT_CAP reports is shown newest first instead (`paginator.order` says
+    more than RANK_LIMIT reports is shown newest first instead (`paginator.order` says
     which, `paginator.broad` why): ranking must read every match (two common words match
-    about 100,000 of 1M reports: p95 ~300 ms), while newest first stops at the first
-    page, and the page tells the user to add words or a filter to rank by relevance."""
+    about 100,000 of 1M reports: p95 ~300 ms; 5,000 rank in ~20 ms), while
+    newest first stops at the first page, and the page tells the user to add words or a
+    filter to rank by relevance."""
     paginator = SearchPaginator(search(user, filters), per_page)
     # Only PostgreSQL ranks (SQLite's FTS5 table filters; the demo lists newest first).
     ranked = filters.q and filters.sort != NEWEST and connection.vendor == "postgresql"
     paginator.order = RELEVANCE if ranked else NEWEST
-    if paginator.order == RELEVANCE and paginator.capped:
+    if paginator.order == RELEVANCE and paginator.too_many_to_rank:
         newest = SearchPaginator(search(user, replace(filters, sort=NEWEST)), per_page)
         newest.__dict__["_matches"] = paginator._matches  # already counted
         newest.order, newest.broad = NEWEST, True
@@ -136,8 +139,9 @@ def paginate(user: Any, filters: Filters, per_page: int = 25) -> SearchPaginator
 class SearchPaginator(Paginator):
     """Pages search results but counts at most COUNT_CAP matches: an exact count of a broad
     query (tens of thousands of matches) would visit every matching row just to print the
-    total. Past the cap the page says "more than 1,000" and the best-ranked 1,000 can be
-    paged; more words or a filter narrow the rest."""
+    total. Past the cap the page says "more than 1,000" and the first 1,000 can be paged;
+    more words or a filter narrow the rest. The same capped count (to RANK_LIMIT) says
+    whether a best-match search is narrow enough to rank."""
 
     order: str = RELEVANCE
     broad: bool = False  # True: a best-match search too broad to rank, shown newest first
@@ -145,7 +149,7 @@ class SearchPaginator(Paginator):
     @cached_property
     def _matches(self) -> int:
         qs = cast(QuerySet[Submission], self.object_list)
-        return qs.order_by().values("pk")[: COUNT_CAP + 1].count()
+        return qs.order_by().values("pk")[: max(COUNT_CAP, RANK_LIMIT) + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -156,5 +160,13 @@ class SearchPaginator(Paginator):
         return self._matches > COUNT_CAP
 
     @property
+    def too_many_to_rank(self) -> bool:
+        return self._matches > RANK_LIMIT
+
+    @property
     def cap_label(self) -> str:
         return f"{COUNT_CAP:,}"
+
+    @property
+    def rank_limit_label(self) -> str:
+        return f"{RANK_LIMIT:,}"

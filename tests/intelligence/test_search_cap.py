@@ -82,6 +82,11 @@ def test_broad_best_match_search_is_shown_newest_first(
     three_graded: list[Submission], users: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search, "COUNT_CAP", 2)
+    # More than the count cap but few enough to rank: still best match first.
+    ranked = search.paginate(users["analyst"], search.Filters(q="Vauxhall"), 25)
+    assert ranked.capped and not ranked.broad
+    assert ranked.order == (search.RELEVANCE if _ranks() else search.NEWEST)
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
     paginator = search.paginate(users["analyst"], search.Filters(q="Vauxhall"), 25)
     assert paginator.order == search.NEWEST and paginator.capped
     # Only a best-match search that had to fall back is "broad".
@@ -100,6 +105,7 @@ def test_search_page_and_api_say_why_results_are_newest_first(
     three_graded: list[Submission], users: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search, "COUNT_CAP", 2)
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
     client = Client()
     client.force_login(users["analyst"])
     page = client.get("/intelligence/search/", {"q": "Vauxhall"}).content.decode()
