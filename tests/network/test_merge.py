@@ -91,6 +91,10 @@ def test_merge_then_unmerge_leaves_every_reference_intact(
     assert keep.given_name == "Skye"
     names = set(PersonName.objects.filter(person=keep).values_list("given_name", "kind"))
     assert ("Sky", NameKind.ALIAS) in names and ("Skye", NameKind.PRIMARY) in names
+    # Every name now carries the survivor's date of birth (the matching triggers).
+    assert set(PersonName.objects.filter(person=keep).values_list("person_dob", flat=True)) == {
+        dt.date(2012, 2, 14)
+    }
     # The link between the two records would be a self-link: removed (and restored later).
     assert not Link.objects.filter(from_entity_id=keep.pk, to_entity_id=keep.pk).exists()
     assert (
@@ -113,6 +117,12 @@ def test_merge_then_unmerge_leaves_every_reference_intact(
     keep.refresh_from_db()
     assert keep.date_of_birth is None
     assert PersonName.objects.get(person=dup, kind=NameKind.PRIMARY).given_name == "Sky"
+    assert set(PersonName.objects.filter(person=keep).values_list("person_dob", flat=True)) == {
+        None
+    }
+    assert set(PersonName.objects.filter(person=dup).values_list("person_dob", flat=True)) == {
+        dt.date(2012, 2, 14)
+    }
     assert EntityShare.objects.filter(entity_id=dup.pk).count() == 1
     assert AuditEvent.objects.get(event="person.unmerged").action == "combination"
     assert selectors.resolve_person_id(dup.pk) == dup.pk

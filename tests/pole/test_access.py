@@ -210,3 +210,31 @@ def test_visible_entity_ids_keeps_only_what_the_user_may_see(
     assert visible_entity_ids(users["social_worker"], ids) == {shared.pk}
     assert visible_entity_ids(users["ig_admin"], ids) == set()
     assert visible_entity_ids(users["social_worker"], []) == set()
+
+
+def test_every_name_carries_its_persons_date_of_birth(make_person: Any) -> None:
+    """PersonName.person_dob is kept by database triggers, whatever writes the rows."""
+    import datetime as dt
+
+    from cairn.pole.models import PersonName
+
+    person = make_person(
+        given_name="Ada", family_name="Triggerfield", date_of_birth=dt.date(2011, 5, 4)
+    )
+    PersonName.objects.bulk_create(
+        [PersonName(person=person, kind="alias", given_name="Addy", family_name="T")]
+    )
+
+    def dobs() -> set[Any]:
+        return set(PersonName.objects.filter(person=person).values_list("person_dob", flat=True))
+
+    assert dobs() == {dt.date(2011, 5, 4)}
+    Person.objects.filter(pk=person.pk).update(date_of_birth=dt.date(2011, 4, 5))
+    assert dobs() == {dt.date(2011, 4, 5)}
+    person.refresh_from_db()
+    person.date_of_birth = None
+    person.save()
+    assert dobs() == {None}
+    # A stale value written from Python is corrected at once.
+    PersonName.objects.filter(person=person).update(person_dob=dt.date(2000, 1, 1))
+    assert dobs() == {None}

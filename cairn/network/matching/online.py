@@ -116,18 +116,19 @@ def _tables() -> dict[str, str]:
 
 
 def _dob_compatible(dob: dt.date, today: dt.date) -> tuple[str, list[Any]]:
-    """SQL (over person `p`) true for a date of birth that could be `dob` as typed: none
-    recorded, the same year, or one keying slip away in the year (same day and month)."""
+    """SQL (over name `n`'s copy of the date of birth) true for a date that could be `dob`
+    as typed: none recorded, the same year, or one keying slip away in the year (same day
+    and month)."""
     slips = []
     for year in years_one_slip_away(dob.year, today.year):
         try:
             slips.append(dob.replace(year=year).isoformat())
         except ValueError:  # 29 February in a year that has none
             continue
-    sql = "p.date_of_birth IS NULL OR (p.date_of_birth >= %s AND p.date_of_birth <= %s)"
+    sql = "n.person_dob IS NULL OR (n.person_dob >= %s AND n.person_dob <= %s)"
     params: list[Any] = [f"{dob.year:04d}-01-01", f"{dob.year:04d}-12-31"]
     if slips:
-        sql += f" OR p.date_of_birth IN ({_in(len(slips))})"
+        sql += f" OR n.person_dob IN ({_in(len(slips))})"
         params += slips
     return f"({sql})", params
 
@@ -172,12 +173,11 @@ def blocking_sql(fields: CandidateFields, today: dt.date) -> tuple[str, list[Any
     # full date of birth typed, they keep only people born the same year, one keying slip
     # away in the year, or with no date recorded: anyone else scores below the show
     # threshold unless they share the home postcode, and rule 5 finds those.
-    if dob:
-        near, near_params = _dob_compatible(dob, today)
-        name_join = f"{t['name']} n JOIN {t['person']} p ON p.entity_id = n.person_id"
-        near = f" AND {near}"
-    else:
-        near, near_params, name_join = "", [], f"{t['name']} n"
+    # The date is the name row's own copy (kept by triggers), inside both name indexes:
+    # no person row is read to filter.
+    near, near_params = _dob_compatible(dob, today) if dob else ("", [])
+    near = f" AND {near}" if near else ""
+    names = f"{t['name']} n"
     # The exact name itself is in the phonetic block below (a phonetic key is a function
     # of the name key), so this block adds only the nicknames when that block runs.
     nicknames = given_variants
@@ -185,13 +185,13 @@ def blocking_sql(fields: CandidateFields, today: dt.date) -> tuple[str, list[Any
         nicknames = [v for v in given_variants if v != normalise.name_key(fields.given_name)]
     if family_key and nicknames:
         parts.append(
-            f"SELECT n.person_id FROM {name_join} "
+            f"SELECT n.person_id FROM {names} "
             f"WHERE n.family_key = %s AND n.given_key IN ({_in(len(nicknames))}){near}"
         )
         params += [family_key, *nicknames, *near_params]
     if family_ph and given_ph:
         parts.append(
-            f"SELECT n.person_id FROM {name_join} "
+            f"SELECT n.person_id FROM {names} "
             f"WHERE n.family_phonetic = %s AND n.given_phonetic = %s{near}"
         )
         params += [family_ph, given_ph, *near_params]
@@ -199,9 +199,8 @@ def blocking_sql(fields: CandidateFields, today: dt.date) -> tuple[str, list[Any
     if family_ph and years and not dob:
         # Only a year or an estimated age: phonetic surname within those birth years.
         parts.append(
-            f"SELECT n.person_id FROM {t['name']} n JOIN {t['person']} p "
-            "ON p.entity_id = n.person_id WHERE n.family_phonetic = %s "
-            "AND p.date_of_birth >= %s AND p.date_of_birth <= %s"
+            f"SELECT n.person_id FROM {names} WHERE n.family_phonetic = %s "
+            "AND n.person_dob >= %s AND n.person_dob <= %s"
         )
         params += [family_ph, f"{years[0]:04d}-01-01", f"{years[1]:04d}-12-31"]
     if fields.postcode and normalise.is_postcode(fields.postcode):
