@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_LINK_MODE ?= copy
 
-.PHONY: demo test test-fast lint bench install uv serve migrate clean vendor-assets
+.PHONY: demo test test-fast lint bench install uv serve migrate clean vendor-assets screenshots
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || { \
@@ -47,6 +47,10 @@ lint: install
 ## make bench: person-search latency at scale (see bench/README.md)
 bench: install
 	@$(UV) run python bench/run.py $(BENCH_ARGS)
+
+## make screenshots: regenerate docs/screenshots/ from a throwaway demo hub (needs /usr/bin/chromium)
+screenshots: install
+	@$(UV) run python scripts/screenshots.py
 
 vendor-assets:
 	@bash scripts/vendor-assets.sh
