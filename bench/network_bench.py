@@ -139,7 +139,9 @@ def main() -> None:
 
     if args.warmup:
         others = [pid for pid in rng.sample(everyone, args.warmup * 2) if pid not in sample]
-        from cairn.network.matching.comparisons import DEFAULT_WEIGHTS as warm_weights
+        from cairn.network.matching.weights import default_weights
+
+        warm_weights = default_weights(len(rows))
 
         for pid in others[: args.warmup]:
             r = by_id[pid]
@@ -195,9 +197,11 @@ def main() -> None:
             "f1_by_threshold": sweep(scored, true_sample),
         }
 
-    from cairn.network.matching.comparisons import DEFAULT_WEIGHTS
+    from cairn.network.matching.weights import default_weights
 
-    run_online("online_default_weights", DEFAULT_WEIGHTS)
+    # What the matcher uses before any model is trained: the default levels, with the
+    # prior for a store of this size.
+    run_online("online_default_weights", default_weights(len(rows)))
     if weights is not None:
         run_online("online_splink_weights", weights)
     print(json.dumps(result, indent=2))

@@ -188,3 +188,31 @@ def test_matching_at_entry_is_one_query_for_a_hub_wide_police_user(
         assert [m.person.pk for m in found] == [person.pk]
         assert found[0].person.full_name == "Jayden Smithson"
         assert found[0].person.get_category_display() == "Child or young person"
+
+
+def test_default_prior_scales_with_the_store(make_person: Any) -> None:
+    import math
+
+    from cairn.network.matching.weights import (
+        HUB_SIZED_STORE,
+        current_weights,
+        default_weights,
+        people_in_store,
+        reset_cache,
+    )
+
+    assert default_weights(100).prior == comparisons.DEFAULT_PRIOR_WEIGHT
+    assert default_weights(HUB_SIZED_STORE).prior == comparisons.DEFAULT_PRIOR_WEIGHT
+    assert default_weights(1_000_000).prior == math.log2(1 / 1_000_000)
+    # The same evidence is weaker in a bigger store; the levels themselves do not change.
+    big, small = default_weights(1_000_000), default_weights(1_000)
+    assert big.levels == small.levels and big.prior < small.prior
+    make_person(given_name="Una", family_name="Countwell")
+    assert people_in_store() >= 1
+    reset_cache()
+    try:
+        untrained = current_weights()
+        assert untrained.version == "default"
+        assert untrained.prior == default_weights(people_in_store()).prior
+    finally:
+        reset_cache()

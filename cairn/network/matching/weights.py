@@ -1,6 +1,7 @@
 """The weights the online matcher uses: the latest trained Splink model's m and u
 probabilities, mapped back onto the shared comparison levels by position, or the
-documented defaults when no model has been trained (or it does not fit the levels)."""
+documented defaults when no model has been trained (or it does not fit the levels), with a
+prior scaled to the size of the store."""
 
 from __future__ import annotations
 
@@ -12,6 +13,36 @@ from .comparisons import DEFAULT_WEIGHTS, LEVELS, Level, Weights
 
 _CACHE: dict[str, Any] = {"checked": 0.0, "weights": None}  # weights: Weights | None
 RECHECK_SECONDS = 60.0
+# The store size the documented prior (1 in 20,000) was chosen for.
+HUB_SIZED_STORE = 20_000
+
+
+def default_weights(people: int) -> Weights:
+    """The documented default levels, with the prior scaled to the store: the odds that
+    two records sharing a block are the same person fall as the store grows (1 in 20,000
+    up to 20,000 people, then 1 in N). At 1M people a flat 1 in 20,000 let too many
+    same-name strangers over the review threshold (bench/README.md)."""
+    prior = math.log2(1 / max(people, HUB_SIZED_STORE))
+    return Weights(levels=LEVELS, prior=prior, version="default")
+
+
+def people_in_store() -> int:
+    """About how many people the store holds: PostgreSQL's planner estimate (no scan), or
+    a count on SQLite (the demo's size)."""
+    from django.db import connection
+
+    from cairn.pole.models import Person
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+                [Person._meta.db_table],
+            )
+            row = cursor.fetchone()
+        if row and row[0] and row[0] > 0:  # -1 or 0 before the first ANALYZE
+            return int(row[0])
+    return Person.objects.count()
 
 
 def weights_from_settings(settings: dict[str, Any], version: str) -> Weights:
@@ -43,7 +74,8 @@ def weights_from_settings(settings: dict[str, Any], version: str) -> Weights:
 
 
 def current_weights() -> Weights:
-    """The latest trained weights (re-read at most once a minute), else the defaults."""
+    """The latest trained weights (re-read at most once a minute), else the defaults for
+    the store's size."""
     now = time.monotonic()
     cached = _CACHE["weights"]
     if cached is not None and now - _CACHE["checked"] < RECHECK_SECONDS:
@@ -54,7 +86,7 @@ def current_weights() -> Weights:
     weights = (
         weights_from_settings(model.settings_json, f"v{model.version}")
         if model is not None
-        else DEFAULT_WEIGHTS
+        else default_weights(people_in_store())
     )
     _CACHE.update(checked=now, weights=weights)
     return weights
