@@ -138,6 +138,47 @@ def _location_candidates(user: Any, mention: dict[str, Any]) -> list[Candidate]:
     return [Candidate(loc.pk, loc.one_line) for loc in qs.order_by("pk")[:5]]
 
 
+def _person_candidates(user: Any, mention: dict[str, Any]) -> list[Candidate]:
+    """Existing people a mentioned person may be: the probabilistic matcher first (names,
+    nickname as an alias, date of birth; with the reasons), then a name search for what it
+    cannot score (a nickname alone that is no one's recorded alias)."""
+    from cairn.network.selectors import possible_matches
+
+    given = str(mention.get("given_name") or "").strip()
+    family = str(mention.get("family_name") or "").strip()
+    nickname = str(mention.get("nickname") or "").strip()
+    dob = mention.get("date_of_birth") or None
+    found: list[Candidate] = []
+    for fields in ({"given_name": given, "family_name": family}, {"given_name": nickname}):
+        if not any(fields.values()):
+            continue
+        for m in possible_matches(user, {**fields, "date_of_birth": dob}, limit=5):
+            if all(c.entity_id != m.person.pk for c in found):
+                dob_seen = m.person.date_of_birth
+                born = f"born {dob_seen:%-d %b %Y}; " if dob_seen else ""
+                found.append(
+                    Candidate(
+                        m.person.pk,
+                        m.person.full_name,
+                        f"{born}{m.percent}% likely the same person: {', '.join(m.reasons)}",
+                    )
+                )
+    if found:
+        return found[:5]
+    name = f"{given} {family}".strip() or nickname
+    if not name:
+        return []
+    return [
+        Candidate(
+            m.person.pk,
+            m.person.full_name,
+            f"born {m.person.date_of_birth:%-d %b %Y}" if m.person.date_of_birth else "",
+        )
+        for m in search_people(user, query=name)[:5]
+        if m.score >= 70
+    ]
+
+
 def link_candidates(user: Any, submission: Submission) -> list[MentionRow]:
     """Each mention with the record it is linked to, or the existing visible records it
     may be (same normalised registration, number or handle; similar names; same postcode)."""
@@ -152,21 +193,7 @@ def link_candidates(user: Any, submission: Submission) -> list[MentionRow]:
         if row.linked is None:
             kind = mention.get("kind")
             if kind == "person":
-                name = " ".join(
-                    str(mention.get(k) or "") for k in ("given_name", "family_name")
-                ).strip() or str(mention.get("nickname") or "")
-                if name:
-                    row.candidates = [
-                        Candidate(
-                            m.person.pk,
-                            m.person.full_name,
-                            f"born {m.person.date_of_birth:%-d %b %Y}"
-                            if m.person.date_of_birth
-                            else "",
-                        )
-                        for m in search_people(user, query=name)[:5]
-                        if m.score >= 70
-                    ]
+                row.candidates = _person_candidates(user, mention)
             elif kind == "location":
                 row.candidates = _location_candidates(user, mention)
             elif kind in ("vehicle", "phone", "online_account"):

@@ -47,3 +47,24 @@ def test_fib_officer_menu_fits_one_row_and_tools_page_is_accessible(
     tools.get_by_role("link", name="Duplicate records").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Possible duplicate records")
     expect(account.get_by_role("link", name="Tools")).to_have_attribute("aria-current", "true")
+
+
+def test_audit_log_through_tools_is_accessible_and_scrolls_in_its_region(
+    page: Any,
+    users: dict[str, Any],
+    login_as: Callable[..., None],
+    assert_accessible: Callable[[Any], None],
+) -> None:
+    login_as(page, users["ig_admin"])
+    page.goto("/")
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Tools").click()
+    page.get_by_test_id("tools").get_by_role("link", name="Audit log").click()
+    table = page.get_by_test_id("audit-table")
+    expect(table).to_be_visible()
+    # The wide table stays inside the page column: its region scrolls, the page does not.
+    region = page.locator(".cairn-table-scroll")
+    region_box, main_box = region.bounding_box(), page.locator("main").bounding_box()
+    assert region_box and main_box
+    assert region_box["x"] + region_box["width"] <= main_box["x"] + main_box["width"] + 1
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page)

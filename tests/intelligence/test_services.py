@@ -284,3 +284,37 @@ def test_submitter_never_sees_grading_even_when_shared_with_their_agency(
     assert graded not in sanitised_visible(partner)
     colleague = make_user("practitioner", agency="school", username="school_colleague")
     assert access_submission_by_id(colleague, graded.pk).sanitised
+
+
+def test_a_mentioned_person_is_matched_with_the_reasons(
+    submit: Callable[..., Submission], partner: Any, users: dict[str, Any], make_person: Any
+) -> None:
+    import datetime as dt
+
+    fib = users["fib_officer"]
+    existing = make_person(
+        actor=fib, given_name="Jayden", family_name="Smithson", date_of_birth=dt.date(2001, 3, 4)
+    )
+    make_person(actor=fib, given_name="Jayden", family_name="Otherby")
+    known_as = make_person(
+        actor=fib, given_name="Marcus", family_name="Testbury", aliases=[("nickname", "Snowy", "")]
+    )
+    mentions = [
+        {
+            "kind": "person",
+            "given_name": "Jaydon",
+            "family_name": "Smithsen",
+            "nickname": "",
+            "date_of_birth": "2001-03-04",
+        },
+        {"kind": "person", "given_name": "", "family_name": "", "nickname": "Snowy"},
+    ]
+    submission = submit(partner, mentions=mentions)
+    rows = selectors.link_candidates(fib, submission)
+    first = rows[0].candidates
+    assert first[0].entity_id == existing.pk
+    assert "likely the same person" in first[0].detail
+    assert "date of birth the same" in first[0].detail
+    # A nickname alone cannot be scored (no surname or date to block on): the name search
+    # still offers the person it is recorded for.
+    assert rows[1].candidates[0].entity_id == known_as.pk
