@@ -304,17 +304,41 @@ def mention_add(request: HttpRequest, concern_id: int, kind: str) -> HttpRespons
         raise Http404("No such kind.")
     form_class, noun = forms.MENTION_FORMS[kind]
     form = form_class(request.POST or None)
+    possible: list[Any] = []
     if request.method == "POST" and form.is_valid():
-        mentions = [*list(concern.draft.get("mentions") or []), form.to_mention()]  # type: ignore[attr-defined]
-        services.concern_save_draft(
-            actor=request.user, concern=concern, data={"mentions": mentions}
-        )
-        messages.success(request, f"Added {noun}.")
-        return redirect("concerns:step", concern_id=concern.pk, step="mentions")
+        mention = form.to_mention()  # type: ignore[attr-defined]
+        existing = request.POST.get("use_existing", "")
+        if kind == "person" and existing.isdigit():
+            # The user chose a record they can see: the concern links to it, no new one.
+            person = access_person_by_id(request.user, int(existing))
+            mention.update(entity_id=person.pk, record_label=person.full_name)
+        elif kind == "person" and not request.POST.get("confirm_new"):
+            possible = _mention_matches(request.user, mention)
+        if not possible:
+            mentions = [*list(concern.draft.get("mentions") or []), mention]
+            services.concern_save_draft(
+                actor=request.user, concern=concern, data={"mentions": mentions}
+            )
+            messages.success(request, f"Added {noun}.")
+            return redirect("concerns:step", concern_id=concern.pk, step="mentions")
     return render(
         request,
         "concerns/mention_form.html",
-        _context(concern, "mentions", form=form, noun=noun, kind=kind),
+        _context(concern, "mentions", form=form, noun=noun, kind=kind, possible_matches=possible),
+    )
+
+
+def _mention_matches(user: Any, mention: dict[str, Any]) -> list[Any]:
+    """Existing people a person being added may be (a nickname alone counts as a first
+    name), before a new record is created when the concern is submitted."""
+    given = mention.get("given_name") or ""
+    family = mention.get("family_name") or ""
+    if not (given or family):
+        given = mention.get("nickname") or ""
+    return possible_matches(
+        user,
+        {"given_name": given, "family_name": family, "date_of_birth": mention.get("date_of_birth")},
+        limit=5,
     )
 
 

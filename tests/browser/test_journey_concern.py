@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from cairn.accounts.roles import AgencyKind
 from cairn.concerns.models import Concern, ConcernStatus
+from cairn.pole.models import Link, Person
 
 from ..factories import AgencyFactory, UserFactory
 
@@ -29,6 +30,7 @@ def test_early_help_worker_records_a_concern_and_ppu_sees_it(
     users: dict[str, Any],
     login_as: Callable[..., None],
     assert_accessible: Callable[[Any], None],
+    make_person: Callable[..., Any],
 ) -> None:
     early_help = AgencyFactory(
         name="Testshire Early Help", short_name="TEH", kind=AgencyKind.EARLY_HELP
@@ -42,6 +44,15 @@ def test_early_help_worker_records_a_concern_and_ppu_sees_it(
     )
     ppu = users["ppu_coordinator"]
     today = dt.date.today()
+    # An adult the Hub already knows (shared Hub-wide), whom the worker will mention.
+    known_adult = make_person(
+        actor=ppu,
+        given_name="Dexter",
+        family_name="Examplar",
+        category="person_of_concern",
+        date_of_birth=dt.date(1994, 5, 6),
+        hub_shared=True,
+    )
 
     page.goto("/accounts/sign-in/")
     login_as(page, worker)
@@ -96,6 +107,16 @@ def test_early_help_worker_records_a_concern_and_ppu_sees_it(
     page.get_by_label("Colour (optional)").fill("Grey")
     page.get_by_role("button", name="Add").click()
     expect(page.get_by_test_id("mentions")).to_contain_text("NM15 ABC")
+    # ... and the older man she gets into the car with, misspelt: he may already be known.
+    page.get_by_role("link", name="Add a person").click()
+    page.get_by_label("First name").fill("Dextor")
+    page.get_by_label("Last name").fill("Examplar")
+    fill_date(page, "Date of birth (if known)", dt.date(1994, 5, 6))
+    page.get_by_role("button", name="Add").click()
+    expect(page.get_by_test_id("mention-possible-matches")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Use this record (Dexter Examplar)").click()
+    expect(page.get_by_test_id("mention-existing")).to_have_text("Existing record: Dexter Examplar")
     page.get_by_role("button", name="Continue").click()
 
     # Step 6: the two direct questions.
@@ -137,6 +158,11 @@ def test_early_help_worker_records_a_concern_and_ppu_sees_it(
     assert_accessible(page)
     concern = Concern.objects.get()
     assert concern.status == ConcernStatus.COMPLETE
+    # The concern is linked to the adult's existing record: no second Dexter.
+    assert list(Person.objects.filter(family_name="Examplar")) == [known_adult]
+    assert Link.objects.filter(source_id=str(concern.pk), to_entity_id=known_adult.pk).exists() or (
+        Link.objects.filter(source_id=str(concern.pk), from_entity_id=known_adult.pk).exists()
+    )
 
     # The PPU co-ordinator finds it in their inbox.
     page.get_by_role("button", name="Sign out").click()

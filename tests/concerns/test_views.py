@@ -377,3 +377,65 @@ def test_ppu_inbox_lists_and_opens_notification(
     client.force_login(users["hub_chair"])
     assert client.post(reverse("notifications:open", args=[note.pk])).status_code == 404
     assert RiskDecision.objects.count() == 1
+
+
+def test_a_person_mentioned_may_be_an_existing_record(
+    client: Client, users: dict[str, Any], make_person: Any
+) -> None:
+    """Adding a person to a concern shows who they may already be, before a new record is
+    made; choosing one links the concern to it."""
+    sw = users["social_worker"]
+    known = make_person(
+        actor=sw,
+        given_name="Dexter",
+        family_name="Examplar",
+        category="person_of_concern",
+        date_of_birth=dt.date(1994, 5, 6),
+    )
+    hidden = make_person(
+        actor=users["fib_officer"],
+        given_name="Dexter",
+        family_name="Examplar",
+        category="person_of_concern",
+        police_only=True,
+    )
+    client.force_login(sw)
+    concern = start(client)
+    url = reverse("concerns:mention-add", args=[concern.pk, "person"])
+    typed = {
+        "given_name": "Dextor",
+        "family_name": "Examplar",
+        "nickname": "Dex",
+        **_date("date_of_birth", dt.date(1994, 5, 6)),
+    }
+    page = client.post(url, typed)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'data-testid="mention-possible-matches"' in body
+    assert f'name="use_existing" value="{known.pk}"' in body
+    assert f'value="{hidden.pk}"' not in body  # police-only: never offered to a social worker
+    assert 'value="Dextor"' in body  # what was typed is kept
+    concern.refresh_from_db()
+    assert not concern.draft.get("mentions")
+
+    # Choosing a record the user cannot see is refused like a missing one.
+    assert client.post(url, {**typed, "use_existing": str(hidden.pk)}).status_code == 404
+    response = client.post(url, {**typed, "use_existing": str(known.pk)})
+    assert response.status_code == 302
+    concern.refresh_from_db()
+    mention = concern.draft["mentions"][0]
+    assert mention["entity_id"] == known.pk and mention["nickname"] == "Dex"
+    listed = client.get(step(concern, "mentions")).content.decode()
+    assert "Existing record: Dexter Examplar" in listed
+
+    # "None of these" adds the person as typed, to be created when the concern is sent.
+    client.post(url, {**typed, "given_name": "Dexy", "confirm_new": "1"})
+    concern.refresh_from_db()
+    assert len(concern.draft["mentions"]) == 2
+    assert "entity_id" not in concern.draft["mentions"][1]
+
+    from cairn.concerns.services import _mention_entity
+
+    people = Person.objects.count()
+    assert _mention_entity(sw, concern.draft["mentions"][0]) == known.pk
+    assert Person.objects.count() == people
