@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from cairn.accounts.models import Agency
-from cairn.pole.models import Entity, Location, Person, Vehicle
+from cairn.pole.models import AgencyShare, Entity, Location, Person, Vehicle
 
 
 class TacticType(models.TextChoices):
@@ -159,16 +159,10 @@ class TacticSubject(models.Model):
         return f"{self.tactic_id} {self.role} {self.entity_id}"
 
 
-class TacticShare(models.Model):
-    """A police-only tactic shared with another agency: a disclosure, audited."""
+class TacticShare(AgencyShare):
+    """A police-only tactic shared with another agency."""
 
     tactic = models.ForeignKey(Tactic, on_delete=models.CASCADE, related_name="shares")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    shared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    reason = models.CharField(max_length=500)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [

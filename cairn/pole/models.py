@@ -52,16 +52,25 @@ class Entity(models.Model):
         return f"{self.get_kind_display()}: {self.label}"
 
 
-class EntityShare(models.Model):
-    """A record shared with another agency: a disclosure, so it is audited."""
+class AgencyShare(models.Model):
+    """Something shared with another agency: a disclosure, so it is audited. Concrete
+    shares add what is shared (a POLE record, a disruption tactic)."""
 
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="shares")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     shared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.CharField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class EntityShare(AgencyShare):
+    """A record shared with another agency."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="shares")
 
     class Meta:
         constraints = [
