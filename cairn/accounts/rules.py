@@ -66,6 +66,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # meetings they attend and the actions they or their agency own (scoped in
     # cairn/hub/access.py); Hub-wide roles see the dashboard and problem profiles.
     "hub.manage_meeting": frozenset({R.HUB_CHAIR}),
+    # The Hub's set-up (name, chair, terms of reference, thresholds, member agencies and
+    # their representatives) is kept by the chair on the set-up pages; system admins too.
+    "hub.manage_setup": frozenset({R.HUB_CHAIR, R.SYSTEM_ADMIN}),
     "hub.view_meeting": frozenset(CASEWORK),
     "hub.view_action": frozenset(CASEWORK),
     "hub.view_dashboard": frozenset(

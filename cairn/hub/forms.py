@@ -14,6 +14,7 @@ from cairn.concerns.models import RiskLevel
 from cairn.core.forms import GovukDateField, GovukForm
 
 from .models import AttendanceStatus, MeetingType, PoliceRiskGrading
+from .services import THRESHOLD_BOUNDS
 
 
 def _aware(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
@@ -241,3 +242,128 @@ class AreaForm(GovukForm):
         widget=forms.TextInput(attrs={"width": 10, "spellcheck": "false"}),
         error_messages={"required": "Enter a postcode area or district"},
     )
+
+
+# Hub set-up -------------------------------------------------------------------------------
+
+
+def _threshold_field(name: str, label: str, help_text: str) -> forms.IntegerField:
+    low, high, what = THRESHOLD_BOUNDS[name]
+    message = f"{what} must be a whole number between {low} and {high}"
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"width": 3, "inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "required": f"Enter {what[0].lower()}{what[1:]}",
+            "invalid": message,
+            "min_value": message,
+            "max_value": message,
+        },
+    )
+
+
+class SetupForm(GovukForm):
+    name = forms.CharField(
+        label="Name of the Hub",
+        max_length=200,
+        error_messages={"required": "Enter the Hub's name"},
+    )
+    chair: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Chair",
+        queryset=None,
+        empty_label="Choose the chair",
+        help_text="Only people whose role is Hub chair can chair the Hub.",
+        error_messages={
+            "required": "Choose the Hub chair",
+            "invalid_choice": "Choose someone whose role is Hub chair",
+        },
+    )
+    terms_of_reference = forms.CharField(
+        label="Terms of reference (optional)",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        max_length=20_000,
+    )
+    frequent_missing_count = _threshold_field(
+        "frequent_missing_count",
+        "Frequent missing: number of episodes",
+        "This many missing episodes within the period below add the frequent missing "
+        "indicator. Between 1 and 20.",
+    )
+    frequent_missing_days = _threshold_field(
+        "frequent_missing_days",
+        "Frequent missing: period in days",
+        "Between 7 and 365 days.",
+    )
+    flag_linked_children = _threshold_field(
+        "flag_linked_children",
+        "Flag for the agenda: number of linked children",
+        "A person of concern or place linked to this many children at moderate or "
+        "significant risk goes on the agenda. Between 1 and 20.",
+    )
+    default_lookback_days = _threshold_field(
+        "default_lookback_days",
+        "First agenda: days to look back",
+        "With no previous meeting, risk levels that rose in this many days go on the "
+        "agenda. Between 7 and 180 days.",
+    )
+
+    def __init__(self, *args: Any, chairs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = chairs  # type: ignore[attr-defined]
+
+
+class MemberForm(GovukForm):
+    """Add a member agency (with `agencies`) or change one's representative and deputy."""
+
+    agency: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Agency",
+        queryset=Agency.objects.none(),
+        empty_label="Choose an agency",
+        error_messages={
+            "required": "Choose the agency",
+            "invalid_choice": "Choose an agency that is not already a member",
+        },
+    )
+    representative: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Representative",
+        queryset=None,
+        empty_label="Choose the representative",
+        help_text="Someone from the agency who uses the Hub. They receive the minutes.",
+        error_messages={
+            "required": "Choose the agency's representative",
+            "invalid_choice": "Choose someone who uses the Hub as the representative",
+        },
+    )
+    deputy: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Deputy (optional)",
+        queryset=None,
+        required=False,
+        empty_label="No deputy",
+        help_text="Someone else from the same agency.",
+        error_messages={"invalid_choice": "Choose someone who uses the Hub as the deputy"},
+    )
+    joined_on = GovukDateField(label="Date joined (optional)", required=False)
+
+    def __init__(self, *args: Any, people: Any, agencies: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if agencies is None:
+            self.fields.pop("agency")
+        else:
+            self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        for name in ("representative", "deputy"):
+            field = self.fields[name]
+            field.queryset = people  # type: ignore[attr-defined]
+            field.label_from_instance = (  # type: ignore[attr-defined]
+                lambda u: f"{u} ({u.agency.name})" if u.agency else str(u)
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        rep, deputy = data.get("representative"), data.get("deputy")
+        if rep is not None and deputy is not None and rep.pk == deputy.pk:
+            self.add_error("deputy", "The deputy must be someone other than the representative")
+        return data

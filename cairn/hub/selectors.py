@@ -44,6 +44,36 @@ def member_agencies() -> QuerySet[Any]:
     return Agency.objects.filter(hub_member__isnull=False).order_by("name")
 
 
+def agencies_to_add() -> QuerySet[Any]:
+    """Agencies that could join the Hub: those that are not members yet."""
+    from cairn.accounts.models import Agency
+
+    return Agency.objects.filter(hub_member__isnull=True).order_by("name")
+
+
+def representative_choices(agency_id: int | None = None) -> QuerySet[Any]:
+    """People who can represent an agency at the Hub: active users in a role that uses the
+    Hub (the service checks they belong to the member agency)."""
+    from cairn.accounts.models import User
+    from cairn.accounts.rules import roles_for
+
+    qs = User.objects.filter(
+        is_active=True, agency__isnull=False, role__in=roles_for("hub.view_meeting")
+    )
+    if agency_id is not None:
+        qs = qs.filter(agency_id=agency_id)
+    return qs.select_related("agency").order_by("agency__name", "last_name", "first_name")
+
+
+def chair_choices() -> QuerySet[Any]:
+    from cairn.accounts.models import User
+    from cairn.accounts.roles import Role
+
+    return User.objects.filter(is_active=True, role=Role.HUB_CHAIR).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
 def distribution(meeting: Meeting) -> list[Any]:
     return list(meeting.distribution.select_related("agency", "recipient", "sent_by"))
 

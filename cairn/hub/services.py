@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cairn.accounts.models import Agency, User
+from cairn.accounts.roles import Role
+from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
 from cairn.concerns import screening
 from cairn.concerns.models import Indicator, IndicatorObservation, RiskDecision, RiskLevel
@@ -58,54 +60,199 @@ def setup() -> HubSetup:
     return row
 
 
+# The sensible range of each threshold (inclusive), with how the set-up pages name it.
+THRESHOLD_BOUNDS: dict[str, tuple[int, int, str]] = {
+    "frequent_missing_count": (1, 20, "The number of missing episodes"),
+    "frequent_missing_days": (7, 365, "The number of days for frequent missing"),
+    "flag_linked_children": (1, 20, "The number of linked children"),
+    "default_lookback_days": (7, 180, "The number of days the first agenda looks back"),
+}
+SETUP_FIELDS = frozenset({"name", "chair", "terms_of_reference", *THRESHOLD_BOUNDS})
+
+
+def _setup_errors(fields: dict[str, Any]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if "name" in fields and not str(fields["name"] or "").strip():
+        errors["name"] = ["Enter the Hub's name"]
+    if "chair" in fields:
+        chair = fields["chair"]
+        if chair is not None and (not chair.is_active or chair.role != Role.HUB_CHAIR):
+            errors["chair"] = ["Choose someone whose role is Hub chair"]
+    for name, (low, high, label) in THRESHOLD_BOUNDS.items():
+        if name not in fields:
+            continue
+        value = fields[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            errors[name] = [f"{label} must be a whole number between {low} and {high}"]
+    return errors
+
+
 @transaction.atomic
 def setup_update(*, actor: Any, **fields: Any) -> HubSetup:
-    _require_chair(actor)
-    row = setup()
-    allowed = {
-        "name",
-        "chair",
-        "terms_of_reference",
-        "frequent_missing_count",
-        "frequent_missing_days",
-        "flag_linked_children",
-        "default_lookback_days",
-    }
-    unknown = set(fields) - allowed
+    """Change the Hub's name, chair, terms of reference or thresholds (`hub.manage_setup`:
+    the Hub chair or a system admin). Thresholds must sit within THRESHOLD_BOUNDS and the
+    chair must be an active user whose role is Hub chair."""
+    _require(actor, "hub.manage_setup")
+    unknown = set(fields) - SETUP_FIELDS
     if unknown:
         raise ValidationError({k: ["Not a set-up field"] for k in unknown})
+    errors = _setup_errors(fields)
+    if errors:
+        raise ValidationError(errors)
+    row = setup()
+    before = {name: _audit_value(getattr(row, name)) for name in fields}
     for name, value in fields.items():
-        setattr(row, name, value)
+        setattr(row, name, value.strip() if isinstance(value, str) else value)
     row.full_clean()
     row.save()
+    changed = {
+        name: {"from": before[name], "to": _audit_value(getattr(row, name))}
+        for name in sorted(fields)
+        if before[name] != _audit_value(getattr(row, name))
+    }
     audit.record(
         actor=actor,
         event="hub.setup_changed",
         obj=row,
         justification="Hub set-up changed",
-        details={"fields": sorted(fields)},
+        details={"fields": sorted(fields), "changed": changed},
     )
     return row
 
 
+def _audit_value(value: Any) -> Any:
+    """A set-up value as the audit row shows it: users by username, long text by length."""
+    if isinstance(value, User):
+        return value.username
+    if isinstance(value, str) and len(value) > 200:
+        return f"{len(value)} characters"
+    return value
+
+
+def _member_errors(
+    agency: Agency, representative: User | None, deputy: User | None
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    hub_roles = roles_for("hub.view_meeting")
+    for field, user, what in (
+        ("representative", representative, "the representative"),
+        ("deputy", deputy, "the deputy"),
+    ):
+        if user is None:
+            continue
+        if user.agency_id != agency.pk:
+            errors[field] = [f"Choose someone from {agency.name} as {what}"]
+        elif not user.is_active or user.role not in hub_roles:
+            errors[field] = [f"Choose someone who uses the Hub as {what}"]
+    if representative is None:
+        errors["representative"] = ["Choose the agency's representative"]
+    if deputy is not None and representative is not None and deputy.pk == representative.pk:
+        errors.setdefault("deputy", ["The deputy must be someone other than the representative"])
+    return errors
+
+
 @transaction.atomic
 def member_set(
-    *, actor: Any, agency: Agency, representative: User | None, deputy: User | None = None
+    *,
+    actor: Any,
+    agency: Agency,
+    representative: User | None,
+    deputy: User | None = None,
+    joined_on: dt.date | None = None,
+    new: bool = False,
 ) -> HubMember:
-    _require_chair(actor)
-    for user in (representative, deputy):
-        if user is not None and user.agency_id != agency.pk:
-            raise ValidationError({"representative": ["Choose someone from that agency"]})
-    member, _ = HubMember.objects.update_or_create(
-        agency=agency, defaults={"representative": representative, "deputy": deputy}
+    """Add a member agency (or change its representative and deputy). Both must be active
+    Hub users of that agency, and different people. `new=True` refuses an agency that is
+    already a member. A new member joins today unless `joined_on` says otherwise."""
+    _require(actor, "hub.manage_setup")
+    existing = HubMember.objects.select_for_update().filter(agency=agency).first()
+    if new and existing is not None:
+        raise ValidationError({"agency": [f"{agency.name} is already a member agency"]})
+    errors = _member_errors(agency, representative, deputy)
+    if errors:
+        raise ValidationError(errors)
+    member = existing or HubMember(agency=agency)
+    before = (
+        {"representative": _name(existing.representative), "deputy": _name(existing.deputy)}
+        if existing
+        else None
     )
+    member.representative = representative
+    member.deputy = deputy
+    if joined_on is not None:
+        member.joined_on = joined_on
+    elif existing is None:
+        member.joined_on = timezone.localdate()
+    member.save()
     audit.record(
         actor=actor,
         event="hub.setup_changed",
         obj=member,
-        justification=f"Hub member set: {agency.name}",
+        justification=f"Hub member {'changed' if existing else 'added'}: {agency.name}",
+        details={
+            "member": "changed" if existing else "added",
+            "agency": agency.name,
+            "representative": _name(representative),
+            "deputy": _name(deputy),
+            "before": before,
+        },
     )
     return member
+
+
+def _name(user: User | None) -> str | None:
+    return user.username if user is not None else None
+
+
+def member_removal_problems(member: HubMember) -> list[str]:
+    """Why a member agency cannot leave the Hub now (empty if it can): it is on the
+    attendance list of a meeting whose minutes are not final, so those minutes could no
+    longer be sent to it (minutes go only to member agencies' representatives)."""
+    meetings = list(
+        Meeting.objects.filter(attendance__agency_id=member.agency_id)
+        .exclude(status=MeetingStatus.FINALISED)
+        .distinct()
+        .order_by("starts_at")
+    )
+    if not meetings:
+        return []
+    names = ", ".join(f"{m.title} ({m.reference})" for m in meetings[:5])
+    more = f" and {len(meetings) - 5} more" if len(meetings) > 5 else ""
+    return [
+        f"{member.agency.name} cannot be removed yet: it is on the attendance list of "
+        f"{len(meetings)} meeting{'s' if len(meetings) != 1 else ''} whose minutes are not "
+        f"final ({names}{more}). Remove it once those minutes are finalised and sent."
+    ]
+
+
+@transaction.atomic
+def member_remove(*, actor: Any, member: HubMember) -> None:
+    """Remove a member agency from the Hub (the agency itself and its past attendance,
+    actions and minutes stay). Refused while it is listed at a meeting whose minutes are
+    not final (see member_removal_problems)."""
+    _require(actor, "hub.manage_setup")
+    member = (
+        HubMember.objects.select_for_update()
+        .select_related("agency", "representative", "deputy")
+        .get(pk=member.pk)
+    )
+    problems = member_removal_problems(member)
+    if problems:
+        raise ValidationError({"__all__": problems})
+    audit.record(
+        actor=actor,
+        event="hub.setup_changed",
+        obj=member,
+        justification=f"Hub member removed: {member.agency.name}",
+        details={
+            "member": "removed",
+            "agency": member.agency.name,
+            "representative": _name(member.representative),
+            "deputy": _name(member.deputy),
+            "joined_on": member.joined_on.isoformat() if member.joined_on else None,
+        },
+    )
+    member.delete()
 
 
 # Meetings ---------------------------------------------------------------------------------
@@ -324,8 +471,12 @@ def _hub_risk_decision(
         suggested_level=result.suggested_level,
         suggested_reasons=result.reasons,
         level=level,
-        rationale=f"Agreed at {item.meeting.title} ({item.meeting.reference}): "
-        + rationale.strip(),
+        # Neutral on purpose: everyone who may see the child sees the trajectory, but only
+        # those who may see the meeting read its discussion (in the minutes and in the
+        # chronology's Hub entries).
+        rationale=f"Agreed by the Hub at {item.meeting.get_meeting_type_display()} "
+        f"{item.meeting.reference} on {item.meeting.date:%-d %B %Y}. The discussion is in "
+        "the meeting's minutes.",
         source="hub",
         decided_by=actor,
     )

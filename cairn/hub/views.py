@@ -29,6 +29,9 @@ from .access import (
     access_item_to_run,
     access_meeting_by_id,
     access_meeting_to_run,
+    access_member_to_manage,
+    can_manage_setup,
+    can_view_setup,
     is_chair,
 )
 from .models import AgendaKind, Meeting, MeetingStatus
@@ -72,11 +75,127 @@ def hub_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def hub_setup(request: HttpRequest) -> HttpResponse:
-    _require(request, "hub.view_meeting")
+    """The set-up summary: every Hub user reads it; the chair and system admins see the
+    Change links."""
+    if not can_view_setup(request.user):
+        raise PermissionDenied
+    manage = can_manage_setup(request.user)
     return render(
         request,
         "hub/setup.html",
-        {"setup": selectors.hub_setup(), "members": selectors.hub_members(), "nav": "hub"},
+        {
+            "setup": selectors.hub_setup(),
+            "members": selectors.hub_members(),
+            "manage": manage,
+            "can_add": manage and selectors.agencies_to_add().exists(),
+            "nav": "hub",
+        },
+    )
+
+
+def _require_setup(request: HttpRequest) -> None:
+    if not can_manage_setup(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def setup_edit(request: HttpRequest) -> HttpResponse:
+    _require_setup(request)
+    current = selectors.hub_setup()
+    initial = {name: getattr(current, name) for name in forms.SetupForm.base_fields}
+    initial["chair"] = current.chair_id
+    form = forms.SetupForm(request.POST or None, initial=initial, chairs=selectors.chair_choices())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.setup_update(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Hub set-up saved")
+            return redirect("hub:setup")
+    return render(request, "hub/setup_edit.html", {"form": form, "nav": "hub"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_add(request: HttpRequest) -> HttpResponse:
+    _require_setup(request)
+    agencies = selectors.agencies_to_add()
+    form = forms.MemberForm(
+        request.POST or None, agencies=agencies, people=selectors.representative_choices()
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = services.member_set(
+                actor=request.user,
+                agency=data["agency"],
+                representative=data["representative"],
+                deputy=data.get("deputy"),
+                joined_on=data.get("joined_on"),
+                new=True,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"{member.agency.name} added as a member agency")
+            return redirect("hub:setup")
+    return render(
+        request,
+        "hub/member_form.html",
+        {"form": form, "member": None, "no_agencies": not agencies.exists(), "nav": "hub"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = access_member_to_manage(request.user, member_id)
+    form = forms.MemberForm(
+        request.POST or None,
+        people=selectors.representative_choices(member.agency_id),
+        initial={
+            "representative": member.representative_id,
+            "deputy": member.deputy_id,
+            "joined_on": member.joined_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.member_set(
+                actor=request.user,
+                agency=member.agency,
+                representative=data["representative"],
+                deputy=data.get("deputy"),
+                joined_on=data.get("joined_on"),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"{member.agency.name}'s representatives saved")
+            return redirect("hub:setup")
+    return render(request, "hub/member_form.html", {"form": form, "member": member, "nav": "hub"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_remove(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = access_member_to_manage(request.user, member_id)
+    problems = services.member_removal_problems(member)
+    if request.method == "POST" and not problems:
+        try:
+            services.member_remove(actor=request.user, member=member)
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            messages.success(request, f"{member.agency.name} removed from the Hub")
+            return redirect("hub:setup")
+    return render(
+        request,
+        "hub/member_remove.html",
+        {"member": member, "problems": problems, "nav": "hub"},
     )
 
 

@@ -76,7 +76,10 @@ def test_agreed_level_joins_the_trajectory_as_a_hub_decision(
     decision = RiskDecision.objects.filter(child_id=child_item.subject_id).latest("decided_at")
     assert decision.level == "significant" and decision.source == "hub"
     assert decision.concern is None and decision.decided_by == chair
-    assert "Agreed at" in decision.rationale
+    assert decision.rationale.startswith("Agreed by the Hub at")
+    assert child_item.meeting.reference in decision.rationale
+    # The trajectory is read by everyone who may see the child: no meeting discussion in it.
+    assert "older males" not in decision.rationale
     child_item.refresh_from_db()
     assert child_item.risk_decision == decision
     assert child_item.meeting.status == "held"
