@@ -1,5 +1,6 @@
 """Disruption API: tactics (list, read, record), CAWN eligibility, issue, service and
-breaches, markers, overdue reviews and disruption plans. Scoped by the access layer:
+breaches, markers, overdue reviews, disruption plans and Contextual Safeguarding location
+assessments with their actions. Scoped by the access layer:
 records you may not see and records that do not exist both give 404."""
 
 from __future__ import annotations
@@ -9,18 +10,28 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
 from cairn.pole.access import access_entity_by_id, access_person_by_id
+from cairn.pole.models import EntityKind
 
 from . import selectors, services
-from .access import access_plan_by_id, access_tactic_by_id, visible_plans
+from .access import (
+    access_location_action_by_id,
+    access_plan_by_id,
+    access_tactic_by_id,
+    can_change_assessment,
+    visible_assessments,
+    visible_plans,
+)
 from .models import (
     AuthorisedBy,
     DisruptionPlan,
+    LocationAction,
+    LocationAssessment,
     MarkerType,
     SubjectRole,
     Tactic,
@@ -437,3 +448,153 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Status[dict[str, Any]]
         tactic_ids=payload.tactic_ids,
     )
     return Status(201, _plan_out(actor, plan))
+
+
+# Contextual Safeguarding location assessments ----------------------------------------
+
+
+class LocationActionIn(InputSchema):
+    description: str = Field(min_length=1, max_length=500)
+    owner_name: str = Field(min_length=1, max_length=200)
+    due_on: dt.date | None = None
+
+
+class AssessmentIn(InputSchema):
+    assessed_on: dt.date
+    summary: str = Field(max_length=8000)
+    actions: list[LocationActionIn] = Field(default_factory=list, max_length=50)
+
+
+class ActionDoneIn(InputSchema):
+    done_on: dt.date | None = Field(None, description="Today if not given")
+
+
+class LocationActionOut(Schema):
+    id: int
+    description: str
+    owner_name: str
+    due_on: dt.date | None
+    done_on: dt.date | None
+
+
+class AssessmentOut(Schema):
+    id: int
+    location_id: int
+    assessed_on: dt.date
+    summary: str
+    owning_agency: str
+    can_change: bool
+    actions: list[LocationActionOut]
+
+
+def _location_entity(actor: Any, entity_id: int) -> Any:
+    _require(actor, "disruption.view_tactic")
+    entity = access_entity_by_id(actor, entity_id)
+    if entity.kind != EntityKind.LOCATION:
+        raise Http404("No location found.")
+    return entity
+
+
+def _assessment_out(actor: Any, a: LocationAssessment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "location_id": a.location_id,
+        "assessed_on": a.assessed_on,
+        "summary": a.summary,
+        "owning_agency": a.owning_agency.short_name or a.owning_agency.name,
+        "can_change": can_change_assessment(actor, a),
+        "actions": [
+            {
+                "id": x.pk,
+                "description": x.description,
+                "owner_name": x.owner_name,
+                "due_on": x.due_on,
+                "done_on": x.done_on,
+            }
+            for x in a.actions.all()
+        ],
+    }
+
+
+@router.get(
+    "/disruption/locations/{entity_id}/assessments",
+    response={200: list[AssessmentOut], **error_responses(404)},
+)
+def assessment_list(request: HttpRequest, entity_id: Id) -> list[dict[str, Any]]:
+    """The Contextual Safeguarding assessments of a place you may see, newest first, with
+    their actions."""
+    actor = _actor(request)
+    entity = _location_entity(actor, entity_id)
+    assessments = list(
+        visible_assessments(actor)
+        .filter(location_id=entity.pk)
+        .select_related("owning_agency")
+        .prefetch_related("actions")[:100]
+    )
+    audit.record(
+        actor=actor,
+        event="location.profile_viewed",
+        obj=entity,
+        source=SOURCE,
+        justification="Location assessments read through the API",
+        details={"assessments": len(assessments)},
+    )
+    return [_assessment_out(actor, a) for a in assessments]
+
+
+@router.post(
+    "/disruption/locations/{entity_id}/assessments",
+    response={201: AssessmentOut, **error_responses(404, 422)},
+)
+def assessment_create(
+    request: HttpRequest, entity_id: Id, payload: AssessmentIn
+) -> Status[dict[str, Any]]:
+    """Record an assessment of a place, with its actions."""
+    actor = _actor(request)
+    entity = _location_entity(actor, entity_id)
+    assessment = services.assessment_record(
+        actor=actor,
+        location_entity_id=entity.pk,
+        assessed_on=payload.assessed_on,
+        summary=payload.summary,
+        actions=[(a.description, a.owner_name, a.due_on) for a in payload.actions],
+    )
+    return Status(201, _assessment_out(actor, assessment))
+
+
+@router.post(
+    "/disruption/location-actions/{action_id}/done",
+    response={200: LocationActionOut, **error_responses(404, 422)},
+)
+def location_action_done(
+    request: HttpRequest, action_id: Id, payload: ActionDoneIn
+) -> dict[str, Any]:
+    """Mark an action of a location assessment done (who recorded it, its agency, or a
+    Hub-wide role)."""
+    actor = _actor(request)
+    _require(actor, "disruption.view_tactic")
+    action = access_location_action_by_id(actor, action_id)
+    action = services.location_action_complete(actor=actor, action=action, done_on=payload.done_on)
+    return _action_out(action)
+
+
+@router.post(
+    "/disruption/location-actions/{action_id}/reopen",
+    response={200: LocationActionOut, **error_responses(404, 422)},
+)
+def location_action_reopen(request: HttpRequest, action_id: Id) -> dict[str, Any]:
+    """Reopen an action marked done by mistake."""
+    actor = _actor(request)
+    _require(actor, "disruption.view_tactic")
+    action = access_location_action_by_id(actor, action_id)
+    return _action_out(services.location_action_reopen(actor=actor, action=action))
+
+
+def _action_out(x: LocationAction) -> dict[str, Any]:
+    return {
+        "id": x.pk,
+        "description": x.description,
+        "owner_name": x.owner_name,
+        "due_on": x.due_on,
+        "done_on": x.done_on,
+    }

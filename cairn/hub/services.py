@@ -165,7 +165,7 @@ def member_set(
     Hub users of that agency, and different people. `new=True` refuses an agency that is
     already a member. A new member joins today unless `joined_on` says otherwise."""
     _require(actor, "hub.manage_setup")
-    existing = HubMember.objects.select_for_update().filter(agency=agency).first()
+    existing = HubMember.objects.select_for_update(of=("self",)).filter(agency=agency).first()
     if new and existing is not None:
         raise ValidationError({"agency": [f"{agency.name} is already a member agency"]})
     errors = _member_errors(agency, representative, deputy)
@@ -232,7 +232,7 @@ def member_remove(*, actor: Any, member: HubMember) -> None:
     not final (see member_removal_problems)."""
     _require(actor, "hub.manage_setup")
     member = (
-        HubMember.objects.select_for_update()
+        HubMember.objects.select_for_update(of=("self",))
         .select_related("agency", "representative", "deputy")
         .get(pk=member.pk)
     )

@@ -171,3 +171,52 @@ def test_partner_can_record_a_cpn(api_as: Any, users: dict[str, Any], make_perso
     assert response.status_code == 201 and response.json()["police_only"] is False
     warrant = {**body, "tactic_type": "drugs_warrant"}
     assert api_as(sw).post("/disruption/tactics", warrant).status_code == 403
+
+
+def test_location_assessments_through_the_api(
+    api_as: Callable[[Any], ApiClient],
+    ppu: Any,
+    location: Any,
+    users: dict[str, Any],
+    make_person: Any,
+) -> None:
+    from cairn.audit.models import AuditEvent
+
+    api = api_as(ppu)
+    url = f"/disruption/locations/{location.pk}/assessments"
+    bad = api.post(url, {"assessed_on": future(2).isoformat(), "summary": "", "actions": []})
+    assert bad.status_code == 422
+    created = api.post(
+        url,
+        {
+            "assessed_on": past(2).isoformat(),
+            "summary": "Young people gather late; free food from staff.",
+            "actions": [{"description": "Licensing visit", "owner_name": "Licensing team"}],
+        },
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["can_change"] is True and body["actions"][0]["done_on"] is None
+    action_id = body["actions"][0]["id"]
+    listed = api.get(url).json()
+    assert [a["id"] for a in listed] == [body["id"]]
+    assert AuditEvent.objects.filter(event="location.profile_viewed", source="api").exists()
+
+    done = api.post(f"/disruption/location-actions/{action_id}/done", {})
+    assert done.status_code == 200 and done.json()["done_on"] == timezone.localdate().isoformat()
+    again = api.post(f"/disruption/location-actions/{action_id}/done", {})
+    assert again.status_code == 422  # already done
+    reopened = api.post(f"/disruption/location-actions/{action_id}/reopen", {})
+    assert reopened.status_code == 200 and reopened.json()["done_on"] is None
+    assert AuditEvent.objects.filter(event="location_action.reopened").count() == 1
+
+    # Denied: the analyst may read but not change; a social worker cannot see the place.
+    analyst = api_as(users["analyst"])
+    assert analyst.get(url).json()[0]["can_change"] is False
+    assert analyst.post(f"/disruption/location-actions/{action_id}/done", {}).status_code == 403
+    social = api_as(users["social_worker"])
+    assert social.get(url).status_code == 404
+    assert social.post(f"/disruption/location-actions/{action_id}/done", {}).status_code == 404
+    # A person is not a place.
+    person = make_person(actor=ppu, given_name="Noplace")
+    assert api.get(f"/disruption/locations/{person.pk}/assessments").status_code == 404
