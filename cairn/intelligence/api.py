@@ -139,6 +139,8 @@ class SubmissionOut(Schema):
     marking: str | None = None
     sanitised_text: str | None = None
     correlations: list[CorrelationOut] | None = None
+    # The FIB only: the reference in the previous system of an imported record.
+    external_reference: str | None = None
 
 
 def _out(actor: Any, submission_id: int) -> dict[str, Any]:
@@ -159,6 +161,8 @@ def _out(actor: Any, submission_id: int) -> dict[str, Any]:
             how_known=s.how_known,
             mentions=s.mentions,
         )
+    if view.workflow and s.external_reference:
+        out["external_reference"] = s.external_reference
     if view.sanitised:
         out.update(
             grade=s.grade,

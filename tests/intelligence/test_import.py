@@ -115,7 +115,9 @@ def test_valid_import_creates_graded_sanitised_linked_entries(fib: Any, sample: 
     assert SubmissionEntity.objects.filter(submission=third).count() == 3
 
 
-def test_mapping_and_reference_are_shown_on_the_record(fib: Any, sample: Path) -> None:
+def test_mapping_and_reference_are_shown_on_the_record(
+    fib: Any, sample: Path, users: dict[str, Any]
+) -> None:
     run(sample, "--user", fib.username)
     submission = Submission.objects.get(external_reference="OLD-0001")
     client = Client()
@@ -123,6 +125,13 @@ def test_mapping_and_reference_are_shown_on_the_record(fib: Any, sample: Path) -
     body = client.get(f"/intelligence/{submission.pk}/").content.decode()
     assert "B24 (mapped to 1/A/C)" in body
     assert "OLD-0001" in body
+    api = client.get(f"/api/v1/intelligence/submissions/{submission.pk}").json()
+    assert api["external_reference"] == "OLD-0001" and api["legacy_grade"] == "B24"
+    # The analyst reads the sanitised version and the grade, not the FIB's workflow.
+    analyst = Client()
+    analyst.force_login(users["analyst"])
+    read = analyst.get(f"/api/v1/intelligence/submissions/{submission.pk}").json()
+    assert read["legacy_grade"] == "B24" and read["external_reference"] is None
 
 
 def test_reimport_skips_what_was_already_imported(fib: Any, sample: Path) -> None:
