@@ -1,13 +1,14 @@
 """Online matching at entry: as a person is typed into a form, find the records they may
-already have. Candidates come from B-tree indexes on pole's PersonName keys and
-Person.date_of_birth (blocking), scoped by the access layer in the same query; each is then
-scored in-process with the Fellegi-Sunter weights (trained by Splink when a model exists,
-else the documented defaults). No table scan, no Splink call per query.
+already have. Candidates come from B-tree indexes on pole's PersonName keys (with the
+trigger-kept copy of the date of birth) and Person.date_of_birth (blocking), are filtered by
+the access layer, and are scored in-process with the Fellegi-Sunter weights (trained by
+Splink when a model exists, else the documented defaults with a store-sized prior). No
+table scan, no Splink call per query (ADR 0012).
 
 Retrieval is one SQL statement (written by hand: at 1M people the ORM's query compilation
 was most of the time per query), visibility is checked by the access layer
-(`visible_entity_ids`, no query for a user who sees everything), and only the few matches
-shown are loaded as models.
+(`visible_entity_ids`, no query for a user who sees everything), and the matches shown are
+built from the row already read.
 
 Blocking keys (any one retrieves a candidate):
 1. exact date of birth + (nickname-expanded first name, phonetic first name or phonetic
