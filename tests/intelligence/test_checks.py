@@ -1,9 +1,10 @@
 """The crime-disclosure check (rules plus classifier) against the labelled set
 (cairn/intelligence/data/), and the quality rules. Recall of crime disclosures must stay
->= 0.95 on the whole labelled set (the issue's acceptance). Every split has now been tuned
-on, including "holdout3" (the classifier is still trained without it; the rules were tuned on
-its misses), so these are training-set figures; holdout3's "before tuning" figures in
-bench/README.md remain the honest unseen estimate."""
+>= 0.95 on the labelled set apart from "holdout4" (the issue's acceptance). Every other split
+has now been tuned on, including "holdout3" (the classifier is still trained without it; the
+rules were tuned on its misses), so those are training-set figures. "holdout4" was written
+blind after that tuning and nothing is trained or tuned on it: its figures (pinned below and
+in bench/README.md) are the current honest unseen estimate."""
 
 from __future__ import annotations
 
@@ -63,9 +64,10 @@ def test_labelled_set_is_big_enough_and_balanced() -> None:
 
 
 def test_recall_of_crime_disclosures_at_least_095() -> None:
-    """Over all 196 labelled examples, holdout3 included (bench/README.md: 98/98, with no
-    false flag, after the rules were tuned on holdout3's misses)."""
-    recall, precision, missed, wrong = scores(load())
+    """Over the 196 labelled examples outside holdout4, holdout3 included (bench/README.md:
+    98/98, with no false flag, after the rules were tuned on holdout3's misses). holdout4 is
+    excluded on purpose: it is the unseen estimate, pinned exactly in its own test below."""
+    recall, precision, missed, wrong = scores([r for r in load() if r.get("split") != "holdout4"])
     assert recall >= 0.95, f"missed: {missed}"
     assert precision >= 0.95, f"wrongly flagged: {wrong}"
 
@@ -100,11 +102,25 @@ def test_holdout3_matches_bench_readme() -> None:
     assert counts(rows) == (20, 0, 0)
 
 
+def test_holdout4_matches_bench_readme() -> None:
+    """holdout4: 40 examples written blind after the holdout3 tuning; the classifier is not
+    trained on it and the rules were not tuned on it. As shipped it scores rules alone 11/20
+    (11 of 12 flags right) and rules + classifier 12/20 (12 of 13): recall 0.60, precision
+    0.92, the current honest estimate for new phrasings (bench/README.md). These figures are
+    pinned exactly, so any later tuning on holdout4 shows up in review: if they change,
+    holdout4 is no longer unseen, and bench/README.md must say so."""
+    rows = [r for r in load() if r.get("split") == "holdout4"]
+    assert len(rows) == 40 and sum(r["label"] == "crime" for r in rows) == 20
+    assert counts(rows, rules_only=True) == (11, 1, 9)
+    assert counts(rows) == (12, 1, 8)
+
+
 def test_model_file_loads_and_retraining_reproduces_it() -> None:
     model = checks.crime_model()
     assert 0 < model["threshold"] < 1 and len(model["weights"]) > 100
-    assert model["training"]["excluded_splits"] == ["holdout3"]
+    assert model["training"]["excluded_splits"] == ["holdout3", "holdout4"]
     assert "holdout3" not in model["training"]["splits"]
+    assert "holdout4" not in model["training"]["splits"]
     expected = train_crime_model.dumps(
         train_crime_model.build_model(train_crime_model.load_examples())
     )
