@@ -5,25 +5,30 @@ answers in, a verdict out; no database, no network, no model download (see ADRs 
 Crime disclosure. An intelligence entry creates no crime record, so an offence reported
 as intel gets no investigation and no victim care. The check looks, sentence by sentence,
 for an offence against a person (assault, sexual offences including sexual activity with a
-child under 16, coercion into crime, detention, robbery, drugs or alcohol given to a child,
-threats to harm, blackmail, a child made to work off a debt or kept from their money or
-passport), against property (burglary or break-in, theft including a bank card taken or
-used without permission, arson and criminal damage) or cruelty to or neglect of a child
-(locked in, not fed, hit with a belt), not negated ("nobody has hurt her"), and then for how
-it is being reported:
+child under 16 and an adult found in bed or naked with a child, image-based abuse and
+sextortion, coercion into crime, detention including a person locked in a flat, robbery,
+drugs or alcohol given or sold to a child or a child made to hold them, threats to harm,
+blackmail, a child made to work off a debt or kept from their money or passport), against
+property (burglary or break-in, theft including a bank card taken or used without
+permission, fraud and financial abuse such as a loan taken out in someone's name or money
+taken from their account without their agreement, arson and criminal damage) or cruelty to
+or neglect of a child (locked in, not fed, hit with a belt), not negated ("nobody has hurt
+her"), and then for how it is being reported:
 - in progress ("right now", "is being held") -> a disclosure;
 - a victim's own account ("he hit me", "I was ...") -> a disclosure;
 - someone disclosing or describing it to the submitter ("she told me that", "disclosed",
   "I saw him ...") -> a disclosure, including third-party hearsay of a specific offence
   (police record crimes reported by third parties);
 - a bare statement that it happened ("a man punched a pupil") -> a disclosure;
-- only reputation, rumour or risk ("rumoured", "arrested for", "known for", "years ago",
-  "at risk of") with none of the above -> intelligence (it says something about a person,
-  not a new crime). A threat needs a person as its object ("would smash his face in", not
-  "would kill for those trainers"), and fear of a threat ("worried he is going to get
-  jumped") is not one. A property or neglect offence must be an event, not a possibility
-  ("worried someone may break in"), and a burglary named only as a noun needs a recent time
-  or an address. Hearing something ("I heard") together with a rumour is not a disclosure.
+- only reputation, rumour, doubt or risk ("rumoured", "arrested for", "known for", "years
+  ago", "at risk of", "kids are saying", "nobody knows if it's true") with none of the above
+  -> intelligence (it says something about a person, not a new crime). A threat needs a
+  person as its object ("would smash his face in", not "would kill for those trainers"), and
+  fear of a threat ("worried he is going to get jumped") is not one. A property or neglect
+  offence must be an event, not a possibility ("worried someone may break in"), and a
+  burglary named only as a noun needs a recent time or an address. Hearing something ("I
+  heard") together with a rumour, a doubt, an old time ("last month") or nobody knowing who
+  is not a disclosure.
 It is tuned for recall: a wrong flag costs the submitter a rephrase or a recorded reason;
 a missed disclosure costs a child an investigation.
 
@@ -79,6 +84,33 @@ THREAT_HARM = (
 UNDER_16 = (
     r"(?:\((?:[1-9]|1[0-5])\)|\b(?:[1-9]|1[0-5])\s*(?:yo|y/o|yrs? old|years? old)\b|"
     r"\baged (?:[1-9]|1[0-5])\b)"
+)
+# A child, for the groups added after holdout4: an age under 16 however written ("about 13",
+# "no older than 13", "a 12-year-old") or a word that means a child.
+CHILD_NOUN = (
+    r"(?:(?:a|the|an|this|that|two|some|our|their|his|her)\s+(?:young\s+|little\s+|small\s+)?"
+    r"(?:boy|girl|child|kid|pupil|schoolboy|schoolgirl|lad|teenager)s?|"
+    r"(?:children|kids|pupils|schoolkids|school ?kids|schoolchildren|boys|girls|minors))"
+)
+CHILD = (
+    rf"(?:{UNDER_16}|\b(?:[1-9]|1[0-5])-year-olds?\b|\b(?:about|around|approximately|roughly|"
+    r"maybe|possibly|no older than|not older than|no more than|younger than|under|only|barely|"
+    r"looks?|looked|looking)\s+(?:about\s+)?(?:[1-9]|1[0-5])\b(?!\s*(?:mins?|minutes|hours|"
+    r"hrs|am|pm|days|weeks|months|miles|[:.]\d))|\b(?:child|children|kids?|pupils?|schoolboy|"
+    r"schoolgirl|little (?:boy|girl)|primary school|year [1-9]s?|year 1[01]s?|yr [1-9]s?)\b)"
+)
+ADULT = (
+    r"(?:man|men|male|adult|older \w+|guy|bloke|stranger|lodger|uncle|stepdad|"
+    r"(?:mum|mother)'s (?:boyfriend|partner)|boyfriend|woman|women|landlord|driver)"
+)
+IMAGE = (
+    r"(?:pics?|pictures?|photos?|images?|videos?|vids?|nudes?|selfies?|snaps?|screenshots?|"
+    r"ones? (?:she|he|i|they|you|we) (?:already |had |has |have )?sent)"
+)
+UNDRESSED = (
+    r"(?:nude|naked|undressed|topless|no (?:clothes|top|top on|clothes on)|"
+    r"without (?:any |her |his )?(?:clothes|top)|in (?:her|his|their) underwear|"
+    r"of (?:her|his|their) (?:body|private parts|privates|chest|bum)|sexy|rude|dirty|private)"
 )
 OFFENCE_PATTERNS: list[tuple[str, str]] = [
     (
@@ -162,6 +194,34 @@ OFFENCE_PATTERNS: list[tuple[str, str]] = [
         r"(?:money|wages|earnings)\b|\b(?:taken|took) (?:away )?(?:his|her|my|their) "
         r"(?:passport|id|identity documents?)\b|\bwork (?:it|the debt|that) off\b",
     ),
+    # The groups below were added after holdout4 was scored (bench/README.md); they do not
+    # touch the classifier's features (HAND_FEATURES).
+    (
+        "a sexual offence against a child",
+        rf"^(?=.*{CHILD}).*\b{ADULT}\b[^.]{{0,40}}?\b(?:in (?:a |the |his |her |their )?bed with|"
+        r"in (?:a|the|his|her|their) (?:hotel |guest |spare )?(?:room|bedroom|bathroom) with|"
+        r"naked with|undressed with|(?:touching|touched|kissing|kissed|undressing|undressed)|"
+        r"(?:being |was |is )?sexual (?:with|towards|to)|having sex with|had sex with)\s+"
+        rf"(?:{CHILD_NOUN}|{VICTIM})\b|"
+        rf"^(?=.*{CHILD}).*\bsexual\w*\s+(?:\w+\s+){{0,2}}?(?:with|towards|to|at|in front of)\s+"
+        rf"(?:{CHILD_NOUN}|{VICTIM})\b",
+    ),
+    (
+        "image-based abuse or sextortion",
+        r"\b(?:ask\w*|beg\w*|pressur\w*|push\w*|nag\w*|messag\w*|want\w*|tell\w*|told|"
+        r"mak\w*|made|keeps? (?:on )?asking|kept asking)\s+(?:(?:her|him|me|them|us)\s+)?"
+        rf"(?:for|to send|to take|to show)\s+(?:\w+\s+){{0,2}}?{IMAGE}\b[^.]{{0,25}}?"
+        rf"{UNDRESSED}|{UNDRESSED}[^.]{{0,15}}?{IMAGE}\b[^.]{{0,40}}?\b(?:ask\w*|beg\w*|"
+        r"pressur\w*|demand\w*|wants?|wanted)\b|"
+        r"\b(?:will|'ll|would|'d|going to|gonna|threaten\w* to|threat\w* to)\s+"
+        r"(?:send|share|post|show|leak|spread|forward|upload|put up|put out|sell)\w*\s+"
+        rf"(?:\w+\s+){{0,2}}?{IMAGE}\b[^.]{{0,60}}?\b(?:if|unless|or else)\b|"
+        r"\b(?:will|'ll|would|'d|going to|gonna|threaten\w* to|threat\w* to)\s+"
+        r"(?:send|share|post|show|leak|spread|forward|upload)\w*\s+"
+        rf"(?:\w+\s+){{0,2}}?{IMAGE}\b[^.]{{0,20}}?\b(?:to|with|round|around|on)\s+"
+        r"(?:her|his|my|their|your|the|everyone|every\w*|all)\s*(?:school|family|mum|dad|"
+        r"parents|friends|class|contacts|followers|year|everyone|online|group)?\b",
+    ),
 ]
 # Offences against property, and cruelty to or neglect of a child. These count only as an
 # event that has happened or is happening ("broke into", "was stolen", "are trying to force
@@ -174,6 +234,28 @@ RECENT = (
 )
 OWNER = r"(?:my|our|her|his|their|your|\w+'s)"
 DOOR_OR_WINDOW = r"(?:doors?|windows?|windscreens?|locks?|letter ?box|tyres?|car|van)"
+RELATION = (
+    r"partner|boyfriend|girlfriend|husband|wife|carer|son|daughter|nephew|niece|grandson|"
+    r"granddaughter|friend|neighbour|lodger|brother|sister|cousin|ex"
+)
+MONEY = r"cash|money|£\s?[\d,]+|savings|pension|benefits|wages|funds"
+DRUG = (
+    r"(?:drugs|cannabis|weed|skunk|cocaine|coke|crack|heroin|spice|pills|ket|ketamine|mdma|"
+    r"ecstasy|nitrous|laughing gas|(?:small|little|tiny|clear|plastic|deal|score) bags|baggies|"
+    r"wraps|\w+ bags of (?:weed|white|powder))"
+)
+CHILDREN = (
+    r"(?:kids|children|pupils|students|school ?kids|schoolkids|schoolchildren|young ones|"
+    r"young people|under-?age\w*|minors|teenagers|teens|boys|girls|year [1-9]s|year 1[01]s|"
+    r"yr [1-9]s|year [1-9] (?:pupils|kids|boys|girls|students)|"
+    r"(?:a|the|our|their) (?:child|boy|girl|pupil|kid|lad)|"
+    r"(?:[1-9]|1[0-5])[- ](?:year[- ]olds?|yos?))"
+)
+DAMAGEABLE = (
+    r"(?:windows?|windscreens?|wing mirrors?|mirrors?|doors?|car|cars|van|vans|vehicle|"
+    r"vehicles|bike|motorbike|shop ?front|bus shelter|tyres?|fence|gate|letter ?box|"
+    r"headlights?|bonnet|paintwork)"
+)
 EVENT_PATTERNS: list[tuple[str, str]] = [
     (
         "a burglary or break-in",
@@ -230,6 +312,65 @@ EVENT_PATTERNS: list[tuple[str, str]] = [
         r"wooden spoon|cable|wire|hairbrush|shoe|lead|hose)\b|"
         rf"\b(?:smack(?:ed|s|ing)?|whip(?:ped|s|ping)?|belt(?:ed|s|ing))\s+{VICTIM}\b",
     ),
+    # Added after holdout4 was scored (bench/README.md).
+    (
+        "drugs supplied to a child, or a child made to hold or carry them",
+        r"\b(?:sell\w*|sold|deal\w*|supply\w*|supplied|hand\w*|pass\w*|giv\w*|gave|dish\w*|"
+        r"push\w*|flog\w*|offer\w*)\s+(?:out\s+)?(?:\w+\s+){0,3}?"
+        rf"{DRUG}[^.]{{0,40}}?\b(?:to|among|amongst)\s+(?:\w+\s+){{0,4}}?{CHILDREN}|"
+        rf"\b(?:sell\w*|sold|deal\w*|supply\w*|supplied|hand\w*|giv\w*|gave)\s+{CHILDREN}"
+        rf"\s+(?:\w+\s+){{0,2}}?{DRUG}|"
+        r"\b(?:making|made|makes|make|forcing|forced|forces|getting|got|gets|paying|paid|pays|"
+        r"using|uses|used|pressuring|pressured)\s+"
+        rf"{VICTIM}\s+(?:to\s+)?(?:hold|carry|sell|deliver|stash|hide|move|bag up|run|drop off|"
+        rf"keep|look after|plug|sit on)\s+(?:\w+\s+){{0,2}}?{DRUG}|"
+        r"\b(?:is|are|am|'s|'re|'m|was|were|been|being|got|gets|getting)\s+(?:made|forced|paid|"
+        r"told|pressured|used)\s+to\s+(?:hold|carry|sell|deliver|stash|hide|move|bag up|"
+        rf"plug|keep|look after)\s+(?:\w+\s+){{0,2}}?{DRUG}",
+    ),
+    (
+        "a person held against their will",
+        r"(?<!risk of being )(?<!risk of getting )\b(?:locked|shut|kept|held|trapped)\s+"
+        r"(?:in|inside|up in)\s+(?:a|the|his|her|their|this|that|some|an)\s+(?:\w+\s+){0,2}?"
+        r"(?:flat|house|room|hotel room|bedroom|car|van|property|building|cellar|basement|garage|"
+        r"shed|caravan|trap house|bathroom|cupboard|attic|loft|warehouse|unit)\b",
+    ),
+    (
+        "fraud or financial abuse",
+        rf"\b(?:someone|somebody|a man|a woman|the man|the woman|a lad|\w+ (?:{RELATION}))\b"
+        r"[^.]{0,60}?\b(?:took|taken|takes|taking|opened|opening|got|applied for|ran up|run up|"
+        r"set up)\s+(?:out\s+)?[^.]{0,20}?\b(?:loans?|credit cards?|overdrafts?|finance|"
+        r"contracts?|accounts?|debts?|mortgages?|catalogues?)\s+in\s+(?:her|my|their|\w+'s)"
+        r"\s+name\b|"
+        r"\b(?:he|they)\b[^.]{0,40}?\b(?:took|taken|takes|taking|opened|got|applied for|ran up)\s+"
+        r"(?:out\s+)?[^.]{0,20}?\b(?:loans?|credit cards?|overdrafts?|finance|contracts?|"
+        r"accounts?|debts?)\s+in\s+(?:her|my|\w+'s)\s+name\b|"
+        rf"\b(?:{MONEY})\b[^.]{{0,60}}?\b(?:taken|took|withdrawn|withdrew|spent|transferred|"
+        r"moved|emptied|drained|used|gone|missing)\b[^.]{0,80}?\b(?:never|didn't|did not|"
+        r"hadn't|had not|wasn't|was not|not|no one)\s+(?:\w+\s+)?(?:agreed|agree|consented|"
+        r"authori[sz]ed|allowed|given permission|gave permission|asked|known|knew|know)\b|"
+        rf"\b(?:someone|somebody|a man|a woman|the man|the woman|\w+ (?:{RELATION}))\b"
+        r"[^.]{0,40}?\b(?:has been |have been |is |are |keeps? )?(?:taking|took|taken|"
+        r"withdrawing|withdrew|transferring|transferred|emptying|emptied|draining|drained)\s+"
+        r"(?:\w+\s+){0,3}?(?:out\s+)?(?:of|from)\s+(?:her|his|my|their|\w+'s)\s+"
+        r"(?:bank\s+|savings\s+|post office\s+)?account\b|"
+        rf"\b(?:{MONEY})\b\s+(?:has been|have been|had been|was|were|is being|being|got)\s+"
+        r"(?:taken|withdrawn|transferred|moved|stolen)\s+(?:out\s+)?(?:of|from)\s+"
+        r"(?:her|his|my|their|\w+'s)\s+(?:bank\s+|savings\s+)?account\b",
+    ),
+    (
+        "criminal damage",
+        r"\b(?:smash|smashes|smash(?:ed|ing) up|smash up|kick(?:s|ed|ing)? in|damage|damages|"
+        r"vandalise|vandalises|vandalize|slash|slashes|key|keys|break|breaks|broke|"
+        r"put (?:a|his|her) (?:brick|stone|rock|bottle) through)\s+(?:the|a|an|all|"
+        + OWNER
+        + rf")\s+(?:\w+\s+){{0,2}}?{DAMAGEABLE}\b|"
+        rf"\b(?:hit|hits|hitting|smash\w*|attack\w*|kick\w*|bash\w*|batter\w*)\s+(?:the|a|an|"
+        + OWNER
+        + rf")\s+(?:\w+\s+){{0,2}}?{DAMAGEABLE}\b[^.]{{0,40}}?\bwith\s+(?:a|an|the|his|her|their)"
+        r"\s+(?:\w+\s+)?(?:bat|hammer|brick|crowbar|golf club|stick|pole|axe|machete|bottle|"
+        r"rock|stone|wrench|spanner|iron bar|bar)\b",
+    ),
 ]
 # Before an offence phrase: it did not happen ("nobody has hurt her", "never hit him").
 NEGATED_BEFORE = re.compile(
@@ -250,6 +391,30 @@ HEDGES = re.compile(
     r"was arrested|been arrested|arrested for|convicted|conviction|served time|was charged|"
     r"charged with|was jailed|in prison for|years ago|gossip|bragg\w*|boast\w*|claims to|"
     r"at risk of|vulnerable to)\b",
+    re.I,
+)
+# Hearsay that the reporter themselves doubts, added after holdout4 (kept apart from HEDGES,
+# which is a classifier feature): talk going round ("kids in year 11 are saying", "everyone's
+# saying") or doubt about whether it happened at all ("nobody knows if it's true").
+DOUBT = re.compile(
+    r"\b(?:kids|people|pupils|students|everyone|everybody|loads of \w+|lots of \w+|"
+    r"half the \w+|the whole \w+|folk)\b(?:\s+(?:in|at|on|from|round|around)\s+[^.,]{1,20}?)?"
+    r"\s*(?:are|were|is|keep|kept|have been|has been|'s|'re)\s+(?:all\s+)?(?:saying|talking)\b|"
+    r"\bdoing the rounds\b|\b(?:going|gone|went) (?:round|around) (?:the )?(?:school|estate|"
+    r"year|class|college|area|town|group chats?|snapchat|social media)\b|"
+    r"\b(?:nobody|no one|no-one|noone|not sure|unsure|don't know|dont know|do not know|"
+    r"doesn't know|does not know|not known|unclear|can't say|cannot say|unknown)\b[^.]{0,25}?"
+    r"\b(?:if|whether)\b[^.]{0,30}?\b(?:true|happened|real|right)\b|"
+    r"\b(?:unconfirmed|unverified|not (?:been )?confirmed|(?:just|only) (?:talk|gossip|"
+    r"a story|stories|hearsay))\b",
+    re.I,
+)
+# Hearing of something, with no more than that: an old or unplaced event nobody can
+# attribute ("I heard a car window got smashed on the estate last month, no one knows who").
+HEARD_OF_OLD = re.compile(
+    r"\b(?:last (?:month|year|term|summer|winter|spring|autumn)|(?:weeks|months) ago|"
+    r"a (?:month|year) ago|(?:nobody|no one|no-one|noone) (?:seems to )?knows? (?:who|if|"
+    r"whether))\b",
     re.I,
 )
 IN_PROGRESS = re.compile(
@@ -345,12 +510,17 @@ def _offence(sentence: str) -> str | None:
     return None
 
 
-def _disclosed(sentence: str) -> bool:
-    found = DISCLOSURE.search(sentence)
-    if not found:
+def _heard_of_only(sentence: str) -> bool:
+    """Someone only heard of it ("I heard ...") and it is rumoured, doubted, old or
+    unattributed: hearsay, neither a witness nor a report of a specific offence."""
+    found = [m.group(0) for m in DISCLOSURE.finditer(sentence)]
+    if not found or not all(HEARD_ONLY.fullmatch(m) for m in found):
         return False
-    only_heard = all(HEARD_ONLY.fullmatch(m.group(0)) for m in DISCLOSURE.finditer(sentence))
-    return not (only_heard and HEDGES.search(sentence))
+    return any(p.search(sentence) for p in (HEDGES, DOUBT, HEARD_OF_OLD))
+
+
+def _disclosed(sentence: str) -> bool:
+    return bool(DISCLOSURE.search(sentence)) and not _heard_of_only(sentence)
 
 
 def _sentences(text: str) -> list[str]:
@@ -371,7 +541,7 @@ def crime_reasons(text: str) -> list[str]:
             reasons.append(f"It is a victim's own account of {what}: \u201c{quoted}\u201d")
         elif _disclosed(sentence):
             reasons.append(f"Someone disclosed or witnessed {what}: \u201c{quoted}\u201d")
-        elif not HEDGES.search(sentence):
+        elif not (HEDGES.search(sentence) or DOUBT.search(sentence) or _heard_of_only(sentence)):
             reasons.append(f"It reports {what} as having happened: \u201c{quoted}\u201d")
     return reasons
 

@@ -1,10 +1,10 @@
 """The crime-disclosure check (rules plus classifier) against the labelled set
 (cairn/intelligence/data/), and the quality rules. Recall of crime disclosures must stay
->= 0.95 on the labelled set apart from "holdout4" (the issue's acceptance). Every other split
-has now been tuned on, including "holdout3" (the classifier is still trained without it; the
-rules were tuned on its misses), so those are training-set figures. "holdout4" was written
-blind after that tuning and nothing is trained or tuned on it: its figures (pinned below and
-in bench/README.md) are the current honest unseen estimate."""
+>= 0.95 on the whole labelled set (the issue's acceptance). Every split has now been tuned
+on, including "holdout3" and "holdout4" (the classifier is still trained without either; the
+rules were tuned on their misses), so those are training-set figures. holdout4's "before
+tuning" figures (recall 0.60, precision 0.92; pinned in the docstring below and in
+bench/README.md) remain the honest estimate for unseen text."""
 
 from __future__ import annotations
 
@@ -64,10 +64,12 @@ def test_labelled_set_is_big_enough_and_balanced() -> None:
 
 
 def test_recall_of_crime_disclosures_at_least_095() -> None:
-    """Over the 196 labelled examples outside holdout4, holdout3 included (bench/README.md:
-    98/98, with no false flag, after the rules were tuned on holdout3's misses). holdout4 is
-    excluded on purpose: it is the unseen estimate, pinned exactly in its own test below."""
-    recall, precision, missed, wrong = scores([r for r in load() if r.get("split") != "holdout4"])
+    """Over all 236 labelled examples, holdout3 and holdout4 included (bench/README.md:
+    118/118 with no false flag, after the rules were tuned on holdout4's misses). These are
+    training-set figures; the honest unseen estimate is holdout4 before tuning, 0.60 / 0.92."""
+    rows = load()
+    assert len(rows) == 236
+    recall, precision, missed, wrong = scores(rows)
     assert recall >= 0.95, f"missed: {missed}"
     assert precision >= 0.95, f"wrongly flagged: {wrong}"
 
@@ -104,15 +106,19 @@ def test_holdout3_matches_bench_readme() -> None:
 
 def test_holdout4_matches_bench_readme() -> None:
     """holdout4: 40 examples written blind after the holdout3 tuning; the classifier is not
-    trained on it and the rules were not tuned on it. As shipped it scores rules alone 11/20
-    (11 of 12 flags right) and rules + classifier 12/20 (12 of 13): recall 0.60, precision
-    0.92, the current honest estimate for new phrasings (bench/README.md). These figures are
-    pinned exactly, so any later tuning on holdout4 shows up in review: if they change,
-    holdout4 is no longer unseen, and bench/README.md must say so."""
+    trained on it. Before tuning (scored blind with the check as shipped) it scored rules
+    alone 11/20 (11 of 12 flags right) and rules + classifier 12/20 (12 of 13): recall 0.60,
+    precision 0.92. That "before tuning" row in bench/README.md remains the honest estimate
+    for new phrasings. The rules were then tuned on its misses (drug supply to children, a
+    child held or made to hold drugs, sexual offences against a child, image-based abuse and
+    sextortion, fraud and financial abuse, witnessed criminal damage, and a doubted rumour),
+    so it is no longer held out; the "after tuning" row, pinned here, is rules alone 19/20 with
+    no false flag, rules + classifier 20/20 with no false flag. Change the figures there if
+    this changes."""
     rows = [r for r in load() if r.get("split") == "holdout4"]
     assert len(rows) == 40 and sum(r["label"] == "crime" for r in rows) == 20
-    assert counts(rows, rules_only=True) == (11, 1, 9)
-    assert counts(rows) == (12, 1, 8)
+    assert counts(rows, rules_only=True) == (19, 0, 1)
+    assert counts(rows) == (20, 0, 0)
 
 
 def test_model_file_loads_and_retraining_reproduces_it() -> None:
@@ -211,6 +217,65 @@ def test_property_arson_and_neglect_are_disclosures(text: str) -> None:
 def test_property_and_neglect_risk_rumour_and_worry_are_not_disclosures(text: str) -> None:
     """Near the new categories' boundary: a possibility, an old or rumoured event, poverty,
     a denial, or an arrangement the child agrees to is intelligence, not a disclosure."""
+    assert checks.check(text).crime_disclosure is False, checks.check(text).reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "offence"),
+    [
+        (
+            "Two older lads are dealing weed to year 8s behind the sports hall right now.",
+            "drugs supplied to a child",
+        ),
+        (
+            "She is trapped in a flat on Dock Street and cannot get out, she texted me at 10pm.",
+            "a person held against their will",
+        ),
+        (
+            "She told me a man at the party was being sexual with her 11-year-old brother.",
+            "a sexual offence against a child",
+        ),
+        (
+            "A boy (12) told me a man keeps messaging him for photos without his clothes on and "
+            "says he will share them with his class unless he sends more.",
+            "image-based abuse or sextortion",
+        ),
+        (
+            "Mrs D (79) says her lodger opened a credit card in her name and has run up £900.",
+            "fraud or financial abuse",
+        ),
+        (
+            "I saw a man kick in the windows of the bus shelter on Hale Road ten minutes ago.",
+            "criminal damage",
+        ),
+    ],
+)
+def test_holdout4_categories_are_disclosures(text: str, offence: str) -> None:
+    """The offence categories added after holdout4, phrased unlike its examples; the rules'
+    new groups themselves must catch them, not only the classifier."""
+    reasons = checks.crime_reasons(text)
+    assert reasons and offence in reasons[0], reasons
+    assert checks.check(text).crime_disclosure is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Staff are worried he might be selling to younger kids at the park.",
+        "There is a rumour he has a loan in her name.",
+        "Mum says money is tight and she lends her card to her sister.",
+        "I heard a car window got smashed on the estate last month, no one knows who.",
+        "Kids in Year 9 are saying a girl got beaten up at the park but nobody knows if it's true.",
+        "The 14 year old stayed in a hotel room with her mum and little brother at half term.",
+        "Mum took some money out of her account to pay for his school trip.",
+        "He says he will post the photos from the football tournament on the club page.",
+    ],
+)
+def test_holdout4_categories_worry_rumour_and_everyday_life_are_not_disclosures(
+    text: str,
+) -> None:
+    """Near the new categories' boundary: a worry, a rumour, a doubted story, lending a card,
+    an old event only heard of, a family stay, your own money, ordinary photos."""
     assert checks.check(text).crime_disclosure is False, checks.check(text).reasons
 
 
