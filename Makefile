@@ -22,11 +22,12 @@ migrate: install
 	@$(UV) run python manage.py migrate --noinput
 
 ## make demo: install, migrate SQLite, load the synthetic demo hub, serve on http://$(HOST):$(PORT)
+## (another port: PORT=8001 make demo)
 demo: migrate
 	@$(UV) run python manage.py demo_data --if-empty
-	@$(UV) run python manage.py demo_logins
+	@CAIRN_BASE_URL=http://$(HOST):$(PORT) $(UV) run python manage.py demo_logins
 	@echo "Serving Cairn on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	@$(UV) run python manage.py runserver --noreload $(HOST):$(PORT)
+	@CAIRN_BASE_URL=http://$(HOST):$(PORT) $(UV) run python manage.py runserver --noreload $(HOST):$(PORT)
 
 ## make test: lint, type-check and the full suite (browser tests need /usr/bin/chromium)
 test: install

@@ -164,7 +164,6 @@ def build(children: int, seed: int = 7) -> None:
                         to_entity=rng.choice(loc_entities),
                         link_type="seen_at",
                         owning_agency=trust,
-                        source_note="Bench",
                     )
                 )
         RiskDecision.objects.bulk_create(decisions)

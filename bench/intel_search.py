@@ -182,11 +182,15 @@ def fill(rows: int) -> None:
               when_on, how_known, further_information, mentions, check_result, crime_reference,
               intel_only_reason, draft_source, created_at, updated_at, submitted_at, priority,
               triage_note, source_grade, intel_grade, handling, handling_conditions,
-              legacy_grade, marking, external_reference, sanitised_text)
+              legacy_grade, marking, external_reference, crime_judgement,
+              crime_judgement_note, return_note, anyone_in_danger, crime_described,
+              sanitised_keys, sanitised_text)
             SELECT 'evaluated', %s, %s, '', '', w.street, date '2025-01-01' + (g %% 690),
               'first_hand', '', '[]', '{{}}', '', '', '{{}}', now(), now(),
               now() - make_interval(secs => g), '', '', (1 + g %% 3)::text, chr(65 + g %% 5),
-              'P', '', '', 'official_sensitive', '',
+              'P', '', '', 'official_sensitive', '', '', '', '', '', '',
+              -- search.document_keys of the text below: its phone number's key (migration 0006)
+              '4477009' || lpad((g %% 1000)::text, 5, '0'),
               'A ' || w.a || ' ' || w.b || ' registration BV'
               || lpad((g %% {entities})::text, 6, '0')
               || ' was ' || w.c || ' ' || w.d || ' near ' || w.street || ' with a '
@@ -262,6 +266,9 @@ def run(queries: int, explain: bool) -> dict[str, Any]:
     kinds = {
         "registration": lambda: f"BV{rng.randrange(entities):06d}",
         "handle": lambda: f"user{rng.randrange(250000)}",
+        # Identifiers (migration 0006): typed as written, and in another spelling.
+        "phone as written": lambda: f"07700 9{rng.randrange(1000):05d}",
+        "phone, other spelling": lambda: f"+44 7700 9{rng.randrange(1000):05d}",
         "street + word": lambda: f"{rng.choice(STREETS)} {rng.choice(WORDS)}",
         "two words + grade filter": lambda: f"{rng.choice(WORDS)} {rng.choice(WORDS)}",
         # No filter at all: often more than 1,000 matches, so shown newest first.

@@ -34,7 +34,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 def top_up_links(target: int, chunk: int = 500_000) -> None:
     from django.db import connection
 
-    from cairn.pole.models import Entity, Link
+    from cairn.pole.models import Entity, Link, LinkSource
 
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {Link._meta.db_table}")
@@ -46,16 +46,16 @@ def top_up_links(target: int, chunk: int = 500_000) -> None:
     started = time.perf_counter()
     while have < target:
         n = min(chunk, target - have)
-        # Entity ids are dense (bulk-generated), so uniform ids are uniform records.
+        # Entity ids are dense (bulk-generated), so uniform ids are uniform records. A pair
+        # drawn twice is one fact (ADR 0017): the second is skipped.
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
                 INSERT INTO {Link._meta.db_table}
                     (from_entity_id, to_entity_id, link_type, started_on, ended_on,
-                     source_type, source_id, source_note, owning_agency_id, police_only,
-                     created_by_id, created_at)
+                     owning_agency_id, police_only, created_by_id, created_at, updated_at)
                 SELECT a, b, 'associate', DATE '2024-01-01' + (random() * 700)::int, NULL,
-                       'bench', '', 'Synthetic benchmark link', %s, false, NULL, now()
+                       %s, false, NULL, now(), now()
                 FROM (
                     SELECT %s + floor(random() * (%s - %s))::bigint AS a,
                            %s + floor(random() * (%s - %s))::bigint AS b
@@ -64,13 +64,29 @@ def top_up_links(target: int, chunk: int = 500_000) -> None:
                 WHERE a <> b
                   AND EXISTS (SELECT 1 FROM {Entity._meta.db_table} e WHERE e.id = a)
                   AND EXISTS (SELECT 1 FROM {Entity._meta.db_table} e WHERE e.id = b)
+                ON CONFLICT DO NOTHING
                 """,
                 [agency, low, high, low, low, high, low, n],
             )
             have += cursor.rowcount
+            # Each new link's source.
+            cursor.execute(
+                f"""
+                INSERT INTO {LinkSource._meta.db_table}
+                    (link_id, source_type, source_id, note, started_on, ended_on,
+                     owning_agency_id, police_only, recorded_by_id, recorded_at)
+                SELECT l.id, 'bench', '', 'Synthetic benchmark link', l.started_on, NULL,
+                       l.owning_agency_id, false, NULL, now()
+                FROM {Link._meta.db_table} l
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM {LinkSource._meta.db_table} s WHERE s.link_id = l.id
+                )
+                """
+            )
         print(f"  {have:,} links ({time.perf_counter() - started:.0f} s)", flush=True)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Link._meta.db_table}")
+        cursor.execute(f"ANALYZE {LinkSource._meta.db_table}")
 
 
 def main() -> None:

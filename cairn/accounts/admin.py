@@ -1,16 +1,44 @@
 """System administrators manage agencies, teams and users in the Django admin. Only the
 accounts models are registered: case records are never edited through the admin. Every
-admin write is audited; deletion is disabled (deactivate a user instead)."""
+admin write is audited with the changed fields' values before and after; deletion is
+disabled (deactivate a user instead). Users are saved through cairn/accounts/services.py,
+so a change granting police or intelligence access waits for a second system admin, and
+password changes are audited there too. An agency's kind is fixed once it exists: turning
+an agency into a police force would give all its users police data at once."""
 
+from __future__ import annotations
+
+import contextvars
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminPasswordChangeForm as OwnPasswordChangeForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.http import HttpRequest
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.views import PasswordChangeView
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cairn.audit import services as audit
 
+from . import services
 from .models import Agency, Team, User
+
+# The admin signed in while Django's password view runs: its form has no request to ask.
+_password_actor: contextvars.ContextVar[Any] = contextvars.ContextVar(
+    "cairn_password_actor", default=None
+)
+
+
+def _values(obj: models.Model, fields: list[str]) -> dict[str, str]:
+    values = {}
+    for name in fields:
+        value = getattr(obj, obj._meta.get_field(name).attname)  # type: ignore[union-attr]
+        values[name] = "(none)" if value in (None, "") else str(value)
+    return values
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -18,17 +46,18 @@ class AuditedAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        fields = [f for f in form.changed_data if f in {x.name for x in obj._meta.fields}]
+        before = {}
+        if change:
+            stored = type(obj)._default_manager.get(pk=obj.pk)
+            before = _values(stored, fields)
         super().save_model(request, obj, form, change)
-        if isinstance(obj, User):
-            event = "accounts.user_changed" if change else "accounts.user_created"
-        else:
-            event = "admin.record_changed" if change else "admin.record_created"
         audit.record(
             actor=request.user,
-            event=event,
+            event="admin.record_changed" if change else "admin.record_created",
             obj=obj,
             justification=f"Admin {'change' if change else 'creation'} of {obj._meta.verbose_name}",
-            details={"fields": sorted(form.changed_data)},
+            details={"fields": sorted(fields), "before": before, "after": _values(obj, fields)},
         )
 
 
@@ -38,11 +67,49 @@ class AgencyAdmin(AuditedAdmin):
     list_filter = ["kind"]
     search_fields = ["name"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["kind"] if obj is not None else []
+
 
 @admin.register(Team)
 class TeamAdmin(AuditedAdmin):
     list_display = ["name", "agency"]
     list_filter = ["agency"]
+
+
+class AuditedOwnPasswordChangeForm(OwnPasswordChangeForm):
+    """The admin site's "Change password" (for the signed-in user), saved and audited
+    through the service."""
+
+    def save(self, commit: bool = True) -> Any:
+        services.user_password_set(
+            actor=self.user, user=self.user, password=self.cleaned_data["new_password1"]
+        )
+        return self.user
+
+
+def own_password_change(request: HttpRequest) -> HttpResponseBase:
+    """Stands in for AdminSite.password_change (cairn/urls.py routes its address here
+    first): the same page, with the audited form."""
+    request.current_app = admin.site.name
+    return PasswordChangeView.as_view(
+        form_class=AuditedOwnPasswordChangeForm,
+        success_url=reverse("admin:password_change_done", current_app=admin.site.name),
+        extra_context=admin.site.each_context(request),
+    )(request)
+
+
+class AuditedPasswordChangeForm(AdminPasswordChangeForm):
+    """Saves through the audited service instead of straight to the database."""
+
+    def save(self, commit: bool = True) -> Any:
+        usable = self.cleaned_data.get("set_usable_password", True)
+        services.user_password_set(
+            actor=_password_actor.get(),
+            user=self.user,
+            password=self.cleaned_data["password1"] if usable else None,
+        )
+        return self.user
 
 
 @admin.register(User)
@@ -56,3 +123,31 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+    change_password_form = AuditedPasswordChangeForm
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        pending = services.user_save(actor=request.user, user=obj, created=not change)
+        if pending is not None:
+            url = reverse("accounts:change-request", args=[pending.pk])
+            messages.warning(
+                request,
+                f"The change to {obj} would give {', '.join(pending.grants)}, so another "
+                f"system admin must approve it before it takes effect (change #{pending.pk}, "
+                f"{url}). Everything else has been saved.",
+            )
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        token = _password_actor.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _password_actor.reset(token)
+
+
+# Authenticator apps are managed only by their owner on the two-step page (after passing
+# the second step) and reset with the audited `two_step_reset` command: an admin page that
+# shows or replaces another user's key would let an administrator take over their account.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)

@@ -29,3 +29,16 @@ class SignInCodeForm(forms.Form):
         ),
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
     )
+
+
+class ChangeDecisionForm(forms.Form):
+    """Confirms approving or rejecting a waiting account change; a note is optional."""
+
+    label_suffix = ""
+    note = forms.CharField(
+        label="Note for the audit log (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "The note must be 500 characters or fewer"},
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from .roles import AgencyKind, Role
 
@@ -78,3 +79,39 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return Role(self.role).label
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    SUPERSEDED = "superseded", "Replaced by a later change"
+
+
+class AccountChangeRequest(models.Model):
+    """A change to a user's access that would grant police or intelligence data access: it
+    waits here until a second system admin approves it (cairn/accounts/services.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="change_requests")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    # The access fields as they were when asked, and the values asked for (ids for agency
+    # and team): approval refuses if the account has changed in between.
+    before = models.JSONField(default=dict)
+    changes = models.JSONField(default=dict)
+    grants = models.JSONField(default=list)  # what the change would newly give, in words
+    status = models.CharField(
+        max_length=16, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        indexes = [models.Index(fields=["status", "requested_at"], name="acct_change_status")]
+
+    def __str__(self) -> str:
+        return f"Change #{self.pk} to {self.user}"

@@ -28,8 +28,17 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "pole.change_person": frozenset(CASEWORK - {R.ANALYST}),
     "pole.view_link": frozenset(CASEWORK),
     "pole.add_link": frozenset(CASEWORK),
+    # Practitioners too: a school or health safeguarding lead decides to share what their
+    # own agency holds (cairn/pole/access.py: can_share_person limits it to the owner).
     "pole.share_entity": frozenset(
-        {R.FIB_OFFICER, R.PPU_COORDINATOR, R.MASH_SCREENER, R.SOCIAL_WORKER, R.HUB_CHAIR}
+        {
+            R.PRACTITIONER,
+            R.FIB_OFFICER,
+            R.PPU_COORDINATOR,
+            R.MASH_SCREENER,
+            R.SOCIAL_WORKER,
+            R.HUB_CHAIR,
+        }
     ),
     # Identity matching, merges and the network (cairn/network): anyone adding people sees
     # possible matches among what they may see; the Hub-wide data roles review and merge
@@ -62,6 +71,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "intelligence.manage_fib": frozenset({R.FIB_OFFICER}),
     "intelligence.view_source": frozenset({R.FIB_OFFICER}),
     "intelligence.view_sanitised": frozenset({R.ANALYST}),
+    # Crime recording: a FIB entry the FIB judged a crime goes to the PPU / CSE
+    # co-ordinators' crime recording queue, where they record the crime reference.
+    "intelligence.record_crime": frozenset({R.PPU_COORDINATOR}),
     # The Exploitation Hub (cairn/hub): the chair runs meetings; casework roles see the
     # meetings they attend and the actions they or their agency own (scoped in
     # cairn/hub/access.py); Hub-wide roles see the dashboard and problem profiles.
@@ -84,6 +96,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit.export_auditevent": frozenset({R.IG_ADMIN}),
     # Running the system.
     "accounts.manage_users": frozenset({R.SYSTEM_ADMIN}),
+    # A change granting police or intelligence access needs a second system admin.
+    "accounts.approve_change": frozenset({R.SYSTEM_ADMIN}),
     **{
         f"accounts.{verb}_{model}": frozenset({R.SYSTEM_ADMIN})
         for verb in ("view", "add", "change")

@@ -1,13 +1,18 @@
 """Two-step verification with an authenticator app (TOTP, django-otp). Users set it up
 from their account page; once set up, every sign-in asks for the 6-digit code. With
-CAIRN_REQUIRE_2FA (on in production) users without it must set it up before using Cairn."""
+CAIRN_REQUIRE_2FA (on in production) users without it must set it up before using Cairn.
+
+Setting up a new app replaces the old one, so once a user has an app only a session that
+has passed the second step may start or confirm a replacement: the password alone must
+never be enough to take over the second factor. A lost phone is reset by an administrator
+(`manage.py two_step_reset`), never by the user's own unverified session."""
 
 from __future__ import annotations
 
 import base64
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
@@ -33,15 +38,29 @@ def secret_for_display(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+def may_manage_devices(user: Any, *, verified: bool) -> bool:
+    """Whether this session may set up (or replace) the user's app: always before the
+    first app is confirmed, afterwards only once the session has passed the second step."""
+    return verified or not has_two_step(user)
+
+
+def _require_may_manage(actor: Any, verified: bool) -> None:
+    if not may_manage_devices(actor, verified=verified):
+        raise PermissionDenied("Enter the code from your authenticator app first.")
+
+
 @transaction.atomic
-def totp_start(*, actor: Any) -> TOTPDevice:
-    """A new, unconfirmed device (any earlier unconfirmed one is replaced)."""
+def totp_start(*, actor: Any, verified: bool) -> TOTPDevice:
+    """A new, unconfirmed device (any earlier unconfirmed one is replaced). `verified`:
+    whether the session has passed the second step."""
+    _require_may_manage(actor, verified)
     TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
     return TOTPDevice.objects.create(user=actor, name=DEVICE_NAME, confirmed=False)
 
 
 @transaction.atomic
 def totp_confirm(*, actor: Any, request: HttpRequest, token: str) -> TOTPDevice:
+    _require_may_manage(actor, bool(actor.is_verified()))
     device = pending_device(actor)
     if device is None:
         raise ValidationError({"token": "Start setting up two-step verification again"})

@@ -9,4 +9,11 @@ urlpatterns = [
     path("signed-out/", views.signed_out, name="signed-out"),
     path("two-step/", views.two_step_setup, name="two-step-setup"),
     path("two-step/verify/", views.two_step_verify, name="two-step-verify"),
+    path("changes/", views.change_request_list, name="change-requests"),
+    path("changes/<id:request_id>/", views.change_request_detail, name="change-request"),
+    path(
+        "changes/<id:request_id>/<str:decision>/",
+        views.change_request_decide,
+        name="change-request-decide",
+    ),
 ]

@@ -5,3 +5,6 @@ class ApiAuthConfig(AppConfig):
     name = "cairn.api_auth"
     label = "api_auth"
     verbose_name = "API tokens"
+
+    def ready(self) -> None:
+        from . import audit_events  # noqa: F401  (registry)

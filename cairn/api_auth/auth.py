@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -67,12 +68,17 @@ def bearer_user(request: HttpRequest) -> Any | None:
 
 def signed_in_or_token(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """For the OpenAPI document and the docs page: a signed-in user, or a caller with a
-    valid token (so clients can fetch the spec); anyone else is sent to sign in."""
+    valid token (so clients can fetch the spec), whose role may use the API; anyone else
+    is sent to sign in. The document maps every endpoint and field, which is of use only
+    to those who may call them, so other roles (system admins) get 403 as the API gives."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated or bearer_user(request) is not None:
-            return view(request, *args, **kwargs)
-        return redirect_to_login(request.get_full_path())
+        user = request.user if request.user.is_authenticated else bearer_user(request)
+        if user is None:
+            return redirect_to_login(request.get_full_path())
+        if not user.is_active or not user.has_perm("api.use"):
+            raise PermissionDenied("Your role may not use the API.")
+        return view(request, *args, **kwargs)
 
     return wrapped

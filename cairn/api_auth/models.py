@@ -38,3 +38,27 @@ class ApiToken(models.Model):
         if self.expires_at <= now:
             return "Expired"
         return "Active"
+
+
+class IdempotencyKey(models.Model):
+    """The first response to a POST sent with an `Idempotency-Key` header, kept for a day
+    so a client that retries (after a time-out, say) gets that response again instead of
+    a second record. One row per user and key; the request's fingerprint (method, path,
+    body) tells a true retry from a different request reusing the key."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_key_per_user")
+        ]
+        verbose_name = "API idempotency key"
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status_code})"

@@ -1,15 +1,24 @@
 """Schemas shared by every API router: the error bodies, and a base for request bodies
-that refuses text a database cannot store (NUL characters, lone surrogates)."""
+that refuses text a database cannot store or XML cannot carry (NUL and other control
+characters, lone surrogates), anywhere in the body (inside dicts and lists too), and dates
+outside the years a person could mean (0001-01-01 overflows time-zone arithmetic)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from ninja import Schema
 from pydantic import field_validator
 
-# Largest primary key a database integer column holds; larger ids are a 422, not a crash.
-MAX_ID = 2**63 - 1
+from cairn.core.text import MAX_ID, first_problem
+
+__all__ = ["MAX_ID", "InputSchema", "error_responses"]
+
+# Dates and times a record can sensibly hold: anything outside is a typing mistake or a
+# probe, and dates near year 1 or 9999 overflow when shifted or converted to local time.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
 
 
 class ErrorOut(Schema):
@@ -27,27 +36,30 @@ class ValidationErrorOut(Schema):
 
 
 def error_responses(*codes: int) -> dict[int, Any]:
-    """The error responses an operation declares in OpenAPI (401 and 403 always apply)."""
-    out: dict[int, Any] = {401: ErrorOut, 403: ErrorOut}
+    """The error responses an operation declares in OpenAPI (401, 403 and the rate
+    limit's 429 always apply)."""
+    out: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 429: ErrorOut}
     for code in codes:
         out[code] = ValidationErrorOut if code == 422 else ErrorOut
     return out
 
 
-def check_storable_text(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("Text must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("Text must be valid Unicode") from None
+def check_storable(value: Any) -> Any:
+    """`value` if every string in it (dict keys and values, list items) can be stored and
+    every date is within EARLIEST_YEAR..LATEST_YEAR; otherwise a ValueError saying where."""
+    found = first_problem(value)
+    if found:
+        where, problem = found
+        raise ValueError(f"{problem} (at {'.'.join(map(str, where))})" if where else problem)
+    if isinstance(value, dt.date) and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}")
     return value
 
 
 class InputSchema(Schema):
     @field_validator("*", mode="after")
     @classmethod
-    def _storable_text(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return check_storable_text(value)
-        return value
+    def _storable(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [check_storable(item) for item in value]
+        return check_storable(value)

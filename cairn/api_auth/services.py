@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from cairn.audit import services as audit
+from cairn.core.outage import Outage, classify
 
 from . import selectors
 from .models import ApiToken
+
+logger = logging.getLogger(__name__)
 
 SECRET_PREFIX = "cairn_"  # noqa: S105 (a public marker, not a secret)
 PREFIX_LENGTH = len(SECRET_PREFIX) + 6
@@ -107,5 +111,17 @@ def token_authenticate(*, secret: str) -> Any | None:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         token.last_used_at = now
-        token.save(update_fields=["last_used_at"])
+        _stamp_last_used(token)
     return token.user
+
+
+def _stamp_last_used(token: ApiToken) -> None:
+    """Bookkeeping, not a record: while the database is read-only for maintenance a call
+    that only reads still works, with the stamp left for a later call. (A GET runs in
+    autocommit, so the refused UPDATE spoils nothing; a POST fails read-only anyway.)"""
+    try:
+        token.save(update_fields=["last_used_at"])
+    except DatabaseError as exc:
+        if classify(exc) is not Outage.READ_ONLY:
+            raise
+        logger.warning("API token last-used time not stamped: the database is read-only.")

@@ -5,5 +5,5 @@ from . import views
 app_name = "api_auth"
 urlpatterns = [
     path("", views.token_list, name="token-list"),
-    path("<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
+    path("<id:token_id>/revoke/", views.token_revoke, name="token-revoke"),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from cairn.core.forms import GovukDateField, GovukForm
+from cairn.core.text import MAX_ID
 
 from . import registry
 from .registry import Action
@@ -31,11 +32,13 @@ class AuditFilterForm(GovukForm):
         label="Data subject (person ID)",
         required=False,
         min_value=1,
+        max_value=MAX_ID,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "width": 10}),
         help_text="The ID of the person whose data was processed.",
         error_messages={
             "invalid": "Data subject must be a person ID, like 1234",
             "min_value": "Data subject must be a person ID, like 1234",
+            "max_value": "Data subject must be a person ID, like 1234",
         },
     )
     date_from = GovukDateField(
@@ -85,3 +88,16 @@ class AuditFilterForm(GovukForm):
             event=data.get("event") or "",
             request_id=(data.get("request") or "").strip(),
         )
+
+
+class SubjectLookupForm(GovukForm):
+    """Find a data subject's ID by name, for the subject filter."""
+
+    name = forms.CharField(
+        label="Find a person by name",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off", "width": 20}),
+        help_text="First name, last name, nickname or alias. Choose the person to see every "
+        "event about them, including who viewed their record.",
+    )

@@ -139,3 +139,31 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head #{self.last_index}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed note of the chain head at one moment (cairn/audit/checkpoint.py): an HMAC,
+    with a key kept outside the database, over the head's index and hash. Deleting the
+    newest audit rows and rewinding the head to match no longer goes unnoticed, because
+    the chain then falls short of, or disagrees with, the latest checkpoint."""
+
+    created_at = models.DateTimeField()
+    chain_index = models.BigIntegerField()
+    chain_hash = models.CharField(max_length=64)
+    signature = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()  # append-only, like the events
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"audit checkpoint #{self.chain_index}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Audit checkpoints are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit checkpoints are append-only.")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -78,12 +78,24 @@ def _filtered(filters: AuditFilters) -> QuerySet[AuditEvent]:
     return events
 
 
+def _within_remit(user: Any, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+    """Events about police-only records are for police information governance: a partner
+    agency's IG admin does not see them (their justification and details can carry police
+    intelligence), just as their name lookup does not find those records."""
+    if getattr(user, "is_police", False):
+        return events
+    from cairn.pole.models import Entity
+
+    police_only = Entity.objects.filter(pk=OuterRef("subject_id"), police_only=True)
+    return events.filter(~Exists(police_only))
+
+
 def audit_events(user: Any, filters: AuditFilters) -> QuerySet[AuditEvent]:
     """The events matching `filters`, newest first. The table holds every column the
     viewer shows (actor, agency and role are snapshots), so no joins are needed."""
     if not _may(user, VIEW_PERMISSION):
         return AuditEvent.objects.none()
-    return _filtered(filters).order_by("-occurred_at", "-chain_index")
+    return _within_remit(user, _filtered(filters)).order_by("-occurred_at", "-chain_index")
 
 
 def audit_head_index() -> int:
@@ -99,13 +111,37 @@ def audit_events_for_export(
     first, so an exported file can be re-checked link by link)."""
     if not _may(user, EXPORT_PERMISSION):
         return AuditEvent.objects.none()
-    return _filtered(filters).filter(chain_index__lte=up_to_index).order_by("chain_index")
+    events = _within_remit(user, _filtered(filters))
+    return events.filter(chain_index__lte=up_to_index).order_by("chain_index")
 
 
 def audit_event_by_index(user: Any, chain_index: int) -> AuditEvent:
     if not _may(user, VIEW_PERMISSION):
         raise Http404("No audit event found.")
-    event = AuditEvent.objects.filter(chain_index=chain_index).first()
+    event = _within_remit(user, AuditEvent.objects.filter(chain_index=chain_index)).first()
     if event is None:
         raise Http404("No audit event found.")
     return event
+
+
+def subject_lookup(user: Any, name: str) -> list[Any]:
+    """People an IG admin may identify by name, to filter the log by data subject ("who
+    viewed this child?") without being given an id. Recorded as a consultation of the
+    people found (their ids; the name typed is not kept in the log)."""
+    from cairn.pole.access import identifiable_for_audit_q
+    from cairn.pole.search import search_people
+
+    from . import services as audit
+
+    if not _may(user, VIEW_PERMISSION) or not name.strip():
+        return []
+    found = search_people(
+        user, query=name, scope=identifiable_for_audit_q(user, prefix="person__entity__")
+    )
+    audit.record(
+        actor=user,
+        event="audit.subject_lookup",
+        justification="Looked up a data subject by name in the audit log",
+        details={"results": len(found), "ids": [m.person.pk for m in found]},
+    )
+    return found

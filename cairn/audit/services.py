@@ -4,6 +4,7 @@ system events that go through `record_system`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
@@ -80,6 +81,33 @@ def record(
             "source": source or current_channel(),
             "details": details or {},
         }
+    )
+
+
+def record_list(
+    *,
+    actor: Any,
+    event: str,
+    subjects: Iterable[Any],
+    obj: models.Model | None = None,
+    subject: Any = None,
+    justification: str = "",
+    details: dict[str, Any] | None = None,
+    source: str | None = None,
+) -> AuditEvent:
+    """One consultation row for one page of a list: a list shows many data subjects, so
+    their ids go in details["subjects"] rather than
+    subject_id (which stays for a list filtered to one subject). `subjects` may hold
+    entities, people, ids or None (rows with no subject)."""
+    ids = sorted({i for i in (_subject_id(s) for s in subjects) if i is not None})
+    return record(
+        actor=actor,
+        event=event,
+        obj=obj,
+        subject=subject,
+        justification=justification,
+        details={**(details or {}), "subjects": ids},
+        source=source,
     )
 
 

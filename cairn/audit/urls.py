@@ -6,5 +6,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.audit_log, name="log"),
     path("export.csv", views.audit_export, name="export"),
-    path("<int:chain_index>/", views.audit_event_detail, name="event"),
+    path("<id:chain_index>/", views.audit_event_detail, name="event"),
 ]

@@ -8,7 +8,9 @@ bounded however long the log is, and reports each place where the chain shows ta
   (the row before was edited and re-hashed, or a row was replaced);
 - **missing rows**: a gap in `chain_index` (rows deleted from the start or the middle);
 - a **head mismatch**: `AuditChainHead` does not describe the last row (the newest rows
-  were deleted, the head was rewound or removed).
+  were deleted, the head was rewound or removed);
+- a **checkpoint mismatch**: a signed checkpoint (checkpoint.py) is forged, or the chain is
+  shorter than or disagrees with the latest one (rows deleted and the head rewound).
 
 The head is read before the walk and the walk stops at the head's index, so events
 appended while verification runs do not cause false alarms; they are checked next run.
@@ -25,6 +27,7 @@ from enum import StrEnum
 
 from django.db.models import Max
 
+from . import checkpoint
 from .models import GENESIS_HASH, AuditChainHead, AuditEvent
 
 DEFAULT_CHUNK_SIZE = 2000
@@ -36,6 +39,7 @@ class ProblemKind(StrEnum):
     BROKEN_LINK = "broken link"
     MISSING_ROWS = "missing rows"
     HEAD_MISMATCH = "head mismatch"
+    CHECKPOINT_MISMATCH = "checkpoint mismatch"
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ def iter_problems(
     """Yield every problem found in the chain, in chain order. If `result` is given it is
     filled in with the number of rows checked and the last row's index and hash."""
     result = result if result is not None else VerificationResult()
+    checkpoints_cutoff = checkpoint.snapshot()  # before the head: see checkpoint.snapshot
     head = AuditChainHead.objects.filter(pk=1).first()
     rows = AuditEvent.objects.order_by("chain_index")
     if head is not None:
@@ -121,6 +126,7 @@ def iter_problems(
         result.last_hash = row.hash
 
     yield from _check_head(head, result)
+    yield from checkpoint.check(checkpoints_cutoff, result)
 
 
 def _check_head(head: AuditChainHead | None, result: VerificationResult) -> Iterator[Problem]:

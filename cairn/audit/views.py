@@ -13,10 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from cairn.core.throttling import throttle
+
 from . import selectors
 from . import services as audit
 from .export import CHUNK_SIZE, csv_lines
-from .forms import AuditFilterForm
+from .forms import AuditFilterForm, SubjectLookupForm
 
 PAGE_SIZE = 25
 
@@ -35,11 +37,16 @@ def _filter_query(request: HttpRequest) -> str:
 
 @login_required
 @require_GET
+# Finding a person by name reads names as a search does: the same limit.
+@throttle("search", methods=("GET",), when=lambda request: bool(request.GET.get("name")))
 def audit_log(request: HttpRequest) -> HttpResponse:
     _require_perm(request, selectors.VIEW_PERMISSION)
     form = AuditFilterForm(request.GET)
+    lookup = SubjectLookupForm(request.GET)
+    name = lookup.cleaned_data.get("name", "") if lookup.is_valid() else ""
+    people = selectors.subject_lookup(request.user, name) if name else []
     page_obj = None
-    if form.is_valid():
+    if form.is_valid() and not name:
         filters = form.filters()
         page_obj = Paginator(selectors.audit_events(request.user, filters), PAGE_SIZE).get_page(
             request.GET.get("page")
@@ -62,6 +69,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "audit/log.html",
         {
             "form": form,
+            "lookup": lookup,
+            "looked_up": bool(name),
+            "people": people,
             "page_obj": page_obj,
             "filter_query": _filter_query(request),
             "filtered": any(request.GET.get(name) for name in request.GET if name != "page"),
@@ -91,6 +101,7 @@ def audit_event_detail(request: HttpRequest, chain_index: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@throttle("export")
 def audit_export(request: HttpRequest) -> HttpResponseBase:
     _require_perm(request, selectors.EXPORT_PERMISSION)
     form = AuditFilterForm(request.GET)

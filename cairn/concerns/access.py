@@ -1,5 +1,9 @@
 """Who may see a concern: the reporter always (their own drafts included), and anyone who
-may see the child, once the concern is submitted. Forbidden and missing both give 404."""
+may see the child, once the concern is submitted. Forbidden and missing both give 404.
+
+Who may act on one (the same rule for the web and the API): only the person who recorded
+a submitted concern decides its risk level and records its next steps; seeing a concern
+is not enough (a decision can notify the PPU)."""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from cairn.audit import services as audit
+from cairn.core.text import require_id
 from cairn.pole.access import entity_visibility_q
 
 from .models import Concern, ConcernStatus
@@ -23,6 +29,7 @@ def visible_concerns(user: Any) -> QuerySet[Concern]:
 
 
 def access_concern_by_id(user: Any, concern_id: int) -> Concern:
+    concern_id = require_id(concern_id)
     concern = (
         visible_concerns(user)
         .select_related("child", "child__entity", "reporter", "reporter_agency")
@@ -39,4 +46,64 @@ def access_own_draft(user: Any, concern_id: int) -> Concern:
     concern = access_concern_by_id(user, concern_id)
     if concern.reporter_id != user.pk or concern.status != ConcernStatus.DRAFT:
         raise Http404("No draft found.")
+    return concern
+
+
+def can_decide_risk(user: Any, concern: Concern) -> bool:
+    """The reporter of a submitted concern about a recorded child, with the permission."""
+    if not user.has_perm("concerns.add_concern"):
+        return False
+    if concern.reporter_id != user.pk:
+        return False
+    if concern.status == ConcernStatus.DRAFT:
+        return False
+    return concern.child_id is not None
+
+
+def can_record_next_steps(user: Any, concern: Concern) -> bool:
+    """The reporter, once the risk level is decided."""
+    if concern.reporter_id != user.pk:
+        return False
+    return concern.status in (ConcernStatus.SCREENED, ConcernStatus.COMPLETE)
+
+
+def _consulted(user: Any, concern: Concern, justification: str, source: str | None) -> None:
+    audit.record(
+        actor=user,
+        event="concern.viewed",
+        obj=concern,
+        subject=concern.child_id,
+        justification=justification,
+        source=source,
+    )
+
+
+def view_concern(
+    user: Any, concern_id: int, *, justification: str, source: str | None = None
+) -> Concern:
+    """A concern opened to read (web or API): recorded as a consultation of the child's
+    data. The reporter's own draft is their own input, so opening it is not recorded."""
+    concern = access_concern_by_id(user, concern_id)
+    if concern.status != ConcernStatus.DRAFT:
+        _consulted(user, concern, justification, source)
+    return concern
+
+
+def access_concern_to_screen(user: Any, concern_id: int) -> Concern:
+    """The reporter's submitted concern, for the screening page (which shows the child's
+    indicators and suggested risk level): recorded as a consultation."""
+    concern = access_concern_by_id(user, concern_id)
+    if not can_decide_risk(user, concern):
+        raise Http404("Nothing to screen.")
+    _consulted(user, concern, "Opened the screening of a concern", None)
+    return concern
+
+
+def access_concern_next_steps(user: Any, concern_id: int) -> Concern:
+    """The reporter's screened concern, for the next-steps page: recorded as a
+    consultation."""
+    concern = access_concern_by_id(user, concern_id)
+    if not can_record_next_steps(user, concern):
+        raise Http404("No next steps to record.")
+    _consulted(user, concern, "Opened the next steps for a concern", None)
     return concern

@@ -17,7 +17,7 @@ from cairn.audit import services as audit
 from cairn.pole.access import access_person_by_id
 
 from . import selectors, services
-from .access import access_concern_by_id
+from .access import access_concern_by_id, view_concern
 from .models import (
     Concern,
     ConcernStatus,
@@ -266,9 +266,10 @@ def concern_list(
     child = access_person_by_id(actor, child_id) if child_id is not None else None
     paginator = Paginator(selectors.submitted_concerns(actor, child=child), 25)
     current = paginator.get_page(page)
-    audit.record(
+    audit.record_list(
         actor=actor,
         event="concern.listed",
+        subjects=[c.child_id for c in current],
         subject=child,
         source=SOURCE,
         justification="Concerns listed through the API",
@@ -296,14 +297,8 @@ def concern_list(
 @router.get("/concerns/{concern_id}", response={200: ConcernOut, **error_responses(404)})
 def concern_detail(request: HttpRequest, concern_id: ConcernId) -> dict[str, Any]:
     actor = _actor(request)
-    concern = access_concern_by_id(actor, concern_id)
-    audit.record(
-        actor=actor,
-        event="concern.viewed",
-        obj=concern,
-        subject=concern.child,
-        source=SOURCE,
-        justification="Concern read through the API",
+    concern = view_concern(
+        actor, concern_id, justification="Concern read through the API", source=SOURCE
     )
     return _concern_out(concern, actor)
 

@@ -12,3 +12,8 @@ register("concern.pathways_recorded", Action.ALTERATION, "Next steps for a conce
 register("indicator.changed", Action.ALTERATION, "The indicator catalogue was changed")
 register("notification.read", Action.CONSULTATION, "A notification was opened")
 register("concern.draft_discarded", Action.ERASURE, "A draft concern was deleted")
+register(
+    "concern.crime_recorded",
+    Action.ALTERATION,
+    "A concern was marked as a crime disclosed (judged by the FIB, or crime recorded)",
+)

@@ -37,7 +37,12 @@ def concern_entries(user: Any, person: Person) -> list[chronology.ChronologyEntr
             chronology.ChronologyEntry(
                 when=_at(concern.observed_on, concern.created_at),
                 title=f"Concern {concern.reference} recorded by {concern.reporter_agency.name}",
-                detail=(f"Indicators: {labels}" if labels else concern.narrative[:200]),
+                detail=(
+                    f"Crime reported, reference {concern.crime_reference}. "
+                    if concern.crime_reference
+                    else ""
+                )
+                + (f"Indicators: {labels}" if labels else concern.narrative[:200]),
                 source="Concerns",
                 url=reverse("concerns:detail", args=[concern.pk]),
             )

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from cairn.core.forms import GovukDateField, GovukForm
+from cairn.core.forms import GovukDateField, GovukForm, GovukTimeField
 from cairn.pole.models import Platform, PremisesType, Sex
 
 from .models import (
@@ -107,6 +107,12 @@ class NewChildForm(GovukForm):
         initial=Sex.UNKNOWN,
         widget=forms.RadioSelect(attrs={"inline": True, "small": True}),
     )
+    # The same sharing choice as adding a person on the people page (pole.forms.PersonForm).
+    hub_shared = forms.BooleanField(
+        label="Share this record with all Hub member agencies",
+        required=False,
+        help_text="Only if the child is, or is about to be, discussed by the Hub.",
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -133,13 +139,7 @@ class DetailsForm(DraftForm):
     observed_on = GovukDateField(
         label="Date observed", help_text="When you saw or were told this. For example, 27 11 2026"
     )
-    observed_time = forms.TimeField(
-        label="Time (optional)",
-        required=False,
-        widget=forms.TextInput(attrs={"width": 5}),
-        help_text="24-hour clock, for example 21:30",
-        error_messages={"invalid": "Time must be a real time, like 21:30"},
-    )
+    observed_time = GovukTimeField(label="Time (optional)", required=False)
     observed_where = forms.CharField(
         label="Where (optional)",
         max_length=300,
@@ -218,6 +218,16 @@ CATEGORY_FIELDS = [
 ]
 
 
+# Headings for each group of signs, written out: "Onlines" is not a word.
+CATEGORY_HEADINGS = {
+    IndicatorCategory.SIGNIFICANT: "Significant indicators",
+    IndicatorCategory.COUNTY_LINES: "County lines or criminal exploitation indicators",
+    IndicatorCategory.MODERATE: "Moderate indicators",
+    IndicatorCategory.ONLINE: "Online indicators",
+    IndicatorCategory.VULNERABILITY: "Vulnerability (background)",
+}
+
+
 class IndicatorChoiceForm(GovukForm):
     """Indicators, one group of checkboxes per category."""
 
@@ -226,7 +236,7 @@ class IndicatorChoiceForm(GovukForm):
         for name, category in CATEGORY_FIELDS:
             choices = [(i.code, i.label) for i in indicators if i.category == category]
             self.fields[name] = forms.MultipleChoiceField(
-                label=category.label + "s" if not category.label.endswith(")") else category.label,
+                label=CATEGORY_HEADINGS[category],
                 choices=choices,
                 required=False,
                 widget=forms.CheckboxSelectMultiple,

@@ -1,5 +1,10 @@
 """'What can you do?': which next steps to recommend after a concern is screened, each
-with its reason. Pure rules over plain data (the seed deck's list plus DOMAIN.md s.1)."""
+with its reason. Pure rules over plain data (the seed deck's list plus DOMAIN.md s.1).
+
+The practitioner's answers come first; the text check of the narrative and the signs'
+evidence (intelligence.checks, ADR 0019) is the net under a "no": when what they wrote
+reads like someone in danger now, or like a crime disclosure, and the answer does not say
+so, 999 or the crime report is recommended with the sentence quoted."""
 
 from __future__ import annotations
 
@@ -25,6 +30,11 @@ class PathwayFacts:
     indicator_codes: frozenset[str]
     mentions: int
     first_responder: bool
+    # The text check of the narrative and sign evidence: the sentence that reads like a
+    # crime disclosure, or like someone in danger now ("" when nothing does).
+    text_crime: str = ""
+    text_danger: str = ""
+    text_families: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,14 @@ def recommend(facts: PathwayFacts) -> list[Recommendation]:
     out: list[Recommendation] = []
     if facts.immediate_danger:
         out.append(Recommendation("emergency", "The child is in immediate danger: call 999 now."))
+    elif facts.text_danger:
+        out.append(
+            Recommendation(
+                "emergency",
+                "What you wrote reads like someone may be in danger now: "
+                f"\u201c{facts.text_danger}\u201d. If so, call 999 now.",
+            )
+        )
     if facts.crime_disclosed:
         out.append(
             Recommendation(
@@ -46,6 +64,20 @@ def recommend(facts: PathwayFacts) -> list[Recommendation]:
                 "A crime was disclosed: report it as a crime (999, or 101 if not urgent). "
                 "Never put a crime on a FIB form: it creates no crime record, so no investigation "
                 "and no victim care.",
+            )
+        )
+    elif facts.text_crime:
+        reads_like = (
+            f" (it reads like {', '.join(facts.text_families)})" if facts.text_families else ""
+        )
+        out.append(
+            Recommendation(
+                "crime_report",
+                "What you wrote reads like a crime disclosure, though \u201ccrime disclosed\u201d "
+                f"was not ticked{reads_like}: \u201c{facts.text_crime}\u201d. If someone "
+                "described an offence, report it as a crime (999, or 101 if not urgent). Never put "
+                "a crime on a FIB form: it creates no crime record, so no investigation and no "
+                "victim care.",
             )
         )
     if facts.mentions:
@@ -66,6 +98,7 @@ def recommend(facts: PathwayFacts) -> list[Recommendation]:
         facts.level in ("moderate", "significant")
         or facts.immediate_danger
         or facts.crime_disclosed
+        or facts.text_crime
     ):
         reason = (
             f"Risk level is {facts.level}: the child may need a statutory assessment"

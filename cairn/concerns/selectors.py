@@ -10,6 +10,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from cairn.intelligence import checks
+from cairn.intelligence.checks import TextCheck
+from cairn.intelligence.crime_model import family_label
 from cairn.pole.models import Person
 
 from . import pathways, payload, screening
@@ -59,6 +62,25 @@ def latest_decision(child: Person) -> RiskDecision | None:
     return RiskDecision.objects.filter(child=child).order_by("-decided_at", "-pk").first()
 
 
+def text_check(narrative: str, evidence: list[str]) -> TextCheck:
+    """The crime and danger-now check (intelligence.checks, ADR 0019) of what the
+    practitioner wrote: the narrative and each sign's evidence."""
+    text = "\n".join(t.strip() for t in [narrative, *evidence] if t and t.strip())
+    return checks.text_check(text)
+
+
+def draft_text_check(concern: Concern) -> TextCheck:
+    draft = concern.draft or {}
+    evidence = [str(i.get("evidence") or "") for i in draft.get("indicators") or []]
+    return text_check(str(draft.get("narrative") or ""), evidence)
+
+
+def concern_text_check(concern: Concern) -> TextCheck:
+    """The text check of a submitted concern (its narrative and its observations' evidence)."""
+    evidence = list(concern.observations.values_list("evidence", flat=True))
+    return text_check(concern.narrative, evidence)
+
+
 def _facts(
     *,
     concern_types: list[str],
@@ -68,8 +90,13 @@ def _facts(
     crime_disclosed: bool | None,
     level: str,
     actor: Any,
+    text: TextCheck | None = None,
 ) -> pathways.PathwayFacts:
+    found = text or TextCheck()
     return pathways.PathwayFacts(
+        text_crime=found.sentence if found.crime else "",
+        text_danger=found.sentence if found.danger_now else "",
+        text_families=tuple(family_label(f) for f in found.families),
         immediate_danger=bool(immediate_danger),
         crime_disclosed=bool(crime_disclosed),
         level=level,
@@ -80,7 +107,9 @@ def _facts(
     )
 
 
-def pathways_for(concern: Concern, actor: Any) -> list[pathways.Recommendation]:
+def pathways_for(
+    concern: Concern, actor: Any, text: TextCheck | None = None
+) -> list[pathways.Recommendation]:
     decision = concern.risk_decisions.order_by("-decided_at", "-pk").first()
     level = decision.level if decision else "none"
     codes = set(concern.observations.values_list("indicator__code", flat=True))
@@ -94,6 +123,7 @@ def pathways_for(concern: Concern, actor: Any) -> list[pathways.Recommendation]:
             crime_disclosed=concern.crime_disclosed,
             level=level,
             actor=actor,
+            text=text if text is not None else concern_text_check(concern),
         )
     )
 
@@ -138,6 +168,7 @@ def preview(actor: Any, data: dict[str, Any]) -> Preview:
             crime_disclosed=clean.crime_disclosed,
             level=result.suggested_level,
             actor=actor,
+            text=text_check(clean.narrative, [i.evidence for i in clean.indicators]),
         )
     )
     return Preview(screening=result, pathways=recs, errors=errors)

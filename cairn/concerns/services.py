@@ -15,12 +15,15 @@ from django.utils import timezone
 from cairn.accounts.models import User
 from cairn.accounts.roles import Role
 from cairn.audit import services as audit
+from cairn.core.concurrency import Conflict, lock
+from cairn.core.text import MAX_ID
 from cairn.notifications import services as notifications
 from cairn.pole import services as pole
 from cairn.pole.access import access_person_by_id
 from cairn.pole.models import LinkType, NameKind, Person
 
 from . import payload, screening
+from .access import can_decide_risk, can_record_next_steps
 from .models import (
     RISK_ORDER,
     Concern,
@@ -32,6 +35,8 @@ from .models import (
 )
 from .selectors import pathways_for, screening_for_child
 
+# The source type of the links a concern records (cairn.pole.models.LinkSource).
+CONCERN_SOURCE = "concerns.concern"
 DEFAULT_LINK = {
     "person": LinkType.ASSOCIATE,
     "vehicle": LinkType.SEEN_IN_VEHICLE,
@@ -76,6 +81,11 @@ def concern_save_draft(*, actor: Any, concern: Concern, data: dict[str, Any]) ->
     so nothing typed is lost; returns the field errors found in what was given."""
     if concern.reporter_id != actor.pk or concern.status != ConcernStatus.DRAFT:
         raise PermissionDenied("Only the person who started this draft can change it.")
+    # Re-read under a lock: a save racing another (two tabs) merges into the latest draft,
+    # and a save racing the submit is refused rather than changing a submitted concern.
+    lock(concern)
+    if concern.status != ConcernStatus.DRAFT:
+        raise Conflict("This concern has already been submitted, so its draft cannot change.")
     draft = {**concern.draft, **data}
     _, errors = payload.clean(draft, today=_today(), require_complete=False)
     concern.draft = draft
@@ -93,6 +103,18 @@ def concern_save_draft(*, actor: Any, concern: Concern, data: dict[str, Any]) ->
         details={"fields": sorted(data)},
     )
     return errors
+
+
+def _existing_entity(actor: Any, mention: dict[str, Any]) -> int | None:
+    """The visible record a mention names or matches, without making one."""
+    from cairn.pole import selectors as pole_selectors
+
+    raw = str(mention.get("entity_id") or "")
+    if raw.isdigit():
+        return int(raw) if 0 < int(raw) <= MAX_ID else None
+    if mention["kind"] in ("vehicle", "phone", "online_account"):
+        return pole_selectors.find_visible_object(actor, mention["kind"], mention)
+    return None
 
 
 def _mention_entity(actor: Any, mention: dict[str, Any]) -> int:
@@ -152,8 +174,14 @@ def _mention_entity(actor: Any, mention: dict[str, Any]) -> int:
 
 @transaction.atomic
 def concern_submit(*, actor: Any, concern: Concern) -> Concern:
-    if concern.reporter_id != actor.pk or concern.status != ConcernStatus.DRAFT:
+    """Submit a draft once: the row is locked and its state re-read, so a second submit
+    (a double click, a retried POST) waits for the first and returns its result instead
+    of recording the signs twice."""
+    if concern.reporter_id != actor.pk:
         raise PermissionDenied("Only the person who started this draft can submit it.")
+    lock(concern)
+    if concern.status != ConcernStatus.DRAFT:
+        return concern
     clean, errors = payload.clean(concern.draft, today=_today(), require_complete=True)
     if errors:
         raise ValidationError(errors)
@@ -191,21 +219,38 @@ def concern_submit(*, actor: Any, concern: Concern) -> Concern:
         )
         for item in clean.indicators
     )
+    # Links to records that exist already may be recorded: take them before the first
+    # audit row (new records made below audit as they are made).
+    pole.links_lock(
+        [
+            (child.pk, existing, mention.get("link_type") or DEFAULT_LINK[mention["kind"]])
+            for mention in clean.mentions
+            if (existing := _existing_entity(actor, mention)) is not None
+        ]
+    )
+    mentions = []
     for index, mention in enumerate(clean.mentions):
         entity_id = _mention_entity(actor, {**mention, "_index": index})
+        # The record each detail became, kept with it: an intelligence entry started from
+        # this concern offers the people it names as the entry's subject, and the FIB's
+        # linking step offers the record first.
+        mentions.append({**mention, "record_id": entity_id})
         if entity_id == child.pk:
             continue
-        pole.link_create(
+        pole.link_record(
             actor=actor,
             from_entity_id=child.pk,
             to_entity_id=entity_id,
             link_type=mention.get("link_type") or DEFAULT_LINK[mention["kind"]],
             started_on=clean.observed_on,
-            source_type="concerns.concern",
+            source_type=CONCERN_SOURCE,
             source_id=str(concern.pk),
             source_note=f"Mentioned in concern {concern.reference}"
             + (f": {mention['note']}" if mention.get("note") else ""),
         )
+    if mentions:
+        concern.draft = {**concern.draft, "mentions": mentions}
+        concern.save(update_fields=["draft", "updated_at"])
     audit.record(
         actor=actor,
         event="concern.submitted",
@@ -230,13 +275,40 @@ def _ppu_coordinators() -> list[User]:
     return list(User.objects.filter(role=Role.PPU_COORDINATOR, is_active=True))
 
 
+# A decision sent again within this time (a resent form, a second tab) is the same decision.
+RISK_REPEAT_WINDOW = dt.timedelta(minutes=10)
+
+
+def _repeated_risk_decision(
+    *, actor: Any, concern: Concern, level: str, rationale: str
+) -> RiskDecision | None:
+    """The concern's latest decision if it is this one again: the same level and rationale
+    by the same person, moments ago. Recording it twice would put two decisions in the
+    child's trajectory and notify the PPU twice."""
+    latest = RiskDecision.objects.filter(concern=concern).order_by("-decided_at", "-pk").first()
+    if (
+        latest is not None
+        and latest.decided_by_id == actor.pk
+        and latest.level == level
+        and latest.rationale == rationale.strip()
+        and latest.decided_at >= timezone.now() - RISK_REPEAT_WINDOW
+    ):
+        return latest
+    return None
+
+
 @transaction.atomic
 def risk_decision_record(
     *, actor: Any, concern: Concern, level: str, rationale: str
 ) -> RiskDecision:
     _require(actor, "concerns.add_concern")
+    # Decisions on one concern run one after the other (ADR 0015), so a repeat below sees
+    # the first.
+    lock(concern)
     if concern.status == ConcernStatus.DRAFT or concern.child is None:
         raise ValidationError({"level": ["Submit the concern before deciding the risk level"]})
+    if not can_decide_risk(actor, concern):
+        raise PermissionDenied("Only the person who recorded the concern decides its risk level.")
     child = access_person_by_id(actor, concern.child.pk)
     errors: dict[str, list[str]] = {}
     if level not in RiskLevel.values:
@@ -253,6 +325,9 @@ def risk_decision_record(
         errors.setdefault("level", []).append(forbidden[level])
     if errors:
         raise ValidationError(errors)
+    repeat = _repeated_risk_decision(actor=actor, concern=concern, level=level, rationale=rationale)
+    if repeat is not None:
+        return repeat
     previous = RiskDecision.objects.filter(child=child).order_by("-decided_at", "-pk").first()
     decision = RiskDecision.objects.create(
         child=child,
@@ -284,14 +359,14 @@ def risk_decision_record(
     )
     if level == RiskLevel.SIGNIFICANT or rose:
         what = (
-            "assessed as significant risk"
+            "a child has been assessed as at significant risk"
             if level == RiskLevel.SIGNIFICANT
-            else f"risen to {level}"
+            else f"a child's risk has risen to {RiskLevel(level).label.lower()}"
         )
         notifications.notify(
             recipients=_ppu_coordinators(),
             kind="risk.raised",
-            title=f"Concern {concern.reference}: a child has been {what}",
+            title=f"Concern {concern.reference}: {what}",
             body=f"Recorded by {actor.get_full_name() or actor.username} "
             f"({actor.agency.name if actor.agency else 'no agency'}).",
             url=reverse("concerns:detail", args=[concern.pk]),
@@ -308,7 +383,10 @@ def pathway_decisions_record(
     taken needs a reason; the NRM can only be taken by a first-responder agency."""
     if concern.reporter_id != actor.pk:
         raise PermissionDenied("Only the person who recorded the concern records its next steps.")
-    if concern.status not in (ConcernStatus.SCREENED, ConcernStatus.COMPLETE):
+    # Recording next steps twice at once (a resent form) replaces them once, in turn,
+    # instead of both inserting and breaking the one-decision-per-pathway constraint.
+    lock(concern)
+    if not can_record_next_steps(actor, concern):
         raise ValidationError({"__all__": ["Decide the risk level before recording next steps"]})
     recommended = {r.code: r for r in pathways_for(concern, actor)}
     errors: dict[str, list[str]] = {}
@@ -354,6 +432,9 @@ def concern_discard_draft(*, actor: Any, concern: Concern) -> None:
     """Delete an unsubmitted draft (its typed content is personal data): an erasure."""
     if concern.reporter_id != actor.pk or concern.status != ConcernStatus.DRAFT:
         raise PermissionDenied("Only the person who started this draft can delete it.")
+    lock(concern)
+    if concern.status != ConcernStatus.DRAFT:
+        raise Conflict("This concern has already been submitted, so it cannot be deleted.")
     audit.record(
         actor=actor,
         event="concern.draft_discarded",
@@ -362,3 +443,38 @@ def concern_discard_draft(*, actor: Any, concern: Concern) -> None:
         justification="Draft concern deleted by its author",
     )
     concern.delete()
+
+
+@transaction.atomic
+def concern_record_crime(
+    *, actor: Any, concern: Concern, crime_reference: str = "", source: str = ""
+) -> Concern:
+    """The police judged what a concern describes a crime (the FIB, from intelligence made
+    from the concern) or recorded it under a crime reference: the concern then says so,
+    whatever the reporter answered. Called by the intelligence services, which check the
+    actor may do this; the reporter's own answer stays in the audit log."""
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    before = {
+        "crime_disclosed": concern.crime_disclosed,
+        "crime_reference": concern.crime_reference,
+    }
+    concern.crime_disclosed = True
+    if crime_reference:
+        concern.crime_reference = crime_reference[:60]
+    if before == {"crime_disclosed": True, "crime_reference": concern.crime_reference}:
+        return concern
+    concern.save(update_fields=["crime_disclosed", "crime_reference", "updated_at"])
+    audit.record(
+        actor=actor,
+        event="concern.crime_recorded",
+        obj=concern,
+        subject=concern.child,
+        justification=(
+            f"Crime reported, reference {crime_reference}"
+            if crime_reference
+            else "Judged a crime by the Force Intelligence Bureau"
+        )
+        + (f" ({source})" if source else ""),
+        details={"before": before, "crime_reference": concern.crime_reference},
+    )
+    return concern

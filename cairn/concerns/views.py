@@ -13,15 +13,26 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from cairn.audit import services as audit
+from cairn.core.text import is_digits
+from cairn.core.throttling import throttle
+from cairn.core.views import confirm_discard
+from cairn.hub.selectors import missing_sign_offers
+from cairn.intelligence.crime_model import family_label
 from cairn.network.selectors import possible_matches
 from cairn.pole import services as pole_services
-from cairn.pole.access import access_person_by_id
+from cairn.pole.access import access_person_by_id, view_person
 
 from . import forms, selectors, services
-from .access import access_concern_by_id, access_own_draft
+from .access import (
+    access_concern_by_id,
+    access_concern_next_steps,
+    access_concern_to_screen,
+    access_own_draft,
+    view_concern,
+)
 from .models import Concern, ConcernStatus, Pathway
 
 STEPS = ["child", "details", "indicators", "indicator-details", "mentions", "questions", "check"]
@@ -60,7 +71,8 @@ def _save(
     if valid:
         raw.pop(step, None)
     else:
-        raw[step] = {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
+        skip = ("csrfmiddlewaretoken", "submit_key")
+        raw[step] = {k: v for k, v in request.POST.lists() if k not in skip}
         data = {}
     services.concern_save_draft(actor=request.user, concern=concern, data={**data, "_raw": raw})
 
@@ -75,6 +87,17 @@ def _bound_from_raw(raw: dict[str, list[str]]) -> Any:
 
 
 def _context(concern: Concern, step: str, **extra: Any) -> dict[str, Any]:
+    if step in ("questions", "check"):
+        # The net under the practitioner's answers: what they wrote, checked (ADR 0019).
+        found = selectors.draft_text_check(concern)
+        draft = concern.draft or {}
+        extra.update(
+            text_check=found,
+            text_families=[family_label(f) for f in found.families],
+            ask_crime=found.crime and draft.get("crime_disclosed") != "yes",
+            danger_quote=found.sentence if found.danger_now else "",
+            said_danger=draft.get("immediate_danger") == "yes",
+        )
     return {
         "concern": concern,
         "step": step,
@@ -90,13 +113,19 @@ def _context(concern: Concern, step: str, **extra: Any) -> dict[str, Any]:
 def concern_list(request: HttpRequest) -> HttpResponse:
     _require(request, "concerns.view_concern")
     page = Paginator(selectors.my_concerns(request.user), 25).get_page(request.GET.get("page"))
-    audit.record(actor=request.user, event="concern.listed", justification="My concerns list")
+    drafts = list(selectors.my_drafts(request.user)[:20])
+    audit.record_list(
+        actor=request.user,
+        event="concern.listed",
+        subjects=[c.child_id for c in [*page, *drafts]],
+        justification="My concerns list",
+    )
     return render(
         request,
         "concerns/list.html",
         {
             "page_obj": page,
-            "drafts": selectors.my_drafts(request.user)[:20],
+            "drafts": drafts,
             "nav": "concerns",
         },
     )
@@ -108,8 +137,8 @@ def concern_new(request: HttpRequest) -> HttpResponse:
     _require(request, "concerns.add_concern")
     child = None
     child_id = request.POST.get("child") or request.GET.get("child")
-    if child_id and str(child_id).isdigit():
-        child = access_person_by_id(request.user, int(child_id))
+    if child_id and is_digits(child_id):
+        child = view_person(request.user, int(child_id), justification="Starting a concern")
     if request.method == "POST":
         concern = services.concern_start(actor=request.user, child=child)
         step = "details" if child is not None else "child"
@@ -117,10 +146,25 @@ def concern_new(request: HttpRequest) -> HttpResponse:
     return render(request, "concerns/start.html", {"child": child, "nav": "concerns"})
 
 
+def _searching(request: HttpRequest) -> bool:
+    return bool(request.GET.get("q", "").strip())
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+# The child step's search reads other children's names: the people search's limit.
+@throttle("search", methods=("GET",), when=_searching)
 def concern_step(request: HttpRequest, concern_id: int, step: str) -> HttpResponse:
-    concern = access_own_draft(request.user, concern_id)
+    try:
+        concern = access_own_draft(request.user, concern_id)
+    except Http404:
+        # A second submit (double click, resent form) after the first went through goes
+        # where the first did, rather than to a "not found" page.
+        if step == "check" and request.method == "POST":
+            concern = access_concern_by_id(request.user, concern_id)
+            if concern.reporter_id == request.user.pk and concern.status != ConcernStatus.DRAFT:
+                return redirect("concerns:screening", concern_id=concern.pk)
+        raise
     handler = STEP_HANDLERS.get(step)
     if handler is None:
         raise Http404("No such step.")
@@ -135,6 +179,13 @@ def _child_step(request: HttpRequest, concern: Concern) -> HttpResponse:
         query = search.cleaned_data.get("q") or ""
         if query.strip():
             children = selectors.find_children(request.user, query)
+            audit.record_list(
+                actor=request.user,
+                event="person.searched",
+                subjects=[child.pk for child in children],
+                justification="Child search while recording a concern",
+                details={"query": query[:100], "results": len(children)},
+            )
     if concern.child is not None and concern.child not in children:
         children.insert(0, concern.child)
     choose = forms.ChooseChildForm(children=children, initial={"child_id": concern.child_id})
@@ -143,7 +194,7 @@ def _child_step(request: HttpRequest, concern: Concern) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "choose":
         chosen = (
             [access_person_by_id(request.user, int(request.POST["child_id"]))]
-            if request.POST.get("child_id", "").isdigit()
+            if is_digits(request.POST.get("child_id", ""))
             else []
         )
         choose = forms.ChooseChildForm(request.POST, children=chosen or children)
@@ -167,6 +218,7 @@ def _child_step(request: HttpRequest, concern: Concern) -> HttpResponse:
                         date_of_birth=data.get("date_of_birth"),
                         estimated_age=data.get("estimated_age"),
                         sex=data["sex"],
+                        hub_shared=data.get("hub_shared", False),
                         justification="New child named in a concern",
                     )
                 except ValidationError as exc:
@@ -274,7 +326,7 @@ def _indicator_details_step(request: HttpRequest, concern: Concern) -> HttpRespo
 
 def _mentions_step(request: HttpRequest, concern: Concern) -> HttpResponse:
     mentions = list(concern.draft.get("mentions") or [])
-    if request.method == "POST" and request.POST.get("remove", "").isdigit():
+    if request.method == "POST" and is_digits(request.POST.get("remove", "")):
         index = int(request.POST["remove"])
         if 0 <= index < len(mentions):
             mentions.pop(index)
@@ -298,6 +350,7 @@ def _mentions_step(request: HttpRequest, concern: Concern) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle("match", methods=("POST",))
 def mention_add(request: HttpRequest, concern_id: int, kind: str) -> HttpResponse:
     concern = access_own_draft(request.user, concern_id)
     if kind not in forms.MENTION_FORMS:
@@ -308,7 +361,7 @@ def mention_add(request: HttpRequest, concern_id: int, kind: str) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         mention = form.to_mention()  # type: ignore[attr-defined]
         existing = request.POST.get("use_existing", "")
-        if kind == "person" and existing.isdigit():
+        if kind == "person" and is_digits(existing):
             # The user chose a record they can see: the concern links to it, no new one.
             person = access_person_by_id(request.user, int(existing))
             mention.update(entity_id=person.pk, record_label=person.full_name)
@@ -329,15 +382,17 @@ def mention_add(request: HttpRequest, concern_id: int, kind: str) -> HttpRespons
 
 
 def _mention_matches(user: Any, mention: dict[str, Any]) -> list[Any]:
-    """Existing people a person being added may be (a nickname alone counts as a first
-    name), before a new record is created when the concern is submitted."""
-    given = mention.get("given_name") or ""
-    family = mention.get("family_name") or ""
-    if not (given or family):
-        given = mention.get("nickname") or ""
+    """Existing people a person being added may be (a nickname is looked up among every
+    recorded alias and nickname), before a new record is created when the concern is
+    submitted."""
     return possible_matches(
         user,
-        {"given_name": given, "family_name": family, "date_of_birth": mention.get("date_of_birth")},
+        {
+            "given_name": mention.get("given_name") or "",
+            "family_name": mention.get("family_name") or "",
+            "nickname": mention.get("nickname") or "",
+            "date_of_birth": mention.get("date_of_birth"),
+        },
         limit=5,
     )
 
@@ -412,14 +467,8 @@ STEP_HANDLERS: dict[str, Any] = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def concern_screening(request: HttpRequest, concern_id: int) -> HttpResponse:
-    concern = access_concern_by_id(request.user, concern_id)
-    if (
-        concern.status == ConcernStatus.DRAFT
-        or concern.reporter_id != request.user.pk
-        or concern.child is None
-    ):
-        raise Http404("Nothing to screen.")
-    child = access_person_by_id(request.user, concern.child.pk)
+    concern = access_concern_to_screen(request.user, concern_id)
+    child = access_person_by_id(request.user, int(concern.child_id or 0))
     result, facts = selectors.screening_for_child(child)
     from . import screening as rules
 
@@ -460,16 +509,13 @@ def concern_screening(request: HttpRequest, concern_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def concern_next_steps(request: HttpRequest, concern_id: int) -> HttpResponse:
-    concern = access_concern_by_id(request.user, concern_id)
-    if concern.reporter_id != request.user.pk or concern.status not in (
-        ConcernStatus.SCREENED,
-        ConcernStatus.COMPLETE,
-    ):
-        raise Http404("No next steps to record.")
-    recs = selectors.pathways_for(concern, request.user)
+    concern = access_concern_next_steps(request.user, concern_id)
+    found = selectors.concern_text_check(concern)
+    recs = selectors.pathways_for(concern, request.user, text=found)
     recommended = {r.code for r in recs}
     others = [(code, label) for code, label in Pathway.choices if code not in recommended]
-    if not (request.user.agency and request.user.agency.is_first_responder):
+    user: Any = request.user
+    if not (user.agency and user.agency.is_first_responder):
         others = [(c, label) for c, label in others if c != "nrm"]
     form = forms.PathwayForm(request.POST or None, recommendations=recs, others=others)
     if request.method == "POST" and form.is_valid():
@@ -495,6 +541,9 @@ def concern_next_steps(request: HttpRequest, concern_id: int) -> HttpResponse:
             "recs": recs,
             "others": others,
             "labels": dict(Pathway.choices),
+            "missing_offers": missing_sign_offers(request.user, concern_id=concern.pk),
+            "danger_quote": found.sentence if found.danger_now else "",
+            "said_danger": bool(concern.immediate_danger),
             "nav": "concerns",
         },
     )
@@ -502,16 +551,9 @@ def concern_next_steps(request: HttpRequest, concern_id: int) -> HttpResponse:
 
 @login_required
 def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
-    concern = access_concern_by_id(request.user, concern_id)
+    concern = view_concern(request.user, concern_id, justification="Opened a concern")
     if concern.status == ConcernStatus.DRAFT:
         return redirect("concerns:step", concern_id=concern.pk, step="check")
-    audit.record(
-        actor=request.user,
-        event="concern.viewed",
-        obj=concern,
-        subject=concern.child,
-        justification="Opened a concern",
-    )
     return render(
         request,
         "concerns/detail.html",
@@ -529,9 +571,17 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def draft_discard(request: HttpRequest, concern_id: int) -> HttpResponse:
     concern = access_own_draft(request.user, concern_id)
+    asked = confirm_discard(
+        request,
+        what="Your draft concern",
+        started=concern.created_at,
+        cancel_url=reverse("concerns:step", args=[concern.pk, "check"]),
+    )
+    if asked is not None:
+        return asked
     services.concern_discard_draft(actor=request.user, concern=concern)
     messages.success(request, "The draft has been deleted.")
     return redirect("concerns:list")

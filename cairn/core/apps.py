@@ -1,7 +1,28 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 
 
 class CoreConfig(AppConfig):
     name = "cairn.core"
     label = "core"
     verbose_name = "Cairn core"
+
+    def ready(self) -> None:
+        from . import audit_events  # noqa: F401  (registry)
+        from .text import IdConverter
+
+        # `<id:...>` for every record id in a path: 2**70 is a 404, not a database error.
+        register_converter(IdConverter, "id")
+
+        # A mistyped rate limit stops the service at start-up instead of failing per request.
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
+
+        from .throttling import parse_rate
+
+        for scope, rate in getattr(settings, "CAIRN_THROTTLE_RATES", {}).items():
+            if rate:
+                try:
+                    parse_rate(rate)
+                except ValueError as exc:
+                    raise ImproperlyConfigured(f"CAIRN_THROTTLE_RATES[{scope!r}]: {exc}") from exc

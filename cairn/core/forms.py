@@ -5,15 +5,24 @@ GOV.UK date input widget (day / month / year) that keeps what was typed on error
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from .text import strip_controls
+
 
 class GovukFormRenderer(TemplatesSetting):
     form_template_name = "govuk/forms/form.html"
     field_template_name = "govuk/forms/field.html"
+
+
+class GovukHiddenInput(forms.HiddenInput):
+    """A hidden value carried through a form (e.g. the version of the record edited)."""
+
+    template_name = "govuk/forms/widgets/hidden.html"
 
 
 class GovukDateWidget(forms.MultiWidget):
@@ -52,6 +61,10 @@ class GovukDateField(forms.MultiValueField):
         label = (self.label or "Date").lower()
         if not any(parts):
             if self.required:
+                # A message the form gave (a question label cannot be made into one).
+                given = self.error_messages.get("required", "")
+                if given and given != forms.Field.default_error_messages["required"]:
+                    raise forms.ValidationError(given)
                 raise forms.ValidationError(f"Enter {label}")
             return None
         names = ["day", "month", "year"]
@@ -60,6 +73,9 @@ class GovukDateField(forms.MultiValueField):
             raise forms.ValidationError(f"{self.label} must include a {' and '.join(missing)}")
         if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
             raise forms.ValidationError(f"{self.label} must be a real date")
+        if not 1900 <= int(parts[2]) <= 2100:
+            # Year 1 or 9999 is a slip, and overflows date arithmetic further on.
+            raise forms.ValidationError(f"{self.label} must be between 1900 and 2100")
         try:
             return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
         except ValueError:
@@ -69,7 +85,79 @@ class GovukDateField(forms.MultiValueField):
         return data_list
 
 
+_TIME = re.compile(
+    r"^(?P<hour>\d{1,2})(?:[:.]?(?P<minute>\d{2}))?\s*(?P<half>[ap])?\.?\s*(?:m\.?)?$"
+)
+_NAMED_TIMES = {"noon": dt.time(12, 0), "midday": dt.time(12, 0), "midnight": dt.time(0, 0)}
+
+
+def parse_time(text: str) -> dt.time | None:
+    """A time as people type it: 19:00, 19.00, 1900, 7pm, 7.30pm, 7:30 p.m., noon. None
+    when it is not a time."""
+    value = " ".join(text.lower().split())
+    if value in _NAMED_TIMES:
+        return _NAMED_TIMES[value]
+    match = _TIME.match(value)
+    if match is None:
+        return None
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    if match["half"]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if match["half"] == "p" else 0)
+    elif match["minute"] is None and hour < 13:
+        # A bare "19" is an hour; a bare "7" is too ambiguous to guess am or pm from.
+        return None
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
+class GovukTimeField(forms.TimeField):
+    """One time field for every form: accepts what people type (14:30, 14.30, 1430, 2:30pm,
+    noon), stores 24-hour time, and says how to write it when it cannot read it."""
+
+    def __init__(self, *, label: str = "Time", **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "For example, 14:30 or 2:30pm")
+        kwargs.setdefault("widget", forms.TextInput(attrs={"width": 5, "autocomplete": "off"}))
+        messages = {
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"{label.removesuffix(' (optional)')} must be a time, like 14:30 or 2:30pm",
+        }
+        messages.update(kwargs.pop("error_messages", {}))
+        super().__init__(label=label, error_messages=messages, **kwargs)
+
+    def to_python(self, value: Any) -> dt.time | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.time):
+            return value
+        parsed = parse_time(str(value))
+        if parsed is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
+
+
+def _without_controls(value: Any) -> Any:
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list):
+        return [_without_controls(v) for v in value]
+    return value
+
+
 class GovukForm(forms.Form):
-    """Base form: GOV.UK error summary texts and no colon after labels."""
+    """Base form: GOV.UK error summary texts and no colon after labels. Invisible control
+    characters pasted into any text are removed (they break XML exports for analysts)."""
 
     label_suffix = ""
+
+    def _clean_fields(self) -> None:
+        super()._clean_fields()  # type: ignore[misc]
+        for name, value in list(self.cleaned_data.items()):
+            cleaned = _without_controls(value)
+            if cleaned != value and not str(cleaned).strip() and self.fields[name].required:
+                # Only control characters were typed: as good as nothing.
+                self.add_error(name, self.fields[name].error_messages["required"])
+                continue
+            self.cleaned_data[name] = cleaned

@@ -54,6 +54,13 @@ TOOLS: tuple[Tool, ...] = (
         "accounts.manage_users",
         "Manage accounts and roles. System administrators cannot open case records.",
     ),
+    Tool(
+        "Account changes waiting for approval",
+        "accounts:change-requests",
+        "accounts.approve_change",
+        "Approve or reject changes that give someone police or intelligence access: "
+        "a second system admin must agree to each.",
+    ),
 )
 
 # The `nav` values of the pages reached from the Tools page: the Tools link is marked

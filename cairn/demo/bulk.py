@@ -45,6 +45,7 @@ from cairn.pole.models import (
     Entity,
     EntityKind,
     Link,
+    LinkSource,
     LinkType,
     Location,
     NameKind,
@@ -60,6 +61,8 @@ from . import names
 from .constants import TOWNS
 from .hub import date_of_birth_for_age, invented_postcode, invented_street
 from .org import ensure_agencies
+
+HOUSEHOLD_NOTE = "Synthetic bulk data: household address"
 
 # Share of records each demo agency owns (by AgencySpec.key).
 AGENCY_WEIGHTS = {
@@ -578,7 +581,6 @@ class BulkWriter:
                         from_entity_id=entity.pk,
                         to_entity_id=home_id,
                         link_type=LinkType.LIVES_AT,
-                        source_note="Synthetic bulk data: household address",
                         owning_agency_id=entity.owning_agency_id,
                     )
                 )
@@ -608,6 +610,23 @@ class BulkWriter:
         fast_insert(PersonName, person_names, now)
         fast_insert(Location, list(home_rows.values()), now)
         fast_insert(Link, links, now)
+        # Each link's source (one fact, one row; its sources apart: ADR 0017).
+        fast_insert(
+            LinkSource,
+            [
+                LinkSource(
+                    link_id=pk,
+                    note=HOUSEHOLD_NOTE,
+                    owning_agency_id=agency_id,
+                    recorded_at=now,
+                )
+                for pk, agency_id in Link.objects.filter(
+                    from_entity_id__in=[link.from_entity_id for link in links],
+                    link_type=LinkType.LIVES_AT,
+                ).values_list("pk", "owning_agency_id")
+            ],
+            now,
+        )
         s = self.summary
         s.people += len(people)
         s.duplicates += sum(1 for r in records if r.duplicate)

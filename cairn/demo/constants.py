@@ -11,7 +11,14 @@ from cairn.accounts.roles import AgencyKind, Role
 # Every demo account shares this password. It is printed by `manage.py demo_logins` and
 # must never exist on a real system: `demo_data` refuses to run under production settings.
 DEMO_PASSWORD = "cairn-demo-2026"  # noqa: S105
-DEMO_URL = "http://127.0.0.1:8000/"
+
+
+def demo_url() -> str:
+    """Where the demo is served: `make demo` sets CAIRN_BASE_URL from HOST and PORT."""
+    from django.conf import settings
+
+    return settings.CAIRN_BASE_URL.rstrip("/") + "/"
+
 
 COUNTY = "Northmoor"
 # Towns of the invented county. Postcode districts use the area "NX", which the Royal Mail

@@ -229,7 +229,7 @@ class DemoHubBuilder:
         ended: dt.date | None = None,
         police_only: bool = False,
     ) -> None:
-        pole.link_create(
+        pole.link_record(
             actor=self.user(actor),
             from_entity_id=a.pk,
             to_entity_id=b.pk,

@@ -17,7 +17,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cairn.accounts.roles import HUB_WIDE_ROLES
+from cairn.audit import services as audit
+from cairn.core.text import require_id
 from cairn.pole.access import entity_visibility_q
+from cairn.pole.models import EntityKind
 
 from .models import (
     DisruptionPlan,
@@ -62,6 +65,7 @@ def visible_tactics(user: Any) -> QuerySet[Tactic]:
 
 
 def access_tactic_by_id(user: Any, tactic_id: int) -> Tactic:
+    tactic_id = require_id(tactic_id)
     tactic = (
         visible_tactics(user)
         .select_related("owner", "owning_agency", "created_by")
@@ -70,6 +74,33 @@ def access_tactic_by_id(user: Any, tactic_id: int) -> Tactic:
     )
     if tactic is None:
         raise Http404("No tactic found.")
+    return tactic
+
+
+def first_person_subject(tactic: Tactic) -> int | None:
+    """The person a tactic is mainly about (the audit row's data subject)."""
+    return (
+        TacticSubject.objects.filter(tactic=tactic, entity__kind=EntityKind.PERSON)
+        .order_by("role")
+        .values_list("entity_id", flat=True)
+        .first()
+    )
+
+
+def view_tactic(
+    user: Any, tactic_id: int, *, justification: str, source: str | None = None
+) -> Tactic:
+    """A tactic opened to read (web or API): recorded as a consultation of the person it
+    is about."""
+    tactic = access_tactic_by_id(user, tactic_id)
+    audit.record(
+        actor=user,
+        event="tactic.viewed",
+        obj=tactic,
+        subject=first_person_subject(tactic),
+        justification=justification,
+        source=source,
+    )
     return tactic
 
 
@@ -95,6 +126,7 @@ def visible_plans(user: Any) -> QuerySet[DisruptionPlan]:
 
 
 def access_plan_by_id(user: Any, plan_id: int) -> DisruptionPlan:
+    plan_id = require_id(plan_id)
     plan = (
         visible_plans(user)
         .select_related("person_of_concern", "owner", "owning_agency")
@@ -103,6 +135,23 @@ def access_plan_by_id(user: Any, plan_id: int) -> DisruptionPlan:
     )
     if plan is None:
         raise Http404("No plan found.")
+    return plan
+
+
+def view_plan(
+    user: Any, plan_id: int, *, justification: str, source: str | None = None
+) -> DisruptionPlan:
+    """A plan opened to read or change (web or API): recorded as a consultation of the
+    person of concern's data."""
+    plan = access_plan_by_id(user, plan_id)
+    audit.record(
+        actor=user,
+        event="plan.viewed",
+        obj=plan,
+        subject=plan.person_of_concern_id,
+        justification=justification,
+        source=source,
+    )
     return plan
 
 
@@ -115,6 +164,7 @@ def visible_assessments(user: Any) -> QuerySet[LocationAssessment]:
 
 def access_location_action_by_id(user: Any, action_id: int) -> LocationAction:
     """An action of a location assessment the user may see (404 otherwise)."""
+    action_id = require_id(action_id)
     action = (
         LocationAction.objects.filter(
             pk=action_id, assessment__in=visible_assessments(user).values("pk")

@@ -15,15 +15,16 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
-from cairn.pole.access import access_entity_by_id, access_person_by_id
+from cairn.pole.access import access_entity_by_id, access_person_by_id, view_person
 from cairn.pole.models import EntityKind
 
 from . import selectors, services
 from .access import (
     access_location_action_by_id,
-    access_plan_by_id,
     access_tactic_by_id,
     can_change_assessment,
+    view_plan,
+    view_tactic,
     visible_assessments,
     visible_plans,
 )
@@ -123,6 +124,9 @@ class CawnIn(InputSchema):
     authorised_by_name: str = Field(max_length=200)
     review_on: dt.date
     notes: str = Field("", max_length=4000)
+    # Needed when the recipient's full name or date of birth is not recorded.
+    recipient_description: str = Field("", max_length=4000)
+    recipient_unknown_reason: str = Field("", max_length=4000)
 
 
 class ServiceIn(InputSchema):
@@ -176,14 +180,24 @@ def _summary(t: Tactic) -> dict[str, Any]:
     }
 
 
-def _detail_dict(detail: Any) -> dict[str, Any]:
+# Free text that repeats a hidden record (the registration typed for a hidden vehicle).
+HIDDEN_WITH = {
+    "vehicle": ("registration_seen",),
+    "person_of_concern": ("recipient_description", "recipient_unknown_reason"),
+}
+
+
+def _detail_dict(detail: Any, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
     if detail is None:
         return {}
     out: dict[str, Any] = {}
+    withheld: set[str] = set()
+    for name in hidden:
+        withheld |= {name, *HIDDEN_WITH.get(name, ())}
     for f in detail._meta.concrete_fields:
         if f.name == "tactic":
             continue
-        value = getattr(detail, f.attname)
+        value = None if f.name in withheld else getattr(detail, f.attname)
         out[f.attname] = value.isoformat() if isinstance(value, dt.date) else value
     if hasattr(detail, "breaches"):
         out["breaches"] = [
@@ -212,7 +226,7 @@ def _tactic_out(actor: Any, tactic: Tactic) -> dict[str, Any]:
             }
             for s in view.subjects
         ],
-        "detail": _detail_dict(view.detail),
+        "detail": _detail_dict(view.detail, view.hidden),
     }
 
 
@@ -244,9 +258,10 @@ def tactic_list(
         access_entity_by_id(actor, entity_id)
         qs = qs.filter(subjects__entity_id=entity_id).distinct()
     current = Paginator(qs, 25).get_page(page)
-    audit.record(
+    audit.record_list(
         actor=actor,
         event="tactic.listed",
+        subjects=selectors.tactic_subject_ids(current),
         source=SOURCE,
         justification="Tactics listed through the API",
         details={"page": current.number, "type": tactic_type, "entity": entity_id},
@@ -266,20 +281,22 @@ def overdue(request: HttpRequest) -> list[dict[str, Any]]:
     """Open tactics you may see whose review date has passed, oldest first."""
     actor = _actor(request)
     _require(actor, "disruption.view_tactic")
-    return [_summary(t) for t in selectors.overdue_reviews(actor)[:200]]
+    tactics = list(selectors.overdue_reviews(actor)[:200])
+    audit.record_list(
+        actor=actor,
+        event="tactic.listed",
+        subjects=selectors.tactic_subject_ids(tactics),
+        source=SOURCE,
+        justification="Overdue reviews listed through the API",
+    )
+    return [_summary(t) for t in tactics]
 
 
 @router.get("/disruption/tactics/{tactic_id}", response={200: TacticOut, **error_responses(404)})
 def tactic_detail(request: HttpRequest, tactic_id: Id) -> dict[str, Any]:
     actor = _actor(request)
-    tactic = access_tactic_by_id(actor, tactic_id)
-    audit.record(
-        actor=actor,
-        event="tactic.viewed",
-        obj=tactic,
-        subject=services._first_person_subject(tactic),
-        source=SOURCE,
-        justification="Tactic read through the API",
+    tactic = view_tactic(
+        actor, tactic_id, justification="Tactic read through the API", source=SOURCE
     )
     return _tactic_out(actor, tactic)
 
@@ -292,24 +309,9 @@ def tactic_create(request: HttpRequest, payload: TacticIn) -> Status[dict[str, A
         from django.core.exceptions import ValidationError
 
         raise ValidationError({"tactic_type": "Use the CAWN or marker endpoint"})
+    # The service checks the type-specific fields (dates, text, person id) for both the
+    # web form and this body.
     detail = dict(payload.detail)
-    for key in (
-        "applied_on",
-        "granted_on",
-        "executed_on",
-        "starts_on",
-        "expires_on",
-        "visited_on",
-        "checked_on",
-        "referred_on",
-    ):
-        if isinstance(detail.get(key), str):
-            try:
-                detail[key] = dt.date.fromisoformat(detail[key])
-            except ValueError:
-                from django.core.exceptions import ValidationError
-
-                raise ValidationError({key: "Enter a date as YYYY-MM-DD"}) from None
     tactic = services.tactic_create(
         actor=actor,
         tactic_type=payload.tactic_type,
@@ -336,7 +338,10 @@ def cawn_eligibility(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     """Whether a CAWN can be issued for this child, and why (or the alternative)."""
     actor = _actor(request)
     _require(actor, "disruption.view_tactic")
-    result = selectors.cawn_check(access_person_by_id(actor, person_id))
+    person = view_person(
+        actor, person_id, justification="CAWN eligibility checked through the API", source=SOURCE
+    )
+    result = selectors.cawn_check(person)
     return result.__dict__
 
 
@@ -351,6 +356,8 @@ def cawn_issue(request: HttpRequest, payload: CawnIn) -> Status[dict[str, Any]]:
         authorised_by_name=payload.authorised_by_name,
         review_on=payload.review_on,
         notes=payload.notes,
+        recipient_description=payload.recipient_description,
+        recipient_unknown_reason=payload.recipient_unknown_reason,
     )
     return Status(201, _tactic_out(actor, cawn.tactic))
 
@@ -411,9 +418,10 @@ def plan_list(
     if person_id is not None:
         qs = qs.filter(person_of_concern=access_person_by_id(actor, person_id))
     plans = list(qs.order_by("-updated_at")[:100])
-    audit.record(
+    audit.record_list(
         actor=actor,
         event="tactic.listed",
+        subjects=[p.person_of_concern_id for p in plans],
         source=SOURCE,
         justification="Disruption plans listed through the API",
         details={"plans": len(plans), "person": person_id},
@@ -424,15 +432,7 @@ def plan_list(
 @router.get("/disruption/plans/{plan_id}", response={200: PlanOut, **error_responses(404)})
 def plan_detail(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
     actor = _actor(request)
-    plan = access_plan_by_id(actor, plan_id)
-    audit.record(
-        actor=actor,
-        event="plan.viewed",
-        obj=plan,
-        subject=plan.person_of_concern,
-        source=SOURCE,
-        justification="Plan read through the API",
-    )
+    plan = view_plan(actor, plan_id, justification="Plan read through the API", source=SOURCE)
     return _plan_out(actor, plan)
 
 
@@ -524,20 +524,19 @@ def assessment_list(request: HttpRequest, entity_id: Id) -> list[dict[str, Any]]
     """The Contextual Safeguarding assessments of a place you may see, newest first, with
     their actions."""
     actor = _actor(request)
-    entity = _location_entity(actor, entity_id)
+    _require(actor, "disruption.view_tactic")
+    entity = selectors.view_profile(
+        actor,
+        entity_id,
+        kind=EntityKind.LOCATION,
+        justification="Location assessments read through the API",
+        source=SOURCE,
+    )
     assessments = list(
         visible_assessments(actor)
         .filter(location_id=entity.pk)
         .select_related("owning_agency")
         .prefetch_related("actions")[:100]
-    )
-    audit.record(
-        actor=actor,
-        event="location.profile_viewed",
-        obj=entity,
-        source=SOURCE,
-        justification="Location assessments read through the API",
-        details={"assessments": len(assessments)},
     )
     return [_assessment_out(actor, a) for a in assessments]
 

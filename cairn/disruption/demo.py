@@ -106,6 +106,9 @@ def load_demo(*, seed: int = 1) -> None:
             authorised_by_name="The child's mother",
             review_on=_days(60),
             notes="Mother asked police to act after repeated late returns.",
+            # Used only when the demo's person of concern has no full name or date of birth.
+            recipient_description="Man in his thirties, seen with the child near the takeaway",
+            recipient_unknown_reason="Known to the family only by a nickname",
         )
         services.cawn_record_service(
             actor=ppu,

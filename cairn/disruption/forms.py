@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from cairn.core.forms import GovukDateField, GovukForm
+from cairn.core.forms import GovukDateField, GovukForm, GovukHiddenInput, GovukTimeField
 
 from .models import (
     TOOLKIT_TYPES,
@@ -31,11 +31,7 @@ def _not_future(value: dt.date | None, label: str) -> None:
         raise forms.ValidationError(f"{label} must be today or in the past")
 
 
-class TimeField(forms.TimeField):
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("input_formats", ["%H:%M", "%H.%M", "%H%M"])
-        kwargs.setdefault("widget", forms.TextInput(attrs={"width": 5, "inputmode": "numeric"}))
-        super().__init__(**kwargs)
+TimeField = GovukTimeField
 
 
 class TacticFilterForm(GovukForm):
@@ -73,6 +69,17 @@ class CawnForm(GovukForm):
         label="Name of the person who authorised it",
         max_length=200,
         error_messages={"required": "Enter the name of the person who authorised the notice"},
+    )
+    recipient_description = forms.CharField(
+        label="Description of the person (if their full name or date of birth is not known)",
+        help_text="For example their appearance, approximate age and where they are seen",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    recipient_unknown_reason = forms.CharField(
+        label="Why their full name or date of birth is not known",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     review_on = GovukDateField(label="Review date")
     notes = forms.CharField(
@@ -339,6 +346,8 @@ class TacticUpdateForm(GovukForm):
     )
     completed_on = GovukDateField(label="Date completed (optional)", required=False)
     review_on = GovukDateField(label="Review date (optional)", required=False)
+    # The tactic's version when the form was shown (see services.tactic_update).
+    version = forms.CharField(required=False, widget=GovukHiddenInput)
 
 
 class ShareForm(GovukForm):

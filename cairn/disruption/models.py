@@ -69,7 +69,9 @@ POLICE_TYPES = frozenset(
 )
 
 LEGAL_BASIS = {
-    TacticType.CAWN: "Non-statutory; s2 Child Abduction Act 1984 / s49 Children Act 1989",
+    TacticType.CAWN: (
+        "Non-statutory; section 2, Child Abduction Act 1984 / section 49, Children Act 1989"
+    ),
     TacticType.POC_LETTER: "Non-statutory warning letter",
     TacticType.MARKER: "Police information management (MoPI)",
     TacticType.DRUGS_WARRANT: "s23 Misuse of Drugs Act 1971",
@@ -143,6 +145,11 @@ class Tactic(models.Model):
     def is_open(self) -> bool:
         return self.status in (TacticStatus.PLANNED, TacticStatus.IN_PROGRESS)
 
+    @property
+    def version(self) -> str:
+        """What an edit form carries back, so a change made meanwhile is noticed."""
+        return self.updated_at.isoformat() if self.updated_at else ""
+
 
 class TacticSubject(models.Model):
     tactic = models.ForeignKey(Tactic, on_delete=models.CASCADE, related_name="subjects")
@@ -174,10 +181,18 @@ class TacticShare(AgencyShare):
 
 
 class CawnBasis(models.TextChoices):
-    UNDER_16 = "under_16", "Under 16 (s2 Child Abduction Act 1984)"
-    CARE_ORDER = "care_order", "Under 18 and in care (s49 Children Act 1989)"
-    EPO = "epo", "Under 18 and on an emergency protection order (s49 Children Act 1989)"
-    POLICE_PROTECTION = "police_protection", "Under 18 and in police protection (s49 CA 1989)"
+    # Worded to read inside a sentence ("the child is under 16 (section 2, ...)"), so the
+    # notice never prints nested brackets around a capitalised label.
+    UNDER_16 = "under_16", "under 16 (section 2, Child Abduction Act 1984)"
+    CARE_ORDER = "care_order", "under 18 and in care (section 49, Children Act 1989)"
+    EPO = (
+        "epo",
+        "under 18 and on an emergency protection order (section 49, Children Act 1989)",
+    )
+    POLICE_PROTECTION = (
+        "police_protection",
+        "under 18 and in police protection (section 49, Children Act 1989)",
+    )
 
 
 class AuthorisedBy(models.TextChoices):
@@ -194,6 +209,10 @@ class Cawn(models.Model):
     basis = models.CharField(max_length=20, choices=CawnBasis.choices)
     authorised_by = models.CharField(max_length=20, choices=AuthorisedBy.choices)
     authorised_by_name = models.CharField(max_length=200)
+    # When the recipient's full name or date of birth is not known: how to recognise them
+    # and why the name or date is missing (a notice "To: Deano" alone cannot be served).
+    recipient_description = models.TextField(blank=True)
+    recipient_unknown_reason = models.TextField(blank=True)
     served_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -300,6 +319,36 @@ class VehicleSighting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration_seen} at {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class MarkerRequestStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    ADDED = "added", "Marker added"
+    DECLINED = "declined", "Declined"
+
+
+class MarkerRequest(models.Model):
+    """A request, made with a vehicle sighting, for a marker on the vehicle: a task in the
+    marker owners' inboxes until a marker is added or the request is declined. One per
+    sighting."""
+
+    sighting = models.OneToOneField(
+        VehicleSighting, on_delete=models.CASCADE, related_name="marker_request"
+    )
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=12, choices=MarkerRequestStatus.choices, default=MarkerRequestStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Marker request {self.pk} ({self.status})"
 
 
 class EnforcementVisit(models.Model):

@@ -10,16 +10,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
-from cairn.pole.access import entity_visibility_q, visible_links
-from cairn.pole.models import Entity, EntityKind, Person
+from cairn.audit import services as audit
+from cairn.pole.access import (
+    access_entity_by_id,
+    entity_visibility_q,
+    visible_entity_ids,
+    visible_link_sources,
+    visible_links,
+)
+from cairn.pole.models import Entity, EntityKind, LinkType, Location, Person, Vehicle
 
 from .access import visible_assessments, visible_plans, visible_tactics
 from .eligibility import Eligibility, cawn_eligibility
 from .models import (
     DisruptionPlan,
     LocationAssessment,
+    MarkerRequest,
     Tactic,
     TacticStatus,
     TacticSubject,
@@ -102,6 +111,34 @@ class TacticView:
     breaches: list[Any] = field(default_factory=list)
     shares: list[Any] = field(default_factory=list)
     overdue: bool = False
+    # Names of the detail's fields that point at a POLE record the user may not see:
+    # pages show "a person you cannot see", the API null.
+    hidden: frozenset[str] = frozenset()
+
+
+POLE_MODELS = (Entity, Person, Vehicle, Location)
+
+
+def detail_references(detail: Any) -> dict[str, int]:
+    """The POLE records a typed detail names: {field name: entity id}."""
+    if detail is None:
+        return {}
+    refs: dict[str, int] = {}
+    for f in detail._meta.concrete_fields:
+        if f.is_relation and f.name != "tactic" and f.related_model in POLE_MODELS:
+            value = getattr(detail, f.attname)
+            if value is not None:
+                refs[f.name] = value
+    return refs
+
+
+def hidden_references(user: Any, detail: Any) -> frozenset[str]:
+    """Fields of `detail` naming a record `user` may not see. New tactics keep these
+    records among their subjects (so the tactic itself is hidden); this guards rows
+    recorded before that, and any detail that forgets to."""
+    refs = detail_references(detail)
+    visible = visible_entity_ids(user, refs.values())
+    return frozenset(name for name, pk in refs.items() if pk not in visible)
 
 
 DETAIL_ATTR = {
@@ -136,6 +173,7 @@ def tactic_detail(user: Any, tactic: Tactic) -> TacticView:
         breaches=breaches,
         shares=list(tactic.shares.select_related("agency", "shared_by")),
         overdue=is_overdue(tactic),
+        hidden=hidden_references(user, detail),
     )
 
 
@@ -198,11 +236,11 @@ def plan_tactic_choices(user: Any, person: Person) -> list[Tactic]:
 def intelligence_count(user: Any, person: Person | Entity) -> int:
     """Intelligence reports that name the person: the distinct sources of visible links
     recorded from an intelligence submission (the intelligence app records its links with
-    source_type "intelligence.*"). Only links the user may see are counted."""
+    source_type "intelligence.*"). Only links and sources the user may see are counted."""
+    links = visible_links(user).filter(Q(from_entity_id=person.pk) | Q(to_entity_id=person.pk))
     return (
-        visible_links(user)
-        .filter(Q(from_entity_id=person.pk) | Q(to_entity_id=person.pk))
-        .filter(source_type__startswith="intelligence.")
+        visible_link_sources(user)
+        .filter(link__in=links.values("pk"), source_type__startswith="intelligence.")
         .values("source_type", "source_id")
         .distinct()
         .count()
@@ -272,6 +310,62 @@ def vehicle_sightings(user: Any, vehicle_entity_id: int) -> list[VehicleSighting
 
 
 @dataclass
+class LinkedPerson:
+    person: Person
+    link_types: list[str]
+
+
+@dataclass
+class VehicleProfile:
+    entity: Entity
+    vehicle: Vehicle
+    people: list[LinkedPerson]
+    sightings: list[VehicleSighting]
+    tactics: list[Tactic]
+    marker_requests: list[MarkerRequest]
+
+
+def vehicle_people(user: Any, entity: Entity) -> list[LinkedPerson]:
+    """People linked to the vehicle by links the user may see. visible_links needs both
+    ends visible, so a hidden person is neither named nor counted."""
+    links = visible_links(user).filter(Q(from_entity_id=entity.pk) | Q(to_entity_id=entity.pk))
+    types: dict[int, list[str]] = {}
+    for from_id, to_id, link_type in links.values_list(
+        "from_entity_id", "to_entity_id", "link_type"
+    ):
+        other = to_id if from_id == entity.pk else from_id
+        types.setdefault(other, [])
+        if link_type not in types[other]:
+            types[other].append(link_type)
+    people = Person.objects.filter(
+        entity_visibility_q(user, prefix="entity__"), pk__in=types.keys()
+    ).order_by("family_name", "given_name", "pk")
+    return [
+        LinkedPerson(p, [LinkType(t).label if t in LinkType.values else t for t in types[p.pk]])
+        for p in people
+    ]
+
+
+def vehicle_profile(user: Any, entity: Entity) -> VehicleProfile:
+    """`entity` must come from view_profile(kind="vehicle")."""
+    return VehicleProfile(
+        entity=entity,
+        vehicle=Vehicle.objects.get(pk=entity.pk),
+        people=vehicle_people(user, entity),
+        sightings=vehicle_sightings(user, entity.pk),
+        tactics=list(
+            tactics_for_entity(user, entity.pk).exclude(tactic_type=TacticType.VEHICLE_REPORT)
+        ),
+        # A request is shown with its sighting: only those on sightings the user may see.
+        marker_requests=list(
+            MarkerRequest.objects.filter(vehicle_id=entity.pk, sighting__in=sightings_visible(user))
+            .select_related("requested_by", "sighting")
+            .order_by("-requested_at", "-pk")
+        ),
+    )
+
+
+@dataclass
 class LocationProfile:
     entity: Entity
     tactics: list[Tactic]
@@ -315,10 +409,10 @@ def _concerns_at(user: Any, entity: Entity) -> int | None:
     """Concerns whose mentions put someone at this place (a link sourced from a concern)."""
     if not user.has_perm("concerns.view_concern"):
         return None
+    links = visible_links(user).filter(Q(from_entity_id=entity.pk) | Q(to_entity_id=entity.pk))
     return (
-        visible_links(user)
-        .filter(Q(from_entity_id=entity.pk) | Q(to_entity_id=entity.pk))
-        .filter(source_type="concerns.concern")
+        visible_link_sources(user)
+        .filter(link__in=links.values("pk"), source_type="concerns.concern")
         .values("source_id")
         .distinct()
         .count()
@@ -350,3 +444,42 @@ def other_agencies(user: Any) -> list[Any]:
     from cairn.accounts.models import Agency
 
     return list(Agency.objects.exclude(pk=user.agency_id).order_by("name"))
+
+
+def consult_locations(user: Any) -> list[Entity]:
+    """The hotspots list, recorded as one consultation naming the places shown."""
+    places = locations_with_activity(user)
+    audit.record_list(
+        actor=user,
+        event="location.listed",
+        subjects=places,
+        justification="Places with disruption activity",
+    )
+    return places
+
+
+def tactic_subject_ids(tactics: Any) -> list[int]:
+    """The records a page of tactics is about (as prefetched: only those the user may
+    see), for the list's consultation row."""
+    return [s.entity_id for t in tactics for s in t.subjects.all()]
+
+
+def view_profile(
+    user: Any, entity_id: int, *, kind: str, justification: str, source: str | None = None
+) -> Entity:
+    """A place's or a vehicle's disruption profile opened to read (web or API): recorded
+    as a consultation naming the record. Anything else is 404."""
+    entity = access_entity_by_id(user, entity_id)
+    if entity.kind != kind:
+        raise Http404("No location found." if kind == EntityKind.LOCATION else "No vehicle found.")
+    audit.record(
+        actor=user,
+        event=(
+            "location.profile_viewed" if kind == EntityKind.LOCATION else "vehicle.profile_viewed"
+        ),
+        obj=entity,
+        subject=entity,
+        justification=justification,
+        source=source,
+    )
+    return entity

@@ -15,12 +15,16 @@ from django.utils import timezone
 
 from cairn.accounts.models import Agency
 from cairn.audit import services as audit
+from cairn.core.concurrency import Conflict, lock
+from cairn.core.text import as_id, strip_controls
+from cairn.core.wording import place_phrase
 from cairn.notifications import services as notifications
 from cairn.pole import services as pole
 from cairn.pole.access import access_entity_by_id, access_person_by_id
 from cairn.pole.models import Entity, EntityKind, Location, Person, Vehicle
 
 from .access import can_change_assessment, can_change_tactic, visible_tactics
+from .access import first_person_subject as _first_person_subject
 from .eligibility import cawn_eligibility
 from .models import (
     LEGAL_BASIS,
@@ -35,6 +39,8 @@ from .models import (
     LocationAction,
     LocationAssessment,
     Marker,
+    MarkerRequest,
+    MarkerRequestStatus,
     ReminderStage,
     ReviewReminder,
     SubjectRole,
@@ -64,6 +70,10 @@ def _require(actor: Any, permission: str) -> None:
         raise PermissionDenied("Your account is not attached to an agency.")
 
 
+def _who(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else "someone else"
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -78,15 +88,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise ValueError(day)  # pragma: no cover
-
-
-def _first_person_subject(tactic: Tactic) -> int | None:
-    return (
-        TacticSubject.objects.filter(tactic=tactic, entity__kind=EntityKind.PERSON)
-        .order_by("role")
-        .values_list("entity_id", flat=True)
-        .first()
-    )
 
 
 def _audit(actor: Any, event: str, tactic: Tactic, justification: str, **details: Any) -> None:
@@ -110,6 +111,61 @@ def _validate_dates(tactic: Tactic) -> None:
         errors["outcome"] = "Enter the outcome of a completed tactic"
     if errors:
         raise ValidationError(errors)
+
+
+DETAIL_DATES = (
+    "applied_on",
+    "granted_on",
+    "executed_on",
+    "starts_on",
+    "expires_on",
+    "visited_on",
+    "checked_on",
+    "referred_on",
+)
+DETAIL_TEXTS = ("address", "result", "premises", "found", "court_or_authority", "conditions")
+
+
+def _typed_detail(detail: dict[str, Any]) -> dict[str, Any]:
+    """The type-specific fields as the types they must be (dates, text, a person id), from
+    a form's cleaned data or an API body alike: a number where a date belongs, or "abc" as
+    a person, is a validation error, never a crash further on."""
+    out = dict(detail)
+    errors: dict[str, str] = {}
+    for key in DETAIL_DATES:
+        value = out.get(key)
+        if value in (None, ""):
+            out.pop(key, None)
+            continue
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                value = None
+        if (
+            not isinstance(value, dt.date)
+            or isinstance(value, dt.datetime)
+            or not 1900 <= value.year <= 2100
+        ):
+            errors[key] = "Enter a real date between 1900 and 2100, as YYYY-MM-DD"
+            continue
+        out[key] = value
+    for key in DETAIL_TEXTS:
+        value = out.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            errors[key] = "Enter this as text"
+            continue
+        out[key] = strip_controls(value)
+    if "person_id" in out:
+        person_id = out["person_id"]
+        out["person_id"] = as_id(person_id if isinstance(person_id, int) else str(person_id))
+        if out["person_id"] is None:
+            errors["person_id"] = "Choose the person who was checked, by their record number"
+    if errors:
+        raise ValidationError(errors)
+    return out
 
 
 def _validate_detail(tactic_type: str, detail: dict[str, Any]) -> None:
@@ -150,6 +206,8 @@ def _validate_detail(tactic_type: str, detail: dict[str, Any]) -> None:
             errors["checked_on"] = "Enter the date of the check"
         if detail.get("referred_to_immigration_enforcement") and not detail.get("referred_on"):
             errors["referred_on"] = "Enter the date of the referral to Immigration Enforcement"
+        if not detail.get("person_id"):
+            errors["person_id"] = "Choose the person who was checked"
     if errors:
         raise ValidationError(errors)
 
@@ -174,12 +232,23 @@ DETAIL_FIELDS: dict[str, tuple[type[Any], tuple[str, ...]]] = {
 
 def _subjects(actor: Any, subjects: list[tuple[int, str]]) -> list[tuple[Entity, str]]:
     out = []
-    for entity_id, role in subjects:
+    # The same record in the same role twice is one subject (not a database error).
+    for entity_id, role in dict.fromkeys((int(e), str(r)) for e, r in subjects):
         entity = access_entity_by_id(actor, int(entity_id))
         if role not in SubjectRole.values:
             raise ValidationError({"subjects": f"Unknown role {role!r}"})
         out.append((entity, role))
     return out
+
+
+def _detail_id(detail: dict[str, Any], key: str) -> int:
+    try:
+        value = int(detail[key])
+    except (KeyError, TypeError, ValueError):
+        value = 0
+    if not 1 <= value < 2**63:
+        raise ValidationError({key: "Choose the person the check is about"})
+    return value
 
 
 @transaction.atomic
@@ -210,11 +279,22 @@ def tactic_create(
         raise PermissionDenied("Only police can record this kind of tactic.")
     if not title.strip():
         raise ValidationError({"title": "Enter a short title for the tactic"})
-    detail = dict(detail or {})
+    detail = _typed_detail(detail or {})
     _validate_detail(tactic_type, detail)
     chosen = _subjects(actor, subjects)
     if not chosen:
         raise ValidationError({"subjects": "Link at least one person, place or vehicle"})
+    checked: Person | None = None
+    if tactic_type == TacticType.IMMIGRATION_CHECK:
+        # The writer must see the person (404 as for a missing one), and the person joins
+        # the subjects so the tactic is checked against them both ways (ADR 0009): a
+        # partner given the tactic never learns of a record they may not see.
+        checked = access_person_by_id(actor, _detail_id(detail, "person_id"))
+        if all(entity.pk != checked.pk for entity, _ in chosen):
+            role = (
+                SubjectRole.PROTECTED_CHILD if checked.category == "child" else SubjectRole.TARGET
+            )
+            chosen.append((checked.entity, role))
     tactic = Tactic(
         tactic_type=tactic_type,
         title=title.strip(),
@@ -243,11 +323,10 @@ def tactic_create(
         row = model(tactic=tactic, **{f: detail[f] for f in fields if detail.get(f) is not None})
         row.full_clean(exclude=["tactic"])
         row.save()
-    elif tactic_type == TacticType.IMMIGRATION_CHECK:
-        person = access_person_by_id(actor, int(detail["person_id"]))
-        ImmigrationCheck.objects.create(
+    elif checked is not None:
+        check = ImmigrationCheck(
             tactic=tactic,
-            person=person,
+            person=checked,
             checked_on=detail["checked_on"],
             result=detail["result"],
             referred_to_immigration_enforcement=bool(
@@ -255,6 +334,8 @@ def tactic_create(
             ),
             referred_on=detail.get("referred_on"),
         )
+        check.full_clean(exclude=["tactic"])
+        check.save()
     if _audit_event:
         _audit(actor, "tactic.created", tactic, f"{tactic.get_tactic_type_display()} recorded")
     return tactic
@@ -270,11 +351,22 @@ def tactic_update(
     started_on: dt.date | None = None,
     completed_on: dt.date | None = None,
     review_on: dt.date | None = None,
+    version: str | None = None,
 ) -> Tactic:
+    """Change a tactic's status and outcome. `version` is the tactic's `version` when the
+    form was shown: if someone else changed it since, the change is refused rather than
+    silently replacing theirs."""
     if not can_change_tactic(actor, tactic):
         raise PermissionDenied("You cannot change this tactic.")
     if status not in TacticStatus.values:
         raise ValidationError({"status": "Choose a status"})
+    lock(tactic)
+    if version is not None and version != tactic.version:
+        raise Conflict(
+            f"Someone else changed this tactic while you were editing it: it is now "
+            f"{tactic.get_status_display().lower()}. Nothing has been changed; open it "
+            "again to see their change."
+        )
     tactic.status = status
     tactic.outcome = outcome.strip()
     tactic.started_on = started_on or tactic.started_on
@@ -301,9 +393,13 @@ def cawn_issue(
     authorised_by_name: str,
     review_on: dt.date,
     notes: str = "",
+    recipient_description: str = "",
+    recipient_unknown_reason: str = "",
 ) -> Cawn:
     """Issue a CAWN for an eligible child against a person of concern. An ineligible child
-    gives a ValidationError that explains why and names the alternative."""
+    gives a ValidationError that explains why and names the alternative. The recipient
+    needs a full name and date of birth on their record, or else a description and the
+    reason they are not known (a notice served on a nickname alone is no evidence)."""
     child = access_person_by_id(actor, child.pk)
     person_of_concern = access_person_by_id(actor, person_of_concern.pk)
     today = _today()
@@ -323,6 +419,19 @@ def cawn_issue(
         errors["authorised_by_name"] = "Enter the name of the person who authorised the notice"
     if review_on is None or review_on <= today:
         errors["review_on"] = "Review date must be in the future"
+    identified = bool(person_of_concern.family_name.strip() and person_of_concern.date_of_birth)
+    if not identified:
+        if not recipient_description.strip():
+            errors["recipient_description"] = (
+                f"{person_of_concern.full_name}'s full name or date of birth is not recorded: "
+                "describe the person the notice is served on, or record their full name "
+                "and date of birth on their profile first"
+            )
+        if not recipient_unknown_reason.strip():
+            errors["recipient_unknown_reason"] = (
+                "Say why the full name or date of birth of the person the notice is served "
+                "on is not known"
+            )
     if errors:
         raise ValidationError(errors)
     tactic = tactic_create(
@@ -346,6 +455,10 @@ def cawn_issue(
         basis=result.basis,
         authorised_by=authorised_by,
         authorised_by_name=authorised_by_name.strip(),
+        # A fully identified recipient needs neither; keep them empty so the notice
+        # prints the name and date of birth alone.
+        recipient_description="" if identified else recipient_description.strip(),
+        recipient_unknown_reason="" if identified else recipient_unknown_reason.strip(),
     )
     audit.record(
         actor=actor,
@@ -353,7 +466,11 @@ def cawn_issue(
         obj=tactic,
         subject=child,
         justification=result.explanation,
-        details={"basis": result.basis, "person_of_concern": person_of_concern.pk},
+        details={
+            "basis": result.basis,
+            "person_of_concern": person_of_concern.pk,
+            "recipient_identified": identified,
+        },
     )
     return cawn
 
@@ -371,6 +488,12 @@ def cawn_record_service(
 ) -> Cawn:
     if not can_change_tactic(actor, cawn.tactic):
         raise PermissionDenied("You cannot change this CAWN.")
+    lock(cawn)
+    if cawn.served:
+        raise Conflict(
+            f"Service of this notice was already recorded by {_who(cawn.served_by)}. "
+            "Nothing has been changed."
+        )
     errors: dict[str, str] = {}
     if not served_by_name.strip():
         errors["served_by_name"] = "Enter the name of the officer who served the notice"
@@ -412,6 +535,7 @@ def cawn_breach_record(
 ) -> CawnBreach:
     if not can_change_tactic(actor, cawn.tactic):
         raise PermissionDenied("You cannot change this CAWN.")
+    lock(cawn)  # service is checked as it stands now
     errors: dict[str, str] = {}
     if occurred_on is None:
         errors["occurred_on"] = "Enter the date of the breach"
@@ -478,15 +602,40 @@ def marker_add(
     marker = Marker(tactic=tactic, entity=entity, marker_type=marker_type, reason=reason.strip())
     marker.full_clean(exclude=["tactic"])
     marker.save()
-    _audit(actor, "marker.added", tactic, reason.strip()[:200], marker_type=marker_type)
+    answered: list[int] = []
+    if entity.kind == EntityKind.VEHICLE:
+        # The marker answers any open request for one on this vehicle.
+        requests = MarkerRequest.objects.select_for_update().filter(
+            vehicle_id=entity.pk, status=MarkerRequestStatus.REQUESTED
+        )
+        answered = list(requests.values_list("pk", flat=True))
+        MarkerRequest.objects.filter(pk__in=answered).update(status=MarkerRequestStatus.ADDED)
+    _audit(
+        actor,
+        "marker.added",
+        tactic,
+        reason.strip()[:200],
+        marker_type=marker_type,
+        answered_requests=answered,
+    )
     return marker
+
+
+def _lock_active_marker(marker: Marker) -> None:
+    lock(marker)
+    if not marker.active:
+        raise Conflict(
+            f"This marker was already removed by {_who(marker.removed_by)}. "
+            "Nothing has been changed."
+        )
 
 
 @transaction.atomic
 def marker_review(*, actor: Any, marker: Marker, next_review_on: dt.date, note: str) -> Marker:
     """The marker was reviewed and is still needed: set the next review date."""
-    if not can_change_tactic(actor, marker.tactic) or not marker.active:
+    if not can_change_tactic(actor, marker.tactic):
         raise PermissionDenied("You cannot review this marker.")
+    _lock_active_marker(marker)
     errors: dict[str, str] = {}
     if next_review_on is None or next_review_on <= _today():
         errors["next_review_on"] = "Next review date must be in the future"
@@ -504,10 +653,11 @@ def marker_review(*, actor: Any, marker: Marker, next_review_on: dt.date, note: 
 
 @transaction.atomic
 def marker_remove(*, actor: Any, marker: Marker, reason: str) -> Marker:
-    if not can_change_tactic(actor, marker.tactic) or not marker.active:
+    if not can_change_tactic(actor, marker.tactic):
         raise PermissionDenied("You cannot remove this marker.")
     if not reason.strip():
         raise ValidationError({"reason": "Enter the reason for removing the marker"})
+    _lock_active_marker(marker)
     marker.removed_at = timezone.now()
     marker.removed_by = actor
     marker.removal_reason = reason.strip()
@@ -569,7 +719,7 @@ def sighting_record(
     tactic = tactic_create(
         actor=actor,
         tactic_type=TacticType.VEHICLE_REPORT,
-        title=f"{vehicle.registration_key} seen at {place.strip()}"[:200],
+        title=f"{vehicle.registration_key} seen {place_phrase(place)}"[:200],
         subjects=subjects,
         status=TacticStatus.DONE,
         started_on=local.date(),
@@ -589,7 +739,63 @@ def sighting_record(
         marker_requested=marker_requested,
     )
     _audit(actor, "sighting.recorded", tactic, "Vehicle sighting recorded")
+    if marker_requested:
+        marker_request_create(actor=actor, sighting=sighting)
     return sighting
+
+
+def marker_owners() -> list[Any]:
+    """Who decides on police markers: the Hub's FIB officers (police intelligence owns
+    markers under MoPI), or its police PPU co-ordinators when there is no FIB officer."""
+    from cairn.accounts.models import User
+    from cairn.accounts.roles import AgencyKind, Role
+
+    police = User.objects.filter(is_active=True, agency__kind=AgencyKind.POLICE)
+    owners = list(police.filter(role=Role.FIB_OFFICER).order_by("pk"))
+    return owners or list(police.filter(role=Role.PPU_COORDINATOR).order_by("pk"))
+
+
+@transaction.atomic
+def marker_request_create(*, actor: Any, sighting: VehicleSighting) -> MarkerRequest:
+    """Ask the marker owners to put a marker on the sighted vehicle: a request in status
+    "requested" and an inbox item for each owner. One request per sighting: the sighting
+    row is locked, so a repeated or concurrent request returns the first."""
+    _require(actor, "disruption.add_tactic")
+    if not actor.is_police:
+        raise PermissionDenied("Only police can request a marker.")
+    locked = VehicleSighting.objects.select_for_update().get(pk=sighting.pk)
+    existing = MarkerRequest.objects.filter(sighting=locked).first()
+    if existing is not None:
+        return existing
+    request = MarkerRequest.objects.create(
+        sighting=locked, vehicle_id=locked.vehicle_id, requested_by=actor
+    )
+    if not locked.marker_requested:
+        locked.marker_requested = True
+        locked.save(update_fields=["marker_requested"])
+    vehicle_url = reverse("disruption:vehicle", args=[locked.vehicle_id])
+    local = timezone.localtime(locked.seen_at)
+    notifications.notify(
+        recipients=marker_owners(),
+        kind="disruption.marker_requested",
+        title=f"Marker requested on vehicle {locked.registration_seen}",
+        body=(
+            f"{actor} asked for a marker on {locked.registration_seen} after it was seen "
+            f"{place_phrase(locked.place)} on {local:%-d %B %Y at %H:%M}. Add the marker from the "
+            "vehicle page."
+        ),
+        url=vehicle_url,
+        obj=request,
+    )
+    _audit(
+        actor,
+        "marker.requested",
+        locked.tactic,
+        "Marker requested on a sighted vehicle",
+        marker_request=request.pk,
+        vehicle=locked.vehicle_id,
+    )
+    return request
 
 
 # Sharing -----------------------------------------------------------------------------
@@ -749,8 +955,9 @@ def location_action_complete(
         raise ValidationError(
             {"done_on": "The date it was done must be on or after the date of the assessment"}
         )
+    lock(action)
     if action.done_on is not None:
-        raise ValidationError({"done_on": "This action is already done"})
+        raise Conflict(f"This action was already marked as done ({action.done_on:%-d %B %Y}).")
     action.done_on = done_on
     action.save(update_fields=["done_on"])
     _location_action_audit(actor, "location_action.done", action, "Location action done")
@@ -762,8 +969,9 @@ def location_action_reopen(*, actor: Any, action: LocationAction) -> LocationAct
     """Reopen an action marked done by mistake (or that needs doing again)."""
     if not can_change_assessment(actor, action.assessment):
         raise PermissionDenied("You cannot change this location assessment.")
+    lock(action)
     if action.done_on is None:
-        raise ValidationError({"done_on": "This action is not done"})
+        raise Conflict("This action has already been reopened: it is not done.")
     action.done_on = None
     action.save(update_fields=["done_on"])
     _location_action_audit(actor, "location_action.reopened", action, "Location action reopened")

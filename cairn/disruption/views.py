@@ -18,17 +18,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cairn.audit import services as audit
-from cairn.pole.access import access_entity_by_id, access_person_by_id
+from cairn.core.text import is_digits
+from cairn.core.throttling import throttle, wants_pdf
+from cairn.core.wording import place_phrase
+from cairn.pole.access import access_entity_by_id, access_person_by_id, view_entity, view_person
 from cairn.pole.models import EntityKind
 from cairn.pole.search import search_people
 
 from . import forms, selectors, services
 from .access import (
     access_location_action_by_id,
-    access_plan_by_id,
     access_tactic_by_id,
     can_change_assessment,
     can_change_tactic,
+    view_plan,
+    view_tactic,
 )
 from .models import POLICE_TYPES, SubjectRole, Tactic, TacticType
 
@@ -54,10 +58,6 @@ def _change_or_404(request: HttpRequest, tactic: Tactic) -> None:
         raise PermissionDenied
 
 
-def _subject(tactic: Tactic) -> int | None:
-    return services._first_person_subject(tactic)
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     _require(request, "disruption.view_tactic")
@@ -70,9 +70,12 @@ def index(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         selectors.tactic_list(request.user, tactic_type=tactic_type, status=status), 25
     ).get_page(request.GET.get("page"))
-    audit.record(
+    overdue = list(selectors.overdue_reviews(request.user, today)[:50])
+    due_soon = list(selectors.reviews_due_soon(request.user, today)[:50])
+    audit.record_list(
         actor=request.user,
         event="tactic.listed",
+        subjects=selectors.tactic_subject_ids([*page, *overdue, *due_soon]),
         justification="Disruption tracker",
         details={"type": tactic_type, "status": status, "page": page.number},
     )
@@ -83,8 +86,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page_obj": page,
             "overdue_ids": {t.pk for t in page if selectors.is_overdue(t, today)},
-            "overdue": list(selectors.overdue_reviews(request.user, today)[:50]),
-            "due_soon": list(selectors.reviews_due_soon(request.user, today)[:50]),
+            "overdue": overdue,
+            "due_soon": due_soon,
             "today": today,
             "nav": NAV,
         },
@@ -93,15 +96,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tactic_detail(request: HttpRequest, tactic_id: int) -> HttpResponse:
-    tactic = access_tactic_by_id(request.user, tactic_id)
+    tactic = view_tactic(request.user, tactic_id, justification="Opened a disruption tactic")
     view = selectors.tactic_detail(request.user, tactic)
-    audit.record(
-        actor=request.user,
-        event="tactic.viewed",
-        obj=tactic,
-        subject=_subject(tactic),
-        justification="Opened a disruption tactic",
-    )
     return render(
         request,
         "disruption/tactic_detail.html",
@@ -126,6 +122,7 @@ def tactic_update(request: HttpRequest, tactic_id: int) -> HttpResponse:
             "outcome": tactic.outcome,
             "completed_on": tactic.completed_on,
             "review_on": tactic.review_on,
+            "version": tactic.version,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -137,6 +134,7 @@ def tactic_update(request: HttpRequest, tactic_id: int) -> HttpResponse:
                 outcome=form.cleaned_data.get("outcome") or "",
                 completed_on=form.cleaned_data.get("completed_on"),
                 review_on=form.cleaned_data.get("review_on"),
+                version=form.cleaned_data.get("version") or None,
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -182,7 +180,7 @@ def cawn_new(request: HttpRequest, child_id: int) -> HttpResponse:
     _require(request, "disruption.add_tactic")
     if not _is_police(request):
         raise PermissionDenied
-    child = access_person_by_id(request.user, child_id)
+    child = view_person(request.user, child_id, justification="CAWN eligibility checked")
     eligibility = selectors.cawn_check(child)
     people = selectors.linked_people(request.user, child, "person_of_concern")
     search = forms.PersonSearchForm(request.GET or None)
@@ -191,7 +189,7 @@ def cawn_new(request: HttpRequest, child_id: int) -> HttpResponse:
             if match.person.pk != child.pk and match.person not in people:
                 people.append(match.person)
     chosen = request.POST.get("person_of_concern", "")
-    if chosen.isdigit() and all(p.pk != int(chosen) for p in people):
+    if is_digits(chosen) and all(p.pk != int(chosen) for p in people):
         people.append(access_person_by_id(request.user, int(chosen)))
     form = forms.CawnForm(request.POST or None, people=people)
     if request.method == "POST" and eligibility.eligible and form.is_valid():
@@ -206,19 +204,14 @@ def cawn_new(request: HttpRequest, child_id: int) -> HttpResponse:
                 authorised_by_name=form.cleaned_data["authorised_by_name"],
                 review_on=form.cleaned_data["review_on"],
                 notes=form.cleaned_data.get("notes") or "",
+                recipient_description=form.cleaned_data.get("recipient_description") or "",
+                recipient_unknown_reason=form.cleaned_data.get("recipient_unknown_reason") or "",
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             messages.success(request, "CAWN issued. Record its service once it is served.")
             return redirect("disruption:tactic-detail", tactic_id=cawn.tactic_id)
-    audit.record(
-        actor=request.user,
-        event="person.viewed",
-        obj=child,
-        subject=child,
-        justification="CAWN eligibility checked",
-    )
     return render(
         request,
         "disruption/cawn_new.html",
@@ -236,6 +229,9 @@ def cawn_new(request: HttpRequest, child_id: int) -> HttpResponse:
 def _cawn(request: HttpRequest, tactic_id: int) -> Any:
     tactic = access_tactic_by_id(request.user, tactic_id)
     if tactic.tactic_type != TacticType.CAWN:
+        raise Http404("No CAWN found.")
+    if selectors.hidden_references(request.user, tactic.cawn):
+        # The notice names both people: never print one the user may not see.
         raise Http404("No CAWN found.")
     _change_or_404(request, tactic)
     return tactic.cawn
@@ -300,11 +296,15 @@ def cawn_breach(request: HttpRequest, tactic_id: int) -> HttpResponse:
 
 
 @login_required
+@throttle("export", when=wants_pdf)
 def cawn_notice(request: HttpRequest, tactic_id: int) -> HttpResponse:
     """The printable notice: a PDF when WeasyPrint is installed and ?format=pdf, otherwise
     an HTML page with print styles."""
     tactic = access_tactic_by_id(request.user, tactic_id)
     if tactic.tactic_type != TacticType.CAWN:
+        raise Http404("No CAWN found.")
+    if selectors.hidden_references(request.user, tactic.cawn):
+        # The notice names both people: never print one the user may not see.
         raise Http404("No CAWN found.")
     context = {"tactic": tactic, "cawn": tactic.cawn, "today": timezone.localdate()}
     audit.record(
@@ -344,7 +344,7 @@ def marker_new(request: HttpRequest, entity_id: int) -> HttpResponse:
     _require(request, "disruption.add_tactic")
     if not _is_police(request):
         raise PermissionDenied
-    entity = access_entity_by_id(request.user, entity_id)
+    entity = view_entity(request.user, entity_id, justification="Adding a marker")
     form = forms.MarkerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -443,7 +443,7 @@ def _letter_recipients(request: HttpRequest, entity: Any) -> list[Any]:
         return []
     people = selectors.linked_people(request.user, child, "person_of_concern")
     named = request.POST.get("person_of_concern") or request.GET.get("person", "")
-    if named.isdigit() and int(named) != child.pk and all(p.pk != int(named) for p in people):
+    if is_digits(named) and int(named) != child.pk and all(p.pk != int(named) for p in people):
         people.append(access_person_by_id(request.user, int(named)))
     return people
 
@@ -452,7 +452,7 @@ def _preselected(request: HttpRequest, people: list[Any]) -> Any:
     """The person to pre-select: the one named by ?person=, or the only one linked."""
     named = request.GET.get("person", "")
     for person in people:
-        if named.isdigit() and person.pk == int(named):
+        if is_digits(named) and person.pk == int(named):
             return person
     return people[0] if len(people) == 1 else None
 
@@ -465,7 +465,7 @@ def tactic_new(request: HttpRequest, entity_id: int, tactic_type: str) -> HttpRe
         raise Http404("No such tactic type.")
     if tactic_type in POLICE_TYPES and not _is_police(request):
         raise PermissionDenied
-    entity = access_entity_by_id(request.user, entity_id)
+    entity = view_entity(request.user, entity_id, justification="Recording a tactic")
     if tactic_type == TacticType.IMMIGRATION_CHECK and entity.kind != EntityKind.PERSON:
         raise Http404("An immigration check is about a person.")
     label = TacticType(tactic_type).label
@@ -516,7 +516,7 @@ def tactic_new(request: HttpRequest, entity_id: int, tactic_type: str) -> HttpRe
 def tactic_choose(request: HttpRequest, entity_id: int) -> HttpResponse:
     """Which tactic to record against a person, place or vehicle."""
     _require(request, "disruption.add_tactic")
-    entity = access_entity_by_id(request.user, entity_id)
+    entity = view_entity(request.user, entity_id, justification="Choosing a tactic")
     police = _is_police(request)
     types = [t for t in GENERIC_TYPES if police or t not in POLICE_TYPES]
     if entity.kind != EntityKind.PERSON:
@@ -573,9 +573,9 @@ def sighting_new(request: HttpRequest) -> HttpResponse:
     location = None
     child_id = request.GET.get("child", "")
     location_id = request.GET.get("location", "")
-    if child_id.isdigit():
+    if is_digits(child_id):
         child = access_person_by_id(request.user, int(child_id))
-    if location_id.isdigit():
+    if is_digits(location_id):
         location = access_entity_by_id(request.user, int(location_id))
         if location.kind != EntityKind.LOCATION:
             raise Http404("No location found.")
@@ -604,7 +604,7 @@ def sighting_new(request: HttpRequest) -> HttpResponse:
     if child:
         near.append(f"near {child.full_name}")
     if location:
-        near.append(f"at {location.label}")
+        near.append(place_phrase(location.label))
     return _form_page(
         request,
         form,
@@ -618,9 +618,10 @@ def sighting_new(request: HttpRequest) -> HttpResponse:
 def sightings_repeated(request: HttpRequest) -> HttpResponse:
     _require(request, "disruption.view_tactic")
     groups = selectors.repeated_sightings_near_children(request.user)
-    audit.record(
+    audit.record_list(
         actor=request.user,
         event="tactic.listed",
+        subjects=[e.pk for g in groups for e in g.children] + [g.vehicle_id for g in groups],
         justification="Repeated vehicle sightings near children",
         details={"vehicles": len(groups)},
     )
@@ -630,26 +631,18 @@ def sightings_repeated(request: HttpRequest) -> HttpResponse:
 @login_required
 def vehicle_profile(request: HttpRequest, entity_id: int) -> HttpResponse:
     _require(request, "disruption.view_tactic")
-    entity = access_entity_by_id(request.user, entity_id)
-    if entity.kind != EntityKind.VEHICLE:
-        raise Http404("No vehicle found.")
-    audit.record(
-        actor=request.user,
-        event="vehicle.profile_viewed",
-        obj=entity,
-        justification="Opened a vehicle profile",
+    entity = selectors.view_profile(
+        request.user, entity_id, kind=EntityKind.VEHICLE, justification="Opened a vehicle profile"
     )
+    profile = selectors.vehicle_profile(request.user, entity)
     return render(
         request,
         "disruption/vehicle.html",
         {
             "entity": entity,
-            "sightings": selectors.vehicle_sightings(request.user, entity.pk),
-            "tactics": list(
-                selectors.tactics_for_entity(request.user, entity.pk).exclude(
-                    tactic_type=TacticType.VEHICLE_REPORT
-                )
-            ),
+            "profile": profile,
+            "sightings": profile.sightings,
+            "tactics": profile.tactics,
             "nav": NAV,
         },
     )
@@ -668,12 +661,9 @@ def _location(request: HttpRequest, entity_id: int) -> Any:
 
 @login_required
 def location_profile(request: HttpRequest, entity_id: int) -> HttpResponse:
-    entity = _location(request, entity_id)
-    audit.record(
-        actor=request.user,
-        event="location.profile_viewed",
-        obj=entity,
-        justification="Opened a location profile",
+    _require(request, "disruption.view_tactic")
+    entity = selectors.view_profile(
+        request.user, entity_id, kind=EntityKind.LOCATION, justification="Opened a location profile"
     )
     profile = selectors.location_profile(request.user, entity)
     return render(
@@ -719,7 +709,7 @@ def locations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "disruption/locations.html",
-        {"locations": selectors.locations_with_activity(request.user), "nav": NAV},
+        {"locations": selectors.consult_locations(request.user), "nav": NAV},
     )
 
 
@@ -727,7 +717,13 @@ def locations(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assessment_new(request: HttpRequest, entity_id: int) -> HttpResponse:
     _require(request, "disruption.add_tactic")
-    entity = _location(request, entity_id)
+    _require(request, "disruption.view_tactic")
+    entity = selectors.view_profile(
+        request.user,
+        entity_id,
+        kind=EntityKind.LOCATION,
+        justification="Recording a location assessment",
+    )
     form = forms.AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -763,8 +759,12 @@ def plan_edit(
     request: HttpRequest, person_id: int | None = None, plan_id: int | None = None
 ) -> HttpResponse:
     _require(request, "disruption.manage_plan")
-    plan = access_plan_by_id(request.user, plan_id) if plan_id else None
-    person = plan.person_of_concern if plan else access_person_by_id(request.user, person_id or 0)
+    plan = view_plan(request.user, plan_id, justification="Changing a plan") if plan_id else None
+    person = (
+        plan.person_of_concern
+        if plan
+        else view_person(request.user, person_id or 0, justification="Starting a plan")
+    )
     tactics = selectors.plan_tactic_choices(request.user, person)
     initial: dict[str, Any] = {}
     if plan is not None:
@@ -800,14 +800,7 @@ def plan_edit(
 
 @login_required
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = access_plan_by_id(request.user, plan_id)
-    audit.record(
-        actor=request.user,
-        event="plan.viewed",
-        obj=plan,
-        subject=plan.person_of_concern,
-        justification="Opened a disruption plan",
-    )
+    plan = view_plan(request.user, plan_id, justification="Opened a disruption plan")
     return render(
         request,
         "disruption/plan_detail.html",

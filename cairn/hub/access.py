@@ -8,6 +8,8 @@
   chronology shows the items about them only from meetings the user may see.
 - Actions: the chair sees all; others see the actions they own and those their agency owns.
 - Missing episodes: anyone with `hub.view_missing` who may see the child.
+- Signs of going missing in a concern (to record as episodes): signs in submitted concerns
+  the user may see, for users with `hub.add_missing`.
 - Set-up: every Hub user reads it; the chair and system admins (`hub.manage_setup`) change
   it, and anyone else gets 403 on the change pages.
 """
@@ -20,6 +22,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from cairn.audit import services as audit
+from cairn.concerns.access import visible_concerns
+from cairn.concerns.models import ConcernStatus, IndicatorObservation
+from cairn.core.text import require_id
 from cairn.pole.access import entity_visibility_q
 
 from .models import Action, AgendaItem, Attendance, HubMember, Meeting, MissingEpisode
@@ -40,6 +46,7 @@ def visible_meetings(user: Any) -> QuerySet[Meeting]:
 
 
 def access_meeting_by_id(user: Any, meeting_id: int) -> Meeting:
+    meeting_id = require_id(meeting_id)
     meeting = visible_meetings(user).select_related("chair").filter(pk=meeting_id).first()
     if meeting is None:
         raise Http404("No meeting found.")
@@ -77,6 +84,22 @@ def access_item_to_run(user: Any, item_id: int) -> AgendaItem:
     return item
 
 
+def open_item_to_run(user: Any, meeting_id: int, item_id: int) -> AgendaItem:
+    """The chair's page for one agenda item (its discussion, agreed level and actions):
+    recorded as a consultation of the record it is about."""
+    item = access_item_to_run(user, item_id)
+    if item.meeting_id != meeting_id:
+        raise Http404("No agenda item found.")
+    audit.record(
+        actor=user,
+        event="hub.item_viewed",
+        obj=item,
+        subject=item.subject_id,
+        justification=f"Opened an agenda item of {item.meeting.reference}",
+    )
+    return item
+
+
 def visible_actions(user: Any) -> QuerySet[Action]:
     if not user.is_authenticated or not user.has_perm("hub.view_action"):
         return Action.objects.none()
@@ -86,6 +109,7 @@ def visible_actions(user: Any) -> QuerySet[Action]:
 
 
 def access_action_by_id(user: Any, action_id: int) -> Action:
+    action_id = require_id(action_id)
     action = (
         visible_actions(user)
         .select_related("owner", "owner_agency", "meeting", "subject")
@@ -97,13 +121,58 @@ def access_action_by_id(user: Any, action_id: int) -> Action:
     return action
 
 
+def view_action(user: Any, action_id: int, *, source: str | None = None) -> Action:
+    """An action opened to read (web or API): recorded as a consultation of the record
+    it is about (if any)."""
+    action = access_action_by_id(user, action_id)
+    audit.record(
+        actor=user,
+        event="hub.action_viewed",
+        obj=action,
+        subject=action.subject_id,
+        justification=f"Opened action {action.reference}",
+        source=source,
+    )
+    return action
+
+
 def visible_episodes(user: Any) -> QuerySet[MissingEpisode]:
     if not user.is_authenticated or not user.has_perm("hub.view_missing"):
         return MissingEpisode.objects.none()
     return MissingEpisode.objects.filter(entity_visibility_q(user, prefix="child__entity__"))
 
 
+# Indicator codes (cairn/concerns/catalogue.py) that say the child went missing.
+MISSING_SIGN_CODES = ("missing_overnight", "frequent_missing")
+
+
+def missing_signs(user: Any) -> QuerySet[IndicatorObservation]:
+    """Signs of going missing recorded in submitted concerns the user may see, when the
+    user may record missing episodes. (Signs that missing episodes added themselves have
+    no concern, so they are never offered back.)"""
+    if not user.is_authenticated or not user.has_perm("hub.add_missing"):
+        return IndicatorObservation.objects.none()
+    concerns = visible_concerns(user).exclude(status=ConcernStatus.DRAFT)
+    return IndicatorObservation.objects.filter(
+        indicator__code__in=MISSING_SIGN_CODES,
+        concern__in=concerns.values("pk"),
+    ).filter(entity_visibility_q(user, prefix="child__entity__"))
+
+
+def access_missing_sign(user: Any, observation_id: int) -> IndicatorObservation:
+    sign = (
+        missing_signs(user)
+        .select_related("indicator", "concern", "child", "child__entity")
+        .filter(pk=observation_id)
+        .first()
+    )
+    if sign is None:
+        raise Http404("No sign of going missing found.")
+    return sign
+
+
 def access_episode_by_id(user: Any, episode_id: int) -> MissingEpisode:
+    episode_id = require_id(episode_id)
     episode = (
         visible_episodes(user)
         .select_related("child", "child__entity", "owning_agency", "recorded_by", "rhi_by")
@@ -112,6 +181,23 @@ def access_episode_by_id(user: Any, episode_id: int) -> MissingEpisode:
     )
     if episode is None:
         raise Http404("No missing episode found.")
+    return episode
+
+
+def view_episode(
+    user: Any, episode_id: int, *, justification: str = "", source: str | None = None
+) -> MissingEpisode:
+    """A missing episode opened to read (web or API): recorded as a consultation of the
+    child's data."""
+    episode = access_episode_by_id(user, episode_id)
+    audit.record(
+        actor=user,
+        event="missing.viewed",
+        obj=episode,
+        subject=episode.child_id,
+        justification=justification or f"Opened {episode.reference}",
+        source=source,
+    )
     return episode
 
 

@@ -18,7 +18,7 @@ from cairn.audit import services as audit
 from cairn.pole.access import access_person_by_id
 
 from . import selectors, services
-from .access import access_action_by_id, access_episode_by_id, access_meeting_by_id
+from .access import access_action_by_id, access_episode_by_id, view_action, view_episode
 from .models import Action, MeetingStatus, MeetingType, MissingEpisode, PoliceRiskGrading
 
 router = Router(tags=["hub"])
@@ -103,6 +103,17 @@ class EpisodeIn(InputSchema):
     out_of_area: bool = False
 
 
+class EpisodeFromSignIn(InputSchema):
+    reported_at: dt.datetime
+    reported_by: str = Field("", max_length=200)
+    police_reference: str = Field("", max_length=60)
+    police_risk_grading: PoliceRiskGrading = PoliceRiskGrading.NOT_GRADED
+    circumstances: str = Field("", max_length=10_000)
+    found_at: dt.datetime | None = None
+    where_found: str = Field("", max_length=300)
+    out_of_area: bool = False
+
+
 class ReturnIn(InputSchema):
     found_at: dt.datetime
     where_found: str = Field("", max_length=300)
@@ -172,9 +183,13 @@ def _episode_out(e: MissingEpisode) -> dict[str, Any]:
     }
 
 
-def _page(rows: Any, page: int, out: Any) -> dict[str, Any]:
+def _page(rows: Any, page: int, out: Any, shown: list[Any] | None = None) -> dict[str, Any]:
+    """One page of `rows` through `out`; the rows shown are added to `shown` (for the
+    list's consultation row)."""
     paginator = Paginator(rows, 25)
     current = paginator.get_page(page)
+    if shown is not None:
+        shown.extend(current)
     return {
         "count": paginator.count,
         "page": current.number,
@@ -211,15 +226,10 @@ def meeting_list(
 def meeting_detail(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
     """A meeting with attendance and the agenda items about records you may see."""
     actor = _actor(request)
-    meeting = access_meeting_by_id(actor, meeting_id)
-    view = selectors.meeting_view(actor, meeting)
-    audit.record(
-        actor=actor,
-        event="hub.meeting_viewed",
-        obj=meeting,
-        source=SOURCE,
-        justification="Meeting read through the API",
+    view = selectors.consult_meeting(
+        actor, meeting_id, justification="Meeting read through the API", source=SOURCE
     )
+    meeting = view.meeting
     today = timezone.localdate()
     return {
         "id": meeting.pk,
@@ -269,20 +279,25 @@ def action_list(
     rows = selectors.filter_actions(base, state, today)
     if state == "open":
         rows = rows.filter(status="open")
-    audit.record(
+    shown: list[Action] = []
+    out = _page(
+        rows, page, lambda a: ActionOut(**_action_out(a, today)).model_dump(mode="json"), shown
+    )
+    audit.record_list(
         actor=actor,
         event="hub.actions_listed",
+        subjects=[a.subject_id for a in shown],
         source=SOURCE,
         justification="Hub actions listed through the API",
         details={"scope": scope, "state": state},
     )
-    return _page(rows, page, lambda a: ActionOut(**_action_out(a, today)).model_dump(mode="json"))
+    return out
 
 
 @router.get("/hub/actions/{action_id}", response={200: ActionOut, **error_responses(404)})
 def action_detail(request: HttpRequest, action_id: Id) -> dict[str, Any]:
     actor = _actor(request)
-    return _action_out(access_action_by_id(actor, action_id), timezone.localdate())
+    return _action_out(view_action(actor, action_id, source=SOURCE), timezone.localdate())
 
 
 @router.post(
@@ -306,18 +321,20 @@ def episode_list(
     actor = _actor(request)
     _require(actor, "hub.view_missing")
     child = access_person_by_id(actor, child_id) if child_id is not None else None
-    audit.record(
-        actor=actor,
-        event="missing.listed",
-        subject=child,
-        source=SOURCE,
-        justification="Missing episodes listed through the API",
-    )
-    return _page(
+    out = _page(
         selectors.episodes_for_list(actor, child=child),
         page,
         lambda e: EpisodeOut(**_episode_out(e)).model_dump(mode="json"),
     )
+    audit.record_list(
+        actor=actor,
+        event="missing.listed",
+        subjects=[e["child_id"] for e in out["results"]],
+        subject=child,
+        source=SOURCE,
+        justification="Missing episodes listed through the API",
+    )
+    return out
 
 
 @router.post("/hub/missing-episodes", response={201: EpisodeOut, **error_responses(404, 422)})
@@ -331,19 +348,30 @@ def episode_create(request: HttpRequest, payload: EpisodeIn) -> Status[dict[str,
     return Status(201, _episode_out(episode))
 
 
+@router.post(
+    "/hub/missing-episodes/from-sign/{sign_id}",
+    response={200: EpisodeOut, 201: EpisodeOut, **error_responses(404, 422)},
+)
+def episode_create_from_sign(
+    request: HttpRequest, sign_id: Id, payload: EpisodeFromSignIn
+) -> Status[dict[str, Any]]:
+    """Record a concern's sign of going missing (an indicator observation) as a missing
+    episode linked to the concern. 201 when recorded; 200 with the episode already
+    recorded from that sign (never twice)."""
+    actor = _actor(request)
+    episode, created = services.episode_record_from_sign(
+        actor=actor, sign_id=sign_id, **payload.model_dump()
+    )
+    return Status(201 if created else 200, _episode_out(episode))
+
+
 @router.get(
     "/hub/missing-episodes/{episode_id}", response={200: EpisodeOut, **error_responses(404)}
 )
 def episode_detail(request: HttpRequest, episode_id: Id) -> dict[str, Any]:
     actor = _actor(request)
-    episode = access_episode_by_id(actor, episode_id)
-    audit.record(
-        actor=actor,
-        event="missing.viewed",
-        obj=episode,
-        subject=episode.child,
-        source=SOURCE,
-        justification="Missing episode read through the API",
+    episode = view_episode(
+        actor, episode_id, justification="Missing episode read through the API", source=SOURCE
     )
     return _episode_out(episode)
 

@@ -7,6 +7,8 @@ for _name, _action, _description in [
     ("hub.setup_changed", A.ALTERATION, "The Hub's set-up was changed"),
     ("hub.meeting_scheduled", A.COLLECTION, "A Hub meeting was scheduled"),
     ("hub.meeting_viewed", A.CONSULTATION, "A Hub meeting was viewed"),
+    ("hub.item_viewed", A.CONSULTATION, "A Hub agenda item was viewed"),
+    ("hub.action_viewed", A.CONSULTATION, "A Hub action was viewed"),
     ("hub.attendance_recorded", A.ALTERATION, "Attendance at a Hub meeting was recorded"),
     ("hub.agenda_generated", A.COMBINATION, "A Hub agenda was built from case data"),
     ("hub.item_recorded", A.ALTERATION, "A Hub agenda item's discussion was recorded"),
@@ -27,5 +29,6 @@ for _name, _action, _description in [
     ("hub.philomena_viewed", A.CONSULTATION, "A child's Philomena profile was viewed"),
     ("hub.dashboard_viewed", A.CONSULTATION, "The Hub dashboard was viewed"),
     ("hub.problem_profile_viewed", A.COMBINATION, "A problem profile was compiled"),
+    ("hub.problem_profile_consulted", A.CONSULTATION, "A problem profile was viewed"),
 ]:
     register(_name, _action, _description)

@@ -22,8 +22,8 @@ from cairn.concerns.models import (
     RiskDecision,
     RiskLevel,
 )
-from cairn.pole.access import entity_visibility_q
-from cairn.pole.models import Entity, EntityKind, Link, Person
+from cairn.pole.access import visible_links
+from cairn.pole.models import Entity, EntityKind, Person
 
 from .models import Action, ActionStatus, MissingEpisode
 
@@ -316,14 +316,15 @@ def actions_overdue(ctx: DashboardContext) -> Panel:
 
 @register("top_locations", order=60)
 def top_locations(ctx: DashboardContext) -> Panel:
-    """Locations linked to the most children (locations the user may see)."""
+    """Locations linked to the most children: only links, children and locations the user
+    may see are counted, so a count never reveals a record the user may not see."""
     rows = list(
-        Link.objects.filter(
+        visible_links(ctx.user)
+        .filter(
             to_entity__kind=EntityKind.LOCATION,
             from_entity__person__category="child",
             ended_on__isnull=True,
         )
-        .filter(entity_visibility_q(ctx.user, prefix="to_entity__"))
         .values("to_entity_id")
         .annotate(n=Count("from_entity_id", distinct=True))
         .order_by("-n", "to_entity_id")[:10]

@@ -202,7 +202,7 @@ def _past_meeting(chair: User, sw: User, ppu: User, eh: User | None) -> Meeting:
         services.action_complete(
             actor=done.owner, action=done, note="Strategy discussion held; plan updated."
         )
-    services.minutes_finalise(actor=chair, meeting=meeting)
+    services.minutes_finalise(actor=chair, meeting=meeting, undiscussed_confirmed=True)
     Meeting.objects.filter(pk=meeting.pk).update(finalised_at=_at(13, 16))
     meeting.refresh_from_db()
     agencies = [m.agency for m in HubMember.objects.select_related("agency")[:4]]

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cairn.accounts.models import Agency
 from cairn.concerns.models import RiskLevel
-from cairn.core.forms import GovukDateField, GovukForm
+from cairn.core.forms import GovukDateField, GovukForm, GovukTimeField
 
 from .models import AttendanceStatus, MeetingType, PoliceRiskGrading
 from .services import THRESHOLD_BOUNDS
@@ -24,17 +24,7 @@ def _aware(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
 
 
 def _time_field(label: str, required: bool = True) -> forms.TimeField:
-    return forms.TimeField(
-        label=label,
-        required=required,
-        input_formats=["%H:%M", "%H.%M", "%H%M"],
-        help_text="24-hour clock, for example 14:30",
-        widget=forms.TextInput(attrs={"width": 5, "inputmode": "numeric"}),
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"{label} must be a time such as 14:30",
-        },
-    )
+    return GovukTimeField(label=label, required=required)
 
 
 class MeetingForm(GovukForm):
@@ -57,13 +47,20 @@ class MeetingForm(GovukForm):
 
 class AttendanceForm(GovukForm):
     user: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label="Who", queryset=None, empty_label="Choose a person"
+        label="Who",
+        queryset=None,
+        empty_label="Choose a person",
+        error_messages={
+            "required": "Choose who attended or sent apologies",
+            "invalid_choice": "Choose a person from the list",
+        },
     )
     status = forms.ChoiceField(
         label="Attendance",
         choices=AttendanceStatus.choices,
         widget=forms.RadioSelect(attrs={"inline": True, "small": True}),
         initial=AttendanceStatus.ATTENDED,
+        error_messages={"required": "Choose whether they attended, sent apologies or did not"},
     )
 
     def __init__(self, *args: Any, users: Any, **kwargs: Any) -> None:

@@ -205,6 +205,18 @@ class AgendaItem(models.Model):
     def discussed(self) -> bool:
         return self.recorded_at is not None
 
+    @property
+    def kind_label(self) -> str:
+        """What the item is, true today: an action put on the agenda because it falls due
+        before the meeting is not called overdue while its due date is still ahead."""
+        if (
+            self.kind == AgendaKind.OVERDUE_ACTION
+            and self.action is not None
+            and self.action.due_on >= timezone.localdate()
+        ):
+            return "Action due before the meeting"
+        return str(self.get_kind_display())
+
 
 class ActionStatus(models.TextChoices):
     OPEN = "open", "Open"
@@ -311,6 +323,22 @@ class MissingEpisode(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # An episode recorded from a sign of going missing in a concern: the sign it came from
+    # (one episode per sign, whoever submits and however often) and its concern.
+    source_observation = models.OneToOneField(
+        "concerns.IndicatorObservation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="missing_episode",
+    )
+    concern = models.ForeignKey(
+        "concerns.Concern",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="missing_episodes",
+    )
 
     class Meta:
         ordering = ["-reported_at"]

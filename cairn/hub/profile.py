@@ -15,6 +15,7 @@ from cairn.pole.models import Person
 
 from .access import visible_episodes
 from .models import MissingEpisode
+from .selectors import missing_sign_offers
 
 
 def _episodes(user: Any, person: Person) -> list[MissingEpisode]:
@@ -35,6 +36,7 @@ def missing_section(user: Any, person: Person) -> profile_sections.Section | Non
         "child": person,
         "episodes": episodes,
         "can_add": user.has_perm("hub.add_missing"),
+        "offers": missing_sign_offers(user, child_id=person.pk),
     }
 
 

@@ -12,10 +12,20 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from cairn.audit import services as audit
+from cairn.pole import normalise
 from cairn.pole.access import visible_entities, visible_links
 from cairn.pole.models import Entity, EntityKind, Link, LinkType, Person, PersonName
+from cairn.pole.selectors import link_view, with_visible_sources
 
-from .access import visible_actions, visible_episodes, visible_items, visible_meetings
+from .access import (
+    access_meeting_by_id,
+    missing_signs,
+    visible_actions,
+    visible_episodes,
+    visible_items,
+    visible_meetings,
+)
 from .models import (
     Action,
     ActionStatus,
@@ -127,7 +137,7 @@ def meeting_view(user: Any, meeting: Meeting) -> MeetingView:
     actions = Action.objects.select_related("owner", "owner_agency")
     items = list(
         visible_items(user, meeting)
-        .select_related("subject", "risk_decision", "recorded_by")
+        .select_related("subject", "risk_decision", "recorded_by", "action")
         .prefetch_related(Prefetch("actions", queryset=actions.order_by("due_on", "pk")))
         .order_by("position", "pk")
     )
@@ -139,6 +149,35 @@ def meeting_view(user: Any, meeting: Meeting) -> MeetingView:
         hidden_items=total - len(items),
         loose_actions=list(actions.filter(meeting=meeting, item__isnull=True)),
     )
+
+
+def consult_meeting(
+    user: Any,
+    meeting_id: int,
+    *,
+    justification: str,
+    event: str = "hub.meeting_viewed",
+    details: dict[str, Any] | None = None,
+    source: str | None = None,
+) -> MeetingView:
+    """A meeting opened to read (the meeting page, its minutes on screen or as PDF, or
+    through the API): one consultation row naming the records its visible items and
+    actions are about. `justification` may name the meeting as {reference}."""
+    meeting = access_meeting_by_id(user, meeting_id)
+    view = meeting_view(user, meeting)
+    subjects = [i.subject_id for i in view.items]
+    subjects += [a.subject_id for i in view.items for a in i.actions.all()]
+    subjects += [a.subject_id for a in view.loose_actions]
+    audit.record_list(
+        actor=user,
+        event=event,
+        obj=meeting,
+        subjects=subjects,
+        justification=justification.format(reference=meeting.reference),
+        details=details,
+        source=source,
+    )
+    return view
 
 
 def my_actions(user: Any) -> QuerySet[Action]:
@@ -232,7 +271,8 @@ class PhilomenaProfile:
 def philomena_profile(user: Any, child: Person) -> PhilomenaProfile:
     """What police need when a child goes missing, drawn from the POLE links the user may
     see (current links only); `child` must come from access_person_by_id."""
-    links = (
+    links = with_visible_sources(
+        user,
         visible_links(user)
         .filter(Q(from_entity_id=child.pk) | Q(to_entity_id=child.pk), ended_on__isnull=True)
         .select_related(
@@ -247,12 +287,13 @@ def philomena_profile(user: Any, child: Person) -> PhilomenaProfile:
             "from_entity__vehicle",
             "to_entity__vehicle",
         )
-        .order_by("-started_on", "-created_at")
+        .order_by("-started_on", "-created_at"),
     )
     groups: dict[str, list[Linked]] = defaultdict(list)
     for link in links:
-        other = link.to_entity if link.from_entity_id == child.pk else link.from_entity
-        item = Linked(other, link.get_link_type_display(), link.source_note, link.started_on)
+        view = link_view(link, child.pk)
+        other = view.other
+        item = Linked(other, link.get_link_type_display(), view.source_note, view.started_on)
         if other.kind == EntityKind.PERSON:
             groups["associates"].append(item)
         elif other.kind == EntityKind.LOCATION:
@@ -326,6 +367,13 @@ def _expand(user: Any, start: set[int], hops: int) -> tuple[set[int], bool]:
     return seen, False
 
 
+def _postcode_prefix(text: str) -> str:
+    """An area, district or sector as stored ('TS1 4'); a whole postcode typed without its
+    space ('ts14aa') in its stored form ('TS1 4AA')."""
+    prefix = " ".join(text.upper().split())
+    return normalise.postcode(prefix) if normalise.is_postcode(prefix) else prefix
+
+
 def problem_profile(
     user: Any, *, postcode: str = "", entity: Entity | None = None, hops: int = 2
 ) -> ProblemProfile:
@@ -336,7 +384,7 @@ def problem_profile(
         start = {entity.pk}
         title = f"Network around {entity.label}"
     else:
-        prefix = postcode.strip().upper()
+        prefix = _postcode_prefix(postcode)
         start = set(
             visible_entities(user)
             .filter(kind=EntityKind.LOCATION, location__postcode__istartswith=prefix)
@@ -384,3 +432,70 @@ def problem_profile(
         links=links,
         truncated=truncated,
     )
+
+
+def consult_problem_profile(
+    user: Any, *, postcode: str = "", entity: Entity | None = None, pdf: bool = False
+) -> ProblemProfile:
+    """A problem profile compiled and shown (on screen or as PDF): the compilation is
+    recorded as a combination, and the showing as one consultation naming every person
+    in it (the network's start record as the subject)."""
+    profile = problem_profile(user, postcode=postcode, entity=entity)
+    audit.record(
+        actor=user,
+        event="hub.problem_profile_viewed",
+        obj=entity,
+        justification=f"Problem profile: {profile.title}",
+        details=dict(profile.counts),
+    )
+    people = profile.children + profile.persons_of_concern + profile.other_people
+    audit.record(
+        actor=user,
+        event="hub.problem_profile_consulted",
+        obj=entity,
+        subject=entity.pk if entity is not None else None,
+        justification=f"Problem profile: {profile.title}" + (" (PDF)" if pdf else ""),
+        details={"subjects": sorted(e.pk for e in people)},
+    )
+    return profile
+
+
+# Signs of going missing in concerns, offered as missing episodes --------------------------
+
+
+@dataclass
+class MissingSignOffer:
+    sign: Any  # an IndicatorObservation from access.missing_signs
+    episode: MissingEpisode | None  # the episode recorded from it, if any
+
+
+def missing_sign_offers(
+    user: Any, *, concern_id: int | None = None, child_id: int | None = None
+) -> list[MissingSignOffer]:
+    """The signs of going missing in one concern (or about one child) the user could
+    record as missing episodes, each with the episode already recorded from it."""
+    signs = missing_signs(user).select_related("indicator", "concern", "missing_episode")
+    if concern_id is not None:
+        signs = signs.filter(concern_id=concern_id)
+    if child_id is not None:
+        signs = signs.filter(child_id=child_id)
+    return [
+        MissingSignOffer(sign, getattr(sign, "missing_episode", None))
+        for sign in signs.order_by("observed_on", "pk")[:50]
+    ]
+
+
+def sign_initial(sign: Any) -> dict[str, Any]:
+    """What the episode form starts with: the sign's date as the date reported missing
+    (with the concern's time when it is the same day), the next morning's date as the
+    return for "missing overnight", and the sign's evidence as the circumstances."""
+    concern = sign.concern
+    initial: dict[str, Any] = {
+        "reported_on": sign.observed_on,
+        "circumstances": f"From concern {concern.reference}: {sign.evidence}".strip(),
+    }
+    if concern.observed_on == sign.observed_on and concern.observed_time:
+        initial["reported_time"] = concern.observed_time
+    if sign.indicator.code == "missing_overnight":
+        initial["found_on"] = sign.observed_on + dt.timedelta(days=1)
+    return initial

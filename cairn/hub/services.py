@@ -21,12 +21,13 @@ from cairn.audit import services as audit
 from cairn.concerns import screening
 from cairn.concerns.models import Indicator, IndicatorObservation, RiskDecision, RiskLevel
 from cairn.concerns.selectors import screening_for_child
+from cairn.core.concurrency import Conflict, lock
 from cairn.notifications import services as notifications
 from cairn.pole.access import access_person_by_id
 from cairn.pole.models import Person
 
 from . import agenda
-from .access import is_chair
+from .access import access_missing_sign, is_chair
 from .models import (
     RHI_HOURS,
     Action,
@@ -200,6 +201,18 @@ def member_set(
     return member
 
 
+def _lock_open_meeting(meeting: Meeting, consequence: str) -> None:
+    """Lock the meeting row and refuse if its minutes are final: finalising takes the
+    same lock, so nothing is added to minutes after (or while) they are finalised."""
+    lock(meeting)
+    if meeting.status == MeetingStatus.FINALISED:
+        raise Conflict(f"The minutes of {meeting.title} are already final: {consequence}.")
+
+
+def _who(user: User | None) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else "someone else"
+
+
 def _name(user: User | None) -> str | None:
     return user.username if user is not None else None
 
@@ -356,8 +369,7 @@ def agenda_generate(*, actor: Any, meeting: Meeting) -> list[AgendaItem]:
     """Build the agenda from the data through the provider registry. Idempotent: an item
     already on the agenda (same key) is kept as it is, with its notes."""
     _require_chair(actor)
-    if meeting.status == MeetingStatus.FINALISED:
-        raise ValidationError({"__all__": ["The minutes are final: the agenda cannot change"]})
+    _lock_open_meeting(meeting, "the agenda cannot change")
     rules = setup()
     ctx = agenda.AgendaContext(meeting=meeting, setup=rules, since=agenda.since_for(meeting, rules))
     existing = set(AgendaItem.objects.filter(meeting=meeting).values_list("key", flat=True))
@@ -407,9 +419,8 @@ def item_record(
     RiskDecision with source "hub" on the child's trajectory (audited as hub.risk_agreed)."""
     _require_chair(actor)
     meeting = item.meeting
+    _lock_open_meeting(meeting, "this item's discussion cannot change")
     errors: dict[str, list[str]] = {}
-    if meeting.status == MeetingStatus.FINALISED:
-        errors["__all__"] = ["The minutes are final and cannot change"]
     if not discussion.strip():
         errors["discussion"] = ["Summarise the discussion"]
     if agreed_level and agreed_level not in RiskLevel.values:
@@ -520,10 +531,10 @@ def action_create(
         errors["owner_agency"] = ["Choose the owning agency"]
     if due_on < today:
         errors["due_on"] = ["The due date must be today or in the future"]
-    if meeting is not None and meeting.status == MeetingStatus.FINALISED:
-        errors["__all__"] = ["The minutes are final: add the action to the next meeting"]
     if errors:
         raise ValidationError(errors)
+    if meeting is not None:
+        _lock_open_meeting(meeting, "add the action to the next meeting")
     assert agency is not None
     action = Action.objects.create(
         meeting=meeting or (item.meeting if item else None),
@@ -564,10 +575,14 @@ def can_complete(actor: Any, action: Action) -> bool:
 def action_complete(*, actor: Any, action: Action, note: str) -> Action:
     if not can_complete(actor, action):
         raise PermissionDenied("Only the owner, their agency or the chair can complete this.")
-    if action.status == ActionStatus.COMPLETE:
-        raise ValidationError({"__all__": ["This action is already complete"]})
     if not note.strip():
         raise ValidationError({"note": ["Say what was done"]})
+    lock(action)
+    if action.status == ActionStatus.COMPLETE:
+        raise Conflict(
+            f"This action was already completed by {_who(action.completed_by)}. "
+            "Nothing has been changed."
+        )
     action.status = ActionStatus.COMPLETE
     action.completed_at = timezone.now()
     action.completed_by = actor
@@ -584,12 +599,40 @@ def action_complete(*, actor: Any, action: Action, note: str) -> Action:
 
 
 @transaction.atomic
-def minutes_finalise(*, actor: Any, meeting: Meeting) -> Meeting:
+def minutes_finalise(
+    *, actor: Any, meeting: Meeting, undiscussed_confirmed: bool = False
+) -> Meeting:
+    """Final minutes cannot change and may then be sent to every member agency, so they are
+    final only after the meeting has taken place, and items left undiscussed only when the
+    chair has confirmed that (they are minuted as not discussed)."""
     _require_chair(actor)
-    if meeting.status == MeetingStatus.FINALISED:
-        raise ValidationError({"__all__": ["The minutes are already final"]})
-    if not AgendaItem.objects.filter(meeting=meeting, recorded_at__isnull=False).exists():
+    _lock_open_meeting(meeting, "they cannot be finalised again")
+    if meeting.starts_at > timezone.now():
+        held = timezone.localtime(meeting.starts_at)
+        raise ValidationError(
+            {
+                "__all__": [
+                    f"The meeting has not taken place yet (it starts on {held.day} "
+                    f"{held:%B %Y at %H:%M}): finalise the minutes after it"
+                ]
+            }
+        )
+    discussed = AgendaItem.objects.filter(meeting=meeting, recorded_at__isnull=False).count()
+    if not discussed:
         raise ValidationError({"__all__": ["Record the discussion of at least one item first"]})
+    undiscussed = AgendaItem.objects.filter(meeting=meeting, recorded_at__isnull=True).count()
+    if undiscussed and not undiscussed_confirmed:
+        raise ValidationError(
+            {
+                "__all__": [
+                    f"{undiscussed} item{'s' if undiscussed != 1 else ''} of "
+                    f"{undiscussed + discussed} {'have' if undiscussed != 1 else 'has'} no "
+                    "discussion recorded: confirm that "
+                    f"{'they were' if undiscussed != 1 else 'it was'} not discussed"
+                ]
+            },
+            code="undiscussed",
+        )
     meeting.status = MeetingStatus.FINALISED
     meeting.finalised_at = timezone.now()
     meeting.save(update_fields=["status", "finalised_at"])
@@ -598,6 +641,7 @@ def minutes_finalise(*, actor: Any, meeting: Meeting) -> Meeting:
         event="hub.minutes_finalised",
         obj=meeting,
         justification=f"Minutes of {meeting.title} finalised",
+        details={"items_not_discussed": undiscussed},
     )
     return meeting
 
@@ -609,6 +653,7 @@ def minutes_distribute(
     """Send the final minutes to each agency's representative (in-app; the email carries
     only a link). Each recipient is a disclosure, logged with the recipient's name."""
     _require_chair(actor)
+    lock(meeting)
     if meeting.status != MeetingStatus.FINALISED:
         raise ValidationError({"__all__": ["Finalise the minutes before sending them"]})
     if not agencies:
@@ -716,6 +761,7 @@ def episode_record(
     found_at: dt.datetime | None = None,
     where_found: str = "",
     out_of_area: bool = False,
+    source_observation: IndicatorObservation | None = None,
 ) -> MissingEpisode:
     _require(actor, "hub.add_missing")
     child = access_person_by_id(actor, child.pk)
@@ -739,17 +785,69 @@ def episode_record(
         rhi_due_at=found_at + dt.timedelta(hours=RHI_HOURS) if found_at else None,
         owning_agency=actor.agency,
         recorded_by=actor,
+        source_observation=source_observation,
+        concern_id=source_observation.concern_id if source_observation else None,
     )
+    details: dict[str, Any] = {"returned": found_at is not None}
+    if source_observation is not None:
+        details |= {"concern": source_observation.concern_id, "sign": source_observation.pk}
     audit.record(
         actor=actor,
         event="missing.recorded",
         obj=episode,
         subject=child,
-        justification="Missing episode recorded",
-        details={"returned": found_at is not None},
+        justification=(
+            "Missing episode recorded from a sign in a concern"
+            if source_observation is not None
+            else "Missing episode recorded"
+        ),
+        details=details,
     )
     _missing_indicators(actor=actor, episode=episode)
     return episode
+
+
+@transaction.atomic
+def episode_record_from_sign(
+    *,
+    actor: Any,
+    sign_id: int,
+    reported_at: dt.datetime,
+    found_at: dt.datetime | None = None,
+    where_found: str = "",
+    circumstances: str = "",
+    reported_by: str = "",
+    police_reference: str = "",
+    police_risk_grading: str = PoliceRiskGrading.NOT_GRADED,
+    out_of_area: bool = False,
+) -> tuple[MissingEpisode, bool]:
+    """Record a sign of going missing from a concern as a missing episode (the RHI clock
+    starts from `found_at`), linked back to the sign and its concern. Idempotent: the
+    sign's row is locked, so a second submit (even at the same moment) returns the
+    episode already recorded. Returns (episode, created)."""
+    _require(actor, "hub.add_missing")
+    sign = access_missing_sign(actor, sign_id)
+    # Serialise submits for this sign: the second waits here, then finds the episode.
+    IndicatorObservation.objects.select_for_update().filter(pk=sign.pk).first()
+    existing = MissingEpisode.objects.filter(source_observation_id=sign.pk).first()
+    if existing is not None:
+        return existing, False
+    child = sign.child
+    assert child is not None
+    episode = episode_record(
+        actor=actor,
+        child=child,
+        reported_at=reported_at,
+        reported_by=reported_by,
+        police_reference=police_reference,
+        police_risk_grading=police_risk_grading,
+        circumstances=circumstances,
+        found_at=found_at,
+        where_found=where_found,
+        out_of_area=out_of_area,
+        source_observation=sign,
+    )
+    return episode, True
 
 
 @transaction.atomic
@@ -763,11 +861,16 @@ def episode_return(
 ) -> MissingEpisode:
     """Record the child's return: starts the 72-hour return home interview clock."""
     _require(actor, "hub.add_missing")
+    lock(episode)
+    if episode.found_at is not None:
+        raise Conflict(
+            f"The child's return was already recorded by someone else "
+            f"(found {timezone.localtime(episode.found_at):%-d %b %Y %H:%M}). "
+            "Nothing has been changed."
+        )
     errors = _episode_errors(
         reported_at=episode.reported_at, found_at=found_at, grading=episode.police_risk_grading
     )
-    if episode.found_at is not None:
-        errors["found_at"] = ["The return is already recorded"]
     if errors:
         raise ValidationError(errors)
     episode.found_at = found_at
@@ -796,8 +899,15 @@ def rhi_record(
     completed_at: dt.datetime | None = None,
     notes: str = "",
 ) -> MissingEpisode:
-    """Record the return home interview: offered (date), accepted or declined, completed."""
+    """Record the return home interview: offered (date), accepted or declined, completed.
+    A completed interview is final: a later edit racing it must not wipe it."""
     _require(actor, "hub.add_missing")
+    lock(episode)
+    if episode.rhi_completed_at is not None:
+        raise Conflict(
+            f"The return home interview was already recorded as completed by "
+            f"{_who(episode.rhi_by)}. Nothing has been changed."
+        )
     errors: dict[str, list[str]] = {}
     if episode.found_at is None:
         errors["__all__"] = ["Record the child's return first"]
@@ -898,7 +1008,12 @@ def _missing_indicators(*, actor: Any, episode: MissingEpisode) -> None:
                 f"{rules.frequent_missing_days} days ({dates})"
             ),
         )
-    if episode.found_at is not None and spans_night(episode):
+    already_signed = (
+        episode.source_observation is not None
+        and episode.source_observation.indicator.code == "missing_overnight"
+    )
+    if episode.found_at is not None and spans_night(episode) and not already_signed:
+        # (An episode recorded from a concern's "missing overnight" sign has that sign.)
         _observe(
             actor=actor,
             episode=episode,

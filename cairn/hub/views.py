@@ -20,19 +20,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cairn.audit import services as audit
-from cairn.pole.access import access_entity_by_id, access_person_by_id
+from cairn.core.text import is_digits
+from cairn.core.throttling import throttle, wants_pdf
+from cairn.pole.access import access_entity_by_id, access_person_by_id, view_person
 
 from . import dashboard, forms, selectors, services
 from .access import (
-    access_action_by_id,
     access_episode_by_id,
-    access_item_to_run,
-    access_meeting_by_id,
     access_meeting_to_run,
     access_member_to_manage,
+    access_missing_sign,
     can_manage_setup,
     can_view_setup,
     is_chair,
+    open_item_to_run,
+    view_action,
+    view_episode,
 )
 from .models import AgendaKind, Meeting, MeetingStatus
 
@@ -221,8 +224,10 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     return render(request, "hub/meeting_new.html", {"form": form, "nav": "hub"})
 
 
-def _meeting_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
-    view = selectors.meeting_view(request.user, meeting)
+def _meeting_context(
+    request: HttpRequest, meeting: Meeting, view: Any = None, **extra: Any
+) -> dict[str, Any]:
+    view = view or selectors.meeting_view(request.user, meeting)
     return {
         "meeting": meeting,
         "view": view,
@@ -236,14 +241,8 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> di
 
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access_meeting_by_id(request.user, meeting_id)
-    audit.record(
-        actor=request.user,
-        event="hub.meeting_viewed",
-        obj=meeting,
-        justification=f"Opened {meeting.reference}",
-    )
-    return render(request, "hub/meeting.html", _meeting_context(request, meeting))
+    view = selectors.consult_meeting(request.user, meeting_id, justification="Opened {reference}")
+    return render(request, "hub/meeting.html", _meeting_context(request, view.meeting, view))
 
 
 @login_required
@@ -284,11 +283,7 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_detail(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
-    item = access_item_to_run(request.user, item_id)
-    if item.meeting_id != meeting_id:
-        from django.http import Http404
-
-        raise Http404("No agenda item found.")
+    item = open_item_to_run(request.user, meeting_id, item_id)
     meeting = item.meeting
     is_child = bool(
         item.subject_id
@@ -355,42 +350,64 @@ def item_detail(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def minutes_finalise(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Final minutes cannot be changed, so the chair is asked first, and told which items
+    have no discussion recorded."""
     meeting = access_meeting_to_run(request.user, meeting_id)
-    try:
-        services.minutes_finalise(actor=request.user, meeting=meeting)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Minutes finalised")
-    return redirect("hub:meeting", meeting_id=meeting.pk)
+    confirmed = request.method == "POST" and request.POST.get("confirm") == "yes"
+    if confirmed:
+        try:
+            services.minutes_finalise(
+                actor=request.user, meeting=meeting, undiscussed_confirmed=True
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Minutes finalised")
+        return redirect("hub:meeting", meeting_id=meeting.pk)
+    # The confirmation lists the items' titles, which name children: a consultation.
+    view = selectors.consult_meeting(
+        request.user, meeting.pk, justification="Minutes of {reference} opened to finalise"
+    )
+    return render(
+        request,
+        "hub/finalise_confirm.html",
+        {
+            "meeting": meeting,
+            "not_discussed": [item for item in view.items if not item.discussed],
+            "discussed": [item for item in view.items if item.discussed],
+            "total": len(view.items),
+            "held": meeting.starts_at <= timezone.now(),
+            "nav": "hub",
+        },
+    )
 
 
 @login_required
 def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access_meeting_by_id(request.user, meeting_id)
-    audit.record(
-        actor=request.user,
+    view = selectors.consult_meeting(
+        request.user,
+        meeting_id,
         event="hub.minutes_printed",
-        obj=meeting,
-        justification=f"Minutes of {meeting.reference} opened for print",
+        justification="Minutes of {reference} opened for print",
     )
-    return render(request, "hub/minutes.html", _meeting_context(request, meeting))
+    return render(request, "hub/minutes.html", _meeting_context(request, view.meeting, view))
 
 
 @login_required
+@throttle("export")
 def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access_meeting_by_id(request.user, meeting_id)
-    audit.record(
-        actor=request.user,
+    view = selectors.consult_meeting(
+        request.user,
+        meeting_id,
         event="hub.minutes_printed",
-        obj=meeting,
-        justification=f"Minutes of {meeting.reference} downloaded as PDF",
+        justification="Minutes of {reference} downloaded as PDF",
         details={"format": "pdf"},
     )
+    meeting = view.meeting
     html = render_to_string(
-        "hub/minutes_pdf.html", _meeting_context(request, meeting), request=request
+        "hub/minutes_pdf.html", _meeting_context(request, meeting, view), request=request
     )
     from .printing import pdf_from_html
 
@@ -449,9 +466,10 @@ def action_list(request: HttpRequest) -> HttpResponse:
     if state == "open":
         rows = rows.filter(status="open")
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    audit.record(
+    audit.record_list(
         actor=request.user,
         event="hub.actions_listed",
+        subjects=[a.subject_id for a in page],
         justification="My agency's actions" if scope == "agency" else "My actions",
         details={"state": state},
     )
@@ -472,7 +490,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
-    action = access_action_by_id(request.user, action_id)
+    action = view_action(request.user, action_id)
     form = forms.CompleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -506,13 +524,19 @@ def missing_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.episodes_for_list(request.user), 25).get_page(
         request.GET.get("page")
     )
-    audit.record(actor=request.user, event="missing.listed", justification="Missing episodes")
+    outstanding = list(selectors.episodes_rhi_outstanding(request.user)[:25])
+    audit.record_list(
+        actor=request.user,
+        event="missing.listed",
+        subjects=[e.child_id for e in [*page, *outstanding]],
+        justification="Missing episodes",
+    )
     return render(
         request,
         "hub/missing_list.html",
         {
             "page_obj": page,
-            "outstanding": selectors.episodes_rhi_outstanding(request.user)[:25],
+            "outstanding": outstanding,
             "nav": "hub",
         },
     )
@@ -522,7 +546,7 @@ def missing_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def missing_new(request: HttpRequest, person_id: int) -> HttpResponse:
     _require(request, "hub.add_missing")
-    child = access_person_by_id(request.user, person_id)
+    child = view_person(request.user, person_id, justification="Recording a missing episode")
     form = forms.EpisodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -548,8 +572,70 @@ def missing_new(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def missing_from_sign(request: HttpRequest, sign_id: int) -> HttpResponse:
+    """Record a sign of going missing from a concern as a missing episode: the form starts
+    from the sign's date and evidence; the practitioner confirms or edits it."""
+    _require(request, "hub.add_missing")
+    sign = access_missing_sign(request.user, sign_id)
+    concern = sign.concern
+    assert concern is not None  # missing_signs offers only signs from concerns
+    child = view_person(
+        request.user,
+        sign.child_id,
+        justification=f"Recording a missing episode from concern {concern.reference}",
+    )
+    recorded = getattr(sign, "missing_episode", None)
+    if recorded is not None:
+        messages.info(
+            request, f"This sign is already recorded as missing episode {recorded.reference}"
+        )
+        return redirect("hub:missing-detail", episode_id=recorded.pk)
+    form = forms.EpisodeForm(request.POST or None, initial=selectors.sign_initial(sign))
+    if request.method == "POST" and form.is_valid():
+        try:
+            episode, created = services.episode_record_from_sign(
+                actor=request.user,
+                sign_id=sign.pk,
+                reported_at=form.reported_at(),
+                reported_by=form.cleaned_data["reported_by"],
+                police_reference=form.cleaned_data["police_reference"],
+                police_risk_grading=form.cleaned_data["police_risk_grading"],
+                circumstances=form.cleaned_data["circumstances"],
+                found_at=form.found_at(),
+                where_found=form.cleaned_data["where_found"],
+                out_of_area=form.cleaned_data["out_of_area"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc, {"reported_at": "reported_on", "found_at": "found_on"})
+        else:
+            if created:
+                messages.success(
+                    request,
+                    f"Missing episode {episode.reference} recorded from concern "
+                    f"{concern.reference}",
+                )
+            else:
+                messages.info(
+                    request,
+                    f"This sign is already recorded as missing episode {episode.reference}",
+                )
+            return redirect("hub:missing-detail", episode_id=episode.pk)
+    return render(
+        request,
+        "hub/missing_from_sign.html",
+        {"form": form, "child": child, "sign": sign, "nav": "hub"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def missing_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
-    episode = access_episode_by_id(request.user, episode_id)
+    # Reading the page is a consultation; a POST records its own change instead.
+    episode = (
+        view_episode(request.user, episode_id)
+        if request.method == "GET"
+        else access_episode_by_id(request.user, episode_id)
+    )
     which = request.POST.get("form")
     return_form = forms.ReturnForm(request.POST if which == "return" else None, prefix="ret")
     rhi_initial = {
@@ -582,14 +668,6 @@ def missing_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
                 exc,
                 {"found_at": "found_on", "completed_at": "completed_on"},
             )
-    else:
-        audit.record(
-            actor=request.user,
-            event="missing.viewed",
-            obj=episode,
-            subject=episode.child,
-            justification=f"Opened {episode.reference}",
-        )
     return render(
         request,
         "hub/missing_detail.html",
@@ -640,25 +718,20 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@throttle("export", when=wants_pdf)
 def problem_profile(request: HttpRequest) -> HttpResponse:
     _require(request, "hub.view_problem_profile")
     entity = None
-    if request.GET.get("entity", "").isdigit():
+    if is_digits(request.GET.get("entity", "")):
         entity = access_entity_by_id(request.user, int(request.GET["entity"]))
     form = forms.AreaForm(request.GET if "postcode" in request.GET else None)
     profile = None
+    pdf = request.GET.get("format") == "pdf"
     if entity is not None:
-        profile = selectors.problem_profile(request.user, entity=entity)
+        profile = selectors.consult_problem_profile(request.user, entity=entity, pdf=pdf)
     elif form.is_bound and form.is_valid():
-        profile = selectors.problem_profile(request.user, postcode=form.cleaned_data["postcode"])
-    if profile is not None:
-        audit.record(
-            actor=request.user,
-            event="hub.problem_profile_viewed",
-            obj=entity,
-            justification=f"Problem profile: {profile.title}",
-            details=dict(profile.counts),
-        )
+        postcode = form.cleaned_data["postcode"]
+        profile = selectors.consult_problem_profile(request.user, postcode=postcode, pdf=pdf)
     query = request.GET.copy()
     query["format"] = "pdf"
     context = {
@@ -669,7 +742,7 @@ def problem_profile(request: HttpRequest) -> HttpResponse:
         "nav": "hub",
         "pdf_url": reverse("hub:problem-profile") + "?" + query.urlencode(),
     }
-    if profile is not None and request.GET.get("format") == "pdf":
+    if profile is not None and pdf:
         from .printing import pdf_from_html
 
         html = render_to_string("hub/problem_profile_pdf.html", context, request=request)

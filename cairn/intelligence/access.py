@@ -9,6 +9,9 @@ both give 404.
 - Recipients of a dissemination see the sanitised version and the grading only:
   the PPU (PPU co-ordinators), the Hub (the Hub-wide roles) or a partner agency
   (its casework users).
+- Crime recorders (`intelligence.record_crime`: the PPU / CSE co-ordinators) see the
+  original of an entry the FIB referred to them for crime recording (never the source),
+  and work the crime recording queue.
 - Police analysts (`intelligence.view_sanitised`) see the sanitised version and grading of
   every evaluated entry (they work across the force's intelligence), never the original.
 - Everyone else: nothing.
@@ -16,6 +19,7 @@ both give 404.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,14 +27,24 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cairn.accounts.roles import HUB_WIDE_ROLES, Role
+from cairn.audit import services as audit
+from cairn.core.text import require_id
 
-from .models import Dissemination, RecipientKind, Status, Submission
+from .models import CrimeReferral, Dissemination, RecipientKind, Status, Submission
 
 SANITISED_STATUSES = (Status.EVALUATED, Status.DISSEMINATED)
 
 
 def is_fib(user: Any) -> bool:
     return bool(user.is_authenticated and user.has_perm("intelligence.manage_fib"))
+
+
+def is_crime_recorder(user: Any) -> bool:
+    return bool(user.is_authenticated and user.has_perm("intelligence.record_crime"))
+
+
+def _referred() -> Exists:
+    return Exists(CrimeReferral.objects.filter(submission_id=OuterRef("pk")))
 
 
 def _can_view(user: Any) -> bool:
@@ -72,6 +86,8 @@ def visible_submissions(user: Any) -> QuerySet[Submission]:
     if is_fib(user):
         return Submission.objects.filter(own | ~Q(status=Status.DRAFT))
     sanitised = Q(status__in=SANITISED_STATUSES) & ~Q(sanitised_text="")
+    if is_crime_recorder(user):
+        own |= Q(_referred())
     if user.has_perm("intelligence.view_sanitised"):
         return Submission.objects.filter(own | sanitised)
     return Submission.objects.filter(own | (sanitised & _received(user)))
@@ -85,13 +101,15 @@ class SubmissionView:
     original: bool  # the submitted text and structured details
     sanitised: bool  # the sanitised version, grading, handling conditions
     workflow: bool  # triage, grading, sanitising, linking, dissemination (FIB)
+    crime_recording: bool = False  # referred to this crime recorder (original, no source)
 
     @property
     def is_submitter_only(self) -> bool:
-        return self.original and not self.sanitised
+        return self.original and not self.sanitised and not self.crime_recording
 
 
 def access_submission_by_id(user: Any, submission_id: int) -> SubmissionView:
+    submission_id = require_id(submission_id)
     submission = (
         visible_submissions(user)
         .select_related("submitter", "submitter_agency", "subject", "concern")
@@ -113,11 +131,15 @@ def access_submission_by_id(user: Any, submission_id: int) -> SubmissionView:
             or submission.disseminations.filter(received_q(user)).exists()
         )
     )
+    recording = (
+        not fib and not own and is_crime_recorder(user) and submission.crime_referrals.exists()
+    )
     return SubmissionView(
         submission=submission,
-        original=fib or own,
+        original=fib or own or recording,
         sanitised=sanitised,
         workflow=fib and submission.status != Status.DRAFT,
+        crime_recording=recording,
     )
 
 
@@ -134,3 +156,113 @@ def access_for_fib(user: Any, submission_id: int) -> Submission:
     if not view.workflow:
         raise Http404("No intelligence found.")
     return view.submission
+
+
+def access_returned_own(user: Any, submission_id: int) -> Submission:
+    """An entry the FIB returned to `user`, its submitter (to edit and resubmit, or
+    withdraw); anyone else, or any other status: 404."""
+    view = access_submission_by_id(user, submission_id)
+    if view.submission.submitter_id != user.pk or view.submission.status != Status.RETURNED:
+        raise Http404("No returned entry found.")
+    return view.submission
+
+
+def visible_crime_referrals(user: Any) -> QuerySet[CrimeReferral]:
+    """The crime recording queue: crime recorders and the FIB see every referral."""
+    if not user.is_authenticated or user.agency_id is None:
+        return CrimeReferral.objects.none()
+    if is_crime_recorder(user) or is_fib(user):
+        return CrimeReferral.objects.all()
+    return CrimeReferral.objects.none()
+
+
+def access_crime_referral_by_id(user: Any, referral_id: int) -> CrimeReferral:
+    """A referral for the crime recorder's page (anyone else, FIB included: 404; the FIB
+    follows its referrals from the entry)."""
+    if not is_crime_recorder(user):
+        raise Http404("No referral found.")
+    referral = (
+        visible_crime_referrals(user)
+        .select_related(
+            "submission",
+            "submission__submitter",
+            "submission__submitter_agency",
+            "child",
+            "concern",
+            "referred_by",
+        )
+        .filter(pk=referral_id)
+        .first()
+    )
+    if referral is None:
+        raise Http404("No referral found.")
+    return referral
+
+
+def _consulted(user: Any, submission: Submission, justification: str, source: str | None) -> None:
+    audit.record(
+        actor=user,
+        event="intel.viewed",
+        obj=submission,
+        subject=submission.subject_id,
+        justification=justification,
+        source=source,
+    )
+
+
+def view_submission(
+    user: Any, submission_id: int, *, justification: str = "", source: str | None = None
+) -> SubmissionView:
+    """An entry opened to read (web or API), recorded as a consultation naming its
+    subject. The submitter's own draft is their own input, so opening it is not recorded."""
+    view = access_submission_by_id(user, submission_id)
+    if view.submission.status != Status.DRAFT:
+        why = justification or "Opened intelligence"
+        _consulted(user, view.submission, why + ("" if view.original else " (sanitised)"), source)
+    return view
+
+
+def fib_page(user: Any, submission_id: int, *, step: str) -> Submission:
+    """An entry opened on one of the FIB's workflow pages (triage, evaluate, sanitise,
+    link, disseminate, crime decision), each of which shows the original or the sanitised
+    text: recorded as a consultation."""
+    submission = access_for_fib(user, submission_id)
+    _consulted(user, submission, f"FIB {step}", None)
+    return submission
+
+
+def consult_crime_referral(
+    user: Any, referral: CrimeReferral, *, justification: str, source: str | None = None
+) -> None:
+    """A crime referral shown (the entry and the child): a consultation naming the child."""
+    audit.record(
+        actor=user,
+        event="intel.crime_referral_viewed",
+        obj=referral,
+        subject=referral.child_id,
+        justification=justification,
+        source=source,
+    )
+
+
+def view_crime_referral(
+    user: Any, referral_id: int, *, justification: str, source: str | None = None
+) -> CrimeReferral:
+    """A crime referral opened to read (web or API), recorded as a consultation."""
+    referral = access_crime_referral_by_id(user, referral_id)
+    consult_crime_referral(user, referral, justification=justification, source=source)
+    return referral
+
+
+def consult_crime_queue(
+    user: Any, referrals: Iterable[CrimeReferral], *, tab: str, source: str | None = None
+) -> None:
+    """One page of the crime recording queue shown (each row names a child): one
+    consultation row naming the children on the page."""
+    audit.record_list(
+        actor=user,
+        event="intel.crime_referrals_listed",
+        subjects=[r.child_id for r in referrals],
+        justification=f"Crime recording queue: {tab}",
+        source=source,
+    )

@@ -1,7 +1,9 @@
 """Intelligence API: the crime-disclosure and quality check (stores nothing), submissions
 (create with the same check enforced; scoped list and detail showing only the parts the
-caller may see), and the FIB's grading (3x5x2, or legacy 5x5x5 mapped), sanitised
-version, dissemination and search over sanitised text."""
+caller may see), the FIB's grading (3x5x2, or legacy 5x5x5 mapped), sanitised version,
+dissemination and search over sanitised text, and the crime route: the FIB's crime
+decision (accept the reason, refer for crime recording, return to the submitter), the
+submitter's resubmission or withdrawal, and the crime recorder's queue and outcome."""
 
 from __future__ import annotations
 
@@ -16,10 +18,24 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
 from cairn.concerns.api import MentionIn
+from cairn.core.throttling import api_throttles
+from cairn.pole.models import LinkType
 
-from . import checks, search, selectors, services
-from .access import access_for_fib, access_submission_by_id, visible_submissions
-from .models import Handling, HowKnown, IntelGrade, RecipientKind, SourceGrade
+from . import checks, linking, search, selectors, services
+from .access import (
+    SubmissionView,
+    access_crime_referral_by_id,
+    access_for_fib,
+    access_returned_own,
+    access_submission_by_id,
+    consult_crime_queue,
+    is_fib,
+    view_crime_referral,
+    view_submission,
+    visible_submissions,
+)
+from .forms import CrimeDecision
+from .models import CrimeReferral, Handling, HowKnown, IntelGrade, RecipientKind, SourceGrade
 from .models import Status as St
 
 router = Router(tags=["intelligence"])
@@ -41,6 +57,14 @@ class CheckIn(InputSchema):
     how_known: HowKnown | None = None
     when_given: bool = True
     mentions: list[MentionIn] = Field(default_factory=list, max_length=50)
+    anyone_in_danger: bool | None = Field(
+        None, description="The form's first question: is anyone in danger right now?"
+    )
+    crime_described: bool | None = Field(
+        None,
+        description="The form's second question: has anyone described something that "
+        "happened to them or someone else that could be a crime?",
+    )
 
 
 class QualityIssueOut(Schema):
@@ -50,6 +74,13 @@ class QualityIssueOut(Schema):
 
 class CheckOut(Schema):
     crime_disclosure: bool
+    danger_now: bool = Field(
+        description="Someone may be in danger now: call 999 before anything else."
+    )
+    offence_families: list[str] = Field(
+        description="The offence families the text reads like, most likely first "
+        "(codes such as sexual_offence, online_abuse, trafficking_cce; see the API guide)."
+    )
     reasons: list[str]
     quality_issues: list[QualityIssueOut]
 
@@ -70,9 +101,20 @@ class SubmissionIn(InputSchema):
     source_relationship: str = Field("", max_length=300)
     crime_reference: str = Field("", max_length=60)
     intel_only_reason: str = Field("", max_length=500)
+    anyone_in_danger: bool | None = Field(
+        None, description="Is anyone in danger right now? (true is a flag: call 999 first)"
+    )
+    crime_described: bool | None = Field(
+        None,
+        description="Has anyone described something that could be a crime? (true is a flag: "
+        "give the crime reference it was reported under)",
+    )
 
     def to_data(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
+        for name in ("anyone_in_danger", "crime_described"):
+            answer = data.pop(name)
+            data[name] = "" if answer is None else ("yes" if answer else "no")
         data["mentions"] = [
             {k: v for k, v in m.items() if v not in ("", None)} for m in data["mentions"]
         ]
@@ -102,9 +144,32 @@ class DisseminationIn(InputSchema):
     conditions_met: bool = False
 
 
-class LinkIn(InputSchema):
-    mention_index: int | None = Field(None, ge=0, le=49)
-    entity_id: int | None = Field(None, ge=1, le=MAX_ID)
+class LinkItemIn(InputSchema):
+    mention_index: int = Field(ge=0, le=49, description="Which detail of the entry (from 0)")
+    entity_id: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="The existing record it is (one you may see); leave out to create a "
+        "new police-only record",
+    )
+    belongs_to: int | Literal["subject", "none"] = Field(
+        description='Whose it is: "subject" (the entry\'s subject), the mention_index of a '
+        'person the entry names, or "none" (nobody in the entry: the record is linked to '
+        "the entry only)"
+    )
+    link_type: LinkType | None = Field(
+        None,
+        description="How it is linked to that person (the usual one for the kind if left "
+        "out: uses_phone, owns_vehicle, uses_account, seen_at, associate)",
+    )
+
+
+class EntryLinkIn(InputSchema):
+    """The FIB's linking step in one request: the details to link now (the others are
+    left for later). Any problem links nothing."""
+
+    items: list[LinkItemIn] = Field(min_length=1, max_length=50)
 
 
 class CorrelationOut(Schema):
@@ -141,10 +206,58 @@ class SubmissionOut(Schema):
     correlations: list[CorrelationOut] | None = None
     # The FIB only: the reference in the previous system of an imported record.
     external_reference: str | None = None
+    # The crime route. The submitter, the FIB and the crime recorder: where the entry is
+    # (in the submitter's words) and any crime reference; the submitter: the FIB's note
+    # when it is returned to them; the FIB: its crime judgement.
+    outcome: str | None = None
+    crime_reference: str | None = None
+    return_note: str | None = None
+    crime_judgement: str | None = None
 
 
-def _out(actor: Any, submission_id: int) -> dict[str, Any]:
-    view = access_submission_by_id(actor, submission_id)
+class CrimeDecisionIn(InputSchema):
+    decision: Literal["accept", "refer", "return_crime", "return"] = Field(
+        description="accept: the submitter's reason is accepted (intelligence only); refer: "
+        "a crime, referred for crime recording; return_crime: a crime, returned to the "
+        "submitter to report it; return: returned to the submitter to correct"
+    )
+    note: str = Field("", max_length=1000)
+
+
+class WithdrawIn(InputSchema):
+    reason: str = Field("", max_length=500)
+
+
+class CrimeRecordIn(InputSchema):
+    crime_reference: str = Field(max_length=60)
+
+
+class CrimeReturnIn(InputSchema):
+    note: str = Field(max_length=1000)
+
+
+class CrimeReferralOut(Schema):
+    id: int
+    reference: str
+    status: str
+    submission_id: int
+    submission_reference: str
+    child_id: int | None
+    concern_id: int | None
+    note: str
+    referred_at: dt.datetime
+    crime_reference: str
+    return_note: str
+    closed_at: dt.datetime | None
+    # The entry as submitted (never the source).
+    what: str
+    where: str
+    when_on: dt.date | None
+    subject_description: str
+
+
+def _out(actor: Any, submission_id: int, view: SubmissionView | None = None) -> dict[str, Any]:
+    view = view or access_submission_by_id(actor, submission_id)
     s = view.submission
     out: dict[str, Any] = {"id": s.pk, "reference": s.reference, "submitted_at": s.submitted_at}
     if view.original:
@@ -163,6 +276,13 @@ def _out(actor: Any, submission_id: int) -> dict[str, Any]:
         )
     if view.workflow and s.external_reference:
         out["external_reference"] = s.external_reference
+    if view.original:
+        out["outcome"] = s.submitter_outcome
+        out["crime_reference"] = s.crime_reference
+    if view.is_submitter_only and s.status == St.RETURNED:
+        out["return_note"] = s.return_note
+    if view.workflow:
+        out["crime_judgement"] = s.crime_judgement
     if view.sanitised:
         out.update(
             grade=s.grade,
@@ -188,15 +308,10 @@ def _out(actor: Any, submission_id: int) -> dict[str, Any]:
 
 
 def _viewed(actor: Any, submission_id: int) -> dict[str, Any]:
-    out = _out(actor, submission_id)
-    audit.record(
-        actor=actor,
-        event="intel.viewed",
-        obj=access_submission_by_id(actor, submission_id).submission,
-        source=SOURCE,
-        justification="Intelligence read through the API",
+    view = view_submission(
+        actor, submission_id, justification="Intelligence read through the API", source=SOURCE
     )
-    return out
+    return _out(actor, submission_id, view)
 
 
 @router.post("/intelligence/check", response={200: CheckOut, **error_responses(422)})
@@ -208,6 +323,8 @@ def check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
         how_known=payload.how_known,
         mentions=[m.model_dump() for m in payload.mentions],
         when_given=payload.when_given,
+        said_danger=bool(payload.anyone_in_danger),
+        said_crime=bool(payload.crime_described),
     )
     return result.as_dict()
 
@@ -231,9 +348,13 @@ def submission_list(
     actor = _actor(request)
     _require(actor, "intelligence.view_submission")
     qs = visible_submissions(actor).exclude(status=St.DRAFT).order_by("-submitted_at", "-pk")
-    current = Paginator(qs.only("pk", "submitted_at"), 25).get_page(page)
-    audit.record(
-        actor=actor, event="intel.listed", source=SOURCE, justification="Listed through the API"
+    current = Paginator(qs.only("pk", "submitted_at", "subject_id"), 25).get_page(page)
+    audit.record_list(
+        actor=actor,
+        event="intel.listed",
+        subjects=[s.subject_id for s in current],
+        source=SOURCE,
+        justification="Listed through the API",
     )
     return {
         "count": current.paginator.count,
@@ -244,7 +365,11 @@ def submission_list(
     }
 
 
-@router.get("/intelligence/search", response={200: dict[str, Any], **error_responses()})
+@router.get(
+    "/intelligence/search",
+    response={200: dict[str, Any], **error_responses()},
+    throttle=api_throttles("search"),
+)
 def search_sanitised(
     request: HttpRequest,
     q: Annotated[str, Query(max_length=200)] = "",
@@ -274,9 +399,11 @@ def search_sanitised(
     )
     paginator = search.paginate(actor, filters, 25)
     current = paginator.get_page(page)
-    audit.record(
+    fib = is_fib(actor)
+    audit.record_list(
         actor=actor,
         event="intel.searched",
+        subjects=[s.subject_id for s in current],
         source=SOURCE,
         justification="Searched sanitised intelligence through the API",
         details={"q": q[:100]},
@@ -292,7 +419,9 @@ def search_sanitised(
                 "id": s.pk,
                 "reference": s.reference,
                 "grade": s.grade,
-                "when_on": s.when_on.isoformat() if s.when_on else None,
+                # The date seen belongs to the original: the FIB only.
+                "when_on": s.when_on.isoformat() if fib and s.when_on else None,
+                "submitted_at": s.submitted_at,
                 "sanitised_text": s.sanitised_text,
             }
             for s in current
@@ -355,17 +484,26 @@ def sanitised(
     response={201: SubmissionOut, **error_responses(404, 422)},
 )
 def link(
-    request: HttpRequest, submission_id: SubmissionId, payload: LinkIn
+    request: HttpRequest, submission_id: SubmissionId, payload: EntryLinkIn
 ) -> Status[dict[str, Any]]:
-    """Link a mention (by index) or a visible POLE record to the entry (FIB)."""
+    """The FIB's linking step: link the entry's details (by index) to their records, and
+    each to the person it belongs to (the subject or a person the entry names), in one
+    request. Sending it again adds nothing twice."""
     actor = _actor(request)
     _require(actor, "intelligence.manage_fib")
     submission = access_for_fib(actor, submission_id)
-    services.mention_link(
+    services.mentions_link(
         actor=actor,
         submission=submission,
-        mention_index=payload.mention_index,
-        entity_id=payload.entity_id,
+        answers=[
+            services.LinkAnswer(
+                mention_index=item.mention_index,
+                record=str(item.entity_id) if item.entity_id else linking.NEW,
+                belongs_to=item.belongs_to,
+                link_type=item.link_type or "",
+            )
+            for item in payload.items
+        ],
     )
     return Status(201, _out(actor, submission_id))
 
@@ -396,3 +534,169 @@ def dissemination(
         conditions_met=payload.conditions_met,
     )
     return Status(201, _out(actor, submission_id))
+
+
+@router.post(
+    "/intelligence/submissions/{submission_id}/crime-decision",
+    response={200: SubmissionOut, **error_responses(404, 422)},
+)
+def crime_decision(
+    request: HttpRequest, submission_id: SubmissionId, payload: CrimeDecisionIn
+) -> dict[str, Any]:
+    """The FIB's decision on an entry (usually one the crime check flagged): accept the
+    submitter's reason, refer the crime for recording (the PPU / CSE co-ordinators; a
+    logged disclosure), or return it to the submitter with a note. A note is required to
+    refer or return. The submitter is notified of each outcome."""
+    actor = _actor(request)
+    _require(actor, "intelligence.manage_fib")
+    submission = access_for_fib(actor, submission_id)
+    if payload.decision == CrimeDecision.ACCEPT:
+        services.submission_accept_reason(actor=actor, submission=submission, note=payload.note)
+    elif payload.decision == CrimeDecision.REFER:
+        services.submission_refer_crime(actor=actor, submission=submission, note=payload.note)
+    else:
+        services.submission_return(
+            actor=actor,
+            submission=submission,
+            note=payload.note,
+            is_crime=payload.decision == CrimeDecision.RETURN_CRIME,
+        )
+    return _out(actor, submission_id)
+
+
+@router.post(
+    "/intelligence/submissions/{submission_id}/resubmit",
+    response={200: SubmissionOut, **error_responses(404, 422)},
+)
+def resubmit(
+    request: HttpRequest, submission_id: SubmissionId, payload: SubmissionIn
+) -> dict[str, Any]:
+    """Resubmit an entry the FIB returned to you, with its details replaced; the crime
+    check applies as on first submission."""
+    actor = _actor(request)
+    _require(actor, "intelligence.add_submission")
+    submission = access_returned_own(actor, submission_id)
+    services.submission_resubmit(actor=actor, submission=submission, data=payload.to_data())
+    return _out(actor, submission_id)
+
+
+@router.post(
+    "/intelligence/submissions/{submission_id}/withdraw",
+    response={200: SubmissionOut, **error_responses(404, 422)},
+)
+def withdraw(
+    request: HttpRequest, submission_id: SubmissionId, payload: WithdrawIn
+) -> dict[str, Any]:
+    """Withdraw an entry the FIB returned to you (the FIB is told). Cannot be undone."""
+    actor = _actor(request)
+    _require(actor, "intelligence.add_submission")
+    submission = access_returned_own(actor, submission_id)
+    services.submission_withdraw(actor=actor, submission=submission, reason=payload.reason)
+    return _out(actor, submission_id)
+
+
+def _referral_out(referral: CrimeReferral) -> dict[str, Any]:
+    s = referral.submission
+    return {
+        "id": referral.pk,
+        "reference": referral.reference,
+        "status": referral.status,
+        "submission_id": s.pk,
+        "submission_reference": s.reference,
+        "child_id": referral.child_id,
+        "concern_id": referral.concern_id,
+        "note": referral.note,
+        "referred_at": referral.referred_at,
+        "crime_reference": referral.crime_reference,
+        "return_note": referral.return_note,
+        "closed_at": referral.closed_at,
+        "what": s.what,
+        "where": s.where,
+        "when_on": s.when_on,
+        "subject_description": s.subject_description,
+    }
+
+
+def _referral_viewed(actor: Any, referral_id: int) -> dict[str, Any]:
+    referral = view_crime_referral(
+        actor, referral_id, justification="Crime referral read through the API", source=SOURCE
+    )
+    return _referral_out(referral)
+
+
+ReferralId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.get("/intelligence/crime-referrals", response={200: dict[str, Any], **error_responses()})
+def crime_referral_list(
+    request: HttpRequest,
+    status: Literal["open", "recorded", "returned"] = "open",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> dict[str, Any]:
+    """The crime recording queue (PPU / CSE co-ordinators): waiting referrals oldest first,
+    recorded or returned ones newest first."""
+    actor = _actor(request)
+    _require(actor, "intelligence.record_crime")
+    current = Paginator(selectors.crime_referral_queue(actor, status), 25).get_page(page)
+    consult_crime_queue(actor, current, tab=f"{status} (API)", source=SOURCE)
+    return {
+        "count": current.paginator.count,
+        "page": current.number,
+        "results": [
+            {
+                "id": r.pk,
+                "reference": r.reference,
+                "status": r.status,
+                "submission_id": r.submission_id,
+                "child_id": r.child_id,
+                "referred_at": r.referred_at,
+                "crime_reference": r.crime_reference,
+            }
+            for r in current
+        ],
+    }
+
+
+@router.get(
+    "/intelligence/crime-referrals/{referral_id}",
+    response={200: CrimeReferralOut, **error_responses(404)},
+)
+def crime_referral_detail(request: HttpRequest, referral_id: ReferralId) -> dict[str, Any]:
+    """One crime referral with the entry (never the source) and the child."""
+    actor = _actor(request)
+    _require(actor, "intelligence.record_crime")
+    return _referral_viewed(actor, referral_id)
+
+
+@router.post(
+    "/intelligence/crime-referrals/{referral_id}/record",
+    response={200: CrimeReferralOut, **error_responses(404, 422)},
+)
+def crime_referral_record(
+    request: HttpRequest, referral_id: ReferralId, payload: CrimeRecordIn
+) -> dict[str, Any]:
+    """Record the crime reference (letters, numbers, slashes or hyphens, with at least one
+    number). The submitter and the referring FIB officer are told; the concern and the
+    child's chronology show "crime reported, reference ...". Cannot be changed after."""
+    actor = _actor(request)
+    _require(actor, "intelligence.record_crime")
+    referral = access_crime_referral_by_id(actor, referral_id)
+    services.crime_referral_record(
+        actor=actor, referral=referral, crime_reference=payload.crime_reference
+    )
+    return _referral_out(access_crime_referral_by_id(actor, referral_id))
+
+
+@router.post(
+    "/intelligence/crime-referrals/{referral_id}/return",
+    response={200: CrimeReferralOut, **error_responses(404, 422)},
+)
+def crime_referral_return(
+    request: HttpRequest, referral_id: ReferralId, payload: CrimeReturnIn
+) -> dict[str, Any]:
+    """Return the referral to the FIB with a note (the referring officer is told)."""
+    actor = _actor(request)
+    _require(actor, "intelligence.record_crime")
+    referral = access_crime_referral_by_id(actor, referral_id)
+    services.crime_referral_return(actor=actor, referral=referral, note=payload.note)
+    return _referral_out(access_crime_referral_by_id(actor, referral_id))

@@ -18,3 +18,22 @@ register("intel.entity_linked", Action.COMBINATION, "A mention was linked to a P
 register("intel.disseminated", Action.DISCLOSURE, "Sanitised intelligence was disseminated")
 register("intel.imported", Action.COLLECTION, "Intelligence was imported from a previous system")
 register("intel.import_run", Action.COLLECTION, "A file of legacy intelligence was imported")
+register(
+    "intel.crime_judged", Action.ALTERATION, "The FIB judged whether a flagged entry is a crime"
+)
+register(
+    "intel.crime_referred",
+    Action.DISCLOSURE,
+    "An entry and its child were referred for crime recording",
+)
+register("intel.returned", Action.ALTERATION, "The FIB returned an entry to its submitter")
+register("intel.reopened", Action.ALTERATION, "A returned entry was reopened for editing")
+register("intel.withdrawn", Action.ALTERATION, "A returned entry was withdrawn by its submitter")
+register("intel.crime_recorded", Action.ALTERATION, "A crime reference was recorded")
+register(
+    "intel.crime_referral_returned", Action.ALTERATION, "A crime referral was returned to the FIB"
+)
+register(
+    "intel.crime_referrals_listed", Action.CONSULTATION, "The crime recording queue was listed"
+)
+register("intel.crime_referral_viewed", Action.CONSULTATION, "A crime referral was viewed")

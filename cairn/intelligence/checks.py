@@ -1,43 +1,22 @@
-"""The crime-disclosure and quality check for a FIB submission. Pure: text and a few
-answers in, a verdict out; no database, no network, no model download (see ADRs 0010 and
-0013). It is rules plus a small classifier read from a committed file.
+"""The crime-disclosure, danger-now and quality check for a FIB submission, and the same
+text check for a concern's narrative and sign evidence (ADRs 0010, 0016, 0017). Pure:
+text and a few answers in, a verdict out; no database, no network, no download.
 
-Crime disclosure. An intelligence entry creates no crime record, so an offence reported
-as intel gets no investigation and no victim care. The check looks, sentence by sentence,
-for an offence against a person (assault, sexual offences including sexual activity with a
-child under 16 and an adult found in bed or naked with a child, image-based abuse and
-sextortion, coercion into crime, detention including a person locked in a flat, robbery,
-drugs or alcohol given or sold to a child or a child made to hold them, threats to harm,
-blackmail, a child made to work off a debt or kept from their money or passport), against
-property (burglary or break-in, theft including a bank card taken or used without
-permission, fraud and financial abuse such as a loan taken out in someone's name or money
-taken from their account without their agreement, arson and criminal damage) or cruelty to
-or neglect of a child (locked in, not fed, hit with a belt), not negated ("nobody has hurt
-her"), and then for how it is being reported:
-- in progress ("right now", "is being held") -> a disclosure;
-- a victim's own account ("he hit me", "I was ...") -> a disclosure;
-- someone disclosing or describing it to the submitter ("she told me that", "disclosed",
-  "I saw him ...") -> a disclosure, including third-party hearsay of a specific offence
-  (police record crimes reported by third parties);
-- a bare statement that it happened ("a man punched a pupil") -> a disclosure;
-- only reputation, rumour, doubt or risk ("rumoured", "arrested for", "known for", "years
-  ago", "at risk of", "kids are saying", "nobody knows if it's true") with none of the above
-  -> intelligence (it says something about a person, not a new crime). A threat needs a
-  person as its object ("would smash his face in", not "would kill for those trainers"), and
-  fear of a threat ("worried he is going to get jumped") is not one. A property or neglect
-  offence must be an event, not a possibility ("worried someone may break in"), and a
-  burglary named only as a noun needs a recent time or an address. Hearing something ("I
-  heard") together with a rumour, a doubt, an old time ("last month") or nobody knowing who
-  is not a disclosure.
-It is tuned for recall: a wrong flag costs the submitter a rephrase or a recorded reason;
-a missed disclosure costs a child an investigation.
+Crime disclosure. An intelligence entry creates no crime record, so an offence reported as
+intel gets no investigation and no victim care. A text is a crime disclosure when the rules
+flag it (crime_rules.py: an offence phrase reported as real) OR the semantic model does
+(crime_model.py: WordLlama embeddings, word and character TF-IDF and the rules' building
+blocks, a calibrated logistic regression trained on the labelled corpus), OR someone may be
+in danger now, OR the submitter said so in answer to the form's two plain questions.
 
-Classifier (ADR 0013). The rules only catch the shapes they were written for, so a text is
-also a disclosure when a small logistic regression (its words plus the rules' building
-blocks as features; weights in data/crime_model.json, written by train_crime_model.py)
-gives it a probability at or above the threshold chosen by cross-validation. The reason
-then says it was the automatic check, the words that weighed most, and the sentence that
-reads most like an offence.
+Danger now. A separate signal: the danger-now head of the model, or an offence sentence
+that says it is happening now ("right now", "tonight", "I can hear him"). It puts "Call 999
+now" first on the page; an entry in danger now is a crime disclosure too.
+
+Explanations are words, never a bare score: the sentence that reads most like an offence,
+the offence family, and the nearest labelled examples ("reads like: ... (crime: online
+abuse)"). The API shape is {crime_disclosure, reasons, quality_issues, danger_now,
+offence_families}.
 
 Quality. The seed deck's rules: short and to the point, who is the source and how do you
 know, as much detail as possible (full names not initials, dates of birth or ages), one
@@ -45,412 +24,23 @@ subject per entry, a real time not "recently"."""
 
 from __future__ import annotations
 
-import json
-import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
+from . import crime_rules
+from .crime_model import CrimeModel, family_label, model
+from .crime_rules import crime_reasons
+
+__all__ = ["CheckResult", "QualityIssue", "TextCheck", "check", "crime_reasons", "text_check"]
+
 MAX_WORDS = 300
-
-VICTIM = (
-    r"(?:her|him|me|them|us|my (?:son|daughter|friend|sister|brother)|"
-    r"(?:a|the|another|one) (?:girl|boy|child|pupil|student|young person|teenager|kid|"
-    r"woman|man|resident|year \d+ (?:girl|boy|pupil|student))|"
-    r"(?:his|her|my) (?:girlfriend|partner|friend|sister|brother|mum|dad|mother|father))"
-)
-HARM_VERBS = (
-    r"(?:hit|hits|hitting|punch(?:ed|es|ing)?|kick(?:ed|s|ing)?|slap(?:ped|s|ping)?|beat|"
-    r"beats|beating|beaten|battered|attack(?:ed|s|ing)?|assault(?:ed|s|ing)?|stab(?:bed|s)?|"
-    r"strangl(?:ed|es|ing)|chok(?:ed|es|ing)|headbutt(?:ed)?|burn(?:ed|t)|hurt(?:s|ing)?|"
-    r"injur(?:ed|es|ing)|grab(?:bed|s|bing)?|drag(?:ged|s|ging)?|push(?:ed|es|ing)?|"
-    r"threaten(?:ed|s|ing)?|"
-    r"rap(?:ed|es|ing)|molest(?:ed|s|ing)?|grop(?:ed|es|ing)|abus(?:ed|es|ing)|"
-    r"rob(?:bed|s)?|mug(?:ged|s)?|kidnap(?:ped|s)?|abduct(?:ed|s)?|traffick(?:ed|s)?|"
-    r"touch(?:ed|es|ing)?)"
-)
-# A threatened harm: "threatened to kill me", "said they would smash his face in".
-# The harm needs a person (or their home) as its object, so "he would kill for those
-# trainers" and "he will smash it at football" are not threats.
-THREAT_HARM = (
-    r"(?:(?:kill|hurt|harm|stab|shank|shoot|burn|beat|batter|smash|rape|jump|kidnap)\w*\s+"
-    r"(?:me|him|her|them|us|you|my|his|her|their|your|the (?:house|flat|family)|"
-    r"(?:a|the|that) (?:girl|boy|kid|child))\b|do (?:me|him|her|them|you) in\b)"
-)
-# An age under 16 written the way practitioners write it: "(15)", "15yo", "a 12 year old".
-UNDER_16 = (
-    r"(?:\((?:[1-9]|1[0-5])\)|\b(?:[1-9]|1[0-5])\s*(?:yo|y/o|yrs? old|years? old)\b|"
-    r"\baged (?:[1-9]|1[0-5])\b)"
-)
-# A child, for the groups added after holdout4: an age under 16 however written ("about 13",
-# "no older than 13", "a 12-year-old") or a word that means a child.
-CHILD_NOUN = (
-    r"(?:(?:a|the|an|this|that|two|some|our|their|his|her)\s+(?:young\s+|little\s+|small\s+)?"
-    r"(?:boy|girl|child|kid|pupil|schoolboy|schoolgirl|lad|teenager)s?|"
-    r"(?:children|kids|pupils|schoolkids|school ?kids|schoolchildren|boys|girls|minors))"
-)
-CHILD = (
-    rf"(?:{UNDER_16}|\b(?:[1-9]|1[0-5])-year-olds?\b|\b(?:about|around|approximately|roughly|"
-    r"maybe|possibly|no older than|not older than|no more than|younger than|under|only|barely|"
-    r"looks?|looked|looking)\s+(?:about\s+)?(?:[1-9]|1[0-5])\b(?!\s*(?:mins?|minutes|hours|"
-    r"hrs|am|pm|days|weeks|months|miles|[:.]\d))|\b(?:child|children|kids?|pupils?|schoolboy|"
-    r"schoolgirl|little (?:boy|girl)|primary school|year [1-9]s?|year 1[01]s?|yr [1-9]s?)\b)"
-)
-ADULT = (
-    r"(?:man|men|male|adult|older \w+|guy|bloke|stranger|lodger|uncle|stepdad|"
-    r"(?:mum|mother)'s (?:boyfriend|partner)|boyfriend|woman|women|landlord|driver)"
-)
-IMAGE = (
-    r"(?:pics?|pictures?|photos?|images?|videos?|vids?|nudes?|selfies?|snaps?|screenshots?|"
-    r"ones? (?:she|he|i|they|you|we) (?:already |had |has |have )?sent)"
-)
-UNDRESSED = (
-    r"(?:nude|naked|undressed|topless|no (?:clothes|top|top on|clothes on)|"
-    r"without (?:any |her |his )?(?:clothes|top)|in (?:her|his|their) underwear|"
-    r"of (?:her|his|their) (?:body|private parts|privates|chest|bum)|sexy|rude|dirty|private)"
-)
-OFFENCE_PATTERNS: list[tuple[str, str]] = [
-    (
-        "violence or abuse against a person",
-        rf"\b{HARM_VERBS}\s+{VICTIM}\b|\b{HARM_VERBS}\s+(?:my|her|his|their)\s+"
-        r"(?:neck|throat|face|head|arm|arms|wrist|hair)\b",
-    ),
-    (
-        "a person was harmed",
-        r"\b(?:was|were|been|being|got)\s+(?:(?:badly|sexually|physically)\s+)?"
-        r"(?:hit|punched|kicked|slapped|beaten|battered|attacked|assaulted|stabbed|strangled|"
-        r"choked|raped|molested|groped|abused|robbed|mugged|kidnapped|abducted|trafficked|"
-        r"touched|threatened|hurt|injured|burned|held|kept in|locked in|forced|made to|"
-        r"pushed|shoved|grabbed|dragged|blackmailed|sexually exploited)\b"
-        r"(?!\s+by (?:a|the) (?:ball|football|door|car|bus|bike))|"
-        r"(?:\b(?:not|never|\w+nt)|n't) allowed (?:out|to (?:leave|go))\b|"
-        r"\b(?:asking|begging|trying|wants|wanted) to be let (?:out|go)\b",
-    ),
-    (
-        "a sexual offence",
-        r"\b(?:rape|raped|sexual(?:ly)? (?:assault|abus|touch|activity with)\w*|"
-        r"had sex with (?:her|him|me|a)|made (?:her|him|me|them) (?:have sex|do sexual|perform)|"
-        r"(?:ask\w*|pressur\w*|made|forced|told) (?:(?:her|him|me|them) )?(?:for|to send) "
-        r"(?:nude|naked|explicit|sexual|indecent)|sent (?:her|him|me|them) (?:nude|naked|"
-        r"explicit|sexual|indecent)|(?:nudes?|naked|explicit|indecent) (?:photos?|pictures?|"
-        r"images?|videos?|selfies?) of (?:her|him|me|them)|"
-        r"sen(?:d|ds|ding) (?:her|him|me|them) (?:nude|naked|explicit|sexual|indecent)|"
-        r"(?<!risk of being )sexually exploit\w*)|"
-        rf"^(?=.*{UNDER_16}).*\b(?:having|had|has|have) sex\b",
-    ),
-    (
-        "coercion into crime",
-        rf"\b(?:made|makes|make|forced|forces|forcing|paid|pays|pressured|threatened)\s+{VICTIM}"
-        r"\s+(?:to\s+)?(?:carry|sell|deliver|hold|move|stash|hide|run|drop off|take)\b",
-    ),
-    (
-        "a person held against their will",
-        rf"\b(?:locked|kept|held)\s+{VICTIM}\s+(?:in|up|down|inside|against|hostage)\b|"
-        rf"\b(?:made|make|makes|forced)\s+{VICTIM}\s+stay\b|"
-        rf"\b(?:wouldn't|would not|won't|will not|didn't|did not)\s+let\s+{VICTIM}\s+"
-        r"(?:leave|go)\b",
-    ),
-    (
-        "drugs or alcohol given to a child",
-        rf"\b(?:gave|give|gives|giving|plied)\s+{VICTIM}\s+(?:\w+\s+)?(?:drugs|cannabis|weed|"
-        r"cocaine|pills|spice|alcohol|vodka)\b|"
-        r"\buntil (?:she|he|i|they) (?:couldn't|could not|couldnt|was unable to) "
-        r"(?:stand|walk|remember)\b",
-    ),
-    (
-        "a threat with a weapon",
-        r"\b(?:pulled|held|waved|showed) (?:a|his|her) (?:knife|gun|machete)",
-    ),
-    (
-        "a theft from a person",
-        rf"\bstole\s+(?:from\s+)?{VICTIM}\b|\btook {VICTIM}'?s? phone\b|"
-        rf"\b(?:snatched|nicked|mugged)\b[^.]{{0,30}}?\b(?:off|from)\s+{VICTIM}|"
-        r"\bat (?:knife|gun) ?point\b|\bby force\b",
-    ),
-    (
-        "a threat to harm a person",
-        rf"\bthreat\w*\s+(?:{VICTIM}\s+)?to\s+{THREAT_HARM}|"
-        r"\b(?:said|saying|says|told \w+|telling \w+|warned|messaged|texted|posted)\b[^.]{0,40}?"
-        rf"\b(?:would|will|'ll|'d|going to|gonna)\s+(?:\w+\s+){{0,3}}?{THREAT_HARM}|"
-        r"\bor (?:they|he|she|we)(?:'ll| will| would|'d| are going to| is going to)\s+"
-        rf"{THREAT_HARM}|"
-        r"\bif (?:i|you|he|she|they|we) (?:tell|tells|talk|talks|grass|grasses|snitch|snitches|"
-        r"go|goes|stop|stops|leave|leaves)\b[^.]{0,40}?\b(?:(?:i'm|im|i am|you're|he's|she's) "
-        r"dead|kill\w*|hurt|harm)\b|"
-        r"^(?!.*\b(?:worr\w*|scared|afraid|fears?|frightened|might|could)\b).*"
-        r"\b(?:he's|she's|he is|she is|you're|you are|i'm|i am)\s+(?:getting|gonna get|going to "
-        r"get)\s+(?:shanked|stabbed|jumped|battered|merked|killed|done in)\b",
-    ),
-    (
-        "blackmail",
-        r"\bblackmail\w*|\bsextort\w*|\bthreat\w* to (?:share|post|send|leak)\b",
-    ),
-    (
-        "a child made to work or kept in debt",
-        r"(?:\b(?:not|never|\w+nt)|n't) allowed to keep (?:any of )?(?:the|his|her|my|their) "
-        r"(?:money|wages|earnings)\b|\b(?:taken|took) (?:away )?(?:his|her|my|their) "
-        r"(?:passport|id|identity documents?)\b|\bwork (?:it|the debt|that) off\b",
-    ),
-    # The groups below were added after holdout4 was scored (bench/README.md); they do not
-    # touch the classifier's features (HAND_FEATURES).
-    (
-        "a sexual offence against a child",
-        rf"^(?=.*{CHILD}).*\b{ADULT}\b[^.]{{0,40}}?\b(?:in (?:a |the |his |her |their )?bed with|"
-        r"in (?:a|the|his|her|their) (?:hotel |guest |spare )?(?:room|bedroom|bathroom) with|"
-        r"naked with|undressed with|(?:touching|touched|kissing|kissed|undressing|undressed)|"
-        r"(?:being |was |is )?sexual (?:with|towards|to)|having sex with|had sex with)\s+"
-        rf"(?:{CHILD_NOUN}|{VICTIM})\b|"
-        rf"^(?=.*{CHILD}).*\bsexual\w*\s+(?:\w+\s+){{0,2}}?(?:with|towards|to|at|in front of)\s+"
-        rf"(?:{CHILD_NOUN}|{VICTIM})\b",
-    ),
-    (
-        "image-based abuse or sextortion",
-        r"\b(?:ask\w*|beg\w*|pressur\w*|push\w*|nag\w*|messag\w*|want\w*|tell\w*|told|"
-        r"mak\w*|made|keeps? (?:on )?asking|kept asking)\s+(?:(?:her|him|me|them|us)\s+)?"
-        rf"(?:for|to send|to take|to show)\s+(?:\w+\s+){{0,2}}?{IMAGE}\b[^.]{{0,25}}?"
-        rf"{UNDRESSED}|{UNDRESSED}[^.]{{0,15}}?{IMAGE}\b[^.]{{0,40}}?\b(?:ask\w*|beg\w*|"
-        r"pressur\w*|demand\w*|wants?|wanted)\b|"
-        r"\b(?:will|'ll|would|'d|going to|gonna|threaten\w* to|threat\w* to)\s+"
-        r"(?:send|share|post|show|leak|spread|forward|upload|put up|put out|sell)\w*\s+"
-        rf"(?:\w+\s+){{0,2}}?{IMAGE}\b[^.]{{0,60}}?\b(?:if|unless|or else)\b|"
-        r"\b(?:will|'ll|would|'d|going to|gonna|threaten\w* to|threat\w* to)\s+"
-        r"(?:send|share|post|show|leak|spread|forward|upload)\w*\s+"
-        rf"(?:\w+\s+){{0,2}}?{IMAGE}\b[^.]{{0,20}}?\b(?:to|with|round|around|on)\s+"
-        r"(?:her|his|my|their|your|the|everyone|every\w*|all)\s*(?:school|family|mum|dad|"
-        r"parents|friends|class|contacts|followers|year|everyone|online|group)?\b",
-    ),
-]
-# Offences against property, and cruelty to or neglect of a child. These count only as an
-# event that has happened or is happening ("broke into", "was stolen", "are trying to force
-# the door", "set fire to"), never as a possibility ("worried someone may break in"; see
-# NOT_YET), and a break-in or burglary named only as a noun needs a recent time or an
-# address ("burglary at 14 ... overnight", not "had a break-in last year").
-RECENT = (
-    r"(?:overnight|last night|tonight|this (?:morning|afternoon|evening|week)|today|yesterday|"
-    r"earlier|just now|an hour ago|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)"
-)
-OWNER = r"(?:my|our|her|his|their|your|\w+'s)"
-DOOR_OR_WINDOW = r"(?:doors?|windows?|windscreens?|locks?|letter ?box|tyres?|car|van)"
-RELATION = (
-    r"partner|boyfriend|girlfriend|husband|wife|carer|son|daughter|nephew|niece|grandson|"
-    r"granddaughter|friend|neighbour|lodger|brother|sister|cousin|ex"
-)
-MONEY = r"cash|money|£\s?[\d,]+|savings|pension|benefits|wages|funds"
-DRUG = (
-    r"(?:drugs|cannabis|weed|skunk|cocaine|coke|crack|heroin|spice|pills|ket|ketamine|mdma|"
-    r"ecstasy|nitrous|laughing gas|(?:small|little|tiny|clear|plastic|deal|score) bags|baggies|"
-    r"wraps|\w+ bags of (?:weed|white|powder))"
-)
-CHILDREN = (
-    r"(?:kids|children|pupils|students|school ?kids|schoolkids|schoolchildren|young ones|"
-    r"young people|under-?age\w*|minors|teenagers|teens|boys|girls|year [1-9]s|year 1[01]s|"
-    r"yr [1-9]s|year [1-9] (?:pupils|kids|boys|girls|students)|"
-    r"(?:a|the|our|their) (?:child|boy|girl|pupil|kid|lad)|"
-    r"(?:[1-9]|1[0-5])[- ](?:year[- ]olds?|yos?))"
-)
-DAMAGEABLE = (
-    r"(?:windows?|windscreens?|wing mirrors?|mirrors?|doors?|car|cars|van|vans|vehicle|"
-    r"vehicles|bike|motorbike|shop ?front|bus shelter|tyres?|fence|gate|letter ?box|"
-    r"headlights?|bonnet|paintwork)"
-)
-EVENT_PATTERNS: list[tuple[str, str]] = [
-    (
-        "a burglary or break-in",
-        r"\b(?:broke|broken|breaking)\s+in(?:to)?\b|\bburgl(?:ed|ing)\b|"
-        r"\b(?:burglary|break-? ?in|attempted break-? ?in)\b[^.]{0,40}?\b(?:at (?:no\.? ?)?\d|"
-        rf"{RECENT})|\b{RECENT}[^.]{{0,40}}?\b(?:burglary|break-? ?in)\b|"
-        r"\b(?:is|are|was|were|been)\s+(?:trying|attempting)\s+to\s+(?:force|break|kick|smash|"
-        r"get)\s+(?:open\s+|in\s+|into\s+)?(?:the|a|an|" + OWNER + r")\s+(?:\w+\s+)?"
-        r"(?:doors?|windows?|locks?|shed|garage|house|flat|car|van)\b|"
-        rf"\b(?:forced|kicked|jemmied|prised|smashed)\s+(?:open\s+)?(?:the|a|{OWNER})\s+"
-        r"(?:\w+\s+)?(?:doors?|windows?)\s+(?:open|in)\b",
-    ),
-    (
-        "a theft",
-        r"\b(?:stole|shoplifted)\b|"
-        r"\b(?:stolen|nicked|pinched|swiped|snatched)\s+(?:from|off)\s+(?:me|us|her|him|them|"
-        rf"{OWNER})\b|\b(?:was|were|been|got|had|has|have|being)\s+(?:\w+\s+)?(?:stolen|nicked|"
-        r"pinched|swiped|snatched)\b|"
-        rf"\b(?:took|taken|takes|taking)\s+{OWNER}\s+(?:bank\s+|debit\s+|"
-        r"credit\s+)?(?:cards?|purse|wallet|pin|savings|benefits|wages)\b|"
-        r"\b(?:bank\s+|debit\s+|credit\s+)?(?:cards?|purse|wallet|pin)\s+(?:was|were|has been|"
-        r"had been|got|being)\s+(?:taken|used|emptied|stolen)\b|"
-        r"\b(?:used|using|spent|spending|took|taken|withdrew|withdrawn|borrowed)\b[^.]{0,40}?"
-        r"\bwithout (?:my|her|his|their|our) (?:permission|consent|knowledge)\b",
-    ),
-    (
-        "arson or criminal damage",
-        r"\b(?:set|sets|setting)\s+(?:fire|light)\s+to\b|\b(?:set|sets|setting)\s+(?:\w+\s+)"
-        r"{1,3}?(?:on fire|alight|ablaze)\b|\b(?:torched|arson|criminal damage|firebomb\w*)\b|"
-        r"\bpo(?:ur|urs|ured|uring)\s+(?:\w+\s+){0,2}?(?:petrol|fuel|diesel|paraffin|"
-        r"lighter fluid|accelerant)\b|"
-        r"\b(?:petrol|fuel|fire|lit|burning|firework|faeces|excrement)\b[^.]{0,30}?\b(?:through|"
-        r"into|in)\s+(?:the|a|" + OWNER + r")\s+letter ?box\b|"
-        r"\b(?:smashed|smashing|damaged|damaging|vandalised|vandalized|slashed|slashing|keyed|"
-        rf"graffitied)\s+(?:in\s+)?(?:the|a|an|all|{OWNER})\s+(?:\w+\s+)?{DOOR_OR_WINDOW}|"
-        rf"\b{DOOR_OR_WINDOW}\s+(?:was\s+|were\s+|had been\s+|has been\s+|have been\s+|got\s+|"
-        r"been\s+)?(?:smashed|slashed|vandalised|vandalized|damaged|kicked in|put through)\b",
-    ),
-    (
-        "cruelty to or neglect of a child",
-        rf"\b(?:lock|locks|locking|locked|shut|shuts|shutting)\s+{VICTIM}\s+(?:in|up|inside)\b|"
-        r"\b(?:locked|shut)\s+in\s+(?:a|the|her|his|their)\s+(?:cupboard|room|bedroom|shed|"
-        r"cellar|basement|garage|car|bathroom)\b|"
-        r"(?:\b(?:not|never|no longer)|n't|\b(?:isnt|wasnt|arent|werent|hasnt|havent|doesnt|"
-        r"dont|didnt))\s+(?:being\s+|been\s+|getting\s+)?(?:fed|given\s+(?:any\s+)?(?:food|"
-        r"meals?|anything to eat|water))\b|"
-        r"(?:\b(?:not|never)|n't|\b(?:isnt|wasnt|arent|werent))\s+allowed\s+(?:any\s+)?(?:food|"
-        r"to eat|meals?|water|a drink|anything to (?:eat|drink))\b|"
-        r"\bleft\s+(?:\w+\s+){0,3}?without\s+(?:any\s+)?(?:food|meals?|water|anything to eat)\b|"
-        r"\b(?:withh[oe]ld\w*|den(?:y|ies|ied|ying)|starv(?:ed|es|ing))\s+(?:\w+\s+){0,2}?"
-        r"(?:food|meals?|water)\b|\bstarv(?:ed|es|ing)\s+(?:her|him|them|me)\b|"
-        r"\b(?:hit|hits|hitting|beat|beats|beaten|beating|smack\w*|whip\w*|lash\w*|struck)\b"
-        r"[^.]{0,30}?\bwith\s+(?:a|an|the|his|her|their)\s+(?:belt|stick|cane|slipper|"
-        r"wooden spoon|cable|wire|hairbrush|shoe|lead|hose)\b|"
-        rf"\b(?:smack(?:ed|s|ing)?|whip(?:ped|s|ping)?|belt(?:ed|s|ing))\s+{VICTIM}\b",
-    ),
-    # Added after holdout4 was scored (bench/README.md).
-    (
-        "drugs supplied to a child, or a child made to hold or carry them",
-        r"\b(?:sell\w*|sold|deal\w*|supply\w*|supplied|hand\w*|pass\w*|giv\w*|gave|dish\w*|"
-        r"push\w*|flog\w*|offer\w*)\s+(?:out\s+)?(?:\w+\s+){0,3}?"
-        rf"{DRUG}[^.]{{0,40}}?\b(?:to|among|amongst)\s+(?:\w+\s+){{0,4}}?{CHILDREN}|"
-        rf"\b(?:sell\w*|sold|deal\w*|supply\w*|supplied|hand\w*|giv\w*|gave)\s+{CHILDREN}"
-        rf"\s+(?:\w+\s+){{0,2}}?{DRUG}|"
-        r"\b(?:making|made|makes|make|forcing|forced|forces|getting|got|gets|paying|paid|pays|"
-        r"using|uses|used|pressuring|pressured)\s+"
-        rf"{VICTIM}\s+(?:to\s+)?(?:hold|carry|sell|deliver|stash|hide|move|bag up|run|drop off|"
-        rf"keep|look after|plug|sit on)\s+(?:\w+\s+){{0,2}}?{DRUG}|"
-        r"\b(?:is|are|am|'s|'re|'m|was|were|been|being|got|gets|getting)\s+(?:made|forced|paid|"
-        r"told|pressured|used)\s+to\s+(?:hold|carry|sell|deliver|stash|hide|move|bag up|"
-        rf"plug|keep|look after)\s+(?:\w+\s+){{0,2}}?{DRUG}",
-    ),
-    (
-        "a person held against their will",
-        r"(?<!risk of being )(?<!risk of getting )\b(?:locked|shut|kept|held|trapped)\s+"
-        r"(?:in|inside|up in)\s+(?:a|the|his|her|their|this|that|some|an)\s+(?:\w+\s+){0,2}?"
-        r"(?:flat|house|room|hotel room|bedroom|car|van|property|building|cellar|basement|garage|"
-        r"shed|caravan|trap house|bathroom|cupboard|attic|loft|warehouse|unit)\b",
-    ),
-    (
-        "fraud or financial abuse",
-        rf"\b(?:someone|somebody|a man|a woman|the man|the woman|a lad|\w+ (?:{RELATION}))\b"
-        r"[^.]{0,60}?\b(?:took|taken|takes|taking|opened|opening|got|applied for|ran up|run up|"
-        r"set up)\s+(?:out\s+)?[^.]{0,20}?\b(?:loans?|credit cards?|overdrafts?|finance|"
-        r"contracts?|accounts?|debts?|mortgages?|catalogues?)\s+in\s+(?:her|my|their|\w+'s)"
-        r"\s+name\b|"
-        r"\b(?:he|they)\b[^.]{0,40}?\b(?:took|taken|takes|taking|opened|got|applied for|ran up)\s+"
-        r"(?:out\s+)?[^.]{0,20}?\b(?:loans?|credit cards?|overdrafts?|finance|contracts?|"
-        r"accounts?|debts?)\s+in\s+(?:her|my|\w+'s)\s+name\b|"
-        rf"\b(?:{MONEY})\b[^.]{{0,60}}?\b(?:taken|took|withdrawn|withdrew|spent|transferred|"
-        r"moved|emptied|drained|used|gone|missing)\b[^.]{0,80}?\b(?:never|didn't|did not|"
-        r"hadn't|had not|wasn't|was not|not|no one)\s+(?:\w+\s+)?(?:agreed|agree|consented|"
-        r"authori[sz]ed|allowed|given permission|gave permission|asked|known|knew|know)\b|"
-        rf"\b(?:someone|somebody|a man|a woman|the man|the woman|\w+ (?:{RELATION}))\b"
-        r"[^.]{0,40}?\b(?:has been |have been |is |are |keeps? )?(?:taking|took|taken|"
-        r"withdrawing|withdrew|transferring|transferred|emptying|emptied|draining|drained)\s+"
-        r"(?:\w+\s+){0,3}?(?:out\s+)?(?:of|from)\s+(?:her|his|my|their|\w+'s)\s+"
-        r"(?:bank\s+|savings\s+|post office\s+)?account\b|"
-        rf"\b(?:{MONEY})\b\s+(?:has been|have been|had been|was|were|is being|being|got)\s+"
-        r"(?:taken|withdrawn|transferred|moved|stolen)\s+(?:out\s+)?(?:of|from)\s+"
-        r"(?:her|his|my|their|\w+'s)\s+(?:bank\s+|savings\s+)?account\b",
-    ),
-    (
-        "criminal damage",
-        r"\b(?:smash|smashes|smash(?:ed|ing) up|smash up|kick(?:s|ed|ing)? in|damage|damages|"
-        r"vandalise|vandalises|vandalize|slash|slashes|key|keys|break|breaks|broke|"
-        r"put (?:a|his|her) (?:brick|stone|rock|bottle) through)\s+(?:the|a|an|all|"
-        + OWNER
-        + rf")\s+(?:\w+\s+){{0,2}}?{DAMAGEABLE}\b|"
-        rf"\b(?:hit|hits|hitting|smash\w*|attack\w*|kick\w*|bash\w*|batter\w*)\s+(?:the|a|an|"
-        + OWNER
-        + rf")\s+(?:\w+\s+){{0,2}}?{DAMAGEABLE}\b[^.]{{0,40}}?\bwith\s+(?:a|an|the|his|her|their)"
-        r"\s+(?:\w+\s+)?(?:bat|hammer|brick|crowbar|golf club|stick|pole|axe|machete|bottle|"
-        r"rock|stone|wrench|spanner|iron bar|bar)\b",
-    ),
-]
-# Before an offence phrase: it did not happen ("nobody has hurt her", "never hit him").
-NEGATED_BEFORE = re.compile(
-    r"(?:\b(?:nobody|no one|no-one|noone|never|not|isnt|wasnt|arent|werent|hasnt|havent|"
-    r"hadnt|doesnt|dont|didnt|wont|cant|couldnt|wouldnt)|n't)\s+(?:(?:has|have|had|been|ever|"
-    r"actually|directly|physically|really|yet|once|even)\s+){0,3}$",
-    re.I,
-)
-# Before a property or neglect phrase: it is only a possibility ("may break in").
-NOT_YET_BEFORE = re.compile(
-    r"\b(?:may|might|could|would|should|will|'ll|going to|gonna|in case|plans? to|planning to|"
-    r"wants? to|try to|tries to)\s+(?:\w+\s+){0,3}$",
-    re.I,
-)
-HEDGES = re.compile(
-    r"\b(?:rumou?r\w*|word (?:is|on the street)|apparently|allegedly|supposedly|reputation|"
-    r"known for|is said to|people say|believed to|thought to|suspected|history of|"
-    r"was arrested|been arrested|arrested for|convicted|conviction|served time|was charged|"
-    r"charged with|was jailed|in prison for|years ago|gossip|bragg\w*|boast\w*|claims to|"
-    r"at risk of|vulnerable to)\b",
-    re.I,
-)
-# Hearsay that the reporter themselves doubts, added after holdout4 (kept apart from HEDGES,
-# which is a classifier feature): talk going round ("kids in year 11 are saying", "everyone's
-# saying") or doubt about whether it happened at all ("nobody knows if it's true").
-DOUBT = re.compile(
-    r"\b(?:kids|people|pupils|students|everyone|everybody|loads of \w+|lots of \w+|"
-    r"half the \w+|the whole \w+|folk)\b(?:\s+(?:in|at|on|from|round|around)\s+[^.,]{1,20}?)?"
-    r"\s*(?:are|were|is|keep|kept|have been|has been|'s|'re)\s+(?:all\s+)?(?:saying|talking)\b|"
-    r"\bdoing the rounds\b|\b(?:going|gone|went) (?:round|around) (?:the )?(?:school|estate|"
-    r"year|class|college|area|town|group chats?|snapchat|social media)\b|"
-    r"\b(?:nobody|no one|no-one|noone|not sure|unsure|don't know|dont know|do not know|"
-    r"doesn't know|does not know|not known|unclear|can't say|cannot say|unknown)\b[^.]{0,25}?"
-    r"\b(?:if|whether)\b[^.]{0,30}?\b(?:true|happened|real|right)\b|"
-    r"\b(?:unconfirmed|unverified|not (?:been )?confirmed|(?:just|only) (?:talk|gossip|"
-    r"a story|stories|hearsay))\b",
-    re.I,
-)
-# Hearing of something, with no more than that: an old or unplaced event nobody can
-# attribute ("I heard a car window got smashed on the estate last month, no one knows who").
-HEARD_OF_OLD = re.compile(
-    r"\b(?:last (?:month|year|term|summer|winter|spring|autumn)|(?:weeks|months) ago|"
-    r"a (?:month|year) ago|(?:nobody|no one|no-one|noone) (?:seems to )?knows? (?:who|if|"
-    r"whether))\b",
-    re.I,
-)
-IN_PROGRESS = re.compile(
-    r"\b(?:right now|happening now|is happening|as we speak|at this moment|currently being|"
-    r"is being|are being|is still (?:there|being)|still holding)\b",
-    re.I,
-)
-FIRST_PERSON_VICTIM = re.compile(
-    rf"\b{HARM_VERBS}\s+me\b|\bi\s+(?:was|got|have been|'ve been|am being)\b|"
-    r"\b(?:made|forced|makes|paid|threatened) me\b|\bmy (?:body|bruises?|injur\w+)\b",
-    re.I,
-)
-DISCLOSURE = re.compile(
-    r"\b(?:disclosed|disclosure|confided|told (?:me|us|staff|the school|(?:her|his|a|the|their)"
-    r" (?:teacher|mum|dad|mother|father|carer|worker|nurse|friend|tutor|foster carer|"
-    r"form tutor|social worker))|(?:able|wanted|decided) to tell|reports (?:that )?|"
-    r"said (?:that )?(?:he|she|they|a man|a woman|someone|an older|the man|the driver)|"
-    r"reported (?:that|to)|has said|admitted|showed (?:me|us|staff)|"
-    r"(?:i|we|staff|a teacher|the driver|another pupil|a neighbour|a witness) "
-    r"(?:saw|watched|witnessed|heard)|seen (?:hitting|punching|attacking|assaulting|"
-    r"grabbing|dragging|forcing)|cctv (?:shows|showed)|caught on camera|"
-    r"in front of (?:me|us|staff))\b",
-    re.I,
-)
-SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
-
-MODEL_FILE = Path(__file__).parent / "data" / "crime_model.json"
-TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-# The rules' building blocks, as classifier features (never the rules' verdict itself).
-HAND_FEATURES: list[tuple[str, re.Pattern[str]]] = [
-    ("harm_verb", re.compile(rf"\b{HARM_VERBS}\b", re.I)),
-    ("first_person_victim", FIRST_PERSON_VICTIM),
-    ("disclosure_phrase", DISCLOSURE),
-    ("in_progress_phrase", IN_PROGRESS),
-    ("hedge", HEDGES),
-]
+MAX_QUOTE = 160
+# How many labelled examples a flag shows, and how many offence families at most.
+NEIGHBOURS = 2
+MAX_FAMILIES = 3
+# A second family is named when the model gives it at least this probability.
+SECOND_FAMILY = 0.25
 
 INITIALS = re.compile(r"\b(?:[A-Z]\.\s?){2,3}|\b[A-Z]{2}\b(?![-\d])")
 NOT_INITIALS = frozenset(
@@ -475,141 +65,113 @@ class QualityIssue:
 
 
 @dataclass
+class TextCheck:
+    """What the text check found in a piece of text."""
+
+    crime: bool = False
+    danger_now: bool = False
+    reasons: list[str] = field(default_factory=list)
+    families: list[str] = field(default_factory=list)
+    # The sentence that reads most like an offence ("" when nothing was flagged).
+    sentence: str = ""
+    rules_flagged: bool = False
+    model_flagged: bool = False
+
+
+@dataclass
 class CheckResult:
     crime_disclosure: bool
     reasons: list[str] = field(default_factory=list)
     quality_issues: list[QualityIssue] = field(default_factory=list)
+    danger_now: bool = False
+    offence_families: list[str] = field(default_factory=list)
+    # The sentence that reads as happening now (for the "Call 999 now" banner; not in the API).
+    danger_sentence: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "crime_disclosure": self.crime_disclosure,
+            "danger_now": self.danger_now,
+            "offence_families": list(self.offence_families),
             "reasons": list(self.reasons),
             "quality_issues": [{"code": q.code, "message": q.message} for q in self.quality_issues],
         }
 
-
-COMPILED = [(label, re.compile(pattern, re.I), False) for label, pattern in OFFENCE_PATTERNS] + [
-    (label, re.compile(pattern, re.I), True) for label, pattern in EVENT_PATTERNS
-]
-# Hearing of something ("I heard ...") together with a hedge ("a rumour that", "apparently")
-# is reputation, not a witness or a disclosure.
-HEARD_ONLY = re.compile(r"\b(?:i|we|staff|a neighbour|a witness) heard\b", re.I)
+    @property
+    def family_labels(self) -> list[str]:
+        return [family_label(f) for f in self.offence_families]
 
 
-def _offence(sentence: str) -> str | None:
-    """The first offence `sentence` describes as real: an offence phrase not negated
-    ("nobody has hurt her") and, for property and neglect, not only a possibility."""
-    for label, pattern, needs_event in COMPILED:
-        for match in pattern.finditer(sentence):
-            before = sentence[: match.start()]
-            if NEGATED_BEFORE.search(before):
-                continue
-            if needs_event and NOT_YET_BEFORE.search(before):
-                continue
-            return label
-    return None
+def _quote(sentence: str) -> str:
+    sentence = " ".join(sentence.split())
+    return sentence if len(sentence) <= MAX_QUOTE else sentence[: MAX_QUOTE - 3] + "..."
 
 
-def _heard_of_only(sentence: str) -> bool:
-    """Someone only heard of it ("I heard ...") and it is rumoured, doubted, old or
-    unattributed: hearsay, neither a witness nor a report of a specific offence."""
-    found = [m.group(0) for m in DISCLOSURE.finditer(sentence)]
-    if not found or not all(HEARD_ONLY.fullmatch(m) for m in found):
-        return False
-    return any(p.search(sentence) for p in (HEDGES, DOUBT, HEARD_OF_OLD))
-
-
-def _disclosed(sentence: str) -> bool:
-    return bool(DISCLOSURE.search(sentence)) and not _heard_of_only(sentence)
-
-
-def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in SENTENCE_SPLIT.split(text) if s.strip()]
-
-
-def crime_reasons(text: str) -> list[str]:
-    """Why `text` reads as a crime disclosure (empty when it reads as intelligence)."""
-    reasons: list[str] = []
-    for sentence in _sentences(text):
-        what = _offence(sentence)
-        if what is None:
-            continue
-        quoted = sentence if len(sentence) <= 120 else sentence[:117] + "..."
-        if IN_PROGRESS.search(sentence):
-            reasons.append(f"It describes {what} that may be happening now: \u201c{quoted}\u201d")
-        elif FIRST_PERSON_VICTIM.search(sentence):
-            reasons.append(f"It is a victim's own account of {what}: \u201c{quoted}\u201d")
-        elif _disclosed(sentence):
-            reasons.append(f"Someone disclosed or witnessed {what}: \u201c{quoted}\u201d")
-        elif not (HEDGES.search(sentence) or DOUBT.search(sentence) or _heard_of_only(sentence)):
-            reasons.append(f"It reports {what} as having happened: \u201c{quoted}\u201d")
-    return reasons
-
-
-def featurise(text: str) -> set[str]:
-    """The classifier's binary features of a text: its lower-cased words ("w:...") and which
-    of the rules' building blocks it contains ("h:...")."""
-    features = {f"w:{w}" for w in TOKEN.findall(text.lower().replace("\u2019", "'"))}
-    features.update(f"h:{name}" for name, pattern in HAND_FEATURES if pattern.search(text))
-    return features
-
-
-def probability(bias: float, weights: dict[str, float], features: Iterable[str]) -> float:
-    z = bias + sum(weights.get(f, 0.0) for f in sorted(features))  # sorted: same sum every run
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    return math.exp(z) / (1.0 + math.exp(z))
-
-
-@cache
-def crime_model() -> dict[str, Any]:
-    """The committed classifier (bias, weights, threshold), read once per process."""
-    model: dict[str, Any] = json.loads(MODEL_FILE.read_text())
-    return model
-
-
-def classifier_probability(text: str) -> float:
-    model = crime_model()
-    return probability(model["bias"], model["weights"], featurise(text))
-
-
-# Words that carry weight in the model but explain nothing to a submitter.
-NOT_SHOWN = frozenset(
-    TOKEN.findall(
-        "a an and the of to in on at by for with from as is was be it he she they them their "
-        "his i two one some"
+def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
+    """The crime and danger-now check of `text` (rules OR model; danger now is a crime)."""
+    if not text.strip():
+        return TextCheck()
+    m = crime_model or model()
+    verdicts = crime_rules.sentence_verdicts(text)
+    rule_reasons = [v.reason for v in verdicts if v.reason]
+    whole = m.features([text])[0]
+    p = m.crime_probability(whole)
+    pd = m.danger_probability(whole)
+    model_flag = p >= m.crime.threshold
+    danger_alone = pd >= m.danger_alone
+    if not (rule_reasons or model_flag or danger_alone):
+        return TextCheck()
+    # The sentences, each scored: the one that reads most like an offence is quoted.
+    parts = [v.sentence for v in verdicts] or [text]
+    feats = [whole] if len(parts) == 1 else m.features(parts, hand=False)
+    scored = sorted(
+        ((m.crime_probability(f), i) for i, f in enumerate(feats)), key=lambda s: (-s[0], s[1])
     )
-)
-
-
-def _weighty_words(text: str, weights: dict[str, float]) -> list[str]:
-    """The words (or matched rule phrases) of `text` that pushed hardest towards a flag."""
-    shown: dict[str, float] = {}
-    for feature in featurise(text):
-        weight = weights.get(feature, 0.0)
-        if weight <= 0 or feature[2:] in NOT_SHOWN:
-            continue
-        kind, _, name = feature.partition(":")
-        if kind == "h":
-            match = dict(HAND_FEATURES)[name].search(text)
-            name = match.group(0).strip().lower() if match else name
-        shown[name] = max(weight, shown.get(name, 0.0))
-    return [w for w, _ in sorted(shown.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
-
-
-def classifier_reason(text: str) -> str | None:
-    """A plain-words reason when the classifier flags `text`, else None."""
-    model = crime_model()
-    if not text.strip() or classifier_probability(text) < model["threshold"]:
-        return None
-    sentences = _sentences(text) or [text]
-    sentence = max(sentences, key=classifier_probability)
-    quoted = sentence if len(sentence) <= 120 else sentence[:117] + "..."
-    words = ", ".join(f"\u201c{w}\u201d" for w in _weighty_words(sentence, model["weights"]))
-    weighed = f"; the words that weighed most: {words}" if words else ""
-    return (
-        "It reads like an account of an offence (automatic check, trained on example "
-        f"entries{weighed}): \u201c{quoted}\u201d"
+    ranked = [parts[i] for _, i in scored]
+    # The sentence that reads most like an offence, with all its features, names the family
+    # and finds the nearest examples.
+    top_embedding = feats[scored[0][1]].embedding[None, :]
+    best = whole if len(parts) == 1 else m.features([ranked[0]], top_embedding)[0]
+    offence_sentences = [v.sentence for v in verdicts if v.reason] or ranked[:1]
+    # Where "it is happening now" counts: the offence sentences, the two that read most like
+    # an offence, and short fragments that qualify the one before ("Just now.").
+    near = [*offence_sentences, *ranked[:2], *(s for s in parts if len(s.split()) <= 5)]
+    danger_phrase = next((s for s in near if crime_rules.DANGER_NOW.search(s)), "")
+    # Danger now: the head alone when it is sure; otherwise, for a flagged offence, a sentence
+    # that says it is happening now, or the head above its low threshold when no time puts
+    # the offence in the past ("on Monday", "last night").
+    danger_now = (
+        danger_alone
+        or bool(danger_phrase)
+        or (pd >= m.danger.threshold and not crime_rules.PAST_TIME.search(text))
+    )
+    families = crime_rules.families_of(verdicts)
+    ranked_families = m.family_probabilities(best)
+    top = [f for i, (f, q) in enumerate(ranked_families) if i == 0 or q >= SECOND_FAMILY][:2]
+    families = [*top, *[f for f in families if f not in top]][:MAX_FAMILIES]
+    reasons: list[str] = []
+    if danger_now:
+        quoted = _quote(danger_phrase or ranked[0])
+        reasons.append(f"Someone may be in danger now: \u201c{quoted}\u201d")
+    reasons.extend(rule_reasons)
+    if not rule_reasons:
+        reasons.append(
+            f"It reads like an account of {family_label(families[0])} (automatic check, "
+            f"trained on labelled example entries): \u201c{_quote(ranked[0])}\u201d"
+        )
+    for neighbour in m.nearest(best.embedding, k=NEIGHBOURS):
+        reasons.append(
+            f"Reads like: \u201c{_quote(neighbour.text)}\u201d "
+            f"(crime: {family_label(neighbour.family)})"
+        )
+    return TextCheck(
+        crime=True,
+        danger_now=danger_now,
+        reasons=reasons,
+        families=families,
+        sentence=_quote(danger_phrase or (offence_sentences[0] if rule_reasons else ranked[0])),
+        rules_flagged=bool(rule_reasons),
+        model_flagged=model_flag,
     )
 
 
@@ -684,15 +246,28 @@ def check(
     how_known: str | None = None,
     mentions: list[dict[str, Any]] | None = None,
     when_given: bool = True,
+    said_danger: bool = False,
+    said_crime: bool = False,
 ) -> CheckResult:
-    reasons = crime_reasons(text)
-    if not reasons:
-        # The rules explain themselves; the classifier speaks only when they found nothing.
-        reasons = [r for r in (classifier_reason(text),) if r]
+    """The whole check of a FIB entry. `said_danger` and `said_crime` are the submitter's
+    answers to the form's two questions (a yes is a flag of its own, said first)."""
+    found = text_check(text)
+    reasons: list[str] = []
+    if said_danger:
+        reasons.append("You said someone is in danger right now.")
+    if said_crime:
+        reasons.append(
+            "You said someone has described something that happened to them or someone else "
+            "that could be a crime."
+        )
+    reasons.extend(found.reasons)
     return CheckResult(
-        crime_disclosure=bool(reasons),
+        crime_disclosure=found.crime or said_danger or said_crime,
         reasons=reasons,
         quality_issues=quality_issues(
             text, how_known=how_known, mentions=mentions, when_given=when_given
         ),
+        danger_now=found.danger_now or said_danger,
+        offence_families=found.families,
+        danger_sentence=found.sentence if found.danger_now else "",
     )

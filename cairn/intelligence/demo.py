@@ -16,7 +16,7 @@ from cairn.pole.access import visible_people
 from cairn.pole.models import OnlineAccount, Phone, Vehicle
 from cairn.pole.selectors import find_visible_object
 
-from . import services
+from . import linking, services
 from .models import Submission
 
 # Used only when the demo hub has no objects yet; invented, in the demo's own patterns.
@@ -55,6 +55,9 @@ def _objects() -> dict[str, dict[str, Any]]:
 
 
 # (submitter, what, where, days ago, mention keys, FIB outcome); {car} etc. are filled in.
+# Whose the details are, as the FIB links them: the child's own in the entries named here
+# (by their text), otherwise nobody named in the entry (a driver the text does not name).
+CHILDS_OWN = ("has a second phone",)
 ENTRIES: list[tuple[str, str, str, int, list[str], str]] = [
     (
         "school.demo",
@@ -206,11 +209,20 @@ def _work(fib: User, submission: Submission, outcome: str) -> None:
     services.submission_sanitise(
         actor=fib, submission=submission, text=services.suggested_sanitised(submission)
     )
+    own = submission.subject_id is not None and any(t in submission.what for t in CHILDS_OWN)
+    owner = linking.SUBJECT if own else linking.NOBODY
+    answers = []
     for index, mention in enumerate(submission.mentions or []):
         existing = find_visible_object(fib, mention["kind"], mention)
-        services.mention_link(
-            actor=fib, submission=submission, mention_index=index, entity_id=existing
+        answers.append(
+            services.LinkAnswer(
+                mention_index=index,
+                record=str(existing) if existing else linking.NEW,
+                belongs_to=owner,
+            )
         )
+    if answers:
+        services.mentions_link(actor=fib, submission=submission, answers=answers)
     if outcome == "ppu":
         services.submission_disseminate(
             actor=fib, submission=submission, recipient_kind="ppu", reason="PPU to assess CSE risk"

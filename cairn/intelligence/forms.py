@@ -7,13 +7,17 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from cairn.accounts.models import Agency
 from cairn.core.forms import GovukDateField, GovukForm
+from cairn.core.text import MAX_ID
 from cairn.pole.models import SecurityMarking
 
+from . import linking
 from .models import Handling, HowKnown, IntelGrade, Priority, RecipientKind, SourceGrade
 from .search import SORTS
+from .services import LinkAnswer
 
 
 class SubmissionForm(GovukForm):
@@ -109,6 +113,33 @@ class SubmissionForm(GovukForm):
         }
 
 
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class QuestionsForm(GovukForm):
+    """The two plain questions asked before the free text (ADR 0019)."""
+
+    anyone_in_danger = forms.ChoiceField(
+        label="Is anyone in danger right now?",
+        choices=YES_NO,
+        widget=forms.RadioSelect(attrs={"inline": True}),
+        help_text="For example, a child with someone who is harming them, or about to be "
+        "taken somewhere, now or tonight.",
+        error_messages={"required": "Select yes if anyone is in danger right now"},
+    )
+    crime_described = forms.ChoiceField(
+        label="Has anyone described something that happened to them or someone else that "
+        "could be a crime?",
+        choices=YES_NO,
+        widget=forms.RadioSelect(attrs={"inline": True}),
+        help_text="For example, a child telling you someone hurt them, touched them, sent "
+        "them sexual messages, made them carry drugs or kept them somewhere.",
+        error_messages={
+            "required": "Select yes if anyone has described something that could be a crime"
+        },
+    )
+
+
 class SubmitForm(GovukForm):
     crime_reference = forms.CharField(
         label="Crime reference it was reported under",
@@ -120,8 +151,9 @@ class SubmitForm(GovukForm):
         label="Or, if this is not a crime, say why it is intelligence only",
         max_length=500,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The FIB will see your reason beside the entry.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="In a sentence or two. The FIB reads your reason and decides: if it judges "
+        "this a crime, it refers it for crime recording or returns it to you.",
     )
 
 
@@ -213,7 +245,15 @@ class DisseminateForm(GovukForm):
 
 
 class SearchForm(GovukForm):
-    q = forms.CharField(label="Search sanitised intelligence", max_length=200, required=False)
+    q = forms.CharField(
+        label="Search sanitised intelligence",
+        max_length=200,
+        required=False,
+        help_text=(
+            "Registrations, phone numbers and postcodes match however they are typed: "
+            "NM19 KXT or nm19kxt, 07700 900123 or +44 7700 900123, NM1 1AA or nm11aa."
+        ),
+    )
     date_from = GovukDateField(label="Seen or heard from", required=False)
     date_to = GovukDateField(label="Seen or heard to", required=False)
     source_grade = forms.ChoiceField(
@@ -222,7 +262,15 @@ class SearchForm(GovukForm):
     intel_grade = forms.ChoiceField(
         label="Intelligence assessment", choices=[("", "Any"), *IntelGrade.choices], required=False
     )
-    area = forms.CharField(label="Area or place", max_length=100, required=False)
+    area = forms.CharField(
+        label="Area or place",
+        max_length=100,
+        required=False,
+        help_text=(
+            "Searches the sanitised text of entries shared with you. A postcode matches with "
+            "or without its space."
+        ),
+    )
     sort = forms.ChoiceField(
         label="Order",
         choices=SORTS,
@@ -234,5 +282,171 @@ class SearchForm(GovukForm):
         label="POLE record number (optional)",
         required=False,
         min_value=1,
+        max_value=MAX_ID,
+        error_messages={"max_value": "Enter a POLE record number, like 1234"},
         widget=forms.TextInput(attrs={"width": 10, "inputmode": "numeric"}),
     )
+
+    def __init__(self, *args: Any, fib: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not fib:
+            # Only the FIB holds the original date seen; others filter by date submitted.
+            self.fields["date_from"].label = "Submitted from"
+            self.fields["date_to"].label = "Submitted to"
+
+
+class CrimeDecision:
+    ACCEPT = "accept"
+    REFER = "refer"
+    RETURN_CRIME = "return_crime"
+    RETURN = "return"
+    CHOICES = [
+        (ACCEPT, "Intelligence only: accept the submitter's reason"),
+        (REFER, "A crime: refer it for crime recording (the PPU / CSE co-ordinators)"),
+        (RETURN_CRIME, "A crime: return it to the submitter to report it and add the reference"),
+        (RETURN, "Return it to the submitter to correct or add detail"),
+    ]
+
+
+class CrimeDecisionForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="What should happen to this entry?",
+        choices=CrimeDecision.CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what should happen to this entry"},
+    )
+    note = forms.CharField(
+        label="Note",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required to refer or return it. A referral note goes to the crime recorder; "
+        "a return note goes to the submitter.",
+    )
+
+
+class WithdrawForm(GovukForm):
+    reason = forms.CharField(
+        label="Why are you withdrawing it? (optional)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CrimeRecordForm(GovukForm):
+    crime_reference = forms.CharField(
+        label="Crime reference number",
+        max_length=60,
+        help_text="As the crime recording system gave it, for example 43/12345/26.",
+        widget=forms.TextInput(attrs={"width": 20}),
+        error_messages={"required": "Enter the crime reference"},
+    )
+
+
+class CrimeReturnForm(GovukForm):
+    note = forms.CharField(
+        label="Why are you returning it to the FIB?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why you are returning it to the FIB"},
+    )
+
+
+class LinkStepForm(GovukForm):
+    """The FIB's linking step, one form for every detail not yet linked: which record it
+    is, whose it is and how it is linked to them. Every field is optional here: the
+    service checks all the answers at once and its errors are shown against the fields,
+    with what was chosen kept."""
+
+    def __init__(self, *args: Any, rows: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = [row for row in rows if row.linked is None]
+        invalid = {"invalid_choice": "Choose one of the options"}
+        for row in self.rows:
+            i = row.index
+            record = forms.ChoiceField(
+                label="Which record is it?",
+                choices=[
+                    *[(str(c.entity_id), c.label) for c in row.candidates],
+                    (linking.NEW, "Create a new police-only record"),
+                    (linking.SKIP, "Leave it for now"),
+                ],
+                widget=forms.RadioSelect,
+                required=False,
+                error_messages=invalid,
+            )
+            record.option_hints = {str(c.entity_id): c.hint for c in row.candidates}  # type: ignore[attr-defined]
+            self.fields[f"record_{i}"] = record
+            self.fields[f"owner_{i}"] = forms.ChoiceField(
+                label=row.question,
+                choices=[(o.value, o.label) for o in row.owners],
+                widget=forms.RadioSelect,
+                required=False,
+                error_messages=invalid,
+            )
+            self.fields[f"type_{i}"] = forms.ChoiceField(
+                label="How are they linked?",
+                help_text=(
+                    "Read it as: this person, the link, then the person chosen"
+                    if row.kind == "person"
+                    else f"Read it as: the person, the link, then this {linking.NOUN[row.kind]}"
+                ),
+                choices=[(t.value, t.label) for t in row.link_types],
+                initial=row.link_types[0].value if row.link_types else "",
+                required=False,
+                error_messages=invalid,
+            )
+
+    def sections(self) -> list[tuple[Any, list[Any]]]:
+        """Each detail with its three bound fields, in the entry's order."""
+        return [
+            (row, [self[f"{part}_{row.index}"] for part in ("record", "owner", "type")])
+            for row in self.rows
+        ]
+
+    def answers(self) -> list[LinkAnswer]:
+        d = self.cleaned_data
+        return [
+            LinkAnswer(
+                mention_index=row.index,
+                record=d.get(f"record_{row.index}") or "",
+                belongs_to=d.get(f"owner_{row.index}") or "",
+                link_type=d.get(f"type_{row.index}") or "",
+            )
+            for row in self.rows
+        ]
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """The service's errors ("items.2.belongs_to") against this form's fields."""
+        fields = {"record": "record", "belongs_to": "owner", "link_type": "type"}
+        for key, messages in exc.message_dict.items():
+            parts = key.split(".")
+            name = ""
+            if len(parts) == 3 and parts[0] == "items" and parts[2] in fields:
+                name = f"{fields[parts[2]]}_{parts[1]}"
+            self.add_error(name if name in self.fields else None, messages)
+
+
+class StartSubjectForm(GovukForm):
+    """Starting an entry from a concern: who it is about, the child or a person the
+    concern names (one subject per entry)."""
+
+    subject_id = forms.ChoiceField(
+        label="Who is this entry about?",
+        help_text="One subject per entry. Start another entry for anyone else.",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select who this entry is about",
+            "invalid_choice": "Select who this entry is about",
+        },
+    )
+
+    def __init__(self, *args: Any, people: list[Any], child_id: int | None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        choices = []
+        for person in people:
+            born = f", born {person.date_of_birth:%-d %B %Y}" if person.date_of_birth else ""
+            role = "the child in the concern" if person.pk == child_id else "named in the concern"
+            choices.append((str(person.pk), f"{person.full_name} ({role}{born})"))
+        self.fields["subject_id"].choices = choices  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from cairn.accounts.models import Agency
 from cairn.pole.models import Entity, Person, SecurityMarking
@@ -21,12 +22,27 @@ class Status(models.TextChoices):
     EVALUATED = "evaluated", "Evaluated"
     DISSEMINATED = "disseminated", "Disseminated"
     CLOSED = "closed", "Closed: no further action"
+    # The crime route: an entry the FIB judged a crime goes for crime recording, or back
+    # to the submitter (who edits and resubmits it, or withdraws it).
+    CRIME_REFERRED = "crime_referred", "Referred for crime recording"
+    RETURNED = "returned", "Returned to the submitter"
+    WITHDRAWN = "withdrawn", "Withdrawn by the submitter"
+
+
+class CrimeJudgement(models.TextChoices):
+    CRIME = "crime", "A crime: the submitter's reason was not accepted"
+    NOT_CRIME = "not_crime", "Intelligence only: the submitter's reason was accepted"
 
 
 class HowKnown(models.TextChoices):
     FIRST_HAND = "first_hand", "First-hand: the source saw or heard it"
     TOLD = "told", "Told by someone else"
     NOT_KNOWN = "not_known", "Don't know"
+
+
+class Answer(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
 
 
 class Priority(models.TextChoices):
@@ -80,10 +96,31 @@ class Submission(models.Model):
     further_information = models.TextField(blank=True)
     # Structured details in the concerns mention format (cairn/concerns/payload.py).
     mentions = models.JSONField(default=list, blank=True)
+    # The form's two plain questions, asked before the free text (ADR 0019): a yes is a
+    # flag of its own (999 or the crime steps); the text check is the net under a no.
+    anyone_in_danger = models.CharField(
+        "Is anyone in danger right now?", max_length=3, choices=Answer.choices, blank=True
+    )
+    crime_described = models.CharField(
+        "Has anyone described something that could be a crime?",
+        max_length=3,
+        choices=Answer.choices,
+        blank=True,
+    )
     # Crime-disclosure check as it stood when submitted, and how a flag was resolved.
     check_result = models.JSONField(default=dict, blank=True)
     crime_reference = models.CharField(max_length=60, blank=True)
     intel_only_reason = models.CharField(max_length=500, blank=True)
+    # The FIB's judgement of the crime flag (accepting or rejecting the submitter's reason).
+    crime_judgement = models.CharField(max_length=10, choices=CrimeJudgement.choices, blank=True)
+    crime_judgement_note = models.CharField(max_length=1000, blank=True)
+    crime_judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    crime_judged_at = models.DateTimeField(null=True, blank=True)
+    # The FIB's note to the submitter when it returns the entry to them.
+    return_note = models.CharField(max_length=1000, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
     # Server-side draft of the source fields until submission moves them to SourceRecord.
     draft_source = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -120,6 +157,10 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     sanitised_at = models.DateTimeField(null=True, blank=True)
+    # The search keys of the registrations, postcodes and phone numbers in the sanitised
+    # text ("NM19KXT 447700900123"), set with it by the services: the search document is the
+    # sanitised text plus these, so any spelling finds the entry (ADR 0010). Never shown.
+    sanitised_keys = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
@@ -152,6 +193,37 @@ class Submission(models.Model):
     @property
     def is_sanitised(self) -> bool:
         return bool(self.sanitised_text.strip())
+
+    @property
+    def subject_age(self) -> int | None:
+        """The known subject's age today (from a date of birth or an estimate), for the queue."""
+        if self.subject is None:
+            return None
+        return self.subject.age_on(timezone.localdate())
+
+    @property
+    def crime_flagged(self) -> bool:
+        return bool((self.check_result or {}).get("crime_disclosure"))
+
+    @property
+    def submitter_outcome(self) -> str:
+        """Where the entry is, in words the submitter may see: never the FIB's grading,
+        sanitised text or disseminations, but every outcome of the crime route."""
+        if self.status == Status.DRAFT:
+            return "Draft: not submitted yet"
+        if self.status == Status.RETURNED:
+            return "Returned to you by the FIB"
+        if self.status == Status.WITHDRAWN:
+            return "Withdrawn"
+        if self.crime_reference:
+            return f"Crime reported, reference {self.crime_reference}"
+        if self.status == Status.CLOSED:
+            return "Closed with no further action"
+        if self.status == Status.CRIME_REFERRED:
+            return "Referred for crime recording"
+        if self.crime_judgement == CrimeJudgement.NOT_CRIME:
+            return "With the FIB: accepted as intelligence"
+        return "With the FIB"
 
 
 class SourceRecord(models.Model):
@@ -230,3 +302,65 @@ class Dissemination(models.Model):
         if self.recipient_kind == RecipientKind.AGENCY and self.recipient_agency is not None:
             return self.recipient_agency.name
         return RecipientKind(self.recipient_kind).label
+
+
+class CrimeReferralStatus(models.TextChoices):
+    OPEN = "open", "Waiting to be recorded"
+    RECORDED = "recorded", "Crime recorded"
+    RETURNED = "returned", "Returned to the FIB"
+
+
+class CrimeReferral(models.Model):
+    """An entry the FIB judged a crime, sent to the police crime recording queue (the PPU /
+    CSE co-ordinators) with the entry and the child attached: a disclosure. The crime
+    recorder records the crime reference, or returns the referral to the FIB with a note."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="crime_referrals"
+    )
+    child = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    concern = models.ForeignKey(
+        "concerns.Concern",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        max_length=10, choices=CrimeReferralStatus.choices, default=CrimeReferralStatus.OPEN
+    )
+    note = models.CharField("Why it is a crime", max_length=1000)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    referred_at = models.DateTimeField(auto_now_add=True)
+    crime_reference = models.CharField(max_length=60, blank=True)
+    return_note = models.CharField(max_length=1000, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-referred_at"]
+        indexes = [
+            models.Index(fields=["status", "-referred_at"], name="intel_crime_ref_queue"),
+            models.Index(fields=["child", "status"], name="intel_crime_ref_child"),
+        ]
+        constraints = [
+            # One referral waiting per entry at a time.
+            models.UniqueConstraint(
+                fields=["submission"],
+                condition=models.Q(status="open"),
+                name="intel_crime_ref_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"CRR-{self.pk:06d}"

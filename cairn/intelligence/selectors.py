@@ -6,26 +6,60 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from cairn.accounts.models import Agency
 from cairn.audit import services as audit
+from cairn.concerns.services import CONCERN_SOURCE
+from cairn.core.text import MAX_ID
 from cairn.pole import normalise
-from cairn.pole.access import entity_visibility_q
-from cairn.pole.models import Entity, Location
+from cairn.pole.access import (
+    entity_visibility_q,
+    visible_entities,
+    visible_link_sources,
+    visible_links,
+    visible_people,
+)
+from cairn.pole.models import Entity, Link, LinkSource, Location, Person
 from cairn.pole.search import search_people
 from cairn.pole.selectors import find_visible_object
 
-from .access import is_fib, visible_submissions
-from .models import SourceRecord, Status, Submission, SubmissionEntity
+from . import linking
+from .access import is_fib, visible_crime_referrals, visible_submissions
+from .models import (
+    CrimeReferral,
+    CrimeReferralStatus,
+    SourceRecord,
+    Status,
+    Submission,
+    SubmissionEntity,
+)
 
 QUEUE_STATUSES = {
     "new": [Status.NEW],
     "triaged": [Status.TRIAGED],
     "evaluated": [Status.EVALUATED],
     "disseminated": [Status.DISSEMINATED],
+    "crime_referred": [Status.CRIME_REFERRED],
+    "returned": [Status.RETURNED],
     "closed": [Status.CLOSED],
+    "withdrawn": [Status.WITHDRAWN],
+}
+QUEUE_TABS = [
+    ("new", "New"),
+    ("triaged", "Triaged"),
+    ("evaluated", "Evaluated"),
+    ("disseminated", "Disseminated"),
+    ("crime_referred", "Referred for crime recording"),
+    ("returned", "Returned"),
+    ("closed", "Closed"),
+    ("withdrawn", "Withdrawn"),
+]
+CRIME_TABS = {
+    "open": CrimeReferralStatus.OPEN,
+    "recorded": CrimeReferralStatus.RECORDED,
+    "returned": CrimeReferralStatus.RETURNED,
 }
 
 
@@ -92,6 +126,30 @@ def queue_counts(user: Any) -> dict[str, int]:
     }
 
 
+def crime_referral_queue(user: Any, tab: str) -> QuerySet[CrimeReferral]:
+    """The crime recording queue: waiting referrals oldest first, the others newest first."""
+    status = CRIME_TABS.get(tab, CrimeReferralStatus.OPEN)
+    qs = (
+        visible_crime_referrals(user)
+        .filter(status=status)
+        .select_related("submission", "child", "referred_by")
+    )
+    return qs.order_by("referred_at" if status == CrimeReferralStatus.OPEN else "-referred_at")
+
+
+def crime_referral_counts(user: Any) -> dict[str, int]:
+    rows = visible_crime_referrals(user).values("status").annotate(n=Count("pk"))
+    counts = {row["status"]: row["n"] for row in rows}
+    return {tab: counts.get(status, 0) for tab, status in CRIME_TABS.items()}
+
+
+def crime_referrals_for(submission: Submission) -> QuerySet[CrimeReferral]:
+    """An entry's referrals, for a page the caller already opened through access.py."""
+    return submission.crime_referrals.select_related("referred_by", "closed_by").order_by(
+        "-referred_at"
+    )
+
+
 def source_for(user: Any, submission: Submission, *, source: str | None = None) -> SourceRecord:
     """The protected source record: FIB officers only, and every read is audited."""
     if not user.has_perm("intelligence.view_source") or submission.status == Status.DRAFT:
@@ -112,9 +170,32 @@ def source_for(user: Any, submission: Submission, *, source: str | None = None) 
 
 @dataclass
 class Candidate:
+    """An existing record a detail may be. For a person: how likely it is the same person
+    and why (the online matcher's own reasons)."""
+
     entity_id: int
     label: str
     detail: str = ""
+    percent: int | None = None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def hint(self) -> str:
+        parts = [self.detail] if self.detail else []
+        if self.percent is not None:
+            parts.append(
+                f"{self.percent}% likely the same person"
+                + (f": {', '.join(self.reasons)}" if self.reasons else "")
+            )
+        elif self.reasons:
+            parts.append("; ".join(self.reasons))
+        return "; ".join(parts)
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
 
 
 @dataclass
@@ -123,6 +204,22 @@ class MentionRow:
     mention: dict[str, Any]
     linked: Entity | None
     candidates: list[Candidate] = field(default_factory=list)
+    owners: list[Choice] = field(default_factory=list)
+    link_types: list[Choice] = field(default_factory=list)
+    # The links this entry recorded for a detail already linked, as sentences.
+    facts: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return str(self.mention.get("kind"))
+
+    @property
+    def described(self) -> str:
+        return linking.describe(self.mention)
+
+    @property
+    def question(self) -> str:
+        return linking.question(self.mention)
 
 
 def _location_candidates(user: Any, mention: dict[str, Any]) -> list[Candidate]:
@@ -131,17 +228,19 @@ def _location_candidates(user: Any, mention: dict[str, Any]) -> list[Candidate]:
     qs = Location.objects.filter(entity_visibility_q(user, prefix="entity__"))
     if postcode:
         qs = qs.filter(postcode=postcode)
+        why = "the same postcode"
     elif name:
         qs = qs.filter(name__iexact=name)
+        why = "the same place name"
     else:
         return []
-    return [Candidate(loc.pk, loc.one_line) for loc in qs.order_by("pk")[:5]]
+    return [Candidate(loc.pk, loc.one_line, why) for loc in qs.order_by("pk")[:5]]
 
 
 def _person_candidates(user: Any, mention: dict[str, Any]) -> list[Candidate]:
     """Existing people a mentioned person may be: the probabilistic matcher first (names,
-    nickname as an alias, date of birth; with the reasons), then a name search for what it
-    cannot score (a nickname alone that is no one's recorded alias)."""
+    nickname as an alias, date of birth; with the likelihood and its reasons), then a name
+    search for what it cannot score (a nickname alone that is no one's recorded alias)."""
     from cairn.network.selectors import possible_matches
 
     given = str(mention.get("given_name") or "").strip()
@@ -149,22 +248,21 @@ def _person_candidates(user: Any, mention: dict[str, Any]) -> list[Candidate]:
     nickname = str(mention.get("nickname") or "").strip()
     dob = mention.get("date_of_birth") or None
     found: list[Candidate] = []
-    for fields in ({"given_name": given, "family_name": family}, {"given_name": nickname}):
-        if not any(fields.values()):
-            continue
+    fields = {"given_name": given, "family_name": family, "nickname": nickname}
+    if any(fields.values()):
         for m in possible_matches(user, {**fields, "date_of_birth": dob}, limit=5):
-            if all(c.entity_id != m.person.pk for c in found):
-                dob_seen = m.person.date_of_birth
-                born = f"born {dob_seen:%-d %b %Y}; " if dob_seen else ""
-                found.append(
-                    Candidate(
-                        m.person.pk,
-                        m.person.full_name,
-                        f"{born}{m.percent}% likely the same person: {', '.join(m.reasons)}",
-                    )
+            dob_seen = m.person.date_of_birth
+            found.append(
+                Candidate(
+                    m.person.pk,
+                    m.person.full_name,
+                    f"born {dob_seen:%-d %b %Y}" if dob_seen else "",
+                    percent=m.percent,
+                    reasons=list(m.reasons),
                 )
+            )
     if found:
-        return found[:5]
+        return found
     name = f"{given} {family}".strip() or nickname
     if not name:
         return []
@@ -173,36 +271,150 @@ def _person_candidates(user: Any, mention: dict[str, Any]) -> list[Candidate]:
             m.person.pk,
             m.person.full_name,
             f"born {m.person.date_of_birth:%-d %b %Y}" if m.person.date_of_birth else "",
+            reasons=[
+                "a similar name only: too little was given to say how likely it is the same person"
+            ],
         )
         for m in search_people(user, query=name)[:5]
         if m.score >= 70
     ]
 
 
-def link_candidates(user: Any, submission: Submission) -> list[MentionRow]:
-    """Each mention with the record it is linked to, or the existing visible records it
-    may be (same normalised registration, number or handle; similar names; same postcode)."""
+def _named_record(user: Any, mention: dict[str, Any]) -> Candidate | None:
+    """The record the detail was given with (chosen in the entry, or the record a concern
+    made of it), when the officer may see it."""
+    raw = str(mention.get("entity_id") or mention.get("record_id") or "")
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        return None
+    entity_id = int(raw)
+    entity = (
+        visible_entities(user)
+        .filter(pk=entity_id, kind=mention.get("kind"))
+        .select_related("person")
+        .first()
+    )
+    if entity is None:
+        return None
+    detail = "the record this detail was given with"
+    if entity.kind == "person" and entity.person.date_of_birth:
+        detail = f"born {entity.person.date_of_birth:%-d %b %Y}; {detail}"
+    return Candidate(entity.pk, entity.label, detail)
+
+
+def _candidates(user: Any, mention: dict[str, Any]) -> list[Candidate]:
+    named = _named_record(user, mention)
+    kind = mention.get("kind")
+    found: list[Candidate] = []
+    if kind == "person":
+        found = _person_candidates(user, mention)
+    elif kind == "location":
+        found = _location_candidates(user, mention)
+    elif kind in ("vehicle", "phone", "online_account"):
+        entity_id = find_visible_object(user, str(kind), mention)
+        if entity_id is not None:
+            entity = Entity.objects.get(pk=entity_id)
+            same = {"vehicle": "registration", "phone": "number", "online_account": "handle"}
+            found = [Candidate(entity.pk, entity.label, f"the same {same[str(kind)]}")]
+    if named is None:
+        return found
+    scored = next((c for c in found if c.entity_id == named.entity_id), None)
+    if scored is not None:
+        # Scored by the matcher as well: keep the likelihood and its reasons.
+        scored.detail = named.detail
+        named = scored
+    return [named, *[c for c in found if c.entity_id != named.entity_id]]
+
+
+def _linked_facts(user: Any, submission: Submission, entity_ids: set[int]) -> dict[int, list[str]]:
+    """For each linked record, the links this entry asserted about it that the user may
+    see, as sentences ("Dean Marsh: uses phone: +447700900123")."""
+    if not entity_ids:
+        return {}
+    sources = (
+        visible_link_sources(user)
+        .filter(source_type=linking.INTEL_SOURCE, source_id=str(submission.pk))
+        .filter(link__in=visible_links(user).values("pk"))
+        .filter(Q(link__from_entity_id__in=entity_ids) | Q(link__to_entity_id__in=entity_ids))
+        .select_related("link__from_entity", "link__to_entity")
+        .order_by("pk")
+    )
+    out: dict[int, list[str]] = {}
+    for source in sources:
+        link = source.link
+        sentence = (
+            f"{link.from_entity.label}: {link.get_link_type_display().lower()}: "
+            f"{link.to_entity.label}"
+        )
+        for end in (link.from_entity_id, link.to_entity_id):
+            out.setdefault(end, []).append(sentence)
+    return out
+
+
+def link_rows(user: Any, submission: Submission) -> list[MentionRow]:
+    """The FIB's linking step: each detail of the entry once, with the record it is linked
+    to, or the existing visible records it may be (the record it was given with; the same
+    normalised registration, number or handle; people scored by the matcher, with the
+    likelihood and reasons; the same postcode), the people it may belong to (the entry's
+    subject and the people the entry names) and how it may be linked to them."""
+    mentions = list(submission.mentions or [])
     linked = {
         row.mention_index: row.entity
         for row in SubmissionEntity.objects.filter(submission=submission).select_related("entity")
         if row.mention_index is not None
     }
+    facts = _linked_facts(user, submission, {e.pk for e in linked.values()})
+    subject = submission.subject
+    people = [
+        (i, m) for i, m in enumerate(mentions) if isinstance(m, dict) and m.get("kind") == "person"
+    ]
     rows = []
-    for index, mention in enumerate(submission.mentions or []):
+    for index, mention in enumerate(mentions):
+        if not isinstance(mention, dict) or mention.get("kind") not in linking.LINK_TYPES:
+            continue
+        kind = str(mention["kind"])
         row = MentionRow(index=index, mention=mention, linked=linked.get(index))
-        if row.linked is None:
-            kind = mention.get("kind")
-            if kind == "person":
-                row.candidates = _person_candidates(user, mention)
-            elif kind == "location":
-                row.candidates = _location_candidates(user, mention)
-            elif kind in ("vehicle", "phone", "online_account"):
-                found = find_visible_object(user, kind, mention)
-                if found is not None:
-                    entity = Entity.objects.get(pk=found)
-                    row.candidates = [Candidate(entity.pk, entity.label)]
+        if row.linked is not None:
+            row.facts = facts.get(row.linked.pk, [])
+            rows.append(row)
+            continue
+        row.candidates = _candidates(user, mention)
+        if subject is not None:
+            row.owners.append(Choice(linking.SUBJECT, f"{subject.full_name}, the subject"))
+        for other, person in people:
+            if other == index:
+                continue
+            named = linked.get(other)
+            label = named.label if named is not None else linking.describe(person)
+            row.owners.append(Choice(linking.owner_value(other), f"{label}, named in this entry"))
+        row.owners.append(Choice(linking.NOBODY, linking.nobody_label(kind)))
+        row.link_types = [Choice(t.value, t.label) for t in linking.LINK_TYPES[kind]]
         rows.append(row)
     return rows
+
+
+def concern_subjects(user: Any, concern: Any) -> list[Person]:
+    """Who an entry started from a concern may be about (one subject per entry): the
+    concern's child, then the other people it names (the records its details became, or
+    the people it linked to the child), those the user may see."""
+    ids: list[int] = []
+    if concern.child_id:
+        ids.append(concern.child_id)
+    for mention in concern.draft.get("mentions") or []:
+        raw = str(mention.get("record_id") or mention.get("entity_id") or "")
+        if mention.get("kind") == "person" and raw.isdigit() and 0 < int(raw) <= MAX_ID:
+            ids.append(int(raw))
+    # Concerns submitted before their details kept their records: the people it linked.
+    for link in Link.objects.filter(
+        pk__in=LinkSource.objects.filter(
+            source_type=CONCERN_SOURCE, source_id=str(concern.pk)
+        ).values("link_id")
+    ).values_list("from_entity_id", "to_entity_id"):
+        ids.extend(link)
+    people = {
+        p.pk: p for p in visible_people(user).filter(pk__in=set(ids)).select_related("entity")
+    }
+    ordered = list(dict.fromkeys(i for i in ids if i in people))
+    return [people[i] for i in ordered]
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ validated, audited."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,16 +18,23 @@ from django.utils import timezone
 from cairn.accounts.models import Agency, User
 from cairn.accounts.roles import HUB_WIDE_ROLES, Role
 from cairn.audit import services as audit
+from cairn.concerns import services as concern_services
 from cairn.concerns.models import Concern
 from cairn.concerns.payload import MENTION_KINDS, parse_date
+from cairn.core.concurrency import Conflict, lock
+from cairn.core.text import MAX_ID
 from cairn.notifications import services as notifications
 from cairn.pole import services as pole
-from cairn.pole.access import access_entity_by_id, access_person_by_id
-from cairn.pole.models import EntityKind, LinkType, NameKind, SecurityMarking
+from cairn.pole.access import access_person_by_id, visible_entities
+from cairn.pole.models import EntityKind, NameKind, Person, SecurityMarking
 from cairn.pole.selectors import find_visible_object
 
-from . import checks, grading, search
+from . import checks, grading, linking, search
+from .access import is_crime_recorder
 from .models import (
+    CrimeJudgement,
+    CrimeReferral,
+    CrimeReferralStatus,
     Dissemination,
     Handling,
     HowKnown,
@@ -51,16 +59,12 @@ DRAFT_FIELDS = (
     "when_time",
     "how_known",
     "further_information",
+    "anyone_in_danger",
+    "crime_described",
 )
+ANSWERS = ("yes", "no", "")
 SOURCE_FIELDS = ("source_is_submitter", "name", "contact", "relationship")
 MAX_WHAT = 10_000
-DEFAULT_LINK = {
-    "person": LinkType.ASSOCIATE,
-    "vehicle": LinkType.SEEN_IN_VEHICLE,
-    "phone": LinkType.USES_PHONE,
-    "online_account": LinkType.USES_ACCOUNT,
-    "location": LinkType.SEEN_AT,
-}
 CRIME_ROUTE = (
     "This reads as a crime disclosure, and a crime must not be reported on a FIB form: "
     "intelligence creates no crime record, so there would be no investigation and no victim "
@@ -68,6 +72,90 @@ CRIME_ROUTE = (
     "and make a MASH referral for the child. Then either remove the crime from this entry, "
     "or give the crime reference it was reported under."
 )
+
+
+# A reason that an entry flagged as a crime is intelligence only must say something: these
+# are the placeholders people type to get past a block.
+PLACEHOLDER_REASONS = frozenset(
+    {
+        "n/a",
+        "na",
+        "n.a.",
+        "none",
+        "nil",
+        "no",
+        "nope",
+        "nothing",
+        "not applicable",
+        "-",
+        "--",
+        ".",
+        "x",
+        "xx",
+        "xxx",
+        "test",
+        "ok",
+        "yes",
+        "intel",
+        "intel only",
+        "intelligence",
+        "intelligence only",
+        "not a crime",
+        "no crime",
+        "it is not a crime",
+        "its not a crime",
+        "it's not a crime",
+        "see above",
+        "as above",
+        "tbc",
+        "unknown",
+    }
+)
+MIN_REASON_CHARS = 25
+MIN_REASON_WORDS = 5
+REASON_TOO_THIN = (
+    "Explain in a sentence or two why this is intelligence only and not a crime, for "
+    "example that the source heard it as a rumour and no one has said it happened to them. "
+    "“n/a”, “none” or a few words is not enough: the FIB will read your reason"
+)
+# A crime reference: letters, numbers and separators with at least one number (forces use
+# different formats, so the shape is free but it cannot be a placeholder).
+CRIME_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9/.\- ]{2,58}[A-Za-z0-9]$")
+CRIME_REFERENCE_FORMAT = (
+    "Enter the crime reference as the police gave it, like 43/12345/26 or CRI-2026-001234: "
+    "4 to 60 letters, numbers, slashes or hyphens, with at least one number"
+)
+# The statuses from which the FIB can still decide where a flagged entry goes.
+FIB_ACTIVE = (Status.NEW, Status.TRIAGED, Status.EVALUATED)
+CHANGED_MEANWHILE = (
+    "Someone else has changed this entry since you opened it. Go back to the entry to see "
+    "where it is now."
+)
+
+
+def reason_problem(reason: str) -> str:
+    """Why `reason` is not a substantive reason an entry is intelligence only ('' if it is)."""
+    text = " ".join(reason.split())
+    bare = text.lower().strip(" .!")
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    if (
+        not text
+        or bare in PLACEHOLDER_REASONS
+        or len(text) < MIN_REASON_CHARS
+        or len(words) < MIN_REASON_WORDS
+        or len(set(text.lower().replace(" ", ""))) < 5
+    ):
+        return REASON_TOO_THIN
+    return ""
+
+
+def crime_reference_problem(reference: str) -> str:
+    text = reference.strip()
+    if not text:
+        return "Enter the crime reference"
+    if text.lower() in PLACEHOLDER_REASONS or not CRIME_REFERENCE.match(text):
+        return CRIME_REFERENCE_FORMAT
+    return ""
 
 
 def _require(actor: Any, permission: str) -> None:
@@ -89,25 +177,72 @@ def check_text(submission: Submission) -> checks.CheckResult:
         how_known=submission.how_known or None,
         mentions=list(submission.mentions or []),
         when_given=submission.when_on is not None,
+        said_danger=submission.anyone_in_danger == "yes",
+        said_crime=submission.crime_described == "yes",
     )
 
 
+def _same_person(mention: dict[str, Any], person: Person) -> bool:
+    raw = str(mention.get("record_id") or mention.get("entity_id") or "")
+    if raw.isdigit():
+        return int(raw) == person.pk
+    given = str(mention.get("given_name") or "").strip().casefold()
+    family = str(mention.get("family_name") or "").strip().casefold()
+    return (given, family) == (person.given_name.casefold(), person.family_name.casefold())
+
+
+def _mentions_about(concern: Concern, subject: Person | None) -> list[dict[str, Any]]:
+    """The concern's details for an entry about `subject`: about an adult the concern
+    names, that person's own detail goes (they are the subject) and the child is named
+    instead, so the FIB can link the child to them."""
+    mentions = [
+        dict(m)
+        for m in (concern.draft.get("mentions") or [])
+        if isinstance(m, dict) and m.get("kind") in MENTION_KINDS
+    ]
+    child = concern.child
+    if child is None or subject is None or subject.pk == child.pk:
+        return mentions
+    kept = [m for m in mentions if not (m.get("kind") == "person" and _same_person(m, subject))]
+    named_child = {
+        "kind": "person",
+        "given_name": child.given_name,
+        "family_name": child.family_name,
+        "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
+        "record_id": child.pk,
+        "note": f"The child in concern {concern.reference}",
+    }
+    return [named_child, *kept]
+
+
 @transaction.atomic
-def submission_start(*, actor: Any, concern: Concern | None = None) -> Submission:
+def submission_start(
+    *, actor: Any, concern: Concern | None = None, subject_id: int | None = None
+) -> Submission:
     """Start a draft; from a concern (which the caller got through the concerns access
-    layer), copy its child, narrative, place, date and mentions."""
+    layer), copy its narrative, place, date and details, about the subject the submitter
+    chose: the concern's child (the default) or another person it names (one subject per
+    entry; `selectors.concern_subjects` lists them)."""
     _require(actor, "intelligence.add_submission")
     submission = Submission(submitter=actor, submitter_agency=actor.agency)
     if concern is not None:
+        from .selectors import concern_subjects
+
+        subject = concern.child
+        if subject_id is not None:
+            choices = concern_subjects(actor, concern)
+            subject = next((p for p in choices if p.pk == subject_id), None)
+            if subject is None:
+                raise ValidationError(
+                    {"subject_id": ["Choose the child or a person named in the concern"]}
+                )
         submission.concern = concern
-        submission.subject = concern.child
+        submission.subject = subject
         submission.what = concern.narrative
         submission.where = concern.observed_where
         submission.when_on = concern.observed_on
         submission.when_time = concern.observed_time
-        submission.mentions = [
-            m for m in (concern.draft.get("mentions") or []) if m.get("kind") in MENTION_KINDS
-        ]
+        submission.mentions = _mentions_about(concern, subject)
     submission.save()
     audit.record(
         actor=actor,
@@ -123,6 +258,23 @@ def submission_start(*, actor: Any, concern: Concern | None = None) -> Submissio
 def _own_draft(actor: Any, submission: Submission) -> None:
     if submission.submitter_id != actor.pk or submission.status != Status.DRAFT:
         raise PermissionDenied("Only the person who started this draft can change it.")
+    # It may have been sent or deleted since this request read it.
+    if _lock_own(actor, submission):
+        raise Conflict(
+            f"Intelligence {submission.reference} has already been sent to the FIB, "
+            "so the draft cannot change."
+        )
+
+
+def _lock_own(actor: Any, submission: Submission) -> bool:
+    """Lock the submitter's own entry; True when it has already been submitted."""
+    if submission.submitter_id != actor.pk:
+        raise PermissionDenied("Only the person who started this draft can send it.")
+    try:
+        lock(submission)
+    except Submission.DoesNotExist:
+        raise Conflict("This draft has been deleted.") from None
+    return submission.status != Status.DRAFT
 
 
 def _clean_fields(data: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
@@ -130,6 +282,13 @@ def _clean_fields(data: dict[str, Any], errors: dict[str, list[str]]) -> dict[st
     for name in ("subject_description", "where"):
         if name in data:
             out[name] = str(data[name] or "").strip()[:300]
+    for name in ("anyone_in_danger", "crime_described"):
+        if name in data:
+            answer = str(data[name] or "").strip().lower()
+            if answer not in ANSWERS:
+                errors.setdefault(name, []).append("Answer yes or no")
+            else:
+                out[name] = answer
     for name in ("what", "further_information"):
         if name in data:
             out[name] = str(data[name] or "").strip()
@@ -232,25 +391,41 @@ def submission_submit(
 ) -> Submission:
     """Submit a draft to the FIB. A likely crime disclosure is blocked until the text is
     intelligence only, or the submitter gives the crime reference it was reported under
-    (or, for a wrong flag, says why it is intelligence only: the FIB sees that reason)."""
-    _own_draft(actor, submission)
+    (or, for a wrong flag, says why it is intelligence only: the FIB sees that reason).
+    Sent once: a repeated submit waits for the row lock and returns the first's result."""
+    if _lock_own(actor, submission):
+        return submission
     errors = _completeness_errors(submission)
     result = check_text(submission)
-    crime_reference = crime_reference.strip()[:60]
+    crime_reference = " ".join(crime_reference.split())[:60]
     intel_only_reason = intel_only_reason.strip()[:500]
-    if result.crime_disclosure and not (crime_reference or intel_only_reason):
-        errors.setdefault("what", []).append(CRIME_ROUTE)
+    if result.crime_disclosure:
+        if not (crime_reference or intel_only_reason):
+            errors.setdefault("what", []).append(CRIME_ROUTE)
+        elif crime_reference and (problem := crime_reference_problem(crime_reference)):
+            errors["crime_reference"] = [problem]
+        elif not crime_reference and (problem := reason_problem(intel_only_reason)):
+            errors["intel_only_reason"] = [problem]
     if errors:
         raise ValidationError(errors)
     source = submission.draft_source or {}
-    SourceRecord.objects.create(
+    # An entry returned by the FIB and resubmitted already has its source record.
+    resubmitted = SourceRecord.objects.filter(submission=submission).exists()
+    SourceRecord.objects.update_or_create(
         submission=submission,
-        source_is_submitter=bool(source.get("source_is_submitter")),
-        name=str(source.get("name") or ""),
-        contact=str(source.get("contact") or ""),
-        relationship=str(source.get("relationship") or ""),
+        defaults={
+            "source_is_submitter": bool(source.get("source_is_submitter")),
+            "name": str(source.get("name") or ""),
+            "contact": str(source.get("contact") or ""),
+            "relationship": str(source.get("relationship") or ""),
+        },
     )
     submission.draft_source = {}
+    # A resubmitted entry is judged afresh.
+    submission.crime_judgement = ""
+    submission.crime_judgement_note = ""
+    submission.crime_judged_by = None
+    submission.crime_judged_at = None
     submission.check_result = result.as_dict()
     submission.crime_reference = crime_reference if result.crime_disclosure else ""
     submission.intel_only_reason = intel_only_reason if result.crime_disclosure else ""
@@ -258,6 +433,13 @@ def submission_submit(
     submission.submitted_at = timezone.now()
     submission.save()
     search.fts_sync(submission.pk, "")
+    if submission.crime_reference and submission.concern is not None:
+        concern_services.concern_record_crime(
+            actor=actor,
+            concern=submission.concern,
+            crime_reference=submission.crime_reference,
+            source=f"given with intelligence {submission.reference}",
+        )
     audit.record(
         actor=actor,
         event="intel.submitted",
@@ -268,12 +450,14 @@ def submission_submit(
             "crime_flag": result.crime_disclosure,
             "crime_reference": bool(submission.crime_reference),
             "quality_issues": [q.code for q in result.quality_issues],
+            "resubmitted": resubmitted,
         },
     )
     notifications.notify(
         recipients=_fib_officers(),
         kind="intel.submitted",
-        title=f"New intelligence {submission.reference} from {submission.submitter_agency.name}",
+        title=f"{'Resubmitted' if resubmitted else 'New'} intelligence {submission.reference} "
+        f"from {submission.submitter_agency.name}",
         body="A new entry is waiting in the FIB queue.",
         url=reverse("intelligence:detail", args=[submission.pk]),
         obj=submission,
@@ -310,9 +494,23 @@ def submission_discard_draft(*, actor: Any, submission: Submission) -> None:
 
 
 def _fib(actor: Any, submission: Submission) -> None:
+    """FIB work on a submitted entry, under its row lock: two officers acting at once
+    take turns, and each decides on the state the other left."""
     _require(actor, "intelligence.manage_fib")
     if submission.status == Status.DRAFT:
         raise PermissionDenied("A draft is not in the FIB queue.")
+    lock(submission)
+
+
+def _closed_conflict(submission: Submission, doing: str) -> Conflict:
+    return Conflict(
+        f"Intelligence {submission.reference} has already been closed by "
+        f"{_name(submission.triaged_by)}, so it cannot be {doing}. Nothing has been changed."
+    )
+
+
+def _name(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "someone else"
 
 
 @transaction.atomic
@@ -327,6 +525,15 @@ def submission_triage(
         errors["note"] = ["Say why no further action is needed"]
     if errors:
         raise ValidationError(errors)
+    if submission.status == Status.CLOSED:
+        raise _closed_conflict(submission, "triaged again")
+    if close and submission.status == Status.DISSEMINATED:
+        raise Conflict(
+            f"Intelligence {submission.reference} has already been disseminated, so it "
+            "cannot be closed as needing no further action. Nothing has been changed."
+        )
+    if close and submission.status not in FIB_ACTIVE:
+        raise ValidationError({"__all__": [CHANGED_MEANWHILE]})
     submission.priority = priority
     submission.triage_note = note.strip()[:1000]
     submission.triaged_by = actor
@@ -344,6 +551,14 @@ def submission_triage(
         justification=note.strip()[:500] or "Triaged",
         details={"priority": priority, "closed": close},
     )
+    if close:
+        _tell_submitter(
+            submission,
+            kind="intel.closed",
+            title=f"Your intelligence {submission.reference}: closed with no further action",
+            body="The Force Intelligence Bureau has assessed your entry and closed it with no "
+            "further action. Thank you for submitting it.",
+        )
     return submission
 
 
@@ -363,7 +578,7 @@ def submission_evaluate(
     and is kept and shown beside it."""
     _fib(actor, submission)
     if submission.status == Status.CLOSED:
-        raise ValidationError({"source_grade": ["This entry is closed"]})
+        raise _closed_conflict(submission, "graded")
     errors: dict[str, list[str]] = {}
     legacy = ""
     if legacy_grade.strip():
@@ -463,9 +678,18 @@ def submission_sanitise(*, actor: Any, submission: Submission, text: str) -> Sub
     if errors:
         raise ValidationError(errors)
     submission.sanitised_text = text
+    submission.sanitised_keys = search.document_keys(text)
     submission.sanitised_by = actor
     submission.sanitised_at = timezone.now()
-    submission.save(update_fields=["sanitised_text", "sanitised_by", "sanitised_at", "updated_at"])
+    submission.save(
+        update_fields=[
+            "sanitised_text",
+            "sanitised_keys",
+            "sanitised_by",
+            "sanitised_at",
+            "updated_at",
+        ]
+    )
     search.fts_sync(submission.pk, text)
     audit.record(
         actor=actor,
@@ -524,61 +748,245 @@ def _create_entity(actor: Any, mention: dict[str, Any]) -> int:
     ).pk
 
 
-@transaction.atomic
-def mention_link(
-    *,
+@dataclass(frozen=True)
+class LinkAnswer:
+    """The FIB's answer for one detail of an entry on the linking step: which record it
+    is (an entity id, NEW for a new police-only record, SKIP to leave it for now), whose
+    it is (`linking.parse_owner`: the subject, a person named in the entry, or nobody)
+    and how it is linked to them (a type allowed for the kind; blank for the usual one)."""
+
+    mention_index: int
+    record: str
+    belongs_to: Any = ""
+    link_type: str = ""
+
+
+@dataclass
+class _Planned:
+    index: int
+    mention: dict[str, Any]
+    record: int | None  # None: a new record
+    owner: linking.Owner
+    link_type: str
+
+
+def _item_error(errors: dict[str, list[str]], index: int, part: str, message: str) -> None:
+    errors.setdefault(f"items.{index}.{part}", []).append(message)
+
+
+def _plan_links(
     actor: Any,
     submission: Submission,
-    mention_index: int | None = None,
-    entity_id: int | None = None,
-) -> SubmissionEntity:
-    """Link a mention (by index) or any visible record to the submission: an existing
-    record (`entity_id`, which must be visible to the officer) or, with no entity_id, a
-    new police-only record made from the mention. The subject gets a sourced POLE link."""
+    answers: list[LinkAnswer],
+    linked: dict[int, SubmissionEntity],
+) -> list[_Planned]:
+    """Check every answer before anything is written; all the problems at once."""
+    mentions = list(submission.mentions or [])
+    errors: dict[str, list[str]] = {}
+    by_index: dict[int, LinkAnswer] = {}
+    for answer in answers:
+        if not 0 <= answer.mention_index < len(mentions):
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                f"There is no detail {answer.mention_index + 1} in this entry"
+            )
+        elif answer.mention_index in by_index:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                f"Detail {answer.mention_index + 1} was answered twice"
+            )
+        else:
+            by_index[answer.mention_index] = answer
+    chosen = {
+        int(a.record)
+        for a in by_index.values()
+        if str(a.record).isdigit() and 0 < int(a.record) <= MAX_ID
+    }
+    kinds = dict(visible_entities(actor).filter(pk__in=chosen).values_list("pk", "kind"))
+    planned: dict[int, _Planned] = {}
+    for index, answer in sorted(by_index.items()):
+        mention = mentions[index]
+        kind = str(mention.get("kind"))
+        what = linking.describe(mention)
+        record_text = str(answer.record or "").strip()
+        if record_text == linking.SKIP:
+            continue
+        record: int | None
+        if record_text == linking.NEW:
+            record = linked[index].entity_id if index in linked else None
+        elif record_text.isdigit() and int(record_text) in kinds:
+            record = int(record_text)
+            if kinds[record] != kind:
+                _item_error(errors, index, "record", f"Choose a {linking.NOUN[kind]} for {what}")
+            elif index in linked and linked[index].entity_id != record:
+                _item_error(
+                    errors,
+                    index,
+                    "record",
+                    f"{what[0].upper()}{what[1:]} is already linked to "
+                    f"{linked[index].entity.label}",
+                )
+        elif record_text:
+            # Missing and not visible read the same: no record's existence leaks.
+            _item_error(errors, index, "record", f"Choose one of the records offered for {what}")
+            continue
+        else:
+            _item_error(
+                errors,
+                index,
+                "record",
+                f"Select which record {what} is, create a new one, or leave it for now",
+            )
+            continue
+        owner = linking.parse_owner(answer.belongs_to)
+        if owner is None:
+            _item_error(errors, index, "belongs_to", linking.unanswered(mention))
+        elif owner.kind == linking.SUBJECT and submission.subject_id is None:
+            _item_error(
+                errors,
+                index,
+                "belongs_to",
+                "This entry's subject has no record: choose a person named in the entry",
+            )
+        elif owner.kind == "mention" and (
+            owner.index is None
+            or owner.index == index
+            or not 0 <= owner.index < len(mentions)
+            or mentions[owner.index].get("kind") != "person"
+        ):
+            _item_error(errors, index, "belongs_to", "Choose one of the people named in this entry")
+        link_type = str(answer.link_type or "").strip() or linking.LINK_TYPES[kind][0]
+        if link_type not in linking.LINK_TYPES[kind]:
+            _item_error(errors, index, "link_type", f"Choose how {what} is linked")
+        if owner is not None:
+            planned[index] = _Planned(index, mention, record, owner, link_type)
+    for item in planned.values():
+        owner = item.owner
+        if owner.kind != "mention" or owner.index is None:
+            continue
+        if owner.index not in planned and owner.index not in linked:
+            _item_error(
+                errors,
+                item.index,
+                "belongs_to",
+                f"You left {linking.describe(mentions[owner.index])} for now: link them as "
+                "well, or choose someone else",
+            )
+    for item in planned.values():
+        owner_record = _owner_record(submission, item.owner, planned, linked)
+        if item.record is not None and item.record == owner_record:
+            _item_error(
+                errors,
+                item.index,
+                "belongs_to",
+                f"{linking.describe(item.mention)} is that same record: choose someone else",
+            )
+    if not planned and not errors:
+        errors[NON_FIELD_ERRORS] = [
+            "Choose a record for at least one detail, or go back to the entry"
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return [planned[i] for i in sorted(planned)]
+
+
+def _owner_record(
+    submission: Submission,
+    owner: linking.Owner,
+    planned: dict[int, _Planned],
+    linked: dict[int, SubmissionEntity],
+) -> int | None:
+    """The record of the person a detail belongs to, as far as it is known yet."""
+    if owner.kind == linking.SUBJECT:
+        return submission.subject_id
+    if owner.kind != "mention" or owner.index is None:
+        return None
+    if owner.index in planned:
+        return planned[owner.index].record
+    row = linked.get(owner.index)
+    return row.entity_id if row is not None else None
+
+
+def _fact(item: _Planned, record: int, owner_record: int) -> tuple[int, int, str]:
+    if item.mention.get("kind") == "person":
+        return (record, owner_record, item.link_type)
+    return (owner_record, record, item.link_type)
+
+
+@transaction.atomic
+def mentions_link(
+    *, actor: Any, submission: Submission, answers: list[LinkAnswer]
+) -> list[SubmissionEntity]:
+    """The FIB's linking step, in one step: each detail answered is linked to its record
+    (an existing one the officer may see, or a new police-only one) and, through the one
+    link service, to the person it belongs to (the subject, or a person named in the
+    entry), with this entry as the link's source. Every answer is checked first, so a
+    problem anywhere links nothing. Answering again (a double click, an API retry) reuses
+    the records already linked and adds nothing twice."""
     _fib(actor, submission)
-    mention: dict[str, Any] | None = None
-    if mention_index is not None:
-        mentions = list(submission.mentions or [])
-        if not 0 <= mention_index < len(mentions):
-            raise ValidationError({"mention_index": ["No such detail in this entry"]})
-        mention = mentions[mention_index]
-    if entity_id is not None:
-        entity = access_entity_by_id(actor, entity_id)
-    elif mention is not None:
-        try:
-            entity = access_entity_by_id(actor, _create_entity(actor, mention))
-        except ValidationError as exc:
-            raise ValidationError({"entity_id": exc.messages}) from exc
-    else:
-        raise ValidationError({"entity_id": ["Choose a record to link, or create one"]})
-    if mention is not None and mention.get("kind") != entity.kind:
-        raise ValidationError({"entity_id": ["Choose a record of the same kind as the detail"]})
-    row, _ = SubmissionEntity.objects.get_or_create(
-        submission=submission,
-        entity=entity,
-        defaults={"mention_index": mention_index, "linked_by": actor},
-    )
-    if submission.subject_id and submission.subject_id != entity.pk:
-        pole.link_create(
-            actor=actor,
-            from_entity_id=submission.subject_id,
-            to_entity_id=entity.pk,
-            link_type=DEFAULT_LINK.get(entity.kind, LinkType.OTHER),
-            started_on=submission.when_on,
-            source_type="intelligence.submission",
-            source_id=str(submission.pk),
-            source_note=f"Intelligence {submission.reference}",
-            police_only=True,
+    if submission.status == Status.CLOSED:
+        raise _closed_conflict(submission, "linked")
+    linked = {
+        row.mention_index: row
+        for row in SubmissionEntity.objects.filter(
+            submission=submission, mention_index__isnull=False
+        ).select_related("entity")
+        if row.mention_index is not None
+    }
+    plan = _plan_links(actor, submission, answers, linked)
+    planned = {item.index: item for item in plan}
+    # The facts between records that exist already may have links: lock those first.
+    known = []
+    for item in plan:
+        owner_record = _owner_record(submission, item.owner, planned, linked)
+        if item.record is not None and owner_record is not None:
+            known.append(_fact(item, item.record, owner_record))
+    pole.links_lock(known)
+    # People first: a vehicle may belong to a person made in this same step.
+    order = sorted(plan, key=lambda i: (i.mention.get("kind") != "person", i.index))
+    for item in order:
+        if item.record is None:
+            try:
+                item.record = _create_entity(actor, item.mention)
+            except ValidationError as exc:
+                raise ValidationError({f"items.{item.index}.record": exc.messages}) from exc
+    rows = []
+    for item in order:
+        assert item.record is not None
+        row, _ = SubmissionEntity.objects.get_or_create(
+            submission=submission,
+            entity_id=item.record,
+            defaults={"mention_index": item.index, "linked_by": actor},
         )
-    audit.record(
-        actor=actor,
-        event="intel.entity_linked",
-        obj=submission,
-        subject=entity if entity.kind == EntityKind.PERSON else submission.subject,
-        justification=f"Linked {entity.get_kind_display().lower()} {entity.label}",
-        details={"entity": entity.pk, "mention_index": mention_index},
-    )
-    return row
+        rows.append(row)
+        owner_record = _owner_record(submission, item.owner, planned, linked)
+        link_id = None
+        if owner_record is not None:
+            from_id, to_id, link_type = _fact(item, item.record, owner_record)
+            link_id = pole.link_record(
+                actor=actor,
+                from_entity_id=from_id,
+                to_entity_id=to_id,
+                link_type=link_type,
+                started_on=submission.when_on,
+                source_type=linking.INTEL_SOURCE,
+                source_id=str(submission.pk),
+                source_note=f"Intelligence {submission.reference}",
+                police_only=True,
+            ).link.pk
+        entity = row.entity
+        audit.record(
+            actor=actor,
+            event="intel.entity_linked",
+            obj=submission,
+            subject=entity if entity.kind == EntityKind.PERSON else owner_record,
+            justification=f"Linked {entity.get_kind_display().lower()} {entity.label}",
+            details={
+                "entity": entity.pk,
+                "mention_index": item.index,
+                "belongs_to": owner_record,
+                "link": link_id,
+            },
+        )
+    return rows
 
 
 def _recipients(kind: str, agency: Agency | None) -> list[User]:
@@ -604,6 +1012,8 @@ def submission_disseminate(
     Handling C: sharing outside the police needs the officer to confirm the stated
     conditions are met."""
     _fib(actor, submission)
+    if submission.status == Status.CLOSED:
+        raise _closed_conflict(submission, "disseminated")
     errors: dict[str, list[str]] = {}
     if submission.status not in (Status.EVALUATED, Status.DISSEMINATED):
         errors["recipient_kind"] = ["Grade this entry before disseminating it"]
@@ -660,7 +1070,7 @@ def submission_import(*, actor: Any, row: LegacyRow) -> Submission:
     """One record from the previous intelligence system (validated by legacy_import), as
     an entry the FIB has graded and sanitised: the legacy 5x5x5 code is kept and mapped by
     `submission_evaluate`, the text (already sanitised there) saved by
-    `submission_sanitise`, and each registration or phone linked by `mention_link` to the
+    `submission_sanitise`, and each registration or phone linked by `mentions_link` to the
     existing visible record with the same normalised key, or to a new police-only one (as
     the FIB's linking page offers). No notification: these are not new in the queue. The
     crime-disclosure check runs and is recorded, but does not block: the record is history,
@@ -699,13 +1109,15 @@ def submission_import(*, actor: Any, row: LegacyRow) -> Submission:
         conditions=row.conditions,
     )
     submission_sanitise(actor=actor, submission=submission, text=row.text)
+    answers = []
     for index, mention in enumerate(row.mentions):
-        mention_link(
-            actor=actor,
-            submission=submission,
-            mention_index=index,
-            entity_id=find_visible_object(actor, mention["kind"], mention),
+        found = find_visible_object(actor, mention["kind"], mention)
+        # The previous system says whose a detail is nowhere: it is linked to the entry.
+        answers.append(
+            LinkAnswer(index, str(found) if found else linking.NEW, belongs_to=linking.NOBODY)
         )
+    if answers:
+        mentions_link(actor=actor, submission=submission, answers=answers)
     return submission
 
 
@@ -745,3 +1157,343 @@ def legacy_import(*, actor: Any, rows: list[LegacyRow], source: str) -> ImportSu
         },
     )
     return summary
+
+
+# The crime route: the FIB's judgement of a flagged entry, referral for crime recording,
+# return to the submitter (who edits and resubmits, or withdraws), and the crime recorder's
+# outcome. Every step locks the entry (or referral) and checks its status, so two people
+# acting at once cannot both win: the second gets a clear error.
+
+
+def _lock(submission: Submission, allowed: tuple[str, ...]) -> Submission:
+    # Lock only the entry's row (PostgreSQL cannot lock the nullable side of a join).
+    fresh = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("concern", "submitter")
+        .get(pk=submission.pk)
+    )
+    if fresh.status not in allowed:
+        raise ValidationError({"__all__": [CHANGED_MEANWHILE]})
+    return fresh
+
+
+def _tell_submitter(submission: Submission, *, kind: str, title: str, body: str) -> None:
+    notifications.notify(
+        recipients=[submission.submitter],
+        kind=kind,
+        title=title,
+        body=body,
+        url=reverse("intelligence:detail", args=[submission.pk]),
+        obj=submission,
+    )
+
+
+def clean_note(note: str, field: str, message: str) -> str:
+    text = note.strip()
+    if len(text) < 10:
+        raise ValidationError({field: [message]})
+    return text[:1000]
+
+
+def _judge(actor: Any, submission: Submission, judgement: str, note: str) -> None:
+    submission.crime_judgement = judgement
+    submission.crime_judgement_note = note[:1000]
+    submission.crime_judged_by = actor
+    submission.crime_judged_at = timezone.now()
+    if judgement == CrimeJudgement.CRIME and submission.concern is not None:
+        concern_services.concern_record_crime(
+            actor=actor,
+            concern=submission.concern,
+            source=f"intelligence {submission.reference}",
+        )
+
+
+@transaction.atomic
+def submission_accept_reason(*, actor: Any, submission: Submission, note: str = "") -> Submission:
+    """The FIB accepts the submitter's reason a flagged entry is intelligence only."""
+    _fib(actor, submission)
+    submission = _lock(submission, FIB_ACTIVE)
+    if not (submission.check_result or {}).get("crime_disclosure"):
+        raise ValidationError({"decision": ["This entry was not flagged as a crime"]})
+    _judge(actor, submission, CrimeJudgement.NOT_CRIME, note.strip())
+    submission.save()
+    audit.record(
+        actor=actor,
+        event="intel.crime_judged",
+        obj=submission,
+        subject=submission.subject,
+        justification=note.strip()[:500] or "The submitter's reason was accepted",
+        details={"judgement": CrimeJudgement.NOT_CRIME, "reason_accepted": True},
+    )
+    _tell_submitter(
+        submission,
+        kind="intel.reason_accepted",
+        title=f"Your intelligence {submission.reference}: accepted as intelligence",
+        body="The Force Intelligence Bureau accepted your reason that this entry is "
+        "intelligence only, and is working on it.",
+    )
+    return submission
+
+
+def _crime_recorders() -> list[User]:
+    return list(User.objects.filter(role=Role.PPU_COORDINATOR, is_active=True))
+
+
+REFER_NOTE = (
+    "Say why this is a crime and what the crime recorder needs to know (at least 10 characters)"
+)
+CRIME_RECORDING = "Police crime recording (PPU / CSE co-ordinators)"
+
+
+@transaction.atomic
+def submission_refer_crime(*, actor: Any, submission: Submission, note: str) -> CrimeReferral:
+    """The FIB judges the entry a crime (rejecting any reason given) and refers it, with
+    the child, to the crime recording queue: a disclosure to the crime recorders."""
+    _fib(actor, submission)
+    note = clean_note(note, "note", REFER_NOTE)
+    submission = _lock(submission, FIB_ACTIVE)
+    _judge(actor, submission, CrimeJudgement.CRIME, note)
+    submission.status = Status.CRIME_REFERRED
+    submission.save()
+    referral = CrimeReferral.objects.create(
+        submission=submission,
+        child=submission.subject,
+        concern=submission.concern,
+        note=note,
+        referred_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        event="intel.crime_referred",
+        obj=submission,
+        subject=submission.subject,
+        recipient=CRIME_RECORDING,
+        justification=note[:500],
+        details={
+            "referral": referral.pk,
+            "reason_rejected": bool(submission.intel_only_reason),
+            "child": submission.subject_id,
+            "concern": submission.concern_id,
+        },
+    )
+    notifications.notify(
+        recipients=_crime_recorders(),
+        kind="intel.crime_referred",
+        title=f"Crime referral {referral.reference} from the FIB: a crime to record",
+        body="The Force Intelligence Bureau has referred an entry for crime recording.",
+        url=reverse("intelligence:crime-referral", args=[referral.pk]),
+        obj=referral,
+    )
+    _tell_submitter(
+        submission,
+        kind="intel.crime_referred",
+        title=f"Your intelligence {submission.reference}: referred for crime recording",
+        body="The Force Intelligence Bureau judged that your entry describes a crime and has "
+        "referred it to be recorded as a crime. You will be told the crime reference.",
+    )
+    return referral
+
+
+@transaction.atomic
+def submission_return(
+    *, actor: Any, submission: Submission, note: str, is_crime: bool = False
+) -> Submission:
+    """The FIB returns the entry to its submitter with a note (to report the crime and add
+    the reference, or to correct it); the submitter edits and resubmits, or withdraws."""
+    _fib(actor, submission)
+    note = clean_note(
+        note, "note", "Write a note telling the submitter what to do (at least 10 characters)"
+    )
+    submission = _lock(submission, FIB_ACTIVE)
+    if is_crime:
+        _judge(actor, submission, CrimeJudgement.CRIME, note)
+    submission.status = Status.RETURNED
+    submission.return_note = note
+    submission.returned_at = timezone.now()
+    submission.save()
+    audit.record(
+        actor=actor,
+        event="intel.returned",
+        obj=submission,
+        subject=submission.subject,
+        justification=note[:500],
+        details={"judgement": submission.crime_judgement, "is_crime": is_crime},
+    )
+    _tell_submitter(
+        submission,
+        kind="intel.returned",
+        title=f"Your intelligence {submission.reference} has been returned to you",
+        body="The Force Intelligence Bureau has returned your entry with a note. Open it to "
+        "read the note, then edit and resubmit it, or withdraw it.",
+    )
+    return submission
+
+
+def _returned_own(actor: Any, submission: Submission) -> Submission:
+    if submission.submitter_id != actor.pk:
+        raise PermissionDenied("Only the person who submitted this entry can change it.")
+    return _lock(submission, (Status.RETURNED,))
+
+
+@transaction.atomic
+def submission_reopen(*, actor: Any, submission: Submission) -> Submission:
+    """The submitter reopens a returned entry to edit it: it becomes their draft again
+    (the source details back in the form) until they resubmit it."""
+    submission = _returned_own(actor, submission)
+    record = SourceRecord.objects.filter(submission=submission).first()
+    if record is not None:
+        submission.draft_source = {
+            "source_is_submitter": record.source_is_submitter,
+            "name": record.name,
+            "contact": record.contact,
+            "relationship": record.relationship,
+        }
+    submission.status = Status.DRAFT
+    submission.save()
+    audit.record(
+        actor=actor,
+        event="intel.reopened",
+        obj=submission,
+        subject=submission.subject,
+        justification="Returned entry reopened by its submitter to edit and resubmit",
+    )
+    return submission
+
+
+@transaction.atomic
+def submission_resubmit(*, actor: Any, submission: Submission, data: dict[str, Any]) -> Submission:
+    """Reopen a returned entry, replace its details and submit it again, in one step (the
+    API); all or nothing, and the crime check applies as on first submission."""
+    submission = submission_reopen(actor=actor, submission=submission)
+    errors = submission_save_draft(actor=actor, submission=submission, data=data)
+    if errors:
+        raise ValidationError(errors)
+    return submission_submit(
+        actor=actor,
+        submission=submission,
+        crime_reference=str(data.get("crime_reference") or ""),
+        intel_only_reason=str(data.get("intel_only_reason") or ""),
+    )
+
+
+@transaction.atomic
+def submission_withdraw(*, actor: Any, submission: Submission, reason: str = "") -> Submission:
+    submission = _returned_own(actor, submission)
+    submission.status = Status.WITHDRAWN
+    submission.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=actor,
+        event="intel.withdrawn",
+        obj=submission,
+        subject=submission.subject,
+        justification=reason.strip()[:500] or "Withdrawn by its submitter after it was returned",
+    )
+    notifications.notify(
+        recipients=_fib_officers(),
+        kind="intel.withdrawn",
+        title=f"Intelligence {submission.reference} was withdrawn by its submitter",
+        body="An entry the FIB returned has been withdrawn.",
+        url=reverse("intelligence:detail", args=[submission.pk]),
+        obj=submission,
+    )
+    return submission
+
+
+def _open_referral(actor: Any, referral: CrimeReferral) -> CrimeReferral:
+    if not is_crime_recorder(actor) or actor.agency_id is None:
+        raise PermissionDenied("You do not have permission to record crimes.")
+    fresh = (
+        CrimeReferral.objects.select_for_update(of=("self",))
+        .select_related("submission", "submission__submitter", "concern", "referred_by")
+        .get(pk=referral.pk)
+    )
+    if fresh.status != CrimeReferralStatus.OPEN:
+        status = fresh.get_status_display().lower()
+        raise ValidationError(
+            {"__all__": [f"This referral has already been dealt with ({status})"]}
+        )
+    return fresh
+
+
+@transaction.atomic
+def crime_referral_record(
+    *, actor: Any, referral: CrimeReferral, crime_reference: str
+) -> CrimeReferral:
+    """The crime recorder records the crime reference: the entry, the concern it came from
+    and the child's chronology then show "crime reported, reference ..."; the entry goes
+    back to the FIB to work the intelligence around the crime."""
+    crime_reference = " ".join(crime_reference.split())
+    problem = crime_reference_problem(crime_reference)
+    if problem:
+        raise ValidationError({"crime_reference": [problem]})
+    referral = _open_referral(actor, referral)
+    referral.status = CrimeReferralStatus.RECORDED
+    referral.crime_reference = crime_reference
+    referral.closed_by = actor
+    referral.closed_at = timezone.now()
+    referral.save()
+    submission = Submission.objects.select_for_update().get(pk=referral.submission_id)
+    submission.crime_reference = crime_reference
+    if submission.status == Status.CRIME_REFERRED:
+        submission.status = Status.TRIAGED
+    submission.save()
+    if referral.concern is not None:
+        concern_services.concern_record_crime(
+            actor=actor,
+            concern=referral.concern,
+            crime_reference=crime_reference,
+            source=f"crime referral {referral.reference}",
+        )
+    audit.record(
+        actor=actor,
+        event="intel.crime_recorded",
+        obj=referral,
+        subject=referral.child,
+        justification=f"Crime reported, reference {crime_reference}",
+        details={"submission": submission.pk, "crime_reference": crime_reference},
+    )
+    notifications.notify(
+        recipients=[submission.submitter, referral.referred_by],
+        kind="intel.crime_recorded",
+        title=f"Intelligence {submission.reference}: crime reported, reference {crime_reference}",
+        body=f"The crime has been recorded under reference {crime_reference}.",
+        url=reverse("intelligence:detail", args=[submission.pk]),
+        obj=submission,
+    )
+    return referral
+
+
+@transaction.atomic
+def crime_referral_return(*, actor: Any, referral: CrimeReferral, note: str) -> CrimeReferral:
+    """The crime recorder returns the referral to the FIB with a note (not recordable as
+    it stands); the entry is back in the FIB's triaged queue for its decision."""
+    note = clean_note(
+        note, "note", "Say why you are returning it to the FIB (at least 10 characters)"
+    )
+    referral = _open_referral(actor, referral)
+    referral.status = CrimeReferralStatus.RETURNED
+    referral.return_note = note
+    referral.closed_by = actor
+    referral.closed_at = timezone.now()
+    referral.save()
+    submission = Submission.objects.select_for_update().get(pk=referral.submission_id)
+    if submission.status == Status.CRIME_REFERRED:
+        submission.status = Status.TRIAGED
+        submission.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=actor,
+        event="intel.crime_referral_returned",
+        obj=referral,
+        subject=referral.child,
+        justification=note[:500],
+        details={"submission": submission.pk},
+    )
+    notifications.notify(
+        recipients=[referral.referred_by],
+        kind="intel.crime_referral_returned",
+        title=f"Crime referral {referral.reference} for {submission.reference} returned to the FIB",
+        body="The crime recorder returned the referral with a note.",
+        url=reverse("intelligence:detail", args=[submission.pk]),
+        obj=submission,
+    )
+    return referral

@@ -12,15 +12,32 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cairn.audit import services as audit
 from cairn.concerns.access import access_concern_by_id
 from cairn.concerns.forms import MENTION_FORMS
+from cairn.core.text import is_digits
+from cairn.core.throttling import throttle
+from cairn.core.views import confirm_discard
 
 from . import forms, grading, search, selectors, services
-from .access import access_for_fib, access_own_draft, access_submission_by_id, is_fib
-from .models import Status, Submission
+from .access import (
+    access_crime_referral_by_id,
+    access_for_fib,
+    access_own_draft,
+    access_returned_own,
+    access_submission_by_id,
+    consult_crime_queue,
+    consult_crime_referral,
+    fib_page,
+    is_crime_recorder,
+    is_fib,
+    view_submission,
+)
+from .forms import CrimeDecision
+from .models import CrimeReferralStatus, Status, Submission
 
 NAV = "intelligence"
 
@@ -36,19 +53,41 @@ def _errors_to_form(form: Any, exc: ValidationError, mapping: dict[str, str] | N
         form.add_error(name if name in form.fields else None, errs)
 
 
+def _already_sent(request: HttpRequest, submission_id: int) -> HttpResponse | None:
+    """A form posted again after the entry was sent (a double click, a resent form)
+    goes to the sent entry, not to "page not found"."""
+    if request.method != "POST":
+        return None
+    submission = access_submission_by_id(request.user, submission_id).submission
+    if submission.submitter_id != request.user.pk or submission.status == Status.DRAFT:
+        return None
+    messages.info(request, f"Intelligence {submission.reference} has already been sent.")
+    return redirect("intelligence:detail", submission_id=submission.pk)
+
+
 @login_required
 def submission_list(request: HttpRequest) -> HttpResponse:
     _require(request, "intelligence.view_submission")
     page = Paginator(selectors.my_submissions(request.user), 25).get_page(request.GET.get("page"))
-    audit.record(actor=request.user, event="intel.listed", justification="My intelligence list")
+    drafts = list(selectors.my_drafts(request.user)[:20])
+    shared = list(selectors.shared_with_me(request.user)[:20])
+    audit.record_list(
+        actor=request.user,
+        event="intel.listed",
+        subjects=[s.subject_id for s in [*page, *drafts, *shared]],
+        justification="My intelligence list",
+    )
     return render(
         request,
         "intelligence/list.html",
         {
             "page_obj": page,
-            "drafts": selectors.my_drafts(request.user)[:20],
-            "shared": selectors.shared_with_me(request.user)[:20],
+            "drafts": drafts,
+            "shared": shared,
             "is_fib": is_fib(request.user),
+            "crime_counts": selectors.crime_referral_counts(request.user)
+            if is_crime_recorder(request.user)
+            else None,
             "nav": NAV,
         },
     )
@@ -60,19 +99,122 @@ def submission_new(request: HttpRequest) -> HttpResponse:
     _require(request, "intelligence.add_submission")
     concern = None
     concern_id = request.POST.get("concern") or request.GET.get("concern")
-    if concern_id and str(concern_id).isdigit():
+    if concern_id and is_digits(concern_id):
         concern = access_concern_by_id(request.user, int(concern_id))
+    form = None
+    people = selectors.concern_subjects(request.user, concern) if concern is not None else []
+    if concern is not None and people:
+        # Who the entry may be about: the child or another person the concern names.
+        form = forms.StartSubjectForm(
+            request.POST if request.method == "POST" else None,
+            people=people,
+            child_id=concern.child_id,
+        )
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            submission = services.submission_start(
+                actor=request.user,
+                concern=concern,
+                subject_id=int(form.cleaned_data["subject_id"]) if form is not None else None,
+            )
+        except ValidationError as exc:
+            if form is None:
+                raise
+            _errors_to_form(form, exc)
+        else:
+            return redirect("intelligence:questions", submission_id=submission.pk)
+    if concern is not None:
+        audit.record(
+            actor=request.user,
+            event="concern.viewed",
+            obj=concern,
+            subject=concern.child,
+            justification="Starting intelligence from the concern (the people it names)",
+        )
+    return render(
+        request, "intelligence/start.html", {"concern": concern, "form": form, "nav": NAV}
+    )
+
+
+def _own_draft_or_sent(request: HttpRequest, submission_id: int) -> Submission | HttpResponse:
+    try:
+        return access_own_draft(request.user, submission_id)
+    except Http404:
+        sent = _already_sent(request, submission_id)
+        if sent is not None:
+            return sent
+        raise
+
+
+def _said_yes(submission: Submission) -> bool:
+    return "yes" in (submission.anyone_in_danger, submission.crime_described)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_questions(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The two plain questions, before the free text: a yes goes to 999 and the crime
+    steps first; the text check is the net under a no (ADR 0019)."""
+    found = _own_draft_or_sent(request, submission_id)
+    if isinstance(found, HttpResponse):
+        return found
+    submission = found
     if request.method == "POST":
-        submission = services.submission_start(actor=request.user, concern=concern)
+        form = forms.QuestionsForm(request.POST)
+        if form.is_valid():
+            errors = services.submission_save_draft(
+                actor=request.user, submission=submission, data=dict(form.cleaned_data)
+            )
+            if not errors:
+                if _said_yes(submission):
+                    return redirect("intelligence:report-crime", submission_id=submission.pk)
+                return redirect("intelligence:edit", submission_id=submission.pk)
+            _errors_to_form(form, ValidationError(errors))
+    else:
+        form = forms.QuestionsForm(
+            initial={
+                "anyone_in_danger": submission.anyone_in_danger,
+                "crime_described": submission.crime_described,
+            }
+        )
+    return render(
+        request,
+        "intelligence/questions.html",
+        {"submission": submission, "form": form, "nav": NAV},
+    )
+
+
+@login_required
+@require_GET
+def submission_report_crime(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """What to do after a yes: 999 first if anyone is in danger, then report the crime
+    (101 or online), a MASH referral, and only then the intelligence around it."""
+    submission = access_own_draft(request.user, submission_id)
+    if not _said_yes(submission):
         return redirect("intelligence:edit", submission_id=submission.pk)
-    return render(request, "intelligence/start.html", {"concern": concern, "nav": NAV})
+    return render(
+        request,
+        "intelligence/report_crime.html",
+        {
+            "submission": submission,
+            "danger": submission.anyone_in_danger == "yes",
+            "crime": submission.crime_described == "yes",
+            "nav": NAV,
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_edit(request: HttpRequest, submission_id: int) -> HttpResponse:
-    submission = access_own_draft(request.user, submission_id)
-    if request.method == "POST" and request.POST.get("remove", "").isdigit():
+    try:
+        submission = access_own_draft(request.user, submission_id)
+    except Http404:
+        sent = _already_sent(request, submission_id)
+        if sent is not None:
+            return sent
+        raise
+    if request.method == "POST" and is_digits(request.POST.get("remove", "")):
         mentions = list(submission.mentions or [])
         index = int(request.POST["remove"])
         if 0 <= index < len(mentions):
@@ -103,6 +245,8 @@ def submission_edit(request: HttpRequest, submission_id: int) -> HttpResponse:
         "intelligence/edit.html",
         {
             "submission": submission,
+            "result": services.check_text(submission),
+            "said_danger": submission.anyone_in_danger == "yes",
             "form": form,
             "mentions": submission.mentions or [],
             "kinds": MENTION_FORMS,
@@ -145,12 +289,30 @@ ERROR_LINKS = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_check(request: HttpRequest, submission_id: int) -> HttpResponse:
-    submission = access_own_draft(request.user, submission_id)
+    try:
+        submission = access_own_draft(request.user, submission_id)
+    except Http404:
+        sent = _already_sent(request, submission_id)
+        if sent is not None:
+            return sent
+        raise
+    if request.method == "GET" and not (submission.anyone_in_danger and submission.crime_described):
+        # The two plain questions come before anything else.
+        return redirect("intelligence:questions", submission_id=submission.pk)
     result = services.check_text(submission)
     form = forms.SubmitForm(request.POST if request.method == "POST" else None)
     missing: list[tuple[str, str]] = []
     blocked = False
-    if request.method == "POST" and form.is_valid():
+    unanswered = not (submission.anyone_in_danger and submission.crime_described)
+    if request.method == "POST" and unanswered:
+        form.is_valid()
+        missing.append(
+            (
+                reverse("intelligence:questions", args=[submission.pk]),
+                "Answer the two questions about danger and crimes before you submit",
+            )
+        )
+    elif request.method == "POST" and form.is_valid():
         try:
             services.submission_submit(
                 actor=request.user,
@@ -160,10 +322,15 @@ def submission_check(request: HttpRequest, submission_id: int) -> HttpResponse:
             )
         except ValidationError as exc:
             for key, msgs in exc.message_dict.items():
+                if key in ("crime_reference", "intel_only_reason"):
+                    # Shown on this page, beside what they typed (which the form keeps).
+                    form.add_error(key, msgs)
+                    continue
                 if key == "what" and services.CRIME_ROUTE in msgs:
                     blocked = True
                     msgs = [m for m in msgs if m != services.CRIME_ROUTE]
-                missing.extend((ERROR_LINKS.get(key, "id_what"), m) for m in msgs)
+                edit = reverse("intelligence:edit", args=[submission.pk])
+                missing.extend((f"{edit}#{ERROR_LINKS.get(key, 'id_what')}", m) for m in msgs)
             if blocked:
                 form.add_error(
                     "crime_reference",
@@ -179,7 +346,11 @@ def submission_check(request: HttpRequest, submission_id: int) -> HttpResponse:
         event="intel.checked",
         obj=submission,
         justification="Crime-disclosure and quality check",
-        details={"crime": result.crime_disclosure},
+        details={
+            "crime": result.crime_disclosure,
+            "danger_now": result.danger_now,
+            "offence_families": result.offence_families,
+        },
     )
     return render(
         request,
@@ -187,6 +358,7 @@ def submission_check(request: HttpRequest, submission_id: int) -> HttpResponse:
         {
             "submission": submission,
             "result": result,
+            "said_danger": submission.anyone_in_danger == "yes",
             "form": form,
             "missing": missing,
             "blocked": blocked,
@@ -196,9 +368,17 @@ def submission_check(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def draft_discard(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = access_own_draft(request.user, submission_id)
+    asked = confirm_discard(
+        request,
+        what="Your draft intelligence entry",
+        started=submission.created_at,
+        cancel_url=reverse("intelligence:edit", args=[submission.pk]),
+    )
+    if asked is not None:
+        return asked
     services.submission_discard_draft(actor=request.user, submission=submission)
     messages.success(request, "The draft has been deleted.")
     return redirect("intelligence:list")
@@ -206,17 +386,10 @@ def draft_discard(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @login_required
 def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
-    view = access_submission_by_id(request.user, submission_id)
+    view = view_submission(request.user, submission_id)
     submission = view.submission
     if submission.status == Status.DRAFT:
         return redirect("intelligence:edit", submission_id=submission.pk)
-    audit.record(
-        actor=request.user,
-        event="intel.viewed",
-        obj=submission,
-        subject=submission.subject,
-        justification="Opened intelligence" + (" (sanitised version)" if not view.original else ""),
-    )
     legacy = grading.from_legacy(submission.legacy_grade) if submission.legacy_grade else None
     return render(
         request,
@@ -231,6 +404,10 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
             "disseminations": submission.disseminations.select_related("recipient_agency")
             if view.workflow
             else [],
+            "crime_referrals": selectors.crime_referrals_for(submission)
+            if view.workflow or view.crime_recording
+            else [],
+            "can_decide": view.workflow and submission.status in services.FIB_ACTIVE,
             "marking": submission.get_marking_display(),
             "nav": NAV,
         },
@@ -255,14 +432,20 @@ def fib_queue(request: HttpRequest) -> HttpResponse:
     if tab not in selectors.QUEUE_STATUSES:
         tab = "new"
     page = Paginator(selectors.fib_queue(request.user, tab), 25).get_page(request.GET.get("page"))
-    audit.record(actor=request.user, event="intel.listed", justification=f"FIB queue: {tab}")
+    counts = selectors.queue_counts(request.user)
+    audit.record_list(
+        actor=request.user,
+        event="intel.listed",
+        subjects=[s.subject_id for s in page],
+        justification=f"FIB queue: {tab}",
+    )
     return render(
         request,
         "intelligence/queue.html",
         {
             "page_obj": page,
             "tab": tab,
-            "counts": selectors.queue_counts(request.user),
+            "tabs": [(key, label, counts.get(key, 0)) for key, label in selectors.QUEUE_TABS],
             "nav": NAV,
         },
     )
@@ -293,11 +476,30 @@ def _fib_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def triage(request: HttpRequest, submission_id: int) -> HttpResponse:
-    submission = access_for_fib(request.user, submission_id)
+    submission = fib_page(request.user, submission_id, step="triage")
     form = forms.TriageForm(
         request.POST or None,
         initial={"priority": submission.priority or "routine", "note": submission.triage_note},
     )
+    confirming = request.method == "POST" and not request.POST.get("confirmed")
+    if confirming and form.is_valid() and form.cleaned_data["close"]:
+        if not form.cleaned_data["note"].strip():
+            form.add_error("note", "Say why no further action is needed")
+        else:
+            return _confirm(
+                request,
+                submission,
+                title="Close this entry with no further action?",
+                lead="The entry will be closed and the submitter told that no further "
+                "action is being taken. You cannot reopen it.",
+                button="Yes, close with no further action",
+                fields=[
+                    ("priority", form.cleaned_data["priority"]),
+                    ("note", form.cleaned_data["note"]),
+                    ("close", "on"),
+                ],
+                summary=[("Reason", form.cleaned_data["note"])],
+            )
     if request.method == "POST" and form.is_valid():
         try:
             services.submission_triage(
@@ -314,10 +516,213 @@ def triage(request: HttpRequest, submission_id: int) -> HttpResponse:
     return _fib_page(request, submission, form, "Triage", "Save triage", show_original=True)
 
 
+def _confirm(
+    request: HttpRequest,
+    submission: Submission,
+    *,
+    title: str,
+    lead: str,
+    button: str,
+    fields: list[tuple[str, str]],
+    summary: list[tuple[str, str]],
+    cancel: str = "",
+) -> HttpResponse:
+    """The GOV.UK confirmation step before an irreversible action: the answers are posted
+    again with `confirmed`."""
+    return render(
+        request,
+        "intelligence/confirm.html",
+        {
+            "submission": submission,
+            "title": title,
+            "lead": lead,
+            "button": button,
+            "fields": fields,
+            "summary": summary,
+            "cancel": cancel or request.path,
+            "nav": NAV,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def crime_decision(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The FIB decides where a (flagged) entry goes: accept the reason, refer the crime for
+    recording (after a confirmation step), or return it to the submitter."""
+    submission = fib_page(request.user, submission_id, step="crime check decision")
+    form = forms.CrimeDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
+        try:
+            if decision == CrimeDecision.REFER and not request.POST.get("confirmed"):
+                # Validate the note before asking for confirmation.
+                services.clean_note(note, "note", services.REFER_NOTE)
+                return _confirm(
+                    request,
+                    submission,
+                    title="Refer this entry for crime recording?",
+                    lead="The entry and the child will be sent to the PPU / CSE co-ordinators "
+                    "to record a crime, and the submitter will be told. This is a disclosure "
+                    "and is logged; you cannot take it back.",
+                    button="Yes, refer for crime recording",
+                    fields=[("decision", decision), ("note", note)],
+                    summary=[("Why it is a crime", note)],
+                )
+            if decision == CrimeDecision.REFER:
+                services.submission_refer_crime(
+                    actor=request.user, submission=submission, note=note
+                )
+                messages.success(request, "The entry has been referred for crime recording.")
+            elif decision == CrimeDecision.ACCEPT:
+                services.submission_accept_reason(
+                    actor=request.user, submission=submission, note=note
+                )
+                messages.success(request, "You accepted the reason: it is intelligence only.")
+            else:
+                services.submission_return(
+                    actor=request.user,
+                    submission=submission,
+                    note=note,
+                    is_crime=decision == CrimeDecision.RETURN_CRIME,
+                )
+                messages.success(request, "The entry has been returned to the submitter.")
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            return redirect("intelligence:detail", submission_id=submission.pk)
+    return _fib_page(
+        request,
+        submission,
+        form,
+        "Crime check decision",
+        "Continue",
+        show_original=True,
+        show_crime=True,
+    )
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = access_returned_own(request.user, submission_id)
+    try:
+        services.submission_reopen(actor=request.user, submission=submission)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("intelligence:detail", submission_id=submission.pk)
+    return redirect("intelligence:edit", submission_id=submission.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = access_returned_own(request.user, submission_id)
+    form = forms.WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submission_withdraw(
+                actor=request.user, submission=submission, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Intelligence {submission.reference} has been withdrawn.")
+            return redirect("intelligence:detail", submission_id=submission.pk)
+    return render(
+        request,
+        "intelligence/withdraw.html",
+        {"submission": submission, "form": form, "nav": NAV},
+    )
+
+
+@login_required
+def crime_queue(request: HttpRequest) -> HttpResponse:
+    _require(request, "intelligence.record_crime")
+    tab = request.GET.get("tab", "open")
+    if tab not in selectors.CRIME_TABS:
+        tab = "open"
+    page = Paginator(selectors.crime_referral_queue(request.user, tab), 25).get_page(
+        request.GET.get("page")
+    )
+    consult_crime_queue(request.user, page, tab=tab)
+    return render(
+        request,
+        "intelligence/crime_queue.html",
+        {
+            "page_obj": page,
+            "tab": tab,
+            "counts": selectors.crime_referral_counts(request.user),
+            "nav": NAV,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def crime_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """A referral for the crime recorder: the entry and the child; record the crime
+    reference (after a check-your-answer step) or return it to the FIB."""
+    referral = access_crime_referral_by_id(request.user, referral_id)
+    action = request.POST.get("action", "")
+    record_form = forms.CrimeRecordForm(request.POST if action == "record" else None)
+    return_form = forms.CrimeReturnForm(request.POST if action == "return" else None)
+    if action == "record" and record_form.is_valid():
+        reference = " ".join(record_form.cleaned_data["crime_reference"].split())
+        problem = services.crime_reference_problem(reference)
+        if problem:
+            record_form.add_error("crime_reference", problem)
+        elif not request.POST.get("confirmed"):
+            return _confirm(
+                request,
+                referral.submission,
+                title=f"Record crime reference {reference}?",
+                lead="The submitter, the FIB, the concern and the child's chronology will show "
+                "“crime reported, reference " + reference + "”. Check it carefully: you "
+                "cannot change it afterwards.",
+                button="Yes, record the crime reference",
+                fields=[("action", "record"), ("crime_reference", reference)],
+                summary=[("Crime reference", reference)],
+            )
+        else:
+            try:
+                services.crime_referral_record(
+                    actor=request.user, referral=referral, crime_reference=reference
+                )
+            except ValidationError as exc:
+                _errors_to_form(record_form, exc)
+            else:
+                messages.success(request, f"Crime reference {reference} recorded.")
+                return redirect("intelligence:crime-referral", referral_id=referral.pk)
+    elif action == "return" and return_form.is_valid():
+        try:
+            services.crime_referral_return(
+                actor=request.user, referral=referral, note=return_form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            _errors_to_form(return_form, exc)
+        else:
+            messages.success(request, "The referral has been returned to the FIB.")
+            return redirect("intelligence:crime-referral", referral_id=referral.pk)
+    consult_crime_referral(request.user, referral, justification="Opened a crime referral")
+    return render(
+        request,
+        "intelligence/crime_referral.html",
+        {
+            "referral": referral,
+            "submission": referral.submission,
+            "record_form": record_form,
+            "return_form": return_form,
+            "is_open": referral.status == CrimeReferralStatus.OPEN,
+            "nav": NAV,
+        },
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def evaluate(request: HttpRequest, submission_id: int) -> HttpResponse:
-    submission = access_for_fib(request.user, submission_id)
+    submission = fib_page(request.user, submission_id, step="evaluation")
     form = forms.EvaluateForm(
         request.POST or None,
         initial={
@@ -346,7 +751,7 @@ def evaluate(request: HttpRequest, submission_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sanitise(request: HttpRequest, submission_id: int) -> HttpResponse:
-    submission = access_for_fib(request.user, submission_id)
+    submission = fib_page(request.user, submission_id, step="sanitising")
     initial = submission.sanitised_text or services.suggested_sanitised(submission)
     form = forms.SanitiseForm(request.POST or None, initial={"text": initial})
     if request.method == "POST" and form.is_valid():
@@ -366,29 +771,36 @@ def sanitise(request: HttpRequest, submission_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def link(request: HttpRequest, submission_id: int) -> HttpResponse:
-    submission = access_for_fib(request.user, submission_id)
-    error = ""
-    if request.method == "POST" and request.POST.get("mention", "").isdigit():
-        choice = request.POST.get(f"choice_{request.POST['mention']}", "")
+    """The FIB's linking step: every detail of the entry at once (which record, whose it
+    is, how), linked in one submit; any problem links nothing and keeps every answer."""
+    submission = fib_page(request.user, submission_id, step="linking")
+    rows = selectors.link_rows(request.user, submission)
+    form = forms.LinkStepForm(request.POST if request.method == "POST" else None, rows=rows)
+    if request.method == "POST" and not form.rows:
+        # Sent again after everything was linked (a double click, a resent form).
+        messages.info(request, "Every detail of this entry is already linked.")
+        return redirect("intelligence:link", submission_id=submission.pk)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.mention_link(
-                actor=request.user,
-                submission=submission,
-                mention_index=int(request.POST["mention"]),
-                entity_id=int(choice) if choice.isdigit() else None,
+            linked = services.mentions_link(
+                actor=request.user, submission=submission, answers=form.answers()
             )
         except ValidationError as exc:
-            error = "; ".join(m for msgs in exc.message_dict.values() for m in msgs)
+            form.add_service_errors(exc)
         else:
-            messages.success(request, "Linked to the POLE record.")
+            count = len(linked)
+            messages.success(
+                request, f"{count} detail{'s' if count != 1 else ''} linked to POLE records."
+            )
             return redirect("intelligence:link", submission_id=submission.pk)
     return render(
         request,
         "intelligence/link.html",
         {
             "submission": submission,
-            "rows": selectors.link_candidates(request.user, submission),
-            "error": error,
+            "rows": rows,
+            "linked_rows": [row for row in rows if row.linked is not None],
+            "form": form,
             "nav": NAV,
         },
     )
@@ -397,7 +809,7 @@ def link(request: HttpRequest, submission_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def disseminate(request: HttpRequest, submission_id: int) -> HttpResponse:
-    submission = access_for_fib(request.user, submission_id)
+    submission = fib_page(request.user, submission_id, step="dissemination")
     form = forms.DisseminateForm(request.POST or None, agencies=selectors.partner_agencies())
     if request.method == "POST" and form.is_valid():
         try:
@@ -425,9 +837,10 @@ def disseminate(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 
 @login_required
+@throttle("search", methods=("GET",))
 def search_page(request: HttpRequest) -> HttpResponse:
     _require(request, "intelligence.view_submission")
-    form = forms.SearchForm(request.GET or None)
+    form = forms.SearchForm(request.GET or None, fib=is_fib(request.user))
     page = None
     # The order alone is not a search.
     if form.is_valid() and any(
@@ -445,10 +858,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
             sort=d["sort"] or search.RELEVANCE,
         )
         page = search.paginate(request.user, filters, 25).get_page(request.GET.get("page"))
-        audit.record(
+        audit.record_list(
             actor=request.user,
             event="intel.searched",
+            subjects=[s.subject_id for s in page],
             justification="Searched sanitised intelligence",
             details={"q": filters.q[:100], "page": page.number},
         )
-    return render(request, "intelligence/search.html", {"form": form, "page_obj": page, "nav": NAV})
+    return render(
+        request,
+        "intelligence/search.html",
+        {"form": form, "page_obj": page, "nav": NAV, "fib": is_fib(request.user)},
+    )

@@ -14,6 +14,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
+from cairn.core.throttling import api_throttles
 
 from . import exports, graph, selectors, services
 
@@ -65,7 +66,11 @@ def _brief(person: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/network/match", response={200: list[MatchOut], **error_responses(422)})
+@router.post(
+    "/network/match",
+    response={200: list[MatchOut], **error_responses(422)},
+    throttle=api_throttles("match"),
+)
 def match(request: HttpRequest, payload: MatchIn) -> list[dict[str, Any]]:
     """Possible existing records for a person about to be entered, best first, with the
     reasons. Only records the caller may see are ever candidates."""
@@ -112,14 +117,19 @@ def _pair(pair: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/network/candidates", response={200: PairPage, **error_responses(422)})
+@router.get(
+    "/network/candidates",
+    response={200: PairPage, **error_responses(422)},
+    throttle=api_throttles("match"),
+)
 def candidates(request: HttpRequest, page: Page = 1) -> dict[str, Any]:
     """The duplicate review queue (pending pairs whose records you can both see)."""
     actor = _actor(request)
     page_obj = Paginator(selectors.pending_pairs(actor), 50).get_page(page)
-    audit.record(
+    audit.record_list(
         actor=actor,
         event="candidates.viewed",
+        subjects=[i for p in page_obj for i in (p.person_a_id, p.person_b_id)],
         justification="Duplicate review queue",
         details={"page": page_obj.number, "shown": len(page_obj.object_list)},
     )
@@ -243,6 +253,7 @@ def neighbourhood(
     "/network/people/{person_id}/export",
     response={200: None, **error_responses(404, 422)},
     openapi_extra={"responses": {"200": {"description": "The export file (ANX, GraphML, CSV)"}}},
+    throttle=api_throttles("export"),
 )
 def export(
     request: HttpRequest,

@@ -48,7 +48,7 @@ def load_demo(*, seed: int = 1) -> None:
         postcode="NX9 9ZZ",
         premises_type="hotel",
     )
-    pole.link_create(
+    pole.link_record(
         actor=fib,
         from_entity_id=adult.pk,
         to_entity_id=car.pk,
@@ -58,7 +58,7 @@ def load_demo(*, seed: int = 1) -> None:
     )
     for i, child in enumerate(trio):
         seen = today - dt.timedelta(days=30 + 7 * i)
-        pole.link_create(
+        pole.link_record(
             actor=fib,
             from_entity_id=child.pk,
             to_entity_id=car.pk,
@@ -67,7 +67,7 @@ def load_demo(*, seed: int = 1) -> None:
             ended_on=seen,
             source_note=NOTE,
         )
-        pole.link_create(
+        pole.link_record(
             actor=fib,
             from_entity_id=child.pk,
             to_entity_id=flat.pk,

@@ -8,6 +8,7 @@ import csv
 import io
 import xml.etree.ElementTree as ET
 
+from cairn.core.text import for_xml, scrub_surrogates
 from cairn.pole.models import EntityKind
 
 from .graph import Network
@@ -167,11 +168,20 @@ def to_csv(network: Network) -> bytes:
 
 
 def _safe(value: str) -> str:
-    """Neutralise spreadsheet formula injection."""
+    """Neutralise spreadsheet formula injection (and drop what UTF-8 cannot encode)."""
+    value = scrub_surrogates(value)
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def _xml_bytes(root: ET.Element) -> bytes:
+    # ElementTree writes control characters as they are, which no XML parser accepts: one
+    # pasted into a name stored before input was cleaned would break the file for every
+    # analyst, so every text and attribute is cleaned here.
+    for el in root.iter():
+        if el.text:
+            el.text = for_xml(el.text)
+        for key, value in el.attrib.items():
+            el.attrib[key] = for_xml(value)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 

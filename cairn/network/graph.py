@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from cairn.pole.access import visible_entities, visible_links
 from cairn.pole.models import Entity, EntityKind, Link, PersonCategory
+from cairn.pole.selectors import sources_note, sources_span, with_visible_sources
 
 MAX_HOPS = 3
 MAX_NODES = 500
@@ -108,7 +109,7 @@ def neighbourhood(
     """Entities within `hops` links of `entity_id` that `user` may see, and the visible
     links between them. The caller has already checked the centre is visible."""
     hops = max(1, min(hops, MAX_HOPS))
-    links = visible_links(user).filter(_window_q(since, until))
+    links = with_visible_sources(user, visible_links(user).filter(_window_q(since, until)))
     network = Network(centre=entity_id, hops=hops)
     hop_of: dict[int, int] = {entity_id: 0}
     frontier = {entity_id}
@@ -144,6 +145,9 @@ def neighbourhood(
         )
     for link in sorted(seen_links.values(), key=lambda x: x.pk):
         if link.from_entity_id in network.nodes and link.to_entity_id in network.nodes:
+            # Dates and notes as the viewer's visible sources give them.
+            sources = list(getattr(link, "visible_sources", []))
+            started_on, ended_on = sources_span(sources)
             network.edges.append(
                 Edge(
                     id=link.pk,
@@ -151,9 +155,9 @@ def neighbourhood(
                     target=link.to_entity_id,
                     link_type=link.link_type,
                     link_label=link.get_link_type_display(),
-                    started_on=link.started_on,
-                    ended_on=link.ended_on,
-                    source_note=link.source_note,
+                    started_on=started_on,
+                    ended_on=ended_on,
+                    source_note=sources_note(sources),
                     source_label=network.nodes[link.from_entity_id].label,
                     target_label=network.nodes[link.to_entity_id].label,
                 )

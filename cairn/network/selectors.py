@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -80,6 +81,33 @@ def access_merge(user: Any, merge_id: int) -> PersonMerge:
     merge = merges(user).filter(pk=merge_id).first()
     if merge is None:
         raise Http404("No merge found.")
+    return merge
+
+
+def consult_merges(user: Any, page: Any) -> Page[PersonMerge]:
+    """One page of the merges list (names of the kept records), recorded as one
+    consultation naming both records of each merge shown."""
+    current = Paginator(merges(user), 25).get_page(page)
+    audit.record_list(
+        actor=user,
+        event="merges.viewed",
+        subjects=[i for m in current for i in (m.survivor_id, m.absorbed_id)],
+        justification="Merges of person records",
+    )
+    return current
+
+
+def view_merge(user: Any, merge_id: int) -> PersonMerge:
+    """One merge opened to read: recorded as a consultation of the kept record."""
+    merge = access_merge(user, merge_id)
+    audit.record(
+        actor=user,
+        event="merges.viewed",
+        obj=merge,
+        subject=merge.survivor_id,
+        justification="Opened a merge of person records",
+        details={"subjects": [merge.survivor_id, merge.absorbed_id]},
+    )
     return merge
 
 

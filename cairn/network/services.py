@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.apps import apps
+from django.contrib.admin.utils import NestedObjects
 from django.core import serializers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -15,9 +16,19 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cairn.audit import services as audit
+from cairn.core.concurrency import Conflict
 from cairn.pole import services as pole_services
 from cairn.pole.access import access_person_by_id
-from cairn.pole.models import Entity, EntityShare, Link, NameKind, Person, PersonName
+from cairn.pole.models import (
+    Entity,
+    EntityShare,
+    Link,
+    LinkSource,
+    NameKind,
+    Person,
+    PersonName,
+    fact_key,
+)
 
 from .matching.splink_batch import LinkResult
 from .matching.weights import reset_cache
@@ -132,6 +143,97 @@ def reference_fields() -> list[tuple[type[models.Model], models.Field[Any, Any]]
     return refs
 
 
+def _unique_field_sets(model: type[models.Model]) -> list[tuple[list[str], Q | None]]:
+    """The model's uniqueness rules as (field names, condition or None)."""
+    sets: list[tuple[list[str], Q | None]] = [
+        ([f.name], None) for f in model._meta.concrete_fields if f.unique and not f.primary_key
+    ]
+    sets += [(list(names), None) for names in model._meta.unique_together]
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+            sets.append((list(constraint.fields), constraint.condition))
+    return sets
+
+
+def _clashing_rows(
+    model: type[models.Model], field: models.Field[Any, Any], absorbed_id: int, survivor_id: int
+) -> list[models.Model]:
+    """Rows pointing at the absorbed record that, once moved, would duplicate a row that
+    already points at the survivor under one of the model's uniqueness rules (both were
+    subjects of the same tactic, named in the same submission...). The merge folds them
+    into the survivor's row; they are kept in the snapshot for an unmerge."""
+    manager = model._default_manager
+    clashing: dict[Any, models.Model] = {}
+    for names, condition in _unique_field_sets(model):
+        if field.name not in names:
+            continue
+        others = [model._meta.get_field(n).attname for n in names if n != field.name]  # type: ignore[union-attr]
+        theirs = manager.filter(**{field.attname: survivor_id})
+        ours = manager.filter(**{field.attname: absorbed_id})
+        if condition is not None:
+            theirs, ours = theirs.filter(condition), ours.filter(condition)
+        taken = {tuple(row) for row in theirs.values_list(*others)} if others else set()
+        if not others and not theirs.exists():
+            continue
+        for row in ours:
+            if not others or tuple(getattr(row, n) for n in others) in taken:
+                clashing[row.pk] = row
+    return list(clashing.values())
+
+
+def _links_to_fold(absorbed_id: int, survivor_id: int) -> list[tuple[Link, Link]]:
+    """The absorbed record's links that, once moved to the survivor, would record a fact
+    the survivor already has (both were seen using the same phone...): each with the
+    survivor's link it folds into. One fact is one link (ADR 0017)."""
+
+    def moved(entity_id: int) -> int:
+        return survivor_id if entity_id == absorbed_id else entity_id
+
+    theirs = {
+        link.key: link
+        for link in Link.objects.filter(
+            Q(from_entity_id=survivor_id) | Q(to_entity_id=survivor_id)
+        ).exclude(Q(from_entity_id=absorbed_id) | Q(to_entity_id=absorbed_id))
+    }
+    pairs = []
+    ours = (
+        Link.objects.filter(Q(from_entity_id=absorbed_id) | Q(to_entity_id=absorbed_id))
+        .exclude(Q(from_entity_id=survivor_id) | Q(to_entity_id=survivor_id))
+        .prefetch_related("sources")
+        .order_by("pk")
+    )
+    for link in ours:
+        target = theirs.get(
+            fact_key(moved(link.from_entity_id), moved(link.to_entity_id), link.link_type)
+        )
+        if target is not None:
+            pairs.append((link, target))
+    return pairs
+
+
+def _source_key(source: LinkSource) -> tuple[Any, ...]:
+    """What makes two sources the same (the link's one-source-each constraints)."""
+    if source.source_id:
+        return ("record", source.source_type, source.source_id)
+    return ("note", source.recorded_by_id, source.note)
+
+
+def _fold_links(pairs: list[tuple[Link, Link]]) -> None:
+    """Move each folded link's sources onto the survivor's link (a source it already has
+    is dropped), then remove the folded link. The snapshot holds both as they were, so an
+    unmerge puts every source back on its own link."""
+    for link, target in pairs:
+        Link.objects.select_for_update().filter(pk=target.pk).first()
+        have = {_source_key(s) for s in target.sources.all()}
+        for source in list(link.sources.all()):
+            if _source_key(source) in have:
+                source.delete()
+                continue
+            LinkSource.objects.filter(pk=source.pk).update(link=target)
+        link.delete()
+        pole_services.link_roll_up(target)
+
+
 def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
@@ -153,6 +255,28 @@ def _set_primary_name(person: Person) -> None:
     Entity.objects.filter(pk=person.pk).update(label=person.full_name[:300])
 
 
+def _lock_people(actor: Any, *person_ids: int) -> None:
+    """Row-lock the people's entities in id order (one order everywhere: no deadlock).
+    A record merged away meanwhile is a conflict the user is told about."""
+    for person_id in sorted(set(person_ids)):
+        if list(Entity.objects.select_for_update().filter(pk=person_id).values_list("pk")):
+            continue
+        merge = (
+            PersonMerge.objects.filter(absorbed_id=person_id, unmerged_at__isnull=True)
+            .select_related("survivor")
+            .first()
+        )
+        if merge is None:
+            continue  # never existed (or deleted): access_person_by_id says "not found"
+        survivor = access_person_by_id(actor, merge.survivor_id)
+        raise Conflict(
+            f"Record {person_id} ({merge.absorbed_label}) has already been merged into "
+            f"{survivor.full_name} (record {survivor.pk}) by "
+            f"{merge.merged_by.get_full_name() or merge.merged_by.get_username()}. "
+            "Nothing has been changed."
+        )
+
+
 @transaction.atomic
 def person_merge(
     *,
@@ -171,6 +295,10 @@ def person_merge(
         raise ValidationError({"reason": "Enter why these records are the same person"})
     if survivor_id == absorbed_id:
         raise ValidationError({"absorbed_id": "Choose two different records"})
+    # Both records are locked, always lowest id first, before anything is read: two merges
+    # of the same pair (or crossed, A into B and B into A) run one after the other, and
+    # the second finds the record already merged away instead of half-moving references.
+    _lock_people(actor, survivor_id, absorbed_id)
     survivor = access_person_by_id(actor, survivor_id)
     absorbed = access_person_by_id(actor, absorbed_id)
     if survivor.entity.police_only != absorbed.entity.police_only:
@@ -192,14 +320,48 @@ def person_merge(
         Q(from_entity_id=absorbed.pk, to_entity_id=survivor.pk)
         | Q(from_entity_id=survivor.pk, to_entity_id=absorbed.pk)
     )
+    # A share the survivor already has (same agency, team, basis and source) would break
+    # the one-share constraints when moved. A record has a handful of shares at most.
+    key_fields = ("agency_id", "team_id", "basis", "source_id")
+    survivor_keys = set(EntityShare.objects.filter(entity_id=survivor.pk).values_list(*key_fields))
     clashing_shares = EntityShare.objects.filter(
-        entity_id=absorbed.pk,
-        agency_id__in=EntityShare.objects.filter(entity_id=survivor.pk).values("agency_id"),
+        pk__in=[
+            pk
+            for pk, *key in EntityShare.objects.filter(entity_id=absorbed.pk).values_list(
+                "pk", *key_fields
+            )
+            if tuple(key) in survivor_keys
+        ]
     )
-    removed = [absorbed.entity, absorbed, *between, *clashing_shares]
+    folded = [
+        row
+        for model, field in reference_fields()
+        if model not in (EntityShare, Link)
+        for row in _clashing_rows(model, field, absorbed.pk, survivor.pk)
+    ]
+    # Whatever deleting a folded row cascades to is snapshotted with it.
+    collector = NestedObjects(using=Person.objects.db)
+    collector.collect(folded)
+    cascaded = [obj for objs in collector.data.values() for obj in objs]
+    # Links between the two records go with the absorbed one (a fact about one person is
+    # not a link to themselves); their sources cascade with them.
+    between_sources = list(LinkSource.objects.filter(link__in=between))
+    folding = _links_to_fold(absorbed.pk, survivor.pk)
+    removed = [
+        absorbed.entity,
+        absorbed,
+        *between,
+        *between_sources,
+        *clashing_shares,
+        *cascaded,
+        *[obj for link, _ in folding for obj in (link, *link.sources.all())],
+    ]
     snapshot = serializers.serialize("json", removed)
     between.delete()
     clashing_shares.delete()
+    for row in folded:
+        row.delete()
+    _fold_links(folding)
 
     # Absorbed names become aliases of the survivor (kinds restored on unmerge).
     renamed = list(
@@ -253,6 +415,8 @@ def person_merge(
             "absorbed": absorbed.pk,
             "took_from_absorbed": sorted(chosen),
             "moved": {f"{m['model']}.{m['field']}": len(m["ids"]) for m in moved},
+            "folded": len(folded),
+            "links_folded": len(folding),
             "pair": pair.pk if pair else None,
         },
     )
@@ -267,9 +431,17 @@ def person_unmerge(*, actor: Any, merge: PersonMerge, reason: str) -> Person:
     _require(actor, "network.merge_person")
     if not reason.strip():
         raise ValidationError({"reason": "Enter why this merge is being undone"})
+    # The survivor first (the order person_merge locks in), then the merge record.
+    _lock_people(actor, merge.survivor_id)
     merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
     if not merge.is_active:
-        raise ValidationError("This merge has already been undone.")
+        raise Conflict(
+            f"This merge has already been undone by "
+            f"{merge.unmerged_by.get_full_name() or merge.unmerged_by.get_username()}. "
+            "Nothing has been changed."
+            if merge.unmerged_by
+            else "This merge has already been undone."
+        )
     survivor = access_person_by_id(actor, merge.survivor_id)
     restored = list(serializers.deserialize("json", merge.snapshot))
     for obj in restored:
@@ -280,6 +452,13 @@ def person_unmerge(*, actor: Any, merge: PersonMerge, reason: str) -> Person:
             **{entry["field"]: merge.absorbed_id}
         )
     PersonName.objects.filter(pk__in=merge.renamed_primary_ids).update(kind=NameKind.PRIMARY)
+    # Sources folded into the survivor's links went back to their own links above: each
+    # link's dates and police-only flag follow its sources again.
+    for link in Link.objects.filter(
+        Q(from_entity_id__in=(survivor.pk, merge.absorbed_id))
+        | Q(to_entity_id__in=(survivor.pk, merge.absorbed_id))
+    ):
+        pole_services.link_roll_up(link)
     for name, value in merge.survivor_before.items():
         setattr(survivor, name, _from_json(name, value))
     survivor.save()

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cairn.audit import services as audit
+from cairn.core.throttling import throttle
 
 from . import exports, graph, selectors, services
 from .forms import MergeForm, NetworkFilterForm, ReasonForm
@@ -64,6 +65,7 @@ def person_network(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
+@throttle("export")
 def person_network_export(request: HttpRequest, person_id: int, fmt: str) -> HttpResponse:
     _require_perm(request, "network.export_network")
     _, hops, since, until = _window(request)
@@ -77,13 +79,15 @@ def person_network_export(request: HttpRequest, person_id: int, fmt: str) -> Htt
 
 
 @login_required
+@throttle("match")
 def candidate_list(request: HttpRequest) -> HttpResponse:
     _require_perm(request, "network.merge_person")
     pairs = selectors.pending_pairs(request.user)
     page_obj = Paginator(pairs, 25).get_page(request.GET.get("page"))
-    audit.record(
+    audit.record_list(
         actor=request.user,
         event="candidates.viewed",
+        subjects=[i for p in page_obj for i in (p.person_a_id, p.person_b_id)],
         justification="Duplicate review queue",
         details={"page": page_obj.number, "shown": len(page_obj.object_list)},
     )
@@ -162,7 +166,7 @@ def candidate_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
 @login_required
 def merge_list(request: HttpRequest) -> HttpResponse:
     _require_perm(request, "network.merge_person")
-    page_obj = Paginator(selectors.merges(request.user), 25).get_page(request.GET.get("page"))
+    page_obj = selectors.consult_merges(request.user, request.GET.get("page"))
     return render(request, "network/merge_list.html", {"page_obj": page_obj, "nav": "duplicates"})
 
 
@@ -170,7 +174,7 @@ def merge_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def merge_detail(request: HttpRequest, merge_id: int) -> HttpResponse:
     _require_perm(request, "network.merge_person")
-    merge = selectors.access_merge(request.user, merge_id)
+    merge = selectors.view_merge(request.user, merge_id)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and merge.is_active and form.is_valid():
         try:

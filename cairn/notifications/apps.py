@@ -5,3 +5,6 @@ class NotificationsConfig(AppConfig):
     name = "cairn.notifications"
     label = "notifications"
     verbose_name = "Notifications (in-app inbox and email)"
+
+    def ready(self) -> None:
+        from . import audit_events  # noqa: F401

@@ -2,10 +2,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404
 
+from cairn.audit import services as audit
+
 from .models import Notification
+
+# Where the data subject of the record a notification is about is kept, by record type.
+SUBJECT_FIELD = {
+    "concerns.concern": "child_id",
+    "referrals.referral": "child_id",
+    "intelligence.submission": "subject_id",
+    "hub.action": "subject_id",
+    "hub.missingepisode": "child_id",
+}
 
 
 def inbox(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
@@ -24,3 +37,34 @@ def access_notification(user: Any, notification_id: int) -> Notification:
     if found is None:
         raise Http404("No notification found.")
     return found
+
+
+def _subjects(notifications: list[Notification]) -> list[int]:
+    wanted: dict[str, set[str]] = {}
+    for n in notifications:
+        if n.object_type in SUBJECT_FIELD and n.object_id.isdigit():
+            wanted.setdefault(n.object_type, set()).add(n.object_id)
+    found: list[int] = []
+    for label, ids in wanted.items():
+        model = apps.get_model(label)
+        found += model.objects.filter(pk__in=ids).values_list(SUBJECT_FIELD[label], flat=True)
+    return found
+
+
+def consult_inbox(user: Any, *, unread_only: bool, page: Any) -> Page[Notification]:
+    """One page of the user's inbox. Titles and bodies name referrals, actions and
+    intelligence (an action's description may name a child), so the page is recorded as
+    one consultation naming the subjects of the records it is about."""
+    current = Paginator(inbox(user, unread_only=unread_only), 25).get_page(page)
+    shown = list(current)
+    audit.record_list(
+        actor=user,
+        event="notification.listed",
+        subjects=_subjects(shown),
+        justification="Opened the inbox",
+        details={
+            "notifications": [n.pk for n in shown],
+            "records": sorted({f"{n.object_type}#{n.object_id}" for n in shown if n.object_type}),
+        },
+    )
+    return current

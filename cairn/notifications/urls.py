@@ -5,5 +5,5 @@ from . import views
 app_name = "notifications"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
-    path("<int:notification_id>/open/", views.open_notification, name="open"),
+    path("<id:notification_id>/open/", views.open_notification, name="open"),
 ]

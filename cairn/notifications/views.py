@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,8 +12,8 @@ from . import selectors, services
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
-    page = Paginator(selectors.inbox(request.user, unread_only=unread_only), 25).get_page(
-        request.GET.get("page")
+    page = selectors.consult_inbox(
+        request.user, unread_only=unread_only, page=request.GET.get("page")
     )
     return render(
         request,

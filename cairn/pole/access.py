@@ -6,8 +6,9 @@ Who sees what (need to know):
 - a role without `pole.view_person` sees nothing (system admin, IG admin);
 - police-only records (intelligence-derived) are seen by police agencies only;
 - Hub-wide roles (FIB, PPU, MASH, analyst, Hub chair) see the whole Hub caseload;
-- everyone else sees their own agency's records, records shared with their agency,
-  and records shared with the Hub.
+- everyone else sees their own agency's records, records shared with their agency
+  (by hand, or because a referral was sent to it), records shared with their team (a
+  MASH allocation), and records shared with the Hub.
 """
 
 from __future__ import annotations
@@ -19,12 +20,23 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cairn.accounts.roles import HUB_WIDE_ROLES
+from cairn.audit import services as audit
+from cairn.core.text import require_id
 
-from .models import Entity, EntityShare, Link, Person
+from .models import Entity, EntityKind, EntityShare, Link, LinkSource, Person
 
 
 def _can_view(user: Any) -> bool:
     return bool(user.is_authenticated and user.has_perm("pole.view_person"))
+
+
+def _share_reaches_q(user: Any) -> Q:
+    """A Q over EntityShare: the shares that reach `user`: those with their agency, and,
+    for a share with one team (a MASH allocation), only that team's members."""
+    team = Q(team_id__isnull=True)
+    if user.team_id is not None:
+        team |= Q(team_id=user.team_id)
+    return Q(agency_id=user.agency_id) & team
 
 
 def entity_visibility_q(user: Any, prefix: str = "") -> Q:
@@ -37,6 +49,26 @@ def entity_visibility_q(user: Any, prefix: str = "") -> Q:
         q &= Q(**{f"{prefix}police_only": False})
     if user.role in HUB_WIDE_ROLES:
         return q
+    shared = EntityShare.objects.filter(
+        _share_reaches_q(user), entity_id=OuterRef(f"{prefix}pk" if prefix else "pk")
+    )
+    return q & (  # type: ignore[return-value]
+        Q(**{f"{prefix}owning_agency_id": user.agency_id})
+        | Q(**{f"{prefix}hub_shared": True})
+        | Exists(shared)
+    )
+
+
+def identifiable_for_audit_q(user: Any, prefix: str = "") -> Q:
+    """The records an information governance admin may find by name in the audit viewer
+    (to answer "who viewed this child?"): those a practitioner of their agency would see,
+    police-only records only for police. Finding a record shows its name and date of birth,
+    never its content."""
+    if not (user.is_authenticated and user.has_perm("audit.view_auditevent")):
+        return Q(pk__in=[])
+    if user.agency_id is None:
+        return Q(pk__in=[])
+    q = Q() if user.is_police else Q(**{f"{prefix}police_only": False})
     shared = EntityShare.objects.filter(
         entity_id=OuterRef(f"{prefix}pk" if prefix else "pk"), agency_id=user.agency_id
     )
@@ -80,7 +112,19 @@ def visible_links(user: Any) -> QuerySet[Link]:
     return Link.objects.filter(q)
 
 
+def visible_link_sources(user: Any) -> QuerySet[LinkSource]:
+    """The sources of links a user may be shown: police-only sources (intelligence) to
+    police only. Use on links from `visible_links`; a visible link always has at least one
+    source its viewer may see (a link is police-only while all its sources are)."""
+    if not _can_view(user) or not user.has_perm("pole.view_link"):
+        return LinkSource.objects.none()
+    if user.is_police:
+        return LinkSource.objects.all()
+    return LinkSource.objects.filter(police_only=False)
+
+
 def access_person_by_id(user: Any, person_id: int) -> Person:
+    person_id = require_id(person_id)
     person = (
         visible_people(user)
         .select_related("entity", "entity__owning_agency")
@@ -92,10 +136,45 @@ def access_person_by_id(user: Any, person_id: int) -> Person:
     return person
 
 
+def view_person(
+    user: Any, person_id: int, *, justification: str, source: str | None = None
+) -> Person:
+    """A person opened to show (their profile, or a page about them such as the start of a
+    referral): recorded as a consultation (person.viewed) naming them."""
+    person = access_person_by_id(user, person_id)
+    audit.record(
+        actor=user,
+        event="person.viewed",
+        obj=person,
+        subject=person,
+        justification=justification,
+        source=source,
+    )
+    return person
+
+
 def access_entity_by_id(user: Any, entity_id: int) -> Entity:
+    entity_id = require_id(entity_id)
     entity = visible_entities(user).select_related("owning_agency").filter(pk=entity_id).first()
     if entity is None:
         raise Http404("No record found.")
+    return entity
+
+
+def view_entity(
+    user: Any, entity_id: int, *, justification: str, source: str | None = None
+) -> Entity:
+    """Any POLE record opened to show (a form about it names it): recorded as a
+    consultation naming it (person.viewed for a person, entity.viewed otherwise)."""
+    entity = access_entity_by_id(user, entity_id)
+    audit.record(
+        actor=user,
+        event="person.viewed" if entity.kind == EntityKind.PERSON else "entity.viewed",
+        obj=entity,
+        subject=entity,
+        justification=justification,
+        source=source,
+    )
     return entity
 
 
@@ -108,5 +187,52 @@ def can_change_person(user: Any, person: Person) -> bool:
         return True
     return bool(
         person.entity.owning_agency_id == user.agency_id
-        or person.entity.shares.filter(agency_id=user.agency_id).exists()
+        or person.entity.shares.filter(_share_reaches_q(user)).exists()
     )
+
+
+def can_share_person(user: Any, person: Person) -> bool:
+    """Sharing a record by hand (and revoking such a share) is the owning agency's
+    decision, taken by a role that may share; shares that follow a referral or an
+    allocation are made by those services."""
+    if not user.has_perm("pole.share_entity"):
+        return False
+    return bool(user.agency_id is not None and person.entity.owning_agency_id == user.agency_id)
+
+
+def access_person_to_share(user: Any, person_id: int) -> Person:
+    """The person, for someone of the owning agency who may share it (or revoke a share);
+    404 otherwise, so a user who may see the record but not share it learns nothing new."""
+    person = access_person_by_id(user, person_id)
+    if not can_share_person(user, person):
+        raise Http404("No person found.")
+    return person
+
+
+def view_person_to_share(user: Any, person_id: int, *, justification: str) -> Person:
+    """The share and revoke pages name the person: recorded as a consultation, and only
+    once access is settled (a refused request shows nothing, so records nothing)."""
+    person = access_person_to_share(user, person_id)
+    audit.record(
+        actor=user,
+        event="person.viewed",
+        obj=person,
+        subject=person,
+        justification=justification,
+    )
+    return person
+
+
+def view_person_shares(user: Any, person_id: int, *, source: str | None = None) -> Person:
+    """Who a person's record is shared with, read (the API's share list): a consultation
+    naming the person."""
+    person = access_person_by_id(user, person_id)
+    audit.record(
+        actor=user,
+        event="entity.shares_viewed",
+        obj=person,
+        subject=person,
+        justification="Viewed who the record is shared with via the API",
+        source=source,
+    )
+    return person

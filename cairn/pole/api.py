@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -18,12 +19,14 @@ from pydantic import model_validator
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
+from cairn.core.throttling import api_throttles
 
 from . import search, selectors, services
-from .access import access_entity_by_id, access_person_by_id
+from .access import access_entity_by_id, access_person_by_id, view_person, view_person_shares
 from .models import (
     Entity,
     EntityKind,
+    EntityShare,
     Ethnicity,
     LinkType,
     LookedAfter,
@@ -35,6 +38,7 @@ from .models import (
     PremisesType,
     SecurityMarking,
     Sex,
+    ShareBasis,
 )
 
 router = Router()
@@ -153,7 +157,26 @@ class PersonSearchOut(Schema):
     results: list[PersonMatchOut]
 
 
+class LinkSourceOut(Schema):
+    """A record (or a note typed by hand) that asserts the link."""
+
+    source_type: str = Field(
+        description='What asserts it: "concerns.concern", "intelligence.submission", '
+        '"disruption.tactic"..., or "" for a note typed by hand'
+    )
+    source_id: str
+    note: str
+    started_on: dt.date | None
+    ended_on: dt.date | None
+    agency: AgencyRef
+    police_only: bool
+    recorded_at: dt.datetime
+
+
 class LinkOut(Schema):
+    """One fact, with the sources that assert it that you may see (intelligence sources
+    are shown to police only); its dates span those sources."""
+
     id: int
     link_type: LinkType
     link_type_label: str
@@ -161,11 +184,11 @@ class LinkOut(Schema):
     description: str
     started_on: dt.date | None
     ended_on: dt.date | None
-    source_note: str
-    source_type: str
+    source_note: str = Field(description="The notes of the sources, joined with '; '")
+    sources: list[LinkSourceOut]
     police_only: bool
-    owning_agency: AgencyRef
-    created_at: dt.datetime
+    owning_agency: AgencyRef = Field(description="The agency of the first source you may see")
+    created_at: dt.datetime = Field(description="When the first source you may see was recorded")
     other: EntityRef
 
 
@@ -242,19 +265,32 @@ class EntityOut(Schema):
 
 def _link_out(view: selectors.LinkView) -> dict[str, Any]:
     link = view.link
+    first = view.first_source
     return {
         "id": link.pk,
         "link_type": link.link_type,
         "link_type_label": link.get_link_type_display(),
         "direction": "outgoing" if view.outgoing else "incoming",
         "description": view.description,
-        "started_on": link.started_on,
-        "ended_on": link.ended_on,
-        "source_note": link.source_note,
-        "source_type": link.source_type,
+        "started_on": view.started_on,
+        "ended_on": view.ended_on,
+        "source_note": view.source_note,
+        "sources": [
+            {
+                "source_type": s.source_type,
+                "source_id": s.source_id,
+                "note": s.note,
+                "started_on": s.started_on,
+                "ended_on": s.ended_on,
+                "agency": s.owning_agency,
+                "police_only": s.police_only,
+                "recorded_at": s.recorded_at,
+            }
+            for s in view.sources
+        ],
         "police_only": link.police_only,
-        "owning_agency": link.owning_agency,
-        "created_at": link.created_at,
+        "owning_agency": first.owning_agency if first else link.owning_agency,
+        "created_at": first.recorded_at if first else link.created_at,
         "other": view.other,
     }
 
@@ -362,6 +398,7 @@ class LocationIn(InputSchema):
     "/people",
     response={200: PersonSearchOut, **error_responses(422)},
     tags=["people"],
+    throttle=api_throttles("search"),
 )
 def people_search(
     request: HttpRequest,
@@ -384,9 +421,11 @@ def people_search(
             ]
         )
     matches = search.search_people(actor, query=q, date_of_birth=dob)
-    audit.record(
+    page_obj, meta = _page(matches, page, SEARCH_PAGE_SIZE)
+    audit.record_list(
         actor=actor,
         event="person.searched",
+        subjects=[m.person.pk for m in page_obj],
         justification="Person search",
         details={
             "query": q[:100],
@@ -395,7 +434,6 @@ def people_search(
         },
         source=SOURCE,
     )
-    page_obj, meta = _page(matches, page, SEARCH_PAGE_SIZE)
     results = [
         {
             "person": m.person,
@@ -444,16 +482,9 @@ def person_detail(
     `reason` says why you opened it."""
     actor = _actor(request)
     _require(actor, "pole.view_person")
-    person = access_person_by_id(actor, person_id)
-    audit.record(
-        actor=actor,
-        event="person.viewed",
-        obj=person,
-        subject=person,
-        justification=reason or "Opened person record via the API",
-        source=SOURCE,
+    return view_person(
+        actor, person_id, justification=reason or "Opened person record via the API", source=SOURCE
     )
-    return person
 
 
 @router.get(
@@ -483,13 +514,16 @@ def person_links(request: HttpRequest, person_id: EntityId, page: Page = 1) -> d
 
 @router.post(
     "/links",
-    response={201: LinkOut, **error_responses(404, 422)},
+    response={201: LinkOut, 200: LinkOut, **error_responses(404, 422)},
     tags=["links"],
 )
 def link_create(request: HttpRequest, payload: LinkIn) -> Status[dict[str, Any]]:
-    """Link two records you can see (404 if either is not visible)."""
+    """Record that two records you can see are linked, with where you know it from (404
+    if either is not visible). A fact is one link: if it is already recorded, your note
+    is added to it as a further source (201); sending the same note again changes nothing
+    (200)."""
     actor = _actor(request)
-    link = services.link_create(
+    recorded = services.link_record(
         actor=actor,
         from_entity_id=payload.from_entity_id,
         to_entity_id=payload.to_entity_id,
@@ -499,11 +533,60 @@ def link_create(request: HttpRequest, payload: LinkIn) -> Status[dict[str, Any]]
         source_note=payload.source_note,
         police_only=payload.police_only,
     )
-    view = selectors.LinkView(link=link, other=link.to_entity, outgoing=True)
-    return Status(201, _link_out(view))
+    link = selectors.links_for_entity(actor, payload.from_entity_id).get(pk=recorded.link.pk)
+    view = selectors.link_view(link, payload.from_entity_id)
+    return Status(201 if recorded.source_added else 200, _link_out(view))
 
 
 # Objects and locations -----------------------------------------------------------------
+
+
+class EntitySearchOut(Schema):
+    count: int
+    page: int
+    num_pages: int
+    page_size: int
+    results: list[EntityOut]
+
+
+@router.get(
+    "/entities",
+    response={200: EntitySearchOut, **error_responses(422)},
+    tags=["objects and locations"],
+    throttle=api_throttles("search"),
+)
+def entity_search(
+    request: HttpRequest,
+    q: Annotated[str, Query(min_length=1, max_length=100, pattern=NO_NUL)],
+    page: Page = 1,
+) -> dict[str, Any]:
+    """Find vehicles, phones, online accounts and locations you may see by a registration
+    ("NM19 KXT" or "nm19kxt"), a phone number in any format ("07700 900123",
+    "+44 7700 900123"), a handle (with or without "@", any case) or a postcode ("nm1 1aa",
+    "NM11AA"). Exact matches only. People are searched at /people."""
+    actor = _actor(request)
+    _require(actor, "pole.view_person")
+    if not q.strip():
+        raise NinjaValidationError(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ["query", "q"],
+                    "msg": "Enter a registration, phone number, handle or postcode to search",
+                }
+            ]
+        )
+    found = search.search_objects(actor, q)
+    page_obj, meta = _page(found, page, SEARCH_PAGE_SIZE)
+    audit.record_list(
+        actor=actor,
+        event="entity.searched",
+        subjects=list(page_obj),
+        justification="Object and location search",
+        details={"query": q[:100], "results": len(found)},
+        source=SOURCE,
+    )
+    return {**meta, "results": list(page_obj)}
 
 
 @router.get(
@@ -565,3 +648,114 @@ def location_create(request: HttpRequest, payload: LocationIn) -> Status[Entity]
             data[axis] = Decimal(str(round(data[axis], 6)))
     location = services.location_create(actor=_actor(request), **data)
     return Status(201, location.entity)
+
+
+# Who a person's record is shared with ---------------------------------------------------
+
+
+class ShareOut(Schema):
+    id: int
+    agency: AgencyRef
+    team: str | None = Field(description="Set when only one team of the agency may see it.")
+    basis: ShareBasis = Field(
+        description="manual: shared by the record's agency (revocable); referral: a referral "
+        "was sent to the agency; allocation: the MASH allocated the work to the team."
+    )
+    referral_id: int | None = Field(
+        description="The referral the share follows, if any and if you may see it."
+    )
+    referral_reference: str | None
+    reason: str
+    shared_by: str
+    created_at: dt.datetime
+    revocable: bool
+
+
+class ShareListOut(Schema):
+    person_id: int
+    shares: list[ShareOut]
+
+
+class ShareIn(InputSchema):
+    agency_id: int = Field(ge=1, le=MAX_ID)
+    reason: str = Field(min_length=1, max_length=500, pattern=NO_NUL)
+
+
+class RevokeIn(InputSchema):
+    reason: str = Field(min_length=1, max_length=500, pattern=NO_NUL)
+
+
+def _share_out(share: EntityShare, referral_reference: str = "") -> dict[str, Any]:
+    return {
+        "id": share.pk,
+        "agency": share.agency,
+        "team": share.team.name if share.team else None,
+        "basis": share.basis,
+        "referral_id": int(share.source_id) if referral_reference else None,
+        "referral_reference": referral_reference or None,
+        "reason": share.reason,
+        "shared_by": str(share.shared_by),
+        "created_at": share.created_at,
+        "revocable": share.basis == ShareBasis.MANUAL,
+    }
+
+
+def _share_list(actor: Any, person: Person) -> dict[str, Any]:
+    return {
+        "person_id": person.pk,
+        "shares": [
+            _share_out(v.share, v.referral_reference)
+            for v in selectors.share_views_for_person(actor, person)
+        ],
+    }
+
+
+@router.get(
+    "/people/{person_id}/shares",
+    response={200: ShareListOut, **error_responses(404, 422)},
+    tags=["people"],
+)
+def person_shares(request: HttpRequest, person_id: EntityId) -> dict[str, Any]:
+    """The agencies (and teams) a person's record is shared with, when and why. Anyone
+    who may see the record may see this; recorded in the audit log as a view."""
+    actor = _actor(request)
+    _require(actor, "pole.view_person")
+    person = view_person_shares(actor, person_id, source=SOURCE)
+    return _share_list(actor, person)
+
+
+@router.post(
+    "/people/{person_id}/shares",
+    response={201: ShareOut, **error_responses(404, 422)},
+    tags=["people"],
+)
+def person_share(request: HttpRequest, person_id: EntityId, payload: ShareIn) -> Status[Any]:
+    """Share a person's record with another Hub agency, with a reason (the owning agency
+    only; a disclosure recorded in the audit log with its recipient)."""
+    actor = _actor(request)
+    person = access_person_by_id(actor, person_id)
+    agency = selectors.share_agency(person, payload.agency_id)
+    if agency is None:
+        raise DjangoValidationError({"agency_id": "Choose a Hub agency other than the owner"})
+    share = services.person_share(
+        actor=actor, person_id=person.pk, agency=agency, reason=payload.reason
+    )
+    return Status(201, _share_out(share))
+
+
+@router.post(
+    "/people/{person_id}/shares/{share_id}/revoke",
+    response={200: ShareListOut, **error_responses(404, 422)},
+    tags=["people"],
+)
+def person_share_revoke(
+    request: HttpRequest, person_id: EntityId, share_id: EntityId, payload: RevokeIn
+) -> dict[str, Any]:
+    """Revoke a share the owning agency made by hand, with a reason. Shares that follow a
+    referral or a MASH allocation cannot be revoked (422). Returns the shares left."""
+    actor = _actor(request)
+    person = access_person_by_id(actor, person_id)
+    services.person_share_revoke(
+        actor=actor, person_id=person.pk, share_id=share_id, reason=payload.reason
+    )
+    return _share_list(actor, person)

@@ -48,12 +48,12 @@ def chronology_for(user: Any, person: Person, links: list[LinkView]) -> list[Chr
         )
     ]
     for view in links:
-        if view.link.started_on:
+        if view.started_on:
             entries.append(
                 ChronologyEntry(
-                    when=_as_datetime(view.link.started_on),
+                    when=_as_datetime(view.started_on),
                     title=f"{view.link.get_link_type_display()} {view.other.label}",
-                    detail=view.link.source_note,
+                    detail=view.source_note,
                     source="Links",
                 )
             )

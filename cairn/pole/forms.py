@@ -16,7 +16,10 @@ class PersonSearchForm(GovukForm):
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off", "width": 20}),
-        help_text="First name, last name, nickname or alias. Spelling can be approximate.",
+        help_text=(
+            "First name, last name, nickname or alias. Spelling can be approximate. Add a "
+            "postcode (NM1 1AA or nm11aa) to find people linked to a place there."
+        ),
     )
     dob = GovukDateField(label="Date of birth", required=False, help_text="For example, 27 3 2010")
 
@@ -26,6 +29,19 @@ class PersonSearchForm(GovukForm):
             # On the name field, so the error summary links to it (GOV.UK error pattern).
             self.add_error("q", "Enter a name, an alias or a date of birth to search")
         return data
+
+
+class ObjectSearchForm(GovukForm):
+    q = forms.CharField(
+        label="Registration, phone number, handle or postcode",
+        max_length=100,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off", "width": 20}),
+        help_text=(
+            "Type it any way: NM19 KXT or nm19kxt, 07700 900123 or +44 7700 900123, "
+            "@handle or handle, NM1 1AA or nm11aa."
+        ),
+        error_messages={"required": "Enter a registration, phone number, handle or postcode"},
+    )
 
 
 class PersonForm(GovukForm):
@@ -129,3 +145,35 @@ class PersonForm(GovukForm):
     def alias_tuples(self) -> list[tuple[str, str, str]]:
         raw = self.cleaned_data.get("aliases") or ""
         return [(NameKind.NICKNAME, part.strip(), "") for part in raw.split(",") if part.strip()]
+
+
+class ShareForm(GovukForm):
+    agency = forms.TypedChoiceField(
+        label="Agency to share with",
+        coerce=int,
+        error_messages={
+            "required": "Choose the agency to share the record with",
+            "invalid_choice": "Choose an agency from the list",
+        },
+    )
+    reason = forms.CharField(
+        label="Why are you sharing this record?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Say what the agency needs it for. This is recorded in the audit log.",
+        error_messages={"required": "Say why you are sharing this record"},
+    )
+
+    def __init__(self, *args: Any, agencies: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", "Choose an agency"), *agencies]  # type: ignore[attr-defined]
+
+
+class RevokeShareForm(GovukForm):
+    reason = forms.CharField(
+        label="Why are you revoking this share?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="This is recorded in the audit log.",
+        error_messages={"required": "Say why you are revoking this share"},
+    )

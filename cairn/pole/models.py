@@ -9,8 +9,10 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Greatest, Least
+from django.utils import timezone
 
-from cairn.accounts.models import Agency, DataRegime
+from cairn.accounts.models import Agency, DataRegime, Team
 
 
 class EntityKind(models.TextChoices):
@@ -67,15 +69,41 @@ class AgencyShare(models.Model):
         abstract = True
 
 
+class ShareBasis(models.TextChoices):
+    # Someone in the owning agency chose to share (revocable by that agency).
+    MANUAL = "manual", "Shared by the record's agency"
+    # Access follows the work: a referral sent to the agency, a MASH allocation to a team.
+    REFERRAL = "referral", "Referral sent"
+    ALLOCATION = "allocation", "Allocated by the MASH"
+
+
 class EntityShare(AgencyShare):
-    """A record shared with another agency."""
+    """A record shared with another agency, or with one team of it. A share made because
+    of a referral or an allocation names it in `source_id` (the referral's id), so the
+    record's page can say why each agency sees it."""
 
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="shares")
+    # Set when the share is for one team only (a MASH allocation): only its members see it.
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    basis = models.CharField(max_length=12, choices=ShareBasis.choices, default=ShareBasis.MANUAL)
+    source_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["entity", "agency"], name="share_once_per_agency")
+            models.UniqueConstraint(
+                fields=["entity", "agency", "basis", "source_id"],
+                condition=models.Q(team__isnull=True),
+                name="share_once_per_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["entity", "team", "basis", "source_id"],
+                condition=models.Q(team__isnull=False),
+                name="share_once_per_team",
+            ),
         ]
+        indexes = [models.Index(fields=["entity", "agency"], name="share_entity_agency")]
 
     def __str__(self) -> str:
         return f"{self.entity_id} shared with {self.agency_id}"
@@ -340,24 +368,42 @@ class LinkType(models.TextChoices):
     OTHER = "other", "Linked to"
 
 
+# Link types that read the same both ways: A associates with B is B associates with A, so
+# the fact is one link whichever way round it was recorded.
+SYMMETRIC_LINKS = frozenset(
+    {LinkType.ASSOCIATE, LinkType.FAMILY, LinkType.SIBLING, LinkType.PARTNER, LinkType.OTHER}
+)
+
+
+def fact_key(from_id: int, to_id: int, link_type: str) -> tuple[int, int, str]:
+    """What makes two links the same fact: the two records and the type, in either order
+    for a symmetric type."""
+    if link_type in SYMMETRIC_LINKS:
+        from_id, to_id = min(from_id, to_id), max(from_id, to_id)
+    return (from_id, to_id, str(link_type))
+
+
 class Link(models.Model):
-    """A typed, dated, sourced assertion that two POLE records are connected."""
+    """One fact: two POLE records are connected in a typed way. A fact is ONE row; the
+    records that assert it (a concern, an intelligence entry, a tactic, a note typed by
+    hand) are its `sources`, so the same fact from two sources is one link with two
+    sources (ADR 0017). Only `cairn.pole.services.link_record` writes links. The dates
+    and the police-only flag are rolled up from the sources: the link spans what they
+    assert, and is police-only while every source is."""
 
     from_entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="links_out")
     to_entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="links_in")
     link_type = models.CharField(max_length=20, choices=LinkType.choices)
     started_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
-    # Where the link came from: the record that asserted it and a note a person can read.
-    source_type = models.CharField(max_length=60, blank=True)
-    source_id = models.CharField(max_length=64, blank=True)
-    source_note = models.CharField(max_length=500, blank=True)
+    # The agency that first recorded the fact.
     owning_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     police_only = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         indexes = [
@@ -374,7 +420,76 @@ class Link(models.Model):
                 | models.Q(ended_on__gte=models.F("started_on")),
                 name="link_dates_ordered",
             ),
+            # One row per fact...
+            models.UniqueConstraint(
+                fields=["from_entity", "to_entity", "link_type"], name="link_fact_once"
+            ),
+            # ...whichever way round a symmetric one was recorded.
+            models.UniqueConstraint(
+                Least("from_entity", "to_entity"),
+                Greatest("from_entity", "to_entity"),
+                "link_type",
+                condition=models.Q(link_type__in=sorted(SYMMETRIC_LINKS)),
+                name="link_fact_once_either_way",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.from_entity_id} {self.link_type} {self.to_entity_id}"
+
+    @property
+    def key(self) -> tuple[int, int, str]:
+        return fact_key(self.from_entity_id, self.to_entity_id, self.link_type)
+
+
+class LinkSource(models.Model):
+    """A record that asserts a link: a concern (`concerns.concern`), an intelligence entry
+    (`intelligence.submission`), a tactic (`disruption.tactic`)... named by type and id,
+    or a note typed by hand (`source_type` and `source_id` blank). Each source is added to
+    a link once, so recording the same thing again changes nothing. A police-only source
+    (intelligence) is shown to police only, even on a link others may see."""
+
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="sources")
+    source_type = models.CharField(max_length=60, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    # What this source asserts about when (the link spans all its sources).
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    owning_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    police_only = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    # Not auto_now_add: folding old links into one keeps when each source was recorded.
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        indexes = [models.Index(fields=["source_type", "source_id"], name="link_source_record")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link", "source_type", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="link_source_once",
+            ),
+            models.UniqueConstraint(
+                fields=["link", "recorded_by", "note"],
+                condition=models.Q(source_id=""),
+                name="link_note_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(started_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="link_source_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link_id} from {self.source_type or 'note'} {self.source_id}".strip()
+
+    @property
+    def label(self) -> str:
+        """What a person reads: the note, or the record's type and id."""
+        return self.note or f"{self.source_type} {self.source_id}".strip()

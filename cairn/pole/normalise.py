@@ -270,3 +270,67 @@ def registrations_confusable(a: str, b: str) -> bool:
         and key_a != key_b
         and (registration_confusable(key_a) == registration_confusable(key_b))
     )
+
+
+# --- Identifiers inside free text (search): registrations, postcodes, phone numbers. ---
+# People type "NM19 KXT", "nm19kxt" or "NM19  KXT"; "07700 900123" or "+44 7700 900123".
+# Search indexes and queries both add the one canonical key of each, so any spelling meets.
+
+_EDGE_L, _EDGE_R = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
+_TEXT_IDENTIFIERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # Postcode first: a span that reads as both is a postcode.
+    (
+        "postcode",
+        re.compile(_EDGE_L + r"[A-Za-z]{1,2}[0-9][0-9A-Za-z]?[ \t]*[0-9][A-Za-z]{2}" + _EDGE_R),
+    ),
+    # Current (AB12 CDE), prefix (A123 BCD) and suffix (ABC 123D) registration marks; the
+    # dateless ones ("AB 1") are too like ordinary words and numbers to pick out of text.
+    ("registration", re.compile(_EDGE_L + r"[A-Za-z]{2}[0-9]{2}[ \t]*[A-Za-z]{3}" + _EDGE_R)),
+    ("registration", re.compile(_EDGE_L + r"[A-Za-z][0-9]{1,3}[ \t]*[A-Za-z]{3}" + _EDGE_R)),
+    ("registration", re.compile(_EDGE_L + r"[A-Za-z]{3}[ \t]*[0-9]{1,3}[A-Za-z]" + _EDGE_R)),
+    # A phone number starts with +, 0 or "(0" (so dates and times are never read as one).
+    ("phone", re.compile(r"(?<![\w+])(?:\+|\(0|0)[0-9 \t().-]{8,20}[0-9]" + _EDGE_R)),
+)
+
+
+@dataclass(frozen=True)
+class TextIdentifier:
+    """A registration, postcode or phone number found in text, with its search key: the
+    same for every spelling ('NM19KXT', 'NM11AA', '447700900123': E.164 without '+')."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    key: str
+
+
+def _identifier_key(kind: str, text: str) -> str:
+    if kind == "phone":
+        try:
+            return phone_e164(text).lstrip("+")
+        except InvalidPhoneNumber:
+            return ""
+    # Registrations and postcodes: upper case, letters and digits only.
+    return registration(text)
+
+
+def text_identifiers(text: str) -> list[TextIdentifier]:
+    """Every registration, postcode and phone number in `text`, in order, without overlaps
+    (the longest span wins; a postcode before a registration of the same span)."""
+    found: list[TextIdentifier] = []
+    for kind, pattern in _TEXT_IDENTIFIERS:
+        for match in pattern.finditer(text or ""):
+            key = _identifier_key(kind, match.group())
+            if key:
+                found.append(TextIdentifier(kind, match.start(), match.end(), match.group(), key))
+    chosen: list[TextIdentifier] = []
+    for item in sorted(found, key=lambda i: -(i.end - i.start)):
+        if all(item.end <= c.start or item.start >= c.end for c in chosen):
+            chosen.append(item)
+    return sorted(chosen, key=lambda i: i.start)
+
+
+def search_keys(text: str) -> list[str]:
+    """The canonical keys of the identifiers in `text`, once each, for a search index."""
+    return list(dict.fromkeys(i.key for i in text_identifiers(text)))

@@ -1,6 +1,10 @@
 """Person search: fuzzy on names and aliases, exact on date of birth, always scoped by
 the access layer. Candidates come from B-tree indexes (name-key prefix ranges and
-phonetic keys), then rapidfuzz ranks them, so it stays fast at a million people."""
+phonetic keys), then rapidfuzz ranks them, so it stays fast at a million people. A postcode
+in the query (any spacing or case) narrows to people linked to a place there.
+
+Object lookup (`search_objects`): vehicles, phones, online accounts and locations by their
+normalised key, however the registration, number, handle or postcode is typed."""
 
 from __future__ import annotations
 
@@ -14,8 +18,18 @@ from django.db.models import Q
 from rapidfuzz import fuzz
 
 from . import normalise
-from .access import entity_visibility_q
-from .models import Person, PersonName
+from .access import entity_visibility_q, visible_links
+from .models import (
+    Entity,
+    EntityKind,
+    Location,
+    OnlineAccount,
+    Person,
+    PersonName,
+    Phone,
+    Platform,
+    Vehicle,
+)
 
 MAX_CANDIDATES = 400
 # One bare word (no DOB) matches broadly; ranking 400 rows in Python dominated its latency.
@@ -30,6 +44,35 @@ class PersonMatch:
     matched_kind: str
     score: float
     reasons: list[str] = field(default_factory=list)
+
+
+def _split_postcode(query: str) -> tuple[str, str]:
+    """The query without its first postcode, and that postcode ('AB1 2CD'; '' if none)."""
+    for item in normalise.text_identifiers(query):
+        if item.kind == "postcode":
+            return query[: item.start] + " " + query[item.end :], normalise.postcode(item.text)
+    return query, ""
+
+
+def _people_at_postcode(user: Any, postcode: str, visible: Q) -> set[int]:
+    """People linked (lives at, seen at...) to a place with this postcode, through places
+    and links the user may see."""
+    places = list(
+        Location.objects.filter(
+            entity_visibility_q(user, prefix="entity__"), postcode=postcode
+        ).values_list("pk", flat=True)[:MAX_CANDIDATES]
+    )
+    if not places:
+        return set()
+    pairs = (
+        visible_links(user)
+        .filter(Q(from_entity_id__in=places) | Q(to_entity_id__in=places))
+        .values_list("from_entity_id", "to_entity_id")[: MAX_CANDIDATES * 4]
+    )
+    ends = {end for pair in pairs for end in pair} - set(places)
+    # `visible` is the caller's rule over people (PersonName rows), as for a name search.
+    names = PersonName.objects.filter(visible, person_id__in=ends)
+    return set(names.values_list("person_id", flat=True))
 
 
 def _name_terms(token: str, which: str) -> list[Q]:
@@ -80,16 +123,28 @@ def _score(tokens: list[str], name: PersonName) -> tuple[float, list[str]]:
 
 
 def search_people(
-    user: Any, *, query: str = "", date_of_birth: dt.date | None = None
+    user: Any,
+    *,
+    query: str = "",
+    date_of_birth: dt.date | None = None,
+    scope: Q | None = None,
 ) -> list[PersonMatch]:
     """People visible to `user` matching the name query and/or exact date of birth,
-    best first. An empty query and no date of birth returns nothing (never the list of
+    best first; a postcode in the query ("NM1 1AA", "nm11aa") keeps only people linked to
+    a place there. An empty query and no date of birth returns nothing (never the list of
     everyone: browsing all records is not a need-to-know activity)."""
+    query, postcode = _split_postcode(query)
     tokens = [t for t in query.split() if normalise.name_key(t)]
-    if not tokens and date_of_birth is None:
+    if not tokens and date_of_birth is None and not postcode:
         return []
-    visible = entity_visibility_q(user, prefix="person__entity__")
+    # `scope` (a Q over person__entity__) replaces the user's visibility for a caller that
+    # has its own rule, such as the audit viewer's subject lookup.
+    visible = scope if scope is not None else entity_visibility_q(user, prefix="person__entity__")
     names = PersonName.objects.filter(visible)
+    if postcode:
+        names = names.filter(person_id__in=_people_at_postcode(user, postcode, visible))
+        if not tokens:
+            names = names.filter(kind="primary")  # list each person by their own name
     if tokens:
         names = names.filter(_candidate_names_q(tokens))
     if date_of_birth is not None:
@@ -104,6 +159,8 @@ def search_people(
             score, reasons = 100.0, []
         if date_of_birth is not None:
             reasons.append("date of birth matches")
+        if postcode:
+            reasons.append(f"linked to a place in {postcode}")
         current = best.get(name.person_id)
         if current is None or score > current.score:
             best[name.person_id] = PersonMatch(
@@ -115,3 +172,47 @@ def search_people(
             )
     ranked = sorted(best.values(), key=lambda m: (-m.score, m.person.family_name))
     return ranked[:MAX_RESULTS]
+
+
+def search_objects(user: Any, query: str) -> list[Entity]:
+    """Vehicles, phones, online accounts and locations the user may see whose key matches
+    `query` read as a registration ("NM19 KXT", "nm19kxt"), a phone number ("07700 900123",
+    "+44 7700 900123", "(07700) 900 123"), a handle ("@Dan_X", "dan_x", any platform) or a
+    postcode ("nm1 1aa", "NM11AA"). Exact keys on B-tree indexes; nothing for a blank query."""
+    text = query.strip()
+    if not text:
+        return []
+    visible = entity_visibility_q(user, prefix="entity__")
+    ids: list[int] = []
+    key = normalise.registration(text)
+    if 2 <= len(key) <= 10:
+        ids += Vehicle.objects.filter(visible, registration_key=key).values_list("pk", flat=True)[
+            :MAX_RESULTS
+        ]
+    try:
+        e164 = normalise.phone_e164(text)
+    except normalise.InvalidPhoneNumber:
+        pass
+    else:
+        ids += Phone.objects.filter(visible, number_e164=e164).values_list("pk", flat=True)[
+            :MAX_RESULTS
+        ]
+    handle = normalise.handle(text)
+    if handle and " " not in handle:
+        # Every platform listed, so the (platform, handle_key) index serves the lookup.
+        accounts = OnlineAccount.objects.filter(
+            visible, platform__in=[p for p, _ in Platform.choices], handle_key=handle
+        )
+        ids += accounts.values_list("pk", flat=True)[:MAX_RESULTS]
+    if normalise.is_postcode(text):
+        places = Location.objects.filter(visible, postcode=normalise.postcode(text))
+        ids += places.values_list("pk", flat=True)[:MAX_RESULTS]
+    order: dict[str, int] = {
+        EntityKind.VEHICLE: 0,
+        EntityKind.PHONE: 1,
+        EntityKind.ONLINE_ACCOUNT: 2,
+    }
+    found = Entity.objects.filter(pk__in=ids).select_related(
+        "owning_agency", "vehicle", "phone", "online_account", "location"
+    )
+    return sorted(found, key=lambda e: (order.get(e.kind, 3), e.label, e.pk))[:MAX_RESULTS]

@@ -2,47 +2,101 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from .access import visible_links
+from cairn.accounts.models import Agency
+from cairn.accounts.roles import AgencyKind
+
+from .access import visible_link_sources, visible_links
 from .chronology import ChronologyEntry, chronology_for
-from .models import Entity, Link, Person, PersonName
+from .models import Entity, EntityShare, Link, LinkSource, Person, PersonName
 from .profile_sections import sections_for
+
+
+def sources_span(sources: list[LinkSource]) -> tuple[dt.date | None, dt.date | None]:
+    """When a link holds, as these sources assert it: from the earliest start, to the
+    latest end (open while any source is)."""
+    starts = [s.started_on for s in sources if s.started_on]
+    ends = [s.ended_on for s in sources]
+    end = None if not ends or None in ends else max(e for e in ends if e is not None)
+    return (min(starts) if starts else None, end)
+
+
+def sources_note(sources: list[LinkSource]) -> str:
+    return "; ".join(s.label for s in sources)
 
 
 @dataclass
 class LinkView:
+    """A link as one viewer sees it: through the sources they may see (police-only
+    sources to police only), so its dates, agency and notes never reveal a source the
+    viewer may not read."""
+
     link: Link
     other: Entity
     outgoing: bool
+    sources: list[LinkSource] = field(default_factory=list)
 
     @property
     def description(self) -> str:
         label = self.link.get_link_type_display()
         return label if self.outgoing else f"{label} (reverse)"
 
+    @property
+    def started_on(self) -> dt.date | None:
+        return sources_span(self.sources)[0]
+
+    @property
+    def ended_on(self) -> dt.date | None:
+        return sources_span(self.sources)[1]
+
+    @property
+    def source_note(self) -> str:
+        return sources_note(self.sources)
+
+    @property
+    def first_source(self) -> LinkSource | None:
+        return self.sources[0] if self.sources else None
+
+
+def with_visible_sources(user: Any, links: QuerySet[Link]) -> QuerySet[Link]:
+    """Links with `visible_sources` prefetched: the sources the user may be shown."""
+    return links.prefetch_related(
+        Prefetch(
+            "sources",
+            queryset=visible_link_sources(user).select_related("owning_agency"),
+            to_attr="visible_sources",
+        )
+    )
+
 
 def links_for_entity(user: Any, entity_id: int) -> QuerySet[Link]:
-    return (
+    return with_visible_sources(
+        user,
         visible_links(user)
         .filter(Q(from_entity_id=entity_id) | Q(to_entity_id=entity_id))
         .select_related("from_entity", "to_entity", "owning_agency", "created_by")
-        .order_by("-started_on", "-created_at")
+        .order_by("-started_on", "-created_at"),
+    )
+
+
+def link_view(link: Link, entity_id: int) -> LinkView:
+    """The view of a link from `links_for_entity` (or `with_visible_sources`) seen from
+    one of its ends."""
+    return LinkView(
+        link=link,
+        other=link.to_entity if link.from_entity_id == entity_id else link.from_entity,
+        outgoing=link.from_entity_id == entity_id,
+        sources=list(getattr(link, "visible_sources", [])),
     )
 
 
 def link_views_for_entity(user: Any, entity_id: int) -> list[LinkView]:
-    return [
-        LinkView(
-            link=link,
-            other=link.to_entity if link.from_entity_id == entity_id else link.from_entity,
-            outgoing=link.from_entity_id == entity_id,
-        )
-        for link in links_for_entity(user, entity_id)
-    ]
+    return [link_view(link, entity_id) for link in links_for_entity(user, entity_id)]
 
 
 @dataclass
@@ -52,6 +106,7 @@ class PersonProfile:
     links: list[LinkView]
     chronology: list[ChronologyEntry]
     sections: list[tuple[str, dict[str, Any]]]
+    shares: list[ShareView]
 
 
 def person_profile(user: Any, person: Person) -> PersonProfile:
@@ -64,6 +119,7 @@ def person_profile(user: Any, person: Person) -> PersonProfile:
         links=links,
         chronology=chronology_for(user, person, links),
         sections=sections_for(user, person),
+        shares=share_views_for_person(user, person),
     )
 
 
@@ -97,3 +153,57 @@ def find_visible_object(user: Any, kind: str, fields: dict[str, Any]) -> int | N
     else:
         return None
     return found.pk if found is not None else None
+
+
+def shares_for_person(person: Person) -> list[EntityShare]:
+    """Who a person's record is shared with, oldest first; `person` must come from
+    access_person_by_id (anyone who may see the record may see who else does)."""
+    return list(
+        EntityShare.objects.filter(entity_id=person.pk)
+        .select_related("agency", "team", "shared_by")
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass
+class ShareView:
+    share: EntityShare
+    # The referral the share follows, only if the viewer may see that referral.
+    referral_reference: str = ""
+    referral_url: str = ""
+
+
+def share_views_for_person(user: Any, person: Person) -> list[ShareView]:
+    from django.urls import reverse
+
+    from cairn.referrals.access import visible_referrals
+
+    shares = shares_for_person(person)
+    ids = {int(s.source_id) for s in shares if s.basis != "manual" and s.source_id.isdigit()}
+    seen = {r.pk: r for r in visible_referrals(user).filter(pk__in=ids)} if ids else {}
+    views = []
+    for share in shares:
+        referral = seen.get(int(share.source_id)) if share.source_id.isdigit() else None
+        views.append(
+            ShareView(
+                share=share,
+                referral_reference=referral.reference if referral else "",
+                referral_url=reverse("referrals:detail", args=[referral.pk]) if referral else "",
+            )
+        )
+    return views
+
+
+def share_agencies(person: Person) -> list[tuple[int, str]]:
+    """Agencies a person's record may be shared with by hand: every Hub member agency
+    except the owner (police only, for a police-only record)."""
+    agencies = Agency.objects.filter(is_hub_member=True).exclude(pk=person.entity.owning_agency_id)
+    if person.entity.police_only:
+        agencies = agencies.filter(kind=AgencyKind.POLICE)
+    return list(agencies.order_by("name").values_list("pk", "name"))
+
+
+def share_agency(person: Person, agency_id: int) -> Agency | None:
+    if agency_id not in {pk for pk, _ in share_agencies(person)}:
+        return None
+    return Agency.objects.get(pk=agency_id)

@@ -4,28 +4,35 @@ and audited. Views and the API call these; nothing else saves POLE models."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
-from cairn.accounts.models import Agency
+from cairn.accounts.models import Agency, Team
 from cairn.audit import services as audit
 
 from . import normalise
-from .access import access_entity_by_id, can_change_person
+from .access import access_entity_by_id, access_person_by_id, can_change_person, can_share_person
 from .models import (
+    SYMMETRIC_LINKS,
     Entity,
     EntityKind,
     EntityShare,
     Link,
+    LinkSource,
+    LinkType,
     Location,
     NameKind,
     OnlineAccount,
     Person,
     PersonName,
     Phone,
+    ShareBasis,
     Vehicle,
 )
 
@@ -325,8 +332,63 @@ def location_create(
     return location
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What `link_record` did: the link (new or existing), whether the link was new and
+    whether the source was new to it (False for both: it was already recorded)."""
+
+    link: Link
+    created: bool
+    source_added: bool
+
+
+def _source_key(source_type: str, source_id: str, recorded_by_id: int | None, note: str) -> Q:
+    if source_id:
+        return Q(source_type=source_type, source_id=source_id)
+    return Q(source_id="", recorded_by_id=recorded_by_id, note=note)
+
+
+def link_roll_up(link: Link) -> None:
+    """Set a link's dates and police-only flag from its sources: it spans what they
+    assert (open-ended while any source is) and is police-only while every source is."""
+    sources = list(link.sources.all())
+    if not sources:
+        return
+    starts = [s.started_on for s in sources if s.started_on]
+    ends = [s.ended_on for s in sources]
+    link.started_on = min(starts) if starts else None
+    link.ended_on = None if None in ends else max(e for e in ends if e is not None)
+    link.police_only = all(s.police_only for s in sources)
+    link.save(update_fields=["started_on", "ended_on", "police_only", "updated_at"])
+
+
+def _find_fact(from_id: int, to_id: int, link_type: str) -> Link | None:
+    q = Q(from_entity_id=from_id, to_entity_id=to_id)
+    if link_type in SYMMETRIC_LINKS:
+        q |= Q(from_entity_id=to_id, to_entity_id=from_id)
+    return (
+        Link.objects.select_for_update(of=("self",))
+        .filter(q, link_type=link_type)
+        .order_by("pk")
+        .first()
+    )
+
+
+def links_lock(facts: list[tuple[int, int, str]]) -> None:
+    """Lock the links already recorded for these facts, in id order, before a service
+    that records several (and audits as it goes) adds their sources: the rows are taken
+    before the audit chain head, the order every other service takes them in."""
+    q = Q(pk__in=[])
+    for from_id, to_id, link_type in facts:
+        q |= Q(from_entity_id=from_id, to_entity_id=to_id, link_type=link_type)
+        if link_type in SYMMETRIC_LINKS:
+            q |= Q(from_entity_id=to_id, to_entity_id=from_id, link_type=link_type)
+    if facts:
+        list(Link.objects.select_for_update().filter(q).order_by("pk").values_list("pk"))
+
+
 @transaction.atomic
-def link_create(
+def link_record(
     *,
     actor: Any,
     from_entity_id: int,
@@ -338,42 +400,113 @@ def link_create(
     source_type: str = "",
     source_id: str = "",
     police_only: bool = False,
-) -> Link:
+) -> Recorded:
+    """Record that two visible records are linked, as asserted by a source: the record
+    that says so (`source_type` and `source_id`, e.g. "concerns.concern" and its id) or a
+    note typed by hand. Every link is written here (ADR 0017): a fact is ONE link (the
+    two records and the type, either way round for a symmetric type), so recording a fact
+    already known adds the source to that link, and recording the same source again
+    changes nothing. The fact's row is locked (or, when new, guarded by its unique
+    constraint) while the source is added; each new link and each new source is audited."""
     _require(actor, "pole.add_link")
     # Both ends must be visible to the actor: you cannot link what you cannot see.
     from_entity = access_entity_by_id(actor, from_entity_id)
     to_entity = access_entity_by_id(actor, to_entity_id)
     if from_entity.pk == to_entity.pk:
         raise ValidationError({"to_entity": "A record cannot be linked to itself."})
-    if not source_note.strip() and not source_id:
+    if link_type not in LinkType.values:
+        raise ValidationError({"link_type": "Choose how the records are linked."})
+    note = source_note.strip()[:500]
+    source_id = str(source_id or "").strip()
+    if not note and not source_id:
         raise ValidationError({"source_note": "Say where this link comes from."})
-    link = Link(
-        from_entity=from_entity,
-        to_entity=to_entity,
-        link_type=link_type,
-        started_on=started_on,
-        ended_on=ended_on,
+    if started_on and ended_on and ended_on < started_on:
+        raise ValidationError({"ended_on": "The end date must be on or after the start date."})
+    police_only = bool(police_only and actor.is_police)
+
+    created = False
+    link = _find_fact(from_entity.pk, to_entity.pk, link_type)
+    if link is None:
+        try:
+            # A savepoint: a request recording the same fact at the same moment inserts
+            # first, and this one then finds (and locks) its row instead of failing.
+            with transaction.atomic():
+                link = Link.objects.create(
+                    from_entity=from_entity,
+                    to_entity=to_entity,
+                    link_type=link_type,
+                    started_on=started_on,
+                    ended_on=ended_on,
+                    owning_agency=actor.agency,
+                    police_only=police_only,
+                    created_by=actor,
+                )
+            created = True
+        except IntegrityError:
+            link = _find_fact(from_entity.pk, to_entity.pk, link_type)
+            if link is None:
+                raise
+    source = (
+        LinkSource.objects.filter(link=link)
+        .filter(_source_key(source_type, source_id, actor.pk, note))
+        .first()
+    )
+    if source is not None:
+        return Recorded(link=link, created=False, source_added=False)
+    source = LinkSource(
+        link=link,
         source_type=source_type,
         source_id=source_id,
-        source_note=source_note.strip(),
+        note=note,
+        started_on=started_on,
+        ended_on=ended_on,
         owning_agency=actor.agency,
-        police_only=bool(police_only and actor.is_police),
-        created_by=actor,
+        police_only=police_only,
+        recorded_by=actor,
     )
-    link.full_clean()
-    link.save()
+    source.full_clean(exclude=["link"])
+    source.save()
+    if not created:
+        link_roll_up(link)
     subject = from_entity if from_entity.kind == EntityKind.PERSON else None
     if subject is None and to_entity.kind == EntityKind.PERSON:
         subject = to_entity
     audit.record(
         actor=actor,
-        event="link.created",
+        event="link.created" if created else "link.source_added",
         obj=link,
         subject=subject,
-        justification=source_note.strip()[:500] or "Link recorded",
-        details={"type": link_type, "from": from_entity.pk, "to": to_entity.pk},
+        justification=note or "Link recorded",
+        details={
+            "type": link_type,
+            "from": link.from_entity_id,
+            "to": link.to_entity_id,
+            "source": f"{source_type}:{source_id}" if source_id else "note",
+            "link_source": source.pk,
+        },
     )
-    return link
+    return Recorded(link=link, created=created, source_added=True)
+
+
+def _share_recipient(agency: Agency, team: Team | None) -> str:
+    return f"{team.name}, {agency.name}" if team is not None else agency.name
+
+
+def _record_share(actor: Any, share: EntityShare, entity: Entity) -> None:
+    audit.record(
+        actor=actor,
+        event="entity.shared",
+        obj=entity,
+        subject=entity if entity.kind == EntityKind.PERSON else None,
+        recipient=_share_recipient(share.agency, share.team),
+        justification=share.reason,
+        details={
+            "share": share.pk,
+            "basis": share.basis,
+            "source": share.source_id or None,
+            "team": share.team_id,
+        },
+    )
 
 
 @transaction.atomic
@@ -386,14 +519,118 @@ def entity_share(*, actor: Any, entity_id: int, agency: Agency, reason: str) -> 
     if entity.police_only and not agency.is_police and not actor.is_police:
         raise PermissionDenied("Only police can share a police-only record.")
     share, _ = EntityShare.objects.get_or_create(
-        entity=entity, agency=agency, defaults={"shared_by": actor, "reason": reason.strip()}
+        entity=entity,
+        agency=agency,
+        team=None,
+        basis=ShareBasis.MANUAL,
+        source_id="",
+        defaults={"shared_by": actor, "reason": reason.strip()},
     )
+    _record_share(actor, share, entity)
+    return share
+
+
+@transaction.atomic
+def entity_share_for_work(
+    *,
+    actor: Any,
+    entity: Entity,
+    agency: Agency,
+    basis: str,
+    source_id: str,
+    reason: str,
+    team: Team | None = None,
+) -> EntityShare | None:
+    """Share a record because work was handed over (a referral sent, a MASH allocation).
+    The calling service has already decided the actor may hand the work over, so no
+    sharing permission is needed here; the disclosure is audited all the same. A police-only
+    record never leaves the police this way (None: nothing was shared)."""
+    if basis not in (ShareBasis.REFERRAL, ShareBasis.ALLOCATION):
+        raise ValueError(f"Not a share that follows work: {basis!r}")
+    if team is not None and team.agency_id != agency.pk:
+        raise ValueError("The team must belong to the agency.")
+    if entity.police_only and not agency.is_police:
+        return None
+    if agency.pk == entity.owning_agency_id:
+        return None  # the agency holds the record: all its members already see it
+    share, created = EntityShare.objects.get_or_create(
+        entity=entity,
+        agency=agency,
+        team=team,
+        basis=basis,
+        source_id=str(source_id),
+        defaults={"shared_by": actor, "reason": reason.strip()[:500]},
+    )
+    if created:
+        _record_share(actor, share, entity)
+    return share
+
+
+def _check_share_target(person: Person, agency: Agency) -> None:
+    if agency.pk == person.entity.owning_agency_id:
+        raise ValidationError({"agency": "The record already belongs to that agency."})
+    if person.entity.police_only and not agency.is_police:
+        raise ValidationError({"agency": "A police-only record can only be shared with police."})
+
+
+@transaction.atomic
+def person_share(*, actor: Any, person_id: int, agency: Agency, reason: str) -> EntityShare:
+    """The owning agency shares a person's record with another agency by hand (from the
+    record's page or the API), with a reason: a disclosure, audited with its recipient."""
+    person = access_person_by_id(actor, person_id)
+    if not can_share_person(actor, person):
+        raise PermissionDenied("Only the agency that holds this record can share it.")
+    _check_share_target(person, agency)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why you are sharing this record."})
+    # Lock the record's row so two people sharing at once cannot both pass the check below.
+    Entity.objects.select_for_update().filter(pk=person.pk).first()
+    if EntityShare.objects.filter(
+        entity_id=person.pk, agency=agency, team=None, basis=ShareBasis.MANUAL, source_id=""
+    ).exists():
+        raise ValidationError({"agency": f"This record is already shared with {agency.name}."})
+    share = EntityShare.objects.create(
+        entity=person.entity,
+        agency=agency,
+        basis=ShareBasis.MANUAL,
+        shared_by=actor,
+        reason=reason.strip()[:500],
+    )
+    _record_share(actor, share, person.entity)
+    return share
+
+
+@transaction.atomic
+def person_share_revoke(*, actor: Any, person_id: int, share_id: int, reason: str) -> None:
+    """The owning agency withdraws a share it made by hand. Shares that follow a referral
+    or an allocation stay: the work they follow is still there."""
+    person = access_person_by_id(actor, person_id)
+    if not can_share_person(actor, person):
+        raise PermissionDenied("Only the agency that holds this record can revoke a share.")
+    share = (
+        EntityShare.objects.select_for_update(of=("self",))
+        .select_related("agency", "team")
+        .filter(pk=share_id, entity_id=person.pk)
+        .first()
+    )
+    if share is None:
+        # Already revoked (perhaps by a colleague a moment ago) or never existed.
+        raise Http404("No such share.")
+    if share.basis != ShareBasis.MANUAL:
+        raise ValidationError(
+            {"__all__": "This share follows a referral or an allocation and cannot be revoked."}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why you are revoking this share."})
+    recipient = _share_recipient(share.agency, share.team)
+    details = {"share": share.pk, "shared_at": share.created_at.isoformat()}
+    share.delete()
     audit.record(
         actor=actor,
-        event="entity.shared",
-        obj=entity,
-        subject=entity if entity.kind == EntityKind.PERSON else None,
-        recipient=agency.name,
-        justification=reason.strip(),
+        event="entity.share_revoked",
+        obj=person.entity,
+        subject=person,
+        recipient=recipient,
+        justification=reason.strip()[:500],
+        details=details,
     )
-    return share

@@ -7,16 +7,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cairn.audit import services as audit
+from cairn.core.throttling import throttle
 from cairn.network import selectors as network_selectors
 
 from . import search, selectors, services
-from .access import access_person_by_id, can_change_person
-from .forms import PersonForm, PersonSearchForm
+from .access import (
+    access_person_to_share,
+    can_change_person,
+    can_share_person,
+    view_person,
+    view_person_to_share,
+)
+from .forms import ObjectSearchForm, PersonForm, PersonSearchForm, RevokeShareForm, ShareForm
+from .models import Person, ShareBasis
 
 
 def _require_perm(request: HttpRequest, permission: str) -> None:
@@ -25,6 +33,7 @@ def _require_perm(request: HttpRequest, permission: str) -> None:
 
 
 @login_required
+@throttle("search", methods=("GET",))
 def person_search(request: HttpRequest) -> HttpResponse:
     _require_perm(request, "pole.view_person")
     form = PersonSearchForm(request.GET or None)
@@ -35,9 +44,11 @@ def person_search(request: HttpRequest) -> HttpResponse:
         query = form.cleaned_data.get("q") or ""
         dob = form.cleaned_data.get("dob")
         matches = search.search_people(request.user, query=query, date_of_birth=dob)
-        audit.record(
+        page_obj = Paginator(matches, 25).get_page(request.GET.get("page"))
+        audit.record_list(
             actor=request.user,
             event="person.searched",
+            subjects=[m.person.pk for m in page_obj],
             justification="Person search",
             details={
                 "query": query[:100],
@@ -45,7 +56,6 @@ def person_search(request: HttpRequest) -> HttpResponse:
                 "results": len(matches),
             },
         )
-        page_obj = Paginator(matches, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "pole/person_search.html",
@@ -54,13 +64,36 @@ def person_search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@throttle("search", methods=("GET",), when=lambda request: bool(request.GET.get("q")))
+def object_search(request: HttpRequest) -> HttpResponse:
+    """Vehicles, phones, online accounts and places by registration, number, handle or
+    postcode, however typed."""
+    _require_perm(request, "pole.view_person")
+    form = ObjectSearchForm(request.GET or None)
+    page_obj = None
+    if request.GET and form.is_valid():
+        query = form.cleaned_data["q"]
+        found = search.search_objects(request.user, query)
+        page_obj = Paginator(found, 25).get_page(request.GET.get("page"))
+        audit.record_list(
+            actor=request.user,
+            event="entity.searched",
+            subjects=list(page_obj),
+            justification="Object and location search",
+            details={"query": query[:100], "results": len(found)},
+        )
+    return render(
+        request,
+        "pole/object_search.html",
+        {"form": form, "page_obj": page_obj, "nav": "people"},
+    )
+
+
+@login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = access_person_by_id(request.user, person_id)
-    audit.record(
-        actor=request.user,
-        event="person.viewed",
-        obj=person,
-        subject=person,
+    person = view_person(
+        request.user,
+        person_id,
         justification=request.GET.get("reason", "")[:200] or "Opened person profile",
     )
     profile = selectors.person_profile(request.user, person)
@@ -71,6 +104,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "profile": profile,
             "person": person,
             "can_change": can_change_person(request.user, person),
+            "can_share": can_share_person(request.user, person),
             "nav": "people",
         },
     )
@@ -78,6 +112,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle("match", methods=("POST",))
 def person_create(request: HttpRequest) -> HttpResponse:
     _require_perm(request, "pole.add_person")
     form = PersonForm(request.POST or None)
@@ -124,3 +159,81 @@ def person_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{person.full_name} has been added.")
             return redirect("pole:person-detail", person_id=person.pk)
     return render(request, "pole/person_form.html", {"form": form, "nav": "people"})
+
+
+def _sharer_person(request: HttpRequest, person_id: int) -> Person:
+    """The person, for someone of the owning agency who may share it; 404 otherwise. A
+    GET shows the page (a consultation); a POST changes it (the service audits that)."""
+    if request.method == "GET":
+        return view_person_to_share(
+            request.user, person_id, justification="Opened to share the record or revoke a share"
+        )
+    return access_person_to_share(request.user, person_id)
+
+
+def _add_errors(form: ShareForm | RevokeShareForm, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_share(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _sharer_person(request, person_id)
+    form = ShareForm(request.POST or None, agencies=selectors.share_agencies(person))
+    if request.method == "POST" and form.is_valid():
+        agency = selectors.share_agency(person, form.cleaned_data["agency"])
+        try:
+            if agency is None:
+                raise ValidationError({"agency": "Choose an agency from the list"})
+            services.person_share(
+                actor=request.user,
+                person_id=person.pk,
+                agency=agency,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"{person.full_name}'s record is now shared with {agency}.")
+            return redirect("pole:person-detail", person_id=person.pk)
+    return render(
+        request, "pole/person_share.html", {"form": form, "person": person, "nav": "people"}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_share_revoke(request: HttpRequest, person_id: int, share_id: int) -> HttpResponse:
+    person = _sharer_person(request, person_id)
+    share = next(
+        (
+            s
+            for s in selectors.shares_for_person(person)
+            if s.pk == share_id and s.basis == ShareBasis.MANUAL
+        ),
+        None,
+    )
+    if share is None:
+        raise Http404("No such share.")
+    form = RevokeShareForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_share_revoke(
+                actor=request.user,
+                person_id=person.pk,
+                share_id=share.pk,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request, f"{share.agency.name} can no longer see {person.full_name}'s record."
+            )
+            return redirect("pole:person-detail", person_id=person.pk)
+    return render(
+        request,
+        "pole/person_share_revoke.html",
+        {"form": form, "person": person, "share": share, "nav": "people"},
+    )

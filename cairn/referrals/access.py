@@ -3,17 +3,27 @@
 - the sender's team, once it is submitted ("my team's referrals");
 - the receiving side, once it is submitted: users of the recipient agency who hold the
   receiving role for its kind (MASH screener, PPU / CSE co-ordinator) or belong to the
-  recipient team. An NRM referral goes outside Cairn, so only the sending side sees it.
-Everyone else, including other users of the same agencies, sees nothing."""
+  recipient team. An NRM referral goes outside Cairn, so only the sending side sees it;
+- the team a MASH decision allocated the work to (read only).
+Everyone else, including other users of the same agencies, sees nothing.
+
+A referral names a child and perhaps a concern held in other records; a reader who may not
+see them (a police-only child referred to the MASH) is given neither the record ids nor
+the child's name through the referral (`mark_hidden_references`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cairn.accounts.roles import Role
+from cairn.audit import services as audit
+from cairn.concerns.access import visible_concerns
+from cairn.core.text import require_id
+from cairn.pole.access import visible_entity_ids
 
 from .models import Referral, ReferralKind, ReferralStatus
 
@@ -40,13 +50,23 @@ def sender_team_q(user: Any) -> Q:
     return Q(sender_team_id=user.team_id) & ~Q(status=ReferralStatus.DRAFT)
 
 
+def allocated_team_q(user: Any) -> Q:
+    """Referrals the MASH allocated to the user's team: they do the work, so they read it."""
+    if user.team_id is None:
+        return Q(pk__in=[])
+    return Q(mash_decision__allocated_team_id=user.team_id)
+
+
 def visible_referrals(user: Any) -> QuerySet[Referral]:
     if not user.is_authenticated or not user.has_perm("referrals.view_referral"):
         return Referral.objects.none()
-    return Referral.objects.filter(Q(sender_id=user.pk) | sender_team_q(user) | receiver_q(user))
+    return Referral.objects.filter(
+        Q(sender_id=user.pk) | sender_team_q(user) | receiver_q(user) | allocated_team_q(user)
+    )
 
 
 def access_referral_by_id(user: Any, referral_id: int) -> Referral:
+    referral_id = require_id(referral_id)
     referral = (
         visible_referrals(user)
         .select_related(
@@ -65,7 +85,24 @@ def access_referral_by_id(user: Any, referral_id: int) -> Referral:
     )
     if referral is None:
         raise Http404("No referral found.")
+    mark_hidden_references(user, [referral])
     return referral
+
+
+def mark_hidden_references(user: Any, referrals: Iterable[Referral]) -> None:
+    """Mark, on each referral, whether `user` may see its child's record and its concern
+    (two queries at most, whatever the number of referrals)."""
+    rows = list(referrals)
+    children = visible_entity_ids(user, {r.child_id for r in rows})
+    concern_ids = {r.concern_id for r in rows if r.concern_id is not None}
+    concerns = (
+        set(visible_concerns(user).filter(pk__in=concern_ids).values_list("pk", flat=True))
+        if concern_ids
+        else set()
+    )
+    for r in rows:
+        r.child_hidden = r.child_id not in children
+        r.concern_hidden = r.concern_id is not None and r.concern_id not in concerns
 
 
 def is_sender_side(user: Any, referral: Referral) -> bool:
@@ -87,4 +124,30 @@ def access_own_draft(user: Any, referral_id: int) -> Referral:
     referral = access_referral_by_id(user, referral_id)
     if referral.sender_id != user.pk or referral.status != ReferralStatus.DRAFT:
         raise Http404("No draft found.")
+    return referral
+
+
+def referral_consulted(
+    user: Any, referral: Referral, *, justification: str = "", source: str | None = None
+) -> None:
+    """Record that `user` was shown a (visible) referral: a consultation of the child's
+    data. Pages that first check more than visibility call this once they show it."""
+    audit.record(
+        actor=user,
+        event="referral.viewed",
+        obj=referral,
+        subject=referral.child_id,
+        justification=justification or f"Opened {referral.reference}",
+        source=source,
+    )
+
+
+def view_referral(
+    user: Any, referral_id: int, *, justification: str = "", source: str | None = None
+) -> Referral:
+    """A referral opened to read (web or API), recorded as a consultation. The sender's
+    own draft is their own input, so opening it is not recorded."""
+    referral = access_referral_by_id(user, referral_id)
+    if referral.status != ReferralStatus.DRAFT:
+        referral_consulted(user, referral, justification=justification, source=source)
     return referral

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils import timezone
@@ -16,10 +16,12 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
 from cairn.concerns.access import access_concern_by_id
+from cairn.concerns.models import RiskLevel
+from cairn.core.throttling import api_throttles
 from cairn.pole.access import access_person_by_id
 
 from . import selectors, services
-from .access import access_referral_by_id
+from .access import access_referral_by_id, mark_hidden_references, view_referral
 from .models import MashOutcome, NrmOutcome, NrmStage, Referral, ReferralKind, ReferralStatus
 
 router = Router(tags=["referrals"])
@@ -50,6 +52,9 @@ class MashDecisionOut(Schema):
     decided_by: str
     decided_at: dt.datetime
     within_timescale: bool
+    allocated_team: str | None = Field(
+        None, description="The team the work was allocated to (its members see the child)."
+    )
 
 
 class StrategyOut(Schema):
@@ -71,7 +76,7 @@ class ReferralOut(Schema):
     reference: str
     kind: ReferralKind
     status: ReferralStatus
-    child_id: int
+    child_id: int | None = Field(description="null when you may not see the child's record")
     concern_id: int | None
     sender: str
     sender_agency: str
@@ -79,6 +84,11 @@ class ReferralOut(Schema):
     submitted_at: dt.datetime | None
     due_at: dt.datetime | None
     overdue: bool
+    risk_level: RiskLevel | None = Field(
+        description="The child's risk level when the referral was sent (null: not assessed)."
+    )
+    risk_reasons: str = Field(description="The reasons recorded with that risk level.")
+    risk_decided_at: dt.datetime | None
     decline_reason: str
     withdraw_reason: str
     home_office_reference: str
@@ -95,20 +105,29 @@ class ReferralPage(Schema):
     results: list[ReferralOut]
 
 
+def _marked(actor: Any, referrals: Any) -> list[Referral]:
+    rows = list(referrals)
+    mark_hidden_references(actor, rows)
+    return rows
+
+
 def _out(referral: Referral, *, full: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": referral.pk,
         "reference": referral.reference,
         "kind": referral.kind,
         "status": referral.status,
-        "child_id": referral.child_id,
-        "concern_id": referral.concern_id,
+        "child_id": None if referral.child_hidden else referral.child_id,
+        "concern_id": None if referral.concern_hidden else referral.concern_id,
         "sender": str(referral.sender),
         "sender_agency": referral.sender_agency.name,
         "recipient": referral.recipient_name,
         "submitted_at": referral.submitted_at,
         "due_at": referral.due_at,
         "overdue": referral.is_overdue(timezone.now()),
+        "risk_level": referral.risk_level or None,
+        "risk_reasons": referral.risk_reasons,
+        "risk_decided_at": referral.risk_decided_at,
         "decline_reason": referral.decline_reason,
         "withdraw_reason": referral.withdraw_reason,
         "home_office_reference": referral.home_office_reference,
@@ -123,6 +142,11 @@ def _out(referral: Referral, *, full: bool = False) -> dict[str, Any]:
                 "decided_by": str(decision.decided_by),
                 "decided_at": decision.decided_at,
                 "within_timescale": decision.within_timescale,
+                "allocated_team": (
+                    f"{decision.allocated_team.name}, {decision.allocated_team.agency.name}"
+                    if decision.allocated_team
+                    else None
+                ),
             }
         data["strategy_discussions"] = [
             {
@@ -172,26 +196,24 @@ def referral_list(
     }[box](actor)
     paginator = Paginator(qs, 25)
     current = paginator.get_page(page)
-    audit.record(actor=actor, event="referral.listed", justification=f"Referrals API: {box}")
+    audit.record_list(
+        actor=actor,
+        event="referral.listed",
+        subjects=[r.child_id for r in current],
+        justification=f"Referrals API: {box}",
+    )
     return {
         "count": paginator.count,
         "page": current.number,
         "pages": paginator.num_pages,
-        "results": [_out(r) for r in current],
+        "results": [_out(r) for r in _marked(actor, current)],
     }
 
 
 @router.get("/referrals/{referral_id}", response={200: ReferralOut, **error_responses(404)})
 def referral_detail(request: HttpRequest, referral_id: ReferralId) -> dict[str, Any]:
     actor = _actor(request)
-    referral = access_referral_by_id(actor, referral_id)
-    audit.record(
-        actor=actor,
-        event="referral.viewed",
-        obj=referral,
-        subject=referral.child_id,
-        justification=f"Opened {referral.reference}",
-    )
+    referral = view_referral(actor, referral_id)
     return _out(referral, full=True)
 
 
@@ -219,6 +241,13 @@ def referral_action(
 class MashDecisionIn(InputSchema):
     outcome: MashOutcome
     rationale: str = Field(max_length=10_000)
+    allocated_team_id: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="Allocate the work to this team: its members may then find and open "
+        "the child's record and read the referral.",
+    )
 
 
 @router.post(
@@ -230,8 +259,15 @@ def mash_decision(
 ) -> dict[str, Any]:
     actor = _actor(request)
     referral = access_referral_by_id(actor, referral_id)
+    team = selectors.allocation_team(payload.allocated_team_id)
+    if payload.allocated_team_id is not None and team is None:
+        raise ValidationError({"allocated_team_id": ["No such team in the Hub"]})
     services.mash_decision_record(
-        actor=actor, referral=referral, outcome=payload.outcome, rationale=payload.rationale
+        actor=actor,
+        referral=referral,
+        outcome=payload.outcome,
+        rationale=payload.rationale,
+        allocated_team=team,
     )
     return _detail(actor, referral_id)
 
@@ -317,6 +353,7 @@ def nrm_decision(
 @router.get(
     "/referrals/{referral_id}/nrm-export",
     response={200: dict[str, Any], **error_responses(404, 422)},
+    throttle=api_throttles("export"),
 )
 def nrm_export(request: HttpRequest, referral_id: ReferralId) -> dict[str, Any]:
     """The NRM referral as structured JSON, to transcribe into the Home Office service."""

@@ -174,7 +174,7 @@ def load_demo(*, seed: int = 1) -> None:
         referral=nrm_done,
         stage="reasonable",
         outcome="positive",
-        decided_on=timezone.localdate() - dt.timedelta(days=1),
+        decided_on=timezone.localdate(),  # sent today: a decision cannot predate it
     )
 
     # PPU: one unacknowledged past its time (escalated by the timers), one acknowledged,

@@ -51,6 +51,22 @@ class MashDecisionForm(GovukForm):
         help_text="The reasons for the decision, and what happens next.",
         error_messages={"required": "Explain the reasons for the decision"},
     )
+    allocated_team = forms.TypedChoiceField(
+        label="Allocate to a team (optional)",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="The team that will do the work. Its members will be able to find and "
+        "open the child's record and read this referral.",
+        error_messages={"invalid_choice": "Choose a team from the list"},
+    )
+
+    def __init__(self, *args: Any, teams: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["allocated_team"].choices = [  # type: ignore[attr-defined]
+            ("", "Do not allocate yet"),
+            *teams,
+        ]
 
 
 class StrategyForm(GovukForm):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from cairn.accounts.models import Agency, Team
-from cairn.concerns.models import Concern
+from cairn.concerns.models import Concern, RiskLevel
 from cairn.pole.models import Person
 
 
@@ -83,6 +83,12 @@ class Referral(models.Model):
     clock_stopped_at = models.DateTimeField(null=True, blank=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # The child's risk level as the referrer's agency had decided it when the referral was
+    # sent (a snapshot: later decisions do not change what the recipient was told). Blank
+    # when no level had been decided.
+    risk_level = models.CharField(max_length=12, choices=RiskLevel.choices, blank=True)
+    risk_reasons = models.TextField(blank=True)
+    risk_decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -115,6 +121,16 @@ class Referral(models.Model):
             ReferralKind.PPU: "Acknowledgement due",
         }[ReferralKind(self.kind)]
 
+    # Set per reader by access.mark_hidden_references: the child's record (and so the
+    # concern about them) is one this reader may not see. Never stored.
+    child_hidden: bool = False
+    concern_hidden: bool = False
+
+    @property
+    def child_display(self) -> str:
+        """The child's name, or a placeholder for a reader who may not see the record."""
+        return "A child you cannot see" if self.child_hidden else self.child.full_name
+
     @property
     def recipient_name(self) -> str:
         if self.recipient_agency_id is None:
@@ -144,6 +160,11 @@ class MashDecision(models.Model):
     )
     decided_at = models.DateTimeField()
     within_timescale = models.BooleanField()
+    # The team that will do the work (an s47 enquiry, an assessment, early help); its
+    # members are given access to the child's record and to this referral.
+    allocated_team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     def __str__(self) -> str:
         return f"{self.referral_id}: {self.outcome}"

@@ -31,19 +31,41 @@ NRM_TYPES = [
 Errors = dict[str, list[str]]
 
 
-def _text(label: str, *, required: bool = True, rows: int = 4, help_text: str = "") -> Any:
+def _required_message(label: str, message: str) -> str:
+    """'Enter your name' from a noun label; a question label needs its own message, since
+    'Enter where is the child now' is not English."""
+    if message:
+        return message
+    if label.endswith("?"):
+        raise ValueError(f"Write the required-answer message for the question {label!r}")
+    return f"Enter {label[0].lower()}{label[1:]}"
+
+
+def _text(
+    label: str,
+    *,
+    required: bool = True,
+    rows: int = 4,
+    help_text: str = "",
+    message: str = "",
+) -> Any:
     return forms.CharField(
         label=label,
         required=required,
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": rows}),
         help_text=help_text,
-        error_messages={"required": f"Enter {label[0].lower()}{label[1:].rstrip('?')}"},
+        error_messages={"required": _required_message(label, message) if required else ""},
     )
 
 
 def _line(
-    label: str, *, required: bool = True, width: int | None = None, help_text: str = ""
+    label: str,
+    *,
+    required: bool = True,
+    width: int | None = None,
+    help_text: str = "",
+    message: str = "",
 ) -> Any:
     attrs = {"width": width} if width else {}
     return forms.CharField(
@@ -52,7 +74,7 @@ def _line(
         max_length=300,
         widget=forms.TextInput(attrs=attrs),
         help_text=help_text,
-        error_messages={"required": f"Enter {label[0].lower()}{label[1:].rstrip('?')}"},
+        error_messages={"required": _required_message(label, message) if required else ""},
     )
 
 
@@ -85,9 +107,11 @@ class MashForm(DetailsForm):
         label="Send to",
         error_messages={"required": "Choose the MASH to send this referral to"},
     )
-    concern_summary = _text("What is the concern?", rows=6)
+    concern_summary = _text("What is the concern?", rows=6, message="Enter what the concern is")
     how_arose = _text(
-        "How did the concern arise?", help_text="What you saw or were told, when and by whom."
+        "How did the concern arise?",
+        help_text="What you saw or were told, when and by whom.",
+        message="Enter how the concern arose",
     )
     child_address = _line("Where does the child live?", required=False)
     household = _text("Who lives in the child's household?", required=False, rows=3)
@@ -136,7 +160,7 @@ class MashForm(DetailsForm):
         "Is this information first-hand?", "Say whether the information is first-hand"
     )
     information_source = _text("If not first-hand, where did it come from?", required=False, rows=2)
-    child_location = _line("Where is the child now?")
+    child_location = _line("Where is the child now?", message="Enter where the child is now")
     referrer_name = _line("Your name")
     referrer_role = _line("Your job or role")
     referrer_agency = _line("Your agency")
@@ -237,6 +261,7 @@ class PpuForm(DetailsForm):
     summary = _text(
         "What should the PPU / CSE co-ordinator know?",
         rows=6,
+        message="Enter what the PPU / CSE co-ordinator should know",
         help_text="The concern, who is involved and what you need from the police.",
     )
     police_reference = _line("Police or crime reference (if any)", required=False, width=20)

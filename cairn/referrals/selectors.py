@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from cairn.accounts.models import Agency, Team, User
-from cairn.concerns.models import Concern, ExploitationType, IndicatorObservation
+from cairn.concerns.models import Concern, ExploitationType, IndicatorObservation, RiskLevel
+from cairn.core.wording import place_phrase
 from cairn.pole.access import visible_links
 from cairn.pole.models import LinkType, Person
 
@@ -90,11 +91,35 @@ def my_team(user: Any) -> QuerySet[Referral]:
     )
 
 
+# Inbox order: highest risk first. A child whose risk was never assessed is not assumed
+# safe: it comes after emerging risk and before "no current risk identified".
+RISK_RANK = {
+    RiskLevel.SIGNIFICANT: 4,
+    RiskLevel.MODERATE: 3,
+    RiskLevel.EMERGING: 2,
+    "": 1,
+    RiskLevel.NONE: 0,
+}
+
+
+def risk_rank() -> Case:
+    return Case(
+        *(When(risk_level=level, then=Value(rank)) for level, rank in RISK_RANK.items()),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
 def inbox(user: Any, *, open_only: bool = False) -> QuerySet[Referral]:
+    """What the receiving team has to act on: highest risk first, then the soonest due."""
     qs = visible_referrals(user).filter(receiver_q(user))
     if open_only:
         qs = qs.filter(status__in=OPEN_STATUSES)
-    return qs.select_related(*LIST_RELATED).order_by("due_at", "-submitted_at", "-pk")
+    return (
+        qs.select_related(*LIST_RELATED)
+        .annotate(risk_rank=risk_rank())
+        .order_by("-risk_rank", F("due_at").asc(nulls_last=True), "-submitted_at", "-pk")
+    )
 
 
 def overdue_q(now: dt.datetime) -> Q:
@@ -129,7 +154,11 @@ def all_overdue(now: dt.datetime) -> QuerySet[Referral]:
 
 
 def mash_decision(referral: Referral) -> MashDecision | None:
-    return MashDecision.objects.filter(referral=referral).select_related("decided_by").first()
+    return (
+        MashDecision.objects.filter(referral=referral)
+        .select_related("decided_by", "allocated_team", "allocated_team__agency")
+        .first()
+    )
 
 
 def strategy_discussions(decision: MashDecision | None) -> list[StrategyDiscussion]:
@@ -196,7 +225,7 @@ def prefill(user: Any, kind: str, child: Person, concern: Concern | None) -> dic
         if concern is not None:
             data["concern_summary"] = concern.narrative
             when = concern.observed_on.strftime("%-d %B %Y") if concern.observed_on else ""
-            where = f" at {concern.observed_where}" if concern.observed_where else ""
+            where = f" {place_phrase(concern.observed_where)}" if concern.observed_where else ""
             data["how_arose"] = (
                 f"Seen or reported on {when}{where} by {concern.reporter} "
                 f"({concern.reporter_role or 'practitioner'}, {concern.reporter_agency.name}). "
@@ -238,3 +267,21 @@ def prefill(user: Any, kind: str, child: Person, concern: Concern | None) -> dic
             data["summary"] = concern.narrative
             data["police_reference"] = concern.crime_reference
     return {k: v for k, v in data.items() if v not in (None, "", [])}
+
+
+def allocation_teams() -> list[tuple[int, str]]:
+    """Teams a MASH decision may allocate work to: those of Hub member agencies."""
+    return [
+        (team.pk, f"{team.name} ({team.agency.name})")
+        for team in Team.objects.filter(agency__is_hub_member=True)
+        .select_related("agency")
+        .order_by("agency__name", "name")
+    ]
+
+
+def allocation_team(team_id: int | None) -> Team | None:
+    if team_id is None:
+        return None
+    return (
+        Team.objects.select_related("agency").filter(pk=team_id, agency__is_hub_member=True).first()
+    )

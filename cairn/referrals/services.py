@@ -13,15 +13,17 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cairn.accounts.models import Agency, User
+from cairn.accounts.models import Agency, Team, User
 from cairn.accounts.roles import Role
 from cairn.audit import services as audit
 from cairn.concerns.access import access_concern_by_id
 from cairn.concerns.models import Concern, RiskLevel
 from cairn.concerns.selectors import latest_decision
+from cairn.core.concurrency import Conflict, lock
 from cairn.notifications import services as notifications
+from cairn.pole import services as pole_services
 from cairn.pole.access import access_person_by_id
-from cairn.pole.models import Person
+from cairn.pole.models import Person, ShareBasis
 
 from . import payload, selectors
 from .access import is_receiver, is_sender_side
@@ -84,6 +86,14 @@ def _recipient_choices(kind: str) -> list[tuple[int, str]]:
     return selectors.receiving_agencies(kind)
 
 
+def _local_day(moment: dt.datetime | None) -> dt.date | None:
+    return timezone.localtime(moment).date() if moment else None
+
+
+def _day(day: dt.date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
 @transaction.atomic
 def referral_start(
     *, actor: Any, kind: str, child: Person, concern: Concern | None = None
@@ -126,6 +136,24 @@ def referral_start(
 def _check_draft_owner(actor: Any, referral: Referral) -> None:
     if referral.sender_id != actor.pk or referral.status != ReferralStatus.DRAFT:
         raise PermissionDenied("Only the person who started this draft can change it.")
+    # The draft may have been sent (or deleted) since this request read it.
+    try:
+        lock(referral)
+    except Referral.DoesNotExist:
+        raise Conflict("This draft referral has been deleted.") from None
+    if referral.status != ReferralStatus.DRAFT:
+        raise Conflict(f"{referral.reference} has already been sent, so the draft cannot change.")
+
+
+def _sent_already(actor: Any, referral: Referral) -> bool:
+    """Lock the referral; True when this sender already sent it (a repeated submit)."""
+    if referral.sender_id != actor.pk:
+        raise PermissionDenied("Only the person who started this draft can send it.")
+    try:
+        lock(referral)
+    except Referral.DoesNotExist:
+        raise Conflict("This draft referral has been deleted.") from None
+    return referral.status != ReferralStatus.DRAFT
 
 
 @transaction.atomic
@@ -157,9 +185,40 @@ def _due_at(referral: Referral, sent: dt.datetime) -> dt.datetime | None:
     return sent + dt.timedelta(hours=hours)
 
 
+def _snapshot_risk(referral: Referral) -> None:
+    """The child's current risk level and its reasons travel with the referral as they
+    stood when it was sent."""
+    decision = latest_decision(referral.child)
+    if decision is None:
+        referral.risk_level, referral.risk_reasons, referral.risk_decided_at = "", "", None
+        return
+    referral.risk_level = decision.level
+    referral.risk_reasons = decision.rationale
+    referral.risk_decided_at = decision.decided_at
+
+
+def _share_child(actor: Any, referral: Referral) -> None:
+    """Access follows the work: the receiving agency may see the child it is asked to act
+    on. (An NRM referral leaves Cairn for the Home Office, so nothing is shared here.)"""
+    if referral.recipient_agency is None:
+        return
+    pole_services.entity_share_for_work(
+        actor=actor,
+        entity=referral.child.entity,
+        agency=referral.recipient_agency,
+        basis=ShareBasis.REFERRAL,
+        source_id=str(referral.pk),
+        # Neutral wording: people who may see the child but not the referral read this.
+        reason=f"A referral from {referral.sender_agency.name} was sent to this agency",
+    )
+
+
 @transaction.atomic
 def referral_submit(*, actor: Any, referral: Referral) -> Referral:
-    _check_draft_owner(actor, referral)
+    """Send a draft once: a second submit (double click, resent form) waits for the row
+    lock and returns the referral as the first sent it, with no second notification."""
+    if _sent_already(actor, referral):
+        return referral
     if referral.kind == ReferralKind.NRM and not (actor.agency and actor.agency.is_first_responder):
         raise PermissionDenied("Only first-responder agencies can make an NRM referral.")
     clean, errors = payload.validate(
@@ -179,7 +238,9 @@ def referral_submit(*, actor: Any, referral: Referral) -> Referral:
     referral.status = ReferralStatus.SUBMITTED
     referral.submitted_at = now
     referral.due_at = _due_at(referral, now)
+    _snapshot_risk(referral)
     referral.save()
+    _share_child(actor, referral)
     _transition_audit(
         actor,
         referral,
@@ -252,6 +313,12 @@ PAST = {
 }
 
 
+def may_take_action(actor: Any, referral: Referral, action: str) -> bool:
+    """Whether the actor is on the side that takes `action`, whatever the status."""
+    who = TRANSITIONS[action][2]
+    return is_receiver(actor, referral) if who == "receiver" else is_sender_side(actor, referral)
+
+
 def allowed_actions(actor: Any, referral: Referral) -> list[str]:
     out = []
     for action, (sources, _target, who) in TRANSITIONS.items():
@@ -271,17 +338,15 @@ def referral_transition(
     if action not in TRANSITIONS:
         raise ValidationError({"action": ["Unknown action"]})
     sources, target, who = TRANSITIONS[action]
-    allowed = is_receiver(actor, referral) if who == "receiver" else is_sender_side(actor, referral)
-    if not allowed:
+    if not may_take_action(actor, referral, action):
         raise PermissionDenied("You cannot do this to this referral.")
+    # Decide on the committed state, under the row lock: of two people declining and
+    # withdrawing at once, the second is refused instead of overwriting the first.
+    lock(referral)
     if referral.status not in sources:
-        raise ValidationError(
-            {
-                "action": [
-                    f"A referral that is {referral.get_status_display().lower()} cannot be "
-                    f"changed this way"
-                ]
-            }
+        raise Conflict(
+            f"{referral.reference} has already been {referral.get_status_display().lower()}, "
+            f"so it cannot be {PAST[action]} now. Nothing has been changed."
         )
     reason = reason.strip()
     if action in ("decline", "withdraw") and not reason:
@@ -345,13 +410,26 @@ def referral_transition(
 
 @transaction.atomic
 def mash_decision_record(
-    *, actor: Any, referral: Referral, outcome: str, rationale: str
+    *,
+    actor: Any,
+    referral: Referral,
+    outcome: str,
+    rationale: str,
+    allocated_team: Team | None = None,
 ) -> MashDecision:
     """The MASH screener's decision: accepts the referral (if not already) and stops the
-    one-working-day clock; the referrer is told the outcome."""
+    one-working-day clock; the referrer is told the outcome. A decision that allocates the
+    work to a team gives that team's members the child's record and the referral."""
     _require(actor, "referrals.decide_mash")
     if referral.kind != ReferralKind.MASH or not is_receiver(actor, referral):
         raise PermissionDenied("Only the receiving MASH can decide this referral.")
+    # Two screeners deciding at once: the second waits here and then sees the first's.
+    lock(referral)
+    if MashDecision.objects.filter(referral=referral).exists():
+        raise Conflict(
+            f"A MASH decision on {referral.reference} has already been recorded by someone "
+            "else. Nothing has been changed."
+        )
     errors: dict[str, list[str]] = {}
     if outcome not in MashOutcome.values:
         errors["outcome"] = ["Choose the decision"]
@@ -363,8 +441,8 @@ def mash_decision_record(
         ReferralStatus.ACCEPTED,
     ):
         errors["__all__"] = ["This referral is closed"]
-    if MashDecision.objects.filter(referral=referral).exists():
-        errors["__all__"] = ["A decision has already been recorded"]
+    if allocated_team is not None and outcome == MashOutcome.NFA:
+        errors["allocated_team"] = ["No further action needs no team: leave the team empty"]
     if errors:
         raise ValidationError(errors)
     if referral.status != ReferralStatus.ACCEPTED:
@@ -377,6 +455,7 @@ def mash_decision_record(
         decided_by=actor,
         decided_at=now,
         within_timescale=referral.due_at is None or now <= referral.due_at,
+        allocated_team=allocated_team,
     )
     referral.clock_stopped_at = now
     referral.save(update_fields=["clock_stopped_at", "updated_at"])
@@ -391,8 +470,29 @@ def mash_decision_record(
             "referral": referral.pk,
             "outcome": outcome,
             "within_timescale": decision.within_timescale,
+            "allocated_team": allocated_team.pk if allocated_team else None,
         },
     )
+    if allocated_team is not None:
+        pole_services.entity_share_for_work(
+            actor=actor,
+            entity=referral.child.entity,
+            agency=allocated_team.agency,
+            team=allocated_team,
+            basis=ShareBasis.ALLOCATION,
+            source_id=str(referral.pk),
+            reason=f"The MASH allocated the work to {allocated_team.name}",
+        )
+        members = list(allocated_team.members.filter(is_active=True))
+        if members:
+            notifications.notify(
+                recipients=members,
+                kind="referral.allocated",
+                title=f"Allocated to {allocated_team.name}: {referral.reference}",
+                body=f"MASH decision: {decision.get_outcome_display()}.",
+                url=_url(referral),
+                obj=referral,
+            )
     notifications.notify(
         recipients=[referral.sender],
         kind="referral.mash_decided",
@@ -431,6 +531,11 @@ def strategy_discussion_record(
     errors: dict[str, list[str]] = {}
     if held_on > timezone.localdate():
         errors["held_on"] = ["Date of the discussion must be today or in the past"]
+    elif held_on < timezone.localtime(decision.decided_at).date():
+        errors["held_on"] = [
+            "Date of the discussion must be on or after the MASH decision "
+            f"({_day(_local_day(decision.decided_at))})"
+        ]
     if len({a["agency"] for a in attendees if a.get("agency")}) < 2:
         errors["attendees"] = ["List the attendees of at least two agencies, one agency a line"]
     if not decisions.strip():
@@ -466,6 +571,7 @@ def strategy_discussion_record(
 def _require_nrm_sender(actor: Any, referral: Referral) -> None:
     if referral.kind != ReferralKind.NRM or not is_sender_side(actor, referral):
         raise PermissionDenied("Only the referring first responder records NRM outcomes.")
+    lock(referral)
     if referral.status in (ReferralStatus.DRAFT, ReferralStatus.WITHDRAWN):
         raise ValidationError({"__all__": ["This referral has not been sent"]})
 
@@ -516,9 +622,23 @@ def nrm_decision_record(
         errors["outcome"] = ["Choose positive or negative"]
     if decided_on > timezone.localdate():
         errors["decided_on"] = ["Date of the decision must be today or in the past"]
-    existing = {d.stage: d for d in referral.nrm_decisions.all()}
+    sent = _local_day(referral.submitted_at)
+    existing = {d.stage: d for d in NrmDecision.objects.filter(referral=referral)}
+    if sent and decided_on < sent:
+        errors["decided_on"] = [
+            f"Date of the decision must be on or after the referral was sent ({_day(sent)})"
+        ]
+    earlier = existing.get(NrmStage.REASONABLE)
+    if stage == NrmStage.CONCLUSIVE and earlier and decided_on < earlier.decided_on:
+        errors["decided_on"] = [
+            "Date of the decision must be on or after the reasonable-grounds decision "
+            f"({_day(earlier.decided_on)})"
+        ]
     if stage in existing:
-        errors["stage"] = ["That decision has already been recorded"]
+        raise Conflict(
+            f"That decision on {referral.reference} has already been recorded. "
+            "Nothing has been changed."
+        )
     if stage == NrmStage.CONCLUSIVE and (
         NrmStage.REASONABLE not in existing
         or existing[NrmStage.REASONABLE].outcome != NrmOutcome.POSITIVE

@@ -14,15 +14,28 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from cairn.audit import services as audit
 from cairn.concerns.access import access_concern_by_id
-from cairn.pole.access import access_person_by_id
+from cairn.core.concurrency import Conflict
+from cairn.core.text import is_digits
+from cairn.core.throttling import throttle
+from cairn.core.views import confirm_discard
+from cairn.pole.access import view_person
 
 from . import documents, forms, payload, selectors, services
-from .access import access_own_draft, access_referral_by_id, is_receiver, is_sender_side
+from .access import (
+    access_own_draft,
+    access_referral_by_id,
+    is_receiver,
+    is_sender_side,
+    mark_hidden_references,
+    referral_consulted,
+    view_referral,
+)
 from .models import MashOutcome, Referral, ReferralKind, ReferralStatus
 
 BOXES = {
@@ -63,8 +76,13 @@ def referral_list(request: HttpRequest, box: str = "inbox") -> HttpResponse:
         qs = selectors.my_team(user)
         overdue = []
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    audit.record(
-        actor=user, event="referral.listed", justification=f"Referrals: {BOXES[box].lower()}"
+    page.object_list = list(page.object_list)
+    mark_hidden_references(request.user, [*page.object_list, *overdue])
+    audit.record_list(
+        actor=user,
+        event="referral.listed",
+        subjects=[r.child_id for r in [*page.object_list, *overdue]],
+        justification=f"Referrals: {BOXES[box].lower()}",
     )
     return render(
         request,
@@ -87,10 +105,10 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     _require(request, "referrals.add_referral")
     source = request.POST if request.method == "POST" else request.GET
     child_id, concern_id = source.get("child", ""), source.get("concern", "")
-    if not child_id.isdigit():
+    if not is_digits(child_id):
         raise Http404("Start a referral from the child's page.")
-    child = access_person_by_id(request.user, int(child_id))
-    concern = access_concern_by_id(request.user, int(concern_id)) if concern_id.isdigit() else None
+    child = view_person(request.user, int(child_id), justification="Starting a referral")
+    concern = access_concern_by_id(request.user, int(concern_id)) if is_digits(concern_id) else None
     user: Any = request.user
     first_responder = bool(user.agency and user.agency.is_first_responder)
     initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") else {}
@@ -118,15 +136,28 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
-    referral = access_own_draft(request.user, referral_id)
+    try:
+        referral = access_own_draft(request.user, referral_id)
+    except Http404:
+        sent = _already_sent(request, referral_id) if request.method == "POST" else None
+        if sent is not None:
+            return sent
+        raise
     form_class = payload.FORMS[referral.kind]
     recipients = selectors.receiving_agencies(referral.kind)
     if request.method == "POST":
         form = form_class(request.POST, recipients=recipients)
         valid = form.is_valid()
-        services.referral_save_draft(
-            actor=request.user, referral=referral, details=payload.draft_details(form)
-        )
+        try:
+            services.referral_save_draft(
+                actor=request.user, referral=referral, details=payload.draft_details(form)
+            )
+        except Conflict:
+            # Sent by a request that overtook this one (a double click): show the result.
+            sent = _already_sent(request, referral_id)
+            if sent is not None:
+                return sent
+            raise
         if request.POST.get("action") == "save":
             messages.success(request, f"Draft {referral.reference} saved.")
             return redirect("referrals:edit", referral_id=referral.pk)
@@ -151,10 +182,27 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
     )
 
 
+def _already_sent(request: HttpRequest, referral_id: int) -> HttpResponse | None:
+    """A repeated 'send' of the user's own referral goes to the sent referral."""
+    referral = access_referral_by_id(request.user, referral_id)
+    if referral.sender_id != request.user.pk or referral.status == ReferralStatus.DRAFT:
+        return None
+    messages.info(request, f"{referral.reference} has already been sent.")
+    return redirect("referrals:detail", referral_id=referral.pk)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def referral_discard(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = access_own_draft(request.user, referral_id)
+    asked = confirm_discard(
+        request,
+        what=f"Your draft {referral.get_kind_display()} referral",
+        started=referral.created_at,
+        cancel_url=reverse("referrals:edit", args=[referral.pk]),
+    )
+    if asked is not None:
+        return asked
     child_id = referral.child_id
     services.referral_discard_draft(actor=request.user, referral=referral)
     messages.success(request, "The draft referral has been deleted.")
@@ -193,16 +241,9 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
 
 @login_required
 def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
-    referral = access_referral_by_id(request.user, referral_id)
+    referral = view_referral(request.user, referral_id)
     if referral.status == ReferralStatus.DRAFT:
         return redirect("referrals:edit", referral_id=referral.pk)
-    audit.record(
-        actor=request.user,
-        event="referral.viewed",
-        obj=referral,
-        subject=referral.child_id,
-        justification=f"Opened {referral.reference}",
-    )
     return render(request, "referrals/detail.html", _detail_context(request, referral))
 
 
@@ -210,8 +251,23 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_action(request: HttpRequest, referral_id: int, action: str) -> HttpResponse:
     referral = access_referral_by_id(request.user, referral_id)
-    if action not in services.allowed_actions(request.user, referral):
+    if action not in services.TRANSITIONS or not services.may_take_action(
+        request.user, referral, action
+    ):
         raise Http404("Not available.")
+    if action not in services.allowed_actions(request.user, referral):
+        if request.method != "POST":
+            raise Http404("Not available.")
+        # Someone else moved the referral on (e.g. declined it while this was withdrawn).
+        messages.error(
+            request,
+            f"{referral.reference} is now {referral.get_status_display().lower()}: "
+            f"it can no longer be {services.PAST[action]}.",
+        )
+        return redirect("referrals:detail", referral_id=referral.pk)
+    referral_consulted(
+        request.user, referral, justification=f"Opened {referral.reference} to {action}"
+    )
     needs_reason = action in ("decline", "withdraw")
     form = forms.ReasonForm(request.POST or None) if needs_reason else None
     if request.method == "POST" and (form is None or form.is_valid()):
@@ -220,6 +276,9 @@ def referral_action(request: HttpRequest, referral_id: int, action: str) -> Http
             services.referral_transition(
                 actor=request.user, referral=referral, action=action, reason=reason
             )
+        except Conflict as exc:
+            messages.error(request, str(exc))
+            return redirect("referrals:detail", referral_id=referral.pk)
         except ValidationError as exc:
             if form is None:
                 raise
@@ -239,8 +298,14 @@ def referral_action(request: HttpRequest, referral_id: int, action: str) -> Http
 def mash_decide(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = access_referral_by_id(request.user, referral_id)
     if not _detail_context(request, referral)["can_decide"]:
+        if is_receiver(request.user, referral) and selectors.mash_decision(referral):
+            messages.error(request, f"A MASH decision on {referral.reference} is already recorded.")
+            return redirect("referrals:detail", referral_id=referral.pk)
         raise Http404("Nothing to decide.")
-    form = forms.MashDecisionForm(request.POST or None)
+    referral_consulted(
+        request.user, referral, justification=f"Opened {referral.reference} to decide"
+    )
+    form = forms.MashDecisionForm(request.POST or None, teams=selectors.allocation_teams())
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.mash_decision_record(
@@ -248,7 +313,11 @@ def mash_decide(request: HttpRequest, referral_id: int) -> HttpResponse:
                 referral=referral,
                 outcome=form.cleaned_data["outcome"],
                 rationale=form.cleaned_data["rationale"],
+                allocated_team=selectors.allocation_team(form.cleaned_data["allocated_team"]),
             )
+        except Conflict as exc:
+            messages.error(request, str(exc))
+            return redirect("referrals:detail", referral_id=referral.pk)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -269,6 +338,11 @@ def strategy_new(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = access_referral_by_id(request.user, referral_id)
     if not _detail_context(request, referral)["can_strategy"]:
         raise Http404("No s47 decision.")
+    referral_consulted(
+        request.user,
+        referral,
+        justification=f"Opened {referral.reference} for a strategy discussion",
+    )
     form = forms.StrategyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -303,6 +377,11 @@ def _nrm_sender(request: HttpRequest, referral_id: int) -> Referral:
 @require_http_methods(["GET", "POST"])
 def nrm_reference(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = _nrm_sender(request, referral_id)
+    referral_consulted(
+        request.user,
+        referral,
+        justification=f"Opened {referral.reference} for its Home Office reference",
+    )
     form = forms.NrmReferenceForm(
         request.POST or None, initial={"reference": referral.home_office_reference}
     )
@@ -327,6 +406,9 @@ def nrm_reference(request: HttpRequest, referral_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def nrm_decision(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = _nrm_sender(request, referral_id)
+    referral_consulted(
+        request.user, referral, justification=f"Opened {referral.reference} for its NRM decision"
+    )
     form = forms.NrmDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -344,6 +426,7 @@ def nrm_decision(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 @login_required
+@throttle("export")
 def referral_pdf(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = access_referral_by_id(request.user, referral_id)
     if referral.status == ReferralStatus.DRAFT:
@@ -360,17 +443,14 @@ def referral_print(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = access_referral_by_id(request.user, referral_id)
     if referral.status == ReferralStatus.DRAFT:
         raise Http404("Not sent yet.")
-    audit.record(
-        actor=request.user,
-        event="referral.viewed",
-        obj=referral,
-        subject=referral.child_id,
-        justification=f"Opened {referral.reference} for printing",
+    referral_consulted(
+        request.user, referral, justification=f"Opened {referral.reference} for printing"
     )
     return HttpResponse(documents.render_html(referral, request))
 
 
 @login_required
+@throttle("export")
 def nrm_export(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = _nrm_sender(request, referral_id)
     data = services.nrm_export(actor=request.user, referral=referral)

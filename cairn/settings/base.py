@@ -1,10 +1,15 @@
 """Settings shared by every environment. Values come from the environment (django-environ);
 only `demo` supplies defaults, and `production` refuses to start without the essentials."""
 
+import hashlib
+import ipaddress
+import math
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -17,6 +22,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The form renderer (TemplatesSetting) finds Django's own form templates through the
+    # app: without it the admin site's forms cannot render their error lists at all.
+    "django.forms",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "django_otp",
@@ -44,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cairn.core.middleware.RequestIdMiddleware",
+    # Outside everything that can fail on the database: API errors are JSON whoever made them.
+    "cairn.core.errors.ApiJsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -54,6 +64,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "cairn.core.middleware.NoStoreMiddleware",
+    "cairn.audit.middleware.RefusedAccessMiddleware",
+    "cairn.core.middleware.BadIdMiddleware",
+    "cairn.core.middleware.ConflictMiddleware",
+    # API POSTs with an Idempotency-Key run in one transaction with their key (ADR 0015).
+    "cairn.api_auth.idempotency.IdempotencyMiddleware",
+    # Web form POSTs with a submit key run in one transaction with their key (ADR 0015).
+    "cairn.core.submit_keys.SubmitKeyMiddleware",
     # AxesMiddleware must be last: it turns lockouts into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -67,7 +84,7 @@ LOGOUT_REDIRECT_URL = "accounts:signed-out"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "cairn.core.templating.SafeTextTemplates",
         "DIRS": [BASE_DIR / "cairn" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -120,12 +137,16 @@ STATICFILES_DIRS = [BASE_DIR / "cairn" / "static"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sessions: idle timeout (every request renews the cookie), cleared on browser close.
+# Stored in the database; a renewal that a read-only database refuses is skipped
+# (cairn/core/sessions.py).
+SESSION_ENGINE = "cairn.core.sessions"
 SESSION_COOKIE_AGE = env.int("CAIRN_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "cairn.core.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -162,6 +183,23 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CAIRN_SERVICE_NAME = "Cairn"
 CAIRN_HUB_NAME = env.str("CAIRN_HUB_NAME", default="Exploitation Hub")
 CAIRN_PAGE_SIZE = 25
+# Reverse proxies (IPs or CIDRs, comma-separated) whose X-Request-ID header is kept as the
+# audit request id; from anyone else the header is ignored and a new id is generated.
+CAIRN_TRUSTED_PROXIES = env.list("CAIRN_TRUSTED_PROXIES", default=[])
+for _proxy in CAIRN_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"CAIRN_TRUSTED_PROXIES: {_exc}") from _exc
+# Signs audit chain checkpoints (cairn/audit/checkpoint.py). Kept outside the database;
+# required in production; demo and test derive one from SECRET_KEY when it is unset.
+CAIRN_AUDIT_CHECKPOINT_KEY = env.str("CAIRN_AUDIT_CHECKPOINT_KEY", default="")
+
+
+def derived_checkpoint_key(secret_key: str) -> str:
+    return hashlib.sha256(f"cairn-audit-checkpoint|{secret_key}".encode()).hexdigest()
+
+
 # Two-step verification (TOTP): required in production unless explicitly turned off.
 CAIRN_REQUIRE_2FA = env.bool("CAIRN_REQUIRE_2FA", default=False)
 # Batch identity linkage (manage.py link_people): Splink on embedded DuckDB, or on Spark
@@ -171,12 +209,76 @@ CAIRN_SPARK_MASTER = env.str("CAIRN_SPARK_MASTER", default="local[*]")
 CAIRN_SPARK_PARTITIONS = env.int("CAIRN_SPARK_PARTITIONS", default=16)
 CAIRN_SPARK_CHECKPOINT_DIR = env.str("CAIRN_SPARK_CHECKPOINT_DIR", default="")
 
+# Django's cache: rate-limit counters live here. The default is per process; a server
+# running several processes should share one (CAIRN_CACHE_URL, e.g. dbcache://cairn_cache
+# after `manage.py createcachetable`; docs/deployment.md).
+CACHES = {"default": env.cache("CAIRN_CACHE_URL", default="locmemcache://")}
+# Rate limits (cairn/core/throttling.py), per user: "requests/period" (s, min, hour, day);
+# an empty value turns that limit off. Searches, exports and identity matching share their
+# limit between the web pages and the API.
+CAIRN_THROTTLE_ENABLED = env.bool("CAIRN_THROTTLE_ENABLED", default=True)
+CAIRN_THROTTLE_RATES = {
+    "api": env.str("CAIRN_THROTTLE_API", default="300/min"),
+    "search": env.str("CAIRN_THROTTLE_SEARCH", default="30/min"),
+    "export": env.str("CAIRN_THROTTLE_EXPORT", default="60/hour"),
+    "match": env.str("CAIRN_THROTTLE_MATCH", default="60/min"),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("CAIRN_LOG_LEVEL", default="WARNING")},
 }
+
+
+# Database timeouts (PostgreSQL; docs/deployment.md, ADR 0018), in seconds, so a database
+# that hangs gives a quick "cannot reach its database" page instead of holding every
+# worker until the WSGI server kills it. 0 turns a timeout off.
+# - connect: giving up on connecting (libpq's minimum is 2); it also bounds how long data
+#   sent to the server may go unacknowledged (tcp_user_timeout), so a database host that
+#   vanishes mid-request is noticed rather than waited on for ever.
+# - statement: the longest one SQL statement may run. Management commands (manage.py:
+#   migrations, linkage, bulk jobs) use CAIRN_DB_COMMAND_STATEMENT_TIMEOUT instead.
+# - lock: the longest a statement waits for a row or table lock held by someone else.
+def _seconds(name: str, default: float) -> float:
+    value = env.float(name, default=default)
+    if value < 0:
+        raise ImproperlyConfigured(f"{name} must be 0 (off) or a number of seconds.")
+    return value
+
+
+CAIRN_DB_CONNECT_TIMEOUT = _seconds("CAIRN_DB_CONNECT_TIMEOUT", 5)
+CAIRN_DB_STATEMENT_TIMEOUT = _seconds("CAIRN_DB_STATEMENT_TIMEOUT", 20)
+CAIRN_DB_LOCK_TIMEOUT = _seconds("CAIRN_DB_LOCK_TIMEOUT", 10)
+CAIRN_DB_COMMAND_STATEMENT_TIMEOUT = _seconds("CAIRN_DB_COMMAND_STATEMENT_TIMEOUT", 0)
+# manage.py sets this for every command except runserver.
+CAIRN_MANAGEMENT_COMMAND = env.bool("CAIRN_MANAGEMENT_COMMAND", default=False)
+
+
+def database_config(url: str) -> dict[str, Any]:
+    """DATABASES["default"] from a DATABASE_URL, with the timeouts above on PostgreSQL.
+    Values given in the URL itself (`?connect_timeout=3`, `?options=...`) are kept."""
+    config: dict[str, Any] = env.db_url_config(url)
+    if "postgresql" not in str(config.get("ENGINE", "")):
+        return config
+    statement = (
+        CAIRN_DB_COMMAND_STATEMENT_TIMEOUT
+        if CAIRN_MANAGEMENT_COMMAND
+        else CAIRN_DB_STATEMENT_TIMEOUT
+    )
+    options = dict(config.get("OPTIONS") or {})
+    if CAIRN_DB_CONNECT_TIMEOUT:
+        options.setdefault("connect_timeout", max(2, math.ceil(CAIRN_DB_CONNECT_TIMEOUT)))
+        options.setdefault("tcp_user_timeout", math.ceil(CAIRN_DB_CONNECT_TIMEOUT * 1000))
+    server = (
+        f"-c statement_timeout={round(statement * 1000)} "
+        f"-c lock_timeout={round(CAIRN_DB_LOCK_TIMEOUT * 1000)}"
+    )
+    # Options from the URL come last, so they win.
+    options["options"] = f"{server} {options.get('options', '')}".strip()
+    config["OPTIONS"] = options
+    return config
 
 
 def sqlite_database(path: Path) -> dict[str, object]:

@@ -113,7 +113,8 @@ def test_production_requires_two_step_by_default() -> None:
 
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
-        "SECRET_KEY": "x" * 64,
+        "SECRET_KEY": "k7Qz-3vLm_9TbXw2RyNc8HdJf5GsPa4UeKo1Vi6BnMtZq0WjYx",
+        "CAIRN_AUDIT_CHECKPOINT_KEY": "c8Rw2Lq-Zt5Nv_Xb7Mk3Pj9Hs4Fd6Gy1",
         "DATABASE_URL": "postgres://cairn@db.example.invalid:5432/cairn",
         "ALLOWED_HOSTS": "cairn.example.invalid",
         "CAIRN_BASE_URL": "https://cairn.example.invalid",
@@ -141,3 +142,91 @@ def test_reset_command_removes_the_device_and_is_audited(
     assert "reset for" in out.getvalue()
     assert not TOTPDevice.objects.filter(user=user).exists()
     assert AuditEvent.objects.get(event="auth.two_step_reset").details["username"] == user.username
+
+
+def _password_only_session(client: Client, user: Any) -> None:
+    """A session that has passed the password but not the second step."""
+    client.logout()
+    client.post(reverse("accounts:login"), {"username": user.username, "password": TEST_PASSWORD})
+
+
+def test_password_alone_cannot_replace_the_authenticator_app(
+    client: Client, users: dict[str, Any]
+) -> None:
+    user = users["social_worker"]
+    device = _set_up(client, user)
+    _password_only_session(client, user)
+    page = client.get(reverse("accounts:two-step-setup"))
+    assert page.status_code == 302
+    assert page["Location"].startswith(reverse("accounts:two-step-verify"))
+    start = client.post(reverse("accounts:two-step-setup"), {"action": "start"})
+    assert start.status_code == 302
+    assert start["Location"].startswith(reverse("accounts:two-step-verify"))
+    assert not TOTPDevice.objects.filter(user=user, confirmed=False).exists()
+    assert list(TOTPDevice.objects.filter(user=user)) == [device]
+    # Still held at the second step: nothing else opens.
+    assert client.get(reverse("core:home"))["Location"].startswith(
+        reverse("accounts:two-step-verify")
+    )
+
+
+def test_password_alone_cannot_confirm_a_pending_replacement(
+    client: Client, users: dict[str, Any]
+) -> None:
+    from cairn.accounts import two_step
+
+    user = users["social_worker"]
+    device = _set_up(client, user)
+    pending = two_step.totp_start(actor=user, verified=True)  # left over from a verified session
+    _password_only_session(client, user)
+    response = client.post(reverse("accounts:two-step-setup"), {"token": _code(pending)})
+    assert response.status_code == 302
+    assert TOTPDevice.objects.get(user=user, confirmed=True) == device
+    assert (
+        not AuditEvent.objects.filter(event="auth.two_step_enabled")
+        .exclude(object_id=str(device.pk))
+        .exists()
+    )
+
+
+def test_service_refuses_device_changes_without_a_verified_session(
+    users: dict[str, Any], client: Client
+) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from cairn.accounts import two_step
+
+    user = users["social_worker"]
+    _set_up(client, user)
+    with pytest.raises(PermissionDenied):
+        two_step.totp_start(actor=user, verified=False)
+
+
+def test_a_verified_session_can_replace_the_app(client: Client, users: dict[str, Any]) -> None:
+    user = users["social_worker"]
+    old = _set_up(client, user)
+    client.post(reverse("accounts:two-step-setup"), {"action": "start"})
+    new = TOTPDevice.objects.get(user=user, confirmed=False)
+    response = client.post(reverse("accounts:two-step-setup"), {"token": _code(new)})
+    assert "Two-step verification is on" in response.content.decode()
+    assert list(TOTPDevice.objects.filter(user=user)) == [new]
+    assert not TOTPDevice.objects.filter(pk=old.pk).exists()
+
+
+def test_an_unverified_session_cannot_use_the_api_or_issue_tokens(
+    client: Client, users: dict[str, Any]
+) -> None:
+    user = users["social_worker"]
+    _set_up(client, user)
+    _password_only_session(client, user)
+    assert client.get("/api/v1/me").status_code != 200
+    client.post("/api/tokens/", {"name": "sneaky", "lifetime_days": 30})
+    from cairn.api_auth.models import ApiToken
+
+    assert not ApiToken.objects.filter(user=user).exists()
+
+
+def test_device_admin_is_not_offered(client: Client, users: dict[str, Any]) -> None:
+    from django.contrib import admin
+
+    assert TOTPDevice not in admin.site._registry

@@ -27,12 +27,12 @@ class ApiClient:
     def get(self, path: str, **params: Any) -> Any:
         return self.client.get(f"{API}{path}", params, headers=self.headers)
 
-    def post(self, path: str, body: dict[str, Any]) -> Any:
+    def post(self, path: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
         return self.client.post(
             f"{API}{path}",
             data=json.dumps(body),
             content_type="application/json",
-            headers=self.headers,
+            headers={**self.headers, **(headers or {})},
         )
 
 

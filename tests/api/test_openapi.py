@@ -20,6 +20,7 @@ EXPECTED_PATHS = {
     "/api/v1/people/{person_id}": {"get"},
     "/api/v1/people/{person_id}/links": {"get"},
     "/api/v1/links": {"post"},
+    "/api/v1/entities": {"get"},
     "/api/v1/entities/{entity_id}": {"get"},
     "/api/v1/vehicles": {"post"},
     "/api/v1/phones": {"post"},
@@ -76,3 +77,64 @@ def test_docs_page_for_a_signed_in_user_uses_local_assets(
     # Served from our own static files: the CSP allows no third-party scripts.
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn." not in html
+
+
+@pytest.mark.parametrize("path", ["/docs", "/openapi.json"])
+def test_roles_without_api_use_cannot_read_the_spec(
+    client: Client, users: dict[str, Any], path: str
+) -> None:
+    client.force_login(users["system_admin"])
+    assert client.get(f"{API}{path}").status_code == 403
+    client.force_login(users["ig_admin"])  # holds api.use
+    assert client.get(f"{API}{path}").status_code == 200
+
+
+def test_a_token_whose_user_lost_api_use_cannot_read_the_spec(
+    users: dict[str, Any], token_for: Callable[..., str]
+) -> None:
+    user = users["analyst"]
+    token = token_for(user)
+    user.role = "system_admin"
+    user.save()
+    response = Client().get(f"{API}/openapi.json", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 403
+
+
+def test_every_request_body_is_described_by_its_own_schema() -> None:
+    """Found by an outside tester: two input schemas named LinkIn made the document
+    describe POST /links with the FIB linking step's body, misleading clients and the
+    fuzzers. OpenAPI names components by class name, so every schema name must be unique,
+    and each operation's documented body must be the model its view takes."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from ninja import Schema
+
+    import cairn
+
+    seen: dict[str, str] = {}
+    clashes = []
+    for module_info in pkgutil.walk_packages(cairn.__path__, "cairn."):
+        if not module_info.name.endswith(".api"):
+            continue
+        module = importlib.import_module(module_info.name)
+        for name, value in vars(module).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, Schema)
+                and value.__module__ == (module.__name__)
+            ):
+                if name in seen and seen[name] != module.__name__:
+                    clashes.append(f"{name} in {seen[name]} and {module.__name__}")
+                seen[name] = module.__name__
+    assert not clashes, clashes
+
+    from cairn.api import api
+
+    document = api.get_openapi_schema()
+    body = document["paths"]["/api/v1/links"]["post"]["requestBody"]["content"]
+    ref = body["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert {"from_entity_id", "to_entity_id", "link_type"} <= set(
+        document["components"]["schemas"][ref]["properties"]
+    )

@@ -84,7 +84,8 @@ def test_search_finds_by_alias_with_reasons_and_is_audited(
     assert "matched nickname" in match["reasons"]
     (event,) = _events("person.searched", actor=user)
     assert event.source == "api"
-    assert event.details == {"query": "Jay", "dob": None, "results": 1}
+    # The list's consultation row names the people shown.
+    assert event.details == {"query": "Jay", "dob": None, "results": 1, "subjects": [child.pk]}
 
 
 def test_search_by_date_of_birth(users: dict[str, Any], api_as: ApiAs, child: Person) -> None:
@@ -233,14 +234,14 @@ def linked(users: dict[str, Any], make_person: Callable[..., Person], child: Per
     home = pole_services.location_create(
         actor=worker, address_line_1="1 Example Street", town="Testtown", postcode="ZZ1 1ZZ"
     )
-    lives = pole_services.link_create(
+    lives = pole_services.link_record(
         actor=worker,
         from_entity_id=child.pk,
         to_entity_id=home.pk,
         link_type=LinkType.LIVES_AT,
         started_on=dt.date(2023, 1, 1),
         source_note="Home visit",
-    )
+    ).link
     adult = make_person(
         actor=users["fib_officer"],
         given_name="Victor",
@@ -248,13 +249,13 @@ def linked(users: dict[str, Any], make_person: Callable[..., Person], child: Per
         category="person_of_concern",
         police_only=True,
     )
-    associate = pole_services.link_create(
+    associate = pole_services.link_record(
         actor=users["fib_officer"],
         from_entity_id=adult.pk,
         to_entity_id=child.pk,
         link_type=LinkType.ASSOCIATE,
         source_note="Seen together",
-    )
+    ).link
     return {"home": home, "lives": lives, "adult": adult, "associate": associate}
 
 
@@ -267,7 +268,8 @@ def test_links_lists_visible_links_and_is_audited(
 ) -> None:
     user = users["social_worker"]
     client = api_as(user)
-    with django_assert_max_num_queries(9):
+    # 9, and one for the links' sources.
+    with django_assert_max_num_queries(10):
         response = client.get(f"/people/{child.pk}/links")
     assert response.status_code == 200
     body = response.json()
@@ -279,6 +281,9 @@ def test_links_lists_visible_links_and_is_audited(
     assert link["direction"] == "outgoing"
     assert link["started_on"] == "2023-01-01"
     assert link["source_note"] == "Home visit"
+    (source,) = link["sources"]
+    assert source["note"] == "Home visit" and source["source_type"] == ""
+    assert source["agency"]["id"] == user.agency_id
     assert link["other"] == {
         "id": linked["home"].pk,
         "kind": "location",
@@ -296,7 +301,7 @@ def test_links_query_count_does_not_grow_with_links(
     worker = users["social_worker"]
     for n in range(6):
         place = pole_services.location_create(actor=worker, address_line_1=f"{n} Sample Lane")
-        pole_services.link_create(
+        pole_services.link_record(
             actor=worker,
             from_entity_id=child.pk,
             to_entity_id=place.pk,
@@ -304,7 +309,7 @@ def test_links_query_count_does_not_grow_with_links(
             source_note="Seen there",
         )
     client = api_as(worker)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         body = client.get(f"/people/{child.pk}/links").json()
     assert body["count"] == 6
 

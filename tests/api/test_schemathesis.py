@@ -70,7 +70,7 @@ def api_schema(
         aliases=[(NameKind.NICKNAME, "Jay", "")],
     )
     phone = pole_services.phone_create(actor=users["social_worker"], number="07700 900321")
-    pole_services.link_create(
+    pole_services.link_record(
         actor=users["social_worker"],
         from_entity_id=child.pk,
         to_entity_id=phone.pk,
@@ -89,6 +89,7 @@ def test_every_operation_is_exercised() -> None:
         ("GET", "/api/v1/people/{person_id}"),
         ("GET", "/api/v1/people/{person_id}/links"),
         ("POST", "/api/v1/links"),
+        ("GET", "/api/v1/entities"),
         ("GET", "/api/v1/entities/{entity_id}"),
         ("POST", "/api/v1/vehicles"),
         ("POST", "/api/v1/phones"),

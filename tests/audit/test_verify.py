@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from cairn.accounts.models import User
 from cairn.audit import services as audit
-from cairn.audit.models import AuditChainHead, AuditEvent
+from cairn.audit.models import AppendOnlyError, AuditChainHead, AuditEvent
 from cairn.audit.verify import ProblemKind, verify_chain
 
 from .helpers import tamper
@@ -168,3 +168,102 @@ def test_help_text_says_to_anchor_the_head_hash() -> None:
     from cairn.audit.management.commands.audit_verify import Command
 
     assert "Anchor the printed head hash outside Cairn" in Command.help
+
+
+# Signed checkpoints (ADR 0014): deleting the newest rows and rewinding the head to match
+# leaves a consistent chain; only a checkpoint signed with a key outside the database
+# shows it was longer.
+
+
+def _delete_newest_and_rewind(chain: list[AuditEvent], keep: int) -> None:
+    kept = chain[keep - 1]
+    with tamper() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE chain_index > %s", [kept.chain_index])
+    AuditChainHead.objects.filter(pk=1).update(last_index=kept.chain_index, last_hash=kept.hash)
+
+
+def test_rewind_after_a_checkpoint_is_detected(chain: list[AuditEvent]) -> None:
+    call_command("audit_checkpoint", stdout=StringIO())
+    _run("--no-record")  # intact so far
+    rows = list(AuditEvent.objects.order_by("chain_index"))
+    _delete_newest_and_rewind(rows, keep=len(rows) - 3)
+    error, err = _fails("--no-record")
+    assert error.returncode == 2
+    assert "checkpoint mismatch" in err and "head rewound" in err
+
+
+def test_rewind_is_undetectable_without_a_checkpoint(chain: list[AuditEvent]) -> None:
+    """Why checkpoints exist: the same attack passes the chain checks alone."""
+    _delete_newest_and_rewind(chain, keep=len(chain) - 2)
+    _run("--no-record")
+
+
+def test_an_altered_checkpoint_is_detected(chain: list[AuditEvent]) -> None:
+    from cairn.audit.models import AuditCheckpoint
+
+    call_command("audit_checkpoint", stdout=StringIO())
+    checkpoint = AuditCheckpoint.objects.get()
+    with pytest.raises(AppendOnlyError):
+        AuditCheckpoint.objects.filter(pk=checkpoint.pk).update(chain_hash="e" * 64)
+    with tamper() as cursor:  # as an attacker with database access
+        cursor.execute(
+            "UPDATE audit_auditcheckpoint SET chain_hash = %s WHERE id = %s",
+            ["e" * 64, checkpoint.pk],
+        )
+    _, err = _fails("--no-record")
+    assert "wrong signature" in err
+
+
+def test_a_forged_checkpoint_is_detected(chain: list[AuditEvent], settings: object) -> None:
+    from cairn.audit import checkpoint
+
+    setattr(settings, "CAIRN_AUDIT_CHECKPOINT_KEY", "an attacker's guess at the key")  # noqa: B010
+    checkpoint.write_checkpoint()
+    setattr(settings, "CAIRN_AUDIT_CHECKPOINT_KEY", "the-real-key-kept-outside-the-db")  # noqa: B010
+    _, err = _fails("--no-record")
+    assert "wrong signature" in err
+
+
+def test_a_row_rewritten_at_the_checkpoint_is_detected(chain: list[AuditEvent]) -> None:
+    """An attacker who rebuilds the chain consistently (edits a row and re-hashes it and
+    everything after) still disagrees with the signed hash."""
+    from cairn.audit import checkpoint
+
+    point = checkpoint.write_checkpoint()
+    assert point is not None
+    rows = list(AuditEvent.objects.order_by("chain_index"))
+    previous = "0" * 64
+    with tamper() as cursor:
+        for row in rows:
+            if row.chain_index == point.chain_index:
+                row.justification = "rewritten"
+            row.prev_hash = previous
+            row.hash = row.compute_hash()
+            previous = row.hash
+            cursor.execute(
+                "UPDATE audit_auditevent SET justification = %s, prev_hash = %s, hash = %s "
+                "WHERE chain_index = %s",
+                [row.justification, row.prev_hash, row.hash, row.chain_index],
+            )
+    AuditChainHead.objects.filter(pk=1).update(last_hash=previous)
+    result = verify_chain()
+    kinds = {p.kind for p in result.problems}
+    assert kinds == {ProblemKind.CHECKPOINT_MISMATCH}
+    assert "history was rewritten" in str(result.problems[0])
+
+
+def test_checkpoint_command_and_timers(chain: list[AuditEvent]) -> None:
+    from cairn.audit.models import AuditCheckpoint
+
+    out = StringIO()
+    call_command("audit_checkpoint", stdout=out)
+    checkpoint = AuditCheckpoint.objects.get()
+    assert f"head #{checkpoint.chain_index}" in out.getvalue()
+    assert AuditEvent.objects.filter(event="audit.checkpointed").exists()
+    _run("--no-record")  # the checkpoint's own audit row extends the chain: still intact
+
+
+def test_checkpoint_on_an_empty_log(db: None) -> None:
+    out = StringIO()
+    call_command("audit_checkpoint", stdout=out)
+    assert "empty" in out.getvalue()

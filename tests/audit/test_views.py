@@ -486,3 +486,83 @@ def test_times_are_shown_in_london_time(ig: Client, varied: dict[str, AuditEvent
     local = varied["july_late"].occurred_at.astimezone(ZoneInfo("Europe/London"))
     assert local.strftime("%H:%M") == "00:30"
     assert "2 Jul 2026 00:30:00" in html
+
+
+# --- finding a data subject by name ------------------------------------------------------
+
+
+def test_ig_finds_who_viewed_a_child_by_name(
+    ig: Client, users: dict[str, User], make_person: Any
+) -> None:
+    """IG is asked "who viewed this child?" with a name, not an id."""
+    child = make_person(given_name="Philomena", family_name="Lookuptest", hub_shared=True)
+    viewer = _client(users["social_worker"])
+    assert viewer.get(reverse("pole:person-detail", args=[child.pk])).status_code == 200
+    found = ig.get(LOG, {"name": "Philomena Lookuptest"}).content.decode()
+    assert 'data-testid="subject-lookup"' in found
+    assert f"?subject={child.pk}" in found
+    lookup = AuditEvent.objects.get(event="audit.subject_lookup", actor=users["ig_admin"])
+    assert lookup.details["ids"] == [child.pk]
+    assert "Philomena" not in str(lookup.details)  # the name typed is not kept in the log
+    events = ig.get(LOG, {"subject": child.pk}).content.decode()
+    assert users["social_worker"].username in events
+
+
+def test_the_name_lookup_never_reveals_a_police_only_person_to_a_partner_ig(
+    ig: Client, users: dict[str, User], make_person: Any
+) -> None:
+    make_person(
+        actor=users["fib_officer"],
+        given_name="Hidden",
+        family_name="Policeonlyperson",
+        police_only=True,
+        category="person_of_concern",
+    )
+    page = ig.get(LOG, {"name": "Hidden Policeonlyperson"}).content.decode()
+    assert 'data-testid="subject-lookup-empty"' in page
+    assert "Policeonlyperson" not in page.split("subject-lookup-empty", 1)[1]
+
+
+@pytest.mark.parametrize("role", OTHER_ROLES)
+def test_only_ig_may_look_up_subjects(role: str, users: dict[str, User], make_person: Any) -> None:
+    make_person(given_name="Philomena", family_name="Lookuptest", hub_shared=True)
+    response = _client(users[role]).get(LOG, {"name": "Philomena Lookuptest"})
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(event="audit.subject_lookup").exists()
+
+
+def test_events_about_police_only_records_are_withheld_from_a_partner_ig(
+    ig: Client, users: dict[str, User], make_person: Any
+) -> None:
+    """Found by an outside tester: a Children's Trust IG admin could not find a police-only
+    person by name but read the events about them (a justification quoting the grading,
+    the links made) by filtering on the id. Those events are for police IG: withheld from
+    the list, the event page and the export, the same answer as for no events at all."""
+    from cairn.audit import services as audit
+
+    hidden = make_person(
+        actor=users["fib_officer"],
+        given_name="Hidden",
+        family_name="Policeonlyperson",
+        police_only=True,
+        category="person_of_concern",
+    )
+    event = audit.record(
+        actor=users["fib_officer"],
+        event="intel.entity_linked",
+        subject=hidden,
+        justification="Seen together repeatedly (FIB intelligence report, graded 2/B/P)",
+    )
+    listed = ig.get(LOG, {"subject": hidden.pk}).content.decode()
+    assert "graded 2/B/P" not in listed
+    assert 'data-testid="audit-table"' not in listed
+    assert ig.get(reverse("audit:event", args=[event.chain_index])).status_code == 404
+    exported = ig.get(reverse("audit:export"), {"subject": hidden.pk})
+    content = b"".join(exported.streaming_content) if exported.streaming else exported.content
+    assert b"graded 2/B/P" not in content
+    # Police information governance sees them.
+    users["ig_admin"].agency = users["fib_officer"].agency
+    users["ig_admin"].save(update_fields=["agency"])
+    police_ig = _client(users["ig_admin"])
+    assert "graded 2/B/P" in police_ig.get(LOG, {"subject": hidden.pk}).content.decode()
+    assert police_ig.get(reverse("audit:event", args=[event.chain_index])).status_code == 200

@@ -152,9 +152,47 @@ def format_violations(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+# The narrowest screen a page must fit without scrolling sideways (WCAG 2.2 reflow, 1.4.10).
+NARROWEST_PX = 320
+SIDEWAYS_SCRIPT = """() => {
+  const root = document.documentElement;
+  if (!root || !document.body) return [];
+  if (root.scrollWidth <= root.clientWidth) return [];
+  const wide = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.right > root.clientWidth + 1 && !el.closest('.cairn-table-scroll')) {
+      const inner = [...el.children].some(
+        c => c.getBoundingClientRect().right > root.clientWidth + 1);
+      const name = el.tagName.toLowerCase() + (el.className ? '.' + el.className : '');
+      if (!inner) wide.push(name + ' ' + Math.round(box.right) + 'px');
+    }
+    if (wide.length >= 5) break;
+  }
+  return wide.length ? wide : ['page ' + root.scrollWidth + 'px'];
+}"""
+
+
+def check_fits_narrow_screens(page: Any) -> None:
+    """The page reflows to 320 px: nothing makes the whole page scroll sideways (wide tables
+    scroll in their own region). Restores the viewport afterwards."""
+    size = page.viewport_size
+    page.wait_for_load_state()
+    page.set_viewport_size({"width": NARROWEST_PX, "height": 640})
+    try:
+        wide = page.evaluate(SIDEWAYS_SCRIPT)
+    finally:
+        if size:
+            page.set_viewport_size(size)
+    assert not wide, f"{page.url} scrolls sideways at {NARROWEST_PX} px: {wide}"
+
+
 def check_accessible(page: Any) -> None:
-    """Run axe on the current page; fail on any serious or critical violation."""
+    """Run axe on the current page; fail on any serious or critical violation. Every page
+    a journey checks must also fit a 320 px screen."""
     from axe_playwright_python.sync_playwright import Axe
+
+    check_fits_narrow_screens(page)
 
     results = Axe().run(page)
     violations = [

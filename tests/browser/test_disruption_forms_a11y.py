@@ -45,7 +45,7 @@ def make_records(ppu: Any, sw: Any) -> dict[str, Any]:
         date_of_birth=years_ago(33),
     )
     for protected in (child, older):
-        pole_services.link_create(
+        pole_services.link_record(
             actor=ppu,
             from_entity_id=poc.pk,
             to_entity_id=protected.pk,

@@ -74,14 +74,16 @@ def test_early_help_worker_records_a_concern_and_ppu_sees_it(
     expect(page.get_by_role("heading", level=1)).to_have_text("What happened")
     fill_date(page, "Date observed", today + dt.timedelta(days=3))
     page.get_by_label("What did you see or were you told?").fill(
-        "Got into a grey car with an older man she calls her boyfriend, outside the youth centre."
+        "Seen getting into a grey car with an older man outside the youth centre; "
+        "a new phone she would not explain."
     )
     page.get_by_label("Child sexual exploitation (CSE)").check()
     page.get_by_label("Boyfriend model", exact=True).check()
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_role("alert")).to_contain_text("Date observed must be today or in the past")
     expect(page.get_by_label("What did you see or were you told?")).to_have_value(
-        "Got into a grey car with an older man she calls her boyfriend, outside the youth centre."
+        "Seen getting into a grey car with an older man outside the youth centre; "
+        "a new phone she would not explain."
     )
     assert_accessible(page)
     fill_date(page, "Date observed", today - dt.timedelta(days=1))
@@ -160,8 +162,10 @@ def test_early_help_worker_records_a_concern_and_ppu_sees_it(
     assert concern.status == ConcernStatus.COMPLETE
     # The concern is linked to the adult's existing record: no second Dexter.
     assert list(Person.objects.filter(family_name="Examplar")) == [known_adult]
-    assert Link.objects.filter(source_id=str(concern.pk), to_entity_id=known_adult.pk).exists() or (
-        Link.objects.filter(source_id=str(concern.pk), from_entity_id=known_adult.pk).exists()
+    from_concern = Link.objects.filter(sources__source_id=str(concern.pk))
+    assert (
+        from_concern.filter(to_entity_id=known_adult.pk).exists()
+        or from_concern.filter(from_entity_id=known_adult.pk).exists()
     )
 
     # The PPU co-ordinator finds it in their inbox.

@@ -60,7 +60,7 @@ def test_ppu_officer_issues_a_cawn_and_sees_an_overdue_marker(
         category="person_of_concern",
         date_of_birth=years_ago(33),
     )
-    pole_services.link_create(
+    pole_services.link_record(
         actor=ppu,
         from_entity_id=poc.pk,
         to_entity_id=child.pk,

@@ -138,7 +138,7 @@ def test_hub_pages_are_accessible(
     )
     _decide(child, "moderate", 3, sw)
     flat = pole_services.location_create(actor=sw, name="Flat 4, Fictional Row", postcode="TS4 1AA")
-    pole_services.link_create(
+    pole_services.link_record(
         actor=sw,
         from_entity_id=child.pk,
         to_entity_id=flat.pk,

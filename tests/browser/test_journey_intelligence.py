@@ -17,6 +17,20 @@ from cairn.pole import services as pole_services
 from ..factories import UserFactory
 from .test_journey_concern import fill_date
 
+DANGER = "Is anyone in danger right now?"
+CRIME_DESCRIBED = (
+    "Has anyone described something that happened to them or someone else that could be a crime?"
+)
+
+
+def answer_plain_questions(page: Any, danger: str = "No", crime: str = "No") -> None:
+    """The FIB form's two plain questions, asked before the free text (ADR 0019)."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Before you start")
+    page.get_by_role("group", name=DANGER).get_by_label(danger).check()
+    page.get_by_role("group", name=CRIME_DESCRIBED).get_by_label(crime).check()
+    page.get_by_role("button", name="Continue").click()
+
+
 ORIGINAL = (
     "A grey Vauxhall Corsa has collected Skye Examplewood (Year 9, born 14 February 2012) "
     "from the school gates at 15:15 on Monday and Wednesday. The driver is a man aged about "
@@ -52,6 +66,7 @@ def test_school_partner_submits_and_fib_grades_sanitises_links_and_disseminates(
     page.get_by_role("link", name="Submit intelligence").click()
     assert_accessible(page)
     page.get_by_role("button", name="Start now").click()
+    answer_plain_questions(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Intelligence details")
     assert_accessible(page)
     page.get_by_label("Who is this entry about?").fill("Skye Examplewood, born 14 February 2012")
@@ -117,8 +132,11 @@ def test_school_partner_submits_and_fib_grades_sanitises_links_and_disseminates(
     expect(page.get_by_test_id("sanitised-text")).to_have_text(SANITISED)
     page.get_by_role("link", name="Link to POLE records").click()
     assert_accessible(page)
-    expect(page.get_by_test_id("mention-0")).to_contain_text("Existing record: NM12XYZ")
-    page.get_by_role("button", name="Link detail 1").click()
+    expect(page.get_by_test_id("mention-0")).to_contain_text("the same registration")
+    page.get_by_label("NM12XYZ").check()
+    # The entry's subject has no record and names nobody else: the car is nobody's here.
+    page.get_by_label("Not known, or nobody named in this entry").check()
+    page.get_by_role("button", name="Link these details").click()
     expect(page.get_by_test_id("mention-0")).to_contain_text("Linked")
     page.get_by_role("link", name="Back to the entry").click()
     expect(page.get_by_test_id("correlations")).to_contain_text("NM12XYZ")

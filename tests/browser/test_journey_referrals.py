@@ -50,7 +50,7 @@ def test_mash_referral_from_child_page_to_s47_strategy_discussion(
     expect(page.get_by_label("Your agency")).to_have_value("Testshire Children's Trust")
     assert_accessible(page)
     page.get_by_role("button", name="Send referral").click()
-    expect(page.get_by_role("alert")).to_contain_text("Enter what is the concern")
+    expect(page.get_by_role("alert")).to_contain_text("Enter what the concern is")
     assert_accessible(page)
     page.get_by_label("What is the concern?").fill(
         "Seen getting into a grey car with two older men outside school; new phone."

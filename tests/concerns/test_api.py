@@ -167,3 +167,30 @@ def test_risk_decision_and_pathways_via_api(
         other.post(f"/concerns/{created['id']}/pathways", {"decisions": decisions}).status_code
         == 403
     )
+
+
+def test_only_the_reporter_decides_the_risk_level_on_both_channels(
+    api_as: Callable[[Any], ApiClient], users: dict[str, Any], child: Person
+) -> None:
+    """Seeing a concern is not enough to decide its risk level (and so notify the PPU):
+    the web allows the reporter only, and so does the API."""
+    from django.test import Client
+
+    from cairn.notifications.models import Notification
+
+    created = api_as(users["social_worker"]).post("/concerns", body(child.pk)).json()
+    decision = {"level": "significant", "rationale": "Judgement"}
+    for role in ("hub_chair", "mash_screener", "ppu_coordinator"):
+        other = users[role]
+        assert api_as(other).get(f"/concerns/{created['id']}").status_code == 200
+        response = api_as(other).post(f"/concerns/{created['id']}/risk-decision", decision)
+        assert response.status_code == 403, (role, response.content)
+        web = Client()
+        web.force_login(other)
+        assert web.post(f"/concerns/{created['id']}/screening/", decision).status_code == 404
+    assert not RiskDecision.objects.exists()
+    assert not Notification.objects.filter(kind="risk.raised").exists()
+    response = api_as(users["social_worker"]).post(
+        f"/concerns/{created['id']}/risk-decision", decision
+    )
+    assert response.status_code == 201

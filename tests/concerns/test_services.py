@@ -73,8 +73,31 @@ def test_submit_creates_observations_and_mentions(users: dict[str, Any], child: 
     assert dean.names.filter(given_name="Deano").exists()
     links = Link.objects.filter(from_entity_id=child.pk)
     assert {link.link_type for link in links} == {"seen_in_vehicle", "associate"}
-    assert all(link.source_id == str(concern.pk) for link in links)
+    assert all(
+        [(s.source_type, s.source_id) for s in link.sources.all()]
+        == [("concerns.concern", str(concern.pk))]
+        for link in links
+    )
     assert AuditEvent.objects.filter(event="concern.submitted", subject_id=child.pk).exists()
+    # Each detail keeps the record it became (an entry started from the concern offers
+    # the people it names as its subject).
+    records = {m["kind"]: m["record_id"] for m in concern.draft["mentions"]}
+    assert records == {"person": dean.pk, "vehicle": Vehicle.objects.get().pk}
+
+
+def test_a_concern_submitted_twice_adds_no_second_link(
+    users: dict[str, Any], child: Person
+) -> None:
+    actor = users["social_worker"]
+    first = services.concern_create(actor=actor, data=complete_payload(child.pk))
+    second = services.concern_create(actor=actor, data=complete_payload(child.pk))
+    vehicle = Vehicle.objects.get()
+    # The vehicle is the same record, and the child seen in it is one fact with a source
+    # for each concern (the person mentioned is made afresh each time: a new record).
+    (link,) = Link.objects.filter(from_entity_id=child.pk, to_entity_id=vehicle.pk)
+    assert sorted(s.source_id for s in link.sources.all()) == sorted(
+        [str(first.pk), str(second.pk)]
+    )
 
 
 def test_mentioned_vehicle_reuses_existing_record(users: dict[str, Any], child: Person) -> None:

@@ -66,7 +66,9 @@ def test_full_journey_with_new_child(
             **_date("observed_on", today - dt.timedelta(days=1)),
             "observed_time": "21:30",
             "observed_where": "Northmoor bus station",
-            "narrative": "Got into a grey car with an older man she called her boyfriend.",
+            "narrative": (
+                "Seen getting into a grey car with an older man; a new phone she would not explain."
+            ),
             "exploitation_types": ["cse"],
             "exploitation_model": "boyfriend",
             "boyfriend_stage": "2",
@@ -343,10 +345,21 @@ def test_admins_cannot_record_concerns(client: Client, users: dict[str, Any], ro
     assert not Concern.objects.exists()
 
 
-def test_discard_draft_is_an_erasure(client: Client, users: dict[str, Any]) -> None:
+def test_discard_draft_asks_first_and_is_an_erasure(client: Client, users: dict[str, Any]) -> None:
     client.force_login(users["social_worker"])
     concern = start(client)
-    response = client.post(reverse("concerns:discard", args=[concern.pk]))
+    url = reverse("concerns:discard", args=[concern.pk])
+    # The page's "Delete this draft" button only asks; nothing is deleted yet.
+    for asked in (client.post(url), client.get(url)):
+        assert asked.status_code == 200
+        assert "Are you sure you want to delete this draft?" in asked.content.decode()
+    assert Concern.objects.filter(pk=concern.pk).exists()
+    other = users["practitioner"]
+    client.force_login(other)
+    assert client.post(url, {"confirm": "yes"}).status_code == 404  # not their draft
+    assert Concern.objects.filter(pk=concern.pk).exists()
+    client.force_login(users["social_worker"])
+    response = client.post(url, {"confirm": "yes"})
     assert response.status_code == 302
     assert not Concern.objects.exists()
     assert AuditEvent.objects.get(event="concern.draft_discarded").action == "erasure"
@@ -439,3 +452,67 @@ def test_a_person_mentioned_may_be_an_existing_record(
     people = Person.objects.count()
     assert _mention_entity(sw, concern.draft["mentions"][0]) == known.pk
     assert Person.objects.count() == people
+
+
+def test_a_street_name_typed_in_a_concern_offers_the_adult_police_know_by_it(
+    client: Client, users: dict[str, Any], make_person: Any
+) -> None:
+    """A school knows only "Deano"; police hold "Lily Price, known as Deano", shared with
+    the Hub. The match is offered, with why, before a duplicate adult is made."""
+    lily = make_person(
+        actor=users["fib_officer"],
+        given_name="Lily",
+        family_name="Pricetest",
+        category="person_of_concern",
+        aliases=[("nickname", "Deano", "")],
+        hub_shared=True,
+    )
+    practitioner = users["practitioner"]
+    client.force_login(practitioner)
+    concern = start(client)
+    url = reverse("concerns:mention-add", args=[concern.pk, "person"])
+    body = client.post(url, {"given_name": "", "family_name": "", "nickname": "Deano"})
+    text = body.content.decode()
+    assert f'name="use_existing" value="{lily.pk}"' in text
+    assert "known as \u201cDeano\u201d (nickname)" in text
+
+
+def test_submitting_again_after_it_went_through_goes_to_the_concern(
+    client: Client, users: dict[str, Any], child: Person
+) -> None:
+    """A resent 'check your answers' form (double click, back and resubmit) after the
+    concern was submitted lands on its screening page, not 'page not found'."""
+    from cairn.concerns import services
+    from cairn.concerns.models import IndicatorObservation
+
+    from .conftest import complete_payload
+
+    concern = services.concern_start(actor=users["social_worker"], child=child)
+    concern.draft = complete_payload(child.pk)
+    concern.save(update_fields=["draft"])
+    client.force_login(users["social_worker"])
+    first = client.post(step(concern, "check"))
+    again = client.post(step(concern, "check"))
+    screening = reverse("concerns:screening", args=[concern.pk])
+    assert first["Location"] == again["Location"] == screening
+    assert IndicatorObservation.objects.filter(concern=concern).count() == 2
+    assert (
+        AuditEvent.objects.filter(event="concern.submitted", object_id=str(concern.pk)).count() == 1
+    )
+
+
+def test_the_child_search_in_a_concern_is_a_recorded_consultation(
+    client: Client, users: dict[str, Any], child: Person
+) -> None:
+    """Found by an outside tester: searching children by name while recording a concern
+    showed names and dates of birth with no audit row. It is recorded as a people search is,
+    with the children shown."""
+    client.force_login(users["social_worker"])
+    concern = start(client)
+    page = client.get(step(concern, "child"), {"q": child.family_name})
+    assert child.full_name in page.content.decode()
+    row = AuditEvent.objects.get(event="person.searched", actor=users["social_worker"])
+    assert row.details["subjects"] == [child.pk]
+    assert row.details["query"] == child.family_name
+    client.get(step(concern, "child"))  # no search, nothing listed: no row
+    assert AuditEvent.objects.filter(event="person.searched").count() == 1

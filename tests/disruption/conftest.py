@@ -42,7 +42,7 @@ def poc(ppu: Any, child: Person) -> Person:
         category="person_of_concern",
         date_of_birth=years_ago(31),
     )
-    pole_services.link_create(
+    pole_services.link_record(
         actor=ppu,
         from_entity_id=person.pk,
         to_entity_id=child.pk,

@@ -205,7 +205,7 @@ def test_location_assessments_through_the_api(
     done = api.post(f"/disruption/location-actions/{action_id}/done", {})
     assert done.status_code == 200 and done.json()["done_on"] == timezone.localdate().isoformat()
     again = api.post(f"/disruption/location-actions/{action_id}/done", {})
-    assert again.status_code == 422  # already done
+    assert again.status_code == 409  # already done: a conflict with its state
     reopened = api.post(f"/disruption/location-actions/{action_id}/reopen", {})
     assert reopened.status_code == 200 and reopened.json()["done_on"] is None
     assert AuditEvent.objects.filter(event="location_action.reopened").count() == 1
@@ -220,3 +220,15 @@ def test_location_assessments_through_the_api(
     # A person is not a place.
     person = make_person(actor=ppu, given_name="Noplace")
     assert api.get(f"/disruption/locations/{person.pk}/assessments").status_code == 404
+
+
+def test_the_same_subject_twice_is_one_subject(
+    api_as: Any, users: dict[str, Any], make_person: Any
+) -> None:
+    sw = users["social_worker"]
+    adult = make_person(given_name="Lee", category="person_of_concern", actor=sw)
+    subject = {"entity_id": adult.pk, "role": "target"}
+    body = {"tactic_type": "cpn", "title": "CPN", "subjects": [subject, subject]}
+    response = api_as(sw).post("/disruption/tactics", body)
+    assert response.status_code == 201, response.content
+    assert len(response.json()["subjects"]) == 1

@@ -130,7 +130,7 @@ def test_location_page_offers_done_and_reopen(
     assert "Overdue" not in page
 
     client.post(url)  # done twice: explained, not an error page
-    assert "This action is already done" in client.get(page_url).content.decode()
+    assert "This action was already marked as done" in client.get(page_url).content.decode()
 
     client.post(url, {"reopen": "1"})
     action.refresh_from_db()

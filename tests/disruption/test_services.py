@@ -336,7 +336,7 @@ def test_intelligence_and_concern_counts_come_from_visible_sourced_links(
         ("intelligence.submission", "2"),
         ("concerns.concern", "7"),
     ]:
-        pole_services.link_create(
+        pole_services.link_record(
             actor=ppu,
             from_entity_id=poc.pk,
             to_entity_id=location.pk,
@@ -348,6 +348,7 @@ def test_intelligence_and_concern_counts_come_from_visible_sourced_links(
     profile = selectors.location_profile(ppu, location.entity)
     assert profile.intelligence_count == 2
     assert profile.concern_count == 1
-    assert profile.people_linked == 3
+    # One fact (the person frequents the place) with its three sources.
+    assert profile.people_linked == 1
     # Someone who may not see the links sees no count from them.
     assert selectors.intelligence_count(users["practitioner"], poc) == 0

@@ -421,3 +421,21 @@ def test_tracker_query_count_does_not_grow_with_tactics(ppu: Any, poc: Person) -
     add(6)
     assert _queries(client, "/disruption/") == few
     assert _queries(client, f"/people/{poc.pk}/") <= person_few + 2
+
+
+def test_removing_a_marker_someone_already_removed_explains_it(ppu: Any, poc: Person) -> None:
+    """The second of two removals (sent from a page opened before the first) is told the
+    marker was already removed and by whom: a 409 page, not a server or permission error."""
+    marker = services.marker_add(
+        actor=ppu, entity_id=poc.pk, marker_type="cse", reason="CSE risk", review_on=future(30)
+    )
+    url = f"/disruption/tactics/{marker.tactic_id}/remove/"
+    client = client_for(ppu)
+    assert client.post(url, {"reason": "Moved away"}).status_code == 302
+    again = client.post(url, {"reason": "In prison"})
+    assert again.status_code == 409
+    page = again.content.decode()
+    assert "Someone else changed this record" in page
+    assert "This marker was already removed by" in page
+    marker.refresh_from_db()
+    assert marker.removal_reason == "Moved away"

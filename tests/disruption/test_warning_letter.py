@@ -25,7 +25,7 @@ def client_for(user: Any) -> Client:
 
 
 def link(ppu: Any, person: Person, child: Person) -> None:
-    pole_services.link_create(
+    pole_services.link_record(
         actor=ppu,
         from_entity_id=person.pk,
         to_entity_id=child.pk,

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from cairn.audit.models import AuditEvent
@@ -178,7 +180,7 @@ def test_persons_of_concern_and_locations_linked_to_several_at_risk_children(
         actor=sw, name="Flat 9, Fictional Court", postcode="TS1 4ZZ"
     )
     for child in (a, b):
-        pole_services.link_create(
+        pole_services.link_record(
             actor=sw,
             from_entity_id=child.pk,
             to_entity_id=adult.pk,
@@ -186,21 +188,21 @@ def test_persons_of_concern_and_locations_linked_to_several_at_risk_children(
             source_note="Test",
         )
     # The reverse direction counts too.
-    pole_services.link_create(
+    pole_services.link_record(
         actor=sw, from_entity_id=flat.pk, to_entity_id=a.pk, link_type="other", source_note="Test"
     )
-    pole_services.link_create(
+    pole_services.link_record(
         actor=sw, from_entity_id=b.pk, to_entity_id=flat.pk, link_type="seen_at", source_note="Test"
     )
     # Linked to one at-risk child and one emerging: not flagged.
-    pole_services.link_create(
+    pole_services.link_record(
         actor=sw,
         from_entity_id=a.pk,
         to_entity_id=loner.pk,
         link_type="associate",
         source_note="Test",
     )
-    pole_services.link_create(
+    pole_services.link_record(
         actor=sw,
         from_entity_id=c.pk,
         to_entity_id=loner.pk,
@@ -251,3 +253,31 @@ def test_registry_accepts_other_apps_providers(
         assert [i.title for i in items] == ["Extra"]
     finally:
         agenda.PROVIDERS.pop("test_extra")
+
+
+def test_an_action_due_before_a_later_meeting_is_not_called_overdue(
+    schedule: Callable[..., Meeting], chair: Any, users: dict[str, Any], agencies: dict[str, Any]
+) -> None:
+    today = timezone.localdate()
+    soon = Action.objects.create(
+        description="Due next week",
+        owner=users["social_worker"],
+        owner_agency=agencies["trust"],
+        due_on=today + dt.timedelta(days=5),
+        created_by=chair,
+    )
+    late = Action.objects.create(
+        description="Due last week",
+        owner=users["social_worker"],
+        owner_agency=agencies["trust"],
+        due_on=today - dt.timedelta(days=5),
+        created_by=chair,
+    )
+    meeting = schedule(starts_at=timezone.now() + dt.timedelta(days=14))
+    items = _keys(services.agenda_generate(actor=chair, meeting=meeting))
+    assert items[f"action-{soon.pk}"].kind_label == "Action due before the meeting"
+    assert items[f"action-{late.pk}"].kind_label == "Overdue action"
+    client = Client()
+    client.force_login(chair)
+    page = client.get(reverse("hub:meeting", args=[meeting.pk])).content.decode()
+    assert "Action due before the meeting" in page and "Overdue action" in page

@@ -154,7 +154,7 @@ def test_top_locations_and_constant_query_count(
         for i in range(n):
             child = make_person(given_name=f"Kid{i}")
             decide(child, "moderate", ago(days=1))
-            pole_services.link_create(
+            pole_services.link_record(
                 actor=sw,
                 from_entity_id=child.pk,
                 to_entity_id=park.pk,
@@ -162,7 +162,7 @@ def test_top_locations_and_constant_query_count(
                 source_note="Test",
             )
             if i == 0:
-                pole_services.link_create(
+                pole_services.link_record(
                     actor=sw,
                     from_entity_id=child.pk,
                     to_entity_id=shop.pk,
@@ -182,3 +182,29 @@ def test_top_locations_and_constant_query_count(
     with CaptureQueriesContext(connection) as many:
         dashboard.panels(users["hub_chair"])
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_top_locations_count_only_children_and_links_the_viewer_may_see(
+    make_person: Callable[..., Person], users: dict[str, Any]
+) -> None:
+    """A police-only child (and a police-only link) seen at a place everyone may see must
+    not show in a partner's count of children linked to that place."""
+    sw, ppu = users["social_worker"], users["ppu_coordinator"]
+    park = pole_services.location_create(
+        actor=sw, name="Fictional Park", postcode="TS1 1AA", hub_shared=True
+    )
+    hidden = make_person(actor=ppu, given_name="Hidden", police_only=True)
+    pole_services.link_record(
+        actor=ppu,
+        from_entity_id=hidden.pk,
+        to_entity_id=park.pk,
+        link_type="seen_at",
+        source_note="Police observation",
+        police_only=True,
+    )
+    seen = make_person(given_name="Seen", hub_shared=True)
+    pole_services.link_record(
+        actor=sw, from_entity_id=seen.pk, to_entity_id=park.pk, link_type="seen_at", source_note="x"
+    )
+    assert by_label(panel(users["fib_officer"], "top_locations")) == {park.entity.label: 2}
+    assert by_label(panel(users["mash_screener"], "top_locations")) == {park.entity.label: 1}

@@ -165,6 +165,10 @@ def test_minutes_finalise_and_distribute_as_disclosures(
     with pytest.raises(ValidationError):
         services.minutes_distribute(actor=chair, meeting=meeting, agencies=[agencies["trust"]])
     services.item_record(actor=chair, item=child_item, discussion="Discussed")
+    with pytest.raises(ValidationError, match="has not taken place yet"):
+        services.minutes_finalise(actor=chair, meeting=meeting)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(hours=1))
+    meeting.refresh_from_db()
     services.minutes_finalise(actor=chair, meeting=meeting)
     rows = services.minutes_distribute(
         actor=chair, meeting=meeting, agencies=[agencies["police"], agencies["trust"]]
@@ -177,3 +181,19 @@ def test_minutes_finalise_and_distribute_as_disclosures(
         services.minutes_distribute(actor=chair, meeting=meeting, agencies=[agencies["school"]])
     with pytest.raises(ValidationError):  # final minutes cannot change
         services.item_record(actor=chair, item=child_item, discussion="Changed later")
+
+
+def test_items_left_undiscussed_are_finalised_only_when_the_chair_confirms(
+    schedule: Any, chair: Any, make_person: Any
+) -> None:
+    meeting = schedule(starts_at=timezone.now() - dt.timedelta(hours=3))
+    first, _ = (
+        AgendaItem.objects.create(meeting=meeting, kind="other", key=f"other-{n}", title=title)
+        for n, title in enumerate(("First business", "Second business"))
+    )
+    services.item_record(actor=chair, item=first, discussion="Discussed")
+    with pytest.raises(ValidationError, match="1 item of 2 has no discussion recorded"):
+        services.minutes_finalise(actor=chair, meeting=meeting)
+    services.minutes_finalise(actor=chair, meeting=meeting, undiscussed_confirmed=True)
+    event = AuditEvent.objects.get(event="hub.minutes_finalised")
+    assert event.details["items_not_discussed"] == 1

@@ -93,7 +93,20 @@ def test_chair_runs_the_meeting(
     # Errors come back on the page, with the GOV.UK error summary.
     bad = client.post(url, {"form": "action", "action-description": ""})
     assert bad.status_code == 200 and "There is a problem" in bad.content.decode()
-    assert client.post(reverse("hub:finalise", args=[meeting.pk])).status_code == 302
+    finalise = reverse("hub:finalise", args=[meeting.pk])
+    # The meeting is tomorrow: its minutes cannot be final yet, even when confirmed.
+    early = client.get(finalise).content.decode()
+    assert "This meeting has not taken place yet" in early
+    client.post(finalise, {"confirm": "yes"})
+    meeting.refresh_from_db()
+    assert meeting.status != "finalised"
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(hours=2))
+    # Finalising asks first; nothing changes until the chair confirms.
+    asked = client.post(finalise)
+    assert asked.status_code == 200 and "Finalise the minutes?" in asked.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status != "finalised"
+    assert client.post(finalise, {"confirm": "yes"}).status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == "finalised"
     minutes = client.get(reverse("hub:minutes", args=[meeting.pk]))
@@ -161,7 +174,7 @@ def test_missing_episode_pages(
     sw = users["social_worker"]
     child = make_person(given_name="Lola", family_name="Example")
     phone = pole_services.phone_create(actor=sw, number="07700 900123")
-    pole_services.link_create(
+    pole_services.link_record(
         actor=sw,
         from_entity_id=child.pk,
         to_entity_id=phone.pk,
@@ -217,7 +230,7 @@ def test_dashboard_and_problem_profile_access(
     sw = users["social_worker"]
     child = make_person(given_name="Zoe")
     flat = pole_services.location_create(actor=sw, name="Flat 2", postcode="TS9 9ZZ")
-    pole_services.link_create(
+    pole_services.link_record(
         actor=sw,
         from_entity_id=child.pk,
         to_entity_id=flat.pk,
@@ -263,3 +276,21 @@ def test_child_profile_shows_missing_episodes_and_chronology(
     )
     assert episode.reference in analyst_page
     assert reverse("hub:missing-new", args=[child.pk]) not in analyst_page
+
+
+@pytest.mark.parametrize("typed", ["ts99zz", "TS9 9ZZ", "ts9  9zz", "TS9 9", "ts9"])
+def test_problem_profile_area_takes_a_postcode_however_typed(
+    users: dict[str, Any], make_person: Callable[..., Person], typed: str
+) -> None:
+    sw = users["social_worker"]
+    child = make_person(given_name="Zoe")
+    flat = pole_services.location_create(actor=sw, name="Flat 2", postcode="TS9 9ZZ")
+    pole_services.link_record(
+        actor=sw,
+        from_entity_id=child.pk,
+        to_entity_id=flat.pk,
+        link_type="stays_at",
+        source_note="Test",
+    )
+    page = client_for(users["hub_chair"]).get(reverse("hub:problem-profile"), {"postcode": typed})
+    assert "Flat 2" in page.content.decode()

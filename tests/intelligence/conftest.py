@@ -6,8 +6,13 @@ from typing import Any
 
 import pytest
 
+from cairn.concerns import services as concern_services
+from cairn.concerns.models import Concern
 from cairn.intelligence import services
 from cairn.intelligence.models import Submission
+
+from ..api.conftest import ApiClient
+from ..concerns.conftest import complete_payload
 
 
 @pytest.fixture
@@ -62,3 +67,53 @@ def graded(submit: Callable[..., Submission], partner: Any, users: dict[str, Any
         text="A grey Vauxhall Corsa NM12 XYZ has collected a Year 9 pupil from a school.",
     )
     return submission
+
+
+@pytest.fixture
+def api_as() -> Callable[[Any], ApiClient]:
+    from cairn.api_auth import services as token_services
+
+    def make(user: Any) -> ApiClient:
+        if not user.has_perm("api.use"):
+            return ApiClient(session_user=user)
+        return ApiClient(token_services.token_create(actor=user, name="t").secret)
+
+    return make
+
+
+# The crime route: a partner's entry, made from their concern, that the crime check flags.
+CRIME = "She told me that the driver hit her in the car on Monday after school."
+REASON = (
+    "She was repeating what she had read in a group chat; she says nobody hit her and she "
+    "does not know who it was about."
+)
+
+
+@pytest.fixture
+def child(make_person: Callable[..., Any], partner: Any) -> Any:
+    # Aged 14 and about two months, whatever today is.
+    born = dt.date.today() - dt.timedelta(days=14 * 365 + 60)
+    return make_person(
+        actor=partner, given_name="Skye", family_name="Examplewood", date_of_birth=born
+    )
+
+
+@pytest.fixture
+def concern(partner: Any, child: Any) -> Concern:
+    return concern_services.concern_create(actor=partner, data=complete_payload(child.pk))
+
+
+def start_crime(partner: Any, concern: Concern | None = None, **overrides: Any) -> Submission:
+    draft = services.submission_start(actor=partner, concern=concern)
+    data = {"anyone_in_danger": "no", "crime_described": "no", **overrides}
+    services.submission_save_draft(
+        actor=partner, submission=draft, data=intel_data(what=CRIME, mentions=[], **data)
+    )
+    return draft
+
+
+@pytest.fixture
+def flagged(partner: Any, concern: Concern) -> Submission:
+    """A partner's entry from their concern, flagged as a crime, with a substantive reason."""
+    draft = start_crime(partner, concern)
+    return services.submission_submit(actor=partner, submission=draft, intel_only_reason=REASON)

@@ -17,18 +17,6 @@ from .conftest import intel_data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def api_as() -> Callable[[Any], ApiClient]:
-    from cairn.api_auth import services as token_services
-
-    def make(user: Any) -> ApiClient:
-        if not user.has_perm("api.use"):
-            return ApiClient(session_user=user)
-        return ApiClient(token_services.token_create(actor=user, name="t").secret)
-
-    return make
-
-
 def body(**overrides: Any) -> dict[str, Any]:
     data = intel_data(**overrides)
     data["source_name"] = data.pop("name")
@@ -103,7 +91,7 @@ def test_fib_workflow_through_api(
     leak = fib.post(base + "/sanitised", {"text": "Petra Sourceperson saw it"})
     assert leak.status_code == 422
     assert fib.post(base + "/sanitised", {"text": "A grey car at a school."}).status_code == 200
-    linked = fib.post(base + "/links", {"mention_index": 0})
+    linked = fib.post(base + "/links", {"items": [{"mention_index": 0, "belongs_to": "none"}]})
     assert linked.status_code == 201 and linked.json()["correlations"][0]["kind"] == "vehicle"
     shared = fib.post(base + "/disseminations", {"recipient_kind": "ppu", "reason": "PPU"})
     assert shared.status_code == 201

@@ -212,13 +212,18 @@ def test_link_matches_existing_vehicle_and_correlation_counts_only_visible(
     existing = pole_services.vehicle_create(actor=fib, registration="NM12XYZ")
     first = submit(partner)
     second = submit(partner, what="The grey Corsa was outside the park at 20:00 on Friday.")
-    rows = selectors.link_candidates(fib, first)
+    rows = selectors.link_rows(fib, first)
     assert rows[0].candidates[0].entity_id == existing.pk
     for submission in (first, second):
-        services.mention_link(
-            actor=fib, submission=submission, mention_index=0, entity_id=existing.pk
+        services.mentions_link(
+            actor=fib,
+            submission=submission,
+            answers=[services.LinkAnswer(0, str(existing.pk), belongs_to="none")],
         )
-    services.mention_link(actor=fib, submission=first, mention_index=1)  # new phone record
+    # A new phone record.
+    services.mentions_link(
+        actor=fib, submission=first, answers=[services.LinkAnswer(1, "new", belongs_to="none")]
+    )
     assert SubmissionEntity.objects.filter(submission=first).count() == 2
     assert Vehicle.objects.count() == 1
     by_label = {c.entity.label: c for c in selectors.correlations(fib, first)}
@@ -310,11 +315,14 @@ def test_a_mentioned_person_is_matched_with_the_reasons(
         {"kind": "person", "given_name": "", "family_name": "", "nickname": "Snowy"},
     ]
     submission = submit(partner, mentions=mentions)
-    rows = selectors.link_candidates(fib, submission)
+    rows = selectors.link_rows(fib, submission)
     first = rows[0].candidates
     assert first[0].entity_id == existing.pk
-    assert "likely the same person" in first[0].detail
-    assert "date of birth the same" in first[0].detail
-    # A nickname alone cannot be scored (no surname or date to block on): the name search
-    # still offers the person it is recorded for.
+    assert first[0].percent is not None and first[0].percent >= 50
+    assert "likely the same person" in first[0].hint
+    assert "date of birth the same" in first[0].reasons
+    # A nickname alone is looked up among recorded aliases and nicknames, and scored by
+    # how many people are known by it: the FIB sees a likelihood and the reasons.
     assert rows[1].candidates[0].entity_id == known_as.pk
+    assert "likely the same person" in rows[1].candidates[0].hint
+    assert "known as \u201cSnowy\u201d (nickname)" in rows[1].candidates[0].hint

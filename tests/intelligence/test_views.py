@@ -23,11 +23,14 @@ def client_for(user: Any) -> Client:
     return client
 
 
+PLAIN_NO = {"anyone_in_danger": "no", "crime_described": "no"}
+
+
 def form_data(**overrides: Any) -> dict[str, Any]:
     day = dt.date.today() - dt.timedelta(days=1)
     data = {
         "subject_description": "Skye Examplewood, born 14 February 2012",
-        "what": "A grey car collected her from the gates at 15:15 on Monday.",
+        "what": "Grey Corsa NM12 XYZ parked outside the school at 15:15 on Monday, engine running.",
         "where": "Testshire Academy",
         "when_on_day": day.day,
         "when_on_month": day.month,
@@ -46,6 +49,10 @@ def test_partner_submits_through_the_form(partner: Any, users: dict[str, Any]) -
     assert client.get("/intelligence/new/").status_code == 200
     response = client.post("/intelligence/new/")
     draft = Submission.objects.get(submitter=partner)
+    # The two plain questions come first; two noes go on to the details.
+    assert response.url == f"/intelligence/{draft.pk}/questions/"
+    assert b"Is anyone in danger right now?" in client.get(response.url).content
+    response = client.post(response.url, PLAIN_NO)
     assert response.url == f"/intelligence/{draft.pk}/edit/"
     response = client.post(f"/intelligence/{draft.pk}/edit/", form_data(add="vehicle"))
     assert response.url == f"/intelligence/{draft.pk}/details/add/vehicle/"
@@ -68,6 +75,7 @@ def test_crime_disclosure_is_blocked_with_route(partner: Any) -> None:
     client = client_for(partner)
     client.post("/intelligence/new/")
     draft = Submission.objects.get(submitter=partner)
+    client.post(f"/intelligence/{draft.pk}/questions/", PLAIN_NO)
     client.post(
         f"/intelligence/{draft.pk}/edit/",
         form_data(what="She told me that the driver hit her in the car on Monday."),
@@ -143,7 +151,11 @@ def test_fib_grades_sanitises_links_and_disseminates(
     assert b"A grey Vauxhall Corsa collected Skye" in editor.content
     assert b"Petra Sourceperson" not in editor.content.split(b"Sanitised text")[1]
     fib.post(base + "sanitise/", {"text": "A grey car collects a pupil from school."})
-    fib.post(base + "link/", {"mention": "0", "choice_0": "new"})
+    # The vehicle now; the phone left for later.
+    fib.post(
+        base + "link/",
+        {"record_0": "new", "owner_0": "none", "type_0": "owns_vehicle", "record_1": "skip"},
+    )
     fib.post(base + "disseminate/", {"recipient_kind": "ppu", "reason": "For the PPU"})
     submission.refresh_from_db()
     assert submission.grade == "2/B/P" and submission.status == Status.DISSEMINATED
@@ -220,9 +232,17 @@ def test_new_from_concern_prefills(users: dict[str, Any], make_person: Callable[
     client = client_for(sw)
     page = client.get(f"/intelligence/new/?concern={concern.pk}")
     assert b"pre-filled from concern" in page.content
-    response = client.post("/intelligence/new/", {"concern": concern.pk})
+    # One subject per entry: the submitter must say who it is about.
+    unanswered = client.post("/intelligence/new/", {"concern": concern.pk})
+    assert unanswered.status_code == 200
+    assert b"Select who this entry is about" in unanswered.content
+    assert not Submission.objects.filter(submitter=sw).exists()
+    response = client.post(
+        "/intelligence/new/", {"concern": concern.pk, "subject_id": str(concern.child_id)}
+    )
     draft = Submission.objects.get(submitter=sw)
     assert draft.concern == concern and draft.what == concern.narrative
+    assert draft.subject_id == concern.child_id
     assert response.status_code == 302
     # Someone who may not see the concern gets 404.
     assert (
@@ -246,3 +266,13 @@ def test_queue_and_list_pages_have_bounded_queries(
     mine = client_for(partner)
     with django_assert_max_num_queries(19):
         assert mine.get("/intelligence/").status_code == 200
+
+
+def test_sending_again_after_it_was_sent_goes_to_the_entry(
+    submit: Callable[..., Submission], partner: Any
+) -> None:
+    submission = submit(partner)
+    again = client_for(partner).post(f"/intelligence/{submission.pk}/check/")
+    assert again.status_code == 302
+    assert again["Location"] == f"/intelligence/{submission.pk}/"
+    assert Submission.objects.get(pk=submission.pk).status == Status.NEW

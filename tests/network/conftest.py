@@ -54,7 +54,7 @@ def ring(users: dict[str, Any], make_person: Any) -> Ring:
         premises_type="residential",
     )
     note = "Synthetic test link"
-    pole.link_create(
+    pole.link_record(
         actor=fib,
         from_entity_id=adult.pk,
         to_entity_id=vehicle.pk,
@@ -63,7 +63,7 @@ def ring(users: dict[str, Any], make_person: Any) -> Ring:
         source_note=note,
     )
     for i, child in enumerate(children):
-        pole.link_create(
+        pole.link_record(
             actor=fib,
             from_entity_id=child.pk,
             to_entity_id=vehicle.pk,
@@ -72,7 +72,7 @@ def ring(users: dict[str, Any], make_person: Any) -> Ring:
             ended_on=dt.date(2026, 3, 1 + i),
             source_note=note,
         )
-        pole.link_create(
+        pole.link_record(
             actor=fib,
             from_entity_id=child.pk,
             to_entity_id=flat.pk,

@@ -107,10 +107,17 @@ def test_candidates_merge_and_unmerge(
     merge = response.json()
     assert merge["active"] and merge["moved"]["pole.personname.person_id"] == 1
     assert not Person.objects.filter(pk=b.pk).exists()
+    # Merging the merged-away record again (either way round) is a conflict, not a 500.
+    for body in (
+        {"survivor_id": a.pk, "absorbed_id": b.pk},
+        {"survivor_id": b.pk, "absorbed_id": a.pk},
+    ):
+        again = fib.post("/network/merges", {**body, "reason": "Same"})
+        assert again.status_code == 409 and "already been merged" in again.json()["detail"]
     assert fib.get("/network/candidates").json()["count"] == 0
     undone = fib.post(f"/network/merges/{merge['id']}/unmerge", {"reason": "Not the same"})
     assert undone.status_code == 200 and not undone.json()["active"]
     assert Person.objects.filter(pk=b.pk).exists()
     again = fib.post(f"/network/merges/{merge['id']}/unmerge", {"reason": "Again"})
-    assert again.status_code == 422
+    assert again.status_code == 409
     assert fib.post("/network/merges/999999/unmerge", {"reason": "x"}).status_code == 404

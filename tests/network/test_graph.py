@@ -56,7 +56,7 @@ def test_counts_never_include_what_the_viewer_cannot_see(
 ) -> None:
     fib = users["fib_officer"]
     secret = make_person(actor=fib, given_name="Zed", family_name="Hiddenham", police_only=True)
-    pole.link_create(
+    pole.link_record(
         actor=fib,
         from_entity_id=secret.pk,
         to_entity_id=ring.vehicle.pk,

@@ -19,7 +19,7 @@ DOB = dt.date(2012, 3, 14)
 
 def _home(actor: Any, person: Any, postcode: str = "NM2 3BB") -> None:
     flat = pole.location_create(actor=actor, address_line_1="2 Sample Street", postcode=postcode)
-    pole.link_create(
+    pole.link_record(
         actor=actor,
         from_entity_id=person.pk,
         to_entity_id=flat.pk,
@@ -216,3 +216,99 @@ def test_default_prior_scales_with_the_store(make_person: Any) -> None:
         assert untrained.prior == default_weights(people_in_store()).prior
     finally:
         reset_cache()
+
+
+def _deano(users: dict[str, Any], make_person: Any, **kwargs: Any) -> Any:
+    """Police hold an adult recorded as "Lily Price, known as Deano" (a street name)."""
+    kwargs.setdefault("actor", users["fib_officer"])
+    kwargs.setdefault("hub_shared", True)
+    return make_person(
+        given_name="Lily",
+        family_name="Pricetest",
+        category="person_of_concern",
+        sex="female",
+        aliases=[("nickname", "Deano", "")],
+        **kwargs,
+    )
+
+
+def test_a_street_name_alone_finds_the_person_known_by_it(
+    users: dict[str, Any], make_person: Any
+) -> None:
+    lily = _deano(users, make_person)
+    # A school knows only "Deano": no surname, no date of birth.
+    for fields in ({"given_name": "Deano"}, {"given_name": "", "nickname": "deano"}):
+        found = match_person(users["practitioner"], fields)
+        assert [m.person.pk for m in found] == [lily.pk]
+        assert found[0].reasons[0] == "known as \u201cDeano\u201d (nickname)"
+        assert "no one else is known by this name" in found[0].reasons
+        assert 5 <= found[0].percent <= 60  # a name alone is never presented as certain
+
+
+def test_a_nickname_given_with_other_names_is_looked_up_as_a_known_name(
+    users: dict[str, Any], make_person: Any
+) -> None:
+    lily = _deano(users, make_person)
+    found = match_person(
+        users["practitioner"],
+        {"given_name": "Dean", "family_name": "Unknownford", "nickname": "Deano"},
+    )
+    assert [m.person.pk for m in found] == [lily.pk]
+
+
+def test_a_known_name_shared_by_many_is_weaker_and_other_evidence_counts(
+    users: dict[str, Any], make_person: Any
+) -> None:
+    lily = _deano(users, make_person)
+    alone = match_person(users["fib_officer"], {"given_name": "Deano"})[0].weight
+    other = _deano(users, make_person, date_of_birth=dt.date(1990, 3, 4))
+    found = {m.person.pk: m for m in match_person(users["fib_officer"], {"given_name": "Deano"})}
+    assert set(found) == {lily.pk, other.pk}
+    assert found[lily.pk].weight < alone
+    assert "2 people are known by this name" in found[lily.pk].reasons
+    with_dob = match_person(
+        users["fib_officer"], {"given_name": "Deano", "date_of_birth": "1990-03-04"}
+    )
+    assert with_dob[0].person.pk == other.pk
+    assert with_dob[0].weight > found[other.pk].weight
+
+
+def test_a_first_name_alone_does_not_match_everyone_with_that_first_name(
+    users: dict[str, Any], make_person: Any
+) -> None:
+    make_person(given_name="Deano", family_name="Firstnametest")
+    assert match_person(users["social_worker"], {"given_name": "Deano"}) == []
+
+
+def test_a_known_name_never_reveals_a_person_the_user_cannot_see(
+    users: dict[str, Any], make_person: Any
+) -> None:
+    lily = _deano(users, make_person, hub_shared=False, police_only=True)
+    assert match_person(users["practitioner"], {"given_name": "Deano"}) == []
+    assert [m.person.pk for m in match_person(users["fib_officer"], {"given_name": "Deano"})] == [
+        lily.pk
+    ]
+
+
+def test_how_many_share_a_known_name_counts_only_people_the_user_may_see(
+    users: dict[str, Any], make_person: Any
+) -> None:
+    """Found by an outside tester: a partner's own "Red" was reported as one of "4 people
+    known by this name", three of them police-only, so any street name could be tested
+    against police records. The count, and so the weight, use visible people only."""
+    lily = _deano(users, make_person)  # shared with the Hub: the practitioner sees her
+    for year in (1988, 1991, 1993):
+        _deano(
+            users,
+            make_person,
+            hub_shared=False,
+            police_only=True,
+            date_of_birth=dt.date(year, 1, 1),
+        )
+    seen = match_person(users["practitioner"], {"given_name": "Deano"})
+    assert [m.person.pk for m in seen] == [lily.pk]
+    assert "no one else is known by this name" in seen[0].reasons
+    police = {m.person.pk: m for m in match_person(users["fib_officer"], {"given_name": "Deano"})}
+    assert "4 people are known by this name" in police[lily.pk].reasons
+    # The same weight as if the hidden records did not exist.
+    assert seen[0].weight > police[lily.pk].weight

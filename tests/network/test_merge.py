@@ -45,14 +45,14 @@ def pair(users: dict[str, Any], make_person: Any, agencies: Any) -> tuple[Person
     )
     concern_services.concern_create(actor=sw, data=complete_payload(dup.pk))
     phone = pole.phone_create(actor=sw, number="07700 900123")
-    pole.link_create(
+    pole.link_record(
         actor=sw,
         from_entity_id=dup.pk,
         to_entity_id=phone.pk,
         link_type="uses_phone",
         source_note="Test",
     )
-    pole.link_create(
+    pole.link_record(
         actor=sw,
         from_entity_id=keep.pk,
         to_entity_id=dup.pk,

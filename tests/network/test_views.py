@@ -253,7 +253,7 @@ def test_query_counts_do_not_grow_with_the_network_or_the_queue(
         child = make_person(actor=fib, given_name=f"Extra{n}", family_name="Testfold")
         phone = pole.phone_create(actor=fib, number=f"07700 900{500 + n}")
         for target, kind in ((ring.vehicle.pk, "seen_in_vehicle"), (phone.pk, "uses_phone")):
-            pole.link_create(
+            pole.link_record(
                 actor=fib,
                 from_entity_id=child.pk,
                 to_entity_id=target,

@@ -150,7 +150,7 @@ def test_profile_shows_marking(client: Client, users: dict[str, Any], trust_chil
 def test_links_hide_records_the_viewer_cannot_see(
     users: dict[str, Any], trust_child: Person, police_only_adult: Person
 ) -> None:
-    services.link_create(
+    services.link_record(
         actor=users["fib_officer"],
         from_entity_id=police_only_adult.pk,
         to_entity_id=trust_child.pk,
@@ -172,7 +172,7 @@ def test_profile_query_count_is_bounded(
     def add_phone_links(start: int, count: int) -> None:
         for n in range(start, start + count):
             phone = services.phone_create(actor=users["social_worker"], number=f"07700 900{n:03d}")
-            services.link_create(
+            services.link_record(
                 actor=users["social_worker"],
                 from_entity_id=trust_child.pk,
                 to_entity_id=phone.pk,

@@ -94,3 +94,43 @@ def test_multiple_choice_renders_as_checkboxes_and_choice_as_radios() -> None:
     html = F().render()
     assert 'class="govuk-checkboxes__input" id="id_many_0" name="many" type="checkbox"' in html
     assert 'class="govuk-radios__input" id="id_one_0" name="one" type="radio"' in html
+
+
+# Identifiers inside free text (search) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("NM19 KXT", "NM19KXT"),
+        ("nm19kxt", "NM19KXT"),
+        ("A123 BCD", "A123BCD"),
+        ("ABC 123D", "ABC123D"),
+        ("NM1 1AA", "NM11AA"),
+        ("nm11aa", "NM11AA"),
+        ("07700 900123", "447700900123"),
+        ("07700900123", "447700900123"),
+        ("+44 7700 900123", "447700900123"),
+        ("(07700) 900 123", "447700900123"),
+    ],
+)
+def test_text_identifiers_give_one_key_for_every_spelling(text: str, key: str) -> None:
+    found = normalise.text_identifiers(f"Seen with {text}, twice.")
+    assert [(i.text, i.key) for i in found] == [(text, key)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He is 15 and was seen at 10 30 on 12 03 2024.",
+        "Room 12, 3 of them, the 5th floor.",
+        "Call 12345.",
+    ],
+)
+def test_ordinary_words_and_numbers_are_not_identifiers(text: str) -> None:
+    assert normalise.text_identifiers(text) == []
+
+
+def test_search_keys_are_unique_and_in_order() -> None:
+    text = "NM19 KXT, then nm19kxt again near NM1 1AA; 07700 900123."
+    assert normalise.search_keys(text) == ["NM19KXT", "NM11AA", "447700900123"]

@@ -173,14 +173,14 @@ def test_link_needs_a_source_and_visible_ends(
         actor=users["fib_officer"], given_name="Vic", category="person_of_concern", police_only=True
     )
     with pytest.raises(ValidationError):
-        services.link_create(
+        services.link_record(
             actor=users["fib_officer"],
             from_entity_id=adult.pk,
             to_entity_id=child.pk,
             link_type=LinkType.ASSOCIATE,
         )
     with pytest.raises(Http404):
-        services.link_create(
+        services.link_record(
             actor=users["social_worker"],
             from_entity_id=child.pk,
             to_entity_id=adult.pk,
@@ -188,7 +188,7 @@ def test_link_needs_a_source_and_visible_ends(
             source_note="Told by school",
         )
     with pytest.raises(ValidationError):
-        services.link_create(
+        services.link_record(
             actor=users["fib_officer"],
             from_entity_id=child.pk,
             to_entity_id=child.pk,
@@ -196,7 +196,7 @@ def test_link_needs_a_source_and_visible_ends(
             source_note="x",
         )
     with pytest.raises(ValidationError):
-        services.link_create(
+        services.link_record(
             actor=users["fib_officer"],
             from_entity_id=adult.pk,
             to_entity_id=child.pk,
@@ -205,17 +205,23 @@ def test_link_needs_a_source_and_visible_ends(
             started_on=dt.date(2026, 5, 1),
             ended_on=dt.date(2026, 4, 1),
         )
-    link = services.link_create(
+    link = services.link_record(
         actor=users["fib_officer"],
         from_entity_id=adult.pk,
         to_entity_id=child.pk,
         link_type=LinkType.ASSOCIATE,
         source_note="Seen together",
         started_on=dt.date(2026, 4, 1),
-    )
+    ).link
     event = AuditEvent.objects.get(event="link.created")
     assert event.subject_id == adult.pk
-    assert event.details == {"type": "associate", "from": adult.pk, "to": child.pk}
+    assert event.details == {
+        "type": "associate",
+        "from": adult.pk,
+        "to": child.pk,
+        "source": "note",
+        "link_source": link.sources.get().pk,
+    }
     assert link.owning_agency.is_police
 
 
@@ -223,9 +229,10 @@ def test_share_requires_permission_and_reason(
     users: dict[str, Any], make_person: Callable[..., Person], agencies: dict[str, Any]
 ) -> None:
     child = make_person()
+    # Analysts read the Hub's records but do not decide to disclose them.
     with pytest.raises(PermissionDenied):
         services.entity_share(
-            actor=users["practitioner"], entity_id=child.pk, agency=agencies["school"], reason="x"
+            actor=users["analyst"], entity_id=child.pk, agency=agencies["school"], reason="x"
         )
     with pytest.raises(ValidationError):
         services.entity_share(

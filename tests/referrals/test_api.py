@@ -117,7 +117,7 @@ def test_actions(
         api_as(users["social_worker"])
         .post(f"/referrals/{referral.pk}/actions", {"action": "withdraw", "reason": "x"})
         .status_code
-        == 422
+        == 409  # already declined: a conflict with the record's state
     )
 
 

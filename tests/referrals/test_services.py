@@ -184,7 +184,7 @@ def test_mash_prefilled_from_links_and_concern(
 ) -> None:
     sw = users["social_worker"]
     mum = make_person(given_name="Jo", family_name="Testcase", category="other")
-    pole_services.link_create(
+    pole_services.link_record(
         actor=sw,
         from_entity_id=mum.pk,
         to_entity_id=child.pk,
@@ -194,7 +194,7 @@ def test_mash_prefilled_from_links_and_concern(
     home = pole_services.location_create(
         actor=sw, address_line_1="1 Example Row", town="Testtown", postcode="TE1 1ST"
     )
-    pole_services.link_create(
+    pole_services.link_record(
         actor=sw,
         from_entity_id=child.pk,
         to_entity_id=home.pk,
@@ -253,6 +253,16 @@ def test_mash_decision_s47_and_strategy_discussion(
             actions=[],
         )
     assert {"attendees", "decisions"} <= set(exc.value.message_dict)
+    with pytest.raises(ValidationError) as before:  # a discussion cannot precede the decision
+        services.strategy_discussion_record(
+            actor=screener,
+            referral=referral,
+            held_on=timezone.localdate() - dt.timedelta(days=3),
+            attendees=services.parse_attendees("Police: DS Example\nChildren's Trust: S Worker"),
+            decisions="Single-agency s47 enquiry led by the Trust.",
+            actions=[],
+        )
+    assert "on or after the MASH decision" in before.value.message_dict["held_on"][0]
     discussion = services.strategy_discussion_record(
         actor=screener,
         referral=referral,
@@ -432,3 +442,36 @@ def test_nrm_export(send: Callable[..., Referral], users: dict[str, Any]) -> Non
     assert AuditEvent.objects.get(event="referral.exported").action == "disclosure"
     with pytest.raises(PermissionDenied):
         services.nrm_export(actor=users["mash_screener"], referral=referral)
+
+
+def test_nrm_decisions_cannot_predate_the_referral_or_each_other(
+    send: Callable[..., Referral], users: dict[str, Any]
+) -> None:
+    sw = users["social_worker"]
+    referral = send("nrm")
+    Referral.objects.filter(pk=referral.pk).update(
+        submitted_at=timezone.now() - dt.timedelta(days=10)
+    )
+    referral.refresh_from_db()
+    sent = timezone.localtime(referral.submitted_at).date()
+    with pytest.raises(ValidationError) as early:
+        services.nrm_decision_record(
+            actor=sw,
+            referral=referral,
+            stage="reasonable",
+            outcome="positive",
+            decided_on=sent - dt.timedelta(days=1),
+        )
+    assert "on or after the referral was sent" in early.value.message_dict["decided_on"][0]
+    services.nrm_decision_record(
+        actor=sw, referral=referral, stage="reasonable", outcome="positive", decided_on=sent
+    )
+    with pytest.raises(ValidationError) as before_rg:
+        services.nrm_decision_record(
+            actor=sw,
+            referral=referral,
+            stage="conclusive",
+            outcome="positive",
+            decided_on=sent - dt.timedelta(days=2),
+        )
+    assert "reasonable-grounds decision" in " ".join(before_rg.value.message_dict["decided_on"])

@@ -14,6 +14,8 @@ from django.forms.widgets import (
     Textarea,
 )
 
+from cairn.core import wording
+
 register = template.Library()
 
 
@@ -37,6 +39,14 @@ def widget_type(field: BoundField) -> str:
 
 
 @register.filter
+def option_hint(field: BoundField, value: Any) -> str:
+    """The hint under one radio option, from the field's `option_hints` (value -> text),
+    e.g. how likely a candidate record is the same person, and why."""
+    hints = getattr(field.field, "option_hints", None) or {}
+    return str(hints.get(str(value), ""))
+
+
+@register.filter
 def first_input_id(field: BoundField) -> str:
     """The id an error-summary link should target (first box of a date, first radio)."""
     kind = widget_type(field)
@@ -54,3 +64,18 @@ def query_with(request: Any, **kwargs: Any) -> str:
     for key, value in kwargs.items():
         params[key] = value
     return params.urlencode()
+
+
+@register.filter
+def long_date(value: Any) -> str:
+    """ISO dates in drafts read as '4 December 2026' in prose."""
+    return wording.long_date(value)
+
+
+@register.simple_tag
+def submit_key() -> str:
+    """A hidden one-time submit key for a POST form (`cairn.core.submit_keys`): a form
+    sent twice at once creates one record. Put it beside `{% csrf_token %}`."""
+    from cairn.core.submit_keys import hidden_field
+
+    return hidden_field()

@@ -16,12 +16,21 @@ Blocking keys (any one retrieves a candidate):
 2. exact surname + nickname-expanded first name;
 3. phonetic first name + phonetic surname;
 4. phonetic surname + birth year (when only a year or an estimated age is known);
-5. postcode of a home address + phonetic surname or first-name variant.
+5. postcode of a home address + phonetic surname or first-name variant;
+6. a nickname, or a first name typed with no surname, against every recorded alias and
+   nickname (a street name such as "Deano" is often all a school or a youth worker knows).
+
+A known name (rule 6) is weighed by how many people in the store are known by it (term
+frequency, as Splink's term-frequency adjustments do): the odds that a stranger shares a
+rare alias are its count over the store, which the store-sized prior already divides by,
+so one person known as "Deano" alone is about an even chance and other evidence (date of
+birth, sex, postcode) moves it from there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,12 +41,19 @@ from cairn.pole import normalise
 from cairn.pole.access import visible_entity_ids
 from cairn.pole.models import Link, LinkType, Location, NameKind, Person, PersonName
 
-from .comparisons import Record, Weights, probability, years_one_slip_away
+from .comparisons import Record, Weights, compare, probability, years_one_slip_away
 
 MAX_CANDIDATES = 300
 HOME_LINKS = (LinkType.LIVES_AT, LinkType.STAYS_AT)
 # Matches at or above this weight are shown as "possible same person" (probability 0.5).
 SHOW_THRESHOLD = 0.0
+# A match on a known name (alias or nickname) alone is shown from about a 1 in 10 chance:
+# a street name is often all the person entering knows, and the reasons say how little
+# else agreed, so the user can judge.
+KNOWN_NAME_SHOW_THRESHOLD = -3.2
+# How often the name typed is exactly the alias or nickname police or partners recorded.
+KNOWN_NAME_M = 0.85
+KNOWN_NAMES = (NameKind.ALIAS, NameKind.NICKNAME)
 
 
 @dataclass
@@ -65,6 +81,7 @@ class CandidateFields:
     estimated_age: int | None = None
     postcode: str = ""
     sex: str = ""
+    nickname: str = ""
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> CandidateFields:
@@ -83,7 +100,16 @@ class CandidateFields:
             estimated_age=data.get("estimated_age"),
             postcode=data.get("postcode") or "",
             sex=data.get("sex") or "",
+            nickname=data.get("nickname") or "",
         )
+
+    def known_name_keys(self) -> list[str]:
+        """Keys to look up among recorded aliases and nicknames: the nickname typed, and a
+        first name typed with no surname (it may be all anyone knows the person by)."""
+        keys = {normalise.name_key(self.nickname)}
+        if not self.family_name:
+            keys.add(normalise.name_key(self.given_name))
+        return sorted(k for k in keys if k)
 
     def years(self, today: dt.date) -> tuple[int, int] | None:
         if self.date_of_birth is None and self.birth_year is not None:
@@ -214,7 +240,36 @@ def blocking_sql(fields: CandidateFields, today: dt.date) -> tuple[str, list[Any
                 f"WHERE l.link_type IN ({_in(len(HOME_LINKS))}) AND loc.postcode = %s)"
             )
             params += [*values, *HOME_LINKS, normalise.postcode(fields.postcode)]
+    known = fields.known_name_keys()
+    if known:
+        # Index pname_given: a street name or alias is rare, so the block is small.
+        parts.append(
+            f"SELECT n.person_id FROM {names} WHERE n.given_key IN ({_in(len(known))}) "
+            f"AND n.kind IN ({_in(len(KNOWN_NAMES))})"
+        )
+        params += [*known, *KNOWN_NAMES]
     return " UNION ".join(parts), params
+
+
+def known_name_counts(user: Any, keys: list[str]) -> dict[str, int]:
+    """How many people `user` may see are known by each alias or nickname key (term
+    frequency). Counted among visible people only: a count that included hidden records
+    would tell a partner agency that police know someone by a street name."""
+    if not keys:
+        return {}
+    sql = (
+        f"SELECT DISTINCT n.given_key, n.person_id FROM {_tables()['name']} n "
+        f"WHERE n.given_key IN ({_in(len(keys))}) AND n.kind IN ({_in(len(KNOWN_NAMES))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*keys, *KNOWN_NAMES])
+        rows = [(str(key), int(person_id)) for key, person_id in cursor.fetchall()]
+    visible = visible_entity_ids(user, {person_id for _, person_id in rows})
+    counts: dict[str, int] = {}
+    for key, person_id in rows:
+        if person_id in visible:
+            counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 @dataclass(frozen=True)
@@ -341,19 +396,64 @@ def match_person(
         return []
     query = fields.record(today)
     kind_labels = dict(NameKind.choices)
-    best: dict[int, tuple[float, list[str], CandidateName]] = {}
+    known_keys = fields.known_name_keys()
+    known_counts = known_name_counts(user, known_keys)
+    best: dict[int, tuple[float, list[str], CandidateName, bool]] = {}
     for name in names:
-        weight, reasons = weights.score(query, candidate_record(name))
+        record = candidate_record(name)
+        kind = str(kind_labels.get(name.kind, name.kind)).lower()
+        weight, reasons = weights.score(query, record)
+        by_known_name = False
         if name.kind != NameKind.PRIMARY:
-            reasons.append(f"matched {str(kind_labels.get(name.kind, name.kind)).lower()}")
+            reasons.append(f"matched {kind}")
+        key = normalise.name_key(name.given_name)
+        if name.kind in KNOWN_NAMES and key in known_counts:
+            known = _known_name_score(weights, query, record, known_counts[key])
+            if known[0] > weight:
+                weight, reasons, by_known_name = known
+                reasons.insert(0, f"known as \u201c{name.given_name}\u201d ({kind})")
         current = best.get(name.person_id)
         if current is None or weight > current[0]:
-            best[name.person_id] = (weight, reasons, name)
+            best[name.person_id] = (weight, reasons, name, by_known_name)
     ranked = sorted(
-        (found for found in best.values() if found[0] >= threshold), key=lambda f: -f[0]
+        (
+            found
+            for found in best.values()
+            if found[0] >= (min(threshold, KNOWN_NAME_SHOW_THRESHOLD) if found[3] else threshold)
+        ),
+        key=lambda f: -f[0],
     )[:limit]
     # The matches shown are built from the row already read: no further query.
     return [
         Match(person=name.person(), weight=weight, reasons=reasons, matched_name=name.full_name)
-        for weight, reasons, name in ranked
+        for weight, reasons, name, _ in ranked
     ]
+
+
+def _known_name_score(
+    weights: Weights, query: Record, record: Record, people_known_so: int
+) -> tuple[float, list[str], bool]:
+    """Weight of a match on an alias or nickname: the known-name evidence, weighed by how
+    many people share it, in place of the first-name comparison; the other comparisons
+    (surname when both have one, date of birth, postcode, sex) as usual."""
+    store = 2.0 ** (-weights.prior)
+    u = min(1.0, max(people_known_so, 1) / store)
+    total = weights.prior + math.log2(KNOWN_NAME_M / u)
+    reasons: list[tuple[float, str]] = []
+    levels = compare(query, record)
+    levels["given_name"] = None
+    if not query.family_name or not record.family_name:
+        levels["family_name"] = None
+    for comparison, level in levels.items():
+        if level is None:
+            continue
+        lv = weights.levels[comparison][level]
+        total += lv.weight
+        reasons.append((lv.weight, lv.label))
+    reasons.sort(key=lambda p: -abs(p[0]))
+    shared = (
+        "no one else is known by this name"
+        if people_known_so <= 1
+        else f"{people_known_so} people are known by this name"
+    )
+    return total, [shared, *(label for _, label in reasons)], True

@@ -1,8 +1,10 @@
 """`manage.py run_timers`: every timed job in one command, for one cron line. Runs
-`referrals_escalate` (statutory referral clocks), `disruption_reminders` and
-`hub_reminders`, in that order, each on its own so a failing job never stops the
-others; prints one line per job and a summary, and exits non-zero if any job failed.
-Every job is idempotent, so running them all every 15 minutes is safe."""
+`referrals_escalate` (statutory referral clocks), `disruption_reminders`, `hub_reminders`,
+`api_keys_purge` (expired API Idempotency-Keys), `submit_keys_purge` (expired web form
+submit keys) and `audit_checkpoint` (signs the audit
+chain head), in that order, each on its own so a failing job never stops the others;
+prints one line per job and a summary, and exits non-zero if any job failed. Every job is
+idempotent, so running them all every 15 minutes is safe."""
 
 from __future__ import annotations
 
@@ -13,13 +15,25 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-JOBS = ("referrals_escalate", "disruption_reminders", "hub_reminders")
+# audit_checkpoint signs the audit chain head (ADR 0014): cheap, so every run, and last,
+# so it covers what the other jobs wrote.
+JOBS = (
+    "referrals_escalate",
+    "disruption_reminders",
+    "hub_reminders",
+    "api_keys_purge",
+    "submit_keys_purge",
+    "audit_checkpoint",
+)
 
 logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "Run every timed job (referral clocks, disruption and Hub reminders) once."
+    help = (
+        "Run every timed job (referral clocks, disruption and Hub reminders, the audit "
+        "checkpoint) once."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         failed: list[str] = []

@@ -12,7 +12,7 @@ from django.test.utils import override_settings
 from cairn.audit import services as audit
 from cairn.demo.app_demos import load_app_demos
 from cairn.demo.bulk import BulkProgress, generate_people
-from cairn.demo.constants import DEMO_URL
+from cairn.demo.constants import demo_url
 from cairn.demo.hub import load_demo_hub
 from cairn.demo.org import demo_users_exist
 from cairn.pole.models import Person
@@ -84,7 +84,7 @@ class Command(BaseCommand):
                 f"{counts.get('links', 0)} links, {counts.get('users', 0)} sign-ins."
             )
         )
-        self.stdout.write(f"Sign in at {DEMO_URL} (manage.py demo_logins lists the accounts).")
+        self.stdout.write(f"Sign in at {demo_url()} (manage.py demo_logins lists the accounts).")
 
     def _scale(self, options: dict[str, Any]) -> None:
         total: int = options["scale"]

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from cairn.accounts.models import User
-from cairn.demo.constants import DEMO_PASSWORD, DEMO_URL, DEMO_USERNAMES
+from cairn.demo.constants import DEMO_PASSWORD, DEMO_USERNAMES, demo_url
 
 
 def login_rows() -> list[tuple[str, str, str]]:
@@ -47,4 +47,4 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(cells).rstrip())
         self.stdout.write("")
         self.stdout.write(f"Password for every demo account: {DEMO_PASSWORD}")
-        self.stdout.write(f"Open {DEMO_URL}")
+        self.stdout.write(f"Open {demo_url()}")

@@ -1,0 +1,17 @@
+"""Audit event names owned by the accounts app (sign-in events live in cairn/audit)."""
+
+from cairn.audit.registry import Action, register
+
+register("accounts.password_changed", Action.SECURITY, "A user's password was set or removed")
+register(
+    "accounts.change_requested",
+    Action.SECURITY,
+    "A change granting police or intelligence access was put to a second admin",
+)
+register("accounts.change_approved", Action.ALTERATION, "A second admin approved an account change")
+register("accounts.change_rejected", Action.SECURITY, "A second admin rejected an account change")
+register(
+    "accounts.change_superseded",
+    Action.SECURITY,
+    "A waiting account change was replaced by a later one",
+)

@@ -1,0 +1,9 @@
+"""Audit event names owned by the core app."""
+
+from cairn.audit.registry import Action, register
+
+register(
+    "web.submit_replayed",
+    Action.CONSULTATION,
+    "A web form was sent again with the same submit key and sent to the first result",
+)

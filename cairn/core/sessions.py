@@ -1,0 +1,52 @@
+"""SESSION_ENGINE: Django's database sessions, except that renewing an unchanged session
+(SESSION_SAVE_EVERY_REQUEST, the idle timeout) is skipped, with a warning, when the
+database is read-only or not answering. The page the user asked for has been made by then;
+failing it only because the expiry could not be pushed back turned every signed-in page
+into "Bad Request (400)" during read-only maintenance. A session whose contents changed
+(signing in or out, two-step verification) still fails, and the error handlers show the
+read-only or "cannot reach its database" page (cairn.core.errors)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.db import DatabaseError
+
+from .outage import classify
+
+logger = logging.getLogger(__name__)
+
+
+class SessionStore(DatabaseSessionStore):
+    _load_failed = False
+
+    def load(self) -> dict[str, Any]:
+        """A load the database could not answer is not tried again in this request (the
+        session middleware reads the session once more on the way out, which would wait
+        out a second connect timeout), and a session that could not be read is never
+        saved over."""
+        try:
+            return super().load()
+        except DatabaseError as exc:
+            if classify(exc) is not None:
+                self._load_failed = True
+                self._session_cache: dict[str, Any] = {}
+            raise
+
+    def save(self, must_create: bool = False) -> None:
+        if self._load_failed:
+            return
+        if must_create or self.modified:
+            super().save(must_create=must_create)
+            return
+        try:
+            super().save(must_create=False)
+        except UpdateError as exc:
+            kind = classify(exc)
+            if kind is None:
+                raise
+            # The session keeps its previous expiry; nothing else was to be saved.
+            logger.warning("Session expiry not renewed: the database is %s.", kind.value)

@@ -1,0 +1,264 @@
+"""The semantic crime-disclosure model (ADR 0019): inference from the committed artefact.
+
+Features of a text, in four blocks (each scaled by a weight stored in the artefact):
+- **embedding**: WordLlama's 256-d sentence embedding (MIT; its weights ship inside the
+  PyPI wheel, so nothing is downloaded: `embedder()` loads it from the installed package
+  folder with downloads disabled), normalised to unit length;
+- **word**: TF-IDF of words and word pairs (sublinear tf, l2-normalised);
+- **char**: TF-IDF of character 3-5-grams within words ("yp", "u/k", misspellings);
+- **hand**: the rules' building blocks (crime_rules.building_blocks), 0 or 1.
+
+Three linear heads read them: **crime** (a calibrated logistic regression: Platt sigmoid
+fitted on out-of-fold scores; flag at or above its threshold), **danger now** (the same
+shape, trained on the danger-now labels) and **family** (multinomial logistic regression
+over the embedding and the building blocks, naming the offence family). The artefact
+(`data/crime_model.json`) holds vocabularies, idf, coefficients and thresholds; it is
+written by `train_crime_model.py` (deterministic) and read once per process. The nearest
+labelled examples (for explanations) are the corpus's crime entries, embedded at load.
+
+The TF-IDF arithmetic here mirrors scikit-learn's TfidfVectorizer (sublinear tf, smooth
+idf, l2 norm) over the same analyzers; a test pins that they agree."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import crime_rules
+from .crime_corpus import Example, load_corpus
+
+MODEL_FILE = Path(__file__).parent / "data" / "crime_model.json"
+EMBED_DIM = 256
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+
+WORD_PARAMS: dict[str, Any] = {
+    "analyzer": "word",
+    "ngram_range": (1, 2),
+    "token_pattern": r"(?u)\b\w[\w']*\b",
+    "lowercase": True,
+}
+CHAR_PARAMS: dict[str, Any] = {"analyzer": "char_wb", "ngram_range": (3, 5), "lowercase": True}
+
+
+def normalise_text(text: str) -> str:
+    return text.replace("\u2019", "'").replace("\u2018", "'").strip()
+
+
+@cache
+def embedder() -> Any:
+    """WordLlama (256-d), from the weights and tokenizer inside the installed package. The
+    package looks for its tokenizer in a misspelt folder ("tokenizer/" beside the module,
+    where the wheel ships "tokenizers/"), so the package folder itself is passed as the
+    cache folder, where "tokenizers/" is found; downloads are disabled, so a missing file
+    raises rather than fetching."""
+    import wordllama
+    from wordllama import WordLlama
+
+    folder = Path(wordllama.__file__).parent
+    return WordLlama.load(cache_dir=folder, dim=EMBED_DIM, disable_download=True)
+
+
+def embed(texts: Sequence[str]) -> FloatArray:
+    """Unit-length embeddings, one row per text (an empty text embeds as zeros)."""
+    if not texts:
+        return np.zeros((0, EMBED_DIM))
+    out = np.asarray(embedder().embed([normalise_text(t) or "." for t in texts]), dtype=np.float64)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
+
+
+@cache
+def analyzer(kind: str) -> Callable[[str], list[str]]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    params = WORD_PARAMS if kind == "word" else CHAR_PARAMS
+    built: Callable[[str], list[str]] = TfidfVectorizer(**params).build_analyzer()
+    return built
+
+
+@dataclass(frozen=True)
+class TfidfBlock:
+    """A fitted TF-IDF vocabulary: term -> (column, idf)."""
+
+    kind: str
+    index: dict[str, int]
+    idf: FloatArray
+
+    @classmethod
+    def from_json(cls, kind: str, data: dict[str, Any]) -> TfidfBlock:
+        terms = data["vocabulary"]
+        return cls(kind, {t: i for i, t in enumerate(terms)}, np.asarray(data["idf"], dtype=float))
+
+    def row(self, text: str) -> tuple[list[int], list[float]]:
+        """Columns and l2-normalised sublinear tf-idf values of one text."""
+        counts = Counter(t for t in analyzer(self.kind)(normalise_text(text)) if t in self.index)
+        cols = sorted(self.index[t] for t in counts)
+        by_col = {self.index[t]: n for t, n in counts.items()}
+        values = [(1.0 + math.log(by_col[c])) * float(self.idf[c]) for c in cols]
+        norm = math.sqrt(sum(v * v for v in values))
+        return cols, [v / norm for v in values] if norm else values
+
+
+@dataclass(frozen=True)
+class LinearHead:
+    """One logistic regression over the four feature blocks, with its Platt calibration
+    (p = 1 / (1 + exp(a * z + b)) for the raw score z) and decision threshold."""
+
+    embedding: FloatArray
+    word: FloatArray
+    char: FloatArray
+    hand: FloatArray
+    intercept: float
+    a: float
+    b: float
+    threshold: float
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LinearHead:
+        coef = data["coef"]
+        return cls(
+            embedding=np.asarray(coef["embedding"], dtype=float),
+            word=np.asarray(coef["word"], dtype=float),
+            char=np.asarray(coef["char"], dtype=float),
+            hand=np.asarray(coef["hand"], dtype=float),
+            intercept=float(data["intercept"]),
+            a=float(data["calibration"]["a"]),
+            b=float(data["calibration"]["b"]),
+            threshold=float(data["threshold"]),
+        )
+
+    def probability(self, z: float) -> float:
+        t = self.a * z + self.b
+        if t >= 0:
+            return math.exp(-t) / (1.0 + math.exp(-t))
+        return 1.0 / (1.0 + math.exp(t))
+
+
+@dataclass(frozen=True)
+class Features:
+    embedding: FloatArray  # unit length, unscaled
+    word: tuple[list[int], list[float]]
+    char: tuple[list[int], list[float]]
+    hand: FloatArray
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    text: str
+    family: str
+    similarity: float
+
+
+class CrimeModel:
+    """The committed artefact, ready to score texts."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        features = data["features"]
+        self.data = data
+        self.scales: dict[str, float] = {k: float(v) for k, v in features["scales"].items()}
+        self.word = TfidfBlock.from_json("word", features["word"])
+        self.char = TfidfBlock.from_json("char", features["char"])
+        self.hand_names: list[str] = list(features["hand"])
+        self.crime = LinearHead.from_json(data["crime"])
+        self.danger = LinearHead.from_json(data["danger"])
+        self.danger_alone = float(data["danger"]["alone"])
+        families = data["families"]
+        self.family_classes: list[str] = list(families["classes"])
+        self.family_coef = np.asarray(families["coef"], dtype=float)
+        self.family_intercept = np.asarray(families["intercept"], dtype=float)
+
+    def features(
+        self, texts: Sequence[str], embeddings: FloatArray | None = None, *, hand: bool = True
+    ) -> list[Features]:
+        """Each text's features. `hand=False` leaves out the rules' building blocks (all
+        zero): cheaper, for ranking a text's own sentences against each other."""
+        vectors = embed(texts) if embeddings is None else embeddings
+        out = []
+        for text, vector in zip(texts, vectors, strict=True):
+            blocks = crime_rules.building_blocks(text) if hand else {}
+            row = np.asarray([1.0 if blocks.get(n) else 0.0 for n in self.hand_names])
+            out.append(Features(vector, self.word.row(text), self.char.row(text), row))
+        return out
+
+    def raw_score(self, head: LinearHead, f: Features) -> float:
+        s = self.scales
+        z = head.intercept
+        z += s["embedding"] * float(f.embedding @ head.embedding)
+        z += s["word"] * sum(head.word[c] * v for c, v in zip(*f.word, strict=True))
+        z += s["char"] * sum(head.char[c] * v for c, v in zip(*f.char, strict=True))
+        z += s["hand"] * float(f.hand @ head.hand)
+        return z
+
+    def crime_probability(self, f: Features) -> float:
+        return self.crime.probability(self.raw_score(self.crime, f))
+
+    def danger_probability(self, f: Features) -> float:
+        return self.danger.probability(self.raw_score(self.danger, f))
+
+    def family_probabilities(self, f: Features) -> list[tuple[str, float]]:
+        x = np.concatenate([f.embedding, f.hand])
+        z = self.family_coef @ x + self.family_intercept
+        z = np.exp(z - z.max())
+        p = z / z.sum()
+        order = sorted(range(len(p)), key=lambda i: (-p[i], self.family_classes[i]))
+        return [(self.family_classes[i], float(p[i])) for i in order]
+
+    def nearest(self, embedding: FloatArray, k: int = 2) -> list[Neighbour]:
+        """The `k` labelled crime entries whose embeddings are closest to `embedding`."""
+        bank = example_bank()
+        if not bank[0]:
+            return []
+        sims = bank[1] @ embedding
+        order = np.argsort(-sims, kind="stable")[:k]
+        return [Neighbour(bank[0][i].text, bank[0][i].family, float(sims[i])) for i in order]
+
+
+@cache
+def model() -> CrimeModel:
+    """The committed model, read once per process."""
+    return CrimeModel(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
+
+
+@cache
+def example_bank() -> tuple[list[Example], FloatArray]:
+    """The corpus's crime entries (independent writers only) and their embeddings: the
+    "reads like" examples. Embedded once per process."""
+    examples = [e for e in load_corpus() if e.crime and e.family not in ("", "none")]
+    return examples, embed([e.text for e in examples])
+
+
+FAMILY_LABELS = {
+    "sexual_offence": "sexual offence",
+    "grooming_sexual_communication": "grooming or sexual communication with a child",
+    "online_abuse": "online abuse",
+    "image_based_abuse": "image-based abuse or sextortion",
+    "trafficking_cce": "trafficking, slavery or criminal exploitation",
+    "held_against_will": "held against their will",
+    "violence": "violence",
+    "threats": "threats",
+    "kidnap_abduction": "kidnap or abduction",
+    "drug_supply": "drug supply",
+    "robbery": "robbery",
+    "weapons": "weapons",
+    "arson": "arson",
+    "criminal_damage": "criminal damage",
+    "theft_burglary": "theft or burglary",
+    "financial_abuse": "financial abuse",
+    "domestic_abuse": "domestic abuse",
+    "cruelty_neglect": "cruelty or neglect",
+    "fgm": "female genital mutilation",
+    "forced_marriage": "forced marriage",
+    "stalking_harassment": "stalking or harassment",
+}
+
+
+def family_label(code: str) -> str:
+    return FAMILY_LABELS.get(code, code.replace("_", " "))

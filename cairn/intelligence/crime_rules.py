@@ -1,0 +1,657 @@
+"""The crime-disclosure rules (ADRs 0010, 0013, 0017). Pure: text in, reasons out; no
+database, no network. The semantic model (crime_model.py) sits beside them: a text is a
+disclosure when the rules flag it OR the model does (checks.py joins the two).
+
+Crime disclosure. An intelligence entry creates no crime record, so an offence reported
+as intel gets no investigation and no victim care. The check looks, sentence by sentence,
+for an offence against a person (assault, sexual offences including sexual activity with a
+child under 16 and an adult found in bed or naked with a child, image-based abuse and
+sextortion, coercion into crime, detention including a person locked in a flat, robbery,
+drugs or alcohol given or sold to a child or a child made to hold them, threats to harm,
+blackmail, a child made to work off a debt or kept from their money or passport), against
+property (burglary or break-in, theft including a bank card taken or used without
+permission, fraud and financial abuse such as a loan taken out in someone's name or money
+taken from their account without their agreement, arson and criminal damage) or cruelty to
+or neglect of a child (locked in, not fed, hit with a belt), not negated ("nobody has hurt
+her"), and then for how it is being reported:
+- in progress ("right now", "is being held") -> a disclosure;
+- a victim's own account ("he hit me", "I was ...") -> a disclosure;
+- someone disclosing or describing it to the submitter ("she told me that", "disclosed",
+  "I saw him ...") -> a disclosure, including third-party hearsay of a specific offence
+  (police record crimes reported by third parties);
+- a bare statement that it happened ("a man punched a pupil") -> a disclosure;
+- only reputation, rumour, doubt or risk ("rumoured", "arrested for", "known for", "years
+  ago", "at risk of", "kids are saying", "nobody knows if it's true") with none of the above
+  -> intelligence (it says something about a person, not a new crime). A threat needs a
+  person as its object ("would smash his face in", not "would kill for those trainers"), and
+  fear of a threat ("worried he is going to get jumped") is not one. A property or neglect
+  offence must be an event, not a possibility ("worried someone may break in"), and a
+  burglary named only as a noun needs a recent time or an address. Hearing something ("I
+  heard") together with a rumour, a doubt, an old time ("last month") or nobody knowing who
+  is not a disclosure.
+It is tuned for recall: a wrong flag costs the submitter a rephrase or a recorded reason;
+a missed disclosure costs a child an investigation.
+
+The rules' building blocks (a harm verb, a disclosure phrase, a hedge, an offence group's
+phrase...) are also the model's hand-made features (`building_blocks`), never their verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+VICTIM = (
+    r"(?:her|him|me|them|us|my (?:son|daughter|friend|sister|brother)|"
+    r"(?:a|the|another|one) (?:girl|boy|child|pupil|student|young person|teenager|kid|"
+    r"woman|man|resident|year \d+ (?:girl|boy|pupil|student))|"
+    r"(?:his|her|my) (?:girlfriend|partner|friend|sister|brother|mum|dad|mother|father))"
+)
+HARM_VERBS = (
+    r"(?:hit|hits|hitting|punch(?:ed|es|ing)?|kick(?:ed|s|ing)?|slap(?:ped|s|ping)?|beat|"
+    r"beats|beating|beaten|battered|attack(?:ed|s|ing)?|assault(?:ed|s|ing)?|stab(?:bed|s)?|"
+    r"strangl(?:ed|es|ing)|chok(?:ed|es|ing)|headbutt(?:ed)?|burn(?:ed|t)|hurt(?:s|ing)?|"
+    r"injur(?:ed|es|ing)|grab(?:bed|s|bing)?|drag(?:ged|s|ging)?|push(?:ed|es|ing)?|"
+    r"threaten(?:ed|s|ing)?|"
+    r"rap(?:ed|es|ing)|molest(?:ed|s|ing)?|grop(?:ed|es|ing)|abus(?:ed|es|ing)|"
+    r"rob(?:bed|s)?|mug(?:ged|s)?|kidnap(?:ped|s)?|abduct(?:ed|s)?|traffick(?:ed|s)?|"
+    r"touch(?:ed|es|ing)?)"
+)
+# A threatened harm: "threatened to kill me", "said they would smash his face in".
+# The harm needs a person (or their home) as its object, so "he would kill for those
+# trainers" and "he will smash it at football" are not threats.
+THREAT_HARM = (
+    r"(?:(?:kill|hurt|harm|stab|shank|shoot|burn|beat|batter|smash|rape|jump|kidnap)\w*\s+"
+    r"(?:me|him|her|them|us|you|my|his|her|their|your|the (?:house|flat|family)|"
+    r"(?:a|the|that) (?:girl|boy|kid|child))\b|do (?:me|him|her|them|you) in\b)"
+)
+# An age under 16 written the way practitioners write it: "(15)", "15yo", "a 12 year old".
+UNDER_16 = (
+    r"(?:\((?:[1-9]|1[0-5])\)|\b(?:[1-9]|1[0-5])\s*(?:yo|y/o|yrs? old|years? old)\b|"
+    r"\baged (?:[1-9]|1[0-5])\b)"
+)
+# A child, for the groups added after holdout4: an age under 16 however written ("about 13",
+# "no older than 13", "a 12-year-old") or a word that means a child.
+CHILD_NOUN = (
+    r"(?:(?:a|the|an|this|that|two|some|our|their|his|her)\s+(?:young\s+|little\s+|small\s+)?"
+    r"(?:boy|girl|child|kid|pupil|schoolboy|schoolgirl|lad|teenager)s?|"
+    r"(?:children|kids|pupils|schoolkids|school ?kids|schoolchildren|boys|girls|minors))"
+)
+CHILD = (
+    rf"(?:{UNDER_16}|\b(?:[1-9]|1[0-5])-year-olds?\b|\b(?:about|around|approximately|roughly|"
+    r"maybe|possibly|no older than|not older than|no more than|younger than|under|only|barely|"
+    r"looks?|looked|looking)\s+(?:about\s+)?(?:[1-9]|1[0-5])\b(?!\s*(?:mins?|minutes|hours|"
+    r"hrs|am|pm|days|weeks|months|miles|[:.]\d))|\b(?:child|children|kids?|pupils?|schoolboy|"
+    r"schoolgirl|little (?:boy|girl)|primary school|year [1-9]s?|year 1[01]s?|yr [1-9]s?)\b)"
+)
+ADULT = (
+    r"(?:man|men|male|adult|older \w+|guy|bloke|stranger|lodger|uncle|stepdad|"
+    r"(?:mum|mother)'s (?:boyfriend|partner)|boyfriend|woman|women|landlord|driver)"
+)
+IMAGE = (
+    r"(?:pics?|pictures?|photos?|images?|videos?|vids?|nudes?|selfies?|snaps?|screenshots?|"
+    r"ones? (?:she|he|i|they|you|we) (?:already |had |has |have )?sent)"
+)
+UNDRESSED = (
+    r"(?:nude|naked|undressed|topless|no (?:clothes|top|top on|clothes on)|"
+    r"without (?:any |her |his )?(?:clothes|top)|in (?:her|his|their) underwear|"
+    r"of (?:her|his|their) (?:body|private parts|privates|chest|bum)|sexy|rude|dirty|private)"
+)
+OFFENCE_PATTERNS: list[tuple[str, str]] = [
+    (
+        "violence or abuse against a person",
+        rf"\b{HARM_VERBS}\s+{VICTIM}\b|\b{HARM_VERBS}\s+(?:my|her|his|their)\s+"
+        r"(?:neck|throat|face|head|arm|arms|wrist|hair)\b",
+    ),
+    (
+        "a person was harmed",
+        r"\b(?:was|were|been|being|got)\s+(?:(?:badly|sexually|physically)\s+)?"
+        r"(?:hit|punched|kicked|slapped|beaten|battered|attacked|assaulted|stabbed|strangled|"
+        r"choked|raped|molested|groped|abused|robbed|mugged|kidnapped|abducted|trafficked|"
+        r"touched|threatened|hurt|injured|burned|held|kept in|locked in|forced|made to|"
+        r"pushed|shoved|grabbed|dragged|blackmailed|sexually exploited)\b"
+        r"(?!\s+by (?:a|the) (?:ball|football|door|car|bus|bike))|"
+        r"(?:\b(?:not|never|\w+nt)|n't) allowed (?:out|to (?:leave|go))\b|"
+        r"\b(?:asking|begging|trying|wants|wanted) to be let (?:out|go)\b",
+    ),
+    (
+        "a sexual offence",
+        r"\b(?:rape|raped|sexual(?:ly)? (?:assault|abus|touch|activity with)\w*|"
+        r"had sex with (?:her|him|me|a)|made (?:her|him|me|them) (?:have sex|do sexual|perform)|"
+        r"(?:ask\w*|pressur\w*|made|forced|told) (?:(?:her|him|me|them) )?(?:for|to send) "
+        r"(?:nude|naked|explicit|sexual|indecent)|sent (?:her|him|me|them) (?:nude|naked|"
+        r"explicit|sexual|indecent)|(?:nudes?|naked|explicit|indecent) (?:photos?|pictures?|"
+        r"images?|videos?|selfies?) of (?:her|him|me|them)|"
+        r"sen(?:d|ds|ding) (?:her|him|me|them) (?:nude|naked|explicit|sexual|indecent)|"
+        r"(?<!risk of being )sexually exploit\w*)|"
+        rf"^(?=.*{UNDER_16}).*\b(?:having|had|has|have) sex\b",
+    ),
+    (
+        "coercion into crime",
+        rf"\b(?:made|makes|make|forced|forces|forcing|paid|pays|pressured|threatened)\s+{VICTIM}"
+        r"\s+(?:to\s+)?(?:carry|sell|deliver|hold|move|stash|hide|run|drop off|take)\b",
+    ),
+    (
+        "a person held against their will",
+        rf"\b(?:locked|kept|held)\s+{VICTIM}\s+(?:in|up|down|inside|against|hostage)\b|"
+        rf"\b(?:made|make|makes|forced)\s+{VICTIM}\s+stay\b|"
+        rf"\b(?:wouldn't|would not|won't|will not|didn't|did not)\s+let\s+{VICTIM}\s+"
+        r"(?:leave|go)\b",
+    ),
+    (
+        "drugs or alcohol given to a child",
+        rf"\b(?:gave|give|gives|giving|plied)\s+{VICTIM}\s+(?:\w+\s+)?(?:drugs|cannabis|weed|"
+        r"cocaine|pills|spice|alcohol|vodka)\b|"
+        r"\buntil (?:she|he|i|they) (?:couldn't|could not|couldnt|was unable to) "
+        r"(?:stand|walk|remember)\b",
+    ),
+    (
+        "a threat with a weapon",
+        r"\b(?:pulled|held|waved|showed) (?:a|his|her) (?:knife|gun|machete)",
+    ),
+    (
+        "a theft from a person",
+        rf"\bstole\s+(?:from\s+)?{VICTIM}\b|\btook {VICTIM}'?s? phone\b|"
+        rf"\b(?:snatched|nicked|mugged)\b[^.]{{0,30}}?\b(?:off|from)\s+{VICTIM}|"
+        r"\bat (?:knife|gun) ?point\b|\bby force\b",
+    ),
+    (
+        "a threat to harm a person",
+        rf"\bthreat\w*\s+(?:{VICTIM}\s+)?to\s+{THREAT_HARM}|"
+        r"\b(?:said|saying|says|told \w+|telling \w+|warned|messaged|texted|posted)\b[^.]{0,40}?"
+        rf"\b(?:would|will|'ll|'d|going to|gonna)\s+(?:\w+\s+){{0,3}}?{THREAT_HARM}|"
+        r"\bor (?:they|he|she|we)(?:'ll| will| would|'d| are going to| is going to)\s+"
+        rf"{THREAT_HARM}|"
+        r"\bif (?:i|you|he|she|they|we) (?:tell|tells|talk|talks|grass|grasses|snitch|snitches|"
+        r"go|goes|stop|stops|leave|leaves)\b[^.]{0,40}?\b(?:(?:i'm|im|i am|you're|he's|she's) "
+        r"dead|kill\w*|hurt|harm)\b|"
+        r"^(?!.*\b(?:worr\w*|scared|afraid|fears?|frightened|might|could)\b).*"
+        r"\b(?:he's|she's|he is|she is|you're|you are|i'm|i am)\s+(?:getting|gonna get|going to "
+        r"get)\s+(?:shanked|stabbed|jumped|battered|merked|killed|done in)\b",
+    ),
+    (
+        "blackmail",
+        r"\bblackmail\w*|\bsextort\w*|\bthreat\w* to (?:share|post|send|leak)\b",
+    ),
+    (
+        "a child made to work or kept in debt",
+        r"(?:\b(?:not|never|\w+nt)|n't) allowed to keep (?:any of )?(?:the|his|her|my|their) "
+        r"(?:money|wages|earnings)\b|\b(?:taken|took) (?:away )?(?:his|her|my|their) "
+        r"(?:passport|id|identity documents?)\b|\bwork (?:it|the debt|that) off\b",
+    ),
+    # The groups below were added after holdout4 was scored (bench/README.md); they do not
+    # touch the classifier's features (HAND_FEATURES).
+    (
+        "a sexual offence against a child",
+        rf"^(?=.*{CHILD}).*\b{ADULT}\b[^.]{{0,40}}?\b(?:in (?:a |the |his |her |their )?bed with|"
+        r"in (?:a|the|his|her|their) (?:hotel |guest |spare )?(?:room|bedroom|bathroom) with|"
+        r"naked with|undressed with|(?:touching|touched|kissing|kissed|undressing|undressed)|"
+        r"(?:being |was |is )?sexual (?:with|towards|to)|having sex with|had sex with)\s+"
+        rf"(?:{CHILD_NOUN}|{VICTIM})\b|"
+        rf"^(?=.*{CHILD}).*\bsexual\w*\s+(?:\w+\s+){{0,2}}?(?:with|towards|to|at|in front of)\s+"
+        rf"(?:{CHILD_NOUN}|{VICTIM})\b",
+    ),
+    (
+        "image-based abuse or sextortion",
+        r"\b(?:ask\w*|beg\w*|pressur\w*|push\w*|nag\w*|messag\w*|want\w*|tell\w*|told|"
+        r"mak\w*|made|keeps? (?:on )?asking|kept asking)\s+(?:(?:her|him|me|them|us)\s+)?"
+        rf"(?:for|to send|to take|to show)\s+(?:\w+\s+){{0,2}}?{IMAGE}\b[^.]{{0,25}}?"
+        rf"{UNDRESSED}|{UNDRESSED}[^.]{{0,15}}?{IMAGE}\b[^.]{{0,40}}?\b(?:ask\w*|beg\w*|"
+        r"pressur\w*|demand\w*|wants?|wanted)\b|"
+        r"\b(?:will|'ll|would|'d|going to|gonna|threaten\w* to|threat\w* to)\s+"
+        r"(?:send|share|post|show|leak|spread|forward|upload|put up|put out|sell)\w*\s+"
+        rf"(?:\w+\s+){{0,2}}?{IMAGE}\b[^.]{{0,60}}?\b(?:if|unless|or else)\b|"
+        r"\b(?:will|'ll|would|'d|going to|gonna|threaten\w* to|threat\w* to)\s+"
+        r"(?:send|share|post|show|leak|spread|forward|upload)\w*\s+"
+        rf"(?:\w+\s+){{0,2}}?{IMAGE}\b[^.]{{0,20}}?\b(?:to|with|round|around|on)\s+"
+        r"(?:her|his|my|their|your|the|everyone|every\w*|all)\s*(?:school|family|mum|dad|"
+        r"parents|friends|class|contacts|followers|year|everyone|online|group)?\b",
+    ),
+]
+# Offences against property, and cruelty to or neglect of a child. These count only as an
+# event that has happened or is happening ("broke into", "was stolen", "are trying to force
+# the door", "set fire to"), never as a possibility ("worried someone may break in"; see
+# NOT_YET), and a break-in or burglary named only as a noun needs a recent time or an
+# address ("burglary at 14 ... overnight", not "had a break-in last year").
+RECENT = (
+    r"(?:overnight|last night|tonight|this (?:morning|afternoon|evening|week)|today|yesterday|"
+    r"earlier|just now|an hour ago|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+)
+OWNER = r"(?:my|our|her|his|their|your|\w+'s)"
+DOOR_OR_WINDOW = r"(?:doors?|windows?|windscreens?|locks?|letter ?box|tyres?|car|van)"
+RELATION = (
+    r"partner|boyfriend|girlfriend|husband|wife|carer|son|daughter|nephew|niece|grandson|"
+    r"granddaughter|friend|neighbour|lodger|brother|sister|cousin|ex"
+)
+MONEY = r"cash|money|£\s?[\d,]+|savings|pension|benefits|wages|funds"
+DRUG = (
+    r"(?:drugs|cannabis|weed|skunk|cocaine|coke|crack|heroin|spice|pills|ket|ketamine|mdma|"
+    r"ecstasy|nitrous|laughing gas|(?:small|little|tiny|clear|plastic|deal|score) bags|baggies|"
+    r"wraps|\w+ bags of (?:weed|white|powder))"
+)
+CHILDREN = (
+    r"(?:kids|children|pupils|students|school ?kids|schoolkids|schoolchildren|young ones|"
+    r"young people|under-?age\w*|minors|teenagers|teens|boys|girls|year [1-9]s|year 1[01]s|"
+    r"yr [1-9]s|year [1-9] (?:pupils|kids|boys|girls|students)|"
+    r"(?:a|the|our|their) (?:child|boy|girl|pupil|kid|lad)|"
+    r"(?:[1-9]|1[0-5])[- ](?:year[- ]olds?|yos?))"
+)
+DAMAGEABLE = (
+    r"(?:windows?|windscreens?|wing mirrors?|mirrors?|doors?|car|cars|van|vans|vehicle|"
+    r"vehicles|bike|motorbike|shop ?front|bus shelter|tyres?|fence|gate|letter ?box|"
+    r"headlights?|bonnet|paintwork)"
+)
+EVENT_PATTERNS: list[tuple[str, str]] = [
+    (
+        "a burglary or break-in",
+        r"\b(?:broke|broken|breaking)\s+in(?:to)?\b|\bburgl(?:ed|ing)\b|"
+        r"\b(?:burglary|break-? ?in|attempted break-? ?in)\b[^.]{0,40}?\b(?:at (?:no\.? ?)?\d|"
+        rf"{RECENT})|\b{RECENT}[^.]{{0,40}}?\b(?:burglary|break-? ?in)\b|"
+        r"\b(?:is|are|was|were|been)\s+(?:trying|attempting)\s+to\s+(?:force|break|kick|smash|"
+        r"get)\s+(?:open\s+|in\s+|into\s+)?(?:the|a|an|" + OWNER + r")\s+(?:\w+\s+)?"
+        r"(?:doors?|windows?|locks?|shed|garage|house|flat|car|van)\b|"
+        rf"\b(?:forced|kicked|jemmied|prised|smashed)\s+(?:open\s+)?(?:the|a|{OWNER})\s+"
+        r"(?:\w+\s+)?(?:doors?|windows?)\s+(?:open|in)\b",
+    ),
+    (
+        "a theft",
+        r"\b(?:stole|shoplifted)\b|"
+        r"\b(?:stolen|nicked|pinched|swiped|snatched)\s+(?:from|off)\s+(?:me|us|her|him|them|"
+        rf"{OWNER})\b|\b(?:was|were|been|got|had|has|have|being)\s+(?:\w+\s+)?(?:stolen|nicked|"
+        r"pinched|swiped|snatched)\b|"
+        rf"\b(?:took|taken|takes|taking)\s+{OWNER}\s+(?:bank\s+|debit\s+|"
+        r"credit\s+)?(?:cards?|purse|wallet|pin|savings|benefits|wages)\b|"
+        r"\b(?:bank\s+|debit\s+|credit\s+)?(?:cards?|purse|wallet|pin)\s+(?:was|were|has been|"
+        r"had been|got|being)\s+(?:taken|used|emptied|stolen)\b|"
+        r"\b(?:used|using|spent|spending|took|taken|withdrew|withdrawn|borrowed)\b[^.]{0,40}?"
+        r"\bwithout (?:my|her|his|their|our) (?:permission|consent|knowledge)\b",
+    ),
+    (
+        "arson or criminal damage",
+        r"\b(?:set|sets|setting)\s+(?:fire|light)\s+to\b|\b(?:set|sets|setting)\s+(?:\w+\s+)"
+        r"{1,3}?(?:on fire|alight|ablaze)\b|\b(?:torched|arson|criminal damage|firebomb\w*)\b|"
+        r"\bpo(?:ur|urs|ured|uring)\s+(?:\w+\s+){0,2}?(?:petrol|fuel|diesel|paraffin|"
+        r"lighter fluid|accelerant)\b|"
+        r"\b(?:petrol|fuel|fire|lit|burning|firework|faeces|excrement)\b[^.]{0,30}?\b(?:through|"
+        r"into|in)\s+(?:the|a|" + OWNER + r")\s+letter ?box\b|"
+        r"\b(?:smashed|smashing|damaged|damaging|vandalised|vandalized|slashed|slashing|keyed|"
+        rf"graffitied)\s+(?:in\s+)?(?:the|a|an|all|{OWNER})\s+(?:\w+\s+)?{DOOR_OR_WINDOW}|"
+        rf"\b{DOOR_OR_WINDOW}\s+(?:was\s+|were\s+|had been\s+|has been\s+|have been\s+|got\s+|"
+        r"been\s+)?(?:smashed|slashed|vandalised|vandalized|damaged|kicked in|put through)\b",
+    ),
+    (
+        "cruelty to or neglect of a child",
+        rf"\b(?:lock|locks|locking|locked|shut|shuts|shutting)\s+{VICTIM}\s+(?:in|up|inside)\b|"
+        r"\b(?:locked|shut)\s+in\s+(?:a|the|her|his|their)\s+(?:cupboard|room|bedroom|shed|"
+        r"cellar|basement|garage|car|bathroom)\b|"
+        r"(?:\b(?:not|never|no longer)|n't|\b(?:isnt|wasnt|arent|werent|hasnt|havent|doesnt|"
+        r"dont|didnt))\s+(?:being\s+|been\s+|getting\s+)?(?:fed|given\s+(?:any\s+)?(?:food|"
+        r"meals?|anything to eat|water))\b|"
+        r"(?:\b(?:not|never)|n't|\b(?:isnt|wasnt|arent|werent))\s+allowed\s+(?:any\s+)?(?:food|"
+        r"to eat|meals?|water|a drink|anything to (?:eat|drink))\b|"
+        r"\bleft\s+(?:\w+\s+){0,3}?without\s+(?:any\s+)?(?:food|meals?|water|anything to eat)\b|"
+        r"\b(?:withh[oe]ld\w*|den(?:y|ies|ied|ying)|starv(?:ed|es|ing))\s+(?:\w+\s+){0,2}?"
+        r"(?:food|meals?|water)\b|\bstarv(?:ed|es|ing)\s+(?:her|him|them|me)\b|"
+        r"\b(?:hit|hits|hitting|beat|beats|beaten|beating|smack\w*|whip\w*|lash\w*|struck)\b"
+        r"[^.]{0,30}?\bwith\s+(?:a|an|the|his|her|their)\s+(?:belt|stick|cane|slipper|"
+        r"wooden spoon|cable|wire|hairbrush|shoe|lead|hose)\b|"
+        rf"\b(?:smack(?:ed|s|ing)?|whip(?:ped|s|ping)?|belt(?:ed|s|ing))\s+{VICTIM}\b",
+    ),
+    # Added after holdout4 was scored (bench/README.md).
+    (
+        "drugs supplied to a child, or a child made to hold or carry them",
+        r"\b(?:sell\w*|sold|deal\w*|supply\w*|supplied|hand\w*|pass\w*|giv\w*|gave|dish\w*|"
+        r"push\w*|flog\w*|offer\w*)\s+(?:out\s+)?(?:\w+\s+){0,3}?"
+        rf"{DRUG}[^.]{{0,40}}?\b(?:to|among|amongst)\s+(?:\w+\s+){{0,4}}?{CHILDREN}|"
+        rf"\b(?:sell\w*|sold|deal\w*|supply\w*|supplied|hand\w*|giv\w*|gave)\s+{CHILDREN}"
+        rf"\s+(?:\w+\s+){{0,2}}?{DRUG}|"
+        r"\b(?:making|made|makes|make|forcing|forced|forces|getting|got|gets|paying|paid|pays|"
+        r"using|uses|used|pressuring|pressured)\s+"
+        rf"{VICTIM}\s+(?:to\s+)?(?:hold|carry|sell|deliver|stash|hide|move|bag up|run|drop off|"
+        rf"keep|look after|plug|sit on)\s+(?:\w+\s+){{0,2}}?{DRUG}|"
+        r"\b(?:is|are|am|'s|'re|'m|was|were|been|being|got|gets|getting)\s+(?:made|forced|paid|"
+        r"told|pressured|used)\s+to\s+(?:hold|carry|sell|deliver|stash|hide|move|bag up|"
+        rf"plug|keep|look after)\s+(?:\w+\s+){{0,2}}?{DRUG}",
+    ),
+    (
+        "a person held against their will",
+        r"(?<!risk of being )(?<!risk of getting )\b(?:locked|shut|kept|held|trapped)\s+"
+        r"(?:in|inside|up in)\s+(?:a|the|his|her|their|this|that|some|an)\s+(?:\w+\s+){0,2}?"
+        r"(?:flat|house|room|hotel room|bedroom|car|van|property|building|cellar|basement|garage|"
+        r"shed|caravan|trap house|bathroom|cupboard|attic|loft|warehouse|unit)\b",
+    ),
+    (
+        "fraud or financial abuse",
+        rf"\b(?:someone|somebody|a man|a woman|the man|the woman|a lad|\w+ (?:{RELATION}))\b"
+        r"[^.]{0,60}?\b(?:took|taken|takes|taking|opened|opening|got|applied for|ran up|run up|"
+        r"set up)\s+(?:out\s+)?[^.]{0,20}?\b(?:loans?|credit cards?|overdrafts?|finance|"
+        r"contracts?|accounts?|debts?|mortgages?|catalogues?)\s+in\s+(?:her|my|their|\w+'s)"
+        r"\s+name\b|"
+        r"\b(?:he|they)\b[^.]{0,40}?\b(?:took|taken|takes|taking|opened|got|applied for|ran up)\s+"
+        r"(?:out\s+)?[^.]{0,20}?\b(?:loans?|credit cards?|overdrafts?|finance|contracts?|"
+        r"accounts?|debts?)\s+in\s+(?:her|my|\w+'s)\s+name\b|"
+        rf"\b(?:{MONEY})\b[^.]{{0,60}}?\b(?:taken|took|withdrawn|withdrew|spent|transferred|"
+        r"moved|emptied|drained|used|gone|missing)\b[^.]{0,80}?\b(?:never|didn't|did not|"
+        r"hadn't|had not|wasn't|was not|not|no one)\s+(?:\w+\s+)?(?:agreed|agree|consented|"
+        r"authori[sz]ed|allowed|given permission|gave permission|asked|known|knew|know)\b|"
+        rf"\b(?:someone|somebody|a man|a woman|the man|the woman|\w+ (?:{RELATION}))\b"
+        r"[^.]{0,40}?\b(?:has been |have been |is |are |keeps? )?(?:taking|took|taken|"
+        r"withdrawing|withdrew|transferring|transferred|emptying|emptied|draining|drained)\s+"
+        r"(?:\w+\s+){0,3}?(?:out\s+)?(?:of|from)\s+(?:her|his|my|their|\w+'s)\s+"
+        r"(?:bank\s+|savings\s+|post office\s+)?account\b|"
+        rf"\b(?:{MONEY})\b\s+(?:has been|have been|had been|was|were|is being|being|got)\s+"
+        r"(?:taken|withdrawn|transferred|moved|stolen)\s+(?:out\s+)?(?:of|from)\s+"
+        r"(?:her|his|my|their|\w+'s)\s+(?:bank\s+|savings\s+)?account\b",
+    ),
+    (
+        "criminal damage",
+        r"\b(?:smash|smashes|smash(?:ed|ing) up|smash up|kick(?:s|ed|ing)? in|damage|damages|"
+        r"vandalise|vandalises|vandalize|slash|slashes|key|keys|break|breaks|broke|"
+        r"put (?:a|his|her) (?:brick|stone|rock|bottle) through)\s+(?:the|a|an|all|"
+        + OWNER
+        + rf")\s+(?:\w+\s+){{0,2}}?{DAMAGEABLE}\b|"
+        rf"\b(?:hit|hits|hitting|smash\w*|attack\w*|kick\w*|bash\w*|batter\w*)\s+(?:the|a|an|"
+        + OWNER
+        + rf")\s+(?:\w+\s+){{0,2}}?{DAMAGEABLE}\b[^.]{{0,40}}?\bwith\s+(?:a|an|the|his|her|their)"
+        r"\s+(?:\w+\s+)?(?:bat|hammer|brick|crowbar|golf club|stick|pole|axe|machete|bottle|"
+        r"rock|stone|wrench|spanner|iron bar|bar)\b",
+    ),
+]
+# Before an offence phrase: it did not happen ("nobody has hurt her", "never hit him").
+NEGATED_BEFORE = re.compile(
+    r"(?:\b(?:nobody|no one|no-one|noone|nobodys|never|not|isnt|wasnt|arent|werent|hasnt|"
+    r"havent|hadnt|doesnt|dont|didnt|wont|cant|couldnt|wouldnt)|n't|\b(?:nobody|no one)'s|"
+    r"\b(?:denied|denies|denying) (?:that )?(?:anyone|anybody|someone) (?:had|has|was|is)?)"
+    r"\s+(?:(?:has|have|had|been|ever|"
+    r"actually|directly|physically|really|yet|once|even)\s+){0,3}$",
+    re.I,
+)
+# Before a property or neglect phrase: it is only a possibility ("may break in").
+NOT_YET_BEFORE = re.compile(
+    r"\b(?:may|might|could|would|should|will|'ll|going to|gonna|in case|plans? to|planning to|"
+    r"wants? to|try to|tries to)\s+(?:\w+\s+){0,3}$",
+    re.I,
+)
+HEDGES = re.compile(
+    r"\b(?:rumou?r\w*|word (?:is|on the street)|apparently|allegedly|supposedly|reputation|"
+    r"known for|is said to|people say|believed to|thought to|suspected|history of|"
+    r"was arrested|been arrested|arrested for|convicted|conviction|served time|was charged|"
+    r"charged with|was jailed|in prison for|years ago|gossip|bragg\w*|boast\w*|claims to|"
+    r"at risk of|vulnerable to)\b",
+    re.I,
+)
+# Hearsay that the reporter themselves doubts, added after holdout4 (kept apart from HEDGES,
+# which is a classifier feature): talk going round ("kids in year 11 are saying", "everyone's
+# saying") or doubt about whether it happened at all ("nobody knows if it's true").
+DOUBT = re.compile(
+    r"\b(?:kids|people|pupils|students|everyone|everybody|loads of \w+|lots of \w+|"
+    r"half the \w+|the whole \w+|folk)\b(?:\s+(?:in|at|on|from|round|around)\s+[^.,]{1,20}?)?"
+    r"\s*(?:are|were|is|keep|kept|have been|has been|'s|'re)\s+(?:all\s+)?(?:saying|talking)\b|"
+    r"\bdoing the rounds\b|\b(?:going|gone|went) (?:round|around) (?:the )?(?:school|estate|"
+    r"year|class|college|area|town|group chats?|snapchat|social media)\b|"
+    r"\b(?:nobody|no one|no-one|noone|not sure|unsure|don't know|dont know|do not know|"
+    r"doesn't know|does not know|not known|unclear|can't say|cannot say|unknown)\b[^.]{0,25}?"
+    r"\b(?:if|whether)\b[^.]{0,30}?\b(?:true|happened|real|right)\b|"
+    r"\b(?:unconfirmed|unverified|not (?:been )?confirmed|(?:just|only) (?:talk|gossip|"
+    r"a story|stories|hearsay))\b",
+    re.I,
+)
+# Hearing of something, with no more than that: an old or unplaced event nobody can
+# attribute ("I heard a car window got smashed on the estate last month, no one knows who").
+HEARD_OF_OLD = re.compile(
+    r"\b(?:last (?:month|year|term|summer|winter|spring|autumn)|(?:weeks|months) ago|"
+    r"a (?:month|year) ago|(?:nobody|no one|no-one|noone) (?:seems to )?knows? (?:who|if|"
+    r"whether))\b",
+    re.I,
+)
+IN_PROGRESS = re.compile(
+    r"\b(?:right now|happening now|is happening|as we speak|at this moment|currently being|"
+    r"is being|are being|is still (?:there|being)|still holding)\b",
+    re.I,
+)
+FIRST_PERSON_VICTIM = re.compile(
+    rf"\b{HARM_VERBS}\s+me\b|\bi\s+(?:was|got|have been|'ve been|am being)\b|"
+    r"\b(?:made|forced|makes|paid|threatened) me\b|\bmy (?:body|bruises?|injur\w+)\b",
+    re.I,
+)
+DISCLOSURE = re.compile(
+    r"\b(?:disclosed|disclosure|confided|told (?:me|us|staff|the school|(?:her|his|a|the|their)"
+    r" (?:teacher|mum|dad|mother|father|carer|worker|nurse|friend|tutor|foster carer|"
+    r"form tutor|social worker))|(?:able|wanted|decided) to tell|reports (?:that )?|"
+    r"said (?:that )?(?:he|she|they|a man|a woman|someone|an older|the man|the driver)|"
+    r"reported (?:that|to)|has said|admitted|showed (?:me|us|staff)|"
+    r"(?:i|we|staff|a teacher|the driver|another pupil|a neighbour|a witness) "
+    r"(?:saw|watched|witnessed|heard)|seen (?:hitting|punching|attacking|assaulting|"
+    r"grabbing|dragging|forcing)|cctv (?:shows|showed)|caught on camera|"
+    r"in front of (?:me|us|staff))\b",
+    re.I,
+)
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+
+COMPILED = [(label, re.compile(pattern, re.I), False) for label, pattern in OFFENCE_PATTERNS] + [
+    (label, re.compile(pattern, re.I), True) for label, pattern in EVENT_PATTERNS
+]
+# Hearing of something ("I heard ...") together with a hedge ("a rumour that", "apparently")
+# is reputation, not a witness or a disclosure.
+HEARD_ONLY = re.compile(r"\b(?:i|we|staff|a neighbour|a witness) heard\b", re.I)
+
+
+def _offence(sentence: str) -> str | None:
+    """The first offence `sentence` describes as real: an offence phrase not negated
+    ("nobody has hurt her") and, for property and neglect, not only a possibility."""
+    for label, pattern, needs_event in COMPILED:
+        for match in pattern.finditer(sentence):
+            before = sentence[: match.start()]
+            if NEGATED_BEFORE.search(before):
+                continue
+            if needs_event and NOT_YET_BEFORE.search(before):
+                continue
+            return label
+    return None
+
+
+def _heard_of_only(sentence: str) -> bool:
+    """Someone only heard of it ("I heard ...") and it is rumoured, doubted, old or
+    unattributed: hearsay, neither a witness nor a report of a specific offence."""
+    found = [m.group(0) for m in DISCLOSURE.finditer(sentence)]
+    if not found or not all(HEARD_ONLY.fullmatch(m) for m in found):
+        return False
+    return any(p.search(sentence) for p in (HEDGES, DOUBT, HEARD_OF_OLD))
+
+
+def _disclosed(sentence: str) -> bool:
+    return bool(DISCLOSURE.search(sentence)) and not _heard_of_only(sentence)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE_SPLIT.split(text) if s.strip()]
+
+
+def _not_new(sentence: str) -> bool:
+    """The sentence is about an offence already reported or dealt with, or one that is not
+    real (training, a storyline, a joke), or it was denied: not a new disclosure."""
+    return bool(NOT_NEW.search(sentence) or ALREADY_REPORTED.search(sentence))
+
+
+@dataclass(frozen=True)
+class SentenceVerdict:
+    """What the rules make of one sentence: the reason it is a disclosure ("" if it is not)
+    and the family of the offence it names."""
+
+    sentence: str
+    reason: str = ""
+    family: str = ""
+
+
+def sentence_verdicts(text: str) -> list[SentenceVerdict]:
+    """The rules, sentence by sentence (each sentence's offence patterns run once)."""
+    if NO_DISCLOSURE.search(text):
+        return [SentenceVerdict(s) for s in _sentences(text)]
+    out = []
+    for sentence in _sentences(text):
+        what = _offence(sentence)
+        if what is None or _not_new(sentence):
+            out.append(SentenceVerdict(sentence))
+            continue
+        quoted = sentence if len(sentence) <= 120 else sentence[:117] + "..."
+        reason = ""
+        if IN_PROGRESS.search(sentence):
+            reason = f"It describes {what} that may be happening now: \u201c{quoted}\u201d"
+        elif FIRST_PERSON_VICTIM.search(sentence):
+            reason = f"It is a victim's own account of {what}: \u201c{quoted}\u201d"
+        elif _disclosed(sentence):
+            reason = f"Someone disclosed or witnessed {what}: \u201c{quoted}\u201d"
+        elif not (HEDGES.search(sentence) or DOUBT.search(sentence) or _heard_of_only(sentence)):
+            reason = f"It reports {what} as having happened: \u201c{quoted}\u201d"
+        out.append(SentenceVerdict(sentence, reason, RULE_FAMILY.get(what, "") if reason else ""))
+    return out
+
+
+def crime_reasons(text: str) -> list[str]:
+    """Why `text` reads as a crime disclosure (empty when it reads as intelligence)."""
+    return [v.reason for v in sentence_verdicts(text) if v.reason]
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of `text` (or lines, for notes written without full stops)."""
+    return _sentences(text)
+
+
+# Which offence family each rule group belongs to (the families of the labelled corpus,
+# docs/crime-check-corpus.md), so a rules flag names its family like a model flag does.
+RULE_FAMILY = {
+    "violence or abuse against a person": "violence",
+    "a person was harmed": "violence",
+    "a sexual offence": "sexual_offence",
+    "coercion into crime": "trafficking_cce",
+    "a person held against their will": "held_against_will",
+    "drugs or alcohol given to a child": "drug_supply",
+    "a threat with a weapon": "weapons",
+    "a theft from a person": "robbery",
+    "a threat to harm a person": "threats",
+    "blackmail": "image_based_abuse",
+    "a child made to work or kept in debt": "trafficking_cce",
+    "a sexual offence against a child": "sexual_offence",
+    "image-based abuse or sextortion": "image_based_abuse",
+    "a burglary or break-in": "theft_burglary",
+    "a theft": "theft_burglary",
+    "arson or criminal damage": "arson",
+    "cruelty to or neglect of a child": "cruelty_neglect",
+    "drugs supplied to a child, or a child made to hold or carry them": "drug_supply",
+    "fraud or financial abuse": "financial_abuse",
+    "criminal damage": "criminal_damage",
+}
+
+
+def rule_families(text: str) -> list[str]:
+    """The families of the offences the rules flag in `text`, in order, without repeats."""
+    return families_of(sentence_verdicts(text))
+
+
+def families_of(verdicts: list[SentenceVerdict]) -> list[str]:
+    out: list[str] = []
+    for verdict in verdicts:
+        if verdict.family and verdict.family not in out:
+            out.append(verdict.family)
+    return out
+
+
+# Danger now: it is happening, or about to, while the submitter writes ("right now", "can
+# hear him screaming", "meeting her tonight"). Only a signal beside an offence: "seen
+# tonight at the park" is a sighting, not an emergency (see checks.danger_now).
+DANGER_NOW = re.compile(
+    r"\b(?:right now|happening now|(?:is|are) happening|as (?:we speak|it happens|i write)|"
+    r"at (?:this|the) moment|(?:just|only) now|currently|in progress|live|"
+    r"still (?:\w+ )?(?:there|here|inside|in|at|up|with|sitting|waiting|outside|holding|"
+    r"happening|going on|on)|tonight|this (?:evening|afternoon)|(?:after school|later) today|"
+    r"today at|at \d{1,2}(?:[:.]\d\d)? ?(?:am|pm)? today|(?:is|are) (?:being|still)|"
+    r"on (?:his|her|their|my|our) way|(?:coming|heading) (?:here|round|over|back|to|for)|"
+    r"waiting (?:outside|for (?:her|him|them))|(?:i|we|staff|you) can (?:hear|see)|"
+    r"(?:hear|see|hearing|seeing) (?:it|him|her|them|screaming|shouting|crying)|"
+    r"screaming|shouting for help|crying for help|help me|"
+    r"(?:about|going|gonna) to (?:meet|be collected|be picked up|get in)|"
+    r"(?:in|within|next) (?:the next )?(?:\d+|few|couple of) (?:mins?|minutes|hours?)|"
+    r"(?:\d+|few|couple of) (?:mins?|minutes) ago|just (?:saw|seen|watched|witnessed|heard)|"
+    r"(?:needs?|need) (?:action|help|someone|police|an ambulance) (?:now|urgently|asap))\b|"
+    r"\b(?:is|are|'s|'re|am|i'm|theyre|hes|shes|im)\s+(?:[\w:.]+\s+){1,6}?now\b",
+    re.I,
+)
+# A time that places the offence in the past ("on Monday", "last night", "two weeks ago"):
+# without a now-phrase, the danger head's low threshold does not make it danger now.
+PAST_TIME = re.compile(
+    r"\b(?:yesterday|last (?:night|week|month|year|term|weekend|summer|spring|autumn|winter|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+    r"(?:\d+|a|few|couple of) (?:days|weeks|months|years) (?:ago|back)|earlier this (?:week|"
+    r"month|year)|over the weekend|at the weekend|(?:in|back in) (?:january|february|march|"
+    r"april|may|june|july|august|september|october|november|december)|when (?:she|he|they|i) "
+    r"(?:was|were) \w+)\b",
+    re.I,
+)
+# A crime already reported, by reference: "Further to CRN 44/19207/24", "crime ref
+# CRI-2026-001234", "reported to police on Tuesday (ref ...)".
+ALREADY_REPORTED = re.compile(
+    r"\b(?:crn|crime (?:ref(?:erence)?|number|no\.?)|ref(?:erence)?(?: no\.?| number)?|"
+    r"incident (?:no\.?|number|log)|log(?: no\.?| number)?|occurrence|cad)\s*[:#]?\s*"
+    r"[A-Za-z]{0,4}[-/ ]?\d[\d/\-]{3,}|\b(?:already|previously|has been|have been|was|were) "
+    r"(?:been )?reported to (?:the )?police\b|\bpolice (?:are|were) (?:already )?(?:aware|"
+    r"informed|investigating|dealing)\b",
+    re.I,
+)
+# Added after the first leave-one-writer-out run, from the first five writers' false flags
+# only (bench/README.md): an offence already reported or dealt with, historic, convicted,
+# not real (training, policy, a quiz, a storyline, homework, a question about a word), said
+# in temper or as a joke, or slang ("got nicked" is arrested, "robbed me at FIFA").
+NOT_NEW = re.compile(
+    r"\b(?:already (?:been )?(?:reported|investigated|dealt with|known)|reported at the time|"
+    r"police (?:are |were |now )?(?:already )?(?:dealing|dealt|involved|aware|investigating|"
+    r"attended)|under investigation|with (?:the )?police|cid|went to (?:court|trial)|trial|"
+    r"convicted|charged|on remand|remanded|sentenced?|served (?:a )?(?:sentence|time)|"
+    r"reprimand|caution(?:ed)?|restraining order|(?:in|since|from|back in) (?:19|20)\d\d|"
+    r"\((?:19|20)\d\d\)|years (?:ago|back)|when (?:i|he|she|they) (?:was|were) (?:little|younger|"
+    r"small)|training|policy|quiz|role-?play|scenario|script|storyline|eastenders|soap|"
+    r"tiktok about|poster|leaflet|website|homework|assignment|pshe|what (?:\w+ ){0,3}"
+    r"(?:means|counts as)|not (?:a )?real|fictional|in temper|temper|joke|joking|jokes|banter|"
+    r"lol|fifa|xbox|playstation|got nicked|been nicked|nicked for|lyrics|drill)\b",
+    re.I,
+)
+# The whole note says nothing happened: "No disclosure", "said no", "No to all".
+NO_DISCLOSURE = re.compile(
+    r"\b(?:no (?:new |personal )?disclosure|not a (?:real )?disclosure|nothing (?:like that )?"
+    r"(?:has )?happen(?:ed|ing)|no to all|(?:he|she|they|pt|yp) (?:said|says) no\b|"
+    r"(?:he|she|they|pt|yp) (?:denied|denies))",
+    re.I,
+)
+NEGATION = re.compile(
+    r"\b(?:nobody|no one|no-one|never|not|denies|denied|no (?:sign|evidence|disclosure|"
+    r"injur\w*|concerns?))\b|n't\b",
+    re.I,
+)
+CHILD_WORD = re.compile(CHILD, re.I)
+HARM_VERB = re.compile(rf"\b{HARM_VERBS}\b", re.I)
+UNDER_16_AGE = re.compile(UNDER_16, re.I)
+
+
+def building_blocks(text: str) -> dict[str, bool]:
+    """The rules' building blocks found in `text`: the model's hand-made features. Each
+    offence group's phrase counts whether or not the rules would flag it (never the
+    rules' verdict)."""
+    blocks = {
+        "harm_verb": bool(HARM_VERB.search(text)),
+        "first_person_victim": bool(FIRST_PERSON_VICTIM.search(text)),
+        "disclosure_phrase": bool(DISCLOSURE.search(text)),
+        "in_progress_phrase": bool(IN_PROGRESS.search(text)),
+        "hedge": bool(HEDGES.search(text)),
+        "doubt": bool(DOUBT.search(text)),
+        "danger_phrase": bool(DANGER_NOW.search(text)),
+        "already_reported": bool(ALREADY_REPORTED.search(text)),
+        "negation": bool(NEGATION.search(text)),
+        "child": bool(CHILD_WORD.search(text)),
+        "under_16": bool(UNDER_16_AGE.search(text)),
+    }
+    for label, pattern, _needs_event in COMPILED:
+        key = "group:" + RULE_FAMILY.get(label, label)
+        blocks[key] = blocks.get(key, False) or bool(pattern.search(text))
+    return blocks
+
+
+BUILDING_BLOCK_NAMES = sorted(building_blocks(""))

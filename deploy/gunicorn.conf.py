@@ -1,0 +1,41 @@
+"""gunicorn settings for Cairn (docs/deployment.md). Run it as
+
+    .venv/bin/gunicorn --config deploy/gunicorn.conf.py cairn.wsgi
+
+under the shipped systemd unit (deploy/cairn.service), which stops the master and every
+worker together. Values can be changed through the environment below, or with gunicorn's
+own GUNICORN_CMD_ARGS.
+
+The worker timeout is above Cairn's database timeouts (CAIRN_DB_CONNECT_TIMEOUT 5 s,
+CAIRN_DB_STATEMENT_TIMEOUT 20 s): a request held by a hanging database gets Cairn's own
+"cannot reach its database" page before gunicorn would kill the worker and the user would
+see a bare error from the proxy.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "cairn.wsgi:application"
+# Behind the TLS-terminating reverse proxy, on the loopback interface by default.
+bind = os.environ.get("CAIRN_BIND", "127.0.0.1:8001").split(",")
+workers = int(os.environ.get("CAIRN_WORKERS", str(min(2 * multiprocessing.cpu_count() + 1, 9))))
+worker_class = "sync"
+timeout = int(os.environ.get("CAIRN_WORKER_TIMEOUT", "40"))
+graceful_timeout = 20
+# Recycle workers now and then, so a slow leak never grows without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# The heartbeat file on tmpfs: a slow or full disk must not make the master kill workers.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+# The proxy's address(es), trusted for X-Forwarded-Proto (production needs https there).
+forwarded_allow_ips = os.environ.get("CAIRN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# Logs to stdout and stderr: the journal keeps them under systemd.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("CAIRN_GUNICORN_LOG_LEVEL", "info")
+# Leave out the query string (search terms can name a child) from the access log.
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss "%(a)s"'
+# No runtime control socket (gunicornc): nothing outside the unit may resize or reload it,
+# and two instances on one host would otherwise share $HOME/.gunicorn/gunicorn.ctl.
+control_socket_disable = True
+proc_name = "cairn"

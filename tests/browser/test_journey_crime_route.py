@@ -1,0 +1,179 @@
+"""The crime route, end to end: a school partner turns their concern into a FIB entry that
+describes a crime; "n/a" as the reason is refused (what they typed is kept) and a real
+reason accepted; the FIB officer opens the queue from the Intelligence menu on a 375 px
+phone (no sideways page scroll), judges it a crime and refers it for crime recording
+(after a confirmation); the PPU co-ordinator opens the referral from the Inbox and records
+the crime reference (after a confirmation); the partner is notified, and the entry, the
+concern and the child's chronology say "crime reported, reference ...". axe on each page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from playwright.sync_api import expect
+
+from cairn.concerns import services as concern_services
+from cairn.intelligence.models import CrimeReferral, Status, Submission
+from cairn.pole import services as pole_services
+
+from ..concerns.conftest import complete_payload
+from ..factories import UserFactory
+from .test_journey_intelligence import answer_plain_questions
+
+CRIME = "She told me that the driver hit her in the car on Monday when she tried to get out."
+REASON = (
+    "She was repeating what she had read in a group chat; she says nobody hit her and she "
+    "does not know who it was about."
+)
+REFERENCE = "43/12345/26"
+
+
+def sign_out(page: Any) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.goto("/accounts/sign-in/")
+
+
+def no_sideways_scroll(page: Any) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        f"{page.url} scrolls sideways at {page.viewport_size['width']} px"
+    )
+
+
+def test_crime_on_a_fib_form_is_referred_and_recorded(
+    page: Any,
+    users: dict[str, Any],
+    agencies: dict[str, Any],
+    login_as: Callable[..., None],
+    assert_accessible: Callable[[Any], None],
+) -> None:
+    partner = UserFactory(
+        username="school_dsl",
+        role="practitioner",
+        agency=agencies["school"],
+        first_name="Dana",
+        last_name="Lead",
+    )
+    fib, ppu = users["fib_officer"], users["ppu_coordinator"]
+    child = pole_services.person_create(
+        actor=partner, given_name="Skye", family_name="Examplewood", category="child"
+    )
+    concern = concern_services.concern_create(actor=partner, data=complete_payload(child.pk))
+    assert concern.crime_disclosed is False
+
+    # The partner makes a FIB entry from their concern; it describes a crime.
+    page.goto("/accounts/sign-in/")
+    login_as(page, partner)
+    page.goto(f"/intelligence/new/?concern={concern.pk}")
+    expect(page.get_by_test_id("from-concern")).to_contain_text(concern.reference)
+    page.get_by_label("Skye Examplewood (the child in the concern").check()
+    page.get_by_role("button", name="Start now").click()
+    answer_plain_questions(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Intelligence details")
+    page.get_by_label("Who is this entry about?").fill("Skye Examplewood, Year 9")
+    page.get_by_label("What was seen or heard?").fill(CRIME)
+    page.get_by_label("First-hand: the source saw or heard it").check()
+    page.get_by_label("I am the source").check()
+    page.get_by_role("button", name="Check before submitting").click()
+    expect(page.get_by_test_id("crime-disclosure")).to_contain_text("call 999 now")
+
+    # "n/a" does not get past the block; what was typed stays in the box.
+    reason = page.get_by_label("Or, if this is not a crime, say why it is intelligence only")
+    reason.fill("n/a")
+    page.get_by_role("button", name="Submit to the FIB").click()
+    expect(page.get_by_role("alert")).to_contain_text("is not enough")
+    expect(reason).to_have_value("n/a")
+    assert Submission.objects.get().status == Status.DRAFT
+    assert_accessible(page)
+    reason.fill(REASON)
+    page.get_by_role("button", name="Submit to the FIB").click()
+    expect(page.get_by_test_id("outcome")).to_have_text("With the FIB")
+    assert_accessible(page)
+    submission = Submission.objects.get()
+    sign_out(page)
+
+    # The FIB officer, on a phone: the Intelligence menu opens the queue, which fits.
+    page.set_viewport_size({"width": 375, "height": 800})
+    login_as(page, fib)
+    menu = page.get_by_role("navigation", name="Menu")
+    toggle = menu.get_by_role("button", name="Menu")
+    if toggle.is_visible():
+        toggle.click()
+    menu.get_by_role("link", name="Intelligence").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("FIB queue")
+    row = page.get_by_test_id("queue-row").filter(has_text=submission.reference)
+    expect(row.get_by_test_id("queue-subject")).to_contain_text("Skye Examplewood")
+    expect(row.get_by_test_id("queue-crime")).to_contain_text("Crime check flagged")
+    expect(row.get_by_test_id("queue-crime")).to_contain_text("Reason given")
+    no_sideways_scroll(page)
+    assert_accessible(page)
+    row.get_by_role("link", name=submission.reference).click()
+    page.get_by_role("link", name="Crime check decision").click()
+    expect(page.get_by_test_id("crime-check")).to_contain_text(REASON)
+    no_sideways_scroll(page)
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_label("A crime: refer it for crime recording").check()
+    page.get_by_label("Note").fill("A child's account of an assault: it needs a crime record.")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Refer this entry for crime recording?"
+    )
+    assert not CrimeReferral.objects.exists()
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, refer for crime recording").click()
+    expect(page.get_by_test_id("status")).to_have_text("Referred for crime recording")
+    referral = CrimeReferral.objects.get()
+    expect(page.get_by_test_id("crime-referrals")).to_contain_text(referral.reference)
+    assert_accessible(page)
+    sign_out(page)
+
+    # The PPU co-ordinator records the crime from the Inbox.
+    login_as(page, ppu)
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Inbox").click()
+    expect(page.get_by_test_id("inbox")).to_contain_text(referral.reference)
+    page.get_by_role("button", name=f"Open Crime referral {referral.reference}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("A crime to record")
+    expect(page.get_by_test_id("referral-entry")).to_contain_text(CRIME)
+    assert_accessible(page)
+    page.get_by_label("Crime reference number").fill("n/a")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the crime reference as the police")
+    assert_accessible(page)
+    page.get_by_label("Crime reference number").fill(REFERENCE)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Record crime reference {REFERENCE}?"
+    )
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, record the crime reference").click()
+    expect(page.get_by_test_id("referral-status")).to_contain_text(
+        f"Crime reported, reference {REFERENCE}"
+    )
+    assert_accessible(page)
+    page.get_by_role("link", name="Crime recording queue").click()
+    page.get_by_role("link", name="Recorded (1)").click()
+    expect(page.get_by_test_id("crime-queue")).to_contain_text(f"Reference {REFERENCE}")
+    assert_accessible(page)
+    sign_out(page)
+
+    # The partner is told, and the entry, the concern and the chronology say so.
+    login_as(page, partner)
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Inbox").click()
+    inbox = page.get_by_test_id("inbox")
+    expect(inbox).to_contain_text("referred for crime recording")
+    expect(inbox).to_contain_text(f"crime reported, reference {REFERENCE}")
+    assert_accessible(page)
+    page.get_by_role(
+        "button",
+        name=f"Open Intelligence {submission.reference}: crime reported, reference {REFERENCE}",
+    ).click()
+    expect(page.get_by_test_id("outcome")).to_have_text(f"Crime reported, reference {REFERENCE}")
+    page.goto(f"/concerns/{concern.pk}/")
+    expect(page.get_by_test_id("crime-disclosed")).to_have_text(
+        f"Yes: crime reported, reference {REFERENCE}"
+    )
+    assert_accessible(page)
+    page.goto(f"/people/{child.pk}/")
+    expect(page.locator(".moj-timeline")).to_contain_text(f"Crime reported, reference {REFERENCE}")
+    assert_accessible(page)

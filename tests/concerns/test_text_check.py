@@ -1,0 +1,127 @@
+"""The crime check on a concern (ADR 0019): the narrative and the signs' evidence go through
+the same check as a FIB entry. When what was written reads like a disclosure and "crime
+disclosed" is not yes, the practitioner is asked (questions and check steps) and the crime
+report is recommended with the sentence quoted; danger now puts "Call 999 now" first."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from cairn.concerns import pathways, selectors, services
+from cairn.concerns.models import Concern
+from cairn.pole.models import Person
+
+from .conftest import complete_payload
+
+pytestmark = pytest.mark.django_db
+
+DISCLOSURE = "She told me that her mum's boyfriend hit her with a belt last night."
+DANGER = "She texted me that the man in the flat hit her and he is still there with her right now."
+PLAIN = "Seen getting into a silver car with two older men; a new phone she would not explain."
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page_text(response: Any) -> str:
+    return html.unescape(response.content.decode())
+
+
+def draft_with(user: Any, child: Person, **overrides: Any) -> Concern:
+    concern = services.concern_start(actor=user, child=child)
+    services.concern_save_draft(
+        actor=user, concern=concern, data=complete_payload(child.pk, **overrides)
+    )
+    return concern
+
+
+def test_questions_step_asks_when_the_narrative_reads_like_a_disclosure(
+    users: dict[str, Any], child: Person
+) -> None:
+    sw = users["social_worker"]
+    concern = draft_with(sw, child, narrative=DISCLOSURE, crime_disclosed="no")
+    page = page_text(client_for(sw).get(f"/concerns/{concern.pk}/questions/"))
+    assert 'data-testid="reads-like-crime"' in page
+    assert DISCLOSURE in page
+    # Not an emergency: no 999 banner.
+    assert 'data-testid="call-999"' not in page
+    check = page_text(client_for(sw).get(f"/concerns/{concern.pk}/check/"))
+    assert 'data-testid="reads-like-crime"' in check
+    assert "Change your answer about crimes" in check
+
+
+def test_no_question_when_crime_disclosed_is_already_yes_or_nothing_reads_like_one(
+    users: dict[str, Any], child: Person
+) -> None:
+    sw = users["social_worker"]
+    ticked = draft_with(sw, child, narrative=DISCLOSURE, crime_disclosed="yes")
+    assert 'data-testid="reads-like-crime"' not in page_text(
+        client_for(sw).get(f"/concerns/{ticked.pk}/questions/")
+    )
+    plain = draft_with(sw, child, narrative=PLAIN)
+    page = page_text(client_for(sw).get(f"/concerns/{plain.pk}/questions/"))
+    assert 'data-testid="reads-like-crime"' not in page
+    assert 'data-testid="call-999"' not in page
+
+
+def test_sign_evidence_is_checked_too(users: dict[str, Any], child: Person) -> None:
+    sw = users["social_worker"]
+    payload = complete_payload(child.pk)
+    payload["indicators"][0]["evidence"] = DISCLOSURE
+    concern = services.concern_start(actor=sw, child=child)
+    services.concern_save_draft(actor=sw, concern=concern, data=payload)
+    found = selectors.draft_text_check(concern)
+    assert found.crime and found.sentence == DISCLOSURE
+    page = page_text(client_for(sw).get(f"/concerns/{concern.pk}/questions/"))
+    assert DISCLOSURE in page
+
+
+def test_danger_now_puts_call_999_first(users: dict[str, Any], child: Person) -> None:
+    sw = users["social_worker"]
+    concern = draft_with(sw, child, narrative=DANGER, immediate_danger="no")
+    page = page_text(client_for(sw).get(f"/concerns/{concern.pk}/questions/"))
+    main = page[page.index('<main class="govuk-main-wrapper"') :]
+    assert main.index('data-testid="call-999"') < main.index("<h1")
+    assert "Call 999 now." in main
+
+
+def test_next_steps_recommend_the_crime_report_with_the_sentence(
+    users: dict[str, Any], child: Person
+) -> None:
+    sw = users["social_worker"]
+    concern = services.concern_create(
+        actor=sw, data=complete_payload(child.pk, narrative=DISCLOSURE, crime_disclosed="no")
+    )
+    assert concern.crime_disclosed is False
+    recs = {r.code: r for r in selectors.pathways_for(concern, sw)}
+    assert "crime_report" in recs and "mash" in recs
+    assert DISCLOSURE in recs["crime_report"].reason
+    assert "was not ticked" in recs["crime_report"].reason
+    plain = services.concern_create(actor=sw, data=complete_payload(child.pk))
+    assert "crime_report" not in {r.code for r in selectors.pathways_for(plain, sw)}
+
+
+def test_pathways_put_the_answers_before_the_text() -> None:
+    facts = pathways.PathwayFacts(
+        immediate_danger=False,
+        crime_disclosed=True,
+        level="none",
+        exploitation_types=frozenset(),
+        indicator_codes=frozenset(),
+        mentions=0,
+        first_responder=False,
+        text_crime="He hit her.",
+        text_danger="He is hitting her right now.",
+    )
+    recs = {r.code: r for r in pathways.recommend(facts)}
+    # Ticked: the standard reason, not the text's; the danger sentence still asks for 999.
+    assert recs["crime_report"].reason.startswith("A crime was disclosed")
+    assert "He is hitting her right now." in recs["emergency"].reason
+    assert next(iter(recs)) == "emergency"

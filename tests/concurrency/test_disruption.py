@@ -1,0 +1,119 @@
+"""Disruption tactics under racing requests: a marker removed twice, a tactic changed by
+two officers from the same form, and a CAWN's service recorded twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cairn.core.concurrency import Conflict
+from cairn.disruption import services
+from cairn.disruption.models import Cawn, Marker, Tactic, TacticStatus
+from cairn.pole.models import Person
+
+from ..disruption.conftest import future, years_ago
+from .conftest import ROUNDS, poster, race
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def poc(users: dict[str, Any]) -> Person:
+    from cairn.pole import services as pole_services
+
+    return pole_services.person_create(
+        actor=users["ppu_coordinator"],
+        given_name="Dean",
+        family_name="Fictional",
+        category="person_of_concern",
+        date_of_birth=years_ago(31),
+    )
+
+
+def test_marker_removed_twice_at_once(users: dict[str, Any], make_user: Any, poc: Person) -> None:
+    ppu, other = users["ppu_coordinator"], make_user("ppu_coordinator", username="ppu_two")
+    for _ in range(ROUNDS):
+        marker = services.marker_add(
+            actor=ppu, entity_id=poc.pk, marker_type="cse", reason="CSE risk", review_on=future()
+        )
+        copies = [Marker.objects.select_related("tactic").get(pk=marker.pk) for _ in range(2)]
+
+        outcomes = race(
+            lambda m=copies[0]: services.marker_remove(actor=ppu, marker=m, reason="Moved away"),
+            lambda m=copies[1]: services.marker_remove(actor=other, marker=m, reason="In prison"),
+        )
+
+        assert sorted(o.ok for o in outcomes) == [False, True]
+        loser = next(o.error for o in outcomes if not o.ok)
+        assert isinstance(loser, Conflict) and "already removed" in str(loser)
+        marker.refresh_from_db()
+        winner = next(o.value for o in outcomes if o.ok)
+        assert marker.removal_reason == winner.removal_reason
+        assert marker.tactic.outcome == f"Removed: {winner.removal_reason}"
+
+
+def test_tactic_changed_by_two_officers_from_the_same_form(
+    users: dict[str, Any], make_user: Any, poc: Person
+) -> None:
+    ppu, other = users["ppu_coordinator"], make_user("ppu_coordinator", username="ppu_two")
+    tactic = services.tactic_create(
+        actor=ppu, tactic_type="sro", title="Order", subjects=[(poc.pk, "target")]
+    )
+    url = reverse("disruption:tactic-update", args=[tactic.pk])
+    form = {"version": Tactic.objects.get(pk=tactic.pk).version}
+
+    outcomes = race(
+        poster(ppu, url, {**form, "status": "done", "outcome": "Visited, warned"}),
+        poster(other, url, {**form, "status": "cancelled", "outcome": "Not needed"}),
+    )
+
+    codes = sorted(o.value.status_code for o in outcomes)
+    assert codes == [200, 302], codes  # one saved; the other shown the form with the error
+    refused = next(o.value for o in outcomes if o.value.status_code == 200)
+    assert "Someone else changed this tactic" in refused.content.decode()
+    tactic.refresh_from_db()
+    assert tactic.status in (TacticStatus.DONE, TacticStatus.CANCELLED)
+
+
+def test_cawn_service_recorded_twice_at_once(
+    users: dict[str, Any], make_user: Any, make_person: Any, poc: Person
+) -> None:
+    from cairn.pole import services as pole_services
+
+    ppu, other = users["ppu_coordinator"], make_user("ppu_coordinator", username="ppu_two")
+    child = make_person(date_of_birth=years_ago(14))
+    pole_services.link_record(
+        actor=ppu,
+        from_entity_id=poc.pk,
+        to_entity_id=child.pk,
+        link_type="associate",
+        source_note="Seen together",
+    )
+    cawn = services.cawn_issue(
+        actor=ppu,
+        child=child,
+        person_of_concern=poc,
+        authorised_by="parent",
+        authorised_by_name="Pat Testcase",
+        review_on=future(90),
+    )
+    copies = [Cawn.objects.select_related("tactic").get(pk=cawn.pk) for _ in range(2)]
+    served = [timezone.now() - dt.timedelta(hours=h) for h in (3, 2)]
+
+    outcomes = race(
+        *(
+            lambda c=copy, when=at, who=user: services.cawn_record_service(
+                actor=who, cawn=c, served_by_name=who.username, served_at=when, served_place="Home"
+            )
+            for copy, at, user in zip(copies, served, (ppu, other), strict=True)
+        )
+    )
+
+    assert sorted(o.ok for o in outcomes) == [False, True]
+    cawn.refresh_from_db()
+    winner = next(o.value for o in outcomes if o.ok)
+    assert cawn.served_by_name == winner.served_by_name

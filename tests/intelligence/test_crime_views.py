@@ -1,0 +1,280 @@
+"""Crime route pages: the reason kept and refused on the check page, the FIB's decision
+page (with confirmation before a referral), closure confirmation, the submitter's
+returned entry (edit and resubmit, or withdraw), the crime recording queue and referral
+page, the queue's columns, the concern and chronology; allowed and denied users."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cairn.audit.models import AuditEvent
+from cairn.concerns.models import Concern
+from cairn.intelligence import services
+from cairn.intelligence.models import CrimeReferral, CrimeReferralStatus, Status, Submission
+
+from .conftest import CRIME, REASON, start_crime
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def text(response: Any) -> str:
+    return html.unescape(response.content.decode())
+
+
+def test_check_page_refuses_n_a_and_keeps_what_was_typed(partner: Any) -> None:
+    draft = start_crime(partner)
+    client = client_for(partner)
+    response = client.post(f"/intelligence/{draft.pk}/check/", {"intel_only_reason": "n/a"})
+    assert response.status_code == 200
+    page = text(response)
+    assert "There is a problem" in page and "is not enough" in page
+    assert 'href="#id_intel_only_reason"' in page
+    assert ">n/a</textarea>" in page
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    response = client.post(f"/intelligence/{draft.pk}/check/", {"crime_reference": "none"})
+    assert "Enter the crime reference as the police gave it" in text(response)
+    response = client.post(f"/intelligence/{draft.pk}/check/", {"intel_only_reason": REASON})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Status.NEW
+
+
+def test_decision_page_allowed_for_fib_only(
+    flagged: Submission, partner: Any, users: dict[str, Any]
+) -> None:
+    path = f"/intelligence/{flagged.pk}/crime/"
+    page = client_for(users["fib_officer"]).get(path)
+    assert page.status_code == 200
+    assert REASON in text(page) and "Crime check decision" in text(page)
+    assert AuditEvent.objects.filter(
+        event="intel.viewed", object_id=str(flagged.pk), actor=users["fib_officer"]
+    ).exists()
+    for user in (partner, users["ppu_coordinator"], users["analyst"], users["social_worker"]):
+        assert client_for(user).get(path).status_code == 404
+        assert (
+            client_for(user).post(path, {"decision": "refer", "note": "x" * 20}).status_code == 404
+        )
+    assert client_for(users["fib_officer"]).get("/intelligence/999999/crime/").status_code == 404
+
+
+def test_referral_needs_a_note_and_a_confirmation(
+    flagged: Submission, users: dict[str, Any]
+) -> None:
+    client = client_for(users["fib_officer"])
+    path = f"/intelligence/{flagged.pk}/crime/"
+    for bad in ({}, {"decision": "nonsense"}, {"decision": "refer", "note": ""}):
+        response = client.post(path, bad)
+        assert response.status_code == 200 and "There is a problem" in text(response)
+    note = "A teacher was told of an assault on the child."
+    response = client.post(path, {"decision": "refer", "note": note})
+    assert response.status_code == 200
+    assert "Refer this entry for crime recording?" in text(response)
+    assert not CrimeReferral.objects.exists()
+    response = client.post(path, {"decision": "refer", "note": note, "confirmed": "1"})
+    assert response.status_code == 302
+    referral = CrimeReferral.objects.get()
+    assert referral.note == note
+    detail = text(client.get(f"/intelligence/{flagged.pk}/"))
+    assert "Referred for crime recording" in detail and referral.reference in detail
+    # Acting again on an entry already referred: a clear message, not a 500.
+    response = client.get(path)
+    assert response.status_code == 200
+    response = client.post(path, {"decision": "return", "note": "Please add more detail."})
+    assert response.status_code == 200 and "Someone else has changed this entry" in text(response)
+
+
+def test_closing_asks_for_confirmation(flagged: Submission, users: dict[str, Any]) -> None:
+    client = client_for(users["fib_officer"])
+    path = f"/intelligence/{flagged.pk}/triage/"
+    data = {"priority": "routine", "note": "Nothing to act on.", "close": "on"}
+    response = client.post(path, data)
+    assert response.status_code == 200 and "Close this entry with no further action?" in text(
+        response
+    )
+    flagged.refresh_from_db()
+    assert flagged.status == Status.NEW
+    assert client.post(path, {**data, "confirmed": "1"}).status_code == 302
+    flagged.refresh_from_db()
+    assert flagged.status == Status.CLOSED
+
+
+def test_submitter_sees_the_note_and_can_resubmit_or_withdraw(
+    flagged: Submission, partner: Any, users: dict[str, Any]
+) -> None:
+    note = "This is an assault: report it on 101 and add the reference."
+    services.submission_return(
+        actor=users["fib_officer"], submission=flagged, note=note, is_crime=True
+    )
+    client = client_for(partner)
+    page = text(client.get(f"/intelligence/{flagged.pk}/"))
+    assert note in page and "Edit and resubmit" in page and "Withdraw it" in page
+    assert "Returned to you" in text(client.get("/intelligence/"))
+    # Nobody else may reopen or withdraw it.
+    for user in (users["fib_officer"], users["social_worker"], users["ppu_coordinator"]):
+        assert client_for(user).post(f"/intelligence/{flagged.pk}/reopen/").status_code == 404
+        assert client_for(user).get(f"/intelligence/{flagged.pk}/withdraw/").status_code == 404
+    confirm = client.get(f"/intelligence/{flagged.pk}/withdraw/")
+    assert "Are you sure you want to withdraw this entry?" in text(confirm)
+    response = client.post(f"/intelligence/{flagged.pk}/reopen/")
+    assert response.url == f"/intelligence/{flagged.pk}/edit/"
+    assert note in text(client.get(response.url))
+    flagged.refresh_from_db()
+    assert flagged.status == Status.DRAFT
+    # Once reopened, it is no longer "returned": withdrawing it is a 404.
+    assert client.post(f"/intelligence/{flagged.pk}/withdraw/").status_code == 404
+
+
+def test_withdraw_through_the_page(
+    flagged: Submission, partner: Any, users: dict[str, Any]
+) -> None:
+    services.submission_return(
+        actor=users["fib_officer"], submission=flagged, note="Please add more detail."
+    )
+    client = client_for(partner)
+    response = client.post(f"/intelligence/{flagged.pk}/withdraw/", {"reason": "Reported."})
+    assert response.status_code == 302
+    flagged.refresh_from_db()
+    assert flagged.status == Status.WITHDRAWN
+    assert "Withdrawn" in text(client.get(f"/intelligence/{flagged.pk}/"))
+
+
+def test_crime_queue_and_referral_page(
+    flagged: Submission,
+    partner: Any,
+    concern: Concern,
+    child: Any,
+    users: dict[str, Any],
+) -> None:
+    fib, ppu = users["fib_officer"], users["ppu_coordinator"]
+    referral = services.submission_refer_crime(
+        actor=fib, submission=flagged, note="Assault disclosed to a teacher."
+    )
+    client = client_for(ppu)
+    assert "Crime recording queue (1 waiting)" in text(client.get("/intelligence/"))
+    queue = client.get("/intelligence/crime-recording/")
+    assert queue.status_code == 200 and referral.reference in text(queue)
+    assert "Skye Examplewood" in text(queue)
+    for user in (fib, partner, users["analyst"], users["social_worker"]):
+        assert client_for(user).get("/intelligence/crime-recording/").status_code == 403
+    path = f"/intelligence/crime-recording/{referral.pk}/"
+    for user in (fib, partner, users["analyst"], users["social_worker"]):
+        assert client_for(user).get(path).status_code == 404
+        assert (
+            client_for(user)
+            .post(path, {"action": "record", "crime_reference": "43/1/26", "confirmed": "1"})
+            .status_code
+            == 404
+        )
+    assert client.get("/intelligence/crime-recording/999999/").status_code == 404
+    page = text(client.get(path))
+    assert CRIME in page and "Petra Sourceperson" not in page
+    assert AuditEvent.objects.filter(event="intel.crime_referral_viewed").exists()
+    # The crime recorder may open the entry itself (no source, no FIB workflow).
+    entry = text(client.get(f"/intelligence/{flagged.pk}/"))
+    assert (
+        "Referred to you for crime recording" in entry and 'data-testid="fib-actions"' not in entry
+    )
+    # Bad references are refused with a clear message and kept.
+    for bad in ("", "n/a", "<script>"):
+        response = client.post(path, {"action": "record", "crime_reference": bad})
+        assert response.status_code == 200 and "There is a problem" in text(response)
+    response = client.post(path, {"action": "record", "crime_reference": "43/12345/26"})
+    assert "Record crime reference 43/12345/26?" in text(response)
+    assert CrimeReferral.objects.get().status == CrimeReferralStatus.OPEN
+    response = client.post(
+        path, {"action": "record", "crime_reference": "43/12345/26", "confirmed": "1"}
+    )
+    assert response.status_code == 302
+    assert "Crime reported, reference 43/12345/26" in text(client.get(path))
+    # Recorded once: a second attempt is refused, not a 500.
+    response = client.post(
+        path, {"action": "record", "crime_reference": "43/99/26", "confirmed": "1"}
+    )
+    assert response.status_code == 200 and "already been dealt with" in text(response)
+    # The concern and the chronology say so; the submitter sees it and was told.
+    reporter = client_for(partner)
+    concern_page = text(reporter.get(reverse("concerns:detail", args=[concern.pk])))
+    assert "Yes: crime reported, reference 43/12345/26" in concern_page
+    person_page = text(reporter.get(reverse("pole:person-detail", args=[child.pk])))
+    assert "Crime reported, reference 43/12345/26" in person_page
+    mine = text(client_for(partner).get(f"/intelligence/{flagged.pk}/"))
+    assert "Crime reported, reference 43/12345/26" in mine
+    assert "43/12345/26" in text(client_for(partner).get("/inbox/"))
+
+
+def test_crime_recorder_returns_through_the_page(
+    flagged: Submission, users: dict[str, Any]
+) -> None:
+    referral = services.submission_refer_crime(
+        actor=users["fib_officer"], submission=flagged, note="Assault disclosed to a teacher."
+    )
+    client = client_for(users["ppu_coordinator"])
+    path = f"/intelligence/crime-recording/{referral.pk}/"
+    response = client.post(path, {"action": "return", "note": ""})
+    assert response.status_code == 200 and "Say why you are returning it" in text(response)
+    response = client.post(path, {"action": "return", "note": "Already recorded: 43/5/26."})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == CrimeReferralStatus.RETURNED
+
+
+def test_concern_says_crime_disclosed_once_the_fib_judges_a_crime(
+    flagged: Submission, concern: Concern, partner: Any, users: dict[str, Any]
+) -> None:
+    sw = client_for(partner)
+    path = reverse("concerns:detail", args=[concern.pk])
+    assert 'data-testid="crime-disclosed">No' in sw.get(path).content.decode()
+    services.submission_return(
+        actor=users["fib_officer"],
+        submission=flagged,
+        note="Report it on 101 first.",
+        is_crime=True,
+    )
+    assert 'data-testid="crime-disclosed">Yes' in sw.get(path).content.decode()
+
+
+def test_queue_shows_subject_priority_place_age_and_crime_flag(
+    flagged: Submission, users: dict[str, Any]
+) -> None:
+    services.submission_triage(
+        actor=users["fib_officer"], submission=flagged, priority="urgent", note=""
+    )
+    page = text(client_for(users["fib_officer"]).get("/intelligence/fib/?tab=triaged"))
+    for header in ("Subject", "Priority", "Place", "Age of entry", "Crime flag"):
+        assert f'class="govuk-table__header">{header}</th>' in page
+    assert "Skye Examplewood, 14" in page and "Testshire Academy, Example Road" in page
+    assert "Urgent" in page and "Crime check flagged" in page and "Reason given" in page
+    assert "minute" in page  # the age of the entry
+    assert 'class="cairn-table-scroll" role="region"' in page
+    for tab in ("crime_referred", "returned", "withdrawn"):
+        assert f'href="?tab={tab}"' in page
+
+
+def test_crime_queue_has_bounded_queries(
+    partner: Any, users: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(6):
+        draft = start_crime(partner)
+        entry = services.submission_submit(
+            actor=partner, submission=draft, intel_only_reason=REASON
+        )
+        services.submission_refer_crime(
+            actor=users["fib_officer"], submission=entry, note="Assault disclosed at school."
+        )
+    client = client_for(users["ppu_coordinator"])
+    # As the FIB queue: the page's own queries plus the two-step verification check.
+    with django_assert_max_num_queries(19):
+        page = client.get("/intelligence/crime-recording/")
+    assert page.status_code == 200 and text(page).count("CRR-") == 6
