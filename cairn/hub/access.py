@@ -3,10 +3,12 @@
 - Meetings: the chair (`hub.manage_meeting`) sees every meeting; other casework roles see
   the meetings they are listed at (attending, invited or sending apologies) and those in
   which they own an action.
-- Agenda items: a non-chair sees the items about records they may see (the POLE access
-  layer decides), and items with no record (actions, other business). A person's
+- Agenda items: everyone, the chair included, sees the items about records they may see
+  (the POLE access layer decides: a Hub chair from a partner agency never sees a
+  police-only record) and items with no record (actions, other business). A person's
   chronology shows the items about them only from meetings the user may see.
-- Actions: the chair sees all; others see the actions they own and those their agency owns.
+- Actions: the chair sees all, bar those about records they may not see; others see the
+  actions they own and those their agency owns.
 - Missing episodes: anyone with `hub.view_missing` who may see the child.
 - Signs of going missing in a concern (to record as episodes): signs in submitted concerns
   the user may see, for users with `hub.add_missing`.
@@ -61,25 +63,37 @@ def access_meeting_to_run(user: Any, meeting_id: int) -> Meeting:
     return meeting
 
 
+def _item_visibility_q(user: Any) -> Q:
+    # No chair bypass: a police chair is Hub-wide and sees every record anyway; a chair
+    # from another agency must not see police-only records through the agenda.
+    seen = entity_visibility_q(user, prefix="subject__")
+    if not seen.children and not seen.negated:
+        # Sees every record. (Q(...) | Q() is Q(...) in Django, not "everything".)
+        return Q()
+    return Q(subject__isnull=True) | seen
+
+
 def visible_items(user: Any, meeting: Meeting) -> QuerySet[AgendaItem]:
-    items = AgendaItem.objects.filter(meeting=meeting)
-    if is_chair(user):
-        return items
-    return items.filter(Q(subject__isnull=True) | entity_visibility_q(user, prefix="subject__"))
+    return AgendaItem.objects.filter(_item_visibility_q(user), meeting=meeting)
 
 
 def visible_items_about(user: Any, entity_id: int) -> QuerySet[AgendaItem]:
     """Agenda items about one record across the meetings the user may see: the same rule
     as the meeting page and its minutes (`visible_meetings`, then `visible_items`)."""
-    items = AgendaItem.objects.filter(subject_id=entity_id, meeting__in=visible_meetings(user))
-    if is_chair(user):
-        return items
-    return items.filter(entity_visibility_q(user, prefix="subject__"))
+    return AgendaItem.objects.filter(
+        _item_visibility_q(user), subject_id=entity_id, meeting__in=visible_meetings(user)
+    )
 
 
 def access_item_to_run(user: Any, item_id: int) -> AgendaItem:
-    item = AgendaItem.objects.select_related("meeting", "subject").filter(pk=item_id).first()
-    if item is None or not is_chair(user):
+    if not is_chair(user):
+        raise Http404("No agenda item found.")
+    item = (
+        AgendaItem.objects.select_related("meeting", "subject")
+        .filter(_item_visibility_q(user), pk=item_id)
+        .first()
+    )
+    if item is None:
         raise Http404("No agenda item found.")
     return item
 
@@ -104,7 +118,8 @@ def visible_actions(user: Any) -> QuerySet[Action]:
     if not user.is_authenticated or not user.has_perm("hub.view_action"):
         return Action.objects.none()
     if is_chair(user):
-        return Action.objects.all()
+        # Every action, bar those about records the chair may not see (see agenda items).
+        return Action.objects.filter(_item_visibility_q(user))
     return Action.objects.filter(Q(owner=user) | Q(owner_agency_id=user.agency_id))
 
 

@@ -223,7 +223,10 @@ def overdue_actions(ctx: AgendaContext) -> list[Candidate]:
 
 def _flagged(ctx: AgendaContext, *, kind: str) -> list[Candidate]:
     """Persons of concern (or locations) linked to several children at moderate or
-    significant risk (the threshold is in the Hub set-up)."""
+    significant risk (the threshold is in the Hub set-up). Every Hub member sees an item
+    about a record they may see, so a record partners may see is flagged, and its reason
+    counted, from partner-visible links and children only: police-only intelligence shows
+    only through items about police-only records, which only police see."""
     at_risk = Person.objects.filter(category="child").annotate(level=level_at())
     at_risk_ids = at_risk.filter(level__in=[RiskLevel.MODERATE, RiskLevel.SIGNIFICANT]).values("pk")
     if kind == EntityKind.PERSON:
@@ -233,15 +236,35 @@ def _flagged(ctx: AgendaContext, *, kind: str) -> list[Candidate]:
         prefixed_out = {"to_entity__kind": EntityKind.LOCATION}
         prefixed_in = {"from_entity__kind": EntityKind.LOCATION}
     live = Q(ended_on__isnull=True)
-    pairs = set(
-        Link.objects.filter(live, from_entity_id__in=at_risk_ids, **prefixed_out).values_list(
-            "to_entity_id", "from_entity_id"
+    # (other end, child, other end police-only, link or child police-only)
+    rows = [
+        (other, child, other_police, link_police or child_police)
+        for other, child, other_police, link_police, child_police in Link.objects.filter(
+            live, from_entity_id__in=at_risk_ids, **prefixed_out
+        ).values_list(
+            "to_entity_id",
+            "from_entity_id",
+            "to_entity__police_only",
+            "police_only",
+            "from_entity__police_only",
         )
-    ) | set(
-        Link.objects.filter(live, to_entity_id__in=at_risk_ids, **prefixed_in).values_list(
-            "from_entity_id", "to_entity_id"
+    ] + [
+        (other, child, other_police, link_police or child_police)
+        for other, child, other_police, link_police, child_police in Link.objects.filter(
+            live, to_entity_id__in=at_risk_ids, **prefixed_in
+        ).values_list(
+            "from_entity_id",
+            "to_entity_id",
+            "from_entity__police_only",
+            "police_only",
+            "to_entity__police_only",
         )
-    )
+    ]
+    pairs = {
+        (other, child)
+        for other, child, other_police, restricted in rows
+        if other_police or not restricted
+    }
     children: dict[int, set[int]] = defaultdict(set)
     for other_id, child_id in pairs:
         children[other_id].add(child_id)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -214,6 +215,69 @@ def test_persons_of_concern_and_locations_linked_to_several_at_risk_children(
     assert items[f"person-{adult.pk}"].reason == (
         "Linked to 2 children at moderate or significant risk"
     )
+
+
+def test_police_only_links_flag_only_police_only_records_and_a_partner_chair_sees_neither(
+    make_person: Callable[..., Person],
+    make_user: Callable[..., Any],
+    decide: Callable[..., Any],
+    schedule: Callable[..., Meeting],
+    chair: Any,
+    users: dict[str, Any],
+) -> None:
+    """The agenda is read by every agency: an item partners may see is never built from
+    police-only intelligence, and a chair from a partner agency is not a way round it."""
+    sw, ppu = users["social_worker"], users["ppu_coordinator"]
+    a = make_person(given_name="Ava")
+    b = make_person(given_name="Bo")
+    decide(a, "significant", ago(days=90))
+    decide(b, "moderate", ago(days=90))
+    # Known to partners, linked to one child openly and to another only by police.
+    known = make_person(given_name="Dean", family_name="Open", category="person_of_concern")
+    # Known only to police, linked to both by police.
+    hidden = make_person(
+        actor=ppu,
+        given_name="Kai",
+        family_name="Policeonly",
+        category="person_of_concern",
+        police_only=True,
+    )
+    pole_services.link_record(
+        actor=sw,
+        from_entity_id=a.pk,
+        to_entity_id=known.pk,
+        link_type="associate",
+        source_note="Seen together",
+    )
+    for child, other in ((b, known), (a, hidden), (b, hidden)):
+        pole_services.link_record(
+            actor=ppu,
+            from_entity_id=child.pk,
+            to_entity_id=other.pk,
+            link_type="associate",
+            source_note="Police intelligence",
+            police_only=True,
+        )
+    meeting = schedule()
+    items = _keys(services.agenda_generate(actor=chair, meeting=meeting))
+    assert set(items) == {f"person-{hidden.pk}"}
+    item = items[f"person-{hidden.pk}"]
+
+    from cairn.hub.access import access_item_to_run, visible_items
+
+    assert list(visible_items(chair, meeting)) == [item]
+    # A police member at the meeting (Hub-wide, not the chair) sees it too.
+    assert list(visible_items(ppu, meeting)) == [item]
+    partner_chair = make_user("hub_chair", agency="trust", username="trust_chair")
+    assert list(visible_items(partner_chair, meeting)) == []
+    with pytest.raises(Http404):
+        access_item_to_run(partner_chair, item.pk)
+    client = Client()
+    client.force_login(partner_chair)
+    page = client.get(reverse("hub:meeting", args=[meeting.pk]))
+    assert page.status_code == 200
+    assert b"Policeonly" not in page.content
+    assert client.get(reverse("hub:item", args=[meeting.pk, item.pk])).status_code == 404
 
 
 def test_generation_is_idempotent_and_keeps_notes(
