@@ -91,6 +91,60 @@ def test_true_duplicate_outscores_twin_and_sibling(users: dict[str, Any], make_p
     assert "same postcode" in found[0].reasons
 
 
+def test_both_names_mistyped_are_found_by_date_of_birth_and_home_postcode(
+    users: dict[str, Any], make_person: Any
+) -> None:
+    """Neither name keeps its sound-alike key (w/v, k/c and a dropped letter), so only the
+    date of birth and the home address bring the record up."""
+    sw = users["social_worker"]
+    oliwia = make_person(
+        given_name="Oliwia", family_name="Kowalczyk", date_of_birth=DOB, sex="female"
+    )
+    _home(sw, oliwia)
+    typed = {"given_name": "Olivia", "family_name": "Kovalczyk", "date_of_birth": DOB}
+    assert match_person(sw, typed, threshold=-100) == []
+    found = match_person(sw, {**typed, "postcode": "NM2 3BB", "sex": "female"})
+    assert [m.person.pk for m in found] == [oliwia.pk]
+    assert found[0].weight >= 6.0
+    assert {"same postcode", "date of birth the same"} <= set(found[0].reasons)
+
+
+def test_first_and_last_names_swapped_are_found_with_the_reason(
+    users: dict[str, Any], make_person: Any
+) -> None:
+    sw = users["social_worker"]
+    person = make_person(given_name="Tuan", family_name="Nguyen", date_of_birth=DOB)
+    other = make_person(given_name="Nguyen", family_name="Tuan", date_of_birth=DOB)
+    found = match_person(sw, {"given_name": "Nguyen", "family_name": "Tuan", "date_of_birth": DOB})
+    by_id = {m.person.pk: m for m in found}
+    # The record typed the same way ranks first; the swapped one is offered, with why.
+    assert found[0].person.pk == other.pk
+    assert "first and last names the other way round" not in found[0].reasons
+    assert by_id[person.pk].weight >= 6.0
+    assert by_id[person.pk].reasons[0] == "first and last names the other way round"
+    assert by_id[person.pk].weight < by_id[other.pk].weight
+
+
+def test_swapping_names_does_not_pair_a_twin(users: dict[str, Any], make_person: Any) -> None:
+    """A twin shares the surname, the date of birth and the home: crosswise names must not
+    lift them (their first name is not the typed surname)."""
+    sw = users["social_worker"]
+    twin = make_person(given_name="Leah", family_name="Examplefield", date_of_birth=DOB)
+    _home(sw, twin)
+    found = match_person(
+        sw,
+        {
+            "given_name": "Tia",
+            "family_name": "Examplefield",
+            "date_of_birth": DOB,
+            "postcode": "NM2 3BB",
+        },
+        threshold=-100,
+    )
+    assert [m.person.pk for m in found] == [twin.pk]
+    assert "first and last names the other way round" not in found[0].reasons
+
+
 def test_matches_never_include_records_the_user_cannot_see(
     users: dict[str, Any], make_person: Any
 ) -> None:

@@ -18,7 +18,13 @@ Blocking keys (any one retrieves a candidate):
 4. phonetic surname + birth year (when only a year or an estimated age is known);
 5. postcode of a home address + phonetic surname or first-name variant;
 6. a nickname, or a first name typed with no surname, against every recorded alias and
-   nickname (a street name such as "Deano" is often all a school or a youth worker knows).
+   nickname (a street name such as "Deano" is often all a school or a youth worker knows);
+7. exact date of birth + postcode of a home address, with no name key (both names
+   mistyped or changed, a surname changed on adoption or marriage);
+8. first and last names swapped (phonetic keys crosswise), as rule 3.
+
+Swapped names are scored crosswise as well as straight, less a penalty
+(`SWAPPED_NAMES_WEIGHT`), and the better score is kept with the reason shown.
 
 A known name (rule 6) is weighed by how many people in the store are known by it (term
 frequency, as Splink's term-frequency adjustments do): the odds that a stranger shares a
@@ -31,7 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection
@@ -54,6 +60,10 @@ KNOWN_NAME_SHOW_THRESHOLD = -3.2
 # How often the name typed is exactly the alias or nickname police or partners recorded.
 KNOWN_NAME_M = 0.85
 KNOWN_NAMES = (NameKind.ALIAS, NameKind.NICKNAME)
+# Names typed the other way round: log2 of how often a true match has them swapped (about
+# 1 in 50) over how often it has both the same (0.85 x 0.88): the crosswise agreement
+# counts as name evidence, less this.
+SWAPPED_NAMES_WEIGHT = math.log2(0.02 / (0.85 * 0.88))
 
 
 @dataclass
@@ -110,6 +120,15 @@ class CandidateFields:
         if not self.family_name:
             keys.add(normalise.name_key(self.given_name))
         return sorted(k for k in keys if k)
+
+    def swapped(self) -> CandidateFields | None:
+        """The same fields with first and last names the other way round, when both are
+        typed and differ."""
+        if not (self.given_name and self.family_name):
+            return None
+        if normalise.name_key(self.given_name) == normalise.name_key(self.family_name):
+            return None
+        return replace(self, given_name=self.family_name, family_name=self.given_name)
 
     def years(self, today: dt.date) -> tuple[int, int] | None:
         if self.date_of_birth is None and self.birth_year is not None:
@@ -222,6 +241,13 @@ def blocking_sql(fields: CandidateFields, today: dt.date) -> tuple[str, list[Any
             f"WHERE n.family_phonetic = %s AND n.given_phonetic = %s{near}"
         )
         params += [family_ph, given_ph, *near_params]
+        if family_ph != given_ph:
+            # Rule 8: the names the other way round (same index, keys crosswise).
+            parts.append(
+                f"SELECT n.person_id FROM {names} "
+                f"WHERE n.family_phonetic = %s AND n.given_phonetic = %s{near}"
+            )
+            params += [given_ph, family_ph, *near_params]
     years = fields.years(today)
     if family_ph and years and not dob:
         # Only a year or an estimated age: phonetic surname within those birth years.
@@ -240,6 +266,17 @@ def blocking_sql(fields: CandidateFields, today: dt.date) -> tuple[str, list[Any
                 f"WHERE l.link_type IN ({_in(len(HOME_LINKS))}) AND loc.postcode = %s)"
             )
             params += [*values, *HOME_LINKS, normalise.postcode(fields.postcode)]
+    if dob and fields.postcode and normalise.is_postcode(fields.postcode):
+        # Rule 7: born that day (Person.date_of_birth index: a few hundred people at most)
+        # with a home at the postcode; no name needed. A crowded address (a hostel, a
+        # children's home) is reached only through the few born that day.
+        parts.append(
+            f"SELECT p.entity_id FROM {t['person']} p WHERE p.date_of_birth = %s AND EXISTS ("
+            f"SELECT 1 FROM {t['link']} l JOIN {t['location']} loc "
+            "ON loc.entity_id = l.to_entity_id WHERE l.from_entity_id = p.entity_id "
+            f"AND l.link_type IN ({_in(len(HOME_LINKS))}) AND loc.postcode = %s)"
+        )
+        params += [dob.isoformat(), *HOME_LINKS, normalise.postcode(fields.postcode)]
     known = fields.known_name_keys()
     if known:
         # Index pname_given: a street name or alias is rare, so the block is small.
@@ -395,6 +432,8 @@ def match_person(
     if not names:
         return []
     query = fields.record(today)
+    swapped_fields = fields.swapped()
+    swapped = swapped_fields.record(today) if swapped_fields else None
     kind_labels = dict(NameKind.choices)
     known_keys = fields.known_name_keys()
     known_counts = known_name_counts(user, known_keys)
@@ -403,6 +442,11 @@ def match_person(
         record = candidate_record(name)
         kind = str(kind_labels.get(name.kind, name.kind)).lower()
         weight, reasons = weights.score(query, record)
+        if swapped is not None:
+            crosswise, crosswise_reasons = weights.score(swapped, record)
+            if crosswise + SWAPPED_NAMES_WEIGHT > weight:
+                weight = crosswise + SWAPPED_NAMES_WEIGHT
+                reasons = ["first and last names the other way round", *crosswise_reasons]
         by_known_name = False
         if name.kind != NameKind.PRIMARY:
             reasons.append(f"matched {kind}")

@@ -171,6 +171,8 @@ def settings() -> Any:
             block_on("family_name", "given_name"),
             block_on("family_phonetic", "given_phonetic"),
             block_on("postcode", "family_phonetic"),
+            # Both names mistyped or changed: the online matcher's rule 7.
+            block_on("dob", "postcode"),
         ],
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
