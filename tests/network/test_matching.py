@@ -193,6 +193,42 @@ def test_trained_weights_are_read_back_by_level_position() -> None:
     assert weights.prior == pytest.approx(-9.965, abs=0.01)
 
 
+def test_trained_weights_out_of_order_keep_the_documented_levels() -> None:
+    """Trained "birth year the same" weighing less than "date of birth different" would
+    rank a near match below a clear mismatch: that comparison keeps its defaults."""
+    dob = [
+        {"m_probability": 0.9, "u_probability": 0.0002},
+        {"m_probability": 0.05, "u_probability": 0.002},
+        {"m_probability": 0.0005, "u_probability": 0.6},  # -10.2
+        {"m_probability": 0.003, "u_probability": 0.3},  # -6.6
+    ]
+    sex = [
+        {"m_probability": 0.9, "u_probability": 0.45},
+        {"m_probability": 0.1, "u_probability": 0.55},
+    ]
+    weights = weights_from_settings(
+        {
+            "comparisons": [
+                {"output_column_name": "dob", "comparison_levels": dob},
+                {"output_column_name": "sex", "comparison_levels": sex},
+            ]
+        },
+        "v8",
+    )
+    assert weights.levels["dob"] == comparisons.LEVELS["dob"]
+    assert weights.levels["sex"][0].weight == pytest.approx(1.0)
+    in_order = [
+        {"m_probability": 0.9, "u_probability": 0.0002},
+        {"m_probability": 0.05, "u_probability": 0.002},
+        {"m_probability": 0.03, "u_probability": 0.05},
+        {"m_probability": 0.02, "u_probability": 0.95},
+    ]
+    trained = weights_from_settings(
+        {"comparisons": [{"output_column_name": "dob", "comparison_levels": in_order}]}, "v9"
+    )
+    assert trained.levels["dob"][0].m == pytest.approx(0.9)
+
+
 def test_common_name_with_a_full_dob_keeps_only_people_who_could_be_the_same(
     users: dict[str, Any], make_person: Any
 ) -> None:

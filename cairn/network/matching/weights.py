@@ -5,12 +5,15 @@ prior scaled to the size of the store."""
 
 from __future__ import annotations
 
+import logging
 import math
 import time
+from itertools import pairwise
 from typing import Any
 
 from .comparisons import DEFAULT_WEIGHTS, LEVELS, Level, Weights
 
+logger = logging.getLogger(__name__)
 _CACHE: dict[str, Any] = {"checked": 0.0, "weights": None}  # weights: Weights | None
 RECHECK_SECONDS = 60.0
 # The store size the documented prior (1 in 20,000) was chosen for.
@@ -65,12 +68,23 @@ def weights_from_settings(settings: dict[str, Any], version: str) -> Weights:
                 fresh.append(default)
             else:
                 fresh.append(Level(default.label, float(m), float(u)))
+        if not in_order(fresh):
+            # A better level weighing less than a worse one (EM on sparse levels can do
+            # this: "birth year the same" below "date of birth different") would rank a
+            # near match under a clear mismatch: the documented levels are kept instead.
+            logger.warning("Trained %s weights out of order; defaults kept", name)
+            continue
         levels[name] = fresh
     prior_p = settings.get("probability_two_random_records_match")
     prior = (
         math.log2(prior_p / (1 - prior_p)) if prior_p and 0 < prior_p < 1 else DEFAULT_WEIGHTS.prior
     )
     return Weights(levels=levels, prior=prior, version=version)
+
+
+def in_order(levels: list[Level]) -> bool:
+    """True when each level weighs no more than the better level before it."""
+    return all(a.weight >= b.weight for a, b in pairwise(levels))
 
 
 def current_weights() -> Weights:
