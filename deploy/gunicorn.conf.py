@@ -6,6 +6,10 @@ under the shipped systemd unit (deploy/cairn.service), which stops the master an
 worker together. Values can be changed through the environment below, or with gunicorn's
 own GUNICORN_CMD_ARGS.
 
+The application is loaded once, in the master, with the crime check's model (preload_app
+and `when_ready`): workers fork with it in memory. Deploying new code therefore needs a
+restart of the unit (`systemctl restart cairn`), not a HUP reload.
+
 The worker timeout is above Cairn's database timeouts (CAIRN_DB_CONNECT_TIMEOUT 5 s,
 CAIRN_DB_STATEMENT_TIMEOUT 20 s): a request held by a hanging database gets Cairn's own
 "cannot reach its database" page before gunicorn would kill the worker and the user would
@@ -39,3 +43,24 @@ access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss "%(a)s"'
 # and two instances on one host would otherwise share $HOME/.gunicorn/gunicorn.ctl.
 control_socket_disable = True
 proc_name = "cairn"
+# The tokenizer's thread pool must not be started in the master that forks the workers.
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Load Cairn in the master and warm the crime check there (see `when_ready`).
+preload_app = True
+
+
+def when_ready(server):  # type: ignore[no-untyped-def]
+    """After the app is loaded in the master, before any worker is forked: load the crime
+    check's model, so workers share it instead of each spending seconds of CPU loading it
+    on its first entry (a worker recycled by max_requests starts warm too). Connections
+    opened on the way are closed: a forked worker must never share its parent's."""
+    import time
+
+    from django.db import connections
+
+    from cairn.intelligence import crime_model
+
+    started = time.monotonic()
+    crime_model.warm()
+    connections.close_all()
+    server.log.info("Crime check model loaded in %.1f s", time.monotonic() - started)

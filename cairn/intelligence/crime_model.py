@@ -235,6 +235,19 @@ def example_bank() -> tuple[list[Example], FloatArray]:
     return examples, embed([e.text for e in examples])
 
 
+def warm() -> None:
+    """Load everything the check reads once per process (the artefact, WordLlama, the
+    n-gram analysers and the example bank; scikit-learn is imported on the way). gunicorn
+    calls it in the master before forking (deploy/gunicorn.conf.py), so every worker
+    shares it: loaded by each worker instead, about 4 s of CPU apiece, a full set of
+    workers starting together on two cores outran the worker timeout."""
+    model()
+    embedder()
+    analyzer("word")
+    analyzer("char")
+    example_bank()
+
+
 FAMILY_LABELS = {
     "sexual_offence": "sexual offence",
     "grooming_sexual_communication": "grooming or sexual communication with a child",
