@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tools/", views.tools, name="tools"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
 ]

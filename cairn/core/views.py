@@ -2,8 +2,9 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 from .errors import is_api, json_error, outage_response
 from .outage import classify
@@ -25,7 +26,51 @@ def tools(request: HttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
+    """Is the process up? Never touches the database (a liveness check)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+# Once every migration is applied it stays so for this process's code: checked until then.
+_MIGRATED: dict[str, bool] = {}
+
+
+def _readiness() -> dict[str, str]:
+    """What a load balancer needs before sending users here: the database answers, every
+    migration this code expects is applied, the audit chain head can be read (no audited
+    page can be served without it). Names of checks and states only: no personal data."""
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from cairn.audit.models import AuditChainHead
+
+    checks = {"database": "ok", "migrations": "ok", "audit": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as exc:
+        checks["database"] = classify(exc) or "error"
+        checks["migrations"] = checks["audit"] = "not checked"
+        return checks
+    try:
+        if not _MIGRATED.get(connection.alias):
+            executor = MigrationExecutor(connection)
+            pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+            if pending:
+                checks["migrations"] = f"{len(pending)} not applied"
+            else:
+                _MIGRATED[connection.alias] = True
+        AuditChainHead.objects.values_list("last_index", flat=True).first()
+    except DatabaseError as exc:
+        checks["audit"] = classify(exc) or "error"
+    return checks
+
+
+@never_cache
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness for load balancers: 200 when every check is "ok", else 503, as JSON."""
+    checks = _readiness()
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse({"ready": ready, **checks}, status=200 if ready else 503)
 
 
 def confirm_discard(

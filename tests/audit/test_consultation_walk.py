@@ -516,6 +516,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "core:home": "start page: links to the services only",
     "core:tools": "list of tools the user may use",
     "core:healthz": "health check for the load balancer",
+    "core:readyz": "readiness check for the load balancer: names of checks only",
     "accounts:login": "sign-in form",
     "accounts:logout": "signs out",
     "accounts:signed-out": "signed-out confirmation",

@@ -105,3 +105,14 @@ def test_the_server_log_says_why(server: Gunicorn) -> None:
     log = server.output()
     assert "Service Unavailable" in log
     assert re.search(r"connection timeout expired|unable to open database file", log)
+
+
+def test_readiness_says_the_database_is_unavailable_quickly(server: Gunicorn) -> None:
+    """Load balancers take the instance out: /readyz is 503 naming the database, while
+    /healthz (the process is up) stays 200."""
+    ready = fetch(f"{server.url}/readyz")
+    assert ready.status == 503
+    assert '"database": "unavailable"' in ready.body
+    assert '"ready": false' in ready.body
+    assert ready.seconds < QUICKLY
+    assert fetch(f"{server.url}/healthz").status == 200

@@ -135,6 +135,7 @@ WEB: dict[str, Rule] = {
     "GET core:home": Rule(ALL),
     "GET core:tools": Rule(ALL),
     "GET core:healthz": Rule(ALL, public=True),
+    "GET core:readyz": Rule(ALL, public=True),
     "GET accounts:login": Rule(ALL, ok=302, anon=200),  # signed in: sent on
     "POST accounts:login": Rule(ALL, public=True),
     "POST accounts:logout": Rule(ALL, public=True),
