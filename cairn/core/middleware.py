@@ -5,6 +5,7 @@ clear page when someone else changed a record first (a service's `Conflict`)."""
 import ipaddress
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
@@ -26,6 +27,8 @@ from .request_context import (
 )
 
 logger = logging.getLogger(__name__)
+# One line per request (cairn/core/logs.py): the view's name, never the path or query.
+request_logger = logging.getLogger("cairn.request")
 # SQLite: "Python int too large to convert to SQLite INTEGER"; PostgreSQL: "bigint out of
 # range". Dates out of range are not matched: those are bugs to fix, not missing records.
 _INT_OVERFLOW = re.compile(r"int too large|\b(?:small|big)?int(?:eger)? out of range", re.I)
@@ -69,13 +72,33 @@ class RequestIdMiddleware:
         request.request_id = request_id  # type: ignore[attr-defined]
         token = set_request_id(request_id)
         channel = set_channel("api" if request.path.startswith("/api/") else "web")
+        started = time.perf_counter()
         try:
             response = self.get_response(request)
+            if request_logger.isEnabledFor(logging.INFO):
+                _log_request(request, response, started)
         finally:
             reset_channel(channel)
             reset_request_id(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+def _log_request(request: HttpRequest, response: HttpResponse, started: float) -> None:
+    match = getattr(request, "resolver_match", None)
+    user = getattr(request, "user", None)
+    request_logger.info(
+        "request",
+        extra={
+            "method": request.method,
+            # The route's name ("pole:person"), not the path: ids stay out of the logs too.
+            "view": match.view_name if match else "unresolved",
+            "status": response.status_code,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+            # A pseudonymous id, never a name (the audit trail says who the user is).
+            "user_id": user.pk if user is not None and user.is_authenticated else None,
+        },
+    )
 
 
 class NoStoreMiddleware:

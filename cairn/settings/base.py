@@ -224,11 +224,26 @@ CAIRN_THROTTLE_RATES = {
     "match": env.str("CAIRN_THROTTLE_MATCH", default="60/min"),
 }
 
-LOGGING = {
+# Logs go to stderr (the journal under systemd). CAIRN_LOG_FORMAT=json (production's
+# default) writes one JSON object per line with the request id (cairn/core/logs.py);
+# CAIRN_REQUEST_LOG=true adds one line per request (view, status, time, user id).
+CAIRN_LOG_FORMAT = env.str("CAIRN_LOG_FORMAT", default="text")
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "cairn.core.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if CAIRN_LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("CAIRN_LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "cairn.request": {
+            "level": "INFO" if env.bool("CAIRN_REQUEST_LOG", default=False) else "WARNING"
+        }
+    },
 }
 
 

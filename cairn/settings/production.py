@@ -108,3 +108,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cairn@localhost")
 CAIRN_BASE_URL = _required("CAIRN_BASE_URL")
 if not CAIRN_BASE_URL.lower().startswith("https://"):
     _insecure("http_base_url", "CAIRN_BASE_URL must start with https:// in production.")
+
+# Structured logs (cairn/core/logs.py): JSON lines with the request id, and one line per
+# request, unless turned off (CAIRN_LOG_FORMAT=text, CAIRN_REQUEST_LOG=false).
+CAIRN_LOG_FORMAT = env.str("CAIRN_LOG_FORMAT", default="json")
+if CAIRN_LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
+LOGGING["loggers"]["cairn.request"]["level"] = (  # noqa: F405
+    "INFO" if env.bool("CAIRN_REQUEST_LOG", default=True) else "WARNING"
+)

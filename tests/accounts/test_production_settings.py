@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -121,3 +122,32 @@ def test_trusted_proxies_must_be_addresses() -> None:
     bad = _load({**GOOD, "CAIRN_TRUSTED_PROXIES": "10.0.0.1,proxy.example"})
     assert bad.returncode != 0 and "CAIRN_TRUSTED_PROXIES" in bad.stderr
     assert _load({**GOOD, "CAIRN_TRUSTED_PROXIES": "10.0.0.1,10.1.0.0/16"}).returncode == 0
+
+
+def test_production_logs_are_json_lines_with_request_lines_on() -> None:
+    code = (
+        "import django, json, logging, os, sys;"
+        "os.environ['DJANGO_SETTINGS_MODULE']='cairn.settings.production';"
+        "django.setup();"
+        "logging.getLogger('cairn.core').warning('disk %s', 'low');"
+        "print(logging.getLogger('cairn.request').isEnabledFor(logging.INFO))"
+    )
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in GOOD
+        and k != "DJANGO_SETTINGS_MODULE"
+        and not k.startswith(("CAIRN_", "SECURE_"))
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        env={**clean, **GOOD},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert line["message"] == "disk low"
+    assert line["level"] == "WARNING" and line["logger"] == "cairn.core"
