@@ -18,6 +18,8 @@ see a bare error from the proxy.
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 
 wsgi_app = "cairn.wsgi:application"
 # Behind the TLS-terminating reverse proxy, on the loopback interface by default.
@@ -45,6 +47,16 @@ control_socket_disable = True
 proc_name = "cairn"
 # The tokenizer's thread pool must not be started in the master that forks the workers.
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Metrics from every worker, summed at each scrape of /metrics (cairn/core/metrics.py): a
+# directory of their counters, emptied at each start (stale files would add old counts).
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    _metrics = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(_metrics, ignore_errors=True)
+    os.makedirs(_metrics, exist_ok=True)
+else:
+    _shm = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="cairn-metrics-", dir=_shm)
+
 # Load Cairn in the master and warm the crime check there (see `when_ready`).
 preload_app = True
 
@@ -64,3 +76,11 @@ def when_ready(server):  # type: ignore[no-untyped-def]
     crime_model.warm()
     connections.close_all()
     server.log.info("Crime check model loaded in %.1f s", time.monotonic() - started)
+
+
+def child_exit(server, worker):  # type: ignore[no-untyped-def]
+    """A worker that exits (recycled, killed) leaves its counters for the sums; only its
+    live gauges are dropped."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

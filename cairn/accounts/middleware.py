@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from .two_step import has_two_step
 
-ALWAYS_ALLOWED = ("/static/", "/healthz", "/readyz")
+ALWAYS_ALLOWED = ("/static/", "/healthz", "/readyz", "/metrics")
 
 
 class TwoStepMiddleware:

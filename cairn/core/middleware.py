@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.defaults import page_not_found
 
 from .concurrency import Conflict
+from .metrics import observe_request
 from .request_context import (
     new_request_id,
     reset_channel,
@@ -75,8 +76,7 @@ class RequestIdMiddleware:
         started = time.perf_counter()
         try:
             response = self.get_response(request)
-            if request_logger.isEnabledFor(logging.INFO):
-                _log_request(request, response, started)
+            _observe(request, response, started)
         finally:
             reset_channel(channel)
             reset_request_id(token)
@@ -84,17 +84,23 @@ class RequestIdMiddleware:
         return response
 
 
-def _log_request(request: HttpRequest, response: HttpResponse, started: float) -> None:
+def _observe(request: HttpRequest, response: HttpResponse, started: float) -> None:
+    """The request's metrics, and its log line when request lines are on."""
+    seconds = time.perf_counter() - started
     match = getattr(request, "resolver_match", None)
+    # The route's name ("pole:person-detail"), not the path: ids stay out of both.
+    view = match.view_name if match else "unresolved"
+    observe_request(view, request.method or "", response.status_code, seconds)
+    if not request_logger.isEnabledFor(logging.INFO):
+        return
     user = getattr(request, "user", None)
     request_logger.info(
         "request",
         extra={
             "method": request.method,
-            # The route's name ("pole:person"), not the path: ids stay out of the logs too.
-            "view": match.view_name if match else "unresolved",
+            "view": view,
             "status": response.status_code,
-            "ms": round((time.perf_counter() - started) * 1000, 1),
+            "ms": round(seconds * 1000, 1),
             # A pseudonymous id, never a name (the audit trail says who the user is).
             "user_id": user.pk if user is not None and user.is_authenticated else None,
         },

@@ -227,6 +227,8 @@ CAIRN_THROTTLE_RATES = {
 # Logs go to stderr (the journal under systemd). CAIRN_LOG_FORMAT=json (production's
 # default) writes one JSON object per line with the request id (cairn/core/logs.py);
 # CAIRN_REQUEST_LOG=true adds one line per request (view, status, time, user id).
+# The bearer token Prometheus sends to GET /metrics (cairn/core/metrics.py); unset: 404.
+CAIRN_METRICS_TOKEN = env.str("CAIRN_METRICS_TOKEN", default="")
 CAIRN_LOG_FORMAT = env.str("CAIRN_LOG_FORMAT", default="text")
 LOGGING: dict[str, Any] = {
     "version": 1,
