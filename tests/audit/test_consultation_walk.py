@@ -517,6 +517,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "core:tools": "list of tools the user may use",
     "core:healthz": "health check for the load balancer",
     "core:readyz": "readiness check for the load balancer: names of checks only",
+    "core:metrics": "Prometheus counts by route name, for the scrape token only",
     "accounts:login": "sign-in form",
     "accounts:logout": "signs out",
     "accounts:signed-out": "signed-out confirmation",

@@ -136,6 +136,8 @@ WEB: dict[str, Rule] = {
     "GET core:tools": Rule(ALL),
     "GET core:healthz": Rule(ALL, public=True),
     "GET core:readyz": Rule(ALL, public=True),
+    # Only with the scrape token (CAIRN_METRICS_TOKEN), which no user session carries.
+    "GET core:metrics": Rule(NOBODY, refused=404, anon=404),
     "GET accounts:login": Rule(ALL, ok=302, anon=200),  # signed in: sent on
     "POST accounts:login": Rule(ALL, public=True),
     "POST accounts:logout": Rule(ALL, public=True),
