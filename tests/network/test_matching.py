@@ -145,6 +145,33 @@ def test_swapping_names_does_not_pair_a_twin(users: dict[str, Any], make_person:
     assert "first and last names the other way round" not in found[0].reasons
 
 
+def test_a_twin_is_not_offered_as_the_same_child(users: dict[str, Any], make_person: Any) -> None:
+    """Same surname, same date of birth, same home, a plainly different first name: a
+    twin, not a duplicate. The shared home and birthday are what twins have anyway, so
+    they do not add up to a match; a nickname or a misspelling in the same family still
+    does."""
+    sw = users["social_worker"]
+    leah = make_person(
+        given_name="Leah", family_name="Examplefield", date_of_birth=DOB, sex="female"
+    )
+    _home(sw, leah)
+    twin = {
+        "given_name": "Tia",
+        "family_name": "Examplefield",
+        "date_of_birth": DOB,
+        "postcode": "NM2 3BB",
+        "sex": "female",
+    }
+    assert match_person(sw, twin) == []
+    (weak,) = match_person(sw, twin, threshold=-100)
+    assert weak.weight < 0
+    assert weak.reasons[0].startswith("same family name but a different first name")
+    for typed in ("Lea", "Leah"):
+        found = match_person(sw, {**twin, "given_name": typed})
+        assert [m.person.pk for m in found] == [leah.pk]
+        assert found[0].weight >= 6.0
+
+
 def test_matches_never_include_records_the_user_cannot_see(
     users: dict[str, Any], make_person: Any
 ) -> None:

@@ -181,6 +181,29 @@ def compare(a: Record, b: Record) -> dict[str, int | None]:
     }
 
 
+# The siblings trap, within one family. The levels are weighed as independent evidence,
+# but for two records with the same surname and a plainly different first name they are
+# not: siblings share the address, and twins the date of birth too. For such a pair the
+# same postcode says nothing more (siblings have it as often as duplicates do) and the
+# same date of birth only what a sibling pair sharing one is worth: m 0.88 over the share
+# of sibling pairs that do (twins, about 1 in 30), log2(0.88 / 0.03). Nicknames, similar
+# spellings and initials are not "plainly different" and keep their usual weights.
+HOUSEHOLD_WEIGHTS = {"postcode": 0.0, "dob": math.log2(0.88 / 0.03)}
+HOUSEHOLD_REASON = "same family name but a different first name (a brother, sister or twin?)"
+DIFFERENT_GIVEN_LEVEL = 4
+SAME_FAMILY_LEVEL = 0
+
+
+def same_family_different_child(a: Record, b: Record, levels: dict[str, int | None]) -> bool:
+    """Same surname, a plainly different first name (neither an initial) and something
+    a household shares (the postcode or the date of birth) also the same."""
+    if levels["family_name"] != SAME_FAMILY_LEVEL or levels["given_name"] != DIFFERENT_GIVEN_LEVEL:
+        return False
+    if min(len(normalise.name_key(a.given_name)), len(normalise.name_key(b.given_name))) <= 1:
+        return False
+    return levels["postcode"] == 0 or levels["dob"] == 0
+
+
 @dataclass(frozen=True)
 class Weights:
     """Weights of every level of every comparison, and the prior; `version` says where
@@ -195,14 +218,20 @@ class Weights:
         levels that carried evidence, strongest first."""
         total = self.prior
         parts: list[tuple[float, str]] = []
-        for name, level in compare(a, b).items():
+        levels = compare(a, b)
+        household = same_family_different_child(a, b, levels)
+        for name, level in levels.items():
             if level is None:
                 continue
             lv = self.levels[name][level]
-            total += lv.weight
-            parts.append((lv.weight, lv.label))
+            weight = lv.weight
+            if household and level == 0 and name in HOUSEHOLD_WEIGHTS:
+                weight = min(weight, HOUSEHOLD_WEIGHTS[name])
+            total += weight
+            parts.append((weight, lv.label))
         parts.sort(key=lambda p: -abs(p[0]))
-        return total, [label for _, label in parts]
+        reasons = [label for _, label in parts]
+        return total, [HOUSEHOLD_REASON, *reasons] if household else reasons
 
 
 DEFAULT_WEIGHTS = Weights(levels=LEVELS)
