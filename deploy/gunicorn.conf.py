@@ -53,9 +53,11 @@ if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     _metrics = os.environ["PROMETHEUS_MULTIPROC_DIR"]
     shutil.rmtree(_metrics, ignore_errors=True)
     os.makedirs(_metrics, exist_ok=True)
+    _made_metrics_dir = ""
 else:
     _shm = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="cairn-metrics-", dir=_shm)
+    _made_metrics_dir = tempfile.mkdtemp(prefix="cairn-metrics-", dir=_shm)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _made_metrics_dir
 
 # Load Cairn in the master and warm the crime check there (see `when_ready`).
 preload_app = True
@@ -84,3 +86,9 @@ def child_exit(server, worker):  # type: ignore[no-untyped-def]
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):  # type: ignore[no-untyped-def]
+    """The metrics directory made for this run goes with it (it is held in memory)."""
+    if _made_metrics_dir:
+        shutil.rmtree(_made_metrics_dir, ignore_errors=True)

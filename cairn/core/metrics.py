@@ -23,6 +23,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -47,7 +48,13 @@ LATENCY = Histogram(
 )
 
 
+# Any other method a client sends is counted as "other": the label set stays fixed, and a
+# caller cannot write text of their choosing into the metrics.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def observe_request(view: str, method: str, status: int, seconds: float) -> None:
+    method = method if method in METHODS else "other"
     REQUESTS.labels(view=view, method=method, status=str(status)).inc()
     LATENCY.labels(view=view).observe(seconds)
 
@@ -131,12 +138,24 @@ class _Forward(Collector):
         yield from self.source.collect()
 
 
+def _bearer(request: HttpRequest) -> str:
+    """The credentials of an `Authorization: Bearer <token>` header (the scheme in any
+    case, RFC 9110), else ""."""
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    return credentials.strip() if scheme.lower() == "bearer" else ""
+
+
+@csrf_exempt  # no session is involved; a POST must look like a missing page too, not a 403
 @never_cache
 def metrics_view(request: HttpRequest) -> HttpResponse:
     """The scrape endpoint, for the bearer of CAIRN_METRICS_TOKEN only: anyone else (and
     everyone, when no token is set) gets a 404, as for a page that does not exist."""
     token = getattr(settings, "CAIRN_METRICS_TOKEN", "")
-    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    if not token or not hmac.compare_digest(given.encode(), token.encode()):
+    given = _bearer(request)
+    if (
+        request.method not in ("GET", "HEAD")
+        or not token
+        or not hmac.compare_digest(given.encode(), token.encode())
+    ):
         raise Http404
     return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)

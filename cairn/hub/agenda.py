@@ -282,7 +282,10 @@ def _flagged(ctx: AgendaContext, *, kind: str) -> list[Candidate]:
             kind=agenda_kind,
             key=f"{kind}-{pk}",
             title=labels.get(pk, f"Record {pk}"),
-            reason=f"Linked to {len(flagged[pk])} children at moderate or significant risk",
+            reason=(
+                f"Linked to {len(flagged[pk])} {'child' if len(flagged[pk]) == 1 else 'children'}"
+                " at moderate or significant risk"
+            ),
             subject_id=pk,
         )
         for pk in sorted(flagged, key=lambda p: (-len(flagged[p]), labels.get(p, "")))

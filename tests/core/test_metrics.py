@@ -34,6 +34,23 @@ def test_without_the_token_there_is_no_such_page(settings: Any) -> None:
     settings.CAIRN_METRICS_TOKEN = TOKEN
     assert client.get("/metrics").status_code == 404
     assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 404
+    # The token without its scheme is not a bearer token; the scheme is case-insensitive.
+    assert client.get("/metrics", headers={"Authorization": TOKEN}).status_code == 404
+    assert client.get("/metrics", headers={"Authorization": f"bearer {TOKEN}"}).status_code == 200
+    # Any other method looks like a missing page too (not a CSRF 403 that says it exists).
+    for method in ("post", "put", "delete"):
+        response = getattr(client, method)("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert response.status_code == 404, method
+
+
+def test_a_made_up_method_cannot_add_series(settings: Any) -> None:
+    settings.CAIRN_METRICS_TOKEN = TOKEN
+    client = Client()
+    for word in ("ZEPHYRINE", "QUILLBOTTOM"):
+        client.generic(word, "/healthz")
+    text = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).content
+    assert b"ZEPHYRINE" not in text and b"QUILLBOTTOM" not in text
+    assert b'method="other"' in text
 
 
 def test_requests_and_audit_writes_are_counted_by_route_name_only(

@@ -162,6 +162,8 @@ def gunicorn(tmp_path: Path, env: dict[str, str], workers: int = 1) -> Iterator[
         "CAIRN_BIND": f"127.0.0.1:{port}",
         "CAIRN_WORKERS": str(workers),
         "PYTHONUNBUFFERED": "1",
+        # Under the test's own folder: a killed master cannot clean up after itself.
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
         **env,
     }
     with log.open("wb") as out:
