@@ -23,7 +23,7 @@ from cairn.concerns.models import Indicator, IndicatorObservation, RiskDecision,
 from cairn.concerns.selectors import screening_for_child
 from cairn.core.concurrency import Conflict, lock
 from cairn.notifications import services as notifications
-from cairn.pole.access import access_person_by_id
+from cairn.pole.access import access_person_by_id, visible_entity_ids
 from cairn.pole.models import Person
 
 from . import agenda
@@ -531,6 +531,17 @@ def action_create(
         errors["owner_agency"] = ["Choose the owning agency"]
     if due_on < today:
         errors["due_on"] = ["The due date must be today or in the future"]
+    if (
+        "owner" not in errors
+        and item is not None
+        and item.subject_id is not None
+        and not visible_entity_ids(owner, {item.subject_id})
+    ):
+        # They would be told of an action about a child they cannot open or identify.
+        errors["owner"] = [
+            f"{owner.get_full_name() or owner.get_username()} cannot see this record: "
+            "share it with their agency first, or choose another owner"
+        ]
     if errors:
         raise ValidationError(errors)
     if meeting is not None:

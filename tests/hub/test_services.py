@@ -129,6 +129,24 @@ def test_action_owner_notified_and_completion(
     assert action.status == "complete" and action.completed_by == users["practitioner"]
 
 
+def test_an_action_about_a_child_goes_only_to_someone_who_may_see_the_child(
+    child_item: AgendaItem, chair: Any, make_user: Callable[..., Any]
+) -> None:
+    """Otherwise the owner is told of an action about a child they cannot open, and cannot
+    tell which child it is."""
+    school = make_user("practitioner", agency="school", username="school_dsl")
+    with pytest.raises(ValidationError) as exc:
+        services.action_create(
+            actor=chair,
+            item=child_item,
+            description="Check attendance",
+            owner=school,
+            due_on=timezone.localdate() + dt.timedelta(days=7),
+        )
+    assert "cannot see this record" in exc.value.message_dict["owner"][0]
+    assert not Notification.objects.filter(recipient=school, kind="hub.action").exists()
+
+
 def test_action_validation(chair: Any, users: dict[str, Any]) -> None:
     with pytest.raises(ValidationError) as exc:
         services.action_create(
