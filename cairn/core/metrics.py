@@ -83,28 +83,24 @@ class DatabaseCollector(Collector):
         from django_tasks.base import TaskResultStatus
         from django_tasks_db.models import DBTaskResult
 
-        from cairn.audit.models import AuditChainHead
-        from cairn.referrals.models import OPEN_STATUSES, Referral
+        from cairn.audit.selectors import audit_head_index
+        from cairn.referrals.selectors import all_overdue, escalated
 
-        head = AuditChainHead.objects.values_list("last_index", flat=True).first() or 0
+        now = timezone.now()
         yield GaugeMetricFamily(
             "cairn_audit_chain_index",
             "Audit events written so far (the chain head's index): rate() is audit writes",
-            value=head,
+            value=audit_head_index(),
         )
         yield GaugeMetricFamily(
             "cairn_referrals_escalated",
             "Referrals whose statutory clock ran out and were escalated or flagged",
-            value=Referral.objects.filter(escalated_at__isnull=False).count(),
+            value=escalated().count(),
         )
         yield GaugeMetricFamily(
             "cairn_referral_clocks_overdue",
-            "Open referrals past their decision deadline, clock still running",
-            value=Referral.objects.filter(
-                status__in=OPEN_STATUSES,
-                clock_stopped_at__isnull=True,
-                due_at__lt=timezone.now(),
-            ).count(),
+            "Referrals past their decision deadline, clock still running",
+            value=all_overdue(now).count(),
         )
         tasks = GaugeMetricFamily(
             "cairn_tasks",

@@ -50,7 +50,7 @@ def _readiness() -> dict[str, str]:
     from django.db import DatabaseError, connection
     from django.db.migrations.recorder import MigrationRecorder
 
-    from cairn.audit.models import AuditChainHead
+    from cairn.audit.selectors import audit_head_index
 
     checks = {"database": "ok", "migrations": "ok", "audit": "ok"}
     try:
@@ -67,7 +67,7 @@ def _readiness() -> dict[str, str]:
         pending = _expected_migrations() - applied
         if pending:
             checks["migrations"] = f"{len(pending)} not applied"
-        AuditChainHead.objects.values_list("last_index", flat=True).first()
+        audit_head_index()
     except DatabaseError as exc:
         checks["audit"] = classify(exc) or "error"
     return checks

@@ -146,6 +146,11 @@ def referrals_for_child(user: Any, child: Person) -> QuerySet[Referral]:
     )
 
 
+def escalated() -> QuerySet[Referral]:
+    """For operations metrics only (no user): referrals the scheduler escalated or flagged."""
+    return Referral.objects.filter(escalated_at__isnull=False)
+
+
 def all_overdue(now: dt.datetime) -> QuerySet[Referral]:
     """For the scheduler only (no user): every referral whose clock has run out."""
     return Referral.objects.filter(overdue_q(now)).select_related(

@@ -55,7 +55,10 @@ def test_hub_pages_denied_to_admin_roles(users: dict[str, Any]) -> None:
 
 
 def test_chair_runs_the_meeting(
-    setup_meeting: tuple[Meeting, AgendaItem, Person], chair: Any, users: dict[str, Any]
+    setup_meeting: tuple[Meeting, AgendaItem, Person],
+    chair: Any,
+    users: dict[str, Any],
+    make_user: Any,
 ) -> None:
     meeting, item, _child = setup_meeting
     client = client_for(chair)
@@ -93,6 +96,21 @@ def test_chair_runs_the_meeting(
     # Errors come back on the page, with the GOV.UK error summary.
     bad = client.post(url, {"form": "action", "action-description": ""})
     assert bad.status_code == 200 and "There is a problem" in bad.content.decode()
+    # An owner who may not see the child: told beside the owner, what was typed kept.
+    school = make_user("practitioner", agency="school", username="school_dsl")
+    refused = client.post(
+        url,
+        {
+            "form": "action",
+            "action-description": "Check attendance this week",
+            "action-owner": school.pk,
+            "action-due_on_day": due.day,
+            "action-due_on_month": due.month,
+            "action-due_on_year": due.year,
+        },
+    ).content.decode()
+    assert "cannot see this record" in refused and "Check attendance this week" in refused
+    assert Action.objects.count() == 1
     finalise = reverse("hub:finalise", args=[meeting.pk])
     # The meeting is tomorrow: its minutes cannot be final yet, even when confirmed.
     early = client.get(finalise).content.decode()
