@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextvars
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminPasswordChangeForm as OwnPasswordChangeForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -25,7 +26,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cairn.audit import services as audit
 
 from . import services
-from .models import Agency, Team, User
+from .models import Agency, ExternalIdentity, IdentityProvider, Team, User
+from .roles import Role
 
 # The admin signed in while Django's password view runs: its form has no request to ask.
 _password_actor: contextvars.ContextVar[Any] = contextvars.ContextVar(
@@ -75,6 +77,83 @@ class AgencyAdmin(AuditedAdmin):
 class TeamAdmin(AuditedAdmin):
     list_display = ["name", "agency"]
     list_filter = ["agency"]
+
+
+def _https_urls(field: models.Field[Any, Any], **kwargs: Any) -> Any:
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"  # a provider's endpoints are always https
+    return field.formfield(**kwargs)
+
+
+class IdentityProviderForm(forms.ModelForm):
+    class Meta:
+        model = IdentityProvider
+        formfield_callback = _https_urls
+        fields = [
+            "agency",
+            "name",
+            "slug",
+            "is_enabled",
+            "issuer",
+            "authorization_endpoint",
+            "token_endpoint",
+            "userinfo_endpoint",
+            "jwks_uri",
+            "end_session_endpoint",
+            "client_id",
+            "client_secret_env",
+            "scopes",
+            "role_from_groups",
+            "groups_claim",
+            "group_roles",
+            "mfa_satisfies_two_step",
+            "mfa_amr_values",
+            "mfa_acr_values",
+        ]
+
+    def clean_group_roles(self) -> dict[str, str]:
+        value = self.cleaned_data.get("group_roles") or {}
+        if not isinstance(value, dict):
+            raise forms.ValidationError('Enter group ids and roles like {"group-id": "analyst"}')
+        unknown = sorted({str(r) for r in value.values()} - set(Role.values))
+        if unknown:
+            raise forms.ValidationError(
+                f"Not a Cairn role: {', '.join(unknown)}. Roles are: {', '.join(Role.values)}"
+            )
+        return {str(k): str(v) for k, v in value.items()}
+
+    def _string_list(self, name: str) -> list[str]:
+        value = self.cleaned_data.get(name) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise forms.ValidationError('Enter a list of values like ["mfa"]')
+        return value
+
+    def clean_mfa_amr_values(self) -> list[str]:
+        return self._string_list("mfa_amr_values")
+
+    def clean_mfa_acr_values(self) -> list[str]:
+        return self._string_list("mfa_acr_values")
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(AuditedAdmin):
+    """An agency's single sign-on provider. Every change (the group-to-role mapping, the MFA
+    rule) is audited with its values before and after by AuditedAdmin."""
+
+    form = IdentityProviderForm
+    list_display = ["name", "agency", "is_enabled", "role_from_groups", "mfa_satisfies_two_step"]
+    list_filter = ["agency", "is_enabled"]
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(AuditedAdmin):
+    """Links a Cairn account to its identity at a provider: add one to let an existing
+    password account sign in through the provider instead of making a second account."""
+
+    list_display = ["user", "provider", "subject", "last_sign_in_at"]
+    list_filter = ["provider"]
+    search_fields = ["user__username", "subject"]
+    readonly_fields = ["created_at", "last_sign_in_at"]
 
 
 class AuditedOwnPasswordChangeForm(OwnPasswordChangeForm):

@@ -15,3 +15,14 @@ register(
     Action.SECURITY,
     "A waiting account change was replaced by a later one",
 )
+register("auth.sso_signed_in", Action.SECURITY, "A user signed in through their agency's provider")
+register(
+    "auth.sso_refused",
+    Action.SECURITY,
+    "A single sign-on was refused (bad token, replay, provider error, account not approved)",
+)
+register(
+    "accounts.sso_account_requested",
+    Action.SECURITY,
+    "A first single sign-on made an inactive account that waits for a system admin",
+)

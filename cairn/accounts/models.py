@@ -115,3 +115,69 @@ class AccountChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Change #{self.pk} to {self.user}"
+
+
+class IdentityProvider(models.Model):
+    """An agency's OpenID Connect identity provider (the force's Entra ID, the council's,
+    the NHS trust's): its staff sign in there instead of with a Cairn password. The client
+    secret is never stored here: `client_secret_env` names the environment variable that
+    holds it (docs/deployment.md)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="identity_providers")
+    name = models.CharField(
+        max_length=120, help_text="Shown on the sign-in button, e.g. 'Northshire Police (Entra ID)'"
+    )
+    slug = models.SlugField(max_length=40, unique=True)
+    is_enabled = models.BooleanField(default=True)
+    issuer = models.URLField(help_text="Must equal the 'iss' of every ID token")
+    authorization_endpoint = models.URLField()
+    token_endpoint = models.URLField()
+    userinfo_endpoint = models.URLField()
+    jwks_uri = models.URLField(verbose_name="JWKS URI")
+    end_session_endpoint = models.URLField(
+        blank=True, help_text="Leave empty if the provider does not support signing out"
+    )
+    client_id = models.CharField(max_length=200)
+    client_secret_env = models.CharField(
+        max_length=100, help_text="The environment variable holding the client secret"
+    )
+    scopes = models.CharField(max_length=200, default="openid email profile")
+    # Role from the provider's groups: only where the agency trusts its provider's groups;
+    # otherwise every new account starts as a practitioner and an admin sets the role.
+    role_from_groups = models.BooleanField(default=False)
+    groups_claim = models.CharField(max_length=60, default="groups")
+    group_roles = models.JSONField(
+        default=dict, blank=True, help_text='Group id to Cairn role, e.g. {"a1b2...": "analyst"}'
+    )
+    # The provider's own MFA counts as Cairn's second step only where configured.
+    mfa_satisfies_two_step = models.BooleanField(default=False)
+    mfa_amr_values = models.JSONField(default=list, blank=True, help_text='e.g. ["mfa"]')
+    mfa_acr_values = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExternalIdentity(models.Model):
+    """A Cairn user's identity at a provider: the provider's stable subject (`sub`), never
+    an email address, which a provider may reassign."""
+
+    provider = models.ForeignKey(
+        IdentityProvider, on_delete=models.PROTECT, related_name="identities"
+    )
+    subject = models.CharField(max_length=255)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="external_identities")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sign_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "external identities"
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="ext_identity_unique_sub")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider.slug}:{self.subject}"

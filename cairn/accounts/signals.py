@@ -21,6 +21,8 @@ def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed)
 def _sign_in_failed(sender: Any, credentials: Any, request: Any = None, **kwargs: Any) -> None:
+    if "nonce" in (credentials or {}):
+        return  # a single sign-on: the SSO view audits it with its reason (auth.sso_refused)
     username = str((credentials or {}).get("username", ""))[:150]
     audit.record_system(
         event="auth.sign_in_failed",

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -9,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import selectors, services, two_step
+from . import selectors, services, sso, two_step
 from .forms import ChangeDecisionForm, SignInCodeForm, SignInForm
 from .models import AccountChangeRequest, ChangeRequestStatus
 
@@ -28,9 +30,33 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "providers": sso.enabled_providers()}
+
 
 class SignOutView(auth_views.LogoutView):
+    """Signs out of Cairn and, after single sign-on with a provider that supports it, sends
+    the browser on to end the provider's session too."""
+
     http_method_names = ["post", "options"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.next_page = sso.end_session_url(request, reverse("accounts:signed-out"))
+        return super().post(request, *args, **kwargs)
+
+
+@require_GET
+def sso_start(request: HttpRequest, slug: str) -> HttpResponse:
+    provider = sso.provider_for(slug)
+    if provider is None:
+        raise Http404
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    response: HttpResponse = sso.SsoStartView().start(request, provider)
+    return response
+
+
+sso_callback = sso.SsoCallbackView.as_view()
 
 
 def signed_out(request: HttpRequest) -> HttpResponse:

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After single sign-on, lets the sign-out form go on to the provider (form-action).
+    "cairn.accounts.middleware.SsoSignOutCspMiddleware",
     "cairn.core.middleware.NoStoreMiddleware",
     "cairn.audit.middleware.RefusedAccessMiddleware",
     "cairn.core.middleware.BadIdMiddleware",
@@ -109,7 +111,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on with an agency's OpenID Connect provider (ADR 0020); acts only on the
+    # provider's callback.
+    "cairn.accounts.sso.OIDCBackend",
 ]
+# Seconds of clock difference allowed when checking an ID token's exp and iat.
+CAIRN_SSO_CLOCK_LEEWAY = env.int("CAIRN_SSO_CLOCK_LEEWAY", default=60)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -521,6 +521,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "accounts:login": "sign-in form",
     "accounts:logout": "signs out",
     "accounts:signed-out": "signed-out confirmation",
+    "accounts:sso-start": "redirect to the agency's identity provider",
+    "accounts:sso-callback": "the provider's redirect back: signs in or refuses",
     "accounts:two-step-setup": "the user's own two-step set-up",
     "accounts:two-step-verify": "the user's own sign-in code form",
     "accounts:change-requests": "staff account changes: staff accounts, not data subjects",
