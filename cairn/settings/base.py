@@ -259,7 +259,10 @@ LOGGING: dict[str, Any] = {
     "loggers": {
         "cairn.request": {
             "level": "INFO" if env.bool("CAIRN_REQUEST_LOG", default=False) else "WARNING"
-        }
+        },
+        # Its warnings quote Notify's error messages, which can name an address; Cairn
+        # keeps the error's type and code on the Delivery row instead.
+        "notifications_python_client": {"level": "ERROR"},
     },
 }
 
