@@ -364,6 +364,7 @@ def risk_decision_record(
             else f"a child's risk has risen to {RiskLevel(level).label.lower()}"
         )
         notifications.notify(
+            sender=actor,
             recipients=_ppu_coordinators(),
             kind="risk.raised",
             title=f"Concern {concern.reference}: {what}",

@@ -776,6 +776,7 @@ def marker_request_create(*, actor: Any, sighting: VehicleSighting) -> MarkerReq
     vehicle_url = reverse("disruption:vehicle", args=[locked.vehicle_id])
     local = timezone.localtime(locked.seen_at)
     notifications.notify(
+        sender=actor,
         recipients=marker_owners(),
         kind="disruption.marker_requested",
         title=f"Marker requested on vehicle {locked.registration_seen}",

@@ -566,6 +566,7 @@ def action_create(
         details={"owner": owner.username, "agency": agency.name, "due_on": due_on.isoformat()},
     )
     notifications.notify(
+        sender=actor,
         recipients=[owner],
         kind="hub.action",
         title=f"Hub action {action.reference} for you, due {due_on:%d %b %Y}",
@@ -694,6 +695,7 @@ def minutes_distribute(
             justification=f"Minutes of {meeting.reference} sent to a Hub member",
         )
         notifications.notify(
+            sender=actor,
             recipients=[recipient],
             kind="hub.minutes",
             title=f"Minutes of {meeting.title} ({meeting.date:%d %b %Y})",

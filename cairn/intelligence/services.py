@@ -454,6 +454,7 @@ def submission_submit(
         },
     )
     notifications.notify(
+        sender=actor,
         recipients=_fib_officers(),
         kind="intel.submitted",
         title=f"{'Resubmitted' if resubmitted else 'New'} intelligence {submission.reference} "
@@ -554,6 +555,7 @@ def submission_triage(
     if close:
         _tell_submitter(
             submission,
+            sender=actor,
             kind="intel.closed",
             title=f"Your intelligence {submission.reference}: closed with no further action",
             body="The Force Intelligence Bureau has assessed your entry and closed it with no "
@@ -1055,6 +1057,7 @@ def submission_disseminate(
         details={"grade": submission.grade, "handling": submission.handling},
     )
     notifications.notify(
+        sender=actor,
         recipients=_recipients(recipient_kind, agency),
         kind="intel.disseminated",
         title=f"Intelligence {submission.reference} ({submission.grade}) shared with you",
@@ -1177,8 +1180,11 @@ def _lock(submission: Submission, allowed: tuple[str, ...]) -> Submission:
     return fresh
 
 
-def _tell_submitter(submission: Submission, *, kind: str, title: str, body: str) -> None:
+def _tell_submitter(
+    submission: Submission, *, kind: str, title: str, body: str, sender: Any = None
+) -> None:
     notifications.notify(
+        sender=sender,
         recipients=[submission.submitter],
         kind=kind,
         title=title,
@@ -1227,6 +1233,7 @@ def submission_accept_reason(*, actor: Any, submission: Submission, note: str = 
     )
     _tell_submitter(
         submission,
+        sender=actor,
         kind="intel.reason_accepted",
         title=f"Your intelligence {submission.reference}: accepted as intelligence",
         body="The Force Intelligence Bureau accepted your reason that this entry is "
@@ -1277,6 +1284,7 @@ def submission_refer_crime(*, actor: Any, submission: Submission, note: str) -> 
         },
     )
     notifications.notify(
+        sender=actor,
         recipients=_crime_recorders(),
         kind="intel.crime_referred",
         title=f"Crime referral {referral.reference} from the FIB: a crime to record",
@@ -1286,6 +1294,7 @@ def submission_refer_crime(*, actor: Any, submission: Submission, note: str) -> 
     )
     _tell_submitter(
         submission,
+        sender=actor,
         kind="intel.crime_referred",
         title=f"Your intelligence {submission.reference}: referred for crime recording",
         body="The Force Intelligence Bureau judged that your entry describes a crime and has "
@@ -1321,6 +1330,7 @@ def submission_return(
     )
     _tell_submitter(
         submission,
+        sender=actor,
         kind="intel.returned",
         title=f"Your intelligence {submission.reference} has been returned to you",
         body="The Force Intelligence Bureau has returned your entry with a note. Open it to "
@@ -1389,6 +1399,7 @@ def submission_withdraw(*, actor: Any, submission: Submission, reason: str = "")
         justification=reason.strip()[:500] or "Withdrawn by its submitter after it was returned",
     )
     notifications.notify(
+        sender=actor,
         recipients=_fib_officers(),
         kind="intel.withdrawn",
         title=f"Intelligence {submission.reference} was withdrawn by its submitter",
@@ -1453,6 +1464,7 @@ def crime_referral_record(
         details={"submission": submission.pk, "crime_reference": crime_reference},
     )
     notifications.notify(
+        sender=actor,
         recipients=[submission.submitter, referral.referred_by],
         kind="intel.crime_recorded",
         title=f"Intelligence {submission.reference}: crime reported, reference {crime_reference}",
@@ -1489,6 +1501,7 @@ def crime_referral_return(*, actor: Any, referral: CrimeReferral, note: str) -> 
         details={"submission": submission.pk},
     )
     notifications.notify(
+        sender=actor,
         recipients=[referral.referred_by],
         kind="intel.crime_referral_returned",
         title=f"Crime referral {referral.reference} for {submission.reference} returned to the FIB",

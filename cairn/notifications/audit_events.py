@@ -3,3 +3,13 @@
 from cairn.audit.registry import Action, register
 
 register("notification.listed", Action.CONSULTATION, "The notifications inbox was viewed")
+register(
+    "notification.delivery_failed",
+    Action.ALTERATION,
+    "An email or text message about a notification could not be delivered",
+)
+register(
+    "notification.delivery_dismissed",
+    Action.ALTERATION,
+    "A message that could not be delivered was marked as dealt with",
+)

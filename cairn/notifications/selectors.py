@@ -4,12 +4,13 @@ from typing import Any
 
 from django.apps import apps
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from cairn.accounts.roles import Role
 from cairn.audit import services as audit
 
-from .models import Notification
+from .models import DELIVERY_PROBLEMS, Delivery, Notification
 
 # Where the data subject of the record a notification is about is kept, by record type.
 SUBJECT_FIELD = {
@@ -68,3 +69,24 @@ def consult_inbox(user: Any, *, unread_only: bool, page: Any) -> Page[Notificati
         },
     )
     return current
+
+
+def delivery_problems(user: Any) -> QuerySet[Delivery]:
+    """Messages that could not be delivered, for whoever must act on them: the user whose
+    action raised the notification; for timed jobs' (no sender), the system admins of the
+    recipient's agency. Everyone else sees none."""
+    whose = Q(sender_id=user.pk)
+    if user.role == Role.SYSTEM_ADMIN and user.agency_id is not None:
+        whose |= Q(sender__isnull=True, recipient__agency_id=user.agency_id)
+    return (
+        Delivery.objects.filter(whose, status__in=DELIVERY_PROBLEMS, dismissed_at__isnull=True)
+        .select_related("recipient__agency")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def access_delivery_problem(user: Any, delivery_id: int) -> Delivery:
+    found = delivery_problems(user).filter(pk=delivery_id).first()
+    if found is None:
+        raise Http404("No such message.")
+    return found

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +23,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "page_obj": page,
             "unread_only": unread_only,
+            "delivery_problems": selectors.delivery_problems(request.user).count(),
             "nav": "inbox",
         },
     )
@@ -35,3 +38,24 @@ def open_notification(request: HttpRequest, notification_id: int) -> HttpRespons
     if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
         return redirect(notification.url)
     return redirect("notifications:inbox")
+
+
+@login_required
+def delivery_problems(request: HttpRequest) -> HttpResponse:
+    """Emails and texts that could not be delivered: staff addresses and statuses only,
+    never what the notification said."""
+    page = Paginator(selectors.delivery_problems(request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "notifications/delivery_problems.html", {"page_obj": page, "nav": "inbox"}
+    )
+
+
+@login_required
+@require_POST
+def delivery_dismiss(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    delivery = selectors.access_delivery_problem(request.user, delivery_id)
+    services.delivery_dismiss(actor=request.user, delivery=delivery)
+    messages.success(request, f"Removed the message to {delivery.recipient} from the list.")
+    return redirect("notifications:delivery-problems")

@@ -255,6 +255,7 @@ def referral_submit(*, actor: Any, referral: Referral) -> Referral:
         targets = selectors.receivers(referral.kind, referral.recipient_agency_id)
     if targets:
         notifications.notify(
+            sender=actor,
             recipients=targets,
             kind=f"referral.{referral.kind}",
             title=f"New {referral.get_kind_display()}: {referral.reference}",
@@ -388,6 +389,7 @@ def referral_transition(
     if who == "receiver":
         recipient = _who(referral.sender, referral.sender_agency)
         notifications.notify(
+            sender=actor,
             recipients=[referral.sender],
             kind="referral.update",
             title=f"{referral.reference} {referral.get_status_display().lower()}",
@@ -486,6 +488,7 @@ def mash_decision_record(
         members = list(allocated_team.members.filter(is_active=True))
         if members:
             notifications.notify(
+                sender=actor,
                 recipients=members,
                 kind="referral.allocated",
                 title=f"Allocated to {allocated_team.name}: {referral.reference}",
@@ -494,6 +497,7 @@ def mash_decision_record(
                 obj=referral,
             )
     notifications.notify(
+        sender=actor,
         recipients=[referral.sender],
         kind="referral.mash_decided",
         title=f"MASH decision on {referral.reference}: {decision.get_outcome_display()}",
@@ -559,6 +563,7 @@ def strategy_discussion_record(
         details={"referral": referral.pk, "agencies": [a["agency"] for a in attendees]},
     )
     notifications.notify(
+        sender=actor,
         recipients=[referral.sender],
         kind="referral.strategy",
         title=f"Strategy discussion recorded for {referral.reference}",

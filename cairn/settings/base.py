@@ -207,6 +207,21 @@ def derived_checkpoint_key(secret_key: str) -> str:
     return hashlib.sha256(f"cairn-audit-checkpoint|{secret_key}".encode()).hexdigest()
 
 
+# Email and text messages telling users of a notification (cairn/notifications/delivery.py):
+# Django's email backend (SMTP in production, EMAIL_URL) unless a GOV.UK Notify API key is
+# set. Notify needs the id of its email template, and of a text message template to send
+# texts as well (to users with a phone number); docs/deployment.md lists their fields.
+CAIRN_NOTIFY_API_KEY = env.str("CAIRN_NOTIFY_API_KEY", default="")
+CAIRN_NOTIFY_BASE_URL = env.str(
+    "CAIRN_NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk"
+)
+CAIRN_NOTIFY_EMAIL_TEMPLATE_ID = env.str("CAIRN_NOTIFY_EMAIL_TEMPLATE_ID", default="")
+CAIRN_NOTIFY_SMS_TEMPLATE_ID = env.str("CAIRN_NOTIFY_SMS_TEMPLATE_ID", default="")
+if CAIRN_NOTIFY_API_KEY and not CAIRN_NOTIFY_EMAIL_TEMPLATE_ID:
+    raise ImproperlyConfigured(
+        "CAIRN_NOTIFY_EMAIL_TEMPLATE_ID must be set when CAIRN_NOTIFY_API_KEY is."
+    )
+
 # Two-step verification (TOTP): required in production unless explicitly turned off.
 CAIRN_REQUIRE_2FA = env.bool("CAIRN_REQUIRE_2FA", default=False)
 # Batch identity linkage (manage.py link_people): Splink on embedded DuckDB, or on Spark
@@ -251,7 +266,10 @@ LOGGING: dict[str, Any] = {
     "loggers": {
         "cairn.request": {
             "level": "INFO" if env.bool("CAIRN_REQUEST_LOG", default=False) else "WARNING"
-        }
+        },
+        # Its warnings quote Notify's error messages, which can name an address; Cairn
+        # keeps the error's type and code on the Delivery row instead.
+        "notifications_python_client": {"level": "ERROR"},
     },
 }
 

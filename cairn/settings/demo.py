@@ -25,4 +25,6 @@ WHITENOISE_AUTOREFRESH = True
 
 # Notification emails go to the console in the demo (they carry only a link, never details).
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The demo runs no task worker: jobs (sending those emails) run at once, after commit.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CAIRN_BASE_URL = env.str("CAIRN_BASE_URL", default="http://127.0.0.1:8000")

@@ -28,6 +28,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 (BASE_DIR / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Never GOV.UK Notify from a developer's environment: its tests start a local one.
+CAIRN_NOTIFY_API_KEY = ""
 CAIRN_BASE_URL = "http://testserver"
 # Rate limits off, so a test never depends on how many requests came before it; the
 # throttle tests turn them on with low limits (tests/core/test_throttling.py).

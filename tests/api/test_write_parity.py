@@ -122,6 +122,7 @@ WEB_ONLY: dict[str, str] = {
     "hub:finalise": "meetings are run on the web only",
     "hub:distribute": "meetings are run on the web only",
     "notifications:open": "marks a notification read as the browser follows it",
+    "notifications:delivery-dismiss": "messages not delivered are seen and cleared on the web",
     "api_auth:token-list": "API tokens are issued on the web (a token cannot mint a token)",
     "api_auth:token-revoke": "API tokens are revoked on the web",
 }

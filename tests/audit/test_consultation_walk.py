@@ -561,6 +561,9 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "hub:attendance": "who attends a meeting: professionals, not data subjects",
     "hub:distribute": "form to send the minutes (each send is a recorded disclosure)",
     "notifications:open": "POST only: marks read and redirects (notification.read recorded)",
+    "notifications:delivery-problems": "staff names and delivery statuses only, never what "
+    "the notification said",
+    "notifications:delivery-dismiss": "POST only: removes a failed message from the list",
     "audit:export": "the audit log export (recorded as audit.exported)",
     "audit:event": "one audit row (audit.viewed recorded by the log page)",
     "api_auth:token-list": "the user's own API tokens",

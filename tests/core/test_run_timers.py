@@ -71,10 +71,11 @@ def test_runs_every_job_in_order(due_work: dict[str, Any], users: dict[str, Any]
         "hub_reminders: ok: Reminders sent: 1",
         "api_keys_purge: ok: Purged 0 expired Idempotency-Key(s).",
         "submit_keys_purge: ok: Purged 0 expired submit key(s).",
-        lines[5],
-        "Timed jobs: 6 of 6 succeeded.",
+        "notifications_retry: ok: Tried 0 message(s); refreshed 0 status(es).",
+        lines[6],
+        "Timed jobs: 7 of 7 succeeded.",
     ]
-    assert lines[5].startswith("audit_checkpoint: ok: Checkpoint ")
+    assert lines[6].startswith("audit_checkpoint: ok: Checkpoint ")
     # What each job did.
     referral = due_work["referral"]
     referral.refresh_from_db()
@@ -100,7 +101,7 @@ def test_a_failing_job_does_not_stop_the_others(
     with pytest.raises(CommandError) as exc:
         call_command("run_timers", stdout=out, stderr=err)
     assert exc.value.returncode == 1
-    assert str(exc.value) == "Timed jobs: 5 of 6 succeeded; failed: referrals_escalate."
+    assert str(exc.value) == "Timed jobs: 6 of 7 succeeded; failed: referrals_escalate."
     assert "referrals_escalate: FAILED: RuntimeError: clock store unavailable" in err.getvalue()
     # The jobs after it still ran.
     assert "disruption_reminders: ok: Raised 1 review reminder(s)." in out.getvalue()

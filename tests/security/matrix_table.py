@@ -399,6 +399,10 @@ WEB: dict[str, Rule] = {
     # Each user's own inbox, audit for information governance, tokens for API users.
     "GET notifications:inbox": Rule(ALL),
     "POST notifications:open": Rule(ALL, 404, obj="notification"),
+    # Messages that could not be delivered: each user's own list (as sender; system admins
+    # also their agency's timer messages); removing one reaches only one's own (A).
+    "GET notifications:delivery-problems": Rule(ALL),
+    "POST notifications:delivery-dismiss": Rule(ALL, 404, obj="delivery"),
     "GET audit:log": Rule(IG, 404),
     "GET audit:export": Rule(IG, 404),
     "GET audit:event": Rule(IG, 404, obj="audit", b=IG),

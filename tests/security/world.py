@@ -25,6 +25,12 @@ from cairn.intelligence import services as intel
 from cairn.network import services as network
 from cairn.network.models import CandidatePair
 from cairn.notifications import services as notifications
+from cairn.notifications.models import (
+    Delivery,
+    DeliveryChannel,
+    DeliveryProvider,
+    DeliveryStatus,
+)
 from cairn.pole import services as pole
 from cairn.referrals import services as referrals
 
@@ -448,6 +454,23 @@ def build() -> World:
     w.objects["notification"] = {
         "A": {r: notes[u.username].pk for r, u in users.items()},
         "B": notes[outsider.username].pk,
+    }
+    # Per user: an email they caused that could not be delivered (B: the outsider's).
+    failed = {
+        u.username: Delivery.objects.create(
+            notification=notes[outsider.username],
+            recipient=outsider,
+            sender=u,
+            channel=DeliveryChannel.EMAIL,
+            provider=DeliveryProvider.SMTP,
+            status=DeliveryStatus.FAILED,
+            attempts=5,
+        )
+        for u in everyone
+    }
+    w.objects["delivery"] = {
+        "A": {r: failed[u.username].pk for r, u in users.items()},
+        "B": failed[outsider.username].pk,
     }
     tokens = {}
     for r, u in [*users.items(), ("outsider", outsider)]:

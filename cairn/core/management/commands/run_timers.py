@@ -1,7 +1,8 @@
 """`manage.py run_timers`: every timed job in one command, for one cron line. Runs
 `referrals_escalate` (statutory referral clocks), `disruption_reminders`, `hub_reminders`,
 `api_keys_purge` (expired API Idempotency-Keys), `submit_keys_purge` (expired web form
-submit keys) and `audit_checkpoint` (signs the audit
+submit keys), `notifications_retry` (email and text message retries and delivery status)
+and `audit_checkpoint` (signs the audit
 chain head), in that order, each on its own so a failing job never stops the others;
 prints one line per job and a summary, and exits non-zero if any job failed. Every job is
 idempotent, so running them all every 15 minutes is safe."""
@@ -23,6 +24,7 @@ JOBS = (
     "hub_reminders",
     "api_keys_purge",
     "submit_keys_purge",
+    "notifications_retry",
     "audit_checkpoint",
 )
 
