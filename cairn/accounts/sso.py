@@ -423,6 +423,13 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
                 "system administrator.",
                 f"provider error: {error}",
             )
+            # Unlike the library, never sign out a signed-in user here: a link to this
+            # address with ?error= would otherwise sign anyone out.
+            states = request.session.get("oidc_states", {})
+            if state in states:
+                del states[state]
+                request.session.modified = True
+            return self.login_failure()
         try:
             return super().get(request)
         except SsoRefused as exc:

@@ -441,3 +441,10 @@ def test_only_a_provider_session_may_post_its_sign_out_to_the_provider(
     other = Client()
     other.force_login(users["practitioner"])
     assert op.issuer not in other.get("/")["Content-Security-Policy"]
+
+
+def test_an_error_link_does_not_sign_a_user_out(client: Client, users: dict[str, User]) -> None:
+    client.force_login(users["practitioner"])
+    response = client.get(reverse("accounts:sso-callback"), {"error": "access_denied"})
+    assert response.status_code == 403
+    assert client.session["_auth_user_id"] == str(users["practitioner"].pk)
