@@ -27,6 +27,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
@@ -190,6 +191,16 @@ def account_request(*, provider: IdentityProvider, claims: dict[str, Any]) -> An
             "role": user.role,
             "role_from_groups": user.role != Role.PRACTITIONER,
         },
+    )
+    # Someone is waiting at the door: tell the system admins (the inbox names nobody).
+    from cairn.notifications import services as notifications
+
+    notifications.notify(
+        recipients=User.objects.filter(is_active=True, role=Role.SYSTEM_ADMIN),
+        kind="account.pending",
+        title=f"A new account from {provider.agency} is waiting for approval",
+        url=reverse("accounts:change-request", args=[change.pk]),
+        obj=change,
     )
     return user
 

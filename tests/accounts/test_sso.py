@@ -28,6 +28,7 @@ from cairn.accounts.models import (
 )
 from cairn.accounts.roles import Role
 from cairn.audit.models import AuditEvent
+from cairn.notifications.models import Notification
 
 from ..oidc_op import (
     SECRET,
@@ -119,6 +120,9 @@ def test_first_sign_in_waits_for_approval_then_signs_in(
     requested = events("accounts.sso_account_requested")
     assert len(requested) == 1 and requested[0].details["provider"] == "northshire"
     assert events("auth.sso_refused")[-1].details["reason"] == "account pending"
+    told = Notification.objects.get(kind="account.pending")
+    assert told.recipient == users["system_admin"]
+    assert told.url == reverse("accounts:change-request", args=[change.pk])
 
     # A second sign-in before approval makes no second account or request.
     assert sign_in(client, PRACTITIONER_SUB).status_code == 403
