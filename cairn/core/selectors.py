@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Max, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -46,13 +46,16 @@ def job_statuses(actor: Any) -> list[JobStatus]:
     """Each job in the registry with its latest run, next run and recent failure count,
     in three queries whatever the number of runs."""
     _require_admin(actor)
-    latest = JobRun.objects.filter(job=OuterRef("name")).order_by("-enqueued_at", "-pk")
-    scheduled = {
-        row.name: row
-        for row in ScheduledJob.objects.annotate(last_run_id=Subquery(latest.values("pk")[:1]))
-    }
-    run_ids = [row.last_run_id for row in scheduled.values() if row.last_run_id]
-    runs = {run.pk: run for run in JobRun.objects.filter(pk__in=run_ids)}
+    # Runs are numbered as they are queued, so the highest id is the latest. From the runs,
+    # not the schedule: with cron (run_timers) there is no schedule, only runs.
+    latest_ids = (
+        JobRun.objects.filter(job__in=list(jobs.BY_NAME))
+        .values("job")
+        .annotate(latest=Max("pk"))
+        .values_list("latest", flat=True)
+    )
+    runs = {run.job: run for run in JobRun.objects.filter(pk__in=Subquery(latest_ids))}
+    scheduled = {row.name: row.next_run_at for row in ScheduledJob.objects.all()}
     since = timezone.now() - RECENT_FAILURES
     failures = dict(
         JobRun.objects.filter(status=RunStatus.FAILED, enqueued_at__gte=since)
@@ -63,13 +66,12 @@ def job_statuses(actor: Any) -> list[JobStatus]:
     stale_before = timezone.now() - STALE_AFTER
     statuses = []
     for job in jobs.JOBS:
-        row = scheduled.get(job.name)
-        last = runs.get(row.last_run_id) if row is not None else None
+        last = runs.get(job.name)
         statuses.append(
             JobStatus(
                 job=job,
                 last_run=last,
-                next_run_at=row.next_run_at if row is not None else None,
+                next_run_at=scheduled.get(job.name),
                 failures=failures.get(job.name, 0),
                 lost=bool(
                     last

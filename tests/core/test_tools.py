@@ -66,7 +66,11 @@ def test_fib_officer_main_menu_is_the_work_areas(client: Client, users: dict[str
         ("ig_admin", ["Audit log", "API documentation", "API tokens"]),
         (
             "system_admin",
-            ["Agencies, teams and users", "Account changes waiting for approval", "Background jobs"],
+            [
+                "Agencies, teams and users",
+                "Account changes waiting for approval",
+                "Background jobs",
+            ],
         ),
     ],
 )

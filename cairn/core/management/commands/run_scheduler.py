@@ -32,7 +32,6 @@ class Command(BaseCommand):
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: stop.set())
         while True:
-            close_old_connections()
             try:
                 runs = services.scheduler_tick()
             except DatabaseError:  # the database away for a moment: try again next time
@@ -44,3 +43,5 @@ class Command(BaseCommand):
                     self.stdout.write(f"Queued {run.job} (run {run.pk}).")
             if options["once"] or stop.wait(options["interval"]):
                 return
+            # As Django does between requests: drop a connection that broke or grew old.
+            close_old_connections()
