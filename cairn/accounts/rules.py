@@ -96,6 +96,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit.export_auditevent": frozenset({R.IG_ADMIN}),
     # Running the system.
     "accounts.manage_users": frozenset({R.SYSTEM_ADMIN}),
+    # Background jobs: their status page, and "run now" (cairn/core/jobs.py).
+    "core.view_jobs": frozenset({R.SYSTEM_ADMIN}),
+    "core.run_job": frozenset({R.SYSTEM_ADMIN}),
     # A change granting police or intelligence access needs a second system admin.
     "accounts.approve_change": frozenset({R.SYSTEM_ADMIN}),
     **{

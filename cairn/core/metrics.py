@@ -81,9 +81,9 @@ class DatabaseCollector(Collector):
 
     def _figures(self) -> Iterator[Metric]:
         from django_tasks.base import TaskResultStatus
-        from django_tasks_db.models import DBTaskResult
 
         from cairn.audit.selectors import audit_head_index
+        from cairn.core.selectors import task_queue_depth
         from cairn.referrals.selectors import all_overdue, escalated
 
         now = timezone.now()
@@ -107,8 +107,9 @@ class DatabaseCollector(Collector):
             "Background tasks by status (django-tasks database queue)",
             labels=["status"],
         )
+        depth = task_queue_depth()
         for status in (TaskResultStatus.READY, TaskResultStatus.RUNNING, TaskResultStatus.FAILED):
-            tasks.add_metric([status.lower()], DBTaskResult.objects.filter(status=status).count())
+            tasks.add_metric([status.lower()], depth[status.value])
         yield tasks
 
 

@@ -61,11 +61,18 @@ TOOLS: tuple[Tool, ...] = (
         "Approve or reject changes that give someone police or intelligence access: "
         "a second system admin must agree to each.",
     ),
+    Tool(
+        "Background jobs",
+        "core:jobs",
+        "core.view_jobs",
+        "When the timed jobs (referral clocks, reminders, the audit checkpoint, the "
+        "duplicate search) last ran and how it went, and when they run next.",
+    ),
 )
 
 # The `nav` values of the pages reached from the Tools page: the Tools link is marked
 # as the current section on them.
-TOOL_SECTIONS = frozenset({"tools", "duplicates", "audit", "api"})
+TOOL_SECTIONS = frozenset({"tools", "duplicates", "audit", "api", "jobs"})
 
 
 def tools_for(user: Any) -> list[Tool]:

@@ -1,11 +1,14 @@
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
+from . import selectors, services
 from .errors import is_api, json_error, outage_response
 from .outage import classify
 from .tools import tools_for
@@ -122,3 +125,37 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         return json_error(status, message)
     heading = "Too much information sent" if too_large else "Bad request"
     return render(request, "400.html", {"heading": heading, "message": message}, status=status)
+
+
+@login_required
+@require_GET
+def jobs_status(request: HttpRequest) -> HttpResponse:
+    """System admins: each background job's last run, next run and recent failures, and
+    the task queue by status."""
+    statuses = selectors.job_statuses(request.user)
+    return render(
+        request,
+        "core/jobs.html",
+        {
+            "statuses": statuses,
+            "failures": selectors.recent_failures(request.user),
+            "queue": selectors.task_queue_depth(),
+            "may_run": request.user.has_perm(services.RUN_PERMISSION),
+            "scheduled": any(s.next_run_at or s.last_run for s in statuses),
+            "stale_hours": int(services.STALE_AFTER.total_seconds() // 3600),
+            "nav": "jobs",
+        },
+    )
+
+
+@login_required
+@require_POST
+def job_run(request: HttpRequest, name: str) -> HttpResponse:
+    """Queue a job now (audited); pressed again while that run waits, it queues no other."""
+    job = selectors.access_job(request.user, name)
+    _, queued = services.job_run_now(actor=request.user, name=job.name)
+    if queued:
+        messages.success(request, f"{job.title} has been queued to run now.")
+    else:
+        messages.info(request, f"{job.title} is already queued or running: no new run added.")
+    return redirect("core:jobs")

@@ -89,6 +89,7 @@ PAIRS: list[tuple[str, str]] = [
 # Write endpoints with no counterpart on the other channel, and why.
 WEB_ONLY: dict[str, str] = {
     "core:metrics": "not a write: the Prometheus scrape, 404 to any method but GET/HEAD",
+    "core:job-run": "running the system is done on the web (system admins have no API)",
     "accounts:login": "signing in is a browser journey (the API uses tokens)",
     "accounts:logout": "signing out is a browser journey (the API uses tokens)",
     "accounts:two-step-setup": "signing in is a browser journey",

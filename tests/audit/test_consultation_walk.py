@@ -518,6 +518,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "core:healthz": "health check for the load balancer",
     "core:readyz": "readiness check for the load balancer: names of checks only",
     "core:metrics": "Prometheus counts by route name, for the scrape token only",
+    "core:jobs": "background job runs and queue counts: no data subjects",
+    "core:job-run": "POST only: queues a background job (jobs.run_requested is recorded)",
     "accounts:login": "sign-in form",
     "accounts:logout": "signs out",
     "accounts:signed-out": "signed-out confirmation",

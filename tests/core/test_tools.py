@@ -64,7 +64,14 @@ def test_fib_officer_main_menu_is_the_work_areas(client: Client, users: dict[str
         ("fib_officer", ["Duplicate records", "API documentation", "API tokens"]),
         ("practitioner", ["API documentation", "API tokens"]),
         ("ig_admin", ["Audit log", "API documentation", "API tokens"]),
-        ("system_admin", ["Agencies, teams and users", "Account changes waiting for approval"]),
+        (
+            "system_admin",
+            [
+                "Agencies, teams and users",
+                "Account changes waiting for approval",
+                "Background jobs",
+            ],
+        ),
     ],
 )
 def test_tools_page_lists_only_the_roles_tools(

@@ -157,6 +157,9 @@ WEB: dict[str, Rule] = {
         )
         for method in ("GET", "POST")
     },
+    # Background jobs' status page and "run now": system admins only (404 else).
+    "GET core:jobs": Rule(ADMIN, 404),
+    "POST core:job-run": Rule(ADMIN, 404, args={"name": "api_keys_purge"}),
     # People.
     "GET pole:person-search": Rule(CASEWORK, query={"q": "Amber"}),
     "GET pole:person-create": Rule(CASEWORK),

@@ -5,30 +5,22 @@ submit keys), `notifications_retry` (email and text message retries and delivery
 and `audit_checkpoint` (signs the audit
 chain head), in that order, each on its own so a failing job never stops the others;
 prints one line per job and a summary, and exits non-zero if any job failed. Every job is
-idempotent, so running them all every 15 minutes is safe."""
+idempotent, so running them all every 15 minutes is safe.
+
+This is the cron route; the default is the database worker with `run_scheduler`
+(docs/deployment.md). The list is the registry's (cairn/core/jobs.py), and each run is
+recorded as the scheduler's are, so the admins' status page shows cron's runs too."""
 
 from __future__ import annotations
 
-import logging
-from io import StringIO
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-# audit_checkpoint signs the audit chain head (ADR 0014): cheap, so every run, and last,
-# so it covers what the other jobs wrote.
-JOBS = (
-    "referrals_escalate",
-    "disruption_reminders",
-    "hub_reminders",
-    "api_keys_purge",
-    "submit_keys_purge",
-    "notifications_retry",
-    "audit_checkpoint",
-)
+from cairn.core import jobs, services
+from cairn.core.models import Trigger
 
-logger = logging.getLogger(__name__)
+JOBS = jobs.TIMERS
 
 
 class Command(BaseCommand):
@@ -40,16 +32,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         failed: list[str] = []
         for name in JOBS:
-            out = StringIO()
             try:
-                call_command(name, stdout=out)
-            except Exception as exc:  # one job failing must not stop the others
-                logger.exception("Timed job %s failed", name)
+                run = services.job_execute(name=name, trigger=Trigger.CRON)
+            except Exception as exc:  # one job failing must not stop the others (it is logged)
                 failed.append(name)
                 self.stderr.write(f"{name}: FAILED: {type(exc).__name__}: {exc}")
             else:
-                result = " ".join(out.getvalue().split()) or "done"
-                self.stdout.write(f"{name}: ok: {result}")
+                self.stdout.write(f"{name}: ok: {run.summary}")
         ran = len(JOBS) - len(failed)
         summary = f"Timed jobs: {ran} of {len(JOBS)} succeeded"
         if failed:
