@@ -97,6 +97,16 @@ def visible_entity_ids(user: Any, ids: Iterable[int]) -> set[int]:
     return set(found.values_list("pk", flat=True))
 
 
+def restricted_entity_ids(ids: Iterable[int | None]) -> set[int]:
+    """The subset of `ids` whose processing is restricted: for work done for the whole Hub
+    rather than one user's view (building the agenda), which must withhold them too."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return set()
+    found = Entity.objects.filter(pk__in=wanted, restricted_since__isnull=False)
+    return set(found.values_list("pk", flat=True))
+
+
 def visible_people(user: Any) -> QuerySet[Person]:
     return Person.objects.filter(entity_visibility_q(user, prefix="entity__"))
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cairn.audit import services as audit
+from cairn.core.concurrency import Conflict
 from cairn.core.forms import GovukForm
 
 from . import access, selectors, services
@@ -116,6 +117,8 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
                     messages.success(request, "Processing of the record is now restricted.")
                 else:
                     raise Http404("No such action.")
+            except Conflict:
+                raise  # answered 409 by ConflictMiddleware, saying what happened (ADR 0015)
             except ValidationError as exc:
                 _errors(reason_form, exc)
             else:
@@ -163,6 +166,8 @@ def request_rectify(request: HttpRequest, request_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 **form.person_fields(),
             )
+        except Conflict:
+            raise
         except ValidationError as exc:
             _errors(form, exc)
         else:
@@ -194,6 +199,8 @@ def person_lift(request: HttpRequest, person_id: int) -> HttpResponse:
             services.restriction_lift(
                 actor=request.user, person_id=person.pk, reason=form.cleaned_data["reason"]
             )
+        except Conflict:
+            raise
         except ValidationError as exc:
             _errors(form, exc)
         else:
