@@ -120,7 +120,11 @@ def visible_actions(user: Any) -> QuerySet[Action]:
     if is_chair(user):
         # Every action, bar those about records the chair may not see (see agenda items).
         return Action.objects.filter(_item_visibility_q(user))
-    return Action.objects.filter(Q(owner=user) | Q(owner_agency_id=user.agency_id))
+    # An action about a restricted record (cairn/rights) is withheld like the record.
+    return Action.objects.filter(
+        Q(owner=user) | Q(owner_agency_id=user.agency_id),
+        Q(subject__isnull=True) | Q(subject__restricted_since__isnull=True),
+    )
 
 
 def access_action_by_id(user: Any, action_id: int) -> Action:

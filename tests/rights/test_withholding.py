@@ -237,3 +237,26 @@ def test_lift_page_by_the_owner(users: dict[str, Any], child: Person, restrict: 
     child.entity.refresh_from_db()
     assert child.entity.restricted_since is None
     assert _client(users["fib_officer"]).get(url).status_code == 404
+
+
+def test_actions_about_a_restricted_child_are_withheld(
+    users: dict[str, Any], agencies: dict[str, Any], child: Person, restrict: Any, lift: Any
+) -> None:
+    from cairn.hub.access import visible_actions
+    from cairn.hub.models import Action
+
+    action = Action.objects.create(
+        description="Visit school",
+        owner=users["social_worker"],
+        owner_agency=agencies["trust"],
+        subject_id=child.pk,
+        due_on=dt.date.today(),
+        created_by=users["hub_chair"],
+    )
+    for role in ("social_worker", "hub_chair"):
+        assert action in visible_actions(users[role])
+    restrict(child)
+    for role in ("social_worker", "hub_chair"):
+        assert action not in visible_actions(users[role])
+    lift(child)
+    assert action in visible_actions(users["social_worker"])
