@@ -97,6 +97,15 @@ def visible_entity_ids(user: Any, ids: Iterable[int]) -> set[int]:
     return set(found.values_list("pk", flat=True))
 
 
+def not_restricted_q(prefix: str) -> Q:
+    """True for a row whose record at `prefix` (e.g. 'child__', a nullable link to a Person
+    or Entity) is absent or not restricted: for work items such as a referral or a concern,
+    visible to their sender whoever may see the child, which restriction withholds too."""
+    entity = prefix if prefix.endswith("entity__") else f"{prefix}entity__"
+    field = prefix.removesuffix("__")
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{entity}restricted_since__isnull": True})
+
+
 def restricted_entity_ids(ids: Iterable[int | None]) -> set[int]:
     """The subset of `ids` whose processing is restricted: for work done for the whole Hub
     rather than one user's view (building the agenda), which must withhold them too."""

@@ -260,3 +260,42 @@ def test_actions_about_a_restricted_child_are_withheld(
         assert action not in visible_actions(users[role])
     lift(child)
     assert action in visible_actions(users["social_worker"])
+
+
+def test_referral_documents_are_withheld(
+    users: dict[str, Any], child: Person, restrict: Any, lift: Any
+) -> None:
+    """The NRM export and the referral's PDF read through the same access layer."""
+    from cairn.referrals import services as referrals
+
+    from ..referrals.conftest import nrm_details
+
+    sw = users["social_worker"]
+    referral = referrals.referral_create(actor=sw, kind="nrm", child=child, details=nrm_details())
+    web = _client(sw)
+    export = reverse("referrals:nrm-export", args=[referral.pk])
+    assert web.get(export).status_code == 200
+    restrict(child)
+    assert web.get(export).status_code == 404
+    assert web.get(reverse("referrals:pdf", args=[referral.pk])).status_code == 404
+    assert _api(sw).get(f"/referrals/{referral.pk}/nrm-export").status_code == 404
+    lift(child)
+    assert web.get(export).status_code == 200
+
+
+def test_concerns_are_withheld_from_their_reporter_too(
+    users: dict[str, Any], child: Person, restrict: Any, lift: Any
+) -> None:
+    from cairn.concerns import services as concerns
+    from cairn.concerns.access import visible_concerns
+
+    from ..concerns.conftest import complete_payload
+
+    sw = users["social_worker"]
+    concern = concerns.concern_create(actor=sw, data=complete_payload(child.pk))
+    assert concern in visible_concerns(sw)
+    restrict(child)
+    assert concern not in visible_concerns(sw)
+    assert _api(sw).get(f"/concerns/{concern.pk}").status_code == 404
+    lift(child)
+    assert concern in visible_concerns(sw)
