@@ -98,3 +98,46 @@ def test_ig_restricts_and_lifts_a_childs_record(
 
     search_as_social_worker()
     expect(page.get_by_role("link", name="Wren Quietfield")).to_be_visible()
+
+
+def test_owner_corrects_a_record_from_the_request(
+    page: Any,
+    users: dict[str, Any],
+    login_as: Callable[..., None],
+    assert_accessible: Callable[[Any], None],
+) -> None:
+    from cairn.rights import services
+
+    sw = users["social_worker"]
+    child = pole.person_create(
+        actor=sw,
+        given_name="Ivo",
+        family_name="Correctfield",
+        category="child",
+        date_of_birth=dt.date(2012, 5, 4),
+    )
+    request = services.request_log(
+        actor=users["ig_admin"],
+        person_id=child.pk,
+        kind="rectification",
+        requester="Mr K. Correctfield (father)",
+        requester_kind="representative",
+        grounds="Born on 4 June, not 4 May.",
+        received_on=dt.date.today(),
+    )
+    page.goto("/accounts/sign-in/")
+    login_as(page, sw)
+    page.goto("/inbox/")
+    page.get_by_role("button", name=f"Open Rectification request {request.reference}").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Rectification request")
+    assert_accessible(page)
+    page.get_by_role("link", name="Correct the record").click()
+    assert_accessible(page)
+    box = page.get_by_role("group", name="Date of birth")
+    box.get_by_label("Month").fill("6")
+    page.get_by_label("What was corrected").fill("Date of birth corrected to 4 June 2012.")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.get_by_test_id("outcome")).to_contain_text("Record corrected")
+    assert_accessible(page)
+    child.refresh_from_db()
+    assert child.date_of_birth == dt.date(2012, 6, 4)
