@@ -66,11 +66,8 @@ def access_meeting_to_run(user: Any, meeting_id: int) -> Meeting:
 def _item_visibility_q(user: Any) -> Q:
     # No chair bypass: a police chair is Hub-wide and sees every record anyway; a chair
     # from another agency must not see police-only records through the agenda.
-    seen = entity_visibility_q(user, prefix="subject__")
-    if not seen.children and not seen.negated:
-        # Sees every record. (Q(...) | Q() is Q(...) in Django, not "everything".)
-        return Q()
-    return Q(subject__isnull=True) | seen
+    # Never empty: even a user who sees every record is filtered for restricted ones.
+    return Q(subject__isnull=True) | entity_visibility_q(user, prefix="subject__")
 
 
 def visible_items(user: Any, meeting: Meeting) -> QuerySet[AgendaItem]:
