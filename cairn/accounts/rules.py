@@ -94,6 +94,14 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # The audit log (DPA 2018 s.62) is for information governance only.
     "audit.view_auditevent": frozenset({R.IG_ADMIN}),
     "audit.export_auditevent": frozenset({R.IG_ADMIN}),
+    # Information rights (cairn/rights, UK GDPR Art. 16/18, DPA 2018 s.46/s.47): IG logs
+    # and tracks requests; the owning agency (checked in cairn/rights/access.py) sees the
+    # requests about its records, corrects or refuses, and may restrict or lift. IG opens
+    # a restricted record by direct link; nobody else but the owning agency does.
+    "rights.manage_request": frozenset({R.IG_ADMIN}),
+    "rights.view_request": frozenset({R.IG_ADMIN} | (CASEWORK - {R.ANALYST})),
+    "rights.restrict_person": frozenset({R.IG_ADMIN} | (CASEWORK - {R.ANALYST})),
+    "rights.view_restricted": frozenset({R.IG_ADMIN}),
     # Running the system.
     "accounts.manage_users": frozenset({R.SYSTEM_ADMIN}),
     # Background jobs: their status page, and "run now" (cairn/core/jobs.py).

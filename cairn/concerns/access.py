@@ -14,7 +14,7 @@ from django.http import Http404
 
 from cairn.audit import services as audit
 from cairn.core.text import require_id
-from cairn.pole.access import entity_visibility_q
+from cairn.pole.access import entity_visibility_q, not_restricted_q
 
 from .models import Concern, ConcernStatus
 
@@ -25,7 +25,11 @@ def visible_concerns(user: Any) -> QuerySet[Concern]:
     submitted_and_child_visible = ~Q(status=ConcernStatus.DRAFT) & entity_visibility_q(
         user, prefix="child__entity__"
     )
-    return Concern.objects.filter(Q(reporter=user) | submitted_and_child_visible)
+    # The reporter sees their own concerns even when the child's record is hidden from
+    # them, but not when it is restricted (cairn/rights): that withholds it from everyone.
+    return Concern.objects.filter(
+        Q(reporter=user) | submitted_and_child_visible, not_restricted_q("child__")
+    )
 
 
 def access_concern_by_id(user: Any, concern_id: int) -> Concern:

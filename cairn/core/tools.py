@@ -37,6 +37,13 @@ TOOLS: tuple[Tool, ...] = (
         "Who collected, changed, viewed, shared or erased what, and why (DPA 2018 s.62).",
     ),
     Tool(
+        "Rectification and restriction requests",
+        "rights:list",
+        "rights.view_request",
+        "Requests to correct a person's record or restrict its use (UK GDPR Art. 16 and "
+        "18), with their one-month time limit.",
+    ),
+    Tool(
         "API documentation",
         "api:openapi-view",
         "api.use",
@@ -72,7 +79,7 @@ TOOLS: tuple[Tool, ...] = (
 
 # The `nav` values of the pages reached from the Tools page: the Tools link is marked
 # as the current section on them.
-TOOL_SECTIONS = frozenset({"tools", "duplicates", "audit", "api", "jobs"})
+TOOL_SECTIONS = frozenset({"tools", "duplicates", "audit", "rights", "api", "jobs"})
 
 
 def tools_for(user: Any) -> list[Tool]:

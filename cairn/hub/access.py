@@ -66,11 +66,8 @@ def access_meeting_to_run(user: Any, meeting_id: int) -> Meeting:
 def _item_visibility_q(user: Any) -> Q:
     # No chair bypass: a police chair is Hub-wide and sees every record anyway; a chair
     # from another agency must not see police-only records through the agenda.
-    seen = entity_visibility_q(user, prefix="subject__")
-    if not seen.children and not seen.negated:
-        # Sees every record. (Q(...) | Q() is Q(...) in Django, not "everything".)
-        return Q()
-    return Q(subject__isnull=True) | seen
+    # Never empty: even a user who sees every record is filtered for restricted ones.
+    return Q(subject__isnull=True) | entity_visibility_q(user, prefix="subject__")
 
 
 def visible_items(user: Any, meeting: Meeting) -> QuerySet[AgendaItem]:
@@ -120,7 +117,11 @@ def visible_actions(user: Any) -> QuerySet[Action]:
     if is_chair(user):
         # Every action, bar those about records the chair may not see (see agenda items).
         return Action.objects.filter(_item_visibility_q(user))
-    return Action.objects.filter(Q(owner=user) | Q(owner_agency_id=user.agency_id))
+    # An action about a restricted record (cairn/rights) is withheld like the record.
+    return Action.objects.filter(
+        Q(owner=user) | Q(owner_agency_id=user.agency_id),
+        Q(subject__isnull=True) | Q(subject__restricted_since__isnull=True),
+    )
 
 
 def access_action_by_id(user: Any, action_id: int) -> Action:

@@ -23,7 +23,7 @@ from cairn.concerns.models import Indicator, IndicatorObservation, RiskDecision,
 from cairn.concerns.selectors import screening_for_child
 from cairn.core.concurrency import Conflict, lock
 from cairn.notifications import services as notifications
-from cairn.pole.access import access_person_by_id, visible_entity_ids
+from cairn.pole.access import access_person_by_id, restricted_entity_ids, visible_entity_ids
 from cairn.pole.models import Person
 
 from . import agenda
@@ -375,8 +375,11 @@ def agenda_generate(*, actor: Any, meeting: Meeting) -> list[AgendaItem]:
     existing = set(AgendaItem.objects.filter(meeting=meeting).values_list("key", flat=True))
     position = AgendaItem.objects.filter(meeting=meeting).count()
     new_items = []
-    for candidate in agenda.candidates(ctx):
-        if candidate.key in existing:
+    found = agenda.candidates(ctx)
+    # A restricted record (cairn/rights) is withheld from the Hub's agenda until lifted.
+    withheld = restricted_entity_ids(c.subject_id for c in found)
+    for candidate in found:
+        if candidate.key in existing or candidate.subject_id in withheld:
             continue
         existing.add(candidate.key)
         position += 1

@@ -8,7 +8,11 @@ Who sees what (need to know):
 - Hub-wide roles (FIB, PPU, MASH, analyst, Hub chair) see the whole Hub caseload;
 - everyone else sees their own agency's records, records shared with their agency
   (by hand, or because a referral was sent to it), records shared with their team (a
-  MASH allocation), and records shared with the Hub.
+  MASH allocation), and records shared with the Hub;
+- a record whose processing is restricted (cairn/rights) is seen by nobody in everyday
+  use: search, matching, agendas, networks, exports, links and the API all read through
+  `entity_visibility_q`. Only IG and the owning agency open it, by direct link
+  (`access_restricted_person`).
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ def entity_visibility_q(user: Any, prefix: str = "") -> Q:
     exactly for the entities `user` may see."""
     if not _can_view(user) or user.agency_id is None:
         return Q(pk__in=[])
-    q = Q()
+    q = Q(**{f"{prefix}restricted_since__isnull": True})
     if not user.is_police:
         q &= Q(**{f"{prefix}police_only": False})
     if user.role in HUB_WIDE_ROLES:
@@ -84,16 +88,32 @@ def visible_entities(user: Any) -> QuerySet[Entity]:
 
 
 def visible_entity_ids(user: Any, ids: Iterable[int]) -> set[int]:
-    """The subset of `ids` that `user` may see. For a user who sees every record (a
-    Hub-wide police role: the visibility Q is empty) no query is run, which keeps hot
-    paths such as matching at entry to one round trip."""
+    """The subset of `ids` that `user` may see: one query, even for a Hub-wide police role,
+    since a restricted record is withheld from everyone."""
     wanted = set(ids)
     if not wanted:
         return set()
-    q = entity_visibility_q(user)
-    if not q.children and not q.negated:
-        return wanted
-    return set(Entity.objects.filter(q, pk__in=wanted).values_list("pk", flat=True))
+    found = Entity.objects.filter(entity_visibility_q(user), pk__in=wanted)
+    return set(found.values_list("pk", flat=True))
+
+
+def not_restricted_q(prefix: str) -> Q:
+    """True for a row whose record at `prefix` (e.g. 'child__', a nullable link to a Person
+    or Entity) is absent or not restricted: for work items such as a referral or a concern,
+    visible to their sender whoever may see the child, which restriction withholds too."""
+    entity = prefix if prefix.endswith("entity__") else f"{prefix}entity__"
+    field = prefix.removesuffix("__")
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{entity}restricted_since__isnull": True})
+
+
+def restricted_entity_ids(ids: Iterable[int | None]) -> set[int]:
+    """The subset of `ids` whose processing is restricted: for work done for the whole Hub
+    rather than one user's view (building the agenda), which must withhold them too."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return set()
+    found = Entity.objects.filter(pk__in=wanted, restricted_since__isnull=False)
+    return set(found.values_list("pk", flat=True))
 
 
 def visible_people(user: Any) -> QuerySet[Person]:
@@ -183,6 +203,8 @@ def can_change_person(user: Any, person: Person) -> bool:
     user's agency; Hub-wide roles may change any visible record."""
     if not user.has_perm("pole.change_person"):
         return False
+    if person.entity.restricted_since is not None:
+        return False  # restricted: kept, not changed, until lifted (cairn/rights)
     if user.role in HUB_WIDE_ROLES:
         return True
     return bool(
@@ -196,6 +218,8 @@ def can_share_person(user: Any, person: Person) -> bool:
     decision, taken by a role that may share; shares that follow a referral or an
     allocation are made by those services."""
     if not user.has_perm("pole.share_entity"):
+        return False
+    if person.entity.restricted_since is not None:
         return False
     return bool(user.agency_id is not None and person.entity.owning_agency_id == user.agency_id)
 
@@ -234,5 +258,47 @@ def view_person_shares(user: Any, person_id: int, *, source: str | None = None) 
         subject=person,
         justification="Viewed who the record is shared with via the API",
         source=source,
+    )
+    return person
+
+
+def _restricted_reaches_q(user: Any) -> Q:
+    """The restricted records `user` may open by direct link: IG (those they may identify
+    in the audit viewer) and the owning agency's casework roles; nobody else."""
+    if not user.is_authenticated or user.agency_id is None:
+        return Q(pk__in=[])
+    if user.has_perm("rights.view_restricted"):
+        return identifiable_for_audit_q(user, prefix="entity__")
+    if _can_view(user):
+        return Q(entity__owning_agency_id=user.agency_id)
+    return Q(pk__in=[])
+
+
+def access_restricted_person(user: Any, person_id: int) -> Person:
+    """A person whose processing is restricted, for IG or the owning agency; 404 for
+    everyone else and for a record that is not restricted (that one is read through
+    `access_person_by_id`)."""
+    person_id = require_id(person_id)
+    person = (
+        Person.objects.filter(
+            _restricted_reaches_q(user), entity__restricted_since__isnull=False, pk=person_id
+        )
+        .select_related("entity", "entity__owning_agency")
+        .first()
+    )
+    if person is None:
+        raise Http404("No person found.")
+    return person
+
+
+def view_restricted_person(user: Any, person_id: int, *, justification: str) -> Person:
+    """A restricted record opened by direct link: a consultation like any other view."""
+    person = access_restricted_person(user, person_id)
+    audit.record(
+        actor=user,
+        event="person.viewed",
+        obj=person,
+        subject=person,
+        justification=justification,
     )
     return person

@@ -36,6 +36,10 @@ class Entity(models.Model):
     police_only = models.BooleanField(default=False)
     # Shared with every Hub member agency (e.g. a child discussed at the Hub).
     hub_shared = models.BooleanField(default=False)
+    # Processing restricted (UK GDPR Art. 18, DPA 2018 s.47): the record stays but is
+    # withheld from everyday use. Denormalised from cairn.rights.Restriction so that the
+    # access layer filters it in the same query as visibility.
+    restricted_since = models.DateTimeField(null=True, blank=True)
     regime = models.CharField(max_length=20, choices=DataRegime.choices)
     marking = models.CharField(
         max_length=24, choices=SecurityMarking.choices, default=SecurityMarking.OFFICIAL_SENSITIVE

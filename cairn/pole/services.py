@@ -164,6 +164,9 @@ def person_update(*, actor: Any, person: Person, justification: str = "", **fiel
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
     changed = [name for name, value in fields.items() if getattr(person, name) != value]
+    # The old values go into the audit row: a correction (rectification) must show what
+    # the record said before.
+    before = {name: _plain(getattr(person, name)) for name in changed}
     for name in changed:
         setattr(person, name, fields[name])
     if not changed:
@@ -185,9 +188,20 @@ def person_update(*, actor: Any, person: Person, justification: str = "", **fiel
         obj=person,
         subject=person,
         justification=justification or "Person record updated",
-        details={"fields": sorted(changed)},
+        details={
+            "fields": sorted(changed),
+            "before": before,
+            "after": {name: _plain(getattr(person, name)) for name in changed},
+        },
     )
     return person
+
+
+def _plain(value: Any) -> Any:
+    """A field value as the audit row's JSON holds it."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 @transaction.atomic

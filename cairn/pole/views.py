@@ -22,6 +22,7 @@ from .access import (
     can_share_person,
     view_person,
     view_person_to_share,
+    view_restricted_person,
 )
 from .forms import ObjectSearchForm, PersonForm, PersonSearchForm, RevokeShareForm, ShareForm
 from .models import Person, ShareBasis
@@ -91,11 +92,14 @@ def object_search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = view_person(
-        request.user,
-        person_id,
-        justification=request.GET.get("reason", "")[:200] or "Opened person profile",
-    )
+    justification = request.GET.get("reason", "")[:200] or "Opened person profile"
+    try:
+        person = view_person(request.user, person_id, justification=justification)
+    except Http404:
+        # A restricted record opens by direct link for IG and the owning agency only,
+        # with its restriction shown and nothing linked to it (cairn/rights).
+        person = view_restricted_person(request.user, person_id, justification=justification)
+        return _restricted_detail(request, person)
     profile = selectors.person_profile(request.user, person)
     return render(
         request,
@@ -105,6 +109,22 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": person,
             "can_change": can_change_person(request.user, person),
             "can_share": can_share_person(request.user, person),
+            "nav": "people",
+        },
+    )
+
+
+def _restricted_detail(request: HttpRequest, person: Person) -> HttpResponse:
+    from cairn.rights import access as rights_access
+    from cairn.rights import selectors as rights_selectors
+
+    return render(
+        request,
+        "pole/person_restricted.html",
+        {
+            "person": person,
+            "restriction": rights_selectors.restriction_in_force(person),
+            "can_lift": rights_access.can_restrict(request.user, person),
             "nav": "people",
         },
     )

@@ -23,7 +23,7 @@ from cairn.accounts.roles import Role
 from cairn.audit import services as audit
 from cairn.concerns.access import visible_concerns
 from cairn.core.text import require_id
-from cairn.pole.access import visible_entity_ids
+from cairn.pole.access import not_restricted_q, visible_entity_ids
 
 from .models import Referral, ReferralKind, ReferralStatus
 
@@ -60,8 +60,11 @@ def allocated_team_q(user: Any) -> Q:
 def visible_referrals(user: Any) -> QuerySet[Referral]:
     if not user.is_authenticated or not user.has_perm("referrals.view_referral"):
         return Referral.objects.none()
+    # Sender and receiver see a referral whoever may see the child's record, except a
+    # restricted one (cairn/rights): its referrals are withheld like the record.
     return Referral.objects.filter(
-        Q(sender_id=user.pk) | sender_team_q(user) | receiver_q(user) | allocated_team_q(user)
+        Q(sender_id=user.pk) | sender_team_q(user) | receiver_q(user) | allocated_team_q(user),
+        not_restricted_q("child__"),
     )
 
 

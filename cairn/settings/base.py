@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cairn.disruption",
     "cairn.network",
     "cairn.hub",
+    "cairn.rights",
     "cairn.api_auth",
     "cairn.demo",
 ]

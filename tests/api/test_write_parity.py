@@ -126,6 +126,12 @@ WEB_ONLY: dict[str, str] = {
     "notifications:delivery-dismiss": "messages not delivered are seen and cleared on the web",
     "api_auth:token-list": "API tokens are issued on the web (a token cannot mint a token)",
     "api_auth:token-revoke": "API tokens are revoked on the web",
+    # Information rights are IG casework with letters to the requester, like the audit
+    # viewer; restriction itself is enforced in the access layer the API reads through.
+    "rights:new": "information rights requests are IG casework, on the web only",
+    "rights:detail": "information rights requests are IG casework, on the web only",
+    "rights:rectify": "a correction answers a rights request, on the web only",
+    "rights:lift": "lifting a restriction is IG casework, on the web only",
 }
 API_ONLY: dict[str, str] = {
     "cairn_pole_api_link_create": "links are made on the web through concerns and intelligence",

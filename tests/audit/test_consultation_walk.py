@@ -39,6 +39,7 @@ from cairn.referrals.models import (
     ReferralKind,
     ReferralStatus,
 )
+from cairn.rights.models import RightsRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +129,16 @@ def _meeting_with_child_item() -> AgendaItem:
     )
     assert item is not None
     return item
+
+
+def _rights_request() -> RightsRequest:
+    found = RightsRequest.objects.filter(kind="rectification", status="open").order_by("pk")
+    assert found.exists(), "The demo hub has no open rectification request"
+    return found[0]
+
+
+def _restricted() -> int:
+    return _pk(Person.objects.filter(entity__restricted_since__isnull=False))
 
 
 def _action_with_subject() -> Action:
@@ -509,6 +520,14 @@ PERSONAL: dict[str, Case] = {
     "notifications:inbox": Case(_by("mash.demo")),
     # Audit log (who looked at whom is itself personal data)
     "audit:log": Case(_by("ig.demo", None)),
+    "rights:list": Case(_by("ig.demo")),
+    "rights:detail": Case(
+        lambda: ({"request_id": _rights_request().pk}, _rights_request().person_id, "ig.demo")
+    ),
+    "rights:rectify": Case(
+        lambda: ({"request_id": _rights_request().pk}, _rights_request().person_id, "sw.demo")
+    ),
+    "rights:lift": Case(lambda: ({"person_id": _restricted()}, _restricted(), "ig.demo")),
 }
 
 # Web pages that show no personal data, or whose personal data is the user's own input.
@@ -567,6 +586,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "the notification said",
     "notifications:delivery-dismiss": "POST only: removes a failed message from the list",
     "audit:export": "the audit log export (recorded as audit.exported)",
+    "rights:new": "the blank request form (a person is named by record ID only)",
     "audit:event": "one audit row (audit.viewed recorded by the log page)",
     "api_auth:token-list": "the user's own API tokens",
     "api_auth:token-revoke": "POST only: revokes the user's own token",
@@ -733,6 +753,9 @@ DENIED: dict[str, tuple[Case, str]] = {
         "fib.demo",
     ),
     "hub:action-detail": (PERSONAL["hub:action-detail"], "school.demo"),
+    "rights:detail": (PERSONAL["rights:detail"], "school.demo"),
+    "rights:rectify": (PERSONAL["rights:rectify"], "ig.demo"),
+    "rights:lift": (PERSONAL["rights:lift"], "analyst.demo"),
     "hub:problem-profile": (PERSONAL["hub:problem-profile"], "practitioner.demo"),
     "disruption:location": (PERSONAL["disruption:location"], "ig.demo"),
     "/api/v1/disruption/cawn-eligibility/{person_id}": (

@@ -40,7 +40,12 @@ def test_fib_officer_menu_fits_one_row_and_tools_page_is_accessible(
     expect(menu.locator("[aria-current]")).to_have_count(0)
     tools = page.get_by_test_id("tools")
     expect(tools.get_by_role("link")).to_have_text(
-        ["Duplicate records", "API documentation", "API tokens"]
+        [
+            "Duplicate records",
+            "Rectification and restriction requests",
+            "API documentation",
+            "API tokens",
+        ]
     )
     assert_accessible(page)
 

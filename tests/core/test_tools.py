@@ -61,9 +61,28 @@ def test_fib_officer_main_menu_is_the_work_areas(client: Client, users: dict[str
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        ("fib_officer", ["Duplicate records", "API documentation", "API tokens"]),
-        ("practitioner", ["API documentation", "API tokens"]),
-        ("ig_admin", ["Audit log", "API documentation", "API tokens"]),
+        (
+            "fib_officer",
+            [
+                "Duplicate records",
+                "Rectification and restriction requests",
+                "API documentation",
+                "API tokens",
+            ],
+        ),
+        (
+            "practitioner",
+            ["Rectification and restriction requests", "API documentation", "API tokens"],
+        ),
+        (
+            "ig_admin",
+            [
+                "Audit log",
+                "Rectification and restriction requests",
+                "API documentation",
+                "API tokens",
+            ],
+        ),
         (
             "system_admin",
             [

@@ -122,6 +122,7 @@ FIB = roles(R.FIB_OFFICER)
 CHAIR = roles(R.HUB_CHAIR)
 SETUP = roles(R.HUB_CHAIR, R.SYSTEM_ADMIN)
 IG = roles(R.IG_ADMIN)
+RIGHTS = IG | (CASEWORK - {R.ANALYST.value})  # rights.view_request / restrict_person
 SW = roles(R.SOCIAL_WORKER)
 MASH = roles(R.MASH_SCREENER)
 REFERRAL_A = roles(R.SOCIAL_WORKER, R.MASH_SCREENER)  # the sender and the receiving MASH
@@ -409,6 +410,23 @@ WEB: dict[str, Rule] = {
     "GET audit:log": Rule(IG, 404),
     "GET audit:export": Rule(IG, 404),
     "GET audit:event": Rule(IG, 404, obj="audit", b=IG),
+    # Information rights: IG logs and tracks requests; the owning agency's casework roles
+    # see and answer those about its records; a restricted record is lifted by either.
+    "GET rights:list": Rule(RIGHTS, 404),
+    "GET rights:new": Rule(IG, 404),
+    "POST rights:new": Rule(IG, 404),
+    **{
+        f"{method} rights:detail": Rule(RIGHTS, 404, obj="rights_request", a=IG | TRUST_CASEWORK)
+        for method in ("GET", "POST")
+    },
+    **{
+        f"{method} rights:rectify": Rule(RIGHTS, 404, obj="rights_request", a=TRUST_CASEWORK)
+        for method in ("GET", "POST")
+    },
+    **{
+        f"{method} rights:lift": Rule(RIGHTS, 404, obj="restricted", a=IG | TRUST_CASEWORK)
+        for method in ("GET", "POST")
+    },
     "GET api_auth:token-list": Rule(API_USERS),
     "POST api_auth:token-list": Rule(API_USERS),
     "GET api_auth:token-revoke": Rule(API_USERS, obj="token"),

@@ -33,6 +33,7 @@ from cairn.notifications.models import (
 )
 from cairn.pole import services as pole
 from cairn.referrals import services as referrals
+from cairn.rights import services as rights
 
 from ..concerns.conftest import complete_payload
 from ..conftest import ROLE_AGENCY
@@ -444,6 +445,41 @@ def build() -> World:
             actor=fib, survivor_id=keep_b.pk, absorbed_id=gone_b.pk, reason="Same child"
         ).pk,
     }
+
+    # Information rights: A about the Trust's records (the Trust's IG and casework roles
+    # handle them), B about the school's (its own IG admin logged them): nobody else.
+    school_ig = UserFactory(username="m_school_ig", role=Role.IG_ADMIN, agency=agencies["school"])
+    ig = users["ig_admin"]
+
+    def _rights(actor: User, person_id: int, kind: str) -> int:
+        return rights.request_log(
+            actor=actor,
+            person_id=person_id,
+            kind=kind,
+            requester="A. Requester",
+            requester_kind="subject",
+            grounds="Wrong date of birth",
+            received_on=dt.date.today(),
+        ).pk
+
+    w.objects["rights_request"] = {
+        "A": _rights(ig, child_a.pk, "rectification"),
+        "B": _rights(school_ig, child_b.pk, "rectification"),
+    }
+    restricted_a = pole.person_create(
+        actor=sw, given_name="Rhea", family_name="Restricted", category="other"
+    )
+    restricted_b = pole.person_create(
+        actor=outsider, given_name="Rory", family_name="Restricted", category="other"
+    )
+    for actor, person in ((ig, restricted_a), (school_ig, restricted_b)):
+        rights.restriction_apply(
+            actor=actor,
+            person_id=person.pk,
+            reason="Accuracy contested",
+            request_id=_rights(actor, person.pk, "restriction"),
+        )
+    w.objects["restricted"] = {"A": restricted_a.pk, "B": restricted_b.pk}
 
     # Per user: a notification and an API token of their own (B: the outsider's).
     everyone = [*users.values(), outsider]

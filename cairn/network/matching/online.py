@@ -7,7 +7,8 @@ table scan, no Splink call per query (ADR 0012).
 
 Retrieval is one SQL statement (written by hand: at 1M people the ORM's query compilation
 was most of the time per query), visibility is checked by the access layer
-(`visible_entity_ids`, no query for a user who sees everything), and the matches shown are
+(`visible_entity_ids`: one query by primary key, which also withholds restricted records
+from everyone), and the matches shown are
 built from the row already read.
 
 Blocking keys (any one retrieves a candidate):

@@ -1,0 +1,92 @@
+"""Who may see and act on information rights requests. IG sees the requests about the
+records they may identify (cairn.pole.access.identifiable_for_audit_q); the owning
+agency sees those about its own records. Everyone else: 404, as for a missing request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cairn.core.text import require_id
+from cairn.pole.access import identifiable_for_audit_q
+from cairn.pole.models import Person
+
+from .models import RightsRequest
+
+
+def is_ig(user: Any) -> bool:
+    return bool(user.is_authenticated and user.has_perm("rights.manage_request"))
+
+
+def _owner_q(user: Any, prefix: str) -> Q:
+    if user.agency_id is None:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}owning_agency_id": user.agency_id})
+
+
+def _person_q(user: Any, prefix: str = "") -> Q:
+    """The people whose rights requests `user` handles (restricted or not)."""
+    if not user.is_authenticated or not user.has_perm("rights.view_request"):
+        return Q(pk__in=[])
+    if is_ig(user):
+        return identifiable_for_audit_q(user, prefix=f"{prefix}entity__")
+    return _owner_q(user, f"{prefix}entity__")
+
+
+def visible_requests(user: Any) -> QuerySet[RightsRequest]:
+    return RightsRequest.objects.filter(_person_q(user, prefix="person__"))
+
+
+def access_request_by_id(user: Any, request_id: int) -> RightsRequest:
+    request_id = require_id(request_id)
+    found = (
+        visible_requests(user)
+        .select_related("person__entity__owning_agency", "created_by", "closed_by")
+        .filter(pk=request_id)
+        .first()
+    )
+    if found is None:
+        raise Http404("No request found.")
+    return found
+
+
+def access_person_for_rights(user: Any, person_id: int) -> Person:
+    """A person IG may log a request against, or the owning agency may restrict; found
+    whether or not restricted, since restricting and lifting act on exactly those."""
+    person_id = require_id(person_id)
+    person = (
+        Person.objects.filter(_person_q(user), pk=person_id)
+        .select_related("entity", "entity__owning_agency")
+        .first()
+    )
+    if person is None:
+        raise Http404("No person found.")
+    return person
+
+
+def is_owner(user: Any, person: Person) -> bool:
+    """A user of the agency that owns the record, in a role that may change records: the
+    one who corrects it or refuses to."""
+    return bool(
+        user.has_perm("pole.change_person")
+        and user.agency_id is not None
+        and person.entity.owning_agency_id == user.agency_id
+    )
+
+
+def can_restrict(user: Any, person: Person) -> bool:
+    if not user.has_perm("rights.restrict_person"):
+        return False
+    return is_ig(user) or is_owner(user, person)
+
+
+def can_answer(user: Any, request: RightsRequest) -> bool:
+    """Rectification is the owner's decision (they know what was reported); a restriction
+    request may be answered by IG or the owner."""
+    if not request.is_open:
+        return False
+    if request.kind == "rectification":
+        return is_owner(user, request.person)
+    return can_restrict(user, request.person)

@@ -1,0 +1,67 @@
+"""Demo information rights: one open rectification request about a Trust child (a parent
+says the date of birth is wrong), and one adult whose record is restricted while its
+accuracy is contested. Through the services, as the demo users; all names invented."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from cairn.accounts.models import User
+from cairn.pole import services as pole
+from cairn.pole.models import Person
+
+from . import services
+
+
+def load_demo(*, seed: int) -> None:  # the same story for every seed
+    ig = User.objects.get(username="ig.demo")
+    sw = User.objects.get(username="sw.demo")
+    today = timezone.localdate()
+    child = (
+        Person.objects.filter(
+            category="child", entity__owning_agency_id=sw.agency_id, entity__police_only=False
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if child is not None:
+        services.request_log(
+            actor=ig,
+            person_id=child.pk,
+            kind="rectification",
+            requester="Ms Demelza Examplewood (parent)",
+            requester_kind="representative",
+            grounds=(
+                "Her child's date of birth is recorded wrongly: the month and day are the "
+                "wrong way round."
+            ),
+            received_on=today - dt.timedelta(days=9),
+        )
+    adult = pole.person_create(
+        actor=sw,
+        given_name="Fenwick",
+        family_name="Restrictedexample",
+        category="other",
+        date_of_birth=dt.date(today.year - 41, 3, 14),
+        description="Invented for the demo: a record under restriction.",
+    )
+    request = services.request_log(
+        actor=ig,
+        person_id=adult.pk,
+        kind="restriction",
+        requester="Fenwick Restrictedexample",
+        requester_kind="subject",
+        grounds=(
+            "Says he is not the man seen with the children at the park and asks that the "
+            "record not be used while that is checked."
+        ),
+        received_on=today - dt.timedelta(days=4),
+    )
+    services.restriction_apply(
+        actor=ig,
+        person_id=adult.pk,
+        reason="Accuracy contested by the data subject (Art. 18(1)(a)) while it is checked",
+        request_id=request.pk,
+    )

@@ -1,0 +1,65 @@
+"""Fixtures for information rights: a Hub-shared child of the Trust, and helpers to log a
+request and restrict a record through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from cairn.pole.models import Person
+from cairn.rights import services
+from cairn.rights.models import Restriction, RightsRequest
+
+
+@pytest.fixture
+def child(make_person: Callable[..., Person]) -> Person:
+    return make_person(
+        given_name="Tamsin",
+        family_name="Withheldcase",
+        date_of_birth=dt.date(2012, 5, 4),
+        hub_shared=True,
+    )
+
+
+@pytest.fixture
+def log_request(users: dict[str, Any]) -> Callable[..., RightsRequest]:
+    def make(person: Person, kind: str = "rectification", **kwargs: Any) -> RightsRequest:
+        kwargs.setdefault("requester", "Ms A. Parent")
+        kwargs.setdefault("requester_kind", "representative")
+        kwargs.setdefault("grounds", "The date of birth is wrong: it is 4 June, not 4 May.")
+        kwargs.setdefault("received_on", timezone.localdate())
+        return services.request_log(
+            actor=users["ig_admin"], person_id=person.pk, kind=kind, **kwargs
+        )
+
+    return make
+
+
+@pytest.fixture
+def restrict(
+    users: dict[str, Any], log_request: Callable[..., RightsRequest]
+) -> Callable[[Person], Restriction]:
+    def make(person: Person) -> Restriction:
+        rr = log_request(person, "restriction", grounds="Contests the record")
+        return services.restriction_apply(
+            actor=users["ig_admin"],
+            person_id=person.pk,
+            reason="Accuracy contested",
+            request_id=rr.pk,
+        )
+
+    return make
+
+
+@pytest.fixture
+def lift(users: dict[str, Any]) -> Callable[[Person], Restriction]:
+    def make(person: Person) -> Restriction:
+        return services.restriction_lift(
+            actor=users["ig_admin"], person_id=person.pk, reason="Checked and accurate"
+        )
+
+    return make

@@ -1,0 +1,220 @@
+"""Rights requests: the one-calendar-month clock and its extension, the correction by the
+owning agency (old values kept in the audit), refusals, the IG list, and who may act."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from django.http import Http404
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from cairn.audit.models import AuditEvent
+from cairn.core.concurrency import Conflict
+from cairn.notifications.models import Notification
+from cairn.pole.models import Person
+from cairn.rights import services
+from cairn.rights.models import add_months
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        (dt.date(2026, 1, 31), dt.date(2026, 2, 28)),  # no 31 February: the month's last day
+        (dt.date(2028, 1, 30), dt.date(2028, 2, 29)),  # a leap year
+        (dt.date(2026, 3, 15), dt.date(2026, 4, 15)),
+        (dt.date(2026, 12, 20), dt.date(2027, 1, 20)),
+    ],
+)
+def test_one_calendar_month(received: dt.date, due: dt.date) -> None:
+    assert add_months(received, 1) == due
+
+
+def test_clock_overdue_and_extension(
+    users: dict[str, Any], child: Person, log_request: Any
+) -> None:
+    ig = users["ig_admin"]
+    with time_machine.travel(dt.datetime(2026, 2, 2, 10, tzinfo=dt.UTC), tick=False):
+        rr = log_request(child, received_on=dt.date(2026, 1, 31))
+        assert rr.due_on == dt.date(2026, 2, 28)
+        assert not rr.overdue
+        page = _client(ig).get(reverse("rights:detail", args=[rr.pk])).content.decode()
+        assert "28 February 2026" in page
+    with time_machine.travel(dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC), tick=False):
+        rr.refresh_from_db()
+        assert rr.overdue
+        listing = _client(ig).get(reverse("rights:list")).content.decode()
+        assert "Overdue" in listing and "1 open request is overdue" in listing
+        response = _client(ig).post(
+            reverse("rights:detail", args=[rr.pk]),
+            {"action": "extend", "reason": "Records held by three teams"},
+        )
+        assert response.status_code == 302
+        rr.refresh_from_db()
+        assert rr.due_on == dt.date(2026, 4, 30)
+        assert rr.extension_reason == "Records held by three teams"
+        assert not rr.overdue
+        with pytest.raises(Conflict):
+            services.request_extend(actor=ig, request_id=rr.pk, reason="Again")
+    event = AuditEvent.objects.get(event="rights.request_extended")
+    assert event.details == {"before": "2026-02-28", "after": "2026-04-30"}
+
+
+def test_logging_tells_the_owning_agency(
+    users: dict[str, Any], child: Person, log_request: Any
+) -> None:
+    rr = log_request(child)
+    told = set(
+        Notification.objects.filter(kind="rights_request").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert users["social_worker"].username in told  # the Trust owns the record
+    assert users["fib_officer"].username not in told
+    assert users["analyst"].username not in told  # may not change records
+    assert AuditEvent.objects.filter(event="rights.request_logged", subject_id=child.pk).exists()
+    assert (
+        rr.reference in _client(users["social_worker"]).get(reverse("rights:list")).content.decode()
+    )
+    assert (
+        _client(users["fib_officer"]).get(reverse("rights:detail", args=[rr.pk])).status_code == 404
+    )
+
+
+def test_rectification_by_the_owner_keeps_the_old_value_in_the_audit(
+    users: dict[str, Any], child: Person, log_request: Any
+) -> None:
+    rr = log_request(child)
+    sw = _client(users["social_worker"])
+    url = reverse("rights:rectify", args=[rr.pk])
+    assert sw.get(url).status_code == 200
+    form = {
+        "given_name": "Tamsin",
+        "family_name": "Withheldcase",
+        "date_of_birth_day": "4",
+        "date_of_birth_month": "6",
+        "date_of_birth_year": "2012",
+        "sex": child.sex,
+        "ethnicity": child.ethnicity,
+        "first_language": "",
+        "description": "",
+        "note": "The date of birth is now 4 June 2012.",
+    }
+    response = sw.post(url, form)
+    assert response.status_code == 302, response.content.decode()
+    child.refresh_from_db()
+    assert child.date_of_birth == dt.date(2012, 6, 4)
+    change = AuditEvent.objects.get(event="person.changed", subject_id=child.pk)
+    assert change.details["before"] == {"date_of_birth": "2012-05-04"}
+    assert change.details["after"] == {"date_of_birth": "2012-06-04"}
+    assert change.justification == f"Rectification {rr.reference}"
+    rr.refresh_from_db()
+    assert (rr.status, rr.outcome) == ("closed", "corrected")
+    # IG is told, and has the reply to send.
+    assert Notification.objects.filter(recipient=users["ig_admin"], object_id=str(rr.pk)).exists()
+    page = _client(users["ig_admin"]).get(reverse("rights:detail", args=[rr.pk])).content.decode()
+    assert "We have corrected the record" in page
+    assert "4 June 2012" in page
+
+
+@pytest.mark.parametrize("role", ["ig_admin", "ppu_coordinator", "hub_chair", "analyst"])
+def test_rectification_refused_for_others(
+    users: dict[str, Any], child: Person, log_request: Any, role: str
+) -> None:
+    """Only the owning agency corrects: not IG, nor a Hub-wide police role who may
+    otherwise change a shared record."""
+    rr = log_request(child)
+    assert _client(users[role]).get(reverse("rights:rectify", args=[rr.pk])).status_code == 404
+    with pytest.raises(Http404):
+        services.request_rectify(
+            actor=users[role], request_id=rr.pk, note="x", given_name="Changed"
+        )
+    child.refresh_from_db()
+    assert child.given_name == "Tamsin"
+
+
+def test_refused_with_reason_and_reply(
+    users: dict[str, Any], child: Person, log_request: Any
+) -> None:
+    rr = log_request(child)
+    reason = "The record accurately records what was reported by the school."
+    response = _client(users["social_worker"]).post(
+        reverse("rights:detail", args=[rr.pk]), {"action": "refuse", "reason": reason}
+    )
+    assert response.status_code == 302
+    rr.refresh_from_db()
+    assert (rr.outcome, rr.outcome_reason) == ("refused", reason)
+    page = _client(users["ig_admin"]).get(reverse("rights:detail", args=[rr.pk])).content.decode()
+    assert "Information Commissioner" in page
+    with pytest.raises(Conflict):
+        services.request_refuse(actor=users["social_worker"], request_id=rr.pk, reason="Again")
+
+
+def test_restriction_request_applied_from_the_request_page(
+    users: dict[str, Any], child: Person, log_request: Any
+) -> None:
+    rr = log_request(child, "restriction", grounds="Contests the record")
+    response = _client(users["ig_admin"]).post(
+        reverse("rights:detail", args=[rr.pk]),
+        {"action": "restrict", "reason": "Accuracy contested"},
+    )
+    assert response.status_code == 302
+    rr.refresh_from_db()
+    child.entity.refresh_from_db()
+    assert rr.outcome == "restricted"
+    assert child.entity.restricted_since is not None
+    # A second submit of the same form finds the request answered.
+    again = _client(users["ig_admin"]).post(
+        reverse("rights:detail", args=[rr.pk]),
+        {"action": "restrict", "reason": "Accuracy contested"},
+    )
+    assert again.status_code == 409
+
+
+def test_ig_logs_a_request_through_the_form(users: dict[str, Any], child: Person) -> None:
+    ig = _client(users["ig_admin"])
+    form = {
+        "person": str(child.pk),
+        "kind": "restriction",
+        "requester": "Tamsin Withheldcase",
+        "requester_kind": "subject",
+        "grounds": "Contests the record",
+        "received_on_day": str(timezone.localdate().day),
+        "received_on_month": str(timezone.localdate().month),
+        "received_on_year": str(timezone.localdate().year),
+    }
+    assert ig.post(reverse("rights:new"), form).status_code == 302
+    # A record IG may not identify looks the same as one that does not exist.
+    missing = ig.post(reverse("rights:new"), {**form, "person": "987654"})
+    assert "no person record with that ID" in missing.content.decode()
+
+
+def test_list_pages_and_empty_state(
+    users: dict[str, Any], make_person: Any, log_request: Any, django_assert_max_num_queries: Any
+) -> None:
+    ig = _client(users["ig_admin"])
+    assert "There are no open requests" in ig.get(reverse("rights:list")).content.decode()
+    for n in range(27):
+        log_request(make_person(given_name=f"Kid{n}"))
+    with django_assert_max_num_queries(20):
+        first = ig.get(reverse("rights:list"))
+    body = first.content.decode()
+    assert "27 open requests" in body
+    assert body.count('href="/rights/') >= 25
+    second = ig.get(reverse("rights:list"), {"page": 2}).content.decode()
+    assert "Kid" in second
+    closed = ig.get(reverse("rights:list"), {"status": "closed"}).content.decode()
+    assert "No requests have been answered yet" in closed
+    assert _client(users["analyst"]).get(reverse("rights:list")).status_code == 404
