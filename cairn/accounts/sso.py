@@ -25,7 +25,7 @@ import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -65,7 +65,12 @@ class SsoRefused(Exception):
 
 
 def enabled_providers() -> list[IdentityProvider]:
-    return list(IdentityProvider.objects.filter(is_enabled=True).select_related("agency"))
+    """The sign-in page's buttons. The page must still load with the database down (ADR
+    0018: it then says Cairn cannot reach its database), so a failed read gives none."""
+    try:
+        return list(IdentityProvider.objects.filter(is_enabled=True).select_related("agency"))
+    except DatabaseError:
+        return []
 
 
 def provider_for(slug: str | None) -> IdentityProvider | None:
@@ -425,6 +430,15 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
                 "This sign-in was already used or was not started here. Start again from "
                 "the sign-in page.",
                 "unknown or used state (replayed callback)",
+            )
+            return self.login_failure()
+        provider = provider_for(request.session.get(SESSION_PROVIDER))
+        issuers = request.GET.getlist("iss")
+        if issuers and (provider is None or issuers != [provider.issuer]):
+            # RFC 9207: a response naming another issuer (or two) is a mix-up attempt.
+            self.refused = SsoRefused(
+                "The sign-in came back from a different identity provider. Start again.",
+                "callback iss is not the chosen provider's issuer",
             )
             return self.login_failure()
         if request.GET.get("error"):

@@ -452,3 +452,17 @@ def test_an_error_link_does_not_sign_a_user_out(client: Client, users: dict[str,
     response = client.get(reverse("accounts:sso-callback"), {"error": "access_denied"})
     assert response.status_code == 403
     assert client.session["_auth_user_id"] == str(users["practitioner"].pk)
+
+
+@pytest.mark.parametrize("iss", [["http://evil.example"], "twice"])
+def test_a_callback_naming_another_issuer_is_refused(
+    client: Client, make_provider: Callable[..., IdentityProvider], iss: Any
+) -> None:
+    provider = make_provider()
+    path, query = callback_path(sign_in_at_provider(start(client), PRACTITIONER_SUB))
+    assert query["iss"] == provider.issuer  # the provider sends it (RFC 9207)
+    values = [provider.issuer, "http://evil.example"] if iss == "twice" else iss
+    response = client.get(path, {**query, "iss": values})
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
+    assert events("auth.sso_refused")[-1].details["reason"].startswith("callback iss")
