@@ -48,6 +48,11 @@ def submit_keys_purge(run_id: int | None = None) -> str:
 
 
 @task()
+def notifications_retry(run_id: int | None = None) -> str:
+    return _run("notifications_retry", run_id)
+
+
+@task()
 def audit_checkpoint(run_id: int | None = None) -> str:
     return _run("audit_checkpoint", run_id)
 
@@ -65,6 +70,7 @@ BY_NAME: dict[str, Task[..., str]] = {
         hub_reminders,
         api_keys_purge,
         submit_keys_purge,
+        notifications_retry,
         audit_checkpoint,
         link_people,
     )
