@@ -14,13 +14,16 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminPasswordChangeForm as OwnPasswordChangeForm
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
-from django.contrib.auth.views import PasswordChangeView
+from django.contrib.auth.views import PasswordChangeView, redirect_to_login
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cairn.audit import services as audit
@@ -109,6 +112,8 @@ class IdentityProviderForm(forms.ModelForm):
             "mfa_satisfies_two_step",
             "mfa_amr_values",
             "mfa_acr_values",
+            "reauthenticate",
+            "api_token_max_days",
         ]
 
     def clean_group_roles(self) -> dict[str, str]:
@@ -153,7 +158,7 @@ class ExternalIdentityAdmin(AuditedAdmin):
     list_display = ["user", "provider", "subject", "last_sign_in_at"]
     list_filter = ["provider"]
     search_fields = ["user__username", "subject"]
-    readonly_fields = ["created_at", "last_sign_in_at"]
+    readonly_fields = ["created_at", "last_sign_in_at", "email", "groups"]
 
 
 class AuditedOwnPasswordChangeForm(OwnPasswordChangeForm):
@@ -165,6 +170,26 @@ class AuditedOwnPasswordChangeForm(OwnPasswordChangeForm):
             actor=self.user, user=self.user, password=self.cleaned_data["new_password1"]
         )
         return self.user
+
+
+def admin_sign_in(request: HttpRequest, extra_context: Any = None) -> HttpResponseBase:
+    """Stands in for AdminSite.login: everyone signs in on Cairn's own page (passwords with
+    the two-step check, or an agency's provider), never on a second password form that a
+    single sign-on account could not use. A signed-in account without "Can use the admin
+    site" is told so, not asked for a password it does not have."""
+    next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url, reverse("accounts:login"))
+    if admin.site.has_permission(request):
+        return redirect(next_url)
+    return render(request, "accounts/admin_not_allowed.html", status=403)
+
+
+admin.site.login = admin_sign_in  # type: ignore[method-assign,assignment]
 
 
 def own_password_change(request: HttpRequest) -> HttpResponseBase:

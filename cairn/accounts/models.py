@@ -4,6 +4,7 @@ holds one role; what the role may do lives in rules.py, what it may see in pole/
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -153,6 +154,20 @@ class IdentityProvider(models.Model):
     mfa_satisfies_two_step = models.BooleanField(default=False)
     mfa_amr_values = models.JSONField(default=list, blank=True, help_text='e.g. ["mfa"]')
     mfa_acr_values = models.JSONField(default=list, blank=True)
+    # prompt=login: on a shared computer a provider session left open (the sign-out
+    # confirmation at the provider skipped) must not sign the next person in.
+    reauthenticate = models.BooleanField(
+        default=True,
+        verbose_name="Ask for the provider sign-in every time",
+        help_text="Sends prompt=login. Turn off only where every device is single-user.",
+    )
+    # An API token must not outlive the provider account by long: Cairn is not told when
+    # the provider disables someone (docs/deployment.md).
+    api_token_max_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        verbose_name="Longest API token for these accounts (days)",
+    )
 
     class Meta:
         ordering = ["agency__name", "name"]
@@ -172,6 +187,9 @@ class ExternalIdentity(models.Model):
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="external_identities")
     created_at = models.DateTimeField(default=timezone.now)
     last_sign_in_at = models.DateTimeField(null=True, blank=True)
+    # What the provider said at the last sign-in, for the admin who approves the account.
+    email = models.CharField(max_length=254, blank=True)
+    groups = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name_plural = "external identities"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -24,11 +25,14 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.db import DatabaseError, IntegrityError, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import (
@@ -47,6 +51,14 @@ SESSION_PROVIDER = "cairn_sso_provider"
 SESSION_PROVIDER_MFA = "cairn_sso_mfa"
 # The provider's end-session origin, allowed as a form-action (SsoSignOutCspMiddleware).
 SESSION_LOGOUT_ORIGIN = "cairn_sso_logout_origin"
+# When this sign-in was started: with prompt=login, the provider's auth_time must be later.
+SESSION_STARTED_AT = "cairn_sso_started_at"
+# The outcome of a refused sign-in, for the page the callback redirects to (a refresh of
+# that page must not replay the callback).
+SESSION_REFUSAL = "cairn_sso_refusal"
+# Anonymous refusals audited per address and minute; beyond it they are counted, and the
+# next audited refusal carries the count (junk callbacks must not flood the audit log).
+REFUSALS_AUDITED_PER_MINUTE = 10
 # Asymmetric only: an HS256 token would be checked with the client secret, which a
 # provider's other clients may share.
 ALLOWED_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384")
@@ -96,6 +108,7 @@ def _settings_for(provider: IdentityProvider) -> dict[str, Any]:
         "OIDC_TIMEOUT": 10,
         "OIDC_CREATE_USER": True,
         "OIDC_REDIRECT_FIELD_NAME": "next",
+        "OIDC_AUTH_REQUEST_EXTRA_PARAMS": {"prompt": "login"} if provider.reauthenticate else {},
     }
 
 
@@ -165,7 +178,11 @@ def account_request(*, provider: IdentityProvider, claims: dict[str, Any]) -> An
         with transaction.atomic():
             user.save()
             ExternalIdentity.objects.create(
-                provider=provider, subject=claims["sub"], user=user, last_sign_in_at=timezone.now()
+                provider=provider,
+                subject=claims["sub"],
+                user=user,
+                last_sign_in_at=timezone.now(),
+                **claimed(provider, claims),
             )
     except IntegrityError:
         return (
@@ -208,6 +225,21 @@ def account_request(*, provider: IdentityProvider, claims: dict[str, Any]) -> An
         obj=change,
     )
     return user
+
+
+def claimed(provider: IdentityProvider, claims: dict[str, Any]) -> dict[str, Any]:
+    """What the provider says about the person, kept on the identity for the approver."""
+    groups = claims.get(provider.groups_claim) or []
+    if not isinstance(groups, list):
+        groups = [groups]
+    return {
+        "email": str(claims.get("email") or "")[:254],
+        "groups": [str(g)[:200] for g in groups][:50],
+    }
+
+
+def client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))[:45]
 
 
 def account_state(user: Any) -> str:
@@ -328,8 +360,25 @@ class OIDCBackend(OIDCAuthenticationBackend):
             raise SsoRefused("The provider's answers did not agree.", "userinfo sub differs")
         # The ID token's claims (amr, acr, iss) were verified; userinfo adds the profile.
         claims = {**info, **payload}
+        self._require_fresh_sign_in(claims)
         self.request.cairn_sso_claims = claims  # for the view
         return claims
+
+    def _require_fresh_sign_in(self, claims: dict[str, Any]) -> None:
+        """With prompt=login the provider must have signed the person in during this
+        sign-in; an older auth_time means a left-open provider session was reused."""
+        assert self.provider is not None
+        started = self.request.session.get(SESSION_STARTED_AT)
+        auth_time = claims.get("auth_time")
+        if not self.provider.reauthenticate or started is None or auth_time is None:
+            return
+        leeway = getattr(settings, "CAIRN_SSO_CLOCK_LEEWAY", 60)
+        if not isinstance(auth_time, int | float) or auth_time < float(started) - leeway:
+            raise SsoRefused(
+                f"{self.provider.name} did not ask you to sign in again. Start again, and "
+                "sign in at the provider when asked.",
+                "auth_time before this sign-in (prompt=login not honoured)",
+            )
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         return isinstance(claims.get("sub"), str) and bool(claims["sub"])
@@ -347,7 +396,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
     def update_user(self, user: Any, claims: dict[str, Any]) -> Any:
         assert self.provider is not None
         ExternalIdentity.objects.filter(provider=self.provider, subject=claims["sub"]).update(
-            last_sign_in_at=timezone.now()
+            last_sign_in_at=timezone.now(), **claimed(self.provider, claims)
         )
         role = mapped_role(self.provider, claims)
         waiting = AccountChangeRequest.objects.filter(
@@ -379,6 +428,7 @@ class SsoStartView(OIDCAuthenticationRequestView):
         self.OIDC_OP_AUTH_ENDPOINT = provider.authorization_endpoint
         self.OIDC_RP_CLIENT_ID = provider.client_id
         request.session[SESSION_PROVIDER] = provider.slug
+        request.session[SESSION_STARTED_AT] = time.time()
         return super().get(request)
 
 
@@ -398,9 +448,36 @@ def end_session_url(request: HttpRequest, signed_out_url: str) -> str | None:
     return f"{provider.end_session_endpoint}?{query}"
 
 
-def record_refusal(request: HttpRequest, reason: str, user: Any = None) -> None:
+def _anonymous_refusals_to_report(request: HttpRequest) -> int | None:
+    """None when this address has had its share of audited refusals this minute (the
+    refusal is counted instead); otherwise how many went unaudited before it."""
+    if not getattr(settings, "CAIRN_THROTTLE_ENABLED", True):
+        return 0  # rate limits off (the test settings)
+    window = int(time.time() // 60)
+    key = f"cairn:sso-refusals:{client_address(request)}"
+    seen = cache.get(f"{key}:{window}", 0)
+    cache.set(f"{key}:{window}", seen + 1, 120)
+    if seen >= REFUSALS_AUDITED_PER_MINUTE:
+        try:
+            cache.incr(f"{key}:unreported")
+        except ValueError:
+            cache.set(f"{key}:unreported", 1, None)
+        return None
+    unreported = int(cache.get(f"{key}:unreported", 0))
+    if unreported:
+        cache.delete(f"{key}:unreported")
+    return unreported
+
+
+def record_refusal(request: HttpRequest, reason: str, user: Any = None, subject: str = "") -> None:
     provider = request.session.get(SESSION_PROVIDER, "")
-    details = {"provider": str(provider)[:40], "reason": reason[:200]}
+    details: dict[str, Any] = {
+        "provider": str(provider)[:40],
+        "reason": reason[:200],
+        "address": client_address(request),
+    }
+    if subject:
+        details["subject"] = subject[:255]
     if user is not None:
         audit.record(
             actor=user,
@@ -410,6 +487,11 @@ def record_refusal(request: HttpRequest, reason: str, user: Any = None) -> None:
             details=details,
         )
     else:
+        unreported = _anonymous_refusals_to_report(request)
+        if unreported is None:
+            return
+        if unreported:
+            details["unaudited_refusals_before"] = unreported
         audit.record_system(
             event="auth.sso_refused", justification="Sign-in refused", details=details
         )
@@ -469,31 +551,29 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         return self.login_failure()
 
     def login_failure(self) -> Any:
-        from django.shortcuts import render
-
+        # Post/redirect/get: the outcome is shown at its own address, so a refresh shows
+        # it again instead of replaying the (now used) callback.
         request = self.request
         user = getattr(self, "user", None)
+        subject = str(getattr(request, "cairn_sso_claims", {}).get("sub", ""))
         if user is not None and not user.is_active:
             state = account_state(user)
-            record_refusal(request, f"account {state}", user)
-            return render(
-                request,
-                "accounts/sso_refused.html",
-                {"state": state, "user_name": user.get_full_name() or user.get_username()},
-                status=403,
+            record_refusal(request, f"account {state}", user, subject=subject)
+            outcome = {"state": state, "user_name": user.get_full_name() or user.get_username()}
+        else:
+            refused = self.refused or SsoRefused(
+                "The sign-in did not complete. Start again from the sign-in page.",
+                "callback without a code",
             )
-        refused = self.refused or SsoRefused(
-            "The sign-in did not complete. Start again from the sign-in page.",
-            "callback without a code",
-        )
-        record_refusal(request, refused.reason)
-        return render(
-            request, "accounts/sso_refused.html", {"message": refused.message}, status=403
-        )
+            record_refusal(request, refused.reason, subject=subject)
+            outcome = {"message": refused.message}
+        request.session[SESSION_REFUSAL] = outcome
+        return redirect("accounts:sso-refused")
 
     def login_success(self) -> Any:
         response = super().login_success()
         request = self.request
+        request.session.pop(SESSION_REFUSAL, None)
         provider = provider_for(request.session.get(SESSION_PROVIDER))
         claims = getattr(request, "cairn_sso_claims", {})
         mfa = provider is not None and provider_mfa(provider, claims)
@@ -507,6 +587,20 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
             event="auth.sso_signed_in",
             obj=self.user,
             justification=f"Signed in through {provider.name if provider else 'a provider'}"[:500],
-            details={"provider": provider.slug if provider else "", "provider_mfa": mfa},
+            details={
+                "provider": provider.slug if provider else "",
+                "provider_mfa": mfa,
+                "subject": str(claims.get("sub", ""))[:255],
+                "address": client_address(request),
+            },
         )
         return response
+
+
+@require_GET
+def sso_refused(request: HttpRequest) -> HttpResponse:
+    """Why the last sign-in through a provider did not sign the person in."""
+    outcome = request.session.get(SESSION_REFUSAL)
+    if not isinstance(outcome, dict):
+        return redirect("accounts:login")
+    return render(request, "accounts/sso_refused.html", outcome, status=403)

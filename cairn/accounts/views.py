@@ -57,6 +57,7 @@ def sso_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 sso_callback = sso.SsoCallbackView.as_view()
+sso_refused = sso.sso_refused
 
 
 def signed_out(request: HttpRequest) -> HttpResponse:
@@ -139,7 +140,14 @@ def change_request_list(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/change_request_list.html",
         {
-            "rows": [{"change": c, "fields": _change_rows(c, names)} for c in changes],
+            "rows": [
+                {
+                    "change": c,
+                    "fields": _change_rows(c, names),
+                    "sso": selectors.sign_in_identity(request.user, c.user),
+                }
+                for c in changes
+            ],
             "page_obj": page,
             "nav": "tools",
         },
@@ -156,6 +164,7 @@ def change_request_detail(request: HttpRequest, request_id: int) -> HttpResponse
         {
             "change": change,
             "fields": _change_rows(change),
+            "sso": selectors.sign_in_identity(request.user, change.user),
             "own": request.user.pk in {change.requested_by_id, change.user_id},
             "nav": "tools",
         },
@@ -193,6 +202,7 @@ def change_request_decide(request: HttpRequest, request_id: int, decision: str) 
         {
             "change": change,
             "fields": _change_rows(change),
+            "sso": selectors.sign_in_identity(request.user, change.user),
             "decision": decision,
             "form": form,
             "nav": "tools",

@@ -28,3 +28,13 @@ def token_by_hash(token_hash: str) -> ApiToken | None:
         .filter(token_hash=token_hash)
         .first()
     )
+
+
+def sign_in_limit(user: Any) -> tuple[int, str] | None:
+    """For an account that signs in through an agency's provider: the longest token its
+    provider allows, and the provider's name (the strictest, if it has several)."""
+    from cairn.accounts.models import ExternalIdentity
+
+    identities = ExternalIdentity.objects.filter(user=user).select_related("provider")
+    limits = [(i.provider.api_token_max_days, i.provider.name) for i in identities]
+    return min(limits) if limits else None

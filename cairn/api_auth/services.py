@@ -44,8 +44,16 @@ def hash_secret(secret: str) -> str:
 
 @transaction.atomic
 def token_create(
-    *, actor: Any, name: str, lifetime_days: int = DEFAULT_LIFETIME_DAYS
+    *,
+    actor: Any,
+    name: str,
+    lifetime_days: int = DEFAULT_LIFETIME_DAYS,
+    second_factor: bool = False,
 ) -> IssuedToken:
+    """`second_factor`: this session passed a second step (Cairn's code, or the provider's
+    MFA where it counts). An account that signs in through its agency's provider needs it,
+    and gets tokens no longer than the provider allows: Cairn is not told when the provider
+    disables the person, so a token must not outlive that by long (ADR 0020)."""
     if not actor.has_perm("api.use"):
         raise PermissionDenied("Your role may not use the API.")
     name = name.strip()
@@ -55,6 +63,24 @@ def token_create(
         raise ValidationError(
             {"lifetime_days": f"A token can last between 1 and {MAX_LIFETIME_DAYS} days"}
         )
+    limit = selectors.sign_in_limit(actor)
+    if limit is not None:
+        days, provider = limit
+        if not second_factor:
+            raise ValidationError(
+                {
+                    "__all__": "You signed in through your organisation without a second "
+                    "factor. Set up two-step verification (linked from your home page) before you "
+                    "create an API token."
+                }
+            )
+        if lifetime_days > days:
+            raise ValidationError(
+                {
+                    "lifetime_days": f"Accounts that sign in through {provider} can have "
+                    f"a token for at most {days} days"
+                }
+            )
     now = timezone.now()
     active = selectors.tokens_for_user(actor).filter(revoked_at__isnull=True, expires_at__gt=now)
     if active.count() >= MAX_ACTIVE_TOKENS:

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from cairn.accounts.sso import SESSION_PROVIDER_MFA
+
 from . import selectors, services
 from .forms import TokenForm
 
@@ -18,6 +20,13 @@ from .forms import TokenForm
 def _require_api_use(request: HttpRequest) -> None:
     if not request.user.has_perm("api.use"):
         raise PermissionDenied
+
+
+def second_factor(request: HttpRequest) -> bool:
+    """Did this session pass a second step: Cairn's code, or a provider's MFA that counts."""
+    return bool(request.user.is_verified()) or bool(  # type: ignore[union-attr]
+        request.session.get(SESSION_PROVIDER_MFA)
+    )
 
 
 def _token_rows(request: HttpRequest) -> list[dict[str, object]]:
@@ -32,13 +41,15 @@ def _token_rows(request: HttpRequest) -> list[dict[str, object]]:
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
     _require_api_use(request)
-    form = TokenForm(request.POST or None)
+    limit = selectors.sign_in_limit(request.user)
+    form = TokenForm(request.POST or None, max_days=limit[0] if limit else None)
     if request.method == "POST" and form.is_valid():
         try:
             issued = services.token_create(
                 actor=request.user,
                 name=form.cleaned_data["name"],
                 lifetime_days=form.cleaned_data["lifetime_days"],
+                second_factor=second_factor(request),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -53,7 +64,12 @@ def token_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "api_auth/token_list.html",
-        {"form": form, "rows": _token_rows(request), "nav": "api"},
+        {
+            "form": form,
+            "rows": _token_rows(request),
+            "needs_second_factor": limit is not None and not second_factor(request),
+            "nav": "api",
+        },
     )
 
 

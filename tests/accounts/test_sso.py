@@ -8,12 +8,14 @@ signature, a provider error. Every outcome is audited."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import jwt
 import pytest
+import requests
 import time_machine
 from django.test import Client
 from django.urls import reverse
@@ -81,10 +83,18 @@ def start(client: Client, slug: str = "northshire", next_url: str = "") -> str:
     return str(response["Location"])
 
 
+def callback(client: Client, path: str, query: dict[str, Any]) -> Any:
+    """The provider's redirect back; a refusal is shown at its own address (followed)."""
+    response = client.get(path, query)
+    if response.status_code == 302 and response["Location"] == reverse("accounts:sso-refused"):
+        return client.get(response["Location"])
+    return response
+
+
 def sign_in(client: Client, login: str, mfa: bool = False, slug: str = "northshire") -> Any:
     back = sign_in_at_provider(start(client, slug), login, mfa=mfa)
     path, query = callback_path(back)
-    return client.get(path, query)
+    return callback(client, path, query)
 
 
 def approve(user: User, admin: User) -> None:
@@ -137,8 +147,18 @@ def test_first_sign_in_waits_for_approval_then_signs_in(
     assert client.get("/").status_code == 200
     signed_in = events("auth.sso_signed_in")
     assert [e.actor_id for e in signed_in] == [user.pk]
-    assert signed_in[0].details == {"provider": "northshire", "provider_mfa": False}
-    assert ExternalIdentity.objects.get(user=user).last_sign_in_at is not None
+    assert signed_in[0].details == {
+        "provider": "northshire",
+        "provider_mfa": False,
+        "subject": PRACTITIONER_SUB,
+        "address": "127.0.0.1",
+    }
+    identity = ExternalIdentity.objects.get(user=user)
+    assert identity.last_sign_in_at is not None
+    assert identity.email == "sam.okafor@northshire-police.example"
+    assert identity.groups == ["grp-practitioners"]
+    refused = events("auth.sso_refused")[0].details
+    assert (refused["subject"], refused["address"]) == (PRACTITIONER_SUB, "127.0.0.1")
 
 
 def test_rejected_account_is_told_it_is_not_active(
@@ -265,6 +285,86 @@ def test_sign_out_ends_the_provider_session_too(
     assert events("auth.signed_out")
 
 
+@pytest.mark.parametrize("reauthenticate", [True, False])
+def test_a_provider_session_left_open_signs_nobody_in_without_asking(
+    client: Client,
+    make_provider: Callable[..., IdentityProvider],
+    make_user: Callable[..., User],
+    reauthenticate: bool,
+) -> None:
+    """A shared computer: the first person signs out of Cairn but closes the provider's
+    "sign out?" page. With prompt=login (the default) the provider asks the next person
+    to sign in; only a provider set for single-user devices goes straight through."""
+    provider = make_provider(reauthenticate=reauthenticate)
+    local = make_user(Role.PRACTITIONER, agency="police", username="sam_shared")
+    ExternalIdentity.objects.create(provider=provider, subject=PRACTITIONER_SUB, user=local)
+    browser = requests.Session()
+    first: list[bool] = []
+    back = sign_in_at_provider(start(client), PRACTITIONER_SUB, browser=browser, asked=first)
+    assert first == [True]
+    assert callback(client, *callback_path(back)).status_code == 302
+    client.post(reverse("accounts:logout"))  # the provider's sign-out page is never visited
+    assert ("prompt=login" in start(client)) is reauthenticate
+
+    again: list[bool] = []
+    back = sign_in_at_provider(start(client), PRACTITIONER_SUB, browser=browser, asked=again)
+    assert again == ([True] if reauthenticate else [])
+    assert callback(client, *callback_path(back)).status_code == 302
+
+
+def test_an_old_provider_sign_in_is_refused_when_reauthentication_is_required(
+    client: Client, make_provider: Callable[..., IdentityProvider], make_user: Callable[..., User]
+) -> None:
+    """If a provider ignored prompt=login, its auth_time (before this sign-in started) shows
+    it: the sign-in is refused rather than reusing someone's open provider session."""
+    provider = make_provider()
+    local = make_user(Role.PRACTITIONER, agency="police", username="sam_stale")
+    ExternalIdentity.objects.create(provider=provider, subject=PRACTITIONER_SUB, user=local)
+    back = sign_in_at_provider(start(client), PRACTITIONER_SUB)
+    session = client.session
+    session[sso.SESSION_STARTED_AT] = session[sso.SESSION_STARTED_AT] + 3600
+    session.save()
+    response = callback(client, *callback_path(back))
+    assert response.status_code == 403
+    assert "did not ask you to sign in again" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert events("auth.sso_refused")[-1].details["reason"].startswith("auth_time before")
+
+
+def test_refreshing_the_pending_page_shows_it_again(
+    client: Client, make_provider: Callable[..., IdentityProvider]
+) -> None:
+    make_provider()
+    back = sign_in_at_provider(start(client), PRACTITIONER_SUB)
+    response = client.get(*callback_path(back))
+    assert response["Location"] == reverse("accounts:sso-refused")
+    for _ in range(2):  # the page, then a refresh of it
+        page = client.get(response["Location"])
+        assert page.status_code == 403
+        assert "Your account is waiting for approval" in page.content.decode()
+    assert [e.details["reason"] for e in events("auth.sso_refused")] == ["account pending"]
+    # Nothing to show without a sign-in: the sign-in page.
+    assert Client().get(reverse("accounts:sso-refused"))["Location"] == reverse("accounts:login")
+
+
+def test_junk_callbacks_from_one_address_are_audited_up_to_a_limit(
+    client: Client, settings: Any
+) -> None:
+    from django.core.cache import cache
+
+    settings.CAIRN_THROTTLE_ENABLED = True  # a rate limit: off in the test settings
+    cache.clear()
+    for n in range(sso.REFUSALS_AUDITED_PER_MINUTE + 5):
+        response = callback(client, reverse("accounts:sso-callback"), {"code": "x", "state": n})
+        assert response.status_code == 403
+    refused = events("auth.sso_refused")
+    assert len(refused) == sso.REFUSALS_AUDITED_PER_MINUTE
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=2)):
+        callback(client, reverse("accounts:sso-callback"), {"code": "x", "state": "late"})
+    latest = events("auth.sso_refused")[-1].details
+    assert latest["unaudited_refusals_before"] == 5
+
+
 def test_password_users_sign_out_locally(client: Client, users: dict[str, User]) -> None:
     client.force_login(users["practitioner"])
     response = client.post(reverse("accounts:logout"))
@@ -282,7 +382,7 @@ def test_a_replayed_callback_is_refused(
     client.post(reverse("accounts:logout"))
     # The same code and state again, in the same browser or another one.
     for browser in (client, Client()):
-        response = browser.get(path, query)
+        response = callback(browser, path, query)
         assert response.status_code == 403
         assert "already used or was not started here" in response.content.decode()
         assert "_auth_user_id" not in browser.session
@@ -320,7 +420,7 @@ def test_sign_in_page_offers_each_enabled_provider(
 
 
 def test_callback_without_a_started_sign_in_is_refused(client: Client) -> None:
-    response = client.get(reverse("accounts:sso-callback"), {"code": "x", "state": "y"})
+    response = callback(client, reverse("accounts:sso-callback"), {"code": "x", "state": "y"})
     assert response.status_code == 403
     assert "_auth_user_id" not in client.session
 
@@ -449,7 +549,7 @@ def test_only_a_provider_session_may_post_its_sign_out_to_the_provider(
 
 def test_an_error_link_does_not_sign_a_user_out(client: Client, users: dict[str, User]) -> None:
     client.force_login(users["practitioner"])
-    response = client.get(reverse("accounts:sso-callback"), {"error": "access_denied"})
+    response = callback(client, reverse("accounts:sso-callback"), {"error": "access_denied"})
     assert response.status_code == 403
     assert client.session["_auth_user_id"] == str(users["practitioner"].pk)
 
@@ -462,7 +562,7 @@ def test_a_callback_naming_another_issuer_is_refused(
     path, query = callback_path(sign_in_at_provider(start(client), PRACTITIONER_SUB))
     assert query["iss"] == provider.issuer  # the provider sends it (RFC 9207)
     values = [provider.issuer, "http://evil.example"] if iss == "twice" else iss
-    response = client.get(path, {**query, "iss": values})
+    response = callback(client, path, {**query, "iss": values})
     assert response.status_code == 403
     assert "_auth_user_id" not in client.session
     assert events("auth.sso_refused")[-1].details["reason"].startswith("callback iss")

@@ -66,6 +66,11 @@ def test_first_sso_sign_in_is_approved_then_lands_home(
     )
     expect(page.get_by_text("Thank you, Dana Fielding.")).to_be_visible()
     assert_accessible(page)
+    # A refresh shows the same page (the used callback is not replayed).
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Your account is waiting for approval"
+    )
     analyst = ExternalIdentity.objects.get(subject="op-sub-0001").user
     assert (analyst.is_active, analyst.role) == (False, Role.ANALYST)
 
@@ -78,6 +83,9 @@ def test_first_sso_sign_in_is_approved_then_lands_home(
         admin_page.get_by_role("link", name=f"Review change to {analyst}").click()
         expect(admin_page.get_by_text(f"first sign-in through {PROVIDER_NAME}")).to_be_visible()
         expect(admin_page.get_by_text("the Analyst role")).to_be_visible()
+        # What the provider said about them, for the approver to check.
+        expect(admin_page.get_by_text("dana.fielding@northshire-police.example")).to_be_visible()
+        expect(admin_page.get_by_text("grp-hub-analysts")).to_be_visible()
         assert_accessible(admin_page)
         admin_page.get_by_role("link", name="Approve").click()
         admin_page.get_by_role("button", name="Approve change").click()
@@ -87,9 +95,16 @@ def test_first_sso_sign_in_is_approved_then_lands_home(
     finally:
         admin_context.close()
 
-    # Signing in again: the provider still knows the analyst, so straight back and home.
+    # Signing in again: the provider asks again (prompt=login: a provider session left
+    # open on a shared computer must not sign the next person in), then home.
     page.goto("/accounts/sign-in/")
     page.get_by_role("link", name=f"Sign in with {PROVIDER_NAME}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Sign in to the test identity provider"
+    )
+    page.get_by_label("Account").fill("op-sub-0001")
+    page.get_by_label("I used my second factor").check()
+    page.get_by_role("button", name="Sign in").click()
     expect(page.locator(".cairn-header__user-name")).to_have_text("Dana Fielding")
     assert page.url == live_server.url + "/"
     assert_accessible(page)

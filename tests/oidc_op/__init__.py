@@ -145,10 +145,18 @@ def running_provider(
             proc.kill()
 
 
-def sign_in_at_provider(authorize_url: str, login: str, mfa: bool = False) -> str:
+def sign_in_at_provider(
+    authorize_url: str,
+    login: str,
+    mfa: bool = False,
+    browser: requests.Session | None = None,
+    asked: list[bool] | None = None,
+) -> str:
     """Drive the provider's sign-in page as a browser would; returns the URL it redirects
-    the browser back to (Cairn's callback, with code and state, or an error)."""
-    browser = requests.Session()
+    the browser back to (Cairn's callback, with code and state, or an error). Pass the
+    same `browser` to keep the provider's session between sign-ins; `asked` records
+    whether the provider showed its sign-in page."""
+    browser = browser or requests.Session()
     url = authorize_url
     for _ in range(10):
         response = browser.get(url, allow_redirects=False, timeout=10)
@@ -158,6 +166,8 @@ def sign_in_at_provider(authorize_url: str, login: str, mfa: bool = False) -> st
                 return url
             continue
         assert response.status_code == 200, response.text[:500]
+        if asked is not None:
+            asked.append(True)
         # The provider's sign-in form: post the account and whether MFA was used.
         form = {"login": login}
         if mfa:

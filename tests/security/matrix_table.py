@@ -144,9 +144,12 @@ WEB: dict[str, Rule] = {
     "POST accounts:logout": Rule(ALL, public=True),
     "GET accounts:signed-out": Rule(ALL, public=True),
     # Single sign-on: no provider here, so its start is 404; the callback with no sign-in
-    # started is refused (tests/accounts/test_sso.py runs both against a real provider).
+    # started is refused, shown at its own address (post/redirect/get); that page with no
+    # refusal in the session sends the browser to the sign-in page
+    # (tests/accounts/test_sso.py runs them against a real provider).
     "GET accounts:sso-start": Rule(ALL, ok=404, public=True, args={"slug": "no-such"}),
-    "GET accounts:sso-callback": Rule(ALL, ok=403, public=True),
+    "GET accounts:sso-callback": Rule(ALL, ok=302, public=True),
+    "GET accounts:sso-refused": Rule(ALL, ok=302, public=True),
     "GET accounts:two-step-setup": Rule(ALL),
     "GET accounts:two-step-verify": Rule(ALL, ok=302),  # no authenticator yet: set one up
     # Account changes waiting for a second system admin: system admins only (404 else).
