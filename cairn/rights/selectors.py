@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cairn.core.text import require_id
 from cairn.network.matching.online import CandidateFields, Match, match_person
 from cairn.pole.models import Person
 
@@ -139,3 +142,27 @@ def sar_parts(sar: SubjectAccessRequest) -> list[dict[str, Any]]:
         )
         part["items"] += 1
     return list(parts.values())
+
+
+def disclosure_html(sar: SubjectAccessRequest) -> str:
+    """The disclosure as HTML for the PDF: redacted spans and withheld records appear as
+    their exemption only; the words they replace are never put in the page."""
+    items = [
+        {"item": item, "segments": [] if item.withheld else item_segments(item)}
+        for item in sar_items(sar)
+    ]
+    return render_to_string(
+        "rights/sar_pdf.html", {"sar": sar, "items": items, "generated_at": timezone.now()}
+    )
+
+
+def sar_item(sar: SubjectAccessRequest, item_id: int) -> BundleItem:
+    item = (
+        sar.items.select_related("agency")
+        .prefetch_related("redactions")
+        .filter(pk=require_id(item_id))
+        .first()
+    )
+    if item is None:
+        raise Http404("No item found.")
+    return item
