@@ -269,9 +269,7 @@ def test_a_change_voids_that_agencys_approval_and_override_is_recorded(
 @pytest.mark.parametrize(
     "role", [r for r in Role if r != Role.IG_ADMIN], ids=lambda r: str(r.value)
 )
-def test_only_ig_may_log_or_see_a_request(
-    users: dict[str, User], jade: Person, role: Role
-) -> None:
+def test_only_ig_may_log_or_see_a_request(users: dict[str, User], jade: Person, role: Role) -> None:
     sar = _log(users["ig_admin"])
     with pytest.raises(Http404):
         _log(users[role.value])
