@@ -44,6 +44,13 @@ TOOLS: tuple[Tool, ...] = (
         "18), with their one-month time limit.",
     ),
     Tool(
+        "Subject access requests",
+        "rights:sar-list",
+        "rights.manage_request",
+        "Requests for a copy of what the Hub holds about a person (UK GDPR Art. 15): find "
+        "their records, redact, have each agency approve, disclose as a PDF.",
+    ),
+    Tool(
         "API documentation",
         "api:openapi-view",
         "api.use",

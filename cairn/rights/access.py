@@ -13,7 +13,7 @@ from cairn.core.text import require_id
 from cairn.pole.access import identifiable_for_audit_q
 from cairn.pole.models import Person
 
-from .models import RightsRequest
+from .models import BundleItem, RightsRequest, SubjectAccessRequest
 
 
 def is_ig(user: Any) -> bool:
@@ -90,3 +90,37 @@ def can_answer(user: Any, request: RightsRequest) -> bool:
     if request.kind == "rectification":
         return is_owner(user, request.person)
     return can_restrict(user, request.person)
+
+
+# Subject access requests (ADR 0025): IG only. The IG of the agency that logged a request
+# handles it; the IG of an agency owning records in its bundle sees the request to
+# approve that agency's part. Everyone else: 404.
+
+
+def visible_sars(user: Any) -> QuerySet[SubjectAccessRequest]:
+    if not is_ig(user) or user.agency_id is None:
+        return SubjectAccessRequest.objects.none()
+    owning = BundleItem.objects.filter(agency_id=user.agency_id).values("sar_id")
+    return SubjectAccessRequest.objects.filter(
+        Q(created_by__agency_id=user.agency_id) | Q(pk__in=owning)
+    )
+
+
+def access_sar_by_id(user: Any, sar_id: int) -> SubjectAccessRequest:
+    sar_id = require_id(sar_id)
+    found = visible_sars(user).select_related("created_by").filter(pk=sar_id).first()
+    if found is None:
+        raise Http404("No request found.")
+    return found
+
+
+def is_sar_handler(user: Any, sar: SubjectAccessRequest) -> bool:
+    """IG of the agency that logged the request: they search, redact and disclose."""
+    return bool(
+        is_ig(user) and user.agency_id is not None and sar.created_by.agency_id == user.agency_id
+    )
+
+
+def can_approve(user: Any, sar: SubjectAccessRequest, agency_id: int) -> bool:
+    """An agency's part is approved by that agency's IG."""
+    return bool(is_ig(user) and user.agency_id == agency_id)

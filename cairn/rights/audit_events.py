@@ -13,3 +13,21 @@ for _name, _action, _description in [
     ("rights.restriction_lifted", A.ALTERATION, "A restriction of processing was lifted"),
 ]:
     register(_name, _action, _description)
+
+for _name, _action, _description in [
+    ("rights.sar_logged", A.COLLECTION, "A subject access request was logged"),
+    ("rights.sar_extended", A.ALTERATION, "A subject access request's time limit was extended"),
+    ("rights.sar_searched", A.CONSULTATION, "Records that may be a SAR requester's were listed"),
+    (
+        "rights.sar_records_confirmed",
+        A.COMBINATION,
+        "Records were confirmed as a SAR requester's and the bundle built",
+    ),
+    ("rights.sar_viewed", A.CONSULTATION, "A subject access bundle was viewed"),
+    ("rights.sars_listed", A.CONSULTATION, "The list of subject access requests was viewed"),
+    ("rights.sar_redacted", A.ALTERATION, "Part of a subject access bundle was redacted"),
+    ("rights.sar_part_approved", A.ALTERATION, "An agency approved its part of a SAR bundle"),
+    ("rights.sar_disclosed", A.DISCLOSURE, "A subject access bundle was disclosed"),
+    ("rights.sar_pdf_downloaded", A.DISCLOSURE, "A disclosed SAR bundle's PDF was downloaded"),
+]:
+    register(_name, _action, _description)

@@ -1,6 +1,8 @@
 """Demo information rights: one open rectification request about a Trust child (a parent
-says the date of birth is wrong), and one adult whose record is restricted while its
-accuracy is contested. Through the services, as the demo users; all names invented."""
+says the date of birth is wrong), one adult whose record is restricted while its
+accuracy is contested, and one open subject access request from a Trust child with
+concerns on record (records confirmed, bundle waiting for redaction and approvals).
+Through the services, as the demo users; all names invented."""
 
 from __future__ import annotations
 
@@ -65,3 +67,33 @@ def load_demo(*, seed: int) -> None:  # the same story for every seed
         reason="Accuracy contested by the data subject (Art. 18(1)(a)) while it is checked",
         request_id=request.pk,
     )
+
+    _subject_access(ig, today)
+
+
+def _subject_access(ig: User, today: dt.date) -> None:
+    child = (
+        Person.objects.filter(
+            category="child",
+            entity__owning_agency_id=ig.agency_id,
+            entity__police_only=False,
+            entity__restricted_since__isnull=True,
+            concerns__status__in=["submitted", "screened", "complete"],
+        )
+        .distinct()
+        .order_by("pk")
+        .first()
+    )
+    if child is None:
+        return
+    sar = services.sar_log(
+        actor=ig,
+        requester=f"{child.full_name} (by email to the Trust)",
+        requester_kind="subject",
+        given_name=child.given_name,
+        family_name=child.family_name,
+        date_of_birth=child.date_of_birth,
+        other_names="",
+        received_on=today - dt.timedelta(days=12),
+    )
+    services.sar_confirm(actor=ig, sar_id=sar.pk, person_ids=[child.pk])

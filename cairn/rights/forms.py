@@ -7,7 +7,7 @@ from django import forms
 from cairn.core.forms import GovukDateField, GovukForm
 from cairn.pole.models import Ethnicity, Sex
 
-from .models import RequesterKind, RequestKind
+from .models import DisclosureMethod, Exemption, RequesterKind, RequestKind
 
 
 class RequestForm(GovukForm):
@@ -95,3 +95,137 @@ class RectifyForm(GovukForm):
 
     def person_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.FIELDS}
+
+
+# Subject access requests (ADR 0025): one form per shape of what IG records.
+
+
+class SarForm(GovukForm):
+    requester = forms.CharField(
+        label="Who asked",
+        max_length=200,
+        widget=forms.TextInput(attrs={"width": 30}),
+        help_text="Name, and for a representative who they act for (a parent, a solicitor).",
+        error_messages={"required": "Enter who asked"},
+    )
+    requester_kind = forms.ChoiceField(
+        label="They are",
+        choices=RequesterKind.choices,
+        widget=forms.RadioSelect(attrs={"inline": True, "small": True}),
+        error_messages={"required": "Select whether they are the data subject"},
+    )
+    given_name = forms.CharField(
+        label="The data subject's first name",
+        max_length=100,
+        widget=forms.TextInput(attrs={"width": 20}),
+        error_messages={"required": "Enter the data subject's first name"},
+    )
+    family_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"width": 20}),
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth", required=False, help_text="For example, 14 3 2010"
+    )
+    other_names = forms.CharField(
+        label="Other names they have used (optional)",
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"width": 30}),
+        help_text=(
+            "Nicknames, aliases and former surnames, separated by commas. "
+            "For example: JJ, Jade Oldsurname"
+        ),
+    )
+    received_on = GovukDateField(
+        label="Date received",
+        help_text="The one-month time limit runs from this date. For example, 27 3 2026",
+    )
+
+
+class ExtendForm(GovukForm):
+    months = forms.TypedChoiceField(
+        label="Extend by",
+        coerce=int,
+        choices=[(1, "One month"), (2, "Two months")],
+        widget=forms.RadioSelect(attrs={"inline": True, "small": True}),
+        error_messages={"required": "Select how long to extend by"},
+    )
+    reason = forms.CharField(
+        label="Why the request needs more time",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter why the request needs more time"},
+    )
+
+
+class ConfirmForm(GovukForm):
+    people = forms.TypedMultipleChoiceField(
+        label="Which of these records are the requester's?",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the records that are the requester's"},
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["people"].choices = choices  # type: ignore[attr-defined]
+
+
+EXEMPTION_FIELD: dict[str, Any] = {
+    "label": "Exemption",
+    "choices": Exemption.choices,
+    "widget": forms.RadioSelect(attrs={"small": True}),
+    "error_messages": {"required": "Select the exemption that applies"},
+}
+
+
+class RedactForm(GovukForm):
+    phrase = forms.CharField(
+        label="Words to redact",
+        max_length=1000,
+        widget=forms.TextInput(attrs={"width": 30}),
+        help_text="As they appear in the text; every place they appear is redacted.",
+        error_messages={"required": "Enter the words to redact"},
+    )
+    exemption = forms.ChoiceField(**EXEMPTION_FIELD)
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter the reason for this redaction"},
+    )
+
+
+class WithholdForm(GovukForm):
+    exemption = forms.ChoiceField(**EXEMPTION_FIELD)
+    reason = forms.CharField(
+        label="Reason the whole record is withheld",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter the reason the record is withheld"},
+    )
+
+
+class DiscloseForm(GovukForm):
+    recipient = forms.CharField(
+        label="Sent to",
+        max_length=300,
+        widget=forms.TextInput(attrs={"width": 30}),
+        help_text="Name and address or email the disclosure goes to.",
+        error_messages={"required": "Enter who the disclosure is sent to"},
+    )
+    method = forms.ChoiceField(
+        label="How it is sent",
+        choices=DisclosureMethod.choices,
+        widget=forms.RadioSelect(attrs={"small": True}),
+        error_messages={"required": "Select how it is sent"},
+    )
+    override_reason = forms.CharField(
+        label="If an agency has not approved its part: why it is disclosed without",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -127,3 +127,155 @@ class Restriction(models.Model):
 
     def __str__(self) -> str:
         return f"Restriction of {self.person_id} from {self.applied_at:%Y-%m-%d}"
+
+
+# Subject access (UK GDPR Art. 15, DPA 2018 s.45): ADR 0025.
+
+
+class SarStatus(models.TextChoices):
+    MATCHING = "matching", "Confirming records"
+    REVIEW = "review", "Redaction and approval"
+    DISCLOSED = "disclosed", "Disclosed"
+
+
+class Exemption(models.TextChoices):
+    THIRD_PARTY = "third_party", "Third-party personal data"
+    INTELLIGENCE_SOURCE = "intelligence_source", "Intelligence source"
+    PREJUDICE_INVESTIGATION = (
+        "prejudice_investigation",
+        "Would prejudice an investigation (DPA 2018 s.45(4))",
+    )
+    OTHER = "other", "Other (say which)"
+
+
+class DisclosureMethod(models.TextChoices):
+    SECURE_EMAIL = "secure_email", "Secure email"
+    POST = "post", "Recorded post"
+    IN_PERSON = "in_person", "Handed over in person"
+
+
+class SubjectAccessRequest(models.Model):
+    """A request by or for a person to see what the Hub holds about them. The requester's
+    names (and other names they have used) drive the search; IG confirms which records
+    found are theirs; the bundle is built from those."""
+
+    requester = models.CharField(max_length=200)
+    requester_kind = models.CharField(max_length=16, choices=RequesterKind.choices)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    other_names = models.CharField(
+        max_length=500, blank=True, help_text="Aliases, nicknames, former surnames"
+    )
+    received_on = models.DateField()
+    due_on = models.DateField()
+    extension_months = models.PositiveSmallIntegerField(default=0)
+    extension_reason = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=SarStatus.choices, default=SarStatus.MATCHING, db_index=True
+    )
+    people = models.ManyToManyField(Person, blank=True, related_name="+")
+    override_reason = models.TextField(blank=True)
+    recipient = models.CharField(max_length=300, blank=True)
+    method = models.CharField(max_length=16, choices=DisclosureMethod.choices, blank=True)
+    disclosed_at = models.DateTimeField(null=True, blank=True)
+    disclosed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"SAR-{self.pk:05d}" if self.pk else "SAR (new)"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != SarStatus.DISCLOSED
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_open and timezone.localdate() > self.due_on
+
+
+class BundleItem(models.Model):
+    """One record found about the requester, as its text stood when the bundle was built
+    (what is disclosed is that snapshot, redacted). `withheld` removes it whole."""
+
+    sar = models.ForeignKey(SubjectAccessRequest, on_delete=models.CASCADE, related_name="items")
+    record_type = models.CharField(max_length=40)
+    record_id = models.CharField(max_length=40)
+    title = models.CharField(max_length=300)
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    police_only = models.BooleanField(default=False)
+    text = models.TextField()
+    withheld_exemption = models.CharField(max_length=24, choices=Exemption.choices, blank=True)
+    withheld_reason = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sar", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sar", "record_type", "record_id"], name="sar_item_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def withheld(self) -> bool:
+        return bool(self.withheld_exemption)
+
+
+class Redaction(models.Model):
+    """A span of an item's text [start, end) that is not disclosed, with its exemption
+    and the reason IG gives."""
+
+    item = models.ForeignKey(BundleItem, on_delete=models.CASCADE, related_name="redactions")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    exemption = models.CharField(max_length=24, choices=Exemption.choices)
+    reason = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "start", "pk"]
+
+    def __str__(self) -> str:
+        return f"Redaction {self.start}-{self.end} of item {self.item_id}"
+
+
+class AgencyApproval(models.Model):
+    """An owning agency's approval of its part of the bundle: one per agency."""
+
+    sar = models.ForeignKey(
+        SubjectAccessRequest, on_delete=models.CASCADE, related_name="approvals"
+    )
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sar", "agency"], name="sar_approval_once")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} approved {self.sar_id}"

@@ -5,12 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cairn.core.text import require_id
+from cairn.network.matching.online import CandidateFields, Match, match_person
 from cairn.pole.models import Person
 
-from .access import visible_requests
-from .models import RequestStatus, Restriction, RightsRequest
+from .access import visible_requests, visible_sars
+from .bundle import Segment, segments
+from .models import (
+    BundleItem,
+    Exemption,
+    RequestStatus,
+    Restriction,
+    RightsRequest,
+    SarStatus,
+    SubjectAccessRequest,
+)
 
 
 def requests_list(user: Any, *, status: str) -> QuerySet[RightsRequest]:
@@ -38,3 +51,118 @@ def restriction_in_force(person: Person) -> Restriction | None:
 
 def restrictions_for(person: Person) -> list[Restriction]:
     return list(Restriction.objects.filter(person=person).select_related("applied_by", "lifted_by"))
+
+
+# Subject access requests (ADR 0025).
+
+
+def sars_list(user: Any, *, status: str) -> QuerySet[SubjectAccessRequest]:
+    qs = visible_sars(user)
+    if status == SarStatus.DISCLOSED:
+        return qs.filter(status=SarStatus.DISCLOSED).order_by("-disclosed_at", "-pk")
+    return qs.exclude(status=SarStatus.DISCLOSED).order_by("due_on", "pk")
+
+
+def sar_name_variants(sar: SubjectAccessRequest) -> list[CandidateFields]:
+    """The requester's name, then each other name they gave ("Tam", "Jade Oldsurname"):
+    a one-word name is searched as a nickname with the family name, and alone."""
+    variants = [
+        CandidateFields(
+            given_name=sar.given_name,
+            family_name=sar.family_name,
+            date_of_birth=sar.date_of_birth,
+        )
+    ]
+    for raw in sar.other_names.replace(";", ",").split(","):
+        words = raw.split()
+        if not words:
+            continue
+        if len(words) == 1:
+            variants.append(
+                CandidateFields(
+                    given_name=sar.given_name,
+                    family_name=sar.family_name,
+                    date_of_birth=sar.date_of_birth,
+                    nickname=words[0],
+                )
+            )
+            variants.append(CandidateFields(given_name=words[0], date_of_birth=sar.date_of_birth))
+        else:
+            variants.append(
+                CandidateFields(
+                    given_name=" ".join(words[:-1]),
+                    family_name=words[-1],
+                    date_of_birth=sar.date_of_birth,
+                )
+            )
+    return variants
+
+
+def _every_agency(ids: set[int]) -> set[int]:
+    # A subject access search covers every agency's records, restricted ones too: the
+    # Hub must answer for all it holds (ADR 0025). Only name and date of birth are shown
+    # until IG confirms a record is the requester's.
+    return ids
+
+
+def sar_candidates(user: Any, sar: SubjectAccessRequest) -> list[Match]:
+    """People who may be the requester, best first, merged over the name variants."""
+    best: dict[int, Match] = {}
+    for fields in sar_name_variants(sar):
+        for match in match_person(user, fields, limit=25, scope=_every_agency):
+            current = best.get(match.person.pk)
+            if current is None or match.weight > current.weight:
+                best[match.person.pk] = match
+    return sorted(best.values(), key=lambda m: -m.weight)
+
+
+def sar_items(sar: SubjectAccessRequest, agency_id: int | None = None) -> list[BundleItem]:
+    qs = sar.items.select_related("agency").prefetch_related("redactions")
+    if agency_id is not None:
+        qs = qs.filter(agency_id=agency_id)
+    return list(qs)
+
+
+def item_segments(item: BundleItem) -> list[Segment]:
+    labels = dict(Exemption.choices)
+    return segments(
+        item.text,
+        [(r.start, r.end, str(labels[r.exemption]).lower()) for r in item.redactions.all()],
+    )
+
+
+def sar_parts(sar: SubjectAccessRequest) -> list[dict[str, Any]]:
+    """Each owning agency's part: its name, item count and approval (or None)."""
+    approvals = {a.agency_id: a for a in sar.approvals.select_related("approved_by")}
+    parts: dict[int, dict[str, Any]] = {}
+    for item in sar.items.select_related("agency").order_by("agency__name"):
+        part = parts.setdefault(
+            item.agency_id,
+            {"agency": item.agency, "items": 0, "approval": approvals.get(item.agency_id)},
+        )
+        part["items"] += 1
+    return list(parts.values())
+
+
+def disclosure_html(sar: SubjectAccessRequest) -> str:
+    """The disclosure as HTML for the PDF: redacted spans and withheld records appear as
+    their exemption only; the words they replace are never put in the page."""
+    items = [
+        {"item": item, "segments": [] if item.withheld else item_segments(item)}
+        for item in sar_items(sar)
+    ]
+    return render_to_string(
+        "rights/sar_pdf.html", {"sar": sar, "items": items, "generated_at": timezone.now()}
+    )
+
+
+def sar_item(sar: SubjectAccessRequest, item_id: int) -> BundleItem:
+    item = (
+        sar.items.select_related("agency")
+        .prefetch_related("redactions")
+        .filter(pk=require_id(item_id))
+        .first()
+    )
+    if item is None:
+        raise Http404("No item found.")
+    return item

@@ -17,19 +17,38 @@ from cairn.accounts.models import User
 from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict, lock
+from cairn.core.text import require_id
 from cairn.notifications.services import notify
 from cairn.pole import services as pole
 from cairn.pole.models import Entity, Person
 
-from .access import access_person_for_rights, access_request_by_id, can_answer, can_restrict, is_ig
+from .access import (
+    access_person_for_rights,
+    access_request_by_id,
+    access_sar_by_id,
+    can_answer,
+    can_approve,
+    can_restrict,
+    is_ig,
+    is_sar_handler,
+)
+from .bundle import records_about
 from .models import (
+    AgencyApproval,
+    BundleItem,
+    DisclosureMethod,
+    Exemption,
     Outcome,
+    Redaction,
     RequestKind,
     RequestStatus,
     Restriction,
     RightsRequest,
+    SarStatus,
+    SubjectAccessRequest,
     add_months,
 )
+from .selectors import sar_candidates
 
 # UK GDPR Art. 12(3): one month, extendable by two further months where complex.
 MONTHS_TO_ANSWER = 1
@@ -257,3 +276,328 @@ def restriction_lift(*, actor: Any, person_id: int, reason: str) -> Restriction:
         details={"restricted_since": restriction.applied_at.isoformat()},
     )
     return restriction
+
+
+# Subject access requests (UK GDPR Art. 15, DPA 2018 s.45; ADR 0025).
+
+
+def _ig_of(agency_ids: set[int]) -> list[User]:
+    return list(
+        User.objects.filter(
+            agency_id__in=agency_ids,
+            role__in=roles_for("rights.manage_request"),
+            is_active=True,
+        )
+    )
+
+
+@transaction.atomic
+def sar_log(
+    *,
+    actor: Any,
+    requester: str,
+    requester_kind: str,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date | None,
+    other_names: str,
+    received_on: dt.date,
+) -> SubjectAccessRequest:
+    if not is_ig(actor):
+        raise Http404("Page not found.")
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "The date received must be today or in the past"})
+    sar = SubjectAccessRequest(
+        requester=requester.strip(),
+        requester_kind=requester_kind,
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        date_of_birth=date_of_birth,
+        other_names=other_names.strip(),
+        received_on=received_on,
+        due_on=add_months(received_on, MONTHS_TO_ANSWER),
+        created_by=actor,
+    )
+    sar.full_clean()
+    sar.save()
+    # Not yet about a record: the names typed are the requester's own, kept on the request.
+    audit.record(
+        actor=actor,
+        event="rights.sar_logged",
+        obj=sar,
+        justification="Subject access request logged",
+        details={
+            "requester_kind": requester_kind,
+            "received_on": received_on.isoformat(),
+            "due_on": sar.due_on.isoformat(),
+        },
+    )
+    return sar
+
+
+def _locked_sar(actor: Any, sar_id: int, status: str | None = None) -> SubjectAccessRequest:
+    sar = lock(access_sar_by_id(actor, sar_id))
+    if not is_sar_handler(actor, sar):
+        raise Http404("No request found.")
+    if status is not None and sar.status != status:
+        raise Conflict(f"{sar.reference} has moved on: {sar.get_status_display().lower()}.")
+    return sar
+
+
+@transaction.atomic
+def sar_extend(*, actor: Any, sar_id: int, months: int, reason: str) -> SubjectAccessRequest:
+    """Art. 12(3): up to two further months where the request is complex or one of many;
+    recorded with the reason, once."""
+    if months not in (1, 2):
+        raise ValidationError({"months": "Extend by one or two months"})
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the request needs more time"})
+    sar = _locked_sar(actor, sar_id)
+    if not sar.is_open:
+        raise Conflict(f"{sar.reference} has already been disclosed.")
+    if sar.extension_months:
+        raise Conflict(f"{sar.reference} has already been extended.")
+    old_due = sar.due_on
+    sar.extension_months = months
+    sar.extension_reason = reason.strip()
+    sar.due_on = add_months(sar.received_on, MONTHS_TO_ANSWER + months)
+    sar.save(update_fields=["extension_months", "extension_reason", "due_on"])
+    audit.record(
+        actor=actor,
+        event="rights.sar_extended",
+        obj=sar,
+        justification=reason.strip()[:500],
+        details={"months": months, "before": old_due.isoformat(), "after": sar.due_on.isoformat()},
+    )
+    return sar
+
+
+@transaction.atomic
+def sar_confirm(*, actor: Any, sar_id: int, person_ids: list[int]) -> SubjectAccessRequest:
+    """IG confirms which of the records found are the requester's; the bundle is built
+    from every record about them, and each owning agency's IG is asked to approve."""
+    sar = _locked_sar(actor, sar_id, SarStatus.MATCHING)
+    wanted = set(person_ids)
+    if not wanted:
+        raise ValidationError({"people": "Select the records that are the requester's"})
+    found = {m.person.pk for m in sar_candidates(actor, sar)}
+    if not wanted <= found:
+        raise ValidationError({"people": "Select only records the search found"})
+    people = list(
+        Person.objects.filter(pk__in=wanted)
+        .select_related("entity")
+        .prefetch_related("names")
+        .order_by("pk")
+    )
+    sar.people.set(people)
+    specs = records_about(people)
+    BundleItem.objects.bulk_create(
+        BundleItem(
+            sar=sar,
+            record_type=s.record_type,
+            record_id=s.record_id,
+            title=s.title[:300],
+            agency_id=s.agency_id,
+            police_only=s.police_only,
+            text=s.text,
+            position=i,
+        )
+        for i, s in enumerate(specs)
+    )
+    sar.status = SarStatus.REVIEW
+    sar.save(update_fields=["status"])
+    for person in people:
+        audit.record(
+            actor=actor,
+            event="rights.sar_records_confirmed",
+            obj=sar,
+            subject=person,
+            justification=f"{sar.reference}: record confirmed as the requester's",
+            details={"items": len(specs), "people": sorted(wanted)},
+        )
+    agencies = {s.agency_id for s in specs} - {actor.agency_id}
+    notify(
+        recipients=_ig_of(agencies),
+        kind="rights_request",
+        title=f"{sar.reference}: approve your agency's part of a subject access disclosure",
+        body=f"The disclosure is due by {sar.due_on:%-d %B %Y}.",
+        url=reverse("rights:sar-detail", args=[sar.pk]),
+        obj=sar,
+    )
+    return sar
+
+
+def _item(sar: SubjectAccessRequest, item_id: int) -> BundleItem:
+    item = BundleItem.objects.select_for_update().filter(sar=sar, pk=require_id(item_id)).first()
+    if item is None:
+        raise Http404("No item found.")
+    return item
+
+
+def _check_exemption(exemption: str, reason: str) -> None:
+    errors = {}
+    if exemption not in Exemption.values:
+        errors["exemption"] = "Select the exemption that applies"
+    if not reason.strip():
+        errors["reason"] = "Enter the reason for this redaction"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _changed(
+    actor: Any, sar: SubjectAccessRequest, item: BundleItem, details: dict[str, Any]
+) -> None:
+    # A part approved as it stood is approved no longer once it changes.
+    voided, _ = AgencyApproval.objects.filter(sar=sar, agency_id=item.agency_id).delete()
+    audit.record(
+        actor=actor,
+        event="rights.sar_redacted",
+        obj=item,
+        subject=sar.people.order_by("pk").values_list("pk", flat=True).first(),
+        justification=f"{sar.reference}: {details['reason'][:400]}",
+        details={**details, "reason": details["reason"][:500], "approval_voided": bool(voided)},
+    )
+
+
+@transaction.atomic
+def sar_redact(
+    *, actor: Any, sar_id: int, item_id: int, phrase: str, exemption: str, reason: str
+) -> list[Redaction]:
+    """Redacts every occurrence of `phrase` in the item's text (case-insensitive)."""
+    _check_exemption(exemption, reason)
+    if not phrase.strip():
+        raise ValidationError({"phrase": "Enter the words to redact, as they appear in the text"})
+    sar = _locked_sar(actor, sar_id, SarStatus.REVIEW)
+    item = _item(sar, item_id)
+    needle = phrase.strip().casefold()
+    haystack = item.text.casefold()
+    spans, start = [], haystack.find(needle)
+    while start != -1:
+        spans.append((start, start + len(needle)))
+        start = haystack.find(needle, start + len(needle))
+    if not spans:
+        raise ValidationError({"phrase": "Those words are not in this record's text"})
+    created = Redaction.objects.bulk_create(
+        Redaction(
+            item=item, start=s, end=e, exemption=exemption, reason=reason.strip(), created_by=actor
+        )
+        for s, e in spans
+    )
+    # The audit keeps where and why, never the words redacted.
+    _changed(
+        actor,
+        sar,
+        item,
+        {"spans": spans, "exemption": exemption, "reason": reason.strip()},
+    )
+    return created
+
+
+@transaction.atomic
+def sar_withhold(
+    *, actor: Any, sar_id: int, item_id: int, exemption: str, reason: str
+) -> BundleItem:
+    """Withholds a whole record (e.g. a police-only record whose disclosure would prejudice
+    an investigation, s.45(4))."""
+    _check_exemption(exemption, reason)
+    sar = _locked_sar(actor, sar_id, SarStatus.REVIEW)
+    item = _item(sar, item_id)
+    item.withheld_exemption = exemption
+    item.withheld_reason = reason.strip()
+    item.save(update_fields=["withheld_exemption", "withheld_reason"])
+    _changed(actor, sar, item, {"withheld": True, "exemption": exemption, "reason": reason.strip()})
+    return item
+
+
+@transaction.atomic
+def sar_approve(*, actor: Any, sar_id: int) -> AgencyApproval:
+    """The actor's agency approves its part as it stands; a second submit returns the
+    approval already recorded."""
+    sar = lock(access_sar_by_id(actor, sar_id))
+    if sar.status != SarStatus.REVIEW:
+        raise Conflict(f"{sar.reference} is not awaiting approval.")
+    if (
+        not can_approve(actor, sar, actor.agency_id)
+        or not sar.items.filter(agency_id=actor.agency_id).exists()
+    ):
+        raise Http404("No request found.")
+    existing = AgencyApproval.objects.filter(sar=sar, agency_id=actor.agency_id).first()
+    if existing is not None:
+        return existing
+    approval = AgencyApproval.objects.create(
+        sar=sar, agency_id=actor.agency_id, approved_by=actor, approved_at=timezone.now()
+    )
+    audit.record(
+        actor=actor,
+        event="rights.sar_part_approved",
+        obj=sar,
+        justification=f"{sar.reference}: {actor.agency.name}'s part approved",
+        details={"agency": actor.agency_id},
+    )
+    return approval
+
+
+def unapproved_agencies(sar: SubjectAccessRequest) -> list[str]:
+    approved = AgencyApproval.objects.filter(sar=sar).values("agency_id")
+    return sorted(
+        {i.agency.name for i in sar.items.exclude(agency_id__in=approved).select_related("agency")}
+    )
+
+
+@transaction.atomic
+def sar_disclose(
+    *, actor: Any, sar_id: int, recipient: str, method: str, override_reason: str = ""
+) -> SubjectAccessRequest:
+    """Final disclosure: every owning agency has approved its part, or IG records why it
+    goes without (an agency that has not answered within the time limit)."""
+    errors = {}
+    if not recipient.strip():
+        errors["recipient"] = "Enter who the disclosure is sent to"
+    if method not in DisclosureMethod.values:
+        errors["method"] = "Select how it is sent"
+    if errors:
+        raise ValidationError(errors)
+    sar = _locked_sar(actor, sar_id, SarStatus.REVIEW)
+    waiting = unapproved_agencies(sar)
+    if waiting and not override_reason.strip():
+        raise ValidationError(
+            {
+                "override_reason": "Not yet approved by "
+                + ", ".join(waiting)
+                + ": wait for their approval, or enter why it is disclosed without"
+            }
+        )
+    sar.status = SarStatus.DISCLOSED
+    sar.recipient = recipient.strip()
+    sar.method = method
+    sar.override_reason = override_reason.strip() if waiting else ""
+    sar.disclosed_at = timezone.now()
+    sar.disclosed_by = actor
+    sar.save(
+        update_fields=[
+            "status",
+            "recipient",
+            "method",
+            "override_reason",
+            "disclosed_at",
+            "disclosed_by",
+        ]
+    )
+    for person_id in sar.people.order_by("pk").values_list("pk", flat=True):
+        audit.record(
+            actor=actor,
+            event="rights.sar_disclosed",
+            obj=sar,
+            subject=person_id,
+            recipient=sar.recipient,
+            justification=f"{sar.reference} disclosed ({sar.get_method_display()})",
+            details={
+                "method": method,
+                "items": sar.items.count(),
+                "withheld": sar.items.exclude(withheld_exemption="").count(),
+                "redactions": Redaction.objects.filter(item__sar=sar).count(),
+                "unapproved": waiting,
+                "override_reason": sar.override_reason[:500],
+            },
+        )
+    return sar

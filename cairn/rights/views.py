@@ -4,6 +4,8 @@ service or selector, and render; people without access get 404."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,11 +17,22 @@ from django.views.decorators.http import require_http_methods
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict
 from cairn.core.forms import GovukForm
+from cairn.hub.printing import pdf_from_html
 
 from . import access, selectors, services
-from .forms import ReasonForm, RectifyForm, RequestForm
+from .forms import (
+    ConfirmForm,
+    DiscloseForm,
+    ExtendForm,
+    ReasonForm,
+    RectifyForm,
+    RedactForm,
+    RequestForm,
+    SarForm,
+    WithholdForm,
+)
 from .letters import reply_text
-from .models import RequestKind, RequestStatus
+from .models import RequestKind, RequestStatus, SarStatus, SubjectAccessRequest
 
 PAGE_SIZE = 25
 
@@ -221,3 +234,218 @@ def person_lift(request: HttpRequest, person_id: int) -> HttpResponse:
         "rights/lift.html",
         {"person": person, "restriction": restriction, "form": form, "nav": "rights"},
     )
+
+
+# Subject access requests (ADR 0025): IG only; the handling IG does everything, the IG
+# of an agency owning records approves its part.
+
+
+def _sar_subjects(sar: SubjectAccessRequest) -> list[int]:
+    return [p.pk for p in sar.people.all()]
+
+
+@login_required
+def sar_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "rights.manage_request")
+    status = request.GET.get("status", "open")
+    page_obj = Paginator(
+        selectors.sars_list(request.user, status=status).prefetch_related("people"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    audit.record_list(
+        actor=request.user,
+        event="rights.sars_listed",
+        subjects=[pid for sar in page_obj for pid in _sar_subjects(sar)],
+        justification="Viewed subject access requests",
+        details={"status": status, "page": page_obj.number},
+    )
+    return render(
+        request,
+        "rights/sar_list.html",
+        {"page_obj": page_obj, "status": status, "nav": "rights"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sar_new(request: HttpRequest) -> HttpResponse:
+    _require(request, "rights.manage_request")
+    form = SarForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sar = services.sar_log(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(
+                request, f"{sar.reference} logged. Disclose by {sar.due_on:%-d %B %Y}."
+            )
+            return redirect("rights:sar-detail", sar_id=sar.pk)
+    return render(request, "rights/sar_new.html", {"form": form, "nav": "rights"})
+
+
+def _confirm_choices(matches: list[Any]) -> list[tuple[int, str]]:
+    out = []
+    for m in matches:
+        p = m.person
+        born = f", born {p.date_of_birth:%-d %B %Y}" if p.date_of_birth else ""
+        out.append((p.pk, f"{p.full_name}{born} (record {p.pk}; {m.percent}% match)"))
+    return out
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sar_detail(request: HttpRequest, sar_id: int) -> HttpResponse:
+    sar = access.access_sar_by_id(request.user, sar_id)
+    handler = access.is_sar_handler(request.user, sar)
+    action = request.POST.get("action", "")
+    post = request.POST if request.method == "POST" else None
+    matches = (
+        selectors.sar_candidates(request.user, sar)
+        if handler and sar.status == SarStatus.MATCHING
+        else []
+    )
+    confirm_form = ConfirmForm(
+        post if action == "confirm" else None, choices=_confirm_choices(matches)
+    )
+    extend_form = ExtendForm(post if action == "extend" else None)
+    disclose_form = DiscloseForm(post if action == "disclose" else None)
+    if request.method == "POST":
+        try:
+            if action == "confirm" and handler and confirm_form.is_valid():
+                services.sar_confirm(
+                    actor=request.user,
+                    sar_id=sar.pk,
+                    person_ids=confirm_form.cleaned_data["people"],
+                )
+                messages.success(request, "Records confirmed: the bundle is ready to review.")
+                return redirect("rights:sar-detail", sar_id=sar.pk)
+            if action == "extend" and handler and extend_form.is_valid():
+                services.sar_extend(actor=request.user, sar_id=sar.pk, **extend_form.cleaned_data)
+                messages.success(request, f"{sar.reference}: time limit extended.")
+                return redirect("rights:sar-detail", sar_id=sar.pk)
+            if action == "approve":
+                services.sar_approve(actor=request.user, sar_id=sar.pk)
+                messages.success(request, "Your agency's part is approved.")
+                return redirect("rights:sar-detail", sar_id=sar.pk)
+            if action == "disclose" and handler and disclose_form.is_valid():
+                services.sar_disclose(
+                    actor=request.user, sar_id=sar.pk, **disclose_form.cleaned_data
+                )
+                messages.success(request, f"{sar.reference} disclosed.")
+                return redirect("rights:sar-detail", sar_id=sar.pk)
+            if action not in ("confirm", "extend", "approve", "disclose") or not handler:
+                raise Http404("No such action.")
+        except Conflict:
+            raise
+        except ValidationError as exc:
+            target = {"confirm": confirm_form, "extend": extend_form}.get(action, disclose_form)
+            _errors(target, exc)
+    subjects = _sar_subjects(sar)
+    if request.method == "GET":
+        if matches:
+            audit.record_list(
+                actor=request.user,
+                event="rights.sar_searched",
+                obj=sar,
+                subjects=[m.person.pk for m in matches],
+                justification=f"{sar.reference}: records that may be the requester's",
+            )
+        audit.record_list(
+            actor=request.user,
+            event="rights.sar_viewed",
+            obj=sar,
+            subjects=subjects,
+            justification=f"Opened subject access request {sar.reference}",
+        )
+    own_agency = None if handler else getattr(request.user, "agency_id", None)
+    return render(
+        request,
+        "rights/sar_detail.html",
+        {
+            "sar": sar,
+            "handler": handler,
+            "matches": matches,
+            "confirm_form": confirm_form,
+            "extend_form": extend_form,
+            "disclose_form": disclose_form,
+            "items": selectors.sar_items(sar, own_agency),
+            "parts": selectors.sar_parts(sar),
+            "my_agency": getattr(request.user, "agency_id", None),
+            "nav": "rights",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sar_item(request: HttpRequest, sar_id: int, item_id: int) -> HttpResponse:
+    sar = access.access_sar_by_id(request.user, sar_id)
+    if not access.is_sar_handler(request.user, sar):
+        raise Http404("No request found.")
+    item = selectors.sar_item(sar, item_id)
+    action = request.POST.get("action", "")
+    post = request.POST if request.method == "POST" else None
+    redact_form = RedactForm(post if action == "redact" else None)
+    # Its own prefix: both forms have an exemption and a reason on the one page.
+    withhold_form = WithholdForm(post if action == "withhold" else None, prefix="withhold")
+    form = redact_form if action == "redact" else withhold_form
+    if request.method == "POST":
+        if action not in ("redact", "withhold"):
+            raise Http404("No such action.")
+        if form.is_valid():
+            try:
+                if action == "redact":
+                    services.sar_redact(
+                        actor=request.user, sar_id=sar.pk, item_id=item.pk, **form.cleaned_data
+                    )
+                else:
+                    services.sar_withhold(
+                        actor=request.user, sar_id=sar.pk, item_id=item.pk, **form.cleaned_data
+                    )
+            except Conflict:
+                raise
+            except ValidationError as exc:
+                _errors(form, exc)
+            else:
+                messages.success(request, "Redaction recorded.")
+                return redirect("rights:sar-item", sar_id=sar.pk, item_id=item.pk)
+    else:
+        audit.record_list(
+            actor=request.user,
+            event="rights.sar_viewed",
+            obj=item,
+            subjects=_sar_subjects(sar),
+            justification=f"Reviewed a record in {sar.reference}",
+        )
+    return render(
+        request,
+        "rights/sar_item.html",
+        {
+            "sar": sar,
+            "item": item,
+            "segments": selectors.item_segments(item),
+            "redact_form": redact_form,
+            "withhold_form": withhold_form,
+            "nav": "rights",
+        },
+    )
+
+
+@login_required
+def sar_pdf(request: HttpRequest, sar_id: int) -> HttpResponse:
+    sar = access.access_sar_by_id(request.user, sar_id)
+    if not access.is_sar_handler(request.user, sar) or sar.status != SarStatus.DISCLOSED:
+        raise Http404("No disclosure found.")
+    pdf = pdf_from_html(selectors.disclosure_html(sar))
+    for person_id in _sar_subjects(sar):
+        audit.record(
+            actor=request.user,
+            event="rights.sar_pdf_downloaded",
+            obj=sar,
+            subject=person_id,
+            recipient=sar.recipient,
+            justification=f"Downloaded the disclosure {sar.reference}",
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{sar.reference}.pdf"'
+    return response

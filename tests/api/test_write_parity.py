@@ -84,6 +84,7 @@ PAIRS: list[tuple[str, str]] = [
     ("hub:missing-from-sign", "cairn_hub_api_episode_create_from_sign"),
     ("hub:missing-detail", "cairn_hub_api_episode_return"),
     ("hub:missing-detail", "cairn_hub_api_episode_interview"),
+    ("rights:sar-new", "cairn_rights_api_sar_create"),
 ]
 
 # Write endpoints with no counterpart on the other channel, and why.
@@ -132,6 +133,10 @@ WEB_ONLY: dict[str, str] = {
     "rights:detail": "information rights requests are IG casework, on the web only",
     "rights:rectify": "a correction answers a rights request, on the web only",
     "rights:lift": "lifting a restriction is IG casework, on the web only",
+    # Subject access: logging is in the API; finding, redacting, approving and
+    # disclosing need IG to read each record, on the web (ADR 0025).
+    "rights:sar-detail": "confirming records, approvals and disclosure: IG casework on the web",
+    "rights:sar-item": "redacting a record: IG reads it on the web",
 }
 API_ONLY: dict[str, str] = {
     "cairn_pole_api_link_create": "links are made on the web through concerns and intelligence",
@@ -628,6 +633,18 @@ def _cases(w: Any) -> dict[str, Case]:
             {"form": "return", "ret-found_time": "10:00"} | _date("ret-found_on", today),
             f"/hub/missing-episodes/{w.episode.pk}/return",
             {"found_at": timezone.now().isoformat()},
+        ),
+        "cairn_rights_api_sar_create": Case(
+            reverse("rights:sar-new"),
+            {"requester": "Parity", "requester_kind": "subject", "given_name": "Zed"}
+            | _date("received_on", past),
+            "/rights/access-requests",
+            {
+                "requester": "Parity",
+                "requester_kind": "subject",
+                "given_name": "Zed",
+                "received_on": past.isoformat(),
+            },
         ),
         "cairn_hub_api_episode_interview": Case(
             reverse("hub:missing-detail", args=[w.episode.pk]),

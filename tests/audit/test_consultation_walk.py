@@ -5,6 +5,7 @@ open it on the demo hub, and whose data it shows) or in NO_PERSONAL_DATA (why no
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -39,7 +40,8 @@ from cairn.referrals.models import (
     ReferralKind,
     ReferralStatus,
 )
-from cairn.rights.models import RightsRequest
+from cairn.rights import services as rights_services
+from cairn.rights.models import RightsRequest, SubjectAccessRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +137,37 @@ def _rights_request() -> RightsRequest:
     found = RightsRequest.objects.filter(kind="rectification", status="open").order_by("pk")
     assert found.exists(), "The demo hub has no open rectification request"
     return found[0]
+
+
+def _sar() -> SubjectAccessRequest:
+    found = SubjectAccessRequest.objects.filter(status="review").order_by("pk").first()
+    assert found is not None, "The demo hub has no open subject access request"
+    return found
+
+
+def _sar_item() -> Any:
+    sar = _sar()
+    return {"sar_id": sar.pk, "item_id": sar.items.order_by("pk")[0].pk}, LIST, "ig.demo"
+
+
+def _disclosed_sar() -> Any:
+    """A second request from the demo SAR's requester, disclosed, for its PDF."""
+    ig, person = _user("ig.demo"), _sar().people.get()
+    sar = rights_services.sar_log(
+        actor=ig,
+        requester="Walk",
+        requester_kind="subject",
+        given_name=person.given_name,
+        family_name=person.family_name,
+        date_of_birth=person.date_of_birth,
+        other_names="",
+        received_on=dt.date.today(),
+    )
+    rights_services.sar_confirm(actor=ig, sar_id=sar.pk, person_ids=[person.pk])
+    rights_services.sar_disclose(
+        actor=ig, sar_id=sar.pk, recipient="Walk", method="post", override_reason="Walk"
+    )
+    return {"sar_id": sar.pk}, person.pk, "ig.demo"
 
 
 def _restricted() -> int:
@@ -528,6 +561,10 @@ PERSONAL: dict[str, Case] = {
         lambda: ({"request_id": _rights_request().pk}, _rights_request().person_id, "sw.demo")
     ),
     "rights:lift": Case(lambda: ({"person_id": _restricted()}, _restricted(), "ig.demo")),
+    "rights:sar-list": Case(_by("ig.demo")),
+    "rights:sar-detail": Case(lambda: ({"sar_id": _sar().pk}, LIST, "ig.demo")),
+    "rights:sar-item": Case(_sar_item),
+    "rights:sar-pdf": Case(_disclosed_sar, actions=("disclosure",)),
 }
 
 # Web pages that show no personal data, or whose personal data is the user's own input.
@@ -587,6 +624,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "notifications:delivery-dismiss": "POST only: removes a failed message from the list",
     "audit:export": "the audit log export (recorded as audit.exported)",
     "rights:new": "the blank request form (a person is named by record ID only)",
+    "rights:sar-new": "the blank subject access request form",
     "audit:event": "one audit row (audit.viewed recorded by the log page)",
     "api_auth:token-list": "the user's own API tokens",
     "api_auth:token-revoke": "POST only: revokes the user's own token",
@@ -649,6 +687,10 @@ API_PERSONAL: dict[str, Case] = {
         )
     ),
     "/api/v1/hub/missing-episodes": Case(_by("sw.demo")),
+    "/api/v1/rights/access-requests": Case(_by("ig.demo")),
+    "/api/v1/rights/access-requests/{sar_id}": Case(
+        lambda: ({"sar_id": _sar().pk}, LIST, "ig.demo")
+    ),
     "/api/v1/hub/missing-episodes/{episode_id}": Case(
         lambda: ({"episode_id": _episode().pk}, _episode().child_id, "sw.demo")
     ),
@@ -756,6 +798,8 @@ DENIED: dict[str, tuple[Case, str]] = {
     "rights:detail": (PERSONAL["rights:detail"], "school.demo"),
     "rights:rectify": (PERSONAL["rights:rectify"], "ig.demo"),
     "rights:lift": (PERSONAL["rights:lift"], "analyst.demo"),
+    "rights:sar-detail": (PERSONAL["rights:sar-detail"], "sw.demo"),
+    "rights:sar-item": (PERSONAL["rights:sar-item"], "ppu.demo"),
     "hub:problem-profile": (PERSONAL["hub:problem-profile"], "practitioner.demo"),
     "disruption:location": (PERSONAL["disruption:location"], "ig.demo"),
     "/api/v1/disruption/cawn-eligibility/{person_id}": (

@@ -430,6 +430,15 @@ WEB: dict[str, Rule] = {
         f"{method} rights:lift": Rule(RIGHTS, 404, obj="restricted", a=IG | TRUST_CASEWORK)
         for method in ("GET", "POST")
     },
+    # Subject access (ADR 0025): IG only; the IG of the agency that logged it (A).
+    "GET rights:sar-list": Rule(IG, 404),
+    **{f"{method} rights:sar-new": Rule(IG, 404) for method in ("GET", "POST")},
+    **{f"{method} rights:sar-detail": Rule(IG, 404, obj="sar") for method in ("GET", "POST")},
+    **{
+        f"{method} rights:sar-item": Rule(IG, 404, objects={"sar_id": "sar", "item_id": "sar_item"})
+        for method in ("GET", "POST")
+    },
+    "GET rights:sar-pdf": Rule(IG, 404, obj="sar_disclosed"),
     "GET api_auth:token-list": Rule(API_USERS),
     "POST api_auth:token-list": Rule(API_USERS),
     "GET api_auth:token-revoke": Rule(API_USERS, obj="token"),
@@ -485,6 +494,17 @@ API: dict[str, Rule] = {
     f"POST {P}/phones": Rule(CASEWORK, body={"number": "07700 900777"}),
     f"POST {P}/online-accounts": Rule(CASEWORK, body={"platform": "snapchat", "handle": "m"}),
     f"POST {P}/locations": Rule(CASEWORK, body={"name": "Matrix Place", "postcode": "ZZ1 1AC"}),
+    f"GET {P}/rights/access-requests": Rule(IG),
+    f"POST {P}/rights/access-requests": Rule(
+        IG,
+        body={
+            "requester": "Matrix",
+            "requester_kind": "subject",
+            "given_name": "Matrix",
+            "received_on": PAST,
+        },
+    ),
+    f"GET {P}/rights/access-requests/{{sar_id}}": Rule(IG, obj="sar"),
     f"GET {P}/indicators": Rule(API_USERS),
     f"POST {P}/concerns": Rule(CASEWORK, body={}),
     f"GET {P}/concerns": Rule(CASEWORK),

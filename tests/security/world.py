@@ -34,6 +34,7 @@ from cairn.notifications.models import (
 from cairn.pole import services as pole
 from cairn.referrals import services as referrals
 from cairn.rights import services as rights
+from cairn.rights.models import BundleItem
 
 from ..concerns.conftest import complete_payload
 from ..conftest import ROLE_AGENCY
@@ -480,6 +481,42 @@ def build() -> World:
             request_id=_rights(actor, person.pk, "restriction"),
         )
     w.objects["restricted"] = {"A": restricted_a.pk, "B": restricted_b.pk}
+
+    # Subject access (ADR 0025): A logged by the Trust's IG about child A, B by the
+    # school's IG about child B; each confirmed (so it has a bundle), and one more of each
+    # disclosed for the PDF.
+    def _sar(actor: User, person: Any, disclose: bool = False) -> int:
+        sar = rights.sar_log(
+            actor=actor,
+            requester="A. Requester",
+            requester_kind="subject",
+            given_name=person.given_name,
+            family_name=person.family_name,
+            date_of_birth=person.date_of_birth,
+            other_names="",
+            received_on=dt.date.today(),
+        )
+        rights.sar_confirm(actor=actor, sar_id=sar.pk, person_ids=[person.pk])
+        if disclose:
+            rights.sar_disclose(
+                actor=actor,
+                sar_id=sar.pk,
+                recipient="A. Requester",
+                method="post",
+                override_reason="Matrix",
+            )
+        return sar.pk
+
+    sars = {"A": _sar(ig, child_a), "B": _sar(school_ig, child_b)}
+    w.objects["sar"] = sars
+    w.objects["sar_item"] = {
+        k: BundleItem.objects.filter(sar_id=v).order_by("pk").first().pk  # type: ignore[union-attr]
+        for k, v in sars.items()
+    }
+    w.objects["sar_disclosed"] = {
+        "A": _sar(ig, child_a, disclose=True),
+        "B": _sar(school_ig, child_b, disclose=True),
+    }
 
     # Per user: a notification and an API token of their own (B: the outsider's).
     everyone = [*users.values(), outsider]

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -289,7 +290,9 @@ def blocking_sql(fields: CandidateFields, today: dt.date) -> tuple[str, list[Any
     return " UNION ".join(parts), params
 
 
-def known_name_counts(user: Any, keys: list[str]) -> dict[str, int]:
+def known_name_counts(
+    user: Any, keys: list[str], scope: Callable[[set[int]], set[int]] | None = None
+) -> dict[str, int]:
     """How many people `user` may see are known by each alias or nickname key (term
     frequency). Counted among visible people only: a count that included hidden records
     would tell a partner agency that police know someone by a street name."""
@@ -302,7 +305,8 @@ def known_name_counts(user: Any, keys: list[str]) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [*keys, *KNOWN_NAMES])
         rows = [(str(key), int(person_id)) for key, person_id in cursor.fetchall()]
-    visible = visible_entity_ids(user, {person_id for _, person_id in rows})
+    ids = {person_id for _, person_id in rows}
+    visible = scope(ids) if scope is not None else visible_entity_ids(user, ids)
     counts: dict[str, int] = {}
     for key, person_id in rows:
         if person_id in visible:
@@ -412,10 +416,12 @@ def match_person(
     threshold: float = SHOW_THRESHOLD,
     limit: int = 10,
     exclude_ids: tuple[int, ...] = (),
+    scope: Callable[[set[int]], set[int]] | None = None,
 ) -> list[Match]:
     """People visible to `user` who may be the person described, best first, with the
     reasons. Only what the user may see is ever scored (the access layer filters the
-    candidates before scoring)."""
+    candidates before scoring). `scope` replaces that filter for a caller whose access
+    layer decides differently: a subject access search covers every agency (ADR 0025)."""
     fields = (
         candidate_fields
         if isinstance(candidate_fields, CandidateFields)
@@ -428,7 +434,8 @@ def match_person(
     today = timezone.localdate()
     excluded = set(exclude_ids)
     names = [n for n in candidate_names(fields, today) if n.person_id not in excluded]
-    visible = visible_entity_ids(user, {n.person_id for n in names})
+    ids = {n.person_id for n in names}
+    visible = scope(ids) if scope is not None else visible_entity_ids(user, ids)
     names = [n for n in names if n.person_id in visible]
     if not names:
         return []
@@ -437,7 +444,7 @@ def match_person(
     swapped = swapped_fields.record(today) if swapped_fields else None
     kind_labels = dict(NameKind.choices)
     known_keys = fields.known_name_keys()
-    known_counts = known_name_counts(user, known_keys)
+    known_counts = known_name_counts(user, known_keys, scope)
     best: dict[int, tuple[float, list[str], CandidateName, bool]] = {}
     for name in names:
         record = candidate_record(name)

@@ -1,0 +1,193 @@
+"""Subject access requests over the API (ADR 0025): the list, one request with its
+bundle's parts and approvals, and logging a request. IG only: other roles get 403, a
+request IG may not see 404. Confirming, redacting and disclosing stay on the web, where
+IG reads each record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from ninja import Field, Path, Query, Router, Schema, Status
+
+from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
+from cairn.audit import services as audit
+
+from . import access, selectors, services
+
+router = Router(tags=["rights"])
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Page = Annotated[int, Query(ge=1, le=100_000)]
+PAGE_SIZE = 50
+
+
+def _actor(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _require_ig(actor: Any) -> None:
+    if not access.is_ig(actor):
+        raise PermissionDenied("Subject access requests are for information governance.")
+
+
+class SarIn(InputSchema):
+    requester: str = Field(..., min_length=1, max_length=200)
+    requester_kind: Literal["subject", "representative"]
+    given_name: str = Field(..., min_length=1, max_length=100)
+    family_name: str = Field("", max_length=100)
+    date_of_birth: dt.date | None = None
+    other_names: str = Field("", max_length=500)
+    received_on: dt.date
+
+
+class SarOut(Schema):
+    id: int
+    reference: str
+    status: str
+    requester: str
+    requester_kind: str
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date | None
+    other_names: str
+    received_on: dt.date
+    due_on: dt.date
+    overdue: bool
+    extension_months: int
+    extension_reason: str
+    recipient: str
+    method: str
+    disclosed_at: dt.datetime | None
+
+
+class ItemOut(Schema):
+    id: int
+    record_type: str
+    record_id: str
+    title: str
+    agency: str
+    police_only: bool
+    withheld_exemption: str
+    redactions: int
+
+
+class PartOut(Schema):
+    agency: str
+    items: int
+    approved: bool
+    approved_at: dt.datetime | None
+
+
+class SarDetailOut(SarOut):
+    people: list[int]
+    items: list[ItemOut]
+    parts: list[PartOut]
+
+
+class SarPage(Schema):
+    count: int
+    page: int
+    results: list[SarOut]
+
+
+def _sar(sar: Any) -> dict[str, Any]:
+    return {
+        "id": sar.pk,
+        "reference": sar.reference,
+        "status": sar.status,
+        "requester": sar.requester,
+        "requester_kind": sar.requester_kind,
+        "given_name": sar.given_name,
+        "family_name": sar.family_name,
+        "date_of_birth": sar.date_of_birth,
+        "other_names": sar.other_names,
+        "received_on": sar.received_on,
+        "due_on": sar.due_on,
+        "overdue": sar.overdue,
+        "extension_months": sar.extension_months,
+        "extension_reason": sar.extension_reason,
+        "recipient": sar.recipient,
+        "method": sar.method,
+        "disclosed_at": sar.disclosed_at,
+    }
+
+
+@router.get("/rights/access-requests", response={200: SarPage, **error_responses()})
+def sar_list(
+    request: HttpRequest, status: Literal["open", "disclosed"] = "open", page: Page = 1
+) -> dict[str, Any]:
+    """Subject access requests, open ones by due date (or disclosed, latest first)."""
+    actor = _actor(request)
+    _require_ig(actor)
+    page_obj = Paginator(
+        selectors.sars_list(actor, status=status).prefetch_related("people"), PAGE_SIZE
+    ).get_page(page)
+    audit.record_list(
+        actor=actor,
+        event="rights.sars_listed",
+        subjects=[p.pk for sar in page_obj for p in sar.people.all()],
+        justification="Listed subject access requests",
+        details={"status": status, "page": page_obj.number},
+    )
+    return {
+        "count": page_obj.paginator.count,
+        "page": page_obj.number,
+        "results": [_sar(s) for s in page_obj],
+    }
+
+
+@router.get("/rights/access-requests/{sar_id}", response={200: SarDetailOut, **error_responses()})
+def sar_detail(request: HttpRequest, sar_id: Id) -> dict[str, Any]:
+    """One request: its clock, the records confirmed, the bundle's items (titles and
+    redaction counts, not their text) and each owning agency's approval. The IG of an
+    agency approving its part sees that part's items only."""
+    actor = _actor(request)
+    _require_ig(actor)
+    sar = access.access_sar_by_id(actor, sar_id)
+    own = None if access.is_sar_handler(actor, sar) else actor.agency_id
+    people = [p.pk for p in sar.people.all()]
+    audit.record_list(
+        actor=actor,
+        event="rights.sar_viewed",
+        obj=sar,
+        subjects=people,
+        justification=f"Opened subject access request {sar.reference}",
+    )
+    return {
+        **_sar(sar),
+        "people": people,
+        "items": [
+            {
+                "id": i.pk,
+                "record_type": i.record_type,
+                "record_id": i.record_id,
+                "title": i.title,
+                "agency": i.agency.name,
+                "police_only": i.police_only,
+                "withheld_exemption": i.withheld_exemption,
+                "redactions": len(i.redactions.all()),
+            }
+            for i in selectors.sar_items(sar, own)
+        ],
+        "parts": [
+            {
+                "agency": p["agency"].name,
+                "items": p["items"],
+                "approved": p["approval"] is not None,
+                "approved_at": p["approval"].approved_at if p["approval"] else None,
+            }
+            for p in selectors.sar_parts(sar)
+        ],
+    }
+
+
+@router.post("/rights/access-requests", response={201: SarOut, **error_responses(409, 422)})
+def sar_create(request: HttpRequest, payload: SarIn) -> Status[dict[str, Any]]:
+    """Log a subject access request; the one-month clock runs from `received_on`."""
+    actor = _actor(request)
+    _require_ig(actor)
+    sar = services.sar_log(actor=actor, **payload.dict())
+    return Status(201, _sar(sar))

@@ -1,0 +1,141 @@
+"""Information governance answers a subject access request in a real browser: log it,
+confirm the child's record found by the matcher, redact a third party's name and an
+intelligence source, approve the Trust's part, disclose with a reason for the police part
+not yet approved, and download the PDF, whose text holds none of the redacted words.
+axe on each page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pypdf
+from playwright.sync_api import expect
+
+from cairn.audit.models import AuditEvent
+from cairn.concerns.models import Concern, ConcernStatus
+from cairn.intelligence.models import Status as IntelStatus
+from cairn.intelligence.models import Submission
+from cairn.pole import services as pole
+
+THIRD_PARTY = "Orla Madeupfriend"
+SOURCE = "the neighbour at number 12"
+
+
+def test_ig_handles_a_subject_access_request_to_a_redacted_pdf(
+    page: Any,
+    users: dict[str, Any],
+    agencies: dict[str, Any],
+    login_as: Any,
+    assert_accessible: Any,
+) -> None:
+    ig, sw, fib = users["ig_admin"], users["social_worker"], users["fib_officer"]
+    child = pole.person_create(
+        actor=sw,
+        given_name="Jade",
+        family_name="Examplesmith",
+        category="child",
+        date_of_birth=dt.date(2010, 3, 14),
+        aliases=[("nickname", "JJ", "")],
+    )
+    Concern.objects.create(
+        child=child,
+        status=ConcernStatus.SUBMITTED,
+        reporter=sw,
+        reporter_agency=agencies["trust"],
+        narrative=f"Jade was seen getting into a car with {THIRD_PARTY} after school.",
+    )
+    Submission.objects.create(
+        status=IntelStatus.NEW,
+        submitter=fib,
+        submitter_agency=agencies["police"],
+        subject=child,
+        what=f"Reported by {SOURCE}: Jade stays out overnight at a flat on Mill Road.",
+    )
+
+    page.goto("/accounts/sign-in/")
+    login_as(page, ig)
+    page.get_by_role("link", name="Tools").click()
+    page.get_by_role("link", name="Subject access requests").click()
+    expect(page.get_by_test_id("sars-empty")).to_be_visible()
+    assert_accessible(page)
+
+    # Log the request: she gives her nickname; the clock runs from today.
+    page.get_by_role("link", name="Log a subject access request").click()
+    page.get_by_role("button", name="Log the request").click()  # empty: errors, nothing lost
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter who asked")
+    assert_accessible(page)
+    page.get_by_label("Who asked").fill("Jade Examplesmith")
+    page.get_by_label("The data subject", exact=True).check()
+    page.get_by_label("The data subject's first name").fill("Jade")
+    page.get_by_label("Last name", exact=True).fill("Examplesmith")
+    born = page.get_by_role("group", name="Date of birth")
+    born.get_by_label("Day").fill("14")
+    born.get_by_label("Month").fill("3")
+    born.get_by_label("Year").fill("2010")
+    page.get_by_label("Other names they have used (optional)").fill("JJ")
+    today = dt.date.today()
+    box = page.get_by_role("group", name="Date received")
+    box.get_by_label("Day").fill(str(today.day))
+    box.get_by_label("Month").fill(str(today.month))
+    box.get_by_label("Year").fill(str(today.year))
+    page.get_by_role("button", name="Log the request").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Subject access request about Jade Examplesmith"
+    )
+    expect(page.get_by_test_id("sar-state")).to_have_text("Confirming records")
+    assert_accessible(page)
+
+    # Confirm the record the matcher found.
+    page.get_by_label(re.compile(r"Jade Examplesmith, born 14 March 2010")).check()
+    page.get_by_role("button", name="Confirm and build the bundle").click()
+    expect(page.get_by_test_id("sar-state")).to_have_text("Redaction and approval")
+    expect(page.get_by_test_id("bundle")).to_contain_text("Intelligence submission")
+    assert_accessible(page)
+
+    def redact(item: str, phrase: str, exemption: str) -> None:
+        page.get_by_test_id("bundle").get_by_role("link", name=re.compile(item)).click()
+        form = page.locator("form").filter(has=page.get_by_role("button", name="Redact"))
+        form.get_by_label("Words to redact").fill(phrase)
+        form.get_by_label(exemption).check()
+        form.get_by_label("Reason").fill("Identifies another person")
+        form.get_by_role("button", name="Redact").click()
+        text = page.get_by_test_id("item-text")
+        expect(text).to_contain_text(f"[Redacted: {exemption.lower()}]")
+        expect(text).not_to_contain_text(phrase)
+        expect(page.get_by_test_id("redactions")).to_contain_text(exemption)
+        assert_accessible(page)
+        page.get_by_role("link", name=re.compile(r"^SAR-")).click()
+
+    redact("Concern", THIRD_PARTY, "Third-party personal data")
+    redact("Intelligence submission", SOURCE, "Intelligence source")
+
+    # The Trust approves its part; the police part goes with a recorded reason.
+    page.get_by_role("button", name="Approve Testshire Children's Trust's part").click()
+    approvals = page.get_by_test_id("approvals")
+    expect(approvals.get_by_role("row").filter(has_text="Children's Trust")).to_contain_text(
+        "Approved by"
+    )
+    page.get_by_label("Sent to").fill("Jade Examplesmith, 1 Example Row")
+    page.get_by_label("Recorded post").check()
+    page.get_by_role("button", name="Disclose").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Testshire Police")
+    expect(page.get_by_label("Sent to")).to_have_value("Jade Examplesmith, 1 Example Row")
+    assert_accessible(page)
+    page.get_by_label("If an agency has not approved its part").fill(
+        "Police did not answer before the time limit"
+    )
+    page.get_by_role("button", name="Disclose").click()
+    expect(page.get_by_test_id("disclosed")).to_contain_text("Jade Examplesmith, 1 Example Row")
+    assert_accessible(page)
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download the disclosure (PDF)").click()
+    reader = pypdf.PdfReader(info.value.path())
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "Mill Road" in text
+    assert "Redacted: intelligence source" in text
+    assert "Madeupfriend" not in text and "number 12" not in text
+    downloaded = AuditEvent.objects.get(event="rights.sar_pdf_downloaded")
+    assert downloaded.recipient == "Jade Examplesmith, 1 Example Row"

@@ -1,0 +1,322 @@
+"""Subject access requests (UK GDPR Art. 15, DPA 2018 s.45; ADR 0025): the search over
+name variants, the clock and its extension, redactions and withholding each with a
+reason, agency approvals, the disclosure audited with its recipient, and the PDF with the
+redacted words burned out. Through the services and the pages, as IG and as others."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pypdf
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.test import Client
+from django.urls import reverse
+
+from cairn.accounts.models import User
+from cairn.accounts.roles import Role
+from cairn.audit.models import AuditEvent
+from cairn.concerns.models import Concern, ConcernStatus
+from cairn.core.concurrency import Conflict
+from cairn.intelligence.models import Status as IntelStatus
+from cairn.intelligence.models import Submission
+from cairn.pole.models import Person
+from cairn.rights import selectors, services
+from cairn.rights.models import SarStatus, SubjectAccessRequest
+
+THIRD_PARTY = "Orla Madeupfriend"
+SOURCE = "the neighbour at number 12"
+
+
+@pytest.fixture
+def jade(make_person: Callable[..., Person], users: dict[str, User]) -> Person:
+    """The requester's own record, under her current name with a nickname and an alias."""
+    return make_person(
+        given_name="Jade",
+        family_name="Examplesmith",
+        date_of_birth=dt.date(2010, 3, 14),
+        aliases=[("nickname", "JJ", ""), ("alias", "Jade", "Fakename")],
+    )
+
+
+@pytest.fixture
+def records(jade: Person, users: dict[str, User], agencies: dict[str, Any]) -> dict[str, Any]:
+    concern = Concern.objects.create(
+        child=jade,
+        status=ConcernStatus.SUBMITTED,
+        reporter=users["social_worker"],
+        reporter_agency=agencies["trust"],
+        narrative=f"Jade was seen getting into a car with {THIRD_PARTY} after school.",
+    )
+    intel = Submission.objects.create(
+        status=IntelStatus.NEW,
+        submitter=users["fib_officer"],
+        submitter_agency=agencies["police"],
+        subject=jade,
+        what=f"Reported by {SOURCE}: Jade stays out overnight at a flat on Mill Road.",
+    )
+    return {"concern": concern, "intel": intel}
+
+
+def _log(actor: User, **kwargs: Any) -> SubjectAccessRequest:
+    kwargs.setdefault("requester", "Jade Examplesmith")
+    kwargs.setdefault("requester_kind", "subject")
+    kwargs.setdefault("given_name", "Jade")
+    kwargs.setdefault("family_name", "Examplesmith")
+    kwargs.setdefault("date_of_birth", dt.date(2010, 3, 14))
+    kwargs.setdefault("other_names", "")
+    kwargs.setdefault("received_on", dt.date(2026, 1, 31))
+    return services.sar_log(actor=actor, **kwargs)
+
+
+def _found(ig: User, sar: SubjectAccessRequest) -> set[int]:
+    return {m.person.pk for m in selectors.sar_candidates(ig, sar)}
+
+
+# -- completeness against name variants -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "family", "other_names"),
+    [
+        ("Jade", "Examplesmith", ""),  # as recorded
+        ("Jade", "Exmaplesmith", ""),  # a typo in the surname
+        ("Jadey", "Newmarried", "JJ"),  # a nickname recorded by the agency
+        ("Jade", "Newmarried", "Jade Examplesmith"),  # surname changed since: the old one given
+        ("Jade", "Newmarried", "Jade Fakename"),  # an alias she was known by
+    ],
+)
+def test_search_finds_the_record_under_each_name_variant(
+    users: dict[str, User], jade: Person, given: str, family: str, other_names: str
+) -> None:
+    sar = _log(users["ig_admin"], given_name=given, family_name=family, other_names=other_names)
+    assert jade.pk in _found(users["ig_admin"], sar)
+
+
+def test_search_covers_police_only_records_and_ignores_other_people(
+    users: dict[str, User], make_person: Callable[..., Person]
+) -> None:
+    police_record = make_person(
+        actor=users["fib_officer"],
+        given_name="Jade",
+        family_name="Examplesmith",
+        date_of_birth=dt.date(2010, 3, 14),
+        police_only=True,
+    )
+    stranger = make_person(given_name="Bartholomew", family_name="Otherperson")
+    found = _found(users["ig_admin"], _log(users["ig_admin"]))  # IG of the Trust
+    assert police_record.pk in found
+    assert stranger.pk not in found
+
+
+# -- the clock --------------------------------------------------------------------------
+
+
+@time_machine.travel(dt.datetime(2026, 2, 10, 12, tzinfo=dt.UTC))
+def test_calendar_month_clock_and_one_recorded_extension(users: dict[str, User]) -> None:
+    ig = users["ig_admin"]
+    sar = _log(ig, received_on=dt.date(2026, 1, 31))
+    assert sar.due_on == dt.date(2026, 2, 28)  # no 31 February: the month's last day
+    with pytest.raises(ValidationError):
+        services.sar_extend(actor=ig, sar_id=sar.pk, months=3, reason="Too many")
+    with pytest.raises(ValidationError):
+        services.sar_extend(actor=ig, sar_id=sar.pk, months=2, reason="  ")
+    services.sar_extend(actor=ig, sar_id=sar.pk, months=2, reason="Records held by four agencies")
+    sar.refresh_from_db()
+    assert (sar.due_on, sar.extension_months) == (dt.date(2026, 4, 30), 2)
+    assert sar.extension_reason == "Records held by four agencies"
+    row = AuditEvent.objects.get(event="rights.sar_extended", object_id=str(sar.pk))
+    assert row.details["after"] == "2026-04-30"
+    with pytest.raises(Conflict):
+        services.sar_extend(actor=ig, sar_id=sar.pk, months=1, reason="Again")
+    with time_machine.travel(dt.datetime(2026, 5, 1, 9, tzinfo=dt.UTC)):
+        assert sar.overdue
+
+
+# -- bundle, redactions, approvals, disclosure ------------------------------------------
+
+
+def _confirmed(users: dict[str, User], jade: Person) -> SubjectAccessRequest:
+    sar = _log(users["ig_admin"])
+    return services.sar_confirm(actor=users["ig_admin"], sar_id=sar.pk, person_ids=[jade.pk])
+
+
+def _item(sar: SubjectAccessRequest, record_type: str) -> Any:
+    return sar.items.get(record_type=record_type)
+
+
+def test_confirm_builds_one_item_per_record_with_its_owning_agency(
+    users: dict[str, User], jade: Person, records: dict[str, Any], agencies: dict[str, Any]
+) -> None:
+    sar = _confirmed(users, jade)
+    assert sar.status == SarStatus.REVIEW
+    by_type = {i.record_type: i for i in sar.items.all()}
+    assert set(by_type) == {"person", "concern", "intelligence"}
+    assert by_type["concern"].agency == agencies["trust"]
+    assert by_type["intelligence"].agency == agencies["police"]
+    assert by_type["intelligence"].police_only
+    assert THIRD_PARTY in by_type["concern"].text
+    assert "JJ" in by_type["person"].text
+    with pytest.raises(Conflict):  # a second submit does not build a second bundle
+        services.sar_confirm(actor=users["ig_admin"], sar_id=sar.pk, person_ids=[jade.pk])
+
+
+def test_confirm_refuses_a_record_the_search_did_not_find(
+    users: dict[str, User], jade: Person, make_person: Callable[..., Person]
+) -> None:
+    other = make_person(given_name="Bartholomew", family_name="Otherperson")
+    sar = _log(users["ig_admin"])
+    with pytest.raises(ValidationError):
+        services.sar_confirm(actor=users["ig_admin"], sar_id=sar.pk, person_ids=[other.pk])
+
+
+def test_each_redaction_needs_an_exemption_and_a_reason(
+    users: dict[str, User], jade: Person, records: dict[str, Any]
+) -> None:
+    ig = users["ig_admin"]
+    sar = _confirmed(users, jade)
+    concern = _item(sar, "concern")
+    for exemption, reason, phrase in [
+        ("", "Third party", THIRD_PARTY),
+        ("third_party", "", THIRD_PARTY),
+        ("third_party", "Third party", "words not there"),
+    ]:
+        with pytest.raises(ValidationError):
+            services.sar_redact(
+                actor=ig,
+                sar_id=sar.pk,
+                item_id=concern.pk,
+                phrase=phrase,
+                exemption=exemption,
+                reason=reason,
+            )
+    services.sar_redact(
+        actor=ig,
+        sar_id=sar.pk,
+        item_id=concern.pk,
+        phrase=THIRD_PARTY,
+        exemption="third_party",
+        reason="Another child's name",
+    )
+    red = concern.redactions.get()
+    assert (red.exemption, red.reason) == ("third_party", "Another child's name")
+    assert concern.text[red.start : red.end] == THIRD_PARTY
+    row = AuditEvent.objects.get(event="rights.sar_redacted")
+    assert THIRD_PARTY not in str(row.details) and row.subject_id == jade.pk
+    services.sar_withhold(
+        actor=ig,
+        sar_id=sar.pk,
+        item_id=_item(sar, "intelligence").pk,
+        exemption="prejudice_investigation",
+        reason="Live investigation into the flat on Mill Road",
+    )
+    assert _item(sar, "intelligence").withheld_exemption == "prejudice_investigation"
+
+
+def test_disclosure_waits_for_each_agency_or_an_override_reason(
+    users: dict[str, User], jade: Person, records: dict[str, Any], make_user: Callable[..., User]
+) -> None:
+    ig, police_ig = users["ig_admin"], make_user(Role.IG_ADMIN, "police", username="ig_police")
+    sar = _confirmed(users, jade)
+    services.sar_approve(actor=ig, sar_id=sar.pk)
+    with pytest.raises(ValidationError) as exc:
+        services.sar_disclose(actor=ig, sar_id=sar.pk, recipient="Jade", method="post")
+    assert "Testshire Police" in str(exc.value)
+    with pytest.raises(Http404):  # police IG cannot disclose; the Trust IG handles it
+        services.sar_disclose(actor=police_ig, sar_id=sar.pk, recipient="x", method="post")
+    services.sar_approve(actor=police_ig, sar_id=sar.pk)
+    assert services.sar_approve(actor=police_ig, sar_id=sar.pk)  # idempotent
+    services.sar_disclose(
+        actor=ig, sar_id=sar.pk, recipient="Jade Examplesmith, 1 Example Row", method="post"
+    )
+    row = AuditEvent.objects.get(event="rights.sar_disclosed")
+    assert row.action == "disclosure"
+    assert row.recipient == "Jade Examplesmith, 1 Example Row"
+    assert row.subject_id == jade.pk
+
+
+def test_a_change_voids_that_agencys_approval_and_override_is_recorded(
+    users: dict[str, User], jade: Person, records: dict[str, Any]
+) -> None:
+    ig = users["ig_admin"]
+    sar = _confirmed(users, jade)
+    services.sar_approve(actor=ig, sar_id=sar.pk)
+    services.sar_redact(
+        actor=ig,
+        sar_id=sar.pk,
+        item_id=_item(sar, "concern").pk,
+        phrase=THIRD_PARTY,
+        exemption="third_party",
+        reason="Another child",
+    )
+    assert not sar.approvals.exists()
+    services.sar_disclose(
+        actor=ig,
+        sar_id=sar.pk,
+        recipient="Jade",
+        method="secure_email",
+        override_reason="Agencies did not answer before the time limit",
+    )
+    sar.refresh_from_db()
+    assert sar.override_reason == "Agencies did not answer before the time limit"
+
+
+@pytest.mark.parametrize(
+    "role", [r for r in Role if r != Role.IG_ADMIN], ids=lambda r: str(r.value)
+)
+def test_only_ig_may_log_or_see_a_request(users: dict[str, User], jade: Person, role: Role) -> None:
+    sar = _log(users["ig_admin"])
+    with pytest.raises(Http404):
+        _log(users[role.value])
+    with pytest.raises(Http404):
+        services.sar_confirm(actor=users[role.value], sar_id=sar.pk, person_ids=[jade.pk])
+    client = Client()
+    client.force_login(users[role.value])
+    for name in ("rights:sar-list", "rights:sar-new"):
+        assert client.get(reverse(name)).status_code == 404
+    assert client.get(reverse("rights:sar-detail", args=[sar.pk])).status_code == 404
+    assert client.get(reverse("rights:sar-pdf", args=[sar.pk])).status_code == 404
+
+
+# -- the PDF ----------------------------------------------------------------------------
+
+
+def test_pdf_has_no_redacted_text_and_its_download_is_audited(
+    users: dict[str, User], jade: Person, records: dict[str, Any]
+) -> None:
+    ig = users["ig_admin"]
+    sar = _confirmed(users, jade)
+    for record_type, phrase, exemption in [
+        ("concern", THIRD_PARTY, "third_party"),
+        ("intelligence", SOURCE, "intelligence_source"),
+    ]:
+        services.sar_redact(
+            actor=ig,
+            sar_id=sar.pk,
+            item_id=_item(sar, record_type).pk,
+            phrase=phrase,
+            exemption=exemption,
+            reason="Protects another person",
+        )
+    services.sar_disclose(
+        actor=ig, sar_id=sar.pk, recipient="Jade", method="post", override_reason="No answer"
+    )
+    client = Client()
+    client.force_login(ig)
+    response = client.get(reverse("rights:sar-pdf", args=[sar.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(
+        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages
+    )
+    flat = " ".join(text.split())
+    assert "Mill Road" in flat and "after school" in flat  # the rest is disclosed
+    assert "Redacted: third-party personal data" in flat
+    assert "Madeupfriend" not in flat and "number 12" not in flat
+    row = AuditEvent.objects.get(event="rights.sar_pdf_downloaded")
+    assert (row.recipient, row.subject_id) == ("Jade", jade.pk)
