@@ -50,27 +50,59 @@ class SignInIdentity:
     lookalikes: list[Any]
 
 
-def lookalikes(user: Any) -> list[Any]:
-    """Other accounts a new SSO account could be mistaken for, or be posing as: the same
-    username before Cairn's "-2" suffix, the same email, or the same full name."""
-    base = re.sub(r"-\d+$", "", user.get_username())
-    same = Q(username__iexact=base)
+def _base_username(user: Any) -> str:
+    return re.sub(r"-\d+$", "", user.get_username()).lower()
+
+
+def _looks_like(user: Any, other: Any) -> bool:
+    """The same username before Cairn's "-2" suffix, the same email, or the same full name."""
+    if other.pk == user.pk:
+        return False
+    if other.get_username().lower() == _base_username(user):
+        return True
+    if user.email and other.email.lower() == user.email.lower():
+        return True
+    return bool(user.first_name and user.last_name) and (
+        (other.first_name.lower(), other.last_name.lower())
+        == (user.first_name.lower(), user.last_name.lower())
+    )
+
+
+def _lookalike_q(user: Any) -> Q:
+    same = Q(username__iexact=_base_username(user))
     if user.email:
         same |= Q(email__iexact=user.email)
     if user.first_name and user.last_name:
         same |= Q(first_name__iexact=user.first_name, last_name__iexact=user.last_name)
-    found = get_user_model().objects.filter(same).exclude(pk=user.pk)
-    return list(found.select_related("agency").order_by("username")[:5])
+    return same
+
+
+def sign_in_identities(actor: Any, users: list[Any]) -> dict[int, SignInIdentity]:
+    """For accounts made by a single sign-on: who the provider says each is, and which
+    existing accounts each could be mistaken for, or be posing as. Two queries for any
+    number of accounts (the approval list shows 25)."""
+    _require_approver(actor)
+    identities: dict[int, ExternalIdentity] = {}
+    found = ExternalIdentity.objects.filter(user__in=[u.pk for u in users])
+    for identity in found.select_related("provider", "provider__agency").order_by("-created_at"):
+        identities[identity.user_id] = identity  # the earliest wins
+    owners = [u for u in users if u.pk in identities]
+    if not owners:
+        return {}
+    q = Q()
+    for user in owners:
+        q |= _lookalike_q(user)
+    candidates = list(
+        get_user_model().objects.filter(q).select_related("agency").order_by("username")[:200]
+    )
+    return {
+        user.pk: SignInIdentity(
+            identity=identities[user.pk],
+            lookalikes=[c for c in candidates if _looks_like(user, c)][:5],
+        )
+        for user in owners
+    }
 
 
 def sign_in_identity(actor: Any, user: Any) -> SignInIdentity | None:
-    _require_approver(actor)
-    identity = (
-        ExternalIdentity.objects.filter(user=user)
-        .select_related("provider", "provider__agency")
-        .order_by("created_at")
-        .first()
-    )
-    if identity is None:
-        return None
-    return SignInIdentity(identity=identity, lookalikes=lookalikes(user))
+    return sign_in_identities(actor, [user]).get(user.pk)

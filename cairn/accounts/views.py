@@ -136,16 +136,13 @@ def change_request_list(request: HttpRequest) -> HttpResponse:
     )
     changes = list(page)
     names = services.names_for(*[c.before for c in changes], *[c.changes for c in changes])
+    sso_rows = selectors.sign_in_identities(request.user, [c.user for c in changes])
     return render(
         request,
         "accounts/change_request_list.html",
         {
             "rows": [
-                {
-                    "change": c,
-                    "fields": _change_rows(c, names),
-                    "sso": selectors.sign_in_identity(request.user, c.user),
-                }
+                {"change": c, "fields": _change_rows(c, names), "sso": sso_rows.get(c.user_id)}
                 for c in changes
             ],
             "page_obj": page,

@@ -195,3 +195,26 @@ def test_the_two_step_page_does_not_ask_an_sso_account_about_a_password(
     page = client.get(reverse("accounts:two-step-setup")).content.decode()
     assert "You sign in through your organisation" in page
     assert "your password" not in page
+
+
+def test_the_waiting_list_of_sso_accounts_has_a_fixed_number_of_queries(
+    client: Client, provider: IdentityProvider, users: dict[str, User]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def first_sign_in(n: int) -> None:
+        claims = {**CLAIMS, "sub": f"entra-{n}", "email": f"w{n}@testshire-police.example"}
+        account_request(provider=provider, claims={**claims, "preferred_username": f"w{n}"})
+
+    client.force_login(users["system_admin"])
+    first_sign_in(1)
+    client.get(reverse("accounts:change-requests"))  # warm
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("accounts:change-requests"))
+    for n in range(2, 6):
+        first_sign_in(n)
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(reverse("accounts:change-requests")).content.decode()
+    assert page.count("Signs in through") == 5
+    assert len(five.captured_queries) == len(one.captured_queries)
