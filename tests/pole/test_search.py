@@ -105,7 +105,12 @@ def test_search_page_lists_results_and_audits(
     assert "2 people found" in html
     assert "Jason Smith" in html and "Jade Smithers" in html
     event = AuditEvent.objects.get(event="person.searched")
-    assert event.details["query"] == "smith"
+    # The name typed is kept beside the chain, about the people found (ADR 0024).
+    assert "query" not in event.details
+    assert event.personal_values.values["query"] == "smith"
+    assert sorted(event.personal_values.subjects.values_list("subject_id", flat=True)) == sorted(
+        event.details["subjects"]
+    )
     assert event.details["results"] == 2
 
 
