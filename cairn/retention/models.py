@@ -123,6 +123,7 @@ REMOVED_LABELS = {
     "concerns_redacted": "Concerns redacted",
     "missing_episodes_redacted": "Missing episodes redacted",
     "referral_drafts_cleared": "Referral details cleared",
+    "merge_snapshots_cleared": "Merge undo data cleared",
     "audit_values": "Personal values beside audit entries",
 }
 

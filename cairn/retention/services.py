@@ -7,7 +7,8 @@ now lead to a tombstone. What it removes, for a person record:
 - the person's fields (names, date of birth, description, needs) and the entity's label;
 - every name and alias (the person search and identity-matching index);
 - every link to or from the record, with its sources, and every share of it;
-- possible-duplicate pairs naming it (the matching review queue);
+- possible-duplicate pairs naming it (the matching review queue) and the undo data of
+  merges into it;
 - mentions of it in intelligence entries, and, in the entries and concerns about it that
   its own agency recorded, the free text and drafts (the full-text index follows: a
   stored generated column on PostgreSQL, the FTS5 table on SQLite);
@@ -38,7 +39,7 @@ from cairn.core.concurrency import Conflict
 from cairn.hub.models import MissingEpisode
 from cairn.intelligence import search as intel_search
 from cairn.intelligence.models import Submission, SubmissionEntity
-from cairn.network.models import CandidatePair
+from cairn.network.models import CandidatePair, PersonMerge
 from cairn.notifications import services as notifications
 from cairn.pole.models import (
     Entity,
@@ -357,6 +358,11 @@ def _erase_person(person: Person, entity: Entity, now: dt.datetime) -> dict[str,
     removed["referral_drafts_cleared"] = Referral.objects.filter(
         child_id=pk, sender_agency_id=agency_id
     ).update(details={})
+    # A merge into this record kept its before-state and the absorbed record's rows (the
+    # same person's data) so it could be undone; disposal ends that.
+    removed["merge_snapshots_cleared"] = PersonMerge.objects.filter(survivor_id=pk).update(
+        snapshot="[]", survivor_before={}, absorbed_label=DISPOSED_LABEL
+    )
     removed["audit_values"] = audit.erase_values(subject_id=pk)
 
     Person.objects.filter(pk=pk).update(
