@@ -20,9 +20,7 @@ PERMISSION = "retention.review_record"
 
 
 def is_reviewer(user: Any) -> bool:
-    return bool(
-        user.is_authenticated and user.has_perm(PERMISSION) and user.agency_id is not None
-    )
+    return bool(user.is_authenticated and user.has_perm(PERMISSION) and user.agency_id is not None)
 
 
 def require_reviewer(user: Any) -> None:
@@ -54,9 +52,7 @@ def access_record(user: Any, record_type: str, record_id: int) -> Model:
             .first()
         )
     elif record_type == RecordType.SUBMISSION:
-        found = Submission.objects.filter(
-            pk=record_id, submitter_agency_id=user.agency_id
-        ).first()
+        found = Submission.objects.filter(pk=record_id, submitter_agency_id=user.agency_id).first()
     else:
         found = None
     if found is None:

@@ -95,9 +95,7 @@ def _entry(e: selectors.Entry) -> dict[str, Any]:
         "record_type": e.record_type,
         "record_id": e.record_id,
         "label": e.label,
-        "rule": (
-            {"id": e.rule.pk, "code": e.rule.code, "name": e.rule.name} if e.rule else None
-        ),
+        "rule": ({"id": e.rule.pk, "code": e.rule.code, "name": e.rule.name} if e.rule else None),
         "due_on": e.due.on,
         "why": e.due.why,
         "last_activity_on": e.last_activity_on,
@@ -212,6 +210,3 @@ def tombstone(request: HttpRequest, tombstone_id: Id) -> dict[str, Any]:
         source=SOURCE,
     )
     return _tombstone(found)
-
-
-

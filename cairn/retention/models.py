@@ -65,7 +65,8 @@ class RetentionRule(models.Model):
                 fields=["agency", "record_type", "code"], name="retention_rule_once"
             ),
             models.CheckConstraint(
-                condition=models.Q(years__isnull=False) | models.Q(review_every_years__isnull=False),
+                condition=models.Q(years__isnull=False)
+                | models.Q(review_every_years__isnull=False),
                 name="retention_rule_ends_or_reviews",
             ),
         ]

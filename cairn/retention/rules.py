@@ -77,43 +77,47 @@ class RuleSpec:
 
 
 MOPI = "College of Policing APP: Management of Police Information"
-_POLICE = [
-    RuleSpec(
-        rt,
-        "mopi-1",
-        "MoPI group 1: certain public protection matters",
-        f"{MOPI}, group 1",
-        "birthday",
-        100,
-        10,
-        "assigned",
-        10,
-    )
-    for rt in ("pole.person", "concerns.concern", "intelligence.submission")
-] + [
-    RuleSpec(
-        rt,
-        "mopi-2",
-        "MoPI group 2: other sexual, violent or serious matters",
-        f"{MOPI}, group 2",
-        "last_activity",
-        None,
-        10,
-        "assigned",
-        20,
-    )
-    for rt in ("pole.person", "concerns.concern", "intelligence.submission")
-] + [
-    RuleSpec(
-        rt,
-        "mopi-3",
-        "MoPI group 3: all other police information",
-        f"{MOPI}, group 3 (six years after the last action)",
-        "last_activity",
-        6,
-    )
-    for rt in ("pole.person", "concerns.concern", "intelligence.submission")
-]
+_POLICE = (
+    [
+        RuleSpec(
+            rt,
+            "mopi-1",
+            "MoPI group 1: certain public protection matters",
+            f"{MOPI}, group 1",
+            "birthday",
+            100,
+            10,
+            "assigned",
+            10,
+        )
+        for rt in ("pole.person", "concerns.concern", "intelligence.submission")
+    ]
+    + [
+        RuleSpec(
+            rt,
+            "mopi-2",
+            "MoPI group 2: other sexual, violent or serious matters",
+            f"{MOPI}, group 2",
+            "last_activity",
+            None,
+            10,
+            "assigned",
+            20,
+        )
+        for rt in ("pole.person", "concerns.concern", "intelligence.submission")
+    ]
+    + [
+        RuleSpec(
+            rt,
+            "mopi-3",
+            "MoPI group 3: all other police information",
+            f"{MOPI}, group 3 (six years after the last action)",
+            "last_activity",
+            6,
+        )
+        for rt in ("pole.person", "concerns.concern", "intelligence.submission")
+    ]
+)
 
 _SOCIAL_CARE = [
     RuleSpec(
@@ -152,7 +156,9 @@ def default_rules(kind: str) -> list[RuleSpec]:
         return list(_SOCIAL_CARE)
     if kind in _TO_25:
         return [
-            RuleSpec(rt, "to-25", "Child's record: to the 25th birthday", _TO_25[kind], "birthday", 25)
+            RuleSpec(
+                rt, "to-25", "Child's record: to the 25th birthday", _TO_25[kind], "birthday", 25
+            )
             for rt in ("pole.person", "concerns.concern")
         ]
     return [

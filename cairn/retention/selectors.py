@@ -116,9 +116,7 @@ def _person_rows(agency_id: int, ids: Iterable[int] | None = None) -> list[Entry
         )
         return Subquery(inner, output_field=DateTimeField())
 
-    qs = Person.objects.filter(
-        entity__owning_agency_id=agency_id, entity__disposed_at__isnull=True
-    )
+    qs = Person.objects.filter(entity__owning_agency_id=agency_id, entity__disposed_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     rows = qs.annotate(
@@ -160,7 +158,9 @@ def _concern_rows(agency_id: int, ids: Iterable[int] | None = None) -> list[Entr
     )
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
-    rows = qs.values("pk", "created_at", "updated_at", "child__date_of_birth", "child__looked_after")
+    rows = qs.values(
+        "pk", "created_at", "updated_at", "child__date_of_birth", "child__looked_after"
+    )
     return [
         Entry(
             record_type=RecordType.CONCERN,
@@ -269,9 +269,9 @@ def person_blockers(ids: Iterable[int]) -> dict[int, list[str]]:
 
 def _link_counts(ids: list[int]) -> dict[int, int]:
     counts: dict[int, int] = defaultdict(int)
-    for a, b in Link.objects.filter(Q(from_entity_id__in=ids) | Q(to_entity_id__in=ids)).values_list(
-        "from_entity_id", "to_entity_id"
-    ):
+    for a, b in Link.objects.filter(
+        Q(from_entity_id__in=ids) | Q(to_entity_id__in=ids)
+    ).values_list("from_entity_id", "to_entity_id"):
         if a in ids:
             counts[a] += 1
         if b in ids:

@@ -303,14 +303,12 @@ def _erase_person(person: Person, entity: Entity, now: dt.datetime) -> dict[str,
     pk = person.pk
     agency_id = entity.owning_agency_id
 
-    removed["names"] = PersonName.objects.filter(person_id=pk).delete()[1].get(
-        "pole.PersonName", 0
-    )
+    removed["names"] = PersonName.objects.filter(person_id=pk).delete()[1].get("pole.PersonName", 0)
     links = Link.objects.filter(Q(from_entity_id=pk) | Q(to_entity_id=pk))
     removed["links"] = links.count()
     links.delete()  # their sources cascade
-    removed["shares"] = EntityShare.objects.filter(entity_id=pk).delete()[1].get(
-        "pole.EntityShare", 0
+    removed["shares"] = (
+        EntityShare.objects.filter(entity_id=pk).delete()[1].get("pole.EntityShare", 0)
     )
     removed["duplicate_pairs"] = (
         CandidatePair.objects.filter(Q(person_a_id=pk) | Q(person_b_id=pk))

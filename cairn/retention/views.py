@@ -157,6 +157,4 @@ def tombstone_detail(request: HttpRequest, tombstone_id: int) -> HttpResponse:
         subject=tombstone.record_id if tombstone.record_type == RecordType.PERSON else None,
         justification="Viewed a disposal tombstone",
     )
-    return render(
-        request, "retention/tombstone.html", {"tombstone": tombstone, "nav": "retention"}
-    )
+    return render(request, "retention/tombstone.html", {"tombstone": tombstone, "nav": "retention"})

@@ -141,6 +141,11 @@ def _restricted() -> int:
     return _pk(Person.objects.filter(entity__restricted_since__isnull=False))
 
 
+def _due_police_record() -> int:
+    """The demo's MoPI group 3 record due for review (cairn/retention/demo.py)."""
+    return _pk(Person.objects.filter(family_name="Lapsedale"))
+
+
 def _action_with_subject() -> Action:
     found = Action.objects.filter(subject__isnull=False).order_by("pk").first()
     assert found is not None
@@ -528,6 +533,17 @@ PERSONAL: dict[str, Case] = {
         lambda: ({"request_id": _rights_request().pk}, _rights_request().person_id, "sw.demo")
     ),
     "rights:lift": Case(lambda: ({"person_id": _restricted()}, _restricted(), "ig.demo")),
+    "retention:queue": Case(_by("igpolice.demo")),
+    "retention:review": Case(
+        lambda: (
+            {"slug": "person", "record_id": _due_police_record()},
+            _due_police_record(),
+            "igpolice.demo",
+        )
+    ),
+    "retention:dispose": Case(
+        lambda: ({"record_id": _due_police_record()}, _due_police_record(), "igpolice.demo")
+    ),
 }
 
 # Web pages that show no personal data, or whose personal data is the user's own input.
@@ -550,6 +566,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "accounts:change-request": "a staff account change: staff accounts, not data subjects",
     "accounts:change-request-decide": "approve a staff account change: not data subjects",
     "pole:person-create": "blank form for a new person",
+    "retention:tombstones": "disposal tombstones: record type, id, rule and decision only",
+    "retention:tombstone": "a tombstone: record type, id, rule and decision, no personal data",
     "concerns:discard": "confirms deleting the user's own draft: names no one",
     "concerns:mention-add": "the reporter's own draft: their own input",
     "concerns:step": "the reporter's own draft: their own input",
@@ -649,6 +667,7 @@ API_PERSONAL: dict[str, Case] = {
         )
     ),
     "/api/v1/hub/missing-episodes": Case(_by("sw.demo")),
+    "/api/v1/retention/queue": Case(_by("igpolice.demo")),
     "/api/v1/hub/missing-episodes/{episode_id}": Case(
         lambda: ({"episode_id": _episode().pk}, _episode().child_id, "sw.demo")
     ),
@@ -656,6 +675,7 @@ API_PERSONAL: dict[str, Case] = {
 
 API_NO_PERSONAL_DATA: dict[str, str] = {
     "/api/v1/me": "the caller's own account",
+    "/api/v1/retention/tombstones/{tombstone_id}": "a tombstone: type, id, rule, decision only",
     "/api/v1/indicators": "the indicator catalogue (reference data)",
     "/api/v1/hub/meetings": "meeting titles, dates and status: no data subjects",
 }
@@ -756,6 +776,9 @@ DENIED: dict[str, tuple[Case, str]] = {
     "rights:detail": (PERSONAL["rights:detail"], "school.demo"),
     "rights:rectify": (PERSONAL["rights:rectify"], "ig.demo"),
     "rights:lift": (PERSONAL["rights:lift"], "analyst.demo"),
+    # Retention is the owning agency's IG's: the Trust's IG may not review police records.
+    "retention:review": (PERSONAL["retention:review"], "ig.demo"),
+    "retention:dispose": (PERSONAL["retention:dispose"], "fib.demo"),
     "hub:problem-profile": (PERSONAL["hub:problem-profile"], "practitioner.demo"),
     "disruption:location": (PERSONAL["disruption:location"], "ig.demo"),
     "/api/v1/disruption/cawn-eligibility/{person_id}": (

@@ -150,9 +150,7 @@ def test_a_record_not_yet_due_cannot_be_disposed_of(
     assert "not due for review" in " ".join(refused.value.messages)
 
 
-def test_keep_needs_a_reason_and_a_future_review(
-    ig_police: Any, old_police_person: Person
-) -> None:
+def test_keep_needs_a_reason_and_a_future_review(ig_police: Any, old_police_person: Person) -> None:
     url = reverse("retention:review", args=["person", old_police_person.pk])
     today = timezone.localdate()
     response = _client(ig_police).post(
@@ -183,7 +181,9 @@ def test_keep_needs_a_reason_and_a_future_review(
 @pytest.mark.parametrize(
     "role", ["fib_officer", "ppu_coordinator", "hub_chair", "social_worker", "system_admin"]
 )
-def test_only_ig_sees_the_queue(users: dict[str, Any], role: str, old_police_person: Person) -> None:
+def test_only_ig_sees_the_queue(
+    users: dict[str, Any], role: str, old_police_person: Person
+) -> None:
     client = _client(users[role])
     assert client.get(reverse("retention:queue")).status_code == 404
     url = reverse("retention:review", args=["person", old_police_person.pk])

@@ -76,7 +76,10 @@ def world(
     )
     low, high = sorted((person.pk, colleague.pk))
     CandidatePair.objects.create(
-        person_a_id=low, person_b_id=high, match_weight=9.0, match_probability=0.9,
+        person_a_id=low,
+        person_b_id=high,
+        match_weight=9.0,
+        match_probability=0.9,
         model_version="t",
     )
     entry = intel.submission_create(
@@ -128,9 +131,7 @@ def test_disposal_empties_every_store_and_keeps_the_chain(
     commitments = {
         v.event_id: v.event.details["values"]["sha256"] for v in kept.select_related("event")
     }
-    assert all(
-        values_commitment(v.salt, v.values) == commitments[v.event_id] for v in kept
-    )
+    assert all(values_commitment(v.salt, v.values) == commitments[v.event_id] for v in kept)
     rows_before = AuditEvent.objects.count()
 
     response = _dispose(ig_police, person)
@@ -161,7 +162,9 @@ def test_disposal_empties_every_store_and_keeps_the_chain(
     # Links, shares, duplicate pairs, mentions; the other records stay.
     assert not Link.objects.filter(from_entity=person.entity).exists()
     assert not Link.objects.filter(to_entity=person.entity).exists()
-    assert Person.objects.filter(pk__in=[world["colleague"].pk, world["trust_child"].pk]).count() == 2
+    assert (
+        Person.objects.filter(pk__in=[world["colleague"].pk, world["trust_child"].pk]).count() == 2
+    )
     assert not EntityShare.objects.filter(entity=person.entity).exists()
     assert not CandidatePair.objects.filter(person_a_id=person.pk).exists()
     assert not CandidatePair.objects.filter(person_b_id=person.pk).exists()
@@ -205,9 +208,7 @@ def test_disposal_empties_every_store_and_keeps_the_chain(
     assert "Erased when the record was disposed of" in row.content.decode()
 
 
-def test_disposal_is_once_only_and_leaves_the_queue(
-    ig_police: Any, world: dict[str, Any]
-) -> None:
+def test_disposal_is_once_only_and_leaves_the_queue(ig_police: Any, world: dict[str, Any]) -> None:
     person = world["person"]
     assert _dispose(ig_police, person).status_code == 302
     client = _client(ig_police)
