@@ -138,7 +138,12 @@ def _rights_request() -> RightsRequest:
 
 
 def _restricted() -> int:
-    return _pk(Person.objects.filter(entity__restricted_since__isnull=False))
+    # The Trust's (ig.demo's agency); the police IG has its own restricted record.
+    return _pk(
+        Person.objects.filter(
+            entity__restricted_since__isnull=False, entity__owning_agency__kind="childrens_trust"
+        )
+    )
 
 
 def _due_police_record() -> int:
