@@ -119,18 +119,14 @@ def _keep_values(
     kept = AuditValue.objects.create(event=row, salt=salt, values=values)
     wanted = value_subjects if value_subjects is not None else [subject]
     ids = sorted({i for i in (_subject_id(s) for s in wanted) if i is not None})
-    AuditValueSubject.objects.bulk_create(
-        AuditValueSubject(value=kept, subject_id=i) for i in ids
-    )
+    AuditValueSubject.objects.bulk_create(AuditValueSubject(value=kept, subject_id=i) for i in ids)
 
 
 def erase_values(*, subject_id: int) -> int:
     """Delete the personal values kept beside audit rows about one data subject (their
     record has been disposed of). The rows themselves, and the chain, are untouched:
     details hold only the commitment. Called by the disposal service, which audits it."""
-    found = AuditValue.objects.filter(subjects__subject_id=subject_id).values_list(
-        "pk", flat=True
-    )
+    found = AuditValue.objects.filter(subjects__subject_id=subject_id).values_list("pk", flat=True)
     ids = list(found)
     AuditValueSubject.objects.filter(value_id__in=ids).delete()
     AuditValue.objects.filter(pk__in=ids).delete()

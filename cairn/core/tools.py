@@ -87,9 +87,7 @@ TOOLS: tuple[Tool, ...] = (
 
 # The `nav` values of the pages reached from the Tools page: the Tools link is marked
 # as the current section on them.
-TOOL_SECTIONS = frozenset(
-    {"tools", "duplicates", "audit", "rights", "retention", "api", "jobs"}
-)
+TOOL_SECTIONS = frozenset({"tools", "duplicates", "audit", "rights", "retention", "api", "jobs"})
 
 
 def tools_for(user: Any) -> list[Tool]:

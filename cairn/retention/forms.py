@@ -34,7 +34,7 @@ class RetainForm(GovukForm):
 
     def __init__(self, *args: Any, rules: list[RetentionRule], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rule"].choices = [("", "Keep the current rule")] + [
+        self.fields["rule"].choices = [("", "Keep the current rule")] + [  # type: ignore[attr-defined]
             (r.pk, r.name) for r in rules
         ]
 

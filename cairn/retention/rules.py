@@ -143,7 +143,7 @@ _SOCIAL_CARE = [
     for rt in ("pole.person", "concerns.concern")
 ]
 
-_TO_25 = {
+_TO_25: dict[str, str] = {
     AgencyKind.HEALTH: "NHS Records Management Code of Practice: children's records",
     AgencyKind.EDUCATION: "IRMS schools toolkit: child protection records",
 }

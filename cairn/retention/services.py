@@ -207,7 +207,7 @@ def person_dispose(*, actor: Any, person_id: int, reason: str) -> Tombstone:
         raise ValidationError({"reason": "Say why the record is disposed of"})
     if entry.blockers:
         raise ValidationError(
-            {"__all__": ["This record cannot be disposed of yet."] + entry.blocker_texts}
+            {"__all__": ["This record cannot be disposed of yet.", *entry.blocker_texts]}
         )
     assert entry.rule is not None
     now = timezone.now()

@@ -107,7 +107,8 @@ def test_ig_disposes_of_a_group_3_record(
     page.goto(f"/people/{old.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     found = match_person(
-        fib, {"given_name": "Quillon", "family_name": "Journeyrecord", "date_of_birth": "1988-08-08"}
+        fib,
+        {"given_name": "Quillon", "family_name": "Journeyrecord", "date_of_birth": "1988-08-08"},
     )
     assert old.pk not in [m.person_id for m in found]
     _, net = network.network_for_person(fib, friend.pk)

@@ -433,9 +433,7 @@ WEB: dict[str, Rule] = {
     "GET retention:tombstones": Rule(IG, 404),
     "GET retention:tombstone": Rule(IG, 404, obj="tombstone"),
     **{
-        f"{method} retention:review": Rule(
-            IG, 404, obj="retention_person", args={"slug": "person"}
-        )
+        f"{method} retention:review": Rule(IG, 404, obj="retention_person", args={"slug": "person"})
         for method in ("GET", "POST")
     },
     **{

@@ -32,8 +32,8 @@ from cairn.notifications.models import (
     DeliveryStatus,
 )
 from cairn.pole import services as pole
-from cairn.referrals import services as referrals
 from cairn.pole.models import Entity
+from cairn.referrals import services as referrals
 from cairn.retention import services as retention
 from cairn.rights import services as rights
 
