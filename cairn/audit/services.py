@@ -5,7 +5,7 @@ system events that go through `record_system`."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import models, transaction
@@ -36,7 +36,11 @@ def _subject_id(subject: Any) -> int | None:
     return int(getattr(subject, "pk"))  # noqa: B009
 
 
-def _append(fields: dict[str, Any]) -> AuditEvent:
+def _append(
+    fields: dict[str, Any], then: Callable[[AuditEvent], None] | None = None
+) -> AuditEvent:
+    """Append one row under the chain head's lock; `then` writes what must commit with it
+    (the personal values beside it) in the same transaction, without another savepoint."""
     with transaction.atomic():
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
@@ -53,6 +57,8 @@ def _append(fields: dict[str, Any]) -> AuditEvent:
         head.last_index = event.chain_index
         head.last_hash = event.hash
         head.save(update_fields=["last_index", "last_hash"])
+        if then is not None:
+            then(event)
     return event
 
 
@@ -86,27 +92,27 @@ def record(
     if values:
         salt = secrets.token_hex(16)
         details["values"] = {"sha256": values_commitment(salt, values), "keys": sorted(values)}
-    with transaction.atomic():
-        row = _append(
-            {
-                "action": event_type.action,
-                "event": event_type.name,
-                "actor": actor,
-                "actor_username": actor.get_username(),
-                "actor_agency": agency.name if agency else "",
-                "actor_role": getattr(actor, "role", ""),
-                "object_type": obj._meta.label_lower if obj is not None else "",
-                "object_id": str(obj.pk) if obj is not None else "",
-                "subject_id": _subject_id(subject),
-                "recipient": recipient[:300],
-                "justification": justification[:500],
-                "source": source or current_channel(),
-                "details": details,
-            }
-        )
-        if values:
-            _keep_values(row, salt, values, value_subjects, subject)
-    return row
+    def keep(row: AuditEvent) -> None:
+        _keep_values(row, salt, values or {}, value_subjects, subject)
+
+    return _append(
+        {
+            "action": event_type.action,
+            "event": event_type.name,
+            "actor": actor,
+            "actor_username": actor.get_username(),
+            "actor_agency": agency.name if agency else "",
+            "actor_role": getattr(actor, "role", ""),
+            "object_type": obj._meta.label_lower if obj is not None else "",
+            "object_id": str(obj.pk) if obj is not None else "",
+            "subject_id": _subject_id(subject),
+            "recipient": recipient[:300],
+            "justification": justification[:500],
+            "source": source or current_channel(),
+            "details": details,
+        },
+        keep if values else None,
+    )
 
 
 def _keep_values(
