@@ -36,9 +36,7 @@ def _subject_id(subject: Any) -> int | None:
     return int(getattr(subject, "pk"))  # noqa: B009
 
 
-def _append(
-    fields: dict[str, Any], then: Callable[[AuditEvent], None] | None = None
-) -> AuditEvent:
+def _append(fields: dict[str, Any], then: Callable[[AuditEvent], None] | None = None) -> AuditEvent:
     """Append one row under the chain head's lock; `then` writes what must commit with it
     (the personal values beside it) in the same transaction, without another savepoint."""
     with transaction.atomic():
@@ -92,6 +90,7 @@ def record(
     if values:
         salt = secrets.token_hex(16)
         details["values"] = {"sha256": values_commitment(salt, values), "keys": sorted(values)}
+
     def keep(row: AuditEvent) -> None:
         _keep_values(row, salt, values or {}, value_subjects, subject)
 

@@ -47,13 +47,14 @@ def load_demo(*, seed: int) -> None:  # the same story for every seed
         aliases=[("alias", "Cor", "Lapsedale")],
     )
     place = pole.location_create(
-        actor=fib, name="Former Example Snooker Hall", town="Northmoor", postcode="NM1 9ZZ"
+        actor=fib, name="Former Example Snooker Hall", town="Northmoor", postcode="NX9 9ZZ"
     )
     pole.link_record(
         actor=fib,
         from_entity_id=lapsed.pk,
         to_entity_id=place.pk,
         link_type="frequents",
+        started_on=dt.date(today.year - 7, 4, 1),
         source_note="Seen there in a 2019 patrol log",
     )
     trust_child = (
@@ -74,6 +75,7 @@ def load_demo(*, seed: int) -> None:  # the same story for every seed
             from_entity_id=lapsed.pk,
             to_entity_id=trust_child.pk,
             link_type="associate",
+            started_on=dt.date(today.year - 7, 6, 1),
             source_note="Seen together once in 2019",
         )
     _age(linked, 7)
@@ -97,7 +99,7 @@ def load_demo(*, seed: int) -> None:  # the same story for every seed
         actor=sw,
         given_name="Delphine",
         family_name="Carefinished",
-        category="child",
+        category="other",  # a care leaver, now an adult
         date_of_birth=dt.date(today.year - 27, 2, 2),
         description="Invented for the demo: a Trust record past the 25th birthday.",
     )
