@@ -102,6 +102,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "rights.view_request": frozenset({R.IG_ADMIN} | (CASEWORK - {R.ANALYST})),
     "rights.restrict_person": frozenset({R.IG_ADMIN} | (CASEWORK - {R.ANALYST})),
     "rights.view_restricted": frozenset({R.IG_ADMIN}),
+    # Retention and disposal (cairn/retention): IG reviews its own agency's records when
+    # they fall due under the agency's rules, keeps or disposes of them.
+    "retention.review_record": frozenset({R.IG_ADMIN}),
     # Running the system.
     "accounts.manage_users": frozenset({R.SYSTEM_ADMIN}),
     # Background jobs: their status page, and "run now" (cairn/core/jobs.py).

@@ -167,3 +167,42 @@ class AuditCheckpoint(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Audit checkpoints are append-only.")
+
+
+class AuditValue(models.Model):
+    """Personal values an audit row needs (a person's name or date of birth before and
+    after a correction, the name typed into a search), held beside the chain rather than
+    in it (ADR 0024). The row's `details["values"]` holds only a salted SHA-256 commitment
+    to them, so the chain verifies whether or not these values still exist, and when the
+    data subject's record is disposed of these rows are deleted: the salt goes with them,
+    so the commitment cannot be tested against guesses (a date of birth has few values)."""
+
+    event = models.OneToOneField(
+        AuditEvent, on_delete=models.PROTECT, related_name="personal_values", db_constraint=False
+    )
+    salt = models.CharField(max_length=32)
+    values = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"values of audit #{self.event_id}"
+
+
+class AuditValueSubject(models.Model):
+    """Whose data the values are: a correction names one person, a search's typed name
+    may be any of the people it found. Disposal of any of them erases the values."""
+
+    value = models.ForeignKey(AuditValue, on_delete=models.CASCADE, related_name="subjects")
+    subject_id = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["value", "subject_id"], name="audit_value_subject_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value_id} about {self.subject_id}"
+
+
+def values_commitment(salt: str, values: dict[str, Any]) -> str:
+    payload = json.dumps(values, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{salt}|{payload}".encode()).hexdigest()

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .models import AuditChainHead, AuditEvent
+from .models import AuditChainHead, AuditEvent, AuditValue
 
 VIEW_PERMISSION = "audit.view_auditevent"
 EXPORT_PERMISSION = "audit.export_auditevent"
@@ -122,6 +122,15 @@ def audit_event_by_index(user: Any, chain_index: int) -> AuditEvent:
     if event is None:
         raise Http404("No audit event found.")
     return event
+
+
+def kept_values(event: AuditEvent) -> dict[str, Any] | None:
+    """The personal values kept beside an audit row (ADR 0024): None if the row never
+    had any, {} once they were erased at disposal. Read after `audit_event_by_index`."""
+    if "values" not in event.details:
+        return None
+    found = AuditValue.objects.filter(event=event).first()
+    return dict(found.values) if found is not None else {}
 
 
 def subject_lookup(user: Any, name: str) -> list[Any]:

@@ -4,7 +4,8 @@ system events that go through `record_system`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import secrets
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import models, transaction
@@ -13,7 +14,14 @@ from django.utils import timezone
 from cairn.core.request_context import current_channel, current_request_id
 
 from . import registry
-from .models import GENESIS_HASH, AuditChainHead, AuditEvent
+from .models import (
+    GENESIS_HASH,
+    AuditChainHead,
+    AuditEvent,
+    AuditValue,
+    AuditValueSubject,
+    values_commitment,
+)
 
 
 class MissingActorError(ValueError):
@@ -28,7 +36,9 @@ def _subject_id(subject: Any) -> int | None:
     return int(getattr(subject, "pk"))  # noqa: B009
 
 
-def _append(fields: dict[str, Any]) -> AuditEvent:
+def _append(fields: dict[str, Any], then: Callable[[AuditEvent], None] | None = None) -> AuditEvent:
+    """Append one row under the chain head's lock; `then` writes what must commit with it
+    (the personal values beside it) in the same transaction, without another savepoint."""
     with transaction.atomic():
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
@@ -45,6 +55,8 @@ def _append(fields: dict[str, Any]) -> AuditEvent:
         head.last_index = event.chain_index
         head.last_hash = event.hash
         head.save(update_fields=["last_index", "last_hash"])
+        if then is not None:
+            then(event)
     return event
 
 
@@ -58,13 +70,30 @@ def record(
     recipient: str = "",
     details: dict[str, Any] | None = None,
     source: str | None = None,
+    values: dict[str, Any] | None = None,
+    value_subjects: Iterable[Any] | None = None,
 ) -> AuditEvent:
     """Append one audit row. `obj` is the record acted on; `subject` the person whose data
-    it is (an Entity, Person or entity id) so the IG viewer can filter by data subject."""
+    it is (an Entity, Person or entity id) so the IG viewer can filter by data subject.
+
+    `details` is hash-chained and kept for ever: ids, field names, counts, never a data
+    subject's values. Values the row must show (a name before a correction, a name typed
+    into a search) go in `values`: stored beside the chain, committed to by a salted hash
+    in details["values"], and erased when the record of any of `value_subjects` (default:
+    `subject`) is disposed of (ADR 0024)."""
     if actor is None or getattr(actor, "pk", None) is None:
         raise MissingActorError(f"Audit event {event!r} needs an actor.")
     event_type = registry.get(event)
     agency = getattr(actor, "agency", None)
+    details = dict(details or {})
+    salt = ""
+    if values:
+        salt = secrets.token_hex(16)
+        details["values"] = {"sha256": values_commitment(salt, values), "keys": sorted(values)}
+
+    def keep(row: AuditEvent) -> None:
+        _keep_values(row, salt, values or {}, value_subjects, subject)
+
     return _append(
         {
             "action": event_type.action,
@@ -79,9 +108,34 @@ def record(
             "recipient": recipient[:300],
             "justification": justification[:500],
             "source": source or current_channel(),
-            "details": details or {},
-        }
+            "details": details,
+        },
+        keep if values else None,
     )
+
+
+def _keep_values(
+    row: AuditEvent,
+    salt: str,
+    values: dict[str, Any],
+    value_subjects: Iterable[Any] | None,
+    subject: Any,
+) -> None:
+    kept = AuditValue.objects.create(event=row, salt=salt, values=values)
+    wanted = value_subjects if value_subjects is not None else [subject]
+    ids = sorted({i for i in (_subject_id(s) for s in wanted) if i is not None})
+    AuditValueSubject.objects.bulk_create(AuditValueSubject(value=kept, subject_id=i) for i in ids)
+
+
+def erase_values(*, subject_id: int) -> int:
+    """Delete the personal values kept beside audit rows about one data subject (their
+    record has been disposed of). The rows themselves, and the chain, are untouched:
+    details hold only the commitment. Called by the disposal service, which audits it."""
+    found = AuditValue.objects.filter(subjects__subject_id=subject_id).values_list("pk", flat=True)
+    ids = list(found)
+    AuditValueSubject.objects.filter(value_id__in=ids).delete()
+    AuditValue.objects.filter(pk__in=ids).delete()
+    return len(ids)
 
 
 def record_list(
@@ -94,6 +148,7 @@ def record_list(
     justification: str = "",
     details: dict[str, Any] | None = None,
     source: str | None = None,
+    values: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """One consultation row for one page of a list: a list shows many data subjects, so
     their ids go in details["subjects"] rather than
@@ -108,6 +163,8 @@ def record_list(
         justification=justification,
         details={**(details or {}), "subjects": ids},
         source=source,
+        values=values,
+        value_subjects=ids,
     )
 
 

@@ -95,7 +95,12 @@ def audit_event_detail(request: HttpRequest, chain_index: int) -> HttpResponse:
     return render(
         request,
         "audit/event_detail.html",
-        {"event": event, "hash_matches": event.hash_matches(), "nav": "audit"},
+        {
+            "event": event,
+            "hash_matches": event.hash_matches(),
+            "kept_values": selectors.kept_values(event),
+            "nav": "audit",
+        },
     )
 
 

@@ -184,7 +184,8 @@ def _child_step(request: HttpRequest, concern: Concern) -> HttpResponse:
                 event="person.searched",
                 subjects=[child.pk for child in children],
                 justification="Child search while recording a concern",
-                details={"query": query[:100], "results": len(children)},
+                details={"results": len(children)},
+                values={"query": query[:100]},  # beside the chain, erasable (ADR 0024)
             )
     if concern.child is not None and concern.child not in children:
         children.insert(0, concern.child)

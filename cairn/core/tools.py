@@ -51,6 +51,14 @@ TOOLS: tuple[Tool, ...] = (
         "their records, redact, have each agency approve, disclose as a PDF.",
     ),
     Tool(
+        "Retention review",
+        "retention:queue",
+        "retention.review_record",
+        "Your agency's records due for review under its retention rules (MoPI, children's "
+        "social care, health, schools): keep them, with a reason and the next review, or "
+        "dispose of them.",
+    ),
+    Tool(
         "API documentation",
         "api:openapi-view",
         "api.use",
@@ -86,7 +94,7 @@ TOOLS: tuple[Tool, ...] = (
 
 # The `nav` values of the pages reached from the Tools page: the Tools link is marked
 # as the current section on them.
-TOOL_SECTIONS = frozenset({"tools", "duplicates", "audit", "rights", "api", "jobs"})
+TOOL_SECTIONS = frozenset({"tools", "duplicates", "audit", "rights", "retention", "api", "jobs"})
 
 
 def tools_for(user: Any) -> list[Tool]:

@@ -50,7 +50,13 @@ AGENCIES: tuple[AgencySpec, ...] = (
         "NMP",
         AgencyKind.POLICE,
         True,
-        ("Force Intelligence Bureau", "Public Protection Unit", "Hub Analysis", "Hub Chair"),
+        (
+            "Force Intelligence Bureau",
+            "Public Protection Unit",
+            "Hub Analysis",
+            "Hub Chair",
+            "Information Management",
+        ),
     ),
     AgencySpec(
         "trust",
@@ -184,6 +190,16 @@ DEMO_USERS: tuple[DemoUserSpec, ...] = (
         "Roisin",
         "Latchford",
         "Information governance officer",
+    ),
+    # The force's own IG: retention of police records (MoPI) is the police's decision.
+    DemoUserSpec(
+        "igpolice.demo",
+        Role.IG_ADMIN,
+        "police",
+        "Information Management",
+        "Lowenna",
+        "Treverrow",
+        "Information management officer (MoPI reviewer)",
     ),
     DemoUserSpec(
         "admin.demo",

@@ -406,7 +406,7 @@ def search_sanitised(
         subjects=[s.subject_id for s in current],
         source=SOURCE,
         justification="Searched sanitised intelligence through the API",
-        details={"q": q[:100]},
+        values={"q": q[:100]},  # beside the chain, erasable (ADR 0024)
     )
     return {
         "count": paginator.count,

@@ -863,7 +863,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
             event="intel.searched",
             subjects=[s.subject_id for s in page],
             justification="Searched sanitised intelligence",
-            details={"q": filters.q[:100], "page": page.number},
+            details={"page": page.number},
+            values={"q": filters.q[:100]},  # beside the chain, erasable (ADR 0024)
         )
     return render(
         request,

@@ -9,6 +9,7 @@ Who sees what (need to know):
 - everyone else sees their own agency's records, records shared with their agency
   (by hand, or because a referral was sent to it), records shared with their team (a
   MASH allocation), and records shared with the Hub;
+- a record disposed of under a retention rule (cairn/retention) is seen by nobody;
 - a record whose processing is restricted (cairn/rights) is seen by nobody in everyday
   use: search, matching, agendas, networks, exports, links and the API all read through
   `entity_visibility_q`. Only IG and the owning agency open it, by direct link
@@ -48,7 +49,7 @@ def entity_visibility_q(user: Any, prefix: str = "") -> Q:
     exactly for the entities `user` may see."""
     if not _can_view(user) or user.agency_id is None:
         return Q(pk__in=[])
-    q = Q(**{f"{prefix}restricted_since__isnull": True})
+    q = Q(**{f"{prefix}restricted_since__isnull": True, f"{prefix}disposed_at__isnull": True})
     if not user.is_police:
         q &= Q(**{f"{prefix}police_only": False})
     if user.role in HUB_WIDE_ROLES:
@@ -103,7 +104,9 @@ def not_restricted_q(prefix: str) -> Q:
     visible to their sender whoever may see the child, which restriction withholds too."""
     entity = prefix if prefix.endswith("entity__") else f"{prefix}entity__"
     field = prefix.removesuffix("__")
-    return Q(**{f"{field}__isnull": True}) | Q(**{f"{entity}restricted_since__isnull": True})
+    return Q(**{f"{field}__isnull": True}) | Q(
+        **{f"{entity}restricted_since__isnull": True, f"{entity}disposed_at__isnull": True}
+    )
 
 
 def restricted_entity_ids(ids: Iterable[int | None]) -> set[int]:
@@ -112,7 +115,9 @@ def restricted_entity_ids(ids: Iterable[int | None]) -> set[int]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return set()
-    found = Entity.objects.filter(pk__in=wanted, restricted_since__isnull=False)
+    found = Entity.objects.filter(
+        Q(restricted_since__isnull=False) | Q(disposed_at__isnull=False), pk__in=wanted
+    )
     return set(found.values_list("pk", flat=True))
 
 
@@ -281,7 +286,10 @@ def access_restricted_person(user: Any, person_id: int) -> Person:
     person_id = require_id(person_id)
     person = (
         Person.objects.filter(
-            _restricted_reaches_q(user), entity__restricted_since__isnull=False, pk=person_id
+            _restricted_reaches_q(user),
+            entity__restricted_since__isnull=False,
+            entity__disposed_at__isnull=True,
+            pk=person_id,
         )
         .select_related("entity", "entity__owning_agency")
         .first()

@@ -427,11 +427,9 @@ def people_search(
         event="person.searched",
         subjects=[m.person.pk for m in page_obj],
         justification="Person search",
-        details={
-            "query": q[:100],
-            "dob": dob.isoformat() if dob else None,
-            "results": len(matches),
-        },
+        # The name typed is personal data: beside the chain, erasable (ADR 0024).
+        details={"results": len(matches)},
+        values={"query": q[:100], "dob": dob.isoformat() if dob else None},
         source=SOURCE,
     )
     results = [
@@ -583,7 +581,8 @@ def entity_search(
         event="entity.searched",
         subjects=list(page_obj),
         justification="Object and location search",
-        details={"query": q[:100], "results": len(found)},
+        details={"results": len(found)},
+        values={"query": q[:100]},  # beside the chain, erasable (ADR 0024)
         source=SOURCE,
     )
     return {**meta, "results": list(page_obj)}

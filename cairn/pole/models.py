@@ -40,6 +40,9 @@ class Entity(models.Model):
     # withheld from everyday use. Denormalised from cairn.rights.Restriction so that the
     # access layer filters it in the same query as visibility.
     restricted_since = models.DateTimeField(null=True, blank=True)
+    # Disposed of under a retention rule (cairn/retention): the record's personal data is
+    # gone and only a tombstone remains; withheld from everyone like a restricted one.
+    disposed_at = models.DateTimeField(null=True, blank=True)
     regime = models.CharField(max_length=20, choices=DataRegime.choices)
     marking = models.CharField(
         max_length=24, choices=SecurityMarking.choices, default=SecurityMarking.OFFICIAL_SENSITIVE

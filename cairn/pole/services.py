@@ -188,8 +188,9 @@ def person_update(*, actor: Any, person: Person, justification: str = "", **fiel
         obj=person,
         subject=person,
         justification=justification or "Person record updated",
-        details={
-            "fields": sorted(changed),
+        details={"fields": sorted(changed)},
+        # The values are personal data: kept beside the chain, erased at disposal (ADR 0024).
+        values={
             "before": before,
             "after": {name: _plain(getattr(person, name)) for name in changed},
         },

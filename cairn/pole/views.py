@@ -51,11 +51,9 @@ def person_search(request: HttpRequest) -> HttpResponse:
             event="person.searched",
             subjects=[m.person.pk for m in page_obj],
             justification="Person search",
-            details={
-                "query": query[:100],
-                "dob": dob.isoformat() if dob else None,
-                "results": len(matches),
-            },
+            # The name typed is personal data: beside the chain, erasable (ADR 0024).
+            details={"results": len(matches)},
+            values={"query": query[:100], "dob": dob.isoformat() if dob else None},
         )
     return render(
         request,
@@ -81,7 +79,8 @@ def object_search(request: HttpRequest) -> HttpResponse:
             event="entity.searched",
             subjects=list(page_obj),
             justification="Object and location search",
-            details={"query": query[:100], "results": len(found)},
+            details={"results": len(found)},
+            values={"query": query[:100]},  # beside the chain, erasable (ADR 0024)
         )
     return render(
         request,

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cairn.network",
     "cairn.hub",
     "cairn.rights",
+    "cairn.retention",
     "cairn.api_auth",
     "cairn.demo",
 ]

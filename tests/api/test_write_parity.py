@@ -37,7 +37,9 @@ from cairn.intelligence import services as intel_services
 from cairn.network import services as network_services
 from cairn.network.models import CandidatePair
 from cairn.pole import services as pole_services
+from cairn.pole.models import Entity
 from cairn.referrals import services as referral_services
+from cairn.retention import services as retention_services
 
 from ..concerns.conftest import complete_payload
 from ..intelligence.conftest import intel_data
@@ -46,6 +48,8 @@ from .conftest import ApiClient
 
 # Web url name <-> API operation id, for endpoints doing the same action.
 PAIRS: list[tuple[str, str]] = [
+    ("retention:review", "cairn_retention_api_retain"),
+    ("retention:dispose", "cairn_retention_api_dispose"),
     ("pole:person-create", "cairn_pole_api_person_create"),
     ("concerns:new", "cairn_concerns_api_concern_create"),
     ("concerns:screening", "cairn_concerns_api_concern_risk_decision"),
@@ -332,6 +336,16 @@ def world(users: dict[str, Any], make_person: Callable[..., Any], agencies: Any)
         .observations.filter(indicator__code="missing_overnight")
         .get()
     )
+    # Retention: a Trust record past its 25th birthday, untouched for years: due for review.
+    for agency in agencies.values():
+        retention_services.rules_seed(actor=None, agency=agency)
+    w.due = make_person(
+        given_name="Old",
+        family_name="Parityrecord",
+        date_of_birth=dt.date(_today().year - 30, 1, 1),
+    )
+    long_ago = timezone.now() - dt.timedelta(days=12 * 365)
+    Entity.objects.filter(pk=w.due.pk).update(created_at=long_ago, updated_at=long_ago)
     # Identity: a pending pair and an undoable merge.
     a = make_person(given_name="Leo", family_name="Testmore", date_of_birth=dt.date(2012, 1, 2))
     b = make_person(given_name="Leon", family_name="Testmore", date_of_birth=dt.date(2012, 1, 2))
@@ -373,7 +387,20 @@ def _cases(w: Any) -> dict[str, Case]:
     today, soon, past = _today(), _today() + dt.timedelta(days=30), _today() - dt.timedelta(1)
     child, poc = w.child, w.poc
     person = {"category": "child", "given_name": "Zed", "family_name": "Parity", "sex": "female"}
+    next_review = today + dt.timedelta(days=365)
     return {
+        "cairn_retention_api_retain": Case(
+            reverse("retention:review", args=["person", w.due.pk]),
+            {"reason": "Still needed"} | _date("next_review_on", next_review),
+            f"/retention/person/{w.due.pk}/retain",
+            {"reason": "Still needed", "next_review_on": next_review.isoformat()},
+        ),
+        "cairn_retention_api_dispose": Case(
+            reverse("retention:dispose", args=[w.due.pk]),
+            {"reason": "No longer needed", "confirm": "on"},
+            f"/retention/person/{w.due.pk}/dispose",
+            {"reason": "No longer needed", "confirm": True},
+        ),
         "cairn_pole_api_person_create": Case(
             reverse("pole:person-create"),
             person | {"ethnicity": "not_known", "looked_after": "no", "confirm_new": "1"},

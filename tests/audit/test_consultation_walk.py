@@ -171,7 +171,17 @@ def _disclosed_sar() -> Any:
 
 
 def _restricted() -> int:
-    return _pk(Person.objects.filter(entity__restricted_since__isnull=False))
+    # The Trust's (ig.demo's agency); the police IG has its own restricted record.
+    return _pk(
+        Person.objects.filter(
+            entity__restricted_since__isnull=False, entity__owning_agency__kind="childrens_trust"
+        )
+    )
+
+
+def _due_police_record() -> int:
+    """The demo's MoPI group 3 record due for review (cairn/retention/demo.py)."""
+    return _pk(Person.objects.filter(family_name="Lapsedale"))
 
 
 def _action_with_subject() -> Action:
@@ -565,6 +575,17 @@ PERSONAL: dict[str, Case] = {
     "rights:sar-detail": Case(lambda: ({"sar_id": _sar().pk}, LIST, "ig.demo")),
     "rights:sar-item": Case(_sar_item),
     "rights:sar-pdf": Case(_disclosed_sar, actions=("disclosure",)),
+    "retention:queue": Case(_by("igpolice.demo")),
+    "retention:review": Case(
+        lambda: (
+            {"slug": "person", "record_id": _due_police_record()},
+            _due_police_record(),
+            "igpolice.demo",
+        )
+    ),
+    "retention:dispose": Case(
+        lambda: ({"record_id": _due_police_record()}, _due_police_record(), "igpolice.demo")
+    ),
 }
 
 # Web pages that show no personal data, or whose personal data is the user's own input.
@@ -587,6 +608,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "accounts:change-request": "a staff account change: staff accounts, not data subjects",
     "accounts:change-request-decide": "approve a staff account change: not data subjects",
     "pole:person-create": "blank form for a new person",
+    "retention:tombstones": "disposal tombstones: record type, id, rule and decision only",
+    "retention:tombstone": "a tombstone: record type, id, rule and decision, no personal data",
     "concerns:discard": "confirms deleting the user's own draft: names no one",
     "concerns:mention-add": "the reporter's own draft: their own input",
     "concerns:step": "the reporter's own draft: their own input",
@@ -691,6 +714,7 @@ API_PERSONAL: dict[str, Case] = {
     "/api/v1/rights/access-requests/{sar_id}": Case(
         lambda: ({"sar_id": _sar().pk}, LIST, "ig.demo")
     ),
+    "/api/v1/retention/queue": Case(_by("igpolice.demo")),
     "/api/v1/hub/missing-episodes/{episode_id}": Case(
         lambda: ({"episode_id": _episode().pk}, _episode().child_id, "sw.demo")
     ),
@@ -698,6 +722,7 @@ API_PERSONAL: dict[str, Case] = {
 
 API_NO_PERSONAL_DATA: dict[str, str] = {
     "/api/v1/me": "the caller's own account",
+    "/api/v1/retention/tombstones/{tombstone_id}": "a tombstone: type, id, rule, decision only",
     "/api/v1/indicators": "the indicator catalogue (reference data)",
     "/api/v1/hub/meetings": "meeting titles, dates and status: no data subjects",
 }
@@ -800,6 +825,9 @@ DENIED: dict[str, tuple[Case, str]] = {
     "rights:lift": (PERSONAL["rights:lift"], "analyst.demo"),
     "rights:sar-detail": (PERSONAL["rights:sar-detail"], "sw.demo"),
     "rights:sar-item": (PERSONAL["rights:sar-item"], "ppu.demo"),
+    # Retention is the owning agency's IG's: the Trust's IG may not review police records.
+    "retention:review": (PERSONAL["retention:review"], "ig.demo"),
+    "retention:dispose": (PERSONAL["retention:dispose"], "fib.demo"),
     "hub:problem-profile": (PERSONAL["hub:problem-profile"], "practitioner.demo"),
     "disruption:location": (PERSONAL["disruption:location"], "ig.demo"),
     "/api/v1/disruption/cawn-eligibility/{person_id}": (

@@ -513,6 +513,6 @@ def test_the_child_search_in_a_concern_is_a_recorded_consultation(
     assert child.full_name in page.content.decode()
     row = AuditEvent.objects.get(event="person.searched", actor=users["social_worker"])
     assert row.details["subjects"] == [child.pk]
-    assert row.details["query"] == child.family_name
+    assert row.personal_values.values["query"] == child.family_name
     client.get(step(concern, "child"))  # no search, nothing listed: no row
     assert AuditEvent.objects.filter(event="person.searched").count() == 1

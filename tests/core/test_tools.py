@@ -80,6 +80,7 @@ def test_fib_officer_main_menu_is_the_work_areas(client: Client, users: dict[str
                 "Audit log",
                 "Rectification and restriction requests",
                 "Subject access requests",
+                "Retention review",
                 "API documentation",
                 "API tokens",
             ],

@@ -105,7 +105,12 @@ def test_search_page_lists_results_and_audits(
     assert "2 people found" in html
     assert "Jason Smith" in html and "Jade Smithers" in html
     event = AuditEvent.objects.get(event="person.searched")
-    assert event.details["query"] == "smith"
+    # The name typed is kept beside the chain, about the people found (ADR 0024).
+    assert "query" not in event.details
+    assert event.personal_values.values["query"] == "smith"
+    assert sorted(event.personal_values.subjects.values_list("subject_id", flat=True)) == sorted(
+        event.details["subjects"]
+    )
     assert event.details["results"] == 2
 
 
@@ -163,6 +168,8 @@ def test_search_page_query_count(
     for n in range(30):
         make_person(given_name=f"Child{chr(65 + n % 26)}", family_name="Samplefamily")
     client.force_login(users["social_worker"])
-    with django_assert_max_num_queries(16):  # +1: the two-step verification check
+    # +1: the two-step verification check; +2: the typed name kept beside the audit row
+    # and the people it concerns (ADR 0024)
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("pole:person-search"), {"q": "samplefamily"})
     assert "30 people found" in response.content.decode()

@@ -117,8 +117,12 @@ def test_rectification_by_the_owner_keeps_the_old_value_in_the_audit(
     child.refresh_from_db()
     assert child.date_of_birth == dt.date(2012, 6, 4)
     change = AuditEvent.objects.get(event="person.changed", subject_id=child.pk)
-    assert change.details["before"] == {"date_of_birth": "2012-05-04"}
-    assert change.details["after"] == {"date_of_birth": "2012-06-04"}
+    # The old and new values are kept beside the chain, erasable at disposal (ADR 0024).
+    assert change.details["fields"] == ["date_of_birth"]
+    assert "2012" not in str(change.details)
+    kept = change.personal_values.values
+    assert kept["before"] == {"date_of_birth": "2012-05-04"}
+    assert kept["after"] == {"date_of_birth": "2012-06-04"}
     assert change.justification == f"Rectification {rr.reference}"
     rr.refresh_from_db()
     assert (rr.status, rr.outcome) == ("closed", "corrected")

@@ -439,6 +439,19 @@ WEB: dict[str, Rule] = {
         for method in ("GET", "POST")
     },
     "GET rights:sar-pdf": Rule(IG, 404, obj="sar_disclosed"),
+    # Retention review: IG, for its own agency's records (A the Trust's; B the school's,
+    # reviewed by the school's IG). Writes are sent only where refused.
+    "GET retention:queue": Rule(IG, 404),
+    "GET retention:tombstones": Rule(IG, 404),
+    "GET retention:tombstone": Rule(IG, 404, obj="tombstone"),
+    **{
+        f"{method} retention:review": Rule(IG, 404, obj="retention_person", args={"slug": "person"})
+        for method in ("GET", "POST")
+    },
+    **{
+        f"{method} retention:dispose": Rule(IG, 404, obj="retention_person")
+        for method in ("GET", "POST")
+    },
     "GET api_auth:token-list": Rule(API_USERS),
     "POST api_auth:token-list": Rule(API_USERS),
     "GET api_auth:token-revoke": Rule(API_USERS, obj="token"),
@@ -732,6 +745,18 @@ API: dict[str, Rule] = {
         ADDERS, obj="sign", b=HUB_WIDE - ANALYST, body={"reported_at": NOW}
     ),
     f"GET {P}/entities": Rule(CASEWORK, query={"q": "NM1 1AA"}),
+    f"GET {P}/retention/queue": Rule(IG, 404),
+    f"POST {P}/retention/{{kind}}/{{record_id}}/retain": Rule(
+        IG,
+        404,
+        obj="retention_person",
+        args={"kind": "person"},
+        body={"reason": "Matrix", "next_review_on": FUTURE},
+    ),
+    f"POST {P}/retention/person/{{record_id}}/dispose": Rule(
+        IG, 404, obj="retention_person", body={"reason": "Matrix", "confirm": True}
+    ),
+    f"GET {P}/retention/tombstones/{{tombstone_id}}": Rule(IG, 404, obj="tombstone"),
 }
 
 TABLE: dict[str, Rule] = {**WEB, **API}

@@ -32,7 +32,9 @@ from cairn.notifications.models import (
     DeliveryStatus,
 )
 from cairn.pole import services as pole
+from cairn.pole.models import Entity
 from cairn.referrals import services as referrals
+from cairn.retention import services as retention
 from cairn.rights import services as rights
 from cairn.rights.models import BundleItem
 
@@ -516,6 +518,37 @@ def build() -> World:
     w.objects["sar_disclosed"] = {
         "A": _sar(ig, child_a, disclose=True),
         "B": _sar(school_ig, child_b, disclose=True),
+    }
+
+    # Retention: a record due for review for the Trust's IG (A) and one for the school's
+    # (B); a tombstone of each agency's (a record past its 25th birthday, disposed of).
+    long_ago = timezone.now() - dt.timedelta(days=12 * 365)
+    born = dt.date(dt.date.today().year - 30, 1, 1)
+
+    def _due(actor: User, name: str) -> Any:
+        person = pole.person_create(
+            actor=actor,
+            given_name=name,
+            family_name="Retained",
+            category="child",
+            date_of_birth=born,
+        )
+        Entity.objects.filter(pk=person.pk).update(created_at=long_ago, updated_at=long_ago)
+        return person
+
+    for agency in (agencies["trust"], agencies["school"]):
+        retention.rules_seed(actor=None, agency=agency)
+    w.objects["retention_person"] = {
+        "A": _due(sw, "Rowan").pk,
+        "B": _due(outsider, "Rosa").pk,
+    }
+    w.objects["tombstone"] = {
+        "A": retention.person_dispose(
+            actor=ig, person_id=_due(sw, "Tobias").pk, reason="Matrix"
+        ).pk,
+        "B": retention.person_dispose(
+            actor=school_ig, person_id=_due(outsider, "Tessa").pk, reason="Matrix"
+        ).pk,
     }
 
     # Per user: a notification and an API token of their own (B: the outsider's).

@@ -1,0 +1,337 @@
+"""Reads for retention review, scoped to the reviewer's agency (cairn/retention/access.py).
+
+The queue is worked out when it is read: every record of the agency, its rule, the date
+its clock runs from and the reviews already made, in a fixed number of queries per record
+type (not per record). Records due on or before today are listed with what blocks their
+disposal. ADR 0024 notes the cost at scale and the stored schedule that would replace it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import DateTimeField, F, Max, Model, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from cairn.concerns.models import Concern
+from cairn.disruption.models import TacticStatus, TacticSubject
+from cairn.hub.models import Action, ActionStatus, MissingEpisode
+from cairn.intelligence.models import Submission
+from cairn.pole.models import Entity, Link, LookedAfter, Person
+from cairn.referrals.models import OPEN_STATUSES, Referral
+
+from .access import is_reviewer
+from .models import SLUG_OF, Condition, RecordType, RetentionRule, ReviewDecision, Tombstone
+from .rules import Due, due_for
+
+BLOCKER_TEXT = {
+    "referral": "An open referral about this person",
+    "tactic": "An active disruption tactic names this person",
+    "action": "An open Hub action is about this person",
+    "missing": "A missing episode for this person is still open",
+    "restricted": "Processing of the record is restricted (lift the restriction first)",
+}
+
+
+@dataclass
+class Entry:
+    record_type: str
+    record_id: int
+    label: str
+    rule: RetentionRule | None
+    due: Due
+    created_on: dt.date
+    last_activity_on: dt.date
+    born: dt.date | None = None
+    looked_after: bool = False
+    links: int = 0
+    blockers: list[str] = field(default_factory=list)
+    last_decision: ReviewDecision | None = None
+
+    @property
+    def slug(self) -> str:
+        return SLUG_OF[self.record_type]  # type: ignore[index]
+
+    @property
+    def type_label(self) -> str:
+        return str(RecordType(self.record_type).label)
+
+    @property
+    def blocker_texts(self) -> list[str]:
+        return [BLOCKER_TEXT[b] for b in self.blockers]
+
+    @property
+    def why(self) -> str:
+        return "Retention period ends" if self.due.why == "end" else "Periodic review"
+
+
+def _day(value: dt.datetime | None, fallback: dt.date) -> dt.date:
+    return timezone.localdate(value) if value is not None else fallback
+
+
+def agency_rules(agency_id: int) -> dict[str, list[RetentionRule]]:
+    rules: dict[str, list[RetentionRule]] = defaultdict(list)
+    for rule in RetentionRule.objects.filter(agency_id=agency_id).order_by("priority", "pk"):
+        rules[rule.record_type].append(rule)
+    return rules
+
+
+def _latest_decisions(record_type: str, ids: Iterable[int]) -> dict[int, ReviewDecision]:
+    latest: dict[int, ReviewDecision] = {}
+    rows = ReviewDecision.objects.filter(record_type=record_type, record_id__in=list(ids))
+    for row in rows.select_related("assigned_rule", "rule").order_by("decided_at", "pk"):
+        latest[row.record_id] = row
+    return latest
+
+
+def choose_rule(
+    rules: list[RetentionRule], *, looked_after: bool, decision: ReviewDecision | None
+) -> RetentionRule | None:
+    """A reviewer's assignment wins; otherwise the first automatic rule that matches."""
+    if decision is not None and decision.assigned_rule is not None:
+        return decision.assigned_rule
+    for rule in rules:
+        if rule.condition == Condition.ALL:
+            return rule
+        if rule.condition == Condition.LOOKED_AFTER and looked_after:
+            return rule
+    return None
+
+
+def _latest(*values: Any) -> Any:
+    return Greatest(*[Coalesce(v, F("entity__updated_at")) for v in values])
+
+
+def _person_rows(agency_id: int, ids: Iterable[int] | None = None) -> list[Entry]:
+    def newest(model: type[Model], fk: str, stamp: str) -> Subquery:
+        inner = (
+            model._default_manager.filter(**{fk: OuterRef("pk")})
+            .values(fk)
+            .annotate(m=Max(stamp))
+            .values("m")
+        )
+        return Subquery(inner, output_field=DateTimeField())
+
+    qs = Person.objects.filter(entity__owning_agency_id=agency_id, entity__disposed_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    rows = qs.annotate(
+        last=_latest(
+            newest(Concern, "child", "updated_at"),
+            newest(Referral, "child", "updated_at"),
+            newest(Link, "from_entity", "updated_at"),
+            newest(Link, "to_entity", "updated_at"),
+            newest(MissingEpisode, "child", "created_at"),
+        )
+    ).values(
+        "pk",
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "looked_after",
+        "entity__created_at",
+        "last",
+    )
+    return [
+        Entry(
+            record_type=RecordType.PERSON,
+            record_id=r["pk"],
+            label=f"{r['given_name']} {r['family_name']}".strip(),
+            rule=None,
+            due=Due(None, ""),
+            created_on=_day(r["entity__created_at"], dt.date.min),
+            last_activity_on=_day(r["last"], _day(r["entity__created_at"], dt.date.min)),
+            born=r["date_of_birth"],
+            looked_after=r["looked_after"] not in (LookedAfter.NO, LookedAfter.UNKNOWN),
+        )
+        for r in rows
+    ]
+
+
+def _concern_rows(agency_id: int, ids: Iterable[int] | None = None) -> list[Entry]:
+    qs = Concern.objects.filter(reporter_agency_id=agency_id).exclude(
+        child__entity__disposed_at__isnull=False
+    )
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    rows = qs.values(
+        "pk", "created_at", "updated_at", "child__date_of_birth", "child__looked_after"
+    )
+    return [
+        Entry(
+            record_type=RecordType.CONCERN,
+            record_id=r["pk"],
+            label=f"CON-{r['pk']:06d}",
+            rule=None,
+            due=Due(None, ""),
+            created_on=_day(r["created_at"], dt.date.min),
+            last_activity_on=_day(r["updated_at"], dt.date.min),
+            born=r["child__date_of_birth"],
+            looked_after=(r["child__looked_after"] or "no") not in ("no", "unknown"),
+        )
+        for r in rows
+    ]
+
+
+def _submission_rows(agency_id: int, ids: Iterable[int] | None = None) -> list[Entry]:
+    qs = Submission.objects.filter(submitter_agency_id=agency_id)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    rows = qs.values("pk", "created_at", "updated_at", "subject__date_of_birth")
+    return [
+        Entry(
+            record_type=RecordType.SUBMISSION,
+            record_id=r["pk"],
+            label=f"INT-{r['pk']:06d}",
+            rule=None,
+            due=Due(None, ""),
+            created_on=_day(r["created_at"], dt.date.min),
+            last_activity_on=_day(r["updated_at"], dt.date.min),
+            born=r["subject__date_of_birth"],
+        )
+        for r in rows
+    ]
+
+
+ROWS = {
+    RecordType.PERSON: _person_rows,
+    RecordType.CONCERN: _concern_rows,
+    RecordType.SUBMISSION: _submission_rows,
+}
+
+
+def _apply_rules(agency_id: int, record_type: str, entries: list[Entry]) -> None:
+    rules = agency_rules(agency_id).get(record_type, [])
+    decisions = _latest_decisions(record_type, (e.record_id for e in entries))
+    for entry in entries:
+        decision = decisions.get(entry.record_id)
+        entry.last_decision = decision
+        entry.rule = choose_rule(rules, looked_after=entry.looked_after, decision=decision)
+        if entry.rule is None:
+            continue
+        entry.due = due_for(
+            entry.rule,
+            born=entry.born,
+            created=entry.created_on,
+            last_activity=entry.last_activity_on,
+            next_review=decision.next_review_on if decision is not None else None,
+        )
+
+
+def person_blockers(ids: Iterable[int]) -> dict[int, list[str]]:
+    """What stops each person's record being disposed of, in one query per condition."""
+    wanted = list(ids)
+    found: dict[int, list[str]] = defaultdict(list)
+    if not wanted:
+        return found
+    checks: list[tuple[str, Iterable[Any]]] = [
+        (
+            "referral",
+            Referral.objects.filter(child_id__in=wanted, status__in=OPEN_STATUSES).values_list(
+                "child_id", flat=True
+            ),
+        ),
+        (
+            "tactic",
+            TacticSubject.objects.filter(
+                entity_id__in=wanted,
+                tactic__status__in=(TacticStatus.PLANNED, TacticStatus.IN_PROGRESS),
+            ).values_list("entity_id", flat=True),
+        ),
+        (
+            "action",
+            Action.objects.filter(subject_id__in=wanted, status=ActionStatus.OPEN).values_list(
+                "subject_id", flat=True
+            ),
+        ),
+        (
+            "missing",
+            MissingEpisode.objects.filter(child_id__in=wanted, found_at__isnull=True).values_list(
+                "child_id", flat=True
+            ),
+        ),
+        (
+            "restricted",
+            Entity.objects.filter(pk__in=wanted, restricted_since__isnull=False).values_list(
+                "pk", flat=True
+            ),
+        ),
+    ]
+    for code, rows in checks:
+        for pk in set(rows):
+            found[pk].append(code)
+    return found
+
+
+def _link_counts(ids: list[int]) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    for a, b in Link.objects.filter(
+        Q(from_entity_id__in=ids) | Q(to_entity_id__in=ids)
+    ).values_list("from_entity_id", "to_entity_id"):
+        if a in ids:
+            counts[a] += 1
+        if b in ids:
+            counts[b] += 1
+    return counts
+
+
+def _annotate_people(entries: list[Entry]) -> None:
+    ids = [e.record_id for e in entries if e.record_type == RecordType.PERSON]
+    if not ids:
+        return
+    blockers = person_blockers(ids)
+    links = _link_counts(ids)
+    for entry in entries:
+        if entry.record_type == RecordType.PERSON:
+            entry.blockers = blockers.get(entry.record_id, [])
+            entry.links = links.get(entry.record_id, 0)
+
+
+def review_queue(user: Any, *, today: dt.date | None = None) -> list[Entry]:
+    """The reviewer's agency's records due for review on or before `today`, soonest
+    first."""
+    if not is_reviewer(user):
+        return []
+    today = today or timezone.localdate()
+    due: list[Entry] = []
+    for record_type, rows in ROWS.items():
+        entries = rows(user.agency_id)
+        _apply_rules(user.agency_id, record_type, entries)
+        due += [e for e in entries if e.due.on is not None and e.due.on <= today]
+    _annotate_people(due)
+    due.sort(key=lambda e: (e.due.on or dt.date.max, e.record_type, e.record_id))
+    return due
+
+
+def review_entry(user: Any, record_type: str, record_id: int) -> Entry:
+    """One record's review facts (call after access.access_record)."""
+    entries = ROWS[RecordType(record_type)](user.agency_id, [record_id])
+    _apply_rules(user.agency_id, record_type, entries)
+    _annotate_people(entries)
+    return entries[0]
+
+
+def assignable_rules(user: Any, record_type: str) -> list[RetentionRule]:
+    return agency_rules(user.agency_id).get(record_type, [])
+
+
+def decisions_for(record_type: str, record_id: int) -> list[ReviewDecision]:
+    return list(
+        ReviewDecision.objects.filter(record_type=record_type, record_id=record_id)
+        .select_related("decided_by", "rule", "assigned_rule")
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def tombstones(user: Any) -> list[Tombstone]:
+    if not is_reviewer(user):
+        return []
+    return list(
+        Tombstone.objects.filter(agency_id=user.agency_id)
+        .select_related("decision__rule", "disposed_by")
+        .order_by("-disposed_at")[:200]
+    )

@@ -1,0 +1,160 @@
+"""Retention review pages for information governance: the queue of records due, one
+record's review (keep, with reason and next review), the confirmation before disposal,
+and the tombstones. Views parse, call one service or selector, and render; anyone who
+is not IG of the record's agency gets 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cairn.audit import services as audit
+from cairn.core.concurrency import Conflict
+from cairn.core.forms import GovukForm
+
+from . import access, selectors, services
+from .forms import DisposeForm, RetainForm
+from .models import SLUGS, RecordType
+
+PAGE_SIZE = 25
+
+
+def _errors(form: GovukForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _subject(record_type: str, record_id: int) -> int | None:
+    return record_id if record_type == RecordType.PERSON else None
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    access.require_reviewer(request.user)
+    page_obj = Paginator(selectors.review_queue(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    audit.record_list(
+        actor=request.user,
+        event="retention.queue_viewed",
+        subjects=[_subject(e.record_type, e.record_id) for e in page_obj],
+        justification="Viewed the retention review queue",
+        details={"page": page_obj.number, "due": page_obj.paginator.count},
+    )
+    return render(request, "retention/queue.html", {"page_obj": page_obj, "nav": "retention"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, slug: str, record_id: int) -> HttpResponse:
+    record_type = SLUGS.get(slug)
+    if record_type is None:
+        raise Http404("No record found.")
+    record = access.access_record(request.user, record_type, record_id)
+    rules = selectors.assignable_rules(request.user, record_type)
+    form = RetainForm(request.POST or None, rules=rules)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_retain(
+                actor=request.user,
+                record_type=record_type,
+                record_id=record.pk,
+                reason=form.cleaned_data["reason"],
+                next_review_on=form.cleaned_data["next_review_on"],
+                assigned_rule_id=form.cleaned_data["rule"],
+            )
+        except Conflict:
+            raise  # answered 409 by ConflictMiddleware, saying what happened (ADR 0015)
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, "Review recorded: the record is kept.")
+            return redirect("retention:queue")
+    elif request.method == "GET":
+        audit.record(
+            actor=request.user,
+            event="retention.review_viewed",
+            obj=record,
+            subject=_subject(record_type, record.pk),
+            justification="Opened a record due for retention review",
+            details={"record_type": record_type, "record_id": record.pk},
+        )
+    entry = selectors.review_entry(request.user, record_type, record.pk)
+    return render(
+        request,
+        "retention/review.html",
+        {
+            "entry": entry,
+            "form": form,
+            "decisions": selectors.decisions_for(record_type, record.pk),
+            "is_due": entry.due.on is not None and entry.due.on <= timezone.localdate(),
+            "nav": "retention",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dispose(request: HttpRequest, record_id: int) -> HttpResponse:
+    person = access.access_record(request.user, RecordType.PERSON, record_id)
+    form = DisposeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tombstone = services.person_dispose(
+                actor=request.user, person_id=person.pk, reason=form.cleaned_data["reason"]
+            )
+        except Conflict:
+            raise
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, f"The record was disposed of ({tombstone.reference}).")
+            return redirect("retention:tombstone", tombstone_id=tombstone.pk)
+    elif request.method == "GET":
+        audit.record(
+            actor=request.user,
+            event="retention.review_viewed",
+            obj=person,
+            subject=person.pk,
+            justification="Opened to confirm disposal of a record",
+            details={"record_type": RecordType.PERSON.value, "record_id": person.pk},
+        )
+    entry = selectors.review_entry(request.user, RecordType.PERSON, person.pk)
+    return render(
+        request, "retention/dispose.html", {"entry": entry, "form": form, "nav": "retention"}
+    )
+
+
+@login_required
+@require_GET
+def tombstone_list(request: HttpRequest) -> HttpResponse:
+    access.require_reviewer(request.user)
+    return render(
+        request,
+        "retention/tombstones.html",
+        {"tombstones": selectors.tombstones(request.user), "nav": "retention"},
+    )
+
+
+@login_required
+@require_GET
+def tombstone_detail(request: HttpRequest, tombstone_id: int) -> HttpResponse:
+    tombstone = access.access_tombstone(request.user, tombstone_id)
+    audit.record(
+        actor=request.user,
+        event="retention.tombstone_viewed",
+        obj=tombstone,
+        subject=tombstone.record_id if tombstone.record_type == RecordType.PERSON else None,
+        justification="Viewed a disposal tombstone",
+    )
+    return render(request, "retention/tombstone.html", {"tombstone": tombstone, "nav": "retention"})
