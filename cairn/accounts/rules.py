@@ -102,6 +102,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "rights.view_request": frozenset({R.IG_ADMIN} | (CASEWORK - {R.ANALYST})),
     "rights.restrict_person": frozenset({R.IG_ADMIN} | (CASEWORK - {R.ANALYST})),
     "rights.view_restricted": frozenset({R.IG_ADMIN}),
+    # Information-sharing agreements (cairn/sharing): anyone who discloses may read the
+    # register (the form links to it when no agreement covers a share); IG keeps it and
+    # reads every disclosure by its lawful basis.
+    "sharing.view_agreement": frozenset(CASEWORK | {R.IG_ADMIN}),
+    "sharing.manage_agreement": frozenset({R.IG_ADMIN}),
+    "sharing.view_disclosures": frozenset({R.IG_ADMIN}),
     # Running the system.
     "accounts.manage_users": frozenset({R.SYSTEM_ADMIN}),
     # Background jobs: their status page, and "run now" (cairn/core/jobs.py).

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cairn.network",
     "cairn.hub",
     "cairn.rights",
+    "cairn.sharing",
     "cairn.api_auth",
     "cairn.demo",
 ]
