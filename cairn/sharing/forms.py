@@ -137,10 +137,8 @@ class DisclosureFilterForm(forms.Form):
     exceptional = forms.BooleanField(required=False)
 
     def filters(self) -> selectors.DisclosureFilters:
-        data = self.cleaned_data if self.is_valid() else {}
-        if not data:
-            # Keep the filters that were valid.
-            data = {k: v for k, v in getattr(self, "cleaned_data", {}).items()}
+        self.is_valid()  # cleaned_data keeps the filters that were valid
+        data = self.cleaned_data
         return selectors.DisclosureFilters(
             lawful_basis=data.get("basis") or "",
             agreement_id=data.get("agreement"),

@@ -24,7 +24,7 @@ class LawfulBasis(models.TextChoices):
     CA2004_S11 = "ca2004_s11", "Children Act 2004 s.11 (duty to safeguard and promote welfare)"
     CA1989_S47 = (
         "ca1989_s47",
-        "Children Act 1989 s.47 (duty to help with child protection enquiries)",
+        "Children Act 1989 s.47 (helping child protection enquiries)",
     )
     CDA1998_S115 = "cda1998_s115", "Crime and Disorder Act 1998 s.115 (disclosure to reduce crime)"
     DPA_SCH8_P1 = "dpa_sch8_p1", "DPA 2018 Sch. 8 para 1 (statutory purposes)"
