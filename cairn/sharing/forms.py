@@ -13,37 +13,30 @@ from cairn.accounts.models import Agency
 from cairn.core.forms import GovukDateField, GovukForm, GovukHiddenInput
 
 from . import selectors
-from .models import AgreementState, LawfulBasis
+from .models import EXCEPTIONAL_BASES, AgreementState, LawfulBasis
 from .services import EXCEPTIONAL
 
 EXCEPTIONAL_LABEL = "No agreement covers this, and a child's safety needs it shared now"
 
 
-def basis_fields(parties: Sequence[Agency]) -> dict[str, forms.Field]:
-    """The three fields a disclosure form adds. The first option is chosen when it is the
-    only agreement basis there is (the service would choose it anyway)."""
-    options = selectors.form_choices(parties)
-    choice = forms.ChoiceField(
-        label="Which information-sharing agreement and lawful basis does this rely on?",
-        choices=[*options, (EXCEPTIONAL, EXCEPTIONAL_LABEL)],
-        widget=forms.RadioSelect,
-        initial=options[0][0] if len(options) == 1 else None,
-        # Left blank, the service chooses the only basis there is, or says what to choose.
-        required=False,
-        help_text="Only active agreements your agency is party to are listed; the agreement "
-        "must also cover the agency you share with.",
-        error_messages={
-            "required": "Choose the agreement and lawful basis this relies on",
-            "invalid_choice": "Choose an agreement from the list",
-        },
-    )
-    exceptional_basis = forms.ChoiceField(
+BASIS_LABEL = "Which information-sharing agreement and lawful basis does this rely on?"
+BASIS_HELP = (
+    "Only active agreements your agency is party to are listed; the agreement must also "
+    "cover the agency you share with. Left blank, Cairn uses the only one there is."
+)
+
+
+def exceptional_basis_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
         label="Exceptional lawful basis (only when no agreement covers this)",
-        choices=selectors.exceptional_choices(),
+        choices=[(b.value, b.label) for b in EXCEPTIONAL_BASES],
         initial=LawfulBasis.DPA_SCH8_P4,
         required=False,
     )
-    exceptional_reason = forms.CharField(
+
+
+def exceptional_reason_field() -> forms.CharField:
+    return forms.CharField(
         label="Why must this be shared without an agreement? (only when no agreement covers this)",
         max_length=1000,
         required=False,
@@ -51,10 +44,30 @@ def basis_fields(parties: Sequence[Agency]) -> dict[str, forms.Field]:
         help_text="For example, the child is missing tonight and the school may know where. "
         "Information governance reviews every exceptional disclosure.",
     )
+
+
+def sharing_basis_choices(parties: Sequence[Agency]) -> list[tuple[str, str]]:
+    return [*selectors.form_choices(parties), (EXCEPTIONAL, EXCEPTIONAL_LABEL)]
+
+
+def basis_fields(parties: Sequence[Agency]) -> dict[str, forms.Field]:
+    """The three fields a disclosure form adds. The first option is chosen when it is the
+    only agreement basis there is (the service would choose it anyway). Left blank, the
+    service chooses the only basis there is, or says what to choose."""
+    choices = sharing_basis_choices(parties)
+    choice = forms.ChoiceField(
+        label=BASIS_LABEL,
+        choices=choices,
+        widget=forms.RadioSelect,
+        initial=choices[0][0] if len(choices) == 2 else None,
+        required=False,
+        help_text=BASIS_HELP,
+        error_messages={"invalid_choice": "Choose an agreement from the list"},
+    )
     return {
         "sharing_basis": choice,
-        "exceptional_basis": exceptional_basis,
-        "exceptional_reason": exceptional_reason,
+        "exceptional_basis": exceptional_basis_field(),
+        "exceptional_reason": exceptional_reason_field(),
     }
 
 

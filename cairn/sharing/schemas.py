@@ -35,6 +35,10 @@ class BasisIn(InputSchema):
         "needs the disclosure now: why.",
     )
 
+    @property
+    def basis_given(self) -> bool:
+        return bool(self.agreement_id or self.lawful_basis or self.exceptional_reason.strip())
+
     def claim(self) -> Claim:
         return Claim(
             agreement_id=self.agreement_id,
