@@ -140,5 +140,9 @@ def counts_by_basis(filters: DisclosureFilters) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: (-r["total"], r["label"]))
 
 
+def hub_member_agencies() -> list[Agency]:
+    return list(Agency.objects.filter(is_hub_member=True).order_by("pk"))
+
+
 def all_agencies() -> QuerySet[Agency]:
     return Agency.objects.order_by("name")
