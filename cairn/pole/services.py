@@ -552,9 +552,11 @@ def entity_share(
     agency: Agency,
     reason: str,
     claim: sharing.Claim = sharing.Claim(),  # noqa: B008 (frozen)
+    disclosure: Disclosure | None = None,
 ) -> EntityShare:
     """Share a record with another agency: a disclosure, recorded with its recipient and
-    the lawful basis it relied on."""
+    the lawful basis it relied on (`disclosure`: one already recorded for the thing the
+    record is shared as part of, such as a disruption tactic)."""
     _require(actor, "pole.share_entity")
     entity = access_entity_by_id(actor, entity_id)
     if not reason.strip():
@@ -571,7 +573,7 @@ def entity_share(
             basis=ShareBasis.MANUAL,
             shared_by=actor,
             reason=reason.strip(),
-            disclosure=_share_disclosure(actor, entity, agency, claim),
+            disclosure=disclosure or _share_disclosure(actor, entity, agency, claim),
         )
     _record_share(actor, share, entity)
     return share
