@@ -38,6 +38,7 @@ from cairn.network.api import router as network_router
 from cairn.pole.api import AgencyRef
 from cairn.pole.api import router as pole_router
 from cairn.referrals.api import router as referrals_router
+from cairn.sharing.api import router as sharing_router
 
 DESCRIPTION = """
 The Cairn API gives scripts and other systems the same view of the Exploitation Hub's
@@ -253,3 +254,4 @@ api.add_router("", disruption_router)
 api.add_router("", referrals_router)
 api.add_router("", intelligence_router)
 api.add_router("", hub_router)
+api.add_router("", sharing_router)
