@@ -84,6 +84,7 @@ PAIRS: list[tuple[str, str]] = [
     ("hub:missing-from-sign", "cairn_hub_api_episode_create_from_sign"),
     ("hub:missing-detail", "cairn_hub_api_episode_return"),
     ("hub:missing-detail", "cairn_hub_api_episode_interview"),
+    ("sharing:new", "cairn_sharing_api_agreement_create"),
 ]
 
 # Write endpoints with no counterpart on the other channel, and why.
@@ -132,6 +133,8 @@ WEB_ONLY: dict[str, str] = {
     "rights:detail": "information rights requests are IG casework, on the web only",
     "rights:rectify": "a correction answers a rights request, on the web only",
     "rights:lift": "lifting a restriction is IG casework, on the web only",
+    "sharing:edit": "IG reviews and changes agreements on the web (with the version read)",
+    "sharing:withdraw": "withdrawing an agreement needs the web's confirmation page",
 }
 API_ONLY: dict[str, str] = {
     "cairn_pole_api_link_create": "links are made on the web through concerns and intelligence",
@@ -634,6 +637,26 @@ def _cases(w: Any) -> dict[str, Case]:
             {"form": "rhi", "notes": "Offered"} | _date("offered_on", today),
             f"/hub/missing-episodes/{w.episode.pk}/interview",
             {"offered_on": today.isoformat(), "notes": "Offered"},
+        ),
+        "cairn_sharing_api_agreement_create": Case(
+            reverse("sharing:new"),
+            {
+                "title": "Parity agreement",
+                "parties": [child.entity.owning_agency_id, poc.entity.owning_agency_id],
+                "purposes": "Parity",
+                "bases": ["ca2004_s11"],
+            }
+            | _date("start_date", past)
+            | _date("review_date", soon),
+            "/sharing/agreements",
+            {
+                "title": "Parity agreement",
+                "party_ids": [child.entity.owning_agency_id, poc.entity.owning_agency_id],
+                "purposes": "Parity",
+                "lawful_bases": ["ca2004_s11"],
+                "start_date": past.isoformat(),
+                "review_date": soon.isoformat(),
+            },
         ),
     }
 

@@ -427,6 +427,18 @@ WEB: dict[str, Rule] = {
         f"{method} rights:lift": Rule(RIGHTS, 404, obj="restricted", a=IG | TRUST_CASEWORK)
         for method in ("GET", "POST")
     },
+    # Information-sharing agreements: anyone who discloses reads the register; IG keeps it
+    # (no agreement is scoped: A and B alike) and alone reads disclosures by basis.
+    "GET sharing:list": Rule(API_USERS, 404),
+    "GET sharing:new": Rule(IG, 404),
+    "POST sharing:new": Rule(IG, 404),
+    **{
+        f"{method} sharing:{page}": Rule(IG, 404, obj="agreement", b=IG)
+        for method in ("GET", "POST")
+        for page in ("edit", "withdraw")
+    },
+    "GET sharing:disclosures": Rule(IG, 404),
+    "GET sharing:disclosures-csv": Rule(IG, 404),
     "GET api_auth:token-list": Rule(API_USERS),
     "POST api_auth:token-list": Rule(API_USERS),
     "GET api_auth:token-revoke": Rule(API_USERS, obj="token"),
@@ -483,6 +495,20 @@ API: dict[str, Rule] = {
     f"POST {P}/online-accounts": Rule(CASEWORK, body={"platform": "snapchat", "handle": "m"}),
     f"POST {P}/locations": Rule(CASEWORK, body={"name": "Matrix Place", "postcode": "ZZ1 1AC"}),
     f"GET {P}/indicators": Rule(API_USERS),
+    f"GET {P}/sharing/agreements": Rule(API_USERS),
+    f"GET {P}/sharing/agreements/{{agreement_id}}": Rule(API_USERS, obj="agreement", b=API_USERS),
+    f"POST {P}/sharing/agreements": Rule(
+        IG,
+        body={
+            "title": "Matrix",
+            "party_ids": ["$share_agency", "$share_agency"],
+            "purposes": "Matrix",
+            "lawful_bases": ["ca2004_s11"],
+            "start_date": PAST,
+            "review_date": FUTURE,
+        },
+    ),
+    f"GET {P}/sharing/disclosures": Rule(IG),
     f"POST {P}/concerns": Rule(CASEWORK, body={}),
     f"GET {P}/concerns": Rule(CASEWORK),
     f"POST {P}/concerns/preview": Rule(CASEWORK, body={}),

@@ -37,7 +37,7 @@ from cairn.rights import services as rights
 
 from ..concerns.conftest import complete_payload
 from ..conftest import ROLE_AGENCY
-from ..factories import AgencyFactory, UserFactory
+from ..factories import AgencyFactory, SharingAgreementFactory, UserFactory
 from ..intelligence.conftest import intel_data
 from ..referrals.conftest import mash_details, nrm_details
 
@@ -480,6 +480,16 @@ def build() -> World:
             request_id=_rights(actor, person.pk, "restriction"),
         )
     w.objects["restricted"] = {"A": restricted_a.pk, "B": restricted_b.pk}
+
+    # Sharing agreements are not scoped: everyone who may read the register reads both.
+    w.objects["agreement"] = {
+        "A": SharingAgreementFactory(
+            title="Matrix agreement A", parties=[agencies["trust"], agencies["school"]]
+        ).pk,
+        "B": SharingAgreementFactory(
+            title="Matrix agreement B", parties=[agencies["police"], agencies["school"]]
+        ).pk,
+    }
 
     # Per user: a notification and an API token of their own (B: the outsider's).
     everyone = [*users.values(), outsider]

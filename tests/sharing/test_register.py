@@ -86,7 +86,9 @@ def test_ig_adds_changes_and_withdraws_and_each_is_audited(
     services.agreement_withdraw(actor=ig, agreement_id=agreement.pk, reason="Superseded")
     services.agreement_withdraw(actor=ig, agreement_id=agreement.pk, reason="Again")  # no-op
     agreement.refresh_from_db()
-    assert agreement.state == AgreementState.WITHDRAWN and agreement.withdrawn_reason == "Superseded"
+    assert (
+        agreement.state == AgreementState.WITHDRAWN and agreement.withdrawn_reason == "Superseded"
+    )
     events = list(
         AuditEvent.objects.filter(object_id=str(agreement.pk), event__startswith="sharing.")
         .order_by("pk")
@@ -182,7 +184,9 @@ def test_add_edit_and_withdraw_through_the_pages(
     agreement = SharingAgreement.objects.get(title="Schools protocol")
     edit = reverse("sharing:edit", args=[agreement.pk])
     assert ig.get(edit).status_code == 200
-    saved = ig.post(edit, {**form, "title": "Schools protocol v2", "state": "active", "version": "1"})
+    saved = ig.post(
+        edit, {**form, "title": "Schools protocol v2", "state": "active", "version": "1"}
+    )
     assert saved.status_code == 302
     stale = ig.post(edit, {**form, "title": "Stale", "state": "active", "version": "1"})
     assert stale.status_code == 200
