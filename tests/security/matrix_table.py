@@ -501,7 +501,7 @@ API: dict[str, Rule] = {
         IG,
         body={
             "title": "Matrix",
-            "party_ids": ["$share_agency", "$share_agency"],
+            "party_ids": [1, 2],  # schema-valid; the permission is checked first
             "purposes": "Matrix",
             "lawful_bases": ["ca2004_s11"],
             "start_date": PAST,

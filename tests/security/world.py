@@ -85,6 +85,8 @@ def build() -> World:
             name="Matrixshire Academy", short_name="MA", kind=AgencyKind.EDUCATION
         ),
     }
+    # The Hub's information-sharing agreement, which every disclosure here relies on.
+    SharingAgreementFactory(title="Matrixshire Hub agreement", parties=list(agencies.values()))
     users = {
         role.value: UserFactory(
             username=f"m_{role.value}", role=role, agency=agencies[ROLE_AGENCY[role]]
@@ -482,12 +484,17 @@ def build() -> World:
     w.objects["restricted"] = {"A": restricted_a.pk, "B": restricted_b.pk}
 
     # Sharing agreements are not scoped: everyone who may read the register reads both.
+    # (Expired, so the Hub's agreement stays the only one any share relies on.)
     w.objects["agreement"] = {
         "A": SharingAgreementFactory(
-            title="Matrix agreement A", parties=[agencies["trust"], agencies["school"]]
+            title="Matrix agreement A",
+            parties=[agencies["trust"], agencies["school"]],
+            state="expired",
         ).pk,
         "B": SharingAgreementFactory(
-            title="Matrix agreement B", parties=[agencies["police"], agencies["school"]]
+            title="Matrix agreement B",
+            parties=[agencies["police"], agencies["school"]],
+            state="expired",
         ).pk,
     }
 
