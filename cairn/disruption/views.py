@@ -538,7 +538,9 @@ def tactic_share(request: HttpRequest, tactic_id: int) -> HttpResponse:
     _require(request, "disruption.share_tactic")
     tactic = access_tactic_by_id(request.user, tactic_id)
     agencies = selectors.other_agencies(request.user)
-    form = forms.ShareForm(request.POST or None, agencies=agencies, sender=request.user.agency)
+    form = forms.ShareForm(
+        request.POST or None, agencies=agencies, sender=getattr(request.user, "agency", None)
+    )
     if request.method == "POST" and form.is_valid():
         agency = next(a for a in agencies if a.pk == form.cleaned_data["agency"])
         try:

@@ -422,7 +422,9 @@ def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def distribute(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting_to_run(request.user, meeting_id)
     form = forms.DistributeForm(
-        request.POST or None, agencies=selectors.member_agencies(), sender=request.user.agency
+        request.POST or None,
+        agencies=selectors.member_agencies(),
+        sender=getattr(request.user, "agency", None),
     )
     if request.method == "POST" and form.is_valid():
         try:

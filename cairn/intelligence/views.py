@@ -814,7 +814,9 @@ def link(request: HttpRequest, submission_id: int) -> HttpResponse:
 def disseminate(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = fib_page(request.user, submission_id, step="dissemination")
     form = forms.DisseminateForm(
-        request.POST or None, agencies=selectors.partner_agencies(), sender=request.user.agency
+        request.POST or None,
+        agencies=selectors.partner_agencies(),
+        sender=getattr(request.user, "agency", None),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -122,7 +122,7 @@ class DetailsForm(GovukForm):
             # The offered agreements are the sender's; the service checks the one chosen
             # covers the recipient too (and takes the only one there is when left blank).
             choices = sharing_basis_choices([sender])
-            self.fields["sharing_basis"].widget.choices = choices  # type: ignore[attr-defined]
+            self.fields["sharing_basis"].widget.choices = choices
             if len(choices) == 2 and not self.is_bound and not self.initial.get("sharing_basis"):
                 self.initial["sharing_basis"] = choices[0][0]
 
