@@ -40,6 +40,7 @@ from cairn.pole.api import router as pole_router
 from cairn.referrals.api import router as referrals_router
 from cairn.retention.api import router as retention_router
 from cairn.rights.api import router as rights_router
+from cairn.sharing.api import router as sharing_router
 
 DESCRIPTION = """
 The Cairn API gives scripts and other systems the same view of the Exploitation Hub's
@@ -257,3 +258,4 @@ api.add_router("", intelligence_router)
 api.add_router("", hub_router)
 api.add_router("", rights_router)
 api.add_router("", retention_router)
+api.add_router("", sharing_router)

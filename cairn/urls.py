@@ -25,6 +25,7 @@ urlpatterns = [
     path("audit/", include("cairn.audit.urls")),
     path("rights/", include("cairn.rights.urls")),
     path("retention/", include("cairn.retention.urls")),
+    path("sharing/", include("cairn.sharing.urls")),
     path("api/tokens/", include("cairn.api_auth.urls")),
     path("api/v1/", api.urls),
     # Before the admin's own URLs: the admin's password page, saved through the audited

@@ -13,8 +13,11 @@ from cairn.accounts.models import Agency, User
 from cairn.accounts.roles import AgencyKind, Role
 from cairn.pole import services as pole_services
 from cairn.pole.models import Person
+from cairn.sharing.models import SharingAgreement
 
-from .factories import AgencyFactory, UserFactory
+from .factories import AgencyFactory, SharingAgreementFactory, UserFactory
+
+HUB_AGREEMENT = "Testshire Exploitation Hub information-sharing agreement"
 
 # CI machines are small and shared: judge properties, not speed (no per-example deadline).
 hypothesis_settings.register_profile("cairn", deadline=None)
@@ -52,7 +55,10 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture
 def agencies(db: Any) -> dict[str, Agency]:
-    return {
+    """The three test agencies, party to one Hub information-sharing agreement with one
+    lawful basis (as a real Hub is), so a disclosure between them needs no basis chosen.
+    Tests of the basis itself (cairn/sharing) withdraw it or add others."""
+    found = {
         "police": AgencyFactory(
             name="Testshire Police",
             short_name="TP",
@@ -69,6 +75,9 @@ def agencies(db: Any) -> dict[str, Agency]:
             name="Testshire Academy", short_name="TA", kind=AgencyKind.EDUCATION
         ),
     }
+    if not SharingAgreement.objects.filter(title=HUB_AGREEMENT).exists():
+        SharingAgreementFactory(title=HUB_AGREEMENT, parties=list(found.values()))
+    return found
 
 
 @pytest.fixture

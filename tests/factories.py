@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import factory
+from django.utils import timezone
 
 from cairn.accounts.models import Agency, Team, User
 from cairn.accounts.roles import AgencyKind, Role
+from cairn.sharing.models import LawfulBasis, SharingAgreement
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -47,3 +50,22 @@ class UserFactory(factory.django.DjangoModelFactory):
         obj.set_password(extracted or TEST_PASSWORD)
         if create:
             obj.save(update_fields=["password"])
+
+
+class SharingAgreementFactory(factory.django.DjangoModelFactory):
+    """An active agreement in force since last year; pass `parties=[...]`."""
+
+    class Meta:
+        model = SharingAgreement
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Testshire sharing agreement {n}")
+    purposes = "Safeguarding children at risk of exploitation."
+    bases = factory.LazyFunction(lambda: [LawfulBasis.CA2004_S11.value])
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=365))
+    review_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=365))
+
+    @factory.post_generation
+    def parties(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            self.parties.set(extracted)

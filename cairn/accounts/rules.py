@@ -105,6 +105,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Retention and disposal (cairn/retention): IG reviews its own agency's records when
     # they fall due under the agency's rules, keeps or disposes of them.
     "retention.review_record": frozenset({R.IG_ADMIN}),
+    # Information-sharing agreements (cairn/sharing): anyone who discloses may read the
+    # register (the form links to it when no agreement covers a share); IG keeps it and
+    # reads every disclosure by its lawful basis.
+    "sharing.view_agreement": frozenset(CASEWORK | {R.IG_ADMIN}),
+    "sharing.manage_agreement": frozenset({R.IG_ADMIN}),
+    "sharing.view_disclosures": frozenset({R.IG_ADMIN}),
     # Running the system.
     "accounts.manage_users": frozenset({R.SYSTEM_ADMIN}),
     # Background jobs: their status page, and "run now" (cairn/core/jobs.py).

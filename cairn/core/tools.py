@@ -59,6 +59,20 @@ TOOLS: tuple[Tool, ...] = (
         "dispose of them.",
     ),
     Tool(
+        "Information-sharing agreements",
+        "sharing:list",
+        "sharing.view_agreement",
+        "The agreements between agencies and the lawful bases every share, referral and "
+        "dissemination relies on, with their review dates.",
+    ),
+    Tool(
+        "Disclosures by lawful basis",
+        "sharing:disclosures",
+        "sharing.view_disclosures",
+        "Every disclosure to another agency and the basis it relied on, with exceptional "
+        "disclosures and a CSV export.",
+    ),
+    Tool(
         "API documentation",
         "api:openapi-view",
         "api.use",

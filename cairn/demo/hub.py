@@ -36,6 +36,7 @@ from cairn.pole.models import (
     Sex,
     Vehicle,
 )
+from cairn.sharing.demo import install_agreements
 
 from . import names
 from .constants import TOWNS
@@ -313,6 +314,8 @@ class DemoHubBuilder:
         self.agencies = ensure_agencies()
         self.users = ensure_demo_users(self.agencies)
         self.summary.counts["users"] = len(self.users)
+        # Every share below relies on an information-sharing agreement.
+        install_agreements(agencies=self.agencies, today=self.today)
         self.hotspots = self._hotspots()
         children = self._households()
         adults = self._adults()

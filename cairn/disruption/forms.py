@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from cairn.core.forms import GovukDateField, GovukForm, GovukHiddenInput, GovukTimeField
+from cairn.sharing.forms import basis_fields
 
 from .models import (
     TOOLKIT_TYPES,
@@ -360,11 +361,12 @@ class ShareForm(GovukForm):
         error_messages={"required": "Say why this tactic is being shared"},
     )
 
-    def __init__(self, *args: Any, agencies: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: list[Any], sender: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [("", "Choose an agency")] + [  # type: ignore[attr-defined]
             (a.pk, a.name) for a in agencies
         ]
+        self.fields.update(basis_fields([sender] if sender else []))
 
 
 class PlanForm(GovukForm):

@@ -22,6 +22,8 @@ from cairn.notifications import services as notifications
 from cairn.pole import services as pole
 from cairn.pole.access import access_entity_by_id, access_person_by_id
 from cairn.pole.models import Entity, EntityKind, Location, Person, Vehicle
+from cairn.sharing import services as sharing
+from cairn.sharing.models import DisclosureKind
 
 from .access import can_change_assessment, can_change_tactic, visible_tactics
 from .access import first_person_subject as _first_person_subject
@@ -803,8 +805,16 @@ def marker_request_create(*, actor: Any, sighting: VehicleSighting) -> MarkerReq
 
 
 @transaction.atomic
-def tactic_share(*, actor: Any, tactic: Tactic, agency: Agency, reason: str) -> TacticShare:
-    """Share a tactic (and the records it names) with another agency: a disclosure."""
+def tactic_share(
+    *,
+    actor: Any,
+    tactic: Tactic,
+    agency: Agency,
+    reason: str,
+    claim: sharing.Claim = sharing.Claim(),  # noqa: B008 (frozen)
+) -> TacticShare:
+    """Share a tactic (and the records it names) with another agency: a disclosure, with
+    the lawful basis it relied on (the records shared with it rely on the same)."""
     _require(actor, "disruption.share_tactic")
     if not visible_tactics(actor).filter(pk=tactic.pk).exists():
         raise PermissionDenied("You cannot share this tactic.")
@@ -812,13 +822,34 @@ def tactic_share(*, actor: Any, tactic: Tactic, agency: Agency, reason: str) -> 
         raise PermissionDenied("Only police can share a police-only tactic.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why this tactic is being shared"})
-    share, _ = TacticShare.objects.get_or_create(
-        tactic=tactic, agency=agency, defaults={"shared_by": actor, "reason": reason.strip()}
-    )
+    share = TacticShare.objects.filter(tactic=tactic, agency=agency).first()
+    if share is None:
+        sender = actor.agency or tactic.owning_agency
+        basis = sharing.basis_resolve(from_agency=sender, to_agencies=[agency], claim=claim)
+        share = TacticShare.objects.create(
+            tactic=tactic,
+            agency=agency,
+            shared_by=actor,
+            reason=reason.strip(),
+            disclosure=sharing.disclosure_record(
+                actor=actor,
+                kind=DisclosureKind.TACTIC_SHARE,
+                reference=f"Tactic {tactic.pk}",
+                from_agency=sender,
+                to_agency=agency,
+                recipient=agency.name,
+                basis=basis,
+                subject=_first_person_subject(tactic),
+            ),
+        )
     for subject in tactic.subjects.select_related("entity"):
         if actor.has_perm("pole.share_entity"):
             pole.entity_share(
-                actor=actor, entity_id=subject.entity_id, agency=agency, reason=reason
+                actor=actor,
+                entity_id=subject.entity_id,
+                agency=agency,
+                reason=reason,
+                disclosure=share.disclosure,
             )
     audit.record(
         actor=actor,

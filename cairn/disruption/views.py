@@ -24,6 +24,7 @@ from cairn.core.wording import place_phrase
 from cairn.pole.access import access_entity_by_id, access_person_by_id, view_entity, view_person
 from cairn.pole.models import EntityKind
 from cairn.pole.search import search_people
+from cairn.sharing.services import Claim
 
 from . import forms, selectors, services
 from .access import (
@@ -537,12 +538,18 @@ def tactic_share(request: HttpRequest, tactic_id: int) -> HttpResponse:
     _require(request, "disruption.share_tactic")
     tactic = access_tactic_by_id(request.user, tactic_id)
     agencies = selectors.other_agencies(request.user)
-    form = forms.ShareForm(request.POST or None, agencies=agencies)
+    form = forms.ShareForm(
+        request.POST or None, agencies=agencies, sender=getattr(request.user, "agency", None)
+    )
     if request.method == "POST" and form.is_valid():
         agency = next(a for a in agencies if a.pk == form.cleaned_data["agency"])
         try:
             services.tactic_share(
-                actor=request.user, tactic=tactic, agency=agency, reason=form.cleaned_data["reason"]
+                actor=request.user,
+                tactic=tactic,
+                agency=agency,
+                reason=form.cleaned_data["reason"],
+                claim=Claim.from_form(form.cleaned_data),
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -556,7 +563,8 @@ def tactic_share(request: HttpRequest, tactic_id: int) -> HttpResponse:
         title="Share this tactic",
         submit="Share",
         intro="Sharing discloses the tactic and the records it names to the agency. "
-        "It is recorded in the audit log.",
+        "It is recorded in the audit log with the information-sharing agreement and lawful "
+        "basis it relies on.",
     )
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from cairn.accounts.models import Agency
 from cairn.concerns.models import RiskLevel
 from cairn.core.forms import GovukDateField, GovukForm, GovukTimeField
+from cairn.sharing.forms import basis_fields
 
 from .models import AttendanceStatus, MeetingType, PoliceRiskGrading
 from .services import THRESHOLD_BOUNDS
@@ -139,9 +140,10 @@ class DistributeForm(GovukForm):
         error_messages={"required": "Choose at least one agency"},
     )
 
-    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: Any, sender: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agencies"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields.update(basis_fields([sender] if sender else []))
 
 
 class EpisodeForm(GovukForm):

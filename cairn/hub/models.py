@@ -282,6 +282,10 @@ class MinutesDistribution(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     sent_at = models.DateTimeField(auto_now_add=True)
+    # The lawful basis relied on (cairn.sharing); None for the chair's own agency.
+    disclosure = models.ForeignKey(
+        "sharing.Disclosure", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["sent_at"]

@@ -25,6 +25,8 @@ from cairn.core.concurrency import Conflict, lock
 from cairn.notifications import services as notifications
 from cairn.pole.access import access_person_by_id, restricted_entity_ids, visible_entity_ids
 from cairn.pole.models import Person
+from cairn.sharing import services as sharing
+from cairn.sharing.models import DisclosureKind
 
 from . import agenda
 from .access import access_missing_sign, is_chair
@@ -663,10 +665,15 @@ def minutes_finalise(
 
 @transaction.atomic
 def minutes_distribute(
-    *, actor: Any, meeting: Meeting, agencies: list[Agency]
+    *,
+    actor: Any,
+    meeting: Meeting,
+    agencies: list[Agency],
+    claim: sharing.Claim = sharing.Claim(),  # noqa: B008 (frozen)
 ) -> list[MinutesDistribution]:
     """Send the final minutes to each agency's representative (in-app; the email carries
-    only a link). Each recipient is a disclosure, logged with the recipient's name."""
+    only a link). Each recipient is a disclosure, logged with the recipient's name and
+    the lawful basis relied on (the same claim for every agency)."""
     _require_chair(actor)
     lock(meeting)
     if meeting.status != MeetingStatus.FINALISED:
@@ -685,9 +692,27 @@ def minutes_distribute(
             raise ValidationError(
                 {"agencies": [f"{agency.name} has no Hub representative to send the minutes to"]}
             )
+        disclosure = None
+        if agency.pk != actor.agency_id:
+            basis = sharing.basis_resolve(
+                from_agency=actor.agency, to_agencies=[agency], claim=claim
+            )
+            disclosure = sharing.disclosure_record(
+                actor=actor,
+                kind=DisclosureKind.MINUTES,
+                reference=f"Minutes of {meeting.reference}",
+                from_agency=actor.agency,
+                to_agency=agency,
+                recipient=f"{recipient} ({agency.name})",
+                basis=basis,
+            )
         rows.append(
             MinutesDistribution.objects.create(
-                meeting=meeting, agency=agency, recipient=recipient, sent_by=actor
+                meeting=meeting,
+                agency=agency,
+                recipient=recipient,
+                sent_by=actor,
+                disclosure=disclosure,
             )
         )
         audit.record(

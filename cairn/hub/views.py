@@ -23,6 +23,7 @@ from cairn.audit import services as audit
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle, wants_pdf
 from cairn.pole.access import access_entity_by_id, access_person_by_id, view_person
+from cairn.sharing.services import Claim
 
 from . import dashboard, forms, selectors, services
 from .access import (
@@ -420,11 +421,18 @@ def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def distribute(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting_to_run(request.user, meeting_id)
-    form = forms.DistributeForm(request.POST or None, agencies=selectors.member_agencies())
+    form = forms.DistributeForm(
+        request.POST or None,
+        agencies=selectors.member_agencies(),
+        sender=getattr(request.user, "agency", None),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             rows = services.minutes_distribute(
-                actor=request.user, meeting=meeting, agencies=list(form.cleaned_data["agencies"])
+                actor=request.user,
+                meeting=meeting,
+                agencies=list(form.cleaned_data["agencies"]),
+                claim=Claim.from_form(form.cleaned_data),
             )
         except ValidationError as exc:
             _apply_errors(form, exc)

@@ -20,6 +20,7 @@ from cairn.audit import services as audit
 from cairn.concerns.api import MentionIn
 from cairn.core.throttling import api_throttles
 from cairn.pole.models import LinkType
+from cairn.sharing.schemas import BasisIn
 
 from . import checks, linking, search, selectors, services
 from .access import (
@@ -137,7 +138,7 @@ class SanitisedIn(InputSchema):
     text: str = Field(max_length=10_000)
 
 
-class DisseminationIn(InputSchema):
+class DisseminationIn(BasisIn):
     recipient_kind: RecipientKind
     agency_id: int | None = Field(None, ge=1, le=MAX_ID)
     reason: str = Field(max_length=1000)
@@ -532,6 +533,7 @@ def dissemination(
         agency=agency,
         reason=payload.reason,
         conditions_met=payload.conditions_met,
+        claim=payload.claim(),
     )
     return Status(201, _out(actor, submission_id))
 

@@ -13,6 +13,7 @@ from cairn.accounts.models import Agency
 from cairn.core.forms import GovukDateField, GovukForm
 from cairn.core.text import MAX_ID
 from cairn.pole.models import SecurityMarking
+from cairn.sharing.forms import basis_fields
 
 from . import linking
 from .models import Handling, HowKnown, IntelGrade, Priority, RecipientKind, SourceGrade
@@ -239,9 +240,13 @@ class DisseminateForm(GovukForm):
         label="The handling conditions are met for this recipient", required=False
     )
 
-    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agencies: Any, sender: Agency | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        # Outside the police (a partner agency, the Hub): the basis relied on.
+        self.fields.update(basis_fields([sender] if sender else []))
 
 
 class SearchForm(GovukForm):

@@ -287,6 +287,11 @@ class Dissemination(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     disseminated_at = models.DateTimeField(auto_now_add=True)
+    # The lawful basis relied on (cairn.sharing) when it left the police: to a partner
+    # agency or the Hub. None for the PPU (inside the police).
+    disclosure = models.ForeignKey(
+        "sharing.Disclosure", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-disseminated_at"]

@@ -28,6 +28,9 @@ from cairn.pole import services as pole
 from cairn.pole.access import access_person_by_id, visible_entities
 from cairn.pole.models import EntityKind, NameKind, Person, SecurityMarking
 from cairn.pole.selectors import find_visible_object
+from cairn.sharing import selectors as sharing_selectors
+from cairn.sharing import services as sharing
+from cairn.sharing.models import Disclosure, DisclosureKind
 
 from . import checks, grading, linking, search
 from .access import is_crime_recorder
@@ -1000,6 +1003,33 @@ def _recipients(kind: str, agency: Agency | None) -> list[User]:
     return list(users.filter(agency=agency).exclude(role__in=[Role.IG_ADMIN, Role.SYSTEM_ADMIN]))
 
 
+def _dissemination_disclosure(
+    actor: Any, submission: Submission, row: Dissemination, claim: sharing.Claim
+) -> Disclosure | None:
+    """The basis of a dissemination that leaves the FIB's agency: to a partner agency, or
+    to the Hub (then the agreement must cover every Hub member agency)."""
+    sender = actor.agency
+    if row.recipient_kind == RecipientKind.AGENCY and row.recipient_agency is not None:
+        if row.recipient_agency.pk == sender.pk:
+            return None
+        to_agencies = [row.recipient_agency]
+    elif row.recipient_kind == RecipientKind.HUB:
+        to_agencies = [a for a in sharing_selectors.hub_member_agencies() if a.pk != sender.pk]
+    else:
+        return None  # the PPU: inside the police
+    basis = sharing.basis_resolve(from_agency=sender, to_agencies=to_agencies, claim=claim)
+    return sharing.disclosure_record(
+        actor=actor,
+        kind=DisclosureKind.DISSEMINATION,
+        reference=submission.reference,
+        from_agency=sender,
+        to_agency=row.recipient_agency,
+        recipient=row.recipient_label,
+        basis=basis,
+        subject=submission.subject,
+    )
+
+
 @transaction.atomic
 def submission_disseminate(
     *,
@@ -1009,10 +1039,11 @@ def submission_disseminate(
     reason: str,
     agency: Agency | None = None,
     conditions_met: bool = False,
+    claim: sharing.Claim = sharing.Claim(),  # noqa: B008 (frozen)
 ) -> Dissemination:
     """Share the sanitised version and grading (never the original or the source).
     Handling C: sharing outside the police needs the officer to confirm the stated
-    conditions are met."""
+    conditions are met. Outside the police, the lawful basis relied on is recorded."""
     _fib(actor, submission)
     if submission.status == Status.CLOSED:
         raise _closed_conflict(submission, "disseminated")
@@ -1036,13 +1067,15 @@ def submission_disseminate(
         ]
     if errors:
         raise ValidationError(errors)
-    row = Dissemination.objects.create(
+    row = Dissemination(
         submission=submission,
         recipient_kind=recipient_kind,
         recipient_agency=agency if recipient_kind == RecipientKind.AGENCY else None,
         reason=reason.strip()[:1000],
         disseminated_by=actor,
     )
+    row.disclosure = _dissemination_disclosure(actor, submission, row, claim)
+    row.save()
     if submission.status != Status.DISSEMINATED:
         submission.status = Status.DISSEMINATED
         submission.save(update_fields=["status", "updated_at"])

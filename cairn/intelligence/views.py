@@ -21,6 +21,7 @@ from cairn.concerns.forms import MENTION_FORMS
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
+from cairn.sharing.services import Claim
 
 from . import forms, grading, search, selectors, services
 from .access import (
@@ -401,7 +402,9 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
             "correlations": selectors.correlations(request.user, submission)
             if view.sanitised
             else [],
-            "disseminations": submission.disseminations.select_related("recipient_agency")
+            "disseminations": submission.disseminations.select_related(
+                "recipient_agency", "disclosure__agreement"
+            )
             if view.workflow
             else [],
             "crime_referrals": selectors.crime_referrals_for(submission)
@@ -810,7 +813,11 @@ def link(request: HttpRequest, submission_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def disseminate(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = fib_page(request.user, submission_id, step="dissemination")
-    form = forms.DisseminateForm(request.POST or None, agencies=selectors.partner_agencies())
+    form = forms.DisseminateForm(
+        request.POST or None,
+        agencies=selectors.partner_agencies(),
+        sender=getattr(request.user, "agency", None),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.submission_disseminate(
@@ -820,6 +827,7 @@ def disseminate(request: HttpRequest, submission_id: int) -> HttpResponse:
                 agency=form.cleaned_data["agency"],
                 reason=form.cleaned_data["reason"],
                 conditions_met=form.cleaned_data["conditions_met"],
+                claim=Claim.from_form(form.cleaned_data),
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)

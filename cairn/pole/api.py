@@ -20,6 +20,7 @@ from pydantic import model_validator
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
 from cairn.core.throttling import api_throttles
+from cairn.sharing.schemas import BasisIn, BasisOut, basis_out
 
 from . import search, selectors, services
 from .access import access_entity_by_id, access_person_by_id, view_person, view_person_shares
@@ -668,6 +669,10 @@ class ShareOut(Schema):
     shared_by: str
     created_at: dt.datetime
     revocable: bool
+    disclosure_basis: BasisOut | None = Field(
+        description="The agreement and lawful basis the share relied on (a share that follows "
+        "a referral relies on the referral's); null for shares made before bases were recorded."
+    )
 
 
 class ShareListOut(Schema):
@@ -675,7 +680,7 @@ class ShareListOut(Schema):
     shares: list[ShareOut]
 
 
-class ShareIn(InputSchema):
+class ShareIn(BasisIn):
     agency_id: int = Field(ge=1, le=MAX_ID)
     reason: str = Field(min_length=1, max_length=500, pattern=NO_NUL)
 
@@ -696,6 +701,7 @@ def _share_out(share: EntityShare, referral_reference: str = "") -> dict[str, An
         "shared_by": str(share.shared_by),
         "created_at": share.created_at,
         "revocable": share.basis == ShareBasis.MANUAL,
+        "disclosure_basis": basis_out(share.disclosure),
     }
 
 
@@ -737,7 +743,11 @@ def person_share(request: HttpRequest, person_id: EntityId, payload: ShareIn) ->
     if agency is None:
         raise DjangoValidationError({"agency_id": "Choose a Hub agency other than the owner"})
     share = services.person_share(
-        actor=actor, person_id=person.pk, agency=agency, reason=payload.reason
+        actor=actor,
+        person_id=person.pk,
+        agency=agency,
+        reason=payload.reason,
+        claim=payload.claim(),
     )
     return Status(201, _share_out(share))
 

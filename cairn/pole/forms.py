@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from cairn.accounts.models import Agency
 from cairn.core.forms import GovukDateField, GovukForm
+from cairn.sharing.forms import basis_fields
 
 from .models import Ethnicity, LookedAfter, NameKind, PersonCategory, Sex
 
@@ -164,9 +166,16 @@ class ShareForm(GovukForm):
         error_messages={"required": "Say why you are sharing this record"},
     )
 
-    def __init__(self, *args: Any, agencies: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        agencies: list[tuple[int, str]],
+        sender: Agency | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [("", "Choose an agency"), *agencies]  # type: ignore[attr-defined]
+        self.fields.update(basis_fields([sender] if sender else []))
 
 
 class RevokeShareForm(GovukForm):

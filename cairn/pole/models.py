@@ -71,6 +71,16 @@ class AgencyShare(models.Model):
     )
     reason = models.CharField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The lawful basis the disclosure relied on (cairn.sharing). A share that follows a
+    # referral points at the referral's disclosure. Null only for shares made before
+    # bases were recorded.
+    disclosure = models.ForeignKey(
+        "sharing.Disclosure",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         abstract = True

@@ -160,7 +160,7 @@ def shares_for_person(person: Person) -> list[EntityShare]:
     access_person_by_id (anyone who may see the record may see who else does)."""
     return list(
         EntityShare.objects.filter(entity_id=person.pk)
-        .select_related("agency", "team", "shared_by")
+        .select_related("agency", "team", "shared_by", "disclosure")
         .order_by("created_at", "pk")
     )
 

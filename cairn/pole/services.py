@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from cairn.accounts.models import Agency, Team
 from cairn.audit import services as audit
+from cairn.sharing import services as sharing
+from cairn.sharing.models import Disclosure, DisclosureKind
 
 from . import normalise
 from .access import access_entity_by_id, access_person_by_id, can_change_person, can_share_person
@@ -524,23 +526,56 @@ def _record_share(actor: Any, share: EntityShare, entity: Entity) -> None:
     )
 
 
+def _share_disclosure(
+    actor: Any, entity: Entity, agency: Agency, claim: sharing.Claim
+) -> Disclosure:
+    """Resolve and record the lawful basis of sharing `entity` with `agency` (raises a
+    ValidationError on `sharing_basis` when there is none to rely on)."""
+    sender = actor.agency or entity.owning_agency
+    basis = sharing.basis_resolve(from_agency=sender, to_agencies=[agency], claim=claim)
+    return sharing.disclosure_record(
+        actor=actor,
+        kind=DisclosureKind.RECORD_SHARE,
+        reference=f"{entity.get_kind_display()} record {entity.pk}",
+        from_agency=sender,
+        to_agency=agency,
+        recipient=agency.name,
+        basis=basis,
+        subject=entity if entity.kind == EntityKind.PERSON else None,
+    )
+
+
 @transaction.atomic
-def entity_share(*, actor: Any, entity_id: int, agency: Agency, reason: str) -> EntityShare:
-    """Share a record with another agency: a disclosure, recorded with its recipient."""
+def entity_share(
+    *,
+    actor: Any,
+    entity_id: int,
+    agency: Agency,
+    reason: str,
+    claim: sharing.Claim = sharing.Claim(),  # noqa: B008 (frozen)
+    disclosure: Disclosure | None = None,
+) -> EntityShare:
+    """Share a record with another agency: a disclosure, recorded with its recipient and
+    the lawful basis it relied on (`disclosure`: one already recorded for the thing the
+    record is shared as part of, such as a disruption tactic)."""
     _require(actor, "pole.share_entity")
     entity = access_entity_by_id(actor, entity_id)
     if not reason.strip():
         raise ValidationError({"reason": "Say why this record is being shared."})
     if entity.police_only and not agency.is_police and not actor.is_police:
         raise PermissionDenied("Only police can share a police-only record.")
-    share, _ = EntityShare.objects.get_or_create(
-        entity=entity,
-        agency=agency,
-        team=None,
-        basis=ShareBasis.MANUAL,
-        source_id="",
-        defaults={"shared_by": actor, "reason": reason.strip()},
-    )
+    share = EntityShare.objects.filter(
+        entity=entity, agency=agency, team=None, basis=ShareBasis.MANUAL, source_id=""
+    ).first()
+    if share is None:
+        share = EntityShare.objects.create(
+            entity=entity,
+            agency=agency,
+            basis=ShareBasis.MANUAL,
+            shared_by=actor,
+            reason=reason.strip(),
+            disclosure=disclosure or _share_disclosure(actor, entity, agency, claim),
+        )
     _record_share(actor, share, entity)
     return share
 
@@ -555,11 +590,13 @@ def entity_share_for_work(
     source_id: str,
     reason: str,
     team: Team | None = None,
+    disclosure: Disclosure | None = None,
 ) -> EntityShare | None:
     """Share a record because work was handed over (a referral sent, a MASH allocation).
     The calling service has already decided the actor may hand the work over, so no
     sharing permission is needed here; the disclosure is audited all the same. A police-only
-    record never leaves the police this way (None: nothing was shared)."""
+    record never leaves the police this way (None: nothing was shared). `disclosure` is
+    the work's own (the referral's): the share relies on the basis the referral did."""
     if basis not in (ShareBasis.REFERRAL, ShareBasis.ALLOCATION):
         raise ValueError(f"Not a share that follows work: {basis!r}")
     if team is not None and team.agency_id != agency.pk:
@@ -574,7 +611,11 @@ def entity_share_for_work(
         team=team,
         basis=basis,
         source_id=str(source_id),
-        defaults={"shared_by": actor, "reason": reason.strip()[:500]},
+        defaults={
+            "shared_by": actor,
+            "reason": reason.strip()[:500],
+            "disclosure": disclosure,
+        },
     )
     if created:
         _record_share(actor, share, entity)
@@ -589,9 +630,17 @@ def _check_share_target(person: Person, agency: Agency) -> None:
 
 
 @transaction.atomic
-def person_share(*, actor: Any, person_id: int, agency: Agency, reason: str) -> EntityShare:
+def person_share(
+    *,
+    actor: Any,
+    person_id: int,
+    agency: Agency,
+    reason: str,
+    claim: sharing.Claim = sharing.Claim(),  # noqa: B008 (frozen)
+) -> EntityShare:
     """The owning agency shares a person's record with another agency by hand (from the
-    record's page or the API), with a reason: a disclosure, audited with its recipient."""
+    record's page or the API), with a reason and the lawful basis it relies on: a
+    disclosure, audited with its recipient."""
     person = access_person_by_id(actor, person_id)
     if not can_share_person(actor, person):
         raise PermissionDenied("Only the agency that holds this record can share it.")
@@ -610,6 +659,7 @@ def person_share(*, actor: Any, person_id: int, agency: Agency, reason: str) -> 
         basis=ShareBasis.MANUAL,
         shared_by=actor,
         reason=reason.strip()[:500],
+        disclosure=_share_disclosure(actor, person.entity, agency, claim),
     )
     _record_share(actor, share, person.entity)
     return share

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from cairn.audit import services as audit
 from cairn.core.throttling import throttle
 from cairn.network import selectors as network_selectors
+from cairn.sharing.services import Claim
 
 from . import search, selectors, services
 from .access import (
@@ -199,7 +200,11 @@ def _add_errors(form: ShareForm | RevokeShareForm, exc: ValidationError) -> None
 @require_http_methods(["GET", "POST"])
 def person_share(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _sharer_person(request, person_id)
-    form = ShareForm(request.POST or None, agencies=selectors.share_agencies(person))
+    form = ShareForm(
+        request.POST or None,
+        agencies=selectors.share_agencies(person),
+        sender=person.entity.owning_agency,
+    )
     if request.method == "POST" and form.is_valid():
         agency = selectors.share_agency(person, form.cleaned_data["agency"])
         try:
@@ -210,6 +215,7 @@ def person_share(request: HttpRequest, person_id: int) -> HttpResponse:
                 person_id=person.pk,
                 agency=agency,
                 reason=form.cleaned_data["reason"],
+                claim=Claim.from_form(form.cleaned_data),
             )
         except ValidationError as exc:
             _add_errors(form, exc)

@@ -19,6 +19,7 @@ from cairn.concerns.access import access_concern_by_id
 from cairn.concerns.models import RiskLevel
 from cairn.core.throttling import api_throttles
 from cairn.pole.access import access_person_by_id
+from cairn.sharing.schemas import BasisIn, BasisOut, basis_out
 
 from . import selectors, services
 from .access import access_referral_by_id, mark_hidden_references, view_referral
@@ -35,7 +36,7 @@ def _actor(request: HttpRequest) -> Any:
     return actor
 
 
-class ReferralIn(InputSchema):
+class ReferralIn(BasisIn):
     kind: ReferralKind
     child_id: int = Field(ge=1, le=MAX_ID)
     concern_id: int | None = Field(None, ge=1, le=MAX_ID)
@@ -93,6 +94,11 @@ class ReferralOut(Schema):
     withdraw_reason: str
     home_office_reference: str
     details: dict[str, Any]
+    disclosure_basis: BasisOut | None = Field(
+        None,
+        description="The agreement and lawful basis the referral relied on when sent (on a "
+        "single referral only; null within one agency or before bases were recorded).",
+    )
     mash_decision: MashDecisionOut | None = None
     strategy_discussions: list[StrategyOut] = []
     nrm_decisions: list[NrmDecisionOut] = []
@@ -134,6 +140,7 @@ def _out(referral: Referral, *, full: bool = False) -> dict[str, Any]:
         "details": referral.details,
     }
     if full:
+        data["disclosure_basis"] = basis_out(referral.disclosure)
         decision = selectors.mash_decision(referral)
         if decision is not None:
             data["mash_decision"] = {
@@ -176,7 +183,12 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[dict[st
     child = access_person_by_id(actor, payload.child_id)
     concern = access_concern_by_id(actor, payload.concern_id) if payload.concern_id else None
     referral = services.referral_create(
-        actor=actor, kind=payload.kind, child=child, concern=concern, details=payload.details
+        actor=actor,
+        kind=payload.kind,
+        child=child,
+        concern=concern,
+        details=payload.details,
+        claim=payload.claim() if payload.basis_given else None,
     )
     return Status(201, _detail(actor, referral.pk))
 

@@ -60,6 +60,11 @@ class Referral(models.Model):
         Team, on_delete=models.SET_NULL, related_name="+", null=True, blank=True
     )
     recipient_label = models.CharField(max_length=200, blank=True)
+    # The lawful basis the referral relied on (cairn.sharing), set when it is sent to
+    # another agency or the NRM; none for a referral within the sender's own agency.
+    disclosure = models.ForeignKey(
+        "sharing.Disclosure", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

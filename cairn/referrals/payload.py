@@ -10,8 +10,16 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
+from cairn.accounts.models import Agency
 from cairn.core.forms import GovukDateField, GovukForm
 from cairn.pole.models import Ethnicity, Sex
+from cairn.sharing.forms import (
+    BASIS_HELP,
+    BASIS_LABEL,
+    exceptional_basis_field,
+    exceptional_reason_field,
+    sharing_basis_choices,
+)
 
 from .models import ReferralKind
 
@@ -89,19 +97,52 @@ def _yes_no(label: str, message: str, help_text: str = "") -> Any:
 
 
 class DetailsForm(GovukForm):
-    """Base: `recipient_agency` is offered when the kind is sent to an agency in Cairn."""
+    """Base: `recipient_agency` is offered when the kind is sent to an agency in Cairn;
+    so is the basis it relies on (`sharing_basis`, when the form is shown to a sender)."""
 
     kind: str = ""
 
-    def __init__(self, *args: Any, recipients: list[tuple[int, str]] | None = None, **kw: Any):
+    def __init__(
+        self,
+        *args: Any,
+        recipients: list[tuple[int, str]] | None = None,
+        sender: Agency | None = None,
+        **kw: Any,
+    ):
         super().__init__(*args, **kw)
         if "recipient_agency" in self.fields:
             self.fields["recipient_agency"].choices = [  # type: ignore[attr-defined]
                 (str(pk), name) for pk, name in (recipients or [])
             ]
+        if "sharing_basis" in self.fields:
+            # Asked last, once the recipient is chosen.
+            basis = list(BasisDetails.base_fields)
+            self.order_fields([n for n in self.fields if n not in basis] + basis)
+        if "sharing_basis" in self.fields and sender is not None:
+            # The offered agreements are the sender's; the service checks the one chosen
+            # covers the recipient too (and takes the only one there is when left blank).
+            choices = sharing_basis_choices([sender])
+            self.fields["sharing_basis"].widget.choices = choices
+            if len(choices) == 2 and not self.is_bound and not self.initial.get("sharing_basis"):
+                self.initial["sharing_basis"] = choices[0][0]
 
 
-class MashForm(DetailsForm):
+class BasisDetails(forms.Form):
+    """The basis fields kept in a referral's details. Stored as the text chosen: the
+    options are each sender's, so the service (cairn.sharing) validates the value."""
+
+    sharing_basis = forms.CharField(
+        label=BASIS_LABEL,
+        help_text=BASIS_HELP,
+        required=False,
+        max_length=40,
+        widget=forms.RadioSelect(),
+    )
+    exceptional_basis = exceptional_basis_field()
+    exceptional_reason = exceptional_reason_field()
+
+
+class MashForm(DetailsForm, BasisDetails):
     kind = ReferralKind.MASH
     recipient_agency = forms.ChoiceField(
         label="Send to",
@@ -252,7 +293,7 @@ class NrmForm(DetailsForm):
         return data
 
 
-class PpuForm(DetailsForm):
+class PpuForm(DetailsForm, BasisDetails):
     kind = ReferralKind.PPU
     recipient_agency = forms.ChoiceField(
         label="Send to",

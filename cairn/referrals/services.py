@@ -24,6 +24,8 @@ from cairn.notifications import services as notifications
 from cairn.pole import services as pole_services
 from cairn.pole.access import access_person_by_id
 from cairn.pole.models import Person, ShareBasis
+from cairn.sharing import services as sharing
+from cairn.sharing.models import Disclosure, DisclosureKind
 
 from . import payload, selectors
 from .access import is_receiver, is_sender_side
@@ -197,6 +199,34 @@ def _snapshot_risk(referral: Referral) -> None:
     referral.risk_decided_at = decision.decided_at
 
 
+def _disclose(actor: Any, referral: Referral, claim: sharing.Claim) -> Disclosure | None:
+    """Resolve and record the lawful basis of sending the referral. The NRM rests on the
+    Modern Slavery Act (its recipient is outside Cairn, so no agreement covers it); a
+    referral within the sender's own agency discloses nothing to another."""
+    if referral.kind == ReferralKind.NRM:
+        basis, to_agency = sharing.NRM_BASIS, None
+    elif (
+        referral.recipient_agency is None
+        or referral.recipient_agency_id == referral.sender_agency_id
+    ):
+        return None
+    else:
+        to_agency = referral.recipient_agency
+        basis = sharing.basis_resolve(
+            from_agency=referral.sender_agency, to_agencies=[to_agency], claim=claim
+        )
+    return sharing.disclosure_record(
+        actor=actor,
+        kind=DisclosureKind.REFERRAL,
+        reference=referral.reference,
+        from_agency=referral.sender_agency,
+        to_agency=to_agency,
+        recipient=referral.recipient_name,
+        basis=basis,
+        subject=referral.child_id,
+    )
+
+
 def _share_child(actor: Any, referral: Referral) -> None:
     """Access follows the work: the receiving agency may see the child it is asked to act
     on. (An NRM referral leaves Cairn for the Home Office, so nothing is shared here.)"""
@@ -210,13 +240,17 @@ def _share_child(actor: Any, referral: Referral) -> None:
         source_id=str(referral.pk),
         # Neutral wording: people who may see the child but not the referral read this.
         reason=f"A referral from {referral.sender_agency.name} was sent to this agency",
+        disclosure=referral.disclosure,
     )
 
 
 @transaction.atomic
-def referral_submit(*, actor: Any, referral: Referral) -> Referral:
+def referral_submit(
+    *, actor: Any, referral: Referral, claim: sharing.Claim | None = None
+) -> Referral:
     """Send a draft once: a second submit (double click, resent form) waits for the row
-    lock and returns the referral as the first sent it, with no second notification."""
+    lock and returns the referral as the first sent it, with no second notification.
+    The lawful basis is `claim`, or else what the draft's basis answers say."""
     if _sent_already(actor, referral):
         return referral
     if referral.kind == ReferralKind.NRM and not (actor.agency and actor.agency.is_first_responder):
@@ -226,6 +260,7 @@ def referral_submit(*, actor: Any, referral: Referral) -> Referral:
     )
     if errors:
         raise ValidationError(errors)
+    claim = claim or sharing.Claim.from_form(referral.details)
     now = timezone.now()
     referral.details = clean
     if "recipient_agency" in clean:
@@ -235,6 +270,7 @@ def referral_submit(*, actor: Any, referral: Referral) -> Referral:
         receivers = selectors.receivers(referral.kind, agency_id)
         if referral.kind == ReferralKind.PPU and receivers:
             referral.assignee = receivers[0]
+    referral.disclosure = _disclose(actor, referral, claim)
     referral.status = ReferralStatus.SUBMITTED
     referral.submitted_at = now
     referral.due_at = _due_at(referral, now)
@@ -277,12 +313,13 @@ def referral_create(
     child: Person,
     details: dict[str, Any],
     concern: Concern | None = None,
+    claim: sharing.Claim | None = None,
 ) -> Referral:
     """Start, fill and send in one step (the API)."""
     referral = referral_start(actor=actor, kind=kind, child=child, concern=concern)
     referral.details = {**referral.details, **details}
     referral.save(update_fields=["details"])
-    return referral_submit(actor=actor, referral=referral)
+    return referral_submit(actor=actor, referral=referral, claim=claim)
 
 
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {

@@ -146,7 +146,7 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
     form_class = payload.FORMS[referral.kind]
     recipients = selectors.receiving_agencies(referral.kind)
     if request.method == "POST":
-        form = form_class(request.POST, recipients=recipients)
+        form = form_class(request.POST, recipients=recipients, sender=referral.sender_agency)
         valid = form.is_valid()
         try:
             services.referral_save_draft(
@@ -175,7 +175,9 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
                 return redirect("referrals:detail", referral_id=referral.pk)
     else:
         form = form_class(
-            initial=payload.initial_from(referral.details, form_class), recipients=recipients
+            initial=payload.initial_from(referral.details, form_class),
+            recipients=recipients,
+            sender=referral.sender_agency,
         )
     return render(
         request, "referrals/edit.html", _ctx(referral=referral, form=form, child=referral.child)

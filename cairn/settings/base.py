@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cairn.hub",
     "cairn.rights",
     "cairn.retention",
+    "cairn.sharing",
     "cairn.api_auth",
     "cairn.demo",
 ]

@@ -89,6 +89,7 @@ PAIRS: list[tuple[str, str]] = [
     ("hub:missing-detail", "cairn_hub_api_episode_return"),
     ("hub:missing-detail", "cairn_hub_api_episode_interview"),
     ("rights:sar-new", "cairn_rights_api_sar_create"),
+    ("sharing:new", "cairn_sharing_api_agreement_create"),
 ]
 
 # Write endpoints with no counterpart on the other channel, and why.
@@ -141,6 +142,8 @@ WEB_ONLY: dict[str, str] = {
     # disclosing need IG to read each record, on the web (ADR 0025).
     "rights:sar-detail": "confirming records, approvals and disclosure: IG casework on the web",
     "rights:sar-item": "redacting a record: IG reads it on the web",
+    "sharing:edit": "IG reviews and changes agreements on the web (with the version read)",
+    "sharing:withdraw": "withdrawing an agreement needs the web's confirmation page",
 }
 API_ONLY: dict[str, str] = {
     "cairn_pole_api_link_create": "links are made on the web through concerns and intelligence",
@@ -678,6 +681,26 @@ def _cases(w: Any) -> dict[str, Case]:
             {"form": "rhi", "notes": "Offered"} | _date("offered_on", today),
             f"/hub/missing-episodes/{w.episode.pk}/interview",
             {"offered_on": today.isoformat(), "notes": "Offered"},
+        ),
+        "cairn_sharing_api_agreement_create": Case(
+            reverse("sharing:new"),
+            {
+                "title": "Parity agreement",
+                "parties": [child.entity.owning_agency_id, poc.entity.owning_agency_id],
+                "purposes": "Parity",
+                "bases": ["ca2004_s11"],
+            }
+            | _date("start_date", past)
+            | _date("review_date", soon),
+            "/sharing/agreements",
+            {
+                "title": "Parity agreement",
+                "party_ids": [child.entity.owning_agency_id, poc.entity.owning_agency_id],
+                "purposes": "Parity",
+                "lawful_bases": ["ca2004_s11"],
+                "start_date": past.isoformat(),
+                "review_date": soon.isoformat(),
+            },
         ),
     }
 

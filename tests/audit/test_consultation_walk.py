@@ -651,6 +651,13 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "audit:event": "one audit row (audit.viewed recorded by the log page)",
     "api_auth:token-list": "the user's own API tokens",
     "api_auth:token-revoke": "POST only: revokes the user's own token",
+    "sharing:list": "the agreements register: agencies, titles and dates, no data subjects",
+    "sharing:new": "blank agreement form",
+    "sharing:edit": "form to change an agreement (agencies and dates only)",
+    "sharing:withdraw": "confirmation to withdraw an agreement",
+    "sharing:disclosures": "disclosures by basis: references and agencies, never a person "
+    "(recorded as sharing.disclosures_listed)",
+    "sharing:disclosures-csv": "the disclosures export (recorded as sharing.disclosures_exported)",
 }
 
 # API reads (GET operations in the OpenAPI schema), keyed by path.
@@ -725,6 +732,10 @@ API_NO_PERSONAL_DATA: dict[str, str] = {
     "/api/v1/retention/tombstones/{tombstone_id}": "a tombstone: type, id, rule, decision only",
     "/api/v1/indicators": "the indicator catalogue (reference data)",
     "/api/v1/hub/meetings": "meeting titles, dates and status: no data subjects",
+    "/api/v1/sharing/agreements": "the agreements register: agencies and dates",
+    "/api/v1/sharing/agreements/{agreement_id}": "one agreement: agencies and dates",
+    "/api/v1/sharing/disclosures": "disclosures by basis: references and agencies, never a "
+    "person (recorded as sharing.disclosures_listed)",
 }
 
 

@@ -66,13 +66,19 @@ def test_fib_officer_main_menu_is_the_work_areas(client: Client, users: dict[str
             [
                 "Duplicate records",
                 "Rectification and restriction requests",
+                "Information-sharing agreements",
                 "API documentation",
                 "API tokens",
             ],
         ),
         (
             "practitioner",
-            ["Rectification and restriction requests", "API documentation", "API tokens"],
+            [
+                "Rectification and restriction requests",
+                "Information-sharing agreements",
+                "API documentation",
+                "API tokens",
+            ],
         ),
         (
             "ig_admin",
@@ -81,6 +87,8 @@ def test_fib_officer_main_menu_is_the_work_areas(client: Client, users: dict[str
                 "Rectification and restriction requests",
                 "Subject access requests",
                 "Retention review",
+                "Information-sharing agreements",
+                "Disclosures by lawful basis",
                 "API documentation",
                 "API tokens",
             ],

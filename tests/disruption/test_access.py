@@ -15,6 +15,7 @@ from cairn.disruption import services
 from cairn.disruption.access import access_tactic_by_id, visible_plans, visible_tactics
 from cairn.disruption.models import TacticShare
 from cairn.pole import services as pole_services
+from cairn.pole.models import EntityShare
 
 from ..factories import AgencyFactory
 from .conftest import future
@@ -87,6 +88,15 @@ def test_sharing_reveals_it_to_that_agency_only_and_is_logged(
     assert event.action == "disclosure"
     assert event.recipient == agencies["trust"].name
     assert event.object_id == str(cawn.tactic.pk)
+    # The basis relied on: the Hub's one agreement; the records it names rely on the same.
+    share = TacticShare.objects.get(tactic=cawn.tactic)
+    assert share.disclosure is not None
+    assert share.disclosure.kind == "tactic_share"
+    assert share.disclosure.agreement is not None
+    assert share.disclosure.lawful_basis == "ca2004_s11"
+    record_shares = EntityShare.objects.filter(agency=agencies["trust"], basis="manual")
+    assert record_shares.exists()
+    assert {s.disclosure_id for s in record_shares} == {share.disclosure_id}
 
 
 def test_only_police_with_the_permission_may_share(

@@ -192,6 +192,12 @@ def test_minutes_finalise_and_distribute_as_disclosures(
         actor=chair, meeting=meeting, agencies=[agencies["police"], agencies["trust"]]
     )
     assert len(rows) == 2
+    # The chair's own agency is no disclosure; the Trust's copy relied on the Hub agreement.
+    by_agency = {r.agency_id: r for r in rows}
+    assert by_agency[agencies["police"].pk].disclosure is None
+    trust_copy = by_agency[agencies["trust"].pk].disclosure
+    assert trust_copy is not None and trust_copy.kind == "minutes"
+    assert trust_copy.agreement is not None and trust_copy.lawful_basis == "ca2004_s11"
     events = AuditEvent.objects.filter(event="hub.minutes_distributed")
     assert events.count() == 2 and {e.action for e in events} == {"disclosure"}
     assert all(e.recipient for e in events)

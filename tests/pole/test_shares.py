@@ -19,6 +19,7 @@ from cairn.concerns.models import Concern
 from cairn.pole import services as pole_services
 from cairn.pole.models import EntityShare, Person, ShareBasis
 from cairn.referrals import services as referral_services
+from cairn.sharing.services import Claim
 
 from ..api.conftest import ApiClient
 from ..referrals.conftest import mash_details
@@ -295,7 +296,12 @@ def test_the_share_list_costs_the_same_queries_for_one_share_or_many(
     for n in range(3):
         agency = AgencyFactory(name=f"Testshire Partner {n}")
         pole_services.person_share(
-            actor=school_dsl, person_id=school_child.pk, agency=agency, reason=f"Partner {n}"
+            actor=school_dsl,
+            person_id=school_child.pk,
+            agency=agency,
+            reason=f"Partner {n}",
+            # No agreement covers these new agencies.
+            claim=Claim(exceptional=True, exceptional_reason="Child missing tonight"),
         )
     with CaptureQueriesContext(connection) as many:
         page = dsl.get(detail(school_child))

@@ -452,6 +452,18 @@ WEB: dict[str, Rule] = {
         f"{method} retention:dispose": Rule(IG, 404, obj="retention_person")
         for method in ("GET", "POST")
     },
+    # Information-sharing agreements: anyone who discloses reads the register; IG keeps it
+    # (no agreement is scoped: A and B alike) and alone reads disclosures by basis.
+    "GET sharing:list": Rule(API_USERS, 404),
+    "GET sharing:new": Rule(IG, 404),
+    "POST sharing:new": Rule(IG, 404),
+    **{
+        f"{method} sharing:{page}": Rule(IG, 404, obj="agreement", b=IG)
+        for method in ("GET", "POST")
+        for page in ("edit", "withdraw")
+    },
+    "GET sharing:disclosures": Rule(IG, 404),
+    "GET sharing:disclosures-csv": Rule(IG, 404),
     "GET api_auth:token-list": Rule(API_USERS),
     "POST api_auth:token-list": Rule(API_USERS),
     "GET api_auth:token-revoke": Rule(API_USERS, obj="token"),
@@ -519,6 +531,20 @@ API: dict[str, Rule] = {
     ),
     f"GET {P}/rights/access-requests/{{sar_id}}": Rule(IG, obj="sar"),
     f"GET {P}/indicators": Rule(API_USERS),
+    f"GET {P}/sharing/agreements": Rule(API_USERS),
+    f"GET {P}/sharing/agreements/{{agreement_id}}": Rule(API_USERS, obj="agreement", b=API_USERS),
+    f"POST {P}/sharing/agreements": Rule(
+        IG,
+        body={
+            "title": "Matrix",
+            "party_ids": [1, 2],  # schema-valid; the permission is checked first
+            "purposes": "Matrix",
+            "lawful_bases": ["ca2004_s11"],
+            "start_date": PAST,
+            "review_date": FUTURE,
+        },
+    ),
+    f"GET {P}/sharing/disclosures": Rule(IG),
     f"POST {P}/concerns": Rule(CASEWORK, body={}),
     f"GET {P}/concerns": Rule(CASEWORK),
     f"POST {P}/concerns/preview": Rule(CASEWORK, body={}),

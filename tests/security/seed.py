@@ -26,7 +26,7 @@ from cairn.referrals import services as referrals
 
 from ..concerns.conftest import complete_payload
 from ..conftest import ROLE_AGENCY
-from ..factories import AgencyFactory, UserFactory
+from ..factories import AgencyFactory, SharingAgreementFactory, UserFactory
 from ..intelligence.conftest import intel_data
 from ..referrals.conftest import mash_details, ppu_details
 
@@ -62,6 +62,8 @@ def seed_hub() -> Hub:
             is_first_responder=True,
         ),
     }
+    # The Hub's information-sharing agreement, which every disclosure here relies on.
+    SharingAgreementFactory(title="Fuzzshire Hub agreement", parties=list(agencies.values()))
     users = {
         role.value: UserFactory(
             username=f"fuzz_{role.value}", role=role, agency=agencies[ROLE_AGENCY[role]]

@@ -40,7 +40,7 @@ from cairn.rights.models import BundleItem
 
 from ..concerns.conftest import complete_payload
 from ..conftest import ROLE_AGENCY
-from ..factories import AgencyFactory, UserFactory
+from ..factories import AgencyFactory, SharingAgreementFactory, UserFactory
 from ..intelligence.conftest import intel_data
 from ..referrals.conftest import mash_details, nrm_details
 
@@ -88,6 +88,8 @@ def build() -> World:
             name="Matrixshire Academy", short_name="MA", kind=AgencyKind.EDUCATION
         ),
     }
+    # The Hub's information-sharing agreement, which every disclosure here relies on.
+    SharingAgreementFactory(title="Matrixshire Hub agreement", parties=list(agencies.values()))
     users = {
         role.value: UserFactory(
             username=f"m_{role.value}", role=role, agency=agencies[ROLE_AGENCY[role]]
@@ -548,6 +550,20 @@ def build() -> World:
         ).pk,
         "B": retention.person_dispose(
             actor=school_ig, person_id=_due(outsider, "Tessa").pk, reason="Matrix"
+        ).pk,
+    }
+    # Sharing agreements are not scoped: everyone who may read the register reads both.
+    # (Expired, so the Hub's agreement stays the only one any share relies on.)
+    w.objects["agreement"] = {
+        "A": SharingAgreementFactory(
+            title="Matrix agreement A",
+            parties=[agencies["trust"], agencies["school"]],
+            state="expired",
+        ).pk,
+        "B": SharingAgreementFactory(
+            title="Matrix agreement B",
+            parties=[agencies["police"], agencies["school"]],
+            state="expired",
         ).pk,
     }
 

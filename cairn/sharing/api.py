@@ -1,0 +1,207 @@
+"""Sharing agreements and disclosures by lawful basis in the API: anyone who discloses
+may list and read the agreements (to choose one for a disclosure's `agreement_id`); IG
+adds them and reads the disclosures. Both lists paginate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
+from cairn.audit import services as audit
+from cairn.pole.api import AgencyRef, EntityId
+
+from . import selectors, services
+from .models import AgreementState, Disclosure, DisclosureKind, LawfulBasis, SharingAgreement
+
+router = Router(tags=["sharing"])
+NO_NUL = r"^[^\x00]*$"
+PAGE_SIZE = 50
+
+
+def _actor(request: HttpRequest, permission: str) -> Any:
+    actor = request.auth  # type: ignore[attr-defined]
+    if not actor.has_perm(permission):
+        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
+    return actor
+
+
+class AgreementOut(Schema):
+    id: int
+    title: str
+    parties: list[AgencyRef]
+    purposes: str
+    lawful_bases: list[LawfulBasis]
+    other_basis: str
+    start_date: dt.date
+    review_date: dt.date
+    state: AgreementState
+    review: str = Field(description="'overdue', 'soon' (within 60 days) or '' when not due.")
+    document_reference: str
+    version: int
+
+
+class AgreementIn(InputSchema):
+    title: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    party_ids: list[int] = Field(min_length=2, max_length=100)
+    purposes: str = Field(min_length=1, max_length=5000, pattern=NO_NUL)
+    lawful_bases: list[LawfulBasis] = Field(min_length=1, max_length=20)
+    other_basis: str = Field("", max_length=300, pattern=NO_NUL)
+    start_date: dt.date
+    review_date: dt.date
+    document_reference: str = Field("", max_length=200, pattern=NO_NUL)
+
+
+def _agreement_out(agreement: SharingAgreement) -> dict[str, Any]:
+    return {
+        "id": agreement.pk,
+        "title": agreement.title,
+        "parties": list(agreement.parties.all()),
+        "purposes": agreement.purposes,
+        "lawful_bases": agreement.bases,
+        "other_basis": agreement.other_basis,
+        "start_date": agreement.start_date,
+        "review_date": agreement.review_date,
+        "state": agreement.state,
+        "review": agreement.review_status(),
+        "document_reference": agreement.document_reference,
+        "version": agreement.version,
+    }
+
+
+@router.get("/sharing/agreements", response={200: list[AgreementOut], **error_responses()})
+def agreement_list(request: HttpRequest, state: AgreementState | None = None) -> list[Any]:
+    """The register of information-sharing agreements (all states unless `state`)."""
+    actor = _actor(request, "sharing.view_agreement")
+    rows = list(selectors.agreements_register(state=state or ""))
+    audit.record(
+        actor=actor,
+        event="sharing.agreements_listed",
+        source="api",
+        justification="Listed information-sharing agreements",
+        details={"state": state, "count": len(rows)},
+    )
+    return [_agreement_out(a) for a in rows]
+
+
+@router.get(
+    "/sharing/agreements/{agreement_id}",
+    response={200: AgreementOut, **error_responses(404, 422)},
+)
+def agreement_detail(request: HttpRequest, agreement_id: EntityId) -> dict[str, Any]:
+    _actor(request, "sharing.view_agreement")
+    return _agreement_out(selectors.agreement_by_id(agreement_id))
+
+
+@router.post("/sharing/agreements", response={201: AgreementOut, **error_responses(422)})
+def agreement_create(request: HttpRequest, payload: AgreementIn) -> Status[Any]:
+    """Add an agreement to the register (information governance only)."""
+    actor = _actor(request, "sharing.manage_agreement")
+    parties = list(selectors.all_agencies().filter(pk__in=payload.party_ids))
+    if len(parties) != len(set(payload.party_ids)):
+        raise DjangoValidationError({"party_ids": ["Choose agencies that exist"]})
+    agreement = services.agreement_create(
+        actor=actor,
+        title=payload.title,
+        parties=parties,
+        purposes=payload.purposes,
+        bases=[b.value for b in payload.lawful_bases],
+        other_basis=payload.other_basis,
+        start_date=payload.start_date,
+        review_date=payload.review_date,
+        document_reference=payload.document_reference,
+    )
+    return Status(201, _agreement_out(agreement))
+
+
+class DisclosureOut(Schema):
+    id: int
+    kind: DisclosureKind
+    reference: str
+    from_agency: AgencyRef
+    to_agency: AgencyRef | None
+    recipient: str
+    agreement_id: int | None
+    lawful_basis: LawfulBasis
+    exceptional_reason: str
+    disclosed_by: str
+    disclosed_at: dt.datetime
+
+
+class BasisCount(Schema):
+    lawful_basis: LawfulBasis
+    label: str
+    total: int
+    exceptional: int
+
+
+class DisclosurePage(Schema):
+    count: int
+    page: int
+    pages: int
+    by_basis: list[BasisCount]
+    results: list[DisclosureOut]
+
+
+class DisclosureQuery(Schema):
+    lawful_basis: LawfulBasis | None = None
+    agreement_id: int | None = Field(None, ge=1, le=MAX_ID)
+    agency_id: int | None = Field(None, ge=1, le=MAX_ID)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    exceptional_only: bool = False
+    page: int = Field(1, ge=1, le=100_000)
+
+
+def _disclosure_out(d: Disclosure) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "kind": d.kind,
+        "reference": d.reference,
+        "from_agency": d.from_agency,
+        "to_agency": d.to_agency,
+        "recipient": d.recipient,
+        "agreement_id": d.agreement_id,
+        "lawful_basis": d.lawful_basis,
+        "exceptional_reason": d.exceptional_reason,
+        "disclosed_by": d.disclosed_by.get_username(),
+        "disclosed_at": d.disclosed_at,
+    }
+
+
+@router.get("/sharing/disclosures", response={200: DisclosurePage, **error_responses(422)})
+def disclosure_list(request: HttpRequest, query: Query[DisclosureQuery]) -> dict[str, Any]:
+    """Disclosures to other agencies with the basis each relied on, newest first, and the
+    counts by lawful basis (information governance only; recorded in the audit log)."""
+    actor = _actor(request, "sharing.view_disclosures")
+    filters = selectors.DisclosureFilters(
+        lawful_basis=query.lawful_basis.value if query.lawful_basis else "",
+        agreement_id=query.agreement_id,
+        agency_id=query.agency_id,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        exceptional_only=query.exceptional_only,
+    )
+    paginator = Paginator(selectors.disclosures(filters), PAGE_SIZE)
+    page = paginator.get_page(query.page)
+    audit.record(
+        actor=actor,
+        event="sharing.disclosures_listed",
+        source="api",
+        justification="Listed disclosures by lawful basis",
+        details={"filters": filters.as_dict(), "page": page.number},
+    )
+    return {
+        "count": paginator.count,
+        "page": page.number,
+        "pages": max(1, math.ceil(paginator.count / PAGE_SIZE)),
+        "by_basis": selectors.counts_by_basis(filters),
+        "results": [_disclosure_out(d) for d in page],
+    }

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class SharingConfig(AppConfig):
+    name = "cairn.sharing"
+    label = "sharing"
+    verbose_name = "Information-sharing agreements and the legal basis of disclosures"
+
+    def ready(self) -> None:
+        from . import audit_events  # noqa: F401

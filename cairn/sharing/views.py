@@ -1,0 +1,261 @@
+"""Sharing pages: the register of information-sharing agreements (anyone who discloses
+may read it; IG adds, edits and withdraws), and IG's disclosures by lawful basis with a
+CSV export. Views parse, call one service or selector, and render."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cairn.audit import services as audit
+from cairn.audit.export import _safe
+from cairn.core.forms import GovukForm
+from cairn.core.throttling import throttle
+
+from . import selectors, services
+from .forms import AgreementEditForm, AgreementForm, DisclosureFilterForm, WithdrawForm
+from .models import AgreementState, Disclosure, LawfulBasis
+
+PAGE_SIZE = 50
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise Http404("Page not found.")
+
+
+def _errors(form: GovukForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_GET
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "sharing.view_agreement")
+    state = request.GET.get("state", AgreementState.ACTIVE)
+    if state not in AgreementState.values:
+        state = AgreementState.ACTIVE
+    agreements = list(selectors.agreements_register(state=state))
+    today = timezone.localdate()
+    rows = [(a, a.review_status(today)) for a in agreements]
+    audit.record(
+        actor=request.user,
+        event="sharing.agreements_listed",
+        justification="Viewed the register of information-sharing agreements",
+        details={"state": state, "count": len(rows)},
+    )
+    return render(
+        request,
+        "sharing/list.html",
+        {
+            "rows": rows,
+            "state": state,
+            "due": selectors.due_for_review_count(today),
+            "is_ig": request.user.has_perm("sharing.manage_agreement"),
+            "nav": "tools",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_new(request: HttpRequest) -> HttpResponse:
+    _require(request, "sharing.manage_agreement")
+    form = AgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            agreement = services.agreement_create(
+                actor=request.user,
+                title=data["title"],
+                parties=list(data["parties"]),
+                purposes=data["purposes"],
+                bases=data["bases"],
+                other_basis=data.get("other_basis") or "",
+                start_date=data["start_date"],
+                review_date=data["review_date"],
+                document_reference=data.get("document_reference") or "",
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, f"{agreement.title} is on the register.")
+            return redirect("sharing:list")
+    return render(request, "sharing/form.html", {"form": form, "agreement": None, "nav": "tools"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    _require(request, "sharing.manage_agreement")
+    agreement = selectors.agreement_by_id(agreement_id)
+    if agreement.state == AgreementState.WITHDRAWN:
+        raise Http404("A withdrawn agreement cannot be changed.")
+    initial = {
+        "title": agreement.title,
+        "parties": list(agreement.parties.all()),
+        "purposes": agreement.purposes,
+        "bases": agreement.bases,
+        "other_basis": agreement.other_basis,
+        "start_date": agreement.start_date,
+        "review_date": agreement.review_date,
+        "document_reference": agreement.document_reference,
+        "state": agreement.state,
+        "version": agreement.version,
+    }
+    form = AgreementEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.agreement_update(
+                actor=request.user,
+                agreement_id=agreement.pk,
+                version=data["version"],
+                title=data["title"],
+                parties=list(data["parties"]),
+                purposes=data["purposes"],
+                bases=data["bases"],
+                other_basis=data.get("other_basis") or "",
+                start_date=data["start_date"],
+                review_date=data["review_date"],
+                state=data["state"],
+                document_reference=data.get("document_reference") or "",
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, f"{data['title']} has been changed.")
+            return redirect("sharing:list")
+    return render(
+        request, "sharing/form.html", {"form": form, "agreement": agreement, "nav": "tools"}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_withdraw(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    _require(request, "sharing.manage_agreement")
+    agreement = selectors.agreement_by_id(agreement_id)
+    if agreement.state == AgreementState.WITHDRAWN:
+        messages.info(request, f"{agreement.title} was already withdrawn.")
+        return redirect("sharing:list")
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_withdraw(
+                actor=request.user, agreement_id=agreement.pk, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, f"{agreement.title} has been withdrawn.")
+            return redirect("sharing:list")
+    return render(
+        request, "sharing/withdraw.html", {"form": form, "agreement": agreement, "nav": "tools"}
+    )
+
+
+def _filters(request: HttpRequest) -> tuple[DisclosureFilterForm, selectors.DisclosureFilters]:
+    form = DisclosureFilterForm(request.GET)
+    return form, form.filters()
+
+
+@login_required
+@require_GET
+def disclosure_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "sharing.view_disclosures")
+    form, filters = _filters(request)
+    page_obj = Paginator(selectors.disclosures(filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    audit.record(
+        actor=request.user,
+        event="sharing.disclosures_listed",
+        justification="Viewed disclosures by lawful basis",
+        details={"filters": filters.as_dict(), "page": page_obj.number},
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "sharing/disclosures.html",
+        {
+            "form": form,
+            "filters": filters,
+            "counts": selectors.counts_by_basis(filters),
+            "page_obj": page_obj,
+            "query": query.urlencode(),
+            "bases": LawfulBasis.choices,
+            "agencies": selectors.all_agencies(),
+            "agreements": selectors.agreements_register(),
+            "nav": "tools",
+        },
+    )
+
+
+HEADER = [
+    "disclosed_at",
+    "kind",
+    "reference",
+    "from_agency",
+    "recipient",
+    "agreement",
+    "lawful_basis",
+    "exceptional_reason",
+    "disclosed_by",
+]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv(rows: Iterable[Disclosure]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(HEADER)
+    for d in rows:
+        values: list[Any] = [
+            timezone.localtime(d.disclosed_at).isoformat(timespec="seconds"),
+            d.get_kind_display(),
+            d.reference,
+            d.from_agency.name,
+            d.recipient,
+            d.agreement.title if d.agreement else "",
+            d.basis_label,
+            d.exceptional_reason,
+            d.disclosed_by.get_username(),
+        ]
+        yield writer.writerow([_safe(v) for v in values])
+
+
+@login_required
+@require_GET
+@throttle("export")
+def disclosure_export(request: HttpRequest) -> StreamingHttpResponse:
+    _require(request, "sharing.view_disclosures")
+    _form, filters = _filters(request)
+    rows = selectors.disclosures(filters)
+    services.disclosures_export_audit(
+        actor=request.user, filters=filters.as_dict(), rows=rows.count()
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    response = StreamingHttpResponse(
+        _csv(rows.iterator(chunk_size=2000)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="cairn-disclosures-{stamp}.csv"'
+    return response

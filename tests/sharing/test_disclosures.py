@@ -1,0 +1,187 @@
+"""Basis recorded on every disclosure, and IG's view of them: record shares through the
+web and the API record theirs; every model that points at a disclosure is one of the
+paths tested (a new path must be added here); IG sees counts and a filtered list, and the
+CSV export is audited; other roles get 404 (web) or 403 (API)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import reverse
+
+from cairn.api_auth import services as token_services
+from cairn.audit.models import AuditEvent
+from cairn.pole import services as pole_services
+from cairn.pole.models import EntityShare, Person
+from cairn.sharing.models import Disclosure, SharingAgreement
+from cairn.sharing.services import Claim
+
+from ..api.conftest import ApiClient
+from ..factories import SharingAgreementFactory
+
+pytestmark = pytest.mark.django_db
+
+# Every model holding a disclosure, and the test that proves its path records the basis.
+DISCLOSING_MODELS = {
+    "pole.entityshare": "tests/sharing/test_disclosures.py (record shares)",
+    "disruption.tacticshare": "tests/disruption/test_access.py",
+    "referrals.referral": "tests/referrals/test_disclosure_basis.py",
+    "intelligence.dissemination": "tests/intelligence/test_disclosure_basis.py",
+    "hub.minutesdistribution": "tests/hub/test_services.py",
+}
+
+
+def test_every_model_that_discloses_is_covered() -> None:
+    found = {
+        model._meta.label_lower
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if getattr(field, "related_model", None) is Disclosure
+        and field.many_to_one
+        and model is not Disclosure
+    }
+    assert found == set(DISCLOSING_MODELS)
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def school_dsl(make_user: Any) -> Any:
+    return make_user("practitioner", agency="school", username="school_dsl")
+
+
+@pytest.fixture
+def school_child(school_dsl: Any) -> Person:
+    return pole_services.person_create(
+        actor=school_dsl, given_name="Rowan", family_name="Farfield", category="child"
+    )
+
+
+def test_record_share_through_the_web_records_the_chosen_basis(
+    school_dsl: Any, school_child: Person, agencies: dict[str, Any]
+) -> None:
+    second = SharingAgreementFactory(
+        title="Schools and Trust protocol", parties=[agencies["school"], agencies["trust"]]
+    )
+    url = reverse("pole:person-share", args=[school_child.pk])
+    client = _client(school_dsl)
+    page = client.get(url).content.decode()
+    assert "Schools and Trust protocol" in page and reverse("sharing:list") in page
+    post = {"agency": agencies["trust"].pk, "reason": "Safety plan"}
+    ambiguous = client.post(url, post)
+    assert "Choose the agreement and lawful basis" in ambiguous.content.decode()
+    assert not EntityShare.objects.exists()
+    done = client.post(url, {**post, "sharing_basis": f"{second.pk}:ca2004_s11"})
+    assert done.status_code == 302
+    share = EntityShare.objects.get()
+    assert share.disclosure is not None and share.disclosure.agreement == second
+    assert share.disclosure.kind == "record_share"
+    assert share.disclosure.from_agency == agencies["school"]
+
+
+def test_record_share_through_the_api(
+    school_dsl: Any, school_child: Person, agencies: dict[str, Any]
+) -> None:
+    SharingAgreement.objects.update(state="withdrawn")
+    api = ApiClient(token_services.token_create(actor=school_dsl, name="t").secret)
+    path = f"/people/{school_child.pk}/shares"
+    refused = api.post(path, {"agency_id": agencies["trust"].pk, "reason": "Safety plan"})
+    assert refused.status_code == 422
+    assert "No active information-sharing agreement" in refused.content.decode()
+    done = api.post(
+        path,
+        {
+            "agency_id": agencies["trust"].pk,
+            "reason": "Safety plan",
+            "exceptional_reason": "Missing tonight; the Trust holds the placement address",
+        },
+    )
+    assert done.status_code == 201, done.content
+    assert done.json()["disclosure_basis"]["lawful_basis"] == "dpa_sch8_p4"
+    listed = api.get(path).json()["shares"]
+    assert listed[0]["disclosure_basis"]["exceptional_reason"].startswith("Missing tonight")
+
+
+def _some_disclosures(school_dsl: Any, school_child: Person, agencies: dict[str, Any]) -> None:
+    pole_services.person_share(
+        actor=school_dsl, person_id=school_child.pk, agency=agencies["trust"], reason="Plan"
+    )
+    pole_services.person_share(
+        actor=school_dsl,
+        person_id=school_child.pk,
+        agency=agencies["police"],
+        reason="Missing",
+        claim=Claim(exceptional=True, exceptional_reason="=Missing now"),
+    )
+
+
+def test_ig_sees_disclosures_by_basis_and_exports_them(
+    users: dict[str, Any], school_dsl: Any, school_child: Person, agencies: dict[str, Any]
+) -> None:
+    _some_disclosures(school_dsl, school_child, agencies)
+    ig = _client(users["ig_admin"])
+    url = reverse("sharing:disclosures")
+    page = ig.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "2 disclosures" in html
+    assert "Children Act 2004 s.11" in html and "DPA 2018 Sch. 8 para 4" in html
+    assert "Rowan" not in html  # a reference, never the person
+    only = ig.get(url, {"basis": "dpa_sch8_p4"}).content.decode()
+    assert "1 disclosure" in only and "=Missing now" in only
+    exc = ig.get(url, {"exceptional": "on", "agency": agencies["police"].pk}).content.decode()
+    assert "1 disclosure" in exc
+    assert ig.get(url, {"agency": "abc", "date_from": "not a date"}).status_code == 200
+    assert AuditEvent.objects.filter(event="sharing.disclosures_listed").count() == 4
+    download = ig.get(reverse("sharing:disclosures-csv"), {"basis": "dpa_sch8_p4"})
+    assert download.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
+    assert rows[0][0] == "disclosed_at" and len(rows) == 2
+    assert rows[1][7] == "'=Missing now"  # a formula is never run by a spreadsheet
+    export = AuditEvent.objects.get(event="sharing.disclosures_exported")
+    assert export.details["rows"] == 1 and export.action == "disclosure"
+    for role in ("social_worker", "practitioner", "hub_chair", "system_admin"):
+        assert _client(users[role]).get(url).status_code == 404, role
+        assert _client(users[role]).get(reverse("sharing:disclosures-csv")).status_code == 404
+
+
+def test_api_agreements_and_disclosures(
+    users: dict[str, Any], school_dsl: Any, school_child: Person, agencies: dict[str, Any]
+) -> None:
+    _some_disclosures(school_dsl, school_child, agencies)
+    ig = ApiClient(token_services.token_create(actor=users["ig_admin"], name="t").secret)
+    sw = ApiClient(token_services.token_create(actor=users["social_worker"], name="t").secret)
+    listed = sw.get("/sharing/agreements").json()
+    assert [a["title"] for a in listed] == [
+        "Testshire Exploitation Hub information-sharing agreement"
+    ]
+    one = sw.get(f"/sharing/agreements/{listed[0]['id']}")
+    assert one.status_code == 200 and one.json()["lawful_bases"] == ["ca2004_s11"]
+    assert sw.get("/sharing/agreements/999999").status_code == 404
+    body = {
+        "title": "Police and school protocol",
+        "party_ids": [agencies["police"].pk, agencies["school"].pk],
+        "purposes": "Pupils at risk",
+        "lawful_bases": ["cda1998_s115"],
+        "start_date": "2026-01-01",
+        "review_date": "2027-01-01",
+    }
+    assert sw.post("/sharing/agreements", body).status_code == 403
+    assert ig.post("/sharing/agreements", {**body, "party_ids": [1, 999999]}).status_code == 422
+    created = ig.post("/sharing/agreements", body)
+    assert created.status_code == 201, created.content
+    assert created.json()["state"] == "active"
+    assert sw.get("/sharing/disclosures").status_code == 403
+    page = ig.get("/sharing/disclosures", lawful_basis="ca2004_s11").json()
+    assert page["count"] == 1 and page["results"][0]["kind"] == "record_share"
+    counts = {c["lawful_basis"]: c for c in ig.get("/sharing/disclosures").json()["by_basis"]}
+    assert counts["dpa_sch8_p4"]["exceptional"] == 1 and counts["ca2004_s11"]["total"] == 1

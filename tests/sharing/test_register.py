@@ -1,0 +1,201 @@
+"""The register of information-sharing agreements: IG adds, changes (a stale edit is
+refused, not overwritten) and withdraws them, each audited; caseworkers may read it;
+review dates are flagged; withdrawn, expired and future agreements are never offered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from cairn.audit.models import AuditEvent
+from cairn.core.concurrency import Conflict
+from cairn.sharing import selectors, services
+from cairn.sharing.models import AgreementState, SharingAgreement
+
+from ..factories import SharingAgreementFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 6, 1)
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _create(actor: Any, agencies: dict[str, Any], **kw: Any) -> SharingAgreement:
+    data: dict[str, Any] = {
+        "title": "Testshire schools protocol",
+        "parties": [agencies["trust"], agencies["school"]],
+        "purposes": "Pupils at risk",
+        "bases": ["ca2004_s10", "ca2004_s11"],
+        "start_date": timezone.localdate() - dt.timedelta(days=1),
+        "review_date": timezone.localdate() + dt.timedelta(days=30),
+    }
+    data.update(kw)
+    return services.agreement_create(actor=actor, **data)
+
+
+def test_ig_adds_changes_and_withdraws_and_each_is_audited(
+    users: dict[str, Any], agencies: dict[str, Any]
+) -> None:
+    ig = users["ig_admin"]
+    with pytest.raises(PermissionDenied):
+        _create(users["social_worker"], agencies)
+    with pytest.raises(ValidationError) as bad:
+        _create(ig, agencies, parties=[agencies["trust"]], bases=["other"], other_basis="")
+    assert set(bad.value.message_dict) == {"parties", "other_basis"}
+    agreement = _create(ig, agencies)
+    assert agreement.bases == ["ca2004_s10", "ca2004_s11"] and agreement.version == 1
+    changed = services.agreement_update(
+        actor=ig,
+        agreement_id=agreement.pk,
+        version=1,
+        title=agreement.title,
+        parties=[agencies["trust"], agencies["school"], agencies["police"]],
+        purposes=agreement.purposes,
+        bases=["ca2004_s11"],
+        start_date=agreement.start_date,
+        review_date=agreement.review_date + dt.timedelta(days=365),
+        state=AgreementState.ACTIVE,
+    )
+    assert changed.version == 2 and changed.parties.count() == 3
+    # Someone who read version 1 cannot overwrite version 2.
+    with pytest.raises(Conflict, match="Someone else changed this agreement"):
+        services.agreement_update(
+            actor=ig,
+            agreement_id=agreement.pk,
+            version=1,
+            title="Stale",
+            parties=[agencies["trust"], agencies["school"]],
+            purposes="x",
+            bases=["ca2004_s10"],
+            start_date=agreement.start_date,
+            review_date=agreement.review_date,
+            state=AgreementState.ACTIVE,
+        )
+    with pytest.raises(ValidationError):
+        services.agreement_withdraw(actor=ig, agreement_id=agreement.pk, reason=" ")
+    services.agreement_withdraw(actor=ig, agreement_id=agreement.pk, reason="Superseded")
+    services.agreement_withdraw(actor=ig, agreement_id=agreement.pk, reason="Again")  # no-op
+    agreement.refresh_from_db()
+    assert (
+        agreement.state == AgreementState.WITHDRAWN and agreement.withdrawn_reason == "Superseded"
+    )
+    events = list(
+        AuditEvent.objects.filter(object_id=str(agreement.pk), event__startswith="sharing.")
+        .order_by("pk")
+        .values_list("event", flat=True)
+    )
+    assert events == [
+        "sharing.agreement_created",
+        "sharing.agreement_changed",
+        "sharing.agreement_withdrawn",
+    ]
+
+
+def test_only_active_agreements_in_force_covering_both_agencies_are_offered(
+    agencies: dict[str, Any],
+) -> None:
+    police, trust, school = agencies["police"], agencies["trust"], agencies["school"]
+    today = timezone.localdate()
+    SharingAgreementFactory(title="Withdrawn", parties=[trust, school], state="withdrawn")
+    SharingAgreementFactory(title="Expired", parties=[trust, school], state="expired")
+    SharingAgreementFactory(
+        title="Not yet", parties=[trust, school], start_date=today + dt.timedelta(days=3)
+    )
+    SharingAgreementFactory(title="Police and school", parties=[police, school])
+    titles = {a.title for a in selectors.covering_agreements([trust, school])}
+    assert titles == {"Testshire Exploitation Hub information-sharing agreement"}
+    assert {a.title for a in selectors.covering_agreements([police, school])} == {
+        "Testshire Exploitation Hub information-sharing agreement",
+        "Police and school",
+    }
+
+
+def test_review_flags(agencies: dict[str, Any]) -> None:
+    parties = [agencies["trust"], agencies["school"]]
+    overdue = SharingAgreementFactory(parties=parties, review_date=TODAY - dt.timedelta(days=1))
+    soon = SharingAgreementFactory(parties=parties, review_date=TODAY + dt.timedelta(days=60))
+    later = SharingAgreementFactory(parties=parties, review_date=TODAY + dt.timedelta(days=61))
+    gone = SharingAgreementFactory(
+        parties=parties, review_date=TODAY - dt.timedelta(days=9), state="withdrawn"
+    )
+    assert [a.review_status(TODAY) for a in (overdue, soon, later, gone)] == [
+        "overdue",
+        "soon",
+        "",
+        "",
+    ]
+
+
+def test_register_pages_for_ig_and_readers(users: dict[str, Any], agencies: dict[str, Any]) -> None:
+    SharingAgreementFactory(
+        title="Overdue protocol",
+        parties=[agencies["trust"], agencies["school"]],
+        review_date=timezone.localdate() - dt.timedelta(days=3),
+    )
+    ig = _client(users["ig_admin"])
+    page = ig.get(reverse("sharing:list"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Overdue protocol" in html and "Review overdue" in html
+    assert reverse("sharing:new") in html
+    assert AuditEvent.objects.filter(event="sharing.agreements_listed").exists()
+    reader = _client(users["social_worker"])
+    read = reader.get(reverse("sharing:list")).content.decode()
+    assert "Overdue protocol" in read and reverse("sharing:new") not in read
+    assert reader.get(reverse("sharing:new")).status_code == 404
+    assert _client(users["system_admin"]).get(reverse("sharing:list")).status_code == 404
+
+
+def test_add_edit_and_withdraw_through_the_pages(
+    users: dict[str, Any], agencies: dict[str, Any]
+) -> None:
+    ig = _client(users["ig_admin"])
+    bad = ig.post(
+        reverse("sharing:new"),
+        {"title": "Schools protocol", "purposes": "Pupils", "bases": ["ca2004_s11"]},
+    )
+    assert bad.status_code == 200
+    html = bad.content.decode()
+    assert "Choose the agencies party to the agreement" in html
+    assert 'value="Schools protocol"' in html  # nothing typed is lost
+    form = {
+        "title": "Schools protocol",
+        "parties": [agencies["trust"].pk, agencies["school"].pk],
+        "purposes": "Pupils at risk",
+        "bases": ["ca2004_s11"],
+        "start_date_day": "1",
+        "start_date_month": "1",
+        "start_date_year": "2026",
+        "review_date_day": "1",
+        "review_date_month": "1",
+        "review_date_year": "2027",
+    }
+    assert ig.post(reverse("sharing:new"), form).status_code == 302
+    agreement = SharingAgreement.objects.get(title="Schools protocol")
+    edit = reverse("sharing:edit", args=[agreement.pk])
+    assert ig.get(edit).status_code == 200
+    saved = ig.post(
+        edit, {**form, "title": "Schools protocol v2", "state": "active", "version": "1"}
+    )
+    assert saved.status_code == 302
+    stale = ig.post(edit, {**form, "title": "Stale", "state": "active", "version": "1"})
+    assert stale.status_code == 200
+    assert "Someone else changed this agreement" in stale.content.decode()
+    assert _client(users["social_worker"]).get(edit).status_code == 404
+    withdraw = reverse("sharing:withdraw", args=[agreement.pk])
+    confirm = ig.get(withdraw)
+    assert "Are you sure you want to withdraw this agreement?" in confirm.content.decode()
+    assert ig.post(withdraw, {"reason": "Replaced"}).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.title == "Schools protocol v2" and agreement.state == "withdrawn"
+    assert ig.get(edit).status_code == 404  # a withdrawn agreement is not edited
