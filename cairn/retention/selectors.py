@@ -23,6 +23,7 @@ from cairn.hub.models import Action, ActionStatus, MissingEpisode
 from cairn.intelligence.models import Submission
 from cairn.pole.models import Entity, Link, LookedAfter, Person
 from cairn.referrals.models import OPEN_STATUSES, Referral
+from cairn.rights.models import SarStatus, SubjectAccessRequest
 
 from .access import is_reviewer
 from .models import SLUG_OF, Condition, RecordType, RetentionRule, ReviewDecision, Tombstone
@@ -34,6 +35,7 @@ BLOCKER_TEXT = {
     "action": "An open Hub action is about this person",
     "missing": "A missing episode for this person is still open",
     "restricted": "Processing of the record is restricted (lift the restriction first)",
+    "sar": "An open subject access request includes this record (disclose it first)",
 }
 
 
@@ -259,6 +261,14 @@ def person_blockers(ids: Iterable[int]) -> dict[int, list[str]]:
             Entity.objects.filter(pk__in=wanted, restricted_since__isnull=False).values_list(
                 "pk", flat=True
             ),
+        ),
+        # Deleting what a pending subject access request covers would defeat the request
+        # (ICO: records are supplied as held when the request arrived).
+        (
+            "sar",
+            SubjectAccessRequest.people.through.objects.filter(person_id__in=wanted)
+            .exclude(subjectaccessrequest__status=SarStatus.DISCLOSED)
+            .values_list("person_id", flat=True),
         ),
     ]
     for code, rows in checks:

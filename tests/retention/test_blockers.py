@@ -85,6 +85,21 @@ def _restricted(users: dict[str, Any], person: Person, ig: Any) -> None:
     age(person, timezone.now() - LONG_AGO)
 
 
+def _open_sar(users: dict[str, Any], person: Person) -> None:
+    from cairn.rights.models import SubjectAccessRequest
+
+    sar = SubjectAccessRequest.objects.create(
+        requester="A. Requester",
+        requester_kind="subject",
+        given_name=person.given_name,
+        family_name=person.family_name,
+        received_on=timezone.localdate(),
+        due_on=timezone.localdate() + dt.timedelta(days=30),
+        created_by=users["ig_admin"],
+    )
+    sar.people.add(person)
+
+
 @pytest.mark.parametrize(
     ("code", "make"),
     [
@@ -92,6 +107,7 @@ def _restricted(users: dict[str, Any], person: Person, ig: Any) -> None:
         ("tactic", _active_tactic),
         ("action", _open_action),
         ("missing", _open_missing),
+        ("sar", _open_sar),
         ("restricted", None),
     ],
 )
