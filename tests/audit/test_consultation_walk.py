@@ -55,6 +55,13 @@ def demo_hub(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
         outer = transaction.atomic()
         outer.__enter__()
         try:
+            # A live-server test earlier in this worker flushed the catalogue, and the
+            # function-scoped `_reference_data` runs only after this module fixture.
+            from cairn.concerns.catalogue import install
+            from cairn.concerns.models import Indicator
+
+            if not Indicator.objects.exists():
+                install(Indicator)
             call_command("demo_data", seed=2026, stdout=io.StringIO())
             yield
         finally:
@@ -600,6 +607,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "accounts:login": "sign-in form",
     "accounts:logout": "signs out",
     "accounts:signed-out": "signed-out confirmation",
+    "accounts:sso-refused": "why the signer's own sign-in was refused (their own name at most)",
     "accounts:sso-start": "redirect to the agency's identity provider",
     "accounts:sso-callback": "the provider's redirect back: signs in or refuses",
     "accounts:two-step-setup": "the user's own two-step set-up",

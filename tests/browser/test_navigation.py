@@ -43,6 +43,7 @@ def test_fib_officer_menu_fits_one_row_and_tools_page_is_accessible(
         [
             "Duplicate records",
             "Rectification and restriction requests",
+            "Information-sharing agreements",
             "API documentation",
             "API tokens",
         ]

@@ -18,6 +18,11 @@ def early_help_worker(make_user: Callable[..., Any], agencies: dict[str, Any]) -
     agencies["early_help"] = AgencyFactory(
         name="Testshire Early Help", short_name="TEH", kind=AgencyKind.EARLY_HELP
     )
+    # A Hub member: party to the Hub's sharing agreement like the others (ADR 0026).
+    from cairn.sharing.models import SharingAgreement
+
+    for agreement in SharingAgreement.objects.all():
+        agreement.parties.add(agencies["early_help"])
     return make_user("practitioner", agency="early_help", username="eh_worker")
 
 

@@ -19,6 +19,13 @@ def demo_hub(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
         outer = transaction.atomic()
         outer.__enter__()
         try:
+            # A live-server test earlier in this worker flushed the catalogue, and the
+            # function-scoped `_reference_data` runs only after this module fixture.
+            from cairn.concerns.catalogue import install
+            from cairn.concerns.models import Indicator
+
+            if not Indicator.objects.exists():
+                install(Indicator)
             out = io.StringIO()
             call_command("demo_data", seed=2026, stdout=out)
             yield out.getvalue()
