@@ -10,7 +10,10 @@ import datetime as dt
 
 from django.utils import timezone
 
-from cairn.accounts.models import User
+from cairn.accounts.models import Agency, User
+from cairn.accounts.roles import AgencyKind, Role
+from cairn.audit import services as audit
+from cairn.demo.constants import DEMO_PASSWORD
 from cairn.pole import services as pole
 from cairn.pole.models import Person
 
@@ -68,7 +71,36 @@ def load_demo(*, seed: int) -> None:  # the same story for every seed
         request_id=request.pk,
     )
 
+    _police_ig()
     _subject_access(ig, today)
+
+
+POLICE_IG = "ig.police.demo"
+
+
+def _police_ig() -> None:
+    """The police's information governance officer: approves (or withholds) the police
+    part of a subject access bundle, which only police IG may read (ADR 0025)."""
+    police = Agency.objects.filter(kind=AgencyKind.POLICE).order_by("pk").first()
+    if police is None or User.objects.filter(username=POLICE_IG).exists():
+        return
+    user = User(
+        username=POLICE_IG,
+        first_name="Anwen",
+        last_name="Foxcote",
+        email="ig-police-demo@northmoor.example",
+        agency=police,
+        role=Role.IG_ADMIN,
+        job_title="Information governance officer (police)",
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.full_clean()
+    user.save()
+    audit.record_system(
+        event="accounts.user_created",
+        justification="Demo account created by the demo loader",
+        details={"username": POLICE_IG, "role": Role.IG_ADMIN, "agency": police.name},
+    )
 
 
 def _subject_access(ig: User, today: dt.date) -> None:

@@ -26,9 +26,12 @@ from .access import (
     access_person_for_rights,
     access_request_by_id,
     access_sar_by_id,
+    approved_agencies,
     can_answer,
     can_approve,
+    can_redact_item,
     can_restrict,
+    can_withhold_item,
     is_ig,
     is_sar_handler,
 )
@@ -427,11 +430,20 @@ def sar_confirm(*, actor: Any, sar_id: int, person_ids: list[int]) -> SubjectAcc
     return sar
 
 
-def _item(sar: SubjectAccessRequest, item_id: int) -> BundleItem:
+def _item(
+    actor: Any, sar_id: int, item_id: int, *, redact: bool
+) -> tuple[SubjectAccessRequest, BundleItem]:
+    """The request and item locked, for the handling IG or the IG of the agency holding
+    the item; redacting also needs its content to be readable (ADR 0025)."""
+    sar = lock(access_sar_by_id(actor, sar_id))
     item = BundleItem.objects.select_for_update().filter(sar=sar, pk=require_id(item_id)).first()
-    if item is None:
+    if item is None or not can_withhold_item(actor, sar, item):
         raise Http404("No item found.")
-    return item
+    if redact and not can_redact_item(actor, sar, item, approved_agencies(sar)):
+        raise Http404("No item found.")
+    if sar.status != SarStatus.REVIEW:
+        raise Conflict(f"{sar.reference} has moved on: {sar.get_status_display().lower()}.")
+    return sar, item
 
 
 def _check_exemption(exemption: str, reason: str) -> None:
@@ -467,8 +479,7 @@ def sar_redact(
     _check_exemption(exemption, reason)
     if not phrase.strip():
         raise ValidationError({"phrase": "Enter the words to redact, as they appear in the text"})
-    sar = _locked_sar(actor, sar_id, SarStatus.REVIEW)
-    item = _item(sar, item_id)
+    sar, item = _item(actor, sar_id, item_id, redact=True)
     needle = phrase.strip().casefold()
     haystack = item.text.casefold()
     spans, start = [], haystack.find(needle)
@@ -500,8 +511,7 @@ def sar_withhold(
     """Withholds a whole record (e.g. a police-only record whose disclosure would prejudice
     an investigation, s.45(4))."""
     _check_exemption(exemption, reason)
-    sar = _locked_sar(actor, sar_id, SarStatus.REVIEW)
-    item = _item(sar, item_id)
+    sar, item = _item(actor, sar_id, item_id, redact=False)
     item.withheld_exemption = exemption
     item.withheld_reason = reason.strip()
     item.save(update_fields=["withheld_exemption", "withheld_reason"])
@@ -537,11 +547,18 @@ def sar_approve(*, actor: Any, sar_id: int) -> AgencyApproval:
     return approval
 
 
-def unapproved_agencies(sar: SubjectAccessRequest) -> list[str]:
+def unapproved_agencies(sar: SubjectAccessRequest, *, police_only: bool = False) -> list[str]:
+    """Agencies whose part is not approved; with `police_only`, those with a police-only
+    item still to be disclosed (withheld items are not disclosed, so need no approval)."""
     approved = AgencyApproval.objects.filter(sar=sar).values("agency_id")
-    return sorted(
-        {i.agency.name for i in sar.items.exclude(agency_id__in=approved).select_related("agency")}
-    )
+    items = sar.items.exclude(agency_id__in=approved).select_related("agency")
+    if police_only:
+        items = items.filter(police_only=True, withheld_exemption="")
+    return sorted({i.agency.name for i in items})
+
+
+# An override is a decision IG must be able to defend: a sentence, not a full stop.
+OVERRIDE_MIN_LENGTH = 20
 
 
 @transaction.atomic
@@ -558,6 +575,16 @@ def sar_disclose(
     if errors:
         raise ValidationError(errors)
     sar = _locked_sar(actor, sar_id, SarStatus.REVIEW)
+    # No override covers police-only records: their agency approves or withholds them.
+    police_waiting = unapproved_agencies(sar, police_only=True)
+    if police_waiting:
+        raise ValidationError(
+            "; ".join(
+                f"{name} must approve or withhold its part: police-only records are never "
+                "disclosed without that agency's approval"
+                for name in police_waiting
+            )
+        )
     waiting = unapproved_agencies(sar)
     if waiting and not override_reason.strip():
         raise ValidationError(
@@ -565,6 +592,14 @@ def sar_disclose(
                 "override_reason": "Not yet approved by "
                 + ", ".join(waiting)
                 + ": wait for their approval, or enter why it is disclosed without"
+            }
+        )
+    if waiting and len(override_reason.strip()) < OVERRIDE_MIN_LENGTH:
+        raise ValidationError(
+            {
+                "override_reason": "Enter the reason it is disclosed without "
+                + ", ".join(waiting)
+                + f"'s approval in at least {OVERRIDE_MIN_LENGTH} characters"
             }
         )
     sar.status = SarStatus.DISCLOSED
@@ -590,7 +625,10 @@ def sar_disclose(
             obj=sar,
             subject=person_id,
             recipient=sar.recipient,
-            justification=f"{sar.reference} disclosed ({sar.get_method_display()})",
+            justification=(
+                f"{sar.reference} disclosed ({sar.get_method_display()})"
+                + (f" without every agency's approval: {sar.override_reason}" if waiting else "")
+            )[:500],
             details={
                 "method": method,
                 "items": sar.items.count(),

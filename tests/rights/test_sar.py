@@ -241,10 +241,11 @@ def test_disclosure_waits_for_each_agency_or_an_override_reason(
 
 
 def test_a_change_voids_that_agencys_approval_and_override_is_recorded(
-    users: dict[str, User], jade: Person, records: dict[str, Any]
+    users: dict[str, User], jade: Person, records: dict[str, Any], make_user: Callable[..., User]
 ) -> None:
-    ig = users["ig_admin"]
+    ig, police_ig = users["ig_admin"], make_user(Role.IG_ADMIN, "police", username="ig_police")
     sar = _confirmed(users, jade)
+    services.sar_approve(actor=police_ig, sar_id=sar.pk)  # no override covers police-only
     services.sar_approve(actor=ig, sar_id=sar.pk)
     services.sar_redact(
         actor=ig,
@@ -254,7 +255,8 @@ def test_a_change_voids_that_agencys_approval_and_override_is_recorded(
         exemption="third_party",
         reason="Another child",
     )
-    assert not sar.approvals.exists()
+    # The Trust's approval is void; the police part, untouched, stays approved.
+    assert list(sar.approvals.values_list("agency_id", flat=True)) == [police_ig.agency_id]
     services.sar_disclose(
         actor=ig,
         sar_id=sar.pk,
@@ -264,6 +266,8 @@ def test_a_change_voids_that_agencys_approval_and_override_is_recorded(
     )
     sar.refresh_from_db()
     assert sar.override_reason == "Agencies did not answer before the time limit"
+    row = AuditEvent.objects.get(event="rights.sar_disclosed")
+    assert "Agencies did not answer before the time limit" in row.justification
 
 
 @pytest.mark.parametrize(
@@ -287,24 +291,29 @@ def test_only_ig_may_log_or_see_a_request(users: dict[str, User], jade: Person, 
 
 
 def test_pdf_has_no_redacted_text_and_its_download_is_audited(
-    users: dict[str, User], jade: Person, records: dict[str, Any]
+    users: dict[str, User], jade: Person, records: dict[str, Any], make_user: Callable[..., User]
 ) -> None:
-    ig = users["ig_admin"]
+    ig, police_ig = users["ig_admin"], make_user(Role.IG_ADMIN, "police", username="ig_police")
     sar = _confirmed(users, jade)
-    for record_type, phrase, exemption in [
-        ("concern", THIRD_PARTY, "third_party"),
-        ("intelligence", SOURCE, "intelligence_source"),
+    for actor, record_type, phrase, exemption in [
+        (ig, "concern", THIRD_PARTY, "third_party"),
+        (police_ig, "intelligence", SOURCE, "intelligence_source"),  # only police reads it
     ]:
         services.sar_redact(
-            actor=ig,
+            actor=actor,
             sar_id=sar.pk,
             item_id=_item(sar, record_type).pk,
             phrase=phrase,
             exemption=exemption,
             reason="Protects another person",
         )
+    services.sar_approve(actor=police_ig, sar_id=sar.pk)
     services.sar_disclose(
-        actor=ig, sar_id=sar.pk, recipient="Jade", method="post", override_reason="No answer"
+        actor=ig,
+        sar_id=sar.pk,
+        recipient="Jade",
+        method="post",
+        override_reason="The Trust part was not approved in time",
     )
     client = Client()
     client.force_login(ig)
