@@ -5,6 +5,7 @@ transaction (ADR 0015), so a double submit answers Conflict instead of acting tw
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -56,6 +57,10 @@ from .selectors import sar_candidates
 # UK GDPR Art. 12(3): one month, extendable by two further months where complex.
 MONTHS_TO_ANSWER = 1
 MONTHS_WITH_EXTENSION = 3
+# A request received before this is a slip of the year (the Hub did not exist).
+EARLIEST_RECEIVED = dt.date(2000, 1, 1)
+# A one-letter "redaction" would blank out letters all over the text.
+MIN_REDACTION_LENGTH = 2
 
 
 def _owners(person: Person) -> list[User]:
@@ -308,8 +313,17 @@ def sar_log(
 ) -> SubjectAccessRequest:
     if not is_ig(actor):
         raise Http404("Page not found.")
+    errors = {}
     if received_on > timezone.localdate():
-        raise ValidationError({"received_on": "The date received must be today or in the past"})
+        errors["received_on"] = "The date received must be today or in the past"
+    elif received_on < EARLIEST_RECEIVED:
+        errors["received_on"] = (
+            f"The date received must be on or after {EARLIEST_RECEIVED:%-d %B %Y}: check the year"
+        )
+    if date_of_birth is not None and date_of_birth > timezone.localdate():
+        errors["date_of_birth"] = "The date of birth must be in the past"
+    if errors:
+        raise ValidationError(errors)
     sar = SubjectAccessRequest(
         requester=requester.strip(),
         requester_kind=requester_kind,
@@ -360,6 +374,17 @@ def sar_extend(*, actor: Any, sar_id: int, months: int, reason: str) -> SubjectA
         raise Conflict(f"{sar.reference} has already been disclosed.")
     if sar.extension_months:
         raise Conflict(f"{sar.reference} has already been extended.")
+    # Art. 12(3): the requester must be told of an extension within the first month, so
+    # once that month (or the deadline) has passed the request can no longer be extended.
+    first_month_ends = add_months(sar.received_on, MONTHS_TO_ANSWER)
+    if timezone.localdate() > min(first_month_ends, sar.due_on):
+        raise ValidationError(
+            {
+                "months": f"{sar.reference} can no longer be extended: an extension must be "
+                f"made and told to the requester within the first month (by "
+                f"{first_month_ends:%-d %B %Y})"
+            }
+        )
     old_due = sar.due_on
     sar.extension_months = months
     sar.extension_reason = reason.strip()
@@ -475,17 +500,21 @@ def _changed(
 def sar_redact(
     *, actor: Any, sar_id: int, item_id: int, phrase: str, exemption: str, reason: str
 ) -> list[Redaction]:
-    """Redacts every occurrence of `phrase` in the item's text (case-insensitive)."""
+    """Redacts every occurrence of `phrase` in the item's text as whole words
+    (case-insensitive): "Al" redacts "Al" and "al", never the "al" in "Alice"."""
     _check_exemption(exemption, reason)
     if not phrase.strip():
         raise ValidationError({"phrase": "Enter the words to redact, as they appear in the text"})
+    if len(phrase.strip()) < MIN_REDACTION_LENGTH:
+        raise ValidationError(
+            {"phrase": f"Enter at least {MIN_REDACTION_LENGTH} characters: whole words to redact"}
+        )
     sar, item = _item(actor, sar_id, item_id, redact=True)
-    needle = phrase.strip().casefold()
-    haystack = item.text.casefold()
-    spans, start = [], haystack.find(needle)
-    while start != -1:
-        spans.append((start, start + len(needle)))
-        start = haystack.find(needle, start + len(needle))
+    # Whole words: not preceded or followed by a letter or digit; spaces in the phrase
+    # match any run of whitespace (the text has line breaks between fields).
+    words = [re.escape(w) for w in phrase.split()]
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+    spans = [(m.start(), m.end()) for m in pattern.finditer(item.text)]
     if not spans:
         raise ValidationError({"phrase": "Those words are not in this record's text"})
     created = Redaction.objects.bulk_create(
