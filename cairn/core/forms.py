@@ -71,14 +71,20 @@ class GovukDateField(forms.MultiValueField):
         missing = [n for n, p in zip(names, parts, strict=True) if not p]
         if missing:
             raise forms.ValidationError(f"{self.label} must include a {' and '.join(missing)}")
-        if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+        # A day or month of many digits is a slip, and overflows dt.date (OverflowError).
+        if (
+            not all(p.isdigit() for p in parts)
+            or len(parts[2]) != 4
+            or len(parts[0]) > 2
+            or len(parts[1]) > 2
+        ):
             raise forms.ValidationError(f"{self.label} must be a real date")
         if not 1900 <= int(parts[2]) <= 2100:
             # Year 1 or 9999 is a slip, and overflows date arithmetic further on.
             raise forms.ValidationError(f"{self.label} must be between 1900 and 2100")
         try:
             return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise forms.ValidationError(f"{self.label} must be a real date") from None
 
     def compress(self, data_list: list[Any]) -> Any:  # pragma: no cover - clean() overrides

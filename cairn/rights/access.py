@@ -124,3 +124,30 @@ def is_sar_handler(user: Any, sar: SubjectAccessRequest) -> bool:
 def can_approve(user: Any, sar: SubjectAccessRequest, agency_id: int) -> bool:
     """An agency's part is approved by that agency's IG."""
     return bool(is_ig(user) and user.agency_id == agency_id)
+
+
+def approved_agencies(sar: SubjectAccessRequest) -> set[int]:
+    return set(sar.approvals.values_list("agency_id", flat=True))
+
+
+def can_see_item(user: Any, item: BundleItem, approved: set[int]) -> bool:
+    """An item's content is shown to its own agency's IG, and to another IG once that
+    agency has approved its part; a police-only item's only ever to police IG (the
+    handling IG of another agency never reads it, ADR 0025). Others see a placeholder."""
+    if not is_ig(user) or user.agency_id is None:
+        return False
+    if item.police_only and not user.is_police:
+        return False
+    return item.agency_id == user.agency_id or item.agency_id in approved
+
+
+def can_withhold_item(user: Any, sar: SubjectAccessRequest, item: BundleItem) -> bool:
+    """The handling IG, or the IG of the agency holding the item (its part to review)."""
+    return is_sar_handler(user, sar) or bool(is_ig(user) and item.agency_id == user.agency_id)
+
+
+def can_redact_item(
+    user: Any, sar: SubjectAccessRequest, item: BundleItem, approved: set[int]
+) -> bool:
+    # Redacting text one may not read would let a phrase be probed for ("not in the text").
+    return can_withhold_item(user, sar, item) and can_see_item(user, item, approved)

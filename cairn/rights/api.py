@@ -68,6 +68,7 @@ class ItemOut(Schema):
     record_type: str
     record_id: str
     title: str
+    content_shown: bool
     agency: str
     police_only: bool
     withheld_exemption: str
@@ -139,6 +140,11 @@ def sar_list(
     }
 
 
+def _placeholder_title(item: Any) -> str:
+    police = " (police-only)" if item.police_only else ""
+    return f"A record held by {item.agency.name}{police}"
+
+
 @router.get("/rights/access-requests/{sar_id}", response={200: SarDetailOut, **error_responses()})
 def sar_detail(request: HttpRequest, sar_id: Id) -> dict[str, Any]:
     """One request: its clock, the records confirmed, the bundle's items (titles and
@@ -163,14 +169,17 @@ def sar_detail(request: HttpRequest, sar_id: Id) -> dict[str, Any]:
             {
                 "id": i.pk,
                 "record_type": i.record_type,
-                "record_id": i.record_id,
-                "title": i.title,
+                "record_id": i.record_id if i.shown else "",
+                # Another agency's item before its approval, or a police-only item to
+                # non-police IG: only who holds it (ADR 0025).
+                "title": i.title if i.shown else _placeholder_title(i),
+                "content_shown": i.shown,
                 "agency": i.agency.name,
                 "police_only": i.police_only,
                 "withheld_exemption": i.withheld_exemption,
                 "redactions": len(i.redactions.all()),
             }
-            for i in selectors.sar_items(sar, own)
+            for i in selectors.sar_items(sar, own, viewer=actor)
         ],
         "parts": [
             {

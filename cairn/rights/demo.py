@@ -68,6 +68,7 @@ def load_demo(*, seed: int) -> None:  # the same story for every seed
         request_id=request.pk,
     )
 
+    # The police's IG (igpolice.demo, cairn/demo/constants.py) approves the police part.
     _subject_access(ig, today)
 
 

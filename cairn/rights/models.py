@@ -224,6 +224,9 @@ class BundleItem(models.Model):
     withheld_exemption = models.CharField(max_length=24, choices=Exemption.choices, blank=True)
     withheld_reason = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
+    # Set per viewer by the selectors (cairn.rights.access.can_see_item); hidden unless
+    # they say so, so a page that forgets to ask shows the placeholder.
+    shown: bool = False
 
     class Meta:
         ordering = ["sar", "position", "pk"]

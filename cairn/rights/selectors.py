@@ -13,7 +13,7 @@ from cairn.core.text import require_id
 from cairn.network.matching.online import CandidateFields, Match, match_person
 from cairn.pole.models import Person
 
-from .access import visible_requests, visible_sars
+from .access import approved_agencies, can_see_item, visible_requests, visible_sars
 from .bundle import Segment, segments
 from .models import (
     BundleItem,
@@ -116,11 +116,20 @@ def sar_candidates(user: Any, sar: SubjectAccessRequest) -> list[Match]:
     return sorted(best.values(), key=lambda m: -m.weight)
 
 
-def sar_items(sar: SubjectAccessRequest, agency_id: int | None = None) -> list[BundleItem]:
+def sar_items(
+    sar: SubjectAccessRequest, agency_id: int | None = None, *, viewer: Any = None
+) -> list[BundleItem]:
+    """The bundle's items (one agency's part, or all), each marked `shown` if `viewer`
+    may read its content."""
     qs = sar.items.select_related("agency").prefetch_related("redactions")
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)
-    return list(qs)
+    items = list(qs)
+    if viewer is not None:
+        approved = approved_agencies(sar)
+        for item in items:
+            item.shown = can_see_item(viewer, item, approved)
+    return items
 
 
 def item_segments(item: BundleItem) -> list[Segment]:
@@ -156,7 +165,7 @@ def disclosure_html(sar: SubjectAccessRequest) -> str:
     )
 
 
-def sar_item(sar: SubjectAccessRequest, item_id: int) -> BundleItem:
+def sar_item(sar: SubjectAccessRequest, item_id: int, *, viewer: Any) -> BundleItem:
     item = (
         sar.items.select_related("agency")
         .prefetch_related("redactions")
@@ -165,4 +174,5 @@ def sar_item(sar: SubjectAccessRequest, item_id: int) -> BundleItem:
     )
     if item is None:
         raise Http404("No item found.")
+    item.shown = can_see_item(viewer, item, approved_agencies(sar))
     return item

@@ -5,6 +5,7 @@ transaction (ADR 0015), so a double submit answers Conflict instead of acting tw
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,9 +27,12 @@ from .access import (
     access_person_for_rights,
     access_request_by_id,
     access_sar_by_id,
+    approved_agencies,
     can_answer,
     can_approve,
+    can_redact_item,
     can_restrict,
+    can_withhold_item,
     is_ig,
     is_sar_handler,
 )
@@ -53,6 +57,10 @@ from .selectors import sar_candidates
 # UK GDPR Art. 12(3): one month, extendable by two further months where complex.
 MONTHS_TO_ANSWER = 1
 MONTHS_WITH_EXTENSION = 3
+# A request received before this is a slip of the year (the Hub did not exist).
+EARLIEST_RECEIVED = dt.date(2000, 1, 1)
+# A one-letter "redaction" would blank out letters all over the text.
+MIN_REDACTION_LENGTH = 2
 
 
 def _owners(person: Person) -> list[User]:
@@ -305,8 +313,17 @@ def sar_log(
 ) -> SubjectAccessRequest:
     if not is_ig(actor):
         raise Http404("Page not found.")
+    errors = {}
     if received_on > timezone.localdate():
-        raise ValidationError({"received_on": "The date received must be today or in the past"})
+        errors["received_on"] = "The date received must be today or in the past"
+    elif received_on < EARLIEST_RECEIVED:
+        errors["received_on"] = (
+            f"The date received must be on or after {EARLIEST_RECEIVED:%-d %B %Y}: check the year"
+        )
+    if date_of_birth is not None and date_of_birth > timezone.localdate():
+        errors["date_of_birth"] = "The date of birth must be in the past"
+    if errors:
+        raise ValidationError(errors)
     sar = SubjectAccessRequest(
         requester=requester.strip(),
         requester_kind=requester_kind,
@@ -357,6 +374,17 @@ def sar_extend(*, actor: Any, sar_id: int, months: int, reason: str) -> SubjectA
         raise Conflict(f"{sar.reference} has already been disclosed.")
     if sar.extension_months:
         raise Conflict(f"{sar.reference} has already been extended.")
+    # Art. 12(3): the requester must be told of an extension within the first month, so
+    # once that month (or the deadline) has passed the request can no longer be extended.
+    first_month_ends = add_months(sar.received_on, MONTHS_TO_ANSWER)
+    if timezone.localdate() > min(first_month_ends, sar.due_on):
+        raise ValidationError(
+            {
+                "months": f"{sar.reference} can no longer be extended: an extension must be "
+                f"made and told to the requester within the first month (by "
+                f"{first_month_ends:%-d %B %Y})"
+            }
+        )
     old_due = sar.due_on
     sar.extension_months = months
     sar.extension_reason = reason.strip()
@@ -427,11 +455,20 @@ def sar_confirm(*, actor: Any, sar_id: int, person_ids: list[int]) -> SubjectAcc
     return sar
 
 
-def _item(sar: SubjectAccessRequest, item_id: int) -> BundleItem:
+def _item(
+    actor: Any, sar_id: int, item_id: int, *, redact: bool
+) -> tuple[SubjectAccessRequest, BundleItem]:
+    """The request and item locked, for the handling IG or the IG of the agency holding
+    the item; redacting also needs its content to be readable (ADR 0025)."""
+    sar = lock(access_sar_by_id(actor, sar_id))
     item = BundleItem.objects.select_for_update().filter(sar=sar, pk=require_id(item_id)).first()
-    if item is None:
+    if item is None or not can_withhold_item(actor, sar, item):
         raise Http404("No item found.")
-    return item
+    if redact and not can_redact_item(actor, sar, item, approved_agencies(sar)):
+        raise Http404("No item found.")
+    if sar.status != SarStatus.REVIEW:
+        raise Conflict(f"{sar.reference} has moved on: {sar.get_status_display().lower()}.")
+    return sar, item
 
 
 def _check_exemption(exemption: str, reason: str) -> None:
@@ -463,18 +500,21 @@ def _changed(
 def sar_redact(
     *, actor: Any, sar_id: int, item_id: int, phrase: str, exemption: str, reason: str
 ) -> list[Redaction]:
-    """Redacts every occurrence of `phrase` in the item's text (case-insensitive)."""
+    """Redacts every occurrence of `phrase` in the item's text as whole words
+    (case-insensitive): "Al" redacts "Al" and "al", never the "al" in "Alice"."""
     _check_exemption(exemption, reason)
     if not phrase.strip():
         raise ValidationError({"phrase": "Enter the words to redact, as they appear in the text"})
-    sar = _locked_sar(actor, sar_id, SarStatus.REVIEW)
-    item = _item(sar, item_id)
-    needle = phrase.strip().casefold()
-    haystack = item.text.casefold()
-    spans, start = [], haystack.find(needle)
-    while start != -1:
-        spans.append((start, start + len(needle)))
-        start = haystack.find(needle, start + len(needle))
+    if len(phrase.strip()) < MIN_REDACTION_LENGTH:
+        raise ValidationError(
+            {"phrase": f"Enter at least {MIN_REDACTION_LENGTH} characters: whole words to redact"}
+        )
+    sar, item = _item(actor, sar_id, item_id, redact=True)
+    # Whole words: not preceded or followed by a letter or digit; spaces in the phrase
+    # match any run of whitespace (the text has line breaks between fields).
+    words = [re.escape(w) for w in phrase.split()]
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+    spans = [(m.start(), m.end()) for m in pattern.finditer(item.text)]
     if not spans:
         raise ValidationError({"phrase": "Those words are not in this record's text"})
     created = Redaction.objects.bulk_create(
@@ -500,8 +540,7 @@ def sar_withhold(
     """Withholds a whole record (e.g. a police-only record whose disclosure would prejudice
     an investigation, s.45(4))."""
     _check_exemption(exemption, reason)
-    sar = _locked_sar(actor, sar_id, SarStatus.REVIEW)
-    item = _item(sar, item_id)
+    sar, item = _item(actor, sar_id, item_id, redact=False)
     item.withheld_exemption = exemption
     item.withheld_reason = reason.strip()
     item.save(update_fields=["withheld_exemption", "withheld_reason"])
@@ -537,11 +576,18 @@ def sar_approve(*, actor: Any, sar_id: int) -> AgencyApproval:
     return approval
 
 
-def unapproved_agencies(sar: SubjectAccessRequest) -> list[str]:
+def unapproved_agencies(sar: SubjectAccessRequest, *, police_only: bool = False) -> list[str]:
+    """Agencies whose part is not approved; with `police_only`, those with a police-only
+    item still to be disclosed (withheld items are not disclosed, so need no approval)."""
     approved = AgencyApproval.objects.filter(sar=sar).values("agency_id")
-    return sorted(
-        {i.agency.name for i in sar.items.exclude(agency_id__in=approved).select_related("agency")}
-    )
+    items = sar.items.exclude(agency_id__in=approved).select_related("agency")
+    if police_only:
+        items = items.filter(police_only=True, withheld_exemption="")
+    return sorted({i.agency.name for i in items})
+
+
+# An override is a decision IG must be able to defend: a sentence, not a full stop.
+OVERRIDE_MIN_LENGTH = 20
 
 
 @transaction.atomic
@@ -558,6 +604,16 @@ def sar_disclose(
     if errors:
         raise ValidationError(errors)
     sar = _locked_sar(actor, sar_id, SarStatus.REVIEW)
+    # No override covers police-only records: their agency approves or withholds them.
+    police_waiting = unapproved_agencies(sar, police_only=True)
+    if police_waiting:
+        raise ValidationError(
+            "; ".join(
+                f"{name} must approve or withhold its part: police-only records are never "
+                "disclosed without that agency's approval"
+                for name in police_waiting
+            )
+        )
     waiting = unapproved_agencies(sar)
     if waiting and not override_reason.strip():
         raise ValidationError(
@@ -565,6 +621,14 @@ def sar_disclose(
                 "override_reason": "Not yet approved by "
                 + ", ".join(waiting)
                 + ": wait for their approval, or enter why it is disclosed without"
+            }
+        )
+    if waiting and len(override_reason.strip()) < OVERRIDE_MIN_LENGTH:
+        raise ValidationError(
+            {
+                "override_reason": "Enter the reason it is disclosed without "
+                + ", ".join(waiting)
+                + f"'s approval in at least {OVERRIDE_MIN_LENGTH} characters"
             }
         )
     sar.status = SarStatus.DISCLOSED
@@ -590,7 +654,10 @@ def sar_disclose(
             obj=sar,
             subject=person_id,
             recipient=sar.recipient,
-            justification=f"{sar.reference} disclosed ({sar.get_method_display()})",
+            justification=(
+                f"{sar.reference} disclosed ({sar.get_method_display()})"
+                + (f" without every agency's approval: {sar.override_reason}" if waiting else "")
+            )[:500],
             details={
                 "method": method,
                 "items": sar.items.count(),

@@ -283,10 +283,15 @@ def sar_new(request: HttpRequest) -> HttpResponse:
     return render(request, "rights/sar_new.html", {"form": form, "nav": "rights"})
 
 
-def _confirm_choices(matches: list[Any]) -> list[tuple[int, str]]:
+def _confirm_choices(user: Any, matches: list[Any]) -> list[tuple[int, str]]:
     out = []
     for m in matches:
         p = m.person
+        if p.entity.police_only and not user.is_police:
+            # Confirmable without being read: who holds it and how well it matches only.
+            agency = p.entity.owning_agency.name
+            out.append((p.pk, f"A record held by {agency} (police-only; {m.percent}% match)"))
+            continue
         born = f", born {p.date_of_birth:%-d %B %Y}" if p.date_of_birth else ""
         out.append((p.pk, f"{p.full_name}{born} (record {p.pk}; {m.percent}% match)"))
     return out
@@ -305,7 +310,7 @@ def sar_detail(request: HttpRequest, sar_id: int) -> HttpResponse:
         else []
     )
     confirm_form = ConfirmForm(
-        post if action == "confirm" else None, choices=_confirm_choices(matches)
+        post if action == "confirm" else None, choices=_confirm_choices(request.user, matches)
     )
     extend_form = ExtendForm(post if action == "extend" else None)
     disclose_form = DiscloseForm(post if action == "disclose" else None)
@@ -368,7 +373,7 @@ def sar_detail(request: HttpRequest, sar_id: int) -> HttpResponse:
             "confirm_form": confirm_form,
             "extend_form": extend_form,
             "disclose_form": disclose_form,
-            "items": selectors.sar_items(sar, own_agency),
+            "items": selectors.sar_items(sar, own_agency, viewer=request.user),
             "parts": selectors.sar_parts(sar),
             "my_agency": getattr(request.user, "agency_id", None),
             "nav": "rights",
@@ -380,9 +385,10 @@ def sar_detail(request: HttpRequest, sar_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sar_item(request: HttpRequest, sar_id: int, item_id: int) -> HttpResponse:
     sar = access.access_sar_by_id(request.user, sar_id)
-    if not access.is_sar_handler(request.user, sar):
+    item = selectors.sar_item(sar, item_id, viewer=request.user)
+    if not access.can_withhold_item(request.user, sar, item):
         raise Http404("No request found.")
-    item = selectors.sar_item(sar, item_id)
+    can_redact = access.can_redact_item(request.user, sar, item, access.approved_agencies(sar))
     action = request.POST.get("action", "")
     post = request.POST if request.method == "POST" else None
     redact_form = RedactForm(post if action == "redact" else None)
@@ -390,7 +396,7 @@ def sar_item(request: HttpRequest, sar_id: int, item_id: int) -> HttpResponse:
     withhold_form = WithholdForm(post if action == "withhold" else None, prefix="withhold")
     form = redact_form if action == "redact" else withhold_form
     if request.method == "POST":
-        if action not in ("redact", "withhold"):
+        if action not in ("redact", "withhold") or (action == "redact" and not can_redact):
             raise Http404("No such action.")
         if form.is_valid():
             try:
@@ -423,7 +429,8 @@ def sar_item(request: HttpRequest, sar_id: int, item_id: int) -> HttpResponse:
         {
             "sar": sar,
             "item": item,
-            "segments": selectors.item_segments(item),
+            "segments": selectors.item_segments(item) if item.shown else [],
+            "can_redact": can_redact,
             "redact_form": redact_form,
             "withhold_form": withhold_form,
             "nav": "rights",

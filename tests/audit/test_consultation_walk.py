@@ -171,8 +171,20 @@ def _disclosed_sar() -> Any:
         received_on=dt.date.today(),
     )
     rights_services.sar_confirm(actor=ig, sar_id=sar.pk, person_ids=[person.pk])
+    for item in sar.items.filter(police_only=True):  # no override covers police-only
+        rights_services.sar_withhold(
+            actor=ig,
+            sar_id=sar.pk,
+            item_id=item.pk,
+            exemption="prejudice_investigation",
+            reason="Walk",
+        )
     rights_services.sar_disclose(
-        actor=ig, sar_id=sar.pk, recipient="Walk", method="post", override_reason="Walk"
+        actor=ig,
+        sar_id=sar.pk,
+        recipient="Walk",
+        method="post",
+        override_reason="Walk: other agencies did not answer",
     )
     return {"sar_id": sar.pk}, person.pk, "ig.demo"
 

@@ -1,8 +1,9 @@
 """Information governance answers a subject access request in a real browser: log it,
-confirm the child's record found by the matcher, redact a third party's name and an
-intelligence source, approve the Trust's part, disclose with a reason for the police part
-not yet approved, and download the PDF, whose text holds none of the redacted words.
-axe on each page."""
+confirm the child's record found by the matcher, redact a third party's name, approve the
+Trust's part; the police-only intelligence is a placeholder to the Trust's IG and no
+override discloses it, so police IG (a second browser context) reads it, redacts its
+source and approves the police part; then disclose and download the PDF, whose text holds
+none of the redacted words. axe on each page."""
 
 from __future__ import annotations
 
@@ -29,8 +30,11 @@ def test_ig_handles_a_subject_access_request_to_a_redacted_pdf(
     agencies: dict[str, Any],
     login_as: Any,
     assert_accessible: Any,
+    make_user: Any,
+    live_server: Any,
 ) -> None:
     ig, sw, fib = users["ig_admin"], users["social_worker"], users["fib_officer"]
+    police_ig = make_user("ig_admin", agency="police", username="ig_police")
     child = pole.person_create(
         actor=sw,
         given_name="Jade",
@@ -91,27 +95,41 @@ def test_ig_handles_a_subject_access_request_to_a_redacted_pdf(
     page.get_by_label(re.compile(r"Jade Examplesmith, born 14 March 2010")).check()
     page.get_by_role("button", name="Confirm and build the bundle").click()
     expect(page.get_by_test_id("sar-state")).to_have_text("Redaction and approval")
-    expect(page.get_by_test_id("bundle")).to_contain_text("Intelligence submission")
+    expect(page.get_by_test_id("bundle")).to_contain_text(
+        "A record held by Testshire Police (police-only)"
+    )
     assert_accessible(page)
 
-    def redact(item: str, phrase: str, exemption: str) -> None:
-        page.get_by_test_id("bundle").get_by_role("link", name=re.compile(item)).click()
-        form = page.locator("form").filter(has=page.get_by_role("button", name="Redact"))
+    def redact(on: Any, item: str, phrase: str, exemption: str) -> None:
+        on.get_by_test_id("bundle").get_by_role("link", name=re.compile(item)).click()
+        form = on.locator("form").filter(has=on.get_by_role("button", name="Redact"))
         form.get_by_label("Words to redact").fill(phrase)
         form.get_by_label(exemption).check()
         form.get_by_label("Reason").fill("Identifies another person")
         form.get_by_role("button", name="Redact").click()
-        text = page.get_by_test_id("item-text")
+        text = on.get_by_test_id("item-text")
         expect(text).to_contain_text(f"[Redacted: {exemption.lower()}]")
         expect(text).not_to_contain_text(phrase)
-        expect(page.get_by_test_id("redactions")).to_contain_text(exemption)
-        assert_accessible(page)
-        page.get_by_role("link", name=re.compile(r"^SAR-")).click()
+        expect(on.get_by_test_id("redactions")).to_contain_text(exemption)
+        assert_accessible(on)
+        on.get_by_role("link", name=re.compile(r"^SAR-")).click()
 
-    redact("Concern", THIRD_PARTY, "Third-party personal data")
-    redact("Intelligence submission", SOURCE, "Intelligence source")
+    redact(page, "Concern", THIRD_PARTY, "Third-party personal data")
+    sar_url = page.url
 
-    # The Trust approves its part; the police part goes with a recorded reason.
+    # The police-only intelligence is a placeholder to the Trust's IG.
+    bundle = page.get_by_test_id("bundle")
+    expect(bundle).not_to_contain_text("Intelligence submission")
+    bundle.get_by_role("link", name="A record held by Testshire Police (police-only)").click()
+    expect(page.get_by_test_id("item-placeholder")).to_contain_text(
+        "Testshire Police's information governance reviews and approves this part"
+    )
+    expect(page.locator("main")).not_to_contain_text("Mill Road")
+    expect(page.get_by_role("button", name="Redact")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile(r"^SAR-")).click()
+
+    # The Trust approves its part; an override cannot send the police part.
     page.get_by_role("button", name="Approve Testshire Children's Trust's part").click()
     approvals = page.get_by_test_id("approvals")
     expect(approvals.get_by_role("row").filter(has_text="Children's Trust")).to_contain_text(
@@ -119,15 +137,43 @@ def test_ig_handles_a_subject_access_request_to_a_redacted_pdf(
     )
     page.get_by_label("Sent to").fill("Jade Examplesmith, 1 Example Row")
     page.get_by_label("Recorded post").check()
-    page.get_by_role("button", name="Disclose").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Testshire Police")
-    expect(page.get_by_label("Sent to")).to_have_value("Jade Examplesmith, 1 Example Row")
-    assert_accessible(page)
     page.get_by_label("If an agency has not approved its part").fill(
         "Police did not answer before the time limit"
     )
     page.get_by_role("button", name="Disclose").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Testshire Police must approve or withhold its part"
+    )
+    expect(page.get_by_label("Sent to")).to_have_value("Jade Examplesmith, 1 Example Row")
+    assert_accessible(page)
+
+    # Police IG, in its own browser context, reads its part, redacts and approves it.
+    context = page.context.browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB"
+    )
+    try:
+        police = context.new_page()
+        police.goto("/accounts/sign-in/")
+        login_as(police, police_ig)
+        police.goto(sar_url)
+        expect(police.get_by_test_id("bundle")).to_contain_text("Intelligence submission")
+        assert_accessible(police)
+        redact(police, "Intelligence submission", SOURCE, "Intelligence source")
+        police.get_by_role("button", name="Approve Testshire Police's part").click()
+        expect(
+            police.get_by_test_id("approvals").get_by_role("row").filter(has_text="Police")
+        ).to_contain_text("Approved by")
+        assert_accessible(police)
+    finally:
+        context.close()
+
+    # Every part approved: the Trust's IG discloses with no override.
+    page.goto(sar_url)
+    page.get_by_label("Sent to").fill("Jade Examplesmith, 1 Example Row")
+    page.get_by_label("Recorded post").check()
+    page.get_by_role("button", name="Disclose").click()
     expect(page.get_by_test_id("disclosed")).to_contain_text("Jade Examplesmith, 1 Example Row")
+    expect(page.get_by_test_id("disclosed")).not_to_contain_text("Without every agency")
     assert_accessible(page)
 
     with page.expect_download() as info:

@@ -241,10 +241,11 @@ def test_disclosure_waits_for_each_agency_or_an_override_reason(
 
 
 def test_a_change_voids_that_agencys_approval_and_override_is_recorded(
-    users: dict[str, User], jade: Person, records: dict[str, Any]
+    users: dict[str, User], jade: Person, records: dict[str, Any], make_user: Callable[..., User]
 ) -> None:
-    ig = users["ig_admin"]
+    ig, police_ig = users["ig_admin"], make_user(Role.IG_ADMIN, "police", username="ig_police")
     sar = _confirmed(users, jade)
+    services.sar_approve(actor=police_ig, sar_id=sar.pk)  # no override covers police-only
     services.sar_approve(actor=ig, sar_id=sar.pk)
     services.sar_redact(
         actor=ig,
@@ -254,7 +255,8 @@ def test_a_change_voids_that_agencys_approval_and_override_is_recorded(
         exemption="third_party",
         reason="Another child",
     )
-    assert not sar.approvals.exists()
+    # The Trust's approval is void; the police part, untouched, stays approved.
+    assert list(sar.approvals.values_list("agency_id", flat=True)) == [police_ig.agency_id]
     services.sar_disclose(
         actor=ig,
         sar_id=sar.pk,
@@ -264,6 +266,8 @@ def test_a_change_voids_that_agencys_approval_and_override_is_recorded(
     )
     sar.refresh_from_db()
     assert sar.override_reason == "Agencies did not answer before the time limit"
+    row = AuditEvent.objects.get(event="rights.sar_disclosed")
+    assert "Agencies did not answer before the time limit" in row.justification
 
 
 @pytest.mark.parametrize(
@@ -287,24 +291,29 @@ def test_only_ig_may_log_or_see_a_request(users: dict[str, User], jade: Person, 
 
 
 def test_pdf_has_no_redacted_text_and_its_download_is_audited(
-    users: dict[str, User], jade: Person, records: dict[str, Any]
+    users: dict[str, User], jade: Person, records: dict[str, Any], make_user: Callable[..., User]
 ) -> None:
-    ig = users["ig_admin"]
+    ig, police_ig = users["ig_admin"], make_user(Role.IG_ADMIN, "police", username="ig_police")
     sar = _confirmed(users, jade)
-    for record_type, phrase, exemption in [
-        ("concern", THIRD_PARTY, "third_party"),
-        ("intelligence", SOURCE, "intelligence_source"),
+    for actor, record_type, phrase, exemption in [
+        (ig, "concern", THIRD_PARTY, "third_party"),
+        (police_ig, "intelligence", SOURCE, "intelligence_source"),  # only police reads it
     ]:
         services.sar_redact(
-            actor=ig,
+            actor=actor,
             sar_id=sar.pk,
             item_id=_item(sar, record_type).pk,
             phrase=phrase,
             exemption=exemption,
             reason="Protects another person",
         )
+    services.sar_approve(actor=police_ig, sar_id=sar.pk)
     services.sar_disclose(
-        actor=ig, sar_id=sar.pk, recipient="Jade", method="post", override_reason="No answer"
+        actor=ig,
+        sar_id=sar.pk,
+        recipient="Jade",
+        method="post",
+        override_reason="The Trust part was not approved in time",
     )
     client = Client()
     client.force_login(ig)
@@ -320,3 +329,84 @@ def test_pdf_has_no_redacted_text_and_its_download_is_audited(
     assert "Madeupfriend" not in flat and "number 12" not in flat
     row = AuditEvent.objects.get(event="rights.sar_pdf_downloaded")
     assert (row.recipient, row.subject_id) == ("Jade", jade.pk)
+
+
+# -- the tester's findings: late extensions, implausible dates, part-word redactions -----
+
+
+@pytest.mark.parametrize(
+    "today",
+    [dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC), dt.datetime(2026, 3, 20, 12, tzinfo=dt.UTC)],
+    ids=["past-the-first-month", "overdue"],
+)
+def test_an_extension_after_the_first_month_is_refused(
+    users: dict[str, User], today: dt.datetime
+) -> None:
+    ig = users["ig_admin"]
+    with time_machine.travel(dt.datetime(2026, 2, 1, 12, tzinfo=dt.UTC)):
+        sar = _log(ig, received_on=dt.date(2026, 1, 31))  # due 28 February
+    with time_machine.travel(today):
+        with pytest.raises(ValidationError) as exc:
+            services.sar_extend(actor=ig, sar_id=sar.pk, months=2, reason="Many agencies")
+        assert "within the first month" in str(exc.value)
+        client = Client()
+        client.force_login(ig)
+        response = client.post(
+            reverse("rights:sar-detail", args=[sar.pk]),
+            {"action": "extend", "months": "2", "reason": "Many agencies"},
+        )
+        assert response.status_code == 200
+        assert "can no longer be extended" in response.content.decode()
+    sar.refresh_from_db()
+    assert (sar.extension_months, sar.due_on) == (0, dt.date(2026, 2, 28))
+
+
+def test_implausible_dates_are_refused_with_clear_messages(users: dict[str, User]) -> None:
+    ig = users["ig_admin"]
+    with pytest.raises(ValidationError) as exc:
+        _log(ig, received_on=dt.date(1999, 12, 31))
+    assert "on or after 1 January 2000" in str(exc.value)
+    with pytest.raises(ValidationError) as exc:
+        _log(ig, received_on=dt.date.today(), date_of_birth=dt.date.today() + dt.timedelta(1))
+    assert "date of birth must be in the past" in str(exc.value)
+    client = Client()
+    client.force_login(ig)
+    form = {
+        "requester": "Jade Examplesmith",
+        "requester_kind": "subject",
+        "given_name": "Jade",
+        "family_name": "Examplesmith",
+        "received_on_day": "99999999999999999999",
+        "received_on_month": "3",
+        "received_on_year": "2026",
+    }
+    response = client.post(reverse("rights:sar-new"), form)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Date received must be a real date" in page
+    assert 'value="99999999999999999999"' in page and 'value="Jade Examplesmith"' in page
+    response = client.post(
+        reverse("rights:sar-new"), {**form, "received_on_day": "1", "received_on_year": "1999"}
+    )
+    assert "on or after 1 January 2000" in response.content.decode()
+    assert not SubjectAccessRequest.objects.exists()
+
+
+def test_redaction_matches_whole_words_only_and_needs_two_characters(
+    users: dict[str, User], jade: Person, records: dict[str, Any]
+) -> None:
+    ig = users["ig_admin"]
+    sar = _confirmed(users, jade)
+    concern = _item(sar, "concern")
+    kwargs = {"sar_id": sar.pk, "item_id": concern.pk, "exemption": "other", "reason": "Test"}
+    with pytest.raises(ValidationError) as exc:
+        services.sar_redact(actor=ig, phrase="a", **kwargs)
+    assert "at least 2 characters" in str(exc.value)
+    with pytest.raises(ValidationError):  # only part of a word: not found
+        services.sar_redact(actor=ig, phrase="Madeup", **kwargs)
+    services.sar_redact(actor=ig, phrase="A CAR", **kwargs)  # any case, a whole phrase
+    services.sar_redact(actor=ig, phrase="school", **kwargs)  # "school." at the end
+    text = "".join(s.text for s in selectors.item_segments(concern))
+    assert "getting into [Redacted: other (say which)] with" in text
+    assert "after [Redacted: other (say which)]." in text
+    assert "Madeupfriend" in text  # untouched: no part-word matches

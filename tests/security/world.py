@@ -502,12 +502,21 @@ def build() -> World:
         )
         rights.sar_confirm(actor=actor, sar_id=sar.pk, person_ids=[person.pk])
         if disclose:
+            # No override covers police-only records: the handler withholds them.
+            for item in BundleItem.objects.filter(sar_id=sar.pk, police_only=True):
+                rights.sar_withhold(
+                    actor=actor,
+                    sar_id=sar.pk,
+                    item_id=item.pk,
+                    exemption="prejudice_investigation",
+                    reason="Matrix",
+                )
             rights.sar_disclose(
                 actor=actor,
                 sar_id=sar.pk,
                 recipient="A. Requester",
                 method="post",
-                override_reason="Matrix",
+                override_reason="Matrix: other agencies did not answer",
             )
         return sar.pk
 

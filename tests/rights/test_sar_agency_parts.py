@@ -1,0 +1,261 @@
+"""Another agency's part of a subject access bundle (ADR 0025): its content is shown to
+that agency's IG, and to the handling IG only once it has approved its part; a
+police-only record's content only ever to police IG. Others see who holds it. No
+override covers a police-only part, an override needs a real reason, and the agencies
+holding records are told. Through the services, the pages and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.test import Client
+from django.urls import reverse
+
+from cairn.accounts.models import User
+from cairn.accounts.roles import Role
+from cairn.api_auth import services as token_services
+from cairn.audit.models import AuditEvent
+from cairn.concerns.models import Concern, ConcernStatus
+from cairn.notifications.models import Notification
+from cairn.pole.models import Person
+from cairn.rights import services
+from cairn.rights.models import BundleItem, SubjectAccessRequest
+
+from ..api.conftest import ApiClient
+
+SECRET = "Seen with Crispin Madeupassociate at the Mill Road garage"
+SCHOOL_NOTE = "Spoke to the form tutor about late arrivals"
+
+
+@pytest.fixture
+def api_as() -> Callable[[User], ApiClient]:
+    def make(user: User) -> ApiClient:
+        return ApiClient(token_services.token_create(actor=user, name="t").secret)
+
+    return make
+
+
+@pytest.fixture
+def police_ig(make_user: Callable[..., User]) -> User:
+    return make_user(Role.IG_ADMIN, "police", username="ig_police")
+
+
+@pytest.fixture
+def school_ig(make_user: Callable[..., User]) -> User:
+    return make_user(Role.IG_ADMIN, "school", username="ig_school")
+
+
+@pytest.fixture
+def suspect(make_person: Callable[..., Person], users: dict[str, User]) -> Person:
+    """A man whose only record is the police's, police-only."""
+    return make_person(
+        actor=users["fib_officer"],
+        given_name="Mortimer",
+        family_name="Policeonlyexample",
+        category="other",
+        date_of_birth=dt.date(1990, 6, 1),
+        description=SECRET,
+        police_only=True,
+    )
+
+
+def _sar(ig: User, given: str, family: str, born: dt.date) -> SubjectAccessRequest:
+    return services.sar_log(
+        actor=ig,
+        requester=f"{given} {family}",
+        requester_kind="subject",
+        given_name=given,
+        family_name=family,
+        date_of_birth=born,
+        other_names="",
+        received_on=dt.date.today(),
+    )
+
+
+def _confirmed(ig: User, person: Person) -> SubjectAccessRequest:
+    sar = _sar(ig, person.given_name, person.family_name, person.date_of_birth)
+    return services.sar_confirm(actor=ig, sar_id=sar.pk, person_ids=[person.pk])
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _person_item(sar: SubjectAccessRequest) -> BundleItem:
+    return sar.items.get(record_type="person")
+
+
+def test_candidate_police_only_record_is_confirmable_without_being_shown(
+    users: dict[str, User], suspect: Person, police_ig: User
+) -> None:
+    ig = users["ig_admin"]
+    sar = _sar(ig, "Mortimer", "Policeonlyexample", dt.date(1990, 6, 1))
+    page = _client(ig).get(reverse("rights:sar-detail", args=[sar.pk])).content.decode()
+    assert "A record held by Testshire Police (police-only;" in page and "% match" in page
+    assert "1990 (record" not in page  # the candidate line, not the request summary
+    assert f"record {suspect.pk};" not in page
+    # Police IG handling its own request sees the match in full.
+    own = _sar(police_ig, "Mortimer", "Policeonlyexample", dt.date(1990, 6, 1))
+    page = _client(police_ig).get(reverse("rights:sar-detail", args=[own.pk])).content.decode()
+    assert "born 1 June 1990" in page
+
+
+def test_police_only_item_is_a_placeholder_to_other_ig_and_shown_to_police_ig(
+    users: dict[str, User], suspect: Person, police_ig: User, api_as: Callable[[User], Any]
+) -> None:
+    ig = users["ig_admin"]
+    sar = _confirmed(ig, suspect)
+    item = _person_item(sar)
+    url = reverse("rights:sar-item", args=[sar.pk, item.pk])
+    for page in (
+        _client(ig).get(url).content.decode(),
+        _client(ig).get(reverse("rights:sar-detail", args=[sar.pk])).content.decode(),
+    ):
+        assert "Crispin" not in page and "Person record:" not in page
+        assert "A record held by Testshire Police (police-only)" in page
+    assert "Testshire Police's information governance reviews and approves" in (
+        _client(ig).get(url).content.decode()
+    )
+    # Still not once police approved: police-only is for police IG only.
+    services.sar_approve(actor=police_ig, sar_id=sar.pk)
+    assert "Crispin" not in _client(ig).get(url).content.decode()
+    detail = api_as(ig).get(f"/rights/access-requests/{sar.pk}").json()
+    assert detail["items"][0]["title"] == "A record held by Testshire Police (police-only)"
+    assert detail["items"][0]["content_shown"] is False
+    assert detail["items"][0]["record_id"] == ""
+    # The police IG reads, redacts and withholds its own part.
+    assert "Crispin" in _client(police_ig).get(url).content.decode()
+    police_api = api_as(police_ig).get(f"/rights/access-requests/{sar.pk}").json()
+    assert police_api["items"][0]["content_shown"] is True
+    services.sar_redact(
+        actor=police_ig,
+        sar_id=sar.pk,
+        item_id=item.pk,
+        phrase="Crispin Madeupassociate",
+        exemption="third_party",
+        reason="Another person's name",
+    )
+    with pytest.raises(Http404):  # the handler cannot probe text it may not read
+        services.sar_redact(
+            actor=ig,
+            sar_id=sar.pk,
+            item_id=item.pk,
+            phrase="garage",
+            exemption="third_party",
+            reason="Another person's name",
+        )
+    with pytest.raises(Http404):
+        services.sar_redact(
+            actor=users["fib_officer"],
+            sar_id=sar.pk,
+            item_id=item.pk,
+            phrase="garage",
+            exemption="third_party",
+            reason="x",
+        )
+
+
+def test_another_agencys_item_is_shown_once_it_approved(
+    users: dict[str, User],
+    make_person: Callable[..., Person],
+    agencies: dict[str, Any],
+    school_ig: User,
+) -> None:
+    ig = users["ig_admin"]
+    child = make_person(given_name="Tamsin", family_name="Schoolexample")
+    Concern.objects.create(
+        child=child,
+        status=ConcernStatus.SUBMITTED,
+        reporter=users["social_worker"],
+        reporter_agency=agencies["school"],
+        narrative=SCHOOL_NOTE,
+    )
+    sar = _confirmed(ig, child)
+    concern = sar.items.get(record_type="concern")
+    url = reverse("rights:sar-item", args=[sar.pk, concern.pk])
+    page = _client(ig).get(url).content.decode()
+    assert SCHOOL_NOTE not in page and "A record held by Testshire Academy" in page
+    assert SCHOOL_NOTE in _client(school_ig).get(url).content.decode()
+    services.sar_approve(actor=school_ig, sar_id=sar.pk)
+    assert SCHOOL_NOTE in _client(ig).get(url).content.decode()
+
+
+def test_no_override_covers_a_police_only_part_and_an_override_needs_a_reason(
+    users: dict[str, User], suspect: Person, police_ig: User
+) -> None:
+    ig = users["ig_admin"]
+    sar = _confirmed(ig, suspect)
+    with pytest.raises(ValidationError) as exc:
+        services.sar_disclose(
+            actor=ig,
+            sar_id=sar.pk,
+            recipient="Mortimer",
+            method="post",
+            override_reason="Police did not answer before the time limit",
+        )
+    assert "Testshire Police must approve or withhold its part" in str(exc.value)
+    # Through the page: the message, and what was typed kept.
+    response = _client(ig).post(
+        reverse("rights:sar-detail", args=[sar.pk]),
+        {"action": "disclose", "recipient": "Mortimer, 1 Example Row", "method": "post"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Testshire Police must approve or withhold its part" in page
+    assert 'value="Mortimer, 1 Example Row"' in page
+    # Withheld by the police, the police-only record needs no approval.
+    services.sar_withhold(
+        actor=police_ig,
+        sar_id=sar.pk,
+        item_id=_person_item(sar).pk,
+        exemption="prejudice_investigation",
+        reason="Live investigation",
+    )
+    sar.items.create(  # a police record that is not police-only: an override may cover it
+        record_type="concern",
+        record_id="999",
+        title="Concern",
+        agency=users["fib_officer"].agency,
+        police_only=False,
+        text="Not police-only",
+        position=9,
+    )
+    for reason in (".", "too short reason"):
+        response = _client(ig).post(
+            reverse("rights:sar-detail", args=[sar.pk]),
+            {
+                "action": "disclose",
+                "recipient": "Mortimer",
+                "method": "post",
+                "override_reason": reason,
+            },
+        )
+        page = response.content.decode()
+        assert "at least 20 characters" in page and f"{reason}</textarea>" in page
+    services.sar_disclose(
+        actor=ig,
+        sar_id=sar.pk,
+        recipient="Mortimer",
+        method="post",
+        override_reason="Police did not answer on the open record",
+    )
+    row = AuditEvent.objects.get(event="rights.sar_disclosed")
+    assert "Police did not answer on the open record" in row.justification
+
+
+def test_owning_agencies_ig_are_told_without_personal_data(
+    users: dict[str, User], suspect: Person, police_ig: User, school_ig: User
+) -> None:
+    sar = _confirmed(users["ig_admin"], suspect)
+    note = Notification.objects.get(recipient=police_ig)
+    assert note.url == reverse("rights:sar-detail", args=[sar.pk])
+    assert "Mortimer" not in note.title + note.body and "Policeonly" not in note.title + note.body
+    assert not Notification.objects.filter(recipient=school_ig).exists()  # holds nothing
+    assert not Notification.objects.filter(recipient=users["fib_officer"]).exists()
