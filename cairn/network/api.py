@@ -252,7 +252,8 @@ def neighbourhood(
 @router.get(
     "/network/people/{person_id}/export",
     response={200: None, **error_responses(404, 422)},
-    openapi_extra={"responses": {"200": {"description": "The export file (ANX, GraphML, CSV)"}}},
+    # An int key, as ninja keys its own responses: a "200" string would be a second key.
+    openapi_extra={"responses": {200: {"description": "The export file (ANX, GraphML, CSV)"}}},
     throttle=api_throttles("export"),
 )
 def export(

@@ -138,3 +138,19 @@ def test_every_request_body_is_described_by_its_own_schema() -> None:
     assert {"from_entity_id", "to_entity_id", "link_type"} <= set(
         document["components"]["schemas"][ref]["properties"]
     )
+
+
+def test_openapi_json_has_no_duplicate_keys(client: Client, users: dict[str, Any]) -> None:
+    """The docs page (Swagger UI) refuses a document with a key twice ("duplicated mapping
+    key"): an `openapi_extra` keyed "200" beside ninja's own 200 once did that."""
+    import json
+
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in pairs]
+        assert len(keys) == len(set(keys)), f"duplicate keys: {keys}"
+        return dict(pairs)
+
+    client.force_login(users["analyst"])
+    spec = json.loads(client.get(f"{API}/openapi.json").content, object_pairs_hook=unique)
+    export = spec["paths"]["/api/v1/network/people/{person_id}/export"]["get"]
+    assert export["responses"]["200"]["description"].startswith("The export file")
