@@ -17,7 +17,7 @@ from cairn.audit.models import AuditEvent
 from cairn.pole import services
 from cairn.pole.models import EntityShare
 
-from ..factories import AgencyFactory, UserFactory
+from ..factories import AgencyFactory, SharingAgreementFactory, UserFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -30,6 +30,7 @@ pytestmark = [
 def test_simultaneous_shares_make_one_share_and_a_clear_error() -> None:
     school = AgencyFactory(name="Race Academy", kind=AgencyKind.EDUCATION)
     trust: Agency = AgencyFactory(name="Race Trust", kind=AgencyKind.CHILDRENS_TRUST)
+    SharingAgreementFactory(title="Race protocol", parties=[school, trust])  # ADR 0026
     first = UserFactory(username="dsl_one", role="practitioner", agency=school)
     second = UserFactory(username="dsl_two", role="practitioner", agency=school)
     child = services.person_create(actor=first, given_name="Rowan", category="child")
