@@ -38,6 +38,7 @@ from cairn.network.api import router as network_router
 from cairn.pole.api import AgencyRef
 from cairn.pole.api import router as pole_router
 from cairn.referrals.api import router as referrals_router
+from cairn.governance.api import router as governance_router
 from cairn.retention.api import router as retention_router
 from cairn.rights.api import router as rights_router
 from cairn.sharing.api import router as sharing_router
@@ -259,3 +260,4 @@ api.add_router("", hub_router)
 api.add_router("", rights_router)
 api.add_router("", retention_router)
 api.add_router("", sharing_router)
+api.add_router("", governance_router)

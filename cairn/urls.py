@@ -26,6 +26,7 @@ urlpatterns = [
     path("rights/", include("cairn.rights.urls")),
     path("retention/", include("cairn.retention.urls")),
     path("sharing/", include("cairn.sharing.urls")),
+    path("governance/", include("cairn.governance.urls")),
     path("api/tokens/", include("cairn.api_auth.urls")),
     path("api/v1/", api.urls),
     # Before the admin's own URLs: the admin's password page, saved through the audited

@@ -111,6 +111,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "sharing.view_agreement": frozenset(CASEWORK | {R.IG_ADMIN}),
     "sharing.manage_agreement": frozenset({R.IG_ADMIN}),
     "sharing.view_disclosures": frozenset({R.IG_ADMIN}),
+    # The IG dashboard (cairn/governance): counts only, naming nobody.
+    "governance.view_dashboard": frozenset({R.IG_ADMIN}),
     # Running the system.
     "accounts.manage_users": frozenset({R.SYSTEM_ADMIN}),
     # Background jobs: their status page, and "run now" (cairn/core/jobs.py).

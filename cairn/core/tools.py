@@ -31,6 +31,13 @@ TOOLS: tuple[Tool, ...] = (
         "or mark them as different people.",
     ),
     Tool(
+        "Information governance dashboard",
+        "governance:dashboard",
+        "governance.view_dashboard",
+        "Reviews due and overdue, subject access requests by their clock, restrictions in "
+        "force, disclosures by lawful basis and records held by each agency, with a CSV.",
+    ),
+    Tool(
         "Audit log",
         "audit:log",
         "audit.view_auditevent",
@@ -108,7 +115,9 @@ TOOLS: tuple[Tool, ...] = (
 
 # The `nav` values of the pages reached from the Tools page: the Tools link is marked
 # as the current section on them.
-TOOL_SECTIONS = frozenset({"tools", "duplicates", "audit", "rights", "retention", "api", "jobs"})
+TOOL_SECTIONS = frozenset(
+    {"tools", "duplicates", "audit", "rights", "retention", "api", "jobs", "governance"}
+)
 
 
 def tools_for(user: Any) -> list[Tool]:

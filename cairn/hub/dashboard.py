@@ -45,7 +45,9 @@ class Panel:
     rows: list[Bar]
     value_header: str = "Number"
     note: str = ""
-    figures: list[tuple[str, str]] = field(default_factory=list)
+    figures: list[tuple[str, str | int]] = field(default_factory=list)
+    link_url_name: str = ""  # a page with the records behind the figures
+    link_text: str = ""
 
     @property
     def total(self) -> int:

@@ -289,7 +289,7 @@ def _link_counts(ids: list[int]) -> dict[int, int]:
     return counts
 
 
-def _annotate_people(entries: list[Entry]) -> None:
+def annotate_people(entries: list[Entry]) -> None:
     ids = [e.record_id for e in entries if e.record_type == RecordType.PERSON]
     if not ids:
         return
@@ -301,18 +301,25 @@ def _annotate_people(entries: list[Entry]) -> None:
             entry.links = links.get(entry.record_id, 0)
 
 
+def schedule(user: Any) -> list[Entry]:
+    """Every record of the reviewer's agency with its rule and next due date (None when no
+    rule applies); blockers are not worked out here (see `review_queue`)."""
+    if not is_reviewer(user):
+        return []
+    entries: list[Entry] = []
+    for record_type, rows in ROWS.items():
+        found = rows(user.agency_id)
+        _apply_rules(user.agency_id, record_type, found)
+        entries += found
+    return entries
+
+
 def review_queue(user: Any, *, today: dt.date | None = None) -> list[Entry]:
     """The reviewer's agency's records due for review on or before `today`, soonest
     first."""
-    if not is_reviewer(user):
-        return []
     today = today or timezone.localdate()
-    due: list[Entry] = []
-    for record_type, rows in ROWS.items():
-        entries = rows(user.agency_id)
-        _apply_rules(user.agency_id, record_type, entries)
-        due += [e for e in entries if e.due.on is not None and e.due.on <= today]
-    _annotate_people(due)
+    due = [e for e in schedule(user) if e.due.on is not None and e.due.on <= today]
+    annotate_people(due)
     due.sort(key=lambda e: (e.due.on or dt.date.max, e.record_type, e.record_id))
     return due
 
@@ -321,7 +328,7 @@ def review_entry(user: Any, record_type: str, record_id: int) -> Entry:
     """One record's review facts (call after access.access_record)."""
     entries = ROWS[RecordType(record_type)](user.agency_id, [record_id])
     _apply_rules(user.agency_id, record_type, entries)
-    _annotate_people(entries)
+    annotate_people(entries)
     return entries[0]
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cairn.rights",
     "cairn.retention",
     "cairn.sharing",
+    "cairn.governance",
     "cairn.api_auth",
     "cairn.demo",
 ]

@@ -678,6 +678,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "sharing:disclosures": "disclosures by basis: references and agencies, never a person "
     "(recorded as sharing.disclosures_listed)",
     "sharing:disclosures-csv": "the disclosures export (recorded as sharing.disclosures_exported)",
+    "governance:dashboard": "IG dashboard: counts only, no person (still audited as viewed)",
+    "governance:dashboard-csv": "the IG dashboard's counts as CSV (audited as exported)",
 }
 
 # API reads (GET operations in the OpenAPI schema), keyed by path.
@@ -749,6 +751,7 @@ API_PERSONAL: dict[str, Case] = {
 
 API_NO_PERSONAL_DATA: dict[str, str] = {
     "/api/v1/me": "the caller's own account",
+    "/api/v1/governance/dashboard": "IG dashboard: counts only, no person (audited as viewed)",
     "/api/v1/retention/tombstones/{tombstone_id}": "a tombstone: type, id, rule, decision only",
     "/api/v1/indicators": "the indicator catalogue (reference data)",
     "/api/v1/hub/meetings": "meeting titles, dates and status: no data subjects",

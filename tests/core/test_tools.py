@@ -83,6 +83,7 @@ def test_fib_officer_main_menu_is_the_work_areas(client: Client, users: dict[str
         (
             "ig_admin",
             [
+                "Information governance dashboard",
                 "Audit log",
                 "Rectification and restriction requests",
                 "Subject access requests",

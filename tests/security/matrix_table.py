@@ -464,6 +464,9 @@ WEB: dict[str, Rule] = {
     },
     "GET sharing:disclosures": Rule(IG, 404),
     "GET sharing:disclosures-csv": Rule(IG, 404),
+    # The IG dashboard: counts only, IG only (everyone else 404, web and API).
+    "GET governance:dashboard": Rule(IG, 404),
+    "GET governance:dashboard-csv": Rule(IG, 404),
     "GET api_auth:token-list": Rule(API_USERS),
     "POST api_auth:token-list": Rule(API_USERS),
     "GET api_auth:token-revoke": Rule(API_USERS, obj="token"),
@@ -772,6 +775,7 @@ API: dict[str, Rule] = {
     ),
     f"GET {P}/entities": Rule(CASEWORK, query={"q": "NM1 1AA"}),
     f"GET {P}/retention/queue": Rule(IG, 404),
+    f"GET {P}/governance/dashboard": Rule(IG, 404),
     f"POST {P}/retention/{{kind}}/{{record_id}}/retain": Rule(
         IG,
         404,

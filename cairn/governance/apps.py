@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class GovernanceConfig(AppConfig):
+    name = "cairn.governance"
+    label = "governance"
+    verbose_name = "Information governance overview"
+
+    def ready(self) -> None:
+        from . import audit_events  # noqa: F401
