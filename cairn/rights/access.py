@@ -1,6 +1,9 @@
-"""Who may see and act on information rights requests. IG sees the requests about the
-records they may identify (cairn.pole.access.identifiable_for_audit_q); the owning
-agency sees those about its own records. Everyone else: 404, as for a missing request."""
+"""Who may see and act on information rights requests. IG may log a request about any
+record they may identify (cairn.pole.access.identifiable_for_audit_q: a requester may
+write to any agency of the Hub); afterwards IG sees the requests its agency logged and
+those about its agency's records, and the owning agency's casework roles see those about
+their records. Restricting is the owning agency's decision as data controller: its IG or
+its casework roles, never another agency's IG. Everyone else: 404."""
 
 from __future__ import annotations
 
@@ -36,7 +39,16 @@ def _person_q(user: Any, prefix: str = "") -> Q:
 
 
 def visible_requests(user: Any) -> QuerySet[RightsRequest]:
-    return RightsRequest.objects.filter(_person_q(user, prefix="person__"))
+    if not user.is_authenticated or not user.has_perm("rights.view_request"):
+        return RightsRequest.objects.none()
+    if is_ig(user):
+        if user.agency_id is None:
+            return RightsRequest.objects.none()
+        return RightsRequest.objects.filter(
+            Q(person__entity__owning_agency_id=user.agency_id)
+            | Q(created_by__agency_id=user.agency_id)
+        )
+    return RightsRequest.objects.filter(_owner_q(user, "person__entity__"))
 
 
 def access_request_by_id(user: Any, request_id: int) -> RightsRequest:
@@ -76,10 +88,18 @@ def is_owner(user: Any, person: Person) -> bool:
     )
 
 
+def is_owning_ig(user: Any, person: Person) -> bool:
+    return bool(
+        is_ig(user)
+        and user.agency_id is not None
+        and person.entity.owning_agency_id == user.agency_id
+    )
+
+
 def can_restrict(user: Any, person: Person) -> bool:
     if not user.has_perm("rights.restrict_person"):
         return False
-    return is_ig(user) or is_owner(user, person)
+    return is_owning_ig(user, person) or is_owner(user, person)
 
 
 def can_answer(user: Any, request: RightsRequest) -> bool:

@@ -64,10 +64,11 @@ MIN_REDACTION_LENGTH = 2
 
 
 def _owners(person: Person) -> list[User]:
+    """Who decides for the owning agency: its casework roles and its IG."""
     return list(
         User.objects.filter(
             agency_id=person.entity.owning_agency_id,
-            role__in=roles_for("pole.change_person"),
+            role__in=roles_for("pole.change_person") | roles_for("rights.manage_request"),
             is_active=True,
         )
     )

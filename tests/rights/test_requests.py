@@ -222,3 +222,41 @@ def test_list_pages_and_empty_state(
     closed = ig.get(reverse("rights:list"), {"status": "closed"}).content.decode()
     assert "No requests have been answered yet" in closed
     assert _client(users["analyst"]).get(reverse("rights:list")).status_code == 404
+
+
+def test_restricting_is_the_owning_agencys_decision(
+    users: dict[str, Any], make_user: Any, make_person: Any, log_request: Any
+) -> None:
+    """The Trust's IG may log a request about a Hub-shared police record (a requester may
+    write to any agency), but restricting it is for the police: its IG or its casework
+    roles, who are told. The police IG does not read the Trust's requests about the
+    Trust's own records."""
+    police_ig = make_user("ig_admin", agency="police", username="ig_police_rights")
+    police_record = make_person(
+        actor=users["fib_officer"],
+        given_name="Matthias",
+        family_name="Policeheld",
+        category="person_of_concern",
+        hub_shared=True,
+    )
+    trust_ig = users["ig_admin"]
+    rr = log_request(police_record, "restriction", grounds="Says the address is wrong")
+    assert Notification.objects.filter(recipient=police_ig, object_id=str(rr.pk)).exists()
+    with pytest.raises(Http404):
+        services.restriction_apply(
+            actor=trust_ig, person_id=police_record.pk, reason="Contested", request_id=rr.pk
+        )
+    page = _client(trust_ig).get(reverse("rights:detail", args=[rr.pk])).content.decode()
+    assert "Restrict processing" not in page
+    services.restriction_apply(
+        actor=police_ig, person_id=police_record.pk, reason="Contested", request_id=rr.pk
+    )
+    assert Person.objects.get(pk=police_record.pk).entity.restricted_since is not None
+
+    trust_child = make_person(given_name="Tegan", family_name="Trustheld", hub_shared=True)
+    own = log_request(trust_child, "rectification")
+    police = _client(police_ig)
+    assert own.reference not in police.get(reverse("rights:list")).content.decode()
+    closed = police.get(reverse("rights:list"), {"status": "closed"}).content.decode()
+    assert rr.reference in closed  # answered by the restriction
+    assert _client(police_ig).get(reverse("rights:detail", args=[own.pk])).status_code == 404
