@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
@@ -33,7 +34,7 @@ def test_ig_reads_the_dashboard_downloads_it_and_follows_a_panel(
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download these figures (CSV)").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path()).read())))
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
     assert {r["section"] for r in rows} >= {
         "Retention reviews of your agency's records",
         "Records held, by category and agency",
