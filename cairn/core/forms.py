@@ -152,11 +152,25 @@ def _without_controls(value: Any) -> Any:
     return value
 
 
+def _too_long(field: forms.CharField) -> str:
+    """GOV.UK's "[what] must be N characters or fewer", naming the field (Django's default
+    names none, so an error summary of two says the same thing twice)."""
+    label = str(field.label or "").split(" (")[0].strip()
+    what = "Your answer" if not label or label.endswith("?") else label
+    return f"{what} must be {field.max_length:,} characters or fewer (it has %(show_value)s)"
+
+
 class GovukForm(forms.Form):
     """Base form: GOV.UK error summary texts and no colon after labels. Invisible control
     characters pasted into any text are removed (they break XML exports for analysts)."""
 
     label_suffix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is not None:
+                field.error_messages.setdefault("max_length", _too_long(field))
 
     def _clean_fields(self) -> None:
         super()._clean_fields()  # type: ignore[misc]

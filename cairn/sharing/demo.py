@@ -1,7 +1,7 @@
 """Demo information-sharing agreements: the Hub's agreement covering every demo agency
 (one lawful basis, so the demo's shares, referrals and disseminations rely on it without
 choosing), a health-and-school protocol due for review soon, and an expired one. Entered
-through the services as the demo IG lead; titles and references invented.
+through the services as set-up data; titles and references invented.
 
 Installed by the demo hub builder (cairn/demo/hub.py) before its first share, since every
 disclosure needs an agreement; `load_demo` only tops up a database loaded without them."""
@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from cairn.accounts.models import Agency, User
+from cairn.accounts.models import Agency
 
 from . import services
 from .models import AgreementState, LawfulBasis, SharingAgreement
@@ -24,7 +24,7 @@ def install_agreements(*, agencies: dict[str, Agency], today: dt.date | None = N
     if SharingAgreement.objects.filter(title=HUB_TITLE).exists():
         return
     today = today or timezone.localdate()
-    ig = User.objects.get(username="ig.demo")
+    ig = None  # set-up data: the Hub's agreements as they stand, not one IG lead's entries
     services.agreement_create(
         actor=ig,
         title=HUB_TITLE,
@@ -52,7 +52,7 @@ def install_agreements(*, agencies: dict[str, Agency], today: dt.date | None = N
             document_reference="HAT-NCH-SNP-03 (invented)",
         )
     if "police" in agencies and "youth_justice" in agencies:
-        old = services.agreement_create(
+        services.agreement_create(
             actor=ig,
             title="Northmoor youth offending disclosure protocol (2019)",
             parties=[agencies["police"], agencies["youth_justice"]],
@@ -61,19 +61,7 @@ def install_agreements(*, agencies: dict[str, Agency], today: dt.date | None = N
             start_date=today - dt.timedelta(days=2400),
             review_date=today - dt.timedelta(days=420),
             document_reference="NYJS-PROT-2019 (invented)",
-        )
-        services.agreement_update(
-            actor=ig,
-            agreement_id=old.pk,
-            version=old.version,
-            title=old.title,
-            parties=list(old.parties.all()),
-            purposes=old.purposes,
-            bases=old.bases,
-            start_date=old.start_date,
-            review_date=old.review_date,
             state=AgreementState.EXPIRED,
-            document_reference=old.document_reference,
         )
 
 

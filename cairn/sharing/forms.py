@@ -149,6 +149,13 @@ class DisclosureFilterForm(forms.Form):
     date_to = forms.DateField(required=False)
     exceptional = forms.BooleanField(required=False)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The to date must be the same as or after the from date")
+        return data
+
     def filters(self) -> selectors.DisclosureFilters:
         self.is_valid()  # cleaned_data keeps the filters that were valid
         data = self.cleaned_data

@@ -64,6 +64,14 @@ class SharingAgreement(models.Model):
     )
     document_reference = models.CharField(max_length=200, blank=True)
     withdrawn_reason = models.CharField(max_length=1000, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     # Optimistic locking: an edit names the version it read.
     version = models.PositiveIntegerField(default=1)
     # Null for an agreement loaded as set-up data rather than entered by IG.

@@ -53,7 +53,7 @@ def exceptional_choices() -> list[tuple[str, str]]:
 
 
 def agreements_register(*, state: str = "") -> QuerySet[SharingAgreement]:
-    qs = SharingAgreement.objects.prefetch_related("parties")
+    qs = SharingAgreement.objects.select_related("withdrawn_by").prefetch_related("parties")
     if state in AgreementState.values:
         qs = qs.filter(state=state)
     return qs.order_by("review_date", "pk")

@@ -12,12 +12,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from cairn.accounts.models import Agency
+from cairn.accounts.models import Agency, User
+from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict
+from cairn.notifications.services import notify
 
-from . import selectors
+from . import access, selectors
 from .models import (
     EXCEPTIONAL_BASES,
     AgreementState,
@@ -39,6 +42,7 @@ def _require(actor: Any, permission: str) -> None:
 
 def _clean(
     *,
+    actor: Any | None,
     title: str,
     parties: Sequence[Agency],
     purposes: str,
@@ -52,6 +56,11 @@ def _clean(
         errors["title"] = ["Enter the agreement's title"]
     if len({a.pk for a in parties}) < 2:
         errors["parties"] = ["Choose at least two agencies that are party to the agreement"]
+    elif actor is not None and actor.agency_id not in {a.pk for a in parties}:
+        errors["parties"] = [
+            "Your agency must be party to the agreement: another agency's information "
+            "governance adds or changes agreements it is not party to"
+        ]
     if not purposes.strip():
         errors["purposes"] = ["Enter what the agencies share information for"]
     if not bases:
@@ -60,12 +69,18 @@ def _clean(
         errors["bases"] = ["Choose lawful bases from the list"]
     elif LawfulBasis.OTHER in bases and not other_basis.strip():
         errors["other_basis"] = ["Name the other lawful basis"]
+    if other_basis.strip() and LawfulBasis.OTHER not in bases:
+        errors["other_basis"] = ["Tick Other to give another lawful basis, or clear this box"]
     if start_date is None:
         errors["start_date"] = ["Enter the date the agreement starts"]
     if review_date is None:
         errors["review_date"] = ["Enter the date the agreement is to be reviewed"]
     elif start_date is not None and review_date < start_date:
         errors["review_date"] = ["The review date must be on or after the start date"]
+    elif actor is not None and review_date < timezone.localdate():
+        errors["review_date"] = [
+            "The review date must be today or later: review the agreement and set the next date"
+        ]
     return errors
 
 
@@ -89,7 +104,7 @@ def _snapshot(agreement: SharingAgreement) -> dict[str, Any]:
 @transaction.atomic
 def agreement_create(
     *,
-    actor: Any,
+    actor: Any | None,
     title: str,
     parties: Sequence[Agency],
     purposes: str,
@@ -98,9 +113,15 @@ def agreement_create(
     review_date: dt.date | None,
     other_basis: str = "",
     document_reference: str = "",
+    state: str = AgreementState.ACTIVE,
 ) -> SharingAgreement:
-    _require(actor, "sharing.manage_agreement")
+    """Add an agreement to the register. `actor` None: set-up data (the demo, an import of
+    the Hub's existing agreements), entered as it stands, an old review date and an
+    expired state included."""
+    if actor is not None:
+        _require(actor, "sharing.manage_agreement")
     errors = _clean(
+        actor=actor,
         title=title,
         parties=parties,
         purposes=purposes,
@@ -120,16 +141,24 @@ def agreement_create(
         start_date=start_date,
         review_date=review_date,
         document_reference=document_reference.strip()[:200],
+        state=state if actor is None else AgreementState.ACTIVE,
         created_by=actor,
     )
     agreement.parties.set(parties)
-    audit.record(
-        actor=actor,
-        event="sharing.agreement_created",
-        obj=agreement,
-        justification="Information-sharing agreement added to the register",
-        details=_snapshot(agreement),
-    )
+    if actor is None:
+        audit.record_system(
+            event="sharing.agreement_created",
+            justification="Information-sharing agreement loaded as set-up data",
+            details=_snapshot(agreement),
+        )
+    else:
+        audit.record(
+            actor=actor,
+            event="sharing.agreement_created",
+            obj=agreement,
+            justification="Information-sharing agreement added to the register",
+            details=_snapshot(agreement),
+        )
     return agreement
 
 
@@ -160,6 +189,7 @@ def agreement_update(
     `version` is the one the editor read: someone else's change in between is a 409, not
     a silent overwrite. A withdrawn agreement stays withdrawn."""
     _require(actor, "sharing.manage_agreement")
+    access.access_agreement_for_change(actor, agreement_id)
     agreement = _locked(agreement_id)
     if agreement.version != version:
         raise Conflict(
@@ -169,6 +199,7 @@ def agreement_update(
     if agreement.state == AgreementState.WITHDRAWN:
         raise Conflict("This agreement has been withdrawn and cannot be changed.")
     errors = _clean(
+        actor=actor,
         title=title,
         parties=parties,
         purposes=purposes,
@@ -214,6 +245,7 @@ def agreement_withdraw(*, actor: Any, agreement_id: int, reason: str) -> Sharing
     """Withdraw an agreement: no new disclosure may rely on it; the disclosures that did
     keep pointing at it. Withdrawing twice is harmless (the second changes nothing)."""
     _require(actor, "sharing.manage_agreement")
+    access.access_agreement_for_change(actor, agreement_id)
     agreement = _locked(agreement_id)
     if agreement.state == AgreementState.WITHDRAWN:
         return agreement
@@ -221,8 +253,19 @@ def agreement_withdraw(*, actor: Any, agreement_id: int, reason: str) -> Sharing
         raise ValidationError({"reason": ["Enter why the agreement is withdrawn"]})
     agreement.state = AgreementState.WITHDRAWN
     agreement.withdrawn_reason = reason.strip()[:1000]
+    agreement.withdrawn_at = timezone.now()
+    agreement.withdrawn_by = actor
     agreement.version += 1
-    agreement.save(update_fields=["state", "withdrawn_reason", "version", "updated_at"])
+    agreement.save(
+        update_fields=[
+            "state",
+            "withdrawn_reason",
+            "withdrawn_at",
+            "withdrawn_by",
+            "version",
+            "updated_at",
+        ]
+    )
     audit.record(
         actor=actor,
         event="sharing.agreement_withdrawn",
@@ -317,6 +360,16 @@ def basis_resolve(
             raise ValidationError({field: [f"Choose one of the lawful bases of {agreement.title}"]})
         return Basis(lawful_basis=lawful_basis, agreement=agreement)
     if exceptional or reason:
+        covering = selectors.covering_agreements(parties)
+        if covering.exists():
+            raise ValidationError(
+                {
+                    field: [
+                        f"{covering.first()} covers {_names(parties)}: choose it. The "
+                        "exceptional basis is only for a share no agreement covers."
+                    ]
+                }
+            )
         if not reason:
             raise ValidationError(
                 {"exceptional_reason": ["Say why this must be shared without an agreement"]}
@@ -388,7 +441,31 @@ def disclosure_record(
             "exceptional": bool(basis.exceptional_reason),
         },
     )
+    if basis.exceptional_reason:
+        _tell_ig(actor, disclosure)
     return disclosure
+
+
+def _tell_ig(actor: Any, disclosure: Disclosure) -> None:
+    """IG of the disclosing agency reviews every exceptional disclosure: each is told, with
+    a link to the exceptional disclosures (no personal data in the message)."""
+    recipients = User.objects.filter(
+        agency_id=disclosure.from_agency_id,
+        role__in=roles_for("sharing.view_disclosures"),
+        is_active=True,
+    )
+    notify(
+        recipients=list(recipients),
+        kind="sharing.exceptional",
+        title="An exceptional disclosure to review",
+        body=(
+            f"{disclosure.get_kind_display()} {disclosure.reference} was disclosed to "
+            f"{disclosure.recipient} without an information-sharing agreement."
+        ),
+        url=reverse("sharing:disclosures") + "?exceptional=on",
+        obj=disclosure,
+        sender=actor,
+    )
 
 
 @transaction.atomic

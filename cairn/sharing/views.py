@@ -21,8 +21,9 @@ from cairn.audit import services as audit
 from cairn.audit.export import _safe
 from cairn.core.forms import GovukForm
 from cairn.core.throttling import throttle
+from cairn.network.exports import MARKING
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import AgreementEditForm, AgreementForm, DisclosureFilterForm, WithdrawForm
 from .models import AgreementState, Disclosure, LawfulBasis
 
@@ -51,7 +52,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         state = AgreementState.ACTIVE
     agreements = list(selectors.agreements_register(state=state))
     today = timezone.localdate()
-    rows = [(a, a.review_status(today)) for a in agreements]
+    rows = [(a, a.review_status(today), access.is_party(request.user, a)) for a in agreements]
     audit.record(
         actor=request.user,
         event="sharing.agreements_listed",
@@ -101,8 +102,7 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
-    _require(request, "sharing.manage_agreement")
-    agreement = selectors.agreement_by_id(agreement_id)
+    agreement = access.access_agreement_for_change(request.user, agreement_id)
     if agreement.state == AgreementState.WITHDRAWN:
         raise Http404("A withdrawn agreement cannot be changed.")
     initial = {
@@ -148,8 +148,7 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_withdraw(request: HttpRequest, agreement_id: int) -> HttpResponse:
-    _require(request, "sharing.manage_agreement")
-    agreement = selectors.agreement_by_id(agreement_id)
+    agreement = access.access_agreement_for_change(request.user, agreement_id)
     if agreement.state == AgreementState.WITHDRAWN:
         messages.info(request, f"{agreement.title} was already withdrawn.")
         return redirect("sharing:list")
@@ -227,6 +226,7 @@ class _Echo:
 
 def _csv(rows: Iterable[Disclosure]) -> Iterator[str]:
     writer = csv.writer(_Echo())
+    yield writer.writerow([f"# {MARKING}"])  # as the network export marks its CSV
     yield writer.writerow(HEADER)
     for d in rows:
         values: list[Any] = [
@@ -238,7 +238,7 @@ def _csv(rows: Iterable[Disclosure]) -> Iterator[str]:
             d.agreement.title if d.agreement else "",
             d.basis_label,
             d.exceptional_reason,
-            d.disclosed_by.get_username(),
+            d.disclosed_by.get_full_name() or d.disclosed_by.get_username(),
         ]
         yield writer.writerow([_safe(v) for v in values])
 

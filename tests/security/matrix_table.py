@@ -453,12 +453,13 @@ WEB: dict[str, Rule] = {
         for method in ("GET", "POST")
     },
     # Information-sharing agreements: anyone who discloses reads the register; IG keeps it
-    # (no agreement is scoped: A and B alike) and alone reads disclosures by basis.
+    # (A: the Trust is party; B: police and school, so the Trust IG may not change it)
+    # and alone reads disclosures by basis.
     "GET sharing:list": Rule(API_USERS, 404),
     "GET sharing:new": Rule(IG, 404),
     "POST sharing:new": Rule(IG, 404),
     **{
-        f"{method} sharing:{page}": Rule(IG, 404, obj="agreement", b=IG)
+        f"{method} sharing:{page}": Rule(IG, 404, obj="agreement")
         for method in ("GET", "POST")
         for page in ("edit", "withdraw")
     },

@@ -115,6 +115,8 @@ def _some_disclosures(school_dsl: Any, school_child: Person, agencies: dict[str,
     pole_services.person_share(
         actor=school_dsl, person_id=school_child.pk, agency=agencies["trust"], reason="Plan"
     )
+    # No agreement covers the school and the police: the exceptional basis is for that.
+    SharingAgreement.objects.get().parties.remove(agencies["police"])
     pole_services.person_share(
         actor=school_dsl,
         person_id=school_child.pk,
@@ -145,8 +147,9 @@ def test_ig_sees_disclosures_by_basis_and_exports_them(
     download = ig.get(reverse("sharing:disclosures-csv"), {"basis": "dpa_sch8_p4"})
     assert download.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
-    assert rows[0][0] == "disclosed_at" and len(rows) == 2
-    assert rows[1][7] == "'=Missing now"  # a formula is never run by a spreadsheet
+    assert rows[0] == ["# OFFICIAL-SENSITIVE"]
+    assert rows[1][0] == "disclosed_at" and len(rows) == 3
+    assert rows[2][7] == "'=Missing now"  # a formula is never run by a spreadsheet
     export = AuditEvent.objects.get(event="sharing.disclosures_exported")
     assert export.details["rows"] == 1 and export.action == "disclosure"
     for role in ("social_worker", "practitioner", "hub_chair", "system_admin"):
@@ -168,8 +171,8 @@ def test_api_agreements_and_disclosures(
     assert one.status_code == 200 and one.json()["lawful_bases"] == ["ca2004_s11"]
     assert sw.get("/sharing/agreements/999999").status_code == 404
     body = {
-        "title": "Police and school protocol",
-        "party_ids": [agencies["police"].pk, agencies["school"].pk],
+        "title": "Trust and school protocol",
+        "party_ids": [agencies["trust"].pk, agencies["school"].pk],
         "purposes": "Pupils at risk",
         "lawful_bases": ["cda1998_s115"],
         "start_date": "2026-01-01",

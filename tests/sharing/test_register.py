@@ -199,3 +199,90 @@ def test_add_edit_and_withdraw_through_the_pages(
     agreement.refresh_from_db()
     assert agreement.title == "Schools protocol v2" and agreement.state == "withdrawn"
     assert ig.get(edit).status_code == 404  # a withdrawn agreement is not edited
+
+
+def test_only_a_partys_ig_adds_or_changes_an_agreement(
+    users: dict[str, Any], agencies: dict[str, Any], make_user: Any
+) -> None:
+    """The Trust's IG may not write an agreement in the police and the school's name, nor
+    change or withdraw one they signed; the police IG may."""
+    trust_ig = users["ig_admin"]
+    police_ig = make_user("ig_admin", agency="police", username="ig_police_isa")
+    with pytest.raises(ValidationError) as exc:
+        _create(trust_ig, agencies, parties=[agencies["police"], agencies["school"]])
+    assert "Your agency must be party" in exc.value.message_dict["parties"][0]
+    theirs = _create(police_ig, agencies, parties=[agencies["police"], agencies["school"]])
+    client = _client(trust_ig)
+    for page in ("sharing:edit", "sharing:withdraw"):
+        assert client.get(reverse(page, args=[theirs.pk])).status_code == 404
+    assert (
+        client.post(reverse("sharing:withdraw", args=[theirs.pk]), {"reason": "x"}).status_code
+        == 404
+    )
+    listing = client.get(reverse("sharing:list")).content.decode()
+    assert reverse("sharing:edit", args=[theirs.pk]) not in listing
+    assert "Changed by its parties" in listing
+    services.agreement_withdraw(actor=police_ig, agreement_id=theirs.pk, reason="Superseded")
+    theirs.refresh_from_db()
+    assert theirs.state == AgreementState.WITHDRAWN and theirs.withdrawn_by == police_ig
+    withdrawn = client.get(reverse("sharing:list"), {"state": "withdrawn"}).content.decode()
+    assert "Withdrawn on" in withdrawn and "Superseded" in withdrawn
+
+
+def test_agreement_form_refusals_say_what_to_do(
+    users: dict[str, Any], agencies: dict[str, Any]
+) -> None:
+    ig = users["ig_admin"]
+    with pytest.raises(ValidationError) as exc:
+        _create(
+            ig,
+            agencies,
+            review_date=timezone.localdate() - dt.timedelta(days=1),
+            start_date=timezone.localdate() - dt.timedelta(days=400),
+            other_basis="Section 999 of an invented act",
+        )
+    errors = exc.value.message_dict
+    assert "today or later" in errors["review_date"][0]
+    assert "Tick Other" in errors["other_basis"][0]
+    response = _client(ig).post(reverse("sharing:new"), {"title": "x" * 5000})
+    assert "Title must be 200 characters or fewer (it has 5000)" in response.content.decode()
+    assert "x" * 5000 in response.content.decode()  # what was typed is kept
+
+
+def test_exceptional_basis_only_where_no_agreement_covers(
+    users: dict[str, Any], agencies: dict[str, Any], make_person: Any
+) -> None:
+    from cairn.notifications.models import Notification
+    from cairn.pole import services as pole_services
+    from cairn.sharing.services import Claim
+
+    child = make_person(given_name="Ottilie", family_name="Exceptionalcase")
+    claim = Claim(exceptional=True, exceptional_reason="Missing tonight; school may know")
+    with pytest.raises(ValidationError) as exc:
+        pole_services.person_share(
+            actor=users["social_worker"],
+            person_id=child.pk,
+            agency=agencies["school"],
+            reason="Missing",
+            claim=claim,
+        )
+    assert "choose it" in exc.value.message_dict["sharing_basis"][0]
+    SharingAgreement.objects.update(state=AgreementState.WITHDRAWN)
+    pole_services.person_share(
+        actor=users["social_worker"],
+        person_id=child.pk,
+        agency=agencies["school"],
+        reason="Missing",
+        claim=claim,
+    )
+    told = Notification.objects.get(recipient=users["ig_admin"], kind="sharing.exceptional")
+    assert "Ottilie" not in told.title + told.body and "exceptional=on" in told.url
+
+
+def test_disclosure_dates_the_wrong_way_round_are_an_error(users: dict[str, Any]) -> None:
+    page = _client(users["ig_admin"]).get(
+        reverse("sharing:disclosures"), {"date_from": "2026-05-01", "date_to": "2026-04-01"}
+    )
+    html = page.content.decode()
+    assert page.status_code == 200 and "There is a problem" in html
+    assert "The to date must be the same as or after the from date" in html

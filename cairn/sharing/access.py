@@ -1,0 +1,37 @@
+"""Who may change an information-sharing agreement: the information governance admins of
+an agency party to it (each party signs the agreement; another agency's IG may read the
+register but not write in their name). Everyone else: 404 on the change pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from cairn.core.text import require_id
+
+from .models import SharingAgreement
+
+MANAGE = "sharing.manage_agreement"
+
+
+def can_manage(user: Any) -> bool:
+    return bool(user.is_authenticated and user.has_perm(MANAGE) and user.agency_id is not None)
+
+
+def is_party(user: Any, agreement: SharingAgreement) -> bool:
+    return can_manage(user) and any(a.pk == user.agency_id for a in agreement.parties.all())
+
+
+def access_agreement_for_change(user: Any, agreement_id: int) -> SharingAgreement:
+    agreement_id = require_id(agreement_id)
+    if not can_manage(user):
+        raise Http404("No agreement found.")
+    found = (
+        SharingAgreement.objects.filter(pk=agreement_id, parties=user.agency_id)
+        .prefetch_related("parties")
+        .first()
+    )
+    if found is None:
+        raise Http404("No agreement found.")
+    return found
