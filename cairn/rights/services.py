@@ -413,7 +413,7 @@ def sar_confirm(*, actor: Any, sar_id: int, person_ids: list[int]) -> SubjectAcc
         raise ValidationError({"people": "Select only records the search found"})
     people = list(
         Person.objects.filter(pk__in=wanted)
-        .select_related("entity")
+        .select_related("entity__owning_agency")
         .prefetch_related("names")
         .order_by("pk")
     )
@@ -428,6 +428,7 @@ def sar_confirm(*, actor: Any, sar_id: int, person_ids: list[int]) -> SubjectAcc
             agency_id=s.agency_id,
             police_only=s.police_only,
             text=s.text,
+            recipients=list(s.recipients),
             position=i,
         )
         for i, s in enumerate(specs)
