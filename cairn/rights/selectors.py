@@ -15,6 +15,7 @@ from cairn.pole.models import Person
 
 from .access import approved_agencies, can_see_item, visible_requests, visible_sars
 from .bundle import Segment, segments
+from .cover import sar_cover
 from .models import (
     BundleItem,
     Exemption,
@@ -156,12 +157,19 @@ def sar_parts(sar: SubjectAccessRequest) -> list[dict[str, Any]]:
 def disclosure_html(sar: SubjectAccessRequest) -> str:
     """The disclosure as HTML for the PDF: redacted spans and withheld records appear as
     their exemption only; the words they replace are never put in the page."""
+    bundle_items = sar_items(sar)
     items = [
         {"item": item, "segments": [] if item.withheld else item_segments(item)}
-        for item in sar_items(sar)
+        for item in bundle_items
     ]
     return render_to_string(
-        "rights/sar_pdf.html", {"sar": sar, "items": items, "generated_at": timezone.now()}
+        "rights/sar_pdf.html",
+        {
+            "sar": sar,
+            "items": items,
+            "cover": sar_cover(sar, bundle_items),
+            "generated_at": timezone.now(),
+        },
     )
 
 
