@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from cairn.concerns.models import (
     Concern,
@@ -195,6 +195,17 @@ def _person(person: Person) -> ItemSpec:
             ("Last updated", _date(entity.updated_at)),
         ]
     )
+    hub = (
+        (
+            {
+                "to": "Every partner agency of the Exploitation Hub",
+                "on": "",
+                "basis": "The Hub's information-sharing arrangements",
+            },
+        )
+        if entity.hub_shared
+        else ()
+    )
     return ItemSpec(
         "person",
         str(person.pk),
@@ -202,6 +213,7 @@ def _person(person: Person) -> ItemSpec:
         entity.owning_agency_id,
         entity.police_only,
         text,
+        hub,
     )
 
 
@@ -341,6 +353,12 @@ def _intelligence(person: Person) -> Iterator[ItemSpec]:
     for s in (
         Submission.objects.filter(Q(subject=person) | Q(pk__in=linked))
         .exclude(status=IntelStatus.DRAFT)
+        .prefetch_related(
+            Prefetch(
+                "disseminations",
+                Dissemination.objects.select_related("recipient_agency", "disclosure__agreement"),
+            )
+        )
         .order_by("when_on", "pk")
     ):
         recipients = tuple(
@@ -349,9 +367,7 @@ def _intelligence(person: Person) -> Iterator[ItemSpec]:
                 d.disseminated_at,
                 d.disclosure,
             )
-            for d in Dissemination.objects.filter(submission=s)
-            .select_related("recipient_agency", "disclosure__agreement")
-            .order_by("disseminated_at", "pk")
+            for d in sorted(s.disseminations.all(), key=lambda d: (d.disseminated_at, d.pk))
         )
         # Intelligence is police information (DPA 2018 Part 3) whoever submitted it.
         yield ItemSpec(
@@ -452,13 +468,17 @@ def _tactics(person: Person) -> Iterator[ItemSpec]:
     for t in (
         Tactic.objects.filter(pk__in=roles)
         .select_related("cawn", "marker", "immigration")
+        .prefetch_related(
+            Prefetch(
+                "shares",
+                TacticShare.objects.select_related("agency", "disclosure__agreement"),
+            )
+        )
         .order_by("created_at", "pk")
     ):
         recipients = tuple(
             _recipient(s.agency.name, s.created_at, s.disclosure)
-            for s in TacticShare.objects.filter(tactic=t)
-            .select_related("agency", "disclosure__agreement")
-            .order_by("created_at", "pk")
+            for s in sorted(t.shares.all(), key=lambda s: (s.created_at, s.pk))
         )
         extra: list[tuple[str, Any]] = []
         cawn = getattr(t, "cawn", None)

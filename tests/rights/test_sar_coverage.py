@@ -23,6 +23,7 @@ from cairn.concerns.models import (
     RiskDecision,
 )
 from cairn.hub.models import Action
+from cairn.pole import services as pole
 from cairn.pole.models import Entity, EntityShare, Person
 from cairn.rights import bundle, services
 from cairn.rights.models import BundleItem, SubjectAccessRequest
@@ -175,3 +176,34 @@ def test_bundle_holds_sen_care_status_aliases_risk_indicators_shares_and_actions
     assert share.recipients[0]["to"] == "Testshire Academy"
     assert share.agency == agencies["trust"]
     assert "return-to-school" in items["hub_action"][0].text
+
+
+def test_links_carry_their_sources_and_a_police_only_source_stays_police_only(
+    users: dict[str, User], agencies: dict[str, Any], maya: Person
+) -> None:
+    sw, fib = users["social_worker"], users["fib_officer"]
+    phone = pole.phone_create(actor=sw, number="07700 900123")
+    pole.link_record(
+        actor=sw,
+        from_entity_id=maya.pk,
+        to_entity_id=phone.pk,
+        link_type="uses_phone",
+        source_note="Number given by Maya at the review meeting",
+    )
+    pole.link_record(
+        actor=fib,
+        from_entity_id=maya.pk,
+        to_entity_id=phone.pk,
+        link_type="uses_phone",
+        source_note="Cell-site analysis places the handset at the trap house",
+        police_only=True,
+    )
+    items = _disclose_items(users, maya)
+    link = items["link"][0]
+    assert not link.police_only
+    assert "07700 900123" in link.text or "+447700900123" in link.text
+    assert "Number given by Maya" in link.text and "Testshire Children's Trust" in link.text
+    assert "Cell-site" not in link.text
+    source = items["link_source"][0]
+    assert source.police_only and source.agency == agencies["police"]
+    assert "Cell-site analysis" in source.text
