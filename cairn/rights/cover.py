@@ -163,7 +163,7 @@ def sar_cover(sar: SubjectAccessRequest, items: list[BundleItem]) -> Cover:
             person = people[int(item.record_id)]
             if person.sen_disability or person.has_learning_disability:
                 cover.special.append("Health (special educational needs or disability)")
-            if person.ethnicity not in ("", "not_known"):
+            if person.ethnicity not in ("", "not_known", "not_stated"):
                 cover.special.append("Racial or ethnic origin")
         if item.record_type in ("intelligence", "crime_referral"):
             cover.special.append("Information about offences (police intelligence)")
