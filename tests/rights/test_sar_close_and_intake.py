@@ -271,3 +271,25 @@ def test_a_wrong_date_of_birth_still_finds_the_record_flagged(
     right = _log(ig, given_name="Jade", date_of_birth=dt.date(2010, 3, 14), confirm_duplicate=True)
     exact = selectors.sar_candidates(ig, right)
     assert exact and not exact[0].dob_differs
+
+
+@pytest.mark.parametrize("status", ["open", "closed"])
+def test_the_list_shows_duplicates_and_outcomes_in_a_fixed_number_of_queries(
+    users: dict[str, User], django_assert_max_num_queries: Any, status: str
+) -> None:
+    ig = users["ig_admin"]
+    for n in range(6):
+        first = _log(ig, given_name=f"Kid{n}")
+        second = _log(ig, given_name=f"Kid{n}", confirm_duplicate=True)
+        services.sar_close(
+            actor=ig, sar_id=second.pk, reason="manifestly_excessive", note=NOTE, confirmed=True
+        )
+        assert first.pk
+    client = _client(ig)
+    client.get(reverse("rights:sar-list"))  # warm the session and the caches
+    with django_assert_max_num_queries(20):
+        body = client.get(reverse("rights:sar-list"), {"status": status}).content.decode()
+    assert "6 requests" in body
+    if status == "closed":
+        assert body.count("Manifestly excessive") == 6
+        assert body.count("Possible duplicate of") == 6
