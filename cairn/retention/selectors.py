@@ -267,7 +267,7 @@ def person_blockers(ids: Iterable[int]) -> dict[int, list[str]]:
         (
             "sar",
             SubjectAccessRequest.people.through.objects.filter(person_id__in=wanted)
-            .exclude(subjectaccessrequest__status=SarStatus.DISCLOSED)
+            .exclude(subjectaccessrequest__status__in=SarStatus.finished())
             .values_list("person_id", flat=True),
         ),
     ]

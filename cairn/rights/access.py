@@ -128,7 +128,12 @@ def visible_sars(user: Any) -> QuerySet[SubjectAccessRequest]:
 
 def access_sar_by_id(user: Any, sar_id: int) -> SubjectAccessRequest:
     sar_id = require_id(sar_id)
-    found = visible_sars(user).select_related("created_by").filter(pk=sar_id).first()
+    found = (
+        visible_sars(user)
+        .select_related("created_by__agency", "possible_duplicate_of", "closed_by")
+        .filter(pk=sar_id)
+        .first()
+    )
     if found is None:
         raise Http404("No request found.")
     return found
@@ -139,6 +144,11 @@ def is_sar_handler(user: Any, sar: SubjectAccessRequest) -> bool:
     return bool(
         is_ig(user) and user.agency_id is not None and sar.created_by.agency_id == user.agency_id
     )
+
+
+def can_close_sar(user: Any, sar: SubjectAccessRequest) -> bool:
+    """Withdrawing or closing without disclosure is the handling IG's, while it is open."""
+    return is_sar_handler(user, sar) and sar.is_open
 
 
 def can_approve(user: Any, sar: SubjectAccessRequest, agency_id: int) -> bool:

@@ -1,7 +1,8 @@
 """Subject access requests over the API (ADR 0025): the list, one request with its
-bundle's parts and approvals, and logging a request. IG only: other roles get 403, a
-request IG may not see 404. Confirming, redacting and disclosing stay on the web, where
-IG reads each record."""
+bundle's parts and approvals, logging a request (with the authority check and the
+duplicate confirmation the web form asks for) and withdrawing or closing one without a
+disclosure. IG only: other roles get 403, a request IG may not see 404. Confirming,
+redacting and disclosing stay on the web, where IG reads each record."""
 
 from __future__ import annotations
 
@@ -35,12 +36,27 @@ def _require_ig(actor: Any) -> None:
 
 class SarIn(InputSchema):
     requester: str = Field(..., min_length=1, max_length=200)
-    requester_kind: Literal["subject", "representative"]
+    requester_kind: Literal["subject", "representative", "parent"]
     given_name: str = Field(..., min_length=1, max_length=100)
     family_name: str = Field("", max_length=100)
     date_of_birth: dt.date | None = None
     other_names: str = Field("", max_length=500)
     received_on: dt.date
+    # Required true for a parent or carer (parental responsibility) or a representative
+    # (written authority): 422 otherwise.
+    authority_checked: bool = False
+    # An open request for the same name and date of birth answers 422 on
+    # `confirm_duplicate`; send true to log this one as well.
+    confirm_duplicate: bool = False
+
+
+class SarCloseIn(InputSchema):
+    reason: Literal[
+        "withdrawn", "identity_not_verified", "manifestly_unfounded", "manifestly_excessive"
+    ]
+    note: str = Field(..., max_length=2000)
+    # The step cannot be undone: the caller confirms it, as the web's confirmation page.
+    confirmed: bool = False
 
 
 class SarOut(Schema):
@@ -61,6 +77,11 @@ class SarOut(Schema):
     recipient: str
     method: str
     disclosed_at: dt.datetime | None
+    authority_checked: bool
+    possible_duplicate_of: str
+    close_reason: str
+    close_note: str
+    closed_at: dt.datetime | None
 
 
 class ItemOut(Schema):
@@ -113,14 +134,24 @@ def _sar(sar: Any) -> dict[str, Any]:
         "recipient": sar.recipient,
         "method": sar.method,
         "disclosed_at": sar.disclosed_at,
+        "authority_checked": sar.authority_checked,
+        "possible_duplicate_of": (
+            sar.possible_duplicate_of.reference if sar.possible_duplicate_of_id else ""
+        ),
+        "close_reason": sar.close_reason,
+        "close_note": sar.close_note,
+        "closed_at": sar.closed_at,
     }
 
 
 @router.get("/rights/access-requests", response={200: SarPage, **error_responses()})
 def sar_list(
-    request: HttpRequest, status: Literal["open", "disclosed"] = "open", page: Page = 1
+    request: HttpRequest,
+    status: Literal["open", "disclosed", "closed"] = "open",
+    page: Page = 1,
 ) -> dict[str, Any]:
-    """Subject access requests, open ones by due date (or disclosed, latest first)."""
+    """Subject access requests, open ones by due date (or disclosed, or withdrawn or
+    closed without disclosure, latest first)."""
     actor = _actor(request)
     _require_ig(actor)
     page_obj = Paginator(
@@ -200,3 +231,16 @@ def sar_create(request: HttpRequest, payload: SarIn) -> Status[dict[str, Any]]:
     _require_ig(actor)
     sar = services.sar_log(actor=actor, **payload.dict())
     return Status(201, _sar(sar))
+
+
+@router.post(
+    "/rights/access-requests/{sar_id}/close",
+    response={200: SarOut, **error_responses(409, 422)},
+)
+def sar_close(request: HttpRequest, sar_id: Id, payload: SarCloseIn) -> dict[str, Any]:
+    """Withdraw or close an open request without a disclosure (irreversible: send
+    `confirmed: true`); `note` says what happened, in at least 20 characters."""
+    actor = _actor(request)
+    _require_ig(actor)
+    sar = services.sar_close(actor=actor, sar_id=sar_id, **payload.dict())
+    return _sar(sar)

@@ -27,6 +27,11 @@ for _name, _action, _description in [
     ("rights.sars_listed", A.CONSULTATION, "The list of subject access requests was viewed"),
     ("rights.sar_redacted", A.ALTERATION, "Part of a subject access bundle was redacted"),
     ("rights.sar_part_approved", A.ALTERATION, "An agency approved its part of a SAR bundle"),
+    (
+        "rights.sar_closed",
+        A.ALTERATION,
+        "A subject access request was withdrawn or closed without disclosure",
+    ),
     ("rights.sar_disclosed", A.DISCLOSURE, "A subject access bundle was disclosed"),
     ("rights.sar_pdf_downloaded", A.DISCLOSURE, "A disclosed SAR bundle's PDF was downloaded"),
 ]:

@@ -7,7 +7,7 @@ from django import forms
 from cairn.core.forms import GovukDateField, GovukForm
 from cairn.pole.models import Ethnicity, Sex
 
-from .models import DisclosureMethod, Exemption, RequesterKind, RequestKind
+from .models import DisclosureMethod, Exemption, RequesterKind, RequestKind, SarCloseReason
 
 
 class RequestForm(GovukForm):
@@ -142,6 +142,43 @@ class SarForm(GovukForm):
     received_on = GovukDateField(
         label="Date received",
         help_text="The one-month time limit runs from this date. For example, 27 3 2026",
+    )
+    authority_checked = forms.BooleanField(
+        label=(
+            "I have checked they have parental responsibility for the child, or written "
+            "authority to act for the data subject"
+        ),
+        required=False,
+        help_text="Required when a parent, carer or representative asks for someone else.",
+    )
+    confirm_duplicate = forms.BooleanField(
+        label="This is a new request, not the one already open: log it as well",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, ask_duplicate: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Asked only once the service has found an open request for the same person.
+        if not ask_duplicate and not self.data.get("confirm_duplicate"):
+            del self.fields["confirm_duplicate"]
+
+
+class CloseForm(GovukForm):
+    reason = forms.ChoiceField(
+        label="Why is the request ending without a disclosure?",
+        choices=SarCloseReason.choices,
+        widget=forms.RadioSelect(attrs={"small": True}),
+        error_messages={"required": "Select why the request is closed"},
+    )
+    note = forms.CharField(
+        label="What happened",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "For example: the requester emailed on 3 March to withdraw; or two requests "
+            "for proof of identity went unanswered. At least 20 characters."
+        ),
+        error_messages={"required": "Enter what happened"},
     )
 
 

@@ -33,6 +33,13 @@ class RequestKind(models.TextChoices):
 class RequesterKind(models.TextChoices):
     SUBJECT = "subject", "The data subject"
     REPRESENTATIVE = "representative", "Their representative"
+    # A parent or carer asking for a child: they must hold parental responsibility (and
+    # the child, if competent, be the one whose rights are exercised; ICO guidance).
+    PARENT = "parent", "A parent or carer, for a child"
+
+
+# A request made for someone else: whoever logs it confirms the authority was checked.
+ON_BEHALF_KINDS = (RequesterKind.REPRESENTATIVE, RequesterKind.PARENT)
 
 
 class RequestStatus(models.TextChoices):
@@ -133,9 +140,27 @@ class Restriction(models.Model):
 
 
 class SarStatus(models.TextChoices):
+    # Values are stable: other apps (retention, the IG dashboard) read them.
     MATCHING = "matching", "Confirming records"
     REVIEW = "review", "Redaction and approval"
     DISCLOSED = "disclosed", "Disclosed"
+    WITHDRAWN = "withdrawn", "Withdrawn by the requester"
+    CLOSED = "closed", "Closed without disclosure"
+
+    @classmethod
+    def finished(cls) -> tuple[str, ...]:
+        """The statuses a request never leaves: nothing more is done on it."""
+        return (cls.DISCLOSED.value, cls.WITHDRAWN.value, cls.CLOSED.value)
+
+
+class SarCloseReason(models.TextChoices):
+    """Why a request ends without a disclosure. A withdrawal is the requester's; the
+    others are IG's decision under UK GDPR Art. 12(5)/(6) or DPA 2018 s.53."""
+
+    WITHDRAWN = "withdrawn", "The requester withdrew the request"
+    IDENTITY_NOT_VERIFIED = "identity_not_verified", "Identity (or authority) not verified"
+    MANIFESTLY_UNFOUNDED = "manifestly_unfounded", "Manifestly unfounded"
+    MANIFESTLY_EXCESSIVE = "manifestly_excessive", "Manifestly excessive"
 
 
 class Exemption(models.TextChoices):
@@ -175,11 +200,25 @@ class SubjectAccessRequest(models.Model):
         max_length=10, choices=SarStatus.choices, default=SarStatus.MATCHING, db_index=True
     )
     people = models.ManyToManyField(Person, blank=True, related_name="+")
+    # Confirmed when logged by someone for the data subject (ON_BEHALF_KINDS): parental
+    # responsibility, or the representative's written authority, was checked.
+    authority_checked = models.BooleanField(default=False)
+    # An open request for the same name and date of birth existed when this was logged,
+    # and IG chose to log it anyway.
+    possible_duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     override_reason = models.TextField(blank=True)
     recipient = models.CharField(max_length=300, blank=True)
     method = models.CharField(max_length=16, choices=DisclosureMethod.choices, blank=True)
     disclosed_at = models.DateTimeField(null=True, blank=True)
     disclosed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    close_reason = models.CharField(max_length=24, choices=SarCloseReason.choices, blank=True)
+    close_note = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     created_by = models.ForeignKey(
@@ -203,7 +242,11 @@ class SubjectAccessRequest(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status != SarStatus.DISCLOSED
+        return self.status not in SarStatus.finished()
+
+    @property
+    def closed_without_disclosure(self) -> bool:
+        return self.status in (SarStatus.WITHDRAWN, SarStatus.CLOSED)
 
     @property
     def overdue(self) -> bool:
@@ -221,6 +264,9 @@ class BundleItem(models.Model):
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     police_only = models.BooleanField(default=False)
     text = models.TextField()
+    # Who the record was disclosed to, as built: [{"to", "on", "basis"}] from the
+    # Disclosure register and the shares (for the Art. 15(1)(c) recipients).
+    recipients = models.JSONField(default=list, blank=True)
     withheld_exemption = models.CharField(max_length=24, choices=Exemption.choices, blank=True)
     withheld_reason = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)

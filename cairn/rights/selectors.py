@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,6 +16,7 @@ from cairn.pole.models import Person
 
 from .access import approved_agencies, can_see_item, visible_requests, visible_sars
 from .bundle import Segment, segments
+from .cover import sar_cover
 from .models import (
     BundleItem,
     Exemption,
@@ -56,11 +58,19 @@ def restrictions_for(person: Person) -> list[Restriction]:
 # Subject access requests (ADR 0025).
 
 
+# The list's tabs: open requests, disclosed ones, and those closed without disclosure.
+SAR_LIST_TABS = ("open", "disclosed", "closed")
+
+
 def sars_list(user: Any, *, status: str) -> QuerySet[SubjectAccessRequest]:
-    qs = visible_sars(user)
+    qs = visible_sars(user).select_related("possible_duplicate_of")
     if status == SarStatus.DISCLOSED:
         return qs.filter(status=SarStatus.DISCLOSED).order_by("-disclosed_at", "-pk")
-    return qs.exclude(status=SarStatus.DISCLOSED).order_by("due_on", "pk")
+    if status == "closed":
+        return qs.filter(status__in=(SarStatus.WITHDRAWN, SarStatus.CLOSED)).order_by(
+            "-closed_at", "-pk"
+        )
+    return qs.exclude(status__in=SarStatus.finished()).order_by("due_on", "pk")
 
 
 def sar_name_variants(sar: SubjectAccessRequest) -> list[CandidateFields]:
@@ -105,15 +115,53 @@ def _every_agency(ids: set[int]) -> set[int]:
     return ids
 
 
-def sar_candidates(user: Any, sar: SubjectAccessRequest) -> list[Match]:
-    """People who may be the requester, best first, merged over the name variants."""
+@dataclass(frozen=True)
+class SarCandidate:
+    """A record that may be the requester's; `dob_differs` when it was found on the names
+    alone and its date of birth is not the one given (or it has none)."""
+
+    match: Match
+    dob_differs: bool = False
+
+    @property
+    def person(self) -> Person:
+        return self.match.person
+
+    @property
+    def percent(self) -> int:
+        return self.match.percent
+
+    @property
+    def weight(self) -> float:
+        return self.match.weight
+
+
+def _best(user: Any, variants: list[CandidateFields]) -> dict[int, Match]:
     best: dict[int, Match] = {}
-    for fields in sar_name_variants(sar):
+    for fields in variants:
         for match in match_person(user, fields, limit=25, scope=_every_agency):
             current = best.get(match.person.pk)
             if current is None or match.weight > current.weight:
                 best[match.person.pk] = match
-    return sorted(best.values(), key=lambda m: -m.weight)
+    return best
+
+
+def sar_candidates(user: Any, sar: SubjectAccessRequest) -> list[SarCandidate]:
+    """People who may be the requester, best first, merged over the name variants. A
+    wrong or mistyped date of birth would find nothing: when the search with it finds no
+    one, the names are searched alone and each record found is flagged
+    "date of birth differs", for IG to decide with the requester's evidence."""
+    best = _best(user, sar_name_variants(sar))
+    if not best and sar.date_of_birth is not None:
+        best = _best(user, [replace(v, date_of_birth=None) for v in sar_name_variants(sar)])
+    return [
+        SarCandidate(
+            m,
+            dob_differs=sar.date_of_birth is not None
+            and m.person.date_of_birth != sar.date_of_birth,
+        )
+        for m in sorted(best.values(), key=lambda m: -m.weight)
+    ]
 
 
 def sar_items(
@@ -156,12 +204,19 @@ def sar_parts(sar: SubjectAccessRequest) -> list[dict[str, Any]]:
 def disclosure_html(sar: SubjectAccessRequest) -> str:
     """The disclosure as HTML for the PDF: redacted spans and withheld records appear as
     their exemption only; the words they replace are never put in the page."""
+    bundle_items = sar_items(sar)
     items = [
         {"item": item, "segments": [] if item.withheld else item_segments(item)}
-        for item in sar_items(sar)
+        for item in bundle_items
     ]
     return render_to_string(
-        "rights/sar_pdf.html", {"sar": sar, "items": items, "generated_at": timezone.now()}
+        "rights/sar_pdf.html",
+        {
+            "sar": sar,
+            "items": items,
+            "cover": sar_cover(sar, bundle_items),
+            "generated_at": timezone.now(),
+        },
     )
 
 

@@ -30,24 +30,29 @@ from .access import (
     approved_agencies,
     can_answer,
     can_approve,
+    can_close_sar,
     can_redact_item,
     can_restrict,
     can_withhold_item,
     is_ig,
     is_sar_handler,
+    visible_sars,
 )
 from .bundle import records_about
 from .models import (
+    ON_BEHALF_KINDS,
     AgencyApproval,
     BundleItem,
     DisclosureMethod,
     Exemption,
     Outcome,
     Redaction,
+    RequesterKind,
     RequestKind,
     RequestStatus,
     Restriction,
     RightsRequest,
+    SarCloseReason,
     SarStatus,
     SubjectAccessRequest,
     add_months,
@@ -311,10 +316,25 @@ def sar_log(
     date_of_birth: dt.date | None,
     other_names: str,
     received_on: dt.date,
+    authority_checked: bool = False,
+    confirm_duplicate: bool = False,
 ) -> SubjectAccessRequest:
+    """Logs a request. One made for someone else needs the authority to have been
+    checked; one for a name and date of birth with a request already open is logged
+    only once IG confirms it is not the same request (`confirm_duplicate`)."""
     if not is_ig(actor):
         raise Http404("Page not found.")
     errors = {}
+    if requester_kind == RequesterKind.PARENT and not authority_checked:
+        errors["authority_checked"] = (
+            "Confirm you have checked that the parent or carer has parental responsibility "
+            "for the child"
+        )
+    elif requester_kind == RequesterKind.REPRESENTATIVE and not authority_checked:
+        errors["authority_checked"] = (
+            "Confirm you have checked the representative's written authority to act for "
+            "the data subject"
+        )
     if received_on > timezone.localdate():
         errors["received_on"] = "The date received must be today or in the past"
     elif received_on < EARLIEST_RECEIVED:
@@ -325,6 +345,19 @@ def sar_log(
         errors["date_of_birth"] = "The date of birth must be in the past"
     if errors:
         raise ValidationError(errors)
+    duplicate = open_duplicate(
+        actor, given_name=given_name, family_name=family_name, date_of_birth=date_of_birth
+    )
+    if duplicate is not None and not confirm_duplicate:
+        raise ValidationError(
+            {
+                "confirm_duplicate": f"{duplicate.reference} is already open for "
+                f"{duplicate.full_name}"
+                + (f", born {date_of_birth:%-d %B %Y}" if date_of_birth else "")
+                + f" (received {duplicate.received_on:%-d %B %Y}): check this is not the "
+                "same request. If it is a new one, confirm to log it as well"
+            }
+        )
     sar = SubjectAccessRequest(
         requester=requester.strip(),
         requester_kind=requester_kind,
@@ -334,6 +367,8 @@ def sar_log(
         other_names=other_names.strip(),
         received_on=received_on,
         due_on=add_months(received_on, MONTHS_TO_ANSWER),
+        authority_checked=authority_checked and requester_kind in ON_BEHALF_KINDS,
+        possible_duplicate_of=duplicate,
         created_by=actor,
     )
     sar.full_clean()
@@ -348,9 +383,29 @@ def sar_log(
             "requester_kind": requester_kind,
             "received_on": received_on.isoformat(),
             "due_on": sar.due_on.isoformat(),
+            "authority_checked": sar.authority_checked,
+            "possible_duplicate_of": duplicate.pk if duplicate is not None else None,
         },
     )
     return sar
+
+
+def open_duplicate(
+    actor: Any, *, given_name: str, family_name: str, date_of_birth: dt.date | None
+) -> SubjectAccessRequest | None:
+    """An open request the actor may see for the same name and date of birth (names
+    compared without case or surrounding spaces), oldest first."""
+    return (
+        visible_sars(actor)
+        .exclude(status__in=SarStatus.finished())
+        .filter(
+            given_name__iexact=given_name.strip(),
+            family_name__iexact=family_name.strip(),
+            date_of_birth=date_of_birth,
+        )
+        .order_by("received_on", "pk")
+        .first()
+    )
 
 
 def _locked_sar(actor: Any, sar_id: int, status: str | None = None) -> SubjectAccessRequest:
@@ -372,7 +427,7 @@ def sar_extend(*, actor: Any, sar_id: int, months: int, reason: str) -> SubjectA
         raise ValidationError({"reason": "Enter why the request needs more time"})
     sar = _locked_sar(actor, sar_id)
     if not sar.is_open:
-        raise Conflict(f"{sar.reference} has already been disclosed.")
+        raise Conflict(f"{sar.reference} has moved on: {sar.get_status_display().lower()}.")
     if sar.extension_months:
         raise Conflict(f"{sar.reference} has already been extended.")
     # Art. 12(3): the requester must be told of an extension within the first month, so
@@ -414,7 +469,7 @@ def sar_confirm(*, actor: Any, sar_id: int, person_ids: list[int]) -> SubjectAcc
         raise ValidationError({"people": "Select only records the search found"})
     people = list(
         Person.objects.filter(pk__in=wanted)
-        .select_related("entity")
+        .select_related("entity__owning_agency")
         .prefetch_related("names")
         .order_by("pk")
     )
@@ -429,6 +484,7 @@ def sar_confirm(*, actor: Any, sar_id: int, person_ids: list[int]) -> SubjectAcc
             agency_id=s.agency_id,
             police_only=s.police_only,
             text=s.text,
+            recipients=list(s.recipients),
             position=i,
         )
         for i, s in enumerate(specs)
@@ -668,4 +724,68 @@ def sar_disclose(
                 "override_reason": sar.override_reason[:500],
             },
         )
+    return sar
+
+
+# A decision to end a request without disclosure must be defensible: a sentence.
+CLOSE_NOTE_MIN_LENGTH = 20
+
+
+@transaction.atomic
+def sar_close(
+    *, actor: Any, sar_id: int, reason: str, note: str, confirmed: bool
+) -> SubjectAccessRequest:
+    """Ends an open request without a disclosure: withdrawn by the requester, or closed
+    by IG (identity or authority not verified, manifestly unfounded or excessive: UK GDPR
+    Art. 12(5)/(6), DPA 2018 s.53). Irreversible, so it needs `confirmed`; nothing more
+    is done on the request after it, and it no longer holds up retention disposal."""
+    errors = {}
+    if reason not in SarCloseReason.values:
+        errors["reason"] = "Select why the request is closed"
+    if len(note.strip()) < CLOSE_NOTE_MIN_LENGTH:
+        errors["note"] = (
+            f"Enter what happened, in at least {CLOSE_NOTE_MIN_LENGTH} characters: the "
+            "requester may challenge this decision"
+        )
+    if errors:
+        raise ValidationError(errors)
+    if not confirmed:
+        raise ValidationError(
+            {"confirmed": "Confirm the request is to be closed: this cannot be undone"}
+        )
+    sar = _locked_sar(actor, sar_id)
+    if not can_close_sar(actor, sar):
+        raise Conflict(f"{sar.reference} has moved on: {sar.get_status_display().lower()}.")
+    before = sar.status
+    sar.status = SarStatus.WITHDRAWN if reason == SarCloseReason.WITHDRAWN else SarStatus.CLOSED
+    sar.close_reason = reason
+    sar.close_note = note.strip()
+    sar.closed_at = timezone.now()
+    sar.closed_by = actor
+    sar.save(update_fields=["status", "close_reason", "close_note", "closed_at", "closed_by"])
+    subjects: list[int | None] = [*sar.people.order_by("pk").values_list("pk", flat=True)]
+    for subject in subjects or [None]:
+        audit.record(
+            actor=actor,
+            event="rights.sar_closed",
+            obj=sar,
+            subject=subject,
+            justification=f"{sar.reference} closed: {sar.get_close_reason_display()}. "
+            f"{sar.close_note}"[:500],
+            details={
+                "before": before,
+                "status": sar.status,
+                "reason": reason,
+                "items": sar.items.count(),
+            },
+        )
+    agencies = set(sar.items.values_list("agency_id", flat=True)) - {actor.agency_id}
+    notify(
+        recipients=_ig_of(agencies),
+        kind="rights_request",
+        title=f"{sar.reference}: closed without disclosure, no approval needed",
+        body=f"{sar.get_close_reason_display()}.",
+        url=reverse("rights:sar-detail", args=[sar.pk]),
+        obj=sar,
+    )
     return sar

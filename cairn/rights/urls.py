@@ -12,6 +12,7 @@ urlpatterns = [
     path("access/", views.sar_list, name="sar-list"),
     path("access/new/", views.sar_new, name="sar-new"),
     path("access/<id:sar_id>/", views.sar_detail, name="sar-detail"),
+    path("access/<id:sar_id>/close/", views.sar_close, name="sar-close"),
     path("access/<id:sar_id>/items/<id:item_id>/", views.sar_item, name="sar-item"),
     path("access/<id:sar_id>/disclosure.pdf", views.sar_pdf, name="sar-pdf"),
 ]

@@ -21,6 +21,7 @@ from cairn.hub.printing import pdf_from_html
 
 from . import access, selectors, services
 from .forms import (
+    CloseForm,
     ConfirmForm,
     DiscloseForm,
     ExtendForm,
@@ -248,6 +249,8 @@ def _sar_subjects(sar: SubjectAccessRequest) -> list[int]:
 def sar_list(request: HttpRequest) -> HttpResponse:
     _require(request, "rights.manage_request")
     status = request.GET.get("status", "open")
+    if status not in selectors.SAR_LIST_TABS:
+        status = "open"
     page_obj = Paginator(
         selectors.sars_list(request.user, status=status).prefetch_related("people"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
@@ -274,6 +277,10 @@ def sar_new(request: HttpRequest) -> HttpResponse:
         try:
             sar = services.sar_log(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
+            if "confirm_duplicate" in getattr(exc, "error_dict", {}):
+                # An open request for the same person: ask, keeping what was typed.
+                form = SarForm(request.POST, ask_duplicate=True)
+                form.is_valid()
             _errors(form, exc)
         else:
             messages.success(
@@ -293,7 +300,8 @@ def _confirm_choices(user: Any, matches: list[Any]) -> list[tuple[int, str]]:
             out.append((p.pk, f"A record held by {agency} (police-only; {m.percent}% match)"))
             continue
         born = f", born {p.date_of_birth:%-d %B %Y}" if p.date_of_birth else ""
-        out.append((p.pk, f"{p.full_name}{born} (record {p.pk}; {m.percent}% match)"))
+        differs = ": date of birth differs" if m.dob_differs else ""
+        out.append((p.pk, f"{p.full_name}{born} (record {p.pk}; {m.percent}% match{differs})"))
     return out
 
 
@@ -375,6 +383,8 @@ def sar_detail(request: HttpRequest, sar_id: int) -> HttpResponse:
             "disclose_form": disclose_form,
             "items": selectors.sar_items(sar, own_agency, viewer=request.user),
             "parts": selectors.sar_parts(sar),
+            "can_close": access.can_close_sar(request.user, sar),
+            "dob_differs": any(m.dob_differs for m in matches),
             "my_agency": getattr(request.user, "agency_id", None),
             "nav": "rights",
         },
@@ -435,6 +445,47 @@ def sar_item(request: HttpRequest, sar_id: int, item_id: int) -> HttpResponse:
             "withhold_form": withhold_form,
             "nav": "rights",
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sar_close(request: HttpRequest, sar_id: int) -> HttpResponse:
+    """Withdraw or close without disclosure: the form, then a confirmation page (the step
+    cannot be undone), then the service."""
+    sar = access.access_sar_by_id(request.user, sar_id)
+    if not access.can_close_sar(request.user, sar):
+        raise Http404("No request found.")
+    form = CloseForm(request.POST or None)
+    confirming = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sar_close(
+                actor=request.user,
+                sar_id=sar.pk,
+                confirmed=request.POST.get("confirmed") == "yes",
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            if set(getattr(exc, "error_dict", {})) == {"confirmed"}:
+                confirming = True  # valid: show what will happen and ask to confirm
+            else:
+                _errors(form, exc)
+        else:
+            messages.success(request, f"{sar.reference} closed without disclosure.")
+            return redirect("rights:sar-detail", sar_id=sar.pk)
+    if request.method == "GET":
+        audit.record_list(
+            actor=request.user,
+            event="rights.sar_viewed",
+            obj=sar,
+            subjects=_sar_subjects(sar),
+            justification=f"Closing subject access request {sar.reference}",
+        )
+    return render(
+        request,
+        "rights/sar_close.html",
+        {"sar": sar, "form": form, "confirming": confirming, "nav": "rights"},
     )
 
 

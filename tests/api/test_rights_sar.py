@@ -61,3 +61,51 @@ def test_other_roles_are_refused(
     assert api.get("/rights/access-requests").status_code == 403
     assert api.get(f"/rights/access-requests/{sar['id']}").status_code == 403
     assert api.post("/rights/access-requests", BODY).status_code == 403
+    close = {"reason": "withdrawn", "note": NOTE, "confirmed": True}
+    assert api.post(f"/rights/access-requests/{sar['id']}/close", close).status_code == 403
+
+
+NOTE = "The requester wrote on 3 March to withdraw the request."
+
+
+def test_ig_closes_a_request_only_when_confirmed_and_then_no_more(
+    users: dict[str, User], api_as: Callable[[User], Any], make_user: Callable[..., User]
+) -> None:
+    api = api_as(users["ig_admin"])
+    sar = api.post("/rights/access-requests", BODY).json()
+    url = f"/rights/access-requests/{sar['id']}/close"
+    police_ig = make_user(Role.IG_ADMIN, "police", username="ig_police_api")
+    close = {"reason": "manifestly_excessive", "note": NOTE, "confirmed": True}
+    assert api_as(police_ig).post(url, close).status_code == 404
+    unconfirmed = api.post(url, {**close, "confirmed": False})
+    assert unconfirmed.status_code == 422 and "confirmed" in unconfirmed.text
+    assert api.post(url, {**close, "note": "Too many"}).status_code == 422
+    assert api.post(url, {**close, "reason": "bored"}).status_code == 422
+    done = api.post(url, close)
+    assert done.status_code == 200
+    assert (done.json()["status"], done.json()["close_reason"]) == (
+        "closed",
+        "manifestly_excessive",
+    )
+    assert AuditEvent.objects.filter(event="rights.sar_closed").count() == 1
+    assert api.post(url, close).status_code == 409
+    closed = api.get("/rights/access-requests?status=closed").json()["results"]
+    assert [r["id"] for r in closed] == [sar["id"]]
+    assert api.get("/rights/access-requests").json()["count"] == 0
+
+
+def test_duplicate_and_authority_are_asked_as_on_the_web(
+    users: dict[str, User], api_as: Callable[[User], Any]
+) -> None:
+    api = api_as(users["ig_admin"])
+    first = api.post("/rights/access-requests", BODY).json()
+    again = api.post("/rights/access-requests", BODY)
+    assert again.status_code == 422 and first["reference"] in again.text
+    second = api.post("/rights/access-requests", {**BODY, "confirm_duplicate": True})
+    assert second.status_code == 201
+    assert second.json()["possible_duplicate_of"] == first["reference"]
+    parent = {**BODY, "requester_kind": "parent", "date_of_birth": "2011-02-02"}
+    refused = api.post("/rights/access-requests", parent)
+    assert refused.status_code == 422 and "parental responsibility" in refused.text
+    logged = api.post("/rights/access-requests", {**parent, "authority_checked": True})
+    assert logged.status_code == 201 and logged.json()["authority_checked"]

@@ -40,6 +40,7 @@ from cairn.pole import services as pole_services
 from cairn.pole.models import Entity
 from cairn.referrals import services as referral_services
 from cairn.retention import services as retention_services
+from cairn.rights import services as rights_services
 
 from ..concerns.conftest import complete_payload
 from ..intelligence.conftest import intel_data
@@ -89,6 +90,7 @@ PAIRS: list[tuple[str, str]] = [
     ("hub:missing-detail", "cairn_hub_api_episode_return"),
     ("hub:missing-detail", "cairn_hub_api_episode_interview"),
     ("rights:sar-new", "cairn_rights_api_sar_create"),
+    ("rights:sar-close", "cairn_rights_api_sar_close"),
     ("sharing:new", "cairn_sharing_api_agreement_create"),
 ]
 
@@ -328,6 +330,16 @@ def world(users: dict[str, Any], make_person: Callable[..., Any], agencies: Any)
     )
     w.episode = hub_services.episode_record(
         actor=ppu, child=w.child, reported_at=timezone.now() - dt.timedelta(days=1)
+    )
+    w.sar = rights_services.sar_log(
+        actor=users["ig_admin"],
+        requester="Quill Parity",
+        requester_kind="subject",
+        given_name="Quill",
+        family_name="Parity",
+        date_of_birth=None,
+        other_names="",
+        received_on=_today(),
     )
     # A concern whose signs include a night missing (to record as an episode).
     missing = _concern_body(w.child.pk)
@@ -675,6 +687,12 @@ def _cases(w: Any) -> dict[str, Case]:
                 "given_name": "Zed",
                 "received_on": past.isoformat(),
             },
+        ),
+        "cairn_rights_api_sar_close": Case(
+            reverse("rights:sar-close", args=[w.sar.pk]),
+            {"reason": "withdrawn", "note": "Parity: the requester withdrew", "confirmed": "yes"},
+            f"/rights/access-requests/{w.sar.pk}/close",
+            {"reason": "withdrawn", "note": "Parity: the requester withdrew", "confirmed": True},
         ),
         "cairn_hub_api_episode_interview": Case(
             reverse("hub:missing-detail", args=[w.episode.pk]),

@@ -169,6 +169,7 @@ def _disclosed_sar() -> Any:
         date_of_birth=person.date_of_birth,
         other_names="",
         received_on=dt.date.today(),
+        confirm_duplicate=True,  # the demo's request for the same person is open
     )
     rights_services.sar_confirm(actor=ig, sar_id=sar.pk, person_ids=[person.pk])
     for item in sar.items.filter(police_only=True):  # no override covers police-only
@@ -594,6 +595,7 @@ PERSONAL: dict[str, Case] = {
     "rights:sar-detail": Case(lambda: ({"sar_id": _sar().pk}, LIST, "ig.demo")),
     "rights:sar-item": Case(_sar_item),
     "rights:sar-pdf": Case(_disclosed_sar, actions=("disclosure",)),
+    "rights:sar-close": Case(lambda: ({"sar_id": _sar().pk}, LIST, "ig.demo")),
     "retention:queue": Case(_by("igpolice.demo")),
     "retention:review": Case(
         lambda: (

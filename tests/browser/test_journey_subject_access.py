@@ -185,3 +185,86 @@ def test_ig_handles_a_subject_access_request_to_a_redacted_pdf(
     assert "Madeupfriend" not in text and "number 12" not in text
     downloaded = AuditEvent.objects.get(event="rights.sar_pdf_downloaded")
     assert downloaded.recipient == "Jade Examplesmith, 1 Example Row"
+    # The cover says where the data went, how long it is kept and the right to complain.
+    assert "Who it has been shared with" in text and "How long it is kept" in text
+    assert "Information Commissioner's Office" in text
+
+
+def test_a_parents_request_is_checked_warned_as_a_duplicate_and_withdrawn(
+    page: Any,
+    users: dict[str, Any],
+    login_as: Any,
+    assert_accessible: Any,
+) -> None:
+    """A mother asks for her child's records: the authority check is required; a second
+    request for the same child warns before it is logged; the mother withdraws one, which
+    is confirmed first and then listed with its outcome. A date of birth typed wrongly
+    still finds the child's record, flagged."""
+    ig, sw = users["ig_admin"], users["social_worker"]
+    pole.person_create(
+        actor=sw,
+        given_name="Kit",
+        family_name="Imaginaryton",
+        category="child",
+        date_of_birth=dt.date(2012, 5, 20),
+    )
+    page.goto("/accounts/sign-in/")
+    login_as(page, ig)
+    today = dt.date.today()
+
+    def log(born: tuple[str, str, str]) -> None:
+        page.goto("/rights/access/new/")
+        page.get_by_label("Who asked").fill("Ms Rae Imaginaryton (mother)")
+        page.get_by_label("A parent or carer, for a child").check()
+        page.get_by_label("The data subject's first name").fill("Kit")
+        page.get_by_label("Last name", exact=True).fill("Imaginaryton")
+        group = page.get_by_role("group", name="Date of birth")
+        for label, value in zip(("Day", "Month", "Year"), born, strict=True):
+            group.get_by_label(label).fill(value)
+        box = page.get_by_role("group", name="Date received")
+        box.get_by_label("Day").fill(str(today.day))
+        box.get_by_label("Month").fill(str(today.month))
+        box.get_by_label("Year").fill(str(today.year))
+        page.get_by_role("button", name="Log the request").click()
+
+    log(("2", "5", "2012"))  # day and month swapped
+    expect(page.locator(".govuk-error-summary")).to_contain_text("parental responsibility")
+    expect(page.get_by_label("Who asked")).to_have_value("Ms Rae Imaginaryton (mother)")
+    assert_accessible(page)
+    page.get_by_label(re.compile("I have checked they have parental responsibility")).check()
+    page.get_by_role("button", name="Log the request").click()
+    expect(page.get_by_test_id("authority-checked")).to_have_text("Parental responsibility checked")
+    expect(page.get_by_test_id("dob-differs")).to_be_visible()
+    expect(page.get_by_label(re.compile("Kit Imaginaryton, born 20 May 2012"))).to_be_visible()
+    expect(page.locator("main")).to_contain_text("date of birth differs")
+    assert_accessible(page)
+    first_url = page.url
+
+    log(("2", "5", "2012"))
+    page.get_by_label(re.compile("I have checked they have parental responsibility")).check()
+    page.get_by_role("button", name="Log the request").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("is already open for")
+    assert_accessible(page)
+    page.get_by_label(re.compile("This is a new request")).check()
+    page.get_by_role("button", name="Log the request").click()
+    expect(page.get_by_test_id("duplicate")).to_contain_text("Logged while SAR-")
+    page.goto("/rights/access/")
+    expect(page.get_by_test_id("duplicate-tag")).to_have_count(1)
+    assert_accessible(page)
+
+    # The mother withdraws the first: confirmed before it is final.
+    page.goto(first_url)
+    page.get_by_test_id("close-link").click()
+    page.get_by_label("The requester withdrew the request").check()
+    page.get_by_label("What happened").fill("Ms Imaginaryton phoned to withdraw on 5 June")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Are you sure")
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile("Yes, close")).click()
+    expect(page.get_by_test_id("sar-state")).to_have_text("Withdrawn by the requester")
+    expect(page.get_by_test_id("closed")).to_contain_text("phoned to withdraw")
+    expect(page.get_by_test_id("close-link")).to_have_count(0)
+    assert_accessible(page)
+    page.goto("/rights/access/?status=closed")
+    expect(page.get_by_test_id("outcome")).to_contain_text("The requester withdrew the request")
+    assert_accessible(page)

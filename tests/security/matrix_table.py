@@ -439,6 +439,7 @@ WEB: dict[str, Rule] = {
         for method in ("GET", "POST")
     },
     "GET rights:sar-pdf": Rule(IG, 404, obj="sar_disclosed"),
+    **{f"{method} rights:sar-close": Rule(IG, 404, obj="sar") for method in ("GET", "POST")},
     # Retention review: IG, for its own agency's records (A the Trust's; B the school's,
     # reviewed by the school's IG). Writes are sent only where refused.
     "GET retention:queue": Rule(IG, 404),
@@ -534,6 +535,11 @@ API: dict[str, Rule] = {
         },
     ),
     f"GET {P}/rights/access-requests/{{sar_id}}": Rule(IG, obj="sar"),
+    f"POST {P}/rights/access-requests/{{sar_id}}/close": Rule(
+        IG,
+        obj="sar",
+        body={"reason": "withdrawn", "note": "Matrix: the requester withdrew", "confirmed": True},
+    ),
     f"GET {P}/indicators": Rule(API_USERS),
     f"GET {P}/sharing/agreements": Rule(API_USERS),
     f"GET {P}/sharing/agreements/{{agreement_id}}": Rule(API_USERS, obj="agreement", b=API_USERS),

@@ -499,6 +499,7 @@ def build() -> World:
             date_of_birth=person.date_of_birth,
             other_names="",
             received_on=dt.date.today(),
+            confirm_duplicate=True,  # a second request for the same child, to disclose
         )
         rights.sar_confirm(actor=actor, sar_id=sar.pk, person_ids=[person.pk])
         if disclose:
