@@ -131,7 +131,7 @@ def _reviews(user: Any, today: dt.date) -> Panel:
 
 def _sars(user: Any, today: dt.date) -> Panel:
     soon = today + dt.timedelta(days=SOON_DAYS)
-    open_q = ~Q(status=SarStatus.DISCLOSED)
+    open_q = ~Q(status__in=SarStatus.finished())
     year_ago = timezone.now() - YEAR
     counts = visible_sars(user).aggregate(
         overdue=Count("pk", filter=open_q & Q(due_on__lt=today)),
@@ -139,6 +139,10 @@ def _sars(user: Any, today: dt.date) -> Panel:
         later=Count("pk", filter=open_q & Q(due_on__gt=soon)),
         extended=Count("pk", filter=open_q & Q(extension_months__gt=0)),
         disclosed=Count("pk", filter=Q(status=SarStatus.DISCLOSED, disclosed_at__gte=year_ago)),
+        ended=Count(
+            "pk",
+            filter=Q(status__in=(SarStatus.WITHDRAWN, SarStatus.CLOSED), closed_at__gte=year_ago),
+        ),
     )
     late = sum(
         1
@@ -162,6 +166,7 @@ def _sars(user: Any, today: dt.date) -> Panel:
             ("Open with an extension", counts["extended"]),
             ("Disclosed in the last 12 months", counts["disclosed"]),
             ("Of those, disclosed after their due date", late),
+            ("Withdrawn or closed without disclosure in the last 12 months", counts["ended"]),
         ],
     )
 

@@ -133,6 +133,14 @@ def test_subject_access_requests_by_clock(users: dict[str, User]) -> None:
 
     log("Overdue", today - dt.timedelta(days=70))
     log("Soon", today - dt.timedelta(days=26))
+    ended = log("Withdrawn", today - dt.timedelta(days=90))
+    rights.sar_close(
+        actor=ig,
+        sar_id=ended.pk,
+        reason="withdrawn",
+        note="The requester wrote to withdraw the request.",
+        confirmed=True,
+    )
     fresh = log("Fresh", today)
     rights.sar_extend(actor=ig, sar_id=fresh.pk, months=2, reason="Complex: many records")
     figures = _panel(selectors.overview(ig), "sars")  # type: ignore[arg-type]
@@ -141,6 +149,7 @@ def test_subject_access_requests_by_clock(users: dict[str, User]) -> None:
     assert figures["Due in more than 7 days"] == 1
     assert figures["Open with an extension"] == 1
     assert figures["Disclosed in the last 12 months"] == 0
+    assert figures["Withdrawn or closed without disclosure in the last 12 months"] == 1
 
 
 def test_disclosures_by_basis_and_records_held(
