@@ -69,7 +69,7 @@ def access_person_for_rights(user: Any, person_id: int) -> Person:
     whether or not restricted, since restricting and lifting act on exactly those."""
     person_id = require_id(person_id)
     person = (
-        Person.objects.filter(_person_q(user), pk=person_id)
+        Person.objects.filter(_person_q(user), pk=person_id, entity__disposed_at__isnull=True)
         .select_related("entity", "entity__owning_agency")
         .first()
     )

@@ -51,6 +51,16 @@ def restriction_in_force(person: Person) -> Restriction | None:
     )
 
 
+def lifted_restriction_of(rr: RightsRequest) -> Restriction | None:
+    """The restriction this request led to, once lifted (None while in force or never)."""
+    return (
+        Restriction.objects.filter(request=rr, lifted_at__isnull=False)
+        .select_related("lifted_by")
+        .order_by("-lifted_at")
+        .first()
+    )
+
+
 def restrictions_for(person: Person) -> list[Restriction]:
     return list(Restriction.objects.filter(person=person).select_related("applied_by", "lifted_by"))
 

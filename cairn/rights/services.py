@@ -95,6 +95,19 @@ def request_log(
     person = access_person_for_rights(actor, person_id)
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": "The date received must be today or in the past"})
+    lock(Entity(pk=person.pk))  # two IG logging the same request at once make one
+    already = (
+        RightsRequest.objects.filter(person=person, kind=kind, status=RequestStatus.OPEN)
+        .order_by("pk")
+        .first()
+    )
+    if already is not None:
+        raise ValidationError(
+            {
+                "person": f"{already.reference} is already open for this record and asks the "
+                "same: answer it (add this requester's grounds to it)"
+            }
+        )
     rr = RightsRequest(
         kind=kind,
         person=person,

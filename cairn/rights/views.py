@@ -146,6 +146,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             justification="Opened an information rights request",
         )
     person = rr.person
+    lifted = selectors.lifted_restriction_of(rr)
     return render(
         request,
         "rights/detail.html",
@@ -157,7 +158,8 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             "is_ig": access.is_ig(request.user),
             "can_answer": access.can_answer(request.user, rr),
             "restriction": selectors.restriction_in_force(person),
-            "letter": "" if rr.is_open else reply_text(rr),
+            "lifted": lifted,
+            "letter": "" if rr.is_open else reply_text(rr, lifted=lifted),
             "nav": "rights",
         },
     )

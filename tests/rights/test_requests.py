@@ -260,3 +260,34 @@ def test_restricting_is_the_owning_agencys_decision(
     closed = police.get(reverse("rights:list"), {"status": "closed"}).content.decode()
     assert rr.reference in closed  # answered by the restriction
     assert _client(police_ig).get(reverse("rights:detail", args=[own.pk])).status_code == 404
+
+
+def test_intake_refuses_a_second_open_request_and_a_disposed_record(
+    users: dict[str, Any], child: Person, log_request: Any
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from cairn.pole.models import Entity
+
+    first = log_request(child)
+    with pytest.raises(ValidationError) as exc:
+        log_request(child, requester="Another Relative")
+    assert first.reference in exc.value.message_dict["person"][0]
+    log_request(child, "restriction")  # another kind is another request
+    Entity.objects.filter(pk=child.pk).update(disposed_at=timezone.now())
+    with pytest.raises(Http404):
+        log_request(child, "restriction", requester="Late Asker")
+
+
+def test_reply_speaks_of_the_person_and_says_when_a_restriction_was_lifted(
+    users: dict[str, Any], child: Person, restrict: Any, lift: Any
+) -> None:
+    restriction = restrict(child)
+    rr = restriction.request
+    page = _client(users["ig_admin"]).get(reverse("rights:detail", args=[rr.pk])).content.decode()
+    assert "information we hold about Tamsin Withheldcase" in page  # a representative asked
+    assert "We have restricted the record" in page
+    lift(child)
+    page = _client(users["ig_admin"]).get(reverse("rights:detail", args=[rr.pk])).content.decode()
+    assert "Lifted" in page and "have since lifted the restriction" in page
+    assert "We have restricted the record" not in page
