@@ -21,7 +21,7 @@ from cairn.concerns.models import Concern
 from cairn.disruption.models import TacticStatus, TacticSubject
 from cairn.hub.models import Action, ActionStatus, MissingEpisode
 from cairn.intelligence.models import Submission
-from cairn.pole.models import Entity, Link, LookedAfter, Person
+from cairn.pole.models import Entity, Link, LookedAfter, Person, PersonCategory
 from cairn.referrals.models import OPEN_STATUSES, Referral
 from cairn.rights.models import SarStatus, SubjectAccessRequest
 
@@ -36,6 +36,9 @@ BLOCKER_TEXT = {
     "missing": "A missing episode for this person is still open",
     "restricted": "Processing of the record is restricted (lift the restriction first)",
     "sar": "An open subject access request includes this record (disclose it first)",
+    "child": "Linked to a child record your agency still keeps (a parent, carer or family "
+    "member): disposing of it would remove that link from the child record, so review it "
+    "with the child record",
 }
 
 
@@ -274,7 +277,38 @@ def person_blockers(ids: Iterable[int]) -> dict[int, list[str]]:
     for code, rows in checks:
         for pk in set(rows):
             found[pk].append(code)
+    for pk in _linked_to_kept_children(wanted):
+        if pk not in found or "child" not in found[pk]:
+            found[pk].append("child")
     return found
+
+
+def _linked_to_kept_children(ids: list[int]) -> set[int]:
+    """Those of `ids` linked to a child's record of their own agency that is still held (a
+    parent's record is part of the child's story: it goes when the child's does). Other
+    agencies' children are their owners' records: those owners are told instead."""
+    children = Entity.objects.filter(
+        disposed_at__isnull=True, person__category=PersonCategory.CHILD
+    ).exclude(pk__in=ids)
+    linked: set[int] = set()
+    for mine, other, owner, other_owner in (
+        Link.objects.filter(from_entity_id__in=ids, to_entity__in=children).values_list(
+            "from_entity_id",
+            "to_entity_id",
+            "from_entity__owning_agency_id",
+            "to_entity__owning_agency_id",
+        )
+    ).union(
+        Link.objects.filter(to_entity_id__in=ids, from_entity__in=children).values_list(
+            "to_entity_id",
+            "from_entity_id",
+            "to_entity__owning_agency_id",
+            "from_entity__owning_agency_id",
+        )
+    ):
+        if owner == other_owner and other != mine:
+            linked.add(mine)
+    return linked
 
 
 def _link_counts(ids: list[int]) -> dict[int, int]:

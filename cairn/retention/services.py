@@ -289,8 +289,9 @@ def _tell_owners(actor: Any, owners: list[tuple[Agency, Entity]]) -> None:
             kind="retention.linked_disposed",
             title="A record linked to one of yours was disposed of",
             body=(
-                f"Another agency disposed of a record under its retention schedule. Its link "
-                f"to your record {other.pk} has been removed; your record is unchanged."
+                f"Another agency disposed of a record under its retention schedule. It was "
+                f"linked to {other.label} (record {other.pk}), one of your agency's records: "
+                "that link has been removed. Nothing else in your record was changed."
             ),
             url=url,
             obj=other,

@@ -100,9 +100,30 @@ def _open_sar(users: dict[str, Any], person: Person) -> None:
     sar.people.add(person)
 
 
+def _linked_child(users: dict[str, Any], person: Person) -> None:
+    """A child's record of the same agency, still held, linked to this (adult) record."""
+    from cairn.pole import services as pole
+    from cairn.pole.models import Link
+
+    fib = users["fib_officer"]
+    child = pole.person_create(
+        actor=fib, given_name="Kit", family_name="Stillheld", category="child"
+    )
+    pole.link_record(
+        actor=fib,
+        from_entity_id=person.pk,
+        to_entity_id=child.pk,
+        link_type="associate",
+        source_note="Parent with parental responsibility",
+    )
+    Link.objects.filter(from_entity_id=person.pk).update(updated_at=timezone.now() - LONG_AGO)
+    age(person, timezone.now() - LONG_AGO)
+
+
 @pytest.mark.parametrize(
     ("code", "make"),
     [
+        ("child", _linked_child),
         ("referral", _open_referral),
         ("tactic", _active_tactic),
         ("action", _open_action),
@@ -144,6 +165,31 @@ def test_each_blocker_shows_and_refuses_disposal(
     assert "Typed reason" in html
     assert not Tombstone.objects.exists()
     assert Entity.objects.get(pk=person.pk).disposed_at is None
+
+
+def test_another_agencys_child_does_not_block_and_its_owner_is_told(
+    users: dict[str, Any], ig_police: Any, old_police_person: Person
+) -> None:
+    from cairn.notifications.models import Notification
+    from cairn.pole import services as pole
+    from cairn.pole.models import Link
+
+    sw = users["social_worker"]
+    child = pole.person_create(
+        actor=sw, given_name="Ada", family_name="Trustchild", category="child", hub_shared=True
+    )
+    pole.link_record(
+        actor=users["fib_officer"],
+        from_entity_id=old_police_person.pk,
+        to_entity_id=child.pk,
+        link_type="associate",
+        source_note="Seen with the child",
+    )
+    Link.objects.all().update(updated_at=timezone.now() - LONG_AGO)
+    age(old_police_person, timezone.now() - LONG_AGO)
+    services.person_dispose(actor=ig_police, person_id=old_police_person.pk, reason="Due")
+    told = Notification.objects.get(recipient=sw, kind="retention.linked_disposed")
+    assert "Ada Trustchild" in told.body
 
 
 def test_a_closed_referral_does_not_block(

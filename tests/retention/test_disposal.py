@@ -59,7 +59,9 @@ def world(
         actor=fib, person=person, kind="alias", given_name="Quill", family_name=NAME
     )
     pole.person_update(actor=fib, person=person, description="Tall, red coat")
-    colleague = make_person(actor=fib, given_name="Marek", family_name="Policeheld")
+    colleague = make_person(
+        actor=fib, given_name="Marek", family_name="Policeheld", category="person_of_concern"
+    )
     trust_child = make_person(
         given_name="Ellery", family_name="Trustheld", hub_shared=True
     )  # recorded by the Trust's social worker
