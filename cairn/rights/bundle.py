@@ -68,7 +68,7 @@ def _person(person: Person) -> ItemSpec:
 
 def _concerns(person: Person) -> Iterator[ItemSpec]:
     for c in (
-        Concern.objects.filter(child=person)
+        Concern.objects.filter(child=person, disposed_at__isnull=True)
         .exclude(status=ConcernStatus.DRAFT)
         .order_by("observed_on", "pk")
     ):
@@ -92,7 +92,7 @@ def _concerns(person: Person) -> Iterator[ItemSpec]:
 def _intelligence(person: Person) -> Iterator[ItemSpec]:
     linked = SubmissionEntity.objects.filter(entity_id=person.pk).values("submission_id")
     for s in (
-        Submission.objects.filter(Q(subject=person) | Q(pk__in=linked))
+        Submission.objects.filter(Q(subject=person) | Q(pk__in=linked), disposed_at__isnull=True)
         .exclude(status=IntelStatus.DRAFT)
         .order_by("when_on", "pk")
     ):
