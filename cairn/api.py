@@ -32,13 +32,13 @@ from cairn.core.outage import classify
 from cairn.core.throttling import API_THROTTLE
 from cairn.core.views import TOO_LARGE
 from cairn.disruption.api import router as disruption_router
+from cairn.governance.api import router as governance_router
 from cairn.hub.api import router as hub_router
 from cairn.intelligence.api import router as intelligence_router
 from cairn.network.api import router as network_router
 from cairn.pole.api import AgencyRef
 from cairn.pole.api import router as pole_router
 from cairn.referrals.api import router as referrals_router
-from cairn.governance.api import router as governance_router
 from cairn.retention.api import router as retention_router
 from cairn.rights.api import router as rights_router
 from cairn.sharing.api import router as sharing_router
