@@ -1,5 +1,6 @@
 """Who may see a concern: the reporter always (their own drafts included), and anyone who
-may see the child, once the concern is submitted. Forbidden and missing both give 404.
+may see the child, once the concern is submitted. Forbidden and missing both give 404, and
+so does a concern disposed of under its agency's retention rule (`disposed_at` set).
 
 Who may act on one (the same rule for the web and the API): only the person who recorded
 a submitted concern decides its risk level and records its next steps; seeing a concern
@@ -27,8 +28,12 @@ def visible_concerns(user: Any) -> QuerySet[Concern]:
     )
     # The reporter sees their own concerns even when the child's record is hidden from
     # them, but not when it is restricted (cairn/rights): that withholds it from everyone.
+    # A concern disposed of under its agency's retention rule (cairn/retention) is gone
+    # for everyone, its reporter too: missing, as a record that never existed.
     return Concern.objects.filter(
-        Q(reporter=user) | submitted_and_child_visible, not_restricted_q("child__")
+        Q(reporter=user) | submitted_and_child_visible,
+        not_restricted_q("child__"),
+        disposed_at__isnull=True,
     )
 
 

@@ -118,6 +118,10 @@ class Concern(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Set when IG disposed of the concern under its agency's retention rule (cairn/retention,
+    # ADR 0024): the row stays (referrals and decisions point at it), its free text is
+    # erased, and every everyday read (cairn/concerns/access.py) leaves it out.
+    disposed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

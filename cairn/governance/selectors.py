@@ -102,7 +102,7 @@ def _reviews(user: Any, today: dt.date) -> Panel:
             buckets["90"] += 1
         else:
             buckets["later"] += 1
-    retention.annotate_people(due_now)
+    retention.annotate_blockers(due_now)
     blocked = sum(1 for e in due_now if e.blockers)
     disposed = Tombstone.objects.filter(
         agency_id=user.agency_id, disposed_at__gte=timezone.now() - YEAR
@@ -240,8 +240,8 @@ CATEGORIES: list[tuple[str, type[Model], str, Q]] = [
         "owning_agency",
         ~Q(kind=EntityKind.PERSON) & Q(disposed_at__isnull=True),
     ),
-    ("Concerns", Concern, "reporter_agency", Q()),
-    ("Intelligence submissions", Submission, "submitter_agency", Q()),
+    ("Concerns", Concern, "reporter_agency", Q(disposed_at__isnull=True)),
+    ("Intelligence submissions", Submission, "submitter_agency", Q(disposed_at__isnull=True)),
     ("Referrals", Referral, "sender_agency", Q()),
     ("Disruption tactics", Tactic, "owning_agency", Q()),
     ("Hub actions", Action, "owner_agency", Q()),

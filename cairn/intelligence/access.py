@@ -15,6 +15,9 @@ both give 404.
 - Police analysts (`intelligence.view_sanitised`) see the sanitised version and grading of
   every evaluated entry (they work across the force's intelligence), never the original.
 - Everyone else: nothing.
+
+An entry disposed of under its agency's retention rule (`disposed_at` set, cairn/retention)
+is withheld from everyone, the FIB and its submitter too: every queryset here leaves it out.
 """
 
 from __future__ import annotations
@@ -47,6 +50,11 @@ def _referred() -> Exists:
     return Exists(CrimeReferral.objects.filter(submission_id=OuterRef("pk")))
 
 
+def _kept() -> QuerySet[Submission]:
+    """Every entry not disposed of: what any everyday read starts from."""
+    return Submission.objects.filter(disposed_at__isnull=True)
+
+
 def _can_view(user: Any) -> bool:
     return bool(user.is_authenticated and user.has_perm("intelligence.view_submission"))
 
@@ -69,7 +77,7 @@ def sanitised_visible(user: Any) -> QuerySet[Submission]:
     """Entries whose sanitised version and grading `user` may read (search, correlation)."""
     if not _can_view(user) or user.agency_id is None:
         return Submission.objects.none()
-    base = Submission.objects.exclude(sanitised_text="").filter(status__in=SANITISED_STATUSES)
+    base = _kept().exclude(sanitised_text="").filter(status__in=SANITISED_STATUSES)
     if is_fib(user):
         return base
     base = base.exclude(submitter=user)
@@ -84,13 +92,13 @@ def visible_submissions(user: Any) -> QuerySet[Submission]:
         return Submission.objects.none()
     own = Q(submitter=user)
     if is_fib(user):
-        return Submission.objects.filter(own | ~Q(status=Status.DRAFT))
+        return _kept().filter(own | ~Q(status=Status.DRAFT))
     sanitised = Q(status__in=SANITISED_STATUSES) & ~Q(sanitised_text="")
     if is_crime_recorder(user):
         own |= Q(_referred())
     if user.has_perm("intelligence.view_sanitised"):
-        return Submission.objects.filter(own | sanitised)
-    return Submission.objects.filter(own | (sanitised & _received(user)))
+        return _kept().filter(own | sanitised)
+    return _kept().filter(own | (sanitised & _received(user)))
 
 
 @dataclass

@@ -161,6 +161,10 @@ class Submission(models.Model):
     # text ("NM19KXT 447700900123"), set with it by the services: the search document is the
     # sanitised text plus these, so any spelling finds the entry (ADR 0010). Never shown.
     sanitised_keys = models.TextField(blank=True, default="", editable=False)
+    # Set when IG disposed of the entry under its agency's retention rule (cairn/retention,
+    # ADR 0024): the row stays (disseminations and crime referrals point at it), its text,
+    # source record and mentions are erased, and every everyday read leaves it out.
+    disposed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]

@@ -28,9 +28,13 @@ def require_reviewer(user: Any) -> None:
         raise Http404("Page not found.")
 
 
-def access_record(user: Any, record_type: str, record_id: int) -> Model:
+def access_record(
+    user: Any, record_type: str, record_id: int, *, disposed_too: bool = False
+) -> Model:
     """A record of the reviewer's agency that has not been disposed of (a restricted one
-    too: the restriction is shown, and blocks disposal)."""
+    too: the restriction is shown, and blocks disposal). `disposed_too`: a concern or an
+    entry already disposed of is found as well, so that the disposal service, finding it
+    disposed once it holds the row lock, answers a second submit with a conflict."""
     record_id = require_id(record_id)
     if not is_reviewer(user):
         raise Http404("No record found.")
@@ -46,13 +50,15 @@ def access_record(user: Any, record_type: str, record_id: int) -> Model:
             .first()
         )
     elif record_type == RecordType.CONCERN:
-        found = (
-            Concern.objects.filter(pk=record_id, reporter_agency_id=user.agency_id)
-            .exclude(child__entity__disposed_at__isnull=False)
-            .first()
-        )
+        concerns = Concern.objects.filter(pk=record_id, reporter_agency_id=user.agency_id)
+        if not disposed_too:
+            concerns = concerns.filter(disposed_at__isnull=True)
+        found = concerns.exclude(child__entity__disposed_at__isnull=False).first()
     elif record_type == RecordType.SUBMISSION:
-        found = Submission.objects.filter(pk=record_id, submitter_agency_id=user.agency_id).first()
+        entries = Submission.objects.filter(pk=record_id, submitter_agency_id=user.agency_id)
+        if not disposed_too:
+            entries = entries.filter(disposed_at__isnull=True)
+        found = entries.first()
     else:
         found = None
     if found is None:

@@ -1,5 +1,6 @@
 """Retention API for information governance: the review queue, keeping a record (reason
-and next review), disposing of a person record, and a tombstone. Scoped as the web pages
+and next review), disposing of a record (person, concern or intelligence entry), and a
+tombstone. Scoped as the web pages
 are (cairn/retention/access.py: IG of the record's agency; anyone else 404) and audited
 the same way."""
 
@@ -180,17 +181,25 @@ def retain(
 
 
 @router.post(
-    "/retention/person/{record_id}/dispose",
-    response={200: TombstoneOut, **error_responses(404, 422)},
+    "/retention/{kind}/{record_id}/dispose",
+    response={200: TombstoneOut, **error_responses(404, 409, 422)},
 )
-def dispose(request: HttpRequest, record_id: Id, payload: DisposeIn) -> dict[str, Any]:
-    """Dispose of a person record that is due and not blocked. Irreversible: its personal
-    data is erased from every store, a tombstone is left, linked records of other agencies
-    stay and their owners are told. 422 says what blocks it."""
+def dispose(
+    request: HttpRequest,
+    kind: Literal["person", "concern", "intelligence"],
+    record_id: Id,
+    payload: DisposeIn,
+) -> dict[str, Any]:
+    """Dispose of a record that is due and not blocked: a person record, a concern or an
+    intelligence entry. Irreversible: its personal data is erased, a tombstone is left;
+    for a person record, linked records of other agencies stay and their owners are told.
+    422 says what blocks it; 409: it was disposed of a moment ago."""
     actor = _actor(request)
     if not payload.confirm:  # pragma: no cover - the schema allows only true
         raise ValidationError({"confirm": "Confirm that disposal cannot be undone"})
-    tombstone = services.person_dispose(actor=actor, person_id=record_id, reason=payload.reason)
+    tombstone = services.record_dispose(
+        actor=actor, record_type=SLUGS[kind], record_id=record_id, reason=payload.reason
+    )
     return _tombstone(access.access_tombstone(actor, tombstone.pk))
 
 

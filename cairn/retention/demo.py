@@ -2,8 +2,10 @@
 records due. The force's IG (igpolice.demo) sees a MoPI group 3 record last touched seven
 years ago, linked to a place and to a Trust child (disposing of it tells the Trust), and
 a second one that is due but restricted, so disposal is refused until the restriction is
-lifted. The Trust's IG (ig.demo) sees a care leaver's record past the 25th birthday.
-Through the services, as the demo users; all names invented."""
+lifted, and an intelligence entry the FIB closed seven years ago, which can be disposed of
+on its own (its text, source record and search index erased; the person it names stays).
+The Trust's IG (ig.demo) sees a care leaver's record past the 25th birthday. Through the
+services, as the demo users; all names invented, phone numbers from Ofcom's drama range."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cairn.accounts.models import Agency, User
+from cairn.intelligence import services as intel
+from cairn.intelligence.models import Submission
 from cairn.pole import services as pole
 from cairn.pole.models import Entity, Link, Person
 from cairn.rights import services as rights
@@ -104,3 +108,35 @@ def load_demo(*, seed: int) -> None:  # the same story for every seed
         description="Invented for the demo: a Trust record past the 25th birthday.",
     )
     _age([leaver.pk], 12)
+
+    # An intelligence entry the FIB closed with no further action seven years ago: due
+    # under MoPI group 3 and not blocked, so a new IG user can dispose of an entry.
+    entry = intel.submission_create(
+        actor=fib,
+        data={
+            "subject_description": "A man known as Old Fenwick, about 60, grey beard",
+            "what": (
+                "Invented for the demo: Old Fenwick was said to let teenagers gather in the "
+                "yard behind the Former Example Snooker Hall after closing time."
+            ),
+            "where": "Former Example Snooker Hall, Northmoor",
+            "when_on": dt.date(today.year - 7, 5, 2).isoformat(),
+            "how_known": "told",
+            "mentions": [],
+            "source_is_submitter": False,
+            "name": "Ivo Demosource",
+            "contact": "07700 900417",
+            "relationship": "Neighbour of the hall",
+        },
+    )
+    intel.submission_triage(
+        actor=fib,
+        submission=entry,
+        priority="routine",
+        note="No further action: the hall has closed",
+        close=True,
+    )
+    when = timezone.now() - dt.timedelta(days=7 * 365 + 30)
+    Submission.objects.filter(pk=entry.pk).update(
+        created_at=when, updated_at=when, submitted_at=when
+    )

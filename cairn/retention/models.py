@@ -126,6 +126,15 @@ REMOVED_LABELS = {
     "referral_drafts_cleared": "Referral details cleared",
     "merge_snapshots_cleared": "Merge undo data cleared",
     "audit_values": "Personal values beside audit entries",
+    # Concerns and intelligence entries disposed of on their own.
+    "concern_text": "The concern's free text and draft",
+    "observations_redacted": "Indicator observations' evidence",
+    "pathway_notes_cleared": "Next-step decisions' notes",
+    "risk_rationales_redacted": "Risk decisions' rationale",
+    "intelligence_text": "The entry's text, sanitised version and drafts (and its search index)",
+    "source_record": "Source record (who the source is)",
+    "dissemination_reasons_redacted": "Disseminations' reasons",
+    "link_sources": "Links it was a source of",
 }
 
 

@@ -17,10 +17,10 @@ from django.db.models import DateTimeField, F, Max, Model, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from cairn.concerns.models import Concern
+from cairn.concerns.models import Concern, ConcernStatus
 from cairn.disruption.models import TacticStatus, TacticSubject
 from cairn.hub.models import Action, ActionStatus, MissingEpisode
-from cairn.intelligence.models import Submission
+from cairn.intelligence.models import CrimeReferral, Status, Submission
 from cairn.pole.models import Entity, Link, LookedAfter, Person, PersonCategory
 from cairn.referrals.models import OPEN_STATUSES, Referral
 from cairn.rights.models import SarStatus, SubjectAccessRequest
@@ -39,7 +39,28 @@ BLOCKER_TEXT = {
     "child": "Linked to a child record your agency still keeps (a parent, carer or family "
     "member): disposing of it would remove that link from the child record, so review it "
     "with the child record",
+    # Concerns.
+    "concern_referral": "An open referral was made from this concern",
+    "concern_open": "The concern's next steps are not recorded yet (it is still being screened)",
+    # Intelligence entries.
+    "crime_referral": "The entry was referred for crime recording (the crime record relies on it)",
+    "fib_workflow": "The entry is still in the FIB's workflow (not yet disseminated or closed)",
+    # Concerns and entries: the person the record is about.
+    "subject_restricted": (
+        "Processing of the record of the person it is about is restricted "
+        "(lift the restriction first)"
+    ),
+    "subject_sar": (
+        "An open subject access request covers the person it is about (disclose it first)"
+    ),
 }
+
+# A concern still being worked (submitted, or screened without next steps): a draft left
+# for years is the reporter's unfinished input, and may be disposed of.
+CONCERN_OPEN = (ConcernStatus.SUBMITTED, ConcernStatus.SCREENED)
+# An entry still with the FIB (or returned to its submitter to resubmit); drafts, as above,
+# may be disposed of, and disseminated, closed, referred or withdrawn entries are final.
+FIB_WORKFLOW = (Status.NEW, Status.TRIAGED, Status.EVALUATED, Status.RETURNED)
 
 
 @dataclass
@@ -158,7 +179,7 @@ def _person_rows(agency_id: int, ids: Iterable[int] | None = None) -> list[Entry
 
 
 def _concern_rows(agency_id: int, ids: Iterable[int] | None = None) -> list[Entry]:
-    qs = Concern.objects.filter(reporter_agency_id=agency_id).exclude(
+    qs = Concern.objects.filter(reporter_agency_id=agency_id, disposed_at__isnull=True).exclude(
         child__entity__disposed_at__isnull=False
     )
     if ids is not None:
@@ -183,7 +204,7 @@ def _concern_rows(agency_id: int, ids: Iterable[int] | None = None) -> list[Entr
 
 
 def _submission_rows(agency_id: int, ids: Iterable[int] | None = None) -> list[Entry]:
-    qs = Submission.objects.filter(submitter_agency_id=agency_id)
+    qs = Submission.objects.filter(submitter_agency_id=agency_id, disposed_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     rows = qs.values("pk", "created_at", "updated_at", "subject__date_of_birth")
@@ -311,6 +332,79 @@ def _linked_to_kept_children(ids: list[int]) -> set[int]:
     return linked
 
 
+def _subject_blockers(subject_of: dict[int, int | None]) -> dict[int, list[str]]:
+    """For concerns and entries: the person each is about is restricted, or covered by an
+    open subject access request (what the request covers includes their concerns and the
+    intelligence about them: cairn/rights/bundle.py)."""
+    found: dict[int, list[str]] = defaultdict(list)
+    people = {p for p in subject_of.values() if p is not None}
+    if not people:
+        return found
+    restricted = set(
+        Entity.objects.filter(pk__in=people, restricted_since__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    requested = set(
+        SubjectAccessRequest.people.through.objects.filter(person_id__in=people)
+        .exclude(subjectaccessrequest__status__in=SarStatus.finished())
+        .values_list("person_id", flat=True)
+    )
+    for record_id, person_id in subject_of.items():
+        if person_id in restricted:
+            found[record_id].append("subject_restricted")
+        if person_id in requested:
+            found[record_id].append("subject_sar")
+    return found
+
+
+def concern_blockers(ids: Iterable[int]) -> dict[int, list[str]]:
+    """What stops each concern being disposed of, in one query per condition."""
+    wanted = list(ids)
+    found: dict[int, list[str]] = defaultdict(list)
+    if not wanted:
+        return found
+    rows = list(Concern.objects.filter(pk__in=wanted).values_list("pk", "status", "child_id"))
+    subject_of: dict[int, int | None] = {pk: child_id for pk, _status, child_id in rows}
+    referred = set(
+        Referral.objects.filter(concern_id__in=wanted, status__in=OPEN_STATUSES).values_list(
+            "concern_id", flat=True
+        )
+    )
+    for pk in sorted(referred):
+        found[pk].append("concern_referral")
+    for pk, status, _child in rows:
+        if status in CONCERN_OPEN:
+            found[pk].append("concern_open")
+    for pk, codes in _subject_blockers(subject_of).items():
+        found[pk] += codes
+    return found
+
+
+def submission_blockers(ids: Iterable[int]) -> dict[int, list[str]]:
+    """What stops each intelligence entry being disposed of, in one query per condition.
+    Any crime referral blocks: the crime record made from it (or the FIB's return note)
+    relies on the entry, and a referral is kept (on_delete PROTECT)."""
+    wanted = list(ids)
+    found: dict[int, list[str]] = defaultdict(list)
+    if not wanted:
+        return found
+    rows = list(Submission.objects.filter(pk__in=wanted).values_list("pk", "status", "subject_id"))
+    referred = set(
+        CrimeReferral.objects.filter(submission_id__in=wanted).values_list(
+            "submission_id", flat=True
+        )
+    )
+    for pk in sorted(referred):
+        found[pk].append("crime_referral")
+    for pk, status, _subject in rows:
+        if status in FIB_WORKFLOW:
+            found[pk].append("fib_workflow")
+    for pk, codes in _subject_blockers({pk: subject for pk, _s, subject in rows}).items():
+        found[pk] += codes
+    return found
+
+
 def _link_counts(ids: list[int]) -> dict[int, int]:
     counts: dict[int, int] = defaultdict(int)
     for a, b in Link.objects.filter(
@@ -335,6 +429,22 @@ def annotate_people(entries: list[Entry]) -> None:
             entry.links = links.get(entry.record_id, 0)
 
 
+def annotate_blockers(entries: list[Entry]) -> None:
+    """What blocks disposal of each entry, whatever its type (people: and their links)."""
+    annotate_people(entries)
+    for record_type, find in (
+        (RecordType.CONCERN, concern_blockers),
+        (RecordType.SUBMISSION, submission_blockers),
+    ):
+        ids = [e.record_id for e in entries if e.record_type == record_type]
+        if not ids:
+            continue
+        blockers = find(ids)
+        for entry in entries:
+            if entry.record_type == record_type:
+                entry.blockers = blockers.get(entry.record_id, [])
+
+
 def schedule(user: Any) -> list[Entry]:
     """Every record of the reviewer's agency with its rule and next due date (None when no
     rule applies); blockers are not worked out here (see `review_queue`)."""
@@ -353,7 +463,7 @@ def review_queue(user: Any, *, today: dt.date | None = None) -> list[Entry]:
     first."""
     today = today or timezone.localdate()
     due = [e for e in schedule(user) if e.due.on is not None and e.due.on <= today]
-    annotate_people(due)
+    annotate_blockers(due)
     due.sort(key=lambda e: (e.due.on or dt.date.max, e.record_type, e.record_id))
     return due
 
@@ -362,7 +472,7 @@ def review_entry(user: Any, record_type: str, record_id: int) -> Entry:
     """One record's review facts (call after access.access_record)."""
     entries = ROWS[RecordType(record_type)](user.agency_id, [record_id])
     _apply_rules(user.agency_id, record_type, entries)
-    annotate_people(entries)
+    annotate_blockers(entries)
     return entries[0]
 
 

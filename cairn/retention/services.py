@@ -17,7 +17,21 @@ now lead to a tombstone. What it removes, for a person record:
 - the personal values kept beside audit rows about it (the rows and the chain stay).
 Network views and exports, PDFs and search are built from these at request time, so
 nothing of the record reaches them afterwards. Records of other agencies linked to it
-are not touched; their owners are told, without personal data, with a link."""
+are not touched; their owners are told, without personal data, with a link.
+
+A concern or an intelligence entry is disposed of on its own (`concern_dispose`,
+`submission_dispose`; `record_dispose` dispatches on the record type). Its row stays
+(referrals, risk decisions, disseminations and the audit log point at it), marked
+`disposed_at` so every everyday read leaves it out (the apps' access layers), and:
+- a concern loses its free text (narrative, where, reporter's role, crime reference,
+  draft), that of its indicator observations (evidence, source: the indicator and date
+  stay in the child's screening), its pathway decisions' notes and reasons, and the
+  rationale of risk decisions made from it (the level stays in the child's trajectory);
+- an entry loses the free text _erase_person clears for its agency's entries, its
+  structured mentions and drafts, its source record (who the source is: deleted), its
+  links to POLE records (mentions), its full-text index, and its disseminations' reasons;
+- both lose the link sources citing them, and a link whose only source this was.
+The person the record is about is not touched."""
 
 from __future__ import annotations
 
@@ -28,25 +42,29 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from cairn.accounts.models import Agency, User
 from cairn.accounts.roles import Role
 from cairn.audit import services as audit
-from cairn.concerns.models import Concern
+from cairn.concerns.models import Concern, IndicatorObservation, PathwayDecision, RiskDecision
 from cairn.core.concurrency import Conflict
 from cairn.hub.models import MissingEpisode
 from cairn.intelligence import search as intel_search
-from cairn.intelligence.models import Submission, SubmissionEntity
+from cairn.intelligence.linking import INTEL_SOURCE
+from cairn.intelligence.models import Dissemination, SourceRecord, Submission, SubmissionEntity
 from cairn.network.models import CandidatePair, PersonMerge
 from cairn.notifications import services as notifications
+from cairn.pole import services as pole_services
 from cairn.pole.models import (
     Entity,
     EntityKind,
     EntityShare,
     Ethnicity,
     Link,
+    LinkSource,
     LookedAfter,
     Person,
     PersonName,
@@ -383,3 +401,231 @@ def _erase_person(person: Person, entity: Entity, now: dt.datetime) -> dict[str,
         label=DISPOSED_LABEL, hub_shared=False, disposed_at=now, updated_at=now
     )
     return dict(removed)
+
+
+# Concerns and intelligence entries ----------------------------------------------------
+
+CONCERN_SOURCE = "concerns.concern"  # as cairn/concerns/services.py names it on links
+# The free text an entry holds: what _erase_person clears in its agency's entries too.
+SUBMISSION_TEXT = (
+    "subject_description",
+    "what",
+    "where",
+    "further_information",
+    "sanitised_text",
+    "sanitised_keys",
+    "handling_conditions",
+    "triage_note",
+    "return_note",
+    "crime_judgement_note",
+    "intel_only_reason",
+    "crime_reference",
+)
+
+
+def record_dispose(*, actor: Any, record_type: str, record_id: int, reason: str) -> Tombstone:
+    """Dispose of a record of any reviewable type (the web page and the API call this)."""
+    if record_type == RecordType.PERSON:
+        return person_dispose(actor=actor, person_id=record_id, reason=reason)
+    if record_type == RecordType.CONCERN:
+        return concern_dispose(actor=actor, concern_id=record_id, reason=reason)
+    if record_type == RecordType.SUBMISSION:
+        return submission_dispose(actor=actor, submission_id=record_id, reason=reason)
+    raise Http404("No record found.")
+
+
+def _decide_disposal(
+    actor: Any, record_type: str, record_id: int, reason: str
+) -> tuple[selectors.Entry, ReviewDecision]:
+    """The checks every disposal makes once it holds the row lock (due, a reason, nothing
+    blocking), then the decision. Raises ValidationError (or Conflict) saying why not."""
+    today = timezone.localdate()
+    entry = selectors.review_entry(actor, record_type, record_id)
+    _require_due(entry, today)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the record is disposed of"})
+    if entry.blockers:
+        raise ValidationError(
+            {"__all__": ["This record cannot be disposed of yet.", *entry.blocker_texts]}
+        )
+    assert entry.rule is not None
+    decision = ReviewDecision.objects.create(
+        record_type=record_type,
+        record_id=record_id,
+        agency_id=actor.agency_id,
+        rule=entry.rule,
+        outcome=Outcome.DISPOSE,
+        reason=reason.strip(),
+        due_on=entry.due.on,
+        last_activity_on=entry.last_activity_on,
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
+    return entry, decision
+
+
+def _leave_tombstone(
+    actor: Any,
+    *,
+    record_type: str,
+    record_id: int,
+    subject_id: int | None,
+    entry: selectors.Entry,
+    decision: ReviewDecision,
+    removed: dict[str, int],
+) -> Tombstone:
+    tombstone = Tombstone.objects.create(
+        record_type=record_type,
+        record_id=record_id,
+        agency_id=actor.agency_id,
+        decision=decision,
+        disposed_by=actor,
+        disposed_at=decision.decided_at,
+        removed=removed,
+        owners_told=[],
+    )
+    assert entry.rule is not None
+    audit.record(
+        actor=actor,
+        event="retention.disposed",
+        obj=tombstone,
+        subject=subject_id,
+        justification=decision.reason[:500],
+        details={
+            "record_type": str(record_type),
+            "record_id": record_id,
+            "rule": entry.rule.code,
+            "decision": decision.pk,
+            "removed": removed,
+        },
+    )
+    return tombstone
+
+
+@transaction.atomic
+def concern_dispose(*, actor: Any, concern_id: int, reason: str) -> Tombstone:
+    """Dispose of a concern of the actor's agency that is due and not blocked: its free
+    text (and that of its observations and decisions) is erased, the links it asserted
+    lose it as a source, and it is withheld from everyone. Irreversible."""
+    found = access.access_record(actor, RecordType.CONCERN, concern_id, disposed_too=True)
+    _lock(RecordType.CONCERN, found.pk)
+    concern = Concern.objects.get(pk=found.pk)
+    if concern.disposed_at is not None:
+        raise Conflict("This record has already been disposed of.")
+    entry, decision = _decide_disposal(actor, RecordType.CONCERN, concern.pk, reason)
+    removed = _erase_concern(concern, decision.decided_at)
+    return _leave_tombstone(
+        actor,
+        record_type=RecordType.CONCERN,
+        record_id=concern.pk,
+        subject_id=concern.child_id,
+        entry=entry,
+        decision=decision,
+        removed=removed,
+    )
+
+
+@transaction.atomic
+def submission_dispose(*, actor: Any, submission_id: int, reason: str) -> Tombstone:
+    """Dispose of an intelligence entry of the actor's agency that is due and not blocked:
+    its text, source record, mentions and search index are erased, the links it asserted
+    lose it as a source, and it is withheld from everyone (the FIB too). Irreversible."""
+    found = access.access_record(actor, RecordType.SUBMISSION, submission_id, disposed_too=True)
+    _lock(RecordType.SUBMISSION, found.pk)
+    submission = Submission.objects.get(pk=found.pk)
+    if submission.disposed_at is not None:
+        raise Conflict("This record has already been disposed of.")
+    entry, decision = _decide_disposal(actor, RecordType.SUBMISSION, submission.pk, reason)
+    removed = _erase_submission(submission, decision.decided_at)
+    return _leave_tombstone(
+        actor,
+        record_type=RecordType.SUBMISSION,
+        record_id=submission.pk,
+        subject_id=submission.subject_id,
+        entry=entry,
+        decision=decision,
+        removed=removed,
+    )
+
+
+def _drop_link_sources(source_type: str, source_id: int) -> tuple[int, int]:
+    """Remove a record as the source of the links it asserted. A link kept by another
+    source stays, its dates and police-only flag rolled up from what is left; a link this
+    record alone asserted goes. Returns (sources removed, links removed)."""
+    sources = LinkSource.objects.filter(source_type=source_type, source_id=str(source_id))
+    link_ids = sorted(set(sources.values_list("link_id", flat=True)))
+    if not link_ids:
+        return 0, 0
+    links = list(Link.objects.select_for_update().filter(pk__in=link_ids).order_by("pk"))
+    dropped = sources.delete()[1].get("pole.LinkSource", 0)
+    gone = 0
+    for link in links:
+        if link.sources.exists():
+            pole_services.link_roll_up(link)
+        else:
+            link.delete()
+            gone += 1
+    return dropped, gone
+
+
+def _erase_concern(concern: Concern, now: dt.datetime) -> dict[str, int]:
+    removed: dict[str, int] = {}
+    pk = concern.pk
+    Concern.objects.filter(pk=pk).update(
+        narrative=REDACTED,
+        observed_where="",
+        observed_time=None,
+        reporter_role="",
+        crime_reference="",
+        draft={},
+        disposed_at=now,
+        updated_at=now,
+    )
+    removed["concern_text"] = 1
+    removed["observations_redacted"] = IndicatorObservation.objects.filter(concern_id=pk).update(
+        evidence="", source=""
+    )
+    removed["pathway_notes_cleared"] = PathwayDecision.objects.filter(concern_id=pk).update(
+        note="", recommendation_reason=""
+    )
+    removed["risk_rationales_redacted"] = RiskDecision.objects.filter(concern_id=pk).update(
+        rationale=REDACTED
+    )
+    removed["link_sources"], removed["links"] = _drop_link_sources(CONCERN_SOURCE, pk)
+    return removed
+
+
+def _erase_submission(submission: Submission, now: dt.datetime) -> dict[str, int]:
+    removed: dict[str, int] = {}
+    pk = submission.pk
+    blank: dict[str, Any] = dict.fromkeys(SUBMISSION_TEXT, "")
+    Submission.objects.filter(pk=pk).update(
+        **{
+            **blank,
+            "what": REDACTED,
+            "mentions": [],
+            "draft_source": {},
+            "check_result": {},
+            "when_time": None,
+            "disposed_at": now,
+            "updated_at": now,
+        }
+    )
+    # The FTS5 row on SQLite; on PostgreSQL the stored generated column follows the text.
+    intel_search.fts_sync(pk, "")
+    removed["intelligence_text"] = 1
+    removed["source_record"] = (
+        SourceRecord.objects.filter(submission_id=pk)
+        .delete()[1]
+        .get("intelligence.SourceRecord", 0)
+    )
+    removed["intelligence_mentions"] = (
+        SubmissionEntity.objects.filter(submission_id=pk)
+        .delete()[1]
+        .get("intelligence.SubmissionEntity", 0)
+    )
+    removed["dissemination_reasons_redacted"] = Dissemination.objects.filter(
+        submission_id=pk
+    ).update(reason=REDACTED)
+    removed["link_sources"], removed["links"] = _drop_link_sources(INTEL_SOURCE, pk)
+    return removed

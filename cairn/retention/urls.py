@@ -8,5 +8,5 @@ urlpatterns = [
     path("disposed/", views.tombstone_list, name="tombstones"),
     path("disposed/<id:tombstone_id>/", views.tombstone_detail, name="tombstone"),
     path("<str:slug>/<id:record_id>/", views.review, name="review"),
-    path("person/<id:record_id>/dispose/", views.dispose, name="dispose"),
+    path("<str:slug>/<id:record_id>/dispose/", views.dispose, name="dispose"),
 ]

@@ -9,14 +9,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cairn.audit import services as audit
+from cairn.concerns.models import Concern
 from cairn.core.concurrency import Conflict
 from cairn.core.forms import GovukForm
+from cairn.intelligence.models import Submission
 
 from . import access, selectors, services
 from .forms import DisposeForm, RetainForm
@@ -35,6 +38,17 @@ def _errors(form: GovukForm, exc: ValidationError) -> None:
 
 def _subject(record_type: str, record_id: int) -> int | None:
     return record_id if record_type == RecordType.PERSON else None
+
+
+def _subject_of(record_type: str, record: Model) -> int | None:
+    """Whose data a review page shows: the person, or whom the concern or entry is about."""
+    if record_type == RecordType.PERSON:
+        return record.pk
+    if isinstance(record, Concern):
+        return record.child_id
+    if isinstance(record, Submission):
+        return record.subject_id
+    return None
 
 
 @login_required
@@ -85,7 +99,7 @@ def review(request: HttpRequest, slug: str, record_id: int) -> HttpResponse:
             actor=request.user,
             event="retention.review_viewed",
             obj=record,
-            subject=_subject(record_type, record.pk),
+            subject=_subject_of(record_type, record),
             justification="Opened a record due for retention review",
             details={"record_type": record_type, "record_id": record.pk},
         )
@@ -105,16 +119,26 @@ def review(request: HttpRequest, slug: str, record_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dispose(request: HttpRequest, record_id: int) -> HttpResponse:
-    person = access.access_record(request.user, RecordType.PERSON, record_id)
+def dispose(request: HttpRequest, slug: str, record_id: int) -> HttpResponse:
+    record_type = SLUGS.get(slug)
+    if record_type is None:
+        raise Http404("No record found.")
+    # A second submit of the form (a double click, or a retry) finds the concern or entry
+    # already disposed of: the service answers that with a conflict (409), not a 404.
+    record = access.access_record(
+        request.user, record_type, record_id, disposed_too=request.method == "POST"
+    )
     form = DisposeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            tombstone = services.person_dispose(
-                actor=request.user, person_id=person.pk, reason=form.cleaned_data["reason"]
+            tombstone = services.record_dispose(
+                actor=request.user,
+                record_type=record_type,
+                record_id=record.pk,
+                reason=form.cleaned_data["reason"],
             )
         except Conflict:
-            raise
+            raise  # answered 409 by ConflictMiddleware, saying what happened (ADR 0015)
         except ValidationError as exc:
             _errors(form, exc)
         else:
@@ -124,12 +148,14 @@ def dispose(request: HttpRequest, record_id: int) -> HttpResponse:
         audit.record(
             actor=request.user,
             event="retention.review_viewed",
-            obj=person,
-            subject=person.pk,
+            obj=record,
+            subject=_subject_of(record_type, record),
             justification="Opened to confirm disposal of a record",
-            details={"record_type": RecordType.PERSON.value, "record_id": person.pk},
+            details={"record_type": record_type, "record_id": record.pk},
         )
-    entry = selectors.review_entry(request.user, RecordType.PERSON, person.pk)
+    if getattr(record, "disposed_at", None) is not None:  # a refused second submit
+        raise Conflict("This record has already been disposed of.")
+    entry = selectors.review_entry(request.user, record_type, record.pk)
     return render(
         request, "retention/dispose.html", {"entry": entry, "form": form, "nav": "retention"}
     )

@@ -259,7 +259,7 @@ def _observation_line(o: IndicatorObservation) -> str:
 
 def _concerns(person: Person) -> Iterator[ItemSpec]:
     for c in (
-        Concern.objects.filter(child=person)
+        Concern.objects.filter(child=person, disposed_at__isnull=True)
         .exclude(status=ConcernStatus.DRAFT)
         .prefetch_related("observations__indicator", "pathway_decisions")
         .order_by("observed_on", "pk")
@@ -351,7 +351,7 @@ def _risk_decisions(person: Person) -> Iterator[ItemSpec]:
 def _intelligence(person: Person) -> Iterator[ItemSpec]:
     linked = SubmissionEntity.objects.filter(entity_id=person.pk).values("submission_id")
     for s in (
-        Submission.objects.filter(Q(subject=person) | Q(pk__in=linked))
+        Submission.objects.filter(Q(subject=person) | Q(pk__in=linked), disposed_at__isnull=True)
         .exclude(status=IntelStatus.DRAFT)
         .prefetch_related(
             Prefetch(

@@ -411,7 +411,7 @@ def _cases(w: Any) -> dict[str, Case]:
             {"reason": "Still needed", "next_review_on": next_review.isoformat()},
         ),
         "cairn_retention_api_dispose": Case(
-            reverse("retention:dispose", args=[w.due.pk]),
+            reverse("retention:dispose", args=["person", w.due.pk]),
             {"reason": "No longer needed", "confirm": "on"},
             f"/retention/person/{w.due.pk}/dispose",
             {"reason": "No longer needed", "confirm": True},

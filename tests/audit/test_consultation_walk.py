@@ -605,7 +605,11 @@ PERSONAL: dict[str, Case] = {
         )
     ),
     "retention:dispose": Case(
-        lambda: ({"record_id": _due_police_record()}, _due_police_record(), "igpolice.demo")
+        lambda: (
+            {"slug": "person", "record_id": _due_police_record()},
+            _due_police_record(),
+            "igpolice.demo",
+        )
     ),
 }
 

@@ -115,3 +115,82 @@ def test_ig_disposes_of_a_group_3_record(
     assert old.pk not in net.nodes
     _, exported = network.export_network(fib, friend.pk, "csv")
     assert b"Journeyrecord" not in exported
+
+
+def test_ig_disposes_of_a_concern(
+    page: Any,
+    users: dict[str, Any],
+    agencies: dict[str, Any],
+    login_as: Callable[..., None],
+    assert_accessible: Callable[[Any], None],
+) -> None:
+    """The Trust's IG disposes of a concern about a young person now past 25: the concern
+    leaves its reporter's list and its page is not found; the young person's record stays."""
+    from cairn.concerns import services as concern_services
+
+    from ..concerns.conftest import complete_payload
+
+    sw, ig = users["social_worker"], users["ig_admin"]
+    for agency in agencies.values():
+        retention.rules_seed(actor=None, agency=agency)
+    young = pole.person_create(
+        actor=sw,
+        given_name="Wrenna",
+        family_name="Pastcase",
+        category="child",
+        date_of_birth=dt.date(1996, 4, 4),
+    )
+    concern = concern_services.concern_create(
+        actor=sw,
+        data=complete_payload(
+            young.pk, narrative="Wrenna was seen near the old lido.", mentions=[]
+        ),
+    )
+    concern_services.risk_decision_record(
+        actor=sw, concern=concern, level="moderate", rationale="Two indicators"
+    )
+    concern.refresh_from_db()
+    concern_services.pathway_decisions_record(
+        actor=sw,
+        concern=concern,
+        decisions=dict.fromkeys(
+            ("emergency", "crime_report", "fib", "ppu", "mash", "nrm"),
+            (False, "Not needed at the time"),
+        ),
+    )
+
+    page.goto("/accounts/sign-in/")
+    login_as(page, ig)
+    page.goto("/retention/")
+    queue = page.get_by_test_id("retention-queue")
+    queue.get_by_role("link", name=concern.reference).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Review {concern.reference}")
+    expect(page.get_by_test_id("blockers")).to_have_text("Nothing")
+    assert_accessible(page)
+    page.get_by_role("link", name="Dispose of the record").click()
+    expect(page.get_by_test_id("erases")).to_contain_text("evidence of its indicator observations")
+    assert_accessible(page)
+    page.get_by_label("Why is the record disposed of?").fill("Past the 25th birthday")
+    page.get_by_role("button", name="Dispose of the record").click()
+    expect(page.get_by_role("alert")).to_contain_text("Confirm that you understand")
+    expect(page.get_by_label("Why is the record disposed of?")).to_have_value(
+        "Past the 25th birthday"
+    )
+    page.get_by_label("I understand that disposal cannot be undone").check()
+    page.get_by_role("button", name="Dispose of the record").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Concern {concern.pk} was disposed of"
+    )
+    expect(page.get_by_test_id("tombstone")).not_to_contain_text("Wrenna")
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+    call_command("audit_verify")
+
+    page.goto("/accounts/sign-in/")
+    login_as(page, sw)
+    page.goto("/concerns/")
+    expect(page.get_by_role("main")).not_to_contain_text(concern.reference)
+    page.goto(f"/concerns/{concern.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    page.goto(f"/people/{young.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Wrenna")

@@ -156,7 +156,7 @@ def test_each_blocker_shows_and_refuses_disposal(
     assert BLOCKER_TEXT[code] in " ".join(refused.value.messages)
     # Through the confirmation page: the message, and what was typed kept.
     response = client.post(
-        reverse("retention:dispose", args=[person.pk]),
+        reverse("retention:dispose", args=["person", person.pk]),
         {"reason": "Typed reason", "confirm": "on"},
     )
     html = response.content.decode()
@@ -250,7 +250,10 @@ def test_only_ig_sees_the_queue(
     assert client.get(reverse("retention:queue")).status_code == 404
     url = reverse("retention:review", args=["person", old_police_person.pk])
     assert client.get(url).status_code == 404
-    assert client.get(reverse("retention:dispose", args=[old_police_person.pk])).status_code == 404
+    assert (
+        client.get(reverse("retention:dispose", args=["person", old_police_person.pk])).status_code
+        == 404
+    )
 
 
 def test_ig_of_another_agency_gets_404(users: dict[str, Any], old_police_person: Person) -> None:
@@ -261,7 +264,7 @@ def test_ig_of_another_agency_gets_404(users: dict[str, Any], old_police_person:
     url = reverse("retention:review", args=["person", old_police_person.pk])
     assert trust_ig.get(url).status_code == 404
     response = trust_ig.post(
-        reverse("retention:dispose", args=[old_police_person.pk]),
+        reverse("retention:dispose", args=["person", old_police_person.pk]),
         {"reason": "x", "confirm": "on"},
     )
     assert response.status_code == 404

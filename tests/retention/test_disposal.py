@@ -112,10 +112,10 @@ def world(
 def _dispose(ig: Any, person: Person) -> Any:
     client = _client(ig)
     assert client.get(reverse("retention:review", args=["person", person.pk])).status_code == 200
-    page = client.get(reverse("retention:dispose", args=[person.pk]))
+    page = client.get(reverse("retention:dispose", args=["person", person.pk]))
     assert "Disposal cannot be undone" in page.content.decode()
     return client.post(
-        reverse("retention:dispose", args=[person.pk]),
+        reverse("retention:dispose", args=["person", person.pk]),
         {"reason": "No further action since 2018; no risk identified", "confirm": "on"},
     )
 
@@ -218,7 +218,8 @@ def test_disposal_is_once_only_and_leaves_the_queue(ig_police: Any, world: dict[
     queue = client.get(reverse("retention:queue")).content.decode()
     assert reverse("retention:review", args=["person", person.pk]) not in queue
     again = client.post(
-        reverse("retention:dispose", args=[person.pk]), {"reason": "again", "confirm": "on"}
+        reverse("retention:dispose", args=["person", person.pk]),
+        {"reason": "again", "confirm": "on"},
     )
     assert again.status_code == 404
     assert Tombstone.objects.count() == 1
@@ -229,7 +230,7 @@ def test_confirmation_is_required_and_the_reason_kept(
 ) -> None:
     person = world["person"]
     response = _client(ig_police).post(
-        reverse("retention:dispose", args=[person.pk]), {"reason": "No further action"}
+        reverse("retention:dispose", args=["person", person.pk]), {"reason": "No further action"}
     )
     html = response.content.decode()
     assert response.status_code == 200

@@ -450,7 +450,9 @@ WEB: dict[str, Rule] = {
         for method in ("GET", "POST")
     },
     **{
-        f"{method} retention:dispose": Rule(IG, 404, obj="retention_person")
+        f"{method} retention:dispose": Rule(
+            IG, 404, obj="retention_person", args={"slug": "person"}
+        )
         for method in ("GET", "POST")
     },
     # Information-sharing agreements: anyone who discloses reads the register; IG keeps it
@@ -790,8 +792,12 @@ API: dict[str, Rule] = {
         args={"kind": "person"},
         body={"reason": "Matrix", "next_review_on": FUTURE},
     ),
-    f"POST {P}/retention/person/{{record_id}}/dispose": Rule(
-        IG, 404, obj="retention_person", body={"reason": "Matrix", "confirm": True}
+    f"POST {P}/retention/{{kind}}/{{record_id}}/dispose": Rule(
+        IG,
+        404,
+        obj="retention_person",
+        args={"kind": "person"},
+        body={"reason": "Matrix", "confirm": True},
     ),
     f"GET {P}/retention/tombstones/{{tombstone_id}}": Rule(IG, 404, obj="tombstone"),
 }
