@@ -44,7 +44,8 @@ class DisposeForm(GovukForm):
         label="Why is the record disposed of?",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: no further police action since 2019, no risk identified.",
+        help_text="For example: retention period ended, no further action or risk "
+        "identified since 2019.",
         error_messages={"required": "Say why the record is disposed of"},
     )
     confirm = forms.BooleanField(

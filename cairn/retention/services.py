@@ -130,15 +130,25 @@ def _lock(record_type: str, record_id: int) -> None:
     model.objects.select_for_update().filter(pk=record_id).first()
 
 
+# A decision this recent explains a "not due" answer: two reviewers, or a double submit.
+RECENT_DECISION = dt.timedelta(hours=1)
+
+
 def _require_due(entry: selectors.Entry, today: dt.date) -> None:
     if entry.rule is None:
         raise ValidationError(
             {"__all__": "No retention rule applies to this record: add one for its type."}
         )
     if entry.due.on is None or entry.due.on > today:
-        raise Conflict(
-            "This record is not due for review: someone may have reviewed it a moment ago."
-        )
+        decided = entry.last_decision.decided_at if entry.last_decision else None
+        if decided is not None and decided > timezone.now() - RECENT_DECISION:
+            at = timezone.localtime(decided)
+            raise Conflict(
+                f"This record is not due for review: someone reviewed it at {at:%H:%M} "
+                f"on {at:%-d %B %Y}."
+            )
+        when = f" until {entry.due.on:%-d %B %Y}" if entry.due.on else ""
+        raise ValidationError({"__all__": f"This record is not due for review{when}."})
 
 
 @transaction.atomic

@@ -156,8 +156,11 @@ def dispose(request: HttpRequest, slug: str, record_id: int) -> HttpResponse:
     if getattr(record, "disposed_at", None) is not None:  # a refused second submit
         raise Conflict("This record has already been disposed of.")
     entry = selectors.review_entry(request.user, record_type, record.pk)
+    is_due = entry.due.on is not None and entry.due.on <= timezone.localdate()
     return render(
-        request, "retention/dispose.html", {"entry": entry, "form": form, "nav": "retention"}
+        request,
+        "retention/dispose.html",
+        {"entry": entry, "form": form, "is_due": is_due, "nav": "retention"},
     )
 
 

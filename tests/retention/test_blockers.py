@@ -269,3 +269,20 @@ def test_ig_of_another_agency_gets_404(users: dict[str, Any], old_police_person:
     )
     assert response.status_code == 404
     assert not Tombstone.objects.exists()
+
+
+def test_a_record_not_due_has_no_disposal_form_and_says_until_when(
+    users: dict[str, Any], ig_police: Any, old_police_person: Person
+) -> None:
+    """Not due: no form, and a crafted post is told when it falls due (a 200 with the
+    reason kept, not a 409 blaming someone else)."""
+    age(old_police_person, timezone.now() - dt.timedelta(days=365))
+    url = reverse("retention:dispose", args=["person", old_police_person.pk])
+    client = _client(ig_police)
+    page = client.get(url).content.decode()
+    assert 'data-testid="not-due"' in page and "Dispose of the record</button>" not in page
+    response = client.post(url, {"reason": "Typed reason", "confirm": "on"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This record is not due for review until" in html and "Typed reason" in html
+    assert not Tombstone.objects.exists()
