@@ -35,6 +35,8 @@ OPERATIONS = sorted(
     for path, methods in api.get_openapi_schema()["paths"].items()
     for method in methods
 )
+# The loaded OpenAPI document, shared by the tests of this module (see `api_schema`).
+_LOADED: dict[str, Any] = {}
 
 
 @pytest.fixture
@@ -77,7 +79,17 @@ def api_schema(
         link_type=LinkType.USES_PHONE,
         source_note="Given by the child",
     )
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app, headers=api_headers)
+    # The document depends on the code, not the data: fetched through the app with the
+    # first test's token (as a client would) and parsed once per module, not per test
+    # (generating and parsing it was most of each test's time). Each test still calls
+    # its own app, with its own token.
+    if "schema" not in _LOADED:
+        _LOADED["schema"] = schemathesis.openapi.from_wsgi(
+            "/api/v1/openapi.json", wsgi_app, headers=api_headers
+        )
+    schema = _LOADED["schema"]
+    schema.app = wsgi_app
+    return schema
 
 
 def test_every_operation_is_exercised() -> None:

@@ -37,9 +37,12 @@ from .seed import Hub, session_headers
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("CAIRN_FUZZ_EXAMPLES", "1"))
+# The OpenAPI document, generated once (it depends on the code only; generating it takes
+# seconds): each test parses its own copy.
+DOCUMENT = json.dumps(api.get_openapi_schema())
 OPERATIONS = sorted(
     (method.upper(), path)
-    for path, methods in api.get_openapi_schema()["paths"].items()
+    for path, methods in json.loads(DOCUMENT)["paths"].items()
     for method in methods
 )
 STATS: Counter[str] = Counter()
@@ -136,7 +139,7 @@ def test_no_role_gets_a_server_error_from_any_operation(
     role: str, seeded: Hub, wsgi_app: WSGIHandler
 ) -> None:
     headers = _headers(seeded, role)
-    schema = schemathesis.openapi.from_dict(json.loads(json.dumps(api.get_openapi_schema())))
+    schema = schemathesis.openapi.from_dict(json.loads(DOCUMENT))
     schema.app = wsgi_app
     failures: list[str] = []
     started = time.monotonic()
