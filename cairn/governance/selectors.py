@@ -76,6 +76,10 @@ class Overview:
         for row in self.held:
             for category, count in zip(self.categories, row.counts, strict=True):
                 out.append((HELD_TITLE, category, row.agency, count))
+            out.append((HELD_TITLE, "Total", row.agency, row.total))
+        for category, total in zip(self.categories, self.held_totals, strict=True):
+            out.append((HELD_TITLE, category, "All agencies", total))
+        out.append((HELD_TITLE, "Total", "All agencies", self.held_total))
         return out
 
 
@@ -163,6 +167,7 @@ def _sars(user: Any, today: dt.date) -> Panel:
             Bar(f"Due in more than {SOON_DAYS} days", counts["later"]),
         ],
         figures=[
+            ("Open requests", counts["overdue"] + counts["soon"] + counts["later"]),
             ("Open with an extension", counts["extended"]),
             ("Disclosed in the last 12 months", counts["disclosed"]),
             ("Of those, disclosed after their due date", late),

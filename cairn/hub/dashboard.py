@@ -27,7 +27,8 @@ from cairn.pole.models import Entity, EntityKind, Person
 
 from .models import Action, ActionStatus, MissingEpisode
 
-BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, CHART_WIDTH = 22, 8, 190, 560
+# Labels are cut to 28 characters (the table has them whole); 230 px holds them.
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, CHART_WIDTH = 22, 8, 230, 600
 
 
 @dataclass

@@ -161,6 +161,7 @@ class SarCloseReason(models.TextChoices):
     IDENTITY_NOT_VERIFIED = "identity_not_verified", "Identity (or authority) not verified"
     MANIFESTLY_UNFOUNDED = "manifestly_unfounded", "Manifestly unfounded"
     MANIFESTLY_EXCESSIVE = "manifestly_excessive", "Manifestly excessive"
+    DUPLICATE = "duplicate", "A duplicate of another request, or logged in error"
 
 
 class Exemption(models.TextChoices):

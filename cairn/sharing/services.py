@@ -242,8 +242,11 @@ def agreement_update(
 
 @transaction.atomic
 def agreement_withdraw(*, actor: Any, agreement_id: int, reason: str) -> SharingAgreement:
-    """Withdraw an agreement: no new disclosure may rely on it; the disclosures that did
-    keep pointing at it. Withdrawing twice is harmless (the second changes nothing)."""
+    """Withdraw from an agreement. Of two parties, either ends it: no new disclosure may
+    rely on it; the disclosures that did keep pointing at it. Of more, one party's IG
+    withdraws only their own agency, and the agreement stays in force between the rest
+    (one agency cannot end the Hub's basis for everyone). The other parties' IG are told.
+    Withdrawing twice is harmless (the second changes nothing)."""
     _require(actor, "sharing.manage_agreement")
     access.access_agreement_for_change(actor, agreement_id)
     agreement = _locked(agreement_id)
@@ -251,6 +254,20 @@ def agreement_withdraw(*, actor: Any, agreement_id: int, reason: str) -> Sharing
         return agreement
     if not reason.strip():
         raise ValidationError({"reason": ["Enter why the agreement is withdrawn"]})
+    parties = list(agreement.parties.all())
+    if len(parties) > 2:
+        agreement.parties.remove(actor.agency_id)
+        agreement.version += 1
+        agreement.save(update_fields=["version", "updated_at"])
+        audit.record(
+            actor=actor,
+            event="sharing.agreement_changed",
+            obj=agreement,
+            justification=reason.strip()[:500],
+            details={"changed": {"parties": {"removed": [actor.agency_id]}}},
+        )
+        _tell_parties(actor, agreement, parties, left=True)
+        return agreement
     agreement.state = AgreementState.WITHDRAWN
     agreement.withdrawn_reason = reason.strip()[:1000]
     agreement.withdrawn_at = timezone.now()
@@ -272,7 +289,35 @@ def agreement_withdraw(*, actor: Any, agreement_id: int, reason: str) -> Sharing
         obj=agreement,
         justification=reason.strip()[:500],
     )
+    _tell_parties(actor, agreement, parties, left=False)
     return agreement
+
+
+def _tell_parties(
+    actor: Any, agreement: SharingAgreement, parties: Sequence[Agency], *, left: bool
+) -> None:
+    others = [a.pk for a in parties if a.pk != actor.agency_id]
+    recipients = User.objects.filter(
+        agency_id__in=others, role__in=roles_for(access.MANAGE), is_active=True
+    )
+    agency = actor.agency.name if actor.agency else "Another agency"
+    notify(
+        recipients=list(recipients),
+        kind="sharing.withdrawn",
+        title=(
+            f"{agency} withdrew from {agreement.title}"
+            if left
+            else f"{agency} withdrew {agreement.title}"
+        ),
+        body=(
+            "The agreement stays in force between the other parties."
+            if left
+            else "No new disclosure can rely on it. Add a new agreement if you still need one."
+        ),
+        url=reverse("sharing:list"),
+        obj=agreement,
+        sender=actor,
+    )
 
 
 # The basis of a disclosure ------------------------------------------------------------

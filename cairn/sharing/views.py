@@ -153,6 +153,10 @@ def agreement_withdraw(request: HttpRequest, agreement_id: int) -> HttpResponse:
         messages.info(request, f"{agreement.title} was already withdrawn.")
         return redirect("sharing:list")
     form = WithdrawForm(request.POST or None)
+    others = [
+        a for a in agreement.parties.all() if a.pk != getattr(request.user, "agency_id", None)
+    ]
+    leaving = len(others) > 1  # more than two parties: only this agency withdraws
     if request.method == "POST" and form.is_valid():
         try:
             services.agreement_withdraw(
@@ -161,10 +165,23 @@ def agreement_withdraw(request: HttpRequest, agreement_id: int) -> HttpResponse:
         except ValidationError as exc:
             _errors(form, exc)
         else:
-            messages.success(request, f"{agreement.title} has been withdrawn.")
+            messages.success(
+                request,
+                f"Your agency has withdrawn from {agreement.title}."
+                if leaving
+                else f"{agreement.title} has been withdrawn.",
+            )
             return redirect("sharing:list")
     return render(
-        request, "sharing/withdraw.html", {"form": form, "agreement": agreement, "nav": "tools"}
+        request,
+        "sharing/withdraw.html",
+        {
+            "form": form,
+            "agreement": agreement,
+            "leaving": leaving,
+            "others": others,
+            "nav": "tools",
+        },
     )
 
 

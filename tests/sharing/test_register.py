@@ -59,14 +59,14 @@ def test_ig_adds_changes_and_withdraws_and_each_is_audited(
         agreement_id=agreement.pk,
         version=1,
         title=agreement.title,
-        parties=[agencies["trust"], agencies["school"], agencies["police"]],
+        parties=[agencies["trust"], agencies["police"]],  # the school replaced by the police
         purposes=agreement.purposes,
         bases=["ca2004_s11"],
         start_date=agreement.start_date,
         review_date=agreement.review_date + dt.timedelta(days=365),
         state=AgreementState.ACTIVE,
     )
-    assert changed.version == 2 and changed.parties.count() == 3
+    assert changed.version == 2 and changed.parties.count() == 2
     # Someone who read version 1 cannot overwrite version 2.
     with pytest.raises(Conflict, match="Someone else changed this agreement"):
         services.agreement_update(
@@ -286,3 +286,26 @@ def test_disclosure_dates_the_wrong_way_round_are_an_error(users: dict[str, Any]
     html = page.content.decode()
     assert page.status_code == 200 and "There is a problem" in html
     assert "The to date must be the same as or after the from date" in html
+
+
+def test_one_party_leaves_a_multi_party_agreement_and_the_others_are_told(
+    users: dict[str, Any], agencies: dict[str, Any], make_user: Any
+) -> None:
+    """The Trust's IG cannot end the Hub agreement for every agency: the Trust leaves it,
+    it stays in force between the others, and their IG are told."""
+    from cairn.notifications.models import Notification
+
+    police_ig = make_user("ig_admin", agency="police", username="ig_police_hub")
+    hub = SharingAgreement.objects.get()
+    before = set(hub.parties.values_list("pk", flat=True))
+    assert len(before) > 2
+    client = _client(users["ig_admin"])
+    page = client.get(reverse("sharing:withdraw", args=[hub.pk])).content.decode()
+    assert "Withdraw my agency" in page and "stays in force between" in page
+    client.post(reverse("sharing:withdraw", args=[hub.pk]), {"reason": "Our own protocol now"})
+    hub.refresh_from_db()
+    assert hub.state == AgreementState.ACTIVE
+    assert set(hub.parties.values_list("pk", flat=True)) == before - {agencies["trust"].pk}
+    assert Notification.objects.filter(recipient=police_ig, kind="sharing.withdrawn").exists()
+    # No longer a party: the Trust's IG may not change it again.
+    assert client.get(reverse("sharing:withdraw", args=[hub.pk])).status_code == 404
