@@ -5,7 +5,7 @@ and scoped lists. Semantic validation is payload.clean's, shared with the web pa
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,6 +15,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
 from cairn.pole.access import access_person_by_id
+from cairn.pole.mentions import MentionIn, mentions_payload
 
 from . import selectors, services
 from .access import access_concern_by_id, view_concern
@@ -62,30 +63,6 @@ class IndicatorIn(InputSchema):
     evidence: str = Field("", max_length=2000)
 
 
-class MentionIn(InputSchema):
-    kind: Literal["person", "vehicle", "phone", "online_account", "location"]
-    entity_id: int | None = Field(
-        None, ge=1, le=MAX_ID, description="Link an existing record instead"
-    )
-    note: str = Field("", max_length=300)
-    given_name: str = Field("", max_length=100)
-    family_name: str = Field("", max_length=100)
-    nickname: str = Field("", max_length=100)
-    date_of_birth: dt.date | None = None
-    registration: str = Field("", max_length=20)
-    make: str = Field("", max_length=60)
-    model: str = Field("", max_length=60)
-    colour: str = Field("", max_length=40)
-    number: str = Field("", max_length=40)
-    platform: str = Field("", max_length=20)
-    handle: str = Field("", max_length=100)
-    name: str = Field("", max_length=200)
-    address_line_1: str = Field("", max_length=200)
-    town: str = Field("", max_length=100)
-    postcode: str = Field("", max_length=10)
-    premises_type: str = Field("", max_length=20)
-
-
 class ConcernIn(InputSchema):
     child_id: int | None = Field(None, ge=1, le=MAX_ID)
     reporter_role: str = Field("", max_length=200)
@@ -104,9 +81,7 @@ class ConcernIn(InputSchema):
 
     def to_payload(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
-        data["mentions"] = [
-            {k: v for k, v in m.items() if v not in ("", None)} for m in data["mentions"]
-        ]
+        data["mentions"] = mentions_payload(data["mentions"])
         return data
 
 

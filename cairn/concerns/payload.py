@@ -9,9 +9,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from cairn.core.text import parse_date
+from cairn.pole.mentions import clean_mentions
+
 from .models import BoyfriendStage, ExploitationModel, ExploitationType, Indicator
 
-MENTION_KINDS = ("person", "vehicle", "phone", "online_account", "location")
 MAX_NARRATIVE = 10_000
 
 
@@ -45,14 +47,6 @@ Errors = dict[str, list[str]]
 
 def _add(errors: Errors, key: str, message: str) -> None:
     errors.setdefault(key, []).append(message)
-
-
-def parse_date(value: Any) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
 
 
 def parse_yes_no(value: Any) -> bool | None:
@@ -105,24 +99,6 @@ def _clean_indicators(raw: Any, today: dt.date, errors: Errors) -> list[CleanInd
             _add(errors, f"{key}.evidence", "Evidence must be 2,000 characters or fewer")
             continue
         cleaned.append(CleanIndicator(indicator, observed_on, evidence))
-    return cleaned
-
-
-def _clean_mentions(raw: Any, errors: Errors) -> list[dict[str, Any]]:
-    items = raw or []
-    if not isinstance(items, list):
-        _add(errors, "mentions", "Mentions must be a list")
-        return []
-    cleaned = []
-    for n, item in enumerate(items):
-        if not isinstance(item, dict) or item.get("kind") not in MENTION_KINDS:
-            _add(
-                errors,
-                f"mentions.{n}.kind",
-                f"Mention kind must be one of: {', '.join(MENTION_KINDS)}",
-            )
-            continue
-        cleaned.append(item)
     return cleaned
 
 
@@ -185,7 +161,10 @@ def clean(
         elif out.exploitation_model != ExploitationModel.BOYFRIEND:
             _add(errors, "boyfriend_stage", "Only give a stage for the boyfriend model")
     out.indicators = _clean_indicators(data.get("indicators"), today, errors)
-    out.mentions = _clean_mentions(data.get("mentions"), errors)
+    out.mentions, mention_errors = clean_mentions(data.get("mentions"))
+    for key, messages in mention_errors.items():
+        for message in messages:
+            _add(errors, key, message)
     out.immediate_danger = parse_yes_no(data.get("immediate_danger"))
     out.crime_disclosed = parse_yes_no(data.get("crime_disclosed"))
     if require_complete and out.immediate_danger is None:

@@ -16,11 +16,11 @@ from cairn.accounts.models import User
 from cairn.accounts.roles import Role
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict, lock
-from cairn.core.text import MAX_ID
 from cairn.notifications import services as notifications
+from cairn.pole import mentions as pole_mentions
 from cairn.pole import services as pole
 from cairn.pole.access import access_person_by_id
-from cairn.pole.models import LinkType, NameKind, Person
+from cairn.pole.models import LinkType, Person
 
 from . import payload, screening
 from .access import can_decide_risk, can_record_next_steps
@@ -105,73 +105,6 @@ def concern_save_draft(*, actor: Any, concern: Concern, data: dict[str, Any]) ->
     return errors
 
 
-def _existing_entity(actor: Any, mention: dict[str, Any]) -> int | None:
-    """The visible record a mention names or matches, without making one."""
-    from cairn.pole import selectors as pole_selectors
-
-    raw = str(mention.get("entity_id") or "")
-    if raw.isdigit():
-        return int(raw) if 0 < int(raw) <= MAX_ID else None
-    if mention["kind"] in ("vehicle", "phone", "online_account"):
-        return pole_selectors.find_visible_object(actor, mention["kind"], mention)
-    return None
-
-
-def _mention_entity(actor: Any, mention: dict[str, Any]) -> int:
-    """The POLE entity a mention refers to: an existing visible one, or a new record.
-    Vehicles, phones and accounts reuse a visible record with the same normalised key."""
-    from cairn.pole import selectors as pole_selectors
-
-    if mention.get("entity_id"):
-        from cairn.pole.access import access_entity_by_id
-
-        return access_entity_by_id(actor, int(mention["entity_id"])).pk
-    kind = mention["kind"]
-    try:
-        if kind == "person":
-            dob = payload.parse_date(mention.get("date_of_birth"))
-            nickname = str(mention.get("nickname") or "").strip()
-            person = pole.person_create(
-                actor=actor,
-                given_name=str(mention.get("given_name") or nickname or "Unknown").strip(),
-                family_name=str(mention.get("family_name") or "").strip(),
-                category=mention.get("category") or "person_of_concern",
-                date_of_birth=dob,
-                aliases=[(NameKind.NICKNAME, nickname, "")] if nickname else [],
-                justification="Named in a concern",
-            )
-            return person.pk
-        existing = pole_selectors.find_visible_object(actor, kind, mention)
-        if existing is not None:
-            return existing
-        if kind == "vehicle":
-            return pole.vehicle_create(
-                actor=actor,
-                registration=str(mention.get("registration") or ""),
-                make=str(mention.get("make") or ""),
-                model=str(mention.get("model") or ""),
-                colour=str(mention.get("colour") or ""),
-            ).pk
-        if kind == "phone":
-            return pole.phone_create(actor=actor, number=str(mention.get("number") or "")).pk
-        if kind == "online_account":
-            return pole.online_account_create(
-                actor=actor,
-                platform=str(mention.get("platform") or "other"),
-                handle=str(mention.get("handle") or ""),
-            ).pk
-        return pole.location_create(
-            actor=actor,
-            name=str(mention.get("name") or ""),
-            address_line_1=str(mention.get("address_line_1") or ""),
-            town=str(mention.get("town") or ""),
-            postcode=str(mention.get("postcode") or ""),
-            premises_type=str(mention.get("premises_type") or "other"),
-        ).pk
-    except ValidationError as exc:
-        raise ValidationError({f"mentions.{mention.get('_index', 0)}": exc.messages}) from exc
-
-
 @transaction.atomic
 def concern_submit(*, actor: Any, concern: Concern) -> Concern:
     """Submit a draft once: the row is locked and its state re-read, so a second submit
@@ -225,12 +158,17 @@ def concern_submit(*, actor: Any, concern: Concern) -> Concern:
         [
             (child.pk, existing, mention.get("link_type") or DEFAULT_LINK[mention["kind"]])
             for mention in clean.mentions
-            if (existing := _existing_entity(actor, mention)) is not None
+            if (existing := pole_mentions.existing_entity(actor, mention)) is not None
         ]
     )
     mentions = []
     for index, mention in enumerate(clean.mentions):
-        entity_id = _mention_entity(actor, {**mention, "_index": index})
+        try:
+            entity_id = pole_mentions.entity_for_mention(
+                actor, mention, justification="Named in a concern"
+            )
+        except ValidationError as exc:
+            raise ValidationError({f"mentions.{index}": exc.messages}) from exc
         # The record each detail became, kept with it: an intelligence entry started from
         # this concern offers the people it names as the entry's subject, and the FIB's
         # linking step offers the record first.

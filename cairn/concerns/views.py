@@ -24,6 +24,7 @@ from cairn.intelligence.crime_model import family_label
 from cairn.network.selectors import possible_matches
 from cairn.pole import services as pole_services
 from cairn.pole.access import access_person_by_id, view_person
+from cairn.pole.mentions import MENTION_FORMS, possible_people
 
 from . import forms, selectors, services
 from .access import (
@@ -344,7 +345,7 @@ def _mentions_step(request: HttpRequest, concern: Concern) -> HttpResponse:
             concern,
             "mentions",
             mentions=mentions,
-            kinds=forms.MENTION_FORMS,
+            kinds=MENTION_FORMS,
         ),
     )
 
@@ -354,20 +355,21 @@ def _mentions_step(request: HttpRequest, concern: Concern) -> HttpResponse:
 @throttle("match", methods=("POST",))
 def mention_add(request: HttpRequest, concern_id: int, kind: str) -> HttpResponse:
     concern = access_own_draft(request.user, concern_id)
-    if kind not in forms.MENTION_FORMS:
+    if kind not in MENTION_FORMS:
         raise Http404("No such kind.")
-    form_class, noun = forms.MENTION_FORMS[kind]
+    form_class, noun = MENTION_FORMS[kind]
     form = form_class(request.POST or None)
     possible: list[Any] = []
     if request.method == "POST" and form.is_valid():
-        mention = form.to_mention()  # type: ignore[attr-defined]
+        mention = form.to_mention()
         existing = request.POST.get("use_existing", "")
         if kind == "person" and is_digits(existing):
             # The user chose a record they can see: the concern links to it, no new one.
             person = access_person_by_id(request.user, int(existing))
             mention.update(entity_id=person.pk, record_label=person.full_name)
         elif kind == "person" and not request.POST.get("confirm_new"):
-            possible = _mention_matches(request.user, mention)
+            # Who they may be, before a new record is made when the concern is submitted.
+            possible = possible_people(request.user, mention)
         if not possible:
             mentions = [*list(concern.draft.get("mentions") or []), mention]
             services.concern_save_draft(
@@ -379,22 +381,6 @@ def mention_add(request: HttpRequest, concern_id: int, kind: str) -> HttpRespons
         request,
         "concerns/mention_form.html",
         _context(concern, "mentions", form=form, noun=noun, kind=kind, possible_matches=possible),
-    )
-
-
-def _mention_matches(user: Any, mention: dict[str, Any]) -> list[Any]:
-    """Existing people a person being added may be (a nickname is looked up among every
-    recorded alias and nickname), before a new record is created when the concern is
-    submitted."""
-    return possible_matches(
-        user,
-        {
-            "given_name": mention.get("given_name") or "",
-            "family_name": mention.get("family_name") or "",
-            "nickname": mention.get("nickname") or "",
-            "date_of_birth": mention.get("date_of_birth"),
-        },
-        limit=5,
     )
 
 

@@ -4,6 +4,7 @@ and scrubbed on the way out so anything stored before these checks still renders
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -112,3 +113,13 @@ def is_digits(value: Any) -> bool:
     """True for a short run of ASCII digits, so int(value) cannot fail ('²'.isdigit() is
     True, but int('²') raises) and stays within what a bigint holds."""
     return isinstance(value, str) and bool(_ID.fullmatch(value))
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from JSON-like input (an ISO date string, a date, or nothing for None);
+    ValueError when it is not a real date."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))

@@ -17,8 +17,8 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
-from cairn.concerns.api import MentionIn
 from cairn.core.throttling import api_throttles
+from cairn.pole.mentions import MentionIn, mentions_payload
 from cairn.pole.models import LinkType
 from cairn.sharing.schemas import BasisIn
 
@@ -116,9 +116,7 @@ class SubmissionIn(InputSchema):
         for name in ("anyone_in_danger", "crime_described"):
             answer = data.pop(name)
             data[name] = "" if answer is None else ("yes" if answer else "no")
-        data["mentions"] = [
-            {k: v for k, v in m.items() if v not in ("", None)} for m in data["mentions"]
-        ]
+        data["mentions"] = mentions_payload(data["mentions"])
         data["name"] = data.pop("source_name")
         data["contact"] = data.pop("source_contact")
         data["relationship"] = data.pop("source_relationship")

@@ -1,5 +1,5 @@
 """Forms for the FIB submission and the bureau's workflow pages. Structured details
-(people, vehicles, phones, accounts, places) reuse the concerns mention forms."""
+(people, vehicles, phones, accounts, places) use the POLE mention forms (cairn.pole.mentions)."""
 
 from __future__ import annotations
 

@@ -21,6 +21,7 @@ from cairn.pole.access import (
     visible_links,
     visible_people,
 )
+from cairn.pole.mentions import person_fields, possible_people
 from cairn.pole.models import Entity, Link, LinkSource, Location, Person
 from cairn.pole.search import search_people
 from cairn.pole.selectors import find_visible_object
@@ -241,29 +242,20 @@ def _person_candidates(user: Any, mention: dict[str, Any]) -> list[Candidate]:
     """Existing people a mentioned person may be: the probabilistic matcher first (names,
     nickname as an alias, date of birth; with the likelihood and its reasons), then a name
     search for what it cannot score (a nickname alone that is no one's recorded alias)."""
-    from cairn.network.selectors import possible_matches
-
-    given = str(mention.get("given_name") or "").strip()
-    family = str(mention.get("family_name") or "").strip()
-    nickname = str(mention.get("nickname") or "").strip()
-    dob = mention.get("date_of_birth") or None
-    found: list[Candidate] = []
-    fields = {"given_name": given, "family_name": family, "nickname": nickname}
-    if any(fields.values()):
-        for m in possible_matches(user, {**fields, "date_of_birth": dob}, limit=5):
-            dob_seen = m.person.date_of_birth
-            found.append(
-                Candidate(
-                    m.person.pk,
-                    m.person.full_name,
-                    f"born {dob_seen:%-d %b %Y}" if dob_seen else "",
-                    percent=m.percent,
-                    reasons=list(m.reasons),
-                )
-            )
+    fields = person_fields(mention)
+    found = [
+        Candidate(
+            m.person.pk,
+            m.person.full_name,
+            f"born {m.person.date_of_birth:%-d %b %Y}" if m.person.date_of_birth else "",
+            percent=m.percent,
+            reasons=list(m.reasons),
+        )
+        for m in possible_people(user, mention, limit=5)
+    ]
     if found:
         return found
-    name = f"{given} {family}".strip() or nickname
+    name = f"{fields['given_name']} {fields['family_name']}".strip() or fields["nickname"]
     if not name:
         return []
     return [

@@ -20,14 +20,13 @@ from cairn.accounts.roles import HUB_WIDE_ROLES, Role
 from cairn.audit import services as audit
 from cairn.concerns import services as concern_services
 from cairn.concerns.models import Concern
-from cairn.concerns.payload import MENTION_KINDS, parse_date
 from cairn.core.concurrency import Conflict, lock
-from cairn.core.text import MAX_ID
+from cairn.core.text import MAX_ID, parse_date
 from cairn.notifications import services as notifications
+from cairn.pole import mentions as pole_mentions
 from cairn.pole import services as pole
 from cairn.pole.access import access_person_by_id, visible_entities
-from cairn.pole.models import EntityKind, NameKind, Person, SecurityMarking
-from cairn.pole.selectors import find_visible_object
+from cairn.pole.models import EntityKind, Person, SecurityMarking
 from cairn.sharing import selectors as sharing_selectors
 from cairn.sharing import services as sharing
 from cairn.sharing.models import Disclosure, DisclosureKind
@@ -199,9 +198,7 @@ def _mentions_about(concern: Concern, subject: Person | None) -> list[dict[str, 
     names, that person's own detail goes (they are the subject) and the child is named
     instead, so the FIB can link the child to them."""
     mentions = [
-        dict(m)
-        for m in (concern.draft.get("mentions") or [])
-        if isinstance(m, dict) and m.get("kind") in MENTION_KINDS
+        dict(m) for m in (concern.draft.get("mentions") or []) if pole_mentions.is_mention(m)
     ]
     child = concern.child
     if child is None or subject is None or subject.pk == child.pk:
@@ -349,9 +346,7 @@ def submission_save_draft(
         submission.subject = access_person_by_id(actor, int(subject_id)) if subject_id else None
     if "mentions" in data:
         mentions = data["mentions"] or []
-        if not isinstance(mentions, list) or any(
-            not isinstance(m, dict) or m.get("kind") not in MENTION_KINDS for m in mentions
-        ):
+        if pole_mentions.clean_mentions(mentions)[1]:
             errors.setdefault("mentions", []).append(
                 "Each detail must be a person, vehicle, phone, online account or place"
             )
@@ -707,52 +702,6 @@ def submission_sanitise(*, actor: Any, submission: Submission, text: str) -> Sub
     return submission
 
 
-def _create_entity(actor: Any, mention: dict[str, Any]) -> int:
-    """A new police-only POLE record for a mention no existing record matched."""
-    kind = mention["kind"]
-    if kind == "person":
-        nickname = str(mention.get("nickname") or "").strip()
-        return pole.person_create(
-            actor=actor,
-            given_name=str(mention.get("given_name") or nickname or "Unknown").strip(),
-            family_name=str(mention.get("family_name") or "").strip(),
-            category=mention.get("category") or "person_of_concern",
-            date_of_birth=parse_date(mention.get("date_of_birth")),
-            aliases=[(NameKind.NICKNAME, nickname, "")] if nickname else [],
-            police_only=True,
-            justification="Named in intelligence",
-        ).pk
-    if kind == "vehicle":
-        return pole.vehicle_create(
-            actor=actor,
-            registration=str(mention.get("registration") or ""),
-            make=str(mention.get("make") or ""),
-            model=str(mention.get("model") or ""),
-            colour=str(mention.get("colour") or ""),
-            police_only=True,
-        ).pk
-    if kind == "phone":
-        return pole.phone_create(
-            actor=actor, number=str(mention.get("number") or ""), police_only=True
-        ).pk
-    if kind == "online_account":
-        return pole.online_account_create(
-            actor=actor,
-            platform=str(mention.get("platform") or "other"),
-            handle=str(mention.get("handle") or ""),
-            police_only=True,
-        ).pk
-    return pole.location_create(
-        actor=actor,
-        name=str(mention.get("name") or ""),
-        address_line_1=str(mention.get("address_line_1") or ""),
-        town=str(mention.get("town") or ""),
-        postcode=str(mention.get("postcode") or ""),
-        premises_type=str(mention.get("premises_type") or "other"),
-        police_only=True,
-    ).pk
-
-
 @dataclass(frozen=True)
 class LinkAnswer:
     """The FIB's answer for one detail of an entry on the linking step: which record it
@@ -950,7 +899,10 @@ def mentions_link(
     for item in order:
         if item.record is None:
             try:
-                item.record = _create_entity(actor, item.mention)
+                # No existing record matched: a new police-only one.
+                item.record = pole_mentions.new_entity_for_mention(
+                    actor, item.mention, justification="Named in intelligence", police_only=True
+                )
             except ValidationError as exc:
                 raise ValidationError({f"items.{item.index}.record": exc.messages}) from exc
     rows = []
@@ -1147,7 +1099,7 @@ def submission_import(*, actor: Any, row: LegacyRow) -> Submission:
     submission_sanitise(actor=actor, submission=submission, text=row.text)
     answers = []
     for index, mention in enumerate(row.mentions):
-        found = find_visible_object(actor, mention["kind"], mention)
+        found = pole_mentions.existing_entity(actor, mention)
         # The previous system says whose a detail is nowhere: it is linked to the entry.
         answers.append(
             LinkAnswer(index, str(found) if found else linking.NEW, belongs_to=linking.NOBODY)

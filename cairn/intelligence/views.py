@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cairn.audit import services as audit
 from cairn.concerns.access import access_concern_by_id
-from cairn.concerns.forms import MENTION_FORMS
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
+from cairn.pole.mentions import MENTION_FORMS
 from cairn.sharing.services import Claim
 
 from . import forms, grading, search, selectors, services
@@ -265,7 +265,7 @@ def mention_add(request: HttpRequest, submission_id: int, kind: str) -> HttpResp
     form_class, noun = MENTION_FORMS[kind]
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        mentions = [*list(submission.mentions or []), form.to_mention()]  # type: ignore[attr-defined]
+        mentions = [*list(submission.mentions or []), form.to_mention()]
         services.submission_save_draft(
             actor=request.user, submission=submission, data={"mentions": mentions}
         )

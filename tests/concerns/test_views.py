@@ -447,10 +447,11 @@ def test_a_person_mentioned_may_be_an_existing_record(
     assert len(concern.draft["mentions"]) == 2
     assert "entity_id" not in concern.draft["mentions"][1]
 
-    from cairn.concerns.services import _mention_entity
+    from cairn.pole.mentions import entity_for_mention
 
     people = Person.objects.count()
-    assert _mention_entity(sw, concern.draft["mentions"][0]) == known.pk
+    mention = concern.draft["mentions"][0]
+    assert entity_for_mention(sw, mention, justification="Named in a concern") == known.pk
     assert Person.objects.count() == people
 
 
