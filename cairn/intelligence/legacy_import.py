@@ -79,7 +79,7 @@ class LegacyRow:
 
     @property
     def mentions(self) -> list[dict[str, str]]:
-        """The entity details in the concerns mention format the FIB links from."""
+        """The entity details in the mention format (cairn.pole.mentions) the FIB links from."""
         return [{"kind": "vehicle", "registration": r} for r in self.registrations] + [
             {"kind": "phone", "number": p} for p in self.phones
         ]

@@ -94,7 +94,7 @@ class Submission(models.Model):
     when_time = models.TimeField(null=True, blank=True)
     how_known = models.CharField(max_length=12, choices=HowKnown.choices, blank=True)
     further_information = models.TextField(blank=True)
-    # Structured details in the concerns mention format (cairn/concerns/payload.py).
+    # Structured details in the mention format (cairn/pole/mentions.py).
     mentions = models.JSONField(default=list, blank=True)
     # The form's two plain questions, asked before the free text (ADR 0019): a yes is a
     # flag of its own (999 or the crime steps); the text check is the net under a no.
