@@ -23,6 +23,7 @@ from cairn.pole.access import entity_visibility_q
 from cairn.pole.models import EntityKind
 
 from .models import (
+    POLICE_TYPES,
     DisruptionPlan,
     LocationAction,
     LocationAssessment,
@@ -36,13 +37,25 @@ def can_view(user: Any) -> bool:
     return bool(user.is_authenticated and user.has_perm("disruption.view_tactic"))
 
 
+def is_police_user(user: Any) -> bool:
+    """Whether the user works for a police force. Police work (CAWNs, markers, vehicle
+    sightings, police-only tactic types) is theirs, and what they record is police-only
+    unless they say otherwise."""
+    return bool(getattr(user, "is_police", False))
+
+
+def can_record_tactic_type(user: Any, tactic_type: str) -> bool:
+    """Police-only types of tactic (POLICE_TYPES) are recorded by police users only."""
+    return tactic_type not in POLICE_TYPES or is_police_user(user)
+
+
 def _record_q(user: Any, shared: Any) -> Q:
     """Ownership/police-only rule for a record with owning_agency and police_only.
     (Q() | X is X in Django, so "everything" is spelt as a condition that always holds.)"""
     everything = Q(pk__isnull=False)
     mine = everything if user.role in HUB_WIDE_ROLES else Q(owning_agency_id=user.agency_id)
     q = mine | shared
-    if not user.is_police:
+    if not is_police_user(user):
         q &= Q(police_only=False) | shared
     return q
 
@@ -73,6 +86,15 @@ def access_tactic_by_id(user: Any, tactic_id: int) -> Tactic:
         .first()
     )
     if tactic is None:
+        raise Http404("No tactic found.")
+    return tactic
+
+
+def access_tactic_to_change(user: Any, tactic_id: int) -> Tactic:
+    """A tactic the user may see and change. One they may see but not change is refused
+    as one they may not see (404), as for a concern they may not screen."""
+    tactic = access_tactic_by_id(user, tactic_id)
+    if not can_change_tactic(user, tactic):
         raise Http404("No tactic found.")
     return tactic
 
@@ -112,7 +134,7 @@ def can_change_tactic(user: Any, tactic: Tactic) -> bool:
     return bool(
         tactic.owner_id == user.pk
         or tactic.owning_agency_id == user.agency_id
-        or (user.role in HUB_WIDE_ROLES and user.is_police)
+        or (user.role in HUB_WIDE_ROLES and is_police_user(user))
     )
 
 
@@ -187,4 +209,6 @@ def can_change_assessment(user: Any, assessment: LocationAssessment) -> bool:
         return True
     if assessment.owning_agency_id == user.agency_id:
         return True
-    return bool(user.role in HUB_WIDE_ROLES and (user.is_police or not assessment.police_only))
+    return bool(
+        user.role in HUB_WIDE_ROLES and (is_police_user(user) or not assessment.police_only)
+    )

@@ -25,12 +25,17 @@ from cairn.pole.models import Entity, EntityKind, Location, Person, Vehicle
 from cairn.sharing import services as sharing
 from cairn.sharing.models import DisclosureKind
 
-from .access import can_change_assessment, can_change_tactic, visible_tactics
+from .access import (
+    can_change_assessment,
+    can_change_tactic,
+    can_record_tactic_type,
+    is_police_user,
+    visible_tactics,
+)
 from .access import first_person_subject as _first_person_subject
 from .eligibility import cawn_eligibility
 from .models import (
     LEGAL_BASIS,
-    POLICE_TYPES,
     TOOLKIT_TYPES,
     Cawn,
     CawnBreach,
@@ -277,7 +282,7 @@ def tactic_create(
     _require(actor, "disruption.add_tactic")
     if tactic_type not in TacticType.values:
         raise ValidationError({"tactic_type": "Choose a type of tactic"})
-    if tactic_type in POLICE_TYPES and not actor.is_police:
+    if not can_record_tactic_type(actor, tactic_type):
         raise PermissionDenied("Only police can record this kind of tactic.")
     if not title.strip():
         raise ValidationError({"title": "Enter a short title for the tactic"})
@@ -304,8 +309,8 @@ def tactic_create(
         status=status,
         owner=actor,
         owning_agency=actor.agency,
-        police_only=bool(actor.is_police if police_only is None else police_only)
-        and actor.is_police,
+        police_only=bool(is_police_user(actor) if police_only is None else police_only)
+        and is_police_user(actor),
         planned_on=planned_on,
         started_on=started_on,
         completed_on=completed_on,
@@ -763,7 +768,7 @@ def marker_request_create(*, actor: Any, sighting: VehicleSighting) -> MarkerReq
     "requested" and an inbox item for each owner. One request per sighting: the sighting
     row is locked, so a repeated or concurrent request returns the first."""
     _require(actor, "disruption.add_tactic")
-    if not actor.is_police:
+    if not is_police_user(actor):
         raise PermissionDenied("Only police can request a marker.")
     locked = VehicleSighting.objects.select_for_update().get(pk=sighting.pk)
     existing = MarkerRequest.objects.filter(sighting=locked).first()
@@ -818,7 +823,7 @@ def tactic_share(
     _require(actor, "disruption.share_tactic")
     if not visible_tactics(actor).filter(pk=tactic.pk).exists():
         raise PermissionDenied("You cannot share this tactic.")
-    if tactic.police_only and not actor.is_police:
+    if tactic.police_only and not is_police_user(actor):
         raise PermissionDenied("Only police can share a police-only tactic.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why this tactic is being shared"})
@@ -893,7 +898,7 @@ def plan_save(
             person_of_concern=person_of_concern,
             owner=actor,
             owning_agency=actor.agency,
-            police_only=bool(actor.is_police),
+            police_only=is_police_user(actor),
         )
     elif plan.person_of_concern_id != person_of_concern.pk:
         raise ValidationError({"person_of_concern": "This plan is for someone else"})

@@ -30,12 +30,15 @@ from . import forms, selectors, services
 from .access import (
     access_location_action_by_id,
     access_tactic_by_id,
+    access_tactic_to_change,
     can_change_assessment,
     can_change_tactic,
+    can_record_tactic_type,
+    is_police_user,
     view_plan,
     view_tactic,
 )
-from .models import POLICE_TYPES, SubjectRole, Tactic, TacticType
+from .models import SubjectRole, Tactic, TacticType
 
 NAV = "disruption"
 
@@ -45,18 +48,15 @@ def _require(request: HttpRequest, permission: str) -> None:
         raise PermissionDenied
 
 
-def _is_police(request: HttpRequest) -> bool:
-    return bool(getattr(request.user, "is_police", False))
+def _require_police(request: HttpRequest) -> None:
+    """Police work (CAWNs, markers, vehicle sightings): refused like a missing permission."""
+    if not is_police_user(request.user):
+        raise PermissionDenied
 
 
 def _apply_errors(form: Any, exc: ValidationError) -> None:
     for key, errors in exc.message_dict.items():
         form.add_error(key if key in form.fields else None, errors)
-
-
-def _change_or_404(request: HttpRequest, tactic: Tactic) -> None:
-    if not can_change_tactic(request.user, tactic):
-        raise PermissionDenied
 
 
 @login_required
@@ -114,8 +114,7 @@ def tactic_detail(request: HttpRequest, tactic_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def tactic_update(request: HttpRequest, tactic_id: int) -> HttpResponse:
-    tactic = access_tactic_by_id(request.user, tactic_id)
-    _change_or_404(request, tactic)
+    tactic = access_tactic_to_change(request.user, tactic_id)
     form = forms.TacticUpdateForm(
         request.POST or None,
         initial={
@@ -179,8 +178,7 @@ def _form_page(
 @require_http_methods(["GET", "POST"])
 def cawn_new(request: HttpRequest, child_id: int) -> HttpResponse:
     _require(request, "disruption.add_tactic")
-    if not _is_police(request):
-        raise PermissionDenied
+    _require_police(request)
     child = view_person(request.user, child_id, justification="CAWN eligibility checked")
     eligibility = selectors.cawn_check(child)
     people = selectors.linked_people(request.user, child, "person_of_concern")
@@ -227,21 +225,21 @@ def cawn_new(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-def _cawn(request: HttpRequest, tactic_id: int) -> Any:
-    tactic = access_tactic_by_id(request.user, tactic_id)
+def _cawn_to_change(request: HttpRequest, tactic_id: int) -> Any:
+    """A CAWN the user may change (404 otherwise, as for a missing one)."""
+    tactic = access_tactic_to_change(request.user, tactic_id)
     if tactic.tactic_type != TacticType.CAWN:
         raise Http404("No CAWN found.")
     if selectors.hidden_references(request.user, tactic.cawn):
         # The notice names both people: never print one the user may not see.
         raise Http404("No CAWN found.")
-    _change_or_404(request, tactic)
     return tactic.cawn
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def cawn_service(request: HttpRequest, tactic_id: int) -> HttpResponse:
-    cawn = _cawn(request, tactic_id)
+    cawn = _cawn_to_change(request, tactic_id)
     form = forms.CawnServiceForm(
         request.POST or None,
         initial={"served_by_name": getattr(request.user, "get_full_name", str)()},
@@ -270,7 +268,7 @@ def cawn_service(request: HttpRequest, tactic_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cawn_breach(request: HttpRequest, tactic_id: int) -> HttpResponse:
-    cawn = _cawn(request, tactic_id)
+    cawn = _cawn_to_change(request, tactic_id)
     form = forms.BreachForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -343,8 +341,7 @@ def cawn_notice(request: HttpRequest, tactic_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def marker_new(request: HttpRequest, entity_id: int) -> HttpResponse:
     _require(request, "disruption.add_tactic")
-    if not _is_police(request):
-        raise PermissionDenied
+    _require_police(request)
     entity = view_entity(request.user, entity_id, justification="Adding a marker")
     form = forms.MarkerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -364,18 +361,18 @@ def marker_new(request: HttpRequest, entity_id: int) -> HttpResponse:
     return _form_page(request, form, title=f"Add a marker on {entity.label}", submit="Add marker")
 
 
-def _marker(request: HttpRequest, tactic_id: int) -> Any:
-    tactic = access_tactic_by_id(request.user, tactic_id)
+def _marker_to_change(request: HttpRequest, tactic_id: int) -> Any:
+    """A marker the user may change (404 otherwise, as for a missing one)."""
+    tactic = access_tactic_to_change(request.user, tactic_id)
     if tactic.tactic_type != TacticType.MARKER:
         raise Http404("No marker found.")
-    _change_or_404(request, tactic)
     return tactic.marker
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def marker_review(request: HttpRequest, tactic_id: int) -> HttpResponse:
-    marker = _marker(request, tactic_id)
+    marker = _marker_to_change(request, tactic_id)
     form = forms.MarkerReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -398,7 +395,7 @@ def marker_review(request: HttpRequest, tactic_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def marker_remove(request: HttpRequest, tactic_id: int) -> HttpResponse:
-    marker = _marker(request, tactic_id)
+    marker = _marker_to_change(request, tactic_id)
     form = forms.RemovalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.marker_remove(
@@ -464,7 +461,7 @@ def tactic_new(request: HttpRequest, entity_id: int, tactic_type: str) -> HttpRe
     _require(request, "disruption.add_tactic")
     if tactic_type not in [t.value for t in GENERIC_TYPES]:
         raise Http404("No such tactic type.")
-    if tactic_type in POLICE_TYPES and not _is_police(request):
+    if not can_record_tactic_type(request.user, tactic_type):
         raise PermissionDenied
     entity = view_entity(request.user, entity_id, justification="Recording a tactic")
     if tactic_type == TacticType.IMMIGRATION_CHECK and entity.kind != EntityKind.PERSON:
@@ -518,8 +515,8 @@ def tactic_choose(request: HttpRequest, entity_id: int) -> HttpResponse:
     """Which tactic to record against a person, place or vehicle."""
     _require(request, "disruption.add_tactic")
     entity = view_entity(request.user, entity_id, justification="Choosing a tactic")
-    police = _is_police(request)
-    types = [t for t in GENERIC_TYPES if police or t not in POLICE_TYPES]
+    police = is_police_user(request.user)
+    types = [t for t in GENERIC_TYPES if can_record_tactic_type(request.user, t)]
     if entity.kind != EntityKind.PERSON:
         types = [t for t in types if t != TacticType.IMMIGRATION_CHECK]
     return render(
@@ -575,8 +572,7 @@ def tactic_share(request: HttpRequest, tactic_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sighting_new(request: HttpRequest) -> HttpResponse:
     _require(request, "disruption.add_tactic")
-    if not _is_police(request):
-        raise PermissionDenied
+    _require_police(request)
     child = None
     location = None
     child_id = request.GET.get("child", "")

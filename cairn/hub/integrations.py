@@ -72,13 +72,12 @@ if apps.is_installed("cairn.disruption"):
 
     @dashboard.register("disruption", order=55)
     def disruption_by_tactic(ctx: dashboard.DashboardContext) -> dashboard.Panel:
-        """Disruption tactics recorded in the last 12 months, by type. Police-only tactics
-        are counted for police users only."""
-        from cairn.disruption.models import Tactic, TacticType
+        """Disruption tactics recorded in the last 12 months, by type: those the viewer may
+        see, by the disruption access layer's rule (the tracker's), shares included."""
+        from cairn.disruption.access import visible_tactics
+        from cairn.disruption.models import TacticType
 
-        rows = Tactic.objects.filter(created_at__gte=ctx.now - dt.timedelta(days=365))
-        if not ctx.user.is_police:
-            rows = rows.filter(police_only=False)
+        rows = visible_tactics(ctx.user).filter(created_at__gte=ctx.now - dt.timedelta(days=365))
         counts = dict(rows.values_list("tactic_type").annotate(n=Count("pk")).order_by())
         return dashboard.Panel(
             key="disruption",

@@ -10,10 +10,11 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from cairn.accounts.models import Agency
 from cairn.concerns.models import RiskDecision, RiskLevel
-from cairn.pole.models import Entity, Person, SecurityMarking
+from cairn.pole.models import Entity, Person, PersonCategory, SecurityMarking
 
 RHI_HOURS = 72
 
@@ -204,6 +205,19 @@ class AgendaItem(models.Model):
     @property
     def discussed(self) -> bool:
         return self.recorded_at is not None
+
+    @cached_property
+    def child(self) -> Person | None:
+        """The child the item is about, if it is about one (its subject is a person
+        recorded as a child): only for a child may the meeting agree a risk level or open
+        the Philomena profile. A fact of the record, not a permission."""
+        if self.subject_id is None:
+            return None
+        return (
+            Person.objects.select_related("entity")
+            .filter(pk=self.subject_id, category=PersonCategory.CHILD)
+            .first()
+        )
 
     @property
     def kind_label(self) -> str:

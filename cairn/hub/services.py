@@ -432,12 +432,8 @@ def item_record(
         errors["agreed_level"] = ["Choose a risk level"]
     child: Person | None = None
     if agreed_level:
-        child = (
-            Person.objects.select_related("entity").filter(pk=item.subject_id).first()
-            if item.subject_id
-            else None
-        )
-        if child is None or child.category != "child":
+        child = item.child
+        if child is None:
             errors["agreed_level"] = ["A risk level can only be agreed for a child"]
     if next_review_on is not None and next_review_on < meeting.date:
         errors["next_review_on"] = ["The next review must be on or after the meeting date"]

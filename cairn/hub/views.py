@@ -38,7 +38,7 @@ from .access import (
     view_action,
     view_episode,
 )
-from .models import AgendaKind, Meeting, MeetingStatus
+from .models import Meeting, MeetingStatus
 
 
 def _require(request: HttpRequest, permission: str) -> None:
@@ -286,10 +286,7 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def item_detail(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     item = open_item_to_run(request.user, meeting_id, item_id)
     meeting = item.meeting
-    is_child = bool(
-        item.subject_id
-        and item.kind in (AgendaKind.RISK_RAISED, AgendaKind.REVIEW_DUE, AgendaKind.OVERDUE_RHI)
-    )
+    is_child = item.child is not None
     initial = {
         "discussion": item.discussion,
         "agreed_level": item.agreed_level,

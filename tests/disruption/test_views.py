@@ -150,7 +150,8 @@ def test_cawn_pages_denied_to_non_police(users: dict[str, Any], child: Person, c
     )
     url = f"/disruption/tactics/{cawn.tactic_id}/service/"
     assert client_for(users["social_worker"]).get(url).status_code == 404
-    assert client_for(users["analyst"]).get(url).status_code == 403
+    # The analyst sees the CAWN but may not change it: refused as if it were missing.
+    assert client_for(users["analyst"]).get(url).status_code == 404
 
 
 def test_printable_notice_html_and_pdf(ppu: Any, cawn: Cawn, users: dict[str, Any]) -> None:
@@ -395,7 +396,13 @@ def test_update_page(ppu: Any, cawn: Cawn, users: dict[str, Any]) -> None:
     assert response.status_code == 302
     cawn.tactic.refresh_from_db()
     assert cawn.tactic.status == "cancelled"
-    assert client_for(users["analyst"]).get(url).status_code == 403
+    # Seen but not changeable: 404, exactly as for a tactic that does not exist.
+    assert (
+        client_for(users["analyst"]).get(f"/disruption/tactics/{cawn.tactic_id}/").status_code
+        == 200
+    )
+    assert client_for(users["analyst"]).get(url).status_code == 404
+    assert client_for(users["analyst"]).get("/disruption/tactics/999999/update/").status_code == 404
 
 
 def _queries(client: Client, url: str) -> int:

@@ -1,5 +1,6 @@
 """The referrals and disruption hooks: an overdue MASH decision reaches the agenda, and the
-dashboard counts MASH outcomes and disruption tactics (police-only ones for police only)."""
+dashboard counts MASH outcomes and the disruption tactics the viewer may see (by the
+disruption access layer's rule, shares included)."""
 
 from __future__ import annotations
 
@@ -92,3 +93,56 @@ def test_referral_outcomes_and_disruption_panels(
     # A Trust MASH screener sees only the tactics shared beyond the police.
     trust_view = {p.key: p for p in dashboard.panels(users["mash_screener"])}
     assert sum(b.value for b in trust_view["disruption"].rows) == 1
+
+
+def test_disruption_panel_counts_what_the_disruption_access_layer_shows(
+    make_person: Callable[..., Person],
+    make_user: Callable[..., Any],
+    users: dict[str, Any],
+    agencies: dict[str, Any],
+) -> None:
+    """The panel counts exactly the tactics the tracker would list for the viewer: a
+    police-only tactic shared with the viewer's agency counts, an unshared one does not,
+    and a shared one naming a record the viewer may not see does not either."""
+    from cairn.disruption import services as disruption
+    from cairn.disruption.access import visible_tactics
+    from cairn.disruption.models import Tactic, TacticSubject
+
+    police = users["ppu_coordinator"]
+
+    def police_only_tactic(title: str) -> Tactic:
+        return Tactic.objects.create(
+            tactic_type="cawn",
+            title=title,
+            owner=police,
+            owning_agency=police.agency,
+            police_only=True,
+            created_by=police,
+        )
+
+    shared = police_only_tactic("Shared with the Trust")
+    unshared = police_only_tactic("Kept by the police")
+    naming_hidden = police_only_tactic("Shared, but names a police-only person")
+    suspect = make_person(
+        actor=police, given_name="Hidden", category="person_of_concern", police_only=True
+    )
+    TacticSubject.objects.create(tactic=naming_hidden, entity_id=suspect.pk, role="target")
+    for tactic in (shared, naming_hidden):
+        disruption.tactic_share(
+            actor=police, tactic=tactic, agency=agencies["trust"], reason="Safety planning"
+        )
+
+    def counted(user: Any) -> int:
+        panel = {p.key: p for p in dashboard.panels(user)}["disruption"]
+        return sum(bar.value for bar in panel.rows)
+
+    screener = users["mash_screener"]  # Trust, Hub-wide
+    practitioner = users["practitioner"]  # Trust, own agency only
+    school = make_user("practitioner", agency="school")
+    assert set(visible_tactics(screener)) == {shared}
+    assert counted(screener) == 1
+    assert set(visible_tactics(practitioner)) == {shared}
+    assert counted(practitioner) == 1
+    assert not visible_tactics(school).exists() and counted(school) == 0
+    assert unshared not in visible_tactics(screener)
+    assert counted(users["hub_chair"]) == 3  # police see all three

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -44,6 +45,38 @@ def setup_meeting(
     meeting = schedule()
     [item] = services.agenda_generate(actor=chair, meeting=meeting)
     return meeting, item, child
+
+
+def test_a_risk_level_is_agreed_only_for_an_item_about_a_child(
+    setup_meeting: tuple[Meeting, AgendaItem, Person],
+    make_person: Callable[..., Person],
+    chair: Any,
+) -> None:
+    """One rule (AgendaItem.child) for the page and the service: the page offers a risk
+    level exactly when the service accepts one, whatever kind of item it is."""
+    meeting, risk_item, _child = setup_meeting
+    other_child = make_person(given_name="Ola", family_name="Otherbusiness")
+    adult = make_person(given_name="Dean", family_name="Adult", category="person_of_concern")
+    about_child, about_adult = (
+        AgendaItem.objects.create(
+            meeting=meeting, kind="other", subject=person.entity, key=key, title=key
+        )
+        for person, key in ((other_child, "other-child"), (adult, "other-adult"))
+    )
+    client = client_for(chair)
+    for item, offered in ((risk_item, True), (about_child, True), (about_adult, False)):
+        page = client.get(reverse("hub:item", args=[meeting.pk, item.pk])).content.decode()
+        assert ('name="agreed_level"' in page) is offered, item.key
+        assert ("Philomena profile" in page) is offered, item.key
+    services.item_record(actor=chair, item=about_child, discussion="Ok", agreed_level="moderate")
+    assert AgendaItem.objects.get(pk=about_child.pk).agreed_level == "moderate"
+    with pytest.raises(ValidationError) as refused:
+        services.item_record(
+            actor=chair, item=about_adult, discussion="Ok", agreed_level="moderate"
+        )
+    assert refused.value.message_dict["agreed_level"] == [
+        "A risk level can only be agreed for a child"
+    ]
 
 
 def test_hub_pages_denied_to_admin_roles(users: dict[str, Any]) -> None:

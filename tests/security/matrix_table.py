@@ -294,20 +294,14 @@ WEB: dict[str, Rule] = {
     "GET disruption:tactic-detail": Rule(CASEWORK, 404, obj="tactic", b=HUB_WIDE),
     **{
         f"{method} disruption:tactic-update": Rule(
-            CASEWORK,
-            404,
-            obj="tactic",
-            a=ADDERS,
-            b=POLICE_ACTORS,
-            a403=ANALYST,
-            b403=ANALYST | MASH,
+            CASEWORK, 404, obj="tactic", a=ADDERS, b=POLICE_ACTORS
         )
         for method in ("GET", "POST")
     },
     "GET disruption:tactic-share": Rule(POLICE_ACTORS, obj="tactic", b=POLICE_ACTORS),
     "POST disruption:tactic-share": Rule(POLICE_ACTORS, obj="tactic", b=POLICE_ACTORS),
     **{
-        f"{method} disruption:{page}": Rule(CASEWORK, 404, obj=kind, a=POLICE_ACTORS, a403=ANALYST)
+        f"{method} disruption:{page}": Rule(CASEWORK, 404, obj=kind, a=POLICE_ACTORS)
         for page, kind in (
             ("cawn-service", "cawn"),
             ("cawn-breach", "cawn"),
