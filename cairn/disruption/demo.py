@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cairn.accounts.models import User
+from cairn.core.dates import add_months
 from cairn.pole import services as pole_services
 from cairn.pole.access import visible_entities, visible_people
 from cairn.pole.models import Location, Person
@@ -213,7 +214,7 @@ def load_demo(*, seed: int = 1) -> None:
     for i, tactic_type in enumerate(sorted(TOOLKIT_TYPES)):
         label = TacticType(tactic_type).label
         starts = _days(-20 + i)
-        expires = services.add_months(starts, 3 if tactic_type == TacticType.HOTEL_NOTICE else 12)
+        expires = add_months(starts, 3 if tactic_type == TacticType.HOTEL_NOTICE else 12)
         subject = (place.pk, "location")
         if tactic_type in ("sro", "shpo", "stpo", "stro", "civil_injunction", "gang_injunction"):
             subject = (poc.pk if i % 2 else second_poc.pk, "target")

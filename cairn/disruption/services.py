@@ -16,6 +16,7 @@ from django.utils import timezone
 from cairn.accounts.models import Agency
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict, lock
+from cairn.core.dates import add_months
 from cairn.core.text import as_id, strip_controls
 from cairn.core.wording import place_phrase
 from cairn.notifications import services as notifications
@@ -83,18 +84,6 @@ def _who(user: Any) -> str:
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
 
 
 def _audit(actor: Any, event: str, tactic: Tactic, justification: str, **details: Any) -> None:

@@ -13,11 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cairn.audit import services as audit
+from cairn.core.pdf import render_pdf
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle, wants_pdf
 from cairn.core.wording import place_phrase
@@ -297,8 +297,8 @@ def cawn_breach(request: HttpRequest, tactic_id: int) -> HttpResponse:
 @login_required
 @throttle("export", when=wants_pdf)
 def cawn_notice(request: HttpRequest, tactic_id: int) -> HttpResponse:
-    """The printable notice: a PDF when WeasyPrint is installed and ?format=pdf, otherwise
-    an HTML page with print styles."""
+    """The printable notice: a PDF with ?format=pdf, otherwise an HTML page with print
+    styles."""
     tactic = access_tactic_by_id(request.user, tactic_id)
     if tactic.tactic_type != TacticType.CAWN:
         raise Http404("No CAWN found.")
@@ -315,19 +315,12 @@ def cawn_notice(request: HttpRequest, tactic_id: int) -> HttpResponse:
         justification="CAWN notice printed for service",
     )
     if request.GET.get("format") == "pdf":
-        try:
-            from weasyprint import HTML
-        except ImportError:
-            raise Http404("PDF output is not available here; print the page instead.") from None
-        from django.contrib.staticfiles import finders
-        from weasyprint import CSS
-
-        html = render_to_string(
-            "disruption/cawn_notice.html", {**context, "for_pdf": True}, request=request
+        pdf = render_pdf(
+            "disruption/cawn_notice.html",
+            {**context, "for_pdf": True},
+            request=request,
+            stylesheet="disruption/notice.css",
         )
-        css_path = finders.find("disruption/notice.css")
-        sheets = [CSS(filename=str(css_path))] if css_path else []
-        pdf = HTML(string=html).write_pdf(stylesheets=sheets)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{tactic.reference}-cawn.pdf"'
         return response

@@ -14,12 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cairn.audit import services as audit
+from cairn.core.pdf import render_pdf
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle, wants_pdf
 from cairn.pole.access import access_entity_by_id, access_person_by_id, view_person
@@ -404,12 +404,13 @@ def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
         details={"format": "pdf"},
     )
     meeting = view.meeting
-    html = render_to_string(
-        "hub/minutes_pdf.html", _meeting_context(request, meeting, view), request=request
+    pdf = render_pdf(
+        "hub/minutes_pdf.html",
+        _meeting_context(request, meeting, view),
+        request=request,
+        stylesheet="hub/print.css",
     )
-    from .printing import pdf_from_html
-
-    response = HttpResponse(pdf_from_html(html), content_type="application/pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{meeting.reference}-minutes.pdf"'
     return response
 
@@ -748,10 +749,10 @@ def problem_profile(request: HttpRequest) -> HttpResponse:
         "pdf_url": reverse("hub:problem-profile") + "?" + query.urlencode(),
     }
     if profile is not None and pdf:
-        from .printing import pdf_from_html
-
-        html = render_to_string("hub/problem_profile_pdf.html", context, request=request)
-        response = HttpResponse(pdf_from_html(html), content_type="application/pdf")
+        pdf_bytes = render_pdf(
+            "hub/problem_profile_pdf.html", context, request=request, stylesheet="hub/print.css"
+        )
+        response = HttpResponse(pdf_bytes, content_type="application/pdf")
         response["Content-Disposition"] = 'attachment; filename="problem-profile.pdf"'
         return response
     return render(request, "hub/problem_profile.html", context)

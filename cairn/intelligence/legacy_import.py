@@ -18,12 +18,22 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, cast
 
 from django.utils import timezone
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from cairn.accounts.models import Agency
 from cairn.pole import normalise
@@ -121,13 +131,11 @@ def read_rows(path: Path) -> list[tuple[int, Any]]:
     raise ImportFileError("Give a .csv file or a JSON Lines file (.jsonl).")
 
 
-def _text(record: dict[str, Any], name: str) -> str:
-    value = record.get(name)
+def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _list(record: dict[str, Any], name: str) -> list[str]:
-    value = record.get(name)
+def _list(value: Any) -> list[str]:
     if value is None:
         return []
     items = value if isinstance(value, list) else str(value).split(";")
@@ -151,10 +159,125 @@ def _agencies() -> dict[str, Agency | None]:
     return found
 
 
+def _error(message: str) -> PydanticCustomError:
+    """An error whose message is shown as is (the template only names the context key, so
+    braces in a value are never formatted)."""
+    return PydanticCustomError("legacy_import", "{message}", {"message": message})
+
+
+def _required(value: str) -> str:
+    if not value:
+        raise _error("Required")
+    return value
+
+
+def _at_most(limit: int) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise _error(f"Must be {limit:,} characters or fewer")
+        return value
+
+    return check
+
+
+def _registration(value: str) -> str:
+    if not normalise.registration(value):
+        raise _error(f"{value!r} is not a vehicle registration")
+    return value
+
+
+def _phone(value: str) -> str:
+    try:
+        normalise.phone_e164(value)
+    except normalise.InvalidPhoneNumber as exc:
+        raise _error(f"{value!r}: {exc}") from None
+    return value
+
+
+def _context(info: ValidationInfo) -> dict[str, Any]:
+    return cast(dict[str, Any], info.context)
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+RequiredText = Annotated[str, BeforeValidator(_text), AfterValidator(_required)]
+
+
+class LegacyRecord(BaseModel):
+    """One row as the previous system wrote it, checked field by field; each error carries
+    its field's name. Validated with the context {"agencies": _agencies(), "today": a
+    date}. Unknown columns and repeated references concern the file (`validate`)."""
+
+    model_config = ConfigDict(
+        extra="ignore", validate_default=True, frozen=True, arbitrary_types_allowed=True
+    )
+
+    reference: Annotated[RequiredText, AfterValidator(_at_most(MAX_REFERENCE))] = ""
+    # date, grade and agency: parsed by their validators below, which see the raw value.
+    date: dt.date = None  # type: ignore[assignment]
+    area: Annotated[RequiredText, AfterValidator(_at_most(MAX_AREA))] = ""
+    text: Annotated[RequiredText, AfterValidator(_at_most(MAX_TEXT))] = ""
+    grade: grading.Mapped = None  # type: ignore[assignment]
+    conditions: Annotated[Text, AfterValidator(_at_most(MAX_CONDITIONS))] = ""
+    agency: Agency = None  # type: ignore[assignment]
+    registrations: Annotated[
+        list[Annotated[str, AfterValidator(_registration)]], BeforeValidator(_list)
+    ] = []
+    phones: Annotated[list[Annotated[str, AfterValidator(_phone)]], BeforeValidator(_list)] = []
+
+    @field_validator("date", mode="wrap")
+    @classmethod
+    def _real_past_date(cls, value: str, handler: Any, info: ValidationInfo) -> dt.date:
+        value = _text(value)
+        if not value:
+            raise _error("Required")
+        try:
+            when = _date(value)
+        except ValueError:
+            raise _error("Must be a real date, like 2026-11-02 or 02/11/2026") from None
+        if when > _context(info)["today"]:
+            raise _error("Must be today or in the past")
+        return when
+
+    @field_validator("grade", mode="wrap")
+    @classmethod
+    def _known_grade(cls, value: str, handler: Any) -> grading.Mapped:
+        value = _text(value)
+        if not value:
+            raise _error("Required")
+        try:
+            return grading.from_legacy(value)
+        except ValueError as exc:
+            raise _error(str(exc)) from None
+
+    @field_validator("conditions")
+    @classmethod
+    def _no_conditions_on_p(cls, value: str, info: ValidationInfo) -> str:
+        mapped = info.data.get("grade")
+        if value and mapped is not None and mapped.handling == Handling.P:
+            raise _error(
+                f"Handling code 1 ({mapped.legacy}) maps to P, which has no conditions: "
+                "remove them or correct the grade"
+            )
+        return value
+
+    @field_validator("agency", mode="wrap")
+    @classmethod
+    def _one_agency(cls, value: str, handler: Any, info: ValidationInfo) -> Agency:
+        value = _text(value)
+        if not value:
+            raise _error("Required")
+        agencies = _context(info)["agencies"]
+        key = value.lower()
+        if key not in agencies:
+            raise _error(f"No agency with the short name or name {value!r}")
+        if agencies[key] is None:
+            raise _error(f"{value!r} matches more than one agency; use its full name")
+        return cast(Agency, agencies[key])
+
+
 def validate(raw: Iterable[tuple[int, Any]]) -> tuple[list[LegacyRow], list[RowError]]:
     """Every row checked; valid rows, and every error (row number and field)."""
-    agencies = _agencies()
-    today = timezone.localdate()
+    context = {"agencies": _agencies(), "today": timezone.localdate()}
     first_seen: dict[str, int] = {}
     rows: list[LegacyRow] = []
     errors: list[RowError] = []
@@ -165,100 +288,50 @@ def validate(raw: Iterable[tuple[int, Any]]) -> tuple[list[LegacyRow], list[RowE
         if not isinstance(record, dict):
             errors.append(RowError(number, "row", "Each line must be a JSON object"))
             continue
-        row_errors: list[RowError] = []
-
-        def bad(
-            name: str, message: str, number: int = number, out: list[RowError] = row_errors
-        ) -> None:
-            out.append(RowError(number, name, message))
-
-        for name in sorted(str(k) for k in record if k is not None and k not in COLUMNS):
-            bad(name, f"Unknown field; use {', '.join(COLUMNS)}")
+        row_errors = [
+            RowError(number, name, f"Unknown field; use {', '.join(COLUMNS)}")
+            for name in sorted(str(k) for k in record if k is not None and k not in COLUMNS)
+        ]
         if None in record:  # csv.DictReader puts surplus cells under None
-            bad("row", "More cells than there are columns in the header")
-        for name in REQUIRED:
-            if not _text(record, name):
-                bad(name, "Required")
-
-        reference = _text(record, "reference")
-        if len(reference) > MAX_REFERENCE:
-            bad("reference", f"Must be {MAX_REFERENCE} characters or fewer")
-        elif reference:
+            row_errors.append(
+                RowError(number, "row", "More cells than there are columns in the header")
+            )
+        checked: LegacyRecord | None = None
+        try:
+            checked = LegacyRecord.model_validate(
+                {k: v for k, v in record.items() if k in COLUMNS}, context=context
+            )
+        except ValidationError as exc:
+            row_errors += [RowError(number, str(e["loc"][0]), e["msg"]) for e in exc.errors()]
+        # A reference repeated in the file (checked even when the row has other errors).
+        reference = _text(record.get("reference"))
+        if reference and not any(e.field == "reference" for e in row_errors):
             if reference in first_seen:
-                bad("reference", f"{reference} is already on row {first_seen[reference]}")
+                row_errors.append(
+                    RowError(
+                        number,
+                        "reference",
+                        f"{reference} is already on row {first_seen[reference]}",
+                    )
+                )
             else:
                 first_seen[reference] = number
-
-        when_on: dt.date | None = None
-        if raw_date := _text(record, "date"):
-            try:
-                when_on = _date(raw_date)
-            except ValueError:
-                bad("date", "Must be a real date, like 2026-11-02 or 02/11/2026")
-            else:
-                if when_on > today:
-                    bad("date", "Must be today or in the past")
-
-        area = _text(record, "area")
-        if len(area) > MAX_AREA:
-            bad("area", f"Must be {MAX_AREA} characters or fewer")
-        text = _text(record, "text")
-        if len(text) > MAX_TEXT:
-            bad("text", f"Must be {MAX_TEXT:,} characters or fewer")
-
-        mapped: grading.Mapped | None = None
-        if raw_grade := _text(record, "grade"):
-            try:
-                mapped = grading.from_legacy(raw_grade)
-            except ValueError as exc:
-                bad("grade", str(exc))
-        conditions = _text(record, "conditions")
-        if len(conditions) > MAX_CONDITIONS:
-            bad("conditions", f"Must be {MAX_CONDITIONS:,} characters or fewer")
-        elif conditions and mapped is not None and mapped.handling == Handling.P:
-            bad(
-                "conditions",
-                f"Handling code 1 ({mapped.legacy}) maps to P, which has no conditions: "
-                "remove them or correct the grade",
-            )
-
-        agency: Agency | None = None
-        if raw_agency := _text(record, "agency"):
-            key = raw_agency.lower()
-            if key not in agencies:
-                bad("agency", f"No agency with the short name or name {raw_agency!r}")
-            elif agencies[key] is None:
-                bad("agency", f"{raw_agency!r} matches more than one agency; use its full name")
-            else:
-                agency = agencies[key]
-
-        registrations = _list(record, "registrations")
-        for registration in registrations:
-            if not normalise.registration(registration):
-                bad("registrations", f"{registration!r} is not a vehicle registration")
-        phones = _list(record, "phones")
-        for phone in phones:
-            try:
-                normalise.phone_e164(phone)
-            except normalise.InvalidPhoneNumber as exc:
-                bad("phones", f"{phone!r}: {exc}")
-
         errors.extend(row_errors)
-        if row_errors or when_on is None or mapped is None or agency is None:
+        if row_errors or checked is None:
             continue
         rows.append(
             LegacyRow(
                 row=number,
-                reference=reference,
-                when_on=when_on,
-                area=area,
-                text=text,
-                legacy_grade=mapped.legacy,
-                mapped_grade=mapped.grade,
-                conditions=conditions,
-                agency=agency,
-                registrations=registrations,
-                phones=phones,
+                reference=checked.reference,
+                when_on=checked.date,
+                area=checked.area,
+                text=checked.text,
+                legacy_grade=checked.grade.legacy,
+                mapped_grade=checked.grade.grade,
+                conditions=checked.conditions,
+                agency=checked.agency,
+                registrations=list(checked.registrations),
+                phones=list(checked.phones),
             )
         )
     return rows, errors

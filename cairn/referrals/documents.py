@@ -11,10 +11,13 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cairn.core import pdf
+
 from . import payload
 from .models import MashDecision, NrmDecision, Referral, StrategyDiscussion
 
 SCHEMA_VERSION = "cairn-nrm-export/1"
+TEMPLATE = "referrals/pdf.html"  # the print page and the PDF
 
 
 @dataclass
@@ -66,13 +69,11 @@ def _context(referral: Referral) -> dict[str, Any]:
 
 def render_html(referral: Referral, request: HttpRequest | None = None) -> str:
     """The document as HTML; with the request, its inline stylesheet carries the CSP nonce."""
-    return render_to_string("referrals/pdf.html", _context(referral), request=request)
+    return render_to_string(TEMPLATE, _context(referral), request=request)
 
 
 def render_pdf(referral: Referral) -> bytes:
-    from weasyprint import HTML
-
-    return bytes(HTML(string=render_html(referral)).write_pdf())
+    return pdf.render_pdf(TEMPLATE, _context(referral))
 
 
 def nrm_json(referral: Referral) -> dict[str, Any]:

@@ -5,24 +5,11 @@ keeps the old values) and withheld through `Entity.restricted_since`."""
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from cairn.pole.models import Person
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` calendar months later; the month's last day where that day
-    does not exist (received 31 January: due 28 or 29 February), as the ICO reads the
-    one-month limit."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return day.replace(year=year, month=month, day=min(day.day, last))
 
 
 class RequestKind(models.TextChoices):

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cairn.core.text import require_id
@@ -211,23 +210,20 @@ def sar_parts(sar: SubjectAccessRequest) -> list[dict[str, Any]]:
     return list(parts.values())
 
 
-def disclosure_html(sar: SubjectAccessRequest) -> str:
-    """The disclosure as HTML for the PDF: redacted spans and withheld records appear as
-    their exemption only; the words they replace are never put in the page."""
+def disclosure_context(sar: SubjectAccessRequest) -> dict[str, Any]:
+    """What the disclosure PDF (rights/sar_pdf.html) shows: redacted spans and withheld
+    records appear as their exemption only; the words they replace are never put in it."""
     bundle_items = sar_items(sar)
     items = [
         {"item": item, "segments": [] if item.withheld else item_segments(item)}
         for item in bundle_items
     ]
-    return render_to_string(
-        "rights/sar_pdf.html",
-        {
-            "sar": sar,
-            "items": items,
-            "cover": sar_cover(sar, bundle_items),
-            "generated_at": timezone.now(),
-        },
-    )
+    return {
+        "sar": sar,
+        "items": items,
+        "cover": sar_cover(sar, bundle_items),
+        "generated_at": timezone.now(),
+    }
 
 
 def sar_item(sar: SubjectAccessRequest, item_id: int, *, viewer: Any) -> BundleItem:

@@ -18,6 +18,7 @@ from cairn.accounts.models import User
 from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict, lock
+from cairn.core.dates import add_months
 from cairn.core.text import require_id
 from cairn.notifications.services import notify
 from cairn.pole import services as pole
@@ -55,7 +56,6 @@ from .models import (
     SarCloseReason,
     SarStatus,
     SubjectAccessRequest,
-    add_months,
 )
 from .selectors import sar_candidates
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict
 from cairn.core.forms import GovukForm
-from cairn.hub.printing import pdf_from_html
+from cairn.core.pdf import render_pdf
 
 from . import access, selectors, services
 from .forms import (
@@ -496,7 +496,9 @@ def sar_pdf(request: HttpRequest, sar_id: int) -> HttpResponse:
     sar = access.access_sar_by_id(request.user, sar_id)
     if not access.is_sar_handler(request.user, sar) or sar.status != SarStatus.DISCLOSED:
         raise Http404("No disclosure found.")
-    pdf = pdf_from_html(selectors.disclosure_html(sar))
+    pdf = render_pdf(
+        "rights/sar_pdf.html", selectors.disclosure_context(sar), stylesheet="hub/print.css"
+    )
     for person_id in _sar_subjects(sar):
         audit.record(
             actor=request.user,

@@ -841,53 +841,59 @@ def test_tables_name_only_routes_that_exist() -> None:
     assert not stale, f"Classified routes that no longer exist: {sorted(stale)}"
 
 
-# Users who may not open these pages: they get 403 or 404, and no consultation row is
-# written (a refused read shows nothing, so records nothing as seen).
-DENIED: dict[str, tuple[Case, str]] = {
-    "concerns:screening": (PERSONAL["concerns:screening"], "school.demo"),
-    "concerns:next-steps": (PERSONAL["concerns:next-steps"], "school.demo"),
-    "referrals:decide": (PERSONAL["referrals:decide"], "sw.demo"),
-    "intelligence:triage": (PERSONAL["intelligence:triage"], "analyst.demo"),
-    "intelligence:disseminate": (PERSONAL["intelligence:disseminate"], "ppu.demo"),
-    "hub:item": (PERSONAL["hub:item"], "sw.demo"),
-    "hub:finalise": (PERSONAL["hub:finalise"], "sw.demo"),
-    "pole:person-share": (PERSONAL["pole:person-share"], "analyst.demo"),
-    "intelligence:crime-decision": (PERSONAL["intelligence:crime-decision"], "ppu.demo"),
-    "intelligence:crime-queue": (PERSONAL["intelligence:crime-queue"], "fib.demo"),
-    "intelligence:crime-referral": (PERSONAL["intelligence:crime-referral"], "fib.demo"),
+# Users who may not open these pages, and the refusal each gets: 404 for a record they may
+# not see (as if missing), 403 where the role lacks the feature's permission and the page
+# checks it first; either way no consultation row is written (a refused read shows
+# nothing, so records nothing as seen).
+DENIED: dict[str, tuple[Case, str, int]] = {
+    "concerns:screening": (PERSONAL["concerns:screening"], "school.demo", 404),
+    "concerns:next-steps": (PERSONAL["concerns:next-steps"], "school.demo", 404),
+    "referrals:decide": (PERSONAL["referrals:decide"], "sw.demo", 404),
+    "intelligence:triage": (PERSONAL["intelligence:triage"], "analyst.demo", 404),
+    "intelligence:disseminate": (PERSONAL["intelligence:disseminate"], "ppu.demo", 404),
+    "hub:item": (PERSONAL["hub:item"], "sw.demo", 404),
+    "hub:finalise": (PERSONAL["hub:finalise"], "sw.demo", 404),
+    "pole:person-share": (PERSONAL["pole:person-share"], "analyst.demo", 404),
+    "intelligence:crime-decision": (PERSONAL["intelligence:crime-decision"], "ppu.demo", 404),
+    "intelligence:crime-queue": (PERSONAL["intelligence:crime-queue"], "fib.demo", 403),
+    "intelligence:crime-referral": (PERSONAL["intelligence:crime-referral"], "fib.demo", 404),
     "/api/v1/intelligence/crime-referrals/{referral_id}": (
         API_PERSONAL["/api/v1/intelligence/crime-referrals/{referral_id}"],
         "fib.demo",
+        403,
     ),
-    "hub:action-detail": (PERSONAL["hub:action-detail"], "school.demo"),
-    "rights:detail": (PERSONAL["rights:detail"], "school.demo"),
-    "rights:rectify": (PERSONAL["rights:rectify"], "ig.demo"),
-    "rights:lift": (PERSONAL["rights:lift"], "analyst.demo"),
-    "rights:sar-detail": (PERSONAL["rights:sar-detail"], "sw.demo"),
-    "rights:sar-item": (PERSONAL["rights:sar-item"], "ppu.demo"),
+    "hub:action-detail": (PERSONAL["hub:action-detail"], "school.demo", 404),
+    "rights:detail": (PERSONAL["rights:detail"], "school.demo", 404),
+    "rights:rectify": (PERSONAL["rights:rectify"], "ig.demo", 404),
+    "rights:lift": (PERSONAL["rights:lift"], "analyst.demo", 404),
+    "rights:sar-detail": (PERSONAL["rights:sar-detail"], "sw.demo", 404),
+    "rights:sar-item": (PERSONAL["rights:sar-item"], "ppu.demo", 404),
     # Retention is the owning agency's IG's: the Trust's IG may not review police records.
-    "retention:review": (PERSONAL["retention:review"], "ig.demo"),
-    "retention:dispose": (PERSONAL["retention:dispose"], "fib.demo"),
-    "hub:problem-profile": (PERSONAL["hub:problem-profile"], "practitioner.demo"),
-    "disruption:location": (PERSONAL["disruption:location"], "ig.demo"),
+    "retention:review": (PERSONAL["retention:review"], "ig.demo", 404),
+    "retention:dispose": (PERSONAL["retention:dispose"], "fib.demo", 404),
+    "hub:problem-profile": (PERSONAL["hub:problem-profile"], "practitioner.demo", 403),
+    "disruption:location": (PERSONAL["disruption:location"], "ig.demo", 403),
     "/api/v1/disruption/cawn-eligibility/{person_id}": (
         API_PERSONAL["/api/v1/disruption/cawn-eligibility/{person_id}"],
         "ig.demo",
+        403,
     ),
     "/api/v1/hub/actions/{action_id}": (
         API_PERSONAL["/api/v1/hub/actions/{action_id}"],
         "school.demo",
+        404,
     ),
     "/api/v1/intelligence/submissions/{submission_id}": (
         API_PERSONAL["/api/v1/intelligence/submissions/{submission_id}"],
         "mash.demo",
+        404,
     ),
 }
 
 
 @pytest.mark.parametrize("route", sorted(DENIED))
 def test_refused_read_writes_no_consultation(demo_hub: None, route: str) -> None:
-    case, username = DENIED[route]
+    case, username, status = DENIED[route]
     kwargs, _subject, _allowed = case.setup()
     user = _user(username)
     client = Client()
@@ -897,6 +903,6 @@ def test_refused_read_writes_no_consultation(demo_hub: None, route: str) -> None
     before = AuditEvent.objects.order_by("-chain_index").values_list("chain_index", flat=True)
     last = before.first() or 0
     response = client.get(f"{url}?{query}" if query else url)
-    assert response.status_code in (403, 404), f"{route}: {username} got {response.status_code}"
+    assert response.status_code == status, f"{route}: {username} got {response.status_code}"
     seen = [r.event for r in _consultations(last, user) if r.action == "consultation"]
     assert not seen, f"{route}: a refused read by {username} wrote {seen}"

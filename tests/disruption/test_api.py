@@ -80,9 +80,22 @@ def test_cawn_ineligible_is_422_with_explanation(
     assert not Tactic.objects.exists()
 
 
-def test_cawn_denied_to_partners(api_as: Any, users: dict[str, Any], child: Any, poc: Any) -> None:
-    response = api_as(users["social_worker"]).post("/disruption/cawns", cawn_body(child, poc))
-    assert response.status_code in (403, 404)
+def test_cawn_denied_to_partners(
+    api_as: Any, users: dict[str, Any], child: Any, poc: Any, make_person: Any
+) -> None:
+    api = api_as(users["social_worker"])
+    # The police's person of concern is hidden from the social worker: 404, as if missing.
+    response = api.post("/disruption/cawns", cawn_body(child, poc))
+    assert response.status_code == 404
+    # One they can see: they may record tactics, but a CAWN is a police tactic (403).
+    own = make_person(
+        given_name="Dean",
+        family_name="Visible",
+        category="person_of_concern",
+        date_of_birth=dt.date(1995, 3, 4),
+    )
+    response = api.post("/disruption/cawns", cawn_body(child, own))
+    assert response.status_code == 403
     assert not Tactic.objects.exists()
 
 

@@ -258,3 +258,36 @@ def test_json_lines_and_the_shipped_samples_import(fib: Any, tmp_path: Path) -> 
     )
     run(path, "--user", fib.username)
     assert Submission.objects.get(external_reference="J-1").legacy_grade == "B22"
+
+
+def test_each_field_reports_its_own_message(agencies: Any) -> None:
+    base = dict(zip(HEADER, ROWS[0], strict=True))
+    record = {
+        **base,
+        "reference": "R" * 61,
+        "date": "01/01/2099",
+        "area": "",
+        "grade": "F99",
+        "agency": "NOPE",
+        "registrations": "ZK21ABC;!!",
+        "phones": "123",
+        "colour": "red",
+    }
+    _, errors = legacy_import.validate(
+        [(2, record), (3, {"reference": "J-2", "text": "t" * 10_001})]
+    )
+    assert {str(e) for e in errors} == {
+        "Row 2, colour: Unknown field; use " + ", ".join(legacy_import.COLUMNS),
+        "Row 2, reference: Must be 60 characters or fewer",
+        "Row 2, date: Must be today or in the past",
+        "Row 2, area: Required",
+        "Row 2, grade: A 5x5x5 grade is a letter A-E and two digits 1-5, like B24",
+        "Row 2, agency: No agency with the short name or name 'NOPE'",
+        "Row 2, registrations: '!!' is not a vehicle registration",
+        "Row 2, phones: '123': Enter a phone number with the right number of digits.",
+        "Row 3, date: Required",
+        "Row 3, area: Required",
+        "Row 3, text: Must be 10,000 characters or fewer",
+        "Row 3, grade: Required",
+        "Row 3, agency: Required",
+    }

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from cairn.audit.models import AuditEvent
 from cairn.core.concurrency import Conflict
+from cairn.core.dates import add_months
 from cairn.notifications.models import Notification
 from cairn.pole.models import Person
 from cairn.rights import services
-from cairn.rights.models import add_months
 
 pytestmark = pytest.mark.django_db
 
