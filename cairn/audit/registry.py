@@ -46,4 +46,3 @@ def get(name: str) -> EventType:
         return EVENTS[name]
     except KeyError:
         raise ValueError(f"Unregistered audit event {name!r}; add it to a registry.") from None
-
