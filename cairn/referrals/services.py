@@ -350,6 +350,14 @@ PAST = {
     "withdraw": "withdrawn",
 }
 
+# The audit event of each transition, spelt out so every recorded name can be found.
+TRANSITION_EVENTS = {
+    "acknowledge": "referral.acknowledged",
+    "accept": "referral.accepted",
+    "decline": "referral.declined",
+    "withdraw": "referral.withdrawn",
+}
+
 
 def may_take_action(actor: Any, referral: Referral, action: str) -> bool:
     """Whether the actor is on the side that takes `action`, whatever the status."""
@@ -439,7 +447,7 @@ def referral_transition(
     _transition_audit(
         actor,
         referral,
-        f"referral.{PAST[action]}",
+        TRANSITION_EVENTS[action],
         recipient,
         reason[:500] or f"Referral {PAST[action]}",
         referral_recipient=referral.recipient_name,
