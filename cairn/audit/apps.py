@@ -7,4 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit log (DPA 2018 s.62)"
 
     def ready(self) -> None:
-        from . import audit_events  # noqa: F401  (registry)
+        from . import audit_events  # noqa: F401, PLC0415  (registry; in ready(): models first)

@@ -396,7 +396,7 @@ class MentionPhoneForm(GovukForm):
     )
 
     def clean_number(self) -> str:
-        from cairn.pole.normalise import InvalidPhoneNumber, phone_e164
+        from cairn.pole.normalise import InvalidPhoneNumber, phone_e164  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
         value = self.cleaned_data["number"]
         try:

