@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Agencies, teams and users"
 
     def ready(self) -> None:
-        from . import audit_events, signals  # noqa: F401  (registries; sign-in/out events)
+        from . import audit_events, signals  # noqa: F401, PLC0415  (registries; sign-in/out events; in ready(): models first)

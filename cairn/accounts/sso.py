@@ -215,7 +215,7 @@ def account_request(*, provider: IdentityProvider, claims: dict[str, Any]) -> An
         },
     )
     # Someone is waiting at the door: tell the system admins (the inbox names nobody).
-    from cairn.notifications import services as notifications
+    from cairn.notifications import services as notifications  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     notifications.notify(
         recipients=User.objects.filter(is_active=True, role=Role.SYSTEM_ADMIN),

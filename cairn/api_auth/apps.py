@@ -7,4 +7,4 @@ class ApiAuthConfig(AppConfig):
     verbose_name = "API tokens"
 
     def ready(self) -> None:
-        from . import audit_events  # noqa: F401  (registry)
+        from . import audit_events  # noqa: F401, PLC0415  (registry; in ready(): models first)

@@ -2,6 +2,9 @@
 
 from cairn.audit.registry import Action, register
 
+register("auth.api_token_created", Action.SECURITY, "An API token was issued")
+register("auth.api_token_revoked", Action.SECURITY, "An API token was revoked")
+
 register(
     "api.request_replayed",
     Action.CONSULTATION,

@@ -33,7 +33,7 @@ def token_by_hash(token_hash: str) -> ApiToken | None:
 def sign_in_limit(user: Any) -> tuple[int, str] | None:
     """For an account that signs in through an agency's provider: the longest token its
     provider allows, and the provider's name (the strictest, if it has several)."""
-    from cairn.accounts.models import ExternalIdentity
+    from cairn.accounts.models import ExternalIdentity  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     identities = ExternalIdentity.objects.filter(user=user).select_related("provider")
     limits = [(i.provider.api_token_max_days, i.provider.name) for i in identities]

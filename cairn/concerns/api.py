@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -223,8 +223,6 @@ def concern_preview(request: HttpRequest, payload: ConcernIn) -> dict[str, Any]:
     _require(actor, "concerns.add_concern")
     preview = selectors.preview(actor, payload.to_payload())
     if preview.errors:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(preview.errors)
     return {"screening": _screening(preview.screening), "pathways": _pathways(preview.pathways)}
 

@@ -7,4 +7,4 @@ class ConcernsConfig(AppConfig):
     verbose_name = "Concerns, indicators and screening"
 
     def ready(self) -> None:
-        from . import audit_events, chronology, profile  # noqa: F401  (registries)
+        from . import audit_events, chronology, profile  # noqa: F401, PLC0415  (registries; in ready(): models first)

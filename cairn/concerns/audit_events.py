@@ -10,7 +10,6 @@ register("concern.listed", Action.CONSULTATION, "Concerns were listed")
 register("risk.decided", Action.ALTERATION, "A child's risk level was decided")
 register("concern.pathways_recorded", Action.ALTERATION, "Next steps for a concern were recorded")
 register("indicator.changed", Action.ALTERATION, "The indicator catalogue was changed")
-register("notification.read", Action.CONSULTATION, "A notification was opened")
 register("concern.draft_discarded", Action.ERASURE, "A draft concern was deleted")
 register(
     "concern.crime_recorded",

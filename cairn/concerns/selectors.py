@@ -137,7 +137,7 @@ class Preview:
 
 def preview(actor: Any, data: dict[str, Any]) -> Preview:
     """Screening and pathways for a concern that is not stored (live guidance)."""
-    from cairn.pole.access import visible_people
+    from cairn.pole.access import visible_people  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     today = timezone.localdate()
     clean, errors = payload.clean(data, today=today, require_complete=False)
@@ -232,6 +232,6 @@ def indicators_by_code(codes: list[str]) -> list[Indicator]:
 
 
 def find_children(user: Any, query: str) -> list[Person]:
-    from cairn.pole.search import search_people
+    from cairn.pole.search import search_people  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     return [m.person for m in search_people(user, query=query) if m.person.category == "child"][:20]

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -79,7 +79,6 @@ def _save(
 
 
 def _bound_from_raw(raw: dict[str, list[str]]) -> Any:
-    from django.http import QueryDict
 
     qd = QueryDict(mutable=True)
     for key, values in raw.items():
@@ -431,7 +430,7 @@ def _check_step(request: HttpRequest, concern: Concern) -> HttpResponse:
 
 
 def _labels() -> dict[str, dict[str, str]]:
-    from .models import BoyfriendStage, ExploitationModel, ExploitationType
+    from .models import BoyfriendStage, ExploitationModel, ExploitationType  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     return {
         "types": dict(ExploitationType.choices),
@@ -457,7 +456,7 @@ def concern_screening(request: HttpRequest, concern_id: int) -> HttpResponse:
     concern = access_concern_to_screen(request.user, concern_id)
     child = access_person_by_id(request.user, int(concern.child_id or 0))
     result, facts = selectors.screening_for_child(child)
-    from . import screening as rules
+    from . import screening as rules  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     forbidden = rules.forbidden_levels(
         has_indicators=facts["has_indicators"],

@@ -11,7 +11,7 @@ def service(request: HttpRequest) -> dict[str, object]:
 
 def tools(request: HttpRequest) -> dict[str, object]:
     """Whether the header offers the Tools page (only to users who may use a tool)."""
-    from .tools import TOOL_SECTIONS, tools_for
+    from .tools import TOOL_SECTIONS, tools_for  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     return {
         "has_tools": bool(tools_for(getattr(request, "user", None))),

@@ -23,7 +23,7 @@ def render_pdf(
     the CSP nonce) as a PDF; `stylesheet` is a static path like "hub/print.css"."""
     # Imported here: loading WeasyPrint (and its fonts) is slow, and most requests make
     # no PDF.
-    import weasyprint
+    import weasyprint  # noqa: PLC0415 (lazy: heavy library)
 
     html = render_to_string(template, context, request=request)
     css_path = finders.find(stylesheet) if stylesheet else None

@@ -97,8 +97,8 @@ def recent_failures(actor: Any, *, limit: int = 10) -> list[JobRun]:
 def task_queue_depth() -> dict[str, int]:
     """Tasks in the django-tasks database queue by status (READY, RUNNING, FAILED,
     SUCCESSFUL; a status with none is 0), in one query. Counts only, so no actor."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
+    from django_tasks.base import TaskResultStatus  # noqa: PLC0415  (lazy: heavy library)
+    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415  (lazy: heavy library)
 
     counts = dict(
         DBTaskResult.objects.values_list("status")

@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.http import Http404
+
 # C0 control characters other than tab, line feed and carriage return: invisible, never
 # typed on purpose (they arrive pasted from other systems) and illegal in XML 1.0.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -101,7 +103,6 @@ class IdConverter:
 
 def require_id(value: Any) -> int:
     """`value` as an id, or a 404 (like a record that does not exist) if it cannot be one."""
-    from django.http import Http404
 
     number = as_id(value)
     if number is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -306,8 +306,6 @@ def tactic_create(request: HttpRequest, payload: TacticIn) -> Status[dict[str, A
     """Record a tactic (other than a CAWN or marker, which have their own endpoints)."""
     actor = _actor(request)
     if payload.tactic_type in (TacticType.CAWN, TacticType.MARKER):
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"tactic_type": "Use the CAWN or marker endpoint"})
     # The service checks the type-specific fields (dates, text, person id) for both the
     # web form and this body.
@@ -365,8 +363,6 @@ def cawn_issue(request: HttpRequest, payload: CawnIn) -> Status[dict[str, Any]]:
 def _cawn_of(actor: Any, tactic_id: int) -> Any:
     tactic = access_tactic_by_id(actor, tactic_id)
     if tactic.tactic_type != TacticType.CAWN:
-        from django.http import Http404
-
         raise Http404("No CAWN found.")
     return tactic.cawn
 

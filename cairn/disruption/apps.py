@@ -7,4 +7,4 @@ class DisruptionConfig(AppConfig):
     verbose_name = "Disruption tactics"
 
     def ready(self) -> None:
-        from . import audit_events, chronology, profile, tasks  # noqa: F401  (registries)
+        from . import audit_events, chronology, profile, tasks  # noqa: F401, PLC0415  (registries; in ready(): models first)

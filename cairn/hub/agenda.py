@@ -271,7 +271,7 @@ def _flagged(ctx: AgendaContext, *, kind: str) -> list[Candidate]:
     flagged = {k: v for k, v in children.items() if len(v) >= ctx.setup.flag_linked_children}
     if not flagged:
         return []
-    from cairn.pole.models import Entity
+    from cairn.pole.models import Entity  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     labels = dict(Entity.objects.filter(pk__in=flagged).values_list("pk", "label"))
     agenda_kind = (

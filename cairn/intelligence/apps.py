@@ -7,4 +7,4 @@ class IntelligenceConfig(AppConfig):
     verbose_name = "Intelligence (FIB submissions)"
 
     def ready(self) -> None:
-        from . import audit_events, chronology  # noqa: F401  (registries)
+        from . import audit_events, chronology  # noqa: F401, PLC0415  (registries; in ready(): models first)

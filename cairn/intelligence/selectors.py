@@ -88,7 +88,7 @@ def my_drafts(user: Any) -> QuerySet[Submission]:
 
 def shared_with_me(user: Any) -> QuerySet[Submission]:
     """Sanitised entries the user may read that they did not submit themselves."""
-    from .access import sanitised_visible
+    from .access import sanitised_visible  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     if is_fib(user):
         return Submission.objects.none()

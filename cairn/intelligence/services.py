@@ -226,7 +226,7 @@ def submission_start(
     _require(actor, "intelligence.add_submission")
     submission = Submission(submitter=actor, submitter_agency=actor.agency)
     if concern is not None:
-        from .selectors import concern_subjects
+        from .selectors import concern_subjects  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
         subject = concern.child
         if subject_id is not None:
@@ -655,7 +655,6 @@ def suggested_sanitised(submission: Submission) -> str:
 
 
 def _replace_ci(text: str, term: str, replacement: str) -> str:
-    import re
 
     return re.sub(re.escape(term), replacement, text, flags=re.I)
 

@@ -7,4 +7,4 @@ class NetworkConfig(AppConfig):
     verbose_name = "Identity matching and the exploitation network"
 
     def ready(self) -> None:
-        from . import audit_events, profile  # noqa: F401  (registries)
+        from . import audit_events, profile  # noqa: F401, PLC0415  (registries; in ready(): models first)

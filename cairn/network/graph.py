@@ -10,7 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Replace
 
 from cairn.pole.access import visible_entities, visible_links
 from cairn.pole.models import Entity, EntityKind, Link, PersonCategory
@@ -168,7 +169,7 @@ def neighbourhood(
 def analyse(network: Network) -> Analysis:
     """Connected groups, degree and betweenness (igraph); adults ranked by the children
     they reach within two links; places and objects linked to two or more children."""
-    import igraph
+    import igraph  # noqa: PLC0415  (lazy: heavy library)
 
     ids = list(network.nodes)
     index = {node_id: i for i, node_id in enumerate(ids)}
@@ -257,11 +258,9 @@ def correlations(user: Any, network: Network) -> list[Correlation]:
     the network: the same registration (or one differing only by 0/O, 1/I), the same
     phone number, the same handle on the same platform, the same address. One query per
     kind of record, whatever the size of the network."""
-    from django.db.models import Value
-    from django.db.models.functions import Replace
 
-    from cairn.pole import normalise
-    from cairn.pole.models import Location, OnlineAccount, Phone, Vehicle
+    from cairn.pole import normalise  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
+    from cairn.pole.models import Location, OnlineAccount, Phone, Vehicle  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     visible = visible_entities(user).values("pk")
     ids = set(network.nodes)

@@ -7,4 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications (in-app inbox and email)"
 
     def ready(self) -> None:
-        from . import audit_events  # noqa: F401
+        from . import audit_events  # noqa: F401, PLC0415  (in ready(): models first)

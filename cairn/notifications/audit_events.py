@@ -2,6 +2,7 @@
 
 from cairn.audit.registry import Action, register
 
+register("notification.read", Action.CONSULTATION, "A notification was opened")
 register("notification.listed", Action.CONSULTATION, "The notifications inbox was viewed")
 register(
     "notification.delivery_failed",

@@ -88,7 +88,7 @@ def notify(
 
 
 def _enqueue(ids: list[int]) -> None:
-    from .tasks import deliver
+    from .tasks import deliver  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     deliver.enqueue(ids)
 

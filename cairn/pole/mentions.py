@@ -20,6 +20,7 @@ from cairn.core.text import parse_date
 from . import services as pole
 from .access import access_entity_by_id
 from .models import NameKind, Platform, PremisesType
+from .normalise import InvalidPhoneNumber, phone_e164
 from .selectors import find_visible_object
 
 if TYPE_CHECKING:
@@ -152,8 +153,6 @@ class MentionPhoneForm(MentionForm):
     )
 
     def clean_number(self) -> str:
-        from .normalise import InvalidPhoneNumber, phone_e164
-
         value = self.cleaned_data["number"]
         try:
             phone_e164(value)
@@ -261,7 +260,7 @@ def person_fields(mention: dict[str, Any]) -> dict[str, Any]:
 def possible_people(user: Any, mention: dict[str, Any], *, limit: int = 5) -> list[Match]:
     """Existing people a person mention may be (a nickname is looked up among every
     recorded alias and nickname), those `user` may see; none without a name."""
-    from cairn.network.selectors import possible_matches
+    from cairn.network.selectors import possible_matches  # noqa: PLC0415 (cycle: network imports pole)
 
     fields = person_fields(mention)
     if not (fields["given_name"] or fields["family_name"] or fields["nickname"]):

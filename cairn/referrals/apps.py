@@ -7,4 +7,4 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals: MASH, NRM and PPU"
 
     def ready(self) -> None:
-        from . import audit_events, profile  # noqa: F401  (registries)
+        from . import audit_events, profile  # noqa: F401, PLC0415  (registries; in ready(): models first)

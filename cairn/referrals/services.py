@@ -350,6 +350,14 @@ PAST = {
     "withdraw": "withdrawn",
 }
 
+# The audit event of each transition, spelt out so every recorded name can be found.
+TRANSITION_EVENTS = {
+    "acknowledge": "referral.acknowledged",
+    "accept": "referral.accepted",
+    "decline": "referral.declined",
+    "withdraw": "referral.withdrawn",
+}
+
 
 def may_take_action(actor: Any, referral: Referral, action: str) -> bool:
     """Whether the actor is on the side that takes `action`, whatever the status."""
@@ -439,7 +447,7 @@ def referral_transition(
     _transition_audit(
         actor,
         referral,
-        f"referral.{PAST[action]}",
+        TRANSITION_EVENTS[action],
         recipient,
         reason[:500] or f"Referral {PAST[action]}",
         referral_recipient=referral.recipient_name,
@@ -730,7 +738,7 @@ def nrm_decision_record(
 @transaction.atomic
 def referral_document(*, actor: Any, referral: Referral) -> bytes:
     """The referral as a PDF (with its security marking); the download is a disclosure."""
-    from . import documents
+    from . import documents  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     if referral.status == ReferralStatus.DRAFT:
         raise ValidationError({"__all__": ["Send the referral before downloading it"]})
@@ -750,7 +758,7 @@ def referral_document(*, actor: Any, referral: Referral) -> bytes:
 @transaction.atomic
 def nrm_export(*, actor: Any, referral: Referral) -> dict[str, Any]:
     """The structured NRM referral, to transcribe into the Home Office service."""
-    from . import documents
+    from . import documents  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     if referral.kind != ReferralKind.NRM or not is_sender_side(actor, referral):
         raise PermissionDenied("Only the referring first responder exports an NRM referral.")

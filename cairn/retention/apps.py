@@ -7,4 +7,4 @@ class RetentionConfig(AppConfig):
     verbose_name = "Retention, review and disposal"
 
     def ready(self) -> None:
-        from . import audit_events  # noqa: F401
+        from . import audit_events  # noqa: F401, PLC0415  (in ready(): models first)

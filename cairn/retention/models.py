@@ -175,7 +175,7 @@ class Tombstone(models.Model):
 
     @property
     def category_label(self) -> str:
-        from cairn.pole.models import PersonCategory
+        from cairn.pole.models import PersonCategory  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
         try:
             return str(PersonCategory(self.category).label)

@@ -7,4 +7,4 @@ class RightsConfig(AppConfig):
     verbose_name = "Information rights (rectification and restriction)"
 
     def ready(self) -> None:
-        from . import audit_events  # noqa: F401
+        from . import audit_events  # noqa: F401, PLC0415  (in ready(): models first)

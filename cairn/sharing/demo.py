@@ -66,6 +66,6 @@ def install_agreements(*, agencies: dict[str, Agency], today: dt.date | None = N
 
 
 def load_demo(*, seed: int) -> None:  # the same agreements for every seed
-    from cairn.demo.org import ensure_agencies
+    from cairn.demo.org import ensure_agencies  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     install_agreements(agencies=ensure_agencies())

@@ -428,7 +428,7 @@ def match_person(
         else CandidateFields.from_mapping(candidate_fields)
     )
     if weights is None:
-        from .weights import current_weights
+        from .weights import current_weights  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
         weights = current_weights()
     today = timezone.localdate()

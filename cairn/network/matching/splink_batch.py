@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -223,7 +224,6 @@ def database_api(backend: str) -> Any:
                 "CAIRN_SPLINK_BACKEND=spark needs PySpark: run `uv sync --extra spark` "
                 "(and install Java 17 or later)."
             ) from exc
-        import tempfile
 
         spark = (
             SparkSession.builder.master(django_settings.CAIRN_SPARK_MASTER)

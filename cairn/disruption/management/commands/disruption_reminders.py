@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["enqueue"]:
-            from cairn.disruption.tasks import raise_review_reminders
+            from cairn.disruption.tasks import raise_review_reminders  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
             result = raise_review_reminders.enqueue()
             self.stdout.write(f"Enqueued review reminders job {result.id}.")
