@@ -16,6 +16,7 @@ from cairn.accounts.models import User
 from cairn.accounts.roles import Role
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict, lock
+from cairn.core.http import require
 from cairn.core.text import MAX_ID
 from cairn.notifications import services as notifications
 from cairn.pole import services as pole
@@ -46,18 +47,13 @@ DEFAULT_LINK = {
 }
 
 
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
-
-
 def _today() -> dt.date:
     return timezone.localdate()
 
 
 @transaction.atomic
 def concern_start(*, actor: Any, child: Person | None = None) -> Concern:
-    _require(actor, "concerns.add_concern")
+    require(actor, "concerns.add_concern")
     concern = Concern.objects.create(
         reporter=actor,
         reporter_agency=actor.agency,
@@ -301,7 +297,7 @@ def _repeated_risk_decision(
 def risk_decision_record(
     *, actor: Any, concern: Concern, level: str, rationale: str
 ) -> RiskDecision:
-    _require(actor, "concerns.add_concern")
+    require(actor, "concerns.add_concern")
     # Decisions on one concern run one after the other (ADR 0015), so a repeat below sees
     # the first.
     lock(concern)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cairn.audit import services as audit
+from cairn.core.http import actor_of, require
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
@@ -45,11 +46,6 @@ STEP_TITLES = {
     "questions": "Immediate danger and crimes",
     "check": "Check your answers",
 }
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 def _next_url(concern: Concern, step: str, request: HttpRequest) -> str:
@@ -111,7 +107,7 @@ def _context(concern: Concern, step: str, **extra: Any) -> dict[str, Any]:
 
 @login_required
 def concern_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "concerns.view_concern")
+    require(actor_of(request), "concerns.view_concern")
     page = Paginator(selectors.my_concerns(request.user), 25).get_page(request.GET.get("page"))
     drafts = list(selectors.my_drafts(request.user)[:20])
     audit.record_list(
@@ -134,7 +130,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def concern_new(request: HttpRequest) -> HttpResponse:
-    _require(request, "concerns.add_concern")
+    require(actor_of(request), "concerns.add_concern")
     child = None
     child_id = request.POST.get("child") or request.GET.get("child")
     if child_id and is_digits(child_id):

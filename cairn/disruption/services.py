@@ -16,6 +16,7 @@ from django.utils import timezone
 from cairn.accounts.models import Agency
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict, lock
+from cairn.core.http import require
 from cairn.core.text import as_id, strip_controls
 from cairn.core.wording import place_phrase
 from cairn.notifications import services as notifications
@@ -63,13 +64,6 @@ ROLE_FOR_KIND = {
     EntityKind.LOCATION: SubjectRole.LOCATION,
     EntityKind.VEHICLE: SubjectRole.VEHICLE,
 }
-
-
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
-    if actor.agency_id is None:
-        raise PermissionDenied("Your account is not attached to an agency.")
 
 
 def _who(user: Any) -> str:
@@ -274,7 +268,7 @@ def tactic_create(
 ) -> Tactic:
     """Record a tactic with the POLE records it protects or targets. Police tactics are
     police-only unless `police_only=False`; other agencies' tactics never are."""
-    _require(actor, "disruption.add_tactic")
+    require(actor, "disruption.add_tactic", agency=True)
     if tactic_type not in TacticType.values:
         raise ValidationError({"tactic_type": "Choose a type of tactic"})
     if tactic_type in POLICE_TYPES and not actor.is_police:
@@ -762,7 +756,7 @@ def marker_request_create(*, actor: Any, sighting: VehicleSighting) -> MarkerReq
     """Ask the marker owners to put a marker on the sighted vehicle: a request in status
     "requested" and an inbox item for each owner. One request per sighting: the sighting
     row is locked, so a repeated or concurrent request returns the first."""
-    _require(actor, "disruption.add_tactic")
+    require(actor, "disruption.add_tactic", agency=True)
     if not actor.is_police:
         raise PermissionDenied("Only police can request a marker.")
     locked = VehicleSighting.objects.select_for_update().get(pk=sighting.pk)
@@ -815,7 +809,7 @@ def tactic_share(
 ) -> TacticShare:
     """Share a tactic (and the records it names) with another agency: a disclosure, with
     the lawful basis it relied on (the records shared with it rely on the same)."""
-    _require(actor, "disruption.share_tactic")
+    require(actor, "disruption.share_tactic", agency=True)
     if not visible_tactics(actor).filter(pk=tactic.pk).exists():
         raise PermissionDenied("You cannot share this tactic.")
     if tactic.police_only and not actor.is_police:
@@ -875,7 +869,7 @@ def plan_save(
     tactic_ids: list[int] | None = None,
     plan: DisruptionPlan | None = None,
 ) -> DisruptionPlan:
-    _require(actor, "disruption.manage_plan")
+    require(actor, "disruption.manage_plan", agency=True)
     person_of_concern = access_person_by_id(actor, person_of_concern.pk)
     errors: dict[str, str] = {}
     if not objectives.strip():
@@ -923,7 +917,7 @@ def assessment_record(
 ) -> LocationAssessment:
     """A Contextual Safeguarding location assessment with its actions
     ((description, who, due date))."""
-    _require(actor, "disruption.add_tactic")
+    require(actor, "disruption.add_tactic", agency=True)
     entity = access_entity_by_id(actor, location_entity_id)
     if entity.kind != EntityKind.LOCATION:
         raise ValidationError({"location": "Choose a location"})

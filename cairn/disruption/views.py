@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cairn.audit import services as audit
+from cairn.core.http import actor_of, require
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle, wants_pdf
 from cairn.core.wording import place_phrase
@@ -40,11 +41,6 @@ from .models import POLICE_TYPES, SubjectRole, Tactic, TacticType
 NAV = "disruption"
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _is_police(request: HttpRequest) -> bool:
     return bool(getattr(request.user, "is_police", False))
 
@@ -61,7 +57,7 @@ def _change_or_404(request: HttpRequest, tactic: Tactic) -> None:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    _require(request, "disruption.view_tactic")
+    require(actor_of(request), "disruption.view_tactic")
     filters = forms.TacticFilterForm(request.GET or None)
     tactic_type = status = None
     if filters.is_valid():
@@ -178,7 +174,7 @@ def _form_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def cawn_new(request: HttpRequest, child_id: int) -> HttpResponse:
-    _require(request, "disruption.add_tactic")
+    require(actor_of(request), "disruption.add_tactic")
     if not _is_police(request):
         raise PermissionDenied
     child = view_person(request.user, child_id, justification="CAWN eligibility checked")
@@ -342,7 +338,7 @@ def cawn_notice(request: HttpRequest, tactic_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def marker_new(request: HttpRequest, entity_id: int) -> HttpResponse:
-    _require(request, "disruption.add_tactic")
+    require(actor_of(request), "disruption.add_tactic")
     if not _is_police(request):
         raise PermissionDenied
     entity = view_entity(request.user, entity_id, justification="Adding a marker")
@@ -461,7 +457,7 @@ def _preselected(request: HttpRequest, people: list[Any]) -> Any:
 @login_required
 @require_http_methods(["GET", "POST"])
 def tactic_new(request: HttpRequest, entity_id: int, tactic_type: str) -> HttpResponse:
-    _require(request, "disruption.add_tactic")
+    require(actor_of(request), "disruption.add_tactic")
     if tactic_type not in [t.value for t in GENERIC_TYPES]:
         raise Http404("No such tactic type.")
     if tactic_type in POLICE_TYPES and not _is_police(request):
@@ -516,7 +512,7 @@ def tactic_new(request: HttpRequest, entity_id: int, tactic_type: str) -> HttpRe
 @login_required
 def tactic_choose(request: HttpRequest, entity_id: int) -> HttpResponse:
     """Which tactic to record against a person, place or vehicle."""
-    _require(request, "disruption.add_tactic")
+    require(actor_of(request), "disruption.add_tactic")
     entity = view_entity(request.user, entity_id, justification="Choosing a tactic")
     police = _is_police(request)
     types = [t for t in GENERIC_TYPES if police or t not in POLICE_TYPES]
@@ -535,7 +531,7 @@ def tactic_choose(request: HttpRequest, entity_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def tactic_share(request: HttpRequest, tactic_id: int) -> HttpResponse:
-    _require(request, "disruption.share_tactic")
+    require(actor_of(request), "disruption.share_tactic")
     tactic = access_tactic_by_id(request.user, tactic_id)
     agencies = selectors.other_agencies(request.user)
     form = forms.ShareForm(
@@ -574,7 +570,7 @@ def tactic_share(request: HttpRequest, tactic_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sighting_new(request: HttpRequest) -> HttpResponse:
-    _require(request, "disruption.add_tactic")
+    require(actor_of(request), "disruption.add_tactic")
     if not _is_police(request):
         raise PermissionDenied
     child = None
@@ -624,7 +620,7 @@ def sighting_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def sightings_repeated(request: HttpRequest) -> HttpResponse:
-    _require(request, "disruption.view_tactic")
+    require(actor_of(request), "disruption.view_tactic")
     groups = selectors.repeated_sightings_near_children(request.user)
     audit.record_list(
         actor=request.user,
@@ -638,7 +634,7 @@ def sightings_repeated(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def vehicle_profile(request: HttpRequest, entity_id: int) -> HttpResponse:
-    _require(request, "disruption.view_tactic")
+    require(actor_of(request), "disruption.view_tactic")
     entity = selectors.view_profile(
         request.user, entity_id, kind=EntityKind.VEHICLE, justification="Opened a vehicle profile"
     )
@@ -660,7 +656,7 @@ def vehicle_profile(request: HttpRequest, entity_id: int) -> HttpResponse:
 
 
 def _location(request: HttpRequest, entity_id: int) -> Any:
-    _require(request, "disruption.view_tactic")
+    require(actor_of(request), "disruption.view_tactic")
     entity = access_entity_by_id(request.user, entity_id)
     if entity.kind != EntityKind.LOCATION:
         raise Http404("No location found.")
@@ -669,7 +665,7 @@ def _location(request: HttpRequest, entity_id: int) -> Any:
 
 @login_required
 def location_profile(request: HttpRequest, entity_id: int) -> HttpResponse:
-    _require(request, "disruption.view_tactic")
+    require(actor_of(request), "disruption.view_tactic")
     entity = selectors.view_profile(
         request.user, entity_id, kind=EntityKind.LOCATION, justification="Opened a location profile"
     )
@@ -693,7 +689,7 @@ def location_profile(request: HttpRequest, entity_id: int) -> HttpResponse:
 @require_POST
 def location_action_done(request: HttpRequest, action_id: int) -> HttpResponse:
     """Mark an action of a location assessment done, or (reopen=1) not done after all."""
-    _require(request, "disruption.view_tactic")
+    require(actor_of(request), "disruption.view_tactic")
     action = access_location_action_by_id(request.user, action_id)
     if not can_change_assessment(request.user, action.assessment):
         raise PermissionDenied
@@ -713,7 +709,7 @@ def location_action_done(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @login_required
 def locations(request: HttpRequest) -> HttpResponse:
-    _require(request, "disruption.view_tactic")
+    require(actor_of(request), "disruption.view_tactic")
     return render(
         request,
         "disruption/locations.html",
@@ -724,8 +720,8 @@ def locations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_new(request: HttpRequest, entity_id: int) -> HttpResponse:
-    _require(request, "disruption.add_tactic")
-    _require(request, "disruption.view_tactic")
+    require(actor_of(request), "disruption.add_tactic")
+    require(actor_of(request), "disruption.view_tactic")
     entity = selectors.view_profile(
         request.user,
         entity_id,
@@ -766,7 +762,7 @@ def assessment_new(request: HttpRequest, entity_id: int) -> HttpResponse:
 def plan_edit(
     request: HttpRequest, person_id: int | None = None, plan_id: int | None = None
 ) -> HttpResponse:
-    _require(request, "disruption.manage_plan")
+    require(actor_of(request), "disruption.manage_plan")
     plan = view_plan(request.user, plan_id, justification="Changing a plan") if plan_id else None
     person = (
         plan.person_of_concern

@@ -22,6 +22,7 @@ from cairn.concerns import screening
 from cairn.concerns.models import Indicator, IndicatorObservation, RiskDecision, RiskLevel
 from cairn.concerns.selectors import screening_for_child
 from cairn.core.concurrency import Conflict, lock
+from cairn.core.http import require
 from cairn.notifications import services as notifications
 from cairn.pole.access import access_person_by_id, restricted_entity_ids, visible_entity_ids
 from cairn.pole.models import Person
@@ -46,11 +47,6 @@ from .models import (
     MissingEpisode,
     PoliceRiskGrading,
 )
-
-
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
 
 
 def _require_chair(actor: Any) -> None:
@@ -95,7 +91,7 @@ def setup_update(*, actor: Any, **fields: Any) -> HubSetup:
     """Change the Hub's name, chair, terms of reference or thresholds (`hub.manage_setup`:
     the Hub chair or a system admin). Thresholds must sit within THRESHOLD_BOUNDS and the
     chair must be an active user whose role is Hub chair."""
-    _require(actor, "hub.manage_setup")
+    require(actor, "hub.manage_setup")
     unknown = set(fields) - SETUP_FIELDS
     if unknown:
         raise ValidationError({k: ["Not a set-up field"] for k in unknown})
@@ -167,7 +163,7 @@ def member_set(
     """Add a member agency (or change its representative and deputy). Both must be active
     Hub users of that agency, and different people. `new=True` refuses an agency that is
     already a member. A new member joins today unless `joined_on` says otherwise."""
-    _require(actor, "hub.manage_setup")
+    require(actor, "hub.manage_setup")
     existing = HubMember.objects.select_for_update(of=("self",)).filter(agency=agency).first()
     if new and existing is not None:
         raise ValidationError({"agency": [f"{agency.name} is already a member agency"]})
@@ -245,7 +241,7 @@ def member_remove(*, actor: Any, member: HubMember) -> None:
     """Remove a member agency from the Hub (the agency itself and its past attendance,
     actions and minutes stay). Refused while it is listed at a meeting whose minutes are
     not final (see member_removal_problems)."""
-    _require(actor, "hub.manage_setup")
+    require(actor, "hub.manage_setup")
     member = (
         HubMember.objects.select_for_update(of=("self",))
         .select_related("agency", "representative", "deputy")
@@ -804,7 +800,7 @@ def episode_record(
     out_of_area: bool = False,
     source_observation: IndicatorObservation | None = None,
 ) -> MissingEpisode:
-    _require(actor, "hub.add_missing")
+    require(actor, "hub.add_missing")
     child = access_person_by_id(actor, child.pk)
     errors = _episode_errors(
         reported_at=reported_at, found_at=found_at, grading=police_risk_grading
@@ -866,7 +862,7 @@ def episode_record_from_sign(
     starts from `found_at`), linked back to the sign and its concern. Idempotent: the
     sign's row is locked, so a second submit (even at the same moment) returns the
     episode already recorded. Returns (episode, created)."""
-    _require(actor, "hub.add_missing")
+    require(actor, "hub.add_missing")
     sign = access_missing_sign(actor, sign_id)
     # Serialise submits for this sign: the second waits here, then finds the episode.
     IndicatorObservation.objects.select_for_update().filter(pk=sign.pk).first()
@@ -901,7 +897,7 @@ def episode_return(
     out_of_area: bool = False,
 ) -> MissingEpisode:
     """Record the child's return: starts the 72-hour return home interview clock."""
-    _require(actor, "hub.add_missing")
+    require(actor, "hub.add_missing")
     lock(episode)
     if episode.found_at is not None:
         raise Conflict(
@@ -942,7 +938,7 @@ def rhi_record(
 ) -> MissingEpisode:
     """Record the return home interview: offered (date), accepted or declined, completed.
     A completed interview is final: a later edit racing it must not wipe it."""
-    _require(actor, "hub.add_missing")
+    require(actor, "hub.add_missing")
     lock(episode)
     if episode.rhi_completed_at is not None:
         raise Conflict(

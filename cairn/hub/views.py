@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cairn.audit import services as audit
+from cairn.core.http import actor_of, require
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle, wants_pdf
 from cairn.pole.access import access_entity_by_id, access_person_by_id, view_person
@@ -41,11 +42,6 @@ from .access import (
 from .models import AgendaKind, Meeting, MeetingStatus
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _apply_errors(form: Any, exc: ValidationError, mapping: dict[str, str] | None = None) -> None:
     mapping = mapping or {}
     for field, errors in exc.message_dict.items():
@@ -58,7 +54,7 @@ def _apply_errors(form: Any, exc: ValidationError, mapping: dict[str, str] | Non
 
 @login_required
 def hub_home(request: HttpRequest) -> HttpResponse:
-    _require(request, "hub.view_meeting")
+    require(actor_of(request), "hub.view_meeting")
     today = timezone.localdate()
     return render(
         request,
@@ -206,7 +202,7 @@ def member_remove(request: HttpRequest, member_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest) -> HttpResponse:
-    _require(request, "hub.manage_meeting")
+    require(actor_of(request), "hub.manage_meeting")
     form = forms.MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -459,7 +455,7 @@ ACTION_STATES = {"open": "All open", "overdue": "Overdue", "due": "Due", "comple
 
 @login_required
 def action_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "hub.view_action")
+    require(actor_of(request), "hub.view_action")
     scope = "agency" if request.GET.get("view") == "agency" else "mine"
     state = request.GET.get("state") or "open"
     if state not in ACTION_STATES:
@@ -528,7 +524,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @login_required
 def missing_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "hub.view_missing")
+    require(actor_of(request), "hub.view_missing")
     page = Paginator(selectors.episodes_for_list(request.user), 25).get_page(
         request.GET.get("page")
     )
@@ -553,7 +549,7 @@ def missing_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def missing_new(request: HttpRequest, person_id: int) -> HttpResponse:
-    _require(request, "hub.add_missing")
+    require(actor_of(request), "hub.add_missing")
     child = view_person(request.user, person_id, justification="Recording a missing episode")
     form = forms.EpisodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -583,7 +579,7 @@ def missing_new(request: HttpRequest, person_id: int) -> HttpResponse:
 def missing_from_sign(request: HttpRequest, sign_id: int) -> HttpResponse:
     """Record a sign of going missing from a concern as a missing episode: the form starts
     from the sign's date and evidence; the practitioner confirms or edits it."""
-    _require(request, "hub.add_missing")
+    require(actor_of(request), "hub.add_missing")
     sign = access_missing_sign(request.user, sign_id)
     concern = sign.concern
     assert concern is not None  # missing_signs offers only signs from concerns
@@ -653,7 +649,7 @@ def missing_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
     }
     rhi_form = forms.RhiForm(request.POST if which == "rhi" else None, initial=rhi_initial)
     if request.method == "POST":
-        _require(request, "hub.add_missing")
+        require(actor_of(request), "hub.add_missing")
         try:
             if which == "return" and return_form.is_valid():
                 services.episode_return(
@@ -691,7 +687,7 @@ def missing_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 @login_required
 def philomena(request: HttpRequest, person_id: int) -> HttpResponse:
-    _require(request, "hub.view_missing")
+    require(actor_of(request), "hub.view_missing")
     child = access_person_by_id(request.user, person_id)
     audit.record(
         actor=request.user,
@@ -716,7 +712,7 @@ def philomena(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    _require(request, "hub.view_dashboard")
+    require(actor_of(request), "hub.view_dashboard")
     audit.record(actor=request.user, event="hub.dashboard_viewed", justification="Hub dashboard")
     return render(
         request,
@@ -728,7 +724,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @throttle("export", when=wants_pdf)
 def problem_profile(request: HttpRequest) -> HttpResponse:
-    _require(request, "hub.view_problem_profile")
+    require(actor_of(request), "hub.view_problem_profile")
     entity = None
     if is_digits(request.GET.get("entity", "")):
         entity = access_entity_by_id(request.user, int(request.GET["entity"]))

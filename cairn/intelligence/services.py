@@ -22,6 +22,7 @@ from cairn.concerns import services as concern_services
 from cairn.concerns.models import Concern
 from cairn.concerns.payload import MENTION_KINDS, parse_date
 from cairn.core.concurrency import Conflict, lock
+from cairn.core.http import require
 from cairn.core.text import MAX_ID
 from cairn.notifications import services as notifications
 from cairn.pole import services as pole
@@ -161,13 +162,6 @@ def crime_reference_problem(reference: str) -> str:
     return ""
 
 
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
-    if actor.agency_id is None:
-        raise PermissionDenied("Your account is not attached to an agency.")
-
-
 def _fib_officers() -> list[User]:
     return list(User.objects.filter(role=Role.FIB_OFFICER, is_active=True))
 
@@ -226,7 +220,7 @@ def submission_start(
     layer), copy its narrative, place, date and details, about the subject the submitter
     chose: the concern's child (the default) or another person it names (one subject per
     entry; `selectors.concern_subjects` lists them)."""
-    _require(actor, "intelligence.add_submission")
+    require(actor, "intelligence.add_submission", agency=True)
     submission = Submission(submitter=actor, submitter_agency=actor.agency)
     if concern is not None:
         from .selectors import concern_subjects
@@ -500,7 +494,7 @@ def submission_discard_draft(*, actor: Any, submission: Submission) -> None:
 def _fib(actor: Any, submission: Submission) -> None:
     """FIB work on a submitted entry, under its row lock: two officers acting at once
     take turns, and each decides on the state the other left."""
-    _require(actor, "intelligence.manage_fib")
+    require(actor, "intelligence.manage_fib", agency=True)
     if submission.status == Status.DRAFT:
         raise PermissionDenied("A draft is not in the FIB queue.")
     lock(submission)
@@ -1111,7 +1105,7 @@ def submission_import(*, actor: Any, row: LegacyRow) -> Submission:
     the FIB's linking page offers). No notification: these are not new in the queue. The
     crime-disclosure check runs and is recorded, but does not block: the record is history,
     and the FIB sees the flag."""
-    _require(actor, "intelligence.manage_fib")
+    require(actor, "intelligence.manage_fib", agency=True)
     result = checks.check(row.text)
     submission = Submission.objects.create(
         status=Status.NEW,
@@ -1168,7 +1162,7 @@ class ImportSummary:
 def legacy_import(*, actor: Any, rows: list[LegacyRow], source: str) -> ImportSummary:
     """Import validated rows, all or nothing; a reference already imported is skipped.
     One summary audit row for the run besides each record's own rows."""
-    _require(actor, "intelligence.manage_fib")
+    require(actor, "intelligence.manage_fib", agency=True)
     existing = set(
         Submission.objects.filter(external_reference__in=[r.reference for r in rows])
         .select_for_update()

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cairn.audit import services as audit
 from cairn.concerns.access import access_concern_by_id
 from cairn.concerns.forms import MENTION_FORMS
+from cairn.core.http import actor_of, require
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
@@ -43,11 +44,6 @@ from .models import CrimeReferralStatus, Status, Submission
 NAV = "intelligence"
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _errors_to_form(form: Any, exc: ValidationError, mapping: dict[str, str] | None = None) -> None:
     for key, errs in exc.message_dict.items():
         name = (mapping or {}).get(key, key)
@@ -68,7 +64,7 @@ def _already_sent(request: HttpRequest, submission_id: int) -> HttpResponse | No
 
 @login_required
 def submission_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "intelligence.view_submission")
+    require(actor_of(request), "intelligence.view_submission")
     page = Paginator(selectors.my_submissions(request.user), 25).get_page(request.GET.get("page"))
     drafts = list(selectors.my_drafts(request.user)[:20])
     shared = list(selectors.shared_with_me(request.user)[:20])
@@ -97,7 +93,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_new(request: HttpRequest) -> HttpResponse:
-    _require(request, "intelligence.add_submission")
+    require(actor_of(request), "intelligence.add_submission")
     concern = None
     concern_id = request.POST.get("concern") or request.GET.get("concern")
     if concern_id and is_digits(concern_id):
@@ -430,7 +426,7 @@ def source_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @login_required
 def fib_queue(request: HttpRequest) -> HttpResponse:
-    _require(request, "intelligence.manage_fib")
+    require(actor_of(request), "intelligence.manage_fib")
     tab = request.GET.get("tab", "new")
     if tab not in selectors.QUEUE_STATUSES:
         tab = "new"
@@ -641,7 +637,7 @@ def withdraw(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @login_required
 def crime_queue(request: HttpRequest) -> HttpResponse:
-    _require(request, "intelligence.record_crime")
+    require(actor_of(request), "intelligence.record_crime")
     tab = request.GET.get("tab", "open")
     if tab not in selectors.CRIME_TABS:
         tab = "open"
@@ -847,7 +843,7 @@ def disseminate(request: HttpRequest, submission_id: int) -> HttpResponse:
 @login_required
 @throttle("search", methods=("GET",))
 def search_page(request: HttpRequest) -> HttpResponse:
-    _require(request, "intelligence.view_submission")
+    require(actor_of(request), "intelligence.view_submission")
     form = forms.SearchForm(request.GET or None, fib=is_fib(request.user))
     page = None
     # The order alone is not a search.

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cairn.accounts.models import Agency, Team
 from cairn.audit import services as audit
+from cairn.core.http import require
 from cairn.sharing import services as sharing
 from cairn.sharing.models import Disclosure, DisclosureKind
 
@@ -54,13 +55,6 @@ PERSON_FIELDS = (
     "looked_after",
     "description",
 )
-
-
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
-    if actor.agency_id is None:
-        raise PermissionDenied("Your account is not attached to an agency.")
 
 
 def _new_entity(
@@ -123,7 +117,7 @@ def person_create(
     **fields: Any,
 ) -> Person:
     """Create a person with their primary name and any aliases ((kind, given, family))."""
-    _require(actor, "pole.add_person")
+    require(actor, "pole.add_person", agency=True)
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
@@ -251,7 +245,7 @@ def vehicle_create(
     colour: str = "",
     police_only: bool = False,
 ) -> Vehicle:
-    _require(actor, "pole.add_person")
+    require(actor, "pole.add_person", agency=True)
     key = normalise.registration(registration)
     if not 2 <= len(key) <= 10:
         raise ValidationError({"registration": "Enter a vehicle registration, like AB12 CDE."})
@@ -272,7 +266,7 @@ def vehicle_create(
 
 @transaction.atomic
 def phone_create(*, actor: Any, number: str, police_only: bool = False) -> Phone:
-    _require(actor, "pole.add_person")
+    require(actor, "pole.add_person", agency=True)
     try:
         e164 = normalise.phone_e164(number)
     except normalise.InvalidPhoneNumber as exc:
@@ -289,7 +283,7 @@ def phone_create(*, actor: Any, number: str, police_only: bool = False) -> Phone
 def online_account_create(
     *, actor: Any, platform: str, handle: str, police_only: bool = False
 ) -> OnlineAccount:
-    _require(actor, "pole.add_person")
+    require(actor, "pole.add_person", agency=True)
     key = normalise.handle(handle)
     if not key:
         raise ValidationError({"handle": "Enter the account's handle or username."})
@@ -323,7 +317,7 @@ def location_create(
     police_only: bool = False,
     hub_shared: bool = False,
 ) -> Location:
-    _require(actor, "pole.add_person")
+    require(actor, "pole.add_person", agency=True)
     if not (name.strip() or address_line_1.strip() or postcode.strip()):
         raise ValidationError({"address_line_1": "Enter an address, a place name or a postcode."})
     location = Location(
@@ -425,7 +419,7 @@ def link_record(
     already known adds the source to that link, and recording the same source again
     changes nothing. The fact's row is locked (or, when new, guarded by its unique
     constraint) while the source is added; each new link and each new source is audited."""
-    _require(actor, "pole.add_link")
+    require(actor, "pole.add_link", agency=True)
     # Both ends must be visible to the actor: you cannot link what you cannot see.
     from_entity = access_entity_by_id(actor, from_entity_id)
     to_entity = access_entity_by_id(actor, to_entity_id)
@@ -558,7 +552,7 @@ def entity_share(
     """Share a record with another agency: a disclosure, recorded with its recipient and
     the lawful basis it relied on (`disclosure`: one already recorded for the thing the
     record is shared as part of, such as a disruption tactic)."""
-    _require(actor, "pole.share_entity")
+    require(actor, "pole.share_entity", agency=True)
     entity = access_entity_by_id(actor, entity_id)
     if not reason.strip():
         raise ValidationError({"reason": "Say why this record is being shared."})

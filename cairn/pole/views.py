@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cairn.audit import services as audit
+from cairn.core.http import actor_of, require
 from cairn.core.throttling import throttle
 from cairn.network import selectors as network_selectors
 from cairn.sharing.services import Claim
@@ -29,15 +30,10 @@ from .forms import ObjectSearchForm, PersonForm, PersonSearchForm, RevokeShareFo
 from .models import Person, ShareBasis
 
 
-def _require_perm(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 @login_required
 @throttle("search", methods=("GET",))
 def person_search(request: HttpRequest) -> HttpResponse:
-    _require_perm(request, "pole.view_person")
+    require(actor_of(request), "pole.view_person")
     form = PersonSearchForm(request.GET or None)
     page_obj = None
     searched = False
@@ -68,7 +64,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
 def object_search(request: HttpRequest) -> HttpResponse:
     """Vehicles, phones, online accounts and places by registration, number, handle or
     postcode, however typed."""
-    _require_perm(request, "pole.view_person")
+    require(actor_of(request), "pole.view_person")
     form = ObjectSearchForm(request.GET or None)
     page_obj = None
     if request.GET and form.is_valid():
@@ -134,7 +130,7 @@ def _restricted_detail(request: HttpRequest, person: Person) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @throttle("match", methods=("POST",))
 def person_create(request: HttpRequest) -> HttpResponse:
-    _require_perm(request, "pole.add_person")
+    require(actor_of(request), "pole.add_person")
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -20,6 +20,7 @@ from cairn.concerns.access import access_concern_by_id
 from cairn.concerns.models import Concern, RiskLevel
 from cairn.concerns.selectors import latest_decision
 from cairn.core.concurrency import Conflict, lock
+from cairn.core.http import require
 from cairn.notifications import services as notifications
 from cairn.pole import services as pole_services
 from cairn.pole.access import access_person_by_id
@@ -54,11 +55,6 @@ PPU_ACK_HOURS = {
     RiskLevel.NONE: 72,
 }
 PPU_ACK_HOURS_UNASSESSED = 24
-
-
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
 
 
 def _who(user: Any, agency: Agency | None) -> str:
@@ -102,7 +98,7 @@ def referral_start(
 ) -> Referral:
     """A draft referral about a child the actor may see, pre-filled from the child's record
     (and the concern, which must be about the same child and visible to the actor)."""
-    _require(actor, "referrals.add_referral")
+    require(actor, "referrals.add_referral")
     if kind not in ReferralKind.values:
         raise ValidationError({"kind": ["Choose the kind of referral"]})
     if kind == ReferralKind.NRM and not (actor.agency and actor.agency.is_first_responder):
@@ -459,7 +455,7 @@ def mash_decision_record(
     """The MASH screener's decision: accepts the referral (if not already) and stops the
     one-working-day clock; the referrer is told the outcome. A decision that allocates the
     work to a team gives that team's members the child's record and the referral."""
-    _require(actor, "referrals.decide_mash")
+    require(actor, "referrals.decide_mash")
     if referral.kind != ReferralKind.MASH or not is_receiver(actor, referral):
         raise PermissionDenied("Only the receiving MASH can decide this referral.")
     # Two screeners deciding at once: the second waits here and then sees the first's.
@@ -565,7 +561,7 @@ def strategy_discussion_record(
     decisions: str,
     actions: list[str],
 ) -> StrategyDiscussion:
-    _require(actor, "referrals.decide_mash")
+    require(actor, "referrals.decide_mash")
     decision = MashDecision.objects.filter(referral=referral).first()
     if not is_receiver(actor, referral) or decision is None or decision.outcome != MashOutcome.S47:
         raise PermissionDenied("A strategy discussion follows an s47 decision by the MASH.")

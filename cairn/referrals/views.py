@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from cairn.audit import services as audit
 from cairn.concerns.access import access_concern_by_id
 from cairn.core.concurrency import Conflict
+from cairn.core.http import actor_of, require
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
@@ -45,11 +46,6 @@ BOXES = {
 }
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _add_errors(form: Any, exc: ValidationError) -> None:
     for field, errs in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errs)
@@ -61,7 +57,7 @@ def _ctx(**extra: Any) -> dict[str, Any]:
 
 @login_required
 def referral_list(request: HttpRequest, box: str = "inbox") -> HttpResponse:
-    _require(request, "referrals.view_referral")
+    require(actor_of(request), "referrals.view_referral")
     if box not in BOXES:
         raise Http404("No such list.")
     user = request.user
@@ -102,7 +98,7 @@ def referral_list(request: HttpRequest, box: str = "inbox") -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest) -> HttpResponse:
-    _require(request, "referrals.add_referral")
+    require(actor_of(request), "referrals.add_referral")
     source = request.POST if request.method == "POST" else request.GET
     child_id, concern_id = source.get("child", ""), source.get("concern", "")
     if not is_digits(child_id):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict
 from cairn.core.forms import GovukForm
+from cairn.core.http import actor_of, require
 from cairn.hub.printing import pdf_from_html
 
 from . import access, selectors, services
@@ -38,11 +39,6 @@ from .models import RequestKind, RequestStatus, SarStatus, SubjectAccessRequest
 PAGE_SIZE = 25
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise Http404("Page not found.")
-
-
 def _errors(form: GovukForm, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
@@ -53,7 +49,7 @@ def _errors(form: GovukForm, exc: ValidationError) -> None:
 
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "rights.view_request")
+    require(actor_of(request), "rights.view_request", hide=True)
     status = request.GET.get("status", RequestStatus.OPEN)
     if status not in RequestStatus.values:
         status = RequestStatus.OPEN
@@ -84,7 +80,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
-    _require(request, "rights.manage_request")
+    require(actor_of(request), "rights.manage_request", hide=True)
     form = RequestForm(request.POST or None, initial={"person": request.GET.get("person")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -249,7 +245,7 @@ def _sar_subjects(sar: SubjectAccessRequest) -> list[int]:
 
 @login_required
 def sar_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "rights.manage_request")
+    require(actor_of(request), "rights.manage_request", hide=True)
     status = request.GET.get("status", "open")
     if status not in selectors.SAR_LIST_TABS:
         status = "open"
@@ -273,7 +269,7 @@ def sar_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sar_new(request: HttpRequest) -> HttpResponse:
-    _require(request, "rights.manage_request")
+    require(actor_of(request), "rights.manage_request", hide=True)
     form = SarForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
