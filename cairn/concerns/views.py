@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cairn.audit import services as audit
-from cairn.core.http import actor_of, require
+from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
@@ -219,8 +219,7 @@ def _child_step(request: HttpRequest, concern: Concern) -> HttpResponse:
                         justification="New child named in a concern",
                     )
                 except ValidationError as exc:
-                    for field, errors in exc.message_dict.items():
-                        new_child.add_error(field if field in new_child.fields else None, errors)
+                    apply_service_errors(new_child, exc)
                 else:
                     _save(request, concern, "child", {"child_id": person.pk}, valid=True)
                     return redirect(_next_url(concern, "child", request))
@@ -484,8 +483,7 @@ def concern_screening(request: HttpRequest, concern_id: int) -> HttpResponse:
                 rationale=form.cleaned_data["rationale"],
             )
         except ValidationError as exc:
-            for field, errs in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            apply_service_errors(form, exc)
         else:
             return redirect("concerns:next-steps", concern_id=concern.pk)
     return render(
@@ -521,9 +519,7 @@ def concern_next_steps(request: HttpRequest, concern_id: int) -> HttpResponse:
                 actor=request.user, concern=concern, decisions=form.decisions()
             )
         except ValidationError as exc:
-            for code, errs in exc.message_dict.items():
-                field = f"note_{code}" if f"note_{code}" in form.fields else None
-                form.add_error(field, errs)
+            apply_service_errors(form, exc, lambda code: f"note_{code}")
         else:
             messages.success(
                 request, f"Concern {concern.reference} and its next steps have been recorded."

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cairn.audit import services as audit
-from cairn.core.http import actor_of, require
+from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle, wants_pdf
 from cairn.core.wording import place_phrase
@@ -43,11 +43,6 @@ NAV = "disruption"
 
 def _is_police(request: HttpRequest) -> bool:
     return bool(getattr(request.user, "is_police", False))
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    for key, errors in exc.message_dict.items():
-        form.add_error(key if key in form.fields else None, errors)
 
 
 def _change_or_404(request: HttpRequest, tactic: Tactic) -> None:
@@ -134,7 +129,7 @@ def tactic_update(request: HttpRequest, tactic_id: int) -> HttpResponse:
                 version=form.cleaned_data.get("version") or None,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Tactic updated.")
             return redirect("disruption:tactic-detail", tactic_id=tactic.pk)
@@ -205,7 +200,7 @@ def cawn_new(request: HttpRequest, child_id: int) -> HttpResponse:
                 recipient_unknown_reason=form.cleaned_data.get("recipient_unknown_reason") or "",
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "CAWN issued. Record its service once it is served.")
             return redirect("disruption:tactic-detail", tactic_id=cawn.tactic_id)
@@ -254,7 +249,7 @@ def cawn_service(request: HttpRequest, tactic_id: int) -> HttpResponse:
                 social_care_contact=form.cleaned_data.get("social_care_contact") or "",
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Service recorded.")
             return redirect("disruption:tactic-detail", tactic_id=tactic_id)
@@ -277,7 +272,7 @@ def cawn_breach(request: HttpRequest, tactic_id: int) -> HttpResponse:
                 evidence=form.cleaned_data["evidence"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Breach logged.")
             return redirect("disruption:tactic-detail", tactic_id=tactic_id)
@@ -353,7 +348,7 @@ def marker_new(request: HttpRequest, entity_id: int) -> HttpResponse:
                 review_on=form.cleaned_data["review_on"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Marker added.")
             return redirect("disruption:tactic-detail", tactic_id=marker.tactic_id)
@@ -382,7 +377,7 @@ def marker_review(request: HttpRequest, tactic_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Marker reviewed.")
             return redirect("disruption:tactic-detail", tactic_id=tactic_id)
@@ -496,7 +491,7 @@ def tactic_new(request: HttpRequest, entity_id: int, tactic_type: str) -> HttpRe
                 detail=detail,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{label} recorded.")
             return redirect("disruption:tactic-detail", tactic_id=tactic.pk)
@@ -548,7 +543,7 @@ def tactic_share(request: HttpRequest, tactic_id: int) -> HttpResponse:
                 claim=Claim.from_form(form.cleaned_data),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Shared with {agency.name}.")
             return redirect("disruption:tactic-detail", tactic_id=tactic.pk)
@@ -600,7 +595,7 @@ def sighting_new(request: HttpRequest) -> HttpResponse:
                 marker_requested=form.cleaned_data.get("marker_requested") or False,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Sighting recorded.")
             return redirect("disruption:vehicle", entity_id=sighting.vehicle_id)
@@ -739,7 +734,7 @@ def assessment_new(request: HttpRequest, entity_id: int) -> HttpResponse:
                 actions=form.actions(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Location assessment recorded.")
             return redirect("disruption:location", entity_id=entity.pk)
@@ -789,7 +784,7 @@ def plan_edit(
                 plan=plan,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Disruption plan saved.")
             return redirect("disruption:plan-detail", plan_id=saved.pk)

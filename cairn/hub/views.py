@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cairn.audit import services as audit
-from cairn.core.http import actor_of, require
+from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle, wants_pdf
 from cairn.pole.access import access_entity_by_id, access_person_by_id, view_person
@@ -40,14 +40,6 @@ from .access import (
     view_episode,
 )
 from .models import AgendaKind, Meeting, MeetingStatus
-
-
-def _apply_errors(form: Any, exc: ValidationError, mapping: dict[str, str] | None = None) -> None:
-    mapping = mapping or {}
-    for field, errors in exc.message_dict.items():
-        name = mapping.get(field, field)
-        form.add_error(name if name in form.fields else None, errors)
-
 
 # Hub home, set-up and meetings ------------------------------------------------------------
 
@@ -110,7 +102,7 @@ def setup_edit(request: HttpRequest) -> HttpResponse:
         try:
             services.setup_update(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Hub set-up saved")
             return redirect("hub:setup")
@@ -137,7 +129,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
                 new=True,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{member.agency.name} added as a member agency")
             return redirect("hub:setup")
@@ -172,7 +164,7 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
                 joined_on=data.get("joined_on"),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{member.agency.name}'s representatives saved")
             return redirect("hub:setup")
@@ -214,7 +206,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 venue=form.cleaned_data["venue"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc, {"starts_at": "date"})
+            apply_service_errors(form, exc, {"starts_at": "date"})
         else:
             messages.success(request, f"{meeting.title} scheduled")
             return redirect("hub:meeting", meeting_id=meeting.pk)
@@ -313,7 +305,7 @@ def item_detail(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
                 next_review_on=form.cleaned_data.get("next_review_on"),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Discussion of {item.title} recorded")
             return redirect("hub:item", meeting_id=meeting.pk, item_id=item.pk)
@@ -327,7 +319,7 @@ def item_detail(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
                 item=item,
             )
         except ValidationError as exc:
-            _apply_errors(action_form, exc)
+            apply_service_errors(action_form, exc)
         else:
             messages.success(request, f"Action {action.reference} added for {action.owner}")
             return redirect("hub:item", meeting_id=meeting.pk, item_id=item.pk)
@@ -431,7 +423,7 @@ def distribute(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 claim=Claim.from_form(form.cleaned_data),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Minutes sent to {len(rows)} agencies")
             return redirect("hub:meeting", meeting_id=meeting.pk)
@@ -502,7 +494,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
                 actor=request.user, action=action, note=form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Action {action.reference} completed")
             return redirect("hub:action-detail", action_id=action.pk)
@@ -567,7 +559,7 @@ def missing_new(request: HttpRequest, person_id: int) -> HttpResponse:
                 out_of_area=form.cleaned_data["out_of_area"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc, {"reported_at": "reported_on", "found_at": "found_on"})
+            apply_service_errors(form, exc, {"reported_at": "reported_on", "found_at": "found_on"})
         else:
             messages.success(request, f"Missing episode {episode.reference} recorded")
             return redirect("hub:missing-detail", episode_id=episode.pk)
@@ -610,7 +602,7 @@ def missing_from_sign(request: HttpRequest, sign_id: int) -> HttpResponse:
                 out_of_area=form.cleaned_data["out_of_area"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc, {"reported_at": "reported_on", "found_at": "found_on"})
+            apply_service_errors(form, exc, {"reported_at": "reported_on", "found_at": "found_on"})
         else:
             if created:
                 messages.success(
@@ -667,7 +659,7 @@ def missing_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
                 return redirect("hub:missing-detail", episode_id=episode.pk)
         except ValidationError as exc:
             target = return_form if which == "return" else rhi_form
-            _apply_errors(
+            apply_service_errors(
                 target,
                 exc,
                 {"found_at": "found_on", "completed_at": "completed_on"},

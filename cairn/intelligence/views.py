@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cairn.audit import services as audit
 from cairn.concerns.access import access_concern_by_id
 from cairn.concerns.forms import MENTION_FORMS
-from cairn.core.http import actor_of, require
+from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
@@ -42,12 +42,6 @@ from .forms import CrimeDecision
 from .models import CrimeReferralStatus, Status, Submission
 
 NAV = "intelligence"
-
-
-def _errors_to_form(form: Any, exc: ValidationError, mapping: dict[str, str] | None = None) -> None:
-    for key, errs in exc.message_dict.items():
-        name = (mapping or {}).get(key, key)
-        form.add_error(name if name in form.fields else None, errs)
 
 
 def _already_sent(request: HttpRequest, submission_id: int) -> HttpResponse | None:
@@ -117,7 +111,7 @@ def submission_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             if form is None:
                 raise
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             return redirect("intelligence:questions", submission_id=submission.pk)
     if concern is not None:
@@ -166,7 +160,7 @@ def submission_questions(request: HttpRequest, submission_id: int) -> HttpRespon
                 if _said_yes(submission):
                     return redirect("intelligence:report-crime", submission_id=submission.pk)
                 return redirect("intelligence:edit", submission_id=submission.pk)
-            _errors_to_form(form, ValidationError(errors))
+            apply_service_errors(form, ValidationError(errors))
     else:
         form = forms.QuestionsForm(
             initial={
@@ -234,7 +228,7 @@ def submission_edit(request: HttpRequest, submission_id: int) -> HttpResponse:
                     messages.success(request, "Your draft has been saved.")
                     return redirect("intelligence:edit", submission_id=submission.pk)
                 return redirect("intelligence:check", submission_id=submission.pk)
-            _errors_to_form(form, ValidationError(errors))
+            apply_service_errors(form, ValidationError(errors))
     else:
         form = forms.SubmissionForm(initial=forms.SubmissionForm.initial_from(submission))
     return render(
@@ -509,7 +503,7 @@ def triage(request: HttpRequest, submission_id: int) -> HttpResponse:
                 close=form.cleaned_data["close"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             return redirect("intelligence:detail", submission_id=submission.pk)
     return _fib_page(request, submission, form, "Triage", "Save triage", show_original=True)
@@ -587,7 +581,7 @@ def crime_decision(request: HttpRequest, submission_id: int) -> HttpResponse:
                 )
                 messages.success(request, "The entry has been returned to the submitter.")
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             return redirect("intelligence:detail", submission_id=submission.pk)
     return _fib_page(
@@ -624,7 +618,7 @@ def withdraw(request: HttpRequest, submission_id: int) -> HttpResponse:
                 actor=request.user, submission=submission, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Intelligence {submission.reference} has been withdrawn.")
             return redirect("intelligence:detail", submission_id=submission.pk)
@@ -689,7 +683,7 @@ def crime_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
                     actor=request.user, referral=referral, crime_reference=reference
                 )
             except ValidationError as exc:
-                _errors_to_form(record_form, exc)
+                apply_service_errors(record_form, exc)
             else:
                 messages.success(request, f"Crime reference {reference} recorded.")
                 return redirect("intelligence:crime-referral", referral_id=referral.pk)
@@ -699,7 +693,7 @@ def crime_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
                 actor=request.user, referral=referral, note=return_form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            _errors_to_form(return_form, exc)
+            apply_service_errors(return_form, exc)
         else:
             messages.success(request, "The referral has been returned to the FIB.")
             return redirect("intelligence:crime-referral", referral_id=referral.pk)
@@ -739,7 +733,7 @@ def evaluate(request: HttpRequest, submission_id: int) -> HttpResponse:
                 actor=request.user, submission=submission, **form.cleaned_data
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             return redirect("intelligence:detail", submission_id=submission.pk)
     return _fib_page(
@@ -759,7 +753,7 @@ def sanitise(request: HttpRequest, submission_id: int) -> HttpResponse:
                 actor=request.user, submission=submission, text=form.cleaned_data["text"]
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             return redirect("intelligence:detail", submission_id=submission.pk)
     return _fib_page(
@@ -785,7 +779,7 @@ def link(request: HttpRequest, submission_id: int) -> HttpResponse:
                 actor=request.user, submission=submission, answers=form.answers()
             )
         except ValidationError as exc:
-            form.add_service_errors(exc)
+            apply_service_errors(form, exc, form.service_field)
         else:
             count = len(linked)
             messages.success(
@@ -826,7 +820,7 @@ def disseminate(request: HttpRequest, submission_id: int) -> HttpResponse:
                 claim=Claim.from_form(form.cleaned_data),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "The sanitised intelligence has been disseminated.")
             return redirect("intelligence:detail", submission_id=submission.pk)

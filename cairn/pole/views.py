@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cairn.audit import services as audit
-from cairn.core.http import actor_of, require
+from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.throttling import throttle
 from cairn.network import selectors as network_selectors
 from cairn.sharing.services import Claim
@@ -169,8 +169,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 **fields,
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{person.full_name} has been added.")
             return redirect("pole:person-detail", person_id=person.pk)
@@ -185,11 +184,6 @@ def _sharer_person(request: HttpRequest, person_id: int) -> Person:
             request.user, person_id, justification="Opened to share the record or revoke a share"
         )
     return access_person_to_share(request.user, person_id)
-
-
-def _add_errors(form: ShareForm | RevokeShareForm, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -214,7 +208,7 @@ def person_share(request: HttpRequest, person_id: int) -> HttpResponse:
                 claim=Claim.from_form(form.cleaned_data),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{person.full_name}'s record is now shared with {agency}.")
             return redirect("pole:person-detail", person_id=person.pk)
@@ -247,7 +241,7 @@ def person_share_revoke(request: HttpRequest, person_id: int, share_id: int) -> 
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, f"{share.agency.name} can no longer see {person.full_name}'s record."

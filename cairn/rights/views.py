@@ -16,8 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict
-from cairn.core.forms import GovukForm
-from cairn.core.http import actor_of, require
+from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.hub.printing import pdf_from_html
 
 from . import access, selectors, services
@@ -37,14 +36,6 @@ from .letters import reply_text
 from .models import RequestKind, RequestStatus, SarStatus, SubjectAccessRequest
 
 PAGE_SIZE = 25
-
-
-def _errors(form: GovukForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -97,7 +88,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         except Http404:
             form.add_error("person", "There is no person record with that ID that you may see")
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{rr.reference} logged. Answer by {rr.due_on:%-d %B %Y}.")
             return redirect("rights:detail", request_id=rr.pk)
@@ -130,7 +121,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             except Conflict:
                 raise  # answered 409 by ConflictMiddleware, saying what happened (ADR 0015)
             except ValidationError as exc:
-                _errors(reason_form, exc)
+                apply_service_errors(reason_form, exc)
             else:
                 return redirect("rights:detail", request_id=rr.pk)
     else:
@@ -181,7 +172,7 @@ def request_rectify(request: HttpRequest, request_id: int) -> HttpResponse:
         except Conflict:
             raise
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{person.full_name}'s record is corrected.")
             return redirect("rights:detail", request_id=rr.pk)
@@ -214,7 +205,7 @@ def person_lift(request: HttpRequest, person_id: int) -> HttpResponse:
         except Conflict:
             raise
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"The restriction on {person.full_name}'s record is lifted.")
             if access.is_ig(request.user):
@@ -279,7 +270,7 @@ def sar_new(request: HttpRequest) -> HttpResponse:
                 # An open request for the same person: ask, keeping what was typed.
                 form = SarForm(request.POST, ask_duplicate=True)
                 form.is_valid()
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, f"{sar.reference} logged. Disclose by {sar.due_on:%-d %B %Y}."
@@ -350,7 +341,7 @@ def sar_detail(request: HttpRequest, sar_id: int) -> HttpResponse:
             raise
         except ValidationError as exc:
             target = {"confirm": confirm_form, "extend": extend_form}.get(action, disclose_form)
-            _errors(target, exc)
+            apply_service_errors(target, exc)
     subjects = _sar_subjects(sar)
     if request.method == "GET":
         if matches:
@@ -419,7 +410,7 @@ def sar_item(request: HttpRequest, sar_id: int, item_id: int) -> HttpResponse:
             except Conflict:
                 raise
             except ValidationError as exc:
-                _errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, "Redaction recorded.")
                 return redirect("rights:sar-item", sar_id=sar.pk, item_id=item.pk)
@@ -468,7 +459,7 @@ def sar_close(request: HttpRequest, sar_id: int) -> HttpResponse:
             if set(getattr(exc, "error_dict", {})) == {"confirmed"}:
                 confirming = True  # valid: show what will happen and ask to confirm
             else:
-                _errors(form, exc)
+                apply_service_errors(form, exc)
         else:
             messages.success(request, f"{sar.reference} closed without disclosure.")
             return redirect("rights:sar-detail", sar_id=sar.pk)

@@ -19,8 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cairn.audit import services as audit
 from cairn.audit.export import _safe
-from cairn.core.forms import GovukForm
-from cairn.core.http import actor_of, require
+from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.throttling import throttle
 from cairn.network.exports import MARKING
 
@@ -29,14 +28,6 @@ from .forms import AgreementEditForm, AgreementForm, DisclosureFilterForm, Withd
 from .models import AgreementState, Disclosure, LawfulBasis
 
 PAGE_SIZE = 50
-
-
-def _errors(form: GovukForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -88,7 +79,7 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
                 document_reference=data.get("document_reference") or "",
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{agreement.title} is on the register.")
             return redirect("sharing:list")
@@ -132,7 +123,7 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
                 document_reference=data.get("document_reference") or "",
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{data['title']} has been changed.")
             return redirect("sharing:list")
@@ -159,7 +150,7 @@ def agreement_withdraw(request: HttpRequest, agreement_id: int) -> HttpResponse:
                 actor=request.user, agreement_id=agreement.pk, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
