@@ -14,6 +14,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
 from cairn.core.http import actor_of, require
+from cairn.core.types import Actor
 from cairn.pole.access import access_person_by_id
 
 from . import selectors, services
@@ -184,7 +185,7 @@ def _pathways(recs: list[Recommendation]) -> list[dict[str, Any]]:
     ]
 
 
-def _concern_out(concern: Concern, actor: Any) -> dict[str, Any]:
+def _concern_out(concern: Concern, actor: Actor) -> dict[str, Any]:
     result, _ = selectors.screening_for_child(concern.child)
     decision = concern.risk_decisions.order_by("-decided_at", "-pk").first()
     return {

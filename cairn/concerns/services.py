@@ -18,6 +18,7 @@ from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict, lock
 from cairn.core.http import require
 from cairn.core.text import MAX_ID
+from cairn.core.types import Actor
 from cairn.notifications import services as notifications
 from cairn.pole import services as pole
 from cairn.pole.access import access_person_by_id
@@ -101,7 +102,7 @@ def concern_save_draft(*, actor: Any, concern: Concern, data: dict[str, Any]) ->
     return errors
 
 
-def _existing_entity(actor: Any, mention: dict[str, Any]) -> int | None:
+def _existing_entity(actor: Actor, mention: dict[str, Any]) -> int | None:
     """The visible record a mention names or matches, without making one."""
     from cairn.pole import selectors as pole_selectors
 
@@ -113,7 +114,7 @@ def _existing_entity(actor: Any, mention: dict[str, Any]) -> int | None:
     return None
 
 
-def _mention_entity(actor: Any, mention: dict[str, Any]) -> int:
+def _mention_entity(actor: Actor, mention: dict[str, Any]) -> int:
     """The POLE entity a mention refers to: an existing visible one, or a new record.
     Vehicles, phones and accounts reuse a visible record with the same normalised key."""
     from cairn.pole import selectors as pole_selectors
@@ -259,7 +260,7 @@ def concern_submit(*, actor: Any, concern: Concern) -> Concern:
 
 
 @transaction.atomic
-def concern_create(*, actor: Any, data: dict[str, Any]) -> Concern:
+def concern_create(*, actor: Actor, data: dict[str, Any]) -> Concern:
     """Start, fill and submit in one step (the API)."""
     concern = concern_start(actor=actor)
     concern.draft = dict(data)
@@ -276,7 +277,7 @@ RISK_REPEAT_WINDOW = dt.timedelta(minutes=10)
 
 
 def _repeated_risk_decision(
-    *, actor: Any, concern: Concern, level: str, rationale: str
+    *, actor: Actor, concern: Concern, level: str, rationale: str
 ) -> RiskDecision | None:
     """The concern's latest decision if it is this one again: the same level and rationale
     by the same person, moments ago. Recording it twice would put two decisions in the
@@ -444,7 +445,7 @@ def concern_discard_draft(*, actor: Any, concern: Concern) -> None:
 
 @transaction.atomic
 def concern_record_crime(
-    *, actor: Any, concern: Concern, crime_reference: str = "", source: str = ""
+    *, actor: Actor, concern: Concern, crime_reference: str = "", source: str = ""
 ) -> Concern:
     """The police judged what a concern describes a crime (the FIB, from intelligence made
     from the concern) or recorded it under a crime reference: the concern then says so,

@@ -15,6 +15,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
 from cairn.core.http import actor_of, require
+from cairn.core.types import Actor
 from cairn.pole.access import access_entity_by_id, access_person_by_id, view_person
 from cairn.pole.models import EntityKind
 
@@ -198,7 +199,7 @@ def _detail_dict(detail: Any, hidden: frozenset[str] = frozenset()) -> dict[str,
     return out
 
 
-def _tactic_out(actor: Any, tactic: Tactic) -> dict[str, Any]:
+def _tactic_out(actor: Actor, tactic: Tactic) -> dict[str, Any]:
     view = selectors.tactic_detail(actor, tactic)
     return {
         **_summary(tactic),
@@ -221,7 +222,7 @@ def _tactic_out(actor: Any, tactic: Tactic) -> dict[str, Any]:
     }
 
 
-def _plan_out(actor: Any, plan: DisruptionPlan) -> dict[str, Any]:
+def _plan_out(actor: Actor, plan: DisruptionPlan) -> dict[str, Any]:
     return {
         "id": plan.pk,
         "person_of_concern_id": plan.person_of_concern_id,
@@ -353,7 +354,7 @@ def cawn_issue(request: HttpRequest, payload: CawnIn) -> Status[dict[str, Any]]:
     return Status(201, _tactic_out(actor, cawn.tactic))
 
 
-def _cawn_of(actor: Any, tactic_id: int) -> Any:
+def _cawn_of(actor: Actor, tactic_id: int) -> Any:
     tactic = access_tactic_by_id(actor, tactic_id)
     if tactic.tactic_type != TacticType.CAWN:
         from django.http import Http404
@@ -478,7 +479,7 @@ class AssessmentOut(Schema):
     actions: list[LocationActionOut]
 
 
-def _location_entity(actor: Any, entity_id: int) -> Any:
+def _location_entity(actor: Actor, entity_id: int) -> Any:
     require(actor, "disruption.view_tactic")
     entity = access_entity_by_id(actor, entity_id)
     if entity.kind != EntityKind.LOCATION:
@@ -486,7 +487,7 @@ def _location_entity(actor: Any, entity_id: int) -> Any:
     return entity
 
 
-def _assessment_out(actor: Any, a: LocationAssessment) -> dict[str, Any]:
+def _assessment_out(actor: Actor, a: LocationAssessment) -> dict[str, Any]:
     return {
         "id": a.pk,
         "location_id": a.location_id,

@@ -18,6 +18,7 @@ from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict, lock
 from cairn.core.http import require
 from cairn.core.text import as_id, strip_controls
+from cairn.core.types import Actor
 from cairn.core.wording import place_phrase
 from cairn.notifications import services as notifications
 from cairn.pole import services as pole
@@ -86,7 +87,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)  # pragma: no cover
 
 
-def _audit(actor: Any, event: str, tactic: Tactic, justification: str, **details: Any) -> None:
+def _audit(actor: Actor, event: str, tactic: Tactic, justification: str, **details: Any) -> None:
     audit.record(
         actor=actor,
         event=event,
@@ -226,7 +227,7 @@ DETAIL_FIELDS: dict[str, tuple[type[Any], tuple[str, ...]]] = {
 }
 
 
-def _subjects(actor: Any, subjects: list[tuple[int, str]]) -> list[tuple[Entity, str]]:
+def _subjects(actor: Actor, subjects: list[tuple[int, str]]) -> list[tuple[Entity, str]]:
     out = []
     # The same record in the same role twice is one subject (not a database error).
     for entity_id, role in dict.fromkeys((int(e), str(r)) for e, r in subjects):
@@ -752,7 +753,7 @@ def marker_owners() -> list[Any]:
 
 
 @transaction.atomic
-def marker_request_create(*, actor: Any, sighting: VehicleSighting) -> MarkerRequest:
+def marker_request_create(*, actor: Actor, sighting: VehicleSighting) -> MarkerRequest:
     """Ask the marker owners to put a marker on the sighted vehicle: a request in status
     "requested" and an inbox item for each owner. One request per sighting: the sighting
     row is locked, so a repeated or concurrent request returns the first."""
@@ -953,7 +954,7 @@ def assessment_record(
     return assessment
 
 
-def _location_action_audit(actor: Any, event: str, action: LocationAction, why: str) -> None:
+def _location_action_audit(actor: Actor, event: str, action: LocationAction, why: str) -> None:
     audit.record(
         actor=actor,
         event=event,

@@ -23,6 +23,7 @@ from cairn.concerns.models import Indicator, IndicatorObservation, RiskDecision,
 from cairn.concerns.selectors import screening_for_child
 from cairn.core.concurrency import Conflict, lock
 from cairn.core.http import require
+from cairn.core.types import Actor
 from cairn.notifications import services as notifications
 from cairn.pole.access import access_person_by_id, restricted_entity_ids, visible_entity_ids
 from cairn.pole.models import Person
@@ -49,7 +50,7 @@ from .models import (
 )
 
 
-def _require_chair(actor: Any) -> None:
+def _require_chair(actor: Actor) -> None:
     if not is_chair(actor):
         raise PermissionDenied("Only the Hub chair can do this.")
 
@@ -465,7 +466,7 @@ def item_record(
 
 
 def _hub_risk_decision(
-    *, actor: Any, child: Person, level: str, item: AgendaItem, rationale: str
+    *, actor: Actor, child: Person, level: str, item: AgendaItem, rationale: str
 ) -> RiskDecision:
     result, facts = screening_for_child(child)
     forbidden = screening.forbidden_levels(
@@ -995,7 +996,7 @@ def spans_night(episode: MissingEpisode) -> bool:
     return end > start
 
 
-def _observe(*, actor: Any, episode: MissingEpisode, code: str, evidence: str) -> bool:
+def _observe(*, actor: Actor, episode: MissingEpisode, code: str, evidence: str) -> bool:
     indicator = Indicator.objects.filter(code=code).first()
     source = f"Missing episode {episode.reference}"
     if (
@@ -1024,7 +1025,7 @@ def _observe(*, actor: Any, episode: MissingEpisode, code: str, evidence: str) -
     return True
 
 
-def _missing_indicators(*, actor: Any, episode: MissingEpisode) -> None:
+def _missing_indicators(*, actor: Actor, episode: MissingEpisode) -> None:
     rules = setup()
     start = episode.reported_at - dt.timedelta(days=rules.frequent_missing_days)
     recent = list(

@@ -20,6 +20,7 @@ from cairn.audit import services as audit
 from cairn.concerns.api import MentionIn
 from cairn.core.http import actor_of, require
 from cairn.core.throttling import api_throttles
+from cairn.core.types import Actor
 from cairn.pole.models import LinkType
 from cairn.sharing.schemas import BasisIn
 
@@ -249,7 +250,7 @@ class CrimeReferralOut(Schema):
     subject_description: str
 
 
-def _out(actor: Any, submission_id: int, view: SubmissionView | None = None) -> dict[str, Any]:
+def _out(actor: Actor, submission_id: int, view: SubmissionView | None = None) -> dict[str, Any]:
     view = view or access_submission_by_id(actor, submission_id)
     s = view.submission
     out: dict[str, Any] = {"id": s.pk, "reference": s.reference, "submitted_at": s.submitted_at}
@@ -300,7 +301,7 @@ def _out(actor: Any, submission_id: int, view: SubmissionView | None = None) -> 
     return out
 
 
-def _viewed(actor: Any, submission_id: int) -> dict[str, Any]:
+def _viewed(actor: Actor, submission_id: int) -> dict[str, Any]:
     view = view_submission(
         actor, submission_id, justification="Intelligence read through the API", source=SOURCE
     )
@@ -611,7 +612,7 @@ def _referral_out(referral: CrimeReferral) -> dict[str, Any]:
     }
 
 
-def _referral_viewed(actor: Any, referral_id: int) -> dict[str, Any]:
+def _referral_viewed(actor: Actor, referral_id: int) -> dict[str, Any]:
     referral = view_crime_referral(
         actor, referral_id, justification="Crime referral read through the API", source=SOURCE
     )

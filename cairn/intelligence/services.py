@@ -24,6 +24,7 @@ from cairn.concerns.payload import MENTION_KINDS, parse_date
 from cairn.core.concurrency import Conflict, lock
 from cairn.core.http import require
 from cairn.core.text import MAX_ID
+from cairn.core.types import Actor
 from cairn.notifications import services as notifications
 from cairn.pole import services as pole
 from cairn.pole.access import access_person_by_id, visible_entities
@@ -252,7 +253,7 @@ def submission_start(
     return submission
 
 
-def _own_draft(actor: Any, submission: Submission) -> None:
+def _own_draft(actor: Actor, submission: Submission) -> None:
     if submission.submitter_id != actor.pk or submission.status != Status.DRAFT:
         raise PermissionDenied("Only the person who started this draft can change it.")
     # It may have been sent or deleted since this request read it.
@@ -263,7 +264,7 @@ def _own_draft(actor: Any, submission: Submission) -> None:
         )
 
 
-def _lock_own(actor: Any, submission: Submission) -> bool:
+def _lock_own(actor: Actor, submission: Submission) -> bool:
     """Lock the submitter's own entry; True when it has already been submitted."""
     if submission.submitter_id != actor.pk:
         raise PermissionDenied("Only the person who started this draft can send it.")
@@ -464,7 +465,7 @@ def submission_submit(
 
 
 @transaction.atomic
-def submission_create(*, actor: Any, data: dict[str, Any]) -> Submission:
+def submission_create(*, actor: Actor, data: dict[str, Any]) -> Submission:
     """Start, fill and submit in one step (the API)."""
     submission = submission_start(actor=actor)
     errors = submission_save_draft(actor=actor, submission=submission, data=data)
@@ -491,7 +492,7 @@ def submission_discard_draft(*, actor: Any, submission: Submission) -> None:
     submission.delete()
 
 
-def _fib(actor: Any, submission: Submission) -> None:
+def _fib(actor: Actor, submission: Submission) -> None:
     """FIB work on a submitted entry, under its row lock: two officers acting at once
     take turns, and each decides on the state the other left."""
     require(actor, "intelligence.manage_fib", agency=True)
@@ -701,7 +702,7 @@ def submission_sanitise(*, actor: Any, submission: Submission, text: str) -> Sub
     return submission
 
 
-def _create_entity(actor: Any, mention: dict[str, Any]) -> int:
+def _create_entity(actor: Actor, mention: dict[str, Any]) -> int:
     """A new police-only POLE record for a mention no existing record matched."""
     kind = mention["kind"]
     if kind == "person":
@@ -774,7 +775,7 @@ def _item_error(errors: dict[str, list[str]], index: int, part: str, message: st
 
 
 def _plan_links(
-    actor: Any,
+    actor: Actor,
     submission: Submission,
     answers: list[LinkAnswer],
     linked: dict[int, SubmissionEntity],
@@ -1096,7 +1097,7 @@ def submission_disseminate(
 
 
 @transaction.atomic
-def submission_import(*, actor: Any, row: LegacyRow) -> Submission:
+def submission_import(*, actor: Actor, row: LegacyRow) -> Submission:
     """One record from the previous intelligence system (validated by legacy_import), as
     an entry the FIB has graded and sanitised: the legacy 5x5x5 code is kept and mapped by
     `submission_evaluate`, the text (already sanitised there) saved by
@@ -1159,7 +1160,7 @@ class ImportSummary:
 
 
 @transaction.atomic
-def legacy_import(*, actor: Any, rows: list[LegacyRow], source: str) -> ImportSummary:
+def legacy_import(*, actor: Actor, rows: list[LegacyRow], source: str) -> ImportSummary:
     """Import validated rows, all or nothing; a reference already imported is skipped.
     One summary audit row for the run besides each record's own rows."""
     require(actor, "intelligence.manage_fib", agency=True)
@@ -1228,7 +1229,7 @@ def clean_note(note: str, field: str, message: str) -> str:
     return text[:1000]
 
 
-def _judge(actor: Any, submission: Submission, judgement: str, note: str) -> None:
+def _judge(actor: Actor, submission: Submission, judgement: str, note: str) -> None:
     submission.crime_judgement = judgement
     submission.crime_judgement_note = note[:1000]
     submission.crime_judged_by = actor
@@ -1366,7 +1367,7 @@ def submission_return(
     return submission
 
 
-def _returned_own(actor: Any, submission: Submission) -> Submission:
+def _returned_own(actor: Actor, submission: Submission) -> Submission:
     if submission.submitter_id != actor.pk:
         raise PermissionDenied("Only the person who submitted this entry can change it.")
     return _lock(submission, (Status.RETURNED,))
@@ -1398,7 +1399,9 @@ def submission_reopen(*, actor: Any, submission: Submission) -> Submission:
 
 
 @transaction.atomic
-def submission_resubmit(*, actor: Any, submission: Submission, data: dict[str, Any]) -> Submission:
+def submission_resubmit(
+    *, actor: Actor, submission: Submission, data: dict[str, Any]
+) -> Submission:
     """Reopen a returned entry, replace its details and submit it again, in one step (the
     API); all or nothing, and the crime check applies as on first submission."""
     submission = submission_reopen(actor=actor, submission=submission)
@@ -1437,7 +1440,7 @@ def submission_withdraw(*, actor: Any, submission: Submission, reason: str = "")
     return submission
 
 
-def _open_referral(actor: Any, referral: CrimeReferral) -> CrimeReferral:
+def _open_referral(actor: Actor, referral: CrimeReferral) -> CrimeReferral:
     if not is_crime_recorder(actor) or actor.agency_id is None:
         raise PermissionDenied("You do not have permission to record crimes.")
     fresh = (

@@ -20,6 +20,7 @@ from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
 from cairn.core.http import actor_of, require
 from cairn.core.throttling import api_throttles
+from cairn.core.types import Actor
 from cairn.sharing.schemas import BasisIn, BasisOut, basis_out
 
 from . import search, selectors, services
@@ -696,7 +697,7 @@ def _share_out(share: EntityShare, referral_reference: str = "") -> dict[str, An
     }
 
 
-def _share_list(actor: Any, person: Person) -> dict[str, Any]:
+def _share_list(actor: Actor, person: Person) -> dict[str, Any]:
     return {
         "person_id": person.pk,
         "shares": [

@@ -16,6 +16,7 @@ from django.utils import timezone
 from cairn.accounts.models import Agency, Team
 from cairn.audit import services as audit
 from cairn.core.http import require
+from cairn.core.types import Actor
 from cairn.sharing import services as sharing
 from cairn.sharing.models import Disclosure, DisclosureKind
 
@@ -153,7 +154,9 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, justification: str = "", **fields: Any) -> Person:
+def person_update(
+    *, actor: Actor, person: Person, justification: str = "", **fields: Any
+) -> Person:
     if not can_change_person(actor, person):
         raise PermissionDenied("You cannot change this record.")
     unknown = set(fields) - set(PERSON_FIELDS)
@@ -203,7 +206,7 @@ def _plain(value: Any) -> Any:
 
 @transaction.atomic
 def person_add_name(
-    *, actor: Any, person: Person, kind: str, given_name: str, family_name: str
+    *, actor: Actor, person: Person, kind: str, given_name: str, family_name: str
 ) -> PersonName:
     if not can_change_person(actor, person):
         raise PermissionDenied("You cannot change this record.")
@@ -225,7 +228,7 @@ def person_add_name(
     return name
 
 
-def _audit_entity_created(actor: Any, entity: Entity, obj: Any) -> None:
+def _audit_entity_created(actor: Actor, entity: Entity, obj: Any) -> None:
     audit.record(
         actor=actor,
         event="entity.created",
@@ -238,7 +241,7 @@ def _audit_entity_created(actor: Any, entity: Entity, obj: Any) -> None:
 @transaction.atomic
 def vehicle_create(
     *,
-    actor: Any,
+    actor: Actor,
     registration: str,
     make: str = "",
     model: str = "",
@@ -265,7 +268,7 @@ def vehicle_create(
 
 
 @transaction.atomic
-def phone_create(*, actor: Any, number: str, police_only: bool = False) -> Phone:
+def phone_create(*, actor: Actor, number: str, police_only: bool = False) -> Phone:
     require(actor, "pole.add_person", agency=True)
     try:
         e164 = normalise.phone_e164(number)
@@ -281,7 +284,7 @@ def phone_create(*, actor: Any, number: str, police_only: bool = False) -> Phone
 
 @transaction.atomic
 def online_account_create(
-    *, actor: Any, platform: str, handle: str, police_only: bool = False
+    *, actor: Actor, platform: str, handle: str, police_only: bool = False
 ) -> OnlineAccount:
     require(actor, "pole.add_person", agency=True)
     key = normalise.handle(handle)
@@ -305,7 +308,7 @@ def online_account_create(
 @transaction.atomic
 def location_create(
     *,
-    actor: Any,
+    actor: Actor,
     address_line_1: str = "",
     name: str = "",
     address_line_2: str = "",
@@ -503,7 +506,7 @@ def _share_recipient(agency: Agency, team: Team | None) -> str:
     return f"{team.name}, {agency.name}" if team is not None else agency.name
 
 
-def _record_share(actor: Any, share: EntityShare, entity: Entity) -> None:
+def _record_share(actor: Actor, share: EntityShare, entity: Entity) -> None:
     audit.record(
         actor=actor,
         event="entity.shared",
@@ -521,7 +524,7 @@ def _record_share(actor: Any, share: EntityShare, entity: Entity) -> None:
 
 
 def _share_disclosure(
-    actor: Any, entity: Entity, agency: Agency, claim: sharing.Claim
+    actor: Actor, entity: Entity, agency: Agency, claim: sharing.Claim
 ) -> Disclosure:
     """Resolve and record the lawful basis of sharing `entity` with `agency` (raises a
     ValidationError on `sharing_basis` when there is none to rely on)."""
@@ -542,7 +545,7 @@ def _share_disclosure(
 @transaction.atomic
 def entity_share(
     *,
-    actor: Any,
+    actor: Actor,
     entity_id: int,
     agency: Agency,
     reason: str,
@@ -577,7 +580,7 @@ def entity_share(
 @transaction.atomic
 def entity_share_for_work(
     *,
-    actor: Any,
+    actor: Actor,
     entity: Entity,
     agency: Agency,
     basis: str,

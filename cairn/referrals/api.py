@@ -19,6 +19,7 @@ from cairn.concerns.access import access_concern_by_id
 from cairn.concerns.models import RiskLevel
 from cairn.core.http import actor_of, require
 from cairn.core.throttling import api_throttles
+from cairn.core.types import Actor
 from cairn.pole.access import access_person_by_id
 from cairn.sharing.schemas import BasisIn, BasisOut, basis_out
 
@@ -105,7 +106,7 @@ class ReferralPage(Schema):
     results: list[ReferralOut]
 
 
-def _marked(actor: Any, referrals: Any) -> list[Referral]:
+def _marked(actor: Actor, referrals: Any) -> list[Referral]:
     rows = list(referrals)
     mark_hidden_references(actor, rows)
     return rows
@@ -165,7 +166,7 @@ def _out(referral: Referral, *, full: bool = False) -> dict[str, Any]:
     return data
 
 
-def _detail(actor: Any, referral_id: int) -> dict[str, Any]:
+def _detail(actor: Actor, referral_id: int) -> dict[str, Any]:
     referral = access_referral_by_id(actor, referral_id)
     return _out(referral, full=True)
 

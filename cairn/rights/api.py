@@ -17,6 +17,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
 from cairn.core.http import actor_of
+from cairn.core.types import Actor
 
 from . import access, selectors, services
 
@@ -26,7 +27,7 @@ Page = Annotated[int, Query(ge=1, le=100_000)]
 PAGE_SIZE = 50
 
 
-def _require_ig(actor: Any) -> None:
+def _require_ig(actor: Actor) -> None:
     if not access.is_ig(actor):
         raise PermissionDenied("Subject access requests are for information governance.")
 

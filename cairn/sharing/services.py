@@ -19,6 +19,7 @@ from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict
 from cairn.core.http import require
+from cairn.core.types import Actor
 from cairn.notifications.services import notify
 
 from . import access, selectors
@@ -38,7 +39,7 @@ EXCEPTIONAL = "exceptional"  # the form's choice for "no agreement covers this"
 
 def _clean(
     *,
-    actor: Any | None,
+    actor: Actor | None,
     title: str,
     parties: Sequence[Agency],
     purposes: str,
@@ -290,7 +291,7 @@ def agreement_withdraw(*, actor: Any, agreement_id: int, reason: str) -> Sharing
 
 
 def _tell_parties(
-    actor: Any, agreement: SharingAgreement, parties: Sequence[Agency], *, left: bool
+    actor: Actor, agreement: SharingAgreement, parties: Sequence[Agency], *, left: bool
 ) -> None:
     others = [a.pk for a in parties if a.pk != actor.agency_id]
     recipients = User.objects.filter(
@@ -487,7 +488,7 @@ def disclosure_record(
     return disclosure
 
 
-def _tell_ig(actor: Any, disclosure: Disclosure) -> None:
+def _tell_ig(actor: Actor, disclosure: Disclosure) -> None:
     """IG of the disclosing agency reviews every exceptional disclosure: each is told, with
     a link to the exceptional disclosures (no personal data in the message)."""
     recipients = User.objects.filter(
