@@ -27,6 +27,7 @@ from cairn.api_auth.schemas import error_responses
 from cairn.concerns.api import router as concerns_router
 from cairn.core.concurrency import Conflict
 from cairn.core.errors import SERVER_ERROR, outage_response
+from cairn.core.http import actor_of
 from cairn.core.middleware import is_bad_number
 from cairn.core.outage import classify
 from cairn.core.throttling import API_THROTTLE
@@ -239,7 +240,7 @@ class MeOut(Schema):
 @api.get("/me", response={200: MeOut, **error_responses()}, tags=["account"])
 def me(request: HttpRequest) -> MeOut:
     """Who the API is acting as: the user, their role, agency and permissions."""
-    user = request.auth  # type: ignore[attr-defined]
+    user = actor_of(request)
     return MeOut(
         username=user.get_username(),
         name=user.get_full_name() or user.get_username(),

@@ -11,11 +11,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from cairn.core.types import Actor
+
 from .models import AccountChangeRequest, ChangeRequestStatus, ExternalIdentity
 from .services import APPROVE_PERMISSION
 
 
-def _require_approver(actor: Any) -> None:
+def _require_approver(actor: Actor) -> None:
     if not actor.has_perm(APPROVE_PERMISSION):
         raise Http404
 

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cairn.audit import services as audit
+from cairn.core.types import Actor
 
 from .models import AccountChangeRequest, Agency, ChangeRequestStatus, Team, User
 from .roles import HUB_WIDE_ROLES, AgencyKind, Role
@@ -169,7 +170,7 @@ def user_save(*, actor: Any, user: User, created: bool) -> AccountChangeRequest 
 
 
 @transaction.atomic
-def user_password_set(*, actor: Any, user: User, password: str | None) -> None:
+def user_password_set(*, actor: Actor, user: User, password: str | None) -> None:
     """Set a user's password, or with None stop them signing in with one. Audited without
     the password or its hash."""
     if password is None:
@@ -186,7 +187,7 @@ def user_password_set(*, actor: Any, user: User, password: str | None) -> None:
     )
 
 
-def _request_for_decision(actor: Any, request_id: int) -> AccountChangeRequest:
+def _request_for_decision(actor: Actor, request_id: int) -> AccountChangeRequest:
     if not actor.has_perm(APPROVE_PERMISSION):
         raise Http404
     request = (

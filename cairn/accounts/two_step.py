@@ -20,6 +20,7 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cairn.audit import services as audit
+from cairn.core.types import Actor
 
 DEVICE_NAME = "Authenticator app"
 
@@ -44,7 +45,7 @@ def may_manage_devices(user: Any, *, verified: bool) -> bool:
     return verified or not has_two_step(user)
 
 
-def _require_may_manage(actor: Any, verified: bool) -> None:
+def _require_may_manage(actor: Actor, verified: bool) -> None:
     if not may_manage_devices(actor, verified=verified):
         raise PermissionDenied("Enter the code from your authenticator app first.")
 

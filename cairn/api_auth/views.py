@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cairn.accounts.sso import SESSION_PROVIDER_MFA
+from cairn.core.http import apply_service_errors
 
 from . import selectors, services
 from .forms import TokenForm
@@ -52,8 +53,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 second_factor=second_factor(request),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_service_errors(form, exc)
         else:
             # Rendered, not redirected: the secret must never be stored, even in the session.
             return render(

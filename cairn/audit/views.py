@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from cairn.core.http import actor_of, require
 from cairn.core.throttling import throttle
 
 from . import selectors
@@ -21,11 +22,6 @@ from .export import CHUNK_SIZE, csv_lines
 from .forms import AuditFilterForm, SubjectLookupForm
 
 PAGE_SIZE = 25
-
-
-def _require_perm(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise Http404("Page not found.")
 
 
 def _filter_query(request: HttpRequest) -> str:
@@ -40,7 +36,7 @@ def _filter_query(request: HttpRequest) -> str:
 # Finding a person by name reads names as a search does: the same limit.
 @throttle("search", methods=("GET",), when=lambda request: bool(request.GET.get("name")))
 def audit_log(request: HttpRequest) -> HttpResponse:
-    _require_perm(request, selectors.VIEW_PERMISSION)
+    require(actor_of(request), selectors.VIEW_PERMISSION, hide=True)
     form = AuditFilterForm(request.GET)
     lookup = SubjectLookupForm(request.GET)
     name = lookup.cleaned_data.get("name", "") if lookup.is_valid() else ""
@@ -108,7 +104,7 @@ def audit_event_detail(request: HttpRequest, chain_index: int) -> HttpResponse:
 @require_GET
 @throttle("export")
 def audit_export(request: HttpRequest) -> HttpResponseBase:
-    _require_perm(request, selectors.EXPORT_PERMISSION)
+    require(actor_of(request), selectors.EXPORT_PERMISSION, hide=True)
     form = AuditFilterForm(request.GET)
     if not form.is_valid():
         # The log page shows the same form with its errors.

@@ -7,13 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
+from cairn.core.http import actor_of, require
+from cairn.core.types import Actor
 from cairn.pole.access import access_person_by_id
 from cairn.pole.mentions import MentionIn, mentions_payload
 
@@ -35,15 +37,6 @@ from .screening import Screening
 router = Router(tags=["concerns"])
 SOURCE = "api"
 ConcernId = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-
-def _actor(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
 
 
 class IndicatorOut(Schema):
@@ -168,7 +161,7 @@ def _pathways(recs: list[Recommendation]) -> list[dict[str, Any]]:
     ]
 
 
-def _concern_out(concern: Concern, actor: Any) -> dict[str, Any]:
+def _concern_out(concern: Concern, actor: Actor) -> dict[str, Any]:
     result, _ = selectors.screening_for_child(concern.child)
     decision = concern.risk_decisions.order_by("-decided_at", "-pk").first()
     return {
@@ -203,7 +196,7 @@ def _concern_out(concern: Concern, actor: Any) -> dict[str, Any]:
 @router.get("/indicators", response={200: list[IndicatorOut], **error_responses()})
 def indicator_list(request: HttpRequest) -> list[Indicator]:
     """The indicator catalogue (active entries), in display order."""
-    _require(_actor(request), "api.use")
+    require(actor_of(request), "api.use")
     return selectors.active_indicators()
 
 
@@ -211,7 +204,7 @@ def indicator_list(request: HttpRequest) -> list[Indicator]:
 def concern_create(request: HttpRequest, payload: ConcernIn) -> Status[dict[str, Any]]:
     """Record and submit a concern. Returns it with the child's screening (a suggested
     level with reasons) and the recommended pathways."""
-    actor = _actor(request)
+    actor = actor_of(request)
     concern = services.concern_create(actor=actor, data=payload.to_payload())
     return Status(201, _concern_out(concern, actor))
 
@@ -219,8 +212,8 @@ def concern_create(request: HttpRequest, payload: ConcernIn) -> Status[dict[str,
 @router.post("/concerns/preview", response={200: PreviewOut, **error_responses(422)})
 def concern_preview(request: HttpRequest, payload: ConcernIn) -> dict[str, Any]:
     """Screening and pathways for this body, storing nothing (for live guidance)."""
-    actor = _actor(request)
-    _require(actor, "concerns.add_concern")
+    actor = actor_of(request)
+    require(actor, "concerns.add_concern")
     preview = selectors.preview(actor, payload.to_payload())
     if preview.errors:
         raise ValidationError(preview.errors)
@@ -234,8 +227,8 @@ def concern_list(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> dict[str, Any]:
     """Submitted concerns you may see (newest first), optionally for one child."""
-    actor = _actor(request)
-    _require(actor, "concerns.view_concern")
+    actor = actor_of(request)
+    require(actor, "concerns.view_concern")
     child = access_person_by_id(actor, child_id) if child_id is not None else None
     paginator = Paginator(selectors.submitted_concerns(actor, child=child), 25)
     current = paginator.get_page(page)
@@ -269,7 +262,7 @@ def concern_list(
 
 @router.get("/concerns/{concern_id}", response={200: ConcernOut, **error_responses(404)})
 def concern_detail(request: HttpRequest, concern_id: ConcernId) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     concern = view_concern(
         actor, concern_id, justification="Concern read through the API", source=SOURCE
     )
@@ -283,7 +276,7 @@ def concern_risk_decision(
     request: HttpRequest, concern_id: ConcernId, payload: RiskDecisionIn
 ) -> Status[dict[str, Any]]:
     """Confirm the suggested level or choose another, with a rationale (always required)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     concern = access_concern_by_id(actor, concern_id)
     services.risk_decision_record(
         actor=actor, concern=concern, level=payload.level, rationale=payload.rationale
@@ -298,7 +291,7 @@ def concern_pathways(
     request: HttpRequest, concern_id: ConcernId, payload: PathwayDecisionsIn
 ) -> Status[dict[str, Any]]:
     """Record which next steps were taken; a recommended one not taken needs a note."""
-    actor = _actor(request)
+    actor = actor_of(request)
     concern = access_concern_by_id(actor, concern_id)
     services.pathway_decisions_record(
         actor=actor,

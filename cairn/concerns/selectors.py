@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from cairn.core.types import Actor
 from cairn.intelligence import checks
 from cairn.intelligence.checks import TextCheck
 from cairn.intelligence.crime_model import family_label
@@ -89,7 +90,7 @@ def _facts(
     immediate_danger: bool | None,
     crime_disclosed: bool | None,
     level: str,
-    actor: Any,
+    actor: Actor,
     text: TextCheck | None = None,
 ) -> pathways.PathwayFacts:
     found = text or TextCheck()
@@ -135,7 +136,7 @@ class Preview:
     errors: payload.Errors
 
 
-def preview(actor: Any, data: dict[str, Any]) -> Preview:
+def preview(actor: Actor, data: dict[str, Any]) -> Preview:
     """Screening and pathways for a concern that is not stored (live guidance)."""
     from cairn.pole.access import visible_people  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 

@@ -16,6 +16,8 @@ from cairn.accounts.models import User
 from cairn.accounts.roles import Role
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict, lock
+from cairn.core.http import require
+from cairn.core.types import Actor
 from cairn.notifications import services as notifications
 from cairn.pole import mentions as pole_mentions
 from cairn.pole import services as pole
@@ -46,18 +48,13 @@ DEFAULT_LINK = {
 }
 
 
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
-
-
 def _today() -> dt.date:
     return timezone.localdate()
 
 
 @transaction.atomic
 def concern_start(*, actor: Any, child: Person | None = None) -> Concern:
-    _require(actor, "concerns.add_concern")
+    require(actor, "concerns.add_concern")
     concern = Concern.objects.create(
         reporter=actor,
         reporter_agency=actor.agency,
@@ -201,7 +198,7 @@ def concern_submit(*, actor: Any, concern: Concern) -> Concern:
 
 
 @transaction.atomic
-def concern_create(*, actor: Any, data: dict[str, Any]) -> Concern:
+def concern_create(*, actor: Actor, data: dict[str, Any]) -> Concern:
     """Start, fill and submit in one step (the API)."""
     concern = concern_start(actor=actor)
     concern.draft = dict(data)
@@ -218,7 +215,7 @@ RISK_REPEAT_WINDOW = dt.timedelta(minutes=10)
 
 
 def _repeated_risk_decision(
-    *, actor: Any, concern: Concern, level: str, rationale: str
+    *, actor: Actor, concern: Concern, level: str, rationale: str
 ) -> RiskDecision | None:
     """The concern's latest decision if it is this one again: the same level and rationale
     by the same person, moments ago. Recording it twice would put two decisions in the
@@ -239,7 +236,7 @@ def _repeated_risk_decision(
 def risk_decision_record(
     *, actor: Any, concern: Concern, level: str, rationale: str
 ) -> RiskDecision:
-    _require(actor, "concerns.add_concern")
+    require(actor, "concerns.add_concern")
     # Decisions on one concern run one after the other (ADR 0015), so a repeat below sees
     # the first.
     lock(concern)
@@ -386,7 +383,7 @@ def concern_discard_draft(*, actor: Any, concern: Concern) -> None:
 
 @transaction.atomic
 def concern_record_crime(
-    *, actor: Any, concern: Concern, crime_reference: str = "", source: str = ""
+    *, actor: Actor, concern: Concern, crime_reference: str = "", source: str = ""
 ) -> Concern:
     """The police judged what a concern describes a crime (the FIB, from intelligence made
     from the concern) or recorded it under a crime reference: the concern then says so,

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cairn.audit import services as audit
+from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
@@ -46,11 +47,6 @@ STEP_TITLES = {
     "questions": "Immediate danger and crimes",
     "check": "Check your answers",
 }
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 def _next_url(concern: Concern, step: str, request: HttpRequest) -> str:
@@ -111,7 +107,7 @@ def _context(concern: Concern, step: str, **extra: Any) -> dict[str, Any]:
 
 @login_required
 def concern_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "concerns.view_concern")
+    require(actor_of(request), "concerns.view_concern")
     page = Paginator(selectors.my_concerns(request.user), 25).get_page(request.GET.get("page"))
     drafts = list(selectors.my_drafts(request.user)[:20])
     audit.record_list(
@@ -134,7 +130,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def concern_new(request: HttpRequest) -> HttpResponse:
-    _require(request, "concerns.add_concern")
+    require(actor_of(request), "concerns.add_concern")
     child = None
     child_id = request.POST.get("child") or request.GET.get("child")
     if child_id and is_digits(child_id):
@@ -223,8 +219,7 @@ def _child_step(request: HttpRequest, concern: Concern) -> HttpResponse:
                         justification="New child named in a concern",
                     )
                 except ValidationError as exc:
-                    for field, errors in exc.message_dict.items():
-                        new_child.add_error(field if field in new_child.fields else None, errors)
+                    apply_service_errors(new_child, exc)
                 else:
                     _save(request, concern, "child", {"child_id": person.pk}, valid=True)
                     return redirect(_next_url(concern, "child", request))
@@ -473,8 +468,7 @@ def concern_screening(request: HttpRequest, concern_id: int) -> HttpResponse:
                 rationale=form.cleaned_data["rationale"],
             )
         except ValidationError as exc:
-            for field, errs in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            apply_service_errors(form, exc)
         else:
             return redirect("concerns:next-steps", concern_id=concern.pk)
     return render(
@@ -510,9 +504,7 @@ def concern_next_steps(request: HttpRequest, concern_id: int) -> HttpResponse:
                 actor=request.user, concern=concern, decisions=form.decisions()
             )
         except ValidationError as exc:
-            for code, errs in exc.message_dict.items():
-                field = f"note_{code}" if f"note_{code}" in form.fields else None
-                form.add_error(field, errs)
+            apply_service_errors(form, exc, lambda code: f"note_{code}")
         else:
             messages.success(
                 request, f"Concern {concern.reference} and its next steps have been recorded."

@@ -11,6 +11,8 @@ from django.db.models import Count, Max, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from cairn.core.types import Actor
+
 from . import jobs
 from .models import JobRun, RunStatus, ScheduledJob
 from .services import STALE_AFTER
@@ -19,7 +21,7 @@ VIEW_PERMISSION = "core.view_jobs"
 RECENT_FAILURES = dt.timedelta(days=7)
 
 
-def _require_admin(actor: Any) -> None:
+def _require_admin(actor: Actor) -> None:
     if not actor.has_perm(VIEW_PERMISSION):
         raise Http404
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
+from cairn.core.http import actor_of, require
+from cairn.core.types import Actor
 from cairn.pole.access import access_entity_by_id, access_person_by_id, view_person
 from cairn.pole.models import EntityKind
 
@@ -43,15 +45,6 @@ from .models import (
 router = Router(tags=["disruption"])
 SOURCE = "api"
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-
-def _actor(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
 
 
 class SubjectIn(InputSchema):
@@ -207,7 +200,7 @@ def _detail_dict(detail: Any, hidden: frozenset[str] = frozenset()) -> dict[str,
     return out
 
 
-def _tactic_out(actor: Any, tactic: Tactic) -> dict[str, Any]:
+def _tactic_out(actor: Actor, tactic: Tactic) -> dict[str, Any]:
     view = selectors.tactic_detail(actor, tactic)
     return {
         **_summary(tactic),
@@ -230,7 +223,7 @@ def _tactic_out(actor: Any, tactic: Tactic) -> dict[str, Any]:
     }
 
 
-def _plan_out(actor: Any, plan: DisruptionPlan) -> dict[str, Any]:
+def _plan_out(actor: Actor, plan: DisruptionPlan) -> dict[str, Any]:
     return {
         "id": plan.pk,
         "person_of_concern_id": plan.person_of_concern_id,
@@ -251,8 +244,8 @@ def tactic_list(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> dict[str, Any]:
     """Tactics you may see, newest first; optionally of one type, status or record."""
-    actor = _actor(request)
-    _require(actor, "disruption.view_tactic")
+    actor = actor_of(request)
+    require(actor, "disruption.view_tactic")
     qs = selectors.tactic_list(actor, tactic_type=tactic_type, status=status)
     if entity_id is not None:
         access_entity_by_id(actor, entity_id)
@@ -279,8 +272,8 @@ def tactic_list(
 )
 def overdue(request: HttpRequest) -> list[dict[str, Any]]:
     """Open tactics you may see whose review date has passed, oldest first."""
-    actor = _actor(request)
-    _require(actor, "disruption.view_tactic")
+    actor = actor_of(request)
+    require(actor, "disruption.view_tactic")
     tactics = list(selectors.overdue_reviews(actor)[:200])
     audit.record_list(
         actor=actor,
@@ -294,7 +287,7 @@ def overdue(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/disruption/tactics/{tactic_id}", response={200: TacticOut, **error_responses(404)})
 def tactic_detail(request: HttpRequest, tactic_id: Id) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     tactic = view_tactic(
         actor, tactic_id, justification="Tactic read through the API", source=SOURCE
     )
@@ -304,7 +297,7 @@ def tactic_detail(request: HttpRequest, tactic_id: Id) -> dict[str, Any]:
 @router.post("/disruption/tactics", response={201: TacticOut, **error_responses(404, 422)})
 def tactic_create(request: HttpRequest, payload: TacticIn) -> Status[dict[str, Any]]:
     """Record a tactic (other than a CAWN or marker, which have their own endpoints)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     if payload.tactic_type in (TacticType.CAWN, TacticType.MARKER):
         raise ValidationError({"tactic_type": "Use the CAWN or marker endpoint"})
     # The service checks the type-specific fields (dates, text, person id) for both the
@@ -334,8 +327,8 @@ def tactic_create(request: HttpRequest, payload: TacticIn) -> Status[dict[str, A
 )
 def cawn_eligibility(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     """Whether a CAWN can be issued for this child, and why (or the alternative)."""
-    actor = _actor(request)
-    _require(actor, "disruption.view_tactic")
+    actor = actor_of(request)
+    require(actor, "disruption.view_tactic")
     person = view_person(
         actor, person_id, justification="CAWN eligibility checked through the API", source=SOURCE
     )
@@ -345,7 +338,7 @@ def cawn_eligibility(request: HttpRequest, person_id: Id) -> dict[str, Any]:
 
 @router.post("/disruption/cawns", response={201: TacticOut, **error_responses(404, 422)})
 def cawn_issue(request: HttpRequest, payload: CawnIn) -> Status[dict[str, Any]]:
-    actor = _actor(request)
+    actor = actor_of(request)
     cawn = services.cawn_issue(
         actor=actor,
         child=access_person_by_id(actor, payload.child_id),
@@ -360,7 +353,7 @@ def cawn_issue(request: HttpRequest, payload: CawnIn) -> Status[dict[str, Any]]:
     return Status(201, _tactic_out(actor, cawn.tactic))
 
 
-def _cawn_of(actor: Any, tactic_id: int) -> Any:
+def _cawn_of(actor: Actor, tactic_id: int) -> Any:
     tactic = access_tactic_by_id(actor, tactic_id)
     if tactic.tactic_type != TacticType.CAWN:
         raise Http404("No CAWN found.")
@@ -371,7 +364,7 @@ def _cawn_of(actor: Any, tactic_id: int) -> Any:
     "/disruption/cawns/{tactic_id}/service", response={201: TacticOut, **error_responses(404, 422)}
 )
 def cawn_service(request: HttpRequest, tactic_id: Id, payload: ServiceIn) -> Status[dict[str, Any]]:
-    actor = _actor(request)
+    actor = actor_of(request)
     cawn = _cawn_of(actor, tactic_id)
     services.cawn_record_service(actor=actor, cawn=cawn, **payload.model_dump())
     return Status(201, _tactic_out(actor, cawn.tactic))
@@ -381,7 +374,7 @@ def cawn_service(request: HttpRequest, tactic_id: Id, payload: ServiceIn) -> Sta
     "/disruption/cawns/{tactic_id}/breaches", response={201: TacticOut, **error_responses(404, 422)}
 )
 def cawn_breach(request: HttpRequest, tactic_id: Id, payload: BreachIn) -> Status[dict[str, Any]]:
-    actor = _actor(request)
+    actor = actor_of(request)
     cawn = _cawn_of(actor, tactic_id)
     services.cawn_breach_record(
         actor=actor, cawn=cawn, occurred_on=payload.occurred_on, evidence=payload.evidence
@@ -391,7 +384,7 @@ def cawn_breach(request: HttpRequest, tactic_id: Id, payload: BreachIn) -> Statu
 
 @router.post("/disruption/markers", response={201: TacticOut, **error_responses(404, 422)})
 def marker_add(request: HttpRequest, payload: MarkerIn) -> Status[dict[str, Any]]:
-    actor = _actor(request)
+    actor = actor_of(request)
     marker = services.marker_add(
         actor=actor,
         entity_id=payload.entity_id,
@@ -408,8 +401,8 @@ def plan_list(
     person_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[dict[str, Any]]:
     """Disruption plans you may see, optionally for one person of concern."""
-    actor = _actor(request)
-    _require(actor, "disruption.view_tactic")
+    actor = actor_of(request)
+    require(actor, "disruption.view_tactic")
     qs = visible_plans(actor).select_related("owner", "owning_agency")
     if person_id is not None:
         qs = qs.filter(person_of_concern=access_person_by_id(actor, person_id))
@@ -427,15 +420,15 @@ def plan_list(
 
 @router.get("/disruption/plans/{plan_id}", response={200: PlanOut, **error_responses(404)})
 def plan_detail(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     plan = view_plan(actor, plan_id, justification="Plan read through the API", source=SOURCE)
     return _plan_out(actor, plan)
 
 
 @router.post("/disruption/plans", response={201: PlanOut, **error_responses(404, 422)})
 def plan_create(request: HttpRequest, payload: PlanIn) -> Status[dict[str, Any]]:
-    actor = _actor(request)
-    _require(actor, "disruption.manage_plan")
+    actor = actor_of(request)
+    require(actor, "disruption.manage_plan")
     plan = services.plan_save(
         actor=actor,
         person_of_concern=access_person_by_id(actor, payload.person_of_concern_id),
@@ -483,15 +476,15 @@ class AssessmentOut(Schema):
     actions: list[LocationActionOut]
 
 
-def _location_entity(actor: Any, entity_id: int) -> Any:
-    _require(actor, "disruption.view_tactic")
+def _location_entity(actor: Actor, entity_id: int) -> Any:
+    require(actor, "disruption.view_tactic")
     entity = access_entity_by_id(actor, entity_id)
     if entity.kind != EntityKind.LOCATION:
         raise Http404("No location found.")
     return entity
 
 
-def _assessment_out(actor: Any, a: LocationAssessment) -> dict[str, Any]:
+def _assessment_out(actor: Actor, a: LocationAssessment) -> dict[str, Any]:
     return {
         "id": a.pk,
         "location_id": a.location_id,
@@ -519,8 +512,8 @@ def _assessment_out(actor: Any, a: LocationAssessment) -> dict[str, Any]:
 def assessment_list(request: HttpRequest, entity_id: Id) -> list[dict[str, Any]]:
     """The Contextual Safeguarding assessments of a place you may see, newest first, with
     their actions."""
-    actor = _actor(request)
-    _require(actor, "disruption.view_tactic")
+    actor = actor_of(request)
+    require(actor, "disruption.view_tactic")
     entity = selectors.view_profile(
         actor,
         entity_id,
@@ -545,7 +538,7 @@ def assessment_create(
     request: HttpRequest, entity_id: Id, payload: AssessmentIn
 ) -> Status[dict[str, Any]]:
     """Record an assessment of a place, with its actions."""
-    actor = _actor(request)
+    actor = actor_of(request)
     entity = _location_entity(actor, entity_id)
     assessment = services.assessment_record(
         actor=actor,
@@ -566,8 +559,8 @@ def location_action_done(
 ) -> dict[str, Any]:
     """Mark an action of a location assessment done (who recorded it, its agency, or a
     Hub-wide role)."""
-    actor = _actor(request)
-    _require(actor, "disruption.view_tactic")
+    actor = actor_of(request)
+    require(actor, "disruption.view_tactic")
     action = access_location_action_by_id(actor, action_id)
     action = services.location_action_complete(actor=actor, action=action, done_on=payload.done_on)
     return _action_out(action)
@@ -579,8 +572,8 @@ def location_action_done(
 )
 def location_action_reopen(request: HttpRequest, action_id: Id) -> dict[str, Any]:
     """Reopen an action marked done by mistake."""
-    actor = _actor(request)
-    _require(actor, "disruption.view_tactic")
+    actor = actor_of(request)
+    require(actor, "disruption.view_tactic")
     action = access_location_action_by_id(actor, action_id)
     return _action_out(services.location_action_reopen(actor=actor, action=action))
 

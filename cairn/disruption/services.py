@@ -17,7 +17,9 @@ from cairn.accounts.models import Agency
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict, lock
 from cairn.core.dates import add_months
+from cairn.core.http import require
 from cairn.core.text import as_id, strip_controls
+from cairn.core.types import Actor
 from cairn.core.wording import place_phrase
 from cairn.notifications import services as notifications
 from cairn.pole import services as pole
@@ -71,13 +73,6 @@ ROLE_FOR_KIND = {
 }
 
 
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
-    if actor.agency_id is None:
-        raise PermissionDenied("Your account is not attached to an agency.")
-
-
 def _who(user: Any) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else "someone else"
 
@@ -86,7 +81,7 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _audit(actor: Any, event: str, tactic: Tactic, justification: str, **details: Any) -> None:
+def _audit(actor: Actor, event: str, tactic: Tactic, justification: str, **details: Any) -> None:
     audit.record(
         actor=actor,
         event=event,
@@ -226,7 +221,7 @@ DETAIL_FIELDS: dict[str, tuple[type[Any], tuple[str, ...]]] = {
 }
 
 
-def _subjects(actor: Any, subjects: list[tuple[int, str]]) -> list[tuple[Entity, str]]:
+def _subjects(actor: Actor, subjects: list[tuple[int, str]]) -> list[tuple[Entity, str]]:
     out = []
     # The same record in the same role twice is one subject (not a database error).
     for entity_id, role in dict.fromkeys((int(e), str(r)) for e, r in subjects):
@@ -268,7 +263,7 @@ def tactic_create(
 ) -> Tactic:
     """Record a tactic with the POLE records it protects or targets. Police tactics are
     police-only unless `police_only=False`; other agencies' tactics never are."""
-    _require(actor, "disruption.add_tactic")
+    require(actor, "disruption.add_tactic", agency=True)
     if tactic_type not in TacticType.values:
         raise ValidationError({"tactic_type": "Choose a type of tactic"})
     if not can_record_tactic_type(actor, tactic_type):
@@ -752,11 +747,11 @@ def marker_owners() -> list[Any]:
 
 
 @transaction.atomic
-def marker_request_create(*, actor: Any, sighting: VehicleSighting) -> MarkerRequest:
+def marker_request_create(*, actor: Actor, sighting: VehicleSighting) -> MarkerRequest:
     """Ask the marker owners to put a marker on the sighted vehicle: a request in status
     "requested" and an inbox item for each owner. One request per sighting: the sighting
     row is locked, so a repeated or concurrent request returns the first."""
-    _require(actor, "disruption.add_tactic")
+    require(actor, "disruption.add_tactic", agency=True)
     if not is_police_user(actor):
         raise PermissionDenied("Only police can request a marker.")
     locked = VehicleSighting.objects.select_for_update().get(pk=sighting.pk)
@@ -809,7 +804,7 @@ def tactic_share(
 ) -> TacticShare:
     """Share a tactic (and the records it names) with another agency: a disclosure, with
     the lawful basis it relied on (the records shared with it rely on the same)."""
-    _require(actor, "disruption.share_tactic")
+    require(actor, "disruption.share_tactic", agency=True)
     if not visible_tactics(actor).filter(pk=tactic.pk).exists():
         raise PermissionDenied("You cannot share this tactic.")
     if tactic.police_only and not is_police_user(actor):
@@ -869,7 +864,7 @@ def plan_save(
     tactic_ids: list[int] | None = None,
     plan: DisruptionPlan | None = None,
 ) -> DisruptionPlan:
-    _require(actor, "disruption.manage_plan")
+    require(actor, "disruption.manage_plan", agency=True)
     person_of_concern = access_person_by_id(actor, person_of_concern.pk)
     errors: dict[str, str] = {}
     if not objectives.strip():
@@ -917,7 +912,7 @@ def assessment_record(
 ) -> LocationAssessment:
     """A Contextual Safeguarding location assessment with its actions
     ((description, who, due date))."""
-    _require(actor, "disruption.add_tactic")
+    require(actor, "disruption.add_tactic", agency=True)
     entity = access_entity_by_id(actor, location_entity_id)
     if entity.kind != EntityKind.LOCATION:
         raise ValidationError({"location": "Choose a location"})
@@ -953,7 +948,7 @@ def assessment_record(
     return assessment
 
 
-def _location_action_audit(actor: Any, event: str, action: LocationAction, why: str) -> None:
+def _location_action_audit(actor: Actor, event: str, action: LocationAction, why: str) -> None:
     audit.record(
         actor=actor,
         event=event,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cairn.audit import services as audit
+from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.pdf import render_pdf
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle, wants_pdf
@@ -43,25 +44,15 @@ from .models import SubjectRole, Tactic, TacticType
 NAV = "disruption"
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _require_police(request: HttpRequest) -> None:
     """Police work (CAWNs, markers, vehicle sightings): refused like a missing permission."""
     if not is_police_user(request.user):
         raise PermissionDenied
 
 
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    for key, errors in exc.message_dict.items():
-        form.add_error(key if key in form.fields else None, errors)
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    _require(request, "disruption.view_tactic")
+    require(actor_of(request), "disruption.view_tactic")
     filters = forms.TacticFilterForm(request.GET or None)
     tactic_type = status = None
     if filters.is_valid():
@@ -137,7 +128,7 @@ def tactic_update(request: HttpRequest, tactic_id: int) -> HttpResponse:
                 version=form.cleaned_data.get("version") or None,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Tactic updated.")
             return redirect("disruption:tactic-detail", tactic_id=tactic.pk)
@@ -177,7 +168,7 @@ def _form_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def cawn_new(request: HttpRequest, child_id: int) -> HttpResponse:
-    _require(request, "disruption.add_tactic")
+    require(actor_of(request), "disruption.add_tactic")
     _require_police(request)
     child = view_person(request.user, child_id, justification="CAWN eligibility checked")
     eligibility = selectors.cawn_check(child)
@@ -207,7 +198,7 @@ def cawn_new(request: HttpRequest, child_id: int) -> HttpResponse:
                 recipient_unknown_reason=form.cleaned_data.get("recipient_unknown_reason") or "",
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "CAWN issued. Record its service once it is served.")
             return redirect("disruption:tactic-detail", tactic_id=cawn.tactic_id)
@@ -256,7 +247,7 @@ def cawn_service(request: HttpRequest, tactic_id: int) -> HttpResponse:
                 social_care_contact=form.cleaned_data.get("social_care_contact") or "",
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Service recorded.")
             return redirect("disruption:tactic-detail", tactic_id=tactic_id)
@@ -279,7 +270,7 @@ def cawn_breach(request: HttpRequest, tactic_id: int) -> HttpResponse:
                 evidence=form.cleaned_data["evidence"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Breach logged.")
             return redirect("disruption:tactic-detail", tactic_id=tactic_id)
@@ -333,7 +324,7 @@ def cawn_notice(request: HttpRequest, tactic_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def marker_new(request: HttpRequest, entity_id: int) -> HttpResponse:
-    _require(request, "disruption.add_tactic")
+    require(actor_of(request), "disruption.add_tactic")
     _require_police(request)
     entity = view_entity(request.user, entity_id, justification="Adding a marker")
     form = forms.MarkerForm(request.POST or None)
@@ -347,7 +338,7 @@ def marker_new(request: HttpRequest, entity_id: int) -> HttpResponse:
                 review_on=form.cleaned_data["review_on"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Marker added.")
             return redirect("disruption:tactic-detail", tactic_id=marker.tactic_id)
@@ -376,7 +367,7 @@ def marker_review(request: HttpRequest, tactic_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Marker reviewed.")
             return redirect("disruption:tactic-detail", tactic_id=tactic_id)
@@ -451,7 +442,7 @@ def _preselected(request: HttpRequest, people: list[Any]) -> Any:
 @login_required
 @require_http_methods(["GET", "POST"])
 def tactic_new(request: HttpRequest, entity_id: int, tactic_type: str) -> HttpResponse:
-    _require(request, "disruption.add_tactic")
+    require(actor_of(request), "disruption.add_tactic")
     if tactic_type not in [t.value for t in GENERIC_TYPES]:
         raise Http404("No such tactic type.")
     if not can_record_tactic_type(request.user, tactic_type):
@@ -490,7 +481,7 @@ def tactic_new(request: HttpRequest, entity_id: int, tactic_type: str) -> HttpRe
                 detail=detail,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{label} recorded.")
             return redirect("disruption:tactic-detail", tactic_id=tactic.pk)
@@ -506,7 +497,7 @@ def tactic_new(request: HttpRequest, entity_id: int, tactic_type: str) -> HttpRe
 @login_required
 def tactic_choose(request: HttpRequest, entity_id: int) -> HttpResponse:
     """Which tactic to record against a person, place or vehicle."""
-    _require(request, "disruption.add_tactic")
+    require(actor_of(request), "disruption.add_tactic")
     entity = view_entity(request.user, entity_id, justification="Choosing a tactic")
     police = is_police_user(request.user)
     types = [t for t in GENERIC_TYPES if can_record_tactic_type(request.user, t)]
@@ -525,7 +516,7 @@ def tactic_choose(request: HttpRequest, entity_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def tactic_share(request: HttpRequest, tactic_id: int) -> HttpResponse:
-    _require(request, "disruption.share_tactic")
+    require(actor_of(request), "disruption.share_tactic")
     tactic = access_tactic_by_id(request.user, tactic_id)
     agencies = selectors.other_agencies(request.user)
     form = forms.ShareForm(
@@ -542,7 +533,7 @@ def tactic_share(request: HttpRequest, tactic_id: int) -> HttpResponse:
                 claim=Claim.from_form(form.cleaned_data),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Shared with {agency.name}.")
             return redirect("disruption:tactic-detail", tactic_id=tactic.pk)
@@ -564,7 +555,7 @@ def tactic_share(request: HttpRequest, tactic_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sighting_new(request: HttpRequest) -> HttpResponse:
-    _require(request, "disruption.add_tactic")
+    require(actor_of(request), "disruption.add_tactic")
     _require_police(request)
     child = None
     location = None
@@ -593,7 +584,7 @@ def sighting_new(request: HttpRequest) -> HttpResponse:
                 marker_requested=form.cleaned_data.get("marker_requested") or False,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Sighting recorded.")
             return redirect("disruption:vehicle", entity_id=sighting.vehicle_id)
@@ -613,7 +604,7 @@ def sighting_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def sightings_repeated(request: HttpRequest) -> HttpResponse:
-    _require(request, "disruption.view_tactic")
+    require(actor_of(request), "disruption.view_tactic")
     groups = selectors.repeated_sightings_near_children(request.user)
     audit.record_list(
         actor=request.user,
@@ -627,7 +618,7 @@ def sightings_repeated(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def vehicle_profile(request: HttpRequest, entity_id: int) -> HttpResponse:
-    _require(request, "disruption.view_tactic")
+    require(actor_of(request), "disruption.view_tactic")
     entity = selectors.view_profile(
         request.user, entity_id, kind=EntityKind.VEHICLE, justification="Opened a vehicle profile"
     )
@@ -649,7 +640,7 @@ def vehicle_profile(request: HttpRequest, entity_id: int) -> HttpResponse:
 
 
 def _location(request: HttpRequest, entity_id: int) -> Any:
-    _require(request, "disruption.view_tactic")
+    require(actor_of(request), "disruption.view_tactic")
     entity = access_entity_by_id(request.user, entity_id)
     if entity.kind != EntityKind.LOCATION:
         raise Http404("No location found.")
@@ -658,7 +649,7 @@ def _location(request: HttpRequest, entity_id: int) -> Any:
 
 @login_required
 def location_profile(request: HttpRequest, entity_id: int) -> HttpResponse:
-    _require(request, "disruption.view_tactic")
+    require(actor_of(request), "disruption.view_tactic")
     entity = selectors.view_profile(
         request.user, entity_id, kind=EntityKind.LOCATION, justification="Opened a location profile"
     )
@@ -682,7 +673,7 @@ def location_profile(request: HttpRequest, entity_id: int) -> HttpResponse:
 @require_POST
 def location_action_done(request: HttpRequest, action_id: int) -> HttpResponse:
     """Mark an action of a location assessment done, or (reopen=1) not done after all."""
-    _require(request, "disruption.view_tactic")
+    require(actor_of(request), "disruption.view_tactic")
     action = access_location_action_by_id(request.user, action_id)
     if not can_change_assessment(request.user, action.assessment):
         raise PermissionDenied
@@ -702,7 +693,7 @@ def location_action_done(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @login_required
 def locations(request: HttpRequest) -> HttpResponse:
-    _require(request, "disruption.view_tactic")
+    require(actor_of(request), "disruption.view_tactic")
     return render(
         request,
         "disruption/locations.html",
@@ -713,8 +704,8 @@ def locations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_new(request: HttpRequest, entity_id: int) -> HttpResponse:
-    _require(request, "disruption.add_tactic")
-    _require(request, "disruption.view_tactic")
+    require(actor_of(request), "disruption.add_tactic")
+    require(actor_of(request), "disruption.view_tactic")
     entity = selectors.view_profile(
         request.user,
         entity_id,
@@ -732,7 +723,7 @@ def assessment_new(request: HttpRequest, entity_id: int) -> HttpResponse:
                 actions=form.actions(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Location assessment recorded.")
             return redirect("disruption:location", entity_id=entity.pk)
@@ -755,7 +746,7 @@ def assessment_new(request: HttpRequest, entity_id: int) -> HttpResponse:
 def plan_edit(
     request: HttpRequest, person_id: int | None = None, plan_id: int | None = None
 ) -> HttpResponse:
-    _require(request, "disruption.manage_plan")
+    require(actor_of(request), "disruption.manage_plan")
     plan = view_plan(request.user, plan_id, justification="Changing a plan") if plan_id else None
     person = (
         plan.person_of_concern
@@ -782,7 +773,7 @@ def plan_edit(
                 plan=plan,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Disruption plan saved.")
             return redirect("disruption:plan-detail", plan_id=saved.pk)

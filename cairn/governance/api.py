@@ -11,6 +11,7 @@ from ninja import Router, Schema
 
 from cairn.api_auth.schemas import error_responses
 from cairn.audit import services as audit
+from cairn.core.http import actor_of
 
 from . import access, selectors
 
@@ -51,7 +52,7 @@ def dashboard(request: HttpRequest) -> dict[str, Any]:
     """Information governance figures: retention reviews due and overdue (your agency),
     subject access requests by clock, restrictions in force, disclosures by lawful basis,
     and records held by category and agency. Counts only; no person is named."""
-    actor = request.auth  # type: ignore[attr-defined]
+    actor = actor_of(request)
     access.require_viewer(actor)
     overview = selectors.overview(actor)
     assert overview is not None  # require_viewer passed

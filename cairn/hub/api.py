@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils import timezone
@@ -15,6 +14,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
+from cairn.core.http import actor_of, require
 from cairn.pole.access import access_person_by_id
 
 from . import selectors, services
@@ -25,15 +25,6 @@ router = Router(tags=["hub"])
 SOURCE = "api"
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
-
-
-def _actor(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
 
 
 class ActionOut(Schema):
@@ -203,8 +194,8 @@ def meeting_list(
     request: HttpRequest, when: Literal["upcoming", "past"] = "upcoming", page: PageNo = 1
 ) -> dict[str, Any]:
     """Meetings you chair, attend or own an action in."""
-    actor = _actor(request)
-    _require(actor, "hub.view_meeting")
+    actor = actor_of(request)
+    require(actor, "hub.view_meeting")
     rows = (
         selectors.upcoming_meetings(actor) if when == "upcoming" else selectors.past_meetings(actor)
     )
@@ -225,7 +216,7 @@ def meeting_list(
 @router.get("/hub/meetings/{meeting_id}", response={200: MeetingOut, **error_responses(404)})
 def meeting_detail(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
     """A meeting with attendance and the agenda items about records you may see."""
-    actor = _actor(request)
+    actor = actor_of(request)
     view = selectors.consult_meeting(
         actor, meeting_id, justification="Meeting read through the API", source=SOURCE
     )
@@ -272,8 +263,8 @@ def action_list(
     page: PageNo = 1,
 ) -> dict[str, Any]:
     """Your actions, or your agency's, filtered by state."""
-    actor = _actor(request)
-    _require(actor, "hub.view_action")
+    actor = actor_of(request)
+    require(actor, "hub.view_action")
     today = timezone.localdate()
     base = selectors.agency_actions(actor) if scope == "agency" else selectors.my_actions(actor)
     rows = selectors.filter_actions(base, state, today)
@@ -296,7 +287,7 @@ def action_list(
 
 @router.get("/hub/actions/{action_id}", response={200: ActionOut, **error_responses(404)})
 def action_detail(request: HttpRequest, action_id: Id) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     return _action_out(view_action(actor, action_id, source=SOURCE), timezone.localdate())
 
 
@@ -305,7 +296,7 @@ def action_detail(request: HttpRequest, action_id: Id) -> dict[str, Any]:
 )
 def action_complete(request: HttpRequest, action_id: Id, payload: CompleteIn) -> dict[str, Any]:
     """Complete an action you (or your agency) own, saying what was done."""
-    actor = _actor(request)
+    actor = actor_of(request)
     action = access_action_by_id(actor, action_id)
     services.action_complete(actor=actor, action=action, note=payload.note)
     return _action_out(action, timezone.localdate())
@@ -318,8 +309,8 @@ def episode_list(
     page: PageNo = 1,
 ) -> dict[str, Any]:
     """Missing episodes of children you may see (newest first)."""
-    actor = _actor(request)
-    _require(actor, "hub.view_missing")
+    actor = actor_of(request)
+    require(actor, "hub.view_missing")
     child = access_person_by_id(actor, child_id) if child_id is not None else None
     out = _page(
         selectors.episodes_for_list(actor, child=child),
@@ -340,8 +331,8 @@ def episode_list(
 @router.post("/hub/missing-episodes", response={201: EpisodeOut, **error_responses(404, 422)})
 def episode_create(request: HttpRequest, payload: EpisodeIn) -> Status[dict[str, Any]]:
     """Record a missing episode; with `found_at` the 72-hour interview clock starts."""
-    actor = _actor(request)
-    _require(actor, "hub.add_missing")
+    actor = actor_of(request)
+    require(actor, "hub.add_missing")
     child = access_person_by_id(actor, payload.child_id)
     data = payload.model_dump(exclude={"child_id"})
     episode = services.episode_record(actor=actor, child=child, **data)
@@ -358,7 +349,7 @@ def episode_create_from_sign(
     """Record a concern's sign of going missing (an indicator observation) as a missing
     episode linked to the concern. 201 when recorded; 200 with the episode already
     recorded from that sign (never twice)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     episode, created = services.episode_record_from_sign(
         actor=actor, sign_id=sign_id, **payload.model_dump()
     )
@@ -369,7 +360,7 @@ def episode_create_from_sign(
     "/hub/missing-episodes/{episode_id}", response={200: EpisodeOut, **error_responses(404)}
 )
 def episode_detail(request: HttpRequest, episode_id: Id) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     episode = view_episode(
         actor, episode_id, justification="Missing episode read through the API", source=SOURCE
     )
@@ -381,7 +372,7 @@ def episode_detail(request: HttpRequest, episode_id: Id) -> dict[str, Any]:
     response={200: EpisodeOut, **error_responses(404, 422)},
 )
 def episode_return(request: HttpRequest, episode_id: Id, payload: ReturnIn) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
     episode = access_episode_by_id(actor, episode_id)
     services.episode_return(actor=actor, episode=episode, **payload.model_dump())
     return _episode_out(episode)
@@ -393,7 +384,7 @@ def episode_return(request: HttpRequest, episode_id: Id, payload: ReturnIn) -> d
 )
 def episode_interview(request: HttpRequest, episode_id: Id, payload: RhiIn) -> dict[str, Any]:
     """Record the return home interview: offered, accepted or declined, completed."""
-    actor = _actor(request)
+    actor = actor_of(request)
     episode = access_episode_by_id(actor, episode_id)
     services.rhi_record(actor=actor, episode=episode, **payload.model_dump())
     return _episode_out(episode)

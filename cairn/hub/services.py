@@ -22,6 +22,8 @@ from cairn.concerns import screening
 from cairn.concerns.models import Indicator, IndicatorObservation, RiskDecision, RiskLevel
 from cairn.concerns.selectors import screening_for_child
 from cairn.core.concurrency import Conflict, lock
+from cairn.core.http import require
+from cairn.core.types import Actor
 from cairn.notifications import services as notifications
 from cairn.pole.access import access_person_by_id, restricted_entity_ids, visible_entity_ids
 from cairn.pole.models import Person
@@ -48,12 +50,7 @@ from .models import (
 )
 
 
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
-
-
-def _require_chair(actor: Any) -> None:
+def _require_chair(actor: Actor) -> None:
     if not is_chair(actor):
         raise PermissionDenied("Only the Hub chair can do this.")
 
@@ -95,7 +92,7 @@ def setup_update(*, actor: Any, **fields: Any) -> HubSetup:
     """Change the Hub's name, chair, terms of reference or thresholds (`hub.manage_setup`:
     the Hub chair or a system admin). Thresholds must sit within THRESHOLD_BOUNDS and the
     chair must be an active user whose role is Hub chair."""
-    _require(actor, "hub.manage_setup")
+    require(actor, "hub.manage_setup")
     unknown = set(fields) - SETUP_FIELDS
     if unknown:
         raise ValidationError({k: ["Not a set-up field"] for k in unknown})
@@ -167,7 +164,7 @@ def member_set(
     """Add a member agency (or change its representative and deputy). Both must be active
     Hub users of that agency, and different people. `new=True` refuses an agency that is
     already a member. A new member joins today unless `joined_on` says otherwise."""
-    _require(actor, "hub.manage_setup")
+    require(actor, "hub.manage_setup")
     existing = HubMember.objects.select_for_update(of=("self",)).filter(agency=agency).first()
     if new and existing is not None:
         raise ValidationError({"agency": [f"{agency.name} is already a member agency"]})
@@ -245,7 +242,7 @@ def member_remove(*, actor: Any, member: HubMember) -> None:
     """Remove a member agency from the Hub (the agency itself and its past attendance,
     actions and minutes stay). Refused while it is listed at a meeting whose minutes are
     not final (see member_removal_problems)."""
-    _require(actor, "hub.manage_setup")
+    require(actor, "hub.manage_setup")
     member = (
         HubMember.objects.select_for_update(of=("self",))
         .select_related("agency", "representative", "deputy")
@@ -465,7 +462,7 @@ def item_record(
 
 
 def _hub_risk_decision(
-    *, actor: Any, child: Person, level: str, item: AgendaItem, rationale: str
+    *, actor: Actor, child: Person, level: str, item: AgendaItem, rationale: str
 ) -> RiskDecision:
     result, facts = screening_for_child(child)
     forbidden = screening.forbidden_levels(
@@ -800,7 +797,7 @@ def episode_record(
     out_of_area: bool = False,
     source_observation: IndicatorObservation | None = None,
 ) -> MissingEpisode:
-    _require(actor, "hub.add_missing")
+    require(actor, "hub.add_missing")
     child = access_person_by_id(actor, child.pk)
     errors = _episode_errors(
         reported_at=reported_at, found_at=found_at, grading=police_risk_grading
@@ -862,7 +859,7 @@ def episode_record_from_sign(
     starts from `found_at`), linked back to the sign and its concern. Idempotent: the
     sign's row is locked, so a second submit (even at the same moment) returns the
     episode already recorded. Returns (episode, created)."""
-    _require(actor, "hub.add_missing")
+    require(actor, "hub.add_missing")
     sign = access_missing_sign(actor, sign_id)
     # Serialise submits for this sign: the second waits here, then finds the episode.
     IndicatorObservation.objects.select_for_update().filter(pk=sign.pk).first()
@@ -897,7 +894,7 @@ def episode_return(
     out_of_area: bool = False,
 ) -> MissingEpisode:
     """Record the child's return: starts the 72-hour return home interview clock."""
-    _require(actor, "hub.add_missing")
+    require(actor, "hub.add_missing")
     lock(episode)
     if episode.found_at is not None:
         raise Conflict(
@@ -938,7 +935,7 @@ def rhi_record(
 ) -> MissingEpisode:
     """Record the return home interview: offered (date), accepted or declined, completed.
     A completed interview is final: a later edit racing it must not wipe it."""
-    _require(actor, "hub.add_missing")
+    require(actor, "hub.add_missing")
     lock(episode)
     if episode.rhi_completed_at is not None:
         raise Conflict(
@@ -995,7 +992,7 @@ def spans_night(episode: MissingEpisode) -> bool:
     return end > start
 
 
-def _observe(*, actor: Any, episode: MissingEpisode, code: str, evidence: str) -> bool:
+def _observe(*, actor: Actor, episode: MissingEpisode, code: str, evidence: str) -> bool:
     indicator = Indicator.objects.filter(code=code).first()
     source = f"Missing episode {episode.reference}"
     if (
@@ -1024,7 +1021,7 @@ def _observe(*, actor: Any, episode: MissingEpisode, code: str, evidence: str) -
     return True
 
 
-def _missing_indicators(*, actor: Any, episode: MissingEpisode) -> None:
+def _missing_indicators(*, actor: Actor, episode: MissingEpisode) -> None:
     rules = setup()
     start = episode.reported_at - dt.timedelta(days=rules.frequent_missing_days)
     recent = list(

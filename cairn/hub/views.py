@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cairn.audit import services as audit
+from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.pdf import render_pdf
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle, wants_pdf
@@ -40,25 +41,12 @@ from .access import (
 )
 from .models import Meeting, MeetingStatus
 
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
-def _apply_errors(form: Any, exc: ValidationError, mapping: dict[str, str] | None = None) -> None:
-    mapping = mapping or {}
-    for field, errors in exc.message_dict.items():
-        name = mapping.get(field, field)
-        form.add_error(name if name in form.fields else None, errors)
-
-
 # Hub home, set-up and meetings ------------------------------------------------------------
 
 
 @login_required
 def hub_home(request: HttpRequest) -> HttpResponse:
-    _require(request, "hub.view_meeting")
+    require(actor_of(request), "hub.view_meeting")
     today = timezone.localdate()
     return render(
         request,
@@ -114,7 +102,7 @@ def setup_edit(request: HttpRequest) -> HttpResponse:
         try:
             services.setup_update(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Hub set-up saved")
             return redirect("hub:setup")
@@ -141,7 +129,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
                 new=True,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{member.agency.name} added as a member agency")
             return redirect("hub:setup")
@@ -176,7 +164,7 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
                 joined_on=data.get("joined_on"),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{member.agency.name}'s representatives saved")
             return redirect("hub:setup")
@@ -206,7 +194,7 @@ def member_remove(request: HttpRequest, member_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest) -> HttpResponse:
-    _require(request, "hub.manage_meeting")
+    require(actor_of(request), "hub.manage_meeting")
     form = forms.MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -218,7 +206,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 venue=form.cleaned_data["venue"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc, {"starts_at": "date"})
+            apply_service_errors(form, exc, {"starts_at": "date"})
         else:
             messages.success(request, f"{meeting.title} scheduled")
             return redirect("hub:meeting", meeting_id=meeting.pk)
@@ -314,7 +302,7 @@ def item_detail(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
                 next_review_on=form.cleaned_data.get("next_review_on"),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Discussion of {item.title} recorded")
             return redirect("hub:item", meeting_id=meeting.pk, item_id=item.pk)
@@ -328,7 +316,7 @@ def item_detail(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
                 item=item,
             )
         except ValidationError as exc:
-            _apply_errors(action_form, exc)
+            apply_service_errors(action_form, exc)
         else:
             messages.success(request, f"Action {action.reference} added for {action.owner}")
             return redirect("hub:item", meeting_id=meeting.pk, item_id=item.pk)
@@ -433,7 +421,7 @@ def distribute(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 claim=Claim.from_form(form.cleaned_data),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Minutes sent to {len(rows)} agencies")
             return redirect("hub:meeting", meeting_id=meeting.pk)
@@ -457,7 +445,7 @@ ACTION_STATES = {"open": "All open", "overdue": "Overdue", "due": "Due", "comple
 
 @login_required
 def action_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "hub.view_action")
+    require(actor_of(request), "hub.view_action")
     scope = "agency" if request.GET.get("view") == "agency" else "mine"
     state = request.GET.get("state") or "open"
     if state not in ACTION_STATES:
@@ -504,7 +492,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
                 actor=request.user, action=action, note=form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Action {action.reference} completed")
             return redirect("hub:action-detail", action_id=action.pk)
@@ -526,7 +514,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @login_required
 def missing_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "hub.view_missing")
+    require(actor_of(request), "hub.view_missing")
     page = Paginator(selectors.episodes_for_list(request.user), 25).get_page(
         request.GET.get("page")
     )
@@ -551,7 +539,7 @@ def missing_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def missing_new(request: HttpRequest, person_id: int) -> HttpResponse:
-    _require(request, "hub.add_missing")
+    require(actor_of(request), "hub.add_missing")
     child = view_person(request.user, person_id, justification="Recording a missing episode")
     form = forms.EpisodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -569,7 +557,7 @@ def missing_new(request: HttpRequest, person_id: int) -> HttpResponse:
                 out_of_area=form.cleaned_data["out_of_area"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc, {"reported_at": "reported_on", "found_at": "found_on"})
+            apply_service_errors(form, exc, {"reported_at": "reported_on", "found_at": "found_on"})
         else:
             messages.success(request, f"Missing episode {episode.reference} recorded")
             return redirect("hub:missing-detail", episode_id=episode.pk)
@@ -581,7 +569,7 @@ def missing_new(request: HttpRequest, person_id: int) -> HttpResponse:
 def missing_from_sign(request: HttpRequest, sign_id: int) -> HttpResponse:
     """Record a sign of going missing from a concern as a missing episode: the form starts
     from the sign's date and evidence; the practitioner confirms or edits it."""
-    _require(request, "hub.add_missing")
+    require(actor_of(request), "hub.add_missing")
     sign = access_missing_sign(request.user, sign_id)
     concern = sign.concern
     assert concern is not None  # missing_signs offers only signs from concerns
@@ -612,7 +600,7 @@ def missing_from_sign(request: HttpRequest, sign_id: int) -> HttpResponse:
                 out_of_area=form.cleaned_data["out_of_area"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc, {"reported_at": "reported_on", "found_at": "found_on"})
+            apply_service_errors(form, exc, {"reported_at": "reported_on", "found_at": "found_on"})
         else:
             if created:
                 messages.success(
@@ -651,7 +639,7 @@ def missing_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
     }
     rhi_form = forms.RhiForm(request.POST if which == "rhi" else None, initial=rhi_initial)
     if request.method == "POST":
-        _require(request, "hub.add_missing")
+        require(actor_of(request), "hub.add_missing")
         try:
             if which == "return" and return_form.is_valid():
                 services.episode_return(
@@ -669,7 +657,7 @@ def missing_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
                 return redirect("hub:missing-detail", episode_id=episode.pk)
         except ValidationError as exc:
             target = return_form if which == "return" else rhi_form
-            _apply_errors(
+            apply_service_errors(
                 target,
                 exc,
                 {"found_at": "found_on", "completed_at": "completed_on"},
@@ -689,7 +677,7 @@ def missing_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 @login_required
 def philomena(request: HttpRequest, person_id: int) -> HttpResponse:
-    _require(request, "hub.view_missing")
+    require(actor_of(request), "hub.view_missing")
     child = access_person_by_id(request.user, person_id)
     audit.record(
         actor=request.user,
@@ -714,7 +702,7 @@ def philomena(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    _require(request, "hub.view_dashboard")
+    require(actor_of(request), "hub.view_dashboard")
     audit.record(actor=request.user, event="hub.dashboard_viewed", justification="Hub dashboard")
     return render(
         request,
@@ -726,7 +714,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @throttle("export", when=wants_pdf)
 def problem_profile(request: HttpRequest) -> HttpResponse:
-    _require(request, "hub.view_problem_profile")
+    require(actor_of(request), "hub.view_problem_profile")
     entity = None
     if is_digits(request.GET.get("entity", "")):
         entity = access_entity_by_id(request.user, int(request.GET["entity"]))

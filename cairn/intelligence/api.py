@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
+from cairn.core.http import actor_of, require
 from cairn.core.throttling import api_throttles
+from cairn.core.types import Actor
 from cairn.pole.mentions import MentionIn, mentions_payload
 from cairn.pole.models import LinkType
 from cairn.sharing.schemas import BasisIn
@@ -42,15 +44,6 @@ from .models import Status as St
 router = Router(tags=["intelligence"])
 SOURCE = "api"
 SubmissionId = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-
-def _actor(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
 
 
 class CheckIn(InputSchema):
@@ -255,7 +248,7 @@ class CrimeReferralOut(Schema):
     subject_description: str
 
 
-def _out(actor: Any, submission_id: int, view: SubmissionView | None = None) -> dict[str, Any]:
+def _out(actor: Actor, submission_id: int, view: SubmissionView | None = None) -> dict[str, Any]:
     view = view or access_submission_by_id(actor, submission_id)
     s = view.submission
     out: dict[str, Any] = {"id": s.pk, "reference": s.reference, "submitted_at": s.submitted_at}
@@ -306,7 +299,7 @@ def _out(actor: Any, submission_id: int, view: SubmissionView | None = None) -> 
     return out
 
 
-def _viewed(actor: Any, submission_id: int) -> dict[str, Any]:
+def _viewed(actor: Actor, submission_id: int) -> dict[str, Any]:
     view = view_submission(
         actor, submission_id, justification="Intelligence read through the API", source=SOURCE
     )
@@ -316,7 +309,7 @@ def _viewed(actor: Any, submission_id: int) -> dict[str, Any]:
 @router.post("/intelligence/check", response={200: CheckOut, **error_responses(422)})
 def check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
     """The crime-disclosure and quality check for a text; stores nothing."""
-    _require(_actor(request), "intelligence.add_submission")
+    require(actor_of(request), "intelligence.add_submission")
     result = checks.check(
         payload.text,
         how_known=payload.how_known,
@@ -334,7 +327,7 @@ def check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
 def submission_create(request: HttpRequest, payload: SubmissionIn) -> Status[dict[str, Any]]:
     """Submit intelligence to the FIB. A likely crime disclosure is refused (422) unless
     a crime reference, or a reason it is intelligence only, is given."""
-    actor = _actor(request)
+    actor = actor_of(request)
     submission = services.submission_create(actor=actor, data=payload.to_data())
     return Status(201, _out(actor, submission.pk))
 
@@ -344,8 +337,8 @@ def submission_list(
     request: HttpRequest, page: Annotated[int, Query(ge=1, le=100_000)] = 1
 ) -> dict[str, Any]:
     """Entries you may open (yours, the FIB's queue, or shared with you), newest first."""
-    actor = _actor(request)
-    _require(actor, "intelligence.view_submission")
+    actor = actor_of(request)
+    require(actor, "intelligence.view_submission")
     qs = visible_submissions(actor).exclude(status=St.DRAFT).order_by("-submitted_at", "-pk")
     current = Paginator(qs.only("pk", "submitted_at", "subject_id"), 25).get_page(page)
     audit.record_list(
@@ -384,8 +377,8 @@ def search_sanitised(
     """Full-text search over the sanitised versions you may see. `sort=relevance` (the
     default) ranks by match, except when more than 1,000 reports match: then results come
     newest first and `order_reason` is "broad" (add words or a filter to rank)."""
-    actor = _actor(request)
-    _require(actor, "intelligence.view_submission")
+    actor = actor_of(request)
+    require(actor, "intelligence.view_submission")
     filters = search.Filters(
         q=q,
         date_from=date_from,
@@ -434,8 +427,8 @@ def search_sanitised(
 )
 def submission_detail(request: HttpRequest, submission_id: SubmissionId) -> dict[str, Any]:
     """One entry, with only the parts you may see (original, or sanitised and graded)."""
-    actor = _actor(request)
-    _require(actor, "intelligence.view_submission")
+    actor = actor_of(request)
+    require(actor, "intelligence.view_submission")
     return _viewed(actor, submission_id)
 
 
@@ -447,8 +440,8 @@ def evaluation(
     request: HttpRequest, submission_id: SubmissionId, payload: EvaluationIn
 ) -> dict[str, Any]:
     """Grade an entry (FIB): 3x5x2, or a legacy 5x5x5 code mapped to it."""
-    actor = _actor(request)
-    _require(actor, "intelligence.manage_fib")
+    actor = actor_of(request)
+    require(actor, "intelligence.manage_fib")
     submission = access_for_fib(actor, submission_id)
     services.submission_evaluate(
         actor=actor,
@@ -471,8 +464,8 @@ def sanitised(
     request: HttpRequest, submission_id: SubmissionId, payload: SanitisedIn
 ) -> dict[str, Any]:
     """Save the sanitised version (FIB); it must not contain the source's details."""
-    actor = _actor(request)
-    _require(actor, "intelligence.manage_fib")
+    actor = actor_of(request)
+    require(actor, "intelligence.manage_fib")
     submission = access_for_fib(actor, submission_id)
     services.submission_sanitise(actor=actor, submission=submission, text=payload.text)
     return _out(actor, submission_id)
@@ -488,8 +481,8 @@ def link(
     """The FIB's linking step: link the entry's details (by index) to their records, and
     each to the person it belongs to (the subject or a person the entry names), in one
     request. Sending it again adds nothing twice."""
-    actor = _actor(request)
-    _require(actor, "intelligence.manage_fib")
+    actor = actor_of(request)
+    require(actor, "intelligence.manage_fib")
     submission = access_for_fib(actor, submission_id)
     services.mentions_link(
         actor=actor,
@@ -516,8 +509,8 @@ def dissemination(
 ) -> Status[dict[str, Any]]:
     """Disseminate the sanitised version and grading (FIB) to the PPU, the Hub or a
     partner agency, as the handling code allows."""
-    actor = _actor(request)
-    _require(actor, "intelligence.manage_fib")
+    actor = actor_of(request)
+    require(actor, "intelligence.manage_fib")
     submission = access_for_fib(actor, submission_id)
     agency = None
     if payload.agency_id is not None:
@@ -547,8 +540,8 @@ def crime_decision(
     submitter's reason, refer the crime for recording (the PPU / CSE co-ordinators; a
     logged disclosure), or return it to the submitter with a note. A note is required to
     refer or return. The submitter is notified of each outcome."""
-    actor = _actor(request)
-    _require(actor, "intelligence.manage_fib")
+    actor = actor_of(request)
+    require(actor, "intelligence.manage_fib")
     submission = access_for_fib(actor, submission_id)
     if payload.decision == CrimeDecision.ACCEPT:
         services.submission_accept_reason(actor=actor, submission=submission, note=payload.note)
@@ -573,8 +566,8 @@ def resubmit(
 ) -> dict[str, Any]:
     """Resubmit an entry the FIB returned to you, with its details replaced; the crime
     check applies as on first submission."""
-    actor = _actor(request)
-    _require(actor, "intelligence.add_submission")
+    actor = actor_of(request)
+    require(actor, "intelligence.add_submission")
     submission = access_returned_own(actor, submission_id)
     services.submission_resubmit(actor=actor, submission=submission, data=payload.to_data())
     return _out(actor, submission_id)
@@ -588,8 +581,8 @@ def withdraw(
     request: HttpRequest, submission_id: SubmissionId, payload: WithdrawIn
 ) -> dict[str, Any]:
     """Withdraw an entry the FIB returned to you (the FIB is told). Cannot be undone."""
-    actor = _actor(request)
-    _require(actor, "intelligence.add_submission")
+    actor = actor_of(request)
+    require(actor, "intelligence.add_submission")
     submission = access_returned_own(actor, submission_id)
     services.submission_withdraw(actor=actor, submission=submission, reason=payload.reason)
     return _out(actor, submission_id)
@@ -617,7 +610,7 @@ def _referral_out(referral: CrimeReferral) -> dict[str, Any]:
     }
 
 
-def _referral_viewed(actor: Any, referral_id: int) -> dict[str, Any]:
+def _referral_viewed(actor: Actor, referral_id: int) -> dict[str, Any]:
     referral = view_crime_referral(
         actor, referral_id, justification="Crime referral read through the API", source=SOURCE
     )
@@ -635,8 +628,8 @@ def crime_referral_list(
 ) -> dict[str, Any]:
     """The crime recording queue (PPU / CSE co-ordinators): waiting referrals oldest first,
     recorded or returned ones newest first."""
-    actor = _actor(request)
-    _require(actor, "intelligence.record_crime")
+    actor = actor_of(request)
+    require(actor, "intelligence.record_crime")
     current = Paginator(selectors.crime_referral_queue(actor, status), 25).get_page(page)
     consult_crime_queue(actor, current, tab=f"{status} (API)", source=SOURCE)
     return {
@@ -663,8 +656,8 @@ def crime_referral_list(
 )
 def crime_referral_detail(request: HttpRequest, referral_id: ReferralId) -> dict[str, Any]:
     """One crime referral with the entry (never the source) and the child."""
-    actor = _actor(request)
-    _require(actor, "intelligence.record_crime")
+    actor = actor_of(request)
+    require(actor, "intelligence.record_crime")
     return _referral_viewed(actor, referral_id)
 
 
@@ -678,8 +671,8 @@ def crime_referral_record(
     """Record the crime reference (letters, numbers, slashes or hyphens, with at least one
     number). The submitter and the referring FIB officer are told; the concern and the
     child's chronology show "crime reported, reference ...". Cannot be changed after."""
-    actor = _actor(request)
-    _require(actor, "intelligence.record_crime")
+    actor = actor_of(request)
+    require(actor, "intelligence.record_crime")
     referral = access_crime_referral_by_id(actor, referral_id)
     services.crime_referral_record(
         actor=actor, referral=referral, crime_reference=payload.crime_reference
@@ -695,8 +688,8 @@ def crime_referral_return(
     request: HttpRequest, referral_id: ReferralId, payload: CrimeReturnIn
 ) -> dict[str, Any]:
     """Return the referral to the FIB with a note (the referring officer is told)."""
-    actor = _actor(request)
-    _require(actor, "intelligence.record_crime")
+    actor = actor_of(request)
+    require(actor, "intelligence.record_crime")
     referral = access_crime_referral_by_id(actor, referral_id)
     services.crime_referral_return(actor=actor, referral=referral, note=payload.note)
     return _referral_out(access_crime_referral_by_id(actor, referral_id))

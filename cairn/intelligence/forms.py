@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from cairn.accounts.models import Agency
 from cairn.core.forms import GovukDateField, GovukForm
@@ -422,15 +421,15 @@ class LinkStepForm(GovukForm):
             for row in self.rows
         ]
 
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """The service's errors ("items.2.belongs_to") against this form's fields."""
+    @staticmethod
+    def service_field(key: str) -> str:
+        """The field of this form for a service error's key ("items.2.belongs_to" is
+        "owner_2"); "" (the top of the form) for any other key."""
         fields = {"record": "record", "belongs_to": "owner", "link_type": "type"}
-        for key, messages in exc.message_dict.items():
-            parts = key.split(".")
-            name = ""
-            if len(parts) == 3 and parts[0] == "items" and parts[2] in fields:
-                name = f"{fields[parts[2]]}_{parts[1]}"
-            self.add_error(name if name in self.fields else None, messages)
+        parts = key.split(".")
+        if len(parts) == 3 and parts[0] == "items" and parts[2] in fields:
+            return f"{fields[parts[2]]}_{parts[1]}"
+        return ""
 
 
 class StartSubjectForm(GovukForm):

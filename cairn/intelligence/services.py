@@ -21,7 +21,9 @@ from cairn.audit import services as audit
 from cairn.concerns import services as concern_services
 from cairn.concerns.models import Concern
 from cairn.core.concurrency import Conflict, lock
+from cairn.core.http import require
 from cairn.core.text import MAX_ID, parse_date
+from cairn.core.types import Actor
 from cairn.notifications import services as notifications
 from cairn.pole import mentions as pole_mentions
 from cairn.pole import services as pole
@@ -160,13 +162,6 @@ def crime_reference_problem(reference: str) -> str:
     return ""
 
 
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
-    if actor.agency_id is None:
-        raise PermissionDenied("Your account is not attached to an agency.")
-
-
 def _fib_officers() -> list[User]:
     return list(User.objects.filter(role=Role.FIB_OFFICER, is_active=True))
 
@@ -223,7 +218,7 @@ def submission_start(
     layer), copy its narrative, place, date and details, about the subject the submitter
     chose: the concern's child (the default) or another person it names (one subject per
     entry; `selectors.concern_subjects` lists them)."""
-    _require(actor, "intelligence.add_submission")
+    require(actor, "intelligence.add_submission", agency=True)
     submission = Submission(submitter=actor, submitter_agency=actor.agency)
     if concern is not None:
         from .selectors import concern_subjects  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
@@ -255,7 +250,7 @@ def submission_start(
     return submission
 
 
-def _own_draft(actor: Any, submission: Submission) -> None:
+def _own_draft(actor: Actor, submission: Submission) -> None:
     if submission.submitter_id != actor.pk or submission.status != Status.DRAFT:
         raise PermissionDenied("Only the person who started this draft can change it.")
     # It may have been sent or deleted since this request read it.
@@ -266,7 +261,7 @@ def _own_draft(actor: Any, submission: Submission) -> None:
         )
 
 
-def _lock_own(actor: Any, submission: Submission) -> bool:
+def _lock_own(actor: Actor, submission: Submission) -> bool:
     """Lock the submitter's own entry; True when it has already been submitted."""
     if submission.submitter_id != actor.pk:
         raise PermissionDenied("Only the person who started this draft can send it.")
@@ -465,7 +460,7 @@ def submission_submit(
 
 
 @transaction.atomic
-def submission_create(*, actor: Any, data: dict[str, Any]) -> Submission:
+def submission_create(*, actor: Actor, data: dict[str, Any]) -> Submission:
     """Start, fill and submit in one step (the API)."""
     submission = submission_start(actor=actor)
     errors = submission_save_draft(actor=actor, submission=submission, data=data)
@@ -492,10 +487,10 @@ def submission_discard_draft(*, actor: Any, submission: Submission) -> None:
     submission.delete()
 
 
-def _fib(actor: Any, submission: Submission) -> None:
+def _fib(actor: Actor, submission: Submission) -> None:
     """FIB work on a submitted entry, under its row lock: two officers acting at once
     take turns, and each decides on the state the other left."""
-    _require(actor, "intelligence.manage_fib")
+    require(actor, "intelligence.manage_fib", agency=True)
     if submission.status == Status.DRAFT:
         raise PermissionDenied("A draft is not in the FIB queue.")
     lock(submission)
@@ -728,7 +723,7 @@ def _item_error(errors: dict[str, list[str]], index: int, part: str, message: st
 
 
 def _plan_links(
-    actor: Any,
+    actor: Actor,
     submission: Submission,
     answers: list[LinkAnswer],
     linked: dict[int, SubmissionEntity],
@@ -1053,7 +1048,7 @@ def submission_disseminate(
 
 
 @transaction.atomic
-def submission_import(*, actor: Any, row: LegacyRow) -> Submission:
+def submission_import(*, actor: Actor, row: LegacyRow) -> Submission:
     """One record from the previous intelligence system (validated by legacy_import), as
     an entry the FIB has graded and sanitised: the legacy 5x5x5 code is kept and mapped by
     `submission_evaluate`, the text (already sanitised there) saved by
@@ -1062,7 +1057,7 @@ def submission_import(*, actor: Any, row: LegacyRow) -> Submission:
     the FIB's linking page offers). No notification: these are not new in the queue. The
     crime-disclosure check runs and is recorded, but does not block: the record is history,
     and the FIB sees the flag."""
-    _require(actor, "intelligence.manage_fib")
+    require(actor, "intelligence.manage_fib", agency=True)
     result = checks.check(row.text)
     submission = Submission.objects.create(
         status=Status.NEW,
@@ -1116,10 +1111,10 @@ class ImportSummary:
 
 
 @transaction.atomic
-def legacy_import(*, actor: Any, rows: list[LegacyRow], source: str) -> ImportSummary:
+def legacy_import(*, actor: Actor, rows: list[LegacyRow], source: str) -> ImportSummary:
     """Import validated rows, all or nothing; a reference already imported is skipped.
     One summary audit row for the run besides each record's own rows."""
-    _require(actor, "intelligence.manage_fib")
+    require(actor, "intelligence.manage_fib", agency=True)
     existing = set(
         Submission.objects.filter(external_reference__in=[r.reference for r in rows])
         .select_for_update()
@@ -1185,7 +1180,7 @@ def clean_note(note: str, field: str, message: str) -> str:
     return text[:1000]
 
 
-def _judge(actor: Any, submission: Submission, judgement: str, note: str) -> None:
+def _judge(actor: Actor, submission: Submission, judgement: str, note: str) -> None:
     submission.crime_judgement = judgement
     submission.crime_judgement_note = note[:1000]
     submission.crime_judged_by = actor
@@ -1323,7 +1318,7 @@ def submission_return(
     return submission
 
 
-def _returned_own(actor: Any, submission: Submission) -> Submission:
+def _returned_own(actor: Actor, submission: Submission) -> Submission:
     if submission.submitter_id != actor.pk:
         raise PermissionDenied("Only the person who submitted this entry can change it.")
     return _lock(submission, (Status.RETURNED,))
@@ -1355,7 +1350,9 @@ def submission_reopen(*, actor: Any, submission: Submission) -> Submission:
 
 
 @transaction.atomic
-def submission_resubmit(*, actor: Any, submission: Submission, data: dict[str, Any]) -> Submission:
+def submission_resubmit(
+    *, actor: Actor, submission: Submission, data: dict[str, Any]
+) -> Submission:
     """Reopen a returned entry, replace its details and submit it again, in one step (the
     API); all or nothing, and the crime check applies as on first submission."""
     submission = submission_reopen(actor=actor, submission=submission)
@@ -1394,7 +1391,7 @@ def submission_withdraw(*, actor: Any, submission: Submission, reason: str = "")
     return submission
 
 
-def _open_referral(actor: Any, referral: CrimeReferral) -> CrimeReferral:
+def _open_referral(actor: Actor, referral: CrimeReferral) -> CrimeReferral:
     if not is_crime_recorder(actor) or actor.agency_id is None:
         raise PermissionDenied("You do not have permission to record crimes.")
     fresh = (

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cairn.audit import services as audit
 from cairn.concerns.access import access_concern_by_id
+from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
@@ -43,17 +44,6 @@ from .models import CrimeReferralStatus, Status, Submission
 NAV = "intelligence"
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
-def _errors_to_form(form: Any, exc: ValidationError, mapping: dict[str, str] | None = None) -> None:
-    for key, errs in exc.message_dict.items():
-        name = (mapping or {}).get(key, key)
-        form.add_error(name if name in form.fields else None, errs)
-
-
 def _already_sent(request: HttpRequest, submission_id: int) -> HttpResponse | None:
     """A form posted again after the entry was sent (a double click, a resent form)
     goes to the sent entry, not to "page not found"."""
@@ -68,7 +58,7 @@ def _already_sent(request: HttpRequest, submission_id: int) -> HttpResponse | No
 
 @login_required
 def submission_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "intelligence.view_submission")
+    require(actor_of(request), "intelligence.view_submission")
     page = Paginator(selectors.my_submissions(request.user), 25).get_page(request.GET.get("page"))
     drafts = list(selectors.my_drafts(request.user)[:20])
     shared = list(selectors.shared_with_me(request.user)[:20])
@@ -97,7 +87,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_new(request: HttpRequest) -> HttpResponse:
-    _require(request, "intelligence.add_submission")
+    require(actor_of(request), "intelligence.add_submission")
     concern = None
     concern_id = request.POST.get("concern") or request.GET.get("concern")
     if concern_id and is_digits(concern_id):
@@ -121,7 +111,7 @@ def submission_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             if form is None:
                 raise
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             return redirect("intelligence:questions", submission_id=submission.pk)
     if concern is not None:
@@ -170,7 +160,7 @@ def submission_questions(request: HttpRequest, submission_id: int) -> HttpRespon
                 if _said_yes(submission):
                     return redirect("intelligence:report-crime", submission_id=submission.pk)
                 return redirect("intelligence:edit", submission_id=submission.pk)
-            _errors_to_form(form, ValidationError(errors))
+            apply_service_errors(form, ValidationError(errors))
     else:
         form = forms.QuestionsForm(
             initial={
@@ -238,7 +228,7 @@ def submission_edit(request: HttpRequest, submission_id: int) -> HttpResponse:
                     messages.success(request, "Your draft has been saved.")
                     return redirect("intelligence:edit", submission_id=submission.pk)
                 return redirect("intelligence:check", submission_id=submission.pk)
-            _errors_to_form(form, ValidationError(errors))
+            apply_service_errors(form, ValidationError(errors))
     else:
         form = forms.SubmissionForm(initial=forms.SubmissionForm.initial_from(submission))
     return render(
@@ -430,7 +420,7 @@ def source_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @login_required
 def fib_queue(request: HttpRequest) -> HttpResponse:
-    _require(request, "intelligence.manage_fib")
+    require(actor_of(request), "intelligence.manage_fib")
     tab = request.GET.get("tab", "new")
     if tab not in selectors.QUEUE_STATUSES:
         tab = "new"
@@ -513,7 +503,7 @@ def triage(request: HttpRequest, submission_id: int) -> HttpResponse:
                 close=form.cleaned_data["close"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             return redirect("intelligence:detail", submission_id=submission.pk)
     return _fib_page(request, submission, form, "Triage", "Save triage", show_original=True)
@@ -591,7 +581,7 @@ def crime_decision(request: HttpRequest, submission_id: int) -> HttpResponse:
                 )
                 messages.success(request, "The entry has been returned to the submitter.")
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             return redirect("intelligence:detail", submission_id=submission.pk)
     return _fib_page(
@@ -628,7 +618,7 @@ def withdraw(request: HttpRequest, submission_id: int) -> HttpResponse:
                 actor=request.user, submission=submission, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Intelligence {submission.reference} has been withdrawn.")
             return redirect("intelligence:detail", submission_id=submission.pk)
@@ -641,7 +631,7 @@ def withdraw(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @login_required
 def crime_queue(request: HttpRequest) -> HttpResponse:
-    _require(request, "intelligence.record_crime")
+    require(actor_of(request), "intelligence.record_crime")
     tab = request.GET.get("tab", "open")
     if tab not in selectors.CRIME_TABS:
         tab = "open"
@@ -693,7 +683,7 @@ def crime_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
                     actor=request.user, referral=referral, crime_reference=reference
                 )
             except ValidationError as exc:
-                _errors_to_form(record_form, exc)
+                apply_service_errors(record_form, exc)
             else:
                 messages.success(request, f"Crime reference {reference} recorded.")
                 return redirect("intelligence:crime-referral", referral_id=referral.pk)
@@ -703,7 +693,7 @@ def crime_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
                 actor=request.user, referral=referral, note=return_form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            _errors_to_form(return_form, exc)
+            apply_service_errors(return_form, exc)
         else:
             messages.success(request, "The referral has been returned to the FIB.")
             return redirect("intelligence:crime-referral", referral_id=referral.pk)
@@ -743,7 +733,7 @@ def evaluate(request: HttpRequest, submission_id: int) -> HttpResponse:
                 actor=request.user, submission=submission, **form.cleaned_data
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             return redirect("intelligence:detail", submission_id=submission.pk)
     return _fib_page(
@@ -763,7 +753,7 @@ def sanitise(request: HttpRequest, submission_id: int) -> HttpResponse:
                 actor=request.user, submission=submission, text=form.cleaned_data["text"]
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             return redirect("intelligence:detail", submission_id=submission.pk)
     return _fib_page(
@@ -789,7 +779,7 @@ def link(request: HttpRequest, submission_id: int) -> HttpResponse:
                 actor=request.user, submission=submission, answers=form.answers()
             )
         except ValidationError as exc:
-            form.add_service_errors(exc)
+            apply_service_errors(form, exc, form.service_field)
         else:
             count = len(linked)
             messages.success(
@@ -830,7 +820,7 @@ def disseminate(request: HttpRequest, submission_id: int) -> HttpResponse:
                 claim=Claim.from_form(form.cleaned_data),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "The sanitised intelligence has been disseminated.")
             return redirect("intelligence:detail", submission_id=submission.pk)
@@ -847,7 +837,7 @@ def disseminate(request: HttpRequest, submission_id: int) -> HttpResponse:
 @login_required
 @throttle("search", methods=("GET",))
 def search_page(request: HttpRequest) -> HttpResponse:
-    _require(request, "intelligence.view_submission")
+    require(actor_of(request), "intelligence.view_submission")
     form = forms.SearchForm(request.GET or None, fib=is_fib(request.user))
     page = None
     # The order alone is not a search.

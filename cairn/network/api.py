@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
+from cairn.core.http import actor_of, require
 from cairn.core.throttling import api_throttles
 
 from . import exports, graph, selectors, services
@@ -21,15 +21,6 @@ from . import exports, graph, selectors, services
 router = Router(tags=["network"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 Page = Annotated[int, Query(ge=1, le=100_000)]
-
-
-def _actor(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
 
 
 class MatchIn(InputSchema):
@@ -74,8 +65,8 @@ def _brief(person: Any) -> dict[str, Any]:
 def match(request: HttpRequest, payload: MatchIn) -> list[dict[str, Any]]:
     """Possible existing records for a person about to be entered, best first, with the
     reasons. Only records the caller may see are ever candidates."""
-    actor = _actor(request)
-    _require(actor, "network.match_person")
+    actor = actor_of(request)
+    require(actor, "network.match_person")
     found = selectors.possible_matches(actor, payload.dict())  # audited there
     return [
         {
@@ -124,7 +115,7 @@ def _pair(pair: Any) -> dict[str, Any]:
 )
 def candidates(request: HttpRequest, page: Page = 1) -> dict[str, Any]:
     """The duplicate review queue (pending pairs whose records you can both see)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     page_obj = Paginator(selectors.pending_pairs(actor), 50).get_page(page)
     audit.record_list(
         actor=actor,
@@ -171,7 +162,7 @@ def _merge(merge: Any) -> dict[str, Any]:
 def merge_create(request: HttpRequest, payload: MergeIn) -> Status[dict[str, Any]]:
     """Merge two person records (never automatic). Reversible with /unmerge."""
     merge = services.person_merge(
-        actor=_actor(request),
+        actor=actor_of(request),
         survivor_id=payload.survivor_id,
         absorbed_id=payload.absorbed_id,
         reason=payload.reason,
@@ -189,7 +180,7 @@ class ReasonIn(InputSchema):
 )
 def merge_undo(request: HttpRequest, merge_id: Id, payload: ReasonIn) -> dict[str, Any]:
     """Undo a merge: the merged-away record and every moved reference come back."""
-    actor = _actor(request)
+    actor = actor_of(request)
     merge = selectors.access_merge(actor, merge_id)
     services.person_unmerge(actor=actor, merge=merge, reason=payload.reason)
     merge.refresh_from_db()
@@ -236,7 +227,7 @@ def neighbourhood(
 ) -> dict[str, Any]:
     """Everything within `hops` links of a person that you may see, with the links."""
     _, network = selectors.network_for_person(
-        _actor(request), person_id, hops=hops, since=since, until=until
+        actor_of(request), person_id, hops=hops, since=since, until=until
     )
     analysis = graph.analyse(network)
     return {
@@ -263,7 +254,7 @@ def export(
     hops: Annotated[int, Query(ge=1, le=graph.MAX_HOPS)] = 2,
 ) -> HttpResponse:
     """A person's network as an i2 ANX, GraphML or CSV file (logged as a disclosure)."""
-    person, content = selectors.export_network(_actor(request), person_id, format, hops=hops)
+    person, content = selectors.export_network(actor_of(request), person_id, format, hops=hops)
     response = HttpResponse(content, content_type=exports.CONTENT_TYPES[format])
     response["Content-Disposition"] = f'attachment; filename="cairn-network-{person.pk}.{format}"'
     return response

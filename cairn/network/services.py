@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict
+from cairn.core.types import Actor
 from cairn.pole import services as pole_services
 from cairn.pole.access import access_person_by_id
 from cairn.pole.models import (
@@ -56,7 +57,7 @@ DATE_FIELDS = {"date_of_birth", "estimated_age_on"}
 NOT_MOVED = {"network.personmerge", "network.candidatepair", "network.matchmodel"}
 
 
-def _require(actor: Any, permission: str) -> None:
+def _require(actor: Actor, permission: str) -> None:
     if not actor.has_perm(permission):
         raise PermissionDenied("You do not have permission to do this.")
 
@@ -255,7 +256,7 @@ def _set_primary_name(person: Person) -> None:
     Entity.objects.filter(pk=person.pk).update(label=person.full_name[:300])
 
 
-def _lock_people(actor: Any, *person_ids: int) -> None:
+def _lock_people(actor: Actor, *person_ids: int) -> None:
     """Row-lock the people's entities in id order (one order everywhere: no deadlock).
     A record merged away meanwhile is a conflict the user is told about."""
     for person_id in sorted(set(person_ids)):

@@ -9,22 +9,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cairn.audit import services as audit
+from cairn.core.http import actor_of, require
 from cairn.core.throttling import throttle
 
 from . import exports, graph, selectors, services
 from .forms import MergeForm, NetworkFilterForm, ReasonForm
-
-
-def _require_perm(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 def _window(request: HttpRequest) -> tuple[NetworkFilterForm, int, dt.date | None, dt.date | None]:
@@ -39,7 +35,7 @@ def _window(request: HttpRequest) -> tuple[NetworkFilterForm, int, dt.date | Non
 
 @login_required
 def person_network(request: HttpRequest, person_id: int) -> HttpResponse:
-    _require_perm(request, "network.view_network")
+    require(actor_of(request), "network.view_network")
     form, hops, since, until = _window(request)
     person, network = selectors.network_for_person(
         request.user, person_id, hops=hops, since=since, until=until
@@ -67,7 +63,7 @@ def person_network(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @throttle("export")
 def person_network_export(request: HttpRequest, person_id: int, fmt: str) -> HttpResponse:
-    _require_perm(request, "network.export_network")
+    require(actor_of(request), "network.export_network")
     _, hops, since, until = _window(request)
     person, content = selectors.export_network(
         request.user, person_id, fmt, hops=hops, since=since, until=until
@@ -81,7 +77,7 @@ def person_network_export(request: HttpRequest, person_id: int, fmt: str) -> Htt
 @login_required
 @throttle("match")
 def candidate_list(request: HttpRequest) -> HttpResponse:
-    _require_perm(request, "network.merge_person")
+    require(actor_of(request), "network.merge_person")
     pairs = selectors.pending_pairs(request.user)
     page_obj = Paginator(pairs, 25).get_page(request.GET.get("page"))
     audit.record_list(
@@ -103,7 +99,7 @@ def _survivor_choices(pair: Any) -> list[tuple[str, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def candidate_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
-    _require_perm(request, "network.merge_person")
+    require(actor_of(request), "network.merge_person")
     pair = selectors.access_pair(request.user, pair_id)
     choices = _survivor_choices(pair)
     merge_form = MergeForm(choices=choices, initial={"survivor": choices[0][0]})
@@ -165,7 +161,7 @@ def candidate_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
 
 @login_required
 def merge_list(request: HttpRequest) -> HttpResponse:
-    _require_perm(request, "network.merge_person")
+    require(actor_of(request), "network.merge_person")
     page_obj = selectors.consult_merges(request.user, request.GET.get("page"))
     return render(request, "network/merge_list.html", {"page_obj": page_obj, "nav": "duplicates"})
 
@@ -173,7 +169,7 @@ def merge_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def merge_detail(request: HttpRequest, merge_id: int) -> HttpResponse:
-    _require_perm(request, "network.merge_person")
+    require(actor_of(request), "network.merge_person")
     merge = selectors.view_merge(request.user, merge_id)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and merge.is_active and form.is_valid():

@@ -9,7 +9,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
@@ -19,7 +18,9 @@ from pydantic import model_validator
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
+from cairn.core.http import actor_of, require
 from cairn.core.throttling import api_throttles
+from cairn.core.types import Actor
 from cairn.sharing.schemas import BasisIn, BasisOut, basis_out
 
 from . import search, selectors, services
@@ -51,15 +52,6 @@ SOURCE = "api"
 EntityId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Page = Annotated[int, Query(ge=1, le=100_000)]
 NO_NUL = r"^[^\x00]*$"
-
-
-def _actor(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
 
 
 # Output schemas: handlers return model objects; these say what the client sees. ---------
@@ -409,8 +401,8 @@ def people_search(
 ) -> dict[str, Any]:
     """Search people by name or alias (fuzzy) and/or exact date of birth (YYYY-MM-DD),
     best match first, with the reasons each matched. Give at least one of `q` and `dob`."""
-    actor = _actor(request)
-    _require(actor, "pole.view_person")
+    actor = actor_of(request)
+    require(actor, "pole.view_person")
     if not q.strip() and dob is None:
         raise NinjaValidationError(
             [
@@ -454,7 +446,7 @@ def people_search(
 def person_create(request: HttpRequest, payload: PersonIn) -> Status[Person]:
     """Record a new person with their primary name and any aliases. Unlike the web form
     this does not stop to show possible duplicates: search first."""
-    actor = _actor(request)
+    actor = actor_of(request)
     data = payload.model_dump(exclude={"aliases", "police_only", "hub_shared", "justification"})
     person = services.person_create(
         actor=actor,
@@ -479,8 +471,8 @@ def person_detail(
 ) -> Person:
     """A person's record and their other names. Recorded in the audit log as a view;
     `reason` says why you opened it."""
-    actor = _actor(request)
-    _require(actor, "pole.view_person")
+    actor = actor_of(request)
+    require(actor, "pole.view_person")
     return view_person(
         actor, person_id, justification=reason or "Opened person record via the API", source=SOURCE
     )
@@ -494,8 +486,8 @@ def person_detail(
 def person_links(request: HttpRequest, person_id: EntityId, page: Page = 1) -> dict[str, Any]:
     """The person's links whose other end you may also see, newest first, each with
     its type, dates, source note and the record at the other end."""
-    actor = _actor(request)
-    _require(actor, "pole.view_link")
+    actor = actor_of(request)
+    require(actor, "pole.view_link")
     person = access_person_by_id(actor, person_id)
     views = selectors.link_views_for_entity(actor, person.pk)
     audit.record(
@@ -521,7 +513,7 @@ def link_create(request: HttpRequest, payload: LinkIn) -> Status[dict[str, Any]]
     if either is not visible). A fact is one link: if it is already recorded, your note
     is added to it as a further source (201); sending the same note again changes nothing
     (200)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     recorded = services.link_record(
         actor=actor,
         from_entity_id=payload.from_entity_id,
@@ -563,8 +555,8 @@ def entity_search(
     ("NM19 KXT" or "nm19kxt"), a phone number in any format ("07700 900123",
     "+44 7700 900123"), a handle (with or without "@", any case) or a postcode ("nm1 1aa",
     "NM11AA"). Exact matches only. People are searched at /people."""
-    actor = _actor(request)
-    _require(actor, "pole.view_person")
+    actor = actor_of(request)
+    require(actor, "pole.view_person")
     if not q.strip():
         raise NinjaValidationError(
             [
@@ -596,8 +588,8 @@ def entity_search(
 )
 def entity_detail(request: HttpRequest, entity_id: EntityId) -> Entity:
     """A vehicle, phone, online account or location. People are at /people/{id}."""
-    actor = _actor(request)
-    _require(actor, "pole.view_person")
+    actor = actor_of(request)
+    require(actor, "pole.view_person")
     entity = access_entity_by_id(actor, entity_id)
     # People have their own endpoints (and audit events).
     if entity.kind == EntityKind.PERSON:
@@ -620,21 +612,21 @@ _CREATED = {201: EntityOut, **error_responses(422)}
 @router.post("/vehicles", response=_CREATED, tags=["objects and locations"])
 def vehicle_create(request: HttpRequest, payload: VehicleIn) -> Status[Entity]:
     """Record a vehicle by its registration (any spacing or case)."""
-    vehicle = services.vehicle_create(actor=_actor(request), **payload.model_dump())
+    vehicle = services.vehicle_create(actor=actor_of(request), **payload.model_dump())
     return Status(201, vehicle.entity)
 
 
 @router.post("/phones", response=_CREATED, tags=["objects and locations"])
 def phone_create(request: HttpRequest, payload: PhoneIn) -> Status[Entity]:
     """Record a phone number (UK numbers may omit +44); it is stored in E.164 form."""
-    phone = services.phone_create(actor=_actor(request), **payload.model_dump())
+    phone = services.phone_create(actor=actor_of(request), **payload.model_dump())
     return Status(201, phone.entity)
 
 
 @router.post("/online-accounts", response=_CREATED, tags=["objects and locations"])
 def online_account_create(request: HttpRequest, payload: OnlineAccountIn) -> Status[Entity]:
     """Record an online account: a platform and a handle."""
-    account = services.online_account_create(actor=_actor(request), **payload.model_dump())
+    account = services.online_account_create(actor=actor_of(request), **payload.model_dump())
     return Status(201, account.entity)
 
 
@@ -646,7 +638,7 @@ def location_create(request: HttpRequest, payload: LocationIn) -> Status[Entity]
     for axis in ("latitude", "longitude"):
         if data[axis] is not None:
             data[axis] = Decimal(str(round(data[axis], 6)))
-    location = services.location_create(actor=_actor(request), **data)
+    location = services.location_create(actor=actor_of(request), **data)
     return Status(201, location.entity)
 
 
@@ -705,7 +697,7 @@ def _share_out(share: EntityShare, referral_reference: str = "") -> dict[str, An
     }
 
 
-def _share_list(actor: Any, person: Person) -> dict[str, Any]:
+def _share_list(actor: Actor, person: Person) -> dict[str, Any]:
     return {
         "person_id": person.pk,
         "shares": [
@@ -723,8 +715,8 @@ def _share_list(actor: Any, person: Person) -> dict[str, Any]:
 def person_shares(request: HttpRequest, person_id: EntityId) -> dict[str, Any]:
     """The agencies (and teams) a person's record is shared with, when and why. Anyone
     who may see the record may see this; recorded in the audit log as a view."""
-    actor = _actor(request)
-    _require(actor, "pole.view_person")
+    actor = actor_of(request)
+    require(actor, "pole.view_person")
     person = view_person_shares(actor, person_id, source=SOURCE)
     return _share_list(actor, person)
 
@@ -737,7 +729,7 @@ def person_shares(request: HttpRequest, person_id: EntityId) -> dict[str, Any]:
 def person_share(request: HttpRequest, person_id: EntityId, payload: ShareIn) -> Status[Any]:
     """Share a person's record with another Hub agency, with a reason (the owning agency
     only; a disclosure recorded in the audit log with its recipient)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     person = access_person_by_id(actor, person_id)
     agency = selectors.share_agency(person, payload.agency_id)
     if agency is None:
@@ -762,7 +754,7 @@ def person_share_revoke(
 ) -> dict[str, Any]:
     """Revoke a share the owning agency made by hand, with a reason. Shares that follow a
     referral or a MASH allocation cannot be revoked (422). Returns the shares left."""
-    actor = _actor(request)
+    actor = actor_of(request)
     person = access_person_by_id(actor, person_id)
     services.person_share_revoke(
         actor=actor, person_id=person.pk, share_id=share_id, reason=payload.reason

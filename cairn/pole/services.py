@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from cairn.accounts.models import Agency, Team
 from cairn.audit import services as audit
+from cairn.core.http import require
+from cairn.core.types import Actor
 from cairn.sharing import services as sharing
 from cairn.sharing.models import Disclosure, DisclosureKind
 
@@ -54,13 +56,6 @@ PERSON_FIELDS = (
     "looked_after",
     "description",
 )
-
-
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
-    if actor.agency_id is None:
-        raise PermissionDenied("Your account is not attached to an agency.")
 
 
 def _new_entity(
@@ -123,7 +118,7 @@ def person_create(
     **fields: Any,
 ) -> Person:
     """Create a person with their primary name and any aliases ((kind, given, family))."""
-    _require(actor, "pole.add_person")
+    require(actor, "pole.add_person", agency=True)
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"Unknown person fields: {sorted(unknown)}")
@@ -159,7 +154,9 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, justification: str = "", **fields: Any) -> Person:
+def person_update(
+    *, actor: Actor, person: Person, justification: str = "", **fields: Any
+) -> Person:
     if not can_change_person(actor, person):
         raise PermissionDenied("You cannot change this record.")
     unknown = set(fields) - set(PERSON_FIELDS)
@@ -209,7 +206,7 @@ def _plain(value: Any) -> Any:
 
 @transaction.atomic
 def person_add_name(
-    *, actor: Any, person: Person, kind: str, given_name: str, family_name: str
+    *, actor: Actor, person: Person, kind: str, given_name: str, family_name: str
 ) -> PersonName:
     if not can_change_person(actor, person):
         raise PermissionDenied("You cannot change this record.")
@@ -231,7 +228,7 @@ def person_add_name(
     return name
 
 
-def _audit_entity_created(actor: Any, entity: Entity, obj: Any) -> None:
+def _audit_entity_created(actor: Actor, entity: Entity, obj: Any) -> None:
     audit.record(
         actor=actor,
         event="entity.created",
@@ -244,14 +241,14 @@ def _audit_entity_created(actor: Any, entity: Entity, obj: Any) -> None:
 @transaction.atomic
 def vehicle_create(
     *,
-    actor: Any,
+    actor: Actor,
     registration: str,
     make: str = "",
     model: str = "",
     colour: str = "",
     police_only: bool = False,
 ) -> Vehicle:
-    _require(actor, "pole.add_person")
+    require(actor, "pole.add_person", agency=True)
     key = normalise.registration(registration)
     if not 2 <= len(key) <= 10:
         raise ValidationError({"registration": "Enter a vehicle registration, like AB12 CDE."})
@@ -271,8 +268,8 @@ def vehicle_create(
 
 
 @transaction.atomic
-def phone_create(*, actor: Any, number: str, police_only: bool = False) -> Phone:
-    _require(actor, "pole.add_person")
+def phone_create(*, actor: Actor, number: str, police_only: bool = False) -> Phone:
+    require(actor, "pole.add_person", agency=True)
     try:
         e164 = normalise.phone_e164(number)
     except normalise.InvalidPhoneNumber as exc:
@@ -287,9 +284,9 @@ def phone_create(*, actor: Any, number: str, police_only: bool = False) -> Phone
 
 @transaction.atomic
 def online_account_create(
-    *, actor: Any, platform: str, handle: str, police_only: bool = False
+    *, actor: Actor, platform: str, handle: str, police_only: bool = False
 ) -> OnlineAccount:
-    _require(actor, "pole.add_person")
+    require(actor, "pole.add_person", agency=True)
     key = normalise.handle(handle)
     if not key:
         raise ValidationError({"handle": "Enter the account's handle or username."})
@@ -311,7 +308,7 @@ def online_account_create(
 @transaction.atomic
 def location_create(
     *,
-    actor: Any,
+    actor: Actor,
     address_line_1: str = "",
     name: str = "",
     address_line_2: str = "",
@@ -323,7 +320,7 @@ def location_create(
     police_only: bool = False,
     hub_shared: bool = False,
 ) -> Location:
-    _require(actor, "pole.add_person")
+    require(actor, "pole.add_person", agency=True)
     if not (name.strip() or address_line_1.strip() or postcode.strip()):
         raise ValidationError({"address_line_1": "Enter an address, a place name or a postcode."})
     location = Location(
@@ -425,7 +422,7 @@ def link_record(
     already known adds the source to that link, and recording the same source again
     changes nothing. The fact's row is locked (or, when new, guarded by its unique
     constraint) while the source is added; each new link and each new source is audited."""
-    _require(actor, "pole.add_link")
+    require(actor, "pole.add_link", agency=True)
     # Both ends must be visible to the actor: you cannot link what you cannot see.
     from_entity = access_entity_by_id(actor, from_entity_id)
     to_entity = access_entity_by_id(actor, to_entity_id)
@@ -509,7 +506,7 @@ def _share_recipient(agency: Agency, team: Team | None) -> str:
     return f"{team.name}, {agency.name}" if team is not None else agency.name
 
 
-def _record_share(actor: Any, share: EntityShare, entity: Entity) -> None:
+def _record_share(actor: Actor, share: EntityShare, entity: Entity) -> None:
     audit.record(
         actor=actor,
         event="entity.shared",
@@ -527,7 +524,7 @@ def _record_share(actor: Any, share: EntityShare, entity: Entity) -> None:
 
 
 def _share_disclosure(
-    actor: Any, entity: Entity, agency: Agency, claim: sharing.Claim
+    actor: Actor, entity: Entity, agency: Agency, claim: sharing.Claim
 ) -> Disclosure:
     """Resolve and record the lawful basis of sharing `entity` with `agency` (raises a
     ValidationError on `sharing_basis` when there is none to rely on)."""
@@ -548,7 +545,7 @@ def _share_disclosure(
 @transaction.atomic
 def entity_share(
     *,
-    actor: Any,
+    actor: Actor,
     entity_id: int,
     agency: Agency,
     reason: str,
@@ -558,7 +555,7 @@ def entity_share(
     """Share a record with another agency: a disclosure, recorded with its recipient and
     the lawful basis it relied on (`disclosure`: one already recorded for the thing the
     record is shared as part of, such as a disruption tactic)."""
-    _require(actor, "pole.share_entity")
+    require(actor, "pole.share_entity", agency=True)
     entity = access_entity_by_id(actor, entity_id)
     if not reason.strip():
         raise ValidationError({"reason": "Say why this record is being shared."})
@@ -583,7 +580,7 @@ def entity_share(
 @transaction.atomic
 def entity_share_for_work(
     *,
-    actor: Any,
+    actor: Actor,
     entity: Entity,
     agency: Agency,
     basis: str,

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cairn.audit import services as audit
+from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.throttling import throttle
 from cairn.network import selectors as network_selectors
 from cairn.sharing.services import Claim
@@ -29,15 +30,10 @@ from .forms import ObjectSearchForm, PersonForm, PersonSearchForm, RevokeShareFo
 from .models import Person, ShareBasis
 
 
-def _require_perm(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 @login_required
 @throttle("search", methods=("GET",))
 def person_search(request: HttpRequest) -> HttpResponse:
-    _require_perm(request, "pole.view_person")
+    require(actor_of(request), "pole.view_person")
     form = PersonSearchForm(request.GET or None)
     page_obj = None
     searched = False
@@ -68,7 +64,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
 def object_search(request: HttpRequest) -> HttpResponse:
     """Vehicles, phones, online accounts and places by registration, number, handle or
     postcode, however typed."""
-    _require_perm(request, "pole.view_person")
+    require(actor_of(request), "pole.view_person")
     form = ObjectSearchForm(request.GET or None)
     page_obj = None
     if request.GET and form.is_valid():
@@ -134,7 +130,7 @@ def _restricted_detail(request: HttpRequest, person: Person) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @throttle("match", methods=("POST",))
 def person_create(request: HttpRequest) -> HttpResponse:
-    _require_perm(request, "pole.add_person")
+    require(actor_of(request), "pole.add_person")
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -173,8 +169,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 **fields,
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{person.full_name} has been added.")
             return redirect("pole:person-detail", person_id=person.pk)
@@ -189,11 +184,6 @@ def _sharer_person(request: HttpRequest, person_id: int) -> Person:
             request.user, person_id, justification="Opened to share the record or revoke a share"
         )
     return access_person_to_share(request.user, person_id)
-
-
-def _add_errors(form: ShareForm | RevokeShareForm, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -218,7 +208,7 @@ def person_share(request: HttpRequest, person_id: int) -> HttpResponse:
                 claim=Claim.from_form(form.cleaned_data),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{person.full_name}'s record is now shared with {agency}.")
             return redirect("pole:person-detail", person_id=person.pk)
@@ -251,7 +241,7 @@ def person_share_revoke(request: HttpRequest, person_id: int, share_id: int) -> 
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, f"{share.agency.name} can no longer see {person.full_name}'s record."

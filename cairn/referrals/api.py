@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils import timezone
@@ -17,7 +17,9 @@ from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
 from cairn.concerns.access import access_concern_by_id
 from cairn.concerns.models import RiskLevel
+from cairn.core.http import actor_of, require
 from cairn.core.throttling import api_throttles
+from cairn.core.types import Actor
 from cairn.pole.access import access_person_by_id
 from cairn.sharing.schemas import BasisIn, BasisOut, basis_out
 
@@ -27,13 +29,6 @@ from .models import MashOutcome, NrmOutcome, NrmStage, Referral, ReferralKind, R
 
 router = Router(tags=["referrals"])
 ReferralId = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-
-def _actor(request: HttpRequest) -> Any:
-    actor = request.auth  # type: ignore[attr-defined]
-    if not actor.has_perm("referrals.view_referral"):
-        raise PermissionDenied("You do not have permission to do this (referrals.view_referral).")
-    return actor
 
 
 class ReferralIn(BasisIn):
@@ -111,7 +106,7 @@ class ReferralPage(Schema):
     results: list[ReferralOut]
 
 
-def _marked(actor: Any, referrals: Any) -> list[Referral]:
+def _marked(actor: Actor, referrals: Any) -> list[Referral]:
     rows = list(referrals)
     mark_hidden_references(actor, rows)
     return rows
@@ -171,7 +166,7 @@ def _out(referral: Referral, *, full: bool = False) -> dict[str, Any]:
     return data
 
 
-def _detail(actor: Any, referral_id: int) -> dict[str, Any]:
+def _detail(actor: Actor, referral_id: int) -> dict[str, Any]:
     referral = access_referral_by_id(actor, referral_id)
     return _out(referral, full=True)
 
@@ -179,7 +174,8 @@ def _detail(actor: Any, referral_id: int) -> dict[str, Any]:
 @router.post("/referrals", response={201: ReferralOut, **error_responses(404, 422)})
 def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[dict[str, Any]]:
     """Send a referral about a child you may see (NRM: first-responder agencies only)."""
-    actor = _actor(request)
+    actor = actor_of(request)
+    require(actor, "referrals.view_referral")
     child = access_person_by_id(actor, payload.child_id)
     concern = access_concern_by_id(actor, payload.concern_id) if payload.concern_id else None
     referral = services.referral_create(
@@ -200,7 +196,8 @@ def referral_list(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> dict[str, Any]:
     """Referrals your team received (inbox), you sent, or your team sent."""
-    actor = _actor(request)
+    actor = actor_of(request)
+    require(actor, "referrals.view_referral")
     qs = {
         "inbox": selectors.inbox,
         "sent": selectors.sent_by_me,
@@ -224,7 +221,8 @@ def referral_list(
 
 @router.get("/referrals/{referral_id}", response={200: ReferralOut, **error_responses(404)})
 def referral_detail(request: HttpRequest, referral_id: ReferralId) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
+    require(actor, "referrals.view_referral")
     referral = view_referral(actor, referral_id)
     return _out(referral, full=True)
 
@@ -242,7 +240,8 @@ def referral_action(
 ) -> dict[str, Any]:
     """Acknowledge, accept or decline (receiving team; declining needs a reason), or
     withdraw (sending side, with a reason)."""
-    actor = _actor(request)
+    actor = actor_of(request)
+    require(actor, "referrals.view_referral")
     referral = access_referral_by_id(actor, referral_id)
     services.referral_transition(
         actor=actor, referral=referral, action=payload.action, reason=payload.reason
@@ -269,7 +268,8 @@ class MashDecisionIn(InputSchema):
 def mash_decision(
     request: HttpRequest, referral_id: ReferralId, payload: MashDecisionIn
 ) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
+    require(actor, "referrals.view_referral")
     referral = access_referral_by_id(actor, referral_id)
     team = selectors.allocation_team(payload.allocated_team_id)
     if payload.allocated_team_id is not None and team is None:
@@ -305,7 +305,8 @@ class StrategyIn(InputSchema):
 def strategy_discussion(
     request: HttpRequest, referral_id: ReferralId, payload: StrategyIn
 ) -> Status[dict[str, Any]]:
-    actor = _actor(request)
+    actor = actor_of(request)
+    require(actor, "referrals.view_referral")
     referral = access_referral_by_id(actor, referral_id)
     services.strategy_discussion_record(
         actor=actor,
@@ -329,7 +330,8 @@ class ReferenceIn(InputSchema):
 def home_office_reference(
     request: HttpRequest, referral_id: ReferralId, payload: ReferenceIn
 ) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = actor_of(request)
+    require(actor, "referrals.view_referral")
     referral = access_referral_by_id(actor, referral_id)
     services.nrm_reference_record(actor=actor, referral=referral, reference=payload.reference)
     return _detail(actor, referral_id)
@@ -349,7 +351,8 @@ class NrmDecisionIn(InputSchema):
 def nrm_decision(
     request: HttpRequest, referral_id: ReferralId, payload: NrmDecisionIn
 ) -> Status[dict[str, Any]]:
-    actor = _actor(request)
+    actor = actor_of(request)
+    require(actor, "referrals.view_referral")
     referral = access_referral_by_id(actor, referral_id)
     services.nrm_decision_record(
         actor=actor,
@@ -369,6 +372,7 @@ def nrm_decision(
 )
 def nrm_export(request: HttpRequest, referral_id: ReferralId) -> dict[str, Any]:
     """The NRM referral as structured JSON, to transcribe into the Home Office service."""
-    actor = _actor(request)
+    actor = actor_of(request)
+    require(actor, "referrals.view_referral")
     referral = access_referral_by_id(actor, referral_id)
     return services.nrm_export(actor=actor, referral=referral)

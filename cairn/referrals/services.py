@@ -20,6 +20,8 @@ from cairn.concerns.access import access_concern_by_id
 from cairn.concerns.models import Concern, RiskLevel
 from cairn.concerns.selectors import latest_decision
 from cairn.core.concurrency import Conflict, lock
+from cairn.core.http import require
+from cairn.core.types import Actor
 from cairn.notifications import services as notifications
 from cairn.pole import services as pole_services
 from cairn.pole.access import access_person_by_id
@@ -56,11 +58,6 @@ PPU_ACK_HOURS = {
 PPU_ACK_HOURS_UNASSESSED = 24
 
 
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
-
-
 def _who(user: Any, agency: Agency | None) -> str:
     name = user.get_full_name() or user.get_username()
     return f"{name} ({agency.name})" if agency else name
@@ -71,7 +68,7 @@ def _url(referral: Referral) -> str:
 
 
 def _transition_audit(
-    actor: Any, referral: Referral, event: str, recipient: str, justification: str, **details: Any
+    actor: Actor, referral: Referral, event: str, recipient: str, justification: str, **details: Any
 ) -> None:
     audit.record(
         actor=actor,
@@ -102,7 +99,7 @@ def referral_start(
 ) -> Referral:
     """A draft referral about a child the actor may see, pre-filled from the child's record
     (and the concern, which must be about the same child and visible to the actor)."""
-    _require(actor, "referrals.add_referral")
+    require(actor, "referrals.add_referral")
     if kind not in ReferralKind.values:
         raise ValidationError({"kind": ["Choose the kind of referral"]})
     if kind == ReferralKind.NRM and not (actor.agency and actor.agency.is_first_responder):
@@ -135,7 +132,7 @@ def referral_start(
     return referral
 
 
-def _check_draft_owner(actor: Any, referral: Referral) -> None:
+def _check_draft_owner(actor: Actor, referral: Referral) -> None:
     if referral.sender_id != actor.pk or referral.status != ReferralStatus.DRAFT:
         raise PermissionDenied("Only the person who started this draft can change it.")
     # The draft may have been sent (or deleted) since this request read it.
@@ -147,7 +144,7 @@ def _check_draft_owner(actor: Any, referral: Referral) -> None:
         raise Conflict(f"{referral.reference} has already been sent, so the draft cannot change.")
 
 
-def _sent_already(actor: Any, referral: Referral) -> bool:
+def _sent_already(actor: Actor, referral: Referral) -> bool:
     """Lock the referral; True when this sender already sent it (a repeated submit)."""
     if referral.sender_id != actor.pk:
         raise PermissionDenied("Only the person who started this draft can send it.")
@@ -199,7 +196,7 @@ def _snapshot_risk(referral: Referral) -> None:
     referral.risk_decided_at = decision.decided_at
 
 
-def _disclose(actor: Any, referral: Referral, claim: sharing.Claim) -> Disclosure | None:
+def _disclose(actor: Actor, referral: Referral, claim: sharing.Claim) -> Disclosure | None:
     """Resolve and record the lawful basis of sending the referral. The NRM rests on the
     Modern Slavery Act (its recipient is outside Cairn, so no agreement covers it); a
     referral within the sender's own agency discloses nothing to another."""
@@ -227,7 +224,7 @@ def _disclose(actor: Any, referral: Referral, claim: sharing.Claim) -> Disclosur
     )
 
 
-def _share_child(actor: Any, referral: Referral) -> None:
+def _share_child(actor: Actor, referral: Referral) -> None:
     """Access follows the work: the receiving agency may see the child it is asked to act
     on. (An NRM referral leaves Cairn for the Home Office, so nothing is shared here.)"""
     if referral.recipient_agency is None:
@@ -308,7 +305,7 @@ def referral_submit(
 @transaction.atomic
 def referral_create(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     child: Person,
     details: dict[str, Any],
@@ -467,7 +464,7 @@ def mash_decision_record(
     """The MASH screener's decision: accepts the referral (if not already) and stops the
     one-working-day clock; the referrer is told the outcome. A decision that allocates the
     work to a team gives that team's members the child's record and the referral."""
-    _require(actor, "referrals.decide_mash")
+    require(actor, "referrals.decide_mash")
     if referral.kind != ReferralKind.MASH or not is_receiver(actor, referral):
         raise PermissionDenied("Only the receiving MASH can decide this referral.")
     # Two screeners deciding at once: the second waits here and then sees the first's.
@@ -573,7 +570,7 @@ def strategy_discussion_record(
     decisions: str,
     actions: list[str],
 ) -> StrategyDiscussion:
-    _require(actor, "referrals.decide_mash")
+    require(actor, "referrals.decide_mash")
     decision = MashDecision.objects.filter(referral=referral).first()
     if not is_receiver(actor, referral) or decision is None or decision.outcome != MashOutcome.S47:
         raise PermissionDenied("A strategy discussion follows an s47 decision by the MASH.")
@@ -618,7 +615,7 @@ def strategy_discussion_record(
     return discussion
 
 
-def _require_nrm_sender(actor: Any, referral: Referral) -> None:
+def _require_nrm_sender(actor: Actor, referral: Referral) -> None:
     if referral.kind != ReferralKind.NRM or not is_sender_side(actor, referral):
         raise PermissionDenied("Only the referring first responder records NRM outcomes.")
     lock(referral)

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from cairn.audit import services as audit
 from cairn.concerns.access import access_concern_by_id
 from cairn.core.concurrency import Conflict
+from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
@@ -45,23 +46,13 @@ BOXES = {
 }
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    for field, errs in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errs)
-
-
 def _ctx(**extra: Any) -> dict[str, Any]:
     return {"nav": "referrals", **extra}
 
 
 @login_required
 def referral_list(request: HttpRequest, box: str = "inbox") -> HttpResponse:
-    _require(request, "referrals.view_referral")
+    require(actor_of(request), "referrals.view_referral")
     if box not in BOXES:
         raise Http404("No such list.")
     user = request.user
@@ -102,7 +93,7 @@ def referral_list(request: HttpRequest, box: str = "inbox") -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest) -> HttpResponse:
-    _require(request, "referrals.add_referral")
+    require(actor_of(request), "referrals.add_referral")
     source = request.POST if request.method == "POST" else request.GET
     child_id, concern_id = source.get("child", ""), source.get("concern", "")
     if not is_digits(child_id):
@@ -123,7 +114,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user, kind=form.cleaned_data["kind"], child=child, concern=concern
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return redirect("referrals:edit", referral_id=referral.pk)
     return render(
@@ -165,7 +156,7 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
             try:
                 services.referral_submit(actor=request.user, referral=referral)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -284,7 +275,7 @@ def referral_action(request: HttpRequest, referral_id: int, action: str) -> Http
         except ValidationError as exc:
             if form is None:
                 raise
-            _add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{referral.reference} {services.PAST[action]}.")
             return redirect("referrals:detail", referral_id=referral.pk)
@@ -321,7 +312,7 @@ def mash_decide(request: HttpRequest, referral_id: int) -> HttpResponse:
             messages.error(request, str(exc))
             return redirect("referrals:detail", referral_id=referral.pk)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Decision recorded: {decision.get_outcome_display()}.")
             if decision.outcome == MashOutcome.S47:
@@ -357,7 +348,7 @@ def strategy_new(request: HttpRequest, referral_id: int) -> HttpResponse:
                 actions=form.cleaned_data["actions"].splitlines(),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Strategy discussion recorded.")
             return redirect("referrals:detail", referral_id=referral.pk)
@@ -393,7 +384,7 @@ def nrm_reference(request: HttpRequest, referral_id: int) -> HttpResponse:
                 actor=request.user, referral=referral, reference=form.cleaned_data["reference"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Home Office reference recorded.")
             return redirect("referrals:detail", referral_id=referral.pk)
@@ -416,7 +407,7 @@ def nrm_decision(request: HttpRequest, referral_id: int) -> HttpResponse:
         try:
             services.nrm_decision_record(actor=request.user, referral=referral, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "NRM decision recorded.")
             return redirect("referrals:detail", referral_id=referral.pk)

@@ -16,6 +16,7 @@ from ninja import Field, Path, Query, Router, Schema
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
+from cairn.core.http import actor_of
 
 from . import access, selectors, services
 from .models import SLUGS, RecordType, ReviewDecision, Tombstone
@@ -25,10 +26,6 @@ SOURCE = "api"
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
 PAGE_SIZE = 25
-
-
-def _actor(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
 
 
 class RuleOut(Schema):
@@ -137,7 +134,7 @@ def _tombstone(t: Tombstone) -> dict[str, Any]:
 def queue(request: HttpRequest, page: PageNo = 1) -> dict[str, Any]:
     """Your agency's records due for retention review, soonest first, with what blocks
     disposal (information governance admins only)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     access.require_reviewer(actor)
     page_obj = Paginator(selectors.review_queue(actor), PAGE_SIZE).get_page(page)
     audit.record_list(
@@ -168,7 +165,7 @@ def retain(
 ) -> dict[str, Any]:
     """Keep a record that is due: why, the next review (after today, within 10 years),
     and optionally another of your agency's rules for it from now on."""
-    actor = _actor(request)
+    actor = actor_of(request)
     decision = services.record_retain(
         actor=actor,
         record_type=SLUGS[kind],
@@ -194,7 +191,7 @@ def dispose(
     intelligence entry. Irreversible: its personal data is erased, a tombstone is left;
     for a person record, linked records of other agencies stay and their owners are told.
     422 says what blocks it; 409: it was disposed of a moment ago."""
-    actor = _actor(request)
+    actor = actor_of(request)
     if not payload.confirm:  # pragma: no cover - the schema allows only true
         raise ValidationError({"confirm": "Confirm that disposal cannot be undone"})
     tombstone = services.record_dispose(
@@ -208,7 +205,7 @@ def dispose(
 )
 def tombstone(request: HttpRequest, tombstone_id: Id) -> dict[str, Any]:
     """What is left of a disposed record: type, id, rule, decision; no personal data."""
-    actor = _actor(request)
+    actor = actor_of(request)
     found = access.access_tombstone(actor, tombstone_id)
     audit.record(
         actor=actor,

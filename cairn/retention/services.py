@@ -51,6 +51,7 @@ from cairn.accounts.roles import Role
 from cairn.audit import services as audit
 from cairn.concerns.models import Concern, IndicatorObservation, PathwayDecision, RiskDecision
 from cairn.core.concurrency import Conflict
+from cairn.core.types import Actor
 from cairn.hub.models import MissingEpisode
 from cairn.intelligence import search as intel_search
 from cairn.intelligence.linking import INTEL_SOURCE
@@ -80,7 +81,7 @@ DISPOSED_LABEL = "Disposed record"
 REDACTED = "[Disposed of under the retention schedule]"
 
 
-def rules_seed(*, actor: Any | None, agency: Agency) -> int:
+def rules_seed(*, actor: Actor | None, agency: Agency) -> int:
     """The default rules for the agency's kind (rules.py), added where missing; existing
     rules (perhaps changed by the agency) are left alone. Returns how many were added."""
     added = 0
@@ -295,7 +296,7 @@ def _other_owners(entity: Entity) -> list[tuple[Agency, Entity]]:
     return [(e.owning_agency, e) for e in others.select_related("owning_agency", "created_by")]
 
 
-def _tell_owners(actor: Any, owners: list[tuple[Agency, Entity]]) -> None:
+def _tell_owners(actor: Actor, owners: list[tuple[Agency, Entity]]) -> None:
     """One notification per linked record, to whoever recorded it (or, if they have
     left, their agency's IG admins). No personal data: a link to their own record."""
     for agency, other in owners:
@@ -513,7 +514,7 @@ def _leave_tombstone(
 
 
 @transaction.atomic
-def concern_dispose(*, actor: Any, concern_id: int, reason: str) -> Tombstone:
+def concern_dispose(*, actor: Actor, concern_id: int, reason: str) -> Tombstone:
     """Dispose of a concern of the actor's agency that is due and not blocked: its free
     text (and that of its observations and decisions) is erased, the links it asserted
     lose it as a source, and it is withheld from everyone. Irreversible."""
@@ -536,7 +537,7 @@ def concern_dispose(*, actor: Any, concern_id: int, reason: str) -> Tombstone:
 
 
 @transaction.atomic
-def submission_dispose(*, actor: Any, submission_id: int, reason: str) -> Tombstone:
+def submission_dispose(*, actor: Actor, submission_id: int, reason: str) -> Tombstone:
     """Dispose of an intelligence entry of the actor's agency that is due and not blocked:
     its text, source record, mentions and search index are erased, the links it asserted
     lose it as a source, and it is withheld from everyone (the FIB too). Irreversible."""

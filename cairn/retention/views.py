@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cairn.audit import services as audit
 from cairn.concerns.models import Concern
 from cairn.core.concurrency import Conflict
-from cairn.core.forms import GovukForm
+from cairn.core.http import apply_service_errors
 from cairn.intelligence.models import Submission
 
 from . import access, selectors, services
@@ -26,14 +26,6 @@ from .forms import DisposeForm, RetainForm
 from .models import SLUGS, RecordType
 
 PAGE_SIZE = 25
-
-
-def _errors(form: GovukForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _subject(record_type: str, record_id: int) -> int | None:
@@ -90,7 +82,7 @@ def review(request: HttpRequest, slug: str, record_id: int) -> HttpResponse:
         except Conflict:
             raise  # answered 409 by ConflictMiddleware, saying what happened (ADR 0015)
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Review recorded: the record is kept.")
             return redirect("retention:queue")
@@ -140,7 +132,7 @@ def dispose(request: HttpRequest, slug: str, record_id: int) -> HttpResponse:
         except Conflict:
             raise  # answered 409 by ConflictMiddleware, saying what happened (ADR 0015)
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"The record was disposed of ({tombstone.reference}).")
             return redirect("retention:tombstone", tombstone_id=tombstone.pk)

@@ -16,6 +16,8 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
+from cairn.core.http import actor_of
+from cairn.core.types import Actor
 
 from . import access, selectors, services
 
@@ -25,11 +27,7 @@ Page = Annotated[int, Query(ge=1, le=100_000)]
 PAGE_SIZE = 50
 
 
-def _actor(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _require_ig(actor: Any) -> None:
+def _require_ig(actor: Actor) -> None:
     if not access.is_ig(actor):
         raise PermissionDenied("Subject access requests are for information governance.")
 
@@ -152,7 +150,7 @@ def sar_list(
 ) -> dict[str, Any]:
     """Subject access requests, open ones by due date (or disclosed, or withdrawn or
     closed without disclosure, latest first)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     _require_ig(actor)
     page_obj = Paginator(
         selectors.sars_list(actor, status=status).prefetch_related("people"), PAGE_SIZE
@@ -181,7 +179,7 @@ def sar_detail(request: HttpRequest, sar_id: Id) -> dict[str, Any]:
     """One request: its clock, the records confirmed, the bundle's items (titles and
     redaction counts, not their text) and each owning agency's approval. The IG of an
     agency approving its part sees that part's items only."""
-    actor = _actor(request)
+    actor = actor_of(request)
     _require_ig(actor)
     sar = access.access_sar_by_id(actor, sar_id)
     own = None if access.is_sar_handler(actor, sar) else actor.agency_id
@@ -227,7 +225,7 @@ def sar_detail(request: HttpRequest, sar_id: Id) -> dict[str, Any]:
 @router.post("/rights/access-requests", response={201: SarOut, **error_responses(409, 422)})
 def sar_create(request: HttpRequest, payload: SarIn) -> Status[dict[str, Any]]:
     """Log a subject access request; the one-month clock runs from `received_on`."""
-    actor = _actor(request)
+    actor = actor_of(request)
     _require_ig(actor)
     sar = services.sar_log(actor=actor, **payload.dict())
     return Status(201, _sar(sar))
@@ -240,7 +238,7 @@ def sar_create(request: HttpRequest, payload: SarIn) -> Status[dict[str, Any]]:
 def sar_close(request: HttpRequest, sar_id: Id, payload: SarCloseIn) -> dict[str, Any]:
     """Withdraw or close an open request without a disclosure (irreversible: send
     `confirmed: true`); `note` says what happened, in at least 20 characters."""
-    actor = _actor(request)
+    actor = actor_of(request)
     _require_ig(actor)
     sar = services.sar_close(actor=actor, sar_id=sar_id, **payload.dict())
     return _sar(sar)

@@ -20,6 +20,7 @@ from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict, lock
 from cairn.core.dates import add_months
 from cairn.core.text import require_id
+from cairn.core.types import Actor
 from cairn.notifications.services import notify
 from cairn.pole import services as pole
 from cairn.pole.models import Entity, Person
@@ -145,7 +146,7 @@ def request_log(
     return rr
 
 
-def _locked_open(actor: Any, request_id: int) -> RightsRequest:
+def _locked_open(actor: Actor, request_id: int) -> RightsRequest:
     rr = lock(access_request_by_id(actor, request_id))
     if not rr.is_open:
         raise Conflict(f"{rr.reference} has already been answered.")
@@ -176,7 +177,7 @@ def request_extend(*, actor: Any, request_id: int, reason: str) -> RightsRequest
     return rr
 
 
-def _close(actor: Any, rr: RightsRequest, outcome: str, reason: str) -> None:
+def _close(actor: Actor, rr: RightsRequest, outcome: str, reason: str) -> None:
     rr.status = RequestStatus.CLOSED
     rr.outcome = outcome
     rr.outcome_reason = reason.strip()
@@ -404,7 +405,7 @@ def sar_log(
 
 
 def open_duplicate(
-    actor: Any, *, given_name: str, family_name: str, date_of_birth: dt.date | None
+    actor: Actor, *, given_name: str, family_name: str, date_of_birth: dt.date | None
 ) -> SubjectAccessRequest | None:
     """An open request the actor may see for the same name and date of birth (names
     compared without case or surrounding spaces), oldest first."""
@@ -421,7 +422,7 @@ def open_duplicate(
     )
 
 
-def _locked_sar(actor: Any, sar_id: int, status: str | None = None) -> SubjectAccessRequest:
+def _locked_sar(actor: Actor, sar_id: int, status: str | None = None) -> SubjectAccessRequest:
     sar = lock(access_sar_by_id(actor, sar_id))
     if not is_sar_handler(actor, sar):
         raise Http404("No request found.")
@@ -526,7 +527,7 @@ def sar_confirm(*, actor: Any, sar_id: int, person_ids: list[int]) -> SubjectAcc
 
 
 def _item(
-    actor: Any, sar_id: int, item_id: int, *, redact: bool
+    actor: Actor, sar_id: int, item_id: int, *, redact: bool
 ) -> tuple[SubjectAccessRequest, BundleItem]:
     """The request and item locked, for the handling IG or the IG of the agency holding
     the item; redacting also needs its content to be readable (ADR 0025)."""
@@ -552,7 +553,7 @@ def _check_exemption(exemption: str, reason: str) -> None:
 
 
 def _changed(
-    actor: Any, sar: SubjectAccessRequest, item: BundleItem, details: dict[str, Any]
+    actor: Actor, sar: SubjectAccessRequest, item: BundleItem, details: dict[str, Any]
 ) -> None:
     # A part approved as it stood is approved no longer once it changes.
     voided, _ = AgencyApproval.objects.filter(sar=sar, agency_id=item.agency_id).delete()

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict
-from cairn.core.forms import GovukForm
+from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.pdf import render_pdf
 
 from . import access, selectors, services
@@ -38,22 +38,9 @@ from .models import RequestKind, RequestStatus, SarStatus, SubjectAccessRequest
 PAGE_SIZE = 25
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise Http404("Page not found.")
-
-
-def _errors(form: GovukForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "rights.view_request")
+    require(actor_of(request), "rights.view_request", hide=True)
     status = request.GET.get("status", RequestStatus.OPEN)
     if status not in RequestStatus.values:
         status = RequestStatus.OPEN
@@ -84,7 +71,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
-    _require(request, "rights.manage_request")
+    require(actor_of(request), "rights.manage_request", hide=True)
     form = RequestForm(request.POST or None, initial={"person": request.GET.get("person")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -101,7 +88,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         except Http404:
             form.add_error("person", "There is no person record with that ID that you may see")
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{rr.reference} logged. Answer by {rr.due_on:%-d %B %Y}.")
             return redirect("rights:detail", request_id=rr.pk)
@@ -134,7 +121,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             except Conflict:
                 raise  # answered 409 by ConflictMiddleware, saying what happened (ADR 0015)
             except ValidationError as exc:
-                _errors(reason_form, exc)
+                apply_service_errors(reason_form, exc)
             else:
                 return redirect("rights:detail", request_id=rr.pk)
     else:
@@ -185,7 +172,7 @@ def request_rectify(request: HttpRequest, request_id: int) -> HttpResponse:
         except Conflict:
             raise
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{person.full_name}'s record is corrected.")
             return redirect("rights:detail", request_id=rr.pk)
@@ -218,7 +205,7 @@ def person_lift(request: HttpRequest, person_id: int) -> HttpResponse:
         except Conflict:
             raise
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"The restriction on {person.full_name}'s record is lifted.")
             if access.is_ig(request.user):
@@ -249,7 +236,7 @@ def _sar_subjects(sar: SubjectAccessRequest) -> list[int]:
 
 @login_required
 def sar_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "rights.manage_request")
+    require(actor_of(request), "rights.manage_request", hide=True)
     status = request.GET.get("status", "open")
     if status not in selectors.SAR_LIST_TABS:
         status = "open"
@@ -273,7 +260,7 @@ def sar_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sar_new(request: HttpRequest) -> HttpResponse:
-    _require(request, "rights.manage_request")
+    require(actor_of(request), "rights.manage_request", hide=True)
     form = SarForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -283,7 +270,7 @@ def sar_new(request: HttpRequest) -> HttpResponse:
                 # An open request for the same person: ask, keeping what was typed.
                 form = SarForm(request.POST, ask_duplicate=True)
                 form.is_valid()
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, f"{sar.reference} logged. Disclose by {sar.due_on:%-d %B %Y}."
@@ -354,7 +341,7 @@ def sar_detail(request: HttpRequest, sar_id: int) -> HttpResponse:
             raise
         except ValidationError as exc:
             target = {"confirm": confirm_form, "extend": extend_form}.get(action, disclose_form)
-            _errors(target, exc)
+            apply_service_errors(target, exc)
     subjects = _sar_subjects(sar)
     if request.method == "GET":
         if matches:
@@ -423,7 +410,7 @@ def sar_item(request: HttpRequest, sar_id: int, item_id: int) -> HttpResponse:
             except Conflict:
                 raise
             except ValidationError as exc:
-                _errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, "Redaction recorded.")
                 return redirect("rights:sar-item", sar_id=sar.pk, item_id=item.pk)
@@ -472,7 +459,7 @@ def sar_close(request: HttpRequest, sar_id: int) -> HttpResponse:
             if set(getattr(exc, "error_dict", {})) == {"confirmed"}:
                 confirming = True  # valid: show what will happen and ask to confirm
             else:
-                _errors(form, exc)
+                apply_service_errors(form, exc)
         else:
             messages.success(request, f"{sar.reference} closed without disclosure.")
             return redirect("rights:sar-detail", sar_id=sar.pk)

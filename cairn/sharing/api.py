@@ -8,7 +8,6 @@ import datetime as dt
 import math
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
@@ -16,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.audit import services as audit
+from cairn.core.http import actor_of, require
 from cairn.pole.api import AgencyRef, EntityId
 
 from . import selectors, services
@@ -24,13 +24,6 @@ from .models import AgreementState, Disclosure, DisclosureKind, LawfulBasis, Sha
 router = Router(tags=["sharing"])
 NO_NUL = r"^[^\x00]*$"
 PAGE_SIZE = 50
-
-
-def _actor(request: HttpRequest, permission: str) -> Any:
-    actor = request.auth  # type: ignore[attr-defined]
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
-    return actor
 
 
 class AgreementOut(Schema):
@@ -79,7 +72,8 @@ def _agreement_out(agreement: SharingAgreement) -> dict[str, Any]:
 @router.get("/sharing/agreements", response={200: list[AgreementOut], **error_responses()})
 def agreement_list(request: HttpRequest, state: AgreementState | None = None) -> list[Any]:
     """The register of information-sharing agreements (all states unless `state`)."""
-    actor = _actor(request, "sharing.view_agreement")
+    actor = actor_of(request)
+    require(actor, "sharing.view_agreement")
     rows = list(selectors.agreements_register(state=state or ""))
     audit.record(
         actor=actor,
@@ -96,14 +90,15 @@ def agreement_list(request: HttpRequest, state: AgreementState | None = None) ->
     response={200: AgreementOut, **error_responses(404, 422)},
 )
 def agreement_detail(request: HttpRequest, agreement_id: EntityId) -> dict[str, Any]:
-    _actor(request, "sharing.view_agreement")
+    require(actor_of(request), "sharing.view_agreement")
     return _agreement_out(selectors.agreement_by_id(agreement_id))
 
 
 @router.post("/sharing/agreements", response={201: AgreementOut, **error_responses(422)})
 def agreement_create(request: HttpRequest, payload: AgreementIn) -> Status[Any]:
     """Add an agreement to the register (information governance only)."""
-    actor = _actor(request, "sharing.manage_agreement")
+    actor = actor_of(request)
+    require(actor, "sharing.manage_agreement")
     parties = list(selectors.all_agencies().filter(pk__in=payload.party_ids))
     if len(parties) != len(set(payload.party_ids)):
         raise DjangoValidationError({"party_ids": ["Choose agencies that exist"]})
@@ -180,7 +175,8 @@ def _disclosure_out(d: Disclosure) -> dict[str, Any]:
 def disclosure_list(request: HttpRequest, query: Query[DisclosureQuery]) -> dict[str, Any]:
     """Disclosures to other agencies with the basis each relied on, newest first, and the
     counts by lawful basis (information governance only; recorded in the audit log)."""
-    actor = _actor(request, "sharing.view_disclosures")
+    actor = actor_of(request)
+    require(actor, "sharing.view_disclosures")
     filters = selectors.DisclosureFilters(
         lawful_basis=query.lawful_basis.value if query.lawful_basis else "",
         agreement_id=query.agreement_id,

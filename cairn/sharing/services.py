@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,8 @@ from cairn.accounts.models import Agency, User
 from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict
+from cairn.core.http import require
+from cairn.core.types import Actor
 from cairn.notifications.services import notify
 
 from . import access, selectors
@@ -32,17 +34,12 @@ from .models import (
 EXCEPTIONAL = "exceptional"  # the form's choice for "no agreement covers this"
 
 
-def _require(actor: Any, permission: str) -> None:
-    if not actor.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
-
-
 # The register -------------------------------------------------------------------------
 
 
 def _clean(
     *,
-    actor: Any | None,
+    actor: Actor | None,
     title: str,
     parties: Sequence[Agency],
     purposes: str,
@@ -119,7 +116,7 @@ def agreement_create(
     the Hub's existing agreements), entered as it stands, an old review date and an
     expired state included."""
     if actor is not None:
-        _require(actor, "sharing.manage_agreement")
+        require(actor, "sharing.manage_agreement")
     errors = _clean(
         actor=actor,
         title=title,
@@ -188,7 +185,7 @@ def agreement_update(
     """Change an agreement (a new review date after a review, a party added, expiry).
     `version` is the one the editor read: someone else's change in between is a 409, not
     a silent overwrite. A withdrawn agreement stays withdrawn."""
-    _require(actor, "sharing.manage_agreement")
+    require(actor, "sharing.manage_agreement")
     access.access_agreement_for_change(actor, agreement_id)
     agreement = _locked(agreement_id)
     if agreement.version != version:
@@ -247,7 +244,7 @@ def agreement_withdraw(*, actor: Any, agreement_id: int, reason: str) -> Sharing
     withdraws only their own agency, and the agreement stays in force between the rest
     (one agency cannot end the Hub's basis for everyone). The other parties' IG are told.
     Withdrawing twice is harmless (the second changes nothing)."""
-    _require(actor, "sharing.manage_agreement")
+    require(actor, "sharing.manage_agreement")
     access.access_agreement_for_change(actor, agreement_id)
     agreement = _locked(agreement_id)
     if agreement.state == AgreementState.WITHDRAWN:
@@ -294,7 +291,7 @@ def agreement_withdraw(*, actor: Any, agreement_id: int, reason: str) -> Sharing
 
 
 def _tell_parties(
-    actor: Any, agreement: SharingAgreement, parties: Sequence[Agency], *, left: bool
+    actor: Actor, agreement: SharingAgreement, parties: Sequence[Agency], *, left: bool
 ) -> None:
     others = [a.pk for a in parties if a.pk != actor.agency_id]
     recipients = User.objects.filter(
@@ -491,7 +488,7 @@ def disclosure_record(
     return disclosure
 
 
-def _tell_ig(actor: Any, disclosure: Disclosure) -> None:
+def _tell_ig(actor: Actor, disclosure: Disclosure) -> None:
     """IG of the disclosing agency reviews every exceptional disclosure: each is told, with
     a link to the exceptional disclosures (no personal data in the message)."""
     recipients = User.objects.filter(
@@ -515,7 +512,7 @@ def _tell_ig(actor: Any, disclosure: Disclosure) -> None:
 
 @transaction.atomic
 def disclosures_export_audit(*, actor: Any, filters: dict[str, Any], rows: int) -> None:
-    _require(actor, "sharing.view_disclosures")
+    require(actor, "sharing.view_disclosures")
     audit.record(
         actor=actor,
         event="sharing.disclosures_exported",

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cairn.audit import services as audit
 from cairn.audit.export import _safe
-from cairn.core.forms import GovukForm
+from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.throttling import throttle
 from cairn.network.exports import MARKING
 
@@ -30,23 +30,10 @@ from .models import AgreementState, Disclosure, LawfulBasis
 PAGE_SIZE = 50
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise Http404("Page not found.")
-
-
-def _errors(form: GovukForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 @require_GET
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "sharing.view_agreement")
+    require(actor_of(request), "sharing.view_agreement", hide=True)
     state = request.GET.get("state", AgreementState.ACTIVE)
     if state not in AgreementState.values:
         state = AgreementState.ACTIVE
@@ -75,7 +62,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_new(request: HttpRequest) -> HttpResponse:
-    _require(request, "sharing.manage_agreement")
+    require(actor_of(request), "sharing.manage_agreement", hide=True)
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -92,7 +79,7 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
                 document_reference=data.get("document_reference") or "",
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{agreement.title} is on the register.")
             return redirect("sharing:list")
@@ -136,7 +123,7 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
                 document_reference=data.get("document_reference") or "",
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{data['title']} has been changed.")
             return redirect("sharing:list")
@@ -163,7 +150,7 @@ def agreement_withdraw(request: HttpRequest, agreement_id: int) -> HttpResponse:
                 actor=request.user, agreement_id=agreement.pk, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -193,7 +180,7 @@ def _filters(request: HttpRequest) -> tuple[DisclosureFilterForm, selectors.Disc
 @login_required
 @require_GET
 def disclosure_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "sharing.view_disclosures")
+    require(actor_of(request), "sharing.view_disclosures", hide=True)
     form, filters = _filters(request)
     page_obj = Paginator(selectors.disclosures(filters), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -264,7 +251,7 @@ def _csv(rows: Iterable[Disclosure]) -> Iterator[str]:
 @require_GET
 @throttle("export")
 def disclosure_export(request: HttpRequest) -> StreamingHttpResponse:
-    _require(request, "sharing.view_disclosures")
+    require(actor_of(request), "sharing.view_disclosures", hide=True)
     _form, filters = _filters(request)
     rows = selectors.disclosures(filters)
     services.disclosures_export_audit(

@@ -1,0 +1,59 @@
+"""What pages and API handlers share: who is asking (`actor_of`), the permission check
+(`require`), and a service's ValidationError shown on the form that was sent
+(`apply_service_errors`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+
+from cairn.accounts.models import User
+
+from .types import Actor
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    """The user a request acts for: the one django-ninja authenticated (`request.auth`,
+    by token or session) under the API, else the signed-in user of a page. Nobody signed
+    in is refused (403), as a permission check on the anonymous user would be."""
+    user = getattr(request, "auth", None) or request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def require(actor: Actor, permission: str, *, agency: bool = False, hide: bool = False) -> None:
+    """Refuse an actor without `permission`: 403, naming the permission (the API shows it
+    as the `detail`). `agency=True` also refuses an account not attached to an agency (for
+    records that belong to the author's agency); `hide=True` answers 404 instead of 403,
+    for pages whose very existence is not for this role."""
+    if not actor.has_perm(permission):
+        if hide:
+            raise Http404("Page not found.")
+        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
+    if agency and actor.agency_id is None:
+        raise PermissionDenied("Your account is not attached to an agency.")
+
+
+def apply_service_errors(
+    form: forms.BaseForm,
+    exc: ValidationError,
+    rename: Mapping[str, str] | Callable[[str], str] | None = None,
+) -> None:
+    """Show a service's ValidationError on `form`: each message beside the field of the
+    same name (or the field `rename` gives for the service's name), and anything that
+    matches no field, or a ValidationError without fields, at the top of the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for key, messages in exc.message_dict.items():
+        if rename is None:
+            name = key
+        elif callable(rename):
+            name = rename(key)
+        else:
+            name = rename.get(key, key)
+        form.add_error(name if name in form.fields else None, messages)
