@@ -102,9 +102,11 @@ class AuditEvent(models.Model):
         """Whether the row's contents still match its stored hash (see audit_verify)."""
         return self.compute_hash() == self.hash
 
-    def hashed_fields(self) -> dict[str, Any]:
+    def hashed_fields(self, *, chain_index: Any = None) -> dict[str, Any]:
+        """The fields the hash covers; `chain_index` stands in for the row's own when the
+        database fills it in (services._append_in_one_statement)."""
         return {
-            "chain_index": self.chain_index,
+            "chain_index": self.chain_index if chain_index is None else chain_index,
             "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
             "action": self.action,
             "event": self.event,
@@ -122,11 +124,17 @@ class AuditEvent(models.Model):
             "details": self.details,
         }
 
-    def compute_hash(self) -> str:
-        payload = json.dumps(
-            self.hashed_fields(), sort_keys=True, separators=(",", ":"), default=str
+    def hashed_payload(self, fields: dict[str, Any] | None = None) -> str:
+        """The canonical text the hash covers (after the previous hash and a "|")."""
+        return json.dumps(
+            fields if fields is not None else self.hashed_fields(),
+            sort_keys=True,
+            separators=(",", ":"),
+            default=str,
         )
-        return hashlib.sha256(f"{self.prev_hash}|{payload}".encode()).hexdigest()
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(f"{self.prev_hash}|{self.hashed_payload()}".encode()).hexdigest()
 
 
 class AuditChainHead(models.Model):
