@@ -41,6 +41,7 @@ from mozilla_django_oidc.views import (
 )
 
 from cairn.audit import services as audit
+from cairn.notifications import services as notifications
 
 from . import services
 from .models import AccountChangeRequest, ChangeRequestStatus, ExternalIdentity, IdentityProvider
@@ -215,7 +216,6 @@ def account_request(*, provider: IdentityProvider, claims: dict[str, Any]) -> An
         },
     )
     # Someone is waiting at the door: tell the system admins (the inbox names nobody).
-    from cairn.notifications import services as notifications  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     notifications.notify(
         recipients=User.objects.filter(is_active=True, role=Role.SYSTEM_ADMIN),

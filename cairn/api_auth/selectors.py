@@ -7,6 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from cairn.accounts.models import ExternalIdentity
+
 from .models import ApiToken
 
 
@@ -33,7 +35,6 @@ def token_by_hash(token_hash: str) -> ApiToken | None:
 def sign_in_limit(user: Any) -> tuple[int, str] | None:
     """For an account that signs in through an agency's provider: the longest token its
     provider allows, and the provider's name (the strictest, if it has several)."""
-    from cairn.accounts.models import ExternalIdentity  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     identities = ExternalIdentity.objects.filter(user=user).select_related("provider")
     limits = [(i.provider.api_token_max_days, i.provider.name) for i in identities]

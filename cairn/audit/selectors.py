@@ -13,6 +13,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cairn.pole.access import identifiable_for_audit_q
+from cairn.pole.models import Entity
+from cairn.pole.search import search_people
+
+from . import services as audit
 from .models import AuditChainHead, AuditEvent, AuditValue
 
 VIEW_PERMISSION = "audit.view_auditevent"
@@ -84,7 +89,6 @@ def _within_remit(user: Any, events: QuerySet[AuditEvent]) -> QuerySet[AuditEven
     intelligence), just as their name lookup does not find those records."""
     if getattr(user, "is_police", False):
         return events
-    from cairn.pole.models import Entity  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     police_only = Entity.objects.filter(pk=OuterRef("subject_id"), police_only=True)
     return events.filter(~Exists(police_only))
@@ -137,10 +141,6 @@ def subject_lookup(user: Any, name: str) -> list[Any]:
     """People an IG admin may identify by name, to filter the log by data subject ("who
     viewed this child?") without being given an id. Recorded as a consultation of the
     people found (their ids; the name typed is not kept in the log)."""
-    from cairn.pole.access import identifiable_for_audit_q  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
-    from cairn.pole.search import search_people  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
-
-    from . import services as audit  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     if not _may(user, VIEW_PERMISSION) or not name.strip():
         return []

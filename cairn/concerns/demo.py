@@ -13,11 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from cairn.accounts.models import User
-from cairn.pole.access import visible_people
+from cairn.pole.access import visible_entities, visible_people
 from cairn.pole.models import Person
 
 from . import services
 from .models import Concern, IndicatorObservation, RiskDecision
+from .selectors import pathways_for
 
 
 def _user(username: str) -> User | None:
@@ -70,8 +71,6 @@ def _record(
     )
     services.risk_decision_record(actor=actor, concern=concern, level=level, rationale=rationale)
     if pathways:
-        from .selectors import pathways_for  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
-
         decisions = {
             rec.code: (
                 rec.available,
@@ -97,7 +96,6 @@ def _reporter(preferred: User | None, fallback: User, child: Person) -> User:
 
 def _existing_or(actor: User, kind: str, new: dict[str, Any], *, note: str) -> dict[str, Any]:
     """Mention a record the demo hub already holds (so correlations show), else a new one."""
-    from cairn.pole.access import visible_entities  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     entity = visible_entities(actor).filter(kind=kind).order_by("pk").first()
     if entity is not None:

@@ -14,7 +14,9 @@ from cairn.core.types import Actor
 from cairn.intelligence import checks
 from cairn.intelligence.checks import TextCheck
 from cairn.intelligence.crime_model import family_label
+from cairn.pole.access import visible_people
 from cairn.pole.models import Person
+from cairn.pole.search import search_people
 
 from . import pathways, payload, screening
 from .access import visible_concerns
@@ -138,7 +140,6 @@ class Preview:
 
 def preview(actor: Actor, data: dict[str, Any]) -> Preview:
     """Screening and pathways for a concern that is not stored (live guidance)."""
-    from cairn.pole.access import visible_people  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     today = timezone.localdate()
     clean, errors = payload.clean(data, today=today, require_complete=False)
@@ -233,6 +234,5 @@ def indicators_by_code(codes: list[str]) -> list[Indicator]:
 
 
 def find_children(user: Any, query: str) -> list[Person]:
-    from cairn.pole.search import search_people  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     return [m.person for m in search_people(user, query=query) if m.person.category == "child"][:20]

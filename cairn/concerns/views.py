@@ -28,6 +28,7 @@ from cairn.pole.access import access_person_by_id, view_person
 from cairn.pole.mentions import MENTION_FORMS, possible_people
 
 from . import forms, selectors, services
+from . import screening as rules
 from .access import (
     access_concern_by_id,
     access_concern_next_steps,
@@ -35,7 +36,14 @@ from .access import (
     access_own_draft,
     view_concern,
 )
-from .models import Concern, ConcernStatus, Pathway
+from .models import (
+    BoyfriendStage,
+    Concern,
+    ConcernStatus,
+    ExploitationModel,
+    ExploitationType,
+    Pathway,
+)
 
 STEPS = ["child", "details", "indicators", "indicator-details", "mentions", "questions", "check"]
 STEP_TITLES = {
@@ -425,7 +433,6 @@ def _check_step(request: HttpRequest, concern: Concern) -> HttpResponse:
 
 
 def _labels() -> dict[str, dict[str, str]]:
-    from .models import BoyfriendStage, ExploitationModel, ExploitationType  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     return {
         "types": dict(ExploitationType.choices),
@@ -451,7 +458,6 @@ def concern_screening(request: HttpRequest, concern_id: int) -> HttpResponse:
     concern = access_concern_to_screen(request.user, concern_id)
     child = access_person_by_id(request.user, int(concern.child_id or 0))
     result, facts = selectors.screening_for_child(child)
-    from . import screening as rules  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     forbidden = rules.forbidden_levels(
         has_indicators=facts["has_indicators"],

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from .tools import TOOL_SECTIONS, tools_for
+
 
 def service(request: HttpRequest) -> dict[str, object]:
     return {
@@ -11,7 +13,6 @@ def service(request: HttpRequest) -> dict[str, object]:
 
 def tools(request: HttpRequest) -> dict[str, object]:
     """Whether the header offers the Tools page (only to users who may use a tool)."""
-    from .tools import TOOL_SECTIONS, tools_for  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     return {
         "has_tools": bool(tools_for(getattr(request, "user", None))),

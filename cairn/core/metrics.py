@@ -36,6 +36,10 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from cairn.audit.selectors import audit_head_index
+from cairn.core.selectors import task_queue_depth
+from cairn.referrals.selectors import all_overdue, escalated
+
 REQUESTS = Counter(
     "cairn_requests",
     "Requests answered, by route name, method and status",
@@ -81,10 +85,6 @@ class DatabaseCollector(Collector):
 
     def _figures(self) -> Iterator[Metric]:
         from django_tasks.base import TaskResultStatus  # noqa: PLC0415  (lazy: heavy library)
-
-        from cairn.audit.selectors import audit_head_index  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
-        from cairn.core.selectors import task_queue_depth  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
-        from cairn.referrals.selectors import all_overdue, escalated  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
         now = timezone.now()
         yield GaugeMetricFamily(

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from cairn.audit import services as audit
 
-from . import jobs
+from . import jobs, tasks
 from .models import JobRun, RunStatus, ScheduledJob, Trigger
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,6 @@ def _ensure_scheduled(now: dt.datetime) -> None:
 
 
 def _enqueue(run: JobRun) -> None:
-    from . import tasks  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     result = tasks.BY_NAME[run.job].enqueue(run_id=run.pk)
     # Update only the id: with the immediate backend (tests) the run has already finished.

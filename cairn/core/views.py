@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from cairn.audit.selectors import audit_head_index
+
 from . import selectors, services
 from .errors import is_api, json_error, outage_response
 from .outage import classify
@@ -51,8 +53,6 @@ def _readiness() -> dict[str, str]:
     """What a load balancer needs before sending users here: the database answers, every
     migration this code expects is applied, the audit chain head can be read (no audited
     page can be served without it). Names of checks and states only: no personal data."""
-
-    from cairn.audit.selectors import audit_head_index  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     checks = {"database": "ok", "migrations": "ok", "audit": "ok"}
     try:

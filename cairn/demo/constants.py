@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from cairn.accounts.roles import AgencyKind, Role
 
 # Every demo account shares this password. It is printed by `manage.py demo_logins` and
@@ -15,7 +17,6 @@ DEMO_PASSWORD = "cairn-demo-2026"  # noqa: S105
 
 def demo_url() -> str:
     """Where the demo is served: `make demo` sets CAIRN_BASE_URL from HOST and PORT."""
-    from django.conf import settings  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     return settings.CAIRN_BASE_URL.rstrip("/") + "/"
 

@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cairn.accounts.models import Agency
 from cairn.audit import services as audit
 from cairn.pole.access import (
     access_entity_by_id,
@@ -441,7 +442,6 @@ def plan_tactics(user: Any, plan: DisruptionPlan) -> list[Tactic]:
 
 def other_agencies(user: Any) -> list[Any]:
     """Agencies a tactic can be shared with (every agency but the user's own)."""
-    from cairn.accounts.models import Agency  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     return list(Agency.objects.exclude(pk=user.agency_id).order_by("name"))
 

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cairn.accounts.models import Agency
+from cairn.accounts.models import Agency, User
+from cairn.accounts.roles import AgencyKind, Role
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict, lock
 from cairn.core.dates import add_months
@@ -25,6 +26,7 @@ from cairn.notifications import services as notifications
 from cairn.pole import services as pole
 from cairn.pole.access import access_entity_by_id, access_person_by_id
 from cairn.pole.models import Entity, EntityKind, Location, Person, Vehicle
+from cairn.pole.selectors import find_visible_object
 from cairn.sharing import services as sharing
 from cairn.sharing.models import DisclosureKind
 
@@ -680,7 +682,6 @@ def sighting_record(
 ) -> VehicleSighting:
     """A sighting of a vehicle (found by registration among visible vehicles, or created),
     optionally at a known location and near named children."""
-    from cairn.pole.selectors import find_visible_object  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     errors: dict[str, str] = {}
     if seen_at is None:
@@ -738,8 +739,6 @@ def sighting_record(
 def marker_owners() -> list[Any]:
     """Who decides on police markers: the Hub's FIB officers (police intelligence owns
     markers under MoPI), or its police PPU co-ordinators when there is no FIB officer."""
-    from cairn.accounts.models import User  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
-    from cairn.accounts.roles import AgencyKind, Role  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     police = User.objects.filter(is_active=True, agency__kind=AgencyKind.POLICE)
     owners = list(police.filter(role=Role.FIB_OFFICER).order_by("pk"))

@@ -22,7 +22,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from cairn.concerns.models import RISK_ORDER, RiskDecision, RiskLevel
-from cairn.pole.models import EntityKind, Link, Person
+from cairn.pole.models import Entity, EntityKind, Link, Person
 
 from .models import (
     Action,
@@ -271,7 +271,6 @@ def _flagged(ctx: AgendaContext, *, kind: str) -> list[Candidate]:
     flagged = {k: v for k, v in children.items() if len(v) >= ctx.setup.flag_linked_children}
     if not flagged:
         return []
-    from cairn.pole.models import Entity  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     labels = dict(Entity.objects.filter(pk__in=flagged).values_list("pk", "label"))
     agenda_kind = (

@@ -15,7 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from cairn.accounts.models import User
+from cairn.concerns import services as concern_services
+from cairn.concerns.demo import load_demo as load_concerns
 from cairn.concerns.models import RISK_ORDER, Concern, RiskDecision, RiskLevel
+from cairn.concerns.selectors import latest_decision
 from cairn.pole.access import visible_people
 from cairn.pole.models import Person
 
@@ -219,8 +222,6 @@ def _raise_one(sw: User, exclude: set[int]) -> None:
         .exclude(child_id__in=exclude)
         .order_by("pk")
     )
-    from cairn.concerns import services as concern_services  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
-    from cairn.concerns.selectors import latest_decision  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     for concern in concerns:
         assert concern.child is not None
@@ -248,7 +249,6 @@ def load_demo(*, seed: int = 1) -> None:
     chair, sw, ppu = _user("chair.demo"), _user("sw.demo"), _user("ppu.demo")
     if chair is None or sw is None or ppu is None or Meeting.objects.exists():
         return
-    from cairn.concerns.demo import load_demo as load_concerns  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     load_concerns(seed=seed)  # does nothing if the concerns are already there
     rng = random.Random(seed)

@@ -11,6 +11,8 @@ from django.apps import apps
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from cairn.referrals.models import OPEN_STATUSES, MashDecision, MashOutcome, Referral, ReferralKind
+
 from . import agenda, dashboard
 from .models import AgendaKind
 
@@ -19,7 +21,6 @@ if apps.is_installed("cairn.referrals"):
     @agenda.register("overdue_mash", order=60)
     def overdue_mash(ctx: agenda.AgendaContext) -> list[agenda.Candidate]:
         """Children with a MASH referral whose 1-working-day decision clock has run out."""
-        from cairn.referrals.models import OPEN_STATUSES, Referral, ReferralKind  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
         rows = (
             Referral.objects.filter(
@@ -48,7 +49,6 @@ if apps.is_installed("cairn.referrals"):
     @dashboard.register("referral_outcomes", order=35)
     def referral_outcomes(ctx: dashboard.DashboardContext) -> dashboard.Panel:
         """MASH decisions in the last 90 days by outcome, and how many were in time."""
-        from cairn.referrals.models import MashDecision, MashOutcome  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
         since = ctx.now - dt.timedelta(days=90)
         decided = MashDecision.objects.filter(decided_at__gte=since)

@@ -12,6 +12,9 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from cairn.accounts.models import Agency, User
+from cairn.accounts.roles import Role
+from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
 from cairn.pole import normalise
 from cairn.pole.access import visible_entities, visible_links
@@ -49,14 +52,12 @@ def hub_members() -> list[HubMember]:
 
 
 def member_agencies() -> QuerySet[Any]:
-    from cairn.accounts.models import Agency  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     return Agency.objects.filter(hub_member__isnull=False).order_by("name")
 
 
 def agencies_to_add() -> QuerySet[Any]:
     """Agencies that could join the Hub: those that are not members yet."""
-    from cairn.accounts.models import Agency  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     return Agency.objects.filter(hub_member__isnull=True).order_by("name")
 
@@ -64,8 +65,6 @@ def agencies_to_add() -> QuerySet[Any]:
 def representative_choices(agency_id: int | None = None) -> QuerySet[Any]:
     """People who can represent an agency at the Hub: active users in a role that uses the
     Hub (the service checks they belong to the member agency)."""
-    from cairn.accounts.models import User  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
-    from cairn.accounts.rules import roles_for  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     qs = User.objects.filter(
         is_active=True, agency__isnull=False, role__in=roles_for("hub.view_meeting")
@@ -76,8 +75,6 @@ def representative_choices(agency_id: int | None = None) -> QuerySet[Any]:
 
 
 def chair_choices() -> QuerySet[Any]:
-    from cairn.accounts.models import User  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
-    from cairn.accounts.roles import Role  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     return User.objects.filter(is_active=True, role=Role.HUB_CHAIR).order_by(
         "last_name", "first_name", "username"
@@ -210,8 +207,6 @@ def filter_actions(qs: QuerySet[Action], state: str, today: dt.date) -> QuerySet
 
 def owner_choices(agency_id: int | None = None) -> QuerySet[Any]:
     """People an action can be given to: active users whose role works on Hub actions."""
-    from cairn.accounts.models import User  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
-    from cairn.accounts.rules import roles_for  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     qs = User.objects.filter(is_active=True, role__in=roles_for("hub.view_action"))
     if agency_id is not None:

@@ -27,7 +27,7 @@ from cairn.pole.search import search_people
 from cairn.pole.selectors import find_visible_object
 
 from . import linking
-from .access import is_fib, visible_crime_referrals, visible_submissions
+from .access import is_fib, sanitised_visible, visible_crime_referrals, visible_submissions
 from .models import (
     CrimeReferral,
     CrimeReferralStatus,
@@ -88,7 +88,6 @@ def my_drafts(user: Any) -> QuerySet[Submission]:
 
 def shared_with_me(user: Any) -> QuerySet[Submission]:
     """Sanitised entries the user may read that they did not submit themselves."""
-    from .access import sanitised_visible  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     if is_fib(user):
         return Submission.objects.none()

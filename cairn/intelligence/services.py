@@ -51,6 +51,7 @@ from .models import (
     Submission,
     SubmissionEntity,
 )
+from .selectors import concern_subjects
 
 if TYPE_CHECKING:
     from .legacy_import import LegacyRow
@@ -221,8 +222,6 @@ def submission_start(
     require(actor, "intelligence.add_submission", agency=True)
     submission = Submission(submitter=actor, submitter_agency=actor.agency)
     if concern is not None:
-        from .selectors import concern_subjects  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
-
         subject = concern.child
         if subject_id is not None:
             choices = concern_subjects(actor, concern)

@@ -13,8 +13,18 @@ from typing import Any
 from django.db.models import Q, Value
 from django.db.models.functions import Replace
 
+from cairn.pole import normalise
 from cairn.pole.access import visible_entities, visible_links
-from cairn.pole.models import Entity, EntityKind, Link, PersonCategory
+from cairn.pole.models import (
+    Entity,
+    EntityKind,
+    Link,
+    Location,
+    OnlineAccount,
+    PersonCategory,
+    Phone,
+    Vehicle,
+)
 from cairn.pole.selectors import sources_note, sources_span, with_visible_sources
 
 MAX_HOPS = 3
@@ -258,9 +268,6 @@ def correlations(user: Any, network: Network) -> list[Correlation]:
     the network: the same registration (or one differing only by 0/O, 1/I), the same
     phone number, the same handle on the same platform, the same address. One query per
     kind of record, whatever the size of the network."""
-
-    from cairn.pole import normalise  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
-    from cairn.pole.models import Location, OnlineAccount, Phone, Vehicle  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     visible = visible_entities(user).values("pk")
     ids = set(network.nodes)

@@ -22,6 +22,7 @@ from .models import (
     DeliveryStatus,
     Notification,
 )
+from .tasks import deliver
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,6 @@ def notify(
 
 
 def _enqueue(ids: list[int]) -> None:
-    from .tasks import deliver  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     deliver.enqueue(ids)
 

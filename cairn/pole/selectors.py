@@ -11,10 +11,22 @@ from django.urls import reverse
 
 from cairn.accounts.models import Agency
 from cairn.accounts.roles import AgencyKind
+from cairn.referrals.access import visible_referrals
 
-from .access import visible_link_sources, visible_links
+from . import normalise
+from .access import entity_visibility_q, visible_link_sources, visible_links
 from .chronology import ChronologyEntry, chronology_for
-from .models import Entity, EntityShare, Link, LinkSource, Person, PersonName
+from .models import (
+    Entity,
+    EntityShare,
+    Link,
+    LinkSource,
+    OnlineAccount,
+    Person,
+    PersonName,
+    Phone,
+    Vehicle,
+)
 from .profile_sections import sections_for
 
 
@@ -127,9 +139,6 @@ def person_profile(user: Any, person: Person) -> PersonProfile:
 def find_visible_object(user: Any, kind: str, fields: dict[str, Any]) -> int | None:
     """The id of a visible vehicle, phone or online account with the same normalised key
     as `fields`, so a mention reuses the record instead of duplicating it."""
-    from . import normalise  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
-    from .access import entity_visibility_q  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
-    from .models import OnlineAccount, Phone, Vehicle  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     visible = entity_visibility_q(user, prefix="entity__")
     found: Vehicle | Phone | OnlineAccount | None
@@ -175,8 +184,6 @@ class ShareView:
 
 
 def share_views_for_person(user: Any, person: Person) -> list[ShareView]:
-
-    from cairn.referrals.access import visible_referrals  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     shares = shares_for_person(person)
     ids = {int(s.source_id) for s in shares if s.basis != "manual" and s.source_id.isdigit()}

@@ -15,6 +15,8 @@ from cairn.audit import services as audit
 from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.throttling import throttle
 from cairn.network import selectors as network_selectors
+from cairn.rights import access as rights_access
+from cairn.rights import selectors as rights_selectors
 from cairn.sharing.services import Claim
 
 from . import search, selectors, services
@@ -111,8 +113,6 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def _restricted_detail(request: HttpRequest, person: Person) -> HttpResponse:
-    from cairn.rights import access as rights_access  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
-    from cairn.rights import selectors as rights_selectors  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     return render(
         request,

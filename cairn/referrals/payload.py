@@ -11,6 +11,7 @@ from django import forms
 from django.http import QueryDict
 
 from cairn.accounts.models import Agency
+from cairn.concerns.selectors import active_indicators
 from cairn.core.forms import GovukDateField, GovukForm
 from cairn.pole.models import Ethnicity, Sex
 from cairn.sharing.forms import (
@@ -272,7 +273,6 @@ class NrmForm(DetailsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from cairn.concerns.selectors import active_indicators  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
         self.fields["indicators"].choices = [  # type: ignore[attr-defined]
             (i.code, i.label) for i in active_indicators()

@@ -29,7 +29,7 @@ from cairn.pole.models import Person, ShareBasis
 from cairn.sharing import services as sharing
 from cairn.sharing.models import Disclosure, DisclosureKind
 
-from . import payload, selectors
+from . import documents, payload, selectors
 from .access import is_receiver, is_sender_side
 from .models import (
     MashDecision,
@@ -735,7 +735,6 @@ def nrm_decision_record(
 @transaction.atomic
 def referral_document(*, actor: Any, referral: Referral) -> bytes:
     """The referral as a PDF (with its security marking); the download is a disclosure."""
-    from . import documents  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     if referral.status == ReferralStatus.DRAFT:
         raise ValidationError({"__all__": ["Send the referral before downloading it"]})
@@ -755,7 +754,6 @@ def referral_document(*, actor: Any, referral: Referral) -> bytes:
 @transaction.atomic
 def nrm_export(*, actor: Any, referral: Referral) -> dict[str, Any]:
     """The structured NRM referral, to transcribe into the Home Office service."""
-    from . import documents  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     if referral.kind != ReferralKind.NRM or not is_sender_side(actor, referral):
         raise PermissionDenied("Only the referring first responder exports an NRM referral.")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from cairn.accounts.models import Agency
+from cairn.pole.models import PersonCategory
 
 
 class RecordType(models.TextChoices):
@@ -175,7 +176,6 @@ class Tombstone(models.Model):
 
     @property
     def category_label(self) -> str:
-        from cairn.pole.models import PersonCategory  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
         try:
             return str(PersonCategory(self.category).label)

@@ -13,6 +13,7 @@ import datetime as dt
 from django.utils import timezone
 
 from cairn.accounts.models import Agency
+from cairn.demo.org import ensure_agencies
 
 from . import services
 from .models import AgreementState, LawfulBasis, SharingAgreement
@@ -66,6 +67,5 @@ def install_agreements(*, agencies: dict[str, Agency], today: dt.date | None = N
 
 
 def load_demo(*, seed: int) -> None:  # the same agreements for every seed
-    from cairn.demo.org import ensure_agencies  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     install_agreements(agencies=ensure_agencies())

@@ -15,6 +15,7 @@ from django.forms.widgets import (
 )
 
 from cairn.core import wording
+from cairn.core.submit_keys import hidden_field
 
 register = template.Library()
 
@@ -76,6 +77,5 @@ def long_date(value: Any) -> str:
 def submit_key() -> str:
     """A hidden one-time submit key for a POST form (`cairn.core.submit_keys`): a form
     sent twice at once creates one record. Put it beside `{% csrf_token %}`."""
-    from cairn.core.submit_keys import hidden_field  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     return hidden_field()

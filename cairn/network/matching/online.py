@@ -50,6 +50,7 @@ from cairn.pole.access import visible_entity_ids
 from cairn.pole.models import Link, LinkType, Location, NameKind, Person, PersonName
 
 from .comparisons import Record, Weights, compare, probability, years_one_slip_away
+from .weights import current_weights
 
 MAX_CANDIDATES = 300
 HOME_LINKS = (LinkType.LIVES_AT, LinkType.STAYS_AT)
@@ -428,8 +429,6 @@ def match_person(
         else CandidateFields.from_mapping(candidate_fields)
     )
     if weights is None:
-        from .weights import current_weights  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
-
         weights = current_weights()
     today = timezone.localdate()
     excluded = set(exclude_ids)

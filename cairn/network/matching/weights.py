@@ -13,6 +13,9 @@ from typing import Any
 
 from django.db import connection
 
+from cairn.network.models import MatchModel
+from cairn.pole.models import Person
+
 from .comparisons import DEFAULT_WEIGHTS, LEVELS, Level, Weights
 
 logger = logging.getLogger(__name__)
@@ -34,8 +37,6 @@ def default_weights(people: int) -> Weights:
 def people_in_store() -> int:
     """About how many people the store holds: PostgreSQL's planner estimate (no scan), or
     a count on SQLite (the demo's size)."""
-
-    from cairn.pole.models import Person  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -95,7 +96,6 @@ def current_weights() -> Weights:
     cached = _CACHE["weights"]
     if cached is not None and now - _CACHE["checked"] < RECHECK_SECONDS:
         return cached
-    from cairn.network.models import MatchModel  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
 
     model = MatchModel.objects.order_by("-version").first()
     weights = (

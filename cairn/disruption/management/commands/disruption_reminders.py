@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from cairn.disruption import services
+from cairn.disruption.tasks import raise_review_reminders
 
 
 class Command(BaseCommand):
@@ -22,8 +23,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["enqueue"]:
-            from cairn.disruption.tasks import raise_review_reminders  # noqa: PLC0415  (cross-app or in-app import kept local; cycle not yet checked)
-
             result = raise_review_reminders.enqueue()
             self.stdout.write(f"Enqueued review reminders job {result.id}.")
             return
