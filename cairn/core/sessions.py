@@ -34,7 +34,8 @@ class SessionStore(DatabaseSessionStore):
     _stored_expiry: dt.datetime | None = None
 
     def _get_session_from_db(self) -> Any:
-        found = super()._get_session_from_db()
+        # Django's own hook (django-stubs does not declare it); it is the one read of the row.
+        found = super()._get_session_from_db()  # type: ignore[misc]
         self._stored_expiry = found.expire_date if found is not None else None
         return found
 
