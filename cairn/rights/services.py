@@ -284,7 +284,9 @@ def restriction_apply(
     except IntegrityError:
         raise Conflict("Processing of this record is already restricted.") from None
     entity.restricted_since = now
-    entity.save(update_fields=["restricted_since", "updated_at"])
+    # Not "updated_at": a restriction is not use of the record, so it must not restart its
+    # retention clock (cairn/retention/selectors.py reads the last activity from it).
+    entity.save(update_fields=["restricted_since"])
     audit.record(
         actor=actor,
         event="rights.restricted",
@@ -318,7 +320,7 @@ def restriction_lift(*, actor: Any, person_id: int, reason: str) -> Restriction:
     restriction.lift_reason = reason.strip()
     restriction.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
     entity.restricted_since = None
-    entity.save(update_fields=["restricted_since", "updated_at"])
+    entity.save(update_fields=["restricted_since"])  # not "updated_at", as when applied
     audit.record(
         actor=actor,
         event="rights.restriction_lifted",

@@ -17,7 +17,9 @@ from cairn.audit.models import AuditEvent
 from cairn.core.concurrency import Conflict
 from cairn.core.dates import add_months
 from cairn.notifications.models import Notification
-from cairn.pole.models import Person
+from cairn.pole.models import Entity, Person
+from cairn.retention.models import RecordType
+from cairn.retention.selectors import review_entry
 from cairn.rights import services
 from cairn.rights.models import RightsRequest
 
@@ -339,3 +341,16 @@ def test_reply_speaks_of_the_person_and_says_when_a_restriction_was_lifted(
     page = _client(users["ig_admin"]).get(reverse("rights:detail", args=[rr.pk])).content.decode()
     assert "Lifted" in page and "have since lifted the restriction" in page
     assert "We have restricted the record" not in page
+
+
+def test_restricting_and_lifting_do_not_restart_the_retention_clock(
+    users: dict[str, Any], child: Person, restrict: Any
+) -> None:
+    """Retention runs from the record's last use; a restriction is not a use of it."""
+    long_ago = timezone.now() - dt.timedelta(days=800)
+    Entity.objects.filter(pk=child.pk).update(updated_at=long_ago)
+    before = review_entry(users["ig_admin"], RecordType.PERSON, child.pk).last_activity_on
+    restrict(child)
+    services.restriction_lift(actor=users["ig_admin"], person_id=child.pk, reason="Checked")
+    assert Entity.objects.get(pk=child.pk).updated_at == long_ago
+    assert review_entry(users["ig_admin"], RecordType.PERSON, child.pk).last_activity_on == before
