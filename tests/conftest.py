@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
 from cairn.accounts.models import Agency, User
@@ -35,6 +36,13 @@ ROLE_AGENCY = {
     Role.IG_ADMIN: "trust",
     Role.SYSTEM_ADMIN: "trust",
 }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """The cache outlives a test's rolled-back transaction (rate-limit counters, the Hub
+    dashboard's counts), and ids are reused after a rollback: start each test empty."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
