@@ -111,6 +111,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "sharing.view_agreement": frozenset(CASEWORK | {R.IG_ADMIN}),
     "sharing.manage_agreement": frozenset({R.IG_ADMIN}),
     "sharing.view_disclosures": frozenset({R.IG_ADMIN}),
+    # An exceptional disclosure (no agreement covered it) is reviewed afterwards by the IG of
+    # the agency that made it (cairn/sharing/access.py).
+    "sharing.review_disclosure": frozenset({R.IG_ADMIN}),
     # The IG dashboard (cairn/governance): counts only, naming nobody.
     "governance.view_dashboard": frozenset({R.IG_ADMIN}),
     # Running the system.

@@ -10,9 +10,10 @@ from django.http import Http404
 
 from cairn.core.text import require_id
 
-from .models import SharingAgreement
+from .models import Disclosure, SharingAgreement
 
 MANAGE = "sharing.manage_agreement"
+REVIEW = "sharing.review_disclosure"
 
 
 def can_manage(user: Any) -> bool:
@@ -34,4 +35,28 @@ def access_agreement_for_change(user: Any, agreement_id: int) -> SharingAgreemen
     )
     if found is None:
         raise Http404("No agreement found.")
+    return found
+
+
+def can_review(user: Any, disclosure: Disclosure) -> bool:
+    """The IG of the agency that made an exceptional disclosure reviews it."""
+    return bool(
+        user.is_authenticated
+        and user.has_perm(REVIEW)
+        and disclosure.is_exceptional
+        and disclosure.from_agency_id == user.agency_id
+    )
+
+
+def access_disclosure_for_review(user: Any, disclosure_id: int) -> Disclosure:
+    """An exceptional disclosure `user` may review; 404 for anything else (another agency's
+    disclosure looks the same as one that does not exist)."""
+    disclosure_id = require_id(disclosure_id)
+    found = (
+        Disclosure.objects.select_related("from_agency", "to_agency", "agreement", "disclosed_by")
+        .filter(pk=disclosure_id)
+        .first()
+    )
+    if found is None or not can_review(user, found):
+        raise Http404("No disclosure found.")
     return found

@@ -128,6 +128,10 @@ class DisclosureOut(Schema):
     exceptional_reason: str
     disclosed_by: str
     disclosed_at: dt.datetime
+    # An exceptional disclosure's review by its agency's IG (empty until reviewed).
+    reviewed_at: dt.datetime | None
+    reviewed_by: str
+    review_note: str
 
 
 class BasisCount(Schema):
@@ -152,6 +156,7 @@ class DisclosureQuery(Schema):
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     exceptional_only: bool = False
+    awaiting_review: bool = False
     page: int = Field(1, ge=1, le=100_000)
 
 
@@ -168,6 +173,9 @@ def _disclosure_out(d: Disclosure) -> dict[str, Any]:
         "exceptional_reason": d.exceptional_reason,
         "disclosed_by": d.disclosed_by.get_username(),
         "disclosed_at": d.disclosed_at,
+        "reviewed_at": d.reviewed_at,
+        "reviewed_by": d.reviewed_by.get_username() if d.reviewed_by else "",
+        "review_note": d.review_note,
     }
 
 
@@ -184,6 +192,7 @@ def disclosure_list(request: HttpRequest, query: Query[DisclosureQuery]) -> dict
         date_from=query.date_from,
         date_to=query.date_to,
         exceptional_only=query.exceptional_only,
+        awaiting_review=query.awaiting_review,
     )
     paginator = Paginator(selectors.disclosures(filters), PAGE_SIZE)
     page = paginator.get_page(query.page)
@@ -201,3 +210,22 @@ def disclosure_list(request: HttpRequest, query: Query[DisclosureQuery]) -> dict
         "by_basis": selectors.counts_by_basis(filters),
         "results": [_disclosure_out(d) for d in page],
     }
+
+
+class ReviewIn(InputSchema):
+    note: str = Field(..., min_length=1, max_length=1000, pattern=NO_NUL)
+
+
+@router.post(
+    "/sharing/disclosures/{disclosure_id}/review",
+    response={200: DisclosureOut, **error_responses(409, 422)},
+)
+def disclosure_review(
+    request: HttpRequest, disclosure_id: EntityId, payload: ReviewIn
+) -> dict[str, Any]:
+    """Record the review of an exceptional disclosure (the IG of the agency that made it;
+    404 for anyone else or any other disclosure). Once only: a second review is 409."""
+    disclosure = services.disclosure_review(
+        actor=actor_of(request), disclosure_id=disclosure_id, note=payload.note
+    )
+    return _disclosure_out(disclosure)

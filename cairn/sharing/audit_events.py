@@ -19,5 +19,10 @@ for _name, _action, _description in [
     ),
     ("sharing.disclosures_listed", A.CONSULTATION, "Disclosures by lawful basis were viewed"),
     ("sharing.disclosures_exported", A.DISCLOSURE, "Disclosures by lawful basis were exported"),
+    (
+        "sharing.disclosure_reviewed",
+        A.ALTERATION,
+        "An exceptional disclosure was reviewed by its agency's information governance",
+    ),
 ]:
     register(_name, _action, _description)

@@ -148,6 +148,7 @@ class DisclosureFilterForm(forms.Form):
     date_from = forms.DateField(required=False)
     date_to = forms.DateField(required=False)
     exceptional = forms.BooleanField(required=False)
+    awaiting = forms.BooleanField(required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -166,4 +167,18 @@ class DisclosureFilterForm(forms.Form):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
             exceptional_only=bool(data.get("exceptional")),
+            awaiting_review=bool(data.get("awaiting")),
         )
+
+
+class ReviewForm(GovukForm):
+    note = forms.CharField(
+        label="What did the review find?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=(
+            "Whether the disclosure was justified, and whether the Hub needs an agreement (or "
+            "a new basis in one) for shares like it."
+        ),
+        error_messages={"required": "Enter what the review found"},
+    )

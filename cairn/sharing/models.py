@@ -145,6 +145,13 @@ class Disclosure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     disclosed_at = models.DateTimeField(default=timezone.now)
+    # An exceptional disclosure is reviewed afterwards by its agency's IG: was it justified,
+    # and does the Hub need an agreement (or a new basis in one) for next time?
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(max_length=1000, blank=True)
 
     class Meta:
         ordering = ["-disclosed_at", "-pk"]
@@ -159,6 +166,10 @@ class Disclosure(models.Model):
     @property
     def is_exceptional(self) -> bool:
         return self.agreement_id is None and bool(self.exceptional_reason)
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.is_exceptional and self.reviewed_at is None
 
     @property
     def basis_label(self) -> str:

@@ -82,6 +82,7 @@ class DisclosureFilters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     exceptional_only: bool = False
+    awaiting_review: bool = False  # exceptional and not yet reviewed by its agency's IG
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +92,7 @@ class DisclosureFilters:
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
             "exceptional_only": self.exceptional_only,
+            "awaiting_review": self.awaiting_review,
         }
 
 
@@ -99,7 +101,9 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def disclosures(filters: DisclosureFilters) -> QuerySet[Disclosure]:
-    qs = Disclosure.objects.select_related("from_agency", "to_agency", "agreement", "disclosed_by")
+    qs = Disclosure.objects.select_related(
+        "from_agency", "to_agency", "agreement", "disclosed_by", "reviewed_by"
+    )
     if filters.lawful_basis in LawfulBasis.values:
         qs = qs.filter(lawful_basis=filters.lawful_basis)
     if filters.agreement_id is not None:
@@ -110,9 +114,22 @@ def disclosures(filters: DisclosureFilters) -> QuerySet[Disclosure]:
         qs = qs.filter(disclosed_at__gte=_day_start(filters.date_from))
     if filters.date_to is not None:
         qs = qs.filter(disclosed_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
-    if filters.exceptional_only:
+    if filters.exceptional_only or filters.awaiting_review:
         qs = qs.filter(agreement__isnull=True).exclude(exceptional_reason="")
+    if filters.awaiting_review:
+        qs = qs.filter(reviewed_at__isnull=True)
     return qs.order_by("-disclosed_at", "-pk")
+
+
+def awaiting_review_count(user: Any) -> int:
+    """Exceptional disclosures by `user`'s agency that its IG has not yet reviewed."""
+    if not user.has_perm("sharing.review_disclosure") or user.agency_id is None:
+        return 0
+    return (
+        disclosures(DisclosureFilters(awaiting_review=True))
+        .filter(from_agency_id=user.agency_id)
+        .count()
+    )
 
 
 def counts_by_basis(filters: DisclosureFilters) -> list[dict[str, Any]]:

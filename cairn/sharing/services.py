@@ -520,3 +520,36 @@ def disclosures_export_audit(*, actor: Any, filters: dict[str, Any], rows: int) 
         justification="Disclosures by lawful basis exported",
         details={"filters": filters, "rows": rows},
     )
+
+
+# Reviewing an exceptional disclosure --------------------------------------------------
+
+
+@transaction.atomic
+def disclosure_review(*, actor: Any, disclosure_id: int, note: str) -> Disclosure:
+    """The agency's IG records that an exceptional disclosure was reviewed, with what they
+    found. Once only: a second review (two IG at once included) is refused, naming the
+    first, so nobody's finding is overwritten."""
+    access.access_disclosure_for_review(actor, disclosure_id)
+    disclosure = Disclosure.objects.select_for_update().get(pk=disclosure_id)
+    reviewer = disclosure.reviewed_by
+    if disclosure.reviewed_at is not None and reviewer is not None:
+        raise Conflict(
+            f"{reviewer.get_full_name() or reviewer.get_username()} already reviewed this "
+            f"disclosure at {timezone.localtime(disclosure.reviewed_at):%H:%M on %-d %B %Y}: "
+            f"{disclosure.review_note}"
+        )
+    if not note.strip():
+        raise ValidationError({"note": ["Enter what the review found"]})
+    disclosure.reviewed_by = actor
+    disclosure.reviewed_at = timezone.now()
+    disclosure.review_note = note.strip()[:1000]
+    disclosure.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+    audit.record(
+        actor=actor,
+        event="sharing.disclosure_reviewed",
+        obj=disclosure,
+        justification=disclosure.review_note[:500],
+        details={"reference": disclosure.reference, "kind": disclosure.kind},
+    )
+    return disclosure

@@ -10,4 +10,9 @@ urlpatterns = [
     path("<id:agreement_id>/withdraw/", views.agreement_withdraw, name="withdraw"),
     path("disclosures/", views.disclosure_list, name="disclosures"),
     path("disclosures.csv", views.disclosure_export, name="disclosures-csv"),
+    path(
+        "disclosures/<id:disclosure_id>/review/",
+        views.disclosure_review,
+        name="disclosure-review",
+    ),
 ]

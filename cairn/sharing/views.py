@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -24,7 +25,13 @@ from cairn.core.throttling import throttle
 from cairn.network.exports import MARKING
 
 from . import access, selectors, services
-from .forms import AgreementEditForm, AgreementForm, DisclosureFilterForm, WithdrawForm
+from .forms import (
+    AgreementEditForm,
+    AgreementForm,
+    DisclosureFilterForm,
+    ReviewForm,
+    WithdrawForm,
+)
 from .models import AgreementState, Disclosure, LawfulBasis
 
 PAGE_SIZE = 50
@@ -180,7 +187,8 @@ def _filters(request: HttpRequest) -> tuple[DisclosureFilterForm, selectors.Disc
 @login_required
 @require_GET
 def disclosure_list(request: HttpRequest) -> HttpResponse:
-    require(actor_of(request), "sharing.view_disclosures", hide=True)
+    actor = actor_of(request)
+    require(actor, "sharing.view_disclosures", hide=True)
     form, filters = _filters(request)
     page_obj = Paginator(selectors.disclosures(filters), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -205,6 +213,8 @@ def disclosure_list(request: HttpRequest) -> HttpResponse:
             "bases": LawfulBasis.choices,
             "agencies": selectors.all_agencies(),
             "agreements": selectors.agreements_register(),
+            "awaiting_count": selectors.awaiting_review_count(actor),
+            "review_agency_id": actor.agency_id if actor.has_perm(access.REVIEW) else None,
             "nav": "tools",
         },
     )
@@ -220,6 +230,9 @@ HEADER = [
     "lawful_basis",
     "exceptional_reason",
     "disclosed_by",
+    "reviewed_at",
+    "reviewed_by",
+    "review_note",
 ]
 
 
@@ -243,6 +256,13 @@ def _csv(rows: Iterable[Disclosure]) -> Iterator[str]:
             d.basis_label,
             d.exceptional_reason,
             d.disclosed_by.get_full_name() or d.disclosed_by.get_username(),
+            timezone.localtime(d.reviewed_at).isoformat(timespec="seconds")
+            if d.reviewed_at
+            else "",
+            (d.reviewed_by.get_full_name() or d.reviewed_by.get_username())
+            if d.reviewed_by
+            else "",
+            d.review_note,
         ]
         yield writer.writerow([_safe(v) for v in values])
 
@@ -263,3 +283,28 @@ def disclosure_export(request: HttpRequest) -> StreamingHttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="cairn-disclosures-{stamp}.csv"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def disclosure_review(request: HttpRequest, disclosure_id: int) -> HttpResponse:
+    disclosure = access.access_disclosure_for_review(request.user, disclosure_id)
+    if request.method == "GET" and disclosure.reviewed_at is not None:
+        messages.info(request, f"{disclosure.reference} has already been reviewed.")
+        return redirect(f"{reverse('sharing:disclosures')}?exceptional=on")
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.disclosure_review(
+                actor=request.user, disclosure_id=disclosure.pk, note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Exceptional disclosure {disclosure.reference} reviewed.")
+            return redirect(f"{reverse('sharing:disclosures')}?exceptional=on")
+    return render(
+        request,
+        "sharing/review.html",
+        {"form": form, "disclosure": disclosure, "nav": "tools"},
+    )

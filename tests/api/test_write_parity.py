@@ -41,6 +41,7 @@ from cairn.pole.models import Entity
 from cairn.referrals import services as referral_services
 from cairn.retention import services as retention_services
 from cairn.rights import services as rights_services
+from cairn.sharing.models import Disclosure
 
 from ..concerns.conftest import complete_payload
 from ..intelligence.conftest import intel_data
@@ -92,6 +93,7 @@ PAIRS: list[tuple[str, str]] = [
     ("rights:sar-new", "cairn_rights_api_sar_create"),
     ("rights:sar-close", "cairn_rights_api_sar_close"),
     ("sharing:new", "cairn_sharing_api_agreement_create"),
+    ("sharing:disclosure-review", "cairn_sharing_api_disclosure_review"),
 ]
 
 # Write endpoints with no counterpart on the other channel, and why.
@@ -372,6 +374,17 @@ def world(users: dict[str, Any], make_person: Callable[..., Any], agencies: Any)
     d = make_person(given_name="Kay", family_name="Testwell", date_of_birth=dt.date(2012, 3, 4))
     w.merge = network_services.person_merge(
         actor=users["analyst"], survivor_id=c.pk, absorbed_id=d.pk, reason="Same"
+    )
+    # An exceptional disclosure (no agreement) by the Trust, for its IG to review.
+    w.exceptional = Disclosure.objects.create(
+        kind="record_share",
+        reference="Parity disclosure",
+        from_agency=sw.agency,
+        to_agency=ppu.agency,
+        recipient="Parity police",
+        lawful_basis="dpa_sch8_p4",
+        exceptional_reason="Parity: a child missing tonight",
+        disclosed_by=sw,
     )
     return w
 
@@ -699,6 +712,12 @@ def _cases(w: Any) -> dict[str, Case]:
             {"form": "rhi", "notes": "Offered"} | _date("offered_on", today),
             f"/hub/missing-episodes/{w.episode.pk}/interview",
             {"offered_on": today.isoformat(), "notes": "Offered"},
+        ),
+        "cairn_sharing_api_disclosure_review": Case(
+            reverse("sharing:disclosure-review", args=[w.exceptional.pk]),
+            {"note": "Parity review"},
+            f"/sharing/disclosures/{w.exceptional.pk}/review",
+            {"note": "Parity review"},
         ),
         "cairn_sharing_api_agreement_create": Case(
             reverse("sharing:new"),

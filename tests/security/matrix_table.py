@@ -462,6 +462,11 @@ WEB: dict[str, Rule] = {
     },
     "GET sharing:disclosures": Rule(IG, 404),
     "GET sharing:disclosures-csv": Rule(IG, 404),
+    # Reviewing an exceptional disclosure: the IG of the agency that made it (A, the Trust's).
+    **{
+        f"{method} sharing:disclosure-review": Rule(IG, 404, obj="exceptional_disclosure")
+        for method in ("GET", "POST")
+    },
     # The IG dashboard: counts only, IG only (everyone else 404, web and API).
     "GET governance:dashboard": Rule(IG, 404),
     "GET governance:dashboard-csv": Rule(IG, 404),
@@ -551,6 +556,9 @@ API: dict[str, Rule] = {
         },
     ),
     f"GET {P}/sharing/disclosures": Rule(IG),
+    f"POST {P}/sharing/disclosures/{{disclosure_id}}/review": Rule(
+        IG, 404, obj="exceptional_disclosure", body={"note": "Matrix review"}
+    ),
     f"POST {P}/concerns": Rule(CASEWORK, body={}),
     f"GET {P}/concerns": Rule(CASEWORK),
     f"POST {P}/concerns/preview": Rule(CASEWORK, body={}),

@@ -37,6 +37,7 @@ from cairn.referrals import services as referrals
 from cairn.retention import services as retention
 from cairn.rights import services as rights
 from cairn.rights.models import BundleItem
+from cairn.sharing.models import Disclosure
 
 from ..concerns.conftest import complete_payload
 from ..conftest import ROLE_AGENCY
@@ -575,6 +576,21 @@ def build() -> World:
             parties=[agencies["police"], agencies["school"]],
             state="expired",
         ).pk,
+    }
+    # Exceptional disclosures (no agreement): A made by the Trust, whose IG reviews it; B by
+    # the school, which only the school's IG may review.
+    w.objects["exceptional_disclosure"] = {
+        key: Disclosure.objects.create(
+            kind="record_share",
+            reference=f"Matrix disclosure {key}",
+            from_agency=agencies[agency],
+            to_agency=agencies["police"],
+            recipient="Matrix police",
+            lawful_basis="dpa_sch8_p4",
+            exceptional_reason="Matrix: a child missing tonight",
+            disclosed_by=by,
+        ).pk
+        for key, agency, by in (("A", "trust", users["social_worker"]), ("B", "school", school_ig))
     }
 
     # Per user: a notification and an API token of their own (B: the outsider's).

@@ -188,3 +188,78 @@ def test_api_agreements_and_disclosures(
     assert page["count"] == 1 and page["results"][0]["kind"] == "record_share"
     counts = {c["lawful_basis"]: c for c in ig.get("/sharing/disclosures").json()["by_basis"]}
     assert counts["dpa_sch8_p4"]["exceptional"] == 1 and counts["ca2004_s11"]["total"] == 1
+
+
+def test_the_disclosing_agencys_ig_reviews_an_exceptional_disclosure_once(
+    users: dict[str, Any],
+    school_dsl: Any,
+    school_child: Person,
+    agencies: dict[str, Any],
+    make_user: Any,
+) -> None:
+    _some_disclosures(school_dsl, school_child, agencies)
+    exceptional = Disclosure.objects.get(agreement__isnull=True)
+    covered = Disclosure.objects.get(agreement__isnull=False)
+    school_ig = make_user("ig_admin", agency="school", username="school_ig")
+    ig = _client(school_ig)
+    listing = ig.get(reverse("sharing:disclosures")).content.decode()
+    assert "1 exceptional disclosure by your agency awaits your review" in listing
+    url = reverse("sharing:disclosure-review", args=[exceptional.pk])
+    assert url in listing
+    # Another agency's IG, other roles, and a disclosure an agreement covered: all 404.
+    for user in (users["ig_admin"], users["social_worker"], school_dsl):
+        assert _client(user).get(url).status_code == 404
+        assert _client(user).post(url, {"note": "Fine"}).status_code == 404
+    covered_url = reverse("sharing:disclosure-review", args=[covered.pk])
+    assert ig.get(covered_url).status_code == 404
+    assert ig.get(reverse("sharing:disclosure-review", args=[987654])).status_code == 404
+
+    empty = ig.post(url, {"note": "   "})
+    assert empty.status_code == 200 and "Enter what the review found" in empty.content.decode()
+    done = ig.post(url, {"note": "Justified: missing child. Ask the Hub for a police-school ISA."})
+    assert done.status_code == 302
+    exceptional.refresh_from_db()
+    assert exceptional.reviewed_by == school_ig and exceptional.reviewed_at is not None
+    event = AuditEvent.objects.get(event="sharing.disclosure_reviewed")
+    assert event.action == "alteration" and event.object_id == str(exceptional.pk)
+    # A second review (a second IG pressing at the same time included) never overwrites.
+    again = ig.post(url, {"note": "Something else"})
+    assert again.status_code == 200
+    assert "already reviewed this disclosure" in again.content.decode()
+    assert "Something else" in again.content.decode()  # what they typed is kept
+    assert ig.get(url).status_code == 302
+    exceptional.refresh_from_db()
+    assert exceptional.review_note.startswith("Justified")
+
+    after = ig.get(reverse("sharing:disclosures"), {"exceptional": "on"}).content.decode()
+    assert "Reviewed by" in after and "awaits your review" not in after
+    waiting = ig.get(reverse("sharing:disclosures"), {"awaiting": "on"}).content.decode()
+    assert "No disclosures match these filters" in waiting
+    download = ig.get(reverse("sharing:disclosures-csv"), {"exceptional": "on"})
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
+    assert rows[1][-3:] == ["reviewed_at", "reviewed_by", "review_note"]
+    assert rows[2][-1].startswith("Justified")
+
+
+def test_api_reviews_an_exceptional_disclosure(
+    users: dict[str, Any],
+    school_dsl: Any,
+    school_child: Person,
+    agencies: dict[str, Any],
+    make_user: Any,
+) -> None:
+    _some_disclosures(school_dsl, school_child, agencies)
+    exceptional = Disclosure.objects.get(agreement__isnull=True)
+    school_ig = make_user("ig_admin", agency="school", username="school_ig")
+    api = ApiClient(token_services.token_create(actor=school_ig, name="t").secret)
+    other = ApiClient(token_services.token_create(actor=users["ig_admin"], name="t").secret)
+    path = f"/sharing/disclosures/{exceptional.pk}/review"
+    assert api.get("/sharing/disclosures", awaiting_review="true").json()["count"] == 1
+    assert other.post(path, {"note": "Fine"}).status_code == 404
+    assert api.post(path, {"note": ""}).status_code == 422
+    reviewed = api.post(path, {"note": "Justified"})
+    assert reviewed.status_code == 200
+    assert reviewed.json()["reviewed_by"] == "school_ig"
+    assert reviewed.json()["review_note"] == "Justified"
+    assert api.post(path, {"note": "Again"}).status_code == 409
+    assert api.get("/sharing/disclosures", awaiting_review="true").json()["count"] == 0
