@@ -116,10 +116,13 @@ def test_detail_visible_to_sender_and_recipient_only(
 ) -> None:
     referral = send("mash")
     url = reverse("referrals:detail", args=[referral.pk])
+    child_url = reverse("pole:person-detail", args=[referral.child_id])
     for allowed in (users["social_worker"], users["mash_screener"]):
         page = client_for(allowed).get(url)
         assert page.status_code == 200
         assert referral.reference.encode() in page.content
+        # The receiver opens the child from the referral, not by searching for them.
+        assert f'data-testid="referral-child" href="{child_url}"'.encode() in page.content
     for denied in (outsider, users["practitioner"], users["ppu_coordinator"], users["analyst"]):
         assert client_for(denied).get(url).status_code == 404, denied.role
     assert client_for(users["system_admin"]).get(url).status_code == 404
