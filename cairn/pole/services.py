@@ -6,22 +6,32 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
-from cairn.accounts.models import Agency, Team
+from cairn.accounts.models import Agency, Team, User
+from cairn.accounts.roles import Role
 from cairn.audit import services as audit
 from cairn.core.http import require
 from cairn.core.types import Actor
+from cairn.notifications.services import notify
 from cairn.sharing import services as sharing
 from cairn.sharing.models import Disclosure, DisclosureKind
 
 from . import normalise
-from .access import access_entity_by_id, access_person_by_id, can_change_person, can_share_person
+from .access import (
+    access_entity_by_id,
+    access_person_by_id,
+    can_change_person,
+    can_share_person,
+    entity_visibility_q,
+)
 from .models import (
     SYMMETRIC_LINKS,
     Entity,
@@ -264,7 +274,36 @@ def vehicle_create(
         colour=colour.strip(),
     )
     _audit_entity_created(actor, entity, vehicle)
+    _tell_fib_of_hidden_twin(actor, vehicle, Vehicle.objects.filter(registration_key=key), key)
     return vehicle
+
+
+def _tell_fib_of_hidden_twin(
+    actor: Actor, made: Vehicle | Phone | OnlineAccount, same_key: Any, query: str
+) -> None:
+    """A vehicle, phone or account just recorded that is already held on a record its
+    recorder may not see (police intelligence, or another agency's record) would otherwise
+    sit beside it unconnected: the recorder must not be told (that would disclose what
+    police hold), so the FIB is, and can connect the two."""
+    hidden = (
+        same_key.exclude(entity_id=made.pk).exclude(entity_visibility_q(actor, "entity__")).exists()
+    )
+    if not hidden:
+        return
+    fib = User.objects.filter(role=Role.FIB_OFFICER, is_active=True).exclude(pk=actor.pk)
+    label = made.entity.label
+    notify(
+        sender=actor,
+        recipients=list(fib),
+        kind="pole.hidden_twin",
+        title=f"{made.entity.get_kind_display()} {label}, just recorded by "
+        f"{actor.agency.name if actor.agency else 'another user'}, is already on a record "
+        "they cannot see",
+        body="Open both records and link them if they are the same. The agency that "
+        "recorded it has not been told about the other record.",
+        url=f"{reverse('pole:object-search')}?{urlencode({'q': query})}",
+        obj=made.entity,
+    )
 
 
 @transaction.atomic
@@ -279,6 +318,7 @@ def phone_create(*, actor: Actor, number: str, police_only: bool = False) -> Pho
     )
     phone = Phone.objects.create(entity=entity, number_e164=e164, as_given=number.strip())
     _audit_entity_created(actor, entity, phone)
+    _tell_fib_of_hidden_twin(actor, phone, Phone.objects.filter(number_e164=e164), e164)
     return phone
 
 
@@ -302,6 +342,9 @@ def online_account_create(
     account.entity = entity
     account.save(force_insert=True)
     _audit_entity_created(actor, entity, account)
+    _tell_fib_of_hidden_twin(
+        actor, account, OnlineAccount.objects.filter(platform=platform, handle_key=key), handle
+    )
     return account
 
 
