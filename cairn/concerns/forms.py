@@ -1,5 +1,6 @@
 """The question pages of 'Record a concern'. Each form reads from and writes to the
-server-side draft (Concern.draft) in the payload format that payload.clean validates."""
+server-side draft (Concern.draft); the answers' fields, rules and messages are declared
+once, in payload.py, which validates the API body and the stored draft with them."""
 
 from __future__ import annotations
 
@@ -9,33 +10,27 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from cairn.core.forms import GovukDateField, GovukForm, GovukTimeField
+from cairn.core.forms import GovukDateField, GovukForm
 from cairn.pole.models import Sex
 
+from . import payload
 from .models import (
-    BoyfriendStage,
-    ExploitationModel,
-    ExploitationType,
     Indicator,
     IndicatorCategory,
     RiskLevel,
 )
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
 
-
-def _not_future(value: dt.date | None, label: str) -> None:
-    if value and value > timezone.localdate():
-        raise forms.ValidationError(f"{label} must be today or in the past")
-
-
-class DraftForm(GovukForm):
-    """A step form: `initial_from` reads the draft; `to_draft` writes cleaned data back."""
+class DraftForm(payload.ConcernForm):
+    """A step form: some of the concern's answers (`step_fields`); `initial_from` reads
+    the draft; `to_draft` writes cleaned data back."""
 
     @classmethod
     def initial_from(cls, draft: dict[str, Any]) -> dict[str, Any]:
         return {
-            name: draft.get(name) for name in cls.base_fields if draft.get(name) not in (None, "")
+            name: draft.get(name)
+            for name in cls.step_fields or ()
+            if draft.get(name) not in (None, "")
         }
 
     def to_draft(self) -> dict[str, Any]:
@@ -129,69 +124,17 @@ class NewChildForm(GovukForm):
 
 
 class DetailsForm(DraftForm):
-    reporter_role = forms.CharField(
-        label="Your job or role",
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"width": 20}),
-        help_text="For example, early help worker, designated safeguarding lead",
+    step_fields = (
+        "reporter_role",
+        "observed_on",
+        "observed_time",
+        "observed_where",
+        "narrative",
+        "exploitation_types",
+        "exploitation_model",
+        "boyfriend_stage",
     )
-    observed_on = GovukDateField(
-        label="Date observed", help_text="When you saw or were told this. For example, 27 11 2026"
-    )
-    observed_time = GovukTimeField(label="Time (optional)", required=False)
-    observed_where = forms.CharField(
-        label="Where (optional)",
-        max_length=300,
-        required=False,
-        help_text="An address, a place name or a description",
-    )
-    narrative = forms.CharField(
-        label="What did you see or were you told?",
-        max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=(
-            "Short and to the point. Who, what, where, when, and how you know. "
-            "Full names, not initials."
-        ),
-        error_messages={"required": "Describe what you saw or were told"},
-    )
-    exploitation_types = forms.MultipleChoiceField(
-        label="What kind of exploitation might this be? (optional)",
-        required=False,
-        choices=ExploitationType.choices,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Select all that apply.",
-    )
-    exploitation_model = forms.ChoiceField(
-        label="Exploitation model, if you can tell",
-        choices=ExploitationModel.choices,
-        initial=ExploitationModel.NOT_KNOWN,
-        widget=forms.RadioSelect(attrs={"small": True}),
-    )
-    boyfriend_stage = forms.TypedChoiceField(
-        label="Boyfriend model: which stage? (optional)",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=BoyfriendStage.choices,
-        widget=forms.RadioSelect(attrs={"small": True}),
-        help_text="Only if you chose the boyfriend model.",
-    )
-
-    def clean_observed_on(self) -> dt.date | None:
-        value = self.cleaned_data.get("observed_on")
-        _not_future(value, "Date observed")
-        return value
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if (
-            data.get("boyfriend_stage")
-            and data.get("exploitation_model") != ExploitationModel.BOYFRIEND
-        ):
-            self.add_error("boyfriend_stage", "Only give a stage for the boyfriend model")
-        return data
+    step_required = ("observed_on", "narrative", "exploitation_model")
 
     @classmethod
     def initial_from(cls, draft: dict[str, Any]) -> dict[str, Any]:
@@ -267,27 +210,17 @@ class IndicatorDetailsForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.indicators = indicators
         for ind in indicators:
-            self.fields[f"date_{ind.code}"] = GovukDateField(
-                label=f"When was this last seen: {ind.label}?",
-                help_text=ind.guidance or "For example, 20 11 2026",
-                error_messages={"required": f"Enter the date '{ind.label}' was observed"},
-            )
-            self.fields[f"evidence_{ind.code}"] = forms.CharField(
-                label="Evidence: what was seen or said, and by whom (optional)",
-                required=False,
-                max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
+            fields = payload.observation_fields(ind)
+            self.fields[f"date_{ind.code}"] = fields["observed_on"]
+            self.fields[f"evidence_{ind.code}"] = fields["evidence"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        today = timezone.localdate()
         for ind in self.indicators:
-            value = data.get(f"date_{ind.code}")
-            if value and value > timezone.localdate():
-                self.add_error(
-                    f"date_{ind.code}",
-                    f"Date '{ind.label}' was observed must be today or in the past",
-                )
+            problem = payload.observed_too_late(ind, data.get(f"date_{ind.code}"), today)
+            if problem:
+                self.add_error(f"date_{ind.code}", problem)
         return data
 
     def pairs(self) -> list[tuple[Any, Any, Indicator]]:
@@ -314,29 +247,8 @@ class IndicatorDetailsForm(GovukForm):
 
 
 class QuestionsForm(DraftForm):
-    immediate_danger = forms.ChoiceField(
-        label="Is the child in immediate danger?",
-        choices=YES_NO,
-        widget=forms.RadioSelect(attrs={"inline": True}),
-        help_text="If yes, call 999 now, then finish this record.",
-        error_messages={"required": "Select yes if the child is in immediate danger"},
-    )
-    crime_disclosed = forms.ChoiceField(
-        label="Did the child, or anyone else, disclose a crime?",
-        choices=YES_NO,
-        widget=forms.RadioSelect(attrs={"inline": True}),
-        help_text=(
-            "For example, that someone assaulted or abused them. A crime must be reported "
-            "as a crime, never on a FIB form."
-        ),
-        error_messages={"required": "Select yes if the child or anyone else disclosed a crime"},
-    )
-    crime_reference = forms.CharField(
-        label="Crime reference, if it has already been reported (optional)",
-        max_length=60,
-        required=False,
-        widget=forms.TextInput(attrs={"width": 20}),
-    )
+    step_fields = ("immediate_danger", "crime_disclosed", "crime_reference")
+    step_required = ("immediate_danger", "crime_disclosed")
 
 
 class RiskDecisionForm(GovukForm):
@@ -367,7 +279,7 @@ class PathwayForm(GovukForm):
         for rec in recommendations:
             self.fields[f"taken_{rec.code}"] = forms.ChoiceField(
                 label="Have you done this, or are you doing it now?",
-                choices=YES_NO,
+                choices=payload.YES_NO,
                 widget=forms.RadioSelect(attrs={"inline": True}),
                 error_messages={"required": "Say whether you did this"},
             )

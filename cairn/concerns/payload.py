@@ -1,7 +1,9 @@
-"""Validation of a concern's content, shared by the step-by-step pages (which keep a
-server-side draft), the API and the live preview. Input is plain JSON-like data; output is
-cleaned values or field errors with GOV.UK-style messages. Nothing here touches the
-database except to look up indicator codes and the child."""
+"""A concern's content (Concern.draft), as GOV.UK forms: `ConcernForm` for its own answers
+and `ObservationForm` for each sign observed. They validate the step pages (forms.py shows
+some of their fields at a time), the API body and the stored draft at submit alike:
+`clean` binds a draft dict to them, so each rule and message is written once. Mentions are
+POLE's (cairn.pole.mentions). Nothing here touches the database except to look up
+indicator codes."""
 
 from __future__ import annotations
 
@@ -9,12 +11,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from cairn.core.text import parse_date
+from django import forms
+from django.utils import timezone
+
+from cairn.core.forms import GovukDateField, GovukForm, GovukTimeField
 from cairn.pole.mentions import clean_mentions
 
 from .models import BoyfriendStage, ExploitationModel, ExploitationType, Indicator
 
-MAX_NARRATIVE = 10_000
+YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 @dataclass
@@ -45,22 +50,250 @@ class CleanConcern:
 Errors = dict[str, list[str]]
 
 
-def _add(errors: Errors, key: str, message: str) -> None:
-    errors.setdefault(key, []).append(message)
-
-
-def parse_yes_no(value: Any) -> bool | None:
+def yes_no(value: Any) -> str:
+    """A yes or no as the form takes it: the API's true or false, or the page's answer;
+    anything else is no answer."""
     if value in (True, "yes", "true", "True", 1):
-        return True
+        return "yes"
     if value in (False, "no", "false", "False", 0):
-        return False
-    return None
+        return "no"
+    return ""
+
+
+def _time(value: Any) -> Any:
+    """A stored or API time ("14:30", "14:30:00") as a time; what was typed otherwise."""
+    if isinstance(value, str) and value:
+        try:
+            return dt.time.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+class StepForm(GovukForm):
+    """Every answer optional in a draft. A step page shows some of the answers
+    (`step_fields`) and may require them (`step_required`); a concern submitted
+    (`complete=True`) requires `REQUIRED_TO_SUBMIT`, with the messages in
+    `SUBMIT_MESSAGES` where they differ from the step's."""
+
+    step_fields: tuple[str, ...] | None = None
+    step_required: tuple[str, ...] = ()
+    REQUIRED_TO_SUBMIT: tuple[str, ...] = ()
+    SUBMIT_MESSAGES: dict[str, str] = {}
+
+    def __init__(
+        self,
+        *args: Any,
+        only: tuple[str, ...] | None = None,
+        complete: bool = False,
+        today: dt.date | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        keep = only if only is not None else self.step_fields
+        if keep is not None:
+            for name in [n for n in self.fields if n not in keep]:
+                del self.fields[name]
+        for name in self.step_required:
+            if name in self.fields:
+                self.fields[name].required = True
+        if complete:
+            for name in self.REQUIRED_TO_SUBMIT:
+                if name in self.fields:
+                    self.fields[name].required = True
+                    if name in self.SUBMIT_MESSAGES:
+                        self.fields[name].error_messages["required"] = self.SUBMIT_MESSAGES[name]
+        self.today = today or timezone.localdate()
+
+    def _not_future(self, value: dt.date | None, message: str) -> None:
+        if value and value > self.today:
+            raise forms.ValidationError(message)
+
+
+CHOOSE_CHILD = "Choose or add the child this concern is about"
+
+
+class ConcernForm(StepForm):
+    """A concern's own answers (its signs and mentions are checked apart)."""
+
+    REQUIRED_TO_SUBMIT = (
+        "child_id",
+        "observed_on",
+        "narrative",
+        "immediate_danger",
+        "crime_disclosed",
+    )
+    SUBMIT_MESSAGES = {"observed_on": "Enter the date you observed this"}
+
+    child_id = forms.IntegerField(
+        required=False, error_messages={"required": CHOOSE_CHILD, "invalid": CHOOSE_CHILD}
+    )
+    reporter_role = forms.CharField(
+        label="Your job or role",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"width": 20}),
+        help_text="For example, early help worker, designated safeguarding lead",
+    )
+    observed_on = GovukDateField(
+        label="Date observed",
+        required=False,
+        help_text="When you saw or were told this. For example, 27 11 2026",
+    )
+    observed_time = GovukTimeField(label="Time (optional)", required=False)
+    observed_where = forms.CharField(
+        label="Where (optional)",
+        max_length=300,
+        required=False,
+        help_text="An address, a place name or a description",
+    )
+    narrative = forms.CharField(
+        label="What did you see or were you told?",
+        max_length=10_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=(
+            "Short and to the point. Who, what, where, when, and how you know. "
+            "Full names, not initials."
+        ),
+        error_messages={"required": "Describe what you saw or were told"},
+    )
+    exploitation_types = forms.MultipleChoiceField(
+        label="What kind of exploitation might this be? (optional)",
+        required=False,
+        choices=ExploitationType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={
+            "invalid_choice": "Choose exploitation types from the list",
+            "invalid_list": "Choose exploitation types from the list",
+        },
+    )
+    exploitation_model = forms.ChoiceField(
+        label="Exploitation model, if you can tell",
+        choices=ExploitationModel.choices,
+        initial=ExploitationModel.NOT_KNOWN,
+        required=False,
+        widget=forms.RadioSelect(attrs={"small": True}),
+        error_messages={"invalid_choice": "Choose an exploitation model from the list"},
+    )
+    boyfriend_stage = forms.TypedChoiceField(
+        label="Boyfriend model: which stage? (optional)",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=BoyfriendStage.choices,
+        widget=forms.RadioSelect(attrs={"small": True}),
+        help_text="Only if you chose the boyfriend model.",
+        error_messages={"invalid_choice": "Boyfriend-model stage must be 1, 2, 3 or 4"},
+    )
+    immediate_danger = forms.ChoiceField(
+        label="Is the child in immediate danger?",
+        choices=YES_NO,
+        required=False,
+        widget=forms.RadioSelect(attrs={"inline": True}),
+        help_text="If yes, call 999 now, then finish this record.",
+        error_messages={"required": "Select yes if the child is in immediate danger"},
+    )
+    crime_disclosed = forms.ChoiceField(
+        label="Did the child, or anyone else, disclose a crime?",
+        choices=YES_NO,
+        required=False,
+        widget=forms.RadioSelect(attrs={"inline": True}),
+        help_text=(
+            "For example, that someone assaulted or abused them. A crime must be reported "
+            "as a crime, never on a FIB form."
+        ),
+        error_messages={"required": "Select yes if the child or anyone else disclosed a crime"},
+    )
+    crime_reference = forms.CharField(
+        label="Crime reference, if it has already been reported (optional)",
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"width": 20}),
+    )
+
+    def clean_observed_on(self) -> dt.date | None:
+        value = self.cleaned_data.get("observed_on")
+        self._not_future(value, "Date observed must be today or in the past")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "exploitation_model" in data and not data["exploitation_model"]:
+            data["exploitation_model"] = ExploitationModel.NOT_KNOWN
+        if (
+            data.get("boyfriend_stage")
+            and data.get("exploitation_model") != ExploitationModel.BOYFRIEND
+        ):
+            self.add_error("boyfriend_stage", "Only give a stage for the boyfriend model")
+        return data
+
+
+def observation_fields(indicator: Indicator) -> dict[str, Any]:
+    """The date a sign was observed (required) and the evidence (optional)."""
+    return {
+        "observed_on": GovukDateField(
+            label=f"When was this last seen: {indicator.label}?",
+            help_text=indicator.guidance or "For example, 20 11 2026",
+            error_messages={"required": f"Enter the date '{indicator.label}' was observed"},
+        ),
+        "evidence": forms.CharField(
+            label="Evidence: what was seen or said, and by whom (optional)",
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        ),
+    }
+
+
+def observed_too_late(indicator: Indicator, value: dt.date | None, today: dt.date) -> str:
+    """The message for a sign observed after `today` ('' if it was not)."""
+    if value and value > today:
+        return f"Date '{indicator.label}' was observed must be today or in the past"
+    return ""
+
+
+class ObservationForm(StepForm):
+    """One sign observed: `indicator` is the catalogue entry its code names."""
+
+    def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.fields.update(observation_fields(indicator))
+
+    def clean_observed_on(self) -> dt.date | None:
+        value = self.cleaned_data.get("observed_on")
+        if problem := observed_too_late(self.indicator, value, self.today):
+            raise forms.ValidationError(problem)
+        return value
+
+
+def date_data(name: str, value: Any) -> dict[str, str]:
+    """A stored date (ISO text or a date) as a date field's day, month and year."""
+    if isinstance(value, str) and value:
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            # Not a date: as if typed in each part, so the field says it is not a real date.
+            return {f"{name}_{part}": value for part in ("day", "month", "year")}
+    if isinstance(value, dt.date):
+        return {
+            f"{name}_day": str(value.day),
+            f"{name}_month": str(value.month),
+            f"{name}_year": str(value.year),
+        }
+    return {}
+
+
+def _errors(form: forms.Form, prefix: str = "") -> Errors:
+    return {f"{prefix}{k}": [str(m) for m in v] for k, v in form.errors.items()}
 
 
 def _clean_indicators(raw: Any, today: dt.date, errors: Errors) -> list[CleanIndicator]:
     items = raw or []
     if not isinstance(items, list):
-        _add(errors, "indicators", "Indicators must be a list")
+        errors["indicators"] = ["Indicators must be a list"]
         return []
     codes = {str(i.get("code", "")) for i in items if isinstance(i, dict)}
     known = {i.code: i for i in Indicator.objects.filter(code__in=codes, active=True)}
@@ -68,38 +301,39 @@ def _clean_indicators(raw: Any, today: dt.date, errors: Errors) -> list[CleanInd
     for n, item in enumerate(items):
         key = f"indicators.{n}"
         if not isinstance(item, dict):
-            _add(errors, key, "Each indicator must have a code and a date observed")
+            errors[key] = ["Each indicator must have a code and a date observed"]
             continue
         code = str(item.get("code", ""))
         indicator = known.get(code)
         if indicator is None:
-            _add(errors, f"{key}.code", f"Unknown indicator code '{code}'")
+            errors[f"{key}.code"] = [f"Unknown indicator code '{code}'"]
             continue
-        try:
-            observed_on = parse_date(item.get("observed_on"))
-        except ValueError:
-            _add(
-                errors,
-                f"{key}.observed_on",
-                f"Date '{indicator.label}' was observed must be a real date",
-            )
-            continue
-        if observed_on is None:
-            _add(errors, f"{key}.observed_on", f"Enter the date '{indicator.label}' was observed")
-            continue
-        if observed_on > today:
-            _add(
-                errors,
-                f"{key}.observed_on",
-                f"Date '{indicator.label}' was observed must be today or in the past",
-            )
-            continue
-        evidence = str(item.get("evidence", "")).strip()
-        if len(evidence) > 2000:
-            _add(errors, f"{key}.evidence", "Evidence must be 2,000 characters or fewer")
-            continue
-        cleaned.append(CleanIndicator(indicator, observed_on, evidence))
+        form = ObservationForm(
+            {
+                **date_data("observed_on", item.get("observed_on")),
+                "evidence": item.get("evidence") or "",
+            },
+            indicator=indicator,
+            today=today,
+        )
+        if form.is_valid():
+            cleaned.append(CleanIndicator(indicator, **form.cleaned_data))
+        errors.update(_errors(form, f"{key}."))
     return cleaned
+
+
+# The answers before the signs and mentions (in the order errors are listed).
+BEFORE_SIGNS = (
+    "child_id",
+    "reporter_role",
+    "observed_on",
+    "observed_time",
+    "observed_where",
+    "narrative",
+    "exploitation_types",
+    "exploitation_model",
+    "boyfriend_stage",
+)
 
 
 def clean(
@@ -107,69 +341,36 @@ def clean(
 ) -> tuple[CleanConcern, Errors]:
     """Validate a concern. With require_complete=False (drafts, preview) missing answers
     are allowed, but anything given must be valid."""
-    errors: Errors = {}
-    out = CleanConcern()
-    child_id = data.get("child_id")
-    if child_id in (None, ""):
-        if require_complete:
-            _add(errors, "child_id", "Choose or add the child this concern is about")
-    else:
-        try:
-            out.child_id = int(child_id)
-        except (TypeError, ValueError):
-            _add(errors, "child_id", "Choose or add the child this concern is about")
-    out.reporter_role = str(data.get("reporter_role") or "").strip()[:200]
-    try:
-        out.observed_on = parse_date(data.get("observed_on"))
-    except ValueError:
-        _add(errors, "observed_on", "Date observed must be a real date")
-    if out.observed_on and out.observed_on > today:
-        _add(errors, "observed_on", "Date observed must be today or in the past")
-    if require_complete and out.observed_on is None and "observed_on" not in errors:
-        _add(errors, "observed_on", "Enter the date you observed this")
-    time_raw = data.get("observed_time")
-    if time_raw:
-        try:
-            out.observed_time = dt.time.fromisoformat(str(time_raw))
-        except ValueError:
-            _add(errors, "observed_time", "Time must be a real time, like 14:30")
-    out.observed_where = str(data.get("observed_where") or "").strip()[:300]
-    out.narrative = str(data.get("narrative") or "").strip()
-    if require_complete and not out.narrative:
-        _add(errors, "narrative", "Describe what you saw or were told")
-    if len(out.narrative) > MAX_NARRATIVE:
-        _add(errors, "narrative", f"Description must be {MAX_NARRATIVE:,} characters or fewer")
-    types = data.get("exploitation_types") or []
-    valid_types = set(ExploitationType.values)
-    if not isinstance(types, list) or any(t not in valid_types for t in types):
-        _add(errors, "exploitation_types", "Choose exploitation types from the list")
-    else:
-        out.exploitation_types = sorted(set(types))
-    model = data.get("exploitation_model") or ExploitationModel.NOT_KNOWN
-    if model not in ExploitationModel.values:
-        _add(errors, "exploitation_model", "Choose an exploitation model from the list")
-    else:
-        out.exploitation_model = model
-    stage = data.get("boyfriend_stage")
-    if stage not in (None, ""):
-        try:
-            out.boyfriend_stage = int(stage)
-        except (TypeError, ValueError):
-            out.boyfriend_stage = -1
-        if out.boyfriend_stage not in BoyfriendStage.values:
-            _add(errors, "boyfriend_stage", "Boyfriend-model stage must be 1, 2, 3 or 4")
-        elif out.exploitation_model != ExploitationModel.BOYFRIEND:
-            _add(errors, "boyfriend_stage", "Only give a stage for the boyfriend model")
+    answers: dict[str, Any] = {}
+    for name in ConcernForm.base_fields:
+        value = data.get(name)
+        if name == "observed_on":
+            answers.update(date_data(name, value))
+        elif name == "observed_time":
+            answers[name] = _time(value)
+        elif name in ("immediate_danger", "crime_disclosed"):
+            answers[name] = yes_no(value)
+        elif name == "exploitation_types":
+            answers[name] = value if value not in (None, "") else []
+        elif value is not None:
+            answers[name] = value
+    form = ConcernForm(answers, complete=require_complete, today=today)
+    form.is_valid()
+    found = _errors(form)
+    errors = {k: v for k, v in found.items() if k in BEFORE_SIGNS}
+    out = CleanConcern(
+        **{
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name not in ("immediate_danger", "crime_disclosed") and value is not None
+        }
+    )
+    out.exploitation_types = sorted(set(out.exploitation_types or []))
+    out.exploitation_model = out.exploitation_model or ExploitationModel.NOT_KNOWN
+    out.immediate_danger = {"yes": True, "no": False}.get(answers["immediate_danger"])
+    out.crime_disclosed = {"yes": True, "no": False}.get(answers["crime_disclosed"])
     out.indicators = _clean_indicators(data.get("indicators"), today, errors)
     out.mentions, mention_errors = clean_mentions(data.get("mentions"))
-    for key, messages in mention_errors.items():
-        for message in messages:
-            _add(errors, key, message)
-    out.immediate_danger = parse_yes_no(data.get("immediate_danger"))
-    out.crime_disclosed = parse_yes_no(data.get("crime_disclosed"))
-    if require_complete and out.immediate_danger is None:
-        _add(errors, "immediate_danger", "Select yes if the child is in immediate danger")
-    if require_complete and out.crime_disclosed is None:
-        _add(errors, "crime_disclosed", "Select yes if the child or anyone else disclosed a crime")
-    out.crime_reference = str(data.get("crime_reference") or "").strip()[:60]
+    errors.update(mention_errors)
+    errors.update({k: v for k, v in found.items() if k not in BEFORE_SIGNS})
     return out, errors

@@ -1,9 +1,9 @@
 """Forms for the FIB submission and the bureau's workflow pages. Structured details
-(people, vehicles, phones, accounts, places) use the POLE mention forms (cairn.pole.mentions)."""
+(people, vehicles, phones, accounts, places) use the POLE mention forms (cairn.pole.mentions);
+the entry's own answers are validated by one form (draft.py), whose steps are re-exported."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -15,129 +15,11 @@ from cairn.pole.models import SecurityMarking
 from cairn.sharing.forms import basis_fields
 
 from . import linking
-from .models import Handling, HowKnown, IntelGrade, Priority, RecipientKind, SourceGrade
+from .draft import QuestionsForm as QuestionsForm
+from .draft import SubmissionForm as SubmissionForm
+from .models import Handling, IntelGrade, Priority, RecipientKind, SourceGrade
 from .search import SORTS
 from .services import LinkAnswer
-
-
-class SubmissionForm(GovukForm):
-    subject_description = forms.CharField(
-        label="Who is this entry about?",
-        max_length=300,
-        required=False,
-        help_text="One subject per entry: their full name (not initials), nickname, and date "
-        "of birth or age. Submit another entry for anyone else.",
-    )
-    what = forms.CharField(
-        label="What was seen or heard?",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=10_000,
-        required=False,
-        help_text="Short and to the point. Intelligence only: do not report a crime here.",
-    )
-    where = forms.CharField(label="Where?", max_length=300, required=False)
-    when_on = GovukDateField(label="Date seen or heard", required=False)
-    when_time = forms.CharField(
-        label="Time (optional)",
-        max_length=5,
-        required=False,
-        help_text="For example, 15:20",
-        widget=forms.TextInput(attrs={"width": 5}),
-    )
-    how_known = forms.ChoiceField(
-        label="How does the source know this?",
-        choices=HowKnown.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    source_is_submitter = forms.BooleanField(label="I am the source", required=False)
-    source_name = forms.CharField(
-        label="Source's name (if not you)",
-        max_length=200,
-        required=False,
-        help_text="Kept apart from the entry and seen only by the Force Intelligence Bureau.",
-    )
-    source_contact = forms.CharField(
-        label="How the FIB can contact the source (optional)", max_length=300, required=False
-    )
-    source_relationship = forms.CharField(
-        label="Source's relationship to the subject (optional)", max_length=300, required=False
-    )
-    further_information = forms.CharField(
-        label="Anything else (optional)",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=10_000,
-        required=False,
-    )
-
-    def clean_when_time(self) -> str:
-        value = str(self.cleaned_data.get("when_time") or "").strip()
-        if value:
-            try:
-                dt.time.fromisoformat(value)
-            except ValueError:
-                raise forms.ValidationError("Time must be a real time, like 15:20") from None
-        return value
-
-    def to_data(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        return {
-            "subject_description": d["subject_description"],
-            "what": d["what"],
-            "where": d["where"],
-            "when_on": d["when_on"],
-            "when_time": d["when_time"] or None,
-            "how_known": d["how_known"],
-            "further_information": d["further_information"],
-            "source_is_submitter": d["source_is_submitter"],
-            "name": d["source_name"],
-            "contact": d["source_contact"],
-            "relationship": d["source_relationship"],
-        }
-
-    @staticmethod
-    def initial_from(submission: Any) -> dict[str, Any]:
-        source = submission.draft_source or {}
-        return {
-            "subject_description": submission.subject_description,
-            "what": submission.what,
-            "where": submission.where,
-            "when_on": submission.when_on,
-            "when_time": submission.when_time.strftime("%H:%M") if submission.when_time else "",
-            "how_known": submission.how_known,
-            "further_information": submission.further_information,
-            "source_is_submitter": source.get("source_is_submitter", False),
-            "source_name": source.get("name", ""),
-            "source_contact": source.get("contact", ""),
-            "source_relationship": source.get("relationship", ""),
-        }
-
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-class QuestionsForm(GovukForm):
-    """The two plain questions asked before the free text (ADR 0019)."""
-
-    anyone_in_danger = forms.ChoiceField(
-        label="Is anyone in danger right now?",
-        choices=YES_NO,
-        widget=forms.RadioSelect(attrs={"inline": True}),
-        help_text="For example, a child with someone who is harming them, or about to be "
-        "taken somewhere, now or tonight.",
-        error_messages={"required": "Select yes if anyone is in danger right now"},
-    )
-    crime_described = forms.ChoiceField(
-        label="Has anyone described something that happened to them or someone else that "
-        "could be a crime?",
-        choices=YES_NO,
-        widget=forms.RadioSelect(attrs={"inline": True}),
-        help_text="For example, a child telling you someone hurt them, touched them, sent "
-        "them sexual messages, made them carry drugs or kept them somewhere.",
-        error_messages={
-            "required": "Select yes if anyone has described something that could be a crime"
-        },
-    )
 
 
 class SubmitForm(GovukForm):

@@ -5,7 +5,6 @@ validated, audited."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -22,7 +21,7 @@ from cairn.concerns import services as concern_services
 from cairn.concerns.models import Concern
 from cairn.core.concurrency import Conflict, lock
 from cairn.core.http import require
-from cairn.core.text import MAX_ID, parse_date
+from cairn.core.text import MAX_ID
 from cairn.core.types import Actor
 from cairn.notifications import services as notifications
 from cairn.pole import mentions as pole_mentions
@@ -33,7 +32,7 @@ from cairn.sharing import selectors as sharing_selectors
 from cairn.sharing import services as sharing
 from cairn.sharing.models import Disclosure, DisclosureKind
 
-from . import checks, grading, linking, search
+from . import checks, draft, grading, linking, search
 from .access import is_crime_recorder
 from .models import (
     CrimeJudgement,
@@ -41,7 +40,6 @@ from .models import (
     CrimeReferralStatus,
     Dissemination,
     Handling,
-    HowKnown,
     IntelGrade,
     Priority,
     RecipientKind,
@@ -56,18 +54,6 @@ from .selectors import concern_subjects
 if TYPE_CHECKING:
     from .legacy_import import LegacyRow
 
-DRAFT_FIELDS = (
-    "subject_description",
-    "what",
-    "where",
-    "when_on",
-    "when_time",
-    "how_known",
-    "further_information",
-    "anyone_in_danger",
-    "crime_described",
-)
-ANSWERS = ("yes", "no", "")
 SOURCE_FIELDS = ("source_is_submitter", "name", "contact", "relationship")
 MAX_WHAT = 10_000
 CRIME_ROUTE = (
@@ -271,61 +257,15 @@ def _lock_own(actor: Actor, submission: Submission) -> bool:
     return submission.status != Status.DRAFT
 
 
-def _clean_fields(data: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in ("subject_description", "where"):
-        if name in data:
-            out[name] = str(data[name] or "").strip()[:300]
-    for name in ("anyone_in_danger", "crime_described"):
-        if name in data:
-            answer = str(data[name] or "").strip().lower()
-            if answer not in ANSWERS:
-                errors.setdefault(name, []).append("Answer yes or no")
-            else:
-                out[name] = answer
-    for name in ("what", "further_information"):
-        if name in data:
-            out[name] = str(data[name] or "").strip()
-            if len(out[name]) > MAX_WHAT:
-                errors.setdefault(name, []).append(f"This must be {MAX_WHAT:,} characters or fewer")
-    if "when_on" in data:
-        try:
-            out["when_on"] = parse_date(data["when_on"])
-        except ValueError:
-            errors.setdefault("when_on", []).append("Date must be a real date")
-        else:
-            if out["when_on"] and out["when_on"] > timezone.localdate():
-                errors.setdefault("when_on", []).append("Date must be today or in the past")
-    if "when_time" in data:
-        raw = data["when_time"]
-        if raw in (None, ""):
-            out["when_time"] = None
-        elif isinstance(raw, dt.time):
-            out["when_time"] = raw.replace(tzinfo=None)
-        else:
-            try:
-                out["when_time"] = dt.time.fromisoformat(str(raw)).replace(tzinfo=None)
-            except ValueError:
-                errors.setdefault("when_time", []).append("Time must be a real time, like 15:20")
-    if "how_known" in data:
-        value = data["how_known"] or ""
-        if value and value not in HowKnown.values:
-            errors.setdefault("how_known", []).append("Choose how the source knows")
-        out["how_known"] = value
-    return out
-
-
 @transaction.atomic
 def submission_save_draft(
     *, actor: Any, submission: Submission, data: dict[str, Any]
 ) -> dict[str, list[str]]:
     """Save what was given (valid fields) and the source fields; return field errors."""
     _own_draft(actor, submission)
-    errors: dict[str, list[str]] = {}
-    cleaned = _clean_fields(data, errors)
+    cleaned, errors = draft.validate(data)
     for name, value in cleaned.items():
-        if name not in errors:
-            setattr(submission, name, value)
+        setattr(submission, name, value)
     source = {k: data[k] for k in SOURCE_FIELDS if k in data}
     if source:
         submission.draft_source = {
@@ -358,21 +298,6 @@ def submission_save_draft(
     return errors
 
 
-def _completeness_errors(submission: Submission) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if not (submission.subject_id or submission.subject_description.strip()):
-        errors["subject_description"] = ["Say who this entry is about (one subject per entry)"]
-    if not submission.what.strip():
-        errors["what"] = ["Describe what was seen or heard"]
-    if not submission.where.strip():
-        errors["where"] = ["Say where it was seen or heard"]
-    if submission.when_on is None:
-        errors["when_on"] = ["Enter the date it was seen or heard"]
-    if not submission.how_known:
-        errors["how_known"] = ["Select how the source knows this"]
-    return errors
-
-
 @transaction.atomic
 def submission_submit(
     *,
@@ -387,7 +312,11 @@ def submission_submit(
     Sent once: a repeated submit waits for the row lock and returns the first's result."""
     if _lock_own(actor, submission):
         return submission
-    errors = _completeness_errors(submission)
+    _, errors = draft.validate(
+        {name: getattr(submission, name) for name in draft.ENTRY_FIELDS},
+        complete=True,
+        has_subject=submission.subject_id is not None,
+    )
     result = check_text(submission)
     crime_reference = " ".join(crime_reference.split())[:60]
     intel_only_reason = intel_only_reason.strip()[:500]

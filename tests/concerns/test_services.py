@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cairn.audit.models import AuditEvent
-from cairn.concerns import services
+from cairn.concerns import payload, services
 from cairn.concerns.models import ConcernStatus, IndicatorObservation, RiskDecision
 from cairn.notifications.models import Notification
 from cairn.pole.models import Link, Person, Vehicle
@@ -61,6 +61,60 @@ def test_submit_requires_complete_answers(users: dict[str, Any]) -> None:
         "immediate_danger",
         "crime_disclosed",
     }
+
+
+def test_submit_says_what_is_missing_in_the_order_of_the_steps(users: dict[str, Any]) -> None:
+    concern = services.concern_start(actor=users["social_worker"])
+    with pytest.raises(ValidationError) as exc:
+        services.concern_submit(actor=users["social_worker"], concern=concern)
+    assert exc.value.message_dict == {
+        "child_id": ["Choose or add the child this concern is about"],
+        "observed_on": ["Enter the date you observed this"],
+        "narrative": ["Describe what you saw or were told"],
+        "immediate_danger": ["Select yes if the child is in immediate danger"],
+        "crime_disclosed": ["Select yes if the child or anyone else disclosed a crime"],
+    }
+    assert list(exc.value.message_dict)[-2:] == ["immediate_danger", "crime_disclosed"]
+
+
+def test_a_draft_is_checked_with_the_step_pages_rules(users: dict[str, Any]) -> None:
+    """The stored draft and the API body are bound to the forms the step pages use."""
+    actor = users["social_worker"]
+    concern = services.concern_start(actor=actor)
+    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    errors = services.concern_save_draft(
+        actor=actor,
+        concern=concern,
+        data={
+            "observed_on": "2026-13-45",
+            "observed_time": "14:30:00",
+            "exploitation_model": "not_known",
+            "boyfriend_stage": 2,
+            "immediate_danger": True,
+            "indicators": [{"code": "getting_into_cars", "observed_on": future}],
+        },
+    )
+    assert errors == {
+        "observed_on": ["Date observed must be a real date"],
+        "boyfriend_stage": ["Only give a stage for the boyfriend model"],
+        "indicators.0.observed_on": [
+            "Date 'Getting into cars with unknown adults ('cruising')' was observed must be "
+            "today or in the past"
+        ],
+    }
+    concern.refresh_from_db()
+    assert concern.draft["observed_on"] == "2026-13-45"  # kept as typed
+    clean, errors = payload.clean(
+        {"observed_time": "14:30:00", "immediate_danger": True, "crime_disclosed": "no"},
+        today=dt.date.today(),
+        require_complete=False,
+    )
+    assert errors == {}
+    assert (clean.observed_time, clean.immediate_danger, clean.crime_disclosed) == (
+        dt.time(14, 30),
+        True,
+        False,
+    )
 
 
 def test_submit_creates_observations_and_mentions(users: dict[str, Any], child: Person) -> None:

@@ -517,3 +517,33 @@ def test_the_child_search_in_a_concern_is_a_recorded_consultation(
     assert row.personal_values.values["query"] == child.family_name
     client.get(step(concern, "child"))  # no search, nothing listed: no row
     assert AuditEvent.objects.filter(event="person.searched").count() == 1
+
+
+def test_step_pages_show_the_saved_answers(
+    client: Client, users: dict[str, Any], child: Person
+) -> None:
+    """A step page read again shows the draft's answers (its form is a part of the one
+    the draft is checked with)."""
+    client.force_login(users["social_worker"])
+    concern = start(client)
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    client.post(
+        step(concern, "details"),
+        {
+            **_date("observed_on", yesterday),
+            "observed_time": "2:30pm",
+            "narrative": "Seen near the station",
+            "exploitation_model": "not_known",
+        },
+    )
+    client.post(step(concern, "questions"), {"immediate_danger": "no", "crime_disclosed": "yes"})
+    concern.refresh_from_db()
+    assert concern.draft["observed_time"] == "14:30"
+    assert (concern.draft["immediate_danger"], concern.draft["crime_disclosed"]) == ("no", "yes")
+    details = client.get(step(concern, "details")).content.decode()
+    assert "Seen near the station" in details and 'value="14:30"' in details
+    questions = client.get(step(concern, "questions"))
+    assert questions.status_code == 200
+    html = questions.content.decode()
+    assert html.count("checked") == 2
+    assert "Did the child, or anyone else, disclose a crime?" in html

@@ -3,6 +3,7 @@ dissemination, visibility and correlation, through the services and access layer
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -52,9 +53,51 @@ def test_incomplete_submission_lists_missing_answers(partner: Any) -> None:
     draft = services.submission_start(actor=partner)
     with pytest.raises(ValidationError) as exc:
         services.submission_submit(actor=partner, submission=draft)
-    assert {"subject_description", "what", "where", "when_on", "how_known"} <= set(
-        exc.value.message_dict
+    assert exc.value.message_dict == {
+        "subject_description": ["Say who this entry is about (one subject per entry)"],
+        "what": ["Describe what was seen or heard"],
+        "where": ["Say where it was seen or heard"],
+        "when_on": ["Enter the date it was seen or heard"],
+        "how_known": ["Select how the source knows this"],
+    }
+    assert list(exc.value.message_dict) == [
+        "subject_description",
+        "what",
+        "where",
+        "when_on",
+        "how_known",
+    ]
+
+
+def test_a_draft_keeps_the_valid_answers_and_says_what_is_wrong(partner: Any) -> None:
+    """The same form as the details page checks a saved draft: a future date is refused
+    with the page's message, and what was typed around it is kept."""
+    draft = services.submission_start(actor=partner)
+    tomorrow = dt.date.today() + dt.timedelta(days=2)
+    errors = services.submission_save_draft(
+        actor=partner,
+        submission=draft,
+        data={
+            "what": "  Seen at the park  ",
+            "when_on": tomorrow.isoformat(),
+            "when_time": "15:20:30",
+            "anyone_in_danger": "NO",
+            "how_known": "first_hand",
+        },
     )
+    assert errors == {"when_on": ["Date must be today or in the past"]}
+    draft.refresh_from_db()
+    assert (draft.what, draft.when_on, draft.how_known) == ("Seen at the park", None, "first_hand")
+    assert (draft.when_time, draft.anyone_in_danger) == (dt.time(15, 20, 30), "no")
+    errors = services.submission_save_draft(
+        actor=partner, submission=draft, data={"when_time": "25:99", "where": "x" * 301}
+    )
+    assert errors == {
+        "where": ["Your answer must be 300 characters or fewer (it has 301)"],
+        "when_time": ["Time must be a real time, like 15:20"],
+    }
+    draft.refresh_from_db()
+    assert (draft.when_time, draft.where) == (dt.time(15, 20, 30), "")
 
 
 def test_only_the_author_changes_a_draft(partner: Any, users: dict[str, Any]) -> None:
