@@ -24,8 +24,13 @@ Blocking keys (any one retrieves a candidate):
    mistyped or changed, a surname changed on adoption or marriage);
 8. first and last names swapped (phonetic keys crosswise), as rule 3.
 
-Swapped names are scored crosswise as well as straight, less a penalty
+Names exactly the other way round have their own comparison levels (shared with Splink);
+a swap with a slip in a name is scored crosswise as well as straight, less a penalty
 (`SWAPPED_NAMES_WEIGHT`), and the better score is kept with the reason shown.
+
+An exact first name or surname is weighed by how common it is in the store (Splink's
+term-frequency adjustment, `comparisons.TF_COMPARISONS`): the counts of the typed names,
+one small query, cached per process (`weights.term_frequencies`).
 
 A known name (rule 6) is weighed by how many people in the store are known by it (term
 frequency, as Splink's term-frequency adjustments do): the odds that a stranger shares a
@@ -49,8 +54,15 @@ from cairn.pole import normalise
 from cairn.pole.access import visible_entity_ids
 from cairn.pole.models import Link, LinkType, Location, NameKind, Person, PersonName
 
-from .comparisons import Record, Weights, compare, probability, years_one_slip_away
-from .weights import current_weights
+from .comparisons import (
+    SWAPPED_REASON,
+    Record,
+    Weights,
+    compare,
+    probability,
+    years_one_slip_away,
+)
+from .weights import current_weights, term_frequencies
 
 MAX_CANDIDATES = 300
 HOME_LINKS = (LinkType.LIVES_AT, LinkType.STAYS_AT)
@@ -439,6 +451,7 @@ def match_person(
     if not names:
         return []
     query = fields.record(today)
+    tf = term_frequencies(query)
     swapped_fields = fields.swapped()
     swapped = swapped_fields.record(today) if swapped_fields else None
     kind_labels = dict(NameKind.choices)
@@ -448,12 +461,12 @@ def match_person(
     for name in names:
         record = candidate_record(name)
         kind = str(kind_labels.get(name.kind, name.kind)).lower()
-        weight, reasons = weights.score(query, record)
+        weight, reasons = weights.score(query, record, tf)
         if swapped is not None:
             crosswise, crosswise_reasons = weights.score(swapped, record)
             if crosswise + SWAPPED_NAMES_WEIGHT > weight:
                 weight = crosswise + SWAPPED_NAMES_WEIGHT
-                reasons = ["first and last names the other way round", *crosswise_reasons]
+                reasons = [SWAPPED_REASON, *crosswise_reasons]
         by_known_name = False
         if name.kind != NameKind.PRIMARY:
             reasons.append(f"matched {kind}")

@@ -14,9 +14,19 @@ from typing import Any
 from django.db import connection
 
 from cairn.network.models import MatchModel
-from cairn.pole.models import Person
+from cairn.pole import normalise
+from cairn.pole.models import Person, PersonName
 
-from .comparisons import DEFAULT_WEIGHTS, LEVELS, Level, Weights
+from .comparisons import (
+    DEFAULT_WEIGHTS,
+    LEVELS,
+    TF_COMPARISONS,
+    TF_MIN_COUNT,
+    Level,
+    Record,
+    TermFrequencies,
+    Weights,
+)
 
 logger = logging.getLogger(__name__)
 _CACHE: dict[str, Any] = {"checked": 0.0, "weights": None}  # weights: Weights | None
@@ -37,17 +47,19 @@ def default_weights(people: int) -> Weights:
 def people_in_store() -> int:
     """About how many people the store holds: PostgreSQL's planner estimate (no scan), or
     a count on SQLite (the demo's size)."""
+    return _rows_in(Person)
 
+
+def _rows_in(model: Any) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
-                [Person._meta.db_table],
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
             )
             row = cursor.fetchone()
         if row and row[0] and row[0] > 0:  # -1 or 0 before the first ANALYZE
             return int(row[0])
-    return Person.objects.count()
+    return int(model.objects.count())
 
 
 def weights_from_settings(settings: dict[str, Any], version: str) -> Weights:
@@ -107,5 +119,67 @@ def current_weights() -> Weights:
     return weights
 
 
+# Term frequencies: how many names in the store have a given name key (or family name
+# key). Counted per name on first use (an index-only count on pname_given or the leading
+# column of pname_family_given_dob) and kept for TF_RECHECK_SECONDS: the common names,
+# whose counts cost most, are the ones asked for again and again, so they stay cached.
+TF_RECHECK_SECONDS = 600.0
+TF_CACHE_MAX = 50_000
+TF_COLUMNS = {"given_name": "given_key", "family_name": "family_key"}
+_TF_COUNTS: dict[tuple[str, str], tuple[float, int]] = {}  # (comparison, key) -> (when, n)
+_NAMES: dict[str, float] = {"checked": 0.0, "count": 0.0}
+
+
+def names_in_store() -> int:
+    now = time.monotonic()
+    if not _NAMES["count"] or now - _NAMES["checked"] >= TF_RECHECK_SECONDS:
+        _NAMES.update(checked=now, count=float(_rows_in(PersonName)))
+    return int(_NAMES["count"])
+
+
+def name_counts(keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """How many names in the store have each (comparison, name key): every kind of name,
+    every record (an aggregate of the store, as its size in the prior is)."""
+    now = time.monotonic()
+    counts: dict[tuple[str, str], int] = {}
+    missing: list[tuple[str, str]] = []
+    for key in keys:
+        hit = _TF_COUNTS.get(key)
+        if hit is not None and now - hit[0] < TF_RECHECK_SECONDS:
+            counts[key] = hit[1]
+        else:
+            missing.append(key)
+    if missing:
+        table = PersonName._meta.db_table
+        # One round trip; the column comes from TF_COLUMNS, never from the caller.
+        sql = " UNION ALL ".join(
+            f"SELECT {i}, COUNT(*) FROM {table} WHERE {TF_COLUMNS[comparison]} = %s"  # noqa: S608  (table and column from metadata, values as parameters)
+            for i, (comparison, _) in enumerate(missing)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [key for _, key in missing])
+            found = {int(i): int(n) for i, n in cursor.fetchall()}
+        if len(_TF_COUNTS) + len(missing) > TF_CACHE_MAX:
+            _TF_COUNTS.clear()
+        for i, key in enumerate(missing):
+            counts[key] = found.get(i, 0)
+            _TF_COUNTS[key] = (now, counts[key])
+    return counts
+
+
+def term_frequencies(record: Record) -> TermFrequencies:
+    """The share of the store's names held by `record`'s first name and surname, for the
+    term-frequency adjustment (Weights.score): the count over the names in a store of at
+    least a hub's size (as the prior), and never below TF_MIN_COUNT names."""
+    keys = [(c, normalise.name_key(getattr(record, c))) for c in TF_COMPARISONS]
+    keys = [(c, k) for c, k in keys if k]
+    if not keys:
+        return {}
+    total = max(names_in_store(), HUB_SIZED_STORE)
+    return {key: max(n, TF_MIN_COUNT) / total for key, n in name_counts(keys).items()}
+
+
 def reset_cache() -> None:
     _CACHE.update(checked=0.0, weights=None)
+    _TF_COUNTS.clear()
+    _NAMES.update(checked=0.0, count=0.0)
