@@ -120,8 +120,7 @@ def current_weights() -> Weights:
 
 
 # Term frequencies: how many names in the store have a given name key (or family name
-# key). Counted per name on first use (an index-only count on pname_given or the leading
-# column of pname_family_given_dob) and kept for TF_RECHECK_SECONDS: the common names,
+# key). Counted per name on first use and kept for TF_RECHECK_SECONDS: the common names,
 # whose counts cost most, are the ones asked for again and again, so they stay cached.
 TF_RECHECK_SECONDS = 600.0
 TF_CACHE_MAX = 50_000
@@ -137,46 +136,73 @@ def names_in_store() -> int:
     return int(_NAMES["count"])
 
 
-def name_counts(keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """How many names in the store have each (comparison, name key): every kind of name,
-    every record (an aggregate of the store, as its size in the prior is)."""
+Count = tuple[str, str]  # (comparison, name key)
+
+
+def tf_keys(record: Record) -> list[Count]:
+    """The names of `record` whose exact agreement is term-frequency adjusted."""
+    keys = [(c, normalise.name_key(getattr(record, c))) for c in TF_COMPARISONS]
+    return [(c, k) for c, k in keys if k]
+
+
+def cached_counts(keys: list[Count]) -> tuple[dict[Count, int], list[Count]]:
+    """The counts still fresh in the cache, and the keys to count."""
     now = time.monotonic()
-    counts: dict[tuple[str, str], int] = {}
-    missing: list[tuple[str, str]] = []
+    known: dict[Count, int] = {}
+    missing: list[Count] = []
     for key in keys:
         hit = _TF_COUNTS.get(key)
         if hit is not None and now - hit[0] < TF_RECHECK_SECONDS:
-            counts[key] = hit[1]
+            known[key] = hit[1]
         else:
             missing.append(key)
+    return known, missing
+
+
+def count_sql(key: Count) -> tuple[str, list[Any]]:
+    """A scalar subquery counting the names with this key (every kind of name, every
+    record: an aggregate of the store, as its size in the prior is): an index-only count
+    on pname_given or the leading column of pname_family_given_dob. The online matcher
+    reads it with the candidates, so a name not yet cached costs no extra round trip."""
+    table = PersonName._meta.db_table
+    column = TF_COLUMNS[key[0]]  # from TF_COLUMNS, never from the caller
+    return f"(SELECT COUNT(*) FROM {table} WHERE {column} = %s)", [key[1]]  # noqa: S608  (table and column from metadata, the name as a parameter)
+
+
+def remember_counts(counts: dict[Count, int]) -> None:
+    now = time.monotonic()
+    if len(_TF_COUNTS) + len(counts) > TF_CACHE_MAX:
+        _TF_COUNTS.clear()
+    for key, n in counts.items():
+        _TF_COUNTS[key] = (now, n)
+
+
+def name_counts(keys: list[Count]) -> dict[Count, int]:
+    """How many names in the store have each (comparison, name key), from the cache or
+    counted in one statement."""
+    known, missing = cached_counts(keys)
     if missing:
-        table = PersonName._meta.db_table
-        # One round trip; the column comes from TF_COLUMNS, never from the caller.
-        sql = " UNION ALL ".join(
-            f"SELECT {i}, COUNT(*) FROM {table} WHERE {TF_COLUMNS[comparison]} = %s"  # noqa: S608  (table and column from metadata, values as parameters)
-            for i, (comparison, _) in enumerate(missing)
-        )
+        parts = [count_sql(key) for key in missing]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [key for _, key in missing])
-            found = {int(i): int(n) for i, n in cursor.fetchall()}
-        if len(_TF_COUNTS) + len(missing) > TF_CACHE_MAX:
-            _TF_COUNTS.clear()
-        for i, key in enumerate(missing):
-            counts[key] = found.get(i, 0)
-            _TF_COUNTS[key] = (now, counts[key])
-    return counts
+            cursor.execute(
+                "SELECT " + ", ".join(sql for sql, _ in parts),
+                [value for _, params in parts for value in params],
+            )
+            row = cursor.fetchone() or ()
+        counted = {key: int(n) for key, n in zip(missing, row, strict=True)}
+        remember_counts(counted)
+        known.update(counted)
+    return known
 
 
-def term_frequencies(record: Record) -> TermFrequencies:
-    """The share of the store's names held by `record`'s first name and surname, for the
-    term-frequency adjustment (Weights.score): the count over the names in a store of at
-    least a hub's size (as the prior), and never below TF_MIN_COUNT names."""
-    keys = [(c, normalise.name_key(getattr(record, c))) for c in TF_COMPARISONS]
-    keys = [(c, k) for c, k in keys if k]
-    if not keys:
+def term_frequencies(counts: dict[Count, int]) -> TermFrequencies:
+    """The share of the store's names held by each counted name, for the term-frequency
+    adjustment (Weights.score): the count over the names in a store of at least a hub's
+    size (as the prior), and never below TF_MIN_COUNT names."""
+    if not counts:
         return {}
     total = max(names_in_store(), HUB_SIZED_STORE)
-    return {key: max(n, TF_MIN_COUNT) / total for key, n in name_counts(keys).items()}
+    return {key: max(n, TF_MIN_COUNT) / total for key, n in counts.items()}
 
 
 def reset_cache() -> None:
