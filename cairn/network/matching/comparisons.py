@@ -101,13 +101,15 @@ class Record:
 
 def names_swapped(a: Record, b: Record) -> bool:
     """First and last names exactly the other way round (the Splink level's rule)."""
-    ga, fa = normalise.name_key(a.given_name), normalise.name_key(a.family_name)
-    gb, fb = normalise.name_key(b.given_name), normalise.name_key(b.family_name)
+    key = normalise.name_key
+    return _swapped(key(a.given_name), key(a.family_name), key(b.given_name), key(b.family_name))
+
+
+def _swapped(ga: str, fa: str, gb: str, fb: str) -> bool:
     return bool(ga and fa and ga != fa and ga == fb and fa == gb)
 
 
-def _given_level(a: str, b: str, swapped: bool) -> int | None:
-    ka, kb = normalise.name_key(a), normalise.name_key(b)
+def _given_level(ka: str, kb: str, swapped: bool) -> int | None:
     if not ka or not kb:
         return None
     if ka == kb:
@@ -124,8 +126,7 @@ def _given_level(a: str, b: str, swapped: bool) -> int | None:
     return 5
 
 
-def _family_level(a: str, b: str, swapped: bool) -> int | None:
-    ka, kb = normalise.name_key(a), normalise.name_key(b)
+def _family_level(ka: str, kb: str, swapped: bool) -> int | None:
     if not ka or not kb:
         return None
     if ka == kb:
@@ -195,10 +196,12 @@ def _sex_level(a: str, b: str) -> int | None:
 
 def compare(a: Record, b: Record) -> dict[str, int | None]:
     """The level index of each comparison (None: a value is missing, weight 0)."""
-    swapped = names_swapped(a, b)
+    key = normalise.name_key
+    ga, fa, gb, fb = key(a.given_name), key(a.family_name), key(b.given_name), key(b.family_name)
+    swapped = _swapped(ga, fa, gb, fb)
     return {
-        "given_name": _given_level(a.given_name, b.given_name, swapped),
-        "family_name": _family_level(a.family_name, b.family_name, swapped),
+        "given_name": _given_level(ga, gb, swapped),
+        "family_name": _family_level(fa, fb, swapped),
         "dob": _dob_level(a, b),
         "postcode": _postcode_level(a.postcode, b.postcode),
         "sex": _sex_level(a.sex, b.sex),
