@@ -43,12 +43,14 @@ LEVELS: dict[str, list[Level]] = {
     "given_name": [
         Level("first name the same", 0.85, 0.002),
         Level("first name a known nickname", 0.06, 0.0005),
+        Level("first name is the other's last name", 0.02, 0.0002),
         Level("first name very similar", 0.05, 0.002),
         Level("first name similar", 0.03, 0.02),
         Level("first name different", 0.01, 0.9755),
     ],
     "family_name": [
         Level("last name the same", 0.88, 0.001),
+        Level("last name is the other's first name", 0.02, 0.0002),
         Level("last name very similar", 0.07, 0.002),
         Level("last name similar", 0.02, 0.02),
         Level("last name different", 0.03, 0.977),
@@ -70,6 +72,16 @@ LEVELS: dict[str, list[Level]] = {
     ],
 }
 
+# First and last names the other way round (both names, exactly): one event seen by both
+# name comparisons, each level m 0.02 (about 1 in 50 true matches has them swapped), u
+# 0.0002. Together log2(0.02^2 / 0.0002^2) = 13.3, the evidence of one swap of two names,
+# log2(0.02 / (0.002 x 0.001)): a stranger has both names the other way round about as
+# often as both the same. The online matcher also scores a swap with a typo crosswise
+# (online.SWAPPED_NAMES_WEIGHT), which gives the same 13.3 for an exact swap.
+SWAPPED_GIVEN_LEVEL = 2
+SWAPPED_FAMILY_LEVEL = 1
+SWAPPED_REASON = "first and last names the other way round"
+
 COMPARISON_NAMES = list(LEVELS)
 JW_VERY_SIMILAR = 0.92
 JW_SIMILAR = 0.80
@@ -87,34 +99,46 @@ class Record:
     sex: str = ""
 
 
-def _given_level(a: str, b: str) -> int | None:
-    ka, kb = normalise.name_key(a), normalise.name_key(b)
+def names_swapped(a: Record, b: Record) -> bool:
+    """First and last names exactly the other way round (the Splink level's rule)."""
+    key = normalise.name_key
+    return _swapped(key(a.given_name), key(a.family_name), key(b.given_name), key(b.family_name))
+
+
+def _swapped(ga: str, fa: str, gb: str, fb: str) -> bool:
+    return bool(ga and fa and ga != fa and ga == fb and fa == gb)
+
+
+def _given_level(ka: str, kb: str, swapped: bool) -> int | None:
     if not ka or not kb:
         return None
     if ka == kb:
         return 0
     if normalise.are_nickname_variants(ka, kb):
         return 1
+    if swapped:
+        return SWAPPED_GIVEN_LEVEL
+    sim = JaroWinkler.similarity(ka, kb)
+    if sim >= JW_VERY_SIMILAR:
+        return 3
+    if sim >= JW_SIMILAR:
+        return 4
+    return 5
+
+
+def _family_level(ka: str, kb: str, swapped: bool) -> int | None:
+    if not ka or not kb:
+        return None
+    if ka == kb:
+        return 0
+    if swapped:
+        return SWAPPED_FAMILY_LEVEL
     sim = JaroWinkler.similarity(ka, kb)
     if sim >= JW_VERY_SIMILAR:
         return 2
     if sim >= JW_SIMILAR:
         return 3
     return 4
-
-
-def _family_level(a: str, b: str) -> int | None:
-    ka, kb = normalise.name_key(a), normalise.name_key(b)
-    if not ka or not kb:
-        return None
-    if ka == kb:
-        return 0
-    sim = JaroWinkler.similarity(ka, kb)
-    if sim >= JW_VERY_SIMILAR:
-        return 1
-    if sim >= JW_SIMILAR:
-        return 2
-    return 3
 
 
 def dob_typo(a: dt.date, b: dt.date) -> bool:
@@ -172,9 +196,12 @@ def _sex_level(a: str, b: str) -> int | None:
 
 def compare(a: Record, b: Record) -> dict[str, int | None]:
     """The level index of each comparison (None: a value is missing, weight 0)."""
+    key = normalise.name_key
+    ga, fa, gb, fb = key(a.given_name), key(a.family_name), key(b.given_name), key(b.family_name)
+    swapped = _swapped(ga, fa, gb, fb)
     return {
-        "given_name": _given_level(a.given_name, b.given_name),
-        "family_name": _family_level(a.family_name, b.family_name),
+        "given_name": _given_level(ga, gb, swapped),
+        "family_name": _family_level(fa, fb, swapped),
         "dob": _dob_level(a, b),
         "postcode": _postcode_level(a.postcode, b.postcode),
         "sex": _sex_level(a.sex, b.sex),
@@ -190,7 +217,7 @@ def compare(a: Record, b: Record) -> dict[str, int | None]:
 # spellings and initials are not "plainly different" and keep their usual weights.
 HOUSEHOLD_WEIGHTS = {"postcode": 0.0, "dob": math.log2(0.88 / 0.03)}
 HOUSEHOLD_REASON = "same family name but a different first name (a brother, sister or twin?)"
-DIFFERENT_GIVEN_LEVEL = 4
+DIFFERENT_GIVEN_LEVEL = 5
 SAME_FAMILY_LEVEL = 0
 
 
@@ -204,6 +231,24 @@ def same_family_different_child(a: Record, b: Record, levels: dict[str, int | No
     return levels["postcode"] == 0 or levels["dob"] == 0
 
 
+# Term-frequency adjustment, as Splink's: an exact agreement on a name is weighed by how
+# common that name is. m is unchanged; u, the chance a stranger shares it, is the name's
+# share of the store's names instead of the level's average, so "Wojciechowski" counts for
+# more than "Smith": log2(m / share) in place of log2(m / u). TermFrequencies maps
+# (comparison, name key) to that share; a name not in it keeps the level's fixed weight.
+TF_COMPARISONS = ("given_name", "family_name")
+TermFrequencies = dict[tuple[str, str], float]
+# Splink's tf_minimum_u_value, as a count: a name held by fewer names than this weighs as
+# if held by this many. It bounds the boost (first and last names are not independent:
+# a rare Polish surname comes with a Polish first name) and a score cannot tell a name
+# held once from one held a few times, hidden records included.
+TF_MIN_COUNT = 5
+
+
+def tf_weight(level: Level, share: float) -> float:
+    return math.log2(level.m / share)
+
+
 @dataclass(frozen=True)
 class Weights:
     """Weights of every level of every comparison, and the prior; `version` says where
@@ -213,9 +258,12 @@ class Weights:
     prior: float = DEFAULT_PRIOR_WEIGHT
     version: str = "default"
 
-    def score(self, a: Record, b: Record) -> tuple[float, list[str]]:
+    def score(
+        self, a: Record, b: Record, tf: TermFrequencies | None = None
+    ) -> tuple[float, list[str]]:
         """Match weight (log2 Bayes factor including the prior) and the reasons, the
-        levels that carried evidence, strongest first."""
+        levels that carried evidence, strongest first. `tf`: the share of the store's
+        names held by `a`'s names, for the term-frequency adjustment."""
         total = self.prior
         parts: list[tuple[float, str]] = []
         levels = compare(a, b)
@@ -225,13 +273,31 @@ class Weights:
                 continue
             lv = self.levels[name][level]
             weight = lv.weight
+            label = lv.label
+            if tf and level == 0 and name in TF_COMPARISONS:
+                share = tf.get((name, normalise.name_key(getattr(a, name))))
+                if share:
+                    adjusted = tf_weight(lv, share)
+                    if household:
+                        # A surname rare in the store is common in its household: it
+                        # must not lift a brother or sister.
+                        adjusted = min(adjusted, weight)
+                    if adjusted - weight >= 1:
+                        label = f"{label} (a rare name)"
+                    elif weight - adjusted >= 1:
+                        label = f"{label} (a common name)"
+                    weight = adjusted
             if household and level == 0 and name in HOUSEHOLD_WEIGHTS:
                 weight = min(weight, HOUSEHOLD_WEIGHTS[name])
             total += weight
-            parts.append((weight, lv.label))
+            parts.append((weight, label))
         parts.sort(key=lambda p: -abs(p[0]))
         reasons = [label for _, label in parts]
-        return total, [HOUSEHOLD_REASON, *reasons] if household else reasons
+        if household:
+            return total, [HOUSEHOLD_REASON, *reasons]
+        if levels["given_name"] == SWAPPED_GIVEN_LEVEL:
+            return total, [SWAPPED_REASON, *reasons]
+        return total, reasons
 
 
 DEFAULT_WEIGHTS = Weights(levels=LEVELS)

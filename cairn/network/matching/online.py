@@ -24,8 +24,14 @@ Blocking keys (any one retrieves a candidate):
    mistyped or changed, a surname changed on adoption or marriage);
 8. first and last names swapped (phonetic keys crosswise), as rule 3.
 
-Swapped names are scored crosswise as well as straight, less a penalty
+Names exactly the other way round have their own comparison levels (shared with Splink);
+a swap with a slip in a name is scored crosswise as well as straight, less a penalty
 (`SWAPPED_NAMES_WEIGHT`), and the better score is kept with the reason shown.
+
+An exact first name or surname is weighed by how common it is in the store (Splink's
+term-frequency adjustment, `comparisons.TF_COMPARISONS`): the counts of the typed names,
+counted in the candidates' statement when not cached, cached per process
+(`weights.term_frequencies`).
 
 A known name (rule 6) is weighed by how many people in the store are known by it (term
 frequency, as Splink's term-frequency adjustments do): the odds that a stranger shares a
@@ -49,8 +55,23 @@ from cairn.pole import normalise
 from cairn.pole.access import visible_entity_ids
 from cairn.pole.models import Link, LinkType, Location, NameKind, Person, PersonName
 
-from .comparisons import Record, Weights, compare, probability, years_one_slip_away
-from .weights import current_weights
+from .comparisons import (
+    SWAPPED_REASON,
+    Record,
+    Weights,
+    compare,
+    probability,
+    years_one_slip_away,
+)
+from .weights import (
+    Count,
+    cached_counts,
+    count_sql,
+    current_weights,
+    remember_counts,
+    term_frequencies,
+    tf_keys,
+)
 
 MAX_CANDIDATES = 300
 HOME_LINKS = (LinkType.LIVES_AT, LinkType.STAYS_AT)
@@ -357,12 +378,20 @@ def _as_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def candidate_names(fields: CandidateFields, today: dt.date) -> list[CandidateName]:
+def candidate_names(
+    fields: CandidateFields, today: dt.date, count: list[Count] | None = None
+) -> tuple[list[CandidateName], dict[Count, int]]:
     """Every name of every person a blocking rule retrieves, with the current home
-    postcode when the typed fields have one to compare, in one round trip."""
+    postcode when the typed fields have one to compare, in one round trip; and how many
+    names in the store have each name in `count` (term frequencies), read in the same
+    statement (each an uncorrelated subquery: run once, not per row)."""
     blocks, params = blocking_sql(fields, today)
     if not blocks:
-        return []
+        return [], {}
+    count = count or []
+    counts = [count_sql(key) for key in count]
+    counts_sql = "".join(f", {sql}" for sql, _ in counts)
+    counts_params = [value for _, values in counts for value in values]
     t = _tables()
     postcode_sql, postcode_params = "''", []
     if fields.postcode:
@@ -377,25 +406,35 @@ def candidate_names(fields: CandidateFields, today: dt.date) -> list[CandidateNa
     sql = (
         "SELECT n.person_id, n.kind, n.given_name, n.family_name, p.date_of_birth, "
         "p.estimated_age, p.estimated_age_on, p.sex, p.category, p.given_name, "
-        f"p.family_name, {postcode_sql} "
+        f"p.family_name, {postcode_sql}{counts_sql} "
         f"FROM {t['name']} n JOIN {t['person']} p ON p.entity_id = n.person_id "
         f"WHERE n.person_id IN (SELECT person_id FROM ({blocks} LIMIT %s) blocked) "
         "LIMIT %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*postcode_params, *params, MAX_CANDIDATES * 2, MAX_CANDIDATES * 4])
+        cursor.execute(
+            sql,
+            [
+                *postcode_params,
+                *counts_params,
+                *params,
+                MAX_CANDIDATES * 2,
+                MAX_CANDIDATES * 4,
+            ],
+        )
         rows = cursor.fetchall()
+    counted = {key: int(n) for key, n in zip(count, rows[0][12:], strict=True)} if rows else {}
     names = []
     for row in rows:
         person_id, kind, given, family, dob, est_age, est_on, sex, category = row[:9]
-        person_given, person_family, postcode = row[9:]
+        person_given, person_family, postcode = row[9:12]
         dob, est_on = _as_date(dob), _as_date(est_on)
         year = est_on.year - est_age if dob is None and est_age is not None and est_on else None
         values = (person_id, category, person_given, person_family, dob, est_age, est_on, sex)
         names.append(
             CandidateName(person_id, kind, given, family, dob, year, sex, postcode or "", values)
         )
-    return names
+    return names, counted
 
 
 def candidate_record(name: CandidateName) -> Record:
@@ -432,13 +471,17 @@ def match_person(
         weights = current_weights()
     today = timezone.localdate()
     excluded = set(exclude_ids)
-    names = [n for n in candidate_names(fields, today) if n.person_id not in excluded]
+    query = fields.record(today)
+    cached, uncounted = cached_counts(tf_keys(query))
+    names, counted = candidate_names(fields, today, uncounted)
+    remember_counts(counted)
+    names = [n for n in names if n.person_id not in excluded]
     ids = {n.person_id for n in names}
     visible = scope(ids) if scope is not None else visible_entity_ids(user, ids)
     names = [n for n in names if n.person_id in visible]
     if not names:
         return []
-    query = fields.record(today)
+    tf = term_frequencies({**cached, **counted})
     swapped_fields = fields.swapped()
     swapped = swapped_fields.record(today) if swapped_fields else None
     kind_labels = dict(NameKind.choices)
@@ -448,12 +491,12 @@ def match_person(
     for name in names:
         record = candidate_record(name)
         kind = str(kind_labels.get(name.kind, name.kind)).lower()
-        weight, reasons = weights.score(query, record)
+        weight, reasons = weights.score(query, record, tf)
         if swapped is not None:
             crosswise, crosswise_reasons = weights.score(swapped, record)
             if crosswise + SWAPPED_NAMES_WEIGHT > weight:
                 weight = crosswise + SWAPPED_NAMES_WEIGHT
-                reasons = ["first and last names the other way round", *crosswise_reasons]
+                reasons = [SWAPPED_REASON, *crosswise_reasons]
         by_known_name = False
         if name.kind != NameKind.PRIMARY:
             reasons.append(f"matched {kind}")

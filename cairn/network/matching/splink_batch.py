@@ -23,7 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from cairn.pole import normalise
 
-from .comparisons import DEFAULT_PRIOR_WEIGHT, JW_SIMILAR, JW_VERY_SIMILAR, LEVELS
+from .comparisons import DEFAULT_PRIOR_WEIGHT, JW_SIMILAR, JW_VERY_SIMILAR, LEVELS, TF_MIN_COUNT
 
 log = logging.getLogger(__name__)
 
@@ -86,13 +86,33 @@ def _arrow_schema() -> Any:
     )
 
 
-def settings() -> Any:
+# Names exactly the other way round (comparisons.names_swapped), and the blocking rule that
+# brings such pairs together (the online matcher's rule 8).
+SWAPPED_NAMES_SQL = (
+    "given_name_l <> family_name_l AND given_name_l = family_name_r "
+    "AND family_name_l = given_name_r"
+)
+SWAPPED_NAMES_BLOCK = (
+    "l.given_phonetic = r.family_phonetic AND l.family_phonetic = r.given_phonetic"
+)
+# The online matcher's store-size floor for term frequencies (weights.HUB_SIZED_STORE).
+TF_STORE_FLOOR = 20_000
+
+
+def settings(record_count: int = 0) -> Any:
+    """Splink settings over comparisons.LEVELS. An exact first name or surname is
+    term-frequency adjusted, with the same floor as the online matcher: no name weighs as
+    if held by fewer than TF_MIN_COUNT of `record_count` records (a hub-sized store at
+    least)."""
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
+    from splink.blocking_rule_library import CustomRule
 
     def labelled(name: str) -> list[str]:
         return [lv.label for lv in LEVELS[name]]
+
+    tf_min_u = TF_MIN_COUNT / max(record_count, TF_STORE_FLOOR)
 
     g, f, d, p, s = (labelled(n) for n in ("given_name", "family_name", "dob", "postcode", "sex"))
     comparisons: list[Any] = [
@@ -100,27 +120,33 @@ def settings() -> Any:
             output_column_name="given_name",
             comparison_levels=[
                 cll.NullLevel("given_name"),
-                cll.ExactMatchLevel("given_name").configure(label_for_charts=g[0]),
+                cll.ExactMatchLevel("given_name", term_frequency_adjustments=True).configure(
+                    label_for_charts=g[0], tf_minimum_u_value=tf_min_u
+                ),
                 cll.CustomLevel(
                     "list_contains(given_variants_l, given_name_r)", g[1], base_dialect_str=DIALECT
                 ),
+                cll.CustomLevel(SWAPPED_NAMES_SQL, g[2], base_dialect_str=DIALECT),
                 cll.JaroWinklerLevel("given_name", JW_VERY_SIMILAR).configure(
-                    label_for_charts=g[2]
+                    label_for_charts=g[3]
                 ),
-                cll.JaroWinklerLevel("given_name", JW_SIMILAR).configure(label_for_charts=g[3]),
-                cll.ElseLevel().configure(label_for_charts=g[4]),
+                cll.JaroWinklerLevel("given_name", JW_SIMILAR).configure(label_for_charts=g[4]),
+                cll.ElseLevel().configure(label_for_charts=g[5]),
             ],
         ),
         cl.CustomComparison(
             output_column_name="family_name",
             comparison_levels=[
                 cll.NullLevel("family_name"),
-                cll.ExactMatchLevel("family_name").configure(label_for_charts=f[0]),
-                cll.JaroWinklerLevel("family_name", JW_VERY_SIMILAR).configure(
-                    label_for_charts=f[1]
+                cll.ExactMatchLevel("family_name", term_frequency_adjustments=True).configure(
+                    label_for_charts=f[0], tf_minimum_u_value=tf_min_u
                 ),
-                cll.JaroWinklerLevel("family_name", JW_SIMILAR).configure(label_for_charts=f[2]),
-                cll.ElseLevel().configure(label_for_charts=f[3]),
+                cll.CustomLevel(SWAPPED_NAMES_SQL, f[1], base_dialect_str=DIALECT),
+                cll.JaroWinklerLevel("family_name", JW_VERY_SIMILAR).configure(
+                    label_for_charts=f[2]
+                ),
+                cll.JaroWinklerLevel("family_name", JW_SIMILAR).configure(label_for_charts=f[3]),
+                cll.ElseLevel().configure(label_for_charts=f[4]),
             ],
         ),
         cl.CustomComparison(
@@ -174,6 +200,8 @@ def settings() -> Any:
             block_on("postcode", "family_phonetic"),
             # Both names mistyped or changed: the online matcher's rule 7.
             block_on("dob", "postcode"),
+            # First and last names the other way round: rule 8.
+            CustomRule(SWAPPED_NAMES_BLOCK, sql_dialect=DIALECT),
         ],
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
@@ -199,11 +227,12 @@ def _explain(row: dict[str, Any]) -> dict[str, Any]:
             continue
         # Splink's gamma counts down from the best level (highest) to the else level (0).
         index = len(levels) - 1 - int(gamma)
+        weight = float(mw) if mw is not None else (math.log2(bf) if bf else 0.0)
+        # The term-frequency adjustment of an exact name, kept apart by Splink.
+        weight += float(row.get(f"mw_tf_adj_{name}") or 0.0)
         out[name] = {
             "level": levels[index].label if 0 <= index < len(levels) else str(gamma),
-            "weight": round(float(mw), 2)
-            if mw is not None
-            else (round(math.log2(bf), 2) if bf else 0.0),
+            "weight": round(weight, 2),
         }
     return out
 
@@ -269,7 +298,7 @@ def run_linkage(
         # kept between runs needs.
         pa.Table.from_pylist(records, schema=_arrow_schema())
     )
-    linker = Linker(table, settings(), log_level=logging.WARNING)
+    linker = Linker(table, settings(len(records)), log_level=logging.WARNING)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("given_name", "family_name", "dob"), block_on("family_name", "dob")],
         recall=0.7,

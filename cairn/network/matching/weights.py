@@ -14,9 +14,19 @@ from typing import Any
 from django.db import connection
 
 from cairn.network.models import MatchModel
-from cairn.pole.models import Person
+from cairn.pole import normalise
+from cairn.pole.models import Person, PersonName
 
-from .comparisons import DEFAULT_WEIGHTS, LEVELS, Level, Weights
+from .comparisons import (
+    DEFAULT_WEIGHTS,
+    LEVELS,
+    TF_COMPARISONS,
+    TF_MIN_COUNT,
+    Level,
+    Record,
+    TermFrequencies,
+    Weights,
+)
 
 logger = logging.getLogger(__name__)
 _CACHE: dict[str, Any] = {"checked": 0.0, "weights": None}  # weights: Weights | None
@@ -37,17 +47,19 @@ def default_weights(people: int) -> Weights:
 def people_in_store() -> int:
     """About how many people the store holds: PostgreSQL's planner estimate (no scan), or
     a count on SQLite (the demo's size)."""
+    return _rows_in(Person)
 
+
+def _rows_in(model: Any) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
-                [Person._meta.db_table],
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
             )
             row = cursor.fetchone()
         if row and row[0] and row[0] > 0:  # -1 or 0 before the first ANALYZE
             return int(row[0])
-    return Person.objects.count()
+    return int(model.objects.count())
 
 
 def weights_from_settings(settings: dict[str, Any], version: str) -> Weights:
@@ -107,5 +119,93 @@ def current_weights() -> Weights:
     return weights
 
 
+# Term frequencies: how many names in the store have a given name key (or family name
+# key). Counted per name on first use and kept for TF_RECHECK_SECONDS: the common names,
+# whose counts cost most, are the ones asked for again and again, so they stay cached.
+TF_RECHECK_SECONDS = 600.0
+TF_CACHE_MAX = 50_000
+TF_COLUMNS = {"given_name": "given_key", "family_name": "family_key"}
+_TF_COUNTS: dict[tuple[str, str], tuple[float, int]] = {}  # (comparison, key) -> (when, n)
+_NAMES: dict[str, float] = {"checked": 0.0, "count": 0.0}
+
+
+def names_in_store() -> int:
+    now = time.monotonic()
+    if not _NAMES["count"] or now - _NAMES["checked"] >= TF_RECHECK_SECONDS:
+        _NAMES.update(checked=now, count=float(_rows_in(PersonName)))
+    return int(_NAMES["count"])
+
+
+Count = tuple[str, str]  # (comparison, name key)
+
+
+def tf_keys(record: Record) -> list[Count]:
+    """The names of `record` whose exact agreement is term-frequency adjusted."""
+    keys = [(c, normalise.name_key(getattr(record, c))) for c in TF_COMPARISONS]
+    return [(c, k) for c, k in keys if k]
+
+
+def cached_counts(keys: list[Count]) -> tuple[dict[Count, int], list[Count]]:
+    """The counts still fresh in the cache, and the keys to count."""
+    now = time.monotonic()
+    known: dict[Count, int] = {}
+    missing: list[Count] = []
+    for key in keys:
+        hit = _TF_COUNTS.get(key)
+        if hit is not None and now - hit[0] < TF_RECHECK_SECONDS:
+            known[key] = hit[1]
+        else:
+            missing.append(key)
+    return known, missing
+
+
+def count_sql(key: Count) -> tuple[str, list[Any]]:
+    """A scalar subquery counting the names with this key (every kind of name, every
+    record: an aggregate of the store, as its size in the prior is): an index-only count
+    on pname_given or the leading column of pname_family_given_dob. The online matcher
+    reads it with the candidates, so a name not yet cached costs no extra round trip."""
+    table = PersonName._meta.db_table
+    column = TF_COLUMNS[key[0]]  # from TF_COLUMNS, never from the caller
+    return f"(SELECT COUNT(*) FROM {table} WHERE {column} = %s)", [key[1]]  # noqa: S608  (table and column from metadata, the name as a parameter)
+
+
+def remember_counts(counts: dict[Count, int]) -> None:
+    now = time.monotonic()
+    if len(_TF_COUNTS) + len(counts) > TF_CACHE_MAX:
+        _TF_COUNTS.clear()
+    for key, n in counts.items():
+        _TF_COUNTS[key] = (now, n)
+
+
+def name_counts(keys: list[Count]) -> dict[Count, int]:
+    """How many names in the store have each (comparison, name key), from the cache or
+    counted in one statement."""
+    known, missing = cached_counts(keys)
+    if missing:
+        parts = [count_sql(key) for key in missing]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT " + ", ".join(sql for sql, _ in parts),
+                [value for _, params in parts for value in params],
+            )
+            row = cursor.fetchone() or ()
+        counted = {key: int(n) for key, n in zip(missing, row, strict=True)}
+        remember_counts(counted)
+        known.update(counted)
+    return known
+
+
+def term_frequencies(counts: dict[Count, int]) -> TermFrequencies:
+    """The share of the store's names held by each counted name, for the term-frequency
+    adjustment (Weights.score): the count over the names in a store of at least a hub's
+    size (as the prior), and never below TF_MIN_COUNT names."""
+    if not counts:
+        return {}
+    total = max(names_in_store(), HUB_SIZED_STORE)
+    return {key: max(n, TF_MIN_COUNT) / total for key, n in counts.items()}
+
+
 def reset_cache() -> None:
     _CACHE.update(checked=0.0, weights=None)
+    _TF_COUNTS.clear()
+    _NAMES.update(checked=0.0, count=0.0)
