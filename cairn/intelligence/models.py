@@ -210,6 +210,21 @@ class Submission(models.Model):
         return bool((self.check_result or {}).get("crime_disclosure"))
 
     @property
+    def danger_flagged(self) -> bool:
+        return bool((self.check_result or {}).get("danger_now"))
+
+    @property
+    def crime_reference_recorded(self) -> bool:
+        """The reference was recorded by police through the crime route, not typed by the
+        submitter (selectors annotate `police_recorded` for lists)."""
+        if not self.crime_reference:
+            return False
+        annotated = getattr(self, "police_recorded", None)
+        if annotated is not None:
+            return bool(annotated)
+        return self.crime_referrals.filter(crime_reference=self.crime_reference).exists()
+
+    @property
     def submitter_outcome(self) -> str:
         """Where the entry is, in words the submitter may see: never the FIB's grading,
         sanitised text or disseminations, but every outcome of the crime route."""
@@ -219,8 +234,14 @@ class Submission(models.Model):
             return "Returned to you by the FIB"
         if self.status == Status.WITHDRAWN:
             return "Withdrawn"
-        if self.crime_reference:
+        if self.crime_reference and self.crime_reference_recorded:
             return f"Crime reported, reference {self.crime_reference}"
+        if self.crime_reference:
+            # Typed by the submitter: nobody has checked it is a real crime report yet.
+            return (
+                f"The submitter gave crime reference {self.crime_reference} "
+                "(not yet checked by the FIB)"
+            )
         if self.status == Status.CLOSED:
             return "Closed with no further action"
         if self.status == Status.CRIME_REFERRED:

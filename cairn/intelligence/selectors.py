@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, When
 from django.http import Http404
 
 from cairn.accounts.models import Agency
@@ -68,12 +68,23 @@ def partner_agencies() -> QuerySet[Agency]:
     return Agency.objects.filter(is_hub_member=True).order_by("name")
 
 
+def _police_recorded() -> Exists:
+    """Whether an entry's crime reference was recorded by police (crime route), not typed
+    by its submitter: Submission.crime_reference_recorded reads it."""
+    return Exists(
+        CrimeReferral.objects.filter(
+            submission=OuterRef("pk"), crime_reference=OuterRef("crime_reference")
+        ).exclude(crime_reference="")
+    )
+
+
 def my_submissions(user: Any) -> QuerySet[Submission]:
     return (
         visible_submissions(user)
         .filter(submitter=user)
         .exclude(status=Status.DRAFT)
         .select_related("submitter_agency")
+        .annotate(police_recorded=_police_recorded())
         .order_by("-submitted_at")
     )
 
@@ -103,11 +114,16 @@ def fib_queue(user: Any, tab: str) -> QuerySet[Submission]:
     if not is_fib(user):
         return Submission.objects.none()
     statuses = QUEUE_STATUSES.get(tab, QUEUE_STATUSES["new"])
+    # Danger now first: the check read the text as a child in danger at this moment.
     return (
         visible_submissions(user)
         .filter(status__in=statuses)
         .select_related("submitter_agency", "subject")
-        .order_by("-submitted_at", "-pk")
+        .annotate(
+            police_recorded=_police_recorded(),
+            danger=Case(When(check_result__danger_now=True, then=1), default=0),
+        )
+        .order_by("-danger", "-submitted_at", "-pk")
     )
 
 

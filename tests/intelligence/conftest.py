@@ -105,9 +105,9 @@ def concern(partner: Any, child: Any) -> Concern:
 
 def start_crime(partner: Any, concern: Concern | None = None, **overrides: Any) -> Submission:
     draft = services.submission_start(actor=partner, concern=concern)
-    data = {"anyone_in_danger": "no", "crime_described": "no", **overrides}
+    data = {"what": CRIME, "anyone_in_danger": "no", "crime_described": "no", **overrides}
     services.submission_save_draft(
-        actor=partner, submission=draft, data=intel_data(what=CRIME, mentions=[], **data)
+        actor=partner, submission=draft, data=intel_data(mentions=[], **data)
     )
     return draft
 

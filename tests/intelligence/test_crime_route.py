@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.test import Client
+from django.urls import reverse
 
 from cairn.audit.models import AuditEvent
 from cairn.concerns.models import Concern
@@ -288,3 +290,47 @@ def test_chronology_entry_needs_concern_access(
     )
     titles = [e.title for e in chronology_for(users["ig_admin"], child, [])]
     assert not any("Crime reported" in t for t in titles)
+
+
+DANGER = "A man is trying to get a 14 year old into his car right now outside the school."
+
+
+def test_a_reference_the_submitter_typed_is_not_shown_as_a_reported_crime(
+    partner: Any, users: dict[str, Any]
+) -> None:
+    """Anyone can type a well-formed reference: until police record one through the crime
+    route, everyone sees it as the submitter's, unchecked."""
+    draft = start_crime(partner)
+    entry = services.submission_submit(actor=partner, submission=draft, crime_reference="1111")
+    assert not entry.crime_reference_recorded
+    assert entry.submitter_outcome == (
+        "The submitter gave crime reference 1111 (not yet checked by the FIB)"
+    )
+    fib = Client()
+    fib.force_login(users["fib_officer"])
+    queue = fib.get(reverse("intelligence:queue")).content.decode()
+    assert "Reference 1111 (given by the submitter, not checked)" in queue
+    detail = fib.get(reverse("intelligence:detail", args=[entry.pk])).content.decode()
+    assert "Crime reported, reference 1111" not in detail
+    assert "given by the submitter, not yet checked by the FIB" in detail
+
+
+def test_danger_now_entries_head_the_fib_queue_marked_even_when_the_answer_was_no(
+    partner: Any, users: dict[str, Any]
+) -> None:
+    earlier = services.submission_submit(
+        actor=partner, submission=start_crime(partner), intel_only_reason=REASON
+    )
+    urgent = services.submission_submit(
+        actor=partner, submission=start_crime(partner, what=DANGER), intel_only_reason=REASON
+    )
+    later = services.submission_submit(
+        actor=partner, submission=start_crime(partner), intel_only_reason=REASON
+    )
+    assert urgent.danger_flagged and not earlier.danger_flagged and not later.danger_flagged
+    fib = Client()
+    fib.force_login(users["fib_officer"])
+    queue = fib.get(reverse("intelligence:queue")).content.decode()
+    assert queue.index(urgent.reference) < queue.index(later.reference)
+    assert queue.count('data-testid="queue-danger"') == 1
+    assert 'The submitter answered no to "Is anyone in danger right now?"' in queue
