@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from hypothesis import settings as hypothesis_settings
 
@@ -39,6 +40,13 @@ ROLE_AGENCY = {
     Role.IG_ADMIN: "trust",
     Role.SYSTEM_ADMIN: "trust",
 }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """The cache outlives a test's rolled-back transaction (rate-limit counters, the Hub
+    dashboard's counts), and ids are reused after a rollback: start each test empty."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncWeek
@@ -118,6 +119,32 @@ def panels(user: Any, *, today: dt.date | None = None) -> list[Panel]:
             if panel is not None:
                 out.append(panel.layout())
     return out
+
+
+# How long the page keeps one user's figures (Counted.at says when they were counted).
+CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Counted:
+    panels: list[Panel]
+    at: dt.datetime
+
+
+def panels_for_page(user: Any, *, recount: bool = False) -> Counted:
+    """The dashboard page's panels as counted for `user` at most CACHE_SECONDS ago. Each
+    count is an aggregate over the whole caseload (about 0.3 s at 10,000 children, 0.8 s at
+    100,000) and a busy Hub opens the page far more often than that; the page says when the
+    figures were counted and offers a recount. The key holds what decides visibility (the
+    user, their role and agency), so nobody is ever shown figures counted for someone else."""
+    key = f"hub-dashboard:{user.pk}:{user.role}:{user.agency_id}:{timezone.localdate()}"
+    if not recount:
+        hit = cache.get(key)
+        if isinstance(hit, Counted):
+            return hit
+    counted = Counted(panels(user), timezone.now())
+    cache.set(key, counted, CACHE_SECONDS)
+    return counted
 
 
 def _sql_rows(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:

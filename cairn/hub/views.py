@@ -704,10 +704,11 @@ def philomena(request: HttpRequest, person_id: int) -> HttpResponse:
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     require(actor_of(request), "hub.view_dashboard")
     audit.record(actor=request.user, event="hub.dashboard_viewed", justification="Hub dashboard")
+    counted = dashboard.panels_for_page(request.user, recount="recount" in request.GET)
     return render(
         request,
         "hub/dashboard.html",
-        {"panels": dashboard.panels(request.user), "nav": "hub"},
+        {"panels": counted.panels, "counted_at": counted.at, "nav": "hub"},
     )
 
 

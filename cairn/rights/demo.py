@@ -34,7 +34,8 @@ def load_demo(*, seed: int) -> None:  # the same story for every seed
             person_id=child.pk,
             kind="rectification",
             requester="Ms Demelza Examplewood (parent)",
-            requester_kind="representative",
+            requester_kind="parent",
+            authority_checked=True,
             grounds=(
                 "Her child's date of birth is recorded wrongly: the month and day are the "
                 "wrong way round."

@@ -10,6 +10,18 @@ from cairn.pole.models import Ethnicity, Sex
 from .models import DisclosureMethod, Exemption, RequesterKind, RequestKind, SarCloseReason
 
 
+def authority_field() -> forms.BooleanField:
+    """Both request forms ask it; the service says when it is required."""
+    return forms.BooleanField(
+        label=(
+            "I have checked they have parental responsibility for the child, or written "
+            "authority to act for the data subject"
+        ),
+        required=False,
+        help_text="Required when a parent, carer or representative asks for someone else.",
+    )
+
+
 class RequestForm(GovukForm):
     person = forms.IntegerField(
         label="Person record ID",
@@ -37,6 +49,7 @@ class RequestForm(GovukForm):
         widget=forms.RadioSelect(attrs={"inline": True, "small": True}),
         error_messages={"required": "Select whether they are the data subject"},
     )
+    authority_checked = authority_field()
     grounds = forms.CharField(
         label="What they say is wrong, or why they ask for restriction",
         max_length=5000,
@@ -143,14 +156,7 @@ class SarForm(GovukForm):
         label="Date received",
         help_text="The one-month time limit runs from this date. For example, 27 3 2026",
     )
-    authority_checked = forms.BooleanField(
-        label=(
-            "I have checked they have parental responsibility for the child, or written "
-            "authority to act for the data subject"
-        ),
-        required=False,
-        help_text="Required when a parent, carer or representative asks for someone else.",
-    )
+    authority_checked = authority_field()
     confirm_duplicate = forms.BooleanField(
         label="This is a new request, not the one already open: log it as well",
         required=False,

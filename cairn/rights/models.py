@@ -46,6 +46,8 @@ class RightsRequest(models.Model):
     requester = models.CharField(max_length=200)
     requester_kind = models.CharField(max_length=16, choices=RequesterKind.choices)
     grounds = models.TextField()
+    # Confirmed when logged for someone else (ON_BEHALF_KINDS), as on a subject access request.
+    authority_checked = models.BooleanField(default=False)
     received_on = models.DateField()
     due_on = models.DateField()
     extension_reason = models.TextField(blank=True)

@@ -80,6 +80,24 @@ def _owners(person: Person) -> list[User]:
     )
 
 
+def authority_errors(requester_kind: str, authority_checked: bool) -> dict[str, str]:
+    """A request made for someone else (any of the rights) needs whoever logs it to have
+    checked the requester's authority: parental responsibility, or written authority."""
+    if authority_checked:
+        return {}
+    if requester_kind == RequesterKind.PARENT:
+        return {
+            "authority_checked": "Confirm you have checked that the parent or carer has "
+            "parental responsibility for the child"
+        }
+    if requester_kind == RequesterKind.REPRESENTATIVE:
+        return {
+            "authority_checked": "Confirm you have checked the representative's written "
+            "authority to act for the data subject"
+        }
+    return {}
+
+
 @transaction.atomic
 def request_log(
     *,
@@ -90,12 +108,16 @@ def request_log(
     requester_kind: str,
     grounds: str,
     received_on: dt.date,
+    authority_checked: bool = False,
 ) -> RightsRequest:
     if not is_ig(actor):
         raise Http404("No person found.")
     person = access_person_for_rights(actor, person_id)
+    errors = authority_errors(requester_kind, authority_checked)
     if received_on > timezone.localdate():
-        raise ValidationError({"received_on": "The date received must be today or in the past"})
+        errors["received_on"] = "The date received must be today or in the past"
+    if errors:
+        raise ValidationError(errors)
     lock(Entity(pk=person.pk))  # two IG logging the same request at once make one
     already = (
         RightsRequest.objects.filter(person=person, kind=kind, status=RequestStatus.OPEN)
@@ -117,6 +139,7 @@ def request_log(
         grounds=grounds.strip(),
         received_on=received_on,
         due_on=add_months(received_on, MONTHS_TO_ANSWER),
+        authority_checked=authority_checked and requester_kind in ON_BEHALF_KINDS,
         created_by=actor,
     )
     rr.full_clean()
@@ -132,6 +155,7 @@ def request_log(
             "requester_kind": requester_kind,
             "received_on": received_on.isoformat(),
             "due_on": rr.due_on.isoformat(),
+            "authority_checked": rr.authority_checked,
         },
     )
     # The owning agency decides: it sees the request in its inbox.
@@ -260,7 +284,9 @@ def restriction_apply(
     except IntegrityError:
         raise Conflict("Processing of this record is already restricted.") from None
     entity.restricted_since = now
-    entity.save(update_fields=["restricted_since", "updated_at"])
+    # Not "updated_at": a restriction is not use of the record, so it must not restart its
+    # retention clock (cairn/retention/selectors.py reads the last activity from it).
+    entity.save(update_fields=["restricted_since"])
     audit.record(
         actor=actor,
         event="rights.restricted",
@@ -294,7 +320,7 @@ def restriction_lift(*, actor: Any, person_id: int, reason: str) -> Restriction:
     restriction.lift_reason = reason.strip()
     restriction.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
     entity.restricted_since = None
-    entity.save(update_fields=["restricted_since", "updated_at"])
+    entity.save(update_fields=["restricted_since"])  # not "updated_at", as when applied
     audit.record(
         actor=actor,
         event="rights.restriction_lifted",
@@ -338,17 +364,7 @@ def sar_log(
     only once IG confirms it is not the same request (`confirm_duplicate`)."""
     if not is_ig(actor):
         raise Http404("Page not found.")
-    errors = {}
-    if requester_kind == RequesterKind.PARENT and not authority_checked:
-        errors["authority_checked"] = (
-            "Confirm you have checked that the parent or carer has parental responsibility "
-            "for the child"
-        )
-    elif requester_kind == RequesterKind.REPRESENTATIVE and not authority_checked:
-        errors["authority_checked"] = (
-            "Confirm you have checked the representative's written authority to act for "
-            "the data subject"
-        )
+    errors = authority_errors(requester_kind, authority_checked)
     if received_on > timezone.localdate():
         errors["received_on"] = "The date received must be today or in the past"
     elif received_on < EARLIEST_RECEIVED:

@@ -84,6 +84,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 requester_kind=data["requester_kind"],
                 grounds=data["grounds"],
                 received_on=data["received_on"],
+                authority_checked=data["authority_checked"],
             )
         except Http404:
             form.add_error("person", "There is no person record with that ID that you may see")

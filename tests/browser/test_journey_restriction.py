@@ -122,6 +122,7 @@ def test_owner_corrects_a_record_from_the_request(
         kind="rectification",
         requester="Mr K. Correctfield (father)",
         requester_kind="representative",
+        authority_checked=True,
         grounds="Born on 4 June, not 4 May.",
         received_on=dt.date.today(),
     )

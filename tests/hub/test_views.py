@@ -10,12 +10,14 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from cairn.audit.models import AuditEvent
-from cairn.hub import services
+from cairn.hub import dashboard, services
 from cairn.hub.models import Action, AgendaItem, Meeting, MissingEpisode
 from cairn.pole import services as pole_services
 from cairn.pole.models import Person
@@ -302,6 +304,29 @@ def test_dashboard_and_problem_profile_access(
         client = client_for(users[role])
         assert client.get(reverse("hub:dashboard")).status_code == 403
         assert client.get(reverse("hub:problem-profile")).status_code == 403
+
+
+def test_dashboard_page_keeps_a_users_count_for_a_minute_and_recounts_on_request(
+    users: dict[str, Any], make_person: Callable[..., Person]
+) -> None:
+    """The counts are aggregates over the whole caseload: the page reuses one user's count
+    for a minute, says when it was counted, recounts on request, and never shows one
+    user the count made for another."""
+    chair = client_for(users["hub_chair"])
+    first = chair.get(reverse("hub:dashboard"))
+    assert 'data-testid="counted-at"' in first.content.decode()
+    with CaptureQueriesContext(connection) as reused:
+        again = chair.get(reverse("hub:dashboard"))
+    assert again.status_code == 200
+    assert not [q for q in reused.captured_queries if "concerns_riskdecision" in q["sql"]]
+    # Each view is still audited.
+    assert AuditEvent.objects.filter(event="hub.dashboard_viewed").count() == 2
+    with CaptureQueriesContext(connection) as recounted:
+        assert chair.get(reverse("hub:dashboard") + "?recount=1").status_code == 200
+    assert [q for q in recounted.captured_queries if "concerns_riskdecision" in q["sql"]]
+    with CaptureQueriesContext(connection) as another_user:
+        dashboard.panels_for_page(users["analyst"])
+    assert [q for q in another_user.captured_queries if "concerns_riskdecision" in q["sql"]]
 
 
 def test_child_profile_shows_missing_episodes_and_chronology(

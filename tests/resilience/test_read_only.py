@@ -11,6 +11,7 @@ in autocommit as in production."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.contrib.sessions.models import Session
 from django.core.handlers.exception import response_for_exception
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from cairn.api_auth import services as token_services
 from cairn.api_auth.models import ApiToken
@@ -56,6 +58,8 @@ def assert_read_only_page(response: Any) -> str:
 def test_pages_that_only_read_still_work(users: dict[str, Any]) -> None:
     worker = users["social_worker"]
     client = signed_in(worker)
+    # Make the renewal due (an unchanged session is only rewritten once its expiry is stale).
+    Session.objects.update(expire_date=timezone.now() + dt.timedelta(minutes=20))
     session = Session.objects.get()
     with read_only_database():
         home = client.get("/")

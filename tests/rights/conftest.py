@@ -30,6 +30,7 @@ def log_request(users: dict[str, Any]) -> Callable[..., RightsRequest]:
     def make(person: Person, kind: str = "rectification", **kwargs: Any) -> RightsRequest:
         kwargs.setdefault("requester", "Ms A. Parent")
         kwargs.setdefault("requester_kind", "representative")
+        kwargs.setdefault("authority_checked", True)
         kwargs.setdefault("grounds", "The date of birth is wrong: it is 4 June, not 4 May.")
         kwargs.setdefault("received_on", timezone.localdate())
         return services.request_log(

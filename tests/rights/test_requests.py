@@ -17,8 +17,11 @@ from cairn.audit.models import AuditEvent
 from cairn.core.concurrency import Conflict
 from cairn.core.dates import add_months
 from cairn.notifications.models import Notification
-from cairn.pole.models import Person
+from cairn.pole.models import Entity, Person
+from cairn.retention.models import RecordType
+from cairn.retention.selectors import review_entry
 from cairn.rights import services
+from cairn.rights.models import RightsRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -205,6 +208,53 @@ def test_ig_logs_a_request_through_the_form(users: dict[str, Any], child: Person
     assert "no person record with that ID" in missing.content.decode()
 
 
+def test_a_request_for_someone_else_needs_their_authority_checked(
+    users: dict[str, Any], child: Person
+) -> None:
+    """A parent or representative may not have the child's rights to exercise: whoever logs
+    the request confirms the check, as for a subject access request, and nothing typed is
+    lost when they have not."""
+    ig = _client(users["ig_admin"])
+    today = timezone.localdate()
+    form = {
+        "person": str(child.pk),
+        "kind": "rectification",
+        "requester": "Mrs Q. Exampleparent",
+        "requester_kind": "parent",
+        "grounds": "Her date of birth is wrong",
+        "received_on_day": str(today.day),
+        "received_on_month": str(today.month),
+        "received_on_year": str(today.year),
+    }
+    refused = ig.post(reverse("rights:new"), form)
+    assert refused.status_code == 200
+    body = refused.content.decode()
+    assert "Confirm you have checked that the parent or carer has parental responsibility" in body
+    assert "Her date of birth is wrong" in body and "Mrs Q. Exampleparent" in body
+    assert not RightsRequest.objects.exists()
+    representative = ig.post(reverse("rights:new"), {**form, "requester_kind": "representative"})
+    assert "written authority to act for the data subject" in representative.content.decode()
+    assert not RightsRequest.objects.exists()
+
+    logged = ig.post(reverse("rights:new"), {**form, "authority_checked": "on"})
+    assert logged.status_code == 302
+    rr = RightsRequest.objects.get()
+    assert rr.authority_checked is True
+    event = AuditEvent.objects.filter(event="rights.request_logged").latest("pk")
+    assert event.details["authority_checked"] is True
+    assert (
+        "Parental responsibility checked"
+        in ig.get(reverse("rights:detail", args=[rr.pk])).content.decode()
+    )
+
+
+def test_the_data_subject_needs_no_authority_and_none_is_recorded(
+    users: dict[str, Any], child: Person, log_request: Any
+) -> None:
+    rr = log_request(child, requester_kind="subject", authority_checked=True)
+    assert rr.authority_checked is False
+
+
 def test_list_pages_and_empty_state(
     users: dict[str, Any], make_person: Any, log_request: Any, django_assert_max_num_queries: Any
 ) -> None:
@@ -291,3 +341,16 @@ def test_reply_speaks_of_the_person_and_says_when_a_restriction_was_lifted(
     page = _client(users["ig_admin"]).get(reverse("rights:detail", args=[rr.pk])).content.decode()
     assert "Lifted" in page and "have since lifted the restriction" in page
     assert "We have restricted the record" not in page
+
+
+def test_restricting_and_lifting_do_not_restart_the_retention_clock(
+    users: dict[str, Any], child: Person, restrict: Any
+) -> None:
+    """Retention runs from the record's last use; a restriction is not a use of it."""
+    long_ago = timezone.now() - dt.timedelta(days=800)
+    Entity.objects.filter(pk=child.pk).update(updated_at=long_ago)
+    before = review_entry(users["ig_admin"], RecordType.PERSON, child.pk).last_activity_on
+    restrict(child)
+    services.restriction_lift(actor=users["ig_admin"], person_id=child.pk, reason="Checked")
+    assert Entity.objects.get(pk=child.pk).updated_at == long_ago
+    assert review_entry(users["ig_admin"], RecordType.PERSON, child.pk).last_activity_on == before
