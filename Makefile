@@ -38,7 +38,7 @@ test: install
 	@$(UV) run pytest -n 2 --dist loadfile
 
 test-fast: install
-	@$(UV) run pytest -n 2 --dist loadfile -m "not browser"
+	@$(UV) run pytest -n 2 --dist loadfile -m "not slow"
 
 lint: install
 	@$(UV) run ruff check .

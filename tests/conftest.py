@@ -3,15 +3,19 @@ test can prove both the allowed and the denied case."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from hypothesis import settings as hypothesis_settings
 
 from cairn.accounts.models import Agency, User
 from cairn.accounts.roles import AgencyKind, Role
+from cairn.concerns.catalogue import install
+from cairn.concerns.models import Indicator
 from cairn.pole import services as pole_services
 from cairn.pole.models import Person
 from cairn.sharing.models import SharingAgreement
@@ -54,11 +58,25 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
         return
     if "live_server" not in request.fixturenames and "transactional_db" not in uses_db:
         request.getfixturevalue("db")
-    from cairn.concerns.catalogue import install
-    from cairn.concerns.models import Indicator
-
     if not Indicator.objects.exists():
         install(Indicator)
+
+
+@contextmanager
+def loaded_for_module(django_db_blocker: Any) -> Iterator[None]:
+    """For a module-scoped fixture whose data costs seconds to build (the demo hub, a bulk
+    load): what it writes inside this block is built once for the module, in a transaction
+    rolled back after the module's last test. Each test still runs in its own savepoint
+    inside it, so no test sees another's writes and no other module sees any of them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        try:
+            # A live-server test earlier in this worker flushed the catalogue, and the
+            # function-scoped `_reference_data` runs only after a module fixture.
+            if not Indicator.objects.exists():
+                install(Indicator)
+            yield
+        finally:
+            transaction.set_rollback(True)
 
 
 @pytest.fixture

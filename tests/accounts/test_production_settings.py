@@ -124,6 +124,7 @@ def test_trusted_proxies_must_be_addresses() -> None:
     assert _load({**GOOD, "CAIRN_TRUSTED_PROXIES": "10.0.0.1,10.1.0.0/16"}).returncode == 0
 
 
+@pytest.mark.slow
 def test_production_logs_are_json_lines_with_request_lines_on() -> None:
     code = (
         "import django, json, logging, os, sys;"

@@ -1,7 +1,8 @@
 """Browser journeys: Playwright (sync API) driving Debian's /usr/bin/chromium against
 pytest-django's `live_server`, with axe accessibility checks.
 
-- Every test under tests/browser/ gets the `browser` marker (`-m "not browser"` skips them).
+- Every test under tests/browser/ gets the `browser` and `slow` markers (`-m "not browser"`
+  skips them, as does `-m "not slow"`, which `make test-fast` uses).
 - No browser is ever downloaded: if /usr/bin/chromium is missing the tests are skipped,
   unless CAIRN_REQUIRE_BROWSER=1 (CI), when they fail.
 - `live_server` serves static files through django.contrib.staticfiles' StaticFilesHandler
@@ -47,6 +48,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if BROWSER_TESTS not in Path(item.path).resolve().parents:
             continue
         item.add_marker(pytest.mark.browser)
+        item.add_marker(pytest.mark.slow)
         if not CHROMIUM.exists() and not _browser_required():
             item.add_marker(skip)
 

@@ -5,30 +5,39 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+
+from ..conftest import loaded_for_module
+
+HERE = Path(__file__).resolve().parent
+# The module-scoped data fixtures here: their data stays in place until the module's last
+# test, so every test in a module that uses one must use it.
+MODULE_DATA_FIXTURES = frozenset({"demo_hub", "scaled"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    by_module: dict[Path, list[pytest.Item]] = {}
+    for item in items:
+        if HERE in Path(item.path).resolve().parents:
+            by_module.setdefault(Path(item.path), []).append(item)
+    for path, found in by_module.items():
+        uses = [MODULE_DATA_FIXTURES & set(getattr(i, "fixturenames", ())) for i in found]
+        if any(uses) and not all(uses):
+            without = [i.name for i, used in zip(found, uses, strict=True) if not used]
+            raise pytest.UsageError(
+                f"{path}: a module-scoped data fixture would still be loaded for {without}; "
+                "move them to another module"
+            )
 
 
 @pytest.fixture(scope="module")
 def demo_hub(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
     """Load the demo hub once for the module; yields the command's output."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            # A live-server test earlier in this worker flushed the catalogue, and the
-            # function-scoped `_reference_data` runs only after this module fixture.
-            from cairn.concerns.catalogue import install
-            from cairn.concerns.models import Indicator
-
-            if not Indicator.objects.exists():
-                install(Indicator)
-            out = io.StringIO()
-            call_command("demo_data", seed=2026, stdout=out)
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with loaded_for_module(django_db_blocker):
+        out = io.StringIO()
+        call_command("demo_data", seed=2026, stdout=out)
+        yield out.getvalue()

@@ -31,7 +31,7 @@ from cairn.pole.models import (
 )
 from cairn.pole.models import Person as PersonModel
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 DRAMA_E164 = re.compile(r"^\+447700900\d{3}$")
 DRAMA_AS_GIVEN = re.compile(r"^07700 900\d{3}$")

@@ -14,6 +14,7 @@ import pytest
 from cairn.intelligence import crime_corpus, crime_model, train_crime_model
 
 
+@pytest.mark.slow
 def test_retraining_reproduces_the_committed_artefact() -> None:
     """Deterministic training: same corpus, same file, byte for byte (about 20 s)."""
     expected = train_crime_model.dumps(train_crime_model.build_model(crime_corpus.load_training()))
