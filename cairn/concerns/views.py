@@ -102,6 +102,10 @@ def _context(concern: Concern, step: str, **extra: Any) -> dict[str, Any]:
             danger_quote=found.sentence if found.danger_now else "",
             said_danger=draft.get("immediate_danger") == "yes",
         )
+    elif step in STEPS[STEPS.index("details") + 1 :]:
+        # Danger now is shown as soon as what happened has been written, not three pages on.
+        found = selectors.draft_text_check(concern)
+        extra.update(danger_quote=found.sentence if found.danger_now else "")
     return {
         "concern": concern,
         "step": step,

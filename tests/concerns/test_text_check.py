@@ -92,6 +92,24 @@ def test_danger_now_puts_call_999_first(users: dict[str, Any], child: Person) ->
     assert "Call 999 now." in main
 
 
+def test_call_999_shows_on_the_step_right_after_what_happened(
+    users: dict[str, Any], child: Person
+) -> None:
+    """Not only from the questions step on: every step after the narrative carries it."""
+    sw = users["social_worker"]
+    concern = draft_with(sw, child, narrative=DANGER, immediate_danger="no")
+    for step in ("indicators", "mentions"):
+        response = client_for(sw).get(f"/concerns/{concern.pk}/{step}/")
+        assert response.status_code == 200, (step, response.status_code, response.get("Location"))
+        page = page_text(response)
+        main = page[page.index('<main class="govuk-main-wrapper"') :]
+        assert 'data-testid="call-999"' in main, step
+        assert main.index('data-testid="call-999"') < main.index("<h1"), step
+    plain = draft_with(sw, child, narrative=PLAIN)
+    page = page_text(client_for(sw).get(f"/concerns/{plain.pk}/indicators/"))
+    assert 'data-testid="call-999"' not in page
+
+
 def test_next_steps_recommend_the_crime_report_with_the_sentence(
     users: dict[str, Any], child: Person
 ) -> None:
