@@ -105,7 +105,9 @@ class TfidfBlock:
         index, idf = self.index, self.idf
         counts = Counter(analyzer(self.kind)(normalise_text(text)))
         terms = counts.keys() & index.keys()
-        by_col = dict(zip(map(index.__getitem__, terms), map(counts.__getitem__, terms)))
+        by_col = dict(
+            zip(map(index.__getitem__, terms), map(counts.__getitem__, terms), strict=True)
+        )
         cols = sorted(by_col)
         values = [(1.0 + math.log(by_col[c])) * idf[c] for c in cols]
         norm = math.sqrt(sum(map(mul, values, values)))

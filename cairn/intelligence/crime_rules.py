@@ -41,8 +41,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from re import _constants as sre_constants  # the parser's node kinds (Python 3.11 on)
-from re import _parser as sre_parse
+
+# The pattern parser and its node kinds (private, as they are since Python 3.11; typeshed
+# has no stubs for them).
+from re import _constants as sre_constants  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 # The characters outside ASCII that re.IGNORECASE matches to an ASCII letter: capital I with
@@ -115,6 +118,16 @@ def _needs_sequence(items: list[tuple[Any, Any]]) -> Needs:
 def _needs_item(op: Any, av: Any) -> Needs:
     if op is sre_constants.LITERAL:
         return ("exact", frozenset({chr(av)}))
+    if op is sre_constants.IN:  # a small class of plain characters: "[cd]", "(?:c|d)", "[0-5]"
+        chars: set[str] = set()
+        for kind, value in av:
+            if kind is sre_constants.LITERAL:
+                chars.add(chr(value))
+            elif kind is sre_constants.RANGE and value[1] - value[0] < 10:
+                chars.update(chr(c) for c in range(value[0], value[1] + 1))
+            else:
+                return None
+        return ("exact", frozenset(chars))
     if op is sre_constants.SUBPATTERN:
         _group, add_flags, del_flags, sub = av
         return None if add_flags or del_flags else _needs_sequence(list(sub))
@@ -145,7 +158,7 @@ def needed_strings(pattern: str) -> tuple[str, ...] | None:
     if found is None or "" in found[1] or len(found[1]) > MAX_NEEDED:
         return None
     # A string that contains another of the set adds nothing.
-    strings = sorted(found[1], key=len)
+    strings = sorted(found[1], key=lambda s: (len(s), s))
     kept: list[str] = []
     for s in strings:
         if not any(k in s for k in kept):
