@@ -25,7 +25,7 @@ subject per entry, a real time not "recently"."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import crime_rules
@@ -128,10 +128,11 @@ def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
         ((m.crime_probability(f), i) for i, f in enumerate(feats)), key=lambda s: (-s[0], s[1])
     )
     ranked = [parts[i] for _, i in scored]
-    # The sentence that reads most like an offence, with all its features, names the family
-    # and finds the nearest examples.
-    top_embedding = feats[scored[0][1]].embedding[None, :]
-    best = whole if len(parts) == 1 else m.features([ranked[0]], top_embedding)[0]
+    # The sentence that reads most like an offence, with all its features (its rules'
+    # building blocks added to those it was ranked by), names the family and finds the
+    # nearest examples.
+    first = feats[scored[0][1]]
+    best = whole if len(parts) == 1 else replace(first, hand=m.hand_row(ranked[0]))
     offence_sentences = [v.sentence for v in verdicts if v.reason] or ranked[:1]
     # Where "it is happening now" counts: the offence sentences, the two that read most like
     # an offence, and short fragments that qualify the one before ("Just now.").

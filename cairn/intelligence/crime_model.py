@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import mul
 from pathlib import Path
 from typing import Any
 
@@ -90,31 +91,38 @@ class TfidfBlock:
 
     kind: str
     index: dict[str, int]
-    idf: FloatArray
+    # Plain floats: indexing a numpy array one element at a time costs more than the sum.
+    idf: list[float]
 
     @classmethod
     def from_json(cls, kind: str, data: dict[str, Any]) -> TfidfBlock:
         terms = data["vocabulary"]
-        return cls(kind, {t: i for i, t in enumerate(terms)}, np.asarray(data["idf"], dtype=float))
+        idf = [float(v) for v in np.asarray(data["idf"], dtype=float)]
+        return cls(kind, {t: i for i, t in enumerate(terms)}, idf)
 
     def row(self, text: str) -> tuple[list[int], list[float]]:
         """Columns and l2-normalised sublinear tf-idf values of one text."""
-        counts = Counter(t for t in analyzer(self.kind)(normalise_text(text)) if t in self.index)
-        cols = sorted(self.index[t] for t in counts)
-        by_col = {self.index[t]: n for t, n in counts.items()}
-        values = [(1.0 + math.log(by_col[c])) * float(self.idf[c]) for c in cols]
-        norm = math.sqrt(sum(v * v for v in values))
+        index, idf = self.index, self.idf
+        counts = Counter(analyzer(self.kind)(normalise_text(text)))
+        terms = counts.keys() & index.keys()
+        by_col = dict(
+            zip(map(index.__getitem__, terms), map(counts.__getitem__, terms), strict=True)
+        )
+        cols = sorted(by_col)
+        values = [(1.0 + math.log(by_col[c])) * idf[c] for c in cols]
+        norm = math.sqrt(sum(map(mul, values, values)))
         return cols, [v / norm for v in values] if norm else values
 
 
 @dataclass(frozen=True)
 class LinearHead:
     """One logistic regression over the four feature blocks, with its Platt calibration
-    (p = 1 / (1 + exp(a * z + b)) for the raw score z) and decision threshold."""
+    (p = 1 / (1 + exp(a * z + b)) for the raw score z) and decision threshold. The sparse
+    blocks' coefficients are plain floats (read one by one per text)."""
 
     embedding: FloatArray
-    word: FloatArray
-    char: FloatArray
+    word: list[float]
+    char: list[float]
     hand: FloatArray
     intercept: float
     a: float
@@ -126,8 +134,8 @@ class LinearHead:
         coef = data["coef"]
         return cls(
             embedding=np.asarray(coef["embedding"], dtype=float),
-            word=np.asarray(coef["word"], dtype=float),
-            char=np.asarray(coef["char"], dtype=float),
+            word=[float(v) for v in np.asarray(coef["word"], dtype=float)],
+            char=[float(v) for v in np.asarray(coef["char"], dtype=float)],
             hand=np.asarray(coef["hand"], dtype=float),
             intercept=float(data["intercept"]),
             a=float(data["calibration"]["a"]),
@@ -183,17 +191,22 @@ class CrimeModel:
         vectors = embed(texts) if embeddings is None else embeddings
         out = []
         for text, vector in zip(texts, vectors, strict=True):
-            blocks = crime_rules.building_blocks(text) if hand else {}
-            row = np.asarray([1.0 if blocks.get(n) else 0.0 for n in self.hand_names])
+            row = self.hand_row(text) if hand else np.zeros(len(self.hand_names))
             out.append(Features(vector, self.word.row(text), self.char.row(text), row))
         return out
+
+    def hand_row(self, text: str) -> FloatArray:
+        """The rules' building blocks of `text`, in the artefact's order, 0 or 1."""
+        blocks = crime_rules.building_blocks(text)
+        return np.asarray([1.0 if blocks.get(n) else 0.0 for n in self.hand_names])
 
     def raw_score(self, head: LinearHead, f: Features) -> float:
         s = self.scales
         z = head.intercept
         z += s["embedding"] * float(f.embedding @ head.embedding)
-        z += s["word"] * sum(head.word[c] * v for c, v in zip(*f.word, strict=True))
-        z += s["char"] * sum(head.char[c] * v for c, v in zip(*f.char, strict=True))
+        # The products summed in column order, as before (the same floating-point result).
+        z += s["word"] * sum(map(mul, map(head.word.__getitem__, f.word[0]), f.word[1]))
+        z += s["char"] * sum(map(mul, map(head.char.__getitem__, f.char[0]), f.char[1]))
         z += s["hand"] * float(f.hand @ head.hand)
         return z
 
