@@ -84,7 +84,13 @@ def recommend(facts: PathwayFacts) -> list[Recommendation]:
         out.append(
             Recommendation(
                 "fib",
-                f"{facts.mentions} people, vehicles, phones, accounts or places were mentioned: "
+                f"{facts.mentions} "
+                + (
+                    "person, vehicle, phone, account or place was"
+                    if facts.mentions == 1
+                    else "people, vehicles, phones, accounts or places were"
+                )
+                + " mentioned: "
                 "share them as intelligence (intel only, not the crime).",
             )
         )

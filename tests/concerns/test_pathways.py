@@ -46,6 +46,8 @@ def test_fib_when_people_or_objects_mentioned() -> None:
     recs = recommend(facts(mentions=2))
     assert [r.code for r in recs] == ["fib"]
     assert recs[0].reason.startswith("2 people, vehicles")
+    one = recommend(facts(mentions=1))
+    assert one[0].reason.startswith("1 person, vehicle, phone, account or place was mentioned")
 
 
 def test_ppu_for_cse_type_or_cse_indicators() -> None:

@@ -143,3 +143,25 @@ def test_pathways_put_the_answers_before_the_text() -> None:
     assert recs["crime_report"].reason.startswith("A crime was disclosed")
     assert "He is hitting her right now." in recs["emergency"].reason
     assert next(iter(recs)) == "emergency"
+
+
+def test_next_steps_say_how_to_call_999_and_report_the_crime(
+    users: dict[str, Any], child: Person
+) -> None:
+    """Every recommended step says what to do; nothing reads as unfinished."""
+    sw = users["social_worker"]
+    concern = services.concern_create(
+        actor=sw,
+        data=complete_payload(
+            child.pk, narrative=DANGER, immediate_danger="yes", crime_disclosed="yes"
+        ),
+    )
+    client = client_for(sw)
+    decided = client.post(
+        f"/concerns/{concern.pk}/screening/",
+        {"level": "significant", "rationale": "Danger now and a crime disclosed"},
+    )
+    assert decided.status_code == 302
+    page = page_text(client.get(f"/concerns/{concern.pk}/next-steps/"))
+    assert 'data-testid="how-emergency"' in page and 'data-testid="how-crime-report"' in page
+    assert "when that part of Cairn is ready" not in page
