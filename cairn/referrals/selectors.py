@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from cairn.accounts.models import Agency, Team, User
+from cairn.accounts.rules import CASEWORK
 from cairn.concerns.models import Concern, ExploitationType, IndicatorObservation, RiskLevel
 from cairn.core.wording import place_phrase
 from cairn.pole.access import visible_links
@@ -274,19 +275,26 @@ def prefill(user: Any, kind: str, child: Person, concern: Concern | None) -> dic
     return {k: v for k, v in data.items() if v not in (None, "", [])}
 
 
+def _allocatable() -> QuerySet[Team]:
+    """Teams a MASH decision may allocate work to: Hub member agencies' teams with someone
+    in a casework role. Allocation lets a team's members open the child's record, so an
+    information governance or IT team (whose members see no case records) is never one."""
+    casework = User.objects.filter(
+        team=OuterRef("pk"), is_active=True, role__in=[str(r) for r in CASEWORK]
+    )
+    return Team.objects.filter(Exists(casework), agency__is_hub_member=True).select_related(
+        "agency"
+    )
+
+
 def allocation_teams() -> list[tuple[int, str]]:
-    """Teams a MASH decision may allocate work to: those of Hub member agencies."""
     return [
         (team.pk, f"{team.name} ({team.agency.name})")
-        for team in Team.objects.filter(agency__is_hub_member=True)
-        .select_related("agency")
-        .order_by("agency__name", "name")
+        for team in _allocatable().order_by("agency__name", "name")
     ]
 
 
 def allocation_team(team_id: int | None) -> Team | None:
     if team_id is None:
         return None
-    return (
-        Team.objects.select_related("agency").filter(pk=team_id, agency__is_hub_member=True).first()
-    )
+    return _allocatable().filter(pk=team_id).first()

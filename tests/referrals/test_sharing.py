@@ -211,6 +211,33 @@ def test_decide_page_allocates_to_a_team(
     assert sees(early_help["in_team"], school_child)
 
 
+def test_a_team_with_no_casework_member_is_never_offered_or_accepted(
+    users: dict[str, Any],
+    school_dsl: Any,
+    school_child: Person,
+    early_help: dict[str, Any],
+    make_user: Callable[..., Any],
+) -> None:
+    """Allocation lets a team's members open the child's record: an information governance
+    team (whose members see no case records) must not be a choice."""
+    ig_team = TeamFactory(agency=early_help["agency"], name="Information Governance")
+    ig = make_user("ig_admin", agency="trust", username="eh_ig")
+    ig.agency, ig.team = early_help["agency"], ig_team
+    ig.save()
+    referral = send(school_dsl, school_child)
+    screener = client_for(users["mash_screener"])
+    url = reverse("referrals:decide", args=[referral.pk])
+    page = screener.get(url).content.decode()
+    assert "Family Hub North (Testshire Early Help)" in page
+    assert "Information Governance (Testshire Early Help)" not in page
+    refused = screener.post(
+        url, {"outcome": "s47", "rationale": "Harm", "allocated_team": ig_team.pk}
+    )
+    assert refused.status_code == 200
+    assert "Choose a team from the list" in refused.content.decode()
+    assert not sees(ig, school_child)
+
+
 def test_api_decision_allocates_to_a_team(
     api_as: Callable[[Any], ApiClient],  # noqa: F811
     users: dict[str, Any],
