@@ -31,6 +31,24 @@ def _choice_labels(field: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in getattr(field, "choices", [])}
 
 
+# The sender's choice of basis is stored as a form value ("1:ca2004_s11", and the
+# exceptional fields' defaults even when unused): the basis relied on is shown from the
+# disclosure the referral recorded instead.
+BASIS_FIELDS = frozenset(payload.BasisDetails.base_fields)
+
+
+def _basis(referral: Referral) -> Answer | None:
+    disclosure = referral.disclosure
+    if disclosure is None:
+        return None
+    text = disclosure.basis_label
+    if disclosure.agreement is not None:
+        text = f"{disclosure.agreement.title}: {text}"
+    elif disclosure.exceptional_reason:
+        text = f"{text} (exceptional: no agreement covered it). {disclosure.exceptional_reason}"
+    return Answer("sharing_basis", "Lawful basis for sharing", text)
+
+
 def answers(referral: Referral) -> list[Answer]:
     form_class = payload.FORMS[referral.kind]
     form = form_class()
@@ -38,7 +56,7 @@ def answers(referral: Referral) -> list[Answer]:
     out = []
     for name, field in form.fields.items():
         value = details.get(name)
-        if name == "recipient_agency":
+        if name == "recipient_agency" or name in BASIS_FIELDS:
             continue
         labels = _choice_labels(field)
         if isinstance(value, list):
@@ -48,6 +66,9 @@ def answers(referral: Referral) -> list[Answer]:
         else:
             text = labels.get(str(value), str(value))
         out.append(Answer(name, str(field.label), text))
+    basis = _basis(referral)
+    if basis is not None:
+        out.append(basis)
     return out
 
 

@@ -148,6 +148,10 @@ def test_the_web_form_offers_the_agreements_and_keeps_what_was_typed(
     assert referral.disclosure is not None
     assert referral.disclosure.lawful_basis == "dpa_sch8_p3"
     assert referral.disclosure.exceptional_reason == "She is with them now"
+    # The referral page shows the basis relied on, never the form's stored values.
+    page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "Lawful basis for sharing" in page and "She is with them now" in page
+    assert "exceptional:" in page and "dpa_sch8_p3" not in page
 
 
 def test_the_api_takes_the_basis_in_the_body(
@@ -179,3 +183,28 @@ def test_the_api_takes_the_basis_in_the_body(
         "exceptional_reason": "",
     }
     assert Disclosure.objects.filter(kind="referral").count() == 1
+
+
+def test_the_referral_page_names_the_agreement_not_a_stored_code(
+    users: dict[str, Any], child: Person
+) -> None:
+    sw = users["social_worker"]
+    client = Client()
+    client.force_login(sw)
+    referral = services.referral_start(actor=sw, kind="ppu", child=child)
+    police = users["ppu_coordinator"].agency_id
+    hub = SharingAgreement.objects.get(title__startswith="Testshire Exploitation Hub")
+    sent = client.post(
+        reverse("referrals:edit", args=[referral.pk]),
+        {
+            **ppu_details(),
+            "recipient_agency": str(police),
+            "action": "submit",
+            "sharing_basis": f"{hub.pk}:ca2004_s11",
+        },
+    )
+    assert sent.status_code == 302
+    page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert f"{hub.pk}:ca2004_s11" not in page
+    assert f"{hub.title}: Children Act 2004 s.11" in page
+    assert "Exceptional lawful basis" not in page
