@@ -267,13 +267,7 @@ def view_person_to_share(user: Any, person_id: int, *, justification: str) -> Pe
     """The share and revoke pages name the person: recorded as a consultation, and only
     once access is settled (a refused request shows nothing, so records nothing)."""
     person = access_person_to_share(user, person_id)
-    audit.record(
-        actor=user,
-        event="person.viewed",
-        obj=person,
-        subject=person,
-        justification=justification,
-    )
+    consult_person(user, person, justification=justification)
     return person
 
 
@@ -327,11 +321,5 @@ def access_restricted_person(user: Any, person_id: int) -> Person:
 def view_restricted_person(user: Any, person_id: int, *, justification: str) -> Person:
     """A restricted record opened by direct link: a consultation like any other view."""
     person = access_restricted_person(user, person_id)
-    audit.record(
-        actor=user,
-        event="person.viewed",
-        obj=person,
-        subject=person,
-        justification=justification,
-    )
+    consult_person(user, person, justification=justification)
     return person
