@@ -154,3 +154,56 @@ def subject_lookup(user: Any, name: str) -> list[Any]:
         details={"results": len(found), "ids": [m.person.pk for m in found]},
     )
     return found
+
+
+# Consultation rows: reading the log is itself audited ---------------------------------------
+
+
+def consult_audit_page(user: Any, shown: Any, filters: AuditFilters) -> None:
+    """A page of the log shown (fetched first, so the viewer's own row is not on it):
+    recorded as audit.viewed."""
+    audit.record(
+        actor=user,
+        event="audit.viewed",
+        subject=filters.subject_id,
+        justification="Consulted the audit log",
+        details={
+            "filters": filters.as_details(),
+            "page": shown.number,
+            "results": shown.paginator.count,
+        },
+    )
+
+
+def view_audit_event(user: Any, chain_index: int) -> AuditEvent:
+    """One event opened with its hashes: recorded as audit.viewed."""
+    event = audit_event_by_index(user, chain_index)
+    audit.record(
+        actor=user,
+        event="audit.viewed",
+        obj=event,
+        subject=event.subject_id,
+        justification="Consulted an audit event",
+        details={"chain_index": event.chain_index},
+    )
+    return event
+
+
+def export_audit_events(user: Any, filters: AuditFilters) -> QuerySet[AuditEvent]:
+    """The events for a CSV export, up to the chain's head now: the export is recorded
+    (audit.exported, with the row count and the index it stops at) before streaming."""
+    up_to_index = audit_head_index()
+    events = audit_events_for_export(user, filters, up_to_index=up_to_index)
+    audit.record(
+        actor=user,
+        event="audit.exported",
+        subject=filters.subject_id,
+        recipient=f"CSV download by {user.get_username()}",
+        justification="Exported the audit log",
+        details={
+            "filters": filters.as_details(),
+            "rows": events.count(),
+            "up_to_index": up_to_index,
+        },
+    )
+    return events

@@ -17,7 +17,6 @@ from cairn.core.http import actor_of, require
 from cairn.core.throttling import throttle
 
 from . import selectors
-from . import services as audit
 from .export import CHUNK_SIZE, csv_lines
 from .forms import AuditFilterForm, SubjectLookupForm
 
@@ -49,17 +48,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         )
         # Fetch the page before recording, so the viewer's own event is not in it.
         page_obj.object_list = list(page_obj.object_list)
-        audit.record(
-            actor=request.user,
-            event="audit.viewed",
-            subject=filters.subject_id,
-            justification="Consulted the audit log",
-            details={
-                "filters": filters.as_details(),
-                "page": page_obj.number,
-                "results": page_obj.paginator.count,
-            },
-        )
+        selectors.consult_audit_page(request.user, page_obj, filters)
     return render(
         request,
         "audit/log.html",
@@ -79,15 +68,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def audit_event_detail(request: HttpRequest, chain_index: int) -> HttpResponse:
-    event = selectors.audit_event_by_index(request.user, chain_index)
-    audit.record(
-        actor=request.user,
-        event="audit.viewed",
-        obj=event,
-        subject=event.subject_id,
-        justification="Consulted an audit event",
-        details={"chain_index": event.chain_index},
-    )
+    event = selectors.view_audit_event(request.user, chain_index)
     return render(
         request,
         "audit/event_detail.html",
@@ -110,20 +91,7 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
         # The log page shows the same form with its errors.
         return redirect(f"{reverse('audit:log')}?{_filter_query(request)}")
     filters = form.filters()
-    up_to_index = selectors.audit_head_index()
-    events = selectors.audit_events_for_export(request.user, filters, up_to_index=up_to_index)
-    audit.record(
-        actor=request.user,
-        event="audit.exported",
-        subject=filters.subject_id,
-        recipient=f"CSV download by {request.user.get_username()}",
-        justification="Exported the audit log",
-        details={
-            "filters": filters.as_details(),
-            "rows": events.count(),
-            "up_to_index": up_to_index,
-        },
-    )
+    events = selectors.export_audit_events(request.user, filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     response = StreamingHttpResponse(
         csv_lines(events.iterator(chunk_size=CHUNK_SIZE)), content_type="text/csv; charset=utf-8"

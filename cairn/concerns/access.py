@@ -87,6 +87,12 @@ def _consulted(user: Any, concern: Concern, justification: str, source: str | No
     )
 
 
+def consult_concern(user: Any, concern: Concern, *, justification: str) -> None:
+    """A concern already opened, shown on another app's page (e.g. the start of an
+    intelligence entry from it): recorded as a consultation of the child's data."""
+    _consulted(user, concern, justification, None)
+
+
 def view_concern(
     user: Any, concern_id: int, *, justification: str, source: str | None = None
 ) -> Concern:

@@ -13,7 +13,6 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
-from cairn.audit import services as audit
 from cairn.core.http import actor_of, require
 from cairn.core.types import Actor
 from cairn.pole.access import access_person_by_id
@@ -232,12 +231,10 @@ def concern_list(
     child = access_person_by_id(actor, child_id) if child_id is not None else None
     paginator = Paginator(selectors.submitted_concerns(actor, child=child), 25)
     current = paginator.get_page(page)
-    audit.record_list(
-        actor=actor,
-        event="concern.listed",
-        subjects=[c.child_id for c in current],
+    selectors.consult_concerns(
+        actor,
+        current,
         subject=child,
-        source=SOURCE,
         justification="Concerns listed through the API",
         details={"page": current.number},
     )

@@ -4,12 +4,14 @@ and lists, always scoped through the access layers."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from cairn.audit import services as audit
 from cairn.core.types import Actor
 from cairn.intelligence import checks
 from cairn.intelligence.checks import TextCheck
@@ -17,6 +19,7 @@ from cairn.intelligence.crime_model import family_label
 from cairn.pole.access import visible_people
 from cairn.pole.models import Person
 from cairn.pole.search import search_people
+from cairn.pole.selectors import consult_people_found
 
 from . import pathways, payload, screening
 from .access import visible_concerns
@@ -236,3 +239,37 @@ def indicators_by_code(codes: list[str]) -> list[Indicator]:
 def find_children(user: Any, query: str) -> list[Person]:
 
     return [m.person for m in search_people(user, query=query) if m.person.category == "child"][:20]
+
+
+def search_children(user: Any, query: str) -> list[Person]:
+    """The child search while recording a concern: the children found, recorded as one
+    consultation (person.searched) naming them."""
+    children = find_children(user, query)
+    consult_people_found(
+        user,
+        [child.pk for child in children],
+        results=len(children),
+        justification="Child search while recording a concern",
+        values={"query": query[:100]},
+    )
+    return children
+
+
+def consult_concerns(
+    user: Any,
+    shown: Iterable[Concern],
+    *,
+    justification: str,
+    subject: Person | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Concerns listed (the web's "my concerns" with drafts, or a page through the API):
+    one consultation row (concern.listed) naming the child of each concern shown."""
+    audit.record_list(
+        actor=user,
+        event="concern.listed",
+        subjects=[c.child_id for c in shown],
+        subject=subject,
+        justification=justification,
+        details=details,
+    )

@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from cairn.audit import services as audit
 from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
@@ -122,12 +121,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     require(actor_of(request), "concerns.view_concern")
     page = Paginator(selectors.my_concerns(request.user), 25).get_page(request.GET.get("page"))
     drafts = list(selectors.my_drafts(request.user)[:20])
-    audit.record_list(
-        actor=request.user,
-        event="concern.listed",
-        subjects=[c.child_id for c in [*page, *drafts]],
-        justification="My concerns list",
-    )
+    selectors.consult_concerns(request.user, [*page, *drafts], justification="My concerns list")
     return render(
         request,
         "concerns/list.html",
@@ -186,15 +180,7 @@ def _child_step(request: HttpRequest, concern: Concern) -> HttpResponse:
     if search.is_valid():
         query = search.cleaned_data.get("q") or ""
         if query.strip():
-            children = selectors.find_children(request.user, query)
-            audit.record_list(
-                actor=request.user,
-                event="person.searched",
-                subjects=[child.pk for child in children],
-                justification="Child search while recording a concern",
-                details={"results": len(children)},
-                values={"query": query[:100]},  # beside the chain, erasable (ADR 0024)
-            )
+            children = selectors.search_children(request.user, query)
     if concern.child is not None and concern.child not in children:
         children.insert(0, concern.child)
     choose = forms.ChooseChildForm(children=children, initial={"child_id": concern.child_id})

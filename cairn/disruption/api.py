@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
-from cairn.audit import services as audit
 from cairn.core.http import actor_of, require
 from cairn.core.types import Actor
 from cairn.pole.access import access_entity_by_id, access_person_by_id, view_person
@@ -251,11 +250,9 @@ def tactic_list(
         access_entity_by_id(actor, entity_id)
         qs = qs.filter(subjects__entity_id=entity_id).distinct()
     current = Paginator(qs, 25).get_page(page)
-    audit.record_list(
-        actor=actor,
-        event="tactic.listed",
-        subjects=selectors.tactic_subject_ids(current),
-        source=SOURCE,
+    selectors.consult_tactics(
+        actor,
+        current,
         justification="Tactics listed through the API",
         details={"page": current.number, "type": tactic_type, "entity": entity_id},
     )
@@ -275,12 +272,8 @@ def overdue(request: HttpRequest) -> list[dict[str, Any]]:
     actor = actor_of(request)
     require(actor, "disruption.view_tactic")
     tactics = list(selectors.overdue_reviews(actor)[:200])
-    audit.record_list(
-        actor=actor,
-        event="tactic.listed",
-        subjects=selectors.tactic_subject_ids(tactics),
-        source=SOURCE,
-        justification="Overdue reviews listed through the API",
+    selectors.consult_tactics(
+        actor, tactics, justification="Overdue reviews listed through the API"
     )
     return [_summary(t) for t in tactics]
 
@@ -407,14 +400,7 @@ def plan_list(
     if person_id is not None:
         qs = qs.filter(person_of_concern=access_person_by_id(actor, person_id))
     plans = list(qs.order_by("-updated_at")[:100])
-    audit.record_list(
-        actor=actor,
-        event="tactic.listed",
-        subjects=[p.person_of_concern_id for p in plans],
-        source=SOURCE,
-        justification="Disruption plans listed through the API",
-        details={"plans": len(plans), "person": person_id},
-    )
+    selectors.consult_plans(actor, plans, person_id=person_id)
     return [_plan_out(actor, p) for p in plans]
 
 

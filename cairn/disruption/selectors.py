@@ -24,7 +24,7 @@ from cairn.pole.access import (
 )
 from cairn.pole.models import Entity, EntityKind, LinkType, Location, Person, Vehicle
 
-from .access import visible_assessments, visible_plans, visible_tactics
+from .access import access_tactic_by_id, visible_assessments, visible_plans, visible_tactics
 from .eligibility import Eligibility, cawn_eligibility
 from .models import (
     DisruptionPlan,
@@ -462,6 +462,69 @@ def tactic_subject_ids(tactics: Any) -> list[int]:
     """The records a page of tactics is about (as prefetched: only those the user may
     see), for the list's consultation row."""
     return [s.entity_id for t in tactics for s in t.subjects.all()]
+
+
+def _tactics_listed(
+    user: Any, subjects: list[Any], justification: str, details: dict[str, Any] | None = None
+) -> None:
+    audit.record_list(
+        actor=user,
+        event="tactic.listed",
+        subjects=subjects,
+        justification=justification,
+        details=details,
+    )
+
+
+def consult_tactics(
+    user: Any, shown: Any, *, justification: str, details: dict[str, Any] | None = None
+) -> None:
+    """Tactics listed (the tracker's page with its overdue and due-soon panels, or a page
+    or the overdue list through the API): one consultation row naming their records."""
+    _tactics_listed(user, tactic_subject_ids(shown), justification, details)
+
+
+def consult_plans(user: Any, plans: list[DisruptionPlan], *, person_id: int | None) -> None:
+    """Disruption plans listed through the API: one row naming each person of concern."""
+    _tactics_listed(
+        user,
+        [p.person_of_concern_id for p in plans],
+        "Disruption plans listed through the API",
+        {"plans": len(plans), "person": person_id},
+    )
+
+
+def consult_repeated_sightings(user: Any) -> list[SightingGroup]:
+    """Vehicles seen again and again near children: one consultation row naming the
+    children and the vehicles."""
+    groups = repeated_sightings_near_children(user)
+    _tactics_listed(
+        user,
+        [e.pk for g in groups for e in g.children] + [g.vehicle_id for g in groups],
+        "Repeated vehicle sightings near children",
+        {"vehicles": len(groups)},
+    )
+    return groups
+
+
+def view_cawn_notice(user: Any, tactic_id: int) -> Tactic:
+    """A CAWN's printable notice (HTML or PDF): recorded as tactic.printed, to the person
+    of concern it is served on. The notice names both people, so it is missing unless the
+    user may see both."""
+    tactic = access_tactic_by_id(user, tactic_id)
+    if tactic.tactic_type != TacticType.CAWN:
+        raise Http404("No CAWN found.")
+    if hidden_references(user, tactic.cawn):
+        raise Http404("No CAWN found.")
+    audit.record(
+        actor=user,
+        event="tactic.printed",
+        obj=tactic,
+        subject=tactic.cawn.child_id,
+        recipient=tactic.cawn.person_of_concern.full_name,
+        justification="CAWN notice printed for service",
+    )
+    return tactic
 
 
 def view_profile(

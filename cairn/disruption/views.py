@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cairn.audit import services as audit
 from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.pdf import render_pdf
 from cairn.core.text import is_digits
@@ -64,10 +63,9 @@ def index(request: HttpRequest) -> HttpResponse:
     ).get_page(request.GET.get("page"))
     overdue = list(selectors.overdue_reviews(request.user, today)[:50])
     due_soon = list(selectors.reviews_due_soon(request.user, today)[:50])
-    audit.record_list(
-        actor=request.user,
-        event="tactic.listed",
-        subjects=selectors.tactic_subject_ids([*page, *overdue, *due_soon]),
+    selectors.consult_tactics(
+        request.user,
+        [*page, *overdue, *due_soon],
         justification="Disruption tracker",
         details={"type": tactic_type, "status": status, "page": page.number},
     )
@@ -290,21 +288,8 @@ def cawn_breach(request: HttpRequest, tactic_id: int) -> HttpResponse:
 def cawn_notice(request: HttpRequest, tactic_id: int) -> HttpResponse:
     """The printable notice: a PDF with ?format=pdf, otherwise an HTML page with print
     styles."""
-    tactic = access_tactic_by_id(request.user, tactic_id)
-    if tactic.tactic_type != TacticType.CAWN:
-        raise Http404("No CAWN found.")
-    if selectors.hidden_references(request.user, tactic.cawn):
-        # The notice names both people: never print one the user may not see.
-        raise Http404("No CAWN found.")
+    tactic = selectors.view_cawn_notice(request.user, tactic_id)
     context = {"tactic": tactic, "cawn": tactic.cawn, "today": timezone.localdate()}
-    audit.record(
-        actor=request.user,
-        event="tactic.printed",
-        obj=tactic,
-        subject=tactic.cawn.child_id,
-        recipient=tactic.cawn.person_of_concern.full_name,
-        justification="CAWN notice printed for service",
-    )
     if request.GET.get("format") == "pdf":
         pdf = render_pdf(
             "disruption/cawn_notice.html",
@@ -605,14 +590,7 @@ def sighting_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def sightings_repeated(request: HttpRequest) -> HttpResponse:
     require(actor_of(request), "disruption.view_tactic")
-    groups = selectors.repeated_sightings_near_children(request.user)
-    audit.record_list(
-        actor=request.user,
-        event="tactic.listed",
-        subjects=[e.pk for g in groups for e in g.children] + [g.vehicle_id for g in groups],
-        justification="Repeated vehicle sightings near children",
-        details={"vehicles": len(groups)},
-    )
+    groups = selectors.consult_repeated_sightings(request.user)
     return render(request, "disruption/sightings.html", {"groups": groups, "nav": NAV})
 
 

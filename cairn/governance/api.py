@@ -10,7 +10,6 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from cairn.api_auth.schemas import error_responses
-from cairn.audit import services as audit
 from cairn.core.http import actor_of
 
 from . import access, selectors
@@ -54,14 +53,8 @@ def dashboard(request: HttpRequest) -> dict[str, Any]:
     and records held by category and agency. Counts only; no person is named."""
     actor = actor_of(request)
     access.require_viewer(actor)
-    overview = selectors.overview(actor)
+    overview = selectors.consult_overview(actor)
     assert overview is not None  # require_viewer passed
-    audit.record(
-        actor=actor,
-        event="governance.dashboard_viewed",
-        justification="Information governance dashboard",
-        source="api",
-    )
     return {
         "as_of": overview.today,
         "panels": [

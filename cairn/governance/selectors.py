@@ -19,6 +19,7 @@ from django.db.models import Count, Model, Q
 from django.utils import timezone
 
 from cairn.accounts.models import Agency
+from cairn.audit import services as audit
 from cairn.concerns.models import Concern
 from cairn.disruption.models import Tactic
 from cairn.hub.dashboard import Bar, Panel
@@ -302,3 +303,30 @@ def overview(user: Any, *, today: dt.date | None = None) -> Overview | None:
         categories=categories,
         held=held,
     )
+
+
+def consult_overview(user: Any) -> Overview | None:
+    """The dashboard shown (web or API): recorded as governance.dashboard_viewed. None
+    (and no row) when the user may not see it."""
+    found = overview(user)
+    if found is not None:
+        audit.record(
+            actor=user,
+            event="governance.dashboard_viewed",
+            justification="Information governance dashboard",
+        )
+    return found
+
+
+def export_overview(user: Any) -> Overview | None:
+    """The dashboard's figures exported as CSV: recorded as
+    governance.dashboard_exported. None (and no row) when the user may not see it."""
+    found = overview(user)
+    if found is not None:
+        audit.record(
+            actor=user,
+            event="governance.dashboard_exported",
+            justification="Information governance dashboard exported as CSV",
+            details={"figures": len(found.figures())},
+        )
+    return found

@@ -13,7 +13,6 @@ from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
-from cairn.audit import services as audit
 from cairn.core.http import actor_of, require
 from cairn.pole.access import access_person_by_id
 
@@ -274,11 +273,9 @@ def action_list(
     out = _page(
         rows, page, lambda a: ActionOut(**_action_out(a, today)).model_dump(mode="json"), shown
     )
-    audit.record_list(
-        actor=actor,
-        event="hub.actions_listed",
-        subjects=[a.subject_id for a in shown],
-        source=SOURCE,
+    selectors.consult_actions(
+        actor,
+        shown,
         justification="Hub actions listed through the API",
         details={"scope": scope, "state": state},
     )
@@ -317,12 +314,10 @@ def episode_list(
         page,
         lambda e: EpisodeOut(**_episode_out(e)).model_dump(mode="json"),
     )
-    audit.record_list(
-        actor=actor,
-        event="missing.listed",
-        subjects=[e["child_id"] for e in out["results"]],
+    selectors.consult_missing_episodes(
+        actor,
+        [e["child_id"] for e in out["results"]],
         subject=child,
-        source=SOURCE,
         justification="Missing episodes listed through the API",
     )
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,10 +18,11 @@ from cairn.accounts.roles import Role
 from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
 from cairn.pole import normalise
-from cairn.pole.access import visible_entities, visible_links
+from cairn.pole.access import access_person_by_id, visible_entities, visible_links
 from cairn.pole.models import Entity, EntityKind, Link, LinkType, Person, PersonName
 from cairn.pole.selectors import link_view, with_visible_sources
 
+from . import dashboard
 from .access import (
     access_meeting_by_id,
     missing_signs,
@@ -494,3 +496,53 @@ def sign_initial(sign: Any) -> dict[str, Any]:
     if sign.indicator.code == "missing_overnight":
         initial["found_on"] = sign.observed_on + dt.timedelta(days=1)
     return initial
+
+
+# Consultation rows for reads shown on both channels ---------------------------------------
+
+
+def consult_actions(
+    user: Any, shown: Iterable[Action], *, justification: str, details: dict[str, Any]
+) -> None:
+    """A page of actions shown (web or API): one consultation row naming their subjects."""
+    audit.record_list(
+        actor=user,
+        event="hub.actions_listed",
+        subjects=[a.subject_id for a in shown],
+        justification=justification,
+        details=details,
+    )
+
+
+def consult_missing_episodes(
+    user: Any, child_ids: Iterable[int], *, justification: str, subject: Person | None = None
+) -> None:
+    """Missing episodes shown (the web's page with its outstanding interviews, or a page
+    through the API): one consultation row naming the children."""
+    audit.record_list(
+        actor=user,
+        event="missing.listed",
+        subjects=child_ids,
+        subject=subject,
+        justification=justification,
+    )
+
+
+def view_philomena(user: Any, person_id: int) -> Person:
+    """A child's Philomena profile opened: recorded as a consultation of the child."""
+    child = access_person_by_id(user, person_id)
+    audit.record(
+        actor=user,
+        event="hub.philomena_viewed",
+        obj=child,
+        subject=child,
+        justification="Philomena profile opened (to hand to police if the child goes missing)",
+    )
+    return child
+
+
+def consult_dashboard(user: Any, *, recount: bool = False) -> dashboard.Counted:
+    """The Hub dashboard shown (counted at most a minute ago, or now on `recount`):
+    recorded as hub.dashboard_viewed on every view."""
+    audit.record(actor=user, event="hub.dashboard_viewed", justification="Hub dashboard")
+    return dashboard.panels_for_page(user, recount=recount)

@@ -18,15 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cairn.audit import services as audit
 from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.pdf import render_pdf
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle, wants_pdf
-from cairn.pole.access import access_entity_by_id, access_person_by_id, view_person
+from cairn.pole.access import access_entity_by_id, view_person
 from cairn.sharing.services import Claim
 
-from . import dashboard, forms, selectors, services
+from . import forms, selectors, services
 from .access import (
     access_episode_by_id,
     access_meeting_to_run,
@@ -460,10 +459,9 @@ def action_list(request: HttpRequest) -> HttpResponse:
     if state == "open":
         rows = rows.filter(status="open")
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    audit.record_list(
-        actor=request.user,
-        event="hub.actions_listed",
-        subjects=[a.subject_id for a in page],
+    selectors.consult_actions(
+        request.user,
+        page,
         justification="My agency's actions" if scope == "agency" else "My actions",
         details={"state": state},
     )
@@ -519,11 +517,8 @@ def missing_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     outstanding = list(selectors.episodes_rhi_outstanding(request.user)[:25])
-    audit.record_list(
-        actor=request.user,
-        event="missing.listed",
-        subjects=[e.child_id for e in [*page, *outstanding]],
-        justification="Missing episodes",
+    selectors.consult_missing_episodes(
+        request.user, [e.child_id for e in [*page, *outstanding]], justification="Missing episodes"
     )
     return render(
         request,
@@ -678,14 +673,7 @@ def missing_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
 @login_required
 def philomena(request: HttpRequest, person_id: int) -> HttpResponse:
     require(actor_of(request), "hub.view_missing")
-    child = access_person_by_id(request.user, person_id)
-    audit.record(
-        actor=request.user,
-        event="hub.philomena_viewed",
-        obj=child,
-        subject=child,
-        justification="Philomena profile opened (to hand to police if the child goes missing)",
-    )
+    child = selectors.view_philomena(request.user, person_id)
     return render(
         request,
         "hub/philomena.html",
@@ -703,8 +691,7 @@ def philomena(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     require(actor_of(request), "hub.view_dashboard")
-    audit.record(actor=request.user, event="hub.dashboard_viewed", justification="Hub dashboard")
-    counted = dashboard.panels_for_page(request.user, recount="recount" in request.GET)
+    counted = selectors.consult_dashboard(request.user, recount="recount" in request.GET)
     return render(
         request,
         "hub/dashboard.html",

@@ -16,7 +16,6 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
-from cairn.audit import services as audit
 from cairn.core.http import actor_of, require
 from cairn.core.throttling import api_throttles
 from cairn.core.types import Actor
@@ -341,13 +340,7 @@ def submission_list(
     require(actor, "intelligence.view_submission")
     qs = visible_submissions(actor).exclude(status=St.DRAFT).order_by("-submitted_at", "-pk")
     current = Paginator(qs.only("pk", "submitted_at", "subject_id"), 25).get_page(page)
-    audit.record_list(
-        actor=actor,
-        event="intel.listed",
-        subjects=[s.subject_id for s in current],
-        source=SOURCE,
-        justification="Listed through the API",
-    )
+    selectors.consult_submissions(actor, current, justification="Listed through the API")
     return {
         "count": current.paginator.count,
         "page": current.number,
@@ -392,13 +385,8 @@ def search_sanitised(
     paginator = search.paginate(actor, filters, 25)
     current = paginator.get_page(page)
     fib = is_fib(actor)
-    audit.record_list(
-        actor=actor,
-        event="intel.searched",
-        subjects=[s.subject_id for s in current],
-        source=SOURCE,
-        justification="Searched sanitised intelligence through the API",
-        values={"q": q[:100]},  # beside the chain, erasable (ADR 0024)
+    selectors.consult_search(
+        actor, current, q=q, justification="Searched sanitised intelligence through the API"
     )
     return {
         "count": paginator.count,

@@ -3,6 +3,7 @@ FIB queue, the protected source (audited), link candidates and correlation."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,7 @@ from cairn.pole.models import Entity, Link, LinkSource, Location, Person
 from cairn.pole.search import search_people
 from cairn.pole.selectors import find_visible_object
 
-from . import linking
+from . import checks, linking
 from .access import is_fib, sanitised_visible, visible_crime_referrals, visible_submissions
 from .models import (
     CrimeReferral,
@@ -475,3 +476,52 @@ def correlations(user: Any, submission: Submission, *, limit: int = 5) -> list[C
         recent = [ReportRef(pk) for _, pk in reversed(co[-limit:])]
         out.append(Correlation(entity=entity, count=len(co), others=recent))
     return out
+
+
+# Consultation rows for reads shown on both channels ---------------------------------------
+
+
+def consult_submissions(user: Any, shown: Iterable[Submission], *, justification: str) -> None:
+    """Entries listed (the web's own list with drafts and shares, the FIB queue, or a page
+    through the API): one consultation row naming their subjects."""
+    audit.record_list(
+        actor=user,
+        event="intel.listed",
+        subjects=[s.subject_id for s in shown],
+        justification=justification,
+    )
+
+
+def consult_search(
+    user: Any,
+    shown: Iterable[Submission],
+    *,
+    q: str,
+    justification: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """A page of sanitised intelligence found (web or API): one consultation row naming
+    the subjects shown; the words typed beside the chain, erasable (ADR 0024)."""
+    audit.record_list(
+        actor=user,
+        event="intel.searched",
+        subjects=[s.subject_id for s in shown],
+        justification=justification,
+        details=details,
+        values={"q": q[:100]},
+    )
+
+
+def consult_text_check(user: Any, submission: Submission, result: checks.CheckResult) -> None:
+    """The crime-disclosure and quality check shown to the submitter (intel.checked)."""
+    audit.record(
+        actor=user,
+        event="intel.checked",
+        obj=submission,
+        justification="Crime-disclosure and quality check",
+        details={
+            "crime": result.crime_disclosure,
+            "danger_now": result.danger_now,
+            "offence_families": result.offence_families,
+        },
+    )

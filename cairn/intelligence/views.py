@@ -15,8 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cairn.audit import services as audit
-from cairn.concerns.access import access_concern_by_id
+from cairn.concerns.access import access_concern_by_id, consult_concern
 from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
@@ -62,11 +61,8 @@ def submission_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.my_submissions(request.user), 25).get_page(request.GET.get("page"))
     drafts = list(selectors.my_drafts(request.user)[:20])
     shared = list(selectors.shared_with_me(request.user)[:20])
-    audit.record_list(
-        actor=request.user,
-        event="intel.listed",
-        subjects=[s.subject_id for s in [*page, *drafts, *shared]],
-        justification="My intelligence list",
+    selectors.consult_submissions(
+        request.user, [*page, *drafts, *shared], justification="My intelligence list"
     )
     return render(
         request,
@@ -115,11 +111,9 @@ def submission_new(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("intelligence:questions", submission_id=submission.pk)
     if concern is not None:
-        audit.record(
-            actor=request.user,
-            event="concern.viewed",
-            obj=concern,
-            subject=concern.child,
+        consult_concern(
+            request.user,
+            concern,
             justification="Starting intelligence from the concern (the people it names)",
         )
     return render(
@@ -332,17 +326,7 @@ def submission_check(request: HttpRequest, submission_id: int) -> HttpResponse:
                 request, f"Intelligence {submission.reference} has been sent to the FIB."
             )
             return redirect("intelligence:detail", submission_id=submission.pk)
-    audit.record(
-        actor=request.user,
-        event="intel.checked",
-        obj=submission,
-        justification="Crime-disclosure and quality check",
-        details={
-            "crime": result.crime_disclosure,
-            "danger_now": result.danger_now,
-            "offence_families": result.offence_families,
-        },
-    )
+    selectors.consult_text_check(request.user, submission, result)
     return render(
         request,
         "intelligence/check.html",
@@ -426,12 +410,7 @@ def fib_queue(request: HttpRequest) -> HttpResponse:
         tab = "new"
     page = Paginator(selectors.fib_queue(request.user, tab), 25).get_page(request.GET.get("page"))
     counts = selectors.queue_counts(request.user)
-    audit.record_list(
-        actor=request.user,
-        event="intel.listed",
-        subjects=[s.subject_id for s in page],
-        justification=f"FIB queue: {tab}",
-    )
+    selectors.consult_submissions(request.user, page, justification=f"FIB queue: {tab}")
     return render(
         request,
         "intelligence/queue.html",
@@ -856,13 +835,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
             sort=d["sort"] or search.RELEVANCE,
         )
         page = search.paginate(request.user, filters, 25).get_page(request.GET.get("page"))
-        audit.record_list(
-            actor=request.user,
-            event="intel.searched",
-            subjects=[s.subject_id for s in page],
+        selectors.consult_search(
+            request.user,
+            page,
+            q=filters.q,
             justification="Searched sanitised intelligence",
             details={"page": page.number},
-            values={"q": filters.q[:100]},  # beside the chain, erasable (ADR 0024)
         )
     return render(
         request,

@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
-from cairn.audit import services as audit
 from cairn.core.http import actor_of, require
 from cairn.core.throttling import api_throttles
 
@@ -117,13 +116,7 @@ def candidates(request: HttpRequest, page: Page = 1) -> dict[str, Any]:
     """The duplicate review queue (pending pairs whose records you can both see)."""
     actor = actor_of(request)
     page_obj = Paginator(selectors.pending_pairs(actor), 50).get_page(page)
-    audit.record_list(
-        actor=actor,
-        event="candidates.viewed",
-        subjects=[i for p in page_obj for i in (p.person_a_id, p.person_b_id)],
-        justification="Duplicate review queue",
-        details={"page": page_obj.number, "shown": len(page_obj.object_list)},
-    )
+    selectors.consult_pairs(actor, page_obj)
     return {
         "count": page_obj.paginator.count,
         "page": page_obj.number,

@@ -54,6 +54,18 @@ def pending_pairs(user: Any) -> QuerySet[CandidatePair]:
     )
 
 
+def consult_pairs(user: Any, shown: Page[CandidatePair]) -> None:
+    """A page of the review queue shown (web or API, each with its own page size): one
+    consultation row naming both records of each pair."""
+    audit.record_list(
+        actor=user,
+        event="candidates.viewed",
+        subjects=[i for p in shown for i in (p.person_a_id, p.person_b_id)],
+        justification="Duplicate review queue",
+        details={"page": shown.number, "shown": len(shown.object_list)},
+    )
+
+
 def access_pair(user: Any, pair_id: int) -> CandidatePair:
     pair = pending_pairs(user).filter(pk=pair_id).first()
     if pair is None:

@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cairn.audit import services as audit
 from cairn.core.http import actor_of, require
 from cairn.core.throttling import throttle
 
@@ -80,13 +79,7 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
     require(actor_of(request), "network.merge_person")
     pairs = selectors.pending_pairs(request.user)
     page_obj = Paginator(pairs, 25).get_page(request.GET.get("page"))
-    audit.record_list(
-        actor=request.user,
-        event="candidates.viewed",
-        subjects=[i for p in page_obj for i in (p.person_a_id, p.person_b_id)],
-        justification="Duplicate review queue",
-        details={"page": page_obj.number, "shown": len(page_obj.object_list)},
-    )
+    selectors.consult_pairs(request.user, page_obj)
     return render(
         request, "network/candidate_list.html", {"page_obj": page_obj, "nav": "duplicates"}
     )

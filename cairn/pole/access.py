@@ -167,6 +167,15 @@ def view_person(
     """A person opened to show (their profile, or a page about them such as the start of a
     referral): recorded as a consultation (person.viewed) naming them."""
     person = access_person_by_id(user, person_id)
+    consult_person(user, person, justification=justification, source=source)
+    return person
+
+
+def consult_person(
+    user: Any, person: Person, *, justification: str, source: str | None = None
+) -> None:
+    """A person already opened under another app's rule (e.g. cairn/rights) shown on its
+    page: recorded as a consultation (person.viewed) naming them."""
     audit.record(
         actor=user,
         event="person.viewed",
@@ -175,7 +184,6 @@ def view_person(
         justification=justification,
         source=source,
     )
-    return person
 
 
 def access_entity_by_id(user: Any, entity_id: int) -> Entity:
@@ -199,6 +207,23 @@ def view_entity(
         subject=entity,
         justification=justification,
         source=source,
+    )
+    return entity
+
+
+def view_object(user: Any, entity_id: int, *, justification: str) -> Entity:
+    """A vehicle, phone, online account or location opened to read: recorded as a
+    consultation (entity.viewed) of its detail record. People are not objects here (they
+    have view_person and their own events), so a person's id is missing."""
+    entity = access_entity_by_id(user, entity_id)
+    if entity.kind == EntityKind.PERSON:
+        raise Http404("No object or location found: people are at /people/{id}.")
+    audit.record(
+        actor=user,
+        event="entity.viewed",
+        obj=getattr(entity, entity.kind),
+        justification=justification,
+        details={"kind": entity.kind},
     )
     return entity
 
@@ -242,13 +267,7 @@ def view_person_to_share(user: Any, person_id: int, *, justification: str) -> Pe
     """The share and revoke pages name the person: recorded as a consultation, and only
     once access is settled (a refused request shows nothing, so records nothing)."""
     person = access_person_to_share(user, person_id)
-    audit.record(
-        actor=user,
-        event="person.viewed",
-        obj=person,
-        subject=person,
-        justification=justification,
-    )
+    consult_person(user, person, justification=justification)
     return person
 
 
@@ -302,11 +321,5 @@ def access_restricted_person(user: Any, person_id: int) -> Person:
 def view_restricted_person(user: Any, person_id: int, *, justification: str) -> Person:
     """A restricted record opened by direct link: a consultation like any other view."""
     person = access_restricted_person(user, person_id)
-    audit.record(
-        actor=user,
-        event="person.viewed",
-        obj=person,
-        subject=person,
-        justification=justification,
-    )
+    consult_person(user, person, justification=justification)
     return person

@@ -11,20 +11,24 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import model_validator
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
-from cairn.audit import services as audit
 from cairn.core.http import actor_of, require
 from cairn.core.throttling import api_throttles
 from cairn.core.types import Actor
 from cairn.sharing.schemas import BasisIn, BasisOut, basis_out
 
 from . import search, selectors, services
-from .access import access_entity_by_id, access_person_by_id, view_person, view_person_shares
+from .access import (
+    access_person_by_id,
+    view_object,
+    view_person,
+    view_person_shares,
+)
 from .models import (
     Entity,
     EntityKind,
@@ -415,15 +419,12 @@ def people_search(
         )
     matches = search.search_people(actor, query=q, date_of_birth=dob)
     page_obj, meta = _page(matches, page, SEARCH_PAGE_SIZE)
-    audit.record_list(
-        actor=actor,
-        event="person.searched",
-        subjects=[m.person.pk for m in page_obj],
+    selectors.consult_people_found(
+        actor,
+        [m.person.pk for m in page_obj],
+        results=len(matches),
         justification="Person search",
-        # The name typed is personal data: beside the chain, erasable (ADR 0024).
-        details={"results": len(matches)},
         values={"query": q[:100], "dob": dob.isoformat() if dob else None},
-        source=SOURCE,
     )
     results = [
         {
@@ -489,16 +490,7 @@ def person_links(request: HttpRequest, person_id: EntityId, page: Page = 1) -> d
     actor = actor_of(request)
     require(actor, "pole.view_link")
     person = access_person_by_id(actor, person_id)
-    views = selectors.link_views_for_entity(actor, person.pk)
-    audit.record(
-        actor=actor,
-        event="links.viewed",
-        obj=person,
-        subject=person,
-        justification="Viewed links via the API",
-        details={"links": len(views)},
-        source=SOURCE,
-    )
+    views = selectors.consult_person_links(actor, person, justification="Viewed links via the API")
     page_obj, meta = _page(views, page, LINKS_PAGE_SIZE)
     return {**meta, "results": [_link_out(v) for v in page_obj]}
 
@@ -569,15 +561,7 @@ def entity_search(
         )
     found = search.search_objects(actor, q)
     page_obj, meta = _page(found, page, SEARCH_PAGE_SIZE)
-    audit.record_list(
-        actor=actor,
-        event="entity.searched",
-        subjects=list(page_obj),
-        justification="Object and location search",
-        details={"results": len(found)},
-        values={"query": q[:100]},  # beside the chain, erasable (ADR 0024)
-        source=SOURCE,
-    )
+    selectors.consult_objects_found(actor, list(page_obj), results=len(found), query=q)
     return {**meta, "results": list(page_obj)}
 
 
@@ -590,20 +574,7 @@ def entity_detail(request: HttpRequest, entity_id: EntityId) -> Entity:
     """A vehicle, phone, online account or location. People are at /people/{id}."""
     actor = actor_of(request)
     require(actor, "pole.view_person")
-    entity = access_entity_by_id(actor, entity_id)
-    # People have their own endpoints (and audit events).
-    if entity.kind == EntityKind.PERSON:
-        raise Http404("No object or location found: people are at /people/{id}.")
-    detail = getattr(entity, entity.kind)
-    audit.record(
-        actor=actor,
-        event="entity.viewed",
-        obj=detail,
-        justification="Opened record via the API",
-        details={"kind": entity.kind},
-        source=SOURCE,
-    )
-    return entity
+    return view_object(actor, entity_id, justification="Opened record via the API")
 
 
 _CREATED = {201: EntityOut, **error_responses(422)}

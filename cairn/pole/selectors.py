@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from cairn.accounts.models import Agency
 from cairn.accounts.roles import AgencyKind
+from cairn.audit import services as audit
 from cairn.referrals.access import visible_referrals
 
 from . import normalise
@@ -110,6 +112,21 @@ def link_view(link: Link, entity_id: int) -> LinkView:
 
 def link_views_for_entity(user: Any, entity_id: int) -> list[LinkView]:
     return [link_view(link, entity_id) for link in links_for_entity(user, entity_id)]
+
+
+def consult_person_links(user: Any, person: Person, *, justification: str) -> list[LinkView]:
+    """A person's links shown (all of them, before paging): one consultation naming the
+    person (links.viewed)."""
+    views = link_views_for_entity(user, person.pk)
+    audit.record(
+        actor=user,
+        event="links.viewed",
+        obj=person,
+        subject=person,
+        justification=justification,
+        details={"links": len(views)},
+    )
+    return views
 
 
 @dataclass
@@ -214,3 +231,32 @@ def share_agency(person: Person, agency_id: int) -> Agency | None:
     if agency_id not in {pk for pk, _ in share_agencies(person)}:
         return None
     return Agency.objects.get(pk=agency_id)
+
+
+def consult_people_found(
+    user: Any, shown: Iterable[Any], *, results: int, justification: str, values: dict[str, Any]
+) -> None:
+    """People found by a search and shown (the person search, web or API, and the child
+    search while recording a concern): one consultation row naming those shown. What was
+    typed is personal data, so it goes in `values`, beside the chain (ADR 0024)."""
+    audit.record_list(
+        actor=user,
+        event="person.searched",
+        subjects=shown,
+        justification=justification,
+        details={"results": results},
+        values=values,
+    )
+
+
+def consult_objects_found(user: Any, shown: Iterable[Any], *, results: int, query: str) -> None:
+    """Objects and locations found by a search and shown (web or API): one consultation
+    row naming those shown; the query beside the chain (ADR 0024)."""
+    audit.record_list(
+        actor=user,
+        event="entity.searched",
+        subjects=shown,
+        justification="Object and location search",
+        details={"results": results},
+        values={"query": query[:100]},
+    )

@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cairn.audit import services as audit
 from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.throttling import throttle
 from cairn.network import selectors as network_selectors
@@ -45,13 +44,11 @@ def person_search(request: HttpRequest) -> HttpResponse:
         dob = form.cleaned_data.get("dob")
         matches = search.search_people(request.user, query=query, date_of_birth=dob)
         page_obj = Paginator(matches, 25).get_page(request.GET.get("page"))
-        audit.record_list(
-            actor=request.user,
-            event="person.searched",
-            subjects=[m.person.pk for m in page_obj],
+        selectors.consult_people_found(
+            request.user,
+            [m.person.pk for m in page_obj],
+            results=len(matches),
             justification="Person search",
-            # The name typed is personal data: beside the chain, erasable (ADR 0024).
-            details={"results": len(matches)},
             values={"query": query[:100], "dob": dob.isoformat() if dob else None},
         )
     return render(
@@ -73,13 +70,8 @@ def object_search(request: HttpRequest) -> HttpResponse:
         query = form.cleaned_data["q"]
         found = search.search_objects(request.user, query)
         page_obj = Paginator(found, 25).get_page(request.GET.get("page"))
-        audit.record_list(
-            actor=request.user,
-            event="entity.searched",
-            subjects=list(page_obj),
-            justification="Object and location search",
-            details={"results": len(found)},
-            values={"query": query[:100]},  # beside the chain, erasable (ADR 0024)
+        selectors.consult_objects_found(
+            request.user, list(page_obj), results=len(found), query=query
         )
     return render(
         request,

@@ -14,7 +14,6 @@ from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
-from cairn.audit import services as audit
 from cairn.concerns.access import access_concern_by_id
 from cairn.concerns.models import RiskLevel
 from cairn.core.http import actor_of, require
@@ -205,12 +204,7 @@ def referral_list(
     }[box](actor)
     paginator = Paginator(qs, 25)
     current = paginator.get_page(page)
-    audit.record_list(
-        actor=actor,
-        event="referral.listed",
-        subjects=[r.child_id for r in current],
-        justification=f"Referrals API: {box}",
-    )
+    selectors.consult_referrals(actor, current, justification=f"Referrals API: {box}")
     return {
         "count": paginator.count,
         "page": current.number,

@@ -5,6 +5,7 @@ referrals, who can receive each kind, and the answers a new referral starts with
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from cairn.accounts.models import Agency, Team, User
 from cairn.accounts.rules import CASEWORK
+from cairn.audit import services as audit
 from cairn.concerns.models import Concern, ExploitationType, IndicatorObservation, RiskLevel
 from cairn.core.wording import place_phrase
 from cairn.pole.access import visible_links
@@ -298,3 +300,14 @@ def allocation_team(team_id: int | None) -> Team | None:
     if team_id is None:
         return None
     return _allocatable().filter(pk=team_id).first()
+
+
+def consult_referrals(user: Any, shown: Iterable[Referral], *, justification: str) -> None:
+    """Referrals listed (a web box with its overdue panel, or a page through the API): one
+    consultation row naming each child."""
+    audit.record_list(
+        actor=user,
+        event="referral.listed",
+        subjects=[r.child_id for r in shown],
+        justification=justification,
+    )

@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from cairn.audit import services as audit
 from cairn.concerns.access import access_concern_by_id
 from cairn.core.concurrency import Conflict
 from cairn.core.http import actor_of, apply_service_errors, require
@@ -69,11 +68,8 @@ def referral_list(request: HttpRequest, box: str = "inbox") -> HttpResponse:
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     mark_hidden_references(request.user, [*page.object_list, *overdue])
-    audit.record_list(
-        actor=user,
-        event="referral.listed",
-        subjects=[r.child_id for r in [*page.object_list, *overdue]],
-        justification=f"Referrals: {BOXES[box].lower()}",
+    selectors.consult_referrals(
+        user, [*page.object_list, *overdue], justification=f"Referrals: {BOXES[box].lower()}"
     )
     return render(
         request,

@@ -15,14 +15,12 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
-from cairn.audit import services as audit
 from cairn.core.http import actor_of
 
 from . import access, selectors, services
-from .models import SLUGS, RecordType, ReviewDecision, Tombstone
+from .models import SLUGS, ReviewDecision, Tombstone
 
 router = Router(tags=["retention"])
-SOURCE = "api"
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
 PAGE_SIZE = 25
@@ -137,14 +135,7 @@ def queue(request: HttpRequest, page: PageNo = 1) -> dict[str, Any]:
     actor = actor_of(request)
     access.require_reviewer(actor)
     page_obj = Paginator(selectors.review_queue(actor), PAGE_SIZE).get_page(page)
-    audit.record_list(
-        actor=actor,
-        event="retention.queue_viewed",
-        subjects=[e.record_id if e.record_type == RecordType.PERSON else None for e in page_obj],
-        justification="Viewed the retention review queue",
-        details={"page": page_obj.number, "due": page_obj.paginator.count},
-        source=SOURCE,
-    )
+    selectors.consult_review_queue(actor, page_obj)
     return {
         "count": page_obj.paginator.count,
         "page": page_obj.number,
@@ -206,13 +197,5 @@ def dispose(
 def tombstone(request: HttpRequest, tombstone_id: Id) -> dict[str, Any]:
     """What is left of a disposed record: type, id, rule, decision; no personal data."""
     actor = actor_of(request)
-    found = access.access_tombstone(actor, tombstone_id)
-    audit.record(
-        actor=actor,
-        event="retention.tombstone_viewed",
-        obj=found,
-        subject=found.record_id if found.record_type == RecordType.PERSON else None,
-        justification="Viewed a disposal tombstone",
-        source=SOURCE,
-    )
+    found = selectors.view_tombstone(actor, tombstone_id)
     return _tombstone(found)

@@ -17,6 +17,7 @@ from django.db.models import DateTimeField, F, Max, Model, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from cairn.audit import services as audit
 from cairn.concerns.models import Concern, ConcernStatus
 from cairn.disruption.models import TacticStatus, TacticSubject
 from cairn.hub.models import Action, ActionStatus, MissingEpisode
@@ -25,7 +26,7 @@ from cairn.pole.models import Entity, Link, LookedAfter, Person, PersonCategory
 from cairn.referrals.models import OPEN_STATUSES, Referral
 from cairn.rights.models import SarStatus, SubjectAccessRequest
 
-from .access import is_reviewer
+from .access import access_tombstone, is_reviewer
 from .models import SLUG_OF, Condition, RecordType, RetentionRule, ReviewDecision, Tombstone
 from .rules import Due, due_for
 
@@ -496,3 +497,56 @@ def tombstones(user: Any) -> list[Tombstone]:
         .select_related("decision__rule", "disposed_by")
         .order_by("-disposed_at")[:200]
     )
+
+
+# Consultation rows for reads shown on both channels ---------------------------------------
+
+
+def consult_review_queue(user: Any, shown: Any) -> None:
+    """A page of the review queue shown (web or API): one consultation row naming the
+    people on it (a concern's or an entry's row names no one)."""
+    audit.record_list(
+        actor=user,
+        event="retention.queue_viewed",
+        subjects=[e.record_id if e.record_type == RecordType.PERSON else None for e in shown],
+        justification="Viewed the retention review queue",
+        details={"page": shown.number, "due": shown.paginator.count},
+    )
+
+
+def _subject_of(record_type: str, record: Model) -> int | None:
+    """Whose data a review page shows: the person, or whom the concern or entry is about."""
+    if record_type == RecordType.PERSON:
+        return record.pk
+    if isinstance(record, Concern):
+        return record.child_id
+    if isinstance(record, Submission):
+        return record.subject_id
+    return None
+
+
+def consult_review(user: Any, record_type: str, record: Model, *, justification: str) -> None:
+    """A record due for review opened (to review it, or to confirm its disposal):
+    recorded as a consultation of whose data it is."""
+    audit.record(
+        actor=user,
+        event="retention.review_viewed",
+        obj=record,
+        subject=_subject_of(record_type, record),
+        justification=justification,
+        details={"record_type": record_type, "record_id": record.pk},
+    )
+
+
+def view_tombstone(user: Any, tombstone_id: int) -> Tombstone:
+    """A disposal tombstone opened (web or API): recorded as a consultation naming the
+    person disposed of, if it was a person."""
+    tombstone = access_tombstone(user, tombstone_id)
+    audit.record(
+        actor=user,
+        event="retention.tombstone_viewed",
+        obj=tombstone,
+        subject=tombstone.record_id if tombstone.record_type == RecordType.PERSON else None,
+        justification="Viewed a disposal tombstone",
+    )
+    return tombstone

@@ -9,38 +9,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cairn.audit import services as audit
-from cairn.concerns.models import Concern
 from cairn.core.concurrency import Conflict
 from cairn.core.http import apply_service_errors
-from cairn.intelligence.models import Submission
 
 from . import access, selectors, services
 from .forms import DisposeForm, RetainForm
-from .models import SLUGS, RecordType
+from .models import SLUGS
 
 PAGE_SIZE = 25
-
-
-def _subject(record_type: str, record_id: int) -> int | None:
-    return record_id if record_type == RecordType.PERSON else None
-
-
-def _subject_of(record_type: str, record: Model) -> int | None:
-    """Whose data a review page shows: the person, or whom the concern or entry is about."""
-    if record_type == RecordType.PERSON:
-        return record.pk
-    if isinstance(record, Concern):
-        return record.child_id
-    if isinstance(record, Submission):
-        return record.subject_id
-    return None
 
 
 @login_required
@@ -50,13 +31,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     page_obj = Paginator(selectors.review_queue(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    audit.record_list(
-        actor=request.user,
-        event="retention.queue_viewed",
-        subjects=[_subject(e.record_type, e.record_id) for e in page_obj],
-        justification="Viewed the retention review queue",
-        details={"page": page_obj.number, "due": page_obj.paginator.count},
-    )
+    selectors.consult_review_queue(request.user, page_obj)
     return render(request, "retention/queue.html", {"page_obj": page_obj, "nav": "retention"})
 
 
@@ -87,13 +62,11 @@ def review(request: HttpRequest, slug: str, record_id: int) -> HttpResponse:
             messages.success(request, "Review recorded: the record is kept.")
             return redirect("retention:queue")
     elif request.method == "GET":
-        audit.record(
-            actor=request.user,
-            event="retention.review_viewed",
-            obj=record,
-            subject=_subject_of(record_type, record),
+        selectors.consult_review(
+            request.user,
+            record_type,
+            record,
             justification="Opened a record due for retention review",
-            details={"record_type": record_type, "record_id": record.pk},
         )
     entry = selectors.review_entry(request.user, record_type, record.pk)
     return render(
@@ -137,13 +110,11 @@ def dispose(request: HttpRequest, slug: str, record_id: int) -> HttpResponse:
             messages.success(request, f"The record was disposed of ({tombstone.reference}).")
             return redirect("retention:tombstone", tombstone_id=tombstone.pk)
     elif request.method == "GET":
-        audit.record(
-            actor=request.user,
-            event="retention.review_viewed",
-            obj=record,
-            subject=_subject_of(record_type, record),
+        selectors.consult_review(
+            request.user,
+            record_type,
+            record,
             justification="Opened to confirm disposal of a record",
-            details={"record_type": record_type, "record_id": record.pk},
         )
     if getattr(record, "disposed_at", None) is not None:  # a refused second submit
         raise Conflict("This record has already been disposed of.")
@@ -170,12 +141,5 @@ def tombstone_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def tombstone_detail(request: HttpRequest, tombstone_id: int) -> HttpResponse:
-    tombstone = access.access_tombstone(request.user, tombstone_id)
-    audit.record(
-        actor=request.user,
-        event="retention.tombstone_viewed",
-        obj=tombstone,
-        subject=tombstone.record_id if tombstone.record_type == RecordType.PERSON else None,
-        justification="Viewed a disposal tombstone",
-    )
+    tombstone = selectors.view_tombstone(request.user, tombstone_id)
     return render(request, "retention/tombstone.html", {"tombstone": tombstone, "nav": "retention"})

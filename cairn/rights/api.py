@@ -15,7 +15,6 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
-from cairn.audit import services as audit
 from cairn.core.http import actor_of
 from cairn.core.types import Actor
 
@@ -155,12 +154,8 @@ def sar_list(
     page_obj = Paginator(
         selectors.sars_list(actor, status=status).prefetch_related("people"), PAGE_SIZE
     ).get_page(page)
-    audit.record_list(
-        actor=actor,
-        event="rights.sars_listed",
-        subjects=[p.pk for sar in page_obj for p in sar.people.all()],
-        justification="Listed subject access requests",
-        details={"status": status, "page": page_obj.number},
+    selectors.consult_sars(
+        actor, page_obj, status=status, justification="Listed subject access requests"
     )
     return {
         "count": page_obj.paginator.count,
@@ -183,13 +178,9 @@ def sar_detail(request: HttpRequest, sar_id: Id) -> dict[str, Any]:
     _require_ig(actor)
     sar = access.access_sar_by_id(actor, sar_id)
     own = None if access.is_sar_handler(actor, sar) else actor.agency_id
-    people = [p.pk for p in sar.people.all()]
-    audit.record_list(
-        actor=actor,
-        event="rights.sar_viewed",
-        obj=sar,
-        subjects=people,
-        justification=f"Opened subject access request {sar.reference}",
+    people = selectors.sar_subjects(sar)
+    selectors.consult_sar(
+        actor, sar, justification=f"Opened subject access request {sar.reference}"
     )
     return {
         **_sar(sar),

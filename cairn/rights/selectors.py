@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cairn.audit import services as audit
 from cairn.core.text import require_id
 from cairn.network.matching.online import CandidateFields, Match, match_person
 from cairn.pole.models import Person
@@ -237,3 +238,85 @@ def sar_item(sar: SubjectAccessRequest, item_id: int, *, viewer: Any) -> BundleI
         raise Http404("No item found.")
     item.shown = can_see_item(viewer, item, approved_agencies(sar))
     return item
+
+
+# Consultation rows for reads shown on both channels ---------------------------------------
+
+
+def sar_subjects(sar: SubjectAccessRequest) -> list[int]:
+    """The people a subject access request has confirmed as the requester's records."""
+    return [p.pk for p in sar.people.all()]
+
+
+def consult_requests(user: Any, shown: Any, *, status: str) -> None:
+    """A page of information rights requests shown: one consultation row naming the
+    people they are about."""
+    audit.record_list(
+        actor=user,
+        event="rights.requests_listed",
+        subjects=[rr.person_id for rr in shown],
+        justification="Viewed information rights requests",
+        details={"status": status, "page": shown.number},
+    )
+
+
+def consult_request(user: Any, rr: RightsRequest) -> None:
+    """An information rights request opened: a consultation naming its person."""
+    audit.record(
+        actor=user,
+        event="rights.request_viewed",
+        obj=rr,
+        subject=rr.person,
+        justification="Opened an information rights request",
+    )
+
+
+def consult_sars(user: Any, shown: Any, *, status: str, justification: str) -> None:
+    """A page of subject access requests shown (web or API): one consultation row naming
+    the people of each."""
+    audit.record_list(
+        actor=user,
+        event="rights.sars_listed",
+        subjects=[pid for sar in shown for pid in sar_subjects(sar)],
+        justification=justification,
+        details={"status": status, "page": shown.number},
+    )
+
+
+def consult_sar(
+    user: Any, sar: SubjectAccessRequest, *, justification: str, obj: Model | None = None
+) -> None:
+    """A subject access request (or one record of its bundle, `obj`) opened, on the web
+    or through the API: one consultation row naming its people."""
+    audit.record_list(
+        actor=user,
+        event="rights.sar_viewed",
+        obj=obj if obj is not None else sar,
+        subjects=sar_subjects(sar),
+        justification=justification,
+    )
+
+
+def consult_sar_matches(user: Any, sar: SubjectAccessRequest, matches: list[Any]) -> None:
+    """Records that may be the requester's, shown on the request's page: one row."""
+    audit.record_list(
+        actor=user,
+        event="rights.sar_searched",
+        obj=sar,
+        subjects=[m.person.pk for m in matches],
+        justification=f"{sar.reference}: records that may be the requester's",
+    )
+
+
+def consult_sar_pdf(user: Any, sar: SubjectAccessRequest) -> None:
+    """The disclosure PDF downloaded: one row for each person it is about, with its
+    recipient."""
+    for person_id in sar_subjects(sar):
+        audit.record(
+            actor=user,
+            event="rights.sar_pdf_downloaded",
+            obj=sar,
+            subject=person_id,
+            recipient=sar.recipient,
+            justification=f"Downloaded the disclosure {sar.reference}",
+        )

@@ -14,10 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict
 from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.pdf import render_pdf
+from cairn.pole.access import consult_person
 
 from . import access, selectors, services
 from .forms import (
@@ -33,7 +33,7 @@ from .forms import (
     WithholdForm,
 )
 from .letters import reply_text
-from .models import RequestKind, RequestStatus, SarStatus, SubjectAccessRequest
+from .models import RequestKind, RequestStatus, SarStatus
 
 PAGE_SIZE = 25
 
@@ -48,13 +48,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     # The list names the people the requests are about: a consultation of each.
-    audit.record_list(
-        actor=request.user,
-        event="rights.requests_listed",
-        subjects=[rr.person_id for rr in page_obj],
-        justification="Viewed information rights requests",
-        details={"status": status, "page": page_obj.number},
-    )
+    selectors.consult_requests(request.user, page_obj, status=status)
     return render(
         request,
         "rights/list.html",
@@ -126,13 +120,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             else:
                 return redirect("rights:detail", request_id=rr.pk)
     else:
-        audit.record(
-            actor=request.user,
-            event="rights.request_viewed",
-            obj=rr,
-            subject=rr.person,
-            justification="Opened an information rights request",
-        )
+        selectors.consult_request(request.user, rr)
     person = rr.person
     lifted = selectors.lifted_restriction_of(rr)
     return render(
@@ -178,12 +166,8 @@ def request_rectify(request: HttpRequest, request_id: int) -> HttpResponse:
             messages.success(request, f"{person.full_name}'s record is corrected.")
             return redirect("rights:detail", request_id=rr.pk)
     elif request.method == "GET":
-        audit.record(
-            actor=request.user,
-            event="person.viewed",
-            obj=person,
-            subject=person,
-            justification=f"Opened to correct the record ({rr.reference})",
+        consult_person(
+            request.user, person, justification=f"Opened to correct the record ({rr.reference})"
         )
     return render(
         request, "rights/rectify.html", {"rr": rr, "person": person, "form": form, "nav": "rights"}
@@ -213,12 +197,8 @@ def person_lift(request: HttpRequest, person_id: int) -> HttpResponse:
                 return redirect("rights:list")
             return redirect("pole:person-detail", person_id=person.pk)
     elif request.method == "GET":
-        audit.record(
-            actor=request.user,
-            event="person.viewed",
-            obj=person,
-            subject=person,
-            justification="Opened to lift a restriction of processing",
+        consult_person(
+            request.user, person, justification="Opened to lift a restriction of processing"
         )
     return render(
         request,
@@ -231,10 +211,6 @@ def person_lift(request: HttpRequest, person_id: int) -> HttpResponse:
 # of an agency owning records approves its part.
 
 
-def _sar_subjects(sar: SubjectAccessRequest) -> list[int]:
-    return [p.pk for p in sar.people.all()]
-
-
 @login_required
 def sar_list(request: HttpRequest) -> HttpResponse:
     require(actor_of(request), "rights.manage_request", hide=True)
@@ -244,12 +220,8 @@ def sar_list(request: HttpRequest) -> HttpResponse:
     page_obj = Paginator(
         selectors.sars_list(request.user, status=status).prefetch_related("people"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    audit.record_list(
-        actor=request.user,
-        event="rights.sars_listed",
-        subjects=[pid for sar in page_obj for pid in _sar_subjects(sar)],
-        justification="Viewed subject access requests",
-        details={"status": status, "page": page_obj.number},
+    selectors.consult_sars(
+        request.user, page_obj, status=status, justification="Viewed subject access requests"
     )
     return render(
         request,
@@ -343,22 +315,11 @@ def sar_detail(request: HttpRequest, sar_id: int) -> HttpResponse:
         except ValidationError as exc:
             target = {"confirm": confirm_form, "extend": extend_form}.get(action, disclose_form)
             apply_service_errors(target, exc)
-    subjects = _sar_subjects(sar)
     if request.method == "GET":
         if matches:
-            audit.record_list(
-                actor=request.user,
-                event="rights.sar_searched",
-                obj=sar,
-                subjects=[m.person.pk for m in matches],
-                justification=f"{sar.reference}: records that may be the requester's",
-            )
-        audit.record_list(
-            actor=request.user,
-            event="rights.sar_viewed",
-            obj=sar,
-            subjects=subjects,
-            justification=f"Opened subject access request {sar.reference}",
+            selectors.consult_sar_matches(request.user, sar, matches)
+        selectors.consult_sar(
+            request.user, sar, justification=f"Opened subject access request {sar.reference}"
         )
     own_agency = None if handler else getattr(request.user, "agency_id", None)
     return render(
@@ -416,12 +377,8 @@ def sar_item(request: HttpRequest, sar_id: int, item_id: int) -> HttpResponse:
                 messages.success(request, "Redaction recorded.")
                 return redirect("rights:sar-item", sar_id=sar.pk, item_id=item.pk)
     else:
-        audit.record_list(
-            actor=request.user,
-            event="rights.sar_viewed",
-            obj=item,
-            subjects=_sar_subjects(sar),
-            justification=f"Reviewed a record in {sar.reference}",
+        selectors.consult_sar(
+            request.user, sar, obj=item, justification=f"Reviewed a record in {sar.reference}"
         )
     return render(
         request,
@@ -465,12 +422,8 @@ def sar_close(request: HttpRequest, sar_id: int) -> HttpResponse:
             messages.success(request, f"{sar.reference} closed without disclosure.")
             return redirect("rights:sar-detail", sar_id=sar.pk)
     if request.method == "GET":
-        audit.record_list(
-            actor=request.user,
-            event="rights.sar_viewed",
-            obj=sar,
-            subjects=_sar_subjects(sar),
-            justification=f"Closing subject access request {sar.reference}",
+        selectors.consult_sar(
+            request.user, sar, justification=f"Closing subject access request {sar.reference}"
         )
     return render(
         request,
@@ -487,15 +440,7 @@ def sar_pdf(request: HttpRequest, sar_id: int) -> HttpResponse:
     pdf = render_pdf(
         "rights/sar_pdf.html", selectors.disclosure_context(sar), stylesheet="hub/print.css"
     )
-    for person_id in _sar_subjects(sar):
-        audit.record(
-            actor=request.user,
-            event="rights.sar_pdf_downloaded",
-            obj=sar,
-            subject=person_id,
-            recipient=sar.recipient,
-            justification=f"Downloaded the disclosure {sar.reference}",
-        )
+    selectors.consult_sar_pdf(request.user, sar)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{sar.reference}.pdf"'
     return response

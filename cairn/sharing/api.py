@@ -14,7 +14,6 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
-from cairn.audit import services as audit
 from cairn.core.http import actor_of, require
 from cairn.pole.api import AgencyRef, EntityId
 
@@ -75,12 +74,8 @@ def agreement_list(request: HttpRequest, state: AgreementState | None = None) ->
     actor = actor_of(request)
     require(actor, "sharing.view_agreement")
     rows = list(selectors.agreements_register(state=state or ""))
-    audit.record(
-        actor=actor,
-        event="sharing.agreements_listed",
-        source="api",
-        justification="Listed information-sharing agreements",
-        details={"state": state, "count": len(rows)},
+    selectors.consult_agreements(
+        actor, state=state, count=len(rows), justification="Listed information-sharing agreements"
     )
     return [_agreement_out(a) for a in rows]
 
@@ -196,12 +191,8 @@ def disclosure_list(request: HttpRequest, query: Query[DisclosureQuery]) -> dict
     )
     paginator = Paginator(selectors.disclosures(filters), PAGE_SIZE)
     page = paginator.get_page(query.page)
-    audit.record(
-        actor=actor,
-        event="sharing.disclosures_listed",
-        source="api",
-        justification="Listed disclosures by lawful basis",
-        details={"filters": filters.as_dict(), "page": page.number},
+    selectors.consult_disclosures(
+        actor, filters, page=page.number, justification="Listed disclosures by lawful basis"
     )
     return {
         "count": paginator.count,

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cairn.accounts.models import Agency
+from cairn.audit import services as audit
 
 from .models import (
     EXCEPTIONAL_BASES,
@@ -163,3 +164,28 @@ def hub_member_agencies() -> list[Agency]:
 
 def all_agencies() -> QuerySet[Agency]:
     return Agency.objects.order_by("name")
+
+
+# Consultation rows for reads shown on both channels ---------------------------------------
+
+
+def consult_agreements(user: Any, *, state: Any, count: int, justification: str) -> None:
+    """The register of agreements shown (web or API): one consultation row."""
+    audit.record(
+        actor=user,
+        event="sharing.agreements_listed",
+        justification=justification,
+        details={"state": state, "count": count},
+    )
+
+
+def consult_disclosures(
+    user: Any, filters: DisclosureFilters, *, page: int, justification: str
+) -> None:
+    """A page of disclosures by lawful basis shown (web or API): one consultation row."""
+    audit.record(
+        actor=user,
+        event="sharing.disclosures_listed",
+        justification=justification,
+        details={"filters": filters.as_dict(), "page": page},
+    )

@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cairn.audit import services as audit
 from cairn.audit.export import _safe
 from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.throttling import throttle
@@ -47,11 +46,11 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     agreements = list(selectors.agreements_register(state=state))
     today = timezone.localdate()
     rows = [(a, a.review_status(today), access.is_party(request.user, a)) for a in agreements]
-    audit.record(
-        actor=request.user,
-        event="sharing.agreements_listed",
+    selectors.consult_agreements(
+        request.user,
+        state=state,
+        count=len(rows),
         justification="Viewed the register of information-sharing agreements",
-        details={"state": state, "count": len(rows)},
     )
     return render(
         request,
@@ -193,11 +192,11 @@ def disclosure_list(request: HttpRequest) -> HttpResponse:
     page_obj = Paginator(selectors.disclosures(filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    audit.record(
-        actor=request.user,
-        event="sharing.disclosures_listed",
+    selectors.consult_disclosures(
+        request.user,
+        filters,
+        page=page_obj.number,
         justification="Viewed disclosures by lawful basis",
-        details={"filters": filters.as_dict(), "page": page_obj.number},
     )
     query = request.GET.copy()
     query.pop("page", None)
