@@ -43,6 +43,9 @@ class ActionOut(Schema):
 
 class AgendaItemOut(Schema):
     id: int
+    # The item's number on the agenda, the same for every reader (gaps are items about
+    # records the caller may not see; how many is not said).
+    number: int
     kind: str
     title: str
     reason: str
@@ -75,7 +78,6 @@ class MeetingOut(MeetingSummaryOut):
     marking: str
     attendance: list[AttendanceOut]
     items: list[AgendaItemOut]
-    hidden_items: int
 
 
 class CompleteIn(InputSchema):
@@ -239,6 +241,7 @@ def meeting_detail(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
         "items": [
             {
                 "id": i.pk,
+                "number": i.number,
                 "kind": i.kind,
                 "title": i.title,
                 "reason": i.reason,
@@ -251,7 +254,6 @@ def meeting_detail(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
             }
             for i in view.items
         ],
-        "hidden_items": view.hidden_items,
     }
 
 
