@@ -37,6 +37,10 @@ class ActionOut(Schema):
     status: str
     overdue: bool
     meeting_id: int | None
+    # The record the action is about and its agenda item, only when the caller may see
+    # them (null otherwise: the action may be theirs while the child is not).
+    subject_id: int | None
+    item_id: int | None
     completed_at: dt.datetime | None
     completion_note: str
 
@@ -150,6 +154,9 @@ def _action_out(a: Action, today: dt.date) -> dict[str, Any]:
         "status": a.status,
         "overdue": a.is_overdue(today),
         "meeting_id": a.meeting_id,
+        # Annotated by access.with_reach; without it, nothing is named.
+        "subject_id": a.subject_id if getattr(a, "subject_visible", False) else None,
+        "item_id": a.item_id if getattr(a, "item_visible", False) else None,
         "completed_at": a.completed_at,
         "completion_note": a.completion_note,
     }

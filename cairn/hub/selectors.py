@@ -133,7 +133,7 @@ class MeetingView:
 def meeting_view(user: Any, meeting: Meeting) -> MeetingView:
     """A meeting with its attendance, the agenda items the user may see (each with its
     actions) and the actions not tied to an item."""
-    actions = Action.objects.select_related("owner", "owner_agency")
+    actions = with_reach(user, Action.objects.select_related("owner", "owner_agency"))
     items = list(
         visible_items(user, meeting)
         .select_related("subject", "risk_decision", "recorded_by", "action")

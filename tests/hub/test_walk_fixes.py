@@ -71,6 +71,11 @@ def test_an_action_names_its_child_only_to_readers_who_may_see_the_child(
         assert "Jade Example" in page and f'href="{profile}"' in page, url
         # The owner attends the meeting: the link goes to the item on its page.
         assert f'href="{meeting_url}#item-{child_item.number}"' in page, url
+    data = owner.get(f"/api/v1/hub/actions/{action.pk}").json()
+    assert (data["subject_id"], data["item_id"]) == (child_item.subject_id, child_item.pk)
+    assert owner.get("/api/v1/hub/actions").json()["results"][0]["subject_id"] == (
+        child_item.subject_id
+    )
     # The chair's link goes to the item's own page.
     page = client_for(chair).get(reverse("hub:action-detail", args=[action.pk])).content.decode()
     assert reverse("hub:item", args=[child_item.meeting_id, child_item.pk]) in page
@@ -98,6 +103,9 @@ def test_an_action_names_its_child_only_to_readers_who_may_see_the_child(
         assert "Jade" not in page and profile not in page, url
         assert "About a record you cannot see" in page, url
         assert f"#item-{child_item.number}" not in page, url
+    data = school.get(f"/api/v1/hub/actions/{theirs.pk}").json()
+    assert data["description"] == "Check attendance"
+    assert data["subject_id"] is None and data["item_id"] is None
 
 
 def test_an_overdue_action_on_the_agenda_is_about_its_child(
