@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
 from cairn.audit import services as audit
@@ -124,11 +124,30 @@ def visible_actions(user: Any) -> QuerySet[Action]:
     )
 
 
+def with_reach(user: Any, actions: QuerySet[Action]) -> QuerySet[Action]:
+    """Actions with what `user` may follow from them: `subject_visible` (the record the
+    action is about is one they may see: only then is it named), `item_visible` (its
+    agenda item is one they may see) and `meeting_visible` (the meeting that agreed it is
+    one they may open). Seeing an action (their own, their
+    agency's) does not mean seeing its child."""
+    seen = entity_visibility_q(user, prefix="subject__")
+    return actions.annotate(
+        subject_visible=_flag(Q(subject__isnull=False) & seen),
+        # The agenda item is shown to whoever sees its record (the action's record).
+        item_visible=_flag(Q(item__isnull=False) & (Q(subject__isnull=True) | seen)),
+        meeting_visible=Exists(visible_meetings(user).filter(pk=OuterRef("meeting_id"))),
+    )
+
+
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
 def access_action_by_id(user: Any, action_id: int) -> Action:
     action_id = require_id(action_id)
     action = (
-        visible_actions(user)
-        .select_related("owner", "owner_agency", "meeting", "subject")
+        with_reach(user, visible_actions(user))
+        .select_related("owner", "owner_agency", "meeting", "subject", "item")
         .filter(pk=action_id)
         .first()
     )

@@ -57,6 +57,13 @@ class AgendaContext:
     def meeting_date(self) -> dt.date:
         return self.meeting.date
 
+    @property
+    def as_of(self) -> dt.datetime:
+        """When "overdue" is judged: now, or the meeting's start if the agenda is built
+        after it (an agenda lists what was overdue at the meeting, not what fell due
+        since)."""
+        return min(self.now, self.meeting.starts_at)
+
 
 Provider = Callable[[AgendaContext], list[Candidate]]
 
@@ -198,6 +205,7 @@ def overdue_actions(ctx: AgendaContext) -> list[Candidate]:
         Action.objects.filter(status=ActionStatus.OPEN, due_on__lt=ctx.meeting_date)
         .values(
             "pk",
+            "subject_id",
             "description",
             "due_on",
             "owner_agency__name",
@@ -216,6 +224,9 @@ def overdue_actions(ctx: AgendaContext) -> list[Candidate]:
                 f"({row['owner_agency__name']}), due {row['due_on']:%d %b %Y}"
             ),
             action_id=row["pk"],
+            # About the action's child: readers who may not see the child do not see the
+            # item, and those who may are told whom it is for.
+            subject_id=row["subject_id"],
         )
         for row in rows
     ]
@@ -304,7 +315,7 @@ def locations_flagged(ctx: AgendaContext) -> list[Candidate]:
 @register("overdue_rhi", order=50)
 def overdue_rhis(ctx: AgendaContext) -> list[Candidate]:
     rows = (
-        MissingEpisode.objects.filter(rhi_due_at__lt=ctx.now, rhi_completed_at__isnull=True)
+        MissingEpisode.objects.filter(rhi_due_at__lt=ctx.as_of, rhi_completed_at__isnull=True)
         .values("pk", "child_id", "child__given_name", "child__family_name", "rhi_due_at")
         .order_by("rhi_due_at")
     )

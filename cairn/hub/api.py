@@ -36,12 +36,19 @@ class ActionOut(Schema):
     status: str
     overdue: bool
     meeting_id: int | None
+    # The record the action is about and its agenda item, only when the caller may see
+    # them (null otherwise: the action may be theirs while the child is not).
+    subject_id: int | None
+    item_id: int | None
     completed_at: dt.datetime | None
     completion_note: str
 
 
 class AgendaItemOut(Schema):
     id: int
+    # The item's number on the agenda, the same for every reader (gaps are items about
+    # records the caller may not see; how many is not said).
+    number: int
     kind: str
     title: str
     reason: str
@@ -74,7 +81,6 @@ class MeetingOut(MeetingSummaryOut):
     marking: str
     attendance: list[AttendanceOut]
     items: list[AgendaItemOut]
-    hidden_items: int
 
 
 class CompleteIn(InputSchema):
@@ -147,6 +153,9 @@ def _action_out(a: Action, today: dt.date) -> dict[str, Any]:
         "status": a.status,
         "overdue": a.is_overdue(today),
         "meeting_id": a.meeting_id,
+        # Annotated by access.with_reach; without it, nothing is named.
+        "subject_id": a.subject_id if getattr(a, "subject_visible", False) else None,
+        "item_id": a.item_id if getattr(a, "item_visible", False) else None,
         "completed_at": a.completed_at,
         "completion_note": a.completion_note,
     }
@@ -238,6 +247,7 @@ def meeting_detail(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
         "items": [
             {
                 "id": i.pk,
+                "number": i.number,
                 "kind": i.kind,
                 "title": i.title,
                 "reason": i.reason,
@@ -250,7 +260,6 @@ def meeting_detail(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
             }
             for i in view.items
         ],
-        "hidden_items": view.hidden_items,
     }
 
 

@@ -19,6 +19,7 @@ from cairn.concerns import services as concern_services
 from cairn.concerns.demo import load_demo as load_concerns
 from cairn.concerns.models import RISK_ORDER, Concern, RiskDecision, RiskLevel
 from cairn.concerns.selectors import latest_decision
+from cairn.notifications.models import Notification
 from cairn.pole.access import visible_people
 from cairn.pole.models import Person
 
@@ -197,16 +198,22 @@ def _past_meeting(chair: User, sw: User, ppu: User, eh: User | None) -> Meeting:
     RiskDecision.objects.filter(source="hub", decided_by=chair).update(decided_at=recorded)
     actions = list(Action.objects.filter(meeting=meeting).order_by("pk"))
     if actions:
-        Action.objects.filter(pk=actions[0].pk).update(
-            due_on=timezone.localdate() - dt.timedelta(days=4)
-        )
+        overdue = actions[0]
+        overdue.due_on = timezone.localdate() - dt.timedelta(days=4)
+        Action.objects.filter(pk=overdue.pk).update(due_on=overdue.due_on)
+        # The owner's notice must give the due date the action now has.
+        Notification.objects.filter(
+            kind="hub.action", object_type="hub.action", object_id=str(overdue.pk)
+        ).update(title=services.action_notice_title(overdue))
     if len(actions) > 1:
         done = actions[1]
         services.action_complete(
             actor=done.owner, action=done, note="Strategy discussion held; plan updated."
         )
     services.minutes_finalise(actor=chair, meeting=meeting, undiscussed_confirmed=True)
-    Meeting.objects.filter(pk=meeting.pk).update(finalised_at=_at(13, 16))
+    Meeting.objects.filter(pk=meeting.pk).update(
+        agenda_generated_at=_at(16, 9), finalised_at=_at(13, 16)
+    )
     meeting.refresh_from_db()
     agencies = [m.agency for m in HubMember.objects.select_related("agency")[:4]]
     if agencies:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cairn.accounts.models import Agency
 from cairn.concerns.models import RiskLevel
-from cairn.core.forms import GovukDateField, GovukForm, GovukTimeField
+from cairn.core.forms import GovukDateField, GovukForm, GovukHiddenInput, GovukTimeField
 from cairn.sharing.forms import basis_fields
 
 from .models import AttendanceStatus, MeetingType, PoliceRiskGrading
@@ -96,6 +96,13 @@ class ItemForm(GovukForm):
         max_length=10_000,
     )
     next_review_on = GovukDateField(label="Next review date (optional)", required=False)
+    # The item's version when the form was drawn (see services.item_record).
+    version = forms.CharField(required=False, widget=GovukHiddenInput)
+
+    def show_version(self, version: str) -> None:
+        """After a refused stale save: keep what was typed, but carry the version now
+        stored, so saving again (having read the other discussion) is a deliberate choice."""
+        self.data = {**dict(self.data.items()), "version": version}
 
 
 class ActionForm(GovukForm):

@@ -27,7 +27,7 @@ if apps.is_installed("cairn.referrals"):
                 kind=ReferralKind.MASH,
                 status__in=OPEN_STATUSES,
                 clock_stopped_at__isnull=True,
-                due_at__lt=ctx.now,
+                due_at__lt=ctx.as_of,
             )
             .values("pk", "child_id", "child__given_name", "child__family_name", "due_at")
             .order_by("due_at")

@@ -206,6 +206,18 @@ class AgendaItem(models.Model):
     def discussed(self) -> bool:
         return self.recorded_at is not None
 
+    @property
+    def version(self) -> str:
+        """What the discussion form carries back, so a discussion recorded meanwhile (in
+        another tab, by another chair) is noticed rather than overwritten."""
+        return self.recorded_at.isoformat() if self.recorded_at else "new"
+
+    @property
+    def number(self) -> int:
+        """The item's number on the agenda: the same for every reader (an item about a
+        record someone may not see leaves a gap rather than renumbering theirs)."""
+        return self.position or self.pk
+
     @cached_property
     def child(self) -> Person | None:
         """The child the item is about, if it is about one (its subject is a person

@@ -30,6 +30,7 @@ from .access import (
     visible_episodes,
     visible_items,
     visible_meetings,
+    with_reach,
 )
 from .models import (
     Action,
@@ -113,8 +114,9 @@ def past_meetings(user: Any) -> QuerySet[Meeting]:
 class MeetingView:
     meeting: Meeting
     attendance: list[Attendance]
+    # Only the items the user may see: how many others exist is not said (even a count
+    # tells a partner that police hold something about this meeting's area).
     items: list[AgendaItem]
-    hidden_items: int
     loose_actions: list[Action] = field(default_factory=list)
 
     @property
@@ -133,19 +135,17 @@ class MeetingView:
 def meeting_view(user: Any, meeting: Meeting) -> MeetingView:
     """A meeting with its attendance, the agenda items the user may see (each with its
     actions) and the actions not tied to an item."""
-    actions = Action.objects.select_related("owner", "owner_agency")
+    actions = with_reach(user, Action.objects.select_related("owner", "owner_agency"))
     items = list(
         visible_items(user, meeting)
         .select_related("subject", "risk_decision", "recorded_by", "action")
         .prefetch_related(Prefetch("actions", queryset=actions.order_by("due_on", "pk")))
         .order_by("position", "pk")
     )
-    total = AgendaItem.objects.filter(meeting=meeting).count()
     return MeetingView(
         meeting=meeting,
         attendance=list(meeting.attendance.select_related("agency", "user")),
         items=items,
-        hidden_items=total - len(items),
         loose_actions=list(actions.filter(meeting=meeting, item__isnull=True)),
     )
 
@@ -181,18 +181,18 @@ def consult_meeting(
 
 def my_actions(user: Any) -> QuerySet[Action]:
     return (
-        visible_actions(user)
+        with_reach(user, visible_actions(user))
         .filter(owner=user)
-        .select_related("owner", "owner_agency", "meeting")
+        .select_related("owner", "owner_agency", "meeting", "subject", "item")
         .order_by("status", "due_on", "pk")
     )
 
 
 def agency_actions(user: Any) -> QuerySet[Action]:
     return (
-        visible_actions(user)
+        with_reach(user, visible_actions(user))
         .filter(owner_agency_id=user.agency_id)
-        .select_related("owner", "owner_agency", "meeting")
+        .select_related("owner", "owner_agency", "meeting", "subject", "item")
         .order_by("status", "due_on", "pk")
     )
 

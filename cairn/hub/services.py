@@ -416,12 +416,22 @@ def item_record(
     agreed_level: str = "",
     decisions: str = "",
     next_review_on: dt.date | None = None,
+    version: str | None = None,
 ) -> AgendaItem:
     """Record the discussion of an agenda item. An agreed risk level for a child becomes a
-    RiskDecision with source "hub" on the child's trajectory (audited as hub.risk_agreed)."""
+    RiskDecision with source "hub" on the child's trajectory (audited as hub.risk_agreed).
+    `version` is the item's `version` when the form was drawn: a discussion recorded since
+    (another tab, another chair) is not replaced; the Conflict says what it was.
+
+    Once a level agreed here is on the child's trajectory, the item keeps an agreed level
+    (another level may replace it, "no change" may not), so the item, the minutes and the
+    child's risk record never disagree."""
     _require_chair(actor)
     meeting = item.meeting
     _lock_open_meeting(meeting, "this item's discussion cannot change")
+    lock(item)
+    if version is not None and version != item.version:
+        raise Conflict(_item_changed_message(item))
     errors: dict[str, list[str]] = {}
     if not discussion.strip():
         errors["discussion"] = ["Summarise the discussion"]
@@ -432,6 +442,11 @@ def item_record(
         child = item.child
         if child is None:
             errors["agreed_level"] = ["A risk level can only be agreed for a child"]
+    elif item.risk_decision_id is not None and item.agreed_level:
+        errors["agreed_level"] = [
+            f"The Hub agreed {item.get_agreed_level_display().lower()} for this child at this "
+            "meeting and it is on the child's risk trajectory: choose the level agreed now"
+        ]
     if next_review_on is not None and next_review_on < meeting.date:
         errors["next_review_on"] = ["The next review must be on or after the meeting date"]
     if errors:
@@ -447,7 +462,8 @@ def item_record(
     item.recorded_by = actor
     item.recorded_at = timezone.now()
     item.save()
-    if meeting.status == MeetingStatus.SCHEDULED:
+    # Notes written ahead of a meeting do not make it held.
+    if meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at <= timezone.now():
         meeting.status = MeetingStatus.HELD
         meeting.save(update_fields=["status"])
     audit.record(
@@ -459,6 +475,24 @@ def item_record(
         details={"agreed_level": agreed_level or None},
     )
     return item
+
+
+def _item_changed_message(item: AgendaItem) -> str:
+    if item.recorded_at is None:  # (only a version from another item could get here)
+        return "This item changed while you were editing it. Nothing has been saved."
+    when = timezone.localtime(item.recorded_at)
+    level = (
+        f" Risk level agreed: {item.get_agreed_level_display()}."
+        if item.agreed_level
+        else " No change to the risk level."
+    )
+    decisions = f" Decisions: \u201c{item.decisions}\u201d." if item.decisions else ""
+    return (
+        f"{_who(item.recorded_by)} recorded this item's discussion at {when:%H:%M} on "
+        f"{when.day} {when:%B %Y}, after you opened it: \u201c{item.discussion}\u201d."
+        f"{level}{decisions} Nothing has been saved; your text is kept below. Read theirs, "
+        "then save again to replace it."
+    )
 
 
 def _hub_risk_decision(
@@ -567,12 +601,17 @@ def action_create(
         sender=actor,
         recipients=[owner],
         kind="hub.action",
-        title=f"Hub action {action.reference} for you, due {due_on:%d %b %Y}",
+        title=action_notice_title(action),
         body=action.description[:500],
         url=reverse("hub:action-detail", args=[action.pk]),
         obj=action,
     )
     return action
+
+
+def action_notice_title(action: Action) -> str:
+    """The owner's notice of a new action (in the inbox and by email; it names no child)."""
+    return f"Hub action {action.reference} for you, due {action.due_on:%d %b %Y}"
 
 
 def can_complete(actor: Any, action: Action) -> bool:
@@ -782,6 +821,34 @@ def _episode_errors(
     return errors
 
 
+# How far back a new episode may be reported: the Hub records current episodes (they
+# start the return home interview clock and count towards frequent missing).
+EPISODE_MAX_AGE = dt.timedelta(days=365)
+
+
+def _reported_at_plausible(reported_at: dt.datetime, child: Person) -> dict[str, list[str]]:
+    """A new episode's time reported missing: not before the child was born, and within
+    the last 12 months (a mistyped year such as 1900 is refused, not recorded)."""
+    day = timezone.localtime(reported_at).date()
+    if child.date_of_birth is not None and day < child.date_of_birth:
+        born = child.date_of_birth
+        return {
+            "reported_at": [
+                f"The time reported missing cannot be before the child was born "
+                f"({born.day} {born:%B %Y})"
+            ]
+        }
+    if reported_at < timezone.now() - EPISODE_MAX_AGE:
+        return {
+            "reported_at": [
+                "The time reported missing must be within the last 12 months: check the "
+                "year. The Hub records current episodes; an older one belongs in the "
+                "child's history (a concern or the police report)"
+            ]
+        }
+    return {}
+
+
 @transaction.atomic
 def episode_record(
     *,
@@ -804,6 +871,8 @@ def episode_record(
     )
     if child.category != "child":
         errors["child"] = ["Missing episodes are recorded for children"]
+    if "reported_at" not in errors:
+        errors.update(_reported_at_plausible(reported_at, child))
     if errors:
         raise ValidationError(errors)
     episode = MissingEpisode.objects.create(

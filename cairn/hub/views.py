@@ -279,6 +279,7 @@ def item_detail(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
         "agreed_level": item.agreed_level,
         "decisions": item.decisions,
         "next_review_on": item.next_review_on,
+        "version": item.version,
     }
     form = forms.ItemForm(
         request.POST if request.POST.get("form") == "item" else None, initial=initial
@@ -299,9 +300,11 @@ def item_detail(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
                 agreed_level=form.cleaned_data.get("agreed_level") or "",
                 decisions=form.cleaned_data["decisions"],
                 next_review_on=form.cleaned_data.get("next_review_on"),
+                version=form.cleaned_data.get("version") or None,
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
+            form.show_version(item.version)
         else:
             messages.success(request, f"Discussion of {item.title} recorded")
             return redirect("hub:item", meeting_id=meeting.pk, item_id=item.pk)

@@ -98,6 +98,15 @@ def test_hub_demo_tells_a_coherent_story(demo_hub: str) -> None:
     assert {"completed_in_time", "late", "overdue"} <= states
     assert IndicatorObservation.objects.filter(indicator__code="frequent_missing").exists()
     assert HubMember.objects.count() >= 4
+    # The owner's notice gives the due date the action has (the demo moves one into the
+    # past after the notice was sent: the Inbox said "due 09 Dec", the action "Overdue").
+    notices = Notification.objects.filter(kind="hub.action", object_type="hub.action")
+    assert notices.exists()
+    for notice in notices:
+        action = Action.objects.get(pk=int(notice.object_id))
+        assert f"due {action.due_on:%d %b %Y}" in notice.title
+    # The past meeting's agenda was built before it, not today.
+    assert past.agenda_generated_at is not None and past.agenda_generated_at < past.starts_at
     load_hub_demo()
     assert Meeting.objects.count() == 2
 

@@ -82,7 +82,8 @@ def test_agreed_level_joins_the_trajectory_as_a_hub_decision(
     assert "older males" not in decision.rationale
     child_item.refresh_from_db()
     assert child_item.risk_decision == decision
-    assert child_item.meeting.status == "held"
+    # The meeting is tomorrow: notes made ahead of it do not make it held.
+    assert child_item.meeting.status == "scheduled"
     event = AuditEvent.objects.get(event="hub.risk_agreed")
     assert event.subject_id == child_item.subject_id
     assert event.details["previous"] == "moderate"
