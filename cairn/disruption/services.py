@@ -434,6 +434,10 @@ def cawn_issue(
     gives a ValidationError that explains why and names the alternative. The recipient
     needs a full name and date of birth on their record, or else a description and the
     reason they are not known (a notice served on a nickname alone is no evidence)."""
+    # Who may issue is settled first, so no one else learns whether a notice exists.
+    require(actor, "disruption.add_tactic", agency=True)
+    if not can_record_tactic_type(actor, TacticType.CAWN):
+        raise PermissionDenied("Only police can issue a CAWN.")
     child = access_person_by_id(actor, child.pk)
     person_of_concern = access_person_by_id(actor, person_of_concern.pk)
     today = _today()

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from cairn.core.concurrency import Conflict
@@ -119,6 +119,15 @@ def test_a_second_cawn_for_the_same_pair_is_refused_naming_the_first(
     services.tactic_update(actor=ppu, tactic=first.tactic, status="cancelled", outcome="Ended")
     issue(ppu, child, poc)
     assert Cawn.objects.count() == 2
+
+
+def test_only_those_who_may_issue_learn_of_an_existing_cawn(
+    ppu: Any, users: dict[str, Any], child: Person, poc: Person
+) -> None:
+    issue(ppu, child, poc)
+    for role in ("analyst", "mash_screener"):
+        with pytest.raises(PermissionDenied):
+            issue(users[role], child, poc)
 
 
 def test_cawn_page_refuses_a_duplicate(ppu: Any, child: Person, poc: Person) -> None:
