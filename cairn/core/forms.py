@@ -58,7 +58,9 @@ class GovukDateField(forms.MultiValueField):
 
     def clean(self, value: Any) -> dt.date | None:
         parts = [str(v).strip() if v is not None else "" for v in (value or ["", "", ""])]
-        label = (self.label or "Date").lower()
+        # Messages name the field without its "(optional)" marker.
+        name = str(self.label or "Date").removesuffix(" (optional)")
+        label = name.lower()
         if not any(parts):
             if self.required:
                 # A message the form gave (a question label cannot be made into one).
@@ -70,7 +72,7 @@ class GovukDateField(forms.MultiValueField):
         names = ["day", "month", "year"]
         missing = [n for n, p in zip(names, parts, strict=True) if not p]
         if missing:
-            raise forms.ValidationError(f"{self.label} must include a {' and '.join(missing)}")
+            raise forms.ValidationError(f"{name} must include a {' and '.join(missing)}")
         # A day or month of many digits is a slip, and overflows dt.date (OverflowError).
         if (
             not all(p.isdigit() for p in parts)
@@ -78,14 +80,14 @@ class GovukDateField(forms.MultiValueField):
             or len(parts[0]) > 2
             or len(parts[1]) > 2
         ):
-            raise forms.ValidationError(f"{self.label} must be a real date")
+            raise forms.ValidationError(f"{name} must be a real date")
         if not 1900 <= int(parts[2]) <= 2100:
             # Year 1 or 9999 is a slip, and overflows date arithmetic further on.
-            raise forms.ValidationError(f"{self.label} must be between 1900 and 2100")
+            raise forms.ValidationError(f"{name} must be between 1900 and 2100")
         try:
             return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
         except (ValueError, OverflowError):
-            raise forms.ValidationError(f"{self.label} must be a real date") from None
+            raise forms.ValidationError(f"{name} must be a real date") from None
 
     def compress(self, data_list: list[Any]) -> Any:  # pragma: no cover - clean() overrides
         return data_list
@@ -152,7 +154,7 @@ def _without_controls(value: Any) -> Any:
     return value
 
 
-def _too_long(field: forms.CharField) -> str:
+def too_long_message(field: forms.CharField) -> str:
     """GOV.UK's "[what] must be N characters or fewer", naming the field (Django's default
     names none, so an error summary of two says the same thing twice)."""
     label = str(field.label or "").split(" (")[0].strip()
@@ -170,7 +172,7 @@ class GovukForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and field.max_length is not None:
-                field.error_messages.setdefault("max_length", _too_long(field))
+                field.error_messages.setdefault("max_length", too_long_message(field))
 
     def _clean_fields(self) -> None:
         super()._clean_fields()  # type: ignore[misc]

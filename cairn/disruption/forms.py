@@ -9,10 +9,19 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from cairn.core.forms import GovukDateField, GovukForm, GovukHiddenInput, GovukTimeField
+from cairn.core.forms import (
+    GovukDateField,
+    GovukForm,
+    GovukHiddenInput,
+    GovukTimeField,
+    too_long_message,
+)
 from cairn.sharing.forms import basis_fields
 
 from .models import (
+    COURT_ORDER_TYPES,
+    PERSON_ORDER_TYPES,
+    REMOVAL_REASON_MAX,
     TOOLKIT_TYPES,
     AuthorisedBy,
     ImmigrationOutcome,
@@ -178,6 +187,8 @@ class MarkerReviewForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the marker is still needed"},
     )
+    # The tactic's version when the form was shown (see services.marker_review).
+    version = forms.CharField(required=False, widget=GovukHiddenInput)
 
     def clean_next_review_on(self) -> dt.date | None:
         value = self.cleaned_data.get("next_review_on")
@@ -188,6 +199,7 @@ class MarkerReviewForm(GovukForm):
 class RemovalForm(GovukForm):
     reason = forms.CharField(
         label="Why is the marker being removed?",
+        max_length=REMOVAL_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the reason for removing the marker"},
     )
@@ -208,9 +220,12 @@ class TacticForm(GovukForm):
     planned_on = GovukDateField(label="Planned date (optional)", required=False)
     review_on = GovukDateField(label="Review date (optional)", required=False)
     outcome = forms.CharField(
-        label="Outcome (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Outcome",
+        help_text="Needed if the status is Done.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    legal_basis = forms.CharField(label="Legal basis", max_length=300, required=False)
+    legal_basis = forms.CharField(label="Legal basis (optional)", max_length=300, required=False)
 
     TYPE_FIELDS: dict[str, list[str]] = {
         TacticType.DRUGS_WARRANT: ["address", "applied_on", "granted_on", "executed_on", "result"],
@@ -239,25 +254,45 @@ class TacticForm(GovukForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.tactic_type = tactic_type
-        if people:  # a warning letter started from a child: to whom is it sent?
+        order = tactic_type in PERSON_ORDER_TYPES
+        # Started from a child: whom is the letter to, or the order against? (`people` is
+        # None when the question does not arise.)
+        if people or (order and people is not None):
+            question, choose = (
+                ("Who is the order against?", "Choose the person of concern the order is against")
+                if order
+                else ("Who is the letter to?", "Choose the person of concern the letter is to")
+            )
             self.fields = {
                 "person_of_concern": forms.TypedChoiceField(
-                    label="Who is the letter to?",
+                    label=question,
                     coerce=int,
-                    choices=[(p.pk, p.full_name) for p in people],
+                    choices=[(p.pk, p.full_name) for p in people or []],
                     widget=forms.RadioSelect,
-                    help_text="The persons of concern linked to the child.",
-                    error_messages={
-                        "required": "Choose the person of concern the letter is to",
-                        "invalid_choice": "Choose the person of concern the letter is to",
-                    },
+                    help_text="The persons of concern linked to the child."
+                    if people
+                    else "No person of concern is linked to the child: link them first.",
+                    error_messages={"required": choose, "invalid_choice": choose},
                 ),
                 **self.fields,
             }
+        court = tactic_type in COURT_ORDER_TYPES
+        dated = court or tactic_type == TacticType.HOTEL_NOTICE
         extra: dict[str, forms.Field] = {
-            "address": forms.CharField(label="Address", max_length=300),
-            "premises": forms.CharField(label="Premises", max_length=300),
-            "visited_on": GovukDateField(label="Date of the visit"),
+            "address": forms.CharField(
+                label="Address",
+                max_length=300,
+                error_messages={"required": "Enter the address the warrant is for"},
+            ),
+            "premises": forms.CharField(
+                label="Premises",
+                max_length=300,
+                error_messages={"required": "Enter the premises visited"},
+            ),
+            "visited_on": GovukDateField(
+                label="Date of the visit",
+                error_messages={"required": "Enter the date of the visit"},
+            ),
             "found": forms.CharField(
                 label="Who was found", required=False, widget=forms.Textarea(attrs={"rows": 3})
             ),
@@ -267,11 +302,15 @@ class TacticForm(GovukForm):
             "result": forms.CharField(
                 label="Result (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
             ),
-            "checked_on": GovukDateField(label="Date of the check"),
+            "checked_on": GovukDateField(
+                label="Date of the check",
+                error_messages={"required": "Enter the date of the check"},
+            ),
             "result_choice": forms.ChoiceField(
                 label="Result of the check",
                 choices=ImmigrationOutcome.choices,
                 widget=forms.RadioSelect,
+                error_messages={"required": "Choose the result of the check"},
             ),
             "referred_to_immigration_enforcement": forms.BooleanField(
                 label="Referred to Immigration Enforcement", required=False
@@ -280,8 +319,19 @@ class TacticForm(GovukForm):
             "court_or_authority": forms.CharField(
                 label="Court or authority (optional)", max_length=200, required=False
             ),
-            "starts_on": GovukDateField(label="Start date", required=False),
-            "expires_on": GovukDateField(label="Expiry date", required=False),
+            "starts_on": GovukDateField(
+                label="Start date" if dated else "Start date (optional)",
+                required=dated,
+                error_messages={"required": "Enter the date the order starts"},
+            ),
+            "expires_on": GovukDateField(
+                label="Expiry date" if dated else "Expiry date (optional)",
+                required=dated,
+                help_text="If you set no review date, the review is due on the expiry date."
+                if court
+                else "",
+                error_messages={"required": "Enter the date the order expires"},
+            ),
             "conditions": forms.CharField(
                 label="Conditions or prohibitions (optional)",
                 required=False,
@@ -289,8 +339,18 @@ class TacticForm(GovukForm):
             ),
         }
         for name in self.TYPE_FIELDS.get(tactic_type, []):
-            self.fields[name] = extra[name]
+            field = extra[name]
+            if isinstance(field, forms.CharField) and field.max_length is not None:
+                # Added after GovukForm set its messages: name the field the same way.
+                field.error_messages.setdefault("max_length", too_long_message(field))
+            self.fields[name] = field
         if tactic_type == TacticType.HOTEL_NOTICE:
+            self.fields["starts_on"].error_messages["required"] = (
+                "Enter the date the hotel notice starts"
+            )
+            self.fields["expires_on"].error_messages["required"] = (
+                "Enter the date the hotel notice expires"
+            )
             self.fields["expires_on"].help_text = "A hotel notice lasts at most 6 months."
 
     def detail(self) -> dict[str, Any]:

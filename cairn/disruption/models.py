@@ -56,6 +56,34 @@ TOOLKIT_TYPES = frozenset(
     }
 )
 
+# Orders a court makes: they run from a start date to an expiry date.
+COURT_ORDER_TYPES = frozenset(
+    {
+        TacticType.SRO,
+        TacticType.SHPO,
+        TacticType.STPO,
+        TacticType.STRO,
+        TacticType.CLOSURE_ORDER,
+        TacticType.CIVIL_INJUNCTION,
+        TacticType.GANG_INJUNCTION,
+    }
+)
+
+# Orders made against a person (not premises): the tactic names whom it is against.
+PERSON_ORDER_TYPES = frozenset(
+    {
+        TacticType.SRO,
+        TacticType.SHPO,
+        TacticType.STPO,
+        TacticType.STRO,
+        TacticType.CIVIL_INJUNCTION,
+        TacticType.GANG_INJUNCTION,
+    }
+)
+
+# A marker's removal reason: a reason, not a file.
+REMOVAL_REASON_MAX = 2000
+
 # Only police may record these.
 POLICE_TYPES = frozenset(
     {

@@ -40,7 +40,10 @@ from .access import (
 from .access import first_person_subject as _first_person_subject
 from .eligibility import cawn_eligibility
 from .models import (
+    COURT_ORDER_TYPES,
     LEGAL_BASIS,
+    PERSON_ORDER_TYPES,
+    REMOVAL_REASON_MAX,
     TOOLKIT_TYPES,
     Cawn,
     CawnBreach,
@@ -83,6 +86,10 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+def _day(day: dt.date | None) -> str:
+    return f"{day:%-d %B %Y}" if day else "not set"
+
+
 def _audit(actor: Actor, event: str, tactic: Tactic, justification: str, **details: Any) -> None:
     audit.record(
         actor=actor,
@@ -104,6 +111,16 @@ def _validate_dates(tactic: Tactic) -> None:
         errors["outcome"] = "Enter the outcome of a completed tactic"
     if errors:
         raise ValidationError(errors)
+
+
+def _date_the_start(tactic: Tactic) -> None:
+    """A tactic under way or done has started: on the day it was done, or today, unless
+    that is before the day it was planned (the planned date is then all that is known)."""
+    if tactic.status not in (TacticStatus.IN_PROGRESS, TacticStatus.DONE) or tactic.started_on:
+        return
+    day = min(tactic.completed_on or _today(), _today())
+    if tactic.planned_on is None or tactic.planned_on <= day:
+        tactic.started_on = day
 
 
 DETAIL_DATES = (
@@ -165,6 +182,12 @@ def _validate_detail(tactic_type: str, detail: dict[str, Any]) -> None:
     errors: dict[str, str] = {}
     if tactic_type in TOOLKIT_TYPES:
         starts, expires = detail.get("starts_on"), detail.get("expires_on")
+        if tactic_type in COURT_ORDER_TYPES:
+            # Without them the order never shows as expiring and no review is reminded.
+            if not starts:
+                errors["starts_on"] = "Enter the date the order starts"
+            if not expires:
+                errors["expires_on"] = "Enter the date the order expires"
         if starts and expires and expires < starts:
             errors["expires_on"] = "Expiry date must be on or after the start date"
         if tactic_type == TacticType.HOTEL_NOTICE:
@@ -277,6 +300,14 @@ def tactic_create(
     chosen = _subjects(actor, subjects)
     if not chosen:
         raise ValidationError({"subjects": "Link at least one person, place or vehicle"})
+    if tactic_type in PERSON_ORDER_TYPES and not any(
+        role == SubjectRole.TARGET and entity.kind == EntityKind.PERSON for entity, role in chosen
+    ):
+        raise ValidationError(
+            {"person_of_concern": "Choose the person of concern the order is against"}
+        )
+    if tactic_type in COURT_ORDER_TYPES and review_on is None:
+        review_on = detail.get("expires_on")  # so a review is reminded before it lapses
     checked: Person | None = None
     if tactic_type == TacticType.IMMIGRATION_CHECK:
         # The writer must see the person (404 as for a missing one), and the person joins
@@ -305,6 +336,15 @@ def tactic_create(
         notes=notes.strip(),
         created_by=actor,
     )
+    if status == TacticStatus.DONE and completed_on is None:
+        # The day it was done: the visit, check or execution when recorded, else today.
+        tactic.completed_on = (
+            detail.get("visited_on")
+            or detail.get("checked_on")
+            or detail.get("executed_on")
+            or _today()
+        )
+    _date_the_start(tactic)
     tactic.full_clean()
     _validate_dates(tactic)
     tactic.save()
@@ -367,6 +407,7 @@ def tactic_update(
     tactic.review_on = review_on
     if status == TacticStatus.DONE and tactic.completed_on is None:
         tactic.completed_on = _today()
+    _date_the_start(tactic)
     _validate_dates(tactic)
     tactic.save()
     _audit(actor, "tactic.changed", tactic, "Tactic status or outcome changed", status=status)
@@ -393,6 +434,10 @@ def cawn_issue(
     gives a ValidationError that explains why and names the alternative. The recipient
     needs a full name and date of birth on their record, or else a description and the
     reason they are not known (a notice served on a nickname alone is no evidence)."""
+    # Who may issue is settled first, so no one else learns whether a notice exists.
+    require(actor, "disruption.add_tactic", agency=True)
+    if not can_record_tactic_type(actor, TacticType.CAWN):
+        raise PermissionDenied("Only police can issue a CAWN.")
     child = access_person_by_id(actor, child.pk)
     person_of_concern = access_person_by_id(actor, person_of_concern.pk)
     today = _today()
@@ -427,6 +472,17 @@ def cawn_issue(
             )
     if errors:
         raise ValidationError(errors)
+    # The child's row is the lock two officers issuing for the same pair queue on, so the
+    # second sees the first's notice (ADR 0015).
+    lock(child)
+    existing = _cawn_in_force(child, person_of_concern)
+    if existing is not None:
+        then = "record a breach or renew it" if existing.served else "record its service"
+        raise Conflict(
+            f"{existing.tactic.reference} is already in force against "
+            f"{person_of_concern.full_name} for {child.full_name}: {then} instead. "
+            "No new notice has been issued."
+        )
     tactic = tactic_create(
         actor=actor,
         tactic_type=TacticType.CAWN,
@@ -466,6 +522,20 @@ def cawn_issue(
         },
     )
     return cawn
+
+
+def _cawn_in_force(child: Person, person_of_concern: Person) -> Cawn | None:
+    """The open (planned or served) CAWN against this person for this child, if any."""
+    return (
+        Cawn.objects.filter(
+            child=child,
+            person_of_concern=person_of_concern,
+            tactic__status__in=[TacticStatus.PLANNED, TacticStatus.IN_PROGRESS],
+        )
+        .select_related("tactic")
+        .order_by("tactic_id")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -542,6 +612,17 @@ def cawn_breach_record(
         errors["evidence"] = "Describe the evidence of the breach"
     if errors:
         raise ValidationError(errors)
+    # Under the CAWN's lock: the same breach logged twice (two officers, or a resend) is
+    # one breach, so the count stays evidence.
+    same = _same_text(evidence)
+    for logged in cawn.breaches.filter(occurred_on=occurred_on).select_related("recorded_by"):
+        if _same_text(logged.evidence) == same:
+            raise Conflict(
+                f"This breach on {occurred_on:%-d %B %Y} was already logged by "
+                f"{_who(logged.recorded_by)} at "
+                f"{timezone.localtime(logged.recorded_at):%H:%M on %-d %B %Y}, with the same "
+                "evidence. Nothing has been added."
+            )
     breach = CawnBreach.objects.create(
         cawn=cawn, occurred_on=occurred_on, evidence=evidence.strip(), recorded_by=actor
     )
@@ -554,6 +635,11 @@ def cawn_breach_record(
         details={"occurred_on": occurred_on.isoformat()},
     )
     return breach
+
+
+def _same_text(text: str) -> str:
+    """Text as compared for duplicates: case and spacing do not make a breach different."""
+    return " ".join(text.split()).casefold()
 
 
 # Markers -----------------------------------------------------------------------------
@@ -624,11 +710,29 @@ def _lock_active_marker(marker: Marker) -> None:
 
 
 @transaction.atomic
-def marker_review(*, actor: Any, marker: Marker, next_review_on: dt.date, note: str) -> Marker:
-    """The marker was reviewed and is still needed: set the next review date."""
+def marker_review(
+    *,
+    actor: Any,
+    marker: Marker,
+    next_review_on: dt.date,
+    note: str,
+    version: str | None = None,
+) -> Marker:
+    """The marker was reviewed and is still needed: set the next review date. `version` is
+    the tactic's `version` when the form was shown: a review recorded since is refused,
+    saying what the other person recorded, rather than silently replaced."""
     if not can_change_tactic(actor, marker.tactic):
         raise PermissionDenied("You cannot review this marker.")
     _lock_active_marker(marker)
+    tactic = lock(marker.tactic)
+    if version is not None and version != tactic.version:
+        reviews = [line for line in tactic.notes.splitlines() if line.startswith("Reviewed ")]
+        said = f" ({reviews[-1]})" if reviews else ""
+        raise Conflict(
+            "Someone else changed this marker while you were reviewing it: its next review "
+            f"is now {_day(tactic.review_on)}{said}. Nothing has been changed; open it again "
+            "to see their review."
+        )
     errors: dict[str, str] = {}
     if next_review_on is None or next_review_on <= _today():
         errors["next_review_on"] = "Next review date must be in the future"
@@ -636,7 +740,6 @@ def marker_review(*, actor: Any, marker: Marker, next_review_on: dt.date, note: 
         errors["note"] = "Say why the marker is still needed"
     if errors:
         raise ValidationError(errors)
-    tactic = marker.tactic
     tactic.review_on = next_review_on
     tactic.notes = (tactic.notes + f"\nReviewed {_today():%-d %B %Y}: {note.strip()}").strip()
     tactic.save(update_fields=["review_on", "notes", "updated_at"])
@@ -650,6 +753,10 @@ def marker_remove(*, actor: Any, marker: Marker, reason: str) -> Marker:
         raise PermissionDenied("You cannot remove this marker.")
     if not reason.strip():
         raise ValidationError({"reason": "Enter the reason for removing the marker"})
+    if len(reason.strip()) > REMOVAL_REASON_MAX:
+        raise ValidationError(
+            {"reason": f"Reason must be {REMOVAL_REASON_MAX:,} characters or fewer"}
+        )
     _lock_active_marker(marker)
     marker.removed_at = timezone.now()
     marker.removed_by = actor
@@ -659,7 +766,8 @@ def marker_remove(*, actor: Any, marker: Marker, reason: str) -> Marker:
     tactic.status = TacticStatus.DONE
     tactic.completed_on = _today()
     tactic.outcome = f"Removed: {reason.strip()}"
-    tactic.save(update_fields=["status", "completed_on", "outcome", "updated_at"])
+    tactic.review_on = None  # a removed marker is never reviewed again
+    tactic.save(update_fields=["status", "completed_on", "outcome", "review_on", "updated_at"])
     _audit(actor, "marker.removed", tactic, reason.strip()[:200])
     return marker
 

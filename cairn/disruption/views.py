@@ -38,7 +38,7 @@ from .access import (
     view_plan,
     view_tactic,
 )
-from .models import SubjectRole, Tactic, TacticType
+from .models import PERSON_ORDER_TYPES, SubjectRole, Tactic, TacticType
 
 NAV = "disruption"
 
@@ -342,7 +342,7 @@ def _marker_to_change(request: HttpRequest, tactic_id: int) -> Any:
 @require_http_methods(["GET", "POST"])
 def marker_review(request: HttpRequest, tactic_id: int) -> HttpResponse:
     marker = _marker_to_change(request, tactic_id)
-    form = forms.MarkerReviewForm(request.POST or None)
+    form = forms.MarkerReviewForm(request.POST or None, initial={"version": marker.tactic.version})
     if request.method == "POST" and form.is_valid():
         try:
             services.marker_review(
@@ -350,6 +350,7 @@ def marker_review(request: HttpRequest, tactic_id: int) -> HttpResponse:
                 marker=marker,
                 next_review_on=form.cleaned_data["next_review_on"],
                 note=form.cleaned_data["note"],
+                version=form.cleaned_data.get("version") or None,
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -433,15 +434,26 @@ def tactic_new(request: HttpRequest, entity_id: int, tactic_type: str) -> HttpRe
     if not can_record_tactic_type(request.user, tactic_type):
         raise PermissionDenied
     entity = view_entity(request.user, entity_id, justification="Recording a tactic")
-    if tactic_type == TacticType.IMMIGRATION_CHECK and entity.kind != EntityKind.PERSON:
-        raise Http404("An immigration check is about a person.")
+    order = tactic_type in PERSON_ORDER_TYPES
+    if (tactic_type == TacticType.IMMIGRATION_CHECK or order) and entity.kind != EntityKind.PERSON:
+        raise Http404("This tactic is about a person.")
     label = TacticType(tactic_type).label
+    from_child = _role_for(entity) == SubjectRole.PROTECTED_CHILD
     initial: dict[str, Any] = {"title": f"{label}: {entity.label}"[:200]}
-    people = _letter_recipients(request, entity) if tactic_type == TacticType.POC_LETTER else []
-    chosen = _preselected(request, people)
+    if order:  # never worded as if the order were against the child
+        initial["title"] = (
+            f"{label} (child: {entity.label})" if from_child else f"{label} against {entity.label}"
+        )[:200]
+    asks = from_child and (order or tactic_type == TacticType.POC_LETTER)
+    people = _letter_recipients(request, entity) if asks else None
+    chosen = _preselected(request, people or [])
     if chosen is not None:
         initial["person_of_concern"] = chosen.pk
-        initial["title"] = f"Warning letter to {chosen.full_name} about {entity.label}"[:200]
+        initial["title"] = (
+            f"{label} against {chosen.full_name} (child: {entity.label})"
+            if order
+            else f"Warning letter to {chosen.full_name} about {entity.label}"
+        )[:200]
     form = forms.TacticForm(
         request.POST or None, tactic_type=tactic_type, people=people, initial=initial
     )
@@ -487,7 +499,9 @@ def tactic_choose(request: HttpRequest, entity_id: int) -> HttpResponse:
     police = is_police_user(request.user)
     types = [t for t in GENERIC_TYPES if can_record_tactic_type(request.user, t)]
     if entity.kind != EntityKind.PERSON:
-        types = [t for t in types if t != TacticType.IMMIGRATION_CHECK]
+        types = [
+            t for t in types if t != TacticType.IMMIGRATION_CHECK and t not in PERSON_ORDER_TYPES
+        ]
     return render(
         request,
         "disruption/tactic_choose.html",

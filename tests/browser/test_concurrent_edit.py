@@ -27,7 +27,11 @@ def test_a_stale_tactic_update_is_refused_then_saved(
         actor=ppu, given_name="Dean", family_name="Fictional", category="person_of_concern"
     )
     tactic = services.tactic_create(
-        actor=ppu, tactic_type="sro", title="Order", subjects=[(poc.pk, "target")]
+        actor=ppu,
+        tactic_type="sro",
+        title="Order",
+        subjects=[(poc.pk, "target")],
+        detail={"starts_on": "2026-01-01", "expires_on": "2036-01-01"},
     )
     page.goto("/accounts/sign-in/")
     login_as(page, ppu)

@@ -141,6 +141,7 @@ def test_a_tactic_is_hidden_when_a_record_it_names_is_hidden(
         title="SRO application",
         police_only=False,
         subjects=[(child.pk, "protected_child"), (hidden.pk, "target")],
+        detail={"starts_on": "2026-01-01", "expires_on": "2028-01-01"},
     )
     assert sees(ppu, tactic)
     # The tactic is not police-only and the MASH screener is Hub-wide, but the person of

@@ -90,6 +90,7 @@ def test_plans_and_orders_are_reminded(ppu: Any, poc: Any, location: Any) -> Non
             title="Closure order",
             subjects=[(location.pk, "location")],
             review_on=dt.date(2026, 3, 3),
+            detail={"starts_on": dt.date(2026, 2, 1), "expires_on": dt.date(2026, 8, 1)},
         )
         assert services.raise_review_reminders() == 2
     assert {n.kind for n in Notification.objects.all()} == {"disruption.review_due"}

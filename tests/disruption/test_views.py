@@ -230,7 +230,10 @@ def test_overdue_marker_shows_as_overdue(ppu: Any, poc: Person) -> None:
             "hotel_notice",
             {**date_fields("starts_on", past(1)), **date_fields("expires_on", future(60))},
         ),
-        ("closure_order", {}),
+        (
+            "closure_order",
+            {**date_fields("starts_on", past(1)), **date_fields("expires_on", future(90))},
+        ),
         ("licensing_review", {}),
     ],
 )
