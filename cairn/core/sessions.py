@@ -6,13 +6,17 @@ into "Bad Request (400)" during read-only maintenance. A session whose contents 
 (signing in or out, two-step verification) still fails, and the error handlers show the
 read-only or "cannot reach its database" page (cairn.core.errors).
 
-A renewal that would move the expiry by less than RENEW_AFTER is skipped altogether: every
-signed-in page otherwise paid a transaction and an UPDATE of its session row for nothing.
+A renewal that would move the expiry by less than RENEW_AFTER, of a session whose contents
+are exactly as loaded, is skipped altogether: every signed-in page otherwise paid a
+transaction and an UPDATE of its session row for nothing. Contents are compared, not only
+`modified`, because code changes nested values in place and relies on the save (the OpenID
+Connect library keeps its sign-in states that way).
 The idle timeout is then between SESSION_COOKIE_AGE - RENEW_AFTER and SESSION_COOKIE_AGE,
 never longer."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 from typing import Any
@@ -32,6 +36,7 @@ RENEW_AFTER = dt.timedelta(seconds=60)
 class SessionStore(DatabaseSessionStore):
     _load_failed = False
     _stored_expiry: dt.datetime | None = None
+    _as_loaded: dict[str, Any] | None = None
 
     def _get_session_from_db(self) -> Any:
         # Django's own hook (django-stubs does not declare it); it is the one read of the row.
@@ -45,12 +50,14 @@ class SessionStore(DatabaseSessionStore):
         out a second connect timeout), and a session that could not be read is never
         saved over."""
         try:
-            return super().load()
+            data = super().load()
         except DatabaseError as exc:
             if classify(exc) is not None:
                 self._load_failed = True
                 self._session_cache: dict[str, Any] = {}
             raise
+        self._as_loaded = copy.deepcopy(data)
+        return data
 
     def save(self, must_create: bool = False) -> None:
         if self._load_failed:
@@ -59,7 +66,12 @@ class SessionStore(DatabaseSessionStore):
             super().save(must_create=must_create)
             return
         stored = self._stored_expiry
-        if stored is not None and self.get_expiry_date() - stored < RENEW_AFTER:
+        if (
+            stored is not None
+            and self._as_loaded is not None
+            and getattr(self, "_session_cache", None) == self._as_loaded
+            and self.get_expiry_date() - stored < RENEW_AFTER
+        ):
             return
         try:
             super().save(must_create=False)

@@ -14,6 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cairn.core.sessions import SessionStore
+
 pytestmark = pytest.mark.django_db
 
 
@@ -67,3 +69,20 @@ def test_a_changed_session_is_always_saved(users: dict[str, Any]) -> None:
     assert Session.objects.count() == 1
     client.post(reverse("accounts:logout"))
     assert Session.objects.filter(expire_date__gt=timezone.now()).count() == 0
+
+
+def test_a_value_changed_in_place_is_saved_even_within_the_minute(
+    users: dict[str, Any],
+) -> None:
+    """Code that changes a nested value without marking the session modified (the OpenID
+    Connect library removes a used sign-in state that way) still has it saved."""
+    client = _signed_in(users["social_worker"])
+    key = client.session.session_key
+    first = SessionStore(key)
+    first["states"] = {"a": 1, "b": 2}
+    first.save()
+    again = SessionStore(key)
+    del again["states"]["a"]  # in place: `modified` stays False
+    assert again.modified is False
+    again.save()
+    assert SessionStore(key)["states"] == {"b": 2}

@@ -684,6 +684,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "sharing:disclosures": "disclosures by basis: references and agencies, never a person "
     "(recorded as sharing.disclosures_listed)",
     "sharing:disclosures-csv": "the disclosures export (recorded as sharing.disclosures_exported)",
+    "sharing:disclosure-review": "one disclosure as the list shows it (a reference and agencies, "
+    "never a person), with the review form",
     "governance:dashboard": "IG dashboard: counts only, no person (still audited as viewed)",
     "governance:dashboard-csv": "the IG dashboard's counts as CSV (audited as exported)",
 }

@@ -93,7 +93,10 @@ def test_returned_entry_resubmit_and_withdraw(
     assert Submission.objects.get(pk=flagged.pk).status == Status.RETURNED
     ok = mine.post(base + "/resubmit", body(what=CRIME, crime_reference="43/2468/26"))
     assert ok.status_code == 200 and ok.json()["status"] == "submitted"
-    assert ok.json()["outcome"] == "Crime reported, reference 43/2468/26"
+    # Typed by the submitter: theirs, unchecked, until police record one (crime route).
+    assert ok.json()["outcome"] == (
+        "The submitter gave crime reference 43/2468/26 (not yet checked by the FIB)"
+    )
     fib.post(base + "/crime-decision", {"decision": "return", "note": "Please add detail."})
     withdrawn = mine.post(base + "/withdraw", {"reason": "Reported to the police."})
     assert withdrawn.status_code == 200 and withdrawn.json()["outcome"] == "Withdrawn"
