@@ -72,11 +72,24 @@ def phone_e164(text: str, region: str = "GB") -> str:
     try:
         parsed = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
-        raise InvalidPhoneNumber(f"Enter a phone number, like 07700 900 982: {exc}") from exc
+        # The library's own wording ("(1) The string supplied did not seem to be...") is
+        # not for users.
+        raise InvalidPhoneNumber("Enter a phone number, like 07700 900 982.") from exc
     # Possible, not "valid": Ofcom's drama ranges (used in demos) are not assigned numbers.
     reason = phonenumbers.is_possible_number_with_reason(parsed)
     if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
         raise InvalidPhoneNumber("Enter a phone number with the right number of digits.")
+    # "Possible" allows any UK length from 7 to 10 digits, so a mobile missing a digit
+    # (0770090091) passed and became a different number that never matches the real one.
+    # Every UK number beginning 07 has 10 digits after the 0.
+    national = phonenumbers.national_significant_number(parsed)
+    if (
+        parsed.country_code == 44
+        and national.startswith("7")
+        and len(national) != 10
+        and not phonenumbers.is_valid_number(parsed)
+    ):
+        raise InvalidPhoneNumber("Enter a mobile number with 11 digits, like 07700 900 982.")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

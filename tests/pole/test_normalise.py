@@ -76,8 +76,30 @@ def test_phone_e164(raw: str) -> None:
 
 @pytest.mark.parametrize("raw", ["", "hello", "0770"])
 def test_phone_rejects_non_numbers(raw: str) -> None:
-    with pytest.raises(normalise.InvalidPhoneNumber):
+    with pytest.raises(normalise.InvalidPhoneNumber) as caught:
         normalise.phone_e164(raw)
+    # Plain words only: never the phone library's own message.
+    assert "string supplied" not in str(caught.value)
+    assert "(1)" not in str(caught.value)
+
+
+@pytest.mark.parametrize("raw", ["0770090091", "+44 770 090 091", "077009001234"])
+def test_phone_rejects_a_mobile_with_a_digit_missing_or_extra(raw: str) -> None:
+    with pytest.raises(normalise.InvalidPhoneNumber, match="digits"):
+        normalise.phone_e164(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("0113 496 0999", "+441134960999"),  # Ofcom drama range, Leeds
+        ("01632 960999", "+441632960999"),  # Ofcom drama range, no area
+        ("07624 000000", "+447624000000"),  # a real-format Isle of Man mobile
+        ("0808 157 0000", "+448081570000"),
+    ],
+)
+def test_phone_keeps_other_uk_numbers(raw: str, expected: str) -> None:
+    assert normalise.phone_e164(raw) == expected
 
 
 def test_handle() -> None:
