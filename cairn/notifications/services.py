@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cairn.audit import services as audit
+from cairn.core.types import Actor
 
 from . import delivery as transport
 from .models import (
@@ -234,7 +235,7 @@ def deliveries_run(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 @transaction.atomic
-def delivery_dismiss(*, actor: Any, delivery: Delivery) -> Delivery:
+def delivery_dismiss(*, actor: Actor, delivery: Delivery) -> Delivery:
     """The sender (or the agency admin) has dealt with a failed message: off their list."""
     if delivery.dismissed_at is None:
         delivery.dismissed_at = timezone.now()
@@ -251,7 +252,7 @@ def delivery_dismiss(*, actor: Any, delivery: Delivery) -> Delivery:
 
 
 @transaction.atomic
-def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
+def notification_mark_read(*, actor: Actor, notification: Notification) -> Notification:
     if notification.recipient_id != actor.pk:
         raise PermissionError("Not your notification.")
     if notification.read_at is None:
