@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -160,7 +161,7 @@ def subject_lookup(user: Actor, name: str) -> list[Any]:
 # Consultation rows: reading the log is itself audited ---------------------------------------
 
 
-def consult_audit_page(user: Actor, shown: Any, filters: AuditFilters) -> None:
+def consult_audit_page(user: Actor, shown: Page[AuditEvent], filters: AuditFilters) -> None:
     """A page of the log shown (fetched first, so the viewer's own row is not on it):
     recorded as audit.viewed."""
     audit.record(

@@ -12,6 +12,7 @@ from django.http import Http404
 
 from cairn.accounts.models import Agency
 from cairn.audit import services as audit
+from cairn.concerns.models import Concern
 from cairn.concerns.services import CONCERN_SOURCE
 from cairn.core.text import MAX_ID
 from cairn.core.types import Actor
@@ -403,7 +404,7 @@ def link_rows(user: Actor, submission: Submission) -> list[MentionRow]:
     return rows
 
 
-def concern_subjects(user: Actor, concern: Any) -> list[Person]:
+def concern_subjects(user: Actor, concern: Concern) -> list[Person]:
     """Who an entry started from a concern may be about (one subject per entry): the
     concern's child, then the other people it names (the records its details became, or
     the people it linked to the child), those the user may see."""

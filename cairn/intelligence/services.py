@@ -169,7 +169,8 @@ def check_text(submission: Submission) -> checks.CheckResult:
 def _same_person(mention: dict[str, Any], person: Person) -> bool:
     raw = str(mention.get("record_id") or mention.get("entity_id") or "")
     if raw.isdigit():
-        return int(raw) == person.pk
+        person_id: int = person.pk  # the pk of a model whose primary key is a relation: Any
+        return int(raw) == person_id
     given = str(mention.get("given_name") or "").strip().casefold()
     family = str(mention.get("family_name") or "").strip().casefold()
     return (given, family) == (person.given_name.casefold(), person.family_name.casefold())
@@ -1088,7 +1089,7 @@ def _lock(submission: Submission, allowed: tuple[str, ...]) -> Submission:
 
 
 def _tell_submitter(
-    submission: Submission, *, kind: str, title: str, body: str, sender: Any = None
+    submission: Submission, *, kind: str, title: str, body: str, sender: Actor | None = None
 ) -> None:
     notifications.notify(
         sender=sender,

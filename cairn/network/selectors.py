@@ -97,7 +97,7 @@ def access_merge(user: Actor, merge_id: int) -> PersonMerge:
     return merge
 
 
-def consult_merges(user: Actor, page: Any) -> Page[PersonMerge]:
+def consult_merges(user: Actor, page: str | int | None) -> Page[PersonMerge]:
     """One page of the merges list (names of the kept records), recorded as one
     consultation naming both records of each merge shown."""
     current = Paginator(merges(user), 25).get_page(page)

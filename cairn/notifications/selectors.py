@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import apps
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
@@ -53,7 +51,7 @@ def _subjects(notifications: list[Notification]) -> list[int]:
     return found
 
 
-def consult_inbox(user: Actor, *, unread_only: bool, page: Any) -> Page[Notification]:
+def consult_inbox(user: Actor, *, unread_only: bool, page: str | int | None) -> Page[Notification]:
     """One page of the user's inbox. Titles and bodies name referrals, actions and
     intelligence (an action's description may name a child), so the page is recorded as
     one consultation naming the subjects of the records it is about."""

@@ -48,7 +48,7 @@ def notify(
     body: str = "",
     url: str = "",
     obj: Any = None,
-    sender: Any = None,
+    sender: Actor | None = None,
 ) -> list[Notification]:
     """`sender`: the user whose action raised it, told if a message cannot be delivered
     (None for timed jobs: the recipient's agency admin is told)."""
@@ -95,7 +95,8 @@ def _enqueue(ids: list[int]) -> None:
 
 
 def _backoff(attempts: int) -> dt.timedelta:
-    return FIRST_RETRY * 3 ** max(attempts - 1, 0)
+    factor: int = 3 ** max(attempts - 1, 0)  # int ** int is Any in typeshed (could be a float)
+    return FIRST_RETRY * factor
 
 
 def _claim(delivery_id: int, now: dt.datetime) -> Delivery | None:

@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page
 from django.db.models import DateTimeField, F, Max, Model, OuterRef, Q, Subquery
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -131,7 +133,7 @@ def choose_rule(
     return None
 
 
-def _latest(*values: Any) -> Any:
+def _latest(*values: Combinable) -> Greatest:
     return Greatest(*[Coalesce(v, F("entity__updated_at")) for v in values])
 
 
@@ -510,7 +512,7 @@ def tombstones(user: Actor) -> list[Tombstone]:
 # Consultation rows for reads shown on both channels ---------------------------------------
 
 
-def consult_review_queue(user: Actor, shown: Any) -> None:
+def consult_review_queue(user: Actor, shown: Page[Entry]) -> None:
     """A page of the review queue shown (web or API): one consultation row naming the
     people on it (a concern's or an entry's row names no one)."""
     audit.record_list(
@@ -525,7 +527,8 @@ def consult_review_queue(user: Actor, shown: Any) -> None:
 def _subject_of(record_type: str, record: Model) -> int | None:
     """Whose data a review page shows: the person, or whom the concern or entry is about."""
     if record_type == RecordType.PERSON:
-        return record.pk
+        pk: int = record.pk  # Model.pk is Any in django-stubs
+        return pk
     if isinstance(record, Concern):
         return record.child_id
     if isinstance(record, Submission):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.core.paginator import Page
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -176,7 +177,7 @@ def sar_candidates(user: Actor, sar: SubjectAccessRequest) -> list[SarCandidate]
 
 
 def sar_items(
-    sar: SubjectAccessRequest, agency_id: int | None = None, *, viewer: Any = None
+    sar: SubjectAccessRequest, agency_id: int | None = None, *, viewer: Actor | None = None
 ) -> list[BundleItem]:
     """The bundle's items (one agency's part, or all), each marked `shown` if `viewer`
     may read its content."""
@@ -228,7 +229,7 @@ def disclosure_context(sar: SubjectAccessRequest) -> dict[str, Any]:
     }
 
 
-def sar_item(sar: SubjectAccessRequest, item_id: int, *, viewer: Any) -> BundleItem:
+def sar_item(sar: SubjectAccessRequest, item_id: int, *, viewer: Actor) -> BundleItem:
     item = (
         sar.items.select_related("agency")
         .prefetch_related("redactions")
@@ -249,7 +250,7 @@ def sar_subjects(sar: SubjectAccessRequest) -> list[int]:
     return [p.pk for p in sar.people.all()]
 
 
-def consult_requests(user: Actor, shown: Any, *, status: str) -> None:
+def consult_requests(user: Actor, shown: Page[RightsRequest], *, status: str) -> None:
     """A page of information rights requests shown: one consultation row naming the
     people they are about."""
     audit.record_list(
@@ -272,7 +273,9 @@ def consult_request(user: Actor, rr: RightsRequest) -> None:
     )
 
 
-def consult_sars(user: Actor, shown: Any, *, status: str, justification: str) -> None:
+def consult_sars(
+    user: Actor, shown: Page[SubjectAccessRequest], *, status: str, justification: str
+) -> None:
     """A page of subject access requests shown (web or API): one consultation row naming
     the people of each."""
     audit.record_list(
