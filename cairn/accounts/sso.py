@@ -161,7 +161,7 @@ def _unique_username(claims: dict[str, Any], provider: IdentityProvider) -> str:
 
 
 @transaction.atomic
-def account_request(*, provider: IdentityProvider, claims: dict[str, Any]) -> Any:
+def account_request(*, provider: IdentityProvider, claims: dict[str, Any]) -> Actor:
     """The first sign-in of (provider, sub): an inactive account in the provider's agency and
     a change request to activate it, for a system admin to approve. Two first sign-ins at
     once make one account (the unique identity decides)."""
@@ -276,7 +276,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
         self.OIDC_RP_SIGN_ALGO = "RS256"  # selects the JWKS path; _verify_jws decides the alg
         self.OIDC_RP_IDP_SIGN_KEY = None
 
-    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Actor | None:
         if request is None or "nonce" not in kwargs:
             return None
         provider = provider_for(request.session.get(SESSION_PROVIDER))
@@ -390,11 +390,11 @@ class OIDCBackend(OIDCAuthenticationBackend):
             external_identities__subject=claims["sub"],
         )
 
-    def create_user(self, claims: dict[str, Any]) -> Any:
+    def create_user(self, claims: dict[str, Any]) -> Actor:
         assert self.provider is not None
         return account_request(provider=self.provider, claims=claims)
 
-    def update_user(self, user: Actor, claims: dict[str, Any]) -> Any:
+    def update_user(self, user: Actor, claims: dict[str, Any]) -> Actor:
         assert self.provider is not None
         ExternalIdentity.objects.filter(provider=self.provider, subject=claims["sub"]).update(
             last_sign_in_at=timezone.now(), **claimed(self.provider, claims)
