@@ -27,6 +27,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cairn.audit import services as audit
+from cairn.core.http import actor_of
 
 from . import services
 from .models import Agency, ExternalIdentity, IdentityProvider, Team, User
@@ -58,7 +59,7 @@ class AuditedAdmin(admin.ModelAdmin):
             before = _values(stored, fields)
         super().save_model(request, obj, form, change)
         audit.record(
-            actor=request.user,
+            actor=actor_of(request),
             event="admin.record_changed" if change else "admin.record_created",
             obj=obj,
             justification=f"Admin {'change' if change else 'creation'} of {obj._meta.verbose_name}",
@@ -230,7 +231,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     change_password_form = AuditedPasswordChangeForm
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        pending = services.user_save(actor=request.user, user=obj, created=not change)
+        pending = services.user_save(actor=actor_of(request), user=obj, created=not change)
         if pending is not None:
             url = reverse("accounts:change-request", args=[pending.pk])
             messages.warning(

@@ -3,6 +3,8 @@ holds one role; what the role may do lives in rules.py, what it may see in pole/
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -69,6 +71,11 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+
+    if TYPE_CHECKING:
+        # django-otp's OTPMiddleware binds this on the user of every request: whether the
+        # session has passed the second step of signing in (cairn/accounts/two_step.py).
+        def is_verified(self) -> bool: ...
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -8,6 +8,8 @@ from typing import Any
 
 import rules
 
+from cairn.core.types import Actor
+
 from .roles import Role
 
 R = Role
@@ -148,7 +150,7 @@ def permissions_for(role: str) -> list[str]:
 
 def _has_role_in(roles: frozenset[Role]) -> Any:
     @rules.predicate
-    def predicate(user: Any) -> bool:
+    def predicate(user: Actor) -> bool:
         return bool(
             user is not None
             and getattr(user, "is_authenticated", False)

@@ -22,14 +22,14 @@ def _require_approver(actor: Actor) -> None:
         raise Http404
 
 
-def pending_change_requests(actor: Any) -> QuerySet[AccountChangeRequest]:
+def pending_change_requests(actor: Actor) -> QuerySet[AccountChangeRequest]:
     _require_approver(actor)
     return AccountChangeRequest.objects.filter(status=ChangeRequestStatus.PENDING).select_related(
         "user", "user__agency", "requested_by"
     )
 
 
-def change_request_for(actor: Any, request_id: int) -> AccountChangeRequest:
+def change_request_for(actor: Actor, request_id: int) -> AccountChangeRequest:
     _require_approver(actor)
     request = (
         AccountChangeRequest.objects.select_related(
@@ -52,11 +52,11 @@ class SignInIdentity:
     lookalikes: list[Any]
 
 
-def _base_username(user: Any) -> str:
+def _base_username(user: Actor) -> str:
     return re.sub(r"-\d+$", "", user.get_username()).lower()
 
 
-def _looks_like(user: Any, other: Any) -> bool:
+def _looks_like(user: Actor, other: Any) -> bool:
     """The same username before Cairn's "-2" suffix, the same email, or the same full name."""
     if other.pk == user.pk:
         return False
@@ -70,7 +70,7 @@ def _looks_like(user: Any, other: Any) -> bool:
     )
 
 
-def _lookalike_q(user: Any) -> Q:
+def _lookalike_q(user: Actor) -> Q:
     same = Q(username__iexact=_base_username(user))
     if user.email:
         same |= Q(email__iexact=user.email)
@@ -79,7 +79,7 @@ def _lookalike_q(user: Any) -> Q:
     return same
 
 
-def sign_in_identities(actor: Any, users: list[Any]) -> dict[int, SignInIdentity]:
+def sign_in_identities(actor: Actor, users: list[Any]) -> dict[int, SignInIdentity]:
     """For accounts made by a single sign-on: who the provider says each is, and which
     existing accounts each could be mistaken for, or be posing as. Two queries for any
     number of accounts (the approval list shows 25)."""
@@ -106,5 +106,5 @@ def sign_in_identities(actor: Any, users: list[Any]) -> dict[int, SignInIdentity
     }
 
 
-def sign_in_identity(actor: Any, user: Any) -> SignInIdentity | None:
+def sign_in_identity(actor: Actor, user: Actor) -> SignInIdentity | None:
     return sign_in_identities(actor, [user]).get(user.pk)

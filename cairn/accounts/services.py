@@ -118,7 +118,7 @@ def _supersede_pending(*, actor: User, user: User) -> None:
 
 
 @transaction.atomic
-def user_save(*, actor: Any, user: User, created: bool) -> AccountChangeRequest | None:
+def user_save(*, actor: Actor, user: User, created: bool) -> AccountChangeRequest | None:
     """Save `user` as edited (in the admin site, or a new account). If the edit would newly
     grant police or intelligence access, its access fields are held back (a new account is
     saved inactive) and a change request waits for a second system admin; it is returned."""
@@ -206,7 +206,7 @@ def _request_for_decision(actor: Actor, request_id: int) -> AccountChangeRequest
 
 
 @transaction.atomic
-def change_request_approve(*, actor: Any, request_id: int) -> AccountChangeRequest:
+def change_request_approve(*, actor: Actor, request_id: int) -> AccountChangeRequest:
     """Apply a waiting change. Refused to the admin who asked for it, to the user it
     changes, and if the account has changed since it was asked for."""
     request = _request_for_decision(actor, request_id)
@@ -250,7 +250,7 @@ def change_request_approve(*, actor: Any, request_id: int) -> AccountChangeReque
 
 
 @transaction.atomic
-def change_request_reject(*, actor: Any, request_id: int, note: str = "") -> AccountChangeRequest:
+def change_request_reject(*, actor: Actor, request_id: int, note: str = "") -> AccountChangeRequest:
     """Refuse a waiting change (the admin who asked may withdraw it this way)."""
     request = _request_for_decision(actor, request_id)
     request.status = ChangeRequestStatus.REJECTED

@@ -1,20 +1,23 @@
 """Sign-in, sign-out and failed sign-in are security events in the audit trail."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from cairn.audit import services as audit
+from cairn.core.types import Actor
 
 
 @receiver(user_logged_in)
-def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _signed_in(sender: Any, request: Any, user: Actor, **kwargs: Any) -> None:
     audit.record(actor=user, event="auth.signed_in", justification="Signed in")
 
 
 @receiver(user_logged_out)
-def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _signed_out(sender: Any, request: Any, user: Actor | None, **kwargs: Any) -> None:
     if user is not None:
         audit.record(actor=user, event="auth.signed_out", justification="Signed out")
 

@@ -41,6 +41,7 @@ from mozilla_django_oidc.views import (
 )
 
 from cairn.audit import services as audit
+from cairn.core.types import Actor
 from cairn.notifications import services as notifications
 
 from . import services
@@ -160,7 +161,7 @@ def _unique_username(claims: dict[str, Any], provider: IdentityProvider) -> str:
 
 
 @transaction.atomic
-def account_request(*, provider: IdentityProvider, claims: dict[str, Any]) -> Any:
+def account_request(*, provider: IdentityProvider, claims: dict[str, Any]) -> Actor:
     """The first sign-in of (provider, sub): an inactive account in the provider's agency and
     a change request to activate it, for a system admin to approve. Two first sign-ins at
     once make one account (the unique identity decides)."""
@@ -242,7 +243,7 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))[:45]
 
 
-def account_state(user: Any) -> str:
+def account_state(user: Actor) -> str:
     """Why an account found at sign-in is not active: waiting for approval, or not active."""
     waiting = AccountChangeRequest.objects.filter(
         user=user, status=ChangeRequestStatus.PENDING, changes__is_active=True
@@ -275,7 +276,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
         self.OIDC_RP_SIGN_ALGO = "RS256"  # selects the JWKS path; _verify_jws decides the alg
         self.OIDC_RP_IDP_SIGN_KEY = None
 
-    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Actor | None:
         if request is None or "nonce" not in kwargs:
             return None
         provider = provider_for(request.session.get(SESSION_PROVIDER))
@@ -389,11 +390,11 @@ class OIDCBackend(OIDCAuthenticationBackend):
             external_identities__subject=claims["sub"],
         )
 
-    def create_user(self, claims: dict[str, Any]) -> Any:
+    def create_user(self, claims: dict[str, Any]) -> Actor:
         assert self.provider is not None
         return account_request(provider=self.provider, claims=claims)
 
-    def update_user(self, user: Any, claims: dict[str, Any]) -> Any:
+    def update_user(self, user: Actor, claims: dict[str, Any]) -> Actor:
         assert self.provider is not None
         ExternalIdentity.objects.filter(provider=self.provider, subject=claims["sub"]).update(
             last_sign_in_at=timezone.now(), **claimed(self.provider, claims)
@@ -469,7 +470,9 @@ def _anonymous_refusals_to_report(request: HttpRequest) -> int | None:
     return unreported
 
 
-def record_refusal(request: HttpRequest, reason: str, user: Any = None, subject: str = "") -> None:
+def record_refusal(
+    request: HttpRequest, reason: str, user: Actor | None = None, subject: str = ""
+) -> None:
     provider = request.session.get(SESSION_PROVIDER, "")
     details: dict[str, Any] = {
         "provider": str(provider)[:40],
@@ -502,6 +505,7 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
     it counts); every refusal is audited with its reason and shown in plain words."""
 
     refused: SsoRefused | None = None
+    user: Actor | None = None
 
     def get(self, request: HttpRequest) -> Any:
         self.user = None
@@ -582,6 +586,7 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         if provider is not None and provider.end_session_endpoint:
             parts = urlsplit(provider.end_session_endpoint)
             request.session[SESSION_LOGOUT_ORIGIN] = f"{parts.scheme}://{parts.netloc}"
+        assert self.user is not None  # the parent signs a user in before calling this
         audit.record(
             actor=self.user,
             event="auth.sso_signed_in",

@@ -9,8 +9,12 @@ never be enough to take over the second factor. A lost phone is reset by an admi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cairn.core.http import AuthenticatedHttpRequest
+
 import base64
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,11 +29,11 @@ from cairn.core.types import Actor
 DEVICE_NAME = "Authenticator app"
 
 
-def pending_device(user: Any) -> TOTPDevice | None:
+def pending_device(user: Actor) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
 
 
-def has_two_step(user: Any) -> bool:
+def has_two_step(user: Actor) -> bool:
     return bool(user.is_authenticated and user_has_device(user, confirmed=True))
 
 
@@ -39,7 +43,7 @@ def secret_for_display(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def may_manage_devices(user: Any, *, verified: bool) -> bool:
+def may_manage_devices(user: Actor, *, verified: bool) -> bool:
     """Whether this session may set up (or replace) the user's app: always before the
     first app is confirmed, afterwards only once the session has passed the second step."""
     return verified or not has_two_step(user)
@@ -51,7 +55,7 @@ def _require_may_manage(actor: Actor, verified: bool) -> None:
 
 
 @transaction.atomic
-def totp_start(*, actor: Any, verified: bool) -> TOTPDevice:
+def totp_start(*, actor: Actor, verified: bool) -> TOTPDevice:
     """A new, unconfirmed device (any earlier unconfirmed one is replaced). `verified`:
     whether the session has passed the second step."""
     _require_may_manage(actor, verified)
@@ -60,7 +64,7 @@ def totp_start(*, actor: Any, verified: bool) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_confirm(*, actor: Any, request: HttpRequest, token: str) -> TOTPDevice:
+def totp_confirm(*, actor: Actor, request: HttpRequest, token: str) -> TOTPDevice:
     _require_may_manage(actor, bool(actor.is_verified()))
     device = pending_device(actor)
     if device is None:
@@ -80,7 +84,7 @@ def totp_confirm(*, actor: Any, request: HttpRequest, token: str) -> TOTPDevice:
     return device
 
 
-def verify(*, request: HttpRequest, token: str) -> bool:
+def verify(*, request: AuthenticatedHttpRequest, token: str) -> bool:
     user = request.user
     device = match_token(user, token.strip().replace(" ", ""))
     if device is None:

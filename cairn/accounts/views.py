@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cairn.core.http import AuthenticatedHttpRequest
+
 from . import selectors, services, sso, two_step
 from .forms import ChangeDecisionForm, SignInCodeForm, SignInForm
 from .models import AccountChangeRequest, ChangeRequestStatus
@@ -65,10 +67,10 @@ def signed_out(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def two_step_setup(request: HttpRequest) -> HttpResponse:
+def two_step_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up (or replace) the authenticator app: show the key, confirm with a code. A user
     who already has an app must pass the second step first (the password is not enough)."""
-    verified = bool(request.user.is_verified())  # type: ignore[union-attr]
+    verified = bool(request.user.is_verified())
     if not two_step.may_manage_devices(request.user, verified=verified):
         return redirect(f"{reverse('accounts:two-step-verify')}?next={request.path}")
     form = SignInCodeForm(request.POST or None)
@@ -98,12 +100,12 @@ def two_step_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def two_step_verify(request: HttpRequest) -> HttpResponse:
+def two_step_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step of signing in: the code from the authenticator app."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
-    if not two_step.has_two_step(request.user) or request.user.is_verified():  # type: ignore[union-attr]
+    if not two_step.has_two_step(request.user) or request.user.is_verified():
         return redirect(next_url or "core:home")
     form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +131,7 @@ def _change_rows(
 
 @login_required
 @require_GET
-def change_request_list(request: HttpRequest) -> HttpResponse:
+def change_request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """System admins: account changes waiting for a second admin's approval."""
     page = Paginator(selectors.pending_change_requests(request.user), 25).get_page(
         request.GET.get("page")
@@ -153,7 +155,7 @@ def change_request_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def change_request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+def change_request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     change = selectors.change_request_for(request.user, request_id)
     return render(
         request,
@@ -170,7 +172,9 @@ def change_request_detail(request: HttpRequest, request_id: int) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def change_request_decide(request: HttpRequest, request_id: int, decision: str) -> HttpResponse:
+def change_request_decide(
+    request: AuthenticatedHttpRequest, request_id: int, decision: str
+) -> HttpResponse:
     """Confirm, then approve or reject a waiting change (GOV.UK: confirm irreversible steps)."""
     if decision not in {"approve", "reject"}:
         raise Http404

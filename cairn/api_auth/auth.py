@@ -17,12 +17,14 @@ from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from cairn.core.types import Actor
+
 from . import services
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
-def _permitted(user: Any) -> Any | None:
+def _permitted(user: Actor | None) -> Actor | None:
     if user is None or not user.is_active:
         return None
     if not user.has_perm("api.use"):
@@ -33,7 +35,7 @@ def _permitted(user: Any) -> Any | None:
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer cairn_…` with a token from /api/tokens/."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
         return _permitted(services.token_authenticate(secret=token.strip()))
 
 
@@ -50,7 +52,7 @@ class SessionAuth(APIKeyCookie):
     def _get_key(self, request: HttpRequest) -> str | None:
         return request.COOKIES.get(self.param_name)
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any | None:
+    def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
@@ -59,7 +61,7 @@ class SessionAuth(APIKeyCookie):
         return _permitted(user)
 
 
-def bearer_user(request: HttpRequest) -> Any | None:
+def bearer_user(request: HttpRequest) -> Actor | None:
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer":
         return None

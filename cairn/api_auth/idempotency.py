@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from cairn.audit import services as audit
+from cairn.core.types import Actor
 
 from .auth import bearer_user
 from .models import IdempotencyKey
@@ -49,7 +50,7 @@ def fingerprint(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
-def _caller(request: HttpRequest) -> Any | None:
+def _caller(request: HttpRequest) -> Actor | None:
     """Who the API will act as: the bearer token's user, else the signed-in user. (The API
     itself still decides whether they may; this only names whose key it is.)"""
     user = bearer_user(request)
@@ -66,7 +67,7 @@ def purge_expired(*, now: dt.datetime | None = None) -> int:
     return deleted
 
 
-def _replay(request: HttpRequest, user: Any, row: IdempotencyKey) -> HttpResponse:
+def _replay(request: HttpRequest, user: Actor, row: IdempotencyKey) -> HttpResponse:
     response = HttpResponse(row.body, status=row.status_code, content_type=row.content_type)
     response[REPLAYED_HEADER] = "true"
     audit.record(

@@ -8,7 +8,6 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from cairn.audit import services as audit
 from cairn.core.outage import Outage, classify
+from cairn.core.types import Actor
 
 from . import selectors
 from .models import ApiToken
@@ -45,7 +45,7 @@ def hash_secret(secret: str) -> str:
 @transaction.atomic
 def token_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     lifetime_days: int = DEFAULT_LIFETIME_DAYS,
     second_factor: bool = False,
@@ -108,7 +108,7 @@ def token_create(
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token_id: int) -> ApiToken:
+def token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
     """Revoke one of the actor's own tokens (anyone else's is a 404). Revoking twice is
     harmless and audited once."""
     token = selectors.token_for_owner(actor, token_id)
@@ -126,7 +126,7 @@ def token_revoke(*, actor: Any, token_id: int) -> ApiToken:
     return token
 
 
-def token_authenticate(*, secret: str) -> Any | None:
+def token_authenticate(*, secret: str) -> Actor | None:
     """The active user a bearer secret belongs to, or None when the secret is unknown,
     revoked or expired, or its user is inactive."""
     if not secret.startswith(SECRET_PREFIX) or len(secret) > 200:

@@ -6,31 +6,29 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cairn.accounts.sso import SESSION_PROVIDER_MFA
-from cairn.core.http import apply_service_errors
+from cairn.core.http import AuthenticatedHttpRequest, apply_service_errors
 
 from . import selectors, services
 from .forms import TokenForm
 
 
-def _require_api_use(request: HttpRequest) -> None:
+def _require_api_use(request: AuthenticatedHttpRequest) -> None:
     if not request.user.has_perm("api.use"):
         raise PermissionDenied
 
 
-def second_factor(request: HttpRequest) -> bool:
+def second_factor(request: AuthenticatedHttpRequest) -> bool:
     """Did this session pass a second step: Cairn's code, or a provider's MFA that counts."""
-    return bool(request.user.is_verified()) or bool(  # type: ignore[union-attr]
-        request.session.get(SESSION_PROVIDER_MFA)
-    )
+    return bool(request.user.is_verified()) or bool(request.session.get(SESSION_PROVIDER_MFA))
 
 
-def _token_rows(request: HttpRequest) -> list[dict[str, object]]:
+def _token_rows(request: AuthenticatedHttpRequest) -> list[dict[str, object]]:
     now = timezone.now()
     return [
         {"token": token, "status": token.status(now)}
@@ -40,7 +38,7 @@ def _token_rows(request: HttpRequest) -> list[dict[str, object]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_api_use(request)
     limit = selectors.sign_in_limit(request.user)
     form = TokenForm(request.POST or None, max_days=limit[0] if limit else None)
@@ -75,7 +73,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     _require_api_use(request)
     if request.method == "POST":
         token = services.token_revoke(actor=request.user, token_id=token_id)

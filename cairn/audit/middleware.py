@@ -11,6 +11,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from cairn.core.types import Actor
+
 from . import services as audit
 
 # Address parts that name a person or other POLE record: the event's data subject.
@@ -18,7 +20,7 @@ SUBJECT_KWARGS = ("person_id", "child_id", "entity_id")
 MAX_ID = 2**63 - 1
 
 
-def _actor(request: HttpRequest) -> Any:
+def _actor(request: HttpRequest) -> Actor | None:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return user

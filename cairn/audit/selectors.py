@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cairn.core.types import Actor
 from cairn.pole.access import identifiable_for_audit_q
 from cairn.pole.models import Entity
 from cairn.pole.search import search_people
@@ -52,7 +54,7 @@ def _start_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _may(user: Any, permission: str) -> bool:
+def _may(user: Actor, permission: str) -> bool:
     return bool(user is not None and user.is_authenticated and user.has_perm(permission))
 
 
@@ -83,7 +85,7 @@ def _filtered(filters: AuditFilters) -> QuerySet[AuditEvent]:
     return events
 
 
-def _within_remit(user: Any, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+def _within_remit(user: Actor, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
     """Events about police-only records are for police information governance: a partner
     agency's IG admin does not see them (their justification and details can carry police
     intelligence), just as their name lookup does not find those records."""
@@ -94,7 +96,7 @@ def _within_remit(user: Any, events: QuerySet[AuditEvent]) -> QuerySet[AuditEven
     return events.filter(~Exists(police_only))
 
 
-def audit_events(user: Any, filters: AuditFilters) -> QuerySet[AuditEvent]:
+def audit_events(user: Actor, filters: AuditFilters) -> QuerySet[AuditEvent]:
     """The events matching `filters`, newest first. The table holds every column the
     viewer shows (actor, agency and role are snapshots), so no joins are needed."""
     if not _may(user, VIEW_PERMISSION):
@@ -109,7 +111,7 @@ def audit_head_index() -> int:
 
 
 def audit_events_for_export(
-    user: Any, filters: AuditFilters, *, up_to_index: int
+    user: Actor, filters: AuditFilters, *, up_to_index: int
 ) -> QuerySet[AuditEvent]:
     """The events matching `filters` up to a fixed chain index, in chain order (oldest
     first, so an exported file can be re-checked link by link)."""
@@ -119,7 +121,7 @@ def audit_events_for_export(
     return events.filter(chain_index__lte=up_to_index).order_by("chain_index")
 
 
-def audit_event_by_index(user: Any, chain_index: int) -> AuditEvent:
+def audit_event_by_index(user: Actor, chain_index: int) -> AuditEvent:
     if not _may(user, VIEW_PERMISSION):
         raise Http404("No audit event found.")
     event = _within_remit(user, AuditEvent.objects.filter(chain_index=chain_index)).first()
@@ -137,7 +139,7 @@ def kept_values(event: AuditEvent) -> dict[str, Any] | None:
     return dict(found.values) if found is not None else {}
 
 
-def subject_lookup(user: Any, name: str) -> list[Any]:
+def subject_lookup(user: Actor, name: str) -> list[Any]:
     """People an IG admin may identify by name, to filter the log by data subject ("who
     viewed this child?") without being given an id. Recorded as a consultation of the
     people found (their ids; the name typed is not kept in the log)."""
@@ -159,7 +161,7 @@ def subject_lookup(user: Any, name: str) -> list[Any]:
 # Consultation rows: reading the log is itself audited ---------------------------------------
 
 
-def consult_audit_page(user: Any, shown: Any, filters: AuditFilters) -> None:
+def consult_audit_page(user: Actor, shown: Page[AuditEvent], filters: AuditFilters) -> None:
     """A page of the log shown (fetched first, so the viewer's own row is not on it):
     recorded as audit.viewed."""
     audit.record(
@@ -175,7 +177,7 @@ def consult_audit_page(user: Any, shown: Any, filters: AuditFilters) -> None:
     )
 
 
-def view_audit_event(user: Any, chain_index: int) -> AuditEvent:
+def view_audit_event(user: Actor, chain_index: int) -> AuditEvent:
     """One event opened with its hashes: recorded as audit.viewed."""
     event = audit_event_by_index(user, chain_index)
     audit.record(
@@ -189,7 +191,7 @@ def view_audit_event(user: Any, chain_index: int) -> AuditEvent:
     return event
 
 
-def export_audit_events(user: Any, filters: AuditFilters) -> QuerySet[AuditEvent]:
+def export_audit_events(user: Actor, filters: AuditFilters) -> QuerySet[AuditEvent]:
     """The events for a CSV export, up to the chain's head now: the export is recorded
     (audit.exported, with the row count and the index it stops at) before streaming."""
     up_to_index = audit_head_index()

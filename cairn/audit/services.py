@@ -12,6 +12,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from cairn.core.request_context import current_channel, current_request_id
+from cairn.core.types import Actor
 
 from . import registry
 from .models import (
@@ -127,7 +128,7 @@ def _append_in_one_statement(fields: dict[str, Any]) -> AuditEvent:
 
 def record(
     *,
-    actor: Any,
+    actor: Actor,
     event: str,
     obj: models.Model | None = None,
     subject: Any = None,
@@ -205,7 +206,7 @@ def erase_values(*, subject_id: int) -> int:
 
 def record_list(
     *,
-    actor: Any,
+    actor: Actor,
     event: str,
     subjects: Iterable[Any],
     obj: models.Model | None = None,

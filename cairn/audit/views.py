@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cairn.core.http import actor_of, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, require
 from cairn.core.throttling import throttle
 
 from . import selectors
@@ -34,7 +34,7 @@ def _filter_query(request: HttpRequest) -> str:
 @require_GET
 # Finding a person by name reads names as a search does: the same limit.
 @throttle("search", methods=("GET",), when=lambda request: bool(request.GET.get("name")))
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), selectors.VIEW_PERMISSION, hide=True)
     form = AuditFilterForm(request.GET)
     lookup = SubjectLookupForm(request.GET)
@@ -67,7 +67,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def audit_event_detail(request: HttpRequest, chain_index: int) -> HttpResponse:
+def audit_event_detail(request: AuthenticatedHttpRequest, chain_index: int) -> HttpResponse:
     event = selectors.view_audit_event(request.user, chain_index)
     return render(
         request,
@@ -84,7 +84,7 @@ def audit_event_detail(request: HttpRequest, chain_index: int) -> HttpResponse:
 @login_required
 @require_GET
 @throttle("export")
-def audit_export(request: HttpRequest) -> HttpResponseBase:
+def audit_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     require(actor_of(request), selectors.EXPORT_PERMISSION, hide=True)
     form = AuditFilterForm(request.GET)
     if not form.is_valid():

@@ -8,19 +8,18 @@ is not enough (a decision can notify the PPU)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cairn.audit import services as audit
 from cairn.core.text import require_id
+from cairn.core.types import Actor
 from cairn.pole.access import entity_visibility_q, not_restricted_q
 
 from .models import Concern, ConcernStatus
 
 
-def visible_concerns(user: Any) -> QuerySet[Concern]:
+def visible_concerns(user: Actor) -> QuerySet[Concern]:
     if not user.is_authenticated or not user.has_perm("concerns.view_concern"):
         return Concern.objects.none()
     submitted_and_child_visible = ~Q(status=ConcernStatus.DRAFT) & entity_visibility_q(
@@ -37,7 +36,7 @@ def visible_concerns(user: Any) -> QuerySet[Concern]:
     )
 
 
-def access_concern_by_id(user: Any, concern_id: int) -> Concern:
+def access_concern_by_id(user: Actor, concern_id: int) -> Concern:
     concern_id = require_id(concern_id)
     concern = (
         visible_concerns(user)
@@ -50,7 +49,7 @@ def access_concern_by_id(user: Any, concern_id: int) -> Concern:
     return concern
 
 
-def access_own_draft(user: Any, concern_id: int) -> Concern:
+def access_own_draft(user: Actor, concern_id: int) -> Concern:
     """Drafts are edited only by the person who started them."""
     concern = access_concern_by_id(user, concern_id)
     if concern.reporter_id != user.pk or concern.status != ConcernStatus.DRAFT:
@@ -58,7 +57,7 @@ def access_own_draft(user: Any, concern_id: int) -> Concern:
     return concern
 
 
-def can_decide_risk(user: Any, concern: Concern) -> bool:
+def can_decide_risk(user: Actor, concern: Concern) -> bool:
     """The reporter of a submitted concern about a recorded child, with the permission."""
     if not user.has_perm("concerns.add_concern"):
         return False
@@ -69,14 +68,14 @@ def can_decide_risk(user: Any, concern: Concern) -> bool:
     return concern.child_id is not None
 
 
-def can_record_next_steps(user: Any, concern: Concern) -> bool:
+def can_record_next_steps(user: Actor, concern: Concern) -> bool:
     """The reporter, once the risk level is decided."""
     if concern.reporter_id != user.pk:
         return False
     return concern.status in (ConcernStatus.SCREENED, ConcernStatus.COMPLETE)
 
 
-def _consulted(user: Any, concern: Concern, justification: str, source: str | None) -> None:
+def _consulted(user: Actor, concern: Concern, justification: str, source: str | None) -> None:
     audit.record(
         actor=user,
         event="concern.viewed",
@@ -87,14 +86,14 @@ def _consulted(user: Any, concern: Concern, justification: str, source: str | No
     )
 
 
-def consult_concern(user: Any, concern: Concern, *, justification: str) -> None:
+def consult_concern(user: Actor, concern: Concern, *, justification: str) -> None:
     """A concern already opened, shown on another app's page (e.g. the start of an
     intelligence entry from it): recorded as a consultation of the child's data."""
     _consulted(user, concern, justification, None)
 
 
 def view_concern(
-    user: Any, concern_id: int, *, justification: str, source: str | None = None
+    user: Actor, concern_id: int, *, justification: str, source: str | None = None
 ) -> Concern:
     """A concern opened to read (web or API): recorded as a consultation of the child's
     data. The reporter's own draft is their own input, so opening it is not recorded."""
@@ -104,7 +103,7 @@ def view_concern(
     return concern
 
 
-def access_concern_to_screen(user: Any, concern_id: int) -> Concern:
+def access_concern_to_screen(user: Actor, concern_id: int) -> Concern:
     """The reporter's submitted concern, for the screening page (which shows the child's
     indicators and suggested risk level): recorded as a consultation."""
     concern = access_concern_by_id(user, concern_id)
@@ -114,7 +113,7 @@ def access_concern_to_screen(user: Any, concern_id: int) -> Concern:
     return concern
 
 
-def access_concern_next_steps(user: Any, concern_id: int) -> Concern:
+def access_concern_next_steps(user: Actor, concern_id: int) -> Concern:
     """The reporter's screened concern, for the next-steps page: recorded as a
     consultation."""
     concern = access_concern_by_id(user, concern_id)

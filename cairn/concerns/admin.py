@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from cairn.audit import services as audit
+from cairn.core.http import actor_of
 
 from .models import Indicator
 
@@ -27,7 +28,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         audit.record(
-            actor=request.user,
+            actor=actor_of(request),
             event="indicator.changed",
             obj=obj,
             justification="Indicator catalogue edited",

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from cairn.core.types import Actor
 from cairn.pole import profile_sections
 from cairn.pole.models import Person
 
@@ -67,7 +68,7 @@ def _active_signs(child: Person, today: dt.date) -> list[ActiveSign]:
 
 
 @profile_sections.register
-def risk_section(user: Any, person: Person) -> profile_sections.Section | None:
+def risk_section(user: Actor, person: Person) -> profile_sections.Section | None:
     if person.category != "child" or not user.has_perm("concerns.view_concern"):
         return None
     today = timezone.localdate()

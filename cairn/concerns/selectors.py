@@ -114,7 +114,7 @@ def _facts(
 
 
 def pathways_for(
-    concern: Concern, actor: Any, text: TextCheck | None = None
+    concern: Concern, actor: Actor, text: TextCheck | None = None
 ) -> list[pathways.Recommendation]:
     decision = concern.risk_decisions.order_by("-decided_at", "-pk").first()
     level = decision.level if decision else "none"
@@ -179,7 +179,7 @@ def preview(actor: Actor, data: dict[str, Any]) -> Preview:
     return Preview(screening=result, pathways=recs, errors=errors)
 
 
-def concerns_for_child(user: Any, child: Person) -> QuerySet[Concern]:
+def concerns_for_child(user: Actor, child: Person) -> QuerySet[Concern]:
     return (
         visible_concerns(user)
         .filter(child=child)
@@ -189,14 +189,14 @@ def concerns_for_child(user: Any, child: Person) -> QuerySet[Concern]:
     )
 
 
-def submitted_concerns(user: Any, *, child: Person | None = None) -> QuerySet[Concern]:
+def submitted_concerns(user: Actor, *, child: Person | None = None) -> QuerySet[Concern]:
     qs = visible_concerns(user).exclude(status=ConcernStatus.DRAFT)
     if child is not None:
         qs = qs.filter(child=child)
     return qs.select_related("reporter_agency").order_by("-submitted_at", "-pk")
 
 
-def my_drafts(user: Any) -> QuerySet[Concern]:
+def my_drafts(user: Actor) -> QuerySet[Concern]:
     return (
         visible_concerns(user)
         .filter(reporter=user, status=ConcernStatus.DRAFT)
@@ -205,7 +205,7 @@ def my_drafts(user: Any) -> QuerySet[Concern]:
     )
 
 
-def my_concerns(user: Any) -> QuerySet[Concern]:
+def my_concerns(user: Actor) -> QuerySet[Concern]:
     return (
         visible_concerns(user)
         .filter(reporter=user)
@@ -236,12 +236,12 @@ def indicators_by_code(codes: list[str]) -> list[Indicator]:
     return [found[c] for c in codes if c in found]
 
 
-def find_children(user: Any, query: str) -> list[Person]:
+def find_children(user: Actor, query: str) -> list[Person]:
 
     return [m.person for m in search_people(user, query=query) if m.person.category == "child"][:20]
 
 
-def search_children(user: Any, query: str) -> list[Person]:
+def search_children(user: Actor, query: str) -> list[Person]:
     """The child search while recording a concern: the children found, recorded as one
     consultation (person.searched) naming them."""
     children = find_children(user, query)
@@ -256,7 +256,7 @@ def search_children(user: Any, query: str) -> list[Person]:
 
 
 def consult_concerns(
-    user: Any,
+    user: Actor,
     shown: Iterable[Concern],
     *,
     justification: str,

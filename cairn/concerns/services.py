@@ -16,7 +16,7 @@ from cairn.accounts.models import User
 from cairn.accounts.roles import Role
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict, lock
-from cairn.core.http import require
+from cairn.core.http import agency_of, require
 from cairn.core.types import Actor
 from cairn.notifications import services as notifications
 from cairn.pole import mentions as pole_mentions
@@ -53,11 +53,11 @@ def _today() -> dt.date:
 
 
 @transaction.atomic
-def concern_start(*, actor: Any, child: Person | None = None) -> Concern:
+def concern_start(*, actor: Actor, child: Person | None = None) -> Concern:
     require(actor, "concerns.add_concern")
     concern = Concern.objects.create(
         reporter=actor,
-        reporter_agency=actor.agency,
+        reporter_agency=agency_of(actor),
         reporter_role=actor.job_title,
         child=child,
         draft={"child_id": child.pk} if child else {},
@@ -73,7 +73,7 @@ def concern_start(*, actor: Any, child: Person | None = None) -> Concern:
 
 
 @transaction.atomic
-def concern_save_draft(*, actor: Any, concern: Concern, data: dict[str, Any]) -> payload.Errors:
+def concern_save_draft(*, actor: Actor, concern: Concern, data: dict[str, Any]) -> payload.Errors:
     """Merge `data` into the server-side draft and save it even when some of it is invalid,
     so nothing typed is lost; returns the field errors found in what was given."""
     if concern.reporter_id != actor.pk or concern.status != ConcernStatus.DRAFT:
@@ -103,7 +103,7 @@ def concern_save_draft(*, actor: Any, concern: Concern, data: dict[str, Any]) ->
 
 
 @transaction.atomic
-def concern_submit(*, actor: Any, concern: Concern) -> Concern:
+def concern_submit(*, actor: Actor, concern: Concern) -> Concern:
     """Submit a draft once: the row is locked and its state re-read, so a second submit
     (a double click, a retried POST) waits for the first and returns its result instead
     of recording the signs twice."""
@@ -234,7 +234,7 @@ def _repeated_risk_decision(
 
 @transaction.atomic
 def risk_decision_record(
-    *, actor: Any, concern: Concern, level: str, rationale: str
+    *, actor: Actor, concern: Concern, level: str, rationale: str
 ) -> RiskDecision:
     require(actor, "concerns.add_concern")
     # Decisions on one concern run one after the other (ADR 0015), so a repeat below sees
@@ -313,7 +313,7 @@ def risk_decision_record(
 
 @transaction.atomic
 def pathway_decisions_record(
-    *, actor: Any, concern: Concern, decisions: dict[str, tuple[bool, str]]
+    *, actor: Actor, concern: Concern, decisions: dict[str, tuple[bool, str]]
 ) -> list[PathwayDecision]:
     """`decisions` maps pathway code to (taken, note). A recommended pathway that was not
     taken needs a reason; the NRM can only be taken by a first-responder agency."""
@@ -364,7 +364,7 @@ def pathway_decisions_record(
 
 
 @transaction.atomic
-def concern_discard_draft(*, actor: Any, concern: Concern) -> None:
+def concern_discard_draft(*, actor: Actor, concern: Concern) -> None:
     """Delete an unsubmitted draft (its typed content is personal data): an erasure."""
     if concern.reporter_id != actor.pk or concern.status != ConcernStatus.DRAFT:
         raise PermissionDenied("Only the person who started this draft can delete it.")

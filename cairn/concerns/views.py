@@ -4,6 +4,7 @@ saved to the draft before validation, so nothing typed is lost on an error or ti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from cairn.core.http import actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
@@ -68,7 +69,12 @@ def _raw(concern: Concern, step: str) -> dict[str, Any] | None:
 
 
 def _save(
-    request: HttpRequest, concern: Concern, step: str, data: dict[str, Any], *, valid: bool
+    request: AuthenticatedHttpRequest,
+    concern: Concern,
+    step: str,
+    data: dict[str, Any],
+    *,
+    valid: bool,
 ) -> None:
     """Keep the raw POST for an invalid step (shown again on return), or the clean values."""
     raw = dict(concern.draft.get("_raw") or {})
@@ -117,7 +123,7 @@ def _context(concern: Concern, step: str, **extra: Any) -> dict[str, Any]:
 
 
 @login_required
-def concern_list(request: HttpRequest) -> HttpResponse:
+def concern_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "concerns.view_concern")
     page = Paginator(selectors.my_concerns(request.user), 25).get_page(request.GET.get("page"))
     drafts = list(selectors.my_drafts(request.user)[:20])
@@ -135,7 +141,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def concern_new(request: HttpRequest) -> HttpResponse:
+def concern_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "concerns.add_concern")
     child = None
     child_id = request.POST.get("child") or request.GET.get("child")
@@ -156,7 +162,7 @@ def _searching(request: HttpRequest) -> bool:
 @require_http_methods(["GET", "POST"])
 # The child step's search reads other children's names: the people search's limit.
 @throttle("search", methods=("GET",), when=_searching)
-def concern_step(request: HttpRequest, concern_id: int, step: str) -> HttpResponse:
+def concern_step(request: AuthenticatedHttpRequest, concern_id: int, step: str) -> HttpResponse:
     try:
         concern = access_own_draft(request.user, concern_id)
     except Http404:
@@ -173,7 +179,7 @@ def concern_step(request: HttpRequest, concern_id: int, step: str) -> HttpRespon
     return handler(request, concern)
 
 
-def _child_step(request: HttpRequest, concern: Concern) -> HttpResponse:
+def _child_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResponse:
     search = forms.ChildSearchForm(request.GET or None)
     children = []
     query = ""
@@ -237,8 +243,10 @@ def _child_step(request: HttpRequest, concern: Concern) -> HttpResponse:
     )
 
 
-def _simple_step(form_class: type[forms.DraftForm], step: str, template: str) -> Any:
-    def handler(request: HttpRequest, concern: Concern) -> HttpResponse:
+def _simple_step(
+    form_class: type[forms.DraftForm], step: str, template: str
+) -> Callable[[AuthenticatedHttpRequest, Concern], HttpResponse]:
+    def handler(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResponse:
         if request.method == "POST":
             form = form_class(request.POST)
             valid = form.is_valid()
@@ -255,7 +263,7 @@ def _simple_step(form_class: type[forms.DraftForm], step: str, template: str) ->
     return handler
 
 
-def _indicators_step(request: HttpRequest, concern: Concern) -> HttpResponse:
+def _indicators_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResponse:
     catalogue = selectors.active_indicators()
     if request.method == "POST":
         form = forms.IndicatorChoiceForm(request.POST, indicators=catalogue)
@@ -286,7 +294,7 @@ def _indicators_step(request: HttpRequest, concern: Concern) -> HttpResponse:
     )
 
 
-def _indicator_details_step(request: HttpRequest, concern: Concern) -> HttpResponse:
+def _indicator_details_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResponse:
     chosen = selectors.indicators_by_code(list(concern.draft.get("indicator_codes") or []))
     if not chosen:
         return redirect("concerns:step", concern_id=concern.pk, step="indicators")
@@ -318,7 +326,7 @@ def _indicator_details_step(request: HttpRequest, concern: Concern) -> HttpRespo
     )
 
 
-def _mentions_step(request: HttpRequest, concern: Concern) -> HttpResponse:
+def _mentions_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResponse:
     mentions = list(concern.draft.get("mentions") or [])
     if request.method == "POST" and is_digits(request.POST.get("remove", "")):
         index = int(request.POST["remove"])
@@ -345,7 +353,7 @@ def _mentions_step(request: HttpRequest, concern: Concern) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @throttle("match", methods=("POST",))
-def mention_add(request: HttpRequest, concern_id: int, kind: str) -> HttpResponse:
+def mention_add(request: AuthenticatedHttpRequest, concern_id: int, kind: str) -> HttpResponse:
     concern = access_own_draft(request.user, concern_id)
     if kind not in MENTION_FORMS:
         raise Http404("No such kind.")
@@ -389,7 +397,7 @@ ERROR_STEP = {
 }
 
 
-def _check_step(request: HttpRequest, concern: Concern) -> HttpResponse:
+def _check_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResponse:
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         try:
@@ -431,7 +439,7 @@ def _labels() -> dict[str, dict[str, str]]:
     }
 
 
-STEP_HANDLERS: dict[str, Any] = {
+STEP_HANDLERS: dict[str, Callable[[AuthenticatedHttpRequest, Concern], HttpResponse]] = {
     "child": _child_step,
     "details": _simple_step(forms.DetailsForm, "details", "concerns/step_details.html"),
     "indicators": _indicators_step,
@@ -444,7 +452,7 @@ STEP_HANDLERS: dict[str, Any] = {
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def concern_screening(request: HttpRequest, concern_id: int) -> HttpResponse:
+def concern_screening(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
     concern = access_concern_to_screen(request.user, concern_id)
     child = access_person_by_id(request.user, int(concern.child_id or 0))
     result, facts = selectors.screening_for_child(child)
@@ -484,13 +492,13 @@ def concern_screening(request: HttpRequest, concern_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def concern_next_steps(request: HttpRequest, concern_id: int) -> HttpResponse:
+def concern_next_steps(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
     concern = access_concern_next_steps(request.user, concern_id)
     found = selectors.concern_text_check(concern)
     recs = selectors.pathways_for(concern, request.user, text=found)
     recommended = {r.code for r in recs}
     others = [(code, label) for code, label in Pathway.choices if code not in recommended]
-    user: Any = request.user
+    user = request.user
     if not (user.agency and user.agency.is_first_responder):
         others = [(c, label) for c, label in others if c != "nrm"]
     form = forms.PathwayForm(request.POST or None, recommendations=recs, others=others)
@@ -524,7 +532,7 @@ def concern_next_steps(request: HttpRequest, concern_id: int) -> HttpResponse:
 
 
 @login_required
-def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
+def concern_detail(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
     concern = view_concern(request.user, concern_id, justification="Opened a concern")
     if concern.status == ConcernStatus.DRAFT:
         return redirect("concerns:step", concern_id=concern.pk, step="check")
@@ -546,7 +554,7 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def draft_discard(request: HttpRequest, concern_id: int) -> HttpResponse:
+def draft_discard(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
     concern = access_own_draft(request.user, concern_id)
     asked = confirm_discard(
         request,

@@ -10,9 +10,17 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 
-from cairn.accounts.models import User
+from cairn.accounts.models import Agency, User
 
 from .types import Actor
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a page under `@login_required`: its user is signed in. A type only
+    (Django still passes an HttpRequest): annotate a view's `request` with it only below
+    that decorator, and a helper's only when every caller holds one (mypy checks that)."""
+
+    user: User
 
 
 def actor_of(request: HttpRequest) -> Actor:
@@ -35,7 +43,27 @@ def require(actor: Actor, permission: str, *, agency: bool = False, hide: bool =
             raise Http404("Page not found.")
         raise PermissionDenied(f"You do not have permission to do this ({permission}).")
     if agency and actor.agency_id is None:
-        raise PermissionDenied("Your account is not attached to an agency.")
+        raise PermissionDenied(NO_AGENCY)
+
+
+NO_AGENCY = "Your account is not attached to an agency."
+
+
+def agency_of(actor: Actor) -> Agency:
+    """The actor's agency, for a record kept in its name. An account not attached to one
+    is refused (403) as `require(..., agency=True)` refuses it; past a rule that already
+    requires an agency (a reviewer, a sharer) this never refuses."""
+    agency = actor.agency
+    if agency is None:
+        raise PermissionDenied(NO_AGENCY)
+    return agency
+
+
+def agency_id_of(actor: Actor) -> int:
+    """`agency_of(actor).pk` without loading the agency."""
+    if actor.agency_id is None:
+        raise PermissionDenied(NO_AGENCY)
+    return actor.agency_id
 
 
 def apply_service_errors(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Max, Subquery
 from django.http import Http404
@@ -26,7 +25,7 @@ def _require_admin(actor: Actor) -> None:
         raise Http404
 
 
-def access_job(actor: Any, name: str) -> jobs.Job:
+def access_job(actor: Actor, name: str) -> jobs.Job:
     """The job called `name`, for a user who may see the jobs; else 404."""
     _require_admin(actor)
     job = jobs.get(name)
@@ -44,7 +43,7 @@ class JobStatus:
     lost: bool  # the last run never finished and is older than STALE_AFTER
 
 
-def job_statuses(actor: Any) -> list[JobStatus]:
+def job_statuses(actor: Actor) -> list[JobStatus]:
     """Each job in the registry with its latest run, next run and recent failure count,
     in three queries whatever the number of runs."""
     _require_admin(actor)
@@ -85,7 +84,7 @@ def job_statuses(actor: Any) -> list[JobStatus]:
     return statuses
 
 
-def recent_failures(actor: Any, *, limit: int = 10) -> list[JobRun]:
+def recent_failures(actor: Actor, *, limit: int = 10) -> list[JobRun]:
     """The latest failed runs of the last RECENT_FAILURES, newest first."""
     _require_admin(actor)
     since = timezone.now() - RECENT_FAILURES

@@ -17,7 +17,6 @@ import traceback
 from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
@@ -25,6 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cairn.audit import services as audit
+from cairn.core.types import Actor
 
 from . import jobs, tasks
 from .models import JobRun, RunStatus, ScheduledJob, Trigger
@@ -164,7 +164,7 @@ def _finish(run: JobRun, *, status: str, summary: str = "", error: str = "") -> 
     run.save(update_fields=["status", "finished_at", "summary", "error"])
 
 
-def job_run_now(*, actor: Any, name: str) -> tuple[JobRun, bool]:
+def job_run_now(*, actor: Actor, name: str) -> tuple[JobRun, bool]:
     """Queue job `name` now, for a system admin. Pressed twice (or by two admins at once)
     while a run is still queued or running, it returns that run instead of queueing
     another: (the run, whether this call queued it)."""

@@ -24,7 +24,6 @@ import datetime as dt
 import re
 import secrets
 from collections.abc import Callable
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
@@ -34,6 +33,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from cairn.audit import services as audit
+from cairn.core.types import Actor
 
 from .models import SubmitKey
 
@@ -75,9 +75,9 @@ def _key_of(request: HttpRequest) -> str | None:
     return key
 
 
-def _replay(request: HttpRequest, row: SubmitKey) -> HttpResponse:
+def _replay(request: HttpRequest, user: Actor, row: SubmitKey) -> HttpResponse:
     audit.record(
-        actor=request.user,
+        actor=user,
         event="web.submit_replayed",
         justification="Form sent again with the same submit key: sent to the first result",
         details={"path": request.path, "location": row.location},
@@ -99,7 +99,9 @@ class SubmitKeyMiddleware:
         key = _key_of(request)
         if key is None:
             return self.get_response(request)
-        user: Any = request.user
+        user = request.user
+        if not user.is_authenticated:  # _key_of answers None for them: never here
+            return self.get_response(request)
         with transaction.atomic():
             now = timezone.now()
             SubmitKey.objects.filter(user=user, key=key, created_at__lt=now - KEY_LIFETIME).delete()
@@ -124,7 +126,7 @@ class SubmitKeyMiddleware:
                         "This form was already used for something else. "
                         "Open the page again and fill in the new form.",
                     )
-                return _replay(request, existing)
+                return _replay(request, user, existing)
             response = self.get_response(request)
             location = response.get("Location", "") if 300 <= response.status_code < 400 else ""
             if location and len(location) <= 2000:

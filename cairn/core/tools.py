@@ -5,9 +5,14 @@ One list, used by the Tools page and by the header to decide whether to offer To
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
+
+from cairn.core.types import Actor
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,7 @@ TOOL_SECTIONS = frozenset(
 )
 
 
-def tools_for(user: Any) -> list[Tool]:
+def tools_for(user: Actor | AnonymousUser | None) -> list[Tool]:
     """The tools `user` may use, in the order shown."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from cairn.audit.selectors import audit_head_index
+from cairn.core.http import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .errors import is_api, json_error, outage_response
@@ -20,12 +21,12 @@ from .tools import tools_for
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"nav": "home"})
 
 
 @login_required
-def tools(request: HttpRequest) -> HttpResponse:
+def tools(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The tools this user may use; none is a 403 (the header offers no Tools link then)."""
     available = tools_for(request.user)
     if not available:
@@ -128,7 +129,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 @login_required
 @require_GET
-def jobs_status(request: HttpRequest) -> HttpResponse:
+def jobs_status(request: AuthenticatedHttpRequest) -> HttpResponse:
     """System admins: each background job's last run, next run and recent failures, and
     the task queue by status."""
     statuses = selectors.job_statuses(request.user)
@@ -149,7 +150,7 @@ def jobs_status(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_run(request: HttpRequest, name: str) -> HttpResponse:
+def job_run(request: AuthenticatedHttpRequest, name: str) -> HttpResponse:
     """Queue a job now (audited); pressed again while that run waits, it queues no other."""
     job = selectors.access_job(request.user, name)
     _, queued = services.job_run_now(actor=request.user, name=job.name)

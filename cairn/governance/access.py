@@ -4,17 +4,17 @@ else: 404, as for a page that does not exist."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
+
+from cairn.core.types import Actor
 
 PERMISSION = "governance.view_dashboard"
 
 
-def can_view(user: Any) -> bool:
+def can_view(user: Actor) -> bool:
     return bool(user.is_authenticated and user.has_perm(PERMISSION) and user.agency_id is not None)
 
 
-def require_viewer(user: Any) -> None:
+def require_viewer(user: Actor) -> None:
     if not can_view(user):
         raise Http404("Page not found.")

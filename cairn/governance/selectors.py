@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Model, Q
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.utils import timezone
 from cairn.accounts.models import Agency
 from cairn.audit import services as audit
 from cairn.concerns.models import Concern
+from cairn.core.types import Actor
 from cairn.disruption.models import Tactic
 from cairn.hub.dashboard import Bar, Panel
 from cairn.hub.models import Action, MissingEpisode
@@ -87,7 +87,7 @@ class Overview:
 HELD_TITLE = "Records held, by category and agency"
 
 
-def _reviews(user: Any, today: dt.date) -> Panel:
+def _reviews(user: Actor, today: dt.date) -> Panel:
     entries = retention.schedule(user)
     buckets: Counter[str] = Counter()
     due_now = []
@@ -109,9 +109,13 @@ def _reviews(user: Any, today: dt.date) -> Panel:
             buckets["later"] += 1
     retention.annotate_blockers(due_now)
     blocked = sum(1 for e in due_now if e.blockers)
-    disposed = Tombstone.objects.filter(
-        agency_id=user.agency_id, disposed_at__gte=timezone.now() - YEAR
-    ).count()
+    disposed = (
+        0  # an account without an agency has disposed of nothing
+        if user.agency_id is None
+        else Tombstone.objects.filter(
+            agency_id=user.agency_id, disposed_at__gte=timezone.now() - YEAR
+        ).count()
+    )
     return Panel(
         key="reviews",
         link_url_name="retention:queue",
@@ -134,7 +138,7 @@ def _reviews(user: Any, today: dt.date) -> Panel:
     )
 
 
-def _sars(user: Any, today: dt.date) -> Panel:
+def _sars(user: Actor, today: dt.date) -> Panel:
     soon = today + dt.timedelta(days=SOON_DAYS)
     open_q = ~Q(status__in=SarStatus.finished())
     year_ago = timezone.now() - YEAR
@@ -177,7 +181,7 @@ def _sars(user: Any, today: dt.date) -> Panel:
     )
 
 
-def _restrictions(user: Any, today: dt.date) -> Panel:
+def _restrictions(user: Actor, today: dt.date) -> Panel:
     in_force = (
         Restriction.objects.filter(lifted_at__isnull=True)
         .order_by()
@@ -278,7 +282,7 @@ def _held() -> tuple[list[str], list[HeldRow]]:
     return [c[0] for c in CATEGORIES], held
 
 
-def overview(user: Any, *, today: dt.date | None = None) -> Overview | None:
+def overview(user: Actor, *, today: dt.date | None = None) -> Overview | None:
     """The dashboard for `user`, or None when they may not see it."""
     if not can_view(user):
         return None
@@ -305,7 +309,7 @@ def overview(user: Any, *, today: dt.date | None = None) -> Overview | None:
     )
 
 
-def consult_overview(user: Any) -> Overview | None:
+def consult_overview(user: Actor) -> Overview | None:
     """The dashboard shown (web or API): recorded as governance.dashboard_viewed. None
     (and no row) when the user may not see it."""
     found = overview(user)
@@ -318,7 +322,7 @@ def consult_overview(user: Any) -> Overview | None:
     return found
 
 
-def export_overview(user: Any) -> Overview | None:
+def export_overview(user: Actor) -> Overview | None:
     """The dashboard's figures exported as CSV: recorded as
     governance.dashboard_exported. None (and no row) when the user may not see it."""
     found = overview(user)

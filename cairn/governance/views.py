@@ -7,12 +7,13 @@ import csv
 from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cairn.audit.export import _safe
+from cairn.core.http import AuthenticatedHttpRequest
 from cairn.core.throttling import throttle
 
 from . import access, selectors
@@ -22,7 +23,7 @@ CSV_HEADER = ["section", "measure", "agency", "value", "as_of"]
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_viewer(request.user)
     overview = selectors.consult_overview(request.user)
     return render(request, "governance/dashboard.html", {"overview": overview, "nav": "governance"})
@@ -44,7 +45,7 @@ def _csv(overview: selectors.Overview) -> Iterator[str]:
 @login_required
 @require_GET
 @throttle("export")
-def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
+def dashboard_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     access.require_viewer(request.user)
     overview = selectors.export_overview(request.user)
     assert overview is not None  # require_viewer passed

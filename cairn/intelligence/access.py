@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -32,17 +31,18 @@ from django.http import Http404
 from cairn.accounts.roles import HUB_WIDE_ROLES, Role
 from cairn.audit import services as audit
 from cairn.core.text import require_id
+from cairn.core.types import Actor
 
 from .models import CrimeReferral, Dissemination, RecipientKind, Status, Submission
 
 SANITISED_STATUSES = (Status.EVALUATED, Status.DISSEMINATED)
 
 
-def is_fib(user: Any) -> bool:
+def is_fib(user: Actor) -> bool:
     return bool(user.is_authenticated and user.has_perm("intelligence.manage_fib"))
 
 
-def is_crime_recorder(user: Any) -> bool:
+def is_crime_recorder(user: Actor) -> bool:
     return bool(user.is_authenticated and user.has_perm("intelligence.record_crime"))
 
 
@@ -55,11 +55,11 @@ def _kept() -> QuerySet[Submission]:
     return Submission.objects.filter(disposed_at__isnull=True)
 
 
-def _can_view(user: Any) -> bool:
+def _can_view(user: Actor) -> bool:
     return bool(user.is_authenticated and user.has_perm("intelligence.view_submission"))
 
 
-def received_q(user: Any) -> Q:
+def received_q(user: Actor) -> Q:
     """A Q over Dissemination rows addressed to `user`."""
     q = Q(recipient_kind=RecipientKind.AGENCY, recipient_agency_id=user.agency_id)
     if user.role == Role.PPU_COORDINATOR:
@@ -69,11 +69,11 @@ def received_q(user: Any) -> Q:
     return q
 
 
-def _received(user: Any) -> Exists:
+def _received(user: Actor) -> Exists:
     return Exists(Dissemination.objects.filter(received_q(user), submission_id=OuterRef("pk")))
 
 
-def sanitised_visible(user: Any) -> QuerySet[Submission]:
+def sanitised_visible(user: Actor) -> QuerySet[Submission]:
     """Entries whose sanitised version and grading `user` may read (search, correlation)."""
     if not _can_view(user) or user.agency_id is None:
         return Submission.objects.none()
@@ -86,7 +86,7 @@ def sanitised_visible(user: Any) -> QuerySet[Submission]:
     return base.filter(_received(user))
 
 
-def visible_submissions(user: Any) -> QuerySet[Submission]:
+def visible_submissions(user: Actor) -> QuerySet[Submission]:
     """Every entry `user` may open in any form (original or sanitised)."""
     if not _can_view(user) or user.agency_id is None:
         return Submission.objects.none()
@@ -116,7 +116,7 @@ class SubmissionView:
         return self.original and not self.sanitised and not self.crime_recording
 
 
-def access_submission_by_id(user: Any, submission_id: int) -> SubmissionView:
+def access_submission_by_id(user: Actor, submission_id: int) -> SubmissionView:
     submission_id = require_id(submission_id)
     submission = (
         visible_submissions(user)
@@ -151,14 +151,14 @@ def access_submission_by_id(user: Any, submission_id: int) -> SubmissionView:
     )
 
 
-def access_own_draft(user: Any, submission_id: int) -> Submission:
+def access_own_draft(user: Actor, submission_id: int) -> Submission:
     view = access_submission_by_id(user, submission_id)
     if view.submission.submitter_id != user.pk or view.submission.status != Status.DRAFT:
         raise Http404("No draft found.")
     return view.submission
 
 
-def access_for_fib(user: Any, submission_id: int) -> Submission:
+def access_for_fib(user: Actor, submission_id: int) -> Submission:
     """A submitted entry for the FIB's workflow pages (anyone else: 404)."""
     view = access_submission_by_id(user, submission_id)
     if not view.workflow:
@@ -166,7 +166,7 @@ def access_for_fib(user: Any, submission_id: int) -> Submission:
     return view.submission
 
 
-def access_returned_own(user: Any, submission_id: int) -> Submission:
+def access_returned_own(user: Actor, submission_id: int) -> Submission:
     """An entry the FIB returned to `user`, its submitter (to edit and resubmit, or
     withdraw); anyone else, or any other status: 404."""
     view = access_submission_by_id(user, submission_id)
@@ -175,7 +175,7 @@ def access_returned_own(user: Any, submission_id: int) -> Submission:
     return view.submission
 
 
-def visible_crime_referrals(user: Any) -> QuerySet[CrimeReferral]:
+def visible_crime_referrals(user: Actor) -> QuerySet[CrimeReferral]:
     """The crime recording queue: crime recorders and the FIB see every referral."""
     if not user.is_authenticated or user.agency_id is None:
         return CrimeReferral.objects.none()
@@ -184,7 +184,7 @@ def visible_crime_referrals(user: Any) -> QuerySet[CrimeReferral]:
     return CrimeReferral.objects.none()
 
 
-def access_crime_referral_by_id(user: Any, referral_id: int) -> CrimeReferral:
+def access_crime_referral_by_id(user: Actor, referral_id: int) -> CrimeReferral:
     """A referral for the crime recorder's page (anyone else, FIB included: 404; the FIB
     follows its referrals from the entry)."""
     if not is_crime_recorder(user):
@@ -207,7 +207,7 @@ def access_crime_referral_by_id(user: Any, referral_id: int) -> CrimeReferral:
     return referral
 
 
-def _consulted(user: Any, submission: Submission, justification: str, source: str | None) -> None:
+def _consulted(user: Actor, submission: Submission, justification: str, source: str | None) -> None:
     audit.record(
         actor=user,
         event="intel.viewed",
@@ -219,7 +219,7 @@ def _consulted(user: Any, submission: Submission, justification: str, source: st
 
 
 def view_submission(
-    user: Any, submission_id: int, *, justification: str = "", source: str | None = None
+    user: Actor, submission_id: int, *, justification: str = "", source: str | None = None
 ) -> SubmissionView:
     """An entry opened to read (web or API), recorded as a consultation naming its
     subject. The submitter's own draft is their own input, so opening it is not recorded."""
@@ -230,7 +230,7 @@ def view_submission(
     return view
 
 
-def fib_page(user: Any, submission_id: int, *, step: str) -> Submission:
+def fib_page(user: Actor, submission_id: int, *, step: str) -> Submission:
     """An entry opened on one of the FIB's workflow pages (triage, evaluate, sanitise,
     link, disseminate, crime decision), each of which shows the original or the sanitised
     text: recorded as a consultation."""
@@ -240,7 +240,7 @@ def fib_page(user: Any, submission_id: int, *, step: str) -> Submission:
 
 
 def consult_crime_referral(
-    user: Any, referral: CrimeReferral, *, justification: str, source: str | None = None
+    user: Actor, referral: CrimeReferral, *, justification: str, source: str | None = None
 ) -> None:
     """A crime referral shown (the entry and the child): a consultation naming the child."""
     audit.record(
@@ -254,7 +254,7 @@ def consult_crime_referral(
 
 
 def view_crime_referral(
-    user: Any, referral_id: int, *, justification: str, source: str | None = None
+    user: Actor, referral_id: int, *, justification: str, source: str | None = None
 ) -> CrimeReferral:
     """A crime referral opened to read (web or API), recorded as a consultation."""
     referral = access_crime_referral_by_id(user, referral_id)
@@ -263,7 +263,7 @@ def view_crime_referral(
 
 
 def consult_crime_queue(
-    user: Any, referrals: Iterable[CrimeReferral], *, tab: str, source: str | None = None
+    user: Actor, referrals: Iterable[CrimeReferral], *, tab: str, source: str | None = None
 ) -> None:
     """One page of the crime recording queue shown (each row names a child): one
     consultation row naming the children on the page."""

@@ -5,11 +5,10 @@ concerns sees it; the entry itself stays behind the intelligence access layer.""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 
 from cairn.concerns.access import visible_concerns
+from cairn.core.types import Actor
 from cairn.pole import chronology
 from cairn.pole.models import Person
 
@@ -17,7 +16,7 @@ from .models import CrimeReferral, CrimeReferralStatus
 
 
 @chronology.register
-def crime_entries(user: Any, person: Person) -> list[chronology.ChronologyEntry]:
+def crime_entries(user: Actor, person: Person) -> list[chronology.ChronologyEntry]:
     if not user.has_perm("concerns.view_concern"):
         return []
     referrals = list(

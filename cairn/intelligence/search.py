@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any, cast
+from typing import cast
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.paginator import Paginator
@@ -24,6 +24,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from cairn.core.types import Actor
 from cairn.pole import normalise
 from cairn.pole.access import visible_entity_ids
 
@@ -153,7 +154,7 @@ def _area_spellings(area: str) -> set[str]:
     return spellings
 
 
-def search(user: Any, filters: Filters) -> QuerySet[Submission]:
+def search(user: Actor, filters: Filters) -> QuerySet[Submission]:
     """Every filter reads what the searcher may read. The FIB holds the original, so its
     date and area filters read the date seen and the place; anyone else reads only the
     sanitised version (the grading, the sanitised text and the date submitted), so no
@@ -190,7 +191,7 @@ def search(user: Any, filters: Filters) -> QuerySet[Submission]:
     return _text_filter(qs, filters.q, rank=filters.sort != NEWEST)
 
 
-def paginate(user: Any, filters: Filters, per_page: int = 25) -> SearchPaginator:
+def paginate(user: Actor, filters: Filters, per_page: int = 25) -> SearchPaginator:
     """The search, paged. A text search that asks for the best match first but matches
     more than RANK_LIMIT reports is shown newest first instead (`paginator.order` says
     which, `paginator.broad` why): ranking must read every match (two common words match

@@ -12,8 +12,10 @@ from django.http import Http404
 
 from cairn.accounts.models import Agency
 from cairn.audit import services as audit
+from cairn.concerns.models import Concern
 from cairn.concerns.services import CONCERN_SOURCE
 from cairn.core.text import MAX_ID
+from cairn.core.types import Actor
 from cairn.pole import normalise
 from cairn.pole.access import (
     entity_visibility_q,
@@ -79,7 +81,7 @@ def _police_recorded() -> Exists:
     )
 
 
-def my_submissions(user: Any) -> QuerySet[Submission]:
+def my_submissions(user: Actor) -> QuerySet[Submission]:
     return (
         visible_submissions(user)
         .filter(submitter=user)
@@ -90,7 +92,7 @@ def my_submissions(user: Any) -> QuerySet[Submission]:
     )
 
 
-def my_drafts(user: Any) -> QuerySet[Submission]:
+def my_drafts(user: Actor) -> QuerySet[Submission]:
     return (
         visible_submissions(user)
         .filter(submitter=user, status=Status.DRAFT)
@@ -98,7 +100,7 @@ def my_drafts(user: Any) -> QuerySet[Submission]:
     )
 
 
-def shared_with_me(user: Any) -> QuerySet[Submission]:
+def shared_with_me(user: Actor) -> QuerySet[Submission]:
     """Sanitised entries the user may read that they did not submit themselves."""
 
     if is_fib(user):
@@ -111,7 +113,7 @@ def shared_with_me(user: Any) -> QuerySet[Submission]:
     )
 
 
-def fib_queue(user: Any, tab: str) -> QuerySet[Submission]:
+def fib_queue(user: Actor, tab: str) -> QuerySet[Submission]:
     if not is_fib(user):
         return Submission.objects.none()
     statuses = QUEUE_STATUSES.get(tab, QUEUE_STATUSES["new"])
@@ -128,7 +130,7 @@ def fib_queue(user: Any, tab: str) -> QuerySet[Submission]:
     )
 
 
-def queue_counts(user: Any) -> dict[str, int]:
+def queue_counts(user: Actor) -> dict[str, int]:
     if not is_fib(user):
         return {}
     rows = (
@@ -143,7 +145,7 @@ def queue_counts(user: Any) -> dict[str, int]:
     }
 
 
-def crime_referral_queue(user: Any, tab: str) -> QuerySet[CrimeReferral]:
+def crime_referral_queue(user: Actor, tab: str) -> QuerySet[CrimeReferral]:
     """The crime recording queue: waiting referrals oldest first, the others newest first."""
     status = CRIME_TABS.get(tab, CrimeReferralStatus.OPEN)
     qs = (
@@ -154,7 +156,7 @@ def crime_referral_queue(user: Any, tab: str) -> QuerySet[CrimeReferral]:
     return qs.order_by("referred_at" if status == CrimeReferralStatus.OPEN else "-referred_at")
 
 
-def crime_referral_counts(user: Any) -> dict[str, int]:
+def crime_referral_counts(user: Actor) -> dict[str, int]:
     rows = visible_crime_referrals(user).values("status").annotate(n=Count("pk"))
     counts = {row["status"]: row["n"] for row in rows}
     return {tab: counts.get(status, 0) for tab, status in CRIME_TABS.items()}
@@ -167,7 +169,7 @@ def crime_referrals_for(submission: Submission) -> QuerySet[CrimeReferral]:
     )
 
 
-def source_for(user: Any, submission: Submission, *, source: str | None = None) -> SourceRecord:
+def source_for(user: Actor, submission: Submission, *, source: str | None = None) -> SourceRecord:
     """The protected source record: FIB officers only, and every read is audited."""
     if not user.has_perm("intelligence.view_source") or submission.status == Status.DRAFT:
         raise Http404("No source record found.")
@@ -239,7 +241,7 @@ class MentionRow:
         return linking.question(self.mention)
 
 
-def _location_candidates(user: Any, mention: dict[str, Any]) -> list[Candidate]:
+def _location_candidates(user: Actor, mention: dict[str, Any]) -> list[Candidate]:
     postcode = normalise.postcode(str(mention.get("postcode") or ""))
     name = str(mention.get("name") or "").strip()
     qs = Location.objects.filter(entity_visibility_q(user, prefix="entity__"))
@@ -254,7 +256,7 @@ def _location_candidates(user: Any, mention: dict[str, Any]) -> list[Candidate]:
     return [Candidate(loc.pk, loc.one_line, why) for loc in qs.order_by("pk")[:5]]
 
 
-def _person_candidates(user: Any, mention: dict[str, Any]) -> list[Candidate]:
+def _person_candidates(user: Actor, mention: dict[str, Any]) -> list[Candidate]:
     """Existing people a mentioned person may be: the probabilistic matcher first (names,
     nickname as an alias, date of birth; with the likelihood and its reasons), then a name
     search for what it cannot score (a nickname alone that is no one's recorded alias)."""
@@ -288,7 +290,7 @@ def _person_candidates(user: Any, mention: dict[str, Any]) -> list[Candidate]:
     ]
 
 
-def _named_record(user: Any, mention: dict[str, Any]) -> Candidate | None:
+def _named_record(user: Actor, mention: dict[str, Any]) -> Candidate | None:
     """The record the detail was given with (chosen in the entry, or the record a concern
     made of it), when the officer may see it."""
     raw = str(mention.get("entity_id") or mention.get("record_id") or "")
@@ -309,7 +311,7 @@ def _named_record(user: Any, mention: dict[str, Any]) -> Candidate | None:
     return Candidate(entity.pk, entity.label, detail)
 
 
-def _candidates(user: Any, mention: dict[str, Any]) -> list[Candidate]:
+def _candidates(user: Actor, mention: dict[str, Any]) -> list[Candidate]:
     named = _named_record(user, mention)
     kind = mention.get("kind")
     found: list[Candidate] = []
@@ -333,7 +335,9 @@ def _candidates(user: Any, mention: dict[str, Any]) -> list[Candidate]:
     return [named, *[c for c in found if c.entity_id != named.entity_id]]
 
 
-def _linked_facts(user: Any, submission: Submission, entity_ids: set[int]) -> dict[int, list[str]]:
+def _linked_facts(
+    user: Actor, submission: Submission, entity_ids: set[int]
+) -> dict[int, list[str]]:
     """For each linked record, the links this entry asserted about it that the user may
     see, as sentences ("Dean Marsh: uses phone: +447700900123")."""
     if not entity_ids:
@@ -358,7 +362,7 @@ def _linked_facts(user: Any, submission: Submission, entity_ids: set[int]) -> di
     return out
 
 
-def link_rows(user: Any, submission: Submission) -> list[MentionRow]:
+def link_rows(user: Actor, submission: Submission) -> list[MentionRow]:
     """The FIB's linking step: each detail of the entry once, with the record it is linked
     to, or the existing visible records it may be (the record it was given with; the same
     normalised registration, number or handle; people scored by the matcher, with the
@@ -400,7 +404,7 @@ def link_rows(user: Any, submission: Submission) -> list[MentionRow]:
     return rows
 
 
-def concern_subjects(user: Any, concern: Any) -> list[Person]:
+def concern_subjects(user: Actor, concern: Concern) -> list[Person]:
     """Who an entry started from a concern may be about (one subject per entry): the
     concern's child, then the other people it names (the records its details became, or
     the people it linked to the child), those the user may see."""
@@ -441,7 +445,7 @@ class Correlation:
     others: list[ReportRef]
 
 
-def correlations(user: Any, submission: Submission, *, limit: int = 5) -> list[Correlation]:
+def correlations(user: Actor, submission: Submission, *, limit: int = 5) -> list[Correlation]:
     """For each linked record the viewer may see: how many OTHER entries the viewer may
     see mention it, with links to the most recent. Entries the viewer cannot see are
     never counted, so a count cannot leak their existence. Three small indexed queries:
@@ -481,7 +485,7 @@ def correlations(user: Any, submission: Submission, *, limit: int = 5) -> list[C
 # Consultation rows for reads shown on both channels ---------------------------------------
 
 
-def consult_submissions(user: Any, shown: Iterable[Submission], *, justification: str) -> None:
+def consult_submissions(user: Actor, shown: Iterable[Submission], *, justification: str) -> None:
     """Entries listed (the web's own list with drafts and shares, the FIB queue, or a page
     through the API): one consultation row naming their subjects."""
     audit.record_list(
@@ -493,7 +497,7 @@ def consult_submissions(user: Any, shown: Iterable[Submission], *, justification
 
 
 def consult_search(
-    user: Any,
+    user: Actor,
     shown: Iterable[Submission],
     *,
     q: str,
@@ -512,7 +516,7 @@ def consult_search(
     )
 
 
-def consult_text_check(user: Any, submission: Submission, result: checks.CheckResult) -> None:
+def consult_text_check(user: Actor, submission: Submission, result: checks.CheckResult) -> None:
     """The crime-disclosure and quality check shown to the submitter (intel.checked)."""
     audit.record(
         actor=user,

@@ -20,7 +20,7 @@ from cairn.audit import services as audit
 from cairn.concerns import services as concern_services
 from cairn.concerns.models import Concern
 from cairn.core.concurrency import Conflict, lock
-from cairn.core.http import require
+from cairn.core.http import agency_of, require
 from cairn.core.text import MAX_ID
 from cairn.core.types import Actor
 from cairn.notifications import services as notifications
@@ -169,7 +169,8 @@ def check_text(submission: Submission) -> checks.CheckResult:
 def _same_person(mention: dict[str, Any], person: Person) -> bool:
     raw = str(mention.get("record_id") or mention.get("entity_id") or "")
     if raw.isdigit():
-        return int(raw) == person.pk
+        person_id: int = person.pk  # the pk of a model whose primary key is a relation: Any
+        return int(raw) == person_id
     given = str(mention.get("given_name") or "").strip().casefold()
     family = str(mention.get("family_name") or "").strip().casefold()
     return (given, family) == (person.given_name.casefold(), person.family_name.casefold())
@@ -199,7 +200,7 @@ def _mentions_about(concern: Concern, subject: Person | None) -> list[dict[str, 
 
 @transaction.atomic
 def submission_start(
-    *, actor: Any, concern: Concern | None = None, subject_id: int | None = None
+    *, actor: Actor, concern: Concern | None = None, subject_id: int | None = None
 ) -> Submission:
     """Start a draft; from a concern (which the caller got through the concerns access
     layer), copy its narrative, place, date and details, about the subject the submitter
@@ -259,7 +260,7 @@ def _lock_own(actor: Actor, submission: Submission) -> bool:
 
 @transaction.atomic
 def submission_save_draft(
-    *, actor: Any, submission: Submission, data: dict[str, Any]
+    *, actor: Actor, submission: Submission, data: dict[str, Any]
 ) -> dict[str, list[str]]:
     """Save what was given (valid fields) and the source fields; return field errors."""
     _own_draft(actor, submission)
@@ -301,7 +302,7 @@ def submission_save_draft(
 @transaction.atomic
 def submission_submit(
     *,
-    actor: Any,
+    actor: Actor,
     submission: Submission,
     crime_reference: str = "",
     intel_only_reason: str = "",
@@ -403,7 +404,7 @@ def submission_create(*, actor: Actor, data: dict[str, Any]) -> Submission:
 
 
 @transaction.atomic
-def submission_discard_draft(*, actor: Any, submission: Submission) -> None:
+def submission_discard_draft(*, actor: Actor, submission: Submission) -> None:
     _own_draft(actor, submission)
     audit.record(
         actor=actor,
@@ -431,13 +432,13 @@ def _closed_conflict(submission: Submission, doing: str) -> Conflict:
     )
 
 
-def _name(user: Any) -> str:
+def _name(user: Actor | None) -> str:
     return (user.get_full_name() or user.get_username()) if user else "someone else"
 
 
 @transaction.atomic
 def submission_triage(
-    *, actor: Any, submission: Submission, priority: str, note: str = "", close: bool = False
+    *, actor: Actor, submission: Submission, priority: str, note: str = "", close: bool = False
 ) -> Submission:
     _fib(actor, submission)
     errors: dict[str, list[str]] = {}
@@ -488,7 +489,7 @@ def submission_triage(
 @transaction.atomic
 def submission_evaluate(
     *,
-    actor: Any,
+    actor: Actor,
     submission: Submission,
     source_grade: str = "",
     intel_grade: str = "",
@@ -583,7 +584,7 @@ def _replace_ci(text: str, term: str, replacement: str) -> str:
 
 
 @transaction.atomic
-def submission_sanitise(*, actor: Any, submission: Submission, text: str) -> Submission:
+def submission_sanitise(*, actor: Actor, submission: Submission, text: str) -> Submission:
     _fib(actor, submission)
     text = text.strip()
     errors: dict[str, list[str]] = {}
@@ -789,7 +790,7 @@ def _fact(item: _Planned, record: int, owner_record: int) -> tuple[int, int, str
 
 @transaction.atomic
 def mentions_link(
-    *, actor: Any, submission: Submission, answers: list[LinkAnswer]
+    *, actor: Actor, submission: Submission, answers: list[LinkAnswer]
 ) -> list[SubmissionEntity]:
     """The FIB's linking step, in one step: each detail answered is linked to its record
     (an existing one the officer may see, or a new police-only one) and, through the one
@@ -878,11 +879,11 @@ def _recipients(kind: str, agency: Agency | None) -> list[User]:
 
 
 def _dissemination_disclosure(
-    actor: Any, submission: Submission, row: Dissemination, claim: sharing.Claim
+    actor: Actor, submission: Submission, row: Dissemination, claim: sharing.Claim
 ) -> Disclosure | None:
     """The basis of a dissemination that leaves the FIB's agency: to a partner agency, or
     to the Hub (then the agreement must cover every Hub member agency)."""
-    sender = actor.agency
+    sender = agency_of(actor)
     if row.recipient_kind == RecipientKind.AGENCY and row.recipient_agency is not None:
         if row.recipient_agency.pk == sender.pk:
             return None
@@ -907,7 +908,7 @@ def _dissemination_disclosure(
 @transaction.atomic
 def submission_disseminate(
     *,
-    actor: Any,
+    actor: Actor,
     submission: Submission,
     recipient_kind: str,
     reason: str,
@@ -1088,7 +1089,7 @@ def _lock(submission: Submission, allowed: tuple[str, ...]) -> Submission:
 
 
 def _tell_submitter(
-    submission: Submission, *, kind: str, title: str, body: str, sender: Any = None
+    submission: Submission, *, kind: str, title: str, body: str, sender: Actor | None = None
 ) -> None:
     notifications.notify(
         sender=sender,
@@ -1122,7 +1123,7 @@ def _judge(actor: Actor, submission: Submission, judgement: str, note: str) -> N
 
 
 @transaction.atomic
-def submission_accept_reason(*, actor: Any, submission: Submission, note: str = "") -> Submission:
+def submission_accept_reason(*, actor: Actor, submission: Submission, note: str = "") -> Submission:
     """The FIB accepts the submitter's reason a flagged entry is intelligence only."""
     _fib(actor, submission)
     submission = _lock(submission, FIB_ACTIVE)
@@ -1160,7 +1161,7 @@ CRIME_RECORDING = "Police crime recording (PPU / CSE co-ordinators)"
 
 
 @transaction.atomic
-def submission_refer_crime(*, actor: Any, submission: Submission, note: str) -> CrimeReferral:
+def submission_refer_crime(*, actor: Actor, submission: Submission, note: str) -> CrimeReferral:
     """The FIB judges the entry a crime (rejecting any reason given) and refers it, with
     the child, to the crime recording queue: a disclosure to the crime recorders."""
     _fib(actor, submission)
@@ -1212,7 +1213,7 @@ def submission_refer_crime(*, actor: Any, submission: Submission, note: str) -> 
 
 @transaction.atomic
 def submission_return(
-    *, actor: Any, submission: Submission, note: str, is_crime: bool = False
+    *, actor: Actor, submission: Submission, note: str, is_crime: bool = False
 ) -> Submission:
     """The FIB returns the entry to its submitter with a note (to report the crime and add
     the reference, or to correct it); the submitter edits and resubmits, or withdraws."""
@@ -1253,7 +1254,7 @@ def _returned_own(actor: Actor, submission: Submission) -> Submission:
 
 
 @transaction.atomic
-def submission_reopen(*, actor: Any, submission: Submission) -> Submission:
+def submission_reopen(*, actor: Actor, submission: Submission) -> Submission:
     """The submitter reopens a returned entry to edit it: it becomes their draft again
     (the source details back in the form) until they resubmit it."""
     submission = _returned_own(actor, submission)
@@ -1296,7 +1297,7 @@ def submission_resubmit(
 
 
 @transaction.atomic
-def submission_withdraw(*, actor: Any, submission: Submission, reason: str = "") -> Submission:
+def submission_withdraw(*, actor: Actor, submission: Submission, reason: str = "") -> Submission:
     submission = _returned_own(actor, submission)
     submission.status = Status.WITHDRAWN
     submission.save(update_fields=["status", "updated_at"])
@@ -1337,7 +1338,7 @@ def _open_referral(actor: Actor, referral: CrimeReferral) -> CrimeReferral:
 
 @transaction.atomic
 def crime_referral_record(
-    *, actor: Any, referral: CrimeReferral, crime_reference: str
+    *, actor: Actor, referral: CrimeReferral, crime_reference: str
 ) -> CrimeReferral:
     """The crime recorder records the crime reference: the entry, the concern it came from
     and the child's chronology then show "crime reported, reference ..."; the entry goes
@@ -1385,7 +1386,7 @@ def crime_referral_record(
 
 
 @transaction.atomic
-def crime_referral_return(*, actor: Any, referral: CrimeReferral, note: str) -> CrimeReferral:
+def crime_referral_return(*, actor: Actor, referral: CrimeReferral, note: str) -> CrimeReferral:
     """The crime recorder returns the referral to the FIB with a note (not recordable as
     it stands); the entry is back in the FIB's triaged queue for its decision."""
     note = clean_note(

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cairn.concerns.access import access_concern_by_id, consult_concern
-from cairn.core.http import actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
@@ -43,7 +43,7 @@ from .models import CrimeReferralStatus, Status, Submission
 NAV = "intelligence"
 
 
-def _already_sent(request: HttpRequest, submission_id: int) -> HttpResponse | None:
+def _already_sent(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse | None:
     """A form posted again after the entry was sent (a double click, a resent form)
     goes to the sent entry, not to "page not found"."""
     if request.method != "POST":
@@ -56,7 +56,7 @@ def _already_sent(request: HttpRequest, submission_id: int) -> HttpResponse | No
 
 
 @login_required
-def submission_list(request: HttpRequest) -> HttpResponse:
+def submission_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "intelligence.view_submission")
     page = Paginator(selectors.my_submissions(request.user), 25).get_page(request.GET.get("page"))
     drafts = list(selectors.my_drafts(request.user)[:20])
@@ -82,7 +82,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def submission_new(request: HttpRequest) -> HttpResponse:
+def submission_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "intelligence.add_submission")
     concern = None
     concern_id = request.POST.get("concern") or request.GET.get("concern")
@@ -121,7 +121,9 @@ def submission_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _own_draft_or_sent(request: HttpRequest, submission_id: int) -> Submission | HttpResponse:
+def _own_draft_or_sent(
+    request: AuthenticatedHttpRequest, submission_id: int
+) -> Submission | HttpResponse:
     try:
         return access_own_draft(request.user, submission_id)
     except Http404:
@@ -137,7 +139,7 @@ def _said_yes(submission: Submission) -> bool:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def submission_questions(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_questions(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """The two plain questions, before the free text: a yes goes to 999 and the crime
     steps first; the text check is the net under a no (ADR 0019)."""
     found = _own_draft_or_sent(request, submission_id)
@@ -171,7 +173,7 @@ def submission_questions(request: HttpRequest, submission_id: int) -> HttpRespon
 
 @login_required
 @require_GET
-def submission_report_crime(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_report_crime(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """What to do after a yes: 999 first if anyone is in danger, then report the crime
     (101 or online), a MASH referral, and only then the intelligence around it."""
     submission = access_own_draft(request.user, submission_id)
@@ -191,7 +193,7 @@ def submission_report_crime(request: HttpRequest, submission_id: int) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def submission_edit(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_edit(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     try:
         submission = access_own_draft(request.user, submission_id)
     except Http404:
@@ -242,7 +244,7 @@ def submission_edit(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def mention_add(request: HttpRequest, submission_id: int, kind: str) -> HttpResponse:
+def mention_add(request: AuthenticatedHttpRequest, submission_id: int, kind: str) -> HttpResponse:
     submission = access_own_draft(request.user, submission_id)
     if kind not in MENTION_FORMS:
         raise Http404("No such kind.")
@@ -273,7 +275,7 @@ ERROR_LINKS = {
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def submission_check(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_check(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     try:
         submission = access_own_draft(request.user, submission_id)
     except Http404:
@@ -344,7 +346,7 @@ def submission_check(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def draft_discard(request: HttpRequest, submission_id: int) -> HttpResponse:
+def draft_discard(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     submission = access_own_draft(request.user, submission_id)
     asked = confirm_discard(
         request,
@@ -360,7 +362,7 @@ def draft_discard(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 
 @login_required
-def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_detail(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     view = view_submission(request.user, submission_id)
     submission = view.submission
     if submission.status == Status.DRAFT:
@@ -392,7 +394,7 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 
 @login_required
-def source_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
+def source_detail(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     submission = access_for_fib(request.user, submission_id)
     record = selectors.source_for(request.user, submission)
     return render(
@@ -403,7 +405,7 @@ def source_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 
 @login_required
-def fib_queue(request: HttpRequest) -> HttpResponse:
+def fib_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "intelligence.manage_fib")
     tab = request.GET.get("tab", "new")
     if tab not in selectors.QUEUE_STATUSES:
@@ -447,7 +449,7 @@ def _fib_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def triage(request: HttpRequest, submission_id: int) -> HttpResponse:
+def triage(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     submission = fib_page(request.user, submission_id, step="triage")
     form = forms.TriageForm(
         request.POST or None,
@@ -519,7 +521,7 @@ def _confirm(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def crime_decision(request: HttpRequest, submission_id: int) -> HttpResponse:
+def crime_decision(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """The FIB decides where a (flagged) entry goes: accept the reason, refer the crime for
     recording (after a confirmation step), or return it to the submitter."""
     submission = fib_page(request.user, submission_id, step="crime check decision")
@@ -576,7 +578,7 @@ def crime_decision(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reopen(request: HttpRequest, submission_id: int) -> HttpResponse:
+def reopen(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     submission = access_returned_own(request.user, submission_id)
     try:
         services.submission_reopen(actor=request.user, submission=submission)
@@ -588,7 +590,7 @@ def reopen(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def withdraw(request: HttpRequest, submission_id: int) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     submission = access_returned_own(request.user, submission_id)
     form = forms.WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -609,7 +611,7 @@ def withdraw(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 
 @login_required
-def crime_queue(request: HttpRequest) -> HttpResponse:
+def crime_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "intelligence.record_crime")
     tab = request.GET.get("tab", "open")
     if tab not in selectors.CRIME_TABS:
@@ -632,7 +634,7 @@ def crime_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def crime_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
+def crime_referral(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     """A referral for the crime recorder: the entry and the child; record the crime
     reference (after a check-your-answer step) or return it to the FIB."""
     referral = access_crime_referral_by_id(request.user, referral_id)
@@ -693,7 +695,7 @@ def crime_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def evaluate(request: HttpRequest, submission_id: int) -> HttpResponse:
+def evaluate(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     submission = fib_page(request.user, submission_id, step="evaluation")
     form = forms.EvaluateForm(
         request.POST or None,
@@ -722,7 +724,7 @@ def evaluate(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def sanitise(request: HttpRequest, submission_id: int) -> HttpResponse:
+def sanitise(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     submission = fib_page(request.user, submission_id, step="sanitising")
     initial = submission.sanitised_text or services.suggested_sanitised(submission)
     form = forms.SanitiseForm(request.POST or None, initial={"text": initial})
@@ -742,7 +744,7 @@ def sanitise(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def link(request: HttpRequest, submission_id: int) -> HttpResponse:
+def link(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """The FIB's linking step: every detail of the entry at once (which record, whose it
     is, how), linked in one submit; any problem links nothing and keeps every answer."""
     submission = fib_page(request.user, submission_id, step="linking")
@@ -780,7 +782,7 @@ def link(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def disseminate(request: HttpRequest, submission_id: int) -> HttpResponse:
+def disseminate(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     submission = fib_page(request.user, submission_id, step="dissemination")
     form = forms.DisseminateForm(
         request.POST or None,
@@ -815,7 +817,7 @@ def disseminate(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @login_required
 @throttle("search", methods=("GET",))
-def search_page(request: HttpRequest) -> HttpResponse:
+def search_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "intelligence.view_submission")
     form = forms.SearchForm(request.GET or None, fib=is_fib(request.user))
     page = None

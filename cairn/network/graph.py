@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Q, Value
 from django.db.models.functions import Replace
 
+from cairn.core.types import Actor
 from cairn.pole import normalise
 from cairn.pole.access import visible_entities, visible_links
 from cairn.pole.models import (
@@ -110,7 +111,7 @@ def _detail(entity: Entity) -> str:
 
 
 def neighbourhood(
-    user: Any,
+    user: Actor,
     entity_id: int,
     *,
     hops: int = 2,
@@ -263,7 +264,7 @@ class Correlation:
     possible: bool  # True for a 0/O or 1/I confusion: flagged, never assumed
 
 
-def correlations(user: Any, network: Network) -> list[Correlation]:
+def correlations(user: Actor, network: Network) -> list[Correlation]:
     """Other records, visible to `user`, that may be the same object or place as one in
     the network: the same registration (or one differing only by 0/O, 1/I), the same
     phone number, the same handle on the same platform, the same address. One query per

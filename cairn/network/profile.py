@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from cairn.core.types import Actor
 from cairn.pole import profile_sections
 from cairn.pole.models import Person
 
 
 @profile_sections.register
-def network_section(user: Any, person: Person) -> profile_sections.Section | None:
+def network_section(user: Actor, person: Person) -> profile_sections.Section | None:
     if not user.has_perm("network.view_network"):
         return None
     return "network/_profile_section.html", {"person": person}

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from cairn.audit import services as audit
+from cairn.core.types import Actor
 from cairn.pole.access import access_person_by_id, entity_visibility_q
 from cairn.pole.models import Person
 
@@ -20,13 +21,13 @@ from .matching.online import CandidateFields, Match, match_person
 from .models import CandidatePair, PairStatus, PersonMerge
 
 
-def _require(user: Any, permission: str) -> None:
+def _require(user: Actor, permission: str) -> None:
     if not user.has_perm(permission):
         raise PermissionDenied("You do not have permission to do this.")
 
 
 def possible_matches(
-    user: Any, fields: CandidateFields | dict[str, Any], *, limit: int = 10
+    user: Actor, fields: CandidateFields | dict[str, Any], *, limit: int = 10
 ) -> list[Match]:
     """'Possible same person' for a form being filled in; nothing the user cannot see."""
     if not user.has_perm("network.match_person"):
@@ -41,7 +42,7 @@ def possible_matches(
     return found
 
 
-def pending_pairs(user: Any) -> QuerySet[CandidatePair]:
+def pending_pairs(user: Actor) -> QuerySet[CandidatePair]:
     """The review queue: pending pairs whose two records both still exist and are both
     visible to the user."""
     _require(user, "network.merge_person")
@@ -54,7 +55,7 @@ def pending_pairs(user: Any) -> QuerySet[CandidatePair]:
     )
 
 
-def consult_pairs(user: Any, shown: Page[CandidatePair]) -> None:
+def consult_pairs(user: Actor, shown: Page[CandidatePair]) -> None:
     """A page of the review queue shown (web or API, each with its own page size): one
     consultation row naming both records of each pair."""
     audit.record_list(
@@ -66,7 +67,7 @@ def consult_pairs(user: Any, shown: Page[CandidatePair]) -> None:
     )
 
 
-def access_pair(user: Any, pair_id: int) -> CandidatePair:
+def access_pair(user: Actor, pair_id: int) -> CandidatePair:
     pair = pending_pairs(user).filter(pk=pair_id).first()
     if pair is None:
         raise Http404("No candidate pair found.")
@@ -80,7 +81,7 @@ def access_pair(user: Any, pair_id: int) -> CandidatePair:
     return pair
 
 
-def merges(user: Any) -> QuerySet[PersonMerge]:
+def merges(user: Actor) -> QuerySet[PersonMerge]:
     _require(user, "network.merge_person")
     return (
         PersonMerge.objects.filter(entity_visibility_q(user, prefix="survivor__entity__"))
@@ -89,14 +90,14 @@ def merges(user: Any) -> QuerySet[PersonMerge]:
     )
 
 
-def access_merge(user: Any, merge_id: int) -> PersonMerge:
+def access_merge(user: Actor, merge_id: int) -> PersonMerge:
     merge = merges(user).filter(pk=merge_id).first()
     if merge is None:
         raise Http404("No merge found.")
     return merge
 
 
-def consult_merges(user: Any, page: Any) -> Page[PersonMerge]:
+def consult_merges(user: Actor, page: str | int | None) -> Page[PersonMerge]:
     """One page of the merges list (names of the kept records), recorded as one
     consultation naming both records of each merge shown."""
     current = Paginator(merges(user), 25).get_page(page)
@@ -109,7 +110,7 @@ def consult_merges(user: Any, page: Any) -> Page[PersonMerge]:
     return current
 
 
-def view_merge(user: Any, merge_id: int) -> PersonMerge:
+def view_merge(user: Actor, merge_id: int) -> PersonMerge:
     """One merge opened to read: recorded as a consultation of the kept record."""
     merge = access_merge(user, merge_id)
     audit.record(
@@ -137,7 +138,7 @@ def resolve_person_id(person_id: int) -> int:
 
 
 def network_for_person(
-    user: Any,
+    user: Actor,
     person_id: int,
     *,
     hops: int = 2,
@@ -166,7 +167,7 @@ def network_for_person(
 
 
 def export_network(
-    user: Any,
+    user: Actor,
     person_id: int,
     fmt: str,
     *,

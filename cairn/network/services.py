@@ -109,7 +109,7 @@ def linkage_store(*, result: LinkResult, splink_version: str) -> tuple[MatchMode
 
 
 @transaction.atomic
-def candidate_reject(*, actor: Any, pair: CandidatePair, reason: str = "") -> CandidatePair:
+def candidate_reject(*, actor: Actor, pair: CandidatePair, reason: str = "") -> CandidatePair:
     _require(actor, "network.merge_person")
     if pair.status != PairStatus.PENDING:
         raise ValidationError({"status": "This pair has already been decided."})
@@ -281,7 +281,7 @@ def _lock_people(actor: Actor, *person_ids: int) -> None:
 @transaction.atomic
 def person_merge(
     *,
-    actor: Any,
+    actor: Actor,
     survivor_id: int,
     absorbed_id: int,
     reason: str,
@@ -425,7 +425,7 @@ def person_merge(
 
 
 @transaction.atomic
-def person_unmerge(*, actor: Any, merge: PersonMerge, reason: str) -> Person:
+def person_unmerge(*, actor: Actor, merge: PersonMerge, reason: str) -> Person:
     """Undo a merge: restore the absorbed record with its id, move back every reference
     that was moved (references added since stay with the survivor), and restore the
     survivor's own values."""

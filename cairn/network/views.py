@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cairn.core.http import actor_of, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, require
 from cairn.core.throttling import throttle
 
 from . import exports, graph, selectors, services
@@ -33,7 +33,7 @@ def _window(request: HttpRequest) -> tuple[NetworkFilterForm, int, dt.date | Non
 
 
 @login_required
-def person_network(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_network(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     require(actor_of(request), "network.view_network")
     form, hops, since, until = _window(request)
     person, network = selectors.network_for_person(
@@ -61,7 +61,9 @@ def person_network(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @throttle("export")
-def person_network_export(request: HttpRequest, person_id: int, fmt: str) -> HttpResponse:
+def person_network_export(
+    request: AuthenticatedHttpRequest, person_id: int, fmt: str
+) -> HttpResponse:
     require(actor_of(request), "network.export_network")
     _, hops, since, until = _window(request)
     person, content = selectors.export_network(
@@ -75,7 +77,7 @@ def person_network_export(request: HttpRequest, person_id: int, fmt: str) -> Htt
 
 @login_required
 @throttle("match")
-def candidate_list(request: HttpRequest) -> HttpResponse:
+def candidate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "network.merge_person")
     pairs = selectors.pending_pairs(request.user)
     page_obj = Paginator(pairs, 25).get_page(request.GET.get("page"))
@@ -91,7 +93,7 @@ def _survivor_choices(pair: Any) -> list[tuple[str, str]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def candidate_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
+def candidate_detail(request: AuthenticatedHttpRequest, pair_id: int) -> HttpResponse:
     require(actor_of(request), "network.merge_person")
     pair = selectors.access_pair(request.user, pair_id)
     choices = _survivor_choices(pair)
@@ -153,7 +155,7 @@ def candidate_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
 
 
 @login_required
-def merge_list(request: HttpRequest) -> HttpResponse:
+def merge_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "network.merge_person")
     page_obj = selectors.consult_merges(request.user, request.GET.get("page"))
     return render(request, "network/merge_list.html", {"page_obj": page_obj, "nav": "duplicates"})
@@ -161,7 +163,7 @@ def merge_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def merge_detail(request: HttpRequest, merge_id: int) -> HttpResponse:
+def merge_detail(request: AuthenticatedHttpRequest, merge_id: int) -> HttpResponse:
     require(actor_of(request), "network.merge_person")
     merge = selectors.view_merge(request.user, merge_id)
     form = ReasonForm(request.POST or None)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import smtplib
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
+
+from cairn.core.types import Actor
 
 from .models import DeliveryChannel, DeliveryProvider
 
@@ -46,7 +47,7 @@ def channels() -> list[str]:
     return [DeliveryChannel.EMAIL]
 
 
-def address(user: Any, channel: str) -> str:
+def address(user: Actor, channel: str) -> str:
     return str(user.phone if channel == DeliveryChannel.SMS else user.email).strip()
 
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import apps
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
@@ -9,6 +7,7 @@ from django.http import Http404
 
 from cairn.accounts.roles import Role
 from cairn.audit import services as audit
+from cairn.core.types import Actor
 
 from .models import DELIVERY_PROBLEMS, Delivery, Notification
 
@@ -22,18 +21,18 @@ SUBJECT_FIELD = {
 }
 
 
-def inbox(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
+def inbox(user: Actor, *, unread_only: bool = False) -> QuerySet[Notification]:
     qs = Notification.objects.filter(recipient=user)
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at")
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: Actor) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def access_notification(user: Any, notification_id: int) -> Notification:
+def access_notification(user: Actor, notification_id: int) -> Notification:
     found = Notification.objects.filter(recipient=user, pk=notification_id).first()
     if found is None:
         raise Http404("No notification found.")
@@ -52,7 +51,7 @@ def _subjects(notifications: list[Notification]) -> list[int]:
     return found
 
 
-def consult_inbox(user: Any, *, unread_only: bool, page: Any) -> Page[Notification]:
+def consult_inbox(user: Actor, *, unread_only: bool, page: str | int | None) -> Page[Notification]:
     """One page of the user's inbox. Titles and bodies name referrals, actions and
     intelligence (an action's description may name a child), so the page is recorded as
     one consultation naming the subjects of the records it is about."""
@@ -71,7 +70,7 @@ def consult_inbox(user: Any, *, unread_only: bool, page: Any) -> Page[Notificati
     return current
 
 
-def delivery_problems(user: Any) -> QuerySet[Delivery]:
+def delivery_problems(user: Actor) -> QuerySet[Delivery]:
     """Messages that could not be delivered, for whoever must act on them: the user whose
     action raised the notification; for timed jobs' (no sender), the system admins of the
     recipient's agency. Everyone else sees none."""
@@ -85,7 +84,7 @@ def delivery_problems(user: Any) -> QuerySet[Delivery]:
     )
 
 
-def access_delivery_problem(user: Any, delivery_id: int) -> Delivery:
+def access_delivery_problem(user: Actor, delivery_id: int) -> Delivery:
     found = delivery_problems(user).filter(pk=delivery_id).first()
     if found is None:
         raise Http404("No such message.")

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cairn.audit import services as audit
+from cairn.core.types import Actor
 
 from . import delivery as transport
 from .models import (
@@ -47,7 +48,7 @@ def notify(
     body: str = "",
     url: str = "",
     obj: Any = None,
-    sender: Any = None,
+    sender: Actor | None = None,
 ) -> list[Notification]:
     """`sender`: the user whose action raised it, told if a message cannot be delivered
     (None for timed jobs: the recipient's agency admin is told)."""
@@ -94,7 +95,8 @@ def _enqueue(ids: list[int]) -> None:
 
 
 def _backoff(attempts: int) -> dt.timedelta:
-    return FIRST_RETRY * 3 ** max(attempts - 1, 0)
+    factor: int = 3 ** max(attempts - 1, 0)  # int ** int is Any in typeshed (could be a float)
+    return FIRST_RETRY * factor
 
 
 def _claim(delivery_id: int, now: dt.datetime) -> Delivery | None:
@@ -234,7 +236,7 @@ def deliveries_run(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 @transaction.atomic
-def delivery_dismiss(*, actor: Any, delivery: Delivery) -> Delivery:
+def delivery_dismiss(*, actor: Actor, delivery: Delivery) -> Delivery:
     """The sender (or the agency admin) has dealt with a failed message: off their list."""
     if delivery.dismissed_at is None:
         delivery.dismissed_at = timezone.now()
@@ -251,7 +253,7 @@ def delivery_dismiss(*, actor: Any, delivery: Delivery) -> Delivery:
 
 
 @transaction.atomic
-def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
+def notification_mark_read(*, actor: Actor, notification: Notification) -> Notification:
     if notification.recipient_id != actor.pk:
         raise PermissionError("Not your notification.")
     if notification.read_at is None:

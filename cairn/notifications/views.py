@@ -3,16 +3,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from cairn.core.http import AuthenticatedHttpRequest
 
 from . import selectors, services
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     page = selectors.consult_inbox(
         request.user, unread_only=unread_only, page=request.GET.get("page")
@@ -31,7 +33,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
+def open_notification(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
     """Mark read, then follow the link; the target page re-checks access."""
     notification = selectors.access_notification(request.user, notification_id)
     services.notification_mark_read(actor=request.user, notification=notification)
@@ -41,7 +43,7 @@ def open_notification(request: HttpRequest, notification_id: int) -> HttpRespons
 
 
 @login_required
-def delivery_problems(request: HttpRequest) -> HttpResponse:
+def delivery_problems(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Emails and texts that could not be delivered: staff addresses and statuses only,
     never what the notification said."""
     page = Paginator(selectors.delivery_problems(request.user), 25).get_page(
@@ -54,7 +56,7 @@ def delivery_problems(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def delivery_dismiss(request: HttpRequest, delivery_id: int) -> HttpResponse:
+def delivery_dismiss(request: AuthenticatedHttpRequest, delivery_id: int) -> HttpResponse:
     delivery = selectors.access_delivery_problem(request.user, delivery_id)
     services.delivery_dismiss(actor=request.user, delivery=delivery)
     messages.success(request, f"Removed the message to {delivery.recipient} from the list.")

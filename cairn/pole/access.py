@@ -19,7 +19,7 @@ Who sees what (need to know):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -27,15 +27,19 @@ from django.http import Http404
 from cairn.accounts.roles import HUB_WIDE_ROLES
 from cairn.audit import services as audit
 from cairn.core.text import require_id
+from cairn.core.types import Actor
 
 from .models import Entity, EntityKind, EntityShare, Link, LinkSource, Person
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def _can_view(user: Any) -> bool:
+
+def _can_view(user: Actor | AnonymousUser) -> TypeGuard[Actor]:
     return bool(user.is_authenticated and user.has_perm("pole.view_person"))
 
 
-def _share_reaches_q(user: Any) -> Q:
+def _share_reaches_q(user: Actor) -> Q:
     """A Q over EntityShare: the shares that reach `user`: those with their agency, and,
     for a share with one team (a MASH allocation), only that team's members."""
     team = Q(team_id__isnull=True)
@@ -44,7 +48,7 @@ def _share_reaches_q(user: Any) -> Q:
     return Q(agency_id=user.agency_id) & team
 
 
-def entity_visibility_q(user: Any, prefix: str = "") -> Q:
+def entity_visibility_q(user: Actor | AnonymousUser, prefix: str = "") -> Q:
     """A Q over Entity fields (optionally through `prefix`, e.g. 'entity__') that is true
     exactly for the entities `user` may see."""
     if not _can_view(user) or user.agency_id is None:
@@ -64,7 +68,7 @@ def entity_visibility_q(user: Any, prefix: str = "") -> Q:
     )
 
 
-def identifiable_for_audit_q(user: Any, prefix: str = "") -> Q:
+def identifiable_for_audit_q(user: Actor, prefix: str = "") -> Q:
     """The records an information governance admin may find by name in the audit viewer
     (to answer "who viewed this child?"): those a practitioner of their agency would see,
     police-only records only for police. Finding a record shows its name and date of birth,
@@ -84,11 +88,11 @@ def identifiable_for_audit_q(user: Any, prefix: str = "") -> Q:
     )
 
 
-def visible_entities(user: Any) -> QuerySet[Entity]:
+def visible_entities(user: Actor | AnonymousUser) -> QuerySet[Entity]:
     return Entity.objects.filter(entity_visibility_q(user))
 
 
-def visible_entity_ids(user: Any, ids: Iterable[int]) -> set[int]:
+def visible_entity_ids(user: Actor, ids: Iterable[int]) -> set[int]:
     """The subset of `ids` that `user` may see: one query, even for a Hub-wide police role,
     since a restricted record is withheld from everyone."""
     wanted = set(ids)
@@ -121,11 +125,11 @@ def restricted_entity_ids(ids: Iterable[int | None]) -> set[int]:
     return set(found.values_list("pk", flat=True))
 
 
-def visible_people(user: Any) -> QuerySet[Person]:
+def visible_people(user: Actor | AnonymousUser) -> QuerySet[Person]:
     return Person.objects.filter(entity_visibility_q(user, prefix="entity__"))
 
 
-def visible_links(user: Any) -> QuerySet[Link]:
+def visible_links(user: Actor | AnonymousUser) -> QuerySet[Link]:
     """Links the user may see: the link itself and both its ends must be visible."""
     if not _can_view(user) or not user.has_perm("pole.view_link"):
         return Link.objects.none()
@@ -137,7 +141,7 @@ def visible_links(user: Any) -> QuerySet[Link]:
     return Link.objects.filter(q)
 
 
-def visible_link_sources(user: Any) -> QuerySet[LinkSource]:
+def visible_link_sources(user: Actor) -> QuerySet[LinkSource]:
     """The sources of links a user may be shown: police-only sources (intelligence) to
     police only. Use on links from `visible_links`; a visible link always has at least one
     source its viewer may see (a link is police-only while all its sources are)."""
@@ -148,7 +152,7 @@ def visible_link_sources(user: Any) -> QuerySet[LinkSource]:
     return LinkSource.objects.filter(police_only=False)
 
 
-def access_person_by_id(user: Any, person_id: int) -> Person:
+def access_person_by_id(user: Actor | AnonymousUser, person_id: int) -> Person:
     person_id = require_id(person_id)
     person = (
         visible_people(user)
@@ -162,17 +166,19 @@ def access_person_by_id(user: Any, person_id: int) -> Person:
 
 
 def view_person(
-    user: Any, person_id: int, *, justification: str, source: str | None = None
+    user: Actor | AnonymousUser, person_id: int, *, justification: str, source: str | None = None
 ) -> Person:
     """A person opened to show (their profile, or a page about them such as the start of a
     referral): recorded as a consultation (person.viewed) naming them."""
+    if not user.is_authenticated:  # sees no one (as access_person_by_id would say)
+        raise Http404("No person found.")
     person = access_person_by_id(user, person_id)
     consult_person(user, person, justification=justification, source=source)
     return person
 
 
 def consult_person(
-    user: Any, person: Person, *, justification: str, source: str | None = None
+    user: Actor, person: Person, *, justification: str, source: str | None = None
 ) -> None:
     """A person already opened under another app's rule (e.g. cairn/rights) shown on its
     page: recorded as a consultation (person.viewed) naming them."""
@@ -186,7 +192,7 @@ def consult_person(
     )
 
 
-def access_entity_by_id(user: Any, entity_id: int) -> Entity:
+def access_entity_by_id(user: Actor | AnonymousUser, entity_id: int) -> Entity:
     entity_id = require_id(entity_id)
     entity = visible_entities(user).select_related("owning_agency").filter(pk=entity_id).first()
     if entity is None:
@@ -195,10 +201,12 @@ def access_entity_by_id(user: Any, entity_id: int) -> Entity:
 
 
 def view_entity(
-    user: Any, entity_id: int, *, justification: str, source: str | None = None
+    user: Actor | AnonymousUser, entity_id: int, *, justification: str, source: str | None = None
 ) -> Entity:
     """Any POLE record opened to show (a form about it names it): recorded as a
     consultation naming it (person.viewed for a person, entity.viewed otherwise)."""
+    if not user.is_authenticated:  # sees nothing (as access_entity_by_id would say)
+        raise Http404("No record found.")
     entity = access_entity_by_id(user, entity_id)
     audit.record(
         actor=user,
@@ -211,7 +219,7 @@ def view_entity(
     return entity
 
 
-def view_object(user: Any, entity_id: int, *, justification: str) -> Entity:
+def view_object(user: Actor, entity_id: int, *, justification: str) -> Entity:
     """A vehicle, phone, online account or location opened to read: recorded as a
     consultation (entity.viewed) of its detail record. People are not objects here (they
     have view_person and their own events), so a person's id is missing."""
@@ -228,7 +236,7 @@ def view_object(user: Any, entity_id: int, *, justification: str) -> Entity:
     return entity
 
 
-def can_change_person(user: Any, person: Person) -> bool:
+def can_change_person(user: Actor, person: Person) -> bool:
     """Changing needs the permission and the record to belong to (or be shared with) the
     user's agency; Hub-wide roles may change any visible record."""
     if not user.has_perm("pole.change_person"):
@@ -243,7 +251,7 @@ def can_change_person(user: Any, person: Person) -> bool:
     )
 
 
-def can_share_person(user: Any, person: Person) -> bool:
+def can_share_person(user: Actor, person: Person) -> bool:
     """Sharing a record by hand (and revoking such a share) is the owning agency's
     decision, taken by a role that may share; shares that follow a referral or an
     allocation are made by those services."""
@@ -254,7 +262,7 @@ def can_share_person(user: Any, person: Person) -> bool:
     return bool(user.agency_id is not None and person.entity.owning_agency_id == user.agency_id)
 
 
-def access_person_to_share(user: Any, person_id: int) -> Person:
+def access_person_to_share(user: Actor, person_id: int) -> Person:
     """The person, for someone of the owning agency who may share it (or revoke a share);
     404 otherwise, so a user who may see the record but not share it learns nothing new."""
     person = access_person_by_id(user, person_id)
@@ -263,7 +271,7 @@ def access_person_to_share(user: Any, person_id: int) -> Person:
     return person
 
 
-def view_person_to_share(user: Any, person_id: int, *, justification: str) -> Person:
+def view_person_to_share(user: Actor, person_id: int, *, justification: str) -> Person:
     """The share and revoke pages name the person: recorded as a consultation, and only
     once access is settled (a refused request shows nothing, so records nothing)."""
     person = access_person_to_share(user, person_id)
@@ -271,7 +279,7 @@ def view_person_to_share(user: Any, person_id: int, *, justification: str) -> Pe
     return person
 
 
-def view_person_shares(user: Any, person_id: int, *, source: str | None = None) -> Person:
+def view_person_shares(user: Actor, person_id: int, *, source: str | None = None) -> Person:
     """Who a person's record is shared with, read (the API's share list): a consultation
     naming the person."""
     person = access_person_by_id(user, person_id)
@@ -286,7 +294,7 @@ def view_person_shares(user: Any, person_id: int, *, source: str | None = None) 
     return person
 
 
-def _restricted_reaches_q(user: Any) -> Q:
+def _restricted_reaches_q(user: Actor) -> Q:
     """The restricted records `user` may open by direct link: IG (those they may identify
     in the audit viewer) and the owning agency's casework roles; nobody else."""
     if not user.is_authenticated or user.agency_id is None:
@@ -298,7 +306,7 @@ def _restricted_reaches_q(user: Any) -> Q:
     return Q(pk__in=[])
 
 
-def access_restricted_person(user: Any, person_id: int) -> Person:
+def access_restricted_person(user: Actor, person_id: int) -> Person:
     """A person whose processing is restricted, for IG or the owning agency; 404 for
     everyone else and for a record that is not restricted (that one is read through
     `access_person_by_id`)."""
@@ -318,7 +326,7 @@ def access_restricted_person(user: Any, person_id: int) -> Person:
     return person
 
 
-def view_restricted_person(user: Any, person_id: int, *, justification: str) -> Person:
+def view_restricted_person(user: Actor, person_id: int, *, justification: str) -> Person:
     """A restricted record opened by direct link: a consultation like any other view."""
     person = access_restricted_person(user, person_id)
     consult_person(user, person, justification=justification)

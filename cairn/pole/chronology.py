@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from cairn.core.types import Actor
+
 if TYPE_CHECKING:
     from .models import Person
     from .selectors import LinkView
@@ -38,7 +40,7 @@ def _as_datetime(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def chronology_for(user: Any, person: Person, links: list[LinkView]) -> list[ChronologyEntry]:
+def chronology_for(user: Actor, person: Person, links: list[LinkView]) -> list[ChronologyEntry]:
     entries = [
         ChronologyEntry(
             when=person.entity.created_at,

@@ -16,6 +16,7 @@ from ninja import Field
 from cairn.api_auth.schemas import MAX_ID, InputSchema
 from cairn.core.forms import GovukDateField, GovukForm
 from cairn.core.text import parse_date
+from cairn.core.types import Actor
 
 from . import services as pole
 from .access import access_entity_by_id
@@ -257,7 +258,7 @@ def person_fields(mention: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def possible_people(user: Any, mention: dict[str, Any], *, limit: int = 5) -> list[Match]:
+def possible_people(user: Actor, mention: dict[str, Any], *, limit: int = 5) -> list[Match]:
     """Existing people a person mention may be (a nickname is looked up among every
     recorded alias and nickname), those `user` may see; none without a name."""
     from cairn.network.selectors import possible_matches  # noqa: PLC0415 (cycle: network imports pole)
@@ -268,7 +269,7 @@ def possible_people(user: Any, mention: dict[str, Any], *, limit: int = 5) -> li
     return possible_matches(user, fields, limit=limit)
 
 
-def existing_entity(actor: Any, mention: dict[str, Any]) -> int | None:
+def existing_entity(actor: Actor, mention: dict[str, Any]) -> int | None:
     """The visible record a mention names or matches, without making one."""
     raw = str(mention.get("entity_id") or "")
     if raw.isdigit():
@@ -282,7 +283,7 @@ def existing_entity(actor: Any, mention: dict[str, Any]) -> int | None:
 
 
 def new_entity_for_mention(
-    actor: Any, mention: dict[str, Any], *, justification: str, police_only: bool = False
+    actor: Actor, mention: dict[str, Any], *, justification: str, police_only: bool = False
 ) -> int:
     """A new POLE record made from a mention; `justification` is the new person's."""
     kind = mention["kind"]
@@ -330,7 +331,7 @@ def new_entity_for_mention(
 
 
 def entity_for_mention(
-    actor: Any, mention: dict[str, Any], *, justification: str, police_only: bool = False
+    actor: Actor, mention: dict[str, Any], *, justification: str, police_only: bool = False
 ) -> int:
     """The POLE record a mention refers to: the record it names (which `actor` must be
     able to see), a visible vehicle, phone or account with the same normalised key, or

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from cairn.core.types import Actor
+
 if TYPE_CHECKING:
     from .models import Person
 
@@ -19,7 +21,7 @@ def register(provider: Provider) -> Provider:
     return provider
 
 
-def sections_for(user: Any, person: Person) -> list[Section]:
+def sections_for(user: Actor, person: Person) -> list[Section]:
     out = []
     for provider in PROVIDERS:
         section = provider(user, person)

@@ -12,10 +12,12 @@ import datetime as dt
 import operator
 from dataclasses import dataclass, field
 from functools import reduce
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from rapidfuzz import fuzz
+
+from cairn.core.types import Actor
 
 from . import normalise
 from .access import entity_visibility_q, visible_links
@@ -30,6 +32,9 @@ from .models import (
     Platform,
     Vehicle,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 MAX_CANDIDATES = 400
 # One bare word (no DOB) matches broadly; ranking 400 rows in Python dominated its latency.
@@ -54,7 +59,7 @@ def _split_postcode(query: str) -> tuple[str, str]:
     return query, ""
 
 
-def _people_at_postcode(user: Any, postcode: str, visible: Q) -> set[int]:
+def _people_at_postcode(user: Actor | AnonymousUser, postcode: str, visible: Q) -> set[int]:
     """People linked (lives at, seen at...) to a place with this postcode, through places
     and links the user may see."""
     places = list(
@@ -123,7 +128,7 @@ def _score(tokens: list[str], name: PersonName) -> tuple[float, list[str]]:
 
 
 def search_people(
-    user: Any,
+    user: Actor | AnonymousUser,
     *,
     query: str = "",
     date_of_birth: dt.date | None = None,
@@ -174,7 +179,7 @@ def search_people(
     return ranked[:MAX_RESULTS]
 
 
-def search_objects(user: Any, query: str) -> list[Entity]:
+def search_objects(user: Actor, query: str) -> list[Entity]:
     """Vehicles, phones, online accounts and locations the user may see whose key matches
     `query` read as a registration ("NM19 KXT", "nm19kxt"), a phone number ("07700 900123",
     "+44 7700 900123", "(07700) 900 123"), a handle ("@Dan_X", "dan_x", any platform) or a

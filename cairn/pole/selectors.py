@@ -13,6 +13,7 @@ from django.urls import reverse
 from cairn.accounts.models import Agency
 from cairn.accounts.roles import AgencyKind
 from cairn.audit import services as audit
+from cairn.core.types import Actor
 from cairn.referrals.access import visible_referrals
 
 from . import normalise
@@ -78,7 +79,7 @@ class LinkView:
         return self.sources[0] if self.sources else None
 
 
-def with_visible_sources(user: Any, links: QuerySet[Link]) -> QuerySet[Link]:
+def with_visible_sources(user: Actor, links: QuerySet[Link]) -> QuerySet[Link]:
     """Links with `visible_sources` prefetched: the sources the user may be shown."""
     return links.prefetch_related(
         Prefetch(
@@ -89,7 +90,7 @@ def with_visible_sources(user: Any, links: QuerySet[Link]) -> QuerySet[Link]:
     )
 
 
-def links_for_entity(user: Any, entity_id: int) -> QuerySet[Link]:
+def links_for_entity(user: Actor, entity_id: int) -> QuerySet[Link]:
     return with_visible_sources(
         user,
         visible_links(user)
@@ -110,11 +111,11 @@ def link_view(link: Link, entity_id: int) -> LinkView:
     )
 
 
-def link_views_for_entity(user: Any, entity_id: int) -> list[LinkView]:
+def link_views_for_entity(user: Actor, entity_id: int) -> list[LinkView]:
     return [link_view(link, entity_id) for link in links_for_entity(user, entity_id)]
 
 
-def consult_person_links(user: Any, person: Person, *, justification: str) -> list[LinkView]:
+def consult_person_links(user: Actor, person: Person, *, justification: str) -> list[LinkView]:
     """A person's links shown (all of them, before paging): one consultation naming the
     person (links.viewed)."""
     views = link_views_for_entity(user, person.pk)
@@ -139,7 +140,7 @@ class PersonProfile:
     shares: list[ShareView]
 
 
-def person_profile(user: Any, person: Person) -> PersonProfile:
+def person_profile(user: Actor, person: Person) -> PersonProfile:
     """Everything the profile page shows; `person` must come from access_person_by_id."""
     names = list(person.names.exclude(kind="primary").order_by("kind", "family_name"))
     links = link_views_for_entity(user, person.pk)
@@ -153,7 +154,7 @@ def person_profile(user: Any, person: Person) -> PersonProfile:
     )
 
 
-def find_visible_object(user: Any, kind: str, fields: dict[str, Any]) -> int | None:
+def find_visible_object(user: Actor, kind: str, fields: dict[str, Any]) -> int | None:
     """The id of a visible vehicle, phone or online account with the same normalised key
     as `fields`, so a mention reuses the record instead of duplicating it."""
 
@@ -200,7 +201,7 @@ class ShareView:
     referral_url: str = ""
 
 
-def share_views_for_person(user: Any, person: Person) -> list[ShareView]:
+def share_views_for_person(user: Actor, person: Person) -> list[ShareView]:
 
     shares = shares_for_person(person)
     ids = {int(s.source_id) for s in shares if s.basis != "manual" and s.source_id.isdigit()}
@@ -234,7 +235,7 @@ def share_agency(person: Person, agency_id: int) -> Agency | None:
 
 
 def consult_people_found(
-    user: Any, shown: Iterable[Any], *, results: int, justification: str, values: dict[str, Any]
+    user: Actor, shown: Iterable[Any], *, results: int, justification: str, values: dict[str, Any]
 ) -> None:
     """People found by a search and shown (the person search, web or API, and the child
     search while recording a concern): one consultation row naming those shown. What was
@@ -249,7 +250,7 @@ def consult_people_found(
     )
 
 
-def consult_objects_found(user: Any, shown: Iterable[Any], *, results: int, query: str) -> None:
+def consult_objects_found(user: Actor, shown: Iterable[Any], *, results: int, query: str) -> None:
     """Objects and locations found by a search and shown (web or API): one consultation
     row naming those shown; the query beside the chain (ADR 0024)."""
     audit.record_list(

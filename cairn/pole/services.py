@@ -18,7 +18,7 @@ from django.utils import timezone
 from cairn.accounts.models import Agency, Team, User
 from cairn.accounts.roles import Role
 from cairn.audit import services as audit
-from cairn.core.http import require
+from cairn.core.http import agency_of, require
 from cairn.core.types import Actor
 from cairn.notifications.services import notify
 from cairn.sharing import services as sharing
@@ -69,9 +69,9 @@ PERSON_FIELDS = (
 
 
 def _new_entity(
-    *, actor: Any, kind: str, label: str, police_only: bool, hub_shared: bool
+    *, actor: Actor, kind: str, label: str, police_only: bool, hub_shared: bool
 ) -> Entity:
-    agency: Agency = actor.agency
+    agency = agency_of(actor)
     entity = Entity(
         kind=kind,
         label=label[:300],
@@ -117,7 +117,7 @@ def _validate_person(person: Person, today: dt.date) -> None:
 @transaction.atomic
 def person_create(
     *,
-    actor: Any,
+    actor: Actor,
     given_name: str,
     category: str,
     family_name: str = "",
@@ -447,7 +447,7 @@ def links_lock(facts: list[tuple[int, int, str]]) -> None:
 @transaction.atomic
 def link_record(
     *,
-    actor: Any,
+    actor: Actor,
     from_entity_id: int,
     to_entity_id: int,
     link_type: str,
@@ -494,7 +494,7 @@ def link_record(
                     link_type=link_type,
                     started_on=started_on,
                     ended_on=ended_on,
-                    owning_agency=actor.agency,
+                    owning_agency=agency_of(actor),
                     police_only=police_only,
                     created_by=actor,
                 )
@@ -517,7 +517,7 @@ def link_record(
         note=note,
         started_on=started_on,
         ended_on=ended_on,
-        owning_agency=actor.agency,
+        owning_agency=agency_of(actor),
         police_only=police_only,
         recorded_by=actor,
     )
@@ -672,7 +672,7 @@ def _check_share_target(person: Person, agency: Agency) -> None:
 @transaction.atomic
 def person_share(
     *,
-    actor: Any,
+    actor: Actor,
     person_id: int,
     agency: Agency,
     reason: str,
@@ -706,7 +706,7 @@ def person_share(
 
 
 @transaction.atomic
-def person_share_revoke(*, actor: Any, person_id: int, share_id: int, reason: str) -> None:
+def person_share_revoke(*, actor: Actor, person_id: int, share_id: int, reason: str) -> None:
     """The owning agency withdraws a share it made by hand. Shares that follow a referral
     or an allocation stay: the work they follow is still there."""
     person = access_person_by_id(actor, person_id)

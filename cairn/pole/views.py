@@ -7,11 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cairn.core.http import actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
 from cairn.core.throttling import throttle
 from cairn.network import selectors as network_selectors
 from cairn.rights import access as rights_access
@@ -33,7 +33,7 @@ from .models import Person, ShareBasis
 
 @login_required
 @throttle("search", methods=("GET",))
-def person_search(request: HttpRequest) -> HttpResponse:
+def person_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "pole.view_person")
     form = PersonSearchForm(request.GET or None)
     page_obj = None
@@ -60,7 +60,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @throttle("search", methods=("GET",), when=lambda request: bool(request.GET.get("q")))
-def object_search(request: HttpRequest) -> HttpResponse:
+def object_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Vehicles, phones, online accounts and places by registration, number, handle or
     postcode, however typed."""
     require(actor_of(request), "pole.view_person")
@@ -81,7 +81,7 @@ def object_search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     justification = request.GET.get("reason", "")[:200] or "Opened person profile"
     try:
         person = view_person(request.user, person_id, justification=justification)
@@ -104,7 +104,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _restricted_detail(request: HttpRequest, person: Person) -> HttpResponse:
+def _restricted_detail(request: AuthenticatedHttpRequest, person: Person) -> HttpResponse:
 
     return render(
         request,
@@ -121,7 +121,7 @@ def _restricted_detail(request: HttpRequest, person: Person) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @throttle("match", methods=("POST",))
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "pole.add_person")
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -168,7 +168,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return render(request, "pole/person_form.html", {"form": form, "nav": "people"})
 
 
-def _sharer_person(request: HttpRequest, person_id: int) -> Person:
+def _sharer_person(request: AuthenticatedHttpRequest, person_id: int) -> Person:
     """The person, for someone of the owning agency who may share it; 404 otherwise. A
     GET shows the page (a consultation); a POST changes it (the service audits that)."""
     if request.method == "GET":
@@ -180,7 +180,7 @@ def _sharer_person(request: HttpRequest, person_id: int) -> Person:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_share(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_share(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = _sharer_person(request, person_id)
     form = ShareForm(
         request.POST or None,
@@ -211,7 +211,9 @@ def person_share(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_share_revoke(request: HttpRequest, person_id: int, share_id: int) -> HttpResponse:
+def person_share_revoke(
+    request: AuthenticatedHttpRequest, person_id: int, share_id: int
+) -> HttpResponse:
     person = _sharer_person(request, person_id)
     share = next(
         (

@@ -14,7 +14,6 @@ the child's name through the referral (`mark_hidden_references`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -23,6 +22,7 @@ from cairn.accounts.roles import Role
 from cairn.audit import services as audit
 from cairn.concerns.access import visible_concerns
 from cairn.core.text import require_id
+from cairn.core.types import Actor
 from cairn.pole.access import not_restricted_q, visible_entity_ids
 
 from .models import Referral, ReferralKind, ReferralStatus
@@ -33,7 +33,7 @@ RECEIVER_ROLE: dict[str, str] = {
 }
 
 
-def receiver_q(user: Any) -> Q:
+def receiver_q(user: Actor) -> Q:
     """Submitted referrals `user` receives (the inbox), as a Q over Referral."""
     if user.agency_id is None:
         return Q(pk__in=[])
@@ -44,20 +44,20 @@ def receiver_q(user: Any) -> Q:
     return Q(recipient_agency_id=user.agency_id) & as_receiver & ~Q(status=ReferralStatus.DRAFT)
 
 
-def sender_team_q(user: Any) -> Q:
+def sender_team_q(user: Actor) -> Q:
     if user.team_id is None:
         return Q(pk__in=[])
     return Q(sender_team_id=user.team_id) & ~Q(status=ReferralStatus.DRAFT)
 
 
-def allocated_team_q(user: Any) -> Q:
+def allocated_team_q(user: Actor) -> Q:
     """Referrals the MASH allocated to the user's team: they do the work, so they read it."""
     if user.team_id is None:
         return Q(pk__in=[])
     return Q(mash_decision__allocated_team_id=user.team_id)
 
 
-def visible_referrals(user: Any) -> QuerySet[Referral]:
+def visible_referrals(user: Actor) -> QuerySet[Referral]:
     if not user.is_authenticated or not user.has_perm("referrals.view_referral"):
         return Referral.objects.none()
     # Sender and receiver see a referral whoever may see the child's record, except a
@@ -68,7 +68,7 @@ def visible_referrals(user: Any) -> QuerySet[Referral]:
     )
 
 
-def access_referral_by_id(user: Any, referral_id: int) -> Referral:
+def access_referral_by_id(user: Actor, referral_id: int) -> Referral:
     referral_id = require_id(referral_id)
     referral = (
         visible_referrals(user)
@@ -92,7 +92,7 @@ def access_referral_by_id(user: Any, referral_id: int) -> Referral:
     return referral
 
 
-def mark_hidden_references(user: Any, referrals: Iterable[Referral]) -> None:
+def mark_hidden_references(user: Actor, referrals: Iterable[Referral]) -> None:
     """Mark, on each referral, whether `user` may see its child's record and its concern
     (two queries at most, whatever the number of referrals)."""
     rows = list(referrals)
@@ -108,14 +108,14 @@ def mark_hidden_references(user: Any, referrals: Iterable[Referral]) -> None:
         r.concern_hidden = r.concern_id is not None and r.concern_id not in concerns
 
 
-def is_sender_side(user: Any, referral: Referral) -> bool:
+def is_sender_side(user: Actor, referral: Referral) -> bool:
     return bool(
         referral.sender_id == user.pk
         or (user.team_id is not None and referral.sender_team_id == user.team_id)
     )
 
 
-def is_receiver(user: Any, referral: Referral) -> bool:
+def is_receiver(user: Actor, referral: Referral) -> bool:
     if referral.recipient_agency_id is None or user.agency_id != referral.recipient_agency_id:
         return False
     if RECEIVER_ROLE.get(referral.kind) == user.role:
@@ -123,7 +123,7 @@ def is_receiver(user: Any, referral: Referral) -> bool:
     return bool(user.team_id is not None and referral.recipient_team_id == user.team_id)
 
 
-def access_own_draft(user: Any, referral_id: int) -> Referral:
+def access_own_draft(user: Actor, referral_id: int) -> Referral:
     referral = access_referral_by_id(user, referral_id)
     if referral.sender_id != user.pk or referral.status != ReferralStatus.DRAFT:
         raise Http404("No draft found.")
@@ -131,7 +131,7 @@ def access_own_draft(user: Any, referral_id: int) -> Referral:
 
 
 def referral_consulted(
-    user: Any, referral: Referral, *, justification: str = "", source: str | None = None
+    user: Actor, referral: Referral, *, justification: str = "", source: str | None = None
 ) -> None:
     """Record that `user` was shown a (visible) referral: a consultation of the child's
     data. Pages that first check more than visibility call this once they show it."""
@@ -146,7 +146,7 @@ def referral_consulted(
 
 
 def view_referral(
-    user: Any, referral_id: int, *, justification: str = "", source: str | None = None
+    user: Actor, referral_id: int, *, justification: str = "", source: str | None = None
 ) -> Referral:
     """A referral opened to read (web or API), recorded as a consultation. The sender's
     own draft is their own input, so opening it is not recorded."""

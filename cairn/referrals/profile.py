@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils import timezone
 
+from cairn.core.types import Actor
 from cairn.pole import profile_sections
 from cairn.pole.models import Person
 
@@ -13,7 +12,7 @@ from .selectors import referrals_for_child
 
 
 @profile_sections.register
-def referrals_section(user: Any, person: Person) -> profile_sections.Section | None:
+def referrals_section(user: Actor, person: Person) -> profile_sections.Section | None:
     if person.category != "child" or not user.has_perm("referrals.view_referral"):
         return None
     referrals = list(referrals_for_child(user, person)[:20])

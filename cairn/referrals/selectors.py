@@ -15,6 +15,7 @@ from cairn.accounts.models import Agency, Team, User
 from cairn.accounts.rules import CASEWORK
 from cairn.audit import services as audit
 from cairn.concerns.models import Concern, ExploitationType, IndicatorObservation, RiskLevel
+from cairn.core.types import Actor
 from cairn.core.wording import place_phrase
 from cairn.pole.access import visible_links
 from cairn.pole.models import LinkType, Person
@@ -76,7 +77,7 @@ def receiving_team(kind: str, agency_id: int | None) -> Team | None:
     return None
 
 
-def sent_by_me(user: Any) -> QuerySet[Referral]:
+def sent_by_me(user: Actor) -> QuerySet[Referral]:
     return (
         visible_referrals(user)
         .filter(sender_id=user.pk)
@@ -85,7 +86,7 @@ def sent_by_me(user: Any) -> QuerySet[Referral]:
     )
 
 
-def my_team(user: Any) -> QuerySet[Referral]:
+def my_team(user: Actor) -> QuerySet[Referral]:
     return (
         visible_referrals(user)
         .filter(sender_team_q(user))
@@ -113,7 +114,7 @@ def risk_rank() -> Case:
     )
 
 
-def inbox(user: Any, *, open_only: bool = False) -> QuerySet[Referral]:
+def inbox(user: Actor, *, open_only: bool = False) -> QuerySet[Referral]:
     """What the receiving team has to act on: highest risk first, then the soonest due."""
     qs = visible_referrals(user).filter(receiver_q(user))
     if open_only:
@@ -131,15 +132,15 @@ def overdue_q(now: dt.datetime) -> Q:
     )
 
 
-def overdue_inbox(user: Any, now: dt.datetime | None = None) -> QuerySet[Referral]:
+def overdue_inbox(user: Actor, now: dt.datetime | None = None) -> QuerySet[Referral]:
     return inbox(user).filter(overdue_q(now or timezone.now()))
 
 
-def overdue_sent(user: Any, now: dt.datetime | None = None) -> QuerySet[Referral]:
+def overdue_sent(user: Actor, now: dt.datetime | None = None) -> QuerySet[Referral]:
     return sent_by_me(user).filter(overdue_q(now or timezone.now()))
 
 
-def referrals_for_child(user: Any, child: Person) -> QuerySet[Referral]:
+def referrals_for_child(user: Actor, child: Person) -> QuerySet[Referral]:
     return (
         visible_referrals(user)
         .filter(child=child)
@@ -179,7 +180,7 @@ def nrm_decisions(referral: Referral) -> list[NrmDecision]:
     return list(referral.nrm_decisions.select_related("recorded_by"))
 
 
-def _link_names(user: Any, child: Person, types: set[str]) -> list[str]:
+def _link_names(user: Actor, child: Person, types: set[str]) -> list[str]:
     links = (
         visible_links(user)
         .filter(Q(from_entity_id=child.pk) | Q(to_entity_id=child.pk), link_type__in=types)
@@ -193,7 +194,7 @@ def _link_names(user: Any, child: Person, types: set[str]) -> list[str]:
     return out
 
 
-def _address(user: Any, child: Person) -> str:
+def _address(user: Actor, child: Person) -> str:
     link = (
         visible_links(user)
         .filter(from_entity_id=child.pk, link_type=LinkType.LIVES_AT, ended_on__isnull=True)
@@ -203,7 +204,7 @@ def _address(user: Any, child: Person) -> str:
     return link.to_entity.label if link is not None else ""
 
 
-def prefill(user: Any, kind: str, child: Person, concern: Concern | None) -> dict[str, Any]:
+def prefill(user: Actor, kind: str, child: Person, concern: Concern | None) -> dict[str, Any]:
     """The answers a new referral starts with, from what Cairn already knows."""
     agency = user.agency.name if user.agency else ""
     name = user.get_full_name() or user.get_username()
@@ -302,7 +303,7 @@ def allocation_team(team_id: int | None) -> Team | None:
     return _allocatable().filter(pk=team_id).first()
 
 
-def consult_referrals(user: Any, shown: Iterable[Referral], *, justification: str) -> None:
+def consult_referrals(user: Actor, shown: Iterable[Referral], *, justification: str) -> None:
     """Referrals listed (a web box with its overdue panel, or a page through the API): one
     consultation row naming each child."""
     audit.record_list(

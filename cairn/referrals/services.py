@@ -20,7 +20,7 @@ from cairn.concerns.access import access_concern_by_id
 from cairn.concerns.models import Concern, RiskLevel
 from cairn.concerns.selectors import latest_decision
 from cairn.core.concurrency import Conflict, lock
-from cairn.core.http import require
+from cairn.core.http import agency_of, require
 from cairn.core.types import Actor
 from cairn.notifications import services as notifications
 from cairn.pole import services as pole_services
@@ -58,7 +58,7 @@ PPU_ACK_HOURS = {
 PPU_ACK_HOURS_UNASSESSED = 24
 
 
-def _who(user: Any, agency: Agency | None) -> str:
+def _who(user: Actor, agency: Agency | None) -> str:
     name = user.get_full_name() or user.get_username()
     return f"{name} ({agency.name})" if agency else name
 
@@ -95,7 +95,7 @@ def _day(day: dt.date | None) -> str:
 
 @transaction.atomic
 def referral_start(
-    *, actor: Any, kind: str, child: Person, concern: Concern | None = None
+    *, actor: Actor, kind: str, child: Person, concern: Concern | None = None
 ) -> Referral:
     """A draft referral about a child the actor may see, pre-filled from the child's record
     (and the concern, which must be about the same child and visible to the actor)."""
@@ -116,7 +116,7 @@ def referral_start(
         child=child,
         concern=concern,
         sender=actor,
-        sender_agency=actor.agency,
+        sender_agency=agency_of(actor),
         sender_team_id=actor.team_id,
         recipient_label=NRM_RECIPIENT if kind == ReferralKind.NRM else "",
         details=selectors.prefill(actor, kind, child, concern),
@@ -156,7 +156,7 @@ def _sent_already(actor: Actor, referral: Referral) -> bool:
 
 
 @transaction.atomic
-def referral_save_draft(*, actor: Any, referral: Referral, details: dict[str, Any]) -> Referral:
+def referral_save_draft(*, actor: Actor, referral: Referral, details: dict[str, Any]) -> Referral:
     """Store the answers given, as given: an empty answer replaces the stored one (the draft
     is what the user last saw); answers not given are kept. Validation waits for submit."""
     _check_draft_owner(actor, referral)
@@ -243,7 +243,7 @@ def _share_child(actor: Actor, referral: Referral) -> None:
 
 @transaction.atomic
 def referral_submit(
-    *, actor: Any, referral: Referral, claim: sharing.Claim | None = None
+    *, actor: Actor, referral: Referral, claim: sharing.Claim | None = None
 ) -> Referral:
     """Send a draft once: a second submit (double click, resent form) waits for the row
     lock and returns the referral as the first sent it, with no second notification.
@@ -356,13 +356,13 @@ TRANSITION_EVENTS = {
 }
 
 
-def may_take_action(actor: Any, referral: Referral, action: str) -> bool:
+def may_take_action(actor: Actor, referral: Referral, action: str) -> bool:
     """Whether the actor is on the side that takes `action`, whatever the status."""
     who = TRANSITIONS[action][2]
     return is_receiver(actor, referral) if who == "receiver" else is_sender_side(actor, referral)
 
 
-def allowed_actions(actor: Any, referral: Referral) -> list[str]:
+def allowed_actions(actor: Actor, referral: Referral) -> list[str]:
     out = []
     for action, (sources, _target, who) in TRANSITIONS.items():
         if referral.status not in sources:
@@ -376,7 +376,7 @@ def allowed_actions(actor: Any, referral: Referral) -> list[str]:
 
 @transaction.atomic
 def referral_transition(
-    *, actor: Any, referral: Referral, action: str, reason: str = ""
+    *, actor: Actor, referral: Referral, action: str, reason: str = ""
 ) -> Referral:
     if action not in TRANSITIONS:
         raise ValidationError({"action": ["Unknown action"]})
@@ -455,7 +455,7 @@ def referral_transition(
 @transaction.atomic
 def mash_decision_record(
     *,
-    actor: Any,
+    actor: Actor,
     referral: Referral,
     outcome: str,
     rationale: str,
@@ -563,7 +563,7 @@ def parse_attendees(text: str) -> list[dict[str, str]]:
 @transaction.atomic
 def strategy_discussion_record(
     *,
-    actor: Any,
+    actor: Actor,
     referral: Referral,
     held_on: dt.date,
     attendees: list[dict[str, str]],
@@ -624,7 +624,7 @@ def _require_nrm_sender(actor: Actor, referral: Referral) -> None:
 
 
 @transaction.atomic
-def nrm_reference_record(*, actor: Any, referral: Referral, reference: str) -> Referral:
+def nrm_reference_record(*, actor: Actor, referral: Referral, reference: str) -> Referral:
     """The Home Office reference: the SCA has received it (acknowledged)."""
     _require_nrm_sender(actor, referral)
     reference = reference.strip()
@@ -654,7 +654,7 @@ def nrm_reference_record(*, actor: Any, referral: Referral, reference: str) -> R
 @transaction.atomic
 def nrm_decision_record(
     *,
-    actor: Any,
+    actor: Actor,
     referral: Referral,
     stage: str,
     outcome: str,
@@ -733,7 +733,7 @@ def nrm_decision_record(
 
 
 @transaction.atomic
-def referral_document(*, actor: Any, referral: Referral) -> bytes:
+def referral_document(*, actor: Actor, referral: Referral) -> bytes:
     """The referral as a PDF (with its security marking); the download is a disclosure."""
 
     if referral.status == ReferralStatus.DRAFT:
@@ -752,7 +752,7 @@ def referral_document(*, actor: Any, referral: Referral) -> bytes:
 
 
 @transaction.atomic
-def nrm_export(*, actor: Any, referral: Referral) -> dict[str, Any]:
+def nrm_export(*, actor: Actor, referral: Referral) -> dict[str, Any]:
     """The structured NRM referral, to transcribe into the Home Office service."""
 
     if referral.kind != ReferralKind.NRM or not is_sender_side(actor, referral):
@@ -772,7 +772,7 @@ def nrm_export(*, actor: Any, referral: Referral) -> dict[str, Any]:
 
 
 @transaction.atomic
-def referral_discard_draft(*, actor: Any, referral: Referral) -> None:
+def referral_discard_draft(*, actor: Actor, referral: Referral) -> None:
     _check_draft_owner(actor, referral)
     audit.record(
         actor=actor,

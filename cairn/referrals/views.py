@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from cairn.concerns.access import access_concern_by_id
 from cairn.core.concurrency import Conflict
-from cairn.core.http import actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
@@ -50,7 +50,7 @@ def _ctx(**extra: Any) -> dict[str, Any]:
 
 
 @login_required
-def referral_list(request: HttpRequest, box: str = "inbox") -> HttpResponse:
+def referral_list(request: AuthenticatedHttpRequest, box: str = "inbox") -> HttpResponse:
     require(actor_of(request), "referrals.view_referral")
     if box not in BOXES:
         raise Http404("No such list.")
@@ -88,7 +88,7 @@ def referral_list(request: HttpRequest, box: str = "inbox") -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_new(request: HttpRequest) -> HttpResponse:
+def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "referrals.add_referral")
     source = request.POST if request.method == "POST" else request.GET
     child_id, concern_id = source.get("child", ""), source.get("concern", "")
@@ -96,7 +96,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         raise Http404("Start a referral from the child's page.")
     child = view_person(request.user, int(child_id), justification="Starting a referral")
     concern = access_concern_by_id(request.user, int(concern_id)) if is_digits(concern_id) else None
-    user: Any = request.user
+    user = request.user
     first_responder = bool(user.agency and user.agency.is_first_responder)
     initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") else {}
     form = forms.StartForm(
@@ -122,7 +122,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_edit(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     try:
         referral = access_own_draft(request.user, referral_id)
     except Http404:
@@ -171,7 +171,7 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
     )
 
 
-def _already_sent(request: HttpRequest, referral_id: int) -> HttpResponse | None:
+def _already_sent(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse | None:
     """A repeated 'send' of the user's own referral goes to the sent referral."""
     referral = access_referral_by_id(request.user, referral_id)
     if referral.sender_id != request.user.pk or referral.status == ReferralStatus.DRAFT:
@@ -182,7 +182,7 @@ def _already_sent(request: HttpRequest, referral_id: int) -> HttpResponse | None
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_discard(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_discard(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = access_own_draft(request.user, referral_id)
     asked = confirm_discard(
         request,
@@ -198,7 +198,7 @@ def referral_discard(request: HttpRequest, referral_id: int) -> HttpResponse:
     return redirect("pole:person-detail", child_id)
 
 
-def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
+def _detail_context(request: AuthenticatedHttpRequest, referral: Referral) -> dict[str, Any]:
     user = request.user
     decision = selectors.mash_decision(referral)
     return _ctx(
@@ -229,7 +229,7 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
 
 
 @login_required
-def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = view_referral(request.user, referral_id)
     if referral.status == ReferralStatus.DRAFT:
         return redirect("referrals:edit", referral_id=referral.pk)
@@ -238,7 +238,9 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_action(request: HttpRequest, referral_id: int, action: str) -> HttpResponse:
+def referral_action(
+    request: AuthenticatedHttpRequest, referral_id: int, action: str
+) -> HttpResponse:
     referral = access_referral_by_id(request.user, referral_id)
     if action not in services.TRANSITIONS or not services.may_take_action(
         request.user, referral, action
@@ -284,7 +286,7 @@ def referral_action(request: HttpRequest, referral_id: int, action: str) -> Http
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def mash_decide(request: HttpRequest, referral_id: int) -> HttpResponse:
+def mash_decide(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = access_referral_by_id(request.user, referral_id)
     if not _detail_context(request, referral)["can_decide"]:
         if is_receiver(request.user, referral) and selectors.mash_decision(referral):
@@ -323,7 +325,7 @@ def mash_decide(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def strategy_new(request: HttpRequest, referral_id: int) -> HttpResponse:
+def strategy_new(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = access_referral_by_id(request.user, referral_id)
     if not _detail_context(request, referral)["can_strategy"]:
         raise Http404("No s47 decision.")
@@ -351,7 +353,7 @@ def strategy_new(request: HttpRequest, referral_id: int) -> HttpResponse:
     return render(request, "referrals/strategy.html", _ctx(referral=referral, form=form))
 
 
-def _nrm_sender(request: HttpRequest, referral_id: int) -> Referral:
+def _nrm_sender(request: AuthenticatedHttpRequest, referral_id: int) -> Referral:
     referral = access_referral_by_id(request.user, referral_id)
     if (
         referral.kind != ReferralKind.NRM
@@ -364,7 +366,7 @@ def _nrm_sender(request: HttpRequest, referral_id: int) -> Referral:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def nrm_reference(request: HttpRequest, referral_id: int) -> HttpResponse:
+def nrm_reference(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = _nrm_sender(request, referral_id)
     referral_consulted(
         request.user,
@@ -393,7 +395,7 @@ def nrm_reference(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def nrm_decision(request: HttpRequest, referral_id: int) -> HttpResponse:
+def nrm_decision(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = _nrm_sender(request, referral_id)
     referral_consulted(
         request.user, referral, justification=f"Opened {referral.reference} for its NRM decision"
@@ -416,7 +418,7 @@ def nrm_decision(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @throttle("export")
-def referral_pdf(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_pdf(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = access_referral_by_id(request.user, referral_id)
     if referral.status == ReferralStatus.DRAFT:
         raise Http404("Not sent yet.")
@@ -427,7 +429,7 @@ def referral_pdf(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 @login_required
-def referral_print(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_print(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     """The same document as HTML with a print stylesheet (no PDF library needed)."""
     referral = access_referral_by_id(request.user, referral_id)
     if referral.status == ReferralStatus.DRAFT:
@@ -440,7 +442,7 @@ def referral_print(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @throttle("export")
-def nrm_export(request: HttpRequest, referral_id: int) -> HttpResponse:
+def nrm_export(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = _nrm_sender(request, referral_id)
     data = services.nrm_export(actor=request.user, referral=referral)
     response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")

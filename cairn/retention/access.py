@@ -4,13 +4,13 @@ Everyone else, and records of other agencies: 404, as for a missing record."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Model
 from django.http import Http404
 
 from cairn.concerns.models import Concern
+from cairn.core.http import agency_id_of
 from cairn.core.text import require_id
+from cairn.core.types import Actor
 from cairn.intelligence.models import Submission
 from cairn.pole.models import Person
 
@@ -19,17 +19,17 @@ from .models import RecordType, Tombstone
 PERMISSION = "retention.review_record"
 
 
-def is_reviewer(user: Any) -> bool:
+def is_reviewer(user: Actor) -> bool:
     return bool(user.is_authenticated and user.has_perm(PERMISSION) and user.agency_id is not None)
 
 
-def require_reviewer(user: Any) -> None:
+def require_reviewer(user: Actor) -> None:
     if not is_reviewer(user):
         raise Http404("Page not found.")
 
 
 def access_record(
-    user: Any, record_type: str, record_id: int, *, disposed_too: bool = False
+    user: Actor, record_type: str, record_id: int, *, disposed_too: bool = False
 ) -> Model:
     """A record of the reviewer's agency that has not been disposed of (a restricted one
     too: the restriction is shown, and blocks disposal). `disposed_too`: a concern or an
@@ -66,12 +66,12 @@ def access_record(
     return found
 
 
-def access_tombstone(user: Any, tombstone_id: int) -> Tombstone:
+def access_tombstone(user: Actor, tombstone_id: int) -> Tombstone:
     tombstone_id = require_id(tombstone_id)
     if not is_reviewer(user):
         raise Http404("No record found.")
     found = (
-        Tombstone.objects.filter(pk=tombstone_id, agency_id=user.agency_id)
+        Tombstone.objects.filter(pk=tombstone_id, agency_id=agency_id_of(user))
         .select_related("decision__rule", "decision__decided_by", "agency", "disposed_by")
         .first()
     )

@@ -13,12 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page
 from django.db.models import DateTimeField, F, Max, Model, OuterRef, Q, Subquery
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from cairn.audit import services as audit
 from cairn.concerns.models import Concern, ConcernStatus
+from cairn.core.http import agency_id_of
+from cairn.core.types import Actor
 from cairn.disruption.models import TacticStatus, TacticSubject
 from cairn.hub.models import Action, ActionStatus, MissingEpisode
 from cairn.intelligence.models import CrimeReferral, Status, Submission
@@ -129,7 +133,7 @@ def choose_rule(
     return None
 
 
-def _latest(*values: Any) -> Any:
+def _latest(*values: Combinable) -> Greatest:
     return Greatest(*[Coalesce(v, F("entity__updated_at")) for v in values])
 
 
@@ -446,20 +450,21 @@ def annotate_blockers(entries: list[Entry]) -> None:
                 entry.blockers = blockers.get(entry.record_id, [])
 
 
-def schedule(user: Any) -> list[Entry]:
+def schedule(user: Actor) -> list[Entry]:
     """Every record of the reviewer's agency with its rule and next due date (None when no
     rule applies); blockers are not worked out here (see `review_queue`)."""
     if not is_reviewer(user):
         return []
+    agency_id = agency_id_of(user)
     entries: list[Entry] = []
     for record_type, rows in ROWS.items():
-        found = rows(user.agency_id)
-        _apply_rules(user.agency_id, record_type, found)
+        found = rows(agency_id)
+        _apply_rules(agency_id, record_type, found)
         entries += found
     return entries
 
 
-def review_queue(user: Any, *, today: dt.date | None = None) -> list[Entry]:
+def review_queue(user: Actor, *, today: dt.date | None = None) -> list[Entry]:
     """The reviewer's agency's records due for review on or before `today`, soonest
     first."""
     today = today or timezone.localdate()
@@ -469,16 +474,21 @@ def review_queue(user: Any, *, today: dt.date | None = None) -> list[Entry]:
     return due
 
 
-def review_entry(user: Any, record_type: str, record_id: int) -> Entry:
+def review_entry(user: Actor, record_type: str, record_id: int) -> Entry:
     """One record's review facts (call after access.access_record)."""
-    entries = ROWS[RecordType(record_type)](user.agency_id, [record_id])
-    _apply_rules(user.agency_id, record_type, entries)
+    return agency_review_entry(agency_id_of(user), record_type, record_id)
+
+
+def agency_review_entry(agency_id: int, record_type: str, record_id: int) -> Entry:
+    """One record's review facts under the rules of the agency holding it."""
+    entries = ROWS[RecordType(record_type)](agency_id, [record_id])
+    _apply_rules(agency_id, record_type, entries)
     annotate_blockers(entries)
     return entries[0]
 
 
-def assignable_rules(user: Any, record_type: str) -> list[RetentionRule]:
-    return agency_rules(user.agency_id).get(record_type, [])
+def assignable_rules(user: Actor, record_type: str) -> list[RetentionRule]:
+    return agency_rules(agency_id_of(user)).get(record_type, [])
 
 
 def decisions_for(record_type: str, record_id: int) -> list[ReviewDecision]:
@@ -489,11 +499,11 @@ def decisions_for(record_type: str, record_id: int) -> list[ReviewDecision]:
     )
 
 
-def tombstones(user: Any) -> list[Tombstone]:
+def tombstones(user: Actor) -> list[Tombstone]:
     if not is_reviewer(user):
         return []
     return list(
-        Tombstone.objects.filter(agency_id=user.agency_id)
+        Tombstone.objects.filter(agency_id=agency_id_of(user))
         .select_related("decision__rule", "disposed_by")
         .order_by("-disposed_at")[:200]
     )
@@ -502,7 +512,7 @@ def tombstones(user: Any) -> list[Tombstone]:
 # Consultation rows for reads shown on both channels ---------------------------------------
 
 
-def consult_review_queue(user: Any, shown: Any) -> None:
+def consult_review_queue(user: Actor, shown: Page[Entry]) -> None:
     """A page of the review queue shown (web or API): one consultation row naming the
     people on it (a concern's or an entry's row names no one)."""
     audit.record_list(
@@ -517,7 +527,8 @@ def consult_review_queue(user: Any, shown: Any) -> None:
 def _subject_of(record_type: str, record: Model) -> int | None:
     """Whose data a review page shows: the person, or whom the concern or entry is about."""
     if record_type == RecordType.PERSON:
-        return record.pk
+        pk: int = record.pk  # Model.pk is Any in django-stubs
+        return pk
     if isinstance(record, Concern):
         return record.child_id
     if isinstance(record, Submission):
@@ -525,7 +536,7 @@ def _subject_of(record_type: str, record: Model) -> int | None:
     return None
 
 
-def consult_review(user: Any, record_type: str, record: Model, *, justification: str) -> None:
+def consult_review(user: Actor, record_type: str, record: Model, *, justification: str) -> None:
     """A record due for review opened (to review it, or to confirm its disposal):
     recorded as a consultation of whose data it is."""
     audit.record(
@@ -538,7 +549,7 @@ def consult_review(user: Any, record_type: str, record: Model, *, justification:
     )
 
 
-def view_tombstone(user: Any, tombstone_id: int) -> Tombstone:
+def view_tombstone(user: Actor, tombstone_id: int) -> Tombstone:
     """A disposal tombstone opened (web or API): recorded as a consultation naming the
     person disposed of, if it was a person."""
     tombstone = access_tombstone(user, tombstone_id)

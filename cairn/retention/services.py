@@ -51,6 +51,7 @@ from cairn.accounts.roles import Role
 from cairn.audit import services as audit
 from cairn.concerns.models import Concern, IndicatorObservation, PathwayDecision, RiskDecision
 from cairn.core.concurrency import Conflict
+from cairn.core.http import agency_id_of
 from cairn.core.types import Actor
 from cairn.hub.models import MissingEpisode
 from cairn.intelligence import search as intel_search
@@ -155,7 +156,7 @@ def _require_due(entry: selectors.Entry, today: dt.date) -> None:
 @transaction.atomic
 def record_retain(
     *,
-    actor: Any,
+    actor: Actor,
     record_type: str,
     record_id: int,
     reason: str,
@@ -181,7 +182,7 @@ def record_retain(
     assigned = None
     if assigned_rule_id is not None:
         assigned = RetentionRule.objects.filter(
-            pk=assigned_rule_id, agency_id=actor.agency_id, record_type=record_type
+            pk=assigned_rule_id, agency_id=agency_id_of(actor), record_type=record_type
         ).first()
         if assigned is None:
             errors["rule"] = "Choose one of your agency's rules for this kind of record"
@@ -191,7 +192,7 @@ def record_retain(
     decision = ReviewDecision.objects.create(
         record_type=record_type,
         record_id=record.pk,
-        agency_id=actor.agency_id,
+        agency_id=agency_id_of(actor),
         rule=entry.rule,
         assigned_rule=assigned,
         outcome=Outcome.RETAIN,
@@ -220,7 +221,7 @@ def record_retain(
 
 
 @transaction.atomic
-def person_dispose(*, actor: Any, person_id: int, reason: str) -> Tombstone:
+def person_dispose(*, actor: Actor, person_id: int, reason: str) -> Tombstone:
     """Dispose of a person record that is due, has nothing blocking it, and is not
     restricted. Irreversible: the confirmation page says so."""
     person = access.access_record(actor, RecordType.PERSON, person_id)
@@ -243,7 +244,7 @@ def person_dispose(*, actor: Any, person_id: int, reason: str) -> Tombstone:
     decision = ReviewDecision.objects.create(
         record_type=RecordType.PERSON,
         record_id=person.pk,
-        agency_id=actor.agency_id,
+        agency_id=agency_id_of(actor),
         rule=entry.rule,
         outcome=Outcome.DISPOSE,
         reason=reason.strip(),
@@ -257,7 +258,7 @@ def person_dispose(*, actor: Any, person_id: int, reason: str) -> Tombstone:
     tombstone = Tombstone.objects.create(
         record_type=RecordType.PERSON,
         record_id=person.pk,
-        agency_id=actor.agency_id,
+        agency_id=agency_id_of(actor),
         category=person.category,
         decision=decision,
         disposed_by=actor,
@@ -434,7 +435,7 @@ SUBMISSION_TEXT = (
 )
 
 
-def record_dispose(*, actor: Any, record_type: str, record_id: int, reason: str) -> Tombstone:
+def record_dispose(*, actor: Actor, record_type: str, record_id: int, reason: str) -> Tombstone:
     """Dispose of a record of any reviewable type (the web page and the API call this)."""
     if record_type == RecordType.PERSON:
         return person_dispose(actor=actor, person_id=record_id, reason=reason)
@@ -446,7 +447,7 @@ def record_dispose(*, actor: Any, record_type: str, record_id: int, reason: str)
 
 
 def _decide_disposal(
-    actor: Any, record_type: str, record_id: int, reason: str
+    actor: Actor, record_type: str, record_id: int, reason: str
 ) -> tuple[selectors.Entry, ReviewDecision]:
     """The checks every disposal makes once it holds the row lock (due, a reason, nothing
     blocking), then the decision. Raises ValidationError (or Conflict) saying why not."""
@@ -463,7 +464,7 @@ def _decide_disposal(
     decision = ReviewDecision.objects.create(
         record_type=record_type,
         record_id=record_id,
-        agency_id=actor.agency_id,
+        agency_id=agency_id_of(actor),
         rule=entry.rule,
         outcome=Outcome.DISPOSE,
         reason=reason.strip(),
@@ -476,7 +477,7 @@ def _decide_disposal(
 
 
 def _leave_tombstone(
-    actor: Any,
+    actor: Actor,
     *,
     record_type: str,
     record_id: int,
@@ -488,7 +489,7 @@ def _leave_tombstone(
     tombstone = Tombstone.objects.create(
         record_type=record_type,
         record_id=record_id,
-        agency_id=actor.agency_id,
+        agency_id=agency_id_of(actor),
         decision=decision,
         disposed_by=actor,
         disposed_at=decision.decided_at,

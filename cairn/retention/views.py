@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cairn.core.concurrency import Conflict
-from cairn.core.http import apply_service_errors
+from cairn.core.http import AuthenticatedHttpRequest, apply_service_errors
 
 from . import access, selectors, services
 from .forms import DisposeForm, RetainForm
@@ -26,7 +26,7 @@ PAGE_SIZE = 25
 
 @login_required
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_reviewer(request.user)
     page_obj = Paginator(selectors.review_queue(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -37,7 +37,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, slug: str, record_id: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, slug: str, record_id: int) -> HttpResponse:
     record_type = SLUGS.get(slug)
     if record_type is None:
         raise Http404("No record found.")
@@ -84,7 +84,7 @@ def review(request: HttpRequest, slug: str, record_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dispose(request: HttpRequest, slug: str, record_id: int) -> HttpResponse:
+def dispose(request: AuthenticatedHttpRequest, slug: str, record_id: int) -> HttpResponse:
     record_type = SLUGS.get(slug)
     if record_type is None:
         raise Http404("No record found.")
@@ -129,7 +129,7 @@ def dispose(request: HttpRequest, slug: str, record_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def tombstone_list(request: HttpRequest) -> HttpResponse:
+def tombstone_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_reviewer(request.user)
     return render(
         request,
@@ -140,6 +140,6 @@ def tombstone_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def tombstone_detail(request: HttpRequest, tombstone_id: int) -> HttpResponse:
+def tombstone_detail(request: AuthenticatedHttpRequest, tombstone_id: int) -> HttpResponse:
     tombstone = selectors.view_tombstone(request.user, tombstone_id)
     return render(request, "retention/tombstone.html", {"tombstone": tombstone, "nav": "retention"})

@@ -7,29 +7,28 @@ its casework roles, never another agency's IG. Everyone else: 404."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cairn.core.text import require_id
+from cairn.core.types import Actor
 from cairn.pole.access import identifiable_for_audit_q
 from cairn.pole.models import Person
 
 from .models import BundleItem, RightsRequest, SubjectAccessRequest
 
 
-def is_ig(user: Any) -> bool:
+def is_ig(user: Actor) -> bool:
     return bool(user.is_authenticated and user.has_perm("rights.manage_request"))
 
 
-def _owner_q(user: Any, prefix: str) -> Q:
+def _owner_q(user: Actor, prefix: str) -> Q:
     if user.agency_id is None:
         return Q(pk__in=[])
     return Q(**{f"{prefix}owning_agency_id": user.agency_id})
 
 
-def _person_q(user: Any, prefix: str = "") -> Q:
+def _person_q(user: Actor, prefix: str = "") -> Q:
     """The people whose rights requests `user` handles (restricted or not)."""
     if not user.is_authenticated or not user.has_perm("rights.view_request"):
         return Q(pk__in=[])
@@ -38,7 +37,7 @@ def _person_q(user: Any, prefix: str = "") -> Q:
     return _owner_q(user, f"{prefix}entity__")
 
 
-def visible_requests(user: Any) -> QuerySet[RightsRequest]:
+def visible_requests(user: Actor) -> QuerySet[RightsRequest]:
     if not user.is_authenticated or not user.has_perm("rights.view_request"):
         return RightsRequest.objects.none()
     if is_ig(user):
@@ -51,7 +50,7 @@ def visible_requests(user: Any) -> QuerySet[RightsRequest]:
     return RightsRequest.objects.filter(_owner_q(user, "person__entity__"))
 
 
-def access_request_by_id(user: Any, request_id: int) -> RightsRequest:
+def access_request_by_id(user: Actor, request_id: int) -> RightsRequest:
     request_id = require_id(request_id)
     found = (
         visible_requests(user)
@@ -64,7 +63,7 @@ def access_request_by_id(user: Any, request_id: int) -> RightsRequest:
     return found
 
 
-def access_person_for_rights(user: Any, person_id: int) -> Person:
+def access_person_for_rights(user: Actor, person_id: int) -> Person:
     """A person IG may log a request against, or the owning agency may restrict; found
     whether or not restricted, since restricting and lifting act on exactly those."""
     person_id = require_id(person_id)
@@ -78,7 +77,7 @@ def access_person_for_rights(user: Any, person_id: int) -> Person:
     return person
 
 
-def is_owner(user: Any, person: Person) -> bool:
+def is_owner(user: Actor, person: Person) -> bool:
     """A user of the agency that owns the record, in a role that may change records: the
     one who corrects it or refuses to."""
     return bool(
@@ -88,7 +87,7 @@ def is_owner(user: Any, person: Person) -> bool:
     )
 
 
-def is_owning_ig(user: Any, person: Person) -> bool:
+def is_owning_ig(user: Actor, person: Person) -> bool:
     return bool(
         is_ig(user)
         and user.agency_id is not None
@@ -96,13 +95,13 @@ def is_owning_ig(user: Any, person: Person) -> bool:
     )
 
 
-def can_restrict(user: Any, person: Person) -> bool:
+def can_restrict(user: Actor, person: Person) -> bool:
     if not user.has_perm("rights.restrict_person"):
         return False
     return is_owning_ig(user, person) or is_owner(user, person)
 
 
-def can_answer(user: Any, request: RightsRequest) -> bool:
+def can_answer(user: Actor, request: RightsRequest) -> bool:
     """Rectification is the owner's decision (they know what was reported); a restriction
     request may be answered by IG or the owner."""
     if not request.is_open:
@@ -117,7 +116,7 @@ def can_answer(user: Any, request: RightsRequest) -> bool:
 # approve that agency's part. Everyone else: 404.
 
 
-def visible_sars(user: Any) -> QuerySet[SubjectAccessRequest]:
+def visible_sars(user: Actor) -> QuerySet[SubjectAccessRequest]:
     if not is_ig(user) or user.agency_id is None:
         return SubjectAccessRequest.objects.none()
     owning = BundleItem.objects.filter(agency_id=user.agency_id).values("sar_id")
@@ -126,7 +125,7 @@ def visible_sars(user: Any) -> QuerySet[SubjectAccessRequest]:
     )
 
 
-def access_sar_by_id(user: Any, sar_id: int) -> SubjectAccessRequest:
+def access_sar_by_id(user: Actor, sar_id: int) -> SubjectAccessRequest:
     sar_id = require_id(sar_id)
     found = (
         visible_sars(user)
@@ -139,19 +138,19 @@ def access_sar_by_id(user: Any, sar_id: int) -> SubjectAccessRequest:
     return found
 
 
-def is_sar_handler(user: Any, sar: SubjectAccessRequest) -> bool:
+def is_sar_handler(user: Actor, sar: SubjectAccessRequest) -> bool:
     """IG of the agency that logged the request: they search, redact and disclose."""
     return bool(
         is_ig(user) and user.agency_id is not None and sar.created_by.agency_id == user.agency_id
     )
 
 
-def can_close_sar(user: Any, sar: SubjectAccessRequest) -> bool:
+def can_close_sar(user: Actor, sar: SubjectAccessRequest) -> bool:
     """Withdrawing or closing without disclosure is the handling IG's, while it is open."""
     return is_sar_handler(user, sar) and sar.is_open
 
 
-def can_approve(user: Any, sar: SubjectAccessRequest, agency_id: int) -> bool:
+def can_approve(user: Actor, sar: SubjectAccessRequest, agency_id: int) -> bool:
     """An agency's part is approved by that agency's IG."""
     return bool(is_ig(user) and user.agency_id == agency_id)
 
@@ -160,7 +159,7 @@ def approved_agencies(sar: SubjectAccessRequest) -> set[int]:
     return set(sar.approvals.values_list("agency_id", flat=True))
 
 
-def can_see_item(user: Any, item: BundleItem, approved: set[int]) -> bool:
+def can_see_item(user: Actor, item: BundleItem, approved: set[int]) -> bool:
     """An item's content is shown to its own agency's IG, and to another IG once that
     agency has approved its part; a police-only item's only ever to police IG (the
     handling IG of another agency never reads it, ADR 0025). Others see a placeholder."""
@@ -171,13 +170,13 @@ def can_see_item(user: Any, item: BundleItem, approved: set[int]) -> bool:
     return item.agency_id == user.agency_id or item.agency_id in approved
 
 
-def can_withhold_item(user: Any, sar: SubjectAccessRequest, item: BundleItem) -> bool:
+def can_withhold_item(user: Actor, sar: SubjectAccessRequest, item: BundleItem) -> bool:
     """The handling IG, or the IG of the agency holding the item (its part to review)."""
     return is_sar_handler(user, sar) or bool(is_ig(user) and item.agency_id == user.agency_id)
 
 
 def can_redact_item(
-    user: Any, sar: SubjectAccessRequest, item: BundleItem, approved: set[int]
+    user: Actor, sar: SubjectAccessRequest, item: BundleItem, approved: set[int]
 ) -> bool:
     # Redacting text one may not read would let a phrase be probed for ("not in the text").
     return can_withhold_item(user, sar, item) and can_see_item(user, item, approved)

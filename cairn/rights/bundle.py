@@ -25,6 +25,7 @@ from cairn.concerns.models import (
     IndicatorObservation,
     RiskDecision,
 )
+from cairn.core.types import Actor
 from cairn.disruption.models import DisruptionPlan, SubjectRole, Tactic, TacticShare
 from cairn.hub.models import Action, AgendaItem, MinutesDistribution, MissingEpisode
 from cairn.intelligence.models import CrimeReferral, Dissemination, Submission, SubmissionEntity
@@ -153,7 +154,7 @@ def _recipient_lines(recipients: Iterable[dict[str, str]]) -> str:
     return "; ".join(f"{r['to']} on {r['on']} ({r['basis']})" for r in recipients)
 
 
-def _agency(user: Any, fallback: int) -> int:
+def _agency(user: Actor, fallback: int) -> int:
     return int(getattr(user, "agency_id", None) or fallback)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from cairn.accounts.models import Agency
 from cairn.retention.models import Clock, RecordType
-from cairn.retention.selectors import review_entry
+from cairn.retention.selectors import agency_review_entry
 
 from .models import BundleItem, SubjectAccessRequest
 
@@ -98,14 +98,6 @@ CLOCK_TEXT: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class _AgencyView:
-    """Who reads the retention rules: the record's owning agency (review_entry reads
-    only `agency_id`)."""
-
-    agency_id: int
-
-
 @dataclass
 class Cover:
     handler: str
@@ -118,9 +110,7 @@ class Cover:
 
 def _retention_line(item: BundleItem, type_label: str) -> str:
     try:
-        entry = review_entry(
-            _AgencyView(item.agency_id), RULED[item.record_type], int(item.record_id)
-        )
+        entry = agency_review_entry(item.agency_id, RULED[item.record_type], int(item.record_id))
     except (IndexError, ValueError):
         return ""
     rule = entry.rule

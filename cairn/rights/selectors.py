@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.core.paginator import Page
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from cairn.audit import services as audit
 from cairn.core.text import require_id
+from cairn.core.types import Actor
 from cairn.network.matching.online import CandidateFields, Match, match_person
 from cairn.pole.models import Person
 
@@ -28,14 +30,14 @@ from .models import (
 )
 
 
-def requests_list(user: Any, *, status: str) -> QuerySet[RightsRequest]:
+def requests_list(user: Actor, *, status: str) -> QuerySet[RightsRequest]:
     qs = visible_requests(user).select_related("person__entity__owning_agency")
     if status == RequestStatus.CLOSED:
         return qs.filter(status=RequestStatus.CLOSED).order_by("-closed_at", "-pk")
     return qs.filter(status=RequestStatus.OPEN).order_by("due_on", "pk")
 
 
-def overdue_count(user: Any) -> int:
+def overdue_count(user: Actor) -> int:
     return (
         visible_requests(user)
         .filter(status=RequestStatus.OPEN, due_on__lt=timezone.localdate())
@@ -72,7 +74,7 @@ def restrictions_for(person: Person) -> list[Restriction]:
 SAR_LIST_TABS = ("open", "disclosed", "closed")
 
 
-def sars_list(user: Any, *, status: str) -> QuerySet[SubjectAccessRequest]:
+def sars_list(user: Actor, *, status: str) -> QuerySet[SubjectAccessRequest]:
     qs = visible_sars(user).select_related("possible_duplicate_of")
     if status == SarStatus.DISCLOSED:
         return qs.filter(status=SarStatus.DISCLOSED).order_by("-disclosed_at", "-pk")
@@ -146,7 +148,7 @@ class SarCandidate:
         return self.match.weight
 
 
-def _best(user: Any, variants: list[CandidateFields]) -> dict[int, Match]:
+def _best(user: Actor, variants: list[CandidateFields]) -> dict[int, Match]:
     best: dict[int, Match] = {}
     for fields in variants:
         for match in match_person(user, fields, limit=25, scope=_every_agency):
@@ -156,7 +158,7 @@ def _best(user: Any, variants: list[CandidateFields]) -> dict[int, Match]:
     return best
 
 
-def sar_candidates(user: Any, sar: SubjectAccessRequest) -> list[SarCandidate]:
+def sar_candidates(user: Actor, sar: SubjectAccessRequest) -> list[SarCandidate]:
     """People who may be the requester, best first, merged over the name variants. A
     wrong or mistyped date of birth would find nothing: when the search with it finds no
     one, the names are searched alone and each record found is flagged
@@ -175,7 +177,7 @@ def sar_candidates(user: Any, sar: SubjectAccessRequest) -> list[SarCandidate]:
 
 
 def sar_items(
-    sar: SubjectAccessRequest, agency_id: int | None = None, *, viewer: Any = None
+    sar: SubjectAccessRequest, agency_id: int | None = None, *, viewer: Actor | None = None
 ) -> list[BundleItem]:
     """The bundle's items (one agency's part, or all), each marked `shown` if `viewer`
     may read its content."""
@@ -227,7 +229,7 @@ def disclosure_context(sar: SubjectAccessRequest) -> dict[str, Any]:
     }
 
 
-def sar_item(sar: SubjectAccessRequest, item_id: int, *, viewer: Any) -> BundleItem:
+def sar_item(sar: SubjectAccessRequest, item_id: int, *, viewer: Actor) -> BundleItem:
     item = (
         sar.items.select_related("agency")
         .prefetch_related("redactions")
@@ -248,7 +250,7 @@ def sar_subjects(sar: SubjectAccessRequest) -> list[int]:
     return [p.pk for p in sar.people.all()]
 
 
-def consult_requests(user: Any, shown: Any, *, status: str) -> None:
+def consult_requests(user: Actor, shown: Page[RightsRequest], *, status: str) -> None:
     """A page of information rights requests shown: one consultation row naming the
     people they are about."""
     audit.record_list(
@@ -260,7 +262,7 @@ def consult_requests(user: Any, shown: Any, *, status: str) -> None:
     )
 
 
-def consult_request(user: Any, rr: RightsRequest) -> None:
+def consult_request(user: Actor, rr: RightsRequest) -> None:
     """An information rights request opened: a consultation naming its person."""
     audit.record(
         actor=user,
@@ -271,7 +273,9 @@ def consult_request(user: Any, rr: RightsRequest) -> None:
     )
 
 
-def consult_sars(user: Any, shown: Any, *, status: str, justification: str) -> None:
+def consult_sars(
+    user: Actor, shown: Page[SubjectAccessRequest], *, status: str, justification: str
+) -> None:
     """A page of subject access requests shown (web or API): one consultation row naming
     the people of each."""
     audit.record_list(
@@ -284,7 +288,7 @@ def consult_sars(user: Any, shown: Any, *, status: str, justification: str) -> N
 
 
 def consult_sar(
-    user: Any, sar: SubjectAccessRequest, *, justification: str, obj: Model | None = None
+    user: Actor, sar: SubjectAccessRequest, *, justification: str, obj: Model | None = None
 ) -> None:
     """A subject access request (or one record of its bundle, `obj`) opened, on the web
     or through the API: one consultation row naming its people."""
@@ -297,7 +301,7 @@ def consult_sar(
     )
 
 
-def consult_sar_matches(user: Any, sar: SubjectAccessRequest, matches: list[Any]) -> None:
+def consult_sar_matches(user: Actor, sar: SubjectAccessRequest, matches: list[Any]) -> None:
     """Records that may be the requester's, shown on the request's page: one row."""
     audit.record_list(
         actor=user,
@@ -308,7 +312,7 @@ def consult_sar_matches(user: Any, sar: SubjectAccessRequest, matches: list[Any]
     )
 
 
-def consult_sar_pdf(user: Any, sar: SubjectAccessRequest) -> None:
+def consult_sar_pdf(user: Actor, sar: SubjectAccessRequest) -> None:
     """The disclosure PDF downloaded: one row for each person it is about, with its
     recipient."""
     for person_id in sar_subjects(sar):

@@ -19,6 +19,7 @@ from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict, lock
 from cairn.core.dates import add_months
+from cairn.core.http import agency_of
 from cairn.core.text import require_id
 from cairn.core.types import Actor
 from cairn.notifications.services import notify
@@ -101,7 +102,7 @@ def authority_errors(requester_kind: str, authority_checked: bool) -> dict[str, 
 @transaction.atomic
 def request_log(
     *,
-    actor: Any,
+    actor: Actor,
     person_id: int,
     kind: str,
     requester: str,
@@ -178,7 +179,7 @@ def _locked_open(actor: Actor, request_id: int) -> RightsRequest:
 
 
 @transaction.atomic
-def request_extend(*, actor: Any, request_id: int, reason: str) -> RightsRequest:
+def request_extend(*, actor: Actor, request_id: int, reason: str) -> RightsRequest:
     if not is_ig(actor):
         raise Http404("No request found.")
     if not reason.strip():
@@ -228,7 +229,7 @@ def _close(actor: Actor, rr: RightsRequest, outcome: str, reason: str) -> None:
 
 
 @transaction.atomic
-def request_refuse(*, actor: Any, request_id: int, reason: str) -> RightsRequest:
+def request_refuse(*, actor: Actor, request_id: int, reason: str) -> RightsRequest:
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the request is refused"})
     rr = _locked_open(actor, request_id)
@@ -239,7 +240,7 @@ def request_refuse(*, actor: Any, request_id: int, reason: str) -> RightsRequest
 
 
 @transaction.atomic
-def request_rectify(*, actor: Any, request_id: int, note: str, **fields: Any) -> RightsRequest:
+def request_rectify(*, actor: Actor, request_id: int, note: str, **fields: Any) -> RightsRequest:
     """The owner corrects the record through the person edit service, whose audit row
     keeps the old and new values, and the request closes as corrected."""
     rr = _locked_open(actor, request_id)
@@ -260,7 +261,7 @@ def request_rectify(*, actor: Any, request_id: int, note: str, **fields: Any) ->
 
 @transaction.atomic
 def restriction_apply(
-    *, actor: Any, person_id: int, reason: str, request_id: int | None = None
+    *, actor: Actor, person_id: int, reason: str, request_id: int | None = None
 ) -> Restriction:
     if not reason.strip():
         raise ValidationError({"reason": "Enter why processing is restricted"})
@@ -301,7 +302,7 @@ def restriction_apply(
 
 
 @transaction.atomic
-def restriction_lift(*, actor: Any, person_id: int, reason: str) -> Restriction:
+def restriction_lift(*, actor: Actor, person_id: int, reason: str) -> Restriction:
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the restriction is lifted"})
     person = access_person_for_rights(actor, person_id)
@@ -348,7 +349,7 @@ def _ig_of(agency_ids: set[int]) -> list[User]:
 @transaction.atomic
 def sar_log(
     *,
-    actor: Any,
+    actor: Actor,
     requester: str,
     requester_kind: str,
     given_name: str,
@@ -448,7 +449,7 @@ def _locked_sar(actor: Actor, sar_id: int, status: str | None = None) -> Subject
 
 
 @transaction.atomic
-def sar_extend(*, actor: Any, sar_id: int, months: int, reason: str) -> SubjectAccessRequest:
+def sar_extend(*, actor: Actor, sar_id: int, months: int, reason: str) -> SubjectAccessRequest:
     """Art. 12(3): up to two further months where the request is complex or one of many;
     recorded with the reason, once."""
     if months not in (1, 2):
@@ -487,7 +488,7 @@ def sar_extend(*, actor: Any, sar_id: int, months: int, reason: str) -> SubjectA
 
 
 @transaction.atomic
-def sar_confirm(*, actor: Any, sar_id: int, person_ids: list[int]) -> SubjectAccessRequest:
+def sar_confirm(*, actor: Actor, sar_id: int, person_ids: list[int]) -> SubjectAccessRequest:
     """IG confirms which of the records found are the requester's; the bundle is built
     from every record about them, and each owning agency's IG is asked to approve."""
     sar = _locked_sar(actor, sar_id, SarStatus.MATCHING)
@@ -585,7 +586,7 @@ def _changed(
 
 @transaction.atomic
 def sar_redact(
-    *, actor: Any, sar_id: int, item_id: int, phrase: str, exemption: str, reason: str
+    *, actor: Actor, sar_id: int, item_id: int, phrase: str, exemption: str, reason: str
 ) -> list[Redaction]:
     """Redacts every occurrence of `phrase` in the item's text as whole words
     (case-insensitive): "Al" redacts "Al" and "al", never the "al" in "Alice"."""
@@ -622,7 +623,7 @@ def sar_redact(
 
 @transaction.atomic
 def sar_withhold(
-    *, actor: Any, sar_id: int, item_id: int, exemption: str, reason: str
+    *, actor: Actor, sar_id: int, item_id: int, exemption: str, reason: str
 ) -> BundleItem:
     """Withholds a whole record (e.g. a police-only record whose disclosure would prejudice
     an investigation, s.45(4))."""
@@ -636,29 +637,31 @@ def sar_withhold(
 
 
 @transaction.atomic
-def sar_approve(*, actor: Any, sar_id: int) -> AgencyApproval:
+def sar_approve(*, actor: Actor, sar_id: int) -> AgencyApproval:
     """The actor's agency approves its part as it stands; a second submit returns the
     approval already recorded."""
     sar = lock(access_sar_by_id(actor, sar_id))
     if sar.status != SarStatus.REVIEW:
         raise Conflict(f"{sar.reference} is not awaiting approval.")
+    agency_id = actor.agency_id
     if (
-        not can_approve(actor, sar, actor.agency_id)
-        or not sar.items.filter(agency_id=actor.agency_id).exists()
+        agency_id is None
+        or not can_approve(actor, sar, agency_id)
+        or not sar.items.filter(agency_id=agency_id).exists()
     ):
         raise Http404("No request found.")
-    existing = AgencyApproval.objects.filter(sar=sar, agency_id=actor.agency_id).first()
+    existing = AgencyApproval.objects.filter(sar=sar, agency_id=agency_id).first()
     if existing is not None:
         return existing
     approval = AgencyApproval.objects.create(
-        sar=sar, agency_id=actor.agency_id, approved_by=actor, approved_at=timezone.now()
+        sar=sar, agency_id=agency_id, approved_by=actor, approved_at=timezone.now()
     )
     audit.record(
         actor=actor,
         event="rights.sar_part_approved",
         obj=sar,
-        justification=f"{sar.reference}: {actor.agency.name}'s part approved",
-        details={"agency": actor.agency_id},
+        justification=f"{sar.reference}: {agency_of(actor).name}'s part approved",
+        details={"agency": agency_id},
     )
     return approval
 
@@ -679,7 +682,7 @@ OVERRIDE_MIN_LENGTH = 20
 
 @transaction.atomic
 def sar_disclose(
-    *, actor: Any, sar_id: int, recipient: str, method: str, override_reason: str = ""
+    *, actor: Actor, sar_id: int, recipient: str, method: str, override_reason: str = ""
 ) -> SubjectAccessRequest:
     """Final disclosure: every owning agency has approved its part, or IG records why it
     goes without (an agency that has not answered within the time limit)."""
@@ -763,7 +766,7 @@ CLOSE_NOTE_MIN_LENGTH = 20
 
 @transaction.atomic
 def sar_close(
-    *, actor: Any, sar_id: int, reason: str, note: str, confirmed: bool
+    *, actor: Actor, sar_id: int, reason: str, note: str, confirmed: bool
 ) -> SubjectAccessRequest:
     """Ends an open request without a disclosure: withdrawn by the requester, or closed
     by IG (identity or authority not verified, manifestly unfounded or excessive: UK GDPR

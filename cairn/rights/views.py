@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cairn.core.concurrency import Conflict
-from cairn.core.http import actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
 from cairn.core.pdf import render_pdf
+from cairn.core.types import Actor
 from cairn.pole.access import consult_person
 
 from . import access, selectors, services
@@ -39,7 +40,7 @@ PAGE_SIZE = 25
 
 
 @login_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "rights.view_request", hide=True)
     status = request.GET.get("status", RequestStatus.OPEN)
     if status not in RequestStatus.values:
@@ -64,7 +65,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_new(request: HttpRequest) -> HttpResponse:
+def request_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "rights.manage_request", hide=True)
     form = RequestForm(request.POST or None, initial={"person": request.GET.get("person")})
     if request.method == "POST" and form.is_valid():
@@ -92,7 +93,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     rr = access.access_request_by_id(request.user, request_id)
     reason_form = ReasonForm(request.POST or None)
     action = request.POST.get("action", "")
@@ -143,7 +144,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_rectify(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_rectify(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     rr = access.access_request_by_id(request.user, request_id)
     if rr.kind != RequestKind.RECTIFICATION or not access.can_answer(request.user, rr):
         raise Http404("No request found.")
@@ -176,7 +177,7 @@ def request_rectify(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_lift(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_lift(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = access.access_person_for_rights(request.user, person_id)
     restriction = selectors.restriction_in_force(person)
     if restriction is None or not access.can_restrict(request.user, person):
@@ -212,7 +213,7 @@ def person_lift(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def sar_list(request: HttpRequest) -> HttpResponse:
+def sar_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "rights.manage_request", hide=True)
     status = request.GET.get("status", "open")
     if status not in selectors.SAR_LIST_TABS:
@@ -232,7 +233,7 @@ def sar_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def sar_new(request: HttpRequest) -> HttpResponse:
+def sar_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "rights.manage_request", hide=True)
     form = SarForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -252,7 +253,7 @@ def sar_new(request: HttpRequest) -> HttpResponse:
     return render(request, "rights/sar_new.html", {"form": form, "nav": "rights"})
 
 
-def _confirm_choices(user: Any, matches: list[Any]) -> list[tuple[int, str]]:
+def _confirm_choices(user: Actor, matches: list[Any]) -> list[tuple[int, str]]:
     out = []
     for m in matches:
         p = m.person
@@ -269,7 +270,7 @@ def _confirm_choices(user: Any, matches: list[Any]) -> list[tuple[int, str]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def sar_detail(request: HttpRequest, sar_id: int) -> HttpResponse:
+def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
     sar = access.access_sar_by_id(request.user, sar_id)
     handler = access.is_sar_handler(request.user, sar)
     action = request.POST.get("action", "")
@@ -344,7 +345,7 @@ def sar_detail(request: HttpRequest, sar_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def sar_item(request: HttpRequest, sar_id: int, item_id: int) -> HttpResponse:
+def sar_item(request: AuthenticatedHttpRequest, sar_id: int, item_id: int) -> HttpResponse:
     sar = access.access_sar_by_id(request.user, sar_id)
     item = selectors.sar_item(sar, item_id, viewer=request.user)
     if not access.can_withhold_item(request.user, sar, item):
@@ -397,7 +398,7 @@ def sar_item(request: HttpRequest, sar_id: int, item_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def sar_close(request: HttpRequest, sar_id: int) -> HttpResponse:
+def sar_close(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
     """Withdraw or close without disclosure: the form, then a confirmation page (the step
     cannot be undone), then the service."""
     sar = access.access_sar_by_id(request.user, sar_id)
@@ -433,7 +434,7 @@ def sar_close(request: HttpRequest, sar_id: int) -> HttpResponse:
 
 
 @login_required
-def sar_pdf(request: HttpRequest, sar_id: int) -> HttpResponse:
+def sar_pdf(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
     sar = access.access_sar_by_id(request.user, sar_id)
     if not access.is_sar_handler(request.user, sar) or sar.status != SarStatus.DISCLOSED:
         raise Http404("No disclosure found.")

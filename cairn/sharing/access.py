@@ -4,11 +4,10 @@ register but not write in their name). Everyone else: 404 on the change pages.""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
 from cairn.core.text import require_id
+from cairn.core.types import Actor
 
 from .models import Disclosure, SharingAgreement
 
@@ -16,15 +15,15 @@ MANAGE = "sharing.manage_agreement"
 REVIEW = "sharing.review_disclosure"
 
 
-def can_manage(user: Any) -> bool:
+def can_manage(user: Actor) -> bool:
     return bool(user.is_authenticated and user.has_perm(MANAGE) and user.agency_id is not None)
 
 
-def is_party(user: Any, agreement: SharingAgreement) -> bool:
+def is_party(user: Actor, agreement: SharingAgreement) -> bool:
     return can_manage(user) and any(a.pk == user.agency_id for a in agreement.parties.all())
 
 
-def access_agreement_for_change(user: Any, agreement_id: int) -> SharingAgreement:
+def access_agreement_for_change(user: Actor, agreement_id: int) -> SharingAgreement:
     agreement_id = require_id(agreement_id)
     if not can_manage(user):
         raise Http404("No agreement found.")
@@ -38,7 +37,7 @@ def access_agreement_for_change(user: Any, agreement_id: int) -> SharingAgreemen
     return found
 
 
-def can_review(user: Any, disclosure: Disclosure) -> bool:
+def can_review(user: Actor, disclosure: Disclosure) -> bool:
     """The IG of the agency that made an exceptional disclosure reviews it."""
     return bool(
         user.is_authenticated
@@ -48,7 +47,7 @@ def can_review(user: Any, disclosure: Disclosure) -> bool:
     )
 
 
-def access_disclosure_for_review(user: Any, disclosure_id: int) -> Disclosure:
+def access_disclosure_for_review(user: Actor, disclosure_id: int) -> Disclosure:
     """An exceptional disclosure `user` may review; 404 for anything else (another agency's
     disclosure looks the same as one that does not exist)."""
     disclosure_id = require_id(disclosure_id)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cairn.accounts.models import Agency
 from cairn.audit import services as audit
+from cairn.core.types import Actor
 
 from .models import (
     EXCEPTIONAL_BASES,
@@ -122,7 +123,7 @@ def disclosures(filters: DisclosureFilters) -> QuerySet[Disclosure]:
     return qs.order_by("-disclosed_at", "-pk")
 
 
-def awaiting_review_count(user: Any) -> int:
+def awaiting_review_count(user: Actor) -> int:
     """Exceptional disclosures by `user`'s agency that its IG has not yet reviewed."""
     if not user.has_perm("sharing.review_disclosure") or user.agency_id is None:
         return 0
@@ -169,7 +170,7 @@ def all_agencies() -> QuerySet[Agency]:
 # Consultation rows for reads shown on both channels ---------------------------------------
 
 
-def consult_agreements(user: Any, *, state: Any, count: int, justification: str) -> None:
+def consult_agreements(user: Actor, *, state: Any, count: int, justification: str) -> None:
     """The register of agreements shown (web or API): one consultation row."""
     audit.record(
         actor=user,
@@ -180,7 +181,7 @@ def consult_agreements(user: Any, *, state: Any, count: int, justification: str)
 
 
 def consult_disclosures(
-    user: Any, filters: DisclosureFilters, *, page: int, justification: str
+    user: Actor, filters: DisclosureFilters, *, page: int, justification: str
 ) -> None:
     """A page of disclosures by lawful basis shown (web or API): one consultation row."""
     audit.record(

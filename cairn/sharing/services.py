@@ -18,7 +18,7 @@ from cairn.accounts.models import Agency, User
 from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict
-from cairn.core.http import require
+from cairn.core.http import agency_id_of, require
 from cairn.core.types import Actor
 from cairn.notifications.services import notify
 
@@ -101,7 +101,7 @@ def _snapshot(agreement: SharingAgreement) -> dict[str, Any]:
 @transaction.atomic
 def agreement_create(
     *,
-    actor: Any | None,
+    actor: Actor | None,
     title: str,
     parties: Sequence[Agency],
     purposes: str,
@@ -169,7 +169,7 @@ def _locked(agreement_id: int) -> SharingAgreement:
 @transaction.atomic
 def agreement_update(
     *,
-    actor: Any,
+    actor: Actor,
     agreement_id: int,
     version: int,
     title: str,
@@ -238,7 +238,7 @@ def agreement_update(
 
 
 @transaction.atomic
-def agreement_withdraw(*, actor: Any, agreement_id: int, reason: str) -> SharingAgreement:
+def agreement_withdraw(*, actor: Actor, agreement_id: int, reason: str) -> SharingAgreement:
     """Withdraw from an agreement. Of two parties, either ends it: no new disclosure may
     rely on it; the disclosures that did keep pointing at it. Of more, one party's IG
     withdraws only their own agency, and the agreement stays in force between the rest
@@ -253,7 +253,7 @@ def agreement_withdraw(*, actor: Any, agreement_id: int, reason: str) -> Sharing
         raise ValidationError({"reason": ["Enter why the agreement is withdrawn"]})
     parties = list(agreement.parties.all())
     if len(parties) > 2:
-        agreement.parties.remove(actor.agency_id)
+        agreement.parties.remove(agency_id_of(actor))
         agreement.version += 1
         agreement.save(update_fields=["version", "updated_at"])
         audit.record(
@@ -446,7 +446,7 @@ def register_url() -> str:
 
 def disclosure_record(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     reference: str,
     from_agency: Agency,
@@ -511,7 +511,7 @@ def _tell_ig(actor: Actor, disclosure: Disclosure) -> None:
 
 
 @transaction.atomic
-def disclosures_export_audit(*, actor: Any, filters: dict[str, Any], rows: int) -> None:
+def disclosures_export_audit(*, actor: Actor, filters: dict[str, Any], rows: int) -> None:
     require(actor, "sharing.view_disclosures")
     audit.record(
         actor=actor,
@@ -526,7 +526,7 @@ def disclosures_export_audit(*, actor: Any, filters: dict[str, Any], rows: int) 
 
 
 @transaction.atomic
-def disclosure_review(*, actor: Any, disclosure_id: int, note: str) -> Disclosure:
+def disclosure_review(*, actor: Actor, disclosure_id: int, note: str) -> Disclosure:
     """The agency's IG records that an exceptional disclosure was reviewed, with what they
     found. Once only: a second review (two IG at once included) is refused, naming the
     first, so nobody's finding is overwritten."""

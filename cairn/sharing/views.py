@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cairn.audit.export import _safe
-from cairn.core.http import actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
 from cairn.core.throttling import throttle
 from cairn.network.exports import MARKING
 
@@ -38,7 +38,7 @@ PAGE_SIZE = 50
 
 @login_required
 @require_GET
-def agreement_list(request: HttpRequest) -> HttpResponse:
+def agreement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "sharing.view_agreement", hide=True)
     state = request.GET.get("state", AgreementState.ACTIVE)
     if state not in AgreementState.values:
@@ -67,7 +67,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agreement_new(request: HttpRequest) -> HttpResponse:
+def agreement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "sharing.manage_agreement", hide=True)
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -94,7 +94,7 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
+def agreement_edit(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpResponse:
     agreement = access.access_agreement_for_change(request.user, agreement_id)
     if agreement.state == AgreementState.WITHDRAWN:
         raise Http404("A withdrawn agreement cannot be changed.")
@@ -140,7 +140,7 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agreement_withdraw(request: HttpRequest, agreement_id: int) -> HttpResponse:
+def agreement_withdraw(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpResponse:
     agreement = access.access_agreement_for_change(request.user, agreement_id)
     if agreement.state == AgreementState.WITHDRAWN:
         messages.info(request, f"{agreement.title} was already withdrawn.")
@@ -185,7 +185,7 @@ def _filters(request: HttpRequest) -> tuple[DisclosureFilterForm, selectors.Disc
 
 @login_required
 @require_GET
-def disclosure_list(request: HttpRequest) -> HttpResponse:
+def disclosure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require(actor, "sharing.view_disclosures", hide=True)
     form, filters = _filters(request)
@@ -269,7 +269,7 @@ def _csv(rows: Iterable[Disclosure]) -> Iterator[str]:
 @login_required
 @require_GET
 @throttle("export")
-def disclosure_export(request: HttpRequest) -> StreamingHttpResponse:
+def disclosure_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     require(actor_of(request), "sharing.view_disclosures", hide=True)
     _form, filters = _filters(request)
     rows = selectors.disclosures(filters)
@@ -286,7 +286,7 @@ def disclosure_export(request: HttpRequest) -> StreamingHttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def disclosure_review(request: HttpRequest, disclosure_id: int) -> HttpResponse:
+def disclosure_review(request: AuthenticatedHttpRequest, disclosure_id: int) -> HttpResponse:
     disclosure = access.access_disclosure_for_review(request.user, disclosure_id)
     if request.method == "GET" and disclosure.reviewed_at is not None:
         messages.info(request, f"{disclosure.reference} has already been reviewed.")

@@ -51,6 +51,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from cairn.core.types import Actor
 from cairn.pole import normalise
 from cairn.pole.access import visible_entity_ids
 from cairn.pole.models import Link, LinkType, Location, NameKind, Person, PersonName
@@ -313,7 +314,7 @@ def blocking_sql(fields: CandidateFields, today: dt.date) -> tuple[str, list[Any
 
 
 def known_name_counts(
-    user: Any, keys: list[str], scope: Callable[[set[int]], set[int]] | None = None
+    user: Actor, keys: list[str], scope: Callable[[set[int]], set[int]] | None = None
 ) -> dict[str, int]:
     """How many people `user` may see are known by each alias or nickname key (term
     frequency). Counted among visible people only: a count that included hidden records
@@ -449,7 +450,7 @@ def candidate_record(name: CandidateName) -> Record:
 
 
 def match_person(
-    user: Any,
+    user: Actor,
     candidate_fields: CandidateFields | dict[str, Any],
     *,
     weights: Weights | None = None,
