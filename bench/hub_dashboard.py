@@ -48,7 +48,8 @@ def build(children: int, seed: int = 7) -> None:
 
     from cairn.accounts.models import Agency, User
     from cairn.concerns.models import Concern, ExploitationType, RiskDecision
-    from cairn.hub.models import Action, MissingEpisode
+    from cairn.hub.models import Action
+    from cairn.missing.models import MissingEpisode
     from cairn.pole.models import Entity, Link, Location, Person
 
     if Person.objects.filter(category="child").count() >= children:

@@ -36,6 +36,7 @@ from cairn.disruption.api import router as disruption_router
 from cairn.governance.api import router as governance_router
 from cairn.hub.api import router as hub_router
 from cairn.intelligence.api import router as intelligence_router
+from cairn.missing.api import router as missing_router
 from cairn.network.api import router as network_router
 from cairn.pole.api import AgencyRef
 from cairn.pole.api import router as pole_router
@@ -258,6 +259,7 @@ api.add_router("", disruption_router)
 api.add_router("", referrals_router)
 api.add_router("", intelligence_router)
 api.add_router("", hub_router)
+api.add_router("", missing_router)
 api.add_router("", rights_router)
 api.add_router("", retention_router)
 api.add_router("", sharing_router)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("intelligence/", include("cairn.intelligence.urls")),
     path("disruption/", include("cairn.disruption.urls")),
     path("hub/", include("cairn.hub.urls")),
+    path("hub/missing/", include("cairn.missing.urls")),
     path("inbox/", include("cairn.notifications.urls")),
     path("audit/", include("cairn.audit.urls")),
     path("rights/", include("cairn.rights.urls")),

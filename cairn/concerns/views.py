@@ -20,8 +20,8 @@ from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_er
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
-from cairn.hub.selectors import missing_sign_offers
 from cairn.intelligence.crime_model import family_label
+from cairn.missing.selectors import missing_sign_offers
 from cairn.network.selectors import possible_matches
 from cairn.pole import services as pole_services
 from cairn.pole.access import access_person_by_id, view_person

@@ -23,8 +23,9 @@ from cairn.concerns.models import Concern
 from cairn.core.types import Actor
 from cairn.disruption.models import Tactic
 from cairn.hub.dashboard import Bar, Panel
-from cairn.hub.models import Action, MissingEpisode
+from cairn.hub.models import Action
 from cairn.intelligence.models import Submission
+from cairn.missing.models import MissingEpisode
 from cairn.pole.models import Entity, EntityKind
 from cairn.referrals.models import Referral
 from cairn.retention import selectors as retention

@@ -9,9 +9,7 @@
   chronology shows the items about them only from meetings the user may see.
 - Actions: the chair sees all, bar those about records they may not see; others see the
   actions they own and those their agency owns.
-- Missing episodes: anyone with `hub.view_missing` who may see the child.
-- Signs of going missing in a concern (to record as episodes): signs in submitted concerns
-  the user may see, for users with `hub.add_missing`.
+- Missing episodes: cairn/missing/access.py.
 - Set-up: every Hub user reads it; the chair and system admins (`hub.manage_setup`) change
   it, and anyone else gets 403 on the change pages.
 """
@@ -25,12 +23,10 @@ from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, 
 from django.http import Http404
 
 from cairn.audit import services as audit
-from cairn.concerns.access import visible_concerns
-from cairn.concerns.models import ConcernStatus, IndicatorObservation
 from cairn.core.text import require_id
 from cairn.pole.access import entity_visibility_q
 
-from .models import Action, AgendaItem, Attendance, HubMember, Meeting, MissingEpisode
+from .models import Action, AgendaItem, Attendance, HubMember, Meeting
 
 
 def is_chair(user: Any) -> bool:
@@ -169,71 +165,6 @@ def view_action(user: Any, action_id: int, *, source: str | None = None) -> Acti
         source=source,
     )
     return action
-
-
-def visible_episodes(user: Any) -> QuerySet[MissingEpisode]:
-    if not user.is_authenticated or not user.has_perm("hub.view_missing"):
-        return MissingEpisode.objects.none()
-    return MissingEpisode.objects.filter(entity_visibility_q(user, prefix="child__entity__"))
-
-
-# Indicator codes (cairn/concerns/catalogue.py) that say the child went missing.
-MISSING_SIGN_CODES = ("missing_overnight", "frequent_missing")
-
-
-def missing_signs(user: Any) -> QuerySet[IndicatorObservation]:
-    """Signs of going missing recorded in submitted concerns the user may see, when the
-    user may record missing episodes. (Signs that missing episodes added themselves have
-    no concern, so they are never offered back.)"""
-    if not user.is_authenticated or not user.has_perm("hub.add_missing"):
-        return IndicatorObservation.objects.none()
-    concerns = visible_concerns(user).exclude(status=ConcernStatus.DRAFT)
-    return IndicatorObservation.objects.filter(
-        indicator__code__in=MISSING_SIGN_CODES,
-        concern__in=concerns.values("pk"),
-    ).filter(entity_visibility_q(user, prefix="child__entity__"))
-
-
-def access_missing_sign(user: Any, observation_id: int) -> IndicatorObservation:
-    sign = (
-        missing_signs(user)
-        .select_related("indicator", "concern", "child", "child__entity")
-        .filter(pk=observation_id)
-        .first()
-    )
-    if sign is None:
-        raise Http404("No sign of going missing found.")
-    return sign
-
-
-def access_episode_by_id(user: Any, episode_id: int) -> MissingEpisode:
-    episode_id = require_id(episode_id)
-    episode = (
-        visible_episodes(user)
-        .select_related("child", "child__entity", "owning_agency", "recorded_by", "rhi_by")
-        .filter(pk=episode_id)
-        .first()
-    )
-    if episode is None:
-        raise Http404("No missing episode found.")
-    return episode
-
-
-def view_episode(
-    user: Any, episode_id: int, *, justification: str = "", source: str | None = None
-) -> MissingEpisode:
-    """A missing episode opened to read (web or API): recorded as a consultation of the
-    child's data."""
-    episode = access_episode_by_id(user, episode_id)
-    audit.record(
-        actor=user,
-        event="missing.viewed",
-        obj=episode,
-        subject=episode.child_id,
-        justification=justification or f"Opened {episode.reference}",
-        source=source,
-    )
-    return episode
 
 
 def can_manage_setup(user: Any) -> bool:

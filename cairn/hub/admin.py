@@ -1,5 +1,5 @@
 """Admin for the Hub's set-up only (member agencies, representatives, thresholds). Case
-data (meetings, actions, missing episodes) is changed through the services, never here."""
+data (meetings, actions) is changed through the services, never here."""
 
 from django.contrib import admin
 

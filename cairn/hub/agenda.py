@@ -22,6 +22,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from cairn.concerns.models import RISK_ORDER, RiskDecision, RiskLevel
+from cairn.missing.models import MissingEpisode
 from cairn.pole.models import Entity, EntityKind, Link, Person
 
 from .models import (
@@ -32,7 +33,6 @@ from .models import (
     HubSetup,
     Meeting,
     MeetingStatus,
-    MissingEpisode,
 )
 
 

@@ -1,4 +1,4 @@
-"""Audit event names owned by the Hub app (meetings, actions, missing episodes)."""
+"""Audit event names owned by the Hub app (set-up, meetings, actions, profiles)."""
 
 from cairn.audit.registry import Action, register
 
@@ -20,12 +20,6 @@ for _name, _action, _description in [
     ("hub.action_completed", A.ALTERATION, "A Hub action was completed"),
     ("hub.actions_listed", A.CONSULTATION, "Hub actions were listed"),
     ("hub.reminders_sent", A.SECURITY, "Overdue Hub action reminders were sent"),
-    ("missing.recorded", A.COLLECTION, "A missing episode was recorded"),
-    ("missing.returned", A.ALTERATION, "A child's return from a missing episode was recorded"),
-    ("missing.rhi_recorded", A.ALTERATION, "A return home interview was recorded"),
-    ("missing.viewed", A.CONSULTATION, "A missing episode was viewed"),
-    ("missing.listed", A.CONSULTATION, "Missing episodes were listed"),
-    ("missing.indicator_added", A.COLLECTION, "A missing-related indicator was added to a child"),
     ("hub.philomena_viewed", A.CONSULTATION, "A child's Philomena profile was viewed"),
     ("hub.dashboard_viewed", A.CONSULTATION, "The Hub dashboard was viewed"),
     ("hub.problem_profile_viewed", A.COMBINATION, "A problem profile was compiled"),

@@ -1,7 +1,7 @@
 """Hub meetings and actions in a person's chronology (missing episodes are added by
-profile.py). A meeting appears only if the user may see it and its minutes (the rule of
-the meeting page, access.visible_meetings) and an action only if the user may open it
-(access.visible_actions). Two queries per profile, however many entries."""
+cairn/missing/profile.py). A meeting appears only if the user may see it and its minutes
+(the rule of the meeting page, access.visible_meetings) and an action only if the user may
+open it (access.visible_actions). Two queries per profile, however many entries."""
 
 from __future__ import annotations
 

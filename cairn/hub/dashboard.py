@@ -23,10 +23,11 @@ from cairn.concerns.models import (
     RiskDecision,
     RiskLevel,
 )
+from cairn.missing.models import MissingEpisode
 from cairn.pole.access import visible_links
 from cairn.pole.models import Entity, EntityKind, Person
 
-from .models import Action, ActionStatus, MissingEpisode
+from .models import Action, ActionStatus
 
 # Labels are cut to 28 characters (the table has them whole); 230 px holds them.
 BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, CHART_WIDTH = 22, 8, 230, 600

@@ -14,7 +14,7 @@ from cairn.concerns.models import RiskLevel
 from cairn.core.forms import GovukDateField, GovukForm, GovukHiddenInput, GovukTimeField
 from cairn.sharing.forms import basis_fields
 
-from .models import AttendanceStatus, MeetingType, PoliceRiskGrading
+from .models import AttendanceStatus, MeetingType
 from .services import THRESHOLD_BOUNDS
 
 
@@ -151,92 +151,6 @@ class DistributeForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["agencies"].queryset = agencies  # type: ignore[attr-defined]
         self.fields.update(basis_fields([sender] if sender else []))
-
-
-class EpisodeForm(GovukForm):
-    reported_on = GovukDateField(label="Date reported missing")
-    reported_time = _time_field("Time reported missing")
-    reported_by = forms.CharField(label="Reported by (optional)", max_length=200, required=False)
-    police_reference = forms.CharField(
-        label="Police reference (optional)", max_length=60, required=False
-    )
-    police_risk_grading = forms.ChoiceField(
-        label="Police risk grading",
-        choices=PoliceRiskGrading.choices,
-        widget=forms.RadioSelect(attrs={"small": True}),
-        initial=PoliceRiskGrading.NOT_GRADED,
-    )
-    circumstances = forms.CharField(
-        label="Circumstances (optional)",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        max_length=10_000,
-    )
-    found_on = GovukDateField(label="Date found or returned (if known)", required=False)
-    found_time = _time_field("Time found or returned", required=False)
-    where_found = forms.CharField(label="Where found (optional)", max_length=300, required=False)
-    out_of_area = forms.BooleanField(label="Found out of the area", required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("found_on") and not data.get("found_time"):
-            self.add_error("found_time", "Enter the time found or returned")
-        return data
-
-    def reported_at(self) -> dt.datetime:
-        value = _aware(self.cleaned_data["reported_on"], self.cleaned_data["reported_time"])
-        assert value is not None
-        return value
-
-    def found_at(self) -> dt.datetime | None:
-        return _aware(self.cleaned_data.get("found_on"), self.cleaned_data.get("found_time"))
-
-
-class ReturnForm(GovukForm):
-    found_on = GovukDateField(label="Date found or returned")
-    found_time = _time_field("Time found or returned")
-    where_found = forms.CharField(label="Where found (optional)", max_length=300, required=False)
-    out_of_area = forms.BooleanField(label="Found out of the area", required=False)
-
-    def found_at(self) -> dt.datetime:
-        value = _aware(self.cleaned_data["found_on"], self.cleaned_data["found_time"])
-        assert value is not None
-        return value
-
-
-class RhiForm(GovukForm):
-    offered_on = GovukDateField(label="Date the interview was offered", required=False)
-    accepted = forms.ChoiceField(
-        label="Did the child accept?",
-        choices=[("", "Not known yet"), ("yes", "Yes"), ("no", "No, declined")],
-        required=False,
-        widget=forms.RadioSelect(attrs={"small": True, "inline": True}),
-    )
-    completed_on = GovukDateField(label="Date the interview was completed", required=False)
-    completed_time = _time_field("Time the interview was completed", required=False)
-    notes = forms.CharField(
-        label="Notes (optional)",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        max_length=10_000,
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("completed_on") and not data.get("completed_time"):
-            self.add_error("completed_time", "Enter the time the interview was completed")
-        return data
-
-    def values(self) -> dict[str, Any]:
-        accepted = {"yes": True, "no": False}.get(self.cleaned_data.get("accepted") or "")
-        return {
-            "offered_on": self.cleaned_data.get("offered_on"),
-            "accepted": accepted,
-            "completed_at": _aware(
-                self.cleaned_data.get("completed_on"), self.cleaned_data.get("completed_time")
-            ),
-            "notes": self.cleaned_data.get("notes") or "",
-        }
 
 
 class AreaForm(GovukForm):

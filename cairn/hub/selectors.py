@@ -1,5 +1,5 @@
-"""Reads for the Hub: meetings, agendas, actions, missing episodes, the Philomena profile
-and problem profiles, always through the access layers (cairn/hub/access.py and
+"""Reads for the Hub: meetings, agendas, actions, the Philomena profile and problem
+profiles, always through the access layers (cairn/hub/access.py and
 cairn/pole/access.py)."""
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from cairn.accounts.models import Agency, User
 from cairn.accounts.roles import Role
 from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
+from cairn.missing.models import MissingEpisode
+from cairn.missing.selectors import episodes_for_list
 from cairn.pole import normalise
 from cairn.pole.access import access_person_by_id, visible_entities, visible_links
 from cairn.pole.models import Entity, EntityKind, Link, LinkType, Person, PersonName
@@ -25,9 +27,7 @@ from cairn.pole.selectors import link_view, with_visible_sources
 from . import dashboard
 from .access import (
     access_meeting_by_id,
-    missing_signs,
     visible_actions,
-    visible_episodes,
     visible_items,
     visible_meetings,
     with_reach,
@@ -41,7 +41,6 @@ from .models import (
     HubSetup,
     Meeting,
     MeetingStatus,
-    MissingEpisode,
 )
 
 
@@ -214,23 +213,6 @@ def owner_choices(agency_id: int | None = None) -> QuerySet[Any]:
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)
     return qs.select_related("agency").order_by("agency__name", "last_name", "first_name")
-
-
-def episodes_for_list(user: Any, *, child: Person | None = None) -> QuerySet[MissingEpisode]:
-    qs = visible_episodes(user).select_related("child", "owning_agency")
-    if child is not None:
-        qs = qs.filter(child=child)
-    return qs.order_by("-reported_at", "-pk")
-
-
-def episodes_rhi_outstanding(user: Any) -> QuerySet[MissingEpisode]:
-    return (
-        visible_episodes(user)
-        .filter(rhi_due_at__isnull=False, rhi_completed_at__isnull=True)
-        .exclude(rhi_accepted=False)
-        .select_related("child")
-        .order_by("rhi_due_at")
-    )
 
 
 # The Philomena profile --------------------------------------------------------------------
@@ -457,47 +439,6 @@ def consult_problem_profile(
     return profile
 
 
-# Signs of going missing in concerns, offered as missing episodes --------------------------
-
-
-@dataclass
-class MissingSignOffer:
-    sign: Any  # an IndicatorObservation from access.missing_signs
-    episode: MissingEpisode | None  # the episode recorded from it, if any
-
-
-def missing_sign_offers(
-    user: Any, *, concern_id: int | None = None, child_id: int | None = None
-) -> list[MissingSignOffer]:
-    """The signs of going missing in one concern (or about one child) the user could
-    record as missing episodes, each with the episode already recorded from it."""
-    signs = missing_signs(user).select_related("indicator", "concern", "missing_episode")
-    if concern_id is not None:
-        signs = signs.filter(concern_id=concern_id)
-    if child_id is not None:
-        signs = signs.filter(child_id=child_id)
-    return [
-        MissingSignOffer(sign, getattr(sign, "missing_episode", None))
-        for sign in signs.order_by("observed_on", "pk")[:50]
-    ]
-
-
-def sign_initial(sign: Any) -> dict[str, Any]:
-    """What the episode form starts with: the sign's date as the date reported missing
-    (with the concern's time when it is the same day), the next morning's date as the
-    return for "missing overnight", and the sign's evidence as the circumstances."""
-    concern = sign.concern
-    initial: dict[str, Any] = {
-        "reported_on": sign.observed_on,
-        "circumstances": f"From concern {concern.reference}: {sign.evidence}".strip(),
-    }
-    if concern.observed_on == sign.observed_on and concern.observed_time:
-        initial["reported_time"] = concern.observed_time
-    if sign.indicator.code == "missing_overnight":
-        initial["found_on"] = sign.observed_on + dt.timedelta(days=1)
-    return initial
-
-
 # Consultation rows for reads shown on both channels ---------------------------------------
 
 
@@ -511,20 +452,6 @@ def consult_actions(
         subjects=[a.subject_id for a in shown],
         justification=justification,
         details=details,
-    )
-
-
-def consult_missing_episodes(
-    user: Any, child_ids: Iterable[int], *, justification: str, subject: Person | None = None
-) -> None:
-    """Missing episodes shown (the web's page with its outstanding interviews, or a page
-    through the API): one consultation row naming the children."""
-    audit.record_list(
-        actor=user,
-        event="missing.listed",
-        subjects=child_ids,
-        subject=subject,
-        justification=justification,
     )
 
 

@@ -1,7 +1,7 @@
 """Hub pages: meetings (schedule, attendance, the generated agenda, recording each item
 with its actions, minutes to print, PDF and distribution), actions ("my actions", "my
-agency's actions"), missing episodes and return home interviews, the Philomena profile,
-the dashboard and problem profiles. Views parse input, call a service or selector, and
+agency's actions"), the Philomena profile, the dashboard and problem profiles (missing
+episodes: cairn/missing/views.py). Views parse input, call a service or selector, and
 render; access is decided in access.py."""
 
 from __future__ import annotations
@@ -22,21 +22,18 @@ from cairn.core.http import actor_of, apply_service_errors, require
 from cairn.core.pdf import render_pdf
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle, wants_pdf
-from cairn.pole.access import access_entity_by_id, view_person
+from cairn.pole.access import access_entity_by_id
 from cairn.sharing.services import Claim
 
 from . import forms, selectors, services
 from .access import (
-    access_episode_by_id,
     access_meeting_to_run,
     access_member_to_manage,
-    access_missing_sign,
     can_manage_setup,
     can_view_setup,
     is_chair,
     open_item_to_run,
     view_action,
-    view_episode,
 )
 from .models import Meeting, MeetingStatus
 
@@ -510,167 +507,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
     )
 
 
-# Missing episodes -------------------------------------------------------------------------
-
-
-@login_required
-def missing_list(request: HttpRequest) -> HttpResponse:
-    require(actor_of(request), "hub.view_missing")
-    page = Paginator(selectors.episodes_for_list(request.user), 25).get_page(
-        request.GET.get("page")
-    )
-    outstanding = list(selectors.episodes_rhi_outstanding(request.user)[:25])
-    selectors.consult_missing_episodes(
-        request.user, [e.child_id for e in [*page, *outstanding]], justification="Missing episodes"
-    )
-    return render(
-        request,
-        "hub/missing_list.html",
-        {
-            "page_obj": page,
-            "outstanding": outstanding,
-            "nav": "hub",
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def missing_new(request: HttpRequest, person_id: int) -> HttpResponse:
-    require(actor_of(request), "hub.add_missing")
-    child = view_person(request.user, person_id, justification="Recording a missing episode")
-    form = forms.EpisodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            episode = services.episode_record(
-                actor=request.user,
-                child=child,
-                reported_at=form.reported_at(),
-                reported_by=form.cleaned_data["reported_by"],
-                police_reference=form.cleaned_data["police_reference"],
-                police_risk_grading=form.cleaned_data["police_risk_grading"],
-                circumstances=form.cleaned_data["circumstances"],
-                found_at=form.found_at(),
-                where_found=form.cleaned_data["where_found"],
-                out_of_area=form.cleaned_data["out_of_area"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc, {"reported_at": "reported_on", "found_at": "found_on"})
-        else:
-            messages.success(request, f"Missing episode {episode.reference} recorded")
-            return redirect("hub:missing-detail", episode_id=episode.pk)
-    return render(request, "hub/missing_new.html", {"form": form, "child": child, "nav": "hub"})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def missing_from_sign(request: HttpRequest, sign_id: int) -> HttpResponse:
-    """Record a sign of going missing from a concern as a missing episode: the form starts
-    from the sign's date and evidence; the practitioner confirms or edits it."""
-    require(actor_of(request), "hub.add_missing")
-    sign = access_missing_sign(request.user, sign_id)
-    concern = sign.concern
-    assert concern is not None  # missing_signs offers only signs from concerns
-    child = view_person(
-        request.user,
-        sign.child_id,
-        justification=f"Recording a missing episode from concern {concern.reference}",
-    )
-    recorded = getattr(sign, "missing_episode", None)
-    if recorded is not None:
-        messages.info(
-            request, f"This sign is already recorded as missing episode {recorded.reference}"
-        )
-        return redirect("hub:missing-detail", episode_id=recorded.pk)
-    form = forms.EpisodeForm(request.POST or None, initial=selectors.sign_initial(sign))
-    if request.method == "POST" and form.is_valid():
-        try:
-            episode, created = services.episode_record_from_sign(
-                actor=request.user,
-                sign_id=sign.pk,
-                reported_at=form.reported_at(),
-                reported_by=form.cleaned_data["reported_by"],
-                police_reference=form.cleaned_data["police_reference"],
-                police_risk_grading=form.cleaned_data["police_risk_grading"],
-                circumstances=form.cleaned_data["circumstances"],
-                found_at=form.found_at(),
-                where_found=form.cleaned_data["where_found"],
-                out_of_area=form.cleaned_data["out_of_area"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc, {"reported_at": "reported_on", "found_at": "found_on"})
-        else:
-            if created:
-                messages.success(
-                    request,
-                    f"Missing episode {episode.reference} recorded from concern "
-                    f"{concern.reference}",
-                )
-            else:
-                messages.info(
-                    request,
-                    f"This sign is already recorded as missing episode {episode.reference}",
-                )
-            return redirect("hub:missing-detail", episode_id=episode.pk)
-    return render(
-        request,
-        "hub/missing_from_sign.html",
-        {"form": form, "child": child, "sign": sign, "nav": "hub"},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def missing_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
-    # Reading the page is a consultation; a POST records its own change instead.
-    episode = (
-        view_episode(request.user, episode_id)
-        if request.method == "GET"
-        else access_episode_by_id(request.user, episode_id)
-    )
-    which = request.POST.get("form")
-    return_form = forms.ReturnForm(request.POST if which == "return" else None, prefix="ret")
-    rhi_initial = {
-        "offered_on": episode.rhi_offered_on,
-        "accepted": {True: "yes", False: "no"}.get(episode.rhi_accepted, ""),  # type: ignore[arg-type]
-        "notes": episode.rhi_notes,
-    }
-    rhi_form = forms.RhiForm(request.POST if which == "rhi" else None, initial=rhi_initial)
-    if request.method == "POST":
-        require(actor_of(request), "hub.add_missing")
-        try:
-            if which == "return" and return_form.is_valid():
-                services.episode_return(
-                    actor=request.user,
-                    episode=episode,
-                    found_at=return_form.found_at(),
-                    where_found=return_form.cleaned_data["where_found"],
-                    out_of_area=return_form.cleaned_data["out_of_area"],
-                )
-                messages.success(request, "Return recorded: the interview is due within 72 hours")
-                return redirect("hub:missing-detail", episode_id=episode.pk)
-            if which == "rhi" and rhi_form.is_valid():
-                services.rhi_record(actor=request.user, episode=episode, **rhi_form.values())
-                messages.success(request, "Return home interview recorded")
-                return redirect("hub:missing-detail", episode_id=episode.pk)
-        except ValidationError as exc:
-            target = return_form if which == "return" else rhi_form
-            apply_service_errors(
-                target,
-                exc,
-                {"found_at": "found_on", "completed_at": "completed_on"},
-            )
-    return render(
-        request,
-        "hub/missing_detail.html",
-        {
-            "episode": episode,
-            "return_form": return_form,
-            "rhi_form": rhi_form,
-            "can_edit": request.user.has_perm("hub.add_missing"),
-            "nav": "hub",
-        },
-    )
+# The Philomena profile --------------------------------------------------------------------
 
 
 @login_required

@@ -17,7 +17,7 @@ SUBJECT_FIELD = {
     "referrals.referral": "child_id",
     "intelligence.submission": "subject_id",
     "hub.action": "subject_id",
-    "hub.missingepisode": "child_id",
+    "missing.missingepisode": "child_id",
 }
 
 

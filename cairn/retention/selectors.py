@@ -24,8 +24,9 @@ from cairn.concerns.models import Concern, ConcernStatus
 from cairn.core.http import agency_id_of
 from cairn.core.types import Actor
 from cairn.disruption.models import TacticStatus, TacticSubject
-from cairn.hub.models import Action, ActionStatus, MissingEpisode
+from cairn.hub.models import Action, ActionStatus
 from cairn.intelligence.models import CrimeReferral, Status, Submission
+from cairn.missing.models import MissingEpisode
 from cairn.pole.models import Entity, Link, LookedAfter, Person, PersonCategory
 from cairn.referrals.models import OPEN_STATUSES, Referral
 from cairn.rights.models import SarStatus, SubjectAccessRequest

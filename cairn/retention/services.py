@@ -53,10 +53,10 @@ from cairn.concerns.models import Concern, IndicatorObservation, PathwayDecision
 from cairn.core.concurrency import Conflict
 from cairn.core.http import agency_id_of
 from cairn.core.types import Actor
-from cairn.hub.models import MissingEpisode
 from cairn.intelligence import search as intel_search
 from cairn.intelligence.linking import INTEL_SOURCE
 from cairn.intelligence.models import Dissemination, SourceRecord, Submission, SubmissionEntity
+from cairn.missing.models import MissingEpisode
 from cairn.network.models import CandidatePair, PersonMerge
 from cairn.notifications import services as notifications
 from cairn.pole import services as pole_services

@@ -27,9 +27,10 @@ from cairn.concerns.models import (
 )
 from cairn.core.types import Actor
 from cairn.disruption.models import DisruptionPlan, SubjectRole, Tactic, TacticShare
-from cairn.hub.models import Action, AgendaItem, MinutesDistribution, MissingEpisode
+from cairn.hub.models import Action, AgendaItem, MinutesDistribution
 from cairn.intelligence.models import CrimeReferral, Dissemination, Submission, SubmissionEntity
 from cairn.intelligence.models import Status as IntelStatus
+from cairn.missing.models import MissingEpisode
 from cairn.pole.models import EntityShare, Link, LinkSource, LookedAfter, Person
 from cairn.referrals.models import Referral, ReferralStatus
 from cairn.sharing.models import Disclosure
@@ -93,7 +94,7 @@ RELATIONS: dict[str, str] = {
     "disruption.DisruptionPlan.person_of_concern": "_plans",
     "hub.AgendaItem.subject": "_agenda",
     "hub.Action.subject": "_actions",
-    "hub.MissingEpisode.child": "_missing",
+    "missing.MissingEpisode.child": "_missing",
 }
 LEFT_OUT: dict[str, str] = {
     # Another record type's own row: reached, and disclosed, through the links to it.

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cairn.disruption",
     "cairn.network",
     "cairn.hub",
+    "cairn.missing",
     "cairn.rights",
     "cairn.retention",
     "cairn.sharing",

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from cairn.api import api as ninja_api
 from cairn.disruption import services as disruption_services
-from cairn.hub import services as hub_services
 from cairn.intelligence import services as intel_services
+from cairn.missing import services as missing_services
 from cairn.pole import services as pole_services
 
 from ..intelligence.conftest import intel_data
@@ -72,7 +72,7 @@ def test_a_hidden_record_answers_as_a_missing_one(
         reason="At risk",
         review_on=timezone.localdate() + dt.timedelta(days=30),
     )
-    hub_services.episode_record(
+    missing_services.episode_record(
         actor=ppu, child=hidden, reported_at=timezone.now() - dt.timedelta(hours=3)
     )
     # Intelligence linked to the hidden child, shared with the trust and the Hub.

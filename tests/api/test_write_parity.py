@@ -34,6 +34,7 @@ from cairn.concerns import services as concern_services
 from cairn.disruption import services as disruption_services
 from cairn.hub import services as hub_services
 from cairn.intelligence import services as intel_services
+from cairn.missing import services as missing_services
 from cairn.network import services as network_services
 from cairn.network.models import CandidatePair
 from cairn.pole import services as pole_services
@@ -86,10 +87,10 @@ PAIRS: list[tuple[str, str]] = [
     ("disruption:location-action-done", "cairn_disruption_api_location_action_reopen"),
     ("disruption:plan-new", "cairn_disruption_api_plan_create"),
     ("hub:action-detail", "cairn_hub_api_action_complete"),
-    ("hub:missing-new", "cairn_hub_api_episode_create"),
-    ("hub:missing-from-sign", "cairn_hub_api_episode_create_from_sign"),
-    ("hub:missing-detail", "cairn_hub_api_episode_return"),
-    ("hub:missing-detail", "cairn_hub_api_episode_interview"),
+    ("missing:new", "cairn_hub_api_episode_create"),
+    ("missing:from-sign", "cairn_hub_api_episode_create_from_sign"),
+    ("missing:detail", "cairn_hub_api_episode_return"),
+    ("missing:detail", "cairn_hub_api_episode_interview"),
     ("rights:sar-new", "cairn_rights_api_sar_create"),
     ("rights:sar-close", "cairn_rights_api_sar_close"),
     ("sharing:new", "cairn_sharing_api_agreement_create"),
@@ -330,7 +331,7 @@ def world(users: dict[str, Any], make_person: Callable[..., Any], agencies: Any)
         owner=sw,
         due_on=_today() + dt.timedelta(days=7),
     )
-    w.episode = hub_services.episode_record(
+    w.episode = missing_services.episode_record(
         actor=ppu, child=w.child, reported_at=timezone.now() - dt.timedelta(days=1)
     )
     w.sar = rights_services.sar_log(
@@ -667,7 +668,7 @@ def _cases(w: Any) -> dict[str, Case]:
             {"note": "Visited"},
         ),
         "cairn_hub_api_episode_create": Case(
-            reverse("hub:missing-new", args=[child.pk]),
+            reverse("missing:new", args=[child.pk]),
             {"reported_time": "09:00", "police_risk_grading": "not_graded"}
             | _date("reported_on", past),
             "/hub/missing-episodes",
@@ -677,14 +678,14 @@ def _cases(w: Any) -> dict[str, Case]:
             },
         ),
         "cairn_hub_api_episode_create_from_sign": Case(
-            reverse("hub:missing-from-sign", args=[w.missing_sign.pk]),
+            reverse("missing:from-sign", args=[w.missing_sign.pk]),
             {"reported_time": "09:00", "police_risk_grading": "not_graded"}
             | _date("reported_on", past),
             f"/hub/missing-episodes/from-sign/{w.missing_sign.pk}",
             {"reported_at": (timezone.now() - dt.timedelta(hours=5)).isoformat()},
         ),
         "cairn_hub_api_episode_return": Case(
-            reverse("hub:missing-detail", args=[w.episode.pk]),
+            reverse("missing:detail", args=[w.episode.pk]),
             {"form": "return", "ret-found_time": "10:00"} | _date("ret-found_on", today),
             f"/hub/missing-episodes/{w.episode.pk}/return",
             {"found_at": timezone.now().isoformat()},
@@ -708,7 +709,7 @@ def _cases(w: Any) -> dict[str, Case]:
             {"reason": "withdrawn", "note": "Parity: the requester withdrew", "confirmed": True},
         ),
         "cairn_hub_api_episode_interview": Case(
-            reverse("hub:missing-detail", args=[w.episode.pk]),
+            reverse("missing:detail", args=[w.episode.pk]),
             {"form": "rhi", "notes": "Offered"} | _date("offered_on", today),
             f"/hub/missing-episodes/{w.episode.pk}/interview",
             {"offered_on": today.isoformat(), "notes": "Offered"},

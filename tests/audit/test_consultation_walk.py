@@ -22,11 +22,12 @@ from cairn.api import api
 from cairn.audit.models import AuditEvent
 from cairn.concerns.models import Concern, ConcernStatus
 from cairn.disruption.models import DisruptionPlan, LocationAssessment, Tactic, TacticType
-from cairn.hub.models import Action, AgendaItem, MissingEpisode
+from cairn.hub.models import Action, AgendaItem
 from cairn.intelligence import services as intel_services
 from cairn.intelligence.models import CrimeReferral, Submission
 from cairn.intelligence.models import Status as IntelStatus
 from cairn.intelligence.services import FIB_ACTIVE
+from cairn.missing.models import MissingEpisode
 from cairn.network import services as network_services
 from cairn.network.models import CandidatePair, PairStatus, PersonMerge
 from cairn.pole import services as pole_services
@@ -567,12 +568,10 @@ PERSONAL: dict[str, Case] = {
             "chair.demo",
         )
     ),
-    "hub:missing": Case(_by("sw.demo")),
-    "hub:missing-new": _person_case("person_id", "sw.demo"),
-    "hub:missing-from-sign": Case(_missing_sign_case),
-    "hub:missing-detail": Case(
-        lambda: ({"episode_id": _episode().pk}, _episode().child_id, "sw.demo")
-    ),
+    "missing:list": Case(_by("sw.demo")),
+    "missing:new": _person_case("person_id", "sw.demo"),
+    "missing:from-sign": Case(_missing_sign_case),
+    "missing:detail": Case(lambda: ({"episode_id": _episode().pk}, _episode().child_id, "sw.demo")),
     "hub:philomena": _person_case("person_id", "sw.demo"),
     "hub:dashboard": Case(_by("chair.demo", None)),  # aggregate figures: no subject
     "hub:problem-profile": Case(

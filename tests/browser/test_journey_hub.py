@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from cairn.concerns.models import RiskDecision
 from cairn.hub import services
 from cairn.hub.models import Action, Meeting
+from cairn.missing import services as missing_services
 from cairn.pole import services as pole_services
 
 
@@ -145,7 +146,7 @@ def test_hub_pages_are_accessible(
         link_type="frequents",
         source_note="Seen there by youth workers",
     )
-    episode = services.episode_record(
+    episode = missing_services.episode_record(
         actor=sw,
         child=child,
         reported_at=timezone.now() - dt.timedelta(days=2),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cairn.concerns import services as concern_services
-from cairn.hub.models import MissingEpisode
+from cairn.missing.models import MissingEpisode
 from cairn.pole import services as pole_services
 
 from ..concerns.conftest import complete_payload

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from cairn.core.concurrency import Conflict
 from cairn.hub import services
-from cairn.hub.models import Action, AgendaItem, Meeting, MeetingStatus, MissingEpisode
+from cairn.hub.models import Action, AgendaItem, Meeting, MeetingStatus
+from cairn.missing import services as missing_services
+from cairn.missing.models import MissingEpisode
 from cairn.pole.models import Person
 
 from .conftest import ROUNDS, race
@@ -94,7 +96,7 @@ def test_two_returns_of_one_missing_episode(
     worker = users["social_worker"]
     child = make_person(date_of_birth=dt.date(2011, 6, 1))
     for _ in range(ROUNDS):
-        episode = services.episode_record(
+        episode = missing_services.episode_record(
             actor=worker, child=child, reported_at=timezone.now() - dt.timedelta(hours=10)
         )
         copies = [MissingEpisode.objects.get(pk=episode.pk) for _ in range(2)]
@@ -102,7 +104,7 @@ def test_two_returns_of_one_missing_episode(
 
         outcomes = race(
             *(
-                lambda e=copy, f=when: services.episode_return(
+                lambda e=copy, f=when: missing_services.episode_return(
                     actor=worker, episode=e, found_at=f, where_found="Home"
                 )
                 for copy, when in zip(copies, found, strict=True)

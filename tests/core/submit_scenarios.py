@@ -16,7 +16,8 @@ from django.utils import timezone
 from cairn.concerns import services as concern_services
 from cairn.concerns.models import RiskDecision
 from cairn.disruption.models import LocationAssessment, Tactic
-from cairn.hub.models import Meeting, MissingEpisode
+from cairn.hub.models import Meeting
+from cairn.missing.models import MissingEpisode
 from cairn.notifications.models import Notification
 from cairn.pole import services as pole_services
 from cairn.pole.models import Person
@@ -74,7 +75,7 @@ def missing(users: dict[str, Any], make_person: Callable[..., Person]) -> Scenar
     }
     return Scenario(
         user=users["social_worker"],
-        url=reverse("hub:missing-new", args=[child.pk]),
+        url=reverse("missing:new", args=[child.pk]),
         data=data,
         count=lambda: MissingEpisode.objects.filter(child=child).count(),
         invalid={**data, "reported_time": "25:99"},

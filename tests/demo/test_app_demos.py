@@ -25,10 +25,12 @@ from cairn.disruption.models import (
     TacticType,
 )
 from cairn.hub.demo import load_demo as load_hub_demo
-from cairn.hub.models import Action, AgendaItem, HubMember, Meeting, MissingEpisode
+from cairn.hub.models import Action, AgendaItem, HubMember, Meeting
 from cairn.intelligence import selectors as intel_selectors
 from cairn.intelligence.demo import load_demo as load_intelligence_demo
 from cairn.intelligence.models import Status, Submission
+from cairn.missing.demo import load_demo as load_missing_demo
+from cairn.missing.models import MissingEpisode
 from cairn.network import graph
 from cairn.network.demo import load_demo as load_network_demo
 from cairn.network.models import CandidatePair, MatchModel
@@ -81,8 +83,9 @@ def test_demo_referrals_cover_every_state(demo_hub: str) -> None:
 
 
 def test_hub_demo_tells_a_coherent_story(demo_hub: str) -> None:
-    """Past minutes, an agenda for the next meeting with a risen child, actions in each
-    state, missing episodes with interviews; loads only once."""
+    """Past minutes, an agenda for the next meeting with a risen child (and the overdue
+    interview of the missing demo, loaded before it), actions in each state; loads only
+    once."""
     load_hub_demo()
     past, upcoming = Meeting.objects.order_by("starts_at")
     assert past.status == "finalised" and past.distribution.exists()
@@ -94,9 +97,6 @@ def test_hub_demo_tells_a_coherent_story(demo_hub: str) -> None:
     statuses = [a.is_overdue() for a in Action.objects.filter(status="open")]
     assert True in statuses and False in statuses
     assert Action.objects.filter(status="complete").exists()
-    states = {e.rhi_state for e in MissingEpisode.objects.all()}
-    assert {"completed_in_time", "late", "overdue"} <= states
-    assert IndicatorObservation.objects.filter(indicator__code="frequent_missing").exists()
     assert HubMember.objects.count() >= 4
     # The owner's notice gives the due date the action has (the demo moves one into the
     # past after the notice was sent: the Inbox said "due 09 Dec", the action "Overdue").
@@ -109,6 +109,19 @@ def test_hub_demo_tells_a_coherent_story(demo_hub: str) -> None:
     assert past.agenda_generated_at is not None and past.agenda_generated_at < past.starts_at
     load_hub_demo()
     assert Meeting.objects.count() == 2
+
+
+def test_missing_demo_covers_the_interview_states(demo_hub: str) -> None:
+    """Return home interviews in time, late, overdue and declined, and a child missing often
+    enough for the frequent-missing indicator; loads only once."""
+    load_missing_demo()
+    states = {e.rhi_state for e in MissingEpisode.objects.all()}
+    assert {"completed_in_time", "late", "overdue"} <= states
+    assert MissingEpisode.objects.filter(rhi_accepted=False).exists()
+    assert IndicatorObservation.objects.filter(indicator__code="frequent_missing").exists()
+    count = MissingEpisode.objects.count()
+    load_missing_demo()
+    assert MissingEpisode.objects.count() == count
 
 
 def test_intelligence_demo_loads_every_state_and_correlations(demo_hub: str) -> None:

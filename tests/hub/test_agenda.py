@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from cairn.audit.models import AuditEvent
 from cairn.hub import agenda, services
-from cairn.hub.models import Action, AgendaItem, Meeting, MissingEpisode
+from cairn.hub.models import Action, AgendaItem, Meeting
+from cairn.missing.models import MissingEpisode
 from cairn.pole import services as pole_services
 from cairn.pole.models import Person
 

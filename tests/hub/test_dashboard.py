@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from cairn.concerns.models import Concern
 from cairn.hub import dashboard
-from cairn.hub.models import Action, MissingEpisode
+from cairn.hub.models import Action
+from cairn.missing.models import MissingEpisode
 from cairn.pole import services as pole_services
 from cairn.pole.models import Person
 

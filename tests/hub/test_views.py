@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from cairn.audit.models import AuditEvent
 from cairn.hub import dashboard, services
-from cairn.hub.models import Action, AgendaItem, Meeting, MissingEpisode
+from cairn.hub.models import Action, AgendaItem, Meeting
+from cairn.missing.models import MissingEpisode
 from cairn.pole import services as pole_services
 from cairn.pole.models import Person
 
@@ -84,7 +85,7 @@ def test_a_risk_level_is_agreed_only_for_an_item_about_a_child(
 def test_hub_pages_denied_to_admin_roles(users: dict[str, Any]) -> None:
     for role in ("system_admin", "ig_admin"):
         client = client_for(users[role])
-        for name in ("hub:home", "hub:actions", "hub:missing", "hub:dashboard"):
+        for name in ("hub:home", "hub:actions", "missing:list", "hub:dashboard"):
             assert client.get(reverse(name)).status_code == 403, (role, name)
     assert Client().get(reverse("hub:home")).status_code == 302
 
@@ -237,7 +238,7 @@ def test_missing_episode_pages(
     client = client_for(sw)
     reported = timezone.localtime() - dt.timedelta(days=2)
     response = client.post(
-        reverse("hub:missing-new", args=[child.pk]),
+        reverse("missing:new", args=[child.pk]),
         {
             "reported_on_day": reported.day,
             "reported_on_month": reported.month,
@@ -248,7 +249,7 @@ def test_missing_episode_pages(
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     episode = MissingEpisode.objects.get()
-    detail = reverse("hub:missing-detail", args=[episode.pk])
+    detail = reverse("missing:detail", args=[episode.pk])
     found = timezone.localtime() - dt.timedelta(days=1)
     response = client.post(
         detail,
@@ -272,9 +273,9 @@ def test_missing_episode_pages(
     teacher = client_for(make_user("practitioner", agency="school", username="teacher"))
     assert teacher.get(detail).status_code == 404
     assert teacher.get(reverse("hub:philomena", args=[child.pk])).status_code == 404
-    assert teacher.get(reverse("hub:missing-new", args=[child.pk])).status_code == 404
+    assert teacher.get(reverse("missing:new", args=[child.pk])).status_code == 404
     analyst = client_for(users["analyst"])
-    assert analyst.get(reverse("hub:missing-new", args=[child.pk])).status_code == 403
+    assert analyst.get(reverse("missing:new", args=[child.pk])).status_code == 403
 
 
 def test_dashboard_and_problem_profile_access(
@@ -327,31 +328,6 @@ def test_dashboard_page_keeps_a_users_count_for_a_minute_and_recounts_on_request
     with CaptureQueriesContext(connection) as another_user:
         dashboard.panels_for_page(users["analyst"])
     assert [q for q in another_user.captured_queries if "concerns_riskdecision" in q["sql"]]
-
-
-def test_child_profile_shows_missing_episodes_and_chronology(
-    make_person: Callable[..., Person], users: dict[str, Any], make_user: Callable[..., Any]
-) -> None:
-    sw = users["social_worker"]
-    child = make_person(given_name="Pia", family_name="Example")
-    episode = services.episode_record(
-        actor=sw,
-        child=child,
-        reported_at=ago(days=3),
-        found_at=ago(days=2),
-        police_risk_grading="high",
-    )
-    page = client_for(sw).get(reverse("pole:person-detail", args=[child.pk])).content.decode()
-    assert 'data-testid="missing-section"' in page
-    assert episode.reference in page and "Reported missing" in page
-    assert reverse("hub:missing-new", args=[child.pk]) in page
-    analyst_page = (
-        client_for(users["analyst"])
-        .get(reverse("pole:person-detail", args=[child.pk]))
-        .content.decode()
-    )
-    assert episode.reference in analyst_page
-    assert reverse("hub:missing-new", args=[child.pk]) not in analyst_page
 
 
 @pytest.mark.parametrize("typed", ["ts99zz", "TS9 9ZZ", "ts9  9zz", "TS9 9", "ts9"])

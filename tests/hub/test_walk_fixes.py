@@ -19,7 +19,9 @@ from django.utils import timezone
 from cairn.concerns.models import RiskDecision
 from cairn.core.concurrency import Conflict
 from cairn.hub import agenda, services
-from cairn.hub.models import AgendaItem, Meeting, MissingEpisode
+from cairn.hub.models import AgendaItem, Meeting
+from cairn.missing import services as missing_services
+from cairn.missing.models import MissingEpisode
 from cairn.pole.models import EntityShare, Person
 
 from .conftest import ago
@@ -207,7 +209,7 @@ def test_a_missing_episode_is_not_before_birth_nor_over_a_year_ago(
     child = make_person(given_name="Lola", family_name="Example", date_of_birth=dt.date(2011, 3, 1))
     when = timezone.make_aware(reported) if reported else ago(days=400)
     page = client_for(sw).post(
-        reverse("hub:missing-new", args=[child.pk]),
+        reverse("missing:new", args=[child.pk]),
         {
             "reported_on_day": when.day,
             "reported_on_month": when.month,
@@ -229,7 +231,7 @@ def test_a_missing_episode_is_not_before_birth_nor_over_a_year_ago(
     assert message in response.content.decode()
     assert not MissingEpisode.objects.exists()
     # Eleven months ago is still a current episode.
-    services.episode_record(actor=sw, child=child, reported_at=ago(days=330))
+    missing_services.episode_record(actor=sw, child=child, reported_at=ago(days=330))
 
 
 # 4. One agenda numbering for everyone, no count of hidden items --------------------------
@@ -293,7 +295,7 @@ def test_an_agenda_built_after_the_meeting_lists_what_was_overdue_at_it(
 ) -> None:
     sw = users["social_worker"]
     child = make_person(given_name="Rhi", family_name="Example")
-    episode = services.episode_record(
+    episode = missing_services.episode_record(
         actor=sw, child=child, reported_at=ago(days=9), found_at=ago(days=8)
     )
     # The interview fell due 5 days ago, after a meeting held 7 days ago.
@@ -312,7 +314,7 @@ def test_refused_episode_times_are_validation_errors(
 ) -> None:
     child = make_person(date_of_birth=dt.date(2012, 5, 1))
     with pytest.raises(ValidationError) as exc:
-        services.episode_record(
+        missing_services.episode_record(
             actor=users["social_worker"],
             child=child,
             reported_at=timezone.make_aware(dt.datetime(1900, 1, 1)),

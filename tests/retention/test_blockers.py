@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cairn.disruption.models import Tactic, TacticSubject
-from cairn.hub.models import Action, MissingEpisode
+from cairn.hub.models import Action
+from cairn.missing.models import MissingEpisode
 from cairn.pole.models import Entity, Person
 from cairn.referrals.models import Referral
 from cairn.retention import services

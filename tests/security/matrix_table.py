@@ -384,14 +384,14 @@ WEB: dict[str, Rule] = {
         )
         for method in ("GET", "POST")
     },
-    "GET hub:missing": Rule(CASEWORK),
-    "GET hub:missing-new": Rule(ADDERS, obj="person", b=HUB_WIDE - ANALYST),
-    "POST hub:missing-new": Rule(ADDERS, obj="person", b=HUB_WIDE - ANALYST),
-    "GET hub:missing-detail": Rule(CASEWORK, 404, obj="episode", b=HUB_WIDE),
-    "GET hub:missing-from-sign": Rule(ADDERS, obj="sign", b=HUB_WIDE - ANALYST),
-    "POST hub:missing-from-sign": Rule(ADDERS, obj="sign", b=HUB_WIDE - ANALYST),
+    "GET missing:list": Rule(CASEWORK),
+    "GET missing:new": Rule(ADDERS, obj="person", b=HUB_WIDE - ANALYST),
+    "POST missing:new": Rule(ADDERS, obj="person", b=HUB_WIDE - ANALYST),
+    "GET missing:detail": Rule(CASEWORK, 404, obj="episode", b=HUB_WIDE),
+    "GET missing:from-sign": Rule(ADDERS, obj="sign", b=HUB_WIDE - ANALYST),
+    "POST missing:from-sign": Rule(ADDERS, obj="sign", b=HUB_WIDE - ANALYST),
     "GET pole:object-search": Rule(CASEWORK, query={"q": "NM1 1AA"}),
-    "POST hub:missing-detail": Rule(
+    "POST missing:detail": Rule(
         CASEWORK, 404, obj="episode", b=HUB_WIDE, a403=ANALYST, b403=ANALYST
     ),
     "GET hub:philomena": Rule(CASEWORK, obj="person", b=HUB_WIDE),

@@ -19,6 +19,7 @@ from cairn.disruption import services as disruption
 from cairn.hub import services as hub
 from cairn.hub.models import HubMember
 from cairn.intelligence import services as intelligence
+from cairn.missing import services as missing_services
 from cairn.network.models import CandidatePair
 from cairn.notifications.models import Notification
 from cairn.pole import services as pole
@@ -175,7 +176,7 @@ def seed_hub() -> Hub:
         meeting=meeting,
     )
     hub_.add("action_id", action.pk)
-    episode = hub.episode_record(
+    episode = missing_services.episode_record(
         actor=chair, child=child, reported_at=timezone.now() - dt.timedelta(hours=5)
     )
     hub_.add("episode_id", episode.pk)

@@ -22,6 +22,7 @@ from cairn.disruption import services as disruption
 from cairn.hub import services as hub
 from cairn.hub.models import AgendaItem
 from cairn.intelligence import services as intel
+from cairn.missing import services as missing_services
 from cairn.network import services as network
 from cairn.network.models import CandidatePair
 from cairn.notifications import services as notifications
@@ -178,7 +179,7 @@ def build() -> World:
     concern_b = concern_services.concern_start(actor=outsider, child=child_b)
     w.objects["concern"] = {"A": concern_a.pk, "B": concern_b.pk}
 
-    # Signs of going missing (hub:missing-from-sign): A in a concern about the shared
+    # Signs of going missing (missing:from-sign): A in a concern about the shared
     # child; B in the outsider's concern about the school's own child.
     def _missing_sign(actor: User, child_id: int) -> int:
         when = (dt.date.today() - dt.timedelta(days=3)).isoformat()
@@ -382,10 +383,10 @@ def build() -> World:
     )
     w.objects["hub_action"] = {"A": action_a.pk, "B": action_b.pk}
     w.objects["episode"] = {
-        "A": hub.episode_record(
+        "A": missing_services.episode_record(
             actor=sw, child=child_a, reported_at=timezone.now() - dt.timedelta(hours=5)
         ).pk,
-        "B": hub.episode_record(
+        "B": missing_services.episode_record(
             actor=outsider, child=child_b, reported_at=timezone.now() - dt.timedelta(hours=5)
         ).pk,
     }

@@ -1,6 +1,6 @@
 """Signs of going missing in a concern become missing episodes: offered on the concern's
 next-steps page and on the child's page, the form starts from the sign's date and
-evidence, the episode is recorded through the Hub service (RHI clock from the found time),
+evidence, the episode is recorded through the missing service (RHI clock from the found time),
 audited, linked back to the concern, and never twice for the same sign."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from django.utils import timezone
 from cairn.audit.models import AuditEvent
 from cairn.concerns import services as concern_services
 from cairn.concerns.models import Concern, IndicatorObservation
-from cairn.hub import services
-from cairn.hub.models import MissingEpisode
+from cairn.missing import services
+from cairn.missing.models import MissingEpisode
 from cairn.pole.models import Person
 
 from ..concerns.conftest import complete_payload

@@ -1,4 +1,4 @@
-"""What the Hub adds to a child's profile page (missing episodes and return home
+"""What missing episodes add to a child's profile page (missing episodes and return home
 interviews, links to record an episode and to the Philomena profile) and to the child's
 chronology (each episode). Both read the episodes once per page (cached on the person),
 so the profile's query count stays bounded."""
@@ -19,7 +19,7 @@ from .selectors import missing_sign_offers
 
 
 def _episodes(user: Any, person: Person) -> list[MissingEpisode]:
-    cache: dict[int, list[MissingEpisode]] = person.__dict__.setdefault("_hub_episodes", {})
+    cache: dict[int, list[MissingEpisode]] = person.__dict__.setdefault("_missing_episodes", {})
     if user.pk not in cache:
         cache[user.pk] = list(
             visible_episodes(user).filter(child=person).order_by("-reported_at", "-pk")
@@ -32,7 +32,7 @@ def missing_section(user: Any, person: Person) -> profile_sections.Section | Non
     if person.category != "child" or not user.has_perm("hub.view_missing"):
         return None
     episodes = _episodes(user, person)[:5]
-    return "hub/_child_missing.html", {
+    return "missing/_child_section.html", {
         "child": person,
         "episodes": episodes,
         "can_add": user.has_perm("hub.add_missing"),
@@ -41,7 +41,7 @@ def missing_section(user: Any, person: Person) -> profile_sections.Section | Non
 
 
 @chronology.register
-def hub_entries(user: Any, person: Person) -> list[chronology.ChronologyEntry]:
+def episode_entries(user: Any, person: Person) -> list[chronology.ChronologyEntry]:
     entries = []
     if user.has_perm("hub.view_missing"):
         for episode in _episodes(user, person):
@@ -60,7 +60,7 @@ def hub_entries(user: Any, person: Person) -> list[chronology.ChronologyEntry]:
                     + found
                     + f" Return home interview: {episode.rhi_state_label}.",
                     source="Missing episodes",
-                    url=reverse("hub:missing-detail", args=[episode.pk]),
+                    url=reverse("missing:detail", args=[episode.pk]),
                 )
             )
     return entries

@@ -12,10 +12,10 @@ from django.db import connection, connections
 
 from cairn.audit.models import AuditEvent
 from cairn.concerns.models import Concern
-from cairn.hub import services
-from cairn.hub.models import MissingEpisode
+from cairn.missing import services
+from cairn.missing.models import MissingEpisode
 
-from .test_missing_from_concern import aware, child, concern, sign  # noqa: F401
+from .test_from_concern import aware, child, concern, sign  # noqa: F401
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

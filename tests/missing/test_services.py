@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from cairn.audit.models import AuditEvent
 from cairn.concerns.models import IndicatorObservation
-from cairn.hub import services
 from cairn.hub.models import HubSetup
+from cairn.missing import services
 from cairn.pole.models import Person
 
 pytestmark = pytest.mark.django_db
