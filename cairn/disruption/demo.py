@@ -20,8 +20,8 @@ from cairn.pole import services as pole_services
 from cairn.pole.access import visible_entities, visible_people
 from cairn.pole.models import Location, Person
 
-from . import services
 from .models import TOOLKIT_TYPES, Tactic, TacticType
+from .services import assessments, cawns, markers, plans, tactics, vehicles
 
 PARTNER_LED = {
     TacticType.CPN,
@@ -99,7 +99,7 @@ def load_demo(*, seed: int = 1) -> None:
     now = timezone.now()
 
     if young is not None:
-        cawn = services.cawn_issue(
+        cawn = cawns.cawn_issue(
             actor=ppu,
             child=young,
             person_of_concern=poc,
@@ -111,7 +111,7 @@ def load_demo(*, seed: int = 1) -> None:
             recipient_description="Man in his thirties, seen with the child near the takeaway",
             recipient_unknown_reason="Known to the family only by a nickname",
         )
-        services.cawn_record_service(
+        cawns.cawn_record_service(
             actor=ppu,
             cawn=cawn,
             served_by_name="PC Sam Example",
@@ -120,14 +120,14 @@ def load_demo(*, seed: int = 1) -> None:
             copied_to_social_care_on=_days(-19),
             social_care_contact="Northmoor MASH",
         )
-        services.cawn_breach_record(
+        cawns.cawn_breach_record(
             actor=ppu,
             cawn=cawn,
             occurred_on=_days(-4),
             evidence="Patrol saw the two together at the bus station at 22:40.",
         )
         for hours in (30, 6):
-            services.sighting_record(
+            vehicles.sighting_record(
                 actor=ppu,
                 registration="ZM15 XDM",
                 seen_at=now - dt.timedelta(hours=hours),
@@ -140,7 +140,7 @@ def load_demo(*, seed: int = 1) -> None:
 
     target = older or young
     if target is not None:
-        services.tactic_create(
+        tactics.tactic_create(
             actor=ppu,
             tactic_type=TacticType.POC_LETTER,
             title=f"Warning letter to {second_poc.full_name}",
@@ -151,21 +151,21 @@ def load_demo(*, seed: int = 1) -> None:
             notes="The child is 16 and not in care, so a CAWN was not available.",
         )
 
-    services.marker_add(
+    markers.marker_add(
         actor=fib,
         entity_id=poc.pk,
         marker_type="cse",
         reason="Adult repeatedly found with missing children.",
         review_on=_days(-5),  # overdue: the review has been missed
     )
-    services.marker_add(
+    markers.marker_add(
         actor=ppu,
         entity_id=place.pk,
         marker_type="information",
         reason="Young people gather here late at night.",
         review_on=_days(45),
     )
-    services.tactic_create(
+    tactics.tactic_create(
         actor=ppu,
         tactic_type=TacticType.DRUGS_WARRANT,
         title="s23 warrant at the flat above the takeaway",
@@ -181,7 +181,7 @@ def load_demo(*, seed: int = 1) -> None:
             "result": "Cannabis and cash seized; one arrest.",
         },
     )
-    services.tactic_create(
+    tactics.tactic_create(
         actor=ppu,
         tactic_type=TacticType.ENFORCEMENT_VISIT,
         title="Joint visit with licensing",
@@ -195,7 +195,7 @@ def load_demo(*, seed: int = 1) -> None:
             "found": "Manager and two staff; no children on the premises.",
         },
     )
-    services.tactic_create(
+    tactics.tactic_create(
         actor=ppu,
         tactic_type=TacticType.IMMIGRATION_CHECK,
         title=f"Immigration check on {second_poc.full_name}",
@@ -218,7 +218,7 @@ def load_demo(*, seed: int = 1) -> None:
         subject = (place.pk, "location")
         if tactic_type in ("sro", "shpo", "stpo", "stro", "civil_injunction", "gang_injunction"):
             subject = (poc.pk if i % 2 else second_poc.pk, "target")
-        services.tactic_create(
+        tactics.tactic_create(
             actor=ppu,
             tactic_type=tactic_type,
             # Council-led orders are shared with partners; police orders stay police-only.
@@ -240,7 +240,7 @@ def load_demo(*, seed: int = 1) -> None:
     against = list(
         Tactic.objects.filter(subjects__entity_id=poc.pk).distinct().values_list("pk", flat=True)
     )
-    services.plan_save(
+    plans.plan_save(
         actor=ppu,
         person_of_concern=poc,
         objectives=(
@@ -250,7 +250,7 @@ def load_demo(*, seed: int = 1) -> None:
         review_on=_days(28),
         tactic_ids=against,
     )
-    services.assessment_record(
+    assessments.assessment_record(
         actor=ppu,
         location_entity_id=place.pk,
         assessed_on=_days(-14),

@@ -187,7 +187,7 @@ class MarkerReviewForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the marker is still needed"},
     )
-    # The tactic's version when the form was shown (see services.marker_review).
+    # The tactic's version when the form was shown (see services.markers.marker_review).
     version = forms.CharField(required=False, widget=GovukHiddenInput)
 
     def clean_next_review_on(self) -> dt.date | None:
@@ -407,7 +407,7 @@ class TacticUpdateForm(GovukForm):
     )
     completed_on = GovukDateField(label="Date completed (optional)", required=False)
     review_on = GovukDateField(label="Review date (optional)", required=False)
-    # The tactic's version when the form was shown (see services.tactic_update).
+    # The tactic's version when the form was shown (see services.tactics.tactic_update).
     version = forms.CharField(required=False, widget=GovukHiddenInput)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import services
+from .services import reminders
 
 
 @task()
 def raise_review_reminders() -> int:
-    return services.raise_review_reminders()
+    return reminders.raise_review_reminders()

@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from cairn.api import api as ninja_api
-from cairn.disruption import services as disruption_services
+from cairn.disruption.services import markers
 from cairn.intelligence import services as intel_services
 from cairn.missing import services as missing_services
 from cairn.pole import services as pole_services
@@ -65,7 +65,7 @@ def test_a_hidden_record_answers_as_a_missing_one(
         police_only=True,
     )
     # Records about the hidden child that a leaky filter would return.
-    disruption_services.marker_add(
+    markers.marker_add(
         actor=ppu,
         entity_id=hidden.pk,
         marker_type="vulnerable",

@@ -31,7 +31,7 @@ from cairn.accounts.models import Agency
 from cairn.accounts.roles import Role
 from cairn.api import api as ninja_api
 from cairn.concerns import services as concern_services
-from cairn.disruption import services as disruption_services
+from cairn.disruption.services import assessments, cawns
 from cairn.hub import services as hub_services
 from cairn.intelligence import services as intel_services
 from cairn.missing import services as missing_services
@@ -301,7 +301,7 @@ def world(users: dict[str, Any], make_person: Callable[..., Any], agencies: Any)
         if a.pk not in (w.child.entity.owning_agency_id, w.share_agency.pk)
     )
     # Disruption by the PPU: a served CAWN, an assessment with an action.
-    w.cawn = disruption_services.cawn_issue(
+    w.cawn = cawns.cawn_issue(
         actor=ppu,
         child=w.child,
         person_of_concern=w.poc,
@@ -309,14 +309,14 @@ def world(users: dict[str, Any], make_person: Callable[..., Any], agencies: Any)
         authorised_by_name="Testshire Children's Trust",
         review_on=_today() + dt.timedelta(days=30),
     )
-    disruption_services.cawn_record_service(
+    cawns.cawn_record_service(
         actor=ppu,
         cawn=w.cawn,
         served_by_name="PC Example",
         served_at=timezone.now() - dt.timedelta(days=2),
         served_place="Station",
     )
-    w.assessment = disruption_services.assessment_record(
+    w.assessment = assessments.assessment_record(
         actor=ppu,
         location_entity_id=w.location.pk,
         assessed_on=_today() - dt.timedelta(days=3),

@@ -9,8 +9,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from cairn.disruption import services
 from cairn.disruption.models import Tactic, TacticStatus
+from cairn.disruption.services import tactics
 from cairn.pole import services as pole_services
 
 
@@ -26,7 +26,7 @@ def test_a_stale_tactic_update_is_refused_then_saved(
     poc = pole_services.person_create(
         actor=ppu, given_name="Dean", family_name="Fictional", category="person_of_concern"
     )
-    tactic = services.tactic_create(
+    tactic = tactics.tactic_create(
         actor=ppu,
         tactic_type="sro",
         title="Order",
@@ -37,7 +37,7 @@ def test_a_stale_tactic_update_is_refused_then_saved(
     login_as(page, ppu)
     page.goto(f"/disruption/tactics/{tactic.pk}/update/")
     # Meanwhile a colleague cancels it.
-    services.tactic_update(
+    tactics.tactic_update(
         actor=colleague,
         tactic=Tactic.objects.get(pk=tactic.pk),
         status=TacticStatus.CANCELLED,

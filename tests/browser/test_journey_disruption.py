@@ -13,8 +13,8 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cairn.disruption import services
 from cairn.disruption.models import Cawn
+from cairn.disruption.services import markers
 from cairn.pole import services as pole_services
 
 
@@ -68,7 +68,7 @@ def test_ppu_officer_issues_a_cawn_and_sees_an_overdue_marker(
         source_note="Seen together by patrol",
     )
     # A marker whose review date has already passed.
-    marker = services.marker_add(
+    marker = markers.marker_add(
         actor=ppu,
         entity_id=poc.pk,
         marker_type="cse",

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cairn.core.concurrency import Conflict
-from cairn.disruption import services
 from cairn.disruption.models import Cawn, Marker, Tactic, TacticStatus
+from cairn.disruption.services import cawns, markers, tactics
 from cairn.pole.models import Person
 
 from ..disruption.conftest import future, years_ago
@@ -37,14 +37,14 @@ def poc(users: dict[str, Any]) -> Person:
 def test_marker_removed_twice_at_once(users: dict[str, Any], make_user: Any, poc: Person) -> None:
     ppu, other = users["ppu_coordinator"], make_user("ppu_coordinator", username="ppu_two")
     for _ in range(ROUNDS):
-        marker = services.marker_add(
+        marker = markers.marker_add(
             actor=ppu, entity_id=poc.pk, marker_type="cse", reason="CSE risk", review_on=future()
         )
         copies = [Marker.objects.select_related("tactic").get(pk=marker.pk) for _ in range(2)]
 
         outcomes = race(
-            lambda m=copies[0]: services.marker_remove(actor=ppu, marker=m, reason="Moved away"),
-            lambda m=copies[1]: services.marker_remove(actor=other, marker=m, reason="In prison"),
+            lambda m=copies[0]: markers.marker_remove(actor=ppu, marker=m, reason="Moved away"),
+            lambda m=copies[1]: markers.marker_remove(actor=other, marker=m, reason="In prison"),
         )
 
         assert sorted(o.ok for o in outcomes) == [False, True]
@@ -60,7 +60,7 @@ def test_tactic_changed_by_two_officers_from_the_same_form(
     users: dict[str, Any], make_user: Any, poc: Person
 ) -> None:
     ppu, other = users["ppu_coordinator"], make_user("ppu_coordinator", username="ppu_two")
-    tactic = services.tactic_create(
+    tactic = tactics.tactic_create(
         actor=ppu,
         tactic_type="sro",
         title="Order",
@@ -97,7 +97,7 @@ def test_cawn_service_recorded_twice_at_once(
         link_type="associate",
         source_note="Seen together",
     )
-    cawn = services.cawn_issue(
+    cawn = cawns.cawn_issue(
         actor=ppu,
         child=child,
         person_of_concern=poc,
@@ -110,7 +110,7 @@ def test_cawn_service_recorded_twice_at_once(
 
     outcomes = race(
         *(
-            lambda c=copy, when=at, who=user: services.cawn_record_service(
+            lambda c=copy, when=at, who=user: cawns.cawn_record_service(
                 actor=who, cawn=c, served_by_name=who.username, served_at=when, served_place="Home"
             )
             for copy, at, user in zip(copies, served, (ppu, other), strict=True)
@@ -141,7 +141,7 @@ def test_marker_reviewed_by_two_officers_from_the_same_page(
     users: dict[str, Any], make_user: Any, poc: Person
 ) -> None:
     ppu, other = users["ppu_coordinator"], make_user("ppu_coordinator", username="ppu_two")
-    marker = services.marker_add(
+    marker = markers.marker_add(
         actor=ppu, entity_id=poc.pk, marker_type="cse", reason="CSE risk", review_on=future()
     )
     url = reverse("disruption:marker-review", args=[marker.tactic_id])
@@ -173,7 +173,7 @@ def test_the_same_cawn_issued_twice_at_once_is_one_notice(
     child = _linked_child(ppu, make_person, poc)
 
     def issue(who: Any) -> Any:
-        return lambda: services.cawn_issue(
+        return lambda: cawns.cawn_issue(
             actor=who,
             child=child,
             person_of_concern=poc,
@@ -195,7 +195,7 @@ def test_the_same_breach_logged_twice_at_once_is_one_breach(
 ) -> None:
     ppu, other = users["ppu_coordinator"], make_user("ppu_coordinator", username="ppu_two")
     child = _linked_child(ppu, make_person, poc)
-    cawn = services.cawn_issue(
+    cawn = cawns.cawn_issue(
         actor=ppu,
         child=child,
         person_of_concern=poc,
@@ -203,7 +203,7 @@ def test_the_same_breach_logged_twice_at_once_is_one_breach(
         authorised_by_name="Pat Testcase",
         review_on=future(90),
     )
-    services.cawn_record_service(
+    cawns.cawn_record_service(
         actor=ppu,
         cawn=cawn,
         served_by_name="PC Example",
@@ -215,7 +215,7 @@ def test_the_same_breach_logged_twice_at_once_is_one_breach(
 
     outcomes = race(
         *(
-            lambda c=copy, who=user: services.cawn_breach_record(
+            lambda c=copy, who=user: cawns.cawn_breach_record(
                 actor=who, cawn=c, occurred_on=day, evidence="Seen with the child at the park"
             )
             for copy, user in zip(copies, (ppu, other), strict=True)

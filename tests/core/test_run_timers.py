@@ -13,8 +13,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from cairn.disruption import services as disruption
 from cairn.disruption.models import ReviewReminder
+from cairn.disruption.services import markers
 from cairn.hub import services as hub
 from cairn.hub.models import Action
 from cairn.notifications.models import Notification
@@ -38,7 +38,7 @@ def due_work(users: dict[str, Any], make_person: Callable[..., Person]) -> dict[
         actor=users["social_worker"], kind="mash", child=child, details=mash_details()
     )
     Referral.objects.filter(pk=referral.pk).update(due_at=timezone.now() - dt.timedelta(hours=1))
-    marker = disruption.marker_add(
+    marker = markers.marker_add(
         actor=users["ppu_coordinator"],
         entity_id=child.pk,
         marker_type="vulnerable",

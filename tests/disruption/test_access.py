@@ -11,9 +11,9 @@ from django.http import Http404
 
 from cairn.accounts.roles import AgencyKind
 from cairn.audit.models import AuditEvent
-from cairn.disruption import services
 from cairn.disruption.access import access_tactic_by_id, visible_plans, visible_tactics
 from cairn.disruption.models import TacticShare
+from cairn.disruption.services import cawns, plans, tactics
 from cairn.pole import services as pole_services
 from cairn.pole.models import EntityShare
 
@@ -41,7 +41,7 @@ def early_help_user(agencies: dict[str, Any], make_user: Any) -> Any:
 
 @pytest.fixture
 def cawn(ppu: Any, child: Any, poc: Any) -> Any:
-    return services.cawn_issue(
+    return cawns.cawn_issue(
         actor=ppu,
         child=child,
         person_of_concern=poc,
@@ -75,7 +75,7 @@ def test_police_only_tactic_is_seen_by_police_only(
 def test_sharing_reveals_it_to_that_agency_only_and_is_logged(
     users: dict[str, Any], agencies: dict[str, Any], cawn: Any, ppu: Any, school_user: Any
 ) -> None:
-    services.tactic_share(
+    tactics.tactic_share(
         actor=ppu,
         tactic=cawn.tactic,
         agency=agencies["trust"],
@@ -105,7 +105,7 @@ def test_only_police_with_the_permission_may_share(
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.tactic_share(
+        tactics.tactic_share(
             actor=users["analyst"], tactic=cawn.tactic, agency=agencies["trust"], reason="x"
         )
     assert not TacticShare.objects.exists()
@@ -116,7 +116,7 @@ def test_partner_tactic_follows_agency_and_hub_rules(
 ) -> None:
     sw = users["social_worker"]
     adult = make_person(given_name="Lee", category="person_of_concern", actor=sw)
-    cpn = services.tactic_create(
+    cpn = tactics.tactic_create(
         actor=sw, tactic_type="cpn", title="CPN", subjects=[(adult.pk, "target")]
     )
     assert not cpn.police_only
@@ -135,7 +135,7 @@ def test_a_tactic_is_hidden_when_a_record_it_names_is_hidden(
     hidden = pole_services.person_create(
         actor=ppu, given_name="Hidden", category="person_of_concern", police_only=True
     )
-    tactic = services.tactic_create(
+    tactic = tactics.tactic_create(
         actor=ppu,
         tactic_type="sro",
         title="SRO application",
@@ -154,7 +154,7 @@ def test_a_tactic_is_hidden_when_a_record_it_names_is_hidden(
 
 
 def test_plans_are_police_only_for_police(users: dict[str, Any], ppu: Any, poc: Any) -> None:
-    plan = services.plan_save(
+    plan = plans.plan_save(
         actor=ppu, person_of_concern=poc, objectives="Disrupt", review_on=future(30)
     )
     assert plan.police_only

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from cairn.audit.models import AuditEvent
-from cairn.disruption import services
 from cairn.disruption.models import Cawn, Tactic, TacticSubject
+from cairn.disruption.services import cawns
 from cairn.pole import services as pole_services
 from cairn.pole.models import Person
 
@@ -53,7 +53,7 @@ def issue(ppu: Any, child: Person, poc: Person, **kw: Any) -> Cawn:
         "review_on": future(90),
     }
     data.update(kw)
-    return services.cawn_issue(actor=ppu, child=child, person_of_concern=poc, **data)
+    return cawns.cawn_issue(actor=ppu, child=child, person_of_concern=poc, **data)
 
 
 def test_nickname_only_recipient_is_refused_with_clear_messages(

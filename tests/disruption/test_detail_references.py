@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from cairn.disruption import services
 from cairn.disruption.models import ImmigrationCheck, SubjectRole, Tactic, TacticSubject
+from cairn.disruption.services import tactics
 from cairn.pole import services as pole_services
 from cairn.pole.models import Person
 
@@ -73,7 +73,7 @@ def test_shared_immigration_check_never_names_a_police_only_person(
     assert response.status_code == 201, response.json()
     tactic = Tactic.objects.get(pk=response.json()["id"])
     trust = users["social_worker"].agency
-    services.tactic_share(actor=ppu, tactic=tactic, agency=trust, reason="Joint planning")
+    tactics.tactic_share(actor=ppu, tactic=tactic, agency=trust, reason="Joint planning")
     partner = users["social_worker"]
     # The person the detail names is now a subject, so it is checked both ways.
     assert TacticSubject.objects.filter(tactic=tactic, entity_id=hidden_person.pk).exists()
@@ -93,7 +93,7 @@ def test_a_detail_reference_recorded_before_the_fix_is_withheld(
 ) -> None:
     """A tactic whose detail names a record that is not among its subjects (recorded
     before subjects were kept in step) shows "a person you cannot see" and null."""
-    tactic = services.tactic_create(
+    tactic = tactics.tactic_create(
         actor=ppu,
         tactic_type="immigration_check",
         title="Legacy check",
@@ -104,7 +104,7 @@ def test_a_detail_reference_recorded_before_the_fix_is_withheld(
     # Point the detail at the hidden person behind the service's back (old data).
     ImmigrationCheck.objects.filter(tactic=tactic).update(person=hidden_person)
     partner = users["social_worker"]
-    services.tactic_share(actor=ppu, tactic=tactic, agency=partner.agency, reason="Planning")
+    tactics.tactic_share(actor=ppu, tactic=tactic, agency=partner.agency, reason="Planning")
     data = api_as(partner).get(f"/disruption/tactics/{tactic.pk}").json()
     assert data["detail"]["person_id"] is None
     page = client_for(partner).get(f"/disruption/tactics/{tactic.pk}/").content.decode()

@@ -12,9 +12,9 @@ from django.test import Client
 from django.utils import timezone
 
 from cairn.audit.models import AuditEvent
-from cairn.disruption import services
 from cairn.disruption.access import access_location_action_by_id, can_change_assessment
 from cairn.disruption.models import LocationAction, LocationAssessment
+from cairn.disruption.services import assessments
 
 from .conftest import future, past
 
@@ -29,7 +29,7 @@ def client_for(user: Any) -> Client:
 
 @pytest.fixture
 def assessment(ppu: Any, location: Any) -> LocationAssessment:
-    return services.assessment_record(
+    return assessments.assessment_record(
         actor=ppu,
         location_entity_id=location.pk,
         assessed_on=past(3),
@@ -48,7 +48,7 @@ def audit_rows(event: str) -> list[AuditEvent]:
 
 
 def test_owner_marks_an_action_done_then_reopens_it(ppu: Any, action: LocationAction) -> None:
-    services.location_action_complete(actor=ppu, action=action)
+    assessments.location_action_complete(actor=ppu, action=action)
     action.refresh_from_db()
     assert action.done_on == timezone.localdate()
     [done] = audit_rows("location_action.done")
@@ -56,23 +56,23 @@ def test_owner_marks_an_action_done_then_reopens_it(ppu: Any, action: LocationAc
     assert done.object_id == str(action.assessment_id)
     assert done.details["action"] == action.pk
     with pytest.raises(ValidationError):  # already done
-        services.location_action_complete(actor=ppu, action=action)
+        assessments.location_action_complete(actor=ppu, action=action)
 
-    services.location_action_reopen(actor=ppu, action=action)
+    assessments.location_action_reopen(actor=ppu, action=action)
     action.refresh_from_db()
     assert action.done_on is None
     assert len(audit_rows("location_action.reopened")) == 1
     with pytest.raises(ValidationError):  # not done any more
-        services.location_action_reopen(actor=ppu, action=action)
+        assessments.location_action_reopen(actor=ppu, action=action)
 
 
 def test_done_date_cannot_be_in_the_future_or_before_the_assessment(
     ppu: Any, action: LocationAction
 ) -> None:
     with pytest.raises(ValidationError):
-        services.location_action_complete(actor=ppu, action=action, done_on=future(1))
+        assessments.location_action_complete(actor=ppu, action=action, done_on=future(1))
     with pytest.raises(ValidationError):
-        services.location_action_complete(actor=ppu, action=action, done_on=past(10))
+        assessments.location_action_complete(actor=ppu, action=action, done_on=past(10))
     action.refresh_from_db()
     assert action.done_on is None
     assert not audit_rows("location_action.done")
@@ -86,7 +86,7 @@ def test_who_may_change_the_actions(
     user = users[role]
     assert can_change_assessment(user, assessment)
     found = access_location_action_by_id(user, assessment.actions.order_by("pk")[0].pk)
-    services.location_action_complete(actor=user, action=found)
+    assessments.location_action_complete(actor=user, action=found)
     assert audit_rows("location_action.done")[0].actor_id == user.pk
 
 
@@ -95,14 +95,14 @@ def test_who_may_not(users: dict[str, Any], make_user: Any, action: LocationActi
     assert access_location_action_by_id(analyst, action.pk) == action
     assert not can_change_assessment(analyst, action.assessment)
     with pytest.raises(PermissionDenied):
-        services.location_action_complete(actor=analyst, action=action)
+        assessments.location_action_complete(actor=analyst, action=action)
     teacher = make_user("practitioner", agency="school", username="teacher")
     for outsider in (users["social_worker"], teacher, users["system_admin"]):
         with pytest.raises(Exception) as exc:
             access_location_action_by_id(outsider, action.pk)
         assert exc.typename == "Http404"
         with pytest.raises(PermissionDenied):
-            services.location_action_complete(actor=outsider, action=action)
+            assessments.location_action_complete(actor=outsider, action=action)
     action.refresh_from_db()
     assert action.done_on is None
     assert not audit_rows("location_action.done")

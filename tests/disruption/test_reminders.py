@@ -12,8 +12,9 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from cairn.disruption import selectors, services
+from cairn.disruption import selectors
 from cairn.disruption.models import ReviewReminder
+from cairn.disruption.services import markers, plans, reminders, tactics
 from cairn.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 @pytest.fixture
 def marker(ppu: Any, poc: Any) -> Any:
     with time_machine.travel(START, tick=False):
-        return services.marker_add(
+        return markers.marker_add(
             actor=ppu,
             entity_id=poc.pk,
             marker_type="cse",
@@ -45,23 +46,23 @@ def test_overdue_only_after_the_review_date(ppu: Any, marker: Any) -> None:
 
 def test_removed_marker_is_never_overdue(ppu: Any, marker: Any) -> None:
     with time_machine.travel(START, tick=False):
-        services.marker_remove(actor=ppu, marker=marker, reason="No longer needed")
+        markers.marker_remove(actor=ppu, marker=marker, reason="No longer needed")
     marker.tactic.refresh_from_db()
     with time_machine.travel(dt.datetime(2026, 6, 1, tzinfo=dt.UTC), tick=False):
         assert not selectors.is_overdue(marker.tactic)
         assert list(selectors.overdue_reviews(ppu)) == []
-        assert services.raise_review_reminders() == 0
+        assert reminders.raise_review_reminders() == 0
 
 
 def test_reminders_due_then_overdue_each_once(ppu: Any, marker: Any) -> None:
     with time_machine.travel(dt.datetime(2026, 3, 5, tzinfo=dt.UTC), tick=False):
-        assert services.raise_review_reminders() == 0  # more than a week away
+        assert reminders.raise_review_reminders() == 0  # more than a week away
     with time_machine.travel(dt.datetime(2026, 3, 14, tzinfo=dt.UTC), tick=False):
-        assert services.raise_review_reminders() == 1
-        assert services.raise_review_reminders() == 0
+        assert reminders.raise_review_reminders() == 1
+        assert reminders.raise_review_reminders() == 0
     with time_machine.travel(dt.datetime(2026, 3, 25, tzinfo=dt.UTC), tick=False):
-        assert services.raise_review_reminders() == 1
-        assert services.raise_review_reminders() == 0
+        assert reminders.raise_review_reminders() == 1
+        assert reminders.raise_review_reminders() == 0
     notes = list(Notification.objects.filter(recipient=ppu).order_by("created_at"))
     assert [n.kind for n in notes] == ["disruption.review_due", "disruption.review_overdue"]
     assert notes[1].title.startswith("Review overdue: Warning or information marker")
@@ -71,20 +72,20 @@ def test_reminders_due_then_overdue_each_once(ppu: Any, marker: Any) -> None:
 
 def test_a_new_review_date_gets_its_own_reminder(ppu: Any, marker: Any) -> None:
     with time_machine.travel(dt.datetime(2026, 3, 25, tzinfo=dt.UTC), tick=False):
-        assert services.raise_review_reminders() == 1
-        services.marker_review(
+        assert reminders.raise_review_reminders() == 1
+        markers.marker_review(
             actor=ppu, marker=marker, next_review_on=dt.date(2026, 3, 28), note="Still needed"
         )
-        assert services.raise_review_reminders() == 1  # due soon, for the new date
+        assert reminders.raise_review_reminders() == 1  # due soon, for the new date
     assert Notification.objects.filter(recipient=ppu).count() == 2
 
 
 def test_plans_and_orders_are_reminded(ppu: Any, poc: Any, location: Any) -> None:
     with time_machine.travel(START, tick=False):
-        services.plan_save(
+        plans.plan_save(
             actor=ppu, person_of_concern=poc, objectives="Disrupt", review_on=dt.date(2026, 3, 4)
         )
-        services.tactic_create(
+        tactics.tactic_create(
             actor=ppu,
             tactic_type="closure_order",
             title="Closure order",
@@ -92,7 +93,7 @@ def test_plans_and_orders_are_reminded(ppu: Any, poc: Any, location: Any) -> Non
             review_on=dt.date(2026, 3, 3),
             detail={"starts_on": dt.date(2026, 2, 1), "expires_on": dt.date(2026, 8, 1)},
         )
-        assert services.raise_review_reminders() == 2
+        assert reminders.raise_review_reminders() == 2
     assert {n.kind for n in Notification.objects.all()} == {"disruption.review_due"}
 
 

@@ -11,13 +11,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cairn.audit.models import AuditEvent
-from cairn.disruption import selectors, services
+from cairn.disruption import selectors
 from cairn.disruption.models import (
     CawnBreach,
     Tactic,
     TacticStatus,
     TacticType,
 )
+from cairn.disruption.services import assessments, cawns, markers, plans, tactics, vehicles
 from cairn.pole.models import Person
 
 from .conftest import future, past
@@ -32,7 +33,7 @@ def issue(ppu: Any, child: Person, poc: Person, **kw: Any) -> Any:
         "review_on": future(90),
     }
     data.update(kw)
-    return services.cawn_issue(actor=ppu, child=child, person_of_concern=poc, **data)
+    return cawns.cawn_issue(actor=ppu, child=child, person_of_concern=poc, **data)
 
 
 def test_cawn_issue_for_an_eligible_child(ppu: Any, child: Person, poc: Person) -> None:
@@ -89,9 +90,9 @@ def test_cawn_needs_a_future_review_date(ppu: Any, child: Person, poc: Person) -
 def test_service_then_breach(ppu: Any, child: Person, poc: Person) -> None:
     cawn = issue(ppu, child, poc)
     with pytest.raises(ValidationError):
-        services.cawn_breach_record(actor=ppu, cawn=cawn, occurred_on=past(0), evidence="Seen")
+        cawns.cawn_breach_record(actor=ppu, cawn=cawn, occurred_on=past(0), evidence="Seen")
     served_at = timezone.now() - dt.timedelta(days=3)
-    services.cawn_record_service(
+    cawns.cawn_record_service(
         actor=ppu,
         cawn=cawn,
         served_by_name="PC Example",
@@ -102,9 +103,9 @@ def test_service_then_breach(ppu: Any, child: Person, poc: Person) -> None:
     cawn.refresh_from_db()
     assert cawn.served and cawn.tactic.status == TacticStatus.IN_PROGRESS
     with pytest.raises(ValidationError) as exc:
-        services.cawn_breach_record(actor=ppu, cawn=cawn, occurred_on=past(10), evidence="x")
+        cawns.cawn_breach_record(actor=ppu, cawn=cawn, occurred_on=past(10), evidence="x")
     assert "on or after the date the notice was served" in exc.value.messages[0]
-    services.cawn_breach_record(
+    cawns.cawn_breach_record(
         actor=ppu, cawn=cawn, occurred_on=past(1), evidence="Seen together at the parade"
     )
     assert CawnBreach.objects.filter(cawn=cawn).count() == 1
@@ -116,7 +117,7 @@ def test_service_then_breach(ppu: Any, child: Person, poc: Person) -> None:
 def test_service_in_the_future_is_refused(ppu: Any, child: Person, poc: Person) -> None:
     cawn = issue(ppu, child, poc)
     with pytest.raises(ValidationError) as exc:
-        services.cawn_record_service(
+        cawns.cawn_record_service(
             actor=ppu,
             cawn=cawn,
             served_by_name="PC Example",
@@ -127,17 +128,17 @@ def test_service_in_the_future_is_refused(ppu: Any, child: Person, poc: Person) 
 
 
 def test_marker_add_review_and_remove(ppu: Any, poc: Person) -> None:
-    marker = services.marker_add(
+    marker = markers.marker_add(
         actor=ppu, entity_id=poc.pk, marker_type="cse", reason="CSE risk", review_on=future(30)
     )
     assert marker.tactic.status == TacticStatus.IN_PROGRESS
     assert marker.tactic.subjects.get().role == "target"
-    services.marker_review(actor=ppu, marker=marker, next_review_on=future(120), note="Still")
+    markers.marker_review(actor=ppu, marker=marker, next_review_on=future(120), note="Still")
     marker.tactic.refresh_from_db()
     assert marker.tactic.review_on == future(120)
     with pytest.raises(ValidationError):
-        services.marker_remove(actor=ppu, marker=marker, reason=" ")
-    services.marker_remove(actor=ppu, marker=marker, reason="No longer needed")
+        markers.marker_remove(actor=ppu, marker=marker, reason=" ")
+    markers.marker_remove(actor=ppu, marker=marker, reason="No longer needed")
     marker.refresh_from_db()
     assert not marker.active and marker.tactic.status == TacticStatus.DONE
     assert [
@@ -151,14 +152,14 @@ def test_marker_add_review_and_remove(ppu: Any, poc: Person) -> None:
 
 
 def test_marker_on_a_child_protects_them(ppu: Any, child: Person) -> None:
-    marker = services.marker_add(
+    marker = markers.marker_add(
         actor=ppu, entity_id=child.pk, marker_type="vulnerable", reason="R", review_on=future()
     )
     assert marker.tactic.subjects.get().role == "protected_child"
 
 
 def order(actor: Any, entity_id: int, tactic_type: str, **detail: Any) -> Tactic:
-    return services.tactic_create(
+    return tactics.tactic_create(
         actor=actor,
         tactic_type=tactic_type,
         title="Order",
@@ -192,7 +193,7 @@ def test_other_orders_may_run_longer(ppu: Any, location: Any) -> None:
 
 def test_drugs_warrant_dates_must_be_in_order(ppu: Any, location: Any) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.tactic_create(
+        tactics.tactic_create(
             actor=ppu,
             tactic_type="drugs_warrant",
             title="Warrant",
@@ -204,7 +205,7 @@ def test_drugs_warrant_dates_must_be_in_order(ppu: Any, location: Any) -> None:
 
 def test_done_needs_an_outcome(ppu: Any, location: Any) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.tactic_create(
+        tactics.tactic_create(
             actor=ppu,
             tactic_type="enforcement_visit",
             title="Visit",
@@ -221,10 +222,10 @@ def test_non_police_cannot_record_police_tactics_but_can_record_orders(
     sw = users["social_worker"]
     adult = make_person(given_name="Lee", category="person_of_concern", actor=sw)
     with pytest.raises(PermissionDenied):
-        services.tactic_create(
+        tactics.tactic_create(
             actor=sw, tactic_type="drugs_warrant", title="W", subjects=[(adult.pk, "target")]
         )
-    cpn = services.tactic_create(
+    cpn = tactics.tactic_create(
         actor=sw, tactic_type="cpn", title="CPN", subjects=[(adult.pk, "target")]
     )
     assert cpn.police_only is False
@@ -237,7 +238,7 @@ def test_subjects_must_be_visible(users: dict[str, Any], ppu: Any) -> None:
         actor=ppu, given_name="Secret", category="person_of_concern", police_only=True
     )
     with pytest.raises(Exception) as exc:
-        services.tactic_create(
+        tactics.tactic_create(
             actor=users["social_worker"],
             tactic_type="cpn",
             title="CPN",
@@ -250,7 +251,7 @@ def test_sightings_reuse_the_vehicle_and_group_near_children(
     ppu: Any, child: Person, location: Any
 ) -> None:
     seen = timezone.now() - dt.timedelta(days=2)
-    first = services.sighting_record(
+    first = vehicles.sighting_record(
         actor=ppu,
         registration="ab12 cde",
         seen_at=seen,
@@ -258,7 +259,7 @@ def test_sightings_reuse_the_vehicle_and_group_near_children(
         child_ids=[child.pk],
         location_id=location.pk,
     )
-    second = services.sighting_record(
+    second = vehicles.sighting_record(
         actor=ppu,
         registration="AB12CDE",
         seen_at=seen + dt.timedelta(hours=5),
@@ -268,7 +269,7 @@ def test_sightings_reuse_the_vehicle_and_group_near_children(
         child_ids=[child.pk],
         marker_requested=True,
     )
-    services.sighting_record(actor=ppu, registration="XY99 ZZZ", seen_at=seen, place="Park")
+    vehicles.sighting_record(actor=ppu, registration="XY99 ZZZ", seen_at=seen, place="Park")
     assert first.vehicle_id == second.vehicle_id
     groups = selectors.repeated_sightings_near_children(ppu)
     assert len(groups) == 1
@@ -281,7 +282,7 @@ def test_sightings_reuse_the_vehicle_and_group_near_children(
 
 def test_plan_with_tactics(ppu: Any, child: Person, poc: Person) -> None:
     cawn = issue(ppu, child, poc)
-    plan = services.plan_save(
+    plan = plans.plan_save(
         actor=ppu,
         person_of_concern=poc,
         objectives="Stop contact with children",
@@ -291,14 +292,14 @@ def test_plan_with_tactics(ppu: Any, child: Person, poc: Person) -> None:
     assert list(plan.tactics.all()) == [cawn.tactic]
     assert selectors.plans_for_person(ppu, poc) == [plan]
     with pytest.raises(ValidationError):
-        services.plan_save(
+        plans.plan_save(
             actor=ppu, person_of_concern=poc, objectives="x", review_on=past(1), plan=plan
         )
 
 
 def test_plan_needs_the_permission(users: dict[str, Any], poc: Person) -> None:
     with pytest.raises(PermissionDenied):
-        services.plan_save(
+        plans.plan_save(
             actor=users["practitioner"],
             person_of_concern=poc,
             objectives="x",
@@ -307,7 +308,7 @@ def test_plan_needs_the_permission(users: dict[str, Any], poc: Person) -> None:
 
 
 def test_location_assessment_with_actions(ppu: Any, location: Any) -> None:
-    assessment = services.assessment_record(
+    assessment = assessments.assessment_record(
         actor=ppu,
         location_entity_id=location.pk,
         assessed_on=past(1),
@@ -320,7 +321,7 @@ def test_location_assessment_with_actions(ppu: Any, location: Any) -> None:
 
 def test_tactic_update_sets_completion(ppu: Any, location: Any) -> None:
     tactic = order(ppu, location.pk, "dispersal")
-    services.tactic_update(actor=ppu, tactic=tactic, status="done", outcome="Group dispersed")
+    tactics.tactic_update(actor=ppu, tactic=tactic, status="done", outcome="Group dispersed")
     tactic.refresh_from_db()
     assert tactic.completed_on == timezone.localdate()
     assert AuditEvent.objects.filter(event="tactic.changed").exists()

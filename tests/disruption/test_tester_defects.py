@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from cairn.core.concurrency import Conflict
-from cairn.disruption import services
 from cairn.disruption.models import Cawn, CawnBreach, Marker, Tactic, TacticType
+from cairn.disruption.services import cawns, markers, tactics
 from cairn.pole.models import Person
 
 from ..api.conftest import ApiClient
@@ -43,7 +43,7 @@ def date_fields(prefix: str, day: dt.date) -> dict[str, str]:
 
 
 def issue(ppu: Any, child: Person, poc: Person) -> Cawn:
-    return services.cawn_issue(
+    return cawns.cawn_issue(
         actor=ppu,
         child=child,
         person_of_concern=poc,
@@ -55,7 +55,7 @@ def issue(ppu: Any, child: Person, poc: Person) -> Cawn:
 
 @pytest.fixture
 def marker(ppu: Any, poc: Person) -> Marker:
-    return services.marker_add(
+    return markers.marker_add(
         actor=ppu, entity_id=poc.pk, marker_type="cse", reason="CSE risk", review_on=future(30)
     )
 
@@ -93,12 +93,12 @@ def test_second_of_two_marker_reviews_from_one_page_is_refused(
 
 def test_marker_review_service_refuses_a_stale_version(ppu: Any, marker: Marker) -> None:
     version = Tactic.objects.get(pk=marker.tactic_id).version
-    services.marker_review(
+    markers.marker_review(
         actor=ppu, marker=marker, next_review_on=future(60), note="One", version=version
     )
     stale = Marker.objects.get(pk=marker.pk)
     with pytest.raises(Conflict, match="its next review is now"):
-        services.marker_review(
+        markers.marker_review(
             actor=ppu, marker=stale, next_review_on=future(90), note="Two", version=version
         )
     assert Tactic.objects.get(pk=marker.tactic_id).review_on == future(60)
@@ -116,7 +116,7 @@ def test_a_second_cawn_for_the_same_pair_is_refused_naming_the_first(
     assert f"{first.tactic.reference} is already in force against" in str(exc.value)
     assert Cawn.objects.count() == 1
     # Once the first is no longer open, a new one may be issued.
-    services.tactic_update(actor=ppu, tactic=first.tactic, status="cancelled", outcome="Ended")
+    tactics.tactic_update(actor=ppu, tactic=first.tactic, status="cancelled", outcome="Ended")
     issue(ppu, child, poc)
     assert Cawn.objects.count() == 2
 
@@ -172,7 +172,7 @@ def served(ppu: Any, child: Person, poc: Person) -> Cawn:
     from django.utils import timezone
 
     cawn = issue(ppu, child, poc)
-    return services.cawn_record_service(
+    return cawns.cawn_record_service(
         actor=ppu,
         cawn=cawn,
         served_by_name="PC Example",
@@ -182,15 +182,15 @@ def served(ppu: Any, child: Person, poc: Person) -> Cawn:
 
 
 def test_the_same_breach_twice_is_one_breach(ppu: Any, served: Cawn) -> None:
-    services.cawn_breach_record(
+    cawns.cawn_breach_record(
         actor=ppu, cawn=served, occurred_on=past(1), evidence="Seen with the child"
     )
     with pytest.raises(Conflict, match="already logged by"):
-        services.cawn_breach_record(
+        cawns.cawn_breach_record(
             actor=ppu, cawn=served, occurred_on=past(1), evidence="  seen with the  CHILD "
         )
     # A different day or different evidence is another breach.
-    services.cawn_breach_record(
+    cawns.cawn_breach_record(
         actor=ppu, cawn=served, occurred_on=past(2), evidence="Seen with the child"
     )
     assert CawnBreach.objects.count() == 2
@@ -269,7 +269,7 @@ def test_court_order_dates_and_person_are_required_by_the_service_and_api(
     ppu: Any, child: Person, poc: Person
 ) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.tactic_create(
+        tactics.tactic_create(
             actor=ppu,
             tactic_type=TacticType.SRO,
             title="SRO",
@@ -278,7 +278,7 @@ def test_court_order_dates_and_person_are_required_by_the_service_and_api(
         )
     assert set(exc.value.message_dict) == {"person_of_concern"}
     with pytest.raises(ValidationError) as exc:
-        services.tactic_create(
+        tactics.tactic_create(
             actor=ppu, tactic_type=TacticType.SRO, title="SRO", subjects=[(poc.pk, "target")]
         )
     assert set(exc.value.message_dict) == {"starts_on", "expires_on"}
@@ -337,7 +337,7 @@ def test_marker_removal_reason_is_limited_and_a_removed_marker_is_not_due(
     assert long.status_code == 200
     assert "Your answer must be 2,000 characters or fewer (it has 12029)" in (long.content.decode())
     with pytest.raises(ValidationError):
-        services.marker_remove(actor=ppu, marker=marker, reason="x" * 2001)
+        markers.marker_remove(actor=ppu, marker=marker, reason="x" * 2001)
     assert client.post(url, {"reason": "Moved away"}).status_code == 302
     tactic = Tactic.objects.get(pk=marker.tactic_id)
     assert tactic.review_on is None
@@ -353,7 +353,7 @@ def test_a_shared_police_tactic_is_not_labelled_police_only_to_the_partner(
     ppu: Any, users: dict[str, Any], agencies: dict[str, Any], child: Person, poc: Person
 ) -> None:
     cawn = issue(ppu, child, poc)
-    services.tactic_share(
+    tactics.tactic_share(
         actor=ppu, tactic=cawn.tactic, agency=agencies["trust"], reason="Safety planning"
     )
     partner = client_for(users["social_worker"])
@@ -367,7 +367,7 @@ def test_a_shared_police_tactic_is_not_labelled_police_only_to_the_partner(
 
 
 def test_partner_tactic_sharing_wording_is_true(ppu: Any, location: Any) -> None:
-    tactic = services.tactic_create(
+    tactic = tactics.tactic_create(
         actor=ppu,
         tactic_type="cpn",
         title="CPN",
@@ -380,7 +380,7 @@ def test_partner_tactic_sharing_wording_is_true(ppu: Any, location: Any) -> None
 
 
 def test_dates_show_the_start_and_the_visit(ppu: Any, location: Any) -> None:
-    tactic = services.tactic_create(
+    tactic = tactics.tactic_create(
         actor=ppu,
         tactic_type="drugs_warrant",
         title="Warrant",
@@ -388,12 +388,12 @@ def test_dates_show_the_start_and_the_visit(ppu: Any, location: Any) -> None:
         subjects=[(location.pk, "location")],
         detail={"address": "1 Example Parade"},
     )
-    services.tactic_update(actor=ppu, tactic=tactic, status="in_progress")
+    tactics.tactic_update(actor=ppu, tactic=tactic, status="in_progress")
     tactic.refresh_from_db()
     assert tactic.started_on == past(0)
     client = client_for(ppu)
     assert "Started " in client.get(f"/disruption/tactics/{tactic.pk}/").content.decode()
-    visit = services.tactic_create(
+    visit = tactics.tactic_create(
         actor=ppu,
         tactic_type="enforcement_visit",
         title="Visit",

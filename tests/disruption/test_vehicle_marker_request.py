@@ -14,8 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from cairn.audit.models import AuditEvent
-from cairn.disruption import services
 from cairn.disruption.models import MarkerRequest, VehicleSighting
+from cairn.disruption.services import markers, vehicles
 from cairn.notifications.models import Notification
 from cairn.pole import services as pole_services
 from cairn.pole.models import Person
@@ -38,7 +38,7 @@ def sight(actor: Any, **kw: Any) -> VehicleSighting:
         "place": "Outside the school gates",
     }
     data.update(kw)
-    return services.sighting_record(actor=actor, **data)
+    return vehicles.sighting_record(actor=actor, **data)
 
 
 def test_requesting_a_marker_creates_a_task_for_the_marker_owner(
@@ -70,7 +70,7 @@ def test_a_sighting_without_a_request_creates_no_task(ppu: Any) -> None:
 
 def test_marker_request_is_made_once_per_sighting(ppu: Any) -> None:
     sighting = sight(ppu, marker_requested=True)
-    again = services.marker_request_create(actor=ppu, sighting=sighting)
+    again = markers.marker_request_create(actor=ppu, sighting=sighting)
     assert MarkerRequest.objects.count() == 1 and again.pk == MarkerRequest.objects.get().pk
     assert Notification.objects.filter(kind="disruption.marker_requested").count() == 1
     assert AuditEvent.objects.filter(event="marker.requested").count() == 1
@@ -79,13 +79,13 @@ def test_marker_request_is_made_once_per_sighting(ppu: Any) -> None:
 def test_partner_cannot_request_a_marker(ppu: Any, users: dict[str, Any]) -> None:
     sighting = sight(ppu)
     with pytest.raises(PermissionDenied):
-        services.marker_request_create(actor=users["social_worker"], sighting=sighting)
+        markers.marker_request_create(actor=users["social_worker"], sighting=sighting)
     assert not MarkerRequest.objects.exists()
 
 
 def test_adding_the_marker_answers_the_request(ppu: Any) -> None:
     sighting = sight(ppu, marker_requested=True)
-    services.marker_add(
+    markers.marker_add(
         actor=ppu,
         entity_id=sighting.vehicle_id,
         marker_type="cse",

@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from cairn.audit.models import AuditEvent
-from cairn.disruption import services
 from cairn.disruption.models import Cawn, Marker, Tactic, TacticShare
+from cairn.disruption.services import cawns, markers
 from cairn.pole.models import Person
 
 from .conftest import future, past
@@ -36,7 +36,7 @@ def date_fields(prefix: str, day: dt.date) -> dict[str, str]:
 
 @pytest.fixture
 def cawn(ppu: Any, child: Person, poc: Person) -> Cawn:
-    return services.cawn_issue(
+    return cawns.cawn_issue(
         actor=ppu,
         child=child,
         person_of_concern=poc,
@@ -58,7 +58,7 @@ def test_index_allowed_and_denied(users: dict[str, Any], cawn: Cawn) -> None:
 
 
 def test_index_filters_by_type(ppu: Any, cawn: Cawn, poc: Person) -> None:
-    services.marker_add(
+    markers.marker_add(
         actor=ppu, entity_id=poc.pk, marker_type="cse", reason="R", review_on=future(10)
     )
     body = client_for(ppu).get("/disruption/?tactic_type=marker").content.decode()
@@ -207,7 +207,7 @@ def test_marker_review_date_in_the_past_is_refused(ppu: Any, poc: Person) -> Non
 
 
 def test_overdue_marker_shows_as_overdue(ppu: Any, poc: Person) -> None:
-    marker = services.marker_add(
+    marker = markers.marker_add(
         actor=ppu, entity_id=poc.pk, marker_type="cse", reason="R", review_on=past(3)
     )
     client = client_for(ppu)
@@ -422,7 +422,7 @@ def _queries(client: Client, url: str) -> int:
 def test_tracker_query_count_does_not_grow_with_tactics(ppu: Any, poc: Person) -> None:
     def add(n: int) -> None:
         for _ in range(n):
-            services.marker_add(
+            markers.marker_add(
                 actor=ppu, entity_id=poc.pk, marker_type="cse", reason="R", review_on=past(2)
             )
 
@@ -438,7 +438,7 @@ def test_tracker_query_count_does_not_grow_with_tactics(ppu: Any, poc: Person) -
 def test_removing_a_marker_someone_already_removed_explains_it(ppu: Any, poc: Person) -> None:
     """The second of two removals (sent from a page opened before the first) is told the
     marker was already removed and by whom: a 409 page, not a server or permission error."""
-    marker = services.marker_add(
+    marker = markers.marker_add(
         actor=ppu, entity_id=poc.pk, marker_type="cse", reason="CSE risk", review_on=future(30)
     )
     url = f"/disruption/tactics/{marker.tactic_id}/remove/"

@@ -104,9 +104,9 @@ def test_disruption_panel_counts_what_the_disruption_access_layer_shows(
     """The panel counts exactly the tactics the tracker would list for the viewer: a
     police-only tactic shared with the viewer's agency counts, an unshared one does not,
     and a shared one naming a record the viewer may not see does not either."""
-    from cairn.disruption import services as disruption
     from cairn.disruption.access import visible_tactics
     from cairn.disruption.models import Tactic, TacticSubject
+    from cairn.disruption.services import tactics
 
     police = users["ppu_coordinator"]
 
@@ -128,7 +128,7 @@ def test_disruption_panel_counts_what_the_disruption_access_layer_shows(
     )
     TacticSubject.objects.create(tactic=naming_hidden, entity_id=suspect.pk, role="target")
     for tactic in (shared, naming_hidden):
-        disruption.tactic_share(
+        tactics.tactic_share(
             actor=police, tactic=tactic, agency=agencies["trust"], reason="Safety planning"
         )
 

@@ -15,7 +15,7 @@ from cairn.accounts.roles import AgencyKind, Role
 from cairn.api_auth import services as tokens
 from cairn.audit.models import AuditEvent
 from cairn.concerns import services as concerns
-from cairn.disruption import services as disruption
+from cairn.disruption.services import assessments, cawns, markers, plans, tactics
 from cairn.hub import services as hub
 from cairn.hub.models import HubMember
 from cairn.intelligence import services as intelligence
@@ -126,14 +126,14 @@ def seed_hub() -> Hub:
     submission = intelligence.submission_create(actor=sw, data=intel_data())
     hub_.add("submission_id", submission.pk)
 
-    warrant = disruption.tactic_create(
+    warrant = tactics.tactic_create(
         actor=ppu,
         tactic_type="drugs_warrant",
         title="Warrant",
         subjects=[(child.pk, "protected_child"), (poc.pk, "target")],
         detail={"address": "1 Example Flats", "applied_on": today},
     )
-    cawn = disruption.cawn_issue(
+    cawn = cawns.cawn_issue(
         actor=ppu,
         child=child,
         person_of_concern=poc,
@@ -141,7 +141,7 @@ def seed_hub() -> Hub:
         authorised_by_name="Insp Example",
         review_on=today + dt.timedelta(days=30),
     )
-    marker = disruption.marker_add(
+    marker = markers.marker_add(
         actor=ppu,
         entity_id=vehicle.pk,
         marker_type="warning",
@@ -149,7 +149,7 @@ def seed_hub() -> Hub:
         review_on=today + dt.timedelta(days=30),
     )
     hub_.add("tactic_id", warrant.pk, cawn.tactic_id, marker.tactic_id)
-    plan = disruption.plan_save(
+    plan = plans.plan_save(
         actor=ppu,
         person_of_concern=poc,
         objectives="Stop contact with children",
@@ -157,7 +157,7 @@ def seed_hub() -> Hub:
         tactic_ids=[warrant.pk],
     )
     hub_.add("plan_id", plan.pk)
-    assessment = disruption.assessment_record(
+    assessment = assessments.assessment_record(
         actor=ppu,
         location_entity_id=place.pk,
         assessed_on=today,

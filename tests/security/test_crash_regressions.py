@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cairn.accounts.models import User
-from cairn.disruption import services as disruption
 from cairn.disruption.models import TacticSubject
+from cairn.disruption.services import tactics
 from cairn.network import services as network
 from cairn.pole import services as pole
 from cairn.pole.models import Entity, Person
@@ -274,7 +274,7 @@ def test_merging_two_subjects_of_one_tactic_folds_them_and_unmerge_restores_both
 ) -> None:
     keep = make_person(given_name="Skye", family_name="Examplewood")
     dup = make_person(given_name="Sky", family_name="Examplewood")
-    tactic = disruption.tactic_create(
+    tactic = tactics.tactic_create(
         actor=ppu,
         tactic_type="drugs_warrant",
         title="Warrant",

@@ -18,7 +18,7 @@ from cairn.accounts.rules import roles_for
 from cairn.api_auth import services as token_services
 from cairn.audit.models import AuditEvent
 from cairn.concerns import services as concern_services
-from cairn.disruption import services as disruption
+from cairn.disruption.services import assessments, cawns, markers, plans, tactics
 from cairn.hub import services as hub
 from cairn.hub.models import AgendaItem
 from cairn.intelligence import services as intel
@@ -299,14 +299,14 @@ def build() -> World:
 
     # Disruption: a CPN about each person of concern; a CAWN and a marker (police-only);
     # a plan; a location assessment with one action each.
-    cpn_a = disruption.tactic_create(
+    cpn_a = tactics.tactic_create(
         actor=sw, tactic_type="cpn", title="CPN", subjects=[(poc_a.pk, "target")]
     )
-    cpn_b = disruption.tactic_create(
+    cpn_b = tactics.tactic_create(
         actor=outsider, tactic_type="cpn", title="CPN", subjects=[(poc_b.pk, "target")]
     )
     w.objects["tactic"] = {"A": cpn_a.pk, "B": cpn_b.pk}
-    cawn = disruption.cawn_issue(
+    cawn = cawns.cawn_issue(
         actor=ppu,
         child=child_a,
         person_of_concern=poc_a,
@@ -315,7 +315,7 @@ def build() -> World:
         review_on=timezone.localdate() + dt.timedelta(days=30),
     )
     w.objects["cawn"] = {"A": cawn.tactic_id, "B": cpn_b.pk}
-    marker = disruption.marker_add(
+    marker = markers.marker_add(
         actor=ppu,
         entity_id=poc_a.pk,
         marker_type="cse",
@@ -323,27 +323,27 @@ def build() -> World:
         review_on=timezone.localdate() + dt.timedelta(days=30),
     )
     w.objects["marker"] = {"A": marker.tactic_id, "B": cpn_b.pk}
-    plan_a = disruption.plan_save(
+    plan_a = plans.plan_save(
         actor=ppu,
         person_of_concern=poc_a,
         objectives="Disrupt",
         review_on=timezone.localdate() + dt.timedelta(days=30),
     )
-    plan_b = disruption.plan_save(
+    plan_b = plans.plan_save(
         actor=ppu,
         person_of_concern=police_only,
         objectives="Disrupt",
         review_on=timezone.localdate() + dt.timedelta(days=30),
     )
     w.objects["plan"] = {"A": plan_a.pk, "B": plan_b.pk}
-    assess_a = disruption.assessment_record(
+    assess_a = assessments.assessment_record(
         actor=sw,
         location_entity_id=location_a.pk,
         assessed_on=timezone.localdate(),
         summary="Young people gather late.",
         actions=[("Licensing visit", "Licensing", None)],
     )
-    assess_b = disruption.assessment_record(
+    assess_b = assessments.assessment_record(
         actor=outsider,
         location_entity_id=location_b.pk,
         assessed_on=timezone.localdate(),

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from cairn.disruption import services
+from cairn.disruption.services import reminders
 from cairn.disruption.tasks import raise_review_reminders
 
 
@@ -26,5 +26,5 @@ class Command(BaseCommand):
             result = raise_review_reminders.enqueue()
             self.stdout.write(f"Enqueued review reminders job {result.id}.")
             return
-        raised = services.raise_review_reminders()
+        raised = reminders.raise_review_reminders()
         self.stdout.write(f"Raised {raised} review reminder(s).")
