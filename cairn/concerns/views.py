@@ -416,6 +416,7 @@ def _check_step(request: HttpRequest, concern: Concern) -> HttpResponse:
             "check",
             draft=concern.draft,
             errors=errors,
+            page_has_errors=bool(errors),
             indicators=indicators,
             labels=_labels(),
         ),
