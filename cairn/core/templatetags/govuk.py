@@ -6,7 +6,6 @@ from typing import Any
 
 from django import template
 from django.forms import BaseForm, BaseFormSet, BoundField
-from django.template.base import Parser, Token
 from django.forms.widgets import (
     CheckboxInput,
     CheckboxSelectMultiple,
@@ -14,6 +13,7 @@ from django.forms.widgets import (
     Select,
     Textarea,
 )
+from django.template.base import Parser, Token
 
 from cairn.core import wording
 from cairn.core.submit_keys import hidden_field
