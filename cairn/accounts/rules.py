@@ -139,6 +139,86 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "api.use": frozenset(CASEWORK | {R.IG_ADMIN}),
 }
 
+# What each permission lets a user do, in plain words: a refusal says "You cannot <words>."
+# (cairn/core/http.py `require`), never the internal name. Every permission has words
+# (tests/accounts/test_permission_words.py).
+PERMISSION_WORDS: dict[str, str] = {
+    "pole.view_person": "look up people's records",
+    "pole.add_person": "add people, vehicles, phones, accounts or places",
+    "pole.change_person": "change people's records",
+    "pole.view_link": "see the links between records",
+    "pole.add_link": "link records together",
+    "pole.share_entity": "share records with another agency",
+    "network.match_person": "check for people who may already have a record",
+    "network.merge_person": "merge or separate duplicate records",
+    "network.view_network": "see a person's network",
+    "network.export_network": "export a network",
+    "disruption.view_tactic": "see disruption tactics",
+    "disruption.add_tactic": "record or change disruption tactics",
+    "disruption.share_tactic": "share disruption tactics with another agency",
+    "disruption.manage_plan": "manage disruption plans",
+    "concerns.add_concern": "record concerns",
+    "concerns.view_concern": "see concerns",
+    "referrals.view_referral": "see referrals",
+    "referrals.add_referral": "make referrals",
+    "referrals.decide_mash": "make MASH decisions",
+    "intelligence.add_submission": "submit intelligence",
+    "intelligence.view_submission": "see intelligence",
+    "intelligence.manage_fib": "work on the Force Intelligence Bureau's queue",
+    "intelligence.view_source": "see who the source of intelligence is",
+    "intelligence.view_sanitised": "read sanitised intelligence",
+    "intelligence.record_crime": "record crimes referred by the Force Intelligence Bureau",
+    "hub.manage_meeting": "run Hub meetings",
+    "hub.manage_setup": "change the Hub's set-up",
+    "hub.view_meeting": "see Hub meetings",
+    "hub.view_action": "see Hub actions",
+    "hub.view_dashboard": "see the Hub dashboard",
+    "hub.view_problem_profile": "see problem profiles",
+    "hub.view_missing": "see missing episodes",
+    "hub.add_missing": "record missing episodes",
+    "audit.view_auditevent": "read the audit log",
+    "audit.export_auditevent": "export the audit log",
+    "rights.manage_request": "log and manage information rights requests",
+    "rights.view_request": "see information rights requests",
+    "rights.restrict_person": "restrict or lift the restriction on a record",
+    "rights.view_restricted": "open restricted records",
+    "retention.review_record": "review records for retention or disposal",
+    "sharing.view_agreement": "see information-sharing agreements",
+    "sharing.manage_agreement": "manage information-sharing agreements",
+    "sharing.view_disclosures": "see disclosures by lawful basis",
+    "sharing.review_disclosure": "review exceptional disclosures",
+    "governance.view_dashboard": "see the information governance dashboard",
+    "accounts.manage_users": "manage user accounts",
+    "core.view_jobs": "see background jobs",
+    "core.run_job": "run background jobs",
+    "accounts.approve_change": "approve account changes",
+    "accounts.view_agency": "see agencies",
+    "accounts.add_agency": "add agencies",
+    "accounts.change_agency": "change agencies",
+    "accounts.view_team": "see teams",
+    "accounts.add_team": "add teams",
+    "accounts.change_team": "change teams",
+    "accounts.view_user": "see user accounts",
+    "accounts.add_user": "add user accounts",
+    "accounts.change_user": "change user accounts",
+    "hub.view_hubsetup": "see the Hub's set-up",
+    "hub.add_hubsetup": "set up the Hub",
+    "hub.change_hubsetup": "change the Hub's set-up",
+    "hub.view_hubmember": "see the Hub's member agencies",
+    "hub.add_hubmember": "add member agencies to the Hub",
+    "hub.change_hubmember": "change the Hub's member agencies",
+    "api.use": "use the API",
+}
+
+
+def refusal(permission: str) -> str:
+    """The sentence a refusal shows for a missing permission: what the user cannot do, in
+    plain words (a permission without words gets a general sentence, never its name)."""
+    words = PERMISSION_WORDS.get(permission)
+    if words is None:
+        return "You do not have permission to do this."
+    return f"You cannot {words}: your role does not allow it."
+
 
 def roles_for(permission: str) -> frozenset[Role]:
     return PERMISSIONS.get(permission, frozenset())

@@ -424,6 +424,7 @@ def _check_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResp
             "check",
             draft=concern.draft,
             errors=errors,
+            page_has_errors=bool(errors),
             indicators=indicators,
             labels=_labels(),
         ),

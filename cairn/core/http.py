@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 
 from cairn.accounts.models import Agency, User
+from cairn.accounts.rules import refusal
 
 from .types import Actor
 
@@ -34,14 +35,15 @@ def actor_of(request: HttpRequest) -> Actor:
 
 
 def require(actor: Actor, permission: str, *, agency: bool = False, hide: bool = False) -> None:
-    """Refuse an actor without `permission`: 403, naming the permission (the API shows it
-    as the `detail`). `agency=True` also refuses an account not attached to an agency (for
+    """Refuse an actor without `permission`: 403, saying in plain words what they cannot
+    do (the API shows it as the `detail`; never the permission's internal name).
+    `agency=True` also refuses an account not attached to an agency (for
     records that belong to the author's agency); `hide=True` answers 404 instead of 403,
     for pages whose very existence is not for this role."""
     if not actor.has_perm(permission):
         if hide:
             raise Http404("Page not found.")
-        raise PermissionDenied(f"You do not have permission to do this ({permission}).")
+        raise PermissionDenied(refusal(permission))
     if agency and actor.agency_id is None:
         raise PermissionDenied(NO_AGENCY)
 

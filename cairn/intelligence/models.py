@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from cairn.accounts.models import Agency
-from cairn.pole.models import Entity, Person, SecurityMarking
+from cairn.pole.models import Entity, Person, PersonCategory, SecurityMarking
 
 
 class Status(models.TextChoices):
@@ -334,6 +334,10 @@ class Dissemination(models.Model):
         return RecipientKind(self.recipient_kind).label
 
 
+# A child is anyone under 18 (Children Act 1989, s105).
+ADULT_AGE = 18
+
+
 class CrimeReferralStatus(models.TextChoices):
     OPEN = "open", "Waiting to be recorded"
     RECORDED = "recorded", "Crime recorded"
@@ -394,3 +398,18 @@ class CrimeReferral(models.Model):
     @property
     def reference(self) -> str:
         return f"CRR-{self.pk:06d}"
+
+    @property
+    def subject_label(self) -> str:
+        """What the person the referral is about is called on its page: "Child" if under
+        18 when it was seen or heard (or, with no age known, recorded as a child), "Adult"
+        if 18 or over then, else "Person". The field is named `child` for the usual case,
+        but the FIB refers crimes against adults too."""
+        person = self.child
+        if person is None:
+            return "Person"
+        on = self.submission.when_on or timezone.localdate(self.referred_at)
+        age = person.age_on(on)
+        if age is not None:
+            return "Child" if age < ADULT_AGE else "Adult"
+        return "Child" if person.category == PersonCategory.CHILD else "Person"

@@ -299,6 +299,12 @@ def submission_save_draft(
     return errors
 
 
+def missing_answers(submission: Submission) -> dict[str, list[str]]:
+    """What a draft cannot be sent without, as field errors (empty if it may be sent): the
+    submit's own check, so the check page can send the submitter back to fill them in."""
+    return draft.missing_to_submit(submission)
+
+
 @transaction.atomic
 def submission_submit(
     *,
@@ -313,11 +319,7 @@ def submission_submit(
     Sent once: a repeated submit waits for the row lock and returns the first's result."""
     if _lock_own(actor, submission):
         return submission
-    _, errors = draft.validate(
-        {name: getattr(submission, name) for name in draft.ENTRY_FIELDS},
-        complete=True,
-        has_subject=submission.subject_id is not None,
-    )
+    errors = draft.missing_to_submit(submission)
     result = check_text(submission)
     crime_reference = " ".join(crime_reference.split())[:60]
     intel_only_reason = intel_only_reason.strip()[:500]

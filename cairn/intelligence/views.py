@@ -225,6 +225,10 @@ def submission_edit(request: AuthenticatedHttpRequest, submission_id: int) -> Ht
                     return redirect("intelligence:edit", submission_id=submission.pk)
                 return redirect("intelligence:check", submission_id=submission.pk)
             apply_service_errors(form, ValidationError(errors))
+    elif request.GET.get("check"):
+        # Sent back from the check step: what the entry cannot be sent without, beside
+        # each field (the draft's answers stay in the boxes).
+        form = forms.SubmissionForm.to_complete(submission)
     else:
         form = forms.SubmissionForm(initial=forms.SubmissionForm.initial_from(submission))
     return render(
@@ -286,6 +290,13 @@ def submission_check(request: AuthenticatedHttpRequest, submission_id: int) -> H
     if request.method == "GET" and not (submission.anyone_in_danger and submission.crime_described):
         # The two plain questions come before anything else.
         return redirect("intelligence:questions", submission_id=submission.pk)
+    edit_url = reverse("intelligence:edit", args=[submission.pk])
+    if request.method == "GET" and services.missing_answers(submission):
+        # An answer the entry cannot be sent without is empty (boxes left empty before
+        # "Check before submitting", the draft changed in another tab, or this page opened
+        # directly): back to the details page, which shows each one beside its field,
+        # rather than a check page offering to send what cannot be sent.
+        return redirect(f"{edit_url}?check=1")
     result = services.check_text(submission)
     form = forms.SubmitForm(request.POST if request.method == "POST" else None)
     missing: list[tuple[str, str]] = []
@@ -316,8 +327,10 @@ def submission_check(request: AuthenticatedHttpRequest, submission_id: int) -> H
                 if key == "what" and services.CRIME_ROUTE in msgs:
                     blocked = True
                     msgs = [m for m in msgs if m != services.CRIME_ROUTE]
-                edit = reverse("intelligence:edit", args=[submission.pk])
-                missing.extend((f"{edit}#{ERROR_LINKS.get(key, 'id_what')}", m) for m in msgs)
+                # To the field on the details page, which then shows the error beside it.
+                missing.extend(
+                    (f"{edit_url}?check=1#{ERROR_LINKS.get(key, 'id_what')}", m) for m in msgs
+                )
             if blocked:
                 form.add_error(
                     "crime_reference",
@@ -339,6 +352,7 @@ def submission_check(request: AuthenticatedHttpRequest, submission_id: int) -> H
             "form": form,
             "missing": missing,
             "blocked": blocked,
+            "page_has_errors": bool(missing or blocked),
             "nav": NAV,
         },
     )
@@ -536,9 +550,9 @@ def crime_decision(request: AuthenticatedHttpRequest, submission_id: int) -> Htt
                     request,
                     submission,
                     title="Refer this entry for crime recording?",
-                    lead="The entry and the child will be sent to the PPU / CSE co-ordinators "
-                    "to record a crime, and the submitter will be told. This is a disclosure "
-                    "and is logged; you cannot take it back.",
+                    lead="The entry and the person it is about will be sent to the PPU / CSE "
+                    "co-ordinators to record a crime, and the submitter will be told. This is a "
+                    "disclosure and is logged; you cannot take it back.",
                     button="Yes, refer for crime recording",
                     fields=[("decision", decision), ("note", note)],
                     summary=[("Why it is a crime", note)],
@@ -651,7 +665,8 @@ def crime_referral(request: AuthenticatedHttpRequest, referral_id: int) -> HttpR
                 request,
                 referral.submission,
                 title=f"Record crime reference {reference}?",
-                lead="The submitter, the FIB, the concern and the child's chronology will show "
+                lead="The submitter, the FIB, the concern and the "
+                f"{referral.subject_label.lower()}'s chronology will show "
                 "“crime reported, reference " + reference + "”. Check it carefully: you "
                 "cannot change it afterwards.",
                 button="Yes, record the crime reference",

@@ -49,9 +49,23 @@ def notify(
     url: str = "",
     obj: Any = None,
     sender: Actor | None = None,
+    unless_unread: bool = False,
 ) -> list[Notification]:
     """`sender`: the user whose action raised it, told if a message cannot be delivered
-    (None for timed jobs: the recipient's agency admin is told)."""
+    (None for timed jobs: the recipient's agency admin is told). `unless_unread`: skip a
+    recipient who has not yet read a notification of this kind with this link (one open
+    alert about a thing, however often it happens again)."""
+    recipients = list(recipients)
+    if unless_unread and recipients:
+        told = set(
+            Notification.objects.filter(
+                kind=kind,
+                url=url,
+                read_at__isnull=True,
+                recipient__in=[user.pk for user in recipients],
+            ).values_list("recipient_id", flat=True)
+        )
+        recipients = [user for user in recipients if user.pk not in told]
     rows = [
         Notification(
             recipient=user,

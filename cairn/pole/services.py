@@ -284,7 +284,17 @@ def _tell_fib_of_hidden_twin(
     """A vehicle, phone or account just recorded that is already held on a record its
     recorder may not see (police intelligence, or another agency's record) would otherwise
     sit beside it unconnected: the recorder must not be told (that would disclose what
-    police hold), so the FIB is, and can connect the two."""
+    police hold), so the FIB is, and can connect the two.
+
+    One open alert per FIB officer per object: an officer who has not yet read the alert
+    about this number, registration or handle is not sent another when it is recorded
+    again (partners record the same phone on every new referral or concern, and each
+    recording is a new record, so one alert per pair of records would not stop the
+    repeats, and one a day would still fill the inbox with alerts nobody has opened).
+    The alert's link searches by the object's key (a handle's on any platform, as the
+    search does), so it finds every record of it,
+    however many recordings came after the alert; once read, a new recording alerts
+    again, since it may be a new record to connect."""
     hidden = (
         same_key.exclude(entity_id=made.pk).exclude(entity_visibility_q(actor, "entity__")).exists()
     )
@@ -303,6 +313,7 @@ def _tell_fib_of_hidden_twin(
         "recorded it has not been told about the other record.",
         url=f"{reverse('pole:object-search')}?{urlencode({'q': query})}",
         obj=made.entity,
+        unless_unread=True,
     )
 
 
@@ -342,8 +353,9 @@ def online_account_create(
     account.entity = entity
     account.save(force_insert=True)
     _audit_entity_created(actor, entity, account)
+    # The key, not the handle as typed: "@Deano_X" and "deano_x" are one account's alert.
     _tell_fib_of_hidden_twin(
-        actor, account, OnlineAccount.objects.filter(platform=platform, handle_key=key), handle
+        actor, account, OnlineAccount.objects.filter(platform=platform, handle_key=key), key
     )
     return account
 

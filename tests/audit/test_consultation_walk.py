@@ -858,10 +858,11 @@ DENIED: dict[str, tuple[Case, str, int]] = {
     "intelligence:crime-decision": (PERSONAL["intelligence:crime-decision"], "ppu.demo", 404),
     "intelligence:crime-queue": (PERSONAL["intelligence:crime-queue"], "fib.demo", 403),
     "intelligence:crime-referral": (PERSONAL["intelligence:crime-referral"], "fib.demo", 404),
+    # 404 as on the page: a referral the reader may not see is not there.
     "/api/v1/intelligence/crime-referrals/{referral_id}": (
         API_PERSONAL["/api/v1/intelligence/crime-referrals/{referral_id}"],
         "fib.demo",
-        403,
+        404,
     ),
     "hub:action-detail": (PERSONAL["hub:action-detail"], "school.demo", 404),
     "rights:detail": (PERSONAL["rights:detail"], "school.demo", 404),

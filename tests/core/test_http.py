@@ -40,11 +40,13 @@ def test_nobody_signed_in_is_refused() -> None:
         actor_of(request)
 
 
-def test_require_names_the_missing_permission(users: dict[str, User]) -> None:
+def test_require_says_in_plain_words_what_is_refused(users: dict[str, User]) -> None:
     require(users[Role.PRACTITIONER], "pole.view_person")  # held: no error
     with pytest.raises(PermissionDenied) as refused:
         require(users[Role.PRACTITIONER], "hub.manage_setup")
-    assert str(refused.value) == "You do not have permission to do this (hub.manage_setup)."
+    # What the user cannot do, never the internal permission name.
+    assert str(refused.value) == "You cannot change the Hub's set-up: your role does not allow it."
+    assert "hub.manage_setup" not in str(refused.value)
 
 
 def test_require_can_hide_the_page(users: dict[str, User]) -> None:

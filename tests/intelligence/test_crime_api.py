@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from cairn.audit.models import AuditEvent
 from cairn.concerns.models import Concern
@@ -119,10 +120,20 @@ def test_crime_recording_through_api(
     path = f"/intelligence/crime-referrals/{referral.pk}"
     for user in (users["fib_officer"], partner, users["analyst"], users["social_worker"]):
         client = api_as(user)
-        assert client.get("/intelligence/crime-referrals").status_code == 403
-        assert client.get(path).status_code == 403
-        assert client.post(path + "/record", {"crime_reference": "43/1/26"}).status_code == 403
-        assert client.post(path + "/return", {"note": "Not ours to record."}).status_code == 403
+        refused = client.get("/intelligence/crime-referrals")
+        assert refused.status_code == 403
+        # Plain words, not the internal permission name.
+        assert refused.json()["detail"] == (
+            "You cannot record crimes referred by the Force Intelligence Bureau: "
+            "your role does not allow it."
+        )
+        # A referral they may not see is not there (404), as on the web page.
+        assert client.get(path).status_code == 404
+        web = Client()
+        web.force_login(user)
+        assert web.get(f"/intelligence/crime-recording/{referral.pk}/").status_code == 404
+        assert client.post(path + "/record", {"crime_reference": "43/1/26"}).status_code == 404
+        assert client.post(path + "/return", {"note": "Not ours to record."}).status_code == 404
     assert ppu.get("/intelligence/crime-referrals/999999").status_code == 404
     detail = ppu.get(path).json()
     assert detail["what"] == flagged.what and detail["concern_id"] == concern.pk

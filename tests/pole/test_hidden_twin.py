@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
+from cairn.accounts.roles import Role
 from cairn.notifications.models import Notification
 from cairn.pole import services as pole
 
@@ -49,3 +51,28 @@ def test_vehicles_and_accounts_too_and_nothing_when_the_recorder_can_see_the_twi
     pole.phone_create(actor=users["ppu_coordinator"], number="07700 900123", police_only=True)
     pole.phone_create(actor=users["fib_officer"], number="07700 900123")
     assert len(_told(users["fib_officer"])) == 2
+
+
+def test_one_open_alert_per_officer_per_object_however_often_it_is_recorded(
+    users: dict[str, Any], make_user: Any
+) -> None:
+    """Partners record the same number again and again (each time a new record): an
+    officer with an unread alert about it gets no more; once read, the next recording
+    alerts again. Another object alerts on its own."""
+    fib, second = users["fib_officer"], make_user(Role.FIB_OFFICER, username="fib_second")
+    pole.phone_create(actor=fib, number="07700 900123", police_only=True)
+    pole.online_account_create(actor=fib, platform="snapchat", handle="@deano_x", police_only=True)
+    for number in ("07700 900123", "+44 7700 900123", "07700900123"):
+        pole.phone_create(actor=users["social_worker"], number=number)
+    pole.phone_create(actor=users["practitioner"], number="07700 900123")
+    assert len(_told(fib)) == 1 and len(_told(second)) == 1
+    # A handle typed differently is the same account: one alert.
+    pole.online_account_create(actor=users["social_worker"], platform="snapchat", handle="Deano_X")
+    pole.online_account_create(actor=users["practitioner"], platform="snapchat", handle="@deano_x")
+    assert len(_told(fib)) == 2
+    # The first officer reads theirs; the next recording tells them again, not the other.
+    Notification.objects.filter(recipient=fib, url__contains="900123").update(
+        read_at=timezone.now()
+    )
+    pole.phone_create(actor=users["social_worker"], number="07700 900123")
+    assert len(_told(fib)) == 3 and len(_told(second)) == 2

@@ -742,12 +742,15 @@ API: dict[str, Rule] = {
         )
     },
     f"GET {P}/intelligence/crime-referrals": Rule(PPU),
-    f"GET {P}/intelligence/crime-referrals/{{referral_id}}": Rule(PPU, obj="crime_referral", b=PPU),
+    # A referral is 404 to anyone but a crime recorder, as on its page.
+    f"GET {P}/intelligence/crime-referrals/{{referral_id}}": Rule(
+        PPU, 404, obj="crime_referral", b=PPU
+    ),
     f"POST {P}/intelligence/crime-referrals/{{referral_id}}/record": Rule(
-        PPU, obj="crime_referral", b=PPU, body={"crime_reference": "CR/1/26"}
+        PPU, 404, obj="crime_referral", b=PPU, body={"crime_reference": "CR/1/26"}
     ),
     f"POST {P}/intelligence/crime-referrals/{{referral_id}}/return": Rule(
-        PPU, obj="crime_referral", b=PPU, body={"note": "Matrix: not recordable."}
+        PPU, 404, obj="crime_referral", b=PPU, body={"note": "Matrix: not recordable."}
     ),
     f"GET {P}/hub/meetings": Rule(CASEWORK),
     f"GET {P}/hub/meetings/{{meeting_id}}": Rule(CASEWORK, 404, obj="meeting", b=CHAIR),

@@ -637,10 +637,13 @@ def build() -> World:
 
 
 def _answered_draft(intel: Any, user: Any) -> int:
-    """A draft whose two plain questions are answered (a yes to the crime question), so its
-    check page and the "report it first" page are pages, not redirects (ADR 0019)."""
+    """A draft whose two plain questions are answered (a yes to the crime question) and
+    whose details are complete, so its check page and the "report it first" page are
+    pages, not redirects (ADR 0019; an incomplete draft's check goes back to its details)."""
     draft = intel.submission_start(actor=user)
     intel.submission_save_draft(
-        actor=user, submission=draft, data={"anyone_in_danger": "no", "crime_described": "yes"}
+        actor=user,
+        submission=draft,
+        data=intel_data(mentions=[], anyone_in_danger="no", crime_described="yes"),
     )
     return int(draft.pk)

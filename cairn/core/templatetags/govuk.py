@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.forms import BoundField
+from django.forms import BaseForm, BaseFormSet, BoundField
 from django.forms.widgets import (
     CheckboxInput,
     CheckboxSelectMultiple,
@@ -13,6 +13,7 @@ from django.forms.widgets import (
     Select,
     Textarea,
 )
+from django.template.base import Parser, Token
 
 from cairn.core import wording
 from cairn.core.submit_keys import hidden_field
@@ -79,3 +80,49 @@ def submit_key() -> str:
     sent twice at once creates one record. Put it beside `{% csrf_token %}`."""
 
     return hidden_field()
+
+
+ERROR_PREFIX = "Error: "
+
+
+def page_has_errors(context: template.Context) -> bool:
+    """Whether the page shows a problem to fix: a bound form (or formset) in the context
+    has errors, however many forms the page has, or the view says so with
+    `page_has_errors` (problems that are not a form's, such as a check step's list of
+    missing answers). Values are tested by type, so lazy context values stay unevaluated."""
+    values = context.flatten()
+    if values.get("page_has_errors"):
+        return True
+    for value in values.values():
+        kind = type(value)
+        if issubclass(kind, BaseForm) and value.is_bound and value.errors:
+            return True
+        if issubclass(kind, BaseFormSet) and value.is_bound and value.total_error_count():
+            return True
+    return False
+
+
+class PageTitleNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        title = self.nodelist.render(context).strip()
+        # A template that still writes the prefix itself gets it once, not twice.
+        said = title.startswith(ERROR_PREFIX)
+        title = title.removeprefix(ERROR_PREFIX)
+        if said or page_has_errors(context):
+            return ERROR_PREFIX + title
+        return title
+
+
+@register.tag("page_title")
+def page_title(parser: Parser, token: Token) -> PageTitleNode:
+    """`{% page_title %}...{% endpage_title %}`: the page's <title> text, prefixed
+    "Error: " when the page has errors (GOV.UK's validation pattern), so screen readers
+    hear it first. base.html is the one place that adds it; templates write the title only."""
+    nodelist = parser.parse(("endpage_title",))
+    parser.delete_first_token()
+    return PageTitleNode(nodelist)
