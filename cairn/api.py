@@ -61,6 +61,10 @@ get 403 on the people, links and records endpoints.
 **Audit.** Every search, view and change is recorded in the audit log against your name,
 as it is in the web service.
 
+**Lists.** A list answers one page: `{"count", "page", "pages", "page_size", "results"}`.
+Ask with `page` (from 1) and `page_size` (1 to 100); a page past the last gives the last.
+(The Hub and disruption lists do not follow this yet; see the API guide.)
+
 **Errors.** `401` no or bad credentials; `403` not allowed; `404` not found or not
 visible; `409` someone else changed the record first (it was already declined,
 merged, finalised...), or a request with the same `Idempotency-Key` is still running;

@@ -8,11 +8,11 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
+from cairn.core.api_pages import Page, PageNo, page_size_query, paginate
 from cairn.core.http import actor_of, require
 from cairn.core.types import Actor
 from cairn.pole.access import access_person_by_id
@@ -25,7 +25,6 @@ from .models import (
     ConcernStatus,
     ExploitationModel,
     ExploitationType,
-    Indicator,
     IndicatorCategory,
     Pathway,
     RiskLevel,
@@ -47,6 +46,10 @@ class IndicatorOut(Schema):
     guidance: str
     from_seed_deck: bool
     catalogue_version: int
+
+
+class IndicatorPage(Page[IndicatorOut]):
+    pass
 
 
 class IndicatorIn(InputSchema):
@@ -124,6 +127,10 @@ class ConcernSummaryOut(Schema):
     submitted_at: dt.datetime | None
 
 
+class ConcernPage(Page[ConcernSummaryOut]):
+    pass
+
+
 class PreviewOut(Schema):
     screening: ScreeningOut
     pathways: list[PathwayOut]
@@ -192,11 +199,25 @@ def _concern_out(concern: Concern, actor: Actor) -> dict[str, Any]:
     }
 
 
-@router.get("/indicators", response={200: list[IndicatorOut], **error_responses()})
-def indicator_list(request: HttpRequest) -> list[Indicator]:
+def _concern_summary(c: Concern) -> ConcernSummaryOut:
+    return ConcernSummaryOut(
+        id=c.pk,
+        reference=c.reference,
+        status=ConcernStatus(c.status),
+        child_id=c.child.pk if c.child else 0,
+        reporter_agency=c.reporter_agency.name,
+        observed_on=c.observed_on,
+        submitted_at=c.submitted_at,
+    )
+
+
+@router.get("/indicators", response={200: IndicatorPage, **error_responses()})
+def indicator_list(
+    request: HttpRequest, page: PageNo = 1, page_size: int = page_size_query(100)
+) -> dict[str, Any]:
     """The indicator catalogue (active entries), in display order."""
     require(actor_of(request), "api.use")
-    return selectors.active_indicators()
+    return paginate(selectors.active_indicators(), page, page_size)
 
 
 @router.post("/concerns", response={201: ConcernOut, **error_responses(404, 422)})
@@ -219,42 +240,30 @@ def concern_preview(request: HttpRequest, payload: ConcernIn) -> dict[str, Any]:
     return {"screening": _screening(preview.screening), "pathways": _pathways(preview.pathways)}
 
 
-@router.get("/concerns", response={200: dict[str, Any], **error_responses(404)})
+@router.get("/concerns", response={200: ConcernPage, **error_responses(404)})
 def concern_list(
     request: HttpRequest,
     child_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNo = 1,
+    page_size: int = page_size_query(25),
 ) -> dict[str, Any]:
     """Submitted concerns you may see (newest first), optionally for one child."""
     actor = actor_of(request)
     require(actor, "concerns.view_concern")
     child = access_person_by_id(actor, child_id) if child_id is not None else None
-    paginator = Paginator(selectors.submitted_concerns(actor, child=child), 25)
-    current = paginator.get_page(page)
-    selectors.consult_concerns(
-        actor,
-        current,
-        subject=child,
-        justification="Concerns listed through the API",
-        details={"page": current.number},
+    return paginate(
+        selectors.submitted_concerns(actor, child=child),
+        page,
+        page_size,
+        _concern_summary,
+        consult=lambda shown: selectors.consult_concerns(
+            actor,
+            shown,
+            subject=child,
+            justification="Concerns listed through the API",
+            details={"page": shown.number},
+        ),
     )
-    return {
-        "count": paginator.count,
-        "page": current.number,
-        "pages": paginator.num_pages,
-        "results": [
-            ConcernSummaryOut(
-                id=c.pk,
-                reference=c.reference,
-                status=ConcernStatus(c.status),
-                child_id=c.child.pk if c.child else 0,
-                reporter_agency=c.reporter_agency.name,
-                observed_on=c.observed_on,
-                submitted_at=c.submitted_at,
-            ).model_dump(mode="json")
-            for c in current
-        ],
-    }
 
 
 @router.get("/concerns/{concern_id}", response={200: ConcernOut, **error_responses(404)})

@@ -11,11 +11,11 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
+from cairn.core.api_pages import Page, PageNo, page_size_query, paginate
 from cairn.core.http import actor_of, require
 from cairn.core.throttling import api_throttles
 from cairn.core.types import Actor
@@ -34,7 +34,6 @@ from .access import (
     is_fib,
     view_crime_referral,
     view_submission,
-    visible_submissions,
 )
 from .forms import CrimeDecision
 from .models import CrimeReferral, Handling, HowKnown, IntelGrade, RecipientKind, SourceGrade
@@ -227,6 +226,47 @@ class CrimeReturnIn(InputSchema):
     note: str = Field(max_length=1000)
 
 
+class SubmissionSummaryOut(Schema):
+    id: int
+    reference: str
+    submitted_at: dt.datetime | None
+
+
+class SubmissionPage(Page[SubmissionSummaryOut]):
+    pass
+
+
+class SearchHitOut(Schema):
+    id: int
+    reference: str
+    grade: str
+    when_on: dt.date | None = Field(description="The date seen (the original's): FIB only.")
+    submitted_at: dt.datetime | None
+    sanitised_text: str
+
+
+class SearchPageOut(Page[SearchHitOut]):
+    count_capped: bool = Field(description="True: more than `count` reports match.")
+    order: Literal["relevance", "newest"]
+    order_reason: Literal["requested", "broad"] = Field(
+        description='"broad": too many matches to rank, shown newest first.'
+    )
+
+
+class CrimeReferralSummaryOut(Schema):
+    id: int
+    reference: str
+    status: str
+    submission_id: int
+    child_id: int | None
+    referred_at: dt.datetime
+    crime_reference: str
+
+
+class CrimeReferralPage(Page[CrimeReferralSummaryOut]):
+    pass
+
+
 class CrimeReferralOut(Schema):
     id: int
     reference: str
@@ -331,28 +371,26 @@ def submission_create(request: HttpRequest, payload: SubmissionIn) -> Status[dic
     return Status(201, _out(actor, submission.pk))
 
 
-@router.get("/intelligence/submissions", response={200: dict[str, Any], **error_responses()})
+@router.get("/intelligence/submissions", response={200: SubmissionPage, **error_responses()})
 def submission_list(
-    request: HttpRequest, page: Annotated[int, Query(ge=1, le=100_000)] = 1
+    request: HttpRequest, page: PageNo = 1, page_size: int = page_size_query(25)
 ) -> dict[str, Any]:
     """Entries you may open (yours, the FIB's queue, or shared with you), newest first."""
     actor = actor_of(request)
     require(actor, "intelligence.view_submission")
-    qs = visible_submissions(actor).exclude(status=St.DRAFT).order_by("-submitted_at", "-pk")
-    current = Paginator(qs.only("pk", "submitted_at", "subject_id"), 25).get_page(page)
-    selectors.consult_submissions(actor, current, justification="Listed through the API")
-    return {
-        "count": current.paginator.count,
-        "page": current.number,
-        "results": [
-            {"id": s.pk, "reference": s.reference, "submitted_at": s.submitted_at} for s in current
-        ],
-    }
+    return paginate(
+        selectors.api_submissions(actor),
+        page,
+        page_size,
+        consult=lambda shown: selectors.consult_submissions(
+            actor, shown, justification="Listed through the API"
+        ),
+    )
 
 
 @router.get(
     "/intelligence/search",
-    response={200: dict[str, Any], **error_responses()},
+    response={200: SearchPageOut, **error_responses()},
     throttle=api_throttles("search"),
 )
 def search_sanitised(
@@ -365,7 +403,8 @@ def search_sanitised(
     entity_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     area: Annotated[str, Query(max_length=100)] = "",
     sort: Literal["relevance", "newest"] = "relevance",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNo = 1,
+    page_size: int = page_size_query(25),
 ) -> dict[str, Any]:
     """Full-text search over the sanitised versions you may see. `sort=relevance` (the
     default) ranks by match, except when more than 1,000 reports match: then results come
@@ -382,31 +421,30 @@ def search_sanitised(
         area=area,
         sort=sort,
     )
-    paginator = search.paginate(actor, filters, 25)
-    current = paginator.get_page(page)
+    paginator = search.paginate(actor, filters, page_size)
     fib = is_fib(actor)
-    selectors.consult_search(
-        actor, current, q=q, justification="Searched sanitised intelligence through the API"
+    return paginate(
+        paginator,
+        page,
+        page_size,
+        lambda s: {
+            "id": s.pk,
+            "reference": s.reference,
+            "grade": s.grade,
+            # The date seen belongs to the original: the FIB only.
+            "when_on": s.when_on if fib else None,
+            "submitted_at": s.submitted_at,
+            "sanitised_text": s.sanitised_text,
+        },
+        consult=lambda shown: selectors.consult_search(
+            actor, shown, q=q, justification="Searched sanitised intelligence through the API"
+        ),
+        extra={
+            "count_capped": paginator.capped,  # true: more than `count` matches
+            "order": paginator.order,  # "relevance" or "newest"
+            "order_reason": "broad" if paginator.broad else "requested",
+        },
     )
-    return {
-        "count": paginator.count,
-        "count_capped": paginator.capped,  # true: more than `count` matches
-        "order": paginator.order,  # "relevance" or "newest"
-        "order_reason": "broad" if paginator.broad else "requested",
-        "page": current.number,
-        "results": [
-            {
-                "id": s.pk,
-                "reference": s.reference,
-                "grade": s.grade,
-                # The date seen belongs to the original: the FIB only.
-                "when_on": s.when_on.isoformat() if fib and s.when_on else None,
-                "submitted_at": s.submitted_at,
-                "sanitised_text": s.sanitised_text,
-            }
-            for s in current
-        ],
-    }
 
 
 @router.get(
@@ -608,34 +646,25 @@ def _referral_viewed(actor: Actor, referral_id: int) -> dict[str, Any]:
 ReferralId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-@router.get("/intelligence/crime-referrals", response={200: dict[str, Any], **error_responses()})
+@router.get("/intelligence/crime-referrals", response={200: CrimeReferralPage, **error_responses()})
 def crime_referral_list(
     request: HttpRequest,
     status: Literal["open", "recorded", "returned"] = "open",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNo = 1,
+    page_size: int = page_size_query(25),
 ) -> dict[str, Any]:
     """The crime recording queue (PPU / CSE co-ordinators): waiting referrals oldest first,
     recorded or returned ones newest first."""
     actor = actor_of(request)
     require(actor, "intelligence.record_crime")
-    current = Paginator(selectors.crime_referral_queue(actor, status), 25).get_page(page)
-    consult_crime_queue(actor, current, tab=f"{status} (API)", source=SOURCE)
-    return {
-        "count": current.paginator.count,
-        "page": current.number,
-        "results": [
-            {
-                "id": r.pk,
-                "reference": r.reference,
-                "status": r.status,
-                "submission_id": r.submission_id,
-                "child_id": r.child_id,
-                "referred_at": r.referred_at,
-                "crime_reference": r.crime_reference,
-            }
-            for r in current
-        ],
-    }
+    return paginate(
+        selectors.crime_referral_queue(actor, status),
+        page,
+        page_size,
+        consult=lambda shown: consult_crime_queue(
+            actor, shown, tab=f"{status} (API)", source=SOURCE
+        ),
+    )
 
 
 @router.get(

@@ -92,6 +92,18 @@ def my_submissions(user: Actor) -> QuerySet[Submission]:
     )
 
 
+def api_submissions(user: Actor) -> QuerySet[Submission]:
+    """The API's list: every entry the user may open but drafts, newest first. Its items
+    are the id, reference and submission time only (the detail has the parts the caller
+    may see), so it reads just those columns: one query a page whatever its size."""
+    return (
+        visible_submissions(user)
+        .exclude(status=Status.DRAFT)
+        .order_by("-submitted_at", "-pk")
+        .only("pk", "submitted_at", "subject_id")
+    )
+
+
 def my_drafts(user: Actor) -> QuerySet[Submission]:
     return (
         visible_submissions(user)

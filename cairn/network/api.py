@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
+from cairn.core.api_pages import Page, PageNo, page_size_query, paginate
 from cairn.core.http import actor_of, require
 from cairn.core.throttling import api_throttles
 
@@ -19,7 +19,6 @@ from . import exports, graph, selectors, services
 
 router = Router(tags=["network"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-Page = Annotated[int, Query(ge=1, le=100_000)]
 
 
 class MatchIn(InputSchema):
@@ -89,10 +88,8 @@ class PairOut(Schema):
     model_version: str
 
 
-class PairPage(Schema):
-    count: int
-    page: int
-    results: list[PairOut]
+class PairPage(Page[PairOut]):
+    pass
 
 
 def _pair(pair: Any) -> dict[str, Any]:
@@ -112,16 +109,18 @@ def _pair(pair: Any) -> dict[str, Any]:
     response={200: PairPage, **error_responses(422)},
     throttle=api_throttles("match"),
 )
-def candidates(request: HttpRequest, page: Page = 1) -> dict[str, Any]:
+def candidates(
+    request: HttpRequest, page: PageNo = 1, page_size: int = page_size_query(50)
+) -> dict[str, Any]:
     """The duplicate review queue (pending pairs whose records you can both see)."""
     actor = actor_of(request)
-    page_obj = Paginator(selectors.pending_pairs(actor), 50).get_page(page)
-    selectors.consult_pairs(actor, page_obj)
-    return {
-        "count": page_obj.paginator.count,
-        "page": page_obj.number,
-        "results": [_pair(p) for p in page_obj.object_list],
-    }
+    return paginate(
+        selectors.pending_pairs(actor),
+        page,
+        page_size,
+        _pair,
+        consult=lambda shown: selectors.consult_pairs(actor, shown),
+    )
 
 
 class MergeIn(InputSchema):

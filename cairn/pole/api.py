@@ -10,13 +10,13 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import model_validator
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
+from cairn.core.api_pages import Page, PageNo, page_size_query, paginate
 from cairn.core.http import actor_of, require
 from cairn.core.throttling import api_throttles
 from cairn.core.types import Actor
@@ -54,7 +54,6 @@ LINKS_PAGE_SIZE = 100
 SOURCE = "api"
 
 EntityId = Annotated[int, Path(ge=1, le=MAX_ID)]
-Page = Annotated[int, Query(ge=1, le=100_000)]
 NO_NUL = r"^[^\x00]*$"
 
 
@@ -146,12 +145,8 @@ class PersonMatchOut(Schema):
     reasons: list[str]
 
 
-class PersonSearchOut(Schema):
-    count: int
-    page: int
-    num_pages: int
-    page_size: int
-    results: list[PersonMatchOut]
+class PersonSearchOut(Page[PersonMatchOut]):
+    pass
 
 
 class LinkSourceOut(Schema):
@@ -189,12 +184,8 @@ class LinkOut(Schema):
     other: EntityRef
 
 
-class LinkPageOut(Schema):
-    count: int
-    page: int
-    num_pages: int
-    page_size: int
-    results: list[LinkOut]
+class LinkPageOut(Page[LinkOut]):
+    pass
 
 
 class VehicleOut(Schema):
@@ -290,17 +281,6 @@ def _link_out(view: selectors.LinkView) -> dict[str, Any]:
         "created_at": first.recorded_at if first else link.created_at,
         "other": view.other,
     }
-
-
-def _page(items: list[Any], number: int, size: int) -> tuple[Any, dict[str, int]]:
-    page_obj = Paginator(items, size).get_page(number)
-    meta = {
-        "count": page_obj.paginator.count,
-        "page": page_obj.number,
-        "num_pages": page_obj.paginator.num_pages,
-        "page_size": size,
-    }
-    return page_obj, meta
 
 
 # Input schemas -------------------------------------------------------------------------
@@ -401,7 +381,8 @@ def people_search(
     request: HttpRequest,
     q: Annotated[str, Query(max_length=200, pattern=NO_NUL)] = "",
     dob: dt.date | None = None,
-    page: Page = 1,
+    page: PageNo = 1,
+    page_size: int = page_size_query(SEARCH_PAGE_SIZE),
 ) -> dict[str, Any]:
     """Search people by name or alias (fuzzy) and/or exact date of birth (YYYY-MM-DD),
     best match first, with the reasons each matched. Give at least one of `q` and `dob`."""
@@ -418,25 +399,25 @@ def people_search(
             ]
         )
     matches = search.search_people(actor, query=q, date_of_birth=dob)
-    page_obj, meta = _page(matches, page, SEARCH_PAGE_SIZE)
-    selectors.consult_people_found(
-        actor,
-        [m.person.pk for m in page_obj],
-        results=len(matches),
-        justification="Person search",
-        values={"query": q[:100], "dob": dob.isoformat() if dob else None},
-    )
-    results = [
-        {
+    return paginate(
+        matches,
+        page,
+        page_size,
+        lambda m: {
             "person": m.person,
             "matched_name": m.matched_name,
             "matched_kind": m.matched_kind,
             "score": round(m.score, 1),
             "reasons": m.reasons,
-        }
-        for m in page_obj
-    ]
-    return {**meta, "results": results}
+        },
+        consult=lambda shown: selectors.consult_people_found(
+            actor,
+            [m.person.pk for m in shown],
+            results=len(matches),
+            justification="Person search",
+            values={"query": q[:100], "dob": dob.isoformat() if dob else None},
+        ),
+    )
 
 
 @router.post(
@@ -484,15 +465,19 @@ def person_detail(
     response={200: LinkPageOut, **error_responses(404, 422)},
     tags=["links"],
 )
-def person_links(request: HttpRequest, person_id: EntityId, page: Page = 1) -> dict[str, Any]:
+def person_links(
+    request: HttpRequest,
+    person_id: EntityId,
+    page: PageNo = 1,
+    page_size: int = page_size_query(LINKS_PAGE_SIZE),
+) -> dict[str, Any]:
     """The person's links whose other end you may also see, newest first, each with
     its type, dates, source note and the record at the other end."""
     actor = actor_of(request)
     require(actor, "pole.view_link")
     person = access_person_by_id(actor, person_id)
     views = selectors.consult_person_links(actor, person, justification="Viewed links via the API")
-    page_obj, meta = _page(views, page, LINKS_PAGE_SIZE)
-    return {**meta, "results": [_link_out(v) for v in page_obj]}
+    return paginate(views, page, page_size, _link_out)
 
 
 @router.post(
@@ -524,12 +509,8 @@ def link_create(request: HttpRequest, payload: LinkIn) -> Status[dict[str, Any]]
 # Objects and locations -----------------------------------------------------------------
 
 
-class EntitySearchOut(Schema):
-    count: int
-    page: int
-    num_pages: int
-    page_size: int
-    results: list[EntityOut]
+class EntitySearchOut(Page[EntityOut]):
+    pass
 
 
 @router.get(
@@ -541,7 +522,8 @@ class EntitySearchOut(Schema):
 def entity_search(
     request: HttpRequest,
     q: Annotated[str, Query(min_length=1, max_length=100, pattern=NO_NUL)],
-    page: Page = 1,
+    page: PageNo = 1,
+    page_size: int = page_size_query(SEARCH_PAGE_SIZE),
 ) -> dict[str, Any]:
     """Find vehicles, phones, online accounts and locations you may see by a registration
     ("NM19 KXT" or "nm19kxt"), a phone number in any format ("07700 900123",
@@ -560,9 +542,14 @@ def entity_search(
             ]
         )
     found = search.search_objects(actor, q)
-    page_obj, meta = _page(found, page, SEARCH_PAGE_SIZE)
-    selectors.consult_objects_found(actor, list(page_obj), results=len(found), query=q)
-    return {**meta, "results": list(page_obj)}
+    return paginate(
+        found,
+        page,
+        page_size,
+        consult=lambda shown: selectors.consult_objects_found(
+            actor, list(shown), results=len(found), query=q
+        ),
+    )
 
 
 @router.get(

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page as DjangoPage
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -16,6 +16,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
 from cairn.concerns.access import access_concern_by_id
 from cairn.concerns.models import RiskLevel
+from cairn.core.api_pages import Page, PageNo, page_size_query, paginate
 from cairn.core.http import actor_of, require
 from cairn.core.throttling import api_throttles
 from cairn.core.types import Actor
@@ -98,17 +99,8 @@ class ReferralOut(Schema):
     nrm_decisions: list[NrmDecisionOut] = []
 
 
-class ReferralPage(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[ReferralOut]
-
-
-def _marked(actor: Actor, referrals: Any) -> list[Referral]:
-    rows = list(referrals)
-    mark_hidden_references(actor, rows)
-    return rows
+class ReferralPage(Page[ReferralOut]):
+    pass
 
 
 def _out(referral: Referral, *, full: bool = False) -> dict[str, Any]:
@@ -192,7 +184,8 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[dict[st
 def referral_list(
     request: HttpRequest,
     box: Annotated[Literal["inbox", "sent", "team"], Query()] = "inbox",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNo = 1,
+    page_size: int = page_size_query(25),
 ) -> dict[str, Any]:
     """Referrals your team received (inbox), you sent, or your team sent."""
     actor = actor_of(request)
@@ -202,15 +195,12 @@ def referral_list(
         "sent": selectors.sent_by_me,
         "team": selectors.my_team,
     }[box](actor)
-    paginator = Paginator(qs, 25)
-    current = paginator.get_page(page)
-    selectors.consult_referrals(actor, current, justification=f"Referrals API: {box}")
-    return {
-        "count": paginator.count,
-        "page": current.number,
-        "pages": paginator.num_pages,
-        "results": [_out(r) for r in _marked(actor, current)],
-    }
+
+    def consult(shown: DjangoPage[Referral]) -> None:
+        selectors.consult_referrals(actor, shown, justification=f"Referrals API: {box}")
+        mark_hidden_references(actor, list(shown))  # the same objects `_out` then reads
+
+    return paginate(qs, page, page_size, _out, consult=consult)
 
 
 @router.get("/referrals/{referral_id}", response={200: ReferralOut, **error_responses(404)})

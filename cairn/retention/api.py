@@ -10,11 +10,11 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Router, Schema
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
+from cairn.core.api_pages import Page, PageNo, page_size_query, paginate
 from cairn.core.http import actor_of
 
 from . import access, selectors, services
@@ -22,7 +22,6 @@ from .models import SLUGS, ReviewDecision, Tombstone
 
 router = Router(tags=["retention"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-PageNo = Annotated[int, Query(ge=1, le=100_000)]
 PAGE_SIZE = 25
 
 
@@ -44,11 +43,8 @@ class QueueEntryOut(Schema):
     blockers: list[str]
 
 
-class QueuePageOut(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[QueueEntryOut]
+class QueuePageOut(Page[QueueEntryOut]):
+    pass
 
 
 class RetainIn(InputSchema):
@@ -129,19 +125,20 @@ def _tombstone(t: Tombstone) -> dict[str, Any]:
 
 
 @router.get("/retention/queue", response={200: QueuePageOut, **error_responses(404)})
-def queue(request: HttpRequest, page: PageNo = 1) -> dict[str, Any]:
+def queue(
+    request: HttpRequest, page: PageNo = 1, page_size: int = page_size_query(PAGE_SIZE)
+) -> dict[str, Any]:
     """Your agency's records due for retention review, soonest first, with what blocks
     disposal (information governance admins only)."""
     actor = actor_of(request)
     access.require_reviewer(actor)
-    page_obj = Paginator(selectors.review_queue(actor), PAGE_SIZE).get_page(page)
-    selectors.consult_review_queue(actor, page_obj)
-    return {
-        "count": page_obj.paginator.count,
-        "page": page_obj.number,
-        "pages": page_obj.paginator.num_pages,
-        "results": [_entry(e) for e in page_obj],
-    }
+    return paginate(
+        selectors.review_queue(actor),
+        page,
+        page_size,
+        _entry,
+        consult=lambda shown: selectors.consult_review_queue(actor, shown),
+    )
 
 
 @router.post(

@@ -10,11 +10,11 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
+from cairn.core.api_pages import Page, PageNo, page_size_query, paginate
 from cairn.core.http import actor_of
 from cairn.core.types import Actor
 
@@ -22,7 +22,6 @@ from . import access, selectors, services
 
 router = Router(tags=["rights"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-Page = Annotated[int, Query(ge=1, le=100_000)]
 PAGE_SIZE = 50
 
 
@@ -106,10 +105,8 @@ class SarDetailOut(SarOut):
     parts: list[PartOut]
 
 
-class SarPage(Schema):
-    count: int
-    page: int
-    results: list[SarOut]
+class SarPage(Page[SarOut]):
+    pass
 
 
 def _sar(sar: Any) -> dict[str, Any]:
@@ -145,23 +142,22 @@ def _sar(sar: Any) -> dict[str, Any]:
 def sar_list(
     request: HttpRequest,
     status: Literal["open", "disclosed", "closed"] = "open",
-    page: Page = 1,
+    page: PageNo = 1,
+    page_size: int = page_size_query(PAGE_SIZE),
 ) -> dict[str, Any]:
     """Subject access requests, open ones by due date (or disclosed, or withdrawn or
     closed without disclosure, latest first)."""
     actor = actor_of(request)
     _require_ig(actor)
-    page_obj = Paginator(
-        selectors.sars_list(actor, status=status).prefetch_related("people"), PAGE_SIZE
-    ).get_page(page)
-    selectors.consult_sars(
-        actor, page_obj, status=status, justification="Listed subject access requests"
+    return paginate(
+        selectors.sars_list(actor, status=status).prefetch_related("people"),
+        page,
+        page_size,
+        _sar,
+        consult=lambda shown: selectors.consult_sars(
+            actor, shown, status=status, justification="Listed subject access requests"
+        ),
     )
-    return {
-        "count": page_obj.paginator.count,
-        "page": page_obj.number,
-        "results": [_sar(s) for s in page_obj],
-    }
 
 
 def _placeholder_title(item: Any) -> str:

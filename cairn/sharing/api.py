@@ -5,15 +5,21 @@ adds them and reads the disclosures. Both lists paginate."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
+from cairn.core.api_pages import (
+    MAX_PAGE,
+    Page,
+    PageNo,
+    page_size_field,
+    page_size_query,
+    paginate,
+)
 from cairn.core.http import actor_of, require
 from cairn.pole.api import AgencyRef, EntityId
 
@@ -38,6 +44,10 @@ class AgreementOut(Schema):
     review: str = Field(description="'overdue', 'soon' (within 60 days) or '' when not due.")
     document_reference: str
     version: int
+
+
+class AgreementPage(Page[AgreementOut]):
+    pass
 
 
 class AgreementIn(InputSchema):
@@ -68,16 +78,29 @@ def _agreement_out(agreement: SharingAgreement) -> dict[str, Any]:
     }
 
 
-@router.get("/sharing/agreements", response={200: list[AgreementOut], **error_responses()})
-def agreement_list(request: HttpRequest, state: AgreementState | None = None) -> list[Any]:
-    """The register of information-sharing agreements (all states unless `state`)."""
+@router.get("/sharing/agreements", response={200: AgreementPage, **error_responses()})
+def agreement_list(
+    request: HttpRequest,
+    state: AgreementState | None = None,
+    page: PageNo = 1,
+    page_size: int = page_size_query(PAGE_SIZE),
+) -> dict[str, Any]:
+    """The register of information-sharing agreements (all states unless `state`), the
+    next review first."""
     actor = actor_of(request)
     require(actor, "sharing.view_agreement")
-    rows = list(selectors.agreements_register(state=state or ""))
-    selectors.consult_agreements(
-        actor, state=state, count=len(rows), justification="Listed information-sharing agreements"
+    return paginate(
+        selectors.agreements_register(state=state or ""),
+        page,
+        page_size,
+        _agreement_out,
+        consult=lambda shown: selectors.consult_agreements(
+            actor,
+            state=state,
+            count=len(shown),
+            justification="Listed information-sharing agreements",
+        ),
     )
-    return [_agreement_out(a) for a in rows]
 
 
 @router.get(
@@ -136,12 +159,10 @@ class BasisCount(Schema):
     exceptional: int
 
 
-class DisclosurePage(Schema):
-    count: int
-    page: int
-    pages: int
-    by_basis: list[BasisCount]
-    results: list[DisclosureOut]
+class DisclosurePage(Page[DisclosureOut]):
+    by_basis: list[BasisCount] = Field(
+        description="Disclosures matching the filters by lawful basis (all pages)."
+    )
 
 
 class DisclosureQuery(Schema):
@@ -152,7 +173,8 @@ class DisclosureQuery(Schema):
     date_to: dt.date | None = None
     exceptional_only: bool = False
     awaiting_review: bool = False
-    page: int = Field(1, ge=1, le=100_000)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    page_size: int = page_size_field(PAGE_SIZE)
 
 
 def _disclosure_out(d: Disclosure) -> dict[str, Any]:
@@ -189,18 +211,16 @@ def disclosure_list(request: HttpRequest, query: Query[DisclosureQuery]) -> dict
         exceptional_only=query.exceptional_only,
         awaiting_review=query.awaiting_review,
     )
-    paginator = Paginator(selectors.disclosures(filters), PAGE_SIZE)
-    page = paginator.get_page(query.page)
-    selectors.consult_disclosures(
-        actor, filters, page=page.number, justification="Listed disclosures by lawful basis"
+    return paginate(
+        selectors.disclosures(filters),
+        query.page,
+        query.page_size,
+        _disclosure_out,
+        consult=lambda shown: selectors.consult_disclosures(
+            actor, filters, page=shown.number, justification="Listed disclosures by lawful basis"
+        ),
+        extra={"by_basis": selectors.counts_by_basis(filters)},
     )
-    return {
-        "count": paginator.count,
-        "page": page.number,
-        "pages": max(1, math.ceil(paginator.count / PAGE_SIZE)),
-        "by_basis": selectors.counts_by_basis(filters),
-        "results": [_disclosure_out(d) for d in page],
-    }
 
 
 class ReviewIn(InputSchema):

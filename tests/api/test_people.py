@@ -149,7 +149,7 @@ def test_search_paginates_with_a_bounded_query_count(
     with django_assert_max_num_queries(10):
         first = client.get("/people", q="Pagecase").json()
     second = client.get("/people", q="Pagecase", page=2).json()
-    assert (first["count"], first["num_pages"], len(first["results"])) == (30, 2, 25)
+    assert (first["count"], first["pages"], len(first["results"])) == (30, 2, 25)
     assert (second["page"], len(second["results"])) == (2, 5)
     first_ids = {m["person"]["id"] for m in first["results"]}
     assert first_ids.isdisjoint(m["person"]["id"] for m in second["results"])

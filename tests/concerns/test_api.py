@@ -40,8 +40,9 @@ def body(child_id: int, **overrides: Any) -> dict[str, Any]:
 def test_indicators_list(api_as: Callable[[Any], ApiClient], users: dict[str, Any]) -> None:
     response = api_as(users["practitioner"]).get("/indicators")
     assert response.status_code == 200
-    items = response.json()
-    assert len(items) >= 40
+    page = response.json()
+    items = page["results"]
+    assert len(items) >= 40 and page["count"] == len(items) and page["pages"] == 1
     seed = [i["code"] for i in items if i["from_seed_deck"]]
     assert len(seed) == 8 and "getting_into_cars" in seed
     assert {"code", "label", "category", "exploitation_types", "weight", "guidance"} <= set(

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cairn.intelligence.models import Status, Submission
 
@@ -129,3 +131,22 @@ def test_list_scoped(
     assert api_as(partner).get("/intelligence/submissions").json()["count"] == 1
     assert api_as(users["fib_officer"]).get("/intelligence/submissions").json()["count"] == 1
     assert api_as(users["social_worker"]).get("/intelligence/submissions").json()["count"] == 0
+
+
+def test_list_queries_do_not_grow_with_its_entries(
+    api_as: Callable[[Any], ApiClient], submit: Callable[..., Submission], partner: Any
+) -> None:
+    """The list reads only id, reference and time: no query per entry, even for entries
+    with a crime reference (whose outcome would need the crime route's referrals)."""
+    client = api_as(partner)
+    submit(partner, crime_reference="43/12345/26")
+    client.get("/intelligence/submissions")  # the token's first use is noted once
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/intelligence/submissions").json()["count"] == 1
+    for _ in range(4):
+        submit(partner, crime_reference="43/12345/26")
+    with CaptureQueriesContext(connection) as five:
+        page = client.get("/intelligence/submissions").json()
+    assert page["count"] == 5 and len(page["results"]) == 5
+    assert set(page["results"][0]) == {"id", "reference", "submitted_at"}
+    assert len(five) == len(one)

@@ -163,7 +163,7 @@ def test_api_agreements_and_disclosures(
     _some_disclosures(school_dsl, school_child, agencies)
     ig = ApiClient(token_services.token_create(actor=users["ig_admin"], name="t").secret)
     sw = ApiClient(token_services.token_create(actor=users["social_worker"], name="t").secret)
-    listed = sw.get("/sharing/agreements").json()
+    listed = sw.get("/sharing/agreements").json()["results"]
     assert [a["title"] for a in listed] == [
         "Testshire Exploitation Hub information-sharing agreement"
     ]
