@@ -17,10 +17,11 @@ from cairn.core.types import Actor
 from cairn.referrals.access import visible_referrals
 
 from . import normalise
-from .access import entity_visibility_q, visible_link_sources, visible_links
+from .access import entity_visibility_q, visible_link_sources, visible_links, visible_people
 from .chronology import ChronologyEntry, chronology_for
 from .models import (
     Entity,
+    EntityKind,
     EntityShare,
     Link,
     LinkSource,
@@ -250,14 +251,54 @@ def consult_people_found(
     )
 
 
-def consult_objects_found(user: Actor, shown: Iterable[Any], *, results: int, query: str) -> None:
+def consult_objects_found(
+    user: Actor,
+    shown: Iterable[Any],
+    *,
+    results: int,
+    query: str,
+    also_shown: Iterable[Any] = (),
+) -> None:
     """Objects and locations found by a search and shown (web or API): one consultation
-    row naming those shown; the query beside the chain (ADR 0024)."""
+    row naming those shown (and `also_shown`: the people the page names beside them); the
+    query beside the chain (ADR 0024)."""
     audit.record_list(
         actor=user,
         event="entity.searched",
-        subjects=shown,
+        subjects=[*shown, *also_shown],
         justification="Object and location search",
         details={"results": results},
         values={"query": query[:100]},
     )
+
+
+def people_linked_to(user: Actor, entity_ids: Iterable[int]) -> dict[int, list[Person]]:
+    """For each object found, the people linked to it that the user may see (through a
+    link they may see), by name: a phone or an account has no page of its own, so this is
+    the way from a found number to the records to open and link (the FIB's hidden-record
+    alert lands on the search)."""
+    ids = set(entity_ids)
+    if not ids:
+        return {}
+    links = (
+        visible_links(user)
+        .filter(Q(from_entity_id__in=ids) | Q(to_entity_id__in=ids))
+        .filter(Q(from_entity__kind=EntityKind.PERSON) | Q(to_entity__kind=EntityKind.PERSON))
+        .values_list("from_entity_id", "to_entity_id")
+    )
+    wanted: dict[int, set[int]] = {}
+    for a, b in links:
+        if a in ids and b not in ids:
+            wanted.setdefault(a, set()).add(b)
+        if b in ids and a not in ids:
+            wanted.setdefault(b, set()).add(a)
+    people = {
+        p.pk: p
+        for p in visible_people(user).filter(pk__in={pk for got in wanted.values() for pk in got})
+    }
+    return {
+        entity_id: sorted(
+            (people[pk] for pk in got if pk in people), key=lambda p: (p.family_name, p.given_name)
+        )
+        for entity_id, got in wanted.items()
+    }

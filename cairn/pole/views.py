@@ -28,7 +28,7 @@ from .access import (
     view_restricted_person,
 )
 from .forms import ObjectSearchForm, PersonForm, PersonSearchForm, RevokeShareForm, ShareForm
-from .models import Person, ShareBasis
+from .models import Entity, Person, ShareBasis
 
 
 @login_required
@@ -66,17 +66,24 @@ def object_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "pole.view_person")
     form = ObjectSearchForm(request.GET or None)
     page_obj = None
+    rows: list[tuple[Entity, list[Person]]] = []
     if request.GET and form.is_valid():
         query = form.cleaned_data["q"]
         found = search.search_objects(request.user, query)
         page_obj = Paginator(found, 25).get_page(request.GET.get("page"))
+        linked = selectors.people_linked_to(request.user, [e.pk for e in page_obj])
+        rows = [(entity, linked.get(entity.pk, [])) for entity in page_obj]
         selectors.consult_objects_found(
-            request.user, list(page_obj), results=len(found), query=query
+            request.user,
+            list(page_obj),
+            results=len(found),
+            query=query,
+            also_shown=[p.entity for people in linked.values() for p in people],
         )
     return render(
         request,
         "pole/object_search.html",
-        {"form": form, "page_obj": page_obj, "nav": "people"},
+        {"form": form, "page_obj": page_obj, "rows": rows, "nav": "people"},
     )
 
 

@@ -201,3 +201,45 @@ def test_object_search_needs_the_permission(users: dict[str, Any]) -> None:
     client.force_login(users["system_admin"])
     # A whole feature the role lacks (pole.view_person), not a record: 403.
     assert client.get("/people/records/", {"q": "nm19kxt"}).status_code == 403
+
+
+def test_a_found_phone_names_the_people_linked_to_it_that_the_reader_may_see(
+    users: dict[str, Any], records: dict[str, Any]
+) -> None:
+    """A phone has no page of its own: the search names the people it is linked to, so
+    the FIB's hidden-record alert (which lands here) leads to the records to link. A
+    partner is never shown the police-only person on the same phone."""
+    sw, fib = users["social_worker"], users["fib_officer"]
+    phone = records["phone"]
+    services.link_record(
+        actor=sw,
+        from_entity_id=records["child"].pk,
+        to_entity_id=phone.pk,
+        link_type="uses_phone",
+        source_note="Given by the child",
+    )
+    services.link_record(
+        actor=fib,
+        from_entity_id=records["suspect"].pk,
+        to_entity_id=phone.pk,
+        link_type="uses_phone",
+        source_note="FIB",
+        police_only=True,
+    )
+    police = Client()
+    police.force_login(fib)
+    seen = police.get("/people/records/", {"q": "07700900123"}).content.decode()
+    assert f'href="/people/{records["child"].pk}/"' in seen
+    assert f'href="/people/{records["suspect"].pk}/"' in seen
+    # The consultation names the people the page showed, not only the phone.
+    row = AuditEvent.objects.filter(event="entity.searched", actor=fib).latest("pk")
+    assert {records["child"].pk, records["suspect"].pk, phone.pk} <= set(row.details["subjects"])
+
+    partner = Client()
+    partner.force_login(sw)
+    shown = partner.get("/people/records/", {"q": "07700900123"}).content.decode()
+    assert f'href="/people/{records["child"].pk}/"' in shown
+    assert "Hiddenman" not in shown and f"/people/{records['suspect'].pk}/" not in shown
+
+    alone = partner.get("/people/records/", {"q": "nm19kxt"}).content.decode()
+    assert "No one you can see" in alone
