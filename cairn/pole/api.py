@@ -691,7 +691,7 @@ def person_share(request: HttpRequest, person_id: EntityId, payload: ShareIn) ->
     person = access_person_by_id(actor, person_id)
     agency = selectors.share_agency(person, payload.agency_id)
     if agency is None:
-        raise DjangoValidationError({"agency_id": "Choose a Hub agency other than the owner"})
+        raise DjangoValidationError({"agency_id": selectors.share_refusal(person)})
     share = services.person_share(
         actor=actor,
         person_id=person.pk,

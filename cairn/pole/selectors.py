@@ -229,6 +229,16 @@ def share_agencies(person: Person) -> list[tuple[int, str]]:
     return list(agencies.order_by("name").values_list("pk", "name"))
 
 
+def share_refusal(person: Person) -> str:
+    """Why an agency cannot be chosen, in the words the page and the API both use."""
+    if person.entity.police_only:
+        return (
+            "A police-only record can be shared only with another police force in the Hub. "
+            "To tell a partner agency, the FIB disseminates a sanitised intelligence entry."
+        )
+    return "Choose a Hub agency other than the one that owns the record"
+
+
 def share_agency(person: Person, agency_id: int) -> Agency | None:
     if agency_id not in {pk for pk, _ in share_agencies(person)}:
         return None

@@ -189,11 +189,8 @@ def _sharer_person(request: AuthenticatedHttpRequest, person_id: int) -> Person:
 @require_http_methods(["GET", "POST"])
 def person_share(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = _sharer_person(request, person_id)
-    form = ShareForm(
-        request.POST or None,
-        agencies=selectors.share_agencies(person),
-        sender=person.entity.owning_agency,
-    )
+    agencies = selectors.share_agencies(person)
+    form = ShareForm(request.POST or None, agencies=agencies, sender=person.entity.owning_agency)
     if request.method == "POST" and form.is_valid():
         agency = selectors.share_agency(person, form.cleaned_data["agency"])
         try:
@@ -212,7 +209,9 @@ def person_share(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespo
             messages.success(request, f"{person.full_name}'s record is now shared with {agency}.")
             return redirect("pole:person-detail", person_id=person.pk)
     return render(
-        request, "pole/person_share.html", {"form": form, "person": person, "nav": "people"}
+        request,
+        "pole/person_share.html",
+        {"form": form, "person": person, "no_agencies": not agencies, "nav": "people"},
     )
 
 

@@ -307,3 +307,32 @@ def test_the_share_list_costs_the_same_queries_for_one_share_or_many(
         page = dsl.get(detail(school_child))
     assert page.content.decode().count('data-testid="record-share"') == 4
     assert len(many) == len(one)
+
+
+def test_a_police_only_record_says_who_it_may_go_to_on_the_page_and_in_the_api(
+    api_as: Callable[[Any], ApiClient],
+    make_person: Callable[..., Person],
+    users: dict[str, Any],
+    agencies: dict[str, Any],
+) -> None:
+    """With one police force in the Hub, a police-only record has no one to be shared
+    with: the page says why and offers no empty form; the API names the rule."""
+    fib = users["fib_officer"]
+    suspect = make_person(
+        actor=fib,
+        given_name="Dale",
+        family_name="Quietman",
+        category="person_of_concern",
+        police_only=True,
+    )
+    page = client_for(fib).get(share_url(suspect)).content.decode()
+    assert "can be shared only with another police force" in page
+    assert "no other police force is a member of the Hub" in page
+    assert "Share record</button>" not in page
+
+    refused = api_as(fib).post(
+        f"/people/{suspect.pk}/shares", {"agency_id": agencies["trust"].pk, "reason": "Help"}
+    )
+    assert refused.status_code == 422
+    assert "police-only record can be shared only with another police force" in refused.text
+    assert not EntityShare.objects.filter(entity_id=suspect.pk).exists()
