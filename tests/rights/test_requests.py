@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
@@ -243,16 +244,94 @@ def test_a_request_for_someone_else_needs_their_authority_checked(
     event = AuditEvent.objects.filter(event="rights.request_logged").latest("pk")
     assert event.details["authority_checked"] is True
     assert (
-        "Parental responsibility checked"
+        "Identity and parental responsibility checked"
         in ig.get(reverse("rights:detail", args=[rr.pk])).content.decode()
     )
 
 
-def test_the_data_subject_needs_no_authority_and_none_is_recorded(
+def test_a_data_subject_request_is_not_acted_on_until_ig_confirms_their_identity(
     users: dict[str, Any], child: Person, log_request: Any
 ) -> None:
-    rr = log_request(child, requester_kind="subject", authority_checked=True)
+    """UK GDPR Art. 12(6): the request may be logged when received (the clock starts),
+    but nothing is corrected or restricted until IG confirms the identity check; the
+    page says what is missing and the service refuses, whoever acts."""
+    ig, sw = _client(users["ig_admin"]), _client(users["social_worker"])
+    rr = log_request(child, requester_kind="subject", authority_checked=False)
     assert rr.authority_checked is False
+    page = ig.get(reverse("rights:detail", args=[rr.pk])).content.decode()
+    assert "Identity not checked" in page and 'value="confirm_identity"' in page
+    fields = {
+        "given_name": child.given_name,
+        "family_name": child.family_name,
+        "date_of_birth_day": "4",
+        "date_of_birth_month": "6",
+        "date_of_birth_year": "2012",
+        "sex": child.sex,
+        "ethnicity": child.ethnicity,
+        "note": "Date of birth corrected to 4 June 2012",
+    }
+    refused = sw.post(reverse("rights:rectify", args=[rr.pk]), fields)
+    assert refused.status_code == 200
+    body = refused.content.decode()
+    assert "must first confirm they have checked the requester&#x27;s identity" in body
+    assert "Date of birth corrected to 4 June 2012" in body  # nothing typed is lost
+    child.refresh_from_db()
+    assert child.date_of_birth == dt.date(2012, 5, 4)
+    with pytest.raises(ValidationError, match="identity"):
+        services.request_rectify(
+            actor=users["social_worker"], request_id=rr.pk, note="x", date_of_birth=None
+        )
+    restriction = log_request(child, "restriction", requester_kind="subject", authority_checked=False)
+    restrict = ig.post(
+        reverse("rights:detail", args=[restriction.pk]),
+        {"action": "restrict", "reason": "Accuracy contested by the child"},
+    )
+    assert "must first confirm" in restrict.content.decode()
+    assert Entity.objects.get(pk=child.pk).restricted_since is None
+
+    # The practitioner may not confirm it; IG does, audited, and then it can be acted on.
+    assert (
+        sw.post(reverse("rights:detail", args=[rr.pk]), {"action": "confirm_identity"}).status_code
+        == 404
+    )
+    confirmed = ig.post(reverse("rights:detail", args=[rr.pk]), {"action": "confirm_identity"})
+    assert confirmed.status_code == 302
+    rr.refresh_from_db()
+    assert rr.authority_checked is True
+    assert AuditEvent.objects.filter(event="rights.identity_confirmed", object_id=str(rr.pk)).exists()
+    assert "Identity checked" in ig.get(reverse("rights:detail", args=[rr.pk])).content.decode()
+    again = ig.post(reverse("rights:detail", args=[rr.pk]), {"action": "confirm_identity"})
+    assert again.status_code == 409
+    assert sw.post(reverse("rights:rectify", args=[rr.pk]), fields).status_code == 302
+    child.refresh_from_db()
+    assert child.date_of_birth == dt.date(2012, 6, 4)
+
+
+def test_received_dates_within_the_last_year_only(
+    users: dict[str, Any], child: Person, log_request: Any
+) -> None:
+    """1 January 1900 would be shown overdue and counted on the dashboard: refused, as a
+    date in the future or over 12 months ago is, on the form too (nothing typed lost)."""
+    today = timezone.localdate()
+    for day in (dt.date(1900, 1, 1), today - dt.timedelta(days=366), today + dt.timedelta(1)):
+        with pytest.raises(ValidationError, match="date received must be"):
+            log_request(child, received_on=day)
+    assert log_request(child, received_on=today - dt.timedelta(days=365)).pk
+    form = {
+        "person": str(child.pk),
+        "kind": "restriction",
+        "requester": "Tamsin Withheldcase",
+        "requester_kind": "subject",
+        "grounds": "Contests the record",
+        "received_on_day": "1",
+        "received_on_month": "1",
+        "received_on_year": "1900",
+    }
+    response = _client(users["ig_admin"]).post(reverse("rights:new"), form)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "must be within the last 12 months" in body and "Contests the record" in body
+    assert RightsRequest.objects.count() == 1
 
 
 def test_list_pages_and_empty_state(
