@@ -163,9 +163,7 @@ def request_log(
     if not is_ig(actor):
         raise Http404("No person found.")
     person = access_person_for_rights(actor, person_id)
-    errors = authority_errors(requester_kind, authority_checked) | received_on_errors(
-        received_on
-    )
+    errors = authority_errors(requester_kind, authority_checked) | received_on_errors(received_on)
     if errors:
         raise ValidationError(errors)
     lock(Entity(pk=person.pk))  # two IG logging the same request at once make one
@@ -442,9 +440,7 @@ def sar_log(
     only once IG confirms it is not the same request (`confirm_duplicate`)."""
     if not is_ig(actor):
         raise Http404("Page not found.")
-    errors = authority_errors(requester_kind, authority_checked) | received_on_errors(
-        received_on
-    )
+    errors = authority_errors(requester_kind, authority_checked) | received_on_errors(received_on)
     if date_of_birth is not None and date_of_birth > timezone.localdate():
         errors["date_of_birth"] = "The date of birth must be in the past"
     if errors:

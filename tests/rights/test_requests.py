@@ -281,7 +281,9 @@ def test_a_data_subject_request_is_not_acted_on_until_ig_confirms_their_identity
         services.request_rectify(
             actor=users["social_worker"], request_id=rr.pk, note="x", date_of_birth=None
         )
-    restriction = log_request(child, "restriction", requester_kind="subject", authority_checked=False)
+    restriction = log_request(
+        child, "restriction", requester_kind="subject", authority_checked=False
+    )
     restrict = ig.post(
         reverse("rights:detail", args=[restriction.pk]),
         {"action": "restrict", "reason": "Accuracy contested by the child"},
@@ -298,7 +300,9 @@ def test_a_data_subject_request_is_not_acted_on_until_ig_confirms_their_identity
     assert confirmed.status_code == 302
     rr.refresh_from_db()
     assert rr.authority_checked is True
-    assert AuditEvent.objects.filter(event="rights.identity_confirmed", object_id=str(rr.pk)).exists()
+    assert AuditEvent.objects.filter(
+        event="rights.identity_confirmed", object_id=str(rr.pk)
+    ).exists()
     assert "Identity checked" in ig.get(reverse("rights:detail", args=[rr.pk])).content.decode()
     again = ig.post(reverse("rights:detail", args=[rr.pk]), {"action": "confirm_identity"})
     assert again.status_code == 409
@@ -430,6 +434,72 @@ def test_restricting_and_lifting_do_not_restart_the_retention_clock(
     Entity.objects.filter(pk=child.pk).update(updated_at=long_ago)
     before = review_entry(users["ig_admin"], RecordType.PERSON, child.pk).last_activity_on
     restrict(child)
-    services.restriction_lift(actor=users["ig_admin"], person_id=child.pk, reason="Checked")
+    services.restriction_lift(
+        actor=users["ig_admin"], person_id=child.pk, reason="Checked and accurate"
+    )
     assert Entity.objects.get(pk=child.pk).updated_at == long_ago
     assert review_entry(users["ig_admin"], RecordType.PERSON, child.pk).last_activity_on == before
+
+
+def test_a_correction_or_lift_lost_to_someone_else_keeps_what_was_typed(
+    users: dict[str, Any], child: Person, log_request: Any, restrict: Any, lift: Any
+) -> None:
+    """The loser of a race (here in turn: tests/concurrency/test_rights.py runs it at
+    once on PostgreSQL) sees its form again with a 409, not "Page not found"."""
+    sw = _client(users["social_worker"])
+    rr = log_request(child)
+    services.request_refuse(
+        actor=users["social_worker"], request_id=rr.pk, reason="The record is accurate"
+    )
+    lost = sw.post(
+        reverse("rights:rectify", args=[rr.pk]),
+        {
+            "given_name": "Tamsin",
+            "family_name": "Typedagain",
+            "sex": child.sex,
+            "ethnicity": child.ethnicity,
+            "note": "Corrected the family name",
+        },
+    )
+    assert lost.status_code == 409
+    body = lost.content.decode()
+    assert "Someone else changed this record" in body and "already been answered" in body
+    assert 'value="Typedagain"' in body and "Corrected the family name" in body
+    # Opening the page afresh for an answered request is still not found.
+    assert sw.get(reverse("rights:rectify", args=[rr.pk])).status_code == 404
+
+    restrict(child)
+    lift(child)
+    url = reverse("rights:lift", args=[child.pk])
+    lost = sw.post(url, {"reason": "Checked with the school: accurate"})
+    assert lost.status_code == 409
+    body = lost.content.decode()
+    assert "Someone else changed this record" in body and "already been lifted" in body
+    assert "Checked with the school: accurate" in body
+    assert sw.get(url).status_code == 404
+    # Someone who may not lift it learns nothing either way.
+    assert _client(users["fib_officer"]).post(url, {"reason": "Checked it all"}).status_code == 404
+
+
+@pytest.mark.parametrize("reason", ["x", "n/a", "..........", "  ok  ", "?!?!?!?!?!?!"])
+def test_restricting_and_lifting_need_a_meaningful_reason(
+    users: dict[str, Any], child: Person, log_request: Any, restrict: Any, reason: str
+) -> None:
+    ig = _client(users["ig_admin"])
+    rr = log_request(child, "restriction")
+    refused = ig.post(
+        reverse("rights:detail", args=[rr.pk]), {"action": "restrict", "reason": reason}
+    )
+    assert refused.status_code == 200
+    assert "Give the reason in a few words (at least 10 characters)" in refused.content.decode()
+    assert Entity.objects.get(pk=child.pk).restricted_since is None
+    with pytest.raises(ValidationError, match="at least 10 characters"):
+        services.restriction_apply(actor=users["ig_admin"], person_id=child.pk, reason=reason)
+
+    services.restriction_apply(
+        actor=users["ig_admin"], person_id=child.pk, reason="Accuracy contested", request_id=rr.pk
+    )
+    lift = ig.post(reverse("rights:lift", args=[child.pk]), {"reason": reason})
+    assert lift.status_code == 200
+    assert "Give the reason in a few words" in lift.content.decode()
+    assert Entity.objects.get(pk=child.pk).restricted_since is not None

@@ -207,7 +207,9 @@ def test_a_restricted_record_is_not_changed_and_restricted_once(
     with pytest.raises(PermissionDenied):
         pole.person_update(actor=users["social_worker"], person=child, given_name="Tam")
     with pytest.raises(Conflict):
-        services.restriction_apply(actor=users["social_worker"], person_id=child.pk, reason="Again")
+        services.restriction_apply(
+            actor=users["social_worker"], person_id=child.pk, reason="Asked again by the child"
+        )
     from cairn.rights.models import Restriction
 
     assert Restriction.objects.filter(person=child).count() == 1
