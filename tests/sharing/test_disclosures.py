@@ -142,8 +142,10 @@ def test_ig_sees_disclosures_by_basis_and_exports_them(
     assert "1 disclosure" in only and "=Missing now" in only
     exc = ig.get(url, {"exceptional": "on", "agency": agencies["police"].pk}).content.decode()
     assert "1 disclosure" in exc
-    assert ig.get(url, {"agency": "abc", "date_from": "not a date"}).status_code == 200
-    assert AuditEvent.objects.filter(event="sharing.disclosures_listed").count() == 4
+    bad = ig.get(url, {"agency": "abc", "date_from": "not a date"})
+    assert bad.status_code == 200 and "Select an agency from the list" in bad.content.decode()
+    # Nothing listed for filters that are not valid, so nothing consulted.
+    assert AuditEvent.objects.filter(event="sharing.disclosures_listed").count() == 3
     download = ig.get(reverse("sharing:disclosures-csv"), {"basis": "dpa_sch8_p4"})
     assert download.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
@@ -263,3 +265,48 @@ def test_api_reviews_an_exceptional_disclosure(
     assert reviewed.json()["review_note"] == "Justified"
     assert api.post(path, {"note": "Again"}).status_code == 409
     assert api.get("/sharing/disclosures", awaiting_review="true").json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"date_from": "7/12/2026"}, "Enter the from date as a real date"),
+        ({"date_from": "2026-13-45"}, "Enter the from date as a real date"),
+        ({"date_to": "tomorrow"}, "Enter the to date as a real date"),
+        ({"agency": "abc"}, "Select an agency from the list"),
+        ({"agreement": "-3"}, "Select an agreement from the list"),
+        ({"basis": "because"}, "Select a lawful basis from the list"),
+        (
+            {"date_from": "2026-05-01", "date_to": "2026-04-01"},
+            "The to date must be the same as or after the from date",
+        ),
+    ],
+)
+def test_filters_not_valid_are_an_error_and_the_csv_is_refused(
+    users: dict[str, Any],
+    school_dsl: Any,
+    school_child: Person,
+    agencies: dict[str, Any],
+    query: dict[str, str],
+    message: str,
+) -> None:
+    """A mistyped filter used to be dropped: the page listed, and the CSV exported, every
+    disclosure as if filtered. Now the page says what is wrong (keeping what was typed)
+    and offers no CSV link, and the CSV itself answers 400 in plain words."""
+    _some_disclosures(school_dsl, school_child, agencies)
+    ig = _client(users["ig_admin"])
+    page = ig.get(reverse("sharing:disclosures"), query)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "There is a problem" in html and message in html
+    assert "Correct the filters above" in html and "2 disclosures" not in html
+    assert reverse("sharing:disclosures-csv") not in html
+    for value in query.values():
+        if value not in ("abc", "-3", "because"):  # select values are not echoed as text
+            assert f'value="{value}"' in html
+    download = ig.get(reverse("sharing:disclosures-csv"), query)
+    assert download.status_code == 400
+    assert download["Content-Type"].startswith("text/plain")
+    body = download.content.decode()
+    assert "The CSV was not made" in body and message in body
+    assert not AuditEvent.objects.filter(event="sharing.disclosures_exported").exists()
