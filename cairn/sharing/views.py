@@ -12,7 +12,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -297,13 +303,46 @@ def disclosure_export(request: HttpRequest) -> HttpResponse | StreamingHttpRespo
     return response
 
 
+WHAT_WAS_DISCLOSED = {
+    "record_share": "A record held in Cairn ({ref}) was shared: {to} could then open it "
+    "and see its details.",
+    "referral": "A referral ({ref}) was sent to {to}, with what it says about the child.",
+    "dissemination": "An intelligence report ({ref}) was disseminated to {to}.",
+    "tactic_share": "A disruption tactic ({ref}) was shared with {to}.",
+    "minutes": "Hub meeting minutes ({ref}) were sent to {to}.",
+}
+
+
+def what_was_disclosed(disclosure: Disclosure) -> str:
+    """In plain words, naming no person (the reference only, as the register keeps it)."""
+    text = WHAT_WAS_DISCLOSED.get(disclosure.kind, "{ref} was disclosed to {to}.")
+    return text.format(ref=disclosure.reference, to=disclosure.recipient)
+
+
+def list_url(back: str) -> str:
+    """The disclosures list with the filters the reviewer came from (`back`, the list's
+    query string), kept only if they are valid filters and rebuilt from them, so the
+    parameter can never send anyone elsewhere; otherwise the exceptional ones."""
+    query = QueryDict(back[:2000])
+    form = DisclosureFilterForm(query)
+    kept = QueryDict(mutable=True)
+    if back and form.is_valid():
+        for name in form.fields:
+            if query.get(name):
+                kept[name] = query[name]
+    if not kept:
+        kept["exceptional"] = "on"
+    return f"{reverse('sharing:disclosures')}?{kept.urlencode()}"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def disclosure_review(request: HttpRequest, disclosure_id: int) -> HttpResponse:
     disclosure = access.access_disclosure_for_review(request.user, disclosure_id)
+    back_url = list_url(request.GET.get("back", ""))
     if request.method == "GET" and disclosure.reviewed_at is not None:
         messages.info(request, f"{disclosure.reference} has already been reviewed.")
-        return redirect(f"{reverse('sharing:disclosures')}?exceptional=on")
+        return redirect(back_url)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -314,9 +353,16 @@ def disclosure_review(request: HttpRequest, disclosure_id: int) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, f"Exceptional disclosure {disclosure.reference} reviewed.")
-            return redirect(f"{reverse('sharing:disclosures')}?exceptional=on")
+            # Post/redirect/get: back from the list is the review page by GET.
+            return redirect(back_url)
     return render(
         request,
         "sharing/review.html",
-        {"form": form, "disclosure": disclosure, "nav": "tools"},
+        {
+            "form": form,
+            "disclosure": disclosure,
+            "what": what_was_disclosed(disclosure),
+            "back_url": back_url,
+            "nav": "tools",
+        },
     )

@@ -310,3 +310,42 @@ def test_filters_not_valid_are_an_error_and_the_csv_is_refused(
     body = download.content.decode()
     assert "The CSV was not made" in body and message in body
     assert not AuditEvent.objects.filter(event="sharing.disclosures_exported").exists()
+
+
+def test_a_review_returns_to_the_filters_it_came_from_by_get(
+    users: dict[str, Any],
+    school_dsl: Any,
+    school_child: Person,
+    agencies: dict[str, Any],
+    make_user: Any,
+) -> None:
+    """The reviewer comes back to the list they were working through (awaiting review,
+    their agency), by a redirect so the list is fetched by GET; the page says
+    what was shared in plain words; a `back` that is not a valid set of filters (or tries
+    to send them elsewhere) falls back to the exceptional disclosures."""
+    from urllib.parse import parse_qs, urlsplit
+
+    _some_disclosures(school_dsl, school_child, agencies)
+    exceptional = Disclosure.objects.get(agreement__isnull=True)
+    school_ig = make_user("ig_admin", agency="school", username="school_ig_back")
+    ig = _client(school_ig)
+    filters = {"awaiting": "on", "agency": str(agencies["school"].pk)}
+    listing = ig.get(reverse("sharing:disclosures"), filters).content.decode()
+    url = reverse("sharing:disclosure-review", args=[exceptional.pk])
+    start = listing.index(url)
+    href = listing[start : listing.index('"', start)].replace("&amp;", "&")
+    assert "back=" in href
+    page = ig.get(href).content.decode()
+    assert "What was shared" in page
+    assert f"{exceptional.reference}) was shared" in page
+    assert "Rowan" not in page  # the reference only, never the person's name
+    done = ig.post(href, {"note": "Justified: a child missing overnight, police asked."})
+    assert done.status_code == 302  # post/redirect/get: the list is fetched by GET
+    location = urlsplit(done["Location"])
+    assert location.path == reverse("sharing:disclosures")
+    assert parse_qs(location.query) == {k: [v] for k, v in filters.items()}
+
+    for back in ("agency=abc", "next=https://evil.example", "//evil.example", ""):
+        other = ig.get(url, {"back": back})  # reviewed: sent back to the list
+        assert other.status_code == 302
+        assert other["Location"] == f"{reverse('sharing:disclosures')}?exceptional=on", back
