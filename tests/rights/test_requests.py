@@ -377,12 +377,12 @@ def test_restricting_is_the_owning_agencys_decision(
     assert Notification.objects.filter(recipient=police_ig, object_id=str(rr.pk)).exists()
     with pytest.raises(Http404):
         services.restriction_apply(
-            actor=trust_ig, person_id=police_record.pk, reason="Contested", request_id=rr.pk
+            actor=trust_ig, person_id=police_record.pk, reason="Accuracy contested", request_id=rr.pk
         )
     page = _client(trust_ig).get(reverse("rights:detail", args=[rr.pk])).content.decode()
     assert "Restrict processing" not in page
     services.restriction_apply(
-        actor=police_ig, person_id=police_record.pk, reason="Contested", request_id=rr.pk
+        actor=police_ig, person_id=police_record.pk, reason="Accuracy contested", request_id=rr.pk
     )
     assert Person.objects.get(pk=police_record.pk).entity.restricted_since is not None
 

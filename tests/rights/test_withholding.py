@@ -181,13 +181,14 @@ def test_another_agencys_ig_cannot_open_it(
     services.restriction_apply(
         actor=school_ig,
         person_id=school_child.pk,
-        reason="Contested",
+        reason="Accuracy contested",
         request_id=services.request_log(
             actor=school_ig,
             person_id=school_child.pk,
             kind="restriction",
             requester="Sol",
             requester_kind="subject",
+            authority_checked=True,  # Sol's identity was checked
             grounds="Contested",
             received_on=dt.date.today(),
         ).pk,
