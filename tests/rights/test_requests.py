@@ -377,7 +377,10 @@ def test_restricting_is_the_owning_agencys_decision(
     assert Notification.objects.filter(recipient=police_ig, object_id=str(rr.pk)).exists()
     with pytest.raises(Http404):
         services.restriction_apply(
-            actor=trust_ig, person_id=police_record.pk, reason="Accuracy contested", request_id=rr.pk
+            actor=trust_ig,
+            person_id=police_record.pk,
+            reason="Accuracy contested",
+            request_id=rr.pk,
         )
     page = _client(trust_ig).get(reverse("rights:detail", args=[rr.pk])).content.decode()
     assert "Restrict processing" not in page

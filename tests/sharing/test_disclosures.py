@@ -190,6 +190,12 @@ def test_api_agreements_and_disclosures(
     assert page["count"] == 1 and page["results"][0]["kind"] == "record_share"
     counts = {c["lawful_basis"]: c for c in ig.get("/sharing/disclosures").json()["by_basis"]}
     assert counts["dpa_sch8_p4"]["exceptional"] == 1 and counts["ca2004_s11"]["total"] == 1
+    # Filters that are not valid are 422 with the field named, never every disclosure.
+    backwards = ig.get("/sharing/disclosures", date_from="2026-05-01", date_to="2026-04-01")
+    assert backwards.status_code == 422
+    assert "The to date must be the same as or after the from date" in backwards.content.decode()
+    assert ig.get("/sharing/disclosures", date_from="2026-13-45").status_code == 422
+    assert ig.get("/sharing/disclosures", agency_id="abc").status_code == 422
 
 
 def test_the_disclosing_agencys_ig_reviews_an_exceptional_disclosure_once(
