@@ -6,6 +6,7 @@ A = Action
 for _name, _action, _description in [
     ("rights.request_logged", A.COLLECTION, "A rectification or restriction request was logged"),
     ("rights.request_extended", A.ALTERATION, "A rights request's time limit was extended"),
+    ("rights.identity_confirmed", A.ALTERATION, "IG confirmed a rights requester's identity"),
     ("rights.request_closed", A.ALTERATION, "A rights request was answered (its outcome)"),
     ("rights.request_viewed", A.CONSULTATION, "A rights request was viewed"),
     ("rights.requests_listed", A.CONSULTATION, "The list of rights requests was viewed"),

@@ -56,6 +56,7 @@ def load_demo(*, seed: int) -> None:  # the same story for every seed
         kind="restriction",
         requester="Fenwick Restrictedexample",
         requester_kind="subject",
+        authority_checked=True,  # his identity: checked before anything is restricted
         grounds=(
             "Says he is not the man seen with the children at the park and asks that the "
             "record not be used while that is checked."

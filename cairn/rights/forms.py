@@ -49,7 +49,18 @@ class RequestForm(GovukForm):
         widget=forms.RadioSelect(attrs={"inline": True, "small": True}),
         error_messages={"required": "Select whether they are the data subject"},
     )
-    authority_checked = authority_field()
+    authority_checked = forms.BooleanField(
+        label=(
+            "I have checked the requester's identity, and for a parent, carer or "
+            "representative their parental responsibility or written authority"
+        ),
+        required=False,
+        help_text=(
+            "Required now for a parent, carer or representative. For the data subject you "
+            "may log the request before their identity is checked, so the clock starts, and "
+            "confirm the check later: nothing is corrected or restricted until you do."
+        ),
+    )
     grounds = forms.CharField(
         label="What they say is wrong, or why they ask for restriction",
         max_length=5000,

@@ -46,7 +46,10 @@ class RightsRequest(models.Model):
     requester = models.CharField(max_length=200)
     requester_kind = models.CharField(max_length=16, choices=RequesterKind.choices)
     grounds = models.TextField()
-    # Confirmed when logged for someone else (ON_BEHALF_KINDS), as on a subject access request.
+    # IG checked the requester's identity, and for someone else (ON_BEHALF_KINDS) their
+    # authority (required when logged for them). For the data subject it may be confirmed
+    # after logging; nothing is corrected or restricted until it is (UK GDPR Art. 12(6),
+    # services.require_identity_checked).
     authority_checked = models.BooleanField(default=False)
     received_on = models.DateField()
     due_on = models.DateField()

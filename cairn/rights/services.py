@@ -64,8 +64,14 @@ from .selectors import sar_candidates
 # UK GDPR Art. 12(3): one month, extendable by two further months where complex.
 MONTHS_TO_ANSWER = 1
 MONTHS_WITH_EXTENSION = 3
-# A request received before this is a slip of the year (the Hub did not exist).
-EARLIEST_RECEIVED = dt.date(2000, 1, 1)
+# How far back a request's date received may be: as for a missing episode (cairn.hub
+# services EPISODE_MAX_AGE), within the last 12 months. An older one would be logged
+# already long overdue (one month, three at most with an extension); a year such as 1900
+# is a slip, refused rather than shown overdue and counted on the IG dashboard.
+RECEIVED_MAX_AGE = dt.timedelta(days=365)
+# Reasons for restricting or lifting are read later by whoever must justify it (the
+# requester, the ICO): "x" or "n/a" says nothing.
+MIN_REASON_LENGTH = 10
 # A one-letter "redaction" would blank out letters all over the text.
 MIN_REDACTION_LENGTH = 2
 
@@ -79,6 +85,50 @@ def _owners(person: Person) -> list[User]:
             is_active=True,
         )
     )
+
+
+def received_on_errors(received_on: dt.date) -> dict[str, str]:
+    """The date a request was received: today or in the last 12 months (RECEIVED_MAX_AGE)."""
+    today = timezone.localdate()
+    if received_on > today:
+        return {"received_on": "The date received must be today or in the past"}
+    earliest = today - RECEIVED_MAX_AGE
+    if received_on < earliest:
+        return {
+            "received_on": f"The date received must be within the last 12 months (on or after "
+            f"{earliest:%-d %B %Y}): check the year"
+        }
+    return {}
+
+
+def reason_errors(reason: str, missing: str) -> dict[str, str]:
+    """A reason for restricting or lifting: at least MIN_REASON_LENGTH characters of which
+    some are letters or digits (so not "x", "n/a" or a row of dots)."""
+    text = reason.strip()
+    if not text:
+        return {"reason": missing}
+    meaningful = re.sub(r"[^\w]|_", "", text)
+    if len(text) < MIN_REASON_LENGTH or len(meaningful) < MIN_REASON_LENGTH // 2:
+        return {
+            "reason": f"Give the reason in a few words (at least {MIN_REASON_LENGTH} "
+            "characters): it is what the requester and the ICO will be told"
+        }
+    return {}
+
+
+IDENTITY_NOT_CHECKED = (
+    "{ref} cannot be acted on yet: information governance must first confirm they have "
+    "checked the requester's identity (and, for a parent, carer or representative, their "
+    "authority). Until then you can only refuse it"
+)
+
+
+def require_identity_checked(rr: RightsRequest) -> None:
+    """UK GDPR Art. 12(6): nothing is corrected or restricted for someone whose identity
+    (and authority to act) IG has not confirmed. Checked when acting, so requests logged
+    before the check was asked of the data subject too (no data migration) are held."""
+    if not rr.authority_checked:
+        raise ValidationError(IDENTITY_NOT_CHECKED.format(ref=rr.reference))
 
 
 def authority_errors(requester_kind: str, authority_checked: bool) -> dict[str, str]:
@@ -114,9 +164,7 @@ def request_log(
     if not is_ig(actor):
         raise Http404("No person found.")
     person = access_person_for_rights(actor, person_id)
-    errors = authority_errors(requester_kind, authority_checked)
-    if received_on > timezone.localdate():
-        errors["received_on"] = "The date received must be today or in the past"
+    errors = authority_errors(requester_kind, authority_checked) | received_on_errors(received_on)
     if errors:
         raise ValidationError(errors)
     lock(Entity(pk=person.pk))  # two IG logging the same request at once make one
@@ -140,7 +188,9 @@ def request_log(
         grounds=grounds.strip(),
         received_on=received_on,
         due_on=add_months(received_on, MONTHS_TO_ANSWER),
-        authority_checked=authority_checked and requester_kind in ON_BEHALF_KINDS,
+        # For the data subject: their identity was checked (it may be confirmed later,
+        # request_confirm_identity, but the request is not acted on until it is).
+        authority_checked=authority_checked,
         created_by=actor,
     )
     rr.full_clean()
@@ -202,6 +252,28 @@ def request_extend(*, actor: Actor, request_id: int, reason: str) -> RightsReque
     return rr
 
 
+@transaction.atomic
+def request_confirm_identity(*, actor: Actor, request_id: int) -> RightsRequest:
+    """IG confirms they have checked the requester's identity (and authority to act for
+    someone else): only then may the request be acted on (require_identity_checked)."""
+    if not is_ig(actor):
+        raise Http404("No request found.")
+    rr = _locked_open(actor, request_id)
+    if rr.authority_checked:
+        raise Conflict(f"The requester's identity for {rr.reference} is already confirmed.")
+    rr.authority_checked = True
+    rr.save(update_fields=["authority_checked"])
+    audit.record(
+        actor=actor,
+        event="rights.identity_confirmed",
+        obj=rr,
+        subject=rr.person,
+        justification=f"{rr.reference}: requester's identity checked",
+        details={"requester_kind": rr.requester_kind},
+    )
+    return rr
+
+
 def _close(actor: Actor, rr: RightsRequest, outcome: str, reason: str) -> None:
     rr.status = RequestStatus.CLOSED
     rr.outcome = outcome
@@ -246,6 +318,7 @@ def request_rectify(*, actor: Actor, request_id: int, note: str, **fields: Any) 
     rr = _locked_open(actor, request_id)
     if rr.kind != RequestKind.RECTIFICATION or not can_answer(actor, rr):
         raise Http404("No request found.")
+    require_identity_checked(rr)
     person = rr.person
     lock(person.entity)
     if person.entity.restricted_since is not None:
@@ -263,13 +336,15 @@ def request_rectify(*, actor: Actor, request_id: int, note: str, **fields: Any) 
 def restriction_apply(
     *, actor: Actor, person_id: int, reason: str, request_id: int | None = None
 ) -> Restriction:
-    if not reason.strip():
-        raise ValidationError({"reason": "Enter why processing is restricted"})
+    errors = reason_errors(reason, "Enter why processing is restricted")
+    if errors:
+        raise ValidationError(errors)
     rr = None
     if request_id is not None:
         rr = _locked_open(actor, request_id)
         if rr.kind != RequestKind.RESTRICTION or rr.person_id != person_id:
             raise Http404("No request found.")
+        require_identity_checked(rr)
     person = access_person_for_rights(actor, person_id)
     if not can_restrict(actor, person):
         raise Http404("No person found.")
@@ -303,8 +378,9 @@ def restriction_apply(
 
 @transaction.atomic
 def restriction_lift(*, actor: Actor, person_id: int, reason: str) -> Restriction:
-    if not reason.strip():
-        raise ValidationError({"reason": "Enter why the restriction is lifted"})
+    errors = reason_errors(reason, "Enter why the restriction is lifted")
+    if errors:
+        raise ValidationError(errors)
     person = access_person_for_rights(actor, person_id)
     if not can_restrict(actor, person):
         raise Http404("No person found.")
@@ -315,7 +391,7 @@ def restriction_lift(*, actor: Actor, person_id: int, reason: str) -> Restrictio
         .first()
     )
     if entity.restricted_since is None or restriction is None:
-        raise Conflict("Processing of this record is not restricted.")
+        raise Conflict("Processing of this record is not restricted: it has already been lifted.")
     restriction.lifted_at = timezone.now()
     restriction.lifted_by = actor
     restriction.lift_reason = reason.strip()
@@ -365,13 +441,7 @@ def sar_log(
     only once IG confirms it is not the same request (`confirm_duplicate`)."""
     if not is_ig(actor):
         raise Http404("Page not found.")
-    errors = authority_errors(requester_kind, authority_checked)
-    if received_on > timezone.localdate():
-        errors["received_on"] = "The date received must be today or in the past"
-    elif received_on < EARLIEST_RECEIVED:
-        errors["received_on"] = (
-            f"The date received must be on or after {EARLIEST_RECEIVED:%-d %B %Y}: check the year"
-        )
+    errors = authority_errors(requester_kind, authority_checked) | received_on_errors(received_on)
     if date_of_birth is not None and date_of_birth > timezone.localdate():
         errors["date_of_birth"] = "The date of birth must be in the past"
     if errors:

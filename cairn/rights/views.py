@@ -39,6 +39,12 @@ from .models import RequestKind, RequestStatus, SarStatus
 PAGE_SIZE = 25
 
 
+def changed_meanwhile(exc: Conflict) -> str:
+    """The form-level message for a race lost on a page whose form is shown again (409),
+    as the Conflict page words it (templates/409.html)."""
+    return f"Someone else changed this record: {exc} Nothing you sent was saved."
+
+
 @login_required
 def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "rights.view_request", hide=True)
@@ -97,6 +103,10 @@ def request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpRe
     rr = access.access_request_by_id(request.user, request_id)
     reason_form = ReasonForm(request.POST or None)
     action = request.POST.get("action", "")
+    if request.method == "POST" and action == "confirm_identity":
+        services.request_confirm_identity(actor=request.user, request_id=rr.pk)
+        messages.success(request, f"{rr.reference}: the requester's identity is confirmed.")
+        return redirect("rights:detail", request_id=rr.pk)
     if request.method == "POST":
         if reason_form.is_valid():
             reason = reason_form.cleaned_data["reason"]
@@ -146,11 +156,17 @@ def request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def request_rectify(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     rr = access.access_request_by_id(request.user, request_id)
-    if rr.kind != RequestKind.RECTIFICATION or not access.can_answer(request.user, rr):
+    # A request answered meanwhile still takes the owner's POST to the service, which
+    # says so (Conflict): the loser of a race sees what they typed, not "Page not found".
+    if rr.kind != RequestKind.RECTIFICATION or not (
+        access.can_answer(request.user, rr)
+        or (request.method == "POST" and access.is_owner(request.user, rr.person))
+    ):
         raise Http404("No request found.")
     person = rr.person
     initial = {name: getattr(person, name) for name in RectifyForm.FIELDS}
     form = RectifyForm(request.POST or None, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.request_rectify(
@@ -159,8 +175,9 @@ def request_rectify(request: AuthenticatedHttpRequest, request_id: int) -> HttpR
                 note=form.cleaned_data["note"],
                 **form.person_fields(),
             )
-        except Conflict:
-            raise
+        except Conflict as exc:
+            form.add_error(None, changed_meanwhile(exc))
+            status = 409
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -171,7 +188,10 @@ def request_rectify(request: AuthenticatedHttpRequest, request_id: int) -> HttpR
             request.user, person, justification=f"Opened to correct the record ({rr.reference})"
         )
     return render(
-        request, "rights/rectify.html", {"rr": rr, "person": person, "form": form, "nav": "rights"}
+        request,
+        "rights/rectify.html",
+        {"rr": rr, "person": person, "form": form, "nav": "rights"},
+        status=status,
     )
 
 
@@ -180,16 +200,22 @@ def request_rectify(request: AuthenticatedHttpRequest, request_id: int) -> HttpR
 def person_lift(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = access.access_person_for_rights(request.user, person_id)
     restriction = selectors.restriction_in_force(person)
-    if restriction is None or not access.can_restrict(request.user, person):
+    # Lifted meanwhile: a POST still goes to the service, which says so (as in
+    # request_rectify), keeping the reason typed.
+    if not access.can_restrict(request.user, person) or (
+        restriction is None and request.method != "POST"
+    ):
         raise Http404("No person found.")
     form = ReasonForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.restriction_lift(
                 actor=request.user, person_id=person.pk, reason=form.cleaned_data["reason"]
             )
-        except Conflict:
-            raise
+        except Conflict as exc:
+            form.add_error(None, changed_meanwhile(exc))
+            status = 409
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -205,6 +231,7 @@ def person_lift(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
         request,
         "rights/lift.html",
         {"person": person, "restriction": restriction, "form": form, "nav": "rights"},
+        status=status,
     )
 
 

@@ -24,6 +24,7 @@ from cairn.core.http import actor_of, require
 from cairn.pole.api import AgencyRef, EntityId
 
 from . import selectors, services
+from .forms import DATE_TO_BEFORE_FROM
 from .models import AgreementState, Disclosure, DisclosureKind, LawfulBasis, SharingAgreement
 
 router = Router(tags=["sharing"])
@@ -202,6 +203,9 @@ def disclosure_list(request: HttpRequest, query: Query[DisclosureQuery]) -> dict
     counts by lawful basis (information governance only; recorded in the audit log)."""
     actor = actor_of(request)
     require(actor, "sharing.view_disclosures")
+    if query.date_from and query.date_to and query.date_from > query.date_to:
+        # As on the page: an empty list would pass for "none in that period".
+        raise DjangoValidationError({"date_to": DATE_TO_BEFORE_FROM})
     filters = selectors.DisclosureFilters(
         lawful_basis=query.lawful_basis.value if query.lawful_basis else "",
         agreement_id=query.agreement_id,

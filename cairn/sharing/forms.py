@@ -139,26 +139,79 @@ class WithdrawForm(GovukForm):
     )
 
 
-class DisclosureFilterForm(forms.Form):
-    """The disclosures page's filters (a GET form: bad values are ignored, not errors)."""
+DATE_TO_BEFORE_FROM = "The to date must be the same as or after the from date"
 
-    basis = forms.ChoiceField(choices=[("", "Any basis"), *LawfulBasis.choices], required=False)
-    agreement = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
-    agency = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
-    date_from = forms.DateField(required=False)
-    date_to = forms.DateField(required=False)
+
+class DisclosureFilterForm(forms.Form):
+    """The disclosures page's filters and its CSV's. A value that is not valid is an
+    error on the page and a refused export (400), never silently dropped: a CSV of every
+    disclosure for a mistyped date would look like the filtered one."""
+
+    basis = forms.ChoiceField(
+        choices=[("", "Any basis"), *LawfulBasis.choices],
+        required=False,
+        error_messages={"invalid_choice": "Select a lawful basis from the list"},
+    )
+    agreement = forms.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        error_messages={
+            "invalid": "Select an agreement from the list",
+            "min_value": "Select an agreement from the list",
+            "max_value": "Select an agreement from the list",
+        },
+    )
+    agency = forms.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        error_messages={
+            "invalid": "Select an agency from the list",
+            "min_value": "Select an agency from the list",
+            "max_value": "Select an agency from the list",
+        },
+    )
+    date_from = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Enter the from date as a real date, for example 2026-04-01"},
+    )
+    date_to = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Enter the to date as a real date, for example 2026-04-30"},
+    )
     exceptional = forms.BooleanField(required=False)
     awaiting = forms.BooleanField(required=False)
+
+    # The order errors are listed in, as the fields are laid out on the page.
+    FIELD_IDS = {
+        "basis": "f-basis",
+        "agreement": "f-agreement",
+        "agency": "f-agency",
+        "date_from": "f-from",
+        "date_to": "f-to",
+    }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The to date must be the same as or after the from date")
+            self.add_error("date_to", DATE_TO_BEFORE_FROM)
         return data
 
-    def filters(self) -> selectors.DisclosureFilters:
-        self.is_valid()  # cleaned_data keeps the filters that were valid
+    def error_list(self) -> list[tuple[str, str]]:
+        """(field id on the page, message) for the error summary."""
+        return [
+            (self.FIELD_IDS.get(name, "f-basis"), str(errors[0]))
+            for name, errors in self.errors.items()
+        ]
+
+    def filters(self) -> selectors.DisclosureFilters | None:
+        """The filters, or None when any is not valid (the caller shows the errors)."""
+        if not self.is_valid():
+            return None
         data = self.cleaned_data
         return selectors.DisclosureFilters(
             lawful_basis=data.get("basis") or "",

@@ -12,7 +12,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -178,7 +184,9 @@ def agreement_withdraw(request: AuthenticatedHttpRequest, agreement_id: int) -> 
     )
 
 
-def _filters(request: HttpRequest) -> tuple[DisclosureFilterForm, selectors.DisclosureFilters]:
+def _filters(
+    request: HttpRequest,
+) -> tuple[DisclosureFilterForm, selectors.DisclosureFilters | None]:
     form = DisclosureFilterForm(request.GET)
     return form, form.filters()
 
@@ -189,15 +197,17 @@ def disclosure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require(actor, "sharing.view_disclosures", hide=True)
     form, filters = _filters(request)
-    page_obj = Paginator(selectors.disclosures(filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    selectors.consult_disclosures(
-        request.user,
-        filters,
-        page=page_obj.number,
-        justification="Viewed disclosures by lawful basis",
-    )
+    page_obj = None
+    if filters is not None:  # a filter not valid: its error, and nothing listed or read
+        page_obj = Paginator(selectors.disclosures(filters), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        selectors.consult_disclosures(
+            request.user,
+            filters,
+            page=page_obj.number,
+            justification="Viewed disclosures by lawful basis",
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -206,7 +216,7 @@ def disclosure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "filters": filters,
-            "counts": selectors.counts_by_basis(filters),
+            "counts": selectors.counts_by_basis(filters) if filters is not None else [],
             "page_obj": page_obj,
             "query": query.urlencode(),
             "bases": LawfulBasis.choices,
@@ -269,9 +279,18 @@ def _csv(rows: Iterable[Disclosure]) -> Iterator[str]:
 @login_required
 @require_GET
 @throttle("export")
-def disclosure_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+def disclosure_export(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     require(actor_of(request), "sharing.view_disclosures", hide=True)
-    _form, filters = _filters(request)
+    form, filters = _filters(request)
+    if filters is None:
+        # Refused, not every row: a CSV for a mistyped filter would pass for the filtered one.
+        lines = "\n".join(message for _field, message in form.error_list())
+        return HttpResponse(
+            f"The CSV was not made: a filter is not valid.\n{lines}\n"
+            "Correct the filters on the disclosures page and download again.\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     rows = selectors.disclosures(filters)
     services.disclosures_export_audit(
         actor=request.user, filters=filters.as_dict(), rows=rows.count()
@@ -284,13 +303,46 @@ def disclosure_export(request: AuthenticatedHttpRequest) -> StreamingHttpRespons
     return response
 
 
+WHAT_WAS_DISCLOSED = {
+    "record_share": "A record held in Cairn ({ref}) was shared: {to} could then open it "
+    "and see its details.",
+    "referral": "A referral ({ref}) was sent to {to}, with what it says about the child.",
+    "dissemination": "An intelligence report ({ref}) was disseminated to {to}.",
+    "tactic_share": "A disruption tactic ({ref}) was shared with {to}.",
+    "minutes": "Hub meeting minutes ({ref}) were sent to {to}.",
+}
+
+
+def what_was_disclosed(disclosure: Disclosure) -> str:
+    """In plain words, naming no person (the reference only, as the register keeps it)."""
+    text = WHAT_WAS_DISCLOSED.get(disclosure.kind, "{ref} was disclosed to {to}.")
+    return text.format(ref=disclosure.reference, to=disclosure.recipient)
+
+
+def list_url(back: str) -> str:
+    """The disclosures list with the filters the reviewer came from (`back`, the list's
+    query string), kept only if they are valid filters and rebuilt from them, so the
+    parameter can never send anyone elsewhere; otherwise the exceptional ones."""
+    query = QueryDict(back[:2000])
+    form = DisclosureFilterForm(query)
+    kept = QueryDict(mutable=True)
+    if back and form.is_valid():
+        for name in form.fields:
+            if query.get(name):
+                kept[name] = query[name]
+    if not kept:
+        kept["exceptional"] = "on"
+    return f"{reverse('sharing:disclosures')}?{kept.urlencode()}"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def disclosure_review(request: AuthenticatedHttpRequest, disclosure_id: int) -> HttpResponse:
     disclosure = access.access_disclosure_for_review(request.user, disclosure_id)
+    back_url = list_url(request.GET.get("back", ""))
     if request.method == "GET" and disclosure.reviewed_at is not None:
         messages.info(request, f"{disclosure.reference} has already been reviewed.")
-        return redirect(f"{reverse('sharing:disclosures')}?exceptional=on")
+        return redirect(back_url)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -301,9 +353,16 @@ def disclosure_review(request: AuthenticatedHttpRequest, disclosure_id: int) -> 
             apply_service_errors(form, exc)
         else:
             messages.success(request, f"Exceptional disclosure {disclosure.reference} reviewed.")
-            return redirect(f"{reverse('sharing:disclosures')}?exceptional=on")
+            # Post/redirect/get: back from the list is the review page by GET.
+            return redirect(back_url)
     return render(
         request,
         "sharing/review.html",
-        {"form": form, "disclosure": disclosure, "nav": "tools"},
+        {
+            "form": form,
+            "disclosure": disclosure,
+            "what": what_was_disclosed(disclosure),
+            "back_url": back_url,
+            "nav": "tools",
+        },
     )

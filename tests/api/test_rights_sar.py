@@ -40,6 +40,10 @@ def test_ig_logs_lists_and_reads_a_request(
         api.post("/rights/access-requests", {**BODY, "received_on": "2999-01-01"}).status_code
         == 422
     )
+    # A slip of the year (shown overdue, counted on the dashboard) is refused, saying why.
+    old = api.post("/rights/access-requests", {**BODY, "received_on": "1900-01-01"})
+    assert old.status_code == 422
+    assert "within the last 12 months" in old.content.decode()
 
 
 def test_another_agencys_ig_gets_404(

@@ -55,7 +55,7 @@ def test_ig_restricts_and_lifts_a_childs_record(
     page.get_by_label("Restriction of processing").check()
     page.get_by_label("Who asked").fill("Mrs J. Quietfield (mother)")
     page.get_by_label("Their representative").check()
-    page.get_by_label("I have checked they have parental responsibility").check()
+    page.get_by_label("I have checked the requester's identity").check()
     page.get_by_label("What they say is wrong, or why they ask for restriction").fill(
         "Says the exploitation concern confuses Wren with another child; asks that the "
         "record not be used while that is checked."

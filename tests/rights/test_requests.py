@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
@@ -243,16 +244,98 @@ def test_a_request_for_someone_else_needs_their_authority_checked(
     event = AuditEvent.objects.filter(event="rights.request_logged").latest("pk")
     assert event.details["authority_checked"] is True
     assert (
-        "Parental responsibility checked"
+        "Identity and parental responsibility checked"
         in ig.get(reverse("rights:detail", args=[rr.pk])).content.decode()
     )
 
 
-def test_the_data_subject_needs_no_authority_and_none_is_recorded(
+def test_a_data_subject_request_is_not_acted_on_until_ig_confirms_their_identity(
     users: dict[str, Any], child: Person, log_request: Any
 ) -> None:
-    rr = log_request(child, requester_kind="subject", authority_checked=True)
+    """UK GDPR Art. 12(6): the request may be logged when received (the clock starts),
+    but nothing is corrected or restricted until IG confirms the identity check; the
+    page says what is missing and the service refuses, whoever acts."""
+    ig, sw = _client(users["ig_admin"]), _client(users["social_worker"])
+    rr = log_request(child, requester_kind="subject", authority_checked=False)
     assert rr.authority_checked is False
+    page = ig.get(reverse("rights:detail", args=[rr.pk])).content.decode()
+    assert "Identity not checked" in page and 'value="confirm_identity"' in page
+    fields = {
+        "given_name": child.given_name,
+        "family_name": child.family_name,
+        "date_of_birth_day": "4",
+        "date_of_birth_month": "6",
+        "date_of_birth_year": "2012",
+        "sex": child.sex,
+        "ethnicity": child.ethnicity,
+        "note": "Date of birth corrected to 4 June 2012",
+    }
+    refused = sw.post(reverse("rights:rectify", args=[rr.pk]), fields)
+    assert refused.status_code == 200
+    body = refused.content.decode()
+    assert "must first confirm they have checked the requester&#x27;s identity" in body
+    assert "Date of birth corrected to 4 June 2012" in body  # nothing typed is lost
+    child.refresh_from_db()
+    assert child.date_of_birth == dt.date(2012, 5, 4)
+    with pytest.raises(ValidationError, match="identity"):
+        services.request_rectify(
+            actor=users["social_worker"], request_id=rr.pk, note="x", date_of_birth=None
+        )
+    restriction = log_request(
+        child, "restriction", requester_kind="subject", authority_checked=False
+    )
+    restrict = ig.post(
+        reverse("rights:detail", args=[restriction.pk]),
+        {"action": "restrict", "reason": "Accuracy contested by the child"},
+    )
+    assert "must first confirm" in restrict.content.decode()
+    assert Entity.objects.get(pk=child.pk).restricted_since is None
+
+    # The practitioner may not confirm it; IG does, audited, and then it can be acted on.
+    assert (
+        sw.post(reverse("rights:detail", args=[rr.pk]), {"action": "confirm_identity"}).status_code
+        == 404
+    )
+    confirmed = ig.post(reverse("rights:detail", args=[rr.pk]), {"action": "confirm_identity"})
+    assert confirmed.status_code == 302
+    rr.refresh_from_db()
+    assert rr.authority_checked is True
+    assert AuditEvent.objects.filter(
+        event="rights.identity_confirmed", object_id=str(rr.pk)
+    ).exists()
+    assert "Identity checked" in ig.get(reverse("rights:detail", args=[rr.pk])).content.decode()
+    again = ig.post(reverse("rights:detail", args=[rr.pk]), {"action": "confirm_identity"})
+    assert again.status_code == 409
+    assert sw.post(reverse("rights:rectify", args=[rr.pk]), fields).status_code == 302
+    child.refresh_from_db()
+    assert child.date_of_birth == dt.date(2012, 6, 4)
+
+
+def test_received_dates_within_the_last_year_only(
+    users: dict[str, Any], child: Person, log_request: Any
+) -> None:
+    """1 January 1900 would be shown overdue and counted on the dashboard: refused, as a
+    date in the future or over 12 months ago is, on the form too (nothing typed lost)."""
+    today = timezone.localdate()
+    for day in (dt.date(1900, 1, 1), today - dt.timedelta(days=366), today + dt.timedelta(1)):
+        with pytest.raises(ValidationError, match="date received must be"):
+            log_request(child, received_on=day)
+    assert log_request(child, received_on=today - dt.timedelta(days=365)).pk
+    form = {
+        "person": str(child.pk),
+        "kind": "restriction",
+        "requester": "Tamsin Withheldcase",
+        "requester_kind": "subject",
+        "grounds": "Contests the record",
+        "received_on_day": "1",
+        "received_on_month": "1",
+        "received_on_year": "1900",
+    }
+    response = _client(users["ig_admin"]).post(reverse("rights:new"), form)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "must be within the last 12 months" in body and "Contests the record" in body
+    assert RightsRequest.objects.count() == 1
 
 
 def test_list_pages_and_empty_state(
@@ -294,12 +377,15 @@ def test_restricting_is_the_owning_agencys_decision(
     assert Notification.objects.filter(recipient=police_ig, object_id=str(rr.pk)).exists()
     with pytest.raises(Http404):
         services.restriction_apply(
-            actor=trust_ig, person_id=police_record.pk, reason="Contested", request_id=rr.pk
+            actor=trust_ig,
+            person_id=police_record.pk,
+            reason="Accuracy contested",
+            request_id=rr.pk,
         )
     page = _client(trust_ig).get(reverse("rights:detail", args=[rr.pk])).content.decode()
     assert "Restrict processing" not in page
     services.restriction_apply(
-        actor=police_ig, person_id=police_record.pk, reason="Contested", request_id=rr.pk
+        actor=police_ig, person_id=police_record.pk, reason="Accuracy contested", request_id=rr.pk
     )
     assert Person.objects.get(pk=police_record.pk).entity.restricted_since is not None
 
@@ -351,6 +437,72 @@ def test_restricting_and_lifting_do_not_restart_the_retention_clock(
     Entity.objects.filter(pk=child.pk).update(updated_at=long_ago)
     before = review_entry(users["ig_admin"], RecordType.PERSON, child.pk).last_activity_on
     restrict(child)
-    services.restriction_lift(actor=users["ig_admin"], person_id=child.pk, reason="Checked")
+    services.restriction_lift(
+        actor=users["ig_admin"], person_id=child.pk, reason="Checked and accurate"
+    )
     assert Entity.objects.get(pk=child.pk).updated_at == long_ago
     assert review_entry(users["ig_admin"], RecordType.PERSON, child.pk).last_activity_on == before
+
+
+def test_a_correction_or_lift_lost_to_someone_else_keeps_what_was_typed(
+    users: dict[str, Any], child: Person, log_request: Any, restrict: Any, lift: Any
+) -> None:
+    """The loser of a race (here in turn: tests/concurrency/test_rights.py runs it at
+    once on PostgreSQL) sees its form again with a 409, not "Page not found"."""
+    sw = _client(users["social_worker"])
+    rr = log_request(child)
+    services.request_refuse(
+        actor=users["social_worker"], request_id=rr.pk, reason="The record is accurate"
+    )
+    lost = sw.post(
+        reverse("rights:rectify", args=[rr.pk]),
+        {
+            "given_name": "Tamsin",
+            "family_name": "Typedagain",
+            "sex": child.sex,
+            "ethnicity": child.ethnicity,
+            "note": "Corrected the family name",
+        },
+    )
+    assert lost.status_code == 409
+    body = lost.content.decode()
+    assert "Someone else changed this record" in body and "already been answered" in body
+    assert 'value="Typedagain"' in body and "Corrected the family name" in body
+    # Opening the page afresh for an answered request is still not found.
+    assert sw.get(reverse("rights:rectify", args=[rr.pk])).status_code == 404
+
+    restrict(child)
+    lift(child)
+    url = reverse("rights:lift", args=[child.pk])
+    lost = sw.post(url, {"reason": "Checked with the school: accurate"})
+    assert lost.status_code == 409
+    body = lost.content.decode()
+    assert "Someone else changed this record" in body and "already been lifted" in body
+    assert "Checked with the school: accurate" in body
+    assert sw.get(url).status_code == 404
+    # Someone who may not lift it learns nothing either way.
+    assert _client(users["fib_officer"]).post(url, {"reason": "Checked it all"}).status_code == 404
+
+
+@pytest.mark.parametrize("reason", ["x", "n/a", "..........", "  ok  ", "?!?!?!?!?!?!"])
+def test_restricting_and_lifting_need_a_meaningful_reason(
+    users: dict[str, Any], child: Person, log_request: Any, restrict: Any, reason: str
+) -> None:
+    ig = _client(users["ig_admin"])
+    rr = log_request(child, "restriction")
+    refused = ig.post(
+        reverse("rights:detail", args=[rr.pk]), {"action": "restrict", "reason": reason}
+    )
+    assert refused.status_code == 200
+    assert "Give the reason in a few words (at least 10 characters)" in refused.content.decode()
+    assert Entity.objects.get(pk=child.pk).restricted_since is None
+    with pytest.raises(ValidationError, match="at least 10 characters"):
+        services.restriction_apply(actor=users["ig_admin"], person_id=child.pk, reason=reason)
+
+    services.restriction_apply(
+        actor=users["ig_admin"], person_id=child.pk, reason="Accuracy contested", request_id=rr.pk
+    )
+    lift = ig.post(reverse("rights:lift", args=[child.pk]), {"reason": reason})
+    assert lift.status_code == 200
+    assert "Give the reason in a few words" in lift.content.decode()
+    assert Entity.objects.get(pk=child.pk).restricted_since is not None

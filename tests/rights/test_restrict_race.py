@@ -39,7 +39,7 @@ def test_simultaneous_restrictions_make_one() -> None:
     def restrict(actor: Any) -> None:
         try:
             barrier.wait(timeout=10)
-            services.restriction_apply(actor=actor, person_id=adult.pk, reason="Contested")
+            services.restriction_apply(actor=actor, person_id=adult.pk, reason="Accuracy contested")
             outcomes.append("restricted")
         except ValidationError as exc:
             outcomes.append(" ".join(exc.messages))

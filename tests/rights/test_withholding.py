@@ -181,13 +181,14 @@ def test_another_agencys_ig_cannot_open_it(
     services.restriction_apply(
         actor=school_ig,
         person_id=school_child.pk,
-        reason="Contested",
+        reason="Accuracy contested",
         request_id=services.request_log(
             actor=school_ig,
             person_id=school_child.pk,
             kind="restriction",
             requester="Sol",
             requester_kind="subject",
+            authority_checked=True,  # Sol's identity was checked
             grounds="Contested",
             received_on=dt.date.today(),
         ).pk,
@@ -207,7 +208,9 @@ def test_a_restricted_record_is_not_changed_and_restricted_once(
     with pytest.raises(PermissionDenied):
         pole.person_update(actor=users["social_worker"], person=child, given_name="Tam")
     with pytest.raises(Conflict):
-        services.restriction_apply(actor=users["social_worker"], person_id=child.pk, reason="Again")
+        services.restriction_apply(
+            actor=users["social_worker"], person_id=child.pk, reason="Asked again by the child"
+        )
     from cairn.rights.models import Restriction
 
     assert Restriction.objects.filter(person=child).count() == 1

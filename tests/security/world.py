@@ -465,6 +465,7 @@ def build() -> World:
             kind=kind,
             requester="A. Requester",
             requester_kind="subject",
+            authority_checked=True,  # identity checked: the request may be acted on
             grounds="Wrong date of birth",
             received_on=dt.date.today(),
         ).pk

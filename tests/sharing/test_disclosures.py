@@ -142,8 +142,10 @@ def test_ig_sees_disclosures_by_basis_and_exports_them(
     assert "1 disclosure" in only and "=Missing now" in only
     exc = ig.get(url, {"exceptional": "on", "agency": agencies["police"].pk}).content.decode()
     assert "1 disclosure" in exc
-    assert ig.get(url, {"agency": "abc", "date_from": "not a date"}).status_code == 200
-    assert AuditEvent.objects.filter(event="sharing.disclosures_listed").count() == 4
+    bad = ig.get(url, {"agency": "abc", "date_from": "not a date"})
+    assert bad.status_code == 200 and "Select an agency from the list" in bad.content.decode()
+    # Nothing listed for filters that are not valid, so nothing consulted.
+    assert AuditEvent.objects.filter(event="sharing.disclosures_listed").count() == 3
     download = ig.get(reverse("sharing:disclosures-csv"), {"basis": "dpa_sch8_p4"})
     assert download.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
@@ -188,6 +190,12 @@ def test_api_agreements_and_disclosures(
     assert page["count"] == 1 and page["results"][0]["kind"] == "record_share"
     counts = {c["lawful_basis"]: c for c in ig.get("/sharing/disclosures").json()["by_basis"]}
     assert counts["dpa_sch8_p4"]["exceptional"] == 1 and counts["ca2004_s11"]["total"] == 1
+    # Filters that are not valid are 422 with the field named, never every disclosure.
+    backwards = ig.get("/sharing/disclosures", date_from="2026-05-01", date_to="2026-04-01")
+    assert backwards.status_code == 422
+    assert "The to date must be the same as or after the from date" in backwards.content.decode()
+    assert ig.get("/sharing/disclosures", date_from="2026-13-45").status_code == 422
+    assert ig.get("/sharing/disclosures", agency_id="abc").status_code == 422
 
 
 def test_the_disclosing_agencys_ig_reviews_an_exceptional_disclosure_once(
@@ -263,3 +271,87 @@ def test_api_reviews_an_exceptional_disclosure(
     assert reviewed.json()["review_note"] == "Justified"
     assert api.post(path, {"note": "Again"}).status_code == 409
     assert api.get("/sharing/disclosures", awaiting_review="true").json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"date_from": "7/12/2026"}, "Enter the from date as a real date"),
+        ({"date_from": "2026-13-45"}, "Enter the from date as a real date"),
+        ({"date_to": "tomorrow"}, "Enter the to date as a real date"),
+        ({"agency": "abc"}, "Select an agency from the list"),
+        ({"agreement": "-3"}, "Select an agreement from the list"),
+        ({"basis": "because"}, "Select a lawful basis from the list"),
+        (
+            {"date_from": "2026-05-01", "date_to": "2026-04-01"},
+            "The to date must be the same as or after the from date",
+        ),
+    ],
+)
+def test_filters_not_valid_are_an_error_and_the_csv_is_refused(
+    users: dict[str, Any],
+    school_dsl: Any,
+    school_child: Person,
+    agencies: dict[str, Any],
+    query: dict[str, str],
+    message: str,
+) -> None:
+    """A mistyped filter used to be dropped: the page listed, and the CSV exported, every
+    disclosure as if filtered. Now the page says what is wrong (keeping what was typed)
+    and offers no CSV link, and the CSV itself answers 400 in plain words."""
+    _some_disclosures(school_dsl, school_child, agencies)
+    ig = _client(users["ig_admin"])
+    page = ig.get(reverse("sharing:disclosures"), query)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "There is a problem" in html and message in html
+    assert "Correct the filters above" in html and "2 disclosures" not in html
+    assert reverse("sharing:disclosures-csv") not in html
+    for value in query.values():
+        if value not in ("abc", "-3", "because"):  # select values are not echoed as text
+            assert f'value="{value}"' in html
+    download = ig.get(reverse("sharing:disclosures-csv"), query)
+    assert download.status_code == 400
+    assert download["Content-Type"].startswith("text/plain")
+    body = download.content.decode()
+    assert "The CSV was not made" in body and message in body
+    assert not AuditEvent.objects.filter(event="sharing.disclosures_exported").exists()
+
+
+def test_a_review_returns_to_the_filters_it_came_from_by_get(
+    users: dict[str, Any],
+    school_dsl: Any,
+    school_child: Person,
+    agencies: dict[str, Any],
+    make_user: Any,
+) -> None:
+    """The reviewer comes back to the list they were working through (awaiting review,
+    their agency), by a redirect so the list is fetched by GET; the page says
+    what was shared in plain words; a `back` that is not a valid set of filters (or tries
+    to send them elsewhere) falls back to the exceptional disclosures."""
+    from urllib.parse import parse_qs, urlsplit
+
+    _some_disclosures(school_dsl, school_child, agencies)
+    exceptional = Disclosure.objects.get(agreement__isnull=True)
+    school_ig = make_user("ig_admin", agency="school", username="school_ig_back")
+    ig = _client(school_ig)
+    filters = {"awaiting": "on", "agency": str(agencies["school"].pk)}
+    listing = ig.get(reverse("sharing:disclosures"), filters).content.decode()
+    url = reverse("sharing:disclosure-review", args=[exceptional.pk])
+    start = listing.index(url)
+    href = listing[start : listing.index('"', start)].replace("&amp;", "&")
+    assert "back=" in href
+    page = ig.get(href).content.decode()
+    assert "What was shared" in page
+    assert f"{exceptional.reference}) was shared" in page
+    assert "Rowan" not in page  # the reference only, never the person's name
+    done = ig.post(href, {"note": "Justified: a child missing overnight, police asked."})
+    assert done.status_code == 302  # post/redirect/get: the list is fetched by GET
+    location = urlsplit(done["Location"])
+    assert location.path == reverse("sharing:disclosures")
+    assert parse_qs(location.query) == {k: [v] for k, v in filters.items()}
+
+    for back in ("agency=abc", "next=https://evil.example", "//evil.example", ""):
+        other = ig.get(url, {"back": back})  # reviewed: sent back to the list
+        assert other.status_code == 302
+        assert other["Location"] == f"{reverse('sharing:disclosures')}?exceptional=on", back
