@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import time_machine
 
 from cairn.accounts.models import User
 from cairn.accounts.roles import Role
@@ -21,6 +23,14 @@ BODY = {
     "other_names": "JJ",
     "received_on": "2026-01-31",
 }
+
+
+@pytest.fixture(autouse=True)
+def _in_february_2026() -> Iterator[None]:
+    """The fixed dates here (received 31 January, due 28 February) are asserted exactly; a
+    request must have been received within the last 12 months, so the clock is set."""
+    with time_machine.travel(dt.datetime(2026, 2, 10, 12, tzinfo=dt.UTC)):
+        yield
 
 
 def test_ig_logs_lists_and_reads_a_request(

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from cairn.accounts.models import User
 from cairn.accounts.roles import Role
@@ -70,7 +71,8 @@ def _log(actor: User, **kwargs: Any) -> SubjectAccessRequest:
     kwargs.setdefault("family_name", "Examplesmith")
     kwargs.setdefault("date_of_birth", dt.date(2010, 3, 14))
     kwargs.setdefault("other_names", "")
-    kwargs.setdefault("received_on", dt.date(2026, 1, 31))
+    # Relative: a request must have been received within the last 12 months.
+    kwargs.setdefault("received_on", timezone.localdate() - dt.timedelta(days=10))
     return services.sar_log(actor=actor, **kwargs)
 
 
