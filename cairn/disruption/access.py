@@ -11,7 +11,7 @@ A tactic is visible when both sides allow it (MISP-style, ADR 0009):
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -19,6 +19,7 @@ from django.http import Http404
 from cairn.accounts.roles import HUB_WIDE_ROLES
 from cairn.audit import services as audit
 from cairn.core.text import require_id
+from cairn.core.types import Actor
 from cairn.pole.access import entity_visibility_q
 from cairn.pole.models import EntityKind
 
@@ -33,34 +34,35 @@ from .models import (
 )
 
 
-def can_view(user: Any) -> bool:
+def can_view(user: Actor) -> bool:
     return bool(user.is_authenticated and user.has_perm("disruption.view_tactic"))
 
 
-def is_police_user(user: Any) -> bool:
+def is_police_user(user: Actor) -> bool:
     """Whether the user works for a police force. Police work (CAWNs, markers, vehicle
     sightings, police-only tactic types) is theirs, and what they record is police-only
     unless they say otherwise."""
     return bool(getattr(user, "is_police", False))
 
 
-def can_record_tactic_type(user: Any, tactic_type: str) -> bool:
+def can_record_tactic_type(user: Actor, tactic_type: str) -> bool:
     """Police-only types of tactic (POLICE_TYPES) are recorded by police users only."""
     return tactic_type not in POLICE_TYPES or is_police_user(user)
 
 
-def _record_q(user: Any, shared: Any) -> Q:
+def _record_q(user: Actor, shared: Q | Exists) -> Q:
     """Ownership/police-only rule for a record with owning_agency and police_only.
     (Q() | X is X in Django, so "everything" is spelt as a condition that always holds.)"""
     everything = Q(pk__isnull=False)
     mine = everything if user.role in HUB_WIDE_ROLES else Q(owning_agency_id=user.agency_id)
-    q = mine | shared
+    # A non-empty Q combined with a condition is a Q (the stubs allow any Combinable).
+    q = cast(Q, mine | shared)
     if not is_police_user(user):
-        q &= Q(police_only=False) | shared
+        q &= cast(Q, Q(police_only=False) | shared)
     return q
 
 
-def tactic_visibility_q(user: Any) -> Q:
+def tactic_visibility_q(user: Actor) -> Q:
     if not can_view(user) or user.agency_id is None:
         return Q(pk__in=[])
     shared = Exists(TacticShare.objects.filter(tactic_id=OuterRef("pk"), agency_id=user.agency_id))
@@ -73,11 +75,11 @@ def tactic_visibility_q(user: Any) -> Q:
     return _record_q(user, shared) & Q(~Exists(hidden_subject))
 
 
-def visible_tactics(user: Any) -> QuerySet[Tactic]:
+def visible_tactics(user: Actor) -> QuerySet[Tactic]:
     return Tactic.objects.filter(tactic_visibility_q(user))
 
 
-def access_tactic_by_id(user: Any, tactic_id: int) -> Tactic:
+def access_tactic_by_id(user: Actor, tactic_id: int) -> Tactic:
     tactic_id = require_id(tactic_id)
     tactic = (
         visible_tactics(user)
@@ -90,7 +92,7 @@ def access_tactic_by_id(user: Any, tactic_id: int) -> Tactic:
     return tactic
 
 
-def access_tactic_to_change(user: Any, tactic_id: int) -> Tactic:
+def access_tactic_to_change(user: Actor, tactic_id: int) -> Tactic:
     """A tactic the user may see and change. One they may see but not change is refused
     as one they may not see (404), as for a concern they may not screen."""
     tactic = access_tactic_by_id(user, tactic_id)
@@ -110,7 +112,7 @@ def first_person_subject(tactic: Tactic) -> int | None:
 
 
 def view_tactic(
-    user: Any, tactic_id: int, *, justification: str, source: str | None = None
+    user: Actor, tactic_id: int, *, justification: str, source: str | None = None
 ) -> Tactic:
     """A tactic opened to read (web or API): recorded as a consultation of the person it
     is about."""
@@ -126,7 +128,7 @@ def view_tactic(
     return tactic
 
 
-def can_change_tactic(user: Any, tactic: Tactic) -> bool:
+def can_change_tactic(user: Actor, tactic: Tactic) -> bool:
     """The owner, anyone in the owning agency with the permission, or a Hub-wide police
     role may change a (visible) tactic."""
     if not user.has_perm("disruption.add_tactic"):
@@ -138,7 +140,7 @@ def can_change_tactic(user: Any, tactic: Tactic) -> bool:
     )
 
 
-def visible_plans(user: Any) -> QuerySet[DisruptionPlan]:
+def visible_plans(user: Actor) -> QuerySet[DisruptionPlan]:
     if not can_view(user) or user.agency_id is None:
         return DisruptionPlan.objects.none()
     q = _record_q(user, Q(pk__in=[])) & entity_visibility_q(
@@ -147,7 +149,7 @@ def visible_plans(user: Any) -> QuerySet[DisruptionPlan]:
     return DisruptionPlan.objects.filter(q)
 
 
-def access_plan_by_id(user: Any, plan_id: int) -> DisruptionPlan:
+def access_plan_by_id(user: Actor, plan_id: int) -> DisruptionPlan:
     plan_id = require_id(plan_id)
     plan = (
         visible_plans(user)
@@ -161,7 +163,7 @@ def access_plan_by_id(user: Any, plan_id: int) -> DisruptionPlan:
 
 
 def view_plan(
-    user: Any, plan_id: int, *, justification: str, source: str | None = None
+    user: Actor, plan_id: int, *, justification: str, source: str | None = None
 ) -> DisruptionPlan:
     """A plan opened to read or change (web or API): recorded as a consultation of the
     person of concern's data."""
@@ -177,14 +179,14 @@ def view_plan(
     return plan
 
 
-def visible_assessments(user: Any) -> QuerySet[LocationAssessment]:
+def visible_assessments(user: Actor) -> QuerySet[LocationAssessment]:
     if not can_view(user) or user.agency_id is None:
         return LocationAssessment.objects.none()
     q = _record_q(user, Q(pk__in=[])) & entity_visibility_q(user, prefix="location__entity__")
     return LocationAssessment.objects.filter(q)
 
 
-def access_location_action_by_id(user: Any, action_id: int) -> LocationAction:
+def access_location_action_by_id(user: Actor, action_id: int) -> LocationAction:
     """An action of a location assessment the user may see (404 otherwise)."""
     action_id = require_id(action_id)
     action = (
@@ -199,7 +201,7 @@ def access_location_action_by_id(user: Any, action_id: int) -> LocationAction:
     return action
 
 
-def can_change_assessment(user: Any, assessment: LocationAssessment) -> bool:
+def can_change_assessment(user: Actor, assessment: LocationAssessment) -> bool:
     """Who may mark a (visible) assessment's actions done or reopen them: whoever recorded
     it, anyone in the owning agency with the permission, or a Hub-wide role (police only,
     for a police-only assessment)."""

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 
+from cairn.core.types import Actor
 from cairn.pole import chronology
 from cairn.pole.models import Person
 
@@ -22,7 +22,7 @@ def _at(day: dt.date | None, fallback: dt.datetime) -> dt.datetime:
 
 
 @chronology.register
-def tactic_entries(user: Any, person: Person) -> list[chronology.ChronologyEntry]:
+def tactic_entries(user: Actor, person: Person) -> list[chronology.ChronologyEntry]:
     if not can_view(user):
         return []
     return [

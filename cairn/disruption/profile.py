@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from cairn.core.types import Actor
 from cairn.pole import profile_sections
 from cairn.pole.models import Person
 
@@ -16,7 +17,7 @@ from .access import can_view
 
 
 @profile_sections.register
-def disruption_section(user: Any, person: Person) -> profile_sections.Section | None:
+def disruption_section(user: Actor, person: Person) -> profile_sections.Section | None:
     if not can_view(user):
         return None
     today = timezone.localdate()

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cairn.accounts.models import Agency
 from cairn.audit import services as audit
+from cairn.core.types import Actor
 from cairn.pole.access import (
     access_entity_by_id,
     entity_visibility_q,
@@ -40,7 +41,7 @@ from .models import (
 OPEN = [TacticStatus.PLANNED, TacticStatus.IN_PROGRESS]
 
 
-def _subjects_prefetch(user: Any) -> Prefetch[Any]:
+def _subjects_prefetch(user: Actor) -> Prefetch[Any]:
     return Prefetch(
         "subjects",
         queryset=TacticSubject.objects.filter(
@@ -50,7 +51,7 @@ def _subjects_prefetch(user: Any) -> Prefetch[Any]:
 
 
 def tactic_list(
-    user: Any, *, tactic_type: str | None = None, status: str | None = None
+    user: Actor, *, tactic_type: str | None = None, status: str | None = None
 ) -> QuerySet[Tactic]:
     qs = visible_tactics(user)
     if tactic_type:
@@ -64,7 +65,7 @@ def tactic_list(
     )
 
 
-def _reviewable(user: Any) -> QuerySet[Tactic]:
+def _reviewable(user: Actor) -> QuerySet[Tactic]:
     return (
         visible_tactics(user)
         .filter(status__in=OPEN, review_on__isnull=False)
@@ -72,7 +73,7 @@ def _reviewable(user: Any) -> QuerySet[Tactic]:
     )
 
 
-def overdue_reviews(user: Any, today: dt.date | None = None) -> QuerySet[Tactic]:
+def overdue_reviews(user: Actor, today: dt.date | None = None) -> QuerySet[Tactic]:
     today = today or timezone.localdate()
     return (
         _reviewable(user)
@@ -83,7 +84,7 @@ def overdue_reviews(user: Any, today: dt.date | None = None) -> QuerySet[Tactic]
     )
 
 
-def reviews_due_soon(user: Any, today: dt.date | None = None, days: int = 14) -> QuerySet[Tactic]:
+def reviews_due_soon(user: Actor, today: dt.date | None = None, days: int = 14) -> QuerySet[Tactic]:
     today = today or timezone.localdate()
     return (
         _reviewable(user)
@@ -133,7 +134,7 @@ def detail_references(detail: Any) -> dict[str, int]:
     return refs
 
 
-def hidden_references(user: Any, detail: Any) -> frozenset[str]:
+def hidden_references(user: Actor, detail: Any) -> frozenset[str]:
     """Fields of `detail` naming a record `user` may not see. New tactics keep these
     records among their subjects (so the tactic itself is hidden); this guards rows
     recorded before that, and any detail that forgets to."""
@@ -152,7 +153,7 @@ DETAIL_ATTR = {
 }
 
 
-def tactic_detail(user: Any, tactic: Tactic) -> TacticView:
+def tactic_detail(user: Actor, tactic: Tactic) -> TacticView:
     """`tactic` must come from access_tactic_by_id."""
     attr = DETAIL_ATTR.get(TacticType(tactic.tactic_type), "order")
     detail = getattr(tactic, attr, None)
@@ -178,7 +179,7 @@ def tactic_detail(user: Any, tactic: Tactic) -> TacticView:
     )
 
 
-def tactics_for_entity(user: Any, entity_id: int) -> QuerySet[Tactic]:
+def tactics_for_entity(user: Actor, entity_id: int) -> QuerySet[Tactic]:
     return (
         visible_tactics(user)
         .filter(subjects__entity_id=entity_id)
@@ -188,7 +189,7 @@ def tactics_for_entity(user: Any, entity_id: int) -> QuerySet[Tactic]:
     )
 
 
-def tactics_for_person(user: Any, person: Person) -> list[Tactic]:
+def tactics_for_person(user: Actor, person: Person) -> list[Tactic]:
     """tactics_for_entity for a profile page, read once per request: the profile section
     and the chronology entries share the result (cached on the person object)."""
     cache: dict[int, list[Tactic]] = person.__dict__.setdefault("_disruption_tactics", {})
@@ -206,7 +207,7 @@ def cawn_check(person: Person, today: dt.date | None = None) -> Eligibility:
     )
 
 
-def linked_people(user: Any, person: Person, category: str) -> list[Person]:
+def linked_people(user: Actor, person: Person, category: str) -> list[Person]:
     """Visible people of `category` linked (either way) to `person` by a visible link."""
     links = visible_links(user).filter(Q(from_entity_id=person.pk) | Q(to_entity_id=person.pk))
     ids = set()
@@ -220,7 +221,7 @@ def linked_people(user: Any, person: Person, category: str) -> list[Person]:
     )
 
 
-def plans_for_person(user: Any, person: Person) -> list[DisruptionPlan]:
+def plans_for_person(user: Actor, person: Person) -> list[DisruptionPlan]:
     return list(
         visible_plans(user)
         .filter(person_of_concern=person)
@@ -230,11 +231,11 @@ def plans_for_person(user: Any, person: Person) -> list[DisruptionPlan]:
     )
 
 
-def plan_tactic_choices(user: Any, person: Person) -> list[Tactic]:
+def plan_tactic_choices(user: Actor, person: Person) -> list[Tactic]:
     return list(tactics_for_entity(user, person.pk).filter(status__in=[*OPEN, "done"]))
 
 
-def intelligence_count(user: Any, person: Person | Entity) -> int:
+def intelligence_count(user: Actor, person: Person | Entity) -> int:
     """Intelligence reports that name the person: the distinct sources of visible links
     recorded from an intelligence submission (the intelligence app records its links with
     source_type "intelligence.*"). Only links and sources the user may see are counted."""
@@ -256,11 +257,11 @@ class SightingGroup:
     children: list[Entity]
 
 
-def sightings_visible(user: Any) -> QuerySet[VehicleSighting]:
+def sightings_visible(user: Actor) -> QuerySet[VehicleSighting]:
     return VehicleSighting.objects.filter(tactic__in=visible_tactics(user))
 
 
-def repeated_sightings_near_children(user: Any, minimum: int = 2) -> list[SightingGroup]:
+def repeated_sightings_near_children(user: Actor, minimum: int = 2) -> list[SightingGroup]:
     """Vehicles seen at least `minimum` times with a child recorded nearby, each vehicle's
     sightings together (newest first)."""
     child_sightings = TacticSubject.objects.filter(role="protected_child").values("tactic_id")
@@ -291,7 +292,7 @@ def repeated_sightings_near_children(user: Any, minimum: int = 2) -> list[Sighti
     return list(groups.values())
 
 
-def _subjects_prefetch_for_sighting(user: Any) -> Prefetch[Any]:
+def _subjects_prefetch_for_sighting(user: Actor) -> Prefetch[Any]:
     return Prefetch(
         "tactic__subjects",
         queryset=TacticSubject.objects.filter(
@@ -300,7 +301,7 @@ def _subjects_prefetch_for_sighting(user: Any) -> Prefetch[Any]:
     )
 
 
-def vehicle_sightings(user: Any, vehicle_entity_id: int) -> list[VehicleSighting]:
+def vehicle_sightings(user: Actor, vehicle_entity_id: int) -> list[VehicleSighting]:
     return list(
         sightings_visible(user)
         .filter(vehicle_id=vehicle_entity_id)
@@ -326,7 +327,7 @@ class VehicleProfile:
     marker_requests: list[MarkerRequest]
 
 
-def vehicle_people(user: Any, entity: Entity) -> list[LinkedPerson]:
+def vehicle_people(user: Actor, entity: Entity) -> list[LinkedPerson]:
     """People linked to the vehicle by links the user may see. visible_links needs both
     ends visible, so a hidden person is neither named nor counted."""
     links = visible_links(user).filter(Q(from_entity_id=entity.pk) | Q(to_entity_id=entity.pk))
@@ -347,7 +348,7 @@ def vehicle_people(user: Any, entity: Entity) -> list[LinkedPerson]:
     ]
 
 
-def vehicle_profile(user: Any, entity: Entity) -> VehicleProfile:
+def vehicle_profile(user: Actor, entity: Entity) -> VehicleProfile:
     """`entity` must come from view_profile(kind="vehicle")."""
     return VehicleProfile(
         entity=entity,
@@ -377,7 +378,7 @@ class LocationProfile:
     intelligence_count: int
 
 
-def location_profile(user: Any, entity: Entity) -> LocationProfile:
+def location_profile(user: Actor, entity: Entity) -> LocationProfile:
     """`entity` must come from access_entity_by_id and be a location."""
     sightings = list(
         sightings_visible(user)
@@ -406,7 +407,7 @@ def location_profile(user: Any, entity: Entity) -> LocationProfile:
     )
 
 
-def _concerns_at(user: Any, entity: Entity) -> int | None:
+def _concerns_at(user: Actor, entity: Entity) -> int | None:
     """Concerns whose mentions put someone at this place (a link sourced from a concern)."""
     if not user.has_perm("concerns.view_concern"):
         return None
@@ -420,7 +421,7 @@ def _concerns_at(user: Any, entity: Entity) -> int | None:
     )
 
 
-def locations_with_activity(user: Any) -> list[Entity]:
+def locations_with_activity(user: Actor) -> list[Entity]:
     """Places named in visible tactics (for the hotspots list)."""
     ids = (
         TacticSubject.objects.filter(tactic__in=visible_tactics(user), role="location")
@@ -434,19 +435,22 @@ def locations_with_activity(user: Any) -> list[Entity]:
     )
 
 
-def plan_tactics(user: Any, plan: DisruptionPlan) -> list[Tactic]:
+def plan_tactics(user: Actor, plan: DisruptionPlan) -> list[Tactic]:
     return list(
         visible_tactics(user).filter(plans=plan).select_related("owner").order_by("review_on", "pk")
     )
 
 
-def other_agencies(user: Any) -> list[Any]:
+def other_agencies(user: Actor) -> list[Any]:
     """Agencies a tactic can be shared with (every agency but the user's own)."""
 
-    return list(Agency.objects.exclude(pk=user.agency_id).order_by("name"))
+    agencies = Agency.objects.all()
+    if user.agency_id is not None:
+        agencies = agencies.exclude(pk=user.agency_id)
+    return list(agencies.order_by("name"))
 
 
-def consult_locations(user: Any) -> list[Entity]:
+def consult_locations(user: Actor) -> list[Entity]:
     """The hotspots list, recorded as one consultation naming the places shown."""
     places = locations_with_activity(user)
     audit.record_list(
@@ -465,7 +469,7 @@ def tactic_subject_ids(tactics: Any) -> list[int]:
 
 
 def _tactics_listed(
-    user: Any, subjects: list[Any], justification: str, details: dict[str, Any] | None = None
+    user: Actor, subjects: list[Any], justification: str, details: dict[str, Any] | None = None
 ) -> None:
     audit.record_list(
         actor=user,
@@ -477,14 +481,14 @@ def _tactics_listed(
 
 
 def consult_tactics(
-    user: Any, shown: Any, *, justification: str, details: dict[str, Any] | None = None
+    user: Actor, shown: Any, *, justification: str, details: dict[str, Any] | None = None
 ) -> None:
     """Tactics listed (the tracker's page with its overdue and due-soon panels, or a page
     or the overdue list through the API): one consultation row naming their records."""
     _tactics_listed(user, tactic_subject_ids(shown), justification, details)
 
 
-def consult_plans(user: Any, plans: list[DisruptionPlan], *, person_id: int | None) -> None:
+def consult_plans(user: Actor, plans: list[DisruptionPlan], *, person_id: int | None) -> None:
     """Disruption plans listed through the API: one row naming each person of concern."""
     _tactics_listed(
         user,
@@ -494,7 +498,7 @@ def consult_plans(user: Any, plans: list[DisruptionPlan], *, person_id: int | No
     )
 
 
-def consult_repeated_sightings(user: Any) -> list[SightingGroup]:
+def consult_repeated_sightings(user: Actor) -> list[SightingGroup]:
     """Vehicles seen again and again near children: one consultation row naming the
     children and the vehicles."""
     groups = repeated_sightings_near_children(user)
@@ -507,7 +511,7 @@ def consult_repeated_sightings(user: Any) -> list[SightingGroup]:
     return groups
 
 
-def view_cawn_notice(user: Any, tactic_id: int) -> Tactic:
+def view_cawn_notice(user: Actor, tactic_id: int) -> Tactic:
     """A CAWN's printable notice (HTML or PDF): recorded as tactic.printed, to the person
     of concern it is served on. The notice names both people, so it is missing unless the
     user may see both."""
@@ -528,7 +532,7 @@ def view_cawn_notice(user: Any, tactic_id: int) -> Tactic:
 
 
 def view_profile(
-    user: Any, entity_id: int, *, kind: str, justification: str, source: str | None = None
+    user: Actor, entity_id: int, *, kind: str, justification: str, source: str | None = None
 ) -> Entity:
     """A place's or a vehicle's disruption profile opened to read (web or API): recorded
     as a consultation naming the record. Anything else is 404."""

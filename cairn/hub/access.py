@@ -16,24 +16,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
 from cairn.audit import services as audit
 from cairn.core.text import require_id
+from cairn.core.types import Actor
 from cairn.pole.access import entity_visibility_q
 
 from .models import Action, AgendaItem, Attendance, HubMember, Meeting
 
 
-def is_chair(user: Any) -> bool:
+def is_chair(user: Actor) -> bool:
     return bool(user.is_authenticated and user.has_perm("hub.manage_meeting"))
 
 
-def visible_meetings(user: Any) -> QuerySet[Meeting]:
+def visible_meetings(user: Actor) -> QuerySet[Meeting]:
     if not user.is_authenticated or not user.has_perm("hub.view_meeting"):
         return Meeting.objects.none()
     if is_chair(user):
@@ -43,7 +42,7 @@ def visible_meetings(user: Any) -> QuerySet[Meeting]:
     return Meeting.objects.filter(Exists(listed) | Exists(owns))
 
 
-def access_meeting_by_id(user: Any, meeting_id: int) -> Meeting:
+def access_meeting_by_id(user: Actor, meeting_id: int) -> Meeting:
     meeting_id = require_id(meeting_id)
     meeting = visible_meetings(user).select_related("chair").filter(pk=meeting_id).first()
     if meeting is None:
@@ -51,7 +50,7 @@ def access_meeting_by_id(user: Any, meeting_id: int) -> Meeting:
     return meeting
 
 
-def access_meeting_to_run(user: Any, meeting_id: int) -> Meeting:
+def access_meeting_to_run(user: Actor, meeting_id: int) -> Meeting:
     """Only the chair changes a meeting (agenda, discussion, minutes)."""
     meeting = access_meeting_by_id(user, meeting_id)
     if not is_chair(user):
@@ -59,18 +58,18 @@ def access_meeting_to_run(user: Any, meeting_id: int) -> Meeting:
     return meeting
 
 
-def _item_visibility_q(user: Any) -> Q:
+def _item_visibility_q(user: Actor) -> Q:
     # No chair bypass: a police chair is Hub-wide and sees every record anyway; a chair
     # from another agency must not see police-only records through the agenda.
     # Never empty: even a user who sees every record is filtered for restricted ones.
     return Q(subject__isnull=True) | entity_visibility_q(user, prefix="subject__")
 
 
-def visible_items(user: Any, meeting: Meeting) -> QuerySet[AgendaItem]:
+def visible_items(user: Actor, meeting: Meeting) -> QuerySet[AgendaItem]:
     return AgendaItem.objects.filter(_item_visibility_q(user), meeting=meeting)
 
 
-def visible_items_about(user: Any, entity_id: int) -> QuerySet[AgendaItem]:
+def visible_items_about(user: Actor, entity_id: int) -> QuerySet[AgendaItem]:
     """Agenda items about one record across the meetings the user may see: the same rule
     as the meeting page and its minutes (`visible_meetings`, then `visible_items`)."""
     return AgendaItem.objects.filter(
@@ -78,7 +77,7 @@ def visible_items_about(user: Any, entity_id: int) -> QuerySet[AgendaItem]:
     )
 
 
-def access_item_to_run(user: Any, item_id: int) -> AgendaItem:
+def access_item_to_run(user: Actor, item_id: int) -> AgendaItem:
     if not is_chair(user):
         raise Http404("No agenda item found.")
     item = (
@@ -91,7 +90,7 @@ def access_item_to_run(user: Any, item_id: int) -> AgendaItem:
     return item
 
 
-def open_item_to_run(user: Any, meeting_id: int, item_id: int) -> AgendaItem:
+def open_item_to_run(user: Actor, meeting_id: int, item_id: int) -> AgendaItem:
     """The chair's page for one agenda item (its discussion, agreed level and actions):
     recorded as a consultation of the record it is about."""
     item = access_item_to_run(user, item_id)
@@ -107,7 +106,7 @@ def open_item_to_run(user: Any, meeting_id: int, item_id: int) -> AgendaItem:
     return item
 
 
-def visible_actions(user: Any) -> QuerySet[Action]:
+def visible_actions(user: Actor) -> QuerySet[Action]:
     if not user.is_authenticated or not user.has_perm("hub.view_action"):
         return Action.objects.none()
     if is_chair(user):
@@ -120,7 +119,7 @@ def visible_actions(user: Any) -> QuerySet[Action]:
     )
 
 
-def with_reach(user: Any, actions: QuerySet[Action]) -> QuerySet[Action]:
+def with_reach(user: Actor, actions: QuerySet[Action]) -> QuerySet[Action]:
     """Actions with what `user` may follow from them: `subject_visible` (the record the
     action is about is one they may see: only then is it named), `item_visible` (its
     agenda item is one they may see) and `meeting_visible` (the meeting that agreed it is
@@ -139,7 +138,7 @@ def _flag(q: Q) -> Case:
     return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def access_action_by_id(user: Any, action_id: int) -> Action:
+def access_action_by_id(user: Actor, action_id: int) -> Action:
     action_id = require_id(action_id)
     action = (
         with_reach(user, visible_actions(user))
@@ -152,7 +151,7 @@ def access_action_by_id(user: Any, action_id: int) -> Action:
     return action
 
 
-def view_action(user: Any, action_id: int, *, source: str | None = None) -> Action:
+def view_action(user: Actor, action_id: int, *, source: str | None = None) -> Action:
     """An action opened to read (web or API): recorded as a consultation of the record
     it is about (if any)."""
     action = access_action_by_id(user, action_id)
@@ -167,13 +166,13 @@ def view_action(user: Any, action_id: int, *, source: str | None = None) -> Acti
     return action
 
 
-def can_manage_setup(user: Any) -> bool:
+def can_manage_setup(user: Actor) -> bool:
     """The Hub's set-up (name, chair, thresholds, member agencies) is kept by the Hub chair
     and system admins (`hub.manage_setup`); others get 403 on the set-up pages."""
     return bool(user.is_authenticated and user.has_perm("hub.manage_setup"))
 
 
-def can_view_setup(user: Any) -> bool:
+def can_view_setup(user: Actor) -> bool:
     """Everyone who uses the Hub reads its members and terms of reference."""
     return bool(
         user.is_authenticated
@@ -181,7 +180,7 @@ def can_view_setup(user: Any) -> bool:
     )
 
 
-def access_member_to_manage(user: Any, member_id: int) -> HubMember:
+def access_member_to_manage(user: Actor, member_id: int) -> HubMember:
     if not can_manage_setup(user):
         raise PermissionDenied
     member = (

@@ -5,10 +5,9 @@ open it (access.visible_actions). Two queries per profile, however many entries.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 
+from cairn.core.types import Actor
 from cairn.pole import chronology
 from cairn.pole.models import Person
 
@@ -35,7 +34,7 @@ def _item_detail(item: AgendaItem) -> str:
 
 
 @chronology.register
-def meeting_entries(user: Any, person: Person) -> list[chronology.ChronologyEntry]:
+def meeting_entries(user: Actor, person: Person) -> list[chronology.ChronologyEntry]:
     items = visible_items_about(user, person.pk).select_related("meeting").order_by("pk")
     return [
         chronology.ChronologyEntry(
@@ -53,7 +52,7 @@ def meeting_entries(user: Any, person: Person) -> list[chronology.ChronologyEntr
 
 
 @chronology.register
-def action_entries(user: Any, person: Person) -> list[chronology.ChronologyEntry]:
+def action_entries(user: Actor, person: Person) -> list[chronology.ChronologyEntry]:
     entries = []
     actions = (
         visible_actions(user)

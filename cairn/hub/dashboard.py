@@ -23,6 +23,7 @@ from cairn.concerns.models import (
     RiskDecision,
     RiskLevel,
 )
+from cairn.core.types import Actor
 from cairn.missing.models import MissingEpisode
 from cairn.pole.access import visible_links
 from cairn.pole.models import Entity, EntityKind, Person
@@ -79,7 +80,7 @@ class Panel:
 
 @dataclass
 class DashboardContext:
-    user: Any
+    user: Actor
     today: dt.date
     now: dt.datetime
 
@@ -105,7 +106,7 @@ def register(key: str, *, order: int = 100) -> Callable[[PanelProvider], PanelPr
     return wrap
 
 
-def panels(user: Any, *, today: dt.date | None = None) -> list[Panel]:
+def panels(user: Actor, *, today: dt.date | None = None) -> list[Panel]:
     ctx = DashboardContext(user=user, today=today or timezone.localdate(), now=timezone.now())
     out = []
     with transaction.atomic():
@@ -132,7 +133,7 @@ class Counted:
     at: dt.datetime
 
 
-def panels_for_page(user: Any, *, recount: bool = False) -> Counted:
+def panels_for_page(user: Actor, *, recount: bool = False) -> Counted:
     """The dashboard page's panels as counted for `user` at most CACHE_SECONDS ago. Each
     count is an aggregate over the whole caseload (about 0.3 s at 10,000 children, 0.8 s at
     100,000) and a busy Hub opens the page far more often than that; the page says when the

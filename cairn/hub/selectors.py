@@ -17,6 +17,7 @@ from cairn.accounts.models import Agency, User
 from cairn.accounts.roles import Role
 from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
+from cairn.core.types import Actor
 from cairn.missing.models import MissingEpisode
 from cairn.missing.selectors import episodes_for_list
 from cairn.pole import normalise
@@ -91,7 +92,7 @@ def item_actions(item: AgendaItem) -> list[Action]:
     return list(item.actions.select_related("owner", "owner_agency").order_by("due_on", "pk"))
 
 
-def upcoming_meetings(user: Any) -> QuerySet[Meeting]:
+def upcoming_meetings(user: Actor) -> QuerySet[Meeting]:
     return (
         visible_meetings(user)
         .exclude(status=MeetingStatus.FINALISED)
@@ -100,7 +101,7 @@ def upcoming_meetings(user: Any) -> QuerySet[Meeting]:
     )
 
 
-def past_meetings(user: Any) -> QuerySet[Meeting]:
+def past_meetings(user: Actor) -> QuerySet[Meeting]:
     return (
         visible_meetings(user)
         .filter(status=MeetingStatus.FINALISED)
@@ -131,7 +132,7 @@ class MeetingView:
         return [a for a in self.attendance if a.status == "invited"]
 
 
-def meeting_view(user: Any, meeting: Meeting) -> MeetingView:
+def meeting_view(user: Actor, meeting: Meeting) -> MeetingView:
     """A meeting with its attendance, the agenda items the user may see (each with its
     actions) and the actions not tied to an item."""
     actions = with_reach(user, Action.objects.select_related("owner", "owner_agency"))
@@ -150,7 +151,7 @@ def meeting_view(user: Any, meeting: Meeting) -> MeetingView:
 
 
 def consult_meeting(
-    user: Any,
+    user: Actor,
     meeting_id: int,
     *,
     justification: str,
@@ -178,7 +179,7 @@ def consult_meeting(
     return view
 
 
-def my_actions(user: Any) -> QuerySet[Action]:
+def my_actions(user: Actor) -> QuerySet[Action]:
     return (
         with_reach(user, visible_actions(user))
         .filter(owner=user)
@@ -187,7 +188,7 @@ def my_actions(user: Any) -> QuerySet[Action]:
     )
 
 
-def agency_actions(user: Any) -> QuerySet[Action]:
+def agency_actions(user: Actor) -> QuerySet[Action]:
     return (
         with_reach(user, visible_actions(user))
         .filter(owner_agency_id=user.agency_id)
@@ -247,7 +248,7 @@ class PhilomenaProfile:
     generated_at: dt.datetime
 
 
-def philomena_profile(user: Any, child: Person) -> PhilomenaProfile:
+def philomena_profile(user: Actor, child: Person) -> PhilomenaProfile:
     """What police need when a child goes missing, drawn from the POLE links the user may
     see (current links only); `child` must come from access_person_by_id."""
     links = with_visible_sources(
@@ -328,7 +329,7 @@ class ProblemProfile:
         ]
 
 
-def _expand(user: Any, start: set[int], hops: int) -> tuple[set[int], bool]:
+def _expand(user: Actor, start: set[int], hops: int) -> tuple[set[int], bool]:
     seen = set(start)
     frontier = set(start)
     live = visible_links(user).filter(ended_on__isnull=True)
@@ -354,7 +355,7 @@ def _postcode_prefix(text: str) -> str:
 
 
 def problem_profile(
-    user: Any, *, postcode: str = "", entity: Entity | None = None, hops: int = 2
+    user: Actor, *, postcode: str = "", entity: Entity | None = None, hops: int = 2
 ) -> ProblemProfile:
     """Children, persons of concern, locations, vehicles, phones and accounts connected to
     an area (locations whose postcode starts with `postcode`) or to one record (a network),
@@ -414,7 +415,7 @@ def problem_profile(
 
 
 def consult_problem_profile(
-    user: Any, *, postcode: str = "", entity: Entity | None = None, pdf: bool = False
+    user: Actor, *, postcode: str = "", entity: Entity | None = None, pdf: bool = False
 ) -> ProblemProfile:
     """A problem profile compiled and shown (on screen or as PDF): the compilation is
     recorded as a combination, and the showing as one consultation naming every person
@@ -443,7 +444,7 @@ def consult_problem_profile(
 
 
 def consult_actions(
-    user: Any, shown: Iterable[Action], *, justification: str, details: dict[str, Any]
+    user: Actor, shown: Iterable[Action], *, justification: str, details: dict[str, Any]
 ) -> None:
     """A page of actions shown (web or API): one consultation row naming their subjects."""
     audit.record_list(
@@ -455,7 +456,7 @@ def consult_actions(
     )
 
 
-def view_philomena(user: Any, person_id: int) -> Person:
+def view_philomena(user: Actor, person_id: int) -> Person:
     """A child's Philomena profile opened: recorded as a consultation of the child."""
     child = access_person_by_id(user, person_id)
     audit.record(
@@ -468,7 +469,7 @@ def view_philomena(user: Any, person_id: int) -> Person:
     return child
 
 
-def consult_dashboard(user: Any, *, recount: bool = False) -> dashboard.Counted:
+def consult_dashboard(user: Actor, *, recount: bool = False) -> dashboard.Counted:
     """The Hub dashboard shown (counted at most a minute ago, or now on `recount`):
     recorded as hub.dashboard_viewed on every view."""
     audit.record(actor=user, event="hub.dashboard_viewed", justification="Hub dashboard")

@@ -21,7 +21,7 @@ from cairn.concerns import screening
 from cairn.concerns.models import RiskDecision, RiskLevel
 from cairn.concerns.selectors import screening_for_child
 from cairn.core.concurrency import Conflict, lock
-from cairn.core.http import require
+from cairn.core.http import agency_of, require
 from cairn.core.types import Actor
 from cairn.notifications import services as notifications
 from cairn.pole.access import restricted_entity_ids, visible_entity_ids
@@ -84,7 +84,7 @@ def _setup_errors(fields: dict[str, Any]) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def setup_update(*, actor: Any, **fields: Any) -> HubSetup:
+def setup_update(*, actor: Actor, **fields: Any) -> HubSetup:
     """Change the Hub's name, chair, terms of reference or thresholds (`hub.manage_setup`:
     the Hub chair or a system admin). Thresholds must sit within THRESHOLD_BOUNDS and the
     chair must be an active user whose role is Hub chair."""
@@ -150,7 +150,7 @@ def _member_errors(
 @transaction.atomic
 def member_set(
     *,
-    actor: Any,
+    actor: Actor,
     agency: Agency,
     representative: User | None,
     deputy: User | None = None,
@@ -234,7 +234,7 @@ def member_removal_problems(member: HubMember) -> list[str]:
 
 
 @transaction.atomic
-def member_remove(*, actor: Any, member: HubMember) -> None:
+def member_remove(*, actor: Actor, member: HubMember) -> None:
     """Remove a member agency from the Hub (the agency itself and its past attendance,
     actions and minutes stay). Refused while it is listed at a meeting whose minutes are
     not final (see member_removal_problems)."""
@@ -269,7 +269,7 @@ def member_remove(*, actor: Any, member: HubMember) -> None:
 @transaction.atomic
 def meeting_schedule(
     *,
-    actor: Any,
+    actor: Actor,
     starts_at: dt.datetime,
     meeting_type: str = MeetingType.MACE_OPERATIONAL,
     title: str = "",
@@ -323,7 +323,7 @@ def meeting_schedule(
 @transaction.atomic
 def attendance_record(
     *,
-    actor: Any,
+    actor: Actor,
     meeting: Meeting,
     user: User | None = None,
     agency: Agency | None = None,
@@ -360,7 +360,7 @@ def attendance_record(
 
 
 @transaction.atomic
-def agenda_generate(*, actor: Any, meeting: Meeting) -> list[AgendaItem]:
+def agenda_generate(*, actor: Actor, meeting: Meeting) -> list[AgendaItem]:
     """Build the agenda from the data through the provider registry. Idempotent: an item
     already on the agenda (same key) is kept as it is, with its notes."""
     _require_chair(actor)
@@ -406,7 +406,7 @@ def agenda_generate(*, actor: Any, meeting: Meeting) -> list[AgendaItem]:
 @transaction.atomic
 def item_record(
     *,
-    actor: Any,
+    actor: Actor,
     item: AgendaItem,
     discussion: str,
     agreed_level: str = "",
@@ -538,7 +538,7 @@ def _hub_risk_decision(
 @transaction.atomic
 def action_create(
     *,
-    actor: Any,
+    actor: Actor,
     description: str,
     owner: User,
     due_on: dt.date,
@@ -610,14 +610,14 @@ def action_notice_title(action: Action) -> str:
     return f"Hub action {action.reference} for you, due {action.due_on:%d %b %Y}"
 
 
-def can_complete(actor: Any, action: Action) -> bool:
+def can_complete(actor: Actor, action: Action) -> bool:
     return bool(
         action.owner_id == actor.pk or action.owner_agency_id == actor.agency_id or is_chair(actor)
     )
 
 
 @transaction.atomic
-def action_complete(*, actor: Any, action: Action, note: str) -> Action:
+def action_complete(*, actor: Actor, action: Action, note: str) -> Action:
     if not can_complete(actor, action):
         raise PermissionDenied("Only the owner, their agency or the chair can complete this.")
     if not note.strip():
@@ -645,7 +645,7 @@ def action_complete(*, actor: Any, action: Action, note: str) -> Action:
 
 @transaction.atomic
 def minutes_finalise(
-    *, actor: Any, meeting: Meeting, undiscussed_confirmed: bool = False
+    *, actor: Actor, meeting: Meeting, undiscussed_confirmed: bool = False
 ) -> Meeting:
     """Final minutes cannot change and may then be sent to every member agency, so they are
     final only after the meeting has taken place, and items left undiscussed only when the
@@ -694,7 +694,7 @@ def minutes_finalise(
 @transaction.atomic
 def minutes_distribute(
     *,
-    actor: Any,
+    actor: Actor,
     meeting: Meeting,
     agencies: list[Agency],
     claim: sharing.Claim = sharing.Claim(),  # noqa: B008 (frozen)
@@ -723,13 +723,13 @@ def minutes_distribute(
         disclosure = None
         if agency.pk != actor.agency_id:
             basis = sharing.basis_resolve(
-                from_agency=actor.agency, to_agencies=[agency], claim=claim
+                from_agency=agency_of(actor), to_agencies=[agency], claim=claim
             )
             disclosure = sharing.disclosure_record(
                 actor=actor,
                 kind=DisclosureKind.MINUTES,
                 reference=f"Minutes of {meeting.reference}",
-                from_agency=actor.agency,
+                from_agency=agency_of(actor),
                 to_agency=agency,
                 recipient=f"{recipient} ({agency.name})",
                 basis=basis,

@@ -12,13 +12,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cairn.core.http import actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
 from cairn.core.pdf import render_pdf
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle, wants_pdf
@@ -41,7 +41,7 @@ from .models import Meeting, MeetingStatus
 
 
 @login_required
-def hub_home(request: HttpRequest) -> HttpResponse:
+def hub_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "hub.view_meeting")
     today = timezone.localdate()
     return render(
@@ -62,7 +62,7 @@ def hub_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def hub_setup(request: HttpRequest) -> HttpResponse:
+def hub_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The set-up summary: every Hub user reads it; the chair and system admins see the
     Change links."""
     if not can_view_setup(request.user):
@@ -81,14 +81,14 @@ def hub_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _require_setup(request: HttpRequest) -> None:
+def _require_setup(request: AuthenticatedHttpRequest) -> None:
     if not can_manage_setup(request.user):
         raise PermissionDenied
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def setup_edit(request: HttpRequest) -> HttpResponse:
+def setup_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_setup(request)
     current = selectors.hub_setup()
     initial = {name: getattr(current, name) for name in forms.SetupForm.base_fields}
@@ -107,7 +107,7 @@ def setup_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_add(request: HttpRequest) -> HttpResponse:
+def member_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_setup(request)
     agencies = selectors.agencies_to_add()
     form = forms.MemberForm(
@@ -138,7 +138,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
+def member_edit(request: AuthenticatedHttpRequest, member_id: int) -> HttpResponse:
     member = access_member_to_manage(request.user, member_id)
     form = forms.MemberForm(
         request.POST or None,
@@ -169,7 +169,7 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_remove(request: HttpRequest, member_id: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, member_id: int) -> HttpResponse:
     member = access_member_to_manage(request.user, member_id)
     problems = services.member_removal_problems(member)
     if request.method == "POST" and not problems:
@@ -189,7 +189,7 @@ def member_remove(request: HttpRequest, member_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_new(request: HttpRequest) -> HttpResponse:
+def meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "hub.manage_meeting")
     form = forms.MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -210,7 +210,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 
 def _meeting_context(
-    request: HttpRequest, meeting: Meeting, view: Any = None, **extra: Any
+    request: AuthenticatedHttpRequest, meeting: Meeting, view: Any = None, **extra: Any
 ) -> dict[str, Any]:
     view = view or selectors.meeting_view(request.user, meeting)
     return {
@@ -225,14 +225,14 @@ def _meeting_context(
 
 
 @login_required
-def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     view = selectors.consult_meeting(request.user, meeting_id, justification="Opened {reference}")
     return render(request, "hub/meeting.html", _meeting_context(request, view.meeting, view))
 
 
 @login_required
 @require_POST
-def agenda_generate(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def agenda_generate(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting_to_run(request.user, meeting_id)
     try:
         added = services.agenda_generate(actor=request.user, meeting=meeting)
@@ -250,7 +250,7 @@ def agenda_generate(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def attendance(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting_to_run(request.user, meeting_id)
     form = forms.AttendanceForm(request.POST or None, users=selectors.owner_choices())
     if request.method == "POST" and form.is_valid():
@@ -267,7 +267,7 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def item_detail(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+def item_detail(request: AuthenticatedHttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     item = open_item_to_run(request.user, meeting_id, item_id)
     meeting = item.meeting
     is_child = item.child is not None
@@ -336,7 +336,7 @@ def item_detail(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def minutes_finalise(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def minutes_finalise(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     """Final minutes cannot be changed, so the chair is asked first, and told which items
     have no discussion recorded."""
     meeting = access_meeting_to_run(request.user, meeting_id)
@@ -370,7 +370,7 @@ def minutes_finalise(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @login_required
-def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def minutes(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     view = selectors.consult_meeting(
         request.user,
         meeting_id,
@@ -382,7 +382,7 @@ def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @throttle("export")
-def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def minutes_pdf(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     view = selectors.consult_meeting(
         request.user,
         meeting_id,
@@ -404,7 +404,7 @@ def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def distribute(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def distribute(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting_to_run(request.user, meeting_id)
     form = forms.DistributeForm(
         request.POST or None,
@@ -443,7 +443,7 @@ ACTION_STATES = {"open": "All open", "overdue": "Overdue", "due": "Due", "comple
 
 
 @login_required
-def action_list(request: HttpRequest) -> HttpResponse:
+def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "hub.view_action")
     scope = "agency" if request.GET.get("view") == "agency" else "mine"
     state = request.GET.get("state") or "open"
@@ -481,7 +481,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_detail(request: AuthenticatedHttpRequest, action_id: int) -> HttpResponse:
     action = view_action(request.user, action_id)
     form = forms.CompleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -511,7 +511,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @login_required
-def philomena(request: HttpRequest, person_id: int) -> HttpResponse:
+def philomena(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     require(actor_of(request), "hub.view_missing")
     child = selectors.view_philomena(request.user, person_id)
     return render(
@@ -529,7 +529,7 @@ def philomena(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def dashboard_view(request: HttpRequest) -> HttpResponse:
+def dashboard_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "hub.view_dashboard")
     counted = selectors.consult_dashboard(request.user, recount="recount" in request.GET)
     return render(
@@ -541,7 +541,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @throttle("export", when=wants_pdf)
-def problem_profile(request: HttpRequest) -> HttpResponse:
+def problem_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "hub.view_problem_profile")
     entity = None
     if is_digits(request.GET.get("entity", "")):

@@ -9,8 +9,6 @@ missing both give 404.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -18,12 +16,13 @@ from cairn.audit import services as audit
 from cairn.concerns.access import visible_concerns
 from cairn.concerns.models import ConcernStatus, IndicatorObservation
 from cairn.core.text import require_id
+from cairn.core.types import Actor
 from cairn.pole.access import entity_visibility_q
 
 from .models import MissingEpisode
 
 
-def visible_episodes(user: Any) -> QuerySet[MissingEpisode]:
+def visible_episodes(user: Actor) -> QuerySet[MissingEpisode]:
     if not user.is_authenticated or not user.has_perm("hub.view_missing"):
         return MissingEpisode.objects.none()
     return MissingEpisode.objects.filter(entity_visibility_q(user, prefix="child__entity__"))
@@ -33,7 +32,7 @@ def visible_episodes(user: Any) -> QuerySet[MissingEpisode]:
 MISSING_SIGN_CODES = ("missing_overnight", "frequent_missing")
 
 
-def missing_signs(user: Any) -> QuerySet[IndicatorObservation]:
+def missing_signs(user: Actor) -> QuerySet[IndicatorObservation]:
     """Signs of going missing recorded in submitted concerns the user may see, when the
     user may record missing episodes. (Signs that missing episodes added themselves have
     no concern, so they are never offered back.)"""
@@ -46,7 +45,7 @@ def missing_signs(user: Any) -> QuerySet[IndicatorObservation]:
     ).filter(entity_visibility_q(user, prefix="child__entity__"))
 
 
-def access_missing_sign(user: Any, observation_id: int) -> IndicatorObservation:
+def access_missing_sign(user: Actor, observation_id: int) -> IndicatorObservation:
     sign = (
         missing_signs(user)
         .select_related("indicator", "concern", "child", "child__entity")
@@ -58,7 +57,7 @@ def access_missing_sign(user: Any, observation_id: int) -> IndicatorObservation:
     return sign
 
 
-def access_episode_by_id(user: Any, episode_id: int) -> MissingEpisode:
+def access_episode_by_id(user: Actor, episode_id: int) -> MissingEpisode:
     episode_id = require_id(episode_id)
     episode = (
         visible_episodes(user)
@@ -72,7 +71,7 @@ def access_episode_by_id(user: Any, episode_id: int) -> MissingEpisode:
 
 
 def view_episode(
-    user: Any, episode_id: int, *, justification: str = "", source: str | None = None
+    user: Actor, episode_id: int, *, justification: str = "", source: str | None = None
 ) -> MissingEpisode:
     """A missing episode opened to read (web or API): recorded as a consultation of the
     child's data."""

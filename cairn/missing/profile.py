@@ -5,11 +5,10 @@ so the profile's query count stays bounded."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils import timezone
 
+from cairn.core.types import Actor
 from cairn.pole import chronology, profile_sections
 from cairn.pole.models import Person
 
@@ -18,7 +17,7 @@ from .models import MissingEpisode
 from .selectors import missing_sign_offers
 
 
-def _episodes(user: Any, person: Person) -> list[MissingEpisode]:
+def _episodes(user: Actor, person: Person) -> list[MissingEpisode]:
     cache: dict[int, list[MissingEpisode]] = person.__dict__.setdefault("_missing_episodes", {})
     if user.pk not in cache:
         cache[user.pk] = list(
@@ -28,7 +27,7 @@ def _episodes(user: Any, person: Person) -> list[MissingEpisode]:
 
 
 @profile_sections.register
-def missing_section(user: Any, person: Person) -> profile_sections.Section | None:
+def missing_section(user: Actor, person: Person) -> profile_sections.Section | None:
     if person.category != "child" or not user.has_perm("hub.view_missing"):
         return None
     episodes = _episodes(user, person)[:5]
@@ -41,7 +40,7 @@ def missing_section(user: Any, person: Person) -> profile_sections.Section | Non
 
 
 @chronology.register
-def episode_entries(user: Any, person: Person) -> list[chronology.ChronologyEntry]:
+def episode_entries(user: Actor, person: Person) -> list[chronology.ChronologyEntry]:
     entries = []
     if user.has_perm("hub.view_missing"):
         for episode in _episodes(user, person):

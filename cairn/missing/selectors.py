@@ -12,20 +12,21 @@ from typing import Any
 from django.db.models import QuerySet
 
 from cairn.audit import services as audit
+from cairn.core.types import Actor
 from cairn.pole.models import Person
 
 from .access import missing_signs, visible_episodes
 from .models import MissingEpisode
 
 
-def episodes_for_list(user: Any, *, child: Person | None = None) -> QuerySet[MissingEpisode]:
+def episodes_for_list(user: Actor, *, child: Person | None = None) -> QuerySet[MissingEpisode]:
     qs = visible_episodes(user).select_related("child", "owning_agency")
     if child is not None:
         qs = qs.filter(child=child)
     return qs.order_by("-reported_at", "-pk")
 
 
-def episodes_rhi_outstanding(user: Any) -> QuerySet[MissingEpisode]:
+def episodes_rhi_outstanding(user: Actor) -> QuerySet[MissingEpisode]:
     return (
         visible_episodes(user)
         .filter(rhi_due_at__isnull=False, rhi_completed_at__isnull=True)
@@ -45,7 +46,7 @@ class MissingSignOffer:
 
 
 def missing_sign_offers(
-    user: Any, *, concern_id: int | None = None, child_id: int | None = None
+    user: Actor, *, concern_id: int | None = None, child_id: int | None = None
 ) -> list[MissingSignOffer]:
     """The signs of going missing in one concern (or about one child) the user could
     record as missing episodes, each with the episode already recorded from it."""
@@ -80,7 +81,7 @@ def sign_initial(sign: Any) -> dict[str, Any]:
 
 
 def consult_missing_episodes(
-    user: Any, child_ids: Iterable[int], *, justification: str, subject: Person | None = None
+    user: Actor, child_ids: Iterable[int], *, justification: str, subject: Person | None = None
 ) -> None:
     """Missing episodes shown (the web's page with its outstanding interviews, or a page
     through the API): one consultation row naming the children."""

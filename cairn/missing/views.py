@@ -10,11 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cairn.core.http import actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
 from cairn.pole.access import view_person
 
 from . import forms, selectors, services
@@ -22,7 +22,7 @@ from .access import access_episode_by_id, access_missing_sign, view_episode
 
 
 @login_required
-def episode_list(request: HttpRequest) -> HttpResponse:
+def episode_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "hub.view_missing")
     page = Paginator(selectors.episodes_for_list(request.user), 25).get_page(
         request.GET.get("page")
@@ -44,7 +44,7 @@ def episode_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def episode_new(request: HttpRequest, person_id: int) -> HttpResponse:
+def episode_new(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     actor = actor_of(request)
     require(actor, "hub.add_missing")
     child = view_person(request.user, person_id, justification="Recording a missing episode")
@@ -73,7 +73,7 @@ def episode_new(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def episode_from_sign(request: HttpRequest, sign_id: int) -> HttpResponse:
+def episode_from_sign(request: AuthenticatedHttpRequest, sign_id: int) -> HttpResponse:
     """Record a sign of going missing from a concern as a missing episode: the form starts
     from the sign's date and evidence; the practitioner confirms or edits it."""
     actor = actor_of(request)
@@ -131,7 +131,7 @@ def episode_from_sign(request: HttpRequest, sign_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
+def episode_detail(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     # Reading the page is a consultation; a POST records its own change instead.
     episode = (
         view_episode(request.user, episode_id)

@@ -305,6 +305,10 @@ def test_enforcement_visit_errors_name_their_fields_once(ppu: Any, location: Any
     assert "This field is required" not in text
     assert "Enter the premises visited" in text and "Enter the date of the visit" in text
     assert "<title>Error: Enforcement visit \u2013 " in text and "(error)" not in text
+    # The summary comes first in <main>: before the security marking and the h1.
+    main = text[text.index('<main class="govuk-main-wrapper"') :]
+    assert main.index('class="govuk-error-summary"') < main.index('class="cairn-marking"')
+    assert main.index('class="govuk-error-summary"') < main.index("<h1")
     long = client.post(
         url,
         {

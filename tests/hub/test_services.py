@@ -204,6 +204,13 @@ def test_minutes_finalise_and_distribute_as_disclosures(
     assert all(e.recipient for e in events)
     with pytest.raises(ValidationError):  # no representative recorded for the school
         services.minutes_distribute(actor=chair, meeting=meeting, agencies=[agencies["school"]])
+    # A chair whose account has no agency cannot send in an agency's name: refused (403,
+    # as agency_of refuses elsewhere), nothing recorded.
+    chair.agency = None
+    with pytest.raises(PermissionDenied):
+        services.minutes_distribute(actor=chair, meeting=meeting, agencies=[agencies["trust"]])
+    assert AuditEvent.objects.filter(event="hub.minutes_distributed").count() == 2
+    chair.refresh_from_db()
     with pytest.raises(ValidationError):  # final minutes cannot change
         services.item_record(actor=chair, item=child_item, discussion="Changed later")
 

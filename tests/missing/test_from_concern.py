@@ -271,3 +271,21 @@ def test_api_records_once_and_denies_the_unseen(
     teacher = make_user("practitioner", agency="school", username="teacher")
     denied = ApiClient(session_user=teacher).post(path, body)
     assert denied.status_code == 404
+
+
+def test_errors_are_summarised_first_in_main_and_titled_once(
+    users: dict[str, Any], concern: Concern
+) -> None:
+    """GOV.UK: the error summary at the top of the main container, before the security
+    marking and the h1; the title says "Error: " once."""
+    overnight = sign(concern, "missing_overnight")
+    page = client_for(users["social_worker"]).post(
+        f"/hub/missing/from-sign/{overnight.pk}/", {"police_risk_grading": "medium"}
+    )
+    assert page.status_code == 200
+    text = page.content.decode()
+    main = text[text.index('<main class="govuk-main-wrapper"') :]
+    assert main.index('class="govuk-error-summary"') < main.index('class="cairn-marking"')
+    assert main.index('class="govuk-error-summary"') < main.index("<h1")
+    title = text[text.index("<title>") : text.index("</title>")]
+    assert title.startswith("<title>Error: Record a missing episode") and title.count("Error:") == 1

@@ -14,7 +14,7 @@ from cairn.disruption.access import first_person_subject as _first_person_subjec
 from cairn.disruption.models import Tactic
 
 
-def _who(user: Any) -> str:
+def _who(user: Actor | None) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else "someone else"
 
 

@@ -6,23 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from cairn.core.http import AuthenticatedHttpRequest
 from cairn.disruption.access import is_police_user
 from cairn.disruption.models import Tactic
 
 NAV = "disruption"
 
 
-def _require_police(request: HttpRequest) -> None:
+def _require_police(request: AuthenticatedHttpRequest) -> None:
     """Police work (CAWNs, markers, vehicle sightings): refused like a missing permission."""
     if not is_police_user(request.user):
         raise PermissionDenied
 
 
 def _form_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     form: Any,
     *,
     title: str,

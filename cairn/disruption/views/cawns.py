@@ -8,12 +8,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from cairn.core.http import actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
 from cairn.core.pdf import render_pdf
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle, wants_pdf
@@ -29,7 +29,7 @@ from ._common import NAV, _form_page, _require_police
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cawn_new(request: HttpRequest, child_id: int) -> HttpResponse:
+def cawn_new(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     require(actor_of(request), "disruption.add_tactic")
     _require_police(request)
     child = view_person(request.user, child_id, justification="CAWN eligibility checked")
@@ -78,7 +78,7 @@ def cawn_new(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-def _cawn_to_change(request: HttpRequest, tactic_id: int) -> Any:
+def _cawn_to_change(request: AuthenticatedHttpRequest, tactic_id: int) -> Any:
     """A CAWN the user may change (404 otherwise, as for a missing one)."""
     tactic = access_tactic_to_change(request.user, tactic_id)
     if tactic.tactic_type != TacticType.CAWN:
@@ -91,7 +91,7 @@ def _cawn_to_change(request: HttpRequest, tactic_id: int) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cawn_service(request: HttpRequest, tactic_id: int) -> HttpResponse:
+def cawn_service(request: AuthenticatedHttpRequest, tactic_id: int) -> HttpResponse:
     cawn = _cawn_to_change(request, tactic_id)
     form = forms.CawnServiceForm(
         request.POST or None,
@@ -120,7 +120,7 @@ def cawn_service(request: HttpRequest, tactic_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cawn_breach(request: HttpRequest, tactic_id: int) -> HttpResponse:
+def cawn_breach(request: AuthenticatedHttpRequest, tactic_id: int) -> HttpResponse:
     cawn = _cawn_to_change(request, tactic_id)
     form = forms.BreachForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -149,7 +149,7 @@ def cawn_breach(request: HttpRequest, tactic_id: int) -> HttpResponse:
 
 @login_required
 @throttle("export", when=wants_pdf)
-def cawn_notice(request: HttpRequest, tactic_id: int) -> HttpResponse:
+def cawn_notice(request: AuthenticatedHttpRequest, tactic_id: int) -> HttpResponse:
     """The printable notice: a PDF with ?format=pdf, otherwise an HTML page with print
     styles."""
     tactic = selectors.view_cawn_notice(request.user, tactic_id)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cairn.core.http import actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
 from cairn.disruption import forms, selectors
 from cairn.disruption.access import access_location_action_by_id, can_change_assessment
 from cairn.disruption.services import assessments
@@ -21,7 +21,7 @@ from ._common import NAV, _form_page
 
 
 @login_required
-def location_profile(request: HttpRequest, entity_id: int) -> HttpResponse:
+def location_profile(request: AuthenticatedHttpRequest, entity_id: int) -> HttpResponse:
     require(actor_of(request), "disruption.view_tactic")
     entity = selectors.view_profile(
         request.user, entity_id, kind=EntityKind.LOCATION, justification="Opened a location profile"
@@ -44,7 +44,7 @@ def location_profile(request: HttpRequest, entity_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def location_action_done(request: HttpRequest, action_id: int) -> HttpResponse:
+def location_action_done(request: AuthenticatedHttpRequest, action_id: int) -> HttpResponse:
     """Mark an action of a location assessment done, or (reopen=1) not done after all."""
     require(actor_of(request), "disruption.view_tactic")
     action = access_location_action_by_id(request.user, action_id)
@@ -65,7 +65,7 @@ def location_action_done(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @login_required
-def locations(request: HttpRequest) -> HttpResponse:
+def locations(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "disruption.view_tactic")
     return render(
         request,
@@ -76,7 +76,7 @@ def locations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_new(request: HttpRequest, entity_id: int) -> HttpResponse:
+def assessment_new(request: AuthenticatedHttpRequest, entity_id: int) -> HttpResponse:
     require(actor_of(request), "disruption.add_tactic")
     require(actor_of(request), "disruption.view_tactic")
     entity = selectors.view_profile(

@@ -7,11 +7,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from cairn.core.http import actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
 from cairn.disruption import forms
 from cairn.disruption.access import access_tactic_to_change
 from cairn.disruption.models import TacticType
@@ -23,7 +23,7 @@ from ._common import _form_page, _require_police
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def marker_new(request: HttpRequest, entity_id: int) -> HttpResponse:
+def marker_new(request: AuthenticatedHttpRequest, entity_id: int) -> HttpResponse:
     require(actor_of(request), "disruption.add_tactic")
     _require_police(request)
     entity = view_entity(request.user, entity_id, justification="Adding a marker")
@@ -45,7 +45,7 @@ def marker_new(request: HttpRequest, entity_id: int) -> HttpResponse:
     return _form_page(request, form, title=f"Add a marker on {entity.label}", submit="Add marker")
 
 
-def _marker_to_change(request: HttpRequest, tactic_id: int) -> Any:
+def _marker_to_change(request: AuthenticatedHttpRequest, tactic_id: int) -> Any:
     """A marker the user may change (404 otherwise, as for a missing one)."""
     tactic = access_tactic_to_change(request.user, tactic_id)
     if tactic.tactic_type != TacticType.MARKER:
@@ -55,7 +55,7 @@ def _marker_to_change(request: HttpRequest, tactic_id: int) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def marker_review(request: HttpRequest, tactic_id: int) -> HttpResponse:
+def marker_review(request: AuthenticatedHttpRequest, tactic_id: int) -> HttpResponse:
     marker = _marker_to_change(request, tactic_id)
     form = forms.MarkerReviewForm(request.POST or None, initial={"version": marker.tactic.version})
     if request.method == "POST" and form.is_valid():
@@ -79,7 +79,7 @@ def marker_review(request: HttpRequest, tactic_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def marker_remove(request: HttpRequest, tactic_id: int) -> HttpResponse:
+def marker_remove(request: AuthenticatedHttpRequest, tactic_id: int) -> HttpResponse:
     marker = _marker_to_change(request, tactic_id)
     form = forms.RemovalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

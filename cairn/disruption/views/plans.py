@@ -7,12 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from cairn.core.http import actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
 from cairn.disruption import forms, selectors
 from cairn.disruption.access import view_plan
 from cairn.disruption.services import plans
@@ -24,7 +24,7 @@ from ._common import NAV, _form_page
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(
-    request: HttpRequest, person_id: int | None = None, plan_id: int | None = None
+    request: AuthenticatedHttpRequest, person_id: int | None = None, plan_id: int | None = None
 ) -> HttpResponse:
     require(actor_of(request), "disruption.manage_plan")
     plan = view_plan(request.user, plan_id, justification="Changing a plan") if plan_id else None
@@ -67,7 +67,7 @@ def plan_edit(
 
 
 @login_required
-def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = view_plan(request.user, plan_id, justification="Opened a disruption plan")
     return render(
         request,

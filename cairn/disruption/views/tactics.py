@@ -10,12 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from cairn.core.http import actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
 from cairn.core.text import is_digits
 from cairn.disruption import forms, selectors
 from cairn.disruption.access import (
@@ -36,7 +36,7 @@ from ._common import NAV, _form_page
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "disruption.view_tactic")
     filters = forms.TacticFilterForm(request.GET or None)
     tactic_type = status = None
@@ -71,7 +71,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def tactic_detail(request: HttpRequest, tactic_id: int) -> HttpResponse:
+def tactic_detail(request: AuthenticatedHttpRequest, tactic_id: int) -> HttpResponse:
     tactic = view_tactic(request.user, tactic_id, justification="Opened a disruption tactic")
     view = selectors.tactic_detail(request.user, tactic)
     return render(
@@ -88,7 +88,7 @@ def tactic_detail(request: HttpRequest, tactic_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tactic_update(request: HttpRequest, tactic_id: int) -> HttpResponse:
+def tactic_update(request: AuthenticatedHttpRequest, tactic_id: int) -> HttpResponse:
     tactic = access_tactic_to_change(request.user, tactic_id)
     form = forms.TacticUpdateForm(
         request.POST or None,
@@ -140,7 +140,7 @@ GENERIC_TYPES = [
 ]
 
 
-def _letter_recipients(request: HttpRequest, entity: Any) -> list[Any]:
+def _letter_recipients(request: AuthenticatedHttpRequest, entity: Any) -> list[Any]:
     """Who a warning letter started from a child's page may be sent to: the persons of
     concern linked to the child, plus a visible person named by ?person= (or the form)."""
     child = getattr(entity, "person", None)
@@ -153,7 +153,7 @@ def _letter_recipients(request: HttpRequest, entity: Any) -> list[Any]:
     return people
 
 
-def _preselected(request: HttpRequest, people: list[Any]) -> Any:
+def _preselected(request: AuthenticatedHttpRequest, people: list[Any]) -> Any:
     """The person to pre-select: the one named by ?person=, or the only one linked."""
     named = request.GET.get("person", "")
     for person in people:
@@ -164,7 +164,7 @@ def _preselected(request: HttpRequest, people: list[Any]) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tactic_new(request: HttpRequest, entity_id: int, tactic_type: str) -> HttpResponse:
+def tactic_new(request: AuthenticatedHttpRequest, entity_id: int, tactic_type: str) -> HttpResponse:
     require(actor_of(request), "disruption.add_tactic")
     if tactic_type not in [t.value for t in GENERIC_TYPES]:
         raise Http404("No such tactic type.")
@@ -229,7 +229,7 @@ def tactic_new(request: HttpRequest, entity_id: int, tactic_type: str) -> HttpRe
 
 
 @login_required
-def tactic_choose(request: HttpRequest, entity_id: int) -> HttpResponse:
+def tactic_choose(request: AuthenticatedHttpRequest, entity_id: int) -> HttpResponse:
     """Which tactic to record against a person, place or vehicle."""
     require(actor_of(request), "disruption.add_tactic")
     entity = view_entity(request.user, entity_id, justification="Choosing a tactic")
@@ -251,7 +251,7 @@ def tactic_choose(request: HttpRequest, entity_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tactic_share(request: HttpRequest, tactic_id: int) -> HttpResponse:
+def tactic_share(request: AuthenticatedHttpRequest, tactic_id: int) -> HttpResponse:
     require(actor_of(request), "disruption.share_tactic")
     tactic = access_tactic_by_id(request.user, tactic_id)
     agencies = selectors.other_agencies(request.user)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cairn.core.http import actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
 from cairn.core.text import is_digits
 from cairn.core.wording import place_phrase
 from cairn.disruption import forms, selectors
@@ -22,7 +22,7 @@ from ._common import NAV, _form_page, _require_police
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def sighting_new(request: HttpRequest) -> HttpResponse:
+def sighting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "disruption.add_tactic")
     _require_police(request)
     child = None
@@ -71,14 +71,14 @@ def sighting_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def sightings_repeated(request: HttpRequest) -> HttpResponse:
+def sightings_repeated(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "disruption.view_tactic")
     groups = selectors.consult_repeated_sightings(request.user)
     return render(request, "disruption/sightings.html", {"groups": groups, "nav": NAV})
 
 
 @login_required
-def vehicle_profile(request: HttpRequest, entity_id: int) -> HttpResponse:
+def vehicle_profile(request: AuthenticatedHttpRequest, entity_id: int) -> HttpResponse:
     require(actor_of(request), "disruption.view_tactic")
     entity = selectors.view_profile(
         request.user, entity_id, kind=EntityKind.VEHICLE, justification="Opened a vehicle profile"
