@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Router, Schema
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
+from cairn.core.api_pages import Page, PageNo, page_size_query, paginate
 from cairn.core.http import actor_of, require
 
 from . import selectors, services
@@ -22,7 +22,6 @@ from .models import Action, MeetingStatus, MeetingType
 router = Router(tags=["hub"])
 SOURCE = "api"
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-PageNo = Annotated[int, Query(ge=1, le=100_000)]
 
 
 class ActionOut(Schema):
@@ -74,6 +73,14 @@ class MeetingSummaryOut(Schema):
     status: MeetingStatus
 
 
+class MeetingPage(Page[MeetingSummaryOut]):
+    pass
+
+
+class ActionPage(Page[ActionOut]):
+    pass
+
+
 class MeetingOut(MeetingSummaryOut):
     venue: str
     chair: str
@@ -105,24 +112,12 @@ def _action_out(a: Action, today: dt.date) -> dict[str, Any]:
     }
 
 
-def _page(rows: Any, page: int, out: Any, shown: list[Any] | None = None) -> dict[str, Any]:
-    """One page of `rows` through `out`; the rows shown are added to `shown` (for the
-    list's consultation row)."""
-    paginator = Paginator(rows, 25)
-    current = paginator.get_page(page)
-    if shown is not None:
-        shown.extend(current)
-    return {
-        "count": paginator.count,
-        "page": current.number,
-        "pages": paginator.num_pages,
-        "results": [out(r) for r in current],
-    }
-
-
-@router.get("/hub/meetings", response={200: dict[str, Any], **error_responses()})
+@router.get("/hub/meetings", response={200: MeetingPage, **error_responses()})
 def meeting_list(
-    request: HttpRequest, when: Literal["upcoming", "past"] = "upcoming", page: PageNo = 1
+    request: HttpRequest,
+    when: Literal["upcoming", "past"] = "upcoming",
+    page: PageNo = 1,
+    page_size: int = page_size_query(25),
 ) -> dict[str, Any]:
     """Meetings you chair, attend or own an action in."""
     actor = actor_of(request)
@@ -130,17 +125,18 @@ def meeting_list(
     rows = (
         selectors.upcoming_meetings(actor) if when == "upcoming" else selectors.past_meetings(actor)
     )
-    return _page(
+    return paginate(
         rows,
         page,
-        lambda m: MeetingSummaryOut(
-            id=m.pk,
-            reference=m.reference,
-            title=m.title,
-            meeting_type=m.meeting_type,
-            starts_at=m.starts_at,
-            status=m.status,
-        ).model_dump(mode="json"),
+        page_size,
+        lambda m: {
+            "id": m.pk,
+            "reference": m.reference,
+            "title": m.title,
+            "meeting_type": m.meeting_type,
+            "starts_at": m.starts_at,
+            "status": m.status,
+        },
     )
 
 
@@ -186,12 +182,13 @@ def meeting_detail(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
     }
 
 
-@router.get("/hub/actions", response={200: dict[str, Any], **error_responses()})
+@router.get("/hub/actions", response={200: ActionPage, **error_responses()})
 def action_list(
     request: HttpRequest,
     scope: Literal["mine", "agency"] = "mine",
     state: Literal["open", "overdue", "due", "complete", "all"] = "open",
     page: PageNo = 1,
+    page_size: int = page_size_query(25),
 ) -> dict[str, Any]:
     """Your actions, or your agency's, filtered by state."""
     actor = actor_of(request)
@@ -201,17 +198,18 @@ def action_list(
     rows = selectors.filter_actions(base, state, today)
     if state == "open":
         rows = rows.filter(status="open")
-    shown: list[Action] = []
-    out = _page(
-        rows, page, lambda a: ActionOut(**_action_out(a, today)).model_dump(mode="json"), shown
+    return paginate(
+        rows,
+        page,
+        page_size,
+        lambda a: _action_out(a, today),
+        consult=lambda shown: selectors.consult_actions(
+            actor,
+            shown,
+            justification="Hub actions listed through the API",
+            details={"scope": scope, "state": state},
+        ),
     )
-    selectors.consult_actions(
-        actor,
-        shown,
-        justification="Hub actions listed through the API",
-        details={"scope": scope, "state": state},
-    )
-    return out
 
 
 @router.get("/hub/actions/{action_id}", response={200: ActionOut, **error_responses(404)})

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
+from cairn.core.api_pages import Page, PageNo, page_size_query, paginate
 from cairn.core.http import actor_of, require
 from cairn.pole.access import access_person_by_id
 
@@ -26,7 +26,6 @@ from .models import MissingEpisode, PoliceRiskGrading
 router = Router(tags=["hub"])
 SOURCE = "api"
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-PageNo = Annotated[int, Query(ge=1, le=100_000)]
 
 
 class EpisodeIn(InputSchema):
@@ -84,6 +83,10 @@ class EpisodeOut(Schema):
     rhi_state: str
 
 
+class EpisodePage(Page[EpisodeOut]):
+    pass
+
+
 def _episode_out(e: MissingEpisode) -> dict[str, Any]:
     return {
         "id": e.pk,
@@ -107,33 +110,31 @@ def _episode_out(e: MissingEpisode) -> dict[str, Any]:
 
 @router.get(
     "/hub/missing-episodes",
-    response={200: dict[str, Any], **error_responses(404)},
+    response={200: EpisodePage, **error_responses(404)},
     operation_id="cairn_hub_api_episode_list",
 )
 def episode_list(
     request: HttpRequest,
     child_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     page: PageNo = 1,
+    page_size: int = page_size_query(25),
 ) -> dict[str, Any]:
     """Missing episodes of children you may see (newest first)."""
     actor = actor_of(request)
     require(actor, "hub.view_missing")
     child = access_person_by_id(actor, child_id) if child_id is not None else None
-    paginator = Paginator(selectors.episodes_for_list(actor, child=child), 25)
-    current = paginator.get_page(page)
-    out: dict[str, Any] = {
-        "count": paginator.count,
-        "page": current.number,
-        "pages": paginator.num_pages,
-        "results": [EpisodeOut(**_episode_out(e)).model_dump(mode="json") for e in current],
-    }
-    selectors.consult_missing_episodes(
-        actor,
-        [e["child_id"] for e in out["results"]],
-        subject=child,
-        justification="Missing episodes listed through the API",
+    return paginate(
+        selectors.episodes_for_list(actor, child=child),
+        page,
+        page_size,
+        _episode_out,
+        consult=lambda shown: selectors.consult_missing_episodes(
+            actor,
+            [e.child_id for e in shown],
+            subject=child,
+            justification="Missing episodes listed through the API",
+        ),
     )
-    return out
 
 
 @router.post(

@@ -143,8 +143,15 @@ def test_markers_and_overdue(api_as: Any, ppu: Any, poc: Any, users: dict[str, A
     assert response.status_code == 201
     assert response.json()["overdue"] is True
     overdue = api.get("/disruption/reviews/overdue").json()
-    assert [t["id"] for t in overdue] == [response.json()["id"]]
-    assert api_as(users["social_worker"]).get("/disruption/reviews/overdue").json() == []
+    assert (overdue["count"], overdue["page"], overdue["pages"], overdue["page_size"]) == (
+        1,
+        1,
+        1,
+        100,
+    )
+    assert [t["id"] for t in overdue["results"]] == [response.json()["id"]]
+    none = api_as(users["social_worker"]).get("/disruption/reviews/overdue").json()
+    assert (none["count"], none["results"]) == (0, [])
 
 
 def test_plans(api_as: Any, ppu: Any, poc: Any, users: dict[str, Any], child: Any) -> None:
@@ -163,7 +170,9 @@ def test_plans(api_as: Any, ppu: Any, poc: Any, users: dict[str, Any], child: An
     plan = response.json()
     assert [t["id"] for t in plan["tactics"]] == [tid]
     assert api.get(f"/disruption/plans/{plan['id']}").status_code == 200
-    assert len(api.get("/disruption/plans", person_id=poc.pk).json()) == 1
+    listed = api.get("/disruption/plans", person_id=poc.pk).json()
+    assert listed["count"] == 1 and listed["page_size"] == 100
+    assert [p["tactics"][0]["id"] for p in listed["results"]] == [tid]
     assert api_as(users["social_worker"]).get(f"/disruption/plans/{plan['id']}").status_code == 404
     denied = api_as(users["practitioner"]).post(
         "/disruption/plans",
@@ -212,7 +221,7 @@ def test_location_assessments_through_the_api(
     assert body["can_change"] is True and body["actions"][0]["done_on"] is None
     action_id = body["actions"][0]["id"]
     listed = api.get(url).json()
-    assert [a["id"] for a in listed] == [body["id"]]
+    assert listed["count"] == 1 and [a["id"] for a in listed["results"]] == [body["id"]]
     assert AuditEvent.objects.filter(event="location.profile_viewed", source="api").exists()
 
     done = api.post(f"/disruption/location-actions/{action_id}/done", {})
@@ -225,7 +234,7 @@ def test_location_assessments_through_the_api(
 
     # Denied: the analyst may read but not change; a social worker cannot see the place.
     analyst = api_as(users["analyst"])
-    assert analyst.get(url).json()[0]["can_change"] is False
+    assert analyst.get(url).json()["results"][0]["can_change"] is False
     assert analyst.post(f"/disruption/location-actions/{action_id}/done", {}).status_code == 403
     social = api_as(users["social_worker"])
     assert social.get(url).status_code == 404

@@ -63,6 +63,8 @@ def test_meetings_allowed_and_denied(
     chair = api_as(users["hub_chair"])
     listed = chair.get("/hub/meetings").json()
     assert [m["id"] for m in listed["results"]] == [meeting.pk]
+    assert (listed["page"], listed["pages"], listed["page_size"]) == (1, 1, 25)
+    assert chair.get("/hub/meetings", page_size=0).status_code == 422
     detail = chair.get(f"/hub/meetings/{meeting.pk}")
     assert detail.status_code == 200
     body = detail.json()
@@ -84,6 +86,8 @@ def test_actions_list_and_complete(
     owner = api_as(users["social_worker"])
     mine = owner.get("/hub/actions").json()
     assert mine["count"] == 1 and mine["results"][0]["overdue"] is False
+    assert mine["page_size"] == 25
+    assert owner.get("/hub/actions", page=9, page_size=1).json()["page"] == 1
     action_id = mine["results"][0]["id"]
     assert owner.get("/hub/actions", state="overdue").json()["count"] == 0
     police = api_as(users["fib_officer"])

@@ -60,7 +60,11 @@ def test_missing_episodes(
         },
     )
     assert done.status_code == 200 and done.json()["rhi_state"] == "completed_in_time"
-    assert sw.get("/hub/missing-episodes", child_id=child.pk).json()["count"] == 1
+    listed = sw.get("/hub/missing-episodes", child_id=child.pk).json()
+    assert (listed["count"], listed["page_size"]) == (1, 25)
+    assert listed["results"][0]["id"] == episode_id and listed["results"][0]["rhi_state"] == (
+        "completed_in_time"
+    )
     bad = sw.post(
         "/hub/missing-episodes",
         {"child_id": child.pk, "reported_at": (timezone.now() + dt.timedelta(days=1)).isoformat()},

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from cairn.api_auth.schemas import InputSchema, error_responses
+from cairn.core.api_pages import Page, PageNo, page_size_query, paginate
 from cairn.core.http import actor_of, require
 from cairn.core.types import Actor
 from cairn.disruption import selectors
@@ -61,6 +62,10 @@ class AssessmentOut(Schema):
     actions: list[LocationActionOut]
 
 
+class AssessmentPage(Page[AssessmentOut]):
+    pass
+
+
 def _location_entity(actor: Actor, entity_id: int) -> Any:
     require(actor, "disruption.view_tactic")
     entity = access_entity_by_id(actor, entity_id)
@@ -92,10 +97,15 @@ def _assessment_out(actor: Actor, a: LocationAssessment) -> dict[str, Any]:
 
 @router.get(
     "/disruption/locations/{entity_id}/assessments",
-    response={200: list[AssessmentOut], **error_responses(404)},
+    response={200: AssessmentPage, **error_responses(404)},
     operation_id="cairn_disruption_api_assessment_list",
 )
-def assessment_list(request: HttpRequest, entity_id: Id) -> list[dict[str, Any]]:
+def assessment_list(
+    request: HttpRequest,
+    entity_id: Id,
+    page: PageNo = 1,
+    page_size: int = page_size_query(100),
+) -> dict[str, Any]:
     """The Contextual Safeguarding assessments of a place you may see, newest first, with
     their actions."""
     actor = actor_of(request)
@@ -107,13 +117,15 @@ def assessment_list(request: HttpRequest, entity_id: Id) -> list[dict[str, Any]]
         justification="Location assessments read through the API",
         source=SOURCE,
     )
-    listed = list(
+    return paginate(
         visible_assessments(actor)
         .filter(location_id=entity.pk)
         .select_related("owning_agency")
-        .prefetch_related("actions")[:100]
+        .prefetch_related("actions"),
+        page,
+        page_size,
+        lambda a: _assessment_out(actor, a),
     )
-    return [_assessment_out(actor, a) for a in listed]
 
 
 @router.post(

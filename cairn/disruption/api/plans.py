@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
+from cairn.core.api_pages import Page, PageNo, page_size_query, paginate
 from cairn.core.http import actor_of, require
 from cairn.core.types import Actor
 from cairn.disruption import selectors
@@ -39,6 +40,10 @@ class PlanOut(Schema):
     tactics: list[TacticSummaryOut]
 
 
+class PlanPage(Page[PlanOut]):
+    pass
+
+
 def _plan_out(actor: Actor, plan: DisruptionPlan) -> dict[str, Any]:
     return {
         "id": plan.pk,
@@ -53,22 +58,28 @@ def _plan_out(actor: Actor, plan: DisruptionPlan) -> dict[str, Any]:
 
 @router.get(
     "/disruption/plans",
-    response={200: list[PlanOut], **error_responses(404)},
+    response={200: PlanPage, **error_responses(404)},
     operation_id="cairn_disruption_api_plan_list",
 )
 def plan_list(
     request: HttpRequest,
     person_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-) -> list[dict[str, Any]]:
+    page: PageNo = 1,
+    page_size: int = page_size_query(100),
+) -> dict[str, Any]:
     """Disruption plans you may see, optionally for one person of concern."""
     actor = actor_of(request)
     require(actor, "disruption.view_tactic")
     qs = visible_plans(actor).select_related("owner", "owning_agency")
     if person_id is not None:
         qs = qs.filter(person_of_concern=access_person_by_id(actor, person_id))
-    listed = list(qs.order_by("-updated_at")[:100])
-    selectors.consult_plans(actor, listed, person_id=person_id)
-    return [_plan_out(actor, p) for p in listed]
+    return paginate(
+        qs.order_by("-updated_at", "-pk"),
+        page,
+        page_size,
+        lambda p: _plan_out(actor, p),
+        consult=lambda shown: selectors.consult_plans(actor, list(shown), person_id=person_id),
+    )
 
 
 @router.get(

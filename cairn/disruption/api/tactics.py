@@ -7,11 +7,11 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Status
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema, error_responses
+from cairn.core.api_pages import Page, PageNo, page_size_query, paginate
 from cairn.core.http import actor_of, require
 from cairn.disruption import selectors
 from cairn.disruption.access import view_tactic
@@ -22,6 +22,10 @@ from cairn.pole.access import access_entity_by_id
 from ._common import SOURCE, Id, TacticOut, TacticSummaryOut, _summary, _tactic_out
 
 router = Router()
+
+
+class TacticPage(Page[TacticSummaryOut]):
+    pass
 
 
 class SubjectIn(InputSchema):
@@ -52,7 +56,7 @@ class TacticIn(InputSchema):
 
 @router.get(
     "/disruption/tactics",
-    response={200: dict[str, Any], **error_responses(404)},
+    response={200: TacticPage, **error_responses(404)},
     operation_id="cairn_disruption_api_tactic_list",
 )
 def tactic_list(
@@ -60,7 +64,8 @@ def tactic_list(
     tactic_type: TacticType | None = None,
     status: TacticStatus | None = None,
     entity_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNo = 1,
+    page_size: int = page_size_query(25),
 ) -> dict[str, Any]:
     """Tactics you may see, newest first; optionally of one type, status or record."""
     actor = actor_of(request)
@@ -69,33 +74,40 @@ def tactic_list(
     if entity_id is not None:
         access_entity_by_id(actor, entity_id)
         qs = qs.filter(subjects__entity_id=entity_id).distinct()
-    current = Paginator(qs, 25).get_page(page)
-    selectors.consult_tactics(
-        actor,
-        current,
-        justification="Tactics listed through the API",
-        details={"page": current.number, "type": tactic_type, "entity": entity_id},
+    return paginate(
+        qs,
+        page,
+        page_size,
+        _summary,
+        consult=lambda shown: selectors.consult_tactics(
+            actor,
+            shown,
+            justification="Tactics listed through the API",
+            details={"page": shown.number, "type": tactic_type, "entity": entity_id},
+        ),
     )
-    return {
-        "count": current.paginator.count,
-        "page": current.number,
-        "pages": current.paginator.num_pages,
-        "results": [_summary(t) for t in current],
-    }
 
 
 @router.get(
     "/disruption/reviews/overdue",
-    response={200: list[TacticSummaryOut], **error_responses()},
+    response={200: TacticPage, **error_responses()},
     operation_id="cairn_disruption_api_overdue",
 )
-def overdue(request: HttpRequest) -> list[dict[str, Any]]:
+def overdue(
+    request: HttpRequest, page: PageNo = 1, page_size: int = page_size_query(100)
+) -> dict[str, Any]:
     """Open tactics you may see whose review date has passed, oldest first."""
     actor = actor_of(request)
     require(actor, "disruption.view_tactic")
-    due = list(selectors.overdue_reviews(actor)[:200])
-    selectors.consult_tactics(actor, due, justification="Overdue reviews listed through the API")
-    return [_summary(t) for t in due]
+    return paginate(
+        selectors.overdue_reviews(actor),
+        page,
+        page_size,
+        _summary,
+        consult=lambda shown: selectors.consult_tactics(
+            actor, shown, justification="Overdue reviews listed through the API"
+        ),
+    )
 
 
 @router.get(
