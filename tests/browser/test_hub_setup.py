@@ -58,7 +58,7 @@ def test_chair_changes_a_threshold_and_adds_a_member_agency(
     expect(summary).to_contain_text(
         "The number of missing episodes must be a whole number between 1 and 20"
     )
-    expect(page).to_have_title(re.compile(r"^Change the Hub set-up \(error\)"))
+    expect(page).to_have_title(re.compile(r"^Error: Change the Hub set-up"))
     expect(page.get_by_label("Frequent missing: number of episodes")).to_have_value("0")
     expect(page.get_by_label("Name of the Hub")).to_have_value("Testshire Exploitation Hub")
     assert_accessible(page)
