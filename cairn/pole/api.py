@@ -429,6 +429,7 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Status[Person]:
     """Record a new person with their primary name and any aliases. Unlike the web form
     this does not stop to show possible duplicates: search first."""
     actor = actor_of(request)
+    _refuse_police_only(actor, payload.police_only)
     data = payload.model_dump(exclude={"aliases", "police_only", "hub_shared", "justification"})
     person = services.person_create(
         actor=actor,
@@ -491,6 +492,7 @@ def link_create(request: HttpRequest, payload: LinkIn) -> Status[dict[str, Any]]
     is added to it as a further source (201); sending the same note again changes nothing
     (200)."""
     actor = actor_of(request)
+    _refuse_police_only(actor, payload.police_only)
     recorded = services.link_record(
         actor=actor,
         from_entity_id=payload.from_entity_id,
@@ -567,24 +569,40 @@ def entity_detail(request: HttpRequest, entity_id: EntityId) -> Entity:
 _CREATED = {201: EntityOut, **error_responses(422)}
 
 
+def _refuse_police_only(actor: Actor, requested: bool) -> None:
+    """Only police may mark a record or link police-only. The services quietly record a
+    partner's request as an ordinary record (intelligence a partner submits passes through
+    them); an API client asking for it is told, not left believing it was honoured."""
+    if requested and not actor.is_police:
+        raise DjangoValidationError(
+            {"police_only": "Only police users can mark a record police-only."}
+        )
+
+
 @router.post("/vehicles", response=_CREATED, tags=["objects and locations"])
 def vehicle_create(request: HttpRequest, payload: VehicleIn) -> Status[Entity]:
     """Record a vehicle by its registration (any spacing or case)."""
-    vehicle = services.vehicle_create(actor=actor_of(request), **payload.model_dump())
+    actor = actor_of(request)
+    _refuse_police_only(actor, payload.police_only)
+    vehicle = services.vehicle_create(actor=actor, **payload.model_dump())
     return Status(201, vehicle.entity)
 
 
 @router.post("/phones", response=_CREATED, tags=["objects and locations"])
 def phone_create(request: HttpRequest, payload: PhoneIn) -> Status[Entity]:
     """Record a phone number (UK numbers may omit +44); it is stored in E.164 form."""
-    phone = services.phone_create(actor=actor_of(request), **payload.model_dump())
+    actor = actor_of(request)
+    _refuse_police_only(actor, payload.police_only)
+    phone = services.phone_create(actor=actor, **payload.model_dump())
     return Status(201, phone.entity)
 
 
 @router.post("/online-accounts", response=_CREATED, tags=["objects and locations"])
 def online_account_create(request: HttpRequest, payload: OnlineAccountIn) -> Status[Entity]:
     """Record an online account: a platform and a handle."""
-    account = services.online_account_create(actor=actor_of(request), **payload.model_dump())
+    actor = actor_of(request)
+    _refuse_police_only(actor, payload.police_only)
+    account = services.online_account_create(actor=actor, **payload.model_dump())
     return Status(201, account.entity)
 
 
@@ -596,7 +614,9 @@ def location_create(request: HttpRequest, payload: LocationIn) -> Status[Entity]
     for axis in ("latitude", "longitude"):
         if data[axis] is not None:
             data[axis] = Decimal(str(round(data[axis], 6)))
-    location = services.location_create(actor=actor_of(request), **data)
+    actor = actor_of(request)
+    _refuse_police_only(actor, payload.police_only)
+    location = services.location_create(actor=actor, **data)
     return Status(201, location.entity)
 
 

@@ -77,6 +77,23 @@ def test_create_record(path: str, users: dict[str, Any], api_as: ApiAs) -> None:
     assert event.object_id == str(out["id"])
 
 
+@pytest.mark.parametrize("path", list(VALID))
+def test_only_police_may_ask_for_a_police_only_record(
+    path: str, users: dict[str, Any], api_as: ApiAs
+) -> None:
+    """A partner asking for a police-only record is told no (it used to get an ordinary
+    record and a 201, as if the marking had been kept); police get the marking."""
+    body = {**VALID[path][0], "police_only": True}
+    before = Entity.objects.count()
+    refused = api_as(users["social_worker"]).post(path, body)
+    assert refused.status_code == 422, refused.content
+    assert "Only police users can mark a record police-only" in refused.text
+    assert Entity.objects.count() == before
+    made = api_as(users["fib_officer"]).post(path, body)
+    assert made.status_code == 201, made.content
+    assert Entity.objects.get(pk=made.json()["id"]).police_only
+
+
 @pytest.mark.parametrize("path", list(INVALID))
 def test_create_record_invalid_is_422(path: str, users: dict[str, Any], api_as: ApiAs) -> None:
     body, field = INVALID[path]
