@@ -236,6 +236,11 @@ def view_object(user: Actor, entity_id: int, *, justification: str) -> Entity:
     return entity
 
 
+def can_mark_police_only(user: Actor) -> bool:
+    """Only police may mark a record or a link police-only."""
+    return user.is_police
+
+
 def can_change_person(user: Actor, person: Person) -> bool:
     """Changing needs the permission and the record to belong to (or be shared with) the
     user's agency; Hub-wide roles may change any visible record."""

@@ -25,6 +25,7 @@ from cairn.sharing.schemas import BasisIn, BasisOut, basis_out
 from . import search, selectors, services
 from .access import (
     access_person_by_id,
+    can_mark_police_only,
     view_object,
     view_person,
     view_person_shares,
@@ -573,7 +574,7 @@ def _refuse_police_only(actor: Actor, requested: bool) -> None:
     """Only police may mark a record or link police-only. The services quietly record a
     partner's request as an ordinary record (intelligence a partner submits passes through
     them); an API client asking for it is told, not left believing it was honoured."""
-    if requested and not actor.is_police:
+    if requested and not can_mark_police_only(actor):
         raise DjangoValidationError(
             {"police_only": "Only police users can mark a record police-only."}
         )
