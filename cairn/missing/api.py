@@ -28,18 +28,6 @@ SOURCE = "api"
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-class EpisodeIn(InputSchema):
-    child_id: int = Field(ge=1, le=MAX_ID)
-    reported_at: dt.datetime
-    reported_by: str = Field("", max_length=200)
-    police_reference: str = Field("", max_length=60)
-    police_risk_grading: PoliceRiskGrading = PoliceRiskGrading.NOT_GRADED
-    circumstances: str = Field("", max_length=10_000)
-    found_at: dt.datetime | None = None
-    where_found: str = Field("", max_length=300)
-    out_of_area: bool = False
-
-
 class EpisodeFromSignIn(InputSchema):
     reported_at: dt.datetime
     reported_by: str = Field("", max_length=200)
@@ -49,6 +37,12 @@ class EpisodeFromSignIn(InputSchema):
     found_at: dt.datetime | None = None
     where_found: str = Field("", max_length=300)
     out_of_area: bool = False
+
+
+class EpisodeIn(EpisodeFromSignIn):
+    """An episode recorded directly: the same answers, for a named child."""
+
+    child_id: int = Field(ge=1, le=MAX_ID)
 
 
 class ReturnIn(InputSchema):
