@@ -25,7 +25,14 @@ from cairn.pole.api import AgencyRef, EntityId
 
 from . import selectors, services
 from .forms import DATE_TO_BEFORE_FROM
-from .models import AgreementState, Disclosure, DisclosureKind, LawfulBasis, SharingAgreement
+from .models import (
+    AgreementState,
+    Disclosure,
+    DisclosureKind,
+    LawfulBasis,
+    ReviewOutcome,
+    SharingAgreement,
+)
 
 router = Router(tags=["sharing"])
 NO_NUL = r"^[^\x00]*$"
@@ -150,6 +157,10 @@ class DisclosureOut(Schema):
     # An exceptional disclosure's review by its agency's IG (empty until reviewed).
     reviewed_at: dt.datetime | None
     reviewed_by: str
+    review_outcome: ReviewOutcome | None = Field(
+        description="'justified' or 'not_justified'; null until reviewed (and for reviews "
+        "recorded before the outcome was asked for)."
+    )
     review_note: str
 
 
@@ -193,6 +204,7 @@ def _disclosure_out(d: Disclosure) -> dict[str, Any]:
         "disclosed_at": d.disclosed_at,
         "reviewed_at": d.reviewed_at,
         "reviewed_by": d.reviewed_by.get_username() if d.reviewed_by else "",
+        "review_outcome": d.review_outcome or None,
         "review_note": d.review_note,
     }
 
@@ -228,6 +240,11 @@ def disclosure_list(request: HttpRequest, query: Query[DisclosureQuery]) -> dict
 
 
 class ReviewIn(InputSchema):
+    outcome: ReviewOutcome = Field(
+        description="Whether the exceptional basis applied: 'justified' or 'not_justified' "
+        "(then treat it as a possible personal data breach: the ICO must be told within 72 "
+        "hours of becoming aware of a breach that risks people's rights)."
+    )
     note: str = Field(..., min_length=1, max_length=1000, pattern=NO_NUL)
 
 
@@ -241,6 +258,9 @@ def disclosure_review(
     """Record the review of an exceptional disclosure (the IG of the agency that made it;
     404 for anyone else or any other disclosure). Once only: a second review is 409."""
     disclosure = services.disclosure_review(
-        actor=actor_of(request), disclosure_id=disclosure_id, note=payload.note
+        actor=actor_of(request),
+        disclosure_id=disclosure_id,
+        outcome=payload.outcome,
+        note=payload.note,
     )
     return _disclosure_out(disclosure)

@@ -13,7 +13,7 @@ from cairn.accounts.models import Agency
 from cairn.core.forms import GovukDateField, GovukForm, GovukHiddenInput
 
 from . import selectors
-from .models import EXCEPTIONAL_BASES, AgreementState, LawfulBasis
+from .models import EXCEPTIONAL_BASES, AgreementState, LawfulBasis, ReviewOutcome
 from .services import EXCEPTIONAL
 
 EXCEPTIONAL_LABEL = "No agreement covers this, and a child's safety needs it shared now"
@@ -225,13 +225,23 @@ class DisclosureFilterForm(forms.Form):
 
 
 class ReviewForm(GovukForm):
+    outcome = forms.ChoiceField(
+        label="Was the disclosure justified?",
+        choices=ReviewOutcome.choices,
+        widget=forms.RadioSelect,
+        help_text="Whether the exceptional basis it relied on applied at the time.",
+        error_messages={
+            "required": "Select whether the disclosure was justified",
+            "invalid_choice": "Select whether the disclosure was justified",
+        },
+    )
     note = forms.CharField(
         label="What did the review find?",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=(
-            "Whether the disclosure was justified, and whether the Hub needs an agreement (or "
-            "a new basis in one) for shares like it."
+            "Why, and whether the Hub needs an agreement (or a new basis in one) for shares "
+            "like it."
         ),
         error_messages={"required": "Enter what the review found"},
     )

@@ -109,6 +109,21 @@ class SharingAgreement(models.Model):
         return ""
 
 
+class ReviewOutcome(models.TextChoices):
+    JUSTIFIED = "justified", "Justified: the exceptional basis applied"
+    NOT_JUSTIFIED = "not_justified", "Not justified: it should not have been disclosed"
+
+
+# What an IG reviewer must do next when a disclosure was not justified (shown on the page
+# and kept in the flash message): UK GDPR Art. 33 gives 72 hours to report a breach that
+# risks people's rights and freedoms to the ICO.
+NOT_JUSTIFIED_NEXT_STEP = (
+    "Treat it as a possible personal data breach: tell your Data Protection Officer today. "
+    "A breach that risks people's rights must be reported to the ICO within 72 hours of "
+    "becoming aware of it."
+)
+
+
 class DisclosureKind(models.TextChoices):
     RECORD_SHARE = "record_share", "Record shared"
     REFERRAL = "referral", "Referral sent"
@@ -151,6 +166,8 @@ class Disclosure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Blank only for reviews recorded before the outcome was asked for.
+    review_outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices, blank=True)
     review_note = models.CharField(max_length=1000, blank=True)
 
     class Meta:

@@ -28,6 +28,7 @@ from .models import (
     AgreementState,
     Disclosure,
     LawfulBasis,
+    ReviewOutcome,
     SharingAgreement,
 )
 
@@ -526,10 +527,10 @@ def disclosures_export_audit(*, actor: Actor, filters: dict[str, Any], rows: int
 
 
 @transaction.atomic
-def disclosure_review(*, actor: Actor, disclosure_id: int, note: str) -> Disclosure:
-    """The agency's IG records that an exceptional disclosure was reviewed, with what they
-    found. Once only: a second review (two IG at once included) is refused, naming the
-    first, so nobody's finding is overwritten."""
+def disclosure_review(*, actor: Actor, disclosure_id: int, outcome: str, note: str) -> Disclosure:
+    """The agency's IG records that an exceptional disclosure was reviewed: whether it was
+    justified, and what they found. Once only: a second review (two IG at once included) is
+    refused, naming the first, so nobody's finding is overwritten."""
     access.access_disclosure_for_review(actor, disclosure_id)
     disclosure = Disclosure.objects.select_for_update().get(pk=disclosure_id)
     reviewer = disclosure.reviewed_by
@@ -537,19 +538,36 @@ def disclosure_review(*, actor: Actor, disclosure_id: int, note: str) -> Disclos
         raise Conflict(
             f"{reviewer.get_full_name() or reviewer.get_username()} already reviewed this "
             f"disclosure at {timezone.localtime(disclosure.reviewed_at):%H:%M on %-d %B %Y}: "
-            f"{disclosure.review_note}"
+            f"{_finding(disclosure)}"
         )
+    errors: dict[str, list[str]] = {}
+    if outcome not in ReviewOutcome.values:
+        errors["outcome"] = ["Select whether the disclosure was justified"]
     if not note.strip():
-        raise ValidationError({"note": ["Enter what the review found"]})
+        errors["note"] = ["Enter what the review found"]
+    if errors:
+        raise ValidationError(errors)
     disclosure.reviewed_by = actor
     disclosure.reviewed_at = timezone.now()
+    disclosure.review_outcome = outcome
     disclosure.review_note = note.strip()[:1000]
-    disclosure.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+    disclosure.save(update_fields=["reviewed_by", "reviewed_at", "review_outcome", "review_note"])
     audit.record(
         actor=actor,
         event="sharing.disclosure_reviewed",
         obj=disclosure,
         justification=disclosure.review_note[:500],
-        details={"reference": disclosure.reference, "kind": disclosure.kind},
+        details={
+            "reference": disclosure.reference,
+            "kind": disclosure.kind,
+            "outcome": outcome,
+        },
     )
     return disclosure
+
+
+def _finding(disclosure: Disclosure) -> str:
+    """A recorded review in words: its outcome (when it has one) and the note."""
+    if disclosure.review_outcome:
+        return f"{disclosure.get_review_outcome_display()}. {disclosure.review_note}"
+    return disclosure.review_note

@@ -37,7 +37,7 @@ from .forms import (
     ReviewForm,
     WithdrawForm,
 )
-from .models import AgreementState, Disclosure, LawfulBasis
+from .models import NOT_JUSTIFIED_NEXT_STEP, AgreementState, Disclosure, LawfulBasis, ReviewOutcome
 
 PAGE_SIZE = 50
 
@@ -241,6 +241,7 @@ HEADER = [
     "disclosed_by",
     "reviewed_at",
     "reviewed_by",
+    "review_outcome",
     "review_note",
 ]
 
@@ -271,6 +272,7 @@ def _csv(rows: Iterable[Disclosure]) -> Iterator[str]:
             (d.reviewed_by.get_full_name() or d.reviewed_by.get_username())
             if d.reviewed_by
             else "",
+            d.get_review_outcome_display() if d.review_outcome else "",
             d.review_note,
         ]
         yield writer.writerow([_safe(v) for v in values])
@@ -346,13 +348,25 @@ def disclosure_review(request: AuthenticatedHttpRequest, disclosure_id: int) -> 
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.disclosure_review(
-                actor=request.user, disclosure_id=disclosure.pk, note=form.cleaned_data["note"]
+            reviewed = services.disclosure_review(
+                actor=request.user,
+                disclosure_id=disclosure.pk,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"Exceptional disclosure {disclosure.reference} reviewed.")
+            if reviewed.review_outcome == ReviewOutcome.NOT_JUSTIFIED:
+                messages.warning(
+                    request,
+                    f"Exceptional disclosure {disclosure.reference} reviewed as not justified. "
+                    f"{NOT_JUSTIFIED_NEXT_STEP}",
+                )
+            else:
+                messages.success(
+                    request, f"Exceptional disclosure {disclosure.reference} reviewed."
+                )
             # Post/redirect/get: back from the list is the review page by GET.
             return redirect(back_url)
     return render(
@@ -363,6 +377,7 @@ def disclosure_review(request: AuthenticatedHttpRequest, disclosure_id: int) -> 
             "disclosure": disclosure,
             "what": what_was_disclosed(disclosure),
             "back_url": back_url,
+            "not_justified_next_step": NOT_JUSTIFIED_NEXT_STEP,
             "nav": "tools",
         },
     )

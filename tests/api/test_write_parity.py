@@ -716,9 +716,9 @@ def _cases(w: Any) -> dict[str, Case]:
         ),
         "cairn_sharing_api_disclosure_review": Case(
             reverse("sharing:disclosure-review", args=[w.exceptional.pk]),
-            {"note": "Parity review"},
+            {"outcome": "justified", "note": "Parity review"},
             f"/sharing/disclosures/{w.exceptional.pk}/review",
-            {"note": "Parity review"},
+            {"outcome": "justified", "note": "Parity review"},
         ),
         "cairn_sharing_api_agreement_create": Case(
             reverse("sharing:new"),

@@ -557,7 +557,10 @@ API: dict[str, Rule] = {
     ),
     f"GET {P}/sharing/disclosures": Rule(IG),
     f"POST {P}/sharing/disclosures/{{disclosure_id}}/review": Rule(
-        IG, 404, obj="exceptional_disclosure", body={"note": "Matrix review"}
+        IG,
+        404,
+        obj="exceptional_disclosure",
+        body={"outcome": "justified", "note": "Matrix review"},
     ),
     f"POST {P}/concerns": Rule(CASEWORK, body={}),
     f"GET {P}/concerns": Rule(CASEWORK),

@@ -217,36 +217,48 @@ def test_the_disclosing_agencys_ig_reviews_an_exceptional_disclosure_once(
     # Another agency's IG, other roles, and a disclosure an agreement covered: all 404.
     for user in (users["ig_admin"], users["social_worker"], school_dsl):
         assert _client(user).get(url).status_code == 404
-        assert _client(user).post(url, {"note": "Fine"}).status_code == 404
+        assert _client(user).post(url, {"outcome": "justified", "note": "Fine"}).status_code == 404
     covered_url = reverse("sharing:disclosure-review", args=[covered.pk])
     assert ig.get(covered_url).status_code == 404
     assert ig.get(reverse("sharing:disclosure-review", args=[987654])).status_code == 404
 
-    empty = ig.post(url, {"note": "   "})
-    assert empty.status_code == 200 and "Enter what the review found" in empty.content.decode()
-    done = ig.post(url, {"note": "Justified: missing child. Ask the Hub for a police-school ISA."})
+    page = ig.get(url).content.decode()
+    assert "Was the disclosure justified?" in page and "within 72 hours" in page
+    empty = ig.post(url, {"note": "   "}).content.decode()
+    assert "Enter what the review found" in empty
+    assert "Select whether the disclosure was justified" in empty
+    unknown = ig.post(url, {"outcome": "maybe", "note": "Kept text"}).content.decode()
+    assert "Select whether the disclosure was justified" in unknown and "Kept text" in unknown
+    note = "Missing child, police asked for the school's record. Ask the Hub for an ISA."
+    done = ig.post(url, {"outcome": "justified", "note": note})
     assert done.status_code == 302
     exceptional.refresh_from_db()
     assert exceptional.reviewed_by == school_ig and exceptional.reviewed_at is not None
+    assert exceptional.review_outcome == "justified"
     event = AuditEvent.objects.get(event="sharing.disclosure_reviewed")
     assert event.action == "alteration" and event.object_id == str(exceptional.pk)
+    assert event.details["outcome"] == "justified"
     # A second review (a second IG pressing at the same time included) never overwrites.
-    again = ig.post(url, {"note": "Something else"})
+    again = ig.post(url, {"outcome": "not_justified", "note": "Something else"})
     assert again.status_code == 200
     assert "already reviewed this disclosure" in again.content.decode()
+    assert "Justified: the exceptional basis applied. Missing child" in again.content.decode()
     assert "Something else" in again.content.decode()  # what they typed is kept
     assert ig.get(url).status_code == 302
     exceptional.refresh_from_db()
-    assert exceptional.review_note.startswith("Justified")
+    assert exceptional.review_note.startswith("Missing child")
+    assert exceptional.review_outcome == "justified"
 
     after = ig.get(reverse("sharing:disclosures"), {"exceptional": "on"}).content.decode()
     assert "Reviewed by" in after and "awaits your review" not in after
+    assert ">Justified</strong>" in after
     waiting = ig.get(reverse("sharing:disclosures"), {"awaiting": "on"}).content.decode()
     assert "No disclosures match these filters" in waiting
     download = ig.get(reverse("sharing:disclosures-csv"), {"exceptional": "on"})
     rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
-    assert rows[1][-3:] == ["reviewed_at", "reviewed_by", "review_note"]
-    assert rows[2][-1].startswith("Justified")
+    assert rows[1][-4:] == ["reviewed_at", "reviewed_by", "review_outcome", "review_note"]
+    assert rows[2][-2] == "Justified: the exceptional basis applied"
+    assert rows[2][-1].startswith("Missing child")
 
 
 def test_api_reviews_an_exceptional_disclosure(
@@ -263,13 +275,18 @@ def test_api_reviews_an_exceptional_disclosure(
     other = ApiClient(token_services.token_create(actor=users["ig_admin"], name="t").secret)
     path = f"/sharing/disclosures/{exceptional.pk}/review"
     assert api.get("/sharing/disclosures", awaiting_review="true").json()["count"] == 1
-    assert other.post(path, {"note": "Fine"}).status_code == 404
-    assert api.post(path, {"note": ""}).status_code == 422
-    reviewed = api.post(path, {"note": "Justified"})
+    listed = api.get("/sharing/disclosures", exceptional_only="true").json()["results"]
+    assert [d["review_outcome"] for d in listed] == [None]
+    assert other.post(path, {"outcome": "justified", "note": "Fine"}).status_code == 404
+    assert api.post(path, {"outcome": "justified", "note": ""}).status_code == 422
+    assert api.post(path, {"note": "No outcome given"}).status_code == 422
+    assert api.post(path, {"outcome": "perhaps", "note": "Odd outcome"}).status_code == 422
+    reviewed = api.post(path, {"outcome": "not_justified", "note": "No risk to life."})
     assert reviewed.status_code == 200
     assert reviewed.json()["reviewed_by"] == "school_ig"
-    assert reviewed.json()["review_note"] == "Justified"
-    assert api.post(path, {"note": "Again"}).status_code == 409
+    assert reviewed.json()["review_outcome"] == "not_justified"
+    assert reviewed.json()["review_note"] == "No risk to life."
+    assert api.post(path, {"outcome": "justified", "note": "Again"}).status_code == 409
     assert api.get("/sharing/disclosures", awaiting_review="true").json()["count"] == 0
 
 
@@ -345,8 +362,14 @@ def test_a_review_returns_to_the_filters_it_came_from_by_get(
     assert "What was shared" in page
     assert f"{exceptional.reference}) was shared" in page
     assert "Rowan" not in page  # the reference only, never the person's name
-    done = ig.post(href, {"note": "Justified: a child missing overnight, police asked."})
+    note = "A child missing overnight, but the school's file was not needed to find her."
+    done = ig.post(href, {"outcome": "not_justified", "note": note})
     assert done.status_code == 302  # post/redirect/get: the list is fetched by GET
+    # Not justified: the reviewer is told it may be a breach, with the ICO's 72 hours.
+    banner = ig.get(done["Location"]).content.decode()
+    assert "reviewed as not justified" in banner and "within 72 hours" in banner
+    listed = ig.get(reverse("sharing:disclosures"), {"exceptional": "on"}).content.decode()
+    assert ">Not justified</strong>" in listed
     location = urlsplit(done["Location"])
     assert location.path == reverse("sharing:disclosures")
     assert parse_qs(location.query) == {k: [v] for k, v in filters.items()}
