@@ -491,7 +491,9 @@ def disclosure_record(
 
 def _tell_ig(actor: Actor, disclosure: Disclosure) -> None:
     """IG of the disclosing agency reviews every exceptional disclosure: each is told, with
-    a link to the exceptional disclosures (no personal data in the message)."""
+    a link to those awaiting review (no personal data in the message). One unread message
+    at a time: a busy night's eight disclosures are one item in the inbox, not eight, and
+    the list it opens shows them all."""
     recipients = User.objects.filter(
         agency_id=disclosure.from_agency_id,
         role__in=roles_for("sharing.view_disclosures"),
@@ -500,14 +502,16 @@ def _tell_ig(actor: Actor, disclosure: Disclosure) -> None:
     notify(
         recipients=list(recipients),
         kind="sharing.exceptional",
-        title="An exceptional disclosure to review",
+        title="Exceptional disclosures to review",
         body=(
             f"{disclosure.get_kind_display()} {disclosure.reference} was disclosed to "
-            f"{disclosure.recipient} without an information-sharing agreement."
+            f"{disclosure.recipient} without an information-sharing agreement. Any made "
+            "before you open this are in the same list, without another message."
         ),
-        url=reverse("sharing:disclosures") + "?exceptional=on",
+        url=reverse("sharing:disclosures") + "?awaiting=on",
         obj=disclosure,
         sender=actor,
+        unless_unread=True,
     )
 
 

@@ -276,7 +276,27 @@ def test_exceptional_basis_only_where_no_agreement_covers(
         claim=claim,
     )
     told = Notification.objects.get(recipient=users["ig_admin"], kind="sharing.exceptional")
-    assert "Ottilie" not in told.title + told.body and "exceptional=on" in told.url
+    assert "Ottilie" not in told.title + told.body and "awaiting=on" in told.url
+    # A second one before IG has read the first: still one item in the inbox.
+    pole_services.person_share(
+        actor=users["social_worker"],
+        person_id=make_person(given_name="Piet", family_name="Secondcase").pk,
+        agency=agencies["school"],
+        reason="Missing",
+        claim=claim,
+    )
+    mine = Notification.objects.filter(recipient=users["ig_admin"], kind="sharing.exceptional")
+    assert mine.count() == 1
+    # Once read, the next one is a new item.
+    mine.update(read_at=timezone.now())
+    pole_services.person_share(
+        actor=users["social_worker"],
+        person_id=make_person(given_name="Quin", family_name="Thirdcase").pk,
+        agency=agencies["school"],
+        reason="Missing",
+        claim=claim,
+    )
+    assert mine.count() == 2 and mine.filter(read_at__isnull=True).count() == 1
 
 
 def test_disclosure_dates_the_wrong_way_round_are_an_error(users: dict[str, Any]) -> None:
