@@ -35,6 +35,15 @@ def text_problem(value: str) -> str | None:
     return None
 
 
+def says_too_little(value: str, min_length: int = 10) -> bool:
+    """True for a reason or finding that says nothing a later reader could use: under
+    `min_length` characters, or fewer than half that many letters or digits ("x", "n/a",
+    a row of dots)."""
+    text = value.strip()
+    meaningful = re.sub(r"[^\w]|_", "", text)
+    return len(text) < min_length or len(meaningful) < min_length // 2
+
+
 def strip_controls(value: str) -> str:
     """`value` without C0 control characters (tab and line breaks are kept)."""
     return _CONTROLS.sub("", value)

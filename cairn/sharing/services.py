@@ -19,6 +19,7 @@ from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict
 from cairn.core.http import agency_id_of, require
+from cairn.core.text import says_too_little
 from cairn.core.types import Actor
 from cairn.notifications.services import notify
 
@@ -549,6 +550,12 @@ def disclosure_review(*, actor: Actor, disclosure_id: int, outcome: str, note: s
         errors["outcome"] = ["Select whether the disclosure was justified"]
     if not note.strip():
         errors["note"] = ["Enter what the review found"]
+    elif says_too_little(note):
+        # Read later by whoever must account for the disclosure (the DPO, the ICO).
+        errors["note"] = [
+            "Say what the review found in a few words (at least 10 characters): it is "
+            "what the DPO or the ICO will read"
+        ]
     if errors:
         raise ValidationError(errors)
     disclosure.reviewed_by = actor

@@ -227,6 +227,9 @@ def test_the_disclosing_agencys_ig_reviews_an_exceptional_disclosure_once(
     empty = ig.post(url, {"note": "   "}).content.decode()
     assert "Enter what the review found" in empty
     assert "Select whether the disclosure was justified" in empty
+    for says_nothing in ("n/a", "x", "..........", "ok fine"):
+        page = ig.post(url, {"outcome": "justified", "note": says_nothing}).content.decode()
+        assert "at least 10 characters" in page, says_nothing
     unknown = ig.post(url, {"outcome": "maybe", "note": "Kept text"}).content.decode()
     assert "Select whether the disclosure was justified" in unknown and "Kept text" in unknown
     note = "Missing child, police asked for the school's record. Ask the Hub for an ISA."
@@ -281,6 +284,7 @@ def test_api_reviews_an_exceptional_disclosure(
     assert api.post(path, {"outcome": "justified", "note": ""}).status_code == 422
     assert api.post(path, {"note": "No outcome given"}).status_code == 422
     assert api.post(path, {"outcome": "perhaps", "note": "Odd outcome"}).status_code == 422
+    assert api.post(path, {"outcome": "justified", "note": "n/a"}).status_code == 422
     reviewed = api.post(path, {"outcome": "not_justified", "note": "No risk to life."})
     assert reviewed.status_code == 200
     assert reviewed.json()["reviewed_by"] == "school_ig"
