@@ -93,6 +93,12 @@ class SubmissionIn(InputSchema):
     source_relationship: str = Field("", max_length=300)
     crime_reference: str = Field("", max_length=60)
     intel_only_reason: str = Field("", max_length=500)
+    no_danger_now: bool = Field(
+        False,
+        description="With intel_only_reason, when the check reads the text as someone in "
+        "danger right now: true says the submitter has checked that nobody is (otherwise "
+        "422; if anyone is, call 999 and give the reference as crime_reference)",
+    )
     anyone_in_danger: bool | None = Field(
         None, description="Is anyone in danger right now? (true is a flag: call 999 first)"
     )
@@ -201,6 +207,10 @@ class SubmissionOut(Schema):
     # when it is returned to them; the FIB: its crime judgement.
     outcome: str | None = None
     crime_reference: str | None = None
+    # The check at submission: the submitter and the FIB.
+    crime_flagged: bool | None = None
+    danger_now: bool | None = None
+    no_danger_confirmed: bool | None = None
     return_note: str | None = None
     crime_judgement: str | None = None
 
@@ -310,6 +320,10 @@ def _out(actor: Actor, submission_id: int, view: SubmissionView | None = None) -
     if view.original:
         out["outcome"] = s.submitter_outcome
         out["crime_reference"] = s.crime_reference
+        if s.status != St.DRAFT:
+            out["crime_flagged"] = s.crime_flagged
+            out["danger_now"] = s.danger_flagged
+            out["no_danger_confirmed"] = s.no_danger_confirmed
     if view.is_submitter_only and s.status == St.RETURNED:
         out["return_note"] = s.return_note
     if view.workflow:

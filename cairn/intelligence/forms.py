@@ -37,6 +37,12 @@ class SubmitForm(GovukForm):
         help_text="In a sentence or two. The FIB reads your reason and decides: if it judges "
         "this a crime, it refers it for crime recording or returns it to you.",
     )
+    # Shown only when the check reads the entry as danger now.
+    no_danger_now = forms.BooleanField(
+        label="I have checked: nobody is in danger right now",
+        required=False,
+        help_text="If anyone is, call 999 now and give the reference above instead.",
+    )
 
 
 class TriageForm(GovukForm):

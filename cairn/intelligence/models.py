@@ -111,6 +111,9 @@ class Submission(models.Model):
     check_result = models.JSONField(default=dict, blank=True)
     crime_reference = models.CharField(max_length=60, blank=True)
     intel_only_reason = models.CharField(max_length=500, blank=True)
+    # The check read the entry as someone in danger now and the submitter, sending it as
+    # intelligence only, confirmed they had checked that nobody is: the FIB sees both.
+    no_danger_confirmed = models.BooleanField(default=False)
     # The FIB's judgement of the crime flag (accepting or rejecting the submitter's reason).
     crime_judgement = models.CharField(max_length=10, choices=CrimeJudgement.choices, blank=True)
     crime_judgement_note = models.CharField(max_length=1000, blank=True)

@@ -124,6 +124,16 @@ CHANGED_MEANWHILE = (
 )
 
 
+# A reason alone cannot send an entry the check reads as danger now: the submitter must
+# also say they have checked that nobody is in danger (or give the reference of the 999
+# call or crime report). Outside tester: an emergency was filed as intelligence with a
+# two-sentence reason and no second prompt.
+NO_DANGER_CONFIRM = (
+    "This reads as someone in danger right now. If anyone is, call 999 now and give the "
+    "reference. If nobody is in danger now, tick the box to say you have checked"
+)
+
+
 def reason_problem(reason: str) -> str:
     """Why `reason` is not a substantive reason an entry is intelligence only ('' if it is)."""
     text = " ".join(reason.split())
@@ -312,10 +322,12 @@ def submission_submit(
     submission: Submission,
     crime_reference: str = "",
     intel_only_reason: str = "",
+    no_danger_now: bool = False,
 ) -> Submission:
     """Submit a draft to the FIB. A likely crime disclosure is blocked until the text is
     intelligence only, or the submitter gives the crime reference it was reported under
-    (or, for a wrong flag, says why it is intelligence only: the FIB sees that reason).
+    (or, for a wrong flag, says why it is intelligence only: the FIB sees that reason; if
+    the check reads it as danger now, they must also confirm that nobody is in danger).
     Sent once: a repeated submit waits for the row lock and returns the first's result."""
     if _lock_own(actor, submission):
         return submission
@@ -330,6 +342,8 @@ def submission_submit(
             errors["crime_reference"] = [problem]
         elif not crime_reference and (problem := reason_problem(intel_only_reason)):
             errors["intel_only_reason"] = [problem]
+        elif not crime_reference and result.danger_now and not no_danger_now:
+            errors["no_danger_now"] = [NO_DANGER_CONFIRM]
     if errors:
         raise ValidationError(errors)
     source = submission.draft_source or {}
@@ -353,6 +367,9 @@ def submission_submit(
     submission.check_result = result.as_dict()
     submission.crime_reference = crime_reference if result.crime_disclosure else ""
     submission.intel_only_reason = intel_only_reason if result.crime_disclosure else ""
+    submission.no_danger_confirmed = bool(
+        result.danger_now and not submission.crime_reference and no_danger_now
+    )
     submission.status = Status.NEW
     submission.submitted_at = timezone.now()
     submission.save()
@@ -372,6 +389,8 @@ def submission_submit(
         justification="Intelligence submitted to the FIB",
         details={
             "crime_flag": result.crime_disclosure,
+            "danger_now": result.danger_now,
+            "no_danger_confirmed": submission.no_danger_confirmed,
             "crime_reference": bool(submission.crime_reference),
             "quality_issues": [q.code for q in result.quality_issues],
             "resubmitted": resubmitted,
@@ -381,7 +400,8 @@ def submission_submit(
         sender=actor,
         recipients=_fib_officers(),
         kind="intel.submitted",
-        title=f"{'Resubmitted' if resubmitted else 'New'} intelligence {submission.reference} "
+        title=f"{'Danger now flagged: ' if result.danger_now else ''}"
+        f"{'Resubmitted' if resubmitted else 'New'} intelligence {submission.reference} "
         f"from {submission.submitter_agency.name}",
         body="A new entry is waiting in the FIB queue.",
         url=reverse("intelligence:detail", args=[submission.pk]),
@@ -402,6 +422,7 @@ def submission_create(*, actor: Actor, data: dict[str, Any]) -> Submission:
         submission=submission,
         crime_reference=str(data.get("crime_reference") or ""),
         intel_only_reason=str(data.get("intel_only_reason") or ""),
+        no_danger_now=bool(data.get("no_danger_now")),
     )
 
 
@@ -1295,6 +1316,7 @@ def submission_resubmit(
         submission=submission,
         crime_reference=str(data.get("crime_reference") or ""),
         intel_only_reason=str(data.get("intel_only_reason") or ""),
+        no_danger_now=bool(data.get("no_danger_now")),
     )
 
 

@@ -317,10 +317,11 @@ def submission_check(request: AuthenticatedHttpRequest, submission_id: int) -> H
                 submission=submission,
                 crime_reference=form.cleaned_data["crime_reference"],
                 intel_only_reason=form.cleaned_data["intel_only_reason"],
+                no_danger_now=form.cleaned_data["no_danger_now"],
             )
         except ValidationError as exc:
             for key, msgs in exc.message_dict.items():
-                if key in ("crime_reference", "intel_only_reason"):
+                if key in ("crime_reference", "intel_only_reason", "no_danger_now"):
                     # Shown on this page, beside what they typed (which the form keeps).
                     form.add_error(key, msgs)
                     continue

@@ -158,7 +158,9 @@ def test_explanations_quote_the_sentence_and_the_nearest_examples_never_a_score(
     joined = " ".join(result.reasons)
     # The sentence that reads most like an offence is quoted, not the small talk.
     assert "pays him in game credits" in joined
-    reads_like = [r for r in result.reasons if r.startswith("Reads like: \u201c")]
+    reads_like = [
+        r for r in result.reasons if r.startswith("Reads like this made-up example: \u201c")
+    ]
     assert len(reads_like) == checks.NEIGHBOURS
     assert all(re.search(r"\(crime: [a-z ,-]+\)$", r) for r in reads_like), reads_like
     # Words, never a bare number: no probabilities or percentages.

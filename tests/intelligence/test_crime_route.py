@@ -322,7 +322,10 @@ def test_danger_now_entries_head_the_fib_queue_marked_even_when_the_answer_was_n
         actor=partner, submission=start_crime(partner), intel_only_reason=REASON
     )
     urgent = services.submission_submit(
-        actor=partner, submission=start_crime(partner, what=DANGER), intel_only_reason=REASON
+        actor=partner,
+        submission=start_crime(partner, what=DANGER),
+        intel_only_reason=REASON,
+        no_danger_now=True,
     )
     later = services.submission_submit(
         actor=partner, submission=start_crime(partner), intel_only_reason=REASON
@@ -334,3 +337,37 @@ def test_danger_now_entries_head_the_fib_queue_marked_even_when_the_answer_was_n
     assert queue.index(urgent.reference) < queue.index(later.reference)
     assert queue.count('data-testid="queue-danger"') == 1
     assert 'The submitter answered no to "Is anyone in danger right now?"' in queue
+
+
+def test_a_reason_alone_does_not_send_an_entry_read_as_danger_now(
+    partner: Any, users: dict[str, Any]
+) -> None:
+    """An emergency filed as intelligence with a plausible reason (outside tester): the
+    submitter must also confirm nobody is in danger now; the FIB is told in the alert's
+    title and on the entry; a reference (999 or crime report) is enough on its own."""
+    draft = start_crime(partner, what=DANGER)
+    with pytest.raises(ValidationError) as refused:
+        services.submission_submit(actor=partner, submission=draft, intel_only_reason=REASON)
+    assert "tick the box" in refused.value.message_dict["no_danger_now"][0]
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    sent = services.submission_submit(
+        actor=partner, submission=draft, intel_only_reason=REASON, no_danger_now=True
+    )
+    assert sent.status == Status.NEW and sent.no_danger_confirmed and sent.danger_flagged
+    event = AuditEvent.objects.get(event="intel.submitted", object_id=str(sent.pk))
+    assert event.details["danger_now"] is True and event.details["no_danger_confirmed"] is True
+    alert = Notification.objects.filter(
+        recipient=users["fib_officer"], object_id=str(sent.pk)
+    ).get()
+    assert alert.title.startswith("Danger now flagged: New intelligence")
+    fib = Client()
+    fib.force_login(users["fib_officer"])
+    detail = fib.get(reverse("intelligence:detail", args=[sent.pk])).content.decode()
+    assert 'data-testid="detail-danger"' in detail
+    assert "the submitter confirmed they had checked that nobody is" in detail
+    # A reference instead: no confirmation needed, none recorded.
+    referenced = services.submission_submit(
+        actor=partner, submission=start_crime(partner, what=DANGER), crime_reference="43/999/26"
+    )
+    assert referenced.status == Status.NEW and not referenced.no_danger_confirmed

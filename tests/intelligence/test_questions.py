@@ -195,3 +195,57 @@ def test_api_submission_with_a_yes_needs_the_crime_reference(partner: Any, api_a
     assert response.status_code == 201, response.content
     created = Submission.objects.get(pk=response.json()["id"])
     assert created.crime_described == "yes" and created.crime_reference == "TP/78/26"
+
+
+def test_the_check_page_asks_to_confirm_nobody_is_in_danger_before_a_reason_sends_it(
+    partner: Any,
+) -> None:
+    draft = draft_for(partner, what=DANGER_TEXT, anyone_in_danger="no", crime_described="no")
+    client = client_for(partner)
+    url = f"/intelligence/{draft.pk}/check/"
+    assert "I have checked: nobody is in danger right now" in text(client.get(url))
+    reason = "The school has already called 999 and the police are at the flat now."
+    page = text(client.post(url, {"intel_only_reason": reason}))
+    assert "If nobody is in danger now, tick the box" in page
+    assert 'href="#id_no_danger_now"' in page and reason in page  # nothing typed is lost
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    sent = client.post(url, {"intel_only_reason": reason, "no_danger_now": "on"})
+    assert sent.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status != Status.DRAFT and draft.no_danger_confirmed
+    # About a child the submitter may refer: the MASH step is a link to start the referral.
+    from cairn.pole import services as pole_services
+
+    child = pole_services.person_create(
+        actor=partner, given_name="Skye", family_name="Examplewood", category="child"
+    )
+    about = draft_for(
+        partner, what=DANGER_TEXT, subject_id=child.pk, anyone_in_danger="no", crime_described="no"
+    )
+    assert f'/referrals/new/?child={child.pk}"' in text(
+        client.get(f"/intelligence/{about.pk}/check/")
+    )
+    # Plain intelligence never shows the box.
+    plain = draft_for(partner, anyone_in_danger="no", crime_described="no")
+    assert "nobody is in danger right now" not in text(
+        client.get(f"/intelligence/{plain.pk}/check/")
+    )
+
+
+def test_api_submission_read_as_danger_now_needs_the_confirmation(
+    partner: Any, api_as: Any
+) -> None:
+    from .test_api import body as _body
+
+    api = api_as(partner)
+    reason = "The school has already called 999 and the police are at the flat now."
+    data = {**_body(), "what": DANGER_TEXT, "intel_only_reason": reason}
+    refused = api.post("/intelligence/submissions", data)
+    assert refused.status_code == 422, refused.content
+    assert "tick the box" in refused.content.decode()
+    created = api.post("/intelligence/submissions", {**data, "no_danger_now": True})
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["crime_flagged"] is True and body["danger_now"] is True
+    assert body["no_danger_confirmed"] is True
