@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
-from operator import mul
+from itertools import chain, pairwise, repeat
+from operator import mul, truediv
 from pathlib import Path
 from typing import Any
 
@@ -63,15 +66,36 @@ def embedder() -> Any:
     import wordllama
     from wordllama import WordLlama
 
+    # The check tokenizes one entry's few sentences at a time: the tokenizer's thread pool
+    # costs more CPU than it saves there, and must not be started before gunicorn forks
+    # (deploy/gunicorn.conf.py sets the same). An explicit setting is kept.
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     folder = Path(wordllama.__file__).parent
     return WordLlama.load(cache_dir=folder, dim=EMBED_DIM, disable_download=True)
 
 
 def embed(texts: Sequence[str]) -> FloatArray:
-    """Unit-length embeddings, one row per text (an empty text embeds as zeros)."""
+    """Unit-length embeddings, one row per text (an empty text embeds as zeros).
+
+    WordLlama's own `embed`, done more cheaply with the same arithmetic (a test pins that
+    the rows are bit for bit the same): the texts tokenized in one call, then each text's
+    tokens' vectors (without the padding the call adds to all but the longest) summed in
+    float32 in token order and divided by their count. The package multiplies a padded
+    array by the mask instead, which costs more than the sum on an entry's sentences."""
     if not texts:
         return np.zeros((0, EMBED_DIM))
-    out = np.asarray(embedder().embed([normalise_text(t) or "." for t in texts]), dtype=np.float64)
+    wordllama = embedder()
+    table = wordllama.embedding
+    pooled = np.empty((len(texts), table.shape[1]), dtype=np.float32)
+    encodings = wordllama.tokenizer.encode_batch(
+        [normalise_text(t) or "." for t in texts], is_pretokenized=False, add_special_tokens=False
+    )
+    for i, encoding in enumerate(encodings):
+        count = sum(encoding.attention_mask)  # padding comes after the tokens, masked out
+        ids = np.asarray(encoding.ids[:count], dtype=np.int32)
+        np.clip(ids, 0, table.shape[0] - 1, out=ids)
+        pooled[i] = table[ids].sum(axis=0, dtype=np.float32) / np.float32(max(count, 1))
+    out = pooled.astype(np.float64)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
 
@@ -85,6 +109,41 @@ def analyzer(kind: str) -> Callable[[str], list[str]]:
     return built
 
 
+# scikit-learn's analysers, as the model's TF-IDF rows compute them (`_terms`): the word
+# analyser's token pattern, and the white space the character analyser squeezes before it
+# splits a text into words.
+TOKEN = re.compile(WORD_PARAMS["token_pattern"])
+WHITE_SPACES = re.compile(r"\s\s+")
+# How many words' character n-gram columns a process keeps (a few MB at most): the words
+# people write repeat from entry to entry, so most words of an entry are found here.
+MAX_CACHED_WORDS = 20_000
+
+
+class _SublinearTf(dict[int, float]):
+    """Sublinear term frequency, 1 + log(count), each count's worked out once."""
+
+    def __missing__(self, count: int) -> float:
+        value = self[count] = 1.0 + math.log(count)
+        return value
+
+
+SUBLINEAR_TF = _SublinearTf()
+
+
+def char_wb_ngrams(word: str) -> list[str]:
+    """The character n-grams (3 to 5) of one word, padded with a space each side, as
+    scikit-learn's "char_wb" analyser makes them (a word shorter than n counts once)."""
+    padded = " " + word + " "
+    size = len(padded)
+    out: list[str] = []
+    for n in range(CHAR_PARAMS["ngram_range"][0], CHAR_PARAMS["ngram_range"][1] + 1):
+        if size <= n:
+            out.append(padded)
+            break
+        out.extend([padded[i : i + n] for i in range(size - n + 1)])
+    return out
+
+
 @dataclass(frozen=True)
 class TfidfBlock:
     """A fitted TF-IDF vocabulary: term -> (column, idf)."""
@@ -93,6 +152,10 @@ class TfidfBlock:
     index: dict[str, int]
     # Plain floats: indexing a numpy array one element at a time costs more than the sum.
     idf: list[float]
+    # Character block: a word -> the columns of its n-grams that are in the vocabulary.
+    word_columns: dict[str, tuple[int, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def from_json(cls, kind: str, data: dict[str, Any]) -> TfidfBlock:
@@ -100,18 +163,37 @@ class TfidfBlock:
         idf = [float(v) for v in np.asarray(data["idf"], dtype=float)]
         return cls(kind, {t: i for i, t in enumerate(terms)}, idf)
 
+    def _terms(self, text: str) -> list[int]:
+        """The columns of the text's terms that are in the vocabulary, one per occurrence:
+        the analyser's terms (`analyzer(kind)`: lower case, then words and word pairs, or
+        each word's character n-grams), counted the same, without making the terms the
+        vocabulary lacks (most of the character n-grams) or any word's n-grams twice."""
+        lower = normalise_text(text).lower()
+        get = self.index.get
+        if self.kind == "word":
+            tokens = TOKEN.findall(lower)
+            terms = chain(tokens, map(" ".join, pairwise(tokens)))
+            return [c for c in map(get, terms) if c is not None]
+        cache = self.word_columns
+        out: list[int] = []
+        for word in WHITE_SPACES.sub(" ", lower).split():
+            columns = cache.get(word)
+            if columns is None:
+                columns = tuple(c for c in map(get, char_wb_ngrams(word)) if c is not None)
+                if len(cache) < MAX_CACHED_WORDS:
+                    cache[word] = columns
+            out.extend(columns)
+        return out
+
     def row(self, text: str) -> tuple[list[int], list[float]]:
         """Columns and l2-normalised sublinear tf-idf values of one text."""
-        index, idf = self.index, self.idf
-        counts = Counter(analyzer(self.kind)(normalise_text(text)))
-        terms = counts.keys() & index.keys()
-        by_col = dict(
-            zip(map(index.__getitem__, terms), map(counts.__getitem__, terms), strict=True)
-        )
-        cols = sorted(by_col)
-        values = [(1.0 + math.log(by_col[c])) * idf[c] for c in cols]
+        idf = self.idf
+        counts = Counter(self._terms(text))
+        cols = sorted(counts)
+        tf = map(SUBLINEAR_TF.__getitem__, map(counts.__getitem__, cols))
+        values = list(map(mul, tf, map(idf.__getitem__, cols)))
         norm = math.sqrt(sum(map(mul, values, values)))
-        return cols, [v / norm for v in values] if norm else values
+        return cols, list(map(truediv, values, repeat(norm))) if norm else values
 
 
 @dataclass(frozen=True)
@@ -230,7 +312,14 @@ class CrimeModel:
         if not bank[0]:
             return []
         sims = bank[1] @ embedding
-        order = np.argsort(-sims, kind="stable")[:k]
+        # The first k of a stable sort by similarity, without sorting the whole bank: every
+        # example at least as similar as the k-th most similar, in bank order, then sorted.
+        if 0 < k < len(sims):
+            kth = np.partition(sims, len(sims) - k)[len(sims) - k]
+            candidates = np.flatnonzero(sims >= kth)
+            order = candidates[np.argsort(-sims[candidates], kind="stable")][:k]
+        else:
+            order = np.argsort(-sims, kind="stable")[:k]
         return [Neighbour(bank[0][i].text, bank[0][i].family, float(sims[i])) for i in order]
 
 

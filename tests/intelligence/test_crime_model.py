@@ -6,12 +6,13 @@ installed package with downloads disabled; the corpus files are well formed."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from cairn.intelligence import crime_corpus, crime_model, train_crime_model
+from cairn.intelligence import crime_corpus, crime_model, crime_rules, train_crime_model
 
 
 @pytest.mark.slow
@@ -56,6 +57,56 @@ def test_tfidf_rows_match_scikit_learn() -> None:
             ours = np.zeros_like(expected)
             ours[cols] = values
             np.testing.assert_allclose(ours, expected, atol=1e-9)
+
+
+AWKWARD_TEXTS = [
+    "",
+    "   ",
+    "a",
+    "He HIT her.  Twice!\tThen\n\nleft\u00a0at 14:25\u2028now",
+    "\u0130 was hit; \u017ftole her phone, \u212aicked him",
+    "\u00c9LODIE (14) said he\u2019d \u2018kill\u2019 her \u2014 right now...",
+    "ab abc abcd abcde abcdef x y'z 'quoted' dogs' don't",
+    "\u03a3\u039f\u03a3 \u039f\u0394\u03a5\u03a3\u03a3\u0395\u03a5\u03a3 emoji \U0001f600 end",
+]
+
+
+def test_tfidf_terms_are_the_analysers_terms_in_the_vocabulary() -> None:
+    """The rows count exactly the terms scikit-learn's analysers make that the vocabulary
+    holds (the rows skip making the rest, and remember each word's character n-grams)."""
+    m = crime_model.model()
+    entries = [*crime_corpus.load_corpus(), *crime_corpus.load_project_examples()]
+    texts = [e.text for e in entries] + AWKWARD_TEXTS
+    texts += [s for t in texts for s in crime_rules.sentences(t)]
+    for block in (m.word, m.char):
+        analyse = crime_model.analyzer(block.kind)
+        for _ in range(2):  # the second time, the character block reads its remembered words
+            for text in texts:
+                expected = Counter(
+                    block.index[t]
+                    for t in analyse(crime_model.normalise_text(text))
+                    if t in block.index
+                )
+                assert Counter(block._terms(text)) == expected, (block.kind, text)
+
+
+def test_embed_is_wordllamas_embedding_bit_for_bit() -> None:
+    """`embed` pools the tokens itself; the rows are exactly those of WordLlama's `embed`
+    (then made unit length), for one text and for an entry's sentences together."""
+    wordllama = crime_model.embedder()
+
+    def reference(texts: list[str]) -> np.ndarray:
+        raw = np.asarray(
+            wordllama.embed([crime_model.normalise_text(t) or "." for t in texts]),
+            dtype=np.float64,
+        )
+        norms = np.linalg.norm(raw, axis=1, keepdims=True)
+        return np.divide(raw, norms, out=np.zeros_like(raw), where=norms > 0)
+
+    entries = [*crime_corpus.load_corpus()[::3], *crime_corpus.load_project_examples()[::3]]
+    for text in [e.text for e in entries] + AWKWARD_TEXTS:
+        for group in ([text], crime_rules.sentences(text) or [text]):
+            assert np.array_equal(crime_model.embed(group), reference(group)), group
 
 
 def test_wordllama_loads_from_the_package_without_downloading(
