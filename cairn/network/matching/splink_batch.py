@@ -360,9 +360,14 @@ def run_linkage(
         settings_obj._probability_two_random_records_match = 2**DEFAULT_PRIOR_WEIGHT
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     for rule in (block_on("dob"), block_on("family_name", "given_name")):
+        # A session takes the comparisons it is blocked on out of the linker's model
+        # and puts them back only when it succeeds: kept, so a failed session cannot
+        # leave a model that scores pairs without their names (or dates of birth).
+        kept = settings_obj.core_model_settings.copy()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
         except Exception as exc:  # small stores may leave a session with no pairs
+            settings_obj.core_model_settings = kept
             log.warning("EM session %s skipped: %s", rule, exc)
     predictions = linker.inference.predict(threshold_match_weight=threshold)
     pairs = []
