@@ -63,6 +63,8 @@ def test_custom_levels_translate_to_spark_sql() -> None:
     assert "array_contains(given_variants_l, given_name_r)" in joined
     assert "list_contains" not in joined
     assert "damerau_levenshtein(dob_l, dob_r) <= 1" in joined
+    # Dates of birth not far apart (the level before "born more than ten years apart").
+    assert "abs(birth_year_l - birth_year_r) <= 10" in joined
 
 
 def test_duckdb_finds_the_known_duplicates() -> None:

@@ -37,8 +37,11 @@ class Level:
         return math.log2(self.m / self.u)
 
 
-# The order of the levels matters: it is the order of Splink's comparison levels
-# (after its null level), so trained m/u can be read back by position.
+# The order of the levels matters: it is the order of Splink's comparison levels (after
+# its null level; Splink's else level is the last), from the strongest agreement to the
+# strongest disagreement, and each level must weigh no more than the one before it.
+# Trained m/u are read back by label (weights.weights_from_settings), so a label names
+# one meaning: change what a level means and change its label too.
 LEVELS: dict[str, list[Level]] = {
     "given_name": [
         Level("first name the same", 0.85, 0.002),
@@ -55,11 +58,13 @@ LEVELS: dict[str, list[Level]] = {
         Level("last name similar", 0.02, 0.02),
         Level("last name different", 0.03, 0.977),
     ],
+    # "Different" is split by how far apart (DOB_FAR_YEARS): see the note below.
     "dob": [
         Level("date of birth the same", 0.88, 0.0002),
         Level("date of birth one keying slip away", 0.07, 0.002),
         Level("birth year the same", 0.03, 0.05),
-        Level("date of birth different", 0.02, 0.9478),
+        Level("date of birth different", 0.018, 0.3478),
+        Level("born more than ten years apart", 0.002, 0.6),
     ],
     "postcode": [
         Level("same postcode", 0.6, 0.001),
@@ -71,6 +76,34 @@ LEVELS: dict[str, list[Level]] = {
         Level("different sex", 0.03, 0.5),
     ],
 }
+
+# Dates of birth far apart (issue 19, item 5). Before, every date that was neither the
+# same, one keying slip away nor in the same year weighed the same (m 0.02, u 0.9478, about
+# -5.6), so a father and son of the same name at one address, born 23 to 45 years apart,
+# still scored about 8: a child offered as the same person as an adult.
+# Where the line is: more than DOB_FAR_YEARS (10) between the birth years of two full dates.
+# - A keying slip in the year (1995 for 1985, 2011 for 2012, 1958 for 1985) is its own
+#   level, tested first, so it never lands here however many years it moves the date.
+# - Other ways a true duplicate's dates differ are near: a guessed or half-remembered
+#   date, a birthday a year out, an age-assessed 1 January date for a young asylum seeker
+#   (assessments dispute a few years, not ten). A parent and child are a generation
+#   apart (about 16 years at the least). Ten years lies between the two.
+# - An estimated age or a year alone is itself a guess, and an adult's apparent age can
+#   be a decade out: when either side has only a birth year (or an estimated age typed at
+#   entry, a range of years) the line is DOB_FAR_YEARS_ESTIMATED (20), so an estimate is
+#   not penalised as if it were an exact date.
+# m: of the 2 in 100 true duplicates whose dates differ this way (the old level's m), about
+# 1 in 10 are far apart: another person's date typed (a parent's, on a child's form), or a
+# century slip (1912 for 2012 is two edits, not one).
+# u: in a Hub's store of children and the adults around them about 6 in 10 random pairs
+# are born more than ten years apart (child and adult pairs nearly always, two adults
+# about half the time), the rest of the old 0.9478 are nearer. So "different" rises from
+# -5.6 to -4.3 and "born more than ten years apart" weighs -8.2. Chosen before any
+# measurement; Splink retrains both.
+DOB_DIFFERENT_LEVEL = 3
+DOB_FAR_LEVEL = 4
+DOB_FAR_YEARS = 10
+DOB_FAR_YEARS_ESTIMATED = 20
 
 # First and last names the other way round (both names, exactly): one event seen by both
 # name comparisons, each level m 0.02 (about 1 in 50 true matches has them swapped), u
@@ -95,6 +128,9 @@ class Record:
     family_name: str = ""
     dob: dt.date | None = None
     birth_year: int | None = None  # when only a year (or estimate) is known
+    # An estimated age typed at entry, as the birth years it allows (lowest, highest):
+    # counted only when the other's year is a generation outside it (DOB_FAR_LEVEL).
+    birth_years: tuple[int, int] | None = None
     postcode: str = ""
     sex: str = ""
 
@@ -167,12 +203,30 @@ def _dob_level(a: Record, b: Record) -> int | None:
             return 0
         if dob_typo(a.dob, b.dob):
             return 1
-        return 2 if a.dob.year == b.dob.year else 3
+        if a.dob.year == b.dob.year:
+            return 2
+        far = DOB_FAR_YEARS
+    else:
+        # A year alone or an estimated age: only a wider gap counts as far apart.
+        far = DOB_FAR_YEARS_ESTIMATED
     year_a = a.dob.year if a.dob else a.birth_year
     year_b = b.dob.year if b.dob else b.birth_year
     if year_a is None or year_b is None:
+        return _far_from_range(a, year_b) or _far_from_range(b, year_a)
+    if year_a == year_b:
+        return 2
+    return DOB_DIFFERENT_LEVEL if abs(year_a - year_b) <= far else DOB_FAR_LEVEL
+
+
+def _far_from_range(ranged: Record, year: int | None) -> int | None:
+    """An estimated age (a range of birth years) says nothing about a year near it, but a
+    year more than DOB_FAR_YEARS_ESTIMATED outside it is a generation away."""
+    if ranged.birth_years is None or year is None:
         return None
-    return 2 if year_a == year_b else 3
+    low, high = ranged.birth_years
+    if low - DOB_FAR_YEARS_ESTIMATED <= year <= high + DOB_FAR_YEARS_ESTIMATED:
+        return None
+    return DOB_FAR_LEVEL
 
 
 def _outward(postcode: str) -> str:
@@ -231,6 +285,22 @@ def same_family_different_child(a: Record, b: Record, levels: dict[str, int | No
     return levels["postcode"] == 0 or levels["dob"] == 0
 
 
+# The same trap a generation apart: a son named after his father (or a daughter after her
+# mother) shares the surname, often the first name, and the home, so for a pair with the
+# same surname born more than ten years apart those levels are not independent evidence
+# either. As for brothers and sisters, the address says nothing more (any postcode level
+# weighs at most 0) and a surname or first name rare in the store is common in the family
+# (no term-frequency lift). The names still count at their usual weights: a true duplicate
+# with a date typed a generation out is rare (the level's m) and is left for a person to
+# find, rather than a child offered as an adult.
+GENERATION_WEIGHTS = {"postcode": 0.0}
+GENERATION_REASON = "same family name but born more than ten years apart (a parent and child?)"
+
+
+def same_family_other_generation(levels: dict[str, int | None]) -> bool:
+    return levels["family_name"] == SAME_FAMILY_LEVEL and levels["dob"] == DOB_FAR_LEVEL
+
+
 # Term-frequency adjustment, as Splink's: an exact agreement on a name is weighed by how
 # common that name is. m is unchanged; u, the chance a stranger shares it, is the name's
 # share of the store's names instead of the level's average, so "Wojciechowski" counts for
@@ -268,6 +338,7 @@ class Weights:
         parts: list[tuple[float, str]] = []
         levels = compare(a, b)
         household = same_family_different_child(a, b, levels)
+        generation = same_family_other_generation(levels)
         for name, level in levels.items():
             if level is None:
                 continue
@@ -278,9 +349,9 @@ class Weights:
                 share = tf.get((name, normalise.name_key(getattr(a, name))))
                 if share:
                     adjusted = tf_weight(lv, share)
-                    if household:
+                    if household or generation:
                         # A surname rare in the store is common in its household: it
-                        # must not lift a brother or sister.
+                        # must not lift a brother or sister, a parent or a child.
                         adjusted = min(adjusted, weight)
                     if adjusted - weight >= 1:
                         label = f"{label} (a rare name)"
@@ -289,12 +360,16 @@ class Weights:
                     weight = adjusted
             if household and level == 0 and name in HOUSEHOLD_WEIGHTS:
                 weight = min(weight, HOUSEHOLD_WEIGHTS[name])
+            if generation and name in GENERATION_WEIGHTS:
+                weight = min(weight, GENERATION_WEIGHTS[name])
             total += weight
             parts.append((weight, label))
         parts.sort(key=lambda p: -abs(p[0]))
         reasons = [label for _, label in parts]
         if household:
             return total, [HOUSEHOLD_REASON, *reasons]
+        if generation:
+            return total, [GENERATION_REASON, *reasons]
         if levels["given_name"] == SWAPPED_GIVEN_LEVEL:
             return total, [SWAPPED_REASON, *reasons]
         return total, reasons

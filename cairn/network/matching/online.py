@@ -168,6 +168,7 @@ class CandidateFields:
             family_name=self.family_name,
             dob=self.date_of_birth,
             birth_year=single_year,
+            birth_years=years if years and single_year is None else None,
             postcode=self.postcode,
             sex=self.sex,
         )

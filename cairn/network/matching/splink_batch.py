@@ -1,7 +1,9 @@
 """Batch deduplication with Splink (DuckDB backend, embedded). Trains the model on the
 store (u by random sampling, m by expectation maximisation), returns the model JSON and
 the scored pairs above the review threshold. The comparison levels are those of
-comparisons.LEVELS, in the same order, so the trained m/u feed the online matcher.
+comparisons.LEVELS, in the same order and with the same labels, so the trained m/u are read
+back onto the online matcher's levels by label (weights.py) and a pair is explained by
+position (`_explain`).
 
 The backend is chosen by configuration (`CAIRN_SPLINK_BACKEND`): "duckdb" (default,
 embedded, one machine) or "spark" (Splink's SparkAPI, for data beyond one machine; needs
@@ -23,7 +25,20 @@ from django.core.exceptions import ImproperlyConfigured
 
 from cairn.pole import normalise
 
-from .comparisons import DEFAULT_PRIOR_WEIGHT, JW_SIMILAR, JW_VERY_SIMILAR, LEVELS, TF_MIN_COUNT
+from .comparisons import (
+    DEFAULT_PRIOR_WEIGHT,
+    DOB_FAR_LEVEL,
+    DOB_FAR_YEARS,
+    DOB_FAR_YEARS_ESTIMATED,
+    GENERATION_WEIGHTS,
+    JW_SIMILAR,
+    JW_VERY_SIMILAR,
+    LEVELS,
+    SAME_FAMILY_LEVEL,
+    TF_COMPARISONS,
+    TF_MIN_COUNT,
+    probability,
+)
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +110,16 @@ SWAPPED_NAMES_SQL = (
 SWAPPED_NAMES_BLOCK = (
     "l.given_phonetic = r.family_phonetic AND l.family_phonetic = r.given_phonetic"
 )
+# Dates of birth not far apart (comparisons.DOB_FAR_YEARS): within ten years between two
+# full dates, within twenty when either side has only a year or an estimated age. The else
+# level after it is "born more than ten years apart", as comparisons._dob_level. Past the
+# null level both birth years are known (the year of the date, or the year alone).
+DOB_NOT_FAR_SQL = (
+    f"(dob_l IS NOT NULL AND dob_r IS NOT NULL "
+    f"AND abs(birth_year_l - birth_year_r) <= {DOB_FAR_YEARS}) "
+    f"OR ((dob_l IS NULL OR dob_r IS NULL) "
+    f"AND abs(birth_year_l - birth_year_r) <= {DOB_FAR_YEARS_ESTIMATED})"
+)
 # The online matcher's store-size floor for term frequencies (weights.HUB_SIZED_STORE).
 TF_STORE_FLOOR = 20_000
 
@@ -165,7 +190,8 @@ def settings(record_count: int = 0) -> Any:
                     base_dialect_str=DIALECT,
                 ),
                 cll.CustomLevel("birth_year_l = birth_year_r", d[2], base_dialect_str=DIALECT),
-                cll.ElseLevel().configure(label_for_charts=d[3]),
+                cll.CustomLevel(DOB_NOT_FAR_SQL, d[3], base_dialect_str=DIALECT),
+                cll.ElseLevel().configure(label_for_charts=d[4]),
             ],
         ),
         cl.CustomComparison(
@@ -235,6 +261,30 @@ def _explain(row: dict[str, Any]) -> dict[str, Any]:
             "weight": round(weight, 2),
         }
     return out
+
+
+def other_generation(row: dict[str, Any], explanation: dict[str, Any]) -> float:
+    """The online matcher's parent-and-child rule (comparisons.same_family_other_generation)
+    on a pair Splink scored: with the same surname and born more than ten years apart, a
+    shared address weighs at most 0 and a name rare in the store gets no lift, whatever
+    the trained weights. Splink's comparisons are independent and cannot say this, so it is
+    applied to its per-comparison weights after prediction. Returns how much the match
+    weight falls (0 for any other pair); `explanation` is corrected in place."""
+    if (
+        explanation["family_name"]["level"] != LEVELS["family_name"][SAME_FAMILY_LEVEL].label
+        or explanation["dob"]["level"] != LEVELS["dob"][DOB_FAR_LEVEL].label
+    ):
+        return 0.0
+    drop = 0.0
+    for name in TF_COMPARISONS:
+        lift = max(float(row.get(f"mw_tf_adj_{name}") or 0.0), 0.0)
+        drop += lift
+        explanation[name]["weight"] = round(explanation[name]["weight"] - lift, 2)
+    for name, cap in GENERATION_WEIGHTS.items():
+        excess = max(explanation[name]["weight"] - cap, 0.0)
+        drop += excess
+        explanation[name]["weight"] = round(explanation[name]["weight"] - excess, 2)
+    return drop
 
 
 def database_api(backend: str) -> Any:
@@ -310,21 +360,33 @@ def run_linkage(
         settings_obj._probability_two_random_records_match = 2**DEFAULT_PRIOR_WEIGHT
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     for rule in (block_on("dob"), block_on("family_name", "given_name")):
+        # A session takes the comparisons it is blocked on out of the linker's model
+        # and puts them back only when it succeeds: kept, so a failed session cannot
+        # leave a model that scores pairs without their names (or dates of birth).
+        kept = settings_obj.core_model_settings.copy()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
         except Exception as exc:  # small stores may leave a session with no pairs
+            settings_obj.core_model_settings = kept
             log.warning("EM session %s skipped: %s", rule, exc)
     predictions = linker.inference.predict(threshold_match_weight=threshold)
     pairs = []
     for row in predictions.as_pyarrow_table().to_pylist():
         a, b = sorted((int(row["unique_id_l"]), int(row["unique_id_r"])))
+        explanation = _explain(row)
+        weight = float(row["match_weight"])
+        drop = other_generation(row, explanation)
+        if drop and weight - drop < threshold:
+            continue  # a father and son of one name: not a pair to review
         pairs.append(
             {
                 "person_a": a,
                 "person_b": b,
-                "match_weight": float(row["match_weight"]),
-                "match_probability": float(row["match_probability"]),
-                "explanation": _explain(row),
+                "match_weight": weight - drop,
+                "match_probability": probability(weight - drop)
+                if drop
+                else float(row["match_probability"]),
+                "explanation": explanation,
             }
         )
     return LinkResult(

@@ -1,7 +1,9 @@
 """The weights the online matcher uses: the latest trained Splink model's m and u
-probabilities, mapped back onto the shared comparison levels by position, or the
-documented defaults when no model has been trained (or it does not fit the levels), with a
-prior scaled to the size of the store."""
+probabilities, mapped back onto the shared comparison levels by label (what each level
+means), or the documented defaults when no model has been trained, with a prior scaled to
+the size of the store. A trained comparison is used only when its levels are exactly the
+documented ones (a model trained before a level was added or renamed is not) and its
+weights fall in the levels' order; otherwise that comparison keeps its defaults, logged."""
 
 from __future__ import annotations
 
@@ -70,13 +72,21 @@ def weights_from_settings(settings: dict[str, Any], version: str) -> Weights:
         name = comparison.get("output_column_name")
         if name not in levels:
             continue
-        trained = [
-            lv for lv in comparison.get("comparison_levels", []) if not lv.get("is_null_level")
-        ]
-        if len(trained) != len(levels[name]):
+        rows = [lv for lv in comparison.get("comparison_levels", []) if not lv.get("is_null_level")]
+        trained = {lv.get("label_for_charts"): lv for lv in rows}
+        if len(rows) != len(levels[name]) or set(trained) != {d.label for d in levels[name]}:
+            # By meaning, not by position: a model trained before a level was added (the
+            # old "date of birth different" covered every distance) must not lend its
+            # m/u to a level that now means something narrower.
+            logger.warning(
+                "Trained %s levels %s are not the documented levels; defaults kept",
+                name,
+                sorted(map(str, trained)),
+            )
             continue
         fresh = []
-        for default, lv in zip(levels[name], trained, strict=True):
+        for default in levels[name]:
+            lv = trained[default.label]
             m, u = lv.get("m_probability"), lv.get("u_probability")
             if not m or not u or m <= 0 or u <= 0:
                 fresh.append(default)
