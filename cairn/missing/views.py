@@ -58,21 +58,10 @@ def episode_new(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
     saved = form_saved(
         request,
         form,
-        lambda: services.episode_record(
-            actor=actor,
-            child=child,
-            reported_at=form.reported_at(),
-            reported_by=form.cleaned_data["reported_by"],
-            police_reference=form.cleaned_data["police_reference"],
-            police_risk_grading=form.cleaned_data["police_risk_grading"],
-            circumstances=form.cleaned_data["circumstances"],
-            found_at=form.found_at(),
-            where_found=form.cleaned_data["where_found"],
-            out_of_area=form.cleaned_data["out_of_area"],
-        ),
+        lambda: services.episode_record(actor=actor, child=child, **form.episode()),
         success=lambda episode: f"Missing episode {episode.reference} recorded",
         then=lambda episode: redirect("missing:detail", episode_id=episode.pk),
-        rename={"reported_at": "reported_on", "found_at": "found_on"},
+        rename=form.SERVICE_FIELDS,
     )
     return saved or render(
         request, "missing/new.html", {"form": form, "child": child, "nav": "hub"}
@@ -104,19 +93,10 @@ def episode_from_sign(request: AuthenticatedHttpRequest, sign_id: int) -> HttpRe
     if request.method == "POST" and form.is_valid():
         try:
             episode, created = services.episode_record_from_sign(
-                actor=actor,
-                sign_id=sign.pk,
-                reported_at=form.reported_at(),
-                reported_by=form.cleaned_data["reported_by"],
-                police_reference=form.cleaned_data["police_reference"],
-                police_risk_grading=form.cleaned_data["police_risk_grading"],
-                circumstances=form.cleaned_data["circumstances"],
-                found_at=form.found_at(),
-                where_found=form.cleaned_data["where_found"],
-                out_of_area=form.cleaned_data["out_of_area"],
+                actor=actor, sign_id=sign.pk, **form.episode()
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc, {"reported_at": "reported_on", "found_at": "found_on"})
+            apply_service_errors(form, exc, form.SERVICE_FIELDS)
         else:
             if created:
                 messages.success(
