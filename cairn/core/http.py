@@ -107,8 +107,8 @@ def form_saved(
     service, reading `form.cleaned_data`); once it has saved, flash `success` if given (a
     message, or one made from what `save` returned) and answer `then(what save returned)`,
     usually a redirect. Otherwise None, and the caller shows the form again: a GET, a form
-    with errors, or a service's ValidationError shown on it (as `apply_service_errors`
-    does, with `rename`), so nothing typed is lost.
+    with errors, or a service's ValidationError (a `Conflict` too, ADR 0015) shown on it
+    (as `apply_service_errors` does, with `rename`), so nothing typed is lost.
 
         saved = form_saved(
             request,
