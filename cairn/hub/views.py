@@ -162,7 +162,7 @@ def member_edit(request: AuthenticatedHttpRequest, member_id: int) -> HttpRespon
             deputy=form.cleaned_data.get("deputy"),
             joined_on=form.cleaned_data.get("joined_on"),
         ),
-        success=f"{member.agency.name}'s representatives saved",
+        success=lambda _: f"{member.agency.name}'s representatives saved",
         then=lambda _: redirect("hub:setup"),
     )
     return saved or render(
