@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -80,16 +81,15 @@ def marker_review(request: AuthenticatedHttpRequest, tactic_id: int) -> HttpResp
 def marker_remove(request: AuthenticatedHttpRequest, tactic_id: int) -> HttpResponse:
     marker = _marker_to_change(request, tactic_id)
     form = forms.RemovalForm(request.POST or None)
-    saved = form_saved(
-        request,
-        form,
-        lambda: markers.marker_remove(
+    if request.method == "POST" and form.is_valid():
+        # Not form_saved: a removal someone else made first is a Conflict, answered by a
+        # 409 page saying who removed it (ConflictMiddleware), not an error on this form.
+        markers.marker_remove(
             actor=actor_of(request), marker=marker, reason=form.cleaned_data["reason"]
-        ),
-        success="Marker removed.",
-        then=lambda _: redirect("disruption:tactic-detail", tactic_id=tactic_id),
-    )
-    return saved or _form_page(
+        )
+        messages.success(request, "Marker removed.")
+        return redirect("disruption:tactic-detail", tactic_id=tactic_id)
+    return _form_page(
         request,
         form,
         tactic=marker.tactic,
