@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cairn.accounts.sso import SESSION_PROVIDER_MFA
-from cairn.core.http import AuthenticatedHttpRequest, apply_service_errors
+from cairn.core.http import AuthenticatedHttpRequest, form_saved
 
 from . import selectors, services
 from .forms import TokenForm
@@ -42,24 +42,23 @@ def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_api_use(request)
     limit = selectors.sign_in_limit(request.user)
     form = TokenForm(request.POST or None, max_days=limit[0] if limit else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            issued = services.token_create(
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                lifetime_days=form.cleaned_data["lifetime_days"],
-                second_factor=second_factor(request),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            # Rendered, not redirected: the secret must never be stored, even in the session.
-            return render(
-                request,
-                "api_auth/token_created.html",
-                {"token": issued.token, "secret": issued.secret, "nav": "api"},
-            )
-    return render(
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.token_create(
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            lifetime_days=form.cleaned_data["lifetime_days"],
+            second_factor=second_factor(request),
+        ),
+        # Rendered, not redirected: the secret must never be stored, even in the session.
+        then=lambda issued: render(
+            request,
+            "api_auth/token_created.html",
+            {"token": issued.token, "secret": issued.secret, "nav": "api"},
+        ),
+    )
+    return saved or render(
         request,
         "api_auth/token_list.html",
         {

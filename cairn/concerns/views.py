@@ -16,7 +16,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
+from cairn.core.http import (
+    AuthenticatedHttpRequest,
+    actor_of,
+    apply_service_errors,
+    form_saved,
+    require,
+)
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
@@ -464,19 +470,18 @@ def concern_screening(request: AuthenticatedHttpRequest, concern_id: int) -> Htt
         has_learning_disability=child.has_learning_disability,
     )
     form = forms.RiskDecisionForm(request.POST or None, initial={"level": result.suggested_level})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.risk_decision_record(
-                actor=request.user,
-                concern=concern,
-                level=form.cleaned_data["level"],
-                rationale=form.cleaned_data["rationale"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            return redirect("concerns:next-steps", concern_id=concern.pk)
-    return render(
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.risk_decision_record(
+            actor=request.user,
+            concern=concern,
+            level=form.cleaned_data["level"],
+            rationale=form.cleaned_data["rationale"],
+        ),
+        then=lambda _: redirect("concerns:next-steps", concern_id=concern.pk),
+    )
+    return saved or render(
         request,
         "concerns/screening.html",
         {
@@ -503,19 +508,17 @@ def concern_next_steps(request: AuthenticatedHttpRequest, concern_id: int) -> Ht
     if not (user.agency and user.agency.is_first_responder):
         others = [(c, label) for c, label in others if c != "nrm"]
     form = forms.PathwayForm(request.POST or None, recommendations=recs, others=others)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.pathway_decisions_record(
-                actor=request.user, concern=concern, decisions=form.decisions()
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc, lambda code: f"note_{code}")
-        else:
-            messages.success(
-                request, f"Concern {concern.reference} and its next steps have been recorded."
-            )
-            return redirect("concerns:detail", concern_id=concern.pk)
-    return render(
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.pathway_decisions_record(
+            actor=request.user, concern=concern, decisions=form.decisions()
+        ),
+        success=f"Concern {concern.reference} and its next steps have been recorded.",
+        then=lambda _: redirect("concerns:detail", concern_id=concern.pk),
+        rename=lambda code: f"note_{code}",
+    )
+    return saved or render(
         request,
         "concerns/next_steps.html",
         {

@@ -1,14 +1,16 @@
 """What pages and API handlers share: who is asking (`actor_of`), the permission check
-(`require`), and a service's ValidationError shown on the form that was sent
-(`apply_service_errors`)."""
+(`require`), a service's ValidationError shown on the form that was sent
+(`apply_service_errors`), and the POST half of a form page (`form_saved`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
 from cairn.accounts.models import Agency, User
 from cairn.accounts.rules import refusal
@@ -79,11 +81,52 @@ def apply_service_errors(
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc.messages)
         return
-    for key, messages in exc.message_dict.items():
+    for key, errors in exc.message_dict.items():
         if rename is None:
             name = key
         elif callable(rename):
             name = rename(key)
         else:
             name = rename.get(key, key)
-        form.add_error(name if name in form.fields else None, messages)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+SavedT = TypeVar("SavedT")
+
+
+def form_saved(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[], SavedT],
+    *,
+    then: Callable[[SavedT], HttpResponse],
+    success: str | Callable[[SavedT], str] = "",
+    rename: Mapping[str, str] | Callable[[str], str] | None = None,
+) -> HttpResponse | None:
+    """The POST half of a form page. On a POST whose form is valid, call `save` (the
+    service, reading `form.cleaned_data`); once it has saved, flash `success` if given (a
+    message, or one made from what `save` returned) and answer `then(what save returned)`,
+    usually a redirect. Otherwise None, and the caller shows the form again: a GET, a form
+    with errors, or a service's ValidationError (a `Conflict` too, ADR 0015) shown on it
+    (as `apply_service_errors` does, with `rename`), so nothing typed is lost.
+
+        saved = form_saved(
+            request,
+            form,
+            lambda: services.thing_save(actor=actor, **form.cleaned_data),
+            success="Saved.",
+            then=lambda thing: redirect("app:detail", thing_id=thing.pk),
+        )
+        return saved or render(request, "app/form.html", {"form": form})
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save()
+    except ValidationError as exc:
+        apply_service_errors(form, exc, rename)
+        return None
+    message = success if isinstance(success, str) else success(result)
+    if message:
+        messages.success(request, message)
+    return then(result)

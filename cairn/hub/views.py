@@ -18,7 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
+from cairn.core.http import (
+    AuthenticatedHttpRequest,
+    actor_of,
+    apply_service_errors,
+    form_saved,
+    require,
+)
 from cairn.core.pdf import render_pdf
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle, wants_pdf
@@ -94,15 +100,14 @@ def setup_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {name: getattr(current, name) for name in forms.SetupForm.base_fields}
     initial["chair"] = current.chair_id
     form = forms.SetupForm(request.POST or None, initial=initial, chairs=selectors.chair_choices())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.setup_update(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Hub set-up saved")
-            return redirect("hub:setup")
-    return render(request, "hub/setup_edit.html", {"form": form, "nav": "hub"})
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.setup_update(actor=request.user, **form.cleaned_data),
+        success="Hub set-up saved",
+        then=lambda _: redirect("hub:setup"),
+    )
+    return saved or render(request, "hub/setup_edit.html", {"form": form, "nav": "hub"})
 
 
 @login_required
@@ -113,23 +118,21 @@ def member_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.MemberForm(
         request.POST or None, agencies=agencies, people=selectors.representative_choices()
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            member = services.member_set(
-                actor=request.user,
-                agency=data["agency"],
-                representative=data["representative"],
-                deputy=data.get("deputy"),
-                joined_on=data.get("joined_on"),
-                new=True,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"{member.agency.name} added as a member agency")
-            return redirect("hub:setup")
-    return render(
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.member_set(
+            actor=request.user,
+            agency=form.cleaned_data["agency"],
+            representative=form.cleaned_data["representative"],
+            deputy=form.cleaned_data.get("deputy"),
+            joined_on=form.cleaned_data.get("joined_on"),
+            new=True,
+        ),
+        success=lambda member: f"{member.agency.name} added as a member agency",
+        then=lambda _: redirect("hub:setup"),
+    )
+    return saved or render(
         request,
         "hub/member_form.html",
         {"form": form, "member": None, "no_agencies": not agencies.exists(), "nav": "hub"},
@@ -149,22 +152,22 @@ def member_edit(request: AuthenticatedHttpRequest, member_id: int) -> HttpRespon
             "joined_on": member.joined_on,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.member_set(
-                actor=request.user,
-                agency=member.agency,
-                representative=data["representative"],
-                deputy=data.get("deputy"),
-                joined_on=data.get("joined_on"),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"{member.agency.name}'s representatives saved")
-            return redirect("hub:setup")
-    return render(request, "hub/member_form.html", {"form": form, "member": member, "nav": "hub"})
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.member_set(
+            actor=request.user,
+            agency=member.agency,
+            representative=form.cleaned_data["representative"],
+            deputy=form.cleaned_data.get("deputy"),
+            joined_on=form.cleaned_data.get("joined_on"),
+        ),
+        success=lambda _: f"{member.agency.name}'s representatives saved",
+        then=lambda _: redirect("hub:setup"),
+    )
+    return saved or render(
+        request, "hub/member_form.html", {"form": form, "member": member, "nav": "hub"}
+    )
 
 
 @login_required
@@ -192,21 +195,21 @@ def member_remove(request: AuthenticatedHttpRequest, member_id: int) -> HttpResp
 def meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "hub.manage_meeting")
     form = forms.MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_schedule(
-                actor=request.user,
-                starts_at=form.starts_at(),
-                meeting_type=form.cleaned_data["meeting_type"],
-                title=form.cleaned_data["title"],
-                venue=form.cleaned_data["venue"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc, {"starts_at": "date"})
-        else:
-            messages.success(request, f"{meeting.title} scheduled")
-            return redirect("hub:meeting", meeting_id=meeting.pk)
-    return render(request, "hub/meeting_new.html", {"form": form, "nav": "hub"})
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.meeting_schedule(
+            actor=request.user,
+            starts_at=form.starts_at(),
+            meeting_type=form.cleaned_data["meeting_type"],
+            title=form.cleaned_data["title"],
+            venue=form.cleaned_data["venue"],
+        ),
+        success=lambda meeting: f"{meeting.title} scheduled",
+        then=lambda meeting: redirect("hub:meeting", meeting_id=meeting.pk),
+        rename={"starts_at": "date"},
+    )
+    return saved or render(request, "hub/meeting_new.html", {"form": form, "nav": "hub"})
 
 
 def _meeting_context(
@@ -411,20 +414,19 @@ def distribute(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRespon
         agencies=selectors.member_agencies(),
         sender=getattr(request.user, "agency", None),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            rows = services.minutes_distribute(
-                actor=request.user,
-                meeting=meeting,
-                agencies=list(form.cleaned_data["agencies"]),
-                claim=Claim.from_form(form.cleaned_data),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Minutes sent to {len(rows)} agencies")
-            return redirect("hub:meeting", meeting_id=meeting.pk)
-    return render(
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.minutes_distribute(
+            actor=request.user,
+            meeting=meeting,
+            agencies=list(form.cleaned_data["agencies"]),
+            claim=Claim.from_form(form.cleaned_data),
+        ),
+        success=lambda rows: f"Minutes sent to {len(rows)} agencies",
+        then=lambda _: redirect("hub:meeting", meeting_id=meeting.pk),
+    )
+    return saved or render(
         request,
         "hub/distribute.html",
         _meeting_context(
@@ -484,17 +486,16 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def action_detail(request: AuthenticatedHttpRequest, action_id: int) -> HttpResponse:
     action = view_action(request.user, action_id)
     form = forms.CompleteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_complete(
-                actor=request.user, action=action, note=form.cleaned_data["note"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Action {action.reference} completed")
-            return redirect("hub:action-detail", action_id=action.pk)
-    return render(
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.action_complete(
+            actor=request.user, action=action, note=form.cleaned_data["note"]
+        ),
+        success=f"Action {action.reference} completed",
+        then=lambda _: redirect("hub:action-detail", action_id=action.pk),
+    )
+    return saved or render(
         request,
         "hub/action.html",
         {

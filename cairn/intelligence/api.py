@@ -36,7 +36,15 @@ from .access import (
     view_submission,
 )
 from .forms import CrimeDecision
-from .models import CrimeReferral, Handling, HowKnown, IntelGrade, RecipientKind, SourceGrade
+from .models import (
+    CrimeReferral,
+    Handling,
+    HowKnown,
+    IntelGrade,
+    RecipientKind,
+    SourceGrade,
+    Submission,
+)
 from .models import Status as St
 
 router = Router(tags=["intelligence"])
@@ -359,6 +367,21 @@ def _viewed(actor: Actor, submission_id: int) -> dict[str, Any]:
     return _out(actor, submission_id, view)
 
 
+def _for_fib(request: HttpRequest, submission_id: int) -> tuple[Actor, Submission]:
+    """The FIB's workflow steps: who asks, who must manage the FIB's work, and the entry
+    (one not in the FIB's workflow: 404)."""
+    actor = actor_of(request)
+    require(actor, "intelligence.manage_fib")
+    return actor, access_for_fib(actor, submission_id)
+
+
+def _returned_own(request: HttpRequest, submission_id: int) -> tuple[Actor, Submission]:
+    """The submitter's steps on an entry the FIB returned to them (anyone else: 404)."""
+    actor = actor_of(request)
+    require(actor, "intelligence.add_submission")
+    return actor, access_returned_own(actor, submission_id)
+
+
 @router.post("/intelligence/check", response={200: CheckOut, **error_responses(422)})
 def check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
     """The crime-disclosure and quality check for a text; stores nothing."""
@@ -480,9 +503,7 @@ def evaluation(
     request: HttpRequest, submission_id: SubmissionId, payload: EvaluationIn
 ) -> dict[str, Any]:
     """Grade an entry (FIB): 3x5x2, or a legacy 5x5x5 code mapped to it."""
-    actor = actor_of(request)
-    require(actor, "intelligence.manage_fib")
-    submission = access_for_fib(actor, submission_id)
+    actor, submission = _for_fib(request, submission_id)
     services.submission_evaluate(
         actor=actor,
         submission=submission,
@@ -504,9 +525,7 @@ def sanitised(
     request: HttpRequest, submission_id: SubmissionId, payload: SanitisedIn
 ) -> dict[str, Any]:
     """Save the sanitised version (FIB); it must not contain the source's details."""
-    actor = actor_of(request)
-    require(actor, "intelligence.manage_fib")
-    submission = access_for_fib(actor, submission_id)
+    actor, submission = _for_fib(request, submission_id)
     services.submission_sanitise(actor=actor, submission=submission, text=payload.text)
     return _out(actor, submission_id)
 
@@ -521,9 +540,7 @@ def link(
     """The FIB's linking step: link the entry's details (by index) to their records, and
     each to the person it belongs to (the subject or a person the entry names), in one
     request. Sending it again adds nothing twice."""
-    actor = actor_of(request)
-    require(actor, "intelligence.manage_fib")
-    submission = access_for_fib(actor, submission_id)
+    actor, submission = _for_fib(request, submission_id)
     services.mentions_link(
         actor=actor,
         submission=submission,
@@ -549,9 +566,7 @@ def dissemination(
 ) -> Status[dict[str, Any]]:
     """Disseminate the sanitised version and grading (FIB) to the PPU, the Hub or a
     partner agency, as the handling code allows."""
-    actor = actor_of(request)
-    require(actor, "intelligence.manage_fib")
-    submission = access_for_fib(actor, submission_id)
+    actor, submission = _for_fib(request, submission_id)
     agency = None
     if payload.agency_id is not None:
         agency = selectors.partner_agencies().filter(pk=payload.agency_id).first()
@@ -580,9 +595,7 @@ def crime_decision(
     submitter's reason, refer the crime for recording (the PPU / CSE co-ordinators; a
     logged disclosure), or return it to the submitter with a note. A note is required to
     refer or return. The submitter is notified of each outcome."""
-    actor = actor_of(request)
-    require(actor, "intelligence.manage_fib")
-    submission = access_for_fib(actor, submission_id)
+    actor, submission = _for_fib(request, submission_id)
     if payload.decision == CrimeDecision.ACCEPT:
         services.submission_accept_reason(actor=actor, submission=submission, note=payload.note)
     elif payload.decision == CrimeDecision.REFER:
@@ -606,9 +619,7 @@ def resubmit(
 ) -> dict[str, Any]:
     """Resubmit an entry the FIB returned to you, with its details replaced; the crime
     check applies as on first submission."""
-    actor = actor_of(request)
-    require(actor, "intelligence.add_submission")
-    submission = access_returned_own(actor, submission_id)
+    actor, submission = _returned_own(request, submission_id)
     services.submission_resubmit(actor=actor, submission=submission, data=payload.to_data())
     return _out(actor, submission_id)
 
@@ -621,9 +632,7 @@ def withdraw(
     request: HttpRequest, submission_id: SubmissionId, payload: WithdrawIn
 ) -> dict[str, Any]:
     """Withdraw an entry the FIB returned to you (the FIB is told). Cannot be undone."""
-    actor = actor_of(request)
-    require(actor, "intelligence.add_submission")
-    submission = access_returned_own(actor, submission_id)
+    actor, submission = _returned_own(request, submission_id)
     services.submission_withdraw(actor=actor, submission=submission, reason=payload.reason)
     return _out(actor, submission_id)
 

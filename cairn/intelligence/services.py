@@ -396,16 +396,14 @@ def submission_submit(
             "resubmitted": resubmitted,
         },
     )
-    notifications.notify(
+    _tell_fib(
+        submission,
         sender=actor,
-        recipients=_fib_officers(),
         kind="intel.submitted",
         title=f"{'Danger now flagged: ' if result.danger_now else ''}"
         f"{'Resubmitted' if resubmitted else 'New'} intelligence {submission.reference} "
         f"from {submission.submitter_agency.name}",
         body="A new entry is waiting in the FIB queue.",
-        url=reverse("intelligence:detail", args=[submission.pk]),
-        obj=submission,
     )
     return submission
 
@@ -413,7 +411,12 @@ def submission_submit(
 @transaction.atomic
 def submission_create(*, actor: Actor, data: dict[str, Any]) -> Submission:
     """Start, fill and submit in one step (the API)."""
-    submission = submission_start(actor=actor)
+    return _fill_and_submit(actor, submission_start(actor=actor), data)
+
+
+def _fill_and_submit(actor: Actor, submission: Submission, data: dict[str, Any]) -> Submission:
+    """Save `data` over a draft and submit it, as the API's one-step create and resubmit
+    do: a detail that does not save refuses the whole request (422), submitting nothing."""
     errors = submission_save_draft(actor=actor, submission=submission, data=data)
     if errors:
         raise ValidationError(errors)
@@ -1114,9 +1117,26 @@ def _lock(submission: Submission, allowed: tuple[str, ...]) -> Submission:
 def _tell_submitter(
     submission: Submission, *, kind: str, title: str, body: str, sender: Actor | None = None
 ) -> None:
+    _tell(submission, [submission.submitter], kind=kind, title=title, body=body, sender=sender)
+
+
+def _tell_fib(submission: Submission, *, sender: Actor, kind: str, title: str, body: str) -> None:
+    _tell(submission, _fib_officers(), kind=kind, title=title, body=body, sender=sender)
+
+
+def _tell(
+    submission: Submission,
+    recipients: list[User],
+    *,
+    kind: str,
+    title: str,
+    body: str,
+    sender: Actor | None,
+) -> None:
+    """A notification about an entry, linking to its page."""
     notifications.notify(
         sender=sender,
-        recipients=[submission.submitter],
+        recipients=recipients,
         kind=kind,
         title=title,
         body=body,
@@ -1307,17 +1327,7 @@ def submission_resubmit(
 ) -> Submission:
     """Reopen a returned entry, replace its details and submit it again, in one step (the
     API); all or nothing, and the crime check applies as on first submission."""
-    submission = submission_reopen(actor=actor, submission=submission)
-    errors = submission_save_draft(actor=actor, submission=submission, data=data)
-    if errors:
-        raise ValidationError(errors)
-    return submission_submit(
-        actor=actor,
-        submission=submission,
-        crime_reference=str(data.get("crime_reference") or ""),
-        intel_only_reason=str(data.get("intel_only_reason") or ""),
-        no_danger_now=bool(data.get("no_danger_now")),
-    )
+    return _fill_and_submit(actor, submission_reopen(actor=actor, submission=submission), data)
 
 
 @transaction.atomic
@@ -1332,14 +1342,12 @@ def submission_withdraw(*, actor: Actor, submission: Submission, reason: str = "
         subject=submission.subject,
         justification=reason.strip()[:500] or "Withdrawn by its submitter after it was returned",
     )
-    notifications.notify(
+    _tell_fib(
+        submission,
         sender=actor,
-        recipients=_fib_officers(),
         kind="intel.withdrawn",
         title=f"Intelligence {submission.reference} was withdrawn by its submitter",
         body="An entry the FIB returned has been withdrawn.",
-        url=reverse("intelligence:detail", args=[submission.pk]),
-        obj=submission,
     )
     return submission
 

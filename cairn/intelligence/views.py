@@ -16,7 +16,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cairn.concerns.access import access_concern_by_id, consult_concern
-from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
+from cairn.core.http import (
+    AuthenticatedHttpRequest,
+    actor_of,
+    apply_service_errors,
+    form_saved,
+    require,
+)
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
@@ -489,20 +495,21 @@ def triage(request: AuthenticatedHttpRequest, submission_id: int) -> HttpRespons
                 ],
                 summary=[("Reason", form.cleaned_data["note"])],
             )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.submission_triage(
-                actor=request.user,
-                submission=submission,
-                priority=form.cleaned_data["priority"],
-                note=form.cleaned_data["note"],
-                close=form.cleaned_data["close"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            return redirect("intelligence:detail", submission_id=submission.pk)
-    return _fib_page(request, submission, form, "Triage", "Save triage", show_original=True)
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.submission_triage(
+            actor=request.user,
+            submission=submission,
+            priority=form.cleaned_data["priority"],
+            note=form.cleaned_data["note"],
+            close=form.cleaned_data["close"],
+        ),
+        then=lambda _: redirect("intelligence:detail", submission_id=submission.pk),
+    )
+    return saved or _fib_page(
+        request, submission, form, "Triage", "Save triage", show_original=True
+    )
 
 
 def _confirm(
@@ -608,17 +615,16 @@ def reopen(request: AuthenticatedHttpRequest, submission_id: int) -> HttpRespons
 def withdraw(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     submission = access_returned_own(request.user, submission_id)
     form = forms.WithdrawForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.submission_withdraw(
-                actor=request.user, submission=submission, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Intelligence {submission.reference} has been withdrawn.")
-            return redirect("intelligence:detail", submission_id=submission.pk)
-    return render(
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.submission_withdraw(
+            actor=request.user, submission=submission, reason=form.cleaned_data["reason"]
+        ),
+        success=f"Intelligence {submission.reference} has been withdrawn.",
+        then=lambda _: redirect("intelligence:detail", submission_id=submission.pk),
+    )
+    return saved or render(
         request,
         "intelligence/withdraw.html",
         {"submission": submission, "form": form, "nav": NAV},
@@ -724,16 +730,15 @@ def evaluate(request: AuthenticatedHttpRequest, submission_id: int) -> HttpRespo
             "legacy_grade": submission.legacy_grade,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.submission_evaluate(
-                actor=request.user, submission=submission, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            return redirect("intelligence:detail", submission_id=submission.pk)
-    return _fib_page(
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.submission_evaluate(
+            actor=request.user, submission=submission, **form.cleaned_data
+        ),
+        then=lambda _: redirect("intelligence:detail", submission_id=submission.pk),
+    )
+    return saved or _fib_page(
         request, submission, form, "Evaluate (3x5x2)", "Save grading", show_original=True
     )
 
@@ -744,16 +749,15 @@ def sanitise(request: AuthenticatedHttpRequest, submission_id: int) -> HttpRespo
     submission = fib_page(request.user, submission_id, step="sanitising")
     initial = submission.sanitised_text or services.suggested_sanitised(submission)
     form = forms.SanitiseForm(request.POST or None, initial={"text": initial})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.submission_sanitise(
-                actor=request.user, submission=submission, text=form.cleaned_data["text"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            return redirect("intelligence:detail", submission_id=submission.pk)
-    return _fib_page(
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.submission_sanitise(
+            actor=request.user, submission=submission, text=form.cleaned_data["text"]
+        ),
+        then=lambda _: redirect("intelligence:detail", submission_id=submission.pk),
+    )
+    return saved or _fib_page(
         request, submission, form, "Sanitised version", "Save sanitised version", show_original=True
     )
 
@@ -770,20 +774,19 @@ def link(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
         # Sent again after everything was linked (a double click, a resent form).
         messages.info(request, "Every detail of this entry is already linked.")
         return redirect("intelligence:link", submission_id=submission.pk)
-    if request.method == "POST" and form.is_valid():
-        try:
-            linked = services.mentions_link(
-                actor=request.user, submission=submission, answers=form.answers()
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc, form.service_field)
-        else:
-            count = len(linked)
-            messages.success(
-                request, f"{count} detail{'s' if count != 1 else ''} linked to POLE records."
-            )
-            return redirect("intelligence:link", submission_id=submission.pk)
-    return render(
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.mentions_link(
+            actor=request.user, submission=submission, answers=form.answers()
+        ),
+        success=lambda linked: (
+            f"{len(linked)} detail{'s' if len(linked) != 1 else ''} linked to POLE records."
+        ),
+        then=lambda _: redirect("intelligence:link", submission_id=submission.pk),
+        rename=form.service_field,
+    )
+    return saved or render(
         request,
         "intelligence/link.html",
         {
@@ -805,23 +808,22 @@ def disseminate(request: AuthenticatedHttpRequest, submission_id: int) -> HttpRe
         agencies=selectors.partner_agencies(),
         sender=getattr(request.user, "agency", None),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.submission_disseminate(
-                actor=request.user,
-                submission=submission,
-                recipient_kind=form.cleaned_data["recipient_kind"],
-                agency=form.cleaned_data["agency"],
-                reason=form.cleaned_data["reason"],
-                conditions_met=form.cleaned_data["conditions_met"],
-                claim=Claim.from_form(form.cleaned_data),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "The sanitised intelligence has been disseminated.")
-            return redirect("intelligence:detail", submission_id=submission.pk)
-    return _fib_page(
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.submission_disseminate(
+            actor=request.user,
+            submission=submission,
+            recipient_kind=form.cleaned_data["recipient_kind"],
+            agency=form.cleaned_data["agency"],
+            reason=form.cleaned_data["reason"],
+            conditions_met=form.cleaned_data["conditions_met"],
+            claim=Claim.from_form(form.cleaned_data),
+        ),
+        success="The sanitised intelligence has been disseminated.",
+        then=lambda _: redirect("intelligence:detail", submission_id=submission.pk),
+    )
+    return saved or _fib_page(
         request,
         submission,
         form,

@@ -63,6 +63,23 @@ class EpisodeForm(GovukForm):
     def found_at(self) -> dt.datetime | None:
         return _aware(self.cleaned_data.get("found_on"), self.cleaned_data.get("found_time"))
 
+    # The services name the date and time together; the form shows the date's field.
+    SERVICE_FIELDS = {"reported_at": "reported_on", "found_at": "found_on"}
+
+    def episode(self) -> dict[str, Any]:
+        """The episode, as `episode_record` and `episode_record_from_sign` take it."""
+        data = self.cleaned_data
+        return {
+            "reported_at": self.reported_at(),
+            "reported_by": data["reported_by"],
+            "police_reference": data["police_reference"],
+            "police_risk_grading": data["police_risk_grading"],
+            "circumstances": data["circumstances"],
+            "found_at": self.found_at(),
+            "where_found": data["where_found"],
+            "out_of_area": data["out_of_area"],
+        }
+
 
 class ReturnForm(GovukForm):
     found_on = GovukDateField(label="Date found or returned")

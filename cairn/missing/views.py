@@ -14,7 +14,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
+from cairn.core.http import (
+    AuthenticatedHttpRequest,
+    actor_of,
+    apply_service_errors,
+    form_saved,
+    require,
+)
 from cairn.pole.access import view_person
 
 from . import forms, selectors, services
@@ -49,26 +55,17 @@ def episode_new(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
     require(actor, "hub.add_missing")
     child = view_person(request.user, person_id, justification="Recording a missing episode")
     form = forms.EpisodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            episode = services.episode_record(
-                actor=actor,
-                child=child,
-                reported_at=form.reported_at(),
-                reported_by=form.cleaned_data["reported_by"],
-                police_reference=form.cleaned_data["police_reference"],
-                police_risk_grading=form.cleaned_data["police_risk_grading"],
-                circumstances=form.cleaned_data["circumstances"],
-                found_at=form.found_at(),
-                where_found=form.cleaned_data["where_found"],
-                out_of_area=form.cleaned_data["out_of_area"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc, {"reported_at": "reported_on", "found_at": "found_on"})
-        else:
-            messages.success(request, f"Missing episode {episode.reference} recorded")
-            return redirect("missing:detail", episode_id=episode.pk)
-    return render(request, "missing/new.html", {"form": form, "child": child, "nav": "hub"})
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.episode_record(actor=actor, child=child, **form.episode()),
+        success=lambda episode: f"Missing episode {episode.reference} recorded",
+        then=lambda episode: redirect("missing:detail", episode_id=episode.pk),
+        rename=form.SERVICE_FIELDS,
+    )
+    return saved or render(
+        request, "missing/new.html", {"form": form, "child": child, "nav": "hub"}
+    )
 
 
 @login_required
@@ -96,19 +93,10 @@ def episode_from_sign(request: AuthenticatedHttpRequest, sign_id: int) -> HttpRe
     if request.method == "POST" and form.is_valid():
         try:
             episode, created = services.episode_record_from_sign(
-                actor=actor,
-                sign_id=sign.pk,
-                reported_at=form.reported_at(),
-                reported_by=form.cleaned_data["reported_by"],
-                police_reference=form.cleaned_data["police_reference"],
-                police_risk_grading=form.cleaned_data["police_risk_grading"],
-                circumstances=form.cleaned_data["circumstances"],
-                found_at=form.found_at(),
-                where_found=form.cleaned_data["where_found"],
-                out_of_area=form.cleaned_data["out_of_area"],
+                actor=actor, sign_id=sign.pk, **form.episode()
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc, {"reported_at": "reported_on", "found_at": "found_on"})
+            apply_service_errors(form, exc, form.SERVICE_FIELDS)
         else:
             if created:
                 messages.success(

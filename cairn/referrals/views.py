@@ -20,7 +20,13 @@ from django.views.decorators.http import require_http_methods
 
 from cairn.concerns.access import access_concern_by_id
 from cairn.core.concurrency import Conflict
-from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
+from cairn.core.http import (
+    AuthenticatedHttpRequest,
+    actor_of,
+    apply_service_errors,
+    form_saved,
+    require,
+)
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
@@ -104,16 +110,15 @@ def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         first_responder=first_responder,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = services.referral_start(
-                actor=request.user, kind=form.cleaned_data["kind"], child=child, concern=concern
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            return redirect("referrals:edit", referral_id=referral.pk)
-    return render(
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.referral_start(
+            actor=request.user, kind=form.cleaned_data["kind"], child=child, concern=concern
+        ),
+        then=lambda referral: redirect("referrals:edit", referral_id=referral.pk),
+    )
+    return saved or render(
         request,
         "referrals/start.html",
         _ctx(form=form, child=child, concern=concern, first_responder=first_responder),
@@ -335,22 +340,21 @@ def strategy_new(request: AuthenticatedHttpRequest, referral_id: int) -> HttpRes
         justification=f"Opened {referral.reference} for a strategy discussion",
     )
     form = forms.StrategyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.strategy_discussion_record(
-                actor=request.user,
-                referral=referral,
-                held_on=form.cleaned_data["held_on"],
-                attendees=services.parse_attendees(form.cleaned_data["attendees"]),
-                decisions=form.cleaned_data["decisions"],
-                actions=form.cleaned_data["actions"].splitlines(),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Strategy discussion recorded.")
-            return redirect("referrals:detail", referral_id=referral.pk)
-    return render(request, "referrals/strategy.html", _ctx(referral=referral, form=form))
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.strategy_discussion_record(
+            actor=request.user,
+            referral=referral,
+            held_on=form.cleaned_data["held_on"],
+            attendees=services.parse_attendees(form.cleaned_data["attendees"]),
+            decisions=form.cleaned_data["decisions"],
+            actions=form.cleaned_data["actions"].splitlines(),
+        ),
+        success="Strategy discussion recorded.",
+        then=lambda _: redirect("referrals:detail", referral_id=referral.pk),
+    )
+    return saved or render(request, "referrals/strategy.html", _ctx(referral=referral, form=form))
 
 
 def _nrm_sender(request: AuthenticatedHttpRequest, referral_id: int) -> Referral:
@@ -376,17 +380,16 @@ def nrm_reference(request: AuthenticatedHttpRequest, referral_id: int) -> HttpRe
     form = forms.NrmReferenceForm(
         request.POST or None, initial={"reference": referral.home_office_reference}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.nrm_reference_record(
-                actor=request.user, referral=referral, reference=form.cleaned_data["reference"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Home Office reference recorded.")
-            return redirect("referrals:detail", referral_id=referral.pk)
-    return render(
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.nrm_reference_record(
+            actor=request.user, referral=referral, reference=form.cleaned_data["reference"]
+        ),
+        success="Home Office reference recorded.",
+        then=lambda _: redirect("referrals:detail", referral_id=referral.pk),
+    )
+    return saved or render(
         request,
         "referrals/simple_form.html",
         _ctx(referral=referral, form=form, heading="Record the Home Office reference"),
@@ -401,15 +404,16 @@ def nrm_decision(request: AuthenticatedHttpRequest, referral_id: int) -> HttpRes
         request.user, referral, justification=f"Opened {referral.reference} for its NRM decision"
     )
     form = forms.NrmDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.nrm_decision_record(actor=request.user, referral=referral, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "NRM decision recorded.")
-            return redirect("referrals:detail", referral_id=referral.pk)
-    return render(
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.nrm_decision_record(
+            actor=request.user, referral=referral, **form.cleaned_data
+        ),
+        success="NRM decision recorded.",
+        then=lambda _: redirect("referrals:detail", referral_id=referral.pk),
+    )
+    return saved or render(
         request,
         "referrals/simple_form.html",
         _ctx(referral=referral, form=form, heading="Record an NRM decision"),

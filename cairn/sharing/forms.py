@@ -117,6 +117,20 @@ class AgreementForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["parties"].queryset = selectors.all_agencies()  # type: ignore[attr-defined]
 
+    def terms(self) -> dict[str, Any]:
+        """The agreement's terms, as `agreement_create` and `agreement_update` take them."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "parties": list(data["parties"]),
+            "purposes": data["purposes"],
+            "bases": data["bases"],
+            "other_basis": data.get("other_basis") or "",
+            "start_date": data["start_date"],
+            "review_date": data["review_date"],
+            "document_reference": data.get("document_reference") or "",
+        }
+
 
 class AgreementEditForm(AgreementForm):
     state = forms.ChoiceField(

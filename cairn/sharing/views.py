@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
@@ -25,7 +24,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cairn.audit.export import _safe
-from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
+from cairn.core.http import (
+    AuthenticatedHttpRequest,
+    actor_of,
+    form_saved,
+    require,
+)
 from cairn.core.throttling import throttle
 from cairn.network.exports import MARKING
 
@@ -76,26 +80,16 @@ def agreement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def agreement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "sharing.manage_agreement", hide=True)
     form = AgreementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            agreement = services.agreement_create(
-                actor=request.user,
-                title=data["title"],
-                parties=list(data["parties"]),
-                purposes=data["purposes"],
-                bases=data["bases"],
-                other_basis=data.get("other_basis") or "",
-                start_date=data["start_date"],
-                review_date=data["review_date"],
-                document_reference=data.get("document_reference") or "",
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"{agreement.title} is on the register.")
-            return redirect("sharing:list")
-    return render(request, "sharing/form.html", {"form": form, "agreement": None, "nav": "tools"})
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.agreement_create(actor=request.user, **form.terms()),
+        success=lambda agreement: f"{agreement.title} is on the register.",
+        then=lambda _: redirect("sharing:list"),
+    )
+    return saved or render(
+        request, "sharing/form.html", {"form": form, "agreement": None, "nav": "tools"}
+    )
 
 
 @login_required
@@ -117,29 +111,20 @@ def agreement_edit(request: AuthenticatedHttpRequest, agreement_id: int) -> Http
         "version": agreement.version,
     }
     form = AgreementEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.agreement_update(
-                actor=request.user,
-                agreement_id=agreement.pk,
-                version=data["version"],
-                title=data["title"],
-                parties=list(data["parties"]),
-                purposes=data["purposes"],
-                bases=data["bases"],
-                other_basis=data.get("other_basis") or "",
-                start_date=data["start_date"],
-                review_date=data["review_date"],
-                state=data["state"],
-                document_reference=data.get("document_reference") or "",
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"{data['title']} has been changed.")
-            return redirect("sharing:list")
-    return render(
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.agreement_update(
+            actor=request.user,
+            agreement_id=agreement.pk,
+            version=form.cleaned_data["version"],
+            state=form.cleaned_data["state"],
+            **form.terms(),
+        ),
+        success=lambda _: f"{form.cleaned_data['title']} has been changed.",
+        then=lambda _: redirect("sharing:list"),
+    )
+    return saved or render(
         request, "sharing/form.html", {"form": form, "agreement": agreement, "nav": "tools"}
     )
 
@@ -156,22 +141,18 @@ def agreement_withdraw(request: AuthenticatedHttpRequest, agreement_id: int) -> 
         a for a in agreement.parties.all() if a.pk != getattr(request.user, "agency_id", None)
     ]
     leaving = len(others) > 1  # more than two parties: only this agency withdraws
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_withdraw(
-                actor=request.user, agreement_id=agreement.pk, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Your agency has withdrawn from {agreement.title}."
-                if leaving
-                else f"{agreement.title} has been withdrawn.",
-            )
-            return redirect("sharing:list")
-    return render(
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.agreement_withdraw(
+            actor=request.user, agreement_id=agreement.pk, reason=form.cleaned_data["reason"]
+        ),
+        success=f"Your agency has withdrawn from {agreement.title}."
+        if leaving
+        else f"{agreement.title} has been withdrawn.",
+        then=lambda _: redirect("sharing:list"),
+    )
+    return saved or render(
         request,
         "sharing/withdraw.html",
         {
@@ -337,6 +318,20 @@ def list_url(back: str) -> str:
     return f"{reverse('sharing:disclosures')}?{kept.urlencode()}"
 
 
+def _reviewed(request: HttpRequest, reviewed: Disclosure, back_url: str) -> HttpResponse:
+    """Told at once when the review found the disclosure not justified: it may be a breach
+    with a 72-hour clock. Post/redirect/get: back from the list is the review page by GET."""
+    if reviewed.review_outcome == ReviewOutcome.NOT_JUSTIFIED:
+        messages.warning(
+            request,
+            f"Exceptional disclosure {reviewed.reference} reviewed as not justified. "
+            f"{NOT_JUSTIFIED_NEXT_STEP}",
+        )
+    else:
+        messages.success(request, f"Exceptional disclosure {reviewed.reference} reviewed.")
+    return redirect(back_url)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def disclosure_review(request: AuthenticatedHttpRequest, disclosure_id: int) -> HttpResponse:
@@ -346,30 +341,18 @@ def disclosure_review(request: AuthenticatedHttpRequest, disclosure_id: int) -> 
         messages.info(request, f"{disclosure.reference} has already been reviewed.")
         return redirect(back_url)
     form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reviewed = services.disclosure_review(
-                actor=request.user,
-                disclosure_id=disclosure.pk,
-                outcome=form.cleaned_data["outcome"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            if reviewed.review_outcome == ReviewOutcome.NOT_JUSTIFIED:
-                messages.warning(
-                    request,
-                    f"Exceptional disclosure {disclosure.reference} reviewed as not justified. "
-                    f"{NOT_JUSTIFIED_NEXT_STEP}",
-                )
-            else:
-                messages.success(
-                    request, f"Exceptional disclosure {disclosure.reference} reviewed."
-                )
-            # Post/redirect/get: back from the list is the review page by GET.
-            return redirect(back_url)
-    return render(
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.disclosure_review(
+            actor=request.user,
+            disclosure_id=disclosure.pk,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+        ),
+        then=lambda reviewed: _reviewed(request, reviewed, back_url),
+    )
+    return saved or render(
         request,
         "sharing/review.html",
         {

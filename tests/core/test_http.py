@@ -1,5 +1,5 @@
-"""cairn.core.http: who a request acts for, the permission check, and a service's
-ValidationError shown on the form that was sent."""
+"""cairn.core.http: who a request acts for, the permission check, a service's
+ValidationError shown on the form that was sent, and the POST half of a form page."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ from collections.abc import Callable
 import pytest
 from django import forms
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.test import RequestFactory
 
 from cairn.accounts.models import User
 from cairn.accounts.roles import Role
-from cairn.core.http import actor_of, apply_service_errors, require
+from cairn.core.http import actor_of, apply_service_errors, form_saved, require
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +102,68 @@ def test_an_error_without_fields_goes_at_the_top() -> None:
     form = _form()
     apply_service_errors(form, ValidationError(["First.", "Second."]))
     assert form.non_field_errors() == ["First.", "Second."]
+
+
+def _posted(data: dict[str, str] | None) -> HttpRequest:
+    """A request with a message store, as the middleware gives a page: a POST of `data`,
+    or a GET when None."""
+    factory = RequestFactory()
+    request = factory.get("/") if data is None else factory.post("/", data)
+    request.session = {}  # type: ignore[assignment]
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    return request
+
+
+def _flashed(request: HttpRequest) -> list[str]:
+    return [str(m) for m in get_messages(request)]
+
+
+def _save_page(request: HttpRequest, save: Callable[[], str]) -> tuple[_Form, HttpResponse | None]:
+    form = _Form(request.POST or None)
+    response = form_saved(
+        request,
+        form,
+        save,
+        success=lambda name: f"Saved {name}.",
+        then=lambda name: HttpResponseRedirect(f"/done/{name}"),
+    )
+    return form, response
+
+
+def test_a_valid_post_is_saved_flashed_and_redirected() -> None:
+    request = _posted({"name": "Ash"})
+    saved: list[str] = []
+
+    def save() -> str:
+        saved.append("Ash")
+        return "Ash"
+
+    _, response = _save_page(request, save)
+    assert saved == ["Ash"]
+    assert isinstance(response, HttpResponseRedirect) and response.url == "/done/Ash"
+    assert _flashed(request) == ["Saved Ash."]
+
+
+def test_a_get_or_an_invalid_form_saves_nothing() -> None:
+    def save() -> str:
+        raise AssertionError("save must not be called")
+
+    for request in (_posted(None), _posted({"date": "not a date"})):
+        form, response = _save_page(request, save)
+        assert response is None
+        assert _flashed(request) == []
+    assert form.errors["date"]  # what was sent is shown again with its error
+
+
+def test_a_service_refusal_is_shown_on_the_form_and_nothing_flashed() -> None:
+    request = _posted({"name": "Ash"})
+
+    def save() -> str:
+        raise ValidationError({"name": ["Already taken."], "other": ["Not now."]})
+
+    form, response = _save_page(request, save)
+    assert response is None
+    assert form.errors["name"] == ["Already taken."]
+    assert form.non_field_errors() == ["Not now."]
+    assert form["name"].value() == "Ash"  # nothing typed is lost
+    assert _flashed(request) == []

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, form_saved, require
 from cairn.core.pdf import render_pdf
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle, wants_pdf
@@ -44,9 +42,13 @@ def cawn_new(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     if is_digits(chosen) and all(p.pk != int(chosen) for p in people):
         people.append(access_person_by_id(request.user, int(chosen)))
     form = forms.CawnForm(request.POST or None, people=people)
-    if request.method == "POST" and eligibility.eligible and form.is_valid():
-        try:
-            cawn = cawns.cawn_issue(
+    # An ineligible child gets the form back, whatever was sent, beside the reasons.
+    saved: HttpResponse | None = None
+    if eligibility.eligible:
+        saved = form_saved(
+            request,
+            form,
+            lambda: cawns.cawn_issue(
                 actor=actor_of(request),
                 child=child,
                 person_of_concern=access_person_by_id(
@@ -58,13 +60,11 @@ def cawn_new(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
                 notes=form.cleaned_data.get("notes") or "",
                 recipient_description=form.cleaned_data.get("recipient_description") or "",
                 recipient_unknown_reason=form.cleaned_data.get("recipient_unknown_reason") or "",
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "CAWN issued. Record its service once it is served.")
-            return redirect("disruption:tactic-detail", tactic_id=cawn.tactic_id)
-    return render(
+            ),
+            success="CAWN issued. Record its service once it is served.",
+            then=lambda cawn: redirect("disruption:tactic-detail", tactic_id=cawn.tactic_id),
+        )
+    return saved or render(
         request,
         "disruption/cawn_new.html",
         {
@@ -97,23 +97,22 @@ def cawn_service(request: AuthenticatedHttpRequest, tactic_id: int) -> HttpRespo
         request.POST or None,
         initial={"served_by_name": getattr(request.user, "get_full_name", str)()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            cawns.cawn_record_service(
-                actor=actor_of(request),
-                cawn=cawn,
-                served_by_name=form.cleaned_data["served_by_name"],
-                served_at=form.served_at(),
-                served_place=form.cleaned_data["served_place"],
-                copied_to_social_care_on=form.cleaned_data.get("copied_to_social_care_on"),
-                social_care_contact=form.cleaned_data.get("social_care_contact") or "",
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Service recorded.")
-            return redirect("disruption:tactic-detail", tactic_id=tactic_id)
-    return _form_page(
+    saved = form_saved(
+        request,
+        form,
+        lambda: cawns.cawn_record_service(
+            actor=actor_of(request),
+            cawn=cawn,
+            served_by_name=form.cleaned_data["served_by_name"],
+            served_at=form.served_at(),
+            served_place=form.cleaned_data["served_place"],
+            copied_to_social_care_on=form.cleaned_data.get("copied_to_social_care_on"),
+            social_care_contact=form.cleaned_data.get("social_care_contact") or "",
+        ),
+        success="Service recorded.",
+        then=lambda _: redirect("disruption:tactic-detail", tactic_id=tactic_id),
+    )
+    return saved or _form_page(
         request, form, tactic=cawn.tactic, title="Record service of the CAWN", submit="Save service"
     )
 
@@ -123,20 +122,19 @@ def cawn_service(request: AuthenticatedHttpRequest, tactic_id: int) -> HttpRespo
 def cawn_breach(request: AuthenticatedHttpRequest, tactic_id: int) -> HttpResponse:
     cawn = _cawn_to_change(request, tactic_id)
     form = forms.BreachForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cawns.cawn_breach_record(
-                actor=actor_of(request),
-                cawn=cawn,
-                occurred_on=form.cleaned_data["occurred_on"],
-                evidence=form.cleaned_data["evidence"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Breach logged.")
-            return redirect("disruption:tactic-detail", tactic_id=tactic_id)
-    return _form_page(
+    saved = form_saved(
+        request,
+        form,
+        lambda: cawns.cawn_breach_record(
+            actor=actor_of(request),
+            cawn=cawn,
+            occurred_on=form.cleaned_data["occurred_on"],
+            evidence=form.cleaned_data["evidence"],
+        ),
+        success="Breach logged.",
+        then=lambda _: redirect("disruption:tactic-detail", tactic_id=tactic_id),
+    )
+    return saved or _form_page(
         request,
         form,
         tactic=cawn.tactic,

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, form_saved, require
 from cairn.disruption import forms, selectors
 from cairn.disruption.access import access_location_action_by_id, can_change_assessment
 from cairn.disruption.services import assessments
@@ -86,21 +86,20 @@ def assessment_new(request: AuthenticatedHttpRequest, entity_id: int) -> HttpRes
         justification="Recording a location assessment",
     )
     form = forms.AssessmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessments.assessment_record(
-                actor=actor_of(request),
-                location_entity_id=entity.pk,
-                assessed_on=form.cleaned_data["assessed_on"],
-                summary=form.cleaned_data["summary"],
-                actions=form.actions(),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Location assessment recorded.")
-            return redirect("disruption:location", entity_id=entity.pk)
-    return _form_page(
+    saved = form_saved(
+        request,
+        form,
+        lambda: assessments.assessment_record(
+            actor=actor_of(request),
+            location_entity_id=entity.pk,
+            assessed_on=form.cleaned_data["assessed_on"],
+            summary=form.cleaned_data["summary"],
+            actions=form.actions(),
+        ),
+        success="Location assessment recorded.",
+        then=lambda _: redirect("disruption:location", entity_id=entity.pk),
+    )
+    return saved or _form_page(
         request,
         form,
         title="Record a location assessment",

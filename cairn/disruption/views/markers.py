@@ -6,12 +6,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, form_saved, require
 from cairn.disruption import forms
 from cairn.disruption.access import access_tactic_to_change
 from cairn.disruption.models import TacticType
@@ -28,21 +27,22 @@ def marker_new(request: AuthenticatedHttpRequest, entity_id: int) -> HttpRespons
     _require_police(request)
     entity = view_entity(request.user, entity_id, justification="Adding a marker")
     form = forms.MarkerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            marker = markers.marker_add(
-                actor=actor_of(request),
-                entity_id=entity.pk,
-                marker_type=form.cleaned_data["marker_type"],
-                reason=form.cleaned_data["reason"],
-                review_on=form.cleaned_data["review_on"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Marker added.")
-            return redirect("disruption:tactic-detail", tactic_id=marker.tactic_id)
-    return _form_page(request, form, title=f"Add a marker on {entity.label}", submit="Add marker")
+    saved = form_saved(
+        request,
+        form,
+        lambda: markers.marker_add(
+            actor=actor_of(request),
+            entity_id=entity.pk,
+            marker_type=form.cleaned_data["marker_type"],
+            reason=form.cleaned_data["reason"],
+            review_on=form.cleaned_data["review_on"],
+        ),
+        success="Marker added.",
+        then=lambda marker: redirect("disruption:tactic-detail", tactic_id=marker.tactic_id),
+    )
+    return saved or _form_page(
+        request, form, title=f"Add a marker on {entity.label}", submit="Add marker"
+    )
 
 
 def _marker_to_change(request: AuthenticatedHttpRequest, tactic_id: int) -> Any:
@@ -58,21 +58,20 @@ def _marker_to_change(request: AuthenticatedHttpRequest, tactic_id: int) -> Any:
 def marker_review(request: AuthenticatedHttpRequest, tactic_id: int) -> HttpResponse:
     marker = _marker_to_change(request, tactic_id)
     form = forms.MarkerReviewForm(request.POST or None, initial={"version": marker.tactic.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            markers.marker_review(
-                actor=actor_of(request),
-                marker=marker,
-                next_review_on=form.cleaned_data["next_review_on"],
-                note=form.cleaned_data["note"],
-                version=form.cleaned_data.get("version") or None,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Marker reviewed.")
-            return redirect("disruption:tactic-detail", tactic_id=tactic_id)
-    return _form_page(
+    saved = form_saved(
+        request,
+        form,
+        lambda: markers.marker_review(
+            actor=actor_of(request),
+            marker=marker,
+            next_review_on=form.cleaned_data["next_review_on"],
+            note=form.cleaned_data["note"],
+            version=form.cleaned_data.get("version") or None,
+        ),
+        success="Marker reviewed.",
+        then=lambda _: redirect("disruption:tactic-detail", tactic_id=tactic_id),
+    )
+    return saved or _form_page(
         request, form, tactic=marker.tactic, title="Review the marker", submit="Save review"
     )
 
@@ -83,6 +82,8 @@ def marker_remove(request: AuthenticatedHttpRequest, tactic_id: int) -> HttpResp
     marker = _marker_to_change(request, tactic_id)
     form = forms.RemovalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Not form_saved: a removal someone else made first is a Conflict, answered by a
+        # 409 page saying who removed it (ConflictMiddleware), not an error on this form.
         markers.marker_remove(
             actor=actor_of(request), marker=marker, reason=form.cleaned_data["reason"]
         )

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, form_saved, require
 from cairn.disruption import forms, selectors
 from cairn.disruption.access import view_plan
 from cairn.disruption.services import plans
@@ -42,22 +40,21 @@ def plan_edit(
             "tactics": [t.pk for t in plan.tactics.all()],
         }
     form = forms.PlanForm(request.POST or None, tactics=tactics, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = plans.plan_save(
-                actor=actor_of(request),
-                person_of_concern=person,
-                objectives=form.cleaned_data["objectives"],
-                review_on=form.cleaned_data["review_on"],
-                tactic_ids=form.cleaned_data.get("tactics") or [],
-                plan=plan,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Disruption plan saved.")
-            return redirect("disruption:plan-detail", plan_id=saved.pk)
-    return _form_page(
+    saved = form_saved(
+        request,
+        form,
+        lambda: plans.plan_save(
+            actor=actor_of(request),
+            person_of_concern=person,
+            objectives=form.cleaned_data["objectives"],
+            review_on=form.cleaned_data["review_on"],
+            tactic_ids=form.cleaned_data.get("tactics") or [],
+            plan=plan,
+        ),
+        success="Disruption plan saved.",
+        then=lambda done: redirect("disruption:plan-detail", plan_id=done.pk),
+    )
+    return saved or _form_page(
         request,
         form,
         title="Disruption plan",

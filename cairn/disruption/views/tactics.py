@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
+from cairn.accounts.models import Agency
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, form_saved, require
 from cairn.core.text import is_digits
 from cairn.disruption import forms, selectors
 from cairn.disruption.access import (
@@ -26,7 +26,7 @@ from cairn.disruption.access import (
     is_police_user,
     view_tactic,
 )
-from cairn.disruption.models import PERSON_ORDER_TYPES, SubjectRole, TacticType
+from cairn.disruption.models import PERSON_ORDER_TYPES, SubjectRole, Tactic, TacticType
 from cairn.disruption.services import tactics
 from cairn.pole.access import access_person_by_id, view_entity
 from cairn.pole.models import EntityKind
@@ -100,23 +100,24 @@ def tactic_update(request: AuthenticatedHttpRequest, tactic_id: int) -> HttpResp
             "version": tactic.version,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            tactics.tactic_update(
-                actor=actor_of(request),
-                tactic=tactic,
-                status=form.cleaned_data["status"],
-                outcome=form.cleaned_data.get("outcome") or "",
-                completed_on=form.cleaned_data.get("completed_on"),
-                review_on=form.cleaned_data.get("review_on"),
-                version=form.cleaned_data.get("version") or None,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Tactic updated.")
-            return redirect("disruption:tactic-detail", tactic_id=tactic.pk)
-    return _form_page(request, form, tactic=tactic, title="Update the tactic", submit="Save")
+    saved = form_saved(
+        request,
+        form,
+        lambda: tactics.tactic_update(
+            actor=actor_of(request),
+            tactic=tactic,
+            status=form.cleaned_data["status"],
+            outcome=form.cleaned_data.get("outcome") or "",
+            completed_on=form.cleaned_data.get("completed_on"),
+            review_on=form.cleaned_data.get("review_on"),
+            version=form.cleaned_data.get("version") or None,
+        ),
+        success="Tactic updated.",
+        then=lambda _: redirect("disruption:tactic-detail", tactic_id=tactic.pk),
+    )
+    return saved or _form_page(
+        request, form, tactic=tactic, title="Update the tactic", submit="Save"
+    )
 
 
 # Other tactics -----------------------------------------------------------------------
@@ -194,32 +195,35 @@ def tactic_new(request: AuthenticatedHttpRequest, entity_id: int, tactic_type: s
     form = forms.TacticForm(
         request.POST or None, tactic_type=tactic_type, people=people, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
+
+    def create() -> Tactic:
         detail = form.detail()
         if tactic_type == TacticType.IMMIGRATION_CHECK:
             detail["person_id"] = entity.pk
         subjects = [(entity.pk, _role_for(entity))]
         if form.cleaned_data.get("person_of_concern"):
             subjects.append((form.cleaned_data["person_of_concern"], SubjectRole.TARGET))
-        try:
-            tactic = tactics.tactic_create(
-                actor=actor_of(request),
-                tactic_type=tactic_type,
-                title=form.cleaned_data["title"],
-                subjects=subjects,
-                legal_basis=form.cleaned_data.get("legal_basis") or "",
-                status=form.cleaned_data["status"],
-                planned_on=form.cleaned_data.get("planned_on"),
-                review_on=form.cleaned_data.get("review_on"),
-                outcome=form.cleaned_data.get("outcome") or "",
-                detail=detail,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"{label} recorded.")
-            return redirect("disruption:tactic-detail", tactic_id=tactic.pk)
-    return _form_page(
+        return tactics.tactic_create(
+            actor=actor_of(request),
+            tactic_type=tactic_type,
+            title=form.cleaned_data["title"],
+            subjects=subjects,
+            legal_basis=form.cleaned_data.get("legal_basis") or "",
+            status=form.cleaned_data["status"],
+            planned_on=form.cleaned_data.get("planned_on"),
+            review_on=form.cleaned_data.get("review_on"),
+            outcome=form.cleaned_data.get("outcome") or "",
+            detail=detail,
+        )
+
+    saved = form_saved(
+        request,
+        form,
+        create,
+        success=f"{label} recorded.",
+        then=lambda tactic: redirect("disruption:tactic-detail", tactic_id=tactic.pk),
+    )
+    return saved or _form_page(
         request,
         form,
         title=label,
@@ -258,22 +262,26 @@ def tactic_share(request: AuthenticatedHttpRequest, tactic_id: int) -> HttpRespo
     form = forms.ShareForm(
         request.POST or None, agencies=agencies, sender=getattr(request.user, "agency", None)
     )
-    if request.method == "POST" and form.is_valid():
+
+    def share() -> Agency:
         agency = next(a for a in agencies if a.pk == form.cleaned_data["agency"])
-        try:
-            tactics.tactic_share(
-                actor=actor_of(request),
-                tactic=tactic,
-                agency=agency,
-                reason=form.cleaned_data["reason"],
-                claim=Claim.from_form(form.cleaned_data),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Shared with {agency.name}.")
-            return redirect("disruption:tactic-detail", tactic_id=tactic.pk)
-    return _form_page(
+        tactics.tactic_share(
+            actor=actor_of(request),
+            tactic=tactic,
+            agency=agency,
+            reason=form.cleaned_data["reason"],
+            claim=Claim.from_form(form.cleaned_data),
+        )
+        return agency
+
+    saved = form_saved(
+        request,
+        form,
+        share,
+        success=lambda agency: f"Shared with {agency.name}.",
+        then=lambda _: redirect("disruption:tactic-detail", tactic_id=tactic.pk),
+    )
+    return saved or _form_page(
         request,
         form,
         tactic=tactic,

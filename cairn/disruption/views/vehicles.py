@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cairn.core.http import AuthenticatedHttpRequest, actor_of, apply_service_errors, require
+from cairn.core.http import AuthenticatedHttpRequest, actor_of, form_saved, require
 from cairn.core.text import is_digits
 from cairn.core.wording import place_phrase
 from cairn.disruption import forms, selectors
@@ -38,24 +36,25 @@ def sighting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.SightingForm(
         request.POST or None, initial={"registration": request.GET.get("reg", "")}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            sighting = vehicles.sighting_record(
-                actor=actor_of(request),
-                registration=form.cleaned_data["registration"],
-                seen_at=form.seen_at(),
-                place=form.cleaned_data["place"],
-                occupants=form.cleaned_data.get("occupants") or "",
-                direction=form.cleaned_data.get("direction") or "",
-                location_id=location.pk if location else None,
-                child_ids=[child.pk] if child else [],
-                marker_requested=form.cleaned_data.get("marker_requested") or False,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Sighting recorded.")
-            return redirect("disruption:vehicle", entity_id=sighting.vehicle_id)
+    saved = form_saved(
+        request,
+        form,
+        lambda: vehicles.sighting_record(
+            actor=actor_of(request),
+            registration=form.cleaned_data["registration"],
+            seen_at=form.seen_at(),
+            place=form.cleaned_data["place"],
+            occupants=form.cleaned_data.get("occupants") or "",
+            direction=form.cleaned_data.get("direction") or "",
+            location_id=location.pk if location else None,
+            child_ids=[child.pk] if child else [],
+            marker_requested=form.cleaned_data.get("marker_requested") or False,
+        ),
+        success="Sighting recorded.",
+        then=lambda sighting: redirect("disruption:vehicle", entity_id=sighting.vehicle_id),
+    )
+    if saved is not None:
+        return saved
     near = []
     if child:
         near.append(f"near {child.full_name}")
