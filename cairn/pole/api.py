@@ -580,31 +580,52 @@ def _refuse_police_only(actor: Actor, requested: bool) -> None:
         )
 
 
-@router.post("/vehicles", response=_CREATED, tags=["objects and locations"])
+_RECORDED = {201: EntityOut, 200: EntityOut, **error_responses(422)}
+
+
+def _record_object(actor: Actor, kind: EntityKind, payload: InputSchema) -> Status[Entity]:
+    """201 with a new record; 200 with the one the caller may already see (a client that
+    sends the same number again, or two at once, gets one record, as the web's mentions
+    do). Showing a record already held is a read of it, logged as one."""
+    recorded = services.object_record(actor=actor, kind=kind, **payload.model_dump())
+    if recorded.created:
+        return Status(201, recorded.entity)
+    entity = view_object(
+        actor,
+        recorded.entity.pk,
+        justification=f"Already held: returned for a new {kind.label.lower()} via the API",
+    )
+    return Status(200, entity)
+
+
+@router.post("/vehicles", response=_RECORDED, tags=["objects and locations"])
 def vehicle_create(request: HttpRequest, payload: VehicleIn) -> Status[Entity]:
-    """Record a vehicle by its registration (any spacing or case)."""
+    """Record a vehicle by its registration (any spacing or case). A vehicle you may already
+    see with the same registration (and the same police-only marking) is returned with 200
+    instead of a second record; its details are left as they were."""
     actor = actor_of(request)
     _refuse_police_only(actor, payload.police_only)
-    vehicle = services.vehicle_create(actor=actor, **payload.model_dump())
-    return Status(201, vehicle.entity)
+    return _record_object(actor, EntityKind.VEHICLE, payload)
 
 
-@router.post("/phones", response=_CREATED, tags=["objects and locations"])
+@router.post("/phones", response=_RECORDED, tags=["objects and locations"])
 def phone_create(request: HttpRequest, payload: PhoneIn) -> Status[Entity]:
-    """Record a phone number (UK numbers may omit +44); it is stored in E.164 form."""
+    """Record a phone number (UK numbers may omit +44); it is stored in E.164 form. A phone
+    you may already see with the same number (and the same police-only marking) is returned
+    with 200 instead of a second record."""
     actor = actor_of(request)
     _refuse_police_only(actor, payload.police_only)
-    phone = services.phone_create(actor=actor, **payload.model_dump())
-    return Status(201, phone.entity)
+    return _record_object(actor, EntityKind.PHONE, payload)
 
 
-@router.post("/online-accounts", response=_CREATED, tags=["objects and locations"])
+@router.post("/online-accounts", response=_RECORDED, tags=["objects and locations"])
 def online_account_create(request: HttpRequest, payload: OnlineAccountIn) -> Status[Entity]:
-    """Record an online account: a platform and a handle."""
+    """Record an online account: a platform and a handle. An account you may already see on
+    the same platform with the same handle (however typed, and the same police-only
+    marking) is returned with 200 instead of a second record."""
     actor = actor_of(request)
     _refuse_police_only(actor, payload.police_only)
-    account = services.online_account_create(actor=actor, **payload.model_dump())
-    return Status(201, account.entity)
+    return _record_object(actor, EntityKind.ONLINE_ACCOUNT, payload)
 
 
 @router.post("/locations", response=_CREATED, tags=["objects and locations"])
