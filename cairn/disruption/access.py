@@ -50,6 +50,17 @@ def can_record_tactic_type(user: Actor, tactic_type: str) -> bool:
     return tactic_type not in POLICE_TYPES or is_police_user(user)
 
 
+def can_record_sighting(user: Actor) -> bool:
+    """A vehicle sighting is police work (a vehicle report tactic, police-only, that may
+    request a marker): police users who may record tactics."""
+    return bool(
+        user.is_authenticated
+        and user.has_perm("disruption.add_tactic")
+        and user.agency_id is not None
+        and is_police_user(user)
+    )
+
+
 def _record_q(user: Actor, shared: Q | Exists) -> Q:
     """Ownership/police-only rule for a record with owning_agency and police_only.
     (Q() | X is X in Django, so "everything" is spelt as a condition that always holds.)"""

@@ -331,8 +331,11 @@ def access_restricted_person(user: Actor, person_id: int) -> Person:
     return person
 
 
-def view_restricted_person(user: Actor, person_id: int, *, justification: str) -> Person:
-    """A restricted record opened by direct link: a consultation like any other view."""
+def view_restricted_person(
+    user: Actor, person_id: int, *, justification: str, source: str | None = None
+) -> Person:
+    """A restricted record opened by direct link (web or API): a consultation like any
+    other view."""
     person = access_restricted_person(user, person_id)
-    consult_person(user, person, justification=justification)
+    consult_person(user, person, justification=justification, source=source)
     return person

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import model_validator
@@ -20,6 +20,8 @@ from cairn.core.api_pages import Page, PageNo, page_size_query, paginate
 from cairn.core.http import actor_of, require
 from cairn.core.throttling import api_throttles
 from cairn.core.types import Actor
+from cairn.rights import selectors as rights_selectors
+from cairn.rights.models import Restriction
 from cairn.sharing.schemas import BasisIn, BasisOut, basis_out
 
 from . import search, selectors, services
@@ -29,6 +31,7 @@ from .access import (
     view_object,
     view_person,
     view_person_shares,
+    view_restricted_person,
 )
 from .models import (
     Entity,
@@ -113,6 +116,10 @@ class OtherNameOut(Schema):
 
 
 class PersonOut(PersonSummaryOut):
+    restricted: Literal[False] = Field(
+        description="Always false here: a record whose processing is restricted comes as "
+        "a RestrictedPersonOut (restricted: true) instead"
+    )
     ethnicity: Ethnicity
     first_language: str
     interpreter_needed: bool
@@ -123,6 +130,12 @@ class PersonOut(PersonSummaryOut):
     marking: SecurityMarking
     created_at: dt.datetime
     other_names: list[OtherNameOut]
+
+    @staticmethod
+    def resolve_restricted(obj: Person) -> bool:
+        # A restricted record fails this schema's Literal[False], so the union answers
+        # with RestrictedPersonOut and never the full record.
+        return obj.entity.restricted_since is not None
 
     @staticmethod
     def resolve_marking(obj: Person) -> str:
@@ -136,6 +149,41 @@ class PersonOut(PersonSummaryOut):
     def resolve_other_names(obj: Person) -> list[PersonName]:
         # `obj` came through the access layer, so its names are visible too.
         return list(obj.names.exclude(kind=NameKind.PRIMARY).order_by("kind", "family_name"))
+
+
+class RestrictionOut(Schema):
+    since: dt.datetime
+    reason: str = Field(description="Why processing is restricted, as the web's banner says")
+    restricted_by: str
+
+    @staticmethod
+    def resolve_since(obj: Restriction) -> dt.datetime:
+        return obj.applied_at
+
+    @staticmethod
+    def resolve_restricted_by(obj: Restriction) -> str:
+        return obj.applied_by.get_full_name() or obj.applied_by.get_username()
+
+
+class RestrictedPersonOut(PersonSummaryOut):
+    """A record whose processing is restricted (UK GDPR Article 18; cairn/rights), as the
+    agency holding it may open it, like the web's page: who the person is, who holds the
+    record and the restriction; nothing else, and nothing linked to it."""
+
+    restricted: Literal[True]
+    restriction: RestrictionOut | None = Field(
+        description="The restriction in force (null only if its record cannot be found)"
+    )
+
+    @staticmethod
+    def resolve_restricted(obj: Person) -> bool:
+        return obj.entity.restricted_since is not None
+
+    @staticmethod
+    def resolve_restriction(obj: Person) -> Restriction | None:
+        if obj.entity.restricted_since is None:
+            return None  # not restricted: PersonOut answers, so ask nothing more
+        return rights_selectors.restriction_in_force(obj)
 
 
 class PersonMatchOut(Schema):
@@ -445,7 +493,7 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Status[Person]:
 
 @router.get(
     "/people/{person_id}",
-    response={200: PersonOut, **error_responses(404, 422)},
+    response={200: PersonOut | RestrictedPersonOut, **error_responses(404, 422)},
     tags=["people"],
 )
 def person_detail(
@@ -454,12 +502,18 @@ def person_detail(
     reason: Annotated[str, Query(max_length=200, pattern=NO_NUL)] = "",
 ) -> Person:
     """A person's record and their other names. Recorded in the audit log as a view;
-    `reason` says why you opened it."""
+    `reason` says why you opened it. A record whose processing is restricted is withheld
+    (404) except from the agency that holds it, which gets who the person is and the
+    restriction (`restricted: true`), as on the web."""
     actor = actor_of(request)
     require(actor, "pole.view_person")
-    return view_person(
-        actor, person_id, justification=reason or "Opened person record via the API", source=SOURCE
-    )
+    justification = reason or "Opened person record via the API"
+    try:
+        return view_person(actor, person_id, justification=justification, source=SOURCE)
+    except Http404:
+        # As the web's person page: the holding agency opens it by direct link (IG does on
+        # the web; it may not read records through the API, refused above).
+        return view_restricted_person(actor, person_id, justification=justification, source=SOURCE)
 
 
 @router.get(
@@ -580,31 +634,52 @@ def _refuse_police_only(actor: Actor, requested: bool) -> None:
         )
 
 
-@router.post("/vehicles", response=_CREATED, tags=["objects and locations"])
+_RECORDED = {201: EntityOut, 200: EntityOut, **error_responses(422)}
+
+
+def _record_object(actor: Actor, kind: EntityKind, payload: InputSchema) -> Status[Entity]:
+    """201 with a new record; 200 with the one the caller may already see (a client that
+    sends the same number again, or two at once, gets one record, as the web's mentions
+    do). Showing a record already held is a read of it, logged as one."""
+    recorded = services.object_record(actor=actor, kind=kind, **payload.model_dump())
+    if recorded.created:
+        return Status(201, recorded.entity)
+    entity = view_object(
+        actor,
+        recorded.entity.pk,
+        justification=f"Already held: returned for a new {kind.label.lower()} via the API",
+    )
+    return Status(200, entity)
+
+
+@router.post("/vehicles", response=_RECORDED, tags=["objects and locations"])
 def vehicle_create(request: HttpRequest, payload: VehicleIn) -> Status[Entity]:
-    """Record a vehicle by its registration (any spacing or case)."""
+    """Record a vehicle by its registration (any spacing or case). A vehicle you may already
+    see with the same registration (and the same police-only marking) is returned with 200
+    instead of a second record; its details are left as they were."""
     actor = actor_of(request)
     _refuse_police_only(actor, payload.police_only)
-    vehicle = services.vehicle_create(actor=actor, **payload.model_dump())
-    return Status(201, vehicle.entity)
+    return _record_object(actor, EntityKind.VEHICLE, payload)
 
 
-@router.post("/phones", response=_CREATED, tags=["objects and locations"])
+@router.post("/phones", response=_RECORDED, tags=["objects and locations"])
 def phone_create(request: HttpRequest, payload: PhoneIn) -> Status[Entity]:
-    """Record a phone number (UK numbers may omit +44); it is stored in E.164 form."""
+    """Record a phone number (UK numbers may omit +44); it is stored in E.164 form. A phone
+    you may already see with the same number (and the same police-only marking) is returned
+    with 200 instead of a second record."""
     actor = actor_of(request)
     _refuse_police_only(actor, payload.police_only)
-    phone = services.phone_create(actor=actor, **payload.model_dump())
-    return Status(201, phone.entity)
+    return _record_object(actor, EntityKind.PHONE, payload)
 
 
-@router.post("/online-accounts", response=_CREATED, tags=["objects and locations"])
+@router.post("/online-accounts", response=_RECORDED, tags=["objects and locations"])
 def online_account_create(request: HttpRequest, payload: OnlineAccountIn) -> Status[Entity]:
-    """Record an online account: a platform and a handle."""
+    """Record an online account: a platform and a handle. An account you may already see on
+    the same platform with the same handle (however typed, and the same police-only
+    marking) is returned with 200 instead of a second record."""
     actor = actor_of(request)
     _refuse_police_only(actor, payload.police_only)
-    account = services.online_account_create(actor=actor, **payload.model_dump())
-    return Status(201, account.entity)
+    return _record_object(actor, EntityKind.ONLINE_ACCOUNT, payload)
 
 
 @router.post("/locations", response=_CREATED, tags=["objects and locations"])

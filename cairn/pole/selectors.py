@@ -155,11 +155,16 @@ def person_profile(user: Actor, person: Person) -> PersonProfile:
     )
 
 
-def find_visible_object(user: Actor, kind: str, fields: dict[str, Any]) -> int | None:
+def find_visible_object(
+    user: Actor, kind: str, fields: dict[str, Any], *, police_only: bool | None = None
+) -> int | None:
     """The id of a visible vehicle, phone or online account with the same normalised key
-    as `fields`, so a mention reuses the record instead of duplicating it."""
+    as `fields`, so a mention reuses the record instead of duplicating it; with
+    `police_only`, only one marked (or not marked) police-only, as asked."""
 
     visible = entity_visibility_q(user, prefix="entity__")
+    if police_only is not None:
+        visible &= Q(entity__police_only=police_only)
     found: Vehicle | Phone | OnlineAccount | None
     if kind == "vehicle":
         key = normalise.registration(str(fields.get("registration") or ""))

@@ -4,6 +4,7 @@ and audited. Views and the API call these; nothing else saves POLE models."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -18,17 +19,19 @@ from django.utils import timezone
 from cairn.accounts.models import Agency, Team, User
 from cairn.accounts.roles import Role
 from cairn.audit import services as audit
+from cairn.core.concurrency import lock_name
 from cairn.core.http import agency_of, require
 from cairn.core.types import Actor
 from cairn.notifications.services import notify
 from cairn.sharing import services as sharing
 from cairn.sharing.models import Disclosure, DisclosureKind
 
-from . import normalise
+from . import normalise, selectors
 from .access import (
     access_entity_by_id,
     access_person_by_id,
     can_change_person,
+    can_mark_police_only,
     can_share_person,
     entity_visibility_q,
 )
@@ -358,6 +361,64 @@ def online_account_create(
         actor, account, OnlineAccount.objects.filter(platform=platform, handle_key=key), key
     )
     return account
+
+
+@dataclass(frozen=True)
+class ObjectRecorded:
+    """What `object_record` did: the record (one already held, or new) and whether it
+    was made now."""
+
+    entity: Entity
+    created: bool
+
+
+def _object_key(kind: str, fields: dict[str, Any]) -> str | None:
+    """The normalised key a vehicle, phone or account is found again by (None when what
+    was given is not valid: the create service then says why)."""
+    if kind == EntityKind.VEHICLE:
+        return normalise.registration(str(fields.get("registration") or "")) or None
+    if kind == EntityKind.PHONE:
+        try:
+            return normalise.phone_e164(str(fields.get("number") or ""))
+        except normalise.InvalidPhoneNumber:
+            return None
+    handle = normalise.handle(str(fields.get("handle") or ""))
+    return f"{fields.get('platform') or ''}:{handle}" if handle else None
+
+
+_OBJECT_CREATE: dict[str, Callable[..., Vehicle | Phone | OnlineAccount]] = {
+    EntityKind.VEHICLE: vehicle_create,
+    EntityKind.PHONE: phone_create,
+    EntityKind.ONLINE_ACCOUNT: online_account_create,
+}
+
+
+@transaction.atomic
+def object_record(
+    *, actor: Actor, kind: str, police_only: bool = False, **fields: Any
+) -> ObjectRecorded:
+    """A vehicle, phone or online account recorded by a client that may send it again (the
+    API): a record `actor` may already see with the same normalised key (registration,
+    E.164 number, platform and handle) and the same police-only marking is returned
+    instead of a second one, as a concern's mention reuses it (`entity_for_mention`).
+    Otherwise a new record is made by the kind's create service, which also alerts the FIB
+    to a twin the actor may not see. A record the actor may not see is never returned: it
+    would disclose what police or another agency holds.
+
+    The check and the insert run under a lock on the key, so two requests sent at once
+    make one record. Take it first in the transaction (before any audit row, whose chain
+    head every audited write locks), so no other lock order can meet it."""
+    require(actor, "pole.add_person", agency=True)
+    create = _OBJECT_CREATE[EntityKind(kind)]
+    key = _object_key(kind, fields)
+    if key is not None:
+        lock_name(f"pole.{kind}:{key}")
+        marking = bool(police_only and can_mark_police_only(actor))
+        found = selectors.find_visible_object(actor, kind, fields, police_only=marking)
+        if found is not None:
+            return ObjectRecorded(entity=Entity.objects.get(pk=found), created=False)
+    made = create(actor=actor, police_only=police_only, **fields)
+    return ObjectRecorded(entity=made.entity, created=True)
 
 
 @transaction.atomic

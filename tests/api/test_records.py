@@ -11,6 +11,7 @@ import pytest
 
 from cairn.accounts.models import User
 from cairn.audit.models import AuditEvent
+from cairn.notifications.models import Notification
 from cairn.pole import services as pole_services
 from cairn.pole.models import Entity, Link, Person
 
@@ -115,6 +116,72 @@ def test_create_record_denied_to_admin_roles(
 @pytest.mark.parametrize("path", list(VALID))
 def test_create_record_denied_without_credentials(path: str, db: Any) -> None:
     assert ApiClient().post(path, VALID[path][0]).status_code == 401
+
+
+# The same vehicle, phone or account again: the record already held, not a second one ----
+
+# The same object as each VALID body, typed another way.
+AGAIN = {
+    "/vehicles": {"registration": "ZZ09ABC"},
+    "/phones": {"number": "+44 7700 900123"},
+    "/online-accounts": {"platform": "snapchat", "handle": "Fictional_Handle"},
+}
+
+
+@pytest.mark.parametrize("path", list(AGAIN))
+def test_the_same_object_sent_again_is_the_record_already_held(
+    path: str, users: dict[str, Any], api_as: ApiAs
+) -> None:
+    """A second POST of the same registration, number or handle (by the same user, or
+    another of the agency) answers 200 with the first record and creates nothing; the
+    answer shows a record, so it is logged as a view of it."""
+    sw, colleague = users["social_worker"], users["practitioner"]
+    made = api_as(sw).post(path, VALID[path][0])
+    assert made.status_code == 201, made.content
+    first = made.json()
+    count = Entity.objects.count()
+    for user in (sw, colleague):
+        again = api_as(user).post(path, AGAIN[path])
+        assert again.status_code == 200, again.content
+        assert again.json() == first
+        viewed = AuditEvent.objects.filter(event="entity.viewed", actor=user).get()
+        assert viewed.object_id == str(first["id"])
+    assert Entity.objects.count() == count
+    assert AuditEvent.objects.filter(event="entity.created").count() == 1
+    # Another object is a new record.
+    other = {
+        "/vehicles": {"registration": "ZZ09 ABD"},
+        "/phones": {"number": "07700 900124"},
+        "/online-accounts": {"platform": "instagram", "handle": "@fictional_handle"},
+    }[path]
+    assert api_as(sw).post(path, other).status_code == 201
+
+
+@pytest.mark.parametrize("path", list(AGAIN))
+def test_a_record_the_caller_may_not_see_is_never_returned(
+    path: str, users: dict[str, Any], make_user: Callable[..., User], api_as: ApiAs
+) -> None:
+    """Police intelligence (police-only) and another agency's record are not disclosed: the
+    partner gets a new record of their own (201), as if there were none, and the FIB is
+    told of the twin (tests/pole/test_hidden_twin.py)."""
+    fib, sw = users["fib_officer"], users["social_worker"]
+    held = api_as(fib).post(path, {**VALID[path][0], "police_only": True}).json()
+    school = make_user("practitioner", agency="school")
+    theirs = api_as(school).post(path, VALID[path][0])
+    assert theirs.status_code == 201
+    made = api_as(sw).post(path, AGAIN[path])
+    assert made.status_code == 201, made.content
+    mine = made.json()
+    assert mine["id"] not in (held["id"], theirs.json()["id"])
+    assert mine["owning_agency"]["name"] == sw.agency.name and not mine["police_only"]
+    assert not AuditEvent.objects.filter(event="entity.viewed").exists()
+    assert Notification.objects.filter(recipient=fib, kind="pole.hidden_twin").count() == 1
+    # The Hub's police roles see all three: asked for police-only they get theirs back,
+    # asked for an ordinary record the first ordinary one, never the police-only one.
+    again = api_as(users["ppu_coordinator"]).post(path, {**AGAIN[path], "police_only": True})
+    assert (again.status_code, again.json()["id"]) == (200, held["id"])
+    ordinary = api_as(fib).post(path, AGAIN[path])
+    assert (ordinary.status_code, ordinary.json()["id"]) == (200, theirs.json()["id"])
 
 
 # GET /entities/{id} --------------------------------------------------------------------

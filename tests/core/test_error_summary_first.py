@@ -5,6 +5,7 @@ ring 999 may come before it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from typing import Any
@@ -12,8 +13,11 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from cairn.concerns import services as concern_services
+from cairn.hub import services as hub_services
+from cairn.hub.models import HubMember
 from cairn.intelligence import services as intel
 from cairn.referrals import services as referral_services
 
@@ -86,3 +90,42 @@ def test_concern_and_referral_pages_too(users: dict[str, Any], make_person: Any)
         },
     )
     assert before_summary(edit) == ""
+
+
+def summary_stands_alone(response: Any) -> bool:
+    """The summary is first in <main> in its own row (the base template's error_summary
+    block), not at the top of the content's column: the content's row opens after it."""
+    if before_summary(response) != "":
+        return False
+    page = response.content.decode()
+    after = page[page.index('class="govuk-error-summary"') : page.index("<h1")]
+    return 'class="govuk-grid-row"' in after
+
+
+def test_hub_and_missing_form_pages_too(users: dict[str, Any], make_person: Any) -> None:
+    """The Hub's set-up, member, meeting, attendance and minutes pages and a new missing
+    episode had their summary inside the content column (after a security marking or a
+    message, had there been one); each now puts it first in <main>, as the other form
+    pages do."""
+    chair = client_for(users["hub_chair"])
+    meeting = hub_services.meeting_schedule(
+        actor=users["hub_chair"], starts_at=timezone.now() + dt.timedelta(days=1)
+    )
+    member = HubMember.objects.create(
+        agency=users["ppu_coordinator"].agency, representative=users["ppu_coordinator"]
+    )
+    invalid = {
+        reverse("hub:setup-edit"): {"name": ""},
+        reverse("hub:member-add"): {"agency": ""},
+        reverse("hub:member-edit", args=[member.pk]): {"representative": ""},
+        reverse("hub:meeting-new"): {"meeting_type": ""},
+        reverse("hub:attendance", args=[meeting.pk]): {"user": ""},
+        reverse("hub:distribute", args=[meeting.pk]): {"agencies": ""},
+    }
+    for url, data in invalid.items():
+        assert summary_stands_alone(chair.post(url, data)), url
+    child = make_person(actor=users["social_worker"])
+    episode = client_for(users["social_worker"]).post(
+        reverse("missing:new", args=[child.pk]), {"reported_by": "Carer"}
+    )
+    assert summary_stands_alone(episode)

@@ -17,9 +17,10 @@ from cairn.disruption.models import (
     Tactic,
     TacticStatus,
     TacticType,
+    VehicleSighting,
 )
 from cairn.disruption.services import assessments, cawns, markers, plans, tactics, vehicles
-from cairn.pole.models import Person
+from cairn.pole.models import Person, Vehicle
 
 from .conftest import future, past
 
@@ -278,6 +279,48 @@ def test_sightings_reuse_the_vehicle_and_group_near_children(
     assert [c.pk for c in groups[0].children] == [child.pk]
     profile = selectors.location_profile(ppu, location.entity)
     assert [s.pk for s in profile.sightings] == [first.pk]
+
+
+@pytest.mark.parametrize("role", ["fib_officer", "ppu_coordinator"])
+def test_police_who_record_tactics_may_record_a_sighting(role: str, users: dict[str, Any]) -> None:
+    seen = timezone.now() - dt.timedelta(hours=3)
+    sighting = vehicles.sighting_record(
+        actor=users[role], registration="AB12 CDE", seen_at=seen, place="Example Parade"
+    )
+    assert sighting.tactic.police_only
+    assert AuditEvent.objects.filter(event="sighting.recorded", actor=users[role]).exists()
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "social_worker",  # records tactics, but is not police
+        "practitioner",
+        "mash_screener",
+        "analyst",  # police, but does not record tactics
+        "ig_admin",
+        "system_admin",
+    ],
+)
+def test_sighting_record_checks_who_may_record_one_itself(role: str, users: dict[str, Any]) -> None:
+    """The service refuses, whoever calls it (not only the page), before it reads the
+    answers or looks anything up: a bad date or a child out of sight makes no difference,
+    and nothing is created."""
+    now = timezone.now()
+    # A valid sighting; then a sighting in the future near a child nobody may see.
+    attempts = ((now - dt.timedelta(hours=3), []), (now + dt.timedelta(days=1), [9]))
+    for seen_at, child_ids in attempts:
+        with pytest.raises(PermissionDenied, match="Only police can record a vehicle sighting"):
+            vehicles.sighting_record(
+                actor=users[role],
+                registration="AB12 CDE",
+                seen_at=seen_at,
+                place="Example Parade",
+                child_ids=child_ids,
+            )
+    assert not VehicleSighting.objects.exists()
+    assert not Vehicle.objects.exists()
+    assert not AuditEvent.objects.filter(event__in=["sighting.recorded", "entity.created"]).exists()
 
 
 def test_plan_with_tactics(ppu: Any, child: Person, poc: Person) -> None:

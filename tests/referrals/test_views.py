@@ -170,8 +170,16 @@ def test_lists_and_mash_dashboard_show_overdue(
     html = inbox.content.decode()
     assert "MASH dashboard" in html and "1 overdue referral" in html
     assert overdue.reference in html and fresh.reference in html
+    # Overdue work is news, not a form error: a notification banner before the h1 (GOV.UK),
+    # linking to the overdue table; the error summary is for a form's errors only.
+    assert "govuk-error-summary" not in html
+    banner = html.index('data-testid="overdue-banner"')
+    assert 'class="govuk-notification-banner"' in html[banner - 200 : banner]
+    assert banner < html.index('<h1 class="govuk-heading-l">Referrals</h1>')
+    assert 'href="#overdue-referrals"' in html and 'id="overdue-referrals"' in html
     sent = client_for(users["social_worker"]).get(reverse("referrals:sent")).content.decode()
     assert "Follow up with them" in sent and overdue.reference in sent
+    assert "govuk-error-summary" not in sent and 'data-testid="overdue-banner"' in sent
     assert (
         overdue.reference
         not in client_for(outsider).get(reverse("referrals:inbox")).content.decode()

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cairn.api_auth import services as token_services
+from cairn.audit.models import AuditEvent
 from cairn.core.concurrency import Conflict
 from cairn.hub import services as hub
 from cairn.network.matching.online import match_person
@@ -61,7 +62,8 @@ def test_person_search_web_and_api_withhold_until_lifted(
     assert "Withheldcase" not in _web_search(fib)  # Hub-wide roles too
     assert _api_search_ids(sw) == set()
     assert _api_search_ids(fib) == set()
-    assert _api(sw).get(f"/people/{child.pk}").status_code == 404
+    # A Hub-wide role does not open it (the owning agency does: tests below).
+    assert _api(fib).get(f"/people/{child.pk}").status_code == 404
 
     lift(child)
     assert "Withheldcase" in _web_search(sw)
@@ -171,6 +173,55 @@ def test_who_opens_a_restricted_record_by_direct_link(
         body = response.content.decode()
         assert "Processing restricted since" in body
         assert "Accuracy contested" in body
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("social_worker", 200),  # the owning agency, as on the web
+        ("practitioner", 200),
+        ("mash_screener", 200),
+        ("fib_officer", 404),  # Hub-wide, but restriction withholds it from everyday use
+        ("hub_chair", 404),
+        ("analyst", 404),
+        ("ig_admin", 403),  # IG opens it on the web; it reads no records via the API
+        ("system_admin", 403),
+    ],
+)
+def test_the_api_opens_a_restricted_record_to_whom_the_web_does(
+    users: dict[str, Any], child: Person, restrict: Any, lift: Any, role: str, status: int
+) -> None:
+    """The owning agency used to get a 404 from the API where the web showed the record
+    under its banner: now it gets who the person is and the restriction, marked
+    `restricted: true`, and nothing more; everyone else, as before."""
+    user = users[role]
+    restrict(child)
+    client = _api(user) if user.has_perm("api.use") else ApiClient(session_user=user)
+    response = client.get(f"/people/{child.pk}", reason="Checking the restriction")
+    assert response.status_code == status, response.content
+    if status != 200:
+        assert "Withheldcase" not in response.content.decode()
+        assert not AuditEvent.objects.filter(event="person.viewed", actor=user).exists()
+        return
+    body = response.json()
+    assert body["restricted"] is True
+    assert (body["id"], body["full_name"]) == (child.pk, "Tamsin Withheldcase")
+    assert body["date_of_birth"] == "2012-05-04"
+    assert body["owning_agency"]["name"] == child.entity.owning_agency.name
+    assert body["restriction"]["reason"] == "Accuracy contested"  # the web's banner's
+    assert body["restriction"]["restricted_by"]
+    # Who the person is, and no more: the web's page shows no other detail either.
+    assert {"description", "ethnicity", "other_names", "marking"}.isdisjoint(body)
+    viewed = AuditEvent.objects.get(event="person.viewed", actor=user)
+    assert (viewed.object_id, viewed.source) == (str(child.pk), "api")
+    assert viewed.justification == "Checking the restriction"
+    # Nothing linked to it is shown, and it is not in search.
+    assert client.get(f"/people/{child.pk}/links").status_code == 404
+    assert client.get("/people", q="Tamsin").json()["results"] == []
+    # Lifted: the whole record again, marked as not restricted.
+    lift(child)
+    whole = client.get(f"/people/{child.pk}").json()
+    assert whole["restricted"] is False and "description" in whole
 
 
 def test_another_agencys_ig_cannot_open_it(

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from cairn.core.types import Actor
 from cairn.core.wording import place_phrase
+from cairn.disruption.access import can_record_sighting
 from cairn.disruption.models import SubjectRole, TacticStatus, TacticType, VehicleSighting
 from cairn.pole import services as pole
 from cairn.pole.access import access_entity_by_id, access_person_by_id
@@ -35,8 +36,11 @@ def sighting_record(
     marker_requested: bool = False,
 ) -> VehicleSighting:
     """A sighting of a vehicle (found by registration among visible vehicles, or created),
-    optionally at a known location and near named children."""
-
+    optionally at a known location and near named children. Only police users who may
+    record tactics may record one (`can_record_sighting`), checked here before anything
+    is looked up or created, whoever calls."""
+    if not can_record_sighting(actor):
+        raise PermissionDenied("Only police can record a vehicle sighting.")
     errors: dict[str, str] = {}
     if seen_at is None:
         errors["seen_at"] = "Enter when the vehicle was seen"
