@@ -43,7 +43,6 @@ from .access import (
 )
 from .bundle import records_about
 from .models import (
-    ON_BEHALF_KINDS,
     AgencyApproval,
     BundleItem,
     DisclosureMethod,
@@ -468,7 +467,9 @@ def sar_log(
         other_names=other_names.strip(),
         received_on=received_on,
         due_on=add_months(received_on, MONTHS_TO_ANSWER),
-        authority_checked=authority_checked and requester_kind in ON_BEHALF_KINDS,
+        # For the data subject, their identity may be confirmed later
+        # (sar_confirm_identity): nothing is approved or disclosed until it is.
+        authority_checked=authority_checked,
         possible_duplicate_of=duplicate,
         created_by=actor,
     )
@@ -515,6 +516,46 @@ def _locked_sar(actor: Actor, sar_id: int, status: str | None = None) -> Subject
         raise Http404("No request found.")
     if status is not None and sar.status != status:
         raise Conflict(f"{sar.reference} has moved on: {sar.get_status_display().lower()}.")
+    return sar
+
+
+SAR_IDENTITY_NOT_CHECKED = (
+    "{ref} cannot be approved or disclosed yet: information governance must first confirm "
+    "they have checked the requester's identity (and, for a parent, carer or "
+    "representative, their authority). Until then it can only be withdrawn or closed"
+)
+
+
+def require_sar_identity_checked(sar: SubjectAccessRequest) -> None:
+    """UK GDPR Art. 12(6): nothing is disclosed to someone whose identity (and authority
+    to act) IG has not confirmed, as require_identity_checked for the other rights.
+    Checked when acting, so requests logged before the check was asked are held too."""
+    if not sar.authority_checked:
+        raise ValidationError(SAR_IDENTITY_NOT_CHECKED.format(ref=sar.reference))
+
+
+@transaction.atomic
+def sar_confirm_identity(*, actor: Actor, sar_id: int) -> SubjectAccessRequest:
+    """The handling IG confirms they have checked the requester's identity (and authority
+    to act for someone else): only then may the bundle be approved and disclosed. Locked
+    and re-checked, so two IG confirming at once record it once (the other: Conflict)."""
+    sar = _locked_sar(actor, sar_id)
+    if not sar.is_open:
+        raise Conflict(f"{sar.reference} has moved on: {sar.get_status_display().lower()}.")
+    if sar.authority_checked:
+        raise Conflict(f"The requester's identity for {sar.reference} is already confirmed.")
+    sar.authority_checked = True
+    sar.save(update_fields=["authority_checked"])
+    subjects: list[int | None] = [*sar.people.order_by("pk").values_list("pk", flat=True)]
+    for subject in subjects or [None]:
+        audit.record(
+            actor=actor,
+            event="rights.sar_identity_confirmed",
+            obj=sar,
+            subject=subject,
+            justification=f"{sar.reference}: requester's identity checked",
+            details={"requester_kind": sar.requester_kind, "status": sar.status},
+        )
     return sar
 
 
@@ -713,6 +754,7 @@ def sar_approve(*, actor: Actor, sar_id: int) -> AgencyApproval:
     sar = lock(access_sar_by_id(actor, sar_id))
     if sar.status != SarStatus.REVIEW:
         raise Conflict(f"{sar.reference} is not awaiting approval.")
+    require_sar_identity_checked(sar)
     agency_id = actor.agency_id
     if (
         agency_id is None
@@ -764,6 +806,7 @@ def sar_disclose(
     if errors:
         raise ValidationError(errors)
     sar = _locked_sar(actor, sar_id, SarStatus.REVIEW)
+    require_sar_identity_checked(sar)
     # No override covers police-only records: their agency approves or withholds them.
     police_waiting = unapproved_agencies(sar, police_only=True)
     if police_waiting:

@@ -312,6 +312,13 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
     )
     extend_form = ExtendForm(post if action == "extend" else None)
     disclose_form = DiscloseForm(post if action == "disclose" else None)
+    if request.method == "POST" and action == "confirm_identity":
+        if not handler:
+            raise Http404("No such action.")
+        # A second confirmation meanwhile is a Conflict, answered 409 (ADR 0015).
+        services.sar_confirm_identity(actor=request.user, sar_id=sar.pk)
+        messages.success(request, f"{sar.reference}: the requester's identity is confirmed.")
+        return redirect("rights:sar-detail", sar_id=sar.pk)
     if request.method == "POST":
         try:
             if action == "confirm" and handler and confirm_form.is_valid():

@@ -67,6 +67,8 @@ def records(jade: Person, users: dict[str, User], agencies: dict[str, Any]) -> d
 def _log(actor: User, **kwargs: Any) -> SubjectAccessRequest:
     kwargs.setdefault("requester", "Jade Examplesmith")
     kwargs.setdefault("requester_kind", "subject")
+    # Their identity checked, so the request may go on to approval and disclosure.
+    kwargs.setdefault("authority_checked", True)
     kwargs.setdefault("given_name", "Jade")
     kwargs.setdefault("family_name", "Examplesmith")
     kwargs.setdefault("date_of_birth", dt.date(2010, 3, 14))

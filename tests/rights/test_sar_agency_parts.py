@@ -69,6 +69,7 @@ def _sar(ig: User, given: str, family: str, born: dt.date) -> SubjectAccessReque
         actor=ig,
         requester=f"{given} {family}",
         requester_kind="subject",
+        authority_checked=True,  # identity checked: it may be disclosed
         given_name=given,
         family_name=family,
         date_of_birth=born,
