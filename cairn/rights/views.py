@@ -283,12 +283,7 @@ def sar_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _confirm_choices(user: Actor, matches: list[Any]) -> list[tuple[int, str]]:
     out = []
     for m in matches:
-        p = m.person
-        if p.entity.police_only and not user.is_police:
-            # Confirmable without being read: who holds it and how well it matches only.
-            agency = p.entity.owning_agency.name
-            out.append((p.pk, f"A record held by {agency} (police-only; {m.percent}% match)"))
-            continue
+        p = m.person  # a police-only record only for police IG (selectors.sar_candidates)
         born = f", born {p.date_of_birth:%-d %B %Y}" if p.date_of_birth else ""
         differs = ": date of birth differs" if m.dob_differs else ""
         out.append((p.pk, f"{p.full_name}{born} (record {p.pk}; {m.percent}% match{differs})"))
