@@ -148,6 +148,28 @@ def authority_errors(requester_kind: str, authority_checked: bool) -> dict[str, 
     return {}
 
 
+# A parent or carer exercises a child's rights; an adult asks themselves or through a
+# representative with their written authority.
+ADULT_AGE = 18
+
+
+def parent_for_adult_errors(requester_kind: str, age: int | None) -> dict[str, str]:
+    """ "A parent or carer, for a child" refused for someone 18 or over on the date the
+    request was received (age from the date of birth, or the estimated age)."""
+    if requester_kind != RequesterKind.PARENT or age is None or age < ADULT_AGE:
+        return {}
+    return {
+        "requester_kind": f"The data subject was {age} on the date received, an adult: a "
+        'parent or carer cannot ask for them. Choose "The data subject" if they ask '
+        'themselves, or "Their representative" if someone acts for them with their '
+        "written authority"
+    }
+
+
+def _age_on(born: dt.date, when: dt.date) -> int:
+    return when.year - born.year - ((when.month, when.day) < (born.month, born.day))
+
+
 @transaction.atomic
 def request_log(
     *,
@@ -163,7 +185,11 @@ def request_log(
     if not is_ig(actor):
         raise Http404("No person found.")
     person = access_person_for_rights(actor, person_id)
-    errors = authority_errors(requester_kind, authority_checked) | received_on_errors(received_on)
+    errors = (
+        authority_errors(requester_kind, authority_checked)
+        | received_on_errors(received_on)
+        | parent_for_adult_errors(requester_kind, person.age_on(received_on))
+    )
     if errors:
         raise ValidationError(errors)
     lock(Entity(pk=person.pk))  # two IG logging the same request at once make one
@@ -443,6 +469,8 @@ def sar_log(
     errors = authority_errors(requester_kind, authority_checked) | received_on_errors(received_on)
     if date_of_birth is not None and date_of_birth > timezone.localdate():
         errors["date_of_birth"] = "The date of birth must be in the past"
+    elif date_of_birth is not None:
+        errors |= parent_for_adult_errors(requester_kind, _age_on(date_of_birth, received_on))
     if errors:
         raise ValidationError(errors)
     duplicate = open_duplicate(

@@ -142,3 +142,19 @@ def test_api_records_whether_identity_was_checked(
         {**body, "given_name": "Evan", "authority_checked": True},
     )
     assert checked.status_code == 201 and checked.json()["authority_checked"] is True
+
+
+def test_api_refuses_a_parent_for_an_adult(
+    users: dict[str, User], api_as: Callable[[User], Any]
+) -> None:
+    refused = api_as(users["ig_admin"]).post(
+        "/rights/access-requests",
+        {
+            **BODY,
+            "requester_kind": "parent",
+            "authority_checked": True,
+            "date_of_birth": "1976-04-02",
+        },
+    )
+    assert refused.status_code == 422
+    assert "a parent or carer cannot ask for them" in refused.text
