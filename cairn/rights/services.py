@@ -154,7 +154,7 @@ ADULT_AGE = 18
 
 
 def parent_for_adult_errors(requester_kind: str, age: int | None) -> dict[str, str]:
-    """ "A parent or carer, for a child" refused for someone 18 or over on the date the
+    """Refuses "A parent or carer, for a child" for someone 18 or over on the date the
     request was received (age from the date of birth, or the estimated age)."""
     if requester_kind != RequesterKind.PARENT or age is None or age < ADULT_AGE:
         return {}
