@@ -159,6 +159,14 @@ def approved_agencies(sar: SubjectAccessRequest) -> set[int]:
     return set(sar.approvals.values_list("agency_id", flat=True))
 
 
+def can_see_sar_match(user: Actor, person: Person) -> bool:
+    """A record the SAR search found that the user may be shown as a match, and confirm:
+    a police-only record only to police IG, as search, record pages and the API hide it
+    from partners. Not even a placeholder: it would tell a partner the police hold a
+    police-only record on someone. Police forces answer for their own records."""
+    return bool(user.is_police) or not person.entity.police_only
+
+
 def can_see_item(user: Actor, item: BundleItem, approved: set[int]) -> bool:
     """An item's content is shown to its own agency's IG, and to another IG once that
     agency has approved its part; a police-only item's only ever to police IG (the

@@ -17,6 +17,11 @@ for _name, _action, _description in [
 
 for _name, _action, _description in [
     ("rights.sar_logged", A.COLLECTION, "A subject access request was logged"),
+    (
+        "rights.sar_identity_confirmed",
+        A.ALTERATION,
+        "IG confirmed a subject access requester's identity",
+    ),
     ("rights.sar_extended", A.ALTERATION, "A subject access request's time limit was extended"),
     ("rights.sar_searched", A.CONSULTATION, "Records that may be a SAR requester's were listed"),
     (

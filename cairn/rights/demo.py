@@ -93,6 +93,7 @@ def _subject_access(ig: User, today: dt.date) -> None:
         actor=ig,
         requester=f"{child.full_name} (by email to the Trust)",
         requester_kind="subject",
+        authority_checked=True,  # proof of identity came with the email
         given_name=child.given_name,
         family_name=child.family_name,
         date_of_birth=child.date_of_birth,

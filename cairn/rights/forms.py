@@ -10,18 +10,6 @@ from cairn.pole.models import Ethnicity, Sex
 from .models import DisclosureMethod, Exemption, RequesterKind, RequestKind, SarCloseReason
 
 
-def authority_field() -> forms.BooleanField:
-    """Both request forms ask it; the service says when it is required."""
-    return forms.BooleanField(
-        label=(
-            "I have checked they have parental responsibility for the child, or written "
-            "authority to act for the data subject"
-        ),
-        required=False,
-        help_text="Required when a parent, carer or representative asks for someone else.",
-    )
-
-
 class RequestForm(GovukForm):
     person = forms.IntegerField(
         label="Person record ID",
@@ -167,7 +155,18 @@ class SarForm(GovukForm):
         label="Date received",
         help_text="The one-month time limit runs from this date. For example, 27 3 2026",
     )
-    authority_checked = authority_field()
+    authority_checked = forms.BooleanField(
+        label=(
+            "I have checked the requester's identity, and for a parent, carer or "
+            "representative their parental responsibility or written authority"
+        ),
+        required=False,
+        help_text=(
+            "Required now for a parent, carer or representative. For the data subject you "
+            "may log the request before their identity is checked, so the clock starts, and "
+            "confirm the check later: nothing is approved or disclosed until you do."
+        ),
+    )
     confirm_duplicate = forms.BooleanField(
         label="This is a new request, not the one already open: log it as well",
         required=False,

@@ -193,8 +193,10 @@ class SubjectAccessRequest(models.Model):
         max_length=10, choices=SarStatus.choices, default=SarStatus.MATCHING, db_index=True
     )
     people = models.ManyToManyField(Person, blank=True, related_name="+")
-    # Confirmed when logged by someone for the data subject (ON_BEHALF_KINDS): parental
-    # responsibility, or the representative's written authority, was checked.
+    # IG checked the requester's identity, and for someone else (ON_BEHALF_KINDS) their
+    # parental responsibility or written authority (required when logged for them). For
+    # the data subject it may be confirmed after logging, so the clock starts; nothing is
+    # approved or disclosed until it is (services.require_sar_identity_checked).
     authority_checked = models.BooleanField(default=False)
     # An open request for the same name and date of birth existed when this was logged,
     # and IG chose to log it anyway.

@@ -16,7 +16,13 @@ from cairn.core.types import Actor
 from cairn.network.matching.online import CandidateFields, Match, match_person
 from cairn.pole.models import Person
 
-from .access import approved_agencies, can_see_item, visible_requests, visible_sars
+from .access import (
+    approved_agencies,
+    can_see_item,
+    can_see_sar_match,
+    visible_requests,
+    visible_sars,
+)
 from .bundle import Segment, segments
 from .cover import sar_cover
 from .models import (
@@ -173,6 +179,7 @@ def sar_candidates(user: Actor, sar: SubjectAccessRequest) -> list[SarCandidate]
             and m.person.date_of_birth != sar.date_of_birth,
         )
         for m in sorted(best.values(), key=lambda m: -m.weight)
+        if can_see_sar_match(user, m.person)
     ]
 
 

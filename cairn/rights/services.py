@@ -43,7 +43,6 @@ from .access import (
 )
 from .bundle import records_about
 from .models import (
-    ON_BEHALF_KINDS,
     AgencyApproval,
     BundleItem,
     DisclosureMethod,
@@ -149,6 +148,28 @@ def authority_errors(requester_kind: str, authority_checked: bool) -> dict[str, 
     return {}
 
 
+# A parent or carer exercises a child's rights; an adult asks themselves or through a
+# representative with their written authority.
+ADULT_AGE = 18
+
+
+def parent_for_adult_errors(requester_kind: str, age: int | None) -> dict[str, str]:
+    """Refuses "A parent or carer, for a child" for someone 18 or over on the date the
+    request was received (age from the date of birth, or the estimated age)."""
+    if requester_kind != RequesterKind.PARENT or age is None or age < ADULT_AGE:
+        return {}
+    return {
+        "requester_kind": f"The data subject was {age} on the date received, an adult: a "
+        'parent or carer cannot ask for them. Choose "The data subject" if they ask '
+        'themselves, or "Their representative" if someone acts for them with their '
+        "written authority"
+    }
+
+
+def _age_on(born: dt.date, when: dt.date) -> int:
+    return when.year - born.year - ((when.month, when.day) < (born.month, born.day))
+
+
 @transaction.atomic
 def request_log(
     *,
@@ -164,7 +185,11 @@ def request_log(
     if not is_ig(actor):
         raise Http404("No person found.")
     person = access_person_for_rights(actor, person_id)
-    errors = authority_errors(requester_kind, authority_checked) | received_on_errors(received_on)
+    errors = (
+        authority_errors(requester_kind, authority_checked)
+        | received_on_errors(received_on)
+        | parent_for_adult_errors(requester_kind, person.age_on(received_on))
+    )
     if errors:
         raise ValidationError(errors)
     lock(Entity(pk=person.pk))  # two IG logging the same request at once make one
@@ -444,6 +469,8 @@ def sar_log(
     errors = authority_errors(requester_kind, authority_checked) | received_on_errors(received_on)
     if date_of_birth is not None and date_of_birth > timezone.localdate():
         errors["date_of_birth"] = "The date of birth must be in the past"
+    elif date_of_birth is not None:
+        errors |= parent_for_adult_errors(requester_kind, _age_on(date_of_birth, received_on))
     if errors:
         raise ValidationError(errors)
     duplicate = open_duplicate(
@@ -468,7 +495,9 @@ def sar_log(
         other_names=other_names.strip(),
         received_on=received_on,
         due_on=add_months(received_on, MONTHS_TO_ANSWER),
-        authority_checked=authority_checked and requester_kind in ON_BEHALF_KINDS,
+        # For the data subject, their identity may be confirmed later
+        # (sar_confirm_identity): nothing is approved or disclosed until it is.
+        authority_checked=authority_checked,
         possible_duplicate_of=duplicate,
         created_by=actor,
     )
@@ -515,6 +544,46 @@ def _locked_sar(actor: Actor, sar_id: int, status: str | None = None) -> Subject
         raise Http404("No request found.")
     if status is not None and sar.status != status:
         raise Conflict(f"{sar.reference} has moved on: {sar.get_status_display().lower()}.")
+    return sar
+
+
+SAR_IDENTITY_NOT_CHECKED = (
+    "{ref} cannot be approved or disclosed yet: information governance must first confirm "
+    "they have checked the requester's identity (and, for a parent, carer or "
+    "representative, their authority). Until then it can only be withdrawn or closed"
+)
+
+
+def require_sar_identity_checked(sar: SubjectAccessRequest) -> None:
+    """UK GDPR Art. 12(6): nothing is disclosed to someone whose identity (and authority
+    to act) IG has not confirmed, as require_identity_checked for the other rights.
+    Checked when acting, so requests logged before the check was asked are held too."""
+    if not sar.authority_checked:
+        raise ValidationError(SAR_IDENTITY_NOT_CHECKED.format(ref=sar.reference))
+
+
+@transaction.atomic
+def sar_confirm_identity(*, actor: Actor, sar_id: int) -> SubjectAccessRequest:
+    """The handling IG confirms they have checked the requester's identity (and authority
+    to act for someone else): only then may the bundle be approved and disclosed. Locked
+    and re-checked, so two IG confirming at once record it once (the other: Conflict)."""
+    sar = _locked_sar(actor, sar_id)
+    if not sar.is_open:
+        raise Conflict(f"{sar.reference} has moved on: {sar.get_status_display().lower()}.")
+    if sar.authority_checked:
+        raise Conflict(f"The requester's identity for {sar.reference} is already confirmed.")
+    sar.authority_checked = True
+    sar.save(update_fields=["authority_checked"])
+    subjects: list[int | None] = [*sar.people.order_by("pk").values_list("pk", flat=True)]
+    for subject in subjects or [None]:
+        audit.record(
+            actor=actor,
+            event="rights.sar_identity_confirmed",
+            obj=sar,
+            subject=subject,
+            justification=f"{sar.reference}: requester's identity checked",
+            details={"requester_kind": sar.requester_kind, "status": sar.status},
+        )
     return sar
 
 
@@ -713,6 +782,7 @@ def sar_approve(*, actor: Actor, sar_id: int) -> AgencyApproval:
     sar = lock(access_sar_by_id(actor, sar_id))
     if sar.status != SarStatus.REVIEW:
         raise Conflict(f"{sar.reference} is not awaiting approval.")
+    require_sar_identity_checked(sar)
     agency_id = actor.agency_id
     if (
         agency_id is None
@@ -764,6 +834,7 @@ def sar_disclose(
     if errors:
         raise ValidationError(errors)
     sar = _locked_sar(actor, sar_id, SarStatus.REVIEW)
+    require_sar_identity_checked(sar)
     # No override covers police-only records: their agency approves or withholds them.
     police_waiting = unapproved_agencies(sar, police_only=True)
     if police_waiting:

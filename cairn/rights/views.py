@@ -283,12 +283,7 @@ def sar_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _confirm_choices(user: Actor, matches: list[Any]) -> list[tuple[int, str]]:
     out = []
     for m in matches:
-        p = m.person
-        if p.entity.police_only and not user.is_police:
-            # Confirmable without being read: who holds it and how well it matches only.
-            agency = p.entity.owning_agency.name
-            out.append((p.pk, f"A record held by {agency} (police-only; {m.percent}% match)"))
-            continue
+        p = m.person  # a police-only record only for police IG (selectors.sar_candidates)
         born = f", born {p.date_of_birth:%-d %B %Y}" if p.date_of_birth else ""
         differs = ": date of birth differs" if m.dob_differs else ""
         out.append((p.pk, f"{p.full_name}{born} (record {p.pk}; {m.percent}% match{differs})"))
@@ -312,6 +307,13 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
     )
     extend_form = ExtendForm(post if action == "extend" else None)
     disclose_form = DiscloseForm(post if action == "disclose" else None)
+    if request.method == "POST" and action == "confirm_identity":
+        if not handler:
+            raise Http404("No such action.")
+        # A second confirmation meanwhile is a Conflict, answered 409 (ADR 0015).
+        services.sar_confirm_identity(actor=request.user, sar_id=sar.pk)
+        messages.success(request, f"{sar.reference}: the requester's identity is confirmed.")
+        return redirect("rights:sar-detail", sar_id=sar.pk)
     if request.method == "POST":
         try:
             if action == "confirm" and handler and confirm_form.is_valid():

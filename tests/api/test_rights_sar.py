@@ -123,3 +123,38 @@ def test_duplicate_and_authority_are_asked_as_on_the_web(
     assert refused.status_code == 422 and "parental responsibility" in refused.text
     logged = api.post("/rights/access-requests", {**parent, "authority_checked": True})
     assert logged.status_code == 201 and logged.json()["authority_checked"]
+
+
+def test_api_records_whether_identity_was_checked(
+    users: dict[str, User], api_as: Callable[[User], Any]
+) -> None:
+    api = api_as(users["ig_admin"])
+    body = {
+        "requester": "Evie Inventedcase",
+        "requester_kind": "subject",
+        "given_name": "Evie",
+        "received_on": "2026-02-09",
+    }
+    unchecked = api.post("/rights/access-requests", body)
+    assert unchecked.status_code == 201 and unchecked.json()["authority_checked"] is False
+    checked = api.post(
+        "/rights/access-requests",
+        {**body, "given_name": "Evan", "authority_checked": True},
+    )
+    assert checked.status_code == 201 and checked.json()["authority_checked"] is True
+
+
+def test_api_refuses_a_parent_for_an_adult(
+    users: dict[str, User], api_as: Callable[[User], Any]
+) -> None:
+    refused = api_as(users["ig_admin"]).post(
+        "/rights/access-requests",
+        {
+            **BODY,
+            "requester_kind": "parent",
+            "authority_checked": True,
+            "date_of_birth": "1976-04-02",
+        },
+    )
+    assert refused.status_code == 422
+    assert "a parent or carer cannot ask for them" in refused.text

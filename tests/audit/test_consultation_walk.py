@@ -165,6 +165,7 @@ def _disclosed_sar() -> Any:
         actor=ig,
         requester="Walk",
         requester_kind="subject",
+        authority_checked=True,  # identity checked: it may be disclosed
         given_name=person.given_name,
         family_name=person.family_name,
         date_of_birth=person.date_of_birth,

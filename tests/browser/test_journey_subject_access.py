@@ -89,7 +89,11 @@ def test_ig_handles_a_subject_access_request_to_a_redacted_pdf(
         "Subject access request about Jade Examplesmith"
     )
     expect(page.get_by_test_id("sar-state")).to_have_text("Confirming records")
+    expect(page.get_by_test_id("identity-not-checked")).to_be_visible()
     assert_accessible(page)
+    # Her proof of identity checked: only then may the bundle be approved and disclosed.
+    page.get_by_role("button", name="I have checked the requester's identity").click()
+    expect(page.get_by_test_id("authority-checked")).to_have_text("Identity checked")
 
     # Confirm the record the matcher found.
     page.get_by_label(re.compile(r"Jade Examplesmith, born 14 March 2010")).check()
@@ -231,9 +235,13 @@ def test_a_parents_request_is_checked_warned_as_a_duplicate_and_withdrawn(
     expect(page.locator(".govuk-error-summary")).to_contain_text("parental responsibility")
     expect(page.get_by_label("Who asked")).to_have_value("Ms Rae Imaginaryton (mother)")
     assert_accessible(page)
-    page.get_by_label(re.compile("I have checked they have parental responsibility")).check()
+    page.get_by_label(
+        re.compile("I have checked the requester's identity, and for a parent")
+    ).check()
     page.get_by_role("button", name="Log the request").click()
-    expect(page.get_by_test_id("authority-checked")).to_have_text("Parental responsibility checked")
+    expect(page.get_by_test_id("authority-checked")).to_have_text(
+        "Identity and parental responsibility checked"
+    )
     expect(page.get_by_test_id("dob-differs")).to_be_visible()
     expect(page.get_by_label(re.compile("Kit Imaginaryton, born 20 May 2012"))).to_be_visible()
     expect(page.locator("main")).to_contain_text("date of birth differs")
@@ -241,7 +249,9 @@ def test_a_parents_request_is_checked_warned_as_a_duplicate_and_withdrawn(
     first_url = page.url
 
     log(("2", "5", "2012"))
-    page.get_by_label(re.compile("I have checked they have parental responsibility")).check()
+    page.get_by_label(
+        re.compile("I have checked the requester.s identity, and for a parent")
+    ).check()
     page.get_by_role("button", name="Log the request").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("is already open for")
     assert_accessible(page)

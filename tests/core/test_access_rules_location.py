@@ -27,8 +27,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("pole/services.py", "actor.is_police"): "same rule, for the writer's own agency",
     ("intelligence/services.py", "agency.is_police"): "classifies a dissemination as going "
     "outside the police (a disclosure kind), not who may see it",
-    ("rights/views.py", "user.is_police"): "label for a police-only match the user may "
-    "confirm without reading (to move into cairn/rights/access.py)",
     ("audit/selectors.py", '"is_police"'): "IG remit of the audit viewer (to move into an "
     "audit access module)",
     ("notifications/selectors.py", "Role.SYSTEM_ADMIN"): "which undelivered messages a "

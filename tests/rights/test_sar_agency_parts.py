@@ -21,9 +21,11 @@ from cairn.accounts.roles import Role
 from cairn.api_auth import services as token_services
 from cairn.audit.models import AuditEvent
 from cairn.concerns.models import Concern, ConcernStatus
+from cairn.intelligence.models import Status as IntelStatus
+from cairn.intelligence.models import Submission
 from cairn.notifications.models import Notification
 from cairn.pole.models import Person
-from cairn.rights import services
+from cairn.rights import selectors, services
 from cairn.rights.models import BundleItem, SubjectAccessRequest
 
 from ..api.conftest import ApiClient
@@ -51,14 +53,37 @@ def school_ig(make_user: Callable[..., User]) -> User:
 
 
 @pytest.fixture
-def suspect(make_person: Callable[..., Person], users: dict[str, User]) -> Person:
-    """A man whose only record is the police's, police-only."""
-    return make_person(
+def suspect(
+    make_person: Callable[..., Person], users: dict[str, User], agencies: dict[str, Any]
+) -> Person:
+    """A man known to the police: his record is theirs (not police-only, so a partner's
+    SAR search finds it), and intelligence about him is police-only."""
+    person = make_person(
         actor=users["fib_officer"],
         given_name="Mortimer",
         family_name="Policeonlyexample",
         category="other",
         date_of_birth=dt.date(1990, 6, 1),
+    )
+    Submission.objects.create(
+        status=IntelStatus.NEW,
+        submitter=users["fib_officer"],
+        submitter_agency=agencies["police"],
+        subject=person,
+        what=SECRET,
+    )
+    return person
+
+
+@pytest.fixture
+def hidden(make_person: Callable[..., Person], users: dict[str, User]) -> Person:
+    """A man whose only record is the police's, police-only."""
+    return make_person(
+        actor=users["fib_officer"],
+        given_name="Lucius",
+        family_name="Policeonlyexample",
+        category="other",
+        date_of_birth=dt.date(1988, 2, 3),
         description=SECRET,
         police_only=True,
     )
@@ -69,6 +94,7 @@ def _sar(ig: User, given: str, family: str, born: dt.date) -> SubjectAccessReque
         actor=ig,
         requester=f"{given} {family}",
         requester_kind="subject",
+        authority_checked=True,  # identity checked: it may be disclosed
         given_name=given,
         family_name=family,
         date_of_birth=born,
@@ -88,23 +114,39 @@ def _client(user: User) -> Client:
     return client
 
 
-def _person_item(sar: SubjectAccessRequest) -> BundleItem:
-    return sar.items.get(record_type="person")
+def _police_item(sar: SubjectAccessRequest) -> BundleItem:
+    return sar.items.get(record_type="intelligence", police_only=True)
 
 
-def test_candidate_police_only_record_is_confirmable_without_being_shown(
-    users: dict[str, User], suspect: Person, police_ig: User
+def _match_list(client: Client, sar: SubjectAccessRequest) -> str:
+    page = client.get(reverse("rights:sar-detail", args=[sar.pk])).content.decode()
+    return page.split("Confirm the requester's records", 1)[1].split("<h2", 1)[0]
+
+
+def test_a_police_only_record_is_no_match_at_all_to_non_police_ig(
+    users: dict[str, User], hidden: Person, police_ig: User
 ) -> None:
+    """Search, record pages and the API hide police-only records from partners: so does
+    the SAR match list, with no placeholder that would tell them the police hold one."""
     ig = users["ig_admin"]
-    sar = _sar(ig, "Mortimer", "Policeonlyexample", dt.date(1990, 6, 1))
-    page = _client(ig).get(reverse("rights:sar-detail", args=[sar.pk])).content.decode()
-    assert "A record held by Testshire Police (police-only;" in page and "% match" in page
-    assert "1990 (record" not in page  # the candidate line, not the request summary
-    assert f"record {suspect.pk};" not in page
+    held = _sar(ig, "Lucius", "Policeonlyexample", dt.date(1988, 2, 3))
+    nobody = _sar(ig, "Lucius", "Policeonlyexample", dt.date(1988, 2, 4))
+    assert hidden.pk not in {m.person.pk for m in selectors.sar_candidates(ig, held)}
+    on_held = _match_list(_client(ig), held)
+    on_nobody = _match_list(_client(ig), nobody)
+    assert on_held == on_nobody  # identical: nothing says the police hold a record
+    assert "Testshire Police" not in on_held and "police-only" not in on_held
+    assert 'data-testid="no-matches"' in on_held
+    assert (
+        'data-testid="police-own-records"'
+        in _client(ig).get(reverse("rights:sar-detail", args=[held.pk])).content.decode()
+    )
+    with pytest.raises(ValidationError):  # nor confirmable by its id
+        services.sar_confirm(actor=ig, sar_id=held.pk, person_ids=[hidden.pk])
     # Police IG handling its own request sees the match in full.
-    own = _sar(police_ig, "Mortimer", "Policeonlyexample", dt.date(1990, 6, 1))
+    own = _sar(police_ig, "Lucius", "Policeonlyexample", dt.date(1988, 2, 3))
     page = _client(police_ig).get(reverse("rights:sar-detail", args=[own.pk])).content.decode()
-    assert "born 1 June 1990" in page
+    assert "born 3 February 1988" in page and f"record {hidden.pk};" in page
 
 
 def test_police_only_item_is_a_placeholder_to_other_ig_and_shown_to_police_ig(
@@ -112,7 +154,7 @@ def test_police_only_item_is_a_placeholder_to_other_ig_and_shown_to_police_ig(
 ) -> None:
     ig = users["ig_admin"]
     sar = _confirmed(ig, suspect)
-    item = _person_item(sar)
+    item = _police_item(sar)
     url = reverse("rights:sar-item", args=[sar.pk, item.pk])
     for page in (
         _client(ig).get(url).content.decode(),
@@ -127,13 +169,14 @@ def test_police_only_item_is_a_placeholder_to_other_ig_and_shown_to_police_ig(
     services.sar_approve(actor=police_ig, sar_id=sar.pk)
     assert "Crispin" not in _client(ig).get(url).content.decode()
     detail = api_as(ig).get(f"/rights/access-requests/{sar.pk}").json()
-    assert detail["items"][0]["title"] == "A record held by Testshire Police (police-only)"
-    assert detail["items"][0]["content_shown"] is False
-    assert detail["items"][0]["record_id"] == ""
+    shown = next(i for i in detail["items"] if i["id"] == item.pk)
+    assert shown["title"] == "A record held by Testshire Police (police-only)"
+    assert shown["content_shown"] is False
+    assert shown["record_id"] == ""
     # The police IG reads, redacts and withholds its own part.
     assert "Crispin" in _client(police_ig).get(url).content.decode()
     police_api = api_as(police_ig).get(f"/rights/access-requests/{sar.pk}").json()
-    assert police_api["items"][0]["content_shown"] is True
+    assert next(i for i in police_api["items"] if i["id"] == item.pk)["content_shown"] is True
     services.sar_redact(
         actor=police_ig,
         sar_id=sar.pk,
@@ -214,7 +257,7 @@ def test_no_override_covers_a_police_only_part_and_an_override_needs_a_reason(
     services.sar_withhold(
         actor=police_ig,
         sar_id=sar.pk,
-        item_id=_person_item(sar).pk,
+        item_id=_police_item(sar).pk,
         exemption="prejudice_investigation",
         reason="Live investigation",
     )

@@ -108,6 +108,7 @@ def test_cover_gives_purposes_recipients_retention_sources_and_rights(
         actor=ig,
         requester="Eli Inventedby",
         requester_kind="subject",
+        authority_checked=True,  # identity checked: it may be disclosed
         given_name="Eli",
         family_name="Inventedby",
         date_of_birth=dt.date(2012, 1, 9),

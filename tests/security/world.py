@@ -497,6 +497,7 @@ def build() -> World:
             actor=actor,
             requester="A. Requester",
             requester_kind="subject",
+            authority_checked=True,  # identity checked: it may be approved and disclosed
             given_name=person.given_name,
             family_name=person.family_name,
             date_of_birth=person.date_of_birth,
