@@ -470,6 +470,9 @@ def concern_screening(request: AuthenticatedHttpRequest, concern_id: int) -> Htt
         has_learning_disability=child.has_learning_disability,
     )
     form = forms.RiskDecisionForm(request.POST or None, initial={"level": result.suggested_level})
+    # "Call 999" stays first on the page between the concern and its next steps (outside
+    # tester: it vanished here and came back on the next page).
+    found = selectors.concern_text_check(concern)
     saved = form_saved(
         request,
         form,
@@ -491,6 +494,8 @@ def concern_screening(request: AuthenticatedHttpRequest, concern_id: int) -> Htt
             "form": form,
             "forbidden": forbidden,
             "previous": selectors.latest_decision(child),
+            "danger_quote": found.sentence if found.danger_now else "",
+            "said_danger": bool(concern.immediate_danger),
             "nav": "concerns",
         },
     )

@@ -165,3 +165,21 @@ def test_next_steps_say_how_to_call_999_and_report_the_crime(
     page = page_text(client.get(f"/concerns/{concern.pk}/next-steps/"))
     assert 'data-testid="how-emergency"' in page and 'data-testid="how-crime-report"' in page
     assert "when that part of Cairn is ready" not in page
+
+
+def test_screening_keeps_call_999_first(users: dict[str, Any], child: Person) -> None:
+    """Between a submitted concern and its next steps, the risk-level page keeps the
+    banner first, for danger in the text or a yes to the question; never for plain text."""
+    sw = users["social_worker"]
+    client = client_for(sw)
+    for data in (
+        {"narrative": DANGER, "immediate_danger": "no"},
+        {"narrative": PLAIN, "immediate_danger": "yes"},
+    ):
+        concern = services.concern_create(actor=sw, data=complete_payload(child.pk, **data))
+        page = page_text(client.get(f"/concerns/{concern.pk}/screening/"))
+        main = page[page.index('<main class="govuk-main-wrapper"') :]
+        assert 'data-testid="call-999"' in main, data
+        assert main.index('data-testid="call-999"') < main.index("<h1"), data
+    plain = services.concern_create(actor=sw, data=complete_payload(child.pk, narrative=PLAIN))
+    assert 'data-testid="call-999"' not in page_text(client.get(f"/concerns/{plain.pk}/screening/"))
