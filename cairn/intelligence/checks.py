@@ -42,7 +42,8 @@ MAX_FAMILIES = 3
 # A second family is named when the model gives it at least this probability.
 SECOND_FAMILY = 0.25
 
-INITIALS = re.compile(r"\b(?:[A-Z]\.\s?){2,3}|\b[A-Z]{2}\b(?![-\d])")
+# Two capitals standing alone; not the letters of a reference ("CR/2023/88812", "AB-12").
+INITIALS = re.compile(r"\b(?:[A-Z]\.\s?){2,3}|\b[A-Z]{2}\b(?![-/\d])")
 NOT_INITIALS = frozenset(
     {"UK", "OK", "PE", "IT", "TV", "PC", "DS", "DC", "GP", "AM", "PM", "ID", "MP", "NHS", "A&E"}
 )

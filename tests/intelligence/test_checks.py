@@ -193,6 +193,12 @@ def test_quality_issues() -> None:
         "several_subjects",
         "vague_time",
     }
+    # A crime reference's letters are not initials (outside tester).
+    referenced = checks.check(
+        "Already reported as crime CR/2023/88812; the same grey car was back on Friday.",
+        how_known="told",
+    )
+    assert "initials" not in {q.code for q in referenced.quality_issues}
     long = checks.check("word " * 301, how_known="told")
     assert [q.code for q in long.quality_issues] == ["too_long"]
 
