@@ -20,7 +20,7 @@ from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict, lock
 from cairn.core.dates import add_months
 from cairn.core.http import agency_of
-from cairn.core.text import require_id
+from cairn.core.text import require_id, says_too_little
 from cairn.core.types import Actor
 from cairn.notifications.services import notify
 from cairn.pole import services as pole
@@ -106,8 +106,7 @@ def reason_errors(reason: str, missing: str) -> dict[str, str]:
     text = reason.strip()
     if not text:
         return {"reason": missing}
-    meaningful = re.sub(r"[^\w]|_", "", text)
-    if len(text) < MIN_REASON_LENGTH or len(meaningful) < MIN_REASON_LENGTH // 2:
+    if says_too_little(text, MIN_REASON_LENGTH):
         return {
             "reason": f"Give the reason in a few words (at least {MIN_REASON_LENGTH} "
             "characters): it is what the requester and the ICO will be told"
