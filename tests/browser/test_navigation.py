@@ -74,3 +74,23 @@ def test_audit_log_through_tools_is_accessible_and_scrolls_in_its_region(
     assert region_box["x"] + region_box["width"] <= main_box["x"] + main_box["width"] + 1
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(page)
+
+
+def test_api_documentation_page_is_accessible(
+    page: Any,
+    users: dict[str, Any],
+    login_as: Callable[..., None],
+    assert_accessible: Callable[[Any], None],
+) -> None:
+    """Swagger UI as django-ninja ships it failed axe (no language or main landmark, white on
+    light method badges, each operation's path a link inside its expand button)."""
+    login_as(page, users["fib_officer"])
+    page.goto("/tools/")
+    page.get_by_test_id("tools").get_by_role("link", name="API documentation").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en-GB")
+    summary = page.locator(".opblock-summary-control").first
+    expect(summary).to_be_visible()
+    expect(page.get_by_role("main").locator(".opblock")).not_to_have_count(0)
+    summary.click()
+    expect(summary).to_have_attribute("aria-expanded", "true")
+    assert_accessible(page)

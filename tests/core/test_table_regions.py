@@ -28,3 +28,22 @@ def test_every_screen_table_is_in_a_scroll_region() -> None:
         'Wrap these tables in <div class="cairn-table-scroll" role="region" '
         'aria-label="..." tabindex="0">: ' + ", ".join(unwrapped)
     )
+
+
+LANDMARK_LABEL = re.compile(
+    r'<(?:section|aside|nav)\b[^>]*aria-labelledby="([^"]+)"'
+    r'|<\w+\b[^>]*role="region"[^>]*aria-labelledby="([^"]+)"'
+)
+
+
+def test_no_two_landmarks_share_a_heading_as_their_name() -> None:
+    """Two landmarks named by one heading (a panel and the table scrolling inside it) are
+    two regions of the same name to a screen reader (axe: landmark-unique)."""
+    shared = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        names = [a or b for a, b in LANDMARK_LABEL.findall(text)]
+        repeated = sorted({name for name in names if names.count(name) > 1 and "{" not in name})
+        if repeated:
+            shared.append(f"{path.relative_to(TEMPLATES).as_posix()}: {', '.join(repeated)}")
+    assert not shared, "Give each landmark its own name: " + "; ".join(shared)
