@@ -277,9 +277,10 @@ class CrimeModel:
             out.append(Features(vector, self.word.row(text), self.char.row(text), row))
         return out
 
-    def hand_row(self, text: str) -> FloatArray:
-        """The rules' building blocks of `text`, in the artefact's order, 0 or 1."""
-        blocks = crime_rules.building_blocks(text)
+    def hand_row(self, text: str, within: str | None = None) -> FloatArray:
+        """The rules' building blocks of `text`, in the artefact's order, 0 or 1 (`within`:
+        the text `text` is a sentence of, if it is one)."""
+        blocks = crime_rules.building_blocks(text, within)
         return np.asarray([1.0 if blocks.get(n) else 0.0 for n in self.hand_names])
 
     def raw_score(self, head: LinearHead, f: Features) -> float:
