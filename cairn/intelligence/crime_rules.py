@@ -324,6 +324,11 @@ class Rule:
             _Alternative(needed_strings(a), re.compile(a)) for a in split if not is_local(a)
         )
 
+    @property
+    def has_other(self) -> bool:
+        """Whether the pattern has alternatives that are not local (`is_local`)."""
+        return bool(self._other)
+
     def _may_match(self, lower: str) -> bool:
         return self._needed is None or any(map(lower.__contains__, self._needed))
 
@@ -384,6 +389,10 @@ class Scan:
 
     def found(self, rule: Rule) -> bool:
         return self.found_local(rule) or rule.found(self.folded, self)
+
+    def may_match_in_part(self, rule: Rule) -> bool:
+        """Whether `rule` may match in a part of the text (one of its sentences)."""
+        return rule.has_other or self.found_local(rule)
 
 
 @lru_cache(maxsize=4)
@@ -781,10 +790,12 @@ COMPILED = [(label, Rule(pattern), False) for label, pattern in OFFENCE_PATTERNS
 HEARD_ONLY = Rule(r"\b(?:i|we|staff|a neighbour|a witness) heard\b")
 
 
-def _offence(sentence: Folded, within: Scan) -> str | None:
+def _offence(sentence: Folded, within: Scan, groups: list[tuple[str, Rule, bool]]) -> str | None:
     """The first offence `sentence` describes as real: an offence phrase not negated
-    ("nobody has hurt her") and, for property and neglect, not only a possibility."""
-    for label, pattern, needs_event in COMPILED:
+    ("nobody has hurt her") and, for property and neglect, not only a possibility.
+    `groups`: the offence groups (COMPILED, in order) that may match in `within`'s
+    sentences."""
+    for label, pattern, needs_event in groups:
         for start, _end in pattern.spans(sentence, within):
             before = sentence[:start]
             if NEGATED_BEFORE.found(before):
@@ -833,10 +844,12 @@ def sentence_verdicts(text: str) -> list[SentenceVerdict]:
     whole = scan(text)
     if whole.found(NO_DISCLOSURE):
         return [SentenceVerdict(s) for s in _sentences(text)]
+    # Each sentence tries only the offence groups its whole text leaves possible.
+    groups = [group for group in COMPILED if whole.may_match_in_part(group[1])]
     out = []
     for sentence in _sentences(text):
         folded = fold(sentence)
-        what = _offence(folded, whole)
+        what = _offence(folded, whole, groups)
         if what is None or _not_new(folded, whole):
             out.append(SentenceVerdict(sentence))
             continue
