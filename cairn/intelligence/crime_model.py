@@ -126,15 +126,17 @@ SUBLINEAR_TF: FloatArray = np.array([0.0] + [1.0 + math.log(c) for c in range(1,
 
 
 def sublinear_tf(counts: IntArray) -> FloatArray:
+    """1 + log(count) for each count (all at least 1)."""
     if counts.size and counts.max() >= len(SUBLINEAR_TF):
         return np.array([1.0 + math.log(c) for c in counts.tolist()])
     return SUBLINEAR_TF[counts]
 
 
 def ordered_sum(values: FloatArray) -> float:
-    """The sum of `values` added one by one in order, as Python's `sum` of floats adds them
-    (numpy's `sum` adds in pairs, which can differ in the last bits): the scores stay bit for
-    bit those of the pure-Python arithmetic this replaced."""
+    """The sum of `values` added one by one in order, as Python 3.11's `sum` of floats adds
+    them (numpy's `sum` adds in pairs, Python 3.12's compensates; either can differ in the
+    last bits): the scores stay bit for bit those of the one-value-at-a-time arithmetic this
+    replaced, and of the artefact's pinned examples."""
     return float(np.add.accumulate(values)[-1]) if values.size else 0.0
 
 
