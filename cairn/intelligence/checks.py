@@ -133,12 +133,12 @@ def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
     # building blocks added to those it was ranked by), names the family and finds the
     # nearest examples.
     first = feats[scored[0][1]]
-    best = whole if len(parts) == 1 else replace(first, hand=m.hand_row(ranked[0]))
+    best = whole if len(parts) == 1 else replace(first, hand=m.hand_row(ranked[0], text))
     offence_sentences = [v.sentence for v in verdicts if v.reason] or ranked[:1]
     # Where "it is happening now" counts: the offence sentences, the two that read most like
     # an offence, and short fragments that qualify the one before ("Just now.").
     near = [*offence_sentences, *ranked[:2], *(s for s in parts if len(s.split()) <= 5)]
-    danger_phrase = next((s for s in near if crime_rules.DANGER_NOW.search(s)), "")
+    danger_phrase = next((s for s in near if crime_rules.DANGER_NOW.search(s, text)), "")
     # Danger now: the head alone when it is sure; otherwise, for a flagged offence, a sentence
     # that says it is happening now, or the head above its low threshold when no time puts
     # the offence in the past ("on Monday", "last night").

@@ -25,12 +25,10 @@ import json
 import math
 import os
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain, pairwise, repeat
-from operator import mul, truediv
+from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +40,7 @@ from .crime_corpus import Example, load_corpus
 MODEL_FILE = Path(__file__).parent / "data" / "crime_model.json"
 EMBED_DIM = 256
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+IntArray = np.ndarray[Any, np.dtype[np.intp]]
 
 WORD_PARAMS: dict[str, Any] = {
     "analyzer": "word",
@@ -93,7 +92,9 @@ def embed(texts: Sequence[str]) -> FloatArray:
     for i, encoding in enumerate(encodings):
         count = sum(encoding.attention_mask)  # padding comes after the tokens, masked out
         ids = np.asarray(encoding.ids[:count], dtype=np.int32)
-        np.clip(ids, 0, table.shape[0] - 1, out=ids)
+        # WordLlama clips the ids to its table; they are never negative, so the upper bound
+        # alone does it (np.minimum costs less than np.clip's checks).
+        np.minimum(ids, table.shape[0] - 1, out=ids)
         pooled[i] = table[ids].sum(axis=0, dtype=np.float32) / np.float32(max(count, 1))
     out = pooled.astype(np.float64)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
@@ -119,15 +120,24 @@ WHITE_SPACES = re.compile(r"\s\s+")
 MAX_CACHED_WORDS = 20_000
 
 
-class _SublinearTf(dict[int, float]):
-    """Sublinear term frequency, 1 + log(count), each count's worked out once."""
-
-    def __missing__(self, count: int) -> float:
-        value = self[count] = 1.0 + math.log(count)
-        return value
+# Sublinear term frequency, 1 + log(count), looked up by count (math.log's values, as before;
+# a count beyond the table, in a text far longer than an entry, is worked out on its own).
+SUBLINEAR_TF: FloatArray = np.array([0.0] + [1.0 + math.log(c) for c in range(1, 1024)])
 
 
-SUBLINEAR_TF = _SublinearTf()
+def sublinear_tf(counts: IntArray) -> FloatArray:
+    """1 + log(count) for each count (all at least 1)."""
+    if counts.size and counts.max() >= len(SUBLINEAR_TF):
+        return np.array([1.0 + math.log(c) for c in counts.tolist()])
+    return SUBLINEAR_TF[counts]
+
+
+def ordered_sum(values: FloatArray) -> float:
+    """The sum of `values` added one by one in order, as Python 3.11's `sum` of floats adds
+    them (numpy's `sum` adds in pairs, Python 3.12's compensates; either can differ in the
+    last bits): the scores stay bit for bit those of the one-value-at-a-time arithmetic this
+    replaced, and of the artefact's pinned examples."""
+    return float(np.add.accumulate(values)[-1]) if values.size else 0.0
 
 
 def char_wb_ngrams(word: str) -> list[str]:
@@ -150,8 +160,7 @@ class TfidfBlock:
 
     kind: str
     index: dict[str, int]
-    # Plain floats: indexing a numpy array one element at a time costs more than the sum.
-    idf: list[float]
+    idf: FloatArray
     # Character block: a word -> the columns of its n-grams that are in the vocabulary.
     word_columns: dict[str, tuple[int, ...]] = field(
         default_factory=dict, compare=False, repr=False
@@ -160,8 +169,7 @@ class TfidfBlock:
     @classmethod
     def from_json(cls, kind: str, data: dict[str, Any]) -> TfidfBlock:
         terms = data["vocabulary"]
-        idf = [float(v) for v in np.asarray(data["idf"], dtype=float)]
-        return cls(kind, {t: i for i, t in enumerate(terms)}, idf)
+        return cls(kind, {t: i for i, t in enumerate(terms)}, np.asarray(data["idf"], dtype=float))
 
     def _terms(self, text: str) -> list[int]:
         """The columns of the text's terms that are in the vocabulary, one per occurrence:
@@ -185,26 +193,23 @@ class TfidfBlock:
             out.extend(columns)
         return out
 
-    def row(self, text: str) -> tuple[list[int], list[float]]:
-        """Columns and l2-normalised sublinear tf-idf values of one text."""
-        idf = self.idf
-        counts = Counter(self._terms(text))
-        cols = sorted(counts)
-        tf = map(SUBLINEAR_TF.__getitem__, map(counts.__getitem__, cols))
-        values = list(map(mul, tf, map(idf.__getitem__, cols)))
-        norm = math.sqrt(sum(map(mul, values, values)))
-        return cols, list(map(truediv, values, repeat(norm))) if norm else values
+    def row(self, text: str) -> tuple[IntArray, FloatArray]:
+        """Columns (ascending) and l2-normalised sublinear tf-idf values of one text: whole
+        arrays at a time, with the same floating-point steps as one value at a time."""
+        cols, counts = np.unique(np.array(self._terms(text), dtype=np.intp), return_counts=True)
+        values = sublinear_tf(counts) * self.idf[cols]
+        norm = math.sqrt(ordered_sum(values * values))
+        return cols, values / norm if norm else values
 
 
 @dataclass(frozen=True)
 class LinearHead:
     """One logistic regression over the four feature blocks, with its Platt calibration
-    (p = 1 / (1 + exp(a * z + b)) for the raw score z) and decision threshold. The sparse
-    blocks' coefficients are plain floats (read one by one per text)."""
+    (p = 1 / (1 + exp(a * z + b)) for the raw score z) and decision threshold."""
 
     embedding: FloatArray
-    word: list[float]
-    char: list[float]
+    word: FloatArray
+    char: FloatArray
     hand: FloatArray
     intercept: float
     a: float
@@ -216,8 +221,8 @@ class LinearHead:
         coef = data["coef"]
         return cls(
             embedding=np.asarray(coef["embedding"], dtype=float),
-            word=[float(v) for v in np.asarray(coef["word"], dtype=float)],
-            char=[float(v) for v in np.asarray(coef["char"], dtype=float)],
+            word=np.asarray(coef["word"], dtype=float),
+            char=np.asarray(coef["char"], dtype=float),
             hand=np.asarray(coef["hand"], dtype=float),
             intercept=float(data["intercept"]),
             a=float(data["calibration"]["a"]),
@@ -235,8 +240,8 @@ class LinearHead:
 @dataclass(frozen=True)
 class Features:
     embedding: FloatArray  # unit length, unscaled
-    word: tuple[list[int], list[float]]
-    char: tuple[list[int], list[float]]
+    word: tuple[IntArray, FloatArray]
+    char: tuple[IntArray, FloatArray]
     hand: FloatArray
 
 
@@ -277,9 +282,10 @@ class CrimeModel:
             out.append(Features(vector, self.word.row(text), self.char.row(text), row))
         return out
 
-    def hand_row(self, text: str) -> FloatArray:
-        """The rules' building blocks of `text`, in the artefact's order, 0 or 1."""
-        blocks = crime_rules.building_blocks(text)
+    def hand_row(self, text: str, within: str | None = None) -> FloatArray:
+        """The rules' building blocks of `text`, in the artefact's order, 0 or 1 (`within`:
+        the text `text` is a sentence of, if it is one)."""
+        blocks = crime_rules.building_blocks(text, within)
         return np.asarray([1.0 if blocks.get(n) else 0.0 for n in self.hand_names])
 
     def raw_score(self, head: LinearHead, f: Features) -> float:
@@ -287,8 +293,8 @@ class CrimeModel:
         z = head.intercept
         z += s["embedding"] * float(f.embedding @ head.embedding)
         # The products summed in column order, as before (the same floating-point result).
-        z += s["word"] * sum(map(mul, map(head.word.__getitem__, f.word[0]), f.word[1]))
-        z += s["char"] * sum(map(mul, map(head.char.__getitem__, f.char[0]), f.char[1]))
+        z += s["word"] * ordered_sum(head.word[f.word[0]] * f.word[1])
+        z += s["char"] * ordered_sum(head.char[f.char[0]] * f.char[1])
         z += s["hand"] * float(f.hand @ head.hand)
         return z
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 # The pattern parser and its node kinds (private, as they are since Python 3.11; typeshed
 # has no stubs for them).
@@ -166,44 +167,240 @@ def needed_strings(pattern: str) -> tuple[str, ...] | None:
     return tuple(kept)
 
 
+def _pattern_chars(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """Each character of `pattern` outside a character class and not escaped, with its
+    index and the depth of parentheses it is at (a closing one at its group's depth)."""
+    depth = 0
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            # A "]" first in a class ("[]a]", "[^]a]") is one of its characters.
+            i += 1 + (pattern[i + 1 : i + 2] == "^")
+            i += pattern[i : i + 1] == "]"
+            continue
+        elif c == "(":
+            yield i, c, depth
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            yield i, c, depth
+        else:
+            yield i, c, depth
+        i += 1
+
+
+def _pattern_alternatives(pattern: str) -> list[str]:
+    bars = [i for i, c, depth in _pattern_chars(pattern) if c == "|" and depth == 0]
+    ends = [*bars, len(pattern)]
+    return [pattern[a + 1 : b] for a, b in zip([-1, *bars], ends, strict=True)]
+
+
+# A start every match passes one way only: word boundaries and plain characters.
+FIXED_START = re.compile(r"(?:\\b|[a-z0-9 '-])*")
+
+
+def alternatives(pattern: str) -> list[str]:
+    """Patterns that between them match what `pattern` matches (a text matches `pattern` if
+    and only if it matches one of them), for `Rule.found`: the pattern's own alternatives
+    ("a|b"), except that one that is not local (`is_local`) is split, by its first group of
+    alternatives after a fixed start ("\\b(?:a|b)c" -> "\\bac|\\bbc"), into its local
+    alternatives and its others, each rejoined: "\\b(?:rape|(?<!risk of )exploit)" ->
+    "\\brape", "\\b(?<!risk of )exploit"."""
+    out: list[str] = []
+    for part in _pattern_alternatives(pattern):
+        if is_local(part):
+            out.append(part)
+            continue
+        pieces = _split(part)
+        local = [p for p in pieces if is_local(p)]
+        if not local:
+            out.append(part)
+            continue
+        out.append("|".join(local))
+        out.append("|".join(p for p in pieces if not is_local(p)))
+    return out
+
+
+def _split(part: str) -> list[str]:
+    """`part` split by its first group of alternatives after a fixed start, and each of
+    those that is not local again."""
+    start = FIXED_START.match(part)
+    fixed = start.group() if start else ""
+    if not part.startswith("(?:", len(fixed)):
+        return [part]
+    end = next(
+        i for i, c, depth in _pattern_chars(part) if c == ")" and depth == 0 and i > len(fixed)
+    )
+    rest = part[end + 1 :]
+    inner = _pattern_alternatives(part[len(fixed) + 3 : end])
+    if len(inner) == 1 or rest[:1] in ("?", "*", "+", "{"):
+        return [part]
+    pieces = [fixed + a + rest for a in inner]
+    return [q for p in pieces for q in ([p] if is_local(p) else _split(p))]
+
+
+# The kinds of position a pattern may test that do not look past a part of a text set off
+# by white space: a word boundary and its opposite (the white space outside the part is not a
+# word character, as nothing is). Anchors ("^", "$") and lookarounds may.
+LOCAL_POSITIONS = frozenset({sre_constants.AT_BOUNDARY, sre_constants.AT_NON_BOUNDARY})
+LOCAL_LEAVES = frozenset(
+    {sre_constants.LITERAL, sre_constants.NOT_LITERAL, sre_constants.IN, sre_constants.ANY}
+)
+
+
+def _is_local(items: list[tuple[Any, Any]]) -> bool:
+    for op, av in items:
+        if op in LOCAL_LEAVES:
+            continue
+        if op is sre_constants.AT:
+            if av not in LOCAL_POSITIONS:
+                return False
+        elif op is sre_constants.SUBPATTERN:
+            if not _is_local(list(av[3])):
+                return False
+        elif op is sre_constants.BRANCH:
+            if not all(_is_local(list(sub)) for sub in av[1]):
+                return False
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+            if not _is_local(list(av[2])):
+                return False
+        else:  # a lookaround, a back reference...: not claimed
+            return False
+    return True
+
+
+def is_local(pattern: str) -> bool:
+    """Whether every match of `pattern` in a part of a text set off by white space (a
+    sentence) is a match in the whole text: the pattern looks at nothing past the match but
+    word boundaries, and has no anchors or lookarounds. Where it is, a text without a match
+    has no part with one."""
+    return _is_local(list(sre_parse.parse(pattern)))
+
+
+@dataclass(frozen=True)
+class _Alternative:
+    needed: tuple[str, ...] | None
+    regex: re.Pattern[str]
+
+    def found(self, lower: str) -> bool:
+        if self.needed is not None and not any(map(lower.__contains__, self.needed)):
+            return False
+        return self.regex.search(lower) is not None
+
+
 class Rule:
     """A case-insensitive pattern of the rules. Python's `re` runs a pattern compiled with
     re.IGNORECASE two to three times slower (it folds every character it compares and cannot
     skip ahead by the pattern's first characters), so the rules match the same pattern,
     compiled without it, against the text's lower case where that is exact (`fold`), and fall
-    back to re.IGNORECASE elsewhere; both find the same matches at the same places. On the
-    lower case, a text that contains none of the strings every match needs (`needed_strings`)
-    is not searched at all."""
+    back to re.IGNORECASE elsewhere; both find the same matches at the same places.
+
+    On the lower case, the pattern is looked for alternative by alternative (`alternatives`),
+    each only where the text contains one of the strings its matches need: a pattern that
+    starts with a word boundary costs `re` a step at every character of the text, while a
+    text holds the strings of few of its alternatives. And a sentence of a text (`within`)
+    is only searched for the alternatives that can match there without matching in the whole
+    text (`is_local`) if the whole text has a match for them: most patterns match nowhere in
+    an entry, and the whole text is searched once for its own building blocks anyway."""
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
         self._caseless = re.compile(pattern, re.I)
         self._lower = re.compile(pattern)
         self._needed = needed_strings(pattern)
+        split = alternatives(pattern)
+        self._local = tuple(
+            _Alternative(needed_strings(a), re.compile(a)) for a in split if is_local(a)
+        )
+        self._other = tuple(
+            _Alternative(needed_strings(a), re.compile(a)) for a in split if not is_local(a)
+        )
+
+    @property
+    def has_other(self) -> bool:
+        """Whether the pattern has alternatives that are not local (`is_local`)."""
+        return bool(self._other)
 
     def _may_match(self, lower: str) -> bool:
         return self._needed is None or any(map(lower.__contains__, self._needed))
 
-    def found(self, text: Folded) -> bool:
+    def found_local(self, text: Folded) -> bool:
+        """Whether one of the pattern's local alternatives (`is_local`) matches `text` (True
+        where that is not known: on the re.IGNORECASE path, if the pattern matches)."""
         if text.lower is None:
             return self._caseless.search(text.text) is not None
-        return self._may_match(text.lower) and self._lower.search(text.lower) is not None
+        lower = text.lower
+        return any(alternative.found(lower) for alternative in self._local)
 
-    def search(self, text: str) -> bool:
-        return self.found(fold(text))
+    def found(self, text: Folded, within: Scan | None = None) -> bool:
+        """Whether the pattern matches `text`. `within`: the whole text, if `text` is a part
+        of it set off by white space (one of its `sentences`)."""
+        local = within is None or within.found_local(self)
+        if text.lower is None:
+            if not (local or self._other):
+                return False
+            return self._caseless.search(text.text) is not None
+        lower = text.lower
+        if local and any(alternative.found(lower) for alternative in self._local):
+            return True
+        return any(alternative.found(lower) for alternative in self._other)
+
+    def search(self, text: str, within: str | None = None) -> bool:
+        """Whether the pattern matches `text` (`within` as for `found`)."""
+        return self.found(fold(text), None if within is None else scan(within))
 
     def fullmatch(self, text: Folded) -> bool:
         if text.lower is None:
             return self._caseless.fullmatch(text.text) is not None
         return self._may_match(text.lower) and self._lower.fullmatch(text.lower) is not None
 
-    def spans(self, text: Folded) -> Iterator[tuple[int, int]]:
+    def spans(self, text: Folded, within: Scan | None = None) -> Iterator[tuple[int, int]]:
         """Where the pattern matches, left to right (re.finditer's matches)."""
+        # Most texts have no match, which `found` finds out more cheaply.
+        if not self.found(text, within):
+            return iter(())
         if text.lower is None:
             return (m.span() for m in self._caseless.finditer(text.text))
-        if not self._may_match(text.lower):
-            return iter(())
         return (m.span() for m in self._lower.finditer(text.lower))
+
+
+class Scan:
+    """A text folded once, with which of the rules' local alternatives match it, worked out
+    once each: what the check asks of an entry's whole text and, through `within`, of its
+    sentences."""
+
+    def __init__(self, text: str) -> None:
+        self.folded = fold(text)
+        self._local: dict[Rule, bool] = {}
+
+    def found_local(self, rule: Rule) -> bool:
+        known = self._local.get(rule)
+        if known is None:
+            known = self._local[rule] = rule.found_local(self.folded)
+        return known
+
+    def found(self, rule: Rule) -> bool:
+        return self.found_local(rule) or rule.found(self.folded, self)
+
+    def may_match_in_part(self, rule: Rule) -> bool:
+        """Whether `rule` may match in a part of the text (one of its sentences)."""
+        return rule.has_other or self.found_local(rule)
+
+
+@lru_cache(maxsize=4)
+def scan(text: str) -> Scan:
+    """The text's `Scan`. The check asks the rules about one entry several times over (its
+    sentences' verdicts, its building blocks, its top sentence's, danger now); the few most
+    recent texts are kept, not more, so each entry is still scanned afresh."""
+    return Scan(text)
 
 
 VICTIM = (
@@ -593,11 +790,13 @@ COMPILED = [(label, Rule(pattern), False) for label, pattern in OFFENCE_PATTERNS
 HEARD_ONLY = Rule(r"\b(?:i|we|staff|a neighbour|a witness) heard\b")
 
 
-def _offence(sentence: Folded) -> str | None:
+def _offence(sentence: Folded, within: Scan, groups: list[tuple[str, Rule, bool]]) -> str | None:
     """The first offence `sentence` describes as real: an offence phrase not negated
-    ("nobody has hurt her") and, for property and neglect, not only a possibility."""
-    for label, pattern, needs_event in COMPILED:
-        for start, _end in pattern.spans(sentence):
+    ("nobody has hurt her") and, for property and neglect, not only a possibility.
+    `groups`: the offence groups (COMPILED, in order) that may match in `within`'s
+    sentences."""
+    for label, pattern, needs_event in groups:
+        for start, _end in pattern.spans(sentence, within):
             before = sentence[:start]
             if NEGATED_BEFORE.found(before):
                 continue
@@ -607,27 +806,27 @@ def _offence(sentence: Folded) -> str | None:
     return None
 
 
-def _heard_of_only(sentence: Folded) -> bool:
+def _heard_of_only(sentence: Folded, within: Scan) -> bool:
     """Someone only heard of it ("I heard ...") and it is rumoured, doubted, old or
     unattributed: hearsay, neither a witness nor a report of a specific offence."""
-    found = [sentence[a:b] for a, b in DISCLOSURE.spans(sentence)]
+    found = [sentence[a:b] for a, b in DISCLOSURE.spans(sentence, within)]
     if not found or not all(HEARD_ONLY.fullmatch(m) for m in found):
         return False
-    return any(p.found(sentence) for p in (HEDGES, DOUBT, HEARD_OF_OLD))
+    return any(p.found(sentence, within) for p in (HEDGES, DOUBT, HEARD_OF_OLD))
 
 
-def _disclosed(sentence: Folded) -> bool:
-    return DISCLOSURE.found(sentence) and not _heard_of_only(sentence)
+def _disclosed(sentence: Folded, within: Scan) -> bool:
+    return DISCLOSURE.found(sentence, within) and not _heard_of_only(sentence, within)
 
 
 def _sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE_SPLIT.split(text) if s.strip()]
 
 
-def _not_new(sentence: Folded) -> bool:
+def _not_new(sentence: Folded, within: Scan) -> bool:
     """The sentence is about an offence already reported or dealt with, or one that is not
     real (training, a storyline, a joke), or it was denied: not a new disclosure."""
-    return NOT_NEW.found(sentence) or ALREADY_REPORTED.found(sentence)
+    return NOT_NEW.found(sentence, within) or ALREADY_REPORTED.found(sentence, within)
 
 
 @dataclass(frozen=True)
@@ -642,24 +841,31 @@ class SentenceVerdict:
 
 def sentence_verdicts(text: str) -> list[SentenceVerdict]:
     """The rules, sentence by sentence (each sentence's offence patterns run once)."""
-    if NO_DISCLOSURE.search(text):
+    whole = scan(text)
+    if whole.found(NO_DISCLOSURE):
         return [SentenceVerdict(s) for s in _sentences(text)]
+    # Each sentence tries only the offence groups its whole text leaves possible.
+    groups = [group for group in COMPILED if whole.may_match_in_part(group[1])]
     out = []
     for sentence in _sentences(text):
         folded = fold(sentence)
-        what = _offence(folded)
-        if what is None or _not_new(folded):
+        what = _offence(folded, whole, groups)
+        if what is None or _not_new(folded, whole):
             out.append(SentenceVerdict(sentence))
             continue
         quoted = sentence if len(sentence) <= 120 else sentence[:117] + "..."
         reason = ""
-        if IN_PROGRESS.found(folded):
+        if IN_PROGRESS.found(folded, whole):
             reason = f"It describes {what} that may be happening now: \u201c{quoted}\u201d"
-        elif FIRST_PERSON_VICTIM.found(folded):
+        elif FIRST_PERSON_VICTIM.found(folded, whole):
             reason = f"It is a victim's own account of {what}: \u201c{quoted}\u201d"
-        elif _disclosed(folded):
+        elif _disclosed(folded, whole):
             reason = f"Someone disclosed or witnessed {what}: \u201c{quoted}\u201d"
-        elif not (HEDGES.found(folded) or DOUBT.found(folded) or _heard_of_only(folded)):
+        elif not (
+            HEDGES.found(folded, whole)
+            or DOUBT.found(folded, whole)
+            or _heard_of_only(folded, whole)
+        ):
             reason = f"It reports {what} as having happened: \u201c{quoted}\u201d"
         out.append(SentenceVerdict(sentence, reason, RULE_FAMILY.get(what, "") if reason else ""))
     return out
@@ -783,27 +989,35 @@ HARM_VERB = Rule(rf"\b{HARM_VERBS}\b")
 UNDER_16_AGE = Rule(UNDER_16)
 
 
-def building_blocks(text: str) -> dict[str, bool]:
+def building_blocks(text: str, within: str | None = None) -> dict[str, bool]:
     """The rules' building blocks found in `text`: the model's hand-made features. Each
     offence group's phrase counts whether or not the rules would flag it (never the
-    rules' verdict)."""
-    folded = fold(text)
+    rules' verdict). `within`: the text `text` is one of the `sentences` of, if it is."""
+    if within is None:
+        whole = scan(text)
+        found = whole.found
+    else:
+        folded, scanned = fold(text), scan(within)
+
+        def found(rule: Rule) -> bool:
+            return rule.found(folded, scanned)
+
     blocks = {
-        "harm_verb": HARM_VERB.found(folded),
-        "first_person_victim": FIRST_PERSON_VICTIM.found(folded),
-        "disclosure_phrase": DISCLOSURE.found(folded),
-        "in_progress_phrase": IN_PROGRESS.found(folded),
-        "hedge": HEDGES.found(folded),
-        "doubt": DOUBT.found(folded),
-        "danger_phrase": DANGER_NOW.found(folded),
-        "already_reported": ALREADY_REPORTED.found(folded),
-        "negation": NEGATION.found(folded),
-        "child": CHILD_WORD.found(folded),
-        "under_16": UNDER_16_AGE.found(folded),
+        "harm_verb": found(HARM_VERB),
+        "first_person_victim": found(FIRST_PERSON_VICTIM),
+        "disclosure_phrase": found(DISCLOSURE),
+        "in_progress_phrase": found(IN_PROGRESS),
+        "hedge": found(HEDGES),
+        "doubt": found(DOUBT),
+        "danger_phrase": found(DANGER_NOW),
+        "already_reported": found(ALREADY_REPORTED),
+        "negation": found(NEGATION),
+        "child": found(CHILD_WORD),
+        "under_16": found(UNDER_16_AGE),
     }
     for label, pattern, _needs_event in COMPILED:
         key = "group:" + RULE_FAMILY.get(label, label)
-        blocks[key] = blocks.get(key, False) or pattern.found(folded)
+        blocks[key] = blocks.get(key, False) or found(pattern)
     return blocks
 
 

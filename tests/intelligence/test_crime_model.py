@@ -6,6 +6,7 @@ installed package with downloads disabled; the corpus files are well formed."""
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from pathlib import Path
 
@@ -57,6 +58,22 @@ def test_tfidf_rows_match_scikit_learn() -> None:
             ours = np.zeros_like(expected)
             ours[cols] = values
             np.testing.assert_allclose(ours, expected, atol=1e-9)
+
+
+def test_ordered_sum_adds_one_by_one_in_order() -> None:
+    values = np.array([1e16, 1.0, -1e16, 1.0, 0.1, 0.2, 0.3, 1e-9, 3.0, 7.0])
+    expected = 0.0
+    for v in values.tolist():
+        expected += v
+    assert crime_model.ordered_sum(values) == expected
+    assert crime_model.ordered_sum(np.array([])) == 0.0
+
+
+def test_sublinear_tf_is_one_plus_log_within_and_beyond_its_table() -> None:
+    counts = np.array([1, 2, 7, 1023, 1024, 5000])
+    expected = [1.0 + math.log(c) for c in counts.tolist()]
+    assert crime_model.sublinear_tf(counts).tolist() == expected
+    assert crime_model.sublinear_tf(counts[:3]).tolist() == expected[:3]
 
 
 AWKWARD_TEXTS = [

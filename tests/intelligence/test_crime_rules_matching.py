@@ -1,8 +1,8 @@
 """The rules' fast matching (crime_rules.Rule) finds exactly what the plain case-insensitive
 pattern finds: on the text's lower case without re.IGNORECASE where that is exact, the
-re.IGNORECASE path elsewhere, and a text lacking every string a match needs never searched.
-Checked for every rule over a fifth of the corpus (texts and sentences) and over awkward
-characters."""
+re.IGNORECASE path elsewhere, a text lacking every string a match needs never searched, and
+a sentence searched only for what its whole text has (`within`). Checked for every rule
+over a fifth of the corpus (texts and sentences) and over awkward characters."""
 
 from __future__ import annotations
 
@@ -12,7 +12,14 @@ import pytest
 
 from cairn.intelligence import crime_rules
 from cairn.intelligence.crime_corpus import load_corpus, load_project_examples
-from cairn.intelligence.crime_rules import Rule, fold, needed_strings
+from cairn.intelligence.crime_rules import (
+    Rule,
+    alternatives,
+    fold,
+    is_local,
+    needed_strings,
+    scan,
+)
 
 RULES: list[tuple[str, Rule]] = [
     (name, value) for name, value in vars(crime_rules).items() if isinstance(value, Rule)
@@ -28,6 +35,11 @@ AWKWARD = [
     "NOBODY HAS HURT HER",
     "",
     "I HEARD A RUMOUR HE STABBED SOMEONE",
+    # Sentences whose neighbours a pattern's lookaround or anchor would see in the whole text.
+    "She was hit\nby a ball at lunch",
+    "He is at risk of being\nsexually exploited. A man had sex with her (14)",
+    "Worried about him.\nHe's getting jumped after school",
+    "\u0130 saw it.\nHe kicked her and she is 12 y/o",
 ]
 
 
@@ -54,6 +66,51 @@ def test_rule_finds_what_the_case_insensitive_pattern_finds(
         assert rule.found(folded) == bool(expected), (name, text)
         assert rule.search(text) == bool(expected), (name, text)
         assert rule.fullmatch(folded) == bool(plain.fullmatch(text)), (name, text)
+
+
+@pytest.mark.parametrize(("name", "rule"), RULES, ids=[n for n, _ in RULES])
+def test_rule_finds_in_a_sentence_what_the_pattern_finds(
+    name: str, rule: Rule, texts: list[str]
+) -> None:
+    """A sentence searched `within` its whole text (the whole text's results reused) finds
+    exactly what the plain pattern finds in the sentence alone."""
+    plain = re.compile(rule.pattern, re.I)
+    for text in texts:
+        whole = scan(text)
+        for sentence in crime_rules.sentences(text):
+            expected = [m.span() for m in plain.finditer(sentence)]
+            folded = fold(sentence)
+            assert rule.found(folded, whole) == bool(expected), (name, sentence, text)
+            assert list(rule.spans(folded, whole)) == expected, (name, sentence, text)
+            assert rule.search(sentence, text) == bool(expected), (name, sentence, text)
+
+
+@pytest.mark.parametrize(("name", "rule"), RULES, ids=[n for n, _ in RULES])
+def test_alternatives_match_what_the_pattern_matches(
+    name: str, rule: Rule, texts: list[str]
+) -> None:
+    plain = re.compile(rule.pattern, re.I)
+    parts = [re.compile(a, re.I) for a in alternatives(rule.pattern)]
+    for text in texts:
+        assert any(p.search(text) for p in parts) == bool(plain.search(text)), (name, text)
+
+
+def test_alternatives_split_only_what_is_not_local() -> None:
+    assert alternatives(r"\ba\b|c") == [r"\ba\b", "c"]
+    assert alternatives(r"\b(?:rape|(?<!risk of )exploit)\w*|^x") == [
+        r"\brape\w*",
+        r"\b(?<!risk of )exploit\w*",
+        "^x",
+    ]
+    # A group that is optional cannot be split by its alternatives.
+    assert alternatives(r"\b(?:a|(?=b)c)?d") == [r"\b(?:a|(?=b)c)?d"]
+    assert alternatives(r"[(|]x|y") == ["[(|]x", "y"]
+
+
+def test_is_local() -> None:
+    assert is_local(r"\b(?:hit|kick)\s+[^.]{0,40}her\b")
+    for pattern in (r"^a", r"a$", r"(?<!b)a", r"a(?!b)", r"(?=a)", r"(a)\1"):
+        assert not is_local(pattern), pattern
 
 
 def test_fold_lower_cases_only_where_that_is_exact() -> None:
