@@ -168,7 +168,7 @@ def _pathways(recs: list[Recommendation]) -> list[dict[str, Any]]:
 
 
 def _concern_out(concern: Concern, actor: Actor) -> dict[str, Any]:
-    result, _ = selectors.screening_for_child(concern.child)
+    result, _ = selectors.concern_screening(concern, concern.child)
     decision = concern.risk_decisions.order_by("-decided_at", "-pk").first()
     return {
         "id": concern.pk,

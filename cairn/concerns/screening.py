@@ -11,7 +11,10 @@ Rules (configurable through settings.CAIRN_SCREENING):
 - emerging: any sign of exploitation (not only background vulnerabilities);
 - none: nothing, or background vulnerabilities only;
 - local rules: no 'none' for a child under 13 or with a learning disability when any
-  indicator is present (then 'emerging').
+  indicator is present (then 'emerging');
+- danger now: when the concern's text reads as someone in danger now, or the practitioner
+  answered yes to "Is anyone in immediate danger?", the suggestion is 'significant' whatever
+  the indicators say, with that reason first (`with_danger_now`; issue 12).
 """
 
 from __future__ import annotations
@@ -193,3 +196,32 @@ def forbidden_levels(
             "disability and indicators present"
         }
     return {}
+
+
+TOP_LEVEL = "significant"
+
+
+def with_danger_now(result: Screening, *, said: bool, quote: str = "") -> Screening:
+    """`result` raised to the top level when someone may be in danger now: the practitioner
+    said so (`said`) or the concern's text reads so (`quote`, the sentence). An emergency is
+    never suggested as 'none' or low because few indicators are recorded yet."""
+    if not (said or quote):
+        return result
+    reasons: list[str] = []
+    if said:
+        reasons.append("You said someone is in immediate danger now: the top level is suggested")
+    if quote:
+        reasons.append(
+            f"What was written reads as someone in danger now: \u201c{quote}\u201d; "
+            "the top level is suggested"
+        )
+    if result.suggested_level != TOP_LEVEL:
+        reasons.append(
+            f"The indicators alone would suggest {result.suggested_level}: {result.reasons[0]}"
+            if result.reasons
+            else f"The indicators alone would suggest {result.suggested_level}"
+        )
+        reasons.extend(result.reasons[1:])
+    else:
+        reasons.extend(result.reasons)
+    return Screening(suggested_level=TOP_LEVEL, reasons=reasons, score=result.score)

@@ -64,6 +64,24 @@ def screening_for_child(
     return result, {"age": age, "has_indicators": bool(observations)}
 
 
+def concern_screening(
+    concern: Concern, child: Person | None, text: TextCheck | None = None
+) -> tuple[screening.Screening, dict[str, Any]]:
+    """The child's screening for this concern: the indicators' suggestion, raised to the
+    top level when the practitioner said someone is in danger now or the concern's text
+    reads so (issue 12)."""
+    result, facts = screening_for_child(child)
+    found = text if text is not None else concern_text_check(concern)
+    return (
+        screening.with_danger_now(
+            result,
+            said=bool(concern.immediate_danger),
+            quote=found.sentence if found.danger_now else "",
+        ),
+        facts,
+    )
+
+
 def latest_decision(child: Person) -> RiskDecision | None:
     return RiskDecision.objects.filter(child=child).order_by("-decided_at", "-pk").first()
 
@@ -164,6 +182,12 @@ def preview(actor: Actor, data: dict[str, Any]) -> Preview:
         for i in clean.indicators
     ]
     result, _ = screening_for_child(child, extra=extra, today=today)
+    found = text_check(clean.narrative, [i.evidence for i in clean.indicators])
+    result = screening.with_danger_now(
+        result,
+        said=bool(clean.immediate_danger),
+        quote=found.sentence if found.danger_now else "",
+    )
     recs = pathways.recommend(
         _facts(
             concern_types=clean.exploitation_types,
@@ -173,7 +197,7 @@ def preview(actor: Actor, data: dict[str, Any]) -> Preview:
             crime_disclosed=clean.crime_disclosed,
             level=result.suggested_level,
             actor=actor,
-            text=text_check(clean.narrative, [i.evidence for i in clean.indicators]),
+            text=found,
         )
     )
     return Preview(screening=result, pathways=recs, errors=errors)

@@ -35,7 +35,7 @@ from .models import (
     RiskDecision,
     RiskLevel,
 )
-from .selectors import pathways_for, screening_for_child
+from .selectors import concern_screening, pathways_for
 
 # The source type of the links a concern records (cairn.pole.models.LinkSource).
 CONCERN_SOURCE = "concerns.concern"
@@ -250,7 +250,7 @@ def risk_decision_record(
         errors["level"] = ["Select a risk level"]
     if not rationale.strip():
         errors["rationale"] = ["Explain why you chose this level"]
-    result, facts = screening_for_child(child)
+    result, facts = concern_screening(concern, child)
     forbidden = screening.forbidden_levels(
         has_indicators=facts["has_indicators"],
         age=facts["age"],

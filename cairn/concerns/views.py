@@ -462,7 +462,11 @@ STEP_HANDLERS: dict[str, Callable[[AuthenticatedHttpRequest, Concern], HttpRespo
 def concern_screening(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
     concern = access_concern_to_screen(request.user, concern_id)
     child = access_person_by_id(request.user, int(concern.child_id or 0))
-    result, facts = selectors.screening_for_child(child)
+    # "Call 999" stays first on the page between the concern and its next steps (outside
+    # tester: it vanished here and came back on the next page), and danger now raises the
+    # suggested level to the top (issue 12).
+    found = selectors.concern_text_check(concern)
+    result, facts = selectors.concern_screening(concern, child, found)
 
     forbidden = rules.forbidden_levels(
         has_indicators=facts["has_indicators"],
@@ -470,9 +474,6 @@ def concern_screening(request: AuthenticatedHttpRequest, concern_id: int) -> Htt
         has_learning_disability=child.has_learning_disability,
     )
     form = forms.RiskDecisionForm(request.POST or None, initial={"level": result.suggested_level})
-    # "Call 999" stays first on the page between the concern and its next steps (outside
-    # tester: it vanished here and came back on the next page).
-    found = selectors.concern_text_check(concern)
     saved = form_saved(
         request,
         form,

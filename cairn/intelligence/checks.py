@@ -120,6 +120,13 @@ def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
     pd = m.danger_probability(whole)
     model_flag = p >= m.crime.threshold
     danger_alone = pd >= m.danger_alone
+    urgent = crime_rules.urgent_now(text)
+    # A note that says it has been reported already ("I have reported it", a crime
+    # reference) is not a new disclosure on the model's word alone: the rules must find a
+    # new offence sentence, or someone must be in danger now (outside tester: "I have
+    # reported it" and a plain sighting headlined "looks like a crime").
+    if not rule_reasons and not danger_alone and not urgent and crime_rules.reported_already(text):
+        return TextCheck()
     if not (rule_reasons or model_flag or danger_alone):
         return TextCheck()
     # The sentences, each scored: the one that reads most like an offence is quoted.
@@ -138,14 +145,29 @@ def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
     # Where "it is happening now" counts: the offence sentences, the two that read most like
     # an offence, and short fragments that qualify the one before ("Just now.").
     near = [*offence_sentences, *ranked[:2], *(s for s in parts if len(s.split()) <= 5)]
-    danger_phrase = next((s for s in near if crime_rules.DANGER_NOW.search(s, text)), "")
-    # Danger now: the head alone when it is sure; otherwise, for a flagged offence, a sentence
+    # "Is safe now" is a now-phrase that says it is over.
+    danger_phrase = urgent or next(
+        (
+            s
+            for s in near
+            if crime_rules.DANGER_NOW.search(s, text) and not crime_rules.SAFE_NOW.search(s)
+        ),
+        "",
+    )
+    # Danger now: someone kept somewhere now, children alone since this morning or a call for
+    # someone now, anywhere in the text; otherwise, unless a past time and "safe now" say it
+    # is over, the head alone when it is sure, or for a flagged offence a sentence beside it
     # that says it is happening now, or the head above its low threshold when no time puts
-    # the offence in the past ("on Monday", "last night").
-    danger_now = (
-        danger_alone
-        or bool(danger_phrase)
-        or (pd >= m.danger.threshold and not crime_rules.PAST_TIME.search(text))
+    # the offence in the past ("on Monday", "last night") and nothing says it is over.
+    past = bool(crime_rules.PAST_TIME.search(text))
+    safe = bool(crime_rules.SAFE_NOW.search(text))
+    danger_now = bool(urgent) or (
+        not (past and safe)
+        and (
+            danger_alone
+            or bool(danger_phrase)
+            or (pd >= m.danger.threshold and not past and not safe)
+        )
     )
     families = crime_rules.families_of(verdicts)
     ranked_families = m.family_probabilities(best)

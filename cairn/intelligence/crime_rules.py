@@ -782,25 +782,74 @@ DISCLOSURE = Rule(
 )
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
 
+# Added from the danger-now misses of the leave-one-writer-out run (bench/README.md, issue
+# 12): a person kept somewhere now, said the way people say it ("two men won't let her
+# leave", "they aint lettin her go", "keeping her there", "got her in a trap"), and a child
+# taken by someone with no right to ("taken out of PE by a woman claiming to be her aunt",
+# "has just taken Wren without consent", "bundled into a car"). Kept out of
+# `building_blocks`, so the committed model's features are the ones it was trained on.
+CONFINED_NOW = (
+    r"(?:(?:won'?t|wont|will not|aint|ain'?t)\s+(?:let|lett?in'?|letting)|(?:isn'?t|is not|"
+    r"are not|aren'?t|arent|not)\s+(?:lett?in'?|letting|allowing))\s+"
+    rf"(?:{VICTIM}|the (?:girls?|boys?|kids?|children)|any of (?:us|them)|"
+    # or a name ("won't let Tia leave"), not "won't let it go"
+    r"(?!(?:it|that|this|things?|anything|something|nothing|go|up)\b)[\w-]+)\s+"
+    # "go", not "go out" or "go to the party": a parent's rule, not someone kept somewhere
+    r"(?:leave|go(?!\s+(?:out|to|on|with|round|anywhere|near)\b)|out|home|escape)\b"
+    # Not "won't let her out without him": coercive control, no one kept somewhere now.
+    r"(?!\s+(?:[\w']+\s+){0,3}?(?:without|on (?:her|his|my|their) own|alone)\b)|"
+    rf"\b(?:keep|keeps|keeping|holding|got|have|has|'ve)\s+{VICTIM}\s+(?:there|in there|"
+    r"prisoner|hostage|locked (?:in|up)|trapped|"
+    r"(?:in|at) (?:a|the|their|his|her) trap(?: ?house)?)\b"
+)
+NOW_OFFENCE_PATTERNS: list[tuple[str, str]] = [
+    ("a person held against their will", rf"\b{CONFINED_NOW}"),
+    (
+        "a child taken by someone with no right to",
+        r"^(?=.*\b(?:taken|took|takes|taking|snatched|grabbed|bundled|led|collected|picked up|"
+        r"drove off with|walked off with|removed)\b)"
+        r".*\b(?:claim\w* to be|pretend\w* to be|(?:has|have|with|who has|who have) no contact|"
+        r"no[- ]contact (?:order|permitted|allowed)|court order says no contact|"
+        r"not (?:allowed|permitted) (?:any )?(?:contact|to see|to collect)|"
+        r"without (?:\w+ )?(?:permission|consent)|no (?:pr|parental responsibility))\b|"
+        rf"\b(?:bundled|forced|dragged|pulled|pushed|shoved)\s+(?:{VICTIM}\s+)?into\s+"
+        r"(?:a|an|the|his|her|their) (?:\w+ )?(?:car|van|taxi|cab|vehicle|motor)\b",
+    ),
+]
+
 COMPILED = [(label, Rule(pattern), False) for label, pattern in OFFENCE_PATTERNS] + [
     (label, Rule(pattern), True) for label, pattern in EVENT_PATTERNS
 ]
+# The rules' offence patterns: the model's building blocks (COMPILED) and those kept out
+# (the last flag: a now-pattern, which a negation a few words before also cancels, "nobody
+# is keeping her there", and a possibility too, "worried they might not let her leave").
+OFFENCES = [(label, rule, needs_event, False) for label, rule, needs_event in COMPILED] + [
+    (label, Rule(pattern), True, True) for label, pattern in NOW_OFFENCE_PATTERNS
+]
+NEGATED_NEAR_BEFORE = Rule(
+    r"(?:\b(?:nobody|no one|no-one|noone|not|never|nothing|denies|denied|dont|doesnt|didnt|"
+    r"isnt|arent|wasnt)\b|n't)(?:\s+[\w']+){0,2}\s*$"
+)
 # Hearing of something ("I heard ...") together with a hedge ("a rumour that", "apparently")
 # is reputation, not a witness or a disclosure.
 HEARD_ONLY = Rule(r"\b(?:i|we|staff|a neighbour|a witness) heard\b")
 
 
-def _offence(sentence: Folded, within: Scan, groups: list[tuple[str, Rule, bool]]) -> str | None:
+def _offence(
+    sentence: Folded, within: Scan, groups: list[tuple[str, Rule, bool, bool]]
+) -> str | None:
     """The first offence `sentence` describes as real: an offence phrase not negated
     ("nobody has hurt her") and, for property and neglect, not only a possibility.
-    `groups`: the offence groups (COMPILED, in order) that may match in `within`'s
+    `groups`: the offence groups (OFFENCES, in order) that may match in `within`'s
     sentences."""
-    for label, pattern, needs_event in groups:
+    for label, pattern, needs_event, now in groups:
         for start, _end in pattern.spans(sentence, within):
             before = sentence[:start]
             if NEGATED_BEFORE.found(before):
                 continue
             if needs_event and NOT_YET_BEFORE.found(before):
+                continue
+            if now and NEGATED_NEAR_BEFORE.found(before):
                 continue
             return label
     return None
@@ -845,7 +894,7 @@ def sentence_verdicts(text: str) -> list[SentenceVerdict]:
     if whole.found(NO_DISCLOSURE):
         return [SentenceVerdict(s) for s in _sentences(text)]
     # Each sentence tries only the offence groups its whole text leaves possible.
-    groups = [group for group in COMPILED if whole.may_match_in_part(group[1])]
+    groups = [group for group in OFFENCES if whole.may_match_in_part(group[1])]
     out = []
     for sentence in _sentences(text):
         folded = fold(sentence)
@@ -904,6 +953,7 @@ RULE_FAMILY = {
     "drugs supplied to a child, or a child made to hold or carry them": "drug_supply",
     "fraud or financial abuse": "financial_abuse",
     "criminal damage": "criminal_damage",
+    "a child taken by someone with no right to": "kidnap_abduction",
 }
 
 
@@ -939,6 +989,60 @@ DANGER_NOW = Rule(
     r"(?:needs?|need) (?:action|help|someone|police|an ambulance) (?:now|urgently|asap))\b|"
     r"\b(?:is|are|'s|'re|am|i'm|theyre|hes|shes|im)\s+(?:[\w:.]+\s+){1,6}?now\b",
 )
+# Danger now anywhere in a flagged text, not only beside the offence (added from the
+# danger-now misses of the leave-one-writer-out run, issue 12): someone kept somewhere now
+# ("won't let her leave", "aint lettin her go"), young children alone since this morning,
+# and the writer asking for someone or for action now ("need someone here", "pls action
+# now", "send police asap"). A negation a few words before cancels it ("nobody is keeping
+# her there").
+URGENT_NOW = Rule(
+    rf"\b{CONFINED_NOW}|"
+    r"\b(?:home alone|left alone|(?:on|by) (?:their|his|her) own|alone in (?:the|a) (?:flat|"
+    r"house|room|car))(?:\s+[\w']+){0,4}?\s+(?:right now|since "
+    r"(?:at least |about |around |before )?(?:this morning|last night|yesterday|\d|early|"
+    r"breakfast|lunch|midnight|\w+day))\b|"
+    r"\bneeds? (?:someone|somebody|police|help|an? (?:officer|ambulance|unit|worker)|officers|"
+    r"backup|action|attendance|a response) (?:here |round |out |over |to come )?(?:now|asap|"
+    r"urgently|immediately|straight away|here)\b|"
+    r"\b(?:pls|please|plz|urgent(?:ly)?)[:,]? (?:action|attend|respond|send (?:someone|somebody|"
+    r"police|help|an ambulance)|come)(?: \w+)? (?:now|asap|urgently|immediately|straight away)\b|"
+    r"\baction (?:now|asap|urgently|immediately)\b|"
+    r"\b(?:send|get) (?:someone|somebody|police|help|an ambulance|officers) (?:here |round |out |"
+    r"over )?(?:now|asap|urgently|immediately)\b"
+)
+# It is over: "is safe now", "home now", "back with mum now". A now-phrase that only says
+# this is no emergency ("she was kept there last year and is safe now").
+SAFE_NOW = Rule(
+    r"\b(?:safe|fine|ok|okay|safe and well|(?:back )?(?:at )?home|settled|found|returned|"
+    r"back with \w+)\s+(?:again\s+)?now\b|\bnow (?:safe|fine|home|back (?:home|at home|with))\b|"
+    r"\b(?:is|are|'s|'re) (?:now )?(?:safe|safe and well)\b"
+)
+
+
+def reported_already(text: str) -> bool:
+    """`text` says the crime has been reported already: by reference or to the police
+    (ALREADY_REPORTED), or by the writer or someone they name (REPORTED_BY, not negated)."""
+    if ALREADY_REPORTED.search(text):
+        return True
+    for sentence in _sentences(text):
+        folded = fold(sentence)
+        for start, _end in REPORTED_BY.spans(folded):
+            if not NEGATED_NEAR_BEFORE.found(folded[:start]):
+                return True
+    return False
+
+
+def urgent_now(text: str) -> str:
+    """The first sentence of `text` that says someone is in danger now wherever it stands in
+    the text (URGENT_NOW, not negated), or ""."""
+    for sentence in _sentences(text):
+        folded = fold(sentence)
+        for start, _end in URGENT_NOW.spans(folded):
+            if not NEGATED_NEAR_BEFORE.found(folded[:start]):
+                return sentence
+    return ""
+
+
 # A time that places the offence in the past ("on Monday", "last night", "two weeks ago"):
 # without a now-phrase, the danger head's low threshold does not make it danger now.
 PAST_TIME = Rule(
@@ -957,6 +1061,15 @@ ALREADY_REPORTED = Rule(
     r"[A-Za-z]{0,4}[-/ ]?\d[\d/\-]{3,}|\b(?:already|previously|has been|have been|was|were) "
     r"(?:been )?reported to (?:the )?police\b|\bpolice (?:are|were) (?:already )?(?:aware|"
     r"informed|investigating|dealing)\b",
+)
+# The writer, or someone they name, has reported it already ("I have reported it", "mum
+# rang 101", "we informed the police"); "not reported to police" is not (the negation
+# before it is checked, see `reported_already`).
+REPORTED_BY = Rule(
+    r"\b(?:i|we|i've|we've|ive|mum|dad|she|he|they|staff|the school)(?: have| has|'ve| had|'d)?"
+    r" (?:already |now |just |also )?(?:reported (?:it|this|that)\b|reported (?:it |this |that )?"
+    r"(?:to|on|via) (?:the )?(?:police|101)|(?:rang|called|phoned) (?:101|999)|(?:rang|called|"
+    r"phoned|contacted|informed) (?:the )?police)"
 )
 # Added after the first leave-one-writer-out run, from the first five writers' false flags
 # only (bench/README.md): an offence already reported or dealt with, historic, convicted,
