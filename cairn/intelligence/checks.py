@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import crime_rules
+from .crime_families import name_families
 from .crime_model import CrimeModel, family_label, model
 from .crime_rules import crime_reasons
 
@@ -36,11 +37,8 @@ __all__ = ["CheckResult", "QualityIssue", "TextCheck", "check", "crime_reasons",
 
 MAX_WORDS = 300
 MAX_QUOTE = 160
-# How many labelled examples a flag shows, and how many offence families at most.
+# How many labelled examples a flag shows.
 NEIGHBOURS = 2
-MAX_FAMILIES = 3
-# A second family is named when the model gives it at least this probability.
-SECOND_FAMILY = 0.25
 
 # Two capitals standing alone; not the letters of a reference ("CR/2023/88812", "AB-12").
 INITIALS = re.compile(r"\b(?:[A-Z]\.\s?){2,3}|\b[A-Z]{2}\b(?![-/\d])")
@@ -147,10 +145,14 @@ def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
         or bool(danger_phrase)
         or (pd >= m.danger.threshold and not crime_rules.PAST_TIME.search(text))
     )
-    families = crime_rules.families_of(verdicts)
-    ranked_families = m.family_probabilities(best)
-    top = [f for i, (f, q) in enumerate(ranked_families) if i == 0 or q >= SECOND_FAMILY][:2]
-    families = [*top, *[f for f in families if f not in top]][:MAX_FAMILIES]
+    # A family a cue or a flagging rule names comes before the model's guess (outside
+    # tester: sextortion was named drug supply, FGM forced marriage, county lines robbery).
+    families = name_families(
+        offence_sentences if rule_reasons else ranked[:1],
+        text,
+        crime_rules.families_of(verdicts),
+        m.family_probabilities(best),
+    )
     reasons: list[str] = []
     if danger_now:
         quoted = _quote(danger_phrase or ranked[0])
@@ -163,7 +165,9 @@ def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
         )
     # The examples are invented training text; said so, or their names and addresses pass
     # for other agencies' records (outside tester).
-    for neighbour in m.nearest(best.embedding, k=NEIGHBOURS):
+    # The examples shown are of the families named (the first one first), so the label
+    # beside an example agrees with the family the check names.
+    for neighbour in m.nearest(best.embedding, k=NEIGHBOURS, families=families):
         reasons.append(
             f"Reads like this made-up example: \u201c{_quote(neighbour.text)}\u201d "
             f"(crime: {family_label(neighbour.family)})"
