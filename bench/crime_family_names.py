@@ -1,8 +1,9 @@
 """How often the crime check names the right offence family, before and after the family
 cues (crime_families.py), leave one writer out: each fold's model is trained once and every
 held-out entry is checked twice, with the families ordered the old way (the model's one or
-two families first, then the rules') and the new way (cues and flagging rules first). The
-flags are the same both ways (only the naming differs), which the script checks.
+two families first, then the rules') and the new way (crime_families.name_families). The
+flags are the same both ways (only the naming differs), which the script checks. Recorded
+in bench/README.md ("Naming the offence family"); run it once per change, not to tune.
 
     uv run python -m bench.crime_family_names [--json FILE]      # ~10 min of CPU
 """

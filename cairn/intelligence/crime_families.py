@@ -3,11 +3,12 @@
 The family head of the model (crime_model.py) reads the embedding and the rules' building
 blocks; on text unlike its training examples it names the wrong family with confidence
 (sextortion as drug supply, a trip abroad for "cutting" as forced marriage, county lines as
-robbery). A few phrases name a family with no doubt, so where one is found the family it
-names comes first: these cues here, then the family of the rule group that flagged a
-sentence (crime_rules.RULE_FAMILY), then the model's. The cues only name a family; they
-never flag a text (the rules and the model decide that), so they are kept out of the
-rules' building blocks and do not change the model's features.
+robbery). A few phrases name a family with no doubt (FGM, sextortion, county lines,
+kidnap), so where one is found the family it names comes first, then the model's first
+family, then the threats cue and the family of each rule group that flagged a sentence
+(crime_rules.RULE_FAMILY). The cues only name a family; they never flag a text (the rules
+and the model decide that), so they are kept out of the rules' building blocks and do not
+change the model's features. Figures: bench/README.md, "Naming the offence family".
 
 Pure: text in, family codes out."""
 
@@ -46,6 +47,9 @@ class Cue:
     phrase: Rule
     needs: Rule | None = None
     unless: Rule | None = None
+    # Named before the model's first family. A threat comes with many offences (a forced
+    # marriage, a robbery, domestic abuse), so the threats cue names it after the model's.
+    first: bool = True
 
     def found(self, text: str) -> bool:
         if not self.phrase.search(text):
@@ -147,14 +151,18 @@ CUES: tuple[Cue, ...] = (
             r"bodied|done in|ironed|splashed)\b"
         ),
         unless=Rule(rf"\b{IMAGE}\b[^.]{{0,60}}?\b(?:share|post|send|leak|spread)"),
+        first=False,
     ),
 )
 
 
-def cued_families(text: str) -> list[str]:
-    """The families the cues name in `text`, in cue order, without repeats."""
+def cued_families(text: str, *, first: bool | None = None) -> list[str]:
+    """The families the cues name in `text`, in cue order, without repeats (given `first`,
+    only the cues named before, or after, the model's first family)."""
     out: list[str] = []
     for cue in CUES:
+        if first is not None and cue.first != first:
+            continue
         if cue.family not in out and cue.found(text):
             out.append(cue.family)
     return out
@@ -166,21 +174,28 @@ def name_families(
     rule_families: Sequence[str],
     model_ranked: Sequence[tuple[str, float]],
 ) -> list[str]:
-    """The offence families of a flagged text, most certain first, at most three: the cues'
-    families (in the offence sentences, then anywhere in the text) and the families of the
-    rule groups that flagged a sentence, then the model's first family, then a generic
-    rule family ("violence" from "was harmed") and the model's second family when it gives
-    it at least SECOND_FAMILY. The model's first family is always among the three: the
-    rules and cues name at most two before it."""
+    """The offence families of a flagged text, most certain first, at most three: the
+    families of the cues that name one with no doubt (in the offence sentences, then
+    anywhere in the text), then the model's first family, then the threats cue and the
+    families of the rule groups that flagged a sentence, then a generic rule family
+    ("violence" from "was harmed") and the model's second family when it gives it at least
+    SECOND_FAMILY. A rule group names its family after the model's: measured on the corpus,
+    the groups' families ("made to" is criminal exploitation, "locked in a room" neglect)
+    put a wrong family first more often than a right one. The model's first family is always
+    among the three: the cues name at most two before it."""
+    sources = (*offence_sentences, text)
     certain: list[str] = []
-    for source in (*offence_sentences, text):
-        certain.extend(f for f in cued_families(source) if f not in certain)
-    certain.extend(f for f in rule_families if f not in GENERIC_RULE_FAMILIES and f not in certain)
+    later: list[str] = []
+    for source in sources:
+        certain.extend(f for f in cued_families(source, first=True) if f not in certain)
+    for source in sources:
+        later.extend(f for f in cued_families(source, first=False) if f not in later)
+    later.extend(f for f in rule_families if f not in GENERIC_RULE_FAMILIES and f not in later)
     model_first = [f for f, _ in model_ranked[:1]]
     model_second = [f for f, q in model_ranked[1:2] if q >= SECOND_FAMILY]
     generic = [f for f in rule_families if f in GENERIC_RULE_FAMILIES]
     out: list[str] = []
-    for family in (*certain[:2], *model_first, *certain[2:], *generic, *model_second):
+    for family in (*certain[:2], *model_first, *certain[2:], *later, *generic, *model_second):
         if family not in out:
             out.append(family)
     return out[:MAX_FAMILIES]

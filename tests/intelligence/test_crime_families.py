@@ -90,13 +90,20 @@ def test_a_cue_comes_before_the_models_wrong_guess() -> None:
     ]
 
 
-def test_a_flagging_rules_family_comes_before_the_model_but_a_generic_one_does_not() -> None:
+def test_rule_groups_and_the_threats_cue_name_their_family_after_the_models() -> None:
+    # A rule group's family ("made to" is criminal exploitation) and a threat come with many
+    # offences: measured on the corpus, put first they were wrong more often than right.
     text = "He held a knife to her."
-    assert name_families([text], text, ["weapons"], [("threats", 0.6)]) == ["weapons", "threats"]
-    # "violence" from "was harmed" is the rules' generic family: the model goes first.
+    assert name_families([text], text, ["weapons"], [("threats", 0.6)]) == ["threats", "weapons"]
     assert name_families([text], text, ["violence"], [("threats", 0.6)]) == [
         "threats",
         "violence",
+    ]
+    threat = "Her dad said if she doesn't marry him he will kill her."
+    assert cued_families(threat) == ["threats"]
+    assert name_families([threat], threat, [], [("forced_marriage", 0.7)]) == [
+        "forced_marriage",
+        "threats",
     ]
 
 
