@@ -312,12 +312,18 @@ class CrimeModel:
         order = sorted(range(len(p)), key=lambda i: (-p[i], self.family_classes[i]))
         return [(self.family_classes[i], float(p[i])) for i in order]
 
-    def nearest(self, embedding: FloatArray, k: int = 2) -> list[Neighbour]:
-        """The `k` labelled crime entries whose embeddings are closest to `embedding`."""
+    def nearest(
+        self, embedding: FloatArray, k: int = 2, families: Sequence[str] = ()
+    ) -> list[Neighbour]:
+        """The `k` labelled crime entries whose embeddings are closest to `embedding`. Given
+        `families`, the first is the closest of the first family and the others the closest
+        of any of them (each family that has examples; otherwise any family)."""
         bank = example_bank()
         if not bank[0]:
             return []
         sims = bank[1] @ embedding
+        if families:
+            return self._nearest_of(sims, k, families)
         # The first k of a stable sort by similarity, without sorting the whole bank: every
         # example at least as similar as the k-th most similar, in bank order, then sorted.
         if 0 < k < len(sims):
@@ -327,6 +333,23 @@ class CrimeModel:
         else:
             order = np.argsort(-sims, kind="stable")[:k]
         return [Neighbour(bank[0][i].text, bank[0][i].family, float(sims[i])) for i in order]
+
+    def _nearest_of(self, sims: FloatArray, k: int, families: Sequence[str]) -> list[Neighbour]:
+        examples, _ = example_bank()
+        labels = bank_families()
+        # Ties go to the earlier example, as in the stable sort above.
+        first = np.where(labels == families[0], sims, -np.inf)
+        rest = np.where(np.isin(labels, list(families)), sims, -np.inf)
+        picks: list[int] = []
+        for scores in (first, rest, sims.copy()):
+            scores[picks] = -np.inf
+            while len(picks) < k and np.isfinite(scores.max()):
+                i = int(scores.argmax())
+                picks.append(i)
+                scores[i] = -np.inf
+                if scores is first:
+                    break
+        return [Neighbour(examples[i].text, examples[i].family, float(sims[i])) for i in picks]
 
 
 @cache
@@ -343,6 +366,12 @@ def example_bank() -> tuple[list[Example], FloatArray]:
     return examples, embed([e.text for e in examples])
 
 
+@cache
+def bank_families() -> np.ndarray[Any, np.dtype[np.str_]]:
+    """The example bank's families, one per example, for picking examples of a family."""
+    return np.asarray([e.family for e in example_bank()[0]])
+
+
 def warm() -> None:
     """Load everything the check reads once per process (the artefact, WordLlama, the
     n-gram analysers and the example bank; scikit-learn is imported on the way). gunicorn
@@ -354,6 +383,7 @@ def warm() -> None:
     analyzer("word")
     analyzer("char")
     example_bank()
+    bank_families()
 
 
 FAMILY_LABELS = {

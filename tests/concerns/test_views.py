@@ -349,7 +349,7 @@ def test_discard_draft_asks_first_and_is_an_erasure(client: Client, users: dict[
     client.force_login(users["social_worker"])
     concern = start(client)
     url = reverse("concerns:discard", args=[concern.pk])
-    # The page's "Delete this draft" button only asks; nothing is deleted yet.
+    # The page's "Delete this draft" link (a GET) only asks; nothing is deleted yet.
     for asked in (client.post(url), client.get(url)):
         assert asked.status_code == 200
         assert "Are you sure you want to delete this draft?" in asked.content.decode()

@@ -203,6 +203,52 @@ def test_quality_issues() -> None:
     assert [q.code for q in long.quality_issues] == ["too_long"]
 
 
+@pytest.mark.parametrize(
+    ("text", "letters"),
+    [
+        ("Met with T and his mate at the shops at 16:00 on Monday.", {"T"}),
+        ("A girl (A) was seen getting into the car.", {"A"}),
+        ("T said he owes money to older lads.", {"T"}),
+        ("Collected from T's flat on Mill Road.", {"T"}),
+        ("A said she was scared to go home.", {"A"}),
+        ("Dean Fictional was seen with J.", {"J"}),
+        ("Child A and Child B were seen at the park.", {"A", "B"}),
+    ],
+)
+def test_single_letter_names_are_initials(text: str, letters: set[str]) -> None:
+    """A lone capital where a name goes is an initial (outside tester: "T", "(A)")."""
+    assert set(checks.single_initials(text)) == letters
+    result = checks.check(text, how_known="told")
+    assert "initials" in {q.code for q in result.quality_issues}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I saw him outside the shop at 16:00 on Monday.",
+        "A man was seen at the gates at 15:15 on Monday.",
+        "Dean Fictional is in Year 9 set B and was seen at the gates on Monday.",
+        "Plan A is to speak to mum on Monday.",
+        "Grey Ford Focus, registration ending in K, VRM LK19 ABC, postcode M1 1AA.",
+        "plate starting with T seen at 15:15 on Monday",
+        "Already reported as crime CR/2023/88812; the same grey car was back on Friday.",
+        "Dean Fictional was seen with Class A drugs on Monday.",
+        "Skye Fictional was taken to A and E on Monday, then to A&E again on Tuesday.",
+        "Dean Fictional wore a white T-shirt; his friend Mr O'Brien drove.",
+        "Skye Fictional lives at Flat B, 12 Mill Road.",
+        "Skye Fictional had her Hep B jab and Vitamin D on Monday.",
+        "Skye Fictional got an A in maths and is taking A levels.",
+        "A 14 year old girl was seen at the gates at 15:15 on Monday.",
+        "14yo F seen in clinic on Monday; bruise L forearm, abscess R thigh, T 38.2.",
+        "CCTV requested for stairwell B, Horsley Court, on Monday at 22:10.",
+    ],
+)
+def test_single_capitals_that_are_not_names_are_not_initials(text: str) -> None:
+    assert checks.single_initials(text) == []
+    result = checks.check(text, how_known="told")
+    assert "initials" not in {q.code for q in result.quality_issues}
+
+
 def test_good_entry_has_no_quality_issues() -> None:
     result = checks.check(
         "Dean Fictional, aged about 30, collected Skye from the gates at 15:15 on Monday.",

@@ -14,6 +14,7 @@ from django.forms.widgets import (
     Textarea,
 )
 from django.template.base import Parser, Token
+from django.utils.html import format_html
 
 from cairn.core import wording
 from cairn.core.submit_keys import hidden_field
@@ -126,3 +127,28 @@ def page_title(parser: Parser, token: Token) -> PageTitleNode:
     nodelist = parser.parse(("endpage_title",))
     parser.delete_first_token()
     return PageTitleNode(nodelist)
+
+
+class BackLinkLandmarkNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        inner = self.nodelist.render(context)
+        if not inner.strip():
+            return ""
+        return format_html('<nav class="cairn-back-nav" aria-label="Back">{}</nav>', inner)
+
+
+@register.tag("back_link_landmark")
+def back_link_landmark(parser: Parser, token: Token) -> BackLinkLandmarkNode:
+    """`{% back_link_landmark %}...{% endback_link_landmark %}`: the page's back link, where
+    GOV.UK puts it (before <main>, so the skip link passes it), inside a navigation landmark
+    so no content sits outside a landmark (axe "region"; GOV.UK Frontend leaves this open,
+    alphagov/govuk-frontend#6460). Nothing at all when the page has no back link: an empty
+    landmark would still be announced."""
+    nodelist = parser.parse(("endback_link_landmark",))
+    parser.delete_first_token()
+    return BackLinkLandmarkNode(nodelist)
