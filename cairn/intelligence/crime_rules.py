@@ -1021,11 +1021,14 @@ SAFE_NOW = Rule(
 
 def reported_already(text: str) -> bool:
     """`text` says the crime has been reported already: by reference or to the police
-    (ALREADY_REPORTED), or by the writer or someone they name (REPORTED_BY, not negated)."""
-    if ALREADY_REPORTED.search(text):
-        return True
+    (ALREADY_REPORTED, but not a date that follows "log": "night log 14/03"), or by the
+    writer or someone they name (REPORTED_BY, not negated)."""
     for sentence in _sentences(text):
         folded = fold(sentence)
+        for start, end in ALREADY_REPORTED.spans(folded):
+            found = sentence[start:end]
+            if not re.search(r"\d", found) or len(re.findall(r"\d", found)) >= 5:
+                return True
         for start, _end in REPORTED_BY.spans(folded):
             if not NEGATED_NEAR_BEFORE.found(folded[:start]):
                 return True

@@ -119,6 +119,9 @@ def test_not_reported_is_not_already_reported() -> None:
     assert not crime_rules.reported_already("Not reported to police. Mum doesn't know.")
     assert not crime_rules.reported_already("we havent reported it yet")
     assert crime_rules.reported_already("I've reported it to 101 this morning.")
+    # A date after "log" is not a log reference (the first re-run lost a crime to this).
+    assert not crime_rules.reported_already("night log 14/03. 0015 girl at reception, 14.")
+    assert crime_rules.reported_already("incident log 12345/26 refers.")
 
 
 def test_already_reported_does_not_hide_a_new_disclosure_or_danger() -> None:
