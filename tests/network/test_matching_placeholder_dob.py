@@ -7,6 +7,7 @@ included, are compared as before."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,7 +21,12 @@ from cairn.network.matching.comparisons import (
     is_placeholder_dob,
 )
 from cairn.network.matching.online import CandidateFields, blocking_sql, match_person
-from cairn.network.matching.splink_batch import REVIEW_THRESHOLD, PersonRow, to_splink_row
+from cairn.network.matching.splink_batch import (
+    REVIEW_THRESHOLD,
+    PersonRow,
+    run_linkage,
+    to_splink_row,
+)
 from cairn.network.matching.weights import reset_cache
 from cairn.pole import services as pole
 from cairn.pole.models import Person
@@ -205,3 +211,52 @@ def test_batch_rows_hold_no_placeholder_date() -> None:
     assert aged["dob"] is None and aged["birth_year"] == 2008
     genuine = to_splink_row(PersonRow(4, "Rahel", "T", dt.date(2008, 1, 1), None, HOME, ""))
     assert genuine["dob"] == "2008-01-01" and genuine["birth_year"] == 2008
+
+
+def test_splink_reads_a_placeholder_as_no_date() -> None:
+    """The batch model on a small store: a duplicate holding 01/01/1900 is paired with no
+    date level (not "born more than ten years apart"), and two strangers holding the filler
+    at one hotel are not compared on it."""
+    rng = random.Random(7)
+    given = ["Amara", "Bilal", "Cerys", "Dylan", "Esme", "Finn", "Gracie", "Harvey", "Isla"]
+    family = ["Testley", "Sampleton", "Examplewick", "Fictionby", "Mockridge", "Placeholme"]
+    rows = []
+    for i in range(200):
+        start = dt.date(2006, 1, 1) if i % 3 else dt.date(1965, 1, 1)
+        dob = start + dt.timedelta(days=rng.randint(0, 6000))
+        rows.append(
+            PersonRow(
+                i + 1,
+                rng.choice(given),
+                rng.choice(family),
+                dob,
+                None,
+                f"NX{i % 40} {i % 9}AB",
+                rng.choice(["female", "male"]),
+            )
+        )
+        if i % 8 == 0:
+            first = rows[-1]
+            rows.append(
+                PersonRow(
+                    5000 + i,
+                    first.given_name + "e",
+                    first.family_name,
+                    first.dob,
+                    None,
+                    first.postcode if i % 4 else f"NX{(i + 7) % 40} 1ZZ",
+                    first.sex if i % 5 else "",
+                )
+            )
+    filler = dt.date(1900, 1, 1)
+    rows.append(PersonRow(1001, "Rahel", "Tesfamariam", REAL, None, HOME, "female"))
+    rows.append(PersonRow(1002, "Rahel", "Tesfamariam", filler, None, HOME, "female"))
+    rows.append(PersonRow(1003, "Yonas", "Haile", filler, None, "NX8 4HT", "male"))
+    rows.append(PersonRow(1004, "Dawit", "Gebremedhin", filler, None, "NX8 4HT", "male"))
+    result = run_linkage(rows, threshold=-40, backend="duckdb")
+    pairs = {(p["person_a"], p["person_b"]): p for p in result.pairs}
+    duplicate = pairs[(1001, 1002)]
+    assert duplicate["explanation"]["dob"]["level"] == "not known"
+    assert duplicate["match_weight"] >= REVIEW_THRESHOLD
+    # No rule blocks them (no shared name key; the date + postcode rule sees no date).
+    assert (1003, 1004) not in pairs
