@@ -261,8 +261,16 @@ class PersonName(models.Model):
                 fields=["family_key", "given_key", "person_dob", "person"],
                 name="pname_family_given",
             ),
-            models.Index(fields=["given_key"], name="pname_given"),
+            # Date then person: a first name at a crowded postcode is filtered by date
+            # inside the index (matching at entry, rule 5).
+            models.Index(fields=["given_key", "person_dob", "person"], name="pname_given_dob"),
             models.Index(fields=["given_phonetic"], name="pname_given_phonetic"),
+            # A surname sound and a date: a crowded postcode (rule 5) and a birth year
+            # (rule 4) read only the names born when the person may have been.
+            models.Index(
+                fields=["family_phonetic", "person_dob", "person"],
+                name="pname_family_phonetic_dob",
+            ),
             models.Index(
                 fields=["family_phonetic", "given_phonetic", "person_dob", "person"],
                 name="pname_phonetic",

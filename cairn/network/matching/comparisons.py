@@ -115,6 +115,35 @@ SWAPPED_GIVEN_LEVEL = 2
 SWAPPED_FAMILY_LEVEL = 1
 SWAPPED_REASON = "first and last names the other way round"
 
+# Placeholder dates of birth (issue 19). Systems that require a date store a filler when
+# none is known: 01/01/1900 (and 01/01/1901, where 1900 is rejected), or 1 January of the
+# year an age was assessed (an unaccompanied asylum-seeking child's age assessment). Read
+# as a date, a placeholder is "born more than ten years apart" from the person's true date
+# and blocks everyone holding the same filler together as "same date of birth": it lost a
+# true duplicate once the far-apart level came in. So it counts as no date at all, in both
+# engines and in blocking. 1 January alone is a real birthday for about 1 in 365 people,
+# so it is a placeholder only when the record says the date is estimated. 01/01/1970 (a
+# Unix-epoch default) is not listed: no data seen here holds it, and real people born
+# that day would lose their date.
+PLACEHOLDER_DOBS = (dt.date(1900, 1, 1), dt.date(1901, 1, 1))
+
+
+def is_placeholder_dob(dob: dt.date | None, estimated: bool = False) -> bool:
+    """True when `dob` is a filler standing for "not known", not a date of birth: one of
+    PLACEHOLDER_DOBS, or 1 January of a date the record marks as estimated (`estimated`).
+    The one rule for the online matcher (comparison and blocking) and the batch model."""
+    if dob is None:
+        return False
+    if dob in PLACEHOLDER_DOBS:
+        return True
+    return estimated and dob.month == 1 and dob.day == 1
+
+
+def known_dob(dob: dt.date | None, estimated: bool = False) -> dt.date | None:
+    """`dob`, or None when it is a placeholder (`is_placeholder_dob`)."""
+    return None if is_placeholder_dob(dob, estimated) else dob
+
+
 COMPARISON_NAMES = list(LEVELS)
 JW_VERY_SIMILAR = 0.92
 JW_SIMILAR = 0.80
@@ -133,6 +162,8 @@ class Record:
     birth_years: tuple[int, int] | None = None
     postcode: str = ""
     sex: str = ""
+    # The date is marked as estimated (1 January of such a date is a placeholder).
+    dob_estimated: bool = False
 
 
 def names_swapped(a: Record, b: Record) -> bool:
@@ -198,19 +229,22 @@ def years_one_slip_away(year: int, latest: int) -> list[int]:
 
 
 def _dob_level(a: Record, b: Record) -> int | None:
-    if a.dob is not None and b.dob is not None:
-        if a.dob == b.dob:
+    # A placeholder is no date: it neither agrees nor is far apart (is_placeholder_dob).
+    dob_a, dob_b = known_dob(a.dob, a.dob_estimated), known_dob(b.dob, b.dob_estimated)
+    if dob_a is not None and dob_b is not None:
+        if dob_a == dob_b:
             return 0
-        if dob_typo(a.dob, b.dob):
+        if dob_typo(dob_a, dob_b):
             return 1
-        if a.dob.year == b.dob.year:
+        if dob_a.year == dob_b.year:
             return 2
         far = DOB_FAR_YEARS
     else:
         # A year alone or an estimated age: only a wider gap counts as far apart.
         far = DOB_FAR_YEARS_ESTIMATED
-    year_a = a.dob.year if a.dob else a.birth_year
-    year_b = b.dob.year if b.dob else b.birth_year
+    # `birth_year` is set only by what is known besides a date (an estimated age).
+    year_a = dob_a.year if dob_a else a.birth_year
+    year_b = dob_b.year if dob_b else b.birth_year
     if year_a is None or year_b is None:
         return _far_from_range(a, year_b) or _far_from_range(b, year_a)
     if year_a == year_b:

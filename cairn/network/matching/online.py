@@ -17,7 +17,8 @@ Blocking keys (any one retrieves a candidate):
 2. exact surname + nickname-expanded first name;
 3. phonetic first name + phonetic surname;
 4. phonetic surname + birth year (when only a year or an estimated age is known);
-5. postcode of a home address + phonetic surname or first-name variant;
+5. postcode of a home address + phonetic surname or first-name variant (at a crowded
+   postcode, with a date that could match too: `_home_postcode_rule`);
 6. a nickname, or a first name typed with no surname, against every recorded alias and
    nickname (a street name such as "Deano" is often all a school or a youth worker knows);
 7. exact date of birth + postcode of a home address, with no name key (both names
@@ -57,10 +58,13 @@ from cairn.pole.access import visible_entity_ids
 from cairn.pole.models import Link, LinkType, Location, NameKind, Person, PersonName
 
 from .comparisons import (
+    PLACEHOLDER_DOBS,
     SWAPPED_REASON,
     Record,
     Weights,
     compare,
+    is_placeholder_dob,
+    known_dob,
     probability,
     years_one_slip_away,
 )
@@ -76,6 +80,10 @@ from .weights import (
 
 MAX_CANDIDATES = 300
 HOME_LINKS = (LinkType.LIVES_AT, LinkType.STAYS_AT)
+# Past this many home links at one postcode, the postcode rule (5) asks for more than one
+# name key (`_home_postcode_rule`). A unit postcode holds about 15 addresses; a block of
+# flats, a hostel or a children's home can hold hundreds.
+CROWDED_POSTCODE = 150
 # Matches at or above this weight are shown as "possible same person" (probability 0.5).
 SHOW_THRESHOLD = 0.0
 # A match on a known name (alias or nickname) alone is shown from about a 1 in 10 chance:
@@ -117,6 +125,17 @@ class CandidateFields:
     postcode: str = ""
     sex: str = ""
     nickname: str = ""
+    # The date typed is marked as estimated (1 January of it is then a placeholder).
+    dob_estimated: bool = False
+
+    def __post_init__(self) -> None:
+        # A placeholder date typed is no date: not compared, not blocked on, and its year
+        # is no birth year (comparisons.is_placeholder_dob).
+        dob = self.date_of_birth
+        if dob is not None and is_placeholder_dob(dob, self.dob_estimated):
+            object.__setattr__(self, "date_of_birth", None)
+            if self.birth_year == dob.year:
+                object.__setattr__(self, "birth_year", None)
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> CandidateFields:
@@ -136,6 +155,7 @@ class CandidateFields:
             postcode=data.get("postcode") or "",
             sex=data.get("sex") or "",
             nickname=data.get("nickname") or "",
+            dob_estimated=bool(data.get("date_of_birth_estimated")),
         )
 
     def known_name_keys(self) -> list[str]:
@@ -197,8 +217,16 @@ def _dob_compatible(dob: dt.date, today: dt.date) -> tuple[str, list[Any]]:
             slips.append(dob.replace(year=year).isoformat())
         except ValueError:  # 29 February in a year that has none
             continue
-    sql = "n.person_dob IS NULL OR (n.person_dob >= %s AND n.person_dob <= %s)"
-    params: list[Any] = [f"{dob.year:04d}-01-01", f"{dob.year:04d}-12-31"]
+    # A placeholder recorded (comparisons.is_placeholder_dob) is no date, as NULL is.
+    sql = (
+        f"n.person_dob IS NULL OR n.person_dob IN ({_in(len(PLACEHOLDER_DOBS))}) "
+        "OR (n.person_dob >= %s AND n.person_dob <= %s)"
+    )
+    params: list[Any] = [
+        *(d.isoformat() for d in PLACEHOLDER_DOBS),
+        f"{dob.year:04d}-01-01",
+        f"{dob.year:04d}-12-31",
+    ]
     if slips:
         sql += f" OR n.person_dob IN ({_in(len(slips))})"
         params += slips
@@ -217,6 +245,7 @@ def blocking_sql(fields: CandidateFields, today: dt.date) -> tuple[str, list[Any
     dob = fields.date_of_birth
     parts: list[str] = []
     params: list[Any] = []
+    ctes: list[str] = []  # named subqueries, before every rule (their params first)
 
     def any_name_key(with_given_phonetic: bool) -> tuple[str, list[Any]]:
         terms: list[str] = []
@@ -247,8 +276,8 @@ def blocking_sql(fields: CandidateFields, today: dt.date) -> tuple[str, list[Any
     # threshold unless they share the home postcode, and rule 5 finds those.
     # The date is the name row's own copy (kept by triggers), inside both name indexes:
     # no person row is read to filter.
-    near, near_params = _dob_compatible(dob, today) if dob else ("", [])
-    near = f" AND {near}" if near else ""
+    dob_filter, near_params = _dob_compatible(dob, today) if dob else ("", [])
+    near = f" AND {dob_filter}" if dob_filter else ""
     names = f"{t['name']} n"
     # The exact name itself is in the phonetic block below (a phonetic key is a function
     # of the name key), so this block adds only the nicknames when that block runs.
@@ -285,13 +314,13 @@ def blocking_sql(fields: CandidateFields, today: dt.date) -> tuple[str, list[Any
     if fields.postcode and normalise.is_postcode(fields.postcode):
         terms, values = any_name_key(with_given_phonetic=False)
         if terms:
-            parts.append(
-                f"SELECT n.person_id FROM {t['name']} n WHERE ({terms}) AND n.person_id IN ("
-                f"SELECT l.from_entity_id FROM {t['link']} l JOIN {t['location']} loc "
-                "ON loc.entity_id = l.to_entity_id "
-                f"WHERE l.link_type IN ({_in(len(HOME_LINKS))}) AND loc.postcode = %s)"
+            cte, cte_params, sql, values = _home_postcode_rule(
+                fields, today, terms, values, (dob_filter, near_params)
             )
-            params += [*values, *HOME_LINKS, normalise.postcode(fields.postcode)]
+            ctes.append(cte)
+            params = [*cte_params, *params]
+            parts.append(sql)
+            params += values
     if dob and fields.postcode and normalise.is_postcode(fields.postcode):
         # Rule 7: born that day (Person.date_of_birth index: a few hundred people at most)
         # with a home at the postcode; no name needed. A crowded address (a hostel, a
@@ -305,13 +334,98 @@ def blocking_sql(fields: CandidateFields, today: dt.date) -> tuple[str, list[Any
         params += [dob.isoformat(), *HOME_LINKS, normalise.postcode(fields.postcode)]
     known = fields.known_name_keys()
     if known:
-        # Index pname_given: a street name or alias is rare, so the block is small.
+        # Index pname_given_dob: a street name or alias is rare, so the block is small.
         parts.append(
             f"SELECT n.person_id FROM {names} WHERE n.given_key IN ({_in(len(known))}) "
             f"AND n.kind IN ({_in(len(KNOWN_NAMES))})"
         )
         params += [*known, *KNOWN_NAMES]
-    return " UNION ".join(parts), params
+    if not parts:
+        return "", []
+    with_ = f"WITH {', '.join(ctes)} " if ctes else ""
+    return with_ + " UNION ".join(parts), params
+
+
+def _home_postcode_rule(
+    fields: CandidateFields,
+    today: dt.date,
+    terms: str,
+    values: list[Any],
+    dob_filter: tuple[str, list[Any]],
+) -> tuple[str, list[Any], str, list[Any]]:
+    """Rule 5, bounded at a crowded address. At an ordinary postcode: anyone with a home
+    there and any name key (`terms`). That reads everyone at the postcode or everyone with
+    the name, whichever is fewer: at a hostel, a children's home or a hotel of thousands
+    both are thousands (97 ms at 1M). So past CROWDED_POSTCODE home links (counted up to
+    one more than that, in the statement: the branch not taken is not run) the name must
+    also have a date of birth that could be the one typed (the name-only rules' filter)
+    or, with no date or age typed, both name keys: only the name indexes are read
+    (pname_given_dob, pname_family_phonetic_dob) and the home of the few found is checked.
+    At such an address a shared name far from the typed date scores below the show
+    threshold anyway, and the same postcode says less there (issue 19)."""
+    t = _tables()
+    postcode = normalise.postcode(fields.postcode)
+    homes = (
+        f"SELECT l.from_entity_id FROM {t['link']} l JOIN {t['location']} loc "
+        f"ON loc.entity_id = l.to_entity_id WHERE l.link_type IN ({_in(len(HOME_LINKS))}) "
+        "AND loc.postcode = {postcode}"
+    )
+    # The count stops at one past the limit. Its postcode is a sub-select, which PostgreSQL
+    # plans without the postcode's statistics: told the postcode is crowded, it would scan
+    # every address for the first few rows a limit needs (30 ms at 100k people) instead of
+    # walking the postcode index.
+    limited = homes.format(postcode="(SELECT %s)")
+    # Counted once for every branch (a CTE named more than once is computed once).
+    cte = f"crowd AS (SELECT count(*) AS people FROM ({limited} LIMIT %s) limited)"
+    cte_params: list[Any] = [*HOME_LINKS, postcode, CROWDED_POSTCODE + 1]
+    crowd = "(SELECT people FROM crowd)"
+    homes = homes.format(postcode="%s")
+    ordinary = (
+        f"SELECT n.person_id FROM {t['name']} n WHERE {crowd} <= %s AND ({terms}) "
+        f"AND n.person_id IN ({homes})"
+    )
+    sql, params = ordinary, [CROWDED_POSTCODE, *values, *HOME_LINKS, postcode]
+    variants = sorted(normalise.given_name_variants(fields.given_name))
+    family_ph = normalise.phonetic_key(fields.family_name)
+    # One name key per SELECT (an OR of keys would be read from the table, not an index).
+    keys = [(f"n.given_key IN ({_in(len(variants))})", variants)] if variants else []
+    keys += [("n.family_phonetic = %s", [family_ph])] if family_ph else []
+    if dob_filter[0]:
+        near, near_params = dob_filter  # `_dob_compatible`, as built for the name rules
+    elif years := fields.years(today):
+        near = (
+            f"(n.person_dob IS NULL OR n.person_dob IN ({_in(len(PLACEHOLDER_DOBS))}) "
+            "OR (n.person_dob >= %s AND n.person_dob <= %s))"
+        )
+        near_params = [
+            *(d.isoformat() for d in PLACEHOLDER_DOBS),
+            f"{years[0]:04d}-01-01",
+            f"{years[1]:04d}-12-31",
+        ]
+    elif len(keys) == 2:
+        # Nothing about the date: both name keys at once.
+        near, near_params = keys[1][0], keys[1][1]
+        keys = keys[:1]
+    else:
+        return cte, cte_params, sql, params
+    at_home = (
+        f"EXISTS (SELECT 1 FROM {t['link']} l JOIN {t['location']} loc "
+        "ON loc.entity_id = l.to_entity_id WHERE l.from_entity_id = n.person_id "
+        f"AND l.link_type IN ({_in(len(HOME_LINKS))}) AND loc.postcode = %s)"
+    )
+    for key, key_params in keys:
+        sql += (
+            f" UNION SELECT n.person_id FROM {t['name']} n "
+            f"WHERE {crowd} > %s AND {key} AND {near} AND {at_home}"
+        )
+        params += [
+            CROWDED_POSTCODE,
+            *key_params,
+            *near_params,
+            *HOME_LINKS,
+            postcode,
+        ]
+    return cte, cte_params, sql, params
 
 
 def known_name_counts(
@@ -430,9 +544,12 @@ def candidate_names(
     for row in rows:
         person_id, kind, given, family, dob, est_age, est_on, sex, category = row[:9]
         person_given, person_family, postcode = row[9:12]
-        dob, est_on = _as_date(dob), _as_date(est_on)
+        recorded, est_on = _as_date(dob), _as_date(est_on)
+        # A placeholder is compared as no date; the person shown keeps what is recorded.
+        # (Person holds no "estimated" mark for a date of birth: only the fixed fillers.)
+        dob = known_dob(recorded)
         year = est_on.year - est_age if dob is None and est_age is not None and est_on else None
-        values = (person_id, category, person_given, person_family, dob, est_age, est_on, sex)
+        values = (person_id, category, person_given, person_family, recorded, est_age, est_on, sex)
         names.append(
             CandidateName(person_id, kind, given, family, dob, year, sex, postcode or "", values)
         )

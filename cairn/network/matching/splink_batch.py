@@ -37,6 +37,7 @@ from .comparisons import (
     SAME_FAMILY_LEVEL,
     TF_COMPARISONS,
     TF_MIN_COUNT,
+    known_dob,
     probability,
 )
 
@@ -59,13 +60,16 @@ class PersonRow:
     birth_year: int | None
     postcode: str
     sex: str
+    dob_estimated: bool = False  # 1 January of an estimated date is a placeholder
 
 
 def to_splink_row(row: PersonRow) -> dict[str, Any]:
     given = normalise.name_key(row.given_name)
     family = normalise.name_key(row.family_name)
     pc = normalise.postcode(row.postcode) if row.postcode else ""
-    year = row.dob.year if row.dob else row.birth_year
+    # A placeholder is no date: null, so neither compared nor blocked on (as online).
+    dob = known_dob(row.dob, row.dob_estimated)
+    year = dob.year if dob else row.birth_year
     return {
         "unique_id": row.unique_id,
         "given_name": given or None,
@@ -73,7 +77,7 @@ def to_splink_row(row: PersonRow) -> dict[str, Any]:
         "given_phonetic": normalise.phonetic_key(given) or None,
         "family_name": family or None,
         "family_phonetic": normalise.phonetic_key(family) or None,
-        "dob": row.dob.isoformat() if row.dob else None,
+        "dob": dob.isoformat() if dob else None,
         "birth_year": year,
         "postcode": pc or None,
         "postcode_district": pc.split(" ")[0] if pc else None,

@@ -172,7 +172,7 @@ def cached_counts(keys: list[Count]) -> tuple[dict[Count, int], list[Count]]:
 def count_sql(key: Count) -> tuple[str, list[Any]]:
     """A scalar subquery counting the names with this key (every kind of name, every
     record: an aggregate of the store, as its size in the prior is): an index-only count
-    on pname_given or the leading column of pname_family_given_dob. The online matcher
+    on the leading column of pname_given_dob or pname_family_given. The online matcher
     reads it with the candidates, so a name not yet cached costs no extra round trip."""
     table = PersonName._meta.db_table
     column = TF_COLUMNS[key[0]]  # from TF_COLUMNS, never from the caller
