@@ -19,16 +19,19 @@ from typing import Any
 from xdist.scheduler import LoadFileScheduling
 
 DURATIONS = Path(__file__).resolve().parent / "durations.json"
-# The seconds a test costs when its file has no measured figure (about the suite's mean).
-SECONDS_PER_TEST = 0.15
+# The seconds a test costs when its file has no measured figure and the figures give no
+# mean of their own.
+SECONDS_PER_TEST = 0.35
 
 
-def measured_seconds() -> dict[str, float]:
+def measured_seconds() -> tuple[dict[str, float], float]:
+    """Each file's measured seconds, and the mean per test on the same scale."""
     try:
         data = json.loads(DURATIONS.read_text())
     except (OSError, ValueError):
-        return {}
-    return {str(k): float(v) for k, v in data.get("files", {}).items()}
+        return {}, SECONDS_PER_TEST
+    files = {str(k): float(v) for k, v in data.get("files", {}).items()}
+    return files, float(data.get("seconds_per_test", SECONDS_PER_TEST))
 
 
 class LongestFileFirst(LoadFileScheduling):
@@ -36,7 +39,7 @@ class LongestFileFirst(LoadFileScheduling):
 
     def __init__(self, config: Any, log: Any = None) -> None:
         super().__init__(config, log)
-        self.seconds = measured_seconds()
+        self.seconds, self.per_test = measured_seconds()
 
     def add_node_collection(self, node: Any, collection: Any) -> None:
         # Every worker collects the same tests (xdist checks); ordering each collection
@@ -47,7 +50,7 @@ class LongestFileFirst(LoadFileScheduling):
             counts[scope] = counts.get(scope, 0) + 1
 
         def cost(scope: str) -> float:
-            return self.seconds.get(scope, counts[scope] * SECONDS_PER_TEST)
+            return self.seconds.get(scope, counts[scope] * self.per_test)
 
         position = {nodeid: i for i, nodeid in enumerate(collection)}
         ordered = sorted(
