@@ -21,6 +21,7 @@ from cairn.pole import services as pole_services
 from cairn.pole.models import Person
 from cairn.sharing.models import SharingAgreement
 
+from . import db_template
 from .factories import AgencyFactory, SharingAgreementFactory, UserFactory
 
 HUB_AGREEMENT = "Testshire Exploitation Hub information-sharing agreement"
@@ -48,6 +49,25 @@ ROLE_AGENCY = {
     Role.IG_ADMIN: "trust",
     Role.SYSTEM_ADMIN: "trust",
 }
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadfile` hands out the longest files first (tests/scheduling.py)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from .scheduling import LongestFileFirst
+
+    return LongestFileFirst(config, log)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, django_db_blocker: Any
+) -> Iterator[None]:
+    """Migrate once per run, not once per xdist worker (tests/db_template.py)."""
+    with db_template.shared_per_run(db_template.run_id(), django_db_blocker.unblock):
+        yield
 
 
 @pytest.fixture(autouse=True)
