@@ -92,9 +92,9 @@ def test_reads_about_an_opened_child_match_the_full_rule_for_every_role(
             assert set(missing_signs_about(user, about)) == set(
                 missing_signs(user).filter(child=child)
             ), role
-            assert set(visible_items_about(user, about)) == set(
-                visible_items_about(user, plain)
-            ), role
+            assert set(visible_items_about(user, about)) == set(visible_items_about(user, plain)), (
+                role
+            )
     # The teacher sees their own draft about the child, whoever owns the record.
     drafts = visible_concerns_about(users["school"], Person.objects.get(pk=child.pk))
     assert draft in set(drafts)
