@@ -20,7 +20,9 @@ import pstats
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -83,8 +85,10 @@ def main() -> None:
     settings.DEBUG = False
 
     profiler = cProfile.Profile(time.process_time) if args.profile else None
+    backend = _backend_cpu(connection)
     for block in range(args.repeat):
         cpu = []
+        db0 = backend()
         for i in range(args.requests):
             url = urls[i % len(urls)]
             if profiler:
@@ -95,11 +99,13 @@ def main() -> None:
             if profiler:
                 profiler.disable()
             assert response.status_code == 200
+        db_ms = (backend() - db0) / args.requests
         cpu.sort()
         print(
             f"block {block}: {args.requests} requests, CPU ms/request mean "
             f"{statistics.mean(cpu):.1f} median {statistics.median(cpu):.1f} "
-            f"p90 {cpu[int(0.9 * len(cpu))]:.1f}; load {os.getloadavg()[0]:.2f}"
+            f"p90 {cpu[int(0.9 * len(cpu))]:.1f}; PostgreSQL backend CPU "
+            f"{db_ms:.1f} ms/request; load {os.getloadavg()[0]:.2f}"
         )
     if profiler:
         out = io.StringIO()
@@ -108,6 +114,26 @@ def main() -> None:
         stats.sort_stats("tottime").print_stats(60)
         Path(args.profile).write_text(out.getvalue())
         print(f"profile written to {args.profile}")
+
+
+def _backend_cpu(connection: Any) -> Callable[[], float]:
+    """CPU ms used so far by this connection's PostgreSQL backend (same machine: read from
+    /proc); 0 for another database or host."""
+    if connection.vendor != "postgresql":
+        return lambda: 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    stat = Path(f"/proc/{pid}/stat")
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def used() -> float:
+        if not stat.exists():
+            return 0.0
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return 1000 * (int(fields[11]) + int(fields[12])) / tick
+
+    return used
 
 
 def _verify_session(client: object, user: object) -> None:
