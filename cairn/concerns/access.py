@@ -14,7 +14,12 @@ from django.http import Http404
 from cairn.audit import services as audit
 from cairn.core.text import require_id
 from cairn.core.types import Actor
-from cairn.pole.access import entity_visibility_q, not_restricted_q
+from cairn.pole.access import (
+    entity_visibility_q,
+    not_restricted_q,
+    opened_by,
+)
+from cairn.pole.models import Person
 
 from .models import Concern, ConcernStatus
 
@@ -33,6 +38,20 @@ def visible_concerns(user: Actor) -> QuerySet[Concern]:
         Q(reporter=user) | submitted_and_child_visible,
         not_restricted_q("child__"),
         disposed_at__isnull=True,
+    )
+
+
+def visible_concerns_about(user: Actor, child: Person) -> QuerySet[Concern]:
+    """`visible_concerns(user).filter(child=child)`, the same rule, with the child's record
+    filter left out when the page has just opened that record for `user` (a profile page:
+    cairn/pole/access.py `entity_visibility_q_about`)."""
+    if not opened_by(user, child):
+        return visible_concerns(user).filter(child=child)
+    if not user.has_perm("concerns.view_concern"):
+        return Concern.objects.none()
+    # The child is visible, so not restricted: every submitted concern about them shows.
+    return Concern.objects.filter(
+        Q(reporter=user) | ~Q(status=ConcernStatus.DRAFT), child=child, disposed_at__isnull=True
     )
 
 

@@ -11,8 +11,7 @@ from cairn.core.types import Actor
 from cairn.pole import chronology
 from cairn.pole.models import Person
 
-from .access import visible_concerns
-from .models import ConcernStatus, RiskDecision
+from .selectors import child_concerns_for_profile, trajectory
 
 
 def _at(day: dt.date | None, fallback: dt.datetime) -> dt.datetime:
@@ -24,12 +23,9 @@ def _at(day: dt.date | None, fallback: dt.datetime) -> dt.datetime:
 @chronology.register
 def concern_entries(user: Actor, person: Person) -> list[chronology.ChronologyEntry]:
     entries = []
-    concerns = (
-        visible_concerns(user)
-        .filter(child=person)
-        .exclude(status=ConcernStatus.DRAFT)
-        .select_related("reporter_agency")
-        .prefetch_related("observations__indicator")
+    # The same read as the risk section's (one per page), newest recorded first.
+    concerns = sorted(
+        child_concerns_for_profile(user, person), key=lambda c: c.created_at, reverse=True
     )
     for concern in concerns:
         labels = ", ".join(o.indicator.label for o in concern.observations.all())
@@ -49,7 +45,7 @@ def concern_entries(user: Actor, person: Person) -> list[chronology.ChronologyEn
         )
     if not user.has_perm("concerns.view_concern"):
         return entries
-    for decision in RiskDecision.objects.filter(child=person).select_related("decided_by"):
+    for decision in reversed(trajectory(person)):
         entries.append(
             chronology.ChronologyEntry(
                 when=decision.decided_at,

@@ -16,7 +16,7 @@ from cairn.pole import profile_sections
 from cairn.pole.models import Person
 
 from .models import RISK_ORDER, ExploitationType, IndicatorObservation, RiskLevel
-from .selectors import concerns_for_child, trajectory
+from .selectors import child_concerns_for_profile, trajectory
 
 CHART_W, CHART_H, PAD = 320, 120, 28
 LEVEL_Y = {
@@ -73,7 +73,7 @@ def risk_section(user: Actor, person: Person) -> profile_sections.Section | None
         return None
     today = timezone.localdate()
     decisions = trajectory(person)
-    concerns = list(concerns_for_child(user, person))
+    concerns = child_concerns_for_profile(user, person)
     types_seen = {t for c in concerns for t in c.exploitation_types}
     stages = [
         (c.observed_on, c.get_boyfriend_stage_display())

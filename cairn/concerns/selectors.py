@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from cairn.audit import services as audit
@@ -22,7 +22,7 @@ from cairn.pole.search import search_people
 from cairn.pole.selectors import consult_people_found
 
 from . import pathways, payload, screening
-from .access import visible_concerns
+from .access import visible_concerns, visible_concerns_about
 from .models import (
     Concern,
     ConcernStatus,
@@ -205,12 +205,26 @@ def preview(actor: Actor, data: dict[str, Any]) -> Preview:
 
 def concerns_for_child(user: Actor, child: Person) -> QuerySet[Concern]:
     return (
-        visible_concerns(user)
-        .filter(child=child)
+        visible_concerns_about(user, child)
         .exclude(status=ConcernStatus.DRAFT)
         .select_related("reporter", "reporter_agency")
         .order_by("-observed_on", "-created_at")
     )
+
+
+def child_concerns_for_profile(user: Actor, child: Person) -> list[Concern]:
+    """`concerns_for_child` with each concern's observations and their indicators, read
+    once per request: the profile's risk section and the chronology share the result
+    (cached on the person object, per user), as cairn/missing does for its episodes."""
+    cache: dict[int, list[Concern]] = child.__dict__.setdefault("_cairn_concerns", {})
+    if user.pk not in cache:
+        observations = IndicatorObservation.objects.select_related("indicator")
+        cache[user.pk] = list(
+            concerns_for_child(user, child).prefetch_related(
+                Prefetch("observations", queryset=observations)
+            )
+        )
+    return cache[user.pk]
 
 
 def submitted_concerns(user: Actor, *, child: Person | None = None) -> QuerySet[Concern]:
@@ -240,11 +254,18 @@ def my_concerns(user: Actor) -> QuerySet[Concern]:
 
 
 def trajectory(child: Person) -> list[RiskDecision]:
-    return list(
-        RiskDecision.objects.filter(child=child)
-        .select_related("decided_by")
-        .order_by("decided_at", "pk")
-    )
+    """The child's risk decisions, oldest first, read once per request (cached on the
+    person object): the profile's risk section and the chronology share them. Only for a
+    child the caller may see, by a user with `concerns.view_concern`."""
+    cached: list[RiskDecision] | None = child.__dict__.get("_cairn_risk_decisions")
+    if cached is None:
+        cached = list(
+            RiskDecision.objects.filter(child=child)
+            .select_related("decided_by")
+            .order_by("decided_at", "pk")
+        )
+        child.__dict__["_cairn_risk_decisions"] = cached
+    return cached
 
 
 def pathway_decisions(concern: Concern) -> list[PathwayDecision]:

@@ -23,7 +23,8 @@ from django.http import Http404
 from cairn.audit import services as audit
 from cairn.core.text import require_id
 from cairn.core.types import Actor
-from cairn.pole.access import entity_visibility_q
+from cairn.pole.access import entity_visibility_q, entity_visibility_q_about
+from cairn.pole.models import Person
 
 from .models import Action, AgendaItem, Attendance, HubMember, Meeting
 
@@ -69,11 +70,14 @@ def visible_items(user: Actor, meeting: Meeting) -> QuerySet[AgendaItem]:
     return AgendaItem.objects.filter(_item_visibility_q(user), meeting=meeting)
 
 
-def visible_items_about(user: Actor, entity_id: int) -> QuerySet[AgendaItem]:
-    """Agenda items about one record across the meetings the user may see: the same rule
-    as the meeting page and its minutes (`visible_meetings`, then `visible_items`)."""
+def visible_items_about(user: Actor, person: Person) -> QuerySet[AgendaItem]:
+    """Agenda items about one person across the meetings the user may see: the same rule
+    as the meeting page and its minutes (`visible_meetings`, then `visible_items`), with
+    the person's record filter built once per page (`entity_visibility_q_about`)."""
     return AgendaItem.objects.filter(
-        _item_visibility_q(user), subject_id=entity_id, meeting__in=visible_meetings(user)
+        entity_visibility_q_about(user, person, "subject__"),
+        subject_id=person.pk,
+        meeting__in=visible_meetings(user),
     )
 
 

@@ -35,7 +35,7 @@ def _item_detail(item: AgendaItem) -> str:
 
 @chronology.register
 def meeting_entries(user: Actor, person: Person) -> list[chronology.ChronologyEntry]:
-    items = visible_items_about(user, person.pk).select_related("meeting").order_by("pk")
+    items = visible_items_about(user, person).select_related("meeting").order_by("pk")
     return [
         chronology.ChronologyEntry(
             when=item.meeting.starts_at,

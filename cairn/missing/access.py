@@ -17,7 +17,8 @@ from cairn.concerns.access import visible_concerns
 from cairn.concerns.models import ConcernStatus, IndicatorObservation
 from cairn.core.text import require_id
 from cairn.core.types import Actor
-from cairn.pole.access import entity_visibility_q
+from cairn.pole.access import entity_visibility_q, entity_visibility_q_about
+from cairn.pole.models import Person
 
 from .models import MissingEpisode
 
@@ -26,6 +27,16 @@ def visible_episodes(user: Actor) -> QuerySet[MissingEpisode]:
     if not user.is_authenticated or not user.has_perm("hub.view_missing"):
         return MissingEpisode.objects.none()
     return MissingEpisode.objects.filter(entity_visibility_q(user, prefix="child__entity__"))
+
+
+def visible_episodes_about(user: Actor, child: Person) -> QuerySet[MissingEpisode]:
+    """`visible_episodes(user).filter(child=child)`, without building the child's record
+    filter again when the page has just opened that record (a profile page)."""
+    if not user.is_authenticated or not user.has_perm("hub.view_missing"):
+        return MissingEpisode.objects.none()
+    return MissingEpisode.objects.filter(
+        entity_visibility_q_about(user, child, "child__entity__"), child=child
+    )
 
 
 # Indicator codes (cairn/concerns/catalogue.py) that say the child went missing.
@@ -43,6 +54,20 @@ def missing_signs(user: Actor) -> QuerySet[IndicatorObservation]:
         indicator__code__in=MISSING_SIGN_CODES,
         concern__in=concerns.values("pk"),
     ).filter(entity_visibility_q(user, prefix="child__entity__"))
+
+
+def missing_signs_about(user: Actor, child: Person) -> QuerySet[IndicatorObservation]:
+    """`missing_signs(user).filter(child=child)`, the same rule, with the child's record
+    filter built once per page (see `visible_episodes_about`)."""
+    if not user.is_authenticated or not user.has_perm("hub.add_missing"):
+        return IndicatorObservation.objects.none()
+    concerns = visible_concerns(user).exclude(status=ConcernStatus.DRAFT)
+    return IndicatorObservation.objects.filter(
+        entity_visibility_q_about(user, child, "child__entity__"),
+        indicator__code__in=MISSING_SIGN_CODES,
+        concern__in=concerns.values("pk"),
+        child=child,
+    )
 
 
 def access_missing_sign(user: Actor, observation_id: int) -> IndicatorObservation:

@@ -12,7 +12,7 @@ from cairn.core.types import Actor
 from cairn.pole import chronology, profile_sections
 from cairn.pole.models import Person
 
-from .access import visible_episodes
+from .access import visible_episodes_about
 from .models import MissingEpisode
 from .selectors import missing_sign_offers
 
@@ -20,9 +20,7 @@ from .selectors import missing_sign_offers
 def _episodes(user: Actor, person: Person) -> list[MissingEpisode]:
     cache: dict[int, list[MissingEpisode]] = person.__dict__.setdefault("_missing_episodes", {})
     if user.pk not in cache:
-        cache[user.pk] = list(
-            visible_episodes(user).filter(child=person).order_by("-reported_at", "-pk")
-        )
+        cache[user.pk] = list(visible_episodes_about(user, person).order_by("-reported_at", "-pk"))
     return cache[user.pk]
 
 
@@ -35,7 +33,7 @@ def missing_section(user: Actor, person: Person) -> profile_sections.Section | N
         "child": person,
         "episodes": episodes,
         "can_add": user.has_perm("hub.add_missing"),
-        "offers": missing_sign_offers(user, child_id=person.pk),
+        "offers": missing_sign_offers(user, child=person),
     }
 
 

@@ -15,7 +15,7 @@ from cairn.audit import services as audit
 from cairn.core.types import Actor
 from cairn.pole.models import Person
 
-from .access import missing_signs, visible_episodes
+from .access import missing_signs, missing_signs_about, visible_episodes
 from .models import MissingEpisode
 
 
@@ -46,15 +46,14 @@ class MissingSignOffer:
 
 
 def missing_sign_offers(
-    user: Actor, *, concern_id: int | None = None, child_id: int | None = None
+    user: Actor, *, concern_id: int | None = None, child: Person | None = None
 ) -> list[MissingSignOffer]:
     """The signs of going missing in one concern (or about one child) the user could
     record as missing episodes, each with the episode already recorded from it."""
-    signs = missing_signs(user).select_related("indicator", "concern", "missing_episode")
+    signs = missing_signs(user) if child is None else missing_signs_about(user, child)
+    signs = signs.select_related("indicator", "concern", "missing_episode")
     if concern_id is not None:
         signs = signs.filter(concern_id=concern_id)
-    if child_id is not None:
-        signs = signs.filter(child_id=child_id)
     return [
         MissingSignOffer(sign, getattr(sign, "missing_episode", None))
         for sign in signs.order_by("observed_on", "pk")[:50]

@@ -68,6 +68,34 @@ def entity_visibility_q(user: Actor | AnonymousUser, prefix: str = "") -> Q:
     )
 
 
+def _mark_opened(user: Actor | AnonymousUser, person: Person) -> Person:
+    """Note on the instance that `user` was just allowed to see this record (it was read
+    through `entity_visibility_q`), so reads about it later in the same request need not
+    build and run that filter again (`entity_visibility_q_about`)."""
+    person.__dict__["_cairn_visible_to"] = user.pk
+    return person
+
+
+def opened_by(user: Actor, person: Person) -> bool:
+    """Whether `person` was read through the access layer for `user` (see `_mark_opened`):
+    then they may see it. A restriction or disposal made since, on this instance, undoes it."""
+    if person.__dict__.get("_cairn_visible_to") != user.pk or user.pk is None:
+        return False
+    entity = person.entity
+    return entity.restricted_since is None and entity.disposed_at is None
+
+
+def entity_visibility_q_about(user: Actor, person: Person, prefix: str) -> Q:
+    """`entity_visibility_q(user, prefix)` for a query already narrowed to rows about
+    `person`'s record at `prefix` (e.g. `.filter(child=person)` with 'child__entity__'):
+    empty when `person` came from `access_person_by_id` for `user` in this request (the
+    answer is already known to be yes), so a profile page builds the filter once, not once
+    per section. The caller must narrow the query to `person`."""
+    if opened_by(user, person):
+        return Q()
+    return entity_visibility_q(user, prefix)
+
+
 def identifiable_for_audit_q(user: Actor, prefix: str = "") -> Q:
     """The records an information governance admin may find by name in the audit viewer
     (to answer "who viewed this child?"): those a practitioner of their agency would see,
@@ -162,7 +190,7 @@ def access_person_by_id(user: Actor | AnonymousUser, person_id: int) -> Person:
     )
     if person is None:
         raise Http404("No person found.")
-    return person
+    return _mark_opened(user, person)
 
 
 def view_person(

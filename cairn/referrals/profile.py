@@ -16,6 +16,8 @@ def referrals_section(user: Actor, person: Person) -> profile_sections.Section |
     if person.category != "child" or not user.has_perm("referrals.view_referral"):
         return None
     referrals = list(referrals_for_child(user, person)[:20])
+    for referral in referrals:  # the child is this page's person: no read to name them
+        referral.child = person
     return "referrals/_child_referrals.html", {
         "child": person,
         "referrals": referrals,

@@ -20,7 +20,13 @@ from cairn.core.wording import place_phrase
 from cairn.pole.access import visible_links
 from cairn.pole.models import LinkType, Person
 
-from .access import RECEIVER_ROLE, receiver_q, sender_team_q, visible_referrals
+from .access import (
+    RECEIVER_ROLE,
+    receiver_q,
+    sender_team_q,
+    visible_referrals,
+    visible_referrals_about,
+)
 from .models import (
     OPEN_STATUSES,
     MashDecision,
@@ -141,11 +147,12 @@ def overdue_sent(user: Actor, now: dt.datetime | None = None) -> QuerySet[Referr
 
 
 def referrals_for_child(user: Actor, child: Person) -> QuerySet[Referral]:
+    """Submitted referrals about `child`, newest first, with what the profile's table shows
+    (the child is the one given: it is not joined again)."""
     return (
-        visible_referrals(user)
-        .filter(child=child)
+        visible_referrals_about(user, child)
         .exclude(status=ReferralStatus.DRAFT)
-        .select_related(*LIST_RELATED)
+        .select_related("sender", "recipient_agency", "recipient_team")
         .order_by("-submitted_at", "-pk")
     )
 
