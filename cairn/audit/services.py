@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
 from cairn.core.request_context import current_channel, current_request_id
@@ -89,6 +90,18 @@ RETURNING id, chain_index, prev_hash, hash
 """
 
 
+@cache
+def _append_statement(vendor: str) -> tuple[list[models.Field[Any, Any]], str]:
+    """The columns Python fills and the append's SQL: the same for every row, so built
+    once (quoting them on every append was a fifth of its CPU)."""
+    columns = [f for f in AuditEvent._meta.concrete_fields if f.column not in _DB_FILLED]
+    sql = _APPEND_SQL.format(
+        columns=", ".join(connection.ops.quote_name(str(f.column)) for f in columns),
+        placeholders=", ".join(["%s"] * len(columns)),
+    )
+    return columns, sql
+
+
 def _append_in_one_statement(fields: dict[str, Any]) -> AuditEvent:
     """PostgreSQL: lock the head, take the next index and the time, hash, insert and move
     the head in one statement. The hashed text is built here with a random marker where the
@@ -100,13 +113,10 @@ def _append_in_one_statement(fields: dict[str, Any]) -> AuditEvent:
     index_marker = f"@index-{secrets.token_hex(16)}@"
     payload = event.hashed_payload(event.hashed_fields(chain_index=index_marker))
     before_index, after_index = payload.split(f'"{index_marker}"')
-    columns = [f for f in AuditEvent._meta.concrete_fields if f.column not in _DB_FILLED]
-    sql = _APPEND_SQL.format(
-        columns=", ".join(connection.ops.quote_name(str(f.column)) for f in columns),
-        placeholders=", ".join(["%s"] * len(columns)),
-    )
-    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in columns]
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the proxy on every use
+    columns, sql = _append_statement(db.vendor)
+    values = [f.get_db_prep_save(getattr(event, f.attname), db) for f in columns]
+    with db.cursor() as cursor:
         for _attempt in range(2):
             cursor.execute(sql, [before_index, after_index, *values])
             row = cursor.fetchone()
@@ -122,7 +132,7 @@ def _append_in_one_statement(fields: dict[str, Any]) -> AuditEvent:
             raise RuntimeError("The audit chain head could not be created.")
     event.pk, event.chain_index, event.prev_hash, event.hash = row
     event._state.adding = False
-    event._state.db = connection.alias
+    event._state.db = db.alias
     return event
 
 

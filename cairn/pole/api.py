@@ -43,7 +43,6 @@ from .models import (
     NameKind,
     Person,
     PersonCategory,
-    PersonName,
     Platform,
     PremisesType,
     SecurityMarking,
@@ -146,9 +145,9 @@ class PersonOut(PersonSummaryOut):
         return obj.entity.created_at
 
     @staticmethod
-    def resolve_other_names(obj: Person) -> list[PersonName]:
+    def resolve_other_names(obj: Person) -> list[selectors.OtherName]:
         # `obj` came through the access layer, so its names are visible too.
-        return list(obj.names.exclude(kind=NameKind.PRIMARY).order_by("kind", "family_name"))
+        return selectors.other_names(obj)
 
 
 class RestrictionOut(Schema):
