@@ -643,7 +643,10 @@ def sar_confirm(*, actor: Actor, sar_id: int, person_ids: list[int]) -> SubjectA
         .order_by("pk")
     )
     sar.people.set(people)
-    specs = records_about(people)
+    # Police-only records are the police's to answer for (ADR 0025, amendment): a
+    # partner's bundle leaves them out, so its IG learns nothing of them, not even that
+    # one exists; police IG answers for them in the police's own request.
+    specs = [s for s in records_about(people) if actor.is_police or not s.police_only]
     BundleItem.objects.bulk_create(
         BundleItem(
             sar=sar,

@@ -363,7 +363,7 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
             "extend_form": extend_form,
             "disclose_form": disclose_form,
             "items": selectors.sar_items(sar, own_agency, viewer=request.user),
-            "parts": selectors.sar_parts(sar),
+            "parts": selectors.sar_parts(sar, viewer=request.user),
             "can_close": access.can_close_sar(request.user, sar),
             "dob_differs": any(m.dob_differs for m in matches),
             "my_agency": getattr(request.user, "agency_id", None),
