@@ -351,3 +351,42 @@ def test_owning_agencies_ig_are_told_without_personal_data(
     assert "Mortimer" not in note.title + note.body and "Policeonly" not in note.title + note.body
     assert not Notification.objects.filter(recipient=school_ig).exists()  # holds nothing
     assert not Notification.objects.filter(recipient=users["fib_officer"]).exists()
+
+
+def test_approve_your_part_items_are_answered_by_the_approval_or_the_disclosure(
+    users: dict[str, User],
+    suspect: Person,
+    police_ig: User,
+    make_user: Callable[..., User],
+    school_ig: User,
+) -> None:
+    ig = users["ig_admin"]
+    second_police_ig = make_user(Role.IG_ADMIN, "police", username="ig_police_2")
+    sar = _confirmed(ig, suspect)
+
+    def unread(user: User) -> int:
+        return Notification.objects.filter(
+            recipient=user, object_id=str(sar.pk), read_at__isnull=True
+        ).count()
+
+    assert unread(police_ig) == 1 and unread(second_police_ig) == 1
+    services.sar_approve(actor=police_ig, sar_id=sar.pk)
+    # Approved for the agency: no police IG is still asked.
+    assert unread(police_ig) == 0 and unread(second_police_ig) == 0
+    row = AuditEvent.objects.get(event="notification.resolved", object_id=str(sar.pk))
+    assert set(row.details["recipients"]) == {police_ig.pk, second_police_ig.pk}
+
+    other = _confirmed(ig, suspect)  # a second request: disclosed without the police
+    assert Notification.objects.filter(
+        recipient=police_ig, object_id=str(other.pk), read_at__isnull=True
+    ).exists()
+    services.sar_disclose(
+        actor=ig,
+        sar_id=other.pk,
+        recipient="Mortimer",
+        method="post",
+        override_reason="The police did not answer before the time limit",
+    )
+    assert not Notification.objects.filter(
+        object_id=str(other.pk), kind="rights_request", read_at__isnull=True
+    ).exists()
