@@ -165,6 +165,27 @@ def parent_for_adult_errors(requester_kind: str, age: int | None) -> dict[str, s
     }
 
 
+def parent_for_adult_records_errors(
+    sar: SubjectAccessRequest, people: list[Person]
+) -> dict[str, str]:
+    """The check of `parent_for_adult_errors` again, on the records IG confirms as the
+    requester's: the date of birth typed at intake may be missing or wrong, the records'
+    (or their estimated age) decide. A parent's request is logged with their authority
+    already checked, so this is where it is caught."""
+    if sar.requester_kind != RequesterKind.PARENT:
+        return {}
+    age = max((a for p in people if (a := p.age_on(sar.received_on)) is not None), default=None)
+    if age is None or age < ADULT_AGE:
+        return {}
+    return {
+        "people": f"A record you selected shows someone who was {age} on the date "
+        f"{sar.reference} was received, an adult: a parent or carer cannot ask for them. "
+        "If it is the requester's record, withdraw or close this request (authority not "
+        "verified) and log it again from the data subject, or from their representative "
+        "with their written authority"
+    }
+
+
 def _age_on(born: dt.date, when: dt.date) -> int:
     return when.year - born.year - ((when.month, when.day) < (born.month, born.day))
 
@@ -706,6 +727,9 @@ def sar_confirm(*, actor: Actor, sar_id: int, person_ids: list[int]) -> SubjectA
         .prefetch_related("names")
         .order_by("pk")
     )
+    errors = parent_for_adult_records_errors(sar, people)
+    if errors:
+        raise ValidationError(errors)
     sar.people.set(people)
     # Police-only records are the police's to answer for (ADR 0025, amendment): a
     # partner's bundle leaves them out, so its IG learns nothing of them, not even that
