@@ -167,6 +167,13 @@ def can_see_sar_match(user: Actor, person: Person) -> bool:
     return bool(user.is_police) or not person.entity.police_only
 
 
+def bundle_holds(user: Actor, *, police_only: bool) -> bool:
+    """Whether the bundle `user` builds holds a record: a police-only one only police
+    IG's, by the rule of `can_see_sar_match` (police forces answer for their own records;
+    a partner's bundle shows no trace of them)."""
+    return bool(user.is_police) or not police_only
+
+
 def can_know_item(user: Actor, item: BundleItem) -> bool:
     """Whether `user` may learn that a bundle item exists at all: a police-only item only
     police IG, by the rule of `can_see_sar_match`, and the IG of the agency that holds it

@@ -31,6 +31,7 @@ from .access import (
     access_request_by_id,
     access_sar_by_id,
     approved_agencies,
+    bundle_holds,
     can_answer,
     can_approve,
     can_close_sar,
@@ -734,7 +735,7 @@ def sar_confirm(*, actor: Actor, sar_id: int, person_ids: list[int]) -> SubjectA
     # Police-only records are the police's to answer for (ADR 0025, amendment): a
     # partner's bundle leaves them out, so its IG learns nothing of them, not even that
     # one exists; police IG answers for them in the police's own request.
-    specs = [s for s in records_about(people) if actor.is_police or not s.police_only]
+    specs = [s for s in records_about(people) if bundle_holds(actor, police_only=s.police_only)]
     BundleItem.objects.bulk_create(
         BundleItem(
             sar=sar,
