@@ -149,6 +149,10 @@ def concern_submit(*, actor: Actor, concern: Concern) -> Concern:
         )
         for item in clean.indicators
     )
+    # The phones, vehicles and accounts named, found or made below: their keys locked
+    # first, so a concern submitted at the same moment naming the same new phone finds
+    # this one's record instead of making a second.
+    pole_mentions.lock_mentions(clean.mentions)
     # Links to records that exist already may be recorded: take them before the first
     # audit row (new records made below audit as they are made).
     pole.links_lock(

@@ -14,3 +14,8 @@ register(
     Action.ALTERATION,
     "A message that could not be delivered was marked as dealt with",
 )
+register(
+    "notification.resolved",
+    Action.ALTERATION,
+    "Notifications were marked read because what they asked for was done",
+)

@@ -267,6 +267,47 @@ def delivery_dismiss(*, actor: Actor, delivery: Delivery) -> Delivery:
 
 
 @transaction.atomic
+def notifications_resolve(
+    *,
+    actor: Actor,
+    obj: Any,
+    kind: str,
+    justification: str,
+    subject: Any = None,
+    recipients: Iterable[int] | None = None,
+) -> int:
+    """The thing unread notifications asked someone to act on is dealt with (a request
+    answered, a disclosure made): they are marked read, so no inbox still says "please
+    answer by". `recipients` (user ids) limits it to some. One audit row for all of them,
+    naming whose; returns how many."""
+    rows = Notification.objects.filter(
+        kind=kind,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        read_at__isnull=True,
+    )
+    if recipients is not None:
+        rows = rows.filter(recipient_id__in=list(recipients))
+    found = list(rows.values_list("pk", "recipient_id"))
+    if not found:
+        return 0
+    Notification.objects.filter(pk__in=[pk for pk, _ in found]).update(read_at=timezone.now())
+    audit.record(
+        actor=actor,
+        event="notification.resolved",
+        obj=obj,
+        subject=subject,
+        justification=justification[:500],
+        details={
+            "kind": kind,
+            "notifications": sorted(pk for pk, _ in found),
+            "recipients": sorted({user for _, user in found}),
+        },
+    )
+    return len(found)
+
+
+@transaction.atomic
 def notification_mark_read(*, actor: Actor, notification: Notification) -> Notification:
     if notification.recipient_id != actor.pk:
         raise PermissionError("Not your notification.")

@@ -8,12 +8,14 @@ may be, and the POLE record a mention becomes. Callers pass what differs between
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from django import forms
 from ninja import Field
 
 from cairn.api_auth.schemas import MAX_ID, InputSchema
+from cairn.core.concurrency import lock_name
 from cairn.core.forms import GovukDateField, GovukForm
 from cairn.core.text import parse_date
 from cairn.core.types import Actor
@@ -330,16 +332,39 @@ def new_entity_for_mention(
     ).pk
 
 
+def _lock_name(mention: dict[str, Any]) -> str | None:
+    if mention.get("entity_id") or mention.get("kind") not in KEYED_KINDS:
+        return None
+    return pole.object_lock_name(mention["kind"], mention)
+
+
+def lock_mentions(mentions: Iterable[dict[str, Any]]) -> None:
+    """Lock the normalised key of each vehicle, phone and account the mentions name, in
+    one order, so two concerns naming the same new phone at once (or a concern and
+    POST /phones) make one record: the second finds the first's. Call it first in the
+    transaction, before any audit row (as `object_record` does: see `lock_name`).
+
+    A named person is not found again by a key (IG and the duplicate-checking queue
+    decide who is whom), so there is nothing to lock for one: each mention of a new
+    person is a new record, as it is when the two are typed a minute apart."""
+    for name in sorted({n for m in mentions if (n := _lock_name(m)) is not None}):
+        lock_name(name)
+
+
 def entity_for_mention(
     actor: Actor, mention: dict[str, Any], *, justification: str, police_only: bool = False
 ) -> int:
     """The POLE record a mention refers to: the record it names (which `actor` must be
     able to see), a visible vehicle, phone or account with the same normalised key, or
-    else a new record."""
+    else a new record. A keyed one is found or made under its key's lock (taken again
+    here if the caller did not: `lock_mentions`; a lock held already is held again)."""
     if mention.get("entity_id"):
         return access_entity_by_id(actor, int(mention["entity_id"])).pk
     kind = mention["kind"]
     if kind in KEYED_KINDS:
+        name = _lock_name(mention)
+        if name is not None:
+            lock_name(name)
         existing = find_visible_object(actor, kind, mention)
         if existing is not None:
             return existing

@@ -386,6 +386,14 @@ def _object_key(kind: str, fields: dict[str, Any]) -> str | None:
     return f"{fields.get('platform') or ''}:{handle}" if handle else None
 
 
+def object_lock_name(kind: str, fields: dict[str, Any]) -> str | None:
+    """The `lock_name` under which a vehicle, phone or account with these details is
+    found or made: one name for a key, so the API (`object_record`) and a concern's
+    mentions (`mentions.lock_mentions`) wait for each other too."""
+    key = _object_key(kind, fields)
+    return f"pole.{kind}:{key}" if key is not None else None
+
+
 _OBJECT_CREATE: dict[str, Callable[..., Vehicle | Phone | OnlineAccount]] = {
     EntityKind.VEHICLE: vehicle_create,
     EntityKind.PHONE: phone_create,
@@ -410,9 +418,9 @@ def object_record(
     head every audited write locks), so no other lock order can meet it."""
     require(actor, "pole.add_person", agency=True)
     create = _OBJECT_CREATE[EntityKind(kind)]
-    key = _object_key(kind, fields)
-    if key is not None:
-        lock_name(f"pole.{kind}:{key}")
+    name = object_lock_name(kind, fields)
+    if name is not None:
+        lock_name(name)
         marking = bool(police_only and can_mark_police_only(actor))
         found = selectors.find_visible_object(actor, kind, fields, police_only=marking)
         if found is not None:

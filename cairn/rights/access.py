@@ -167,6 +167,29 @@ def can_see_sar_match(user: Actor, person: Person) -> bool:
     return bool(user.is_police) or not person.entity.police_only
 
 
+def bundle_holds(user: Actor, *, police_only: bool) -> bool:
+    """Whether the bundle `user` builds holds a record: a police-only one only police
+    IG's, by the rule of `can_see_sar_match` (police forces answer for their own records;
+    a partner's bundle shows no trace of them)."""
+    return bool(user.is_police) or not police_only
+
+
+def can_know_item(user: Actor, item: BundleItem) -> bool:
+    """Whether `user` may learn that a bundle item exists at all: a police-only item only
+    police IG, by the rule of `can_see_sar_match`, and the IG of the agency that holds it
+    (intelligence a partner submitted: it knows it did, and approves it unread). Bundles
+    of non-police IG are built without police-only items (services.sar_confirm); this
+    also guards bundles built before that."""
+    return bool(user.is_police) or not item.police_only or item.agency_id == user.agency_id
+
+
+def known_items_q(user: Actor) -> Q:
+    """`can_know_item` as a filter on BundleItem."""
+    if user.is_police:
+        return Q()
+    return Q(police_only=False) | Q(agency_id=user.agency_id or 0)
+
+
 def can_see_item(user: Actor, item: BundleItem, approved: set[int]) -> bool:
     """An item's content is shown to its own agency's IG, and to another IG once that
     agency has approved its part; a police-only item's only ever to police IG (the
@@ -179,7 +202,10 @@ def can_see_item(user: Actor, item: BundleItem, approved: set[int]) -> bool:
 
 
 def can_withhold_item(user: Actor, sar: SubjectAccessRequest, item: BundleItem) -> bool:
-    """The handling IG, or the IG of the agency holding the item (its part to review)."""
+    """The handling IG, or the IG of the agency holding the item (its part to review);
+    never an item the user may not know of (`can_know_item`)."""
+    if not can_know_item(user, item):
+        return False
     return is_sar_handler(user, sar) or bool(is_ig(user) and item.agency_id == user.agency_id)
 
 

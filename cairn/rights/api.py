@@ -186,8 +186,8 @@ def sar_detail(request: HttpRequest, sar_id: Id) -> dict[str, Any]:
                 "id": i.pk,
                 "record_type": i.record_type,
                 "record_id": i.record_id if i.shown else "",
-                # Another agency's item before its approval, or a police-only item to
-                # non-police IG: only who holds it (ADR 0025).
+                # Another agency's item before its approval: only who holds it (ADR
+                # 0025). Non-police IG is never given a police-only item at all.
                 "title": i.title if i.shown else _placeholder_title(i),
                 "content_shown": i.shown,
                 "agency": i.agency.name,
@@ -204,7 +204,7 @@ def sar_detail(request: HttpRequest, sar_id: Id) -> dict[str, Any]:
                 "approved": p["approval"] is not None,
                 "approved_at": p["approval"].approved_at if p["approval"] else None,
             }
-            for p in selectors.sar_parts(sar)
+            for p in selectors.sar_parts(sar, viewer=actor)
         ],
     }
 

@@ -18,8 +18,10 @@ from cairn.pole.models import Person
 
 from .access import (
     approved_agencies,
+    can_know_item,
     can_see_item,
     can_see_sar_match,
+    known_items_q,
     visible_requests,
     visible_sars,
 )
@@ -191,6 +193,8 @@ def sar_items(
     qs = sar.items.select_related("agency").prefetch_related("redactions")
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)
+    if viewer is not None:
+        qs = qs.filter(known_items_q(viewer))
     items = list(qs)
     if viewer is not None:
         approved = approved_agencies(sar)
@@ -207,11 +211,13 @@ def item_segments(item: BundleItem) -> list[Segment]:
     )
 
 
-def sar_parts(sar: SubjectAccessRequest) -> list[dict[str, Any]]:
-    """Each owning agency's part: its name, item count and approval (or None)."""
+def sar_parts(sar: SubjectAccessRequest, *, viewer: Actor) -> list[dict[str, Any]]:
+    """Each owning agency's part: its name, item count and approval (or None); counting
+    only the items `viewer` may know of."""
     approvals = {a.agency_id: a for a in sar.approvals.select_related("approved_by")}
     parts: dict[int, dict[str, Any]] = {}
-    for item in sar.items.select_related("agency").order_by("agency__name"):
+    items = sar.items.filter(known_items_q(viewer)).select_related("agency")
+    for item in items.order_by("agency__name"):
         part = parts.setdefault(
             item.agency_id,
             {"agency": item.agency, "items": 0, "approval": approvals.get(item.agency_id)},
@@ -243,7 +249,7 @@ def sar_item(sar: SubjectAccessRequest, item_id: int, *, viewer: Actor) -> Bundl
         .filter(pk=require_id(item_id))
         .first()
     )
-    if item is None:
+    if item is None or not can_know_item(viewer, item):
         raise Http404("No item found.")
     item.shown = can_see_item(viewer, item, approved_agencies(sar))
     return item

@@ -22,7 +22,7 @@ from cairn.core.dates import add_months
 from cairn.core.http import agency_of
 from cairn.core.text import require_id, says_too_little
 from cairn.core.types import Actor
-from cairn.notifications.services import notify
+from cairn.notifications.services import notifications_resolve, notify
 from cairn.pole import services as pole
 from cairn.pole.models import Entity, Person
 
@@ -31,6 +31,7 @@ from .access import (
     access_request_by_id,
     access_sar_by_id,
     approved_agencies,
+    bundle_holds,
     can_answer,
     can_approve,
     can_close_sar,
@@ -165,6 +166,27 @@ def parent_for_adult_errors(requester_kind: str, age: int | None) -> dict[str, s
     }
 
 
+def parent_for_adult_records_errors(
+    sar: SubjectAccessRequest, people: list[Person]
+) -> dict[str, str]:
+    """The check of `parent_for_adult_errors` again, on the records IG confirms as the
+    requester's: the date of birth typed at intake may be missing or wrong, the records'
+    (or their estimated age) decide. A parent's request is logged with their authority
+    already checked, so this is where it is caught."""
+    if sar.requester_kind != RequesterKind.PARENT:
+        return {}
+    age = max((a for p in people if (a := p.age_on(sar.received_on)) is not None), default=None)
+    if age is None or age < ADULT_AGE:
+        return {}
+    return {
+        "people": f"A record you selected shows someone who was {age} on the date "
+        f"{sar.reference} was received, an adult: a parent or carer cannot ask for them. "
+        "If it is the requester's record, withdraw or close this request (authority not "
+        "verified) and log it again from the data subject, or from their representative "
+        "with their written authority"
+    }
+
+
 def _age_on(born: dt.date, when: dt.date) -> int:
     return when.year - born.year - ((when.month, when.day) < (born.month, born.day))
 
@@ -234,8 +256,9 @@ def request_log(
         },
     )
     # The owning agency decides: it sees the request in its inbox.
-    notify(
-        recipients=_owners(person),
+    _tell(
+        actor,
+        _owners(person),
         kind="rights_request",
         title=f"{rr.get_kind_display()} request {rr.reference} about a record your agency holds",
         body=f"Please answer by {rr.due_on:%-d %B %Y}.",
@@ -298,7 +321,31 @@ def request_confirm_identity(*, actor: Actor, request_id: int) -> RightsRequest:
     return rr
 
 
-def _close(actor: Actor, rr: RightsRequest, outcome: str, reason: str) -> None:
+def _tell(
+    actor: Actor, users: list[User], *, kind: str, title: str, body: str, url: str, obj: Any
+) -> None:
+    """One inbox item each, never to the actor, whoever decided it."""
+    recipients = {u.pk: u for u in users if u.pk != actor.pk}
+    notify(
+        recipients=recipients.values(),
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        obj=obj,
+        sender=actor,
+    )
+
+
+def _request_ig(rr: RightsRequest) -> list[User]:
+    """IG of the agency that holds the record and of the agency that logged the request
+    (the one who replies to the requester)."""
+    return _ig_of({rr.person.entity.owning_agency_id, rr.created_by.agency_id or 0})
+
+
+def _close(
+    actor: Actor, rr: RightsRequest, outcome: str, reason: str, *, tell: bool = True
+) -> None:
     rr.status = RequestStatus.CLOSED
     rr.outcome = outcome
     rr.outcome_reason = reason.strip()
@@ -313,9 +360,19 @@ def _close(actor: Actor, rr: RightsRequest, outcome: str, reason: str) -> None:
         justification=f"{rr.reference}: {rr.get_outcome_display()}",
         details={"outcome": outcome, "reason": rr.outcome_reason[:500]},
     )
-    if not is_ig(actor):
-        notify(
-            recipients=User.objects.filter(role__in=roles_for("rights.manage_request")),
+    # The "please answer by" items about it are answered now (the inbox would else
+    # keep asking).
+    notifications_resolve(
+        actor=actor,
+        obj=rr,
+        kind="rights_request",
+        subject=rr.person,
+        justification=f"{rr.reference} answered: {rr.get_outcome_display()}",
+    )
+    if tell:
+        _tell(
+            actor,
+            _request_ig(rr),
             kind="rights_request",
             title=f"{rr.reference} answered: {rr.get_outcome_display()}",
             body="The reply to the requester is ready to send.",
@@ -395,8 +452,24 @@ def restriction_apply(
         justification=reason.strip()[:500],
         details={"request": rr.reference if rr else None},
     )
+    # Art. 18: the owning agency stops using the record, so all who decide for it are told
+    # (and the IG who logged the request, to reply): one item each, the record's id only.
+    _tell(
+        actor,
+        _owners(person) + (_request_ig(rr) if rr is not None else []),
+        kind="rights_restriction",
+        title=f"Processing of record {person.pk} is restricted",
+        body=f"{agency_of(actor).name} restricted it (UK GDPR Article 18): it is kept but "
+        "withheld from everyday use until the restriction is lifted.",
+        url=(
+            reverse("rights:detail", args=[rr.pk])
+            if rr is not None
+            else reverse("pole:person-detail", args=[person.pk])
+        ),
+        obj=restriction,
+    )
     if rr is not None:
-        _close(actor, rr, Outcome.RESTRICTED, reason)
+        _close(actor, rr, Outcome.RESTRICTED, reason, tell=False)
     return restriction
 
 
@@ -429,6 +502,19 @@ def restriction_lift(*, actor: Actor, person_id: int, reason: str) -> Restrictio
         subject=person,
         justification=reason.strip()[:500],
         details={"restricted_since": restriction.applied_at.isoformat()},
+    )
+    # Art. 18(3): the person who obtained the restriction must be told before it is lifted;
+    # IG (of the owning agency, and of the agency that logged the request) replies to them.
+    rr = restriction.request
+    _tell(
+        actor,
+        _request_ig(rr) if rr is not None else _ig_of({person.entity.owning_agency_id}),
+        kind="rights_restriction",
+        title=f"The restriction on record {person.pk} is lifted",
+        body=f"{agency_of(actor).name} lifted it. The person who asked for it must be told "
+        "before it is lifted (UK GDPR Article 18(3)): check they were, and tell them if not.",
+        url=reverse("rights:detail", args=[rr.pk]) if rr is not None else "",
+        obj=restriction,
     )
     return restriction
 
@@ -642,8 +728,14 @@ def sar_confirm(*, actor: Actor, sar_id: int, person_ids: list[int]) -> SubjectA
         .prefetch_related("names")
         .order_by("pk")
     )
+    errors = parent_for_adult_records_errors(sar, people)
+    if errors:
+        raise ValidationError(errors)
     sar.people.set(people)
-    specs = records_about(people)
+    # Police-only records are the police's to answer for (ADR 0025, amendment): a
+    # partner's bundle leaves them out, so its IG learns nothing of them, not even that
+    # one exists; police IG answers for them in the police's own request.
+    specs = [s for s in records_about(people) if bundle_holds(actor, police_only=s.police_only)]
     BundleItem.objects.bulk_create(
         BundleItem(
             sar=sar,
@@ -802,6 +894,14 @@ def sar_approve(*, actor: Actor, sar_id: int) -> AgencyApproval:
         justification=f"{sar.reference}: {agency_of(actor).name}'s part approved",
         details={"agency": agency_id},
     )
+    # "Approve your agency's part" is done for every IG of the agency.
+    notifications_resolve(
+        actor=actor,
+        obj=sar,
+        kind="rights_request",
+        justification=f"{sar.reference}: {agency_of(actor).name}'s part approved",
+        recipients=[u.pk for u in _ig_of({agency_id})],
+    )
     return approval
 
 
@@ -897,6 +997,12 @@ def sar_disclose(
                 "override_reason": sar.override_reason[:500],
             },
         )
+    notifications_resolve(
+        actor=actor,
+        obj=sar,
+        kind="rights_request",
+        justification=f"{sar.reference} disclosed: nothing left to approve",
+    )
     return sar
 
 
@@ -952,6 +1058,12 @@ def sar_close(
                 "items": sar.items.count(),
             },
         )
+    notifications_resolve(
+        actor=actor,
+        obj=sar,
+        kind="rights_request",
+        justification=f"{sar.reference} closed without disclosure: nothing to approve",
+    )
     agencies = set(sar.items.values_list("agency_id", flat=True)) - {actor.agency_id}
     notify(
         recipients=_ig_of(agencies),

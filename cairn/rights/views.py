@@ -103,6 +103,7 @@ def request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpRe
     rr = access.access_request_by_id(request.user, request_id)
     reason_form = ReasonForm(request.POST or None)
     action = request.POST.get("action", "")
+    status = 200
     if request.method == "POST" and action == "confirm_identity":
         services.request_confirm_identity(actor=request.user, request_id=rr.pk)
         messages.success(request, f"{rr.reference}: the requester's identity is confirmed.")
@@ -124,8 +125,12 @@ def request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpRe
                     messages.success(request, "Processing of the record is now restricted.")
                 else:
                     raise Http404("No such action.")
-            except Conflict:
-                raise  # answered 409 by ConflictMiddleware, saying what happened (ADR 0015)
+            except Conflict as exc:
+                # Lost a race (another IG restricted or answered first): say so on this
+                # page, as correcting and lifting do, with the reason typed kept (ADR 0015).
+                reason_form.add_error(None, changed_meanwhile(exc))
+                status = 409
+                rr = access.access_request_by_id(request.user, rr.pk)  # as it is now
             except ValidationError as exc:
                 apply_service_errors(reason_form, exc)
             else:
@@ -147,8 +152,10 @@ def request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpRe
             "restriction": selectors.restriction_in_force(person),
             "lifted": lifted,
             "letter": "" if rr.is_open else reply_text(rr, lifted=lifted),
+            "kept": status == 409,
             "nav": "rights",
         },
+        status=status,
     )
 
 
@@ -363,7 +370,7 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
             "extend_form": extend_form,
             "disclose_form": disclose_form,
             "items": selectors.sar_items(sar, own_agency, viewer=request.user),
-            "parts": selectors.sar_parts(sar),
+            "parts": selectors.sar_parts(sar, viewer=request.user),
             "can_close": access.can_close_sar(request.user, sar),
             "dob_differs": any(m.dob_differs for m in matches),
             "my_agency": getattr(request.user, "agency_id", None),

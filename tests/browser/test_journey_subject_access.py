@@ -1,9 +1,10 @@
 """Information governance answers a subject access request in a real browser: log it,
 confirm the child's record found by the matcher, redact a third party's name, approve the
-Trust's part; the police-only intelligence is a placeholder to the Trust's IG and no
-override discloses it, so police IG (a second browser context) reads it, redacts its
-source and approves the police part; then disclose and download the PDF, whose text holds
-none of the redacted words. axe on each page."""
+Trust's part; the police's part (a missing episode) is a placeholder to the Trust's IG
+until the police approve it, and the police-only intelligence is not in the Trust's
+bundle at all; police IG (a second browser context) reads its part, redacts its source
+and approves it; then disclose and download the PDF, whose text holds none of the
+redacted words and nothing police-only. axe on each page."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from cairn.audit.models import AuditEvent
 from cairn.concerns.models import Concern, ConcernStatus
 from cairn.intelligence.models import Status as IntelStatus
 from cairn.intelligence.models import Submission
+from cairn.missing.models import MissingEpisode
 from cairn.pole import services as pole
 
 THIRD_PARTY = "Orla Madeupfriend"
@@ -50,12 +52,19 @@ def test_ig_handles_a_subject_access_request_to_a_redacted_pdf(
         reporter_agency=agencies["trust"],
         narrative=f"Jade was seen getting into a car with {THIRD_PARTY} after school.",
     )
-    Submission.objects.create(
+    MissingEpisode.objects.create(
+        child=child,
+        owning_agency=agencies["police"],
+        recorded_by=fib,
+        reported_at=dt.datetime.now(tz=dt.UTC),
+        circumstances=f"Reported by {SOURCE}: Jade stays out overnight at a flat on Mill Road.",
+    )
+    Submission.objects.create(  # police-only: the police answer for it themselves
         status=IntelStatus.NEW,
         submitter=fib,
         submitter_agency=agencies["police"],
         subject=child,
-        what=f"Reported by {SOURCE}: Jade stays out overnight at a flat on Mill Road.",
+        what="Seen at the Mill Road flat with Crispin Madeupassociate.",
     )
 
     page.goto("/accounts/sign-in/")
@@ -99,9 +108,9 @@ def test_ig_handles_a_subject_access_request_to_a_redacted_pdf(
     page.get_by_label(re.compile(r"Jade Examplesmith, born 14 March 2010")).check()
     page.get_by_role("button", name="Confirm and build the bundle").click()
     expect(page.get_by_test_id("sar-state")).to_have_text("Redaction and approval")
-    expect(page.get_by_test_id("bundle")).to_contain_text(
-        "A record held by Testshire Police (police-only)"
-    )
+    expect(page.get_by_test_id("bundle")).to_contain_text("A record held by Testshire Police")
+    expect(page.get_by_test_id("bundle")).not_to_contain_text("police-only")
+    expect(page.get_by_test_id("police-own-records")).to_be_visible()
     assert_accessible(page)
 
     def redact(on: Any, item: str, phrase: str, exemption: str) -> None:
@@ -121,10 +130,12 @@ def test_ig_handles_a_subject_access_request_to_a_redacted_pdf(
     redact(page, "Concern", THIRD_PARTY, "Third-party personal data")
     sar_url = page.url
 
-    # The police-only intelligence is a placeholder to the Trust's IG.
+    # The police's part is a placeholder to the Trust's IG until the police approve it;
+    # nothing police-only is in the bundle, not even a placeholder.
     bundle = page.get_by_test_id("bundle")
     expect(bundle).not_to_contain_text("Intelligence submission")
-    bundle.get_by_role("link", name="A record held by Testshire Police (police-only)").click()
+    expect(bundle.get_by_role("listitem")).to_have_count(3)  # person, concern, episode
+    bundle.get_by_role("link", name="A record held by Testshire Police").click()
     expect(page.get_by_test_id("item-placeholder")).to_contain_text(
         "Testshire Police's information governance reviews and approves this part"
     )
@@ -133,7 +144,7 @@ def test_ig_handles_a_subject_access_request_to_a_redacted_pdf(
     assert_accessible(page)
     page.get_by_role("link", name=re.compile(r"^SAR-")).click()
 
-    # The Trust approves its part; an override cannot send the police part.
+    # The Trust approves its part; disclosure waits for the police's (or a reason).
     page.get_by_role("button", name="Approve Testshire Children's Trust's part").click()
     approvals = page.get_by_test_id("approvals")
     expect(approvals.get_by_role("row").filter(has_text="Children's Trust")).to_contain_text(
@@ -141,12 +152,9 @@ def test_ig_handles_a_subject_access_request_to_a_redacted_pdf(
     )
     page.get_by_label("Sent to").fill("Jade Examplesmith, 1 Example Row")
     page.get_by_label("Recorded post").check()
-    page.get_by_label("If an agency has not approved its part").fill(
-        "Police did not answer before the time limit"
-    )
     page.get_by_role("button", name="Disclose").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "Testshire Police must approve or withhold its part"
+        "Not yet approved by Testshire Police"
     )
     expect(page.get_by_label("Sent to")).to_have_value("Jade Examplesmith, 1 Example Row")
     assert_accessible(page)
@@ -160,9 +168,10 @@ def test_ig_handles_a_subject_access_request_to_a_redacted_pdf(
         police.goto("/accounts/sign-in/")
         login_as(police, police_ig)
         police.goto(sar_url)
-        expect(police.get_by_test_id("bundle")).to_contain_text("Intelligence submission")
+        expect(police.get_by_test_id("bundle")).to_contain_text("Missing episode")
+        expect(police.get_by_test_id("bundle")).not_to_contain_text("Intelligence submission")
         assert_accessible(police)
-        redact(police, "Intelligence submission", SOURCE, "Intelligence source")
+        redact(police, "Missing episode", SOURCE, "Intelligence source")
         police.get_by_role("button", name="Approve Testshire Police's part").click()
         expect(
             police.get_by_test_id("approvals").get_by_role("row").filter(has_text="Police")
@@ -187,6 +196,7 @@ def test_ig_handles_a_subject_access_request_to_a_redacted_pdf(
     assert "Mill Road" in text
     assert "Redacted: intelligence source" in text
     assert "Madeupfriend" not in text and "number 12" not in text
+    assert "Madeupassociate" not in text  # police-only: the police answer for it
     downloaded = AuditEvent.objects.get(event="rights.sar_pdf_downloaded")
     assert downloaded.recipient == "Jade Examplesmith, 1 Example Row"
     # The cover says where the data went, how long it is kept and the right to complain.

@@ -12,7 +12,7 @@ from django.urls import reverse
 from cairn.audit.models import AuditEvent
 from cairn.concerns import services
 from cairn.concerns.models import Concern, ConcernStatus, IndicatorObservation, PathwayDecision
-from cairn.pole.models import Person
+from cairn.pole.models import Entity, Link, Person
 
 from ..concerns.conftest import complete_payload
 from .conftest import ROUNDS, poster, race
@@ -101,3 +101,50 @@ def test_next_steps_recorded_twice_at_once(
 
     assert all(o.ok for o in outcomes), [o.error for o in outcomes]
     assert PathwayDecision.objects.filter(concern=concern).count() == 3
+
+
+def _same_objects(r: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Round `r`'s new phone, vehicle and account, typed differently in each concern."""
+    return [
+        (
+            {"kind": "phone", "number": f"07700 90051{r}"},
+            {"kind": "phone", "number": f"+4477009005 1{r}"},
+        ),
+        (
+            {"kind": "vehicle", "registration": f"RC1{r} ACE"},
+            {"kind": "vehicle", "registration": f"rc1{r}ace"},
+        ),
+        (
+            {"kind": "online_account", "platform": "snapchat", "handle": f"@mention_racer{r}"},
+            {"kind": "online_account", "platform": "snapchat", "handle": f"Mention_Racer{r}"},
+        ),
+    ]
+
+
+def test_two_concerns_naming_the_same_new_phone_at_once_make_one_record(
+    users: dict[str, Any], make_person: Callable[..., Person]
+) -> None:
+    """Two workers, two children, one new phone (vehicle, account) named in both, submitted
+    at the same moment: one record each, linked to both children (mentions take the same
+    key lock as POST /phones; without it both find nothing and both make one)."""
+    workers = (users["practitioner"], users["social_worker"])
+    for round_ in range(ROUNDS):
+        before = Entity.objects.count()
+        drafts = []
+        for n, worker in enumerate(workers):
+            child = make_person(given_name=f"Mention{round_}{n}", date_of_birth=dt.date(2011, 6, 1))
+            concern = _draft(worker, child)
+            concern.draft["mentions"] = [pair[n] for pair in _same_objects(round_)]
+            concern.save(update_fields=["draft"])
+            drafts.append((worker, concern))
+
+        outcomes = race(
+            *(lambda w=w, c=c: services.concern_submit(actor=w, concern=c) for w, c in drafts)
+        )
+
+        assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+        recorded = [[m["record_id"] for m in o.value.draft["mentions"]] for o in outcomes]
+        assert recorded[0] == recorded[1]  # one record each, not two
+        assert Entity.objects.count() == before + 2 + 3  # two children, three objects
+        for entity_id in recorded[0]:
+            assert Link.objects.filter(to_entity_id=entity_id).count() == 2

@@ -109,3 +109,32 @@ def test_two_lifts_at_once_one_lifted_the_other_told(
             ).count()
             == 1
         )
+
+
+def test_two_restrictions_at_once_one_restricted_the_other_keeps_its_reason(
+    users: dict[str, Any], make_person: Callable[..., Person]
+) -> None:
+    """The request page's Restrict processing, by the owning agency's casework and IG at
+    once: one restricts; the other sees the page again with its reason (409)."""
+    sw, ig = users["social_worker"], users["ig_admin"]
+    for n in range(ROUNDS):
+        child = make_person(given_name="Bea", family_name=f"Restrictrace{n}")
+        url = reverse("rights:detail", args=[_request(users, child, "restriction")])
+        outcomes = race(
+            poster(sw, url, {"action": "restrict", "reason": "Contested: school checking it"}),
+            poster(ig, url, {"action": "restrict", "reason": "Contested: family checking it"}),
+        )
+        assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+        codes = sorted(o.value.status_code for o in outcomes)
+        assert codes == [302, 409], codes
+        (loser,) = [o.value for o in outcomes if o.value.status_code == 409]
+        body = _body(loser)
+        assert "Someone else changed this record" in body
+        (restriction,) = Restriction.objects.filter(person=child)
+        lost = {"Contested: school checking it", "Contested: family checking it"} - {
+            restriction.reason
+        }
+        assert lost and lost.pop() in body  # the loser's own words, kept
+        assert (
+            AuditEvent.objects.filter(event="rights.restricted", subject_id=child.pk).count() == 1
+        )

@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from cairn.audit.models import AuditEvent
 from cairn.pole.models import Person
 from cairn.rights import services
 from cairn.rights.models import RightsRequest, SubjectAccessRequest
@@ -120,3 +122,53 @@ def test_a_sar_by_a_parent_for_an_adult_is_refused_and_turning_18_counts(
     a_day_short = eighteen_today + dt.timedelta(days=1)
     sar = services.sar_log(actor=ig, given_name="Bea", date_of_birth=a_day_short, **common)
     assert sar.requester_kind == "parent"
+
+
+def test_a_parents_sar_is_checked_again_on_the_records_confirmed(
+    users: dict[str, Any], adult: Person, make_person: Callable[..., Person], make_user: Any
+) -> None:
+    """Logged with no date of birth (or a wrong one), the check runs on the records IG
+    confirms as the requester's: an adult's refuses, clearly and on the page; a child's
+    goes on; the data subject themselves is never refused for being an adult."""
+    ig, today = users["ig_admin"], timezone.localdate()
+    common = {
+        "requester": "Mrs Q. Exampleparent",
+        "requester_kind": "parent",
+        "authority_checked": True,
+        "given_name": "Neville",
+        "family_name": "Grownupcase",
+        "date_of_birth": None,
+        "other_names": "",
+        "received_on": today,
+    }
+    sar = services.sar_log(actor=ig, **common)
+    url = reverse("rights:sar-detail", args=[sar.pk])
+    response = _client(ig).post(url, {"action": "confirm", "people": [str(adult.pk)]})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "an adult: a parent or carer cannot ask for them" in body
+    assert "withdraw or close this request" in body
+    sar.refresh_from_db()
+    assert sar.status == "matching" and not sar.items.exists() and not sar.people.exists()
+    assert not AuditEvent.objects.filter(event="rights.sar_records_confirmed").exists()
+    # Another IG of another agency cannot confirm at all (not found), adult or not.
+    school_ig = make_user("ig_admin", agency="school", username="ig_school_parent")
+    with pytest.raises(Http404):
+        services.sar_confirm(actor=school_ig, sar_id=sar.pk, person_ids=[adult.pk])
+    # A child's record: the parent's request goes on.
+    child = make_person(
+        given_name="Nevin", family_name="Childcase", date_of_birth=dt.date(today.year - 9, 1, 2)
+    )
+    for_child = services.sar_log(
+        actor=ig, **{**common, "given_name": "Nevin", "family_name": "Childcase"}
+    )
+    services.sar_confirm(actor=ig, sar_id=for_child.pk, person_ids=[child.pk])
+    assert for_child.people.get() == child
+    # The adult asking for himself: no age check.
+    own = services.sar_log(
+        actor=ig,
+        **{**common, "requester": "Neville Grownupcase", "requester_kind": "subject"},
+        confirm_duplicate=True,  # the parent's request is still open
+    )
+    services.sar_confirm(actor=ig, sar_id=own.pk, person_ids=[adult.pk])
+    assert AuditEvent.objects.filter(event="rights.sar_records_confirmed").count() == 2

@@ -22,7 +22,7 @@ from cairn.pole.models import Entity, Person
 from cairn.retention.models import RecordType
 from cairn.retention.selectors import review_entry
 from cairn.rights import services
-from cairn.rights.models import RightsRequest
+from cairn.rights.models import Restriction, RightsRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -482,6 +482,37 @@ def test_a_correction_or_lift_lost_to_someone_else_keeps_what_was_typed(
     assert sw.get(url).status_code == 404
     # Someone who may not lift it learns nothing either way.
     assert _client(users["fib_officer"]).post(url, {"reason": "Checked it all"}).status_code == 404
+
+
+def test_a_restriction_lost_to_someone_else_keeps_the_reason_typed(
+    users: dict[str, Any], child: Person, log_request: Any, make_user: Any
+) -> None:
+    """Two IG restrict the same record from its request (in turn here; at once on
+    PostgreSQL in tests/concurrency/test_rights.py): the second sees the page again with
+    a 409 and its reason, not the bare Conflict page; one restriction, one audit row."""
+    rr = log_request(child, "restriction", grounds="Contests the record")
+    url = reverse("rights:detail", args=[rr.pk])
+    second_ig = make_user("ig_admin", "trust", username="ig_second")
+    first = _client(users["ig_admin"]).post(
+        url, {"action": "restrict", "reason": "Accuracy contested by the family"}
+    )
+    assert first.status_code == 302
+    lost = _client(second_ig).post(
+        url, {"action": "restrict", "reason": "Contested: the school is checking the address"}
+    )
+    assert lost.status_code == 409
+    body = lost.content.decode()
+    assert "Someone else changed this record" in body and "already been answered" in body
+    assert "Contested: the school is checking the address" in body
+    assert 'data-testid="kept-reason"' in body
+    assert "Processing restricted since" in body  # the page as it is now
+    assert AuditEvent.objects.filter(event="rights.restricted", subject_id=child.pk).count() == 1
+    assert Restriction.objects.get(person=child).reason == "Accuracy contested by the family"
+    # Someone who may not restrict it learns nothing either way: not found, not 409.
+    school_ig = make_user("ig_admin", "school", username="ig_school_restrict")
+    for outsider in (users["fib_officer"], school_ig):
+        denied = _client(outsider).post(url, {"action": "restrict", "reason": "Checked it all"})
+        assert denied.status_code == 404
 
 
 @pytest.mark.parametrize("reason", ["x", "n/a", "..........", "  ok  ", "?!?!?!?!?!?!"])

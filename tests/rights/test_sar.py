@@ -26,6 +26,7 @@ from cairn.concerns.models import Concern, ConcernStatus
 from cairn.core.concurrency import Conflict
 from cairn.intelligence.models import Status as IntelStatus
 from cairn.intelligence.models import Submission
+from cairn.missing.models import MissingEpisode
 from cairn.pole.models import Person
 from cairn.rights import selectors, services
 from cairn.rights.models import SarStatus, SubjectAccessRequest
@@ -54,14 +55,23 @@ def records(jade: Person, users: dict[str, User], agencies: dict[str, Any]) -> d
         reporter_agency=agencies["trust"],
         narrative=f"Jade was seen getting into a car with {THIRD_PARTY} after school.",
     )
+    # The police's part, open to partners (not police-only): a missing episode they hold.
+    episode = MissingEpisode.objects.create(
+        child=jade,
+        owning_agency=agencies["police"],
+        recorded_by=users["fib_officer"],
+        reported_at=timezone.now(),
+        circumstances=f"Reported by {SOURCE}: Jade stays out overnight at a flat on Mill Road.",
+    )
+    # Police-only intelligence: the police's to answer for, never in a partner's bundle.
     intel = Submission.objects.create(
         status=IntelStatus.NEW,
         submitter=users["fib_officer"],
         submitter_agency=agencies["police"],
         subject=jade,
-        what=f"Reported by {SOURCE}: Jade stays out overnight at a flat on Mill Road.",
+        what="Seen at the Mill Road flat with Crispin Madeupassociate.",
     )
-    return {"concern": concern, "intel": intel}
+    return {"concern": concern, "episode": episode, "intel": intel}
 
 
 def _log(actor: User, **kwargs: Any) -> SubjectAccessRequest:
@@ -163,10 +173,12 @@ def test_confirm_builds_one_item_per_record_with_its_owning_agency(
     sar = _confirmed(users, jade)
     assert sar.status == SarStatus.REVIEW
     by_type = {i.record_type: i for i in sar.items.all()}
-    assert set(by_type) == {"person", "concern", "intelligence"}
+    # The police-only intelligence is not in the Trust's bundle (ADR 0025, amendment).
+    assert set(by_type) == {"person", "concern", "missing_episode"}
     assert by_type["concern"].agency == agencies["trust"]
-    assert by_type["intelligence"].agency == agencies["police"]
-    assert by_type["intelligence"].police_only
+    assert by_type["missing_episode"].agency == agencies["police"]
+    assert not any(i.police_only for i in by_type.values())
+    assert "Madeupassociate" not in " ".join(i.text for i in by_type.values())
     assert THIRD_PARTY in by_type["concern"].text
     assert "JJ" in by_type["person"].text
     with pytest.raises(Conflict):  # a second submit does not build a second bundle
@@ -218,11 +230,11 @@ def test_each_redaction_needs_an_exemption_and_a_reason(
     services.sar_withhold(
         actor=ig,
         sar_id=sar.pk,
-        item_id=_item(sar, "intelligence").pk,
+        item_id=_item(sar, "missing_episode").pk,
         exemption="prejudice_investigation",
         reason="Live investigation into the flat on Mill Road",
     )
-    assert _item(sar, "intelligence").withheld_exemption == "prejudice_investigation"
+    assert _item(sar, "missing_episode").withheld_exemption == "prejudice_investigation"
 
 
 def test_disclosure_waits_for_each_agency_or_an_override_reason(
@@ -304,7 +316,7 @@ def test_pdf_has_no_redacted_text_and_its_download_is_audited(
     sar = _confirmed(users, jade)
     for actor, record_type, phrase, exemption in [
         (ig, "concern", THIRD_PARTY, "third_party"),
-        (police_ig, "intelligence", SOURCE, "intelligence_source"),  # only police reads it
+        (police_ig, "missing_episode", SOURCE, "intelligence_source"),  # the police's part
     ]:
         services.sar_redact(
             actor=actor,
@@ -334,6 +346,7 @@ def test_pdf_has_no_redacted_text_and_its_download_is_audited(
     assert "Mill Road" in flat and "after school" in flat  # the rest is disclosed
     assert "Redacted: third-party personal data" in flat
     assert "Madeupfriend" not in flat and "number 12" not in flat
+    assert "Madeupassociate" not in flat  # police-only: not in the Trust's disclosure
     row = AuditEvent.objects.get(event="rights.sar_pdf_downloaded")
     assert (row.recipient, row.subject_id) == ("Jade", jade.pk)
 

@@ -90,7 +90,9 @@ def hidden(make_person: Callable[..., Person], users: dict[str, User]) -> Person
 
 
 def _sar(ig: User, given: str, family: str, born: dt.date) -> SubjectAccessRequest:
+    # Another agency's request for the same person may be open: a new one is logged too.
     return services.sar_log(
+        confirm_duplicate=True,
         actor=ig,
         requester=f"{given} {family}",
         requester_kind="subject",
@@ -149,60 +151,89 @@ def test_a_police_only_record_is_no_match_at_all_to_non_police_ig(
     assert "born 3 February 1988" in page and f"record {hidden.pk};" in page
 
 
-def test_police_only_item_is_a_placeholder_to_other_ig_and_shown_to_police_ig(
+def test_a_partners_bundle_holds_nothing_of_a_police_only_record(
     users: dict[str, User], suspect: Person, police_ig: User, api_as: Callable[[User], Any]
 ) -> None:
+    """As with the match list: the Trust's bundle on a man with police-only intelligence
+    is the bundle it would be without it (ADR 0025, amendment). Police forces answer for
+    their own records; police IG still reads them in its own request."""
     ig = users["ig_admin"]
     sar = _confirmed(ig, suspect)
-    item = _police_item(sar)
-    url = reverse("rights:sar-item", args=[sar.pk, item.pk])
-    for page in (
-        _client(ig).get(url).content.decode(),
-        _client(ig).get(reverse("rights:sar-detail", args=[sar.pk])).content.decode(),
-    ):
-        assert "Crispin" not in page and "Person record:" not in page
-        assert "A record held by Testshire Police (police-only)" in page
-    assert "Testshire Police's information governance reviews and approves" in (
-        _client(ig).get(url).content.decode()
-    )
-    # Still not once police approved: police-only is for police IG only.
-    services.sar_approve(actor=police_ig, sar_id=sar.pk)
-    assert "Crispin" not in _client(ig).get(url).content.decode()
-    detail = api_as(ig).get(f"/rights/access-requests/{sar.pk}").json()
-    shown = next(i for i in detail["items"] if i["id"] == item.pk)
-    assert shown["title"] == "A record held by Testshire Police (police-only)"
-    assert shown["content_shown"] is False
-    assert shown["record_id"] == ""
-    # The police IG reads, redacts and withholds its own part.
+    assert list(sar.items.values_list("record_type", "police_only")) == [("person", False)]
+    page = _client(ig).get(reverse("rights:sar-detail", args=[sar.pk])).content.decode()
+    detail = page.split('id="approvals-heading"', 1)[1]  # the parts and the bundle
+    api = api_as(ig).get(f"/rights/access-requests/{sar.pk}").json()
+    for shown in (detail, str(api)):
+        assert "Crispin" not in shown and "olice-only" not in shown and "olice only" not in shown
+    assert [p["items"] for p in api["parts"]] == [1]  # the person record alone
+    assert [i["record_type"] for i in api["items"]] == ["person"]
+    assert 'data-testid="police-own-records"' in page  # send them to the police too
+    # Police IG sees the Trust's request (the person record is theirs), nothing more...
+    police_view = api_as(police_ig).get(f"/rights/access-requests/{sar.pk}").json()
+    assert [i["record_type"] for i in police_view["items"]] == ["person"]
+    # ...and reads, redacts and withholds the intelligence in its own request.
+    own = _confirmed(police_ig, suspect)
+    item = _police_item(own)
+    url = reverse("rights:sar-item", args=[own.pk, item.pk])
     assert "Crispin" in _client(police_ig).get(url).content.decode()
-    police_api = api_as(police_ig).get(f"/rights/access-requests/{sar.pk}").json()
+    police_api = api_as(police_ig).get(f"/rights/access-requests/{own.pk}").json()
     assert next(i for i in police_api["items"] if i["id"] == item.pk)["content_shown"] is True
     services.sar_redact(
         actor=police_ig,
-        sar_id=sar.pk,
+        sar_id=own.pk,
         item_id=item.pk,
         phrase="Crispin Madeupassociate",
         exemption="third_party",
         reason="Another person's name",
     )
-    with pytest.raises(Http404):  # the handler cannot probe text it may not read
-        services.sar_redact(
-            actor=ig,
-            sar_id=sar.pk,
-            item_id=item.pk,
-            phrase="garage",
-            exemption="third_party",
-            reason="Another person's name",
-        )
+    # The Trust's IG does not see the police's request at all.
+    assert _client(ig).get(reverse("rights:sar-detail", args=[own.pk])).status_code == 404
     with pytest.raises(Http404):
         services.sar_redact(
             actor=users["fib_officer"],
-            sar_id=sar.pk,
+            sar_id=own.pk,
             item_id=item.pk,
             phrase="garage",
             exemption="third_party",
             reason="x",
         )
+
+
+def test_a_police_only_item_in_an_older_partners_bundle_is_hidden_from_it(
+    users: dict[str, User], suspect: Person, police_ig: User, api_as: Callable[[User], Any]
+) -> None:
+    """A bundle built before police-only records were left out: the Trust's IG is not
+    shown the item (404, not a placeholder); police IG still is."""
+    ig = users["ig_admin"]
+    sar = _confirmed(ig, suspect)
+    item = sar.items.create(
+        record_type="intelligence",
+        record_id="1",
+        title="Intelligence submission 1",
+        agency=police_ig.agency,
+        police_only=True,
+        text=SECRET,
+        position=5,
+    )
+    url = reverse("rights:sar-item", args=[sar.pk, item.pk])
+    assert _client(ig).get(url).status_code == 404
+    page = _client(ig).get(reverse("rights:sar-detail", args=[sar.pk])).content.decode()
+    detail = page.split('id="approvals-heading"', 1)[1]
+    api = api_as(ig).get(f"/rights/access-requests/{sar.pk}").json()
+    for shown in (detail, str(api)):
+        assert "olice-only" not in shown and "Intelligence" not in shown
+    assert [p["items"] for p in api["parts"]] == [1]
+    with pytest.raises(Http404):
+        services.sar_withhold(
+            actor=ig,
+            sar_id=sar.pk,
+            item_id=item.pk,
+            exemption="prejudice_investigation",
+            reason="Probing for police records",
+        )
+    assert "Crispin" in _client(police_ig).get(url).content.decode()
+    police_api = api_as(police_ig).get(f"/rights/access-requests/{sar.pk}").json()
+    assert [p["items"] for p in police_api["parts"]] == [2]
 
 
 def test_another_agencys_item_is_shown_once_it_approved(
@@ -231,47 +262,65 @@ def test_another_agencys_item_is_shown_once_it_approved(
 
 
 def test_no_override_covers_a_police_only_part_and_an_override_needs_a_reason(
-    users: dict[str, User], suspect: Person, police_ig: User
+    users: dict[str, User], suspect: Person, police_ig: User, agencies: dict[str, Any]
 ) -> None:
+    """In the police's own request: intelligence the Trust submitted is police-only but
+    the Trust's to approve (unread); no override covers it."""
     ig = users["ig_admin"]
-    sar = _confirmed(ig, suspect)
+    Submission.objects.create(
+        status=IntelStatus.NEW,
+        submitter=users["social_worker"],
+        submitter_agency=agencies["trust"],
+        subject=suspect,
+        what="Seen near the school gates",
+    )
+    sar = _confirmed(police_ig, suspect)
+    trust_intel = sar.items.get(record_type="intelligence", agency=agencies["trust"])
+    assert trust_intel.police_only
     with pytest.raises(ValidationError) as exc:
         services.sar_disclose(
-            actor=ig,
+            actor=police_ig,
             sar_id=sar.pk,
             recipient="Mortimer",
             method="post",
-            override_reason="Police did not answer before the time limit",
+            override_reason="The Trust did not answer before the time limit",
         )
-    assert "Testshire Police must approve or withhold its part" in str(exc.value)
+    assert "Testshire Children's Trust must approve or withhold its part" in str(exc.value)
     # Through the page: the message, and what was typed kept.
-    response = _client(ig).post(
+    response = _client(police_ig).post(
         reverse("rights:sar-detail", args=[sar.pk]),
         {"action": "disclose", "recipient": "Mortimer, 1 Example Row", "method": "post"},
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Testshire Police must approve or withhold its part" in page
+    assert "Testshire Children&#x27;s Trust must approve or withhold its part" in page
     assert 'value="Mortimer, 1 Example Row"' in page
-    # Withheld by the police, the police-only record needs no approval.
+    # The Trust's IG knows its own submission is there (a placeholder), not its words.
+    trust_page = _client(ig).get(reverse("rights:sar-detail", args=[sar.pk])).content.decode()
+    assert "A record held by Testshire Children&#x27;s Trust (police-only)" in trust_page
+    assert "Seen near the school gates" not in trust_page
+    assert "Crispin" not in trust_page  # the police's own police-only part: nothing
+    # The police approve their own part; withheld, the Trust's police-only record needs
+    # no approval.
+    services.sar_approve(actor=police_ig, sar_id=sar.pk)
     services.sar_withhold(
         actor=police_ig,
         sar_id=sar.pk,
-        item_id=_police_item(sar).pk,
+        item_id=trust_intel.pk,
         exemption="prejudice_investigation",
         reason="Live investigation",
     )
-    sar.items.create(  # a police record that is not police-only: an override may cover it
+    sar.items.create(  # a Trust record that is not police-only: an override may cover it
         record_type="concern",
         record_id="999",
         title="Concern",
-        agency=users["fib_officer"].agency,
+        agency=agencies["trust"],
         police_only=False,
         text="Not police-only",
         position=9,
     )
     for reason in (".", "too short reason"):
-        response = _client(ig).post(
+        response = _client(police_ig).post(
             reverse("rights:sar-detail", args=[sar.pk]),
             {
                 "action": "disclose",
@@ -283,14 +332,14 @@ def test_no_override_covers_a_police_only_part_and_an_override_needs_a_reason(
         page = response.content.decode()
         assert "at least 20 characters" in page and f"{reason}</textarea>" in page
     services.sar_disclose(
-        actor=ig,
+        actor=police_ig,
         sar_id=sar.pk,
         recipient="Mortimer",
         method="post",
-        override_reason="Police did not answer on the open record",
+        override_reason="The Trust did not answer on the open record",
     )
     row = AuditEvent.objects.get(event="rights.sar_disclosed")
-    assert "Police did not answer on the open record" in row.justification
+    assert "The Trust did not answer on the open record" in row.justification
 
 
 def test_owning_agencies_ig_are_told_without_personal_data(
@@ -302,3 +351,42 @@ def test_owning_agencies_ig_are_told_without_personal_data(
     assert "Mortimer" not in note.title + note.body and "Policeonly" not in note.title + note.body
     assert not Notification.objects.filter(recipient=school_ig).exists()  # holds nothing
     assert not Notification.objects.filter(recipient=users["fib_officer"]).exists()
+
+
+def test_approve_your_part_items_are_answered_by_the_approval_or_the_disclosure(
+    users: dict[str, User],
+    suspect: Person,
+    police_ig: User,
+    make_user: Callable[..., User],
+    school_ig: User,
+) -> None:
+    ig = users["ig_admin"]
+    second_police_ig = make_user(Role.IG_ADMIN, "police", username="ig_police_2")
+    sar = _confirmed(ig, suspect)
+
+    def unread(user: User) -> int:
+        return Notification.objects.filter(
+            recipient=user, object_id=str(sar.pk), read_at__isnull=True
+        ).count()
+
+    assert unread(police_ig) == 1 and unread(second_police_ig) == 1
+    services.sar_approve(actor=police_ig, sar_id=sar.pk)
+    # Approved for the agency: no police IG is still asked.
+    assert unread(police_ig) == 0 and unread(second_police_ig) == 0
+    row = AuditEvent.objects.get(event="notification.resolved", object_id=str(sar.pk))
+    assert set(row.details["recipients"]) == {police_ig.pk, second_police_ig.pk}
+
+    other = _confirmed(ig, suspect)  # a second request: disclosed without the police
+    assert Notification.objects.filter(
+        recipient=police_ig, object_id=str(other.pk), read_at__isnull=True
+    ).exists()
+    services.sar_disclose(
+        actor=ig,
+        sar_id=other.pk,
+        recipient="Mortimer",
+        method="post",
+        override_reason="The police did not answer before the time limit",
+    )
+    assert not Notification.objects.filter(
+        object_id=str(other.pk), kind="rights_request", read_at__isnull=True
+    ).exists()

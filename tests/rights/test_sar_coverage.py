@@ -82,9 +82,12 @@ def maya(make_person: Callable[..., Person]) -> Person:
     )
 
 
-def _disclose_items(users: dict[str, User], person: Person) -> dict[str, list[BundleItem]]:
+def _disclose_items(
+    users: dict[str, User], person: Person, ig: User | None = None
+) -> dict[str, list[BundleItem]]:
+    ig = ig or users["ig_admin"]
     sar = services.sar_log(
-        actor=users["ig_admin"],
+        actor=ig,
         requester="Maya Fictionalson",
         requester_kind="subject",
         given_name="Maya",
@@ -93,7 +96,7 @@ def _disclose_items(users: dict[str, User], person: Person) -> dict[str, list[Bu
         other_names="",
         received_on=timezone.localdate(),
     )
-    services.sar_confirm(actor=users["ig_admin"], sar_id=sar.pk, person_ids=[person.pk])
+    services.sar_confirm(actor=ig, sar_id=sar.pk, person_ids=[person.pk])
     out: dict[str, list[BundleItem]] = {}
     for item in SubjectAccessRequest.objects.get(pk=sar.pk).items.all():
         out.setdefault(item.record_type, []).append(item)
@@ -179,7 +182,10 @@ def test_bundle_holds_sen_care_status_aliases_risk_indicators_shares_and_actions
 
 
 def test_links_carry_their_sources_and_a_police_only_source_stays_police_only(
-    users: dict[str, User], agencies: dict[str, Any], maya: Person
+    users: dict[str, User],
+    agencies: dict[str, Any],
+    maya: Person,
+    make_user: Callable[..., User],
 ) -> None:
     sw, fib = users["social_worker"], users["fib_officer"]
     phone = pole.phone_create(actor=sw, number="07700 900123")
@@ -198,7 +204,13 @@ def test_links_carry_their_sources_and_a_police_only_source_stays_police_only(
         source_note="Cell-site analysis places the handset at the trap house",
         police_only=True,
     )
+    # The Trust's bundle: the link with the Trust's source; nothing of the police's.
     items = _disclose_items(users, maya)
+    assert "link_source" not in items
+    assert "Cell-site" not in items["link"][0].text
+    # The police's own request holds the police-only source as its own item.
+    police_ig = make_user("ig_admin", "police", username="ig_police_links")
+    items = _disclose_items(users, maya, police_ig)
     link = items["link"][0]
     assert not link.police_only
     assert "07700 900123" in link.text or "+447700900123" in link.text
