@@ -192,7 +192,8 @@ def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
         (
             s
             for s in near
-            if crime_rules.DANGER_NOW.search(s, text) and not crime_rules.SAFE_NOW.search(s)
+            if (crime_rules.DANGER_NOW.search(s, text) or crime_rules.NOW_TEXTING.search(s))
+            and not crime_rules.SAFE_NOW.search(s)
         ),
         "",
     )

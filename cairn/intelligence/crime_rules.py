@@ -800,7 +800,13 @@ CONFINED_NOW = (
     r"(?!\s+(?:[\w']+\s+){0,3}?(?:without|on (?:her|his|my|their) own|alone)\b)|"
     rf"\b(?:keep|keeps|keeping|holding|got|have|has|'ve)\s+{VICTIM}\s+(?:there|in there|"
     r"prisoner|hostage|locked (?:in|up)|trapped|"
-    r"(?:in|at) (?:a|the|their|his|her) trap(?: ?house)?)\b"
+    r"(?:in|at) (?:a|the|their|his|her) trap(?: ?house)?)\b|"
+    # Kept until a debt is paid or someone says so ("i cant bounce till i pay", "she cant
+    # leave until they say"; outside tester), not "couldn't leave till" (past).
+    r"\b(?:cant|can'?t|cannot|can not|not allowed to|aint allowed to)\s+(?:leave|bounce|go|"
+    r"go home|get out|dip|escape)\s+(?:\w+\s+){0,2}?(?:till|til|until|unless)\s+"
+    r"(?:i|we|she|he|they|u|you)\s+(?:pay|pays|paid|pay off|clear|work off|sell|shift|"
+    r"say|says|let|lets)\b"
 )
 NOW_OFFENCE_PATTERNS: list[tuple[str, str]] = [
     ("a person held against their will", rf"\b{CONFINED_NOW}"),
@@ -989,6 +995,15 @@ DANGER_NOW = Rule(
     r"(?:needs?|need) (?:action|help|someone|police|an ambulance) (?:now|urgently|asap))\b|"
     r"\b(?:is|are|'s|'re|am|i'm|theyre|hes|shes|im)\s+(?:[\w:.]+\s+){1,6}?now\b",
 )
+# Ringing the police for someone ("ring the feds", "call 999"): a call for help only when
+# asked for (URGENT_NOW), not "i'll call the police if".
+CALL_FOR_HELP = (
+    r"(?:ring|call|phone|get|contact) (?:the )?(?:feds|police|cops|old bill|999|fuzz|5-0|"
+    r"an ambulance)"
+)
+# "rn" (texting) is "right now": beside an offence, as DANGER_NOW (kept out of the model's
+# building blocks so its features are unchanged; outside tester's slang note).
+NOW_TEXTING = Rule(r"\b(?:rn|rite now|ryt now|rigt now)\b")
 # Danger now anywhere in a flagged text, not only beside the offence (added from the
 # danger-now misses of the leave-one-writer-out run, issue 12): someone kept somewhere now
 # ("won't let her leave", "aint lettin her go"), young children alone since this morning,
@@ -1008,7 +1023,20 @@ URGENT_NOW = Rule(
     r"police|help|an ambulance)|come)(?: \w+)? (?:now|asap|urgently|immediately|straight away)\b|"
     r"\baction (?:now|asap|urgently|immediately)\b|"
     r"\b(?:send|get) (?:someone|somebody|police|help|an ambulance|officers) (?:here |round |out |"
-    r"over )?(?:now|asap|urgently|immediately)\b"
+    r"over )?(?:now|asap|urgently|immediately)\b|"
+    # Stuck somewhere now and unable to leave ("im stuck at the trap ... i cant bounce";
+    # outside tester), not "was stuck there".
+    r"\b(?:im|i'm|i am|am|shes|she's|she is|hes|he's|he is|theyre|they're|they are|we're|"
+    r"we are|is|are|still)\s+(?:still\s+)?stuck\s+(?:at|in|inside|up in)\s+[^!?]{1,80}?"
+    r"\b(?:cant|can'?t|cannot|can not|not allowed to)\s+(?:leave|bounce|go|get out|dip|"
+    r"escape)\b|"
+    # A call for help now: "come get me", "pls ring the feds", "call the police for me"; not
+    # "she asked me to come get her" or "i'll ring the police if".
+    r"(?:^|[^\w'])(?<!to )(?<!ll )(?<!will )(?<!would )(?<!gonna )(?<!might )(?:come|cum) "
+    r"(?:and )?(?:get|fetch|help|save|rescue) (?:me|us)\b|"
+    r"\b(?:pls|please|plz|someone|somebody|can (?:you|u|someone|somebody)|or|and|just)\s+"
+    rf"(?:{CALL_FOR_HELP})\b|"
+    rf"\b(?:{CALL_FOR_HELP})\s+(?:for|4)\s+(?:me|us)\b"
 )
 # It is over: "is safe now", "home now", "back with mum now". A now-phrase that only says
 # this is no emergency ("she was kept there last year and is safe now").

@@ -342,7 +342,9 @@ def submission_submit(
             errors["crime_reference"] = [problem]
         elif not crime_reference and (problem := reason_problem(intel_only_reason)):
             errors["intel_only_reason"] = [problem]
-        elif not crime_reference and result.danger_now and not no_danger_now:
+        # Asked at once with the reason, not on a second try (outside tester): without a
+        # crime reference, danger now needs the box ticked whatever else is missing.
+        if not crime_reference and result.danger_now and not no_danger_now:
             errors["no_danger_now"] = [NO_DANGER_CONFIRM]
     if errors:
         raise ValidationError(errors)

@@ -62,6 +62,13 @@ def check_structure(page: Any) -> None:
     check_accessible(page)
 
 
+def expect_h1_first(page: Any) -> None:
+    """The h1 is the page's first heading in <main> (outside tester: the FIB rules' h2 came
+    before it on the check page)."""
+    first = page.locator("main").get_by_role("heading").first
+    expect(first).to_have_js_property("tagName", "H1")
+
+
 def expect_back_link_in_landmark(page: Any) -> None:
     back = page.locator(".govuk-back-link")
     expect(back).to_have_count(1)
@@ -95,6 +102,7 @@ def test_fib_pages_back_link_999_banner_and_delete_link(
     check_box = page.get_by_role("button", name="Check before submitting").bounding_box()
     assert check_box and (delete.bounding_box() or {}).get("y", 0) > check_box["y"]
     expect_back_link_in_landmark(page)
+    expect_h1_first(page)
     check_structure(page)
 
     page.get_by_label("Who is this entry about?").fill("Skye Examplewood, born 14 February 2012")
@@ -112,6 +120,7 @@ def test_fib_pages_back_link_999_banner_and_delete_link(
     expect(banner).to_have_accessible_name("Someone may be in danger now")
     expect(banner.get_by_role("heading")).to_have_count(0)
     expect_back_link_in_landmark(page)
+    expect_h1_first(page)
     check_structure(page)
 
     # The "Are you sure?" page has no back link, and no empty landmark for one.

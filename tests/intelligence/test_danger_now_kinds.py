@@ -44,7 +44,18 @@ TAKEN = [
     "Y7 Ruby was collected from the office by a man claiming to be her uncle; she is looked "
     "after and nobody has consented. They drove off in a silver taxi. Just now.",
 ]
-NOW = CONFINED + CHILDREN_ALONE + ACTION_NOW + TAKEN
+# Texting slang (second outside tester): "rn" is right now, "stuck at <place>" and unable
+# to leave until a debt is paid is being kept there, "come get me" and "ring the feds" call
+# for help now.
+SLANG = [
+    "bro im stuck at the trap in oakbeck rn… i cant bounce till i pay. pls come get me or "
+    "ring the feds",
+    "my cousin is stuck in a flat in leeds and cant go home till she pays them back",
+    "shes still stuck up in that flat on mill rd, they took her phone n she cant leave",
+    "they battered him at the trap house. he messaged me, come and get me, they got a blade",
+    "two lads stabbed my brother at the park, hes bleeding bad, pls ring 999 for us",
+]
+NOW = CONFINED + CHILDREN_ALONE + ACTION_NOW + TAKEN + SLANG
 
 
 @pytest.mark.parametrize("text", NOW)
@@ -55,12 +66,12 @@ def test_each_kind_is_danger_now_and_a_crime(text: str) -> None:
     assert result.danger_sentence
 
 
-@pytest.mark.parametrize("text", CONFINED + CHILDREN_ALONE + ACTION_NOW)
+@pytest.mark.parametrize("text", CONFINED + CHILDREN_ALONE + ACTION_NOW + SLANG)
 def test_the_rules_alone_find_the_danger(text: str) -> None:
     assert crime_rules.urgent_now(text), text
 
 
-@pytest.mark.parametrize("text", CONFINED + TAKEN)
+@pytest.mark.parametrize("text", CONFINED + TAKEN + SLANG[:2])
 def test_the_rules_alone_flag_the_offence(text: str) -> None:
     assert crime_rules.crime_reasons(text), text
 
@@ -78,6 +89,10 @@ def test_a_taken_child_is_named_as_kidnap() -> None:
         "Worried the group might not let him leave if he goes back to the flat.",
         "She is not letting her little brother go out after dark, which is sensible.",
         "we don't need police here now, he has gone and she is with her nan",
+        "she was stuck there last year, safe now",
+        "he was stuck in the flat for a week and couldnt leave till he paid, years ago now",
+        "she asked me to come get her from the party, I did, she is home now",
+        "I'll call the police if he turns up at the school again.",
     ],
 )
 def test_past_negated_or_possible_confinement_is_not_danger_now(text: str) -> None:
@@ -152,3 +167,21 @@ def test_check_page_has_no_crime_headline_for_a_reported_sighting(partner: Any) 
     assert 'data-testid="crime-disclosure"' not in page
     assert "This looks like a crime" not in page
     assert 'data-testid="call-999"' not in page
+
+
+def test_rn_beside_an_offence_is_danger_now_but_not_a_model_feature() -> None:
+    """Texting "rn" is "right now" beside a flagged offence, through its own rule: the model's
+    building blocks (its input features) do not change."""
+    text = "he punched her in the face rn she is crying"
+    assert checks.check(text).danger_now
+    assert not crime_rules.DANGER_NOW.search(text)
+    assert crime_rules.building_blocks(text) == crime_rules.building_blocks(
+        text.replace(" rn ", " ")
+    )
+
+
+def test_a_call_for_help_that_is_refused_or_only_threatened_is_not_urgent() -> None:
+    # The rules' word only: the model's danger head reads some of these on its own.
+    assert not crime_rules.urgent_now("dont ring the feds, he's gone and she's fine now")
+    assert not crime_rules.urgent_now("she told me to come get her but I said no")
+    assert crime_rules.urgent_now("come get me pls they wont give my phone back")

@@ -203,7 +203,10 @@ def test_the_check_page_asks_to_confirm_nobody_is_in_danger_before_a_reason_send
     draft = draft_for(partner, what=DANGER_TEXT, anyone_in_danger="no", crime_described="no")
     client = client_for(partner)
     url = f"/intelligence/{draft.pk}/check/"
-    assert "I have checked: nobody is in danger right now" in text(client.get(url))
+    page = text(client.get(url))
+    assert "I have checked: nobody is in danger right now" in page
+    # The h1 is the first heading, before the FIB rules' box (outside tester).
+    assert page.index("<h1") < page.index("FIB forms: the rules")
     reason = "The school has already called 999 and the police are at the flat now."
     page = text(client.post(url, {"intel_only_reason": reason}))
     assert "If nobody is in danger now, tick the box" in page
@@ -249,3 +252,27 @@ def test_api_submission_read_as_danger_now_needs_the_confirmation(
     body = created.json()
     assert body["crime_flagged"] is True and body["danger_now"] is True
     assert body["no_danger_confirmed"] is True
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason_error"),
+    [
+        ({}, "Give the crime reference, or say why this is intelligence only"),
+        ({"intel_only_reason": "not a crime"}, services.REASON_TOO_THIN),
+    ],
+)
+def test_the_check_page_asks_for_the_reason_and_the_danger_box_at_once(
+    partner: Any, typed: dict[str, str], reason_error: str
+) -> None:
+    """Outside tester: the box "nobody is in danger right now" was asked for only on the
+    second try, after the reason; both errors now come together, in the error summary and
+    beside their fields, and what was typed stays."""
+    draft = draft_for(partner, what=DANGER_TEXT, anyone_in_danger="no", crime_described="no")
+    page = text(client_for(partner).post(f"/intelligence/{draft.pk}/check/", typed))
+    summary = page.split('govuk-error-summary__list">', 1)[1].split("</ul>", 1)[0]
+    assert reason_error in summary and "If nobody is in danger now, tick the box" in summary
+    assert 'href="#id_no_danger_now"' in summary
+    assert page.count("If nobody is in danger now, tick the box") == 2  # and beside the box
+    assert typed.get("intel_only_reason", "") in page
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
