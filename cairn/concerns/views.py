@@ -40,6 +40,7 @@ from .access import (
     access_concern_next_steps,
     access_concern_to_screen,
     access_own_draft,
+    can_decide_risk,
     view_concern,
 )
 from .models import (
@@ -160,6 +161,25 @@ def concern_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "concerns/start.html", {"child": child, "nav": "concerns"})
 
 
+def _own_draft_or_submitted(
+    request: AuthenticatedHttpRequest, concern_id: int, *, resubmit: bool = False
+) -> Concern | HttpResponse:
+    """The reporter's draft; or, once it is submitted, a redirect for its reporter (Back
+    after submitting, a double click, a resent form) rather than "page not found": a
+    second submit goes where the first did (the screening), any other draft page to the
+    submitted concern. Nothing is saved or submitted again. Anyone else: 404."""
+    try:
+        return access_own_draft(request.user, concern_id)
+    except Http404:
+        concern = access_concern_by_id(request.user, concern_id)
+        if concern.reporter_id != request.user.pk or concern.status == ConcernStatus.DRAFT:
+            raise
+    if resubmit and request.method == "POST" and can_decide_risk(request.user, concern):
+        return redirect("concerns:screening", concern_id=concern.pk)
+    messages.info(request, f"Concern {concern.reference} has already been submitted.")
+    return redirect("concerns:detail", concern_id=concern.pk)
+
+
 def _searching(request: HttpRequest) -> bool:
     return bool(request.GET.get("q", "").strip())
 
@@ -169,16 +189,10 @@ def _searching(request: HttpRequest) -> bool:
 # The child step's search reads other children's names: the people search's limit.
 @throttle("search", methods=("GET",), when=_searching)
 def concern_step(request: AuthenticatedHttpRequest, concern_id: int, step: str) -> HttpResponse:
-    try:
-        concern = access_own_draft(request.user, concern_id)
-    except Http404:
-        # A second submit (double click, resent form) after the first went through goes
-        # where the first did, rather than to a "not found" page.
-        if step == "check" and request.method == "POST":
-            concern = access_concern_by_id(request.user, concern_id)
-            if concern.reporter_id == request.user.pk and concern.status != ConcernStatus.DRAFT:
-                return redirect("concerns:screening", concern_id=concern.pk)
-        raise
+    found = _own_draft_or_submitted(request, concern_id, resubmit=step == "check")
+    if isinstance(found, HttpResponse):
+        return found
+    concern = found
     handler = STEP_HANDLERS.get(step)
     if handler is None:
         raise Http404("No such step.")
@@ -360,7 +374,10 @@ def _mentions_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpR
 @require_http_methods(["GET", "POST"])
 @throttle("match", methods=("POST",))
 def mention_add(request: AuthenticatedHttpRequest, concern_id: int, kind: str) -> HttpResponse:
-    concern = access_own_draft(request.user, concern_id)
+    found = _own_draft_or_submitted(request, concern_id)
+    if isinstance(found, HttpResponse):
+        return found
+    concern = found
     if kind not in MENTION_FORMS:
         raise Http404("No such kind.")
     form_class, noun = MENTION_FORMS[kind]
@@ -565,7 +582,10 @@ def concern_detail(request: AuthenticatedHttpRequest, concern_id: int) -> HttpRe
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_discard(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
-    concern = access_own_draft(request.user, concern_id)
+    found = _own_draft_or_submitted(request, concern_id)
+    if isinstance(found, HttpResponse):
+        return found
+    concern = found
     asked = confirm_discard(
         request,
         what="Your draft concern",
