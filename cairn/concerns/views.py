@@ -113,6 +113,7 @@ def _context(concern: Concern, step: str, **extra: Any) -> dict[str, Any]:
             ask_crime=found.crime and draft.get("crime_disclosed") != "yes",
             danger_quote=found.sentence if found.danger_now else "",
             said_danger=draft.get("immediate_danger") == "yes",
+            ask_no_danger=found.danger_now and draft.get("immediate_danger") == "no",
         )
     elif step in STEPS[STEPS.index("details") + 1 :]:
         # Danger now is shown as soon as what happened has been written, not three pages on.
@@ -422,11 +423,22 @@ ERROR_STEP = {
 
 def _check_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResponse:
     errors: list[tuple[str, str]] = []
+    confirm = forms.NoDangerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
+        confirm.is_valid()
         try:
-            services.concern_submit(actor=request.user, concern=concern)
+            services.concern_submit(
+                actor=request.user,
+                concern=concern,
+                no_danger_confirmed=bool(confirm.cleaned_data.get("no_danger_confirmed")),
+            )
         except ValidationError as exc:
             for key, msgs in exc.message_dict.items():
+                if key == "no_danger_confirmed":
+                    # Beside the box on this page (the summary links to it).
+                    confirm.add_error(key, msgs)
+                    errors.extend(("#id_no_danger_confirmed", m) for m in msgs)
+                    continue
                 step = ERROR_STEP.get(key) or (
                     "indicator-details" if key.startswith("indicators") else "mentions"
                 )
@@ -448,6 +460,7 @@ def _check_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResp
             draft=concern.draft,
             errors=errors,
             page_has_errors=bool(errors),
+            confirm=confirm,
             indicators=indicators,
             labels=_labels(),
         ),
