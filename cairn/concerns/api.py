@@ -73,9 +73,12 @@ class ConcernIn(InputSchema):
     immediate_danger: bool | None = None
     crime_disclosed: bool | None = None
     crime_reference: str = Field("", max_length=60)
+    # Needed only when the narrative reads as danger now and `immediate_danger` is false:
+    # the reporter has checked that nobody is (otherwise 422 on `no_danger_confirmed`).
+    no_danger_confirmed: bool = False
 
     def to_payload(self) -> dict[str, Any]:
-        data = self.model_dump(mode="json")
+        data = self.model_dump(mode="json", exclude={"no_danger_confirmed"})
         data["mentions"] = mentions_payload(data["mentions"])
         return data
 
@@ -225,7 +228,9 @@ def concern_create(request: HttpRequest, payload: ConcernIn) -> Status[dict[str,
     """Record and submit a concern. Returns it with the child's screening (a suggested
     level with reasons) and the recommended pathways."""
     actor = actor_of(request)
-    concern = services.concern_create(actor=actor, data=payload.to_payload())
+    concern = services.concern_create(
+        actor=actor, data=payload.to_payload(), no_danger_confirmed=payload.no_danger_confirmed
+    )
     return Status(201, _concern_out(concern, actor))
 
 

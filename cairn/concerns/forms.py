@@ -304,3 +304,14 @@ class PathwayForm(GovukForm):
             if self.cleaned_data.get(f"also_{code}"):
                 out[code] = (True, "")
         return out
+
+
+class NoDangerForm(GovukForm):
+    """On the check page, only when what was written reads as danger now but the answer to
+    immediate danger is no (the FIB form asks the same)."""
+
+    no_danger_confirmed = forms.BooleanField(
+        label="I have checked: nobody is in danger right now",
+        required=False,
+        help_text="If anyone is, call 999 now and change your answer about immediate danger.",
+    )

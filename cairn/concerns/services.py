@@ -35,7 +35,7 @@ from .models import (
     RiskDecision,
     RiskLevel,
 )
-from .selectors import concern_screening, pathways_for
+from .selectors import concern_screening, draft_text_check, pathways_for
 
 # The source type of the links a concern records (cairn.pole.models.LinkSource).
 CONCERN_SOURCE = "concerns.concern"
@@ -102,17 +102,30 @@ def concern_save_draft(*, actor: Actor, concern: Concern, data: dict[str, Any]) 
     return errors
 
 
+NO_DANGER_CONFIRM = (
+    "What you wrote reads as someone in danger right now, but you answered no to immediate "
+    "danger. If anyone is in danger, call 999 now and change your answer. If nobody is in "
+    "danger now, tick the box to say you have checked"
+)
+
+
 @transaction.atomic
-def concern_submit(*, actor: Actor, concern: Concern) -> Concern:
+def concern_submit(*, actor: Actor, concern: Concern, no_danger_confirmed: bool = False) -> Concern:
     """Submit a draft once: the row is locked and its state re-read, so a second submit
     (a double click, a retried POST) waits for the first and returns its result instead
-    of recording the signs twice."""
+    of recording the signs twice. When the text check reads the narrative as danger now
+    but the answer is "no", the reporter must confirm nobody is in danger (as on the FIB
+    form, ADR 0019): the answer is theirs, but it is not taken unquestioned."""
     if concern.reporter_id != actor.pk:
         raise PermissionDenied("Only the person who started this draft can submit it.")
     lock(concern)
     if concern.status != ConcernStatus.DRAFT:
         return concern
     clean, errors = payload.clean(concern.draft, today=_today(), require_complete=True)
+    danger_now = draft_text_check(concern).danger_now
+    confirm = danger_now and clean.immediate_danger is False
+    if confirm and not no_danger_confirmed and not errors:
+        errors = {"no_danger_confirmed": [NO_DANGER_CONFIRM]}
     if errors:
         raise ValidationError(errors)
     assert clean.child_id is not None
@@ -196,18 +209,25 @@ def concern_submit(*, actor: Actor, concern: Concern) -> Concern:
         obj=concern,
         subject=child,
         justification="Concern recorded",
-        details={"indicators": len(clean.indicators), "mentions": len(clean.mentions)},
+        details={
+            "indicators": len(clean.indicators),
+            "mentions": len(clean.mentions),
+            "danger_now": danger_now,
+            "no_danger_confirmed": confirm,
+        },
     )
     return concern
 
 
 @transaction.atomic
-def concern_create(*, actor: Actor, data: dict[str, Any]) -> Concern:
+def concern_create(
+    *, actor: Actor, data: dict[str, Any], no_danger_confirmed: bool = False
+) -> Concern:
     """Start, fill and submit in one step (the API)."""
     concern = concern_start(actor=actor)
     concern.draft = dict(data)
     concern.save(update_fields=["draft"])
-    return concern_submit(actor=actor, concern=concern)
+    return concern_submit(actor=actor, concern=concern, no_danger_confirmed=no_danger_confirmed)
 
 
 def _ppu_coordinators() -> list[User]:

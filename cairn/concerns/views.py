@@ -40,6 +40,7 @@ from .access import (
     access_concern_next_steps,
     access_concern_to_screen,
     access_own_draft,
+    can_decide_risk,
     view_concern,
 )
 from .models import (
@@ -112,6 +113,7 @@ def _context(concern: Concern, step: str, **extra: Any) -> dict[str, Any]:
             ask_crime=found.crime and draft.get("crime_disclosed") != "yes",
             danger_quote=found.sentence if found.danger_now else "",
             said_danger=draft.get("immediate_danger") == "yes",
+            ask_no_danger=found.danger_now and draft.get("immediate_danger") == "no",
         )
     elif step in STEPS[STEPS.index("details") + 1 :]:
         # Danger now is shown as soon as what happened has been written, not three pages on.
@@ -160,6 +162,25 @@ def concern_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "concerns/start.html", {"child": child, "nav": "concerns"})
 
 
+def _own_draft_or_submitted(
+    request: AuthenticatedHttpRequest, concern_id: int, *, resubmit: bool = False
+) -> Concern | HttpResponse:
+    """The reporter's draft; or, once it is submitted, a redirect for its reporter (Back
+    after submitting, a double click, a resent form) rather than "page not found": a
+    second submit goes where the first did (the screening), any other draft page to the
+    submitted concern. Nothing is saved or submitted again. Anyone else: 404."""
+    try:
+        return access_own_draft(request.user, concern_id)
+    except Http404:
+        concern = access_concern_by_id(request.user, concern_id)
+        if concern.reporter_id != request.user.pk or concern.status == ConcernStatus.DRAFT:
+            raise
+    if resubmit and request.method == "POST" and can_decide_risk(request.user, concern):
+        return redirect("concerns:screening", concern_id=concern.pk)
+    messages.info(request, f"Concern {concern.reference} has already been submitted.")
+    return redirect("concerns:detail", concern_id=concern.pk)
+
+
 def _searching(request: HttpRequest) -> bool:
     return bool(request.GET.get("q", "").strip())
 
@@ -169,16 +190,10 @@ def _searching(request: HttpRequest) -> bool:
 # The child step's search reads other children's names: the people search's limit.
 @throttle("search", methods=("GET",), when=_searching)
 def concern_step(request: AuthenticatedHttpRequest, concern_id: int, step: str) -> HttpResponse:
-    try:
-        concern = access_own_draft(request.user, concern_id)
-    except Http404:
-        # A second submit (double click, resent form) after the first went through goes
-        # where the first did, rather than to a "not found" page.
-        if step == "check" and request.method == "POST":
-            concern = access_concern_by_id(request.user, concern_id)
-            if concern.reporter_id == request.user.pk and concern.status != ConcernStatus.DRAFT:
-                return redirect("concerns:screening", concern_id=concern.pk)
-        raise
+    found = _own_draft_or_submitted(request, concern_id, resubmit=step == "check")
+    if isinstance(found, HttpResponse):
+        return found
+    concern = found
     handler = STEP_HANDLERS.get(step)
     if handler is None:
         raise Http404("No such step.")
@@ -360,7 +375,10 @@ def _mentions_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpR
 @require_http_methods(["GET", "POST"])
 @throttle("match", methods=("POST",))
 def mention_add(request: AuthenticatedHttpRequest, concern_id: int, kind: str) -> HttpResponse:
-    concern = access_own_draft(request.user, concern_id)
+    found = _own_draft_or_submitted(request, concern_id)
+    if isinstance(found, HttpResponse):
+        return found
+    concern = found
     if kind not in MENTION_FORMS:
         raise Http404("No such kind.")
     form_class, noun = MENTION_FORMS[kind]
@@ -405,11 +423,22 @@ ERROR_STEP = {
 
 def _check_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResponse:
     errors: list[tuple[str, str]] = []
+    confirm = forms.NoDangerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
+        confirm.is_valid()
         try:
-            services.concern_submit(actor=request.user, concern=concern)
+            services.concern_submit(
+                actor=request.user,
+                concern=concern,
+                no_danger_confirmed=bool(confirm.cleaned_data.get("no_danger_confirmed")),
+            )
         except ValidationError as exc:
             for key, msgs in exc.message_dict.items():
+                if key == "no_danger_confirmed":
+                    # Beside the box on this page (the summary links to it).
+                    confirm.add_error(key, msgs)
+                    errors.extend(("#id_no_danger_confirmed", m) for m in msgs)
+                    continue
                 step = ERROR_STEP.get(key) or (
                     "indicator-details" if key.startswith("indicators") else "mentions"
                 )
@@ -431,6 +460,7 @@ def _check_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResp
             draft=concern.draft,
             errors=errors,
             page_has_errors=bool(errors),
+            confirm=confirm,
             indicators=indicators,
             labels=_labels(),
         ),
@@ -565,7 +595,10 @@ def concern_detail(request: AuthenticatedHttpRequest, concern_id: int) -> HttpRe
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_discard(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
-    concern = access_own_draft(request.user, concern_id)
+    found = _own_draft_or_submitted(request, concern_id)
+    if isinstance(found, HttpResponse):
+        return found
+    concern = found
     asked = confirm_discard(
         request,
         what="Your draft concern",

@@ -50,10 +50,9 @@ NAV = "intelligence"
 
 
 def _already_sent(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse | None:
-    """A form posted again after the entry was sent (a double click, a resent form)
-    goes to the sent entry, not to "page not found"."""
-    if request.method != "POST":
-        return None
+    """A draft's page asked for after the entry was sent (Back after submitting, a double
+    click, a resent form) takes its submitter to the sent entry, not to "page not found";
+    nothing is saved or sent again. Anyone else still gets 404 (access_submission_by_id)."""
     submission = access_submission_by_id(request.user, submission_id).submission
     if submission.submitter_id != request.user.pk or submission.status == Status.DRAFT:
         return None
@@ -182,7 +181,10 @@ def submission_questions(request: AuthenticatedHttpRequest, submission_id: int) 
 def submission_report_crime(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """What to do after a yes: 999 first if anyone is in danger, then report the crime
     (101 or online), a MASH referral, and only then the intelligence around it."""
-    submission = access_own_draft(request.user, submission_id)
+    found = _own_draft_or_sent(request, submission_id)
+    if isinstance(found, HttpResponse):
+        return found
+    submission = found
     if not _said_yes(submission):
         return redirect("intelligence:edit", submission_id=submission.pk)
     return render(
@@ -200,13 +202,10 @@ def submission_report_crime(request: AuthenticatedHttpRequest, submission_id: in
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_edit(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
-    try:
-        submission = access_own_draft(request.user, submission_id)
-    except Http404:
-        sent = _already_sent(request, submission_id)
-        if sent is not None:
-            return sent
-        raise
+    found = _own_draft_or_sent(request, submission_id)
+    if isinstance(found, HttpResponse):
+        return found
+    submission = found
     if request.method == "POST" and is_digits(request.POST.get("remove", "")):
         mentions = list(submission.mentions or [])
         index = int(request.POST["remove"])
@@ -255,7 +254,10 @@ def submission_edit(request: AuthenticatedHttpRequest, submission_id: int) -> Ht
 @login_required
 @require_http_methods(["GET", "POST"])
 def mention_add(request: AuthenticatedHttpRequest, submission_id: int, kind: str) -> HttpResponse:
-    submission = access_own_draft(request.user, submission_id)
+    found = _own_draft_or_sent(request, submission_id)
+    if isinstance(found, HttpResponse):
+        return found
+    submission = found
     if kind not in MENTION_FORMS:
         raise Http404("No such kind.")
     form_class, noun = MENTION_FORMS[kind]
@@ -286,13 +288,10 @@ ERROR_LINKS = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_check(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
-    try:
-        submission = access_own_draft(request.user, submission_id)
-    except Http404:
-        sent = _already_sent(request, submission_id)
-        if sent is not None:
-            return sent
-        raise
+    found = _own_draft_or_sent(request, submission_id)
+    if isinstance(found, HttpResponse):
+        return found
+    submission = found
     if request.method == "GET" and not (submission.anyone_in_danger and submission.crime_described):
         # The two plain questions come before anything else.
         return redirect("intelligence:questions", submission_id=submission.pk)
@@ -368,7 +367,10 @@ def submission_check(request: AuthenticatedHttpRequest, submission_id: int) -> H
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_discard(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
-    submission = access_own_draft(request.user, submission_id)
+    found = _own_draft_or_sent(request, submission_id)
+    if isinstance(found, HttpResponse):
+        return found
+    submission = found
     asked = confirm_discard(
         request,
         what="Your draft intelligence entry",

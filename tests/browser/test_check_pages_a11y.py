@@ -143,7 +143,9 @@ def test_concern_screening_page_back_link_and_999_banner(
         actor=sw, given_name="Amber", family_name="Testcase", category="child"
     )
     concern = concern_services.concern_create(
-        actor=sw, data=complete_payload(child.pk, narrative=DANGER_TEXT, immediate_danger="no")
+        actor=sw,
+        data=complete_payload(child.pk, narrative=DANGER_TEXT, immediate_danger="no"),
+        no_danger_confirmed=True,
     )
     page.goto("/accounts/sign-in/")
     login_as(page, sw)
@@ -153,6 +155,8 @@ def test_concern_screening_page_back_link_and_999_banner(
         actor=sw, concern=draft, data=complete_payload(child.pk, narrative=DANGER_TEXT)
     )
     page.goto(f"/concerns/{draft.pk}/check/")
+    # "No" against danger-now text: asked to confirm nobody is in danger (a labelled box).
+    expect(page.get_by_label("I have checked: nobody is in danger right now")).to_have_count(1)
     column = page.locator("main .govuk-grid-column-two-thirds")
     expect(column.locator("a, button").last).to_have_attribute("data-testid", "delete-draft")
     check_structure(page)

@@ -195,3 +195,31 @@ def test_only_the_reporter_decides_the_risk_level_on_both_channels(
         f"/concerns/{created['id']}/risk-decision", decision
     )
     assert response.status_code == 201
+
+
+def test_no_to_immediate_danger_against_danger_now_text_needs_confirming(
+    api_as: Callable[[Any], ApiClient], users: dict[str, Any], child: Person
+) -> None:
+    """As the web check page asks: a narrative read as danger now with
+    `immediate_danger: false` is refused (422, nothing recorded) unless confirmed."""
+    danger = (
+        "She rang me whispering from a flat above the chip shop: two men won't let her leave "
+        "and they have taken her phone. Please send someone now."
+    )
+    client = api_as(users["social_worker"])
+    refused = client.post("/concerns", body(child.pk, narrative=danger, immediate_danger="no"))
+    assert refused.status_code == 422
+    locs = {tuple(e["loc"]): e["msg"] for e in refused.json()["detail"]}
+    assert "tick the box to say you have checked" in locs[("body", "no_danger_confirmed")]
+    assert not Concern.objects.exists()
+
+    confirmed = client.post(
+        "/concerns",
+        {**body(child.pk, narrative=danger, immediate_danger="no"), "no_danger_confirmed": True},
+    )
+    assert confirmed.status_code == 201
+    row = AuditEvent.objects.get(event="concern.submitted")
+    assert row.details["danger_now"] is True and row.details["no_danger_confirmed"] is True
+    # Saying yes needs nothing more.
+    said = client.post("/concerns", body(child.pk, narrative=danger, immediate_danger="yes"))
+    assert said.status_code == 201

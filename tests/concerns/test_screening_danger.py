@@ -79,7 +79,9 @@ def test_screening_page_suggests_the_top_level_for_danger_now_text(
     client = Client()
     client.force_login(sw)
     danger = services.concern_create(
-        actor=sw, data=low_payload(child.pk, narrative=DANGER, immediate_danger="no")
+        actor=sw,
+        data=low_payload(child.pk, narrative=DANGER, immediate_danger="no"),
+        no_danger_confirmed=True,
     )
     indicators_only, _ = selectors.screening_for_child(child)
     assert indicators_only.suggested_level == "none"
@@ -133,3 +135,64 @@ def test_preview_raises_the_suggestion_for_danger_now_text(
     assert "won't let her leave" in danger.screening.reasons[0]
     plain = selectors.preview(sw, low_payload(child.pk, narrative=PLAIN, immediate_danger="no"))
     assert plain.screening.suggested_level == "none"
+
+
+@pytest.mark.django_db
+def test_no_to_immediate_danger_against_danger_now_text_must_be_confirmed(
+    users: dict[str, Any], child: Person
+) -> None:
+    """Found by an outside tester: the concern's "Immediate danger: No" went through
+    unquestioned against a narrative the check reads as danger now (the FIB form asks). The
+    check page asks to confirm nobody is in danger, keeps the draft, and records the answer."""
+    from cairn.audit.models import AuditEvent
+    from cairn.concerns.models import ConcernStatus
+
+    sw = users["social_worker"]
+    concern = services.concern_start(actor=sw, child=child)
+    concern.draft = low_payload(child.pk, narrative=DANGER, immediate_danger="no")
+    concern.save(update_fields=["draft"])
+    client = Client()
+    client.force_login(sw)
+    url = f"/concerns/{concern.pk}/check/"
+    page = html.unescape(client.get(url).content.decode())
+    assert 'data-testid="ask-no-danger"' in page
+    assert "won't let her leave" in page[page.index('data-testid="ask-no-danger"') :]
+    assert 'name="no_danger_confirmed"' in page
+
+    refused = client.post(url)
+    assert refused.status_code == 200
+    text = html.unescape(refused.content.decode())
+    assert "govuk-error-summary" in text
+    assert 'href="#id_no_danger_confirmed"' in text
+    assert "tick the box to say you have checked" in text
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.DRAFT
+    assert concern.draft["narrative"] == DANGER  # nothing typed is lost
+
+    sent = client.post(url, {"no_danger_confirmed": "on"})
+    assert sent.status_code == 302
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.SUBMITTED
+    row = AuditEvent.objects.get(event="concern.submitted", object_id=str(concern.pk))
+    assert row.details["danger_now"] is True
+    assert row.details["no_danger_confirmed"] is True
+
+
+@pytest.mark.django_db
+def test_the_confirmation_is_asked_only_for_no_against_danger_now_text(
+    users: dict[str, Any], child: Person
+) -> None:
+    from cairn.audit.models import AuditEvent
+
+    sw = users["social_worker"]
+    client = Client()
+    client.force_login(sw)
+    for narrative, answer in ((DANGER, "yes"), (PLAIN, "no")):
+        concern = services.concern_start(actor=sw, child=child)
+        concern.draft = low_payload(child.pk, narrative=narrative, immediate_danger=answer)
+        concern.save(update_fields=["draft"])
+        url = f"/concerns/{concern.pk}/check/"
+        assert 'data-testid="ask-no-danger"' not in client.get(url).content.decode()
+        assert client.post(url).status_code == 302
+        row = AuditEvent.objects.get(event="concern.submitted", object_id=str(concern.pk))
+        assert row.details["no_danger_confirmed"] is False

@@ -547,3 +547,48 @@ def test_step_pages_show_the_saved_answers(
     html = questions.content.decode()
     assert html.count("checked") == 2
     assert "Did the child, or anyone else, disclose a crime?" in html
+
+
+def test_back_after_submitting_takes_the_reporter_to_the_concern(
+    client: Client, users: dict[str, Any], child: Person
+) -> None:
+    """Found by an outside tester: Back after submitting answered "Page not found" (the
+    check page is a draft's). The reporter lands on the submitted concern, told it was
+    submitted; nothing is saved, submitted or deleted again. Anyone else still gets 404,
+    a colleague who may see the submitted concern included."""
+    from cairn.concerns import services
+    from cairn.concerns.models import IndicatorObservation
+
+    from .conftest import complete_payload
+
+    concern = services.concern_start(actor=users["social_worker"], child=child)
+    concern.draft = complete_payload(child.pk)
+    concern.save(update_fields=["draft"])
+    client.force_login(users["social_worker"])
+    assert client.post(step(concern, "check")).status_code == 302
+    detail = reverse("concerns:detail", args=[concern.pk])
+    for url in (
+        step(concern, "check"),
+        step(concern, "details"),
+        reverse("concerns:mention-add", args=[concern.pk, "vehicle"]),
+        reverse("concerns:discard", args=[concern.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == detail
+    landed = client.get(step(concern, "check"), follow=True)
+    assert f"Concern {concern.reference} has already been submitted" in landed.content.decode()
+    client.post(reverse("concerns:discard", args=[concern.pk]), {"confirm": "yes"})
+    client.post(step(concern, "details"), {"narrative": "Changed after submitting."})
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.SUBMITTED
+    assert "Changed after submitting" not in concern.narrative
+    assert IndicatorObservation.objects.filter(concern=concern).count() == 2
+    assert (
+        AuditEvent.objects.filter(event="concern.submitted", object_id=str(concern.pk)).count() == 1
+    )
+    other = Client()
+    other.force_login(users["mash_screener"])
+    assert other.get(detail).status_code == 200
+    assert other.get(step(concern, "check")).status_code == 404
+    assert other.get(reverse("concerns:discard", args=[concern.pk])).status_code == 404

@@ -276,3 +276,33 @@ def test_sending_again_after_it_was_sent_goes_to_the_entry(
     assert again.status_code == 302
     assert again["Location"] == f"/intelligence/{submission.pk}/"
     assert Submission.objects.get(pk=submission.pk).status == Status.NEW
+
+
+def test_back_after_sending_takes_the_submitter_to_the_entry(
+    submit: Callable[..., Submission], partner: Any, users: dict[str, Any]
+) -> None:
+    """Found by an outside tester: Back after submitting answered "Page not found" (the
+    draft's pages are for drafts). The submitter lands on the sent entry, told it was sent;
+    nothing is saved, sent or deleted again. Anyone else still gets 404."""
+    submission = submit(partner)
+    sent_at = submission.submitted_at
+    mine = client_for(partner)
+    for page in ("check", "edit", "questions", "report-crime", "details/add/vehicle", "discard"):
+        response = mine.get(f"/intelligence/{submission.pk}/{page}/")
+        assert response.status_code == 302, page
+        assert response["Location"] == f"/intelligence/{submission.pk}/"
+    landed = mine.get(f"/intelligence/{submission.pk}/check/", follow=True)
+    assert f"Intelligence {submission.reference} has already been sent" in landed.content.decode()
+    # A resent discard or edit does nothing to the sent entry.
+    mine.post(f"/intelligence/{submission.pk}/discard/", {"confirm": "yes"})
+    mine.post(f"/intelligence/{submission.pk}/edit/", form_data(what="Changed after sending."))
+    submission.refresh_from_db()
+    assert submission.status == Status.NEW
+    assert submission.submitted_at == sent_at
+    assert "Changed after sending" not in submission.what
+    assert (
+        AuditEvent.objects.filter(event="intel.submitted", object_id=str(submission.pk)).count()
+        == 1
+    )
+    for other in (users["fib_officer"], users["social_worker"]):
+        assert client_for(other).get(f"/intelligence/{submission.pk}/check/").status_code == 404
