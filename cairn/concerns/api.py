@@ -74,11 +74,11 @@ class ConcernIn(InputSchema):
     crime_disclosed: bool | None = None
     crime_reference: str = Field("", max_length=60)
     # Needed only when the narrative reads as danger now and `immediate_danger` is false:
-    # the reporter has checked that nobody is (otherwise 422 on `no_danger_confirmed`).
-    no_danger_confirmed: bool = False
+    # the reporter has checked that nobody is (otherwise 422 on `no_danger_now`).
+    no_danger_now: bool = False
 
     def to_payload(self) -> dict[str, Any]:
-        data = self.model_dump(mode="json", exclude={"no_danger_confirmed"})
+        data = self.model_dump(mode="json", exclude={"no_danger_now"})
         data["mentions"] = mentions_payload(data["mentions"])
         return data
 
@@ -229,7 +229,7 @@ def concern_create(request: HttpRequest, payload: ConcernIn) -> Status[dict[str,
     level with reasons) and the recommended pathways."""
     actor = actor_of(request)
     concern = services.concern_create(
-        actor=actor, data=payload.to_payload(), no_danger_confirmed=payload.no_danger_confirmed
+        actor=actor, data=payload.to_payload(), no_danger_now=payload.no_danger_now
     )
     return Status(201, _concern_out(concern, actor))
 

@@ -310,7 +310,7 @@ class NoDangerForm(GovukForm):
     """On the check page, only when what was written reads as danger now but the answer to
     immediate danger is no (the FIB form asks the same)."""
 
-    no_danger_confirmed = forms.BooleanField(
+    no_danger_now = forms.BooleanField(
         label="I have checked: nobody is in danger right now",
         required=False,
         help_text="If anyone is, call 999 now and change your answer about immediate danger.",

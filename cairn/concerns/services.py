@@ -110,7 +110,7 @@ NO_DANGER_CONFIRM = (
 
 
 @transaction.atomic
-def concern_submit(*, actor: Actor, concern: Concern, no_danger_confirmed: bool = False) -> Concern:
+def concern_submit(*, actor: Actor, concern: Concern, no_danger_now: bool = False) -> Concern:
     """Submit a draft once: the row is locked and its state re-read, so a second submit
     (a double click, a retried POST) waits for the first and returns its result instead
     of recording the signs twice. When the text check reads the narrative as danger now
@@ -124,8 +124,8 @@ def concern_submit(*, actor: Actor, concern: Concern, no_danger_confirmed: bool 
     clean, errors = payload.clean(concern.draft, today=_today(), require_complete=True)
     danger_now = draft_text_check(concern).danger_now
     confirm = danger_now and clean.immediate_danger is False
-    if confirm and not no_danger_confirmed and not errors:
-        errors = {"no_danger_confirmed": [NO_DANGER_CONFIRM]}
+    if confirm and not no_danger_now and not errors:
+        errors = {"no_danger_now": [NO_DANGER_CONFIRM]}
     if errors:
         raise ValidationError(errors)
     assert clean.child_id is not None
@@ -220,14 +220,12 @@ def concern_submit(*, actor: Actor, concern: Concern, no_danger_confirmed: bool 
 
 
 @transaction.atomic
-def concern_create(
-    *, actor: Actor, data: dict[str, Any], no_danger_confirmed: bool = False
-) -> Concern:
+def concern_create(*, actor: Actor, data: dict[str, Any], no_danger_now: bool = False) -> Concern:
     """Start, fill and submit in one step (the API)."""
     concern = concern_start(actor=actor)
     concern.draft = dict(data)
     concern.save(update_fields=["draft"])
-    return concern_submit(actor=actor, concern=concern, no_danger_confirmed=no_danger_confirmed)
+    return concern_submit(actor=actor, concern=concern, no_danger_now=no_danger_now)
 
 
 def _ppu_coordinators() -> list[User]:

@@ -430,14 +430,14 @@ def _check_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResp
             services.concern_submit(
                 actor=request.user,
                 concern=concern,
-                no_danger_confirmed=bool(confirm.cleaned_data.get("no_danger_confirmed")),
+                no_danger_now=bool(confirm.cleaned_data.get("no_danger_now")),
             )
         except ValidationError as exc:
             for key, msgs in exc.message_dict.items():
-                if key == "no_danger_confirmed":
+                if key == "no_danger_now":
                     # Beside the box on this page (the summary links to it).
                     confirm.add_error(key, msgs)
-                    errors.extend(("#id_no_danger_confirmed", m) for m in msgs)
+                    errors.extend(("#id_no_danger_now", m) for m in msgs)
                     continue
                 step = ERROR_STEP.get(key) or (
                     "indicator-details" if key.startswith("indicators") else "mentions"

@@ -145,7 +145,7 @@ def test_concern_screening_page_back_link_and_999_banner(
     concern = concern_services.concern_create(
         actor=sw,
         data=complete_payload(child.pk, narrative=DANGER_TEXT, immediate_danger="no"),
-        no_danger_confirmed=True,
+        no_danger_now=True,
     )
     page.goto("/accounts/sign-in/")
     login_as(page, sw)

@@ -210,12 +210,12 @@ def test_no_to_immediate_danger_against_danger_now_text_needs_confirming(
     refused = client.post("/concerns", body(child.pk, narrative=danger, immediate_danger="no"))
     assert refused.status_code == 422
     locs = {tuple(e["loc"]): e["msg"] for e in refused.json()["detail"]}
-    assert "tick the box to say you have checked" in locs[("body", "no_danger_confirmed")]
+    assert "tick the box to say you have checked" in locs[("body", "no_danger_now")]
     assert not Concern.objects.exists()
 
     confirmed = client.post(
         "/concerns",
-        {**body(child.pk, narrative=danger, immediate_danger="no"), "no_danger_confirmed": True},
+        {**body(child.pk, narrative=danger, immediate_danger="no"), "no_danger_now": True},
     )
     assert confirmed.status_code == 201
     row = AuditEvent.objects.get(event="concern.submitted")

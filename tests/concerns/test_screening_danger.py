@@ -81,7 +81,7 @@ def test_screening_page_suggests_the_top_level_for_danger_now_text(
     danger = services.concern_create(
         actor=sw,
         data=low_payload(child.pk, narrative=DANGER, immediate_danger="no"),
-        no_danger_confirmed=True,
+        no_danger_now=True,
     )
     indicators_only, _ = selectors.screening_for_child(child)
     assert indicators_only.suggested_level == "none"
@@ -157,19 +157,19 @@ def test_no_to_immediate_danger_against_danger_now_text_must_be_confirmed(
     page = html.unescape(client.get(url).content.decode())
     assert 'data-testid="ask-no-danger"' in page
     assert "won't let her leave" in page[page.index('data-testid="ask-no-danger"') :]
-    assert 'name="no_danger_confirmed"' in page
+    assert 'name="no_danger_now"' in page
 
     refused = client.post(url)
     assert refused.status_code == 200
     text = html.unescape(refused.content.decode())
     assert "govuk-error-summary" in text
-    assert 'href="#id_no_danger_confirmed"' in text
+    assert 'href="#id_no_danger_now"' in text
     assert "tick the box to say you have checked" in text
     concern.refresh_from_db()
     assert concern.status == ConcernStatus.DRAFT
     assert concern.draft["narrative"] == DANGER  # nothing typed is lost
 
-    sent = client.post(url, {"no_danger_confirmed": "on"})
+    sent = client.post(url, {"no_danger_now": "on"})
     assert sent.status_code == 302
     concern.refresh_from_db()
     assert concern.status == ConcernStatus.SUBMITTED

@@ -177,7 +177,7 @@ def test_screening_keeps_call_999_first(users: dict[str, Any], child: Person) ->
         {"narrative": PLAIN, "immediate_danger": "yes"},
     ):
         concern = services.concern_create(
-            actor=sw, data=complete_payload(child.pk, **data), no_danger_confirmed=True
+            actor=sw, data=complete_payload(child.pk, **data), no_danger_now=True
         )
         page = page_text(client.get(f"/concerns/{concern.pk}/screening/"))
         main = page[page.index('<main class="govuk-main-wrapper"') :]
