@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from cairn.core.forms import GovukDateField, GovukForm
+from cairn.intelligence.checks import NO_DANGER_LABEL
 from cairn.pole.models import Sex
 
 from . import payload
@@ -311,7 +312,7 @@ class NoDangerForm(GovukForm):
     immediate danger is no (the FIB form asks the same)."""
 
     no_danger_now = forms.BooleanField(
-        label="I have checked: nobody is in danger right now",
+        label=NO_DANGER_LABEL,
         required=False,
         help_text="If anyone is, call 999 now and change your answer about immediate danger.",
     )

@@ -18,6 +18,7 @@ from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict, lock
 from cairn.core.http import agency_of, require
 from cairn.core.types import Actor
+from cairn.intelligence.checks import no_danger_confirm
 from cairn.notifications import services as notifications
 from cairn.pole import mentions as pole_mentions
 from cairn.pole import services as pole
@@ -102,11 +103,7 @@ def concern_save_draft(*, actor: Actor, concern: Concern, data: dict[str, Any]) 
     return errors
 
 
-NO_DANGER_CONFIRM = (
-    "What you wrote reads as someone in danger right now, but you answered no to immediate "
-    "danger. If anyone is in danger, call 999 now and change your answer. If nobody is in "
-    "danger now, tick the box to say you have checked"
-)
+NO_DANGER_CONFIRM = no_danger_confirm("change your answer about immediate danger")
 
 
 @transaction.atomic

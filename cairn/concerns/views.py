@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from cairn.core.http import (
     AuthenticatedHttpRequest,
+    GoInstead,
     actor_of,
     apply_service_errors,
     form_saved,
@@ -164,11 +165,11 @@ def concern_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _own_draft_or_submitted(
     request: AuthenticatedHttpRequest, concern_id: int, *, resubmit: bool = False
-) -> Concern | HttpResponse:
+) -> Concern:
     """The reporter's draft; or, once it is submitted, a redirect for its reporter (Back
-    after submitting, a double click, a resent form) rather than "page not found": a
-    second submit goes where the first did (the screening), any other draft page to the
-    submitted concern. Nothing is saved or submitted again. Anyone else: 404."""
+    after submitting, a double click, a resent form; raised as GoInstead) rather than "page
+    not found": a second submit goes where the first did (the screening), any other draft
+    page to the submitted concern. Nothing is saved or submitted again. Anyone else: 404."""
     try:
         return access_own_draft(request.user, concern_id)
     except Http404:
@@ -176,9 +177,9 @@ def _own_draft_or_submitted(
         if concern.reporter_id != request.user.pk or concern.status == ConcernStatus.DRAFT:
             raise
     if resubmit and request.method == "POST" and can_decide_risk(request.user, concern):
-        return redirect("concerns:screening", concern_id=concern.pk)
+        raise GoInstead(redirect("concerns:screening", concern_id=concern.pk))
     messages.info(request, f"Concern {concern.reference} has already been submitted.")
-    return redirect("concerns:detail", concern_id=concern.pk)
+    raise GoInstead(redirect("concerns:detail", concern_id=concern.pk))
 
 
 def _searching(request: HttpRequest) -> bool:
@@ -190,10 +191,7 @@ def _searching(request: HttpRequest) -> bool:
 # The child step's search reads other children's names: the people search's limit.
 @throttle("search", methods=("GET",), when=_searching)
 def concern_step(request: AuthenticatedHttpRequest, concern_id: int, step: str) -> HttpResponse:
-    found = _own_draft_or_submitted(request, concern_id, resubmit=step == "check")
-    if isinstance(found, HttpResponse):
-        return found
-    concern = found
+    concern = _own_draft_or_submitted(request, concern_id, resubmit=step == "check")
     handler = STEP_HANDLERS.get(step)
     if handler is None:
         raise Http404("No such step.")
@@ -375,10 +373,7 @@ def _mentions_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpR
 @require_http_methods(["GET", "POST"])
 @throttle("match", methods=("POST",))
 def mention_add(request: AuthenticatedHttpRequest, concern_id: int, kind: str) -> HttpResponse:
-    found = _own_draft_or_submitted(request, concern_id)
-    if isinstance(found, HttpResponse):
-        return found
-    concern = found
+    concern = _own_draft_or_submitted(request, concern_id)
     if kind not in MENTION_FORMS:
         raise Http404("No such kind.")
     form_class, noun = MENTION_FORMS[kind]
@@ -595,10 +590,7 @@ def concern_detail(request: AuthenticatedHttpRequest, concern_id: int) -> HttpRe
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_discard(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
-    found = _own_draft_or_submitted(request, concern_id)
-    if isinstance(found, HttpResponse):
-        return found
-    concern = found
+    concern = _own_draft_or_submitted(request, concern_id)
     asked = confirm_discard(
         request,
         what="Your draft concern",

@@ -26,6 +26,17 @@ class AuthenticatedHttpRequest(HttpRequest):
     user: User
 
 
+class GoInstead(Exception):
+    """Raised by a view's helper when the page asked for has nothing left to do and its
+    user belongs elsewhere (a draft already submitted, asked for again by Back, a double
+    click or a resent form). `GoInsteadMiddleware` answers with `response`, so a view
+    calls the helper for the record and never unwraps "record or redirect"."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__(response.get("Location", ""))
+        self.response = response
+
+
 def actor_of(request: HttpRequest) -> Actor:
     """The user a request acts for: the one django-ninja authenticated (`request.auth`,
     by token or session) under the API, else the signed-in user of a page. Nobody signed

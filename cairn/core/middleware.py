@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.defaults import page_not_found
 
 from .concurrency import Conflict
+from .http import GoInstead
 from .metrics import observe_request
 from .request_context import (
     new_request_id,
@@ -167,3 +168,16 @@ class ConflictMiddleware:
         return render(
             request, "409.html", {"message": str(exception), "back_url": back}, status=409
         )
+
+
+class GoInsteadMiddleware:
+    """Answers a view's `GoInstead` with the response it carries (a redirect)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        return exception.response if isinstance(exception, GoInstead) else None

@@ -36,6 +36,20 @@ from .crime_rules import crime_reasons
 __all__ = ["CheckResult", "QualityIssue", "TextCheck", "check", "crime_reasons", "text_check"]
 
 MAX_WORDS = 300
+
+# Text read as danger now, with "no" to the question about immediate danger: the submitter
+# confirms nobody is (a box with this label), or does what `instead` says (ADR 0019).
+NO_DANGER_LABEL = "I have checked: nobody is in danger right now"
+
+
+def no_danger_confirm(instead: str) -> str:
+    """The message asking for that box; `instead` is what to do if someone is in danger."""
+    return (
+        "What you wrote reads as someone in danger right now. If anyone is, call 999 now "
+        f"and {instead}. If nobody is in danger now, tick the box to say you have checked"
+    )
+
+
 MAX_QUOTE = 160
 # How many labelled examples a flag shows.
 NEIGHBOURS = 2

@@ -15,6 +15,7 @@ from cairn.pole.models import SecurityMarking
 from cairn.sharing.forms import basis_fields
 
 from . import linking
+from .checks import NO_DANGER_LABEL
 from .draft import QuestionsForm as QuestionsForm
 from .draft import SubmissionForm as SubmissionForm
 from .models import Handling, IntelGrade, Priority, RecipientKind, SourceGrade
@@ -39,7 +40,7 @@ class SubmitForm(GovukForm):
     )
     # Shown only when the check reads the entry as danger now.
     no_danger_now = forms.BooleanField(
-        label="I have checked: nobody is in danger right now",
+        label=NO_DANGER_LABEL,
         required=False,
         help_text="If anyone is, call 999 now and give the reference above instead.",
     )

@@ -128,10 +128,7 @@ CHANGED_MEANWHILE = (
 # also say they have checked that nobody is in danger (or give the reference of the 999
 # call or crime report). Outside tester: an emergency was filed as intelligence with a
 # two-sentence reason and no second prompt.
-NO_DANGER_CONFIRM = (
-    "This reads as someone in danger right now. If anyone is, call 999 now and give the "
-    "reference. If nobody is in danger now, tick the box to say you have checked"
-)
+NO_DANGER_CONFIRM = checks.no_danger_confirm("give the reference")
 
 
 def reason_problem(reason: str) -> str:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cairn.concerns.access import access_concern_by_id, consult_concern
 from cairn.core.http import (
     AuthenticatedHttpRequest,
+    GoInstead,
     actor_of,
     apply_service_errors,
     form_saved,
@@ -49,15 +50,15 @@ from .models import CrimeReferralStatus, Status, Submission
 NAV = "intelligence"
 
 
-def _already_sent(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse | None:
+def _already_sent(request: AuthenticatedHttpRequest, submission_id: int) -> None:
     """A draft's page asked for after the entry was sent (Back after submitting, a double
     click, a resent form) takes its submitter to the sent entry, not to "page not found";
     nothing is saved or sent again. Anyone else still gets 404 (access_submission_by_id)."""
     submission = access_submission_by_id(request.user, submission_id).submission
     if submission.submitter_id != request.user.pk or submission.status == Status.DRAFT:
-        return None
+        return
     messages.info(request, f"Intelligence {submission.reference} has already been sent.")
-    return redirect("intelligence:detail", submission_id=submission.pk)
+    raise GoInstead(redirect("intelligence:detail", submission_id=submission.pk))
 
 
 @login_required
@@ -126,15 +127,12 @@ def submission_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _own_draft_or_sent(
-    request: AuthenticatedHttpRequest, submission_id: int
-) -> Submission | HttpResponse:
+def _own_draft_or_sent(request: AuthenticatedHttpRequest, submission_id: int) -> Submission:
+    """The submitter's draft; once sent, its submitter goes to the sent entry (GoInstead)."""
     try:
         return access_own_draft(request.user, submission_id)
     except Http404:
-        sent = _already_sent(request, submission_id)
-        if sent is not None:
-            return sent
+        _already_sent(request, submission_id)
         raise
 
 
@@ -147,10 +145,7 @@ def _said_yes(submission: Submission) -> bool:
 def submission_questions(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """The two plain questions, before the free text: a yes goes to 999 and the crime
     steps first; the text check is the net under a no (ADR 0019)."""
-    found = _own_draft_or_sent(request, submission_id)
-    if isinstance(found, HttpResponse):
-        return found
-    submission = found
+    submission = _own_draft_or_sent(request, submission_id)
     if request.method == "POST":
         form = forms.QuestionsForm(request.POST)
         if form.is_valid():
@@ -181,10 +176,7 @@ def submission_questions(request: AuthenticatedHttpRequest, submission_id: int) 
 def submission_report_crime(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """What to do after a yes: 999 first if anyone is in danger, then report the crime
     (101 or online), a MASH referral, and only then the intelligence around it."""
-    found = _own_draft_or_sent(request, submission_id)
-    if isinstance(found, HttpResponse):
-        return found
-    submission = found
+    submission = _own_draft_or_sent(request, submission_id)
     if not _said_yes(submission):
         return redirect("intelligence:edit", submission_id=submission.pk)
     return render(
@@ -202,10 +194,7 @@ def submission_report_crime(request: AuthenticatedHttpRequest, submission_id: in
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_edit(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
-    found = _own_draft_or_sent(request, submission_id)
-    if isinstance(found, HttpResponse):
-        return found
-    submission = found
+    submission = _own_draft_or_sent(request, submission_id)
     if request.method == "POST" and is_digits(request.POST.get("remove", "")):
         mentions = list(submission.mentions or [])
         index = int(request.POST["remove"])
@@ -254,10 +243,7 @@ def submission_edit(request: AuthenticatedHttpRequest, submission_id: int) -> Ht
 @login_required
 @require_http_methods(["GET", "POST"])
 def mention_add(request: AuthenticatedHttpRequest, submission_id: int, kind: str) -> HttpResponse:
-    found = _own_draft_or_sent(request, submission_id)
-    if isinstance(found, HttpResponse):
-        return found
-    submission = found
+    submission = _own_draft_or_sent(request, submission_id)
     if kind not in MENTION_FORMS:
         raise Http404("No such kind.")
     form_class, noun = MENTION_FORMS[kind]
@@ -288,10 +274,7 @@ ERROR_LINKS = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_check(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
-    found = _own_draft_or_sent(request, submission_id)
-    if isinstance(found, HttpResponse):
-        return found
-    submission = found
+    submission = _own_draft_or_sent(request, submission_id)
     if request.method == "GET" and not (submission.anyone_in_danger and submission.crime_described):
         # The two plain questions come before anything else.
         return redirect("intelligence:questions", submission_id=submission.pk)
@@ -367,10 +350,7 @@ def submission_check(request: AuthenticatedHttpRequest, submission_id: int) -> H
 @login_required
 @require_http_methods(["GET", "POST"])
 def draft_discard(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
-    found = _own_draft_or_sent(request, submission_id)
-    if isinstance(found, HttpResponse):
-        return found
-    submission = found
+    submission = _own_draft_or_sent(request, submission_id)
     asked = confirm_discard(
         request,
         what="Your draft intelligence entry",

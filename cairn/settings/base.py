@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "cairn.audit.middleware.RefusedAccessMiddleware",
     "cairn.core.middleware.BadIdMiddleware",
     "cairn.core.middleware.ConflictMiddleware",
+    "cairn.core.middleware.GoInsteadMiddleware",
     # API POSTs with an Idempotency-Key run in one transaction with their key (ADR 0015).
     "cairn.api_auth.idempotency.IdempotencyMiddleware",
     # Web form POSTs with a submit key run in one transaction with their key (ADR 0015).
