@@ -14,7 +14,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from cairn.accounts.models import User
+from cairn.accounts.models import Agency, User
+from cairn.accounts.roles import AgencyKind
 from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
 from cairn.core.concurrency import Conflict, lock
@@ -735,7 +736,9 @@ def sar_confirm(*, actor: Actor, sar_id: int, person_ids: list[int]) -> SubjectA
     # Police-only records are the police's to answer for (ADR 0025, amendment): a
     # partner's bundle leaves them out, so its IG learns nothing of them, not even that
     # one exists; police IG answers for them in the police's own request.
-    specs = [s for s in records_about(people) if bundle_holds(actor, police_only=s.police_only)]
+    every = records_about(people)
+    specs = [s for s in every if bundle_holds(actor, police_only=s.police_only)]
+    left_out = len(every) - len(specs)
     BundleItem.objects.bulk_create(
         BundleItem(
             sar=sar,
@@ -762,14 +765,41 @@ def sar_confirm(*, actor: Actor, sar_id: int, person_ids: list[int]) -> SubjectA
             details={"items": len(specs), "people": sorted(wanted)},
         )
     agencies = {s.agency_id for s in specs} - {actor.agency_id}
-    notify(
-        recipients=_ig_of(agencies),
-        kind="rights_request",
-        title=f"{sar.reference}: approve your agency's part of a subject access disclosure",
-        body=f"The disclosure is due by {sar.due_on:%-d %B %Y}.",
-        url=reverse("rights:sar-detail", args=[sar.pk]),
-        obj=sar,
+    # A partner's bundle leaves police-only records out and says nothing of them (ADR
+    # 0025): police IG alone is told, so the police can answer for them if asked.
+    police = set(Agency.objects.filter(kind=AgencyKind.POLICE).values_list("pk", flat=True))
+    police = police if left_out else set()
+    left_out_note = (
+        f"{agency_of(actor).name}'s request concerns person record "
+        f"{', '.join(str(p.pk) for p in people)}, about whom {left_out} police-only "
+        "record(s) were left out of its disclosure; it was not told they exist. If the "
+        "requester asks the police, log the police's own request."
     )
+    approve = f"{sar.reference}: approve your agency's part of a subject access disclosure"
+    due = f"The disclosure is due by {sar.due_on:%-d %B %Y}."
+    sar_url = reverse("rights:sar-detail", args=[sar.pk])
+    # Police IG not asked to approve a part cannot open the partner's request: where it
+    # would log the police's own.
+    log_url = reverse("rights:sar-new")
+    for recipients, title, body, url in (
+        (agencies - police, approve, due, sar_url),
+        (agencies & police, approve, f"{due} {left_out_note}", sar_url),
+        (
+            police - agencies,
+            f"{sar.reference}: a partner's subject access request touches police-only records",
+            left_out_note,
+            log_url,
+        ),
+    ):
+        if recipients:
+            notify(
+                recipients=_ig_of(recipients),
+                kind="rights_request",
+                title=title,
+                body=body,
+                url=url,
+                obj=sar,
+            )
     return sar
 
 

@@ -390,3 +390,60 @@ def test_approve_your_part_items_are_answered_by_the_approval_or_the_disclosure(
     assert not Notification.objects.filter(
         object_id=str(other.pk), kind="rights_request", read_at__isnull=True
     ).exists()
+
+
+def test_police_ig_alone_is_told_when_a_partners_bundle_leaves_police_only_records_out(
+    users: dict[str, User],
+    suspect: Person,
+    police_ig: User,
+    school_ig: User,
+    make_person: Callable[..., Person],
+    agencies: dict[str, Any],
+) -> None:
+    """The partner's bundle says nothing of police-only intelligence; police IG is told
+    instead (the request's reference and the person's record id, nothing else personal),
+    so the police can answer for it if asked: in its "approve your part" item when it holds
+    a part, else in an item of its own linking to where it logs the police's own request.
+    Nobody else hears of it; a bundle with nothing left out says nothing of the police."""
+    ig = users["ig_admin"]
+    note = "police-only record(s) were left out"
+    sar = _confirmed(ig, suspect)  # his record is the police's: police IG approves a part
+    item = Notification.objects.get(recipient=police_ig)
+    assert item.title.startswith(f"{sar.reference}: approve your agency's part")
+    assert f"person record {suspect.pk}, about whom 1 {note}" in item.body
+    assert "Mortimer" not in item.title + item.body and SECRET not in item.body
+    assert not Notification.objects.filter(body__contains=note).exclude(recipient=police_ig)
+
+    # A Trust child with police-only intelligence: the police hold no part to approve.
+    child = make_person(
+        actor=users["social_worker"],
+        given_name="Tamsin",
+        family_name="Trustownedexample",
+        category="child",
+        date_of_birth=dt.date(2011, 3, 4),
+    )
+    Submission.objects.create(
+        status=IntelStatus.NEW,
+        submitter=users["fib_officer"],
+        submitter_agency=agencies["police"],
+        subject=child,
+        what=SECRET,
+    )
+    sar = _confirmed(ig, child)
+    item = Notification.objects.get(recipient=police_ig, object_id=str(sar.pk))
+    assert item.title == (
+        f"{sar.reference}: a partner's subject access request touches police-only records"
+    )
+    assert f"person record {child.pk}, about whom 1 {note}" in item.body
+    assert item.url == reverse("rights:sar-new")
+    assert _client(police_ig).get(item.url).status_code == 200  # the police can act on it
+    assert _client(police_ig).get(reverse("rights:sar-detail", args=[sar.pk])).status_code == 404
+    assert not Notification.objects.filter(body__contains=note).exclude(recipient=police_ig)
+    assert list(sar.items.values_list("police_only", flat=True)) == [False]
+
+    # Police IG's own request leaves nothing out: nobody is told of police-only records.
+    before = Notification.objects.filter(body__contains=note).count()
+    own = _sar(police_ig, "Tamsin", "Trustownedexample", dt.date(2011, 3, 4))
+    services.sar_confirm(actor=police_ig, sar_id=own.pk, person_ids=[child.pk])
+    assert Notification.objects.filter(body__contains=note).count() == before
+    assert not Notification.objects.filter(recipient=school_ig).exists()
