@@ -23,7 +23,9 @@ from cairn.accounts.roles import Role
 from cairn.accounts.rules import PERMISSIONS
 from cairn.api_auth import services as tokens
 from cairn.audit.models import AuditEvent
+from cairn.concerns import selectors as concern_selectors
 from cairn.concerns import services as concern_services
+from cairn.concerns.models import Concern
 from cairn.hub import dashboard
 
 pytestmark = pytest.mark.django_db
@@ -143,9 +145,17 @@ def test_concern_post_queries_are_pinned(hub: dict[str, Any], users: dict[str, U
         response = post()
     assert response.status_code == 201
     assert len(captured) <= 30, len(captured)
+    # The one text check serves both: the same screening and pathways as each worked out
+    # on its own.
     body = response.json()
-    assert body["screening"]["level"]
-    assert isinstance(body["pathways"], list)
+    concern = Concern.objects.get(pk=body["id"])
+    alone, _ = concern_selectors.concern_screening(concern, concern.child)
+    assert body["screening"] == {
+        "suggested_level": alone.suggested_level,
+        "reasons": alone.reasons,
+    }
+    codes = [r.code for r in concern_selectors.pathways_for(concern, sw)]
+    assert [p["code"] for p in body["pathways"]] == codes
 
 
 def test_dashboard_panels_are_rendered_once_per_count_and_match_a_fresh_render(
@@ -164,3 +174,39 @@ def test_dashboard_panels_are_rendered_once_per_count_and_match_a_fresh_render(
     # Another user's count, and so its HTML, is its own.
     other = dashboard.panels_for_page(users["social_worker"])
     assert other.key != counted.key
+
+
+def test_inbox_consultation_names_the_subjects_of_every_record_type(
+    hub: dict[str, Any], users: dict[str, User], make_person: Any
+) -> None:
+    """The inbox's consultation row names the data subjects of the records its
+    notifications are about, of every type (read in one statement now)."""
+    from django.utils import timezone
+
+    from cairn.missing.models import MissingEpisode
+    from cairn.notifications.models import Notification
+
+    sw = users["social_worker"]
+    child = hub["child"]
+    other = make_person(actor=sw, given_name="Ash", family_name="Testcase")
+    concern = Concern.objects.filter(child=child).first()
+    assert concern is not None
+    episode = MissingEpisode.objects.create(
+        child=other, reported_at=timezone.now(), owning_agency=sw.agency, recorded_by=sw
+    )
+    for object_type, object_id in [
+        ("concerns.concern", str(concern.pk)),
+        ("missing.missingepisode", str(episode.pk)),
+        ("missing.missingepisode", "not-a-number"),
+        ("", ""),
+    ]:
+        Notification.objects.create(
+            recipient=sw,
+            kind="test",
+            title="About a record",
+            object_type=object_type,
+            object_id=object_id,
+        )
+    hub["clients"]["social_worker"].get(reverse("notifications:inbox"))
+    row = AuditEvent.objects.filter(event="notification.listed").latest("pk")
+    assert row.details["subjects"] == sorted({child.pk, other.pk})
