@@ -3,7 +3,7 @@ holds one role; what the role may do lives in rules.py, what it may see in pole/
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -79,6 +79,22 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """Django's answer, remembered on this instance (one request's user) for as long as
+        the fields it depends on are unchanged: a page asks about the same dozen
+        permissions many times (navigation, Tools link, sections, access checks), and each
+        answer goes through every backend. Object permissions are never remembered."""
+        if obj is not None:
+            return super().has_perm(perm, obj)
+        key = (perm, self.role, self.is_active, self.is_superuser)
+        cache: dict[tuple[str, str, bool, bool], bool] = self.__dict__.setdefault(
+            "_cairn_perm_answers", {}
+        )
+        answer = cache.get(key)
+        if answer is None:
+            answer = cache[key] = super().has_perm(perm)
+        return answer
 
     @property
     def is_police(self) -> bool:

@@ -45,6 +45,7 @@ from cairn.core.types import Actor
 from cairn.notifications import services as notifications
 
 from . import services
+from .backends import RoleMapPermissionsOnly, user_with_agency
 from .models import AccountChangeRequest, ChangeRequestStatus, ExternalIdentity, IdentityProvider
 from .roles import Role
 
@@ -251,9 +252,13 @@ def account_state(user: Actor) -> str:
     return PENDING if waiting else INACTIVE
 
 
-class OIDCBackend(OIDCAuthenticationBackend):
+class OIDCBackend(RoleMapPermissionsOnly, OIDCAuthenticationBackend):
     """Authenticates the callback of the provider chosen in this session; ignores every
-    other call (password sign-in passes no nonce)."""
+    other call (password sign-in passes no nonce). Permissions come from the role map
+    alone, as for password sign-in (cairn/accounts/backends.py)."""
+
+    def get_user(self, user_id: Any) -> Any:
+        return user_with_agency(user_id)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.UserModel = get_user_model()

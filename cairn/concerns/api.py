@@ -171,7 +171,10 @@ def _pathways(recs: list[Recommendation]) -> list[dict[str, Any]]:
 
 
 def _concern_out(concern: Concern, actor: Actor) -> dict[str, Any]:
-    result, _ = selectors.concern_screening(concern, concern.child)
+    # One text check serves the screening and the pathways (the same narrative and
+    # evidence; each check costs a model pass over the text).
+    text = selectors.concern_text_check(concern)
+    result, _ = selectors.concern_screening(concern, concern.child, text)
     decision = concern.risk_decisions.order_by("-decided_at", "-pk").first()
     return {
         "id": concern.pk,
@@ -198,7 +201,7 @@ def _concern_out(concern: Concern, actor: Actor) -> dict[str, Any]:
         "submitted_at": concern.submitted_at,
         "risk_level": decision.level if decision else None,
         "screening": _screening(result),
-        "pathways": _pathways(selectors.pathways_for(concern, actor)),
+        "pathways": _pathways(selectors.pathways_for(concern, actor, text)),
     }
 
 

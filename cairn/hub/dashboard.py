@@ -14,7 +14,9 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncWeek
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from cairn.concerns.models import (
     Concern,
@@ -131,6 +133,7 @@ CACHE_SECONDS = 60
 class Counted:
     panels: list[Panel]
     at: dt.datetime
+    key: str = ""  # the cache key it was kept under
 
 
 def panels_for_page(user: Actor, *, recount: bool = False) -> Counted:
@@ -144,9 +147,23 @@ def panels_for_page(user: Actor, *, recount: bool = False) -> Counted:
         hit = cache.get(key)
         if isinstance(hit, Counted):
             return hit
-    counted = Counted(panels(user), timezone.now())
+    counted = Counted(panels(user), timezone.now(), key)
     cache.set(key, counted, CACHE_SECONDS)
     return counted
+
+
+def panels_html(counted: Counted) -> SafeString:
+    """The panels as HTML, rendered once per count and kept as long as the count: the
+    charts and their tables are most of the page (about 900 template variables at the
+    demo's size), and they depend on the figures alone, which the count's key already
+    ties to the user, their role and agency."""
+    key = f"{counted.key}:html:{counted.at.isoformat()}"
+    html = cache.get(key) if counted.key else None
+    if not isinstance(html, str):
+        html = render_to_string("hub/_panels.html", {"panels": counted.panels})
+        if counted.key:
+            cache.set(key, html, CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308  (rendered by the template engine, escaped there)
 
 
 def _sql_rows(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:

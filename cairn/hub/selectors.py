@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from cairn.accounts.models import Agency, User
 from cairn.accounts.roles import Role
@@ -474,3 +475,8 @@ def consult_dashboard(user: Actor, *, recount: bool = False) -> dashboard.Counte
     recorded as hub.dashboard_viewed on every view."""
     audit.record(actor=user, event="hub.dashboard_viewed", justification="Hub dashboard")
     return dashboard.panels_for_page(user, recount=recount)
+
+
+def dashboard_panels_html(counted: dashboard.Counted) -> SafeString:
+    """The counted panels as HTML (rendered once per count; cairn/hub/dashboard.py)."""
+    return dashboard.panels_html(counted)

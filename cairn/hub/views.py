@@ -536,7 +536,11 @@ def dashboard_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "hub/dashboard.html",
-        {"panels": counted.panels, "counted_at": counted.at, "nav": "hub"},
+        {
+            "panels_html": selectors.dashboard_panels_html(counted),
+            "counted_at": counted.at,
+            "nav": "hub",
+        },
     )
 
 

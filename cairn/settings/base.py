@@ -116,7 +116,8 @@ FORM_RENDERER = "cairn.core.forms.GovukFormRenderer"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Password sign-in; permissions come from the role map alone (cairn/accounts/backends.py).
+    "cairn.accounts.backends.AccountBackend",
     # Single sign-on with an agency's OpenID Connect provider (ADR 0020); acts only on the
     # provider's callback.
     "cairn.accounts.sso.OIDCBackend",
