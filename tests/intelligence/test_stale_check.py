@@ -100,3 +100,23 @@ def test_the_same_check_page_sent_twice_goes_where_the_first_did(partner: Any) -
     assert again.status_code == 303 and again["Location"] == first["Location"]
     assert without_key.status_code == 302 and without_key["Location"] == first["Location"]
     assert AuditEvent.objects.filter(event="intel.submitted").count() == 1
+
+
+def test_a_change_that_left_an_answer_missing_says_so_too(partner: Any) -> None:
+    """The other tab emptied an answer the entry cannot be sent without: the page says the
+    draft changed and links to what is now missing; nothing is sent."""
+    draft = _draft(partner)
+    client = Client()
+    client.force_login(partner)
+    url = f"/intelligence/{draft.pk}/check/"
+    form = _form(client.get(url).content.decode())
+    services.submission_save_draft(actor=partner, submission=draft, data={"where": ""})
+
+    response = client.post(url, form)
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert 'data-testid="draft-changed"' in page
+    assert f'href="/intelligence/{draft.pk}/edit/?check=1#id_where"' in page
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
