@@ -31,7 +31,7 @@ def concern_entries(user: Actor, person: Person) -> list[chronology.ChronologyEn
         labels = ", ".join(o.indicator.label for o in concern.observations.all())
         entries.append(
             chronology.ChronologyEntry(
-                when=_at(concern.observed_on, concern.created_at),
+                when=_at(concern.observed_on, concern.submitted_at or concern.created_at),
                 title=f"Concern {concern.reference} recorded by {concern.reporter_agency.name}",
                 detail=(
                     f"Crime reported, reference {concern.crime_reference}. "

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from cairn.accounts.models import Agency
+from cairn.core.concurrency import draft_version
 from cairn.pole.models import Person
 
 
@@ -136,6 +137,12 @@ class Concern(models.Model):
     @property
     def reference(self) -> str:
         return f"CON-{self.pk:06d}"
+
+    @property
+    def version(self) -> str:
+        """The draft's last change, carried by its check page so that a submit from a page
+        drawn before a change (another tab) is refused, not sent unseen (ADR 0015)."""
+        return draft_version(self.updated_at)
 
 
 class IndicatorObservation(models.Model):

@@ -177,16 +177,21 @@ class ConcernForm(StepForm):
         widget=forms.RadioSelect(attrs={"small": True}),
         error_messages={"invalid_choice": "Choose an exploitation model from the list"},
     )
+    # Asked under the boyfriend option only (a conditional reveal, see `option_reveals`),
+    # with "Not known" so a stage once ticked can be taken back.
     boyfriend_stage = forms.TypedChoiceField(
-        label="Boyfriend model: which stage? (optional)",
+        label="Which stage? (optional)",
         required=False,
         coerce=int,
         empty_value=None,
-        choices=BoyfriendStage.choices,
+        choices=[("", "Not known"), *BoyfriendStage.choices],
         widget=forms.RadioSelect(attrs={"small": True}),
-        help_text="Only if you chose the boyfriend model.",
         error_messages={"invalid_choice": "Boyfriend-model stage must be 1, 2, 3 or 4"},
     )
+    exploitation_model.option_reveals = {  # type: ignore[attr-defined]
+        ExploitationModel.BOYFRIEND.value: "boyfriend_stage"
+    }
+    boyfriend_stage.revealed_under = "exploitation_model"  # type: ignore[attr-defined]
     immediate_danger = forms.ChoiceField(
         label="Is the child in immediate danger?",
         choices=YES_NO,
@@ -222,11 +227,15 @@ class ConcernForm(StepForm):
         data = super().clean() or {}
         if "exploitation_model" in data and not data["exploitation_model"]:
             data["exploitation_model"] = ExploitationModel.NOT_KNOWN
-        if (
-            data.get("boyfriend_stage")
-            and data.get("exploitation_model") != ExploitationModel.BOYFRIEND
+        if "exploitation_model" in data and data["exploitation_model"] != (
+            ExploitationModel.BOYFRIEND
         ):
-            self.add_error("boyfriend_stage", "Only give a stage for the boyfriend model")
+            # A stage belongs to the boyfriend model only. One sent with another model
+            # (ticked before the model was changed: the radios cannot be unticked, and
+            # without JavaScript they stay on the page) is dropped, not an error that
+            # could only be cleared by choosing the boyfriend model again.
+            data["boyfriend_stage"] = None
+            self.errors.pop("boyfriend_stage", None)
         return data
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from cairn.accounts.models import User
 from cairn.accounts.roles import Role
 from cairn.audit import services as audit
-from cairn.core.concurrency import Conflict, lock
+from cairn.core.concurrency import Conflict, DraftChanged, lock
 from cairn.core.http import agency_of, require
 from cairn.core.types import Actor
 from cairn.intelligence.checks import no_danger_confirm
@@ -86,12 +86,17 @@ def concern_save_draft(*, actor: Actor, concern: Concern, data: dict[str, Any]) 
         raise Conflict("This concern has already been submitted, so its draft cannot change.")
     draft = {**concern.draft, **data}
     _, errors = payload.clean(draft, today=_today(), require_complete=False)
+    before = (concern.draft, concern.child_id)
     concern.draft = draft
     fields = ["draft", "updated_at"]
     if "child_id" in data and "child_id" not in errors and data["child_id"]:
         concern.child = access_person_by_id(actor, int(data["child_id"]))
         fields.append("child")
-    concern.save(update_fields=fields)
+    # Saved only when something changed: the draft's version (updated_at) is what a check
+    # page open in another tab is measured against, and paging through the steps without
+    # changing anything must not make that page stale.
+    if (concern.draft, concern.child_id) != before:
+        concern.save(update_fields=fields)
     audit.record(
         actor=actor,
         event="concern.draft_saved",
@@ -107,17 +112,28 @@ NO_DANGER_CONFIRM = no_danger_confirm("change your answer about immediate danger
 
 
 @transaction.atomic
-def concern_submit(*, actor: Actor, concern: Concern, no_danger_now: bool = False) -> Concern:
+def concern_submit(
+    *,
+    actor: Actor,
+    concern: Concern,
+    no_danger_now: bool = False,
+    expected_version: str | None = None,
+) -> Concern:
     """Submit a draft once: the row is locked and its state re-read, so a second submit
     (a double click, a retried POST) waits for the first and returns its result instead
-    of recording the signs twice. When the text check reads the narrative as danger now
-    but the answer is "no", the reporter must confirm nobody is in danger (as on the FIB
-    form, ADR 0019): the answer is theirs, but it is not taken unquestioned."""
+    of recording the signs twice. `expected_version` is the draft's `version` when the
+    check page was drawn: a draft changed since (another tab) raises DraftChanged and
+    nothing is submitted, rather than sending answers the reporter never saw. When the
+    text check reads the narrative as danger now but the answer is "no", the reporter must
+    confirm nobody is in danger (as on the FIB form, ADR 0019): the answer is theirs, but
+    it is not taken unquestioned."""
     if concern.reporter_id != actor.pk:
         raise PermissionDenied("Only the person who started this draft can submit it.")
     lock(concern)
     if concern.status != ConcernStatus.DRAFT:
         return concern
+    if expected_version is not None and expected_version != concern.version:
+        raise DraftChanged(concern.updated_at)
     clean, errors = payload.clean(concern.draft, today=_today(), require_complete=True)
     danger_now = draft_text_check(concern).danger_now
     confirm = danger_now and clean.immediate_danger is False

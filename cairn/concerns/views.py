@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from cairn.core.concurrency import DraftChanged
 from cairn.core.http import (
     AuthenticatedHttpRequest,
     GoInstead,
@@ -418,6 +419,7 @@ ERROR_STEP = {
 
 def _check_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResponse:
     errors: list[tuple[str, str]] = []
+    changed = ""
     confirm = forms.NoDangerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         confirm.is_valid()
@@ -426,7 +428,14 @@ def _check_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResp
                 actor=request.user,
                 concern=concern,
                 no_danger_now=bool(confirm.cleaned_data.get("no_danger_now")),
+                # The version the page was drawn with (a form from before this field
+                # existed carries none and is checked as before).
+                expected_version=request.POST.get("version"),
             )
+        except DraftChanged as exc:
+            # Shown again with the answers as they are now; nothing was submitted.
+            changed = exc.message_text
+            confirm = forms.NoDangerForm()
         except ValidationError as exc:
             for key, msgs in exc.message_dict.items():
                 if key == "no_danger_now":
@@ -455,10 +464,12 @@ def _check_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResp
             draft=concern.draft,
             errors=errors,
             page_has_errors=bool(errors),
+            draft_changed=changed,
             confirm=confirm,
             indicators=indicators,
             labels=_labels(),
         ),
+        status=409 if changed else 200,
     )
 
 

@@ -11,11 +11,13 @@ transactions that would make it (two requests recording the same phone number at
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, models
+from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
 
@@ -59,3 +61,22 @@ def lock_name(name: str) -> None:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
         )
+
+
+class DraftChanged(Conflict):
+    """A draft was submitted from a "check your answers" page drawn before its latest
+    change (another tab, another device): nothing is submitted, so the last writer never
+    wins silently. The check page is shown again with the current answers."""
+
+    def __init__(self, changed_at: dt.datetime) -> None:
+        self.changed_at = changed_at
+        when = timezone.localtime(changed_at)
+        super().__init__(
+            f"This draft changed after you opened this page (at {when:%H:%M}): "
+            "check your answers again before you submit"
+        )
+
+
+def draft_version(updated_at: dt.datetime | None) -> str:
+    """What a check page carries back to the submit: the draft's last change."""
+    return updated_at.isoformat() if updated_at else ""

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from cairn.accounts.models import Agency
+from cairn.core.concurrency import draft_version
 from cairn.pole.models import Entity, Person, PersonCategory, SecurityMarking
 
 
@@ -190,6 +191,12 @@ class Submission(models.Model):
     @property
     def reference(self) -> str:
         return f"INT-{self.pk:06d}"
+
+    @property
+    def version(self) -> str:
+        """The draft's last change, carried by its check page so that a submit from a page
+        drawn before a change (another tab) is refused, not sent unseen (ADR 0015)."""
+        return draft_version(self.updated_at)
 
     @property
     def grade(self) -> str:

@@ -19,7 +19,7 @@ from cairn.accounts.roles import HUB_WIDE_ROLES, Role
 from cairn.audit import services as audit
 from cairn.concerns import services as concern_services
 from cairn.concerns.models import Concern
-from cairn.core.concurrency import Conflict, lock
+from cairn.core.concurrency import Conflict, DraftChanged, lock
 from cairn.core.http import agency_of, require
 from cairn.core.text import MAX_ID
 from cairn.core.types import Actor
@@ -271,6 +271,7 @@ def submission_save_draft(
 ) -> dict[str, list[str]]:
     """Save what was given (valid fields) and the source fields; return field errors."""
     _own_draft(actor, submission)
+    before = _draft_state(submission)
     cleaned, errors = draft.validate(data)
     for name, value in cleaned.items():
         setattr(submission, name, value)
@@ -294,7 +295,11 @@ def submission_save_draft(
             )
         else:
             submission.mentions = mentions
-    submission.save()
+    # Saved only when something changed: the draft's version (updated_at) is what a check
+    # page open in another tab is measured against, and going back through the form
+    # without changing anything must not make that page stale.
+    if _draft_state(submission) != before:
+        submission.save()
     audit.record(
         actor=actor,
         event="intel.draft_saved",
@@ -304,6 +309,14 @@ def submission_save_draft(
         details={"fields": sorted(k for k in data if k not in SOURCE_FIELDS)},
     )
     return errors
+
+
+def _draft_state(submission: Submission) -> list[Any]:
+    return [
+        getattr(submission, f.attname)
+        for f in Submission._meta.concrete_fields
+        if f.attname != "updated_at"
+    ]
 
 
 def missing_answers(submission: Submission) -> dict[str, list[str]]:
@@ -320,14 +333,19 @@ def submission_submit(
     crime_reference: str = "",
     intel_only_reason: str = "",
     no_danger_now: bool = False,
+    expected_version: str | None = None,
 ) -> Submission:
     """Submit a draft to the FIB. A likely crime disclosure is blocked until the text is
     intelligence only, or the submitter gives the crime reference it was reported under
     (or, for a wrong flag, says why it is intelligence only: the FIB sees that reason; if
     the check reads it as danger now, they must also confirm that nobody is in danger).
-    Sent once: a repeated submit waits for the row lock and returns the first's result."""
+    Sent once: a repeated submit waits for the row lock and returns the first's result.
+    `expected_version` is the draft's `version` when the check page was drawn: a draft
+    changed since (another tab) raises DraftChanged and nothing is sent."""
     if _lock_own(actor, submission):
         return submission
+    if expected_version is not None and expected_version != submission.version:
+        raise DraftChanged(submission.updated_at)
     errors = draft.missing_to_submit(submission)
     result = check_text(submission)
     crime_reference = " ".join(crime_reference.split())[:60]

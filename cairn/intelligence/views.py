@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cairn.concerns.access import access_concern_by_id, consult_concern
+from cairn.core.concurrency import DraftChanged
 from cairn.core.http import (
     AuthenticatedHttpRequest,
     GoInstead,
@@ -289,6 +290,7 @@ def submission_check(request: AuthenticatedHttpRequest, submission_id: int) -> H
     form = forms.SubmitForm(request.POST if request.method == "POST" else None)
     missing: list[tuple[str, str]] = []
     blocked = False
+    changed = ""
     unanswered = not (submission.anyone_in_danger and submission.crime_described)
     if request.method == "POST" and unanswered:
         form.is_valid()
@@ -306,6 +308,19 @@ def submission_check(request: AuthenticatedHttpRequest, submission_id: int) -> H
                 crime_reference=form.cleaned_data["crime_reference"],
                 intel_only_reason=form.cleaned_data["intel_only_reason"],
                 no_danger_now=form.cleaned_data["no_danger_now"],
+                # The version the page was drawn with (a form from before this field
+                # existed carries none and is checked as before).
+                expected_version=request.POST.get("version"),
+            )
+        except DraftChanged as exc:
+            # Shown again with the entry as it is now; nothing was sent. What it cannot
+            # be sent without is listed, as the details page would.
+            changed = exc.message_text
+            result = services.check_text(submission)
+            missing.extend(
+                (f"{edit_url}?check=1#{ERROR_LINKS.get(key, 'id_what')}", m)
+                for key, msgs in services.missing_answers(submission).items()
+                for m in msgs
             )
         except ValidationError as exc:
             for key, msgs in exc.message_dict.items():
@@ -342,8 +357,10 @@ def submission_check(request: AuthenticatedHttpRequest, submission_id: int) -> H
             "missing": missing,
             "blocked": blocked,
             "page_has_errors": bool(missing or blocked),
+            "draft_changed": changed,
             "nav": NAV,
         },
+        status=409 if changed else 200,
     )
 
 

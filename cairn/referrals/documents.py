@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cairn.core import pdf
+from cairn.core.forms import GovukDateField
+from cairn.core.wording import long_date
 
 from . import payload
 from .models import MashDecision, NrmDecision, Referral, StrategyDiscussion
@@ -63,6 +65,9 @@ def answers(referral: Referral) -> list[Answer]:
             text = "\n".join(labels.get(str(v), str(v)) for v in value)
         elif value in (None, ""):
             text = ""
+        elif isinstance(field, GovukDateField):
+            # Dates are kept in the draft as ISO strings: shown as people write them.
+            text = long_date(value)
         else:
             text = labels.get(str(value), str(value))
         out.append(Answer(name, str(field.label), text))

@@ -96,7 +96,6 @@ def test_a_draft_is_checked_with_the_step_pages_rules(users: dict[str, Any]) -> 
     )
     assert errors == {
         "observed_on": ["Date observed must be a real date"],
-        "boyfriend_stage": ["Only give a stage for the boyfriend model"],
         "indicators.0.observed_on": [
             "Date 'Getting into cars with unknown adults ('cruising')' was observed must be "
             "today or in the past"
@@ -104,6 +103,14 @@ def test_a_draft_is_checked_with_the_step_pages_rules(users: dict[str, Any]) -> 
     }
     concern.refresh_from_db()
     assert concern.draft["observed_on"] == "2026-13-45"  # kept as typed
+    # A stage with another model is dropped, not an error (outside tester: the error could
+    # only be cleared by choosing the boyfriend model again).
+    assert (
+        payload.clean(concern.draft, today=dt.date.today(), require_complete=False)[
+            0
+        ].boyfriend_stage
+        is None
+    )
     clean, errors = payload.clean(
         {"observed_time": "14:30:00", "immediate_danger": True, "crime_disclosed": "no"},
         today=dt.date.today(),

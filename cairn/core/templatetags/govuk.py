@@ -50,6 +50,22 @@ def option_hint(field: BoundField, value: Any) -> str:
 
 
 @register.filter
+def option_reveal(field: BoundField, value: Any) -> BoundField | None:
+    """The field shown under one radio option only (a GOV.UK conditional reveal), from the
+    field's `option_reveals` (value -> field name), if that field is on the form."""
+    name = (getattr(field.field, "option_reveals", None) or {}).get(str(value))
+    return field.form[name] if name and name in field.form.fields else None
+
+
+@register.filter
+def revealed_elsewhere(field: BoundField) -> bool:
+    """A field drawn under another field's option (`revealed_under`), not in its own
+    place; on a form without that other field it is drawn as usual."""
+    under = getattr(field.field, "revealed_under", None)
+    return bool(under and under in field.form.fields)
+
+
+@register.filter
 def first_input_id(field: BoundField) -> str:
     """The id an error-summary link should target (first box of a date, first radio)."""
     kind = widget_type(field)
