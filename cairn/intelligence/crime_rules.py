@@ -1244,11 +1244,23 @@ INDICATOR_ONLY = Rule(
 )
 
 
+# NO_DISCLOSURE without "she said no" and "denies": in a forced marriage or a rape, "when
+# she said no" is a refusal, not a note that nothing happened (the first leave-one-writer-out
+# run after this change lost three forced marriages to it).
+NOTHING_DISCLOSED = Rule(
+    r"\b(?:no (?:new |personal )?disclosures?|not a (?:real )?disclosure|nothing (?:like "
+    r"that )?(?:has )?happen(?:ed|ing)|no to all|"
+    r"nothing (?:was |has been |is )?(?:personal |new )?disclosed|(?:has not|hasn'?t|did not|"
+    r"didn'?t|does not|doesn'?t) disclosed? (?:anything|any (?:abuse|harm|offence|crime))|"
+    r"no allegations? (?:was |were |has been |have been )?made(?! at the time))\b",
+)
+
+
 def indicator_note(text: str) -> bool:
-    """`text` says nothing was disclosed, or shares only a worry (NO_DISCLOSURE,
+    """`text` says nothing was disclosed, or shares only a worry (NOTHING_DISCLOSED,
     INDICATOR_ONLY)."""
     whole = scan(text)
-    return whole.found(NO_DISCLOSURE) or whole.found(INDICATOR_ONLY)
+    return whole.found(NOTHING_DISCLOSED) or whole.found(INDICATOR_ONLY)
 
 
 NEGATION = Rule(

@@ -114,6 +114,16 @@ def test_a_disclosure_followed_by_no_more_is_still_a_crime(text: str) -> None:
     assert checks.check(text).crime_disclosure, text
 
 
+def test_a_refusal_is_not_a_note_that_nothing_happened() -> None:
+    """ "When she said no" in a forced marriage is a refusal: the rules' "said no" (nothing
+    happened) must not stop the model's flag (it lost three forced marriages once)."""
+    text = (
+        "Zainab (16) told me her parents will marry her to a cousin when they visit family in "
+        "the summer. When she said no, her dad said she has no choice."
+    )
+    assert not crime_rules.indicator_note(text)
+
+
 def test_an_indicator_note_with_someone_in_danger_now_is_still_flagged() -> None:
     result = checks.check(
         "No disclosure before today, but the two men at the flat won't let her leave now. "
