@@ -79,6 +79,15 @@ LABEL_BEFORE = frozenset(
         "park", "carriage", "coach", "terminal", "pier", "wharf",
     }
 )  # fmt: skip
+# The word before a lone capital that makes it a street nickname, not an initial: "Big T",
+# "Lil D", "Young M", "Boss K" (the initials warning asked for a full name where the
+# nickname is what people use; "Mr K" and "met with T" are still initials).
+NICKNAME_BEFORE = frozenset(
+    {
+        "big", "lil", "lil'", "little", "young", "yung", "baby", "boss", "mad", "tiny", "fat",
+        "slim", "king", "queen", "don", "kid", "bro", "lady", "wee", "small", "smalls", "older",
+    }
+)  # fmt: skip
 SEX_AFTER = frozenset({"yo", "yrs", "yr", "old", "yp", "pt", "patient", "aged", "age"})
 PLATE_PART = frozenset({"ending", "ends", "ended", "starting", "starts", "beginning", "begins"})
 # The word after a lone capital that makes it a label: "A level", "B road", "L plates".
@@ -181,7 +190,14 @@ def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
     # reference) is not a new disclosure on the model's word alone: the rules must find a
     # new offence sentence, or someone must be in danger now (outside tester: "I have
     # reported it" and a plain sighting headlined "looks like a crime").
-    if not rule_reasons and not danger_alone and not urgent and crime_rules.reported_already(text):
+    # Likewise a note that says nothing was disclosed, or shares only a worry (exploitation
+    # indicators in plain words: the false flags of the 2026-12-07 writers' blind files).
+    if (
+        not rule_reasons
+        and not danger_alone
+        and not urgent
+        and (crime_rules.reported_already(text) or crime_rules.indicator_note(text))
+    ):
         return TextCheck()
     if not (rule_reasons or model_flag or danger_alone):
         return TextCheck()
@@ -288,6 +304,11 @@ def single_initials(text: str) -> list[str]:
         if len(before) >= 2 and before[-2].lower() in PLATE_PART and previous in ("in", "with"):
             continue
         if previous in LABEL_BEFORE or following.lower() in LABEL_AFTER:
+            continue
+        # A nickname: "Big T", "Lil' D" (the word right before it, not across a comma).
+        if re.search(r"[A-Za-z']\s$", text[max(0, start - 2) : start]) and (
+            previous in NICKNAME_BEFORE or previous + "'" in NICKNAME_BEFORE
+        ):
             continue
         # A list's label at the start of a line: "B) the second point".
         if text[end : end + 1] == ")" and text[start - 1 : start] != "(":

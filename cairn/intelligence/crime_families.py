@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .crime_rules import DRUG, IMAGE, Rule
+from .crime_rules import DRUG, IMAGE, VEHICLE, Rule
 
 # A family named by the rules from a generic phrase ("was threatened", "was kidnapped" and
 # "was hit" are all "a person was harmed"): it yields to the model's first family.
@@ -128,10 +128,11 @@ CUES: tuple[Cue, ...] = (
             r"pushed|pushing|forced|forcing|grabbed|grabbing|snatched|lured|luring|bungled|"
             r"(?:tried|trying|attempted|attempting|tries) to (?:get|pull|drag|push|lure|make|"
             r"force|put|bundle|entice|coax))\b[^.]{0,40}?\b(?:in|into|inside) (?:a|the|his|her|"
-            r"their|an|that|this|my) (?:\w+ ){0,3}?(?:car|van|vehicle|taxi|cab|boot|motor|"
-            r"lorry|truck)\b|"
+            rf"their|an|that|this|my) (?:[\w']+ ){{0,4}}?{VEHICLE}\b|"
             r"\b(?:took|taken|snatched|grabbed|collected)\b[^.]{0,40}?\b(?:against|breach\w*|"
-            r"despite) (?:a |the )?(?:court|contact) order|\b(?:took|taken|taking|snatched)\b"
+            r"despite) (?:a |the )?(?:court|contact) order|\b(?:took|taken|taking|snatched|"
+            r"collected|picked up)\b[^.]{0,60}?\bwithout (?:[\w']+ )?(?:consent|permission)\b|"
+            r"\b(?:took|taken|taking|snatched)\b"
             r"[^.]{0,30}?\bfrom (?:outside|the park|the school|school|the gate|the gates|"
             r"her mum|his mum|their mum)\b(?:[^.]{0,80}?\b(?:wouldn'?t|won'?t|refus\w*|not) "
             r"(?:let|bring|return|give|say)\b)?"

@@ -31,7 +31,7 @@ def test_artefact_is_small_and_describes_its_training() -> None:
     data = json.loads(crime_model.MODEL_FILE.read_text(encoding="utf-8"))
     training = data["training"]
     assert training["examples"] == len(crime_corpus.load_training())
-    assert "project" in training["writers"] and len(training["writers"]) == 11
+    assert "project" in training["writers"] and len(training["writers"]) == 15
     assert 0 < data["crime"]["threshold"] < 1
     assert data["danger"]["threshold"] < data["danger"]["alone"]
     m = crime_model.model()
@@ -151,9 +151,9 @@ def test_wordllama_loads_from_the_package_without_downloading(
 
 def test_corpus_files_are_well_formed() -> None:
     files = crime_corpus.writer_files()
-    assert len(files) == 10
+    assert len(files) == 14
     corpus = crime_corpus.load_corpus()
-    assert len(corpus) >= 1500
+    assert len(corpus) >= 2500
     writers = {e.writer for e in corpus}
     assert writers == {f.stem for f in files}
     for example in corpus:

@@ -1,0 +1,166 @@
+"""Kinds of language behind the blind sets' misses and false flags (issue 12, 2026-12-07:
+the second sealed set's three writers and the four new corpus writers scored blind), each
+pinned on new wording (none of these sentences is in the corpus or a blind set), with the
+past, negated and ordinary cases that must stay quiet. The rules alone must find each
+danger-now kind (crime_rules.urgent_now), so the result does not hang on the model.
+
+- danger now: a trip abroad soon to be cut or married; young children alone now with a
+  danger at hand; someone kept until a debt is paid or until they agree; a demand with a
+  deadline tonight; the writer waiting with the child for the police; "help they're taking
+  me"; an adult who has arranged to meet a child tomorrow;
+- an indicator note ("No disclosure", "nothing personal disclosed", "doesn't add up") is a
+  crime only when the rules find an offence sentence or someone is in danger now;
+- a car named by its make is a car for the kidnap cue; "Big T" is a nickname, not initials."""
+
+from __future__ import annotations
+
+import pytest
+
+from cairn.intelligence import checks, crime_rules
+from cairn.intelligence.crime_families import cued_families
+
+TRIP_SOON = [
+    "Nimo (8) is being flown to see family in three days; her aunt told her she will be cut "
+    "there like the other girls.",
+    "Her brother says Sagal (10) is going back home next week for the ceremony and it will "
+    "hurt. Tickets booked.",
+    "Rukhsana (16) says her dad has her passport and they leave for the airport tomorrow; "
+    "she will be married to a man she has never met.",
+]
+ALONE_NOW = [
+    "Three small children (1, 3 and 5) are alone in the flat above the bakery with the gas "
+    "hob on, their mum is out.",
+    "The twins, 2 years old, have been left by themselves in the house, mum has gone out and "
+    "the back door is wide open onto the canal.",
+    "Neighbour says a toddler is on his own on the second-floor balcony, window open, no adult.",
+]
+KEPT_UNTIL = [
+    "Marcus (15) texted that the men at the Premier Inn say he can't come home till it's all sold.",
+    "Her uncle says she won't leave the house until she agrees to the marriage.",
+    "They will not allow him to leave until the money is paid back, he is scared.",
+]
+DEADLINE = [
+    "someone has her pics and says send £500 by 9pm or they post them to her school",
+    "They are demanding £250 before midnight or the video goes to his football team.",
+]
+OTHER_NOW = [
+    "He called from the flat, man shouting and hitting his mum. I'm staying with the kids "
+    "until the police arrive.",
+    "text from Leah (14): 'help theyre taking me to a house, dont know where'",
+    "A 25-year-old man has been sending Jas (13) sexual messages and he's arranged to meet "
+    "her at the canal tonight.",
+]
+
+
+@pytest.mark.parametrize("text", TRIP_SOON + ALONE_NOW + KEPT_UNTIL + DEADLINE + OTHER_NOW)
+def test_the_rules_alone_find_each_danger_now_kind(text: str) -> None:
+    assert crime_rules.urgent_now(text), text
+
+
+@pytest.mark.parametrize("text", KEPT_UNTIL)
+def test_kept_until_is_also_a_rules_offence(text: str) -> None:
+    assert crime_rules.crime_reasons(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A trip made long ago, a holiday, a relative's wedding.
+        "Fatuma (15) said she was taken to Kenya when she was six and cut by an old woman.",
+        "She is flying to Spain on Saturday with her mum and nan for a week in the sun.",
+        "The family fly to Lahore next week for her cousin's engagement party.",
+        # Alone in the past, or alone with no danger and no absent carer.
+        "She was left alone with her baby brother when she was 7 and mum was out drinking.",
+        "Mum left the baby with nan while she went out.",
+        # Paid in the past; a wait that is over.
+        "He paid £50 last week to get his phone back.",
+        "I waited with her until the police came and she is home now.",
+        "she says she can't go home till late because her mum works nights",
+    ],
+)
+def test_past_or_ordinary_text_is_not_urgent(text: str) -> None:
+    assert not crime_rules.urgent_now(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jaden (14) has a new phone and £80 in cash, keeps going missing overnight, older lad in "
+        "a white Golf waits at the end of the road. No disclosure.",
+        "Keira (13) seen getting into cars with older males after school three times this week; "
+        "she says they are cousins. Nothing personal disclosed.",
+        "Mum says Tyler (15) comes home at 3am with new trainers and two phones. It doesn't add "
+        "up, sharing with the hub.",
+    ],
+)
+def test_an_indicator_note_is_not_a_crime_on_the_models_word(text: str) -> None:
+    assert crime_rules.indicator_note(text)
+    result = checks.check(text)
+    assert not result.crime_disclosure, result.reasons
+    assert not result.danger_now
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lola (14) told me her step-dad raped her on Saturday. No further disclosure.",
+        "Kai (15) said two men stabbed his friend behind the shops last night. Nothing else "
+        "disclosed.",
+        "She didn't disclose it until today: her uncle has been touching her at his flat.",
+    ],
+)
+def test_a_disclosure_followed_by_no_more_is_still_a_crime(text: str) -> None:
+    assert not crime_rules.indicator_note(text), text
+    assert checks.check(text).crime_disclosure, text
+
+
+def test_a_refusal_is_not_a_note_that_nothing_happened() -> None:
+    """ "When she said no" in a forced marriage is a refusal: the rules' "said no" (nothing
+    happened) must not stop the model's flag (it lost three forced marriages once)."""
+    text = (
+        "Zainab (16) told me her parents will marry her to a cousin when they visit family in "
+        "the summer. When she said no, her dad said she has no choice."
+    )
+    assert not crime_rules.indicator_note(text)
+
+
+def test_an_indicator_note_with_someone_in_danger_now_is_still_flagged() -> None:
+    result = checks.check(
+        "No disclosure before today, but the two men at the flat won't let her leave now. "
+        "Send someone now."
+    )
+    assert result.crime_disclosure and result.danger_now
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two men dragged Amy (9) into a Mercedes outside the library.",
+        "Her dad's cousin bundled her into the back of his silver Audi and drove off.",
+        "A man tried to pull the boy into a white Transit on Hill Street.",
+        "Her uncle took Mina (6) from nursery without mum's consent.",
+    ],
+)
+def test_a_car_named_by_its_make_or_a_relative_is_kidnap(text: str) -> None:
+    assert cued_families(text)[:1] == ["kidnap_abduction"], text
+
+
+def test_the_kidnap_cue_still_needs_a_vehicle() -> None:
+    assert "kidnap_abduction" not in cued_families("He pulled her into the kitchen by her hair.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Cash comes from 'Big T' on the estate.", "Lil' D and Young M run it.", "Boss K rang him."],
+)
+def test_street_nicknames_are_not_initials(text: str) -> None:
+    assert checks.single_initials(text) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "letters"), [("Met Mr K at the flat.", ["K"]), ("older lad, T and his mate", ["T"])]
+)
+def test_initials_after_a_title_or_a_comma_are_still_initials(
+    text: str, letters: list[str]
+) -> None:
+    assert checks.single_initials(text) == letters
