@@ -1064,6 +1064,14 @@ URGENT_NOW = Rule(
     r"(?:£\s?\d[\d,]*|\d+ ?quid|money|cash|more (?:pics|photos|nudes|videos))[^.!?]{0,30}?"
     r"\b(?:by|before) (?:midnight|tonight|the end of (?:the )?(?:day|night)|\d{1,2}(?:[:.]\d\d)? ?"
     r"(?:am|pm)|(?:this|tomorrow) (?:morning|afternoon|evening))\b|"
+    # Harm promised if a child is not somewhere by a time today (third sealed set: "back at
+    # the trap by 8 or they're gonna do me"), not "home by 10 or he's grounded".
+    r"\b(?:by|before) (?:\d{1,2}(?:[:.]\d\d)? ?(?:am|pm|o'?clock)?|midnight|tonight|the morning|"
+    r"morning|tomorrow)[\s,]*(?:or|otherwise) (?:else )?(?:they|he|she|them|man|the olders|"
+    r"someone|some1|people)\s*(?:'re|'ll|'s|are|will|is|r)?\s*(?:gonna |going to |goin to |"
+    r"gna |will |gon )?(?:do|hurt|get|stab|shank|batter|beat|kill|merk|bang|wet|move on|come "
+    r"(?:for|after|round for)|send (?:someone|people|man|the boys)) ?(?:me|him|her|them|us|"
+    r"you|u|for)?\b|"
     # The writer with the child, waiting for help to come ("staying till they arrive", "I'm
     # staying till someone comes"), not "waited until police came" (past).
     r"\b(?:staying|waiting|i'?ll stay|i'?ll wait|will stay|will wait|remaining)\b[^.!?]{0,30}?"
@@ -1122,7 +1130,10 @@ ALONE_DANGER = Rule(
     r"(?:oven|hob|cooker|gas|fire) (?:left )?on|needles?|syringes?|foil|drugs|knife|knives|"
     r"no (?:food|formula|milk|heating|adult)|(?:mum|dad|mother|father|parents?|carer|adults?)"
     r"(?:'s| has| have| is| are)? (?:been )?(?:out|gone|not (?:been )?(?:home|back)|missing|"
-    r"left|nowhere))\b"
+    r"left|nowhere)|"
+    # The only adult there cannot look after them (third sealed set: "mum won't wake up").
+    r"(?:won'?t|will not|wont|can'?t|cannot|couldn'?t|would(?:n'?t| not)) wake(?: up)?|"
+    r"unconscious|unresponsive|collapsed|passed out|not breathing|out cold)\b"
 )
 NOT_NOW_ALONE = Rule(
     r"\b(?:ago|last (?:year|summer|month)|when (?:she|he|they|i) (?:was|were)|used to|as a "

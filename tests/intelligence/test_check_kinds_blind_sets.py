@@ -33,6 +33,10 @@ ALONE_NOW = [
     "The twins, 2 years old, have been left by themselves in the house, mum has gone out and "
     "the back door is wide open onto the canal.",
     "Neighbour says a toddler is on his own on the second-floor balcony, window open, no adult.",
+    # Third sealed set's kind: the only adult cannot be woken.
+    "Girl of 7 rang from a neighbour's phone, dad is passed out on the sofa and her brother "
+    "(2) is on his own upstairs.",
+    "Kid says his mum won't wake up and the baby is alone in the flat.",
 ]
 KEPT_UNTIL = [
     "Marcus (15) texted that the men at the Premier Inn say he can't come home till it's all sold.",
@@ -40,6 +44,9 @@ KEPT_UNTIL = [
     "They will not allow him to leave until the money is paid back, he is scared.",
 ]
 DEADLINE = [
+    # Third sealed set's kind: harm promised if the child is not somewhere by a time.
+    "says he has to be at the flat by 6 or they'll batter him, owes them for the bag",
+    "she needs to be back at the house before midnight or the olders are gonna come for her",
     "someone has her pics and says send £500 by 9pm or they post them to her school",
     "They are demanding £250 before midnight or the video goes to his football team.",
 ]
@@ -76,6 +83,9 @@ def test_kept_until_is_also_a_rules_offence(text: str) -> None:
         "He paid £50 last week to get his phone back.",
         "I waited with her until the police came and she is home now.",
         "she says she can't go home till late because her mum works nights",
+        # A deadline with no harm; an adult asleep with nobody small left alone.
+        "He has to be home by 10 or his mum will ground him.",
+        "Mum was asleep when I visited; the children were at school.",
     ],
 )
 def test_past_or_ordinary_text_is_not_urgent(text: str) -> None:
