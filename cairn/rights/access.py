@@ -170,6 +170,11 @@ def police_agencies() -> set[int]:
     return set(Agency.objects.filter(kind=AgencyKind.POLICE).values_list("pk", flat=True))
 
 
+def is_police_agency(agency: Agency) -> bool:
+    """A police agency's SAR part is never taken over nor disclosed without its IG."""
+    return agency.kind == AgencyKind.POLICE
+
+
 def readable_agencies(user: Actor, sar: SubjectAccessRequest) -> set[int]:
     """Agencies whose part `user` may read besides their own (`can_see_item`): those that
     approved theirs, and for the handling IG also the parts it took over (no one else

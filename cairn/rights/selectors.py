@@ -10,7 +10,6 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cairn.accounts.roles import AgencyKind
 from cairn.audit import services as audit
 from cairn.core.text import require_id
 from cairn.core.types import Actor
@@ -22,6 +21,7 @@ from .access import (
     can_see_item,
     can_see_sar_match,
     can_take_over,
+    is_police_agency,
     known_items_q,
     readable_agencies,
     visible_requests,
@@ -229,7 +229,7 @@ def sar_parts(sar: SubjectAccessRequest, *, viewer: Actor) -> list[dict[str, Any
                 "items": 0,
                 "approval": approvals.get(item.agency_id),
                 "takeover": takeovers.get(item.agency_id),
-                "police": item.agency.kind == AgencyKind.POLICE,
+                "police": is_police_agency(item.agency),
                 "can_take_over": item.agency_id not in approvals
                 and item.agency_id not in takeovers
                 and can_take_over(viewer, sar, item.agency_id),

@@ -669,6 +669,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "audit:export": "the audit log export (recorded as audit.exported)",
     "rights:new": "the blank request form (a person is named by record ID only)",
     "rights:sar-new": "the blank subject access request form",
+    "rights:sar-take-over": "a request's reference, an agency's name and its record count",
     "audit:event": "one audit row (audit.viewed recorded by the log page)",
     "api_auth:token-list": "the user's own API tokens",
     "api_auth:token-revoke": "POST only: revokes the user's own token",

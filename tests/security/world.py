@@ -522,6 +522,9 @@ def build() -> World:
 
     sars = {"A": _sar(ig, child_a), "B": _sar(school_ig, child_b)}
     w.objects["sar"] = sars
+    # The handler's own agency: never a part it may take over, so the take-over page is
+    # 404 for every role here; the allowed case is in tests/rights/test_sar_takeover.py.
+    w.objects["sar_own_agency"] = {"A": ig.agency_id, "B": school_ig.agency_id}
     w.objects["sar_item"] = {
         k: BundleItem.objects.filter(sar_id=v).order_by("pk").first().pk  # type: ignore[union-attr]
         for k, v in sars.items()
