@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
 from cairn.audit import services as audit
@@ -244,10 +244,23 @@ def my_drafts(user: Actor) -> QuerySet[Concern]:
 
 
 def my_concerns(user: Actor) -> QuerySet[Concern]:
+    """The user's submitted concerns, those about a restricted record included (ADR 0023,
+    amendment): rather than vanish from the reporter's list, each is marked
+    `child_restricted` and the page shows its reference and status only ("restricted:
+    ask your IG"); its content and the child stay withheld (the concern page is 404)."""
+    if not user.is_authenticated or not user.has_perm("concerns.view_concern"):
+        return Concern.objects.none()
     return (
-        visible_concerns(user)
-        .filter(reporter=user)
+        Concern.objects.filter(reporter=user, disposed_at__isnull=True)
         .exclude(status=ConcernStatus.DRAFT)
+        .exclude(child__entity__disposed_at__isnull=False)
+        .annotate(
+            child_restricted=Case(
+                When(child__entity__restricted_since__isnull=False, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
         .select_related("child", "reporter_agency")
         .order_by("-submitted_at")
     )

@@ -137,7 +137,10 @@ def concern_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(actor_of(request), "concerns.view_concern")
     page = Paginator(selectors.my_concerns(request.user), 25).get_page(request.GET.get("page"))
     drafts = list(selectors.my_drafts(request.user)[:20])
-    selectors.consult_concerns(request.user, [*page, *drafts], justification="My concerns list")
+    # A concern about a restricted record shows its reference and status only: no child
+    # is shown, so none is consulted.
+    shown = [c for c in page if not getattr(c, "child_restricted", False)]
+    selectors.consult_concerns(request.user, [*shown, *drafts], justification="My concerns list")
     return render(
         request,
         "concerns/list.html",

@@ -163,6 +163,11 @@ def person_create(
         justification=justification or "New person record",
         details={"category": category, "aliases": len(names) - 1},
     )
+    # A restricted record is hidden from the matcher at entry, so the same person may be
+    # entered again: IG holding the restriction is told, the user is not (ADR 0023).
+    from cairn.rights.services import restricted_duplicate_flag  # noqa: PLC0415 (cycle: rights imports pole)
+
+    restricted_duplicate_flag(actor=actor, person=person)
     return person
 
 

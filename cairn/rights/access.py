@@ -10,12 +10,14 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from cairn.accounts.models import Agency
+from cairn.accounts.roles import AgencyKind
 from cairn.core.text import require_id
 from cairn.core.types import Actor
 from cairn.pole.access import identifiable_for_audit_q
 from cairn.pole.models import Person
 
-from .models import BundleItem, RightsRequest, SubjectAccessRequest
+from .models import BundleItem, PartTakeover, RightsRequest, SubjectAccessRequest
 
 
 def is_ig(user: Actor) -> bool:
@@ -159,6 +161,41 @@ def approved_agencies(sar: SubjectAccessRequest) -> set[int]:
     return set(sar.approvals.values_list("agency_id", flat=True))
 
 
+def taken_over_agencies(sar: SubjectAccessRequest) -> set[int]:
+    """Agencies whose part the handling IG took over (services.sar_take_over)."""
+    return set(PartTakeover.objects.filter(sar=sar).values_list("agency_id", flat=True))
+
+
+def police_agencies() -> set[int]:
+    return set(Agency.objects.filter(kind=AgencyKind.POLICE).values_list("pk", flat=True))
+
+
+def is_police_agency(agency: Agency) -> bool:
+    """A police agency's SAR part is never taken over nor disclosed without its IG."""
+    return agency.kind == AgencyKind.POLICE
+
+
+def readable_agencies(user: Actor, sar: SubjectAccessRequest) -> set[int]:
+    """Agencies whose part `user` may read besides their own (`can_see_item`): those that
+    approved theirs, and for the handling IG also the parts it took over (no one else
+    reads a part nobody at its agency approved)."""
+    readable = approved_agencies(sar)
+    if is_sar_handler(user, sar):
+        readable |= taken_over_agencies(sar)
+    return readable
+
+
+def can_take_over(user: Actor, sar: SubjectAccessRequest, agency_id: int) -> bool:
+    """The handling IG may take over another agency's unapproved part, never a police
+    agency's (DPA 2018 Part 3: only the police judge its exemptions, s.45(4))."""
+    return bool(
+        is_sar_handler(user, sar)
+        and sar.status == "review"
+        and agency_id != user.agency_id
+        and agency_id not in police_agencies()
+    )
+
+
 def can_see_sar_match(user: Actor, person: Person) -> bool:
     """A record the SAR search found that the user may be shown as a match, and confirm:
     a police-only record only to police IG, as search, record pages and the API hide it
@@ -192,7 +229,8 @@ def known_items_q(user: Actor) -> Q:
 
 def can_see_item(user: Actor, item: BundleItem, approved: set[int]) -> bool:
     """An item's content is shown to its own agency's IG, and to another IG once that
-    agency has approved its part; a police-only item's only ever to police IG (the
+    agency has approved its part (`approved`: `readable_agencies`, which for the handling
+    IG includes the parts it took over); a police-only item's only ever to police IG (the
     handling IG of another agency never reads it, ADR 0025). Others see a placeholder."""
     if not is_ig(user) or user.agency_id is None:
         return False
@@ -214,3 +252,16 @@ def can_redact_item(
 ) -> bool:
     # Redacting text one may not read would let a phrase be probed for ("not in the text").
     return can_withhold_item(user, sar, item) and can_see_item(user, item, approved)
+
+
+def can_unwithhold_item(
+    user: Actor, sar: SubjectAccessRequest, item: BundleItem, readable: set[int]
+) -> bool:
+    """Undoing a withholding puts the record back in the disclosure, so only someone who
+    answers for its content: the holding agency's IG (whoever withheld it), or the
+    handling IG for a record it may read (its own agency's, or a part it took over)."""
+    if not item.withheld or not can_know_item(user, item):
+        return False
+    if is_ig(user) and item.agency_id == user.agency_id:
+        return True
+    return is_sar_handler(user, sar) and can_see_item(user, item, readable)

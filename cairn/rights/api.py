@@ -89,6 +89,10 @@ class ItemOut(Schema):
     agency: str
     police_only: bool
     withheld_exemption: str
+    # IG's own words and agency, not the record's: the holding agency sees a withholding
+    # by the handling IG, and may undo it on the page.
+    withheld_reason: str
+    withheld_by_agency: str
     redactions: int
 
 
@@ -97,6 +101,10 @@ class PartOut(Schema):
     items: int
     approved: bool
     approved_at: dt.datetime | None
+    police: bool
+    taken_over: bool
+    taken_over_at: dt.datetime | None
+    taken_over_reason: str
 
 
 class SarDetailOut(SarOut):
@@ -193,6 +201,10 @@ def sar_detail(request: HttpRequest, sar_id: Id) -> dict[str, Any]:
                 "agency": i.agency.name,
                 "police_only": i.police_only,
                 "withheld_exemption": i.withheld_exemption,
+                "withheld_reason": i.withheld_reason,
+                "withheld_by_agency": i.withheld_by.agency.name
+                if i.withheld_by is not None and i.withheld_by.agency is not None
+                else "",
                 "redactions": len(i.redactions.all()),
             }
             for i in selectors.sar_items(sar, own, viewer=actor)
@@ -203,6 +215,10 @@ def sar_detail(request: HttpRequest, sar_id: Id) -> dict[str, Any]:
                 "items": p["items"],
                 "approved": p["approval"] is not None,
                 "approved_at": p["approval"].approved_at if p["approval"] else None,
+                "police": p["police"],
+                "taken_over": p["takeover"] is not None,
+                "taken_over_at": p["takeover"].taken_at if p["takeover"] else None,
+                "taken_over_reason": p["takeover"].reason if p["takeover"] else "",
             }
             for p in selectors.sar_parts(sar, viewer=actor)
         ],

@@ -12,6 +12,11 @@ for _name, _action, _description in [
     ("rights.requests_listed", A.CONSULTATION, "The list of rights requests was viewed"),
     ("rights.restricted", A.ALTERATION, "Processing of a record was restricted"),
     ("rights.restriction_lifted", A.ALTERATION, "A restriction of processing was lifted"),
+    (
+        "rights.restricted_duplicate_flagged",
+        A.COMBINATION,
+        "A new record strongly matching a restricted one was flagged to IG",
+    ),
 ]:
     register(_name, _action, _description)
 
@@ -33,6 +38,16 @@ for _name, _action, _description in [
     ("rights.sars_listed", A.CONSULTATION, "The list of subject access requests was viewed"),
     ("rights.sar_redacted", A.ALTERATION, "Part of a subject access bundle was redacted"),
     ("rights.sar_part_approved", A.ALTERATION, "An agency approved its part of a SAR bundle"),
+    (
+        "rights.sar_part_taken_over",
+        A.ALTERATION,
+        "The handling IG took over an agency's unapproved part of a SAR bundle",
+    ),
+    (
+        "rights.sar_withholding_undone",
+        A.ALTERATION,
+        "A withheld record was put back into a SAR bundle",
+    ),
     (
         "rights.sar_closed",
         A.ALTERATION,

@@ -276,9 +276,23 @@ class DiscloseForm(GovukForm):
         widget=forms.RadioSelect(attrs={"small": True}),
         error_messages={"required": "Select how it is sent"},
     )
-    override_reason = forms.CharField(
-        label="If an agency has not approved its part: why it is disclosed without",
+
+
+class TakeOverForm(GovukForm):
+    reason = forms.CharField(
+        label="Why you take over this part",
         max_length=2000,
-        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="At least 20 characters: for example, that the agency did not answer "
+        "before the time limit. The agency's information governance is told.",
+        error_messages={"required": "Enter why you take over this agency's part"},
+    )
+
+
+class UnwithholdForm(GovukForm):
+    reason = forms.CharField(
+        label="Why the record is no longer withheld",
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter why the record is no longer withheld"},
     )

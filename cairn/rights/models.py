@@ -264,6 +264,12 @@ class BundleItem(models.Model):
     recipients = models.JSONField(default=list, blank=True)
     withheld_exemption = models.CharField(max_length=24, choices=Exemption.choices, blank=True)
     withheld_reason = models.TextField(blank=True)
+    # Whose IG withheld it: the holding agency sees a withholding by the handling IG and
+    # may undo it (ADR 0025, amendment); only the holding agency's own withholding
+    # answers for a police part without its approval.
+    withheld_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     position = models.PositiveIntegerField(default=0)
     # Set per viewer by the selectors (cairn.rights.access.can_see_item); hidden unless
     # they say so, so a page that forgets to ask shows the placeholder.
@@ -323,3 +329,26 @@ class AgencyApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} approved {self.sar_id}"
+
+
+class PartTakeover(models.Model):
+    """The handling IG took over another (non-police) agency's part that agency did not
+    approve in time (ADR 0025, amendment): from then on the handling IG reads, redacts
+    and withholds those items and answers for them; that agency no longer approves. No
+    part of a police agency is ever taken over."""
+
+    sar = models.ForeignKey(
+        SubjectAccessRequest, on_delete=models.CASCADE, related_name="takeovers"
+    )
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    taken_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sar", "agency"], name="sar_takeover_once")]
+
+    def __str__(self) -> str:
+        return f"{self.sar_id}: part of {self.agency_id} taken over"

@@ -17,11 +17,13 @@ from cairn.network.matching.online import CandidateFields, Match, match_person
 from cairn.pole.models import Person
 
 from .access import (
-    approved_agencies,
     can_know_item,
     can_see_item,
     can_see_sar_match,
+    can_take_over,
+    is_police_agency,
     known_items_q,
+    readable_agencies,
     visible_requests,
     visible_sars,
 )
@@ -190,14 +192,14 @@ def sar_items(
 ) -> list[BundleItem]:
     """The bundle's items (one agency's part, or all), each marked `shown` if `viewer`
     may read its content."""
-    qs = sar.items.select_related("agency").prefetch_related("redactions")
+    qs = sar.items.select_related("agency", "withheld_by__agency").prefetch_related("redactions")
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)
     if viewer is not None:
         qs = qs.filter(known_items_q(viewer))
     items = list(qs)
     if viewer is not None:
-        approved = approved_agencies(sar)
+        approved = readable_agencies(viewer, sar)
         for item in items:
             item.shown = can_see_item(viewer, item, approved)
     return items
@@ -212,15 +214,26 @@ def item_segments(item: BundleItem) -> list[Segment]:
 
 
 def sar_parts(sar: SubjectAccessRequest, *, viewer: Actor) -> list[dict[str, Any]]:
-    """Each owning agency's part: its name, item count and approval (or None); counting
-    only the items `viewer` may know of."""
+    """Each owning agency's part: its name, item count, approval and takeover (or None),
+    whether it is a police agency's, and whether `viewer` may take it over; counting only
+    the items `viewer` may know of."""
     approvals = {a.agency_id: a for a in sar.approvals.select_related("approved_by")}
+    takeovers = {t.agency_id: t for t in sar.takeovers.select_related("taken_by")}
     parts: dict[int, dict[str, Any]] = {}
     items = sar.items.filter(known_items_q(viewer)).select_related("agency")
     for item in items.order_by("agency__name"):
         part = parts.setdefault(
             item.agency_id,
-            {"agency": item.agency, "items": 0, "approval": approvals.get(item.agency_id)},
+            {
+                "agency": item.agency,
+                "items": 0,
+                "approval": approvals.get(item.agency_id),
+                "takeover": takeovers.get(item.agency_id),
+                "police": is_police_agency(item.agency),
+                "can_take_over": item.agency_id not in approvals
+                and item.agency_id not in takeovers
+                and can_take_over(viewer, sar, item.agency_id),
+            },
         )
         part["items"] += 1
     return list(parts.values())
@@ -244,14 +257,14 @@ def disclosure_context(sar: SubjectAccessRequest) -> dict[str, Any]:
 
 def sar_item(sar: SubjectAccessRequest, item_id: int, *, viewer: Actor) -> BundleItem:
     item = (
-        sar.items.select_related("agency")
+        sar.items.select_related("agency", "withheld_by__agency")
         .prefetch_related("redactions")
         .filter(pk=require_id(item_id))
         .first()
     )
     if item is None or not can_know_item(viewer, item):
         raise Http404("No item found.")
-    item.shown = can_see_item(viewer, item, approved_agencies(sar))
+    item.shown = can_see_item(viewer, item, readable_agencies(viewer, sar))
     return item
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -18,29 +19,35 @@ from cairn.accounts.models import Agency, User
 from cairn.accounts.roles import AgencyKind
 from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
+from cairn.concerns.models import Concern
 from cairn.core.concurrency import Conflict, lock
 from cairn.core.dates import add_months
 from cairn.core.http import agency_of
 from cairn.core.text import require_id, says_too_little
 from cairn.core.types import Actor
+from cairn.intelligence.models import Submission, SubmissionEntity
+from cairn.network.matching.online import CandidateFields, match_person
 from cairn.notifications.services import notifications_resolve, notify
 from cairn.pole import services as pole
-from cairn.pole.models import Entity, Person
+from cairn.pole.models import Entity, EntityShare, Person
 
 from .access import (
     access_person_for_rights,
     access_request_by_id,
     access_sar_by_id,
-    approved_agencies,
     bundle_holds,
     can_answer,
     can_approve,
     can_close_sar,
     can_redact_item,
     can_restrict,
+    can_take_over,
+    can_unwithhold_item,
     can_withhold_item,
     is_ig,
     is_sar_handler,
+    police_agencies,
+    readable_agencies,
     visible_sars,
 )
 from .bundle import records_about
@@ -50,6 +57,7 @@ from .models import (
     DisclosureMethod,
     Exemption,
     Outcome,
+    PartTakeover,
     Redaction,
     RequesterKind,
     RequestKind,
@@ -86,6 +94,27 @@ def _owners(person: Person) -> list[User]:
             is_active=True,
         )
     )
+
+
+def _holders(person: Person) -> list[User]:
+    """Who must hear of a restriction besides the owning agency's deciders: the IG of every
+    agency holding records about the person (the owning agency, agencies it is shared
+    with, agencies whose users reported concerns or submitted intelligence about them),
+    and those reporters themselves, whose own lists now show the record as restricted."""
+    concerns = Concern.objects.filter(child=person).exclude(status="draft")
+    linked = SubmissionEntity.objects.filter(entity_id=person.pk).values("submission_id")
+    submissions = Submission.objects.filter(Q(subject=person) | Q(pk__in=linked))
+    agencies = (
+        {person.entity.owning_agency_id}
+        | set(EntityShare.objects.filter(entity_id=person.pk).values_list("agency_id", flat=True))
+        | set(concerns.values_list("reporter_agency_id", flat=True))
+        | set(submissions.values_list("submitter_agency_id", flat=True))
+    )
+    reporters = User.objects.filter(
+        Q(pk__in=concerns.values("reporter_id")) | Q(pk__in=submissions.values("submitter_id")),
+        is_active=True,
+    )
+    return _ig_of(agencies) + list(reporters)
 
 
 def received_on_errors(received_on: dt.date) -> dict[str, str]:
@@ -454,10 +483,12 @@ def restriction_apply(
         details={"request": rr.reference if rr else None},
     )
     # Art. 18: the owning agency stops using the record, so all who decide for it are told
-    # (and the IG who logged the request, to reply): one item each, the record's id only.
+    # (and the IG who logged the request, to reply), and so is every agency holding
+    # records about the person, with the reporters whose lists now show it restricted:
+    # one item each, the record's id only (no personal data in notifications).
     _tell(
         actor,
-        _owners(person) + (_request_ig(rr) if rr is not None else []),
+        _owners(person) + _holders(person) + (_request_ig(rr) if rr is not None else []),
         kind="rights_restriction",
         title=f"Processing of record {person.pk} is restricted",
         body=f"{agency_of(actor).name} restricted it (UK GDPR Article 18): it is kept but "
@@ -507,9 +538,10 @@ def restriction_lift(*, actor: Actor, person_id: int, reason: str) -> Restrictio
     # Art. 18(3): the person who obtained the restriction must be told before it is lifted;
     # IG (of the owning agency, and of the agency that logged the request) replies to them.
     rr = restriction.request
+    repliers = _request_ig(rr) if rr is not None else _ig_of({person.entity.owning_agency_id})
     _tell(
         actor,
-        _request_ig(rr) if rr is not None else _ig_of({person.entity.owning_agency_id}),
+        repliers,
         kind="rights_restriction",
         title=f"The restriction on record {person.pk} is lifted",
         body=f"{agency_of(actor).name} lifted it. The person who asked for it must be told "
@@ -517,7 +549,89 @@ def restriction_lift(*, actor: Actor, person_id: int, reason: str) -> Restrictio
         url=reverse("rights:detail", args=[rr.pk]) if rr is not None else "",
         obj=restriction,
     )
+    # Everyone told of the restriction hears it is lifted (ADR 0023, amendment): the
+    # record's id only.
+    told = {u.pk for u in repliers}
+    _tell(
+        actor,
+        [u for u in _owners(person) + _holders(person) if u.pk not in told],
+        kind="rights_restriction",
+        title=f"The restriction on record {person.pk} is lifted",
+        body=f"{agency_of(actor).name} lifted it: the record is back in everyday use.",
+        url=reverse("pole:person-detail", args=[person.pk]),
+        obj=restriction,
+    )
     return restriction
+
+
+# How alike a new record must be to a restricted one for IG to be asked whether it is the
+# same person entered again (the matcher's percentage: name, date of birth and rarity).
+STRONG_MATCH_PERCENT = 90
+
+
+def _restricted_only(ids: set[int]) -> set[int]:
+    return set(
+        Entity.objects.filter(
+            pk__in=ids, restricted_since__isnull=False, disposed_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+
+
+def restricted_duplicate_flag(*, actor: Actor, person: Person) -> int:
+    """After a record is created: where it strongly matches a restricted record (hidden
+    from the user's search, so likely entered again), the IG holding the restriction gets
+    an inbox item naming the two record ids only; the user learns nothing of it (the
+    restricted record stays withheld). Returns how many restricted records matched."""
+    if (
+        not Entity.objects.filter(restricted_since__isnull=False, disposed_at__isnull=True)
+        .exclude(pk=person.pk)
+        .exists()
+    ):
+        return 0  # one cheap query for the usual case: nothing is restricted
+    fields = CandidateFields(
+        given_name=person.given_name,
+        family_name=person.family_name,
+        date_of_birth=person.date_of_birth,
+    )
+    strong = [
+        m
+        for m in match_person(
+            actor, fields, limit=5, exclude_ids=(person.pk,), scope=_restricted_only
+        )
+        if m.percent >= STRONG_MATCH_PERCENT
+    ]
+    for match in strong:
+        restriction = (
+            Restriction.objects.filter(person_id=match.person.pk, lifted_at__isnull=True)
+            .select_related("request__created_by", "person__entity")
+            .first()
+        )
+        if restriction is None:
+            continue
+        holders = {restriction.person.entity.owning_agency_id}
+        if restriction.request is not None:
+            holders.add(restriction.request.created_by.agency_id or 0)
+        audit.record(
+            actor=actor,
+            event="rights.restricted_duplicate_flagged",
+            obj=restriction,
+            subject=match.person.pk,
+            justification=f"New record {person.pk} strongly matches restricted record "
+            f"{match.person.pk} ({match.percent}%)",
+            details={"new_record": person.pk, "percent": match.percent},
+        )
+        notify(
+            recipients=_ig_of(holders),
+            kind="rights_restriction",
+            title=f"New record {person.pk} may duplicate restricted record {match.person.pk}",
+            body="It was created by someone who cannot see the restricted record and was "
+            "not told of it. Check whether it is the same person, and handle the duplicate "
+            "(merge it into the restricted record, or restrict it too).",
+            url=reverse("pole:person-detail", args=[match.person.pk]),
+            obj=restriction,
+            sender=actor,
+        )
+    return len(strong)
 
 
 # Subject access requests (UK GDPR Art. 15, DPA 2018 s.45; ADR 0025).
@@ -812,7 +926,7 @@ def _item(
     item = BundleItem.objects.select_for_update().filter(sar=sar, pk=require_id(item_id)).first()
     if item is None or not can_withhold_item(actor, sar, item):
         raise Http404("No item found.")
-    if redact and not can_redact_item(actor, sar, item, approved_agencies(sar)):
+    if redact and not can_redact_item(actor, sar, item, readable_agencies(actor, sar)):
         raise Http404("No item found.")
     if sar.status != SarStatus.REVIEW:
         raise Conflict(f"{sar.reference} has moved on: {sar.get_status_display().lower()}.")
@@ -886,14 +1000,128 @@ def sar_withhold(
     *, actor: Actor, sar_id: int, item_id: int, exemption: str, reason: str
 ) -> BundleItem:
     """Withholds a whole record (e.g. a police-only record whose disclosure would prejudice
-    an investigation, s.45(4))."""
+    an investigation, s.45(4)). The handling IG may withhold another agency's record
+    before it approves (withholding is the safe direction); that agency's IG is told and
+    may undo it (`sar_unwithhold`)."""
     _check_exemption(exemption, reason)
     sar, item = _item(actor, sar_id, item_id, redact=False)
+    if item.withheld:
+        raise Conflict("This record is already withheld.")
     item.withheld_exemption = exemption
     item.withheld_reason = reason.strip()
-    item.save(update_fields=["withheld_exemption", "withheld_reason"])
+    item.withheld_by = actor
+    item.save(update_fields=["withheld_exemption", "withheld_reason", "withheld_by"])
     _changed(actor, sar, item, {"withheld": True, "exemption": exemption, "reason": reason.strip()})
+    if item.agency_id != actor.agency_id:
+        notify(
+            recipients=_ig_of({item.agency_id}),
+            kind="rights_request",
+            title=f"{sar.reference}: {agency_of(actor).name} withheld a record of your part",
+            body="It is left out of the disclosure. Open the record to see the exemption and "
+            "reason, and undo the withholding if your agency would disclose it.",
+            url=reverse("rights:sar-item", args=[sar.pk, item.pk]),
+            obj=sar,
+            sender=actor,
+        )
     return item
+
+
+@transaction.atomic
+def sar_unwithhold(*, actor: Actor, sar_id: int, item_id: int, reason: str) -> BundleItem:
+    """Puts a withheld record back in the disclosure: the holding agency's IG, whoever
+    withheld it, or the handling IG for a record it may read (`can_unwithhold_item`).
+    Audited with the exemption undone; the holding agency's approval, if any, is void."""
+    errors = reason_errors(reason, "Enter why the record is no longer withheld")
+    if errors:
+        raise ValidationError(errors)
+    sar, item = _item(actor, sar_id, item_id, redact=False)
+    if not item.withheld:
+        raise Conflict("This record is not withheld: it has already been put back.")
+    if not can_unwithhold_item(actor, sar, item, readable_agencies(actor, sar)):
+        raise Http404("No item found.")
+    before = {"exemption": item.withheld_exemption, "withheld_by": item.withheld_by_id}
+    item.withheld_exemption = ""
+    item.withheld_reason = ""
+    item.withheld_by = None
+    item.save(update_fields=["withheld_exemption", "withheld_reason", "withheld_by"])
+    voided, _ = AgencyApproval.objects.filter(sar=sar, agency_id=item.agency_id).delete()
+    audit.record(
+        actor=actor,
+        event="rights.sar_withholding_undone",
+        obj=item,
+        subject=sar.people.order_by("pk").values_list("pk", flat=True).first(),
+        justification=f"{sar.reference}: {reason.strip()[:400]}",
+        details={**before, "reason": reason.strip()[:500], "approval_voided": bool(voided)},
+    )
+    return item
+
+
+@transaction.atomic
+def sar_take_over(*, actor: Actor, sar_id: int, agency_id: int, reason: str) -> PartTakeover:
+    """The handling IG takes over another agency's part that agency has not approved (it
+    did not answer in time): audited with the reason, that agency's IG told and its
+    "approve your part" item resolved. Only then may the handling IG read, redact and
+    withhold those records, and disclose. Never a police agency's part (ADR 0025)."""
+    if len(reason.strip()) < OVERRIDE_MIN_LENGTH:
+        raise ValidationError(
+            {
+                "reason": "Enter why you take over this agency's part in at least "
+                f"{OVERRIDE_MIN_LENGTH} characters: you will answer for its records"
+            }
+        )
+    sar = _locked_sar(actor, sar_id, SarStatus.REVIEW)
+    agency_id = require_id(agency_id)
+    if not sar.items.filter(agency_id=agency_id).exists():
+        raise Http404("No part found.")
+    if agency_id in police_agencies():
+        raise ValidationError(
+            {
+                "reason": "A police agency's part is never taken over: the police alone "
+                "judge what of it may be disclosed (DPA 2018 Part 3, section 45(4)). Ask its "
+                "information governance to approve or withhold it"
+            }
+        )
+    if not can_take_over(actor, sar, agency_id):
+        raise Http404("No part found.")
+    if AgencyApproval.objects.filter(sar=sar, agency_id=agency_id).exists():
+        raise Conflict("That agency has approved its part meanwhile: nothing to take over.")
+    if PartTakeover.objects.filter(sar=sar, agency_id=agency_id).exists():
+        raise Conflict("That part has already been taken over.")
+    agency = Agency.objects.get(pk=agency_id)
+    takeover = PartTakeover.objects.create(
+        sar=sar, agency=agency, reason=reason.strip(), taken_by=actor, taken_at=timezone.now()
+    )
+    subjects: list[int | None] = [*sar.people.order_by("pk").values_list("pk", flat=True)]
+    for subject in subjects or [None]:
+        audit.record(
+            actor=actor,
+            event="rights.sar_part_taken_over",
+            obj=sar,
+            subject=subject,
+            justification=f"{sar.reference}: {agency.name}'s part taken over. {takeover.reason}"[
+                :500
+            ],
+            details={"agency": agency_id, "reason": takeover.reason[:500]},
+        )
+    notifications_resolve(
+        actor=actor,
+        obj=sar,
+        kind="rights_request",
+        justification=f"{sar.reference}: {agency.name}'s part taken over by the handling IG",
+        recipients=[u.pk for u in _ig_of({agency_id})],
+    )
+    notify(
+        recipients=_ig_of({agency_id}),
+        kind="rights_request",
+        title=f"{sar.reference}: {agency_of(actor).name} took over your agency's part",
+        body="Your part was not approved in time, so the handling information governance "
+        "now reviews and discloses it; the reason is on the request. Nothing is asked of you.",
+        url=reverse("rights:sar-detail", args=[sar.pk]),
+        obj=sar,
+        sender=actor,
+    )
+    # The notification above is news, not a task: it is not left asking to approve.
+    return takeover
 
 
 @transaction.atomic
@@ -914,6 +1142,11 @@ def sar_approve(*, actor: Actor, sar_id: int) -> AgencyApproval:
     existing = AgencyApproval.objects.filter(sar=sar, agency_id=agency_id).first()
     if existing is not None:
         return existing
+    if PartTakeover.objects.filter(sar=sar, agency_id=agency_id).exists():
+        raise Conflict(
+            f"The handling information governance took over your part of {sar.reference}: "
+            "it answers for those records now."
+        )
     approval = AgencyApproval.objects.create(
         sar=sar, agency_id=agency_id, approved_by=actor, approved_at=timezone.now()
     )
@@ -935,13 +1168,27 @@ def sar_approve(*, actor: Actor, sar_id: int) -> AgencyApproval:
     return approval
 
 
-def unapproved_agencies(sar: SubjectAccessRequest, *, police_only: bool = False) -> list[str]:
-    """Agencies whose part is not approved; with `police_only`, those with a police-only
-    item still to be disclosed (withheld items are not disclosed, so need no approval)."""
+def unapproved_agencies(
+    sar: SubjectAccessRequest, *, police: bool = False, handler: Actor | None = None
+) -> list[str]:
+    """Agencies with a record still to be disclosed (withheld ones are not, so need no
+    approval) whose part is neither approved nor taken over; with `police`, only police
+    agencies, whose records a withholding by the handling IG does not settle: police IG
+    approves its part, or withholds each record itself (ADR 0025, amendment). With
+    `handler`, the handling IG's own agency needs no separate approval."""
     approved = AgencyApproval.objects.filter(sar=sar).values("agency_id")
     items = sar.items.exclude(agency_id__in=approved).select_related("agency")
-    if police_only:
-        items = items.filter(police_only=True, withheld_exemption="")
+    if handler is not None:
+        # The handling IG reads its own agency's part and discloses it: that is its approval.
+        items = items.exclude(agency_id=handler.agency_id or 0)
+    if police:
+        items = items.filter(agency__kind=AgencyKind.POLICE).exclude(
+            Q(withheld_exemption__gt="") & Q(withheld_by__agency_id=F("agency_id"))
+        )
+    else:
+        items = items.filter(withheld_exemption="").exclude(
+            agency_id__in=PartTakeover.objects.filter(sar=sar).values("agency_id")
+        )
     return sorted({i.agency.name for i in items})
 
 
@@ -950,11 +1197,11 @@ OVERRIDE_MIN_LENGTH = 20
 
 
 @transaction.atomic
-def sar_disclose(
-    *, actor: Actor, sar_id: int, recipient: str, method: str, override_reason: str = ""
-) -> SubjectAccessRequest:
-    """Final disclosure: every owning agency has approved its part, or IG records why it
-    goes without (an agency that has not answered within the time limit)."""
+def sar_disclose(*, actor: Actor, sar_id: int, recipient: str, method: str) -> SubjectAccessRequest:
+    """Final disclosure: every agency with a record going out has approved its part, or
+    the handling IG took it over (`sar_take_over`), so nothing leaves that nobody at the
+    Hub could read. A police agency's part is never taken over: it waits for police IG.
+    Every "approve your part" item still open is resolved."""
     errors = {}
     if not recipient.strip():
         errors["recipient"] = "Enter who the disclosure is sent to"
@@ -964,37 +1211,34 @@ def sar_disclose(
         raise ValidationError(errors)
     sar = _locked_sar(actor, sar_id, SarStatus.REVIEW)
     require_sar_identity_checked(sar)
-    # No override covers police-only records: their agency approves or withholds them.
-    police_waiting = unapproved_agencies(sar, police_only=True)
+    # No override covers a police agency's part (police-only or not): police data are
+    # DPA 2018 Part 3 and only the police judge its exemptions (s.45(4)).
+    police_waiting = unapproved_agencies(sar, police=True, handler=actor)
     if police_waiting:
         raise ValidationError(
             "; ".join(
-                f"{name} must approve or withhold its part: police-only records are never "
-                "disclosed without that agency's approval"
+                f"{name} must approve or withhold its part: a police agency's records are "
+                "never disclosed without its information governance's decision"
                 for name in police_waiting
             )
         )
-    waiting = unapproved_agencies(sar)
-    if waiting and not override_reason.strip():
+    waiting = unapproved_agencies(sar, handler=actor)
+    if waiting:
         raise ValidationError(
-            {
-                "override_reason": "Not yet approved by "
-                + ", ".join(waiting)
-                + ": wait for their approval, or enter why it is disclosed without"
-            }
+            "; ".join(
+                f"{name} has not approved its part: wait for its approval, or take over its "
+                "part (with the reason) and review its records yourself before disclosing"
+                for name in waiting
+            )
         )
-    if waiting and len(override_reason.strip()) < OVERRIDE_MIN_LENGTH:
-        raise ValidationError(
-            {
-                "override_reason": "Enter the reason it is disclosed without "
-                + ", ".join(waiting)
-                + f"'s approval in at least {OVERRIDE_MIN_LENGTH} characters"
-            }
-        )
+    takeovers = list(PartTakeover.objects.filter(sar=sar).select_related("agency"))
     sar.status = SarStatus.DISCLOSED
     sar.recipient = recipient.strip()
     sar.method = method
-    sar.override_reason = override_reason.strip() if waiting else ""
+    # Kept for the record and the page: whose parts went without their approval, and why.
+    sar.override_reason = "; ".join(
+        f"{t.agency.name}'s part taken over: {t.reason}" for t in takeovers
+    )
     sar.disclosed_at = timezone.now()
     sar.disclosed_by = actor
     sar.save(
@@ -1016,17 +1260,18 @@ def sar_disclose(
             recipient=sar.recipient,
             justification=(
                 f"{sar.reference} disclosed ({sar.get_method_display()})"
-                + (f" without every agency's approval: {sar.override_reason}" if waiting else "")
+                + (f" without every agency's approval: {sar.override_reason}" if takeovers else "")
             )[:500],
             details={
                 "method": method,
                 "items": sar.items.count(),
                 "withheld": sar.items.exclude(withheld_exemption="").count(),
                 "redactions": Redaction.objects.filter(item__sar=sar).count(),
-                "unapproved": waiting,
+                "taken_over": sorted(t.agency_id for t in takeovers),
                 "override_reason": sar.override_reason[:500],
             },
         )
+    # Every agency's "approve your part" (and every other open item about it) is done.
     notifications_resolve(
         actor=actor,
         obj=sar,

@@ -14,5 +14,10 @@ urlpatterns = [
     path("access/<id:sar_id>/", views.sar_detail, name="sar-detail"),
     path("access/<id:sar_id>/close/", views.sar_close, name="sar-close"),
     path("access/<id:sar_id>/items/<id:item_id>/", views.sar_item, name="sar-item"),
+    path(
+        "access/<id:sar_id>/parts/<id:agency_id>/take-over/",
+        views.sar_take_over,
+        name="sar-take-over",
+    ),
     path("access/<id:sar_id>/disclosure.pdf", views.sar_pdf, name="sar-pdf"),
 ]

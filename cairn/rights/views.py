@@ -31,6 +31,8 @@ from .forms import (
     RedactForm,
     RequestForm,
     SarForm,
+    TakeOverForm,
+    UnwithholdForm,
     WithholdForm,
 )
 from .letters import reply_text
@@ -386,20 +388,31 @@ def sar_item(request: AuthenticatedHttpRequest, sar_id: int, item_id: int) -> Ht
     item = selectors.sar_item(sar, item_id, viewer=request.user)
     if not access.can_withhold_item(request.user, sar, item):
         raise Http404("No request found.")
-    can_redact = access.can_redact_item(request.user, sar, item, access.approved_agencies(sar))
+    readable = access.readable_agencies(request.user, sar)
+    can_redact = access.can_redact_item(request.user, sar, item, readable)
+    can_unwithhold = access.can_unwithhold_item(request.user, sar, item, readable)
     action = request.POST.get("action", "")
     post = request.POST if request.method == "POST" else None
     redact_form = RedactForm(post if action == "redact" else None)
     # Its own prefix: both forms have an exemption and a reason on the one page.
     withhold_form = WithholdForm(post if action == "withhold" else None, prefix="withhold")
-    form = redact_form if action == "redact" else withhold_form
+    unwithhold_form = UnwithholdForm(post if action == "unwithhold" else None, prefix="undo")
+    form = {"redact": redact_form, "unwithhold": unwithhold_form}.get(action, withhold_form)
     if request.method == "POST":
-        if action not in ("redact", "withhold") or (action == "redact" and not can_redact):
+        if (
+            action not in ("redact", "withhold", "unwithhold")
+            or (action == "redact" and not can_redact)
+            or (action == "unwithhold" and not can_unwithhold)
+        ):
             raise Http404("No such action.")
         if form.is_valid():
             try:
                 if action == "redact":
                     services.sar_redact(
+                        actor=request.user, sar_id=sar.pk, item_id=item.pk, **form.cleaned_data
+                    )
+                elif action == "unwithhold":
+                    services.sar_unwithhold(
                         actor=request.user, sar_id=sar.pk, item_id=item.pk, **form.cleaned_data
                     )
                 else:
@@ -411,7 +424,12 @@ def sar_item(request: AuthenticatedHttpRequest, sar_id: int, item_id: int) -> Ht
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                messages.success(request, "Redaction recorded.")
+                messages.success(
+                    request,
+                    "The record is back in the disclosure."
+                    if action == "unwithhold"
+                    else "Redaction recorded.",
+                )
                 return redirect("rights:sar-item", sar_id=sar.pk, item_id=item.pk)
     else:
         selectors.consult_sar(
@@ -425,10 +443,49 @@ def sar_item(request: AuthenticatedHttpRequest, sar_id: int, item_id: int) -> Ht
             "item": item,
             "segments": selectors.item_segments(item) if item.shown else [],
             "can_redact": can_redact,
+            "can_unwithhold": can_unwithhold,
             "redact_form": redact_form,
             "withhold_form": withhold_form,
+            "unwithhold_form": unwithhold_form,
             "nav": "rights",
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sar_take_over(request: AuthenticatedHttpRequest, sar_id: int, agency_id: int) -> HttpResponse:
+    """The handling IG takes over an agency's unapproved part (never a police agency's)."""
+    sar = access.access_sar_by_id(request.user, sar_id)
+    part = next(
+        (
+            p
+            for p in selectors.sar_parts(sar, viewer=request.user)
+            if p["agency"].pk == agency_id and p["can_take_over"]
+        ),
+        None,
+    )
+    if part is None:
+        raise Http404("No part found.")
+    form = TakeOverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sar_take_over(
+                actor=request.user, sar_id=sar.pk, agency_id=agency_id, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"You took over {part['agency'].name}'s part: review its records before "
+                "disclosing.",
+            )
+            return redirect("rights:sar-detail", sar_id=sar.pk)
+    return render(
+        request,
+        "rights/sar_take_over.html",
+        {"sar": sar, "part": part, "form": form, "nav": "rights"},
     )
 
 

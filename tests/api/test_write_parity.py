@@ -147,6 +147,7 @@ WEB_ONLY: dict[str, str] = {
     # disclosing need IG to read each record, on the web (ADR 0025).
     "rights:sar-detail": "confirming records, approvals and disclosure: IG casework on the web",
     "rights:sar-item": "redacting a record: IG reads it on the web",
+    "rights:sar-take-over": "taking over a part leads to reading its records: on the web",
     "sharing:edit": "IG reviews and changes agreements on the web (with the version read)",
     "sharing:withdraw": "withdrawing an agreement needs the web's confirmation page",
 }

@@ -182,13 +182,8 @@ def _disclosed_sar() -> Any:
             exemption="prejudice_investigation",
             reason="Walk",
         )
-    rights_services.sar_disclose(
-        actor=ig,
-        sar_id=sar.pk,
-        recipient="Walk",
-        method="post",
-        override_reason="Walk: other agencies did not answer",
-    )
+    _settle_parts(ig, sar.pk)
+    rights_services.sar_disclose(actor=ig, sar_id=sar.pk, recipient="Walk", method="post")
     return {"sar_id": sar.pk}, person.pk, "ig.demo"
 
 
@@ -674,6 +669,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "audit:export": "the audit log export (recorded as audit.exported)",
     "rights:new": "the blank request form (a person is named by record ID only)",
     "rights:sar-new": "the blank subject access request form",
+    "rights:sar-take-over": "a request's reference, an agency's name and its record count",
     "audit:event": "one audit row (audit.viewed recorded by the log page)",
     "api_auth:token-list": "the user's own API tokens",
     "api_auth:token-revoke": "POST only: revokes the user's own token",
@@ -909,3 +905,28 @@ def test_refused_read_writes_no_consultation(demo_hub: None, route: str) -> None
     assert response.status_code == status, f"{route}: {username} got {response.status_code}"
     seen = [r.event for r in _consultations(last, user) if r.action == "consultation"]
     assert not seen, f"{route}: a refused read by {username} wrote {seen}"
+
+
+def _settle_parts(actor: Any, sar_id: int) -> None:
+    """Every other agency's part approved by its IG, or (with none, not police) taken
+    over: nothing is disclosed without one or the other (ADR 0025, amendment)."""
+    from cairn.accounts.models import User as _User
+    from cairn.accounts.roles import AgencyKind as _Kind
+    from cairn.accounts.roles import Role as _Role
+    from cairn.rights import services as _rights
+    from cairn.rights.models import BundleItem as _Item
+
+    items = _Item.objects.filter(sar_id=sar_id).exclude(agency_id=actor.agency_id)
+    for agency_id in sorted(set(items.values_list("agency_id", flat=True))):
+        other = _User.objects.filter(
+            agency_id=agency_id, role=_Role.IG_ADMIN, is_active=True
+        ).first()
+        if other is not None:
+            _rights.sar_approve(actor=other, sar_id=sar_id)
+        elif not items.filter(agency_id=agency_id, agency__kind=_Kind.POLICE).exists():
+            _rights.sar_take_over(
+                actor=actor,
+                sar_id=sar_id,
+                agency_id=agency_id,
+                reason="No information governance at the agency to approve its part",
+            )

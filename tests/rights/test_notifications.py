@@ -124,7 +124,12 @@ def test_lifting_a_restriction_made_without_a_request_tells_the_owning_ig(
     assert not _items(trust_ig, "rights_restriction")
     Notification.objects.all().delete()
     services.restriction_lift(actor=sw, person_id=adult.pk, reason="Checked: it is accurate")
-    assert {n.recipient_id for n in Notification.objects.all()} == {trust_ig.pk, other_ig.pk}
+    # The IG are reminded to tell the requester (Art. 18(3)); everyone told of the
+    # restriction (here the Trust's other deciders) hears it is lifted (ADR 0023).
+    assert {trust_ig.pk, other_ig.pk} <= {n.recipient_id for n in Notification.objects.all()}
+    assert "Article 18(3)" in _items(trust_ig, "rights_restriction")[0].body
+    assert {n.recipient.agency_id for n in Notification.objects.all()} == {sw.agency_id}
+    assert not _items(sw, "rights_restriction")
     assert not _items(users["fib_officer"], "rights_restriction")
 
 

@@ -237,7 +237,7 @@ def test_each_redaction_needs_an_exemption_and_a_reason(
     assert _item(sar, "missing_episode").withheld_exemption == "prejudice_investigation"
 
 
-def test_disclosure_waits_for_each_agency_or_an_override_reason(
+def test_disclosure_waits_for_each_agency(
     users: dict[str, User], jade: Person, records: dict[str, Any], make_user: Callable[..., User]
 ) -> None:
     ig, police_ig = users["ig_admin"], make_user(Role.IG_ADMIN, "police", username="ig_police")
@@ -259,7 +259,7 @@ def test_disclosure_waits_for_each_agency_or_an_override_reason(
     assert row.subject_id == jade.pk
 
 
-def test_a_change_voids_that_agencys_approval_and_override_is_recorded(
+def test_a_change_voids_that_agencys_approval_and_the_handlers_own_part_needs_none(
     users: dict[str, User], jade: Person, records: dict[str, Any], make_user: Callable[..., User]
 ) -> None:
     ig, police_ig = users["ig_admin"], make_user(Role.IG_ADMIN, "police", username="ig_police")
@@ -276,17 +276,13 @@ def test_a_change_voids_that_agencys_approval_and_override_is_recorded(
     )
     # The Trust's approval is void; the police part, untouched, stays approved.
     assert list(sar.approvals.values_list("agency_id", flat=True)) == [police_ig.agency_id]
-    services.sar_disclose(
-        actor=ig,
-        sar_id=sar.pk,
-        recipient="Jade",
-        method="secure_email",
-        override_reason="Agencies did not answer before the time limit",
-    )
+    # The handling IG reads and discloses its own agency's part: no separate approval, no
+    # override (ADR 0025, amendment).
+    services.sar_disclose(actor=ig, sar_id=sar.pk, recipient="Jade", method="secure_email")
     sar.refresh_from_db()
-    assert sar.override_reason == "Agencies did not answer before the time limit"
+    assert sar.override_reason == ""
     row = AuditEvent.objects.get(event="rights.sar_disclosed")
-    assert "Agencies did not answer before the time limit" in row.justification
+    assert "without every agency's approval" not in row.justification
 
 
 @pytest.mark.parametrize(
@@ -332,7 +328,6 @@ def test_pdf_has_no_redacted_text_and_its_download_is_audited(
         sar_id=sar.pk,
         recipient="Jade",
         method="post",
-        override_reason="The Trust part was not approved in time",
     )
     client = Client()
     client.force_login(ig)

@@ -1,8 +1,9 @@
 """Another agency's part of a subject access bundle (ADR 0025): its content is shown to
 that agency's IG, and to the handling IG only once it has approved its part; a
-police-only record's content only ever to police IG. Others see who holds it. No
-override covers a police-only part, an override needs a real reason, and the agencies
-holding records are told. Through the services, the pages and the API."""
+police-only record's content only ever to police IG. Others see who holds it. An
+unapproved part is disclosed only once taken over, with a real reason (never a police
+agency's: tests/rights/test_sar_takeover.py), and the agencies holding records are told.
+Through the services, the pages and the API."""
 
 from __future__ import annotations
 
@@ -261,11 +262,12 @@ def test_another_agencys_item_is_shown_once_it_approved(
     assert SCHOOL_NOTE in _client(ig).get(url).content.decode()
 
 
-def test_no_override_covers_a_police_only_part_and_an_override_needs_a_reason(
+def test_an_unapproved_part_is_taken_over_with_a_reason_before_disclosure(
     users: dict[str, User], suspect: Person, police_ig: User, agencies: dict[str, Any]
 ) -> None:
     """In the police's own request: intelligence the Trust submitted is police-only but
-    the Trust's to approve (unread); no override covers it."""
+    the Trust's to approve (unread); nothing of the Trust's goes without its approval or
+    a takeover."""
     ig = users["ig_admin"]
     Submission.objects.create(
         status=IntelStatus.NEW,
@@ -278,14 +280,8 @@ def test_no_override_covers_a_police_only_part_and_an_override_needs_a_reason(
     trust_intel = sar.items.get(record_type="intelligence", agency=agencies["trust"])
     assert trust_intel.police_only
     with pytest.raises(ValidationError) as exc:
-        services.sar_disclose(
-            actor=police_ig,
-            sar_id=sar.pk,
-            recipient="Mortimer",
-            method="post",
-            override_reason="The Trust did not answer before the time limit",
-        )
-    assert "Testshire Children's Trust must approve or withhold its part" in str(exc.value)
+        services.sar_disclose(actor=police_ig, sar_id=sar.pk, recipient="Mortimer", method="post")
+    assert "Testshire Children's Trust has not approved its part" in str(exc.value)
     # Through the page: the message, and what was typed kept.
     response = _client(police_ig).post(
         reverse("rights:sar-detail", args=[sar.pk]),
@@ -293,7 +289,7 @@ def test_no_override_covers_a_police_only_part_and_an_override_needs_a_reason(
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Testshire Children&#x27;s Trust must approve or withhold its part" in page
+    assert "Testshire Children&#x27;s Trust has not approved its part" in page
     assert 'value="Mortimer, 1 Example Row"' in page
     # The Trust's IG knows its own submission is there (a placeholder), not its words.
     trust_page = _client(ig).get(reverse("rights:sar-detail", args=[sar.pk])).content.decode()
@@ -310,7 +306,7 @@ def test_no_override_covers_a_police_only_part_and_an_override_needs_a_reason(
         exemption="prejudice_investigation",
         reason="Live investigation",
     )
-    sar.items.create(  # a Trust record that is not police-only: an override may cover it
+    sar.items.create(  # a Trust record that is not police-only: taken over, then disclosed
         record_type="concern",
         record_id="999",
         title="Concern",
@@ -319,25 +315,20 @@ def test_no_override_covers_a_police_only_part_and_an_override_needs_a_reason(
         text="Not police-only",
         position=9,
     )
+    with pytest.raises(ValidationError) as exc:
+        services.sar_disclose(actor=police_ig, sar_id=sar.pk, recipient="Mortimer", method="post")
+    assert "take over its part" in str(exc.value)
+    url = reverse("rights:sar-take-over", args=[sar.pk, agencies["trust"].pk])
     for reason in (".", "too short reason"):
-        response = _client(police_ig).post(
-            reverse("rights:sar-detail", args=[sar.pk]),
-            {
-                "action": "disclose",
-                "recipient": "Mortimer",
-                "method": "post",
-                "override_reason": reason,
-            },
-        )
-        page = response.content.decode()
+        page = _client(police_ig).post(url, {"reason": reason}).content.decode()
         assert "at least 20 characters" in page and f"{reason}</textarea>" in page
-    services.sar_disclose(
+    services.sar_take_over(
         actor=police_ig,
         sar_id=sar.pk,
-        recipient="Mortimer",
-        method="post",
-        override_reason="The Trust did not answer on the open record",
+        agency_id=agencies["trust"].pk,
+        reason="The Trust did not answer on the open record",
     )
+    services.sar_disclose(actor=police_ig, sar_id=sar.pk, recipient="Mortimer", method="post")
     row = AuditEvent.objects.get(event="rights.sar_disclosed")
     assert "The Trust did not answer on the open record" in row.justification
 
@@ -376,17 +367,19 @@ def test_approve_your_part_items_are_answered_by_the_approval_or_the_disclosure(
     row = AuditEvent.objects.get(event="notification.resolved", object_id=str(sar.pk))
     assert set(row.details["recipients"]) == {police_ig.pk, second_police_ig.pk}
 
-    other = _confirmed(ig, suspect)  # a second request: disclosed without the police
+    other = _confirmed(ig, suspect)  # a second request: the police part withheld by them
     assert Notification.objects.filter(
         recipient=police_ig, object_id=str(other.pk), read_at__isnull=True
     ).exists()
-    services.sar_disclose(
-        actor=ig,
-        sar_id=other.pk,
-        recipient="Mortimer",
-        method="post",
-        override_reason="The police did not answer before the time limit",
-    )
+    for item in other.items.all():
+        services.sar_withhold(
+            actor=second_police_ig,
+            sar_id=other.pk,
+            item_id=item.pk,
+            exemption="prejudice_investigation",
+            reason="Live investigation",
+        )
+    services.sar_disclose(actor=ig, sar_id=other.pk, recipient="Mortimer", method="post")
     assert not Notification.objects.filter(
         object_id=str(other.pk), kind="rights_request", read_at__isnull=True
     ).exists()

@@ -434,6 +434,14 @@ WEB: dict[str, Rule] = {
     },
     "GET rights:sar-pdf": Rule(IG, 404, obj="sar_disclosed"),
     **{f"{method} rights:sar-close": Rule(IG, 404, obj="sar") for method in ("GET", "POST")},
+    # Taking over a part: only another (non-police) agency's, by the handler; named here
+    # with the handler's own agency, so refused for everyone (allowed case: the rights tests).
+    **{
+        f"{method} rights:sar-take-over": Rule(
+            IG, 404, objects={"sar_id": "sar", "agency_id": "sar_own_agency"}, a=NOBODY
+        )
+        for method in ("GET", "POST")
+    },
     # Retention review: IG, for its own agency's records (A the Trust's; B the school's,
     # reviewed by the school's IG). Writes are sent only where refused.
     "GET retention:queue": Rule(IG, 404),

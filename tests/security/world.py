@@ -516,17 +516,15 @@ def build() -> World:
                     exemption="prejudice_investigation",
                     reason="Matrix",
                 )
-            rights.sar_disclose(
-                actor=actor,
-                sar_id=sar.pk,
-                recipient="A. Requester",
-                method="post",
-                override_reason="Matrix: other agencies did not answer",
-            )
+            _settle_parts(actor, sar.pk)
+            rights.sar_disclose(actor=actor, sar_id=sar.pk, recipient="A. Requester", method="post")
         return sar.pk
 
     sars = {"A": _sar(ig, child_a), "B": _sar(school_ig, child_b)}
     w.objects["sar"] = sars
+    # The handler's own agency: never a part it may take over, so the take-over page is
+    # 404 for every role here; the allowed case is in tests/rights/test_sar_takeover.py.
+    w.objects["sar_own_agency"] = {"A": ig.agency_id, "B": school_ig.agency_id}
     w.objects["sar_item"] = {
         k: BundleItem.objects.filter(sar_id=v).order_by("pk").first().pk  # type: ignore[union-attr]
         for k, v in sars.items()
@@ -649,3 +647,28 @@ def _answered_draft(intel: Any, user: Any) -> int:
         data=intel_data(mentions=[], anyone_in_danger="no", crime_described="yes"),
     )
     return int(draft.pk)
+
+
+def _settle_parts(actor: Any, sar_id: int) -> None:
+    """Every other agency's part approved by its IG, or (with none, not police) taken
+    over: nothing is disclosed without one or the other (ADR 0025, amendment)."""
+    from cairn.accounts.models import User as _User
+    from cairn.accounts.roles import AgencyKind as _Kind
+    from cairn.accounts.roles import Role as _Role
+    from cairn.rights import services as _rights
+    from cairn.rights.models import BundleItem as _Item
+
+    items = _Item.objects.filter(sar_id=sar_id).exclude(agency_id=actor.agency_id)
+    for agency_id in sorted(set(items.values_list("agency_id", flat=True))):
+        other = _User.objects.filter(
+            agency_id=agency_id, role=_Role.IG_ADMIN, is_active=True
+        ).first()
+        if other is not None:
+            _rights.sar_approve(actor=other, sar_id=sar_id)
+        elif not items.filter(agency_id=agency_id, agency__kind=_Kind.POLICE).exists():
+            _rights.sar_take_over(
+                actor=actor,
+                sar_id=sar_id,
+                agency_id=agency_id,
+                reason="No information governance at the agency to approve its part",
+            )
