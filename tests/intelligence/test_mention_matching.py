@@ -16,6 +16,8 @@ from cairn.audit.models import AuditEvent
 from cairn.intelligence import services
 from cairn.intelligence.models import Submission
 
+from .conftest import intel_data
+
 pytestmark = pytest.mark.django_db
 
 
@@ -86,3 +88,27 @@ def test_a_partner_is_not_offered_a_police_only_person(
     assert refused.status_code == 404
     draft.refresh_from_db()
     assert len(draft.mentions) == 1
+
+
+def test_the_api_offers_the_person_known_by_a_street_name_only_to_who_may_see_them(
+    users: dict[str, Any], lily: Any, partner: Any, api_as: Callable[[Any], Any]
+) -> None:
+    """An API client naming a person in an entry or a concern asks POST /network/match with
+    the mention's names (the nickname too), then sends the chosen record as `entity_id`."""
+    found = api_as(users["fib_officer"]).post("/network/match", {"nickname": "Deano"})
+    assert found.status_code == 200, found.content
+    (match,) = found.json()
+    assert match["person"]["id"] == lily.pk
+    assert "known as \u201cDeano\u201d (nickname)" in match["reasons"]
+    hidden = api_as(partner).post("/network/match", {"nickname": "Deano"})
+    assert hidden.status_code == 200 and hidden.json() == []
+
+    payload = intel_data(
+        anyone_in_danger="no",
+        crime_described="no",
+        mentions=[{"kind": "person", "nickname": "Deano", "entity_id": lily.pk}],
+    )
+    made = api_as(users["fib_officer"]).post("/intelligence/submissions", payload)
+    assert made.status_code in (200, 201), made.content
+    (mention,) = Submission.objects.get(pk=made.json()["id"]).mentions
+    assert mention["entity_id"] == lily.pk and mention["nickname"] == "Deano"
