@@ -195,7 +195,7 @@ def test_alias_names_are_matched(users: dict[str, Any], make_person: Any) -> Non
     )
     found = match_person(users["social_worker"], {"given_name": "Snowy", "family_name": "Testbury"})
     assert found[0].person.pk == person.pk
-    assert "matched nickname" in found[0].reasons
+    assert "matched their nickname \u201cSnowy Testbury\u201d" in found[0].reasons
 
 
 def test_trained_weights_are_read_back_by_label() -> None:

@@ -618,7 +618,8 @@ def match_person(
                 reasons = [SWAPPED_REASON, *crosswise_reasons]
         by_known_name = False
         if name.kind != NameKind.PRIMARY:
-            reasons.append(f"matched {kind}")
+            # Whose name it is: "matched nickname" alone read as the typed name's nickname.
+            reasons.append(f"matched their {kind} \u201c{name.full_name}\u201d")
         key = normalise.name_key(name.given_name)
         if name.kind in KNOWN_NAMES and key in known_counts:
             known = _known_name_score(weights, query, record, known_counts[key])
