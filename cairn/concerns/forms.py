@@ -56,13 +56,21 @@ class ChooseChildForm(GovukForm):
         error_messages={"required": "Choose the child this concern is about"},
     )
 
-    def __init__(self, *args: Any, children: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        children: list[Any],
+        reasons: dict[int, list[str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        reasons = reasons or {}
         self.fields["child_id"].choices = [  # type: ignore[attr-defined]
             (
                 p.pk,
                 f"{p.full_name}"
-                + (f", born {p.date_of_birth:%-d %b %Y}" if p.date_of_birth else ""),
+                + (f", born {p.date_of_birth:%-d %b %Y}" if p.date_of_birth else "")
+                + (f" ({', '.join(reasons[p.pk])})" if reasons.get(p.pk) else ""),
             )
             for p in children
         ]

@@ -18,7 +18,7 @@ from cairn.intelligence.checks import TextCheck
 from cairn.intelligence.crime_model import family_label
 from cairn.pole.access import visible_people
 from cairn.pole.models import Person
-from cairn.pole.search import search_people
+from cairn.pole.search import PersonMatch, search_people
 from cairn.pole.selectors import consult_people_found
 
 from . import pathways, payload, screening
@@ -294,23 +294,23 @@ def indicators_by_code(codes: list[str]) -> list[Indicator]:
     return [found[c] for c in codes if c in found]
 
 
-def find_children(user: Actor, query: str) -> list[Person]:
+def find_children(user: Actor, query: str) -> list[PersonMatch]:
+    return [m for m in search_people(user, query=query) if m.person.category == "child"][:20]
 
-    return [m.person for m in search_people(user, query=query) if m.person.category == "child"][:20]
 
-
-def search_children(user: Actor, query: str) -> list[Person]:
-    """The child search while recording a concern: the children found, recorded as one
-    consultation (person.searched) naming them."""
-    children = find_children(user, query)
+def search_children(user: Actor, query: str) -> list[PersonMatch]:
+    """The child search while recording a concern: the children found, each with why it
+    matched (the name they were found by and how), recorded as one consultation
+    (person.searched) naming them."""
+    found = find_children(user, query)
     consult_people_found(
         user,
-        [child.pk for child in children],
-        results=len(children),
+        [m.person.pk for m in found],
+        results=len(found),
         justification="Child search while recording a concern",
         values={"query": query[:100]},
     )
-    return children
+    return found
 
 
 def consult_concerns(

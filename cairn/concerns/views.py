@@ -205,14 +205,20 @@ def concern_step(request: AuthenticatedHttpRequest, concern_id: int, step: str) 
 def _child_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResponse:
     search = forms.ChildSearchForm(request.GET or None)
     children = []
+    reasons: dict[int, list[str]] = {}
     query = ""
     if search.is_valid():
         query = search.cleaned_data.get("q") or ""
         if query.strip():
-            children = selectors.search_children(request.user, query)
+            found = selectors.search_children(request.user, query)
+            children = [m.person for m in found]
+            # Why each was found, beside their name (as "add a person" shows it).
+            reasons = {m.person.pk: m.reasons for m in found}
     if concern.child is not None and concern.child not in children:
         children.insert(0, concern.child)
-    choose = forms.ChooseChildForm(children=children, initial={"child_id": concern.child_id})
+    choose = forms.ChooseChildForm(
+        children=children, reasons=reasons, initial={"child_id": concern.child_id}
+    )
     new_child = forms.NewChildForm(prefix="new")
     possible: list[Any] = []
     if request.method == "POST" and request.POST.get("action") == "choose":

@@ -15,6 +15,9 @@ from cairn.pole.models import LinkType
 INTEL_SOURCE = "intelligence.submission"
 SUBJECT = "subject"
 NOBODY = "none"
+# Marks the entry's subject's own detail, kept from the concern as typed so the FIB can
+# link it to a record police hold (services._mentions_about); not a person to link to.
+SUBJECT_DETAIL = "subject_detail"
 NEW = "new"
 SKIP = "skip"
 _MENTION = re.compile(r"^mention:(\d{1,2})$")

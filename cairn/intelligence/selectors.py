@@ -389,7 +389,9 @@ def link_rows(user: Actor, submission: Submission) -> list[MentionRow]:
     facts = _linked_facts(user, submission, {e.pk for e in linked.values()})
     subject = submission.subject
     people = [
-        (i, m) for i, m in enumerate(mentions) if isinstance(m, dict) and m.get("kind") == "person"
+        (i, m)
+        for i, m in enumerate(mentions)
+        if isinstance(m, dict) and m.get("kind") == "person" and not m.get(linking.SUBJECT_DETAIL)
     ]
     rows = []
     for index, mention in enumerate(mentions):

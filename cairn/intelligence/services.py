@@ -185,15 +185,25 @@ def _same_person(mention: dict[str, Any], person: Person) -> bool:
 
 def _mentions_about(concern: Concern, subject: Person | None) -> list[dict[str, Any]]:
     """The concern's details for an entry about `subject`: about an adult the concern
-    names, that person's own detail goes (they are the subject) and the child is named
-    instead, so the FIB can link the child to them."""
+    names, the child is named too, so the FIB can link the child to them. The subject's
+    own detail stays, as typed (a street name may be all the concern knew, and the record
+    it became a new one): the FIB's linking step offers the records police already hold
+    for it, which is how a "Deano" made anew is tied to the person police know by that
+    name (INT-000010 dropped it and had nothing left to link)."""
     mentions = [
         dict(m) for m in (concern.draft.get("mentions") or []) if pole_mentions.is_mention(m)
     ]
     child = concern.child
     if child is None or subject is None or subject.pk == child.pk:
         return mentions
-    kept = [m for m in mentions if not (m.get("kind") == "person" and _same_person(m, subject))]
+
+    def own(m: dict[str, Any]) -> bool:
+        return m.get("kind") == "person" and _same_person(m, subject)
+
+    # The subject's own detail goes last, so the others keep the places the concern gave
+    # them; marked, so the linking step does not offer it as a second person to link to.
+    kept = [m for m in mentions if not own(m)]
+    kept += [{**m, linking.SUBJECT_DETAIL: True} for m in mentions if own(m)]
     named_child = {
         "kind": "person",
         "given_name": child.given_name,

@@ -28,7 +28,9 @@ from cairn.core.http import (
 from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
-from cairn.pole.mentions import MENTION_FORMS
+from cairn.network.matching.online import Match
+from cairn.pole.access import access_person_by_id
+from cairn.pole.mentions import MENTION_FORMS, possible_people
 from cairn.sharing.services import Claim
 
 from . import forms, grading, search, selectors, services
@@ -243,23 +245,42 @@ def submission_edit(request: AuthenticatedHttpRequest, submission_id: int) -> Ht
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle("match", methods=("POST",))
 def mention_add(request: AuthenticatedHttpRequest, submission_id: int, kind: str) -> HttpResponse:
     submission = _own_draft_or_sent(request, submission_id)
     if kind not in MENTION_FORMS:
         raise Http404("No such kind.")
     form_class, noun = MENTION_FORMS[kind]
     form = form_class(request.POST or None)
+    possible: list[Match] = []
     if request.method == "POST" and form.is_valid():
-        mentions = [*list(submission.mentions or []), form.to_mention()]
-        services.submission_save_draft(
-            actor=request.user, submission=submission, data={"mentions": mentions}
-        )
-        messages.success(request, f"Added {noun}.")
-        return redirect("intelligence:edit", submission_id=submission.pk)
+        mention = form.to_mention()
+        existing = request.POST.get("use_existing", "")
+        if kind == "person" and is_digits(existing):
+            # A record the user may see (else 404): the entry names it, and the FIB's
+            # linking step offers it first; the typed details stay with the mention.
+            person = access_person_by_id(request.user, int(existing))
+            mention.update(entity_id=person.pk, record_label=person.full_name)
+        elif kind == "person" and not request.POST.get("confirm_new"):
+            # As a concern's details do: who they may be, before anything is saved.
+            possible = possible_people(request.user, mention)
+        if not possible:
+            mentions = [*list(submission.mentions or []), mention]
+            services.submission_save_draft(
+                actor=request.user, submission=submission, data={"mentions": mentions}
+            )
+            messages.success(request, f"Added {noun}.")
+            return redirect("intelligence:edit", submission_id=submission.pk)
     return render(
         request,
         "intelligence/mention_form.html",
-        {"submission": submission, "form": form, "noun": noun, "nav": NAV},
+        {
+            "submission": submission,
+            "form": form,
+            "noun": noun,
+            "nav": NAV,
+            "possible_matches": possible,
+        },
     )
 
 

@@ -24,6 +24,9 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 class MatchIn(InputSchema):
     given_name: str = Field("", max_length=100)
     family_name: str = Field("", max_length=100)
+    # A street name or nickname is looked up among every recorded alias and nickname
+    # (often all a school knows): what a mention's "nickname" holds.
+    nickname: str = Field("", max_length=100)
     date_of_birth: dt.date | None = None
     birth_year: int | None = Field(None, ge=1900, le=2100)
     estimated_age: int | None = Field(None, ge=0, le=120)
@@ -61,8 +64,10 @@ def _brief(person: Any) -> dict[str, Any]:
     throttle=api_throttles("match"),
 )
 def match(request: HttpRequest, payload: MatchIn) -> list[dict[str, Any]]:
-    """Possible existing records for a person about to be entered, best first, with the
-    reasons. Only records the caller may see are ever candidates."""
+    """Possible existing records for a person about to be entered (at "add a person", or
+    named in a concern or an intelligence entry: send the mention's names, then its
+    `entity_id` for the one chosen), best first, with the reasons. Only records the caller
+    may see are ever candidates."""
     actor = actor_of(request)
     require(actor, "network.match_person")
     found = selectors.possible_matches(actor, payload.dict())  # audited there

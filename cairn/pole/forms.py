@@ -53,14 +53,13 @@ class PersonForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select who this person is"},
     )
+    # Not required: a street name may be all anyone knows (`clean`).
     given_name = forms.CharField(
         label="First name",
         max_length=100,
-        error_messages={
-            "required": "Enter the person's first name, or a nickname if that is all you know"
-        },
+        required=False,
         widget=forms.TextInput(attrs={"spellcheck": "false", "width": 20}),
-        help_text="Full names, not initials.",
+        help_text="Full names, not initials. If you know only a nickname, leave this blank.",
     )
     family_name = forms.CharField(
         label="Last name",
@@ -135,6 +134,17 @@ class PersonForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if not data.get("given_name"):
+            nicknames = self.nicknames()
+            if nicknames:
+                # A nickname alone: it stands as the name (and is kept as a nickname, so
+                # it is matched as one) until a real name is known, as for a mention.
+                data["given_name"] = nicknames[0]
+            elif "aliases" not in self.errors:
+                self.add_error(
+                    "given_name",
+                    "Enter the person's first name, or a nickname if that is all you know",
+                )
         dob = data.get("date_of_birth")
         if dob and dob > timezone.localdate():
             self.add_error("date_of_birth", "Date of birth must be in the past")
@@ -144,9 +154,18 @@ class PersonForm(GovukForm):
             )
         return data
 
-    def alias_tuples(self) -> list[tuple[str, str, str]]:
+    def nicknames(self) -> list[str]:
         raw = self.cleaned_data.get("aliases") or ""
-        return [(NameKind.NICKNAME, part.strip(), "") for part in raw.split(",") if part.strip()]
+        return [part.strip() for part in raw.split(",") if part.strip()]
+
+    def alias_tuples(self) -> list[tuple[str, str, str]]:
+        return [(NameKind.NICKNAME, name, "") for name in self.nicknames()]
+
+    def match_fields(self) -> dict[str, Any]:
+        """What the person matcher takes: the first nickname typed is looked up among
+        every recorded alias and nickname."""
+        nicknames = self.nicknames()
+        return {**self.cleaned_data, "nickname": nicknames[0] if nicknames else ""}
 
 
 class ShareForm(GovukForm):

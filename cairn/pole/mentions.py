@@ -38,7 +38,10 @@ KEYED_KINDS = ("vehicle", "phone", "online_account")
 class MentionIn(InputSchema):
     kind: MentionKind
     entity_id: int | None = Field(
-        None, ge=1, le=MAX_ID, description="Link an existing record instead"
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="Link an existing record instead (a person: one POST /network/match offered)",
     )
     note: str = Field("", max_length=300)
     given_name: str = Field("", max_length=100)

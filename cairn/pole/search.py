@@ -110,6 +110,20 @@ def _candidate_names_q(tokens: list[str]) -> Q:
     return reduce(operator.or_, branches) if branches else Q(pk__in=[])
 
 
+# A name found only by its sound key (Metaphone) and spelt this unlike the query is a
+# collision of the key, not a likeness: "Deano" and "Tiny" are both TN (vowels dropped,
+# D sounds as T), so searching "Deano" offered a man known as "Tiny". "Dean" (89),
+# "Dino" (67), "Smyth" for "Smith" (80), "Loren" for "Lauren" (73) stay; "Tiny" scores 22.
+MIN_SOUND_ALIKE_SCORE = 50.0
+
+
+def _spelt_alike(tokens: list[str], name: PersonName) -> bool:
+    """Some token is the start of the name's first or last name (the prefix-range branch
+    of the index lookup), not only the same sound key."""
+    keys = [normalise.name_key(t) for t in tokens]
+    return any(k and (name.given_key.startswith(k) or name.family_key.startswith(k)) for k in keys)
+
+
 def _score(tokens: list[str], name: PersonName) -> tuple[float, list[str]]:
     query = normalise.fold(" ".join(tokens))
     full = normalise.fold(f"{name.given_name} {name.family_name}")
@@ -120,10 +134,15 @@ def _score(tokens: list[str], name: PersonName) -> tuple[float, list[str]]:
         reasons.append("exact name")
     elif any(normalise.name_key(t) in (name.family_key, name.given_key) for t in tokens):
         reasons.append("name matches")
-    else:
+    elif _spelt_alike(tokens, name):
         reasons.append("similar name")
+    else:
+        reasons.append("sounds like the name searched")
     if name.kind != "primary":
-        reasons.append(f"matched {name.get_kind_display().lower()}")
+        # Which of their names matched, so no one reads it as the query's own nickname.
+        reasons.append(
+            f"matched their {name.get_kind_display().lower()} \u201c{name.full_name}\u201d"
+        )
     return float(score), reasons
 
 
@@ -160,6 +179,8 @@ def search_people(
     for name in names[:cap]:
         if tokens:
             score, reasons = _score(tokens, name)
+            if score < MIN_SOUND_ALIKE_SCORE and not _spelt_alike(tokens, name):
+                continue
         else:
             score, reasons = 100.0, []
         if date_of_birth is not None:

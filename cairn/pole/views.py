@@ -134,7 +134,7 @@ def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         # Identity matching (cairn/network): blocking indexes + Fellegi-Sunter weights.
-        possible_matches = network_selectors.possible_matches(request.user, data)
+        possible_matches = network_selectors.possible_matches(request.user, form.match_fields())
         if possible_matches and not request.POST.get("confirm_new"):
             # Show likely existing records before creating another one; nothing typed is lost.
             return render(

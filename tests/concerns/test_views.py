@@ -217,6 +217,20 @@ def test_choose_existing_child_via_search(
     assert concern.child == child
 
 
+def test_the_child_search_says_why_each_child_was_found(
+    client: Client, users: dict[str, Any], make_person: Any
+) -> None:
+    """Found by a nickname, a child's name alone would not say why they are offered."""
+    jay = make_person(
+        given_name="Jason", family_name="Testwright", aliases=[("nickname", "Jay", "")]
+    )
+    client.force_login(users["social_worker"])
+    concern = start(client)
+    html = client.get(step(concern, "child"), {"q": "Jay"}).content.decode()
+    assert f'value="{jay.pk}"' in html
+    assert "Jason Testwright (exact name, matched their nickname \u201cJay\u201d)" in html
+
+
 def _new_child_like_amber(concern: Concern, client: Client) -> str:
     """Type a new child close to Amber Testcase (misspelt, same birthday)."""
     response = client.post(

@@ -119,10 +119,21 @@ def test_an_entry_from_a_concern_may_be_about_the_child_or_an_adult_it_names(
         actor=story.sw, concern=story.concern, subject_id=story.dean.pk
     )
     assert about_dean.subject_id == story.dean.pk
-    # One subject per entry: Dean is no longer a detail of it; Amber is, with her record.
+    # One subject per entry: Amber is a detail of it, with her record; Dean's own detail
+    # stays last, as typed and marked as the subject's, so the FIB can link it.
     people = [m for m in about_dean.mentions if m["kind"] == "person"]
-    assert [(m["given_name"], m["record_id"]) for m in people] == [("Amber", story.child.pk)]
-    assert [m["kind"] for m in about_dean.mentions] == ["person", "phone", "vehicle", "location"]
+    assert [(m["given_name"], m["record_id"]) for m in people] == [
+        ("Amber", story.child.pk),
+        ("Dean", story.dean.pk),
+    ]
+    assert people[1]["subject_detail"] is True
+    assert [m["kind"] for m in about_dean.mentions] == [
+        "person",
+        "phone",
+        "vehicle",
+        "location",
+        "person",
+    ]
     event = AuditEvent.objects.filter(event="intel.started").latest("chain_index")
     assert event.subject_id == story.dean.pk
 
@@ -143,12 +154,15 @@ def test_a_concern_from_before_details_kept_their_records_still_offers_its_peopl
     story.concern.save(update_fields=["draft"])
     choices = selectors.concern_subjects(story.sw, story.concern)
     assert [p.pk for p in choices] == [story.child.pk, story.dean.pk]
-    # His own detail is recognised by name and leaves the entry about him.
+    # His own detail is recognised by name and marked as the subject's.
     about_dean = services.submission_start(
         actor=story.sw, concern=story.concern, subject_id=story.dean.pk
     )
-    names = [m.get("given_name") for m in about_dean.mentions if m["kind"] == "person"]
-    assert names == ["Amber"]
+    people = [m for m in about_dean.mentions if m["kind"] == "person"]
+    assert [(m.get("given_name"), bool(m.get("subject_detail"))) for m in people] == [
+        ("Amber", False),
+        ("Dean", True),
+    ]
 
 
 # The linking step (3) -------------------------------------------------------------------
@@ -161,9 +175,10 @@ def test_linking_an_entry_about_the_adult_records_his_phone_and_car_once(
     concern_links = set(facts())
     assert len(concern_links) == 4  # the concern's: Amber with Dean, phone, car and park
     rows = selectors.link_rows(story.fib, entry)
-    # Every detail once, each offering the record the concern made of it first.
-    assert [r.kind for r in rows] == ["person", "phone", "vehicle", "location"]
-    expected = [story.child.pk, story.phone.pk, story.car.pk, story.park.pk]
+    # Every detail once, each offering the record the concern made of it first; the
+    # subject's own detail last, never offered as someone else to link to.
+    assert [r.kind for r in rows] == ["person", "phone", "vehicle", "location", "person"]
+    expected = [story.child.pk, story.phone.pk, story.car.pk, story.park.pk, story.dean.pk]
     assert [r.candidates[0].entity_id for r in rows] == expected
     owners = [o.value for o in rows[1].owners]
     assert owners == ["subject", "mention:0", "none"]

@@ -125,6 +125,29 @@ def test_first_and_last_names_swapped_are_found_with_the_reason(
     assert by_id[person.pk].weight < by_id[other.pk].weight
 
 
+def test_swapped_names_are_not_also_called_the_same(
+    users: dict[str, Any], make_person: Any
+) -> None:
+    """'Price Lily' for Lily Price read "first and last names the other way round, first
+    name the same, last name the same": the crosswise comparison's labels, which contradict
+    the swap. The swap is said once; a slip in a swapped name says which way round."""
+    sw = users["social_worker"]
+    lily = make_person(given_name="Lily", family_name="Pricewood", date_of_birth=DOB)
+    exact = match_person(
+        sw, {"given_name": "Pricewood", "family_name": "Lily", "date_of_birth": DOB}
+    )
+    reasons = next(m.reasons for m in exact if m.person.pk == lily.pk)
+    assert reasons[0] == "first and last names the other way round"
+    assert not any(r.startswith(("first name the same", "last name the same")) for r in reasons)
+    slipped = match_person(
+        sw, {"given_name": "Pricewod", "family_name": "Lily", "date_of_birth": DOB}
+    )
+    reasons = next(m.reasons for m in slipped if m.person.pk == lily.pk)
+    assert reasons[0] == "first and last names the other way round"
+    assert "first name typed: their last name very similar" in reasons
+    assert not any(r.startswith(("first name the same", "last name the same")) for r in reasons)
+
+
 def test_swapping_names_does_not_pair_a_twin(users: dict[str, Any], make_person: Any) -> None:
     """A twin shares the surname, the date of birth and the home: crosswise names must not
     lift them (their first name is not the typed surname)."""
@@ -195,7 +218,7 @@ def test_alias_names_are_matched(users: dict[str, Any], make_person: Any) -> Non
     )
     found = match_person(users["social_worker"], {"given_name": "Snowy", "family_name": "Testbury"})
     assert found[0].person.pk == person.pk
-    assert "matched nickname" in found[0].reasons
+    assert "matched their nickname \u201cSnowy Testbury\u201d" in found[0].reasons
 
 
 def test_trained_weights_are_read_back_by_label() -> None:

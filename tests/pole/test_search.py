@@ -70,7 +70,7 @@ def test_alias_search(users: dict[str, Any], people: dict[str, Person]) -> None:
     matches = search_people(users["social_worker"], query="Jay")
     match = next(m for m in matches if m.person == people["jason"])
     assert match.matched_kind == NameKind.NICKNAME
-    assert "matched nickname" in match.reasons
+    assert "matched their nickname \u201cJay\u201d" in match.reasons
 
 
 def test_dob_only_search(users: dict[str, Any], people: dict[str, Person]) -> None:
@@ -173,3 +173,29 @@ def test_search_page_query_count(
     with django_assert_max_num_queries(18):
         response = client.get(reverse("pole:person-search"), {"q": "samplefamily"})
     assert "30 people found" in response.content.decode()
+
+
+def test_a_sound_key_collision_is_not_offered_as_a_nickname(
+    users: dict[str, Any], make_person: Any
+) -> None:
+    """Searching "Deano" offered Stephen Malik, known as "Tiny", with "matched nickname":
+    Deano and Tiny share the Metaphone key TN (vowels dropped, D sounds as T) but are
+    spelt nothing alike. A name that sounds like it and looks like it ("Dean") stays, and
+    says whose name matched."""
+    tiny = make_person(
+        given_name="Stephen",
+        family_name="Testmalik",
+        category="person_of_concern",
+        aliases=[(NameKind.NICKNAME, "Tiny", "")],
+    )
+    dean = make_person(
+        given_name="Marcus",
+        family_name="Testholt",
+        category="person_of_concern",
+        aliases=[(NameKind.NICKNAME, "Dean", "")],
+    )
+    matches = {m.person.pk: m for m in search_people(users["social_worker"], query="Deano")}
+    assert tiny.pk not in matches
+    assert "matched their nickname \u201cDean\u201d" in matches[dean.pk].reasons
+    # The nickname itself is still found by whoever searches it.
+    assert tiny.pk in {m.person.pk for m in search_people(users["social_worker"], query="Tiny")}

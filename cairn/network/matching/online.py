@@ -58,6 +58,7 @@ from cairn.pole.access import visible_entity_ids
 from cairn.pole.models import Link, LinkType, Location, NameKind, Person, PersonName
 
 from .comparisons import (
+    LEVELS,
     PLACEHOLDER_DOBS,
     SWAPPED_REASON,
     Record,
@@ -615,10 +616,11 @@ def match_person(
             crosswise, crosswise_reasons = weights.score(swapped, record)
             if crosswise + SWAPPED_NAMES_WEIGHT > weight:
                 weight = crosswise + SWAPPED_NAMES_WEIGHT
-                reasons = [SWAPPED_REASON, *crosswise_reasons]
+                reasons = [SWAPPED_REASON, *_crosswise(crosswise_reasons)]
         by_known_name = False
         if name.kind != NameKind.PRIMARY:
-            reasons.append(f"matched {kind}")
+            # Whose name it is: "matched nickname" alone read as the typed name's nickname.
+            reasons.append(f"matched their {kind} \u201c{name.full_name}\u201d")
         key = normalise.name_key(name.given_name)
         if name.kind in KNOWN_NAMES and key in known_counts:
             known = _known_name_score(weights, query, record, known_counts[key])
@@ -641,6 +643,28 @@ def match_person(
         Match(person=name.person(), weight=weight, reasons=reasons, matched_name=name.full_name)
         for weight, reasons, name, _ in ranked
     ]
+
+
+_GIVEN_LABELS = {level.label for level in LEVELS["given_name"]}
+_FAMILY_LABELS = {level.label for level in LEVELS["family_name"]}
+
+
+def _crosswise(reasons: list[str]) -> list[str]:
+    """The reasons of a score with the typed names the other way round, worded as what
+    was typed: "first name the same" there meant the typed last name is their first name,
+    which the swap reason already says; a spelling difference says which way round."""
+    out = []
+    for reason in reasons:
+        base = reason.split(" (")[0]
+        if base in _GIVEN_LABELS:
+            if not base.endswith("the same"):
+                out.append(f"last name typed: their {base}")
+        elif base in _FAMILY_LABELS:
+            if not base.endswith("the same"):
+                out.append(f"first name typed: their {base}")
+        else:
+            out.append(reason)
+    return out
 
 
 def _known_name_score(
