@@ -107,8 +107,7 @@ def loaded_for_module(django_db_blocker: Any) -> Iterator[None]:
             transaction.set_rollback(True)
 
 
-@pytest.fixture
-def agencies(db: Any) -> dict[str, Agency]:
+def build_agencies() -> dict[str, Agency]:
     """The three test agencies, party to one Hub information-sharing agreement with one
     lawful basis (as a real Hub is), so a disclosure between them needs no basis chosen.
     Tests of the basis itself (cairn/sharing) withdraw it or add others."""
@@ -134,20 +133,40 @@ def agencies(db: Any) -> dict[str, Agency]:
     return found
 
 
+def build_user(
+    agencies: dict[str, Agency],
+    role: str = Role.PRACTITIONER,
+    agency: str | None = None,
+    **kwargs: Any,
+) -> User:
+    agency_key = agency or ROLE_AGENCY[Role(role)]
+    username = kwargs.pop("username", f"{role}_{agency_key}")
+    return UserFactory(username=username, role=role, agency=agencies[agency_key], **kwargs)
+
+
+def build_users(agencies: dict[str, Agency]) -> dict[str, User]:
+    """One user per role, in the agency that role usually sits in."""
+    return {role.value: build_user(agencies, role) for role in Role}
+
+
+@pytest.fixture
+def agencies(db: Any) -> dict[str, Agency]:
+    """`build_agencies()` for one test (module-scoped data can call it directly)."""
+    return build_agencies()
+
+
 @pytest.fixture
 def make_user(agencies: dict[str, Agency]) -> Callable[..., User]:
     def make(role: str = Role.PRACTITIONER, agency: str | None = None, **kwargs: Any) -> User:
-        agency_key = agency or ROLE_AGENCY[Role(role)]
-        username = kwargs.pop("username", f"{role}_{agency_key}")
-        return UserFactory(username=username, role=role, agency=agencies[agency_key], **kwargs)
+        return build_user(agencies, role, agency, **kwargs)
 
     return make
 
 
 @pytest.fixture
-def users(make_user: Callable[..., User]) -> dict[str, User]:
+def users(agencies: dict[str, Agency]) -> dict[str, User]:
     """One user per role, in the agency that role usually sits in."""
-    return {role.value: make_user(role) for role in Role}
+    return build_users(agencies)
 
 
 @pytest.fixture
