@@ -21,7 +21,7 @@ from cairn.pole import services as pole_services
 from cairn.pole.models import Person
 from cairn.sharing.models import SharingAgreement
 
-from . import db_template
+from . import db_template, pg_flush
 from .factories import AgencyFactory, SharingAgreementFactory, UserFactory
 
 HUB_AGREEMENT = "Testshire Exploitation Hub information-sharing agreement"
@@ -66,6 +66,7 @@ def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix: None, django_db_blocker: Any
 ) -> Iterator[None]:
     """Migrate once per run, not once per xdist worker (tests/db_template.py)."""
+    pg_flush.install()
     with db_template.shared_per_run(db_template.run_id(), django_db_blocker.unblock):
         yield
 
