@@ -21,7 +21,7 @@ from cairn.pole import services as pole_services
 from cairn.pole.models import Person
 from cairn.sharing.models import SharingAgreement
 
-from . import db_template
+from . import db_template, pg_flush
 from .factories import AgencyFactory, SharingAgreementFactory, UserFactory
 
 HUB_AGREEMENT = "Testshire Exploitation Hub information-sharing agreement"
@@ -66,6 +66,7 @@ def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix: None, django_db_blocker: Any
 ) -> Iterator[None]:
     """Migrate once per run, not once per xdist worker (tests/db_template.py)."""
+    pg_flush.install()
     with db_template.shared_per_run(db_template.run_id(), django_db_blocker.unblock):
         yield
 
@@ -107,8 +108,7 @@ def loaded_for_module(django_db_blocker: Any) -> Iterator[None]:
             transaction.set_rollback(True)
 
 
-@pytest.fixture
-def agencies(db: Any) -> dict[str, Agency]:
+def build_agencies() -> dict[str, Agency]:
     """The three test agencies, party to one Hub information-sharing agreement with one
     lawful basis (as a real Hub is), so a disclosure between them needs no basis chosen.
     Tests of the basis itself (cairn/sharing) withdraw it or add others."""
@@ -134,20 +134,40 @@ def agencies(db: Any) -> dict[str, Agency]:
     return found
 
 
+def build_user(
+    agencies: dict[str, Agency],
+    role: str = Role.PRACTITIONER,
+    agency: str | None = None,
+    **kwargs: Any,
+) -> User:
+    agency_key = agency or ROLE_AGENCY[Role(role)]
+    username = kwargs.pop("username", f"{role}_{agency_key}")
+    return UserFactory(username=username, role=role, agency=agencies[agency_key], **kwargs)
+
+
+def build_users(agencies: dict[str, Agency]) -> dict[str, User]:
+    """One user per role, in the agency that role usually sits in."""
+    return {role.value: build_user(agencies, role) for role in Role}
+
+
+@pytest.fixture
+def agencies(db: Any) -> dict[str, Agency]:
+    """`build_agencies()` for one test (module-scoped data can call it directly)."""
+    return build_agencies()
+
+
 @pytest.fixture
 def make_user(agencies: dict[str, Agency]) -> Callable[..., User]:
     def make(role: str = Role.PRACTITIONER, agency: str | None = None, **kwargs: Any) -> User:
-        agency_key = agency or ROLE_AGENCY[Role(role)]
-        username = kwargs.pop("username", f"{role}_{agency_key}")
-        return UserFactory(username=username, role=role, agency=agencies[agency_key], **kwargs)
+        return build_user(agencies, role, agency, **kwargs)
 
     return make
 
 
 @pytest.fixture
-def users(make_user: Callable[..., User]) -> dict[str, User]:
+def users(agencies: dict[str, Agency]) -> dict[str, User]:
     """One user per role, in the agency that role usually sits in."""
-    return {role.value: make_user(role) for role in Role}
+    return build_users(agencies)
 
 
 @pytest.fixture
