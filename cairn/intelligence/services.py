@@ -737,7 +737,9 @@ def _plan_links(
         kind = str(mention.get("kind"))
         what = linking.describe(mention)
         record_text = str(answer.record or "").strip()
-        if record_text == linking.SKIP:
+        # The subject's own detail, kept from a concern, is an offer, not a question: unanswered
+        # is "leave it for now" (the entry's subject is already a record).
+        if record_text == linking.SKIP or (not record_text and mention.get(linking.SUBJECT_DETAIL)):
             continue
         record: int | None
         if record_text == linking.NEW:

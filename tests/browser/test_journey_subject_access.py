@@ -144,7 +144,8 @@ def test_ig_handles_a_subject_access_request_to_a_redacted_pdf(
     assert_accessible(page)
     page.get_by_role("link", name=re.compile(r"^SAR-")).click()
 
-    # The Trust approves its part; disclosure waits for the police's (or a reason).
+    # The Trust approves its part; disclosure waits for the police's (no reason overrides
+    # a police agency's part).
     page.get_by_role("button", name="Approve Testshire Children's Trust's part").click()
     approvals = page.get_by_test_id("approvals")
     expect(approvals.get_by_role("row").filter(has_text="Children's Trust")).to_contain_text(
@@ -154,7 +155,7 @@ def test_ig_handles_a_subject_access_request_to_a_redacted_pdf(
     page.get_by_label("Recorded post").check()
     page.get_by_role("button", name="Disclose").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "Not yet approved by Testshire Police"
+        "Testshire Police must approve or withhold its part"
     )
     expect(page.get_by_label("Sent to")).to_have_value("Jade Examplesmith, 1 Example Row")
     assert_accessible(page)

@@ -61,7 +61,8 @@ def person(users: dict[str, Any], make_person: Callable[..., Person]) -> Scenari
         url=reverse("pole:person-create"),
         data=PERSON,
         count=lambda: Person.objects.filter(family_name="Exampleson").count(),
-        invalid={**PERSON, "given_name": ""},
+        # No first name and no nickname (a nickname alone is a name, until one is known).
+        invalid={**PERSON, "given_name": "", "aliases": ""},
     )
 
 
