@@ -91,13 +91,24 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
         install(Indicator)
 
 
+def module_transaction() -> Any:
+    """The atomic block a module-scoped fixture wraps its data in, marked as the test
+    case's own (Django's `_from_testcase`, as pytest-django marks each test's block): code
+    inside it then sees the database as in production, where the code's own outermost
+    block is the transaction (durable blocks; audit rows chained when that block ends,
+    ADR 0029)."""
+    atomic = transaction.atomic()
+    atomic._from_testcase = True  # type: ignore[attr-defined]
+    return atomic
+
+
 @contextmanager
 def loaded_for_module(django_db_blocker: Any) -> Iterator[None]:
     """For a module-scoped fixture whose data costs seconds to build (the demo hub, a bulk
     load): what it writes inside this block is built once for the module, in a transaction
     rolled back after the module's last test. Each test still runs in its own savepoint
     inside it, so no test sees another's writes and no other module sees any of them."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), module_transaction():
         try:
             # A live-server test earlier in this worker flushed the catalogue, and the
             # function-scoped `_reference_data` runs only after a module fixture.

@@ -40,9 +40,21 @@ def _subject_id(subject: Any) -> int | None:
 
 def _append(fields: dict[str, Any], then: Callable[[AuditEvent], None] | None = None) -> AuditEvent:
     """Append one row under the chain head's lock; `then` writes what must commit with it
-    (the personal values beside it) in the same transaction, without another savepoint."""
+    (the personal values beside it) in the same transaction, without another savepoint.
+    On PostgreSQL a row without values recorded inside a transaction is queued and chained
+    at its commit: the row returned then has no id or index yet."""
     if connection.vendor == "postgresql":
         if then is None:
+            db = connections[DEFAULT_DB_ALIAS]
+            defers = getattr(db, "defers_audit", None)
+            pending: list[Callable[[], object]] | None = getattr(db, "audit_pending", None)
+            if defers is not None and pending is not None and defers():
+                # Chained just before COMMIT (cairn.core.db.postgresql, ADR 0029): the head
+                # is not held for the rest of the write. Rows with values stay immediate
+                # (their values are written beside them with the ORM).
+                queued = {**fields, "request_id": current_request_id() or ""}
+                pending.append(lambda: _append_in_one_statement(queued))
+                return AuditEvent(**queued)
             return _append_in_one_statement(fields)
         with transaction.atomic():
             event = _append_in_one_statement(fields)
@@ -109,7 +121,9 @@ def _append_in_one_statement(fields: dict[str, Any]) -> AuditEvent:
     `AuditEvent.compute_hash()` (audit_verify is unchanged). Outside a transaction the
     head is held only while the statement runs inside the server: no writer waits on a
     Python process between round trips (bench/README.md, ADR 0028)."""
-    event = AuditEvent(occurred_at=timezone.now(), request_id=current_request_id() or "", **fields)
+    event = AuditEvent(
+        **{"occurred_at": timezone.now(), "request_id": current_request_id() or "", **fields}
+    )
     index_marker = f"@index-{secrets.token_hex(16)}@"
     payload = event.hashed_payload(event.hashed_fields(chain_index=index_marker))
     before_index, after_index = payload.split(f'"{index_marker}"')

@@ -311,6 +311,8 @@ def database_config(url: str) -> dict[str, Any]:
     config: dict[str, Any] = env.db_url_config(url)
     if "postgresql" not in str(config.get("ENGINE", "")):
         return config
+    # Django's backend, plus audit rows chained at commit (ADR 0029).
+    config["ENGINE"] = "cairn.core.db.postgresql"
     statement = (
         CAIRN_DB_COMMAND_STATEMENT_TIMEOUT
         if CAIRN_MANAGEMENT_COMMAND

@@ -44,6 +44,8 @@ from cairn.referrals.models import (
 from cairn.rights import services as rights_services
 from cairn.rights.models import RightsRequest, SubjectAccessRequest
 
+from ..conftest import module_transaction
+
 pytestmark = pytest.mark.django_db
 
 LIST = "list"  # a list page: one consultation row for the page, subjects in its details
@@ -53,7 +55,7 @@ LIST = "list"  # a list page: one consultation row for the page, subjects in its
 def demo_hub(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     """The Northmoor demo hub, loaded once for the module and rolled back after it."""
     with django_db_blocker.unblock():
-        outer = transaction.atomic()
+        outer = module_transaction()
         outer.__enter__()
         try:
             # A live-server test earlier in this worker flushed the catalogue, and the

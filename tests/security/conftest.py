@@ -15,13 +15,14 @@ from django.db import close_old_connections, transaction
 from tests.api.conftest import api_as, token_for  # noqa: F401
 from tests.disruption.conftest import child, location, poc, ppu  # noqa: F401
 
+from ..conftest import module_transaction
 from .seed import Hub, seed_hub
 
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Hub]:
     with django_db_blocker.unblock():
-        outer = transaction.atomic()
+        outer = module_transaction()
         outer.__enter__()
         try:
             yield seed_hub()

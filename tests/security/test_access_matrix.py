@@ -25,6 +25,7 @@ from django.test import Client
 
 from cairn.accounts.roles import Role
 
+from ..conftest import module_transaction
 from .matrix_table import PENDING, TABLE, Rule, expected_status
 from .surface import Endpoint, api_endpoints, web_endpoints
 from .world import World, build
@@ -48,7 +49,7 @@ WRITE_SQL = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     """Built once inside a transaction that is rolled back when the module ends."""
     with django_db_blocker.unblock():
-        atomic = transaction.atomic()
+        atomic = module_transaction()
         atomic.__enter__()
         try:
             from cairn.concerns.catalogue import install
