@@ -33,7 +33,7 @@ from cairn.missing.selectors import missing_sign_offers
 from cairn.network.selectors import possible_matches
 from cairn.pole import services as pole_services
 from cairn.pole.access import access_person_by_id, view_person
-from cairn.pole.mentions import MENTION_FORMS, possible_people
+from cairn.pole.mentions import MENTION_FORMS, choose_person
 
 from . import forms, selectors, services
 from . import screening as rules
@@ -391,14 +391,8 @@ def mention_add(request: AuthenticatedHttpRequest, concern_id: int, kind: str) -
     possible: list[Any] = []
     if request.method == "POST" and form.is_valid():
         mention = form.to_mention()
-        existing = request.POST.get("use_existing", "")
-        if kind == "person" and is_digits(existing):
-            # The user chose a record they can see: the concern links to it, no new one.
-            person = access_person_by_id(request.user, int(existing))
-            mention.update(entity_id=person.pk, record_label=person.full_name)
-        elif kind == "person" and not request.POST.get("confirm_new"):
-            # Who they may be, before a new record is made when the concern is submitted.
-            possible = possible_people(request.user, mention)
+        if kind == "person":
+            possible = choose_person(request.user, mention, request.POST)
         if not possible:
             mentions = [*list(concern.draft.get("mentions") or []), mention]
             services.concern_save_draft(

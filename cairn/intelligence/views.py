@@ -29,8 +29,7 @@ from cairn.core.text import is_digits
 from cairn.core.throttling import throttle
 from cairn.core.views import confirm_discard
 from cairn.network.matching.online import Match
-from cairn.pole.access import access_person_by_id
-from cairn.pole.mentions import MENTION_FORMS, possible_people
+from cairn.pole.mentions import MENTION_FORMS, choose_person
 from cairn.sharing.services import Claim
 
 from . import forms, grading, search, selectors, services
@@ -255,15 +254,8 @@ def mention_add(request: AuthenticatedHttpRequest, submission_id: int, kind: str
     possible: list[Match] = []
     if request.method == "POST" and form.is_valid():
         mention = form.to_mention()
-        existing = request.POST.get("use_existing", "")
-        if kind == "person" and is_digits(existing):
-            # A record the user may see (else 404): the entry names it, and the FIB's
-            # linking step offers it first; the typed details stay with the mention.
-            person = access_person_by_id(request.user, int(existing))
-            mention.update(entity_id=person.pk, record_label=person.full_name)
-        elif kind == "person" and not request.POST.get("confirm_new"):
-            # As a concern's details do: who they may be, before anything is saved.
-            possible = possible_people(request.user, mention)
+        if kind == "person":
+            possible = choose_person(request.user, mention, request.POST)
         if not possible:
             mentions = [*list(submission.mentions or []), mention]
             services.submission_save_draft(

@@ -17,11 +17,11 @@ from ninja import Field
 from cairn.api_auth.schemas import MAX_ID, InputSchema
 from cairn.core.concurrency import lock_name
 from cairn.core.forms import GovukDateField, GovukForm
-from cairn.core.text import parse_date
+from cairn.core.text import is_digits, parse_date
 from cairn.core.types import Actor
 
 from . import services as pole
-from .access import access_entity_by_id
+from .access import access_entity_by_id, access_person_by_id
 from .models import NameKind, Platform, PremisesType
 from .normalise import InvalidPhoneNumber, phone_e164
 from .selectors import find_visible_object
@@ -272,6 +272,21 @@ def possible_people(user: Actor, mention: dict[str, Any], *, limit: int = 5) -> 
     if not (fields["given_name"] or fields["family_name"] or fields["nickname"]):
         return []
     return possible_matches(user, fields, limit=limit)
+
+
+def choose_person(user: Actor, mention: dict[str, Any], answer: Any) -> list[Match]:
+    """A person mention as the user answered the match offer (`answer`: the POSTed form):
+    a record they may see (404 otherwise) goes into the mention, the typed details kept;
+    with no choice and not confirmed as new, the people it may be (nothing saved yet);
+    else nothing to offer. Concerns and intelligence drafts ask the same way."""
+    existing = str(answer.get("use_existing", ""))
+    if is_digits(existing):
+        person = access_person_by_id(user, int(existing))
+        mention.update(entity_id=person.pk, record_label=person.full_name)
+        return []
+    if answer.get("confirm_new"):
+        return []
+    return possible_people(user, mention)
 
 
 def existing_entity(actor: Actor, mention: dict[str, Any]) -> int | None:
