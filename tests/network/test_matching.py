@@ -219,6 +219,35 @@ def test_alias_names_are_matched(users: dict[str, Any], make_person: Any) -> Non
     found = match_person(users["social_worker"], {"given_name": "Snowy", "family_name": "Testbury"})
     assert found[0].person.pk == person.pk
     assert "matched their nickname \u201cSnowy Testbury\u201d" in found[0].reasons
+    # Said first: "first name the same" before it read as their own first name (outside
+    # tester: "Kez Wilson" offered Kieran Wilson as "first name the same").
+    assert found[0].reasons[0] == "matched their nickname \u201cSnowy Testbury\u201d"
+
+
+def test_a_first_name_typed_that_is_their_nickname_is_said(
+    users: dict[str, Any], make_person: Any
+) -> None:
+    """Their own name may score higher than the nickname row (a nickname variant, the
+    same date and surname), but the recorded nickname typed is still said."""
+    olivia = make_person(
+        given_name="Olivia",
+        family_name="Testbrook",
+        date_of_birth=DOB,
+        aliases=[("nickname", "Liv", "")],
+    )
+    found = match_person(
+        users["social_worker"],
+        {"given_name": "Liv", "family_name": "Testbrook", "date_of_birth": DOB},
+    )
+    assert found[0].person.pk == olivia.pk
+    assert found[0].reasons[0] == "known as \u201cLiv\u201d (nickname)"
+    assert found[0].reasons.count("known as \u201cLiv\u201d (nickname)") == 1
+    # Not said for a first name that is not one of their recorded names.
+    other = match_person(
+        users["social_worker"],
+        {"given_name": "Olive", "family_name": "Testbrook", "date_of_birth": DOB},
+    )
+    assert other and not any(r.startswith("known as") for r in other[0].reasons)
 
 
 def test_trained_weights_are_read_back_by_label() -> None:

@@ -608,6 +608,8 @@ def match_person(
     known_keys = fields.known_name_keys()
     known_counts = known_name_counts(user, known_keys, scope)
     best: dict[int, tuple[float, list[str], CandidateName, bool]] = {}
+    known_as: dict[int, str] = {}
+    typed_given = normalise.name_key(fields.given_name)
     for name in names:
         record = candidate_record(name)
         kind = str(kind_labels.get(name.kind, name.kind)).lower()
@@ -620,7 +622,9 @@ def match_person(
         by_known_name = False
         if name.kind != NameKind.PRIMARY:
             # Whose name it is: "matched nickname" alone read as the typed name's nickname.
-            reasons.append(f"matched their {kind} \u201c{name.full_name}\u201d")
+            # First, or "first name the same" reads as their real first name (outside
+            # tester: "Kez Wilson" matched Kieran Wilson through his nickname).
+            reasons.insert(0, f"matched their {kind} \u201c{name.full_name}\u201d")
         key = normalise.name_key(name.given_name)
         if name.kind in KNOWN_NAMES and key in known_counts:
             known = _known_name_score(weights, query, record, known_counts[key])
@@ -630,6 +634,16 @@ def match_person(
         current = best.get(name.person_id)
         if current is None or weight > current[0]:
             best[name.person_id] = (weight, reasons, name, by_known_name)
+        if name.kind in KNOWN_NAMES and normalise.name_key(name.given_name) == typed_given:
+            known_as[name.person_id] = f"known as \u201c{name.given_name}\u201d ({kind})"
+    # A first name typed that is one of their recorded nicknames or aliases is said, even
+    # where their own name scored higher (outside tester: "Liv Brown" offered Olivia Brown
+    # as "first name similar", silent on her recorded nickname "Liv").
+    for person_id, said in known_as.items():
+        # Unless the match shown is that name's own ("matched their nickname ...").
+        if person_id in best and best[person_id][2].kind not in KNOWN_NAMES:
+            weight, reasons, name, by_known = best[person_id]
+            best[person_id] = (weight, [said, *reasons], name, by_known)
     ranked = sorted(
         (
             found
