@@ -61,8 +61,11 @@ def browser() -> Iterator[Any]:
             f"{MISSING_CHROMIUM}. CAIRN_REQUIRE_BROWSER=1 is set, so this is a failure.",
             pytrace=False,
         )
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # `expect` waits 5 s by default, not the context's timeout: on a loaded CI machine the
+    # API documentation page's script took longer than that to draw its operations.
+    expect.set_options(timeout=TIMEOUT_MS)
     with pytest.MonkeyPatch.context() as env:
         # Test code calls the ORM while Playwright's loop runs in this thread (see above).
         env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
