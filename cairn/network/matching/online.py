@@ -656,12 +656,14 @@ def _crosswise(reasons: list[str]) -> list[str]:
     out = []
     for reason in reasons:
         base = reason.split(" (")[0]
+        # "sounds the same" keeps which names sounded alike; "the same" (with its
+        # term-frequency note) is what the swap reason already says.
         if base in _GIVEN_LABELS:
-            if not base.endswith("the same"):
-                out.append(f"last name typed: their {base}")
+            if base != LEVELS["given_name"][0].label:
+                out.append(f"last name typed: their {reason}")
         elif base in _FAMILY_LABELS:
-            if not base.endswith("the same"):
-                out.append(f"first name typed: their {base}")
+            if base != LEVELS["family_name"][0].label:
+                out.append(f"first name typed: their {reason}")
         else:
             out.append(reason)
     return out
