@@ -341,3 +341,17 @@ def test_splink_applies_the_household_rule_to_twins_named_alike() -> None:
     for pair in (pairs[(1001, 1002)], pairs[(1003, 1004)]):
         parts = sum(c["weight"] for c in pair["explanation"].values())
         assert pair["match_weight"] == pytest.approx(prior + parts, abs=0.05)
+
+
+@pytest.mark.django_db
+def test_a_sound_alike_is_a_candidate_with_nothing_else_shared(
+    users: dict[str, Any], make_person: Callable[..., Person]
+) -> None:
+    """Blocking: both names respelt and no date of birth typed, the phonetic keys alone
+    (rule 3) bring the record up, scored with both sound-alike levels."""
+    sw = users["social_worker"]
+    caitlin = make_person(given_name="Caitlin", family_name="Choudhury", date_of_birth=DOB)
+    found = match_person(sw, {"given_name": "Katelyn", "family_name": "Chaudhry"}, threshold=-100)
+    assert [m.person.pk for m in found] == [caitlin.pk]
+    assert "first name sounds the same (Katelyn / Caitlin)" in found[0].reasons
+    assert "last name sounds the same (Chaudhry / Choudhury)" in found[0].reasons
