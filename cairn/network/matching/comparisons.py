@@ -461,9 +461,7 @@ class Weights:
                 weight = min(weight, HOUSEHOLD_WEIGHTS[name])
             if generation and name in GENERATION_WEIGHTS:
                 weight = min(weight, GENERATION_WEIGHTS[name])
-            if (name, level) in SOUND_LEVELS:
-                # Which names sounded the same: the user judges the respelling.
-                label = f"{label} ({_shown(getattr(a, name))} / {_shown(getattr(b, name))})"
+            label = sound_label(label, name, level, a, b)
             total += weight
             parts.append((weight, label))
         parts.sort(key=lambda p: -abs(p[0]))
@@ -479,6 +477,14 @@ class Weights:
 
 
 SOUND_LEVELS = {("given_name", SOUND_GIVEN_LEVEL), ("family_name", SOUND_FAMILY_LEVEL)}
+
+
+def sound_label(label: str, name: str, level: int, a: Record, b: Record) -> str:
+    """A sound-alike level's label with the two spellings, so the user judges the
+    respelling: "first name sounds the same (Loren / Lauren)"; any other label as it is."""
+    if (name, level) not in SOUND_LEVELS:
+        return label
+    return f"{label} ({_shown(getattr(a, name))} / {_shown(getattr(b, name))})"
 
 
 def _shown(name: str) -> str:

@@ -67,6 +67,7 @@ from .comparisons import (
     is_placeholder_dob,
     known_dob,
     probability,
+    sound_label,
     years_one_slip_away,
 )
 from .weights import (
@@ -688,7 +689,7 @@ def _known_name_score(
             continue
         lv = weights.levels[comparison][level]
         total += lv.weight
-        reasons.append((lv.weight, lv.label))
+        reasons.append((lv.weight, sound_label(lv.label, comparison, level, query, record)))
     reasons.sort(key=lambda p: -abs(p[0]))
     shared = (
         "no one else is known by this name"
