@@ -48,6 +48,7 @@ LEVELS: dict[str, list[Level]] = {
         Level("first name a known nickname", 0.06, 0.0005),
         Level("first name is the other's last name", 0.02, 0.0002),
         Level("first name very similar", 0.05, 0.002),
+        Level("first name sounds the same", 0.02, 0.001),
         Level("first name similar", 0.03, 0.02),
         Level("first name different", 0.01, 0.9755),
     ],
@@ -55,6 +56,7 @@ LEVELS: dict[str, list[Level]] = {
         Level("last name the same", 0.88, 0.001),
         Level("last name is the other's first name", 0.02, 0.0002),
         Level("last name very similar", 0.07, 0.002),
+        Level("last name sounds the same", 0.01, 0.0005),
         Level("last name similar", 0.02, 0.02),
         Level("last name different", 0.03, 0.977),
     ],
@@ -114,6 +116,40 @@ DOB_FAR_YEARS_ESTIMATED = 20
 SWAPPED_GIVEN_LEVEL = 2
 SWAPPED_FAMILY_LEVEL = 1
 SWAPPED_REASON = "first and last names the other way round"
+
+# Names that sound the same, spelt differently (issue 19: Loren/Lauren, Katelyn/Caitlin,
+# Mohammed/Muhammad, Stephen/Steven, Philips/Phillips). Spelling similarity (Jaro-Winkler)
+# reads Loren/Lauren as only "similar" (0.84, weight about 0.6) and Katelyn/Caitlin as
+# "different" (0.71): a name heard and written down by another agency lost its evidence.
+# The test: the same phonetic key, `normalise.phonetic_key` (Metaphone), the key PersonName
+# already stores and online blocking already uses (rules 1, 3 and 5), so every sound-alike
+# is a candidate; the batch rows carry it as a column (DuckDB has no Metaphone).
+# - Its own level between "very similar" and "similar": a near spelling (Jaro-Winkler 0.92
+#   or more) is tested first and keeps its level, so no pair falls; a pair that was
+#   "similar" or "different" rises when its key agrees.
+# - Only keys of SOUND_KEY_MIN (3) sounds or more. Metaphone keeps consonants and drops
+#   vowels, so short names collide with names a brother or sister has: Lily/Lola (LL),
+#   Luke/Luca (LK), Leah/Leo (L), Evie/Eva (EF), Ellie/Ella (EL), Jack/Jake (JK). Leigh/Lee
+#   is lost with them. Three sounds (LRN, KTLN, MHMT, STFN, FLPS) is where a shared key is
+#   rare between different names.
+# m: about 2 in 100 true duplicates have a first name respelt this way (another agency
+# writing down what it heard), 1 in 100 a surname (surnames are more often read from a
+# document). u: two random names with the same key of three sounds but spelt not nearly
+# alike: about 0.0002 (first) and 0.0003 (last) in the demo's name pools, which hold one
+# spelling of most names; real records hold more spellings, so 0.001 and 0.0005. Weight
+# 4.3 for both, below "very similar" (4.6 and 5.1). The other levels' m/u are unchanged
+# (their scores with them). Chosen before any measurement; Splink retrains them.
+SOUND_KEY_MIN = 3
+SOUND_GIVEN_LEVEL = 4
+SOUND_FAMILY_LEVEL = 3
+
+
+def sounds_alike(ka: str, kb: str) -> bool:
+    """Two name keys with the same phonetic key of at least SOUND_KEY_MIN sounds (the
+    Splink level's rule, over the same key)."""
+    pa = normalise.phonetic_key(ka)
+    return len(pa) >= SOUND_KEY_MIN and pa == normalise.phonetic_key(kb)
+
 
 # Placeholder dates of birth (issue 19). Systems that require a date store a filler when
 # none is known: 01/01/1900 (and 01/01/1901, where 1900 is rejected), or 1 January of the
@@ -188,9 +224,11 @@ def _given_level(ka: str, kb: str, swapped: bool) -> int | None:
     sim = JaroWinkler.similarity(ka, kb)
     if sim >= JW_VERY_SIMILAR:
         return 3
+    if sounds_alike(ka, kb):
+        return SOUND_GIVEN_LEVEL
     if sim >= JW_SIMILAR:
-        return 4
-    return 5
+        return 5
+    return 6
 
 
 def _family_level(ka: str, kb: str, swapped: bool) -> int | None:
@@ -203,9 +241,11 @@ def _family_level(ka: str, kb: str, swapped: bool) -> int | None:
     sim = JaroWinkler.similarity(ka, kb)
     if sim >= JW_VERY_SIMILAR:
         return 2
+    if sounds_alike(ka, kb):
+        return SOUND_FAMILY_LEVEL
     if sim >= JW_SIMILAR:
-        return 3
-    return 4
+        return 4
+    return 5
 
 
 def dob_typo(a: dt.date, b: dt.date) -> bool:
@@ -303,20 +343,45 @@ def compare(a: Record, b: Record) -> dict[str, int | None]:
 # same date of birth only what a sibling pair sharing one is worth: m 0.88 over the share
 # of sibling pairs that do (twins, about 1 in 30), log2(0.88 / 0.03). Nicknames, similar
 # spellings and initials are not "plainly different" and keep their usual weights.
+#
+# A first name that only sounds the same (SOUND_GIVEN_LEVEL) is both: Katelyn/Caitlin is
+# one girl written down twice, Hasan/Husain are twin brothers. Spelt far apart (a
+# Jaro-Winkler below JW_SIMILAR, the pairs that were "different" before the level came in)
+# it stays under this rule: its own weight counts, the shared home and birthday do not add
+# up (a twin pair scores about 5: offered at entry with the reason, under the review
+# threshold). Spelt alike as well (Loren/Lauren, 0.84) it is treated as the "similar" it
+# was before, and keeps its usual weights: the rule is no looser or tighter than it was.
 HOUSEHOLD_WEIGHTS = {"postcode": 0.0, "dob": math.log2(0.88 / 0.03)}
 HOUSEHOLD_REASON = "same family name but a different first name (a brother, sister or twin?)"
-DIFFERENT_GIVEN_LEVEL = 5
+HOUSEHOLD_SOUND_REASON = (
+    "same family name and a first name that sounds the same but is spelt differently "
+    "(a brother, sister or twin?)"
+)
+DIFFERENT_GIVEN_LEVEL = 6
 SAME_FAMILY_LEVEL = 0
 
 
 def same_family_different_child(a: Record, b: Record, levels: dict[str, int | None]) -> bool:
-    """Same surname, a plainly different first name (neither an initial) and something
-    a household shares (the postcode or the date of birth) also the same."""
-    if levels["family_name"] != SAME_FAMILY_LEVEL or levels["given_name"] != DIFFERENT_GIVEN_LEVEL:
+    """Same surname, a plainly different first name (neither an initial; or one that only
+    sounds the same, spelt far apart: `household_sound_alike`) and something a household
+    shares (the postcode or the date of birth) also the same."""
+    if levels["family_name"] != SAME_FAMILY_LEVEL:
+        return False
+    if levels["given_name"] == SOUND_GIVEN_LEVEL:
+        if not household_sound_alike(a.given_name, b.given_name):
+            return False
+    elif levels["given_name"] != DIFFERENT_GIVEN_LEVEL:
         return False
     if min(len(normalise.name_key(a.given_name)), len(normalise.name_key(b.given_name))) <= 1:
         return False
     return levels["postcode"] == 0 or levels["dob"] == 0
+
+
+def household_sound_alike(given_a: str, given_b: str) -> bool:
+    """Two first names of the sound-alike level spelt far apart (below JW_SIMILAR): within
+    one family, what a brother or sister may have (the household rule applies)."""
+    ka, kb = normalise.name_key(given_a), normalise.name_key(given_b)
+    return JaroWinkler.similarity(ka, kb) < JW_SIMILAR
 
 
 # The same trap a generation apart: a son named after his father (or a daughter after her
@@ -396,17 +461,34 @@ class Weights:
                 weight = min(weight, HOUSEHOLD_WEIGHTS[name])
             if generation and name in GENERATION_WEIGHTS:
                 weight = min(weight, GENERATION_WEIGHTS[name])
+            label = sound_label(label, name, level, a, b)
             total += weight
             parts.append((weight, label))
         parts.sort(key=lambda p: -abs(p[0]))
         reasons = [label for _, label in parts]
         if household:
-            return total, [HOUSEHOLD_REASON, *reasons]
+            sound = levels["given_name"] == SOUND_GIVEN_LEVEL
+            return total, [HOUSEHOLD_SOUND_REASON if sound else HOUSEHOLD_REASON, *reasons]
         if generation:
             return total, [GENERATION_REASON, *reasons]
         if levels["given_name"] == SWAPPED_GIVEN_LEVEL:
             return total, [SWAPPED_REASON, *reasons]
         return total, reasons
+
+
+SOUND_LEVELS = {("given_name", SOUND_GIVEN_LEVEL), ("family_name", SOUND_FAMILY_LEVEL)}
+
+
+def sound_label(label: str, name: str, level: int, a: Record, b: Record) -> str:
+    """A sound-alike level's label with the two spellings, so the user judges the
+    respelling: "first name sounds the same (Loren / Lauren)"; any other label as it is."""
+    if (name, level) not in SOUND_LEVELS:
+        return label
+    return f"{label} ({_shown(getattr(a, name))} / {_shown(getattr(b, name))})"
+
+
+def _shown(name: str) -> str:
+    return " ".join(name.split())
 
 
 DEFAULT_WEIGHTS = Weights(levels=LEVELS)

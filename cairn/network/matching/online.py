@@ -67,6 +67,7 @@ from .comparisons import (
     is_placeholder_dob,
     known_dob,
     probability,
+    sound_label,
     years_one_slip_away,
 )
 from .weights import (
@@ -670,12 +671,14 @@ def _crosswise(reasons: list[str]) -> list[str]:
     out = []
     for reason in reasons:
         base = reason.split(" (")[0]
+        # "sounds the same" keeps which names sounded alike; "the same" (with its
+        # term-frequency note) is what the swap reason already says.
         if base in _GIVEN_LABELS:
-            if not base.endswith("the same"):
-                out.append(f"last name typed: their {base}")
+            if base != LEVELS["given_name"][0].label:
+                out.append(f"last name typed: their {reason}")
         elif base in _FAMILY_LABELS:
-            if not base.endswith("the same"):
-                out.append(f"first name typed: their {base}")
+            if base != LEVELS["family_name"][0].label:
+                out.append(f"first name typed: their {reason}")
         else:
             out.append(reason)
     return out
@@ -700,7 +703,7 @@ def _known_name_score(
             continue
         lv = weights.levels[comparison][level]
         total += lv.weight
-        reasons.append((lv.weight, lv.label))
+        reasons.append((lv.weight, sound_label(lv.label, comparison, level, query, record)))
     reasons.sort(key=lambda p: -abs(p[0]))
     shared = (
         "no one else is known by this name"
