@@ -45,7 +45,10 @@ USERS = (
 )
 # Values that differ on every request, whatever the code.
 VOLATILE = (
-    (re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"'), 'name="csrfmiddlewaretoken" value="X"'),
+    (
+        re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"'),
+        'name="csrfmiddlewaretoken" value="X"',
+    ),
     (re.compile(r'nonce="[^"]+"'), 'nonce="X"'),
     (re.compile(r'name="submit_key" value="[^"]+"'), 'name="submit_key" value="X"'),
     # The dashboard says when its figures were counted (kept a minute).
@@ -84,9 +87,7 @@ def main() -> None:
     secure = {"secure": True, "HTTP_X_FORWARDED_PROTO": "https"}
 
     demo_children = list(
-        Person.objects.filter(category="child")
-        .order_by("pk")
-        .values_list("pk", flat=True)[:60]
+        Person.objects.filter(category="child").order_by("pk").values_list("pk", flat=True)[:60]
     )
     all_children = list(Person.objects.filter(category="child").values_list("pk", flat=True))
     sample = rng.sample(all_children, min(args.children, len(all_children)))
