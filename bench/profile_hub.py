@@ -7,7 +7,7 @@ client under the production settings (DEBUG off, two-step required, secure cooki
 request log, connection health checks), signed in and two-step verified. For each kind it
 reports queries per request, Python CPU ms per request (time.process_time) and the
 PostgreSQL backend's CPU ms per request (read from /proc: same machine only); with
---profile DIR it writes one cProfile report per kind.
+--profile DIR it writes one cProfile report per kind (and its raw `.prof` for pstats).
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/cairn_h_hubperf \
         uv run python bench/profile_hub.py --requests 60 [--profile /tmp/prof] [--kinds a,b]
@@ -267,6 +267,7 @@ def main() -> None:
             stats.sort_stats("cumulative").print_stats(150)
             stats.sort_stats("tottime").print_stats(60)
             (Path(args.profile) / f"{kind}.txt").write_text(out.getvalue())
+            stats.dump_stats(Path(args.profile) / f"{kind}.prof")  # for callers/callees
     _ = settings
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))

@@ -58,6 +58,10 @@ class Team(models.Model):
         return f"{self.name} ({self.agency.short_name or self.agency.name})"
 
 
+# User.has_perm's answers, by (permission, role, is_active, is_superuser).
+_PERM_ANSWERS: dict[tuple[str, str, bool, bool], bool] = {}
+
+
 class User(AbstractUser):
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="users", null=True, blank=True
@@ -81,19 +85,18 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     def has_perm(self, perm: str, obj: Any = None) -> bool:
-        """Django's answer, remembered on this instance (one request's user) for as long as
-        the fields it depends on are unchanged: a page asks about the same dozen
-        permissions many times (navigation, Tools link, sections, access checks), and each
-        answer goes through every backend. Object permissions are never remembered."""
+        """Django's answer, remembered for the process: a page asks about the same dozen
+        permissions many times (navigation, Tools link, sections, access checks), each
+        answer going through every backend, and every request loads its user afresh. The
+        answer depends only on the key's fields: the backends grant nothing but the role
+        map (rules.py, fixed at import), and Django's own rule adds the active and
+        superuser flags. Object permissions are never remembered."""
         if obj is not None:
             return super().has_perm(perm, obj)
         key = (perm, self.role, self.is_active, self.is_superuser)
-        cache: dict[tuple[str, str, bool, bool], bool] = self.__dict__.setdefault(
-            "_cairn_perm_answers", {}
-        )
-        answer = cache.get(key)
+        answer = _PERM_ANSWERS.get(key)
         if answer is None:
-            answer = cache[key] = super().has_perm(perm)
+            answer = _PERM_ANSWERS[key] = super().has_perm(perm)
         return answer
 
     @property

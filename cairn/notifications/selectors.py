@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -28,8 +29,18 @@ def inbox(user: Actor, *, unread_only: bool = False) -> QuerySet[Notification]:
     return qs.order_by("-created_at")
 
 
+# The columns of Notification (a rename fails the inbox tests, which count through this).
+_UNREAD_COUNT_SQL = (
+    "SELECT COUNT(*) FROM notifications_notification WHERE recipient_id = %s AND read_at IS NULL"
+)
+
+
 def unread_count(user: Actor) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The header's unread count, on every signed-in page. One plain statement, not an ORM
+    count: building and compiling the ORM's aggregate cost several times running it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_UNREAD_COUNT_SQL, [user.pk])
+        return int(cursor.fetchone()[0])
 
 
 def access_notification(user: Actor, notification_id: int) -> Notification:
