@@ -1368,7 +1368,9 @@ def _harm_soon(text: str, sentences: list[str], whole: Scan) -> str:
             (THREAT_TODAY_SLANG, None),
             (RETURN_TO_HARM, HARM_VERB),
         )
-        if whole.found(kind) and (needs is None or whole.found(needs))
+        # A kind anchored to its sentence ("^") is looked for in each sentence only: in the
+        # whole text, "^" and ".*" would see its first line alone.
+        if (kind.has_other or whole.found(kind)) and (needs is None or whole.found(needs))
     ]
     if not kinds or whole.found(SAFE_NOW) or fiction_or_joke(text):
         return ""
