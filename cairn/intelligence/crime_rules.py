@@ -1220,10 +1220,15 @@ WEAPON = Rule(
     r"rambo|hammer|baseball bat|acid|corrosive|crossbow)s?\b"
 )
 ATTACK_PLAN = Rule(
-    r"\b(?:(?:ride|riding|roll|rolling|slide|sliding|run|running|pull|pulling|step|stepping|"
-    r"go|going|link|move|moving) (?:out |up |over )?on (?:them|em|'em|him|her|those|the|that|"
-    r"dem|man)|(?:bring|bringing|take|taking|carry|carrying|got|have|'ve got) (?:the|a|my|his|"
-    r"their|our) (?:\w+ )?(?:knife|blade|shank|machete|strap|nank|bora|gun)|"
+    # "ride out on them", "roll up on him", "sliding on them lot", "go on them"; not "riding
+    # on the bus", "going on the school trip".
+    r"\b(?:(?:ride|riding|roll|rolling|run|running|pull|pulling|step|stepping) (?:out|up|over) "
+    r"on (?:them|em|'em|him|her|those|the|that|dem|man)|(?:slide|sliding|slidin) on (?:them|em|"
+    r"'em|him|her|those|the|that|dem|man)|(?:go|going|link|move|moving) on (?:them|em|'em|him|"
+    r"her|dem|man)|"
+    # Bringing a weapon named as one ("bringing the shank"), not "a knife for the cake".
+    r"(?:bring|bringing|take|taking|carry|carrying|got|have|'ve got) (?:the|a|my|his|their|"
+    r"our) (?:\w+ )?(?:blade|shank|machete|strap|nank|bora|gun|zombie knife)|"
     r"(?:gonna|going to|will|'ll|gna|finna|tryna|want to|wanna) (?:stab|shank|wet|merk|bang|"
     r"jump|batter|poke|splash|ping|shoot|cut|slice) (?:them|em|'em|him|her|someone|some\w+|"
     r"the \w+|that \w+|dem))\b"
@@ -1238,15 +1243,20 @@ THREATENED = (
     r"(?:gets|get|'s getting|is getting|are getting|'re getting|will get|'ll get|gonna get|"
     r"going to get|is gonna get|is going to get)\s+"
 )
+THREAT_HARMS = (
+    r"(?:shanked|stabbed|jumped|done in|merked|battered|bodied|popped|shot|splashed|hurt|"
+    r"killed|slashed|cut up)"
+)
 THREAT_TODAY = Rule(
     r"^(?=.*\b(?:say\w*|said|messag\w*|text\w*|threat\w*|warn\w*|post\w*|told|dm\w*|sent)\b)"
-    rf"(?=.*\b{SOON}\b).*\b{THREATENED}(?:shanked|stabbed|jumped|done in|merked|battered|"
-    r"bodied|popped|shot|splashed|hurt|killed|slashed|cut up)\b"
+    rf"(?=.*\b{SOON}\b).*\b{THREATENED}{THREAT_HARMS}\b"
 )
 THREAT_TODAY_SLANG = Rule(
     r"^(?=.*\b(?:knows? where|or else|watch (?:your|ur|his|her) back|(?:you'?re|ur|he'?s|hes|"
     rf"she'?s|shes) dead)\b)(?=.*\b{SOON}\b).*\b{THREATENED}(?:wet|it)\b"
 )
+# Their threatened harm alone, which the whole text must have for a sentence to (cheap).
+THREATENED_HARM = Rule(rf"\b{THREATENED}(?:{THREAT_HARMS}|wet|it)\b")
 # A child going back to an adult who has promised to harm them ("when she gets back from
 # the shop he'll 'sort her out'"), in a text that says someone has been hurt already (a
 # harm verb). Not "when he gets home his mum will ground him".
@@ -1361,16 +1371,16 @@ def _harm_soon(text: str, sentences: list[str], whole: Scan) -> str:
     "". Not where the text says it is over ("safe now") or was play or a joke."""
     kinds = [
         kind
-        for kind, needs in (
-            (IF_LATE_HARM, CLOCK_TIME),
-            (ATTACK_PLAN, WEAPON),
-            (THREAT_TODAY, None),
-            (THREAT_TODAY_SLANG, None),
-            (RETURN_TO_HARM, HARM_VERB),
+        for kind, first, needs in (
+            (IF_LATE_HARM, IF_LATE_HARM, CLOCK_TIME),
+            (ATTACK_PLAN, ATTACK_PLAN, WEAPON),
+            # Anchored to its sentence ("^"): in the whole text, "^" and ".*" would see its
+            # first line alone, so the whole text is asked for its harm only.
+            (THREAT_TODAY, THREATENED_HARM, None),
+            (THREAT_TODAY_SLANG, THREATENED_HARM, None),
+            (RETURN_TO_HARM, RETURN_TO_HARM, HARM_VERB),
         )
-        # A kind anchored to its sentence ("^") is looked for in each sentence only: in the
-        # whole text, "^" and ".*" would see its first line alone.
-        if (kind.has_other or whole.found(kind)) and (needs is None or whole.found(needs))
+        if whole.found(first) and (needs is None or whole.found(needs))
     ]
     if not kinds or whole.found(SAFE_NOW) or fiction_or_joke(text):
         return ""

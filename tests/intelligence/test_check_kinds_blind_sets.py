@@ -187,7 +187,7 @@ FOURTH_SET_NOW = {
     "an attack with a weapon planned for tonight": [
         "Lad (16) in the waiting room on the phone: 'we're sliding on them lot tonight, I've "
         "got the blade in my bag'.",
-        "Overheard two boys at the bus stop planning to go on the Westfield lot after school, "
+        "Overheard two boys at the bus stop planning to go on them Westfield boys after school, "
         "one had a machete in his rucksack.",
     ],
     "a threat to a child for today": [
@@ -239,6 +239,9 @@ def test_the_fourth_sets_kinds_are_danger_now_and_a_crime(kind: str, text: str) 
         "He was rapping drill lyrics about riding out on them tonight with the shank.",
         "Two lads re-enacting a scene from a film: 'we ride out on them tonight, bring the "
         "blade'. Just a film, no concerns.",
+        # A knife that is cutlery; a trip, not an attack.
+        "Dad is bringing a knife to cut the cake at her party tonight.",
+        "We are going on the school trip tonight; one boy had a pocket knife taken off him.",
         # Rain, not a threat; a threat said as a joke.
         "Mum said he gets wet today at the water park, so bring a towel.",
         "His mates texted that he gets it tonight at five-a-side, said as a joke.",
