@@ -191,15 +191,22 @@ def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
     # new offence sentence, or someone must be in danger now (outside tester: "I have
     # reported it" and a plain sighting headlined "looks like a crime").
     # Likewise a note that says nothing was disclosed, or shares only a worry (exploitation
-    # indicators in plain words: the false flags of the 2026-12-07 writers' blind files).
+    # indicators in plain words: the false flags of the 2026-12-07 writers' blind files), or
+    # says plainly the harm was a film, a game or a joke (fourth sealed set).
     if (
         not rule_reasons
         and not danger_alone
         and not urgent
-        and (crime_rules.reported_already(text) or crime_rules.indicator_note(text))
+        and (
+            crime_rules.reported_already(text)
+            or crime_rules.indicator_note(text)
+            or crime_rules.fiction_or_joke(text)
+        )
     ):
         return TextCheck()
-    if not (rule_reasons or model_flag or danger_alone):
+    # Someone in danger now is a crime disclosure on the rules' word too (fourth sealed
+    # set: harm promised if a boy is not at the trap by 12, which the model did not flag).
+    if not (rule_reasons or model_flag or danger_alone or urgent):
         return TextCheck()
     # The sentences, each scored: the one that reads most like an offence is quoted.
     parts = [v.sentence for v in verdicts] or [text]

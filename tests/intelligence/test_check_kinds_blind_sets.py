@@ -10,7 +10,11 @@ danger-now kind (crime_rules.urgent_now), so the result does not hang on the mod
   me"; an adult who has arranged to meet a child tomorrow;
 - an indicator note ("No disclosure", "nothing personal disclosed", "doesn't add up") is a
   crime only when the rules find an offence sentence or someone is in danger now;
-- a car named by its make is a car for the kidnap cue; "Big T" is a nickname, not initials."""
+- a car named by its make is a car for the kidnap cue; "Big T" is a nickname, not initials;
+- the fourth sealed set's kinds (harm if a deadline is missed, an attack with a weapon
+  planned for tonight, a threat to a child for today, a young child alone, a girl going
+  abroad to be cut, a child going back to an adult who promised harm) and its vetoes said
+  plainly (a joke, a film or game, an old conviction), never over a sentence's offence."""
 
 from __future__ import annotations
 
@@ -174,3 +178,130 @@ def test_initials_after_a_title_or_a_comma_are_still_initials(
     text: str, letters: list[str]
 ) -> None:
     assert checks.single_initials(text) == letters
+
+
+# The fourth sealed set's danger-now kinds (issue 12, 2026-12-07: a paramedic, a community
+# pharmacist and station staff), each on wording written here, not taken from that set.
+FOURTH_SET_NOW = {
+    "harm if a deadline is missed": [
+        "Boy (14) at the ticket office says if he isn't in Marsden by 9.30 with the package "
+        "'they'll do him proper'. Kept checking the board.",
+        "she says if she misses the 18:10 to Brackley the olders are gonna hurt her, she owes them",
+    ],
+    "an attack with a weapon planned for tonight": [
+        "Lad (16) in the waiting room on the phone: 'we're sliding on them lot tonight, I've "
+        "got the blade in my bag'.",
+        "Overheard two boys at the bus stop planning to go on them Westfield boys after school, "
+        "one had a machete in his rucksack.",
+    ],
+    "a threat to a child for today": [
+        "Her brother (12) got a snap saying 'ur sister gets shanked after school today'. She "
+        "finishes at 3.",
+        "Messages to Jayden (13) from an unknown number say they know which bus he gets and "
+        "he's getting jumped tonight.",
+        "DMs to Kofi (15): we know where ur little bro plays football, he gets wet 2nite.",
+    ],
+    "a young child alone with no adult": [
+        "Boy of 5 at the counter says his baby sister is at home on her own, mum went out last "
+        "night and hasn't come back.",
+        "3yo found by herself in the flat, no adult about, pills on the floor.",
+    ],
+    "a girl taken abroad soon to be cut": [
+        "Ifrah (7) told her teacher she is going to stay with her grandmother overseas next "
+        "week and will be 'cut to be clean'. Mum has bought the flights.",
+    ],
+    "a child going back to an adult who promised harm": [
+        "Kian (11) came into the office crying; his stepdad slapped him last night and said "
+        "when he comes home from school he's going to give him a beating.",
+        "Gran says when Leah gets back tonight her mum's boyfriend will 'batter her', he "
+        "already hit her on Sunday.",
+    ],
+}
+FOURTH_NOW = [(kind, text) for kind, texts in FOURTH_SET_NOW.items() for text in texts]
+
+
+@pytest.mark.parametrize(("kind", "text"), FOURTH_NOW)
+def test_the_fourth_sets_kinds_are_found_by_the_rules(kind: str, text: str) -> None:
+    assert crime_rules.urgent_now(text), (kind, text)
+
+
+@pytest.mark.parametrize(("kind", "text"), FOURTH_NOW)
+def test_the_fourth_sets_kinds_are_danger_now_and_a_crime(kind: str, text: str) -> None:
+    result = checks.check(text)
+    assert result.danger_now and result.crime_disclosure, (kind, result.reasons)
+    assert result.reasons[0].startswith("Someone may be in danger now:")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A deadline with no harm, or a parent's rule.
+        "If he misses the bus they'll just get a taxi.",
+        "if she's late for school again her dad will take her phone off her",
+        # An attack long past; drill lyrics; a film acted out.
+        "They rode out on the other lot last summer with knives; he is in prison now.",
+        "He was rapping drill lyrics about riding out on them tonight with the shank.",
+        "Two lads re-enacting a scene from a film: 'we ride out on them tonight, bring the "
+        "blade'. Just a film, no concerns.",
+        # A knife that is cutlery; a trip, not an attack.
+        "Dad is bringing a knife to cut the cake at her party tonight.",
+        "We are going on the school trip tonight; one boy had a pocket knife taken off him.",
+        # Rain, not a threat; a threat said as a joke.
+        "Mum said he gets wet today at the water park, so bring a towel.",
+        "His mates texted that he gets it tonight at five-a-side, said as a joke.",
+        # Alone but over, or in the past.
+        "Baby was found on her own in the cot last week when mum popped out; safe now with nan.",
+        "The children are now with their nan; they had been left alone overnight with no food.",
+        # A trip abroad with no cutting or marriage; a cutter coming, not the child going.
+        "Nasra (15) is going overseas on Saturday for a family wedding; her cousin is the bride.",
+        # Going home to a telling-off; "sort her out" with no one hurt.
+        "When he gets home his mum will ground him for the broken window.",
+        "When she gets back her dad's going to sort her out with a lift to college.",
+    ],
+)
+def test_the_fourth_sets_look_alikes_are_not_urgent(text: str) -> None:
+    assert not crime_rules.urgent_now(text), text
+
+
+# The fourth sealed set's false flags that said plainly it was nothing: a figure of speech
+# said as a joke, a film or a game acted out, an offence convicted and dealt with long ago.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Boy (12) said 'my nan is gonna kill me' when he ripped his coat. Said as a joke, nan "
+        "was laughing with him.",
+        "Two boys (9 and 11) were acting out a film in the waiting room, one 'kidnapping' the "
+        "other with a skipping rope. Just a film, no concerns.",
+        "yp on the platform shouting 'I've been stabbed three times' - talking about GTA with "
+        "his mates. no concerns.",
+        "For background only: Kyra (14) was punched by a classmate in 2023; the girl was "
+        "convicted last year and police dealt with it at the time.",
+    ],
+)
+def test_play_a_joke_or_an_old_matter_said_plainly_is_not_a_crime(text: str) -> None:
+    result = checks.check(text)
+    assert not result.crime_disclosure, result.reasons
+    assert not result.danger_now
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A threat not in jest; a deed beside a film; a game as where it happens; a film
+        # shown to a child; a new offence after an old conviction.
+        "He messaged her that he will stab her tonight. It wasn't said in jest.",
+        "He was talking about a film and then grabbed her by the throat on the stairs.",
+        "A man on Fortnite has been asking Leo (11) to send pics with no top on.",
+        "Her uncle made her watch a porn film and acted out scenes from it with her.",
+        "Her stepdad was convicted of assault in 2021. Last night he punched her in the face.",
+    ],
+)
+def test_an_offence_beside_play_or_an_old_conviction_is_still_a_crime(text: str) -> None:
+    assert checks.check(text).crime_disclosure, text
+
+
+def test_the_vetoes_say_what_they_find() -> None:
+    assert crime_rules.fiction_or_joke("Said in jest, no concerns.")
+    assert not crime_rules.fiction_or_joke("It wasn't said in jest.")
+    assert not crime_rules.fiction_or_joke("A man on Roblox asked her for pics.")
+    assert crime_rules.reported_already("Police dealt with it at the time.")
