@@ -239,7 +239,7 @@ def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
     # is over, the head alone when it is sure, or for a flagged offence a sentence beside it
     # that says it is happening now, or the head above its low threshold when no time puts
     # the offence in the past ("on Monday", "last night") and nothing says it is over.
-    past = bool(crime_rules.PAST_TIME.search(text))
+    past = bool(crime_rules.PAST_TIME.search(text) or crime_rules.PAST_SIGHTING.search(text))
     safe = bool(crime_rules.SAFE_NOW.search(text))
     danger_now = bool(urgent) or (
         not (past and safe)

@@ -1407,6 +1407,12 @@ PAST_TIME = Rule(
     r"april|may|june|july|august|september|october|november|december)|when (?:she|he|they|i) "
     r"(?:was|were) \w+)\b",
 )
+# A sighting told in the past tense ("was seen handing packages to children ... at
+# 21:00"): what someone saw earlier, not something happening as they write. It only
+# quietens the danger head's low threshold (checks.text_check); the rules' kinds, a now
+# phrase and the head when sure still say danger now (outside tester: a past sighting
+# headed "Call 999 now").
+PAST_SIGHTING = Rule(r"\b(?:was|were) (?:seen|spotted|observed|sighted)\b")
 # A crime already reported, by reference: "Further to CRN 44/19207/24", "crime ref
 # CRI-2026-001234", "reported to police on Tuesday (ref ...)".
 ALREADY_REPORTED = Rule(

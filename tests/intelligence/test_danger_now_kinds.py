@@ -185,3 +185,25 @@ def test_a_call_for_help_that_is_refused_or_only_threatened_is_not_urgent() -> N
     assert not crime_rules.urgent_now("dont ring the feds, he's gone and she's fine now")
     assert not crime_rules.urgent_now("she told me to come get her but I said no")
     assert crime_rules.urgent_now("come get me pls they wont give my phone back")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Darnell Testfield was seen passing small wraps to two boys by the Harbour Chippy "
+        "at 20:30.",
+        "Two girls were spotted getting out of a white van behind Kestrel Parade at 22:15.",
+    ],
+)
+def test_a_sighting_told_in_the_past_is_not_danger_now(text: str) -> None:
+    """Outside tester: "... was seen handing small packages to two children ... at 21:00"
+    headed its page "Call 999 now" on the danger head's low threshold alone."""
+    assert not checks.check(text).danger_now
+
+
+def test_a_past_sighting_with_someone_held_now_is_still_danger_now() -> None:
+    text = (
+        "Kayla Testmoor was seen going into 4 Fenn Court at 19:00 and the men there won't let "
+        "her leave, she is texting her sister from the bathroom."
+    )
+    assert checks.check(text).danger_now
