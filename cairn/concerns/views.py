@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from cairn.core.check_answers import mark_changed, parse_seen, seen_value
 from cairn.core.concurrency import DraftChanged
 from cairn.core.http import (
     AuthenticatedHttpRequest,
@@ -45,6 +46,7 @@ from .access import (
     can_decide_risk,
     view_concern,
 )
+from .check_page import check_sections
 from .models import (
     BoyfriendStage,
     Concern,
@@ -423,6 +425,7 @@ ERROR_STEP = {
 def _check_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResponse:
     errors: list[tuple[str, str]] = []
     changed = ""
+    changed_rows: list[str] | None = None
     confirm = forms.NoDangerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         confirm.is_valid()
@@ -458,6 +461,12 @@ def _check_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResp
             [i.get("code", "") for i in concern.draft.get("indicators") or []]
         )
     }
+    sections = check_sections(concern, indicators)
+    if changed:
+        # Each row changed since the page the user had open, marked (the rows it posted).
+        seen = parse_seen(request.POST.get("seen"))
+        if seen is not None:
+            changed_rows = mark_changed(sections, seen)
     return render(
         request,
         "concerns/step_check.html",
@@ -465,12 +474,13 @@ def _check_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResp
             concern,
             "check",
             draft=concern.draft,
+            sections=sections,
+            seen=seen_value(sections),
+            changed_rows=changed_rows,
             errors=errors,
             page_has_errors=bool(errors),
             draft_changed=changed,
             confirm=confirm,
-            indicators=indicators,
-            labels=_labels(),
         ),
         status=409 if changed else 200,
     )

@@ -104,10 +104,31 @@ def api_submissions(user: Actor) -> QuerySet[Submission]:
     )
 
 
+# A draft with no answer in it ("Start now" pressed, then left): not listed, so each
+# start left behind does not pile up in the drafts (outside tester, F10). One started
+# from a concern has its text and is listed.
+EMPTY_DRAFT = Q(
+    subject__isnull=True,
+    concern__isnull=True,
+    subject_description="",
+    what="",
+    where="",
+    when_on__isnull=True,
+    when_time__isnull=True,
+    how_known="",
+    further_information="",
+    anyone_in_danger="",
+    crime_described="",
+    mentions=[],
+    draft_source={},
+)
+
+
 def my_drafts(user: Actor) -> QuerySet[Submission]:
     return (
         visible_submissions(user)
         .filter(submitter=user, status=Status.DRAFT)
+        .exclude(EMPTY_DRAFT)
         .order_by("-updated_at")
     )
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cairn.concerns.access import access_concern_by_id, consult_concern
+from cairn.core.check_answers import mark_changed, parse_seen, seen_value
 from cairn.core.concurrency import DraftChanged
 from cairn.core.http import (
     AuthenticatedHttpRequest,
@@ -46,6 +47,7 @@ from .access import (
     is_fib,
     view_submission,
 )
+from .check_page import check_sections
 from .forms import CrimeDecision
 from .models import CrimeReferralStatus, Status, Submission
 
@@ -304,6 +306,7 @@ def submission_check(request: AuthenticatedHttpRequest, submission_id: int) -> H
     missing: list[tuple[str, str]] = []
     blocked = False
     changed = ""
+    changed_rows: list[str] | None = None
     unanswered = not (submission.anyone_in_danger and submission.crime_described)
     if request.method == "POST" and unanswered:
         form.is_valid()
@@ -359,11 +362,20 @@ def submission_check(request: AuthenticatedHttpRequest, submission_id: int) -> H
             )
             return redirect("intelligence:detail", submission_id=submission.pk)
     selectors.consult_text_check(request.user, submission, result)
+    sections = check_sections(submission)
+    if changed:
+        # Each row changed since the page the user had open, marked (the rows it posted).
+        seen = parse_seen(request.POST.get("seen"))
+        if seen is not None:
+            changed_rows = mark_changed(sections, seen)
     return render(
         request,
         "intelligence/check.html",
         {
             "submission": submission,
+            "sections": sections,
+            "seen": seen_value(sections),
+            "changed_rows": changed_rows,
             "result": result,
             "said_danger": submission.anyone_in_danger == "yes",
             "form": form,

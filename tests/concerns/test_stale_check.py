@@ -147,3 +147,37 @@ def test_the_same_check_page_sent_twice_after_it_went_through_goes_where_the_fir
     assert (
         AuditEvent.objects.filter(event="concern.submitted", object_id=str(concern.pk)).count() == 1
     )
+
+
+SEEN = re.compile(r'name="seen" value="([^"]*)"')
+CHANGED_TAG = 'data-testid="row-changed"'
+
+
+def test_a_refused_submit_marks_what_changed_since_the_page_was_opened(
+    users: dict[str, Any], child: Person
+) -> None:
+    concern = _draft(users, child)
+    client = Client()
+    client.force_login(users["social_worker"])
+    opened = client.get(_check(concern)).content.decode()
+    draft = concern.draft
+    # Tab B: a new description, the first sign's evidence, and a crime reference.
+    signs = [{**draft["indicators"][0], "evidence": "Tab B: seen twice"}, draft["indicators"][1]]
+    services.concern_save_draft(
+        actor=users["social_worker"],
+        concern=concern,
+        data={"narrative": SECOND, "indicators": signs, "crime_reference": "NM/2026/77"},
+    )
+
+    response = client.post(_check(concern), {**_form(opened), "seen": SEEN.findall(opened)[-1]})
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    summary = page[page.index('data-testid="changed-summary"') :][:400]
+    assert "Changed since you opened this page: What you saw or were told, " in summary
+    assert "Crime reference." in summary
+    assert page.count(CHANGED_TAG) == 3
+    assert CHANGED_TAG in page[page.index('data-row="signs.getting_into_cars"') :][:600]
+    assert CHANGED_TAG not in page[page.index('data-row="signs.unexplained_items"') :][:600]
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.DRAFT

@@ -120,3 +120,78 @@ def test_a_change_that_left_an_answer_missing_says_so_too(partner: Any) -> None:
     assert f'href="/intelligence/{draft.pk}/edit/?check=1#id_where"' in page
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
+
+
+SEEN = re.compile(r'name="seen" value="([^"]*)"')
+CHANGED_TAG = 'data-testid="row-changed"'
+
+
+def _row(page: str, key: str) -> str:
+    start = page.index(f'data-row="{key}"')
+    return page[start : page.index("</div>", start)]
+
+
+def test_a_refused_submit_marks_what_changed_since_the_page_was_opened(partner: Any) -> None:
+    """The outside tester's case: the other tab changed only "Anything else" and the
+    source's name. Both are on the check page, and the page shown again marks them."""
+    draft = _draft(partner)
+    client = Client()
+    client.force_login(partner)
+    url = f"/intelligence/{draft.pk}/check/"
+    opened = client.get(url).content.decode()
+    assert "Petra Sourceperson" in opened and CHANGED_TAG not in opened
+    services.submission_save_draft(
+        actor=partner,
+        submission=draft,
+        data={"further_information": "TAB2 ONLY: he gave one girl a phone.", "name": "Ann Other"},
+    )
+
+    response = client.post(url, {**_form(opened), "seen": SEEN.findall(opened)[-1]})
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Changed since you opened this page: Source&#x27;s name, Anything else." in page, page[
+        page.index("draft-changed") : page.index("draft-changed") + 1500
+    ]
+    assert page.count(CHANGED_TAG) == 2
+    assert CHANGED_TAG in _row(page, "more.further_information")
+    assert CHANGED_TAG in _row(page, "source.name")
+    assert CHANGED_TAG not in _row(page, "entry.what")
+    assert "TAB2 ONLY: he gave one girl a phone." in page and "Ann Other" in page
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+    # Submitted from the page that showed the change, it goes.
+    done = client.post(url, {**_form(page), "seen": SEEN.findall(page)[-1]})
+    assert done.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Status.NEW
+    assert draft.further_information == "TAB2 ONLY: he gave one girl a phone."
+
+
+def test_a_removed_detail_and_a_form_without_digests_are_told_plainly(partner: Any) -> None:
+    draft = _draft(partner)
+    services.submission_save_draft(
+        actor=partner, submission=draft, data={"mentions": intel_data()["mentions"]}
+    )
+    client = Client()
+    client.force_login(partner)
+    url = f"/intelligence/{draft.pk}/check/"
+    opened = client.get(url).content.decode()
+    services.submission_save_draft(
+        actor=partner,
+        submission=draft,
+        data={"mentions": [{"kind": "vehicle", "registration": "NM12 XYZ"}]},
+    )
+    seen = SEEN.findall(opened)[-1]
+    page = client.post(url, {**_form(opened), "seen": seen}).content.decode()
+    # The vehicle kept its place but lost its make and colour; the phone is gone.
+    summary = page[page.index("changed-summary") : page.index("changed-summary") + 300]
+    assert "Vehicle, People, vehicles, phones, accounts and places: 1 removed." in page, summary
+
+    # A page from before the digests (or anything that is not ours): no marks, no error.
+    for posted in ({}, {"seen": "nonsense"}, {"seen": ":" * 30_000}, {"seen": "a:b,,c"}):
+        response = client.post(url, {**_form(opened), **posted})
+        assert response.status_code == 409
+        assert CHANGED_TAG not in response.content.decode()
+        assert 'data-testid="changed-summary"' not in response.content.decode()

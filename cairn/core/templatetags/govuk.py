@@ -18,6 +18,7 @@ from django.utils.html import format_html
 
 from cairn.core import wording
 from cairn.core.submit_keys import hidden_field
+from cairn.pole.models import Platform, PremisesType
 
 register = template.Library()
 
@@ -168,3 +169,11 @@ def back_link_landmark(parser: Parser, token: Token) -> BackLinkLandmarkNode:
     nodelist = parser.parse(("endback_link_landmark",))
     parser.delete_first_token()
     return BackLinkLandmarkNode(nodelist)
+
+
+@register.filter
+def mention_choice(value: Any, field: str) -> str:
+    """A mention's stored choice as its label: `platform` ("x" -> "X (Twitter)") or
+    `premises_type` ("car_park" -> "Car park"); anything unknown as given."""
+    choices = {"platform": Platform.choices, "premises_type": PremisesType.choices}.get(field, [])
+    return str(dict(choices).get(str(value or ""), value or ""))
