@@ -30,6 +30,7 @@ from .access import (
 from .bundle import Segment, segments
 from .cover import sar_cover
 from .models import (
+    NEITHER_CONFIRM_NOR_DENY,
     BundleItem,
     Exemption,
     RequestStatus,
@@ -206,10 +207,9 @@ def sar_items(
 
 
 def item_segments(item: BundleItem) -> list[Segment]:
-    labels = dict(Exemption.choices)
     return segments(
         item.text,
-        [(r.start, r.end, str(labels[r.exemption]).lower()) for r in item.redactions.all()],
+        [(r.start, r.end, Exemption.disclosed_label(r.exemption)) for r in item.redactions.all()],
     )
 
 
@@ -240,16 +240,27 @@ def sar_parts(sar: SubjectAccessRequest, *, viewer: Actor) -> list[dict[str, Any
 
 
 def disclosure_context(sar: SubjectAccessRequest) -> dict[str, Any]:
-    """What the disclosure PDF (rights/sar_pdf.html) shows: redacted spans and withheld
-    records appear as their exemption only; the words they replace are never put in it."""
+    """What the disclosure PDF (rights/sar_pdf.html) shows: redacted spans appear as their
+    exemption only, so the words they replace are never put in it. A withheld record gives
+    nothing of itself (no title, date, type or place among the records: its title alone
+    can say what the exemption hides): it is one line in a list of its own, "a record held
+    by <agency> was withheld: <exemption>", sorted so its position says nothing either;
+    under an exemption that may neither confirm nor deny, not even that (ADR 0025)."""
     bundle_items = sar_items(sar)
     items = [
-        {"item": item, "segments": [] if item.withheld else item_segments(item)}
+        {"item": item, "segments": item_segments(item)}
         for item in bundle_items
+        if not item.withheld
     ]
+    withheld = sorted(
+        (item.agency.name, Exemption.disclosed_label(item.withheld_exemption))
+        for item in bundle_items
+        if item.withheld and item.withheld_exemption not in NEITHER_CONFIRM_NOR_DENY
+    )
     return {
         "sar": sar,
         "items": items,
+        "withheld": [{"agency": a, "exemption": e} for a, e in withheld],
         "cover": sar_cover(sar, bundle_items),
         "generated_at": timezone.now(),
     }
