@@ -27,6 +27,7 @@ from cairn.core.text import require_id, says_too_little
 from cairn.core.types import Actor
 from cairn.intelligence.models import Submission, SubmissionEntity
 from cairn.network.matching.online import CandidateFields, match_person
+from cairn.notifications.models import Notification
 from cairn.notifications.services import notifications_resolve, notify
 from cairn.pole import services as pole
 from cairn.pole.models import Entity, EntityShare, Person
@@ -943,11 +944,41 @@ def _check_exemption(exemption: str, reason: str) -> None:
         raise ValidationError(errors)
 
 
+def _approval_reset(actor: Actor, sar: SubjectAccessRequest, item: BundleItem, done: str) -> None:
+    """A part approved as it stood is approved no longer once it changes: its agency's IG
+    must hear it, or the request waits on an approval nobody knows is missing (tester
+    report 1, F5). `done`: what happened to the record ("redacted words in")."""
+    _tell(
+        actor,
+        _ig_of({item.agency_id}),
+        kind="rights_request",
+        title=f"{sar.reference}: your agency's approval was reset: please approve again",
+        body=f"Your agency's approval of {sar.reference} was reset because "
+        f"{agency_of(actor).name}'s information governance {done} "
+        f"{_record_ref(item)} of your part. Review your part and approve it again: the "
+        f"disclosure waits for it, and is due by {sar.due_on:%-d %B %Y}.",
+        url=reverse("rights:sar-detail", args=[sar.pk]),
+        obj=sar,
+    )
+
+
+def _record_ref(item: BundleItem) -> str:
+    """A record named by its type and number only, as inbox items name records."""
+    return f"{item.record_type.replace('_', ' ')} {item.record_id}"
+
+
 def _changed(
-    actor: Actor, sar: SubjectAccessRequest, item: BundleItem, details: dict[str, Any]
+    actor: Actor,
+    sar: SubjectAccessRequest,
+    item: BundleItem,
+    details: dict[str, Any],
+    *,
+    done: str,
 ) -> None:
     # A part approved as it stood is approved no longer once it changes.
     voided, _ = AgencyApproval.objects.filter(sar=sar, agency_id=item.agency_id).delete()
+    if voided:
+        _approval_reset(actor, sar, item, done)
     audit.record(
         actor=actor,
         event="rights.sar_redacted",
@@ -991,6 +1022,7 @@ def sar_redact(
         sar,
         item,
         {"spans": spans, "exemption": exemption, "reason": reason.strip()},
+        done="redacted words in",
     )
     return created
 
@@ -1011,19 +1043,64 @@ def sar_withhold(
     item.withheld_reason = reason.strip()
     item.withheld_by = actor
     item.save(update_fields=["withheld_exemption", "withheld_reason", "withheld_by"])
-    _changed(actor, sar, item, {"withheld": True, "exemption": exemption, "reason": reason.strip()})
+    _changed(
+        actor,
+        sar,
+        item,
+        {"withheld": True, "exemption": exemption, "reason": reason.strip()},
+        done="withheld",
+    )
     if item.agency_id != actor.agency_id:
-        notify(
-            recipients=_ig_of({item.agency_id}),
-            kind="rights_request",
-            title=f"{sar.reference}: {agency_of(actor).name} withheld a record of your part",
-            body="It is left out of the disclosure. Open the record to see the exemption and "
-            "reason, and undo the withholding if your agency would disclose it.",
-            url=reverse("rights:sar-item", args=[sar.pk, item.pk]),
-            obj=sar,
-            sender=actor,
-        )
+        _tell_withheld(actor, sar, item)
     return item
+
+
+def _tell_withheld(actor: Actor, sar: SubjectAccessRequest, item: BundleItem) -> None:
+    """The holding agency's IG learns that the handler withheld records of its part: one
+    unread inbox item per request and withholding agency, kept up to date with every record
+    of its part that agency has withheld (seven withholdings in a row made seven identical
+    items). Once read, the next withholding makes a new item."""
+    who = agency_of(actor).name
+    prefix = f"{sar.reference}: {who} withheld "
+    withheld = list(
+        sar.items.filter(agency_id=item.agency_id, withheld_by__agency_id=actor.agency_id)
+        .exclude(withheld_exemption="")
+        .order_by("position")
+    )
+    listed = ", ".join(_record_ref(i) for i in withheld)
+    many = len(withheld) > 1
+    title = prefix + (f"{len(withheld)} records of your part" if many else "a record of your part")
+    body = (
+        f"Left out of the disclosure: {listed}. "
+        + ("They are tagged Withheld on the request page; open each" if many else "Open the record")
+        + " to see the exemption and reason, and undo the withholding if your agency would "
+        "disclose it."
+    )
+    url = (
+        reverse("rights:sar-detail", args=[sar.pk])
+        if many
+        else reverse("rights:sar-item", args=[sar.pk, item.pk])
+    )
+    recipients = _ig_of({item.agency_id})
+    unread = Notification.objects.filter(
+        recipient__in=recipients,
+        kind="rights_request",
+        object_type=sar._meta.label_lower,
+        object_id=str(sar.pk),
+        title__startswith=prefix,
+        read_at__isnull=True,
+    )
+    updated = {n.recipient_id for n in unread}
+    unread.update(title=title[:200], body=body, url=url)
+    notify(
+        recipients=[u for u in recipients if u.pk not in updated],
+        kind="rights_request",
+        title=title,
+        body=body,
+        url=url,
+        obj=sar,
+        sender=actor,
+    )
 
 
 @transaction.atomic
@@ -1053,6 +1130,8 @@ def sar_unwithhold(*, actor: Actor, sar_id: int, item_id: int, reason: str) -> B
         justification=f"{sar.reference}: {reason.strip()[:400]}",
         details={**before, "reason": reason.strip()[:500], "approval_voided": bool(voided)},
     )
+    if voided:
+        _approval_reset(actor, sar, item, "undid the withholding of")
     return item
 
 
