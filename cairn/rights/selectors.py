@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cairn.accounts.models import Agency, User
+from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
 from cairn.core.text import require_id
 from cairn.core.types import Actor
@@ -213,6 +216,62 @@ def item_segments(item: BundleItem) -> list[Segment]:
     )
 
 
+@dataclass(frozen=True)
+class PartContacts:
+    """Who at Cairn hears of an agency's part of a request (ADR 0025, amendment, F7): its
+    information governance; else, where it has none (so nobody there can approve), those
+    who could give someone that role: its own user administrators, else the Hub's; else
+    nobody. `said` is how pages name them, truthfully, in a sentence."""
+
+    agency: str
+    users: tuple[User, ...]
+    kind: str  # "ig", "agency_admins", "hub_admins" or "nobody"
+
+    @property
+    def said(self) -> str:
+        return {
+            "ig": f"{self.agency}'s information governance",
+            "agency_admins": f"{self.agency}'s user administrators (it has no information "
+            "governance user in Cairn)",
+            "hub_admins": f"the Hub's user administrators ({self.agency} has no information "
+            "governance user or user administrator in Cairn)",
+        }.get(self.kind, "")
+
+    @property
+    def nobody(self) -> bool:
+        return not self.users
+
+
+def part_contacts(agency_ids: Iterable[int]) -> dict[int, PartContacts]:
+    """`PartContacts` for each agency, in two queries."""
+    wanted = set(agency_ids)
+    names = dict(Agency.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    ig_roles = roles_for("rights.manage_request")
+    admin_roles = roles_for("accounts.manage_users")
+    users = list(
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(agency_id__in=wanted, role__in=ig_roles) | Q(role__in=admin_roles),
+        )
+        .order_by("pk")
+    )
+    hub_admins = tuple(u for u in users if u.role in admin_roles)
+    found: dict[int, PartContacts] = {}
+    for pk in wanted:
+        ig = tuple(u for u in users if u.agency_id == pk and u.role in ig_roles)
+        own = tuple(u for u in hub_admins if u.agency_id == pk)
+        name = names.get(pk, "")
+        if ig:
+            found[pk] = PartContacts(name, ig, "ig")
+        elif own:
+            found[pk] = PartContacts(name, own, "agency_admins")
+        elif hub_admins:
+            found[pk] = PartContacts(name, hub_admins, "hub_admins")
+        else:
+            found[pk] = PartContacts(name, (), "nobody")
+    return found
+
+
 def sar_parts(sar: SubjectAccessRequest, *, viewer: Actor) -> list[dict[str, Any]]:
     """Each owning agency's part: its name, item count, approval and takeover (or None),
     whether it is a police agency's, and whether `viewer` may take it over; counting only
@@ -236,6 +295,10 @@ def sar_parts(sar: SubjectAccessRequest, *, viewer: Actor) -> list[dict[str, Any
             },
         )
         part["items"] += 1
+    # Who is asked to approve each part, or was told of its takeover (F7).
+    contacts = part_contacts(parts)
+    for agency_id, part in parts.items():
+        part["contacts"] = contacts[agency_id]
     return list(parts.values())
 
 

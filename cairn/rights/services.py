@@ -69,7 +69,7 @@ from .models import (
     SarStatus,
     SubjectAccessRequest,
 )
-from .selectors import sar_candidates
+from .selectors import part_contacts, sar_candidates
 
 # UK GDPR Art. 12(3): one month, extendable by two further months where complex.
 MONTHS_TO_ANSWER = 1
@@ -896,9 +896,33 @@ def sar_confirm(*, actor: Actor, sar_id: int, person_ids: list[int]) -> SubjectA
     # Police IG not asked to approve a part cannot open the partner's request: where it
     # would log the police's own.
     log_url = reverse("rights:sar-new")
+    # An agency with no IG user has nobody to approve its part: those who could give
+    # someone the role are told instead, without a link they could not open (F7).
+    contacts = part_contacts(agencies)
+    for agency_id in sorted(agencies):
+        told = contacts[agency_id]
+        if told.kind in ("ig", "nobody"):
+            continue
+        notify(
+            recipients=told.users,
+            kind="rights_request",
+            title=f"{sar.reference}: {told.agency} has nobody to approve its part of a "
+            "subject access request",
+            body=f"A subject access request handled by {agency_of(actor).name} includes "
+            f"records {told.agency} holds. {told.agency} has no information governance user "
+            "in Cairn, so nobody there can approve its part: give someone there that role. "
+            + (
+                "A police force's part cannot be taken over: the request waits for it."
+                if agency_id in police_agencies()
+                else "Otherwise the handling information governance takes the part over."
+            ),
+            obj=sar,
+            sender=actor,
+        )
+    agencies_with_ig = {a for a in agencies if contacts[a].kind == "ig"}
     for recipients, title, body, url in (
-        (agencies - police, approve, due, sar_url),
-        (agencies & police, approve, f"{due} {left_out_note}", sar_url),
+        (agencies_with_ig - police, approve, due, sar_url),
+        (agencies_with_ig & police, approve, f"{due} {left_out_note}", sar_url),
         (
             police - agencies,
             f"{sar.reference}: a partner's subject access request touches police-only records",
@@ -1063,7 +1087,7 @@ def _tell_withheld(actor: Actor, sar: SubjectAccessRequest, item: BundleItem) ->
     who = agency_of(actor).name
     prefix = f"{sar.reference}: {who} withheld "
     withheld = list(
-        sar.items.filter(agency_id=item.agency_id, withheld_by__agency_id=actor.agency_id)
+        sar.items.filter(agency_id=item.agency_id, withheld_by__agency_id=actor.agency_id or 0)
         .exclude(withheld_exemption="")
         .order_by("position")
     )
@@ -1170,6 +1194,9 @@ def sar_take_over(*, actor: Actor, sar_id: int, agency_id: int, reason: str) -> 
     takeover = PartTakeover.objects.create(
         sar=sar, agency=agency, reason=reason.strip(), taken_by=actor, taken_at=timezone.now()
     )
+    # Its IG is told, or where it has none those who could give someone the role (F7);
+    # the audit and the page say which, or that nobody could be told.
+    told = part_contacts([agency_id])[agency_id]
     subjects: list[int | None] = [*sar.people.order_by("pk").values_list("pk", flat=True)]
     for subject in subjects or [None]:
         audit.record(
@@ -1180,7 +1207,12 @@ def sar_take_over(*, actor: Actor, sar_id: int, agency_id: int, reason: str) -> 
             justification=f"{sar.reference}: {agency.name}'s part taken over. {takeover.reason}"[
                 :500
             ],
-            details={"agency": agency_id, "reason": takeover.reason[:500]},
+            details={
+                "agency": agency_id,
+                "reason": takeover.reason[:500],
+                "told": told.kind,
+                "told_users": len(told.users),
+            },
         )
     notifications_resolve(
         actor=actor,
@@ -1189,16 +1221,31 @@ def sar_take_over(*, actor: Actor, sar_id: int, agency_id: int, reason: str) -> 
         justification=f"{sar.reference}: {agency.name}'s part taken over by the handling IG",
         recipients=[u.pk for u in _ig_of({agency_id})],
     )
-    notify(
-        recipients=_ig_of({agency_id}),
-        kind="rights_request",
-        title=f"{sar.reference}: {agency_of(actor).name} took over your agency's part",
-        body="Your part was not approved in time, so the handling information governance "
-        "now reviews and discloses it; the reason is on the request. Nothing is asked of you.",
-        url=reverse("rights:sar-detail", args=[sar.pk]),
-        obj=sar,
-        sender=actor,
-    )
+    if told.kind == "ig":
+        notify(
+            recipients=told.users,
+            kind="rights_request",
+            title=f"{sar.reference}: {agency_of(actor).name} took over your agency's part",
+            body="Your part was not approved in time, so the handling information governance "
+            "now reviews and discloses it; the reason is on the request. Nothing is asked of "
+            "you.",
+            url=reverse("rights:sar-detail", args=[sar.pk]),
+            obj=sar,
+            sender=actor,
+        )
+    elif told.users:
+        notify(
+            recipients=told.users,
+            kind="rights_request",
+            title=f"{sar.reference}: {agency_of(actor).name} took over {agency.name}'s part "
+            "of a subject access request",
+            body=f"{agency.name} has no information governance user in Cairn, so nobody there "
+            f"could approve its part: {agency_of(actor).name}'s information governance now "
+            f"reviews and discloses {agency.name}'s records. Give someone at {agency.name} "
+            "that role if it should answer for its records in future requests.",
+            obj=sar,
+            sender=actor,
+        )
     # The notification above is news, not a task: it is not left asking to approve.
     return takeover
 
