@@ -216,6 +216,38 @@ def item_segments(item: BundleItem) -> list[Segment]:
     )
 
 
+def whom_to_ask(viewer: Actor, person_ids: Iterable[int]) -> dict[int, str]:
+    """For each restricted record, whom `viewer` is told to ask about it ("ask your
+    information governance"), by role and agency only: their own agency's IG; where it
+    has no IG user in Cairn, the IG of the agency that restricted the record (else that
+    agency), so the reporter is never sent to nobody (tester report 1, F6)."""
+    wanted = set(person_ids)
+    if not wanted:
+        return {}
+    restricting = {
+        r.person_id: r.applied_by.agency
+        for r in Restriction.objects.filter(person_id__in=wanted, lifted_at__isnull=True)
+        .select_related("applied_by__agency")
+        .order_by("applied_at")
+    }
+    agencies = {a.pk for a in restricting.values() if a is not None} | {viewer.agency_id or 0}
+    with_ig = set(
+        User.objects.filter(
+            agency_id__in=agencies, role__in=roles_for("rights.manage_request"), is_active=True
+        ).values_list("agency_id", flat=True)
+    )
+    found: dict[int, str] = {}
+    for pk in wanted:
+        agency = restricting.get(pk)
+        if viewer.agency_id in with_ig or agency is None:
+            found[pk] = "your information governance"
+        elif agency.pk in with_ig:
+            found[pk] = f"{agency.name}'s information governance"
+        else:
+            found[pk] = agency.name
+    return found
+
+
 @dataclass(frozen=True)
 class PartContacts:
     """Who at Cairn hears of an agency's part of a request (ADR 0025, amendment, F7): its

@@ -30,6 +30,7 @@ from cairn.network.matching.online import CandidateFields, match_person
 from cairn.notifications.models import Notification
 from cairn.notifications.services import notifications_resolve, notify
 from cairn.pole import services as pole
+from cairn.pole.access import access_person_by_id, access_restricted_person
 from cairn.pole.models import Entity, EntityShare, Person
 
 from .access import (
@@ -49,6 +50,7 @@ from .access import (
     is_sar_handler,
     police_agencies,
     readable_agencies,
+    visible_requests,
     visible_sars,
 )
 from .bundle import records_about
@@ -69,7 +71,7 @@ from .models import (
     SarStatus,
     SubjectAccessRequest,
 )
-from .selectors import part_contacts, sar_candidates
+from .selectors import part_contacts, sar_candidates, whom_to_ask
 
 # UK GDPR Art. 12(3): one month, extendable by two further months where complex.
 MONTHS_TO_ANSWER = 1
@@ -487,20 +489,32 @@ def restriction_apply(
     # (and the IG who logged the request, to reply), and so is every agency holding
     # records about the person, with the reporters whose lists now show it restricted:
     # one item each, the record's id only (no personal data in notifications).
-    _tell(
-        actor,
-        _owners(person) + _holders(person) + (_request_ig(rr) if rr is not None else []),
-        kind="rights_restriction",
-        title=f"Processing of record {person.pk} is restricted",
-        body=f"{agency_of(actor).name} restricted it (UK GDPR Article 18): it is kept but "
-        "withheld from everyday use until the restriction is lifted.",
-        url=(
-            reverse("rights:detail", args=[rr.pk])
-            if rr is not None
-            else reverse("pole:person-detail", args=[person.pk])
-        ),
-        obj=restriction,
+    body = (
+        f"{agency_of(actor).name} restricted it (UK GDPR Article 18): it is kept but "
+        "withheld from everyday use until the restriction is lifted."
     )
+    for url, users in _restriction_links(
+        _owners(person) + _holders(person) + (_request_ig(rr) if rr is not None else []),
+        person,
+        rr,
+    ).items():
+        reporter = url == reverse("concerns:list")
+        ask = whom_to_ask(users[0], [person.pk])[person.pk] if reporter else ""
+        _tell(
+            actor,
+            users,
+            kind="rights_restriction",
+            title=f"Processing of record {person.pk} is restricted",
+            body=body
+            + (
+                " Your concerns about it show as Restricted in Your concerns; ask "
+                f"{ask} if you need to know more."
+                if reporter
+                else ""
+            ),
+            url=url,
+            obj=restriction,
+        )
     if rr is not None:
         _close(actor, rr, Outcome.RESTRICTED, reason, tell=False)
     return restriction
@@ -553,16 +567,57 @@ def restriction_lift(*, actor: Actor, person_id: int, reason: str) -> Restrictio
     # Everyone told of the restriction hears it is lifted (ADR 0023, amendment): the
     # record's id only.
     told = {u.pk for u in repliers}
-    _tell(
-        actor,
-        [u for u in _owners(person) + _holders(person) if u.pk not in told],
-        kind="rights_restriction",
-        title=f"The restriction on record {person.pk} is lifted",
-        body=f"{agency_of(actor).name} lifted it: the record is back in everyday use.",
-        url=reverse("pole:person-detail", args=[person.pk]),
-        obj=restriction,
-    )
+    for url, users in _restriction_links(
+        [u for u in _owners(person) + _holders(person) if u.pk not in told], person, None
+    ).items():
+        _tell(
+            actor,
+            users,
+            kind="rights_restriction",
+            title=f"The restriction on record {person.pk} is lifted",
+            body=f"{agency_of(actor).name} lifted it: the record is back in everyday use.",
+            url=url,
+            obj=restriction,
+        )
     return restriction
+
+
+def _restriction_links(
+    users: list[User], person: Person, rr: RightsRequest | None
+) -> dict[str, list[User]]:
+    """Those told of a restriction (or its lifting), grouped by a link each can open
+    (tester report 1, F6: a reporter's item opened the request, a 404 for them): the
+    request, for IG who may see it; the record, for whoever may open it (IG and the owning
+    agency while restricted; anyone who may see it once lifted); a reporter's own list of
+    concerns, where theirs shows as Restricted; else no link."""
+    reporters = set(
+        Concern.objects.filter(child=person)
+        .exclude(status="draft")
+        .values_list("reporter_id", flat=True)
+    )
+    groups: dict[str, list[User]] = {}
+    for user in {u.pk: u for u in users}.values():
+        url = ""
+        if rr is not None and visible_requests(user).filter(pk=rr.pk).exists():
+            url = reverse("rights:detail", args=[rr.pk])
+        elif _opens(user, person):
+            url = reverse("pole:person-detail", args=[person.pk])
+        elif user.pk in reporters:
+            url = reverse("concerns:list")
+        groups.setdefault(url, []).append(user)
+    return groups
+
+
+def _opens(user: User, person: Person) -> bool:
+    """`user` may open the person's page as it now stands (restricted or not)."""
+    try:
+        if Entity.objects.filter(pk=person.pk, restricted_since__isnull=False).exists():
+            access_restricted_person(user, person.pk)
+        else:
+            access_person_by_id(user, person.pk)
+    except Http404:
+        return False
+    return True
 
 
 # How alike a new record must be to a restricted one for IG to be asked whether it is the
