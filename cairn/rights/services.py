@@ -595,12 +595,13 @@ def _restriction_links(
         .exclude(status="draft")
         .values_list("reporter_id", flat=True)
     )
+    restricted = Entity.objects.filter(pk=person.pk, restricted_since__isnull=False).exists()
     groups: dict[str, list[User]] = {}
     for user in {u.pk: u for u in users}.values():
         url = ""
         if rr is not None and visible_requests(user).filter(pk=rr.pk).exists():
             url = reverse("rights:detail", args=[rr.pk])
-        elif _opens(user, person):
+        elif _opens(user, person, restricted=restricted):
             url = reverse("pole:person-detail", args=[person.pk])
         elif user.pk in reporters:
             url = reverse("concerns:list")
@@ -608,10 +609,10 @@ def _restriction_links(
     return groups
 
 
-def _opens(user: User, person: Person) -> bool:
+def _opens(user: User, person: Person, *, restricted: bool) -> bool:
     """`user` may open the person's page as it now stands (restricted or not)."""
     try:
-        if Entity.objects.filter(pk=person.pk, restricted_since__isnull=False).exists():
+        if restricted:
             access_restricted_person(user, person.pk)
         else:
             access_person_by_id(user, person.pk)
