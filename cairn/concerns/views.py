@@ -35,6 +35,7 @@ from cairn.network.selectors import possible_matches
 from cairn.pole import services as pole_services
 from cairn.pole.access import access_person_by_id, view_person
 from cairn.pole.mentions import MENTION_FORMS, choose_person
+from cairn.rights.selectors import whom_to_ask
 
 from . import forms, selectors, services
 from . import screening as rules
@@ -142,6 +143,11 @@ def concern_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # A concern about a restricted record shows its reference and status only: no child
     # is shown, so none is consulted.
     shown = [c for c in page if not getattr(c, "child_restricted", False)]
+    restricted = [c for c in page if getattr(c, "child_restricted", False)]
+    # Whom to ask about one: named by agency where the reporter's has no IG (ADR 0023).
+    ask = whom_to_ask(request.user, [c.child_id for c in restricted if c.child_id])
+    for c in restricted:
+        c.ask = ask.get(c.child_id or 0, "your information governance")  # type: ignore[attr-defined]
     selectors.consult_concerns(request.user, [*shown, *drafts], justification="My concerns list")
     return render(
         request,

@@ -25,6 +25,7 @@ from cairn.core.http import agency_id_of
 from cairn.core.types import Actor
 from cairn.disruption.models import TacticStatus, TacticSubject
 from cairn.hub.models import Action, ActionStatus
+from cairn.intelligence.about import people_each_is_about
 from cairn.intelligence.models import CrimeReferral, Status, Submission
 from cairn.missing.models import MissingEpisode
 from cairn.pole.models import Entity, Link, LookedAfter, Person, PersonCategory
@@ -408,6 +409,19 @@ def submission_blockers(ids: Iterable[int]) -> dict[int, list[str]]:
             found[pk].append("fib_workflow")
     for pk, codes in _subject_blockers({pk: subject for pk, _s, subject in rows}).items():
         found[pk] += codes
+    # An open subject access request covers every entry about its person, not only those
+    # with them as subject: the FIB's links and the matches made at entry too (ADR 0025).
+    about = people_each_is_about(wanted)
+    requested = set(
+        SubjectAccessRequest.people.through.objects.filter(
+            person_id__in=set().union(*about.values())
+        )
+        .exclude(subjectaccessrequest__status__in=SarStatus.finished())
+        .values_list("person_id", flat=True)
+    )
+    for pk, people in about.items():
+        if people & requested and "subject_sar" not in found[pk]:
+            found[pk].append("subject_sar")
     return found
 
 

@@ -28,7 +28,8 @@ from cairn.concerns.models import (
 from cairn.core.types import Actor
 from cairn.disruption.models import DisruptionPlan, SubjectRole, Tactic, TacticShare
 from cairn.hub.models import Action, AgendaItem, MinutesDistribution
-from cairn.intelligence.models import CrimeReferral, Dissemination, Submission, SubmissionEntity
+from cairn.intelligence.about import about_person_q
+from cairn.intelligence.models import CrimeReferral, Dissemination, Submission
 from cairn.intelligence.models import Status as IntelStatus
 from cairn.missing.models import MissingEpisode
 from cairn.pole.models import EntityShare, Link, LinkSource, LookedAfter, Person
@@ -85,6 +86,8 @@ RELATIONS: dict[str, str] = {
     "referrals.Referral.child": "_referrals",
     "intelligence.Submission.subject": "_intelligence",
     "intelligence.SubmissionEntity.entity": "_intelligence",
+    # Not a relation: a person named in an entry and matched at entry keeps the record's
+    # id in Submission.mentions (JSON); _intelligence finds those too.
     "intelligence.CrimeReferral.child": "_crime_referrals",
     "disruption.TacticSubject.entity": "_tactics",
     "disruption.Cawn.child": "_tactics",
@@ -351,9 +354,11 @@ def _risk_decisions(person: Person) -> Iterator[ItemSpec]:
 
 
 def _intelligence(person: Person) -> Iterator[ItemSpec]:
-    linked = SubmissionEntity.objects.filter(entity_id=person.pk).values("submission_id")
+    """Every submitted entry about the person, in whatever state the FIB has it (new,
+    triaged, returned...): as subject, linked by the FIB, or matched at entry to their
+    record ("Use this record"), which the FIB may not have linked yet."""
     for s in (
-        Submission.objects.filter(Q(subject=person) | Q(pk__in=linked), disposed_at__isnull=True)
+        Submission.objects.filter(about_person_q(person.pk), disposed_at__isnull=True)
         .exclude(status=IntelStatus.DRAFT)
         .prefetch_related(
             Prefetch(

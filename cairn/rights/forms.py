@@ -284,7 +284,7 @@ class TakeOverForm(GovukForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="At least 20 characters: for example, that the agency did not answer "
-        "before the time limit. The agency's information governance is told.",
+        "before the time limit.",
         error_messages={"required": "Enter why you take over this agency's part"},
     )
 

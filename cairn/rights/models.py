@@ -165,6 +165,22 @@ class Exemption(models.TextChoices):
     )
     OTHER = "other", "Other (say which)"
 
+    @classmethod
+    def disclosed_label(cls, value: str) -> str:
+        """The label as the requester reads it mid-sentence ("[Redacted: third-party
+        personal data]"): the first letter lowered only, so "DPA 2018" keeps its capitals."""
+        label = str(dict(cls.choices).get(value, value))
+        return label[:1].lower() + label[1:]
+
+
+# Exemptions under which a withheld record is left out of the disclosure without a line
+# saying a record was withheld (ADR 0025, amendment "a withheld record tells nothing"):
+# the line itself, "a record held by the police was withheld: would prejudice an
+# investigation", tells a suspect what the withholding protects (DPA 2018 s.45(6)).
+NEITHER_CONFIRM_NOR_DENY = frozenset(
+    {Exemption.PREJUDICE_INVESTIGATION, Exemption.INTELLIGENCE_SOURCE}
+)
+
 
 class DisclosureMethod(models.TextChoices):
     SECURE_EMAIL = "secure_email", "Secure email"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -10,6 +11,8 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cairn.accounts.models import Agency, User
+from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
 from cairn.core.text import require_id
 from cairn.core.types import Actor
@@ -30,6 +33,7 @@ from .access import (
 from .bundle import Segment, segments
 from .cover import sar_cover
 from .models import (
+    NEITHER_CONFIRM_NOR_DENY,
     BundleItem,
     Exemption,
     RequestStatus,
@@ -206,11 +210,98 @@ def sar_items(
 
 
 def item_segments(item: BundleItem) -> list[Segment]:
-    labels = dict(Exemption.choices)
     return segments(
         item.text,
-        [(r.start, r.end, str(labels[r.exemption]).lower()) for r in item.redactions.all()],
+        [(r.start, r.end, Exemption.disclosed_label(r.exemption)) for r in item.redactions.all()],
     )
+
+
+def whom_to_ask(viewer: Actor, person_ids: Iterable[int]) -> dict[int, str]:
+    """For each restricted record, whom `viewer` is told to ask about it ("ask your
+    information governance"), by role and agency only: their own agency's IG; where it
+    has no IG user in Cairn, the IG of the agency that restricted the record (else that
+    agency), so the reporter is never sent to nobody (tester report 1, F6)."""
+    wanted = set(person_ids)
+    if not wanted:
+        return {}
+    restricting = {
+        r.person_id: r.applied_by.agency
+        for r in Restriction.objects.filter(person_id__in=wanted, lifted_at__isnull=True)
+        .select_related("applied_by__agency")
+        .order_by("applied_at")
+    }
+    agencies = {a.pk for a in restricting.values() if a is not None} | {viewer.agency_id or 0}
+    with_ig = set(
+        User.objects.filter(
+            agency_id__in=agencies, role__in=roles_for("rights.manage_request"), is_active=True
+        ).values_list("agency_id", flat=True)
+    )
+    found: dict[int, str] = {}
+    for pk in wanted:
+        agency = restricting.get(pk)
+        if viewer.agency_id in with_ig or agency is None:
+            found[pk] = "your information governance"
+        elif agency.pk in with_ig:
+            found[pk] = f"{agency.name}'s information governance"
+        else:
+            found[pk] = agency.name
+    return found
+
+
+@dataclass(frozen=True)
+class PartContacts:
+    """Who at Cairn hears of an agency's part of a request (ADR 0025, amendment, F7): its
+    information governance; else, where it has none (so nobody there can approve), those
+    who could give someone that role: its own user administrators, else the Hub's; else
+    nobody. `said` is how pages name them, truthfully, in a sentence."""
+
+    agency: str
+    users: tuple[User, ...]
+    kind: str  # "ig", "agency_admins", "hub_admins" or "nobody"
+
+    @property
+    def said(self) -> str:
+        return {
+            "ig": f"{self.agency}'s information governance",
+            "agency_admins": f"{self.agency}'s user administrators (it has no information "
+            "governance user in Cairn)",
+            "hub_admins": f"the Hub's user administrators ({self.agency} has no information "
+            "governance user or user administrator in Cairn)",
+        }.get(self.kind, "")
+
+    @property
+    def nobody(self) -> bool:
+        return not self.users
+
+
+def part_contacts(agency_ids: Iterable[int]) -> dict[int, PartContacts]:
+    """`PartContacts` for each agency, in three queries."""
+    wanted = set(agency_ids)
+    names = dict(Agency.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    ig_users = list(
+        User.objects.filter(
+            agency_id__in=wanted, role__in=roles_for("rights.manage_request"), is_active=True
+        ).order_by("pk")
+    )
+    hub_admins = tuple(
+        User.objects.filter(role__in=roles_for("accounts.manage_users"), is_active=True).order_by(
+            "pk"
+        )
+    )
+    found: dict[int, PartContacts] = {}
+    for pk in wanted:
+        ig = tuple(u for u in ig_users if u.agency_id == pk)
+        own = tuple(u for u in hub_admins if u.agency_id == pk)
+        name = names.get(pk, "")
+        if ig:
+            found[pk] = PartContacts(name, ig, "ig")
+        elif own:
+            found[pk] = PartContacts(name, own, "agency_admins")
+        elif hub_admins:
+            found[pk] = PartContacts(name, hub_admins, "hub_admins")
+        else:
+            found[pk] = PartContacts(name, (), "nobody")
+    return found
 
 
 def sar_parts(sar: SubjectAccessRequest, *, viewer: Actor) -> list[dict[str, Any]]:
@@ -236,20 +327,35 @@ def sar_parts(sar: SubjectAccessRequest, *, viewer: Actor) -> list[dict[str, Any
             },
         )
         part["items"] += 1
+    # Who is asked to approve each part, or was told of its takeover (F7).
+    contacts = part_contacts(parts)
+    for agency_id, part in parts.items():
+        part["contacts"] = contacts[agency_id]
     return list(parts.values())
 
 
 def disclosure_context(sar: SubjectAccessRequest) -> dict[str, Any]:
-    """What the disclosure PDF (rights/sar_pdf.html) shows: redacted spans and withheld
-    records appear as their exemption only; the words they replace are never put in it."""
+    """What the disclosure PDF (rights/sar_pdf.html) shows: redacted spans appear as their
+    exemption only, so the words they replace are never put in it. A withheld record gives
+    nothing of itself (no title, date, type or place among the records: its title alone
+    can say what the exemption hides): it is one line in a list of its own, "a record held
+    by <agency> was withheld: <exemption>", sorted so its position says nothing either;
+    under an exemption that may neither confirm nor deny, not even that (ADR 0025)."""
     bundle_items = sar_items(sar)
     items = [
-        {"item": item, "segments": [] if item.withheld else item_segments(item)}
+        {"item": item, "segments": item_segments(item)}
         for item in bundle_items
+        if not item.withheld
     ]
+    withheld = sorted(
+        (item.agency.name, Exemption.disclosed_label(item.withheld_exemption))
+        for item in bundle_items
+        if item.withheld and item.withheld_exemption not in NEITHER_CONFIRM_NOR_DENY
+    )
     return {
         "sar": sar,
         "items": items,
+        "withheld": [{"agency": a, "exemption": e} for a, e in withheld],
         "cover": sar_cover(sar, bundle_items),
         "generated_at": timezone.now(),
     }

@@ -27,8 +27,10 @@ from cairn.core.text import require_id, says_too_little
 from cairn.core.types import Actor
 from cairn.intelligence.models import Submission, SubmissionEntity
 from cairn.network.matching.online import CandidateFields, match_person
+from cairn.notifications.models import Notification
 from cairn.notifications.services import notifications_resolve, notify
 from cairn.pole import services as pole
+from cairn.pole.access import access_person_by_id, access_restricted_person
 from cairn.pole.models import Entity, EntityShare, Person
 
 from .access import (
@@ -48,6 +50,7 @@ from .access import (
     is_sar_handler,
     police_agencies,
     readable_agencies,
+    visible_requests,
     visible_sars,
 )
 from .bundle import records_about
@@ -68,7 +71,7 @@ from .models import (
     SarStatus,
     SubjectAccessRequest,
 )
-from .selectors import sar_candidates
+from .selectors import part_contacts, sar_candidates, whom_to_ask
 
 # UK GDPR Art. 12(3): one month, extendable by two further months where complex.
 MONTHS_TO_ANSWER = 1
@@ -486,20 +489,32 @@ def restriction_apply(
     # (and the IG who logged the request, to reply), and so is every agency holding
     # records about the person, with the reporters whose lists now show it restricted:
     # one item each, the record's id only (no personal data in notifications).
-    _tell(
-        actor,
-        _owners(person) + _holders(person) + (_request_ig(rr) if rr is not None else []),
-        kind="rights_restriction",
-        title=f"Processing of record {person.pk} is restricted",
-        body=f"{agency_of(actor).name} restricted it (UK GDPR Article 18): it is kept but "
-        "withheld from everyday use until the restriction is lifted.",
-        url=(
-            reverse("rights:detail", args=[rr.pk])
-            if rr is not None
-            else reverse("pole:person-detail", args=[person.pk])
-        ),
-        obj=restriction,
+    body = (
+        f"{agency_of(actor).name} restricted it (UK GDPR Article 18): it is kept but "
+        "withheld from everyday use until the restriction is lifted."
     )
+    for url, users in _restriction_links(
+        _owners(person) + _holders(person) + (_request_ig(rr) if rr is not None else []),
+        person,
+        rr,
+    ).items():
+        reporter = url == reverse("concerns:list")
+        ask = whom_to_ask(users[0], [person.pk])[person.pk] if reporter else ""
+        _tell(
+            actor,
+            users,
+            kind="rights_restriction",
+            title=f"Processing of record {person.pk} is restricted",
+            body=body
+            + (
+                " Your concerns about it show as Restricted in Your concerns; ask "
+                f"{ask} if you need to know more."
+                if reporter
+                else ""
+            ),
+            url=url,
+            obj=restriction,
+        )
     if rr is not None:
         _close(actor, rr, Outcome.RESTRICTED, reason, tell=False)
     return restriction
@@ -552,16 +567,58 @@ def restriction_lift(*, actor: Actor, person_id: int, reason: str) -> Restrictio
     # Everyone told of the restriction hears it is lifted (ADR 0023, amendment): the
     # record's id only.
     told = {u.pk for u in repliers}
-    _tell(
-        actor,
-        [u for u in _owners(person) + _holders(person) if u.pk not in told],
-        kind="rights_restriction",
-        title=f"The restriction on record {person.pk} is lifted",
-        body=f"{agency_of(actor).name} lifted it: the record is back in everyday use.",
-        url=reverse("pole:person-detail", args=[person.pk]),
-        obj=restriction,
-    )
+    for url, users in _restriction_links(
+        [u for u in _owners(person) + _holders(person) if u.pk not in told], person, None
+    ).items():
+        _tell(
+            actor,
+            users,
+            kind="rights_restriction",
+            title=f"The restriction on record {person.pk} is lifted",
+            body=f"{agency_of(actor).name} lifted it: the record is back in everyday use.",
+            url=url,
+            obj=restriction,
+        )
     return restriction
+
+
+def _restriction_links(
+    users: list[User], person: Person, rr: RightsRequest | None
+) -> dict[str, list[User]]:
+    """Those told of a restriction (or its lifting), grouped by a link each can open
+    (tester report 1, F6: a reporter's item opened the request, a 404 for them): the
+    request, for IG who may see it; the record, for whoever may open it (IG and the owning
+    agency while restricted; anyone who may see it once lifted); a reporter's own list of
+    concerns, where theirs shows as Restricted; else no link."""
+    reporters = set(
+        Concern.objects.filter(child=person)
+        .exclude(status="draft")
+        .values_list("reporter_id", flat=True)
+    )
+    restricted = Entity.objects.filter(pk=person.pk, restricted_since__isnull=False).exists()
+    groups: dict[str, list[User]] = {}
+    for user in {u.pk: u for u in users}.values():
+        url = ""
+        if rr is not None and visible_requests(user).filter(pk=rr.pk).exists():
+            url = reverse("rights:detail", args=[rr.pk])
+        elif _opens(user, person, restricted=restricted):
+            url = reverse("pole:person-detail", args=[person.pk])
+        elif user.pk in reporters:
+            url = reverse("concerns:list")
+        groups.setdefault(url, []).append(user)
+    return groups
+
+
+def _opens(user: User, person: Person, *, restricted: bool) -> bool:
+    """`user` may open the person's page as it now stands (restricted or not)."""
+    try:
+        if restricted:
+            access_restricted_person(user, person.pk)
+        else:
+            access_person_by_id(user, person.pk)
+    except Http404:
+        return False
+    return True
 
 
 # How alike a new record must be to a restricted one for IG to be asked whether it is the
@@ -895,9 +952,33 @@ def sar_confirm(*, actor: Actor, sar_id: int, person_ids: list[int]) -> SubjectA
     # Police IG not asked to approve a part cannot open the partner's request: where it
     # would log the police's own.
     log_url = reverse("rights:sar-new")
+    # An agency with no IG user has nobody to approve its part: those who could give
+    # someone the role are told instead, without a link they could not open (F7).
+    contacts = part_contacts(agencies)
+    for agency_id in sorted(agencies):
+        told = contacts[agency_id]
+        if told.kind in ("ig", "nobody"):
+            continue
+        notify(
+            recipients=told.users,
+            kind="rights_request",
+            title=f"{sar.reference}: {told.agency} has nobody to approve its part of a "
+            "subject access request",
+            body=f"A subject access request handled by {agency_of(actor).name} includes "
+            f"records {told.agency} holds. {told.agency} has no information governance user "
+            "in Cairn, so nobody there can approve its part: give someone there that role. "
+            + (
+                "A police force's part cannot be taken over: the request waits for it."
+                if agency_id in police_agencies()
+                else "Otherwise the handling information governance takes the part over."
+            ),
+            obj=sar,
+            sender=actor,
+        )
+    agencies_with_ig = {a for a in agencies if contacts[a].kind == "ig"}
     for recipients, title, body, url in (
-        (agencies - police, approve, due, sar_url),
-        (agencies & police, approve, f"{due} {left_out_note}", sar_url),
+        (agencies_with_ig - police, approve, due, sar_url),
+        (agencies_with_ig & police, approve, f"{due} {left_out_note}", sar_url),
         (
             police - agencies,
             f"{sar.reference}: a partner's subject access request touches police-only records",
@@ -943,11 +1024,41 @@ def _check_exemption(exemption: str, reason: str) -> None:
         raise ValidationError(errors)
 
 
+def _approval_reset(actor: Actor, sar: SubjectAccessRequest, item: BundleItem, done: str) -> None:
+    """A part approved as it stood is approved no longer once it changes: its agency's IG
+    must hear it, or the request waits on an approval nobody knows is missing (tester
+    report 1, F5). `done`: what happened to the record ("redacted words in")."""
+    _tell(
+        actor,
+        _ig_of({item.agency_id}),
+        kind="rights_request",
+        title=f"{sar.reference}: your agency's approval was reset: please approve again",
+        body=f"Your agency's approval of {sar.reference} was reset because "
+        f"{agency_of(actor).name}'s information governance {done} "
+        f"{_record_ref(item)} of your part. Review your part and approve it again: the "
+        f"disclosure waits for it, and is due by {sar.due_on:%-d %B %Y}.",
+        url=reverse("rights:sar-detail", args=[sar.pk]),
+        obj=sar,
+    )
+
+
+def _record_ref(item: BundleItem) -> str:
+    """A record named by its type and number only, as inbox items name records."""
+    return f"{item.record_type.replace('_', ' ')} {item.record_id}"
+
+
 def _changed(
-    actor: Actor, sar: SubjectAccessRequest, item: BundleItem, details: dict[str, Any]
+    actor: Actor,
+    sar: SubjectAccessRequest,
+    item: BundleItem,
+    details: dict[str, Any],
+    *,
+    done: str,
 ) -> None:
     # A part approved as it stood is approved no longer once it changes.
     voided, _ = AgencyApproval.objects.filter(sar=sar, agency_id=item.agency_id).delete()
+    if voided:
+        _approval_reset(actor, sar, item, done)
     audit.record(
         actor=actor,
         event="rights.sar_redacted",
@@ -991,6 +1102,7 @@ def sar_redact(
         sar,
         item,
         {"spans": spans, "exemption": exemption, "reason": reason.strip()},
+        done="redacted words in",
     )
     return created
 
@@ -1011,19 +1123,64 @@ def sar_withhold(
     item.withheld_reason = reason.strip()
     item.withheld_by = actor
     item.save(update_fields=["withheld_exemption", "withheld_reason", "withheld_by"])
-    _changed(actor, sar, item, {"withheld": True, "exemption": exemption, "reason": reason.strip()})
+    _changed(
+        actor,
+        sar,
+        item,
+        {"withheld": True, "exemption": exemption, "reason": reason.strip()},
+        done="withheld",
+    )
     if item.agency_id != actor.agency_id:
-        notify(
-            recipients=_ig_of({item.agency_id}),
-            kind="rights_request",
-            title=f"{sar.reference}: {agency_of(actor).name} withheld a record of your part",
-            body="It is left out of the disclosure. Open the record to see the exemption and "
-            "reason, and undo the withholding if your agency would disclose it.",
-            url=reverse("rights:sar-item", args=[sar.pk, item.pk]),
-            obj=sar,
-            sender=actor,
-        )
+        _tell_withheld(actor, sar, item)
     return item
+
+
+def _tell_withheld(actor: Actor, sar: SubjectAccessRequest, item: BundleItem) -> None:
+    """The holding agency's IG learns that the handler withheld records of its part: one
+    unread inbox item per request and withholding agency, kept up to date with every record
+    of its part that agency has withheld (seven withholdings in a row made seven identical
+    items). Once read, the next withholding makes a new item."""
+    who = agency_of(actor).name
+    prefix = f"{sar.reference}: {who} withheld "
+    withheld = list(
+        sar.items.filter(agency_id=item.agency_id, withheld_by__agency_id=actor.agency_id or 0)
+        .exclude(withheld_exemption="")
+        .order_by("position")
+    )
+    listed = ", ".join(_record_ref(i) for i in withheld)
+    many = len(withheld) > 1
+    title = prefix + (f"{len(withheld)} records of your part" if many else "a record of your part")
+    body = (
+        f"Left out of the disclosure: {listed}. "
+        + ("They are tagged Withheld on the request page; open each" if many else "Open the record")
+        + " to see the exemption and reason, and undo the withholding if your agency would "
+        "disclose it."
+    )
+    url = (
+        reverse("rights:sar-detail", args=[sar.pk])
+        if many
+        else reverse("rights:sar-item", args=[sar.pk, item.pk])
+    )
+    recipients = _ig_of({item.agency_id})
+    unread = Notification.objects.filter(
+        recipient__in=recipients,
+        kind="rights_request",
+        object_type=sar._meta.label_lower,
+        object_id=str(sar.pk),
+        title__startswith=prefix,
+        read_at__isnull=True,
+    )
+    updated = {n.recipient_id for n in unread}
+    unread.update(title=title[:200], body=body, url=url)
+    notify(
+        recipients=[u for u in recipients if u.pk not in updated],
+        kind="rights_request",
+        title=title,
+        body=body,
+        url=url,
+        obj=sar,
+        sender=actor,
+    )
 
 
 @transaction.atomic
@@ -1053,6 +1210,8 @@ def sar_unwithhold(*, actor: Actor, sar_id: int, item_id: int, reason: str) -> B
         justification=f"{sar.reference}: {reason.strip()[:400]}",
         details={**before, "reason": reason.strip()[:500], "approval_voided": bool(voided)},
     )
+    if voided:
+        _approval_reset(actor, sar, item, "undid the withholding of")
     return item
 
 
@@ -1091,6 +1250,9 @@ def sar_take_over(*, actor: Actor, sar_id: int, agency_id: int, reason: str) -> 
     takeover = PartTakeover.objects.create(
         sar=sar, agency=agency, reason=reason.strip(), taken_by=actor, taken_at=timezone.now()
     )
+    # Its IG is told, or where it has none those who could give someone the role (F7);
+    # the audit and the page say which, or that nobody could be told.
+    told = part_contacts([agency_id])[agency_id]
     subjects: list[int | None] = [*sar.people.order_by("pk").values_list("pk", flat=True)]
     for subject in subjects or [None]:
         audit.record(
@@ -1101,7 +1263,12 @@ def sar_take_over(*, actor: Actor, sar_id: int, agency_id: int, reason: str) -> 
             justification=f"{sar.reference}: {agency.name}'s part taken over. {takeover.reason}"[
                 :500
             ],
-            details={"agency": agency_id, "reason": takeover.reason[:500]},
+            details={
+                "agency": agency_id,
+                "reason": takeover.reason[:500],
+                "told": told.kind,
+                "told_users": len(told.users),
+            },
         )
     notifications_resolve(
         actor=actor,
@@ -1110,16 +1277,31 @@ def sar_take_over(*, actor: Actor, sar_id: int, agency_id: int, reason: str) -> 
         justification=f"{sar.reference}: {agency.name}'s part taken over by the handling IG",
         recipients=[u.pk for u in _ig_of({agency_id})],
     )
-    notify(
-        recipients=_ig_of({agency_id}),
-        kind="rights_request",
-        title=f"{sar.reference}: {agency_of(actor).name} took over your agency's part",
-        body="Your part was not approved in time, so the handling information governance "
-        "now reviews and discloses it; the reason is on the request. Nothing is asked of you.",
-        url=reverse("rights:sar-detail", args=[sar.pk]),
-        obj=sar,
-        sender=actor,
-    )
+    if told.kind == "ig":
+        notify(
+            recipients=told.users,
+            kind="rights_request",
+            title=f"{sar.reference}: {agency_of(actor).name} took over your agency's part",
+            body="Your part was not approved in time, so the handling information governance "
+            "now reviews and discloses it; the reason is on the request. Nothing is asked of "
+            "you.",
+            url=reverse("rights:sar-detail", args=[sar.pk]),
+            obj=sar,
+            sender=actor,
+        )
+    elif told.users:
+        notify(
+            recipients=told.users,
+            kind="rights_request",
+            title=f"{sar.reference}: {agency_of(actor).name} took over {agency.name}'s part "
+            "of a subject access request",
+            body=f"{agency.name} has no information governance user in Cairn, so nobody there "
+            f"could approve its part: {agency_of(actor).name}'s information governance now "
+            f"reviews and discloses {agency.name}'s records. Give someone at {agency.name} "
+            "that role if it should answer for its records in future requests.",
+            obj=sar,
+            sender=actor,
+        )
     # The notification above is news, not a task: it is not left asking to approve.
     return takeover
 

@@ -476,10 +476,18 @@ def sar_take_over(request: AuthenticatedHttpRequest, sar_id: int, agency_id: int
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
+            told = selectors.part_contacts([agency_id])[agency_id]
             messages.success(
                 request,
                 f"You took over {part['agency'].name}'s part: review its records before "
-                "disclosing.",
+                "disclosing. "
+                + (
+                    f"Told: {told.said}."
+                    if told.users
+                    else f"Nobody could be told: {part['agency'].name} has no information "
+                    "governance user and Cairn has no user administrator. Tell the agency "
+                    "yourself."
+                ),
             )
             return redirect("rights:sar-detail", sar_id=sar.pk)
     return render(

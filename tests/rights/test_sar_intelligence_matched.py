@@ -1,0 +1,149 @@
+"""A subject access request finds intelligence about the person before the FIB links it
+(tester report 1, F2): an entry whose named person was matched at entry to their record
+("Use this record"), in any state after submission (new, triaged, returned), is in the
+police's bundle and counted in the "left out" notice to police IG of a partner's
+request; an open request blocks its disposal, so it is supplied as held. Drafts and an
+entry naming another record whose id shares the digits are not."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from cairn.accounts.models import User
+from cairn.accounts.roles import Role
+from cairn.intelligence import services as intel
+from cairn.intelligence.models import Status, Submission
+from cairn.notifications.models import Notification
+from cairn.pole.models import Person
+from cairn.retention.selectors import submission_blockers
+from cairn.rights import services
+from cairn.rights.models import SubjectAccessRequest
+
+from ..intelligence.conftest import intel_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def police_ig(make_user: Callable[..., User]) -> User:
+    return make_user(Role.IG_ADMIN, "police", username="ig_police")
+
+
+@pytest.fixture
+def simran(make_person: Callable[..., Person]) -> Person:
+    return make_person(
+        given_name="Simran",
+        family_name="Matchedatentry",
+        date_of_birth=dt.date(2010, 2, 10),
+        hub_shared=True,
+    )
+
+
+def _entry(fib: User, person: Person, what: str) -> Submission:
+    """Submitted through the services with the person matched at entry: the mention
+    keeps the chosen record's id (cairn.pole.mentions.choose_person); the subject is
+    free text only, and the FIB has linked nothing."""
+    mention = {
+        "kind": "person",
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "entity_id": person.pk,
+    }
+    return intel.submission_create(
+        actor=fib,
+        data=intel_data(
+            subject_description="Simran, born 10 February 2010",
+            what=what,
+            mentions=[mention],
+        ),
+    )
+
+
+def _sar(ig: User, person: Person) -> SubjectAccessRequest:
+    logged = services.sar_log(
+        confirm_duplicate=True,
+        actor=ig,
+        requester="Simran Matchedatentry",
+        requester_kind="subject",
+        authority_checked=True,
+        given_name="Simran",
+        family_name="Matchedatentry",
+        date_of_birth=dt.date(2010, 2, 10),
+        other_names="",
+        received_on=timezone.localdate(),
+    )
+    return services.sar_confirm(actor=ig, sar_id=logged.pk, person_ids=[person.pk])
+
+
+@pytest.fixture
+def entries(users: dict[str, User], simran: Person, agencies: dict[str, Any]) -> dict[str, Any]:
+    fib = users["fib_officer"]
+    new = _entry(fib, simran, "Seen at the Mill Road flat late on Friday night.")
+    triaged = _entry(fib, simran, "Seen getting into a silver car outside the park.")
+    triaged = intel.submission_triage(actor=fib, submission=triaged, priority="priority")
+    returned = _entry(fib, simran, "Said to be carrying a second phone at school.")
+    returned = intel.submission_return(
+        actor=fib, submission=returned, note="Please add the time seen"
+    )
+    # Not about her: a draft, and an entry naming a record whose id has her id's digits.
+    Submission.objects.create(
+        submitter=fib,
+        submitter_agency=agencies["police"],
+        what="Draft: seen with older boys.",
+        mentions=[{"kind": "person", "given_name": "Simran", "entity_id": simran.pk}],
+    )
+    decoy = Submission.objects.create(
+        status=Status.NEW,
+        submitter=fib,
+        submitter_agency=agencies["police"],
+        what="About someone else entirely.",
+        mentions=[{"kind": "person", "given_name": "Other", "entity_id": int(f"{simran.pk}1")}],
+    )
+    return {"new": new, "triaged": triaged, "returned": returned, "decoy": decoy}
+
+
+def test_the_polices_bundle_holds_entries_matched_at_entry_in_any_state(
+    simran: Person, entries: dict[str, Any], police_ig: User
+) -> None:
+    assert entries["triaged"].status == Status.TRIAGED
+    assert entries["returned"].status == Status.RETURNED
+    assert not entries["new"].entities.exists()  # the FIB linked nothing
+    sar = _sar(police_ig, simran)
+    found = set(sar.items.filter(record_type="intelligence").values_list("record_id", flat=True))
+    assert found == {str(entries[k].pk) for k in ("new", "triaged", "returned")}
+    texts = " ".join(sar.items.values_list("text", flat=True))
+    assert "Mill Road flat" in texts and "silver car" in texts and "second phone" in texts
+    assert "older boys" not in texts and "someone else" not in texts
+
+
+def test_a_partners_bundle_leaves_them_out_and_police_ig_is_told_how_many(
+    users: dict[str, User], simran: Person, entries: dict[str, Any], police_ig: User
+) -> None:
+    sar = _sar(users["ig_admin"], simran)
+    # The Trust's IG (a partner) gets nothing police-only, not even a placeholder.
+    assert not sar.items.filter(record_type="intelligence").exists()
+    assert not sar.items.filter(police_only=True).exists()
+    note = Notification.objects.get(recipient=police_ig, object_id=str(sar.pk))
+    assert "3 police-only record(s) were left out" in note.body
+    assert not Notification.objects.filter(
+        recipient=users["ig_admin"], body__contains="left out"
+    ).exists()
+
+
+def test_an_open_request_blocks_disposal_of_an_entry_matched_at_entry(
+    simran: Person, entries: dict[str, Any], police_ig: User
+) -> None:
+    # Closed by the FIB, so only the request could block it.
+    new = entries["new"]
+    Submission.objects.filter(pk=new.pk).update(status=Status.CLOSED)
+    assert "subject_sar" not in submission_blockers([new.pk]).get(new.pk, [])
+    _sar(police_ig, simran)
+    assert "subject_sar" in submission_blockers([new.pk])[new.pk]
+    assert "subject_sar" not in submission_blockers([entries["decoy"].pk]).get(
+        entries["decoy"].pk, []
+    )
