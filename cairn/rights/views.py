@@ -424,11 +424,12 @@ def sar_item(request: AuthenticatedHttpRequest, sar_id: int, item_id: int) -> Ht
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
+                done = {
+                    "unwithhold": "The record is back in the disclosure.",
+                    "redact": "Redaction recorded.",
+                }
                 messages.success(
-                    request,
-                    "The record is back in the disclosure."
-                    if action == "unwithhold"
-                    else "Redaction recorded.",
+                    request, done.get(action, "The record is withheld from the disclosure.")
                 )
                 return redirect("rights:sar-item", sar_id=sar.pk, item_id=item.pk)
     else:

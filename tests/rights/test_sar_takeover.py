@@ -241,7 +241,8 @@ def test_a_handlers_withholding_is_seen_and_undone_by_the_holding_agency(
     ig = users["ig_admin"]
     episode = _item(sar, "missing_episode")
     url = reverse("rights:sar-item", args=[sar.pk, episode.pk])
-    response = _client(ig).post(
+    handler = _client(ig)
+    response = handler.post(
         url,
         {
             "action": "withhold",
@@ -250,6 +251,10 @@ def test_a_handlers_withholding_is_seen_and_undone_by_the_holding_agency(
         },
     )
     assert response.status_code == 302
+    # Said as what it is (outside tester: withholding said "Redaction recorded.").
+    done = handler.get(url).content.decode()
+    assert "The record is withheld from the disclosure." in done
+    assert "Redaction recorded." not in done
     # The handler sees what it withheld, without the police's words, and cannot undo it
     # (it may not read the record: putting it back is the police's call).
     page = _client(ig).get(url).content.decode()
