@@ -491,7 +491,7 @@ def build() -> World:
     # Each entered again by someone who could not find it: an alert to the IG holding the
     # restriction (made directly: the matcher's score is not what is tested here).
     w.objects["duplicate_alert"] = {
-        variant: DuplicateAlert.objects.create(
+        variant: DuplicateAlert.objects.get_or_create(
             restriction=Restriction.objects.get(person_id=person.pk, lifted_at__isnull=True),
             person=pole.person_create(
                 actor=actor,
@@ -499,8 +499,8 @@ def build() -> World:
                 family_name="Restricted",
                 category="other",
             ),
-            percent=95,
-        ).pk
+            defaults={"percent": 95},
+        )[0].pk
         for variant, actor, person in (("A", sw, restricted_a), ("B", outsider, restricted_b))
     }
 
