@@ -154,6 +154,14 @@ class RestrictionOut(Schema):
     since: dt.datetime
     reason: str = Field(description="Why processing is restricted, as the web's banner says")
     restricted_by: str
+    extends_record: int | None = Field(
+        description="Restricted as the same person as this (restricted) record: lifted "
+        "only with its restriction; null for a restriction of its own"
+    )
+
+    @staticmethod
+    def resolve_extends_record(obj: Restriction) -> int | None:
+        return obj.extends.person_id if obj.extends is not None else None
 
     @staticmethod
     def resolve_since(obj: Restriction) -> dt.datetime:

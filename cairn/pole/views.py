@@ -112,14 +112,14 @@ def person_detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
 
 
 def _restricted_detail(request: AuthenticatedHttpRequest, person: Person) -> HttpResponse:
-
+    restriction = rights_selectors.restriction_in_force(person)
     return render(
         request,
         "pole/person_restricted.html",
         {
             "person": person,
-            "restriction": rights_selectors.restriction_in_force(person),
-            "can_lift": rights_access.can_restrict(request.user, person),
+            "restriction": restriction,
+            "can_lift": rights_access.can_lift(request.user, person, restriction),
             "nav": "people",
         },
     )

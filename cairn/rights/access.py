@@ -17,7 +17,14 @@ from cairn.core.types import Actor
 from cairn.pole.access import identifiable_for_audit_q
 from cairn.pole.models import Person
 
-from .models import BundleItem, PartTakeover, RightsRequest, SubjectAccessRequest
+from .models import (
+    BundleItem,
+    DuplicateAlert,
+    PartTakeover,
+    Restriction,
+    RightsRequest,
+    SubjectAccessRequest,
+)
 
 
 def is_ig(user: Actor) -> bool:
@@ -103,6 +110,14 @@ def can_restrict(user: Actor, person: Person) -> bool:
     return is_owning_ig(user, person) or is_owner(user, person)
 
 
+def can_lift(user: Actor, person: Person, restriction: Restriction | None) -> bool:
+    """A restriction extended to a duplicate (`Restriction.extends`) is lifted only with
+    the one it extends: lifting it alone would put the same person back in use."""
+    if restriction is not None and restriction.extends_id is not None:
+        return False
+    return can_restrict(user, person)
+
+
 def can_answer(user: Actor, request: RightsRequest) -> bool:
     """Rectification is the owner's decision (they know what was reported); a restriction
     request may be answered by IG or the owner."""
@@ -111,6 +126,49 @@ def can_answer(user: Actor, request: RightsRequest) -> bool:
     if request.kind == "rectification":
         return is_owner(user, request.person)
     return can_restrict(user, request.person)
+
+
+# A new record that may duplicate a restricted one (ADR 0023, amendments): the IG of the
+# agencies holding the restriction, those its alert went to (the owning agency, which
+# restricted it, and the agency that logged the request, which handles the request and
+# replies). Casework roles of the owning agency restrict their own records but are not
+# shown another agency's record. A police-only record on either side only to police IG,
+# as search hides it from partners. Everyone else: 404.
+
+
+def alert_agencies_q(user: Actor) -> Q:
+    """The alerts `user`'s agency holds the restriction of (a filter on DuplicateAlert)."""
+    if not is_ig(user) or user.agency_id is None:
+        return Q(pk__in=[])
+    q = Q(restriction__person__entity__owning_agency_id=user.agency_id) | Q(
+        restriction__request__created_by__agency_id=user.agency_id
+    )
+    if not user.is_police:
+        q &= Q(person__entity__police_only=False, restriction__person__entity__police_only=False)
+    return q
+
+
+def visible_duplicate_alerts(user: Actor) -> QuerySet[DuplicateAlert]:
+    return DuplicateAlert.objects.filter(alert_agencies_q(user))
+
+
+def access_duplicate_alert(user: Actor, alert_id: int) -> DuplicateAlert:
+    alert_id = require_id(alert_id)
+    found = (
+        visible_duplicate_alerts(user)
+        .select_related(
+            "person__entity__owning_agency",
+            "person__entity__created_by__agency",
+            "restriction__person__entity__owning_agency",
+            "restriction__request__created_by",
+            "decided_by",
+        )
+        .filter(pk=alert_id)
+        .first()
+    )
+    if found is None:
+        raise Http404("No alert found.")
+    return found
 
 
 # Subject access requests (ADR 0025): IG only. The IG of the agency that logged a request

@@ -245,3 +245,61 @@ def sar_close(request: HttpRequest, sar_id: Id, payload: SarCloseIn) -> dict[str
     _require_ig(actor)
     sar = services.sar_close(actor=actor, sar_id=sar_id, **payload.dict())
     return _sar(sar)
+
+
+# Possible duplicates of a restricted record (ADR 0023, amendments): their state, for the
+# IG holding the restriction. Deciding stays on the web, where IG compares the two.
+
+
+class DuplicateAlertOut(Schema):
+    id: int
+    status: Literal["open", "same", "not_same", "lifted"] = Field(
+        description='"same": the restriction was extended to the new record; "not_same": '
+        'closed as someone else; "lifted": the restriction ended before a decision'
+    )
+    restricted_record: int
+    new_record: int
+    percent: int
+    request: str = Field(description="The rights request of the restriction, if any")
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+    decided_by: str
+    reason: str
+
+
+class DuplicateAlertPage(Page[DuplicateAlertOut]):
+    pass
+
+
+def _alert(alert: Any) -> dict[str, Any]:
+    rr = alert.restriction.request
+    by = alert.decided_by
+    return {
+        "id": alert.pk,
+        "status": alert.status,
+        "restricted_record": alert.restriction.person_id,
+        "new_record": alert.person_id,
+        "percent": alert.percent,
+        "request": rr.reference if rr is not None else "",
+        "created_at": alert.created_at,
+        "decided_at": alert.decided_at,
+        "decided_by": (by.get_full_name() or by.get_username()) if by is not None else "",
+        "reason": alert.reason,
+    }
+
+
+@router.get("/rights/duplicate-alerts", response={200: DuplicateAlertPage, **error_responses()})
+def duplicate_alert_list(
+    request: HttpRequest, page: PageNo = 1, page_size: int = page_size_query(PAGE_SIZE)
+) -> dict[str, Any]:
+    """New records that strongly matched a restricted record your agency holds the
+    restriction of, latest first, with IG's decision (record ids only)."""
+    actor = actor_of(request)
+    _require_ig(actor)
+    return paginate(
+        selectors.duplicate_alerts_list(actor).select_related("restriction__request"),
+        page,
+        page_size,
+        _alert,
+        consult=lambda shown: selectors.consult_duplicate_alerts(actor, shown),
+    )

@@ -17,6 +17,21 @@ for _name, _action, _description in [
         A.COMBINATION,
         "A new record strongly matching a restricted one was flagged to IG",
     ),
+    (
+        "rights.restricted_duplicate_decided",
+        A.ALTERATION,
+        "IG decided whether a flagged new record is the restricted record's person",
+    ),
+    (
+        "rights.restricted_duplicate_viewed",
+        A.CONSULTATION,
+        "IG compared a flagged new record with the restricted record",
+    ),
+    (
+        "rights.restricted_duplicates_listed",
+        A.CONSULTATION,
+        "The list of possible duplicates of restricted records was viewed",
+    ),
 ]:
     register(_name, _action, _description)
 

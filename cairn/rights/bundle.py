@@ -112,6 +112,7 @@ LEFT_OUT: dict[str, str] = {
     ),
     "rights.RightsRequest.person": "the requester's own rights requests, answered to them",
     "rights.Restriction.person": "shown on the person record as Processing restricted since",
+    "rights.DuplicateAlert.person": "IG's check of a possible duplicate: holds no data of its own",
     "rights.SubjectAccessRequest.people": "this request itself",
 }
 

@@ -104,6 +104,12 @@ class Restriction(models.Model):
         blank=True,
     )
     reason = models.TextField()
+    # A restriction IG extended to a record found to be the same person entered again
+    # (a DuplicateAlert decided "the same person"): lifted with the one it extends, never
+    # on its own (services.restriction_lift).
+    extends = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="extensions", null=True, blank=True
+    )
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -126,6 +132,53 @@ class Restriction(models.Model):
 
     def __str__(self) -> str:
         return f"Restriction of {self.person_id} from {self.applied_at:%Y-%m-%d}"
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", "Waiting for information governance"
+    SAME = "same", "The same person: this record restricted too"
+    NOT_SAME = "not_same", "Not the same person"
+    # The restriction was lifted before anyone decided: the pair went to the duplicate
+    # review queue, where both records are visible again.
+    LIFTED = "lifted", "Restriction lifted before a decision"
+
+
+class DuplicateAlert(models.Model):
+    """A new record that strongly matched a restricted one when it was created (ADR 0023,
+    amendments): the IG holding the restriction compares the two and decides whether it is
+    the same person entered again (the restriction is extended to it) or not. The row is
+    locked to decide, so a double press does one thing."""
+
+    restriction = models.ForeignKey(
+        Restriction, on_delete=models.PROTECT, related_name="duplicate_alerts"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    percent = models.PositiveSmallIntegerField()
+    status = models.CharField(
+        max_length=8, choices=AlertStatus.choices, default=AlertStatus.OPEN, db_index=True
+    )
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    extension = models.OneToOneField(
+        Restriction, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["restriction", "person"], name="duplicate_alert_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Duplicate alert {self.pk}: new record {self.person_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AlertStatus.OPEN
 
 
 # Subject access (UK GDPR Art. 15, DPA 2018 s.45): ADR 0025.

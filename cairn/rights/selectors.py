@@ -16,10 +16,12 @@ from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
 from cairn.core.text import require_id
 from cairn.core.types import Actor
-from cairn.network.matching.online import CandidateFields, Match, match_person
-from cairn.pole.models import Person
+from cairn.network.matching.online import HOME_LINKS, CandidateFields, Match, match_person
+from cairn.pole.models import Link, Person
+from cairn.pole.selectors import other_names
 
 from .access import (
+    access_duplicate_alert,
     can_know_item,
     can_see_item,
     can_see_sar_match,
@@ -27,6 +29,7 @@ from .access import (
     is_police_agency,
     known_items_q,
     readable_agencies,
+    visible_duplicate_alerts,
     visible_requests,
     visible_sars,
 )
@@ -35,6 +38,7 @@ from .cover import sar_cover
 from .models import (
     NEITHER_CONFIRM_NOR_DENY,
     BundleItem,
+    DuplicateAlert,
     Exemption,
     RequestStatus,
     Restriction,
@@ -70,7 +74,8 @@ def restriction_in_force(person: Person) -> Restriction | None:
 def lifted_restriction_of(rr: RightsRequest) -> Restriction | None:
     """The restriction this request led to, once lifted (None while in force or never)."""
     return (
-        Restriction.objects.filter(request=rr, lifted_at__isnull=False)
+        # The request's own restriction, not one extended from it to a duplicate.
+        Restriction.objects.filter(request=rr, lifted_at__isnull=False, extends__isnull=True)
         .select_related("lifted_by")
         .order_by("-lifted_at")
         .first()
@@ -79,6 +84,96 @@ def lifted_restriction_of(rr: RightsRequest) -> Restriction | None:
 
 def restrictions_for(person: Person) -> list[Restriction]:
     return list(Restriction.objects.filter(person=person).select_related("applied_by", "lifted_by"))
+
+
+# A new record that may duplicate a restricted one (ADR 0023, amendments).
+
+
+@dataclass(frozen=True)
+class AlertSide:
+    """One record of an alert's pair, by its identifying details only: nothing of what
+    is recorded about the person."""
+
+    person: Person
+    other_names: list[str]
+    postcode: str
+    agency: str
+    created_by: str
+    created_at: Any
+
+
+def _side(person: Person) -> AlertSide:
+    entity = person.entity
+    postcode = (
+        Link.objects.filter(
+            from_entity_id=person.pk, link_type__in=HOME_LINKS, ended_on__isnull=True
+        )
+        .exclude(to_entity__location__postcode="")
+        .order_by("-pk")
+        .values_list("to_entity__location__postcode", flat=True)
+        .first()
+    )
+    creator = entity.created_by
+    return AlertSide(
+        person=person,
+        other_names=[n.full_name for n in other_names(person)],
+        postcode=postcode or "",
+        agency=entity.owning_agency.name,
+        created_by=(
+            f"{creator.get_full_name() or creator.get_username()}"
+            + (f", {creator.agency.name}" if creator.agency is not None else "")
+            if creator is not None
+            else "Not recorded"
+        ),
+        created_at=entity.created_at,
+    )
+
+
+def view_duplicate_alert(user: Actor, alert_id: int) -> tuple[DuplicateAlert, AlertSide, AlertSide]:
+    """An alert opened by the IG holding the restriction: the two records side by side,
+    recorded as one consultation naming both."""
+    alert = access_duplicate_alert(user, alert_id)
+    audit.record_list(
+        actor=user,
+        event="rights.restricted_duplicate_viewed",
+        obj=alert,
+        subjects=[alert.restriction.person_id, alert.person_id],
+        justification=f"Compared new record {alert.person_id} with restricted record "
+        f"{alert.restriction.person_id}",
+        details={"status": alert.status},
+    )
+    return alert, _side(alert.restriction.person), _side(alert.person)
+
+
+def duplicate_alerts_of(rr: RightsRequest) -> list[DuplicateAlert]:
+    """The alerts about the restriction a request led to, for its history: record ids,
+    the decision and who made it (nothing personal)."""
+    return list(
+        DuplicateAlert.objects.filter(restriction__request=rr, restriction__extends__isnull=True)
+        .select_related("decided_by", "restriction")
+        .order_by("created_at", "pk")
+    )
+
+
+def duplicate_alerts_list(user: Actor) -> QuerySet[DuplicateAlert]:
+    """The alerts `user` may open, waiting ones first (the API's list)."""
+    return (
+        visible_duplicate_alerts(user)
+        .select_related("restriction", "decided_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def consult_duplicate_alerts(user: Actor, shown: Page[DuplicateAlert]) -> None:
+    """A page of alerts listed (record ids and decisions): one consultation row naming
+    both records of each."""
+    audit.record_list(
+        actor=user,
+        event="rights.restricted_duplicates_listed",
+        subjects=[i for a in shown for i in (a.restriction.person_id, a.person_id)],
+        justification="Listed possible duplicates of restricted records",
+        details={"page": shown.number},
+    )
 
 
 # Subject access requests (ADR 0025).

@@ -27,6 +27,7 @@ from cairn.core.text import require_id, says_too_little
 from cairn.core.types import Actor
 from cairn.intelligence.models import Submission, SubmissionEntity
 from cairn.network.matching.online import CandidateFields, match_person
+from cairn.network.models import CandidatePair, PairStatus
 from cairn.notifications.models import Notification
 from cairn.notifications.services import notifications_resolve, notify
 from cairn.pole import services as pole
@@ -34,6 +35,7 @@ from cairn.pole.access import access_person_by_id, access_restricted_person
 from cairn.pole.models import Entity, EntityShare, Person
 
 from .access import (
+    access_duplicate_alert,
     access_person_for_rights,
     access_request_by_id,
     access_sar_by_id,
@@ -50,14 +52,17 @@ from .access import (
     is_sar_handler,
     police_agencies,
     readable_agencies,
+    visible_duplicate_alerts,
     visible_requests,
     visible_sars,
 )
 from .bundle import records_about
 from .models import (
     AgencyApproval,
+    AlertStatus,
     BundleItem,
     DisclosureMethod,
+    DuplicateAlert,
     Exemption,
     Outcome,
     PartTakeover,
@@ -536,6 +541,14 @@ def restriction_lift(*, actor: Actor, person_id: int, reason: str) -> Restrictio
     )
     if entity.restricted_since is None or restriction is None:
         raise Conflict("Processing of this record is not restricted: it has already been lifted.")
+    if restriction.extends is not None:
+        raise ValidationError(
+            {
+                "reason": "This record was restricted as the same person as record "
+                f"{restriction.extends.person_id}: its restriction is lifted with that "
+                "record's, by the information governance that holds it"
+            }
+        )
     restriction.lifted_at = timezone.now()
     restriction.lifted_by = actor
     restriction.lift_reason = reason.strip()
@@ -579,6 +592,8 @@ def restriction_lift(*, actor: Actor, person_id: int, reason: str) -> Restrictio
             url=url,
             obj=restriction,
         )
+    _lift_extensions(actor, restriction, reason.strip())
+    _close_open_alerts(actor, restriction)
     return restriction
 
 
@@ -621,6 +636,71 @@ def _opens(user: User, person: Person, *, restricted: bool) -> bool:
     return True
 
 
+def _lift_extensions(actor: Actor, restriction: Restriction, reason: str) -> None:
+    """Lifting a restriction lifts it on every record it was extended to (a record found
+    to be the same person entered again), each audited and its holders told, as when
+    it was extended. Their pairs are in the duplicate review queue, to merge now."""
+    extensions = list(
+        Restriction.objects.select_for_update()
+        .filter(extends=restriction, lifted_at__isnull=True)
+        .select_related("person__entity")
+        .order_by("person_id")
+    )
+    for extension in extensions:
+        entity = lock(Entity(pk=extension.person_id))
+        extension.lifted_at = restriction.lifted_at
+        extension.lifted_by = actor
+        extension.lift_reason = reason
+        extension.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+        entity.restricted_since = None
+        entity.save(update_fields=["restricted_since"])
+        audit.record(
+            actor=actor,
+            event="rights.restriction_lifted",
+            obj=extension,
+            subject=extension.person_id,
+            justification=reason[:500],
+            details={
+                "restricted_since": extension.applied_at.isoformat(),
+                "extends": restriction.pk,
+                "with_record": restriction.person_id,
+            },
+        )
+        new = extension.person
+        for url, users in _restriction_links(
+            _owners(new) + _holders(new) + _creator(new), new, None
+        ).items():
+            _tell(
+                actor,
+                users,
+                kind="rights_restriction",
+                title=f"The restriction on record {new.pk} is lifted",
+                body=f"{agency_of(actor).name} lifted it: the record is back in everyday use.",
+                url=url,
+                obj=extension,
+            )
+
+
+def _close_open_alerts(actor: Actor, restriction: Restriction) -> None:
+    """Alerts nobody decided before the restriction was lifted: both records are back in
+    everyday use, so the pair goes to the duplicate review queue for those who merge."""
+    for alert in DuplicateAlert.objects.select_for_update().filter(
+        restriction=restriction, status=AlertStatus.OPEN
+    ):
+        alert.status = AlertStatus.LIFTED
+        alert.decided_at = restriction.lifted_at
+        alert.save(update_fields=["status", "decided_at"])
+        _queue_pair(alert)
+        notifications_resolve(
+            actor=actor,
+            obj=alert,
+            kind="rights_restriction",
+            subject=alert.person_id,
+            justification=f"Restriction on record {restriction.person_id} lifted: the "
+            f"possible duplicate {alert.person_id} is in the duplicate review queue",
+        )
+
+
 # How alike a new record must be to a restricted one for IG to be asked whether it is the
 # same person entered again (the matcher's percentage: name, date of birth and rarity).
 STRONG_MATCH_PERCENT = 90
@@ -637,8 +717,10 @@ def _restricted_only(ids: set[int]) -> set[int]:
 def restricted_duplicate_flag(*, actor: Actor, person: Person) -> int:
     """After a record is created: where it strongly matches a restricted record (hidden
     from the user's search, so likely entered again), the IG holding the restriction gets
-    an inbox item naming the two record ids only; the user learns nothing of it (the
-    restricted record stays withheld). Returns how many restricted records matched."""
+    an inbox item naming the two record ids only, opening the alert page where they
+    compare the two and decide (`duplicate_alert_restrict`, `duplicate_alert_dismiss`);
+    the user learns nothing of it (the restricted record stays withheld). Returns how
+    many restricted records matched."""
     if (
         not Entity.objects.filter(restricted_since__isnull=False, disposed_at__isnull=True)
         .exclude(pk=person.pk)
@@ -665,6 +747,9 @@ def restricted_duplicate_flag(*, actor: Actor, person: Person) -> int:
         )
         if restriction is None:
             continue
+        alert, _ = DuplicateAlert.objects.get_or_create(
+            restriction=restriction, person=person, defaults={"percent": match.percent}
+        )
         holders = {restriction.person.entity.owning_agency_id}
         if restriction.request is not None:
             holders.add(restriction.request.created_by.agency_id or 0)
@@ -675,20 +760,186 @@ def restricted_duplicate_flag(*, actor: Actor, person: Person) -> int:
             subject=match.person.pk,
             justification=f"New record {person.pk} strongly matches restricted record "
             f"{match.person.pk} ({match.percent}%)",
-            details={"new_record": person.pk, "percent": match.percent},
+            details={"new_record": person.pk, "percent": match.percent, "alert": alert.pk},
         )
+        # Only those who may open the alert (a police-only record only police IG).
+        recipients = [
+            u for u in _ig_of(holders) if visible_duplicate_alerts(u).filter(pk=alert.pk).exists()
+        ]
         notify(
-            recipients=_ig_of(holders),
+            recipients=recipients,
             kind="rights_restriction",
             title=f"New record {person.pk} may duplicate restricted record {match.person.pk}",
             body="It was created by someone who cannot see the restricted record and was "
-            "not told of it. Check whether it is the same person, and handle the duplicate "
-            "(merge it into the restricted record, or restrict it too).",
-            url=reverse("pole:person-detail", args=[match.person.pk]),
-            obj=restriction,
+            "not told of it. Compare the two and decide whether it is the same person: if "
+            "so, restrict it too.",
+            url=reverse("rights:duplicate", args=[alert.pk]),
+            obj=alert,
             sender=actor,
         )
     return len(strong)
+
+
+def _creator(person: Person) -> list[User]:
+    """Whoever created the record: they work on it, so hear of its restriction."""
+    creator = person.entity.created_by
+    return [creator] if creator is not None and creator.is_active else []
+
+
+def _queue_pair(alert: DuplicateAlert) -> CandidatePair:
+    """The pair in the duplicate review queue (cairn/network), pending, to be merged once
+    the restriction ends: the queue shows a pair only while both records are visible to
+    the reviewer, so nothing of a restricted record shows there meanwhile."""
+    a, b = sorted((alert.person_id, alert.restriction.person_id))
+    pair, created = CandidatePair.objects.get_or_create(
+        person_a_id=a,
+        person_b_id=b,
+        defaults={
+            "match_weight": 0.0,
+            "match_probability": alert.percent / 100,
+            "explanation": {"source": "restricted duplicate alert", "alert": alert.pk},
+            "model_version": "restricted-alert",
+        },
+    )
+    if not created and pair.status == PairStatus.REJECTED:
+        # IG judged them the same person since: they go back for review.
+        CandidatePair.objects.filter(pk=pair.pk).update(
+            status=PairStatus.PENDING, decided_by=None, decided_at=None
+        )
+    return pair
+
+
+def _locked_open_alert(actor: Actor, alert_id: int) -> DuplicateAlert:
+    # The alert row is locked first: two presses (or two IG) decide one after the other,
+    # and the second is told it is decided.
+    alert = lock(access_duplicate_alert(actor, alert_id))
+    if not alert.is_open:
+        raise Conflict(
+            f"The alert about record {alert.person_id} has already been decided: "
+            f"{alert.get_status_display().lower()}."
+        )
+    return alert
+
+
+@transaction.atomic
+def duplicate_alert_restrict(*, actor: Actor, alert_id: int, reason: str) -> Restriction:
+    """IG judges the new record the same person as the restricted one: the restriction
+    (the same request) is extended to it, its holding agency and whoever reported or
+    created it told as for any restriction, and the pair put in the duplicate review
+    queue to merge after the restriction is lifted (a restricted record is not changed)."""
+    errors = reason_errors(reason, "Enter why you judge them to be the same person")
+    if errors:
+        raise ValidationError(errors)
+    alert = _locked_open_alert(actor, alert_id)
+    original = Restriction.objects.select_for_update().get(pk=alert.restriction_id)
+    if original.lifted_at is not None:
+        raise Conflict(f"The restriction on record {original.person_id} has been lifted.")
+    entity = lock(Entity(pk=alert.person_id))
+    if entity.disposed_at is not None:
+        raise Conflict(f"Record {alert.person_id} has been disposed of.")
+    if entity.restricted_since is not None:
+        raise Conflict(f"Processing of record {alert.person_id} is already restricted.")
+    now = timezone.now()
+    rr = original.request
+    try:
+        with transaction.atomic():
+            extension = Restriction.objects.create(
+                person_id=alert.person_id,
+                request=rr,
+                extends=original,
+                reason=f"The same person as restricted record {original.person_id}"
+                + (f" ({rr.reference})" if rr is not None else "")
+                + f": {reason.strip()}",
+                applied_by=actor,
+                applied_at=now,
+            )
+    except IntegrityError:
+        raise Conflict(f"Processing of record {alert.person_id} is already restricted.") from None
+    entity.restricted_since = now
+    entity.save(update_fields=["restricted_since"])  # not "updated_at": see restriction_apply
+    alert.status = AlertStatus.SAME
+    alert.reason = reason.strip()
+    alert.decided_by = actor
+    alert.decided_at = now
+    alert.extension = extension
+    alert.save(update_fields=["status", "reason", "decided_by", "decided_at", "extension"])
+    pair = _queue_pair(alert)
+    audit.record(
+        actor=actor,
+        event="rights.restricted",
+        obj=extension,
+        subject=alert.person_id,
+        justification=reason.strip()[:500],
+        details={
+            "request": rr.reference if rr else None,
+            "extends": original.pk,
+            "same_as": original.person_id,
+            "alert": alert.pk,
+        },
+    )
+    audit.record(
+        actor=actor,
+        event="rights.restricted_duplicate_decided",
+        obj=alert,
+        subject=original.person_id,
+        justification=f"Record {alert.person_id} is the same person: restricted too. "
+        f"{reason.strip()}"[:500],
+        details={"decision": alert.status, "new_record": alert.person_id, "pair": pair.pk},
+    )
+    notifications_resolve(
+        actor=actor,
+        obj=alert,
+        kind="rights_restriction",
+        subject=alert.person_id,
+        justification=f"Record {alert.person_id} restricted as the same person",
+    )
+    new = alert.person
+    # A link each can open (the restriction's own telling: _restriction_links).
+    for url, users in _restriction_links(
+        _owners(new) + _holders(new) + _creator(new), new, original.request
+    ).items():
+        _tell(
+            actor,
+            users,
+            kind="rights_restriction",
+            title=f"Processing of record {new.pk} is restricted",
+            body=f"{agency_of(actor).name} restricted it (UK GDPR Article 18): it is kept but "
+            "withheld from everyday use until the restriction is lifted.",
+            url=url,
+            obj=extension,
+        )
+    return extension
+
+
+@transaction.atomic
+def duplicate_alert_dismiss(*, actor: Actor, alert_id: int, reason: str) -> DuplicateAlert:
+    """IG judges the new record someone else: the alert closes, audited, and stays on
+    the restriction's history. The new record is untouched."""
+    errors = reason_errors(reason, "Enter why they are not the same person")
+    if errors:
+        raise ValidationError(errors)
+    alert = _locked_open_alert(actor, alert_id)
+    alert.status = AlertStatus.NOT_SAME
+    alert.reason = reason.strip()
+    alert.decided_by = actor
+    alert.decided_at = timezone.now()
+    alert.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    audit.record(
+        actor=actor,
+        event="rights.restricted_duplicate_decided",
+        obj=alert,
+        subject=alert.restriction.person_id,
+        justification=f"Record {alert.person_id} is not the same person. {reason.strip()}"[:500],
+        details={"decision": alert.status, "new_record": alert.person_id},
+    )
+    notifications_resolve(
+        actor=actor,
+        obj=alert,
+        kind="rights_restriction",
+        subject=alert.person_id,
+        justification=f"Record {alert.person_id} is not the same person",
+    )
+    return alert
 
 
 # Subject access requests (UK GDPR Art. 15, DPA 2018 s.45; ADR 0025).

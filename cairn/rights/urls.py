@@ -9,6 +9,7 @@ urlpatterns = [
     path("<id:request_id>/", views.request_detail, name="detail"),
     path("<id:request_id>/correct/", views.request_rectify, name="rectify"),
     path("people/<id:person_id>/lift/", views.person_lift, name="lift"),
+    path("duplicates/<id:alert_id>/", views.duplicate_alert, name="duplicate"),
     path("access/", views.sar_list, name="sar-list"),
     path("access/new/", views.sar_new, name="sar-new"),
     path("access/<id:sar_id>/", views.sar_detail, name="sar-detail"),

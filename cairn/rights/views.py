@@ -153,6 +153,7 @@ def request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpRe
             "can_answer": access.can_answer(request.user, rr),
             "restriction": selectors.restriction_in_force(person),
             "lifted": lifted,
+            "duplicate_alerts": selectors.duplicate_alerts_of(rr),
             "letter": "" if rr.is_open else reply_text(rr, lifted=lifted),
             "kept": status == 409,
             "nav": "rights",
@@ -211,7 +212,7 @@ def person_lift(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
     restriction = selectors.restriction_in_force(person)
     # Lifted meanwhile: a POST still goes to the service, which says so (as in
     # request_rectify), keeping the reason typed.
-    if not access.can_restrict(request.user, person) or (
+    if not access.can_lift(request.user, person, restriction) or (
         restriction is None and request.method != "POST"
     ):
         raise Http404("No person found.")
@@ -240,6 +241,75 @@ def person_lift(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
         request,
         "rights/lift.html",
         {"person": person, "restriction": restriction, "form": form, "nav": "rights"},
+        status=status,
+    )
+
+
+# A new record that may duplicate a restricted one: the IG holding the restriction
+# compares the two, then decides (ADR 0023, amendments).
+DUPLICATE_ACTIONS = {
+    "same": "The same person: restrict this record too",
+    "not_same": "Not the same person",
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def duplicate_alert(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
+    """The pair side by side; a decision takes a reason, then a confirmation page, then
+    the service. A decision lost to another press (or another IG) says so (409)."""
+    alert, restricted, new = selectors.view_duplicate_alert(request.user, alert_id)
+    form = ReasonForm(request.POST or None)
+    action = request.POST.get("action", "")
+    confirming = False
+    status = 200
+    if request.method == "POST":
+        if action not in DUPLICATE_ACTIONS:
+            raise Http404("No such action.")
+        if form.is_valid() and request.POST.get("confirmed") != "yes":
+            confirming = True
+        elif form.is_valid():
+            reason = form.cleaned_data["reason"]
+            try:
+                if action == "same":
+                    services.duplicate_alert_restrict(
+                        actor=request.user, alert_id=alert.pk, reason=reason
+                    )
+                    messages.success(
+                        request,
+                        f"Record {alert.person_id} is restricted too, under the same "
+                        "restriction. Its holding agency has been told.",
+                    )
+                else:
+                    services.duplicate_alert_dismiss(
+                        actor=request.user, alert_id=alert.pk, reason=reason
+                    )
+                    messages.success(
+                        request,
+                        f"Alert closed: record {alert.person_id} is not the same person. "
+                        "It stays in everyday use.",
+                    )
+            except Conflict as exc:
+                form.add_error(None, changed_meanwhile(exc))
+                status = 409
+                alert = access.access_duplicate_alert(request.user, alert.pk)  # as it is now
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                return redirect("rights:duplicate", alert_id=alert.pk)
+    return render(
+        request,
+        "rights/duplicate.html",
+        {
+            "alert": alert,
+            "restricted": restricted,
+            "new": new,
+            "form": form,
+            "action": action,
+            "action_label": DUPLICATE_ACTIONS.get(action, ""),
+            "confirming": confirming,
+            "nav": "rights",
+        },
         status=status,
     )
 

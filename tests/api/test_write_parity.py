@@ -143,6 +143,8 @@ WEB_ONLY: dict[str, str] = {
     "rights:detail": "information rights requests are IG casework, on the web only",
     "rights:rectify": "a correction answers a rights request, on the web only",
     "rights:lift": "lifting a restriction is IG casework, on the web only",
+    "rights:duplicate": "IG compares the two records on the web before deciding; the API "
+    "lists the alerts and their decisions (GET /rights/duplicate-alerts)",
     # Subject access: logging is in the API; finding, redacting, approving and
     # disclosing need IG to read each record, on the web (ADR 0025).
     "rights:sar-detail": "confirming records, approvals and disclosure: IG casework on the web",

@@ -42,7 +42,7 @@ from cairn.referrals.models import (
     ReferralStatus,
 )
 from cairn.rights import services as rights_services
-from cairn.rights.models import RightsRequest, SubjectAccessRequest
+from cairn.rights.models import DuplicateAlert, Restriction, RightsRequest, SubjectAccessRequest
 
 from ..conftest import module_transaction
 
@@ -196,6 +196,25 @@ def _restricted() -> int:
             entity__restricted_since__isnull=False, entity__owning_agency__kind="childrens_trust"
         )
     )
+
+
+def _duplicate_alert() -> int:
+    """The school entered the Trust's restricted child again: the alert to ig.demo (made
+    directly: the matcher's score on the demo's names is not what is tested here)."""
+    restricted = Person.objects.get(pk=_restricted())
+    again = pole_services.person_create(
+        actor=User.objects.get(username="school.demo"),
+        given_name=restricted.given_name,
+        family_name=restricted.family_name,
+        date_of_birth=restricted.date_of_birth,
+        category=restricted.category,
+    )
+    alert, _ = DuplicateAlert.objects.get_or_create(
+        restriction=Restriction.objects.get(person=restricted, lifted_at__isnull=True),
+        person=again,
+        defaults={"percent": 95},
+    )
+    return alert.pk
 
 
 def _due_police_record() -> int:
@@ -588,6 +607,8 @@ PERSONAL: dict[str, Case] = {
         lambda: ({"request_id": _rights_request().pk}, _rights_request().person_id, "sw.demo")
     ),
     "rights:lift": Case(lambda: ({"person_id": _restricted()}, _restricted(), "ig.demo")),
+    # Both records of the pair, named in the consultation row's subjects.
+    "rights:duplicate": Case(lambda: ({"alert_id": _duplicate_alert()}, LIST, "ig.demo")),
     "rights:sar-list": Case(_by("ig.demo")),
     "rights:sar-detail": Case(lambda: ({"sar_id": _sar().pk}, LIST, "ig.demo")),
     "rights:sar-item": Case(_sar_item),
@@ -745,6 +766,7 @@ API_PERSONAL: dict[str, Case] = {
         )
     ),
     "/api/v1/hub/missing-episodes": Case(_by("sw.demo")),
+    "/api/v1/rights/duplicate-alerts": Case(lambda: (_duplicate_alert() and {}, LIST, "ig.demo")),
     "/api/v1/rights/access-requests": Case(_by("ig.demo")),
     "/api/v1/rights/access-requests/{sar_id}": Case(
         lambda: ({"sar_id": _sar().pk}, LIST, "ig.demo")
@@ -867,6 +889,7 @@ DENIED: dict[str, tuple[Case, str, int]] = {
     "rights:detail": (PERSONAL["rights:detail"], "school.demo", 404),
     "rights:rectify": (PERSONAL["rights:rectify"], "ig.demo", 404),
     "rights:lift": (PERSONAL["rights:lift"], "analyst.demo", 404),
+    "rights:duplicate": (PERSONAL["rights:duplicate"], "school.demo", 404),
     "rights:sar-detail": (PERSONAL["rights:sar-detail"], "sw.demo", 404),
     "rights:sar-item": (PERSONAL["rights:sar-item"], "ppu.demo", 404),
     # Retention is the owning agency's IG's: the Trust's IG may not review police records.

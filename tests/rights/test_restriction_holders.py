@@ -24,7 +24,7 @@ from cairn.intelligence.models import Submission
 from cairn.notifications.models import Notification
 from cairn.pole import services as pole_services
 from cairn.pole.models import Person
-from cairn.rights.models import Restriction
+from cairn.rights.models import DuplicateAlert, Restriction
 
 NOTE = "Seen with an older man outside the leisure centre"
 
@@ -152,7 +152,10 @@ def test_a_new_record_like_a_restricted_one_is_flagged_to_ig_not_its_creator(
     notes = _told(users["ig_admin"], title)
     assert len(notes) == 1
     assert child.given_name not in notes[0].title + notes[0].body
-    assert notes[0].object_id == str(restriction.pk)
+    alert = DuplicateAlert.objects.get(person=again)
+    assert alert.restriction == restriction
+    assert notes[0].object_id == str(alert.pk)
+    assert notes[0].url == reverse("rights:duplicate", args=[alert.pk])
     assert not Notification.objects.filter(recipient=teacher, title__contains="duplicate")
     assert not _told(school["ig"], title)  # not the school's restriction
     row = AuditEvent.objects.get(event="rights.restricted_duplicate_flagged")

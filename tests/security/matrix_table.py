@@ -424,6 +424,12 @@ WEB: dict[str, Rule] = {
         f"{method} rights:lift": Rule(RIGHTS, 404, obj="restricted", a=IG | TRUST_CASEWORK)
         for method in ("GET", "POST")
     },
+    # A new record that may duplicate a restricted one: the IG holding the restriction (A,
+    # the Trust's; B is the school's restriction).
+    **{
+        f"{method} rights:duplicate": Rule(IG, 404, obj="duplicate_alert")
+        for method in ("GET", "POST")
+    },
     # Subject access (ADR 0025): IG only; the IG of the agency that logged it (A).
     "GET rights:sar-list": Rule(IG, 404),
     **{f"{method} rights:sar-new": Rule(IG, 404) for method in ("GET", "POST")},
@@ -533,6 +539,7 @@ API: dict[str, Rule] = {
     f"POST {P}/phones": Rule(CASEWORK, body={"number": "07700 900777"}),
     f"POST {P}/online-accounts": Rule(CASEWORK, body={"platform": "snapchat", "handle": "m"}),
     f"POST {P}/locations": Rule(CASEWORK, body={"name": "Matrix Place", "postcode": "ZZ1 1AC"}),
+    f"GET {P}/rights/duplicate-alerts": Rule(IG),
     f"GET {P}/rights/access-requests": Rule(IG),
     f"POST {P}/rights/access-requests": Rule(
         IG,

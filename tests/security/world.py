@@ -37,7 +37,7 @@ from cairn.pole.models import Entity
 from cairn.referrals import services as referrals
 from cairn.retention import services as retention
 from cairn.rights import services as rights
-from cairn.rights.models import BundleItem
+from cairn.rights.models import BundleItem, DuplicateAlert, Restriction
 from cairn.sharing.models import Disclosure
 
 from ..concerns.conftest import complete_payload
@@ -488,6 +488,21 @@ def build() -> World:
             request_id=_rights(actor, person.pk, "restriction"),
         )
     w.objects["restricted"] = {"A": restricted_a.pk, "B": restricted_b.pk}
+    # Each entered again by someone who could not find it: an alert to the IG holding the
+    # restriction (made directly: the matcher's score is not what is tested here).
+    w.objects["duplicate_alert"] = {
+        variant: DuplicateAlert.objects.get_or_create(
+            restriction=Restriction.objects.get(person_id=person.pk, lifted_at__isnull=True),
+            person=pole.person_create(
+                actor=actor,
+                given_name=person.given_name,
+                family_name="Restricted",
+                category="other",
+            ),
+            defaults={"percent": 95},
+        )[0].pk
+        for variant, actor, person in (("A", sw, restricted_a), ("B", outsider, restricted_b))
+    }
 
     # Subject access (ADR 0025): A logged by the Trust's IG about child A, B by the
     # school's IG about child B; each confirmed (so it has a bundle), and one more of each
