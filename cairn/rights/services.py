@@ -5,6 +5,7 @@ transaction (ADR 0015), so a double submit answers Conflict instead of acting tw
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -791,12 +792,15 @@ def _queue_pair(alert: DuplicateAlert) -> CandidatePair:
     the restriction ends: the queue shows a pair only while both records are visible to
     the reviewer, so nothing of a restricted record shows there meanwhile."""
     a, b = sorted((alert.person_id, alert.restriction.person_id))
+    # The weight the queue shows beside the probability, from the alert's percentage
+    # (outside tester: "Match weight 0.0" beside "Probability 100%"); 100% is a rounding.
+    probability = min(max(alert.percent / 100, 0.001), 0.999)
     pair, created = CandidatePair.objects.get_or_create(
         person_a_id=a,
         person_b_id=b,
         defaults={
-            "match_weight": 0.0,
-            "match_probability": alert.percent / 100,
+            "match_weight": round(math.log2(probability / (1 - probability)), 2),
+            "match_probability": probability,
             "explanation": {"source": "restricted duplicate alert", "alert": alert.pk},
             "model_version": "restricted-alert",
         },

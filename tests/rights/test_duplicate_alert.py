@@ -258,6 +258,8 @@ def test_lifting_before_a_decision_sends_the_pair_to_the_duplicate_queue(
     assert alert.status == AlertStatus.LIFTED
     pair = CandidatePair.objects.get()
     assert pair in pending_pairs(users["mash_screener"])
+    # Its weight agrees with its probability (outside tester: weight 0.0 beside 100%).
+    assert pair.match_weight > 0 and 0.5 < pair.match_probability < 1
     assert Notification.objects.get(recipient=users["ig_admin"], object_id=str(alert.pk)).read_at
     response = _decide(users["ig_admin"], alert, "same", SAME)
     assert response.status_code == 409
