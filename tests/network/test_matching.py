@@ -222,6 +222,9 @@ def test_alias_names_are_matched(users: dict[str, Any], make_person: Any) -> Non
     # Said first: "first name the same" before it read as their own first name (outside
     # tester: "Kez Wilson" offered Kieran Wilson as "first name the same").
     assert found[0].reasons[0] == "matched their nickname \u201cSnowy Testbury\u201d"
+    # The name levels are said of that name, not of their own ("Snowy" is not "Marcus").
+    assert "first name the same" not in found[0].reasons
+    assert any(r.startswith("first name the same as their nickname's") for r in found[0].reasons)
 
 
 def test_a_first_name_typed_that_is_their_nickname_is_said(

@@ -626,6 +626,9 @@ def match_person(
             # First, or "first name the same" reads as their real first name (outside
             # tester: "Kez Wilson" matched Kieran Wilson through his nickname).
             reasons.insert(0, f"matched their {kind} \u201c{name.full_name}\u201d")
+            # The name levels were of that name, not of their own (tester 2: "Kez Wilson"
+            # offered Kieran Wilson with "first name the same").
+            reasons = [_of_that_name(r, kind) for r in reasons]
         key = normalise.name_key(name.given_name)
         if name.kind in KNOWN_NAMES and key in known_counts:
             known = _known_name_score(weights, query, record, known_counts[key])
@@ -658,6 +661,15 @@ def match_person(
         Match(person=name.person(), weight=weight, reasons=reasons, matched_name=name.full_name)
         for weight, reasons, name, _ in ranked
     ]
+
+
+def _of_that_name(reason: str, kind: str) -> str:
+    """ "first name the same (a rare name)" -> "first name the same as their nickname's (a
+    rare name)": said of a match through one of their other names."""
+    base, _, rest = reason.partition(" (")
+    if base not in _GIVEN_LABELS and base not in _FAMILY_LABELS:
+        return reason
+    return f"{base} as their {kind}'s" + (f" ({rest}" if rest else "")
 
 
 _GIVEN_LABELS = {level.label for level in LEVELS["given_name"]}
