@@ -183,15 +183,6 @@ def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
     whole = m.features([text])[0]
     p = m.crime_probability(whole)
     pd = m.danger_probability(whole)
-    # Each paragraph is read on its own too (a form's fields are joined by new lines): an
-    # unrelated line elsewhere ("Anything else: Nothing else.") diluted the whole text's
-    # embedding and took an account under the threshold (outside tester). The rules and
-    # the vetoes still read the whole text.
-    paragraphs = [line for line in text.split("\n") if line.strip()]
-    if len(paragraphs) > 1:
-        for f in m.features(paragraphs):
-            p = max(p, m.crime_probability(f))
-            pd = max(pd, m.danger_probability(f))
     model_flag = p >= m.crime.threshold
     danger_alone = pd >= m.danger_alone
     urgent = crime_rules.urgent_now(text)

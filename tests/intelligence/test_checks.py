@@ -256,30 +256,3 @@ def test_good_entry_has_no_quality_issues() -> None:
         mentions=[{"kind": "person", "given_name": "Dean", "age": 30}],
     )
     assert result.quality_issues == [] and not result.crime_disclosure
-
-
-@pytest.mark.parametrize(
-    "other_field",
-    ["Nothing else.", "Nothing more to add.", "No other information."],
-)
-def test_a_line_in_another_field_does_not_switch_off_the_check(other_field: str) -> None:
-    """Outside tester: "Anything else: Nothing else." under an account that reads like an
-    offence took it under the threshold (the whole text's embedding was diluted). Each
-    field, joined by a new line, is read on its own too."""
-    account = (
-        "Darnell Testfield was seen handing small packages to two children outside the "
-        "Harbour Chippy at 21:00."
-    )
-    alone = checks.text_check(account)
-    assert alone.crime and not alone.rules_flagged  # the model's word: what dilution hit
-    assert checks.text_check(f"{account}\n{other_field}").crime
-
-
-def test_a_reported_already_line_in_another_field_still_counts() -> None:
-    """The vetoes read the whole text: a crime reference given in another field is not a
-    new disclosure on the model's word."""
-    account = (
-        "Darnell Testfield was seen handing small packages to two children outside the "
-        "Harbour Chippy at 21:00."
-    )
-    assert not checks.text_check(f"{account}\nPolice already aware, crime ref 44/12345/26.").crime
