@@ -162,9 +162,8 @@ def _fib_officers() -> list[User]:
 
 def check_text(submission: Submission) -> checks.CheckResult:
     """The crime-disclosure and quality check for a submission as it stands."""
-    text = "\n".join(t for t in (submission.what, submission.further_information) if t)
     return checks.check(
-        text,
+        checks.form_text(submission.what, submission.further_information),
         how_known=submission.how_known or None,
         mentions=list(submission.mentions or []),
         when_given=submission.when_on is not None,
