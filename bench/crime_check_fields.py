@@ -1,17 +1,16 @@
 """The crime check on entries whose text is in two of the FIB form's fields ("What was seen
-or heard?" and "Anything else"), each way of reading the fields scored side by side.
+or heard?" and "Anything else"), scored as the form reads them.
 
     uv run python -m bench.crime_check_fields FILE.jsonl [FILE.jsonl ...]
 
 Each line: {"what", "further_information", "label": "crime"|"intel", "danger_now",
 "disclosure_in": "what"|"further"|"both"|"none", "further_kind", "family", "writer"}.
-The ways (defined before any such file was read, issue 12 N1):
-  joined         the fields joined by a new line (the check before N1)
-  filler_out     the same, an answer with no content ("Nothing else.") left out
-  each_field     filler_out, and the model also reads each field alone (max)
-  account_alone  filler_out, and the model also reads "What was seen or heard?" alone
-The rules and the vetoes ("already reported", a crime reference) read the joined text in
-every way; only the model's probabilities differ."""
+The check reads the fields as the form does (`checks.form_text`: joined, a line each).
+Four ways of reading them were scored once, blind, on the two sealed files of 2026-12-07
+(commit c4719a1 holds them; bench/results/crime_check_fields_blind_2026-12-07.txt): the
+fields joined, filler left out, each field also read alone, the account also read alone.
+Joined was kept: nothing else caught more crimes without more false flags.
+The rules and the vetoes ("already reported", a crime reference) read the joined text."""
 
 from __future__ import annotations
 
@@ -22,26 +21,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cairn.intelligence.checks import TextCheck, form_text, is_filler, text_check
+from cairn.intelligence.checks import TextCheck, form_text, text_check
 
 
 def _fields(e: dict[str, Any]) -> tuple[str, ...]:
     return tuple(a for a in (e["what"], e.get("further_information") or "") if a.strip())
 
 
-def _kept(e: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(a for a in _fields(e) if not is_filler(a))
-
-
 WAYS: dict[str, Callable[[dict[str, Any]], TextCheck]] = {
-    "joined": lambda e: text_check("\n".join(_fields(e))),
-    "filler_out": lambda e: text_check(form_text(*_kept(e))),
-    "each_field": lambda e: text_check(
-        form_text(*_kept(e)), accounts=_kept(e) if len(_kept(e)) > 1 else ()
-    ),
-    "account_alone": lambda e: text_check(
-        form_text(*_kept(e)), accounts=(e["what"],) if len(_kept(e)) > 1 else ()
-    ),
+    "joined": lambda e: text_check(form_text(*_fields(e))),
 }
 
 

@@ -46,64 +46,10 @@ __all__ = [
 MAX_WORDS = 300
 
 
-# The words of an answer that says nothing ("Nothing else.", "n/a", "That's all I know").
-FILLER_WORDS = frozenset(
-    [
-        "nothing",
-        "else",
-        "more",
-        "further",
-        "to",
-        "add",
-        "report",
-        "say",
-        "no",
-        "none",
-        "nil",
-        "n",
-        "a",
-        "na",
-        "info",
-        "information",
-        "detail",
-        "details",
-        "at",
-        "this",
-        "the",
-        "time",
-        "moment",
-        "present",
-        "that",
-        "thats",
-        "that's",
-        "all",
-        "i",
-        "know",
-        "it",
-        "is",
-        "see",
-        "above",
-        "as",
-        "not",
-        "known",
-        "applicable",
-        "other",
-        "currently",
-        "for",
-        "now",
-    ]
-)
-MAX_FILLER_WORDS = 8
-
-
-def is_filler(answer: str) -> bool:
-    """An answer with no content: only the words people type to leave a box 'filled'."""
-    words = re.findall(r"[a-z']+", answer.lower().replace("n/a", "na"))
-    return len(words) <= MAX_FILLER_WORDS and all(w in FILLER_WORDS for w in words)
-
-
 def form_text(*answers: str) -> str:
-    """A form's free-text answers as the one text the check reads, a line each."""
+    """A form's free-text answers as the one text the check reads, a line each. Read as
+    one: a field with nothing in it ("Nothing else.") was measured not to matter, and
+    each field read alone flagged more plain entries (bench/README.md, issue 12 N1)."""
     return "\n".join(a for a in answers if a and a.strip())
 
 
@@ -243,11 +189,8 @@ def _quote(sentence: str) -> str:
     return sentence if len(sentence) <= MAX_QUOTE else sentence[: MAX_QUOTE - 3] + "..."
 
 
-def text_check(
-    text: str, crime_model: CrimeModel | None = None, *, accounts: tuple[str, ...] = ()
-) -> TextCheck:
-    """The crime and danger-now check of `text` (rules OR model; danger now is a crime).
-    `accounts`: parts of `text` (a form's fields) the model also reads on their own."""
+def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
+    """The crime and danger-now check of `text` (rules OR model; danger now is a crime)."""
     if not text.strip():
         return TextCheck()
     m = crime_model or model()
@@ -256,10 +199,6 @@ def text_check(
     whole = m.features([text])[0]
     p = m.crime_probability(whole)
     pd = m.danger_probability(whole)
-    alone = [a for a in accounts if a.strip() and a.strip() != text.strip()]
-    for f in m.features(alone) if alone else []:
-        p = max(p, m.crime_probability(f))
-        pd = max(pd, m.danger_probability(f))
     model_flag = p >= m.crime.threshold
     danger_alone = pd >= m.danger_alone
     urgent = crime_rules.urgent_now(text)

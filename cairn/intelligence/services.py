@@ -116,6 +116,16 @@ CRIME_REFERENCE_FORMAT = (
     "Enter the crime reference as the police gave it, like 43/12345/26 or CRI-2026-001234: "
     "4 to 60 letters, numbers, slashes or hyphens, with at least one number"
 )
+# A reference the entry itself gives, after the word that names it: "crime ref
+# 44/15552/26", "incident no. 0219 of 28/02", "log 0412 of today", "missing ref MP/2231/26".
+# Blind two-field entries (issue 12): 11 of 20 that said in "Anything else" that the crime
+# was reported were flagged, because their account names an offence; the check page then
+# asks for the reference they had typed, so it is offered, filled in, to confirm.
+REFERENCE_IN_TEXT = re.compile(
+    r"\b(?:crime|incident|log|ref(?:erence)?|crn|occurrence|cad)\b[^0-9\n]{0,15}?"
+    r"((?:[A-Za-z]{1,4}[-/])?\d[\d/\-]{2,}\d(?: of (?:today|\d{1,2}/\d{1,2}(?:/\d{2,4})?))?)",
+    re.IGNORECASE,
+)
 # The statuses from which the FIB can still decide where a flagged entry goes.
 FIB_ACTIVE = (Status.NEW, Status.TRIAGED, Status.EVALUATED)
 CHANGED_MEANWHILE = (
@@ -144,6 +154,18 @@ def reason_problem(reason: str) -> str:
         or len(set(text.lower().replace(" ", ""))) < 5
     ):
         return REASON_TOO_THIN
+    return ""
+
+
+def reference_in_text(submission: Submission) -> str:
+    """The first crime or incident reference the entry's own text gives, or ""."""
+    text = checks.form_text(submission.what, submission.further_information)
+    for found in REFERENCE_IN_TEXT.finditer(text):
+        # "log 0412 of today" is read later by the FIB: today's date, not "today".
+        today = timezone.localdate().strftime("%d/%m/%Y")
+        given = re.sub("today", today, found.group(1), flags=re.IGNORECASE)
+        if not crime_reference_problem(given):
+            return given
     return ""
 
 

@@ -302,7 +302,12 @@ def submission_check(request: AuthenticatedHttpRequest, submission_id: int) -> H
         # rather than a check page offering to send what cannot be sent.
         return redirect(f"{edit_url}?check=1")
     result = services.check_text(submission)
-    form = forms.SubmitForm(request.POST if request.method == "POST" else None)
+    # A reference the entry gives is offered, filled in, where the page asks for one.
+    reference = services.reference_in_text(submission) if result.crime_disclosure else ""
+    form = forms.SubmitForm(
+        request.POST if request.method == "POST" else None,
+        initial={"crime_reference": reference} if reference else None,
+    )
     missing: list[tuple[str, str]] = []
     blocked = False
     changed = ""
@@ -378,6 +383,7 @@ def submission_check(request: AuthenticatedHttpRequest, submission_id: int) -> H
             "changed_rows": changed_rows,
             "result": result,
             "said_danger": submission.anyone_in_danger == "yes",
+            "reference_in_text": reference,
             "form": form,
             "missing": missing,
             "blocked": blocked,

@@ -278,3 +278,51 @@ def test_crime_queue_has_bounded_queries(
     with django_assert_max_num_queries(19):
         page = client.get("/intelligence/crime-recording/")
     assert page.status_code == 200 and text(page).count("CRR-") == 6
+
+
+@pytest.mark.parametrize(
+    ("further", "expected"),
+    [
+        ("Mum reported it to police the same night, crime ref 44/12345/26.", "44/12345/26"),
+        ("Youth club worker reported it at the time, incident no. 0219 of 28/02.", "0219 of 28/02"),
+        ("Police found her (missing ref MP/2231/26).", "MP/2231/26"),
+        ("police already aware, log 0412 of today", "0412 of {today}"),
+    ],
+)
+def test_a_reference_the_entry_gives_is_filled_in_to_confirm(
+    partner: Any, further: str, expected: str
+) -> None:
+    """Blind two-field entries (issue 12): the account named an offence and "Anything else"
+    said it had been reported, with the reference; the page asked for the reference again.
+    It is offered, filled in ("today" as the date, since the FIB reads it later), and the
+    entry goes with it, marked as given by the submitter."""
+    from django.utils import timezone
+
+    expected = expected.format(today=timezone.localdate().strftime("%d/%m/%Y"))
+    draft = start_crime(partner, further_information=further)
+    client = client_for(partner)
+    page = text(client.get(f"/intelligence/{draft.pk}/check/"))
+    assert f"Your entry gives the reference {expected}" in page.replace("<strong>", "").replace(
+        "</strong>", ""
+    )
+    assert f'name="crime_reference" type="text" value="{expected}"' in page
+    response = client.post(f"/intelligence/{draft.pk}/check/", {"crime_reference": expected})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Status.NEW and draft.crime_reference == expected
+
+
+def test_no_reference_is_offered_without_one_or_without_a_flag(partner: Any) -> None:
+    flagged = start_crime(partner, further_information="She told me on Tuesday, no more.")
+    page = text(client_for(partner).get(f"/intelligence/{flagged.pk}/check/"))
+    assert "Crime reference it was reported under" in page
+    assert "Your entry gives the reference" not in page
+    assert 'name="crime_reference" type="text" value=' not in page
+    plain = start_crime(
+        partner,
+        what="A grey Vauxhall Corsa waits outside the school gates most afternoons at 3pm.",
+        further_information="Log 0412 of today noted by the caretaker.",
+    )
+    page = text(client_for(partner).get(f"/intelligence/{plain.pk}/check/"))
+    assert "Crime reference it was reported under" not in page
+    assert "Your entry gives the reference" not in page
