@@ -221,7 +221,11 @@ class Exemption(models.TextChoices):
     @classmethod
     def disclosed_label(cls, value: str) -> str:
         """The label as the requester reads it mid-sentence ("[Redacted: third-party
-        personal data]"): the first letter lowered only, so "DPA 2018" keeps its capitals."""
+        personal data]"): the first letter lowered only, so "DPA 2018" keeps its capitals.
+        "Other (say which)" asks IG to name it in the reason, which stays internal: the
+        requester reads "another exemption", not the form's prompt (outside tester)."""
+        if value == cls.OTHER:
+            return "another exemption"
         label = str(dict(cls.choices).get(value, value))
         return label[:1].lower() + label[1:]
 
