@@ -26,7 +26,8 @@ from cairn.core.dates import add_months
 from cairn.core.http import agency_of
 from cairn.core.text import require_id, says_too_little
 from cairn.core.types import Actor
-from cairn.intelligence.models import Submission, SubmissionEntity
+from cairn.intelligence.about import about_person_q
+from cairn.intelligence.models import Submission
 from cairn.network.matching.online import CandidateFields, match_person
 from cairn.network.models import CandidatePair, PairStatus
 from cairn.notifications.models import Notification
@@ -111,8 +112,9 @@ def _holders(person: Person) -> list[User]:
     with, agencies whose users reported concerns or submitted intelligence about them),
     and those reporters themselves, whose own lists now show the record as restricted."""
     concerns = Concern.objects.filter(child=person).exclude(status="draft")
-    linked = SubmissionEntity.objects.filter(entity_id=person.pk).values("submission_id")
-    submissions = Submission.objects.filter(Q(subject=person) | Q(pk__in=linked))
+    # Subject, linked by the FIB, or matched at entry ("Use this record"): an entry the FIB
+    # has not linked yet is still the submitter's record about them (outside tester).
+    submissions = Submission.objects.filter(about_person_q(person.pk))
     agencies = (
         {person.entity.owning_agency_id}
         | set(EntityShare.objects.filter(entity_id=person.pk).values_list("agency_id", flat=True))

@@ -106,6 +106,29 @@ def test_every_holding_agency_is_told_of_the_restriction_and_its_lifting(
     assert not _told(school["other_teacher"], lifted)
 
 
+def test_a_submitter_who_matched_her_at_entry_is_told_before_the_fib_links_it(
+    child: Person,
+    agencies: dict[str, Any],
+    school: dict[str, User],
+    restrict: Callable[[Person], Restriction],
+) -> None:
+    """Outside tester: intelligence naming her only through a mention matched at entry
+    ("Use this record"), not yet linked by the FIB, did not make its submitter or their
+    agency a holder, so neither heard of the restriction."""
+    Submission.objects.create(
+        status=IntelStatus.NEW,
+        submitter=school["other_teacher"],
+        submitter_agency=agencies["school"],
+        what="Seen getting into a grey car after school",
+        mentions=[{"kind": "person", "given_name": "Any", "entity_id": str(child.pk)}],
+    )
+    restrict(child)
+    title = f"Processing of record {child.pk} is restricted"
+    assert len(_told(school["other_teacher"], title)) == 1
+    assert len(_told(school["ig"], title)) == 1
+    assert not _told(school["teacher"], title)  # reported nothing about her
+
+
 def test_a_reporters_list_keeps_a_restricted_concern_as_reference_and_status(
     child: Person,
     school: dict[str, User],
