@@ -756,6 +756,8 @@ def restricted_duplicate_flag(*, actor: Actor, person: Person) -> int:
         holders = {restriction.person.entity.owning_agency_id}
         if restriction.request is not None:
             holders.add(restriction.request.created_by.agency_id or 0)
+        if person.entity.police_only:  # hidden from a partner's IG: its own police IG
+            holders.add(person.entity.owning_agency_id)
         audit.record(
             actor=actor,
             event="rights.restricted_duplicate_flagged",

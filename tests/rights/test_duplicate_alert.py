@@ -310,11 +310,15 @@ def test_the_api_shows_each_alerts_state_to_the_restricting_ig_only(
     assert AuditEvent.objects.filter(event="rights.restricted_duplicates_listed").exists()
 
 
-def test_a_police_only_duplicate_is_not_shown_to_a_partner_ig(
+def test_a_police_only_duplicate_goes_to_the_police_ig_not_the_partner_ig(
     child: Person,
     users: dict[str, User],
+    others: dict[str, User],
     restrict: Callable[[Person], Restriction],
 ) -> None:
+    """The partner IG holding the restriction cannot see a police-only record, so the
+    police IG owning the new record is told and decides (outside tester: the alert
+    reached nobody); no other agency's IG."""
     restrict(child)
     again = pole_services.person_create(
         actor=users["fib_officer"],
@@ -326,5 +330,12 @@ def test_a_police_only_duplicate_is_not_shown_to_a_partner_ig(
     )
     alert = DuplicateAlert.objects.get(person=again)
     assert _client(users["ig_admin"]).get(_url(alert)).status_code == 404
-    assert not Notification.objects.filter(title__contains="may duplicate").exists()
+    told = Notification.objects.filter(title__contains="may duplicate")
+    assert [n.recipient for n in told] == [others["police_ig"]]
     assert AuditEvent.objects.filter(event="rights.restricted_duplicate_flagged").exists()
+    assert _client(others["police_ig"]).get(_url(alert)).status_code == 200
+    assert _client(others["school_ig"]).get(_url(alert)).status_code == 404
+    services.duplicate_alert_restrict(
+        actor=others["police_ig"], alert_id=alert.pk, reason="Same name and date of birth"
+    )
+    assert Entity.objects.get(pk=again.pk).restricted_since is not None
