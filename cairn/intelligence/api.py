@@ -708,7 +708,7 @@ def crime_referral_detail(request: HttpRequest, referral_id: ReferralId) -> dict
 def crime_referral_record(
     request: HttpRequest, referral_id: ReferralId, payload: CrimeRecordIn
 ) -> dict[str, Any]:
-    """Record the crime reference (letters, numbers, slashes or hyphens, with at least one
+    """Record the crime reference (letters, numbers, spaces, slashes or hyphens, with at least one
     number). The submitter and the referring FIB officer are told; the concern and the
     child's chronology show "crime reported, reference ...". Cannot be changed after."""
     actor = actor_of(request)

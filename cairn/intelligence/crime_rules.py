@@ -904,8 +904,36 @@ def _sentences(text: str) -> list[str]:
 
 def _not_new(sentence: Folded, within: Scan) -> bool:
     """The sentence is about an offence already reported or dealt with, or one that is not
-    real (training, a storyline, a joke), or it was denied: not a new disclosure."""
-    return NOT_NEW.found(sentence, within) or ALREADY_REPORTED.found(sentence, within)
+    real (training, a storyline, a joke), or it was denied: not a new disclosure. Not when
+    it says the offence happened again or the reference is an earlier one's (NEW_SINCE)."""
+    return (
+        NOT_NEW.found(sentence, within) or _police_reference(sentence, within.folded)
+    ) and not NEW_SINCE.found(sentence, within)
+
+
+def _bare(found: str) -> bool:
+    return re.match(r"(?:ref|reference|log)\b", found.lower()) is not None
+
+
+def _police_reference(part: Folded, whole: Folded) -> bool:
+    """`part` says the offence was reported (ALREADY_REPORTED), where a bare "ref 44/..." or
+    "log ..." counts only in a text that speaks of the police (POLICE_CONTEXT): "our school
+    log ref 44/13579/26" or "ref 44/24680/26" after a child's account is not a police
+    reference (outside tester: both passed unflagged)."""
+    for start, end in ALREADY_REPORTED.spans(part):
+        if not _bare(part.text[start:end]) or POLICE_CONTEXT.found(whole):
+            return True
+    return False
+
+
+def new_since(text: str) -> bool:
+    """The text says an offence happened again, or that its reference is an earlier one's."""
+    return NEW_SINCE.found(fold(text))
+
+
+def police_context(text: str) -> bool:
+    """The text speaks of the police, so a bare reference in it may be theirs."""
+    return POLICE_CONTEXT.found(fold(text))
 
 
 @dataclass(frozen=True)
@@ -1323,12 +1351,19 @@ def reported_already(text: str) -> bool:
     (ALREADY_REPORTED, but not a date that follows "log": "night log 14/03"), or by the
     writer or someone they name (REPORTED_BY, not negated), or dealt with long since
     (DEALT_WITH: "convicted last year", "police dealt with it at the time")."""
-    if scan(text).found(DEALT_WITH):
+    whole = scan(text)
+    # "Hit him again yesterday; the first assault was crime ref ...": the reference is not
+    # this offence's (outside tester: a new assault passed unflagged).
+    if whole.found(NEW_SINCE):
+        return False
+    if whole.found(DEALT_WITH):
         return True
     for sentence in _sentences(text):
         folded = fold(sentence)
         for start, end in ALREADY_REPORTED.spans(folded):
             found = sentence[start:end]
+            if _bare(found) and not whole.found(POLICE_CONTEXT):
+                continue
             if not re.search(r"\d", found) or len(re.findall(r"\d", found)) >= 5:
                 return True
         for start, _end in REPORTED_BY.spans(folded):
@@ -1421,6 +1456,18 @@ ALREADY_REPORTED = Rule(
     r"[A-Za-z]{0,4}[-/ ]?\d[\d/\-]{3,}|\b(?:already|previously|has been|have been|was|were) "
     r"(?:been )?reported to (?:the )?police\b|\bpolice (?:are|were) (?:already )?(?:aware|"
     r"informed|investigating|dealing)\b",
+)
+# The offence happened again, or the reference given is for an earlier one: a reference
+# in the text does not cover it ("hit him again yesterday; the first assault was crime ref
+# 44/13579/26": outside tester, 2026-12-07, a new assault passed unflagged).
+NEW_SINCE = Rule(
+    r"\b(?:again|once more|a second time|since then|the (?:first|earlier|previous|last|"
+    r"original|other) (?:one|time|assault|attack|incident|offence|report|crime|matter))\b"
+)
+# Words that make a bare "ref 44/..." or "log 0412" a police reference.
+POLICE_CONTEXT = Rule(
+    r"\b(?:police|101|999|crime|reported|officers?|pc|dc|ds|cid|cad|incident|occurrence|crn|"
+    r"ceop|rang it in|called it in)\b"
 )
 # The writer, or someone they name, has reported it already ("I have reported it", "mum
 # rang 101", "we informed the police"); "not reported to police" is not (the negation

@@ -32,7 +32,7 @@ from cairn.sharing import selectors as sharing_selectors
 from cairn.sharing import services as sharing
 from cairn.sharing.models import Disclosure, DisclosureKind
 
-from . import checks, draft, grading, linking, search
+from . import checks, crime_rules, draft, grading, linking, search
 from .access import is_crime_recorder
 from .models import (
     CrimeJudgement,
@@ -114,7 +114,7 @@ REASON_TOO_THIN = (
 CRIME_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9/.\- ]{2,58}[A-Za-z0-9]$")
 CRIME_REFERENCE_FORMAT = (
     "Enter the crime reference as the police gave it, like 43/12345/26 or CRI-2026-001234: "
-    "4 to 60 letters, numbers, slashes or hyphens, with at least one number"
+    "4 to 60 letters, numbers, spaces, slashes or hyphens, with at least one number"
 )
 # A reference the entry itself gives, after the word that names it: "crime ref
 # 44/15552/26", "incident no. 0219 of 28/02", "log 0412 of today", "missing ref MP/2231/26".
@@ -160,7 +160,15 @@ def reason_problem(reason: str) -> str:
 def reference_in_text(submission: Submission) -> str:
     """The first crime or incident reference the entry's own text gives, or ""."""
     text = checks.form_text(submission.what, submission.further_information)
+    # Not when it is an earlier offence's ("hit him again; the first assault was crime
+    # ref ..."), nor a bare "ref"/"log" in a text that never speaks of the police ("our
+    # school log ref ..."): outside tester.
+    if crime_rules.new_since(text):
+        return ""
+    police = crime_rules.police_context(text)
     for found in REFERENCE_IN_TEXT.finditer(text):
+        if not police and re.match(r"(?:ref|reference|log)\b", found.group(0), re.I):
+            continue
         # "log 0412 of today" is read later by the FIB: today's date, not "today".
         today = timezone.localdate().strftime("%d/%m/%Y")
         given = re.sub("today", today, found.group(1), flags=re.IGNORECASE)

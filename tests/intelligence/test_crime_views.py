@@ -326,3 +326,48 @@ def test_no_reference_is_offered_without_one_or_without_a_flag(partner: Any) -> 
     page = text(client_for(partner).get(f"/intelligence/{plain.pk}/check/"))
     assert "Crime reference it was reported under" not in page
     assert "Your entry gives the reference" not in page
+
+
+@pytest.mark.parametrize(
+    ("what", "further"),
+    [
+        # A new assault; the reference given is the first one's.
+        (
+            "Kyle Testbrennan told his tutor Dean Testrourke hit him again yesterday; the first "
+            "assault was crime ref 44/13579/26.",
+            "Nothing else.",
+        ),
+        ("Dean Testrourke hit him again yesterday.", "The first assault was crime ref 44/1/26."),
+    ],
+)
+def test_an_earlier_offences_reference_neither_hides_nor_fills_in_a_new_one(
+    partner: Any, what: str, further: str
+) -> None:
+    """Outside tester: a new assault with the earlier one's reference passed unflagged, and
+    with the reference in "Anything else" the old one was filled in for the new one."""
+    draft = start_crime(partner, what=what, further_information=further)
+    page = text(client_for(partner).get(f"/intelligence/{draft.pk}/check/"))
+    assert "Crime reference it was reported under" in page
+    assert "Your entry gives the reference" not in page
+    assert 'name="crime_reference" type="text" value=' not in page
+
+
+def test_a_bare_number_is_not_a_police_reference(partner: Any) -> None:
+    """Outside tester: "ref 44/24680/26" after a child's account of sexual abuse hid the
+    flag, and a school's own log number was filled in as the crime reference."""
+    abuse = start_crime(
+        partner,
+        what="Amy Testclarke (14) told me her boyfriend Jason Testpike, who is 24, has been "
+        "having sex with her at his flat, ref 44/24680/26.",
+        further_information="Nothing else.",
+    )
+    page = text(client_for(partner).get(f"/intelligence/{abuse.pk}/check/"))
+    assert "Crime reference it was reported under" in page
+    school_log = start_crime(
+        partner,
+        what="Kyle Testbrennan told his tutor Dean Testrourke hit him last week. Our school log "
+        "ref 44/13579/26.",
+    )
+    page = text(client_for(partner).get(f"/intelligence/{school_log.pk}/check/"))
+    assert "Crime reference it was reported under" in page
+    assert "Your entry gives the reference" not in page
