@@ -371,3 +371,12 @@ def test_a_bare_number_is_not_a_police_reference(partner: Any) -> None:
     page = text(client_for(partner).get(f"/intelligence/{school_log.pk}/check/"))
     assert "Crime reference it was reported under" in page
     assert "Your entry gives the reference" not in page
+
+
+def test_the_drafts_list_tells_drafts_apart(partner: Any) -> None:
+    """Outside tester: drafts were listed as "Draft INT-..., last saved ..." only."""
+    start_crime(partner, what="Grey van at the Testfield garages most evenings", where="Testfield")
+    start_crime(partner, what="Two boys with new phones at the Testbury skate park")
+    page = text(client_for(partner).get("/intelligence/"))
+    assert "\u201cGrey van at the Testfield garages most evenings\u201d (Testfield)" in page
+    assert "\u201cTwo boys with new phones at the Testbury skate park\u201d" in page
