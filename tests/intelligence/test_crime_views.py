@@ -380,3 +380,12 @@ def test_the_drafts_list_tells_drafts_apart(partner: Any) -> None:
     page = text(client_for(partner).get("/intelligence/"))
     assert "\u201cGrey van at the Testfield garages most evenings\u201d (Testfield)" in page
     assert "\u201cTwo boys with new phones at the Testbury skate park\u201d" in page
+
+
+def test_the_entry_page_quotes_why_the_check_flagged_it(
+    flagged: Submission, users: dict[str, Any]
+) -> None:
+    """Outside tester: the entry said "Flagged" without the sentence the check quoted."""
+    page = text(client_for(users["fib_officer"]).get(f"/intelligence/{flagged.pk}/"))
+    assert 'data-testid="detail-check-reason"' in page
+    assert "the driver hit her in the car on Monday" in page.split("detail-check-reason")[1]
