@@ -8,13 +8,16 @@ cairn/pole/mentions.py). Not scoped to any viewer: callers scope or are IG."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
 
-from .models import Submission, SubmissionEntity
+from .models import Status, Submission, SubmissionEntity
 
 
 def person_ids_named(mentions: Iterable[Any]) -> set[int]:
@@ -72,4 +75,134 @@ def people_each_is_about(submission_ids: Iterable[int]) -> dict[int, set[int]]:
         submission_id__in=wanted, entity__kind="person"
     ).values_list("submission_id", "entity_id"):
         found[pk].add(entity_id)
+    return found
+
+
+# Entries that only *name* a person in words (ADR 0025, amendment "unlinked entries"): a
+# subject typed as free text ("Kieran Wilson, about 30"), a person mention never matched
+# to a record, or the account itself. Not proof the entry is about them (two people share
+# a name), so these are suggestions for IG to decide, never bundle items by themselves.
+
+# The fields read, in the order a hit is reported, with the label IG sees.
+TEXT_FIELDS = (
+    ("subject_description", "Who is this entry about?"),
+    ("mention", "A person named in the entry, not matched to a record"),
+    ("what", "What was seen or heard"),
+    ("further_information", "Further information"),
+)
+# How much of a long field is quoted either side of the name.
+QUOTE_CONTEXT = 80
+
+
+@dataclass(frozen=True)
+class NameHit:
+    """One place an entry names a person: the field, the words around the name and the
+    name as written there (so a page can quote and highlight it without the whole text)."""
+
+    field: str
+    label: str
+    before: str
+    match: str
+    after: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "field": self.field,
+            "label": self.label,
+            "before": self.before,
+            "match": self.match,
+            "after": self.after,
+        }
+
+
+def _words(text: str) -> list[str]:
+    return [re.escape(w) for w in text.split()]
+
+
+def name_pattern(given: str, family: str) -> re.Pattern[str] | None:
+    """A full name as whole words, either way round: "Kieran Wilson", "Kieran John
+    Wilson" or "Kieran 'Kez' Wilson" (one word between), "WILSON, Kieran". None without
+    both parts: a first name alone ("Kieran") names too many people to suggest."""
+    first, last = _words(given), _words(family)
+    if not first or not last:
+        return None
+    forward = r"\s+".join(first) + r"\s+(?:\S+\s+)?" + r"\s+".join(last)
+    backward = r"\s+".join(last) + r",?\s+" + r"\s+".join(first)
+    return re.compile(rf"(?<!\w)(?:{forward}|{backward})(?!\w)", re.IGNORECASE)
+
+
+def _quote(field: str, label: str, text: str, m: re.Match[str]) -> NameHit:
+    before = text[max(0, m.start() - QUOTE_CONTEXT) : m.start()]
+    after = text[m.end() : m.end() + QUOTE_CONTEXT]
+    return NameHit(
+        field,
+        label,
+        ("…" if m.start() > QUOTE_CONTEXT else "") + before,
+        m.group(0),
+        after + ("…" if m.end() + QUOTE_CONTEXT < len(text) else ""),
+    )
+
+
+def _unmatched_mention_names(mentions: Any) -> list[str]:
+    """The names of person mentions kept as typed, never matched to a record (a mention
+    matched to a record is about that record: `person_ids_named`)."""
+    found = []
+    for mention in mentions if isinstance(mentions, list) else []:
+        if not isinstance(mention, dict) or mention.get("kind") != "person":
+            continue
+        if any(str(mention.get(k) or "").strip() for k in ("entity_id", "record_id")):
+            continue
+        family = str(mention.get("family_name") or "")
+        for first in (mention.get("given_name"), mention.get("nickname")):
+            if first and str(first).strip():
+                found.append(f"{first} {family}".strip())
+    return found
+
+
+def entries_naming(
+    names: Iterable[tuple[str, str]], *, exclude: Iterable[int] = ()
+) -> dict[int, list[NameHit]]:
+    """Submitted entries (any state but draft, not disposed) whose subject text, unmatched
+    person mentions or account name any of `names` (given, family) as whole words, case
+    aside: for each, where. The database narrows to entries holding a family name
+    anywhere (a text match alike on SQLite and PostgreSQL); each is then read with the
+    patterns. `exclude`: entries already known to be about the person."""
+    patterns = [p for g, f in names if (p := name_pattern(g, f)) is not None]
+    families = {f.strip() for _g, f in names if f.strip() and _g.strip()}
+    if not patterns:
+        return {}
+    text = Q()
+    for family in families:
+        escaped = json.dumps(family)[1:-1]  # as JSON stores it on SQLite ("Si\u00e2n")
+        text |= (
+            Q(subject_description__icontains=family)
+            | Q(mentions__icontains=family)
+            | Q(mentions__icontains=escaped)
+            | Q(what__icontains=family)
+            | Q(further_information__icontains=family)
+        )
+    rows = (
+        Submission.objects.filter(text, disposed_at__isnull=True)
+        .exclude(status=Status.DRAFT)
+        .exclude(pk__in=list(exclude))
+        .values_list("pk", "subject_description", "mentions", "what", "further_information")
+    )
+    found: dict[int, list[NameHit]] = {}
+    for pk, subject, mentions, what, further in rows:
+        texts = {
+            "subject_description": [subject],
+            "mention": _unmatched_mention_names(mentions),
+            "what": [what],
+            "further_information": [further],
+        }
+        hits = []
+        for field, label in TEXT_FIELDS:
+            for value in texts[field]:
+                for pattern in patterns:
+                    m = pattern.search(value or "")
+                    if m is not None:
+                        hits.append(_quote(field, label, value, m))
+                        break
+        if hits:
+            found[pk] = hits
     return found

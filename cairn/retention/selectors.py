@@ -30,7 +30,12 @@ from cairn.intelligence.models import CrimeReferral, Status, Submission
 from cairn.missing.models import MissingEpisode
 from cairn.pole.models import Entity, Link, LookedAfter, Person, PersonCategory
 from cairn.referrals.models import OPEN_STATUSES, Referral
-from cairn.rights.models import SarStatus, SubjectAccessRequest
+from cairn.rights.models import (
+    PossibleEntry,
+    PossibleEntryStatus,
+    SarStatus,
+    SubjectAccessRequest,
+)
 
 from .access import access_tombstone, is_reviewer
 from .models import SLUG_OF, Condition, RecordType, RetentionRule, ReviewDecision, Tombstone
@@ -59,6 +64,10 @@ BLOCKER_TEXT = {
     ),
     "subject_sar": (
         "An open subject access request covers the person it is about (disclose it first)"
+    ),
+    "sar_possible": (
+        "An open subject access request found the entry naming its requester: it is held "
+        "until information governance decides whether it is about them, and disclosed"
     ),
 }
 
@@ -422,6 +431,18 @@ def submission_blockers(ids: Iterable[int]) -> dict[int, list[str]]:
     for pk, people in about.items():
         if people & requested and "subject_sar" not in found[pk]:
             found[pk].append("subject_sar")
+    # An entry naming the requester in words only, found by an open request: held while
+    # IG decides and, once included, until disclosed (it is in the bundle, not linked).
+    for pk in set(
+        PossibleEntry.objects.filter(
+            submission_id__in=wanted,
+            status__in=(PossibleEntryStatus.OPEN, PossibleEntryStatus.INCLUDED),
+        )
+        .exclude(sar__status__in=SarStatus.finished())
+        .values_list("submission_id", flat=True)
+    ):
+        if "subject_sar" not in found[pk]:
+            found[pk].append("sar_possible")
     return found
 
 

@@ -328,3 +328,11 @@ def can_unwithhold_item(
     if is_ig(user) and item.agency_id == user.agency_id:
         return True
     return is_sar_handler(user, sar) and can_see_item(user, item, readable)
+
+
+def can_review_possible_entries(user: Actor, sar: SubjectAccessRequest) -> bool:
+    """Entries that only name the requester in words (`PossibleEntry`) are seen and decided
+    by the handling IG alone, and only in a bundle that may hold intelligence: police IG's
+    (`bundle_holds`; a partner's bundle holds no police-only record, so none is searched
+    for). The IG of an agency holding one sees it once included, as an item of its part."""
+    return is_sar_handler(user, sar) and bundle_holds(user, police_only=True)

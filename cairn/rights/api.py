@@ -1,8 +1,9 @@
 """Subject access requests over the API (ADR 0025): the list, one request with its
 bundle's parts and approvals, logging a request (with the authority check and the
 duplicate confirmation the web form asks for) and withdrawing or closing one without a
-disclosure. IG only: other roles get 403, a request IG may not see 404. Confirming,
-redacting and disclosing stay on the web, where IG reads each record."""
+disclosure, and deciding the entries that name the requester in words only. IG only:
+other roles get 403, a request IG may not see 404. Confirming, redacting and disclosing
+stay on the web, where IG reads each record."""
 
 from __future__ import annotations
 
@@ -245,6 +246,102 @@ def sar_close(request: HttpRequest, sar_id: Id, payload: SarCloseIn) -> dict[str
     _require_ig(actor)
     sar = services.sar_close(actor=actor, sar_id=sar_id, **payload.dict())
     return _sar(sar)
+
+
+# Entries naming the requester in words only (ADR 0025, amendment "unlinked entries"):
+# the handling IG of a bundle that may hold intelligence lists and decides them, as on
+# the request's page.
+
+
+class PossibleHitOut(Schema):
+    field: str = Field(description="subject_description, mention, what or further_information")
+    label: str
+    before: str
+    match: str = Field(description="The name as written in the entry")
+    after: str
+
+
+class PossibleEntryOut(Schema):
+    id: int
+    reference: str
+    submitted_at: dt.datetime | None
+    agency: str
+    subject_text: str
+    hits: list[PossibleHitOut]
+    status: Literal["open", "included", "not_them"]
+    reason: str
+    decided_at: dt.datetime | None
+    decided_by: str
+    item: int | None = Field(description="The bundle item it became, once included")
+
+
+class PossibleEntryPage(Page[PossibleEntryOut]):
+    pass
+
+
+class PossibleDecisionIn(InputSchema):
+    decision: Literal["include", "not_them"]
+    # Required for "not_them", at least 10 characters: why it is not about them.
+    reason: str = Field("", max_length=2000)
+
+
+def _possible(entry: Any) -> dict[str, Any]:
+    by = entry.decided_by
+    return {
+        "id": entry.pk,
+        "reference": entry.reference,
+        "submitted_at": entry.submitted_at,
+        "agency": entry.agency.name,
+        "subject_text": entry.subject_text,
+        "hits": entry.hits,
+        "status": entry.status,
+        "reason": entry.reason,
+        "decided_at": entry.decided_at,
+        "decided_by": (by.get_full_name() or by.get_username()) if by is not None else "",
+        "item": entry.item_id,
+    }
+
+
+@router.get(
+    "/rights/access-requests/{sar_id}/possible-entries",
+    response={200: PossibleEntryPage, **error_responses()},
+)
+def possible_entry_list(
+    request: HttpRequest,
+    sar_id: Id,
+    page: PageNo = 1,
+    page_size: int = page_size_query(PAGE_SIZE),
+) -> dict[str, Any]:
+    """Intelligence entries that name the requester in words only (not linked to their
+    record), waiting ones first, with where they name them. For the handling IG; the
+    request cannot be disclosed while any is `open`."""
+    actor = actor_of(request)
+    _require_ig(actor)
+    sar = access.access_sar_by_id(actor, sar_id)
+    return paginate(
+        selectors.possible_entries(actor, sar),
+        page,
+        page_size,
+        _possible,
+        consult=lambda shown: selectors.consult_possible_entries(actor, sar, shown),
+    )
+
+
+@router.post(
+    "/rights/access-requests/{sar_id}/possible-entries/{entry_id}/decision",
+    response={200: PossibleEntryOut, **error_responses(409, 422)},
+)
+def possible_entry_decide(
+    request: HttpRequest, sar_id: Id, entry_id: Id, payload: PossibleDecisionIn
+) -> dict[str, Any]:
+    """Decide one: `include` (about them: it becomes an item of its agency's part) or
+    `not_them` with a reason. 409 when it was decided already."""
+    actor = actor_of(request)
+    _require_ig(actor)
+    entry = services.sar_possible_decide(
+        actor=actor, sar_id=sar_id, entry_id=entry_id, **payload.dict()
+    )
+    return _possible(entry)
 
 
 # Possible duplicates of a restricted record (ADR 0023, amendments): their state, for the

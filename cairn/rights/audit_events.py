@@ -68,6 +68,16 @@ for _name, _action, _description in [
         A.ALTERATION,
         "A subject access request was withdrawn or closed without disclosure",
     ),
+    (
+        "rights.sar_possible_entries_viewed",
+        A.CONSULTATION,
+        "Entries naming a SAR requester in words only (not linked) were viewed",
+    ),
+    (
+        "rights.sar_possible_entry_decided",
+        A.ALTERATION,
+        "IG decided whether an entry naming a SAR requester is about them",
+    ),
     ("rights.sar_disclosed", A.DISCLOSURE, "A subject access bundle was disclosed"),
     ("rights.sar_pdf_downloaded", A.DISCLOSURE, "A disclosed SAR bundle's PDF was downloaded"),
 ]:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 
 from cairn.concerns.models import (
     Concern,
@@ -358,8 +358,16 @@ def _intelligence(person: Person) -> Iterator[ItemSpec]:
     """Every submitted entry about the person, in whatever state the FIB has it (new,
     triaged, returned...): as subject, linked by the FIB, or matched at entry to their
     record ("Use this record"), which the FIB may not have linked yet."""
-    for s in (
-        Submission.objects.filter(about_person_q(person.pk), disposed_at__isnull=True)
+    for s in intelligence_entries(Submission.objects.filter(about_person_q(person.pk))).order_by(
+        "when_on", "pk"
+    ):
+        yield intelligence_item(s)
+
+
+def intelligence_entries(qs: QuerySet[Submission]) -> QuerySet[Submission]:
+    """Entries a bundle may hold (submitted, not disposed), ready for `intelligence_item`."""
+    return (
+        qs.filter(disposed_at__isnull=True)
         .exclude(status=IntelStatus.DRAFT)
         .prefetch_related(
             Prefetch(
@@ -367,35 +375,39 @@ def _intelligence(person: Person) -> Iterator[ItemSpec]:
                 Dissemination.objects.select_related("recipient_agency", "disclosure__agreement"),
             )
         )
-        .order_by("when_on", "pk")
-    ):
-        recipients = tuple(
-            _recipient(
-                d.recipient_agency.name if d.recipient_agency else d.get_recipient_kind_display(),
-                d.disseminated_at,
-                d.disclosure,
-            )
-            for d in sorted(s.disseminations.all(), key=lambda d: (d.disseminated_at, d.pk))
+    )
+
+
+def intelligence_item(s: Submission) -> ItemSpec:
+    """One entry as a bundle item; also used when IG includes an entry that only names the
+    person in words (services.sar_possible_decide)."""
+    recipients = tuple(
+        _recipient(
+            d.recipient_agency.name if d.recipient_agency else d.get_recipient_kind_display(),
+            d.disseminated_at,
+            d.disclosure,
         )
-        # Intelligence is police information (DPA 2018 Part 3) whoever submitted it.
-        yield ItemSpec(
-            "intelligence",
-            str(s.pk),
-            f"Intelligence submission {s.pk}",
-            s.submitter_agency_id,
-            True,
-            _lines(
-                [
-                    ("Subject", s.subject_description),
-                    ("When", _date(s.when_on)),
-                    ("Where", s.where),
-                    ("What was seen or heard", s.what),
-                    ("Further information", s.further_information),
-                    ("Passed to", _recipient_lines(recipients)),
-                ]
-            ),
-            recipients,
-        )
+        for d in sorted(s.disseminations.all(), key=lambda d: (d.disseminated_at, d.pk))
+    )
+    # Intelligence is police information (DPA 2018 Part 3) whoever submitted it.
+    return ItemSpec(
+        "intelligence",
+        str(s.pk),
+        f"Intelligence submission {s.pk}",
+        s.submitter_agency_id,
+        True,
+        _lines(
+            [
+                ("Subject", s.subject_description),
+                ("When", _date(s.when_on)),
+                ("Where", s.where),
+                ("What was seen or heard", s.what),
+                ("Further information", s.further_information),
+                ("Passed to", _recipient_lines(recipients)),
+            ]
+        ),
+        recipients,
+    )
 
 
 def _crime_referrals(person: Person) -> Iterator[ItemSpec]:

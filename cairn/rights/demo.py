@@ -11,6 +11,7 @@ import datetime as dt
 from django.utils import timezone
 
 from cairn.accounts.models import User
+from cairn.intelligence import services as intel
 from cairn.pole import services as pole
 from cairn.pole.models import Person
 
@@ -72,6 +73,7 @@ def load_demo(*, seed: int) -> None:  # the same story for every seed
 
     # The police's IG (igpolice.demo, cairn/demo/constants.py) approves the police part.
     _subject_access(ig, today)
+    _police_subject_access(today)
 
 
 def _subject_access(ig: User, today: dt.date) -> None:
@@ -101,3 +103,53 @@ def _subject_access(ig: User, today: dt.date) -> None:
         received_on=today - dt.timedelta(days=12),
     )
     services.sar_confirm(actor=ig, sar_id=sar.pk, person_ids=[child.pk])
+
+
+def _police_subject_access(today: dt.date) -> None:
+    """A request police IG handles, from an invented adult whom two intelligence entries
+    name in words only (a subject typed as free text; the account): "Possible entries
+    about them, not linked to their record" waits on its page (ADR 0025, amendment)."""
+    police_ig = User.objects.filter(username="igpolice.demo").first()
+    officer = User.objects.filter(username="fib.demo").first()
+    if police_ig is None or officer is None:
+        return
+    person = pole.person_create(
+        actor=officer,
+        given_name="Kieran",
+        family_name="Freetextexample",
+        category="person_of_concern",
+        date_of_birth=dt.date(today.year - 30, 8, 21),
+        aliases=[("nickname", "Kez", "")],
+        description="Invented for the demo: named in intelligence only as free text.",
+    )
+    for subject, what in (
+        ("Kieran Freetextexample, about 30", "Seen handing packages to younger boys."),
+        ("Unknown male", "The car is driven by a man the boys call Kez Freetextexample."),
+    ):
+        intel.submission_create(
+            actor=officer,
+            data={
+                "subject_description": subject,
+                "what": what,
+                "where": "Outside the shops on Example Parade",
+                "when_on": (today - dt.timedelta(days=20)).isoformat(),
+                "how_known": "first_hand",
+                "mentions": [],
+                "source_is_submitter": True,
+                "anyone_in_danger": "no",
+                "crime_described": "no",
+                "intel_only_reason": "Demo: intelligence only.",
+            },
+        )
+    sar = services.sar_log(
+        actor=police_ig,
+        requester=f"{person.full_name} (by letter to the police)",
+        requester_kind="subject",
+        authority_checked=True,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        date_of_birth=person.date_of_birth,
+        other_names="Kez",
+        received_on=today - dt.timedelta(days=5),
+    )
+    services.sar_confirm(actor=police_ig, sar_id=sar.pk, person_ids=[person.pk])

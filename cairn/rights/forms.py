@@ -296,3 +296,14 @@ class UnwithholdForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Enter why the record is no longer withheld"},
     )
+
+
+class NotThemForm(GovukForm):
+    reason = forms.CharField(
+        label="Why it is not about them",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: a different age, area or family; the FIB knows this person "
+        "as someone else.",
+        error_messages={"required": "Enter why the entry is not about them"},
+    )

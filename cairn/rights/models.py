@@ -425,3 +425,63 @@ class PartTakeover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sar_id}: part of {self.agency_id} taken over"
+
+
+class PossibleEntryStatus(models.TextChoices):
+    OPEN = "open", "Waiting for a decision"
+    INCLUDED = "included", "About them: included"
+    NOT_THEM = "not_them", "Not them"
+
+
+class PossibleEntry(models.Model):
+    """An intelligence entry that names a confirmed person in words only (a subject typed
+    as free text, a mention never matched to a record, the account) and is not otherwise
+    in the bundle (ADR 0025, amendment "unlinked entries"). Found when the records are
+    confirmed; the handling IG decides each: about them (it becomes a `BundleItem` of its
+    agency's part) or not them, with a reason. Disclosure waits until none is open. The
+    quotes are a snapshot, like the bundle's text, kept as long as the request."""
+
+    sar = models.ForeignKey(
+        SubjectAccessRequest, on_delete=models.CASCADE, related_name="possible_entries"
+    )
+    submission = models.ForeignKey(
+        "intelligence.Submission", on_delete=models.PROTECT, related_name="+"
+    )
+    # The agency holding the entry (its submitter's): the part it joins if included.
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    subject_text = models.CharField(max_length=300, blank=True)
+    # Where the entry names them: [{"field", "label", "before", "match", "after"}].
+    hits = models.JSONField(default=list)
+    status = models.CharField(
+        max_length=10,
+        choices=PossibleEntryStatus.choices,
+        default=PossibleEntryStatus.OPEN,
+        db_index=True,
+    )
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    item = models.OneToOneField(
+        BundleItem, on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sar", "submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["sar", "submission"], name="sar_possible_entry_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sar_id}: possible entry {self.submission_id}"
+
+    @property
+    def reference(self) -> str:
+        return f"INT-{self.submission_id:06d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == PossibleEntryStatus.OPEN

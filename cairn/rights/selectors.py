@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import Model, QuerySet
+from django.db.models import Case, Model, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from cairn.pole.selectors import other_names
 from .access import (
     access_duplicate_alert,
     can_know_item,
+    can_review_possible_entries,
     can_see_item,
     can_see_sar_match,
     can_take_over,
@@ -40,6 +41,8 @@ from .models import (
     BundleItem,
     DuplicateAlert,
     Exemption,
+    PossibleEntry,
+    PossibleEntryStatus,
     RequestStatus,
     Restriction,
     RightsRequest,
@@ -467,6 +470,46 @@ def sar_item(sar: SubjectAccessRequest, item_id: int, *, viewer: Actor) -> Bundl
         raise Http404("No item found.")
     item.shown = can_see_item(viewer, item, readable_agencies(viewer, sar))
     return item
+
+
+def possible_entries(user: Actor, sar: SubjectAccessRequest) -> QuerySet[PossibleEntry]:
+    """Entries naming the requester in words only (ADR 0025, amendment), waiting ones
+    first: for the handling IG of a bundle that may hold intelligence, else none."""
+    if not can_review_possible_entries(user, sar):
+        return PossibleEntry.objects.none()
+    return (
+        PossibleEntry.objects.filter(sar=sar)
+        .select_related("agency", "decided_by", "submission")
+        .annotate(waiting=Case(When(status=PossibleEntryStatus.OPEN, then=0), default=1))
+        .order_by("waiting", "submitted_at", "pk")
+    )
+
+
+def access_possible_entry(user: Actor, sar: SubjectAccessRequest, entry_id: int) -> PossibleEntry:
+    found = possible_entries(user, sar).filter(pk=require_id(entry_id)).first()
+    if found is None:
+        raise Http404("No entry found.")
+    return found
+
+
+def consult_possible_entries(
+    user: Actor, sar: SubjectAccessRequest, shown: Iterable[PossibleEntry]
+) -> None:
+    """Entries naming the requester shown (quotes and subject text are personal data, of
+    the requester or of whoever else the entry is about): one row naming the request's
+    people and each entry's recorded subject, with the entries shown."""
+    entries = list(shown)
+    if not entries:
+        return
+    audit.record_list(
+        actor=user,
+        event="rights.sar_possible_entries_viewed",
+        obj=sar if len(entries) > 1 else entries[0],
+        subjects=[*sar_subjects(sar), *(e.submission.subject_id for e in entries)],
+        justification=f"{sar.reference}: entries that may be about the requester, not "
+        "linked to their record",
+        details={"entries": sorted(e.submission_id for e in entries)},
+    )
 
 
 # Consultation rows for reads shown on both channels ---------------------------------------

@@ -26,7 +26,7 @@ from cairn.core.dates import add_months
 from cairn.core.http import agency_of
 from cairn.core.text import require_id, says_too_little
 from cairn.core.types import Actor
-from cairn.intelligence.about import about_person_q
+from cairn.intelligence.about import about_person_q, entries_naming
 from cairn.intelligence.models import Submission
 from cairn.network.matching.online import CandidateFields, match_person
 from cairn.network.models import CandidatePair, PairStatus
@@ -47,6 +47,7 @@ from .access import (
     can_close_sar,
     can_redact_item,
     can_restrict,
+    can_review_possible_entries,
     can_take_over,
     can_unwithhold_item,
     can_withhold_item,
@@ -58,7 +59,7 @@ from .access import (
     visible_requests,
     visible_sars,
 )
-from .bundle import records_about
+from .bundle import intelligence_entries, intelligence_item, records_about
 from .models import (
     AgencyApproval,
     AlertStatus,
@@ -68,6 +69,8 @@ from .models import (
     Exemption,
     Outcome,
     PartTakeover,
+    PossibleEntry,
+    PossibleEntryStatus,
     Redaction,
     RequesterKind,
     RequestKind,
@@ -1185,6 +1188,7 @@ def sar_confirm(*, actor: Actor, sar_id: int, person_ids: list[int]) -> SubjectA
     )
     sar.status = SarStatus.REVIEW
     sar.save(update_fields=["status"])
+    possible = _find_possible_entries(actor, sar, people, every)
     for person in people:
         audit.record(
             actor=actor,
@@ -1192,7 +1196,7 @@ def sar_confirm(*, actor: Actor, sar_id: int, person_ids: list[int]) -> SubjectA
             obj=sar,
             subject=person,
             justification=f"{sar.reference}: record confirmed as the requester's",
-            details={"items": len(specs), "people": sorted(wanted)},
+            details={"items": len(specs), "people": sorted(wanted), "possible_entries": possible},
         )
     agencies = {s.agency_id for s in specs} - {actor.agency_id}
     # A partner's bundle leaves police-only records out and says nothing of them (ADR
@@ -1255,6 +1259,183 @@ def sar_confirm(*, actor: Actor, sar_id: int, person_ids: list[int]) -> SubjectA
                 obj=sar,
             )
     return sar
+
+
+def sar_names(sar: SubjectAccessRequest, people: list[Person]) -> list[tuple[str, str]]:
+    """Every (given, family) name the confirmed people are recorded under (a one-word
+    nickname with their family name), and those the requester gave: what unlinked text is
+    searched for."""
+    names = [(sar.given_name, sar.family_name)]
+    for raw in sar.other_names.replace(";", ",").split(","):
+        words = raw.split()
+        if len(words) > 1:
+            names.append((" ".join(words[:-1]), words[-1]))
+        elif words:
+            names.append((words[0], sar.family_name))
+    for person in people:
+        for n in person.names.all():
+            names.append((n.given_name, n.family_name or person.family_name))
+        names.append((person.given_name, person.family_name))
+    return sorted({(g.strip(), f.strip()) for g, f in names if g.strip() and f.strip()})
+
+
+def _find_possible_entries(
+    actor: Actor, sar: SubjectAccessRequest, people: list[Person], every: list[Any]
+) -> int:
+    """Entries naming a confirmed person in words only, not already in the bundle, kept
+    for the handling IG to decide (ADR 0025, amendment): none for a partner's bundle,
+    which holds no intelligence. Returns how many."""
+    if not can_review_possible_entries(actor, sar):
+        return 0
+    in_bundle = {int(s.record_id) for s in every if s.record_type == "intelligence"}
+    hits = entries_naming(sar_names(sar, people), exclude=in_bundle)
+    entries = Submission.objects.filter(pk__in=hits).values_list(
+        "pk", "submitter_agency_id", "submitted_at", "subject_description"
+    )
+    PossibleEntry.objects.bulk_create(
+        PossibleEntry(
+            sar=sar,
+            submission_id=pk,
+            agency_id=agency_id,
+            submitted_at=submitted_at,
+            subject_text=subject,
+            hits=[h.as_dict() for h in hits[pk]],
+        )
+        for pk, agency_id, submitted_at, subject in entries
+    )
+    return len(hits)
+
+
+# "Not them" is a decision the requester or the ICO may question: a few words, at least.
+NOT_THEM_MIN_LENGTH = 10
+
+
+@transaction.atomic
+def sar_possible_decide(
+    *, actor: Actor, sar_id: int, entry_id: int, decision: str, reason: str = ""
+) -> PossibleEntry:
+    """The handling IG decides an entry that names the requester in words only: "include"
+    (about them: it becomes a bundle item of its agency's part, so that agency reviews and
+    approves it as any other; an approval already given is void) or "not_them" (with a
+    reason). Locked: a second press, or a second IG, is told it is decided (Conflict).
+    The entry is not linked to the person record: that is the FIB's call (ADR 0025)."""
+    errors: dict[str, str] = {}
+    if decision not in ("include", "not_them"):
+        errors["decision"] = "Select whether the entry is about them"
+    elif decision == "not_them":
+        text = reason.strip()
+        if not text:
+            errors["reason"] = "Enter why the entry is not about them"
+        elif says_too_little(text, NOT_THEM_MIN_LENGTH):
+            errors["reason"] = (
+                f"Say why in a few words (at least {NOT_THEM_MIN_LENGTH} characters): for "
+                "example, a different age or area"
+            )
+    if errors:
+        raise ValidationError(errors)
+    sar = _locked_sar(actor, sar_id)
+    if not can_review_possible_entries(actor, sar):
+        raise Http404("No entry found.")
+    entry = (
+        PossibleEntry.objects.select_for_update().filter(sar=sar, pk=require_id(entry_id)).first()
+    )
+    if entry is None:
+        raise Http404("No entry found.")
+    if not entry.is_open:
+        raise Conflict(
+            f"{entry.reference} has already been decided: {entry.get_status_display().lower()}."
+        )
+    if sar.status != SarStatus.REVIEW:
+        raise Conflict(f"{sar.reference} has moved on: {sar.get_status_display().lower()}.")
+    voided = False
+    if decision == "include":
+        entry.item, voided = _include_entry(actor, sar, entry)
+        entry.status = PossibleEntryStatus.INCLUDED
+    else:
+        entry.status = PossibleEntryStatus.NOT_THEM
+        entry.reason = reason.strip()
+    entry.decided_by = actor
+    entry.decided_at = timezone.now()
+    entry.save(update_fields=["status", "reason", "decided_by", "decided_at", "item"])
+    subjects: list[int | None] = [*sar.people.order_by("pk").values_list("pk", flat=True)]
+    for subject in subjects or [None]:
+        audit.record(
+            actor=actor,
+            event="rights.sar_possible_entry_decided",
+            obj=entry,
+            subject=subject,
+            justification=f"{sar.reference}: {entry.reference} "
+            + (
+                "is about the requester: included"
+                if entry.item is not None
+                else f"is not about the requester. {entry.reason}"
+            )[:450],
+            details={
+                "decision": entry.status,
+                "submission": entry.submission_id,
+                "item": entry.item_id,
+                "agency": entry.agency_id,
+                "reason": entry.reason[:500],
+                "approval_voided": voided,
+            },
+        )
+    return entry
+
+
+# The item types the bundle lists before and with intelligence (bundle.BUILDERS order).
+TYPES_UP_TO_INTELLIGENCE = (
+    "person",
+    "share",
+    "concern",
+    "indicator_observation",
+    "risk_decision",
+    "intelligence",
+)
+
+
+def _include_entry(
+    actor: Actor, sar: SubjectAccessRequest, entry: PossibleEntry
+) -> tuple[BundleItem, bool]:
+    """The entry as a bundle item, after the bundle's other intelligence (items are
+    ordered by type: the PDF numbers them so). Its agency's approval, if given, is void
+    and that agency told; an agency new to the bundle is asked to approve its part."""
+    submission = intelligence_entries(Submission.objects.filter(pk=entry.submission_id)).first()
+    if submission is None:
+        raise Conflict(f"{entry.reference} is no longer held: it cannot be included.")
+    if sar.items.filter(record_type="intelligence", record_id=str(submission.pk)).exists():
+        raise Conflict(f"{entry.reference} is in the bundle already.")
+    spec = intelligence_item(submission)
+    after = sar.items.filter(record_type__in=TYPES_UP_TO_INTELLIGENCE).order_by("-position").first()
+    position = after.position + 1 if after is not None else 0
+    new_part = not sar.items.filter(agency_id=spec.agency_id).exists()
+    sar.items.filter(position__gte=position).update(position=F("position") + 1)
+    item = BundleItem.objects.create(
+        sar=sar,
+        record_type=spec.record_type,
+        record_id=spec.record_id,
+        title=spec.title[:300],
+        agency_id=spec.agency_id,
+        police_only=spec.police_only,
+        text=spec.text,
+        recipients=list(spec.recipients),
+        position=position,
+    )
+    voided, _ = AgencyApproval.objects.filter(sar=sar, agency_id=item.agency_id).delete()
+    if voided:
+        _approval_reset(actor, sar, item, "included")
+    elif new_part and item.agency_id != actor.agency_id:
+        told = part_contacts([item.agency_id])[item.agency_id]
+        if told.kind == "ig":
+            notify(
+                recipients=told.users,
+                kind="rights_request",
+                title=f"{sar.reference}: approve your agency's part of a subject access disclosure",
+                body=f"The disclosure is due by {sar.due_on:%-d %B %Y}.",
+                url=reverse("rights:sar-detail", args=[sar.pk]),
+                obj=sar,
+                sender=actor,
+            )
+    return item, bool(voided)
 
 
 def _item(
@@ -1633,6 +1814,14 @@ def unapproved_agencies(
     return sorted({i.agency.name for i in items})
 
 
+def undecided_message(count: int) -> str:
+    return (
+        f"{count} possible {'entry' if count == 1 else 'entries'} about them, not linked to "
+        f"their record, {'is' if count == 1 else 'are'} still to be decided: include each "
+        "one that is about them, or say why it is not them, before disclosing"
+    )
+
+
 # An override is a decision IG must be able to defend: a sentence, not a full stop.
 OVERRIDE_MIN_LENGTH = 20
 
@@ -1652,6 +1841,11 @@ def sar_disclose(*, actor: Actor, sar_id: int, recipient: str, method: str) -> S
         raise ValidationError(errors)
     sar = _locked_sar(actor, sar_id, SarStatus.REVIEW)
     require_sar_identity_checked(sar)
+    # Every entry that names the requester in words must be decided first: one left
+    # undecided may be theirs and would be missing from the disclosure (Art. 15).
+    undecided = sar.possible_entries.filter(status=PossibleEntryStatus.OPEN).count()
+    if undecided:
+        raise ValidationError(undecided_message(undecided))
     # No override covers a police agency's part (police-only or not): police data are
     # DPA 2018 Part 3 and only the police judge its exemptions (s.45(4)).
     police_waiting = unapproved_agencies(sar, police=True, handler=actor)

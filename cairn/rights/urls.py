@@ -20,5 +20,10 @@ urlpatterns = [
         views.sar_take_over,
         name="sar-take-over",
     ),
+    path(
+        "access/<id:sar_id>/possible/<id:entry_id>/",
+        views.sar_possible,
+        name="sar-possible",
+    ),
     path("access/<id:sar_id>/disclosure.pdf", views.sar_pdf, name="sar-pdf"),
 ]

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cairn.core.concurrency import Conflict
@@ -26,6 +27,7 @@ from .forms import (
     ConfirmForm,
     DiscloseForm,
     ExtendForm,
+    NotThemForm,
     ReasonForm,
     RectifyForm,
     RedactForm,
@@ -424,9 +426,11 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
         except ValidationError as exc:
             target = {"confirm": confirm_form, "extend": extend_form}.get(action, disclose_form)
             apply_service_errors(target, exc)
+    possible = list(selectors.possible_entries(request.user, sar))
     if request.method == "GET":
         if matches:
             selectors.consult_sar_matches(request.user, sar, matches)
+        selectors.consult_possible_entries(request.user, sar, possible)
         selectors.consult_sar(
             request.user, sar, justification=f"Opened subject access request {sar.reference}"
         )
@@ -445,6 +449,8 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
             "parts": selectors.sar_parts(sar, viewer=request.user),
             "can_close": access.can_close_sar(request.user, sar),
             "dob_differs": any(m.dob_differs for m in matches),
+            "possible": possible,
+            "undecided": sum(1 for e in possible if e.is_open),
             "my_agency": getattr(request.user, "agency_id", None),
             "nav": "rights",
         },
@@ -520,6 +526,65 @@ def sar_item(request: AuthenticatedHttpRequest, sar_id: int, item_id: int) -> Ht
             "unwithhold_form": unwithhold_form,
             "nav": "rights",
         },
+    )
+
+
+POSSIBLE_DONE = {
+    "include": "{ref} is included: it is in {agency}'s part of the bundle, to review and "
+    "approve like the others.",
+    "not_them": "{ref} is recorded as not about them.",
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sar_possible(request: AuthenticatedHttpRequest, sar_id: int, entry_id: int) -> HttpResponse:
+    """An entry that names the requester in words only: what it says where it names
+    them, and the two decisions. A decision lost to another press says so (409), keeping
+    the reason typed."""
+    sar = access.access_sar_by_id(request.user, sar_id)
+    entry = selectors.access_possible_entry(request.user, sar, entry_id)
+    action = request.POST.get("action", "")
+    form = NotThemForm(request.POST if action == "not_them" else None)
+    status = 200
+    if request.method == "POST":
+        if action not in POSSIBLE_DONE:
+            raise Http404("No such action.")
+        if action == "include" or form.is_valid():
+            try:
+                services.sar_possible_decide(
+                    actor=request.user,
+                    sar_id=sar.pk,
+                    entry_id=entry.pk,
+                    decision=action,
+                    reason=form.cleaned_data["reason"] if action == "not_them" else "",
+                )
+            except Conflict as exc:
+                form.add_error(None, changed_meanwhile(exc))
+                status = 409
+                entry = selectors.access_possible_entry(request.user, sar, entry.pk)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    POSSIBLE_DONE[action].format(ref=entry.reference, agency=entry.agency.name),
+                )
+                return redirect(reverse("rights:sar-detail", args=[sar.pk]) + "#possible")
+    else:
+        selectors.consult_possible_entries(request.user, sar, [entry])
+    return render(
+        request,
+        "rights/sar_possible.html",
+        {
+            "sar": sar,
+            "entry": entry,
+            "form": form,
+            # A decision lost to another: the reason typed is shown, not dropped.
+            "kept": request.POST.get("reason", "").strip() if status == 409 else "",
+            "nav": "rights",
+        },
+        status=status,
     )
 
 

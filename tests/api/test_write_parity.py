@@ -34,6 +34,7 @@ from cairn.concerns import services as concern_services
 from cairn.disruption.services import assessments, cawns
 from cairn.hub import services as hub_services
 from cairn.intelligence import services as intel_services
+from cairn.intelligence.models import Submission
 from cairn.missing import services as missing_services
 from cairn.network import services as network_services
 from cairn.network.models import CandidatePair
@@ -93,6 +94,7 @@ PAIRS: list[tuple[str, str]] = [
     ("missing:detail", "cairn_hub_api_episode_interview"),
     ("rights:sar-new", "cairn_rights_api_sar_create"),
     ("rights:sar-close", "cairn_rights_api_sar_close"),
+    ("rights:sar-possible", "cairn_rights_api_possible_entry_decide"),
     ("sharing:new", "cairn_sharing_api_agreement_create"),
     ("sharing:disclosure-review", "cairn_sharing_api_disclosure_review"),
 ]
@@ -234,7 +236,12 @@ def _today() -> dt.date:
 
 
 @pytest.fixture
-def world(users: dict[str, Any], make_person: Callable[..., Any], agencies: Any) -> Any:
+def world(
+    users: dict[str, Any],
+    make_person: Callable[..., Any],
+    make_user: Callable[..., Any],
+    agencies: Any,
+) -> Any:
     """Records of every kind, made by the roles that usually make them."""
     sw, ppu, fib = users["social_worker"], users["ppu_coordinator"], users["fib_officer"]
     practitioner, chair = users["practitioner"], users["hub_chair"]
@@ -347,6 +354,28 @@ def world(users: dict[str, Any], make_person: Callable[..., Any], agencies: Any)
         other_names="",
         received_on=_today(),
     )
+    # A police request whose requester an entry names in words only (a possible entry):
+    # only police IG handling it decides, so it plays the IG role for that pair.
+    w.police_ig = make_user("ig_admin", agency="police", username="ig_police_parity")
+    quinn = make_person(given_name="Quinn", family_name="Parityfree")
+    Submission.objects.create(
+        status="new",
+        submitter=fib,
+        submitter_agency=agencies["police"],
+        subject_description="Quinn Parityfree, about 15",
+    )
+    police_sar = rights_services.sar_log(
+        actor=w.police_ig,
+        requester="Quinn Parityfree",
+        requester_kind="subject",
+        given_name="Quinn",
+        family_name="Parityfree",
+        date_of_birth=None,
+        other_names="",
+        received_on=_today(),
+    )
+    rights_services.sar_confirm(actor=w.police_ig, sar_id=police_sar.pk, person_ids=[quinn.pk])
+    w.possible = police_sar.possible_entries.get()
     # A concern whose signs include a night missing (to record as an episode).
     missing = _concern_body(w.child.pk)
     missing["indicators"] = [
@@ -413,6 +442,9 @@ class Case:
     web_data: dict[str, Any]
     api_path: str
     api_body: dict[str, Any] = field(default_factory=dict)
+    # Who plays a role in this case where the usual user of that role may not act at all
+    # (e.g. police IG for the IG role): {role: user}.
+    played_by: dict[str, Any] = field(default_factory=dict)
 
 
 def _cases(w: Any) -> dict[str, Case]:
@@ -711,6 +743,14 @@ def _cases(w: Any) -> dict[str, Case]:
             f"/rights/access-requests/{w.sar.pk}/close",
             {"reason": "withdrawn", "note": "Parity: the requester withdrew", "confirmed": True},
         ),
+        "cairn_rights_api_possible_entry_decide": Case(
+            reverse("rights:sar-possible", args=[w.possible.sar_id, w.possible.pk]),
+            {"action": "not_them", "reason": "Parity: someone else entirely"},
+            f"/rights/access-requests/{w.possible.sar_id}/possible-entries/{w.possible.pk}"
+            "/decision",
+            {"decision": "not_them", "reason": "Parity: someone else entirely"},
+            played_by={"ig_admin": w.police_ig},
+        ),
         "cairn_hub_api_episode_interview": Case(
             reverse("missing:detail", args=[w.episode.pk]),
             {"form": "rhi", "notes": "Offered"} | _date("offered_on", today),
@@ -782,18 +822,20 @@ def test_web_and_api_allow_the_same_roles(
 ) -> None:
     cases = _cases(world)
     assert set(cases) == {a for _, a in PAIRS}, "every pair needs a case in _cases"
-    clients: dict[str, tuple[Client, ApiClient]] = {}
-    for role in Role:
-        user = users[role.value]
+
+    def clients_of(user: Any) -> tuple[Client, ApiClient]:
         web = Client()
         web.force_login(user)
         api = ApiClient(token_for(user)) if user.has_perm("api.use") else ApiClient(None, user)
-        clients[role.value] = (web, api)
+        return web, api
+
+    clients = {role.value: clients_of(users[role.value]) for role in Role}
     mismatches = []
     for web_name, op in PAIRS:
         case = cases[op]
         allowed_somewhere = False
-        for role, (web, api) in clients.items():
+        played = {role: clients_of(user) for role, user in case.played_by.items()}
+        for role, (web, api) in (clients | played).items():
             web_status = _rolled_back(web.post, case.web_url, case.web_data)
             api_status = _rolled_back(api.post, case.api_path, case.api_body)
             web_ok = _verdict(web_status, ALLOWED_WEB, f"{web_name} as {role}")

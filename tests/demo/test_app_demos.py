@@ -42,6 +42,7 @@ from cairn.referrals.selectors import overdue_q
 from cairn.retention import selectors as retention_selectors
 from cairn.retention import services as retention_services
 from cairn.retention.models import RecordType
+from cairn.rights.models import PossibleEntry
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -125,7 +126,10 @@ def test_missing_demo_covers_the_interview_states(demo_hub: str) -> None:
 
 
 def test_intelligence_demo_loads_every_state_and_correlations(demo_hub: str) -> None:
-    Submission.objects.all().delete()  # demo_data may already have loaded it
+    # demo_data may already have loaded it (and a police SAR's possible entries, which
+    # protect the entries they name).
+    PossibleEntry.objects.all().delete()
+    Submission.objects.all().delete()
     vehicles_before = Vehicle.objects.count()
     load_intelligence_demo()
     statuses = set(Submission.objects.values_list("status", flat=True))

@@ -448,6 +448,15 @@ WEB: dict[str, Rule] = {
         )
         for method in ("GET", "POST")
     },
+    # Entries naming the requester in words only: the handler of a bundle that may hold
+    # intelligence (police IG). The world's requests are the Trust's and the school's, so
+    # refused for everyone (allowed case: tests/rights/test_sar_possible_entries.py).
+    **{
+        f"{method} rights:sar-possible": Rule(
+            IG, 404, objects={"sar_id": "sar", "entry_id": "sar_item"}, a=NOBODY
+        )
+        for method in ("GET", "POST")
+    },
     # Retention review: IG, for its own agency's records (A the Trust's; B the school's,
     # reviewed by the school's IG). Writes are sent only where refused.
     "GET retention:queue": Rule(IG, 404),
@@ -555,6 +564,15 @@ API: dict[str, Rule] = {
         IG,
         obj="sar",
         body={"reason": "withdrawn", "note": "Matrix: the requester withdrew", "confirmed": True},
+    ),
+    # Its entries naming the requester in words only: none in a partner's request (listed
+    # empty), so deciding one is 404 for everyone here (allowed case: the rights tests).
+    f"GET {P}/rights/access-requests/{{sar_id}}/possible-entries": Rule(IG, obj="sar"),
+    f"POST {P}/rights/access-requests/{{sar_id}}/possible-entries/{{entry_id}}/decision": Rule(
+        IG,
+        objects={"sar_id": "sar", "entry_id": "sar_item"},
+        a=NOBODY,
+        body={"decision": "include"},
     ),
     f"GET {P}/indicators": Rule(API_USERS),
     f"GET {P}/sharing/agreements": Rule(API_USERS),
