@@ -218,13 +218,34 @@ def test_alias_names_are_matched(users: dict[str, Any], make_person: Any) -> Non
     )
     found = match_person(users["social_worker"], {"given_name": "Snowy", "family_name": "Testbury"})
     assert found[0].person.pk == person.pk
-    assert "matched their nickname \u201cSnowy Testbury\u201d" in found[0].reasons
-    # Said first: "first name the same" before it read as their own first name (outside
-    # tester: "Kez Wilson" offered Kieran Wilson as "first name the same").
-    assert found[0].reasons[0] == "matched their nickname \u201cSnowy Testbury\u201d"
-    # The name levels are said of that name, not of their own ("Snowy" is not "Marcus").
-    assert "first name the same" not in found[0].reasons
-    assert any(r.startswith("first name the same as their nickname's") for r in found[0].reasons)
+    # Said first, of that name and not of their own ("Snowy" is not "Marcus"; outside
+    # tester: "Kez Wilson" offered Kieran Wilson as "first name the same"), in one
+    # statement (tester 3: "matched their nickname ..., last name the same as their
+    # nickname's (a rare name), first name the same as their nickname's (a rare name)").
+    assert found[0].reasons == [
+        "their nickname \u201cSnowy Testbury\u201d has the same first and last names"
+    ]
+
+
+def test_a_match_through_a_nickname_is_one_plain_statement(
+    users: dict[str, Any], make_person: Any
+) -> None:
+    """Tester 3: "Matt Browne" gave "first name the same as their nickname's (a rare
+    name), last name very similar as their nickname's"."""
+    person = make_person(
+        given_name="Matthew",
+        family_name="Testbrown",
+        date_of_birth=DOB,
+        aliases=[("nickname", "Matt", "Testbrown")],
+    )
+    typed = {"given_name": "Matt", "family_name": "Testbrowne", "date_of_birth": DOB}
+    (found,) = match_person(users["social_worker"], typed)
+    assert found.person.pk == person.pk
+    assert found.reasons[0] == (
+        "their nickname \u201cMatt Testbrown\u201d has the same first name "
+        "and a very similar last name"
+    )
+    assert not any("as their nickname's" in r or "(a rare name)" in r for r in found.reasons)
 
 
 def test_a_first_name_typed_that_is_their_nickname_is_said(

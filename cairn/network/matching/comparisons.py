@@ -428,11 +428,13 @@ class Weights:
     version: str = "default"
 
     def score(
-        self, a: Record, b: Record, tf: TermFrequencies | None = None
+        self, a: Record, b: Record, tf: TermFrequencies | None = None, *, say_rare: bool = True
     ) -> tuple[float, list[str]]:
         """Match weight (log2 Bayes factor including the prior) and the reasons, the
         levels that carried evidence, strongest first. `tf`: the share of the store's
-        names held by `a`'s names, for the term-frequency adjustment."""
+        names held by `a`'s names, for the term-frequency adjustment. `say_rare`: false
+        when the store is too small for a low share to mean a rare name (every name is
+        few there: weights.tf_shows_rarity); the weight is adjusted all the same."""
         total = self.prior
         parts: list[tuple[float, str]] = []
         levels = compare(a, b)
@@ -452,7 +454,7 @@ class Weights:
                         # A surname rare in the store is common in its household: it
                         # must not lift a brother or sister, a parent or a child.
                         adjusted = min(adjusted, weight)
-                    if adjusted - weight >= 1:
+                    if adjusted - weight >= 1 and say_rare:
                         label = f"{label} (a rare name)"
                     elif weight - adjusted >= 1:
                         label = f"{label} (a common name)"

@@ -78,6 +78,7 @@ from .weights import (
     remember_counts,
     term_frequencies,
     tf_keys,
+    tf_shows_rarity,
 )
 
 MAX_CANDIDATES = 300
@@ -603,6 +604,7 @@ def match_person(
     if not names:
         return []
     tf = term_frequencies({**cached, **counted})
+    say_rare = tf_shows_rarity()
     swapped_fields = fields.swapped()
     swapped = swapped_fields.record(today) if swapped_fields else None
     kind_labels = dict(NameKind.choices)
@@ -614,7 +616,7 @@ def match_person(
     for name in names:
         record = candidate_record(name)
         kind = str(kind_labels.get(name.kind, name.kind)).lower()
-        weight, reasons = weights.score(query, record, tf)
+        weight, reasons = weights.score(query, record, tf, say_rare=say_rare)
         if swapped is not None:
             crosswise, crosswise_reasons = weights.score(swapped, record)
             if crosswise + SWAPPED_NAMES_WEIGHT > weight:
@@ -622,13 +624,10 @@ def match_person(
                 reasons = [SWAPPED_REASON, *_crosswise(crosswise_reasons)]
         by_known_name = False
         if name.kind != NameKind.PRIMARY:
-            # Whose name it is: "matched nickname" alone read as the typed name's nickname.
-            # First, or "first name the same" reads as their real first name (outside
-            # tester: "Kez Wilson" matched Kieran Wilson through his nickname).
-            reasons.insert(0, f"matched their {kind} \u201c{name.full_name}\u201d")
-            # The name levels were of that name, not of their own (tester 2: "Kez Wilson"
-            # offered Kieran Wilson with "first name the same").
-            reasons = [_of_that_name(r, kind) for r in reasons]
+            # The name levels were of that name, not of their own, said first as one
+            # statement (testers: "Kez Wilson" offered Kieran Wilson with "first name the
+            # same"; "matched their nickname ..., last name the same as their nickname's").
+            reasons = _of_that_name(reasons, kind, name.full_name)
         key = normalise.name_key(name.given_name)
         if name.kind in KNOWN_NAMES and key in known_counts:
             known = _known_name_score(weights, query, record, known_counts[key])
@@ -644,7 +643,7 @@ def match_person(
     # where their own name scored higher (outside tester: "Liv Brown" offered Olivia Brown
     # as "first name similar", silent on her recorded nickname "Liv").
     for person_id, said in known_as.items():
-        # Unless the match shown is that name's own ("matched their nickname ...").
+        # Unless the match shown is that name's own ("their nickname ... has ...").
         if person_id in best and best[person_id][2].kind not in KNOWN_NAMES:
             weight, reasons, name, by_known = best[person_id]
             best[person_id] = (weight, [said, *reasons], name, by_known)
@@ -663,13 +662,60 @@ def match_person(
     ]
 
 
-def _of_that_name(reason: str, kind: str) -> str:
-    """ "first name the same (a rare name)" -> "first name the same as their nickname's (a
-    rare name)": said of a match through one of their other names."""
-    base, _, rest = reason.partition(" (")
-    if base not in _GIVEN_LABELS and base not in _FAMILY_LABELS:
-        return reason
-    return f"{base} as their {kind}'s" + (f" ({rest}" if rest else "")
+def _of_that_name(reasons: list[str], kind: str, full_name: str) -> list[str]:
+    """The reasons of a match through one of their other names, its name levels said of
+    that name in one statement first: ["first name the same", "date of birth the same",
+    "last name very similar"] -> ["their nickname “Matt Browne” has the same first name
+    and a very similar last name", "date of birth the same"]."""
+    given: list[str] = []
+    family: list[str] = []
+    rest: list[str] = []
+    for reason in reasons:
+        base, _, note = reason.partition(" (")
+        note = f" ({note}" if note else ""
+        if base in _GIVEN_LABELS:
+            given.append(_NAME_PHRASES[base] + note)
+        elif base in _FAMILY_LABELS:
+            family.append(_NAME_PHRASES[base] + note)
+        else:
+            rest.append(reason)
+    said = given + family
+    if said == [_NAME_PHRASES[LEVELS["given_name"][0].label], _NAME_PHRASES[_SAME_FAMILY]]:
+        said = ["the same first and last names"]
+    whose = f"their {kind} \u201c{full_name}\u201d"
+    return [f"{whose} has {' and '.join(said)}" if said else f"matched {whose}", *rest]
+
+
+_SAME_FAMILY = LEVELS["family_name"][0].label
+# Each name level as what the other name has ("their nickname ... has <phrase>").
+_NAME_PHRASES = dict(
+    zip(
+        [level.label for level in LEVELS["given_name"]],
+        [
+            "the same first name",
+            "a first name that is another form of the one typed",
+            "the last name typed as its first name",
+            "a very similar first name",
+            "a first name that sounds the same",
+            "a similar first name",
+            "a different first name",
+        ],
+        strict=True,
+    )
+) | dict(
+    zip(
+        [level.label for level in LEVELS["family_name"]],
+        [
+            "the same last name",
+            "the first name typed as its last name",
+            "a very similar last name",
+            "a last name that sounds the same",
+            "a similar last name",
+            "a different last name",
+        ],
+        strict=True,
+    )
+)
 
 
 _GIVEN_LABELS = {level.label for level in LEVELS["given_name"]}
