@@ -15,8 +15,10 @@ from cairn.pole import services as pole
 from cairn.pole.models import Person, Vehicle
 
 from . import services
+from .matching.comparisons import Record, probability
 from .matching.online import CandidateFields, match_person
 from .matching.splink_batch import LinkResult
+from .matching.weights import current_weights, name_counts, term_frequencies, tf_keys
 
 NOTE = "Demo: synthetic link for the network view"
 DEMO_REGISTRATION = "ZM71DMO"
@@ -89,28 +91,30 @@ def load_demo(*, seed: int = 1) -> None:
         sex=original.sex,
         justification="Demo: a duplicate record for the review queue",
     )
-    found = match_person(
-        fib,
-        CandidateFields(
-            given_name=dup.given_name,
-            family_name=dup.family_name,
-            date_of_birth=dup.date_of_birth,
-            sex=dup.sex,
-        ),
-        exclude_ids=(dup.pk,),
+    typed = CandidateFields(
+        given_name=dup.given_name,
+        family_name=dup.family_name,
+        date_of_birth=dup.date_of_birth,
+        sex=dup.sex,
     )
+    found = match_person(fib, typed, exclude_ids=(dup.pk,))
     pairs = []
     for match in found[:1]:
         a, b = sorted((match.person.pk, dup.pk))
+        # Each comparison's own weight, as a batch pair has: with the prior they add up to
+        # the match weight (before, each reason was stored with 0.0; outside tester 3).
+        query = typed.record(timezone.localdate())
+        other = match.person
+        record = Record(other.given_name, other.family_name, other.date_of_birth, sex=other.sex)
+        tf = term_frequencies(name_counts(tf_keys(query)))
+        weight, explanation = current_weights().explain(query, record, tf)
         pairs.append(
             {
                 "person_a": a,
                 "person_b": b,
-                "match_weight": match.weight,
-                "match_probability": match.probability,
-                "explanation": {
-                    reason: {"level": reason, "weight": 0.0} for reason in match.reasons
-                },
+                "match_weight": weight,
+                "match_probability": probability(weight),
+                "explanation": explanation,
             }
         )
     services.linkage_store(

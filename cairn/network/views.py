@@ -19,7 +19,7 @@ from cairn.core.http import AuthenticatedHttpRequest, actor_of, require
 from cairn.core.throttling import throttle
 
 from . import exports, graph, selectors, services
-from .forms import MergeForm, NetworkFilterForm, ReasonForm
+from .forms import MergeForm, NetworkFilterForm, ReasonForm, moved_label
 
 
 def _window(request: HttpRequest) -> tuple[NetworkFilterForm, int, dt.date | None, dt.date | None]:
@@ -138,15 +138,16 @@ def candidate_detail(request: AuthenticatedHttpRequest, pair_id: int) -> HttpRes
             ("category", "Category"),
         )
     ]
+    explanation = sorted(pair.explanation.items(), key=lambda kv: -abs(kv[1].get("weight", 0)))
     return render(
         request,
         "network/candidate_detail.html",
         {
             "pair": pair,
             "rows": rows,
-            "explanation": sorted(
-                pair.explanation.items(), key=lambda kv: -abs(kv[1].get("weight", 0))
-            ),
+            "explanation": explanation,
+            # What the reasons start from, so they add up to the match weight shown.
+            "prior": pair.match_weight - sum(part.get("weight", 0) for _, part in explanation),
             "merge_form": merge_form,
             "reject_form": reject_form,
             "nav": "duplicates",
@@ -177,7 +178,7 @@ def merge_detail(request: AuthenticatedHttpRequest, merge_id: int) -> HttpRespon
         else:
             messages.success(request, f"The merge has been undone: {restored.full_name} is back.")
             return redirect("network:merge", merge_id=merge.pk)
-    moved = [(m["model"], m["field"], len(m["ids"])) for m in merge.moved]
+    moved = [moved_label(m["model"], len(m["ids"])) for m in merge.moved]
     return render(
         request,
         "network/merge_detail.html",

@@ -46,6 +46,13 @@ class ObjectSearchForm(GovukForm):
     )
 
 
+NICKNAME_ONLY_HINT = (
+    "Full names, not initials. If you know only a nickname or street name, leave this "
+    "blank and put it under Nicknames or aliases: it is used as the name until a real one "
+    "is known, and checked against every nickname and alias recorded."
+)
+
+
 class PersonForm(GovukForm):
     category = forms.ChoiceField(
         label="Who is this person?",
@@ -59,7 +66,10 @@ class PersonForm(GovukForm):
         max_length=100,
         required=False,
         widget=forms.TextInput(attrs={"spellcheck": "false", "width": 20}),
-        help_text="Full names, not initials. If you know only a nickname, leave this blank.",
+        # What `clean` does with a nickname alone; the guide says the same (outside tester
+        # 3: the guide said to type it here, where it is saved as a real first name and,
+        # with a last name typed, is not looked up among recorded nicknames).
+        help_text=NICKNAME_ONLY_HINT,
     )
     family_name = forms.CharField(
         label="Last name",

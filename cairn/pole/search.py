@@ -129,21 +129,41 @@ def _score(tokens: list[str], name: PersonName) -> tuple[float, list[str]]:
     full = normalise.fold(f"{name.given_name} {name.family_name}")
     reversed_full = normalise.fold(f"{name.family_name} {name.given_name}")
     score = max(fuzz.WRatio(query, full), fuzz.WRatio(query, reversed_full))
-    reasons = []
-    if query == full:
-        reasons.append("exact name")
-    elif any(normalise.name_key(t) in (name.family_key, name.given_key) for t in tokens):
-        reasons.append("name matches")
-    elif _spelt_alike(tokens, name):
-        reasons.append("similar name")
-    else:
-        reasons.append("sounds like the name searched")
-    if name.kind != "primary":
-        # Which of their names matched, so no one reads it as the query's own nickname.
-        reasons.append(
-            f"matched their {name.get_kind_display().lower()} \u201c{name.full_name}\u201d"
-        )
-    return float(score), reasons
+    return float(score), [_reason(tokens, name, exact=query == full)]
+
+
+def _reason(tokens: list[str], name: PersonName, *, exact: bool) -> str:
+    """Why a name was found, as one true statement. Found by another of their names, the
+    statement says which, so "Deano" is not read as their real name being "Deano"
+    (outside tester: "exact name, matched their nickname" for a nickname alone)."""
+    keys = {normalise.name_key(t) for t in tokens}
+    same = [
+        part
+        for part, key in (("first name", name.given_key), ("last name", name.family_key))
+        if key and key in keys
+    ]
+    parts = " and ".join(same) + ("s" if len(same) > 1 else "")
+    if name.kind == "primary":
+        if exact:
+            return "exact name"
+        if same:
+            return f"{parts} the same"
+        return "similar name" if _spelt_alike(tokens, name) else "sounds like the name searched"
+    kind = name.get_kind_display().lower()
+    quoted = f"\u201c{name.full_name}\u201d"
+    if exact:
+        return f"{kind} the same: {quoted}"
+    if same:
+        return f"{parts} the same as in their {kind} {quoted}"
+    if _spelt_alike(tokens, name):
+        return f"similar to their {kind} {quoted}"
+    # Which of its names sounds alike: "Deano" sounds like "Danny", not "Danny Stewart".
+    sounds = {normalise.phonetic_key(t) for t in tokens} - {""}
+    part = next(
+        (n for n in (name.given_name, name.family_name) if normalise.phonetic_key(n) in sounds),
+        name.full_name,
+    )
+    return f"sounds like their {kind} \u201c{part}\u201d"
 
 
 def search_people(

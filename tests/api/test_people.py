@@ -81,7 +81,7 @@ def test_search_finds_by_alias_with_reasons_and_is_audited(
     assert match["person"]["full_name"] == "Jason Testcase"
     assert match["person"]["owning_agency"]["short_name"] == "TCT"
     assert match["matched_kind"] == "nickname"
-    assert "matched their nickname \u201cJay\u201d" in match["reasons"]
+    assert match["reasons"] == ["nickname the same: \u201cJay\u201d"]
     (event,) = _events("person.searched", actor=user)
     assert event.source == "api"
     # The list's consultation row names the people shown.

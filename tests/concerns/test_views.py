@@ -228,7 +228,7 @@ def test_the_child_search_says_why_each_child_was_found(
     concern = start(client)
     html = client.get(step(concern, "child"), {"q": "Jay"}).content.decode()
     assert f'value="{jay.pk}"' in html
-    assert "Jason Testwright (exact name, matched their nickname \u201cJay\u201d)" in html
+    assert "Jason Testwright (nickname the same: \u201cJay\u201d)" in html
 
 
 def _new_child_like_amber(concern: Concern, client: Client) -> str:

@@ -33,6 +33,7 @@ from cairn.missing.demo import load_demo as load_missing_demo
 from cairn.missing.models import MissingEpisode
 from cairn.network import graph
 from cairn.network.demo import load_demo as load_network_demo
+from cairn.network.matching.comparisons import DEFAULT_PRIOR_WEIGHT
 from cairn.network.models import CandidatePair, MatchModel
 from cairn.notifications.models import Notification
 from cairn.pole.models import Vehicle
@@ -164,6 +165,13 @@ def test_network_demo_gives_the_network_view_and_review_queue_something(demo_hub
     pair = CandidatePair.objects.get()
     assert pair.status == "pending" and pair.match_probability > 0.9
     assert pair.model_version == "default" and not MatchModel.objects.exists()
+    # Each comparison carries its own weight, and with the prior they add up to the match
+    # weight shown (outside tester 3: every reason said 0.0 beside "Match weight 15.2").
+    weights = [part["weight"] for part in pair.explanation.values()]
+    assert set(pair.explanation) <= {"given_name", "family_name", "dob", "postcode", "sex"}
+    assert all(w != 0 for w in weights)
+    prior = pair.match_weight - sum(weights)
+    assert prior == pytest.approx(DEFAULT_PRIOR_WEIGHT, abs=0.05)
 
 
 def test_disruption_demo_has_every_tactic_type(demo_hub: str) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from cairn.network.matching import comparisons
+from cairn.network.matching import weights as weights_module
 from cairn.network.matching.comparisons import DEFAULT_WEIGHTS, SWAPPED_REASON, Record
 from cairn.network.matching.online import match_person
 from cairn.network.matching.splink_batch import PersonRow, run_linkage
@@ -99,7 +100,7 @@ def test_a_swapped_record_is_found_online_and_a_sibling_is_not(
 
 @pytest.mark.django_db
 def test_a_rare_surname_with_a_slip_scores_higher_than_a_common_one(
-    users: dict[str, Any], make_person: Any
+    users: dict[str, Any], make_person: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same evidence (first name and surname the same, the birth year one digit out,
     moved house) is stronger for a surname few people have."""
@@ -122,9 +123,15 @@ def test_a_rare_surname_with_a_slip_scores_higher_than_a_common_one(
         return match.weight, match.reasons
 
     rare_weight, rare_reasons = weight("Wojciechowski", rare)
-    common_weight, _ = weight("Smith", common)
+    common_weight, common_reasons = weight("Smith", common)
     assert rare_weight > common_weight + 2
-    assert "last name the same (a rare name)" in rare_reasons
+    assert "last name the same (a common name)" in common_reasons
+    # A store this small is counted as if hub-sized, so every name in it would look rare
+    # (tester 3: Danny, Matt and Murphy were "a rare name" in the demo): not said here.
+    assert "last name the same" in rare_reasons
+    # In a store of a hub's size the share means something, and it is said.
+    monkeypatch.setattr(weights_module, "TF_RARITY_MIN_NAMES", 40)
+    assert "last name the same (a rare name)" in weight("Wojciechowski", rare)[1]
     # The share of Smiths is their count over a hub-sized store; Olivia is floored.
     shares = term_frequencies(
         name_counts(tf_keys(Record(given_name="Olivia", family_name="Smith")))

@@ -123,6 +123,14 @@ def test_review_queue_merge_and_undo(
     assert "Kai Sampleford and Kye Sampleford" in html
     detail = client.get(reverse("network:candidate", args=[pair.pk])).content.decode()
     assert "Last name the same" in detail
+    # The starting point is shown, so the weights add up to the match weight (8.5 - 9.1),
+    # and the model is said in words (outside tester 3: "(model default)").
+    assert "two records picked at random are rarely the same person" in detail
+    assert ">-0.6<" in detail
+    assert "weights trained on these records (model v1)" in detail
+    # Fields by their names, not their attribute names ("Sen disability").
+    assert "SEN or disability" in detail and "Date the age was estimated" in detail
+    assert "Sen disability" not in detail and "Estimated age on" not in detail
     response = client.post(
         reverse("network:candidate", args=[pair.pk]), {"action": "merge", "survivor": str(a.pk)}
     )
@@ -139,6 +147,9 @@ def test_review_queue_merge_and_undo(
     )
     merge = PersonMerge.objects.get()
     assert response["Location"] == reverse("network:merge", args=[merge.pk])
+    # What moved, in words: "1 other name", not "1 x pole.personname.person_id".
+    page = client.get(reverse("network:merge", args=[merge.pk])).content.decode()
+    assert "1 other name" in page and "pole.personname" not in page
     a.refresh_from_db()
     assert a.given_name == "Kye" and not Person.objects.filter(pk=b.pk).exists()
     assert client.get(reverse("network:merges")).status_code == 200

@@ -4,9 +4,11 @@ duplicates are shown before a second record is created."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -133,3 +135,17 @@ def test_a_nickname_alone_is_enough_and_is_matched_as_one(
     assert list(person.names.filter(kind="nickname").values_list("given_name", flat=True)) == [
         "Deano"
     ]
+
+
+def test_the_form_and_the_guide_say_the_same_about_a_nickname_alone(
+    client: Client, users: dict[str, Any]
+) -> None:
+    """Outside tester 3: the form said to leave First name blank, the guide to type the
+    nickname there. Both now say what the form does (the test above): blank, and the
+    nickname under Nicknames or aliases."""
+    client.force_login(users["social_worker"])
+    html = client.get(reverse("pole:person-create")).content.decode()
+    assert "leave this blank and put it under Nicknames or aliases" in html
+    guide = (Path(settings.BASE_DIR) / "docs" / "guide" / "practitioner.md").read_text()
+    assert "leave **First\n   name** blank and put it under **Nicknames or aliases**" in guide
+    assert "put it as the\n   first name" not in guide

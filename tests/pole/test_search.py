@@ -70,7 +70,7 @@ def test_alias_search(users: dict[str, Any], people: dict[str, Person]) -> None:
     matches = search_people(users["social_worker"], query="Jay")
     match = next(m for m in matches if m.person == people["jason"])
     assert match.matched_kind == NameKind.NICKNAME
-    assert "matched their nickname \u201cJay\u201d" in match.reasons
+    assert match.reasons == ["nickname the same: \u201cJay\u201d"]
 
 
 def test_dob_only_search(users: dict[str, Any], people: dict[str, Person]) -> None:
@@ -196,6 +196,37 @@ def test_a_sound_key_collision_is_not_offered_as_a_nickname(
     )
     matches = {m.person.pk: m for m in search_people(users["social_worker"], query="Deano")}
     assert tiny.pk not in matches
-    assert "matched their nickname \u201cDean\u201d" in matches[dean.pk].reasons
+    assert matches[dean.pk].reasons == ["sounds like their nickname \u201cDean\u201d"]
     # The nickname itself is still found by whoever searches it.
     assert tiny.pk in {m.person.pk for m in search_people(users["social_worker"], query="Tiny")}
+
+
+def test_a_match_on_another_name_says_what_agreed_in_one_statement(
+    users: dict[str, Any], make_person: Any
+) -> None:
+    """Outside tester 3: searching "Deano" said "exact name, matched their nickname" of
+    Lily Price (her name is not exact, only the nickname is), and "sounds like the name
+    searched, matched their nickname 'Danny Stewart'" of Daniel Stewart."""
+    lily = make_person(
+        given_name="Lily", family_name="Testprice", aliases=[(NameKind.NICKNAME, "Deano", "")]
+    )
+    daniel = make_person(
+        given_name="Daniel",
+        family_name="Stewart",
+        aliases=[(NameKind.NICKNAME, "Danny", "Stewart")],
+    )
+    sw = users["social_worker"]
+    found = {m.person.pk: m.reasons for m in search_people(sw, query="Deano")}
+    assert found[lily.pk] == ["nickname the same: \u201cDeano\u201d"]
+    assert found[daniel.pk] == ["sounds like their nickname \u201cDanny\u201d"]
+    found = {m.person.pk: m.reasons for m in search_people(sw, query="Danny Stewart")}
+    assert found[daniel.pk] == ["nickname the same: \u201cDanny Stewart\u201d"]
+    found = {m.person.pk: m.reasons for m in search_people(sw, query="Danny")}
+    assert found[daniel.pk] == [
+        "first name the same as in their nickname \u201cDanny Stewart\u201d"
+    ]
+    # Their own name: which part agreed.
+    found = {m.person.pk: m.reasons for m in search_people(sw, query="Lily")}
+    assert found[lily.pk] == ["first name the same"]
+    found = {m.person.pk: m.reasons for m in search_people(sw, query="Lily Testprice")}
+    assert found[lily.pk] == ["exact name"]

@@ -144,11 +144,20 @@ SOUND_GIVEN_LEVEL = 4
 SOUND_FAMILY_LEVEL = 3
 
 
+def sound_key(name: str) -> str:
+    """The key the sound-alike level compares: the phonetic key without W. Metaphone keeps
+    a W before a vowel, so Stewart (STWRT) and Stuart (STRT), one name said the same, were
+    "similar" (weight 0) and a duplicate typed by ear was not offered (outside tester 3:
+    "Dan Stuart" for Daniel Stewart). H is kept: Hasan/Husain (HSN) would fall below
+    SOUND_KEY_MIN without it."""
+    return normalise.phonetic_key(name).replace("W", "")
+
+
 def sounds_alike(ka: str, kb: str) -> bool:
-    """Two name keys with the same phonetic key of at least SOUND_KEY_MIN sounds (the
-    Splink level's rule, over the same key)."""
-    pa = normalise.phonetic_key(ka)
-    return len(pa) >= SOUND_KEY_MIN and pa == normalise.phonetic_key(kb)
+    """Two name keys with the same sound key of at least SOUND_KEY_MIN sounds (the Splink
+    level's rule, over the same key)."""
+    pa = sound_key(ka)
+    return len(pa) >= SOUND_KEY_MIN and pa == sound_key(kb)
 
 
 # Placeholder dates of birth (issue 19). Systems that require a date store a filler when
@@ -428,13 +437,40 @@ class Weights:
     version: str = "default"
 
     def score(
-        self, a: Record, b: Record, tf: TermFrequencies | None = None
+        self, a: Record, b: Record, tf: TermFrequencies | None = None, *, say_rare: bool = True
     ) -> tuple[float, list[str]]:
         """Match weight (log2 Bayes factor including the prior) and the reasons, the
         levels that carried evidence, strongest first. `tf`: the share of the store's
-        names held by `a`'s names, for the term-frequency adjustment."""
+        names held by `a`'s names, for the term-frequency adjustment. `say_rare`: false
+        when the store is too small for a low share to mean a rare name (every name is
+        few there: weights.tf_shows_rarity); the weight is adjusted all the same."""
+        total, parts, extra = self._parts(a, b, tf, say_rare)
+        ordered = sorted(parts.values(), key=lambda p: -abs(p[0]))
+        return total, [*extra, *(label for _, label in ordered)]
+
+    def explain(
+        self, a: Record, b: Record, tf: TermFrequencies | None = None, *, say_rare: bool = True
+    ) -> tuple[float, dict[str, dict[str, float | str]]]:
+        """The match weight and, per comparison, the level said and the weight it added
+        (the shape of a batch pair's explanation): with the prior they add up to the
+        match weight. A rule that explains the pair (a brother or sister?) is folded into
+        the comparison it capped."""
+        total, parts, extra = self._parts(a, b, tf, say_rare)
+        out: dict[str, dict[str, float | str]] = {
+            name: {"level": label, "weight": round(weight, 2)}
+            for name, (weight, label) in parts.items()
+        }
+        if extra and "given_name" in out:
+            out["given_name"]["level"] = f"{extra[0]}: {out['given_name']['level']}"
+        return total, out
+
+    def _parts(
+        self, a: Record, b: Record, tf: TermFrequencies | None, say_rare: bool
+    ) -> tuple[float, dict[str, tuple[float, str]], list[str]]:
+        """The match weight, each comparison's (weight, label), and the reason said before
+        them (a rule that explains the pair), if any."""
         total = self.prior
-        parts: list[tuple[float, str]] = []
+        parts: dict[str, tuple[float, str]] = {}
         levels = compare(a, b)
         household = same_family_different_child(a, b, levels)
         generation = same_family_other_generation(levels)
@@ -452,7 +488,7 @@ class Weights:
                         # A surname rare in the store is common in its household: it
                         # must not lift a brother or sister, a parent or a child.
                         adjusted = min(adjusted, weight)
-                    if adjusted - weight >= 1:
+                    if adjusted - weight >= 1 and say_rare:
                         label = f"{label} (a rare name)"
                     elif weight - adjusted >= 1:
                         label = f"{label} (a common name)"
@@ -463,17 +499,15 @@ class Weights:
                 weight = min(weight, GENERATION_WEIGHTS[name])
             label = sound_label(label, name, level, a, b)
             total += weight
-            parts.append((weight, label))
-        parts.sort(key=lambda p: -abs(p[0]))
-        reasons = [label for _, label in parts]
+            parts[name] = (weight, label)
         if household:
             sound = levels["given_name"] == SOUND_GIVEN_LEVEL
-            return total, [HOUSEHOLD_SOUND_REASON if sound else HOUSEHOLD_REASON, *reasons]
+            return total, parts, [HOUSEHOLD_SOUND_REASON if sound else HOUSEHOLD_REASON]
         if generation:
-            return total, [GENERATION_REASON, *reasons]
+            return total, parts, [GENERATION_REASON]
         if levels["given_name"] == SWAPPED_GIVEN_LEVEL:
-            return total, [SWAPPED_REASON, *reasons]
-        return total, reasons
+            return total, parts, [SWAPPED_REASON]
+        return total, parts, []
 
 
 SOUND_LEVELS = {("given_name", SOUND_GIVEN_LEVEL), ("family_name", SOUND_FAMILY_LEVEL)}

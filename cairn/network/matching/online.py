@@ -23,7 +23,9 @@ Blocking keys (any one retrieves a candidate):
    nickname (a street name such as "Deano" is often all a school or a youth worker knows);
 7. exact date of birth + postcode of a home address, with no name key (both names
    mistyped or changed, a surname changed on adoption or marriage);
-8. first and last names swapped (phonetic keys crosswise), as rule 3.
+8. first and last names swapped (phonetic keys crosswise), as rule 3;
+9. with only a year or an estimated age: a nickname-expanded first name within those
+   birth years and a surname with the same initial.
 
 Names exactly the other way round have their own comparison levels (shared with Splink);
 a swap with a slip in a name is scored crosswise as well as straight, less a penalty
@@ -78,6 +80,7 @@ from .weights import (
     remember_counts,
     term_frequencies,
     tf_keys,
+    tf_shows_rarity,
 )
 
 MAX_CANDIDATES = 300
@@ -92,6 +95,17 @@ SHOW_THRESHOLD = 0.0
 # a street name is often all the person entering knows, and the reasons say how little
 # else agreed, so the user can judge.
 KNOWN_NAME_SHOW_THRESHOLD = -3.2
+# With no date of birth typed (an estimated age or a year alone), the date adds nothing to
+# lift a true duplicate over 0: "Dan Stuart", about 40, against Daniel Stewart born 1984
+# scores about -3 in a hub-sized store (a known form of the first name 6.9, a surname that
+# sounds the same 4.3, the prior -14.3), and a duplicate was created (outside tester 3).
+# Such a record is offered from the same 1 in 10 chance as a known name, only when both
+# names agree (`NAMES_AGREE`) and the age does not rule them out: a shared first name
+# alone, however common, offers no one.
+AGE_ONLY_SHOW_THRESHOLD = KNOWN_NAME_SHOW_THRESHOLD
+# Name levels that agree (the same, a known form, swapped, very similar, sounding the same).
+NAMES_AGREE = {"given_name": range(5), "family_name": range(4)}
+LOW_BAR = min(KNOWN_NAME_SHOW_THRESHOLD, AGE_ONLY_SHOW_THRESHOLD)
 # How often the name typed is exactly the alias or nickname police or partners recorded.
 KNOWN_NAME_M = 0.85
 KNOWN_NAMES = (NameKind.ALIAS, NameKind.NICKNAME)
@@ -313,6 +327,24 @@ def blocking_sql(fields: CandidateFields, today: dt.date) -> tuple[str, list[Any
             "AND n.person_dob >= %s AND n.person_dob <= %s"
         )
         params += [family_ph, f"{years[0]:04d}-01-01", f"{years[1]:04d}-12-31"]
+    if family_key and given_variants and years and not dob:
+        # Rule 9: a first-name variant within those birth years and a surname with the
+        # same initial (index pname_given_dob). A surname heard and respelt can have another
+        # sound key (Stuart STRT, Stewart STWRT), so rule 4 missed "Dan Stuart", about 40,
+        # for Daniel Stewart born 1984 (outside tester 3).
+        low, high = normalise.prefix_range(family_key[0])
+        parts.append(
+            f"SELECT n.person_id FROM {names} WHERE n.given_key IN ({_in(len(given_variants))}) "
+            "AND n.person_dob >= %s AND n.person_dob <= %s "
+            "AND n.family_key >= %s AND n.family_key < %s"
+        )
+        params += [
+            *given_variants,
+            f"{years[0]:04d}-01-01",
+            f"{years[1]:04d}-12-31",
+            low,
+            high,
+        ]
     if fields.postcode and normalise.is_postcode(fields.postcode):
         terms, values = any_name_key(with_given_phonetic=False)
         if terms:
@@ -603,6 +635,7 @@ def match_person(
     if not names:
         return []
     tf = term_frequencies({**cached, **counted})
+    say_rare = tf_shows_rarity()
     swapped_fields = fields.swapped()
     swapped = swapped_fields.record(today) if swapped_fields else None
     kind_labels = dict(NameKind.choices)
@@ -611,40 +644,40 @@ def match_person(
     best: dict[int, tuple[float, list[str], CandidateName, bool]] = {}
     known_as: dict[int, str] = {}
     typed_given = normalise.name_key(fields.given_name)
+    age_only = fields.date_of_birth is None and fields.years(today) is not None
     for name in names:
         record = candidate_record(name)
         kind = str(kind_labels.get(name.kind, name.kind)).lower()
-        weight, reasons = weights.score(query, record, tf)
+        weight, reasons = weights.score(query, record, tf, say_rare=say_rare)
         if swapped is not None:
             crosswise, crosswise_reasons = weights.score(swapped, record)
             if crosswise + SWAPPED_NAMES_WEIGHT > weight:
                 weight = crosswise + SWAPPED_NAMES_WEIGHT
                 reasons = [SWAPPED_REASON, *_crosswise(crosswise_reasons)]
-        by_known_name = False
+        # Shown from the lower threshold (a known name, or both names with an age only).
+        low_bar = age_only and _names_agree(query, record)
         if name.kind != NameKind.PRIMARY:
-            # Whose name it is: "matched nickname" alone read as the typed name's nickname.
-            # First, or "first name the same" reads as their real first name (outside
-            # tester: "Kez Wilson" matched Kieran Wilson through his nickname).
-            reasons.insert(0, f"matched their {kind} \u201c{name.full_name}\u201d")
-            # The name levels were of that name, not of their own (tester 2: "Kez Wilson"
-            # offered Kieran Wilson with "first name the same").
-            reasons = [_of_that_name(r, kind) for r in reasons]
+            # The name levels were of that name, not of their own, said first as one
+            # statement (testers: "Kez Wilson" offered Kieran Wilson with "first name the
+            # same"; "matched their nickname ..., last name the same as their nickname's").
+            reasons = _of_that_name(reasons, kind, name.full_name)
         key = normalise.name_key(name.given_name)
         if name.kind in KNOWN_NAMES and key in known_counts:
             known = _known_name_score(weights, query, record, known_counts[key])
             if known[0] > weight:
-                weight, reasons, by_known_name = known
+                weight, reasons, _ = known
+                low_bar = True
                 reasons.insert(0, f"known as \u201c{name.given_name}\u201d ({kind})")
         current = best.get(name.person_id)
         if current is None or weight > current[0]:
-            best[name.person_id] = (weight, reasons, name, by_known_name)
+            best[name.person_id] = (weight, reasons, name, low_bar)
         if name.kind in KNOWN_NAMES and normalise.name_key(name.given_name) == typed_given:
             known_as[name.person_id] = f"known as \u201c{name.given_name}\u201d ({kind})"
     # A first name typed that is one of their recorded nicknames or aliases is said, even
     # where their own name scored higher (outside tester: "Liv Brown" offered Olivia Brown
     # as "first name similar", silent on her recorded nickname "Liv").
     for person_id, said in known_as.items():
-        # Unless the match shown is that name's own ("matched their nickname ...").
+        # Unless the match shown is that name's own ("their nickname ... has ...").
         if person_id in best and best[person_id][2].kind not in KNOWN_NAMES:
             weight, reasons, name, by_known = best[person_id]
             best[person_id] = (weight, [said, *reasons], name, by_known)
@@ -652,7 +685,7 @@ def match_person(
         (
             found
             for found in best.values()
-            if found[0] >= (min(threshold, KNOWN_NAME_SHOW_THRESHOLD) if found[3] else threshold)
+            if found[0] >= (min(threshold, LOW_BAR) if found[3] else threshold)
         ),
         key=lambda f: -f[0],
     )[:limit]
@@ -663,13 +696,69 @@ def match_person(
     ]
 
 
-def _of_that_name(reason: str, kind: str) -> str:
-    """ "first name the same (a rare name)" -> "first name the same as their nickname's (a
-    rare name)": said of a match through one of their other names."""
-    base, _, rest = reason.partition(" (")
-    if base not in _GIVEN_LABELS and base not in _FAMILY_LABELS:
-        return reason
-    return f"{base} as their {kind}'s" + (f" ({rest}" if rest else "")
+def _names_agree(query: Record, record: Record) -> bool:
+    """Both names agree (NAMES_AGREE) and the age typed is no evidence either way: a
+    birth year outside it (a father of the same name) keeps the usual threshold."""
+    levels = compare(query, record)
+    if levels["dob"] is not None:
+        return False
+    return all(levels[name] in agree for name, agree in NAMES_AGREE.items())
+
+
+def _of_that_name(reasons: list[str], kind: str, full_name: str) -> list[str]:
+    """The reasons of a match through one of their other names, its name levels said of
+    that name in one statement first: ["first name the same", "date of birth the same",
+    "last name very similar"] -> ["their nickname “Matt Browne” has the same first name
+    and a very similar last name", "date of birth the same"]."""
+    given: list[str] = []
+    family: list[str] = []
+    rest: list[str] = []
+    for reason in reasons:
+        base, _, note = reason.partition(" (")
+        note = f" ({note}" if note else ""
+        if base in _GIVEN_LABELS:
+            given.append(_NAME_PHRASES[base] + note)
+        elif base in _FAMILY_LABELS:
+            family.append(_NAME_PHRASES[base] + note)
+        else:
+            rest.append(reason)
+    said = given + family
+    if said == [_NAME_PHRASES[LEVELS["given_name"][0].label], _NAME_PHRASES[_SAME_FAMILY]]:
+        said = ["the same first and last names"]
+    whose = f"their {kind} \u201c{full_name}\u201d"
+    return [f"{whose} has {' and '.join(said)}" if said else f"matched {whose}", *rest]
+
+
+_SAME_FAMILY = LEVELS["family_name"][0].label
+# Each name level as what the other name has ("their nickname ... has <phrase>").
+_NAME_PHRASES = dict(
+    zip(
+        [level.label for level in LEVELS["given_name"]],
+        [
+            "the same first name",
+            "a first name that is another form of the one typed",
+            "the last name typed as its first name",
+            "a very similar first name",
+            "a first name that sounds the same",
+            "a similar first name",
+            "a different first name",
+        ],
+        strict=True,
+    )
+) | dict(
+    zip(
+        [level.label for level in LEVELS["family_name"]],
+        [
+            "the same last name",
+            "the first name typed as its last name",
+            "a very similar last name",
+            "a last name that sounds the same",
+            "a similar last name",
+            "a different last name",
+        ],
+        strict=True,
+    )
+)
 
 
 _GIVEN_LABELS = {level.label for level in LEVELS["given_name"]}

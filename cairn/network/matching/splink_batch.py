@@ -43,6 +43,7 @@ from .comparisons import (
     household_sound_alike,
     known_dob,
     probability,
+    sound_key,
 )
 
 log = logging.getLogger(__name__)
@@ -79,8 +80,10 @@ def to_splink_row(row: PersonRow) -> dict[str, Any]:
         "given_name": given or None,
         "given_variants": sorted(normalise.given_name_variants(given)) if given else None,
         "given_phonetic": normalise.phonetic_key(given) or None,
+        "given_sound": sound_key(given) or None,
         "family_name": family or None,
         "family_phonetic": normalise.phonetic_key(family) or None,
+        "family_sound": sound_key(family) or None,
         "dob": dob.isoformat() if dob else None,
         "birth_year": year,
         "postcode": pc or None,
@@ -98,8 +101,10 @@ def _arrow_schema() -> Any:
             ("given_name", pa.string()),
             ("given_variants", pa.list_(pa.string())),
             ("given_phonetic", pa.string()),
+            ("given_sound", pa.string()),
             ("family_name", pa.string()),
             ("family_phonetic", pa.string()),
+            ("family_sound", pa.string()),
             ("dob", pa.string()),
             ("birth_year", pa.int64()),
             ("postcode", pa.string()),
@@ -130,13 +135,10 @@ DOB_NOT_FAR_SQL = (
 )
 
 
-# The same phonetic key (comparisons.sounds_alike), computed before the rows reach Splink:
+# The same sound key (comparisons.sounds_alike), computed before the rows reach Splink:
 # DuckDB has no Metaphone. Tested after "very similar", as online.
 def _sounds_alike_sql(column: str) -> str:
-    return (
-        f"length({column}_phonetic_l) >= {SOUND_KEY_MIN} "
-        f"AND {column}_phonetic_l = {column}_phonetic_r"
-    )
+    return f"length({column}_sound_l) >= {SOUND_KEY_MIN} AND {column}_sound_l = {column}_sound_r"
 
 
 # The online matcher's store-size floor for term frequencies (weights.HUB_SIZED_STORE).

@@ -215,6 +215,16 @@ def term_frequencies(counts: dict[Count, int]) -> TermFrequencies:
     return {key: max(n, TF_MIN_COUNT) / total for key, n in counts.items()}
 
 
+TF_RARITY_MIN_NAMES = HUB_SIZED_STORE
+
+
+def tf_shows_rarity() -> bool:
+    """Whether a name's share can be called rare: only in a store of at least a hub's
+    size. A smaller store is counted as if hub-sized, so every name in it looks rare (the
+    demo's Danny, Matt and Murphy were "a rare name"); a common one still shows."""
+    return names_in_store() >= TF_RARITY_MIN_NAMES
+
+
 def reset_cache() -> None:
     _CACHE.update(checked=0.0, weights=None)
     _TF_COUNTS.clear()
