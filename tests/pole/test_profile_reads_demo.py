@@ -1,6 +1,6 @@
 """The profile page's set-wise reads give exactly the rows of the full rules they replace,
-for every demo user and every person of the demo hub (links, tactics, agenda items and
-signs of going missing), whether or not the page opened the person: the reads check a
+for every demo user and people of the demo hub (links, tactics, agenda items, signs of
+going missing and referrals), whether or not the page opened the person: the reads check a
 rule in one read of the records or meetings concerned instead of building it into the
 query (bench/README.md, issue 18)."""
 
@@ -25,6 +25,8 @@ from cairn.missing.access import missing_signs, missing_signs_shown_about
 from cairn.pole.access import access_person_by_id, visible_links_touching
 from cairn.pole.models import Link, Person
 from cairn.pole.selectors import links_for_entity
+from cairn.referrals.access import submitted_referrals_shown_about, visible_referrals
+from cairn.referrals.models import Referral
 
 from ..conftest import loaded_for_module
 
@@ -58,7 +60,7 @@ def _ids(rows: Any) -> list[int]:
 
 
 def test_profile_reads_match_the_full_rules_for_every_demo_user(demo_hub: None) -> None:
-    # People with tactics, agenda items, signs of going missing or links (six of each,
+    # People with tactics, agenda items, signs, links or referrals (six of each,
     # the sign in another child's concern among them), and three with none of those.
     ids: set[int] = set()
     for rows in (
@@ -68,13 +70,14 @@ def test_profile_reads_match_the_full_rules_for_every_demo_user(demo_hub: None) 
         .order_by("-pk")
         .values_list("child_id", flat=True),
         Link.objects.values_list("from_entity_id", flat=True),
+        Referral.objects.values_list("child_id", flat=True),
     ):
         ids |= set(list(dict.fromkeys(rows))[:6])
     ids |= set(Person.objects.exclude(pk__in=ids).values_list("pk", flat=True)[:3])
     people = list(Person.objects.filter(pk__in=ids).order_by("pk"))
     users = list(User.objects.filter(is_active=True).select_related("agency").order_by("pk"))
     assert len(people) >= 15 and len(users) >= 10
-    seen = {"links": 0, "tactics": 0, "items": 0, "signs": 0, "opened": 0}
+    seen = {"links": 0, "tactics": 0, "items": 0, "signs": 0, "referrals": 0, "opened": 0}
     for user in users:
         for person in people:
             try:
@@ -86,6 +89,12 @@ def test_profile_reads_match_the_full_rules_for_every_demo_user(demo_hub: None) 
             tactics = list(tactics_for_entity(user, person.pk))
             items = _ids(visible_items_about(user, plain).order_by("pk"))
             signs = _ids(missing_signs(user).filter(child=person).order_by("observed_on", "pk"))
+            referrals = _ids(
+                visible_referrals(user)
+                .filter(child=person)
+                .exclude(status="draft")
+                .order_by("-submitted_at", "-pk")
+            )
             for about in (plain, opened) if opened is not None else (plain,):
                 shown = visible_links_touching(user, person.pk)
                 assert _ids(shown) == _ids(links), (user.username, person.pk)
@@ -100,10 +109,19 @@ def test_profile_reads_match_the_full_rules_for_every_demo_user(demo_hub: None) 
                     user.username,
                     person.pk,
                 )
+                assert (
+                    _ids(
+                        submitted_referrals_shown_about(
+                            user, about, order_by=("-submitted_at", "-pk")
+                        )
+                    )
+                    == referrals
+                ), (user.username, person.pk)
             seen["opened"] += opened is not None
             seen["links"] += bool(links)
             seen["tactics"] += bool(tactics)
             seen["items"] += bool(items)
             seen["signs"] += bool(signs)
+            seen["referrals"] += bool(referrals)
     # The comparison is not vacuous: every kind of row is shown to someone.
     assert all(count > 0 for count in seen.values()), seen
