@@ -11,6 +11,7 @@ A tactic is visible when both sides allow it (MISP-style, ADR 0009):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -20,7 +21,7 @@ from cairn.accounts.roles import HUB_WIDE_ROLES
 from cairn.audit import services as audit
 from cairn.core.text import require_id
 from cairn.core.types import Actor
-from cairn.pole.access import entity_visibility_q
+from cairn.pole.access import entity_visibility_q, visible_entity_ids
 from cairn.pole.models import EntityKind
 
 from .models import (
@@ -66,11 +67,13 @@ def _record_q(user: Actor, shared: Q | Exists) -> Q:
     (Q() | X is X in Django, so "everything" is spelt as a condition that always holds.)"""
     everything = Q(pk__isnull=False)
     mine = everything if user.role in HUB_WIDE_ROLES else Q(owning_agency_id=user.agency_id)
-    # A non-empty Q combined with a condition is a Q (the stubs allow any Combinable).
-    q = cast(Q, mine | shared)
+    # (mine OR shared) AND (not police-only OR shared), written with `shared` once: the
+    # columns are NOT NULL, so it is the same rule, and the EXISTS is built and planned
+    # once, not twice.
     if not is_police_user(user):
-        q &= cast(Q, Q(police_only=False) | shared)
-    return q
+        mine &= Q(police_only=False)
+    # A non-empty Q combined with a condition is a Q (the stubs allow any Combinable).
+    return cast(Q, mine | shared)
 
 
 def tactic_visibility_q(user: Actor) -> Q:
@@ -88,6 +91,35 @@ def tactic_visibility_q(user: Actor) -> Q:
 
 def visible_tactics(user: Actor) -> QuerySet[Tactic]:
     return Tactic.objects.filter(tactic_visibility_q(user))
+
+
+def visible_tactics_about(
+    user: Actor, entity_id: int, *, related: Sequence[str] = (), order_by: Sequence[str] = ()
+) -> list[Tactic]:
+    """`visible_tactics(user)` with `entity_id` among their subjects (each once), as a list:
+    for a profile page. The tactics are read under the tactic's own rule (`_record_q`), then
+    their subjects in one read and every subject's record checked in one more
+    (`visible_entity_ids`), instead of the hidden-subject filter built into the tactics'
+    query: the same tactics for less CPU, and one read when there are none."""
+    if not can_view(user) or user.agency_id is None:
+        return []
+    shared = Exists(TacticShare.objects.filter(tactic_id=OuterRef("pk"), agency_id=user.agency_id))
+    about = Exists(TacticSubject.objects.filter(tactic_id=OuterRef("pk"), entity_id=entity_id))
+    found = list(
+        Tactic.objects.filter(_record_q(user, shared), about)
+        .select_related(*related)
+        .order_by(*order_by)
+    )
+    if not found:
+        return []
+    subjects = list(
+        TacticSubject.objects.filter(tactic_id__in=[t.pk for t in found]).values_list(
+            "tactic_id", "entity_id"
+        )
+    )
+    seen = visible_entity_ids(user, {entity for _, entity in subjects})
+    hidden = {tactic for tactic, entity in subjects if entity not in seen}
+    return [t for t in found if t.pk not in hidden]
 
 
 def access_tactic_by_id(user: Actor, tactic_id: int) -> Tactic:

@@ -25,7 +25,13 @@ from cairn.pole.access import (
 )
 from cairn.pole.models import Entity, EntityKind, LinkType, Location, Person, Vehicle
 
-from .access import access_tactic_by_id, visible_assessments, visible_plans, visible_tactics
+from .access import (
+    access_tactic_by_id,
+    visible_assessments,
+    visible_plans,
+    visible_tactics,
+    visible_tactics_about,
+)
 from .eligibility import Eligibility, cawn_eligibility
 from .models import (
     DisruptionPlan,
@@ -194,7 +200,12 @@ def tactics_for_person(user: Actor, person: Person) -> list[Tactic]:
     and the chronology entries share the result (cached on the person object)."""
     cache: dict[int, list[Tactic]] = person.__dict__.setdefault("_disruption_tactics", {})
     if user.pk not in cache:
-        cache[user.pk] = list(tactics_for_entity(user, person.pk))
+        cache[user.pk] = visible_tactics_about(
+            user,
+            person.pk,
+            related=("owner", "owning_agency", "marker"),
+            order_by=("-created_at", "-pk"),
+        )
     return cache[user.pk]
 
 

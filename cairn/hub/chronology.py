@@ -1,7 +1,7 @@
 """Hub meetings and actions in a person's chronology (missing episodes are added by
 cairn/missing/profile.py). A meeting appears only if the user may see it and its minutes
 (the rule of the meeting page, access.visible_meetings) and an action only if the user may
-open it (access.visible_actions). Two queries per profile, however many entries."""
+open it (access.visible_actions). Two or three queries per profile, however many entries."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from cairn.core.types import Actor
 from cairn.pole import chronology
 from cairn.pole.models import Person
 
-from .access import visible_actions, visible_items_about
+from .access import items_shown_about, visible_actions
 from .models import ActionStatus, AgendaItem
 
 
@@ -35,7 +35,7 @@ def _item_detail(item: AgendaItem) -> str:
 
 @chronology.register
 def meeting_entries(user: Actor, person: Person) -> list[chronology.ChronologyEntry]:
-    items = visible_items_about(user, person).select_related("meeting").order_by("pk")
+    items = items_shown_about(user, person)
     return [
         chronology.ChronologyEntry(
             when=item.meeting.starts_at,

@@ -15,9 +15,10 @@ from django.http import Http404
 from cairn.audit import services as audit
 from cairn.concerns.access import visible_concerns
 from cairn.concerns.models import ConcernStatus, IndicatorObservation
+from cairn.concerns.selectors import child_concerns_for_profile
 from cairn.core.text import require_id
 from cairn.core.types import Actor
-from cairn.pole.access import entity_visibility_q, entity_visibility_q_about
+from cairn.pole.access import entity_visibility_q, entity_visibility_q_about, opened_by
 from cairn.pole.models import Person
 
 from .models import MissingEpisode
@@ -68,6 +69,40 @@ def missing_signs_about(user: Actor, child: Person) -> QuerySet[IndicatorObserva
         concern__in=concerns.values("pk"),
         child=child,
     )
+
+
+def missing_signs_shown_about(user: Actor, child: Person) -> list[IndicatorObservation]:
+    """`missing_signs_about(user, child)` with each sign's indicator, concern and episode,
+    oldest first (a profile page's offers). When the page has opened the child for `user`,
+    a sign in one of the child's own concerns is checked against the child's visible
+    submitted concerns the page reads anyway (`child_concerns_for_profile`: the same rule
+    for a concern about an opened child), so the signs' query carries no concern rule; a
+    sign in a concern about another record (no service makes one) gets the full rule."""
+    related = ("indicator", "concern", "missing_episode")
+    if not opened_by(user, child):
+        full = missing_signs_about(user, child).select_related(*related)
+        return list(full.order_by("observed_on", "pk"))
+    if not user.has_perm("hub.add_missing"):
+        return []
+    signs = list(
+        IndicatorObservation.objects.filter(
+            child=child, indicator__code__in=MISSING_SIGN_CODES, concern__isnull=False
+        )
+        .select_related(*related)
+        .order_by("observed_on", "pk")
+    )
+    if not signs:
+        return []
+    shown = {c.pk for c in child_concerns_for_profile(user, child)}
+    elsewhere = {s.concern.pk for s in signs if s.concern and s.concern.child_id != child.pk}
+    if elsewhere:
+        shown |= set(
+            visible_concerns(user)
+            .exclude(status=ConcernStatus.DRAFT)
+            .filter(pk__in=elsewhere)
+            .values_list("pk", flat=True)
+        )
+    return [s for s in signs if s.concern_id in shown]
 
 
 def access_missing_sign(user: Actor, observation_id: int) -> IndicatorObservation:

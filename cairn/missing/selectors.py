@@ -15,7 +15,12 @@ from cairn.audit import services as audit
 from cairn.core.types import Actor
 from cairn.pole.models import Person
 
-from .access import missing_signs, missing_signs_about, visible_episodes
+from .access import (
+    missing_signs,
+    missing_signs_about,
+    missing_signs_shown_about,
+    visible_episodes,
+)
 from .models import MissingEpisode
 
 
@@ -50,14 +55,15 @@ def missing_sign_offers(
 ) -> list[MissingSignOffer]:
     """The signs of going missing in one concern (or about one child) the user could
     record as missing episodes, each with the episode already recorded from it."""
-    signs = missing_signs(user) if child is None else missing_signs_about(user, child)
-    signs = signs.select_related("indicator", "concern", "missing_episode")
-    if concern_id is not None:
-        signs = signs.filter(concern_id=concern_id)
-    return [
-        MissingSignOffer(sign, getattr(sign, "missing_episode", None))
-        for sign in signs.order_by("observed_on", "pk")[:50]
-    ]
+    if child is not None and concern_id is None:
+        shown = missing_signs_shown_about(user, child)[:50]
+    else:
+        signs = missing_signs(user) if child is None else missing_signs_about(user, child)
+        signs = signs.select_related("indicator", "concern", "missing_episode")
+        if concern_id is not None:
+            signs = signs.filter(concern_id=concern_id)
+        shown = list(signs.order_by("observed_on", "pk")[:50])
+    return [MissingSignOffer(sign, getattr(sign, "missing_episode", None)) for sign in shown]
 
 
 def sign_initial(sign: Any) -> dict[str, Any]:

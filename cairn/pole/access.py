@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeGuard
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from cairn.accounts.roles import HUB_WIDE_ROLES
@@ -167,6 +167,28 @@ def visible_links(user: Actor | AnonymousUser) -> QuerySet[Link]:
     if not user.is_police:
         q &= Q(police_only=False)
     return Link.objects.filter(q)
+
+
+def visible_links_touching(user: Actor, entity_id: int) -> list[Link]:
+    """`visible_links(user)` with `entity_id` at either end, newest first, with both ends
+    and the sources the user may be shown (`visible_sources`), for a profile page. The
+    links are read under the link's own rule and both their ends checked in one read of
+    the entities (`visible_entity_ids`), instead of two record filters joined into the
+    links' query: the same links for less CPU (bench/README.md)."""
+    if not _can_view(user) or not user.has_perm("pole.view_link"):
+        return []
+    links = Link.objects.filter(Q(from_entity_id=entity_id) | Q(to_entity_id=entity_id))
+    if not user.is_police:
+        links = links.filter(police_only=False)
+    found = list(
+        links.select_related("from_entity", "to_entity").order_by("-started_on", "-created_at")
+    )
+    ends = visible_entity_ids(user, {i for x in found for i in (x.from_entity_id, x.to_entity_id)})
+    shown = [x for x in found if x.from_entity_id in ends and x.to_entity_id in ends]
+    prefetch_related_objects(
+        shown, Prefetch("sources", queryset=visible_link_sources(user), to_attr="visible_sources")
+    )
+    return shown
 
 
 def visible_link_sources(user: Actor) -> QuerySet[LinkSource]:

@@ -18,7 +18,13 @@ from cairn.core.types import Actor
 from cairn.referrals.access import visible_referrals
 
 from . import normalise
-from .access import entity_visibility_q, visible_link_sources, visible_links, visible_people
+from .access import (
+    entity_visibility_q,
+    visible_link_sources,
+    visible_links,
+    visible_links_touching,
+    visible_people,
+)
 from .chronology import ChronologyEntry, chronology_for
 from .models import (
     Entity,
@@ -29,7 +35,6 @@ from .models import (
     NameKind,
     OnlineAccount,
     Person,
-    PersonName,
     Phone,
     Vehicle,
 )
@@ -118,6 +123,13 @@ def link_views_for_entity(user: Actor, entity_id: int) -> list[LinkView]:
     return [link_view(link, entity_id) for link in links_for_entity(user, entity_id)]
 
 
+def profile_link_views(user: Actor, entity_id: int) -> list[LinkView]:
+    """`link_views_for_entity` as the profile page shows it (without the link's owner and
+    author or the sources' agencies, which it does not show): the same links, in the same
+    order (`visible_links_touching`)."""
+    return [link_view(link, entity_id) for link in visible_links_touching(user, entity_id)]
+
+
 def consult_person_links(user: Actor, person: Person, *, justification: str) -> list[LinkView]:
     """A person's links shown (all of them, before paging): one consultation naming the
     person (links.viewed)."""
@@ -136,7 +148,7 @@ def consult_person_links(user: Actor, person: Person, *, justification: str) -> 
 @dataclass
 class PersonProfile:
     person: Person
-    names: list[PersonName]
+    names: list[OtherName]
     links: list[LinkView]
     chronology: list[ChronologyEntry]
     sections: list[tuple[str, dict[str, Any]]]
@@ -145,11 +157,10 @@ class PersonProfile:
 
 def person_profile(user: Actor, person: Person) -> PersonProfile:
     """Everything the profile page shows; `person` must come from access_person_by_id."""
-    names = list(person.names.exclude(kind="primary").order_by("kind", "family_name"))
-    links = link_views_for_entity(user, person.pk)
+    links = profile_link_views(user, person.pk)
     return PersonProfile(
         person=person,
-        names=names,
+        names=other_names(person),
         links=links,
         chronology=chronology_for(user, person, links),
         sections=sections_for(user, person),
@@ -166,6 +177,12 @@ class OtherName:
     @property
     def full_name(self) -> str:  # as PersonName.full_name
         return f"{self.given_name} {self.family_name}".strip()
+
+    def get_kind_display(self) -> str:  # as PersonName.get_kind_display
+        return str(_NAME_KINDS.get(self.kind, self.kind))
+
+
+_NAME_KINDS = dict(NameKind.choices)
 
 
 # The columns of PersonName (a rename fails the API's tests, which read through this).

@@ -25,7 +25,6 @@ from .access import (
     receiver_q,
     sender_team_q,
     visible_referrals,
-    visible_referrals_about,
 )
 from .models import (
     OPEN_STATUSES,
@@ -144,17 +143,6 @@ def overdue_inbox(user: Actor, now: dt.datetime | None = None) -> QuerySet[Refer
 
 def overdue_sent(user: Actor, now: dt.datetime | None = None) -> QuerySet[Referral]:
     return sent_by_me(user).filter(overdue_q(now or timezone.now()))
-
-
-def referrals_for_child(user: Actor, child: Person) -> QuerySet[Referral]:
-    """Submitted referrals about `child`, newest first, with what the profile's table shows
-    (the child is the one given: it is not joined again)."""
-    return (
-        visible_referrals_about(user, child)
-        .exclude(status=ReferralStatus.DRAFT)
-        .select_related("sender", "recipient_agency", "recipient_team")
-        .order_by("-submitted_at", "-pk")
-    )
 
 
 def escalated() -> QuerySet[Referral]:

@@ -118,7 +118,7 @@ def test_child_profile_query_count_is_pinned(
     client.force_login(sw)
     url = reverse("pole:person-detail", args=[child.pk])
     client.get(url)
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(24):
         html = client.get(url).content.decode()
     for concern in concerns:
         assert f"Concern {concern.reference} recorded by" in html
