@@ -567,7 +567,16 @@ OFFENCE_PATTERNS: list[tuple[str, str]] = [
         r"(?:send|share|post|show|leak|spread|forward|upload)\w*\s+"
         rf"(?:\w+\s+){{0,2}}?{IMAGE}\b[^.]{{0,20}}?\b(?:to|with|round|around|on)\s+"
         r"(?:her|his|my|their|your|the|everyone|every\w*|all)\s*(?:school|family|mum|dad|"
-        r"parents|friends|class|contacts|followers|year|everyone|online|group)?\b",
+        r"parents|friends|class|contacts|followers|year|everyone|online|group)?\b|"
+        # Done, not threatened: a child's intimate image posted or shared ("has now posted
+        # one of her images on a group chat", "shared one of her nude pictures": outside
+        # tester 8, 2026-12-07, both passed unflagged).
+        r"\b(?:posted|shared|leaked|uploaded|spread|forwarded|put up|sent (?:round|around|out))"
+        r"\s+(?:(?:one|some|two|three|more|all|a few) of\s+)?(?:her|his|their|my)\s+"
+        rf"(?:(?:{UNDRESSED}|intimate|private|sexual|explicit)\s+{IMAGE}|nudes|{IMAGE}\b"
+        # An unqualified image only in a text that says what kind, or of the threat.
+        r"(?=.*\b(?:nudes?|naked|intimate|sexual|explicit|topless|threat\w*|sextort\w*|"
+        r"blackmail\w*)\b))\b",
     ),
 ]
 # Offences against property, and cruelty to or neglect of a child. These count only as an
@@ -921,6 +930,8 @@ def _police_reference(part: Folded, whole: Folded) -> bool:
     log ref 44/13579/26" or "ref 44/24680/26" after a child's account is not a police
     reference (outside tester: both passed unflagged)."""
     for start, end in ALREADY_REPORTED.spans(part):
+        if local_number(part.text, start):
+            continue
         if not _bare(part.text[start:end]) or POLICE_CONTEXT.found(whole):
             return True
     return False
@@ -1362,7 +1373,7 @@ def reported_already(text: str) -> bool:
         folded = fold(sentence)
         for start, end in ALREADY_REPORTED.spans(folded):
             found = sentence[start:end]
-            if _bare(found) and not whole.found(POLICE_CONTEXT):
+            if local_number(sentence, start) or (_bare(found) and not whole.found(POLICE_CONTEXT)):
                 continue
             if not re.search(r"\d", found) or len(re.findall(r"\d", found)) >= 5:
                 return True
@@ -1465,10 +1476,25 @@ NEW_SINCE = Rule(
     r"original|other) (?:one|time|assault|attack|incident|offence|report|crime|matter))\b"
 )
 # Words that make a bare "ref 44/..." or "log 0412" a police reference.
+# Not "incident": a school's "CPOMS incident 4471" is not the police's (outside tester 8).
 POLICE_CONTEXT = Rule(
-    r"\b(?:police|101|999|crime|reported|officers?|pc|dc|ds|cid|cad|incident|occurrence|crn|"
+    r"\b(?:police|101|999|crime|reported|officers?|pc|dc|ds|cid|cad|occurrence|crn|"
     r"ceop|rang it in|called it in)\b"
 )
+# A school's, charity's or case system's own number, not a police reference: "CPOMS
+# incident 4471", "school log ref 2026/4480", "our case no. WYP-2291" (outside tester 8).
+LOCAL_SYSTEM = re.compile(
+    r"\b(?:cpoms|my ?concern|school|academy|college|charity|project|case|internal|our|"
+    r"safeguarding|welfare|club|nhs|hospital|gp|datix)\W+(?:\w+\W+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def local_number(text: str, start: int) -> bool:
+    """The reference found at `start` in `text` is named as a local system's number."""
+    return LOCAL_SYSTEM.search(text[max(0, start - 30) : start]) is not None
+
+
 # The writer, or someone they name, has reported it already ("I have reported it", "mum
 # rang 101", "we informed the police"); "not reported to police" is not (the negation
 # before it is checked, see `reported_already`).

@@ -126,6 +126,12 @@ REFERENCE_IN_TEXT = re.compile(
     r"((?:[A-Za-z]{1,4}[-/])?\d[\d/\-]{2,}\d(?: of (?:today|\d{1,2}/\d{1,2}(?:/\d{2,4})?))?)",
     re.IGNORECASE,
 )
+# A school's or agency's own case number typed as the crime reference (outside tester 8).
+LOCAL_REFERENCE = re.compile(r"\b(?:cpoms|my ?concern|school|case|datix)\b", re.IGNORECASE)
+LOCAL_REFERENCE_MESSAGE = (
+    "Enter the reference the police gave the crime, not your school's or agency's own case "
+    "or log number"
+)
 # The statuses from which the FIB can still decide where a flagged entry goes.
 FIB_ACTIVE = (Status.NEW, Status.TRIAGED, Status.EVALUATED)
 CHANGED_MEANWHILE = (
@@ -165,9 +171,12 @@ def reference_in_text(submission: Submission) -> str:
     # school log ref ..."): outside tester.
     if crime_rules.new_since(text):
         return ""
-    police = crime_rules.police_context(text)
+    # Only in a text that speaks of the police, and never a local system's own number
+    # ("CPOMS incident 4471", "school log ref ...": outside tester 8).
+    if not crime_rules.police_context(text):
+        return ""
     for found in REFERENCE_IN_TEXT.finditer(text):
-        if not police and re.match(r"(?:ref|reference|log)\b", found.group(0), re.I):
+        if crime_rules.local_number(text, found.start()):
             continue
         # "log 0412 of today" is read later by the FIB: today's date, not "today".
         today = timezone.localdate().strftime("%d/%m/%Y")
@@ -183,6 +192,8 @@ def crime_reference_problem(reference: str) -> str:
         return "Enter the crime reference"
     if text.lower() in PLACEHOLDER_REASONS or not CRIME_REFERENCE.match(text):
         return CRIME_REFERENCE_FORMAT
+    if LOCAL_REFERENCE.search(text):
+        return LOCAL_REFERENCE_MESSAGE
     return ""
 
 

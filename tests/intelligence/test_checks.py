@@ -256,3 +256,29 @@ def test_good_entry_has_no_quality_issues() -> None:
         mentions=[{"kind": "person", "given_name": "Dean", "age": 30}],
     )
     assert result.quality_issues == [] and not result.crime_disclosure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Amira Testdobson said Reece shared one of her nude pictures in a Snapchat group "
+        "yesterday.",
+        "Reece Testriley posted her nudes on Snapchat last night.",
+        "Amira says Reece has now posted one of her images on a group chat. He had threatened "
+        "to if she did not send more.",
+    ],
+)
+def test_a_childs_intimate_image_shared_is_a_crime(text: str) -> None:
+    """Outside tester 8: sharing done (not threatened) passed unflagged."""
+    assert checks.text_check(text).crime
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dad shared his photos of the match on Instagram.",
+        "She posted her pictures of the school trip online.",
+    ],
+)
+def test_ordinary_photos_shared_are_not(text: str) -> None:
+    assert not checks.text_check(text).crime

@@ -389,3 +389,30 @@ def test_the_entry_page_quotes_why_the_check_flagged_it(
     page = text(client_for(users["fib_officer"]).get(f"/intelligence/{flagged.pk}/"))
     assert 'data-testid="detail-check-reason"' in page
     assert "the driver hit her in the car on Monday" in page.split("detail-check-reason")[1]
+
+
+@pytest.mark.parametrize(
+    ("what", "further"),
+    [
+        (
+            "Leo Testwell said a man he met on Roblox has been asking him to meet up and sent "
+            "him a sexual picture. School log ref 2026/4471.",
+            "CPOMS incident 4471.",
+        ),
+        ("Callum Testwood said his stepdad punched him on Saturday.", "CPOMS incident 4502."),
+    ],
+)
+def test_a_schools_own_number_is_not_a_police_reference(
+    partner: Any, what: str, further: str
+) -> None:
+    """Outside tester 8: with a school log and a CPOMS number a grooming disclosure passed
+    unflagged, and a CPOMS number was filled in as the crime reference and accepted."""
+    draft = start_crime(partner, what=what, further_information=further)
+    client = client_for(partner)
+    page = text(client.get(f"/intelligence/{draft.pk}/check/"))
+    assert "Crime reference it was reported under" in page
+    assert "Your entry gives the reference" not in page
+    response = client.post(f"/intelligence/{draft.pk}/check/", {"crime_reference": "CPOMS 4502"})
+    assert "not your school" in text(response)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
