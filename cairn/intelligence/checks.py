@@ -44,6 +44,8 @@ __all__ = [
 ]
 
 MAX_WORDS = 300
+# The least crime probability with which the danger head may flag danger now on its own.
+DANGER_ALONE_CRIME_FLOOR = 0.05
 
 
 def form_text(*answers: str) -> str:
@@ -200,7 +202,10 @@ def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
     p = m.crime_probability(whole)
     pd = m.danger_probability(whole)
     model_flag = p >= m.crime.threshold
-    danger_alone = pd >= m.danger_alone
+    # The danger head's word alone needs the crime model not to be sure there is no offence
+    # (outside tester 8: "silver Golf on Kings Road tonight at 19:30, engine running" read
+    # as danger now at p(crime) 0.002; no danger-now text in the corpus is under 0.4).
+    danger_alone = pd >= m.danger_alone and p >= DANGER_ALONE_CRIME_FLOOR
     urgent = crime_rules.urgent_now(text)
     # A note that says it has been reported already ("I have reported it", a crime
     # reference) is not a new disclosure on the model's word alone: the rules must find a

@@ -282,3 +282,19 @@ def test_a_childs_intimate_image_shared_is_a_crime(text: str) -> None:
 )
 def test_ordinary_photos_shared_are_not(text: str) -> None:
     assert not checks.text_check(text).crime
+
+
+def test_a_sighting_tonight_is_not_danger_now_on_the_danger_heads_word_alone() -> None:
+    """Outside tester 8: a car parked with its engine running "tonight at 19:30" read as
+    danger now (the danger head alone, the crime model sure there was no offence), put a
+    999 banner on a sighting and a red "Danger now" tag at the top of the FIB queue."""
+    found = checks.text_check(
+        "Devon Testgolf's silver Golf on Kings Road tonight at 19:30, parked 20 min, engine "
+        "running.\nNothing else."
+    )
+    assert not found.danger_now and not found.crime
+    # The head alone still flags where the crime model does not rule an offence out.
+    assert checks.text_check(
+        "21:05 just saw 2 men drag a lad (14ish, red puffer) into a dark blue van outside the "
+        "chippy on Testfield Road"
+    ).danger_now
