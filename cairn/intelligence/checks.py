@@ -232,8 +232,12 @@ def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
     # The sentences, each scored: the one that reads most like an offence is quoted.
     parts = [v.sentence for v in verdicts] or [text]
     feats = [whole] if len(parts) == 1 else m.features(parts, hand=False)
+    # A fragment of one or two words ("n/a" in "Anything else") is quoted last: on its own
+    # it can score high and make no sense as the sentence read as an offence (outside
+    # tester 8). "Just now." still counts where it qualifies the sentence before (`near`).
     scored = sorted(
-        ((m.crime_probability(f), i) for i, f in enumerate(feats)), key=lambda s: (-s[0], s[1])
+        ((m.crime_probability(f), i) for i, f in enumerate(feats)),
+        key=lambda s: (len(parts[s[1]].split()) < 3, -s[0], s[1]),
     )
     ranked = [parts[i] for _, i in scored]
     # The sentence that reads most like an offence, with all its features (its rules'
