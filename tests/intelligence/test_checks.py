@@ -302,11 +302,12 @@ def test_a_sighting_tonight_is_not_danger_now_on_the_danger_heads_word_alone() -
 
 def test_a_one_word_answer_is_not_quoted_as_the_offence() -> None:
     """Outside tester 8: "n/a" in "Anything else" was quoted as the sentence that reads
-    most like an offence; in the corpus, "She's 16." and "He's 14." were quoted likewise."""
+    most like an offence; in the corpus (this entry), "She's 16." was quoted likewise."""
     found = checks.text_check(
-        "Saoirse Testkelly got a voice note this morning from 07700 900655 - a man's voice "
-        "saying he'll 'throw acid in her face' if she keeps talking to Lorcan's ex.\nn/a"
+        "Saoirse got a voice note this morning from unknown number 07700 900655 - "
+        "man's voice saying he'll 'throw acid in her face' if she keeps talking to Lorcan's "
+        "ex. She played it to me. She's 16."
     )
     assert found.crime
-    assert found.sentence.startswith("Saoirse Testkelly got a voice note")
-    assert not any("\u201cn/a\u201d" in r for r in found.reasons)
+    assert found.sentence.startswith("Saoirse got a voice note")
+    assert not any("\u201cShe's 16.\u201d" in r for r in found.reasons)
