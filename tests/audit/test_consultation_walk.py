@@ -155,6 +155,15 @@ def _sar() -> SubjectAccessRequest:
     return found
 
 
+def _possible_entry() -> Any:
+    """The demo's request with entries naming the requester in words only (police IG)."""
+    from cairn.rights.models import PossibleEntry
+
+    entry = PossibleEntry.objects.order_by("pk").first()
+    assert entry is not None, "The demo hub has no possible entry for a SAR"
+    return entry
+
+
 def _sar_item() -> Any:
     sar = _sar()
     return {"sar_id": sar.pk, "item_id": sar.items.order_by("pk")[0].pk}, LIST, "ig.demo"
@@ -612,6 +621,14 @@ PERSONAL: dict[str, Case] = {
     "rights:sar-list": Case(_by("ig.demo")),
     "rights:sar-detail": Case(lambda: ({"sar_id": _sar().pk}, LIST, "ig.demo")),
     "rights:sar-item": Case(_sar_item),
+    # The entry's quotes and subject text: the requester's, or whoever else it is about.
+    "rights:sar-possible": Case(
+        lambda: (
+            {"sar_id": _possible_entry().sar_id, "entry_id": _possible_entry().pk},
+            LIST,
+            "igpolice.demo",
+        )
+    ),
     "rights:sar-pdf": Case(_disclosed_sar, actions=("disclosure",)),
     "rights:sar-close": Case(lambda: ({"sar_id": _sar().pk}, LIST, "ig.demo")),
     "retention:queue": Case(_by("igpolice.demo")),
@@ -770,6 +787,9 @@ API_PERSONAL: dict[str, Case] = {
     "/api/v1/rights/access-requests": Case(_by("ig.demo")),
     "/api/v1/rights/access-requests/{sar_id}": Case(
         lambda: ({"sar_id": _sar().pk}, LIST, "ig.demo")
+    ),
+    "/api/v1/rights/access-requests/{sar_id}/possible-entries": Case(
+        lambda: ({"sar_id": _possible_entry().sar_id}, LIST, "igpolice.demo")
     ),
     "/api/v1/retention/queue": Case(_by("igpolice.demo")),
     "/api/v1/hub/missing-episodes/{episode_id}": Case(
