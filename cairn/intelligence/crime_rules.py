@@ -1483,16 +1483,22 @@ POLICE_CONTEXT = Rule(
 )
 # A school's, charity's or case system's own number, not a police reference: "CPOMS
 # incident 4471", "school log ref 2026/4480", "our case no. WYP-2291" (outside tester 8).
-LOCAL_SYSTEM = re.compile(
-    r"\b(?:cpoms|my ?concern|school|academy|college|charity|project|case|internal|our|"
-    r"safeguarding|welfare|club|nhs|hospital|gp|datix)\W+(?:\w+\W+){0,2}$",
-    re.IGNORECASE,
+LOCAL_SYSTEM_WORDS = (
+    r"cpoms|my ?concern|school|academy|college|charity|project|case|internal|our|"
+    r"safeguarding|welfare|club|nhs|hospital|gp|datix"
 )
+LOCAL_SYSTEM = re.compile(rf"\b(?:{LOCAL_SYSTEM_WORDS})\W+(?:\w+\W+){{0,2}}$", re.IGNORECASE)
+LOCAL_SYSTEM_NAMED = re.compile(rf"\b(?:{LOCAL_SYSTEM_WORDS})\b", re.IGNORECASE)
 
 
 def local_number(text: str, start: int) -> bool:
     """The reference found at `start` in `text` is named as a local system's number."""
     return LOCAL_SYSTEM.search(text[max(0, start - 30) : start]) is not None
+
+
+def names_local_system(reference: str) -> bool:
+    """A reference typed as the crime reference names a local system ("CPOMS 4502")."""
+    return LOCAL_SYSTEM_NAMED.search(reference) is not None
 
 
 # The writer, or someone they name, has reported it already ("I have reported it", "mum

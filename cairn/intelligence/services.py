@@ -126,8 +126,8 @@ REFERENCE_IN_TEXT = re.compile(
     r"((?:[A-Za-z]{1,4}[-/])?\d[\d/\-]{2,}\d(?: of (?:today|\d{1,2}/\d{1,2}(?:/\d{2,4})?))?)",
     re.IGNORECASE,
 )
-# A school's or agency's own case number typed as the crime reference (outside tester 8).
-LOCAL_REFERENCE = re.compile(r"\b(?:cpoms|my ?concern|school|case|datix)\b", re.IGNORECASE)
+# A school's or agency's own case number typed as the crime reference (outside tester 8;
+# the same words as the check's `crime_rules.LOCAL_SYSTEM`).
 LOCAL_REFERENCE_MESSAGE = (
     "Enter the reference the police gave the crime, not your school's or agency's own case "
     "or log number"
@@ -192,7 +192,7 @@ def crime_reference_problem(reference: str) -> str:
         return "Enter the crime reference"
     if text.lower() in PLACEHOLDER_REASONS or not CRIME_REFERENCE.match(text):
         return CRIME_REFERENCE_FORMAT
-    if LOCAL_REFERENCE.search(text):
+    if crime_rules.names_local_system(text):
         return LOCAL_REFERENCE_MESSAGE
     return ""
 
