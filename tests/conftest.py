@@ -15,6 +15,7 @@ from hypothesis import settings as hypothesis_settings
 
 from cairn.accounts.models import Agency, User
 from cairn.accounts.roles import AgencyKind, Role
+from cairn.api_auth import services as token_services
 from cairn.concerns.catalogue import install
 from cairn.concerns.models import Indicator
 from cairn.pole import services as pole_services
@@ -22,6 +23,7 @@ from cairn.pole.models import Person
 from cairn.sharing.models import SharingAgreement
 
 from . import db_template, pg_flush
+from .api.conftest import ApiClient
 from .factories import AgencyFactory, SharingAgreementFactory, UserFactory
 
 HUB_AGREEMENT = "Testshire Exploitation Hub information-sharing agreement"
@@ -188,5 +190,26 @@ def make_person(users: dict[str, User]) -> Callable[..., Person]:
         kwargs.setdefault("family_name", "Testcase")
         kwargs.setdefault("category", "child")
         return pole_services.person_create(actor=actor or users["social_worker"], **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def token_for() -> Callable[..., str]:
+    def make(user: User, name: str = "Test script", **kwargs: Any) -> str:
+        return token_services.token_create(actor=user, name=name, **kwargs).secret
+
+    return make
+
+
+@pytest.fixture
+def api_as(token_for: Callable[..., str]) -> Callable[[User], ApiClient]:
+    """`api_as(user)`: a client authenticated with a fresh token for `user`. A user whose
+    role may not hold a token (system admin) is signed in with a session instead."""
+
+    def make(user: User) -> ApiClient:
+        if not user.has_perm("api.use"):
+            return ApiClient(session_user=user)
+        return ApiClient(token_for(user))
 
     return make

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.http import Http404
 from django.urls import reverse
@@ -1081,6 +1081,29 @@ def require_sar_identity_checked(sar: SubjectAccessRequest) -> None:
         raise ValidationError(SAR_IDENTITY_NOT_CHECKED.format(ref=sar.reference))
 
 
+def _audit_for_requester(
+    sar: SubjectAccessRequest,
+    *,
+    actor: Actor,
+    event: str,
+    obj: models.Model,
+    justification: str,
+    details: dict[str, Any],
+) -> None:
+    """One audit row per person the request is confirmed to be about, so the IG viewer finds
+    the step under each data subject; a single row with no subject before any is confirmed."""
+    subjects: list[int | None] = [*sar.people.order_by("pk").values_list("pk", flat=True)]
+    for subject in subjects or [None]:
+        audit.record(
+            actor=actor,
+            event=event,
+            obj=obj,
+            subject=subject,
+            justification=justification,
+            details=details,
+        )
+
+
 @transaction.atomic
 def sar_confirm_identity(*, actor: Actor, sar_id: int) -> SubjectAccessRequest:
     """The handling IG confirms they have checked the requester's identity (and authority
@@ -1093,16 +1116,14 @@ def sar_confirm_identity(*, actor: Actor, sar_id: int) -> SubjectAccessRequest:
         raise Conflict(f"The requester's identity for {sar.reference} is already confirmed.")
     sar.authority_checked = True
     sar.save(update_fields=["authority_checked"])
-    subjects: list[int | None] = [*sar.people.order_by("pk").values_list("pk", flat=True)]
-    for subject in subjects or [None]:
-        audit.record(
-            actor=actor,
-            event="rights.sar_identity_confirmed",
-            obj=sar,
-            subject=subject,
-            justification=f"{sar.reference}: requester's identity checked",
-            details={"requester_kind": sar.requester_kind, "status": sar.status},
-        )
+    _audit_for_requester(
+        sar,
+        actor=actor,
+        event="rights.sar_identity_confirmed",
+        obj=sar,
+        justification=f"{sar.reference}: requester's identity checked",
+        details={"requester_kind": sar.requester_kind, "status": sar.status},
+    )
     return sar
 
 
@@ -1357,28 +1378,26 @@ def sar_possible_decide(
     entry.decided_by = actor
     entry.decided_at = timezone.now()
     entry.save(update_fields=["status", "reason", "decided_by", "decided_at", "item"])
-    subjects: list[int | None] = [*sar.people.order_by("pk").values_list("pk", flat=True)]
-    for subject in subjects or [None]:
-        audit.record(
-            actor=actor,
-            event="rights.sar_possible_entry_decided",
-            obj=entry,
-            subject=subject,
-            justification=f"{sar.reference}: {entry.reference} "
-            + (
-                "is about the requester: included"
-                if entry.item is not None
-                else f"is not about the requester. {entry.reason}"
-            )[:450],
-            details={
-                "decision": entry.status,
-                "submission": entry.submission_id,
-                "item": entry.item_id,
-                "agency": entry.agency_id,
-                "reason": entry.reason[:500],
-                "approval_voided": voided,
-            },
-        )
+    _audit_for_requester(
+        sar,
+        actor=actor,
+        event="rights.sar_possible_entry_decided",
+        obj=entry,
+        justification=f"{sar.reference}: {entry.reference} "
+        + (
+            "is about the requester: included"
+            if entry.item is not None
+            else f"is not about the requester. {entry.reason}"
+        )[:450],
+        details={
+            "decision": entry.status,
+            "submission": entry.submission_id,
+            "item": entry.item_id,
+            "agency": entry.agency_id,
+            "reason": entry.reason[:500],
+            "approval_voided": voided,
+        },
+    )
     return entry
 
 
@@ -1693,23 +1712,19 @@ def sar_take_over(*, actor: Actor, sar_id: int, agency_id: int, reason: str) -> 
     # Its IG is told, or where it has none those who could give someone the role (F7);
     # the audit and the page say which, or that nobody could be told.
     told = part_contacts([agency_id])[agency_id]
-    subjects: list[int | None] = [*sar.people.order_by("pk").values_list("pk", flat=True)]
-    for subject in subjects or [None]:
-        audit.record(
-            actor=actor,
-            event="rights.sar_part_taken_over",
-            obj=sar,
-            subject=subject,
-            justification=f"{sar.reference}: {agency.name}'s part taken over. {takeover.reason}"[
-                :500
-            ],
-            details={
-                "agency": agency_id,
-                "reason": takeover.reason[:500],
-                "told": told.kind,
-                "told_users": len(told.users),
-            },
-        )
+    _audit_for_requester(
+        sar,
+        actor=actor,
+        event="rights.sar_part_taken_over",
+        obj=sar,
+        justification=f"{sar.reference}: {agency.name}'s part taken over. {takeover.reason}"[:500],
+        details={
+            "agency": agency_id,
+            "reason": takeover.reason[:500],
+            "told": told.kind,
+            "told_users": len(told.users),
+        },
+    )
     notifications_resolve(
         actor=actor,
         obj=sar,
@@ -1952,22 +1967,21 @@ def sar_close(
     sar.closed_at = timezone.now()
     sar.closed_by = actor
     sar.save(update_fields=["status", "close_reason", "close_note", "closed_at", "closed_by"])
-    subjects: list[int | None] = [*sar.people.order_by("pk").values_list("pk", flat=True)]
-    for subject in subjects or [None]:
-        audit.record(
-            actor=actor,
-            event="rights.sar_closed",
-            obj=sar,
-            subject=subject,
-            justification=f"{sar.reference} closed: {sar.get_close_reason_display()}. "
-            f"{sar.close_note}"[:500],
-            details={
-                "before": before,
-                "status": sar.status,
-                "reason": reason,
-                "items": sar.items.count(),
-            },
-        )
+    _audit_for_requester(
+        sar,
+        actor=actor,
+        event="rights.sar_closed",
+        obj=sar,
+        justification=f"{sar.reference} closed: {sar.get_close_reason_display()}. {sar.close_note}"[
+            :500
+        ],
+        details={
+            "before": before,
+            "status": sar.status,
+            "reason": reason,
+            "items": sar.items.count(),
+        },
+    )
     notifications_resolve(
         actor=actor,
         obj=sar,

@@ -1,4 +1,5 @@
-"""Fixtures for the API tests: a token for any user, and a JSON client that sends it."""
+"""The API tests' JSON client, which sends a bearer token (`api_as` and `token_for`, in
+tests/conftest.py, give one for any user)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import pytest
 from django.test import Client
 
 from cairn.accounts.models import User
-from cairn.api_auth import services as token_services
 
 API = "/api/v1"
 
@@ -34,27 +34,6 @@ class ApiClient:
             content_type="application/json",
             headers={**self.headers, **(headers or {})},
         )
-
-
-@pytest.fixture
-def token_for() -> Callable[..., str]:
-    def make(user: User, name: str = "Test script", **kwargs: Any) -> str:
-        return token_services.token_create(actor=user, name=name, **kwargs).secret
-
-    return make
-
-
-@pytest.fixture
-def api_as(token_for: Callable[..., str]) -> Callable[[User], ApiClient]:
-    """`api_as(user)`: a client authenticated with a fresh token for `user`. A user whose
-    role may not hold a token (system admin) is signed in with a session instead."""
-
-    def make(user: User) -> ApiClient:
-        if not user.has_perm("api.use"):
-            return ApiClient(session_user=user)
-        return ApiClient(token_for(user))
-
-    return make
 
 
 @pytest.fixture

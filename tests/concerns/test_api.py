@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from cairn.api_auth import services as token_services
 from cairn.audit.models import AuditEvent
 from cairn.concerns.models import Concern, RiskDecision
 from cairn.pole.models import Person
@@ -18,16 +17,6 @@ from ..api.conftest import ApiClient
 from .conftest import complete_payload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api_as() -> Callable[[Any], ApiClient]:
-    def make(user: Any) -> ApiClient:
-        if not user.has_perm("api.use"):
-            return ApiClient(session_user=user)
-        return ApiClient(token_services.token_create(actor=user, name="t").secret)
-
-    return make
 
 
 def body(child_id: int, **overrides: Any) -> dict[str, Any]:

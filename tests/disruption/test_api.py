@@ -19,18 +19,6 @@ from .conftest import future, past
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def api_as() -> Callable[[Any], ApiClient]:
-    from cairn.api_auth import services as token_services
-
-    def make(user: Any) -> ApiClient:
-        if not user.has_perm("api.use"):
-            return ApiClient(session_user=user)
-        return ApiClient(token_services.token_create(actor=user, name="t").secret)
-
-    return make
-
-
 def cawn_body(child: Any, poc: Any, **kw: Any) -> dict[str, Any]:
     body = {
         "child_id": child.pk,

@@ -5,7 +5,6 @@ see a shared tactic must never learn of a police-only record through its detail.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,20 +15,9 @@ from cairn.disruption.services import tactics
 from cairn.pole import services as pole_services
 from cairn.pole.models import Person
 
-from ..api.conftest import ApiClient
 from .conftest import past, years_ago
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api_as() -> Callable[[Any], ApiClient]:
-    from cairn.api_auth import services as token_services
-
-    def make(user: Any) -> ApiClient:
-        return ApiClient(token_services.token_create(actor=user, name="t").secret)
-
-    return make
 
 
 def client_for(user: Any) -> Client:

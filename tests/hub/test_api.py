@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from cairn.api_auth import services as token_services
 from cairn.audit.models import AuditEvent
 from cairn.hub import services
 from cairn.hub.models import Meeting
@@ -19,16 +18,6 @@ from ..api.conftest import ApiClient
 from .conftest import ago
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api_as() -> Callable[[Any], ApiClient]:
-    def make(user: Any) -> ApiClient:
-        if not user.has_perm("api.use"):
-            return ApiClient(session_user=user)
-        return ApiClient(token_services.token_create(actor=user, name="t").secret)
-
-    return make
 
 
 @pytest.fixture

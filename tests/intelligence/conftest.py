@@ -11,7 +11,6 @@ from cairn.concerns.models import Concern
 from cairn.intelligence import services
 from cairn.intelligence.models import Submission
 
-from ..api.conftest import ApiClient
 from ..concerns.conftest import complete_payload
 
 
@@ -67,18 +66,6 @@ def graded(submit: Callable[..., Submission], partner: Any, users: dict[str, Any
         text="A grey Vauxhall Corsa NM12 XYZ has collected a Year 9 pupil from a school.",
     )
     return submission
-
-
-@pytest.fixture
-def api_as() -> Callable[[Any], ApiClient]:
-    from cairn.api_auth import services as token_services
-
-    def make(user: Any) -> ApiClient:
-        if not user.has_perm("api.use"):
-            return ApiClient(session_user=user)
-        return ApiClient(token_services.token_create(actor=user, name="t").secret)
-
-    return make
 
 
 # The crime route: a partner's entry, made from their concern, that the crime check flags.

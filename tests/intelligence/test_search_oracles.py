@@ -6,7 +6,6 @@ missing one). Both channels: the API and the search page."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,16 +20,6 @@ from ..api.conftest import ApiClient
 pytestmark = pytest.mark.django_db
 
 REMOVED_PLACE = "Example Road"  # in `where`, not in the sanitised text
-
-
-@pytest.fixture
-def api_as() -> Callable[[Any], ApiClient]:
-    from cairn.api_auth import services as token_services
-
-    def make(user: Any) -> ApiClient:
-        return ApiClient(token_services.token_create(actor=user, name="t").secret)
-
-    return make
 
 
 @pytest.fixture

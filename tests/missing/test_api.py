@@ -10,23 +10,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from cairn.api_auth import services as token_services
 from cairn.missing.models import MissingEpisode
 from cairn.pole.models import Person
 
 from ..api.conftest import ApiClient
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api_as() -> Callable[[Any], ApiClient]:
-    def make(user: Any) -> ApiClient:
-        if not user.has_perm("api.use"):
-            return ApiClient(session_user=user)
-        return ApiClient(token_services.token_create(actor=user, name="t").secret)
-
-    return make
 
 
 def test_missing_episodes(

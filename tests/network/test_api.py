@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from cairn.api_auth import services as token_services
 from cairn.audit.models import AuditEvent
 from cairn.network.models import CandidatePair
 from cairn.pole.models import Person
@@ -19,16 +18,6 @@ from ..api.conftest import ApiClient
 from .conftest import Ring
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api_as() -> Callable[[Any], ApiClient]:
-    def make(user: Any) -> ApiClient:
-        if not user.has_perm("api.use"):
-            return ApiClient(session_user=user)
-        return ApiClient(token_services.token_create(actor=user, name="t").secret)
-
-    return make
 
 
 def test_match(api_as: Callable[[Any], ApiClient], users: dict[str, Any], make_person: Any) -> None:

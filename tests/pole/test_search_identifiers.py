@@ -21,18 +21,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api_as() -> Callable[[Any], ApiClient]:
-    from cairn.api_auth import services as token_services
-
-    def make(user: Any) -> ApiClient:
-        if not user.has_perm("api.use"):
-            return ApiClient(session_user=user)
-        return ApiClient(token_services.token_create(actor=user, name="t").secret)
-
-    return make
-
-
-@pytest.fixture
 def records(make_person: Callable[..., Person], users: dict[str, Any]) -> dict[str, Any]:
     sw, fib = users["social_worker"], users["fib_officer"]
     child = make_person(actor=sw, given_name="Jason", family_name="Smith")

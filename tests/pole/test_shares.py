@@ -13,7 +13,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cairn.api_auth import services as token_services
 from cairn.audit.models import AuditEvent
 from cairn.concerns.models import Concern
 from cairn.pole import services as pole_services
@@ -31,14 +30,6 @@ def client_for(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def api_as() -> Callable[[Any], ApiClient]:
-    def make(user: Any) -> ApiClient:
-        return ApiClient(token_services.token_create(actor=user, name="t").secret)
-
-    return make
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from cairn.api_auth import services as token_services
 from cairn.pole.models import Person
 from cairn.referrals.models import Referral
 
@@ -17,16 +16,6 @@ from ..api.conftest import ApiClient
 from .conftest import mash_details, nrm_details
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api_as() -> Callable[[Any], ApiClient]:
-    def make(user: Any) -> ApiClient:
-        if not user.has_perm("api.use"):
-            return ApiClient(session_user=user)
-        return ApiClient(token_services.token_create(actor=user, name="t").secret)
-
-    return make
 
 
 def test_send_a_mash_referral_and_decide_it(

@@ -5,7 +5,6 @@ referral, but never the child's record id, name or concern through it."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,20 +13,9 @@ from django.test import Client
 from cairn.pole import services as pole_services
 from cairn.referrals import services
 
-from ..api.conftest import ApiClient
 from .conftest import mash_details
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api_as() -> Callable[[Any], ApiClient]:
-    from cairn.api_auth import services as token_services
-
-    def make(user: Any) -> ApiClient:
-        return ApiClient(token_services.token_create(actor=user, name="t").secret)
-
-    return make
 
 
 def test_a_recipient_who_cannot_see_the_child_gets_no_id_or_name(

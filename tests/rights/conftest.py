@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from cairn.accounts.models import User
+from cairn.accounts.roles import Role
 from cairn.pole.models import Person
 from cairn.rights import services
 from cairn.rights.models import Restriction, RightsRequest
@@ -64,3 +66,13 @@ def lift(users: dict[str, Any]) -> Callable[[Person], Restriction]:
         )
 
     return make
+
+
+@pytest.fixture
+def police_ig(make_user: Callable[..., User]) -> User:
+    return make_user(Role.IG_ADMIN, "police", username="ig_police")
+
+
+@pytest.fixture
+def school_ig(make_user: Callable[..., User]) -> User:
+    return make_user(Role.IG_ADMIN, "school", username="ig_school")

@@ -21,16 +21,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def police_ig(make_user: Callable[..., Any]) -> Any:
-    return make_user("ig_admin", agency="police", username="ig_police_told")
-
-
-@pytest.fixture
-def school_ig(make_user: Callable[..., Any]) -> Any:
-    return make_user("ig_admin", agency="school", username="ig_school_told")
-
-
-@pytest.fixture
 def police_record(make_person: Callable[..., Person], users: dict[str, Any]) -> Person:
     return make_person(
         actor=users["fib_officer"],

@@ -45,11 +45,6 @@ def school(make_user: Callable[..., User]) -> dict[str, User]:
 
 
 @pytest.fixture
-def police_ig(make_user: Callable[..., User]) -> User:
-    return make_user(Role.IG_ADMIN, "police", username="ig_police")
-
-
-@pytest.fixture
 def reported(
     child: Person,
     users: dict[str, User],

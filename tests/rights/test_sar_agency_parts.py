@@ -19,7 +19,6 @@ from django.urls import reverse
 
 from cairn.accounts.models import User
 from cairn.accounts.roles import Role
-from cairn.api_auth import services as token_services
 from cairn.audit.models import AuditEvent
 from cairn.concerns.models import Concern, ConcernStatus
 from cairn.intelligence.models import Status as IntelStatus
@@ -29,28 +28,8 @@ from cairn.pole.models import Person
 from cairn.rights import selectors, services
 from cairn.rights.models import BundleItem, SubjectAccessRequest
 
-from ..api.conftest import ApiClient
-
 SECRET = "Seen with Crispin Madeupassociate at the Mill Road garage"
 SCHOOL_NOTE = "Spoke to the form tutor about late arrivals"
-
-
-@pytest.fixture
-def api_as() -> Callable[[User], ApiClient]:
-    def make(user: User) -> ApiClient:
-        return ApiClient(token_services.token_create(actor=user, name="t").secret)
-
-    return make
-
-
-@pytest.fixture
-def police_ig(make_user: Callable[..., User]) -> User:
-    return make_user(Role.IG_ADMIN, "police", username="ig_police")
-
-
-@pytest.fixture
-def school_ig(make_user: Callable[..., User]) -> User:
-    return make_user(Role.IG_ADMIN, "school", username="ig_school")
 
 
 @pytest.fixture

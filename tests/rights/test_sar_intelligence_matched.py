@@ -15,7 +15,6 @@ import pytest
 from django.utils import timezone
 
 from cairn.accounts.models import User
-from cairn.accounts.roles import Role
 from cairn.intelligence import services as intel
 from cairn.intelligence.models import Status, Submission
 from cairn.notifications.models import Notification
@@ -27,11 +26,6 @@ from cairn.rights.models import SubjectAccessRequest
 from ..intelligence.conftest import intel_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def police_ig(make_user: Callable[..., User]) -> User:
-    return make_user(Role.IG_ADMIN, "police", username="ig_police")
 
 
 @pytest.fixture

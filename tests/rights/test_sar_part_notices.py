@@ -13,7 +13,6 @@ import pytest
 from django.utils import timezone
 
 from cairn.accounts.models import User
-from cairn.accounts.roles import Role
 from cairn.audit.models import AuditEvent
 from cairn.concerns.models import Concern, ConcernStatus
 from cairn.missing.models import MissingEpisode
@@ -25,16 +24,6 @@ from cairn.rights.models import AgencyApproval, BundleItem, SubjectAccessRequest
 pytestmark = pytest.mark.django_db
 
 RESET = "approval was reset"
-
-
-@pytest.fixture
-def police_ig(make_user: Callable[..., User]) -> User:
-    return make_user(Role.IG_ADMIN, "police", username="ig_police")
-
-
-@pytest.fixture
-def school_ig(make_user: Callable[..., User]) -> User:
-    return make_user(Role.IG_ADMIN, "school", username="ig_school")
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cairn.accounts.models import User
-from cairn.accounts.roles import Role
 from cairn.audit.models import AuditEvent
 from cairn.core.concurrency import Conflict
 from cairn.intelligence import services as intel
@@ -34,16 +33,6 @@ from cairn.rights.models import AgencyApproval, PossibleEntry, SubjectAccessRequ
 from ..intelligence.conftest import intel_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def police_ig(make_user: Callable[..., User]) -> User:
-    return make_user(Role.IG_ADMIN, "police", username="ig_police")
-
-
-@pytest.fixture
-def school_ig(make_user: Callable[..., User]) -> User:
-    return make_user(Role.IG_ADMIN, "school", username="ig_school")
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cairn.accounts.models import User
-from cairn.accounts.roles import Role
 from cairn.api_auth import services as token_services
 from cairn.audit.models import AuditEvent
 from cairn.concerns.models import Concern, ConcernStatus
@@ -34,16 +33,6 @@ from ..api.conftest import ApiClient
 
 SCHOOL_NOTE = "Told the head of year about the older boy at the gates"
 POLICE_NOTE = "Stays out overnight at a flat on Mill Road"
-
-
-@pytest.fixture
-def police_ig(make_user: Callable[..., User]) -> User:
-    return make_user(Role.IG_ADMIN, "police", username="ig_police")
-
-
-@pytest.fixture
-def school_ig(make_user: Callable[..., User]) -> User:
-    return make_user(Role.IG_ADMIN, "school", username="ig_school")
 
 
 @pytest.fixture

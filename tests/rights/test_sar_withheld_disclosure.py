@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cairn.accounts.models import User
-from cairn.accounts.roles import Role
 from cairn.concerns.models import Concern, ConcernStatus
 from cairn.missing.models import MissingEpisode
 from cairn.pole.models import Person
@@ -30,11 +29,6 @@ pytestmark = pytest.mark.django_db
 POLICE_NOTE = "Strategy discussion planned about the older men at the Mill Road flat"
 TRUST_NOTE = "Her aunt Petronella Madeupaunt told us about the flat"
 KEPT = "Seen near the library after school"
-
-
-@pytest.fixture
-def police_ig(make_user: Callable[..., User]) -> User:
-    return make_user(Role.IG_ADMIN, "police", username="ig_police")
 
 
 @pytest.fixture
