@@ -1357,6 +1357,23 @@ def fiction_or_joke(text: str) -> bool:
     )
 
 
+def without_earlier_reports(text: str) -> str:
+    """`text` without its sentences about a report when it says the offence happened again
+    or the reference is an earlier one's (NEW_SINCE): what the model reads as the new
+    offence. "Take another package to Leeds last night. Same as the time his mum reported
+    under crime reference ..." read as already reported to the model (outside tester 9).
+    `text` itself when it says no such thing."""
+    whole = fold(text)
+    if not NEW_SINCE.found(whole):
+        return text
+    kept = [
+        sentence
+        for sentence in _sentences(text)
+        if not (ALREADY_REPORTED.found(fold(sentence)) or REPORTED_BY.found(fold(sentence)))
+    ]
+    return " ".join(kept)
+
+
 def reported_already(text: str) -> bool:
     """`text` says the crime has been reported already: by reference or to the police
     (ALREADY_REPORTED, but not a date that follows "log": "night log 14/03"), or by the
@@ -1471,9 +1488,15 @@ ALREADY_REPORTED = Rule(
 # The offence happened again, or the reference given is for an earlier one: a reference
 # in the text does not cover it ("hit him again yesterday; the first assault was crime ref
 # 44/13579/26": outside tester, 2026-12-07, a new assault passed unflagged).
+# "Another package ... same as the time his mum reported under crime reference ..." is a
+# new run on an old reference (outside tester 9): "another" with what is done again, and
+# "same as / like (the) last time, before".
 NEW_SINCE = Rule(
     r"\b(?:again|once more|a second time|since then|the (?:first|earlier|previous|last|"
-    r"original|other) (?:one|time|assault|attack|incident|offence|report|crime|matter))\b"
+    r"original|other) (?:one|time|assault|attack|incident|offence|report|crime|matter)|"
+    r"another (?:package|parcel|drop|run|trip|bag|assault|attack|incident|offence|time|one)|"
+    r"(?:same as|just like|like) (?:the (?:time|one)|(?:the )?last time|before)|"
+    r"(?:last|previous) time)\b"
 )
 # Words that make a bare "ref 44/..." or "log 0412" a police reference.
 # Not "incident": a school's "CPOMS incident 4471" is not the police's (outside tester 8).
@@ -1485,7 +1508,15 @@ POLICE_CONTEXT = Rule(
 # incident 4471", "school log ref 2026/4480", "our case no. WYP-2291" (outside tester 8).
 LOCAL_SYSTEM_WORDS = (
     r"cpoms|my ?concern|school|academy|college|charity|project|case|internal|our|"
-    r"safeguarding|welfare|club|nhs|hospital|gp|datix"
+    r"safeguarding|welfare|club|nhs|hospital|gp|datix|mash|sims|arbor|ehm|mosaic|lcs|"
+    r"liquid ?logic|dsl|pupil|upn|child ?id|ofsted|ticket"
+)
+# The same systems typed with no space or with the letters spaced out ("CPOMS12345",
+# "C P O M S 1234", "cp0ms 4431": outside tester 10), read from the letters before the
+# first digit. Only system names here: "our" or "case" inside a police prefix are not.
+LOCAL_SYSTEM_PREFIX = re.compile(
+    r"^(?:cpoms|myconcern|mash|sims|arbor|ehm|mosaic|lcs|liquidlogic|dsl|pupil|upn|childid|"
+    r"ofsted|datix|nhs|school|academy|charity|case|ticket)"
 )
 LOCAL_SYSTEM = re.compile(rf"\b(?:{LOCAL_SYSTEM_WORDS})\W+(?:\w+\W+){{0,2}}$", re.IGNORECASE)
 LOCAL_SYSTEM_NAMED = re.compile(rf"\b(?:{LOCAL_SYSTEM_WORDS})\b", re.IGNORECASE)
@@ -1497,8 +1528,24 @@ def local_number(text: str, start: int) -> bool:
 
 
 def names_local_system(reference: str) -> bool:
-    """A reference typed as the crime reference names a local system ("CPOMS 4502")."""
-    return LOCAL_SYSTEM_NAMED.search(reference) is not None
+    """A reference typed as the crime reference names a local system ("CPOMS 4502",
+    "CPOMS4502", "C P O M S 4502")."""
+    if LOCAL_SYSTEM_NAMED.search(reference):
+        return True
+    lead = re.match(r"[^1-9]*", reference.lower())
+    letters = re.sub(r"[^a-z0]", "", lead.group(0) if lead else "").replace("0", "o")
+    return LOCAL_SYSTEM_PREFIX.match(letters) is not None
+
+
+def local_numbers_in(text: str) -> set[str]:
+    """The digits of every number the text names as a local system's ("Logged on CPOMS ref
+    44871" -> {"44871"}): typed as the crime reference alone or with other letters
+    ("44871", "CP-44871"), it is still the school's number (outside tester 9)."""
+    found = set()
+    for number in re.finditer(r"\d[\d/\-]{2,}\d", text):
+        if local_number(text, number.start()):
+            found.add(re.sub(r"\D", "", number.group(0)))
+    return found
 
 
 # The writer, or someone they name, has reported it already ("I have reported it", "mum

@@ -104,6 +104,23 @@ def api_submissions(user: Actor) -> QuerySet[Submission]:
     )
 
 
+def same_crime_reference(user: Actor, submission: Submission) -> list[Submission]:
+    """Other entries the user may open that give the same crime reference, oldest first:
+    a new offence filed under an earlier one's reference looks "already reported" (outside
+    tester 9: "another package ... same as the time his mum reported under ..."), so the
+    FIB is shown where else the reference was given."""
+    if not submission.crime_reference:
+        return []
+    return list(
+        visible_submissions(user)
+        .exclude(pk=submission.pk)
+        .exclude(status=Status.DRAFT)
+        .filter(crime_reference__iexact=submission.crime_reference)
+        .order_by("submitted_at", "pk")
+        .only("pk", "submitted_at")[:10]
+    )
+
+
 # A draft with no answer in it ("Start now" pressed, then left): not listed, so each
 # start left behind does not pile up in the drafts (outside tester, F10). One started
 # from a concern has its text and is listed.

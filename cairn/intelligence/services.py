@@ -132,6 +132,10 @@ LOCAL_REFERENCE_MESSAGE = (
     "Enter the reference the police gave the crime, not your school's or agency's own case "
     "or log number"
 )
+LOCAL_REFERENCE_IN_ENTRY = (
+    "Your entry gives that number as your school's or agency's own (a log or case number). "
+    "Enter the reference the police gave the crime"
+)
 # The statuses from which the FIB can still decide where a flagged entry goes.
 FIB_ACTIVE = (Status.NEW, Status.TRIAGED, Status.EVALUATED)
 CHANGED_MEANWHILE = (
@@ -186,7 +190,10 @@ def reference_in_text(submission: Submission) -> str:
     return ""
 
 
-def crime_reference_problem(reference: str) -> str:
+def crime_reference_problem(reference: str, entry_text: str = "") -> str:
+    """Why `reference` is not a crime reference ('' if it may be one). `entry_text` is the
+    entry it is given for: a number the entry names as a local system's ("Logged on CPOMS
+    ref 44871") is refused when typed bare or with other letters ("44871", "CP-44871")."""
     text = reference.strip()
     if not text:
         return "Enter the crime reference"
@@ -194,6 +201,8 @@ def crime_reference_problem(reference: str) -> str:
         return CRIME_REFERENCE_FORMAT
     if crime_rules.names_local_system(text):
         return LOCAL_REFERENCE_MESSAGE
+    if entry_text and re.sub(r"\D", "", text) in crime_rules.local_numbers_in(entry_text):
+        return LOCAL_REFERENCE_IN_ENTRY
     return ""
 
 
@@ -403,7 +412,12 @@ def submission_submit(
     if result.crime_disclosure:
         if not (crime_reference or intel_only_reason):
             errors.setdefault("what", []).append(CRIME_ROUTE)
-        elif crime_reference and (problem := crime_reference_problem(crime_reference)):
+        elif crime_reference and (
+            problem := crime_reference_problem(
+                crime_reference,
+                checks.form_text(submission.what, submission.further_information),
+            )
+        ):
             errors["crime_reference"] = [problem]
         elif not crime_reference and (problem := reason_problem(intel_only_reason)):
             errors["intel_only_reason"] = [problem]

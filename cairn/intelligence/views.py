@@ -437,6 +437,9 @@ def submission_detail(request: AuthenticatedHttpRequest, submission_id: int) -> 
             "crime_referrals": selectors.crime_referrals_for(submission)
             if view.workflow or view.crime_recording
             else [],
+            "same_reference": selectors.same_crime_reference(request.user, submission)
+            if view.workflow
+            else [],
             "can_decide": view.workflow and submission.status in services.FIB_ACTIVE,
             "marking": submission.get_marking_display(),
             "nav": NAV,

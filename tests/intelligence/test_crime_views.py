@@ -416,3 +416,76 @@ def test_a_schools_own_number_is_not_a_police_reference(
     assert "not your school" in text(response)
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["CPOMS12345", "C P O M S 1234", "cp0ms 4431", "MASH 12345", "SIMS 1234", "Mosaic 1234"],
+)
+def test_a_local_systems_number_however_typed_is_refused(typed: str) -> None:
+    """Outside tester 10: "CPOMS 12345" was refused but "CPOMS12345", spaced letters and
+    other systems' numbers (MASH, SIMS, Mosaic) were taken as the crime reference."""
+    assert services.crime_reference_problem(typed) == services.LOCAL_REFERENCE_MESSAGE
+
+
+@pytest.mark.parametrize(
+    "reference", ["NM/26/114532", "43/12345/26", "CRI-2026-001234", "0219 of 28/02", "log 0412"]
+)
+def test_police_references_are_still_accepted(reference: str) -> None:
+    assert services.crime_reference_problem(reference) == ""
+
+
+@pytest.mark.parametrize("typed", ["44871", "CP-44871", "44 871"])
+def test_the_entrys_own_local_number_is_refused_typed_bare(partner: Any, typed: str) -> None:
+    """Outside tester 9: the entry said "Logged on CPOMS ref 44871"; "CPOMS 44871" was
+    refused, but "44871" and "CP-44871" were sent to the FIB as the crime reference."""
+    draft = start_crime(
+        partner,
+        what="Sophie Testwright (14) says an intimate photo of her is being shared around a "
+        "Snapchat group chat by an older boy. Logged on CPOMS ref 44871.",
+    )
+    response = client_for(partner).post(
+        f"/intelligence/{draft.pk}/check/", {"crime_reference": typed}
+    )
+    page = text(response)
+    assert response.status_code == 200
+    assert services.LOCAL_REFERENCE_IN_ENTRY in page
+    assert f'value="{typed}"' in page  # what was typed is kept
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT and draft.crime_reference == ""
+
+
+def test_another_run_on_an_old_reference_is_not_filled_in(partner: Any) -> None:
+    """Outside tester 9: "another package ... same as the time his mum reported under crime
+    reference NM/26/114532" had the old reference filled in for a new offence."""
+    draft = start_crime(
+        partner,
+        what="Deano made him take another package to Leeds on the train last night. Same as "
+        "the time his mum reported under crime reference NM/26/114532.",
+        further_information="",
+    )
+    page = text(client_for(partner).get(f"/intelligence/{draft.pk}/check/"))
+    assert "Crime reference it was reported under" in page
+    assert "Your entry gives the reference" not in page
+
+
+def test_the_fib_sees_where_else_a_crime_reference_was_given(
+    partner: Any, users: dict[str, Any]
+) -> None:
+    """Outside tester 9: two entries, an offence and a new one, both went to the FIB under
+    NM/26/114532 and nothing said so. The FIB is shown the other entry; the submitter is
+    not (the list could name entries of other agencies)."""
+    first = start_crime(partner)
+    services.submission_submit(actor=partner, submission=first, crime_reference="NM/26/114532")
+    second = start_crime(partner)
+    services.submission_submit(actor=partner, submission=second, crime_reference="nm/26/114532")
+    lone = start_crime(partner)
+    services.submission_submit(actor=partner, submission=lone, crime_reference="NM/26/999999")
+    fib = client_for(users["fib_officer"])
+    page = text(fib.get(f"/intelligence/{second.pk}/"))
+    assert 'data-testid="same-reference"' in page
+    assert first.reference in page.split('data-testid="same-reference"')[1].split("</dd>")[0]
+    assert first.reference not in text(fib.get(f"/intelligence/{lone.pk}/"))
+    assert 'data-testid="same-reference"' not in text(fib.get(f"/intelligence/{lone.pk}/"))
+    own = text(client_for(partner).get(f"/intelligence/{second.pk}/"))
+    assert 'data-testid="same-reference"' not in own
