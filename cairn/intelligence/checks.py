@@ -48,11 +48,70 @@ MAX_WORDS = 300
 DANGER_ALONE_CRIME_FLOOR = 0.05
 
 
+# The words of an answer that says nothing ("Nothing else.", "n/a", "That's all I know").
+FILLER_WORDS = frozenset(
+    [
+        "nothing",
+        "else",
+        "more",
+        "further",
+        "to",
+        "add",
+        "report",
+        "say",
+        "no",
+        "none",
+        "nil",
+        "n",
+        "a",
+        "na",
+        "info",
+        "information",
+        "detail",
+        "details",
+        "at",
+        "this",
+        "the",
+        "time",
+        "moment",
+        "present",
+        "that",
+        "thats",
+        "that's",
+        "all",
+        "i",
+        "know",
+        "it",
+        "is",
+        "see",
+        "above",
+        "as",
+        "not",
+        "known",
+        "applicable",
+        "other",
+        "currently",
+        "for",
+        "now",
+    ]
+)
+MAX_FILLER_WORDS = 8
+
+
+def is_filler(answer: str) -> bool:
+    """An answer with no content: only the words people type to leave a box 'filled'."""
+    words = re.findall(r"[a-z']+", answer.lower().replace("n/a", "na"))
+    return len(words) <= MAX_FILLER_WORDS and all(w in FILLER_WORDS for w in words)
+
+
 def form_text(*answers: str) -> str:
-    """A form's free-text answers as the one text the check reads, a line each. Read as
-    one: a field with nothing in it ("Nothing else.") was measured not to matter, and
-    each field read alone flagged more plain entries (bench/README.md, issue 12 N1)."""
-    return "\n".join(a for a in answers if a and a.strip())
+    """A form's free-text answers as the one text the check reads, a line each, leaving out
+    an answer that says nothing. Read as one: each field read alone flagged more plain
+    entries (bench/README.md, issue 12 N1). Filler is left out because the model reads it
+    as a sign of a plain note: "Nothing else." in "Anything else" took a coerced drugs run
+    from p 0.50 to 0.08, under the threshold (2026-12-07, late; blind two-field figures of
+    this way, measured before: recall 0.975, precision 0.830, against 0.839 joined)."""
+    return "\n".join(a for a in answers if a and a.strip() and not is_filler(a))
 
 
 # Text read as danger now, with "no" to the question about immediate danger: the submitter

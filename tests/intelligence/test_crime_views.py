@@ -489,3 +489,24 @@ def test_the_fib_sees_where_else_a_crime_reference_was_given(
     assert 'data-testid="same-reference"' not in text(fib.get(f"/intelligence/{lone.pk}/"))
     own = text(client_for(partner).get(f"/intelligence/{second.pk}/"))
     assert 'data-testid="same-reference"' not in own
+
+
+@pytest.mark.parametrize("filler", ["Nothing else.", "No further information.", "N/A", "none"])
+def test_an_anything_else_that_says_nothing_does_not_hide_a_crime(
+    partner: Any, filler: str
+) -> None:
+    """ "Nothing else." in "Anything else" took the model's reading of a coerced drugs run
+    (which only the model flags) from 0.50 to 0.08, under its threshold: the entry went as
+    plain intelligence. An answer that says nothing is left out of what the check reads."""
+    from cairn.intelligence import checks
+
+    assert checks.is_filler(filler)
+    assert not checks.is_filler("Nothing else, but he said the man has a knife.")
+    draft = start_crime(
+        partner,
+        what="Deano Testmoor made Jayden Testcroft take another package to Leeds on the "
+        "train last night.",
+        further_information=filler,
+    )
+    page = text(client_for(partner).get(f"/intelligence/{draft.pk}/check/"))
+    assert "Crime reference it was reported under" in page
