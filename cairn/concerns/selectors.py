@@ -88,9 +88,9 @@ def latest_decision(child: Person) -> RiskDecision | None:
 
 def text_check(narrative: str, evidence: list[str]) -> TextCheck:
     """The crime and danger-now check (intelligence.checks, ADR 0019) of what the
-    practitioner wrote: the narrative and each sign's evidence."""
-    text = "\n".join(t.strip() for t in [narrative, *evidence] if t and t.strip())
-    return checks.text_check(text)
+    practitioner wrote: the narrative and each sign's evidence, read as the FIB form's
+    fields are (`checks.form_text`: evidence that says nothing, "see above", left out)."""
+    return checks.text_check(checks.form_text(*(t.strip() for t in [narrative, *evidence])))
 
 
 def draft_text_check(concern: Concern) -> TextCheck:
