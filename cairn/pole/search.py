@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
@@ -119,27 +119,34 @@ def _orientations(tokens: list[str]) -> list[tuple[str, str]]:
     return [(tokens[0], tokens[-1]), (tokens[-1], tokens[0])]
 
 
-def _form_names_q(tokens: list[str]) -> Q | None:
+def _form_names_qs(tokens: list[str]) -> tuple[Q, Q] | None:
     """Names whose first name is a known form of the first-name word ("Jay Smith":
     Jason, James, Jayden... from normalise's short forms and nicknames, the word itself
-    included) and whose last name starts with the same two letters as the last-name word
-    or sounds like it. Two letters, because a surname heard and written down keeps its
-    start but not always its sound key (Stuart STRT, Stewart STWRT); `_last_name_alike`
-    then keeps only those spelt or sounding alike. Each branch is led by an indexed
-    column (pname_given_dob, pname_family_given), as in `_candidate_names_q`. A single
-    word is not widened: "Jay" alone would bring every James and Jason."""
-    branches: list[Q] = []
+    included), as (all of them, the closest): the closest have the last name begun by the
+    last-name word or sounding like it (Metaphone); the rest only its first two letters,
+    because a surname heard or typed in a hurry keeps its start but not always its sound
+    key (Stuart STRT, Stewart STWRT; Smtih). `_last_name_alike` keeps only those spelt or
+    sounding alike. Each branch is led by an indexed column (pname_given_dob,
+    pname_family_given), as in `_candidate_names_q`. A single word is not widened: "Jay"
+    alone would bring every James and Jason held."""
+    close: list[Q] = []
+    wide: list[Q] = []
     for given, family in _orientations(tokens):
         forms = sorted(normalise.given_name_variants(given))
         key = normalise.name_key(family)
         if not forms or len(key) < 2:
             continue
-        low, high = normalise.prefix_range(key[:2])
-        branches.append(Q(given_key__in=forms, family_key__gte=low, family_key__lt=high))
+        low, high = normalise.prefix_range(key)
+        close.append(Q(given_key__in=forms, family_key__gte=low, family_key__lt=high))
         phon = normalise.phonetic_key(family)
         if len(key) >= 3 and phon:
-            branches.append(Q(given_key__in=forms, family_phonetic=phon))
-    return reduce(operator.or_, branches) if branches else None
+            close.append(Q(given_key__in=forms, family_phonetic=phon))
+            low, high = normalise.prefix_range(key[:2])
+            wide.append(Q(given_key__in=forms, family_key__gte=low, family_key__lt=high))
+    if not close:
+        return None
+    closest = reduce(operator.or_, close)
+    return reduce(operator.or_, wide, closest), closest
 
 
 def _last_name_alike(typed: str, family_key: str) -> str:
@@ -163,7 +170,7 @@ def _last_name_alike(typed: str, family_key: str) -> str:
 
 def _form_or_same_agrees(tokens: list[str], name: PersonName) -> bool:
     """The name's first name is the first-name word or a form of it, and its last name
-    agrees with the other word (what `_form_names_q` looks for, checked in full)."""
+    agrees with the other word (what `_form_names_qs` looks for, checked in full)."""
     return any(
         normalise.are_nickname_variants(given, name.given_key)
         and _last_name_alike(family, name.family_key)
@@ -317,15 +324,21 @@ def search_people(
     cap = MAX_CANDIDATES_ONE_WORD if len(tokens) == 1 and date_of_birth is None else MAX_CANDIDATES
     candidates: list[tuple[PersonName, bool]] = []
     if tokens:
-        matched = _candidate_names_q(tokens)
-        candidates = [(n, False) for n in names.filter(matched)[:cap]]
-        forms = _form_names_q(tokens)
-        # Other forms of the first name fill what the spelling and sound keys leave of
-        # the cap, in a second query: they never push out a name found as before
-        # ("James Smith" has hundreds of namesakes at 1M).
+        candidates = [(n, False) for n in names.filter(_candidate_names_q(tokens))[:cap]]
+        forms = _form_names_qs(tokens)
+        # Other forms of the first name, in one more query, only fill what the first
+        # leaves of the cap: they never push out a name found as before ("James Smith"
+        # has hundreds of namesakes at 1M). Closest first, so the many Jason Smarts a
+        # two-letter range brings never take the place of Jason Smith.
         if forms is not None and len(candidates) < cap:
-            more = names.filter(forms).exclude(matched)[: cap - len(candidates)]
-            candidates += [(n, True) for n in more]
+            found, closest = forms
+            more = (
+                names.filter(found)
+                .exclude(pk__in=[n.pk for n, _ in candidates])
+                .annotate(form_rank=Case(When(closest, then=Value(0)), default=Value(1)))
+                .order_by("form_rank")
+            )
+            candidates += [(n, True) for n in more[: cap - len(candidates)]]
     else:
         candidates = [(n, False) for n in names[:cap]]
     best: dict[int, PersonMatch] = {}

@@ -183,3 +183,17 @@ def test_search_api_gives_the_reason(users: dict[str, Any], daniel: Person) -> N
         f"{Q('Danny')} is another form of {Q('Daniel')}; last name the same"
     ]
     assert match["score"] == 97.0
+
+
+def test_a_form_with_the_last_name_begun_or_sounding_alike_is_read_before_a_wider_one(
+    users: dict[str, Any],
+    make_person: Callable[..., Person],
+    jason: Person,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The two-letter lookup (for Stuart and Stewart) is read last, so at scale the many
+    Jason Smarts and Smalleys it brings never take the place of Jason Smith."""
+    for family in ("Smart", "Smalley", "Smedley"):
+        make_person(given_name="Jason", family_name=family)
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 1)
+    assert list(_reasons(users["social_worker"], "Jay Smith")) == [jason.pk]
