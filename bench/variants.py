@@ -22,6 +22,9 @@ process, so a busy machine slows every variant alike.
 - `prefixcap`: the 100-candidate cap only for a single name word without a date of birth
   (a broad prefix such as "smi"); full names and dates of birth keep 400, because a lower
   cap there loses exact matches among the arbitrary first 100 rows.
+- `noforms`: the search before issue 19 item 4: no second query for other forms of the
+  first name (search._form_names_qs answers None). The scoring of each candidate still
+  asks whether a word is another form of its first name (a dictionary look-up).
 - `serial`: PostgreSQL only, `SET max_parallel_workers_per_gather = 0` for the session: no
   parallel workers (and their start-up cost) for small OLTP queries on 2 cores.
 """
@@ -204,7 +207,18 @@ def _serial() -> Iterator[None]:
             cursor.execute("RESET max_parallel_workers_per_gather")
 
 
+@contextmanager
+def _noforms() -> Iterator[None]:
+    original = search._form_names_qs
+    search._form_names_qs = lambda tokens: None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        search._form_names_qs = original  # type: ignore[assignment]
+
+
 VARIANTS: dict[str, Callable[[], AbstractContextManager[None]]] = {
+    "noforms": _noforms,
     "cap100": _cap100,
     "prefixcap": _prefixcap,
     "serial": _serial,

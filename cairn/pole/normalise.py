@@ -191,6 +191,25 @@ def given_name_variants(text: str) -> frozenset[str]:
     return NICKNAMES.get(key, frozenset()) | {key}
 
 
+def _full_form_index() -> dict[str, frozenset[str]]:
+    index: dict[str, set[str]] = {}
+    for line in _NICKNAME_GROUPS.strip().splitlines():
+        keys = [name_key(word) for word in line.split() if name_key(word)]
+        for key in keys:
+            index.setdefault(key, set()).add(keys[0])
+    return {key: frozenset(heads) for key, heads in index.items()}
+
+
+# Each group's first word is the name the others are forms of ("daniel dan danny").
+FULL_FORMS: dict[str, frozenset[str]] = _full_form_index()
+
+
+def given_name_full_forms(text: str) -> frozenset[str]:
+    """The full names (`name_key` forms) that `text` is a form of, itself when it heads a
+    group: 'Jay' -> {'james', 'jason', 'jayden'}, 'Daniel' -> {'daniel'}."""
+    return FULL_FORMS.get(name_key(text), frozenset())
+
+
 def are_nickname_variants(a: str, b: str) -> bool:
     """True when the two given names are the same name or known variants of each other."""
     key_a, key_b = name_key(a), name_key(b)

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from functools import reduce
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from rapidfuzz import fuzz
+from rapidfuzz.distance import JaroWinkler
 
 from cairn.core.types import Actor
+from cairn.network.matching.comparisons import JW_VERY_SIMILAR, sounds_alike
 
 from . import normalise
 from .access import entity_visibility_q, visible_links
@@ -110,6 +112,130 @@ def _candidate_names_q(tokens: list[str]) -> Q:
     return reduce(operator.or_, branches) if branches else Q(pk__in=[])
 
 
+def _orientations(tokens: list[str]) -> list[tuple[str, str]]:
+    """(first-name word, last-name word) pairs a query of two or more words may mean."""
+    if len(tokens) < 2:
+        return []
+    return [(tokens[0], tokens[-1]), (tokens[-1], tokens[0])]
+
+
+def _form_names_qs(tokens: list[str]) -> tuple[Q, Q] | None:
+    """Names whose first name is a known form of the first-name word ("Jay Smith":
+    Jason, James, Jayden... from normalise's short forms and nicknames, the word itself
+    included), as (all of them, the closest): the closest have the last name begun by the
+    last-name word or sounding like it (Metaphone); the rest only its first two letters,
+    because a surname heard or typed in a hurry keeps its start but not always its sound
+    key (Stuart STRT, Stewart STWRT; Smtih). `_last_name_alike` keeps only those spelt or
+    sounding alike. Each branch is led by an indexed column (pname_given_dob,
+    pname_family_given), as in `_candidate_names_q`. A single word is not widened: "Jay"
+    alone would bring every James and Jason held."""
+    close: list[Q] = []
+    wide: list[Q] = []
+    for given, family in _orientations(tokens):
+        forms = sorted(normalise.given_name_variants(given))
+        key = normalise.name_key(family)
+        if not forms or len(key) < 2:
+            continue
+        low, high = normalise.prefix_range(key)
+        close.append(Q(given_key__in=forms, family_key__gte=low, family_key__lt=high))
+        phon = normalise.phonetic_key(family)
+        if len(key) >= 3 and phon:
+            close.append(Q(given_key__in=forms, family_phonetic=phon))
+            low, high = normalise.prefix_range(key[:2])
+            wide.append(Q(given_key__in=forms, family_key__gte=low, family_key__lt=high))
+    if not close:
+        return None
+    closest = reduce(operator.or_, close)
+    return reduce(operator.or_, wide, closest), closest
+
+
+def _last_name_alike(typed: str, family_key: str) -> str:
+    """How a recorded last name agrees with the word typed for it, in the reason's words
+    ('' when it does not): the same, starting with it, spelt or sounding alike (the
+    identity matcher's levels, so search and matching agree on Stuart and Stewart)."""
+    key = normalise.name_key(typed)
+    if not key or not family_key:
+        return ""
+    if family_key == key:
+        return "last name the same"
+    if family_key.startswith(key):
+        return f"last name starts with \u201c{typed}\u201d"
+    if JaroWinkler.similarity(key, family_key) >= JW_VERY_SIMILAR:
+        return "last name spelt almost the same"
+    same_sound = normalise.phonetic_key(key) == normalise.phonetic_key(family_key)
+    if (len(key) >= 3 and same_sound) or sounds_alike(key, family_key):
+        return "last name sounds like the one searched"
+    return ""
+
+
+def _form_or_same_agrees(tokens: list[str], name: PersonName) -> bool:
+    """The name's first name is the first-name word or a form of it, and its last name
+    agrees with the other word (what `_form_names_qs` looks for, checked in full)."""
+    return any(
+        normalise.are_nickname_variants(given, name.given_key)
+        and _last_name_alike(family, name.family_key)
+        for given, family in _orientations(tokens)
+    )
+
+
+@dataclass(frozen=True)
+class _FormMatch:
+    """A query read with its first-name word as another form of the name's first name."""
+
+    typed: str  # the first-name word as typed ("Dan")
+    surname: str  # how the last name agrees ("last name the same")
+    score: float
+
+
+# A name found through another form of its first name ranks just below the exact name
+# (100) and above a name that only starts like the query ("Jay Smith": Jaydon Smithers
+# scores 75, Jay Smithson 86; Jason Smith 97): the form is a known fact, a prefix a guess.
+FORM_FACTOR = 0.97
+
+
+def _form_match(tokens: list[str], name: PersonName) -> _FormMatch | None:
+    """The best reading of the query with a first-name word standing for the name's first
+    name (Dan for Daniel) and the other word agreeing with its last name; None if none."""
+    best: _FormMatch | None = None
+    for given, family in _orientations(tokens):
+        if normalise.name_key(given) == name.given_key:
+            continue
+        if not normalise.are_nickname_variants(given, name.given_key):
+            continue
+        surname = _last_name_alike(family, name.family_key)
+        if not surname:
+            continue
+        read_as = normalise.fold(f"{name.given_name} {family}")
+        full = normalise.fold(f"{name.given_name} {name.family_name}")
+        score = FORM_FACTOR * fuzz.WRatio(read_as, full)
+        if best is None or score > best.score:
+            best = _FormMatch(typed=given, surname=surname, score=score)
+    return best
+
+
+def _quoted(text: str) -> str:
+    return f"\u201c{text}\u201d"
+
+
+def _form_reason(form: _FormMatch, name: PersonName) -> str:
+    """'“Dan” is another form of “Daniel”; last name the same'. The table holds short
+    forms, nicknames and spellings alike (Bill, Steven, Isobel), so "another form" is
+    true of each; two forms of a third name say which ("“Jay” and “Jim” are both forms
+    of “James”")."""
+    typed, recorded = form.typed, name.given_name
+    typed_key = normalise.name_key(typed)
+    heads = normalise.given_name_full_forms(typed) & normalise.given_name_full_forms(recorded)
+    if heads and not heads & {typed_key, name.given_key}:
+        head = min(heads).capitalize()
+        first = f"{_quoted(typed)} and {_quoted(recorded)} are both forms of {_quoted(head)}"
+    else:
+        first = f"{_quoted(typed)} is another form of {_quoted(recorded)}"
+    if name.kind != "primary":
+        kind = name.get_kind_display().lower()
+        first += f" in their {kind} {_quoted(name.full_name)}"
+    return f"{first}; {form.surname}"
+
+
 # A name found only by its sound key (Metaphone) and spelt this unlike the query is a
 # collision of the key, not a likeness: "Deano" and "Tiny" are both TN (vowels dropped,
 # D sounds as T), so searching "Deano" offered a man known as "Tiny". "Dean" (89),
@@ -128,8 +254,11 @@ def _score(tokens: list[str], name: PersonName) -> tuple[float, list[str]]:
     query = normalise.fold(" ".join(tokens))
     full = normalise.fold(f"{name.given_name} {name.family_name}")
     reversed_full = normalise.fold(f"{name.family_name} {name.given_name}")
-    score = max(fuzz.WRatio(query, full), fuzz.WRatio(query, reversed_full))
-    return float(score), [_reason(tokens, name, exact=query == full)]
+    score = float(max(fuzz.WRatio(query, full), fuzz.WRatio(query, reversed_full)))
+    form = _form_match(tokens, name)
+    if form is not None and form.score > score:
+        return form.score, [_form_reason(form, name)]
+    return score, [_reason(tokens, name, exact=query == full)]
 
 
 def _reason(tokens: list[str], name: PersonName, *, exact: bool) -> str:
@@ -189,17 +318,36 @@ def search_people(
         names = names.filter(person_id__in=_people_at_postcode(user, postcode, visible))
         if not tokens:
             names = names.filter(kind="primary")  # list each person by their own name
-    if tokens:
-        names = names.filter(_candidate_names_q(tokens))
     if date_of_birth is not None:
         names = names.filter(person__date_of_birth=date_of_birth)
     names = names.select_related("person", "person__entity", "person__entity__owning_agency")
-    best: dict[int, PersonMatch] = {}
     cap = MAX_CANDIDATES_ONE_WORD if len(tokens) == 1 and date_of_birth is None else MAX_CANDIDATES
-    for name in names[:cap]:
+    candidates: list[tuple[PersonName, bool]] = []
+    if tokens:
+        candidates = [(n, False) for n in names.filter(_candidate_names_q(tokens))[:cap]]
+        forms = _form_names_qs(tokens)
+        # Other forms of the first name, in one more query, only fill what the first
+        # leaves of the cap: they never push out a name found as before ("James Smith"
+        # has hundreds of namesakes at 1M). Closest first, so the many Jason Smarts a
+        # two-letter range brings never take the place of Jason Smith.
+        if forms is not None and len(candidates) < cap:
+            found, closest = forms
+            more = (
+                names.filter(found)
+                .exclude(pk__in=[n.pk for n, _ in candidates])
+                .annotate(form_rank=Case(When(closest, then=Value(0)), default=Value(1)))
+                .order_by("form_rank")
+            )
+            candidates += [(n, True) for n in more[: cap - len(candidates)]]
+    else:
+        candidates = [(n, False) for n in names[:cap]]
+    best: dict[int, PersonMatch] = {}
+    for name, by_form in candidates:
         if tokens:
             score, reasons = _score(tokens, name)
-            if score < MIN_SOUND_ALIKE_SCORE and not _spelt_alike(tokens, name):
+            if by_form and not _form_or_same_agrees(tokens, name):
+                continue  # only the first two letters of the last name agree
+            if score < MIN_SOUND_ALIKE_SCORE and not (by_form or _spelt_alike(tokens, name)):
                 continue
         else:
             score, reasons = 100.0, []

@@ -1,6 +1,7 @@
-"""People journeys in a real browser: sign in, find a person (by alias), open the profile,
-sign out; plus the denied case (another agency gets a 404), the empty-search error summary
-and the possible-duplicate warning when adding a person. axe checks every page shown."""
+"""People journeys in a real browser: sign in, find a person (by another form of the first
+name, by alias), open the profile, sign out; plus the denied case (another agency gets a
+404), the empty-search error summary and the possible-duplicate warning when adding a
+person. axe checks every page shown."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ def test_social_worker_finds_a_person_by_alias_opens_the_profile_and_signs_out(
         aliases=[(NameKind.NICKNAME, "Bramble", "")],
     )
     make_person(given_name="Zachary", family_name="Unrelated")
+    daniel = make_person(given_name="Daniel", family_name="Stewart")
     assert viewed_events(social_worker, person) == 0
 
     # Sign in.
@@ -45,6 +47,21 @@ def test_social_worker_finds_a_person_by_alias_opens_the_profile_and_signs_out(
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to Cairn")
     assert_accessible(page)
     login_as(page, social_worker)
+
+    # A first name as people give it, and a surname heard: "Dan Stuart" finds Daniel
+    # Stewart, and the result says why in one statement (issue 19 item 4).
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="People").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find a person")
+    page.get_by_label("Name or alias").fill("Dan Stuart")
+    page.get_by_role("button", name="Search").click()
+    found = page.get_by_role("table", name="1 person found")
+    expect(found.get_by_role("link", name="Daniel Stewart")).to_be_visible()
+    expect(found).to_contain_text(
+        "\u201cDan\u201d is another form of \u201cDaniel\u201d; "
+        "last name sounds like the one searched"
+    )
+    assert_accessible(page)
+    assert viewed_events(social_worker, daniel) == 0  # a search lists, it does not open
 
     # Search by the alias, from the navigation.
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="People").click()
