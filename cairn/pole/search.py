@@ -149,6 +149,21 @@ def _form_names_qs(tokens: list[str]) -> tuple[Q, Q] | None:
     return reduce(operator.or_, wide, closest), closest
 
 
+def _nickname_with_surname_q(tokens: list[str]) -> Q | None:
+    """Own names of people with a recorded nickname that is the first-name word, held with
+    no last name ("Liv"), and a last name agreeing with the other word: "Liv Brown" finds
+    Olivia Brown known as "Liv" (outside tester 9: nothing was found, and a duplicate child
+    was made). The nickname row alone has no last name to match the query's."""
+    branches: list[Q] = []
+    for given, family in _orientations(tokens):
+        key = normalise.name_key(given)
+        if not key:
+            continue
+        known = Q(person__names__given_key=key, person__names__family_key="")
+        branches += [Q(kind="primary") & term & known for term in _name_terms(family, "family")]
+    return reduce(operator.or_, branches) if branches else None
+
+
 def _last_name_alike(typed: str, family_key: str) -> str:
     """How a recorded last name agrees with the word typed for it, in the reason's words
     ('' when it does not): the same, starting with it, spelt or sounding alike (the
@@ -211,6 +226,21 @@ def _form_match(tokens: list[str], name: PersonName) -> _FormMatch | None:
         if best is None or score > best.score:
             best = _FormMatch(typed=given, surname=surname, score=score)
     return best
+
+
+# Just below a name typed exactly (100) and another form of it (97): the nickname is on
+# their record, the last name is their own.
+KNOWN_AS_SCORE = 96.0
+
+
+def _known_nickname(tokens: list[str], name: PersonName) -> str:
+    """The reason for a name found by `_nickname_with_surname_q`: which nickname, and how
+    the last name agrees ('' when, checked in full, it does not)."""
+    for given, family in _orientations(tokens):
+        surname = _last_name_alike(family, name.family_key)
+        if surname:
+            return f"known as {_quoted(given)} (a recorded nickname); {surname}"
+    return ""
 
 
 def _quoted(text: str) -> str:
@@ -322,9 +352,9 @@ def search_people(
         names = names.filter(person__date_of_birth=date_of_birth)
     names = names.select_related("person", "person__entity", "person__entity__owning_agency")
     cap = MAX_CANDIDATES_ONE_WORD if len(tokens) == 1 and date_of_birth is None else MAX_CANDIDATES
-    candidates: list[tuple[PersonName, bool]] = []
+    candidates: list[tuple[PersonName, bool, str]] = []
     if tokens:
-        candidates = [(n, False) for n in names.filter(_candidate_names_q(tokens))[:cap]]
+        candidates = [(n, False, "") for n in names.filter(_candidate_names_q(tokens))[:cap]]
         forms = _form_names_qs(tokens)
         # Other forms of the first name, in one more query, only fill what the first
         # leaves of the cap: they never push out a name found as before ("James Smith"
@@ -334,16 +364,24 @@ def search_people(
             found, closest = forms
             more = (
                 names.filter(found)
-                .exclude(pk__in=[n.pk for n, _ in candidates])
+                .exclude(pk__in=[n.pk for n, _, _ in candidates])
                 .annotate(form_rank=Case(When(closest, then=Value(0)), default=Value(1)))
                 .order_by("form_rank")
             )
-            candidates += [(n, True) for n in more[: cap - len(candidates)]]
+            candidates += [(n, True, "") for n in more[: cap - len(candidates)]]
+        known = _nickname_with_surname_q(tokens)
+        if known is not None and len(candidates) < cap:
+            seen = {n.pk for n, _, _ in candidates}
+            for n in names.filter(known).distinct()[: cap - len(candidates)]:
+                if n.pk not in seen and (known_as := _known_nickname(tokens, n)):
+                    candidates.append((n, False, known_as))
     else:
-        candidates = [(n, False) for n in names[:cap]]
+        candidates = [(n, False, "") for n in names[:cap]]
     best: dict[int, PersonMatch] = {}
-    for name, by_form in candidates:
-        if tokens:
+    for name, by_form, known_as in candidates:
+        if tokens and known_as:
+            score, reasons = KNOWN_AS_SCORE, [known_as]
+        elif tokens:
             score, reasons = _score(tokens, name)
             if by_form and not _form_or_same_agrees(tokens, name):
                 continue  # only the first two letters of the last name agree

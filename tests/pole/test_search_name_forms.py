@@ -197,3 +197,37 @@ def test_a_form_with_the_last_name_begun_or_sounding_alike_is_read_before_a_wide
         make_person(given_name="Jason", family_name=family)
     monkeypatch.setattr(search, "MAX_CANDIDATES", 1)
     assert list(_reasons(users["social_worker"], "Jay Smith")) == [jason.pk]
+
+
+def test_a_nickname_recorded_without_a_last_name_is_read_with_their_own(
+    users: dict[str, Any], make_person: Callable[..., Person]
+) -> None:
+    """Outside tester 9: "Liv Brown" found nothing, though Olivia Brown is recorded as
+    "Liv" (a nickname held with no last name), and a duplicate child was then made."""
+    olivia = make_person(
+        given_name="Olivia",
+        family_name="Brown",
+        date_of_birth=dt.date(2011, 2, 14),
+        aliases=[(NameKind.NICKNAME, "Liv", "")],
+    )
+    make_person(given_name="Liv", family_name="Testbury")  # the nickname, another surname
+    lucy = make_person(
+        given_name="Lucy", family_name="Brown", aliases=[(NameKind.NICKNAME, "Lu", "")]
+    )
+    sw = users["social_worker"]
+    for query, surname in (("Liv Brown", "last name the same"), ("Liv Broun", "sounds like")):
+        found = _reasons(sw, query)
+        assert olivia.pk in found, query
+        assert found[olivia.pk][0].startswith(f"known as {Q('Liv')} (a recorded nickname); ")
+        assert surname in found[olivia.pk][0]
+        assert lucy.pk not in found
+    # Someone who may not see her record does not find her this way either.
+    hidden = make_person(
+        actor=users["fib_officer"],
+        given_name="Olivia",
+        family_name="Brownlow",
+        police_only=True,
+        aliases=[(NameKind.NICKNAME, "Liv", "")],
+    )
+    assert hidden.pk not in _reasons(sw, "Liv Brownlow")
+    assert hidden.pk in _reasons(users["fib_officer"], "Liv Brownlow")
