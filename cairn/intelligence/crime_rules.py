@@ -915,26 +915,24 @@ def _not_new(sentence: Folded, within: Scan) -> bool:
     """The sentence is about an offence already reported or dealt with, or one that is not
     real (training, a storyline, a joke), or it was denied: not a new disclosure. Not when
     it says the offence happened again or the reference is an earlier one's (NEW_SINCE)."""
-    return (
-        NOT_NEW.found(sentence, within) or _police_reference(sentence, within.folded)
-    ) and not NEW_SINCE.found(sentence, within)
+    return (NOT_NEW.found(sentence, within) or _reported_in_words(sentence)) and not (
+        NEW_SINCE.found(sentence, within)
+    )
 
 
 def _bare(found: str) -> bool:
     return re.match(r"(?:ref|reference|log)\b", found.lower()) is not None
 
 
-def _police_reference(part: Folded, whole: Folded) -> bool:
-    """`part` says the offence was reported (ALREADY_REPORTED), where a bare "ref 44/..." or
-    "log ..." counts only in a text that speaks of the police (POLICE_CONTEXT): "our school
-    log ref 44/13579/26" or "ref 44/24680/26" after a child's account is not a police
-    reference (outside tester: both passed unflagged)."""
-    for start, end in ALREADY_REPORTED.spans(part):
-        if local_number(part.text, start):
-            continue
-        if not _bare(part.text[start:end]) or POLICE_CONTEXT.found(whole):
-            return True
-    return False
+def _reported_in_words(part: Folded) -> bool:
+    """`part` says in words that the offence was reported ("was reported to the police",
+    "police are aware"). A reference number beside an offence does not make its sentence
+    "not new": the check flags it and the check page offers the reference, filled in, to
+    confirm, as it does when the reference is in "Anything else" (ADR 0016, amended
+    2026-12-08: the same account was flagged or not by which box held the reference)."""
+    return any(
+        not re.search(r"\d", part.text[start:end]) for start, end in ALREADY_REPORTED.spans(part)
+    )
 
 
 def new_since(text: str) -> bool:

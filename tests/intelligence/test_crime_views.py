@@ -416,3 +416,36 @@ def test_a_schools_own_number_is_not_a_police_reference(
     assert "not your school" in text(response)
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("what", "further"),
+    [
+        # The reference in the offence's own sentence: read as already reported, not flagged.
+        (
+            "Kyle Testbrennan told his tutor Dean Testrourke hit him outside the chippy last "
+            "week, crime ref 12/34567/26.",
+            "",
+        ),
+        # The same with the reference in "Anything else": flagged, the reference filled in.
+        (
+            "Kyle Testbrennan told his tutor Dean Testrourke hit him outside the chippy last week.",
+            "Crime ref 12/34567/26.",
+        ),
+    ],
+)
+def test_a_reference_in_the_offences_sentence_is_offered_as_in_anything_else(
+    partner: Any, what: str, further: str
+) -> None:
+    """Outside testers: the same account was flagged or not by which box held the
+    reference. Now both are flagged and the reference offered, filled in (ADR 0016)."""
+    draft = start_crime(partner, what=what, further_information=further)
+    client = client_for(partner)
+    page = text(client.get(f"/intelligence/{draft.pk}/check/"))
+    assert "Crime reference it was reported under" in page
+    assert 'name="crime_reference" type="text" value="12/34567/26"' in page
+    response = client.post(f"/intelligence/{draft.pk}/check/", {"crime_reference": "12/34567/26"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Status.NEW and draft.crime_flagged
+    assert draft.crime_reference == "12/34567/26"
