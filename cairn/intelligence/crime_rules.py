@@ -1490,8 +1490,11 @@ LOCAL_SYSTEM_NAMED = re.compile(rf"\b(?:{LOCAL_SYSTEM_WORDS})\b", re.IGNORECASE)
 
 
 def local_number(text: str, start: int) -> bool:
-    """The reference found at `start` in `text` is named as a local system's number."""
-    return LOCAL_SYSTEM.search(text[max(0, start - 30) : start]) is not None
+    """The reference found at `start` in `text` is named as a local system's number (in
+    its own sentence: "hit her after school. Police attended, incident no. 0219" is the
+    police's, which the check page did not offer)."""
+    before = SENTENCE_SPLIT.split(text[max(0, start - 30) : start])[-1]
+    return LOCAL_SYSTEM.search(before) is not None
 
 
 def names_local_system(reference: str) -> bool:

@@ -5,10 +5,12 @@ page, the queue's columns, the concern and chronology; allowed and denied users.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -284,7 +286,11 @@ def test_crime_queue_has_bounded_queries(
     ("further", "expected"),
     [
         ("Mum reported it to police the same night, crime ref 44/12345/26.", "44/12345/26"),
-        ("Youth club worker reported it at the time, incident no. 0219 of 28/02.", "0219 of 28/02"),
+        # A log of a day without its year gets the year (the last 28/02 up to today).
+        (
+            "Youth club worker reported it at the time, incident no. 0219 of 28/02.",
+            "0219 of 28/02/{last_28_02}",
+        ),
         ("Police found her (missing ref MP/2231/26).", "MP/2231/26"),
         ("police already aware, log 0412 of today", "0412 of {today}"),
     ],
@@ -298,7 +304,9 @@ def test_a_reference_the_entry_gives_is_filled_in_to_confirm(
     entry goes with it, marked as given by the submitter."""
     from django.utils import timezone
 
-    expected = expected.format(today=timezone.localdate().strftime("%d/%m/%Y"))
+    today = timezone.localdate()
+    last_28_02 = today.year if (today.month, today.day) >= (2, 28) else today.year - 1
+    expected = expected.format(today=today.strftime("%d/%m/%Y"), last_28_02=last_28_02)
     draft = start_crime(partner, further_information=further)
     client = client_for(partner)
     page = text(client.get(f"/intelligence/{draft.pk}/check/"))
@@ -449,3 +457,17 @@ def test_a_reference_in_the_offences_sentence_is_offered_as_in_anything_else(
     draft.refresh_from_db()
     assert draft.status == Status.NEW and draft.crime_flagged
     assert draft.crime_reference == "12/34567/26"
+
+
+def test_a_log_of_a_day_gets_the_last_such_day_up_to_today(partner: Any) -> None:
+    """A log of 28/12 written on 5 January is last year's 28 December. (The account before
+    it ends "after school.": a local system's word in another sentence no longer makes the
+    police's number a school's, which hid it.)"""
+
+    with time_machine.travel(dt.datetime(2027, 1, 5, 10, tzinfo=dt.UTC), tick=False):
+        draft = start_crime(
+            partner, further_information="Police attended, incident no. 0219 of 28/12."
+        )
+        assert services.reference_in_text(draft) == "0219 of 28/12/2026"
+        draft.further_information = "Police attended, incident no. 0219 of 31/02."
+        assert services.reference_in_text(draft) == "0219 of 31/02"  # no such day: as typed
