@@ -461,6 +461,9 @@ def submission_submit(
     submission.check_result = result.as_dict()
     submission.crime_reference = crime_reference if result.crime_disclosure else ""
     submission.intel_only_reason = intel_only_reason if result.crime_disclosure else ""
+    submission.crime_reference_in_text = (
+        reference_in_text(submission) if result.crime_disclosure else ""
+    )
     submission.no_danger_confirmed = bool(
         result.danger_now and not submission.crime_reference and no_danger_now
     )

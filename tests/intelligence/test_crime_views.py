@@ -471,3 +471,55 @@ def test_a_log_of_a_day_gets_the_last_such_day_up_to_today(partner: Any) -> None
         assert services.reference_in_text(draft) == "0219 of 28/12/2026"
         draft.further_information = "Police attended, incident no. 0219 of 31/02."
         assert services.reference_in_text(draft) == "0219 of 31/02"  # no such day: as typed
+
+
+def _sent_with_other_reference(partner: Any, concern: Concern) -> Submission:
+    draft = start_crime(
+        partner,
+        concern,
+        further_information="Mum reported it to police the same night, crime ref 44/12345/26.",
+    )
+    response = client_for(partner).post(
+        f"/intelligence/{draft.pk}/check/", {"crime_reference": "44/12354/26"}
+    )
+    assert response.status_code == 302
+    return Submission.objects.get(pk=draft.pk)
+
+
+def test_the_fib_is_told_when_the_reference_differs_from_the_texts(
+    partner: Any, concern: Concern, users: dict[str, Any]
+) -> None:
+    """Outside tester: the submitter changed the reference offered from the text and the
+    FIB was not told. The entry page (and its queue row) says so beside the reference."""
+    sent = _sent_with_other_reference(partner, concern)
+    assert sent.crime_reference_in_text == "44/12345/26" and sent.crime_reference_differs
+    fib = client_for(users["fib_officer"])
+    page = text(fib.get(f"/intelligence/{sent.pk}/"))
+    assert 'data-testid="reference-differs"' in page
+    assert "Not the reference the entry itself gives, 44/12345/26" in page
+    assert 'data-testid="detail-reference-differs"' in page
+    queue = text(fib.get("/intelligence/fib/"))
+    assert "Not the text's 44/12345/26" in queue
+    # The crime recorder it is referred to sees it too (they see the original).
+    services.submission_refer_crime(
+        actor=users["fib_officer"], submission=sent, note="Check the reference with the PPU."
+    )
+    page = text(client_for(users["ppu_coordinator"]).get(f"/intelligence/{sent.pk}/"))
+    assert "Not the reference the entry itself gives, 44/12345/26" in page
+    # Nobody else sees the entry at all.
+    assert client_for(users["social_worker"]).get(f"/intelligence/{sent.pk}/").status_code == 404
+
+
+def test_no_warning_when_the_reference_is_the_texts(
+    partner: Any, concern: Concern, users: dict[str, Any]
+) -> None:
+    draft = start_crime(
+        partner, concern, further_information="Mum reported it to police, crime ref 44/12345/26."
+    )
+    client_for(partner).post(
+        f"/intelligence/{draft.pk}/check/", {"crime_reference": "44/12345/26 "}
+    )
+    sent = Submission.objects.get(pk=draft.pk)
+    assert sent.status == Status.NEW and not sent.crime_reference_differs
+    page = text(client_for(users["fib_officer"]).get(f"/intelligence/{sent.pk}/"))
+    assert "reference-differs" not in page
