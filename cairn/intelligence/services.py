@@ -388,6 +388,33 @@ def submission_save_draft(
     return errors
 
 
+@transaction.atomic
+def submission_keep_crime_answers(
+    *, actor: Actor, submission: Submission, crime_reference: str, intel_only_reason: str
+) -> None:
+    """Keep in the draft the crime reference or reason typed on the check page, as typed,
+    when the submitter leaves it to change an earlier answer: the page shows them again
+    when they come back. Checked only when the entry is submitted (with what the page then
+    posts). The draft's version does not move: these answers go with the submit itself, so
+    keeping them must not make a check page open in another tab stale."""
+    _own_draft(actor, submission)
+    reference = crime_reference.strip()[:60]
+    reason = intel_only_reason.strip()[:500]
+    if (reference, reason) != (submission.crime_reference, submission.intel_only_reason):
+        Submission.objects.filter(pk=submission.pk).update(
+            crime_reference=reference, intel_only_reason=reason
+        )
+        submission.crime_reference, submission.intel_only_reason = reference, reason
+    audit.record(
+        actor=actor,
+        event="intel.draft_saved",
+        obj=submission,
+        subject=submission.subject,
+        justification="Intelligence draft saved: the check page's crime answers kept",
+        details={"fields": ["crime_reference", "intel_only_reason"]},
+    )
+
+
 def _draft_state(submission: Submission) -> list[Any]:
     return [
         getattr(submission, f.attname)

@@ -473,6 +473,74 @@ def test_a_log_of_a_day_gets_the_last_such_day_up_to_today(partner: Any) -> None
         assert services.reference_in_text(draft) == "0219 of 31/02"  # no such day: as typed
 
 
+KEPT_REFERENCE = "44/55555/26"
+
+
+def test_what_was_typed_on_the_check_page_is_kept_through_a_change(partner: Any) -> None:
+    """Outside tester: a crime reference typed on the check page was gone after a Change
+    link there. Change is now a button of the page's form: the typed answers are kept in
+    the draft (the version does not move), then the row's page opens; back on the check
+    page they are shown again."""
+    draft = start_crime(partner)
+    client = client_for(partner)
+    url = f"/intelligence/{draft.pk}/check/"
+    page = text(client.get(url))
+    assert 'name="change" value="entry.where"' in page and 'form="check-form"' in page
+    version = Submission.objects.get(pk=draft.pk).version
+    response = client.post(
+        url,
+        {
+            "crime_reference": f" {KEPT_REFERENCE} ",
+            "intel_only_reason": "Half a re",
+            "change": "entry.where",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/intelligence/{draft.pk}/edit/#id_where"
+    kept = Submission.objects.get(pk=draft.pk)
+    assert (kept.crime_reference, kept.intel_only_reason) == (KEPT_REFERENCE, "Half a re")
+    assert kept.status == Status.DRAFT and kept.version == version
+    assert AuditEvent.objects.filter(event="intel.draft_saved", object_id=str(draft.pk)).exists()
+    page = text(client.get(url))
+    assert f'name="crime_reference" type="text" value="{KEPT_REFERENCE}"' in page
+    assert ">Half a re</textarea>" in page
+    # Sent as it is now shown.
+    response = client.post(url, {"crime_reference": KEPT_REFERENCE, "intel_only_reason": ""})
+    assert response.status_code == 302
+    assert Submission.objects.get(pk=draft.pk).crime_reference == KEPT_REFERENCE
+
+
+def test_a_change_goes_only_to_a_rows_own_page(partner: Any, users: dict[str, Any]) -> None:
+    draft = start_crime(partner)
+    url = f"/intelligence/{draft.pk}/check/"
+    client = client_for(partner)
+    for key in ("https://example.invalid/", "nonsense", ""):
+        response = client.post(url, {"crime_reference": "", "change": key})
+        assert response["Location"] == f"/intelligence/{draft.pk}/edit/"
+    response = client.post(url, {"change": "questions.anyone_in_danger"})
+    assert response["Location"] == f"/intelligence/{draft.pk}/questions/"
+    # Someone else's draft: as missing, and nothing kept.
+    other = client_for(users["social_worker"]).post(
+        url, {"crime_reference": KEPT_REFERENCE, "change": "entry.what"}
+    )
+    assert other.status_code == 404
+    assert Submission.objects.get(pk=draft.pk).crime_reference == ""
+
+
+def test_a_kept_reference_comes_before_the_one_the_text_gives(partner: Any) -> None:
+    """The text gives one reference, the submitter typed another and went to change an
+    answer: theirs is shown, and they are told the FIB will see that the two differ."""
+    draft = start_crime(
+        partner, further_information="Mum reported it to police, crime ref 44/12345/26."
+    )
+    client = client_for(partner)
+    url = f"/intelligence/{draft.pk}/check/"
+    client.post(url, {"crime_reference": KEPT_REFERENCE, "change": "more.further_information"})
+    page = text(client.get(url))
+    assert f'name="crime_reference" type="text" value="{KEPT_REFERENCE}"' in page
+    assert "you have given a different one below. The FIB will be told they differ" in page
+
+
 def _sent_with_other_reference(partner: Any, concern: Concern) -> Submission:
     draft = start_crime(
         partner,
