@@ -96,3 +96,14 @@ def mark_changed(sections: list[Section], seen: dict[str, str]) -> list[str]:
         if removed:
             changed.append(f"{section.title}: {len(removed)} removed")
     return changed
+
+
+def change_url(sections: list[Section], key: str, default: str) -> str:
+    """The Change link of the row `key` (a page that keeps what was typed on the check page
+    posts the row's key, not a URL: nothing posted can send the user off the site), or
+    `default` for a key that is not one of the rows."""
+    for section in sections:
+        for row in section.rows:
+            if row.key == key:
+                return row.change_url
+    return default

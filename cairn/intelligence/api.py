@@ -215,6 +215,16 @@ class SubmissionOut(Schema):
     # when it is returned to them; the FIB: its crime judgement.
     outcome: str | None = None
     crime_reference: str | None = None
+    crime_reference_in_text: str | None = Field(
+        None,
+        description="The reference the entry's own text gives, as the check offered it at "
+        'submission ("" if none): with the original.',
+    )
+    crime_reference_differs: bool | None = Field(
+        None,
+        description="True: the submitter gave a crime reference other than the one the "
+        "entry's text gives (they changed the one offered); check which is right.",
+    )
     # The check at submission: the submitter and the FIB.
     crime_flagged: bool | None = None
     danger_now: bool | None = None
@@ -329,6 +339,8 @@ def _out(actor: Actor, submission_id: int, view: SubmissionView | None = None) -
         out["outcome"] = s.submitter_outcome
         out["crime_reference"] = s.crime_reference
         if s.status != St.DRAFT:
+            out["crime_reference_in_text"] = s.crime_reference_in_text
+            out["crime_reference_differs"] = s.crime_reference_differs
             out["crime_flagged"] = s.crime_flagged
             out["danger_now"] = s.danger_flagged
             out["no_danger_confirmed"] = s.no_danger_confirmed

@@ -915,26 +915,24 @@ def _not_new(sentence: Folded, within: Scan) -> bool:
     """The sentence is about an offence already reported or dealt with, or one that is not
     real (training, a storyline, a joke), or it was denied: not a new disclosure. Not when
     it says the offence happened again or the reference is an earlier one's (NEW_SINCE)."""
-    return (
-        NOT_NEW.found(sentence, within) or _police_reference(sentence, within.folded)
-    ) and not NEW_SINCE.found(sentence, within)
+    return (NOT_NEW.found(sentence, within) or _reported_in_words(sentence)) and not (
+        NEW_SINCE.found(sentence, within)
+    )
 
 
 def _bare(found: str) -> bool:
     return re.match(r"(?:ref|reference|log)\b", found.lower()) is not None
 
 
-def _police_reference(part: Folded, whole: Folded) -> bool:
-    """`part` says the offence was reported (ALREADY_REPORTED), where a bare "ref 44/..." or
-    "log ..." counts only in a text that speaks of the police (POLICE_CONTEXT): "our school
-    log ref 44/13579/26" or "ref 44/24680/26" after a child's account is not a police
-    reference (outside tester: both passed unflagged)."""
-    for start, end in ALREADY_REPORTED.spans(part):
-        if local_number(part.text, start):
-            continue
-        if not _bare(part.text[start:end]) or POLICE_CONTEXT.found(whole):
-            return True
-    return False
+def _reported_in_words(part: Folded) -> bool:
+    """`part` says in words that the offence was reported ("was reported to the police",
+    "police are aware"). A reference number beside an offence does not make its sentence
+    "not new": the check flags it and the check page offers the reference, filled in, to
+    confirm, as it does when the reference is in "Anything else" (ADR 0016, amended
+    2026-12-08: the same account was flagged or not by which box held the reference)."""
+    return any(
+        not re.search(r"\d", part.text[start:end]) for start, end in ALREADY_REPORTED.spans(part)
+    )
 
 
 def new_since(text: str) -> bool:
@@ -1523,8 +1521,11 @@ LOCAL_SYSTEM_NAMED = re.compile(rf"\b(?:{LOCAL_SYSTEM_WORDS})\b", re.IGNORECASE)
 
 
 def local_number(text: str, start: int) -> bool:
-    """The reference found at `start` in `text` is named as a local system's number."""
-    return LOCAL_SYSTEM.search(text[max(0, start - 30) : start]) is not None
+    """The reference found at `start` in `text` is named as a local system's number (in
+    its own sentence: "hit her after school. Police attended, incident no. 0219" is the
+    police's, which the check page did not offer)."""
+    before = SENTENCE_SPLIT.split(text[max(0, start - 30) : start])[-1]
+    return LOCAL_SYSTEM.search(before) is not None
 
 
 def names_local_system(reference: str) -> bool:

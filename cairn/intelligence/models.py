@@ -71,6 +71,15 @@ class Handling(models.TextChoices):
     C = "C", "C: Lawful sharing permitted with conditions"
 
 
+def same_reference(one: str, other: str) -> bool:
+    """Two crime references are the same but for spaces and letter case."""
+
+    def plain(reference: str) -> str:
+        return "".join(reference.split()).casefold()
+
+    return plain(one) == plain(other)
+
+
 class Submission(models.Model):
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.DRAFT)
     submitter = models.ForeignKey(
@@ -110,8 +119,14 @@ class Submission(models.Model):
     )
     # Crime-disclosure check as it stood when submitted, and how a flag was resolved.
     check_result = models.JSONField(default=dict, blank=True)
+    # In a draft: what the submitter typed on the check page, kept while they change an
+    # earlier answer (nothing typed is lost); once submitted, what they sent.
     crime_reference = models.CharField(max_length=60, blank=True)
     intel_only_reason = models.CharField(max_length=500, blank=True)
+    # The reference the entry's own text gives, as the check page offered it when the entry
+    # was submitted (services.reference_in_text): the FIB is told when the submitter
+    # confirmed another one (`crime_reference_differs`).
+    crime_reference_in_text = models.CharField(max_length=60, blank=True)
     # The check read the entry as someone in danger now and the submitter, sending it as
     # intelligence only, confirmed they had checked that nobody is: the FIB sees both.
     no_danger_confirmed = models.BooleanField(default=False)
@@ -222,6 +237,17 @@ class Submission(models.Model):
     @property
     def danger_flagged(self) -> bool:
         return bool((self.check_result or {}).get("danger_now"))
+
+    @property
+    def crime_reference_differs(self) -> bool:
+        """The submitter gave a crime reference other than the one the entry's own text
+        gives (changed on the check page, or sent so through the API): which is right is
+        for the FIB to check."""
+        return bool(
+            self.crime_reference
+            and self.crime_reference_in_text
+            and not same_reference(self.crime_reference, self.crime_reference_in_text)
+        )
 
     @property
     def crime_reference_recorded(self) -> bool:

@@ -5,6 +5,7 @@ validated, audited."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -167,8 +168,33 @@ def reason_problem(reason: str) -> str:
     return ""
 
 
+# "incident no. 0219 of 28/02": a log number of a day, given without its year.
+DAY_WITHOUT_YEAR = re.compile(r"\bof (\d{1,2})/(\d{1,2})$")
+
+
+def _with_year(given: str, today: dt.date) -> str:
+    """`given` with the year after a day given without one ("0219 of 28/02" becomes "0219
+    of 28/02/2026"): the last such day on or before `today`, the day the entry is written,
+    since a log is numbered when the report is made and the FIB reads the entry later,
+    perhaps in another year. A day that is no date (31/02) is left as typed."""
+    found = DAY_WITHOUT_YEAR.search(given)
+    if found is None:
+        return given
+    day, month = int(found.group(1)), int(found.group(2))
+    # The last 29/02 may be up to eight years back (2100 is no leap year).
+    for year in range(today.year, today.year - 9, -1):
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if date <= today:
+            return f"{given[: found.start()]}of {date:%d/%m/%Y}"
+    return given
+
+
 def reference_in_text(submission: Submission) -> str:
-    """The first crime or incident reference the entry's own text gives, or ""."""
+    """The first crime or incident reference the entry's own text gives, or "" (a log
+    number of "today" or of a day without a year gets the date in full)."""
     text = checks.form_text(submission.what, submission.further_information)
     # Not when it is an earlier offence's ("hit him again; the first assault was crime
     # ref ..."), nor a bare "ref"/"log" in a text that never speaks of the police ("our
@@ -183,8 +209,9 @@ def reference_in_text(submission: Submission) -> str:
         if crime_rules.local_number(text, found.start()):
             continue
         # "log 0412 of today" is read later by the FIB: today's date, not "today".
-        today = timezone.localdate().strftime("%d/%m/%Y")
-        given = re.sub("today", today, found.group(1), flags=re.IGNORECASE)
+        today = timezone.localdate()
+        given = re.sub("today", f"{today:%d/%m/%Y}", found.group(1), flags=re.IGNORECASE)
+        given = _with_year(given, today)
         if not crime_reference_problem(given):
             return given
     return ""
@@ -370,6 +397,33 @@ def submission_save_draft(
     return errors
 
 
+@transaction.atomic
+def submission_keep_crime_answers(
+    *, actor: Actor, submission: Submission, crime_reference: str, intel_only_reason: str
+) -> None:
+    """Keep in the draft the crime reference or reason typed on the check page, as typed,
+    when the submitter leaves it to change an earlier answer: the page shows them again
+    when they come back. Checked only when the entry is submitted (with what the page then
+    posts). The draft's version does not move: these answers go with the submit itself, so
+    keeping them must not make a check page open in another tab stale."""
+    _own_draft(actor, submission)
+    reference = crime_reference.strip()[:60]
+    reason = intel_only_reason.strip()[:500]
+    if (reference, reason) != (submission.crime_reference, submission.intel_only_reason):
+        Submission.objects.filter(pk=submission.pk).update(
+            crime_reference=reference, intel_only_reason=reason
+        )
+        submission.crime_reference, submission.intel_only_reason = reference, reason
+    audit.record(
+        actor=actor,
+        event="intel.draft_saved",
+        obj=submission,
+        subject=submission.subject,
+        justification="Intelligence draft saved: the check page's crime answers kept",
+        details={"fields": ["crime_reference", "intel_only_reason"]},
+    )
+
+
 def _draft_state(submission: Submission) -> list[Any]:
     return [
         getattr(submission, f.attname)
@@ -448,6 +502,9 @@ def submission_submit(
     submission.check_result = result.as_dict()
     submission.crime_reference = crime_reference if result.crime_disclosure else ""
     submission.intel_only_reason = intel_only_reason if result.crime_disclosure else ""
+    submission.crime_reference_in_text = (
+        reference_in_text(submission) if result.crime_disclosure else ""
+    )
     submission.no_danger_confirmed = bool(
         result.danger_now and not submission.crime_reference and no_danger_now
     )

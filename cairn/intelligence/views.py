@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cairn.concerns.access import access_concern_by_id, consult_concern
-from cairn.core.check_answers import mark_changed, parse_seen, seen_value
+from cairn.core.check_answers import change_url, mark_changed, parse_seen, seen_value
 from cairn.core.concurrency import DraftChanged
 from cairn.core.http import (
     AuthenticatedHttpRequest,
@@ -49,7 +49,7 @@ from .access import (
 )
 from .check_page import check_sections
 from .forms import CrimeDecision
-from .models import CrimeReferralStatus, Status, Submission
+from .models import CrimeReferralStatus, Status, Submission, same_reference
 
 NAV = "intelligence"
 
@@ -301,13 +301,35 @@ def submission_check(request: AuthenticatedHttpRequest, submission_id: int) -> H
         # directly): back to the details page, which shows each one beside its field,
         # rather than a check page offering to send what cannot be sent.
         return redirect(f"{edit_url}?check=1")
+    if request.method == "POST" and "change" in request.POST:
+        # A Change button on this page: what was typed below is kept in the draft, then
+        # the page that asks the answer (outside tester: a reference typed here was lost).
+        # Buttons are drawn only where the page asks for a reference or reason.
+        if "crime_reference" in request.POST or "intel_only_reason" in request.POST:
+            services.submission_keep_crime_answers(
+                actor=request.user,
+                submission=submission,
+                crime_reference=request.POST.get("crime_reference", ""),
+                intel_only_reason=request.POST.get("intel_only_reason", ""),
+            )
+        return redirect(change_url(check_sections(submission), request.POST["change"], edit_url))
     result = services.check_text(submission)
-    # A reference the entry gives is offered, filled in, where the page asks for one.
+    # A reference the entry gives is offered, filled in, where the page asks for one;
+    # answers kept from this page (the user went to change something) come first.
     reference = services.reference_in_text(submission) if result.crime_disclosure else ""
+    kept = {
+        name: value
+        for name, value in (
+            ("crime_reference", submission.crime_reference),
+            ("intel_only_reason", submission.intel_only_reason),
+        )
+        if value
+    }
     form = forms.SubmitForm(
         request.POST if request.method == "POST" else None,
-        initial={"crime_reference": reference} if reference else None,
+        initial=kept or ({"crime_reference": reference} if reference else None),
     )
+    given = str(form["crime_reference"].value() or "")
     missing: list[tuple[str, str]] = []
     blocked = False
     changed = ""
@@ -384,6 +406,10 @@ def submission_check(request: AuthenticatedHttpRequest, submission_id: int) -> H
             "result": result,
             "said_danger": submission.anyone_in_danger == "yes",
             "reference_in_text": reference,
+            # How the reference given below stands to the one the text gives.
+            "reference_given": "same"
+            if same_reference(given, reference)
+            else ("other" if given.strip() else "none"),
             "form": form,
             "missing": missing,
             "blocked": blocked,

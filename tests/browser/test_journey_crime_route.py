@@ -1,5 +1,6 @@
 """The crime route, end to end: a school partner turns their concern into a FIB entry that
-describes a crime; "n/a" as the reason is refused (what they typed is kept) and a real
+describes a crime; a crime reference typed on the check page is still there after a Change
+to an earlier answer; "n/a" as the reason is refused (what they typed is kept) and a real
 reason accepted; the FIB officer opens the queue from the Intelligence menu on a 375 px
 phone (no sideways page scroll), judges it a crime and refers it for crime recording
 (after a confirmation); the PPU co-ordinator opens the referral from the Inbox and records
@@ -27,6 +28,7 @@ REASON = (
     "does not know who it was about."
 )
 REFERENCE = "43/12345/26"
+TYPED = "43/99999/26"
 
 
 def sign_out(page: Any) -> None:
@@ -77,10 +79,24 @@ def test_crime_on_a_fib_form_is_referred_and_recorded(
     page.get_by_role("button", name="Check before submitting").click()
     expect(page.get_by_test_id("crime-disclosure")).to_contain_text("call 999 now")
 
-    # "n/a" does not get past the block; what was typed stays in the box.
+    # A reference typed here survives a Change to an earlier answer (it was lost).
+    reference = page.get_by_label("Crime reference it was reported under")
+    reference.fill(TYPED)
+    page.get_by_role("button", name="Change where").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Intelligence details")
+    page.get_by_label("Where?").fill("The car park behind Testfield Academy")
+    page.get_by_role("button", name="Check before submitting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check before submitting")
+    expect(page.locator('[data-row="entry.where"]')).to_contain_text("Testfield Academy")
+    expect(reference).to_have_value(TYPED)
+    assert_accessible(page)
+    reference.fill("")
+
+    # "n/a" does not get past the block; what was typed stays in the box. Enter in the
+    # reference box submits (the Change buttons above belong to the form too).
     reason = page.get_by_label("Or, if this is not a crime, say why it is intelligence only")
     reason.fill("n/a")
-    page.get_by_role("button", name="Submit to the FIB").click()
+    reference.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("is not enough")
     expect(reason).to_have_value("n/a")
     assert Submission.objects.get().status == Status.DRAFT

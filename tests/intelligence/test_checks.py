@@ -89,11 +89,26 @@ def test_rules_pin_their_own_shapes() -> None:
         "Asked Lazlo if he feels safe at home. He said nobody's hurt him.",
         "Ms Lomax states she was assaulted by her ex in 2021; he was convicted.",
         "Tiarnan said 'I'm gonna kill him' about his brother after losing at FIFA, in temper.",
-        "Tenant reports her son's bike was stolen in Feb, crime ref 43/19923/24.",
     ],
 )
 def test_rules_stay_quiet_on_risk_rumour_denial_history_and_jokes(text: str) -> None:
     assert crime_rules.crime_reasons(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tenant reports her son's bike was stolen in Feb, crime ref 43/19923/24.",
+        "Kyle Testbrennan told his tutor Dean Testrourke hit him outside the chippy last "
+        "week, crime ref 12/34567/26.",
+    ],
+)
+def test_a_reference_beside_an_offence_does_not_hide_it(text: str) -> None:
+    """An offence with a reference in its own sentence is flagged, as it is with the
+    reference in "Anything else" (the check page then offers the reference filled in):
+    ADR 0016, amended 2026-12-08. It was read as already reported and not flagged."""
+    assert crime_rules.crime_reasons(text)
+    assert checks.check(text).crime_disclosure
 
 
 def test_project_examples_still_score_as_labelled() -> None:

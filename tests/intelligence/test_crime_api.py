@@ -162,3 +162,49 @@ def test_crime_referral_return_through_api(
     assert ppu.post(path, {"note": ""}).status_code == 422
     response = ppu.post(path, {"note": "Already recorded under 43/5/26."})
     assert response.status_code == 200 and response.json()["status"] == "returned"
+
+
+def test_detail_says_when_the_reference_differs_from_the_texts(
+    api_as: Api, partner: Any, users: dict[str, Any]
+) -> None:
+    """The FIB is told, in the API too, when the submitter gave a reference other than the
+    one the entry's text gives; a viewer of the sanitised version alone is not."""
+    further = "Mum reported it to police the same night, crime ref 44/12345/26."
+    created = api_as(partner).post(
+        "/intelligence/submissions",
+        body(what=CRIME, further_information=further, crime_reference="44/12354/26"),
+    )
+    assert created.status_code == 201
+    path = f"/intelligence/submissions/{created.json()['id']}"
+    for user in (users["fib_officer"], partner):
+        data = api_as(user).get(path).json()
+        assert data["crime_reference"] == "44/12354/26"
+        assert data["crime_reference_in_text"] == "44/12345/26"
+        assert data["crime_reference_differs"] is True
+    assert api_as(users["social_worker"]).get(path).status_code == 404
+    same = api_as(partner).post(
+        "/intelligence/submissions",
+        body(what=CRIME, further_information=further, crime_reference="44/12345/26"),
+    )
+    data = api_as(users["fib_officer"]).get(f"/intelligence/submissions/{same.json()['id']}")
+    assert data.json()["crime_reference_differs"] is False
+
+
+def test_a_sanitised_only_viewer_is_not_told_the_reference(
+    api_as: Api, partner: Any, users: dict[str, Any]
+) -> None:
+    further = "Mum reported it to police the same night, crime ref 44/12345/26."
+    sent = services.submission_create(
+        actor=partner,
+        data={**body(what=CRIME, further_information=further), "crime_reference": "44/12354/26"},
+    )
+    fib = users["fib_officer"]
+    services.submission_triage(actor=fib, submission=sent, priority="routine")
+    services.submission_evaluate(
+        actor=fib, submission=sent, source_grade="1", intel_grade="A", handling="P"
+    )
+    services.submission_sanitise(actor=fib, submission=sent, text="An assault was reported.")
+    data = api_as(users["analyst"]).get(f"/intelligence/submissions/{sent.pk}")
+    assert data.status_code == 200 and data.json()["sanitised_text"]
+    assert data.json()["crime_reference_in_text"] is None
+    assert data.json()["crime_reference_differs"] is None

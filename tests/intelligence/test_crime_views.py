@@ -5,10 +5,12 @@ page, the queue's columns, the concern and chronology; allowed and denied users.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -284,7 +286,11 @@ def test_crime_queue_has_bounded_queries(
     ("further", "expected"),
     [
         ("Mum reported it to police the same night, crime ref 44/12345/26.", "44/12345/26"),
-        ("Youth club worker reported it at the time, incident no. 0219 of 28/02.", "0219 of 28/02"),
+        # A log of a day without its year gets the year (the last 28/02 up to today).
+        (
+            "Youth club worker reported it at the time, incident no. 0219 of 28/02.",
+            "0219 of 28/02/{last_28_02}",
+        ),
         ("Police found her (missing ref MP/2231/26).", "MP/2231/26"),
         ("police already aware, log 0412 of today", "0412 of {today}"),
     ],
@@ -298,7 +304,9 @@ def test_a_reference_the_entry_gives_is_filled_in_to_confirm(
     entry goes with it, marked as given by the submitter."""
     from django.utils import timezone
 
-    expected = expected.format(today=timezone.localdate().strftime("%d/%m/%Y"))
+    today = timezone.localdate()
+    last_28_02 = today.year if (today.month, today.day) >= (2, 28) else today.year - 1
+    expected = expected.format(today=today.strftime("%d/%m/%Y"), last_28_02=last_28_02)
     draft = start_crime(partner, further_information=further)
     client = client_for(partner)
     page = text(client.get(f"/intelligence/{draft.pk}/check/"))
@@ -419,6 +427,170 @@ def test_a_schools_own_number_is_not_a_police_reference(
 
 
 @pytest.mark.parametrize(
+    ("what", "further"),
+    [
+        # The reference in the offence's own sentence: read as already reported, not flagged.
+        (
+            "Kyle Testbrennan told his tutor Dean Testrourke hit him outside the chippy last "
+            "week, crime ref 12/34567/26.",
+            "",
+        ),
+        # The same with the reference in "Anything else": flagged, the reference filled in.
+        (
+            "Kyle Testbrennan told his tutor Dean Testrourke hit him outside the chippy last week.",
+            "Crime ref 12/34567/26.",
+        ),
+    ],
+)
+def test_a_reference_in_the_offences_sentence_is_offered_as_in_anything_else(
+    partner: Any, what: str, further: str
+) -> None:
+    """Outside testers: the same account was flagged or not by which box held the
+    reference. Now both are flagged and the reference offered, filled in (ADR 0016)."""
+    draft = start_crime(partner, what=what, further_information=further)
+    client = client_for(partner)
+    page = text(client.get(f"/intelligence/{draft.pk}/check/"))
+    assert "Crime reference it was reported under" in page
+    assert 'name="crime_reference" type="text" value="12/34567/26"' in page
+    response = client.post(f"/intelligence/{draft.pk}/check/", {"crime_reference": "12/34567/26"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Status.NEW and draft.crime_flagged
+    assert draft.crime_reference == "12/34567/26"
+
+
+def test_a_log_of_a_day_gets_the_last_such_day_up_to_today(partner: Any) -> None:
+    """A log of 28/12 written on 5 January is last year's 28 December. (The account before
+    it ends "after school.": a local system's word in another sentence no longer makes the
+    police's number a school's, which hid it.)"""
+
+    with time_machine.travel(dt.datetime(2027, 1, 5, 10, tzinfo=dt.UTC), tick=False):
+        draft = start_crime(
+            partner, further_information="Police attended, incident no. 0219 of 28/12."
+        )
+        assert services.reference_in_text(draft) == "0219 of 28/12/2026"
+        draft.further_information = "Police attended, incident no. 0219 of 31/02."
+        assert services.reference_in_text(draft) == "0219 of 31/02"  # no such day: as typed
+
+
+KEPT_REFERENCE = "44/55555/26"
+
+
+def test_what_was_typed_on_the_check_page_is_kept_through_a_change(partner: Any) -> None:
+    """Outside tester: a crime reference typed on the check page was gone after a Change
+    link there. Change is now a button of the page's form: the typed answers are kept in
+    the draft (the version does not move), then the row's page opens; back on the check
+    page they are shown again."""
+    draft = start_crime(partner)
+    client = client_for(partner)
+    url = f"/intelligence/{draft.pk}/check/"
+    page = text(client.get(url))
+    assert 'name="change" value="entry.where"' in page and 'form="check-form"' in page
+    version = Submission.objects.get(pk=draft.pk).version
+    response = client.post(
+        url,
+        {
+            "crime_reference": f" {KEPT_REFERENCE} ",
+            "intel_only_reason": "Half a re",
+            "change": "entry.where",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/intelligence/{draft.pk}/edit/#id_where"
+    kept = Submission.objects.get(pk=draft.pk)
+    assert (kept.crime_reference, kept.intel_only_reason) == (KEPT_REFERENCE, "Half a re")
+    assert kept.status == Status.DRAFT and kept.version == version
+    assert AuditEvent.objects.filter(event="intel.draft_saved", object_id=str(draft.pk)).exists()
+    page = text(client.get(url))
+    assert f'name="crime_reference" type="text" value="{KEPT_REFERENCE}"' in page
+    assert ">Half a re</textarea>" in page
+    # Sent as it is now shown.
+    response = client.post(url, {"crime_reference": KEPT_REFERENCE, "intel_only_reason": ""})
+    assert response.status_code == 302
+    assert Submission.objects.get(pk=draft.pk).crime_reference == KEPT_REFERENCE
+
+
+def test_a_change_goes_only_to_a_rows_own_page(partner: Any, users: dict[str, Any]) -> None:
+    draft = start_crime(partner)
+    url = f"/intelligence/{draft.pk}/check/"
+    client = client_for(partner)
+    for key in ("https://example.invalid/", "nonsense", ""):
+        response = client.post(url, {"crime_reference": "", "change": key})
+        assert response["Location"] == f"/intelligence/{draft.pk}/edit/"
+    response = client.post(url, {"change": "questions.anyone_in_danger"})
+    assert response["Location"] == f"/intelligence/{draft.pk}/questions/"
+    # Someone else's draft: as missing, and nothing kept.
+    other = client_for(users["social_worker"]).post(
+        url, {"crime_reference": KEPT_REFERENCE, "change": "entry.what"}
+    )
+    assert other.status_code == 404
+    assert Submission.objects.get(pk=draft.pk).crime_reference == ""
+
+
+def test_a_kept_reference_comes_before_the_one_the_text_gives(partner: Any) -> None:
+    """The text gives one reference, the submitter typed another and went to change an
+    answer: theirs is shown, and they are told the FIB will see that the two differ."""
+    draft = start_crime(
+        partner, further_information="Mum reported it to police, crime ref 44/12345/26."
+    )
+    client = client_for(partner)
+    url = f"/intelligence/{draft.pk}/check/"
+    client.post(url, {"crime_reference": KEPT_REFERENCE, "change": "more.further_information"})
+    page = text(client.get(url))
+    assert f'name="crime_reference" type="text" value="{KEPT_REFERENCE}"' in page
+    assert "you have given a different one below. The FIB will be told they differ" in page
+
+
+def _sent_with_other_reference(partner: Any, concern: Concern) -> Submission:
+    draft = start_crime(
+        partner,
+        concern,
+        further_information="Mum reported it to police the same night, crime ref 44/12345/26.",
+    )
+    response = client_for(partner).post(
+        f"/intelligence/{draft.pk}/check/", {"crime_reference": "44/12354/26"}
+    )
+    assert response.status_code == 302
+    return Submission.objects.get(pk=draft.pk)
+
+
+def test_the_fib_is_told_when_the_reference_differs_from_the_texts(
+    partner: Any, concern: Concern, users: dict[str, Any]
+) -> None:
+    """Outside tester: the submitter changed the reference offered from the text and the
+    FIB was not told. The entry page (and its queue row) says so beside the reference."""
+    sent = _sent_with_other_reference(partner, concern)
+    assert sent.crime_reference_in_text == "44/12345/26" and sent.crime_reference_differs
+    fib = client_for(users["fib_officer"])
+    page = text(fib.get(f"/intelligence/{sent.pk}/"))
+    assert 'data-testid="reference-differs"' in page
+    assert "Not the reference the entry itself gives, 44/12345/26" in page
+    assert 'data-testid="detail-reference-differs"' in page
+    queue = text(fib.get("/intelligence/fib/"))
+    assert "Not the text's 44/12345/26" in queue
+    # The crime recorder it is referred to sees it too (they see the original).
+    services.submission_refer_crime(
+        actor=users["fib_officer"], submission=sent, note="Check the reference with the PPU."
+    )
+    page = text(client_for(users["ppu_coordinator"]).get(f"/intelligence/{sent.pk}/"))
+    assert "Not the reference the entry itself gives, 44/12345/26" in page
+    # Nobody else sees the entry at all.
+    assert client_for(users["social_worker"]).get(f"/intelligence/{sent.pk}/").status_code == 404
+
+
+def test_no_warning_when_the_reference_is_the_texts(
+    partner: Any, concern: Concern, users: dict[str, Any]
+) -> None:
+    draft = start_crime(
+        partner, concern, further_information="Mum reported it to police, crime ref 44/12345/26."
+    )
+    client_for(partner).post(
+        f"/intelligence/{draft.pk}/check/", {"crime_reference": "44/12345/26 "}
+    )
+    sent = Submission.objects.get(pk=draft.pk)
+    assert sent.status == Status.NEW and not sent.crime_reference_differs
+    page = text(client_for(users["fib_officer"]).get(f"/intelligence/{sent.pk}/"))
+    assert "reference-differs" not in page
     "typed",
     ["CPOMS12345", "C P O M S 1234", "cp0ms 4431", "MASH 12345", "SIMS 1234", "Mosaic 1234"],
 )
