@@ -591,6 +591,9 @@ def test_no_warning_when_the_reference_is_the_texts(
     assert sent.status == Status.NEW and not sent.crime_reference_differs
     page = text(client_for(users["fib_officer"]).get(f"/intelligence/{sent.pk}/"))
     assert "reference-differs" not in page
+
+
+@pytest.mark.parametrize(
     "typed",
     ["CPOMS12345", "C P O M S 1234", "cp0ms 4431", "MASH 12345", "SIMS 1234", "Mosaic 1234"],
 )
