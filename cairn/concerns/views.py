@@ -454,12 +454,15 @@ def _indicator_details_step(request: AuthenticatedHttpRequest, concern: Concern)
 
 def _mentions_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResponse:
     mentions = list(concern.draft.get("mentions") or [])
-    if request.method == "POST" and is_digits(request.POST.get("remove", "")):
-        index = int(request.POST["remove"])
-        if 0 <= index < len(mentions):
-            mentions.pop(index)
+    if request.method == "POST" and "remove" in request.POST:
+        # The detail the button named, wherever it is now (another tab may have removed
+        # one before it); one removed already is not removed twice.
+        kept = step_guard.without_item(mentions, request.POST["remove"])
+        if kept is None:
+            messages.info(request, "That detail had already been removed.")
+        else:
             services.concern_save_draft(
-                actor=request.user, concern=concern, data={"mentions": mentions}
+                actor=request.user, concern=concern, data={"mentions": kept}
             )
         return redirect("concerns:step", concern_id=concern.pk, step="mentions")
     if request.method == "POST":

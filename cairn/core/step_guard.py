@@ -117,6 +117,34 @@ def digest(values: WidgetData) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
+def item_digest(item: Any) -> str:
+    """One entry of a list in a draft (a person, vehicle... added to it), as a short
+    digest: what its Remove button names, rather than its position, which another tab's
+    removal shifts."""
+    text = json.dumps(item, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def remove_token(index: int, item: Any) -> str:
+    return f"{index}:{item_digest(item)}"
+
+
+def without_item(items: list[Any], token: str) -> list[Any] | None:
+    """`items` without the one a Remove button named (`remove_token`): the entry with its
+    digest, wherever it is now; from a page drawn before this (a bare position), the
+    entry there. None when it is not there (removed already, in another tab)."""
+    index, _, wanted = token.partition(":")
+    if not index.isdigit():
+        return None
+    if wanted:
+        at = [i for i, item in enumerate(items) if item_digest(item) == wanted]
+        return [item for i, item in enumerate(items) if i != at[0]] if at else None
+    position = int(index)
+    if position >= len(items):
+        return None
+    return [item for i, item in enumerate(items) if i != position]
+
+
 def seen_of(bound: forms.Form, initial: Mapping[str, Any], version: str) -> Seen:
     """What a page drawing the draft (`initial`, from the form's `initial_from`) carries."""
     return Seen(

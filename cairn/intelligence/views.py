@@ -244,13 +244,15 @@ def submission_report_crime(request: AuthenticatedHttpRequest, submission_id: in
 @require_http_methods(["GET", "POST"])
 def submission_edit(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     submission = _own_draft_or_sent(request, submission_id)
-    if request.method == "POST" and is_digits(request.POST.get("remove", "")):
-        mentions = list(submission.mentions or [])
-        index = int(request.POST["remove"])
-        if 0 <= index < len(mentions):
-            mentions.pop(index)
+    if request.method == "POST" and "remove" in request.POST:
+        # The detail the button named, wherever it is now (another tab may have removed
+        # one before it); one removed already is not removed twice.
+        left = step_guard.without_item(list(submission.mentions or []), request.POST["remove"])
+        if left is None:
+            messages.info(request, "That detail had already been removed.")
+        else:
             services.submission_save_draft(
-                actor=request.user, submission=submission, data={"mentions": mentions}
+                actor=request.user, submission=submission, data={"mentions": left}
             )
         return redirect("intelligence:edit", submission_id=submission.pk)
     status = 200
@@ -277,8 +279,8 @@ def submission_edit(request: AuthenticatedHttpRequest, submission_id: int) -> Ht
             if add in MENTION_FORMS:
                 return redirect("intelligence:mention-add", submission.pk, add)
             if request.POST.get("action") == "save":
-                kept = step_guard.kept_note(form, step.outcome)
-                messages.success(request, f"Your draft has been saved.{kept}")
+                note = step_guard.kept_note(form, step.outcome)
+                messages.success(request, f"Your draft has been saved.{note}")
                 return redirect("intelligence:edit", submission_id=submission.pk)
             return redirect("intelligence:check", submission_id=submission.pk)
         elif step.result:

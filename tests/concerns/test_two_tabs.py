@@ -4,6 +4,7 @@ nothing saved (`cairn.core.step_guard`)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -157,3 +158,22 @@ def test_a_step_shown_again_with_an_error_still_knows_what_it_was_drawn_from(
     assert response.status_code == 409
     concern.refresh_from_db()
     assert concern.draft["narrative"] == NARRATIVE_1
+
+
+def test_removing_a_detail_from_a_stale_tab_removes_that_one(
+    users: dict[str, Any], child: Person
+) -> None:
+    concern = _draft(users, child)
+    url = reverse("concerns:step", args=[concern.pk, "mentions"])
+    # The mentions page has no step form, only Remove buttons: one client, one page.
+    tab = Tab(users["social_worker"], reverse("concerns:step", args=[concern.pk, "details"]))
+    page = tab.client.get(url).content.decode()
+    buttons = re.findall(r'name="remove" value="([^"]+)"', page)
+    kinds = [m["kind"] for m in concern.draft["mentions"]]
+    assert len(buttons) == len(kinds) >= 2
+
+    assert tab.client.post(url, {"remove": buttons[0]}).status_code == 302
+    assert tab.client.post(url, {"remove": buttons[1]}).status_code == 302  # the stale page
+
+    concern.refresh_from_db()
+    assert [m["kind"] for m in concern.draft["mentions"]] == kinds[2:]

@@ -169,3 +169,30 @@ def test_the_page_carries_a_digest_per_field_not_the_answers(partner: Any) -> No
     assert "Testshire Academy" not in tab.form["fields_seen"]
     assert re.fullmatch(r'\{("[a-z_]+":"[0-9a-f]{16}",?)+\}', tab.form["fields_seen"])
     assert tab.form["version"] == draft.version
+
+
+def _remove_buttons(page: str) -> list[str]:
+    return re.findall(r'name="remove" value="([^"]+)"', page)
+
+
+def test_removing_a_detail_from_a_stale_tab_removes_that_one(partner: Any) -> None:
+    """Both tabs show a vehicle then a phone. Tab 1 removes the vehicle; tab 2 (not
+    reloaded) removes the phone, second in its list: the phone goes, not whatever is
+    second now; and removing the vehicle again removes nothing more."""
+    draft = services.submission_start(actor=partner)
+    services.submission_save_draft(actor=partner, submission=draft, data=intel_data())
+    tab1, tab2 = _tabs(partner, draft)
+    page = tab1.client.get(tab1.url).content.decode()
+    vehicle, phone = _remove_buttons(page)
+
+    assert tab1.client.post(tab1.url, {"remove": vehicle}).status_code == 302
+    assert tab2.client.post(tab2.url, {"remove": phone}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.mentions == []
+
+    services.submission_save_draft(actor=partner, submission=draft, data=intel_data())
+    assert tab1.client.post(tab1.url, {"remove": phone}).status_code == 302
+    response = tab2.client.post(tab2.url, {"remove": phone}, follow=True)
+    assert "That detail had already been removed." in response.content.decode()
+    draft.refresh_from_db()
+    assert [m["kind"] for m in draft.mentions] == ["vehicle"]
