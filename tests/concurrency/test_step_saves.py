@@ -1,7 +1,7 @@
-"""Two tabs saving the same draft's step at the same moment (issue 18 #2): each page
-changed a different answer, and both changes are kept, whichever save locks the draft
-first. The second save's service finds the draft changed under its lock (DraftChanged)
-and the view reconciles again with the newer draft (`cairn.core.step_guard`)."""
+"""Two tabs saving the same draft's step (or two people a plan) at the same moment
+(issue 18 #2): each page changed a different answer, and both changes are kept, whichever
+save locks the record first. The second save's service finds it changed under its lock
+(DraftChanged) and the view reconciles again with the newer one (`cairn.core.step_guard`)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ import pytest
 from django.urls import reverse
 
 from cairn.concerns import services as concern_services
+from cairn.disruption.services import plans
 from cairn.intelligence import services as intel_services
+from cairn.pole import services as pole_services
 from cairn.referrals import services as referral_services
 
 from ..concerns.conftest import complete_payload
 from ..core.tabs import Tab
+from ..disruption.conftest import future
 from ..intelligence.conftest import intel_data
 from ..referrals.conftest import mash_details
 from .conftest import ROUNDS, race
@@ -94,3 +97,32 @@ def test_referral_saved_from_two_tabs_at_once(users: dict[str, Any], make_person
         referral.refresh_from_db()
         assert referral.details["child_address"] == f"Tab 1 address {n}"
         assert referral.details["child_views"] == f"Tab 2 views {n}"
+
+
+def test_plan_changed_by_two_people_at_once(users: dict[str, Any], make_user: Any) -> None:
+    ppu = users["ppu_coordinator"]
+    colleague = make_user("ppu_coordinator", username="ppu_two")
+    poc = pole_services.person_create(
+        actor=ppu, given_name="Dean", family_name="Fictional", category="person_of_concern"
+    )
+    for n in range(ROUNDS):
+        plan = plans.plan_save(
+            actor=ppu, person_of_concern=poc, objectives="Stop contact", review_on=future(60)
+        )
+        url = reverse("disruption:plan-edit", args=[plan.pk])
+        mine, theirs = Tab(ppu, url), Tab(colleague, url)
+        later = future(30 + n)
+
+        _both(
+            mine,
+            theirs,
+            {"objectives": f"Stop contact; round {n}"},
+            {
+                "review_on_day": str(later.day),
+                "review_on_month": str(later.month),
+                "review_on_year": str(later.year),
+            },
+        )
+
+        plan.refresh_from_db()
+        assert (plan.objectives, plan.review_on) == (f"Stop contact; round {n}", later)
