@@ -142,9 +142,13 @@ def _guarded_step(
         )
         return valid
 
-    return step_guard.save_step(
+    posted = step_guard.save_step(
         request.POST, form=form, draft=_draft_of(concern, initial), save=save
     )
+    if posted.result and posted.outcome.kept:
+        note = step_guard.kept_note(posted.form, posted.outcome)
+        messages.info(request, f"Your answers have been saved.{note}")
+    return posted
 
 
 def _seen(form: Any, concern: Concern, initial: dict[str, Any], *, fresh: bool) -> Any:

@@ -43,11 +43,15 @@ def test_details_changed_in_two_tabs_keep_both(users: dict[str, Any], child: Per
     tab1, tab2 = _tabs(users, concern, "details")
 
     assert tab1.send(narrative=NARRATIVE_1).status_code == 302
-    assert tab2.send(observed_where=WHERE_2).status_code == 302
+    second = tab2.send(observed_where=WHERE_2)
+    assert second.status_code == 302
 
     concern.refresh_from_db()
     assert concern.draft["narrative"] == NARRATIVE_1
     assert concern.draft["observed_where"] == WHERE_2
+    page = tab2.client.get(second["Location"]).content.decode()
+    assert "Your answers have been saved. It had also been changed in another tab" in page
+    assert "(“What did you see or were you told?”)" in page
 
 
 def test_details_both_tabs_changed_are_shown_again(users: dict[str, Any], child: Person) -> None:
