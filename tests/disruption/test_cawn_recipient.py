@@ -19,7 +19,7 @@ from cairn.pole import services as pole_services
 from cairn.pole.models import Person
 
 from .conftest import future, years_ago
-from .test_api import api_as, cawn_body  # noqa: F401  (fixture and helper)
+from .test_api import cawn_body
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,7 @@ def test_cawn_page_shows_the_recipient_errors(ppu: Any, child: Person, deano: Pe
 
 
 def test_api_refuses_an_unidentified_recipient(
-    api_as: Any,  # noqa: F811
+    api_as: Any,
     ppu: Any,
     child: Person,
     deano: Person,

@@ -26,7 +26,6 @@ from cairn.referrals.models import Referral
 from ..api.conftest import ApiClient
 from ..factories import AgencyFactory, TeamFactory
 from .conftest import DETAILS
-from .test_api import api_as  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -239,7 +238,7 @@ def test_a_team_with_no_casework_member_is_never_offered_or_accepted(
 
 
 def test_api_decision_allocates_to_a_team(
-    api_as: Callable[[Any], ApiClient],  # noqa: F811
+    api_as: Callable[[Any], ApiClient],
     users: dict[str, Any],
     school_dsl: Any,
     school_child: Person,

@@ -14,13 +14,13 @@ from cairn.audit.models import AuditEvent
 from cairn.pole.models import Entity, Person
 from cairn.retention.models import Tombstone
 
-from ..api.conftest import ApiClient, api_as, token_for  # noqa: F401
+from ..api.conftest import ApiClient
 
 pytestmark = pytest.mark.django_db
 
 
 def test_queue_retain_and_dispose(
-    api_as: Callable[[Any], ApiClient],  # noqa: F811
+    api_as: Callable[[Any], ApiClient],
     ig_police: Any,
     old_police_person: Person,
     users: dict[str, Any],
@@ -64,7 +64,7 @@ def test_queue_retain_and_dispose(
 
 @pytest.mark.parametrize("role", ["fib_officer", "ig_admin", "social_worker"])
 def test_others_get_404(
-    api_as: Callable[[Any], ApiClient],  # noqa: F811
+    api_as: Callable[[Any], ApiClient],
     users: dict[str, Any],
     old_police_person: Person,
     role: str,
@@ -97,7 +97,7 @@ def _due_entry(users: dict[str, Any], make_person: Callable[..., Person]) -> Any
 
 
 def test_dispose_of_an_entry_and_a_second_call_conflicts(
-    api_as: Callable[[Any], ApiClient],  # noqa: F811
+    api_as: Callable[[Any], ApiClient],
     ig_police: Any,
     users: dict[str, Any],
     make_person: Callable[..., Person],
@@ -132,7 +132,7 @@ def test_dispose_of_an_entry_and_a_second_call_conflicts(
 
 
 def test_a_blocked_entry_is_refused_with_the_reason(
-    api_as: Callable[[Any], ApiClient],  # noqa: F811
+    api_as: Callable[[Any], ApiClient],
     ig_police: Any,
     users: dict[str, Any],
     make_person: Callable[..., Person],
@@ -153,7 +153,7 @@ def test_a_blocked_entry_is_refused_with_the_reason(
 @pytest.mark.parametrize("role", ["fib_officer", "ig_admin", "social_worker"])
 @pytest.mark.parametrize("kind", ["concern", "intelligence"])
 def test_others_may_not_dispose_of_concerns_or_entries(
-    api_as: Callable[[Any], ApiClient],  # noqa: F811
+    api_as: Callable[[Any], ApiClient],
     users: dict[str, Any],
     make_person: Callable[..., Person],
     rules: None,
@@ -180,7 +180,7 @@ def test_others_may_not_dispose_of_concerns_or_entries(
 
 
 def test_an_unknown_kind_is_refused(
-    api_as: Callable[[Any], ApiClient],  # noqa: F811
+    api_as: Callable[[Any], ApiClient],
     ig_police: Any,
 ) -> None:
     response = api_as(ig_police).post(
