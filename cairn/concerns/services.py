@@ -74,9 +74,18 @@ def concern_start(*, actor: Actor, child: Person | None = None) -> Concern:
 
 
 @transaction.atomic
-def concern_save_draft(*, actor: Actor, concern: Concern, data: dict[str, Any]) -> payload.Errors:
+def concern_save_draft(
+    *,
+    actor: Actor,
+    concern: Concern,
+    data: dict[str, Any],
+    expected_version: str | None = None,
+) -> payload.Errors:
     """Merge `data` into the server-side draft and save it even when some of it is invalid,
-    so nothing typed is lost; returns the field errors found in what was given."""
+    so nothing typed is lost; returns the field errors found in what was given. A step's
+    typed answers kept for showing again (`_raw`, by step) merge step by step.
+    `expected_version` is the draft's version the answers were reconciled with
+    (`cairn.core.step_guard`): a save that overtook this one raises DraftChanged."""
     if concern.reporter_id != actor.pk or concern.status != ConcernStatus.DRAFT:
         raise PermissionDenied("Only the person who started this draft can change it.")
     # Re-read under a lock: a save racing another (two tabs) merges into the latest draft,
@@ -84,7 +93,12 @@ def concern_save_draft(*, actor: Actor, concern: Concern, data: dict[str, Any]) 
     lock(concern)
     if concern.status != ConcernStatus.DRAFT:
         raise Conflict("This concern has already been submitted, so its draft cannot change.")
+    if expected_version is not None and expected_version != concern.version:
+        raise DraftChanged(concern.updated_at)
     draft = {**concern.draft, **data}
+    if "_raw" in data:
+        raw = {**(concern.draft.get("_raw") or {}), **data["_raw"]}
+        draft["_raw"] = {step: kept for step, kept in raw.items() if kept}
     _, errors = payload.clean(draft, today=_today(), require_complete=False)
     before = (concern.draft, concern.child_id)
     concern.draft = draft

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from cairn.core import step_guard
 from cairn.core.check_answers import mark_changed, parse_seen, seen_value
 from cairn.core.concurrency import DraftChanged
 from cairn.core.http import (
@@ -87,16 +88,75 @@ def _save(
     data: dict[str, Any],
     *,
     valid: bool,
+    posted: QueryDict | None = None,
+    expected_version: str | None = None,
 ) -> None:
-    """Keep the raw POST for an invalid step (shown again on return), or the clean values."""
-    raw = dict(concern.draft.get("_raw") or {})
-    if valid:
-        raw.pop(step, None)
-    else:
+    """Keep the raw POST for an invalid step (shown again on return), or the clean values.
+    `posted` is what was posted, reconciled with the draft (`cairn.core.step_guard`)."""
+    raw: dict[str, Any] = {step: None}
+    if not valid:
         skip = ("csrfmiddlewaretoken", "submit_key")
-        raw[step] = {k: v for k, v in request.POST.lists() if k not in skip}
+        raw[step] = {k: v for k, v in (posted or request.POST).lists() if k not in skip}
         data = {}
-    services.concern_save_draft(actor=request.user, concern=concern, data={**data, "_raw": raw})
+    services.concern_save_draft(
+        actor=request.user,
+        concern=concern,
+        data={**data, "_raw": raw},
+        expected_version=expected_version,
+    )
+
+
+def _draft_of(
+    concern: Concern, initial: Callable[[dict[str, Any]], dict[str, Any]]
+) -> Callable[[], step_guard.Draft]:
+    """The draft as a step page draws it (`initial`), read again (`cairn.core.step_guard`)."""
+
+    def now() -> step_guard.Draft:
+        concern.refresh_from_db()
+        return step_guard.Draft(initial(concern.draft), concern.version, concern.updated_at)
+
+    return now
+
+
+def _guarded_step(
+    request: AuthenticatedHttpRequest,
+    concern: Concern,
+    step: str,
+    form: Callable[[QueryDict], Any],
+    initial: Callable[[dict[str, Any]], dict[str, Any]],
+    to_draft: Callable[[Any], dict[str, Any]],
+) -> step_guard.Step[Any, bool]:
+    """A step posted: reconciled with the draft (another tab may have changed it), then
+    saved: the clean answers, or what was typed when they are not valid."""
+
+    def save(bound: Any, outcome: step_guard.Outcome) -> bool:
+        valid = bool(bound.is_valid())
+        _save(
+            request,
+            concern,
+            step,
+            to_draft(bound) if valid else {},
+            valid=valid,
+            posted=outcome.data,
+            expected_version=outcome.version,
+        )
+        return valid
+
+    posted = step_guard.save_step(
+        request.POST, form=form, draft=_draft_of(concern, initial), save=save
+    )
+    if posted.result and posted.outcome.kept:
+        note = step_guard.kept_note(posted.form, posted.outcome)
+        messages.info(request, f"Your answers have been saved.{note}")
+    return posted
+
+
+def _seen(form: Any, concern: Concern, initial: dict[str, Any], *, fresh: bool) -> Any:
+    """What a step page carries (see `cairn.core.step_guard.carried`); after a conflict,
+    the draft now, so that saving again keeps what is in the boxes."""
+    if fresh:
+        return step_guard.seen_of(form, initial, concern.version)
+    return step_guard.carried(form, initial, concern.version)
 
 
 def _bound_from_raw(raw: dict[str, list[str]]) -> Any:
@@ -284,36 +344,60 @@ def _simple_step(
     form_class: type[forms.DraftForm], step: str, template: str
 ) -> Callable[[AuthenticatedHttpRequest, Concern], HttpResponse]:
     def handler(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResponse:
+        conflict = False
         if request.method == "POST":
-            form = form_class(request.POST)
-            valid = form.is_valid()
-            _save(request, concern, step, form.to_draft() if valid else {}, valid=valid)
-            if valid:
+            posted = _guarded_step(
+                request,
+                concern,
+                step,
+                form_class,
+                form_class.initial_from,
+                lambda bound: bound.to_draft(),
+            )
+            form, conflict = posted.form, posted.conflict
+            if posted.result:
                 return redirect(_next_url(concern, step, request))
         elif _raw(concern, step):
             form = form_class(_bound_from_raw(_raw(concern, step) or {}))
             form.is_valid()
         else:
             form = form_class(initial=form_class.initial_from(concern.draft))
-        return render(request, template, _context(concern, step, form=form))
+        seen = _seen(form, concern, form_class.initial_from(concern.draft), fresh=conflict)
+        return render(
+            request,
+            template,
+            _context(concern, step, form=form, seen=seen),
+            status=409 if conflict else 200,
+        )
 
     return handler
 
 
 def _indicators_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResponse:
     catalogue = selectors.active_indicators()
+
+    def initial(draft: dict[str, Any]) -> dict[str, Any]:
+        return forms.IndicatorChoiceForm.initial_from(draft, catalogue)
+
+    def to_draft(bound: forms.IndicatorChoiceForm) -> dict[str, Any]:
+        codes = bound.selected_codes()
+        # The details of the signs still chosen, as the draft (read again) has them.
+        kept = [i for i in concern.draft.get("indicators") or [] if i.get("code") in codes]
+        return {"indicator_codes": codes, "indicators": kept}
+
+    conflict = False
     if request.method == "POST":
-        form = forms.IndicatorChoiceForm(request.POST, indicators=catalogue)
-        if form.is_valid():
+        posted = _guarded_step(
+            request,
+            concern,
+            "indicators",
+            lambda data: forms.IndicatorChoiceForm(data, indicators=catalogue),
+            initial,
+            to_draft,
+        )
+        form, conflict = posted.form, posted.conflict
+        if posted.result:
             codes = form.selected_codes()
-            kept = [i for i in concern.draft.get("indicators") or [] if i.get("code") in codes]
-            _save(
-                request,
-                concern,
-                "indicators",
-                {"indicator_codes": codes, "indicators": kept},
-                valid=True,
-            )
             target = "indicator-details" if codes else "mentions"
             url = reverse("concerns:step", args=[concern.pk, target])
             if request.GET.get("return") == "check" and codes:
@@ -326,8 +410,12 @@ def _indicators_step(request: AuthenticatedHttpRequest, concern: Concern) -> Htt
             initial=forms.IndicatorChoiceForm.initial_from(concern.draft, catalogue),
             indicators=catalogue,
         )
+    seen = _seen(form, concern, initial(concern.draft), fresh=conflict)
     return render(
-        request, "concerns/step_indicators.html", _context(concern, "indicators", form=form)
+        request,
+        "concerns/step_indicators.html",
+        _context(concern, "indicators", form=form, seen=seen),
+        status=409 if conflict else 200,
     )
 
 
@@ -335,17 +423,18 @@ def _indicator_details_step(request: AuthenticatedHttpRequest, concern: Concern)
     chosen = selectors.indicators_by_code(list(concern.draft.get("indicator_codes") or []))
     if not chosen:
         return redirect("concerns:step", concern_id=concern.pk, step="indicators")
+    conflict = False
     if request.method == "POST":
-        form = forms.IndicatorDetailsForm(request.POST, indicators=chosen)
-        valid = form.is_valid()
-        _save(
+        posted = _guarded_step(
             request,
             concern,
             "indicator-details",
-            {"indicators": form.to_draft()} if valid else {},
-            valid=valid,
+            lambda data: forms.IndicatorDetailsForm(data, indicators=chosen),
+            forms.IndicatorDetailsForm.initial_from,
+            lambda bound: {"indicators": bound.to_draft()},
         )
-        if valid:
+        form, conflict = posted.form, posted.conflict
+        if posted.result:
             return redirect(_next_url(concern, "indicator-details", request))
     elif _raw(concern, "indicator-details"):
         form = forms.IndicatorDetailsForm(
@@ -356,21 +445,28 @@ def _indicator_details_step(request: AuthenticatedHttpRequest, concern: Concern)
         form = forms.IndicatorDetailsForm(
             initial=forms.IndicatorDetailsForm.initial_from(concern.draft), indicators=chosen
         )
+    seen = _seen(
+        form, concern, forms.IndicatorDetailsForm.initial_from(concern.draft), fresh=conflict
+    )
     return render(
         request,
         "concerns/step_indicator_details.html",
-        _context(concern, "indicator-details", form=form),
+        _context(concern, "indicator-details", form=form, seen=seen),
+        status=409 if conflict else 200,
     )
 
 
 def _mentions_step(request: AuthenticatedHttpRequest, concern: Concern) -> HttpResponse:
     mentions = list(concern.draft.get("mentions") or [])
-    if request.method == "POST" and is_digits(request.POST.get("remove", "")):
-        index = int(request.POST["remove"])
-        if 0 <= index < len(mentions):
-            mentions.pop(index)
+    if request.method == "POST" and "remove" in request.POST:
+        # The detail the button named, wherever it is now (another tab may have removed
+        # one before it); one removed already is not removed twice.
+        kept = step_guard.without_item(mentions, request.POST["remove"])
+        if kept is None:
+            messages.info(request, "That detail had already been removed.")
+        else:
             services.concern_save_draft(
-                actor=request.user, concern=concern, data={"mentions": mentions}
+                actor=request.user, concern=concern, data={"mentions": kept}
             )
         return redirect("concerns:step", concern_id=concern.pk, step="mentions")
     if request.method == "POST":

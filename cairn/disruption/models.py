@@ -449,6 +449,12 @@ class DisruptionPlan(models.Model):
     def __str__(self) -> str:
         return f"Plan {self.pk} for {self.person_of_concern_id}"
 
+    @property
+    def version(self) -> str:
+        """What the plan's form carries back, so that two people changing it at once keep
+        each other's changes (`cairn.core.step_guard`, ADR 0015)."""
+        return self.updated_at.isoformat() if self.updated_at else ""
+
 
 class LocationAssessment(models.Model):
     """A Contextual Safeguarding assessment of a place, with actions."""

@@ -175,6 +175,13 @@ class QuestionsForm(DraftForm):
     step_fields = ("anyone_in_danger", "crime_described")
     step_required = step_fields
 
+    @staticmethod
+    def initial_from(submission: Any) -> dict[str, Any]:
+        return {
+            "anyone_in_danger": submission.anyone_in_danger,
+            "crime_described": submission.crime_described,
+        }
+
 
 class SubmissionForm(DraftForm):
     """The details page: everything but the two questions."""

@@ -353,10 +353,18 @@ def _lock_own(actor: Actor, submission: Submission) -> bool:
 
 @transaction.atomic
 def submission_save_draft(
-    *, actor: Actor, submission: Submission, data: dict[str, Any]
+    *,
+    actor: Actor,
+    submission: Submission,
+    data: dict[str, Any],
+    expected_version: str | None = None,
 ) -> dict[str, list[str]]:
-    """Save what was given (valid fields) and the source fields; return field errors."""
+    """Save what was given (valid fields) and the source fields; return field errors.
+    `expected_version` is the draft's version the answers were reconciled with
+    (`cairn.core.step_guard`): a save that overtook this one raises DraftChanged."""
     _own_draft(actor, submission)
+    if expected_version is not None and expected_version != submission.version:
+        raise DraftChanged(submission.updated_at)
     before = _draft_state(submission)
     cleaned, errors = draft.validate(data)
     for name, value in cleaned.items():

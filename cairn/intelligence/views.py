@@ -4,6 +4,7 @@ views, and the FIB's queue, triage, grading, redaction editor, linking and disse
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cairn.concerns.access import access_concern_by_id, consult_concern
+from cairn.core import step_guard
 from cairn.core.check_answers import change_url, mark_changed, parse_seen, seen_value
 from cairn.core.concurrency import DraftChanged
 from cairn.core.http import (
@@ -140,6 +142,33 @@ def _own_draft_or_sent(request: AuthenticatedHttpRequest, submission_id: int) ->
         raise
 
 
+def _draft_of(submission: Submission) -> Callable[[], step_guard.Draft]:
+    """The draft as its step pages draw it, read again (`cairn.core.step_guard`)."""
+
+    def now() -> step_guard.Draft:
+        submission.refresh_from_db()
+        initial = {
+            **forms.QuestionsForm.initial_from(submission),
+            **forms.SubmissionForm.initial_from(submission),
+        }
+        return step_guard.Draft(initial, submission.version, submission.updated_at)
+
+    return now
+
+
+def _seen(form: Any, submission: Submission, *, fresh: bool) -> step_guard.Seen:
+    """What the page carries: the draft now, or (a form shown again with what was
+    posted) what the page it came from showed; after a conflict, the draft now, so that
+    saving again keeps what is in the boxes."""
+    initial = {
+        **forms.QuestionsForm.initial_from(submission),
+        **forms.SubmissionForm.initial_from(submission),
+    }
+    if fresh:
+        return step_guard.seen_of(form, initial, submission.version)
+    return step_guard.carried(form, initial, submission.version)
+
+
 def _said_yes(submission: Submission) -> bool:
     return "yes" in (submission.anyone_in_danger, submission.crime_described)
 
@@ -150,28 +179,44 @@ def submission_questions(request: AuthenticatedHttpRequest, submission_id: int) 
     """The two plain questions, before the free text: a yes goes to 999 and the crime
     steps first; the text check is the net under a no (ADR 0019)."""
     submission = _own_draft_or_sent(request, submission_id)
+    initial = forms.QuestionsForm.initial_from(submission)
+    status = 200
     if request.method == "POST":
-        form = forms.QuestionsForm(request.POST)
-        if form.is_valid():
-            errors = services.submission_save_draft(
-                actor=request.user, submission=submission, data=dict(form.cleaned_data)
+
+        def save(form: forms.QuestionsForm, outcome: step_guard.Outcome) -> dict[str, list[str]]:
+            if not form.is_valid():
+                return {}
+            return services.submission_save_draft(
+                actor=request.user,
+                submission=submission,
+                data=dict(form.cleaned_data),
+                expected_version=outcome.version,
             )
-            if not errors:
-                if _said_yes(submission):
-                    return redirect("intelligence:report-crime", submission_id=submission.pk)
-                return redirect("intelligence:edit", submission_id=submission.pk)
-            apply_service_errors(form, ValidationError(errors))
-    else:
-        form = forms.QuestionsForm(
-            initial={
-                "anyone_in_danger": submission.anyone_in_danger,
-                "crime_described": submission.crime_described,
-            }
+
+        step = step_guard.save_step(
+            request.POST, form=forms.QuestionsForm, draft=_draft_of(submission), save=save
         )
+        form = step.form
+        if step.conflict:
+            status = 409
+        elif form.is_valid() and not step.result:
+            if _said_yes(submission):
+                return redirect("intelligence:report-crime", submission_id=submission.pk)
+            return redirect("intelligence:edit", submission_id=submission.pk)
+        elif step.result:
+            apply_service_errors(form, ValidationError(step.result))
+    else:
+        form = forms.QuestionsForm(initial=initial)
     return render(
         request,
         "intelligence/questions.html",
-        {"submission": submission, "form": form, "nav": NAV},
+        {
+            "submission": submission,
+            "form": form,
+            "seen": _seen(form, submission, fresh=status == 409),
+            "nav": NAV,
+        },
+        status=status,
     )
 
 
@@ -199,30 +244,47 @@ def submission_report_crime(request: AuthenticatedHttpRequest, submission_id: in
 @require_http_methods(["GET", "POST"])
 def submission_edit(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     submission = _own_draft_or_sent(request, submission_id)
-    if request.method == "POST" and is_digits(request.POST.get("remove", "")):
-        mentions = list(submission.mentions or [])
-        index = int(request.POST["remove"])
-        if 0 <= index < len(mentions):
-            mentions.pop(index)
+    if request.method == "POST" and "remove" in request.POST:
+        # The detail the button named, wherever it is now (another tab may have removed
+        # one before it); one removed already is not removed twice.
+        left = step_guard.without_item(list(submission.mentions or []), request.POST["remove"])
+        if left is None:
+            messages.info(request, "That detail had already been removed.")
+        else:
             services.submission_save_draft(
-                actor=request.user, submission=submission, data={"mentions": mentions}
+                actor=request.user, submission=submission, data={"mentions": left}
             )
         return redirect("intelligence:edit", submission_id=submission.pk)
+    status = 200
     if request.method == "POST":
-        form = forms.SubmissionForm(request.POST)
-        if form.is_valid():
-            errors = services.submission_save_draft(
-                actor=request.user, submission=submission, data=form.to_data()
+
+        def save(form: forms.SubmissionForm, outcome: step_guard.Outcome) -> dict[str, list[str]]:
+            if not form.is_valid():
+                return {}
+            return services.submission_save_draft(
+                actor=request.user,
+                submission=submission,
+                data=form.to_data(),
+                expected_version=outcome.version,
             )
-            if not errors:
-                add = request.POST.get("add")
-                if add in MENTION_FORMS:
-                    return redirect("intelligence:mention-add", submission.pk, add)
-                if request.POST.get("action") == "save":
-                    messages.success(request, "Your draft has been saved.")
-                    return redirect("intelligence:edit", submission_id=submission.pk)
-                return redirect("intelligence:check", submission_id=submission.pk)
-            apply_service_errors(form, ValidationError(errors))
+
+        step = step_guard.save_step(
+            request.POST, form=forms.SubmissionForm, draft=_draft_of(submission), save=save
+        )
+        form = step.form
+        if step.conflict:
+            status = 409
+        elif form.is_valid() and not step.result:
+            add = request.POST.get("add")
+            if add in MENTION_FORMS:
+                return redirect("intelligence:mention-add", submission.pk, add)
+            if request.POST.get("action") == "save":
+                note = step_guard.kept_note(form, step.outcome)
+                messages.success(request, f"Your draft has been saved.{note}")
+                return redirect("intelligence:edit", submission_id=submission.pk)
+            return redirect("intelligence:check", submission_id=submission.pk)
+        elif step.result:
+            apply_service_errors(form, ValidationError(step.result))
     elif request.GET.get("check"):
         # Sent back from the check step: what the entry cannot be sent without, beside
         # each field (the draft's answers stay in the boxes).
@@ -237,10 +299,12 @@ def submission_edit(request: AuthenticatedHttpRequest, submission_id: int) -> Ht
             "result": services.check_text(submission),
             "said_danger": submission.anyone_in_danger == "yes",
             "form": form,
+            "seen": _seen(form, submission, fresh=status == 409),
             "mentions": submission.mentions or [],
             "kinds": MENTION_FORMS,
             "nav": NAV,
         },
+        status=status,
     )
 
 

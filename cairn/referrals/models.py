@@ -13,6 +13,7 @@ from django.db import models
 
 from cairn.accounts.models import Agency, Team
 from cairn.concerns.models import Concern, RiskLevel
+from cairn.core.concurrency import draft_version
 from cairn.pole.models import Person
 
 
@@ -110,6 +111,12 @@ class Referral(models.Model):
     @property
     def reference(self) -> str:
         return f"{REFERENCE_PREFIX[ReferralKind(self.kind)]}-{self.pk:06d}"
+
+    @property
+    def version(self) -> str:
+        """The draft's last change, carried by its page so that a save from a page drawn
+        before another tab's change keeps both (ADR 0015)."""
+        return draft_version(self.updated_at)
 
     @property
     def clock_running(self) -> bool:

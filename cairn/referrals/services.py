@@ -19,7 +19,7 @@ from cairn.audit import services as audit
 from cairn.concerns.access import access_concern_by_id
 from cairn.concerns.models import Concern, RiskLevel
 from cairn.concerns.selectors import latest_decision
-from cairn.core.concurrency import Conflict, lock
+from cairn.core.concurrency import Conflict, DraftChanged, lock
 from cairn.core.http import agency_of, require
 from cairn.core.types import Actor
 from cairn.notifications import services as notifications
@@ -156,10 +156,20 @@ def _sent_already(actor: Actor, referral: Referral) -> bool:
 
 
 @transaction.atomic
-def referral_save_draft(*, actor: Actor, referral: Referral, details: dict[str, Any]) -> Referral:
+def referral_save_draft(
+    *,
+    actor: Actor,
+    referral: Referral,
+    details: dict[str, Any],
+    expected_version: str | None = None,
+) -> Referral:
     """Store the answers given, as given: an empty answer replaces the stored one (the draft
-    is what the user last saw); answers not given are kept. Validation waits for submit."""
+    is what the user last saw); answers not given are kept. Validation waits for submit.
+    `expected_version` is the draft's version the answers were reconciled with
+    (`cairn.core.step_guard`): a save that overtook this one raises DraftChanged."""
     _check_draft_owner(actor, referral)
+    if expected_version is not None and expected_version != referral.version:
+        raise DraftChanged(referral.updated_at)
     referral.details = {**referral.details, **details}
     referral.save(update_fields=["details", "updated_at"])
     audit.record(

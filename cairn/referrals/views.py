@@ -12,13 +12,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cairn.concerns.access import access_concern_by_id
+from cairn.core import step_guard
 from cairn.core.concurrency import Conflict
 from cairn.core.http import (
     AuthenticatedHttpRequest,
@@ -137,23 +138,49 @@ def referral_edit(request: AuthenticatedHttpRequest, referral_id: int) -> HttpRe
         raise
     form_class = payload.FORMS[referral.kind]
     recipients = selectors.receiving_agencies(referral.kind)
+
+    def bind(data: QueryDict) -> Any:
+        return form_class(data, recipients=recipients, sender=referral.sender_agency)
+
+    def now() -> step_guard.Draft:
+        referral.refresh_from_db()
+        initial = payload.initial_from(referral.details, form_class)
+        return step_guard.Draft(initial, referral.version, referral.updated_at)
+
+    def save(bound: Any, outcome: step_guard.Outcome) -> bool:
+        valid = bool(bound.is_valid())
+        services.referral_save_draft(
+            actor=request.user,
+            referral=referral,
+            details=payload.draft_details(bound),
+            expected_version=outcome.version,
+        )
+        return valid
+
+    conflict = False
+    kept = ""
     if request.method == "POST":
-        form = form_class(request.POST, recipients=recipients, sender=referral.sender_agency)
-        valid = form.is_valid()
         try:
-            services.referral_save_draft(
-                actor=request.user, referral=referral, details=payload.draft_details(form)
-            )
+            step = step_guard.save_step(request.POST, form=bind, draft=now, save=save)
         except Conflict:
             # Sent by a request that overtook this one (a double click): show the result.
             sent = _already_sent(request, referral_id)
             if sent is not None:
                 return sent
             raise
-        if request.POST.get("action") == "save":
-            messages.success(request, f"Draft {referral.reference} saved.")
+        form, conflict, valid = step.form, step.conflict, bool(step.result)
+        kept = step_guard.kept_note(form, step.outcome)
+        if conflict:
+            pass
+        elif request.POST.get("action") == "save":
+            messages.success(request, f"Draft {referral.reference} saved.{kept}")
             return redirect("referrals:edit", referral_id=referral.pk)
-        if valid:
+        elif kept:
+            # Not sent: the referral would carry answers changed elsewhere that this page
+            # did not show. They are saved; the page shows them to check and send again.
+            messages.info(request, f"Your answers have been saved, not sent.{kept}")
+            return redirect("referrals:edit", referral_id=referral.pk)
+        elif valid:
             try:
                 services.referral_submit(actor=request.user, referral=referral)
             except ValidationError as exc:
@@ -171,8 +198,17 @@ def referral_edit(request: AuthenticatedHttpRequest, referral_id: int) -> HttpRe
             recipients=recipients,
             sender=referral.sender_agency,
         )
+    initial = payload.initial_from(referral.details, form_class)
+    seen = (
+        step_guard.seen_of(form, initial, referral.version)
+        if conflict
+        else step_guard.carried(form, initial, referral.version)
+    )
     return render(
-        request, "referrals/edit.html", _ctx(referral=referral, form=form, child=referral.child)
+        request,
+        "referrals/edit.html",
+        _ctx(referral=referral, form=form, child=referral.child, seen=seen),
+        status=409 if conflict else 200,
     )
 
 

@@ -16,7 +16,8 @@ from django.forms.widgets import (
 from django.template.base import Parser, Token
 from django.utils.html import format_html
 
-from cairn.core import wording
+from cairn.core import step_guard, wording
+from cairn.core.step_guard import Seen
 from cairn.core.submit_keys import hidden_field
 from cairn.pole.models import Platform, PremisesType
 
@@ -98,6 +99,19 @@ def submit_key() -> str:
     sent twice at once creates one record. Put it beside `{% csrf_token %}`."""
 
     return hidden_field()
+
+
+@register.simple_tag
+def remove_token(index: int, item: Any) -> str:
+    """The value of a draft list entry's Remove button (`step_guard.without_item`)."""
+    return step_guard.remove_token(index, item)
+
+
+@register.simple_tag
+def step_seen(seen: Seen | None) -> str:
+    """What a draft's step page showed (`cairn.core.step_guard`), so a save from a page
+    drawn before another tab's change keeps both. Put it beside `{% submit_key %}`."""
+    return seen.hidden_inputs() if seen is not None else ""
 
 
 ERROR_PREFIX = "Error: "

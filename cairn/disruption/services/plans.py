@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cairn.audit import services as audit
+from cairn.core.concurrency import DraftChanged, lock
 from cairn.core.http import require
 from cairn.core.types import Actor
 from cairn.disruption.access import is_police_user, visible_tactics
@@ -27,8 +28,16 @@ def plan_save(
     review_on: dt.date,
     tactic_ids: list[int] | None = None,
     plan: DisruptionPlan | None = None,
+    expected_version: str | None = None,
 ) -> DisruptionPlan:
+    """Start or change a plan. `expected_version` is the plan's version its answers were
+    reconciled with (`cairn.core.step_guard`): a change that overtook this one raises
+    DraftChanged (the page reconciles again)."""
     require(actor, "disruption.manage_plan", agency=True)
+    if plan is not None:
+        lock(plan)
+        if expected_version is not None and expected_version != plan.version:
+            raise DraftChanged(plan.updated_at)
     person_of_concern = access_person_by_id(actor, person_of_concern.pk)
     errors: dict[str, str] = {}
     if not objectives.strip():

@@ -32,6 +32,8 @@ def _form_page(
     caption: str = "",
     back_url: str = "",
     intro: str = "",
+    seen: Any = None,
+    status: int = 200,
 ) -> HttpResponse:
     return render(
         request,
@@ -44,6 +46,8 @@ def _form_page(
             "caption": caption or (tactic.reference if tactic else "Disruption"),
             "back_url": back_url,
             "intro": intro,
+            "seen": seen,
             "nav": NAV,
         },
+        status=status,
     )
