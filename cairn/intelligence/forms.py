@@ -217,6 +217,15 @@ class CrimeDecisionForm(GovukForm):
         "a return note goes to the submitter.",
     )
 
+    def __init__(self, *args: Any, has_reason: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not has_reason:
+            # Nothing to accept: the submitter gave a crime reference, or the entry was
+            # not flagged (outside tester 9).
+            field = self.fields["decision"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [c for c in CrimeDecision.CHOICES if c[0] != CrimeDecision.ACCEPT]
+
 
 class DangerActionForm(GovukForm):
     outcome = forms.ChoiceField(

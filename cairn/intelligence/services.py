@@ -1355,6 +1355,15 @@ def submission_accept_reason(*, actor: Actor, submission: Submission, note: str 
     submission = _lock(submission, FIB_ACTIVE)
     if not (submission.check_result or {}).get("crime_disclosure"):
         raise ValidationError({"decision": ["This entry was not flagged as a crime"]})
+    if not submission.intel_only_reason:
+        raise ValidationError(
+            {
+                "decision": [
+                    "The submitter gave a crime reference, not a reason: there is no reason "
+                    "to accept"
+                ]
+            }
+        )
     _judge(actor, submission, CrimeJudgement.NOT_CRIME, note.strip())
     submission.save()
     audit.record(

@@ -582,7 +582,10 @@ def crime_decision(request: AuthenticatedHttpRequest, submission_id: int) -> Htt
     """The FIB decides where a (flagged) entry goes: accept the reason, refer the crime for
     recording (after a confirmation step), or return it to the submitter."""
     submission = fib_page(request.user, submission_id, step="crime check decision")
-    form = forms.CrimeDecisionForm(request.POST if request.method == "POST" else None)
+    form = forms.CrimeDecisionForm(
+        request.POST if request.method == "POST" else None,
+        has_reason=bool(submission.crime_flagged and submission.intel_only_reason),
+    )
     if request.method == "POST" and form.is_valid():
         decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
         try:
