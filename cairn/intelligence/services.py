@@ -550,11 +550,12 @@ def submission_danger_action(
     and why. That ends the urgent state. Under the row lock: of two officers acting at
     once one wins, the other gets a Conflict saying what was recorded."""
     _fib(actor, submission)
+    # Someone else recorded it first: say what, before any complaint about this form.
+    if submission.danger_state in (DangerState.PASSED, DangerState.NOT_DANGER):
+        raise Conflict(_danger_recorded(submission))
     if outcome not in (DangerState.PASSED, DangerState.NOT_DANGER):
         raise ValidationError({"outcome": ["Choose what you did"]})
     text = clean_note(note, "note", DANGER_NOTE)
-    if submission.danger_state in (DangerState.PASSED, DangerState.NOT_DANGER):
-        raise Conflict(_danger_recorded(submission))
     if submission.danger_state != DangerState.OPEN:
         raise ValidationError({"outcome": ["This entry was not escalated as danger now"]})
     submission.danger_state = outcome

@@ -172,6 +172,11 @@ def test_recording_what_was_done_ends_it_and_clears_every_officers_notice(
             note="Not danger: the messages are from last year.",
         )
     assert ACTION in str(late.value) and "Nothing has been changed" in str(late.value)
+    # Even with a note too short to save: what was recorded comes first.
+    with pytest.raises(Conflict):
+        services.submission_danger_action(
+            actor=fib_two, submission=entry, outcome=DangerState.PASSED, note="ok"
+        )
     entry.refresh_from_db()
     assert entry.danger_state == DangerState.PASSED and entry.danger_actioned_by == fib
 
