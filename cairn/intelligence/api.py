@@ -231,6 +231,11 @@ class SubmissionOut(Schema):
     no_danger_confirmed: bool | None = None
     return_note: str | None = None
     crime_judgement: str | None = None
+    # The FIB only: an entry escalated as danger now (open until the FIB records what it
+    # did: passed or not_danger) and what was recorded.
+    danger_state: str | None = None
+    danger_note: str | None = None
+    danger_actioned_at: dt.datetime | None = None
 
 
 class CrimeDecisionIn(InputSchema):
@@ -240,6 +245,18 @@ class CrimeDecisionIn(InputSchema):
         "submitter to report it; return: returned to the submitter to correct"
     )
     note: str = Field("", max_length=1000)
+
+
+class DangerActionIn(InputSchema):
+    outcome: Literal["passed", "not_danger"] = Field(
+        description="passed: passed on for an immediate police response (the control room); "
+        "not_danger: nobody is in danger now"
+    )
+    note: str = Field(
+        max_length=1000,
+        description='What was done, when and the log number ("Passed to the control room '
+        'at 14:02, log 123"), or why nobody is in danger now; at least 10 characters',
+    )
 
 
 class WithdrawIn(InputSchema):
@@ -348,6 +365,11 @@ def _out(actor: Actor, submission_id: int, view: SubmissionView | None = None) -
         out["return_note"] = s.return_note
     if view.workflow:
         out["crime_judgement"] = s.crime_judgement
+        out.update(
+            danger_state=s.danger_state,
+            danger_note=s.danger_note,
+            danger_actioned_at=s.danger_actioned_at,
+        )
     if view.sanitised:
         out.update(
             grade=s.grade,
@@ -619,6 +641,23 @@ def crime_decision(
             note=payload.note,
             is_crime=payload.decision == CrimeDecision.RETURN_CRIME,
         )
+    return _out(actor, submission_id)
+
+
+@router.post(
+    "/intelligence/submissions/{submission_id}/danger-action",
+    response={200: SubmissionOut, **error_responses(404, 409, 422)},
+)
+def danger_action(
+    request: HttpRequest, submission_id: SubmissionId, payload: DangerActionIn
+) -> dict[str, Any]:
+    """The FIB records what it did about an entry escalated as danger now (sent after the
+    warning, or the submitter said someone is in danger); that ends the urgent state.
+    409: another FIB officer recorded it first (the detail says what they recorded)."""
+    actor, submission = _for_fib(request, submission_id)
+    services.submission_danger_action(
+        actor=actor, submission=submission, outcome=payload.outcome, note=payload.note
+    )
     return _out(actor, submission_id)
 
 

@@ -37,3 +37,13 @@ register(
     "intel.crime_referrals_listed", Action.CONSULTATION, "The crime recording queue was listed"
 )
 register("intel.crime_referral_viewed", Action.CONSULTATION, "A crime referral was viewed")
+register(
+    "intel.danger_escalated",
+    Action.ALTERATION,
+    "An entry read as danger now was sent to every FIB officer as urgent",
+)
+register(
+    "intel.danger_actioned",
+    Action.ALTERATION,
+    "The FIB recorded what it did about an entry escalated as danger now",
+)

@@ -18,7 +18,7 @@ from . import linking
 from .checks import NO_DANGER_LABEL
 from .draft import QuestionsForm as QuestionsForm
 from .draft import SubmissionForm as SubmissionForm
-from .models import Handling, IntelGrade, Priority, RecipientKind, SourceGrade
+from .models import DangerState, Handling, IntelGrade, Priority, RecipientKind, SourceGrade
 from .search import SORTS
 from .services import LinkAnswer
 
@@ -215,6 +215,35 @@ class CrimeDecisionForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required to refer or return it. A referral note goes to the crime recorder; "
         "a return note goes to the submitter.",
+    )
+
+    def __init__(self, *args: Any, has_reason: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not has_reason:
+            # Nothing to accept: the submitter gave a crime reference, or the entry was
+            # not flagged (outside tester 9).
+            field = self.fields["decision"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [c for c in CrimeDecision.CHOICES if c[0] != CrimeDecision.ACCEPT]
+
+
+class DangerActionForm(GovukForm):
+    outcome = forms.ChoiceField(
+        label="What did you do?",
+        choices=[
+            (DangerState.PASSED, "Passed it on for an immediate police response"),
+            (DangerState.NOT_DANGER, "Nobody is in danger now: no immediate response needed"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you did"},
+    )
+    note = forms.CharField(
+        label="Say what you did, when, and the log number, or why nobody is in danger now",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example \u201cPassed to the control room at 14:02, log 123\u201d, or "
+        "\u201cSpoke to the submitter at 14:05: the messages are from last year\u201d.",
+        error_messages={"required": "Say what you did, or why nobody is in danger now"},
     )
 
 

@@ -35,6 +35,15 @@ class CrimeJudgement(models.TextChoices):
     NOT_CRIME = "not_crime", "Intelligence only: the submitter's reason was accepted"
 
 
+class DangerState(models.TextChoices):
+    """An entry that must reach a person at once (danger now, sent after the warning, or
+    "yes, someone is in danger"): open until a FIB officer records what they did."""
+
+    OPEN = "open", "Danger now: waiting for the FIB to act"
+    PASSED = "passed", "Passed on for an immediate police response"
+    NOT_DANGER = "not_danger", "Not danger now"
+
+
 class HowKnown(models.TextChoices):
     FIRST_HAND = "first_hand", "First-hand: the source saw or heard it"
     TOLD = "told", "Told by someone else"
@@ -130,6 +139,15 @@ class Submission(models.Model):
     # The check read the entry as someone in danger now and the submitter, sending it as
     # intelligence only, confirmed they had checked that nobody is: the FIB sees both.
     no_danger_confirmed = models.BooleanField(default=False)
+    # Danger now sent after the warning, or "yes" to the danger question: escalated to
+    # every FIB officer at submission and top of the queue until one records what they did
+    # (ADR 0016, amendment of 2026-12-08). Blank for every other entry.
+    danger_state = models.CharField(max_length=10, choices=DangerState.choices, blank=True)
+    danger_note = models.CharField("What the FIB did", max_length=1000, blank=True)
+    danger_actioned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    danger_actioned_at = models.DateTimeField(null=True, blank=True)
     # The FIB's judgement of the crime flag (accepting or rejecting the submitter's reason).
     crime_judgement = models.CharField(max_length=10, choices=CrimeJudgement.choices, blank=True)
     crime_judgement_note = models.CharField(max_length=1000, blank=True)
@@ -191,6 +209,12 @@ class Submission(models.Model):
             models.Index(fields=["status", "-submitted_at"], name="intel_status_time"),
             models.Index(fields=["submitter", "status"], name="intel_submitter_status"),
             models.Index(fields=["-submitted_at"], name="intel_submitted"),
+            # The queue's "act now" list: few rows, read on every queue page.
+            models.Index(
+                fields=["submitted_at"],
+                condition=models.Q(danger_state="open"),
+                name="intel_danger_open",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -248,6 +272,15 @@ class Submission(models.Model):
             and self.crime_reference_in_text
             and not same_reference(self.crime_reference, self.crime_reference_in_text)
         )
+
+    @property
+    def danger_open(self) -> bool:
+        return self.danger_state == DangerState.OPEN
+
+    @property
+    def danger_overridden(self) -> bool:
+        """Sent as intelligence although the check read it as danger now (not merely said)."""
+        return self.danger_flagged and self.no_danger_confirmed
 
     @property
     def crime_reference_recorded(self) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, When
 from django.http import Http404
 
 from cairn.accounts.models import Agency
@@ -34,6 +34,7 @@ from .access import is_fib, sanitised_visible, visible_crime_referrals, visible_
 from .models import (
     CrimeReferral,
     CrimeReferralStatus,
+    DangerState,
     SourceRecord,
     Status,
     Submission,
@@ -167,16 +168,38 @@ def fib_queue(user: Actor, tab: str) -> QuerySet[Submission]:
     if not is_fib(user):
         return Submission.objects.none()
     statuses = QUEUE_STATUSES.get(tab, QUEUE_STATUSES["new"])
-    # Danger now first: the check read the text as a child in danger at this moment.
+    # Escalated danger nobody has acted on first (oldest first: it has waited longest),
+    # then any other danger now: the check read the text as someone in danger.
     return (
         visible_submissions(user)
         .filter(status__in=statuses)
         .select_related("submitter_agency", "subject")
         .annotate(
             police_recorded=_police_recorded(),
+            waiting=Case(When(danger_state=DangerState.OPEN, then=1), default=0),
             danger=Case(When(check_result__danger_now=True, then=1), default=0),
         )
-        .order_by("-danger", "-submitted_at", "-pk")
+        .order_by(
+            "-waiting",
+            Case(When(danger_state=DangerState.OPEN, then=F("submitted_at"))).asc(nulls_last=True),
+            "-danger",
+            "-submitted_at",
+            "-pk",
+        )
+    )
+
+
+def danger_waiting(user: Actor) -> QuerySet[Submission]:
+    """Every escalated entry no FIB officer has acted on yet, in whatever tab it sits: the
+    top of every queue page until someone records what they did. The FIB only."""
+    if not is_fib(user):
+        return Submission.objects.none()
+    return (
+        visible_submissions(user)
+        .filter(danger_state=DangerState.OPEN)
+        .exclude(status=Status.DRAFT)
+        .select_related("submitter_agency", "subject")
+        .order_by("submitted_at", "pk")
     )
 
 

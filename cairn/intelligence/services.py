@@ -39,6 +39,7 @@ from .models import (
     CrimeJudgement,
     CrimeReferral,
     CrimeReferralStatus,
+    DangerState,
     Dissemination,
     Handling,
     IntelGrade,
@@ -516,6 +517,12 @@ def submission_submit(
     submission.no_danger_confirmed = bool(
         result.danger_now and not submission.crime_reference and no_danger_now
     )
+    # Sent after the warning, or "yes" to the danger question: a person must see it now.
+    urgent = submission.no_danger_confirmed or submission.anyone_in_danger == "yes"
+    submission.danger_state = DangerState.OPEN if urgent else ""
+    submission.danger_note = ""
+    submission.danger_actioned_by = None
+    submission.danger_actioned_at = None
     submission.status = Status.NEW
     submission.submitted_at = timezone.now()
     submission.save()
@@ -542,6 +549,9 @@ def submission_submit(
             "resubmitted": resubmitted,
         },
     )
+    if urgent:
+        _escalate_danger(actor, submission)
+        return submission
     _tell_fib(
         submission,
         sender=actor,
@@ -550,6 +560,111 @@ def submission_submit(
         f"{'Resubmitted' if resubmitted else 'New'} intelligence {submission.reference} "
         f"from {submission.submitter_agency.name}",
         body="A new entry is waiting in the FIB queue.",
+    )
+    return submission
+
+
+DANGER_KIND = "intel.danger_now"
+
+
+def danger_why(submission: Submission) -> str:
+    """Why an entry was escalated, in the FIB's words."""
+    if submission.no_danger_confirmed:
+        return "Danger now: sent after the warning"
+    return "Danger now: the submitter said someone is in danger"
+
+
+def _escalate_danger(actor: Actor, submission: Submission) -> None:
+    """Tell every FIB officer at once, in place of the ordinary "new entry" notice, and
+    record who was told: the entry waits at the top of the queue until one of them records
+    what they did (`submission_danger_action`). There is no urgent delivery channel: the
+    notice goes like any other (inbox, with an email or text saying there is one)."""
+    officers = _fib_officers()
+    rows = notifications.notify(
+        sender=actor,
+        recipients=officers,
+        kind=DANGER_KIND,
+        title=f"URGENT: {danger_why(submission)}. Intelligence {submission.reference} "
+        f"from {submission.submitter_agency.name}",
+        body="Someone may be in danger right now. Open the entry now, pass it on for an "
+        "immediate police response if it needs one, and record what you did.",
+        url=reverse("intelligence:detail", args=[submission.pk]),
+        obj=submission,
+    )
+    audit.record(
+        actor=actor,
+        event="intel.danger_escalated",
+        obj=submission,
+        subject=submission.subject,
+        justification=danger_why(submission),
+        details={
+            "overridden": submission.no_danger_confirmed,
+            "said_danger": submission.anyone_in_danger == "yes",
+            "told_users": sorted(n.recipient_id for n in rows),
+        },
+    )
+
+
+DANGER_NOTE = (
+    "Say what you did, for example \u201cPassed to the control room at 14:02, log 123\u201d, "
+    "or why nobody is in danger now"
+)
+
+
+def _danger_recorded(submission: Submission) -> str:
+    when = timezone.localtime(submission.danger_actioned_at or timezone.now())
+    state = DangerState(submission.danger_state).label if submission.danger_state else ""
+    return (
+        f"{_name(submission.danger_actioned_by)} already recorded what was done at "
+        f"{when:%H:%M}: {state}: \u201c{submission.danger_note}\u201d. Nothing has been changed."
+    )
+
+
+@transaction.atomic
+def submission_danger_action(
+    *, actor: Actor, submission: Submission, outcome: str, note: str
+) -> Submission:
+    """A FIB officer records what they did about an escalated entry: passed on for an
+    immediate response (to the control room, with the time and log), or not danger now
+    and why. That ends the urgent state. Under the row lock: of two officers acting at
+    once one wins, the other gets a Conflict saying what was recorded."""
+    _fib(actor, submission)
+    # Someone else recorded it first: say what, before any complaint about this form.
+    if submission.danger_state in (DangerState.PASSED, DangerState.NOT_DANGER):
+        raise Conflict(_danger_recorded(submission))
+    if outcome not in (DangerState.PASSED, DangerState.NOT_DANGER):
+        raise ValidationError({"outcome": ["Choose what you did"]})
+    text = clean_note(note, "note", DANGER_NOTE)
+    if submission.danger_state != DangerState.OPEN:
+        raise ValidationError({"outcome": ["This entry was not escalated as danger now"]})
+    submission.danger_state = outcome
+    submission.danger_note = text
+    submission.danger_actioned_by = actor
+    submission.danger_actioned_at = timezone.now()
+    submission.save(
+        update_fields=[
+            "danger_state",
+            "danger_note",
+            "danger_actioned_by",
+            "danger_actioned_at",
+            "updated_at",
+        ]
+    )
+    audit.record(
+        actor=actor,
+        event="intel.danger_actioned",
+        obj=submission,
+        subject=submission.subject,
+        justification=text[:500],
+        details={"outcome": outcome},
+    )
+    # The other officers' urgent notices are dealt with: none still says "act now".
+    notifications.notifications_resolve(
+        actor=actor,
+        obj=submission,
+        kind=DANGER_KIND,
+        subject=submission.subject,
+        justification=f"{DangerState(outcome).label}: recorded by {_name(actor)}",
     )
     return submission
 
@@ -1320,6 +1435,15 @@ def submission_accept_reason(*, actor: Actor, submission: Submission, note: str 
     submission = _lock(submission, FIB_ACTIVE)
     if not (submission.check_result or {}).get("crime_disclosure"):
         raise ValidationError({"decision": ["This entry was not flagged as a crime"]})
+    if not submission.intel_only_reason:
+        raise ValidationError(
+            {
+                "decision": [
+                    "The submitter gave a crime reference, not a reason: there is no reason "
+                    "to accept"
+                ]
+            }
+        )
     _judge(actor, submission, CrimeJudgement.NOT_CRIME, note.strip())
     submission.save()
     audit.record(

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<id:submission_id>/link/", views.link, name="link"),
     path("<id:submission_id>/disseminate/", views.disseminate, name="disseminate"),
     path("<id:submission_id>/crime/", views.crime_decision, name="crime-decision"),
+    path("<id:submission_id>/danger/", views.danger_action, name="danger"),
     path("<id:submission_id>/reopen/", views.reopen, name="reopen"),
     path("<id:submission_id>/withdraw/", views.withdraw, name="withdraw"),
 ]

@@ -556,12 +556,17 @@ def fib_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         tab = "new"
     page = Paginator(selectors.fib_queue(request.user, tab), 25).get_page(request.GET.get("page"))
     counts = selectors.queue_counts(request.user)
-    selectors.consult_submissions(request.user, page, justification=f"FIB queue: {tab}")
+    # Above the tabs on every page, whatever tab each sits in, until someone acts.
+    waiting = list(selectors.danger_waiting(request.user)[:50])
+    selectors.consult_submissions(
+        request.user, [*waiting, *page], justification=f"FIB queue: {tab}"
+    )
     return render(
         request,
         "intelligence/queue.html",
         {
             "page_obj": page,
+            "danger_waiting": waiting,
             "tab": tab,
             "tabs": [(key, label, counts.get(key, 0)) for key, label in selectors.QUEUE_TABS],
             "nav": NAV,
@@ -670,7 +675,10 @@ def crime_decision(request: AuthenticatedHttpRequest, submission_id: int) -> Htt
     """The FIB decides where a (flagged) entry goes: accept the reason, refer the crime for
     recording (after a confirmation step), or return it to the submitter."""
     submission = fib_page(request.user, submission_id, step="crime check decision")
-    form = forms.CrimeDecisionForm(request.POST if request.method == "POST" else None)
+    form = forms.CrimeDecisionForm(
+        request.POST if request.method == "POST" else None,
+        has_reason=bool(submission.crime_flagged and submission.intel_only_reason),
+    )
     if request.method == "POST" and form.is_valid():
         decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
         try:
@@ -718,6 +726,37 @@ def crime_decision(request: AuthenticatedHttpRequest, submission_id: int) -> Htt
         "Continue",
         show_original=True,
         show_crime=True,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def danger_action(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
+    """The FIB records what it did about an entry escalated as danger now; that ends the
+    urgent state. If another officer recorded it first, the page says what they recorded."""
+    submission = fib_page(request.user, submission_id, step="danger now")
+    form = forms.DangerActionForm(request.POST if request.method == "POST" else None)
+    saved = form_saved(
+        request,
+        form,
+        lambda: services.submission_danger_action(
+            actor=request.user,
+            submission=submission,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+        ),
+        success="What you did has been recorded.",
+        then=lambda _: redirect("intelligence:detail", submission_id=submission.pk),
+    )
+    return saved or _fib_page(
+        request,
+        submission,
+        form,
+        "Danger now: record what you did",
+        "Record what you did",
+        show_original=True,
+        show_crime=True,
+        danger_why=services.danger_why(submission) if submission.danger_state else "",
     )
 
 

@@ -72,6 +72,7 @@ PAIRS: list[tuple[str, str]] = [
     ("intelligence:link", "cairn_intelligence_api_link"),
     ("intelligence:disseminate", "cairn_intelligence_api_dissemination"),
     ("intelligence:crime-decision", "cairn_intelligence_api_crime_decision"),
+    ("intelligence:danger", "cairn_intelligence_api_danger_action"),
     ("intelligence:reopen", "cairn_intelligence_api_resubmit"),
     ("intelligence:withdraw", "cairn_intelligence_api_withdraw"),
     ("intelligence:crime-referral", "cairn_intelligence_api_crime_referral_record"),
@@ -576,6 +577,12 @@ def _cases(w: Any) -> dict[str, Case]:
             {"decision": "return", "note": "Please say where this happened."},
             f"/intelligence/submissions/{w.intel.pk}/crime-decision",
             {"decision": "return", "note": "Please say where this happened."},
+        ),
+        "cairn_intelligence_api_danger_action": Case(
+            reverse("intelligence:danger", args=[w.intel.pk]),
+            {"outcome": "passed", "note": "Passed to the control room at 14:02, log 123"},
+            f"/intelligence/submissions/{w.intel.pk}/danger-action",
+            {"outcome": "passed", "note": "Passed to the control room at 14:02, log 123"},
         ),
         "cairn_intelligence_api_resubmit": Case(
             reverse("intelligence:reopen", args=[w.returned.pk]),

@@ -537,6 +537,7 @@ PERSONAL: dict[str, Case] = {
     "intelligence:link": _fib_case(IntelStatus.NEW, IntelStatus.TRIAGED),
     "intelligence:disseminate": _fib_case(IntelStatus.EVALUATED, IntelStatus.DISSEMINATED),
     "intelligence:crime-decision": _fib_case(IntelStatus.NEW, IntelStatus.TRIAGED),
+    "intelligence:danger": _fib_case(IntelStatus.NEW, IntelStatus.TRIAGED),
     "intelligence:crime-queue": Case(_crime_queue_case),
     "intelligence:crime-referral": Case(_crime_referral_case),
     # Disruption
@@ -897,6 +898,7 @@ DENIED: dict[str, tuple[Case, str, int]] = {
     "hub:finalise": (PERSONAL["hub:finalise"], "sw.demo", 404),
     "pole:person-share": (PERSONAL["pole:person-share"], "analyst.demo", 404),
     "intelligence:crime-decision": (PERSONAL["intelligence:crime-decision"], "ppu.demo", 404),
+    "intelligence:danger": (PERSONAL["intelligence:danger"], "ppu.demo", 404),
     "intelligence:crime-queue": (PERSONAL["intelligence:crime-queue"], "fib.demo", 403),
     "intelligence:crime-referral": (PERSONAL["intelligence:crime-referral"], "fib.demo", 404),
     # 404 as on the page: a referral the reader may not see is not there.

@@ -9,6 +9,7 @@ concern and the child's chronology say "crime reported, reference ...". axe on e
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,7 @@ from cairn.pole import services as pole_services
 
 from ..concerns.conftest import complete_payload
 from ..factories import UserFactory
+from .test_journey_concern import fill_date
 from .test_journey_intelligence import answer_plain_questions
 
 CRIME = "She told me that the driver hit her in the car on Monday when she tried to get out."
@@ -193,3 +195,86 @@ def test_crime_on_a_fib_form_is_referred_and_recorded(
     page.goto(f"/people/{child.pk}/")
     expect(page.locator(".moj-timeline")).to_contain_text(f"Crime reported, reference {REFERENCE}")
     assert_accessible(page)
+
+
+ABDUCTION = (
+    "Demi Exampleton (13) has just messaged her friend from a dark blue van behind the "
+    "leisure centre. She says the man won't let her out and is driving her to his flat. "
+    "Her friend showed me the messages 5 minutes ago."
+)
+ACTION = "Passed to the control room at 14:02, log 123; a unit is on its way."
+
+
+def test_danger_sent_after_the_warning_reaches_the_fib_at_once(
+    page: Any,
+    users: dict[str, Any],
+    agencies: dict[str, Any],
+    login_as: Callable[..., None],
+    assert_accessible: Callable[[Any], None],
+) -> None:
+    """Outside tester 9, finding 8: the partner sends "danger now" after the 999 warning;
+    the page tells them again to call 999; every FIB officer gets an urgent notice, the
+    entry heads the queue until one records what they did, and then it does not."""
+    partner = UserFactory(
+        username="school_dsl",
+        role="practitioner",
+        agency=agencies["school"],
+        first_name="Zofia",
+        last_name="Example",
+    )
+    fib = users["fib_officer"]
+    page.goto("/accounts/sign-in/")
+    login_as(page, partner)
+    page.goto("/intelligence/new/")
+    page.get_by_role("button", name="Start now").click()
+    answer_plain_questions(page)
+    page.get_by_label("Who is this entry about?").fill("Unknown man, about 30, dark blue van")
+    page.get_by_label("What was seen or heard?").fill(ABDUCTION)
+    page.get_by_label("Where?").fill("Behind Exampletown Leisure Centre, Station Road")
+    fill_date(page, "Date seen or heard", dt.date.today())
+    page.get_by_label("Told by someone else").check()
+    page.get_by_label("I am the source").check()
+    page.get_by_role("button", name="Check before submitting").click()
+    expect(page.get_by_test_id("call-999")).to_contain_text("Call 999 now.")
+    page.get_by_label("Or, if this is not a crime, say why it is intelligence only").fill(
+        "Her friend may be exaggerating, she has made things up before at school."
+    )
+    page.get_by_label("I have checked: nobody is in danger right now").check()
+    page.get_by_role("button", name="Submit to the FIB").click()
+    warning = page.get_by_test_id("submitter-danger")
+    expect(warning).to_contain_text("If anyone may be in danger now, call 999 now")
+    expect(page.get_by_role("main")).to_contain_text("The FIB has been told urgently")
+    assert_accessible(page)
+    entry = Submission.objects.get()
+    assert entry.danger_state == "open"
+    sign_out(page)
+
+    login_as(page, fib)
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Inbox").click()
+    expect(page.get_by_test_id("inbox")).to_contain_text(
+        f"URGENT: Danger now: sent after the warning. Intelligence {entry.reference}"
+    )
+    assert_accessible(page)
+    page.goto("/intelligence/fib/")
+    banner = page.get_by_test_id("danger-waiting")
+    expect(banner).to_contain_text("Danger now: sent after the warning")
+    assert_accessible(page)
+    banner.get_by_role("link", name=entry.reference).click()
+    expect(page.get_by_test_id("danger-open")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Record what you did").click()
+    expect(page.get_by_test_id("danger-why")).to_have_text("Danger now: sent after the warning")
+    assert_accessible(page)
+    page.get_by_label("Passed it on for an immediate police response").check()
+    page.get_by_role("textbox").fill("log 1")
+    page.get_by_role("button", name="Record what you did").click()
+    expect(page.get_by_role("alert")).to_contain_text("Say what you did")
+    expect(page.get_by_role("textbox")).to_have_value("log 1")
+    assert_accessible(page)
+    page.get_by_role("textbox").fill(ACTION)
+    page.get_by_role("button", name="Record what you did").click()
+    expect(page.get_by_test_id("danger-state")).to_contain_text(ACTION)
+    expect(page.get_by_test_id("danger-open")).to_have_count(0)
+    assert_accessible(page)
+    page.goto("/intelligence/fib/")
+    expect(page.get_by_test_id("danger-waiting")).to_have_count(0)

@@ -92,10 +92,12 @@ def test_danger_now_on_the_fib_form_shows_999_first(
     page.get_by_role("group", name=DANGER).get_by_label("Yes").check()
     page.get_by_role("group", name=CRIME_DESCRIBED).get_by_label("No").check()
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Report it to the police first")
+    # Danger but no crime: 999 and its log number, not a crime report (outside tester 9).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Call 999 first")
     expect_999_first(page)
     expect(page.get_by_test_id("call-999")).to_contain_text("You said someone is in danger")
     expect(page.get_by_test_id("crime-steps")).to_contain_text("MASH referral")
+    expect(page.get_by_test_id("crime-steps")).not_to_contain_text("crime reference")
     assert_accessible(page)
 
 

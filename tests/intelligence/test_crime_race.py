@@ -95,3 +95,39 @@ def test_refer_and_return_at_once(
     status = Submission.objects.get(pk=entry.pk).status
     assert status in (Status.CRIME_REFERRED, Status.RETURNED)
     assert CrimeReferral.objects.count() == (1 if status == Status.CRIME_REFERRED else 0)
+
+
+def test_two_fib_officers_record_danger_action_at_once(
+    partner: Any, users: dict[str, Any], make_user: Callable[..., Any]
+) -> None:
+    """Danger now sent after the warning: two officers record what they did at the same
+    moment; one wins, the other is told what was recorded and changes nothing."""
+    draft = start_crime(
+        partner,
+        what="A man is trying to get a 14 year old into his car right now outside the school.",
+    )
+    entry = services.submission_submit(
+        actor=partner, submission=draft, intel_only_reason=REASON, no_danger_now=True
+    )
+    assert entry.danger_state == "open"
+    first, second = users["fib_officer"], make_user("fib_officer", username="fib_two")
+    notes = ("Passed to the control room at 14:02, log 123.", "Not danger: spoke to the school.")
+    outcomes = race(
+        lambda: services.submission_danger_action(
+            actor=first,
+            submission=Submission.objects.get(pk=entry.pk),
+            outcome="passed",
+            note=notes[0],
+        ),
+        lambda: services.submission_danger_action(
+            actor=second,
+            submission=Submission.objects.get(pk=entry.pk),
+            outcome="not_danger",
+            note=notes[1],
+        ),
+    )
+    assert outcomes.count("ok") == 1, outcomes
+    loser = next(o for o in outcomes if o != "ok")
+    entry.refresh_from_db()
+    assert entry.danger_note in notes and entry.danger_note in loser
+    assert "already recorded" in loser

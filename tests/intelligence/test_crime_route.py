@@ -335,7 +335,9 @@ def test_danger_now_entries_head_the_fib_queue_marked_even_when_the_answer_was_n
     fib.force_login(users["fib_officer"])
     queue = fib.get(reverse("intelligence:queue")).content.decode()
     assert queue.index(urgent.reference) < queue.index(later.reference)
-    assert queue.count('data-testid="queue-danger"') == 1
+    # Sent after the warning: escalated, marked as such (ADR 0016, 2026-12-08).
+    assert queue.count('data-testid="queue-danger-open"') == 1
+    assert queue.count('data-testid="queue-danger"') == 0
     assert 'The submitter answered no to "Is anyone in danger right now?"' in queue
 
 
@@ -360,7 +362,7 @@ def test_a_reason_alone_does_not_send_an_entry_read_as_danger_now(
     alert = Notification.objects.filter(
         recipient=users["fib_officer"], object_id=str(sent.pk)
     ).get()
-    assert alert.title.startswith("Danger now flagged: New intelligence")
+    assert alert.title.startswith("URGENT: Danger now: sent after the warning. Intelligence")
     fib = Client()
     fib.force_login(users["fib_officer"])
     detail = fib.get(reverse("intelligence:detail", args=[sent.pk])).content.decode()

@@ -273,6 +273,11 @@ WEB: dict[str, Rule] = {
         f"{method} intelligence:crime-decision": Rule(FIB, 404, obj="submission")
         for method in ("GET", "POST")
     },
+    # Danger now: the FIB records what it did about an escalated entry.
+    **{
+        f"{method} intelligence:danger": Rule(FIB, 404, obj="submission")
+        for method in ("GET", "POST")
+    },
     "POST intelligence:reopen": Rule(CASEWORK, 404, obj="submission_returned", a=SW),
     **{
         f"{method} intelligence:withdraw": Rule(CASEWORK, 404, obj="submission_returned", a=SW)
@@ -762,6 +767,9 @@ API: dict[str, Rule] = {
             ("disseminations", {"recipient_kind": "hub", "reason": "M"}),
         )
     },
+    f"POST {P}/intelligence/submissions/{{submission_id}}/danger-action": Rule(
+        FIB, obj="submission", body={"outcome": "passed", "note": "Matrix: control room, log 1."}
+    ),
     f"POST {P}/intelligence/submissions/{{submission_id}}/crime-decision": Rule(
         FIB, obj="submission", body={"decision": "return", "note": "Matrix: please check."}
     ),
