@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cairn.audit.models import AuditEvent
+from cairn.concerns.models import Concern
 from cairn.intelligence import checks
 from cairn.intelligence import services as intel
 from cairn.intelligence.models import Submission
@@ -25,6 +26,8 @@ from ..intelligence.conftest import intel_data
 
 pytestmark = pytest.mark.django_db
 STUART = "last name that sounds the same (Stuart / Stewart)"
+BROUN = "last name sounds the same (Broun / Brown)"
+LIV = "their nickname \u201cLiv\u201d has the same first name"
 
 
 @pytest.fixture(autouse=True)
@@ -53,6 +56,22 @@ def daniel(make_person: Callable[..., Person], users: dict[str, Any]) -> Person:
         category="person_of_concern",
         aliases=[("nickname", "Danny", "Stewart")],
         police_only=True,
+    )
+
+
+@pytest.fixture
+def olivia(make_person: Callable[..., Person], users: dict[str, Any]) -> Person:
+    """Olivia Brown, 15, shared with the Hub, her nickname "Liv" recorded with no surname
+    (as a school records it)."""
+    today = dt.date.today()
+    return make_person(
+        actor=users["social_worker"],
+        given_name="Olivia",
+        family_name="Brown",
+        date_of_birth=dt.date(today.year - 15, 2, 3),
+        sex="female",
+        hub_shared=True,
+        aliases=[("nickname", "Liv", "")],
     )
 
 
@@ -183,3 +202,81 @@ def test_a_new_record_made_from_a_person_named_keeps_the_age(
     )
     person = Person.objects.get(pk=made)
     assert person.estimated_age == 42 and person.date_of_birth is None
+
+
+# "Add a person" and a concern's new child (finding 11).
+
+
+def _add_person(client: Client, **typed: str) -> str:
+    response = client.post(
+        reverse("pole:person-create"),
+        {
+            "category": "child",
+            "sex": "female",
+            "ethnicity": "not_known",
+            "looked_after": "no",
+            **typed,
+        },
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_add_a_person_offers_olivia_brown_for_liv_broun_about_15(
+    users: dict[str, Any], olivia: Person
+) -> None:
+    client = Client()
+    client.force_login(users["practitioner"])
+    html = _add_person(client, given_name="Liv", family_name="Broun", estimated_age="15")
+    assert "may already have a record" in html
+    assert reverse("pole:person-detail", args=[olivia.pk]) in html
+    assert LIV in html and BROUN in html
+    assert not Person.objects.filter(family_name="Broun").exists()
+    # With no age at all, her recorded nickname and surname still find her.
+    html = _add_person(client, given_name="Liv", family_name="Brown")
+    assert reverse("pole:person-detail", args=[olivia.pk]) in html
+
+
+def test_a_nickname_recorded_alone_is_no_match_for_another_surname(
+    users: dict[str, Any], olivia: Person
+) -> None:
+    """Her own surname counts for and against: "Liv Jones", 15, is not offered her."""
+    typed = {"given_name": "Liv", "family_name": "Jones", "estimated_age": 15, "sex": "female"}
+    assert match_person(users["practitioner"], typed) == []
+
+
+def test_a_concerns_new_child_liv_broun_about_15_is_offered_olivia_brown(
+    users: dict[str, Any], olivia: Person, make_person: Callable[..., Person]
+) -> None:
+    police_only = make_person(
+        actor=users["fib_officer"],
+        given_name="Olivia",
+        family_name="Brown",
+        date_of_birth=olivia.date_of_birth,
+        sex="female",
+        police_only=True,
+        aliases=[("nickname", "Liv", "")],
+    )
+    client = Client()
+    client.force_login(users["practitioner"])
+    assert client.post(reverse("concerns:new")).status_code == 302
+    concern = Concern.objects.latest("pk")
+    people = Person.objects.count()
+    response = client.post(
+        reverse("concerns:step", args=[concern.pk, "child"]),
+        {
+            "action": "new",
+            "new-given_name": "Liv",
+            "new-family_name": "Broun",
+            "new-estimated_age": "15",
+            "new-sex": "female",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="possible-matches"' in html
+    assert f'name="child_id" value="{olivia.pk}"' in html
+    assert LIV in html and BROUN in html
+    assert Person.objects.count() == people  # nothing made until the worker decides
+    # A record the worker may not see is never offered.
+    assert f'value="{police_only.pk}"' not in html
