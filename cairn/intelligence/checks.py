@@ -421,7 +421,7 @@ def single_initials(text: str) -> list[str]:
 
 
 def _person_has_age(mention: dict[str, Any]) -> bool:
-    return bool(mention.get("date_of_birth") or mention.get("age"))
+    return bool(mention.get("date_of_birth")) or mention.get("estimated_age") is not None
 
 
 def quality_issues(

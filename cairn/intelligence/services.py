@@ -286,6 +286,8 @@ def _mentions_about(concern: Concern, subject: Person | None) -> list[dict[str, 
         "given_name": child.given_name,
         "family_name": child.family_name,
         "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
+        # An estimated age is an age given: the quality check asks for one or the other.
+        "estimated_age": None if child.date_of_birth else child.age_on(timezone.localdate()),
         "record_id": child.pk,
         "note": f"The child in concern {concern.reference}",
     }

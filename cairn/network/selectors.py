@@ -29,7 +29,10 @@ def _require(user: Actor, permission: str) -> None:
 def possible_matches(
     user: Actor, fields: CandidateFields | dict[str, Any], *, limit: int = 10
 ) -> list[Match]:
-    """'Possible same person' for a form being filled in; nothing the user cannot see."""
+    """'Possible same person' for a form being filled in; nothing the user cannot see.
+    Every hand-off where a person is typed (Add a person, a concern's new child, a person
+    named in a concern or an intelligence entry) asks here, with the same keys (names,
+    nickname, date of birth or estimated age, sex when asked) and the same thresholds."""
     if not user.has_perm("network.match_person"):
         return []
     found = match_person(user, fields, limit=limit)

@@ -48,6 +48,8 @@ class MentionIn(InputSchema):
     family_name: str = Field("", max_length=100)
     nickname: str = Field("", max_length=100)
     date_of_birth: dt.date | None = None
+    # An age is often all that is known of a person named: matched within those birth years.
+    estimated_age: int | None = Field(None, ge=0, le=120)
     registration: str = Field("", max_length=20)
     make: str = Field("", max_length=60)
     model: str = Field("", max_length=60)
@@ -98,6 +100,20 @@ class MentionPersonForm(MentionForm):
         widget=forms.TextInput(attrs={"spellcheck": "false", "width": 20}),
     )
     date_of_birth = GovukDateField(label="Date of birth (if known)", required=False)
+    # As on "Add a person" (pole.forms.PersonForm): the age is what the matcher narrows on
+    # when no date is known, and what the entry's quality check asks for (outside tester 13).
+    estimated_age = forms.IntegerField(
+        label="Age, or about how old they are (if date of birth not known)",
+        required=False,
+        min_value=0,
+        max_value=120,
+        widget=forms.NumberInput(attrs={"width": 3, "inputmode": "numeric"}),
+        error_messages={
+            "min_value": "Age must be 0 or more",
+            "max_value": "Age must be 120 or less",
+            "invalid": "Age must be a whole number, like 15",
+        },
+    )
     note = forms.CharField(
         label="How are they connected to the child? (optional)", max_length=300, required=False
     )
@@ -106,6 +122,8 @@ class MentionPersonForm(MentionForm):
         data = super().clean() or {}
         if not (data.get("given_name") or data.get("family_name") or data.get("nickname")):
             raise forms.ValidationError("Enter a name or a nickname")
+        if data.get("date_of_birth") and data.get("estimated_age") is not None:
+            self.add_error("estimated_age", "Give either a date of birth or an age, not both")
         return data
 
     def to_mention(self) -> dict[str, Any]:
@@ -254,12 +272,16 @@ def clean_mentions(raw: Any) -> tuple[list[dict[str, Any]], dict[str, list[str]]
 
 
 def person_fields(mention: dict[str, Any]) -> dict[str, Any]:
-    """A person mention's names and date of birth, as the person matcher takes them."""
+    """A person mention's names, date of birth and age, as the person matcher takes them
+    (the keys "Add a person" and a concern's new child pass: outside tester 12's "about
+    42" was not passed, so the age could not narrow the search)."""
+    age = mention.get("estimated_age")
     return {
         "given_name": str(mention.get("given_name") or "").strip(),
         "family_name": str(mention.get("family_name") or "").strip(),
         "nickname": str(mention.get("nickname") or "").strip(),
         "date_of_birth": mention.get("date_of_birth") or None,
+        "estimated_age": age if isinstance(age, int) and 0 <= age <= 120 else None,
     }
 
 
@@ -314,7 +336,8 @@ def new_entity_for_mention(
             given_name=str(mention.get("given_name") or nickname or "Unknown").strip(),
             family_name=str(mention.get("family_name") or "").strip(),
             category=mention.get("category") or "person_of_concern",
-            date_of_birth=parse_date(mention.get("date_of_birth")),
+            date_of_birth=(dob := parse_date(mention.get("date_of_birth"))),
+            estimated_age=None if dob else person_fields(mention)["estimated_age"],
             aliases=[(NameKind.NICKNAME, nickname, "")] if nickname else [],
             police_only=police_only,
             justification=justification,

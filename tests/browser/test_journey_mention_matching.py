@@ -6,6 +6,7 @@ and its "Deano" is kept as typed."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,9 @@ from playwright.sync_api import expect
 
 from cairn.concerns import services as concern_services
 from cairn.concerns.models import Concern
+from cairn.intelligence import services as intel
+
+from ..intelligence.conftest import intel_data
 
 
 def _add_deano(page: Any, concern: Concern) -> None:
@@ -65,3 +69,67 @@ def test_the_fib_is_offered_deano_and_the_school_is_not(
     theirs.refresh_from_db()
     (mention,) = theirs.draft["mentions"]
     assert mention["nickname"] == "Deano" and "entity_id" not in mention
+
+
+def test_the_fib_link_step_offers_daniel_stewart_for_danny_stuart_about_42(
+    page: Any,
+    users: dict[str, Any],
+    login_as: Callable[..., None],
+    assert_accessible: Callable[[Any], None],
+    make_person: Callable[..., Any],
+    make_user: Callable[..., Any],
+) -> None:
+    """Outside tester 12 and 13: a Youth Justice worker names "Danny Stuart (known as
+    Dan)", about 42, giving the age in its own field; the FIB's linking step offers police's
+    Daniel Stewart (known as "Danny Stewart") with the reason, which the worker never sees."""
+    fib = users["fib_officer"]
+    today = dt.date.today()
+    daniel = make_person(
+        actor=fib,
+        given_name="Daniel",
+        family_name="Stewart",
+        date_of_birth=dt.date(today.year - 42, 1, 2),
+        sex="male",
+        category="person_of_concern",
+        aliases=[("nickname", "Danny", "Stewart")],
+        police_only=True,
+    )
+    worker = make_user("practitioner", agency="school", username="yjs_browser")
+    entry = intel.submission_start(actor=worker)
+    page.goto("/accounts/sign-in/")
+    login_as(page, worker)
+    page.goto(f"/intelligence/{entry.pk}/details/add/person/")
+    page.get_by_label("First name").fill("Danny")
+    page.get_by_label("Last name").fill("Stuart")
+    page.get_by_label("Nickname or street name").fill("Dan")
+    age = page.get_by_label("Age, or about how old they are (if date of birth not known)")
+    age.fill("142")
+    page.get_by_role("button", name="Add").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Age must be 120 or less")
+    expect(page.get_by_label("Last name")).to_have_value("Stuart")
+    assert_accessible(page)
+    age.fill("42")
+    page.get_by_role("button", name="Add").click()
+    # Nothing the worker may see: kept as typed, with the age.
+    expect(page.locator("body")).not_to_contain_text("Daniel Stewart")
+    entry.refresh_from_db()
+    (mention,) = entry.mentions
+    assert mention["estimated_age"] == 42 and "entity_id" not in mention
+    intel.submission_save_draft(
+        actor=worker,
+        submission=entry,
+        data=intel_data(subject_description="Danny Stuart, about 42", mentions=entry.mentions),
+    )
+    intel.submission_submit(actor=worker, submission=entry)
+
+    page.context.clear_cookies()
+    page.goto("/accounts/sign-in/")
+    login_as(page, fib)
+    page.goto(f"/intelligence/{entry.pk}/link/")
+    row = page.get_by_test_id("mention-0")
+    expect(row).to_contain_text("Danny Stuart (known as Dan), about 42")
+    offer = row.locator(".govuk-radios__item", has_text="Daniel Stewart")
+    expect(offer).to_contain_text("sounds the same (Stuart / Stewart)")
+    assert_accessible(page)
+    offer.get_by_role("radio").check()
+    expect(row.get_by_role("radio", name="Daniel Stewart")).to_have_value(str(daniel.pk))

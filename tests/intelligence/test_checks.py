@@ -268,7 +268,7 @@ def test_good_entry_has_no_quality_issues() -> None:
     result = checks.check(
         "Dean Fictional, aged about 30, collected Skye from the gates at 15:15 on Monday.",
         how_known="first_hand",
-        mentions=[{"kind": "person", "given_name": "Dean", "age": 30}],
+        mentions=[{"kind": "person", "given_name": "Dean", "estimated_age": 30}],
     )
     assert result.quality_issues == [] and not result.crime_disclosure
 

@@ -251,13 +251,14 @@ def test_a_match_through_a_nickname_is_one_plain_statement(
 def test_a_first_name_typed_that_is_their_nickname_is_said(
     users: dict[str, Any], make_person: Any
 ) -> None:
-    """Their own name may score higher than the nickname row (a nickname variant, the
-    same date and surname), but the recorded nickname typed is still said."""
+    """Their own name may score higher than the nickname row (the nickname recorded with
+    a former surname; the same date and surname), but the recorded nickname typed is still
+    said."""
     olivia = make_person(
         given_name="Olivia",
         family_name="Testbrook",
         date_of_birth=DOB,
-        aliases=[("nickname", "Liv", "")],
+        aliases=[("nickname", "Liv", "Oldfieldson")],
     )
     found = match_person(
         users["social_worker"],

@@ -25,7 +25,12 @@ Blocking keys (any one retrieves a candidate):
    mistyped or changed, a surname changed on adoption or marriage);
 8. first and last names swapped (phonetic keys crosswise), as rule 3;
 9. with only a year or an estimated age: a nickname-expanded first name within those
-   birth years and a surname with the same initial.
+   birth years and a surname with the same initial;
+10. a first name typed with a surname, against every alias and nickname recorded with no
+   last name.
+
+An alias or nickname recorded with no last name ("Liv" for Olivia Brown) is compared with
+the person's own last name (`candidate_record`).
 
 Names exactly the other way round have their own comparison levels (shared with Splink);
 a swap with a slip in a name is scored crosswise as well as straight, less a penalty
@@ -374,6 +379,17 @@ def blocking_sql(fields: CandidateFields, today: dt.date) -> tuple[str, list[Any
             f"AND n.kind IN ({_in(len(KNOWN_NAMES))})"
         )
         params += [*known, *KNOWN_NAMES]
+    typed_given = normalise.name_key(fields.given_name)
+    if family_key and typed_given:
+        # Rule 10: the first name typed is a nickname or alias recorded with no last name
+        # (index pname_family_given); it is compared with their own last name
+        # (`candidate_record`). "Liv Brown" reached no key of Olivia Brown, known as "Liv"
+        # (outside tester 11).
+        parts.append(
+            f"SELECT n.person_id FROM {names} WHERE n.family_key = '' AND n.given_key = %s "
+            f"AND n.kind IN ({_in(len(KNOWN_NAMES))})"
+        )
+        params += [typed_given, *KNOWN_NAMES]
     if not parts:
         return "", []
     with_ = f"WITH {', '.join(ctes)} " if ctes else ""
@@ -505,6 +521,13 @@ class CandidateName:
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
 
+    @property
+    def own_family_name(self) -> str:
+        """The person's own last name (an alias or nickname may be recorded without one)."""
+        if not self.person_values:
+            return ""
+        return str(self.person_values[PERSON_FIELDS.index("family_name")] or "")
+
     def person(self) -> Person:
         # from_db: the fields read are set, every other field is deferred (loaded if used).
         return Person.from_db(connection.alias, PERSON_FIELDS, list(self.person_values))
@@ -591,9 +614,15 @@ def candidate_names(
 
 
 def candidate_record(name: CandidateName) -> Record:
+    family = name.family_name
+    if not family and name.kind in KNOWN_NAMES:
+        # A nickname recorded alone ("Liv" for Olivia Brown) is theirs with their own last
+        # name: compared without one, "Liv Broun", about 15, lost the surname's evidence
+        # and was not offered Olivia Brown at any hand-off (outside tester 11).
+        family = name.own_family_name
     return Record(
         given_name=name.given_name,
-        family_name=name.family_name,
+        family_name=family,
         dob=name.dob,
         birth_year=name.birth_year,
         postcode=name.postcode,
@@ -660,10 +689,13 @@ def match_person(
             # The name levels were of that name, not of their own, said first as one
             # statement (testers: "Kez Wilson" offered Kieran Wilson with "first name the
             # same"; "matched their nickname ..., last name the same as their nickname's").
-            reasons = _of_that_name(reasons, kind, name.full_name)
+            reasons = _of_that_name(reasons, kind, name.full_name, own_family=not name.family_name)
         key = normalise.name_key(name.given_name)
         if name.kind in KNOWN_NAMES and key in known_counts:
-            known = _known_name_score(weights, query, record, known_counts[key])
+            # The known name as recorded: a street name typed beside a surname the typist
+            # guessed or never knew is not held against them.
+            as_recorded = replace(record, family_name=name.family_name)
+            known = _known_name_score(weights, query, as_recorded, known_counts[key])
             if known[0] > weight:
                 weight, reasons, _ = known
                 low_bar = True
@@ -705,11 +737,15 @@ def _names_agree(query: Record, record: Record) -> bool:
     return all(levels[name] in agree for name, agree in NAMES_AGREE.items())
 
 
-def _of_that_name(reasons: list[str], kind: str, full_name: str) -> list[str]:
+def _of_that_name(
+    reasons: list[str], kind: str, full_name: str, *, own_family: bool = False
+) -> list[str]:
     """The reasons of a match through one of their other names, its name levels said of
     that name in one statement first: ["first name the same", "date of birth the same",
     "last name very similar"] -> ["their nickname “Matt Browne” has the same first name
-    and a very similar last name", "date of birth the same"]."""
+    and a very similar last name", "date of birth the same"]. With `own_family` (a name
+    recorded with no last name, compared with their own) the last name's reason is theirs
+    and stays as it is."""
     given: list[str] = []
     family: list[str] = []
     rest: list[str] = []
@@ -718,7 +754,7 @@ def _of_that_name(reasons: list[str], kind: str, full_name: str) -> list[str]:
         note = f" ({note}" if note else ""
         if base in _GIVEN_LABELS:
             given.append(_NAME_PHRASES[base] + note)
-        elif base in _FAMILY_LABELS:
+        elif base in _FAMILY_LABELS and not own_family:
             family.append(_NAME_PHRASES[base] + note)
         else:
             rest.append(reason)
