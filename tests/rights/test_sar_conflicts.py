@@ -90,6 +90,9 @@ def test_a_disclosure_from_a_page_drawn_before_a_redaction_is_refused_keeping_wh
     assert _client(ig).post(url, {**typed, "version": _version(sar)}).status_code == 302
     sar.refresh_from_db()
     assert sar.status == "disclosed"
+    # The handler's own part reads as disclosed by it, not as still waiting.
+    page = _client(ig).get(url).content.decode()
+    assert 'data-testid="handler-part"' in page
 
 
 def test_a_second_disclose_or_extend_shows_what_was_typed(

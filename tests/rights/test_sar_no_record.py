@@ -93,3 +93,7 @@ def test_a_partners_request_with_no_record_searches_no_intelligence(
     assert sar.status == "review" and not sar.possible_entries.exists()
     # Only the handling IG may say so: another agency's IG cannot see the request.
     assert _client(school_ig).post(url, {"action": "confirm_none"}).status_code == 404
+    # Nothing held: disclosed as such, and its PDF made.
+    services.sar_disclose(actor=ig, sar_id=sar.pk, recipient="Quentin", method="post")
+    pdf = _client(ig).get(reverse("rights:sar-pdf", args=[sar.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
