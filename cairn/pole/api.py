@@ -21,7 +21,6 @@ from cairn.core.http import actor_of, require
 from cairn.core.throttling import api_throttles
 from cairn.core.types import Actor
 from cairn.rights import selectors as rights_selectors
-from cairn.rights.models import Restriction
 from cairn.sharing.schemas import BasisIn, BasisOut, basis_out
 
 from . import search, selectors, services
@@ -151,25 +150,24 @@ class PersonOut(PersonSummaryOut):
 
 
 class RestrictionOut(Schema):
+    """`rights_selectors.restriction_shown`: what the caller may know of it, as the web
+    page shows it."""
+
     since: dt.datetime
     reason: str = Field(description="Why processing is restricted, as the web's banner says")
     restricted_by: str
+    extended: bool = Field(
+        description="Restricted as the same person as another restricted record: lifted "
+        "only with that record's restriction"
+    )
     extends_record: int | None = Field(
-        description="Restricted as the same person as this (restricted) record: lifted "
-        "only with its restriction; null for a restriction of its own"
+        description="That record, for callers who may open it; null for a restriction of "
+        "its own, or when the caller may not open that record"
     )
 
     @staticmethod
-    def resolve_extends_record(obj: Restriction) -> int | None:
-        return obj.extends.person_id if obj.extends is not None else None
-
-    @staticmethod
-    def resolve_since(obj: Restriction) -> dt.datetime:
-        return obj.applied_at
-
-    @staticmethod
-    def resolve_restricted_by(obj: Restriction) -> str:
-        return obj.applied_by.get_full_name() or obj.applied_by.get_username()
+    def resolve_since(obj: rights_selectors.RestrictionShown) -> dt.datetime:
+        return obj.restriction.applied_at
 
 
 class RestrictedPersonOut(PersonSummaryOut):
@@ -187,10 +185,15 @@ class RestrictedPersonOut(PersonSummaryOut):
         return obj.entity.restricted_since is not None
 
     @staticmethod
-    def resolve_restriction(obj: Person) -> Restriction | None:
+    def resolve_restriction(
+        obj: Person, context: dict[str, Any]
+    ) -> rights_selectors.RestrictionShown | None:
         if obj.entity.restricted_since is None:
             return None  # not restricted: PersonOut answers, so ask nothing more
-        return rights_selectors.restriction_in_force(obj)
+        restriction = rights_selectors.restriction_in_force(obj)
+        if restriction is None:
+            return None
+        return rights_selectors.restriction_shown(restriction, actor_of(context["request"]))
 
 
 class PersonMatchOut(Schema):

@@ -119,6 +119,9 @@ def _restricted_detail(request: AuthenticatedHttpRequest, person: Person) -> Htt
         {
             "person": person,
             "restriction": restriction,
+            "shown": rights_selectors.restriction_shown(restriction, request.user)
+            if restriction is not None
+            else None,
             "can_lift": rights_access.can_lift(request.user, person, restriction),
             "nav": "people",
         },

@@ -7,7 +7,7 @@ its casework roles, never another agency's IG. Everyone else: 404."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from cairn.accounts.models import Agency
@@ -221,7 +221,13 @@ def can_approve(user: Actor, sar: SubjectAccessRequest, agency_id: int) -> bool:
 
 
 def approved_agencies(sar: SubjectAccessRequest) -> set[int]:
-    return set(sar.approvals.values_list("agency_id", flat=True))
+    """Parts approved by their own agency's IG. A part taken over and approved by the
+    handling IG stays readable by the handler only (`readable_agencies`)."""
+    return set(
+        sar.approvals.filter(approved_by__agency_id=F("agency_id")).values_list(
+            "agency_id", flat=True
+        )
+    )
 
 
 def taken_over_agencies(sar: SubjectAccessRequest) -> set[int]:

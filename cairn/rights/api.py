@@ -26,9 +26,9 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 PAGE_SIZE = 50
 
 
-def _require_ig(actor: Actor) -> None:
+def _require_ig(actor: Actor, what: str = "Subject access requests") -> None:
     if not access.is_ig(actor):
-        raise PermissionDenied("Subject access requests are for information governance.")
+        raise PermissionDenied(f"{what} are for information governance.")
 
 
 class SarIn(InputSchema):
@@ -48,8 +48,13 @@ class SarIn(InputSchema):
 
 
 class SarCloseIn(InputSchema):
+    # The same reasons as the web form (models.SarCloseReason).
     reason: Literal[
-        "withdrawn", "identity_not_verified", "manifestly_unfounded", "manifestly_excessive"
+        "withdrawn",
+        "identity_not_verified",
+        "manifestly_unfounded",
+        "manifestly_excessive",
+        "duplicate",
     ]
     note: str = Field(..., max_length=2000)
     # The step cannot be undone: the caller confirms it, as the web's confirmation page.
@@ -392,7 +397,7 @@ def duplicate_alert_list(
     """New records that strongly matched a restricted record your agency holds the
     restriction of, latest first, with IG's decision (record ids only)."""
     actor = actor_of(request)
-    _require_ig(actor)
+    _require_ig(actor, "Duplicate-record alerts")
     return paginate(
         selectors.duplicate_alerts_list(actor).select_related("restriction__request"),
         page,

@@ -283,8 +283,9 @@ class TakeOverForm(GovukForm):
         label="Why you take over this part",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="At least 20 characters: for example, that the agency did not answer "
-        "before the time limit.",
+        help_text="At least 20 characters: what happened, for example that you asked the "
+        "agency on a given date and it has not answered, or that it has nobody who can "
+        "approve. Say it as it is: it is kept and shown on the request.",
         error_messages={"required": "Enter why you take over this agency's part"},
     )
 

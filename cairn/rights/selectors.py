@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -14,9 +15,11 @@ from django.utils import timezone
 from cairn.accounts.models import Agency, User
 from cairn.accounts.rules import roles_for
 from cairn.audit import services as audit
+from cairn.audit.models import AuditEvent
 from cairn.core.text import require_id
 from cairn.core.types import Actor
 from cairn.network.matching.online import HOME_LINKS, CandidateFields, Match, match_person
+from cairn.pole.access import access_restricted_person
 from cairn.pole.models import Link, Person
 from cairn.pole.selectors import other_names
 
@@ -43,6 +46,7 @@ from .models import (
     Exemption,
     PossibleEntry,
     PossibleEntryStatus,
+    Redaction,
     RequestStatus,
     Restriction,
     RightsRequest,
@@ -69,9 +73,59 @@ def overdue_count(user: Actor) -> int:
 def restriction_in_force(person: Person) -> Restriction | None:
     return (
         Restriction.objects.filter(person=person, lifted_at__isnull=True)
-        .select_related("applied_by")
+        .select_related("applied_by__agency", "extends", "request")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class RestrictionShown:
+    """A restriction as one viewer may be told of it (tester report 10, F10)."""
+
+    restriction: Restriction
+    reason: str
+    restricted_by: str
+    extends_record: int | None  # the record it was extended from, if the viewer may open it
+    extended: bool  # restricted as the same person as another record: lifted only with it
+
+
+# What the holding agency of a duplicate is told when it may not open the original: that
+# its record is restricted as the same person as another, and nothing of that record.
+EXTENDED_UNSEEN_REASON = (
+    "Information governance judged this record to be the same person as another record "
+    "whose processing is restricted, and restricted it too"
+)
+
+
+def restriction_shown(restriction: Restriction, viewer: Actor) -> RestrictionShown:
+    """The restriction with what `viewer` may know of it. A restriction extended to a
+    duplicate names the original record, its restricting officer and their agency only
+    to someone who may open the original (its IG and owning agency): to the duplicate's
+    holding agency that would say which agency holds a restricted record on the person,
+    which the restriction withholds (ADR 0023: told "by record number only", its own)."""
+    by = restriction.applied_by
+    original = restriction.extends
+    if original is not None and not _may_open_restricted(viewer, original.person_id):
+        return RestrictionShown(
+            restriction, EXTENDED_UNSEEN_REASON, "Information governance", None, True
+        )
+    agency = by.agency.name if by.agency is not None else ""
+    return RestrictionShown(
+        restriction,
+        restriction.reason,
+        (by.get_full_name() or by.get_username())
+        + (f" ({agency} information governance)" if original is not None and agency else ""),
+        original.person_id if original is not None else None,
+        original is not None,
+    )
+
+
+def _may_open_restricted(viewer: Actor, person_id: int) -> bool:
+    try:
+        access_restricted_person(viewer, person_id)
+    except Http404:
+        return False
+    return True
 
 
 def lifted_restriction_of(rr: RightsRequest) -> Restriction | None:
@@ -429,7 +483,44 @@ def sar_parts(sar: SubjectAccessRequest, *, viewer: Actor) -> list[dict[str, Any
     contacts = part_contacts(parts)
     for agency_id, part in parts.items():
         part["contacts"] = contacts[agency_id]
+        # A part taken over waits for the approval of whoever took it over (F4).
+        takeover = part["takeover"]
+        part["approve_taken_over"] = (
+            takeover is not None and part["approval"] is None and takeover.taken_by_id == viewer.pk
+        )
+        part["unreviewed"] = (
+            len(unreviewed_items(sar, agency_id, viewer)) if part["approve_taken_over"] else 0
+        )
     return list(parts.values())
+
+
+def bundle_version(sar: SubjectAccessRequest) -> str:
+    """A short digest of what decides a disclosure: the items (withheld or not), the
+    redactions, the approvals and takeovers. The disclose form carries it, so a change
+    made after the page was drawn refuses the disclosure (services.sar_disclose)."""
+    state = (
+        list(sar.items.order_by("pk").values_list("pk", "withheld_exemption")),
+        list(Redaction.objects.filter(item__sar=sar).order_by("pk").values_list("pk", flat=True)),
+        list(sar.approvals.order_by("pk").values_list("pk", flat=True)),
+        list(sar.takeovers.order_by("pk").values_list("pk", flat=True)),
+    )
+    return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
+
+
+def unreviewed_items(sar: SubjectAccessRequest, agency_id: int, user: Actor) -> list[BundleItem]:
+    """The records of a part still going out (not withheld) that `user` has not opened on
+    their page: each opening is a consultation row (`consult_sar` with the item), so
+    the audit log itself says what was read before a taken-over part is approved."""
+    items = list(sar.items.filter(agency_id=agency_id, withheld_exemption="").order_by("position"))
+    opened = set(
+        AuditEvent.objects.filter(
+            event="rights.sar_viewed",
+            actor=user,
+            object_type=BundleItem._meta.label_lower,
+            object_id__in=[str(i.pk) for i in items],
+        ).values_list("object_id", flat=True)
+    )
+    return [i for i in items if str(i.pk) not in opened]
 
 
 def disclosure_context(sar: SubjectAccessRequest) -> dict[str, Any]:

@@ -81,7 +81,7 @@ from .models import (
     SarStatus,
     SubjectAccessRequest,
 )
-from .selectors import part_contacts, sar_candidates, whom_to_ask
+from .selectors import bundle_version, part_contacts, sar_candidates, unreviewed_items, whom_to_ask
 
 # UK GDPR Art. 12(3): one month, extendable by two further months where complex.
 MONTHS_TO_ANSWER = 1
@@ -733,18 +733,27 @@ def restricted_duplicate_flag(*, actor: Actor, person: Person) -> int:
         .exists()
     ):
         return 0  # one cheap query for the usual case: nothing is restricted
-    fields = CandidateFields(
-        given_name=person.given_name,
-        family_name=person.family_name,
-        date_of_birth=person.date_of_birth,
-    )
-    strong = [
-        m
+    # Every name typed, not the primary alone: a name entered only as an alias or
+    # nickname is matched as the matcher matches it at entry (tester report 10, F5).
+    names = {_split_name(person.given_name, person.family_name)} | {
+        _split_name(n.given_name, n.family_name or person.family_name) for n in person.names.all()
+    }
+    best: dict[int, Any] = {}
+    for given, family in sorted(names):
+        if not (given or family):
+            continue
+        fields = CandidateFields(
+            given_name=given, family_name=family, date_of_birth=person.date_of_birth
+        )
         for m in match_person(
             actor, fields, limit=5, exclude_ids=(person.pk,), scope=_restricted_only
-        )
-        if m.percent >= STRONG_MATCH_PERCENT
-    ]
+        ):
+            if m.percent >= STRONG_MATCH_PERCENT and (
+                m.person.pk not in best or m.percent > best[m.person.pk].percent
+            ):
+                best[m.person.pk] = m
+    strong = [best[pk] for pk in sorted(best)]
+    creator = person.entity.created_by
     for match in strong:
         restriction = (
             Restriction.objects.filter(person_id=match.person.pk, lifted_at__isnull=True)
@@ -778,14 +787,36 @@ def restricted_duplicate_flag(*, actor: Actor, person: Person) -> int:
             recipients=recipients,
             kind="rights_restriction",
             title=f"New record {person.pk} may duplicate restricted record {match.person.pk}",
-            body="It was created by someone who cannot see the restricted record and was "
-            "not told of it. Compare the two and decide whether it is the same person: if "
-            "so, restrict it too.",
+            body=f"{creator_knew(creator, match.person)} Compare the two and decide whether "
+            "it is the same person: if so, restrict it too.",
             url=reverse("rights:duplicate", args=[alert.pk]),
             obj=alert,
             sender=actor,
         )
     return len(strong)
+
+
+def _split_name(given: str, family: str) -> tuple[str, str]:
+    """A whole name typed in one box (a nickname "Amelia Wood", used as the first name
+    when no name is known) as first and family names, as the requester's other names
+    are read (`sar_names`)."""
+    given, family = given.strip(), family.strip()
+    words = given.split()
+    if not family and len(words) > 1:
+        return " ".join(words[:-1]), words[-1]
+    return given, family
+
+
+def creator_knew(creator: User | None, restricted: Person) -> str:
+    """What is true of the new record's creator (tester report 10, F8): the owning
+    agency may open its restricted record, everyone else may not; nobody is warned of a
+    match when creating a record."""
+    if creator is not None and _opens(creator, restricted, restricted=True):
+        return (
+            "It was created by someone who may open the restricted record (their agency "
+            "holds it), but was not warned of the match when creating the new one."
+        )
+    return "It was created by someone who cannot see the restricted record, and was not told of it."
 
 
 def _creator(person: Person) -> list[User]:
@@ -1167,12 +1198,21 @@ def sar_extend(*, actor: Actor, sar_id: int, months: int, reason: str) -> Subjec
 
 
 @transaction.atomic
-def sar_confirm(*, actor: Actor, sar_id: int, person_ids: list[int]) -> SubjectAccessRequest:
+def sar_confirm(
+    *, actor: Actor, sar_id: int, person_ids: list[int], none: bool = False
+) -> SubjectAccessRequest:
     """IG confirms which of the records found are the requester's; the bundle is built
-    from every record about them, and each owning agency's IG is asked to approve."""
+    from every record about them, and each owning agency's IG is asked to approve. With
+    `none`, IG records that no record is theirs (none found, or none of those found):
+    the bundle starts empty, and intelligence naming them in words is still searched
+    (tester report 10, F3: "nothing held" while police intelligence named them)."""
     sar = _locked_sar(actor, sar_id, SarStatus.MATCHING)
     wanted = set(person_ids)
-    if not wanted:
+    if none and wanted:
+        raise ValidationError(
+            {"people": "You selected records and said none is theirs: choose one or the other"}
+        )
+    if not wanted and not none:
         raise ValidationError({"people": "Select the records that are the requester's"})
     found = {m.person.pk for m in sar_candidates(actor, sar)}
     if not wanted <= found:
@@ -1210,13 +1250,15 @@ def sar_confirm(*, actor: Actor, sar_id: int, person_ids: list[int]) -> SubjectA
     sar.status = SarStatus.REVIEW
     sar.save(update_fields=["status"])
     possible = _find_possible_entries(actor, sar, people, every)
-    for person in people:
+    subjects: list[Person | None] = [*people] or [None]
+    for person in subjects:
         audit.record(
             actor=actor,
             event="rights.sar_records_confirmed",
             obj=sar,
             subject=person,
-            justification=f"{sar.reference}: record confirmed as the requester's",
+            justification=f"{sar.reference}: "
+            + ("record confirmed as the requester's" if person else "no record is theirs"),
             details={"items": len(specs), "people": sorted(wanted), "possible_entries": possible},
         )
     agencies = {s.agency_id for s in specs} - {actor.agency_id}
@@ -1486,10 +1528,12 @@ def _check_exemption(exemption: str, reason: str) -> None:
 def _approval_reset(actor: Actor, sar: SubjectAccessRequest, item: BundleItem, done: str) -> None:
     """A part approved as it stood is approved no longer once it changes: its agency's IG
     must hear it, or the request waits on an approval nobody knows is missing (tester
-    report 1, F5). `done`: what happened to the record ("redacted words in")."""
+    report 1, F5). `done`: what happened to the record ("redacted words in"). A part
+    taken over is approved again by whoever took it over, so they are told, not its IG."""
+    takeover = PartTakeover.objects.filter(sar=sar, agency_id=item.agency_id).first()
     _tell(
         actor,
-        _ig_of({item.agency_id}),
+        [takeover.taken_by] if takeover is not None else _ig_of({item.agency_id}),
         kind="rights_request",
         title=f"{sar.reference}: your agency's approval was reset: please approve again",
         body=f"Your agency's approval of {sar.reference} was reset because "
@@ -1528,6 +1572,17 @@ def _changed(
     )
 
 
+_QUOTE_CLASS = {
+    "'": "['\u2018\u2019]",
+    "\u2018": "['\u2018\u2019]",
+    "\u2019": "['\u2018\u2019]",
+    '"': '["\u201c\u201d]',
+    "\u201c": '["\u201c\u201d]',
+    "\u201d": '["\u201c\u201d]',
+}
+_QUOTES = re.compile("[" + "".join(_QUOTE_CLASS) + "]")
+
+
 @transaction.atomic
 def sar_redact(
     *, actor: Actor, sar_id: int, item_id: int, phrase: str, exemption: str, reason: str
@@ -1544,7 +1599,9 @@ def sar_redact(
     sar, item = _item(actor, sar_id, item_id, redact=True)
     # Whole words: not preceded or followed by a letter or digit; spaces in the phrase
     # match any run of whitespace (the text has line breaks between fields).
-    words = [re.escape(w) for w in phrase.split()]
+    # A straight and a curly apostrophe (or quote) match each other: a phrase pasted from
+    # a letter has curly ones, the record typed straight ones, or the reverse (F12).
+    words = [_QUOTES.sub(lambda m: _QUOTE_CLASS[m.group()], re.escape(w)) for w in phrase.split()]
     pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
     spans = [(m.start(), m.end()) for m in pattern.finditer(item.text)]
     if not spans:
@@ -1676,10 +1733,11 @@ def sar_unwithhold(*, actor: Actor, sar_id: int, item_id: int, reason: str) -> B
 
 @transaction.atomic
 def sar_take_over(*, actor: Actor, sar_id: int, agency_id: int, reason: str) -> PartTakeover:
-    """The handling IG takes over another agency's part that agency has not approved (it
-    did not answer in time): audited with the reason, that agency's IG told and its
-    "approve your part" item resolved. Only then may the handling IG read, redact and
-    withhold those records, and disclose. Never a police agency's part (ADR 0025)."""
+    """The handling IG takes over another agency's part that agency has not approved:
+    audited with the reason, that agency's IG told and its "approve your part" item
+    resolved. Only then may the handling IG read, redact and withhold those records; the
+    part is disclosed once the officer who took it over has opened each record and
+    approved it (`sar_approve` with its agency). Never a police agency's part (ADR 0025)."""
     if len(reason.strip()) < OVERRIDE_MIN_LENGTH:
         raise ValidationError(
             {
@@ -1703,8 +1761,13 @@ def sar_take_over(*, actor: Actor, sar_id: int, agency_id: int, reason: str) -> 
         raise Http404("No part found.")
     if AgencyApproval.objects.filter(sar=sar, agency_id=agency_id).exists():
         raise Conflict("That agency has approved its part meanwhile: nothing to take over.")
-    if PartTakeover.objects.filter(sar=sar, agency_id=agency_id).exists():
-        raise Conflict("That part has already been taken over.")
+    already = PartTakeover.objects.filter(sar=sar, agency_id=agency_id).select_related("taken_by")
+    if already:
+        t = already[0]
+        raise Conflict(
+            f"That part has already been taken over by {_name(t.taken_by)} at "
+            f"{timezone.localtime(t.taken_at):%H:%M}."
+        )
     agency = Agency.objects.get(pk=agency_id)
     takeover = PartTakeover.objects.create(
         sar=sar, agency=agency, reason=reason.strip(), taken_by=actor, taken_at=timezone.now()
@@ -1737,9 +1800,8 @@ def sar_take_over(*, actor: Actor, sar_id: int, agency_id: int, reason: str) -> 
             recipients=told.users,
             kind="rights_request",
             title=f"{sar.reference}: {agency_of(actor).name} took over your agency's part",
-            body="Your part was not approved in time, so the handling information governance "
-            "now reviews and discloses it; the reason is on the request. Nothing is asked of "
-            "you.",
+            body="The handling information governance now reviews your part, approves it and "
+            "discloses it; the reason it gave is on the request. Nothing is asked of you.",
             url=reverse("rights:sar-detail", args=[sar.pk]),
             obj=sar,
             sender=actor,
@@ -1762,13 +1824,16 @@ def sar_take_over(*, actor: Actor, sar_id: int, agency_id: int, reason: str) -> 
 
 
 @transaction.atomic
-def sar_approve(*, actor: Actor, sar_id: int) -> AgencyApproval:
+def sar_approve(*, actor: Actor, sar_id: int, agency_id: int | None = None) -> AgencyApproval:
     """The actor's agency approves its part as it stands; a second submit returns the
-    approval already recorded."""
+    approval already recorded. With another `agency_id`: the officer who took that part
+    over approves it (`_approve_taken_over`)."""
     sar = lock(access_sar_by_id(actor, sar_id))
     if sar.status != SarStatus.REVIEW:
         raise Conflict(f"{sar.reference} is not awaiting approval.")
     require_sar_identity_checked(sar)
+    if agency_id is not None and agency_id != actor.agency_id:
+        return _approve_taken_over(actor, sar, require_id(agency_id))
     agency_id = actor.agency_id
     if (
         agency_id is None
@@ -1805,6 +1870,41 @@ def sar_approve(*, actor: Actor, sar_id: int) -> AgencyApproval:
     return approval
 
 
+def _approve_taken_over(actor: Actor, sar: SubjectAccessRequest, agency_id: int) -> AgencyApproval:
+    """A part taken over is approved as a deliberate step by the officer who took it
+    over, once they have opened each of its records still going out on its page (the
+    consultation the audit log keeps): taking it over reads nothing (tester report 10,
+    F4). Its approval is then void on any change, as any agency's."""
+    takeover = (
+        PartTakeover.objects.filter(sar=sar, agency_id=agency_id).select_related("agency").first()
+    )
+    if takeover is None or takeover.taken_by_id != actor.pk:
+        raise Http404("No part found.")
+    existing = AgencyApproval.objects.filter(sar=sar, agency_id=agency_id).first()
+    if existing is not None:
+        return existing
+    unread = unreviewed_items(sar, agency_id, actor)
+    if unread:
+        raise ValidationError(
+            f"Open each of {takeover.agency.name}'s records before approving its part: "
+            f"{len(unread)} not opened yet ({', '.join(i.title for i in unread[:5])}"
+            + (", …" if len(unread) > 5 else "")
+            + ")"
+        )
+    approval = AgencyApproval.objects.create(
+        sar=sar, agency_id=agency_id, approved_by=actor, approved_at=timezone.now()
+    )
+    audit.record(
+        actor=actor,
+        event="rights.sar_part_approved",
+        obj=sar,
+        justification=f"{sar.reference}: {takeover.agency.name}'s part approved by "
+        f"{agency_of(actor).name}, which took it over",
+        details={"agency": agency_id, "taken_over": True},
+    )
+    return approval
+
+
 def unapproved_agencies(
     sar: SubjectAccessRequest, *, police: bool = False, handler: Actor | None = None
 ) -> list[str]:
@@ -1823,10 +1923,14 @@ def unapproved_agencies(
             Q(withheld_exemption__gt="") & Q(withheld_by__agency_id=F("agency_id"))
         )
     else:
-        items = items.filter(withheld_exemption="").exclude(
-            agency_id__in=PartTakeover.objects.filter(sar=sar).values("agency_id")
-        )
+        # A part taken over is not approved by the takeover: the officer who took it over
+        # approves it, after opening its records (sar_approve; tester report 10, F4).
+        items = items.filter(withheld_exemption="")
     return sorted({i.agency.name for i in items})
+
+
+def _name(user: User) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 def undecided_message(count: int) -> str:
@@ -1842,11 +1946,19 @@ OVERRIDE_MIN_LENGTH = 20
 
 
 @transaction.atomic
-def sar_disclose(*, actor: Actor, sar_id: int, recipient: str, method: str) -> SubjectAccessRequest:
-    """Final disclosure: every agency with a record going out has approved its part, or
-    the handling IG took it over (`sar_take_over`), so nothing leaves that nobody at the
-    Hub could read. A police agency's part is never taken over: it waits for police IG.
-    Every "approve your part" item still open is resolved."""
+def sar_disclose(
+    *, actor: Actor, sar_id: int, recipient: str, method: str, version: str | None = None
+) -> SubjectAccessRequest:
+    """Final disclosure: every agency with a record going out has approved its part
+    (a part the handling IG took over, by the officer who took it over), so nothing
+    leaves that nobody at the Hub read. A police agency's part is never taken over: it
+    waits for police IG. Every "approve your part" item still open is resolved.
+
+    `version` is `selectors.bundle_version` as the disclosing page showed it: a change
+    to the bundle since (a colleague's redaction, withholding, approval) is a Conflict,
+    so nobody discloses a bundle they did not see (tester report 10, F2). Every change
+    that resets an approval locks the request row first, as this does, so the two run
+    one after the other and the check sees the other's result."""
     errors = {}
     if not recipient.strip():
         errors["recipient"] = "Enter who the disclosure is sent to"
@@ -1855,6 +1967,12 @@ def sar_disclose(*, actor: Actor, sar_id: int, recipient: str, method: str) -> S
     if errors:
         raise ValidationError(errors)
     sar = _locked_sar(actor, sar_id, SarStatus.REVIEW)
+    if version and version != bundle_version(sar):
+        raise Conflict(
+            f"{sar.reference}'s bundle changed after you opened the page (a redaction, a "
+            "withholding, an approval or a record added): nothing was disclosed. Review it "
+            "as it is now, then disclose"
+        )
     require_sar_identity_checked(sar)
     # Every entry that names the requester in words must be decided first: one left
     # undecided may be theirs and would be missing from the disclosure (Art. 15).
@@ -1873,11 +1991,18 @@ def sar_disclose(*, actor: Actor, sar_id: int, recipient: str, method: str) -> S
             )
         )
     waiting = unapproved_agencies(sar, handler=actor)
+    taken = {
+        t.agency.name: t
+        for t in PartTakeover.objects.filter(sar=sar).select_related("agency", "taken_by")
+    }
     if waiting:
         raise ValidationError(
             "; ".join(
-                f"{name} has not approved its part: wait for its approval, or take over its "
-                "part (with the reason) and review its records yourself before disclosing"
+                f"{name}'s part was taken over by {_name(taken[name].taken_by)}, who must "
+                "open each of its records and then approve it"
+                if name in taken
+                else f"{name} has not approved its part: wait for its approval, or take over "
+                "its part (with the reason), review its records and approve it yourself"
                 for name in waiting
             )
         )

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.forms import Textarea, TextInput
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,6 +48,20 @@ def changed_meanwhile(exc: Conflict) -> str:
     """The form-level message for a race lost on a page whose form is shown again (409),
     as the Conflict page words it (templates/409.html)."""
     return f"Someone else changed this record: {exc} Nothing you sent was saved."
+
+
+def errors_to(form: Any) -> Any:
+    """`form`, ready to take a service's errors: a button with no fields ("About them:
+    include", "Approve") leaves its page's form unbound, with nothing cleaned to add an
+    error to (tester report 10, F1: a 500), so it is given an empty one."""
+    if not form.is_bound:
+        form.cleaned_data = {}
+    return form
+
+
+def add_conflict(form: Any, exc: Conflict) -> None:
+    """The race lost, on the form shown again (409)."""
+    errors_to(form).add_error(None, changed_meanwhile(exc))
 
 
 @login_required
@@ -306,6 +321,9 @@ def duplicate_alert(request: AuthenticatedHttpRequest, alert_id: int) -> HttpRes
             "alert": alert,
             "restricted": restricted,
             "new": new,
+            "creator_knew": services.creator_knew(
+                alert.person.entity.created_by, alert.restriction.person
+            ),
             "form": form,
             "action": action,
             "action_label": DUPLICATE_ACTIONS.get(action, ""),
@@ -361,6 +379,18 @@ def sar_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "rights/sar_new.html", {"form": form, "nav": "rights"})
 
 
+def _typed(form: Any) -> list[tuple[str, str]]:
+    """What was typed in a form's text boxes, shown back after a lost race even where the
+    form itself is no longer offered (the request disclosed meanwhile)."""
+    return [
+        (str(field.label), str(field.value()).strip())
+        for field in form
+        if not field.is_hidden
+        and isinstance(field.field.widget, (TextInput, Textarea))
+        and str(field.value() or "").strip()
+    ]
+
+
 def _confirm_choices(user: Actor, matches: list[Any]) -> list[tuple[int, str]]:
     out = []
     for m in matches:
@@ -395,6 +425,8 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
         services.sar_confirm_identity(actor=request.user, sar_id=sar.pk)
         messages.success(request, f"{sar.reference}: the requester's identity is confirmed.")
         return redirect("rights:sar-detail", sar_id=sar.pk)
+    status = 200
+    target = {"confirm": confirm_form, "extend": extend_form}.get(action, disclose_form)
     if request.method == "POST":
         try:
             if action == "confirm" and handler and confirm_form.is_valid():
@@ -405,27 +437,49 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
                 )
                 messages.success(request, "Records confirmed: the bundle is ready to review.")
                 return redirect("rights:sar-detail", sar_id=sar.pk)
+            if action == "confirm_none" and handler:
+                # No record is theirs: intelligence naming them in words is still searched.
+                services.sar_confirm(actor=request.user, sar_id=sar.pk, person_ids=[], none=True)
+                messages.success(
+                    request, "Recorded: no record is the requester's. The bundle is ready."
+                )
+                return redirect("rights:sar-detail", sar_id=sar.pk)
             if action == "extend" and handler and extend_form.is_valid():
                 services.sar_extend(actor=request.user, sar_id=sar.pk, **extend_form.cleaned_data)
                 messages.success(request, f"{sar.reference}: time limit extended.")
                 return redirect("rights:sar-detail", sar_id=sar.pk)
             if action == "approve":
-                services.sar_approve(actor=request.user, sar_id=sar.pk)
-                messages.success(request, "Your agency's part is approved.")
+                part = request.POST.get("agency", "")
+                approval = services.sar_approve(
+                    actor=request.user,
+                    sar_id=sar.pk,
+                    agency_id=int(part) if part.isdigit() else None,
+                )
+                messages.success(request, f"{approval.agency.name}'s part is approved.")
                 return redirect("rights:sar-detail", sar_id=sar.pk)
             if action == "disclose" and handler and disclose_form.is_valid():
                 services.sar_disclose(
-                    actor=request.user, sar_id=sar.pk, **disclose_form.cleaned_data
+                    actor=request.user,
+                    sar_id=sar.pk,
+                    version=request.POST.get("version", ""),
+                    **disclose_form.cleaned_data,
                 )
                 messages.success(request, f"{sar.reference} disclosed.")
                 return redirect("rights:sar-detail", sar_id=sar.pk)
-            if action not in ("confirm", "extend", "approve", "disclose") or not handler:
+            if (
+                action not in ("confirm", "confirm_none", "extend", "approve", "disclose")
+                or not handler
+            ):
                 raise Http404("No such action.")
-        except Conflict:
-            raise
+        except Conflict as exc:
+            if action not in ("extend", "disclose") or not target.is_bound:
+                raise
+            # Lost a race: the form again with what was typed (tester report 10, F11).
+            add_conflict(target, exc)
+            status = 409
+            sar = access.access_sar_by_id(request.user, sar.pk)  # as it is now
         except ValidationError as exc:
-            target = {"confirm": confirm_form, "extend": extend_form}.get(action, disclose_form)
-            apply_service_errors(target, exc)
+            apply_service_errors(errors_to(target), exc)
     possible = list(selectors.possible_entries(request.user, sar))
     if request.method == "GET":
         if matches:
@@ -452,8 +506,11 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
             "possible": possible,
             "undecided": sum(1 for e in possible if e.is_open),
             "my_agency": getattr(request.user, "agency_id", None),
+            "bundle_version": selectors.bundle_version(sar),
+            "kept": _typed(target) if status == 409 else [],
             "nav": "rights",
         },
+        status=status,
     )
 
 
@@ -560,7 +617,7 @@ def sar_possible(request: AuthenticatedHttpRequest, sar_id: int, entry_id: int) 
                     reason=form.cleaned_data["reason"] if action == "not_them" else "",
                 )
             except Conflict as exc:
-                form.add_error(None, changed_meanwhile(exc))
+                add_conflict(form, exc)
                 status = 409
                 entry = selectors.access_possible_entry(request.user, sar, entry.pk)
             except ValidationError as exc:
@@ -593,30 +650,40 @@ def sar_possible(request: AuthenticatedHttpRequest, sar_id: int, entry_id: int) 
 def sar_take_over(request: AuthenticatedHttpRequest, sar_id: int, agency_id: int) -> HttpResponse:
     """The handling IG takes over an agency's unapproved part (never a police agency's)."""
     sar = access.access_sar_by_id(request.user, sar_id)
+    # Taken over (or approved) meanwhile: a POST still goes to the service, which says so
+    # (409, the reason kept) rather than "Page not found" (tester report 10, F9).
     part = next(
         (
             p
             for p in selectors.sar_parts(sar, viewer=request.user)
-            if p["agency"].pk == agency_id and p["can_take_over"]
+            if p["agency"].pk == agency_id
+            and (
+                p["can_take_over"]
+                or (request.method == "POST" and access.can_take_over(request.user, sar, agency_id))
+            )
         ),
         None,
     )
     if part is None:
         raise Http404("No part found.")
     form = TakeOverForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.sar_take_over(
                 actor=request.user, sar_id=sar.pk, agency_id=agency_id, **form.cleaned_data
             )
+        except Conflict as exc:
+            add_conflict(form, exc)
+            status = 409
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             told = selectors.part_contacts([agency_id])[agency_id]
             messages.success(
                 request,
-                f"You took over {part['agency'].name}'s part: review its records before "
-                "disclosing. "
+                f"You took over {part['agency'].name}'s part: open each of its records, then "
+                "approve it before disclosing. "
                 + (
                     f"Told: {told.said}."
                     if told.users
@@ -630,6 +697,7 @@ def sar_take_over(request: AuthenticatedHttpRequest, sar_id: int, agency_id: int
         request,
         "rights/sar_take_over.html",
         {"sar": sar, "part": part, "form": form, "nav": "rights"},
+        status=status,
     )
 
 

@@ -205,6 +205,13 @@ def test_another_agencys_part_is_taken_over_before_disclosure(
     assert part["taken_over"] and part["taken_over_reason"] == REASON and not part["police"]
     police_part = next(p for p in detail["parts"] if p["agency"] == "Testshire Police")
     assert police_part["police"] and not police_part["taken_over"]
+    # Taken over is not approved: the officer who took it over opens each record and
+    # approves the part, a step of its own (tester report 10, F4).
+    with pytest.raises(ValidationError, match="must open each of its records"):
+        _disclose(ig, sar)
+    for item in sar.items.filter(agency_id=school_ig.agency_id):
+        _client(ig).get(reverse("rights:sar-item", args=[sar.pk, item.pk]))
+    services.sar_approve(actor=ig, sar_id=sar.pk, agency_id=school_ig.agency_id)
     done = _disclose(ig, sar)
     assert "Testshire Academy's part taken over: " + REASON in done.override_reason
     row = AuditEvent.objects.get(event="rights.sar_disclosed")

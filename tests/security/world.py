@@ -670,8 +670,10 @@ def _settle_parts(actor: Any, sar_id: int) -> None:
     from cairn.accounts.models import User as _User
     from cairn.accounts.roles import AgencyKind as _Kind
     from cairn.accounts.roles import Role as _Role
+    from cairn.rights import selectors as _rights_selectors
     from cairn.rights import services as _rights
     from cairn.rights.models import BundleItem as _Item
+    from cairn.rights.models import SubjectAccessRequest as _SAR
 
     items = _Item.objects.filter(sar_id=sar_id).exclude(agency_id=actor.agency_id)
     for agency_id in sorted(set(items.values_list("agency_id", flat=True))):
@@ -687,3 +689,8 @@ def _settle_parts(actor: Any, sar_id: int) -> None:
                 agency_id=agency_id,
                 reason="No information governance at the agency to approve its part",
             )
+            # Taken over is not approved: the taker opens each record, then approves.
+            sar = _SAR.objects.get(pk=sar_id)
+            for item in items.filter(agency_id=agency_id):
+                _rights_selectors.consult_sar(actor, sar, obj=item, justification="Reviewed")
+            _rights.sar_approve(actor=actor, sar_id=sar_id, agency_id=agency_id)
