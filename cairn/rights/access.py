@@ -336,3 +336,15 @@ def can_review_possible_entries(user: Actor, sar: SubjectAccessRequest) -> bool:
     (`bundle_holds`; a partner's bundle holds no police-only record, so none is searched
     for). The IG of an agency holding one sees it once included, as an item of its part."""
     return is_sar_handler(user, sar) and bundle_holds(user, police_only=True)
+
+
+def can_name_source(user: Actor, sar: SubjectAccessRequest, item: BundleItem) -> bool:
+    """Whether the bundle names the partner that gave the police an intelligence entry
+    (`BundleItem.disclosed_as`) is the handling police IG's decision: the source
+    exemption is the police's to weigh (DPA 2018 s.45(4))."""
+    return bool(
+        is_sar_handler(user, sar)
+        and user.is_police
+        and item.record_type == "intelligence"
+        and item.agency_id not in police_agencies()
+    )

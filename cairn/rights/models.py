@@ -5,6 +5,8 @@ keeps the old values) and withheld through `Entity.restricted_since`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -343,6 +345,14 @@ class BundleItem(models.Model):
     withheld_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # The agency the requester is told holds the record, where that is not `agency`:
+    # intelligence a partner gave the police is police intelligence, held by the force,
+    # and naming the partner would tell the subject who informed on them (outside tester
+    # 9, F3). None: the holding agency is named. The handling IG may name the source
+    # deliberately (services.sar_name_source), which clears it.
+    disclosed_as = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     position = models.PositiveIntegerField(default=0)
     # Set per viewer by the selectors (cairn.rights.access.can_see_item); hidden unless
     # they say so, so a page that forgets to ask shows the placeholder.
@@ -362,6 +372,15 @@ class BundleItem(models.Model):
     @property
     def withheld(self) -> bool:
         return bool(self.withheld_exemption)
+
+    @property
+    def holder(self) -> Any:
+        """The agency the requester reads as holding the record (`disclosed_as`)."""
+        return self.disclosed_as if self.disclosed_as_id else self.agency
+
+    @property
+    def source_hidden(self) -> bool:
+        return self.disclosed_as_id is not None
 
 
 class Redaction(models.Model):

@@ -294,7 +294,9 @@ def sar_items(
 ) -> list[BundleItem]:
     """The bundle's items (one agency's part, or all), each marked `shown` if `viewer`
     may read its content."""
-    qs = sar.items.select_related("agency", "withheld_by__agency").prefetch_related("redactions")
+    qs = sar.items.select_related("agency", "disclosed_as", "withheld_by__agency").prefetch_related(
+        "redactions"
+    )
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)
     if viewer is not None:
@@ -446,7 +448,7 @@ def disclosure_context(sar: SubjectAccessRequest) -> dict[str, Any]:
         if not item.withheld
     ]
     withheld = sorted(
-        (item.agency.name, Exemption.disclosed_label(item.withheld_exemption))
+        (item.holder.name, Exemption.disclosed_label(item.withheld_exemption))
         for item in bundle_items
         if item.withheld and item.withheld_exemption not in NEITHER_CONFIRM_NOR_DENY
     )
@@ -461,7 +463,7 @@ def disclosure_context(sar: SubjectAccessRequest) -> dict[str, Any]:
 
 def sar_item(sar: SubjectAccessRequest, item_id: int, *, viewer: Actor) -> BundleItem:
     item = (
-        sar.items.select_related("agency", "withheld_by__agency")
+        sar.items.select_related("agency", "disclosed_as", "withheld_by__agency")
         .prefetch_related("redactions")
         .filter(pk=require_id(item_id))
         .first()

@@ -1203,6 +1203,7 @@ def sar_confirm(*, actor: Actor, sar_id: int, person_ids: list[int]) -> SubjectA
             police_only=s.police_only,
             text=s.text,
             recipients=list(s.recipients),
+            disclosed_as_id=_disclosed_as(actor, s.record_type, s.agency_id),
             position=i,
         )
         for i, s in enumerate(specs)
@@ -1280,6 +1281,20 @@ def sar_confirm(*, actor: Actor, sar_id: int, person_ids: list[int]) -> SubjectA
                 obj=sar,
             )
     return sar
+
+
+# Record types that are intelligence given to the police: held by the force, whoever gave it.
+POLICE_INTELLIGENCE_TYPES = ("intelligence",)
+
+
+def _disclosed_as(actor: Actor, record_type: str, agency_id: int) -> int | None:
+    """The police agency a partner's intelligence is disclosed as held by (ADR 0025,
+    amendment of 2026-12-07): the handling police IG's force, so the requester is not told
+    which partner informed on them. None for every other record (its agency is named).
+    Intelligence is in police IG's bundles only (`bundle_holds`)."""
+    if record_type not in POLICE_INTELLIGENCE_TYPES or agency_id in police_agencies():
+        return None
+    return actor.agency_id if actor.is_police and actor.agency_id else None
 
 
 def sar_names(sar: SubjectAccessRequest, people: list[Person]) -> list[tuple[str, str]]:
@@ -1437,6 +1452,7 @@ def _include_entry(
         police_only=spec.police_only,
         text=spec.text,
         recipients=list(spec.recipients),
+        disclosed_as_id=_disclosed_as(actor, spec.record_type, spec.agency_id),
         position=position,
     )
     voided, _ = AgencyApproval.objects.filter(sar=sar, agency_id=item.agency_id).delete()
@@ -1671,6 +1687,51 @@ def sar_unwithhold(*, actor: Actor, sar_id: int, item_id: int, reason: str) -> B
     )
     if voided:
         _approval_reset(actor, sar, item, "undid the withholding of")
+    return item
+
+
+# Naming a partner as the source is a deliberate act the requester may hold against it.
+NAME_SOURCE_MIN_LENGTH = 20
+
+
+@transaction.atomic
+def sar_name_source(
+    *, actor: Actor, sar_id: int, item_id: int, named: bool, reason: str
+) -> BundleItem:
+    """The handling police IG decides whether a partner's intelligence goes out naming
+    that partner as the one holding it (and so its source), or as held by the police (the
+    default: `_disclosed_as`). Audited with the reason; the holding agency's approval, if
+    given, is void, as for any change to what goes out."""
+    text = reason.strip()
+    if not text:
+        raise ValidationError({"reason": "Enter why the source is named, or no longer named"})
+    if says_too_little(text, NAME_SOURCE_MIN_LENGTH):
+        raise ValidationError(
+            {"reason": f"Say why in a sentence (at least {NAME_SOURCE_MIN_LENGTH} characters)"}
+        )
+    sar, item = _item(actor, sar_id, item_id, redact=True)
+    if not is_sar_handler(actor, sar) or item.record_type not in POLICE_INTELLIGENCE_TYPES:
+        raise Http404("No item found.")
+    hidden_as = None if named else _disclosed_as(actor, item.record_type, item.agency_id)
+    if named and not item.source_hidden:
+        raise Conflict("The source is already named.")
+    if not named and (item.source_hidden or hidden_as is None):
+        raise Conflict("The source is already not named.")
+    item.disclosed_as_id = hidden_as
+    item.save(update_fields=["disclosed_as"])
+    voided, _ = AgencyApproval.objects.filter(sar=sar, agency_id=item.agency_id).delete()
+    audit.record(
+        actor=actor,
+        event="rights.sar_source_named" if named else "rights.sar_source_hidden",
+        obj=item,
+        subject=sar.people.order_by("pk").values_list("pk", flat=True).first(),
+        justification=f"{sar.reference}: {text[:400]}",
+        details={"agency": item.agency_id, "reason": text[:500], "approval_voided": bool(voided)},
+    )
+    if voided:
+        _approval_reset(
+            actor, sar, item, "named your agency as the source of" if named else "stopped naming"
+        )
     return item
 
 

@@ -27,6 +27,7 @@ from .forms import (
     ConfirmForm,
     DiscloseForm,
     ExtendForm,
+    NameSourceForm,
     NotThemForm,
     ReasonForm,
     RectifyForm,
@@ -457,6 +458,9 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
     )
 
 
+SOURCE_ACTIONS = ("name_source", "hide_source")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def sar_item(request: AuthenticatedHttpRequest, sar_id: int, item_id: int) -> HttpResponse:
@@ -473,17 +477,34 @@ def sar_item(request: AuthenticatedHttpRequest, sar_id: int, item_id: int) -> Ht
     # Its own prefix: both forms have an exemption and a reason on the one page.
     withhold_form = WithholdForm(post if action == "withhold" else None, prefix="withhold")
     unwithhold_form = UnwithholdForm(post if action == "unwithhold" else None, prefix="undo")
-    form = {"redact": redact_form, "unwithhold": unwithhold_form}.get(action, withhold_form)
+    # Naming (or no longer naming) a partner as the source of its intelligence (ADR 0025).
+    can_name_source = can_redact and access.can_name_source(request.user, sar, item)
+    source_form = NameSourceForm(post if action in SOURCE_ACTIONS else None, prefix="source")
+    form = {
+        "redact": redact_form,
+        "unwithhold": unwithhold_form,
+        "name_source": source_form,
+        "hide_source": source_form,
+    }.get(action, withhold_form)
     if request.method == "POST":
         if (
-            action not in ("redact", "withhold", "unwithhold")
+            action not in ("redact", "withhold", "unwithhold", *SOURCE_ACTIONS)
             or (action == "redact" and not can_redact)
             or (action == "unwithhold" and not can_unwithhold)
+            or (action in SOURCE_ACTIONS and not can_name_source)
         ):
             raise Http404("No such action.")
         if form.is_valid():
             try:
-                if action == "redact":
+                if action in SOURCE_ACTIONS:
+                    services.sar_name_source(
+                        actor=request.user,
+                        sar_id=sar.pk,
+                        item_id=item.pk,
+                        named=action == "name_source",
+                        **form.cleaned_data,
+                    )
+                elif action == "redact":
                     services.sar_redact(
                         actor=request.user, sar_id=sar.pk, item_id=item.pk, **form.cleaned_data
                     )
@@ -503,6 +524,9 @@ def sar_item(request: AuthenticatedHttpRequest, sar_id: int, item_id: int) -> Ht
                 done = {
                     "unwithhold": "The record is back in the disclosure.",
                     "redact": "Redaction recorded.",
+                    "name_source": f"The disclosure names {item.agency.name} as holding "
+                    "this record.",
+                    "hide_source": "The disclosure gives this record as held by the police.",
                 }
                 messages.success(
                     request, done.get(action, "The record is withheld from the disclosure.")
@@ -524,6 +548,8 @@ def sar_item(request: AuthenticatedHttpRequest, sar_id: int, item_id: int) -> Ht
             "redact_form": redact_form,
             "withhold_form": withhold_form,
             "unwithhold_form": unwithhold_form,
+            "can_name_source": can_name_source,
+            "source_form": source_form,
             "nav": "rights",
         },
     )

@@ -1,0 +1,189 @@
+"""What a subject access disclosure must not do to other people (outside tester 9, ADR
+0025, amendment of 2026-12-07): name the partner that gave the police intelligence about
+the requester (F3), leave words redacted in one record readable in another (F1), or let
+another person's name, a grading or a police method go out on an approval nobody looked
+at (F4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from cairn.accounts.models import User
+from cairn.audit.models import AuditEvent
+from cairn.core.concurrency import Conflict
+from cairn.intelligence import services as intel
+from cairn.pole.models import Person
+from cairn.rights import selectors, services
+from cairn.rights.models import BundleItem, SubjectAccessRequest
+
+from ..intelligence.conftest import intel_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def daniel(make_person: Callable[..., Person], users: dict[str, User]) -> Person:
+    # The police's record: the only records of the Trust are what it told the police.
+    return make_person(
+        users["fib_officer"],
+        given_name="Daniel",
+        family_name="Examplestewart",
+        category="person_of_concern",
+        date_of_birth=dt.date(1984, 10, 11),
+        hub_shared=True,
+    )
+
+
+def _entry(actor: User, person: Person, where: str, what: str) -> Any:
+    """An entry matched at entry to `person`, so it is in the police's bundle."""
+    mention = {
+        "kind": "person",
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "entity_id": person.pk,
+    }
+    return intel.submission_create(
+        actor=actor,
+        data=intel_data(
+            subject_description="Daniel, about 42",
+            where=where,
+            what=what,
+            mentions=[mention],
+        ),
+    )
+
+
+def _sar(ig: User, person: Person) -> SubjectAccessRequest:
+    logged = services.sar_log(
+        confirm_duplicate=True,
+        actor=ig,
+        requester="Daniel Examplestewart",
+        requester_kind="subject",
+        authority_checked=True,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        date_of_birth=person.date_of_birth,
+        other_names="",
+        received_on=timezone.localdate(),
+    )
+    return services.sar_confirm(actor=ig, sar_id=logged.pk, person_ids=[person.pk])
+
+
+def _pdf_text(sar: SubjectAccessRequest) -> str:
+    """The disclosure PDF's HTML, as WeasyPrint is given it."""
+    sar.refresh_from_db()
+    return render_to_string("rights/sar_pdf.html", selectors.disclosure_context(sar))
+
+
+def _item(sar: SubjectAccessRequest, agency: Any) -> BundleItem:
+    return sar.items.get(record_type="intelligence", agency=agency)
+
+
+@pytest.fixture
+def partner_entry_sar(
+    users: dict[str, User], daniel: Person, police_ig: User
+) -> SubjectAccessRequest:
+    # The Trust's practitioner gives the police intelligence about him.
+    _entry(
+        users["practitioner"],
+        daniel,
+        "Outside the shops on Example Parade",
+        "Seen passing small packages to boys in school uniform.",
+    )
+    return _sar(police_ig, daniel)
+
+
+def _disclose(sar: SubjectAccessRequest, police_ig: User, users: dict[str, User]) -> None:
+    services.sar_approve(actor=users["ig_admin"], sar_id=sar.pk)
+    services.sar_disclose(
+        actor=police_ig, sar_id=sar.pk, recipient="Daniel Examplestewart", method="post"
+    )
+
+
+# F3: the partner that informed the police is not named -----------------------------------
+
+
+def test_a_partners_intelligence_goes_out_as_held_by_the_police(
+    partner_entry_sar: SubjectAccessRequest,
+    police_ig: User,
+    users: dict[str, User],
+    agencies: dict[str, Any],
+) -> None:
+    sar = partner_entry_sar
+    item = _item(sar, agencies["trust"])
+    # Still the Trust's part to approve: only what the requester reads changes.
+    assert item.agency == agencies["trust"] and item.holder == agencies["police"]
+    _disclose(sar, police_ig, users)
+    html = _pdf_text(sar)
+    assert "Seen passing small packages" in html
+    trust = agencies["trust"].name.replace("'", "&#x27;")
+    # Not as holder, source, retention line or anywhere else.
+    assert trust not in html and agencies["trust"].name not in html
+    assert f"Held by {agencies['police'].name}" in html
+    assert f"Intelligence held by {agencies['police'].name}" in html
+
+
+def test_police_ig_may_name_the_source_deliberately_audited(
+    partner_entry_sar: SubjectAccessRequest,
+    police_ig: User,
+    users: dict[str, User],
+    agencies: dict[str, Any],
+) -> None:
+    sar = partner_entry_sar
+    item = _item(sar, agencies["trust"])
+    services.sar_approve(actor=users["ig_admin"], sar_id=sar.pk)
+    with pytest.raises(ValidationError):
+        services.sar_name_source(
+            actor=police_ig, sar_id=sar.pk, item_id=item.pk, named=True, reason="ok"
+        )
+    services.sar_name_source(
+        actor=police_ig,
+        sar_id=sar.pk,
+        item_id=item.pk,
+        named=True,
+        reason="The requester was told at the time that the Trust had reported it.",
+    )
+    item.refresh_from_db()
+    assert item.holder == agencies["trust"]
+    row = AuditEvent.objects.get(event="rights.sar_source_named")
+    assert row.details["approval_voided"] is True
+    # What the Trust approved changed: it approves again.
+    assert not sar.approvals.exists()
+    services.sar_approve(actor=users["ig_admin"], sar_id=sar.pk)
+    with pytest.raises(Conflict):
+        services.sar_name_source(
+            actor=police_ig,
+            sar_id=sar.pk,
+            item_id=item.pk,
+            named=True,
+            reason="A second press of the same button.",
+        )
+    services.sar_disclose(
+        actor=police_ig, sar_id=sar.pk, recipient="Daniel Examplestewart", method="post"
+    )
+    assert f"Held by {agencies['trust'].name}".replace("'", "&#x27;") in _pdf_text(sar)
+
+
+def test_only_the_handling_police_ig_names_a_source(
+    partner_entry_sar: SubjectAccessRequest, users: dict[str, User], agencies: dict[str, Any]
+) -> None:
+    sar = partner_entry_sar
+    item = _item(sar, agencies["trust"])
+    client = Client()
+    client.force_login(users["ig_admin"])  # the Trust's IG: its own part, not the source call
+    response = client.post(
+        reverse("rights:sar-item", args=[sar.pk, item.pk]),
+        {"action": "name_source", "source-reason": "We would like to be named, please."},
+    )
+    assert response.status_code == 404
+    item.refresh_from_db()
+    assert item.source_hidden
