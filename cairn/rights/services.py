@@ -1456,6 +1456,8 @@ def _include_entry(
         position=position,
     )
     voided, _ = AgencyApproval.objects.filter(sar=sar, agency_id=item.agency_id).delete()
+    # Words redacted elsewhere in the bundle are redacted in it too (ADR 0025, 2026-12-07).
+    _redact_as_bundle(actor, sar, item)
     if voided:
         _approval_reset(actor, sar, item, "included")
     elif new_part and item.agency_id != actor.agency_id:
@@ -1544,12 +1546,24 @@ def _changed(
     )
 
 
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """Whole words: not preceded or followed by a letter or digit; spaces in the phrase
+    match any run of whitespace (the text has line breaks between fields)."""
+    words = [re.escape(w) for w in phrase.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
 @transaction.atomic
 def sar_redact(
     *, actor: Actor, sar_id: int, item_id: int, phrase: str, exemption: str, reason: str
 ) -> list[Redaction]:
-    """Redacts every occurrence of `phrase` in the item's text as whole words
-    (case-insensitive): "Al" redacts "Al" and "al", never the "al" in "Alice"."""
+    """Redacts every occurrence of `phrase` as whole words (case-insensitive: "Al" redacts
+    "Al" and "al", never the "al" in "Alice") in the item's text and in every other record
+    of the bundle (ADR 0025, amendment of 2026-12-07): words redacted in one record and
+    left in another go out all the same (outside tester 9, F1). Each record changed is
+    audited and its agency's approval, if given, is void; a record of another agency is
+    redacted too, unread (the safe direction, as a withholding), and never counted back
+    to the actor, so a phrase cannot be probed for in a part one may not read."""
     _check_exemption(exemption, reason)
     if not phrase.strip():
         raise ValidationError({"phrase": "Enter the words to redact, as they appear in the text"})
@@ -1558,28 +1572,94 @@ def sar_redact(
             {"phrase": f"Enter at least {MIN_REDACTION_LENGTH} characters: whole words to redact"}
         )
     sar, item = _item(actor, sar_id, item_id, redact=True)
-    # Whole words: not preceded or followed by a letter or digit; spaces in the phrase
-    # match any run of whitespace (the text has line breaks between fields).
-    words = [re.escape(w) for w in phrase.split()]
-    pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+    pattern = _phrase_pattern(phrase)
+    if pattern.search(item.text) is None:
+        raise ValidationError({"phrase": "Those words are not in this record's text"})
+    others = list(
+        BundleItem.objects.select_for_update().filter(sar=sar).exclude(pk=item.pk).order_by("pk")
+    )
+    created: list[Redaction] = []
+    for target in [item, *others]:
+        created += _redact_in(
+            actor,
+            sar,
+            target,
+            pattern,
+            exemption=exemption,
+            reason=reason.strip(),
+            redactor=actor,
+            first=item,
+        )
+    return created
+
+
+def _redact_in(
+    actor: Actor,
+    sar: SubjectAccessRequest,
+    item: BundleItem,
+    pattern: re.Pattern[str],
+    *,
+    exemption: str,
+    reason: str,
+    redactor: Any,
+    first: BundleItem,
+) -> list[Redaction]:
+    """The pattern's spans in one item redacted and audited (never the words themselves:
+    where and why); nothing if the item does not hold them."""
     spans = [(m.start(), m.end()) for m in pattern.finditer(item.text)]
     if not spans:
-        raise ValidationError({"phrase": "Those words are not in this record's text"})
+        return []
     created = Redaction.objects.bulk_create(
         Redaction(
-            item=item, start=s, end=e, exemption=exemption, reason=reason.strip(), created_by=actor
+            item=item, start=s, end=e, exemption=exemption, reason=reason, created_by=redactor
         )
         for s, e in spans
     )
-    # The audit keeps where and why, never the words redacted.
     _changed(
         actor,
         sar,
         item,
-        {"spans": spans, "exemption": exemption, "reason": reason.strip()},
+        {
+            "spans": spans,
+            "exemption": exemption,
+            "reason": reason,
+            # Redacted as words redacted in another record of the bundle.
+            "bundle_wide_from": None if item.pk == first.pk else first.pk,
+        },
         done="redacted words in",
     )
     return created
+
+
+def _redact_as_bundle(actor: Actor, sar: SubjectAccessRequest, item: BundleItem) -> int:
+    """A record added to the bundle after words were redacted in it (an entry included
+    from the possible ones) gets the same words redacted: the redactions' words, read
+    back from their records' text. Returns how many spans."""
+    done: set[str] = set()
+    count = 0
+    for r in (
+        Redaction.objects.filter(item__sar=sar)
+        .exclude(item=item)
+        .select_related("item", "created_by")
+        .order_by("pk")
+    ):
+        words = " ".join(r.item.text[r.start : r.end].split()).lower()
+        if not words or words in done:
+            continue
+        done.add(words)
+        count += len(
+            _redact_in(
+                actor,
+                sar,
+                item,
+                _phrase_pattern(words),
+                exemption=r.exemption,
+                reason=r.reason,
+                redactor=r.created_by,
+                first=r.item,
+            )
+        )
+    return count
 
 
 @transaction.atomic

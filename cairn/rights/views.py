@@ -523,7 +523,8 @@ def sar_item(request: AuthenticatedHttpRequest, sar_id: int, item_id: int) -> Ht
             else:
                 done = {
                     "unwithhold": "The record is back in the disclosure.",
-                    "redact": "Redaction recorded.",
+                    "redact": "Redaction recorded: the words are redacted in every record "
+                    "of this bundle where they appear.",
                     "name_source": f"The disclosure names {item.agency.name} as holding "
                     "this record.",
                     "hide_source": "The disclosure gives this record as held by the police.",

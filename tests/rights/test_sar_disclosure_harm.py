@@ -103,7 +103,8 @@ def partner_entry_sar(
 
 
 def _disclose(sar: SubjectAccessRequest, police_ig: User, users: dict[str, User]) -> None:
-    services.sar_approve(actor=users["ig_admin"], sar_id=sar.pk)
+    if sar.items.filter(agency=users["ig_admin"].agency).exists():
+        services.sar_approve(actor=users["ig_admin"], sar_id=sar.pk)
     services.sar_disclose(
         actor=police_ig, sar_id=sar.pk, recipient="Daniel Examplestewart", method="post"
     )
@@ -187,3 +188,69 @@ def test_only_the_handling_police_ig_names_a_source(
     assert response.status_code == 404
     item.refresh_from_db()
     assert item.source_hidden
+
+
+# F1: words redacted in one record are redacted in every record of the bundle ------------
+
+
+def test_words_redacted_in_one_record_are_redacted_in_every_record(
+    users: dict[str, User], daniel: Person, police_ig: User, agencies: dict[str, Any]
+) -> None:
+    fib = users["fib_officer"]
+    first = _entry(fib, daniel, "Outside the shops on Example Parade", "Seen with a holdall.")
+    _entry(fib, daniel, "The bus stop", "Later walked back towards EXAMPLE  parade alone.")
+    _entry(users["practitioner"], daniel, "Example Parade again", "Seen with two boys.")
+    sar = _sar(police_ig, daniel)
+    item = sar.items.get(record_type="intelligence", record_id=str(first.pk))
+    created = services.sar_redact(
+        actor=police_ig,
+        sar_id=sar.pk,
+        item_id=item.pk,
+        phrase="Example Parade",
+        exemption="prejudice_investigation",
+        reason="The location is part of a live operation",
+    )
+    assert len(created) == 3
+    rows = AuditEvent.objects.filter(event="rights.sar_redacted").order_by("pk")
+    assert [r.details["bundle_wide_from"] for r in rows] == [None, item.pk, item.pk]
+    assert all("Example" not in str(r.details) for r in rows)  # where and why, not the words
+    _disclose(sar, police_ig, users)
+    html = _pdf_text(sar)
+    assert "Seen with two boys" in html and "walked back towards" in html
+    assert "example parade" not in html.lower() and "example  parade" not in html.lower()
+
+
+def test_an_entry_included_later_gets_the_words_redacted_too(
+    users: dict[str, User], daniel: Person, police_ig: User, agencies: dict[str, Any]
+) -> None:
+    fib = users["fib_officer"]
+    first = _entry(fib, daniel, "Outside the shops on Example Parade", "Seen with a holdall.")
+    # Names him in words only: a possible entry.
+    intel.submission_create(
+        actor=fib,
+        data=intel_data(
+            subject_description="Daniel Examplestewart, about 42",
+            where="Example Parade",
+            what="Standing by the bookmakers.",
+            mentions=[],
+        ),
+    )
+    sar = _sar(police_ig, daniel)
+    item = sar.items.get(record_type="intelligence", record_id=str(first.pk))
+    services.sar_redact(
+        actor=police_ig,
+        sar_id=sar.pk,
+        item_id=item.pk,
+        phrase="Example Parade",
+        exemption="third_party",
+        reason="The address of someone else",
+    )
+    entry = sar.possible_entries.get()
+    decided = services.sar_possible_decide(
+        actor=police_ig, sar_id=sar.pk, entry_id=entry.pk, decision="include"
+    )
+    assert decided.item is not None
+    assert decided.item.redactions.count() == 1
+    _disclose(sar, police_ig, users)
+    html = _pdf_text(sar)
+    assert "Standing by the bookmakers" in html and "Example Parade" not in html
