@@ -60,6 +60,7 @@ from .access import (
     visible_sars,
 )
 from .bundle import intelligence_entries, intelligence_item, records_about
+from .checks import unreviewed
 from .models import (
     AgencyApproval,
     AlertStatus,
@@ -1903,9 +1904,11 @@ def sar_take_over(*, actor: Actor, sar_id: int, agency_id: int, reason: str) -> 
 
 
 @transaction.atomic
-def sar_approve(*, actor: Actor, sar_id: int) -> AgencyApproval:
+def sar_approve(*, actor: Actor, sar_id: int, confirmed: bool = False) -> AgencyApproval:
     """The actor's agency approves its part as it stands; a second submit returns the
-    approval already recorded."""
+    approval already recorded. A part with nothing redacted or withheld is approved only
+    `confirmed`, after its IG was shown what in it names others or shows police methods
+    (cairn/rights/checks.py; ADR 0025, amendment of 2026-12-07)."""
     sar = lock(access_sar_by_id(actor, sar_id))
     if sar.status != SarStatus.REVIEW:
         raise Conflict(f"{sar.reference} is not awaiting approval.")
@@ -1925,6 +1928,12 @@ def sar_approve(*, actor: Actor, sar_id: int) -> AgencyApproval:
             f"The handling information governance took over your part of {sar.reference}: "
             "it answers for those records now."
         )
+    part = sar.items.filter(agency_id=agency_id).prefetch_related("redactions")
+    as_it_is = unreviewed(list(part))
+    if as_it_is and not confirmed:
+        raise ValidationError(
+            {"confirmed": "Nothing in your part is redacted or withheld: confirm it goes as it is"}
+        )
     approval = AgencyApproval.objects.create(
         sar=sar, agency_id=agency_id, approved_by=actor, approved_at=timezone.now()
     )
@@ -1932,8 +1941,9 @@ def sar_approve(*, actor: Actor, sar_id: int) -> AgencyApproval:
         actor=actor,
         event="rights.sar_part_approved",
         obj=sar,
-        justification=f"{sar.reference}: {agency_of(actor).name}'s part approved",
-        details={"agency": agency_id},
+        justification=f"{sar.reference}: {agency_of(actor).name}'s part approved"
+        + (" as it is, nothing redacted or withheld" if as_it_is else ""),
+        details={"agency": agency_id, "as_it_is": as_it_is},
     )
     # "Approve your agency's part" is done for every IG of the agency.
     notifications_resolve(

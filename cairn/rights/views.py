@@ -22,6 +22,7 @@ from cairn.core.types import Actor
 from cairn.pole.access import consult_person
 
 from . import access, selectors, services
+from .checks import part_checks
 from .forms import (
     CloseForm,
     ConfirmForm,
@@ -39,7 +40,7 @@ from .forms import (
     WithholdForm,
 )
 from .letters import reply_text
-from .models import RequestKind, RequestStatus, SarStatus
+from .models import RequestKind, RequestStatus, SarStatus, SubjectAccessRequest
 
 PAGE_SIZE = 25
 
@@ -411,7 +412,16 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
                 messages.success(request, f"{sar.reference}: time limit extended.")
                 return redirect("rights:sar-detail", sar_id=sar.pk)
             if action == "approve":
-                services.sar_approve(actor=request.user, sar_id=sar.pk)
+                try:
+                    services.sar_approve(
+                        actor=request.user,
+                        sar_id=sar.pk,
+                        confirmed=request.POST.get("confirmed") == "yes",
+                    )
+                except ValidationError as exc:
+                    if set(getattr(exc, "error_dict", {})) != {"confirmed"}:
+                        raise
+                    return _approve_confirm(request, sar)
                 messages.success(request, "Your agency's part is approved.")
                 return redirect("rights:sar-detail", sar_id=sar.pk)
             if action == "disclose" and handler and disclose_form.is_valid():
@@ -459,6 +469,22 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
 
 
 SOURCE_ACTIONS = ("name_source", "hide_source")
+
+
+def _approve_confirm(request: AuthenticatedHttpRequest, sar: SubjectAccessRequest) -> HttpResponse:
+    """Before a part goes out with nothing redacted or withheld: what in it names other
+    people or shows police methods, so its IG approves knowingly (tester 9, F4)."""
+    items = selectors.sar_items(sar, request.user.agency_id, viewer=request.user)
+    selectors.consult_sar(
+        request.user,
+        sar,
+        justification=f"Checked what {sar.reference}'s part names before approving it",
+    )
+    return render(
+        request,
+        "rights/sar_approve.html",
+        {"sar": sar, "checks": part_checks(sar, items), "count": len(items), "nav": "rights"},
+    )
 
 
 @login_required

@@ -21,6 +21,7 @@ from cairn.accounts.models import User
 from cairn.audit.models import AuditEvent
 from cairn.core.concurrency import Conflict
 from cairn.intelligence import services as intel
+from cairn.pole import services as pole
 from cairn.pole.models import Person
 from cairn.rights import selectors, services
 from cairn.rights.models import BundleItem, SubjectAccessRequest
@@ -104,7 +105,7 @@ def partner_entry_sar(
 
 def _disclose(sar: SubjectAccessRequest, police_ig: User, users: dict[str, User]) -> None:
     if sar.items.filter(agency=users["ig_admin"].agency).exists():
-        services.sar_approve(actor=users["ig_admin"], sar_id=sar.pk)
+        services.sar_approve(actor=users["ig_admin"], sar_id=sar.pk, confirmed=True)
     services.sar_disclose(
         actor=police_ig, sar_id=sar.pk, recipient="Daniel Examplestewart", method="post"
     )
@@ -141,7 +142,7 @@ def test_police_ig_may_name_the_source_deliberately_audited(
 ) -> None:
     sar = partner_entry_sar
     item = _item(sar, agencies["trust"])
-    services.sar_approve(actor=users["ig_admin"], sar_id=sar.pk)
+    services.sar_approve(actor=users["ig_admin"], sar_id=sar.pk, confirmed=True)
     with pytest.raises(ValidationError):
         services.sar_name_source(
             actor=police_ig, sar_id=sar.pk, item_id=item.pk, named=True, reason="ok"
@@ -159,7 +160,7 @@ def test_police_ig_may_name_the_source_deliberately_audited(
     assert row.details["approval_voided"] is True
     # What the Trust approved changed: it approves again.
     assert not sar.approvals.exists()
-    services.sar_approve(actor=users["ig_admin"], sar_id=sar.pk)
+    services.sar_approve(actor=users["ig_admin"], sar_id=sar.pk, confirmed=True)
     with pytest.raises(Conflict):
         services.sar_name_source(
             actor=police_ig,
@@ -254,3 +255,73 @@ def test_an_entry_included_later_gets_the_words_redacted_too(
     _disclose(sar, police_ig, users)
     html = _pdf_text(sar)
     assert "Standing by the bookmakers" in html and "Example Parade" not in html
+
+
+# F4: a part approved with nothing redacted is approved knowingly -------------------------
+
+
+@pytest.fixture
+def linked_sar(
+    users: dict[str, User],
+    daniel: Person,
+    police_ig: User,
+    make_person: Callable[..., Person],
+) -> SubjectAccessRequest:
+    fib = users["fib_officer"]
+    amelia = make_person(
+        fib, given_name="Amelia", family_name="Examplewood", date_of_birth=dt.date(2011, 3, 3)
+    )
+    pole.link_record(
+        actor=fib,
+        from_entity_id=daniel.pk,
+        to_entity_id=amelia.pk,
+        link_type="associate",
+        source_note="Seen together repeatedly (FIB intelligence report, graded 2/B/P)",
+    )
+    return _sar(police_ig, daniel)
+
+
+def test_approving_a_part_as_it_is_needs_a_confirmation_listing_what_it_names(
+    linked_sar: SubjectAccessRequest, police_ig: User, agencies: dict[str, Any]
+) -> None:
+    sar = linked_sar
+    with pytest.raises(ValidationError) as exc:
+        services.sar_approve(actor=police_ig, sar_id=sar.pk)
+    assert set(exc.value.error_dict) == {"confirmed"}
+    assert not sar.approvals.exists()
+    client = Client()
+    client.force_login(police_ig)
+    url = reverse("rights:sar-detail", args=[sar.pk])
+    page = client.post(url, {"action": "approve"})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Approve your part with nothing redacted or withheld?" in body
+    assert "Names other people: Amelia Examplewood" in body
+    assert "2/B/P" in body and "graded" in body
+    assert "intelligence report" in body
+    assert not sar.approvals.exists()
+    assert AuditEvent.objects.filter(
+        event="rights.sar_viewed", justification__contains="before approving"
+    ).exists()
+    done = client.post(url, {"action": "approve", "confirmed": "yes"})
+    assert done.status_code == 302 and sar.approvals.filter(agency=agencies["police"]).exists()
+    row = AuditEvent.objects.get(event="rights.sar_part_approved")
+    assert row.details["as_it_is"] is True
+
+
+def test_a_part_with_a_redaction_is_approved_without_the_extra_step(
+    linked_sar: SubjectAccessRequest, police_ig: User
+) -> None:
+    sar = linked_sar
+    link = sar.items.get(record_type="link")
+    services.sar_redact(
+        actor=police_ig,
+        sar_id=sar.pk,
+        item_id=link.pk,
+        phrase="Amelia Examplewood",
+        exemption="third_party",
+        reason="Another child",
+    )
+    services.sar_approve(actor=police_ig, sar_id=sar.pk)
+    row = AuditEvent.objects.get(event="rights.sar_part_approved")
+    assert row.details["as_it_is"] is False
