@@ -319,3 +319,17 @@ class NameSourceForm(GovukForm):
         "information: say why that is safe and right.",
         error_messages={"required": "Enter why"},
     )
+
+
+class ChangeIncludeForm(GovukForm):
+    reason = forms.CharField(
+        label="Why it is about them after all",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter why the decision changes"},
+    )
+
+
+class NoticeForm(GovukForm):
+    """No fields: carries a page-level message (a decision lost to another) where the
+    action pressed had no form of its own."""

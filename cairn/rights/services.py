@@ -1349,20 +1349,34 @@ NOT_THEM_MIN_LENGTH = 10
 
 @transaction.atomic
 def sar_possible_decide(
-    *, actor: Actor, sar_id: int, entry_id: int, decision: str, reason: str = ""
+    *,
+    actor: Actor,
+    sar_id: int,
+    entry_id: int,
+    decision: str,
+    reason: str = "",
+    change: bool = False,
 ) -> PossibleEntry:
     """The handling IG decides an entry that names the requester in words only: "include"
     (about them: it becomes a bundle item of its agency's part, so that agency reviews and
     approves it as any other; an approval already given is void) or "not_them" (with a
     reason). Locked: a second press, or a second IG, is told it is decided (Conflict).
+    With `change`, a decision already made is changed while the request is in review
+    (tester 9, F5), with a reason: an entry no longer about them leaves the bundle (its
+    redactions with it; an agency left with no part loses its approval and its "approve"
+    inbox items), one now about them joins it as above.
     The entry is not linked to the person record: that is the FIB's call (ADR 0025)."""
     errors: dict[str, str] = {}
+    text = reason.strip()
     if decision not in ("include", "not_them"):
         errors["decision"] = "Select whether the entry is about them"
-    elif decision == "not_them":
-        text = reason.strip()
+    elif decision == "not_them" or change:
         if not text:
-            errors["reason"] = "Enter why the entry is not about them"
+            errors["reason"] = (
+                "Enter why the entry is not about them"
+                if decision == "not_them"
+                else "Enter why the decision changes"
+            )
         elif says_too_little(text, NOT_THEM_MIN_LENGTH):
             errors["reason"] = (
                 f"Say why in a few words (at least {NOT_THEM_MIN_LENGTH} characters): for "
@@ -1378,19 +1392,28 @@ def sar_possible_decide(
     )
     if entry is None:
         raise Http404("No entry found.")
-    if not entry.is_open:
+    wanted = PossibleEntryStatus.INCLUDED if decision == "include" else PossibleEntryStatus.NOT_THEM
+    if (not change and not entry.is_open) or (change and entry.status == wanted):
         raise Conflict(
             f"{entry.reference} has already been decided: {entry.get_status_display().lower()}."
         )
+    if change and entry.is_open:
+        raise Conflict(f"{entry.reference} has not been decided yet: decide it first.")
     if sar.status != SarStatus.REVIEW:
         raise Conflict(f"{sar.reference} has moved on: {sar.get_status_display().lower()}.")
+    before = entry.status
     voided = False
+    removed: dict[str, Any] = {}
     if decision == "include":
         entry.item, voided = _include_entry(actor, sar, entry)
         entry.status = PossibleEntryStatus.INCLUDED
+        entry.reason = text if change else ""
     else:
+        if entry.item is not None:
+            removed = _exclude_entry(actor, sar, entry.item)
+            entry.item = None
         entry.status = PossibleEntryStatus.NOT_THEM
-        entry.reason = reason.strip()
+        entry.reason = text
     entry.decided_by = actor
     entry.decided_at = timezone.now()
     entry.save(update_fields=["status", "reason", "decided_by", "decided_at", "item"])
@@ -1400,6 +1423,7 @@ def sar_possible_decide(
         event="rights.sar_possible_entry_decided",
         obj=entry,
         justification=f"{sar.reference}: {entry.reference} "
+        + ("decision changed: " if change else "")
         + (
             "is about the requester: included"
             if entry.item is not None
@@ -1407,14 +1431,44 @@ def sar_possible_decide(
         )[:450],
         details={
             "decision": entry.status,
+            "changed_from": before if change else "",
             "submission": entry.submission_id,
             "item": entry.item_id,
             "agency": entry.agency_id,
             "reason": entry.reason[:500],
             "approval_voided": voided,
+            **removed,
         },
     )
     return entry
+
+
+def _exclude_entry(actor: Actor, sar: SubjectAccessRequest, item: BundleItem) -> dict[str, Any]:
+    """An included entry taken out of the bundle again: the item and its redactions go.
+    Nothing more goes out, so an approval of what remains stands; an agency whose whole
+    part it was has no part left, so its approval (or takeover) and its "approve your
+    part" inbox items go too. Returns what was undone, for the audit row."""
+    agency_id = item.agency_id
+    undone: dict[str, Any] = {
+        "item_removed": item.pk,
+        "redactions_removed": item.redactions.count(),
+        "part_removed": False,
+    }
+    item.delete()
+    if not sar.items.filter(agency_id=agency_id).exists():
+        undone["part_removed"] = True
+        AgencyApproval.objects.filter(sar=sar, agency_id=agency_id).delete()
+        PartTakeover.objects.filter(sar=sar, agency_id=agency_id).delete()
+        ig = [u.pk for u in _ig_of({agency_id})]
+        if ig and agency_id != actor.agency_id:
+            notifications_resolve(
+                actor=actor,
+                obj=sar,
+                kind="rights_request",
+                justification=f"{sar.reference}: the agency's part was taken out again",
+                recipients=ig,
+            )
+    return undone
 
 
 # The item types the bundle lists before and with intelligence (bundle.BUILDERS order).

@@ -24,11 +24,13 @@ from cairn.pole.access import consult_person
 from . import access, selectors, services
 from .checks import part_checks
 from .forms import (
+    ChangeIncludeForm,
     CloseForm,
     ConfirmForm,
     DiscloseForm,
     ExtendForm,
     NameSourceForm,
+    NoticeForm,
     NotThemForm,
     ReasonForm,
     RectifyForm,
@@ -598,26 +600,35 @@ def sar_possible(request: AuthenticatedHttpRequest, sar_id: int, entry_id: int) 
     sar = access.access_sar_by_id(request.user, sar_id)
     entry = selectors.access_possible_entry(request.user, sar, entry_id)
     action = request.POST.get("action", "")
+    # A decision changed (tester 9, F5): both ways need a reason.
+    change = request.POST.get("change") == "yes"
     form = NotThemForm(request.POST if action == "not_them" else None)
+    include_form = ChangeIncludeForm(request.POST if action == "include" and change else None)
+    notice = NoticeForm({})
+    notice.is_valid()
     status = 200
     if request.method == "POST":
         if action not in POSSIBLE_DONE:
             raise Http404("No such action.")
-        if action == "include" or form.is_valid():
+        used = form if action == "not_them" else include_form
+        if (action == "include" and not change) or used.is_valid():
             try:
                 services.sar_possible_decide(
                     actor=request.user,
                     sar_id=sar.pk,
                     entry_id=entry.pk,
                     decision=action,
-                    reason=form.cleaned_data["reason"] if action == "not_them" else "",
+                    reason=used.cleaned_data["reason"] if used.is_bound else "",
+                    change=change,
                 )
             except Conflict as exc:
-                form.add_error(None, changed_meanwhile(exc))
+                # A plain "include" press has no bound form: the page-level one carries it.
+                shown = used if used.is_bound else notice
+                shown.add_error(None, changed_meanwhile(exc))
                 status = 409
                 entry = selectors.access_possible_entry(request.user, sar, entry.pk)
             except ValidationError as exc:
-                apply_service_errors(form, exc)
+                apply_service_errors(used, exc)
             else:
                 messages.success(
                     request,
@@ -632,7 +643,10 @@ def sar_possible(request: AuthenticatedHttpRequest, sar_id: int, entry_id: int) 
         {
             "sar": sar,
             "entry": entry,
+            "details": selectors.possible_entry_details(entry),
             "form": form,
+            "include_form": include_form,
+            "notice": notice,
             # A decision lost to another: the reason typed is shown, not dropped.
             "kept": request.POST.get("reason", "").strip() if status == 409 else "",
             "nav": "rights",
