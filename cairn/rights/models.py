@@ -225,9 +225,14 @@ class Exemption(models.TextChoices):
         """The label as the requester reads it mid-sentence ("[Redacted: third-party
         personal data]"): the first letter lowered only, so "DPA 2018" keeps its capitals.
         "Other (say which)" asks IG to name it in the reason, which stays internal: the
-        requester reads "another exemption", not the form's prompt (outside tester)."""
+        requester reads "another exemption", not the form's prompt (outside tester).
+        None says an investigation exists (outside tester 9, F15)."""
         if value == cls.OTHER:
             return "another exemption"
+        # "Would prejudice an investigation" tells the subject there is one (outside
+        # tester 9, F15): the box names the provision only, which covers crime in general.
+        if value == cls.PREJUDICE_INVESTIGATION:
+            return "an exemption for the prevention and detection of crime (DPA 2018 s.45(4))"
         label = str(dict(cls.choices).get(value, value))
         return label[:1].lower() + label[1:]
 
