@@ -18,10 +18,11 @@ from cairn.pole.models import Entity, Link
 from .bundle import segments
 from .models import BundleItem, SubjectAccessRequest
 
-# A 3x5x2 evaluation ("2/B/P": source, intelligence, handling code), the scheme's name, or
-# "graded": how the police rate their sources and handle the information.
+# A 3x5x2 evaluation ("2/B/P": source, intelligence, handling code) or the scheme's name:
+# how the police rate their sources and handle the information. Not the word "graded"
+# alone: a missing episode's "Police risk grading: Not yet graded" is the child's own.
 GRADING = re.compile(
-    r"(?<![\w/])[1-5]\s*/\s*[A-E]\s*/\s*[PCH](?![\w/])|\b(?:3x5x2|5x5x5|graded)\b",
+    r"(?<![\w/])[1-5]\s*/\s*[A-E]\s*/\s*[PCH](?![\w/])|\b(?:3x5x2|5x5x5)\b",
     re.IGNORECASE,
 )
 # Words that show how the police found something out or act on it (tactics, checks,

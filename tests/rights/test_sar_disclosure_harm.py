@@ -297,7 +297,7 @@ def test_approving_a_part_as_it_is_needs_a_confirmation_listing_what_it_names(
     body = page.content.decode()
     assert "Approve your part with nothing redacted or withheld?" in body
     assert "Names other people: Amelia Examplewood" in body
-    assert "2/B/P" in body and "graded" in body
+    assert "A grading or its scheme (2/B/P)" in body
     assert "intelligence report" in body
     assert not sar.approvals.exists()
     assert AuditEvent.objects.filter(
@@ -325,3 +325,20 @@ def test_a_part_with_a_redaction_is_approved_without_the_extra_step(
     services.sar_approve(actor=police_ig, sar_id=sar.pk)
     row = AuditEvent.objects.get(event="rights.sar_part_approved")
     assert row.details["as_it_is"] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Seen together (FIB intelligence report, graded 2/B/P)", ["2/B/P"]),
+        ("Evaluated 3x5x2 as 1 / A / C", ["1 / A / C", "3x5x2"]),
+        ("Police risk grading: Not yet graded", []),
+        ("Flat 2/B/Pine Court", []),
+    ],
+)
+def test_gradings_are_flagged_and_a_childs_own_risk_grading_is_not(
+    text: str, found: list[str]
+) -> None:
+    from cairn.rights.checks import GRADING
+
+    assert sorted(m.group(0) for m in GRADING.finditer(text)) == found
