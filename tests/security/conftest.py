@@ -12,7 +12,6 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 
-from tests.api.conftest import api_as, token_for  # noqa: F401
 from tests.disruption.conftest import child, location, poc, ppu  # noqa: F401
 
 from ..conftest import module_transaction
