@@ -45,6 +45,7 @@ from .access import (
     can_answer,
     can_approve,
     can_close_sar,
+    can_name_source,
     can_redact_item,
     can_restrict,
     can_review_possible_entries,
@@ -54,6 +55,7 @@ from .access import (
     is_ig,
     is_sar_handler,
     police_agencies,
+    police_holder,
     readable_agencies,
     visible_duplicate_alerts,
     visible_requests,
@@ -1284,18 +1286,10 @@ def sar_confirm(*, actor: Actor, sar_id: int, person_ids: list[int]) -> SubjectA
     return sar
 
 
-# Record types that are intelligence given to the police: held by the force, whoever gave it.
-POLICE_INTELLIGENCE_TYPES = ("intelligence",)
-
-
 def _disclosed_as(actor: Actor, record_type: str, agency_id: int) -> int | None:
     """The police agency a partner's intelligence is disclosed as held by (ADR 0025,
-    amendment of 2026-12-07): the handling police IG's force, so the requester is not told
-    which partner informed on them. None for every other record (its agency is named).
-    Intelligence is in police IG's bundles only (`bundle_holds`)."""
-    if record_type not in POLICE_INTELLIGENCE_TYPES or agency_id in police_agencies():
-        return None
-    return actor.agency_id if actor.is_police and actor.agency_id else None
+    amendment of 2026-12-08): `access.police_holder`."""
+    return police_holder(actor, record_type, agency_id)
 
 
 def sar_names(sar: SubjectAccessRequest, people: list[Person]) -> list[tuple[str, str]]:
@@ -1845,7 +1839,7 @@ def sar_name_source(
             {"reason": f"Say why in a sentence (at least {NAME_SOURCE_MIN_LENGTH} characters)"}
         )
     sar, item = _item(actor, sar_id, item_id, redact=True)
-    if not is_sar_handler(actor, sar) or item.record_type not in POLICE_INTELLIGENCE_TYPES:
+    if not can_name_source(actor, sar, item):
         raise Http404("No item found.")
     hidden_as = None if named else _disclosed_as(actor, item.record_type, item.agency_id)
     if named and not item.source_hidden:
