@@ -1,6 +1,6 @@
 """What in an agency's part of a subject access bundle names or concerns other people, or
 shows police methods and handling: listed for its IG before the part is approved with
-nothing redacted or withheld (ADR 0025, amendment of 2026-12-07; outside tester 9, F4:
+nothing redacted or withheld (ADR 0025, amendment of 2026-12-08; outside tester 9, F4:
 another child's name, associates, a grading and a research log went out on an approval
 nobody was asked to think about). A prompt, not a filter: the IG decides, and may
 approve as it is. Read only by the SAR view, for an IG who may read the part."""

@@ -1505,7 +1505,7 @@ def _include_entry(
         position=position,
     )
     voided, _ = AgencyApproval.objects.filter(sar=sar, agency_id=item.agency_id).delete()
-    # Words redacted elsewhere in the bundle are redacted in it too (ADR 0025, 2026-12-07).
+    # Words redacted elsewhere in the bundle are redacted in it too (ADR 0025, 2026-12-08).
     _redact_as_bundle(actor, sar, item)
     if voided:
         _approval_reset(actor, sar, item, "included")
@@ -1608,7 +1608,7 @@ def sar_redact(
 ) -> list[Redaction]:
     """Redacts every occurrence of `phrase` as whole words (case-insensitive: "Al" redacts
     "Al" and "al", never the "al" in "Alice") in the item's text and in every other record
-    of the bundle (ADR 0025, amendment of 2026-12-07): words redacted in one record and
+    of the bundle (ADR 0025, amendment of 2026-12-08): words redacted in one record and
     left in another go out all the same (outside tester 9, F1). Each record changed is
     audited and its agency's approval, if given, is void; a record of another agency is
     redacted too, unread (the safe direction, as a withholding), and never counted back
@@ -1956,7 +1956,7 @@ def sar_approve(*, actor: Actor, sar_id: int, confirmed: bool = False) -> Agency
     """The actor's agency approves its part as it stands; a second submit returns the
     approval already recorded. A part with nothing redacted or withheld is approved only
     `confirmed`, after its IG was shown what in it names others or shows police methods
-    (cairn/rights/checks.py; ADR 0025, amendment of 2026-12-07)."""
+    (cairn/rights/checks.py; ADR 0025, amendment of 2026-12-08)."""
     sar = lock(access_sar_by_id(actor, sar_id))
     if sar.status != SarStatus.REVIEW:
         raise Conflict(f"{sar.reference} is not awaiting approval.")

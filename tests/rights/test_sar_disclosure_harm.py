@@ -1,5 +1,5 @@
 """What a subject access disclosure must not do to other people (outside tester 9, ADR
-0025, amendment of 2026-12-07): name the partner that gave the police intelligence about
+0025, amendment of 2026-12-08): name the partner that gave the police intelligence about
 the requester (F3), leave words redacted in one record readable in another (F1), or let
 another person's name, a grading or a police method go out on an approval nobody looked
 at (F4)."""

@@ -3,7 +3,7 @@ while the request is in review (outside tester 9, F5): the page showed one sente
 entry itself was 404 to police IG, and "include" was final. Changing undoes what the
 first decision did: an entry taken out leaves the bundle with its redactions, and an
 agency whose whole part it was has nothing left to approve (ADR 0025, amendment of
-2026-12-07)."""
+2026-12-08)."""
 
 from __future__ import annotations
 
