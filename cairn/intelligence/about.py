@@ -17,6 +17,9 @@ from typing import Any
 
 from django.db.models import Q
 
+from cairn.network.matching.comparisons import sounds_alike
+from cairn.pole import normalise
+
 from .models import Status, Submission, SubmissionEntity
 
 
@@ -90,6 +93,9 @@ TEXT_FIELDS = (
     ("what", "What was seen or heard"),
     ("further_information", "Further information"),
 )
+# A given name's form shorter than this ("Al", "Jo") is not searched for by itself in
+# the database (it is in too many words); the sound-alike search reads longer forms.
+MIN_GIVEN_SEARCH = 3
 # How much of a long field is quoted either side of the name.
 QUOTE_CONTEXT = 80
 
@@ -159,6 +165,52 @@ def _unmatched_mention_names(mentions: Any) -> list[str]:
     return found
 
 
+_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+
+@dataclass(frozen=True)
+class SoundAlike:
+    """A name searched for by ear (tester 9, F2: "Danny Stuart" for Daniel Stewart): any
+    known form of the given name ("Danny", "Dan", "Daniel") beside a family name that
+    sounds the same as the one recorded (the identity matcher's sound key, in which
+    Stewart and Stuart meet). Both parts, as for `name_pattern`: a first name alone
+    never suggests an entry."""
+
+    given: frozenset[str]
+    family: str
+
+    @classmethod
+    def of(cls, given: str, family: str) -> SoundAlike | None:
+        variants = frozenset(
+            v for word in given.split()[:1] for v in normalise.given_name_variants(word)
+        )
+        if not variants or not normalise.name_key(family):
+            return None
+        return cls(variants, family)
+
+
+def _sound_alike_hit(field: str, label: str, text: str, names: list[SoundAlike]) -> NameHit | None:
+    """The first place `text` names one of `names` by ear: a given name's form followed
+    (next word, or one word between) by a sound-alike family name, or "FAMILY, Given"."""
+    words = list(_WORD.finditer(text or ""))
+    keys = [normalise.name_key(w.group(0)) for w in words]
+    for i, key in enumerate(keys):
+        for name in names:
+            if key not in name.given:
+                continue
+            spots = [(i, j) for j in (i + 1, i + 2) if j < len(words)]
+            if i > 0 and text[words[i - 1].end() : words[i].start()].strip() in ("", ","):
+                spots.append((i - 1, i))
+            for a, b in spots:
+                family = words[b].group(0) if a == i else words[a].group(0)
+                if sounds_alike(family, name.family):
+                    start, end = words[a].start(), words[b].end()
+                    m = re.compile(re.escape(text[start:end])).search(text, start)
+                    if m is not None:
+                        return _quote(field, label, text, m)
+    return None
+
+
 def entries_naming(
     names: Iterable[tuple[str, str]], *, exclude: Iterable[int] = ()
 ) -> dict[int, list[NameHit]]:
@@ -167,11 +219,22 @@ def entries_naming(
     aside: for each, where. The database narrows to entries holding a family name
     anywhere (a text match alike on SQLite and PostgreSQL); each is then read with the
     patterns. `exclude`: entries already known to be about the person."""
+    names = list(names)
     patterns = [p for g, f in names if (p := name_pattern(g, f)) is not None]
     families = {f.strip() for _g, f in names if f.strip() and _g.strip()}
+    by_ear = [n for g, f in names if (n := SoundAlike.of(g, f)) is not None]
     if not patterns:
         return {}
     text = Q()
+    # A family name spelt another way is found through the given name's forms; the
+    # entries read below keep only those naming both parts.
+    for given in {v for n in by_ear for v in n.given if len(v) >= MIN_GIVEN_SEARCH}:
+        text |= (
+            Q(subject_description__icontains=given)
+            | Q(mentions__icontains=given)
+            | Q(what__icontains=given)
+            | Q(further_information__icontains=given)
+        )
     for family in families:
         escaped = json.dumps(family)[1:-1]  # as JSON stores it on SQLite ("Si\u00e2n")
         text |= (
@@ -203,6 +266,10 @@ def entries_naming(
                     if m is not None:
                         hits.append(_quote(field, label, value, m))
                         break
+                else:
+                    heard = _sound_alike_hit(field, label, value, by_ear)
+                    if heard is not None:
+                        hits.append(heard)
         if hits:
             found[pk] = hits
     return found

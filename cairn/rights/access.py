@@ -342,3 +342,29 @@ def can_review_possible_entries(user: Actor, sar: SubjectAccessRequest) -> bool:
     (`bundle_holds`; a partner's bundle holds no police-only record, so none is searched
     for). The IG of an agency holding one sees it once included, as an item of its part."""
     return is_sar_handler(user, sar) and bundle_holds(user, police_only=True)
+
+
+# Record types that are intelligence given to the police: held by the force, whoever gave it.
+POLICE_INTELLIGENCE_TYPES = ("intelligence",)
+
+
+def police_holder(user: Actor, record_type: str, agency_id: int) -> int | None:
+    """The agency a requester is told holds a record, where not its own (ADR 0025,
+    amendment of 2026-12-08): intelligence a partner gave the police is the handling
+    police IG's force's, so the requester is not told which partner informed on them.
+    None for every other record. Intelligence is in police IG's bundles only."""
+    if record_type not in POLICE_INTELLIGENCE_TYPES or agency_id in police_agencies():
+        return None
+    return user.agency_id if user.is_police and user.agency_id else None
+
+
+def can_name_source(user: Actor, sar: SubjectAccessRequest, item: BundleItem) -> bool:
+    """Whether the bundle names the partner that gave the police an intelligence entry
+    (`BundleItem.disclosed_as`) is the handling police IG's decision: the source
+    exemption is the police's to weigh (DPA 2018 s.45(4))."""
+    return bool(
+        is_sar_handler(user, sar)
+        and user.is_police
+        and item.record_type in POLICE_INTELLIGENCE_TYPES
+        and item.agency_id not in police_agencies()
+    )

@@ -288,6 +288,8 @@ class PossibleDecisionIn(InputSchema):
     decision: Literal["include", "not_them"]
     # Required for "not_them", at least 10 characters: why it is not about them.
     reason: str = Field("", max_length=2000)
+    # Change a decision already made, while the request is in review (reason required).
+    change: bool = False
 
 
 def _possible(entry: Any) -> dict[str, Any]:
@@ -340,7 +342,8 @@ def possible_entry_decide(
     request: HttpRequest, sar_id: Id, entry_id: Id, payload: PossibleDecisionIn
 ) -> dict[str, Any]:
     """Decide one: `include` (about them: it becomes an item of its agency's part) or
-    `not_them` with a reason. 409 when it was decided already."""
+    `not_them` with a reason. 409 when it was decided already, unless `change` (with a
+    reason) changes it while the request is in review."""
     actor = actor_of(request)
     _require_ig(actor)
     entry = services.sar_possible_decide(

@@ -78,6 +78,16 @@ for _name, _action, _description in [
         A.ALTERATION,
         "IG decided whether an entry naming a SAR requester is about them",
     ),
+    (
+        "rights.sar_source_named",
+        A.ALTERATION,
+        "A SAR bundle names the partner that gave the police an intelligence entry",
+    ),
+    (
+        "rights.sar_source_hidden",
+        A.ALTERATION,
+        "A SAR bundle gives a partner's intelligence entry as held by the police again",
+    ),
     ("rights.sar_disclosed", A.DISCLOSURE, "A subject access bundle was disclosed"),
     ("rights.sar_pdf_downloaded", A.DISCLOSURE, "A disclosed SAR bundle's PDF was downloaded"),
 ]:

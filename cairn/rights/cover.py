@@ -110,13 +110,15 @@ class Cover:
 
 def _retention_line(item: BundleItem, type_label: str) -> str:
     try:
+        # The rules applied are the holding agency's, whoever the requester reads as
+        # holding it (`BundleItem.holder`: a partner's intelligence is the police's).
         entry = agency_review_entry(item.agency_id, RULED[item.record_type], int(item.record_id))
     except (IndexError, ValueError):
         return ""
     rule = entry.rule
     if rule is None:
         return (
-            f"{type_label} held by {item.agency.name}: no retention rule applies; it is "
+            f"{type_label} held by {item.holder.name}: no retention rule applies; it is "
             "reviewed and kept only while needed to safeguard you"
         )
     kept = (
@@ -133,7 +135,7 @@ def _retention_line(item: BundleItem, type_label: str) -> str:
         if entry.due.on is not None
         else ""
     )
-    return f"{type_label} held by {item.agency.name}: {rule.name}{authority}, {kept}{review}{due}"
+    return f"{type_label} held by {item.holder.name}: {rule.name}{authority}, {kept}{review}{due}"
 
 
 def sar_cover(sar: SubjectAccessRequest, items: list[BundleItem]) -> Cover:
@@ -181,7 +183,9 @@ def sar_cover(sar: SubjectAccessRequest, items: list[BundleItem]) -> Cover:
     sources: dict[str, list[str]] = defaultdict(list)
     for item in disclosed:
         what = CATEGORIES.get(item.record_type, OTHER_CATEGORY)[0].split(" (")[0].lower()
-        if what not in sources[item.agency.name]:
-            sources[item.agency.name].append(what)
+        # A partner's intelligence is the police's (`BundleItem.disclosed_as`), never
+        # named as the partner's: that would say who informed on the requester.
+        if what not in sources[item.holder.name]:
+            sources[item.holder.name].append(what)
     cover.sources = sorted(sources.items())
     return cover

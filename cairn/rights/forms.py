@@ -240,7 +240,8 @@ class RedactForm(GovukForm):
         label="Words to redact",
         max_length=1000,
         widget=forms.TextInput(attrs={"width": 30}),
-        help_text="As they appear in the text; every place they appear is redacted.",
+        help_text="As they appear in the text; every place they appear in any record of this "
+        "bundle is redacted.",
         error_messages={"required": "Enter the words to redact"},
     )
     exemption = forms.ChoiceField(**EXEMPTION_FIELD)
@@ -308,3 +309,28 @@ class NotThemForm(GovukForm):
         "as someone else.",
         error_messages={"required": "Enter why the entry is not about them"},
     )
+
+
+class NameSourceForm(GovukForm):
+    reason = forms.CharField(
+        label="Why",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Naming the agency tells the requester who gave the police this "
+        "information: say why that is safe and right.",
+        error_messages={"required": "Enter why"},
+    )
+
+
+class ChangeIncludeForm(GovukForm):
+    reason = forms.CharField(
+        label="Why it is about them after all",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter why the decision changes"},
+    )
+
+
+class NoticeForm(GovukForm):
+    """No fields: carries a page-level message (a decision lost to another) where the
+    action pressed had no form of its own."""

@@ -5,6 +5,8 @@ keeps the old values) and withheld through `Entity.restricted_since`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -223,9 +225,14 @@ class Exemption(models.TextChoices):
         """The label as the requester reads it mid-sentence ("[Redacted: third-party
         personal data]"): the first letter lowered only, so "DPA 2018" keeps its capitals.
         "Other (say which)" asks IG to name it in the reason, which stays internal: the
-        requester reads "another exemption", not the form's prompt (outside tester)."""
+        requester reads "another exemption", not the form's prompt (outside tester).
+        None says an investigation exists (outside tester 9, F15)."""
         if value == cls.OTHER:
             return "another exemption"
+        # "Would prejudice an investigation" tells the subject there is one (outside
+        # tester 9, F15): the box names the provision only, which covers crime in general.
+        if value == cls.PREJUDICE_INVESTIGATION:
+            return "an exemption for the prevention and detection of crime (DPA 2018 s.45(4))"
         label = str(dict(cls.choices).get(value, value))
         return label[:1].lower() + label[1:]
 
@@ -343,6 +350,14 @@ class BundleItem(models.Model):
     withheld_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # The agency the requester is told holds the record, where that is not `agency`:
+    # intelligence a partner gave the police is police intelligence, held by the force,
+    # and naming the partner would tell the subject who informed on them (outside tester
+    # 9, F3). None: the holding agency is named. The handling IG may name the source
+    # deliberately (services.sar_name_source), which clears it.
+    disclosed_as = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     position = models.PositiveIntegerField(default=0)
     # Set per viewer by the selectors (cairn.rights.access.can_see_item); hidden unless
     # they say so, so a page that forgets to ask shows the placeholder.
@@ -362,6 +377,15 @@ class BundleItem(models.Model):
     @property
     def withheld(self) -> bool:
         return bool(self.withheld_exemption)
+
+    @property
+    def holder(self) -> Any:
+        """The agency the requester reads as holding the record (`disclosed_as`)."""
+        return self.disclosed_as if self.disclosed_as_id else self.agency
+
+    @property
+    def source_hidden(self) -> bool:
+        return self.disclosed_as_id is not None
 
 
 class Redaction(models.Model):

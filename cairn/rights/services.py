@@ -45,6 +45,7 @@ from .access import (
     can_answer,
     can_approve,
     can_close_sar,
+    can_name_source,
     can_redact_item,
     can_restrict,
     can_review_possible_entries,
@@ -54,12 +55,14 @@ from .access import (
     is_ig,
     is_sar_handler,
     police_agencies,
+    police_holder,
     readable_agencies,
     visible_duplicate_alerts,
     visible_requests,
     visible_sars,
 )
 from .bundle import intelligence_entries, intelligence_item, records_about
+from .checks import unreviewed
 from .models import (
     AgencyApproval,
     AlertStatus,
@@ -1243,6 +1246,7 @@ def sar_confirm(
             police_only=s.police_only,
             text=s.text,
             recipients=list(s.recipients),
+            disclosed_as_id=_disclosed_as(actor, s.record_type, s.agency_id),
             position=i,
         )
         for i, s in enumerate(specs)
@@ -1324,6 +1328,12 @@ def sar_confirm(
     return sar
 
 
+def _disclosed_as(actor: Actor, record_type: str, agency_id: int) -> int | None:
+    """The police agency a partner's intelligence is disclosed as held by (ADR 0025,
+    amendment of 2026-12-08): `access.police_holder`."""
+    return police_holder(actor, record_type, agency_id)
+
+
 def sar_names(sar: SubjectAccessRequest, people: list[Person]) -> list[tuple[str, str]]:
     """Every (given, family) name the confirmed people are recorded under (a one-word
     nickname with their family name), and those the requester gave: what unlinked text is
@@ -1375,20 +1385,34 @@ NOT_THEM_MIN_LENGTH = 10
 
 @transaction.atomic
 def sar_possible_decide(
-    *, actor: Actor, sar_id: int, entry_id: int, decision: str, reason: str = ""
+    *,
+    actor: Actor,
+    sar_id: int,
+    entry_id: int,
+    decision: str,
+    reason: str = "",
+    change: bool = False,
 ) -> PossibleEntry:
     """The handling IG decides an entry that names the requester in words only: "include"
     (about them: it becomes a bundle item of its agency's part, so that agency reviews and
     approves it as any other; an approval already given is void) or "not_them" (with a
     reason). Locked: a second press, or a second IG, is told it is decided (Conflict).
+    With `change`, a decision already made is changed while the request is in review
+    (tester 9, F5), with a reason: an entry no longer about them leaves the bundle (its
+    redactions with it; an agency left with no part loses its approval and its "approve"
+    inbox items), one now about them joins it as above.
     The entry is not linked to the person record: that is the FIB's call (ADR 0025)."""
     errors: dict[str, str] = {}
+    text = reason.strip()
     if decision not in ("include", "not_them"):
         errors["decision"] = "Select whether the entry is about them"
-    elif decision == "not_them":
-        text = reason.strip()
+    elif decision == "not_them" or change:
         if not text:
-            errors["reason"] = "Enter why the entry is not about them"
+            errors["reason"] = (
+                "Enter why the entry is not about them"
+                if decision == "not_them"
+                else "Enter why the decision changes"
+            )
         elif says_too_little(text, NOT_THEM_MIN_LENGTH):
             errors["reason"] = (
                 f"Say why in a few words (at least {NOT_THEM_MIN_LENGTH} characters): for "
@@ -1404,19 +1428,28 @@ def sar_possible_decide(
     )
     if entry is None:
         raise Http404("No entry found.")
-    if not entry.is_open:
+    wanted = PossibleEntryStatus.INCLUDED if decision == "include" else PossibleEntryStatus.NOT_THEM
+    if (not change and not entry.is_open) or (change and entry.status == wanted):
         raise Conflict(
             f"{entry.reference} has already been decided: {entry.get_status_display().lower()}."
         )
+    if change and entry.is_open:
+        raise Conflict(f"{entry.reference} has not been decided yet: decide it first.")
     if sar.status != SarStatus.REVIEW:
         raise Conflict(f"{sar.reference} has moved on: {sar.get_status_display().lower()}.")
+    before = entry.status
     voided = False
+    removed: dict[str, Any] = {}
     if decision == "include":
         entry.item, voided = _include_entry(actor, sar, entry)
         entry.status = PossibleEntryStatus.INCLUDED
+        entry.reason = text if change else ""
     else:
+        if entry.item is not None:
+            removed = _exclude_entry(actor, sar, entry.item)
+            entry.item = None
         entry.status = PossibleEntryStatus.NOT_THEM
-        entry.reason = reason.strip()
+        entry.reason = text
     entry.decided_by = actor
     entry.decided_at = timezone.now()
     entry.save(update_fields=["status", "reason", "decided_by", "decided_at", "item"])
@@ -1426,6 +1459,7 @@ def sar_possible_decide(
         event="rights.sar_possible_entry_decided",
         obj=entry,
         justification=f"{sar.reference}: {entry.reference} "
+        + ("decision changed: " if change else "")
         + (
             "is about the requester: included"
             if entry.item is not None
@@ -1433,14 +1467,44 @@ def sar_possible_decide(
         )[:450],
         details={
             "decision": entry.status,
+            "changed_from": before if change else "",
             "submission": entry.submission_id,
             "item": entry.item_id,
             "agency": entry.agency_id,
             "reason": entry.reason[:500],
             "approval_voided": voided,
+            **removed,
         },
     )
     return entry
+
+
+def _exclude_entry(actor: Actor, sar: SubjectAccessRequest, item: BundleItem) -> dict[str, Any]:
+    """An included entry taken out of the bundle again: the item and its redactions go.
+    Nothing more goes out, so an approval of what remains stands; an agency whose whole
+    part it was has no part left, so its approval (or takeover) and its "approve your
+    part" inbox items go too. Returns what was undone, for the audit row."""
+    agency_id = item.agency_id
+    undone: dict[str, Any] = {
+        "item_removed": item.pk,
+        "redactions_removed": item.redactions.count(),
+        "part_removed": False,
+    }
+    item.delete()
+    if not sar.items.filter(agency_id=agency_id).exists():
+        undone["part_removed"] = True
+        AgencyApproval.objects.filter(sar=sar, agency_id=agency_id).delete()
+        PartTakeover.objects.filter(sar=sar, agency_id=agency_id).delete()
+        ig = [u.pk for u in _ig_of({agency_id})]
+        if ig and agency_id != actor.agency_id:
+            notifications_resolve(
+                actor=actor,
+                obj=sar,
+                kind="rights_request",
+                justification=f"{sar.reference}: the agency's part was taken out again",
+                recipients=ig,
+            )
+    return undone
 
 
 # The item types the bundle lists before and with intelligence (bundle.BUILDERS order).
@@ -1479,9 +1543,12 @@ def _include_entry(
         police_only=spec.police_only,
         text=spec.text,
         recipients=list(spec.recipients),
+        disclosed_as_id=_disclosed_as(actor, spec.record_type, spec.agency_id),
         position=position,
     )
     voided, _ = AgencyApproval.objects.filter(sar=sar, agency_id=item.agency_id).delete()
+    # Words redacted elsewhere in the bundle are redacted in it too (ADR 0025, 2026-12-08).
+    _redact_as_bundle(actor, sar, item)
     if voided:
         _approval_reset(actor, sar, item, "included")
     elif new_part and item.agency_id != actor.agency_id:
@@ -1583,12 +1650,26 @@ _QUOTE_CLASS = {
 _QUOTES = re.compile("[" + "".join(_QUOTE_CLASS) + "]")
 
 
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """Whole words: not preceded or followed by a letter or digit; spaces in the phrase
+    match any run of whitespace (the text has line breaks between fields). A straight and
+    a curly apostrophe (or quote) match each other: a phrase pasted from a letter has curly
+    ones, the record typed straight ones, or the reverse (F12)."""
+    words = [_QUOTES.sub(lambda m: _QUOTE_CLASS[m.group()], re.escape(w)) for w in phrase.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
 @transaction.atomic
 def sar_redact(
     *, actor: Actor, sar_id: int, item_id: int, phrase: str, exemption: str, reason: str
 ) -> list[Redaction]:
-    """Redacts every occurrence of `phrase` in the item's text as whole words
-    (case-insensitive): "Al" redacts "Al" and "al", never the "al" in "Alice"."""
+    """Redacts every occurrence of `phrase` as whole words (case-insensitive: "Al" redacts
+    "Al" and "al", never the "al" in "Alice") in the item's text and in every other record
+    of the bundle (ADR 0025, amendment of 2026-12-08): words redacted in one record and
+    left in another go out all the same (outside tester 9, F1). Each record changed is
+    audited and its agency's approval, if given, is void; a record of another agency is
+    redacted too, unread (the safe direction, as a withholding), and never counted back
+    to the actor, so a phrase cannot be probed for in a part one may not read."""
     _check_exemption(exemption, reason)
     if not phrase.strip():
         raise ValidationError({"phrase": "Enter the words to redact, as they appear in the text"})
@@ -1597,30 +1678,94 @@ def sar_redact(
             {"phrase": f"Enter at least {MIN_REDACTION_LENGTH} characters: whole words to redact"}
         )
     sar, item = _item(actor, sar_id, item_id, redact=True)
-    # Whole words: not preceded or followed by a letter or digit; spaces in the phrase
-    # match any run of whitespace (the text has line breaks between fields).
-    # A straight and a curly apostrophe (or quote) match each other: a phrase pasted from
-    # a letter has curly ones, the record typed straight ones, or the reverse (F12).
-    words = [_QUOTES.sub(lambda m: _QUOTE_CLASS[m.group()], re.escape(w)) for w in phrase.split()]
-    pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+    pattern = _phrase_pattern(phrase)
+    if pattern.search(item.text) is None:
+        raise ValidationError({"phrase": "Those words are not in this record's text"})
+    others = list(
+        BundleItem.objects.select_for_update().filter(sar=sar).exclude(pk=item.pk).order_by("pk")
+    )
+    created: list[Redaction] = []
+    for target in [item, *others]:
+        created += _redact_in(
+            actor,
+            sar,
+            target,
+            pattern,
+            exemption=exemption,
+            reason=reason.strip(),
+            redactor=actor,
+            first=item,
+        )
+    return created
+
+
+def _redact_in(
+    actor: Actor,
+    sar: SubjectAccessRequest,
+    item: BundleItem,
+    pattern: re.Pattern[str],
+    *,
+    exemption: str,
+    reason: str,
+    redactor: Any,
+    first: BundleItem,
+) -> list[Redaction]:
+    """The pattern's spans in one item redacted and audited (never the words themselves:
+    where and why); nothing if the item does not hold them."""
     spans = [(m.start(), m.end()) for m in pattern.finditer(item.text)]
     if not spans:
-        raise ValidationError({"phrase": "Those words are not in this record's text"})
+        return []
     created = Redaction.objects.bulk_create(
         Redaction(
-            item=item, start=s, end=e, exemption=exemption, reason=reason.strip(), created_by=actor
+            item=item, start=s, end=e, exemption=exemption, reason=reason, created_by=redactor
         )
         for s, e in spans
     )
-    # The audit keeps where and why, never the words redacted.
     _changed(
         actor,
         sar,
         item,
-        {"spans": spans, "exemption": exemption, "reason": reason.strip()},
+        {
+            "spans": spans,
+            "exemption": exemption,
+            "reason": reason,
+            # Redacted as words redacted in another record of the bundle.
+            "bundle_wide_from": None if item.pk == first.pk else first.pk,
+        },
         done="redacted words in",
     )
     return created
+
+
+def _redact_as_bundle(actor: Actor, sar: SubjectAccessRequest, item: BundleItem) -> int:
+    """A record added to the bundle after words were redacted in it (an entry included
+    from the possible ones) gets the same words redacted: the redactions' words, read
+    back from their records' text. Returns how many spans."""
+    done: set[str] = set()
+    count = 0
+    for r in (
+        Redaction.objects.filter(item__sar=sar)
+        .exclude(item=item)
+        .select_related("item", "created_by")
+        .order_by("pk")
+    ):
+        words = " ".join(r.item.text[r.start : r.end].split()).lower()
+        if not words or words in done:
+            continue
+        done.add(words)
+        count += len(
+            _redact_in(
+                actor,
+                sar,
+                item,
+                _phrase_pattern(words),
+                exemption=r.exemption,
+                reason=r.reason,
+                redactor=r.created_by,
+                first=r.item,
+            )
+        )
+    return count
 
 
 @transaction.atomic
@@ -1731,6 +1876,51 @@ def sar_unwithhold(*, actor: Actor, sar_id: int, item_id: int, reason: str) -> B
     return item
 
 
+# Naming a partner as the source is a deliberate act the requester may hold against it.
+NAME_SOURCE_MIN_LENGTH = 20
+
+
+@transaction.atomic
+def sar_name_source(
+    *, actor: Actor, sar_id: int, item_id: int, named: bool, reason: str
+) -> BundleItem:
+    """The handling police IG decides whether a partner's intelligence goes out naming
+    that partner as the one holding it (and so its source), or as held by the police (the
+    default: `_disclosed_as`). Audited with the reason; the holding agency's approval, if
+    given, is void, as for any change to what goes out."""
+    text = reason.strip()
+    if not text:
+        raise ValidationError({"reason": "Enter why the source is named, or no longer named"})
+    if says_too_little(text, NAME_SOURCE_MIN_LENGTH):
+        raise ValidationError(
+            {"reason": f"Say why in a sentence (at least {NAME_SOURCE_MIN_LENGTH} characters)"}
+        )
+    sar, item = _item(actor, sar_id, item_id, redact=True)
+    if not can_name_source(actor, sar, item):
+        raise Http404("No item found.")
+    hidden_as = None if named else _disclosed_as(actor, item.record_type, item.agency_id)
+    if named and not item.source_hidden:
+        raise Conflict("The source is already named.")
+    if not named and (item.source_hidden or hidden_as is None):
+        raise Conflict("The source is already not named.")
+    item.disclosed_as_id = hidden_as
+    item.save(update_fields=["disclosed_as"])
+    voided, _ = AgencyApproval.objects.filter(sar=sar, agency_id=item.agency_id).delete()
+    audit.record(
+        actor=actor,
+        event="rights.sar_source_named" if named else "rights.sar_source_hidden",
+        obj=item,
+        subject=sar.people.order_by("pk").values_list("pk", flat=True).first(),
+        justification=f"{sar.reference}: {text[:400]}",
+        details={"agency": item.agency_id, "reason": text[:500], "approval_voided": bool(voided)},
+    )
+    if voided:
+        _approval_reset(
+            actor, sar, item, "named your agency as the source of" if named else "stopped naming"
+        )
+    return item
+
+
 @transaction.atomic
 def sar_take_over(*, actor: Actor, sar_id: int, agency_id: int, reason: str) -> PartTakeover:
     """The handling IG takes over another agency's part that agency has not approved:
@@ -1824,10 +2014,14 @@ def sar_take_over(*, actor: Actor, sar_id: int, agency_id: int, reason: str) -> 
 
 
 @transaction.atomic
-def sar_approve(*, actor: Actor, sar_id: int, agency_id: int | None = None) -> AgencyApproval:
+def sar_approve(
+    *, actor: Actor, sar_id: int, agency_id: int | None = None, confirmed: bool = False
+) -> AgencyApproval:
     """The actor's agency approves its part as it stands; a second submit returns the
-    approval already recorded. With another `agency_id`: the officer who took that part
-    over approves it (`_approve_taken_over`)."""
+    approval already recorded. A part with nothing redacted or withheld is approved only
+    `confirmed`, after its IG was shown what in it names others or shows police methods
+    (cairn/rights/checks.py; ADR 0025, amendment of 2026-12-08). With another `agency_id`:
+    the officer who took that part over approves it (`_approve_taken_over`)."""
     sar = lock(access_sar_by_id(actor, sar_id))
     if sar.status != SarStatus.REVIEW:
         raise Conflict(f"{sar.reference} is not awaiting approval.")
@@ -1849,6 +2043,12 @@ def sar_approve(*, actor: Actor, sar_id: int, agency_id: int | None = None) -> A
             f"The handling information governance took over your part of {sar.reference}: "
             "it answers for those records now."
         )
+    part = sar.items.filter(agency_id=agency_id).prefetch_related("redactions")
+    as_it_is = unreviewed(list(part))
+    if as_it_is and not confirmed:
+        raise ValidationError(
+            {"confirmed": "Nothing in your part is redacted or withheld: confirm it goes as it is"}
+        )
     approval = AgencyApproval.objects.create(
         sar=sar, agency_id=agency_id, approved_by=actor, approved_at=timezone.now()
     )
@@ -1856,8 +2056,9 @@ def sar_approve(*, actor: Actor, sar_id: int, agency_id: int | None = None) -> A
         actor=actor,
         event="rights.sar_part_approved",
         obj=sar,
-        justification=f"{sar.reference}: {agency_of(actor).name}'s part approved",
-        details={"agency": agency_id},
+        justification=f"{sar.reference}: {agency_of(actor).name}'s part approved"
+        + (" as it is, nothing redacted or withheld" if as_it_is else ""),
+        details={"agency": agency_id, "as_it_is": as_it_is},
     )
     # "Approve your agency's part" is done for every IG of the agency.
     notifications_resolve(

@@ -23,11 +23,15 @@ from cairn.core.types import Actor
 from cairn.pole.access import consult_person
 
 from . import access, selectors, services
+from .checks import part_checks
 from .forms import (
+    ChangeIncludeForm,
     CloseForm,
     ConfirmForm,
     DiscloseForm,
     ExtendForm,
+    NameSourceForm,
+    NoticeForm,
     NotThemForm,
     ReasonForm,
     RectifyForm,
@@ -39,7 +43,7 @@ from .forms import (
     WithholdForm,
 )
 from .letters import reply_text
-from .models import RequestKind, RequestStatus, SarStatus
+from .models import RequestKind, RequestStatus, SarStatus, SubjectAccessRequest
 
 PAGE_SIZE = 25
 
@@ -450,11 +454,17 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
                 return redirect("rights:sar-detail", sar_id=sar.pk)
             if action == "approve":
                 part = request.POST.get("agency", "")
-                approval = services.sar_approve(
-                    actor=request.user,
-                    sar_id=sar.pk,
-                    agency_id=int(part) if part.isdigit() else None,
-                )
+                try:
+                    approval = services.sar_approve(
+                        actor=request.user,
+                        sar_id=sar.pk,
+                        agency_id=int(part) if part.isdigit() else None,
+                        confirmed=request.POST.get("confirmed") == "yes",
+                    )
+                except ValidationError as exc:
+                    if set(getattr(exc, "error_dict", {})) != {"confirmed"}:
+                        raise
+                    return _approve_confirm(request, sar)
                 messages.success(request, f"{approval.agency.name}'s part is approved.")
                 return redirect("rights:sar-detail", sar_id=sar.pk)
             if action == "disclose" and handler and disclose_form.is_valid():
@@ -514,6 +524,25 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
     )
 
 
+SOURCE_ACTIONS = ("name_source", "hide_source")
+
+
+def _approve_confirm(request: AuthenticatedHttpRequest, sar: SubjectAccessRequest) -> HttpResponse:
+    """Before a part goes out with nothing redacted or withheld: what in it names other
+    people or shows police methods, so its IG approves knowingly (tester 9, F4)."""
+    items = selectors.sar_items(sar, request.user.agency_id, viewer=request.user)
+    selectors.consult_sar(
+        request.user,
+        sar,
+        justification=f"Checked what {sar.reference}'s part names before approving it",
+    )
+    return render(
+        request,
+        "rights/sar_approve.html",
+        {"sar": sar, "checks": part_checks(sar, items), "count": len(items), "nav": "rights"},
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def sar_item(request: AuthenticatedHttpRequest, sar_id: int, item_id: int) -> HttpResponse:
@@ -530,17 +559,34 @@ def sar_item(request: AuthenticatedHttpRequest, sar_id: int, item_id: int) -> Ht
     # Its own prefix: both forms have an exemption and a reason on the one page.
     withhold_form = WithholdForm(post if action == "withhold" else None, prefix="withhold")
     unwithhold_form = UnwithholdForm(post if action == "unwithhold" else None, prefix="undo")
-    form = {"redact": redact_form, "unwithhold": unwithhold_form}.get(action, withhold_form)
+    # Naming (or no longer naming) a partner as the source of its intelligence (ADR 0025).
+    can_name_source = can_redact and access.can_name_source(request.user, sar, item)
+    source_form = NameSourceForm(post if action in SOURCE_ACTIONS else None, prefix="source")
+    form = {
+        "redact": redact_form,
+        "unwithhold": unwithhold_form,
+        "name_source": source_form,
+        "hide_source": source_form,
+    }.get(action, withhold_form)
     if request.method == "POST":
         if (
-            action not in ("redact", "withhold", "unwithhold")
+            action not in ("redact", "withhold", "unwithhold", *SOURCE_ACTIONS)
             or (action == "redact" and not can_redact)
             or (action == "unwithhold" and not can_unwithhold)
+            or (action in SOURCE_ACTIONS and not can_name_source)
         ):
             raise Http404("No such action.")
         if form.is_valid():
             try:
-                if action == "redact":
+                if action in SOURCE_ACTIONS:
+                    services.sar_name_source(
+                        actor=request.user,
+                        sar_id=sar.pk,
+                        item_id=item.pk,
+                        named=action == "name_source",
+                        **form.cleaned_data,
+                    )
+                elif action == "redact":
                     services.sar_redact(
                         actor=request.user, sar_id=sar.pk, item_id=item.pk, **form.cleaned_data
                     )
@@ -559,7 +605,11 @@ def sar_item(request: AuthenticatedHttpRequest, sar_id: int, item_id: int) -> Ht
             else:
                 done = {
                     "unwithhold": "The record is back in the disclosure.",
-                    "redact": "Redaction recorded.",
+                    "redact": "Redaction recorded: the words are redacted in every record "
+                    "of this bundle where they appear.",
+                    "name_source": f"The disclosure names {item.agency.name} as holding "
+                    "this record.",
+                    "hide_source": "The disclosure gives this record as held by the police.",
                 }
                 messages.success(
                     request, done.get(action, "The record is withheld from the disclosure.")
@@ -581,6 +631,8 @@ def sar_item(request: AuthenticatedHttpRequest, sar_id: int, item_id: int) -> Ht
             "redact_form": redact_form,
             "withhold_form": withhold_form,
             "unwithhold_form": unwithhold_form,
+            "can_name_source": can_name_source,
+            "source_form": source_form,
             "nav": "rights",
         },
     )
@@ -602,26 +654,35 @@ def sar_possible(request: AuthenticatedHttpRequest, sar_id: int, entry_id: int) 
     sar = access.access_sar_by_id(request.user, sar_id)
     entry = selectors.access_possible_entry(request.user, sar, entry_id)
     action = request.POST.get("action", "")
+    # A decision changed (tester 9, F5): both ways need a reason.
+    change = request.POST.get("change") == "yes"
     form = NotThemForm(request.POST if action == "not_them" else None)
+    include_form = ChangeIncludeForm(request.POST if action == "include" and change else None)
+    notice = NoticeForm({})
+    notice.is_valid()
     status = 200
     if request.method == "POST":
         if action not in POSSIBLE_DONE:
             raise Http404("No such action.")
-        if action == "include" or form.is_valid():
+        used = form if action == "not_them" else include_form
+        if (action == "include" and not change) or used.is_valid():
             try:
                 services.sar_possible_decide(
                     actor=request.user,
                     sar_id=sar.pk,
                     entry_id=entry.pk,
                     decision=action,
-                    reason=form.cleaned_data["reason"] if action == "not_them" else "",
+                    reason=used.cleaned_data["reason"] if used.is_bound else "",
+                    change=change,
                 )
             except Conflict as exc:
-                add_conflict(form, exc)
+                # A plain "include" press has no bound form: the page-level one carries it.
+                shown = used if used.is_bound else notice
+                shown.add_error(None, changed_meanwhile(exc))
                 status = 409
                 entry = selectors.access_possible_entry(request.user, sar, entry.pk)
             except ValidationError as exc:
-                apply_service_errors(form, exc)
+                apply_service_errors(used, exc)
             else:
                 messages.success(
                     request,
@@ -636,7 +697,10 @@ def sar_possible(request: AuthenticatedHttpRequest, sar_id: int, entry_id: int) 
         {
             "sar": sar,
             "entry": entry,
+            "details": selectors.possible_entry_details(entry),
             "form": form,
+            "include_form": include_form,
+            "notice": notice,
             # A decision lost to another: the reason typed is shown, not dropped.
             "kept": request.POST.get("reason", "").strip() if status == 409 else "",
             "nav": "rights",

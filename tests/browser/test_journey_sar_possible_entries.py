@@ -3,8 +3,9 @@ entries that name the requester in words only (outside tester: an entry whose su
 typed as "Kieran Wilson, about 30" was missing from his bundle): confirm his record, see
 the possible entries with his name marked, try to disclose (refused, naming how many are
 left), decide one "Not them" (an empty reason is refused, then given) and include the
-other, which joins the bundle; then nothing is left to decide. axe and 320 px on each
-page, the decision page included."""
+other, which joins the bundle; then nothing is left to decide. The decision page shows
+the whole entry, and a decided one offers to change it. axe and 320 px on each page, the
+decision page included."""
 
 from __future__ import annotations
 
@@ -88,6 +89,9 @@ def test_police_ig_decides_entries_naming_the_requester(
     page.get_by_role("link", name=f"INT-{someone_else.pk:06d}").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("about Kieran Wilson?")
     expect(page.get_by_test_id("possible-entry").locator("mark")).to_have_text("Kieran Wilson")
+    # The whole entry, not one sentence (tester 9, F5).
+    expect(page.get_by_test_id("possible-entry-whole")).to_contain_text("Elderly man")
+    expect(page.get_by_test_id("possible-entry-whole")).to_contain_text("called it in")
     assert_accessible(page)
     page.get_by_test_id("possible-not-them").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
@@ -96,6 +100,12 @@ def test_police_ig_decides_entries_naming_the_requester(
     page.get_by_label("Why it is not about them").fill("The shop owner, aged about 70")
     page.get_by_test_id("possible-not-them").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("not about them")
+    # Until disclosure the decision can be changed, with a reason (tester 9, F5).
+    page.get_by_role("link", name=f"INT-{someone_else.pk:06d}").click()
+    expect(page.get_by_test_id("possible-decision")).to_contain_text("Not them")
+    expect(page.get_by_test_id("possible-change")).to_have_text("Change to: about them, include")
+    assert_accessible(page)
+    page.get_by_role("link", name=f"SAR-{sar.pk:05d}").click()
 
     # The other is him: included, it joins the police's part of the bundle.
     page.get_by_role("link", name=f"INT-{about_him.pk:06d}").click()

@@ -2,8 +2,9 @@
 confirm the child's record found by the matcher, redact a third party's name, approve the
 Trust's part; the police's part (a missing episode) is a placeholder to the Trust's IG
 until the police approve it, and the police-only intelligence is not in the Trust's
-bundle at all; police IG (a second browser context) reads its part, redacts its source
-and approves it; then disclose and download the PDF, whose text holds none of the
+bundle at all; police IG (a second browser context) reads its part, is asked to confirm
+before approving it with nothing redacted and goes back, redacts its source and approves
+it; then disclose and download the PDF, whose text holds none of the
 redacted words and nothing police-only. axe on each page."""
 
 from __future__ import annotations
@@ -172,6 +173,18 @@ def test_ig_handles_a_subject_access_request_to_a_redacted_pdf(
         expect(police.get_by_test_id("bundle")).to_contain_text("Missing episode")
         expect(police.get_by_test_id("bundle")).not_to_contain_text("Intelligence submission")
         assert_accessible(police)
+        # Approving with nothing redacted asks first, listing what the part names
+        # (tester 9, F4); the officer goes back to review it instead.
+        police.get_by_role("button", name="Approve Testshire Police's part").click()
+        expect(police.get_by_role("heading", level=1)).to_have_text(
+            "Approve your part with nothing redacted or withheld?"
+        )
+        expect(police.get_by_test_id("approve-as-it-is")).to_be_visible()
+        assert_accessible(police)
+        police.get_by_role("link", name="Review the records first").click()
+        expect(
+            police.get_by_test_id("approvals").get_by_role("row").filter(has_text="Police")
+        ).not_to_contain_text("Approved by")
         redact(police, "Missing episode", SOURCE, "Intelligence source")
         police.get_by_role("button", name="Approve Testshire Police's part").click()
         expect(

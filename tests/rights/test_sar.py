@@ -242,14 +242,14 @@ def test_disclosure_waits_for_each_agency(
 ) -> None:
     ig, police_ig = users["ig_admin"], make_user(Role.IG_ADMIN, "police", username="ig_police")
     sar = _confirmed(users, jade)
-    services.sar_approve(actor=ig, sar_id=sar.pk)
+    services.sar_approve(actor=ig, sar_id=sar.pk, confirmed=True)
     with pytest.raises(ValidationError) as exc:
         services.sar_disclose(actor=ig, sar_id=sar.pk, recipient="Jade", method="post")
     assert "Testshire Police" in str(exc.value)
     with pytest.raises(Http404):  # police IG cannot disclose; the Trust IG handles it
         services.sar_disclose(actor=police_ig, sar_id=sar.pk, recipient="x", method="post")
-    services.sar_approve(actor=police_ig, sar_id=sar.pk)
-    assert services.sar_approve(actor=police_ig, sar_id=sar.pk)  # idempotent
+    services.sar_approve(actor=police_ig, sar_id=sar.pk, confirmed=True)
+    assert services.sar_approve(actor=police_ig, sar_id=sar.pk, confirmed=True)  # idempotent
     services.sar_disclose(
         actor=ig, sar_id=sar.pk, recipient="Jade Examplesmith, 1 Example Row", method="post"
     )
@@ -264,8 +264,9 @@ def test_a_change_voids_that_agencys_approval_and_the_handlers_own_part_needs_no
 ) -> None:
     ig, police_ig = users["ig_admin"], make_user(Role.IG_ADMIN, "police", username="ig_police")
     sar = _confirmed(users, jade)
-    services.sar_approve(actor=police_ig, sar_id=sar.pk)  # no override covers police-only
-    services.sar_approve(actor=ig, sar_id=sar.pk)
+    # No override covers police-only.
+    services.sar_approve(actor=police_ig, sar_id=sar.pk, confirmed=True)
+    services.sar_approve(actor=ig, sar_id=sar.pk, confirmed=True)
     services.sar_redact(
         actor=ig,
         sar_id=sar.pk,
@@ -322,7 +323,7 @@ def test_pdf_has_no_redacted_text_and_its_download_is_audited(
             exemption=exemption,
             reason="Protects another person",
         )
-    services.sar_approve(actor=police_ig, sar_id=sar.pk)
+    services.sar_approve(actor=police_ig, sar_id=sar.pk, confirmed=True)
     services.sar_disclose(
         actor=ig,
         sar_id=sar.pk,

@@ -240,7 +240,7 @@ def test_another_agencys_item_is_shown_once_it_approved(
     page = _client(ig).get(url).content.decode()
     assert SCHOOL_NOTE not in page and "A record held by Testshire Academy" in page
     assert SCHOOL_NOTE in _client(school_ig).get(url).content.decode()
-    services.sar_approve(actor=school_ig, sar_id=sar.pk)
+    services.sar_approve(actor=school_ig, sar_id=sar.pk, confirmed=True)
     assert SCHOOL_NOTE in _client(ig).get(url).content.decode()
 
 
@@ -280,7 +280,7 @@ def test_an_unapproved_part_is_taken_over_with_a_reason_before_disclosure(
     assert "Crispin" not in trust_page  # the police's own police-only part: nothing
     # The police approve their own part; withheld, the Trust's police-only record needs
     # no approval.
-    services.sar_approve(actor=police_ig, sar_id=sar.pk)
+    services.sar_approve(actor=police_ig, sar_id=sar.pk, confirmed=True)
     services.sar_withhold(
         actor=police_ig,
         sar_id=sar.pk,
@@ -348,7 +348,7 @@ def test_approve_your_part_items_are_answered_by_the_approval_or_the_disclosure(
         ).count()
 
     assert unread(police_ig) == 1 and unread(second_police_ig) == 1
-    services.sar_approve(actor=police_ig, sar_id=sar.pk)
+    services.sar_approve(actor=police_ig, sar_id=sar.pk, confirmed=True)
     # Approved for the agency: no police IG is still asked.
     assert unread(police_ig) == 0 and unread(second_police_ig) == 0
     row = AuditEvent.objects.get(event="notification.resolved", object_id=str(sar.pk))

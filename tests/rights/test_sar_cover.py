@@ -121,9 +121,9 @@ def test_cover_gives_purposes_recipients_retention_sources_and_rights(
     # Police-only intelligence is the police's to answer for: not in the Trust's bundle.
     assert not sar.items.filter(record_type="intelligence").exists()
     with pytest.raises(Http404):  # so the police have no part here to approve
-        services.sar_approve(actor=police_ig, sar_id=sar.pk)
+        services.sar_approve(actor=police_ig, sar_id=sar.pk, confirmed=True)
     for actor in (ig, make_user(Role.IG_ADMIN, "school", username="ig_school_c")):
-        services.sar_approve(actor=actor, sar_id=sar.pk)
+        services.sar_approve(actor=actor, sar_id=sar.pk, confirmed=True)
     services.sar_disclose(actor=ig, sar_id=sar.pk, recipient="Eli", method="post")
     text = _pdf_text(ig, sar.pk)
     # Purposes and categories, from the record types disclosed.

@@ -53,7 +53,7 @@ def test_unchecked_identity_blocks_approval_and_disclosure_until_confirmed(
     assert not sar.authority_checked and sar.due_on
     services.sar_confirm(actor=ig, sar_id=sar.pk, person_ids=[evie.pk])
     with pytest.raises(ValidationError, match="identity"):
-        services.sar_approve(actor=ig, sar_id=sar.pk)
+        services.sar_approve(actor=ig, sar_id=sar.pk, confirmed=True)
     with pytest.raises(ValidationError, match="identity"):
         services.sar_disclose(actor=ig, sar_id=sar.pk, recipient="Evie", method="post")
     sar.refresh_from_db()
@@ -65,7 +65,7 @@ def test_unchecked_identity_blocks_approval_and_disclosure_until_confirmed(
     with pytest.raises(Conflict):
         services.sar_confirm_identity(actor=ig, sar_id=sar.pk)
     assert AuditEvent.objects.filter(event="rights.sar_identity_confirmed").count() == 1
-    services.sar_approve(actor=ig, sar_id=sar.pk)
+    services.sar_approve(actor=ig, sar_id=sar.pk, confirmed=True)
     services.sar_disclose(actor=ig, sar_id=sar.pk, recipient="Evie Inventedcase", method="post")
     assert SubjectAccessRequest.objects.get(pk=sar.pk).status == SarStatus.DISCLOSED
 

@@ -104,7 +104,7 @@ def test_undoing_a_withholding_after_approval_asks_the_agency_to_approve_again(
     assert f"missing episode {second.record_id}" in withheld.body
     assert withheld.url.endswith(f"/access/{sar.pk}/")
 
-    services.sar_approve(actor=police_ig, sar_id=sar.pk)
+    services.sar_approve(actor=police_ig, sar_id=sar.pk, confirmed=True)
     assert not _unread(police_ig, sar, "approve")  # answered by the approval
     # The handler reads the approved part, and undoes its own withholding of one record.
     services.sar_unwithhold(
@@ -123,7 +123,7 @@ def test_undoing_a_withholding_after_approval_asks_the_agency_to_approve_again(
     # Nobody else is told: not the school's IG, not the handler itself.
     assert not _unread(school_ig, sar, RESET) and not _unread(ig, sar, RESET)
     # Approving again answers it.
-    services.sar_approve(actor=police_ig, sar_id=sar.pk)
+    services.sar_approve(actor=police_ig, sar_id=sar.pk, confirmed=True)
     assert not _unread(police_ig, sar, RESET)
 
 
@@ -132,11 +132,11 @@ def test_a_withholding_or_redaction_after_approval_says_the_approval_was_reset(
 ) -> None:
     ig = users["ig_admin"]
     first, second = _episodes(sar)
-    services.sar_approve(actor=police_ig, sar_id=sar.pk)
+    services.sar_approve(actor=police_ig, sar_id=sar.pk, confirmed=True)
     _withhold(ig, sar, first)
     [reset] = _unread(police_ig, sar, RESET)
     assert "withheld missing episode" in reset.body
-    services.sar_approve(actor=police_ig, sar_id=sar.pk)
+    services.sar_approve(actor=police_ig, sar_id=sar.pk, confirmed=True)
     services.sar_redact(
         actor=ig,
         sar_id=sar.pk,

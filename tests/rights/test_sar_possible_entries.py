@@ -217,7 +217,7 @@ def test_including_voids_the_approval_of_the_part_it_joins(
         entry_id=_possible(sar, entries["school"]).pk,
         decision="include",
     )
-    services.sar_approve(actor=school_ig, sar_id=sar.pk)
+    services.sar_approve(actor=school_ig, sar_id=sar.pk, confirmed=True)
     assert AgencyApproval.objects.filter(sar=sar, agency=school_ig.agency).exists()
     other = _raw(
         User.objects.get(username=entries["school"].submitter.username),
@@ -321,7 +321,8 @@ def test_disclosure_waits_until_every_possible_entry_is_decided(
             decision="not_them",
             reason="Someone else: a different age and area",
         )
-    services.sar_approve(actor=users["ig_admin"], sar_id=sar.pk)  # the Trust's record
+    # The Trust's record.
+    services.sar_approve(actor=users["ig_admin"], sar_id=sar.pk, confirmed=True)
     disclosed = services.sar_disclose(
         actor=police_ig, sar_id=sar.pk, recipient="Kieran Wilson", method="post"
     )

@@ -109,7 +109,7 @@ def test_no_override_covers_a_police_agencys_part_even_when_not_police_only(
     ig = users["ig_admin"]
     episode = _item(sar, "missing_episode")
     assert not episode.police_only
-    services.sar_approve(actor=school_ig, sar_id=sar.pk)
+    services.sar_approve(actor=school_ig, sar_id=sar.pk, confirmed=True)
     with pytest.raises(ValidationError) as exc:
         _disclose(ig, sar)
     assert "Testshire Police must approve or withhold its part" in str(exc.value)
@@ -149,7 +149,7 @@ def test_another_agencys_part_is_taken_over_before_disclosure(
     users: dict[str, User], sar: SubjectAccessRequest, police_ig: User, school_ig: User
 ) -> None:
     ig = users["ig_admin"]
-    services.sar_approve(actor=police_ig, sar_id=sar.pk)
+    services.sar_approve(actor=police_ig, sar_id=sar.pk, confirmed=True)
     concern = _item(sar, "concern")
     item_url = reverse("rights:sar-item", args=[sar.pk, concern.pk])
     assert SCHOOL_NOTE not in _client(ig).get(item_url).content.decode()
@@ -184,7 +184,7 @@ def test_another_agencys_part_is_taken_over_before_disclosure(
     assert [n.read_at is None for n in items].count(True) == 1
     assert "took over your agency's part" in next(n.title for n in items if n.read_at is None)
     with pytest.raises(Conflict):
-        services.sar_approve(actor=school_ig, sar_id=sar.pk)
+        services.sar_approve(actor=school_ig, sar_id=sar.pk, confirmed=True)
     with pytest.raises(Conflict):
         services.sar_take_over(
             actor=ig, sar_id=sar.pk, agency_id=school_ig.agency_id, reason=REASON
@@ -222,8 +222,8 @@ def test_disclosure_resolves_every_agencys_approve_your_part(
     users: dict[str, User], sar: SubjectAccessRequest, police_ig: User, school_ig: User
 ) -> None:
     ig = users["ig_admin"]
-    services.sar_approve(actor=police_ig, sar_id=sar.pk)
-    services.sar_approve(actor=school_ig, sar_id=sar.pk)
+    services.sar_approve(actor=police_ig, sar_id=sar.pk, confirmed=True)
+    services.sar_approve(actor=school_ig, sar_id=sar.pk, confirmed=True)
     # A second police IG account added after the approval was asked: still answered.
     _disclose(ig, sar)
     assert not Notification.objects.filter(

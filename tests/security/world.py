@@ -681,7 +681,7 @@ def _settle_parts(actor: Any, sar_id: int) -> None:
             agency_id=agency_id, role=_Role.IG_ADMIN, is_active=True
         ).first()
         if other is not None:
-            _rights.sar_approve(actor=other, sar_id=sar_id)
+            _rights.sar_approve(actor=other, sar_id=sar_id, confirmed=True)
         elif not items.filter(agency_id=agency_id, agency__kind=_Kind.POLICE).exists():
             _rights.sar_take_over(
                 actor=actor,
