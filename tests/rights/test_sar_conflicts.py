@@ -64,8 +64,8 @@ def test_a_disclosure_from_a_page_drawn_before_a_redaction_is_refused_keeping_wh
     after the page was drawn went out unseen (F2): the disclose form carries the bundle
     as it was shown, and a change since is a conflict (F11: the recipient typed kept)."""
     ig = users["ig_admin"]
-    services.sar_approve(actor=police_ig, sar_id=sar.pk)
-    services.sar_approve(actor=school_ig, sar_id=sar.pk)
+    services.sar_approve(actor=police_ig, sar_id=sar.pk, confirmed=True)
+    services.sar_approve(actor=school_ig, sar_id=sar.pk, confirmed=True)
     shown = _version(sar)
     person_item = sar.items.get(record_type="person")
     services.sar_redact(
@@ -111,8 +111,8 @@ def test_a_second_disclose_or_extend_shows_what_was_typed(
     assert second.status_code == 409
     body = second.content.decode()
     assert "has already been extended" in body and "Typed reason ZXCVB" in body
-    services.sar_approve(actor=police_ig, sar_id=sar.pk)
-    services.sar_approve(actor=school_ig, sar_id=sar.pk)
+    services.sar_approve(actor=police_ig, sar_id=sar.pk, confirmed=True)
+    services.sar_approve(actor=school_ig, sar_id=sar.pk, confirmed=True)
     services.sar_disclose(actor=ig, sar_id=sar.pk, recipient="First", method="post")
     late = client.post(
         url, {"action": "disclose", "recipient": "Typed Recipient QWERTY", "method": "post"}

@@ -31,7 +31,7 @@ def test_a_taken_over_part_waits_for_its_takers_approval_after_its_records_are_o
     ig = users["ig_admin"]
     colleague = make_user("ig_admin", "trust", username="ig_other_trust")
     school = school_ig.agency_id
-    services.sar_approve(actor=police_ig, sar_id=sar.pk)
+    services.sar_approve(actor=police_ig, sar_id=sar.pk, confirmed=True)
     services.sar_take_over(actor=ig, sar_id=sar.pk, agency_id=school, reason=REASON)
     # Seconds later, with none of its records opened: not disclosed.
     with pytest.raises(ValidationError) as exc:
