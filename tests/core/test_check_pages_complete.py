@@ -64,6 +64,8 @@ def _pair(name: str, field: forms.Field, tag: str) -> tuple[Any, Any, str | None
         return (first[0], second[0], None)
     if isinstance(field, forms.BooleanField):
         return (True, False, None)
+    if isinstance(field, forms.IntegerField):  # a person's age ("about 37")
+        return (37, 38, "37")
     if name == "number":
         return ("07700 900461", "07700 900462", "07700 900461")
     text = f"Zq{tag}{name.replace('_', '')}"[: field.max_length or 100]  # type: ignore[attr-defined]
