@@ -82,7 +82,7 @@ def test_a_disclosure_racing_a_redaction_never_sends_what_its_discloser_did_not_
         actor=fib, given_name="Kieran", family_name="Raceexample", category="person_of_concern"
     )
     sar = _sar(first, person)
-    services.sar_approve(actor=first, sar_id=sar.pk)
+    services.sar_approve(actor=first, sar_id=sar.pk, confirmed=True)
     item = sar.items.get(record_type="person")
     shown = selectors.bundle_version(sar)  # the page the discloser has open
 
