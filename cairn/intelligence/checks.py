@@ -262,8 +262,11 @@ def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
     pd = m.danger_probability(whole)
     # An offence that happened again, beside the report of an earlier one, is read without
     # that report: the model learned that a crime reference means "reported already".
-    if p < m.crime.threshold and (new := crime_rules.without_earlier_reports(text)) != text:
-        p = max(p, m.crime_probability(m.features([new])[0])) if new.strip() else p
+    # Likewise without a school's or agency's own log number ("Logged on CPOMS ref 55120").
+    if p < m.crime.threshold:
+        new = crime_rules.without_local_logs(crime_rules.without_earlier_reports(text))
+        if new != text and new.strip():
+            p = max(p, m.crime_probability(m.features([new])[0]))
     model_flag = p >= m.crime.threshold
     # The danger head's word alone needs the crime model not to be sure there is no offence
     # (outside tester 8: "silver Golf on Kings Road tonight at 19:30, engine running" read

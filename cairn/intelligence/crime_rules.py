@@ -1520,6 +1520,21 @@ LOCAL_SYSTEM = re.compile(rf"\b(?:{LOCAL_SYSTEM_WORDS})\W+(?:\w+\W+){{0,2}}$", r
 LOCAL_SYSTEM_NAMED = re.compile(rf"\b(?:{LOCAL_SYSTEM_WORDS})\b", re.IGNORECASE)
 
 
+# A local system's number in the text ("Logged on CPOMS ref 55120", "school log ref
+# 2026/4471"): it says the school logged it, not that the police know.
+LOCAL_LOG = re.compile(
+    rf"\b(?:{LOCAL_SYSTEM_WORDS})\W+(?:[a-z.]+\W+){{0,2}}?\d[\d/\-]*\d\b", re.IGNORECASE
+)
+
+
+def without_local_logs(text: str) -> str:
+    """`text` without its local systems' numbers: what the model reads as the account. The
+    model learned that a reference means "reported already", and "Logged on CPOMS ref
+    55120" took a shared nude image of a 14-year-old from p 0.63 to 0.01 (outside tester
+    11: sent to the FIB unflagged)."""
+    return LOCAL_LOG.sub(" ", text)
+
+
 def local_number(text: str, start: int) -> bool:
     """The reference found at `start` in `text` is named as a local system's number (in
     its own sentence: "hit her after school. Police attended, incident no. 0219" is the

@@ -685,3 +685,20 @@ def test_an_anything_else_that_says_nothing_does_not_hide_a_crime(
     )
     page = text(client_for(partner).get(f"/intelligence/{draft.pk}/check/"))
     assert "Crime reference it was reported under" in page
+
+
+def test_a_schools_log_number_does_not_turn_the_check_off(partner: Any) -> None:
+    """Outside tester 11: a nude image of a 14-year-old shared in a group chat, which only
+    the model flags (p 0.63), went to the FIB unflagged once "Logged on CPOMS ref 55120"
+    was added (p 0.01): the model reads a reference as "reported already". A school's own
+    log number says nothing of the police."""
+    draft = start_crime(
+        partner,
+        what="A nude photo of a 14 year old Year 10 girl was shared in the 'Y11 lads' "
+        "Snapchat group chat by Brody on Friday. Several pupils have seen it. Logged on "
+        "CPOMS ref 55120",
+        further_information="",
+    )
+    page = text(client_for(partner).get(f"/intelligence/{draft.pk}/check/"))
+    assert "Crime reference it was reported under" in page
+    assert "Your entry gives the reference" not in page
