@@ -2027,7 +2027,7 @@ def sar_approve(
         raise Conflict(f"{sar.reference} is not awaiting approval.")
     require_sar_identity_checked(sar)
     if agency_id is not None and agency_id != actor.agency_id:
-        return _approve_taken_over(actor, sar, require_id(agency_id))
+        return _approve_taken_over(actor, sar, require_id(agency_id), confirmed=confirmed)
     agency_id = actor.agency_id
     if (
         agency_id is None
@@ -2071,7 +2071,9 @@ def sar_approve(
     return approval
 
 
-def _approve_taken_over(actor: Actor, sar: SubjectAccessRequest, agency_id: int) -> AgencyApproval:
+def _approve_taken_over(
+    actor: Actor, sar: SubjectAccessRequest, agency_id: int, *, confirmed: bool = False
+) -> AgencyApproval:
     """A part taken over is approved as a deliberate step by the officer who took it
     over, once they have opened each of its records still going out on its page (the
     consultation the audit log keeps): taking it over reads nothing (tester report 10,
@@ -2091,6 +2093,14 @@ def _approve_taken_over(actor: Actor, sar: SubjectAccessRequest, agency_id: int)
             f"{len(unread)} not opened yet ({', '.join(i.title for i in unread[:5])}"
             + (", …" if len(unread) > 5 else "")
             + ")"
+        )
+    # As for an agency's own part: nothing redacted or withheld is approved only once the
+    # taker has seen what in it names others (outside tester 11: a taken-over school part
+    # naming another child went straight through).
+    part = sar.items.filter(agency_id=agency_id).prefetch_related("redactions")
+    if unreviewed(list(part)) and not confirmed:
+        raise ValidationError(
+            {"confirmed": "Nothing in this part is redacted or withheld: confirm it goes as it is"}
         )
     approval = AgencyApproval.objects.create(
         sar=sar, agency_id=agency_id, approved_by=actor, approved_at=timezone.now()

@@ -983,4 +983,4 @@ def _settle_parts(actor: Any, sar_id: int) -> None:
             sar = _SAR.objects.get(pk=sar_id)
             for item in items.filter(agency_id=agency_id):
                 _rights_selectors.consult_sar(actor, sar, obj=item, justification="Reviewed")
-            _rights.sar_approve(actor=actor, sar_id=sar_id, agency_id=agency_id)
+            _rights.sar_approve(actor=actor, sar_id=sar_id, agency_id=agency_id, confirmed=True)

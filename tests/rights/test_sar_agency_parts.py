@@ -314,7 +314,9 @@ def test_an_unapproved_part_is_taken_over_with_a_reason_before_disclosure(
     # approves it (tester report 10, F4).
     for item in sar.items.filter(agency=agencies["trust"], withheld_exemption=""):
         _client(police_ig).get(reverse("rights:sar-item", args=[sar.pk, item.pk]))
-    services.sar_approve(actor=police_ig, sar_id=sar.pk, agency_id=agencies["trust"].pk)
+    services.sar_approve(
+        actor=police_ig, sar_id=sar.pk, agency_id=agencies["trust"].pk, confirmed=True
+    )
     services.sar_disclose(actor=police_ig, sar_id=sar.pk, recipient="Mortimer", method="post")
     row = AuditEvent.objects.get(event="rights.sar_disclosed")
     assert "The Trust did not answer on the open record" in row.justification

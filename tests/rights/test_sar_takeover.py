@@ -211,7 +211,7 @@ def test_another_agencys_part_is_taken_over_before_disclosure(
         _disclose(ig, sar)
     for item in sar.items.filter(agency_id=school_ig.agency_id):
         _client(ig).get(reverse("rights:sar-item", args=[sar.pk, item.pk]))
-    services.sar_approve(actor=ig, sar_id=sar.pk, agency_id=school_ig.agency_id)
+    services.sar_approve(actor=ig, sar_id=sar.pk, agency_id=school_ig.agency_id, confirmed=True)
     done = _disclose(ig, sar)
     assert "Testshire Academy's part taken over: " + REASON in done.override_reason
     row = AuditEvent.objects.get(event="rights.sar_disclosed")

@@ -54,7 +54,16 @@ def test_a_taken_over_part_waits_for_its_takers_approval_after_its_records_are_o
     opened = _client(ig).get(reverse("rights:sar-item", args=[sar.pk, item.pk]))
     assert SCHOOL_NOTE in opened.content.decode()
     assert 'data-testid="unreviewed"' not in _client(ig).get(url).content.decode()
-    assert _client(ig).post(url, {"action": "approve", "agency": str(school)}).status_code == 302
+    # Nothing in it redacted or withheld: the taker is shown what it names first, as an
+    # agency's own IG is (outside tester 11), and approves it as it is deliberately.
+    confirm = _client(ig).post(url, {"action": "approve", "agency": str(school)})
+    assert (
+        confirm.status_code == 200 and 'data-testid="approve-as-it-is"' in confirm.content.decode()
+    )
+    assert f'name="agency" value="{school}"' in confirm.content.decode()
+    assert not AgencyApproval.objects.filter(agency_id=school).exists()
+    confirmed = {"action": "approve", "agency": str(school), "confirmed": "yes"}
+    assert _client(ig).post(url, confirmed).status_code == 302
     approval = AgencyApproval.objects.get(agency_id=school)
     assert approval.approved_by == ig
     row = AuditEvent.objects.filter(event="rights.sar_part_approved").latest("pk")
