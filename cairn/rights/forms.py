@@ -10,6 +10,20 @@ from cairn.pole.models import Ethnicity, Sex
 from .models import DisclosureMethod, Exemption, RequesterKind, RequestKind, SarCloseReason
 
 
+def reason_field(
+    label: str, required: str, *, rows: int = 2, help_text: str = ""
+) -> forms.CharField:
+    """The free-text reason most rights steps ask for (kept, audited, shown on the request):
+    up to 2,000 characters, `required` the message when it is left empty."""
+    return forms.CharField(
+        label=label,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+        error_messages={"required": required},
+    )
+
+
 class RequestForm(GovukForm):
     person = forms.IntegerField(
         label="Person record ID",
@@ -62,11 +76,10 @@ class RequestForm(GovukForm):
 
 
 class ReasonForm(GovukForm):
-    reason = forms.CharField(
-        label="Reason",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter a reason"},
+    reason = reason_field(
+        "Reason",
+        "Enter a reason",
+        rows=3,
     )
 
 
@@ -206,11 +219,9 @@ class ExtendForm(GovukForm):
         widget=forms.RadioSelect(attrs={"inline": True, "small": True}),
         error_messages={"required": "Select how long to extend by"},
     )
-    reason = forms.CharField(
-        label="Why the request needs more time",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Enter why the request needs more time"},
+    reason = reason_field(
+        "Why the request needs more time",
+        "Enter why the request needs more time",
     )
 
 
@@ -245,21 +256,17 @@ class RedactForm(GovukForm):
         error_messages={"required": "Enter the words to redact"},
     )
     exemption = forms.ChoiceField(**EXEMPTION_FIELD)
-    reason = forms.CharField(
-        label="Reason",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Enter the reason for this redaction"},
+    reason = reason_field(
+        "Reason",
+        "Enter the reason for this redaction",
     )
 
 
 class WithholdForm(GovukForm):
     exemption = forms.ChoiceField(**EXEMPTION_FIELD)
-    reason = forms.CharField(
-        label="Reason the whole record is withheld",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Enter the reason the record is withheld"},
+    reason = reason_field(
+        "Reason the whole record is withheld",
+        "Enter the reason the record is withheld",
     )
 
 
@@ -280,54 +287,45 @@ class DiscloseForm(GovukForm):
 
 
 class TakeOverForm(GovukForm):
-    reason = forms.CharField(
-        label="Why you take over this part",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = reason_field(
+        "Why you take over this part",
+        "Enter why you take over this agency's part",
+        rows=3,
         help_text="At least 20 characters: what happened, for example that you asked the "
         "agency on a given date and it has not answered, or that it has nobody who can "
         "approve. Say it as it is: it is kept and shown on the request.",
-        error_messages={"required": "Enter why you take over this agency's part"},
     )
 
 
 class UnwithholdForm(GovukForm):
-    reason = forms.CharField(
-        label="Why the record is no longer withheld",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Enter why the record is no longer withheld"},
+    reason = reason_field(
+        "Why the record is no longer withheld",
+        "Enter why the record is no longer withheld",
     )
 
 
 class NotThemForm(GovukForm):
-    reason = forms.CharField(
-        label="Why it is not about them",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    reason = reason_field(
+        "Why it is not about them",
+        "Enter why the entry is not about them",
         help_text="For example: a different age, area or family; the FIB knows this person "
         "as someone else.",
-        error_messages={"required": "Enter why the entry is not about them"},
     )
 
 
 class NameSourceForm(GovukForm):
-    reason = forms.CharField(
-        label="Why",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    reason = reason_field(
+        "Why",
+        "Enter why",
         help_text="Naming the agency tells the requester who gave the police this "
         "information: say why that is safe and right.",
-        error_messages={"required": "Enter why"},
     )
 
 
 class ChangeIncludeForm(GovukForm):
-    reason = forms.CharField(
-        label="Why it is about them after all",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Enter why the decision changes"},
+    reason = reason_field(
+        "Why it is about them after all",
+        "Enter why the decision changes",
     )
 
 
