@@ -86,7 +86,7 @@ def concern_save_draft(
     typed answers kept for showing again (`_raw`, by step) merge step by step.
     `expected_version` is the draft's version the answers were reconciled with
     (`cairn.core.step_guard`): a save that overtook this one raises DraftChanged."""
-    if concern.reporter_id != actor.pk or concern.status != ConcernStatus.DRAFT:
+    if concern.reporter_id != actor.pk:
         raise PermissionDenied("Only the person who started this draft can change it.")
     # Re-read under a lock: a save racing another (two tabs) merges into the latest draft,
     # and a save racing the submit is refused rather than changing a submitted concern.

@@ -333,9 +333,9 @@ def submission_start(
 
 
 def _own_draft(actor: Actor, submission: Submission) -> None:
-    if submission.submitter_id != actor.pk or submission.status != Status.DRAFT:
+    if submission.submitter_id != actor.pk:
         raise PermissionDenied("Only the person who started this draft can change it.")
-    # It may have been sent or deleted since this request read it.
+    # It may have been sent or deleted since this request read it (a racing request).
     if _lock_own(actor, submission):
         raise Conflict(
             f"Intelligence {submission.reference} has already been sent to the FIB, "

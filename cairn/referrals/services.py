@@ -133,9 +133,10 @@ def referral_start(
 
 
 def _check_draft_owner(actor: Actor, referral: Referral) -> None:
-    if referral.sender_id != actor.pk or referral.status != ReferralStatus.DRAFT:
+    if referral.sender_id != actor.pk:
         raise PermissionDenied("Only the person who started this draft can change it.")
-    # The draft may have been sent (or deleted) since this request read it.
+    # The draft may have been sent (or deleted) since this request read it, by a request
+    # racing this one (a double click): a conflict, not a refusal.
     try:
         lock(referral)
     except Referral.DoesNotExist:

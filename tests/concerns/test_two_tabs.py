@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cairn.concerns import services
 from cairn.concerns.models import Concern
+from cairn.core.concurrency import Conflict
 from cairn.pole.models import Person
 
 from ..core.tabs import Tab
@@ -181,3 +182,15 @@ def test_removing_a_detail_from_a_stale_tab_removes_that_one(
 
     concern.refresh_from_db()
     assert [m["kind"] for m in concern.draft["mentions"]] == kinds[2:]
+
+
+def test_a_save_after_another_tab_submitted_the_draft_is_a_conflict_not_a_refusal(
+    users: dict[str, Any], child: Person
+) -> None:
+    concern = _draft(users, child)
+    services.concern_submit(actor=users["social_worker"], concern=concern, no_danger_now=True)
+    concern.refresh_from_db()
+    with pytest.raises(Conflict, match="already been submitted"):
+        services.concern_save_draft(
+            actor=users["social_worker"], concern=concern, data={"narrative": NARRATIVE_2}
+        )

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from cairn.core.concurrency import Conflict
 from cairn.intelligence import services
 from cairn.intelligence.models import Submission
 
@@ -196,3 +197,13 @@ def test_removing_a_detail_from_a_stale_tab_removes_that_one(partner: Any) -> No
     assert "That detail had already been removed." in response.content.decode()
     draft.refresh_from_db()
     assert [m["kind"] for m in draft.mentions] == ["vehicle"]
+
+
+def test_a_save_after_another_tab_sent_the_draft_is_a_conflict_not_a_refusal(
+    partner: Any,
+) -> None:
+    draft = _draft(partner)
+    services.submission_submit(actor=partner, submission=draft, no_danger_now=True)
+    draft.refresh_from_db()
+    with pytest.raises(Conflict, match="already been sent"):
+        services.submission_save_draft(actor=partner, submission=draft, data={"where": WHERE_2})

@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from cairn.core.concurrency import Conflict
 from cairn.pole.models import Person
 from cairn.referrals import services
 from cairn.referrals.models import Referral, ReferralStatus
@@ -100,3 +102,21 @@ def test_send_from_a_stale_page_saves_but_does_not_send(
     assert Tab(users["social_worker"], tab2.url).send(action="submit").status_code == 302
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SUBMITTED
+
+
+def test_a_save_after_another_tab_sent_the_draft_is_a_conflict_not_a_refusal(
+    users: dict[str, Any], child: Person
+) -> None:
+    """Seen in CI: the page's save re-reads the draft, which a racing "Send" had just sent;
+    the sender was told 403 "only the person who started this draft", not that it was sent."""
+    referral = _draft(users, child)
+    services.referral_submit(actor=users["social_worker"], referral=referral)
+    referral.refresh_from_db()
+    with pytest.raises(Conflict, match="already been sent"):
+        services.referral_save_draft(
+            actor=users["social_worker"], referral=referral, details={"views": VIEWS_2}
+        )
+    with pytest.raises(PermissionDenied):
+        services.referral_save_draft(
+            actor=users["mash_screener"], referral=referral, details={"views": VIEWS_2}
+        )
