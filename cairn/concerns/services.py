@@ -415,7 +415,7 @@ def pathway_decisions_record(
 @transaction.atomic
 def concern_discard_draft(*, actor: Actor, concern: Concern) -> None:
     """Delete an unsubmitted draft (its typed content is personal data): an erasure."""
-    if concern.reporter_id != actor.pk or concern.status != ConcernStatus.DRAFT:
+    if concern.reporter_id != actor.pk:
         raise PermissionDenied("Only the person who started this draft can delete it.")
     lock(concern)
     if concern.status != ConcernStatus.DRAFT:
