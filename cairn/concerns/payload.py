@@ -15,6 +15,7 @@ from django import forms
 from django.utils import timezone
 
 from cairn.core.forms import GovukDateField, GovukForm, GovukTimeField
+from cairn.intelligence import crime_rules
 from cairn.pole.mentions import clean_mentions
 
 from .models import BoyfriendStage, ExploitationModel, ExploitationType, Indicator
@@ -221,6 +222,15 @@ class ConcernForm(StepForm):
     def clean_observed_on(self) -> dt.date | None:
         value = self.cleaned_data.get("observed_on")
         self._not_future(value, "Date observed must be today or in the past")
+        return value
+
+    def clean_crime_reference(self) -> str:
+        value = str(self.cleaned_data.get("crime_reference") or "").strip()
+        # Bound on its own step the account is not in the data; the whole draft is
+        # checked again at submit, account included.
+        account = str(self.data.get("narrative") or "")
+        if value and (problem := crime_rules.local_reference_problem(value, account)):
+            raise forms.ValidationError(problem)
         return value
 
     def clean(self) -> dict[str, Any]:

@@ -1564,6 +1564,30 @@ def local_numbers_in(text: str) -> set[str]:
     return found
 
 
+# A school's or agency's own number given where the police's crime reference is asked
+# for, on the FIB form and on a concern alike (outside testers 8 and 12: a concern took
+# "CPOMS 55120" and told every agency the crime was reported).
+LOCAL_REFERENCE_MESSAGE = (
+    "Enter the reference the police gave the crime, not your school's or agency's own case "
+    "or log number"
+)
+LOCAL_REFERENCE_IN_ENTRY = (
+    "Your entry gives that number as your school's or agency's own (a log or case number). "
+    "Enter the reference the police gave the crime"
+)
+
+
+def local_reference_problem(reference: str, entry_text: str = "") -> str:
+    """Why `reference`, typed as a crime reference, is a local system's number ('' if it
+    is not): it names the system, or `entry_text` names its digits as a local log."""
+    if names_local_system(reference):
+        return LOCAL_REFERENCE_MESSAGE
+    digits = re.sub(r"\D", "", reference)
+    if entry_text and digits and digits in local_numbers_in(entry_text):
+        return LOCAL_REFERENCE_IN_ENTRY
+    return ""
+
+
 # The writer, or someone they name, has reported it already ("I have reported it", "mum
 # rang 101", "we informed the police"); "not reported to police" is not (the negation
 # before it is checked, see `reported_already`).

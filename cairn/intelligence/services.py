@@ -128,16 +128,9 @@ REFERENCE_IN_TEXT = re.compile(
     r"((?:[A-Za-z]{1,4}[-/])?\d[\d/\-]{2,}\d(?: of (?:today|\d{1,2}/\d{1,2}(?:/\d{2,4})?))?)",
     re.IGNORECASE,
 )
-# A school's or agency's own case number typed as the crime reference (outside tester 8;
-# the same words as the check's `crime_rules.LOCAL_SYSTEM`).
-LOCAL_REFERENCE_MESSAGE = (
-    "Enter the reference the police gave the crime, not your school's or agency's own case "
-    "or log number"
-)
-LOCAL_REFERENCE_IN_ENTRY = (
-    "Your entry gives that number as your school's or agency's own (a log or case number). "
-    "Enter the reference the police gave the crime"
-)
+# A school's or agency's own case number typed as the crime reference (outside tester 8).
+LOCAL_REFERENCE_MESSAGE = crime_rules.LOCAL_REFERENCE_MESSAGE
+LOCAL_REFERENCE_IN_ENTRY = crime_rules.LOCAL_REFERENCE_IN_ENTRY
 # The statuses from which the FIB can still decide where a flagged entry goes.
 FIB_ACTIVE = (Status.NEW, Status.TRIAGED, Status.EVALUATED)
 CHANGED_MEANWHILE = (
@@ -227,11 +220,7 @@ def crime_reference_problem(reference: str, entry_text: str = "") -> str:
         return "Enter the crime reference"
     if text.lower() in PLACEHOLDER_REASONS or not CRIME_REFERENCE.match(text):
         return CRIME_REFERENCE_FORMAT
-    if crime_rules.names_local_system(text):
-        return LOCAL_REFERENCE_MESSAGE
-    if entry_text and re.sub(r"\D", "", text) in crime_rules.local_numbers_in(entry_text):
-        return LOCAL_REFERENCE_IN_ENTRY
-    return ""
+    return crime_rules.local_reference_problem(text, entry_text)
 
 
 def _fib_officers() -> list[User]:
