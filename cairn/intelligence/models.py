@@ -248,6 +248,15 @@ class Submission(models.Model):
         return bool(self.sanitised_text.strip())
 
     @property
+    def child_to_refer_id(self) -> int | None:
+        """The child a MASH referral from this entry is about: the subject when a child,
+        else the child of the concern it came from (outside tester 12: an entry about the
+        adult linked to a referral about the adult, which the referral form refused)."""
+        if self.subject is not None and self.subject.category == PersonCategory.CHILD:
+            return self.subject_id
+        return self.concern.child_id if self.concern is not None else None
+
+    @property
     def subject_age(self) -> int | None:
         """The known subject's age today (from a date of birth or an estimate), for the queue."""
         if self.subject is None:

@@ -71,3 +71,20 @@ def test_no_reason_to_accept_when_the_submitter_gave_only_a_reference(
         services.submission_accept_reason(actor=users["fib_officer"], submission=referenced)
     assert Submission.objects.get(pk=referenced.pk).crime_judgement == ""
     assert Submission.objects.get(pk=referenced.pk).status == Status.NEW
+
+
+def test_an_entry_about_the_adult_refers_the_concerns_child(
+    partner: Any, concern: Any, child: Any, make_person: Any
+) -> None:
+    """Outside tester 12: an entry from a concern, about the adult it names, linked to a
+    MASH referral about the adult, which the referral form then refused."""
+    adult = make_person(given_name="Kyle", family_name="Testdanvers", category="person_of_concern")
+    draft = start_crime(partner, concern=concern, anyone_in_danger="yes")
+    draft.subject = adult
+    draft.save(update_fields=["subject"])
+    client = Client()
+    client.force_login(partner)
+    for url in ("intelligence:report-crime", "intelligence:check"):
+        page = client.get(reverse(url, args=[draft.pk])).content.decode()
+        assert f"?child={child.pk}" in page, url
+        assert f"?child={adult.pk}" not in page, url
