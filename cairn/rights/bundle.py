@@ -33,6 +33,7 @@ from cairn.intelligence.models import CrimeReferral, Dissemination, Submission
 from cairn.intelligence.models import Status as IntelStatus
 from cairn.missing.models import MissingEpisode
 from cairn.pole.models import EntityShare, Link, LinkSource, LookedAfter, Person
+from cairn.referrals.documents import answers
 from cairn.referrals.models import Referral, ReferralStatus
 from cairn.sharing.models import Disclosure
 
@@ -393,7 +394,7 @@ def intelligence_item(s: Submission) -> ItemSpec:
     return ItemSpec(
         "intelligence",
         str(s.pk),
-        f"Intelligence submission {s.pk}",
+        f"Intelligence {s.reference}",
         s.submitter_agency_id,
         True,
         _lines(
@@ -441,7 +442,9 @@ def _referrals(person: Person) -> Iterator[ItemSpec]:
         .select_related("recipient_agency", "disclosure__agreement")
         .order_by("submitted_at", "pk")
     ):
-        details = [(str(k).replace("_", " ").capitalize(), v) for k, v in r.details.items()]
+        # Each answer under the form's own label, choices and agencies by name (outside
+        # tester 12 read "Recipient agency: 2" in a disclosure).
+        details = [(a.label, a.value) for a in answers(r) if a.name != "sharing_basis"]
         to = r.recipient_agency.name if r.recipient_agency else r.recipient_label
         recipients = (
             (_recipient(to, r.submitted_at, r.disclosure),)
@@ -451,7 +454,7 @@ def _referrals(person: Person) -> Iterator[ItemSpec]:
         yield ItemSpec(
             "referral",
             str(r.pk),
-            f"{r.get_kind_display()} referral {r.reference}",
+            f"{r.get_kind_display()} {r.reference}",
             r.sender_agency_id,
             False,
             _lines(
@@ -459,7 +462,7 @@ def _referrals(person: Person) -> Iterator[ItemSpec]:
                     ("Submitted", _date(r.submitted_at)),
                     ("Status", r.get_status_display()),
                     ("Sent to", to),
-                    *((k, v if isinstance(v, str) else ", ".join(map(str, v))) for k, v in details),
+                    *details,
                     ("Reason declined", r.decline_reason),
                     ("Lawful basis for sending", recipients[0]["basis"] if recipients else ""),
                 ]

@@ -108,6 +108,13 @@ class Cover:
     sources: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
+def source_label(record_type: str) -> str:
+    """What a source recorded, in a sentence: the category without its first capital
+    ("referrals to children's social care, the NRM ...", not "the nrm": outside tester 12)."""
+    heading = CATEGORIES.get(record_type, OTHER_CATEGORY)[0].split(" (")[0]
+    return heading[:1].lower() + heading[1:]
+
+
 def _retention_line(item: BundleItem, type_label: str) -> str:
     try:
         # The rules applied are the holding agency's, whoever the requester reads as
@@ -182,7 +189,7 @@ def sar_cover(sar: SubjectAccessRequest, items: list[BundleItem]) -> Cover:
     cover.retention = lines
     sources: dict[str, list[str]] = defaultdict(list)
     for item in disclosed:
-        what = CATEGORIES.get(item.record_type, OTHER_CATEGORY)[0].split(" (")[0].lower()
+        what = source_label(item.record_type)
         # A partner's intelligence is the police's (`BundleItem.disclosed_as`), never
         # named as the partner's: that would say who informed on the requester.
         if what not in sources[item.holder.name]:

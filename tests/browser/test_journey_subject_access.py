@@ -134,7 +134,7 @@ def test_ig_handles_a_subject_access_request_to_a_redacted_pdf(
     # The police's part is a placeholder to the Trust's IG until the police approve it;
     # nothing police-only is in the bundle, not even a placeholder.
     bundle = page.get_by_test_id("bundle")
-    expect(bundle).not_to_contain_text("Intelligence submission")
+    expect(bundle).not_to_contain_text("Intelligence INT-")
     expect(bundle.get_by_role("listitem")).to_have_count(3)  # person, concern, episode
     bundle.get_by_role("link", name="A record held by Testshire Police").click()
     expect(page.get_by_test_id("item-placeholder")).to_contain_text(
@@ -171,7 +171,7 @@ def test_ig_handles_a_subject_access_request_to_a_redacted_pdf(
         login_as(police, police_ig)
         police.goto(sar_url)
         expect(police.get_by_test_id("bundle")).to_contain_text("Missing episode")
-        expect(police.get_by_test_id("bundle")).not_to_contain_text("Intelligence submission")
+        expect(police.get_by_test_id("bundle")).not_to_contain_text("Intelligence INT-")
         assert_accessible(police)
         # Approving with nothing redacted asks first, listing what the part names
         # (tester 9, F4); the officer goes back to review it instead.
