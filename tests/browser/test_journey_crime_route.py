@@ -250,6 +250,12 @@ def test_danger_sent_after_the_warning_reaches_the_fib_at_once(
     sign_out(page)
 
     login_as(page, fib)
+    # The home page says so first, not only an inbox count (at 320 px too, and with axe).
+    page.goto("/")
+    home = page.get_by_test_id("home-danger")
+    expect(home).to_contain_text(f"Intelligence {entry.reference}")
+    expect(page.locator("main > *").first).to_have_attribute("data-testid", "home-danger")
+    assert_accessible(page)
     page.get_by_role("navigation", name="Account").get_by_role("link", name="Inbox").click()
     expect(page.get_by_test_id("inbox")).to_contain_text(
         f"URGENT: Danger now: sent after the warning. Intelligence {entry.reference}"
@@ -278,3 +284,5 @@ def test_danger_sent_after_the_warning_reaches_the_fib_at_once(
     assert_accessible(page)
     page.goto("/intelligence/fib/")
     expect(page.get_by_test_id("danger-waiting")).to_have_count(0)
+    page.goto("/")
+    expect(page.get_by_test_id("home-danger")).to_have_count(0)
