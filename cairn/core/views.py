@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cairn.audit.selectors import audit_head_index
 from cairn.core.http import AuthenticatedHttpRequest
+from cairn.intelligence import selectors as intel_selectors
 
 from . import selectors, services
 from .errors import is_api, json_error, outage_response
@@ -22,7 +23,11 @@ from .tools import tools_for
 
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"nav": "home"})
+    # Danger now that nobody has acted on, first on the page an officer signs in to (outside
+    # tester: only an inbox count said so). References, agencies and times only: no child
+    # is named here, so showing it is no consultation; opening the entry is.
+    alerts = list(intel_selectors.danger_alerts(request.user)[:50])
+    return render(request, "core/home.html", {"nav": "home", "danger_alerts": alerts})
 
 
 @login_required

@@ -12,6 +12,8 @@ both give 404.
 - Crime recorders (`intelligence.record_crime`: the PPU / CSE co-ordinators) see the
   original of an entry the FIB referred to them for crime recording (never the source),
   and work the crime recording queue.
+- PPU / CSE co-ordinators also see the original (never the source) of an entry escalated
+  as danger now to them because no FIB officer was active (`danger_told`), to pass it on.
 - Police analysts (`intelligence.view_sanitised`) see the sanitised version and grading of
   every evaluated entry (they work across the force's intelligence), never the original.
 - Everyone else: nothing.
@@ -33,7 +35,7 @@ from cairn.audit import services as audit
 from cairn.core.text import require_id
 from cairn.core.types import Actor
 
-from .models import CrimeReferral, Dissemination, RecipientKind, Status, Submission
+from .models import CrimeReferral, DangerTold, Dissemination, RecipientKind, Status, Submission
 
 SANITISED_STATUSES = (Status.EVALUATED, Status.DISSEMINATED)
 
@@ -44,6 +46,17 @@ def is_fib(user: Actor) -> bool:
 
 def is_crime_recorder(user: Actor) -> bool:
     return bool(user.is_authenticated and user.has_perm("intelligence.record_crime"))
+
+
+def is_danger_fallback(user: Actor, submission: Submission) -> bool:
+    """`user` is one of those an entry's danger escalation went to in the FIB's place."""
+    return _danger_fallback_q(user) is not None and submission.danger_told == DangerTold.POLICE_LEAD
+
+
+def _danger_fallback_q(user: Actor) -> Q | None:
+    if user.role != Role.PPU_COORDINATOR:
+        return None
+    return Q(danger_told=DangerTold.POLICE_LEAD) & ~Q(status=Status.DRAFT)
 
 
 def _referred() -> Exists:
@@ -96,6 +109,8 @@ def visible_submissions(user: Actor) -> QuerySet[Submission]:
     sanitised = Q(status__in=SANITISED_STATUSES) & ~Q(sanitised_text="")
     if is_crime_recorder(user):
         own |= Q(_referred())
+    if (fallback := _danger_fallback_q(user)) is not None:
+        own |= fallback
     if user.has_perm("intelligence.view_sanitised"):
         return _kept().filter(own | sanitised)
     return _kept().filter(own | (sanitised & _received(user)))
@@ -110,10 +125,16 @@ class SubmissionView:
     sanitised: bool  # the sanitised version, grading, handling conditions
     workflow: bool  # triage, grading, sanitising, linking, dissemination (FIB)
     crime_recording: bool = False  # referred to this crime recorder (original, no source)
+    danger_fallback: bool = False  # told of danger now in the FIB's place (original, no source)
 
     @property
     def is_submitter_only(self) -> bool:
-        return self.original and not self.sanitised and not self.crime_recording
+        return (
+            self.original
+            and not self.sanitised
+            and not self.crime_recording
+            and not self.danger_fallback
+        )
 
 
 def access_submission_by_id(user: Actor, submission_id: int) -> SubmissionView:
@@ -142,12 +163,14 @@ def access_submission_by_id(user: Actor, submission_id: int) -> SubmissionView:
     recording = (
         not fib and not own and is_crime_recorder(user) and submission.crime_referrals.exists()
     )
+    fallback = not fib and not own and is_danger_fallback(user, submission)
     return SubmissionView(
         submission=submission,
-        original=fib or own or recording,
+        original=fib or own or recording or fallback,
         sanitised=sanitised,
         workflow=fib and submission.status != Status.DRAFT,
         crime_recording=recording,
+        danger_fallback=fallback,
     )
 
 

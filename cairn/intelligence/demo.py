@@ -189,6 +189,45 @@ def load_demo(*, seed: int = 1) -> None:
                 actor=submitter, submission=submission, intel_only_reason=INTEL_ONLY
             )
         _work(fib, submission, outcome)
+    _danger_entry(today)
+
+
+# One entry escalated as danger now and not yet acted on, so a new user sees the FIB's
+# "Act now" box and the home page alert: the partner answered "yes, someone is in danger"
+# and had already called 999 (the log number is its crime reference). Invented, and kept
+# plain: a frightened child asking for help, nothing graphic.
+DANGER_WHAT = (
+    "A Year 8 pupil messaged her friend at 15:40 that a man she met online is waiting for "
+    "her in a car outside the youth club and says she must go with him. She is scared to "
+    "leave. Staff called 999 at 15:45, log 1545 of today."
+)
+
+
+def _danger_entry(today: dt.date) -> None:
+    submitter = _user("charity.demo")
+    if submitter is None:
+        return
+    submission = services.submission_start(actor=submitter)
+    services.submission_save_draft(
+        actor=submitter,
+        submission=submission,
+        data={
+            "subject_description": "A Year 8 pupil (name withheld)",
+            "what": DANGER_WHAT,
+            "where": "Northmoor youth club, Example Lane",
+            "when_on": today,
+            "when_time": "15:40",
+            "how_known": "told",
+            "further_information": "Nothing else.",
+            "anyone_in_danger": "yes",
+            "crime_described": "yes",
+            "source_is_submitter": True,
+            "relationship": "Youth worker",
+        },
+    )
+    services.submission_submit(
+        actor=submitter, submission=submission, crime_reference="1545 of today"
+    )
 
 
 INTEL_ONLY = (

@@ -15,6 +15,8 @@ from cairn.accounts.models import Agency
 from cairn.core.concurrency import draft_version
 from cairn.pole.models import Entity, Person, PersonCategory, SecurityMarking
 
+from .checks import is_filler
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -42,6 +44,16 @@ class DangerState(models.TextChoices):
     OPEN = "open", "Danger now: waiting for the FIB to act"
     PASSED = "passed", "Passed on for an immediate police response"
     NOT_DANGER = "not_danger", "Not danger now"
+
+
+class DangerTold(models.TextChoices):
+    """Who an escalation reached: the FIB, or with no active FIB officer a fallback
+    (services._danger_recipients says why these), or nobody at all."""
+
+    FIB = "fib", "The FIB"
+    POLICE_LEAD = "ppu", "The PPU / CSE co-ordinators (no FIB officer was active)"
+    ADMIN = "admin", "The system admins (no FIB officer or PPU co-ordinator was active)"
+    NOBODY = "nobody", "Nobody: no FIB officer, PPU co-ordinator or system admin was active"
 
 
 class HowKnown(models.TextChoices):
@@ -148,6 +160,8 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     danger_actioned_at = models.DateTimeField(null=True, blank=True)
+    # Who the escalation reached (blank: not escalated, or escalated before this was kept).
+    danger_told = models.CharField(max_length=6, choices=DangerTold.choices, blank=True)
     # The FIB's judgement of the crime flag (accepting or rejecting the submitter's reason).
     crime_judgement = models.CharField(max_length=10, choices=CrimeJudgement.choices, blank=True)
     crime_judgement_note = models.CharField(max_length=1000, blank=True)
@@ -281,6 +295,16 @@ class Submission(models.Model):
             and self.crime_reference_in_text
             and not same_reference(self.crime_reference, self.crime_reference_in_text)
         )
+
+    @property
+    def further_information_given(self) -> str:
+        """ "Anything else" as the FIB reads it: a filler answer ("Nothing else.") is not
+        given (outside tester: the FIB was shown it as content), as the check reads it."""
+        return "" if is_filler(self.further_information) else self.further_information.strip()
+
+    @property
+    def what_given(self) -> str:
+        return "" if is_filler(self.what) else self.what
 
     @property
     def danger_open(self) -> bool:

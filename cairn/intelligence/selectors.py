@@ -35,6 +35,7 @@ from .models import (
     CrimeReferral,
     CrimeReferralStatus,
     DangerState,
+    DangerTold,
     SourceRecord,
     Status,
     Submission,
@@ -186,6 +187,20 @@ def fib_queue(user: Actor, tab: str) -> QuerySet[Submission]:
             "-submitted_at",
             "-pk",
         )
+    )
+
+
+def danger_alerts(user: Actor) -> QuerySet[Submission]:
+    """The home page's alert: every escalated entry nobody has acted on that `user` must
+    act on: the FIB's (`danger_waiting`), or for a PPU / CSE co-ordinator those escalated to
+    the PPU because no FIB officer was active. Nobody else: none."""
+    if is_fib(user):
+        return danger_waiting(user)
+    return (
+        visible_submissions(user)
+        .filter(danger_state=DangerState.OPEN, danger_told=DangerTold.POLICE_LEAD)
+        .select_related("submitter_agency")
+        .order_by("submitted_at", "pk")
     )
 
 

@@ -40,6 +40,7 @@ from .models import (
     CrimeReferral,
     CrimeReferralStatus,
     DangerState,
+    DangerTold,
     Dissemination,
     Handling,
     IntelGrade,
@@ -484,6 +485,8 @@ def submission_submit(
     source = submission.draft_source or {}
     # An entry returned by the FIB and resubmitted already has its source record.
     resubmitted = SourceRecord.objects.filter(submission=submission).exists()
+    # What the entry was checked as when last sent, before this submission replaces it.
+    earlier_check = dict(submission.check_result or {}) if resubmitted else {}
     SourceRecord.objects.update_or_create(
         submission=submission,
         defaults={
@@ -510,10 +513,25 @@ def submission_submit(
     )
     # Sent after the warning, or "yes" to the danger question: a person must see it now.
     urgent = submission.no_danger_confirmed or submission.anyone_in_danger == "yes"
-    submission.danger_state = DangerState.OPEN if urgent else ""
-    submission.danger_note = ""
-    submission.danger_actioned_by = None
-    submission.danger_actioned_at = None
+    # Escalated once per danger: a returned entry sent again after its danger was escalated
+    # (acted on or not) keeps that state and what was recorded, and tells nobody urgently
+    # again, unless it now reads as a danger it did not read as before (outside tester: a
+    # resubmission gave a second urgent notice and act-now item for the same danger). Nor
+    # does a resubmission that no longer says "danger" end an escalation nobody acted on.
+    escalated_before = bool(resubmitted and submission.danger_state)
+    text = checks.form_text(submission.what, submission.further_information)
+    new_danger = _new_danger(earlier_check, result, text) if escalated_before else ""
+    escalate = urgent and (not escalated_before or bool(new_danger))
+    # The text that was escalated, kept to tell a later resubmission's new danger from it.
+    escalated_text = text if escalate else earlier_check.get("escalated_text")
+    if escalated_text is not None:
+        submission.check_result = {**submission.check_result, "escalated_text": escalated_text}
+    if escalate or not escalated_before:
+        submission.danger_state = DangerState.OPEN if urgent else ""
+        submission.danger_note = ""
+        submission.danger_actioned_by = None
+        submission.danger_actioned_at = None
+        submission.danger_told = ""
     submission.status = Status.NEW
     submission.submitted_at = timezone.now()
     submission.save()
@@ -538,10 +556,11 @@ def submission_submit(
             "crime_reference": bool(submission.crime_reference),
             "quality_issues": [q.code for q in result.quality_issues],
             "resubmitted": resubmitted,
+            "danger_escalated_before": escalated_before,
         },
     )
-    if urgent:
-        _escalate_danger(actor, submission)
+    if escalate:
+        _escalate_danger(actor, submission, new_danger=new_danger)
         return submission
     _tell_fib(
         submission,
@@ -565,21 +584,94 @@ def danger_why(submission: Submission) -> str:
     return "Danger now: the submitter said someone is in danger"
 
 
-def _escalate_danger(actor: Actor, submission: Submission) -> None:
-    """Tell every FIB officer at once, in place of the ordinary "new entry" notice, and
-    record who was told: the entry waits at the top of the queue until one of them records
-    what they did (`submission_danger_action`). There is no urgent delivery channel: the
-    notice goes like any other (inbox, with an email or text saying there is one)."""
-    officers = _fib_officers()
+# The check's reason for danger now starts with this (checks.text_check).
+DANGER_REASON = "Someone may be in danger now:"
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _new_danger(earlier_check: dict[str, Any], result: checks.CheckResult, text: str) -> str:
+    """The danger now a resubmitted entry reads as in sentences it did not have when it was
+    escalated (the check's quote), or "" when there is none new: the same "yes", the same
+    sentences, or added sentences that read as no danger now. An entry escalated before the
+    escalated text was kept compares the check's quoted danger sentence instead."""
+    if not result.danger_now:
+        return ""
+    escalated = earlier_check.get("escalated_text")
+    if escalated is None:
+        reason = next((r for r in result.reasons if r.startswith(DANGER_REASON)), "")
+        if not reason or reason in (earlier_check.get("reasons") or []):
+            return ""
+        return reason.removeprefix(DANGER_REASON).strip()
+    before = {" ".join(s.split()) for s in SENTENCE_END.split(str(escalated))}
+    added = [s for s in SENTENCE_END.split(text) if s.strip() and " ".join(s.split()) not in before]
+    if not added:
+        return ""
+    found = checks.check("\n".join(added))
+    return (found.danger_sentence or added[0][:200]) if found.danger_now else ""
+
+
+def _danger_recipients() -> tuple[DangerTold, list[User]]:
+    """Who an escalation goes to: every active FIB officer. With none (a rota gap, or every
+    FIB account deactivated) the warning must still reach a police officer who can act, so
+    it goes to the PPU / CSE co-ordinators: the force's public protection officers, who take
+    a child at risk to the control room as everyday work and already read FIB entries for
+    crime recording (never the source). Not the Hub chair or the MASH, who may not be
+    police. Failing those, the system admins: they cannot open the entry, but can restore
+    a FIB account and give the control room the reference. Only active accounts."""
+    for told, role in (
+        (DangerTold.FIB, Role.FIB_OFFICER),
+        (DangerTold.POLICE_LEAD, Role.PPU_COORDINATOR),
+        (DangerTold.ADMIN, Role.SYSTEM_ADMIN),
+    ):
+        users = list(User.objects.filter(role=role, is_active=True))
+        if users:
+            return told, users
+    return DangerTold.NOBODY, []
+
+
+FALLBACK_BODY = {
+    DangerTold.POLICE_LEAD: "No FIB officer is active in Cairn, so this has come to you as "
+    "the PPU. Someone may be in danger right now: open the entry now and pass it to the "
+    "force control room for an immediate response if it needs one. It stays on the FIB "
+    "queue until a FIB officer records what was done.",
+    DangerTold.ADMIN: "No FIB officer or PPU co-ordinator is active in Cairn, so nobody who "
+    "can open this entry has been told. Phone the force control room now with this "
+    "reference, then restore a FIB officer's account so that someone can act on it.",
+}
+
+
+def _escalate_danger(actor: Actor, submission: Submission, *, new_danger: str = "") -> None:
+    """Tell every FIB officer at once (or the fallback, `_danger_recipients`), in place of
+    the ordinary "new entry" notice, and record who was told: the entry waits at the top of
+    the queue until one of them records what they did (`submission_danger_action`). There
+    is no urgent delivery channel: the notice goes like any other (inbox, with an email or
+    text saying there is one). `new_danger`: a resubmission's danger not read before."""
+    told, recipients = _danger_recipients()
+    submission.danger_told = told
+    submission.save(update_fields=["danger_told", "updated_at"])
+    body = FALLBACK_BODY.get(
+        told,
+        "Someone may be in danger right now. Open the entry now, pass it on for an "
+        "immediate police response if it needs one, and record what you did.",
+    )
+    if new_danger:
+        body = (
+            f"Resubmitted with new danger: \u201c{new_danger}\u201d. An earlier danger in "
+            f"this entry was escalated before. {body}"
+        )
     rows = notifications.notify(
         sender=actor,
-        recipients=officers,
+        recipients=recipients,
         kind=DANGER_KIND,
         title=f"URGENT: {danger_why(submission)}. Intelligence {submission.reference} "
         f"from {submission.submitter_agency.name}",
-        body="Someone may be in danger right now. Open the entry now, pass it on for an "
-        "immediate police response if it needs one, and record what you did.",
-        url=reverse("intelligence:detail", args=[submission.pk]),
+        body=body,
+        # The admins cannot open it: their notice names the reference only.
+        url=""
+        if told == DangerTold.ADMIN
+        else reverse("intelligence:detail", args=[submission.pk]),
         obj=submission,
     )
     audit.record(
@@ -591,6 +683,8 @@ def _escalate_danger(actor: Actor, submission: Submission) -> None:
         details={
             "overridden": submission.no_danger_confirmed,
             "said_danger": submission.anyone_in_danger == "yes",
+            "told": told,
+            "new_danger": bool(new_danger),
             "told_users": sorted(n.recipient_id for n in rows),
         },
     )
@@ -848,8 +942,8 @@ def suggested_sanitised(submission: Submission) -> str:
         if submission.when_time:
             when += f" at {submission.when_time:%H:%M}"
         parts.append(f"When: {when}")
-    if submission.further_information.strip():
-        parts.append(submission.further_information.strip())
+    if submission.further_information_given:  # not a filler "Nothing else."
+        parts.append(submission.further_information_given)
     text = "\n\n".join(parts)
     for term in source_terms(submission):
         text = _replace_ci(text, term, "[source removed]")

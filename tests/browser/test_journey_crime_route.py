@@ -15,12 +15,14 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from cairn.accounts.models import User
 from cairn.concerns import services as concern_services
 from cairn.intelligence.models import CrimeReferral, Status, Submission
 from cairn.pole import services as pole_services
 
 from ..concerns.conftest import complete_payload
 from ..factories import UserFactory
+from ..intelligence.test_danger_escalation import overridden
 from .test_journey_concern import fill_date
 from .test_journey_intelligence import answer_plain_questions
 
@@ -250,6 +252,12 @@ def test_danger_sent_after_the_warning_reaches_the_fib_at_once(
     sign_out(page)
 
     login_as(page, fib)
+    # The home page says so first, not only an inbox count (at 320 px too, and with axe).
+    page.goto("/")
+    home = page.get_by_test_id("home-danger")
+    expect(home).to_contain_text(f"Intelligence {entry.reference}")
+    expect(page.locator("main > *").first).to_have_attribute("data-testid", "home-danger")
+    assert_accessible(page)
     page.get_by_role("navigation", name="Account").get_by_role("link", name="Inbox").click()
     expect(page.get_by_test_id("inbox")).to_contain_text(
         f"URGENT: Danger now: sent after the warning. Intelligence {entry.reference}"
@@ -278,3 +286,36 @@ def test_danger_sent_after_the_warning_reaches_the_fib_at_once(
     assert_accessible(page)
     page.goto("/intelligence/fib/")
     expect(page.get_by_test_id("danger-waiting")).to_have_count(0)
+    page.goto("/")
+    expect(page.get_by_test_id("home-danger")).to_have_count(0)
+
+
+def test_with_no_fib_officer_active_the_ppu_is_alerted_and_can_read_it(
+    page: Any,
+    users: dict[str, Any],
+    agencies: dict[str, Any],
+    login_as: Callable[..., None],
+    assert_accessible: Callable[[Any], None],
+) -> None:
+    """No active FIB officer: the escalation goes to the PPU / CSE co-ordinators, whose home
+    page alerts them and who may open the entry; the partner's page does not say the FIB."""
+    partner = UserFactory(username="school_dsl2", role="practitioner", agency=agencies["school"])
+    User.objects.filter(role="fib_officer").update(is_active=False)
+    entry = overridden(partner)
+    page.goto("/accounts/sign-in/")
+    login_as(page, partner)
+    page.goto(f"/intelligence/{entry.pk}/")
+    expect(page.get_by_test_id("danger-told")).to_contain_text("PPU / CSE co-ordinators")
+    expect(page.get_by_test_id("danger-told")).not_to_contain_text("The FIB has been told")
+    assert_accessible(page)
+    sign_out(page)
+
+    login_as(page, users["ppu_coordinator"])
+    page.goto("/")
+    home = page.get_by_test_id("home-danger")
+    expect(home).to_contain_text(f"Intelligence {entry.reference}")
+    assert_accessible(page)
+    home.get_by_role("link", name=f"Open {entry.reference}").click()
+    expect(page.get_by_test_id("danger-fallback")).to_contain_text("force control room")
+    expect(page.get_by_test_id("original-text")).to_contain_text("Demi Exampleton")
+    assert_accessible(page)

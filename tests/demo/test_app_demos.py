@@ -149,8 +149,13 @@ def test_intelligence_demo_loads_every_state_and_correlations(demo_hub: str) -> 
     correlations = intel_selectors.correlations(fib, first)
     assert any(c.count >= 1 and c.entity.kind == "vehicle" for c in correlations)
     assert Vehicle.objects.count() == vehicles_before
+    # One entry escalated as danger now and not acted on: the FIB's "Act now" box and
+    # home page alert have something to show a new user.
+    [danger] = intel_selectors.danger_waiting(fib)
+    assert danger.danger_told == "fib" and danger.submitter.username == "charity.demo"
+    assert danger.further_information_given == ""
     load_intelligence_demo()  # idempotent
-    assert Submission.objects.count() == 8
+    assert Submission.objects.count() == 9
 
 
 def test_network_demo_gives_the_network_view_and_review_queue_something(demo_hub: str) -> None:
