@@ -127,7 +127,6 @@ def no_danger_confirm(instead: str) -> str:
     )
 
 
-MAX_QUOTE = 160
 # How many labelled examples a flag shows.
 NEIGHBOURS = 2
 
@@ -245,11 +244,6 @@ class CheckResult:
         return [family_label(f) for f in self.offence_families]
 
 
-def _quote(sentence: str) -> str:
-    sentence = " ".join(sentence.split())
-    return sentence if len(sentence) <= MAX_QUOTE else sentence[: MAX_QUOTE - 3] + "..."
-
-
 def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
     """The crime and danger-now check of `text` (rules OR model; danger now is a crime)."""
     if not text.strip():
@@ -350,13 +344,13 @@ def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
     )
     reasons: list[str] = []
     if danger_now:
-        quoted = _quote(danger_phrase or ranked[0])
+        quoted = crime_rules.quote(danger_phrase or ranked[0])
         reasons.append(f"Someone may be in danger now: \u201c{quoted}\u201d")
     reasons.extend(rule_reasons)
     if not rule_reasons:
         reasons.append(
             f"It reads like an account of {family_label(families[0])} (automatic check, "
-            f"trained on labelled example entries): \u201c{_quote(ranked[0])}\u201d"
+            f"trained on labelled example entries): \u201c{crime_rules.quote(ranked[0])}\u201d"
         )
     # The examples are invented training text; said so, or their names and addresses pass
     # for other agencies' records (outside tester).
@@ -364,7 +358,7 @@ def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
     # beside an example agrees with the family the check names.
     for neighbour in m.nearest(best.embedding, k=NEIGHBOURS, families=families):
         reasons.append(
-            f"Reads like this made-up example: \u201c{_quote(neighbour.text)}\u201d "
+            f"Reads like this made-up example: \u201c{crime_rules.quote(neighbour.text)}\u201d "
             f"(crime: {family_label(neighbour.family)})"
         )
     return TextCheck(
@@ -372,7 +366,9 @@ def text_check(text: str, crime_model: CrimeModel | None = None) -> TextCheck:
         danger_now=danger_now,
         reasons=reasons,
         families=families,
-        sentence=_quote(danger_phrase or (offence_sentences[0] if rule_reasons else ranked[0])),
+        sentence=crime_rules.quote(
+            danger_phrase or (offence_sentences[0] if rule_reasons else ranked[0])
+        ),
         rules_flagged=bool(rule_reasons),
         model_flagged=model_flag,
     )

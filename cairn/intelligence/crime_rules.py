@@ -955,6 +955,20 @@ class SentenceVerdict:
     family: str = ""
 
 
+# The whole sentence, as a rule: cut at 120 or 160 characters, the words that made a long
+# sentence a crime ("... asked her to send him a naked picture") were lost (outside
+# tester 12).
+MAX_QUOTE = 480
+
+
+def quote(sentence: str) -> str:
+    """`sentence` as quoted to the user: whole unless very long, then cut at a word."""
+    sentence = " ".join(sentence.split())
+    if len(sentence) <= MAX_QUOTE:
+        return sentence
+    return sentence[: MAX_QUOTE - 3].rsplit(" ", 1)[0] + "..."
+
+
 def sentence_verdicts(text: str) -> list[SentenceVerdict]:
     """The rules, sentence by sentence (each sentence's offence patterns run once)."""
     whole = scan(text)
@@ -982,7 +996,7 @@ def sentence_verdicts(text: str) -> list[SentenceVerdict]:
         ):
             out.append(SentenceVerdict(sentence))
             continue
-        quoted = sentence if len(sentence) <= 120 else sentence[:117] + "..."
+        quoted = quote(sentence)
         reason = ""
         if IN_PROGRESS.found(folded, whole):
             reason = f"It describes {what} that may be happening now: \u201c{quoted}\u201d"

@@ -326,3 +326,16 @@ def test_a_one_word_answer_is_not_quoted_as_the_offence() -> None:
     assert found.crime
     assert found.sentence.startswith("Saoirse got a voice note")
     assert not any("\u201cShe's 16.\u201d" in r for r in found.reasons)
+
+
+def test_a_long_sentence_is_quoted_whole_with_the_words_that_flag_it() -> None:
+    """Outside tester 12: the quote stopped at 160 characters, before the offence."""
+    sentence = (
+        "Olivia Testpenny (14) told me in the pastoral office this morning that a man she "
+        "knows only as Kyle, about 25, messaged her on Snapchat last weekend and again on "
+        "Tuesday evening and asked her to send him a naked picture of herself."
+    )
+    assert len(sentence) > 200
+    result = checks.check(sentence)
+    assert result.crime_disclosure
+    assert any("asked her to send him a naked picture" in r for r in result.reasons)
