@@ -279,11 +279,14 @@ def agency_patterns(agency: Agency) -> list[re.Pattern[str]]:
     ]
 
 
-def source_words(text: str, agency: Agency) -> list[SourceWord]:
-    """Every run of words in `text` that may identify `agency` as the source, overlapping
-    finds merged ("CPOMS" within "CPOMS ref 55120": one run, both kinds)."""
+def source_words(
+    text: str, agency: Agency, patterns: list[re.Pattern[str]] | None = None
+) -> list[SourceWord]:
+    """Every run of words in `text` that may identify `agency` as the source (`patterns`:
+    its `agency_patterns`, if already read), overlapping finds merged ("CPOMS" within
+    "CPOMS ref 55120": one run, both kinds)."""
     hits: list[tuple[int, int, str]] = []
-    for pattern in agency_patterns(agency):
+    for pattern in agency_patterns(agency) if patterns is None else patterns:
         hits += [(m.start(), m.end(), "agency") for m in pattern.finditer(text)]
     hits += [(m.start(), m.end(), "system") for m in SOURCE_SYSTEMS.finditer(text)]
     for pattern in (LOCAL_LOG, SOURCE_REFERENCE):
@@ -321,9 +324,13 @@ def source_checks(items: list[BundleItem], *, pending: bool = True) -> list[Sour
     (`BundleItem.source_words_at`)."""
     going = [i for i in items if not i.withheld and not (pending and i.source_words_at)]
     found = []
+    by_pk = {i.pk: i for i in going}
+    patterns: dict[int, list[re.Pattern[str]]] = {}
     for pk, agency in source_agencies(going).items():
-        item = next(i for i in going if i.pk == pk)
-        words = source_words(disclosed_text(item), agency)
+        item = by_pk[pk]
+        if agency.pk not in patterns:
+            patterns[agency.pk] = agency_patterns(agency)
+        words = source_words(disclosed_text(item), agency, patterns[agency.pk])
         if words:
             found.append(SourceCheck(item, agency, words))
     return sorted(found, key=lambda c: (c.item.position, c.item.pk))

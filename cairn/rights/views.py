@@ -53,7 +53,11 @@ PAGE_SIZE = 25
 def changed_meanwhile(exc: Conflict) -> str:
     """The form-level message for a race lost on a page whose form is shown again (409),
     as the Conflict page words it (templates/409.html)."""
-    return f"Someone else changed this record: {exc} Nothing you sent was saved."
+    # A message without a full stop ran into the next sentence ("...then disclose Nothing
+    # you sent was saved", outside tester).
+    text = str(exc).rstrip()
+    stop = "" if text.endswith((".", "?", "!")) else "."
+    return f"Someone else changed this record: {text}{stop} Nothing you sent was saved."
 
 
 def errors_to(form: Any) -> Any:
@@ -534,6 +538,7 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
             request.user, sar, justification=f"Opened subject access request {sar.reference}"
         )
     own_agency = None if handler else getattr(request.user, "agency_id", None)
+    items = selectors.sar_items(sar, own_agency, viewer=request.user)
     return render(
         request,
         "rights/sar_detail.html",
@@ -544,7 +549,9 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
             "confirm_form": confirm_form,
             "extend_form": extend_form,
             "disclose_form": disclose_form,
-            "items": selectors.sar_items(sar, own_agency, viewer=request.user),
+            "items": items,
+            # What in a partner's entry the handler reads may still name the partner.
+            "source_pending": source_checks([i for i in items if i.shown]) if handler else [],
             "parts": selectors.sar_parts(sar, viewer=request.user),
             "can_close": access.can_close_sar(request.user, sar),
             "dob_differs": any(m.dob_differs for m in matches),

@@ -205,6 +205,8 @@ def test_police_ig_sees_them_and_discloses_only_with_a_reason(
     assert "Intelligence submission" in exc.value.messages[0]
     item = _school_item(sar, school)
     client = _client(police_ig)
+    detail = reverse("rights:sar-detail", args=[sar.pk])
+    assert 'data-testid="source-pending"' in client.get(detail).content.decode()
     url = reverse("rights:sar-item", args=[sar.pk, item.pk])
     body = client.get(url).content.decode()
     assert 'data-testid="source-words"' in body
@@ -231,6 +233,8 @@ def test_police_ig_sees_them_and_discloses_only_with_a_reason(
     assert row.actor == police_ig and row.details["reason"] == REASON
     assert row.details["kinds"] == ["agency", "reference", "role", "system"]
     assert "CPOMS" not in str(row.details)  # where, not the words
+    assert 'data-testid="source-pending"' not in client.get(detail).content.decode()
+    assert 'data-testid="source-words-confirmed"' in client.get(url).content.decode()
     _disclose(sar, police_ig)
 
 
