@@ -54,6 +54,12 @@ for _name, _action, _description in [
     ("rights.sar_redacted", A.ALTERATION, "Part of a subject access bundle was redacted"),
     ("rights.sar_part_approved", A.ALTERATION, "An agency approved its part of a SAR bundle"),
     (
+        "rights.sar_source_words_confirmed",
+        A.ALTERATION,
+        "IG confirmed, with a reason, that words which may identify a partner as the police's "
+        "source go out in a SAR disclosure",
+    ),
+    (
         "rights.sar_part_taken_over",
         A.ALTERATION,
         "The handling IG took over an agency's unapproved part of a SAR bundle",

@@ -332,3 +332,26 @@ class ChangeIncludeForm(GovukForm):
 class NoticeForm(GovukForm):
     """No fields: carries a page-level message (a decision lost to another) where the
     action pressed had no form of its own."""
+
+
+class SourceReasonForm(GovukForm):
+    """Why words that may identify a partner as the police's source are disclosed: checked
+    by the service (services.sar_approve), so a short one keeps what was typed."""
+
+    source_reason = forms.CharField(
+        label="Why these words may be disclosed",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: the partner agreed to be named, or the requester already "
+        "knows it told the police. Kept in the audit log.",
+    )
+
+
+class SourceRedactForm(GovukForm):
+    reason = reason_field(
+        "Reason for the redactions",
+        "Enter the reason for these redactions",
+        help_text="Each word or number listed is redacted as an intelligence source, in every "
+        "record of this bundle where it appears.",
+    )

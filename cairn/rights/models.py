@@ -358,6 +358,14 @@ class BundleItem(models.Model):
     disclosed_as = models.ForeignKey(
         "accounts.Agency", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # Words in a partner's intelligence that may identify it as the police's source
+    # (rights.checks.source_checks), disclosed deliberately: why, by whom and when. Unset,
+    # the request is not disclosed until they are redacted or this is recorded.
+    source_words_reason = models.TextField(blank=True)
+    source_words_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    source_words_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     # Set per viewer by the selectors (cairn.rights.access.can_see_item); hidden unless
     # they say so, so a page that forgets to ask shows the placeholder.

@@ -49,6 +49,7 @@ from .access import (
     can_redact_item,
     can_restrict,
     can_review_possible_entries,
+    can_see_item,
     can_take_over,
     can_unwithhold_item,
     can_withhold_item,
@@ -62,7 +63,7 @@ from .access import (
     visible_sars,
 )
 from .bundle import intelligence_entries, intelligence_item, records_about
-from .checks import unreviewed
+from .checks import SourceCheck, source_checks, unreviewed
 from .models import (
     AgencyApproval,
     AlertStatus,
@@ -2015,19 +2016,29 @@ def sar_take_over(*, actor: Actor, sar_id: int, agency_id: int, reason: str) -> 
 
 @transaction.atomic
 def sar_approve(
-    *, actor: Actor, sar_id: int, agency_id: int | None = None, confirmed: bool = False
+    *,
+    actor: Actor,
+    sar_id: int,
+    agency_id: int | None = None,
+    confirmed: bool = False,
+    source_reason: str = "",
 ) -> AgencyApproval:
     """The actor's agency approves its part as it stands; a second submit returns the
     approval already recorded. A part with nothing redacted or withheld is approved only
     `confirmed`, after its IG was shown what in it names others or shows police methods
     (cairn/rights/checks.py; ADR 0025, amendment of 2026-12-08). With another `agency_id`:
-    the officer who took that part over approves it (`_approve_taken_over`)."""
+    the officer who took that part over approves it (`_approve_taken_over`). A part whose
+    partner-supplied intelligence still has words that may identify its source (its name,
+    premises, record system, reference numbers, job titles: checks.source_checks) is
+    approved only with `source_reason`, recorded, unless they are redacted."""
     sar = lock(access_sar_by_id(actor, sar_id))
     if sar.status != SarStatus.REVIEW:
         raise Conflict(f"{sar.reference} is not awaiting approval.")
     require_sar_identity_checked(sar)
     if agency_id is not None and agency_id != actor.agency_id:
-        return _approve_taken_over(actor, sar, require_id(agency_id), confirmed=confirmed)
+        return _approve_taken_over(
+            actor, sar, require_id(agency_id), confirmed=confirmed, source_reason=source_reason
+        )
     agency_id = actor.agency_id
     if (
         agency_id is None
@@ -2043,15 +2054,20 @@ def sar_approve(
             f"The handling information governance took over your part of {sar.reference}: "
             "it answers for those records now."
         )
-    part = sar.items.filter(agency_id=agency_id).prefetch_related("redactions")
-    as_it_is = unreviewed(list(part))
-    if as_it_is and not confirmed:
-        raise ValidationError(
-            {"confirmed": "Nothing in your part is redacted or withheld: confirm it goes as it is"}
+    part = list(sar.items.filter(agency_id=agency_id).prefetch_related("redactions"))
+    as_it_is = unreviewed(part)
+    errors = _approval_errors(actor, sar, part, as_it_is, confirmed, source_reason)
+    if as_it_is and "confirmed" in errors:
+        errors["confirmed"] = (
+            "Nothing in your part is redacted or withheld: confirm it goes as it is"
         )
+    if errors:
+        raise ValidationError(errors)
+    pending = _source_pending(actor, sar, part)
     approval = AgencyApproval.objects.create(
         sar=sar, agency_id=agency_id, approved_by=actor, approved_at=timezone.now()
     )
+    _source_words_confirmed(actor, sar, pending, source_reason)
     audit.record(
         actor=actor,
         event="rights.sar_part_approved",
@@ -2071,8 +2087,169 @@ def sar_approve(
     return approval
 
 
+def _approval_errors(
+    actor: Actor,
+    sar: SubjectAccessRequest,
+    part: list[BundleItem],
+    as_it_is: bool,
+    confirmed: bool,
+    source_reason: str,
+) -> dict[str, str]:
+    """What stops a part's approval: nothing changed in it and not `confirmed`; words that
+    may identify a partner as the police's source left in, in a record the approver reads,
+    and no reason given why they go. A partner's IG approves its intelligence unread
+    (access.can_know_item): the handling police IG decides on those words before it
+    discloses (`sar_disclose`)."""
+    errors = {}
+    if as_it_is and not confirmed:
+        errors["confirmed"] = (
+            "Nothing in this part is redacted or withheld: confirm it goes as it is"
+        )
+    if _source_pending(actor, sar, part) and says_too_little(
+        source_reason.strip(), NAME_SOURCE_MIN_LENGTH
+    ):
+        errors["source_reason"] = (
+            "Redact the words that may identify the source, or say in a sentence (at least "
+            f"{NAME_SOURCE_MIN_LENGTH} characters) why they are disclosed"
+        )
+    return errors
+
+
+def _source_pending(
+    actor: Actor, sar: SubjectAccessRequest, items: list[BundleItem]
+) -> list[SourceCheck]:
+    readable = readable_agencies(actor, sar)
+    return source_checks([i for i in items if can_see_item(actor, i, readable)])
+
+
+def _source_words_confirmed(
+    actor: Actor, sar: SubjectAccessRequest, checks: list[SourceCheck], reason: str
+) -> None:
+    """Words that may identify a partner as the source disclosed deliberately: recorded on
+    each record, and audited with the reason and where the words are (never the words)."""
+    if not checks:
+        return
+    now = timezone.now()
+    for check in checks:
+        check.item.source_words_reason = reason.strip()
+        check.item.source_words_by = actor
+        check.item.source_words_at = now
+        check.item.save(update_fields=["source_words_reason", "source_words_by", "source_words_at"])
+    _audit_for_requester(
+        sar,
+        actor=actor,
+        event="rights.sar_source_words_confirmed",
+        obj=sar,
+        justification=f"{sar.reference}: {reason.strip()}"[:500],
+        details={
+            "agencies": sorted({c.agency.pk for c in checks}),
+            "reason": reason.strip()[:500],
+            "items": {str(c.item.pk): [[w.start, w.end] for w in c.words] for c in checks},
+            "kinds": sorted({k for c in checks for w in c.words for k in w.kinds}),
+        },
+    )
+
+
+@transaction.atomic
+def sar_confirm_source_words(*, actor: Actor, sar_id: int, item_id: int, reason: str) -> BundleItem:
+    """The handling police IG discloses, with the reason, the words in a partner's entry
+    that may identify that partner as its source: the source exemption is the police's to
+    weigh (DPA 2018 s.45(4)), as naming the source is (`sar_name_source`)."""
+    if says_too_little(reason.strip(), NAME_SOURCE_MIN_LENGTH):
+        raise ValidationError(
+            {
+                "reason": "Say in a sentence (at least "
+                f"{NAME_SOURCE_MIN_LENGTH} characters) why these words are disclosed"
+            }
+        )
+    sar, item = _item(actor, sar_id, item_id, redact=True)
+    if not can_name_source(actor, sar, item):
+        raise Http404("No item found.")
+    item = BundleItem.objects.prefetch_related("redactions").get(pk=item.pk)
+    checks = source_checks([item])
+    if not checks:
+        raise Conflict("Nothing in this record is waiting for that decision now.")
+    _source_words_confirmed(actor, sar, checks, reason)
+    return item
+
+
+@transaction.atomic
+def sar_redact_source_words(
+    *,
+    actor: Actor,
+    sar_id: int,
+    reason: str,
+    agency_id: int | None = None,
+    item_id: int | None = None,
+) -> int:
+    """Redacts in one step every run of words listed as possibly identifying the partner
+    that gave the police an entry (`checks.source_checks`), as an intelligence-source
+    redaction across the bundle (`_redact_in`, as sar_redact): those of one record
+    (`item_id`), or of the part the actor approves (its agency's, or one it took over).
+    Returns how many spans were redacted."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter the reason for these redactions"})
+    if item_id is not None:
+        sar, item = _item(actor, sar_id, item_id, redact=True)
+        part_of = item.agency_id
+        only: int | None = item.pk
+    else:
+        sar = lock(access_sar_by_id(actor, sar_id))
+        own = agency_id is None or agency_id == actor.agency_id
+        part_of = (actor.agency_id or 0) if own else require_id(agency_id or 0)
+        allowed = (
+            can_approve(actor, sar, part_of)
+            if own
+            else PartTakeover.objects.filter(sar=sar, agency_id=part_of, taken_by=actor).exists()
+        )
+        if not part_of or not allowed:
+            raise Http404("No part found.")
+        if sar.status != SarStatus.REVIEW:
+            raise Conflict(f"{sar.reference} has moved on: {sar.get_status_display().lower()}.")
+        only = None
+    items = list(
+        BundleItem.objects.select_for_update()
+        .filter(sar=sar)
+        .prefetch_related("redactions")
+        .order_by("pk")
+    )
+    mine = [i for i in items if i.agency_id == part_of and only in (None, i.pk)]
+    # Only words the actor may read: a partner's IG approves its intelligence unread.
+    checks = _source_pending(actor, sar, mine)
+    if not checks:
+        raise ValidationError({"reason": "Nothing you can read here is found to name its source"})
+    count = 0
+    done: set[str] = set()
+    for check in checks:
+        for word in check.words:
+            phrase = " ".join(word.words.split())
+            if phrase.lower() in done:
+                continue
+            done.add(phrase.lower())
+            pattern = _phrase_pattern(phrase)
+            for target in [check.item, *(i for i in items if i.pk != check.item.pk)]:
+                count += len(
+                    _redact_in(
+                        actor,
+                        sar,
+                        target,
+                        pattern,
+                        exemption=Exemption.INTELLIGENCE_SOURCE,
+                        reason=reason.strip(),
+                        redactor=actor,
+                        first=check.item,
+                    )
+                )
+    return count
+
+
 def _approve_taken_over(
-    actor: Actor, sar: SubjectAccessRequest, agency_id: int, *, confirmed: bool = False
+    actor: Actor,
+    sar: SubjectAccessRequest,
+    agency_id: int,
+    *,
+    confirmed: bool = False,
+    source_reason: str = "",
 ) -> AgencyApproval:
     """A part taken over is approved as a deliberate step by the officer who took it
     over, once they have opened each of its records still going out on its page (the
@@ -2097,14 +2274,15 @@ def _approve_taken_over(
     # As for an agency's own part: nothing redacted or withheld is approved only once the
     # taker has seen what in it names others (outside tester 11: a taken-over school part
     # naming another child went straight through).
-    part = sar.items.filter(agency_id=agency_id).prefetch_related("redactions")
-    if unreviewed(list(part)) and not confirmed:
-        raise ValidationError(
-            {"confirmed": "Nothing in this part is redacted or withheld: confirm it goes as it is"}
-        )
+    part = list(sar.items.filter(agency_id=agency_id).prefetch_related("redactions"))
+    errors = _approval_errors(actor, sar, part, unreviewed(part), confirmed, source_reason)
+    if errors:
+        raise ValidationError(errors)
+    pending = _source_pending(actor, sar, part)
     approval = AgencyApproval.objects.create(
         sar=sar, agency_id=agency_id, approved_by=actor, approved_at=timezone.now()
     )
+    _source_words_confirmed(actor, sar, pending, source_reason)
     audit.record(
         actor=actor,
         event="rights.sar_part_approved",
@@ -2216,6 +2394,18 @@ def sar_disclose(
                 "its part (with the reason), review its records and approve it yourself"
                 for name in waiting
             )
+        )
+    # Words in a partner's intelligence that may identify it as the police's source go
+    # out only redacted or with a recorded reason, whoever approved the part (its IG
+    # approves it unread): the handling police IG decides on each record's page.
+    unchecked = source_checks(list(sar.items.prefetch_related("redactions")))
+    if unchecked:
+        raise ValidationError(
+            "Words that may identify the partner agency that gave the police the information "
+            "are still in "
+            + ", ".join(c.item.title for c in unchecked[:5])
+            + (", …" if len(unchecked) > 5 else "")
+            + ". Open each record to redact them, or record why they are disclosed."
         )
     takeovers = list(PartTakeover.objects.filter(sar=sar).select_related("agency"))
     sar.status = SarStatus.DISCLOSED

@@ -23,7 +23,7 @@ from cairn.core.types import Actor
 from cairn.pole.access import consult_person
 
 from . import access, selectors, services
-from .checks import part_checks
+from .checks import part_checks, source_checks, unreviewed
 from .forms import (
     ChangeIncludeForm,
     CloseForm,
@@ -38,6 +38,8 @@ from .forms import (
     RedactForm,
     RequestForm,
     SarForm,
+    SourceReasonForm,
+    SourceRedactForm,
     TakeOverForm,
     UnwithholdForm,
     WithholdForm,
@@ -51,7 +53,11 @@ PAGE_SIZE = 25
 def changed_meanwhile(exc: Conflict) -> str:
     """The form-level message for a race lost on a page whose form is shown again (409),
     as the Conflict page words it (templates/409.html)."""
-    return f"Someone else changed this record: {exc} Nothing you sent was saved."
+    # A message without a full stop ran into the next sentence ("...then disclose Nothing
+    # you sent was saved", outside tester).
+    text = str(exc).rstrip()
+    stop = "" if text.endswith((".", "?", "!")) else "."
+    return f"Someone else changed this record: {text}{stop} Nothing you sent was saved."
 
 
 def errors_to(form: Any) -> Any:
@@ -460,12 +466,44 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
                         sar_id=sar.pk,
                         agency_id=int(part) if part.isdigit() else None,
                         confirmed=request.POST.get("confirmed") == "yes",
+                        source_reason=request.POST.get("source_reason", ""),
                     )
                 except ValidationError as exc:
-                    if set(getattr(exc, "error_dict", {})) != {"confirmed"}:
+                    errors = getattr(exc, "error_dict", {})
+                    if not errors or not set(errors) <= {"confirmed", "source_reason"}:
                         raise
-                    return _approve_confirm(request, sar, int(part) if part.isdigit() else None)
+                    # The reason is wrong only once the page asking for it was sent.
+                    asked = "source_reason" in request.POST and "source_reason" in errors
+                    return _approve_confirm(
+                        request,
+                        sar,
+                        int(part) if part.isdigit() else None,
+                        source_error=exc.message_dict["source_reason"][0] if asked else "",
+                    )
                 messages.success(request, f"{approval.agency.name}'s part is approved.")
+                return redirect("rights:sar-detail", sar_id=sar.pk)
+            if action == "redact_source":
+                part = request.POST.get("agency", "")
+                try:
+                    count = services.sar_redact_source_words(
+                        actor=request.user,
+                        sar_id=sar.pk,
+                        agency_id=int(part) if part.isdigit() else None,
+                        reason=request.POST.get("reason", ""),
+                    )
+                except ValidationError as exc:
+                    return _approve_confirm(
+                        request,
+                        sar,
+                        int(part) if part.isdigit() else None,
+                        redact_error=" ".join(exc.messages),
+                    )
+                messages.success(
+                    request,
+                    f"{count} word{'s' if count != 1 else ''} or number{'s' if count != 1 else ''} "
+                    "that may identify the source redacted, in every record of this bundle "
+                    "where they appear. Approve the part again when it is ready.",
+                )
                 return redirect("rights:sar-detail", sar_id=sar.pk)
             if action == "disclose" and handler and disclose_form.is_valid():
                 services.sar_disclose(
@@ -477,7 +515,8 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
                 messages.success(request, f"{sar.reference} disclosed.")
                 return redirect("rights:sar-detail", sar_id=sar.pk)
             if (
-                action not in ("confirm", "confirm_none", "extend", "approve", "disclose")
+                action
+                not in ("confirm", "confirm_none", "extend", "approve", "redact_source", "disclose")
                 or not handler
             ):
                 raise Http404("No such action.")
@@ -499,6 +538,7 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
             request.user, sar, justification=f"Opened subject access request {sar.reference}"
         )
     own_agency = None if handler else getattr(request.user, "agency_id", None)
+    items = selectors.sar_items(sar, own_agency, viewer=request.user)
     return render(
         request,
         "rights/sar_detail.html",
@@ -509,7 +549,9 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
             "confirm_form": confirm_form,
             "extend_form": extend_form,
             "disclose_form": disclose_form,
-            "items": selectors.sar_items(sar, own_agency, viewer=request.user),
+            "items": items,
+            # What in a partner's entry the handler reads may still name the partner.
+            "source_pending": source_checks([i for i in items if i.shown]) if handler else [],
             "parts": selectors.sar_parts(sar, viewer=request.user),
             "can_close": access.can_close_sar(request.user, sar),
             "dob_differs": any(m.dob_differs for m in matches),
@@ -525,31 +567,61 @@ def sar_detail(request: AuthenticatedHttpRequest, sar_id: int) -> HttpResponse:
 
 
 SOURCE_ACTIONS = ("name_source", "hide_source")
+WORDS_ACTIONS = ("redact_source_words", "confirm_source_words")
 
 
 def _approve_confirm(
-    request: AuthenticatedHttpRequest, sar: SubjectAccessRequest, agency_id: int | None = None
+    request: AuthenticatedHttpRequest,
+    sar: SubjectAccessRequest,
+    agency_id: int | None = None,
+    *,
+    source_error: str = "",
+    redact_error: str = "",
 ) -> HttpResponse:
     """Before a part goes out with nothing redacted or withheld: what in it names other
     people or shows police methods, so its IG approves knowingly (tester 9, F4); a part
-    taken over (`agency_id`) likewise for the officer who took it over (tester 11)."""
+    taken over (`agency_id`) likewise for the officer who took it over (tester 11). Also,
+    redacted or not, what in a partner's intelligence may identify that partner as the
+    police's source: redacted in one step, or disclosed with a reason."""
     items = selectors.sar_items(sar, agency_id or request.user.agency_id, viewer=request.user)
     selectors.consult_sar(
         request.user,
         sar,
         justification=f"Checked what {sar.reference}'s part names before approving it",
     )
+    # What was typed is kept: the reason asked for, and the redactions' reason.
+    source_form = SourceReasonForm(request.POST if source_error else None)
+    if source_error:
+        source_form.add_error("source_reason", source_error)
+    redact_form = SourceRedactForm(
+        request.POST if redact_error else None, initial={"reason": SOURCE_REDACTION_REASON}
+    )
+    if redact_error and redact_form.is_valid():
+        redact_form.add_error(None, redact_error)
     return render(
         request,
         "rights/sar_approve.html",
         {
             "sar": sar,
             "checks": part_checks(sar, items),
+            # Only the records the approver reads: a partner's IG approves its entries
+            # unread, and the handling police IG decides on them (sar_item).
+            "source": source_checks([i for i in items if i.shown]),
+            "as_it_is": unreviewed(items),
             "count": len(items),
             "agency_id": agency_id,
+            "source_form": source_form,
+            "redact_form": redact_form,
             "nav": "rights",
         },
+        status=400 if source_error or redact_error else 200,
     )
+
+
+SOURCE_REDACTION_REASON = (
+    "Would identify the partner agency that gave the police this information "
+    "(an intelligence source)"
+)
 
 
 @login_required
@@ -571,23 +643,43 @@ def sar_item(request: AuthenticatedHttpRequest, sar_id: int, item_id: int) -> Ht
     # Naming (or no longer naming) a partner as the source of its intelligence (ADR 0025).
     can_name_source = can_redact and access.can_name_source(request.user, sar, item)
     source_form = NameSourceForm(post if action in SOURCE_ACTIONS else None, prefix="source")
+    # Words in a partner's entry that may identify it as the source: redacted in one step
+    # by whoever may redact it, or disclosed with a reason by the handling police IG.
+    words_redact_form = SourceRedactForm(
+        post if action == "redact_source_words" else None,
+        prefix="words",
+        initial={"reason": SOURCE_REDACTION_REASON},
+    )
+    words_confirm_form = NameSourceForm(
+        post if action == "confirm_source_words" else None, prefix="disclose"
+    )
     form = {
         "redact": redact_form,
         "unwithhold": unwithhold_form,
         "name_source": source_form,
         "hide_source": source_form,
+        "redact_source_words": words_redact_form,
+        "confirm_source_words": words_confirm_form,
     }.get(action, withhold_form)
     if request.method == "POST":
         if (
-            action not in ("redact", "withhold", "unwithhold", *SOURCE_ACTIONS)
-            or (action == "redact" and not can_redact)
+            action not in ("redact", "withhold", "unwithhold", *SOURCE_ACTIONS, *WORDS_ACTIONS)
+            or (action in ("redact", "redact_source_words") and not can_redact)
             or (action == "unwithhold" and not can_unwithhold)
-            or (action in SOURCE_ACTIONS and not can_name_source)
+            or (action in (*SOURCE_ACTIONS, "confirm_source_words") and not can_name_source)
         ):
             raise Http404("No such action.")
         if form.is_valid():
             try:
-                if action in SOURCE_ACTIONS:
+                if action == "redact_source_words":
+                    services.sar_redact_source_words(
+                        actor=request.user, sar_id=sar.pk, item_id=item.pk, **form.cleaned_data
+                    )
+                elif action == "confirm_source_words":
+                    services.sar_confirm_source_words(
+                        actor=request.user, sar_id=sar.pk, item_id=item.pk, **form.cleaned_data
+                    )
+                elif action in SOURCE_ACTIONS:
                     services.sar_name_source(
                         actor=request.user,
                         sar_id=sar.pk,
@@ -619,6 +711,10 @@ def sar_item(request: AuthenticatedHttpRequest, sar_id: int, item_id: int) -> Ht
                     "name_source": f"The disclosure names {item.agency.name} as holding "
                     "this record.",
                     "hide_source": "The disclosure gives this record as held by the police.",
+                    "redact_source_words": "The words that may identify the source are "
+                    "redacted, in every record of this bundle where they appear.",
+                    "confirm_source_words": "Recorded: these words are disclosed, with your "
+                    "reason.",
                 }
                 messages.success(
                     request, done.get(action, "The record is withheld from the disclosure.")
@@ -642,6 +738,9 @@ def sar_item(request: AuthenticatedHttpRequest, sar_id: int, item_id: int) -> Ht
             "unwithhold_form": unwithhold_form,
             "can_name_source": can_name_source,
             "source_form": source_form,
+            "source_words": source_checks([item], pending=False) if item.shown else [],
+            "words_redact_form": words_redact_form,
+            "words_confirm_form": words_confirm_form,
             "nav": "rights",
         },
     )

@@ -82,6 +82,8 @@ def test_a_disclosure_from_a_page_drawn_before_a_redaction_is_refused_keeping_wh
     assert response.status_code == 409
     body = response.content.decode()
     assert "bundle changed after you opened the page" in body
+    # Two sentences, not run together (outside tester).
+    assert "as it is now, then disclose. Nothing you sent was saved." in body
     assert 'value="Typed Recipient QWERTY"' in body
     sar.refresh_from_db()
     assert sar.status == "review"
