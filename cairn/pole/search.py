@@ -125,10 +125,10 @@ def _form_names_qs(tokens: list[str]) -> tuple[Q, Q] | None:
     included), as (all of them, the closest): the closest have the last name begun by the
     last-name word or sounding like it (Metaphone); the rest only its first two letters,
     because a surname heard or typed in a hurry keeps its start but not always its sound
-    key (Stuart STRT, Stewart STWRT; Smtih). `_last_name_alike` keeps only those spelt or
-    sounding alike. Each branch is led by an indexed column (pname_given_dob,
-    pname_family_given), as in `_candidate_names_q`. A single word is not widened: "Jay"
-    alone would bring every James and Jason held."""
+    key (Smtih SMT, Smith SM0; Stuart and Stewart too, before the key heard EW as U).
+    `_last_name_alike` keeps only those spelt or sounding alike. Each branch is led by an
+    indexed column (pname_given_dob, pname_family_given), as in `_candidate_names_q`. A
+    single word is not widened: "Jay" alone would bring every James and Jason held."""
     close: list[Q] = []
     wide: list[Q] = []
     for given, family in _orientations(tokens):

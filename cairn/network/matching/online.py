@@ -341,8 +341,8 @@ def blocking_sql(fields: CandidateFields, today: dt.date) -> tuple[str, list[Any
     if family_key and given_variants and years and not dob:
         # Rule 9: a first-name variant within those birth years and a surname with the
         # same initial (index pname_given_dob). A surname heard and respelt can have another
-        # sound key (Stuart STRT, Stewart STWRT), so rule 4 missed "Dan Stuart", about 40,
-        # for Daniel Stewart born 1984 (outside tester 3).
+        # sound key (Smtih SMT, Smith SM0; Stuart and Stewart had, STRT and STWRT), so rule
+        # 4 missed "Dan Stuart", about 40, for Daniel Stewart born 1984 (outside tester 3).
         low, high = normalise.prefix_range(family_key[0])
         parts.append(
             f"SELECT n.person_id FROM {names} WHERE n.given_key IN ({_in(len(given_variants))}) "
