@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
 from cairn.core.types import Actor
-from cairn.network.matching.comparisons import JW_VERY_SIMILAR, sounds_alike
+from cairn.network.matching.comparisons import JW_VERY_SIMILAR
 
 from . import normalise
 from .access import entity_visibility_q, visible_links
@@ -125,10 +125,10 @@ def _form_names_qs(tokens: list[str]) -> tuple[Q, Q] | None:
     included), as (all of them, the closest): the closest have the last name begun by the
     last-name word or sounding like it (Metaphone); the rest only its first two letters,
     because a surname heard or typed in a hurry keeps its start but not always its sound
-    key (Stuart STRT, Stewart STWRT; Smtih). `_last_name_alike` keeps only those spelt or
-    sounding alike. Each branch is led by an indexed column (pname_given_dob,
-    pname_family_given), as in `_candidate_names_q`. A single word is not widened: "Jay"
-    alone would bring every James and Jason held."""
+    key (Smtih SMT, Smith SM0; Stuart and Stewart too, before the key heard EW as U).
+    `_last_name_alike` keeps only those spelt or sounding alike. Each branch is led by an
+    indexed column (pname_given_dob, pname_family_given), as in `_candidate_names_q`. A
+    single word is not widened: "Jay" alone would bring every James and Jason held."""
     close: list[Q] = []
     wide: list[Q] = []
     for given, family in _orientations(tokens):
@@ -177,8 +177,9 @@ def _last_name_alike(typed: str, family_key: str) -> str:
         return f"last name starts with \u201c{typed}\u201d"
     if JaroWinkler.similarity(key, family_key) >= JW_VERY_SIMILAR:
         return "last name spelt almost the same"
-    same_sound = normalise.phonetic_key(key) == normalise.phonetic_key(family_key)
-    if (len(key) >= 3 and same_sound) or sounds_alike(key, family_key):
+    # The same sound key with the vowels where they sound (normalise.sounds_alike): Stuart
+    # and Stewart, not Stuart and Street (Metaphone gives both STRT).
+    if len(key) >= 3 and normalise.sounds_alike(key, family_key):
         return "last name sounds like the one searched"
     return ""
 
@@ -280,6 +281,18 @@ def _spelt_alike(tokens: list[str], name: PersonName) -> bool:
     return any(k and (name.given_key.startswith(k) or name.family_key.startswith(k)) for k in keys)
 
 
+def _sounds_alike(tokens: list[str], name: PersonName) -> bool:
+    """Some token sounds like the name's first or last name with its vowels in the same
+    places: a name found by its sound key alone may share only the consonants ("Stuart"
+    and Street, both STRT)."""
+    return any(
+        normalise.sounds_alike(t, key)
+        for t in tokens
+        for key in (name.given_key, name.family_key)
+        if key
+    )
+
+
 def _score(tokens: list[str], name: PersonName) -> tuple[float, list[str]]:
     query = normalise.fold(" ".join(tokens))
     full = normalise.fold(f"{name.given_name} {name.family_name}")
@@ -371,9 +384,16 @@ def search_people(
             candidates += [(n, True, "") for n in more[: cap - len(candidates)]]
         known = _nickname_with_surname_q(tokens)
         if known is not None and len(candidates) < cap:
-            seen = {n.pk for n, _, _ in candidates}
+            seen = {n.pk: i for i, (n, _, _) in enumerate(candidates)}
             for n in names.filter(known).distinct()[: cap - len(candidates)]:
-                if n.pk not in seen and (known_as := _known_nickname(tokens, n)):
+                if not (known_as := _known_nickname(tokens, n)):
+                    continue
+                # Said as their recorded nickname even where the word is also a known
+                # form of their name ("Liv" for Olivia): what is on their record is the
+                # stronger reason.
+                if n.pk in seen:
+                    candidates[seen[n.pk]] = (n, False, known_as)
+                else:
                     candidates.append((n, False, known_as))
     else:
         candidates = [(n, False, "") for n in names[:cap]]
@@ -385,7 +405,9 @@ def search_people(
             score, reasons = _score(tokens, name)
             if by_form and not _form_or_same_agrees(tokens, name):
                 continue  # only the first two letters of the last name agree
-            if score < MIN_SOUND_ALIKE_SCORE and not (by_form or _spelt_alike(tokens, name)):
+            if not (by_form or _spelt_alike(tokens, name)) and (
+                score < MIN_SOUND_ALIKE_SCORE or not _sounds_alike(tokens, name)
+            ):
                 continue
         else:
             score, reasons = 100.0, []

@@ -21,6 +21,53 @@ def test_phonetic_key_joins_spelling_variants() -> None:
     assert normalise.phonetic_key("Smith") != normalise.phonetic_key("Jones")
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Stuart", "Stewart"), ("STUART", "stewart"), ("Ewan", "Euan"), ("Lewis", "Louis")],
+)
+def test_phonetic_key_hears_ew_before_a_vowel_as_u(a: str, b: str) -> None:
+    """Outside tester: "Stuart" found no Stewart (Metaphone: STRT and STWRT)."""
+    assert normalise.phonetic_key(a) == normalise.phonetic_key(b)
+    assert normalise.sounds_alike(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("Stewart", "Stott"), ("Howard", "Hart"), ("Powell", "Paul"), ("Rowan", "Ryan")]
+)
+def test_phonetic_key_keeps_other_w_sounds_apart(a: str, b: str) -> None:
+    """Only "EW" before a vowel loses its W: "OW" is its own sound."""
+    assert normalise.phonetic_key(a) != normalise.phonetic_key(b)
+    assert not normalise.sounds_alike(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Stuart", "Street"), ("Stewart", "Street"), ("Brown", "Byrne"), ("White", "Wood")],
+)
+def test_the_same_consonants_with_vowels_elsewhere_do_not_sound_alike(a: str, b: str) -> None:
+    """Metaphone drops vowels, so these share a key (Stuart and Street have since
+    Metaphone began: STRT); where the vowels sound sets them apart."""
+    assert normalise.phonetic_key(a) == normalise.phonetic_key(b)
+    assert not normalise.sounds_alike(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Katherine", "Kathryn"),
+        ("Katelyn", "Caitlin"),
+        ("Loren", "Lauren"),
+        ("Mohammed", "Muhammad"),
+        ("Smith", "Smyth"),
+        ("Stephen", "Steven"),
+    ],
+)
+def test_a_vowel_dropped_or_respelt_still_sounds_alike(a: str, b: str) -> None:
+    assert normalise.sounds_alike(a, b)
+    assert normalise.sounds_alike(b, a)
+    assert not normalise.sounds_alike(a, "")
+
+
 @given(
     st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12),
     st.text(alphabet="abcdefghijklmnopqrstuvwxyz", max_size=8),

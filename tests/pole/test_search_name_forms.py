@@ -231,3 +231,40 @@ def test_a_nickname_recorded_without_a_last_name_is_read_with_their_own(
     )
     assert hidden.pk not in _reasons(sw, "Liv Brownlow")
     assert hidden.pk in _reasons(users["fib_officer"], "Liv Brownlow")
+
+
+def test_a_surname_said_alike_is_found_on_its_own(
+    users: dict[str, Any], make_person: Callable[..., Person], daniel: Person
+) -> None:
+    """Outside tester: "Stuart" alone found no Stewart, and the advice on the empty page
+    was to try the last name alone. Metaphone kept the W of Stewart (STWRT, Stuart STRT)."""
+    others = {
+        make_person(given_name="Amy", family_name=family).pk
+        for family in ("Street", "Stott", "Strout")
+    }
+    stuart = make_person(given_name="Amy", family_name="Stuart")
+    for query, other in (("Stuart", stuart), ("Stewart", stuart), ("stuart", stuart)):
+        found = _reasons(users["social_worker"], query)
+        assert {daniel.pk, other.pk} <= set(found), query
+        assert not others & set(found), query
+    assert _reasons(users["social_worker"], "Stuart")[daniel.pk] == [
+        "sounds like the name searched"
+    ]
+
+
+def test_search_page_and_api_find_stewart_for_stuart(
+    client: Client, users: dict[str, Any], make_person: Callable[..., Person], daniel: Person
+) -> None:
+    street = make_person(given_name="Daniel", family_name="Street")
+    client.force_login(users["social_worker"])
+    response = client.get(reverse("pole:person-search"), {"q": "Stuart"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Daniel Stewart" in html and "Daniel Street" not in html
+    api = Client()
+    api.force_login(users["social_worker"])
+    response = api.get("/api/v1/people", {"q": "Stuart"})
+    assert response.status_code == 200
+    ids = [m["person"]["id"] for m in response.json()["results"]]
+    assert ids == [daniel.pk]
+    assert street.pk not in ids

@@ -15,7 +15,7 @@ Blocking keys (any one retrieves a candidate):
 1. exact date of birth + (nickname-expanded first name, phonetic first name or phonetic
    surname);
 2. exact surname + nickname-expanded first name;
-3. phonetic first name + phonetic surname;
+3. phonetic first name (or of a nickname-expanded form of it) + phonetic surname;
 4. phonetic surname + birth year (when only a year or an estimated age is known);
 5. postcode of a home address + phonetic surname or first-name variant (at a crowded
    postcode, with a date that could match too: `_home_postcode_rule`);
@@ -67,6 +67,8 @@ from cairn.pole.models import Link, LinkType, Location, NameKind, Person, Person
 from .comparisons import (
     LEVELS,
     PLACEHOLDER_DOBS,
+    SOUND_FAMILY_LEVEL,
+    SOUND_GIVEN_LEVEL,
     SWAPPED_REASON,
     Record,
     Weights,
@@ -100,7 +102,7 @@ SHOW_THRESHOLD = 0.0
 # a street name is often all the person entering knows, and the reasons say how little
 # else agreed, so the user can judge.
 KNOWN_NAME_SHOW_THRESHOLD = -3.2
-# With no date of birth typed (an estimated age or a year alone), the date adds nothing to
+# With no date of birth typed (an estimated age, a year alone or nothing), the date adds nothing to
 # lift a true duplicate over 0: "Dan Stuart", about 40, against Daniel Stewart born 1984
 # scores about -3 in a hub-sized store (a known form of the first name 6.9, a surname that
 # sounds the same 4.3, the prior -14.3), and a duplicate was created (outside tester 3).
@@ -312,11 +314,15 @@ def blocking_sql(fields: CandidateFields, today: dt.date) -> tuple[str, list[Any
         )
         params += [family_key, *nicknames, *near_params]
     if family_ph and given_ph:
+        # The first name's sound and the sounds of its other forms: "Danny Stuart", typed
+        # with no age, reached Daniel Stewart by no rule (Danny TN, Daniel TNL; outside
+        # tester). Each key is one range of index pname_phonetic.
+        given_phs = sorted({given_ph} | {normalise.phonetic_key(v) for v in given_variants} - {""})
         parts.append(
-            f"SELECT n.person_id FROM {names} "
-            f"WHERE n.family_phonetic = %s AND n.given_phonetic = %s{near}"
+            f"SELECT n.person_id FROM {names} WHERE n.family_phonetic = %s "
+            f"AND n.given_phonetic IN ({_in(len(given_phs))}){near}"
         )
-        params += [family_ph, given_ph, *near_params]
+        params += [family_ph, *given_phs, *near_params]
         if family_ph != given_ph:
             # Rule 8: the names the other way round (same index, keys crosswise).
             parts.append(
@@ -335,8 +341,8 @@ def blocking_sql(fields: CandidateFields, today: dt.date) -> tuple[str, list[Any
     if family_key and given_variants and years and not dob:
         # Rule 9: a first-name variant within those birth years and a surname with the
         # same initial (index pname_given_dob). A surname heard and respelt can have another
-        # sound key (Stuart STRT, Stewart STWRT), so rule 4 missed "Dan Stuart", about 40,
-        # for Daniel Stewart born 1984 (outside tester 3).
+        # sound key (Smtih SMT, Smith SM0; Stuart and Stewart had, STRT and STWRT), so rule
+        # 4 missed "Dan Stuart", about 40, for Daniel Stewart born 1984 (outside tester 3).
         low, high = normalise.prefix_range(family_key[0])
         parts.append(
             f"SELECT n.person_id FROM {names} WHERE n.given_key IN ({_in(len(given_variants))}) "
@@ -673,7 +679,10 @@ def match_person(
     best: dict[int, tuple[float, list[str], CandidateName, bool]] = {}
     known_as: dict[int, str] = {}
     typed_given = normalise.name_key(fields.given_name)
-    age_only = fields.date_of_birth is None and fields.years(today) is not None
+    # An age, a year or nothing about when they were born: the date cannot lift a true
+    # duplicate. "Danny Stuart" with nothing else typed was not offered Daniel Stewart
+    # (about -3, as "Dan Stuart", about 40, was: outside tester).
+    no_full_date = fields.date_of_birth is None
     for name in names:
         record = candidate_record(name)
         kind = str(kind_labels.get(name.kind, name.kind)).lower()
@@ -683,8 +692,8 @@ def match_person(
             if crosswise + SWAPPED_NAMES_WEIGHT > weight:
                 weight = crosswise + SWAPPED_NAMES_WEIGHT
                 reasons = [SWAPPED_REASON, *_crosswise(crosswise_reasons)]
-        # Shown from the lower threshold (a known name, or both names with an age only).
-        low_bar = age_only and _names_agree(query, record)
+        # Shown from the lower threshold (a known name, or both names and no full date).
+        low_bar = no_full_date and _names_agree(query, record)
         if name.kind != NameKind.PRIMARY:
             # The name levels were of that name, not of their own, said first as one
             # statement (testers: "Kez Wilson" offered Kieran Wilson with "first name the
@@ -700,6 +709,9 @@ def match_person(
                 weight, reasons, _ = known
                 low_bar = True
                 reasons.insert(0, f"known as \u201c{name.given_name}\u201d ({kind})")
+        fits = age_fits(query, record)
+        if fits:
+            reasons = [*reasons, fits]
         current = best.get(name.person_id)
         if current is None or weight > current[0]:
             best[name.person_id] = (weight, reasons, name, low_bar)
@@ -728,13 +740,40 @@ def match_person(
     ]
 
 
+def age_fits(query: Record, record: Record) -> str:
+    """The reason an estimated age typed agrees with what is recorded, or ''. An age is a
+    range of birth years, so it is no comparison level (it weighs nothing either way) and
+    no level's label said it: "Liv Broun", about 15, was offered Olivia Brown born 2011
+    with reasons about names alone (outside tester), though her age was what made her
+    likely. A date of birth or a single year typed has its own level and label."""
+    if query.birth_years is None or query.dob is not None:
+        return ""
+    low, high = query.birth_years
+    if record.dob is not None:
+        return "the age typed fits their date of birth" if low <= record.dob.year <= high else ""
+    if record.birth_year is not None and low <= record.birth_year <= high:
+        return "the age typed fits their recorded age"
+    return ""
+
+
 def _names_agree(query: Record, record: Record) -> bool:
     """Both names agree (NAMES_AGREE) and the age typed is no evidence either way: a
     birth year outside it (a father of the same name) keeps the usual threshold."""
     levels = compare(query, record)
     if levels["dob"] is not None:
         return False
-    return all(levels[name] in agree for name, agree in NAMES_AGREE.items())
+    if not all(levels[name] in agree for name, agree in NAMES_AGREE.items()):
+        return False
+    # A sound-alike level shares only the consonants: with no date to weigh, "Danny
+    # Stuart" must not offer Daniel Street (both STRT); the vowels tell them apart.
+    return all(
+        normalise.sounds_alike(getattr(query, name), getattr(record, name))
+        for name, level in (
+            ("given_name", SOUND_GIVEN_LEVEL),
+            ("family_name", SOUND_FAMILY_LEVEL),
+        )
+        if levels[name] == level
+    )
 
 
 def _of_that_name(
