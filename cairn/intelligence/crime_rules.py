@@ -379,7 +379,11 @@ class CasedRule(Rule):
 
     def __init__(self, near: str, cased: str) -> None:
         super().__init__(near)
+        self.cased = cased
         self._cased = re.compile(cased)
+
+    def fullmatch(self, text: Folded) -> bool:
+        return self._cased.fullmatch(text.text) is not None
 
     def found_local(self, text: Folded) -> bool:
         return super().found_local(text) and self._cased.search(text.text) is not None
