@@ -372,6 +372,31 @@ class Rule:
         return (m.span() for m in self._lower.finditer(text.lower))
 
 
+class CasedRule(Rule):
+    """A rule whose matches depend on capital letters (a personal name), which the rules'
+    lower case loses: `near`, case-folded like any rule, finds where it may match, and
+    `cased`, matched on the text as written, decides and gives the spans."""
+
+    def __init__(self, near: str, cased: str) -> None:
+        super().__init__(near)
+        self.cased = cased
+        self._cased = re.compile(cased)
+
+    def fullmatch(self, text: Folded) -> bool:
+        return self._cased.fullmatch(text.text) is not None
+
+    def found_local(self, text: Folded) -> bool:
+        return super().found_local(text) and self._cased.search(text.text) is not None
+
+    def found(self, text: Folded, within: Scan | None = None) -> bool:
+        return super().found(text, within) and self._cased.search(text.text) is not None
+
+    def spans(self, text: Folded, within: Scan | None = None) -> Iterator[tuple[int, int]]:
+        if not super().found(text, within):
+            return iter(())
+        return (m.span() for m in self._cased.finditer(text.text))
+
+
 class Scan:
     """A text folded once, with which of the rules' local alternatives match it, worked out
     once each: what the check asks of an entry's whole text and, through `within`, of its
@@ -852,15 +877,36 @@ NOW_OFFENCE_PATTERNS: list[tuple[str, str]] = [
     ),
 ]
 
+# Coercion into crime of a person named ("made Jayden Testcroft take the package to ..."):
+# one or two capitalised words where the group takes "him" or "a boy" (outside tester: an
+# unseen name was not matched, as the rules are case-folded). Not a word that is not a
+# name ("made Everyone take"). Kept out of `building_blocks`, as the model's features are
+# the ones it was trained on.
+COERCED_TO = (
+    r"made|makes|make|forced|forces|forcing|paid|pays|pressured|threatened",
+    r"(?:to\s+)?(?:carry|sell|deliver|hold|move|stash|hide|run|drop off|take)",
+)
+NAME_WORD = (
+    r"(?!(?:I|The|A|An|This|That|These|Those|It|He|She|They|Them|Him|Her|Me|Us|We|You|"
+    r"Everyone|Everybody|Someone|Somebody|Anyone|Anybody|Nobody|Sure|Me)\b)"
+    r"[A-Z](?:[a-z]+|'[A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
+)
+NAMED_COERCION = CasedRule(
+    rf"\b(?:{COERCED_TO[0]})\s+[a-z][\w'-]*(?:\s+[a-z][\w'-]*)?\s+{COERCED_TO[1]}\b",
+    rf"\b(?i:{COERCED_TO[0]})\s+{NAME_WORD}(?:\s+{NAME_WORD})?\s+(?i:{COERCED_TO[1]})\b",
+)
+
 COMPILED = [(label, Rule(pattern), False) for label, pattern in OFFENCE_PATTERNS] + [
     (label, Rule(pattern), True) for label, pattern in EVENT_PATTERNS
 ]
 # The rules' offence patterns: the model's building blocks (COMPILED) and those kept out
 # (the last flag: a now-pattern, which a negation a few words before also cancels, "nobody
 # is keeping her there", and a possibility too, "worried they might not let her leave").
-OFFENCES = [(label, rule, needs_event, False) for label, rule, needs_event in COMPILED] + [
-    (label, Rule(pattern), True, True) for label, pattern in NOW_OFFENCE_PATTERNS
-]
+OFFENCES = (
+    [(label, rule, needs_event, False) for label, rule, needs_event in COMPILED]
+    + [("coercion into crime", NAMED_COERCION, False, False)]
+    + [(label, Rule(pattern), True, True) for label, pattern in NOW_OFFENCE_PATTERNS]
+)
 NEGATED_NEAR_BEFORE = Rule(
     r"(?:\b(?:nobody|no one|no-one|noone|not|never|nothing|denies|denied|dont|doesnt|didnt|"
     r"isnt|arent|wasnt)\b|n't)(?:\s+[\w']+){0,2}\s*$"
@@ -914,10 +960,18 @@ def _sentences(text: str) -> list[str]:
 def _not_new(sentence: Folded, within: Scan) -> bool:
     """The sentence is about an offence already reported or dealt with, or one that is not
     real (training, a storyline, a joke), or it was denied: not a new disclosure. Not when
-    it says the offence happened again or the reference is an earlier one's (NEW_SINCE)."""
-    return (NOT_NEW.found(sentence, within) or _reported_in_words(sentence)) and not (
-        NEW_SINCE.found(sentence, within)
-    )
+    it says the offence happened again or the reference is an earlier one's (NEW_SINCE),
+    nor for a report it denies, doubts or puts in the future (`_said`)."""
+    return (
+        any(_said(sentence, start, end) for start, end in NOT_NEW.spans(sentence, within))
+        or _reported_in_words(sentence)
+    ) and not NEW_SINCE.found(sentence, within)
+
+
+def _said(part: Folded, start: int, end: int) -> bool:
+    """The phrase at `part[start:end]` counts: it is not a report (REPORT_WORDS), or its
+    own clause does not deny, doubt or put it in the future (NOT_REPORTED_BEFORE)."""
+    return not (REPORT_WORDS.found(part[start:end]) and NOT_REPORTED_BEFORE.found(part[:start]))
 
 
 def _bare(found: str) -> bool:
@@ -931,7 +985,8 @@ def _reported_in_words(part: Folded) -> bool:
     confirm, as it does when the reference is in "Anything else" (ADR 0016, amended
     2026-12-08: the same account was flagged or not by which box held the reference)."""
     return any(
-        not re.search(r"\d", part.text[start:end]) for start, end in ALREADY_REPORTED.spans(part)
+        not re.search(r"\d", part.text[start:end]) and _said(part, start, end)
+        for start, end in ALREADY_REPORTED.spans(part)
     )
 
 
@@ -1378,12 +1433,19 @@ def without_earlier_reports(text: str) -> str:
     whole = fold(text)
     if not NEW_SINCE.found(whole):
         return text
-    kept = [
-        sentence
-        for sentence in _sentences(text)
-        if not (ALREADY_REPORTED.found(fold(sentence)) or REPORTED_BY.found(fold(sentence)))
-    ]
+    kept = [sentence for sentence in _sentences(text) if not _says_reported(fold(sentence))]
     return " ".join(kept)
+
+
+def _says_reported(sentence: Folded) -> bool:
+    """The sentence says a report was made (ALREADY_REPORTED, REPORTED_BY), not that none
+    was or that one will be ("nothing has been reported to police", "mum will have rung
+    101 by then": NOT_REPORTED_BEFORE)."""
+    return any(
+        not NOT_REPORTED_BEFORE.found(sentence[:start])
+        for rule in (ALREADY_REPORTED, REPORTED_BY)
+        for start, _end in rule.spans(sentence)
+    )
 
 
 def reported_already(text: str) -> bool:
@@ -1404,10 +1466,13 @@ def reported_already(text: str) -> bool:
             found = sentence[start:end]
             if local_number(sentence, start) or (_bare(found) and not whole.found(POLICE_CONTEXT)):
                 continue
+            if NOT_REPORTED_BEFORE.found(folded[:start]):
+                continue
             if not re.search(r"\d", found) or len(re.findall(r"\d", found)) >= 5:
                 return True
         for start, _end in REPORTED_BY.spans(folded):
-            if not NEGATED_NEAR_BEFORE.found(folded[:start]):
+            before = folded[:start]
+            if not (NEGATED_NEAR_BEFORE.found(before) or NOT_REPORTED_BEFORE.found(before)):
                 return True
     return False
 
@@ -1602,6 +1667,23 @@ def local_reference_problem(reference: str, entry_text: str = "") -> str:
     return ""
 
 
+# Before a report phrase, in its own clause (no comma or "and"/"but" between): a
+# negation, a doubt, or a future or what should have been, so it does not say the offence
+# was reported ("nothing has been reported to police", "none of it has been reported to
+# police", "I don't know if it was reported to police", "not sure police are aware", "it
+# should have been reported to police", "it will have been reported to police by then").
+# Not a model feature: the model's "already_reported" block is ALREADY_REPORTED as it was.
+NOT_REPORTED_BEFORE = Rule(
+    r"(?:\b(?:not|never|nothing|none|nobody|no one|no-one|noone|neither|nor|no|whether|if|"
+    r"unsure|unclear|dont|doesnt|didnt|isnt|arent|wasnt|werent|hasnt|havent|hadnt|wont|"
+    r"will|would|wouldnt|should|shouldnt|shall|could|couldnt|might|must|going to|gonna|"
+    r"about to|yet to)\b|n't|'ll)"
+    r"(?:\s+(?!(?:and|but|so|then|because|though|although|also|as)\b)[\w']+){0,3}\s*$"
+)
+# What makes a NOT_NEW phrase a report or a police matter (rather than a trial, training
+# or a joke): only these are undone by NOT_REPORTED_BEFORE ("nothing was reported at the
+# time", "mum will speak with police").
+REPORT_WORDS = Rule(r"report|police|investigat|\bcid\b|dealt|known")
 # The writer, or someone they name, has reported it already ("I have reported it", "mum
 # rang 101", "we informed the police"); "not reported to police" is not (the negation
 # before it is checked, see `reported_already`).

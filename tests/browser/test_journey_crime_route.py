@@ -1,8 +1,9 @@
 """The crime route, end to end: a school partner turns their concern into a FIB entry that
 describes a crime; a crime reference typed on the check page is still there after a Change
-to an earlier answer; "n/a" as the reason is refused (what they typed is kept) and a real
-reason accepted; the FIB officer opens the queue from the Intelligence menu on a 375 px
-phone (no sideways page scroll), judges it a crime and refers it for crime recording
+to an earlier answer, and a reason after "Back to the details" and a change there; "n/a"
+as the reason is refused (what they typed is kept) and a real reason accepted; the FIB
+officer opens the queue from the Intelligence menu on a 375 px phone (no sideways page
+scroll), judges it a crime and refers it for crime recording
 (after a confirmation); the PPU co-ordinator opens the referral from the Inbox and records
 the crime reference (after a confirmation); the partner is notified, and the entry, the
 concern and the child's chronology say "crime reported, reference ...". axe on each page."""
@@ -96,9 +97,20 @@ def test_crime_on_a_fib_form_is_referred_and_recorded(
     assert_accessible(page)
     reference.fill("")
 
+    # A reason typed here survives "Back to the details" and a change made there (it was
+    # lost: Back was a plain link).
+    reason = page.get_by_label("Or, if this is not a crime, say why it is intelligence only")
+    reason.fill("She read it in a group chat")
+    page.get_by_text("Back to the details").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Intelligence details")
+    page.get_by_label("Where?").fill("The bus station behind Testfield Academy")
+    page.get_by_role("button", name="Check before submitting").click()
+    expect(page.locator('[data-row="entry.where"]')).to_contain_text("bus station")
+    expect(reason).to_have_value("She read it in a group chat")
+    expect(reference).to_have_value("")
+
     # "n/a" does not get past the block; what was typed stays in the box. Enter in the
     # reference box submits (the Change buttons above belong to the form too).
-    reason = page.get_by_label("Or, if this is not a crime, say why it is intelligence only")
     reason.fill("n/a")
     reference.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("is not enough")

@@ -111,6 +111,101 @@ def test_a_reference_beside_an_offence_does_not_hide_it(text: str) -> None:
     assert checks.check(text).crime_disclosure
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Her uncle assaulted her and nothing has been reported to police.",
+        "Her uncle assaulted her and none of it has been reported to police.",
+        "Her uncle assaulted her, which should have been reported to police.",
+        "Her uncle assaulted her; mum doesn't think it was reported to police.",
+        "Her uncle assaulted her and I don't know if it was reported to police.",
+        "Her uncle assaulted her and it is not clear whether it has been reported to police.",
+        "Her uncle assaulted her and nothing was reported at the time.",
+        "He was assaulted last week and his mum will speak with police tomorrow.",
+        "He was assaulted last week and I'm not sure police are aware.",
+    ],
+)
+def test_a_report_denied_doubted_or_still_to_come_is_not_already_reported(text: str) -> None:
+    """Outside tester: "reported to police" beside the offence was read as already reported
+    though the sentence denies it, doubts it or puts it in the future (each of these went
+    unflagged). Only a report said to have been made counts."""
+    assert crime_rules.crime_reasons(text), text
+    assert not crime_rules.reported_already(text)
+    assert checks.check(text).crime_disclosure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The outside tester's own two (flagged, by the model for the first).
+        "She has not been reported to police for the assault by her uncle.",
+        "He was assaulted last week and his mum said it will be reported to police tomorrow.",
+        "He was assaulted last week and his mum has not reported it to police.",
+    ],
+)
+def test_not_reported_yet_is_flagged(text: str) -> None:
+    assert not crime_rules.reported_already(text)
+    assert checks.check(text).crime_disclosure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He was assaulted last week and this was reported to police on 3 May, ref 12/34567/26.",
+        "He was assaulted last week and it was reported to police.",
+        "He was not badly hurt, but it was reported to police.",
+        "He was not hurt and it was reported to police.",
+        "In May he was assaulted and it was reported to police.",
+        "Her uncle assaulted her and police are already aware.",
+    ],
+)
+def test_a_report_said_to_have_been_made_still_counts(text: str) -> None:
+    assert crime_rules.crime_reasons(text) == [], text
+    assert crime_rules.reported_already(text)
+
+
+def test_an_offence_again_keeps_a_sentence_that_says_nothing_was_reported() -> None:
+    """What the model re-reads as the new offence (`without_earlier_reports`) drops a
+    sentence about an earlier report, not one that says none was made."""
+    kept = "He was hit again last night and nothing has been reported to police."
+    assert crime_rules.without_earlier_reports(kept) == kept
+    dropped = "He was hit again last night. The first assault was reported to police."
+    assert crime_rules.without_earlier_reports(dropped) == "He was hit again last night."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They made Jayden Testcroft take the package to the flat on Ash Grove.",
+        "They made Jayden take the package to the flat on Ash Grove.",
+        "Older lads forced Mia to hold drugs for them.",
+        "A man pays Kai O'Neill to deliver parcels to Leeds.",
+        "They made McKenzie Smith-Jones sell weed at the park.",
+    ],
+)
+def test_coercion_of_a_named_person_is_coercion(text: str) -> None:
+    """Outside tester: the coercion rule took "him" or "a boy" but not a name, which the
+    case-folded rules cannot tell; one or two capitalised words now count as a person."""
+    reasons = crime_rules.crime_reasons(text)
+    assert reasons and "coercion into crime" in reasons[0], (text, reasons)
+    assert crime_rules.rule_families(text) == ["trafficking_cce"]
+    # Not one of the model's building blocks: its features are the ones it was trained on.
+    assert crime_rules.building_blocks(text)["group:trafficking_cce"] is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They made Jayden Testcroft laugh all lesson.",
+        "He made Everyone take a leaflet home.",
+        "Nobody made Jayden take the package; he says he found it.",
+        "They made X take it.",
+    ],
+)
+def test_a_capitalised_word_is_not_coercion_on_its_own(text: str) -> None:
+    assert crime_rules.crime_reasons(text) == [], text
+
+
 def test_project_examples_still_score_as_labelled() -> None:
     """The project's 270 examples (trained on, so a training-set figure, not a measure)."""
     rows = load_project_examples()

@@ -13,6 +13,7 @@ import pytest
 from cairn.intelligence import crime_rules
 from cairn.intelligence.crime_corpus import load_corpus, load_project_examples
 from cairn.intelligence.crime_rules import (
+    CasedRule,
     Rule,
     alternatives,
     fold,
@@ -40,6 +41,10 @@ AWKWARD = [
     "He is at risk of being\nsexually exploited. A man had sex with her (14)",
     "Worried about him.\nHe's getting jumped after school",
     "\u0130 saw it.\nHe kicked her and she is 12 y/o",
+    # A named person (CasedRule: the name's capitals decide).
+    "They MADE Jayden Testcroft TAKE the bag. they made jayden take it",
+    "They made \u00c9lodie Testcroft sell it; made \u212aai take it",
+    "Made Kai\nsell it. Forced Everyone to carry",
 ]
 
 
@@ -54,11 +59,19 @@ def texts() -> list[str]:
     return _texts()
 
 
+def plain_pattern(rule: Rule) -> re.Pattern[str]:
+    """What `rule` must find: its pattern, case-insensitive; a CasedRule's cased pattern,
+    as written (its case-folded pattern only says where to look)."""
+    if isinstance(rule, CasedRule):
+        return re.compile(rule.cased)
+    return re.compile(rule.pattern, re.I)
+
+
 @pytest.mark.parametrize(("name", "rule"), RULES, ids=[n for n, _ in RULES])
 def test_rule_finds_what_the_case_insensitive_pattern_finds(
     name: str, rule: Rule, texts: list[str]
 ) -> None:
-    plain = re.compile(rule.pattern, re.I)
+    plain = plain_pattern(rule)
     for text in texts:
         folded = fold(text)
         expected = [m.span() for m in plain.finditer(text)]
@@ -74,7 +87,7 @@ def test_rule_finds_in_a_sentence_what_the_pattern_finds(
 ) -> None:
     """A sentence searched `within` its whole text (the whole text's results reused) finds
     exactly what the plain pattern finds in the sentence alone."""
-    plain = re.compile(rule.pattern, re.I)
+    plain = plain_pattern(rule)
     for text in texts:
         whole = scan(text)
         for sentence in crime_rules.sentences(text):

@@ -510,6 +510,49 @@ def test_what_was_typed_on_the_check_page_is_kept_through_a_change(partner: Any)
     assert Submission.objects.get(pk=draft.pk).crime_reference == KEPT_REFERENCE
 
 
+def test_back_to_the_details_keeps_what_was_typed_on_the_check_page(partner: Any) -> None:
+    """Outside tester: a reason typed on the check page was gone after "Back to the
+    details" (a plain link). Back is now a button of the page's form, like each Change:
+    the typed answers are kept in the draft, the details page opens, and they are shown
+    again when the partner comes back. Enter in a box still submits: the form's default
+    (hidden) Submit comes before Back in the page."""
+    draft = start_crime(partner)
+    client = client_for(partner)
+    url = f"/intelligence/{draft.pk}/check/"
+    page = text(client.get(url))
+    back = page.index('name="change" value="back"')
+    assert "Back to the details</button>" in page
+    assert page.index('tabindex="-1" aria-hidden="true">Submit to the FIB') < back
+    assert 'class="govuk-back-link">Back to the details</a>' not in page
+    response = client.post(
+        url, {"crime_reference": "", "intel_only_reason": "Half a reason", "change": "back"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/intelligence/{draft.pk}/edit/"
+    kept = Submission.objects.get(pk=draft.pk)
+    assert (kept.crime_reference, kept.intel_only_reason, kept.status) == (
+        "",
+        "Half a reason",
+        Status.DRAFT,
+    )
+    # The details changed on the way, then back to the check page: the reason is there.
+    services.submission_save_draft(
+        actor=partner, submission=kept, data={"where": "The car park behind Testfield Academy"}
+    )
+    page = text(client.get(url))
+    assert "Testfield Academy" in page
+    assert ">Half a reason</textarea>" in page
+
+
+def test_back_is_a_plain_link_where_the_page_asks_nothing(partner: Any) -> None:
+    """No crime read in the entry: nothing is typed on the check page, so Back stays a
+    link (there is no form field to keep)."""
+    draft = start_crime(partner, what="A grey van parked outside the school gates at 15:10.")
+    page = text(client_for(partner).get(f"/intelligence/{draft.pk}/check/"))
+    assert 'class="govuk-back-link">Back to the details</a>' in page
+    assert 'value="back"' not in page
+
+
 def test_a_change_goes_only_to_a_rows_own_page(partner: Any, users: dict[str, Any]) -> None:
     draft = start_crime(partner)
     url = f"/intelligence/{draft.pk}/check/"
