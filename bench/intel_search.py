@@ -184,11 +184,12 @@ def fill(rows: int) -> None:
               triage_note, source_grade, intel_grade, handling, handling_conditions,
               legacy_grade, marking, external_reference, crime_judgement,
               crime_judgement_note, return_note, anyone_in_danger, crime_described,
-              no_danger_confirmed, sanitised_keys, sanitised_text)
+              no_danger_confirmed, crime_reference_in_text, danger_note, danger_state,
+              sanitised_keys, sanitised_text)
             SELECT 'evaluated', %s, %s, '', '', w.street, date '2025-01-01' + (g %% 690),
               'first_hand', '', '[]', '{{}}', '', '', '{{}}', now(), now(),
               now() - make_interval(secs => g), '', '', (1 + g %% 3)::text, chr(65 + g %% 5),
-              'P', '', '', 'official_sensitive', '', '', '', '', '', '', false,
+              'P', '', '', 'official_sensitive', '', '', '', '', '', '', false, '', '', '',
               -- search.document_keys of the text below: its phone number's key (migration 0006)
               '4477009' || lpad((g %% 1000)::text, 5, '0'),
               'A ' || w.a || ' ' || w.b || ' registration BV'
