@@ -106,18 +106,6 @@ def _save(
     )
 
 
-def _draft_of(
-    concern: Concern, initial: Callable[[dict[str, Any]], dict[str, Any]]
-) -> Callable[[], step_guard.Draft]:
-    """The draft as a step page draws it (`initial`), read again (`cairn.core.step_guard`)."""
-
-    def now() -> step_guard.Draft:
-        concern.refresh_from_db()
-        return step_guard.Draft(initial(concern.draft), concern.version, concern.updated_at)
-
-    return now
-
-
 def _guarded_step(
     request: AuthenticatedHttpRequest,
     concern: Concern,
@@ -125,11 +113,11 @@ def _guarded_step(
     form: Callable[[QueryDict], Any],
     initial: Callable[[dict[str, Any]], dict[str, Any]],
     to_draft: Callable[[Any], dict[str, Any]],
-) -> step_guard.Step[Any, bool]:
+) -> step_guard.Posted[Any]:
     """A step posted: reconciled with the draft (another tab may have changed it), then
     saved: the clean answers, or what was typed when they are not valid."""
 
-    def save(bound: Any, outcome: step_guard.Outcome) -> bool:
+    def save(bound: Any, expected_version: str) -> None:
         valid = bool(bound.is_valid())
         _save(
             request,
@@ -137,26 +125,15 @@ def _guarded_step(
             step,
             to_draft(bound) if valid else {},
             valid=valid,
-            posted=outcome.data,
-            expected_version=outcome.version,
+            posted=bound.data,
+            expected_version=expected_version,
         )
-        return valid
 
-    posted = step_guard.save_step(
-        request.POST, form=form, draft=_draft_of(concern, initial), save=save
-    )
-    if posted.result and posted.outcome.kept:
-        note = step_guard.kept_note(posted.form, posted.outcome)
-        messages.info(request, f"Your answers have been saved.{note}")
+    draft = step_guard.draft_reader(concern, lambda: initial(concern.draft))
+    posted = step_guard.handle_step(request.POST, form=form, draft=draft, save=save)
+    if posted.done and posted.kept:
+        messages.info(request, f"Your answers have been saved.{posted.kept}")
     return posted
-
-
-def _seen(form: Any, concern: Concern, initial: dict[str, Any], *, fresh: bool) -> Any:
-    """What a step page carries (see `cairn.core.step_guard.carried`); after a conflict,
-    the draft now, so that saving again keeps what is in the boxes."""
-    if fresh:
-        return step_guard.seen_of(form, initial, concern.version)
-    return step_guard.carried(form, initial, concern.version)
 
 
 def _bound_from_raw(raw: dict[str, list[str]]) -> Any:
@@ -355,14 +332,16 @@ def _simple_step(
                 lambda bound: bound.to_draft(),
             )
             form, conflict = posted.form, posted.conflict
-            if posted.result:
+            if posted.done:
                 return redirect(_next_url(concern, step, request))
         elif _raw(concern, step):
             form = form_class(_bound_from_raw(_raw(concern, step) or {}))
             form.is_valid()
         else:
             form = form_class(initial=form_class.initial_from(concern.draft))
-        seen = _seen(form, concern, form_class.initial_from(concern.draft), fresh=conflict)
+        seen = step_guard.page_seen(
+            form, form_class.initial_from(concern.draft), concern.version, conflict=conflict
+        )
         return render(
             request,
             template,
@@ -396,7 +375,7 @@ def _indicators_step(request: AuthenticatedHttpRequest, concern: Concern) -> Htt
             to_draft,
         )
         form, conflict = posted.form, posted.conflict
-        if posted.result:
+        if posted.done:
             codes = form.selected_codes()
             target = "indicator-details" if codes else "mentions"
             url = reverse("concerns:step", args=[concern.pk, target])
@@ -410,7 +389,7 @@ def _indicators_step(request: AuthenticatedHttpRequest, concern: Concern) -> Htt
             initial=forms.IndicatorChoiceForm.initial_from(concern.draft, catalogue),
             indicators=catalogue,
         )
-    seen = _seen(form, concern, initial(concern.draft), fresh=conflict)
+    seen = step_guard.page_seen(form, initial(concern.draft), concern.version, conflict=conflict)
     return render(
         request,
         "concerns/step_indicators.html",
@@ -434,7 +413,7 @@ def _indicator_details_step(request: AuthenticatedHttpRequest, concern: Concern)
             lambda bound: {"indicators": bound.to_draft()},
         )
         form, conflict = posted.form, posted.conflict
-        if posted.result:
+        if posted.done:
             return redirect(_next_url(concern, "indicator-details", request))
     elif _raw(concern, "indicator-details"):
         form = forms.IndicatorDetailsForm(
@@ -445,8 +424,11 @@ def _indicator_details_step(request: AuthenticatedHttpRequest, concern: Concern)
         form = forms.IndicatorDetailsForm(
             initial=forms.IndicatorDetailsForm.initial_from(concern.draft), indicators=chosen
         )
-    seen = _seen(
-        form, concern, forms.IndicatorDetailsForm.initial_from(concern.draft), fresh=conflict
+    seen = step_guard.page_seen(
+        form,
+        forms.IndicatorDetailsForm.initial_from(concern.draft),
+        concern.version,
+        conflict=conflict,
     )
     return render(
         request,

@@ -18,7 +18,11 @@ draft is turned into what its form would draw (each form's `initial_from`), and 
 untouched in the browser posts back exactly what was drawn. The save itself passes the
 version it reconciled against to the service, which re-checks it under the row lock and
 raises `DraftChanged` if a save overtook this one; the view reconciles again
-(`MAX_TRIES`)."""
+(`MAX_TRIES`).
+
+A step view reads the draft with `draft_reader`, handles a post with `handle_step` (the
+save, the conflict, service errors beside the fields, the note on answers kept) and puts
+`page_seen` on the page it draws."""
 
 from __future__ import annotations
 
@@ -27,9 +31,10 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.html import format_html
@@ -37,6 +42,7 @@ from django.utils.safestring import SafeString
 
 from . import wording
 from .concurrency import DraftChanged
+from .http import apply_service_errors
 
 F = TypeVar("F", bound=forms.Form)
 T = TypeVar("T")
@@ -168,6 +174,16 @@ def read_seen(data: Mapping[str, Any]) -> Seen | None:
     ):
         return None
     return Seen(version, digests)
+
+
+def page_seen(
+    bound: forms.Form, initial: Mapping[str, Any], version: str, *, conflict: bool
+) -> Seen:
+    """What a step page carries (`carried`); after a conflict, the draft now, so that
+    saving again from that page keeps what is in the boxes."""
+    if conflict:
+        return seen_of(bound, initial, version)
+    return carried(bound, initial, version)
 
 
 def carried(bound: forms.Form, initial: Mapping[str, Any], version: str) -> Seen:
@@ -320,3 +336,64 @@ def save_step(
             if attempt == MAX_TRIES - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+class Versioned(Protocol):
+    """A record with a draft: its version (`cairn.core.concurrency`) and last change."""
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def updated_at(self) -> dt.datetime: ...
+
+    def refresh_from_db(self) -> None: ...
+
+
+def draft_reader(
+    record: Versioned, initial: Callable[[], Mapping[str, Any]]
+) -> Callable[[], Draft]:
+    """The draft as its step page draws it (`initial`, read after the record is), read
+    again each time `save_step` asks."""
+
+    def now() -> Draft:
+        record.refresh_from_db()
+        return Draft(initial(), record.version, record.updated_at)
+
+    return now
+
+
+@dataclass
+class Posted(Generic[F]):
+    """A step post handled: the form to show again (with what was typed, and what is
+    there now beside a conflicting answer, or the service's errors), whether it was
+    saved with nothing to put right (the view moves on), and the note naming answers
+    kept from elsewhere ("" when none)."""
+
+    form: F
+    conflict: bool
+    done: bool
+    kept: str
+
+
+def handle_step(
+    data: QueryDict,
+    *,
+    form: Callable[[QueryDict], F],
+    draft: Callable[[], Draft],
+    save: Callable[[F, str], Mapping[str, list[str]] | None],
+) -> Posted[F]:
+    """`save_step` with what every step view then does: `save(bound, expected_version)`
+    saves the step (valid or not, as the record keeps drafts) and returns the service's
+    errors by field, if any, which are put beside the fields; a conflict saves nothing."""
+
+    def saved(bound: F, outcome: Outcome) -> Mapping[str, list[str]]:
+        return save(bound, outcome.version) or {}
+
+    step = save_step(data, form=form, draft=draft, save=saved)
+    if step.conflict:
+        return Posted(step.form, conflict=True, done=False, kept="")
+    if step.result:
+        apply_service_errors(step.form, ValidationError(dict(step.result)))
+    done = step.form.is_valid() and not step.result
+    return Posted(step.form, conflict=False, done=done, kept=kept_note(step.form, step.outcome))

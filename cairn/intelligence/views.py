@@ -5,13 +5,13 @@ views, and the FIB's queue, triage, grading, redaction editor, linking and disse
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -142,31 +142,43 @@ def _own_draft_or_sent(request: AuthenticatedHttpRequest, submission_id: int) ->
         raise
 
 
-def _draft_of(submission: Submission) -> Callable[[], step_guard.Draft]:
-    """The draft as its step pages draw it, read again (`cairn.core.step_guard`)."""
-
-    def now() -> step_guard.Draft:
-        submission.refresh_from_db()
-        initial = {
-            **forms.QuestionsForm.initial_from(submission),
-            **forms.SubmissionForm.initial_from(submission),
-        }
-        return step_guard.Draft(initial, submission.version, submission.updated_at)
-
-    return now
+# The draft's two step forms (`_handle_step`).
+StepForm = TypeVar("StepForm", forms.QuestionsForm, forms.SubmissionForm)
 
 
-def _seen(form: Any, submission: Submission, *, fresh: bool) -> step_guard.Seen:
-    """What the page carries: the draft now, or (a form shown again with what was
-    posted) what the page it came from showed; after a conflict, the draft now, so that
-    saving again keeps what is in the boxes."""
-    initial = {
+def _initial(submission: Submission) -> dict[str, Any]:
+    """The draft as its step pages draw it."""
+    return {
         **forms.QuestionsForm.initial_from(submission),
         **forms.SubmissionForm.initial_from(submission),
     }
-    if fresh:
-        return step_guard.seen_of(form, initial, submission.version)
-    return step_guard.carried(form, initial, submission.version)
+
+
+def _handle_step(
+    request: AuthenticatedHttpRequest,
+    submission: Submission,
+    form: Callable[[QueryDict], StepForm],
+    data_of: Callable[[StepForm], dict[str, Any]],
+) -> step_guard.Posted[StepForm]:
+    """A step posted, reconciled with the draft (another tab may have changed it) and,
+    when valid, saved (`cairn.core.step_guard`); a draft keeps no invalid answers."""
+
+    def save(bound: StepForm, expected_version: str) -> dict[str, list[str]]:
+        if not bound.is_valid():
+            return {}
+        return services.submission_save_draft(
+            actor=request.user,
+            submission=submission,
+            data=data_of(bound),
+            expected_version=expected_version,
+        )
+
+    draft = step_guard.draft_reader(submission, lambda: _initial(submission))
+    return step_guard.handle_step(request.POST, form=form, draft=draft, save=save)
+
+
+def _seen(form: Any, submission: Submission, *, conflict: bool) -> step_guard.Seen:
+    return step_guard.page_seen(form, _initial(submission), submission.version, conflict=conflict)
 
 
 def _said_yes(submission: Submission) -> bool:
@@ -182,29 +194,16 @@ def submission_questions(request: AuthenticatedHttpRequest, submission_id: int) 
     initial = forms.QuestionsForm.initial_from(submission)
     status = 200
     if request.method == "POST":
-
-        def save(form: forms.QuestionsForm, outcome: step_guard.Outcome) -> dict[str, list[str]]:
-            if not form.is_valid():
-                return {}
-            return services.submission_save_draft(
-                actor=request.user,
-                submission=submission,
-                data=dict(form.cleaned_data),
-                expected_version=outcome.version,
-            )
-
-        step = step_guard.save_step(
-            request.POST, form=forms.QuestionsForm, draft=_draft_of(submission), save=save
+        posted = _handle_step(
+            request, submission, forms.QuestionsForm, lambda bound: dict(bound.cleaned_data)
         )
-        form = step.form
-        if step.conflict:
+        form = posted.form
+        if posted.conflict:
             status = 409
-        elif form.is_valid() and not step.result:
+        elif posted.done:
             if _said_yes(submission):
                 return redirect("intelligence:report-crime", submission_id=submission.pk)
             return redirect("intelligence:edit", submission_id=submission.pk)
-        elif step.result:
-            apply_service_errors(form, ValidationError(step.result))
     else:
         form = forms.QuestionsForm(initial=initial)
     return render(
@@ -213,7 +212,7 @@ def submission_questions(request: AuthenticatedHttpRequest, submission_id: int) 
         {
             "submission": submission,
             "form": form,
-            "seen": _seen(form, submission, fresh=status == 409),
+            "seen": _seen(form, submission, conflict=status == 409),
             "nav": NAV,
         },
         status=status,
@@ -257,34 +256,20 @@ def submission_edit(request: AuthenticatedHttpRequest, submission_id: int) -> Ht
         return redirect("intelligence:edit", submission_id=submission.pk)
     status = 200
     if request.method == "POST":
-
-        def save(form: forms.SubmissionForm, outcome: step_guard.Outcome) -> dict[str, list[str]]:
-            if not form.is_valid():
-                return {}
-            return services.submission_save_draft(
-                actor=request.user,
-                submission=submission,
-                data=form.to_data(),
-                expected_version=outcome.version,
-            )
-
-        step = step_guard.save_step(
-            request.POST, form=forms.SubmissionForm, draft=_draft_of(submission), save=save
+        posted = _handle_step(
+            request, submission, forms.SubmissionForm, lambda bound: bound.to_data()
         )
-        form = step.form
-        if step.conflict:
+        form = posted.form
+        if posted.conflict:
             status = 409
-        elif form.is_valid() and not step.result:
+        elif posted.done:
             add = request.POST.get("add")
             if add in MENTION_FORMS:
                 return redirect("intelligence:mention-add", submission.pk, add)
             if request.POST.get("action") == "save":
-                note = step_guard.kept_note(form, step.outcome)
-                messages.success(request, f"Your draft has been saved.{note}")
+                messages.success(request, f"Your draft has been saved.{posted.kept}")
                 return redirect("intelligence:edit", submission_id=submission.pk)
             return redirect("intelligence:check", submission_id=submission.pk)
-        elif step.result:
-            apply_service_errors(form, ValidationError(step.result))
     elif request.GET.get("check"):
         # Sent back from the check step: what the entry cannot be sent without, beside
         # each field (the draft's answers stay in the boxes).
@@ -299,7 +284,7 @@ def submission_edit(request: AuthenticatedHttpRequest, submission_id: int) -> Ht
             "result": services.check_text(submission),
             "said_danger": submission.anyone_in_danger == "yes",
             "form": form,
-            "seen": _seen(form, submission, fresh=status == 409),
+            "seen": _seen(form, submission, conflict=status == 409),
             "mentions": submission.mentions or [],
             "kinds": MENTION_FORMS,
             "nav": NAV,

@@ -35,23 +35,9 @@ from .matching.splink_batch import LinkResult
 from .matching.weights import reset_cache
 from .models import CandidatePair, MatchModel, PairStatus, PersonMerge
 
-# Fields a merging user chooses between (the survivor's value unless told otherwise).
-MERGE_FIELDS = (
-    "category",
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "estimated_age",
-    "estimated_age_on",
-    "sex",
-    "ethnicity",
-    "first_language",
-    "interpreter_needed",
-    "sen_disability",
-    "has_learning_disability",
-    "looked_after",
-    "description",
-)
+# Fields a merging user chooses between (the survivor's value unless told otherwise): the
+# person's own fields, as a record is edited, so a field added there is merged too.
+MERGE_FIELDS = pole_services.PERSON_FIELDS
 DATE_FIELDS = {"date_of_birth", "estimated_age_on"}
 # Our own bookkeeping is never moved by a merge.
 NOT_MOVED = {"network.personmerge", "network.candidatepair", "network.matchmodel"}

@@ -142,34 +142,29 @@ def referral_edit(request: AuthenticatedHttpRequest, referral_id: int) -> HttpRe
     def bind(data: QueryDict) -> Any:
         return form_class(data, recipients=recipients, sender=referral.sender_agency)
 
-    def now() -> step_guard.Draft:
-        referral.refresh_from_db()
-        initial = payload.initial_from(referral.details, form_class)
-        return step_guard.Draft(initial, referral.version, referral.updated_at)
-
-    def save(bound: Any, outcome: step_guard.Outcome) -> bool:
-        valid = bool(bound.is_valid())
+    def save(bound: Any, expected_version: str) -> None:
+        bound.is_valid()  # what is clean is kept as cleaned, the rest as typed
         services.referral_save_draft(
             actor=request.user,
             referral=referral,
             details=payload.draft_details(bound),
-            expected_version=outcome.version,
+            expected_version=expected_version,
         )
-        return valid
 
+    draft = step_guard.draft_reader(
+        referral, lambda: payload.initial_from(referral.details, form_class)
+    )
     conflict = False
-    kept = ""
     if request.method == "POST":
         try:
-            step = step_guard.save_step(request.POST, form=bind, draft=now, save=save)
+            posted = step_guard.handle_step(request.POST, form=bind, draft=draft, save=save)
         except Conflict:
             # Sent by a request that overtook this one (a double click): show the result.
             sent = _already_sent(request, referral_id)
             if sent is not None:
                 return sent
             raise
-        form, conflict, valid = step.form, step.conflict, bool(step.result)
-        kept = step_guard.kept_note(form, step.outcome)
+        form, conflict, kept = posted.form, posted.conflict, posted.kept
         if conflict:
             pass
         elif request.POST.get("action") == "save":
@@ -180,7 +175,7 @@ def referral_edit(request: AuthenticatedHttpRequest, referral_id: int) -> HttpRe
             # did not show. They are saved; the page shows them to check and send again.
             messages.info(request, f"Your answers have been saved, not sent.{kept}")
             return redirect("referrals:edit", referral_id=referral.pk)
-        elif valid:
+        elif posted.done:
             try:
                 services.referral_submit(actor=request.user, referral=referral)
             except ValidationError as exc:
@@ -199,11 +194,7 @@ def referral_edit(request: AuthenticatedHttpRequest, referral_id: int) -> HttpRe
             sender=referral.sender_agency,
         )
     initial = payload.initial_from(referral.details, form_class)
-    seen = (
-        step_guard.seen_of(form, initial, referral.version)
-        if conflict
-        else step_guard.carried(form, initial, referral.version)
-    )
+    seen = step_guard.page_seen(form, initial, referral.version, conflict=conflict)
     return render(
         request,
         "referrals/edit.html",

@@ -24,6 +24,43 @@ def reason_field(
     )
 
 
+def requester_field() -> forms.CharField:
+    """Who made a rights request, as every request form asks it."""
+    return forms.CharField(
+        label="Who asked",
+        max_length=200,
+        widget=forms.TextInput(attrs={"width": 30}),
+        help_text="Name, and for a representative who they act for (a parent, a solicitor).",
+        error_messages={"required": "Enter who asked"},
+    )
+
+
+def requester_kind_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="They are",
+        choices=RequesterKind.choices,
+        widget=forms.RadioSelect(attrs={"inline": True, "small": True}),
+        error_messages={"required": "Select whether they are the data subject"},
+    )
+
+
+def authority_checked_field(held_until: str) -> forms.BooleanField:
+    """The identity and authority check; a data subject's may come later, and nothing is
+    `held_until` ("approved or disclosed") until it does."""
+    return forms.BooleanField(
+        label=(
+            "I have checked the requester's identity, and for a parent, carer or "
+            "representative their parental responsibility or written authority"
+        ),
+        required=False,
+        help_text=(
+            "Required now for a parent, carer or representative. For the data subject you "
+            "may log the request before their identity is checked, so the clock starts, and "
+            f"confirm the check later: nothing is {held_until} until you do."
+        ),
+    )
+
+
 class RequestForm(GovukForm):
     person = forms.IntegerField(
         label="Person record ID",
@@ -38,31 +75,9 @@ class RequestForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select what is asked for"},
     )
-    requester = forms.CharField(
-        label="Who asked",
-        max_length=200,
-        widget=forms.TextInput(attrs={"width": 30}),
-        help_text="Name, and for a representative who they act for (a parent, a solicitor).",
-        error_messages={"required": "Enter who asked"},
-    )
-    requester_kind = forms.ChoiceField(
-        label="They are",
-        choices=RequesterKind.choices,
-        widget=forms.RadioSelect(attrs={"inline": True, "small": True}),
-        error_messages={"required": "Select whether they are the data subject"},
-    )
-    authority_checked = forms.BooleanField(
-        label=(
-            "I have checked the requester's identity, and for a parent, carer or "
-            "representative their parental responsibility or written authority"
-        ),
-        required=False,
-        help_text=(
-            "Required now for a parent, carer or representative. For the data subject you "
-            "may log the request before their identity is checked, so the clock starts, and "
-            "confirm the check later: nothing is corrected or restricted until you do."
-        ),
-    )
+    requester = requester_field()
+    requester_kind = requester_kind_field()
+    authority_checked = authority_checked_field("corrected or restricted")
     grounds = forms.CharField(
         label="What they say is wrong, or why they ask for restriction",
         max_length=5000,
@@ -126,19 +141,8 @@ class RectifyForm(GovukForm):
 
 
 class SarForm(GovukForm):
-    requester = forms.CharField(
-        label="Who asked",
-        max_length=200,
-        widget=forms.TextInput(attrs={"width": 30}),
-        help_text="Name, and for a representative who they act for (a parent, a solicitor).",
-        error_messages={"required": "Enter who asked"},
-    )
-    requester_kind = forms.ChoiceField(
-        label="They are",
-        choices=RequesterKind.choices,
-        widget=forms.RadioSelect(attrs={"inline": True, "small": True}),
-        error_messages={"required": "Select whether they are the data subject"},
-    )
+    requester = requester_field()
+    requester_kind = requester_kind_field()
     given_name = forms.CharField(
         label="The data subject's first name",
         max_length=100,
@@ -168,18 +172,7 @@ class SarForm(GovukForm):
         label="Date received",
         help_text="The one-month time limit runs from this date. For example, 27 3 2026",
     )
-    authority_checked = forms.BooleanField(
-        label=(
-            "I have checked the requester's identity, and for a parent, carer or "
-            "representative their parental responsibility or written authority"
-        ),
-        required=False,
-        help_text=(
-            "Required now for a parent, carer or representative. For the data subject you "
-            "may log the request before their identity is checked, so the clock starts, and "
-            "confirm the check later: nothing is approved or disclosed until you do."
-        ),
-    )
+    authority_checked = authority_checked_field("approved or disclosed")
     confirm_duplicate = forms.BooleanField(
         label="This is a new request, not the one already open: log it as well",
         required=False,

@@ -7,7 +7,6 @@ rule to a plainly different first name too, as it did to one that only sounds th
 from __future__ import annotations
 
 import datetime as dt
-import random
 from typing import Any
 
 from cairn.network.matching.comparisons import HOUSEHOLD_WEIGHTS, LEVELS
@@ -17,6 +16,7 @@ from cairn.network.matching.splink_batch import (
     household,
     run_linkage,
 )
+from tests.network.stores import small_store
 
 TWINS_BORN = dt.date(2013, 3, 9)
 HOME = "NX4 7QT"
@@ -78,36 +78,7 @@ def test_splink_does_not_pair_twins_and_still_pairs_a_duplicate() -> None:
     """On a small store like a Hub's, Splink trained as `link_people` trains it: twins of one
     home and birthday fall below the review threshold; the same child recorded twice with a
     slip in the first name is still paired."""
-    rng = random.Random(7)
-    given = ["Amara", "Bilal", "Cerys", "Dylan", "Esme", "Finn", "Gracie", "Harvey", "Isla"]
-    family = ["Testley", "Sampleton", "Examplewick", "Fictionby", "Mockridge", "Placeholme"]
-    rows = []
-    for i in range(200):
-        dob = dt.date(2006, 1, 1) + dt.timedelta(days=rng.randint(0, 6000))
-        rows.append(
-            PersonRow(
-                i + 1,
-                rng.choice(given),
-                rng.choice(family),
-                dob,
-                None,
-                f"NX{i % 40} {i % 9}AB",
-                rng.choice(["female", "male"]),
-            )
-        )
-        if i % 8 == 0:
-            first = rows[-1]
-            rows.append(
-                PersonRow(
-                    5000 + i,
-                    first.given_name + "e",
-                    first.family_name,
-                    first.dob,
-                    None,
-                    first.postcode if i % 4 else f"NX{(i + 7) % 40} 1ZZ",
-                    first.sex,
-                )
-            )
+    rows = small_store(7)
     rows.append(PersonRow(1001, "Jasmine", "Wojciechowska", TWINS_BORN, None, HOME, "female"))
     rows.append(PersonRow(1002, "Natalia", "Wojciechowska", TWINS_BORN, None, HOME, "female"))
     rows.append(PersonRow(1003, "Kacper", "Zielinski", TWINS_BORN, None, "NX9 2AB", "male"))

@@ -7,7 +7,6 @@ included, are compared as before."""
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,6 +29,7 @@ from cairn.network.matching.splink_batch import (
 from cairn.network.matching.weights import reset_cache
 from cairn.pole import services as pole
 from cairn.pole.models import Person
+from tests.network.stores import small_store
 
 REAL = dt.date(2009, 4, 17)
 HOME = "NX6 2PD"
@@ -217,37 +217,7 @@ def test_splink_reads_a_placeholder_as_no_date() -> None:
     """The batch model on a small store: a duplicate holding 01/01/1900 is paired with no
     date level (not "born more than ten years apart"), and two strangers holding the filler
     at one hotel are not compared on it."""
-    rng = random.Random(7)
-    given = ["Amara", "Bilal", "Cerys", "Dylan", "Esme", "Finn", "Gracie", "Harvey", "Isla"]
-    family = ["Testley", "Sampleton", "Examplewick", "Fictionby", "Mockridge", "Placeholme"]
-    rows = []
-    for i in range(200):
-        start = dt.date(2006, 1, 1) if i % 3 else dt.date(1965, 1, 1)
-        dob = start + dt.timedelta(days=rng.randint(0, 6000))
-        rows.append(
-            PersonRow(
-                i + 1,
-                rng.choice(given),
-                rng.choice(family),
-                dob,
-                None,
-                f"NX{i % 40} {i % 9}AB",
-                rng.choice(["female", "male"]),
-            )
-        )
-        if i % 8 == 0:
-            first = rows[-1]
-            rows.append(
-                PersonRow(
-                    5000 + i,
-                    first.given_name + "e",
-                    first.family_name,
-                    first.dob,
-                    None,
-                    first.postcode if i % 4 else f"NX{(i + 7) % 40} 1ZZ",
-                    first.sex if i % 5 else "",
-                )
-            )
+    rows = small_store(7, adults=True, sex_missing=True)
     filler = dt.date(1900, 1, 1)
     rows.append(PersonRow(1001, "Rahel", "Tesfamariam", REAL, None, HOME, "female"))
     rows.append(PersonRow(1002, "Rahel", "Tesfamariam", filler, None, HOME, "female"))

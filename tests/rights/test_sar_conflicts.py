@@ -5,6 +5,7 @@ simultaneous versions are in test_sar_disclose_race.py (PostgreSQL)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,11 +17,17 @@ from cairn.audit.models import AuditEvent
 from cairn.intelligence.models import Submission
 from cairn.pole.models import Person
 from cairn.rights import selectors, services
-from cairn.rights.models import AgencyApproval, PartTakeover, PossibleEntryStatus, Redaction
+from cairn.rights.models import (
+    AgencyApproval,
+    PartTakeover,
+    PossibleEntryStatus,
+    Redaction,
+    SubjectAccessRequest,
+)
 
 from . import test_sar_possible_entries as _possible_entries
 from . import test_sar_takeover as _takeover
-from .test_sar_possible_entries import _client, _possible, _sar
+from .test_sar_possible_entries import _client, _possible
 from .test_sar_takeover import REASON
 
 # The fixtures of those modules, shared here.
@@ -31,9 +38,12 @@ sar = _takeover.sar
 
 
 def test_including_an_entry_decided_in_another_tab_is_a_conflict_not_a_500(
-    kieran: Person, entries: dict[str, Submission], police_ig: User
+    kieran: Person,
+    entries: dict[str, Submission],
+    police_ig: User,
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
-    handling = _sar(police_ig, kieran)
+    handling = subject_sar(police_ig, kieran)
     possible = _possible(handling, entries["subject"])
     url = reverse("rights:sar-possible", args=[handling.pk, possible.pk])
     client = _client(police_ig)

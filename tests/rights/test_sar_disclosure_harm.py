@@ -15,12 +15,12 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from cairn.accounts.models import User
 from cairn.audit.models import AuditEvent
 from cairn.core.concurrency import Conflict
 from cairn.intelligence import services as intel
+from cairn.intelligence.models import Submission
 from cairn.pole import services as pole
 from cairn.pole.models import Person
 from cairn.rights import selectors, services
@@ -44,41 +44,6 @@ def daniel(make_person: Callable[..., Person], users: dict[str, User]) -> Person
     )
 
 
-def _entry(actor: User, person: Person, where: str, what: str) -> Any:
-    """An entry matched at entry to `person`, so it is in the police's bundle."""
-    mention = {
-        "kind": "person",
-        "given_name": person.given_name,
-        "family_name": person.family_name,
-        "entity_id": person.pk,
-    }
-    return intel.submission_create(
-        actor=actor,
-        data=intel_data(
-            subject_description="Daniel, about 42",
-            where=where,
-            what=what,
-            mentions=[mention],
-        ),
-    )
-
-
-def _sar(ig: User, person: Person) -> SubjectAccessRequest:
-    logged = services.sar_log(
-        confirm_duplicate=True,
-        actor=ig,
-        requester="Daniel Examplestewart",
-        requester_kind="subject",
-        authority_checked=True,
-        given_name=person.given_name,
-        family_name=person.family_name,
-        date_of_birth=person.date_of_birth,
-        other_names="",
-        received_on=timezone.localdate(),
-    )
-    return services.sar_confirm(actor=ig, sar_id=logged.pk, person_ids=[person.pk])
-
-
 def _pdf_text(sar: SubjectAccessRequest) -> str:
     """The disclosure PDF's HTML, as WeasyPrint is given it."""
     sar.refresh_from_db()
@@ -90,17 +55,34 @@ def _item(sar: SubjectAccessRequest, agency: Any) -> BundleItem:
 
 
 @pytest.fixture
+def daniel_entry(
+    matched_entry: Callable[..., Submission], daniel: Person
+) -> Callable[..., Submission]:
+    """An entry matched at entry to him, so it is in the police's bundle."""
+
+    def make(actor: User, where: str, what: str) -> Submission:
+        return matched_entry(
+            actor, daniel, subject_description="Daniel, about 42", where=where, what=what
+        )
+
+    return make
+
+
+@pytest.fixture
 def partner_entry_sar(
-    users: dict[str, User], daniel: Person, police_ig: User
+    users: dict[str, User],
+    daniel: Person,
+    police_ig: User,
+    daniel_entry: Callable[..., Submission],
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> SubjectAccessRequest:
     # The Trust's practitioner gives the police intelligence about him.
-    _entry(
+    daniel_entry(
         users["practitioner"],
-        daniel,
         "Outside the shops on Example Parade",
         "Seen passing small packages to boys in school uniform.",
     )
-    return _sar(police_ig, daniel)
+    return subject_sar(police_ig, daniel)
 
 
 def _disclose(sar: SubjectAccessRequest, police_ig: User, users: dict[str, User]) -> None:
@@ -195,13 +177,17 @@ def test_only_the_handling_police_ig_names_a_source(
 
 
 def test_words_redacted_in_one_record_are_redacted_in_every_record(
-    users: dict[str, User], daniel: Person, police_ig: User, agencies: dict[str, Any]
+    users: dict[str, User],
+    daniel: Person,
+    police_ig: User,
+    daniel_entry: Callable[..., Submission],
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
     fib = users["fib_officer"]
-    first = _entry(fib, daniel, "Outside the shops on Example Parade", "Seen with a holdall.")
-    _entry(fib, daniel, "The bus stop", "Later walked back towards EXAMPLE  parade alone.")
-    _entry(users["practitioner"], daniel, "Example Parade again", "Seen with two boys.")
-    sar = _sar(police_ig, daniel)
+    first = daniel_entry(fib, "Outside the shops on Example Parade", "Seen with a holdall.")
+    daniel_entry(fib, "The bus stop", "Later walked back towards EXAMPLE  parade alone.")
+    daniel_entry(users["practitioner"], "Example Parade again", "Seen with two boys.")
+    sar = subject_sar(police_ig, daniel)
     item = sar.items.get(record_type="intelligence", record_id=str(first.pk))
     created = services.sar_redact(
         actor=police_ig,
@@ -222,10 +208,14 @@ def test_words_redacted_in_one_record_are_redacted_in_every_record(
 
 
 def test_an_entry_included_later_gets_the_words_redacted_too(
-    users: dict[str, User], daniel: Person, police_ig: User, agencies: dict[str, Any]
+    users: dict[str, User],
+    daniel: Person,
+    police_ig: User,
+    daniel_entry: Callable[..., Submission],
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
     fib = users["fib_officer"]
-    first = _entry(fib, daniel, "Outside the shops on Example Parade", "Seen with a holdall.")
+    first = daniel_entry(fib, "Outside the shops on Example Parade", "Seen with a holdall.")
     # Names him in words only: a possible entry.
     intel.submission_create(
         actor=fib,
@@ -236,7 +226,7 @@ def test_an_entry_included_later_gets_the_words_redacted_too(
             mentions=[],
         ),
     )
-    sar = _sar(police_ig, daniel)
+    sar = subject_sar(police_ig, daniel)
     item = sar.items.get(record_type="intelligence", record_id=str(first.pk))
     services.sar_redact(
         actor=police_ig,
@@ -266,6 +256,7 @@ def linked_sar(
     daniel: Person,
     police_ig: User,
     make_person: Callable[..., Person],
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> SubjectAccessRequest:
     fib = users["fib_officer"]
     amelia = make_person(
@@ -278,7 +269,7 @@ def linked_sar(
         link_type="associate",
         source_note="Seen together repeatedly (FIB intelligence report, graded 2/B/P)",
     )
-    return _sar(police_ig, daniel)
+    return subject_sar(police_ig, daniel)
 
 
 def test_approving_a_part_as_it_is_needs_a_confirmation_listing_what_it_names(

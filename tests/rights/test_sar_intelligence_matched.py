@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from cairn.accounts.models import User
 from cairn.intelligence import services as intel
@@ -20,10 +19,7 @@ from cairn.intelligence.models import Status, Submission
 from cairn.notifications.models import Notification
 from cairn.pole.models import Person
 from cairn.retention.selectors import submission_blockers
-from cairn.rights import services
 from cairn.rights.models import SubjectAccessRequest
-
-from ..intelligence.conftest import intel_data
 
 pytestmark = pytest.mark.django_db
 
@@ -38,49 +34,27 @@ def simran(make_person: Callable[..., Person]) -> Person:
     )
 
 
-def _entry(fib: User, person: Person, what: str) -> Submission:
-    """Submitted through the services with the person matched at entry: the mention
-    keeps the chosen record's id (cairn.pole.mentions.choose_person); the subject is
-    free text only, and the FIB has linked nothing."""
-    mention = {
-        "kind": "person",
-        "given_name": person.given_name,
-        "family_name": person.family_name,
-        "entity_id": person.pk,
-    }
-    return intel.submission_create(
-        actor=fib,
-        data=intel_data(
-            subject_description="Simran, born 10 February 2010",
-            what=what,
-            mentions=[mention],
-        ),
-    )
-
-
-def _sar(ig: User, person: Person) -> SubjectAccessRequest:
-    logged = services.sar_log(
-        confirm_duplicate=True,
-        actor=ig,
-        requester="Simran Matchedatentry",
-        requester_kind="subject",
-        authority_checked=True,
-        given_name="Simran",
-        family_name="Matchedatentry",
-        date_of_birth=dt.date(2010, 2, 10),
-        other_names="",
-        received_on=timezone.localdate(),
-    )
-    return services.sar_confirm(actor=ig, sar_id=logged.pk, person_ids=[person.pk])
-
-
 @pytest.fixture
-def entries(users: dict[str, User], simran: Person, agencies: dict[str, Any]) -> dict[str, Any]:
+def entries(
+    users: dict[str, User],
+    simran: Person,
+    agencies: dict[str, Any],
+    matched_entry: Callable[..., Submission],
+) -> dict[str, Any]:
+    """Submitted through the services with her matched at entry: the mention keeps the
+    chosen record's id (cairn.pole.mentions.choose_person); the subject is free text only,
+    and the FIB has linked nothing."""
     fib = users["fib_officer"]
-    new = _entry(fib, simran, "Seen at the Mill Road flat late on Friday night.")
-    triaged = _entry(fib, simran, "Seen getting into a silver car outside the park.")
+
+    def _entry(what: str) -> Submission:
+        return matched_entry(
+            fib, simran, subject_description="Simran, born 10 February 2010", what=what
+        )
+
+    new = _entry("Seen at the Mill Road flat late on Friday night.")
+    triaged = _entry("Seen getting into a silver car outside the park.")
     triaged = intel.submission_triage(actor=fib, submission=triaged, priority="priority")
-    returned = _entry(fib, simran, "Said to be carrying a second phone at school.")
+    returned = _entry("Said to be carrying a second phone at school.")
     returned = intel.submission_return(
         actor=fib, submission=returned, note="Please add the time seen"
     )
@@ -102,12 +76,15 @@ def entries(users: dict[str, User], simran: Person, agencies: dict[str, Any]) ->
 
 
 def test_the_polices_bundle_holds_entries_matched_at_entry_in_any_state(
-    simran: Person, entries: dict[str, Any], police_ig: User
+    simran: Person,
+    entries: dict[str, Any],
+    police_ig: User,
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
     assert entries["triaged"].status == Status.TRIAGED
     assert entries["returned"].status == Status.RETURNED
     assert not entries["new"].entities.exists()  # the FIB linked nothing
-    sar = _sar(police_ig, simran)
+    sar = subject_sar(police_ig, simran)
     found = set(sar.items.filter(record_type="intelligence").values_list("record_id", flat=True))
     assert found == {str(entries[k].pk) for k in ("new", "triaged", "returned")}
     texts = " ".join(sar.items.values_list("text", flat=True))
@@ -116,9 +93,13 @@ def test_the_polices_bundle_holds_entries_matched_at_entry_in_any_state(
 
 
 def test_a_partners_bundle_leaves_them_out_and_police_ig_is_told_how_many(
-    users: dict[str, User], simran: Person, entries: dict[str, Any], police_ig: User
+    users: dict[str, User],
+    simran: Person,
+    entries: dict[str, Any],
+    police_ig: User,
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
-    sar = _sar(users["ig_admin"], simran)
+    sar = subject_sar(users["ig_admin"], simran)
     # The Trust's IG (a partner) gets nothing police-only, not even a placeholder.
     assert not sar.items.filter(record_type="intelligence").exists()
     assert not sar.items.filter(police_only=True).exists()
@@ -130,13 +111,16 @@ def test_a_partners_bundle_leaves_them_out_and_police_ig_is_told_how_many(
 
 
 def test_an_open_request_blocks_disposal_of_an_entry_matched_at_entry(
-    simran: Person, entries: dict[str, Any], police_ig: User
+    simran: Person,
+    entries: dict[str, Any],
+    police_ig: User,
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
     # Closed by the FIB, so only the request could block it.
     new = entries["new"]
     Submission.objects.filter(pk=new.pk).update(status=Status.CLOSED)
     assert "subject_sar" not in submission_blockers([new.pk]).get(new.pk, [])
-    _sar(police_ig, simran)
+    subject_sar(police_ig, simran)
     assert "subject_sar" in submission_blockers([new.pk])[new.pk]
     assert "subject_sar" not in submission_blockers([entries["decoy"].pk]).get(
         entries["decoy"].pk, []

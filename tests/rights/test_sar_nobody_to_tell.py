@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from cairn.accounts.models import User
 from cairn.accounts.roles import Role
@@ -21,7 +20,6 @@ from cairn.audit.models import AuditEvent
 from cairn.concerns.models import Concern, ConcernStatus
 from cairn.notifications.models import Notification
 from cairn.pole.models import Person
-from cairn.rights import services
 from cairn.rights.models import SubjectAccessRequest
 
 pytestmark = pytest.mark.django_db
@@ -44,22 +42,6 @@ def child(
         narrative="Seen with an older boy at the gates",
     )
     return person
-
-
-def _confirm(users: dict[str, User], child: Person) -> SubjectAccessRequest:
-    ig = users["ig_admin"]
-    logged = services.sar_log(
-        actor=ig,
-        requester="Percival Noigexample",
-        requester_kind="subject",
-        authority_checked=True,
-        given_name="Percival",
-        family_name="Noigexample",
-        date_of_birth=dt.date(2013, 3, 3),
-        other_names="",
-        received_on=timezone.localdate(),
-    )
-    return services.sar_confirm(actor=ig, sar_id=logged.pk, person_ids=[child.pk])
 
 
 def _client(user: User) -> Client:
@@ -85,10 +67,13 @@ def _told(sar: SubjectAccessRequest) -> str:
 
 
 def test_the_hubs_user_administrators_are_told_when_the_agency_has_no_ig(
-    users: dict[str, User], child: Person, agencies: dict[str, Any]
+    users: dict[str, User],
+    child: Person,
+    agencies: dict[str, Any],
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
     admin = users["system_admin"]  # the Trust's: the school has none of its own
-    sar = _confirm(users, child)
+    sar = subject_sar(users["ig_admin"], child)
     [asked] = Notification.objects.filter(recipient=admin, object_id=str(sar.pk))
     assert "Testshire Academy has nobody to approve its part" in asked.title
     assert asked.url == ""  # they cannot open the request
@@ -109,10 +94,14 @@ def test_the_hubs_user_administrators_are_told_when_the_agency_has_no_ig(
 
 
 def test_the_agencys_own_user_administrators_come_first(
-    users: dict[str, User], child: Person, agencies: dict[str, Any], make_user: Callable[..., User]
+    users: dict[str, User],
+    child: Person,
+    agencies: dict[str, Any],
+    make_user: Callable[..., User],
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
     own = make_user(Role.SYSTEM_ADMIN, "school", username="school_admin")
-    sar = _confirm(users, child)
+    sar = subject_sar(users["ig_admin"], child)
     assert Notification.objects.filter(recipient=own, object_id=str(sar.pk)).count() == 1
     assert not Notification.objects.filter(recipient=users["system_admin"]).exists()
     said = _take_over(users, sar, agencies["school"])
@@ -121,10 +110,13 @@ def test_the_agencys_own_user_administrators_come_first(
 
 
 def test_nobody_to_tell_is_said_and_nobody_is_told(
-    users: dict[str, User], child: Person, agencies: dict[str, Any]
+    users: dict[str, User],
+    child: Person,
+    agencies: dict[str, Any],
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
     User.objects.filter(role=Role.SYSTEM_ADMIN).update(is_active=False)
-    sar = _confirm(users, child)
+    sar = subject_sar(users["ig_admin"], child)
     assert not Notification.objects.filter(object_id=str(sar.pk)).exists()
     said = _take_over(users, sar, agencies["school"])
     assert "nobody can be told" in said and "Nobody could be told" in said
@@ -134,10 +126,14 @@ def test_nobody_to_tell_is_said_and_nobody_is_told(
 
 
 def test_an_agency_with_ig_is_asked_and_told_as_before(
-    users: dict[str, User], child: Person, agencies: dict[str, Any], make_user: Callable[..., User]
+    users: dict[str, User],
+    child: Person,
+    agencies: dict[str, Any],
+    make_user: Callable[..., User],
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
     school_ig = make_user(Role.IG_ADMIN, "school", username="ig_school")
-    sar = _confirm(users, child)
+    sar = subject_sar(users["ig_admin"], child)
     assert Notification.objects.filter(recipient=school_ig, url__contains="/access/").exists()
     assert not Notification.objects.filter(recipient=users["system_admin"]).exists()
     said = _take_over(users, sar, agencies["school"])

@@ -33,6 +33,7 @@ def sar(
     make_person: Callable[..., Person],
     police_ig: User,
     school_ig: User,
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> SubjectAccessRequest:
     """The Trust's request; the police hold two missing episodes, the school a concern."""
     child = make_person(
@@ -54,18 +55,7 @@ def sar(
         narrative="Late to school again",
     )
     ig = users["ig_admin"]
-    logged = services.sar_log(
-        actor=ig,
-        requester="Ottilie Resetexample",
-        requester_kind="subject",
-        authority_checked=True,
-        given_name="Ottilie",
-        family_name="Resetexample",
-        date_of_birth=dt.date(2012, 1, 5),
-        other_names="",
-        received_on=timezone.localdate(),
-    )
-    return services.sar_confirm(actor=ig, sar_id=logged.pk, person_ids=[child.pk])
+    return subject_sar(ig, child)
 
 
 def _episodes(sar: SubjectAccessRequest) -> list[BundleItem]:

@@ -15,7 +15,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from cairn.accounts.models import User
 from cairn.audit.models import AuditEvent
@@ -43,7 +42,12 @@ def kieran(make_person: Callable[..., Person], users: dict[str, User]) -> Person
 
 
 @pytest.fixture
-def sar(users: dict[str, User], kieran: Person, police_ig: User) -> SubjectAccessRequest:
+def sar(
+    users: dict[str, User],
+    kieran: Person,
+    police_ig: User,
+    subject_sar: Callable[..., SubjectAccessRequest],
+) -> SubjectAccessRequest:
     # The Trust's entry names him in words only, with the people and details in it.
     intel.submission_create(
         actor=users["practitioner"],
@@ -64,19 +68,7 @@ def sar(users: dict[str, User], kieran: Person, police_ig: User) -> SubjectAcces
             ],
         ),
     )
-    logged = services.sar_log(
-        confirm_duplicate=True,
-        actor=police_ig,
-        requester="Kieran Examplechange",
-        requester_kind="subject",
-        authority_checked=True,
-        given_name="Kieran",
-        family_name="Examplechange",
-        date_of_birth=dt.date(1996, 4, 2),
-        other_names="",
-        received_on=timezone.localdate(),
-    )
-    return services.sar_confirm(actor=police_ig, sar_id=logged.pk, person_ids=[kieran.pk])
+    return subject_sar(police_ig, kieran)
 
 
 def _client(user: User) -> Client:

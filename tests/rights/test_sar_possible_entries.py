@@ -108,30 +108,18 @@ def entries(
     }
 
 
-def _sar(ig: User, person: Person) -> SubjectAccessRequest:
-    logged = services.sar_log(
-        confirm_duplicate=True,
-        actor=ig,
-        requester="Kieran Wilson",
-        requester_kind="subject",
-        authority_checked=True,
-        given_name="Kieran",
-        family_name="Wilson",
-        date_of_birth=dt.date(1996, 4, 2),
-        other_names="",
-        received_on=timezone.localdate(),
-    )
-    return services.sar_confirm(actor=ig, sar_id=logged.pk, person_ids=[person.pk])
-
-
 def _possible(sar: SubjectAccessRequest, entry: Submission) -> PossibleEntry:
     return PossibleEntry.objects.get(sar=sar, submission=entry)
 
 
 def test_police_ig_is_offered_every_entry_naming_him_in_words_only(
-    kieran: Person, entries: dict[str, Submission], police_ig: User, agencies: dict[str, Any]
+    kieran: Person,
+    entries: dict[str, Submission],
+    police_ig: User,
+    agencies: dict[str, Any],
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
-    sar = _sar(police_ig, kieran)
+    sar = subject_sar(police_ig, kieran)
     found = {p.submission_id: p for p in sar.possible_entries.all()}
     wanted = ("subject", "mention", "nickname", "reversed", "school")
     assert set(found) == {entries[k].pk for k in wanted}
@@ -154,10 +142,13 @@ def test_police_ig_is_offered_every_entry_naming_him_in_words_only(
 
 
 def test_a_partners_request_is_offered_none(
-    users: dict[str, User], kieran: Person, entries: dict[str, Submission]
+    users: dict[str, User],
+    kieran: Person,
+    entries: dict[str, Submission],
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
     # A partner's bundle holds no intelligence (police-only): nothing is searched for it.
-    sar = _sar(users["ig_admin"], kieran)
+    sar = subject_sar(users["ig_admin"], kieran)
     assert not sar.possible_entries.exists()
 
 
@@ -167,6 +158,7 @@ def test_including_an_entry_makes_it_an_item_of_its_agencys_part(
     police_ig: User,
     school_ig: User,
     agencies: dict[str, Any],
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
     episode = MissingEpisode.objects.create(
         child=kieran,
@@ -175,7 +167,7 @@ def test_including_an_entry_makes_it_an_item_of_its_agencys_part(
         reported_at=timezone.now(),
         circumstances="Did not come home.",
     )
-    sar = _sar(police_ig, kieran)
+    sar = subject_sar(police_ig, kieran)
     possible = _possible(sar, entries["school"])
     decided = services.sar_possible_decide(
         actor=police_ig, sar_id=sar.pk, entry_id=possible.pk, decision="include"
@@ -209,8 +201,9 @@ def test_including_voids_the_approval_of_the_part_it_joins(
     entries: dict[str, Submission],
     police_ig: User,
     school_ig: User,
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
-    sar = _sar(police_ig, kieran)
+    sar = subject_sar(police_ig, kieran)
     services.sar_possible_decide(
         actor=police_ig,
         sar_id=sar.pk,
@@ -237,9 +230,12 @@ def test_including_voids_the_approval_of_the_part_it_joins(
 
 
 def test_not_them_needs_a_reason_and_a_second_decision_is_refused(
-    kieran: Person, entries: dict[str, Submission], police_ig: User
+    kieran: Person,
+    entries: dict[str, Submission],
+    police_ig: User,
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
-    sar = _sar(police_ig, kieran)
+    sar = subject_sar(police_ig, kieran)
     possible = _possible(sar, entries["mention"])
     for reason, said in (("", "Enter why"), ("no", "at least 10")):
         with pytest.raises(ValidationError) as refused:
@@ -285,8 +281,9 @@ def test_only_the_handling_ig_decides(
     school_ig: User,
     users: dict[str, User],
     make_user: Callable[..., User],
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
-    sar = _sar(police_ig, kieran)
+    sar = subject_sar(police_ig, kieran)
     possible = _possible(sar, entries["school"])
     services.sar_possible_decide(
         actor=police_ig,
@@ -306,9 +303,13 @@ def test_only_the_handling_ig_decides(
 
 
 def test_disclosure_waits_until_every_possible_entry_is_decided(
-    kieran: Person, entries: dict[str, Submission], police_ig: User, users: dict[str, User]
+    kieran: Person,
+    entries: dict[str, Submission],
+    police_ig: User,
+    users: dict[str, User],
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
-    sar = _sar(police_ig, kieran)
+    sar = subject_sar(police_ig, kieran)
     with pytest.raises(ValidationError, match="5 possible entries about them, not linked"):
         services.sar_disclose(
             actor=police_ig, sar_id=sar.pk, recipient="Kieran Wilson", method="post"
@@ -330,13 +331,16 @@ def test_disclosure_waits_until_every_possible_entry_is_decided(
 
 
 def test_retention_holds_an_entry_while_its_request_is_open(
-    kieran: Person, entries: dict[str, Submission], police_ig: User
+    kieran: Person,
+    entries: dict[str, Submission],
+    police_ig: User,
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
     waiting, included, not_him = entries["subject"], entries["nickname"], entries["reversed"]
     for entry in (waiting, included, not_him):
         Submission.objects.filter(pk=entry.pk).update(status=Status.CLOSED)
         assert submission_blockers([entry.pk]).get(entry.pk, []) == []
-    sar = _sar(police_ig, kieran)
+    sar = subject_sar(police_ig, kieran)
     services.sar_possible_decide(
         actor=police_ig, sar_id=sar.pk, entry_id=_possible(sar, included).pk, decision="include"
     )
@@ -371,9 +375,12 @@ def _client(user: User) -> Client:
 
 
 def test_the_request_page_lists_them_with_the_name_marked_and_audits_the_view(
-    kieran: Person, entries: dict[str, Submission], police_ig: User
+    kieran: Person,
+    entries: dict[str, Submission],
+    police_ig: User,
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
-    sar = _sar(police_ig, kieran)
+    sar = subject_sar(police_ig, kieran)
     page = _client(police_ig).get(reverse("rights:sar-detail", args=[sar.pk]))
     html = page.content.decode()
     assert "Possible entries about them, not linked to their record" in html
@@ -387,9 +394,12 @@ def test_the_request_page_lists_them_with_the_name_marked_and_audits_the_view(
 
 
 def test_deciding_on_the_web_and_a_second_press_is_told(
-    kieran: Person, entries: dict[str, Submission], police_ig: User
+    kieran: Person,
+    entries: dict[str, Submission],
+    police_ig: User,
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
-    sar = _sar(police_ig, kieran)
+    sar = subject_sar(police_ig, kieran)
     possible = _possible(sar, entries["subject"])
     url = reverse("rights:sar-possible", args=[sar.pk, possible.pk])
     client = _client(police_ig)
@@ -421,8 +431,9 @@ def test_other_users_cannot_see_or_decide_them(
     school_ig: User,
     users: dict[str, User],
     who: str,
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
-    sar = _sar(police_ig, kieran)
+    sar = subject_sar(police_ig, kieran)
     # The school's part exists, so its IG may open the request, but not the entries.
     services.sar_possible_decide(
         actor=police_ig,

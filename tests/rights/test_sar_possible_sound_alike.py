@@ -15,7 +15,7 @@ from django.utils import timezone
 from cairn.accounts.models import User
 from cairn.intelligence.models import Status, Submission
 from cairn.pole.models import Person
-from cairn.rights import services
+from cairn.rights.models import SubjectAccessRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,10 @@ def _raw(user: User, **fields: str) -> Submission:
 
 
 def test_an_entry_naming_him_by_ear_is_offered_and_a_first_name_alone_is_not(
-    make_person: Callable[..., Person], users: dict[str, User], police_ig: User
+    make_person: Callable[..., Person],
+    users: dict[str, User],
+    police_ig: User,
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> None:
     daniel = make_person(
         users["fib_officer"],
@@ -55,19 +58,7 @@ def test_an_entry_naming_him_by_ear_is_offered_and_a_first_name_alone_is_not(
         "apart": _raw(fib, what="Danny was seen; later Mr Stuart arrived."),
         "other_given": _raw(fib, subject_description="Kieran Stuart"),
     }
-    logged = services.sar_log(
-        confirm_duplicate=True,
-        actor=police_ig,
-        requester="Daniel Stewart",
-        requester_kind="subject",
-        authority_checked=True,
-        given_name="Daniel",
-        family_name="Stewart",
-        date_of_birth=dt.date(1984, 10, 11),
-        other_names="Danny",
-        received_on=timezone.localdate(),
-    )
-    sar = services.sar_confirm(actor=police_ig, sar_id=logged.pk, person_ids=[daniel.pk])
+    sar = subject_sar(police_ig, daniel, other_names="Danny")
     offered = {p.submission_id: p for p in sar.possible_entries.all()}
     assert set(offered) == {s.pk for s in found.values()}
     assert not set(offered) & {s.pk for s in not_found.values()}

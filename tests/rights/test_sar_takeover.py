@@ -63,23 +63,16 @@ def child(
 
 @pytest.fixture
 def sar(
-    users: dict[str, User], child: Person, police_ig: User, school_ig: User
+    users: dict[str, User],
+    child: Person,
+    police_ig: User,
+    school_ig: User,
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> SubjectAccessRequest:
     """Confirmed by the Trust's IG once the police's and the school's IG exist (they are
     asked to approve their parts)."""
     ig = users["ig_admin"]
-    logged = services.sar_log(
-        actor=ig,
-        requester="Idris Takeoverexample",
-        requester_kind="subject",
-        authority_checked=True,
-        given_name="Idris",
-        family_name="Takeoverexample",
-        date_of_birth=dt.date(2012, 2, 22),
-        other_names="",
-        received_on=dt.date.today(),
-    )
-    return services.sar_confirm(actor=ig, sar_id=logged.pk, person_ids=[child.pk])
+    return subject_sar(ig, child)
 
 
 def _client(user: User) -> Client:

@@ -37,6 +37,7 @@ def sar(
     agencies: dict[str, Any],
     make_person: Callable[..., Person],
     police_ig: User,
+    subject_sar: Callable[..., SubjectAccessRequest],
 ) -> SubjectAccessRequest:
     child = make_person(
         given_name="Wren", family_name="Withheldtitle", date_of_birth=dt.date(2011, 8, 9)
@@ -57,18 +58,7 @@ def sar(
         circumstances=POLICE_NOTE,
     )
     ig = users["ig_admin"]
-    logged = services.sar_log(
-        actor=ig,
-        requester="Wren Withheldtitle",
-        requester_kind="subject",
-        authority_checked=True,
-        given_name="Wren",
-        family_name="Withheldtitle",
-        date_of_birth=dt.date(2011, 8, 9),
-        other_names="",
-        received_on=timezone.localdate(),
-    )
-    return services.sar_confirm(actor=ig, sar_id=logged.pk, person_ids=[child.pk])
+    return subject_sar(ig, child)
 
 
 def _concern(sar: SubjectAccessRequest, note: str) -> BundleItem:

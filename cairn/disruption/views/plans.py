@@ -81,11 +81,7 @@ def plan_edit(
         # Two people may change a plan at once: each keeps the other's changes, and an
         # answer both changed differently is asked about (ADR 0015).
         changing = plan
-
-        def now() -> step_guard.Draft:
-            changing.refresh_from_db()
-            return step_guard.Draft(initial_of(changing), changing.version, changing.updated_at)
-
+        now = step_guard.draft_reader(changing, lambda: initial_of(changing))
         step = step_guard.save_step(request.POST, form=bind, draft=now, save=save)
         form, conflict = step.form, step.conflict
         if step.result is not None:
@@ -95,11 +91,7 @@ def plan_edit(
     seen = None
     if plan is not None:
         initial = initial_of(plan)
-        seen = (
-            step_guard.seen_of(form, initial, plan.version)
-            if conflict
-            else step_guard.carried(form, initial, plan.version)
-        )
+        seen = step_guard.page_seen(form, initial, plan.version, conflict=conflict)
     return _form_page(
         request,
         form,
