@@ -22,7 +22,7 @@ class _Executor(MigrationExecutor):
         """Django 5.2's own, without carrying a rendered state across the whole plan."""
         to_undo = {migration for migration, _ in plan}
         states: dict[Any, ProjectState] = {}
-        state = self._create_project_state()
+        state = self._create_project_state()  # type: ignore[attr-defined]
         applied = {
             self.loader.graph.nodes[key]
             for key in self.loader.applied_migrations
