@@ -7,22 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from cairn.intelligence import search, services
 from cairn.intelligence.models import Submission
 
+from ..migrating import migrate
+
 BEFORE = [("intelligence", "0005_crime_route")]
 AFTER = [("intelligence", "0006_searchnorm_sanitised_keys")]
-
-
-def _migrate(target: list[tuple[str, str]] | None = None) -> None:
-    """Migrate to `target`, or to the latest state when it is None (later migrations add
-    columns the model reads, so the test must end where the code is)."""
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target or executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -38,10 +30,11 @@ def test_entries_sanitised_before_the_migration_are_found_in_any_spelling(
         actor=fib, submission=entry, text="A Corsa NM19 KXT; the driver uses 07700 900123."
     )
     try:
-        _migrate(BEFORE)  # as before this change: no keys in the search document
-        _migrate(AFTER)
+        migrate(BEFORE)  # as before this change: no keys in the search document
+        migrate(AFTER)
     finally:
-        _migrate()
+        # To the latest state: later migrations add columns the model reads.
+        migrate()
     assert Submission.objects.get(pk=entry.pk).sanitised_keys == "NM19KXT 447700900123"
     for q in ("NM19KXT", "nm19 kxt", "+44 7700 900123", "Corsa 07700900123"):
         assert {s.pk for s in search.search(analyst, search.Filters(q=q))} == {entry.pk}, q

@@ -11,8 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from cairn.network import services as network
@@ -20,16 +18,14 @@ from cairn.network.models import PersonMerge
 from cairn.pole import services as pole
 from cairn.pole.models import Link, LinkSource, LinkType, Person
 
+from ..migrating import migrate
+
 BEFORE = [("pole", "0005_share_entityshare_basis")]
 
 
-def _migrate(target: list[tuple[str, str]] | None = None) -> Any:
-    """Migrate to `target` (every app's latest when None); the historical apps there."""
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    plan = target or executor.loader.graph.leaf_nodes()
-    executor.migrate(plan)
-    return executor.loader.project_state(plan).apps
+def _migrate_back() -> Any:
+    """Migrate to before 0006; the historical apps there."""
+    return migrate(BEFORE).loader.project_state(BEFORE).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -42,7 +38,7 @@ def test_links_recorded_twice_fold_into_one_with_every_source(
     phone = pole.phone_create(actor=sw, number="07700 900123")
     now = timezone.now()
     try:
-        old = _migrate(BEFORE).get_model("pole", "Link")
+        old = _migrate_back().get_model("pole", "Link")
 
         def link(a: Any, b: Any, link_type: str, **fields: Any) -> int:
             values: dict[str, Any] = {
@@ -95,7 +91,7 @@ def test_links_recorded_twice_fold_into_one_with_every_source(
         # A different fact between the same two: kept apart.
         other = link(child, phone, LinkType.OTHER, source_note="Mentioned", **concern)
     finally:
-        _migrate()
+        migrate()
 
     assert sorted(Link.objects.values_list("pk", flat=True)) == sorted([kept, phone_link, other])
     together = Link.objects.get(pk=kept)
@@ -156,13 +152,13 @@ def test_a_merge_made_before_the_migration_can_still_be_undone(
     try:
         # Back to before the change: the snapshot is in the old shape (the link carries
         # its source; no source rows), as a merge made then would have it.
-        _migrate(BEFORE)
+        _migrate_back()
         old_rows = json.loads(PersonMerge.objects.get(pk=merge.pk).snapshot)
         (old_link,) = [r for r in old_rows if r["model"] == "pole.link"]
         assert old_link["fields"]["source_note"] == "Thought to be brothers"
         assert not [r for r in old_rows if r["model"] == "pole.linksource"]
     finally:
-        _migrate()
+        migrate()
     rows = json.loads(PersonMerge.objects.get(pk=merge.pk).snapshot)
     (source_row,) = [r for r in rows if r["model"] == "pole.linksource"]
     assert source_row["fields"]["link"] == between.pk
