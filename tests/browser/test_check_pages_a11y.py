@@ -124,7 +124,7 @@ def test_fib_pages_back_link_999_banner_and_delete_link(
     check_structure(page)
 
     # The "Are you sure?" page has no back link, and no empty landmark for one.
-    page.get_by_role("link", name="Back to the details").click()
+    page.get_by_role("button", name="Back to the details").click()
     page.get_by_test_id("delete-draft").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Are you sure you want to delete this draft?"

@@ -82,7 +82,7 @@ def test_danger_now_on_the_fib_form_shows_999_first(
     assert_accessible(page)
 
     # Back on the details page the banner is first too.
-    page.get_by_role("link", name="Back to the details").click()
+    page.get_by_role("button", name="Back to the details").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Intelligence details")
     expect_999_first(page)
     assert_accessible(page)

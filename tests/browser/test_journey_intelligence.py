@@ -97,7 +97,7 @@ def test_school_partner_submits_and_fib_grades_sanitises_links_and_disseminates(
     assert_accessible(page)
 
     # Rewritten as intelligence only, it goes through.
-    page.get_by_role("link", name="Back to the details").click()
+    page.get_by_role("button", name="Back to the details").click()
     page.get_by_label("What was seen or heard?").fill(ORIGINAL)
     page.get_by_role("button", name="Check before submitting").click()
     expect(page.get_by_test_id("quality-ok")).to_be_visible()

@@ -111,7 +111,7 @@ def test_police_ig_decides_entries_naming_the_requester(
     page.get_by_role("link", name=f"INT-{about_him.pk:06d}").click()
     page.get_by_test_id("possible-include").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("is included")
-    expect(page.get_by_test_id("bundle")).to_contain_text(f"Intelligence submission {about_him.pk}")
+    expect(page.get_by_test_id("bundle")).to_contain_text(f"Intelligence {about_him.reference}")
     expect(page.get_by_test_id("possible-undecided")).to_have_count(0)
     expect(page.get_by_test_id("possible-entries")).to_contain_text("Not them")
     expect(page.get_by_test_id("possible-entries")).to_contain_text("Included")

@@ -202,7 +202,7 @@ def test_police_ig_sees_them_and_discloses_only_with_a_reason(
     with pytest.raises(ValidationError) as exc:
         _disclose(sar, police_ig)
     assert "may identify the partner agency" in exc.value.messages[0]
-    assert "Intelligence submission" in exc.value.messages[0]
+    assert "Intelligence INT-" in exc.value.messages[0]
     item = _school_item(sar, school)
     client = _client(police_ig)
     detail = reverse("rights:sar-detail", args=[sar.pk])
