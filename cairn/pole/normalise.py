@@ -193,7 +193,7 @@ nathan nate nat
 nathaniel nate nat
 nicholas nick nicky
 oliver ollie olly
-olivia liv
+olivia liv livvy livi
 patrick pat paddy
 peter pete
 rebecca becky bex becca

@@ -268,3 +268,13 @@ def test_search_page_and_api_find_stewart_for_stuart(
     ids = [m["person"]["id"] for m in response.json()["results"]]
     assert ids == [daniel.pk]
     assert street.pk not in ids
+
+
+def test_livvy_is_a_form_of_olivia(
+    users: dict[str, Any], make_person: Callable[..., Person]
+) -> None:
+    """Outside testers 12 and 13: "Livvy Pennyworth" found nothing; only "Liv" was a form."""
+    olivia = make_person(given_name="Olivia", family_name="Testpennyworth")
+    found = _reasons(users["social_worker"], "Livvy Testpennyworth")
+    assert olivia.pk in found
+    assert found[olivia.pk][0].startswith(f"{Q('Livvy')} is another form of {Q('Olivia')}")
